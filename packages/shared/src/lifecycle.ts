@@ -1,0 +1,67 @@
+/**
+ * Graceful shutdown: on SIGTERM/SIGINT stop accepting connections, report not-ready, let in-flight
+ * requests finish, and force-close whatever is still open after a bounded time. Containers get
+ * SIGTERM from `docker stop` and Kubernetes, then SIGKILL after their grace period: draining must
+ * finish inside it.
+ */
+import type { Server } from 'node:http';
+import type { Logger } from './logger.js';
+
+export interface DrainResult {
+  readonly forced: boolean;
+  readonly ms: number;
+}
+
+/** Closes `server`, waiting for open requests at most `timeoutMs`. Idle keep-alive sockets close at once. */
+export function drain(server: Server, timeoutMs: number): Promise<DrainResult> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    let forced = false;
+    const timer = setTimeout(() => {
+      forced = true;
+      server.closeAllConnections();
+    }, timeoutMs);
+    timer.unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve({ forced, ms: Date.now() - started });
+    });
+    server.closeIdleConnections();
+  });
+}
+
+export type Signal = 'SIGTERM' | 'SIGINT';
+
+export interface ShutdownOptions {
+  readonly server: Server;
+  readonly logger: Logger;
+  readonly timeoutMs: number;
+  readonly onDraining: () => void;
+  readonly exit?: (code: number) => void;
+  readonly signals?: readonly Signal[];
+}
+
+/** Installs the signal handlers; returns a function that removes them. A second signal exits at once. */
+export function installShutdown(options: ShutdownOptions): () => void {
+  const exit = options.exit ?? ((code: number) => process.exit(code));
+  const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
+  let draining = false;
+  const handler = (signal: Signal) => {
+    if (draining) {
+      options.logger.warn('second signal during shutdown, exiting now', { signal });
+      exit(1);
+      return;
+    }
+    draining = true;
+    options.onDraining();
+    options.logger.info('shutting down', { signal, timeoutMs: options.timeoutMs });
+    void drain(options.server, options.timeoutMs).then(({ forced, ms }) => {
+      options.logger.info('stopped', { forced, ms });
+      exit(0);
+    });
+  };
+  for (const s of signals) process.on(s, handler);
+  return () => {
+    for (const s of signals) process.off(s, handler);
+  };
+}

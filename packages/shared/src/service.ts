@@ -1,0 +1,97 @@
+/** `runService`: the whole life of a service process, so that each service only declares its routes. */
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { type ConfigOf, type ConfigSpec, loadConfig } from './config.js';
+import { createApp, type Route } from './http.js';
+import { LOG_LEVELS, type Logger, createLogger, isLogLevel } from './logger.js';
+import { drain, installShutdown } from './lifecycle.js';
+
+const BASE_CONFIG = {
+  PORT: { kind: 'port' },
+  HOST: { kind: 'string', default: '0.0.0.0' },
+  LOG_LEVEL: { kind: 'enum', values: LOG_LEVELS, default: 'info' },
+  SHUTDOWN_TIMEOUT_MS: { kind: 'int', default: 10_000, min: 0, max: 120_000 },
+} as const satisfies Record<string, ConfigSpec>;
+
+export interface ServiceManifest {
+  readonly name: string;
+  readonly port: number;
+}
+
+/** Reads the service name (package name without scope) and default port from its package.json. */
+export function readManifest(url: URL): ServiceManifest {
+  const json: unknown = JSON.parse(readFileSync(url, 'utf8'));
+  const pkg = (typeof json === 'object' && json !== null ? json : {}) as { name?: unknown; kodingcaravan?: { port?: unknown } };
+  const port = pkg.kodingcaravan?.port;
+  if (typeof pkg.name !== 'string' || typeof port !== 'number' || !Number.isInteger(port)) {
+    throw new Error(`${url.pathname}: expected "name" and an integer "kodingcaravan.port"`);
+  }
+  return { name: pkg.name.replace(/^@[^/]+\//, ''), port };
+}
+
+export type BaseConfig = ConfigOf<typeof BASE_CONFIG>;
+
+export interface ServiceDefinition<C extends Record<string, ConfigSpec>> {
+  /** The service's package.json: its name and default port (`kodingcaravan.port`) live there, once. */
+  readonly manifest: URL;
+  /** Service-specific variables, validated together with the base ones. */
+  readonly config?: C;
+  readonly routes: (ctx: { readonly config: ConfigOf<C> & BaseConfig; readonly logger: Logger }) => readonly Route[];
+}
+
+export interface RunningService {
+  readonly server: Server;
+  readonly port: number;
+  readonly logger: Logger;
+  /** Drains and closes the server (what SIGTERM does), without exiting the process. */
+  stop(): Promise<void>;
+}
+
+export interface RunOptions {
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly write?: (line: string) => void;
+  /** Install SIGTERM/SIGINT handlers that drain and exit (default true; tests turn it off). */
+  readonly handleSignals?: boolean;
+}
+
+export async function startService<C extends Record<string, ConfigSpec> = Record<never, ConfigSpec>>(def: ServiceDefinition<C>, options: RunOptions = {}): Promise<RunningService> {
+  const env = options.env ?? process.env;
+  const { name, port: defaultPort } = readManifest(def.manifest);
+  const specs = { ...BASE_CONFIG, PORT: { kind: 'port', default: defaultPort }, ...def.config } as const;
+  const config = loadConfig(specs, env) as ConfigOf<C> & BaseConfig;
+  const logger = createLogger(name, { level: isLogLevel(config.LOG_LEVEL) ? config.LOG_LEVEL : 'info', ...(options.write ? { write: options.write } : {}) });
+  let ready = false;
+  const server = createApp({ service: name, routes: def.routes({ config, logger }), logger, isReady: () => ready });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, config.HOST, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  ready = true;
+  logger.info('listening', { port, host: config.HOST });
+  const removeHandlers = options.handleSignals === false ? () => {} : installShutdown({ server, logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS, onDraining: () => (ready = false) });
+  return {
+    server,
+    port,
+    logger,
+    stop: async () => {
+      removeHandlers();
+      ready = false;
+      await drain(server, config.SHUTDOWN_TIMEOUT_MS);
+    },
+  };
+}
+
+/** The entry point of a service's `dist/index.js`: start, or print one line and exit 1 on bad config. */
+export function runService<C extends Record<string, ConfigSpec>>(def: ServiceDefinition<C>): void {
+  startService(def).catch((err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    const service = def.manifest.pathname.split('/').at(-2) ?? 'service';
+    process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', service, msg: `failed to start: ${message}` })}\n`);
+    process.exit(1);
+  });
+}

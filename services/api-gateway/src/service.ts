@@ -1,0 +1,62 @@
+import { authenticate } from '@kodingcaravan/auth';
+import { HttpError, type Method, type Request, type Route, type ServiceDefinition } from '@kodingcaravan/shared';
+import { parseUpstreams } from './upstreams.js';
+
+const config = {
+  AUTH_SECRET: { kind: 'string', secret: true },
+  UPSTREAMS: { kind: 'string' },
+  UPSTREAM_TIMEOUT_MS: { kind: 'int', default: 5000, min: 100, max: 60_000 },
+} as const;
+
+/** Paths a caller may reach without a token: how one gets a token in the first place. */
+const PUBLIC = /^(student|trainer)-auth-service\/(login|register)$/;
+const METHODS: readonly Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+export const definition: ServiceDefinition<typeof config> = {
+  manifest: new URL('../package.json', import.meta.url),
+  config,
+  routes: ({ config: c, logger }) => {
+    const upstreams = parseUpstreams(c.UPSTREAMS);
+    const proxy = async (req: Request) => {
+      const service = req.params['service'] ?? '';
+      const rest = req.params['*'] ?? '';
+      const base = upstreams.get(service);
+      if (!base) throw new HttpError(404, `unknown service ${service}; known: ${[...upstreams.keys()].join(', ')}`);
+      const headers: Record<string, string> = { accept: 'application/json' };
+      if (!PUBLIC.test(`${service}/${rest}`)) {
+        const claims = authenticate(req, c.AUTH_SECRET);
+        headers['x-user-id'] = claims.sub;
+        headers['x-user-role'] = claims.role;
+      }
+      for (const name of ['authorization', 'idempotency-key'] as const) {
+        const value = req.headers[name];
+        if (typeof value === 'string') headers[name] = value;
+      }
+      if (req.body !== undefined) headers['content-type'] = 'application/json';
+      const search = req.query.size > 0 ? `?${req.query}` : '';
+      let res: Response;
+      try {
+        res = await fetch(`${base}/${rest}${search}`, {
+          method: req.method,
+          headers,
+          ...(req.body === undefined ? {} : { body: JSON.stringify(req.body) }),
+          signal: AbortSignal.timeout(c.UPSTREAM_TIMEOUT_MS),
+        });
+      } catch (err) {
+        logger.warn('upstream unreachable', { service, err });
+        throw new HttpError(502, `${service} is unreachable`);
+      }
+      const text = await res.text();
+      let body: unknown;
+      try {
+        body = text ? (JSON.parse(text) as unknown) : undefined;
+      } catch {
+        throw new HttpError(502, `${service} answered with a body that is not JSON`);
+      }
+      return { status: res.status, body };
+    };
+    const routes: Route[] = [{ method: 'GET', path: '/routes', handler: () => ({ status: 200, body: Object.fromEntries(upstreams) }) }];
+    for (const method of METHODS) routes.push({ method, path: '/api/:service/*', handler: proxy });
+    return routes;
+  },
+};

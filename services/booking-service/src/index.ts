@@ -1,0 +1,4 @@
+import { runService } from '@kodingcaravan/shared';
+import { definition } from './service.js';
+
+runService(definition);

@@ -1,0 +1,31 @@
+import { Collection, HttpError, parseBody, type ServiceDefinition } from '@kodingcaravan/shared';
+
+const MESSAGE = { author: { kind: 'string', max: 200 }, text: { kind: 'string', max: 4000 } } as const;
+
+export const definition: ServiceDefinition<Record<never, never>> = {
+  manifest: new URL('../package.json', import.meta.url),
+  routes: () => {
+    const messages = new Collection<{ room: string; author: string; text: string; seq: number }>('message');
+    let seq = 0;
+    return [
+      {
+        method: 'POST',
+        path: '/rooms/:room/messages',
+        handler: (req) => {
+          seq += 1;
+          return { status: 201, body: messages.add({ room: req.params['room'] ?? '', ...parseBody(MESSAGE, req.body), seq }) };
+        },
+      },
+      {
+        method: 'GET',
+        path: '/rooms/:room/messages',
+        handler: (req) => {
+          const raw = req.query.get('after') ?? '0';
+          if (!/^\d+$/.test(raw)) throw new HttpError(400, `query "after" must be a message sequence number, got ${JSON.stringify(raw)}`);
+          const after = Number(raw);
+          return { status: 200, body: messages.list((m) => m.room === req.params['room'] && m.seq > after) };
+        },
+      },
+    ];
+  },
+};

@@ -1,0 +1,26 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: `services` (the platform: libraries, the 12 services, the Dockerfile/compose checks) and
+// `pipeline` (the CLI, the workflow DSL, plan). The container end-to-end suite has its own config.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'services',
+          include: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'test/platform/**/*.test.ts'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'pipeline',
+          include: ['test/pipeline/**/*.test.ts', 'test/workflows/**/*.test.ts', 'test/plan/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          server: { deps: { inline: [/@actions\/languageservice/, /@actions\/workflow-parser/, /@actions\/expressions/] } },
+        },
+      },
+    ],
+  },
+});
