@@ -1,0 +1,57 @@
+/**
+ * Renders docker-compose.yml from the service catalog: each service built from its own Dockerfile
+ * with the repository root as context, its port and health check, and `depends_on: service_healthy`
+ * for the services it calls (the gateway's upstreams). Pure: graph in, YAML text out.
+ */
+import { stringify } from 'yaml';
+import { InputError } from '../errors.js';
+import type { Workspace, WorkspacePackage } from '../workspace/graph.js';
+
+export interface ComposeContext {
+  readonly header: string;
+  /** Services that take AUTH_SECRET: those depending on this package. */
+  readonly authPackage: string;
+  readonly defaultNodeImage: string;
+}
+
+const healthcheck = (port: number) => ({
+  test: ['CMD', 'node', '-e', `require('http').get('http://127.0.0.1:${port}/health',r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))`],
+  interval: '5s',
+  timeout: '3s',
+  start_period: '10s',
+  retries: 5,
+});
+
+export function renderCompose(workspace: Workspace, ctx: ComposeContext): string {
+  const byFolder = new Map(workspace.services.map((s) => [s.folder, s]));
+  const portOf = (s: WorkspacePackage): number => {
+    const port = s.manifest.service.port;
+    if (port === undefined) throw new InputError(`${s.dir}/package.json: a service needs "kodingcaravan": { "port": <number> }`);
+    return port;
+  };
+  const services: Record<string, unknown> = {};
+  for (const svc of workspace.services) {
+    const port = portOf(svc);
+    const upstreams = (svc.manifest.service.upstreams ?? []).map((name) => {
+      const target = byFolder.get(name);
+      if (!target) throw new InputError(`${svc.dir}/package.json: upstream ${JSON.stringify(name)} is not a service; known: ${[...byFolder.keys()].join(', ')}`);
+      return target;
+    });
+    const usesAuth = workspace.dependenciesOf(svc.name).some((d) => d.name === ctx.authPackage);
+    const environment: Record<string, string> = { PORT: String(port), LOG_LEVEL: '${LOG_LEVEL:-info}' };
+    if (usesAuth) environment['AUTH_SECRET'] = '${AUTH_SECRET:-local-development-secret-change-me}';
+    if (upstreams.length > 0) environment['UPSTREAMS'] = upstreams.map((u) => `${u.folder}=http://${u.folder}:${portOf(u)}`).join(',');
+    services[svc.folder] = {
+      build: { context: '.', dockerfile: `${svc.dir}/Dockerfile`, args: { NODE_IMAGE: `\${NODE_IMAGE:-${ctx.defaultNodeImage}}` } },
+      image: `\${IMAGE_PREFIX:-kodingcaravan}/${svc.folder}:\${IMAGE_TAG:-local}`,
+      environment,
+      // Only services called from outside are published, and only on loopback.
+      ...(upstreams.length > 0 ? { ports: [`127.0.0.1:\${GATEWAY_PORT:-${port}}:${port}`] } : {}),
+      healthcheck: healthcheck(port),
+      stop_grace_period: '15s',
+      restart: 'unless-stopped',
+      ...(upstreams.length > 0 ? { depends_on: Object.fromEntries(upstreams.map((u) => [u.folder, { condition: 'service_healthy' }])) } : {}),
+    };
+  }
+  return `${ctx.header}\n${stringify({ name: 'kodingcaravan', services }, { lineWidth: 0 })}`;
+}

@@ -1,0 +1,39 @@
+/**
+ * The shape of the one pipeline config (the value lives in workflows-src/pipeline.config.ts and is
+ * bundled into the CLI at build time: no TypeScript is loaded at run time).
+ */
+
+export type Registry =
+  /** GitHub Container Registry: `ghcr.io/<owner>/<service>`, login with the workflow's GITHUB_TOKEN. */
+  | { readonly kind: 'ghcr' }
+  /** Any other registry: `<host>/<namespace>/<service>`, login with the named secrets. */
+  | { readonly kind: 'custom'; readonly host: string; readonly namespace: string; readonly usernameSecret: string; readonly passwordSecret: string };
+
+export interface Environment {
+  readonly name: string;
+  /** Shown in the deploy workflow; protection rules (reviewers) are configured on GitHub. */
+  readonly url?: string;
+}
+
+export interface PipelineConfig {
+  readonly defaultBranch: string;
+  readonly registry: Registry;
+  readonly services: {
+    /** A workspace package is a service when its folder holds this file. */
+    readonly marker: string;
+    /** Folders the Dockerfile generator writes a Dockerfile into (a new service needs no Dockerfile yet). */
+    readonly dockerfileTargets: readonly string[];
+    readonly dockerfileTemplate: string;
+  };
+  readonly affected: {
+    /** Root files whose change affects every service (globs, from the repository root). */
+    readonly globalInputs: readonly string[];
+    /** Changes that affect nothing. */
+    readonly ignore: readonly string[];
+    /** Root package.json fields whose change alters installs (any other field change is tooling). */
+    readonly rootManifestFields: readonly string[];
+  };
+  readonly versions: { readonly node: string; readonly pnpm: string };
+  readonly runners: { readonly default: string };
+  readonly environments: readonly Environment[];
+}

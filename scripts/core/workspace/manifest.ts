@@ -1,0 +1,67 @@
+/** package.json as untrusted JSON: a type guard that names the file and the field that is wrong. */
+import { InputError } from '../errors.js';
+
+export const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const;
+export type DependencyField = (typeof DEPENDENCY_FIELDS)[number];
+
+export interface ServiceMeta {
+  /** Default port; the Dockerfile, compose file and service kit all read it from here. */
+  readonly port?: number;
+  /** Services this one calls at run time (compose `depends_on`, the gateway's routing table). */
+  readonly upstreams?: readonly string[];
+}
+
+export interface Manifest {
+  readonly name: string;
+  readonly version?: string;
+  readonly private?: boolean;
+  readonly scripts: Readonly<Record<string, string>>;
+  readonly dependencies: Readonly<Record<DependencyField, Readonly<Record<string, string>>>>;
+  readonly service: ServiceMeta;
+}
+
+function isStringRecord(value: unknown): value is Record<string, string> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string');
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string');
+}
+
+/** Parses the text of `file` (a package.json); throws InputError naming the file and field. */
+export function parseManifest(file: string, text: string): Manifest {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new InputError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new InputError(`${file}: expected a JSON object`);
+  const pkg = json as Record<string, unknown>;
+  const name = pkg['name'];
+  if (typeof name !== 'string' || name.length === 0) throw new InputError(`${file}: missing "name"; every workspace package needs a unique name`);
+  const deps = {} as Record<DependencyField, Record<string, string>>;
+  for (const field of DEPENDENCY_FIELDS) {
+    const value = pkg[field] ?? {};
+    if (!isStringRecord(value)) throw new InputError(`${file}: "${field}" must be an object of name -> version specifier`);
+    deps[field] = value;
+  }
+  const scripts = pkg['scripts'] ?? {};
+  if (!isStringRecord(scripts)) throw new InputError(`${file}: "scripts" must be an object of name -> command`);
+  const meta = pkg['kodingcaravan'] ?? {};
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) throw new InputError(`${file}: "kodingcaravan" must be an object`);
+  const { port, upstreams } = meta as Record<string, unknown>;
+  if (port !== undefined && (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535)) {
+    throw new InputError(`${file}: "kodingcaravan.port" must be an integer from 1 to 65535, got ${JSON.stringify(port)}`);
+  }
+  if (upstreams !== undefined && !isStringArray(upstreams)) throw new InputError(`${file}: "kodingcaravan.upstreams" must be an array of service names`);
+  const version = pkg['version'];
+  return {
+    name,
+    ...(typeof version === 'string' ? { version } : {}),
+    ...(pkg['private'] === true ? { private: true } : {}),
+    scripts,
+    dependencies: deps,
+    service: { ...(port === undefined ? {} : { port }), ...(upstreams === undefined ? {} : { upstreams }) },
+  };
+}

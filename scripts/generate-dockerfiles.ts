@@ -1,0 +1,63 @@
+/**
+ * `pnpm generate` / `pnpm generate:check`: one Dockerfile per service from services/Dockerfile.template,
+ * and docker-compose.yml, from the workspace's service catalog. Adding a service is: create the folder
+ * services/<name> with a package.json (and `kodingcaravan.port`), run `pnpm generate`.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pipelineConfig } from '../workflows-src/pipeline.config.js';
+import { GENERATOR, renderAll } from './core/dockerfiles/generate.js';
+import { describeError, InputError } from './core/errors.js';
+import { diffGenerated, writeGenerated } from './io/generated-files.js';
+import { loadWorkspace } from './io/workspace-fs.js';
+
+/** Dockerfiles on disk that carry our header, wherever they are below the service folders. */
+function existingGenerated(root: string): string[] {
+  const out: string[] = [];
+  for (const parent of ['services', 'packages']) {
+    if (!existsSync(join(root, parent))) continue;
+    for (const dir of readdirSync(join(root, parent))) {
+      const path = `${parent}/${dir}/${pipelineConfig.services.marker}`;
+      if (existsSync(join(root, path)) && readFileSync(join(root, path), 'utf8').includes(`by ${GENERATOR}`)) out.push(path);
+    }
+  }
+  return out;
+}
+
+export function render(root: string): Map<string, string> {
+  const workspace = loadWorkspace(root, { serviceGlobs: pipelineConfig.services.dockerfileTargets, serviceMarker: pipelineConfig.services.marker });
+  const templatePath = join(root, pipelineConfig.services.dockerfileTemplate);
+  if (!existsSync(templatePath)) throw new InputError(`${pipelineConfig.services.dockerfileTemplate}: not found`);
+  return renderAll(workspace, readFileSync(templatePath, 'utf8'), pipelineConfig);
+}
+
+export function check(root: string) {
+  return diffGenerated(root, render(root), existingGenerated(root));
+}
+
+function main(): number {
+  const root = process.cwd();
+  if (process.argv.includes('--check')) {
+    const diffs = check(root);
+    for (const d of diffs) process.stderr.write(`${d.path}: ${d.kind}\n`);
+    if (diffs.length > 0) {
+      process.stderr.write('generated files are out of date: run `pnpm generate` and commit the result\n');
+      return 1;
+    }
+    process.stdout.write('Dockerfiles and docker-compose.yml are up to date\n');
+    return 0;
+  }
+  const files = render(root);
+  const written = writeGenerated(root, files);
+  process.stdout.write(`${written} of ${files.size} generated files written\n`);
+  return 0;
+}
+
+if (process.argv[1]?.endsWith('generate-dockerfiles.ts')) {
+  try {
+    process.exitCode = main();
+  } catch (err) {
+    process.stderr.write(`error: ${describeError(err)}\n`);
+    process.exitCode = err instanceof InputError ? 2 : 1;
+  }
+}

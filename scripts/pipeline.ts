@@ -1,0 +1,54 @@
+/**
+ * `pnpm pipeline <command>`: the one entry of the CLI, bundled to scripts/dist/pipeline.mjs.
+ * Commands are loaded on demand so that `affected` does not pay for what `plan` needs.
+ * This is the one top-level catch: bad input exits 2 with one line, a bug exits 1.
+ */
+import { describeError, InputError } from './core/errors.js';
+import type { Command } from './commands/types.js';
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Command }> }> = {
+  affected: { summary: 'which services a change affects (and the CI matrix)', load: () => import('./commands/affected.js') },
+  plan: { summary: 'what the generated workflows will do for an event', load: () => import('./commands/plan.js') },
+  'verify-image': { summary: 'check a built service image against the runtime rules', load: () => import('./commands/verify-image.js') },
+  'check-dockerfiles': { summary: 'check every Dockerfile against the policy', load: () => import('./commands/check-dockerfiles.js') },
+  tags: { summary: 'the image tags for a service build', load: () => import('./commands/tags.js') },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return `usage: pnpm pipeline <command> [options]\n\ncommands:\n${Object.entries(COMMANDS)
+    .map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`)
+    .join('\n')}\n`;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h') {
+    process.stdout.write(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) throw new InputError(`unknown command ${JSON.stringify(name)}; expected one of: ${Object.keys(COMMANDS).join(', ')}`);
+  const { run } = await command.load();
+  return run(rest, {
+    cwd: process.cwd(),
+    env: process.env,
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof InputError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`internal error: ${describeError(err)}\n${process.env['PIPELINE_DEBUG'] && err instanceof Error ? `${err.stack}\n` : ''}`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,23 @@
+/**
+ * The one pipeline config. The service catalog is not here: it is discovered from the workspace
+ * (a package whose folder holds a Dockerfile is a service), so adding a service needs no edit.
+ */
+import type { PipelineConfig } from '../scripts/core/config.js';
+
+export const pipelineConfig: PipelineConfig = {
+  defaultBranch: 'main',
+  registry: { kind: 'ghcr' },
+  services: {
+    marker: 'Dockerfile',
+    dockerfileTargets: ['services/*'],
+    dockerfileTemplate: 'services/Dockerfile.template',
+  },
+  affected: {
+    globalInputs: ['pnpm-workspace.yaml', 'package.json', '.npmrc', '.nvmrc', '.node-version', 'tsconfig*.json', '.dockerignore', 'services/Dockerfile.template'],
+    ignore: ['**/*.md', 'docs/**'],
+    rootManifestFields: ['packageManager', 'engines', 'pnpm', 'dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies', 'overrides', 'resolutions'],
+  },
+  versions: { node: '24', pnpm: '10.34.9' },
+  runners: { default: 'ubuntu-24.04' },
+  environments: [{ name: 'staging' }, { name: 'production' }],
+};
