@@ -1,7 +1,47 @@
-// Placeholder until this command lands; registered so the bundle builds.
+/** `pipeline check-dockerfiles [--cwd DIR] [--json]`: the Dockerfile policy over every service. */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pipelineConfig } from '../../workflows-src/pipeline.config.js';
+import { parseCommandArgs } from '../core/args.js';
+import { GENERATOR } from '../core/dockerfiles/generate.js';
+import { parseDockerfile } from '../core/dockerfiles/parse.js';
+import { checkDockerfile, checkRepository, RULES, type Violation } from '../core/dockerfiles/policy.js';
 import { InputError } from '../core/errors.js';
+import { parseManifest } from '../core/workspace/manifest.js';
+import { listFiles } from '../io/files.js';
+import { loadWorkspace } from '../io/workspace-fs.js';
 import type { Command } from './types.js';
 
-export const run: Command = async () => {
-  throw new InputError('pipeline check-dockerfiles is not available yet');
+export const run: Command = async (argv, ctx) => {
+  const { values } = parseCommandArgs('check-dockerfiles', argv, { cwd: { type: 'string' }, json: { type: 'boolean' } });
+  const root = resolve(ctx.cwd, values.cwd ?? '.');
+  if (!existsSync(join(root, 'pnpm-workspace.yaml'))) throw new InputError(`--cwd ${root}: no pnpm-workspace.yaml there; point it at the workspace root`);
+  const { marker, dockerfileTargets } = pipelineConfig.services;
+  const workspace = loadWorkspace(root, { serviceMarker: marker, serviceGlobs: dockerfileTargets });
+  const violations: Violation[] = [];
+  for (const service of workspace.services) {
+    const file = `${service.dir}/${marker}`;
+    if (!existsSync(join(root, file))) {
+      violations.push({ file, line: 1, rule: 'generated-header', message: 'missing: run `pnpm generate`' });
+      continue;
+    }
+    const parsed = parseDockerfile(readFileSync(join(root, file), 'utf8'));
+    violations.push(
+      ...checkDockerfile(parsed, { file, serviceDir: service.dir, dependencyDirs: workspace.dependenciesOf(service.name).map((d) => d.dir), headerMarker: `by ${GENERATOR}` }),
+    );
+  }
+  const rootManifest = parseManifest('package.json', readFileSync(join(root, 'package.json'), 'utf8'));
+  violations.push(...checkRepository(listFiles(root), rootManifest.scripts));
+
+  if (values.json) {
+    ctx.stdout(`${JSON.stringify({ ok: violations.length === 0, services: workspace.services.length, violations })}\n`);
+  } else {
+    for (const v of violations) ctx.stdout(`${v.file}:${v.line}: [${v.rule}] ${v.message} (rule: ${RULES[v.rule]})\n`);
+    ctx.stdout(
+      violations.length === 0
+        ? `check-dockerfiles: ${workspace.services.length} Dockerfiles pass ${Object.keys(RULES).length} rules\n`
+        : `check-dockerfiles: ${violations.length} violation(s)\n`,
+    );
+  }
+  return violations.length === 0 ? 0 : 1;
 };

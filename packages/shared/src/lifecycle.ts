@@ -22,8 +22,13 @@ export function drain(server: Server, timeoutMs: number): Promise<DrainResult> {
       server.closeAllConnections();
     }, timeoutMs);
     timer.unref();
+    // A keep-alive socket becomes idle when its in-flight response ends; close it then rather than
+    // waiting for the keep-alive timeout.
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
+    sweep.unref();
     server.close(() => {
       clearTimeout(timer);
+      clearInterval(sweep);
       resolve({ forced, ms: Date.now() - started });
     });
     server.closeIdleConnections();

@@ -1,0 +1,74 @@
+/**
+ * Parses a Dockerfile with a real parser (dockerfile-ast, the parser of the Docker language server)
+ * into a small model the policy rules read: stages with their instructions, flags and arguments.
+ */
+import { DockerfileParser, type Instruction, ModifiableInstruction } from 'dockerfile-ast';
+
+export interface DockerInstruction {
+  readonly keyword: string;
+  /** 1-based line of the instruction's first line. */
+  readonly line: number;
+  /** `--mount=type=cache,...` -> `{ mount: ['type=cache,...'] }`. */
+  readonly flags: Readonly<Record<string, readonly string[]>>;
+  /** Arguments after the flags, as written (shell form) or the array items (exec form). */
+  readonly args: readonly string[];
+  readonly execForm: boolean;
+  /** Everything after the keyword and flags, as one string. */
+  readonly text: string;
+}
+
+export interface Stage {
+  readonly name: string | undefined;
+  readonly image: string;
+  readonly line: number;
+  readonly instructions: readonly DockerInstruction[];
+}
+
+export interface ParsedDockerfile {
+  /** ARG instructions before the first FROM. */
+  readonly globalArgs: readonly DockerInstruction[];
+  readonly stages: readonly Stage[];
+  readonly firstLine: string;
+}
+
+function toModel(instruction: Instruction): DockerInstruction {
+  const flags: Record<string, string[]> = {};
+  if (instruction instanceof ModifiableInstruction) {
+    for (const flag of instruction.getFlags()) flags[flag.getName().toLowerCase()] = [...(flags[flag.getName().toLowerCase()] ?? []), flag.getValue() ?? ''];
+  }
+  const raw = instruction.getArgumentsContent() ?? '';
+  const withoutFlags = raw.replace(/^(?:\s*--[a-z-]+(?:=(?:"[^"]*"|\S+))?)+\s*/i, '');
+  let execForm = false;
+  let args = instruction.getArguments().map((a) => a.getValue());
+  if (withoutFlags.trimStart().startsWith('[')) {
+    try {
+      const parsed: unknown = JSON.parse(withoutFlags);
+      if (Array.isArray(parsed) && parsed.every((x) => typeof x === 'string')) {
+        execForm = true;
+        args = parsed;
+      }
+    } catch {
+      // Not valid JSON: Docker runs it in shell form, and so do we.
+    }
+  }
+  if (!execForm) args = args.filter((a) => !a.startsWith('--'));
+  return { keyword: instruction.getKeyword().toUpperCase(), line: instruction.getRange().start.line + 1, flags, args, execForm, text: withoutFlags.trim() };
+}
+
+export function parseDockerfile(text: string): ParsedDockerfile {
+  const dockerfile = DockerfileParser.parse(text);
+  const globalArgs: DockerInstruction[] = [];
+  const stages: { name: string | undefined; image: string; line: number; instructions: DockerInstruction[] }[] = [];
+  for (const instruction of dockerfile.getInstructions()) {
+    const model = toModel(instruction);
+    if (model.keyword === 'FROM') {
+      const asIndex = model.args.findIndex((a) => a.toUpperCase() === 'AS');
+      stages.push({ name: asIndex >= 0 ? model.args[asIndex + 1] : undefined, image: model.args[0] ?? '', line: model.line, instructions: [] });
+    } else if (stages.length === 0) {
+      if (model.keyword === 'ARG') globalArgs.push(model);
+    } else {
+      stages.at(-1)?.instructions.push(model);
+    }
+  }
+  return { globalArgs, stages, firstLine: text.split('\n')[0] ?? '' };
+}

@@ -1,0 +1,150 @@
+/**
+ * The Dockerfile policy: every rule of the brief (DOCKER_ARCHITECTURE.md explains why each exists),
+ * checked on the parsed file. Pure: parsed Dockerfile + what the graph says the service needs in,
+ * violations (file, line, rule, message) out.
+ */
+import type { DockerInstruction, ParsedDockerfile, Stage } from './parse.js';
+
+export const RULES = {
+  'generated-header': 'the file starts with the DO-NOT-EDIT line naming its source',
+  'node-image-arg': 'a global `ARG NODE_IMAGE=<current Node LTS image>` that the base and runtime stages build FROM',
+  'four-stages': 'exactly four stages, named base, deps, builder, runtime, in this order',
+  'pnpm-store-cache': 'the deps stage fills the pnpm store from the lockfile with a BuildKit cache mount',
+  'builder-scope': "the builder copies only this service's folder and the workspace packages it depends on",
+  'pnpm-deploy': 'the builder assembles the runtime folder with `pnpm deploy --prod`',
+  'runtime-from-builder': 'the runtime stage copies only the builder output (compiled JavaScript, production dependencies)',
+  'no-package-manager': 'the runtime stage runs no package manager (npm, pnpm, yarn, corepack)',
+  'node-env': 'the runtime stage sets NODE_ENV=production',
+  'non-root-user': 'the runtime stage ends as a non-root USER',
+  healthcheck: "the runtime stage has a HEALTHCHECK that calls the service's /health",
+  'exec-form-cmd': 'the runtime stage starts with an exec-form CMD ["node", ...]',
+  stopsignal: 'the runtime stage declares STOPSIGNAL SIGTERM or SIGINT, which the service drains on',
+  'no-root-dockerfile': 'no Dockerfile at the repository root (one service = one image)',
+  'no-start-service-script': 'no start-service scripts that pick a service at run time',
+} as const;
+
+export type RuleId = keyof typeof RULES;
+
+export interface Violation {
+  readonly file: string;
+  readonly line: number;
+  readonly rule: RuleId;
+  readonly message: string;
+}
+
+export interface ServiceExpectation {
+  readonly file: string;
+  readonly serviceDir: string;
+  /** Folders of the workspace packages the service depends on, transitively. */
+  readonly dependencyDirs: readonly string[];
+  readonly headerMarker: string;
+}
+
+/** Current Node LTS lines: 18 is end-of-life; odd majors are never LTS. */
+export const LTS_MAJORS = [22, 24] as const;
+const STAGES = ['base', 'deps', 'builder', 'runtime'] as const;
+const PACKAGE_MANAGER = /(^|[\s;&|(])(npm|npx|pnpm|yarn|corepack)(\s|$)/;
+/** Files that always belong in a builder: the lockfile, workspace file and shared compiler settings. */
+const ROOT_FILES = new Set(['pnpm-lock.yaml', 'pnpm-workspace.yaml', 'package.json', '.npmrc', 'tsconfig.base.json', 'tsconfig.package.json', './']);
+
+function last(stage: Stage, keyword: string): DockerInstruction | undefined {
+  return stage.instructions.filter((i) => i.keyword === keyword).at(-1);
+}
+
+export function checkDockerfile(parsed: ParsedDockerfile, expect: ServiceExpectation): Violation[] {
+  const out: Violation[] = [];
+  const add = (rule: RuleId, line: number, message: string) => out.push({ file: expect.file, line, rule, message });
+
+  if (!parsed.firstLine.includes(expect.headerMarker)) add('generated-header', 1, `first line must be the generated header containing "${expect.headerMarker}"`);
+
+  const nodeArg = parsed.globalArgs.find((a) => a.args[0]?.startsWith('NODE_IMAGE'));
+  const defaultImage = nodeArg?.args[0]?.split('=')[1];
+  const major = Number(defaultImage?.match(/^(?:.*\/)?node:(\d+)/)?.[1]);
+  if (!nodeArg) add('node-image-arg', 1, 'missing global `ARG NODE_IMAGE=node:<LTS>-alpine` before the first FROM');
+  else if (!(LTS_MAJORS as readonly number[]).includes(major)) {
+    add('node-image-arg', nodeArg.line, `default NODE_IMAGE ${JSON.stringify(defaultImage ?? '')} is not a current Node LTS (${LTS_MAJORS.map((m) => `node:${m}`).join(', ')})`);
+  }
+
+  const names = parsed.stages.map((s) => s.name ?? '(unnamed)');
+  if (names.join(',') !== STAGES.join(',')) {
+    add('four-stages', parsed.stages[0]?.line ?? 1, `stages are [${names.join(', ')}]; expected [${STAGES.join(', ')}]`);
+  }
+  const stage = (name: (typeof STAGES)[number]) => parsed.stages.find((s) => s.name === name);
+  const [base, deps, builder] = [stage('base'), stage('deps'), stage('builder')];
+  const runtime = parsed.stages.at(-1);
+  for (const s of [base, runtime]) {
+    if (s && nodeArg && s.image !== '${NODE_IMAGE}') add('node-image-arg', s.line, `stage ${s.name ?? '(unnamed)'} builds FROM ${s.image}; expected FROM \${NODE_IMAGE}`);
+  }
+
+  if (deps) {
+    const fills = deps.instructions.some((i) => i.keyword === 'RUN' && /\bpnpm\s+(fetch|install)\b/.test(i.text) && (i.flags['mount'] ?? []).some((m) => m.includes('type=cache')));
+    if (!fills) add('pnpm-store-cache', deps.line, 'no `RUN --mount=type=cache,... pnpm fetch` in the deps stage');
+  }
+
+  if (builder) {
+    const allowed = new Set([expect.serviceDir, ...expect.dependencyDirs]);
+    const copied = new Set<string>();
+    for (const copy of builder.instructions.filter((i) => i.keyword === 'COPY' || i.keyword === 'ADD')) {
+      if (copy.flags['from']) continue;
+      for (const src of copy.args.slice(0, -1)) {
+        const dir = src.replace(/\/+$/, '');
+        if (ROOT_FILES.has(src) || ROOT_FILES.has(dir)) continue;
+        if (allowed.has(dir)) copied.add(dir);
+        else
+          add(
+            'builder-scope',
+            copy.line,
+            `copies ${src}, which is neither ${expect.serviceDir} nor one of its workspace dependencies (${expect.dependencyDirs.join(', ') || 'none'})`,
+          );
+      }
+    }
+    for (const dir of allowed) if (!copied.has(dir)) add('builder-scope', builder.line, `does not copy ${dir}/, which ${expect.serviceDir} needs to build`);
+    if (!builder.instructions.some((i) => i.keyword === 'RUN' && /\bpnpm\b.*\bdeploy\b.*--prod\b/.test(i.text)))
+      add('pnpm-deploy', builder.line, 'no `pnpm ... deploy --prod` in the builder stage');
+  }
+
+  if (!runtime) return out;
+  for (const i of runtime.instructions) {
+    if ((i.keyword === 'COPY' || i.keyword === 'ADD') && i.flags['from']?.[0] !== 'builder') {
+      add('runtime-from-builder', i.line, `${i.keyword} ${i.text} does not come from the builder stage`);
+    }
+    if (i.keyword === 'RUN' && PACKAGE_MANAGER.test(i.execForm ? i.args.join(' ') : i.text)) add('no-package-manager', i.line, `runs a package manager: ${i.text}`);
+  }
+  const env = runtime.instructions.filter((i) => i.keyword === 'ENV').flatMap((i) => i.args);
+  if (!env.includes('NODE_ENV=production')) add('node-env', runtime.line, 'NODE_ENV=production is not set');
+
+  const user = last(runtime, 'USER');
+  const who = user?.args[0]?.split(':')[0];
+  if (!user || who === 'root' || who === '0') add('non-root-user', user?.line ?? runtime.line, user ? `final USER is ${who}` : 'no USER: the process would run as root');
+
+  const health = last(runtime, 'HEALTHCHECK');
+  if (!health || /^NONE\b/i.test(health.text)) add('healthcheck', health?.line ?? runtime.line, 'no HEALTHCHECK');
+  else if (!health.text.includes('/health')) add('healthcheck', health.line, 'the HEALTHCHECK does not call /health');
+
+  const cmd = last(runtime, 'CMD');
+  if (!cmd?.execForm || cmd.args[0] !== 'node') {
+    add('exec-form-cmd', cmd?.line ?? runtime.line, cmd ? `CMD ${cmd.text} is not exec form starting with "node"` : 'no CMD');
+  }
+  if (runtime.instructions.some((i) => i.keyword === 'ENTRYPOINT')) add('exec-form-cmd', runtime.line, 'ENTRYPOINT would wrap the CMD; start node directly');
+
+  const stop = last(runtime, 'STOPSIGNAL');
+  if (!stop || !['SIGTERM', 'SIGINT'].includes(stop.args[0] ?? '')) add('stopsignal', stop?.line ?? runtime.line, stop ? `STOPSIGNAL ${stop.text}` : 'no STOPSIGNAL');
+  return out;
+}
+
+/** Repository-level rules: no root Dockerfile, no start-service scripts. `files` are tracked paths. */
+export function checkRepository(files: readonly string[], rootScripts: Readonly<Record<string, string>>): Violation[] {
+  const out: Violation[] = [];
+  for (const f of files) {
+    if (/^(Dockerfile|Containerfile)$/i.test(f))
+      out.push({ file: f, line: 1, rule: 'no-root-dockerfile', message: 'a root Dockerfile builds the whole monorepo into one image; delete it' });
+    if (/(^|\/)start-service[^/]*$/i.test(f))
+      out.push({ file: f, line: 1, rule: 'no-start-service-script', message: 'picks a service at run time; each image starts its own service with CMD' });
+  }
+  for (const [name, command] of Object.entries(rootScripts)) {
+    if (/start-service/i.test(`${name} ${command}`)) {
+      out.push({ file: 'package.json', line: 1, rule: 'no-start-service-script', message: `script ${JSON.stringify(name)} starts a service chosen at run time` });
+    }
+  }
+  return out;
+}

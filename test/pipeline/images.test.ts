@@ -1,0 +1,68 @@
+import { describe, expect, test } from 'vitest';
+import { formatImageRef, imageRepository, imageTags, parseImageRef, repositoryOf, sanitizeTag, tagsFor } from '../../scripts/core/images/index.js';
+
+const SHA = '1a2b3c4d5e6f708192a3b4c5d6e7f80912345678';
+
+describe('ImageRef', () => {
+  test.each([
+    ['api-gateway', { path: 'api-gateway' }],
+    ['ghcr.io/acme/api-gateway:sha-1a2b3c4', { registry: 'ghcr.io', path: 'acme/api-gateway', tag: 'sha-1a2b3c4' }],
+    ['127.0.0.1:5000/chat-service:main', { registry: '127.0.0.1:5000', path: 'chat-service', tag: 'main' }],
+    ['localhost/node:20-bookworm', { registry: 'localhost', path: 'node', tag: '20-bookworm' }],
+    [`ghcr.io/acme/x@sha256:${'a'.repeat(64)}`, { registry: 'ghcr.io', path: 'acme/x', digest: `sha256:${'a'.repeat(64)}` }],
+    [`r.example.com:443/a/b/c:v1.2.3@sha256:${'b'.repeat(64)}`, { registry: 'r.example.com:443', path: 'a/b/c', tag: 'v1.2.3', digest: `sha256:${'b'.repeat(64)}` }],
+  ])('round-trips %s', (text, ref) => {
+    expect(parseImageRef(text)).toEqual(ref);
+    expect(formatImageRef(parseImageRef(text))).toBe(text);
+  });
+
+  test.each(['', 'Upper/case', 'ghcr.io/acme/x:', 'ghcr.io/acme/x:-bad', 'x@sha256:short', 'a//b', `x:${'t'.repeat(129)}`])('rejects %j with the expected form', (text) => {
+    expect(() => parseImageRef(text)).toThrow(/invalid image reference .*expected \[registry\/\]name\[:tag\]/);
+  });
+
+  test('repositoryOf drops tag and digest', () => {
+    expect(repositoryOf(parseImageRef(`ghcr.io/a/b:t@sha256:${'c'.repeat(64)}`))).toBe('ghcr.io/a/b');
+  });
+});
+
+describe('tag scheme', () => {
+  test.each([
+    ['main', 'main'],
+    ['feature/login-form', 'feature-login-form'],
+    ['release/v1.2', 'release-v1.2'],
+    ['-weird..branch-', 'weird..branch'],
+    ['ümlaut/ä', 'mlaut'],
+    ['x'.repeat(200), 'x'.repeat(128)],
+  ])('sanitizeTag(%j) = %j', (branch, tag) => {
+    expect(sanitizeTag(branch)).toBe(tag);
+    expect(tag).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/);
+  });
+
+  test('a name with nothing usable is an error', () => {
+    expect(() => sanitizeTag('///')).toThrow('cannot make an image tag from "///"');
+  });
+
+  test.each([
+    [{ kind: 'branch', branch: 'main', defaultBranch: 'main' } as const, ['sha-1a2b3c4', 'main']],
+    [{ kind: 'branch', branch: 'feature/x', defaultBranch: 'main' } as const, ['sha-1a2b3c4']],
+    [{ kind: 'pull_request', number: 42 } as const, ['sha-1a2b3c4', 'pr-42']],
+    [{ kind: 'merge_group' } as const, ['sha-1a2b3c4']],
+    [{ kind: 'release', version: '1.4.0' } as const, ['sha-1a2b3c4', '1.4.0']],
+  ])('tags for %j', (trigger, tags) => {
+    expect(tagsFor(SHA, trigger)).toEqual(tags);
+  });
+
+  test('full references, and bad inputs', () => {
+    expect(imageTags('ghcr.io/acme/api-gateway', SHA, { kind: 'pull_request', number: 7 })).toEqual(['ghcr.io/acme/api-gateway:sha-1a2b3c4', 'ghcr.io/acme/api-gateway:pr-7']);
+    expect(() => imageTags('ghcr.io/acme/x:latest', SHA, { kind: 'merge_group' })).toThrow('must not carry a tag or digest');
+    expect(() => tagsFor('abc', { kind: 'merge_group' })).toThrow('invalid commit SHA "abc"');
+    expect(() => tagsFor(SHA, { kind: 'pull_request', number: 0 })).toThrow('invalid pull request number 0');
+  });
+
+  test.each([
+    [{ kind: 'ghcr' } as const, 'Acme-Corp', 'ghcr.io/acme-corp/chat-service'],
+    [{ kind: 'custom', host: '127.0.0.1:5000', namespace: 'kc', usernameSecret: 'U', passwordSecret: 'P' } as const, 'x', '127.0.0.1:5000/kc/chat-service'],
+  ])('imageRepository(%j, %s)', (registry, owner, want) => {
+    expect(imageRepository(registry, owner, 'chat-service')).toBe(want);
+  });
+});
