@@ -2,8 +2,12 @@ import { defineConfig } from 'vitest/config';
 
 // Two projects: `services` (the platform: libraries, the 12 services, the Dockerfile/compose checks) and
 // `pipeline` (the CLI, the workflow DSL, plan). The container end-to-end suite has its own config.
+// CI (.ci/run) asks for a JSON report too, to print one plain `N passed, N failed` line at the end.
+const report = process.env['VITEST_JSON_REPORT'];
+
 export default defineConfig({
   test: {
+    reporters: report ? ['default', ['json', { outputFile: report }]] : ['default'],
     projects: [
       {
         test: {
