@@ -1,0 +1,88 @@
+import { describe, expect, test } from 'vitest';
+import { buildWorkspace, type PackageInput } from '../../scripts/core/workspace/graph.js';
+import { parseManifest } from '../../scripts/core/workspace/manifest.js';
+import { parseWorkspaceYaml } from '../../scripts/core/workspace/workspace-yaml.js';
+
+const pkg = (dir: string, name: string, deps: Record<string, string> = {}, field = 'dependencies', isService = false): PackageInput => ({
+  dir,
+  isService,
+  manifest: parseManifest(`${dir}/package.json`, JSON.stringify({ name, [field]: deps })),
+});
+
+// core <- util <- svc-a ; core <- svc-b ; lonely
+const WS = buildWorkspace([
+  pkg('packages/core', '@x/core'),
+  pkg('packages/util', '@x/util', { '@x/core': 'workspace:^' }),
+  pkg('services/a', '@x/a', { '@x/util': 'workspace:*', lodash: '^4' }, 'dependencies', true),
+  pkg('services/b', '@x/b', { '@x/core': '1.0.0' }, 'devDependencies', true),
+  pkg('packages/lonely', '@x/lonely', { '@x/core': 'workspace:*' }, 'peerDependencies'),
+  pkg('packages/core/nested', '@x/nested'),
+]);
+
+describe('workspace graph', () => {
+  test('edges from every dependency field, workspace: specs and plain specs naming a workspace package', () => {
+    expect(WS.get('@x/a').workspaceDeps).toEqual(['@x/util']);
+    expect(WS.get('@x/b').workspaceDeps).toEqual(['@x/core']);
+    expect(WS.get('@x/lonely').workspaceDeps).toEqual(['@x/core']);
+  });
+
+  test('topological order puts dependencies first', () => {
+    const pos = (n: string) => WS.order.indexOf(n);
+    expect(pos('@x/core')).toBeLessThan(pos('@x/util'));
+    expect(pos('@x/util')).toBeLessThan(pos('@x/a'));
+  });
+
+  test.each([
+    [['@x/core'], ['@x/a', '@x/b', '@x/core', '@x/lonely', '@x/util']],
+    [['@x/util'], ['@x/a', '@x/util']],
+    [['@x/a'], ['@x/a']],
+    [[], []],
+  ])('withDependents(%j)', (start, want) => {
+    expect([...WS.withDependents(start)].sort()).toEqual(want);
+  });
+
+  test('dependenciesOf is the transitive closure in build order', () => {
+    expect(WS.dependenciesOf('@x/a').map((p) => p.dir)).toEqual(['packages/core', 'packages/util']);
+    expect(WS.dependenciesOf('@x/core')).toEqual([]);
+  });
+
+  test.each([
+    ['services/a/src/index.ts', '@x/a'],
+    ['packages/core/nested/x.ts', '@x/nested'],
+    ['packages/core/src/x.ts', '@x/core'],
+    ['packages/corex/a.ts', undefined],
+    ['README.md', undefined],
+  ])('ownerOf(%s) is the deepest package folder', (path, want) => {
+    expect(WS.ownerOf(path)?.name).toBe(want);
+  });
+
+  test('services are the packages marked as services, by folder name', () => {
+    expect(WS.services.map((s) => s.folder)).toEqual(['a', 'b']);
+  });
+
+  test('a dependency cycle is an error naming the cycle', () => {
+    expect(() => buildWorkspace([pkg('p/a', 'a', { b: 'workspace:*' }), pkg('p/b', 'b', { c: 'workspace:*' }), pkg('p/c', 'c', { a: 'workspace:*' })])).toThrow(
+      'dependency cycle between workspace packages: a -> b -> c -> a',
+    );
+  });
+
+  test('two packages with one name is an error naming both files', () => {
+    expect(() => buildWorkspace([pkg('p/one', 'dup'), pkg('p/two', 'dup')])).toThrow('two workspace packages are named dup: p/one/package.json and p/two/package.json');
+  });
+});
+
+describe('manifest and workspace file parsing', () => {
+  test.each([
+    ['{', /^x\/package.json: not valid JSON/],
+    ['[]', /expected a JSON object/],
+    ['{"version":"1"}', /missing "name"/],
+    ['{"name":"a","dependencies":{"b":1}}', /"dependencies" must be an object of name -> version specifier/],
+    ['{"name":"a","kodingcaravan":{"port":70000}}', /"kodingcaravan.port" must be an integer from 1 to 65535, got 70000/],
+  ])('rejects package.json %s', (text, message) => {
+    expect(() => parseManifest('x/package.json', text)).toThrow(message);
+  });
+
+  test.each(['packages: nope', 'other: 1', ': : :', 'packages: []'])('rejects pnpm-workspace.yaml %j', (text) => {
+    expect(() => parseWorkspaceYaml('pnpm-workspace.yaml', text)).toThrow(/^pnpm-workspace.yaml: /);
+  });
+});
