@@ -1,7 +1,157 @@
-// Placeholder until this command lands; registered so the bundle builds.
+/**
+ * `pipeline affected`: which services a change affects, with a reason for each, as a table, as one
+ * JSON object (--json) and, inside GitHub Actions, as step outputs and a job summary.
+ * The flow: event -> revisions (core plan, carried out by io/revisions) -> changed paths (git
+ * diff-tree -z) -> workspace graph at head (from git objects) -> lockfile / root manifest diff when
+ * those files changed -> affected packages -> report.
+ */
+import { statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pipelineConfig } from '../../workflows-src/pipeline.config.js';
+import { parseCommandArgs } from '../core/args.js';
 import { InputError } from '../core/errors.js';
+import { classifyFiles } from '../core/affected/classify.js';
+import { type Affected, computeAffected, type Findings, type Selection } from '../core/affected/compute.js';
+import { buildReport, renderSummary, renderText, stepOutputs } from '../core/affected/report.js';
+import { parseNameOnlyZ } from '../core/changes/diff.js';
+import { diffLockfiles } from '../core/changes/lockfile.js';
+import { planComparison } from '../core/changes/revisions.js';
+import { diffRootManifest } from '../core/changes/root-manifest.js';
+import { imageRepository } from '../core/images/tags.js';
+import { type Git, openGit } from '../io/git.js';
+import { ownerFrom, readEvent, warn, writeActionsOutputs } from '../io/github-event.js';
+import { type Resolution, resolvePlan } from '../io/revisions.js';
+import { globMatcher, loadWorkspaceFromGit } from '../io/workspace-git.js';
 import type { Command } from './types.js';
 
-export const run: Command = async () => {
-  throw new InputError('pipeline affected is not available yet');
+const OPTIONS = {
+  base: { type: 'string' },
+  head: { type: 'string' },
+  event: { type: 'string' },
+  cwd: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+/** The workflow_dispatch input that selects services. */
+const DISPATCH_INPUT = 'services';
+
+function within(prefix: string, path: string): string {
+  return prefix === '' ? path : `${prefix}/${path}`;
+}
+
+async function readTexts(git: Git, specs: readonly string[]): Promise<Array<string | undefined>> {
+  const objects = await git.readObjects(specs);
+  return objects.map((o) => (o?.type === 'blob' ? o.content.toString('utf8') : undefined));
+}
+
+async function lockfileFinding(git: Git, base: string, head: string, prefix: string): Promise<NonNullable<Findings['lockfile']>> {
+  const path = within(prefix, 'pnpm-lock.yaml');
+  const [before, after] = await readTexts(git, [`${base}:${path}`, `${head}:${path}`]);
+  const diff = diffLockfiles(before, after);
+  if (diff.kind !== 'unreadable') return diff;
+  if (diff.side === 'base') return { kind: 'all', reason: `${path} at base ${base.slice(0, 12)} is not in pnpm's v9 layout (${diff.detail}); cannot attribute the change` };
+  // Not the layout pnpm writes: broken YAML is the caller's to fix; valid YAML we cannot attribute affects everything.
+  const { parse } = await import('yaml');
+  try {
+    parse(after ?? '');
+  } catch (err) {
+    throw new InputError(`${path} at ${head.slice(0, 12)}: not valid YAML (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); resolve it with \`pnpm install\` and commit`);
+  }
+  return { kind: 'all', reason: `${path}: not in the layout pnpm writes (${diff.detail}); cannot attribute the change to importers` };
+}
+
+async function findings(git: Git, base: string, head: string, prefix: string, unowned: readonly string[], globs: readonly string[], lockfile: boolean, rootManifest: boolean): Promise<Findings> {
+  const out: { -readonly [K in keyof Findings]: Findings[K] } = {};
+  if (lockfile) out.lockfile = await lockfileFinding(git, base, head, prefix);
+  if (rootManifest) {
+    const path = within(prefix, 'package.json');
+    const [before, after] = await readTexts(git, [`${base}:${path}`, `${head}:${path}`]);
+    out.rootManifest = diffRootManifest(path, before, after, pipelineConfig.affected.rootManifestFields);
+  }
+  // Files under a folder that held a package at base (deleted or moved away by this change).
+  const matcher = globMatcher(globs);
+  const dirs = new Set<string>();
+  const start = prefix === '' ? '' : `${prefix}/`;
+  for (const file of unowned) {
+    if (!file.startsWith(start)) continue;
+    const parts = file.slice(start.length).split('/');
+    for (let n = parts.length - 1; n >= 1; n--) {
+      const dir = parts.slice(0, n).join('/');
+      if (!dir.includes('\n') && matcher.isPackageDir(dir)) dirs.add(dir);
+    }
+  }
+  if (dirs.size > 0) {
+    const list = [...dirs];
+    const objects = await git.readObjects(list.map((d) => `${base}:${within(prefix, d)}/package.json`));
+    out.removedPackageDirs = new Set(list.filter((_, i) => objects[i]?.type === 'blob').map((d) => within(prefix, d)));
+  }
+  return out;
+}
+
+function assertDirectory(path: string): void {
+  let isDir = false;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) throw new InputError(`--cwd ${path}: no such directory; pass a folder inside the repository`);
+}
+
+export const run: Command = async (argv, ctx) => {
+  const { values } = parseCommandArgs('affected', argv, OPTIONS);
+  const cwd = resolve(ctx.cwd, values.cwd ?? '.');
+  assertDirectory(cwd);
+  const git = await openGit(cwd);
+  const event = readEvent(ctx.env, ctx.cwd, values.event);
+  const plan = planComparison({
+    event,
+    base: values.base,
+    head: values.head,
+    // GITHUB_SHA belongs to the run's own event, not to a file passed with --event.
+    sha: values.event === undefined && event !== undefined ? ctx.env['GITHUB_SHA'] || undefined : undefined,
+    defaultBranch: pipelineConfig.defaultBranch,
+    dispatchInput: DISPATCH_INPUT,
+  });
+  const resolution: Resolution = await resolvePlan(git, plan);
+  const { prefix } = git;
+  const marker = pipelineConfig.services.marker;
+  const loaded = await loadWorkspaceFromGit(git, resolution.head, prefix, marker, join(git.gitDir, 'pipeline-affected'));
+
+  let selection: Selection;
+  let changedFiles = 0;
+  switch (resolution.kind) {
+    case 'all':
+      selection = { kind: 'all', reason: resolution.reason };
+      break;
+    case 'services':
+      selection = { kind: 'services', services: resolution.services, reason: resolution.reason };
+      break;
+    case 'diff': {
+      const paths = parseNameOnlyZ(await git.diffNames(resolution.base, resolution.head));
+      changedFiles = paths.length;
+      const classified = classifyFiles(paths, loaded.workspace, pipelineConfig.affected, prefix);
+      const found = await findings(git, resolution.base, resolution.head, prefix, classified.unowned, loaded.globs, classified.lockfile, classified.rootManifest);
+      selection = { kind: 'changes', classified, findings: found };
+      break;
+    }
+  }
+  const affected: Affected = computeAffected(loaded.workspace, selection);
+  const owner = ownerFrom(ctx.env, ctx.env['GITHUB_REPOSITORY_OWNER'] || ctx.env['GITHUB_REPOSITORY'] ? undefined : await git.config('remote.origin.url'));
+  const report = buildReport({
+    base: resolution.kind === 'diff' ? resolution.base : null,
+    head: resolution.head,
+    strategy: resolution.strategy,
+    changedFiles,
+    affected,
+    warnings: resolution.warnings,
+    workspaceDir: prefix,
+    marker,
+    image: (service) => imageRepository(pipelineConfig.registry, owner, service),
+  });
+  for (const w of report.warnings) warn(ctx.env, ctx.stderr, 'pipeline affected', w);
+  if (values.json) ctx.stdout(`${JSON.stringify(report)}\n`);
+  else ctx.stdout(renderText(report));
+  writeActionsOutputs(ctx.env, stepOutputs(report), renderSummary(report, affected));
+  return 0;
 };

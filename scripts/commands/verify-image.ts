@@ -1,7 +1,104 @@
-// Placeholder until this command lands; registered so the bundle builds.
+/**
+ * `pnpm pipeline verify-image <service> --image <ref> [--revision SHA] [--source URL] [--env KEY=VALUE]...
+ *  [--timeout SECONDS] [--cwd DIR] [--json]`
+ *
+ * Starts one container of a built service image on the local engine, and checks the runtime rules
+ * (core/verify/rules.ts): healthy, non-root, /app holds this service only, no devDependencies, no pnpm,
+ * OCI labels. The container runs with the service's environment from docker-compose.yml (then --env).
+ * Exit 0 when every rule passes, 1 when one fails (each failure names the rule and the evidence),
+ * 2 on bad input.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pipelineConfig } from '../../workflows-src/pipeline.config.js';
+import { parseCommandArgs } from '../core/args.js';
 import { InputError } from '../core/errors.js';
+import { formatImageRef, parseImageRef } from '../core/images/index.js';
+import { composeEnvironment } from '../core/verify/compose-env.js';
+import { expectationsFor } from '../core/verify/expectations.js';
+import { checkImage, RULES } from '../core/verify/rules.js';
+import { parseManifest } from '../core/workspace/manifest.js';
+import { collectEvidence, dockerEngine, EngineError } from '../io/container-engine.js';
+import { loadWorkspace } from '../io/workspace-fs.js';
 import type { Command } from './types.js';
 
-export const run: Command = async () => {
-  throw new InputError('pipeline verify-image is not available yet');
+const USAGE = 'pipeline verify-image <service> --image <ref> [--revision SHA] [--source URL] [--env KEY=VALUE]... [--timeout SECONDS] [--cwd DIR] [--json]';
+
+function parseEnv(entries: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of entries) {
+    const m = entry.match(/^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s);
+    if (!m) throw new InputError(`pipeline verify-image: invalid --env ${JSON.stringify(entry)}; expected KEY=VALUE`);
+    out[m[1] ?? ''] = m[2] ?? '';
+  }
+  return out;
+}
+
+export const run: Command = async (argv, ctx) => {
+  const { values, positionals } = parseCommandArgs(
+    'verify-image',
+    argv,
+    {
+      image: { type: 'string' },
+      revision: { type: 'string' },
+      source: { type: 'string' },
+      env: { type: 'string', multiple: true },
+      timeout: { type: 'string' },
+      cwd: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    true,
+  );
+  if (positionals.length !== 1) throw new InputError(`pipeline verify-image: expected one service name, got ${positionals.length}; usage: ${USAGE}`);
+  const service = positionals[0] ?? '';
+  if (values.image === undefined) throw new InputError(`pipeline verify-image: --image is required; usage: ${USAGE}`);
+  const image = formatImageRef(parseImageRef(values.image));
+  const timeout = values.timeout === undefined ? 90 : Number(values.timeout);
+  if (!Number.isInteger(timeout) || timeout < 1 || timeout > 3600)
+    throw new InputError(`pipeline verify-image: invalid --timeout ${JSON.stringify(values.timeout)}; expected whole seconds from 1 to 3600`);
+  if (values.revision !== undefined && !/^[0-9a-f]{7,64}$/.test(values.revision))
+    throw new InputError(`pipeline verify-image: invalid --revision ${JSON.stringify(values.revision)}; expected a commit SHA (hex)`);
+  const extraEnv = parseEnv(values.env ?? []);
+
+  const root = resolve(ctx.cwd, values.cwd ?? '.');
+  if (!existsSync(join(root, 'pnpm-workspace.yaml'))) throw new InputError(`--cwd ${root}: no pnpm-workspace.yaml there; point it at the workspace root`);
+  const workspace = loadWorkspace(root, { serviceMarker: pipelineConfig.services.marker, serviceGlobs: pipelineConfig.services.dockerfileTargets });
+  const rootManifest = parseManifest('package.json', readFileSync(join(root, 'package.json'), 'utf8'));
+  const expectations = expectationsFor(workspace, rootManifest, service, {
+    ...(values.revision === undefined ? {} : { revision: values.revision }),
+    ...(values.source === undefined ? {} : { source: values.source }),
+  });
+  const composeFile = join(root, 'docker-compose.yml');
+  const env = {
+    ...(existsSync(composeFile) ? composeEnvironment('docker-compose.yml', readFileSync(composeFile, 'utf8'), service) : {}),
+    ...extraEnv,
+  };
+
+  const engine = dockerEngine();
+  let evidence: Awaited<ReturnType<typeof collectEvidence>>;
+  try {
+    await engine.serverVersion();
+    evidence = await collectEvidence(engine, image, { env, timeoutSeconds: timeout, namePrefix: `verify-${service}` });
+  } catch (err) {
+    // The engine failing is neither bad input nor our bug: say what failed, exit 1.
+    if (!(err instanceof EngineError)) throw err;
+    ctx.stderr(`verify-image: ${service}: ${err.message}\n`);
+    return 1;
+  }
+  if (!evidence) throw new InputError(`pipeline verify-image: image ${image} is not on the local engine; build or pull it first`);
+  const results = checkImage(evidence, expectations);
+  const failed = results.filter((r) => !r.ok);
+
+  if (values.json) {
+    ctx.stdout(`${JSON.stringify({ service, image, imageId: evidence.config.id, ok: failed.length === 0, results })}\n`);
+  } else {
+    ctx.stdout(`verify-image ${service} (${image}, ${evidence.config.id})\n`);
+    const width = Math.max(...results.map((r) => r.rule.length));
+    for (const r of results) ctx.stdout(`  ${r.ok ? 'ok  ' : 'FAIL'}  ${r.rule.padEnd(width)}  ${r.evidence}\n`);
+    for (const r of failed) ctx.stderr(`verify-image: ${service}: rule ${r.rule} failed (${RULES[r.rule]}): ${r.evidence}\n`);
+    ctx.stdout(
+      failed.length === 0 ? `verify-image: ${service}: all ${results.length} rules pass\n` : `verify-image: ${service}: ${failed.length} of ${results.length} rules failed\n`,
+    );
+  }
+  return failed.length === 0 ? 0 : 1;
 };

@@ -4,14 +4,15 @@ import {
   InputError,
   describeError
 } from "./chunks/chunk-LXG2FYH4.mjs";
+import "./chunks/chunk-ARA4SJ5Z.mjs";
 
 // scripts/pipeline.ts
 var COMMANDS = {
-  affected: { summary: "which services a change affects (and the CI matrix)", load: () => import("./chunks/affected-CQZSFGIG.mjs") },
-  plan: { summary: "what the generated workflows will do for an event", load: () => import("./chunks/plan-7AVMHWQV.mjs") },
-  "verify-image": { summary: "check a built service image against the runtime rules", load: () => import("./chunks/verify-image-CZSC63OX.mjs") },
-  "check-dockerfiles": { summary: "check every Dockerfile against the policy", load: () => import("./chunks/check-dockerfiles-3OIW4XBW.mjs") },
-  tags: { summary: "the image tags for a service build", load: () => import("./chunks/tags-SSS3Y5JE.mjs") }
+  affected: { summary: "which services a change affects (and the CI matrix)", load: () => import("./chunks/affected-5OBS56LN.mjs") },
+  plan: { summary: "what the generated workflows will do for an event", load: () => import("./chunks/plan-YTEUME4Y.mjs") },
+  "verify-image": { summary: "check a built service image against the runtime rules", load: () => import("./chunks/verify-image-IUUYUODG.mjs") },
+  "check-dockerfiles": { summary: "check every Dockerfile against the policy", load: () => import("./chunks/check-dockerfiles-BZUVSGHT.mjs") },
+  tags: { summary: "the image tags for a service build", load: () => import("./chunks/tags-2PPFSHNH.mjs") }
 };
 function usage() {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));

@@ -1,0 +1,79 @@
+/**
+ * Each changed path, relative to the repository root, gets one kind. The order is the rule: ignored
+ * first, then the lockfile and the root manifest (compared by content later), then the global
+ * inputs, then the deepest package folder holding the path, and anything else is tooling (or a
+ * package deleted in this change, which the shell checks against base).
+ */
+import picomatch from 'picomatch';
+import type { Workspace } from '../workspace/graph.js';
+
+export interface ClassifyRules {
+  readonly globalInputs: readonly string[];
+  readonly ignore: readonly string[];
+}
+
+export type FileKind =
+  | { readonly kind: 'ignored' }
+  | { readonly kind: 'lockfile' }
+  | { readonly kind: 'root-manifest' }
+  | { readonly kind: 'global'; readonly input: string }
+  | { readonly kind: 'package'; readonly name: string }
+  | { readonly kind: 'unowned' };
+
+export interface Classified {
+  readonly ignored: readonly string[];
+  readonly lockfile: boolean;
+  readonly rootManifest: boolean;
+  /** Global input pattern -> the files that matched it. */
+  readonly global: ReadonlyMap<string, readonly string[]>;
+  /** Package name -> its changed files (relative to the package folder). */
+  readonly packages: ReadonlyMap<string, readonly string[]>;
+  /** Outside every package and not a global input: tooling, or a package removed by this change. */
+  readonly unowned: readonly string[];
+}
+
+export function classifyFiles(paths: readonly string[], workspace: Workspace, rules: ClassifyRules, workspaceDir = ''): Classified {
+  const ignore = rules.ignore.length > 0 ? picomatch([...rules.ignore], { dot: true }) : () => false;
+  const globals = rules.globalInputs.map((g) => ({ glob: g, match: picomatch(g, { dot: true }) }));
+  const prefix = workspaceDir === '' ? '' : `${workspaceDir}/`;
+  const ignored: string[] = [];
+  const global = new Map<string, string[]>();
+  const packages = new Map<string, string[]>();
+  const unowned: string[] = [];
+  let lockfile = false;
+  let rootManifest = false;
+  for (const path of paths) {
+    if (!path.startsWith(prefix)) {
+      unowned.push(path);
+      continue;
+    }
+    const rel = path.slice(prefix.length);
+    if (ignore(rel)) {
+      ignored.push(path);
+      continue;
+    }
+    if (rel === 'pnpm-lock.yaml') {
+      lockfile = true;
+      continue;
+    }
+    if (rel === 'package.json') {
+      rootManifest = true;
+      continue;
+    }
+    const hit = globals.find((g) => g.match(rel));
+    if (hit) {
+      global.set(hit.glob, [...(global.get(hit.glob) ?? []), path]);
+      continue;
+    }
+    const owner = workspace.ownerOf(rel);
+    if (owner) {
+      const files = packages.get(owner.name);
+      const inside = rel.slice(owner.dir.length + 1);
+      if (files) files.push(inside);
+      else packages.set(owner.name, [inside]);
+      continue;
+    }
+    unowned.push(path);
+  }
+  return { ignored, lockfile, rootManifest, global, packages, unowned };
+}

@@ -1,0 +1,90 @@
+/**
+ * What an image build needs to know about the run that builds it, read from the GitHub Actions
+ * environment (`GITHUB_*` variables, as a plain record: this module does no process access): the
+ * commit, the trigger that decides the tags, and the OCI labels and build arguments of the image.
+ */
+import { InputError } from './errors.js';
+import type { BuildTrigger } from './images/index.js';
+
+export interface BuildContext {
+  readonly sha: string;
+  readonly trigger: BuildTrigger;
+  /** The repository owner, the first path segment of a GHCR image. */
+  readonly owner: string;
+  /** `https://github.com/<owner>/<repo>`: the image's `org.opencontainers.image.source`. */
+  readonly sourceUrl: string;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function required(env: Env, name: string, expected: string): string {
+  const value = env[name];
+  if (value === undefined || value === '') throw new InputError(`${name} is not set: expected ${expected} (GitHub Actions sets it; set it yourself to run this outside Actions)`);
+  return value;
+}
+
+function triggerOf(eventName: string, ref: string, defaultBranch: string): BuildTrigger {
+  switch (eventName) {
+    case 'push': {
+      if (!ref.startsWith('refs/heads/')) throw new InputError(`GITHUB_REF ${JSON.stringify(ref)}: a push build expects a branch, refs/heads/<name>`);
+      return { kind: 'branch', branch: ref.slice('refs/heads/'.length), defaultBranch };
+    }
+    case 'pull_request': {
+      const match = /^refs\/pull\/(\d+)\/(?:merge|head)$/.exec(ref);
+      if (!match) throw new InputError(`GITHUB_REF ${JSON.stringify(ref)}: a pull_request build expects refs/pull/<number>/merge`);
+      return { kind: 'pull_request', number: Number(match[1]) };
+    }
+    case 'merge_group':
+      return { kind: 'merge_group' };
+    default:
+      throw new InputError(`GITHUB_EVENT_NAME ${JSON.stringify(eventName)}: image builds run for push, pull_request or merge_group`);
+  }
+}
+
+export function buildContextFromEnv(env: Env, defaultBranch: string): BuildContext {
+  const eventName = required(env, 'GITHUB_EVENT_NAME', 'push, pull_request or merge_group');
+  const ref = required(env, 'GITHUB_REF', 'refs/heads/<branch> or refs/pull/<number>/merge');
+  const sha = required(env, 'GITHUB_SHA', 'the 40-hex commit being built');
+  if (!/^[0-9a-f]{40}$/.test(sha)) throw new InputError(`GITHUB_SHA ${JSON.stringify(sha)}: expected 40 lowercase hex characters`);
+  const repository = required(env, 'GITHUB_REPOSITORY', '<owner>/<repo>');
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new InputError(`GITHUB_REPOSITORY ${JSON.stringify(repository)}: expected <owner>/<repo>`);
+  const owner = env['GITHUB_REPOSITORY_OWNER'] || repository.slice(0, repository.indexOf('/'));
+  const server = (env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '');
+  return { sha, trigger: triggerOf(eventName, ref, defaultBranch), owner, sourceUrl: `${server}/${repository}` };
+}
+
+/** The OCI labels every service image carries (verify-image checks them). */
+export function imageLabels(context: BuildContext, service: string): Record<string, string> {
+  return {
+    'org.opencontainers.image.source': context.sourceUrl,
+    'org.opencontainers.image.revision': context.sha,
+    'org.opencontainers.image.title': service,
+  };
+}
+
+/** The Dockerfile's build arguments for the same values (its LABEL instruction reads them). */
+export function imageBuildArgs(context: BuildContext): Record<string, string> {
+  return { SOURCE: context.sourceUrl, REVISION: context.sha };
+}
+
+/** What a pushed build leaves behind for later jobs (the release record): one per service. */
+export interface ImageRecord {
+  readonly service: string;
+  readonly repository: string;
+  readonly digest: string;
+  readonly tags: readonly string[];
+  readonly revision: string;
+  readonly source: string;
+}
+
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+export function imageRecord(context: BuildContext, service: string, repository: string, tags: readonly string[], digest: string): ImageRecord {
+  if (!DIGEST.test(digest)) throw new InputError(`--digest ${JSON.stringify(digest)}: expected sha256:<64 hex>, the digest docker/build-push-action reports for a pushed image`);
+  return { service, repository, digest, tags, revision: context.sha, source: context.sourceUrl };
+}
+
+export function recordSummary(record: ImageRecord): string {
+  const lines = [`### ${record.service}`, '', `Pushed \`${record.repository}@${record.digest}\``, '', '| tag |', '| --- |', ...record.tags.map((t) => `| \`${t}\` |`), ''];
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,310 @@
+/**
+ * pnpm-lock.yaml (v9) compared per importer: which workspace packages' resolved dependency closure
+ * changed between two revisions.
+ *
+ * The lockfile is cut into entries by indentation, the layout pnpm writes (importers, packages,
+ * snapshots, catalogs, each entry a block at two spaces), and entries are compared as text; only the
+ * entries that differ, and the snapshot edges when a resolved package changed, are parsed. So the
+ * cost follows the size of the change, and no YAML library is loaded. An importer is affected when
+ * its own entry changed (a dependency added, removed or re-resolved), when a catalog entry it uses
+ * changed, or when its closure in head reaches a changed package or snapshot: if it reaches none,
+ * every entry it reaches is identical in base and head, so its base closure is the same too.
+ */
+
+export interface LockfileDoc {
+  readonly version: string;
+  /** Raw text of the top-level keys that are not entry maps (settings, overrides, ...). */
+  readonly other: ReadonlyMap<string, string>;
+  readonly importers: ReadonlyMap<string, string>;
+  readonly packages: ReadonlyMap<string, string>;
+  readonly snapshots: ReadonlyMap<string, string>;
+  /** `<catalog>\0<dependency>` -> raw text. */
+  readonly catalogs: ReadonlyMap<string, string>;
+}
+
+export class LockfileShapeError extends Error {
+  override readonly name = 'LockfileShapeError';
+}
+
+const ENTRY_MAPS = ['importers', 'packages', 'snapshots'] as const;
+type EntryMap = (typeof ENTRY_MAPS)[number];
+
+/** A YAML key or scalar as pnpm writes it: plain, 'single' ('' escapes a quote) or "double" quoted. */
+export function unquote(text: string): string {
+  if (text.startsWith("'") && text.endsWith("'") && text.length >= 2) return text.slice(1, -1).replaceAll("''", "'");
+  if (text.startsWith('"') && text.endsWith('"') && text.length >= 2) {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === 'string') return value;
+  }
+  return text;
+}
+
+const QUOTED_KEY = /^('(?:[^']|'')*'|"(?:[^"\\]|\\.)*"):(?: (.*))?$/;
+const PLAIN_KEY = /^([^'"\s#][^]*?):(?: (.*))?$/;
+
+/** `key: value` or `key:` at the start of `text` (indentation removed). */
+function splitKey(text: string, line: number): { key: string; value: string | undefined } {
+  const m = QUOTED_KEY.exec(text) ?? PLAIN_KEY.exec(text);
+  if (!m || m[1] === undefined) throw new LockfileShapeError(`line ${line}: expected "key:" or "key: value", got ${JSON.stringify(text.slice(0, 80))}`);
+  return { key: unquote(m[1]), value: m[2] === undefined || m[2] === '' ? undefined : m[2] };
+}
+
+export function segmentLockfile(text: string): LockfileDoc {
+  const other = new Map<string, string>();
+  const maps: Record<EntryMap, Map<string, string>> = { importers: new Map(), packages: new Map(), snapshots: new Map() };
+  const catalogs = new Map<string, string>();
+  let version: string | undefined;
+  let top: string | undefined;
+  let entry: { map: Map<string, string>; key: string; start: number } | undefined;
+  let catalog: string | undefined;
+  const lines = text.split('\n');
+  let lastContent = -1;
+  const close = (end: number) => {
+    if (entry) entry.map.set(entry.key, lines.slice(entry.start, end + 1).join('\n'));
+    entry = undefined;
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i] ?? '';
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    const body = line.trimStart();
+    if (body === '' || body.startsWith('#')) continue;
+    if (body.startsWith('\t') || line.startsWith('\t')) throw new LockfileShapeError(`line ${i + 1}: tab indentation`);
+    const indent = line.length - body.length;
+    if (indent === 0) {
+      close(lastContent);
+      const { key, value } = splitKey(body, i + 1);
+      top = key;
+      catalog = undefined;
+      if (key === 'lockfileVersion') {
+        if (value === undefined) throw new LockfileShapeError(`line ${i + 1}: lockfileVersion has no value`);
+        version = unquote(value);
+      } else if ((ENTRY_MAPS as readonly string[]).includes(key) || key === 'catalogs') {
+        if (value !== undefined && value !== '{}') throw new LockfileShapeError(`line ${i + 1}: ${key} is not a block mapping`);
+      } else {
+        other.set(key, line);
+      }
+    } else if (top === undefined) {
+      throw new LockfileShapeError(`line ${i + 1}: indented text before any top-level key`);
+    } else if ((ENTRY_MAPS as readonly string[]).includes(top)) {
+      if (indent === 2) {
+        close(lastContent);
+        const { key } = splitKey(body, i + 1);
+        entry = { map: maps[top as EntryMap], key, start: i };
+      } else if (indent < 2 || !entry) {
+        throw new LockfileShapeError(`line ${i + 1}: unexpected indentation under ${top}`);
+      }
+    } else if (top === 'catalogs') {
+      if (indent === 2) {
+        close(lastContent);
+        catalog = splitKey(body, i + 1).key;
+      } else if (indent === 4 && catalog !== undefined) {
+        close(lastContent);
+        entry = { map: catalogs, key: `${catalog}\0${splitKey(body, i + 1).key}`, start: i };
+      } else if (indent < 4 || !entry) {
+        throw new LockfileShapeError(`line ${i + 1}: unexpected indentation under catalogs`);
+      }
+    } else {
+      other.set(top, `${other.get(top) ?? ''}\n${line}`);
+    }
+    lastContent = i;
+  }
+  close(lastContent);
+  if (version === undefined) throw new LockfileShapeError('no lockfileVersion');
+  return { version, other, importers: maps.importers, packages: maps.packages, snapshots: maps.snapshots, catalogs };
+}
+
+export interface ResolvedDep {
+  readonly field: string;
+  readonly name: string;
+  readonly specifier: string | undefined;
+  readonly version: string;
+}
+
+/** The dependencies of one importer entry (its block of text, as cut by segmentLockfile). */
+export function parseImporterDeps(block: string): ResolvedDep[] {
+  const out: ResolvedDep[] = [];
+  let field: string | undefined;
+  let dep: { name: string; specifier?: string; version?: string } | undefined;
+  const flush = () => {
+    if (dep && field !== undefined) {
+      if (dep.version === undefined) throw new LockfileShapeError(`importer dependency ${dep.name} has no version`);
+      out.push({ field, name: dep.name, specifier: dep.specifier, version: dep.version });
+    }
+    dep = undefined;
+  };
+  for (const raw of block.split('\n').slice(1)) {
+    const body = raw.trim();
+    if (body === '' || body.startsWith('#')) continue;
+    const indent = raw.length - raw.trimStart().length;
+    if (indent === 4) {
+      flush();
+      const { key } = splitKey(body, 0);
+      field = key === 'dependencies' || key === 'devDependencies' || key === 'optionalDependencies' ? key : undefined;
+    } else if (field !== undefined && indent === 6) {
+      flush();
+      const { key, value } = splitKey(body, 0);
+      // `name: version` (a short form) or `name:` with specifier/version below.
+      dep = value === undefined ? { name: key } : { name: key, version: unquote(value) };
+    } else if (field !== undefined && indent === 8 && dep) {
+      const { key, value } = splitKey(body, 0);
+      if (value !== undefined && key === 'specifier') dep.specifier = unquote(value);
+      if (value !== undefined && key === 'version') dep.version = unquote(value);
+    }
+  }
+  flush();
+  return out;
+}
+
+/** name -> reference of a snapshot's dependencies and optionalDependencies. */
+function snapshotDeps(block: string): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  let inDeps = false;
+  const lines = block.split('\n');
+  for (let i = 1; i < lines.length; i++) {
+    const raw = lines[i] ?? '';
+    const body = raw.trim();
+    if (body === '' || body.startsWith('#')) continue;
+    const indent = raw.length - raw.trimStart().length;
+    if (indent === 4) inDeps = body === 'dependencies:' || body === 'optionalDependencies:';
+    else if (inDeps && indent === 6) {
+      const { key, value } = splitKey(body, 0);
+      if (value !== undefined) out.push([key, unquote(value)]);
+    }
+  }
+  return out;
+}
+
+/** The snapshot key a dependency reference points at (pnpm's refToRelative); undefined for `link:`. */
+export function refToKey(name: string, ref: string): string | undefined {
+  if (ref.startsWith('link:')) return undefined;
+  if (ref.startsWith('@')) return ref;
+  const at = ref.indexOf('@');
+  if (at === -1) return `${name}@${ref}`;
+  const colon = ref.indexOf(':');
+  const paren = ref.indexOf('(');
+  // An alias (`string-width@4.2.3`) names its own package; `1.0.0(peer@2)` is a version with peers.
+  if ((colon === -1 || at < colon) && (paren === -1 || at < paren)) return ref;
+  return `${name}@${ref}`;
+}
+
+/** The `packages:` key of a snapshot key: the key without its peer suffix `(...)`. */
+export function packageKeyOf(snapshotKey: string): string {
+  const paren = snapshotKey.indexOf('(', 1);
+  return paren === -1 ? snapshotKey : snapshotKey.slice(0, paren);
+}
+
+export type LockfileDiff =
+  /** Importer path (relative to the workspace root, `.` for the root) -> reasons. */
+  | { readonly kind: 'importers'; readonly importers: ReadonlyMap<string, readonly string[]> }
+  | { readonly kind: 'all'; readonly reason: string }
+  /** The text is not in the layout pnpm writes; the caller decides whether it is broken YAML (an error) or just unattributable. */
+  | { readonly kind: 'unreadable'; readonly side: 'base' | 'head'; readonly detail: string };
+
+function changedKeys(base: ReadonlyMap<string, string>, head: ReadonlyMap<string, string>): Set<string> {
+  const out = new Set<string>();
+  for (const [key, text] of head) if (base.get(key) !== text) out.add(key);
+  for (const key of base.keys()) if (!head.has(key)) out.add(key);
+  return out;
+}
+
+function describeImporterChange(base: string | undefined, head: string): string[] {
+  const index = (deps: ResolvedDep[]) => new Map(deps.map((d) => [`${d.field}\0${d.name}`, d]));
+  const before = index(base === undefined ? [] : parseImporterDeps(base));
+  const after = index(parseImporterDeps(head));
+  const reasons: string[] = [];
+  for (const [key, d] of after) {
+    const old = before.get(key);
+    if (!old) reasons.push(`pnpm-lock.yaml: ${d.field} ${d.name} ${d.version} added`);
+    else if (old.version !== d.version) reasons.push(`pnpm-lock.yaml: ${d.field} ${d.name} ${old.version} -> ${d.version}`);
+    else if (old.specifier !== d.specifier) reasons.push(`pnpm-lock.yaml: ${d.field} ${d.name} specifier ${old.specifier ?? '(none)'} -> ${d.specifier ?? '(none)'}`);
+  }
+  for (const [key, d] of before) if (!after.has(key)) reasons.push(`pnpm-lock.yaml: ${d.field} ${d.name} ${d.version} removed`);
+  return reasons.length > 0 ? reasons : [base === undefined ? 'pnpm-lock.yaml: new importer' : 'pnpm-lock.yaml: importer entry changed'];
+}
+
+function catalogOf(specifier: string | undefined): string | undefined {
+  if (specifier === undefined || !specifier.startsWith('catalog:')) return undefined;
+  const name = specifier.slice('catalog:'.length);
+  return name === '' ? 'default' : name;
+}
+
+export function diffLockfiles(baseText: string | undefined, headText: string | undefined): LockfileDiff {
+  if (headText === undefined) return { kind: 'all', reason: 'pnpm-lock.yaml was deleted: installs are no longer reproducible' };
+  if (baseText === undefined) return { kind: 'all', reason: 'pnpm-lock.yaml was added: no base lockfile to compare with' };
+  let head: LockfileDoc;
+  let base: LockfileDoc;
+  try {
+    head = segmentLockfile(headText);
+  } catch (err) {
+    return { kind: 'unreadable', side: 'head', detail: err instanceof Error ? err.message : String(err) };
+  }
+  try {
+    base = segmentLockfile(baseText);
+  } catch (err) {
+    return { kind: 'unreadable', side: 'base', detail: err instanceof Error ? err.message : String(err) };
+  }
+  if (!head.version.startsWith('9.'))
+    return { kind: 'all', reason: `pnpm-lock.yaml: lockfileVersion ${head.version} is not supported (expected 9.x); every package is assumed affected` };
+  if (base.version !== head.version) return { kind: 'all', reason: `pnpm-lock.yaml: lockfileVersion changed from ${base.version} to ${head.version}` };
+  for (const key of changedKeys(base.other, head.other)) {
+    return { kind: 'all', reason: `pnpm-lock.yaml: top-level "${key}" changed, which can change every install` };
+  }
+  try {
+    return { kind: 'importers', importers: attribute(base, head) };
+  } catch (err) {
+    if (err instanceof LockfileShapeError) return { kind: 'unreadable', side: 'head', detail: err.message };
+    throw err;
+  }
+}
+
+function attribute(base: LockfileDoc, head: LockfileDoc): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const add = (importer: string, reasons: readonly string[]) => out.set(importer, [...(out.get(importer) ?? []), ...reasons]);
+
+  // Changed resolved packages: a snapshot whose text changed, or whose package metadata changed.
+  const changed = changedKeys(base.snapshots, head.snapshots);
+  const changedPackages = changedKeys(base.packages, head.packages);
+  if (changedPackages.size > 0) for (const key of head.snapshots.keys()) if (changedPackages.has(packageKeyOf(key))) changed.add(key);
+  const changedCatalogs = changedKeys(base.catalogs, head.catalogs);
+
+  // For every snapshot that reaches a changed one (in head), one changed snapshot it reaches.
+  const reaches = new Map<string, string>();
+  if (changed.size > 0) {
+    const parents = new Map<string, string[]>();
+    for (const [key, block] of head.snapshots) {
+      for (const [name, ref] of snapshotDeps(block)) {
+        const child = refToKey(name, ref);
+        if (child !== undefined) parents.set(child, [...(parents.get(child) ?? []), key]);
+      }
+    }
+    const queue = [...changed];
+    for (const key of queue) reaches.set(key, key);
+    for (let i = 0; i < queue.length; i++) {
+      const key = queue[i] as string;
+      for (const parent of parents.get(key) ?? []) {
+        if (reaches.has(parent)) continue;
+        reaches.set(parent, reaches.get(key) ?? key);
+        queue.push(parent);
+      }
+    }
+  }
+
+  for (const [importer, block] of head.importers) {
+    const old = base.importers.get(importer);
+    if (old !== block) {
+      add(importer, describeImporterChange(old, block));
+      continue;
+    }
+    if (reaches.size === 0 && changedCatalogs.size === 0) continue;
+    const reasons: string[] = [];
+    for (const dep of parseImporterDeps(block)) {
+      const catalog = catalogOf(dep.specifier);
+      if (catalog !== undefined && changedCatalogs.has(`${catalog}\0${dep.name}`)) reasons.push(`pnpm-lock.yaml: catalog entry ${catalog}/${dep.name} changed`);
+      const key = refToKey(dep.name, dep.version);
+      const hit = key === undefined ? undefined : reaches.get(key);
+      if (hit !== undefined) reasons.push(hit === key ? `pnpm-lock.yaml: ${dep.name} (${key}) re-resolved` : `pnpm-lock.yaml: ${dep.name} depends on ${hit}, which changed`);
+    }
+    if (reasons.length > 0) add(importer, reasons);
+  }
+  return out;
+}

@@ -1,0 +1,51 @@
+/**
+ * The environment a service runs with, taken from the generated docker-compose.yml (the platform's own
+ * definition of how to run it), so that `verify-image` starts the container the way compose would.
+ */
+import { parse } from 'yaml';
+import { InputError } from '../errors.js';
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Compose interpolation: `${VAR:-default}`, `${VAR-default}`, `${VAR}`, `$VAR`, `$$`, with `vars` as the environment. */
+export function interpolate(text: string, vars: Readonly<Record<string, string | undefined>>): string {
+  return text.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, braced, op, fallback, bare) => {
+    if (whole === '$$') return '$';
+    const name = String(braced ?? bare);
+    const value = vars[name];
+    if (op === ':-') return value === undefined || value === '' ? String(fallback) : value;
+    if (op === '-') return value === undefined ? String(fallback) : value;
+    return value ?? '';
+  });
+}
+
+/** `services.<service>.environment` of a compose file (mapping or list form), interpolated; {} when the service has none. */
+export function composeEnvironment(file: string, text: string, service: string, vars: Readonly<Record<string, string | undefined>> = {}): Record<string, string> {
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (err) {
+    throw new InputError(`${file}: not valid YAML (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); run \`pnpm generate\``);
+  }
+  const services = isRecord(doc) ? doc['services'] : undefined;
+  const entry = isRecord(services) ? services[service] : undefined;
+  const env = isRecord(entry) ? entry['environment'] : undefined;
+  const out: Record<string, string> = {};
+  if (env === undefined || env === null) return out;
+  if (Array.isArray(env)) {
+    for (const item of env) {
+      if (typeof item !== 'string') throw new InputError(`${file}: services.${service}.environment items must be strings KEY=VALUE`);
+      const eq = item.indexOf('=');
+      if (eq > 0) out[item.slice(0, eq)] = interpolate(item.slice(eq + 1), vars);
+    }
+    return out;
+  }
+  if (!isRecord(env)) throw new InputError(`${file}: services.${service}.environment must be a mapping or a list`);
+  for (const [key, value] of Object.entries(env)) {
+    if (value === null) continue;
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+      throw new InputError(`${file}: services.${service}.environment.${key} must be a scalar`);
+    out[key] = interpolate(String(value), vars);
+  }
+  return out;
+}

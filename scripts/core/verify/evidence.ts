@@ -1,0 +1,154 @@
+/**
+ * What `verify-image` learns about an image, as plain values, and type guards for the engine's JSON
+ * (`docker image inspect`, `docker container inspect`), which is untrusted input like any other.
+ * Gathering it is the shell's job (scripts/io/container-engine.ts); judging it is rules.ts.
+ */
+
+export interface ImageConfig {
+  /** The image ID: with the containerd image store and --provenance=false, the manifest digest. */
+  readonly id: string;
+  /** `USER` as written: '' when the Dockerfile never set one (the engine then runs as root). */
+  readonly user: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** `HEALTHCHECK CMD ...` as the engine stores it (`["CMD", ...]`), undefined when there is none. */
+  readonly healthcheck: readonly string[] | undefined;
+  readonly env: readonly string[];
+  readonly cmd: readonly string[];
+  readonly workingDir: string;
+  /** Uncompressed layer digests (RootFS.Layers), base layers first. */
+  readonly layers: readonly string[];
+  /** Bytes, as the engine reports them. */
+  readonly size: number;
+}
+
+/** The part of `docker container inspect` that says whether the container is up and healthy. */
+export interface ContainerState {
+  readonly status: string;
+  readonly exitCode: number;
+  /** Undefined when the container has no health check. */
+  readonly health: { readonly status: string; readonly lastOutput: string } | undefined;
+}
+
+export type ContainerOutcome =
+  | { readonly kind: 'healthy' }
+  | { readonly kind: 'unhealthy'; readonly probeOutput: string }
+  | { readonly kind: 'no-healthcheck' }
+  | { readonly kind: 'exited'; readonly exitCode: number }
+  | { readonly kind: 'timeout'; readonly status: string; readonly seconds: number };
+
+export interface ProcessInfo {
+  readonly uid: number;
+  readonly command: string;
+}
+
+export interface ImageEvidence {
+  readonly image: string;
+  readonly config: ImageConfig;
+  readonly outcome: ContainerOutcome;
+  /** The container's processes while it ran (empty when it never ran or had exited). */
+  readonly processes: readonly ProcessInfo[];
+  /** Every path of the container's filesystem, absolute, without a trailing slash. */
+  readonly files: readonly string[];
+  /** The text of /app/package.json, undefined when there is none. */
+  readonly appManifest: string | undefined;
+  /** The last lines the container wrote (shown when it did not become healthy). */
+  readonly logTail: string;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+const isStringRecord = (v: unknown): v is Record<string, string> => isObject(v) && Object.values(v).every((x) => typeof x === 'string');
+
+/** Thrown when the engine answers with JSON of an unexpected shape: a bug or an unsupported engine. */
+export class EngineOutputError extends Error {
+  override readonly name = 'EngineOutputError';
+}
+
+function single(json: unknown, what: string): Json {
+  const item = Array.isArray(json) ? json[0] : json;
+  if (!isObject(item)) throw new EngineOutputError(`${what}: expected a JSON object (or an array of one), got ${JSON.stringify(json)?.slice(0, 200)}`);
+  return item;
+}
+
+/** `docker image inspect <ref>` output (an array of one object) to an ImageConfig. */
+export function parseImageInspect(json: unknown): ImageConfig {
+  const img = single(json, 'docker image inspect');
+  const config = img['Config'];
+  const rootfs = img['RootFS'];
+  const id = img['Id'];
+  const size = img['Size'];
+  if (typeof id !== 'string' || !isObject(config) || typeof size !== 'number') throw new EngineOutputError('docker image inspect: missing Id, Config or Size');
+  const layers = isObject(rootfs) ? (rootfs['Layers'] ?? []) : [];
+  if (!isStringArray(layers)) throw new EngineOutputError('docker image inspect: RootFS.Layers is not a list of digests');
+  const hc = config['Healthcheck'];
+  const test = isObject(hc) ? hc['Test'] : undefined;
+  // ["NONE"] is how `HEALTHCHECK NONE` (an explicitly disabled check) is stored.
+  const healthcheck = isStringArray(test) && test.length > 0 && test[0] !== 'NONE' ? test : undefined;
+  const labels = config['Labels'] ?? {};
+  const env = config['Env'] ?? [];
+  const cmd = config['Cmd'] ?? [];
+  const user = config['User'] ?? '';
+  const workingDir = config['WorkingDir'] ?? '';
+  if (!isStringRecord(labels) || !isStringArray(env) || !isStringArray(cmd) || typeof user !== 'string' || typeof workingDir !== 'string') {
+    throw new EngineOutputError('docker image inspect: Config has an unexpected shape (Labels, Env, Cmd, User, WorkingDir)');
+  }
+  return { id, user, labels, healthcheck, env, cmd, workingDir, layers, size };
+}
+
+/** `docker container inspect <id>` output to the state the health wait needs. */
+export function parseContainerInspect(json: unknown): ContainerState {
+  const c = single(json, 'docker container inspect');
+  const state = c['State'];
+  if (!isObject(state) || typeof state['Status'] !== 'string' || typeof state['ExitCode'] !== 'number') {
+    throw new EngineOutputError('docker container inspect: missing State.Status or State.ExitCode');
+  }
+  const health = state['Health'];
+  let parsedHealth: ContainerState['health'];
+  if (isObject(health) && typeof health['Status'] === 'string') {
+    const log = Array.isArray(health['Log']) ? health['Log'] : [];
+    const last = log.at(-1);
+    parsedHealth = { status: health['Status'], lastOutput: isObject(last) && typeof last['Output'] === 'string' ? last['Output'] : '' };
+  }
+  return { status: state['Status'], exitCode: state['ExitCode'], health: parsedHealth };
+}
+
+/**
+ * `docker top <id> -eo pid,uid,args` output (a header line, then whitespace-separated columns; the
+ * command keeps its spaces) to processes.
+ */
+export function parseTop(text: string): ProcessInfo[] {
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  const header = lines[0]?.trim().split(/\s+/) ?? [];
+  if (header[0] !== 'PID' || header[1] !== 'UID') throw new EngineOutputError(`docker top: expected columns PID UID COMMAND, got ${JSON.stringify(lines[0] ?? '')}`);
+  return lines.slice(1).map((line) => {
+    const m = line.trim().match(/^(\d+)\s+(\d+)\s+(.*)$/);
+    if (!m) throw new EngineOutputError(`docker top: cannot read the line ${JSON.stringify(line)}`);
+    return { uid: Number(m[2]), command: m[3] ?? '' };
+  });
+}
+
+/** `tar -t` of a container export (`app/`, `./app/dist/index.js`) to absolute paths (`/app`, `/app/dist/index.js`). */
+export function normalizeTarPaths(listing: string): string[] {
+  const out = new Set<string>();
+  for (const raw of listing.split('\n')) {
+    // `./x` and `x` are the same entry; `./` (and `.`) is the root itself. A leading dot of a name (`.dockerenv`) stays.
+    const path = raw.replace(/^(?:\.\/)+/, '').replace(/^\/+/, '').replace(/\/+$/, '');
+    if (path === '.') continue;
+    if (path !== '') out.add(`/${path}`);
+  }
+  return [...out].sort();
+}
+
+/**
+ * Pure step of the health wait: a final outcome, or 'pending' while the engine still reports
+ * `starting` and the deadline has not passed.
+ */
+export function classifyContainer(state: ContainerState, elapsedSeconds: number, timeoutSeconds: number): ContainerOutcome | 'pending' {
+  if (state.status === 'exited' || state.status === 'dead') return { kind: 'exited', exitCode: state.exitCode };
+  if (!state.health) return { kind: 'no-healthcheck' };
+  if (state.health.status === 'healthy') return { kind: 'healthy' };
+  if (state.health.status === 'unhealthy') return { kind: 'unhealthy', probeOutput: state.health.lastOutput };
+  if (elapsedSeconds >= timeoutSeconds) return { kind: 'timeout', status: state.health.status, seconds: timeoutSeconds };
+  return 'pending';
+}

@@ -1,0 +1,220 @@
+/**
+ * The runtime rules of a service image ("one service = one image"), judged over evidence gathered from
+ * the image and a container started from it. Pure: evidence and expectations in, one result per rule
+ * out, each naming the rule and the evidence that decided it.
+ */
+import type { ImageEvidence } from './evidence.js';
+
+export const RULES = {
+  healthy: 'a container of the image starts and its HEALTHCHECK reports healthy',
+  'non-root': 'the image sets a non-root USER and every process of the container runs with a non-zero uid',
+  'only-this-service': '/app holds this service (its package.json) and nothing of any other service',
+  'no-dev-dependencies': 'no devDependency of the service, its workspace libraries or the workspace root is installed',
+  'no-pnpm': 'no pnpm in the runtime image (no pnpm package, no pnpm/pnpx executable on PATH)',
+  'oci-labels': 'org.opencontainers.image.source, .revision and .title are set (title = the service, revision = the commit built)',
+} as const;
+
+export type RuleId = keyof typeof RULES;
+export const RULE_IDS = Object.keys(RULES) as RuleId[];
+
+export interface RuleResult {
+  readonly rule: RuleId;
+  readonly ok: boolean;
+  /** What was seen: for a failure, enough to find the cause without re-running anything. */
+  readonly evidence: string;
+}
+
+export interface Expectations {
+  /** The service's folder name (`student-auth-service`): the image title. */
+  readonly service: string;
+  /** Its package name (`@kodingcaravan/student-auth-service`): the name /app/package.json must carry. */
+  readonly packageName: string;
+  readonly otherServices: readonly { readonly folder: string; readonly packageName: string }[];
+  /** Package names that must not be installed (devDependencies that are not also production dependencies). */
+  readonly devDependencies: readonly string[];
+  /** When given, the revision and source labels must equal these. */
+  readonly revision?: string;
+  readonly source?: string;
+}
+
+export const APP_DIR = '/app';
+export const LABEL = {
+  source: 'org.opencontainers.image.source',
+  revision: 'org.opencontainers.image.revision',
+  title: 'org.opencontainers.image.title',
+} as const;
+/** The Dockerfile's `ARG SOURCE=unknown` / `ARG REVISION=unknown`: the build did not pass them. */
+const UNSET_LABEL_VALUE = 'unknown';
+const SHOWN = 5;
+
+const pass = (rule: RuleId, evidence: string): RuleResult => ({ rule, ok: true, evidence });
+const fail = (rule: RuleId, evidence: string): RuleResult => ({ rule, ok: false, evidence });
+
+function listSome(paths: readonly string[]): string {
+  const more = paths.length > SHOWN ? ` (and ${paths.length - SHOWN} more)` : '';
+  return `${paths.slice(0, SHOWN).join(', ')}${more}`;
+}
+
+const oneLine = (text: string, max = 300) => {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max)}...` : flat;
+};
+
+export function checkHealthy(e: ImageEvidence): RuleResult {
+  const o = e.outcome;
+  switch (o.kind) {
+    case 'healthy':
+      return pass('healthy', `healthy (HEALTHCHECK ${oneLine(e.config.healthcheck?.join(' ') ?? '', 120)})`);
+    case 'no-healthcheck':
+      return fail('healthy', 'the image defines no HEALTHCHECK (Config.Healthcheck is empty): add one so the engine and compose can tell when it is up');
+    case 'unhealthy':
+      return fail(
+        'healthy',
+        `the health check reported unhealthy; last probe output: ${JSON.stringify(oneLine(o.probeOutput))}; container log: ${JSON.stringify(oneLine(e.logTail))}`,
+      );
+    case 'exited':
+      return fail('healthy', `the container exited with code ${o.exitCode} before becoming healthy; container log: ${JSON.stringify(oneLine(e.logTail))}`);
+    case 'timeout':
+      return fail('healthy', `still "${o.status}" after ${o.seconds} s; container log: ${JSON.stringify(oneLine(e.logTail))}`);
+  }
+}
+
+const isRootUser = (user: string) => {
+  const name = user.split(':')[0] ?? '';
+  return name === '' || name === 'root' || name === '0';
+};
+
+export function checkNonRoot(e: ImageEvidence): RuleResult {
+  if (isRootUser(e.config.user)) {
+    const what = e.config.user === '' ? 'the image sets no USER, so it runs as root' : `the image's USER is ${JSON.stringify(e.config.user)}`;
+    return fail('non-root', `${what}; add \`USER node\` (uid 1000) to the runtime stage`);
+  }
+  const root = e.processes.filter((p) => p.uid === 0);
+  if (root.length > 0)
+    return fail('non-root', `USER is ${JSON.stringify(e.config.user)} but these processes run as uid 0: ${root.map((p) => JSON.stringify(p.command)).join(', ')}`);
+  if (e.processes.length === 0) return pass('non-root', `USER ${JSON.stringify(e.config.user)} (no running process to inspect)`);
+  return pass('non-root', `USER ${JSON.stringify(e.config.user)}; processes: ${e.processes.map((p) => `uid ${p.uid} ${JSON.stringify(p.command)}`).join(', ')}`);
+}
+
+function manifestName(text: string): string | undefined {
+  try {
+    const json: unknown = JSON.parse(text);
+    if (typeof json === 'object' && json !== null && !Array.isArray(json) && 'name' in json && typeof json.name === 'string') return json.name;
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/** A pnpm virtual-store folder name (`@scope+name@1.2.3_peer...`, `name@1.2.3`) to the package name. */
+export function pnpmStoreName(folder: string): string | undefined {
+  const m = folder.match(/^(@[^+@/]+\+[^@/]+|[^@/+][^@/]*)@/);
+  return m?.[1]?.replace('+', '/');
+}
+
+/**
+ * Package names installed below `dir`, each with one path that shows it: `node_modules/<name>`,
+ * `node_modules/@scope/<name>` at any depth, and pnpm's virtual store `node_modules/.pnpm/<name>@<version>`.
+ */
+export function installedPackages(files: readonly string[], dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const prefix = `${dir}/`;
+  for (const path of files) {
+    if (!path.startsWith(prefix)) continue;
+    const parts = path.slice(prefix.length).split('/');
+    for (let i = 0; i < parts.length - 1; i++) {
+      if (parts[i] !== 'node_modules') continue;
+      const first = parts[i + 1] ?? '';
+      let name: string | undefined;
+      if (first === '.pnpm') {
+        const folder = parts[i + 2];
+        name = folder === undefined ? undefined : pnpmStoreName(folder);
+      } else if (first.startsWith('@')) {
+        const second = parts[i + 2];
+        name = second === undefined ? undefined : `${first}/${second}`;
+      } else if (!first.startsWith('.')) {
+        name = first;
+      }
+      if (name !== undefined && !out.has(name)) out.set(name, path);
+    }
+  }
+  return out;
+}
+
+export function checkOnlyThisService(e: ImageEvidence, x: Expectations): RuleResult {
+  if (e.appManifest === undefined) return fail('only-this-service', `${APP_DIR}/package.json is missing: the image does not hold a deployed service in ${APP_DIR}`);
+  const name = manifestName(e.appManifest);
+  if (name !== x.packageName) return fail('only-this-service', `${APP_DIR}/package.json names ${JSON.stringify(name ?? '(no name)')}, expected ${JSON.stringify(x.packageName)}`);
+  const appFiles = e.files.filter((f) => f.startsWith(`${APP_DIR}/`));
+  const installed = installedPackages(e.files, APP_DIR);
+  const found: string[] = [];
+  for (const other of x.otherServices) {
+    const byPackage = installed.get(other.packageName);
+    if (byPackage !== undefined) found.push(`${other.folder} (${byPackage})`);
+    const byFolder = appFiles.find((f) => f.split('/').includes(other.folder));
+    if (byPackage === undefined && byFolder !== undefined) found.push(`${other.folder} (${byFolder})`);
+  }
+  if (found.length > 0) return fail('only-this-service', `${APP_DIR} holds code of other services: ${listSome(found)}`);
+  return pass('only-this-service', `${APP_DIR}/package.json is ${x.packageName}; none of the ${x.otherServices.length} other services found in ${appFiles.length} paths`);
+}
+
+export function checkNoDevDependencies(e: ImageEvidence, x: Expectations): RuleResult {
+  const installed = installedPackages(e.files, APP_DIR);
+  const found = x.devDependencies.filter((d) => installed.has(d)).map((d) => `${d} (${installed.get(d)})`);
+  if (found.length > 0) return fail('no-dev-dependencies', `devDependencies installed in ${APP_DIR}: ${listSome(found)}; deploy with \`pnpm deploy --prod\``);
+  return pass('no-dev-dependencies', `${installed.size} packages installed, none of the ${x.devDependencies.length} devDependencies`);
+}
+
+/** PATH of the image (its ENV), or the usual default when it sets none. */
+function pathDirs(env: readonly string[]): string[] {
+  const path = env.find((v) => v.startsWith('PATH='))?.slice('PATH='.length) ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+  return path.split(':').filter((d) => d !== '');
+}
+
+export function checkNoPnpm(e: ImageEvidence): RuleResult {
+  const bins = new Set(pathDirs(e.config.env));
+  const found = new Set<string>();
+  for (const f of e.files) {
+    const slash = f.lastIndexOf('/');
+    const dir = f.slice(0, slash);
+    const base = f.slice(slash + 1);
+    if ((base === 'pnpm' || base === 'pnpx') && (bins.has(dir) || dir.endsWith('/node_modules/.bin'))) found.add(f);
+    // The package itself, wherever it is installed (a listing may hold only its files, not its folder).
+    const pkg = f.match(/^.*?\/node_modules\/(?:\.pnpm\/pnpm@[^/]+|pnpm)(?=\/|$)/)?.[0];
+    if (pkg !== undefined) found.add(pkg);
+  }
+  if (found.size > 0) return fail('no-pnpm', `pnpm is in the runtime image: ${listSome([...found])}; install it only in the build stages`);
+  return pass('no-pnpm', `no pnpm package and no pnpm/pnpx in ${[...bins].join(':')}`);
+}
+
+export function checkLabels(e: ImageEvidence, x: Expectations): RuleResult {
+  const problems: string[] = [];
+  for (const key of Object.values(LABEL)) {
+    const value = e.config.labels[key];
+    if (value === undefined || value.trim() === '') problems.push(`${key} is missing`);
+    else if (value === UNSET_LABEL_VALUE) problems.push(`${key} is "${UNSET_LABEL_VALUE}" (build without --build-arg ${key === LABEL.source ? 'SOURCE' : 'REVISION'})`);
+  }
+  const title = e.config.labels[LABEL.title];
+  if (title !== undefined && title !== '' && title !== x.service) problems.push(`${LABEL.title} is ${JSON.stringify(title)}, expected ${JSON.stringify(x.service)}`);
+  for (const [key, expected] of [
+    [LABEL.revision, x.revision],
+    [LABEL.source, x.source],
+  ] as const) {
+    const value = e.config.labels[key];
+    if (expected !== undefined && value !== undefined && value !== UNSET_LABEL_VALUE && value !== expected) {
+      problems.push(`${key} is ${JSON.stringify(value)}, expected ${JSON.stringify(expected)}`);
+    }
+  }
+  if (problems.length > 0) return fail('oci-labels', problems.join('; '));
+  return pass(
+    'oci-labels',
+    Object.values(LABEL)
+      .map((k) => `${k}=${e.config.labels[k] ?? ''}`)
+      .join(' '),
+  );
+}
+
+/** Every rule, in the order of RULES. */
+export function checkImage(e: ImageEvidence, x: Expectations): RuleResult[] {
+  return [checkHealthy(e), checkNonRoot(e), checkOnlyThisService(e, x), checkNoDevDependencies(e, x), checkNoPnpm(e), checkLabels(e, x)];
+}

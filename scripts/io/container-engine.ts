@@ -1,0 +1,263 @@
+/**
+ * The container engine behind small interfaces, implemented on the `docker` CLI (with buildx and compose
+ * plugins). Everything the pipeline does to an engine goes through here: build, push, run, inspect.
+ * The engine's JSON is parsed with the guards in core/verify/evidence.ts.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type ContainerOutcome,
+  type ContainerState,
+  classifyContainer,
+  type ImageConfig,
+  type ImageEvidence,
+  normalizeTarPaths,
+  type ProcessInfo,
+  parseContainerInspect,
+  parseImageInspect,
+  parseTop,
+} from '../core/verify/evidence.js';
+import { APP_DIR } from '../core/verify/rules.js';
+
+export interface ExecResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** A docker command failed: names the command, the exit code and the end of what it printed. */
+export class EngineError extends Error {
+  override readonly name = 'EngineError';
+}
+
+export interface BuildRequest {
+  /** The build context (the repository root for every service Dockerfile). */
+  readonly context: string;
+  readonly dockerfile: string;
+  readonly tags: readonly string[];
+  readonly buildArgs: Readonly<Record<string, string>>;
+  /** A BuildKit local cache directory (type=local): read from, and written to when `exportCache`. */
+  readonly cacheDir?: string;
+  readonly exportCache?: boolean;
+}
+
+export interface BuildResult {
+  readonly imageId: string;
+  /** BuildKit's plain progress output: which steps ran and which were cached (core/verify/build-steps.ts). */
+  readonly progress: string;
+}
+
+/** Building and publishing images. */
+export interface ImageBuilder {
+  build(request: BuildRequest): Promise<BuildResult>;
+  inspectImage(ref: string): Promise<ImageConfig | undefined>;
+  tag(source: string, target: string): Promise<void>;
+  push(ref: string): Promise<void>;
+  removeImage(ref: string): Promise<void>;
+}
+
+export interface RunRequest {
+  readonly name: string;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** Running a container and looking at it: what `verify-image` needs. */
+export interface ContainerRunner {
+  inspectImage(ref: string): Promise<ImageConfig | undefined>;
+  run(image: string, request: RunRequest): Promise<string>;
+  inspectContainer(id: string): Promise<ContainerState>;
+  processes(id: string): Promise<ProcessInfo[]>;
+  /** Every path of the container's filesystem (`docker export`, listed by tar). */
+  files(id: string): Promise<string[]>;
+  /** A file's text, or undefined when it does not exist. */
+  readFile(id: string, path: string): Promise<string | undefined>;
+  logs(id: string, lines: number): Promise<string>;
+  removeContainer(id: string): Promise<void>;
+}
+
+export interface Engine extends ImageBuilder, ContainerRunner {
+  /** The server's version; throws EngineError naming the cause when no engine answers. */
+  serverVersion(): Promise<string>;
+  /** `docker compose <args>`, with extra environment for interpolation. */
+  compose(args: readonly string[], env?: Readonly<Record<string, string>>): Promise<ExecResult>;
+}
+
+const tail = (text: string, lines = 25) => text.trimEnd().split('\n').slice(-lines).join('\n');
+
+/** Runs `bin args`; stdin closed (never waits for input); resolves with the exit code, never rejects on a non-zero one. */
+export function exec(bin: string, args: readonly string[], env?: Readonly<Record<string, string>>): Promise<ExecResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, [...args], { stdio: ['ignore', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : process.env });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e) => reject(new EngineError(`cannot run ${bin}: ${e.message}; is the docker CLI installed and on PATH?`)));
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+  });
+}
+
+/** `from | to`: both exit codes and the stdout of `to`. */
+function pipe(from: readonly string[], to: readonly string[]): Promise<{ fromCode: number; toCode: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const a = spawn(from[0] ?? '', from.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const b = spawn(to[0] ?? '', to.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
+    a.stdout.pipe(b.stdin);
+    // tar may stop reading early (-O of one file); a broken pipe on our side is not an error.
+    b.stdin.on('error', () => undefined);
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    b.stdout.on('data', (d: Buffer) => out.push(d));
+    a.stderr.on('data', (d: Buffer) => err.push(d));
+    b.stderr.on('data', (d: Buffer) => err.push(d));
+    a.on('error', reject);
+    b.on('error', reject);
+    let fromCode: number | undefined;
+    let toCode: number | undefined;
+    const done = () => {
+      if (fromCode !== undefined && toCode !== undefined) resolve({ fromCode, toCode, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+    };
+    a.on('close', (code) => {
+      fromCode = code ?? 1;
+      done();
+    });
+    b.on('close', (code) => {
+      toCode = code ?? 1;
+      done();
+    });
+  });
+}
+
+export function dockerEngine(bin = 'docker'): Engine {
+  const docker = async (args: readonly string[], env?: Readonly<Record<string, string>>): Promise<string> => {
+    const r = await exec(bin, args, env);
+    if (r.code !== 0) throw new EngineError(`\`docker ${args.join(' ')}\` failed (exit ${r.code}): ${tail(r.stderr || r.stdout, 10)}`);
+    return r.stdout;
+  };
+  const inspectImage = async (ref: string): Promise<ImageConfig | undefined> => {
+    const r = await exec(bin, ['image', 'inspect', ref]);
+    if (r.code !== 0) {
+      if (/no such image|not found/i.test(r.stderr)) return undefined;
+      throw new EngineError(`\`docker image inspect ${ref}\` failed (exit ${r.code}): ${tail(r.stderr, 5)}`);
+    }
+    return parseImageInspect(JSON.parse(r.stdout));
+  };
+
+  return {
+    async serverVersion() {
+      const r = await exec(bin, ['version', '--format', '{{.Server.Version}}']);
+      const version = r.stdout.trim();
+      if (r.code !== 0 || version === '') {
+        throw new EngineError(`no container engine answers (\`docker version\` exit ${r.code}: ${tail(r.stderr, 3)}); start one with \`bash scripts/ci/container-lab.sh up\``);
+      }
+      return version;
+    },
+    inspectImage,
+    async build(req) {
+      const dir = mkdtempSync(join(tmpdir(), 'kc-build-'));
+      try {
+        const iid = join(dir, 'iid');
+        const args = ['buildx', 'build', '--progress=plain', '--load', '--provenance=false', '--iidfile', iid, '-f', req.dockerfile];
+        for (const t of req.tags) args.push('-t', t);
+        for (const [k, v] of Object.entries(req.buildArgs)) args.push('--build-arg', `${k}=${v}`);
+        if (req.cacheDir !== undefined) {
+          args.push('--cache-from', `type=local,src=${req.cacheDir}`);
+          if (req.exportCache) args.push('--cache-to', `type=local,dest=${req.cacheDir},mode=max`);
+        }
+        args.push(req.context);
+        const r = await exec(bin, args);
+        const progress = `${r.stdout}${r.stderr}`;
+        if (r.code !== 0) throw new EngineError(`build of ${req.dockerfile} failed (exit ${r.code}):\n${tail(progress, 30)}`);
+        return { imageId: readFileSync(iid, 'utf8').trim(), progress };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    async tag(source, target) {
+      await docker(['image', 'tag', source, target]);
+    },
+    async push(ref) {
+      await docker(['image', 'push', '--quiet', ref]);
+    },
+    async removeImage(ref) {
+      await docker(['image', 'rm', '--force', ref]);
+    },
+    async run(image, req) {
+      const args = ['container', 'run', '--detach', '--name', req.name];
+      // Probe every second during the image's start period (the image's own HEALTHCHECK command and
+      // timings otherwise): a healthy service is seen in ~1 s instead of after the first 10 s interval.
+      args.push('--health-start-interval', '1s');
+      for (const [k, v] of Object.entries(req.env)) args.push('--env', `${k}=${v}`);
+      args.push(image);
+      return (await docker(args)).trim();
+    },
+    async inspectContainer(id) {
+      return parseContainerInspect(JSON.parse(await docker(['container', 'inspect', id])));
+    },
+    async processes(id) {
+      const r = await exec(bin, ['container', 'top', id, '-eo', 'pid,uid,args']);
+      // A container that is not running has no processes to show.
+      if (r.code !== 0) return [];
+      return parseTop(r.stdout);
+    },
+    async files(id) {
+      const r = await pipe([bin, 'container', 'export', id], ['tar', '-t']);
+      if (r.fromCode !== 0 || r.toCode !== 0) throw new EngineError(`\`docker container export ${id} | tar -t\` failed: ${tail(r.stderr, 5)}`);
+      return normalizeTarPaths(r.stdout);
+    },
+    async readFile(id, path) {
+      const r = await pipe([bin, 'container', 'cp', `${id}:${path}`, '-'], ['tar', '-x', '-O']);
+      if (r.fromCode !== 0) {
+        if (/could not find|no such file/i.test(r.stderr)) return undefined;
+        throw new EngineError(`\`docker container cp ${id}:${path} -\` failed: ${tail(r.stderr, 5)}`);
+      }
+      return r.stdout;
+    },
+    async logs(id, lines) {
+      const r = await exec(bin, ['container', 'logs', '--tail', String(lines), id]);
+      return `${r.stdout}${r.stderr}`;
+    },
+    async removeContainer(id) {
+      await docker(['container', 'rm', '--force', '--volumes', id]);
+    },
+    async compose(args, env) {
+      return exec(bin, ['compose', ...args], env);
+    },
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface EvidenceRequest {
+  readonly env: Readonly<Record<string, string>>;
+  readonly timeoutSeconds: number;
+  /** Prefix of the container's name; a random suffix keeps parallel runs apart. */
+  readonly namePrefix: string;
+}
+
+/**
+ * Starts one container of `image`, waits until it is healthy (or not), and collects the evidence the
+ * rules judge. The container is always removed, whatever happens; nothing else is touched.
+ * Returns undefined when the image does not exist locally.
+ */
+export async function collectEvidence(engine: ContainerRunner, image: string, req: EvidenceRequest): Promise<ImageEvidence | undefined> {
+  const config = await engine.inspectImage(image);
+  if (!config) return undefined;
+  const id = await engine.run(image, { name: `${req.namePrefix}-${randomBytes(4).toString('hex')}`, env: req.env });
+  try {
+    const started = Date.now();
+    let outcome: ContainerOutcome | 'pending' = 'pending';
+    while (outcome === 'pending') {
+      outcome = classifyContainer(await engine.inspectContainer(id), (Date.now() - started) / 1000, req.timeoutSeconds);
+      if (outcome === 'pending') await sleep(500);
+    }
+    const processes = await engine.processes(id);
+    const [files, appManifest, logTail] = await Promise.all([engine.files(id), engine.readFile(id, `${APP_DIR}/package.json`), engine.logs(id, 20)]);
+    return { image, config, outcome, processes, files, appManifest, logTail };
+  } finally {
+    await engine.removeContainer(id);
+  }
+}

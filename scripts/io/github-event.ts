@@ -1,0 +1,58 @@
+/**
+ * The GitHub runtime as the environment presents it: the event (GITHUB_EVENT_NAME / GITHUB_EVENT_PATH,
+ * or --event FILE), the repository owner, and workflow commands written to stderr so that stdout
+ * stays one JSON object under --json. @actions/github is never imported: its context parses the event
+ * file when the module loads, which would turn a malformed event into a stack trace.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { InputError } from '../core/errors.js';
+import { type GitHubEvent, parseEvent } from '../core/changes/event.js';
+import { appendStepSummary, writeStepOutputs } from './step-outputs.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** The event to plan for, or undefined outside Actions with no --event. */
+export function readEvent(env: Env, cwd: string, eventFile: string | undefined): GitHubEvent | undefined {
+  const path = eventFile === undefined ? env['GITHUB_EVENT_PATH'] : resolve(cwd, eventFile);
+  if (path === undefined || path === '') return undefined;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = err instanceof Error && 'code' in err ? String(err.code) : 'unreadable';
+    throw new InputError(`event file ${path}: cannot read it (${code}); pass a GitHub event payload (JSON) with --event FILE`);
+  }
+  const name = env['GITHUB_EVENT_NAME'];
+  return parseEvent(path, text, name === undefined || name === '' ? undefined : name);
+}
+
+/** The owner part of image names: GITHUB_REPOSITORY_OWNER, GITHUB_REPOSITORY, else the origin remote's owner. */
+export function ownerFrom(env: Env, remoteUrl: string | undefined): string {
+  const owner = env['GITHUB_REPOSITORY_OWNER'] ?? env['GITHUB_REPOSITORY']?.split('/')[0];
+  if (owner) return owner;
+  const m = remoteUrl === undefined ? null : /[:/]([^/:]+)\/[^/]+?(?:\.git)?\/?$/.exec(remoteUrl);
+  return m?.[1] ?? 'local';
+}
+
+function escapeData(text: string): string {
+  return text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
+}
+
+function escapeProperty(text: string): string {
+  return escapeData(text).replaceAll(':', '%3A').replaceAll(',', '%2C');
+}
+
+/** A warning: an annotation inside Actions (the runner reads workflow commands on stderr too), a line elsewhere. */
+export function warn(env: Env, stderr: (text: string) => void, title: string, message: string): void {
+  if (env['GITHUB_ACTIONS'] === 'true') stderr(`::warning title=${escapeProperty(title)}::${escapeData(message)}\n`);
+  else stderr(`warning: ${message}\n`);
+}
+
+/** Step outputs and the job summary, to the files GitHub names (only inside Actions). */
+export function writeActionsOutputs(env: Env, outputs: Record<string, string>, summary: string): void {
+  const output = env['GITHUB_OUTPUT'];
+  const summaryFile = env['GITHUB_STEP_SUMMARY'];
+  if (output) writeStepOutputs(output, outputs);
+  if (summaryFile) appendStepSummary(summaryFile, summary);
+}

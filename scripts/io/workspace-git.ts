@@ -1,0 +1,147 @@
+/**
+ * Loads the workspace graph of a commit straight from git's object database: the trees along the
+ * pnpm-workspace globs, then every package.json in one `git cat-file --batch`. No checkout needed,
+ * and the cost follows the number of packages, not of files. The parsed packages are cached in the
+ * git folder, keyed by the trees they came from, so a second run on the same trees reads no manifest.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import picomatch from 'picomatch';
+import { InputError } from '../core/errors.js';
+import { buildWorkspace, type PackageInput, type Workspace } from '../core/workspace/graph.js';
+import { parseManifest } from '../core/workspace/manifest.js';
+import { parseWorkspaceGlobsFast } from '../core/workspace/workspace-globs.js';
+import { type Git, parseTree, type TreeEntry } from './git.js';
+
+const SKIP = new Set(['node_modules', 'dist']);
+const CACHE_VERSION = 1;
+
+export interface GlobMatcher {
+  /** The folder is a package folder candidate. */
+  isPackageDir(path: string): boolean;
+  /** A package folder could lie below this folder. */
+  mayContain(path: string): boolean;
+}
+
+export function globMatcher(globs: readonly string[]): GlobMatcher {
+  const include = globs.filter((g) => !g.startsWith('!')).map((g) => g.replace(/^\.\//, '').replace(/\/+$/, ''));
+  const exclude = globs.filter((g) => g.startsWith('!')).map((g) => g.slice(1).replace(/^\.\//, '').replace(/\/+$/, ''));
+  const isIncluded = include.length > 0 ? picomatch(include) : () => false;
+  const isExcluded = exclude.length > 0 ? picomatch(exclude) : () => false;
+  // Per glob: a matcher for each proper prefix of its segments, or `deep` from the segment with `**` on.
+  const prefixes = include.map((glob) => {
+    const segments = glob.split('/');
+    const deepAt = segments.findIndex((s) => s.includes('**'));
+    const upto = deepAt === -1 ? segments.length - 1 : deepAt;
+    return { deepAt, matchers: Array.from({ length: upto }, (_, i) => picomatch(segments.slice(0, i + 1).join('/'))) };
+  });
+  return {
+    isPackageDir: (path) => isIncluded(path) && !isExcluded(path),
+    mayContain(path) {
+      const depth = path.split('/').length;
+      return prefixes.some(({ deepAt, matchers }) => {
+        if (depth <= matchers.length) return matchers[depth - 1]?.(path) ?? false;
+        return deepAt !== -1 && (matchers.length === 0 || (matchers[matchers.length - 1]?.(path.split('/').slice(0, matchers.length).join('/')) ?? false));
+      });
+    },
+  };
+}
+
+async function readWorkspaceGlobs(file: string, text: string): Promise<readonly string[]> {
+  const fast = parseWorkspaceGlobsFast(text);
+  if (fast) return fast;
+  const { parseWorkspaceYaml } = await import('../core/workspace/workspace-yaml.js');
+  return parseWorkspaceYaml(file, text).packages;
+}
+
+function isPackageInputs(value: unknown): value is PackageInput[] {
+  return (
+    Array.isArray(value) &&
+    value.every((v) => typeof v === 'object' && v !== null && typeof v.dir === 'string' && typeof v.isService === 'boolean' && typeof v.manifest?.name === 'string')
+  );
+}
+
+export interface LoadedWorkspace {
+  readonly workspace: Workspace;
+  readonly globs: readonly string[];
+  /** Entries of the workspace folder's tree at the commit. */
+  readonly rootEntries: readonly TreeEntry[];
+}
+
+/**
+ * `dir` is the workspace folder inside the repository ('' for the top level); `commit` a full SHA.
+ * `cacheDir` (optional) holds parsed packages keyed by tree hashes.
+ */
+export async function loadWorkspaceFromGit(git: Git, commit: string, dir: string, marker: string, cacheDir?: string): Promise<LoadedWorkspace> {
+  const short = commit.slice(0, 12);
+  const where = dir === '' ? 'the repository root' : dir;
+  const [tree, yaml] = await git.readObjects([dir === '' ? `${commit}^{tree}` : `${commit}:${dir}`, `${commit}:${dir === '' ? '' : `${dir}/`}pnpm-workspace.yaml`]);
+  if (tree?.type !== 'tree') throw new InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
+  if (yaml?.type !== 'blob') throw new InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
+  const rootEntries = parseTree(tree.content, tree.sha.length / 2);
+  const globs = await readWorkspaceGlobs(`pnpm-workspace.yaml (at ${short})`, yaml.content.toString('utf8'));
+  const matcher = globMatcher(globs);
+
+  // Walk the trees level by level; each level is one cat-file round.
+  const candidates: Array<{ path: string; sha: string }> = [];
+  let frontier: Array<{ path: string; entries: readonly TreeEntry[] }> = [{ path: '', entries: rootEntries }];
+  const hash = createHash('sha1').update(`${CACHE_VERSION}\0${marker}\0${yaml.sha}\0`);
+  while (frontier.length > 0) {
+    const descend: Array<{ path: string; sha: string }> = [];
+    for (const { path, entries } of frontier) {
+      for (const e of entries) {
+        if (!e.isTree || SKIP.has(e.name) || e.name.startsWith('.')) continue;
+        const child = path === '' ? e.name : `${path}/${e.name}`;
+        if (matcher.isPackageDir(child)) {
+          candidates.push({ path: child, sha: e.sha });
+          hash.update(`${child}\0${e.sha}\0`);
+        }
+        if (matcher.mayContain(child)) descend.push({ path: child, sha: e.sha });
+      }
+    }
+    const objects = await git.readObjects(descend.map((d) => d.sha));
+    frontier = descend.map((d, i) => {
+      const obj = objects[i];
+      return { path: d.path, entries: obj?.type === 'tree' ? parseTree(obj.content, obj.sha.length / 2) : [] };
+    });
+  }
+  const key = hash.digest('hex');
+  const cacheFile = cacheDir === undefined ? undefined : join(cacheDir, `graph-${key}.json`);
+  if (cacheFile) {
+    try {
+      const cached: unknown = JSON.parse(readFileSync(cacheFile, 'utf8'));
+      if (isPackageInputs(cached)) return { workspace: buildWorkspace(cached), globs, rootEntries };
+    } catch {
+      // No cache yet, or an unreadable one: load from the objects.
+    }
+  }
+
+  const trees = await git.readObjects(candidates.map((c) => c.sha));
+  const manifests: Array<{ path: string; blob: string; isService: boolean }> = [];
+  candidates.forEach((c, i) => {
+    const obj = trees[i];
+    if (obj?.type !== 'tree') return;
+    const entries = parseTree(obj.content, obj.sha.length / 2);
+    const pkg = entries.find((e) => e.name === 'package.json' && !e.isTree);
+    if (pkg) manifests.push({ path: c.path, blob: pkg.sha, isService: entries.some((e) => e.name === marker && !e.isTree) });
+  });
+  const blobs = await git.readObjects(manifests.map((m) => m.blob));
+  const inputs: PackageInput[] = manifests.map((m, i) => ({
+    dir: m.path,
+    manifest: parseManifest(`${dir === '' ? '' : `${dir}/`}${m.path}/package.json (at ${short})`, blobs[i]?.content.toString('utf8') ?? ''),
+    isService: m.isService,
+  }));
+  const workspace = buildWorkspace(inputs);
+  if (cacheFile && cacheDir !== undefined) {
+    try {
+      mkdirSync(cacheDir, { recursive: true });
+      const tmp = `${cacheFile}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify(inputs));
+      renameSync(tmp, cacheFile);
+    } catch {
+      // A read-only git folder only costs the next run a reload.
+    }
+  }
+  return { workspace, globs, rootEntries };
+}

@@ -1,0 +1,116 @@
+/**
+ * From the command's flags to a concrete event: which commits, which refs, which files changed.
+ * Defaults describe "what CI does for the last commit": --ref the default branch, --head HEAD, --base
+ * HEAD~1 when it exists (a first commit has no base: `before` is all zeros, as for a new branch).
+ */
+import { InputError } from '../core/errors.js';
+import { EVENT_NAMES, type EventEnvelope, type EventName, type PlanEvent, type Repository } from './event.js';
+import type { PlanGit } from './git.js';
+import type { ChangedFiles } from './triggers.js';
+
+export interface EventFlags {
+  readonly event: string;
+  readonly ref: string | undefined;
+  readonly base: string | undefined;
+  readonly head: string | undefined;
+  readonly fork: boolean;
+  readonly actor: string | undefined;
+  readonly pr: string | undefined;
+  readonly repo: string | undefined;
+}
+
+export interface ResolvedEvent {
+  readonly envelope: EventEnvelope;
+  readonly base: string | undefined;
+  readonly head: string;
+  readonly changedFiles: ChangedFiles;
+}
+
+type GitQueries = Pick<PlanGit, 'tryResolve' | 'resolve' | 'branchTip' | 'currentBranch' | 'isBranch' | 'mergeBase' | 'changedFiles' | 'mergeCommit' | 'githubRepository'>;
+
+export function parseEventName(name: string): EventName {
+  const known = EVENT_NAMES.find((n) => n === name);
+  if (!known) throw new InputError(`--event ${JSON.stringify(name)}: unknown event; expected one of ${EVENT_NAMES.join(', ')} (a tag push is --event push --ref refs/tags/NAME)`);
+  return known;
+}
+
+/** A pushed ref: `refs/heads/x`, `refs/tags/x`, or a bare branch name. */
+export function parsePushRef(ref: string): string {
+  if (/^refs\/(heads|tags)\/[^\s~^:?*[\\]+$/.test(ref)) return ref;
+  if (!ref.startsWith('refs/') && /^[^\s~^:?*[\\]+$/.test(ref) && !ref.startsWith('-')) return `refs/heads/${ref}`;
+  throw new InputError(`--ref ${JSON.stringify(ref)}: expected refs/heads/BRANCH, refs/tags/TAG or a branch name`);
+}
+
+/** The target branch of a pull request or merge queue: a branch name (refs/heads/ is accepted). */
+export function parseBranch(ref: string): string {
+  const name = ref.replace(/^refs\/heads\//, '');
+  if (name.startsWith('refs/') || !/^[^\s~^:?*[\\]+$/.test(name) || name.startsWith('-')) {
+    throw new InputError(`--ref ${JSON.stringify(ref)}: a pull_request or merge_group targets a branch; expected a branch name or refs/heads/BRANCH`);
+  }
+  return name;
+}
+
+function parseNumber(pr: string | undefined): number {
+  if (pr === undefined) return 1;
+  if (!/^[1-9][0-9]{0,8}$/.test(pr)) throw new InputError(`--pr ${JSON.stringify(pr)}: expected a pull request number (a positive integer)`);
+  return Number(pr);
+}
+
+export function parseRepository(repo: string | undefined, fromGit: { owner: string; name: string } | undefined, fallbackName: string, defaultBranch: string): Repository {
+  if (repo !== undefined) {
+    const m = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/.exec(repo);
+    if (!m?.[1] || !m[2]) throw new InputError(`--repo ${JSON.stringify(repo)}: expected OWNER/NAME as on GitHub`);
+    return { owner: m[1], name: m[2], defaultBranch };
+  }
+  return { ...(fromGit ?? { owner: fallbackName, name: fallbackName }), defaultBranch };
+}
+
+export function resolveEvent(git: GitQueries, flags: EventFlags, repository: Repository): ResolvedEvent {
+  const name = parseEventName(flags.event);
+  const head = git.resolve('--head', flags.head ?? 'HEAD');
+  const explicitBase = flags.base !== undefined ? git.resolve('--base', flags.base) : undefined;
+  const owner = repository.owner;
+  const envelope = (event: PlanEvent, actor = owner): EventEnvelope => ({ event, repository, actor: flags.actor ?? actor });
+  if (flags.fork && name !== 'pull_request') throw new InputError(`--fork: only a pull_request comes from a fork (got --event ${name})`);
+  if (flags.pr !== undefined && name !== 'pull_request' && name !== 'merge_group') throw new InputError(`--pr: only for --event pull_request or merge_group`);
+
+  switch (name) {
+    case 'push': {
+      const ref = parsePushRef(flags.ref ?? `refs/heads/${repository.defaultBranch}`);
+      const isTag = ref.startsWith('refs/tags/');
+      // A new tag is pushed with `before` all zeros; a branch push compares with the previous commit.
+      const base = explicitBase ?? (isTag ? undefined : git.tryResolve(`${head}~1`));
+      return { envelope: envelope({ name, ref, before: base, after: head }), base, head, changedFiles: base ? git.changedFiles(base, head) : undefined };
+    }
+    case 'workflow_dispatch': {
+      const ref = parsePushRef(flags.ref ?? `refs/heads/${repository.defaultBranch}`);
+      return { envelope: envelope({ name, ref, sha: head }), base: undefined, head, changedFiles: undefined };
+    }
+    case 'pull_request': {
+      const target = parseBranch(flags.ref ?? repository.defaultBranch);
+      const base =
+        explicitBase ??
+        git.branchTip(target) ??
+        (() => {
+          throw new InputError(`pull_request into ${target}: no local branch ${target} or origin/${target}; pass --base REV`);
+        })();
+      const current = flags.head === undefined ? git.currentBranch() : git.isBranch(flags.head) ? flags.head : undefined;
+      const headRef = current && current !== target ? current : 'pr-head';
+      const mergeSha = git.mergeCommit(base, head);
+      if (!mergeSha)
+        throw new InputError(`pull_request: ${flags.head ?? 'HEAD'} does not merge cleanly into ${target}; GitHub runs no pull_request workflows until the conflicts are resolved`);
+      const forkBase = git.mergeBase(base, head) ?? base;
+      const number = parseNumber(flags.pr);
+      const event: PlanEvent = { name, number, base: { ref: target, sha: base }, head: { ref: headRef, sha: head }, mergeSha, fork: flags.fork };
+      // The files a pull request changes: its head against the merge base (a three-dot diff).
+      return { envelope: envelope(event, flags.fork ? 'external-contributor' : owner), base, head, changedFiles: git.changedFiles(forkBase, head) };
+    }
+    case 'merge_group': {
+      const target = parseBranch(flags.ref ?? repository.defaultBranch);
+      const base = explicitBase ?? git.tryResolve(`${head}~1`);
+      if (!base) throw new InputError(`merge_group: ${flags.head ?? 'HEAD'} has no parent to queue on; pass --base REV`);
+      const event: PlanEvent = { name, number: parseNumber(flags.pr), baseRef: target, baseSha: base, headSha: head };
+      return { envelope: envelope(event), base, head, changedFiles: git.changedFiles(base, head) };
+    }
+  }
+}

@@ -1,0 +1,215 @@
+/** `pipeline affected` against real temporary repositories, one event shape at a time (sources, in-process). */
+import { afterAll, describe, expect, test } from 'vitest';
+import { ZERO_SHA } from '../../../scripts/core/changes/event.js';
+import { affected, cleanup, commit, eventFile, git, lockfile, makeRepo, parseJson, tempDir, write } from './fixture.js';
+
+afterAll(cleanup);
+
+const services = (json: { services: Array<{ name: string }> }) => json.services.map((s) => s.name);
+
+describe('revisions from events', () => {
+  test('push: before..after', async () => {
+    const { root, first } = makeRepo();
+    const after = commit(root, 'gamma', { 'services/gamma/src/main.ts': 'export const x = 2;\n' });
+    const json = parseJson(await affected(root, ['--json', '--event', eventFile({ ref: 'refs/heads/main', before: first, after, forced: false })]));
+    expect(json).toMatchObject({ base: first, head: after, strategy: 'push', changedFiles: 1, tooling: false, global: false });
+    expect(services(json)).toEqual(['gamma']);
+    expect(json.services[0]?.reasons).toEqual(['1 file changed in services/gamma: "src/main.ts"']);
+  });
+
+  test('a library change reaches its dependents, with the chain as the reason', async () => {
+    const { root, first } = makeRepo();
+    const after = commit(root, 'core', { 'packages/core/src/index.ts': 'export const core = 2;\n' });
+    const json = parseJson(await affected(root, ['--json', '--base', first, '--head', after]));
+    expect(services(json)).toEqual(['alpha', 'beta']);
+    expect(json.packages.map((p) => p.name)).toEqual(['@kc/auth', '@kc/core', '@kc/alpha', '@kc/beta']);
+    expect(json.services[0]?.reasons).toEqual(['depends on @kc/core, which changed (through @kc/auth)']);
+    expect(json.matrix.include[1]).toEqual({ service: 'beta', package: '@kc/beta', path: 'services/beta', dockerfile: 'services/beta/Dockerfile', image: 'ghcr.io/local/beta' });
+  });
+
+  test('first push of a new branch (before is all zeros): the merge base with the default branch', async () => {
+    const { root } = makeRepo();
+    const fork = git(root, 'rev-parse', 'HEAD');
+    git(root, 'checkout', '-q', '-b', 'feature');
+    commit(root, 'f1', { 'services/beta/src/main.ts': 'export const b = 1;\n' });
+    const after = commit(root, 'f2', { 'packages/auth/src/index.ts': 'export const auth = 2;\n' });
+    git(root, 'checkout', '-q', 'main');
+    commit(root, 'main moves on', { 'services/gamma/src/main.ts': 'export const g = 1;\n' });
+    const json = parseJson(await affected(root, ['--json', '--event', eventFile({ ref: 'refs/heads/feature', before: ZERO_SHA, after, repository: { default_branch: 'main' } })]));
+    expect(json).toMatchObject({ base: fork, head: after, strategy: 'new-branch' });
+    expect(services(json)).toEqual(['alpha', 'beta']);
+  });
+
+  test.each([true, undefined])('force push (forced: %s): the merge base of before and after, with a warning', async (forced) => {
+    const { root, first } = makeRepo();
+    git(root, 'checkout', '-q', '-b', 'feature');
+    const before = commit(root, 'old', { 'services/gamma/src/main.ts': 'export const old = 1;\n' });
+    git(root, 'reset', '-q', '--hard', first);
+    const after = commit(root, 'rewritten', { 'services/beta/src/main.ts': 'export const b = 1;\n' });
+    const payload = { ref: 'refs/heads/feature', before, after, ...(forced === undefined ? {} : { forced }) };
+    const r = await affected(root, ['--json', '--event', eventFile(payload)]);
+    const json = parseJson(r);
+    expect(json).toMatchObject({ base: first, head: after, strategy: 'force-push' });
+    expect(services(json)).toEqual(['beta']);
+    expect(r.stderr).toMatch(/^warning: force push: [0-9a-f]{12} is not an ancestor of [0-9a-f]{12}; comparing with their merge base/m);
+  });
+
+  test('pull request: the merge commit against its first parent, exactly the PR', async () => {
+    const { root } = makeRepo();
+    git(root, 'checkout', '-q', '-b', 'feature');
+    const prHead = commit(root, 'pr', { 'services/alpha/src/main.ts': 'export const a = 1;\n' });
+    git(root, 'checkout', '-q', 'main');
+    const baseTip = commit(root, 'main moves on', { 'services/gamma/src/main.ts': 'export const g = 1;\n' });
+    git(root, 'checkout', '-q', '--detach', baseTip);
+    git(root, 'merge', '-q', '--no-ff', '-m', 'merge', prHead);
+    const merge = git(root, 'rev-parse', 'HEAD');
+    const payload = { number: 5, pull_request: { number: 5, base: { sha: baseTip }, head: { sha: prHead }, merge_commit_sha: merge } };
+    const json = parseJson(await affected(root, ['--json', '--event', eventFile(payload)]));
+    expect(json).toMatchObject({ base: baseTip, head: merge, strategy: 'pull-request' });
+    expect(services(json)).toEqual(['alpha']);
+    // The PR head checked out directly: the merge base with the PR base.
+    const direct = parseJson(await affected(root, ['--json', '--event', eventFile({ ...payload, pull_request: { ...payload.pull_request, merge_commit_sha: null } }), '--head', prHead]));
+    expect(services(direct)).toEqual(['alpha']);
+    // GITHUB_SHA (the merge commit GitHub checked out) is used with the run's own event.
+    const fromEnv = parseJson(await affected(root, ['--json'], { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: eventFile({ ...payload, pull_request: { ...payload.pull_request, merge_commit_sha: null } }), GITHUB_SHA: merge }));
+    expect(fromEnv).toMatchObject({ base: baseTip, head: merge });
+  });
+
+  test('merge group: base_sha..head_sha', async () => {
+    const { root, first } = makeRepo();
+    commit(root, 'one', { 'services/gamma/src/main.ts': 'export const g = 1;\n' });
+    const head = commit(root, 'two', { 'services/beta/src/main.ts': 'export const b = 1;\n' });
+    const json = parseJson(await affected(root, ['--json', '--event', eventFile({ merge_group: { base_sha: first, head_sha: head } })]));
+    expect(json).toMatchObject({ base: first, head, strategy: 'merge-group' });
+    expect(services(json)).toEqual(['beta', 'gamma']);
+  });
+
+  test.each<[string, object, string, string[]]>([
+    ['workflow_dispatch without inputs', { inputs: {} }, 'workflow_dispatch', ['alpha', 'beta', 'gamma']],
+    ['workflow_dispatch selecting services', { inputs: { services: 'gamma, beta' } }, 'workflow_dispatch', ['beta', 'gamma']],
+    ['schedule', { schedule: '0 3 * * *' }, 'schedule', ['alpha', 'beta', 'gamma']],
+    ['a release tag', { ref: 'refs/tags/beta@1.2.0', before: ZERO_SHA, after: 'HEAD' }, 'push', ['beta']],
+    ['a release', { release: { tag_name: 'alpha@2.0.0' } }, 'release', ['alpha']],
+  ])('%s', async (_, payload, name, expected) => {
+    const { root, first } = makeRepo();
+    const body = 'after' in payload ? { ...payload, after: first } : payload;
+    const json = parseJson(await affected(root, ['--json'], { GITHUB_EVENT_NAME: name, GITHUB_EVENT_PATH: eventFile(body), GITHUB_SHA: first }));
+    expect(json.base).toBeNull();
+    expect(services(json)).toEqual(expected);
+  });
+
+  test('a dispatch naming an unknown service is an input error', async () => {
+    const { root } = makeRepo();
+    const r = await affected(root, ['--json'], { GITHUB_EVENT_NAME: 'workflow_dispatch', GITHUB_EVENT_PATH: eventFile({ inputs: { services: 'delta' } }) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no service named delta; known services: alpha, beta, gamma/);
+  });
+
+  test('local run without flags: the merge base with the default branch', async () => {
+    const { root, first } = makeRepo();
+    git(root, 'checkout', '-q', '-b', 'topic');
+    const head = commit(root, 'topic', { 'packages/core/src/index.ts': 'export const core = 3;\n' });
+    const json = parseJson(await affected(root, ['--json']));
+    expect(json).toMatchObject({ base: first, head, strategy: 'local' });
+    expect(services(json)).toEqual(['alpha', 'beta']);
+  });
+});
+
+describe('paths', () => {
+  test('a rename is a deletion plus an addition: both packages are affected', async () => {
+    const { root, first } = makeRepo();
+    git(root, 'mv', 'services/gamma/src/main.ts', 'packages/core/src/moved.ts');
+    const head = commit(root, 'move');
+    const json = parseJson(await affected(root, ['--json', '--base', first, '--head', head]));
+    expect(json.changedFiles).toBe(2);
+    expect(services(json)).toEqual(['alpha', 'beta', 'gamma']);
+  });
+
+  test('names with spaces, quotes, newlines and non-ASCII characters', async () => {
+    const { root, first } = makeRepo();
+    const head = commit(root, 'odd names', {
+      'services/gamma/src/a b "c"\n\td.ts': 'x\n',
+      'services/beta/ünïcødé ✓.ts': 'x\n',
+      'tools/new\nline.sh': 'x\n',
+    });
+    const json = parseJson(await affected(root, ['--json', '--base', first, '--head', head]));
+    expect(json.changedFiles).toBe(3);
+    expect(services(json)).toEqual(['beta', 'gamma']);
+    expect(json.tooling).toBe(true);
+    expect(json.services.find((s) => s.name === 'gamma')?.reasons).toEqual(['1 file changed in services/gamma: "src/a b \\"c\\"\\n\\td.ts"']);
+  });
+
+  test('no cap on the number of changed files', async () => {
+    const { root, first } = makeRepo();
+    const files = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`services/gamma/gen/f${i}.ts`, `${i}\n`]));
+    const head = commit(root, 'many', { ...files, 'packages/auth/src/last.ts': 'x\n' });
+    const json = parseJson(await affected(root, ['--json', '--base', first, '--head', head]));
+    expect(json.changedFiles).toBe(3001);
+    expect(services(json)).toEqual(['alpha', 'gamma']);
+  });
+
+  test('Markdown is ignored; the pipeline\'s own files set tooling only', async () => {
+    const { root, first } = makeRepo();
+    const head = commit(root, 'docs and tools', { 'README.md': '# changed\n', 'services/alpha/NOTES.md': 'x\n', 'scripts/tool.ts': 'export const t = 1;\n' });
+    const json = parseJson(await affected(root, ['--json', '--base', first, '--head', head]));
+    expect(json).toMatchObject({ tooling: true, global: false, services: [], matrix: { include: [] } });
+  });
+
+  test('a deleted service folder is neither tooling nor affected', async () => {
+    const { root, first } = makeRepo();
+    const head = commit(root, 'drop gamma', { 'services/gamma': null });
+    const r = await affected(root, ['--json', '--base', first, '--head', head]);
+    const json = parseJson(r);
+    expect(json).toMatchObject({ tooling: false, services: [] });
+    expect(json.warnings).toEqual(['package services/gamma was removed (3 files); its dependents changed their manifests']);
+  });
+
+  test('a workspace in a sub-folder of the repository (--cwd)', async () => {
+    const root = tempDir();
+    git(root, 'init', '-q', '-b', 'main');
+    const { WORKSPACE } = await import('./fixture.js');
+    const first = commit(root, 'nested', Object.fromEntries(Object.entries(WORKSPACE).map(([p, t]) => [`app/${p}`, t])));
+    const head = commit(root, 'change', { 'app/services/beta/src/main.ts': 'export const b = 9;\n', 'ci/x.sh': 'x\n' });
+    const json = parseJson(await affected(root, ['--json', '--cwd', 'app', '--base', first, '--head', head]));
+    expect(services(json)).toEqual(['beta']);
+    expect(json.matrix.include[0]).toMatchObject({ path: 'app/services/beta', dockerfile: 'app/services/beta/Dockerfile' });
+    expect(json.tooling).toBe(true);
+  });
+});
+
+describe('root files', () => {
+  test.each<[string, Record<string, string>, { services: string[]; global: boolean; tooling: boolean }]>([
+    ['a lockfile change for one importer affects exactly that importer', { 'pnpm-lock.yaml': lockfile('1.3.1') }, { services: ['beta'], global: false, tooling: false }],
+    ['root package.json scripts are tooling', { 'package.json': '{"name":"root","private":true,"packageManager":"pnpm@10.0.0","scripts":{"test":"vitest run"}}' }, { services: [], global: false, tooling: true }],
+    ['root package.json packageManager is global', { 'package.json': '{"name":"root","private":true,"packageManager":"pnpm@10.1.0","scripts":{"test":"vitest"}}' }, { services: ['alpha', 'beta', 'gamma'], global: true, tooling: false }],
+    ['pnpm-workspace.yaml is global', { 'pnpm-workspace.yaml': "packages:\n  - 'packages/*'\n  - 'services/*'\n# note\n" }, { services: ['alpha', 'beta', 'gamma'], global: true, tooling: false }],
+    ['.npmrc is global', { '.npmrc': 'save-exact=true\n' }, { services: ['alpha', 'beta', 'gamma'], global: true, tooling: false }],
+  ])('%s', async (_, files, expected) => {
+    const { root, first } = makeRepo();
+    const head = commit(root, 'change', files);
+    const json = parseJson(await affected(root, ['--json', '--base', first, '--head', head]));
+    expect({ services: services(json), global: json.global, tooling: json.tooling }).toEqual(expected);
+  });
+
+  test('lockfile reasons name the dependency and the versions', async () => {
+    const { root, first } = makeRepo();
+    const head = commit(root, 'bump', { 'pnpm-lock.yaml': lockfile('1.3.1') });
+    const json = parseJson(await affected(root, ['--json', '--base', first, '--head', head]));
+    expect(json.services[0]?.reasons).toEqual(['pnpm-lock.yaml: dependencies left-pad 1.3.0 -> 1.3.1']);
+  });
+
+  test('a lockfile that is valid YAML but not in pnpm\'s layout affects everything, with the reason', async () => {
+    const { root, first } = makeRepo();
+    const head = commit(root, 'flow', { 'pnpm-lock.yaml': "{lockfileVersion: '9.0', importers: {}}\n" });
+    const json = parseJson(await affected(root, ['--json', '--base', first, '--head', head]));
+    expect(json.global).toBe(true);
+    expect(json.services[0]?.reasons[0]).toMatch(/^pnpm-lock\.yaml: not in the layout pnpm writes/);
+  });
+
+  test('changes written to a checkout after the head commit are not counted', async () => {
+    const { root, first } = makeRepo();
+    const head = commit(root, 'beta', { 'services/beta/src/main.ts': 'export const b = 1;\n' });
+    write(root, { 'services/gamma/src/main.ts': 'uncommitted\n' });
+    expect(services(parseJson(await affected(root, ['--json', '--base', first, '--head', head])))).toEqual(['beta']);
+  });
+});

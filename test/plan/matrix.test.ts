@@ -1,0 +1,60 @@
+// Matrix expansion as a table, with the examples of GitHub's docs ("Expanding or adding matrix configurations").
+import { describe, expect, test } from 'vitest';
+import { expandMatrix } from '../../scripts/plan/matrix.js';
+
+describe('expandMatrix', () => {
+  test.each<[string, unknown, unknown[]]>([
+    ['one dimension', { service: ['a', 'b'] }, [{ service: 'a' }, { service: 'b' }]],
+    [
+      'cartesian product in key order',
+      { os: ['linux', 'mac'], node: [20, 22] },
+      [
+        { os: 'linux', node: 20 },
+        { os: 'linux', node: 22 },
+        { os: 'mac', node: 20 },
+        { os: 'mac', node: 22 },
+      ],
+    ],
+    [
+      'exclude matches partially',
+      { os: ['linux', 'mac'], node: [20, 22], exclude: [{ os: 'mac' }] },
+      [
+        { os: 'linux', node: 20 },
+        { os: 'linux', node: 22 },
+      ],
+    ],
+    ['include only (what fromJSON of the affected matrix gives)', { include: [{ service: 'a', image: 'x/a' }, { service: 'b' }] }, [{ service: 'a', image: 'x/a' }, { service: 'b' }]],
+    [
+      "GitHub's documented include example",
+      {
+        fruit: ['apple', 'pear'],
+        animal: ['cat', 'dog'],
+        include: [{ color: 'green' }, { color: 'pink', animal: 'cat' }, { fruit: 'apple', shape: 'circle' }, { fruit: 'banana' }, { fruit: 'banana', animal: 'cat' }],
+      },
+      [
+        { fruit: 'apple', animal: 'cat', color: 'pink', shape: 'circle' },
+        { fruit: 'apple', animal: 'dog', color: 'green', shape: 'circle' },
+        { fruit: 'pear', animal: 'cat', color: 'pink' },
+        { fruit: 'pear', animal: 'dog', color: 'green' },
+        { fruit: 'banana' },
+        { fruit: 'banana', animal: 'cat' },
+      ],
+    ],
+    ['object values compare deeply in exclude', { cfg: [{ a: 1 }, { a: 2 }], exclude: [{ cfg: { a: 2 } }] }, [{ cfg: { a: 1 } }]],
+  ])('%s', (_name, matrix, legs) => {
+    expect(expandMatrix(matrix)).toEqual({ kind: 'legs', legs });
+  });
+
+  test.each<[string, unknown, RegExp]>([
+    ['an empty include list', { include: [] }, /Matrix vector does not contain any values/],
+    ['everything excluded', { a: [1], exclude: [{ a: 1 }] }, /Matrix vector does not contain any values/],
+    ['an empty dimension', { a: [] }, /Matrix vector does not contain any values/],
+    ['a JSON string (fromJSON forgotten)', '{"include":[]}', /mapping.*fromJSON/],
+    ['a scalar dimension', { a: 'x' }, /matrix\.a must be a sequence/],
+    ['include that is not a list of mappings', { include: ['x'] }, /matrix\.include must be a sequence of mappings/],
+  ])('%s is an error', (_name, matrix, message) => {
+    const result = expandMatrix(matrix);
+    expect(result.kind).toBe('error');
+    if (result.kind === 'error') expect(result.message).toMatch(message);
+  });
+});

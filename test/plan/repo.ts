@@ -1,0 +1,80 @@
+/** Real temporary git repositories for the plan tests, and a way to run `pipeline plan` in them. */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { run } from '../../scripts/commands/plan.js';
+import { InputError } from '../../scripts/core/errors.js';
+import type { Plan } from '../../scripts/plan/plan-types.js';
+
+export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
+
+const IDENTITY = { GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.com' };
+
+export function git(dir: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, ...IDENTITY } }).trim();
+}
+
+export class TempRepo {
+  readonly dir = mkdtempSync(join(tmpdir(), 'plan-repo-'));
+
+  constructor() {
+    git(this.dir, 'init', '-q', '-b', 'main');
+    git(this.dir, 'config', 'commit.gpgsign', 'false');
+  }
+
+  /** The fixture repository (workflows, services) with the stub `pipeline` entry in scripts/dist. */
+  static fromFixture(): TempRepo {
+    const repo = new TempRepo();
+    cpSync(join(FIXTURES, 'repo'), repo.dir, { recursive: true });
+    mkdirSync(join(repo.dir, 'scripts/dist'), { recursive: true });
+    cpSync(join(FIXTURES, 'pipeline-stub.mjs'), join(repo.dir, 'scripts/dist/pipeline.mjs'));
+    repo.commit('initial');
+    return repo;
+  }
+
+  write(files: Readonly<Record<string, string>>): void {
+    for (const [path, content] of Object.entries(files)) {
+      mkdirSync(dirname(join(this.dir, path)), { recursive: true });
+      writeFileSync(join(this.dir, path), content);
+    }
+  }
+
+  commit(message: string, files: Readonly<Record<string, string>> = {}): string {
+    this.write(files);
+    git(this.dir, 'add', '-A');
+    git(this.dir, 'commit', '-q', '--allow-empty', '-m', message);
+    return git(this.dir, 'rev-parse', 'HEAD');
+  }
+
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export interface PlanRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the command in-process, with the top-level contract of scripts/pipeline.ts (InputError -> exit 2). */
+export async function runPlan(cwd: string, argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<PlanRun> {
+  let stdout = '';
+  let stderr = '';
+  try {
+    const code = await run(argv, { cwd, env, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+    return { code, stdout, stderr };
+  } catch (err) {
+    if (err instanceof InputError) return { code: 2, stdout, stderr: `${stderr}error: ${err.message}\n` };
+    throw err;
+  }
+}
+
+export async function planJson(cwd: string, argv: readonly string[]): Promise<Plan & { code: number }> {
+  const result = await runPlan(cwd, [...argv, '--json']);
+  if (result.code === 2) throw new Error(`plan failed: ${result.stderr}`);
+  const plan: Plan = JSON.parse(result.stdout);
+  return { ...plan, code: result.code };
+}

@@ -1,0 +1,79 @@
+// Which run: steps the plan executes, how step outputs are read back, and how dispatch inputs are checked.
+import { describe, expect, test } from 'vitest';
+import { InputError } from '../../scripts/core/errors.js';
+import { parseCommandFile } from '../../scripts/plan/command-files.js';
+import { type InputDefinition, parseInputFlags, resolveInputs } from '../../scripts/plan/inputs.js';
+import { classifyRun } from '../../scripts/plan/pipeline-steps.js';
+
+describe('classifyRun: only output-computing pipeline calls are executed', () => {
+  test.each([
+    ['node scripts/dist/pipeline.mjs affected', 'execute'],
+    ['node ./scripts/dist/pipeline.mjs affected --json', 'execute'],
+    ['pnpm pipeline affected', 'execute'],
+    ['pnpm -s run pipeline tags --service "$SERVICE"', 'execute'],
+    ['node scripts/dist/pipeline.mjs tags \\\n  --service "$SERVICE"\n', 'execute'],
+    ['# compute the matrix\nnode scripts/dist/pipeline.mjs affected', 'execute'],
+    ['node scripts/dist/pipeline.mjs verify-image "$SERVICE" --image "$IMAGE"', 'report'],
+    ['node scripts/dist/pipeline.mjs check-dockerfiles', 'report'],
+    ['node scripts/dist/pipeline.mjs affectedx', 'report'],
+    ['pnpm pipeline affected && docker push x', 'report'],
+    ['pnpm pipeline affected; rm -rf /', 'report'],
+    ['pnpm pipeline affected | tee out', 'report'],
+    ['pnpm pipeline tags --service $(whoami)', 'report'],
+    ['echo hi\nnode scripts/dist/pipeline.mjs affected', 'report'],
+    ['docker build .', 'report'],
+    ['', 'report'],
+  ])('%j -> %s', (script, kind) => {
+    expect(classifyRun(script).kind).toBe(kind);
+  });
+});
+
+describe('parseCommandFile (GITHUB_OUTPUT / GITHUB_ENV)', () => {
+  test.each([
+    ['a=1\nb=x=y\n', { a: '1', b: 'x=y' }],
+    ['tags<<EOT\nr/a:sha-1\nr/a:main\nEOT\n', { tags: 'r/a:sha-1\nr/a:main' }],
+    ['a=1\na=2\n', { a: '2' }],
+    ['empty=\n', { empty: '' }],
+    ['m<<X\nk=v\nX\nn=1', { m: 'k=v', n: '1' }],
+    ['', {}],
+  ])('%j', (text, expected) => {
+    expect(parseCommandFile('GITHUB_OUTPUT', text)).toEqual(expected);
+  });
+
+  test.each([['tags<<EOT\nnever closed\n'], ['no equals sign\n']])('%j is rejected', (text) => {
+    expect(() => parseCommandFile('GITHUB_OUTPUT', text)).toThrow(InputError);
+  });
+});
+
+describe('dispatch inputs', () => {
+  const defs: Record<string, InputDefinition> = {
+    service: { type: 'choice', required: false, default: 'all', options: ['all', 'api'] },
+    dry: { type: 'boolean', required: false, default: false, options: undefined },
+    count: { type: 'number', required: false, default: undefined, options: undefined },
+    reason: { type: 'string', required: true, default: undefined, options: undefined },
+  };
+
+  test('typed inputs and string event inputs, defaults applied', () => {
+    expect(resolveInputs('w.yml', defs, { dry: 'true', count: '3', reason: 'hotfix' })).toEqual({
+      inputs: { service: 'all', dry: true, count: 3, reason: 'hotfix' },
+      eventInputs: { service: 'all', dry: 'true', count: '3', reason: 'hotfix' },
+    });
+  });
+
+  test.each([
+    [{ reason: 'x', service: 'web' }, /service="web" must be one of all, api/],
+    [{ reason: 'x', dry: 'yes' }, /dry="yes" must be true or false/],
+    [{ reason: 'x', count: 'many' }, /count="many" must be a number/],
+    [{}, /input reason is required; pass --input reason=VALUE/],
+  ])('%j is rejected', (given, message) => {
+    expect(() => resolveInputs('w.yml', defs, given)).toThrow(message);
+  });
+
+  test.each([['novalue'], ['=x'], ['bad key=1']])('--input %j is malformed', (flag) => {
+    expect(() => parseInputFlags([flag])).toThrow(InputError);
+  });
+
+  test('--input keeps everything after the first =', () => {
+    expect(parseInputFlags(['note=a=b'])).toEqual({ note: 'a=b' });
+  });
+});

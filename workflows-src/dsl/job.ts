@@ -1,0 +1,54 @@
+/**
+ * Jobs: a typed wrapper over the library's NormalJob whose spec cannot omit `permissions` or
+ * `timeout-minutes` (generation checks the same on the output, for jobs made any other way), and
+ * whose outputs are read back by name (`changes.output('matrix')` is `needs.changes.outputs.matrix`).
+ */
+import { type GeneratedWorkflowTypes, NormalJob } from '@github-actions-workflow-ts/lib';
+import { Expr, needsOutput, needsResult } from './expr.js';
+import type { BuiltStep, Value } from './steps.js';
+import { value } from './steps.js';
+
+export type Permissions = GeneratedWorkflowTypes.PermissionsEvent;
+
+export interface JobSpec<O extends string> {
+  readonly name?: string | Expr;
+  readonly needs?: readonly Job<string>[];
+  readonly if?: Expr;
+  readonly runsOn: string;
+  readonly timeoutMinutes: number;
+  /** Least privilege: list what this job's token needs; `{}` means none. */
+  readonly permissions: Permissions;
+  /** The matrix: one expression (an include list from a job output) or one expression per key. */
+  readonly strategy?: { readonly matrix: Expr | Readonly<Record<string, Expr>>; readonly failFast: boolean };
+  /** `[name, value]` pairs: the names are the only ones `output()` accepts. */
+  readonly outputs?: readonly (readonly [O, Expr])[];
+  readonly env?: Readonly<Record<string, Value>>;
+  readonly steps: readonly [BuiltStep<string>, ...BuiltStep<string>[]];
+}
+
+export interface Job<O extends string> {
+  readonly id: string;
+  readonly job: NormalJob;
+  output(name: O): Expr;
+  readonly result: Expr;
+}
+
+export function job<O extends string = never>(id: string, spec: JobSpec<O>): Job<O> {
+  const [firstNeed, ...moreNeeds] = spec.needs?.map((j) => j.id) ?? [];
+  const props: GeneratedWorkflowTypes.NormalJob = {
+    ...(spec.name !== undefined ? { name: typeof spec.name === 'string' ? spec.name : spec.name.wrap() } : {}),
+    ...(firstNeed !== undefined ? { needs: [firstNeed, ...moreNeeds] } : {}),
+    ...(spec.if ? { if: spec.if.source } : {}),
+    'runs-on': spec.runsOn,
+    'timeout-minutes': spec.timeoutMinutes,
+    permissions: spec.permissions,
+  };
+  if (spec.strategy) {
+    const m = spec.strategy.matrix;
+    props.strategy = { 'fail-fast': spec.strategy.failFast, matrix: m instanceof Expr ? m.wrap() : Object.fromEntries(Object.entries(m).map(([k, e]) => [k, e.wrap()])) };
+  }
+  if (spec.outputs) props.outputs = Object.fromEntries(spec.outputs.map(([k, e]) => [k, e.wrap()]));
+  if (spec.env) props.env = Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, value(v)]));
+  const normal = new NormalJob(id, props).addSteps(spec.steps.map((s) => s.step));
+  return { id, job: normal, output: (name) => needsOutput(id, name), result: needsResult(id) };
+}

@@ -1,0 +1,5 @@
+/** Every generated workflow: the file it becomes and the TypeScript it comes from. */
+import { ciWorkflow } from './ci.wac.js';
+import type { WorkflowSource } from './dsl/render.js';
+
+export const WORKFLOWS: readonly WorkflowSource[] = [{ file: 'ci.yml', source: 'ci.wac.ts', workflow: ciWorkflow }];
