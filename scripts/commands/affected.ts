@@ -55,12 +55,23 @@ async function lockfileFinding(git: Git, base: string, head: string, prefix: str
   try {
     parse(after ?? '');
   } catch (err) {
-    throw new InputError(`${path} at ${head.slice(0, 12)}: not valid YAML (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); resolve it with \`pnpm install\` and commit`);
+    throw new InputError(
+      `${path} at ${head.slice(0, 12)}: not valid YAML (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); resolve it with \`pnpm install\` and commit`,
+    );
   }
   return { kind: 'all', reason: `${path}: not in the layout pnpm writes (${diff.detail}); cannot attribute the change to importers` };
 }
 
-async function findings(git: Git, base: string, head: string, prefix: string, unowned: readonly string[], globs: readonly string[], lockfile: boolean, rootManifest: boolean): Promise<Findings> {
+async function findings(
+  git: Git,
+  base: string,
+  head: string,
+  prefix: string,
+  unowned: readonly string[],
+  globs: readonly string[],
+  lockfile: boolean,
+  rootManifest: boolean,
+): Promise<Findings> {
   const out: { -readonly [K in keyof Findings]: Findings[K] } = {};
   if (lockfile) out.lockfile = await lockfileFinding(git, base, head, prefix);
   if (rootManifest) {

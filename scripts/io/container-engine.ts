@@ -45,7 +45,10 @@ export interface BuildRequest {
 }
 
 export interface BuildResult {
+  /** The engine's image ID (`docker image inspect`): with the containerd store, the manifest digest, which a registry reports back. */
   readonly imageId: string;
+  /** What `--iidfile` holds with the containerd store: the digest of the image config. */
+  readonly configDigest: string;
   /** BuildKit's plain progress output: which steps ran and which were cached (core/verify/build-steps.ts). */
   readonly progress: string;
 }
@@ -171,7 +174,10 @@ export function dockerEngine(bin = 'docker'): Engine {
         const r = await exec(bin, args);
         const progress = `${r.stdout}${r.stderr}`;
         if (r.code !== 0) throw new EngineError(`build of ${req.dockerfile} failed (exit ${r.code}):\n${tail(progress, 30)}`);
-        return { imageId: readFileSync(iid, 'utf8').trim(), progress };
+        const configDigest = readFileSync(iid, 'utf8').trim();
+        const first = req.tags[0];
+        const image = first === undefined ? undefined : await inspectImage(first);
+        return { imageId: image?.id ?? configDigest, configDigest, progress };
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -142,7 +142,18 @@ export async function openGit(cwd: string): Promise<Git> {
       return r.code === 0 ? r.stdout.trim() : undefined;
     },
     async fetch(refs, depth) {
-      const r = await run(top, ['-c', 'protocol.version=2', 'fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-recurse-submodules', `--depth=${depth}`, 'origin', ...refs]);
+      const r = await run(top, [
+        '-c',
+        'protocol.version=2',
+        'fetch',
+        '--quiet',
+        '--no-tags',
+        '--no-write-fetch-head',
+        '--no-recurse-submodules',
+        `--depth=${depth}`,
+        'origin',
+        ...refs,
+      ]);
       return r.code === 0;
     },
     async mergeBase(a, b) {

@@ -11,7 +11,14 @@ import type { Git } from './git.js';
 export type Resolution =
   | { readonly kind: 'diff'; readonly strategy: Strategy; readonly base: string; readonly head: string; readonly warnings: readonly string[] }
   | { readonly kind: 'all'; readonly strategy: Strategy; readonly head: string; readonly reason: string; readonly warnings: readonly string[] }
-  | { readonly kind: 'services'; readonly strategy: Strategy; readonly head: string; readonly services: readonly string[]; readonly reason: string; readonly warnings: readonly string[] };
+  | {
+      readonly kind: 'services';
+      readonly strategy: Strategy;
+      readonly head: string;
+      readonly services: readonly string[];
+      readonly reason: string;
+      readonly warnings: readonly string[];
+    };
 
 const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 /** How much history to fetch when a merge base lies beyond a shallow clone's edge. */
@@ -121,7 +128,7 @@ export async function resolvePlan(git: Git, plan: ComparisonPlan): Promise<Resol
       case 'pull-request': {
         const parents = await git.parents(head);
         if (parents.length >= 2 && parents[0] !== undefined) {
-          return { kind: 'diff', strategy, base: await commitOf(git, parents[0], 'the merge commit\'s first parent'), head, warnings };
+          return { kind: 'diff', strategy, base: await commitOf(git, parents[0], "the merge commit's first parent"), head, warnings };
         }
         // The PR head itself is checked out (not GitHub's merge commit): compare with the merge base.
         const prBase = await commitOf(git, plan.prBase, 'pull request base');
@@ -131,7 +138,7 @@ export async function resolvePlan(git: Git, plan: ComparisonPlan): Promise<Resol
       }
       case 'push': {
         const before = await commitOf(git, plan.before, 'push before');
-        const forced = plan.forced ?? ((await git.isAncestor(before, head)) === false);
+        const forced = plan.forced ?? (await git.isAncestor(before, head)) === false;
         if (!forced) return { kind: 'diff', strategy: 'push', base: before, head, warnings };
         const base = (await mergeBaseOf(git, before, head)) ?? (await mergeBaseWithBranch(git, plan.defaultBranch, head));
         if (base === undefined) throw new Unavailable(`force push: no merge base between ${before} and ${head}`);
@@ -141,7 +148,13 @@ export async function resolvePlan(git: Git, plan: ComparisonPlan): Promise<Resol
     }
   } catch (err) {
     if (!(err instanceof Unavailable)) throw err;
-    return { kind: 'all', strategy: 'fallback-all', head, reason: `${err.message}: every service is affected`, warnings: [...warnings, `${strategy}: ${err.message}; falling back to every service`] };
+    return {
+      kind: 'all',
+      strategy: 'fallback-all',
+      head,
+      reason: `${err.message}: every service is affected`,
+      warnings: [...warnings, `${strategy}: ${err.message}; falling back to every service`],
+    };
   }
 }
 

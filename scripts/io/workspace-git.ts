@@ -55,10 +55,17 @@ async function readWorkspaceGlobs(file: string, text: string): Promise<readonly 
   return parseWorkspaceYaml(file, text).packages;
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The cache is a file on disk: trusted only after this check (a stale or foreign file is ignored). */
 function isPackageInputs(value: unknown): value is PackageInput[] {
   return (
     Array.isArray(value) &&
-    value.every((v) => typeof v === 'object' && v !== null && typeof v.dir === 'string' && typeof v.isService === 'boolean' && typeof v.manifest?.name === 'string')
+    value.every(
+      (v: unknown) => isRecord(v) && typeof v['dir'] === 'string' && typeof v['isService'] === 'boolean' && isRecord(v['manifest']) && typeof v['manifest']['name'] === 'string',
+    )
   );
 }
 

@@ -280,14 +280,26 @@ export class PlanEngine {
         const stepSecrets = secrets();
         const stepReads = new StepsContext(stepsCtx);
         const ctx = (env: Record<string, string>): Contexts => ({ ...base, job: jobCtx, steps: stepReads, env, secrets: stepSecrets });
+        // As the runner does: the step's env is evaluated and merged first, then its `if`. A skipped
+        // step's inputs are never evaluated on GitHub, so they are shown best-effort (empty on error).
         const stepEnv = 'env' in step ? evaluateStrings(step.env, ctx(envBefore), this.fns(status)) : {};
         const env = { ...envBefore, ...stepEnv };
         const ifExpr = step.if?.expression ?? 'success()';
         const condition = truthy(evaluate(ifExpr, ctx(env), this.fns(status)));
-        const withValues = evaluateStrings(child(raw, 'with'), ctx(env), this.fns(status));
-        const run = isRunStep(step) ? asString(evaluateToken(step.run, ctx(env), this.fns(status))) : undefined;
+        const bestEffort = <T>(f: () => T, fallback: T): T => {
+          if (condition) return f();
+          try {
+            return f();
+          } catch {
+            return fallback;
+          }
+        };
+        const withValues = bestEffort(() => evaluateStrings(child(raw, 'with'), ctx(env), this.fns(status)), {});
+        const run = isRunStep(step) ? bestEffort(() => asString(evaluateToken(step.run, ctx(env), this.fns(status))), '') : undefined;
         const uses = isActionStep(step) ? step.uses.value : undefined;
-        const name = step.name ? asString(evaluateToken(step.name, ctx(env), this.fns(status))) : `Run ${uses ?? (run ?? '').split('\n')[0]}`;
+        const fallbackName = `Run ${uses ?? (run ?? '').split('\n')[0]}`;
+        const nameToken = step.name;
+        const name = nameToken ? bestEffort(() => asString(evaluateToken(nameToken, ctx(env), this.fns(status))), fallbackName) : fallbackName;
         let executed: StepExecution | undefined;
         let outcome: 'success' | 'failure' | 'skipped' = condition ? 'success' : 'skipped';
         let outputs: Record<string, string> = {};

@@ -23,7 +23,11 @@ describe('expandMatrix', () => {
         { os: 'linux', node: 22 },
       ],
     ],
-    ['include only (what fromJSON of the affected matrix gives)', { include: [{ service: 'a', image: 'x/a' }, { service: 'b' }] }, [{ service: 'a', image: 'x/a' }, { service: 'b' }]],
+    [
+      'include only (what fromJSON of the affected matrix gives)',
+      { include: [{ service: 'a', image: 'x/a' }, { service: 'b' }] },
+      [{ service: 'a', image: 'x/a' }, { service: 'b' }],
+    ],
     [
       "GitHub's documented include example",
       {

@@ -40,7 +40,7 @@ export function unquote(text: string): string {
 }
 
 const QUOTED_KEY = /^('(?:[^']|'')*'|"(?:[^"\\]|\\.)*"):(?: (.*))?$/;
-const PLAIN_KEY = /^([^'"\s#][^]*?):(?: (.*))?$/;
+const PLAIN_KEY = /^([^'"\s#][\s\S]*?):(?: (.*))?$/;
 
 /** `key: value` or `key:` at the start of `text` (indentation removed). */
 function splitKey(text: string, line: number): { key: string; value: string | undefined } {

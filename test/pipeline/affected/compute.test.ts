@@ -32,7 +32,10 @@ function affectedBy(files: string[], findings: Findings = {}) {
   const result = computeAffected(workspace, { kind: 'changes', classified, findings });
   return {
     services: result.packages.filter((p) => p.isService).map((p) => p.folder),
-    libraries: result.packages.filter((p) => !p.isService).map((p) => p.name).sort(),
+    libraries: result.packages
+      .filter((p) => !p.isService)
+      .map((p) => p.name)
+      .sort(),
     tooling: result.tooling.length > 0,
     global: result.global.length > 0,
   };
@@ -42,16 +45,36 @@ describe('changed files -> affected packages', () => {
   test.each<[string, string[], { services: string[]; libraries: string[]; tooling: boolean; global: boolean }]>([
     ['nothing', [], { services: [], libraries: [], tooling: false, global: false }],
     ['a leaf service file', ['services/worker/src/main.ts'], { services: ['worker'], libraries: [], tooling: false, global: false }],
-    ['the core library reaches everything that depends on it', ['packages/core/src/a.ts'], { services: ['api', 'web'], libraries: ['@x/auth', '@x/core', '@x/util'], tooling: false, global: false }],
+    [
+      'the core library reaches everything that depends on it',
+      ['packages/core/src/a.ts'],
+      { services: ['api', 'web'], libraries: ['@x/auth', '@x/core', '@x/util'], tooling: false, global: false },
+    ],
     ['a plain spec naming a workspace package is an edge', ['packages/util/index.ts'], { services: ['api', 'web'], libraries: ['@x/util'], tooling: false, global: false }],
     ['the deepest package folder owns a path', ['services/worker/plugins/p/index.ts'], { services: [], libraries: ['@x/plugin'], tooling: false, global: false }],
-    ['a service Dockerfile and its .dockerignore', ['services/web/Dockerfile', 'services/web/Dockerfile.dockerignore'], { services: ['web'], libraries: [], tooling: false, global: false }],
+    [
+      'a service Dockerfile and its .dockerignore',
+      ['services/web/Dockerfile', 'services/web/Dockerfile.dockerignore'],
+      { services: ['web'], libraries: [], tooling: false, global: false },
+    ],
     ['Markdown and docs are ignored, in packages too', ['README.md', 'docs/x.png', 'packages/core/CHANGELOG.md'], { services: [], libraries: [], tooling: false, global: false }],
     ['pipeline tooling', ['scripts/pipeline.ts', '.github/workflows/ci.yml', 'workflows-src/ci.wac.ts'], { services: [], libraries: [], tooling: true, global: false }],
-    ['a root tsconfig is global', ['tsconfig.base.json'], { services: ['api', 'web', 'worker'], libraries: ['@x/auth', '@x/core', '@x/plugin', '@x/util'], tooling: false, global: true }],
+    [
+      'a root tsconfig is global',
+      ['tsconfig.base.json'],
+      { services: ['api', 'web', 'worker'], libraries: ['@x/auth', '@x/core', '@x/plugin', '@x/util'], tooling: false, global: true },
+    ],
     ['a nested tsconfig is not', ['packages/auth/tsconfig.json'], { services: ['api'], libraries: ['@x/auth'], tooling: false, global: false }],
-    ['the Dockerfile template is global', ['services/Dockerfile.template'], { services: ['api', 'web', 'worker'], libraries: ['@x/auth', '@x/core', '@x/plugin', '@x/util'], tooling: false, global: true }],
-    ['the root .dockerignore is global', ['.dockerignore'], { services: ['api', 'web', 'worker'], libraries: ['@x/auth', '@x/core', '@x/plugin', '@x/util'], tooling: false, global: true }],
+    [
+      'the Dockerfile template is global',
+      ['services/Dockerfile.template'],
+      { services: ['api', 'web', 'worker'], libraries: ['@x/auth', '@x/core', '@x/plugin', '@x/util'], tooling: false, global: true },
+    ],
+    [
+      'the root .dockerignore is global',
+      ['.dockerignore'],
+      { services: ['api', 'web', 'worker'], libraries: ['@x/auth', '@x/core', '@x/plugin', '@x/util'], tooling: false, global: true },
+    ],
     ['odd names', ['services/web/a b "c"\n.ts', 'packages/auth/ünï.ts'], { services: ['api', 'web'], libraries: ['@x/auth'], tooling: false, global: false }],
   ])('%s', (_, files, expected) => {
     expect(affectedBy(files)).toEqual(expected);

@@ -68,10 +68,18 @@ describe('revisions from events', () => {
     expect(json).toMatchObject({ base: baseTip, head: merge, strategy: 'pull-request' });
     expect(services(json)).toEqual(['alpha']);
     // The PR head checked out directly: the merge base with the PR base.
-    const direct = parseJson(await affected(root, ['--json', '--event', eventFile({ ...payload, pull_request: { ...payload.pull_request, merge_commit_sha: null } }), '--head', prHead]));
+    const direct = parseJson(
+      await affected(root, ['--json', '--event', eventFile({ ...payload, pull_request: { ...payload.pull_request, merge_commit_sha: null } }), '--head', prHead]),
+    );
     expect(services(direct)).toEqual(['alpha']);
     // GITHUB_SHA (the merge commit GitHub checked out) is used with the run's own event.
-    const fromEnv = parseJson(await affected(root, ['--json'], { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: eventFile({ ...payload, pull_request: { ...payload.pull_request, merge_commit_sha: null } }), GITHUB_SHA: merge }));
+    const fromEnv = parseJson(
+      await affected(root, ['--json'], {
+        GITHUB_EVENT_NAME: 'pull_request',
+        GITHUB_EVENT_PATH: eventFile({ ...payload, pull_request: { ...payload.pull_request, merge_commit_sha: null } }),
+        GITHUB_SHA: merge,
+      }),
+    );
     expect(fromEnv).toMatchObject({ base: baseTip, head: merge });
   });
 
@@ -148,7 +156,7 @@ describe('paths', () => {
     expect(services(json)).toEqual(['alpha', 'gamma']);
   });
 
-  test('Markdown is ignored; the pipeline\'s own files set tooling only', async () => {
+  test("Markdown is ignored; the pipeline's own files set tooling only", async () => {
     const { root, first } = makeRepo();
     const head = commit(root, 'docs and tools', { 'README.md': '# changed\n', 'services/alpha/NOTES.md': 'x\n', 'scripts/tool.ts': 'export const t = 1;\n' });
     const json = parseJson(await affected(root, ['--json', '--base', first, '--head', head]));
@@ -180,9 +188,21 @@ describe('paths', () => {
 describe('root files', () => {
   test.each<[string, Record<string, string>, { services: string[]; global: boolean; tooling: boolean }]>([
     ['a lockfile change for one importer affects exactly that importer', { 'pnpm-lock.yaml': lockfile('1.3.1') }, { services: ['beta'], global: false, tooling: false }],
-    ['root package.json scripts are tooling', { 'package.json': '{"name":"root","private":true,"packageManager":"pnpm@10.0.0","scripts":{"test":"vitest run"}}' }, { services: [], global: false, tooling: true }],
-    ['root package.json packageManager is global', { 'package.json': '{"name":"root","private":true,"packageManager":"pnpm@10.1.0","scripts":{"test":"vitest"}}' }, { services: ['alpha', 'beta', 'gamma'], global: true, tooling: false }],
-    ['pnpm-workspace.yaml is global', { 'pnpm-workspace.yaml': "packages:\n  - 'packages/*'\n  - 'services/*'\n# note\n" }, { services: ['alpha', 'beta', 'gamma'], global: true, tooling: false }],
+    [
+      'root package.json scripts are tooling',
+      { 'package.json': '{"name":"root","private":true,"packageManager":"pnpm@10.0.0","scripts":{"test":"vitest run"}}' },
+      { services: [], global: false, tooling: true },
+    ],
+    [
+      'root package.json packageManager is global',
+      { 'package.json': '{"name":"root","private":true,"packageManager":"pnpm@10.1.0","scripts":{"test":"vitest"}}' },
+      { services: ['alpha', 'beta', 'gamma'], global: true, tooling: false },
+    ],
+    [
+      'pnpm-workspace.yaml is global',
+      { 'pnpm-workspace.yaml': "packages:\n  - 'packages/*'\n  - 'services/*'\n# note\n" },
+      { services: ['alpha', 'beta', 'gamma'], global: true, tooling: false },
+    ],
     ['.npmrc is global', { '.npmrc': 'save-exact=true\n' }, { services: ['alpha', 'beta', 'gamma'], global: true, tooling: false }],
   ])('%s', async (_, files, expected) => {
     const { root, first } = makeRepo();
@@ -198,7 +218,7 @@ describe('root files', () => {
     expect(json.services[0]?.reasons).toEqual(['pnpm-lock.yaml: dependencies left-pad 1.3.0 -> 1.3.1']);
   });
 
-  test('a lockfile that is valid YAML but not in pnpm\'s layout affects everything, with the reason', async () => {
+  test("a lockfile that is valid YAML but not in pnpm's layout affects everything, with the reason", async () => {
     const { root, first } = makeRepo();
     const head = commit(root, 'flow', { 'pnpm-lock.yaml': "{lockfileVersion: '9.0', importers: {}}\n" });
     const json = parseJson(await affected(root, ['--json', '--base', first, '--head', head]));

@@ -47,7 +47,9 @@ export function commit(root: string, message: string, files: Record<string, stri
 const manifest = (name: string, deps: Record<string, string> = {}) => `${JSON.stringify({ name, version: '1.0.0', dependencies: deps }, null, 2)}\n`;
 
 export function importer(deps: Record<string, string>): string {
-  const lines = Object.entries(deps).map(([name, version]) => `      '${name}':\n        specifier: ${version.startsWith('link:') ? 'workspace:*' : `^${version}`}\n        version: ${version}`);
+  const lines = Object.entries(deps).map(
+    ([name, version]) => `      '${name}':\n        specifier: ${version.startsWith('link:') ? 'workspace:*' : `^${version}`}\n        version: ${version}`,
+  );
   return lines.length === 0 ? '{}' : `\n    dependencies:\n${lines.join('\n')}`;
 }
 

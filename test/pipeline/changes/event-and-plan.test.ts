@@ -9,7 +9,11 @@ const C = 'c'.repeat(40);
 
 describe('parseEvent', () => {
   test.each([
-    ['push', { ref: 'refs/heads/main', before: A, after: B, forced: true, repository: { default_branch: 'trunk' } }, { name: 'push', ref: 'refs/heads/main', before: A, after: B, forced: true, defaultBranch: 'trunk' }],
+    [
+      'push',
+      { ref: 'refs/heads/main', before: A, after: B, forced: true, repository: { default_branch: 'trunk' } },
+      { name: 'push', ref: 'refs/heads/main', before: A, after: B, forced: true, defaultBranch: 'trunk' },
+    ],
     [undefined, { ref: 'refs/heads/x', before: A, after: B }, { name: 'push', ref: 'refs/heads/x', before: A, after: B, forced: undefined, defaultBranch: undefined }],
     [
       'pull_request',

@@ -159,7 +159,10 @@ describe('diffLockfiles attributes a change to the importers whose closure chang
       s.snapshots['is-odd@3.0.2'] = { 'is-number': '6.0.0' };
     });
     expect(importersOf(base, after)).toEqual({ 'services/c': ['pnpm-lock.yaml: dependencies is-odd 3.0.1 -> 3.0.2'] });
-    const removed = importersOf(base, change((s) => (s.importers['packages/b'] = {})));
+    const removed = importersOf(
+      base,
+      change((s) => (s.importers['packages/b'] = {})),
+    );
     expect(removed).toEqual({ 'packages/b': ['pnpm-lock.yaml: dependencies wrap 1.0.0 removed'] });
   });
 

@@ -434,7 +434,10 @@ function dockerEngine(bin = "docker") {
         const progress = `${r.stdout}${r.stderr}`;
         if (r.code !== 0) throw new EngineError(`build of ${req.dockerfile} failed (exit ${r.code}):
 ${tail(progress, 30)}`);
-        return { imageId: readFileSync(iid, "utf8").trim(), progress };
+        const configDigest = readFileSync(iid, "utf8").trim();
+        const first = req.tags[0];
+        const image = first === void 0 ? void 0 : await inspectImage(first);
+        return { imageId: image?.id ?? configDigest, configDigest, progress };
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -7580,10 +7580,20 @@ var PlanEngine = class {
         const env = { ...envBefore, ...stepEnv };
         const ifExpr = step2.if?.expression ?? "success()";
         const condition = truthy2(evaluate(ifExpr, ctx(env), this.fns(status)));
-        const withValues = evaluateStrings(child(raw, "with"), ctx(env), this.fns(status));
-        const run2 = isRunStep(step2) ? asString(evaluateToken(step2.run, ctx(env), this.fns(status))) : void 0;
+        const bestEffort = (f, fallback) => {
+          if (condition) return f();
+          try {
+            return f();
+          } catch {
+            return fallback;
+          }
+        };
+        const withValues = bestEffort(() => evaluateStrings(child(raw, "with"), ctx(env), this.fns(status)), {});
+        const run2 = isRunStep(step2) ? bestEffort(() => asString(evaluateToken(step2.run, ctx(env), this.fns(status))), "") : void 0;
         const uses = isActionStep(step2) ? step2.uses.value : void 0;
-        const name = step2.name ? asString(evaluateToken(step2.name, ctx(env), this.fns(status))) : `Run ${uses ?? (run2 ?? "").split("\n")[0]}`;
+        const fallbackName = `Run ${uses ?? (run2 ?? "").split("\n")[0]}`;
+        const nameToken = step2.name;
+        const name = nameToken ? bestEffort(() => asString(evaluateToken(nameToken, ctx(env), this.fns(status))), fallbackName) : fallbackName;
         let executed;
         let outcome = condition ? "success" : "skipped";
         let outputs2 = {};

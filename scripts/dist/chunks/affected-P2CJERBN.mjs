@@ -297,7 +297,7 @@ function unquote(text) {
   return text;
 }
 var QUOTED_KEY = /^('(?:[^']|'')*'|"(?:[^"\\]|\\.)*"):(?: (.*))?$/;
-var PLAIN_KEY = /^([^'"\s#][^]*?):(?: (.*))?$/;
+var PLAIN_KEY = /^([^'"\s#][\s\S]*?):(?: (.*))?$/;
 function splitKey(text, line) {
   const m = QUOTED_KEY.exec(text) ?? PLAIN_KEY.exec(text);
   if (!m || m[1] === void 0) throw new LockfileShapeError(`line ${line}: expected "key:" or "key: value", got ${JSON.stringify(text.slice(0, 80))}`);
@@ -837,7 +837,18 @@ async function openGit(cwd) {
       return r.code === 0 ? r.stdout.trim() : void 0;
     },
     async fetch(refs, depth) {
-      const r = await run(top, ["-c", "protocol.version=2", "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--no-recurse-submodules", `--depth=${depth}`, "origin", ...refs]);
+      const r = await run(top, [
+        "-c",
+        "protocol.version=2",
+        "fetch",
+        "--quiet",
+        "--no-tags",
+        "--no-write-fetch-head",
+        "--no-recurse-submodules",
+        `--depth=${depth}`,
+        "origin",
+        ...refs
+      ]);
       return r.code === 0;
     },
     async mergeBase(a, b) {
@@ -1027,7 +1038,13 @@ async function resolvePlan(git, plan) {
     }
   } catch (err) {
     if (!(err instanceof Unavailable)) throw err;
-    return { kind: "all", strategy: "fallback-all", head, reason: `${err.message}: every service is affected`, warnings: [...warnings, `${strategy}: ${err.message}; falling back to every service`] };
+    return {
+      kind: "all",
+      strategy: "fallback-all",
+      head,
+      reason: `${err.message}: every service is affected`,
+      warnings: [...warnings, `${strategy}: ${err.message}; falling back to every service`]
+    };
   }
 }
 async function mergeBaseWithBranch(git, branch, head) {
@@ -1103,8 +1120,13 @@ async function readWorkspaceGlobs(file, text) {
   const { parseWorkspaceYaml } = await import("./workspace-yaml-EU2CBIOU.mjs");
   return parseWorkspaceYaml(file, text).packages;
 }
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
 function isPackageInputs(value) {
-  return Array.isArray(value) && value.every((v) => typeof v === "object" && v !== null && typeof v.dir === "string" && typeof v.isService === "boolean" && typeof v.manifest?.name === "string");
+  return Array.isArray(value) && value.every(
+    (v) => isRecord(v) && typeof v["dir"] === "string" && typeof v["isService"] === "boolean" && isRecord(v["manifest"]) && typeof v["manifest"]["name"] === "string"
+  );
 }
 async function loadWorkspaceFromGit(git, commit, dir, marker, cacheDir) {
   const short = commit.slice(0, 12);
@@ -1200,7 +1222,9 @@ async function lockfileFinding(git, base, head, prefix) {
   try {
     parse(after ?? "");
   } catch (err) {
-    throw new InputError(`${path} at ${head.slice(0, 12)}: not valid YAML (${err instanceof Error ? err.message.split("\n")[0] : String(err)}); resolve it with \`pnpm install\` and commit`);
+    throw new InputError(
+      `${path} at ${head.slice(0, 12)}: not valid YAML (${err instanceof Error ? err.message.split("\n")[0] : String(err)}); resolve it with \`pnpm install\` and commit`
+    );
   }
   return { kind: "all", reason: `${path}: not in the layout pnpm writes (${diff.detail}); cannot attribute the change to importers` };
 }

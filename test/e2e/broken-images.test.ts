@@ -1,0 +1,84 @@
+/**
+ * `verify-image` catches what it claims to: deliberately broken images, each made from the real
+ * generated Dockerfile of one service by one mistake, are built on the engine and must fail exactly the
+ * rule that mistake breaks, with a message naming the rule. The images are removed afterwards.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { RuleId } from '../../scripts/core/verify/rules.js';
+import { buildService } from './support/build.js';
+import { pipeline, ruleLines } from './support/cli.js';
+import { type Lab, lab, ROOT, SOURCE } from './support/lab.js';
+
+const SERVICE = 'student-auth-service';
+const OTHER = 'student-service';
+
+/** Replaces `pattern` in `text`, and fails loudly when the template changed so that the mistake would not be made. */
+function mistake(text: string, pattern: RegExp, replacement: string): string {
+  if (!pattern.test(text)) throw new Error(`the Dockerfile of ${SERVICE} no longer matches ${pattern}: update this test's mistake`);
+  return text.replace(pattern, replacement);
+}
+
+interface Variant {
+  readonly name: string;
+  readonly rule: RuleId;
+  /** What the failure must show. */
+  readonly evidence: RegExp;
+  readonly dockerfile: (good: string) => string;
+  readonly labels?: boolean;
+}
+
+const VARIANTS: readonly Variant[] = [
+  { name: 'runs as root (no USER)', rule: 'non-root', evidence: /sets no USER/, dockerfile: (d) => mistake(d, /^USER node\n/m, '') },
+  {
+    name: 'a devDependency left in (deploy without --prod)',
+    rule: 'no-dev-dependencies',
+    evidence: /typescript|vitest/,
+    dockerfile: (d) => mistake(d, / deploy --prod /, ' deploy '),
+  },
+  {
+    name: 'a second service copied in',
+    rule: 'only-this-service',
+    evidence: new RegExp(`${OTHER} \\(/app/${OTHER}`),
+    dockerfile: (d) => mistake(d, /^(COPY --from=builder \/out \.\/\n)/m, `$1COPY services/${OTHER}/ ./${OTHER}/\n`),
+  },
+  {
+    name: 'no HEALTHCHECK',
+    rule: 'healthy',
+    evidence: /defines no HEALTHCHECK/,
+    dockerfile: (d) => mistake(d, /^HEALTHCHECK [^\n]*\\\n[^\n]*\n/m, ''),
+  },
+  { name: 'built without SOURCE and REVISION', rule: 'oci-labels', evidence: /org\.opencontainers\.image\.source is "unknown"/, dockerfile: (d) => d, labels: false },
+];
+
+let l: Lab;
+const work = mkdtempSync(join(tmpdir(), 'kc-broken-'));
+const built: string[] = [];
+
+beforeAll(async () => {
+  l = await lab();
+});
+
+afterAll(async () => {
+  for (const tag of built) await l.engine.removeImage(tag);
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe.each(VARIANTS.map((v, i) => [v.name, v, i] as const))('an image that %s', (_name, variant, index) => {
+  test(`fails verify-image on rule ${variant.rule} only, naming it and the evidence`, async () => {
+    const good = readFileSync(join(ROOT, 'services', SERVICE, 'Dockerfile'), 'utf8');
+    const dockerfile = join(work, `Dockerfile.${index}`);
+    writeFileSync(dockerfile, variant.dockerfile(good));
+    const tag = `kc-e2e-broken/${SERVICE}:variant-${index}`;
+    built.push(tag);
+    await buildService(l, SERVICE, { tags: [tag], dockerfile, labels: variant.labels ?? true });
+
+    const r = await pipeline(['verify-image', SERVICE, '--image', tag, '--source', SOURCE, '--cwd', ROOT]);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(ruleLines(r.stdout).filter((x) => !x.ok)).toEqual([{ rule: variant.rule, ok: false }]);
+    const message = r.stderr.split('\n').find((line) => line.includes(`rule ${variant.rule} failed`));
+    expect(message, r.stderr).toMatch(variant.evidence);
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * The isolation claim of the brief, measured: in a copy of the repository, change one service's source
+ * (B) and rebuild all 12 images. Every other service (A) must run no Dockerfile step (all CACHED in
+ * BuildKit's progress) and keep the same image ID and layer digests (same build arguments, revision
+ * label included, --provenance=false); B must rebuild only from the COPY of its own folder on, and only
+ * its last layer may change.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { summarizeSteps } from '../../scripts/core/verify/build-steps.js';
+import { buildService, type ServiceBuild } from './support/build.js';
+import { type Lab, lab, ROOT, services } from './support/lab.js';
+
+const CHANGED = 'course-service';
+const tagOf = (service: string) => `kc-e2e-isolation/${service}:probe`;
+
+let l: Lab;
+const copy = mkdtempSync(join(tmpdir(), 'kc-isolation-'));
+
+interface Built extends ServiceBuild {
+  readonly layers: readonly string[];
+}
+const before = new Map<string, Built>();
+const after = new Map<string, Built>();
+
+async function buildAll(into: Map<string, Built>) {
+  for (const s of services) {
+    const build = await buildService(l, s.folder, { tags: [tagOf(s.folder)], context: copy });
+    const image = await l.engine.inspectImage(tagOf(s.folder));
+    into.set(s.folder, { ...build, layers: image?.layers ?? [] });
+  }
+}
+
+beforeAll(async () => {
+  l = await lab();
+  // The files git would commit (tracked and new, not ignored) as they are in the working tree.
+  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).split('\0');
+  for (const file of files) {
+    if (file === '' || !existsSync(join(ROOT, file))) continue;
+    mkdirSync(dirname(join(copy, file)), { recursive: true });
+    copyFileSync(join(ROOT, file), join(copy, file));
+  }
+});
+
+afterAll(async () => {
+  for (const s of services) await l.engine.removeImage(tagOf(s.folder));
+  rmSync(copy, { recursive: true, force: true });
+});
+
+test('all 12 images build from the unchanged copy', async () => {
+  await buildAll(before);
+  expect(before.size).toBe(12);
+});
+
+test(`after a change to ${CHANGED}'s source only, rebuilding all 12 rebuilds only ${CHANGED}'s own steps`, async () => {
+  // A new value on every run: the change can never be found in the cache of an earlier run.
+  appendFileSync(join(copy, 'services', CHANGED, 'src', 'index.ts'), `\nexport const isolationProbe = '${randomBytes(8).toString('hex')}';\n`);
+  await buildAll(after);
+
+  for (const s of services.filter((x) => x.folder !== CHANGED)) {
+    const a = after.get(s.folder);
+    const b = before.get(s.folder);
+    expect(summarizeSteps(a?.steps ?? []).executedSteps, `${s.folder} ran steps`).toEqual([]);
+    expect(summarizeSteps(a?.steps ?? []).cached, s.folder).toBeGreaterThan(0);
+    expect(a?.imageId, `${s.folder} image ID`).toBe(b?.imageId);
+    expect(a?.layers, `${s.folder} layers`).toEqual(b?.layers);
+  }
+
+  const changed = summarizeSteps(after.get(CHANGED)?.steps ?? []);
+  expect(changed.executedSteps[0]).toMatch(new RegExp(`^\\[builder \\d+/\\d+\\] COPY services/${CHANGED}/ `));
+  // Nothing before the service's own folder ran: not the base, not the dependency fetch, not the libraries.
+  expect(changed.executedSteps.filter((s) => /^\[(base|deps) /.test(s) || / COPY (packages\/|tsconfig)/.test(s))).toEqual([]);
+  expect(changed.cached).toBeGreaterThan(0);
+  const [b, a] = [before.get(CHANGED), after.get(CHANGED)];
+  expect(a?.imageId).not.toBe(b?.imageId);
+  // The runtime image is the base + WORKDIR + the deployed service: only that last layer differs.
+  expect(a?.layers.slice(0, -1)).toEqual(b?.layers.slice(0, -1));
+  expect(a?.layers.at(-1)).not.toBe(b?.layers.at(-1));
+});

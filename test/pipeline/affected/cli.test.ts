@@ -1,0 +1,209 @@
+/**
+ * The committed bundle (`node scripts/dist/pipeline.mjs affected`), as CI runs it: shallow clones,
+ * GitHub step outputs and job summary, exit code 2 with one line on bad input.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { bundled, cleanup, commit, eventFile, git, makeRepo, parseJson, tempDir, WORKSPACE } from './fixture.js';
+
+afterAll(cleanup);
+
+const services = (json: { services: Array<{ name: string }> }) => json.services.map((s) => s.name);
+
+describe('shallow clones', () => {
+  function shallowPair() {
+    const { root, first } = makeRepo();
+    const before = commit(root, 'one', { 'services/gamma/src/main.ts': 'export const g = 1;\n' });
+    const after = commit(root, 'two', { 'services/beta/src/main.ts': 'export const b = 1;\n' });
+    const clone = tempDir('clone-');
+    git(clone, 'clone', '-q', '--depth', '1', '--branch', 'main', `file://${root}`, 'repo');
+    return { origin: root, first, before, after, clone: join(clone, 'repo') };
+  }
+
+  test('a push: the missing before commit is fetched alone (depth 1), and the diff is exact', () => {
+    const { first, before, after, clone } = shallowPair();
+    expect(git(clone, 'rev-parse', '--is-shallow-repository')).toBe('true');
+    expect(() => git(clone, 'cat-file', '-e', `${before}^{commit}`)).toThrow();
+    const r = bundled(clone, ['--json'], { GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: eventFile({ ref: 'refs/heads/main', before, after, forced: false }), GITHUB_SHA: after });
+    const json = parseJson(r);
+    expect(json).toMatchObject({ base: before, head: after, strategy: 'push' });
+    expect(services(json)).toEqual(['beta']);
+    expect(git(clone, 'rev-parse', '--is-shallow-repository')).toBe('true');
+    // Only the one commit was fetched: its parent is still not here.
+    expect(git(clone, 'cat-file', '-t', before)).toBe('commit');
+    expect(() => git(clone, 'cat-file', '-e', `${first}^{commit}`)).toThrow();
+  });
+
+  test('a merge group on a shallow clone', () => {
+    const { first, after, clone } = shallowPair();
+    const json = parseJson(bundled(clone, ['--json', '--event', eventFile({ merge_group: { base_sha: first, head_sha: after } })]));
+    expect(services(json)).toEqual(['beta', 'gamma']);
+  });
+
+  test('a revision that cannot be had: every service, loudly (annotation and reason)', () => {
+    const { after, clone } = shallowPair();
+    const gone = 'f'.repeat(40);
+    const r = bundled(clone, ['--json'], {
+      GITHUB_ACTIONS: 'true',
+      GITHUB_EVENT_NAME: 'push',
+      GITHUB_EVENT_PATH: eventFile({ ref: 'refs/heads/main', before: gone, after }),
+      GITHUB_SHA: after,
+    });
+    const json = parseJson(r);
+    expect(json).toMatchObject({ base: null, head: after, strategy: 'fallback-all', global: true });
+    expect(services(json)).toEqual(['alpha', 'beta', 'gamma']);
+    expect(json.services[0]?.reasons[0]).toMatch(
+      new RegExp(`push before ${gone} is not in this clone and .git fetch --depth=1 origin ${gone}. could not get it: every service is affected`),
+    );
+    expect(r.stderr).toMatch(/^::warning title=pipeline affected::push: push before f{40} is not in this clone/m);
+  });
+
+  test('a new branch on a shallow clone finds the merge base by fetching history of both', () => {
+    const { root: origin, first } = makeRepo();
+    git(origin, 'checkout', '-q', '-b', 'feature');
+    const after = commit(origin, 'f', { 'packages/core/src/index.ts': 'export const c = 5;\n' });
+    git(origin, 'checkout', '-q', 'main');
+    commit(origin, 'main', { 'services/gamma/src/main.ts': 'export const g = 1;\n' });
+    const dir = tempDir('clone-');
+    git(dir, 'clone', '-q', '--depth', '1', '--branch', 'feature', `file://${origin}`, 'repo');
+    const clone = join(dir, 'repo');
+    const json = parseJson(bundled(clone, ['--json', '--event', eventFile({ ref: 'refs/heads/feature', before: '0'.repeat(40), after })]));
+    expect(json).toMatchObject({ base: first, strategy: 'new-branch' });
+    expect(services(json)).toEqual(['alpha', 'beta']);
+  });
+});
+
+describe('inside GitHub Actions', () => {
+  test('step outputs, the job summary, and exactly one JSON object on stdout', () => {
+    const { root, first } = makeRepo();
+    const head = commit(root, 'core', { 'packages/core/src/index.ts': 'export const core = 2;\n', 'scripts/tool.ts': 'export const t = 2;\n' });
+    const out = tempDir('gh-');
+    const output = join(out, 'output');
+    const summary = join(out, 'summary');
+    writeFileSync(output, '');
+    writeFileSync(summary, '');
+    const r = bundled(root, ['--json', '--base', first, '--head', head], {
+      GITHUB_ACTIONS: 'true',
+      GITHUB_OUTPUT: output,
+      GITHUB_STEP_SUMMARY: summary,
+      GITHUB_REPOSITORY_OWNER: 'Acme',
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
+    const json = parseJson(r);
+    const outputs = Object.fromEntries([...readFileSync(output, 'utf8').matchAll(/^(\w+)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm)].map((m) => [m[1], m[3]]));
+    expect(outputs).toEqual({
+      matrix: JSON.stringify(json.matrix),
+      services: '["alpha","beta"]',
+      count: '2',
+      any: 'true',
+      libraries: '["@kc/auth","@kc/core"]',
+      tooling: 'true',
+      global: 'false',
+      base: first,
+      head,
+    });
+    expect(json.matrix.include.map((e) => e.image)).toEqual(['ghcr.io/acme/alpha', 'ghcr.io/acme/beta']);
+    const md = readFileSync(summary, 'utf8');
+    expect(md).toContain('| beta | `ghcr.io/acme/beta` | depends on @kc/core, which changed |');
+    expect(md).toContain('```mermaid');
+  });
+
+  test('nothing affected: an empty matrix and any=false', () => {
+    const { root, first } = makeRepo();
+    const head = commit(root, 'docs', { 'README.md': 'x\n' });
+    const output = join(tempDir('gh-'), 'output');
+    writeFileSync(output, '');
+    expect(bundled(root, ['--base', first, '--head', head], { GITHUB_OUTPUT: output }).code).toBe(0);
+    const text = readFileSync(output, 'utf8');
+    expect(text).toMatch(/^matrix<<(ghadelimiter_[\w-]+)\n\{"include":\[\]\}\n\1$/m);
+    expect(text).toMatch(/^any<<(ghadelimiter_[\w-]+)\nfalse\n\1$/m);
+  });
+
+  test('human output is a table of services with reasons', () => {
+    const { root, first } = makeRepo();
+    const head = commit(root, 'gamma', { 'services/gamma/src/main.ts': 'x\n' });
+    const r = bundled(root, ['--base', first, '--head', head]);
+    expect(r.stdout).toContain('service  reason\ngamma    1 file changed in services/gamma: "src/main.ts"\n');
+  });
+});
+
+describe('bad input: one line, exit 2', () => {
+  const cases: Array<[string, (root: string, first: string) => { args: string[]; env?: Record<string, string> }, RegExp]> = [
+    ['an unknown revision', () => ({ args: ['--base', 'no-such-branch'] }), /^error: --base "no-such-branch": unknown revision in .*; expected a commit SHA, branch or tag/],
+    ['--cwd outside any repository', () => ({ args: ['--cwd', tempDir('plain-'), '--base', 'HEAD'] }), /^error: .* is not inside a git repository/],
+    ['--cwd that does not exist', () => ({ args: ['--cwd', '/nonexistent/dir', '--base', 'HEAD'] }), /^error: --cwd \/nonexistent\/dir: no such directory/],
+    ['an unknown flag', () => ({ args: ['--bogus'] }), /^error: pipeline affected: Unknown option '--bogus'/],
+    [
+      'an event file that is not JSON',
+      () => ({ args: [], env: { GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: writeTemp('{"before":') } }),
+      /^error: .*event\.json: the event file is not valid JSON/,
+    ],
+    [
+      'an event that lacks fields',
+      () => ({ args: ['--event', eventFile({ merge_group: { base_sha: 'x' } })] }),
+      /^error: .*merge_group event: merge_group\.base_sha must be a 40-character hex commit SHA/,
+    ],
+    ['a missing event file', () => ({ args: ['--event', '/nonexistent/event.json'] }), /^error: event file \/nonexistent\/event\.json: cannot read it \(ENOENT\)/],
+    [
+      'a malformed package.json',
+      (root, first) => broken(root, first, { 'services/beta/package.json': '{"name": ' }),
+      /^error: services\/beta\/package\.json \(at [0-9a-f]{12}\): not valid JSON/,
+    ],
+    [
+      'a package.json without a name',
+      (root, first) => broken(root, first, { 'services/beta/package.json': '{}' }),
+      /^error: services\/beta\/package\.json \(at [0-9a-f]{12}\): missing "name"/,
+    ],
+    [
+      'a malformed pnpm-workspace.yaml',
+      (root, first) => broken(root, first, { 'pnpm-workspace.yaml': 'packages: [\n' }),
+      /^error: pnpm-workspace\.yaml \(at [0-9a-f]{12}\): not valid YAML/,
+    ],
+    [
+      'a missing pnpm-workspace.yaml',
+      (root, first) => broken(root, first, { 'pnpm-workspace.yaml': null }),
+      /^error: pnpm-workspace\.yaml not found in the repository root at [0-9a-f]{12}/,
+    ],
+    [
+      'a lockfile with conflict markers',
+      (root, first) => broken(root, first, { 'pnpm-lock.yaml': "<<<<<<< HEAD\nlockfileVersion: '9.0'\n=======\n>>>>>>> x\n" }),
+      /^error: pnpm-lock\.yaml at [0-9a-f]{12}: not valid YAML/,
+    ],
+    [
+      'a dependency cycle',
+      (root, first) => broken(root, first, { 'packages/core/package.json': JSON.stringify({ name: '@kc/core', dependencies: { '@kc/auth': 'workspace:*' } }) }),
+      /^error: dependency cycle between workspace packages: @kc\/auth -> @kc\/core -> @kc\/auth/,
+    ],
+    [
+      'two packages with one name',
+      (root, first) => broken(root, first, { 'services/beta/package.json': JSON.stringify({ name: '@kc/gamma' }) }),
+      /^error: two workspace packages are named @kc\/gamma/,
+    ],
+  ];
+
+  function writeTemp(text: string): string {
+    const file = join(tempDir('event-'), 'event.json');
+    writeFileSync(file, text);
+    return file;
+  }
+
+  function broken(root: string, first: string, files: Record<string, string | null>) {
+    return { args: ['--base', first, '--head', commit(root, 'break', files)] };
+  }
+
+  test.each(cases)('%s', (_, setup, message) => {
+    const { root, first } = makeRepo();
+    const { args, env = {} } = setup(root, first);
+    const r = bundled(root, ['--json', ...args], env);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+  });
+});
+
+test('the fixture workspace is what the tests assume', () => {
+  expect(Object.keys(WORKSPACE).filter((p) => p.endsWith('Dockerfile'))).toHaveLength(3);
+});
