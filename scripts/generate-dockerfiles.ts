@@ -3,10 +3,10 @@
  * and docker-compose.yml, from the workspace's service catalog. Adding a service is: create the folder
  * services/<name> with a package.json (and `kodingcaravan.port`), run `pnpm generate`.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipelineConfig } from '../workflows-src/pipeline.config.js';
-import { GENERATOR, renderAll } from './core/dockerfiles/generate.js';
+import { GENERATOR, pnpmVersionOf, renderAll } from './core/dockerfiles/generate.js';
 import { describeError, InputError } from './core/errors.js';
 import { diffGenerated, writeGenerated } from './io/generated-files.js';
 import { loadWorkspace } from './io/workspace-fs.js';
@@ -28,7 +28,9 @@ export function render(root: string): Map<string, string> {
   const workspace = loadWorkspace(root, { serviceGlobs: pipelineConfig.services.dockerfileTargets, serviceMarker: pipelineConfig.services.marker });
   const templatePath = join(root, pipelineConfig.services.dockerfileTemplate);
   if (!existsSync(templatePath)) throw new InputError(`${pipelineConfig.services.dockerfileTemplate}: not found`);
-  return renderAll(workspace, readFileSync(templatePath, 'utf8'), pipelineConfig);
+  const rootManifest: unknown = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const packageManager = typeof rootManifest === 'object' && rootManifest !== null && 'packageManager' in rootManifest ? rootManifest.packageManager : undefined;
+  return renderAll(workspace, readFileSync(templatePath, 'utf8'), pipelineConfig, pnpmVersionOf(typeof packageManager === 'string' ? packageManager : undefined));
 }
 
 export function check(root: string) {
@@ -49,7 +51,10 @@ function main(): number {
   }
   const files = render(root);
   const written = writeGenerated(root, files);
-  process.stdout.write(`${written} of ${files.size} generated files written\n`);
+  // A generated Dockerfile whose service folder is gone (no package.json) is removed, so check passes again.
+  const removed = existingGenerated(root).filter((path) => !files.has(path));
+  for (const path of removed) rmSync(join(root, path));
+  process.stdout.write(`${written} of ${files.size} generated files written${removed.length > 0 ? `, removed ${removed.join(', ')}` : ''}\n`);
   return 0;
 }
 

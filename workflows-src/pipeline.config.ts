@@ -13,11 +13,21 @@ export const pipelineConfig: PipelineConfig = {
     dockerfileTemplate: 'services/Dockerfile.template',
   },
   affected: {
-    globalInputs: ['pnpm-workspace.yaml', 'package.json', '.npmrc', '.nvmrc', '.node-version', 'tsconfig*.json', '.dockerignore', 'services/Dockerfile.template'],
+    globalInputs: [
+      'vitest.package.config.ts',
+      'pnpm-workspace.yaml',
+      'package.json',
+      '.npmrc',
+      '.nvmrc',
+      '.node-version',
+      'tsconfig*.json',
+      '.dockerignore',
+      'services/Dockerfile.template',
+    ],
     ignore: ['**/*.md', 'docs/**'],
     rootManifestFields: ['packageManager', 'engines', 'pnpm', 'dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies', 'overrides', 'resolutions'],
   },
-  versions: { node: '24', pnpm: '10.34.9' },
+  versions: { node: '24' },
   runners: { default: 'ubuntu-24.04' },
   environments: [{ name: 'staging' }, { name: 'production' }],
 };

@@ -96,7 +96,12 @@ export function renderLockfile(model: Model, override?: { dir: string; dep: stri
     out.push(`  ${pkg.dir}:`);
     if (deps.length > 0) {
       out.push('    dependencies:');
-      for (const [name, spec, version] of deps) out.push(`      '${name}':`.replace(/^(\s+)'([a-z][\w.-]*)':$/, '$1$2:'), `        specifier: ${spec === 'workspace:*' ? 'workspace:*' : `'${spec}'`}`, `        version: ${version}`);
+      for (const [name, spec, version] of deps)
+        out.push(
+          `      '${name}':`.replace(/^(\s+)'([a-z][\w.-]*)':$/, '$1$2:'),
+          `        specifier: ${spec === 'workspace:*' ? 'workspace:*' : `'${spec}'`}`,
+          `        version: ${version}`,
+        );
     }
     out.push('');
   }
@@ -137,7 +142,9 @@ export function writeWorkspace(root: string, model: Model): void {
   write('.gitignore', 'node_modules\n.turbo\n.nx\n');
   // Peers' own configuration (tooling for this tool; the peers need it to run).
   write('turbo.json', `${JSON.stringify({ $schema: 'https://turborepo.com/schema.json', tasks: { build: {} } }, null, 2)}\n`);
-  write('nx.json', `${JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json' }, null, 2)}\n`);
+  // nx reads node_modules/.modules.yaml to analyse a pnpm lockfile; the synthetic workspace is never
+  // installed (its external packages do not exist), so nx runs with lockfile analysis off.
+  write('nx.json', `${JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json', pluginsConfig: { '@nx/js': { analyzeLockfile: false } } }, null, 2)}\n`);
   write('README.md', '# synthetic workspace\n');
   for (const pkg of model.packages) {
     for (const file of pkg.files) {

@@ -36,7 +36,14 @@ const size = { services: Number(values.services), libraries: Number(values.libra
 const rounds = Number(values.rounds);
 const label = `${size.services}s-${size.libraries}l-${size.files}f-seed${size.seed}`;
 
-const GIT_ENV = { GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.com', GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z' };
+const GIT_ENV = {
+  GIT_AUTHOR_NAME: 'bench',
+  GIT_AUTHOR_EMAIL: 'bench@example.com',
+  GIT_COMMITTER_NAME: 'bench',
+  GIT_COMMITTER_EMAIL: 'bench@example.com',
+  GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z',
+  GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z',
+};
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...GIT_ENV }, maxBuffer: 1 << 30 }).trim();
 const log = (text: string) => process.stderr.write(`${text}\n`);
 
@@ -153,7 +160,11 @@ const TOOLS: Tool[] = [
   },
   {
     name: 'turbo',
-    command: (base, head) => ({ cmd: bin('turbo'), args: ['ls', '--affected', '--output=json'], env: { TURBO_SCM_BASE: base, TURBO_SCM_HEAD: head, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' } }),
+    command: (base, head) => ({
+      cmd: bin('turbo'),
+      args: ['ls', '--affected', '--output=json'],
+      env: { TURBO_SCM_BASE: base, TURBO_SCM_HEAD: head, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' },
+    }),
     parse: (out) => (JSON.parse(out.slice(out.indexOf('{'))) as { packages: { items: Array<{ name: string }> } }).packages.items.map((p) => p.name),
     clearCache: (clone) => rmSync(join(clone, '.turbo'), { recursive: true, force: true }),
   },
@@ -165,7 +176,11 @@ const TOOLS: Tool[] = [
   },
   {
     name: 'nx',
-    command: (base, head) => ({ cmd: bin('nx'), args: ['show', 'projects', '--affected', `--base=${base}`, `--head=${head}`, '--json'], env: { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' } }),
+    command: (base, head) => ({
+      cmd: bin('nx'),
+      args: ['show', 'projects', '--affected', `--base=${base}`, `--head=${head}`, '--json'],
+      env: { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
+    }),
     parse: (out) => JSON.parse(out.slice(out.indexOf('['))) as string[],
     clearCache: (clone) => {
       rmSync(join(clone, '.nx'), { recursive: true, force: true });

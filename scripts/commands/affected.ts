@@ -22,7 +22,7 @@ import { type Git, openGit } from '../io/git.js';
 import { ownerFrom, readEvent, warn, writeActionsOutputs } from '../io/github-event.js';
 import { type Resolution, resolvePlan } from '../io/revisions.js';
 import { globMatcher, loadWorkspaceFromGit } from '../io/workspace-git.js';
-import type { Command } from './types.js';
+import type { Command, CommandContext } from './types.js';
 
 const OPTIONS = {
   base: { type: 'string' },
@@ -114,6 +114,18 @@ export const run: Command = async (argv, ctx) => {
   const cwd = resolve(ctx.cwd, values.cwd ?? '.');
   assertDirectory(cwd);
   const git = await openGit(cwd);
+  try {
+    return await detect(git, values, ctx);
+  } finally {
+    git.close();
+  }
+};
+
+async function detect(
+  git: Git,
+  values: { base?: string | undefined; head?: string | undefined; event?: string | undefined; json?: boolean | undefined },
+  ctx: CommandContext,
+): Promise<number> {
   const event = readEvent(ctx.env, ctx.cwd, values.event);
   const plan = planComparison({
     event,
@@ -127,6 +139,10 @@ export const run: Command = async (argv, ctx) => {
   const resolution: Resolution = await resolvePlan(git, plan);
   const { prefix } = git;
   const marker = pipelineConfig.services.marker;
+  // The diff and the graph are independent: run git diff-tree while the manifests are read.
+  const diff = resolution.kind === 'diff' ? git.diffNames(resolution.base, resolution.head) : undefined;
+  // Awaited below; marked handled so that a failure while loading the graph wins, not an unhandled rejection.
+  diff?.catch(() => {});
   const loaded = await loadWorkspaceFromGit(git, resolution.head, prefix, marker, join(git.gitDir, 'pipeline-affected'));
 
   let selection: Selection;
@@ -139,7 +155,7 @@ export const run: Command = async (argv, ctx) => {
       selection = { kind: 'services', services: resolution.services, reason: resolution.reason };
       break;
     case 'diff': {
-      const paths = parseNameOnlyZ(await git.diffNames(resolution.base, resolution.head));
+      const paths = parseNameOnlyZ(await (diff ?? git.diffNames(resolution.base, resolution.head)));
       changedFiles = paths.length;
       const classified = classifyFiles(paths, loaded.workspace, pipelineConfig.affected, prefix);
       const found = await findings(git, resolution.base, resolution.head, prefix, classified.unowned, loaded.globs, classified.lockfile, classified.rootManifest);
@@ -148,7 +164,7 @@ export const run: Command = async (argv, ctx) => {
     }
   }
   const affected: Affected = computeAffected(loaded.workspace, selection);
-  const owner = ownerFrom(ctx.env, ctx.env['GITHUB_REPOSITORY_OWNER'] || ctx.env['GITHUB_REPOSITORY'] ? undefined : await git.config('remote.origin.url'));
+  const owner = ownerFrom(ctx.env, ctx.env['GITHUB_REPOSITORY_OWNER'] || ctx.env['GITHUB_REPOSITORY'] ? undefined : await git.remoteUrl('origin'));
   const report = buildReport({
     base: resolution.kind === 'diff' ? resolution.base : null,
     head: resolution.head,
@@ -163,6 +179,6 @@ export const run: Command = async (argv, ctx) => {
   for (const w of report.warnings) warn(ctx.env, ctx.stderr, 'pipeline affected', w);
   if (values.json) ctx.stdout(`${JSON.stringify(report)}\n`);
   else ctx.stdout(renderText(report));
-  writeActionsOutputs(ctx.env, stepOutputs(report), renderSummary(report, affected));
+  await writeActionsOutputs(ctx.env, stepOutputs(report), () => renderSummary(report, affected));
   return 0;
-};
+}

@@ -33,7 +33,8 @@ export interface PipelineConfig {
     /** Root package.json fields whose change alters installs (any other field change is tooling). */
     readonly rootManifestFields: readonly string[];
   };
-  readonly versions: { readonly node: string; readonly pnpm: string };
+  /** Node major for CI runners and the default base image. pnpm's version is package.json's `packageManager`, nowhere else. */
+  readonly versions: { readonly node: string };
   readonly runners: { readonly default: string };
   readonly environments: readonly Environment[];
 }

@@ -42,6 +42,8 @@ export interface BuildRequest {
   /** A BuildKit local cache directory (type=local): read from, and written to when `exportCache`. */
   readonly cacheDir?: string;
   readonly exportCache?: boolean;
+  /** Run every step (`--no-cache`); the cache mounts (npm, pnpm store) are kept. */
+  readonly noCache?: boolean;
 }
 
 export interface BuildResult {
@@ -60,6 +62,13 @@ export interface ImageBuilder {
   tag(source: string, target: string): Promise<void>;
   push(ref: string): Promise<void>;
   removeImage(ref: string): Promise<void>;
+  /** The image's history, newest first: the size each step added (bytes, unpacked) and the instruction. */
+  history(ref: string): Promise<HistoryEntry[]>;
+}
+
+export interface HistoryEntry {
+  readonly size: number;
+  readonly createdBy: string;
 }
 
 export interface RunRequest {
@@ -164,6 +173,7 @@ export function dockerEngine(bin = 'docker'): Engine {
       try {
         const iid = join(dir, 'iid');
         const args = ['buildx', 'build', '--progress=plain', '--load', '--provenance=false', '--iidfile', iid, '-f', req.dockerfile];
+        if (req.noCache) args.push('--no-cache');
         for (const t of req.tags) args.push('-t', t);
         for (const [k, v] of Object.entries(req.buildArgs)) args.push('--build-arg', `${k}=${v}`);
         if (req.cacheDir !== undefined) {
@@ -187,6 +197,18 @@ export function dockerEngine(bin = 'docker'): Engine {
     },
     async push(ref) {
       await docker(['image', 'push', '--quiet', ref]);
+    },
+    async history(ref) {
+      const out = await docker(['image', 'history', '--no-trunc', '--human=false', '--format', '{{.Size}}\t{{.CreatedBy}}', ref]);
+      return out
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => {
+          const tab = line.indexOf('\t');
+          const size = Number(line.slice(0, tab));
+          if (tab < 0 || !Number.isFinite(size)) throw new EngineError(`docker image history ${ref}: cannot read ${JSON.stringify(line)}`);
+          return { size, createdBy: line.slice(tab + 1) };
+        });
     },
     async removeImage(ref) {
       await docker(['image', 'rm', '--force', ref]);

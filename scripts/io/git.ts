@@ -4,7 +4,8 @@
  * per round. The revision logic lives in revisions.ts; this file only talks to git.
  */
 import { execFile, spawn } from 'node:child_process';
-import { isAbsolute, join } from 'node:path';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { InputError } from '../core/errors.js';
 
 export interface GitObject {
@@ -26,6 +27,7 @@ export interface Git {
   /** The folder the command runs in, relative to `root` ('' at the top level). */
   readonly prefix: string;
   readonly gitDir: string;
+  /** Whether the clone is shallow (it can become so after a fetch with --depth). */
   readonly shallow: boolean;
   /** The commit `rev` names, or undefined when it is not in the local object database. */
   resolveCommit(rev: string): Promise<string | undefined>;
@@ -40,8 +42,10 @@ export interface Git {
   diffNames(base: string, head: string): Promise<string>;
   /** Reads many objects (`<sha>`, `<rev>:<path>`) in one `git cat-file --batch`; undefined for missing ones. */
   readObjects(specs: readonly string[]): Promise<Array<GitObject | undefined>>;
-  /** `git config --get <key>`, or undefined. */
-  config(key: string): Promise<string | undefined>;
+  /** The URL of a remote, or undefined. */
+  remoteUrl(name: string): Promise<string | undefined>;
+  /** Ends the object reader; call when done. */
+  close(): void;
 }
 
 interface RunResult {
@@ -76,70 +80,156 @@ export function parseTree(content: Buffer, shaBytes = 20): TreeEntry[] {
   return out;
 }
 
-function readBatch(cwd: string, specs: readonly string[]): Promise<Array<GitObject | undefined>> {
-  if (specs.length === 0) return Promise.resolve([]);
-  for (const spec of specs) if (spec.includes('\n')) throw new InputError(`cannot read ${JSON.stringify(spec)} from git: it contains a newline`);
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
-    const chunks: Buffer[] = [];
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => chunks.push(c));
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
+/**
+ * One `git cat-file --batch` for the whole command: requests are written as they come, responses
+ * parsed as they stream back. Spawning git is the dominant cost of a small change detection, so
+ * every object read (revisions, trees, manifests, lockfiles) shares this one process.
+ */
+class CatFile {
+  private child: ReturnType<typeof spawn> | undefined;
+  private buffer: Buffer = Buffer.alloc(0);
+  private readonly pending: Array<{ left: number; out: Array<GitObject | undefined>; resolve: (o: Array<GitObject | undefined>) => void; reject: (e: Error) => void }> = [];
+  private stderr = '';
+
+  constructor(private readonly cwd: string) {}
+
+  private start(): ReturnType<typeof spawn> {
+    const child = spawn('git', ['cat-file', '--batch'], { cwd: this.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdout?.on('data', (c: Buffer) => {
+      this.buffer = this.buffer.length === 0 ? c : Buffer.concat([this.buffer, c]);
+      this.drain();
     });
-    child.on('error', reject);
+    child.stderr?.on('data', (c: Buffer) => {
+      this.stderr += c.toString();
+    });
+    const fail = (err: Error) => {
+      for (const p of this.pending.splice(0)) p.reject(err);
+    };
+    child.on('error', (err) => {
+      if (this.child === child) fail(err);
+    });
     child.on('close', (code) => {
-      if (code !== 0) {
-        reject(new Error(`git cat-file --batch exited ${code}: ${stderr.trim()}`));
-        return;
-      }
-      const out = Buffer.concat(chunks);
-      const objects: Array<GitObject | undefined> = [];
-      let at = 0;
-      for (let n = 0; n < specs.length; n++) {
-        const eol = out.indexOf(0x0a, at);
-        if (eol < 0) {
-          reject(new Error('git cat-file --batch: truncated output'));
-          return;
-        }
-        const header = out.toString('utf8', at, eol);
-        at = eol + 1;
-        const m = /^([0-9a-f]{40,64}) (blob|tree|commit|tag) (\d+)$/.exec(header);
-        if (!m) {
-          objects.push(undefined); // `<spec> missing` / `ambiguous`
-          continue;
-        }
-        const size = Number(m[3]);
-        objects.push({ sha: m[1] as string, type: m[2] as GitObject['type'], content: out.subarray(at, at + size) });
-        at += size + 1;
-      }
-      resolve(objects);
+      // A process ended by close() has answered everything asked of it; only the current one can fail requests.
+      if (this.child !== child) return;
+      this.child = undefined;
+      fail(new Error(`git cat-file --batch exited ${code}: ${this.stderr.trim()}`));
     });
-    child.stdin.on('error', () => {});
-    child.stdin.end(`${specs.join('\n')}\n`);
-  });
+    child.stdin?.on('error', () => {});
+    this.child = child;
+    return child;
+  }
+
+  private drain(): void {
+    for (;;) {
+      const head = this.pending[0];
+      if (!head) return;
+      if (head.left === 0) {
+        this.pending.shift();
+        head.resolve(head.out);
+        continue;
+      }
+      const eol = this.buffer.indexOf(0x0a);
+      if (eol < 0) return;
+      const header = this.buffer.toString('utf8', 0, eol);
+      const m = /^([0-9a-f]{40,64}) (blob|tree|commit|tag) (\d+)$/.exec(header);
+      if (!m) {
+        head.out.push(undefined); // `<spec> missing` / `ambiguous`
+        this.buffer = this.buffer.subarray(eol + 1);
+      } else {
+        const size = Number(m[3]);
+        if (this.buffer.length < eol + 1 + size + 1) return;
+        head.out.push({ sha: m[1] as string, type: m[2] as GitObject['type'], content: this.buffer.subarray(eol + 1, eol + 1 + size) });
+        this.buffer = this.buffer.subarray(eol + 1 + size + 1);
+      }
+      head.left--;
+    }
+  }
+
+  read(specs: readonly string[]): Promise<Array<GitObject | undefined>> {
+    if (specs.length === 0) return Promise.resolve([]);
+    for (const spec of specs) if (spec.includes('\n')) throw new InputError(`cannot read ${JSON.stringify(spec)} from git: it contains a newline`);
+    const child = this.child ?? this.start();
+    return new Promise((resolve, reject) => {
+      this.pending.push({ left: specs.length, out: [], resolve, reject });
+      child.stdin?.write(`${specs.join('\n')}\n`);
+    });
+  }
+
+  /** Ends the process (after a fetch, so that new packs are seen; and when the command is done). */
+  close(): void {
+    this.child?.stdin?.end();
+    this.child = undefined;
+  }
+}
+
+interface Found {
+  readonly root: string;
+  readonly gitDir: string;
+  readonly commonDir: string;
+}
+
+/** The repository holding `dir`, found on disk the way git does (`.git` folder or `gitdir:` file); undefined when unusual. */
+function findRepository(dir: string): Found | undefined {
+  if (process.env['GIT_DIR'] || process.env['GIT_WORK_TREE'] || process.env['GIT_COMMON_DIR']) return undefined;
+  for (let at = dir; ; at = dirname(at)) {
+    const dotGit = join(at, '.git');
+    let stat: ReturnType<typeof statSync> | undefined;
+    try {
+      stat = statSync(dotGit);
+    } catch {
+      stat = undefined;
+    }
+    if (stat?.isDirectory()) return { root: at, gitDir: dotGit, commonDir: dotGit };
+    if (stat?.isFile()) {
+      const m = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'));
+      if (!m?.[1]) return undefined;
+      const gitDir = resolve(at, m[1].trim());
+      let commonDir = gitDir;
+      try {
+        commonDir = resolve(gitDir, readFileSync(join(gitDir, 'commondir'), 'utf8').trim());
+      } catch {
+        commonDir = gitDir;
+      }
+      return { root: at, gitDir, commonDir };
+    }
+    if (dirname(at) === at) return undefined;
+  }
 }
 
 /** Opens the repository that holds `cwd`; an InputError when there is none. */
 export async function openGit(cwd: string): Promise<Git> {
-  const info = await run(cwd, ['rev-parse', '--show-toplevel', '--show-prefix', '--git-dir', '--is-shallow-repository']).catch((err: unknown) => {
-    if (err instanceof Error && 'code' in err && err.code === 'ENOENT') throw new InputError(`--cwd ${cwd}: no such directory; pass a folder inside the repository`);
-    throw err;
-  });
-  if (info.code !== 0) throw new InputError(`${cwd} is not inside a git repository (${info.stderr.trim().split('\n')[0] ?? ''}); run from the repository or pass --cwd`);
-  const [root = '', prefix = '', gitDirRaw = '', shallow = ''] = info.stdout.split('\n');
-  const gitDir = isAbsolute(gitDirRaw) ? gitDirRaw : join(cwd, gitDirRaw);
-  const top = root;
-  const isShallow = shallow === 'true';
-  return {
+  let real: string;
+  try {
+    real = realpathSync(cwd);
+  } catch {
+    throw new InputError(`--cwd ${cwd}: no such directory; pass a folder inside the repository`);
+  }
+  let found = findRepository(real);
+  let prefix = found ? relative(found.root, real).split(sep).join('/') : '';
+  let shallow = found ? existsSync(join(found.commonDir, 'shallow')) : false;
+  if (!found) {
+    // Not found the simple way (GIT_DIR set, a bare repository, ...): ask git.
+    const info = await run(cwd, ['rev-parse', '--show-toplevel', '--show-prefix', '--git-dir', '--git-common-dir', '--is-shallow-repository']);
+    if (info.code !== 0) throw new InputError(`${cwd} is not inside a git repository (${info.stderr.trim().split('\n')[0] ?? ''}); run from the repository or pass --cwd`);
+    const [root = '', pre = '', gitDir = '', commonDir = '', isShallow = ''] = info.stdout.split('\n');
+    found = { root, gitDir: resolve(cwd, gitDir), commonDir: resolve(cwd, commonDir) };
+    prefix = pre.replace(/\/$/, '');
+    shallow = isShallow === 'true';
+  }
+  const top = found.root;
+  const commonDir = found.commonDir;
+  const objects = new CatFile(top);
+  const git: Git = {
     root: top,
-    prefix: prefix.replace(/\/$/, ''),
-    gitDir,
-    shallow: isShallow,
+    prefix,
+    gitDir: found.gitDir,
+    get shallow() {
+      return shallow;
+    },
     async resolveCommit(rev) {
-      if (rev.startsWith('-')) return undefined;
-      const r = await run(top, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]);
-      return r.code === 0 ? r.stdout.trim() : undefined;
+      if (rev.includes('\n')) return undefined;
+      const [obj] = await objects.read([`${rev}^{commit}`]);
+      return obj?.type === 'commit' ? obj.sha : undefined;
     },
     async fetch(refs, depth) {
       const r = await run(top, [
@@ -154,6 +244,8 @@ export async function openGit(cwd: string): Promise<Git> {
         'origin',
         ...refs,
       ]);
+      objects.close();
+      if (r.code === 0 && existsSync(join(commonDir, 'shallow'))) shallow = true;
       return r.code === 0;
     },
     async mergeBase(a, b) {
@@ -163,11 +255,11 @@ export async function openGit(cwd: string): Promise<Git> {
     async isAncestor(a, b) {
       const r = await run(top, ['merge-base', '--is-ancestor', a, b]);
       if (r.code === 0) return true;
-      if (r.code === 1) return isShallow ? undefined : false;
+      if (r.code === 1) return shallow ? undefined : false;
       return undefined;
     },
     async parents(commit) {
-      const [obj] = await readBatch(top, [commit]);
+      const [obj] = await objects.read([commit]);
       if (obj?.type !== 'commit') return [];
       const header = obj.content.toString('utf8').split('\n\n', 1)[0] ?? '';
       return header
@@ -180,10 +272,18 @@ export async function openGit(cwd: string): Promise<Git> {
       if (r.code !== 0) throw new Error(`git diff-tree ${base} ${head} failed: ${r.stderr.trim()}`);
       return r.stdout;
     },
-    readObjects: (specs) => readBatch(top, specs),
-    async config(key) {
-      const r = await run(top, ['config', '--get', key]);
-      return r.code === 0 ? r.stdout.trim() : undefined;
+    readObjects: (specs) => objects.read(specs),
+    async remoteUrl(name) {
+      // Read from the config file: no process for a value only a local run needs.
+      try {
+        const text = readFileSync(join(commonDir, 'config'), 'utf8');
+        const section = text.split(/^\s*\[/m).find((s) => new RegExp(`^remote\\s+"${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"\\s*\\]`).test(s));
+        return section === undefined ? undefined : /^\s*url\s*=\s*(.+?)\s*$/m.exec(section)?.[1];
+      } catch {
+        return undefined;
+      }
     },
+    close: () => objects.close(),
   };
+  return git;
 }

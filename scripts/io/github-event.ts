@@ -8,7 +8,6 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { type GitHubEvent, parseEvent } from '../core/changes/event.js';
-import { appendStepSummary, writeStepOutputs } from './step-outputs.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -49,10 +48,12 @@ export function warn(env: Env, stderr: (text: string) => void, title: string, me
   else stderr(`warning: ${message}\n`);
 }
 
-/** Step outputs and the job summary, to the files GitHub names (only inside Actions). */
-export function writeActionsOutputs(env: Env, outputs: Record<string, string>, summary: string): void {
+/** Step outputs and the job summary, to the files GitHub names (only inside Actions; loaded only there). */
+export async function writeActionsOutputs(env: Env, outputs: Record<string, string>, summary: () => string): Promise<void> {
   const output = env['GITHUB_OUTPUT'];
   const summaryFile = env['GITHUB_STEP_SUMMARY'];
+  if (!output && !summaryFile) return;
+  const { appendStepSummary, writeStepOutputs } = await import('./step-outputs.js');
   if (output) writeStepOutputs(output, outputs);
-  if (summaryFile) appendStepSummary(summaryFile, summary);
+  if (summaryFile) appendStepSummary(summaryFile, summary());
 }

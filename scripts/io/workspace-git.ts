@@ -4,11 +4,11 @@
  * and the cost follows the number of packages, not of files. The parsed packages are cached in the
  * git folder, keyed by the trees they came from, so a second run on the same trees reads no manifest.
  */
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import picomatch from 'picomatch';
 import { InputError } from '../core/errors.js';
+import { isRecord } from '../core/json.js';
 import { buildWorkspace, type PackageInput, type Workspace } from '../core/workspace/graph.js';
 import { parseManifest } from '../core/workspace/manifest.js';
 import { parseWorkspaceGlobsFast } from '../core/workspace/workspace-globs.js';
@@ -55,10 +55,6 @@ async function readWorkspaceGlobs(file: string, text: string): Promise<readonly 
   return parseWorkspaceYaml(file, text).packages;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** The cache is a file on disk: trusted only after this check (a stale or foreign file is ignored). */
 function isPackageInputs(value: unknown): value is PackageInput[] {
   return (
@@ -67,6 +63,36 @@ function isPackageInputs(value: unknown): value is PackageInput[] {
       (v: unknown) => isRecord(v) && typeof v['dir'] === 'string' && typeof v['isService'] === 'boolean' && isRecord(v['manifest']) && typeof v['manifest']['name'] === 'string',
     )
   );
+}
+
+/**
+ * A cache key over tree hashes (already collision-resistant): 2 x 32-bit FNV-1a is plenty, and
+ * node:crypto is not worth loading for it.
+ */
+class KeyHash {
+  private a = 0x811c9dc5;
+  private b = 0x01000193 ^ 0x5bd1e995;
+  update(text: string): this {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      this.a = Math.imul(this.a ^ c, 0x01000193) >>> 0;
+      this.b = Math.imul(this.b ^ c, 0x01000193 + 2) >>> 0;
+    }
+    return this;
+  }
+  digest(): string {
+    return `${this.a.toString(16).padStart(8, '0')}${this.b.toString(16).padStart(8, '0')}`;
+  }
+}
+
+/** Keeps the newest graphs only: one per recent tree state is all a CI runner or a laptop reuses. */
+const CACHE_KEEP = 16;
+
+function pruneCache(dir: string): void {
+  const files = readdirSync(dir).filter((f) => f.startsWith('graph-') && f.endsWith('.json'));
+  if (files.length <= CACHE_KEEP) return;
+  const byAge = files.map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs })).sort((a, b) => b.t - a.t);
+  for (const { f } of byAge.slice(CACHE_KEEP)) rmSync(join(dir, f), { force: true });
 }
 
 export interface LoadedWorkspace {
@@ -93,7 +119,7 @@ export async function loadWorkspaceFromGit(git: Git, commit: string, dir: string
   // Walk the trees level by level; each level is one cat-file round.
   const candidates: Array<{ path: string; sha: string }> = [];
   let frontier: Array<{ path: string; entries: readonly TreeEntry[] }> = [{ path: '', entries: rootEntries }];
-  const hash = createHash('sha1').update(`${CACHE_VERSION}\0${marker}\0${yaml.sha}\0`);
+  const hash = new KeyHash().update(`${CACHE_VERSION}\0${marker}\0${yaml.sha}\0`);
   while (frontier.length > 0) {
     const descend: Array<{ path: string; sha: string }> = [];
     for (const { path, entries } of frontier) {
@@ -113,7 +139,7 @@ export async function loadWorkspaceFromGit(git: Git, commit: string, dir: string
       return { path: d.path, entries: obj?.type === 'tree' ? parseTree(obj.content, obj.sha.length / 2) : [] };
     });
   }
-  const key = hash.digest('hex');
+  const key = hash.digest();
   const cacheFile = cacheDir === undefined ? undefined : join(cacheDir, `graph-${key}.json`);
   if (cacheFile) {
     try {
@@ -124,19 +150,16 @@ export async function loadWorkspaceFromGit(git: Git, commit: string, dir: string
     }
   }
 
-  const trees = await git.readObjects(candidates.map((c) => c.sha));
-  const manifests: Array<{ path: string; blob: string; isService: boolean }> = [];
+  // `<tree>:<path>` reads a file of a folder without parsing the folder's tree: one round for all.
+  const files = await git.readObjects(candidates.flatMap((c) => [`${c.sha}:package.json`, `${c.sha}:${marker}`]));
+  const manifests: Array<{ path: string; text: string; isService: boolean }> = [];
   candidates.forEach((c, i) => {
-    const obj = trees[i];
-    if (obj?.type !== 'tree') return;
-    const entries = parseTree(obj.content, obj.sha.length / 2);
-    const pkg = entries.find((e) => e.name === 'package.json' && !e.isTree);
-    if (pkg) manifests.push({ path: c.path, blob: pkg.sha, isService: entries.some((e) => e.name === marker && !e.isTree) });
+    const pkg = files[2 * i];
+    if (pkg?.type === 'blob') manifests.push({ path: c.path, text: pkg.content.toString('utf8'), isService: files[2 * i + 1]?.type === 'blob' });
   });
-  const blobs = await git.readObjects(manifests.map((m) => m.blob));
-  const inputs: PackageInput[] = manifests.map((m, i) => ({
+  const inputs: PackageInput[] = manifests.map((m) => ({
     dir: m.path,
-    manifest: parseManifest(`${dir === '' ? '' : `${dir}/`}${m.path}/package.json (at ${short})`, blobs[i]?.content.toString('utf8') ?? ''),
+    manifest: parseManifest(`${dir === '' ? '' : `${dir}/`}${m.path}/package.json (at ${short})`, m.text),
     isService: m.isService,
   }));
   const workspace = buildWorkspace(inputs);
@@ -146,6 +169,7 @@ export async function loadWorkspaceFromGit(git: Git, commit: string, dir: string
       const tmp = `${cacheFile}.${process.pid}.tmp`;
       writeFileSync(tmp, JSON.stringify(inputs));
       renameSync(tmp, cacheFile);
+      pruneCache(cacheDir);
     } catch {
       // A read-only git folder only costs the next run a reload.
     }

@@ -6,11 +6,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import type { RuleId } from '../../scripts/core/verify/rules.js';
 import { buildService } from './support/build.js';
 import { pipeline, ruleLines } from './support/cli.js';
-import { type Lab, lab, ROOT, SOURCE } from './support/lab.js';
+import { lab, ROOT, SOURCE } from './support/lab.js';
 
 const SERVICE = 'student-auth-service';
 const OTHER = 'student-service';
@@ -53,17 +53,14 @@ const VARIANTS: readonly Variant[] = [
   { name: 'built without SOURCE and REVISION', rule: 'oci-labels', evidence: /org\.opencontainers\.image\.source is "unknown"/, dockerfile: (d) => d, labels: false },
 ];
 
-let l: Lab;
 const work = mkdtempSync(join(tmpdir(), 'kc-broken-'));
 const built: string[] = [];
 
-beforeAll(async () => {
-  l = await lab();
-});
-
 afterAll(async () => {
-  for (const tag of built) await l.engine.removeImage(tag);
   rmSync(work, { recursive: true, force: true });
+  if (built.length === 0) return;
+  const l = await lab();
+  for (const tag of built) await l.engine.removeImage(tag);
 });
 
 describe.each(VARIANTS.map((v, i) => [v.name, v, i] as const))('an image that %s', (_name, variant, index) => {
@@ -71,9 +68,10 @@ describe.each(VARIANTS.map((v, i) => [v.name, v, i] as const))('an image that %s
     const good = readFileSync(join(ROOT, 'services', SERVICE, 'Dockerfile'), 'utf8');
     const dockerfile = join(work, `Dockerfile.${index}`);
     writeFileSync(dockerfile, variant.dockerfile(good));
+    const l = await lab();
     const tag = `kc-e2e-broken/${SERVICE}:variant-${index}`;
-    built.push(tag);
     await buildService(l, SERVICE, { tags: [tag], dockerfile, labels: variant.labels ?? true });
+    built.push(tag);
 
     const r = await pipeline(['verify-image', SERVICE, '--image', tag, '--source', SOURCE, '--cwd', ROOT]);
     expect(r.code, r.stdout + r.stderr).toBe(1);

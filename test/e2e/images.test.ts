@@ -4,18 +4,14 @@
  * no devDependencies, no pnpm, OCI labels), push under the project's tag scheme to 127.0.0.1:5000, and
  * read the tags and the manifest digest back through the registry's HTTP API.
  */
-import { beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { imageTags, parseImageRef } from '../../scripts/core/images/index.js';
 import { RULE_IDS } from '../../scripts/core/verify/rules.js';
 import { buildService } from './support/build.js';
 import { pipeline } from './support/cli.js';
-import { type Lab, lab, labRepository, registryName, ROOT, SOURCE, services } from './support/lab.js';
+import { lab, labRepository, registryName, ROOT, SOURCE, services } from './support/lab.js';
 
-let l: Lab;
-beforeAll(async () => {
-  l = await lab();
-});
-
+// Every test asks for the lab itself: with no engine or registry each one fails (never skips) with the cause.
 test('the lab is reachable: engine, buildx, compose, registry', async () => {
   const ready = await lab();
   expect(ready.engineVersion).toMatch(/^\d+\.\d+/);
@@ -32,6 +28,7 @@ describe.each(services.map((s) => [s.folder] as const))('%s', (service) => {
   let imageId: string;
 
   test('builds with buildx from the repository root and its own Dockerfile', async () => {
+    const l = await lab();
     tags = imageTags(repository, l.revision, { kind: 'branch', branch: 'main', defaultBranch: 'main' });
     expect(tags.map((t) => parseImageRef(t).tag)).toEqual([`sha-${l.revision.slice(0, 7)}`, 'main']);
     const build = await buildService(l, service, { tags, exportCache: true });
@@ -42,6 +39,7 @@ describe.each(services.map((s) => [s.folder] as const))('%s', (service) => {
   });
 
   test('passes pipeline verify-image', async () => {
+    const l = await lab();
     const r = await pipeline(['verify-image', service, '--image', tags[0] ?? '', '--revision', l.revision, '--source', SOURCE, '--cwd', ROOT, '--json']);
     expect(JSON.parse(r.stdout), r.stderr).toEqual({
       service,
@@ -54,6 +52,7 @@ describe.each(services.map((s) => [s.folder] as const))('%s', (service) => {
   });
 
   test('is pushed under the tag scheme; the registry returns the tags and the digest of this image', async () => {
+    const l = await lab();
     for (const tag of tags) await l.engine.push(tag);
     const name = registryName(repository);
     const listed = await l.registry.tags(name);

@@ -5,21 +5,19 @@
  * label included, --provenance=false); B must rebuild only from the COPY of its own folder on, and only
  * its last layer may change.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { appendFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, expect, test } from 'vitest';
 import { summarizeSteps } from '../../scripts/core/verify/build-steps.js';
 import { buildService, type ServiceBuild } from './support/build.js';
-import { type Lab, lab, ROOT, services } from './support/lab.js';
+import { copyBuildContext } from './support/context.js';
+import { type Lab, lab, services } from './support/lab.js';
 
 const CHANGED = 'course-service';
 const tagOf = (service: string) => `kc-e2e-isolation/${service}:probe`;
 
-let l: Lab;
-const copy = mkdtempSync(join(tmpdir(), 'kc-isolation-'));
+const copy = copyBuildContext('kc-isolation-');
 
 interface Built extends ServiceBuild {
   readonly layers: readonly string[];
@@ -27,39 +25,33 @@ interface Built extends ServiceBuild {
 const before = new Map<string, Built>();
 const after = new Map<string, Built>();
 
-async function buildAll(into: Map<string, Built>) {
+const built = new Set<string>();
+
+async function buildAll(l: Lab, into: Map<string, Built>) {
   for (const s of services) {
     const build = await buildService(l, s.folder, { tags: [tagOf(s.folder)], context: copy });
+    built.add(tagOf(s.folder));
     const image = await l.engine.inspectImage(tagOf(s.folder));
     into.set(s.folder, { ...build, layers: image?.layers ?? [] });
   }
 }
 
-beforeAll(async () => {
-  l = await lab();
-  // The files git would commit (tracked and new, not ignored) as they are in the working tree.
-  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).split('\0');
-  for (const file of files) {
-    if (file === '' || !existsSync(join(ROOT, file))) continue;
-    mkdirSync(dirname(join(copy, file)), { recursive: true });
-    copyFileSync(join(ROOT, file), join(copy, file));
-  }
-});
-
 afterAll(async () => {
-  for (const s of services) await l.engine.removeImage(tagOf(s.folder));
   rmSync(copy, { recursive: true, force: true });
+  if (built.size === 0) return;
+  const l = await lab();
+  for (const tag of built) await l.engine.removeImage(tag);
 });
 
 test('all 12 images build from the unchanged copy', async () => {
-  await buildAll(before);
+  await buildAll(await lab(), before);
   expect(before.size).toBe(12);
 });
 
 test(`after a change to ${CHANGED}'s source only, rebuilding all 12 rebuilds only ${CHANGED}'s own steps`, async () => {
   // A new value on every run: the change can never be found in the cache of an earlier run.
   appendFileSync(join(copy, 'services', CHANGED, 'src', 'index.ts'), `\nexport const isolationProbe = '${randomBytes(8).toString('hex')}';\n`);
-  await buildAll(after);
+  await buildAll(await lab(), after);
 
   for (const s of services.filter((x) => x.folder !== CHANGED)) {
     const a = after.get(s.folder);

@@ -30,12 +30,16 @@ const CASES: [RuleId, string][] = [
   ['builder-scope', edit('COPY packages/auth/ packages/auth/', 'COPY packages/ packages/')],
   ['builder-scope', edit('COPY packages/auth/ packages/auth/', 'COPY packages/auth/ packages/auth/\nCOPY services/chat-service/ services/chat-service/')],
   ['builder-scope', edit('COPY packages/auth/ packages/auth/\n', '')],
+  ['builder-scope', edit('COPY packages/auth/ packages/auth/', 'COPY ./ ./')],
   ['pnpm-deploy', edit('deploy --prod', 'deploy')],
   [
     'runtime-from-builder',
     edit('COPY --from=builder /out ./', 'COPY --from=builder /out ./\nCOPY --from=builder /repo/services/ ./all-services/'.replace('--from=builder /repo', '--from=deps /repo')),
   ],
   ['no-package-manager', edit('USER node', 'RUN npm install --omit=dev\nUSER node')],
+  ['no-package-manager', edit('USER node', 'RUN ["/usr/local/bin/npm", "i"]\nUSER node')],
+  ['no-package-manager', edit('USER node', 'RUN apk add --no-cache build-base\nUSER node')],
+  ['runtime-from-builder', edit('COPY --from=builder /out ./', 'COPY --from=builder /repo ./')],
   ['node-env', edit('ENV NODE_ENV=production PORT=3000', 'ENV PORT=3000')],
   ['non-root-user', edit('USER node', 'USER root')],
   ['non-root-user', edit('USER node\n', '')],
@@ -46,6 +50,7 @@ const CASES: [RuleId, string][] = [
 ];
 const REPOSITORY_CASES: [string[], Record<string, string>, RuleId][] = [
   [['Dockerfile'], {}, 'no-root-dockerfile'],
+  [['Dockerfile.prod'], {}, 'no-root-dockerfile'],
   [['scripts/start-service.sh'], {}, 'no-start-service-script'],
   [[], { 'start:service': 'node scripts/start-service.js $SERVICE' }, 'no-start-service-script'],
 ];

@@ -1,6 +1,9 @@
 import { readFileSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { parse } from 'yaml';
+import { pipelineConfig } from '../../workflows-src/pipeline.config.js';
+import { pnpmVersionOf } from '../../scripts/core/dockerfiles/generate.js';
 import { afterEach, describe, expect, test } from 'vitest';
 import { check, render } from '../../scripts/generate-dockerfiles.js';
 import { loadWorkspace } from '../../scripts/io/workspace-fs.js';
@@ -119,4 +122,52 @@ describe('generated Dockerfiles and compose file', () => {
     expect(upstreams.split(',')).toContain('booking-service=http://booking-service:3011');
     expect(existsSync(join(REPO_ROOT, 'Dockerfile'))).toBe(false);
   });
+});
+
+describe('one source for each version and input', () => {
+  const rootManifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { packageManager: string };
+
+  test.each([
+    ['pnpm@10.34.9', '10.34.9'],
+    ['pnpm@10.34.9+sha512.abc', '10.34.9'],
+  ])('pnpmVersionOf(%s)', (packageManager, version) => {
+    expect(pnpmVersionOf(packageManager)).toBe(version);
+  });
+
+  test.each([undefined, 'npm@11.0.0', 'pnpm@10', 'pnpm@latest'])('pnpmVersionOf(%j) is an error naming the field', (packageManager) => {
+    expect(() => pnpmVersionOf(packageManager)).toThrow(/^package.json: "packageManager" is .*; expected "pnpm@<major.minor.patch>"/);
+  });
+
+  test('the Dockerfiles, the Quick start and .ci/run use the pnpm of packageManager', () => {
+    const version = pnpmVersionOf(rootManifest.packageManager);
+    expect(readFileSync(join(REPO_ROOT, 'services/api-gateway/Dockerfile'), 'utf8')).toContain(`ARG PNPM_VERSION=${version}`);
+    for (const file of ['README.md', '.ci/run']) {
+      const pinned = [...readFileSync(join(REPO_ROOT, file), 'utf8').matchAll(/pnpm@(\d+\.\d+\.\d+)/g)].map((m) => m[1]);
+      expect(pinned.length, file).toBeGreaterThan(0);
+      expect(new Set(pinned), file).toEqual(new Set([version]));
+    }
+  });
+
+  test('every root file a package script reaches (../../x) is a global input of change detection', () => {
+    const ws = loadWorkspace(REPO_ROOT, { serviceGlobs: ['services/*'] });
+    const reached = new Set(
+      [...ws.packages.values()].flatMap((p) => Object.values(p.manifest.scripts).flatMap((cmd) => [...cmd.matchAll(/\.\.\/\.\.\/([\w.*-]+)/g)].map((m) => m[1]))),
+    );
+    expect(reached.size).toBeGreaterThan(0);
+    for (const file of reached) expect(pipelineConfig.affected.globalInputs, file).toContain(file);
+  });
+});
+
+test('`pnpm generate` removes a generated Dockerfile whose service is gone', () => {
+  const copy = copyRepo((p) => !p.startsWith('bench/'));
+  try {
+    rmSync(join(copy.dir, 'services/chat-service/package.json'));
+    const gatewayManifest = join(copy.dir, 'services/api-gateway/package.json');
+    writeFileSync(gatewayManifest, readFileSync(gatewayManifest, 'utf8').replace('"chat-service",', ''));
+    execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), join(REPO_ROOT, 'scripts/generate-dockerfiles.ts')], { cwd: copy.dir });
+    expect(existsSync(join(copy.dir, 'services/chat-service/Dockerfile'))).toBe(false);
+    expect(check(copy.dir)).toEqual([]);
+  } finally {
+    copy.cleanup();
+  }
 });

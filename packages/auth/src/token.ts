@@ -3,6 +3,7 @@
  * and a closed set of failure reasons instead of exceptions.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { isRecord } from '@kodingcaravan/shared';
 
 export type Role = 'student' | 'trainer' | 'admin';
 export const ROLES: readonly Role[] = ['student', 'trainer', 'admin'];
@@ -30,10 +31,12 @@ export function signToken(subject: string, role: Role, secret: string, options: 
   return `${body}.${sign(body, secret)}`;
 }
 
+function isRole(value: unknown): value is Role {
+  return ROLES.some((role) => role === value);
+}
+
 function isClaims(value: unknown): value is Claims {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return typeof v['sub'] === 'string' && typeof v['iat'] === 'number' && typeof v['exp'] === 'number' && ROLES.includes(v['role'] as Role);
+  return isRecord(value) && typeof value['sub'] === 'string' && typeof value['iat'] === 'number' && typeof value['exp'] === 'number' && isRole(value['role']);
 }
 
 export function verifyToken(token: string, secret: string, now: number = Date.now()): VerifyResult {

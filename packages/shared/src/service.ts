@@ -1,9 +1,9 @@
 /** `runService`: the whole life of a service process, so that each service only declares its routes. */
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { type ConfigOf, type ConfigSpec, loadConfig } from './config.js';
 import { createApp, type Route } from './http.js';
+import { isRecord } from './json.js';
 import { LOG_LEVELS, type Logger, createLogger, isLogLevel } from './logger.js';
 import { drain, installShutdown } from './lifecycle.js';
 
@@ -21,13 +21,14 @@ export interface ServiceManifest {
 
 /** Reads the service name (package name without scope) and default port from its package.json. */
 export function readManifest(url: URL): ServiceManifest {
-  const json: unknown = JSON.parse(readFileSync(url, 'utf8'));
-  const pkg = (typeof json === 'object' && json !== null ? json : {}) as { name?: unknown; kodingcaravan?: { port?: unknown } };
-  const port = pkg.kodingcaravan?.port;
-  if (typeof pkg.name !== 'string' || typeof port !== 'number' || !Number.isInteger(port)) {
+  const pkg: unknown = JSON.parse(readFileSync(url, 'utf8'));
+  const name = isRecord(pkg) ? pkg['name'] : undefined;
+  const meta = isRecord(pkg) ? pkg['kodingcaravan'] : undefined;
+  const port = isRecord(meta) ? meta['port'] : undefined;
+  if (typeof name !== 'string' || typeof port !== 'number' || !Number.isInteger(port)) {
     throw new Error(`${url.pathname}: expected "name" and an integer "kodingcaravan.port"`);
   }
-  return { name: pkg.name.replace(/^@[^/]+\//, ''), port };
+  return { name: name.replace(/^@[^/]+\//, ''), port };
 }
 
 export type BaseConfig = ConfigOf<typeof BASE_CONFIG>;
@@ -70,7 +71,9 @@ export async function startService<C extends Record<string, ConfigSpec> = Record
       resolve();
     });
   });
-  const port = (server.address() as AddressInfo).port;
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error(`expected a TCP address, got ${String(address)}`);
+  const port = address.port;
   ready = true;
   logger.info('listening', { port, host: config.HOST });
   const removeHandlers = options.handleSignals === false ? () => {} : installShutdown({ server, logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS, onDraining: () => (ready = false) });

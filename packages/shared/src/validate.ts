@@ -1,5 +1,6 @@
 /** Request-body validation: small, explicit, and with errors that name the field and the expected form. */
 import { HttpError } from './http.js';
+import { isRecord } from './json.js';
 
 export type Field =
   | { readonly kind: 'string'; readonly min?: number; readonly max?: number; readonly optional?: boolean }
@@ -45,8 +46,8 @@ function check(name: string, field: Field, value: unknown): string | number {
 
 /** Parses an untrusted JSON body against `shape`; unknown fields are rejected so typos do not pass silently. */
 export function parseBody<S extends Shape>(shape: S, body: unknown): Parsed<S> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'request body must be a JSON object');
-  const input = body as Record<string, unknown>;
+  if (!isRecord(body)) throw new HttpError(400, 'request body must be a JSON object');
+  const input = body;
   const out: Record<string, string | number> = {};
   for (const key of Object.keys(input)) {
     if (!(key in shape)) throw new HttpError(400, `unknown field "${key}"; expected fields: ${Object.keys(shape).join(', ')}`);

@@ -118,7 +118,13 @@ export function computeAffected(workspace: Workspace, selection: Selection): Aff
   // Breadth-first over dependents from every directly affected package: each dependent records the
   // nearest affected dependency it was reached through, so its reason names the shortest chain.
   const dependents = new Map<string, string[]>();
-  for (const pkg of workspace.packages.values()) for (const dep of pkg.workspaceDeps) dependents.set(dep, [...(dependents.get(dep) ?? []), pkg.name]);
+  for (const pkg of workspace.packages.values()) {
+    for (const dep of pkg.workspaceDeps) {
+      const list = dependents.get(dep);
+      if (list) list.push(pkg.name);
+      else dependents.set(dep, [pkg.name]);
+    }
+  }
   const via = new Map<string, string>();
   const seen = new Set(direct.keys());
   const queue = [...direct.keys()].sort();

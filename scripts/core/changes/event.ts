@@ -3,6 +3,7 @@
  * revision choice needs, with errors that name the file, the field and the expected form.
  */
 import { InputError } from '../errors.js';
+import { isRecord } from '../json.js';
 
 export type DispatchInputs = Readonly<Record<string, string>>;
 
@@ -37,9 +38,7 @@ const SHA = /^[0-9a-f]{40}$/;
 
 type Json = Record<string, unknown>;
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+const isObject: (value: unknown) => value is Json = isRecord;
 
 class Reader {
   constructor(

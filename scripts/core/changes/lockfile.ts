@@ -274,7 +274,10 @@ function attribute(base: LockfileDoc, head: LockfileDoc): Map<string, string[]> 
     for (const [key, block] of head.snapshots) {
       for (const [name, ref] of snapshotDeps(block)) {
         const child = refToKey(name, ref);
-        if (child !== undefined) parents.set(child, [...(parents.get(child) ?? []), key]);
+        if (child === undefined) continue;
+        const list = parents.get(child);
+        if (list) list.push(key);
+        else parents.set(child, [key]);
       }
     }
     const queue = [...changed];

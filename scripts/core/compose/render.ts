@@ -5,6 +5,7 @@
  */
 import { stringify } from 'yaml';
 import { InputError } from '../errors.js';
+import { healthcheckCommand } from '../dockerfiles/healthcheck.js';
 import type { Workspace, WorkspacePackage } from '../workspace/graph.js';
 
 export interface ComposeContext {
@@ -15,7 +16,7 @@ export interface ComposeContext {
 }
 
 const healthcheck = (port: number) => ({
-  test: ['CMD', 'node', '-e', `require('http').get('http://127.0.0.1:${port}/health',r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))`],
+  test: ['CMD', ...healthcheckCommand(port)],
   interval: '5s',
   timeout: '3s',
   start_period: '10s',

@@ -43,9 +43,12 @@ export interface ServiceExpectation {
 /** Current Node LTS lines: 18 is end-of-life; odd majors are never LTS. */
 export const LTS_MAJORS = [22, 24] as const;
 const STAGES = ['base', 'deps', 'builder', 'runtime'] as const;
-const PACKAGE_MANAGER = /(^|[\s;&|(])(npm|npx|pnpm|yarn|corepack)(\s|$)/;
+/** A package manager by name or by path, Node's or the system's. */
+const PACKAGE_MANAGER = /(^|[\s;&|(/])(npm|npx|pnpm|pnpx|yarn|corepack|apk|apt|apt-get|dpkg)(\s|$)/;
 /** Files that always belong in a builder: the lockfile, workspace file and shared compiler settings. */
-const ROOT_FILES = new Set(['pnpm-lock.yaml', 'pnpm-workspace.yaml', 'package.json', '.npmrc', 'tsconfig.base.json', 'tsconfig.package.json', './']);
+const ROOT_FILES = new Set(['pnpm-lock.yaml', 'pnpm-workspace.yaml', 'package.json', '.npmrc', 'tsconfig.base.json', 'tsconfig.package.json']);
+/** What `pnpm deploy` writes: the only thing the runtime stage may take from the builder. */
+const DEPLOY_DIR = '/out';
 
 function last(stage: Stage, keyword: string): DockerInstruction | undefined {
   return stage.instructions.filter((i) => i.keyword === keyword).at(-1);
@@ -105,8 +108,10 @@ export function checkDockerfile(parsed: ParsedDockerfile, expect: ServiceExpecta
 
   if (!runtime) return out;
   for (const i of runtime.instructions) {
-    if ((i.keyword === 'COPY' || i.keyword === 'ADD') && i.flags['from']?.[0] !== 'builder') {
-      add('runtime-from-builder', i.line, `${i.keyword} ${i.text} does not come from the builder stage`);
+    if (i.keyword === 'COPY' || i.keyword === 'ADD') {
+      const sources = i.args.slice(0, -1).map((a) => a.replace(/\/+$/, ''));
+      if (i.flags['from']?.[0] !== 'builder') add('runtime-from-builder', i.line, `${i.keyword} ${i.text} does not come from the builder stage`);
+      else if (sources.some((src) => src !== DEPLOY_DIR)) add('runtime-from-builder', i.line, `${i.keyword} ${i.text} copies more than the deployed folder ${DEPLOY_DIR}`);
     }
     if (i.keyword === 'RUN' && PACKAGE_MANAGER.test(i.execForm ? i.args.join(' ') : i.text)) add('no-package-manager', i.line, `runs a package manager: ${i.text}`);
   }
@@ -136,9 +141,9 @@ export function checkDockerfile(parsed: ParsedDockerfile, expect: ServiceExpecta
 export function checkRepository(files: readonly string[], rootScripts: Readonly<Record<string, string>>): Violation[] {
   const out: Violation[] = [];
   for (const f of files) {
-    if (/^(Dockerfile|Containerfile)$/i.test(f))
+    if (/^(Dockerfile|Containerfile)(\..+)?$/i.test(f) && !f.endsWith('.dockerignore'))
       out.push({ file: f, line: 1, rule: 'no-root-dockerfile', message: 'a root Dockerfile builds the whole monorepo into one image; delete it' });
-    if (/(^|\/)start-service[^/]*$/i.test(f))
+    if (/(^|\/)start-service[^/]*$/i.test(f) && !f.startsWith('test/'))
       out.push({ file: f, line: 1, rule: 'no-start-service-script', message: 'picks a service at run time; each image starts its own service with CMD' });
   }
   for (const [name, command] of Object.entries(rootScripts)) {

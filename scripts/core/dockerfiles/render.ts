@@ -5,6 +5,7 @@
  */
 import { InputError } from '../errors.js';
 import type { Workspace, WorkspacePackage } from '../workspace/graph.js';
+import { healthcheckCommand } from './healthcheck.js';
 
 export const GENERATED_HEADER = (source: string, generator: string) =>
   `# DO NOT EDIT: generated from ${source} by ${generator}. Run \`pnpm generate\` after changing the template.`;
@@ -43,6 +44,7 @@ export function renderDockerfile(template: string, workspace: Workspace, service
       PACKAGE: service.name,
       SERVICE: service.folder,
       PORT: String(port),
+      HEALTHCHECK: JSON.stringify(healthcheckCommand(port)).replaceAll('","', '", "'),
     },
     ctx.templatePath,
   );

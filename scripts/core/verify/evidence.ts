@@ -133,7 +133,10 @@ export function normalizeTarPaths(listing: string): string[] {
   const out = new Set<string>();
   for (const raw of listing.split('\n')) {
     // `./x` and `x` are the same entry; `./` (and `.`) is the root itself. A leading dot of a name (`.dockerenv`) stays.
-    const path = raw.replace(/^(?:\.\/)+/, '').replace(/^\/+/, '').replace(/\/+$/, '');
+    const path = raw
+      .replace(/^(?:\.\/)+/, '')
+      .replace(/^\/+/, '')
+      .replace(/\/+$/, '');
     if (path === '.') continue;
     if (path !== '') out.add(`/${path}`);
   }

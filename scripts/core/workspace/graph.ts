@@ -47,11 +47,14 @@ function workspaceTargets(manifest: Manifest, names: ReadonlySet<string>): strin
   return [...out].sort();
 }
 
+// The same order as String#localeCompare, without building a collator per comparison (a 2,000-package sort is 20k of them).
+const byLocale = new Intl.Collator().compare;
+
 export function buildWorkspace(inputs: readonly PackageInput[]): Workspace {
   const packages = new Map<string, WorkspacePackage>();
   const dirs = new Map<string, WorkspacePackage>();
   const names = new Set(inputs.map((p) => p.manifest.name));
-  for (const input of [...inputs].sort((a, b) => a.dir.localeCompare(b.dir))) {
+  for (const input of [...inputs].sort((a, b) => byLocale(a.dir, b.dir))) {
     const existing = packages.get(input.manifest.name);
     if (existing) {
       throw new InputError(`two workspace packages are named ${input.manifest.name}: ${existing.dir}/package.json and ${input.dir}/package.json; rename one`);
@@ -85,7 +88,11 @@ export function buildWorkspace(inputs: readonly PackageInput[]): Workspace {
 
   const dependents = new Map<string, string[]>();
   for (const pkg of packages.values()) {
-    for (const dep of pkg.workspaceDeps) dependents.set(dep, [...(dependents.get(dep) ?? []), pkg.name]);
+    for (const dep of pkg.workspaceDeps) {
+      const list = dependents.get(dep);
+      if (list) list.push(pkg.name);
+      else dependents.set(dep, [pkg.name]);
+    }
   }
 
   const get = (name: string): WorkspacePackage => {
@@ -97,7 +104,7 @@ export function buildWorkspace(inputs: readonly PackageInput[]): Workspace {
   return {
     packages,
     order,
-    services: [...packages.values()].filter((p) => p.isService).sort((a, b) => a.folder.localeCompare(b.folder)),
+    services: [...packages.values()].filter((p) => p.isService).sort((a, b) => byLocale(a.folder, b.folder)),
     get,
     withDependents(start) {
       const seen = new Set<string>();

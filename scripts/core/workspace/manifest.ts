@@ -1,5 +1,6 @@
 /** package.json as untrusted JSON: a type guard that names the file and the field that is wrong. */
 import { InputError } from '../errors.js';
+import { isRecord } from '../json.js';
 
 export const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const;
 export type DependencyField = (typeof DEPENDENCY_FIELDS)[number];
@@ -36,8 +37,8 @@ export function parseManifest(file: string, text: string): Manifest {
   } catch (err) {
     throw new InputError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new InputError(`${file}: expected a JSON object`);
-  const pkg = json as Record<string, unknown>;
+  if (!isRecord(json)) throw new InputError(`${file}: expected a JSON object`);
+  const pkg = json;
   const name = pkg['name'];
   if (typeof name !== 'string' || name.length === 0) throw new InputError(`${file}: missing "name"; every workspace package needs a unique name`);
   const deps = {} as Record<DependencyField, Record<string, string>>;
@@ -49,8 +50,8 @@ export function parseManifest(file: string, text: string): Manifest {
   const scripts = pkg['scripts'] ?? {};
   if (!isStringRecord(scripts)) throw new InputError(`${file}: "scripts" must be an object of name -> command`);
   const meta = pkg['kodingcaravan'] ?? {};
-  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) throw new InputError(`${file}: "kodingcaravan" must be an object`);
-  const { port, upstreams } = meta as Record<string, unknown>;
+  if (!isRecord(meta)) throw new InputError(`${file}: "kodingcaravan" must be an object`);
+  const { port, upstreams } = meta;
   if (port !== undefined && (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535)) {
     throw new InputError(`${file}: "kodingcaravan.port" must be an integer from 1 to 65535, got ${JSON.stringify(port)}`);
   }

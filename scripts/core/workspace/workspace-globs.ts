@@ -5,7 +5,8 @@
  * `pipeline affected` should not pay for a YAML parser on every run.
  */
 const TOP = /^([A-Za-z_][\w-]*):(?:\s+(.*))?$/;
-const ITEM = /^\s+-\s+(?:'([^']*)'|"([^"\\]*)"|([^\s'"#][^#]*?))\s*(?:#.*)?$/;
+// A plain scalar must not start with a YAML indicator ([ { ! & * | > % @ ` , ? : -); those go to the full parser.
+const ITEM = /^\s+-\s+(?:'([^']*)'|"([^"\\]*)"|([^\s'"#[\]{}!&*|>%@`,?:-][^#]*?))\s*(?:#.*)?$/;
 
 export function parseWorkspaceGlobsFast(text: string): string[] | undefined {
   const globs: string[] = [];

@@ -59,6 +59,24 @@ describe('shallow clones', () => {
     expect(r.stderr).toMatch(/^::warning title=pipeline affected::push: push before f{40} is not in this clone/m);
   });
 
+  test('a pull request merge commit on a depth-1 clone: its first parent is read from the commit and fetched alone', () => {
+    const { root: origin } = makeRepo();
+    git(origin, 'checkout', '-q', '-b', 'feature');
+    const prHead = commit(origin, 'pr', { 'services/alpha/src/main.ts': 'export const a = 2;\n' });
+    git(origin, 'checkout', '-q', 'main');
+    const baseTip = commit(origin, 'main moves on', { 'services/gamma/src/main.ts': 'export const g = 2;\n' });
+    git(origin, 'checkout', '-q', '-b', 'pull/1/merge');
+    git(origin, 'merge', '-q', '--no-ff', '-m', 'merge', prHead);
+    const merge = git(origin, 'rev-parse', 'HEAD');
+    const dir = tempDir('clone-');
+    git(dir, 'clone', '-q', '--depth', '1', '--branch', 'pull/1/merge', `file://${origin}`, 'repo');
+    const clone = join(dir, 'repo');
+    const payload = { number: 1, pull_request: { number: 1, base: { sha: baseTip }, head: { sha: prHead }, merge_commit_sha: null } };
+    const json = parseJson(bundled(clone, ['--json'], { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: eventFile(payload), GITHUB_SHA: merge }));
+    expect(json).toMatchObject({ base: baseTip, head: merge, strategy: 'pull-request' });
+    expect(services(json)).toEqual(['alpha']);
+  });
+
   test('a new branch on a shallow clone finds the merge base by fetching history of both', () => {
     const { root: origin, first } = makeRepo();
     git(origin, 'checkout', '-q', '-b', 'feature');

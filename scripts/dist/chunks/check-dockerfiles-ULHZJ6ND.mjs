@@ -2,18 +2,18 @@
 import { createRequire as __kcCreateRequire } from 'node:module'; const require = __kcCreateRequire(import.meta.url);
 import {
   loadWorkspace
-} from "./chunk-2XWJOQCV.mjs";
+} from "./chunk-ODDI7KES.mjs";
 import "./chunk-Q5PTJM42.mjs";
 import {
   parseManifest
-} from "./chunk-25XNEEY4.mjs";
+} from "./chunk-Q36N5G4F.mjs";
 import {
   require_dist
 } from "./chunk-UZMOZQOJ.mjs";
 import {
   parseCommandArgs,
   pipelineConfig
-} from "./chunk-IFVA2MZN.mjs";
+} from "./chunk-5E7TEG67.mjs";
 import {
   InputError
 } from "./chunk-LXG2FYH4.mjs";
@@ -5913,8 +5913,9 @@ var RULES = {
 };
 var LTS_MAJORS = [22, 24];
 var STAGES = ["base", "deps", "builder", "runtime"];
-var PACKAGE_MANAGER = /(^|[\s;&|(])(npm|npx|pnpm|yarn|corepack)(\s|$)/;
-var ROOT_FILES = /* @__PURE__ */ new Set(["pnpm-lock.yaml", "pnpm-workspace.yaml", "package.json", ".npmrc", "tsconfig.base.json", "tsconfig.package.json", "./"]);
+var PACKAGE_MANAGER = /(^|[\s;&|(/])(npm|npx|pnpm|pnpx|yarn|corepack|apk|apt|apt-get|dpkg)(\s|$)/;
+var ROOT_FILES = /* @__PURE__ */ new Set(["pnpm-lock.yaml", "pnpm-workspace.yaml", "package.json", ".npmrc", "tsconfig.base.json", "tsconfig.package.json"]);
+var DEPLOY_DIR = "/out";
 function last(stage, keyword) {
   return stage.instructions.filter((i) => i.keyword === keyword).at(-1);
 }
@@ -5966,8 +5967,10 @@ function checkDockerfile(parsed, expect) {
   }
   if (!runtime) return out;
   for (const i of runtime.instructions) {
-    if ((i.keyword === "COPY" || i.keyword === "ADD") && i.flags["from"]?.[0] !== "builder") {
-      add("runtime-from-builder", i.line, `${i.keyword} ${i.text} does not come from the builder stage`);
+    if (i.keyword === "COPY" || i.keyword === "ADD") {
+      const sources = i.args.slice(0, -1).map((a) => a.replace(/\/+$/, ""));
+      if (i.flags["from"]?.[0] !== "builder") add("runtime-from-builder", i.line, `${i.keyword} ${i.text} does not come from the builder stage`);
+      else if (sources.some((src) => src !== DEPLOY_DIR)) add("runtime-from-builder", i.line, `${i.keyword} ${i.text} copies more than the deployed folder ${DEPLOY_DIR}`);
     }
     if (i.keyword === "RUN" && PACKAGE_MANAGER.test(i.execForm ? i.args.join(" ") : i.text)) add("no-package-manager", i.line, `runs a package manager: ${i.text}`);
   }
@@ -5991,9 +5994,9 @@ function checkDockerfile(parsed, expect) {
 function checkRepository(files, rootScripts) {
   const out = [];
   for (const f of files) {
-    if (/^(Dockerfile|Containerfile)$/i.test(f))
+    if (/^(Dockerfile|Containerfile)(\..+)?$/i.test(f) && !f.endsWith(".dockerignore"))
       out.push({ file: f, line: 1, rule: "no-root-dockerfile", message: "a root Dockerfile builds the whole monorepo into one image; delete it" });
-    if (/(^|\/)start-service[^/]*$/i.test(f))
+    if (/(^|\/)start-service[^/]*$/i.test(f) && !f.startsWith("test/"))
       out.push({ file: f, line: 1, rule: "no-start-service-script", message: "picks a service at run time; each image starts its own service with CMD" });
   }
   for (const [name, command] of Object.entries(rootScripts)) {

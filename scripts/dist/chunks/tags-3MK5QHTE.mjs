@@ -3,7 +3,7 @@ import { createRequire as __kcCreateRequire } from 'node:module'; const require 
 import {
   appendStepSummary,
   writeStepOutputs
-} from "./chunk-M2JWM3PM.mjs";
+} from "./chunk-N3FNYBC7.mjs";
 import "./chunk-PHXRTGWR.mjs";
 import {
   imageRepository,
@@ -11,14 +11,14 @@ import {
 } from "./chunk-VFWMSHFE.mjs";
 import {
   loadWorkspace
-} from "./chunk-2XWJOQCV.mjs";
+} from "./chunk-ODDI7KES.mjs";
 import "./chunk-Q5PTJM42.mjs";
-import "./chunk-25XNEEY4.mjs";
+import "./chunk-Q36N5G4F.mjs";
 import "./chunk-UZMOZQOJ.mjs";
 import {
   parseCommandArgs,
   pipelineConfig
-} from "./chunk-IFVA2MZN.mjs";
+} from "./chunk-5E7TEG67.mjs";
 import {
   InputError
 } from "./chunk-LXG2FYH4.mjs";

@@ -4,6 +4,11 @@ import {
   InputError
 } from "./chunk-LXG2FYH4.mjs";
 
+// scripts/core/json.ts
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 // scripts/core/workspace/manifest.ts
 var DEPENDENCY_FIELDS = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"];
 function isStringRecord(value) {
@@ -19,7 +24,7 @@ function parseManifest(file, text) {
   } catch (err) {
     throw new InputError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new InputError(`${file}: expected a JSON object`);
+  if (!isRecord(json)) throw new InputError(`${file}: expected a JSON object`);
   const pkg = json;
   const name = pkg["name"];
   if (typeof name !== "string" || name.length === 0) throw new InputError(`${file}: missing "name"; every workspace package needs a unique name`);
@@ -32,7 +37,7 @@ function parseManifest(file, text) {
   const scripts = pkg["scripts"] ?? {};
   if (!isStringRecord(scripts)) throw new InputError(`${file}: "scripts" must be an object of name -> command`);
   const meta = pkg["kodingcaravan"] ?? {};
-  if (typeof meta !== "object" || meta === null || Array.isArray(meta)) throw new InputError(`${file}: "kodingcaravan" must be an object`);
+  if (!isRecord(meta)) throw new InputError(`${file}: "kodingcaravan" must be an object`);
   const { port, upstreams } = meta;
   if (port !== void 0 && (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535)) {
     throw new InputError(`${file}: "kodingcaravan.port" must be an integer from 1 to 65535, got ${JSON.stringify(port)}`);
@@ -61,11 +66,12 @@ function workspaceTargets(manifest, names) {
   }
   return [...out].sort();
 }
+var byLocale = new Intl.Collator().compare;
 function buildWorkspace(inputs) {
   const packages = /* @__PURE__ */ new Map();
   const dirs = /* @__PURE__ */ new Map();
   const names = new Set(inputs.map((p) => p.manifest.name));
-  for (const input of [...inputs].sort((a, b) => a.dir.localeCompare(b.dir))) {
+  for (const input of [...inputs].sort((a, b) => byLocale(a.dir, b.dir))) {
     const existing = packages.get(input.manifest.name);
     if (existing) {
       throw new InputError(`two workspace packages are named ${input.manifest.name}: ${existing.dir}/package.json and ${input.dir}/package.json; rename one`);
@@ -96,7 +102,11 @@ function buildWorkspace(inputs) {
   for (const name of [...packages.keys()].sort()) visit(name, []);
   const dependents = /* @__PURE__ */ new Map();
   for (const pkg of packages.values()) {
-    for (const dep of pkg.workspaceDeps) dependents.set(dep, [...dependents.get(dep) ?? [], pkg.name]);
+    for (const dep of pkg.workspaceDeps) {
+      const list = dependents.get(dep);
+      if (list) list.push(pkg.name);
+      else dependents.set(dep, [pkg.name]);
+    }
   }
   const get = (name) => {
     const pkg = packages.get(name);
@@ -106,7 +116,7 @@ function buildWorkspace(inputs) {
   return {
     packages,
     order,
-    services: [...packages.values()].filter((p) => p.isService).sort((a, b) => a.folder.localeCompare(b.folder)),
+    services: [...packages.values()].filter((p) => p.isService).sort((a, b) => byLocale(a.folder, b.folder)),
     get,
     withDependents(start) {
       const seen = /* @__PURE__ */ new Set();
@@ -141,6 +151,7 @@ function buildWorkspace(inputs) {
 }
 
 export {
+  isRecord,
   parseManifest,
   buildWorkspace
 };

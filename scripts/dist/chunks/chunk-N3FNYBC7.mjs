@@ -21,6 +21,7 @@ function appendStepSummary(file, markdown) {
 }
 
 export {
+  formatStepOutputs,
   writeStepOutputs,
   appendStepSummary
 };

@@ -7,7 +7,7 @@ import {
   parseCommandArgs,
   pipelineConfig,
   require_picomatch
-} from "./chunk-IFVA2MZN.mjs";
+} from "./chunk-5E7TEG67.mjs";
 import {
   InputError
 } from "./chunk-LXG2FYH4.mjs";

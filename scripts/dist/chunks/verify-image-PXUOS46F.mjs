@@ -7,18 +7,18 @@ import {
 } from "./chunk-VFWMSHFE.mjs";
 import {
   loadWorkspace
-} from "./chunk-2XWJOQCV.mjs";
+} from "./chunk-ODDI7KES.mjs";
 import "./chunk-Q5PTJM42.mjs";
 import {
   parseManifest
-} from "./chunk-25XNEEY4.mjs";
+} from "./chunk-Q36N5G4F.mjs";
 import {
   require_dist
 } from "./chunk-UZMOZQOJ.mjs";
 import {
   parseCommandArgs,
   pipelineConfig
-} from "./chunk-IFVA2MZN.mjs";
+} from "./chunk-5E7TEG67.mjs";
 import {
   InputError
 } from "./chunk-LXG2FYH4.mjs";
@@ -423,6 +423,7 @@ function dockerEngine(bin = "docker") {
       try {
         const iid = join(dir, "iid");
         const args = ["buildx", "build", "--progress=plain", "--load", "--provenance=false", "--iidfile", iid, "-f", req.dockerfile];
+        if (req.noCache) args.push("--no-cache");
         for (const t of req.tags) args.push("-t", t);
         for (const [k, v] of Object.entries(req.buildArgs)) args.push("--build-arg", `${k}=${v}`);
         if (req.cacheDir !== void 0) {
@@ -447,6 +448,15 @@ ${tail(progress, 30)}`);
     },
     async push(ref) {
       await docker(["image", "push", "--quiet", ref]);
+    },
+    async history(ref) {
+      const out = await docker(["image", "history", "--no-trunc", "--human=false", "--format", "{{.Size}}	{{.CreatedBy}}", ref]);
+      return out.split("\n").filter((line) => line !== "").map((line) => {
+        const tab = line.indexOf("	");
+        const size = Number(line.slice(0, tab));
+        if (tab < 0 || !Number.isFinite(size)) throw new EngineError(`docker image history ${ref}: cannot read ${JSON.stringify(line)}`);
+        return { size, createdBy: line.slice(tab + 1) };
+      });
     },
     async removeImage(ref) {
       await docker(["image", "rm", "--force", ref]);

@@ -6,10 +6,10 @@ import {
 import {
   buildWorkspace,
   parseManifest
-} from "./chunk-25XNEEY4.mjs";
+} from "./chunk-Q36N5G4F.mjs";
 import {
   require_picomatch
-} from "./chunk-IFVA2MZN.mjs";
+} from "./chunk-5E7TEG67.mjs";
 import {
   InputError
 } from "./chunk-LXG2FYH4.mjs";
