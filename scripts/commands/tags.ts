@@ -5,19 +5,52 @@
  * `tags`, `labels`, `build-args` (one per line), `image` (the `sha-<7 hex>` reference, for
  * verify-image) and `repository`. Without GITHUB_OUTPUT, or with --json, they are printed as JSON.
  *
- * `pipeline tags --service S --digest sha256:... --record FILE`: after a push, writes the image record
- * (service, repository, digest, tags, revision) to FILE and to the job summary.
+ * `pipeline tags --service S --digest sha256:... --verified-image-id sha256:... --pushed-image-id
+ * sha256:... --record FILE`: after a push, checks that the pushed image is the verified one (same
+ * config digest) and writes the image record (service, repository, digest, image id, tags, revision)
+ * to FILE and to the job summary. A pushed image that is not the verified one is exit 1, no record.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pipelineConfig } from '../../workflows-src/pipeline.config.js';
 import { parseCommandArgs } from '../core/args.js';
-import { buildContextFromEnv, imageBuildArgs, imageLabels, imageRecord, recordSummary } from '../core/build-metadata.js';
+import { buildContextFromEnv, checkPushedImage, imageBuildArgs, imageLabels, imageRecord, type PushReport, parsePushReport, recordSummary } from '../core/build-metadata.js';
 import { InputError } from '../core/errors.js';
 import { imageRepository, imageTags } from '../core/images/index.js';
 import { appendStepSummary, writeStepOutputs } from '../io/step-outputs.js';
 import { loadWorkspace } from '../io/workspace-fs.js';
 import type { Command } from './types.js';
+
+type Request =
+  | { readonly kind: 'compute'; readonly service: string; readonly cwd: string; readonly json: boolean }
+  | { readonly kind: 'record'; readonly service: string; readonly cwd: string; readonly file: string; readonly push: PushReport };
+
+const RECORD_USAGE =
+  'pipeline tags --service S --digest sha256:<hex> --verified-image-id sha256:<hex> --pushed-image-id sha256:<hex> --record FILE';
+
+function parseRequest(argv: readonly string[]): Request {
+  const { values } = parseCommandArgs('tags', argv, {
+    service: { type: 'string' },
+    digest: { type: 'string' },
+    'verified-image-id': { type: 'string' },
+    'pushed-image-id': { type: 'string' },
+    record: { type: 'string' },
+    cwd: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const service = values.service;
+  if (service === undefined) throw new InputError('pipeline tags: --service is required; expected: pipeline tags --service <service folder, e.g. api-gateway>');
+  const cwd = values.cwd ?? '.';
+  const { digest, record: file } = values;
+  const verifiedImageId = values['verified-image-id'];
+  const pushedImageId = values['pushed-image-id'];
+  const recordFlags = [digest, verifiedImageId, pushedImageId, file];
+  if (recordFlags.every((v) => v === undefined)) return { kind: 'compute', service, cwd, json: values.json ?? false };
+  if (digest === undefined || verifiedImageId === undefined || pushedImageId === undefined || file === undefined) {
+    throw new InputError(`pipeline tags: --digest, --verified-image-id, --pushed-image-id and --record go together; expected: ${RECORD_USAGE}`);
+  }
+  return { kind: 'record', service, cwd, file, push: parsePushReport({ digest, verifiedImageId, pushedImageId }) };
+}
 
 const lines = (record: Readonly<Record<string, string>>): string =>
   Object.entries(record)
@@ -25,19 +58,9 @@ const lines = (record: Readonly<Record<string, string>>): string =>
     .join('\n');
 
 export const run: Command = async (argv, ctx) => {
-  const { values } = parseCommandArgs('tags', argv, {
-    service: { type: 'string' },
-    digest: { type: 'string' },
-    record: { type: 'string' },
-    cwd: { type: 'string' },
-    json: { type: 'boolean' },
-  });
-  const service = values.service;
-  if (service === undefined) throw new InputError('pipeline tags: --service is required; expected: pipeline tags --service <service folder, e.g. api-gateway>');
-  if ((values.digest === undefined) !== (values.record === undefined)) {
-    throw new InputError('pipeline tags: --digest and --record go together; expected: pipeline tags --service S --digest sha256:<hex> --record FILE');
-  }
-  const root = resolve(ctx.cwd, values.cwd ?? '.');
+  const request = parseRequest(argv);
+  const { service } = request;
+  const root = resolve(ctx.cwd, request.cwd);
   const { marker, dockerfileTargets } = pipelineConfig.services;
   const known = loadWorkspace(root, { serviceMarker: marker, serviceGlobs: dockerfileTargets }).services.map((s) => s.folder);
   if (!known.includes(service)) throw new InputError(`--service ${JSON.stringify(service)}: not a service of this workspace; known: ${known.join(', ')}`);
@@ -46,14 +69,19 @@ export const run: Command = async (argv, ctx) => {
   const repository = imageRepository(pipelineConfig.registry, context.owner, service);
   const tags = imageTags(repository, context.sha, context.trigger);
 
-  if (values.digest !== undefined && values.record !== undefined) {
-    const record = imageRecord(context, service, repository, tags, values.digest);
-    const file = resolve(root, values.record);
+  if (request.kind === 'record') {
+    const check = checkPushedImage(request.push);
+    if (check.kind === 'not-verified') {
+      ctx.stderr(`error: ${service}: ${check.message}\n`);
+      return 1;
+    }
+    const record = imageRecord(context, service, repository, tags, request.push.digest, check.imageId);
+    const file = resolve(root, request.file);
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
     const summary = ctx.env['GITHUB_STEP_SUMMARY'];
     if (summary) appendStepSummary(summary, recordSummary(record));
-    ctx.stdout(`${service}: ${repository}@${record.digest} recorded in ${values.record}\n`);
+    ctx.stdout(`${service}: ${repository}@${record.digest} (the verified image ${record.imageId}) recorded in ${request.file}\n`);
     return 0;
   }
 
@@ -65,7 +93,7 @@ export const run: Command = async (argv, ctx) => {
     repository,
   };
   const outputFile = ctx.env['GITHUB_OUTPUT'];
-  if (outputFile && !values.json) {
+  if (outputFile && !request.json) {
     writeStepOutputs(outputFile, outputs);
     ctx.stdout(`${service}: ${tags.join(' ')}\n`);
   } else {

@@ -12,7 +12,7 @@ var COMMANDS = {
   plan: { summary: "what the generated workflows will do for an event", load: () => import("./chunks/plan-OZYX7S5T.mjs") },
   "verify-image": { summary: "check a built service image against the runtime rules", load: () => import("./chunks/verify-image-PXUOS46F.mjs") },
   "check-dockerfiles": { summary: "check every Dockerfile against the policy", load: () => import("./chunks/check-dockerfiles-ULHZJ6ND.mjs") },
-  tags: { summary: "the image tags for a service build", load: () => import("./chunks/tags-3MK5QHTE.mjs") }
+  tags: { summary: "the image tags for a service build", load: () => import("./chunks/tags-UPUOGSSU.mjs") }
 };
 function usage() {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));

@@ -11,7 +11,7 @@ afterAll(cleanup);
 
 describe('pnpm-workspace.yaml without a YAML parser', () => {
   test.each<[string, string[] | undefined]>([
-    ["packages:\n  - 'packages/*'\n  - \"services/*\"\n", ['packages/*', 'services/*']],
+    ['packages:\n  - \'packages/*\'\n  - "services/*"\n', ['packages/*', 'services/*']],
     ['# comment\npackages:\n  - apps/**   # all apps\n  - "!apps/legacy"\ncatalog:\n  typescript: 5.0.0\n', ['apps/**', '!apps/legacy']],
     ['onlyBuiltDependencies:\n  - esbuild\npackages:\n  - libs/*\n', ['libs/*']],
     // Anything else goes to the full parser.

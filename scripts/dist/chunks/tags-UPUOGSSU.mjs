@@ -72,48 +72,95 @@ function imageLabels(context, service) {
 function imageBuildArgs(context) {
   return { SOURCE: context.sourceUrl, REVISION: context.sha };
 }
-var DIGEST = /^sha256:[0-9a-f]{64}$/;
-function imageRecord(context, service, repository, tags, digest) {
-  if (!DIGEST.test(digest)) throw new InputError(`--digest ${JSON.stringify(digest)}: expected sha256:<64 hex>, the digest docker/build-push-action reports for a pushed image`);
-  return { service, repository, digest, tags, revision: context.sha, source: context.sourceUrl };
+var SHA256 = /^sha256:[0-9a-f]{64}$/;
+var PUSH_FLAGS = {
+  digest: ["--digest", "the digest docker/build-push-action reports for the pushed image"],
+  verifiedImageId: ["--verified-image-id", "the imageid output of the build step that was verified"],
+  pushedImageId: ["--pushed-image-id", "the imageid output of the push step"]
+};
+function parsePushReport(values) {
+  for (const key of ["digest", "verifiedImageId", "pushedImageId"]) {
+    const [flag, what] = PUSH_FLAGS[key];
+    if (!SHA256.test(values[key])) throw new InputError(`${flag} ${JSON.stringify(values[key])}: expected sha256:<64 hex>, ${what}`);
+  }
+  return values;
+}
+function checkPushedImage(report) {
+  if (report.pushedImageId === report.verifiedImageId) return { kind: "verified", imageId: report.verifiedImageId };
+  return {
+    kind: "not-verified",
+    message: `the pushed image ${report.digest} has config ${report.pushedImageId}, but the verified image has config ${report.verifiedImageId}: a BuildKit cache miss rebuilt the image in the push step, so what was pushed was never verified; re-run the job, and make the Dockerfile build reproducible if it happens again`
+  };
+}
+function imageRecord(context, service, repository, tags, digest, imageId) {
+  return { service, repository, digest, imageId, tags, revision: context.sha, source: context.sourceUrl };
 }
 function recordSummary(record) {
-  const lines2 = [`### ${record.service}`, "", `Pushed \`${record.repository}@${record.digest}\``, "", "| tag |", "| --- |", ...record.tags.map((t) => `| \`${t}\` |`), ""];
+  const lines2 = [
+    `### ${record.service}`,
+    "",
+    `Pushed \`${record.repository}@${record.digest}\` (image \`${record.imageId}\`, the verified build)`,
+    "",
+    "| tag |",
+    "| --- |",
+    ...record.tags.map((t) => `| \`${t}\` |`),
+    ""
+  ];
   return `${lines2.join("\n")}
 `;
 }
 
 // scripts/commands/tags.ts
-var lines = (record) => Object.entries(record).map(([k, v]) => `${k}=${v}`).join("\n");
-var run = async (argv, ctx) => {
+var RECORD_USAGE = "pipeline tags --service S --digest sha256:<hex> --verified-image-id sha256:<hex> --pushed-image-id sha256:<hex> --record FILE";
+function parseRequest(argv) {
   const { values } = parseCommandArgs("tags", argv, {
     service: { type: "string" },
     digest: { type: "string" },
+    "verified-image-id": { type: "string" },
+    "pushed-image-id": { type: "string" },
     record: { type: "string" },
     cwd: { type: "string" },
     json: { type: "boolean" }
   });
   const service = values.service;
   if (service === void 0) throw new InputError("pipeline tags: --service is required; expected: pipeline tags --service <service folder, e.g. api-gateway>");
-  if (values.digest === void 0 !== (values.record === void 0)) {
-    throw new InputError("pipeline tags: --digest and --record go together; expected: pipeline tags --service S --digest sha256:<hex> --record FILE");
+  const cwd = values.cwd ?? ".";
+  const { digest, record: file } = values;
+  const verifiedImageId = values["verified-image-id"];
+  const pushedImageId = values["pushed-image-id"];
+  const recordFlags = [digest, verifiedImageId, pushedImageId, file];
+  if (recordFlags.every((v) => v === void 0)) return { kind: "compute", service, cwd, json: values.json ?? false };
+  if (digest === void 0 || verifiedImageId === void 0 || pushedImageId === void 0 || file === void 0) {
+    throw new InputError(`pipeline tags: --digest, --verified-image-id, --pushed-image-id and --record go together; expected: ${RECORD_USAGE}`);
   }
-  const root = resolve(ctx.cwd, values.cwd ?? ".");
+  return { kind: "record", service, cwd, file, push: parsePushReport({ digest, verifiedImageId, pushedImageId }) };
+}
+var lines = (record) => Object.entries(record).map(([k, v]) => `${k}=${v}`).join("\n");
+var run = async (argv, ctx) => {
+  const request = parseRequest(argv);
+  const { service } = request;
+  const root = resolve(ctx.cwd, request.cwd);
   const { marker, dockerfileTargets } = pipelineConfig.services;
   const known = loadWorkspace(root, { serviceMarker: marker, serviceGlobs: dockerfileTargets }).services.map((s) => s.folder);
   if (!known.includes(service)) throw new InputError(`--service ${JSON.stringify(service)}: not a service of this workspace; known: ${known.join(", ")}`);
   const context = buildContextFromEnv(ctx.env, pipelineConfig.defaultBranch);
   const repository = imageRepository(pipelineConfig.registry, context.owner, service);
   const tags = imageTags(repository, context.sha, context.trigger);
-  if (values.digest !== void 0 && values.record !== void 0) {
-    const record = imageRecord(context, service, repository, tags, values.digest);
-    const file = resolve(root, values.record);
+  if (request.kind === "record") {
+    const check = checkPushedImage(request.push);
+    if (check.kind === "not-verified") {
+      ctx.stderr(`error: ${service}: ${check.message}
+`);
+      return 1;
+    }
+    const record = imageRecord(context, service, repository, tags, request.push.digest, check.imageId);
+    const file = resolve(root, request.file);
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, `${JSON.stringify(record, null, 2)}
 `);
     const summary = ctx.env["GITHUB_STEP_SUMMARY"];
     if (summary) appendStepSummary(summary, recordSummary(record));
-    ctx.stdout(`${service}: ${repository}@${record.digest} recorded in ${values.record}
+    ctx.stdout(`${service}: ${repository}@${record.digest} (the verified image ${record.imageId}) recorded in ${request.file}
 `);
     return 0;
   }
@@ -125,7 +172,7 @@ var run = async (argv, ctx) => {
     repository
   };
   const outputFile = ctx.env["GITHUB_OUTPUT"];
-  if (outputFile && !values.json) {
+  if (outputFile && !request.json) {
     writeStepOutputs(outputFile, outputs);
     ctx.stdout(`${service}: ${tags.join(" ")}
 `);
