@@ -57,10 +57,7 @@ const repoCheckout = (fetchDepth: number) =>
 
 /** pnpm from package.json's packageManager (no version input: the action refuses two sources), Node with the pnpm store cached. */
 const toolchain = (config: PipelineConfig) =>
-  [
-    setupPnpm({ name: 'Set up pnpm' }),
-    setupNode({ name: `Set up Node ${config.versions.node}`, with: { 'node-version': config.versions.node, cache: 'pnpm' } }),
-  ] as const;
+  [setupPnpm({ name: 'Set up pnpm' }), setupNode({ name: `Set up Node ${config.versions.node}`, with: { 'node-version': config.versions.node, cache: 'pnpm' } })] as const;
 
 function registryLogin(registry: Registry) {
   const login =
@@ -78,9 +75,10 @@ type ImageJobKind = 'build' | 'publish';
 /**
  * The steps of one service leg. `build` and `publish` run the same list up to verification, so what a
  * pull request proves is what the default branch pushes; `publish` adds the login, the push and the
- * record. The push rebuilds from the builder's cache of the verified build (an attestation cannot
- * be loaded into the engine), and the record step refuses a pushed image whose config digest
- * (`imageid`) differs from the verified one.
+ * record. The push is a second build served from the builder's cache of the verified one (the engine
+ * cannot hold attestations, so the verified image itself cannot be pushed with them); the record step
+ * fails the leg, and so `ci-ok`, when the pushed config digest (`imageid`) is not the verified one. The
+ * tags have moved by then (a push is not undone), but no image record is left, so nothing releases it.
  */
 function imageSteps(kind: ImageJobKind, config: PipelineConfig): [BuiltStep<string>, ...BuiltStep<string>[]] {
   const service = matrix('service');
@@ -130,7 +128,7 @@ function imageSteps(kind: ImageJobKind, config: PipelineConfig): [BuiltStep<stri
     registryLogin(config.registry),
     pushed,
     run({
-      name: 'Record the pushed digest (the verified image, or fail)',
+      name: 'Record the pushed digest (fails unless it is the verified image)',
       env: { SERVICE: service, DIGEST: pushed.output('digest'), VERIFIED_IMAGE_ID: built.output('imageid'), PUSHED_IMAGE_ID: pushed.output('imageid') },
       run: `${PIPELINE} tags --service "$SERVICE" --digest "$DIGEST" --verified-image-id "$VERIFIED_IMAGE_ID" --pushed-image-id "$PUSHED_IMAGE_ID" --record "$RUNNER_TEMP/image-$SERVICE.json"`,
     }),

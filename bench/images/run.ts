@@ -130,7 +130,7 @@ async function main() {
     '| --- | ---: | ---: | ---: | ---: |',
     ...rows.map(
       (r) =>
-        `| ${r.service} | ${r.coldSeconds} s | ${r.warmSeconds} s (${r.warmExecutedSteps}/${r.stepsTotal}) | ${r.changedSeconds} s (${r.changedExecutedSteps}/${r.stepsTotal}) | ${kb(r.addedBytes)} / ${kb(r.addedCompressedBytes)} |`,
+        `| ${r.service} | ${r.coldSeconds.toFixed(1)} s | ${r.warmSeconds.toFixed(1)} s (${r.warmExecutedSteps}/${r.stepsTotal}) | ${r.changedSeconds.toFixed(1)} s (${r.changedExecutedSteps}/${r.stepsTotal}) | ${kb(r.addedBytes)} / ${kb(r.addedCompressedBytes)} |`,
     ),
     '',
   ].join('\n');

@@ -109,6 +109,11 @@ function assertDirectory(path: string): void {
   if (!isDir) throw new InputError(`--cwd ${path}: no such directory; pass a folder inside the repository`);
 }
 
+const T0 = performance.now();
+const mark = process.env['PIPELINE_TIMING'] ? (label: string) => process.stderr.write(`timing ${performance.now().toFixed(1)} ${label}\n`) : () => {};
+mark(`chunk loaded (eval start ${T0.toFixed(1)})`);
+export { mark };
+
 export const run: Command = async (argv, ctx) => {
   const { values } = parseCommandArgs('affected', argv, OPTIONS);
   const cwd = resolve(ctx.cwd, values.cwd ?? '.');
@@ -136,7 +141,9 @@ async function detect(
     defaultBranch: pipelineConfig.defaultBranch,
     dispatchInput: DISPATCH_INPUT,
   });
+  mark('planned');
   const resolution: Resolution = await resolvePlan(git, plan);
+  mark('resolved');
   const { prefix } = git;
   const marker = pipelineConfig.services.marker;
   // The diff and the graph are independent: run git diff-tree while the manifests are read.
@@ -144,6 +151,7 @@ async function detect(
   // Awaited below; marked handled so that a failure while loading the graph wins, not an unhandled rejection.
   diff?.catch(() => {});
   const loaded = await loadWorkspaceFromGit(git, resolution.head, prefix, marker, join(git.gitDir, 'pipeline-affected'));
+  mark('workspace loaded');
 
   let selection: Selection;
   let changedFiles = 0;
@@ -157,13 +165,17 @@ async function detect(
     case 'diff': {
       const paths = parseNameOnlyZ(await (diff ?? git.diffNames(resolution.base, resolution.head)));
       changedFiles = paths.length;
+      mark('diff');
       const classified = classifyFiles(paths, loaded.workspace, pipelineConfig.affected, prefix);
+      mark('classified');
       const found = await findings(git, resolution.base, resolution.head, prefix, classified.unowned, loaded.globs, classified.lockfile, classified.rootManifest);
       selection = { kind: 'changes', classified, findings: found };
       break;
     }
   }
+  mark('findings');
   const affected: Affected = computeAffected(loaded.workspace, selection);
+  mark('computed');
   const owner = ownerFrom(ctx.env, ctx.env['GITHUB_REPOSITORY_OWNER'] || ctx.env['GITHUB_REPOSITORY'] ? undefined : await git.remoteUrl('origin'));
   const report = buildReport({
     base: resolution.kind === 'diff' ? resolution.base : null,
@@ -179,6 +191,7 @@ async function detect(
   for (const w of report.warnings) warn(ctx.env, ctx.stderr, 'pipeline affected', w);
   if (values.json) ctx.stdout(`${JSON.stringify(report)}\n`);
   else ctx.stdout(renderText(report));
+  mark('output');
   await writeActionsOutputs(ctx.env, stepOutputs(report), () => renderSummary(report, affected));
   return 0;
 }

@@ -25,8 +25,7 @@ type Request =
   | { readonly kind: 'compute'; readonly service: string; readonly cwd: string; readonly json: boolean }
   | { readonly kind: 'record'; readonly service: string; readonly cwd: string; readonly file: string; readonly push: PushReport };
 
-const RECORD_USAGE =
-  'pipeline tags --service S --digest sha256:<hex> --verified-image-id sha256:<hex> --pushed-image-id sha256:<hex> --record FILE';
+const RECORD_USAGE = 'pipeline tags --service S --digest sha256:<hex> --verified-image-id sha256:<hex> --pushed-image-id sha256:<hex> --record FILE';
 
 function parseRequest(argv: readonly string[]): Request {
   const { values } = parseCommandArgs('tags', argv, {

@@ -8,11 +8,11 @@ import "./chunks/chunk-ARA4SJ5Z.mjs";
 
 // scripts/pipeline.ts
 var COMMANDS = {
-  affected: { summary: "which services a change affects (and the CI matrix)", load: () => import("./chunks/affected-XGW2Y7XM.mjs") },
-  plan: { summary: "what the generated workflows will do for an event", load: () => import("./chunks/plan-OZYX7S5T.mjs") },
-  "verify-image": { summary: "check a built service image against the runtime rules", load: () => import("./chunks/verify-image-PXUOS46F.mjs") },
-  "check-dockerfiles": { summary: "check every Dockerfile against the policy", load: () => import("./chunks/check-dockerfiles-ULHZJ6ND.mjs") },
-  tags: { summary: "the image tags for a service build", load: () => import("./chunks/tags-UPUOGSSU.mjs") }
+  affected: { summary: "which services a change affects (and the CI matrix)", load: () => import("./chunks/affected-YPTC4WXJ.mjs") },
+  plan: { summary: "what the generated workflows will do for an event", load: () => import("./chunks/plan-O72XFEUD.mjs") },
+  "verify-image": { summary: "check a built service image against the runtime rules", load: () => import("./chunks/verify-image-36WI6LBA.mjs") },
+  "check-dockerfiles": { summary: "check every Dockerfile against the policy", load: () => import("./chunks/check-dockerfiles-OEP3UATB.mjs") },
+  tags: { summary: "the image tags for a service build", load: () => import("./chunks/tags-OKVGBEKI.mjs") }
 };
 function usage() {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));

@@ -80,85 +80,183 @@ export function parseTree(content: Buffer, shaBytes = 20): TreeEntry[] {
   return out;
 }
 
-/**
- * One `git cat-file --batch` for the whole command: requests are written as they come, responses
- * parsed as they stream back. Spawning git is the dominant cost of a small change detection, so
- * every object read (revisions, trees, manifests, lockfiles) shares this one process.
- */
-class CatFile {
-  private child: ReturnType<typeof spawn> | undefined;
-  private buffer: Buffer = Buffer.alloc(0);
-  private readonly pending: Array<{ left: number; out: Array<GitObject | undefined>; resolve: (o: Array<GitObject | undefined>) => void; reject: (e: Error) => void }> = [];
-  private stderr = '';
+/** A tree entry's mode that holds file contents (a regular file, an executable, a symbolic link): not a folder or a submodule. */
+export function isBlobMode(mode: string): boolean {
+  return mode !== '40000' && mode !== '160000';
+}
 
-  constructor(private readonly cwd: string) {}
+interface Request {
+  readonly specs: readonly string[];
+  readonly out: Array<GitObject | undefined>;
+  readonly resolve: (o: Array<GitObject | undefined>) => void;
+  readonly reject: (e: Error) => void;
+}
+
+const OBJECT_TYPES: ReadonlySet<string> = new Set(['blob', 'tree', 'commit', 'tag']);
+function isObjectType(type: string): type is GitObject['type'] {
+  return OBJECT_TYPES.has(type);
+}
+
+/** `git cat-file` exits with this when it does not know an option (`--batch-command` needs git 2.36). */
+const USAGE_ERROR = 129;
+
+/**
+ * One `git cat-file` process: requests are written as they come, answers parsed as they stream back,
+ * in order. It runs as `--batch-command --buffer`, so that git answers a whole request (thousands of
+ * manifests) in a few large writes after `flush` instead of one write, and one wake-up of this
+ * process, per object: at 2,000 packages that costs more than the reads themselves. Older git
+ * (< 2.36) rejects the option with a usage error before answering anything; the requests then go
+ * again to a plain `--batch`.
+ */
+class ObjectReader {
+  private child: ReturnType<typeof spawn>;
+  private answered = false;
+  private buffer: Buffer = Buffer.alloc(0);
+  private pos = 0;
+  /** Chunks received while the object at `pos` is incomplete; joined once it can be parsed. */
+  private more: Buffer[] = [];
+  private moreBytes = 0;
+  /** Bytes needed from `pos` before the next object can be parsed (0: unknown yet). */
+  private need = 0;
+  private readonly pending: Request[] = [];
+  private stderr = '';
+  private ended = false;
+
+  constructor(
+    private readonly cwd: string,
+    private readonly mode: { batchCommand: boolean },
+  ) {
+    this.child = this.start();
+  }
 
   private start(): ReturnType<typeof spawn> {
-    const child = spawn('git', ['cat-file', '--batch'], { cwd: this.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const batchCommand = this.mode.batchCommand;
+    const child = spawn('git', batchCommand ? ['cat-file', '--batch-command', '--buffer'] : ['cat-file', '--batch'], { cwd: this.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     child.stdout?.on('data', (c: Buffer) => {
-      this.buffer = this.buffer.length === 0 ? c : Buffer.concat([this.buffer, c]);
-      this.drain();
+      this.answered = true;
+      this.receive(c);
     });
     child.stderr?.on('data', (c: Buffer) => {
       this.stderr += c.toString();
     });
-    const fail = (err: Error) => {
-      for (const p of this.pending.splice(0)) p.reject(err);
-    };
-    child.on('error', (err) => {
-      if (this.child === child) fail(err);
-    });
+    child.on('error', (err) => this.fail(err));
     child.on('close', (code) => {
-      // A process ended by close() has answered everything asked of it; only the current one can fail requests.
-      if (this.child !== child) return;
-      this.child = undefined;
-      fail(new Error(`git cat-file --batch exited ${code}: ${this.stderr.trim()}`));
+      if (code === USAGE_ERROR && batchCommand && !this.answered) {
+        this.mode.batchCommand = false;
+        this.stderr = '';
+        this.child = this.start();
+        for (const p of this.pending) this.write(p.specs);
+        if (this.ended) this.child.stdin?.end();
+        return;
+      }
+      if (this.pending.length > 0) this.fail(new Error(`git cat-file exited ${code} with requests unanswered: ${this.stderr.trim()}`));
     });
     child.stdin?.on('error', () => {});
-    this.child = child;
     return child;
   }
 
+  private fail(err: Error): void {
+    for (const p of this.pending.splice(0)) p.reject(err);
+  }
+
+  private write(specs: readonly string[]): void {
+    this.child.stdin?.write(this.mode.batchCommand ? `contents ${specs.join('\ncontents ')}\nflush\n` : `${specs.join('\n')}\n`);
+  }
+
+  private receive(chunk: Buffer): void {
+    if (this.pos >= this.buffer.length && this.more.length === 0) {
+      this.buffer = chunk;
+      this.pos = 0;
+    } else {
+      this.more.push(chunk);
+      this.moreBytes += chunk.length;
+      if (this.buffer.length - this.pos + this.moreBytes < this.need) return;
+      this.buffer = Buffer.concat([this.buffer.subarray(this.pos), ...this.more]);
+      this.pos = 0;
+      this.more = [];
+      this.moreBytes = 0;
+    }
+    try {
+      this.drain();
+    } catch (err) {
+      this.fail(err instanceof Error ? err : new Error(String(err)));
+      this.child.kill();
+    }
+  }
+
   private drain(): void {
+    const buf = this.buffer;
+    let pos = this.pos;
     for (;;) {
       const head = this.pending[0];
-      if (!head) return;
-      if (head.left === 0) {
+      if (!head) break;
+      if (head.out.length === head.specs.length) {
         this.pending.shift();
         head.resolve(head.out);
         continue;
       }
-      const eol = this.buffer.indexOf(0x0a);
-      if (eol < 0) return;
-      const header = this.buffer.toString('utf8', 0, eol);
-      const m = /^([0-9a-f]{40,64}) (blob|tree|commit|tag) (\d+)$/.exec(header);
-      if (!m) {
-        head.out.push(undefined); // `<spec> missing` / `ambiguous`
-        this.buffer = this.buffer.subarray(eol + 1);
-      } else {
-        const size = Number(m[3]);
-        if (this.buffer.length < eol + 1 + size + 1) return;
-        head.out.push({ sha: m[1] as string, type: m[2] as GitObject['type'], content: this.buffer.subarray(eol + 1, eol + 1 + size) });
-        this.buffer = this.buffer.subarray(eol + 1 + size + 1);
+      const eol = buf.indexOf(0x0a, pos);
+      if (eol < 0) {
+        this.need = 0;
+        break;
       }
-      head.left--;
+      // `<sha> <type> <size>`, or `<spec> missing` / `<spec> ambiguous`: only an answer ends in a digit.
+      const last = buf[eol - 1] ?? 0;
+      if (last < 0x30 || last > 0x39) {
+        head.out.push(undefined);
+        pos = eol + 1;
+        continue;
+      }
+      const sp1 = buf.indexOf(0x20, pos);
+      const sp2 = buf.indexOf(0x20, sp1 + 1);
+      const end = eol + 1 + Number(buf.toString('latin1', sp2 + 1, eol));
+      if (end + 1 > buf.length) {
+        this.need = end + 1 - pos;
+        break;
+      }
+      const type = buf.toString('latin1', sp1 + 1, sp2);
+      if (!isObjectType(type) || sp1 < pos || sp2 > eol) throw new Error(`git cat-file: unexpected answer ${JSON.stringify(buf.toString('utf8', pos, eol))}`);
+      head.out.push({ sha: buf.toString('latin1', pos, sp1), type, content: buf.subarray(eol + 1, end) });
+      pos = end + 1;
     }
+    this.pos = pos;
   }
+
+  read(specs: readonly string[]): Promise<Array<GitObject | undefined>> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ specs, out: [], resolve, reject });
+      this.write(specs);
+    });
+  }
+
+  /** No more requests: git answers what it was asked and exits. */
+  end(): void {
+    this.ended = true;
+    this.child.stdin?.end();
+  }
+}
+
+/**
+ * Every object read of the command (revisions, trees, manifests, lockfiles) goes through one
+ * `git cat-file` process: spawning git is the dominant cost of a small change detection.
+ */
+class CatFile {
+  private reader: ObjectReader | undefined;
+  private readonly mode = { batchCommand: true };
+
+  constructor(private readonly cwd: string) {}
 
   read(specs: readonly string[]): Promise<Array<GitObject | undefined>> {
     if (specs.length === 0) return Promise.resolve([]);
     for (const spec of specs) if (spec.includes('\n')) throw new InputError(`cannot read ${JSON.stringify(spec)} from git: it contains a newline`);
-    const child = this.child ?? this.start();
-    return new Promise((resolve, reject) => {
-      this.pending.push({ left: specs.length, out: [], resolve, reject });
-      child.stdin?.write(`${specs.join('\n')}\n`);
-    });
+    this.reader ??= new ObjectReader(this.cwd, this.mode);
+    return this.reader.read(specs);
   }
 
-  /** Ends the process (after a fetch, so that new packs are seen; and when the command is done). */
+  /** Ends the process (after a fetch, so that new packs are seen; and when the command is done); requests already made are still answered. */
   close(): void {
-    this.child?.stdin?.end();
-    this.child = undefined;
+    this.reader?.end();
+    this.reader = undefined;
   }
 }
 

@@ -13,6 +13,7 @@ import { buildWorkspace, type PackageInput, type Workspace } from '../core/works
 import { parseManifest } from '../core/workspace/manifest.js';
 import { parseWorkspaceGlobsFast } from '../core/workspace/workspace-globs.js';
 import { type Git, parseTree, type TreeEntry } from './git.js';
+const mark = process.env['PIPELINE_TIMING'] ? (label: string) => process.stderr.write(`timing ${performance.now().toFixed(1)}   ${label}\n`) : () => {};
 
 const SKIP = new Set(['node_modules', 'dist']);
 const CACHE_VERSION = 1;
@@ -112,6 +113,7 @@ export async function loadWorkspaceFromGit(git: Git, commit: string, dir: string
   const [tree, yaml] = await git.readObjects([dir === '' ? `${commit}^{tree}` : `${commit}:${dir}`, `${commit}:${dir === '' ? '' : `${dir}/`}pnpm-workspace.yaml`]);
   if (tree?.type !== 'tree') throw new InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
   if (yaml?.type !== 'blob') throw new InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
+  mark('root+yaml');
   const rootEntries = parseTree(tree.content, tree.sha.length / 2);
   const globs = await readWorkspaceGlobs(`pnpm-workspace.yaml (at ${short})`, yaml.content.toString('utf8'));
   const matcher = globMatcher(globs);
@@ -139,11 +141,13 @@ export async function loadWorkspaceFromGit(git: Git, commit: string, dir: string
       return { path: d.path, entries: obj?.type === 'tree' ? parseTree(obj.content, obj.sha.length / 2) : [] };
     });
   }
+  mark('walked');
   const key = hash.digest();
   const cacheFile = cacheDir === undefined ? undefined : join(cacheDir, `graph-${key}.json`);
   if (cacheFile) {
     try {
       const cached: unknown = JSON.parse(readFileSync(cacheFile, 'utf8'));
+      mark('cache read');
       if (isPackageInputs(cached)) return { workspace: buildWorkspace(cached), globs, rootEntries };
     } catch {
       // No cache yet, or an unreadable one: load from the objects.
@@ -152,6 +156,7 @@ export async function loadWorkspaceFromGit(git: Git, commit: string, dir: string
 
   // `<tree>:<path>` reads a file of a folder without parsing the folder's tree: one round for all.
   const files = await git.readObjects(candidates.flatMap((c) => [`${c.sha}:package.json`, `${c.sha}:${marker}`]));
+  mark('files read');
   const manifests: Array<{ path: string; text: string; isService: boolean }> = [];
   candidates.forEach((c, i) => {
     const pkg = files[2 * i];
@@ -162,7 +167,9 @@ export async function loadWorkspaceFromGit(git: Git, commit: string, dir: string
     manifest: parseManifest(`${dir === '' ? '' : `${dir}/`}${m.path}/package.json (at ${short})`, m.text),
     isService: m.isService,
   }));
+  mark('parsed');
   const workspace = buildWorkspace(inputs);
+  mark('built');
   if (cacheFile && cacheDir !== undefined) {
     try {
       mkdirSync(cacheDir, { recursive: true });

@@ -26,7 +26,7 @@ import { defaultEnv, type EventEnvelope, githubContext } from './event.js';
 import { type InputDefinition, resolveInputs } from './inputs.js';
 import { expandMatrix } from './matrix.js';
 import type { JobPlan, JobResult, LegPlan, StepExecution, StepPlan, WorkflowPlan } from './plan-types.js';
-import { classifyRun } from './pipeline-steps.js';
+import { classifyRun, type RunStepKind } from './pipeline-steps.js';
 import { child, childMapping, evaluateStrings, evaluateToken, item, literalString } from './tokens.js';
 import { type ChangedFiles, decideTrigger, type EventFacts } from './triggers.js';
 import type { InputDefinitionToken, LoadedWorkflow } from './workflow-files.js';
@@ -304,11 +304,14 @@ export class PlanEngine {
         let outcome: 'success' | 'failure' | 'skipped' = condition ? 'success' : 'skipped';
         let outputs: Record<string, string> = {};
         const unknownInput = [...stepReads.read].find((id) => reported.has(id));
+        const classified: RunStepKind = condition && run !== undefined ? classifyRun(run) : { kind: 'report' };
         const note =
-          condition && run !== undefined && classifyRun(run).kind === 'execute' && unknownInput !== undefined
-            ? `not executed: reads outputs of step ${unknownInput}, which the plan does not run`
-            : undefined;
-        if (condition && run !== undefined && classifyRun(run).kind === 'execute' && note === undefined) {
+          classified.kind === 'refuse'
+            ? `not executed: ${classified.reason}`
+            : classified.kind === 'execute' && unknownInput !== undefined
+              ? `not executed: reads outputs of step ${unknownInput}, which the plan does not run`
+              : undefined;
+        if (run !== undefined && classified.kind === 'execute' && note === undefined) {
           const workingDirectory =
             literalString(child(raw, 'working-directory')) ??
             literalString(child(defaultsRun(rawJob), 'working-directory')) ??

@@ -1,20 +1,60 @@
 /**
  * Which `run:` steps the plan executes for real: exactly those whose whole script is one call of the
- * project's own `pipeline` entry with a command that only COMPUTES step outputs (change detection, tag
- * computation). Everything else (verify-image, builds, pushes, any other shell) is only reported, so a
- * plan never acts on the world. Pure.
+ * project's own `pipeline` entry with a command and flags that only COMPUTE step outputs (change
+ * detection, tag computation). Everything else is only reported, so a plan never acts on the world:
+ * verify-image, builds, pushes, any other shell, and an output command given a flag that writes
+ * (`tags --record FILE --digest ...` writes the image record). Flags are allow-listed, so a flag added
+ * to a command later is reported until it is listed here. Pure.
  */
 
-/** `pipeline` commands that read the repository and write step outputs, nothing else. */
-export const OUTPUT_COMMANDS = ['affected', 'tags'] as const;
-export type OutputCommand = (typeof OUTPUT_COMMANDS)[number];
+/** Per command, the flags a computing call may carry: `value` flags take the next word, `boolean` ones none. */
+const COMPUTING_FLAGS = {
+  affected: { '--base': 'value', '--head': 'value', '--event': 'value', '--cwd': 'value', '--json': 'boolean' },
+  tags: { '--service': 'value', '--cwd': 'value', '--json': 'boolean' },
+} as const satisfies Record<string, Record<string, 'value' | 'boolean'>>;
 
-export type RunStepKind = { readonly kind: 'execute'; readonly command: OutputCommand } | { readonly kind: 'report' };
+export type OutputCommand = keyof typeof COMPUTING_FLAGS;
+
+/**
+ * `execute`: run it for its outputs. `report`: not the plan's to run (any other step). `refuse`: an
+ * output command called in a way that may act (a writing flag, an argument the plan cannot read), so
+ * it is reported too, with the reason shown.
+ */
+export type RunStepKind =
+  | { readonly kind: 'execute'; readonly command: OutputCommand }
+  | { readonly kind: 'report' }
+  | { readonly kind: 'refuse'; readonly command: OutputCommand; readonly reason: string };
 
 // `node [./]scripts/dist/pipeline.mjs CMD`, `pnpm [-s|--silent] [run] pipeline CMD`.
-const ENTRY = /^(?:node\s+(?:\.\/)?scripts\/dist\/pipeline\.mjs|pnpm\s+(?:(?:-s|--silent)\s+)?(?:run\s+)?pipeline)\s+([a-z][a-z-]*)(?:\s|$)/;
+const ENTRY = /^(?:node\s+(?:\.\/)?scripts\/dist\/pipeline\.mjs|pnpm\s+(?:(?:-s|--silent)\s+)?(?:run\s+)?pipeline)\s+([a-z][a-z-]*)(?:\s+|$)/;
 // Anything that would make the script more than one plain command.
 const SHELL_CONTROL = /[;&|<>`]|\$\(/;
+/** A word the shell passes as it is: no quote, expansion, glob or escape (`~` only inside: `HEAD~1`). */
+const PLAIN_WORD = /^[A-Za-z0-9_./:@%+,=-][A-Za-z0-9_./:@%+,=~^-]*$/;
+/** One double-quoted word: variables expand inside it, but it stays one argument. */
+const QUOTED_WORD = /^"[^"`\\$]*(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?[^"`\\$]*)*"$/;
+const FLAG = /^(--[a-z][a-z-]*)(=.*)?$/;
+
+const isOutputCommand = (name: string | undefined): name is OutputCommand => name !== undefined && Object.hasOwn(COMPUTING_FLAGS, name);
+
+/** Why the arguments are not a computing call, or undefined when they are. */
+function checkArguments(command: OutputCommand, words: readonly string[]): string | undefined {
+  const allowed: Readonly<Record<string, 'value' | 'boolean'>> = COMPUTING_FLAGS[command];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] ?? '';
+    // A flag is written plainly; a quoted or expanded word where a flag belongs could be any flag.
+    const flag = PLAIN_WORD.test(word) ? FLAG.exec(word) : null;
+    if (!flag?.[1]) return `argument ${word} is not a plain flag`;
+    const kind = allowed[flag[1]];
+    if (kind === undefined) return `${command} ${flag[1]} is not a computing flag (it may write files or act)`;
+    if (kind === 'boolean' || flag[2] !== undefined) continue;
+    const value = words[++i];
+    if (value === undefined || value.startsWith('-') || value.startsWith('"-') || !(PLAIN_WORD.test(value) || QUOTED_WORD.test(value))) {
+      return `${flag[1]} has no single plain or double-quoted value`;
+    }
+  }
+  return undefined;
+}
 
 export function classifyRun(script: string): RunStepKind {
   const lines = script
@@ -24,7 +64,9 @@ export function classifyRun(script: string): RunStepKind {
     .filter((l) => l !== '' && !l.startsWith('#'));
   const [only, ...rest] = lines;
   if (only === undefined || rest.length > 0 || SHELL_CONTROL.test(only)) return { kind: 'report' };
-  const command = ENTRY.exec(only)?.[1];
-  const known = OUTPUT_COMMANDS.find((c) => c === command);
-  return known ? { kind: 'execute', command: known } : { kind: 'report' };
+  const entry = ENTRY.exec(only);
+  const command = entry?.[1];
+  if (!entry || !isOutputCommand(command)) return { kind: 'report' };
+  const problem = checkArguments(command, only.slice(entry[0].length).trim().split(/\s+/).filter(Boolean));
+  return problem === undefined ? { kind: 'execute', command } : { kind: 'refuse', command, reason: problem };
 }

@@ -5,8 +5,20 @@
  */
 import { InputError } from '../core/errors.js';
 import { EVENT_NAMES, type EventEnvelope, type EventName, type PlanEvent, type Repository } from './event.js';
-import type { PlanGit } from './git.js';
 import type { ChangedFiles } from './triggers.js';
+
+/** The git questions an event's resolution asks (scripts/io/plan/git.ts answers them). */
+export interface EventGit {
+  /** The commit `rev` names, or undefined. */
+  resolveCommit(rev: string): Promise<string | undefined>;
+  /** The checked-out branch's name; undefined on a detached HEAD. */
+  currentBranch(): Promise<string | undefined>;
+  mergeBase(a: string, b: string): Promise<string | undefined>;
+  /** Every path that differs between the two commits. */
+  changedFiles(base: string, head: string): Promise<string[]>;
+  /** The merge of `head` into `base` as GitHub's test merge commit; undefined on conflicts. */
+  mergeCommit(base: string, head: string): Promise<string | undefined>;
+}
 
 export interface EventFlags {
   readonly event: string;
@@ -26,7 +38,35 @@ export interface ResolvedEvent {
   readonly changedFiles: ChangedFiles;
 }
 
-type GitQueries = Pick<PlanGit, 'tryResolve' | 'resolve' | 'branchTip' | 'currentBranch' | 'isBranch' | 'mergeBase' | 'changedFiles' | 'mergeCommit' | 'githubRepository'>;
+async function resolveFlag(git: EventGit, flag: string, rev: string): Promise<string> {
+  const sha = await git.resolveCommit(rev);
+  if (!sha) throw new InputError(`${flag} ${rev}: not a commit in this repository; pass a branch, tag or SHA that exists (git fetch it first)`);
+  return sha;
+}
+
+/** `refs/heads/<name>` if it exists locally, else `origin/<name>`, else undefined. */
+async function branchTip(git: EventGit, name: string): Promise<string | undefined> {
+  return (await git.resolveCommit(`refs/heads/${name}`)) ?? (await git.resolveCommit(`refs/remotes/origin/${name}`));
+}
+
+/** `owner/name` from a GitHub remote URL (https or ssh), if it is one. */
+export function parseGithubRemote(url: string | undefined): { owner: string; name: string } | undefined {
+  const m = url === undefined ? null : /github\.com[:/]([^/\s]+)\/([^/\s]+?)(?:\.git)?\/?$/.exec(url.trim());
+  return m?.[1] && m[2] ? { owner: m[1], name: m[2] } : undefined;
+}
+
+/** Without a GitHub remote, the repository is named after the root package (`--repo` overrides). */
+export function repositoryNameFromManifest(text: string | undefined): string {
+  let manifest: unknown;
+  try {
+    manifest = text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    manifest = undefined;
+  }
+  const name = typeof manifest === 'object' && manifest !== null && 'name' in manifest && typeof manifest.name === 'string' ? manifest.name : '';
+  const bare = name.replace(/^@[^/]+\//, '');
+  return /^[A-Za-z0-9._-]+$/.test(bare) ? bare : 'repository';
+}
 
 export function parseEventName(name: string): EventName {
   const known = EVENT_NAMES.find((n) => n === name);
@@ -65,10 +105,10 @@ export function parseRepository(repo: string | undefined, fromGit: { owner: stri
   return { ...(fromGit ?? { owner: fallbackName, name: fallbackName }), defaultBranch };
 }
 
-export function resolveEvent(git: GitQueries, flags: EventFlags, repository: Repository): ResolvedEvent {
+export async function resolveEvent(git: EventGit, flags: EventFlags, repository: Repository): Promise<ResolvedEvent> {
   const name = parseEventName(flags.event);
-  const head = git.resolve('--head', flags.head ?? 'HEAD');
-  const explicitBase = flags.base !== undefined ? git.resolve('--base', flags.base) : undefined;
+  const head = await resolveFlag(git, '--head', flags.head ?? 'HEAD');
+  const explicitBase = flags.base !== undefined ? await resolveFlag(git, '--base', flags.base) : undefined;
   const owner = repository.owner;
   const envelope = (event: PlanEvent, actor = owner): EventEnvelope => ({ event, repository, actor: flags.actor ?? actor });
   if (flags.fork && name !== 'pull_request') throw new InputError(`--fork: only a pull_request comes from a fork (got --event ${name})`);
@@ -79,8 +119,8 @@ export function resolveEvent(git: GitQueries, flags: EventFlags, repository: Rep
       const ref = parsePushRef(flags.ref ?? `refs/heads/${repository.defaultBranch}`);
       const isTag = ref.startsWith('refs/tags/');
       // A new tag is pushed with `before` all zeros; a branch push compares with the previous commit.
-      const base = explicitBase ?? (isTag ? undefined : git.tryResolve(`${head}~1`));
-      return { envelope: envelope({ name, ref, before: base, after: head }), base, head, changedFiles: base ? git.changedFiles(base, head) : undefined };
+      const base = explicitBase ?? (isTag ? undefined : await git.resolveCommit(`${head}~1`));
+      return { envelope: envelope({ name, ref, before: base, after: head }), base, head, changedFiles: base ? await git.changedFiles(base, head) : undefined };
     }
     case 'workflow_dispatch': {
       const ref = parsePushRef(flags.ref ?? `refs/heads/${repository.defaultBranch}`);
@@ -88,29 +128,25 @@ export function resolveEvent(git: GitQueries, flags: EventFlags, repository: Rep
     }
     case 'pull_request': {
       const target = parseBranch(flags.ref ?? repository.defaultBranch);
-      const base =
-        explicitBase ??
-        git.branchTip(target) ??
-        (() => {
-          throw new InputError(`pull_request into ${target}: no local branch ${target} or origin/${target}; pass --base REV`);
-        })();
-      const current = flags.head === undefined ? git.currentBranch() : git.isBranch(flags.head) ? flags.head : undefined;
+      const base = explicitBase ?? (await branchTip(git, target));
+      if (!base) throw new InputError(`pull_request into ${target}: no local branch ${target} or origin/${target}; pass --base REV`);
+      const current = flags.head === undefined ? await git.currentBranch() : (await git.resolveCommit(`refs/heads/${flags.head}`)) !== undefined ? flags.head : undefined;
       const headRef = current && current !== target ? current : 'pr-head';
-      const mergeSha = git.mergeCommit(base, head);
+      const mergeSha = await git.mergeCommit(base, head);
       if (!mergeSha)
         throw new InputError(`pull_request: ${flags.head ?? 'HEAD'} does not merge cleanly into ${target}; GitHub runs no pull_request workflows until the conflicts are resolved`);
-      const forkBase = git.mergeBase(base, head) ?? base;
+      const forkBase = (await git.mergeBase(base, head)) ?? base;
       const number = parseNumber(flags.pr);
       const event: PlanEvent = { name, number, base: { ref: target, sha: base }, head: { ref: headRef, sha: head }, mergeSha, fork: flags.fork };
       // The files a pull request changes: its head against the merge base (a three-dot diff).
-      return { envelope: envelope(event, flags.fork ? 'external-contributor' : owner), base, head, changedFiles: git.changedFiles(forkBase, head) };
+      return { envelope: envelope(event, flags.fork ? 'external-contributor' : owner), base, head, changedFiles: await git.changedFiles(forkBase, head) };
     }
     case 'merge_group': {
       const target = parseBranch(flags.ref ?? repository.defaultBranch);
-      const base = explicitBase ?? git.tryResolve(`${head}~1`);
+      const base = explicitBase ?? (await git.resolveCommit(`${head}~1`));
       if (!base) throw new InputError(`merge_group: ${flags.head ?? 'HEAD'} has no parent to queue on; pass --base REV`);
       const event: PlanEvent = { name, number: parseNumber(flags.pr), baseRef: target, baseSha: base, headSha: head };
-      return { envelope: envelope(event), base, head, changedFiles: git.changedFiles(base, head) };
+      return { envelope: envelope(event), base, head, changedFiles: await git.changedFiles(base, head) };
     }
   }
 }

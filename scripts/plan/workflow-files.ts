@@ -1,10 +1,8 @@
 /**
- * Reads `.github/workflows/*.yml` and parses each file with GitHub's own parser and schema
- * (@actions/workflow-parser). A file that fails it is bad input: one line, exit 2. This module and
- * step-runner.ts are the plan's only side effects besides git.
+ * Parses the workflow files (`.github/workflows/*.yml`, as read from a commit by scripts/io/plan) with
+ * GitHub's own parser and schema (@actions/workflow-parser). A file that fails it is bad input: one
+ * line, exit 2. Pure: the files arrive as text.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { convertWorkflowTemplate, isBoolean, isMapping, isSequence, isString, NoOperationTraceWriter, parseWorkflow, type WorkflowTemplate } from '@actions/workflow-parser';
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token';
 import type { MappingToken } from '@actions/workflow-parser/templates/tokens/mapping-token';
@@ -109,10 +107,19 @@ export function parseWorkflowText(file: string, content: string): Promise<Loaded
   });
 }
 
-/** Every workflow file, sorted by name; none is an error (there is nothing to plan). */
-export async function loadWorkflows(root: string): Promise<LoadedWorkflow[]> {
-  const dir = join(root, WORKFLOWS_DIR);
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)) : [];
-  if (files.length === 0) throw new InputError(`${dir}: no workflow files; generate them with \`pnpm workflows\` or run from the repository root`);
-  return Promise.all(files.sort().map((f) => parseWorkflowText(`${WORKFLOWS_DIR}/${f}`, readFileSync(join(dir, f), 'utf8'))));
+/** A workflow file as read from the repository: its path from the root and its text. */
+export interface WorkflowFile {
+  readonly path: string;
+  readonly text: string;
+}
+
+/** Every workflow file, sorted by path; none is an error (there is nothing to plan). */
+export function parseWorkflowFiles(files: readonly WorkflowFile[], commit: string): Promise<LoadedWorkflow[]> {
+  if (files.length === 0) throw new InputError(`${WORKFLOWS_DIR}: no workflow files in commit ${commit.slice(0, 12)}; generate them with \`pnpm workflows\` and commit them`);
+  return Promise.all([...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((f) => parseWorkflowText(f.path, f.text)));
+}
+
+/** Whether a file name in the workflows folder is a workflow (GitHub reads `.yml` and `.yaml`). */
+export function isWorkflowFileName(name: string): boolean {
+  return /\.ya?ml$/.test(name);
 }

@@ -2,17 +2,21 @@
  * `pipeline tags`: through the command's real environment interface (GITHUB_* variables, GITHUB_OUTPUT
  * and GITHUB_STEP_SUMMARY pointing at temporary files), and once through the committed bundle.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { run } from '../../scripts/commands/tags.js';
+import { checkPushedImage, parsePushReport } from '../../scripts/core/build-metadata.js';
 import { InputError } from '../../scripts/core/errors.js';
+import { parseCommandFile } from '../../scripts/plan/command-files.js';
 
 const root = join(import.meta.dirname, '../..');
 const SHA = '1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d';
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
+const VERIFIED = `sha256:${'c1'.repeat(32)}`;
+const REBUILT = `sha256:${'d2'.repeat(32)}`;
 
 let dir = '';
 beforeEach(() => {
@@ -20,19 +24,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Parses the `name<<DELIM ... DELIM` records GitHub reads from GITHUB_OUTPUT. */
-function readOutputs(file: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = readFileSync(file, 'utf8').split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<]+)<<(.+)$/.exec(lines[i] ?? '');
-    if (!m?.[1] || !m[2]) continue;
-    const end = lines.indexOf(m[2], i + 1);
-    out[m[1]] = lines.slice(i + 1, end).join('\n');
-    i = end;
-  }
-  return out;
-}
+/** GITHUB_OUTPUT read back with the parser the plan uses for the runner's file commands. */
+const readOutputs = (file: string): Record<string, string> => parseCommandFile('GITHUB_OUTPUT', readFileSync(file, 'utf8'));
 
 function githubEnv(overrides: Record<string, string | undefined>): Record<string, string | undefined> {
   return {
@@ -88,18 +81,74 @@ test('without GITHUB_OUTPUT the values are printed as JSON', async () => {
   expect(JSON.parse(stdout)).toMatchObject({ image: 'ghcr.io/acme/api-gateway:sha-1a2b3c4' });
 });
 
-test('--digest and --record write the image record and the job summary', async () => {
-  const record = join(dir, 'records/image-api-gateway.json');
-  expect((await tags(['--service', 'api-gateway', '--digest', DIGEST, '--record', record], githubEnv({}))).code).toBe(0);
-  expect(JSON.parse(readFileSync(record, 'utf8'))).toEqual({
-    service: 'api-gateway',
-    repository: 'ghcr.io/acme/api-gateway',
-    digest: DIGEST,
-    tags: ['ghcr.io/acme/api-gateway:sha-1a2b3c4', 'ghcr.io/acme/api-gateway:main'],
-    revision: SHA,
-    source: 'https://github.com/Acme/kodingcaravan',
+const recordArgs = (file: string, verified: string, pushed: string) => [
+  '--service',
+  'api-gateway',
+  '--digest',
+  DIGEST,
+  '--verified-image-id',
+  verified,
+  '--pushed-image-id',
+  pushed,
+  '--record',
+  file,
+];
+
+describe('--record: the pushed image must be the verified image', () => {
+  test('same config digest: writes the image record and the job summary', async () => {
+    const record = join(dir, 'records/image-api-gateway.json');
+    expect((await tags(recordArgs(record, VERIFIED, VERIFIED), githubEnv({}))).code).toBe(0);
+    expect(JSON.parse(readFileSync(record, 'utf8'))).toEqual({
+      service: 'api-gateway',
+      repository: 'ghcr.io/acme/api-gateway',
+      digest: DIGEST,
+      imageId: VERIFIED,
+      tags: ['ghcr.io/acme/api-gateway:sha-1a2b3c4', 'ghcr.io/acme/api-gateway:main'],
+      revision: SHA,
+      source: 'https://github.com/Acme/kodingcaravan',
+    });
+    expect(readFileSync(join(dir, 'summary'), 'utf8')).toContain(`ghcr.io/acme/api-gateway@${DIGEST}`);
   });
-  expect(readFileSync(join(dir, 'summary'), 'utf8')).toContain(`ghcr.io/acme/api-gateway@${DIGEST}`);
+
+  test('a rebuilt image: exit 1, one line naming both IDs, no record, no summary', async () => {
+    const record = join(dir, 'records/image-api-gateway.json');
+    let stderr = '';
+    const code = await run(recordArgs(record, VERIFIED, REBUILT), { cwd: root, env: githubEnv({}), stdout: () => {}, stderr: (t) => (stderr += t) });
+    expect(code).toBe(1);
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(stderr).toContain(VERIFIED);
+    expect(stderr).toContain(REBUILT);
+    expect(stderr).toMatch(/cache miss rebuilt the image/);
+    expect(existsSync(record)).toBe(false);
+    expect(existsSync(join(dir, 'summary'))).toBe(false);
+  });
+});
+
+describe('checkPushedImage', () => {
+  const report = (verifiedImageId: string, pushedImageId: string) => ({ digest: DIGEST, verifiedImageId, pushedImageId });
+  test.each([
+    ['the same config digest', VERIFIED, VERIFIED, { kind: 'verified', imageId: VERIFIED }],
+    ['a rebuilt config', VERIFIED, REBUILT, { kind: 'not-verified' }],
+    ['the verified and pushed IDs swapped', REBUILT, VERIFIED, { kind: 'not-verified' }],
+    ['IDs that differ in the last hex digit', `sha256:${'0'.repeat(64)}`, `sha256:${'0'.repeat(63)}1`, { kind: 'not-verified' }],
+  ])('%s', (_, verified, pushed, expected) => {
+    expect(checkPushedImage(report(verified, pushed))).toMatchObject(expected);
+  });
+  test('the mismatch message names the pushed digest and both config digests, on one line', () => {
+    const check = checkPushedImage(report(VERIFIED, REBUILT));
+    expect(check.kind).toBe('not-verified');
+    const message = check.kind === 'not-verified' ? check.message : '';
+    expect(message).not.toContain('\n');
+    expect(message).toContain(`${DIGEST} has config ${REBUILT}, but the verified image has config ${VERIFIED}`);
+  });
+  test.each([
+    [{ digest: 'sha256:xyz', verifiedImageId: VERIFIED, pushedImageId: VERIFIED }, /--digest "sha256:xyz": expected sha256:<64 hex>/],
+    [{ digest: DIGEST, verifiedImageId: '', pushedImageId: VERIFIED }, /--verified-image-id "": expected sha256:<64 hex>, the imageid output of the build step/],
+    [{ digest: DIGEST, verifiedImageId: VERIFIED, pushedImageId: VERIFIED.toUpperCase() }, /--pushed-image-id "SHA256:C1/],
+  ])('parsePushReport rejects %j', (values, message) => {
+    expect(() => parsePushReport(values)).toThrow(InputError);
+    expect(() => parsePushReport(values)).toThrow(message);
+  });
 });
 
 describe('bad input is one line naming the value, and writes nothing', () => {
@@ -111,8 +160,10 @@ describe('bad input is one line naming the value, and writes nothing', () => {
     ['a short GITHUB_SHA', ['--service', 'api-gateway'], { GITHUB_SHA: 'abc1234' }, /GITHUB_SHA "abc1234": expected 40/],
     ['an event that builds no image', ['--service', 'api-gateway'], { GITHUB_EVENT_NAME: 'issues' }, /GITHUB_EVENT_NAME "issues"/],
     ['a PR ref that is not a PR', ['--service', 'api-gateway'], { GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/heads/x' }, /refs\/pull\/<number>\/merge/],
-    ['a bad digest', ['--service', 'api-gateway', '--digest', 'sha256:xyz', '--record', 'r.json'], {}, /--digest "sha256:xyz": expected sha256:<64 hex>/],
-    ['--digest without --record', ['--service', 'api-gateway', '--digest', DIGEST], {}, /--digest and --record go together/],
+    ['a bad digest', recordArgs('r.json', VERIFIED, VERIFIED).map((a) => (a === DIGEST ? 'sha256:xyz' : a)), {}, /--digest "sha256:xyz": expected sha256:<64 hex>/],
+    ['an empty image id', recordArgs('r.json', VERIFIED, ''), {}, /--pushed-image-id "": expected sha256:<64 hex>/],
+    ['--digest without --record', ['--service', 'api-gateway', '--digest', DIGEST], {}, /--digest, --verified-image-id, --pushed-image-id and --record go together/],
+    ['--record without the image ids', ['--service', 'api-gateway', '--digest', DIGEST, '--record', 'r.json'], {}, /go together; expected: pipeline tags .*--verified-image-id/],
   ])('%s', async (_, argv, env, message) => {
     await expect(tags([...argv], githubEnv(env))).rejects.toThrow(InputError);
     await expect(tags([...argv], githubEnv(env))).rejects.toThrow(message);
@@ -129,4 +180,16 @@ test('the committed bundle runs it with plain node (as CI does)', () => {
   });
   expect(stdout).toBe('api-gateway: ghcr.io/acme/api-gateway:sha-1a2b3c4 ghcr.io/acme/api-gateway:pr-7\n');
   expect(readOutputs(join(dir, 'output'))['tags']).toBe('ghcr.io/acme/api-gateway:sha-1a2b3c4\nghcr.io/acme/api-gateway:pr-7');
+});
+
+test('the committed bundle refuses to record an image that is not the verified one (exit 1, one line)', () => {
+  const record = join(dir, 'image-api-gateway.json');
+  const result = spawnSync(process.execPath, ['scripts/dist/pipeline.mjs', 'tags', ...recordArgs(record, VERIFIED, REBUILT)], {
+    cwd: root,
+    env: definedOnly({ PATH: process.env['PATH'], ...githubEnv({}) }),
+    encoding: 'utf8',
+  });
+  expect({ status: result.status, lines: result.stderr.trimEnd().split('\n').length }).toEqual({ status: 1, lines: 1 });
+  expect(result.stderr).toContain(`but the verified image has config ${VERIFIED}`);
+  expect(existsSync(record)).toBe(false);
 });

@@ -60,6 +60,10 @@ describe('push to main touching one service', () => {
     const verify = stepNamed(build, 0, 'Verify the image');
     expect(verify.executed).toBeUndefined();
     expect(verify.env).toEqual({ IMAGE: 'ghcr.io/acme/api' });
+    // An output command with a writing flag is reported, not run: a plan never writes the record.
+    const record = stepNamed(build, 0, 'Record the image');
+    expect(record.executed).toBeUndefined();
+    expect(record.note).toBe('not executed: tags --record is not a computing flag (it may write files or act)');
 
     expect(job(plan, 'ci.yml', 'checks')).toMatchObject({ status: 'skipped', result: 'skipped' });
     const gate = job(plan, 'ci.yml', 'ci-ok');
@@ -168,7 +172,7 @@ describe('status functions and failures', () => {
     repo.write({
       '.github/workflows/ci.yml': (await import('node:fs'))
         .readFileSync(`${repo.dir}/.github/workflows/ci.yml`, 'utf8')
-        .replace('run: node scripts/dist/pipeline.mjs affected', 'run: node scripts/dist/pipeline.mjs affected --explode'),
+        .replace('SELECT: ${{ inputs.service }}', "SELECT: ${{ inputs.service }}\n          EXPLODE: 'yes'"),
     });
     repo.commit('break detection', { 'services/api/index.js': '6\n' });
     const result = await runPlan(repo.dir, ['--event', 'push', '--json']);

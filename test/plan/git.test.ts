@@ -1,9 +1,13 @@
-// The plan's git side in real temporary repositories: hashFiles as the runner computes it, and the
-// defaults of a push on a repository with a single commit (no HEAD~1: `before` is all zeros).
+// The plan's git side in real temporary repositories: hashFiles as the runner computes it, the
+// defaults of a push on a repository with a single commit (no HEAD~1: `before` is all zeros), and the
+// commit a plan evaluates: its workflow files and its tree, whatever the working tree holds.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { PlanGit } from '../../scripts/plan/git.js';
-import { planJson, TempRepo } from './repo.js';
+import type { Plan } from '../../scripts/plan/plan-types.js';
+import { hashFiles } from '../../scripts/io/plan/hash-files.js';
+import { git, planJson, runPlan, TempRepo } from './repo.js';
 
 const repos: TempRepo[] = [];
 afterEach(() => {
@@ -17,13 +21,12 @@ describe('hashFiles', () => {
     const repo = new TempRepo();
     repos.push(repo);
     repo.commit('files', { 'b/package.json': '{"b":1}', 'a/package.json': '{"a":1}', 'a/readme.md': 'x', 'node_modules/x/package.json': '{}' });
-    const git = new PlanGit(repo.dir);
     const expected = createHash('sha256')
       .update(Buffer.concat([sha256('{"a":1}'), sha256('{"b":1}')]))
       .digest('hex');
-    expect(git.hashFiles(repo.dir, ['*/package.json'])).toBe(expected);
-    expect(git.hashFiles(repo.dir, ['**/package.json', '!b/**'])).not.toBe(expected);
-    expect(git.hashFiles(repo.dir, ['**/*.lock'])).toBe('');
+    expect(hashFiles(repo.dir, ['*/package.json'])).toBe(expected);
+    expect(hashFiles(repo.dir, ['**/package.json', '!b/**'])).not.toBe(expected);
+    expect(hashFiles(repo.dir, ['**/*.lock'])).toBe('');
   });
 });
 
@@ -36,5 +39,57 @@ describe('defaults on a fresh clone', () => {
     expect(plan.event.payload).toMatchObject({ before: '0000000000000000000000000000000000000000', created: true });
     const build = plan.workflows.find((w) => w.file === '.github/workflows/ci.yml')?.jobs.find((j) => j.id === 'build');
     expect(build?.legs.map((l) => l.matrix?.['service'])).toEqual(['api', 'web']);
+  });
+});
+
+describe('the evaluated commit, not the working tree', () => {
+  const probe = (job: string) => `name: Probe
+on: push
+permissions: {}
+jobs:
+  ${job}:
+    runs-on: ubuntu-24.04
+    timeout-minutes: 1
+    steps:
+      - id: tags
+        run: node scripts/dist/pipeline.mjs tags --service api
+`;
+  const probeJobs = (plan: Plan) => plan.workflows.find((w) => w.file === '.github/workflows/probe.yml')?.jobs.map((j) => j.id);
+  const probeTags = (plan: Plan) => plan.workflows.find((w) => w.file === '.github/workflows/probe.yml')?.jobs[0]?.legs[0]?.steps[0]?.executed?.outputs['tags'];
+
+  test('--head names an older commit: its workflows, and its tree for the executed steps', async () => {
+    const repo = TempRepo.fromFixture();
+    repos.push(repo);
+    const older = repo.commit('probe a', { '.github/workflows/probe.yml': probe('probe-a') });
+    // The newer commit changes the workflow and the `pipeline` entry the executed step runs.
+    repo.commit('probe b', {
+      '.github/workflows/probe.yml': probe('probe-b'),
+      'scripts/dist/pipeline.mjs': "import { appendFileSync } from 'node:fs';\nappendFileSync(process.env.GITHUB_OUTPUT, 'tags=from-b\\n');\n",
+    });
+    // And the working tree holds a third version, never committed.
+    repo.write({ '.github/workflows/probe.yml': probe('probe-dirty') });
+
+    const atOlder = await planJson(repo.dir, ['--event', 'push', '--head', older]);
+    expect(atOlder.event.sha).toBe(older);
+    expect(probeJobs(atOlder)).toEqual(['probe-a']);
+    expect(probeTags(atOlder)).toBe(`ghcr.io/acme/api:sha-${older.slice(0, 7)}\nghcr.io/acme/api:main`);
+
+    const atHead = await planJson(repo.dir, ['--event', 'push']);
+    expect(probeJobs(atHead)).toEqual(['probe-b']);
+    expect(probeTags(atHead)).toBe('from-b');
+
+    // The temporary checkout is gone, and the working tree is as it was.
+    expect(git(repo.dir, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1);
+    expect(readFileSync(join(repo.dir, '.github/workflows/probe.yml'), 'utf8')).toBe(probe('probe-dirty'));
+  });
+
+  test('a commit without workflow files is one clear line, exit 2', async () => {
+    const repo = TempRepo.fromFixture();
+    repos.push(repo);
+    git(repo.dir, 'rm', '-q', '-r', '.github');
+    const bare = repo.commit('no workflows');
+    const result = await runPlan(repo.dir, ['--event', 'push']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`error: .github/workflows: no workflow files in commit ${bare.slice(0, 12)}; generate them with \`pnpm workflows\` and commit them\n`);
   });
 });

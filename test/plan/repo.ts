@@ -17,9 +17,8 @@ export function git(dir: string, ...args: string[]): string {
 }
 
 export class TempRepo {
-  readonly dir = mkdtempSync(join(tmpdir(), 'plan-repo-'));
-
-  constructor() {
+  /** A new repository in `dir` (a fresh temporary folder by default; files already there stay, uncommitted). */
+  constructor(readonly dir: string = mkdtempSync(join(tmpdir(), 'plan-repo-'))) {
     git(this.dir, 'init', '-q', '-b', 'main');
     git(this.dir, 'config', 'commit.gpgsign', 'false');
   }

@@ -1,59 +1,21 @@
 /**
  * The structure of ci.yml, asserted on the generated workflow object, with every condition evaluated
  * by GitHub's own expression engine for the contexts it must handle (push, PR, fork PR, fork
- * repository, merge queue) rather than compared as text.
+ * repository, merge queue) rather than compared as text. The permission split is the security
+ * boundary: pull-request code runs only in `build`, whose token is read-only and which reads no secret.
  */
-import type { GeneratedWorkflowTypes } from '@github-actions-workflow-ts/lib';
 import { describe, expect, test } from 'vitest';
 import { pipelineConfig } from '../../workflows-src/pipeline.config.js';
 import { ciWorkflow } from '../../workflows-src/ci.wac.js';
 import { renderWorkflows } from '../../workflows-src/generate.js';
 import { PINS } from '../../workflows-src/actions.pins.js';
 import { loadWorkspace } from '../../scripts/io/workspace-fs.js';
+import { type ContextName, contexts, publishes } from './contexts.js';
+import { inspect, unwrap } from './inspect.js';
 import { evaluate } from './validators.js';
 
-type Job = GeneratedWorkflowTypes.NormalJob;
-type Step = GeneratedWorkflowTypes.Step;
-
-const wf = ciWorkflow.workflow;
-const jobs: Record<string, Job> = Object.fromEntries(Object.entries(wf.jobs ?? {}).flatMap(([id, j]) => ('steps' in j ? [[id, j]] : [])));
-function jobOf(id: string): Job {
-  const j = jobs[id];
-  if (!j) throw new Error(`no job ${id}`);
-  return j;
-}
-const stepsOf = (id: string): Step[] => jobOf(id).steps ?? [];
-function stepNamed(id: string, name: RegExp): Step {
-  const step = stepsOf(id).find((s) => typeof s.name === 'string' && name.test(s.name));
-  if (!step) throw new Error(`job ${id} has no step matching ${name}`);
-  return step;
-}
-const unwrap = (value: unknown): string => {
-  const m = typeof value === 'string' ? /^\$\{\{ ([\s\S]*) \}\}$/.exec(value) : null;
-  if (!m?.[1]) throw new Error(`not a \${{ }} value: ${String(value)}`);
-  return m[1];
-};
+const { wf, jobs, jobOf, stepsOf, stepNamed, secretReaders } = inspect(ciWorkflow);
 const ciYaml = renderWorkflows().get('.github/workflows/ci.yml') ?? '';
-
-const REPO = { full_name: 'acme/kodingcaravan', fork: false };
-const contexts = {
-  'push to main': { event_name: 'push', ref: 'refs/heads/main', event: { repository: REPO } },
-  'push to another branch': { event_name: 'push', ref: 'refs/heads/feature/x', event: { repository: REPO } },
-  'pull request from a branch': { event_name: 'pull_request', ref: 'refs/pull/7/merge', event: { repository: REPO, pull_request: { head: { repo: REPO } } } },
-  'pull request from a fork': {
-    event_name: 'pull_request',
-    ref: 'refs/pull/8/merge',
-    event: { repository: REPO, pull_request: { head: { repo: { full_name: 'mallory/kodingcaravan', fork: true } } } },
-  },
-  'merge queue': { event_name: 'merge_group', ref: 'refs/heads/gh-readonly-queue/main/pr-7-abc', event: { repository: REPO } },
-  'push to main of a fork repository': { event_name: 'push', ref: 'refs/heads/main', event: { repository: { full_name: 'mallory/kodingcaravan', fork: true } } },
-  'merge queue of a fork repository': {
-    event_name: 'merge_group',
-    ref: 'refs/heads/gh-readonly-queue/main/pr-1-abc',
-    event: { repository: { full_name: 'mallory/kodingcaravan', fork: true } },
-  },
-} as const;
-type ContextName = keyof typeof contexts;
 
 describe('triggers and workflow-level settings', () => {
   test('push to the default branch, pull_request, merge_group; never pull_request_target', () => {
@@ -82,15 +44,16 @@ describe('triggers and workflow-level settings', () => {
 });
 
 describe('jobs', () => {
-  test('changes -> build / libraries / checks -> ci-ok', () => {
-    expect(Object.keys(wf.jobs ?? {})).toEqual(['changes', 'build', 'libraries', 'checks', 'ci-ok']);
+  test('changes -> build / publish / libraries / checks -> ci-ok', () => {
+    expect(Object.keys(wf.jobs ?? {})).toEqual(['changes', 'build', 'publish', 'libraries', 'checks', 'ci-ok']);
     expect(jobOf('changes').needs).toBeUndefined();
-    for (const id of ['build', 'libraries', 'checks']) expect(jobOf(id).needs).toEqual(['changes']);
+    for (const id of ['build', 'publish', 'libraries', 'checks']) expect(jobOf(id).needs).toEqual(['changes']);
   });
 
   test.each([
     ['changes', { contents: 'read' }],
-    ['build', { contents: 'read', packages: 'write' }],
+    ['build', { contents: 'read' }],
+    ['publish', { contents: 'read', packages: 'write' }],
     ['libraries', { contents: 'read' }],
     ['checks', { contents: 'read' }],
     ['ci-ok', {}],
@@ -127,21 +90,46 @@ describe('changes', () => {
   });
 });
 
-describe('build', () => {
+describe('build and publish: one step list, two tokens', () => {
   const build = jobOf('build');
-  test('one leg per affected service from the matrix output, fail-fast off', () => {
-    expect(build.strategy?.['fail-fast']).toBe(false);
-    expect(unwrap(build.strategy?.matrix)).toBe('fromJSON(needs.changes.outputs.matrix)');
+  const publish = jobOf('publish');
+  const runsIn = (id: string, name: ContextName, any: string) => evaluate(String(jobOf(id).if), { github: contexts[name], needs: { changes: { outputs: { any } } } });
+
+  test.each(Object.entries(publishes))('%s: publish runs = %s, build runs otherwise', (name, pushes) => {
+    const context = name as ContextName;
+    expect({ build: runsIn('build', context, 'true'), publish: runsIn('publish', context, 'true') }).toEqual({ build: !pushes, publish: pushes });
   });
-  test.each([
-    ['true', true],
-    ['false', false],
-    ['', false],
-  ])('skipped cleanly when nothing is affected (any=%j -> runs: %s)', (any, runs) => {
-    expect(evaluate(String(build.if), { needs: { changes: { outputs: { any } } } })).toBe(runs);
+  test.each(Object.keys(contexts))('%s: neither runs when nothing is affected', (name) => {
+    for (const any of ['false', '']) {
+      expect({ build: runsIn('build', name as ContextName, any), publish: runsIn('publish', name as ContextName, any) }).toEqual({ build: false, publish: false });
+    }
+  });
+
+  test('one leg per affected service from the matrix output, fail-fast off, in both', () => {
+    for (const j of [build, publish]) {
+      expect(j.strategy?.['fail-fast']).toBe(false);
+      expect(unwrap(j.strategy?.matrix)).toBe('fromJSON(needs.changes.outputs.matrix)');
+      expect(j.env).toEqual({ PACKAGE: '${{ matrix.package }}' });
+    }
+  });
+  test('publish runs the very steps of build, then only adds login, push, record and upload', () => {
+    const common = stepsOf('build');
+    expect(stepsOf('publish').slice(0, common.length)).toEqual(common);
+    expect(
+      stepsOf('publish')
+        .slice(common.length)
+        .map((s) => s.name),
+    ).toEqual([expect.stringMatching(/^Log in/), expect.stringMatching(/^Push/), expect.stringMatching(/^Record the pushed digest/), 'Upload the image record']);
+  });
+  test('build: never logs in, never pushes, reads no secret, has no conditional step', () => {
+    for (const step of stepsOf('build')) {
+      expect(step.uses ?? '').not.toMatch(/^docker\/login-action@/);
+      expect(step.with?.['push']).not.toBe(true);
+      expect(JSON.stringify(step)).not.toContain('secrets.');
+      expect(step.if).toBeUndefined();
+    }
   });
   test('installs only its service and workspace dependencies, then typechecks and tests it', () => {
-    expect(build.env).toEqual({ PACKAGE: '${{ matrix.package }}' });
     const runs = stepsOf('build').flatMap((s) => (typeof s.run === 'string' ? [s.run] : []));
     expect(runs).toContain('pnpm install --frozen-lockfile --filter "$PACKAGE..."');
     expect(runs).toContain('pnpm --filter "$PACKAGE" run typecheck');
@@ -156,9 +144,10 @@ describe('build', () => {
     const verify = stepNamed('build', /Verify/);
     expect(verify.run).toBe('node scripts/dist/pipeline.mjs verify-image "$SERVICE" --image "$IMAGE"');
     expect(verify.env).toMatchObject({ IMAGE: '${{ steps.meta.outputs.image }}' });
-    const names = stepsOf('build').map((s) => s.name);
+    const names = stepsOf('publish').map((s) => s.name);
     expect(names.indexOf(verify.name)).toBeGreaterThan(names.indexOf(built.name));
-    expect(names.indexOf(stepNamed('build', /^Push/).name)).toBeGreaterThan(names.indexOf(verify.name));
+    expect(names.indexOf(stepNamed('publish', /^Push/).name)).toBeGreaterThan(names.indexOf(verify.name));
+    expect(names.indexOf(stepNamed('publish', /^Log in/).name)).toBeGreaterThan(names.indexOf(verify.name));
   });
   test('BuildKit cache per service (type=gha, scope=<service>)', () => {
     const built = stepNamed('build', /^Build the image$/);
@@ -167,37 +156,36 @@ describe('build', () => {
       expect(evaluate(unwrap(built.with?.['cache-to']), { matrix: { service } })).toBe(`type=gha,scope=${service},mode=max`);
     }
   });
-
-  const pushSteps = stepsOf('build').filter((s) => s.if !== undefined);
-  const expectedPush: Record<ContextName, boolean> = {
-    'push to main': true,
-    'push to another branch': false,
-    'pull request from a branch': false,
-    'pull request from a fork': false,
-    'merge queue': true,
-    'push to main of a fork repository': false,
-    'merge queue of a fork repository': false,
-  };
-  test.each(Object.entries(expectedPush))('%s: pushes = %s', (name, pushes) => {
-    expect(pushSteps.length).toBeGreaterThanOrEqual(4);
-    for (const step of pushSteps)
-      expect({ step: step.name, runs: evaluate(String(step.if), { github: contexts[name as ContextName] }) }).toEqual({ step: step.name, runs: pushes });
+  test('the push rebuilds the verified build from its cache, with provenance and SBOM attestations', () => {
+    const built = stepNamed('publish', /^Build the image$/);
+    const pushed = stepNamed('publish', /^Push/);
+    expect(pushed.with).toMatchObject({ push: true, provenance: 'mode=max', sbom: true });
+    for (const input of ['context', 'file', 'tags', 'labels', 'build-args', 'cache-from'])
+      expect({ input, value: pushed.with?.[input] }).toEqual({ input, value: built.with?.[input] });
   });
-  test('login, push, record and upload are exactly the guarded steps; provenance and SBOM on the push', () => {
-    expect(pushSteps.map((s) => s.name)).toEqual([expect.stringMatching(/^Log in/), expect.stringMatching(/^Push/), 'Record the pushed digest', 'Upload the image record']);
-    expect(stepNamed('build', /^Push/).with).toMatchObject({ push: true, provenance: 'mode=max', sbom: true });
+  test('the record step compares the pushed config digest with the verified one', () => {
+    const record = stepNamed('publish', /^Record/);
+    expect(record.run).toBe(
+      'node scripts/dist/pipeline.mjs tags --service "$SERVICE" --digest "$DIGEST" --verified-image-id "$VERIFIED_IMAGE_ID" --pushed-image-id "$PUSHED_IMAGE_ID" --record "$RUNNER_TEMP/image-$SERVICE.json"',
+    );
+    const steps = { build: { outputs: { imageid: 'verified' } }, push: { outputs: { imageid: 'pushed', digest: 'digest' } } };
+    const env = typeof record.env === 'object' ? record.env : {};
+    expect({
+      DIGEST: evaluate(unwrap(env['DIGEST']), { steps }),
+      VERIFIED_IMAGE_ID: evaluate(unwrap(env['VERIFIED_IMAGE_ID']), { steps }),
+      PUSHED_IMAGE_ID: evaluate(unwrap(env['PUSHED_IMAGE_ID']), { steps }),
+    }).toEqual({ DIGEST: 'digest', VERIFIED_IMAGE_ID: 'verified', PUSHED_IMAGE_ID: 'pushed' });
+    // The ids the expressions read are the verified build (loaded, not pushed) and the push.
+    expect(stepsOf('publish').find((s) => s.id === 'build')?.with).toMatchObject({ load: true, push: false });
+    expect(stepsOf('publish').find((s) => s.id === 'push')?.with).toMatchObject({ push: true });
   });
-  test('secrets are read only by steps that run when pushing', () => {
-    for (const j of Object.values(jobs)) {
-      for (const step of j.steps ?? []) {
-        if (JSON.stringify(step).includes('secrets.')) expect(step.if).toBe(stepNamed('build', /^Push/).if);
-      }
-    }
+  test('secrets are read only in publish, which runs only when pushing', () => {
+    expect(secretReaders()).toEqual([expect.stringMatching(/^publish: Log in/)]);
   });
   test('the pushed digest goes to a per-service artifact', () => {
-    const upload = stepNamed('build', /Upload/);
+    const upload = stepNamed('publish', /Upload/);
     expect(evaluate(unwrap(upload.with?.['name']), { matrix: { service: 'api-gateway' } })).toBe('image-api-gateway');
-    expect(stepNamed('build', /Record/).env).toMatchObject({ DIGEST: '${{ steps.push.outputs.digest }}' });
+    expect(evaluate(unwrap(upload.with?.['path']), { matrix: { service: 'api-gateway' }, runner: { temp: '/t' } })).toBe('/t/image-api-gateway.json');
   });
 });
 
@@ -243,20 +231,24 @@ describe('ci-ok, the one required check', () => {
         .sort(),
     );
   });
-  const r = (changes: string, build: string, libraries: string, checks: string) => ({
+  const r = (changes: string, build: string, publish: string, libraries: string, checks: string) => ({
     changes: { result: changes },
     build: { result: build },
+    publish: { result: publish },
     libraries: { result: libraries },
     checks: { result: checks },
   });
   test.each([
-    ['everything passed', r('success', 'success', 'success', 'success'), false],
-    ['zero services affected, nothing else to check', r('success', 'skipped', 'skipped', 'skipped'), false],
-    ['only checks ran', r('success', 'skipped', 'skipped', 'success'), false],
-    ['a build leg failed', r('success', 'failure', 'skipped', 'success'), true],
-    ['checks were cancelled', r('success', 'success', 'skipped', 'cancelled'), true],
-    ['a library failed', r('success', 'skipped', 'failure', 'success'), true],
-    ['changes failed, so everything else was skipped', r('failure', 'skipped', 'skipped', 'skipped'), true],
+    ['a pull request passed', r('success', 'success', 'skipped', 'success', 'success'), false],
+    ['a push to main passed', r('success', 'skipped', 'success', 'skipped', 'skipped'), false],
+    ['zero services affected, nothing else to check', r('success', 'skipped', 'skipped', 'skipped', 'skipped'), false],
+    ['only checks ran', r('success', 'skipped', 'skipped', 'skipped', 'success'), false],
+    ['a build leg failed', r('success', 'failure', 'skipped', 'skipped', 'success'), true],
+    ['a publish leg failed (e.g. the pushed image was not the verified one)', r('success', 'skipped', 'failure', 'skipped', 'skipped'), true],
+    ['a publish leg was cancelled', r('success', 'skipped', 'cancelled', 'skipped', 'skipped'), true],
+    ['checks were cancelled', r('success', 'success', 'skipped', 'skipped', 'cancelled'), true],
+    ['a library failed', r('success', 'skipped', 'skipped', 'failure', 'success'), true],
+    ['changes failed, so everything else was skipped', r('failure', 'skipped', 'skipped', 'skipped', 'skipped'), true],
   ])('%s: fails = %s', (_, needs, fails) => {
     expect(evaluate(String(failStep.if), { needs })).toBe(fails);
   });

@@ -5,15 +5,17 @@
  * and still check clean.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { parseCommandFile } from '../../scripts/plan/command-files.js';
 import { checkWorkflowFiles } from '../../workflows-src/generate.js';
+import { copyRepo, REPO_ROOT as root } from '../support/repo-copy.js';
 
-const root = join(import.meta.dirname, '../..');
 const NEW = 'loyalty-service';
 let copy = '';
+let cleanup = () => {};
 
 const git = (...args: string[]) => execFileSync('git', args, { cwd: copy, encoding: 'utf8' }).trim();
 const env = (extra: Record<string, string>): Record<string, string> => ({
@@ -26,32 +28,9 @@ const env = (extra: Record<string, string>): Record<string, string> => ({
   ...extra,
 });
 
-function readOutputs(file: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = readFileSync(file, 'utf8').split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? '';
-    const heredoc = /^([^<=]+)<<(.+)$/.exec(line);
-    if (heredoc?.[1] && heredoc[2]) {
-      const end = lines.indexOf(heredoc[2], i + 1);
-      out[heredoc[1]] = lines.slice(i + 1, end).join('\n');
-      i = end;
-    } else if (line.includes('=')) {
-      out[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
-    }
-  }
-  return out;
-}
-
 beforeAll(() => {
-  copy = mkdtempSync(join(tmpdir(), 'new-service-'));
   // The working tree as git sees it (tracked and new files, nothing ignored), committed as the base.
-  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' }).split('\0').filter(Boolean);
-  // A file deleted in the working tree but still in the index is not part of the copy.
-  for (const file of files.filter((f) => existsSync(join(root, f)))) {
-    mkdirSync(dirname(join(copy, file)), { recursive: true });
-    copyFileSync(join(root, file), join(copy, file));
-  }
+  ({ dir: copy, cleanup } = copyRepo());
   symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'), 'dir');
   execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: copy });
   execFileSync('git', ['add', '-A'], { cwd: copy });
@@ -70,9 +49,7 @@ beforeAll(() => {
   execFileSync('git', ['commit', '-q', '-m', `add ${NEW}`], { cwd: copy, env: env({}) });
 }, 120_000);
 
-afterAll(() => {
-  if (copy) rmSync(copy, { recursive: true, force: true });
-});
+afterAll(() => cleanup());
 
 test('`pnpm generate` wrote its Dockerfile; nothing under workflows-src/ or .github/ changed', () => {
   expect(git('diff', '--name-only', 'HEAD~1', 'HEAD')).toContain(`services/${NEW}/Dockerfile`);
@@ -88,7 +65,7 @@ test('the committed bundle puts the new service in the CI matrix', () => {
     env: env({ GITHUB_OUTPUT: output, GITHUB_REPOSITORY_OWNER: 'acme', GITHUB_REPOSITORY: 'acme/kodingcaravan' }),
     encoding: 'utf8',
   });
-  const outputs = readOutputs(output);
+  const outputs = parseCommandFile('GITHUB_OUTPUT', readFileSync(output, 'utf8'));
   expect(outputs['any']).toBe('true');
   expect(JSON.parse(outputs['services'] ?? '[]')).toContain(NEW);
   const matrix: { include: Record<string, string>[] } = JSON.parse(outputs['matrix'] ?? '{}');

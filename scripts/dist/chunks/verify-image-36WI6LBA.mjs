@@ -7,11 +7,11 @@ import {
 } from "./chunk-VFWMSHFE.mjs";
 import {
   loadWorkspace
-} from "./chunk-ODDI7KES.mjs";
+} from "./chunk-K6OBINID.mjs";
 import "./chunk-Q5PTJM42.mjs";
 import {
   parseManifest
-} from "./chunk-Q36N5G4F.mjs";
+} from "./chunk-ELTEPIXX.mjs";
 import {
   require_dist
 } from "./chunk-UZMOZQOJ.mjs";
@@ -109,7 +109,6 @@ var RULES = {
   "no-pnpm": "no pnpm in the runtime image (no pnpm package, no pnpm/pnpx executable on PATH)",
   "oci-labels": "org.opencontainers.image.source, .revision and .title are set (title = the service, revision = the commit built)"
 };
-var RULE_IDS = Object.keys(RULES);
 var APP_DIR = "/app";
 var LABEL = {
   source: "org.opencontainers.image.source",

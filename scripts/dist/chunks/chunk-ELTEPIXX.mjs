@@ -55,56 +55,61 @@ function parseManifest(file, text) {
 }
 
 // scripts/core/workspace/graph.ts
+var WORKSPACE_ALIAS = /^(@?[^@]+)@/;
 function workspaceTargets(manifest, names) {
   const out = /* @__PURE__ */ new Set();
   for (const field of DEPENDENCY_FIELDS) {
-    for (const [key, spec] of Object.entries(manifest.dependencies[field])) {
-      const alias = spec.startsWith("workspace:") ? spec.slice("workspace:".length).match(/^(@?[^@]+)@/)?.[1] : void 0;
-      const target = alias && names.has(alias) ? alias : key;
-      if (names.has(target) && target !== manifest.name) out.add(target);
+    const deps = manifest.dependencies[field];
+    for (const key in deps) {
+      const spec = deps[key];
+      const alias = spec.startsWith("workspace:") ? WORKSPACE_ALIAS.exec(spec.slice(10))?.[1] : void 0;
+      const target = alias !== void 0 && names.has(alias) ? alias : key;
+      if (target !== manifest.name && names.has(target)) out.add(target);
     }
   }
-  return [...out].sort();
+  return out.size === 0 ? [] : [...out].sort();
 }
-var byLocale = new Intl.Collator().compare;
+var collator;
+function byLocale(a, b) {
+  collator ??= new Intl.Collator();
+  return collator.compare(a, b);
+}
 function buildWorkspace(inputs) {
+  const names = /* @__PURE__ */ new Set();
+  for (const input of inputs) names.add(input.manifest.name);
+  const sorted = [...inputs].sort((a, b) => byLocale(a.dir, b.dir));
+  const packages = [];
+  const seen = /* @__PURE__ */ new Map();
+  for (const input of sorted) {
+    const { name } = input.manifest;
+    const existing = seen.get(name);
+    if (existing !== void 0) throw new InputError(`two workspace packages are named ${name}: ${existing}/package.json and ${input.dir}/package.json; rename one`);
+    seen.set(name, input.dir);
+    const slash = input.dir.lastIndexOf("/");
+    packages.push({
+      dir: input.dir,
+      manifest: input.manifest,
+      isService: input.isService,
+      name,
+      folder: slash < 0 ? input.dir : input.dir.slice(slash + 1),
+      workspaceDeps: workspaceTargets(input.manifest, names)
+    });
+  }
+  return assembleGraph(packages);
+}
+function assembleGraph(list, servicesInOrder) {
   const packages = /* @__PURE__ */ new Map();
   const dirs = /* @__PURE__ */ new Map();
-  const names = new Set(inputs.map((p) => p.manifest.name));
-  for (const input of [...inputs].sort((a, b) => byLocale(a.dir, b.dir))) {
-    const existing = packages.get(input.manifest.name);
-    if (existing) {
-      throw new InputError(`two workspace packages are named ${input.manifest.name}: ${existing.dir}/package.json and ${input.dir}/package.json; rename one`);
-    }
-    const pkg = {
-      ...input,
-      name: input.manifest.name,
-      folder: input.dir.split("/").at(-1) ?? input.dir,
-      workspaceDeps: workspaceTargets(input.manifest, names)
-    };
+  for (const pkg of list) {
     packages.set(pkg.name, pkg);
     dirs.set(pkg.dir, pkg);
   }
-  const order = [];
-  const state = /* @__PURE__ */ new Map();
-  const visit = (name, path) => {
-    const s = state.get(name);
-    if (s === "done") return;
-    if (s === "visiting") {
-      const cycle = [...path.slice(path.indexOf(name)), name];
-      throw new InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
-    }
-    state.set(name, "visiting");
-    for (const dep of packages.get(name)?.workspaceDeps ?? []) visit(dep, [...path, name]);
-    state.set(name, "done");
-    order.push(name);
-  };
-  for (const name of [...packages.keys()].sort()) visit(name, []);
+  const order = topologicalOrder(packages);
   const dependents = /* @__PURE__ */ new Map();
-  for (const pkg of packages.values()) {
+  for (const pkg of list) {
     for (const dep of pkg.workspaceDeps) {
-      const list = dependents.get(dep);
-      if (list) list.push(pkg.name);
+      const known = dependents.get(dep);
+      if (known) known.push(pkg.name);
       else dependents.set(dep, [pkg.name]);
     }
   }
@@ -116,7 +121,7 @@ function buildWorkspace(inputs) {
   return {
     packages,
     order,
-    services: [...packages.values()].filter((p) => p.isService).sort((a, b) => byLocale(a.folder, b.folder)),
+    services: servicesInOrder ?? list.filter((p) => p.isService).sort((a, b) => byLocale(a.folder, b.folder)),
     get,
     withDependents(start) {
       const seen = /* @__PURE__ */ new Set();
@@ -141,13 +146,50 @@ function buildWorkspace(inputs) {
       return order.filter((n) => need.has(n)).map(get);
     },
     ownerOf(path) {
-      for (let dir = path.split("/").slice(0, -1); dir.length > 0; dir = dir.slice(0, -1)) {
-        const pkg = dirs.get(dir.join("/"));
+      for (let end = path.lastIndexOf("/"); end > 0; end = path.lastIndexOf("/", end - 1)) {
+        const pkg = dirs.get(path.slice(0, end));
         if (pkg) return pkg;
       }
       return void 0;
     }
   };
+}
+function topologicalOrder(packages) {
+  const order = [];
+  const state = /* @__PURE__ */ new Map();
+  const path = [];
+  const next = [];
+  for (const root of [...packages.keys()].sort()) {
+    if (state.has(root)) continue;
+    state.set(root, "visiting");
+    path.push(root);
+    next.push(0);
+    while (path.length > 0) {
+      const top = path.length - 1;
+      const name = path[top];
+      const deps = packages.get(name)?.workspaceDeps ?? [];
+      const i = next[top];
+      if (i === deps.length) {
+        state.set(name, "done");
+        order.push(name);
+        path.pop();
+        next.pop();
+        continue;
+      }
+      next[top] = i + 1;
+      const dep = deps[i];
+      const s = state.get(dep);
+      if (s === "done") continue;
+      if (s === "visiting") {
+        const cycle = [...path.slice(path.indexOf(dep)), dep];
+        throw new InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
+      }
+      state.set(dep, "visiting");
+      path.push(dep);
+      next.push(0);
+    }
+  }
+  return order;
 }
 
 export {

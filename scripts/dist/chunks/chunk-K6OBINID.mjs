@@ -6,7 +6,7 @@ import {
 import {
   buildWorkspace,
   parseManifest
-} from "./chunk-Q36N5G4F.mjs";
+} from "./chunk-ELTEPIXX.mjs";
 import {
   require_picomatch
 } from "./chunk-5E7TEG67.mjs";

@@ -11,9 +11,9 @@ import {
 } from "./chunk-VFWMSHFE.mjs";
 import {
   loadWorkspace
-} from "./chunk-ODDI7KES.mjs";
+} from "./chunk-K6OBINID.mjs";
 import "./chunk-Q5PTJM42.mjs";
-import "./chunk-Q36N5G4F.mjs";
+import "./chunk-ELTEPIXX.mjs";
 import "./chunk-UZMOZQOJ.mjs";
 import {
   parseCommandArgs,

@@ -1,16 +1,16 @@
 /**
  * Runs an output-computing step for real, the way the runner does: the script in a file run by the
- * step's shell (bash --noprofile --norc -eo pipefail by default) in the workspace, with the evaluated
- * environment and fresh GITHUB_OUTPUT / GITHUB_ENV / GITHUB_STEP_SUMMARY / GITHUB_EVENT_PATH files in a
- * temporary folder that is removed afterwards. The host's own GITHUB_* variables are not passed on,
+ * step's shell (bash --noprofile --norc -eo pipefail by default) in the workspace (the evaluated
+ * commit's tree, see checkout.ts), with the evaluated environment and fresh GITHUB_OUTPUT / GITHUB_ENV
+ * / GITHUB_STEP_SUMMARY / GITHUB_EVENT_PATH files in a temporary folder that is removed afterwards. The host's own GITHUB_* variables are not passed on,
  * so a plan run inside Actions does not leak the real run's files into the planned step.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseCommandFile } from './command-files.js';
-import type { StepRunner, StepRunRequest, StepRunResult } from './engine.js';
+import { parseCommandFile } from '../../plan/command-files.js';
+import type { StepRunner, StepRunRequest, StepRunResult } from '../../plan/engine.js';
 
 /** The runner's shell templates (`{0}` = the script file). */
 const SHELLS: Readonly<Record<string, readonly string[]>> = {
@@ -34,7 +34,8 @@ function readFile(path: string): string {
   }
 }
 
-export function createStepRunner(workspace: string, host: Readonly<Record<string, string | undefined>>): StepRunner {
+/** `workspace` gives the folder the steps run in (called on the first step, so a plan that runs none checks out nothing). */
+export function createStepRunner(workspace: () => string, host: Readonly<Record<string, string | undefined>>): StepRunner {
   return {
     async run(request: StepRunRequest): Promise<StepRunResult> {
       const dir = mkdtempSync(join(tmpdir(), 'pipeline-plan-step-'));
@@ -58,7 +59,7 @@ export function createStepRunner(workspace: string, host: Readonly<Record<string
           RUNNER_TEMP: dir,
         };
         const { code, stderr } = await new Promise<{ code: number; stderr: string }>((done) => {
-          const child = spawn(cmd, args, { cwd: resolve(workspace, request.workingDirectory), env, stdio: ['ignore', 'ignore', 'pipe'] });
+          const child = spawn(cmd, args, { cwd: resolve(workspace(), request.workingDirectory), env, stdio: ['ignore', 'ignore', 'pipe'] });
           let err = '';
           child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
             err += chunk;

@@ -2,11 +2,11 @@
 import { createRequire as __kcCreateRequire } from 'node:module'; const require = __kcCreateRequire(import.meta.url);
 import {
   loadWorkspace
-} from "./chunk-ODDI7KES.mjs";
+} from "./chunk-K6OBINID.mjs";
 import "./chunk-Q5PTJM42.mjs";
 import {
   parseManifest
-} from "./chunk-Q36N5G4F.mjs";
+} from "./chunk-ELTEPIXX.mjs";
 import {
   require_dist
 } from "./chunk-UZMOZQOJ.mjs";
