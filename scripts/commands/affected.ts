@@ -15,13 +15,14 @@ import { type Affected, computeAffected, type Findings, type Selection } from '.
 import { buildReport, renderSummary, renderText, stepOutputs } from '../core/affected/report.js';
 import { parseNameOnlyZ } from '../core/changes/diff.js';
 import { diffLockfiles } from '../core/changes/lockfile.js';
-import { planComparison } from '../core/changes/revisions.js';
+import { expectedRange, planComparison } from '../core/changes/revisions.js';
 import { diffRootManifest } from '../core/changes/root-manifest.js';
+import { globEngineFor } from '../core/workspace/glob.js';
 import { imageRepository } from '../core/images/tags.js';
 import { type Git, openGit } from '../io/git.js';
 import { ownerFrom, readEvent, warn, writeActionsOutputs } from '../io/github-event.js';
 import { type Resolution, resolvePlan } from '../io/revisions.js';
-import { globMatcher, loadWorkspaceFromGit } from '../io/workspace-git.js';
+import { type GlobMatcher, loadWorkspaceFromGit } from '../io/workspace-git.js';
 import type { Command, CommandContext } from './types.js';
 
 const OPTIONS = {
@@ -68,7 +69,7 @@ async function findings(
   head: string,
   prefix: string,
   unowned: readonly string[],
-  globs: readonly string[],
+  matcher: GlobMatcher,
   lockfile: boolean,
   rootManifest: boolean,
 ): Promise<Findings> {
@@ -80,7 +81,6 @@ async function findings(
     out.rootManifest = diffRootManifest(path, before, after, pipelineConfig.affected.rootManifestFields);
   }
   // Files under a folder that held a package at base (deleted or moved away by this change).
-  const matcher = globMatcher(globs);
   const dirs = new Set<string>();
   const start = prefix === '' ? '' : `${prefix}/`;
   for (const file of unowned) {
@@ -109,18 +109,22 @@ function assertDirectory(path: string): void {
   if (!isDir) throw new InputError(`--cwd ${path}: no such directory; pass a folder inside the repository`);
 }
 
-const T0 = performance.now();
-const mark = process.env['PIPELINE_TIMING'] ? (label: string) => process.stderr.write(`timing ${performance.now().toFixed(1)} ${label}\n`) : () => {};
-mark(`chunk loaded (eval start ${T0.toFixed(1)})`);
-export { mark };
+type Trace = (label: string) => void;
+
+/** PIPELINE_TIMING=1: where the time goes, as milliseconds since the process started (Node's own start included), on stderr. */
+function tracer(ctx: CommandContext): Trace {
+  return ctx.env['PIPELINE_TIMING'] ? (label) => ctx.stderr(`timing ${performance.now().toFixed(1)} ms: ${label}\n`) : () => {};
+}
 
 export const run: Command = async (argv, ctx) => {
+  const trace = tracer(ctx);
+  trace('command loaded');
   const { values } = parseCommandArgs('affected', argv, OPTIONS);
   const cwd = resolve(ctx.cwd, values.cwd ?? '.');
   assertDirectory(cwd);
   const git = await openGit(cwd);
   try {
-    return await detect(git, values, ctx);
+    return await detect(git, values, ctx, trace);
   } finally {
     git.close();
   }
@@ -130,6 +134,7 @@ async function detect(
   git: Git,
   values: { base?: string | undefined; head?: string | undefined; event?: string | undefined; json?: boolean | undefined },
   ctx: CommandContext,
+  trace: Trace,
 ): Promise<number> {
   const event = readEvent(ctx.env, ctx.cwd, values.event);
   const plan = planComparison({
@@ -141,17 +146,25 @@ async function detect(
     defaultBranch: pipelineConfig.defaultBranch,
     dispatchInput: DISPATCH_INPUT,
   });
-  mark('planned');
+  // The diff, the revisions and the graph are independent: git diff-tree starts first when the plan
+  // names both revisions, and runs while they are confirmed and the manifests are read.
+  const expected = expectedRange(plan);
+  const early = expected && git.diffNames(expected.base, expected.head);
+  early?.catch(() => {});
   const resolution: Resolution = await resolvePlan(git, plan);
-  mark('resolved');
+  trace(`revisions resolved (${resolution.kind})`);
   const { prefix } = git;
   const marker = pipelineConfig.services.marker;
-  // The diff and the graph are independent: run git diff-tree while the manifests are read.
-  const diff = resolution.kind === 'diff' ? git.diffNames(resolution.base, resolution.head) : undefined;
-  // Awaited below; marked handled so that a failure while loading the graph wins, not an unhandled rejection.
-  diff?.catch(() => {});
-  const loaded = await loadWorkspaceFromGit(git, resolution.head, prefix, marker, join(git.gitDir, 'pipeline-affected'));
-  mark('workspace loaded');
+  let diff: Promise<string> | undefined;
+  if (resolution.kind === 'diff') {
+    const { base, head } = resolution;
+    // The same revisions unless the strategy changed (a forced push); a diff that failed (a commit fetched since) is made again.
+    diff = early && expected?.strategy === resolution.strategy ? early.catch(() => git.diffNames(base, head)) : git.diffNames(base, head);
+    // Awaited below; marked handled so that a failure while loading the graph wins, not an unhandled rejection.
+    diff.catch(() => {});
+  }
+  const loaded = await loadWorkspaceFromGit(git, resolution.head, { dir: prefix, marker, cacheDir: join(git.gitDir, 'pipeline-affected'), trace });
+  trace(`workspace graph: ${loaded.workspace.packages.size} packages`);
 
   let selection: Selection;
   let changedFiles = 0;
@@ -165,17 +178,18 @@ async function detect(
     case 'diff': {
       const paths = parseNameOnlyZ(await (diff ?? git.diffNames(resolution.base, resolution.head)));
       changedFiles = paths.length;
-      mark('diff');
-      const classified = classifyFiles(paths, loaded.workspace, pipelineConfig.affected, prefix);
-      mark('classified');
-      const found = await findings(git, resolution.base, resolution.head, prefix, classified.unowned, loaded.globs, classified.lockfile, classified.rootManifest);
+      trace(`diff: ${paths.length} files`);
+      // The config's patterns need picomatch only when they go beyond `*`, `?` and `**`.
+      const engine = await globEngineFor([...pipelineConfig.affected.ignore, ...pipelineConfig.affected.globalInputs]);
+      const classified = classifyFiles(paths, loaded.workspace, pipelineConfig.affected, prefix, engine);
+      const found = await findings(git, resolution.base, resolution.head, prefix, classified.unowned, loaded.matcher, classified.lockfile, classified.rootManifest);
       selection = { kind: 'changes', classified, findings: found };
       break;
     }
   }
-  mark('findings');
+  trace('changes classified');
   const affected: Affected = computeAffected(loaded.workspace, selection);
-  mark('computed');
+  trace(`affected: ${affected.packages.length} packages`);
   const owner = ownerFrom(ctx.env, ctx.env['GITHUB_REPOSITORY_OWNER'] || ctx.env['GITHUB_REPOSITORY'] ? undefined : await git.remoteUrl('origin'));
   const report = buildReport({
     base: resolution.kind === 'diff' ? resolution.base : null,
@@ -191,7 +205,7 @@ async function detect(
   for (const w of report.warnings) warn(ctx.env, ctx.stderr, 'pipeline affected', w);
   if (values.json) ctx.stdout(`${JSON.stringify(report)}\n`);
   else ctx.stdout(renderText(report));
-  mark('output');
+  trace('written');
   await writeActionsOutputs(ctx.env, stepOutputs(report), () => renderSummary(report, affected));
   return 0;
 }

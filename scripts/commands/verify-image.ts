@@ -8,6 +8,7 @@
  * Exit 0 when every rule passes, 1 when one fails (each failure names the rule and the evidence),
  * 2 on bad input.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pipelineConfig } from '../../workflows-src/pipeline.config.js';
@@ -70,7 +71,9 @@ export const run: Command = async (argv, ctx) => {
   });
   const composeFile = join(root, 'docker-compose.yml');
   const env = {
-    ...(existsSync(composeFile) ? composeEnvironment('docker-compose.yml', readFileSync(composeFile, 'utf8'), service) : {}),
+    // A required secret (`${AUTH_SECRET:?...}`) gets a throw-away random value: the probe container
+    // only has to start and answer its health check, it never sees real traffic.
+    ...(existsSync(composeFile) ? composeEnvironment('docker-compose.yml', readFileSync(composeFile, 'utf8'), service, {}, () => randomBytes(24).toString('hex')) : {}),
     ...extraEnv,
   };
 

@@ -80,6 +80,34 @@ export function parseTree(content: Buffer, shaBytes = 20): TreeEntry[] {
   return out;
 }
 
+export type TreeEntryFinder = (content: Buffer) => Array<{ readonly mode: string; readonly sha: string } | undefined>;
+
+/**
+ * Finds the entries named `names` in tree objects (undefined for each one absent), without decoding
+ * the others: a package folder's tree is read only to learn whether it holds package.json and a marker.
+ */
+export function treeEntryFinder(names: readonly string[], shaBytes = 20): TreeEntryFinder {
+  const wanted = names.map((n) => Buffer.from(n, 'utf8'));
+  return (content) => {
+    const out: Array<{ mode: string; sha: string } | undefined> = wanted.map(() => undefined);
+    let i = 0;
+    while (i < content.length) {
+      const space = content.indexOf(0x20, i);
+      const nul = content.indexOf(0, space);
+      if (space < 0 || nul < 0) throw new Error('malformed tree object');
+      const length = nul - space - 1;
+      for (let w = 0; w < wanted.length; w++) {
+        const name = wanted[w];
+        if (name !== undefined && name.length === length && content.compare(name, 0, length, space + 1, nul) === 0) {
+          out[w] = { mode: content.toString('latin1', i, space), sha: content.toString('hex', nul + 1, nul + 1 + shaBytes) };
+        }
+      }
+      i = nul + 1 + shaBytes;
+    }
+    return out;
+  };
+}
+
 /** A tree entry's mode that holds file contents (a regular file, an executable, a symbolic link): not a folder or a submodule. */
 export function isBlobMode(mode: string): boolean {
   return mode !== '40000' && mode !== '160000';
@@ -92,9 +120,15 @@ interface Request {
   readonly reject: (e: Error) => void;
 }
 
-const OBJECT_TYPES: ReadonlySet<string> = new Set(['blob', 'tree', 'commit', 'tag']);
-function isObjectType(type: string): type is GitObject['type'] {
-  return OBJECT_TYPES.has(type);
+/** The object type spelled in `buf[start, end)`, read from its bytes (this runs for every object). */
+function objectType(buf: Buffer, start: number, end: number): GitObject['type'] | undefined {
+  const length = end - start;
+  const first = buf[start];
+  if (length === 4 && first === 0x62) return 'blob';
+  if (length === 4 && first === 0x74) return buf[start + 1] === 0x72 ? 'tree' : undefined;
+  if (length === 3 && first === 0x74) return 'tag';
+  if (length === 6 && first === 0x63) return 'commit';
+  return undefined;
 }
 
 /** `git cat-file` exits with this when it does not know an option (`--batch-command` needs git 2.36). */
@@ -201,21 +235,22 @@ class ObjectReader {
         break;
       }
       // `<sha> <type> <size>`, or `<spec> missing` / `<spec> ambiguous`: only an answer ends in a digit.
-      const last = buf[eol - 1] ?? 0;
-      if (last < 0x30 || last > 0x39) {
+      let size = 0;
+      let k = eol - 1;
+      for (let scale = 1; k > pos && (buf[k] ?? 0) >= 0x30 && (buf[k] ?? 0) <= 0x39; k--, scale *= 10) size += ((buf[k] ?? 0) - 0x30) * scale;
+      if (k === eol - 1) {
         head.out.push(undefined);
         pos = eol + 1;
         continue;
       }
-      const sp1 = buf.indexOf(0x20, pos);
-      const sp2 = buf.indexOf(0x20, sp1 + 1);
-      const end = eol + 1 + Number(buf.toString('latin1', sp2 + 1, eol));
+      const end = eol + 1 + size;
       if (end + 1 > buf.length) {
         this.need = end + 1 - pos;
         break;
       }
-      const type = buf.toString('latin1', sp1 + 1, sp2);
-      if (!isObjectType(type) || sp1 < pos || sp2 > eol) throw new Error(`git cat-file: unexpected answer ${JSON.stringify(buf.toString('utf8', pos, eol))}`);
+      const sp1 = buf.indexOf(0x20, pos);
+      const type = objectType(buf, sp1 + 1, k);
+      if (type === undefined || buf[k] !== 0x20) throw new Error(`git cat-file: unexpected answer ${JSON.stringify(buf.toString('utf8', pos, eol))}`);
       head.out.push({ sha: buf.toString('latin1', pos, sp1), type, content: buf.subarray(eol + 1, end) });
       pos = end + 1;
     }

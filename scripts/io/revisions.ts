@@ -69,8 +69,11 @@ async function explicit(git: Git, rev: string, flag: string): Promise<string> {
 export async function resolvePlan(git: Git, plan: ComparisonPlan): Promise<Resolution> {
   const warnings: string[] = [];
   if (plan.kind === 'range' && plan.strategy === 'explicit') {
-    const head = await explicit(git, plan.head, '--head');
-    return { kind: 'diff', strategy: 'explicit', base: await explicit(git, plan.base, '--base'), head, warnings };
+    // Both looked up in one round trip; what is missing is fetched in turn (two fetches at once would race on .git/shallow).
+    const [localHead, localBase] = await Promise.all([git.resolveCommit(plan.head), git.resolveCommit(plan.base)]);
+    const head = localHead ?? (await explicit(git, plan.head, '--head'));
+    const base = localBase ?? (await explicit(git, plan.base, '--base'));
+    return { kind: 'diff', strategy: 'explicit', base, head, warnings };
   }
   if (plan.kind === 'merge-base' && plan.strategy === 'local') {
     const head = await explicit(git, plan.head, '--head');

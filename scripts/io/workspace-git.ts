@@ -1,22 +1,27 @@
 /**
- * Loads the workspace graph of a commit straight from git's object database: the trees along the
- * pnpm-workspace globs, then every package.json in one `git cat-file --batch`. No checkout needed,
- * and the cost follows the number of packages, not of files. The parsed packages are cached in the
- * git folder, keyed by the trees they came from, so a second run on the same trees reads no manifest.
+ * Loads the workspace graph of a commit straight from git's object database, no checkout needed:
+ * the trees along the pnpm-workspace globs (for `services/*`, the one `services` tree), each package
+ * folder's tree by hash (whether it holds package.json and the service marker), then every
+ * package.json by hash, each step one round trip to the one `git cat-file` of the command. The cost
+ * follows the number of packages, never the number of files.
+ *
+ * The graph is cached in the git folder, keyed by the trees of the folders the globs start from
+ * (`services` and `packages`, not each package), the workspace file and the marker: a run on the
+ * same trees reads one tree and one small file, and no manifest.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import picomatch from 'picomatch';
 import { InputError } from '../core/errors.js';
-import { isRecord } from '../core/json.js';
-import { buildWorkspace, type PackageInput, type Workspace } from '../core/workspace/graph.js';
+import { compileGlobs, globEngineFor, type PathTest } from '../core/workspace/glob.js';
+import { buildWorkspace, graphFromSnapshot, isGraphSnapshot, type PackageInput, prepareCollation, snapshotGraph, type WorkspaceGraph } from '../core/workspace/graph.js';
 import { parseManifest } from '../core/workspace/manifest.js';
 import { parseWorkspaceGlobsFast } from '../core/workspace/workspace-globs.js';
-import { type Git, parseTree, type TreeEntry } from './git.js';
-const mark = process.env['PIPELINE_TIMING'] ? (label: string) => process.stderr.write(`timing ${performance.now().toFixed(1)}   ${label}\n`) : () => {};
+import { type Git, isBlobMode, parseTree, type TreeEntry, treeEntryFinder } from './git.js';
 
 const SKIP = new Set(['node_modules', 'dist']);
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
+/** Package folders per round trip: git reads the next part while the last one is parsed. */
+const PART = 250;
 
 export interface GlobMatcher {
   /** The folder is a package folder candidate. */
@@ -25,28 +30,57 @@ export interface GlobMatcher {
   mayContain(path: string): boolean;
 }
 
-export function globMatcher(globs: readonly string[]): GlobMatcher {
-  const include = globs.filter((g) => !g.startsWith('!')).map((g) => g.replace(/^\.\//, '').replace(/\/+$/, ''));
-  const exclude = globs.filter((g) => g.startsWith('!')).map((g) => g.slice(1).replace(/^\.\//, '').replace(/\/+$/, ''));
-  const isIncluded = include.length > 0 ? picomatch(include) : () => false;
-  const isExcluded = exclude.length > 0 ? picomatch(exclude) : () => false;
-  // Per glob: a matcher for each proper prefix of its segments, or `deep` from the segment with `**` on.
+function includes(globs: readonly string[]): string[] {
+  return globs.filter((g) => !g.startsWith('!')).map((g) => g.replace(/^\.\//, '').replace(/\/+$/, ''));
+}
+
+function excludes(globs: readonly string[]): string[] {
+  return globs.filter((g) => g.startsWith('!')).map((g) => g.slice(1).replace(/^\.\//, '').replace(/\/+$/, ''));
+}
+
+/** The pnpm-workspace globs as folder tests, with picomatch's semantics (loaded only for globs that need it). */
+export async function globMatcher(globs: readonly string[]): Promise<GlobMatcher> {
+  const include = includes(globs);
+  const exclude = excludes(globs);
+  const engine = await globEngineFor([...include, ...exclude]);
+  const compile = (patterns: readonly string[]): PathTest => compileGlobs(patterns, { dot: false }, engine);
+  const isIncluded = compile(include);
+  const isExcluded = compile(exclude);
+  // Per glob: a test for each proper prefix of its segments, or `deep` from the segment with `**` on.
   const prefixes = include.map((glob) => {
     const segments = glob.split('/');
     const deepAt = segments.findIndex((s) => s.includes('**'));
     const upto = deepAt === -1 ? segments.length - 1 : deepAt;
-    return { deepAt, matchers: Array.from({ length: upto }, (_, i) => picomatch(segments.slice(0, i + 1).join('/'))) };
+    return { deepAt, tests: Array.from({ length: upto }, (_, i) => compile([segments.slice(0, i + 1).join('/')])) };
   });
   return {
     isPackageDir: (path) => isIncluded(path) && !isExcluded(path),
     mayContain(path) {
       const depth = path.split('/').length;
-      return prefixes.some(({ deepAt, matchers }) => {
-        if (depth <= matchers.length) return matchers[depth - 1]?.(path) ?? false;
-        return deepAt !== -1 && (matchers.length === 0 || (matchers[matchers.length - 1]?.(path.split('/').slice(0, matchers.length).join('/')) ?? false));
+      return prefixes.some(({ deepAt, tests }) => {
+        if (depth <= tests.length) return tests[depth - 1]?.(path) ?? false;
+        return deepAt !== -1 && (tests.length === 0 || (tests[tests.length - 1]?.(path.split('/').slice(0, tests.length).join('/')) ?? false));
       });
     },
   };
+}
+
+const GLOB_SYNTAX = /[*?[\]{}()!+@\\,]/;
+
+/**
+ * The folders the include globs start from: their leading literal segments (`services` for
+ * `services/*`, '' for `*\/pkg`), never a package folder itself. Every package folder, and so every
+ * file the graph is read from, lies in one of their trees.
+ */
+export function globRoots(globs: readonly string[]): string[] {
+  const roots = new Set<string>();
+  for (const glob of includes(globs)) {
+    const segments = glob.split('/');
+    let n = segments.findIndex((s) => GLOB_SYNTAX.test(s) || s === '.' || s === '..');
+    if (n === -1 || n > segments.length - 1) n = segments.length - 1;
+    roots.add(segments.slice(0, n).join('/'));
+  }
+  return [...roots].sort();
 }
 
 async function readWorkspaceGlobs(file: string, text: string): Promise<readonly string[]> {
@@ -54,16 +88,6 @@ async function readWorkspaceGlobs(file: string, text: string): Promise<readonly 
   if (fast) return fast;
   const { parseWorkspaceYaml } = await import('../core/workspace/workspace-yaml.js');
   return parseWorkspaceYaml(file, text).packages;
-}
-
-/** The cache is a file on disk: trusted only after this check (a stale or foreign file is ignored). */
-function isPackageInputs(value: unknown): value is PackageInput[] {
-  return (
-    Array.isArray(value) &&
-    value.every(
-      (v: unknown) => isRecord(v) && typeof v['dir'] === 'string' && typeof v['isService'] === 'boolean' && isRecord(v['manifest']) && typeof v['manifest']['name'] === 'string',
-    )
-  );
 }
 
 /**
@@ -96,90 +120,165 @@ function pruneCache(dir: string): void {
   for (const { f } of byAge.slice(CACHE_KEEP)) rmSync(join(dir, f), { force: true });
 }
 
-export interface LoadedWorkspace {
-  readonly workspace: Workspace;
-  readonly globs: readonly string[];
-  /** Entries of the workspace folder's tree at the commit. */
-  readonly rootEntries: readonly TreeEntry[];
+function readCache(file: string): WorkspaceGraph | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined; // no cache yet
+  }
+  try {
+    const snapshot: unknown = JSON.parse(text);
+    return isGraphSnapshot(snapshot) ? graphFromSnapshot(snapshot) : undefined;
+  } catch {
+    return undefined; // a damaged file: load from the objects
+  }
 }
 
-/**
- * `dir` is the workspace folder inside the repository ('' for the top level); `commit` a full SHA.
- * `cacheDir` (optional) holds parsed packages keyed by tree hashes.
- */
-export async function loadWorkspaceFromGit(git: Git, commit: string, dir: string, marker: string, cacheDir?: string): Promise<LoadedWorkspace> {
+function writeCache(dir: string, file: string, graph: WorkspaceGraph): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(snapshotGraph(graph)));
+    renameSync(tmp, file);
+    pruneCache(dir);
+  } catch {
+    // A read-only git folder only costs the next run a reload.
+  }
+}
+
+/** Trees of one commit, read by hash, each once. */
+class Trees {
+  private readonly parsed = new Map<string, readonly TreeEntry[]>();
+  constructor(
+    private readonly git: Git,
+    private readonly shaBytes: number,
+  ) {}
+
+  /** A tree already read (the workspace folder's). */
+  add(sha: string, content: Buffer): void {
+    this.parsed.set(sha, parseTree(content, this.shaBytes));
+  }
+
+  /** The entries of each tree (empty for a hash that is not a tree). */
+  async read(shas: readonly string[]): Promise<Array<readonly TreeEntry[]>> {
+    const missing = [...new Set(shas.filter((s) => !this.parsed.has(s)))];
+    const objects = await this.git.readObjects(missing);
+    missing.forEach((sha, i) => {
+      const obj = objects[i];
+      this.parsed.set(sha, obj?.type === 'tree' ? parseTree(obj.content, this.shaBytes) : []);
+    });
+    return shas.map((s) => this.parsed.get(s) ?? []);
+  }
+
+  /** The hash of the folder at `path` below a tree ('' for the tree itself), or undefined when there is none. */
+  async resolve(rootSha: string, path: string): Promise<string | undefined> {
+    let sha = rootSha;
+    if (path === '') return sha;
+    for (const name of path.split('/')) {
+      const [entries = []] = await this.read([sha]);
+      const entry = entries.find((e) => e.name === name && e.isTree);
+      if (!entry) return undefined;
+      sha = entry.sha;
+    }
+    return sha;
+  }
+}
+
+export interface LoadedWorkspace {
+  readonly workspace: WorkspaceGraph;
+  readonly globs: readonly string[];
+  readonly matcher: GlobMatcher;
+}
+
+export interface LoadOptions {
+  /** The workspace folder inside the repository ('' for the top level). */
+  readonly dir: string;
+  /** A package whose folder holds this file is a service. */
+  readonly marker: string;
+  /** Holds graphs keyed by the trees they were read from; no cache without it. */
+  readonly cacheDir?: string;
+  readonly trace?: (label: string) => void;
+}
+
+/** The workspace graph at `commit` (a full SHA). */
+export async function loadWorkspaceFromGit(git: Git, commit: string, options: LoadOptions): Promise<LoadedWorkspace> {
+  const { dir, marker, cacheDir, trace = () => {} } = options;
   const short = commit.slice(0, 12);
   const where = dir === '' ? 'the repository root' : dir;
   const [tree, yaml] = await git.readObjects([dir === '' ? `${commit}^{tree}` : `${commit}:${dir}`, `${commit}:${dir === '' ? '' : `${dir}/`}pnpm-workspace.yaml`]);
   if (tree?.type !== 'tree') throw new InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
   if (yaml?.type !== 'blob') throw new InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
-  mark('root+yaml');
-  const rootEntries = parseTree(tree.content, tree.sha.length / 2);
+  trace('TMP root+yaml');
   const globs = await readWorkspaceGlobs(`pnpm-workspace.yaml (at ${short})`, yaml.content.toString('utf8'));
-  const matcher = globMatcher(globs);
+  const matcher = await globMatcher(globs);
+  trace('TMP matcher');
+  const shaBytes = tree.sha.length / 2;
+  const trees = new Trees(git, shaBytes);
+  trees.add(tree.sha, tree.content);
 
-  // Walk the trees level by level; each level is one cat-file round.
-  const candidates: Array<{ path: string; sha: string }> = [];
-  let frontier: Array<{ path: string; entries: readonly TreeEntry[] }> = [{ path: '', entries: rootEntries }];
   const hash = new KeyHash().update(`${CACHE_VERSION}\0${marker}\0${yaml.sha}\0`);
+  for (const root of globRoots(globs)) hash.update(`${root}\0${(await trees.resolve(tree.sha, root)) ?? '-'}\0`);
+  const cacheFile = cacheDir === undefined ? undefined : join(cacheDir, `graph-${hash.digest()}.json`);
+  trace('TMP key');
+  const cached = cacheFile === undefined ? undefined : readCache(cacheFile);
+  if (cached) {
+    trace('workspace graph from the cache');
+    return { workspace: cached, globs, matcher };
+  }
+  trace('workspace graph not cached: reading the package folders');
+
+  // Walk the trees level by level from the workspace folder; each level is one round.
+  const candidates: Array<{ path: string; sha: string }> = [];
+  let frontier: Array<{ path: string; sha: string }> = [{ path: '', sha: tree.sha }];
   while (frontier.length > 0) {
+    const levels = await trees.read(frontier.map((f) => f.sha));
     const descend: Array<{ path: string; sha: string }> = [];
-    for (const { path, entries } of frontier) {
-      for (const e of entries) {
+    frontier.forEach(({ path }, i) => {
+      for (const e of levels[i] ?? []) {
         if (!e.isTree || SKIP.has(e.name) || e.name.startsWith('.')) continue;
         const child = path === '' ? e.name : `${path}/${e.name}`;
-        if (matcher.isPackageDir(child)) {
-          candidates.push({ path: child, sha: e.sha });
-          hash.update(`${child}\0${e.sha}\0`);
-        }
+        if (matcher.isPackageDir(child)) candidates.push({ path: child, sha: e.sha });
         if (matcher.mayContain(child)) descend.push({ path: child, sha: e.sha });
       }
-    }
-    const objects = await git.readObjects(descend.map((d) => d.sha));
-    frontier = descend.map((d, i) => {
-      const obj = objects[i];
-      return { path: d.path, entries: obj?.type === 'tree' ? parseTree(obj.content, obj.sha.length / 2) : [] };
     });
-  }
-  mark('walked');
-  const key = hash.digest();
-  const cacheFile = cacheDir === undefined ? undefined : join(cacheDir, `graph-${key}.json`);
-  if (cacheFile) {
-    try {
-      const cached: unknown = JSON.parse(readFileSync(cacheFile, 'utf8'));
-      mark('cache read');
-      if (isPackageInputs(cached)) return { workspace: buildWorkspace(cached), globs, rootEntries };
-    } catch {
-      // No cache yet, or an unreadable one: load from the objects.
-    }
+    frontier = descend;
   }
 
-  // `<tree>:<path>` reads a file of a folder without parsing the folder's tree: one round for all.
-  const files = await git.readObjects(candidates.flatMap((c) => [`${c.sha}:package.json`, `${c.sha}:${marker}`]));
-  mark('files read');
-  const manifests: Array<{ path: string; text: string; isService: boolean }> = [];
-  candidates.forEach((c, i) => {
-    const pkg = files[2 * i];
-    if (pkg?.type === 'blob') manifests.push({ path: c.path, text: pkg.content.toString('utf8'), isService: files[2 * i + 1]?.type === 'blob' });
-  });
-  const inputs: PackageInput[] = manifests.map((m) => ({
-    dir: m.path,
-    manifest: parseManifest(`${dir === '' ? '' : `${dir}/`}${m.path}/package.json (at ${short})`, m.text),
-    isService: m.isService,
-  }));
-  mark('parsed');
-  const workspace = buildWorkspace(inputs);
-  mark('built');
-  if (cacheFile && cacheDir !== undefined) {
-    try {
-      mkdirSync(cacheDir, { recursive: true });
-      const tmp = `${cacheFile}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(inputs));
-      renameSync(tmp, cacheFile);
-      pruneCache(cacheDir);
-    } catch {
-      // A read-only git folder only costs the next run a reload.
-    }
+  // Each candidate's own tree says whether it holds package.json and the marker (without reading the
+  // marker); then the manifests are read by hash. In parts, so that git reads the next part while
+  // this process parses the last one.
+  const nestedMarker = marker.includes('/');
+  const entries = treeEntryFinder(nestedMarker ? ['package.json'] : ['package.json', marker], shaBytes);
+  const parts: Array<Promise<PackageInput[]>> = [];
+  for (let at = 0; at < candidates.length; at += PART) {
+    const part = candidates.slice(at, at + PART);
+    parts.push(
+      (async () => {
+        const objects = await git.readObjects(part.map((c) => c.sha));
+        const found: Array<{ path: string; tree: string; blob: string; isService: boolean }> = [];
+        part.forEach((c, i) => {
+          const obj = objects[i];
+          if (obj?.type !== 'tree') return;
+          const [pkg, mark] = entries(obj.content);
+          if (pkg && isBlobMode(pkg.mode)) found.push({ path: c.path, tree: c.sha, blob: pkg.sha, isService: mark !== undefined && isBlobMode(mark.mode) });
+        });
+        // A marker in a subfolder (`docker/Dockerfile`) is looked up by path.
+        const [blobs, markers] = await Promise.all([git.readObjects(found.map((f) => f.blob)), nestedMarker ? git.readObjects(found.map((f) => `${f.tree}:${marker}`)) : undefined]);
+        return found.map((f, i) => {
+          const file = `${dir === '' ? '' : `${dir}/`}${f.path}/package.json (at ${short})`;
+          const blob = blobs[i];
+          if (blob?.type !== 'blob') throw new InputError(`${file}: git cannot read its object ${f.blob}; the clone is incomplete (fetch the commit again)`);
+          return { dir: f.path, manifest: parseManifest(file, blob.content.toString('utf8')), isService: markers ? markers[i]?.type === 'blob' : f.isService };
+        });
+      })(),
+    );
   }
-  return { workspace, globs, rootEntries };
+  prepareCollation(); // while git reads
+  const inputs = (await Promise.all(parts)).flat();
+  trace(`${inputs.length} manifests read`);
+  const workspace = buildWorkspace(inputs);
+  trace('workspace graph built');
+  if (cacheFile !== undefined && cacheDir !== undefined) writeCache(cacheDir, cacheFile, workspace);
+  return { workspace, globs, matcher };
 }

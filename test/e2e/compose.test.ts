@@ -38,7 +38,16 @@ function setup(): Promise<Platform> {
     const l = await lab();
     const port = await freePort();
     gateway = `http://127.0.0.1:${port}`;
-    return { lab: l, env: { IMAGE_PREFIX: 'kc-e2e-compose', IMAGE_TAG: PROJECT, GATEWAY_PORT: String(port), ...(l.nodeImage === undefined ? {} : { NODE_IMAGE: l.nodeImage }) } };
+    return {
+      lab: l,
+      env: {
+        AUTH_SECRET: randomBytes(24).toString('hex'),
+        IMAGE_PREFIX: 'kc-e2e-compose',
+        IMAGE_TAG: PROJECT,
+        GATEWAY_PORT: String(port),
+        ...(l.nodeImage === undefined ? {} : { NODE_IMAGE: l.nodeImage }),
+      },
+    };
   })();
   return platform;
 }

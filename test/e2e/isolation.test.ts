@@ -73,3 +73,36 @@ test(`after a change to ${CHANGED}'s source only, rebuilding all 12 rebuilds onl
   expect(a?.layers.slice(0, -1)).toEqual(b?.layers.slice(0, -1));
   expect(a?.layers.at(-1)).not.toBe(b?.layers.at(-1));
 });
+
+test('after a change to a library used by 4 services, rebuilding all 12 rebuilds exactly those 4', async () => {
+  // The same set `pipeline affected` reports for this change (test/plan/ci-workflow.test.ts): the image's
+  // inputs are the service's workspace dependency closure, nothing more.
+  const users = services.filter((s) => s.workspaceDeps.includes('@kodingcaravan/auth')).map((s) => s.folder);
+  expect(users.sort()).toEqual(['admin-service', 'api-gateway', 'student-auth-service', 'trainer-auth-service']);
+  const previous = new Map(after);
+  appendFileSync(join(copy, 'packages', 'auth', 'src', 'index.ts'), `\nexport const isolationProbe = '${randomBytes(8).toString('hex')}';\n`);
+  const third = new Map<string, Built>();
+  await buildAll(await lab(), third);
+  let authCopies = 0;
+  for (const s of services) {
+    const ran = summarizeSteps(third.get(s.folder)?.steps ?? []).executedSteps;
+    if (users.includes(s.folder)) {
+      // The builder steps up to `COPY packages/auth/` are the same in the 4 Dockerfiles, so BuildKit runs that
+      // COPY once (for the first of them) and shares it; each then rebuilds from its own folder on.
+      authCopies += ran.filter((step) => /^\[builder \d+\/\d+\] COPY packages\/auth\/ /.test(step)).length;
+      expect(
+        ran.filter((step) => new RegExp(`^\\[builder \\d+/\\d+\\] COPY services/${s.folder}/ `).test(step)),
+        `${s.folder}: ${ran.join(' | ')}`,
+      ).toHaveLength(1);
+      expect(
+        ran.filter((step) => /^\[(base|deps) /.test(step) || / COPY packages\/shared\//.test(step)),
+        `${s.folder}: ${ran.join(' | ')}`,
+      ).toEqual([]);
+      expect(third.get(s.folder)?.imageId, s.folder).not.toBe(previous.get(s.folder)?.imageId);
+    } else {
+      expect(ran, `${s.folder} ran steps`).toEqual([]);
+      expect(third.get(s.folder)?.imageId, s.folder).toBe(previous.get(s.folder)?.imageId);
+    }
+  }
+  expect(authCopies).toBe(1);
+});

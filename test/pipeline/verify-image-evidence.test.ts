@@ -193,8 +193,19 @@ describe('compose environment', () => {
     ['a=$A,b=${B}', { A: '1' }, 'a=1,b='],
     ['cost: $$5', {}, 'cost: $5'],
     ['http://student-auth-service:3001', {}, 'http://student-auth-service:3001'],
+    ['${SECRET:?set it}', { SECRET: 's3' }, 's3'],
+    ['${SECRET?set it}', { SECRET: '' }, ''],
   ])('%s with %j is %s', (text, vars, out) => {
     expect(interpolate(text, vars)).toBe(out);
+  });
+
+  test.each([
+    ['${SECRET:?set SECRET first}', {}],
+    ['${SECRET:?set SECRET first}', { SECRET: '' }],
+    ['${SECRET?set SECRET first}', {}],
+  ])('required %s with %j: an error naming the variable, or the value the caller chooses', (text, vars) => {
+    expect(() => interpolate(text, vars)).toThrow('compose variable SECRET is required: set SECRET first');
+    expect(interpolate(text, vars, (name) => `generated-for-${name}`)).toBe('generated-for-SECRET');
   });
 
   const compose = `name: kc

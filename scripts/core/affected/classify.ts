@@ -4,8 +4,8 @@
  * inputs, then the deepest package folder holding the path, and anything else is tooling (or a
  * package deleted in this change, which the shell checks against base).
  */
-import picomatch from 'picomatch';
-import type { Workspace } from '../workspace/graph.js';
+import { compileGlobs, type GlobEngine } from '../workspace/glob.js';
+import type { WorkspaceGraph } from '../workspace/graph.js';
 
 export interface ClassifyRules {
   readonly globalInputs: readonly string[];
@@ -32,9 +32,10 @@ export interface Classified {
   readonly unowned: readonly string[];
 }
 
-export function classifyFiles(paths: readonly string[], workspace: Workspace, rules: ClassifyRules, workspaceDir = ''): Classified {
-  const ignore = rules.ignore.length > 0 ? picomatch([...rules.ignore], { dot: true }) : () => false;
-  const globals = rules.globalInputs.map((g) => ({ glob: g, match: picomatch(g, { dot: true }) }));
+/** `engine` (picomatch) is needed only for patterns beyond literal segments, `*`, `?` and `**` (see globEngineFor). */
+export function classifyFiles(paths: readonly string[], workspace: WorkspaceGraph, rules: ClassifyRules, workspaceDir = '', engine?: GlobEngine): Classified {
+  const ignore = compileGlobs(rules.ignore, { dot: true }, engine);
+  const globals = rules.globalInputs.map((g) => ({ glob: g, match: compileGlobs([g], { dot: true }, engine) }));
   const prefix = workspaceDir === '' ? '' : `${workspaceDir}/`;
   const ignored: string[] = [];
   const global = new Map<string, string[]>();

@@ -4,7 +4,7 @@
  * depending (transitively) on an affected package; global inputs affect every package.
  */
 import { InputError } from '../errors.js';
-import type { Workspace, WorkspacePackage } from '../workspace/graph.js';
+import type { GraphPackage, WorkspaceGraph } from '../workspace/graph.js';
 import type { Classified } from './classify.js';
 
 /** What the shell learned about the files the classification could not settle alone. */
@@ -53,13 +53,13 @@ function sortPackages(list: AffectedPackage[]): AffectedPackage[] {
   return list.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
 }
 
-function entry(pkg: WorkspacePackage, reasons: readonly string[]): AffectedPackage {
+function entry(pkg: GraphPackage, reasons: readonly string[]): AffectedPackage {
   return { name: pkg.name, dir: pkg.dir, folder: pkg.folder, isService: pkg.isService, reasons };
 }
 
 const EMPTY = { roots: [], via: new Map<string, string>(), notes: [] } as const;
 
-export function computeAffected(workspace: Workspace, selection: Selection): Affected {
+export function computeAffected(workspace: WorkspaceGraph, selection: Selection): Affected {
   if (selection.kind === 'all') {
     return { ...EMPTY, packages: sortPackages([...workspace.packages.values()].map((p) => entry(p, [selection.reason]))), global: [selection.reason], tooling: [] };
   }

@@ -78,3 +78,16 @@ export function planComparison(input: PlanInput): ComparisonPlan {
       return { kind: 'all', strategy: 'schedule', head: head ?? 'HEAD', reason: 'scheduled run: every service is rebuilt' };
   }
 }
+
+/**
+ * The two revisions a plan compares when they are known before any git lookup (an explicit range,
+ * a merge group, a push that turns out not to be forced), so that the diff can start at once; the
+ * resolution confirms them (same strategy) or the diff is made again from what it found. Revisions
+ * that could be read as options are never guessed with.
+ */
+export function expectedRange(plan: ComparisonPlan): { readonly base: string; readonly head: string; readonly strategy: Strategy } | undefined {
+  const safe = (rev: string) => /^[^-\s]\S*$/.test(rev);
+  const range =
+    plan.kind === 'range' ? { base: plan.base, head: plan.head, strategy: plan.strategy } : plan.kind === 'push' ? { base: plan.before, head: plan.after, strategy: 'push' as const } : undefined;
+  return range && safe(range.base) && safe(range.head) ? range : undefined;
+}

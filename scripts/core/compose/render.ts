@@ -40,7 +40,7 @@ export function renderCompose(workspace: Workspace, ctx: ComposeContext): string
     });
     const usesAuth = workspace.dependenciesOf(svc.name).some((d) => d.name === ctx.authPackage);
     const environment: Record<string, string> = { PORT: String(port), LOG_LEVEL: '${LOG_LEVEL:-info}' };
-    if (usesAuth) environment['AUTH_SECRET'] = '${AUTH_SECRET:-local-development-secret-change-me}';
+    if (usesAuth) environment['AUTH_SECRET'] = '${AUTH_SECRET:?set AUTH_SECRET to a random secret of 16 or more characters}';
     if (upstreams.length > 0) environment['UPSTREAMS'] = upstreams.map((u) => `${u.folder}=http://${u.folder}:${portOf(u)}`).join(',');
     services[svc.folder] = {
       build: { context: '.', dockerfile: `${svc.dir}/Dockerfile`, args: { NODE_IMAGE: `\${NODE_IMAGE:-${ctx.defaultNodeImage}}` } },

@@ -7,20 +7,37 @@ import { InputError } from '../errors.js';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Compose interpolation: `${VAR:-default}`, `${VAR-default}`, `${VAR}`, `$VAR`, `$$`, with `vars` as the environment. */
-export function interpolate(text: string, vars: Readonly<Record<string, string | undefined>>): string {
-  return text.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, braced, op, fallback, bare) => {
+/** What to do with a required variable (`${VAR:?message}`) that is unset: by default, bad input naming it. */
+export type OnRequired = (name: string, message: string) => string;
+
+const refuse: OnRequired = (name, message) => {
+  throw new InputError(`compose variable ${name} is required: ${message}`);
+};
+
+/**
+ * Compose interpolation: `${VAR:-default}`, `${VAR-default}`, `${VAR:?message}`, `${VAR?message}`, `${VAR}`,
+ * `$VAR`, `$$`, with `vars` as the environment.
+ */
+export function interpolate(text: string, vars: Readonly<Record<string, string | undefined>>, onRequired: OnRequired = refuse): string {
+  return text.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, braced, op, arg, bare) => {
     if (whole === '$$') return '$';
     const name = String(braced ?? bare);
     const value = vars[name];
-    if (op === ':-') return value === undefined || value === '' ? String(fallback) : value;
-    if (op === '-') return value === undefined ? String(fallback) : value;
+    const unset = value === undefined || (String(op).startsWith(':') && value === '');
+    if (op === ':-' || op === '-') return unset ? String(arg) : (value ?? '');
+    if (op === ':?' || op === '?') return unset ? onRequired(name, String(arg)) : (value ?? '');
     return value ?? '';
   });
 }
 
 /** `services.<service>.environment` of a compose file (mapping or list form), interpolated; {} when the service has none. */
-export function composeEnvironment(file: string, text: string, service: string, vars: Readonly<Record<string, string | undefined>> = {}): Record<string, string> {
+export function composeEnvironment(
+  file: string,
+  text: string,
+  service: string,
+  vars: Readonly<Record<string, string | undefined>> = {},
+  onRequired: OnRequired = refuse,
+): Record<string, string> {
   let doc: unknown;
   try {
     doc = parse(text);
@@ -36,7 +53,7 @@ export function composeEnvironment(file: string, text: string, service: string, 
     for (const item of env) {
       if (typeof item !== 'string') throw new InputError(`${file}: services.${service}.environment items must be strings KEY=VALUE`);
       const eq = item.indexOf('=');
-      if (eq > 0) out[item.slice(0, eq)] = interpolate(item.slice(eq + 1), vars);
+      if (eq > 0) out[item.slice(0, eq)] = interpolate(item.slice(eq + 1), vars, onRequired);
     }
     return out;
   }
@@ -45,7 +62,7 @@ export function composeEnvironment(file: string, text: string, service: string, 
     if (value === null) continue;
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
       throw new InputError(`${file}: services.${service}.environment.${key} must be a scalar`);
-    out[key] = interpolate(String(value), vars);
+    out[key] = interpolate(String(value), vars, onRequired);
   }
   return out;
 }

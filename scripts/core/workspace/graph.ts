@@ -49,18 +49,18 @@ const WORKSPACE_ALIAS = /^(@?[^@]+)@/;
 
 /** A workspace edge: `workspace:` specs, and plain specs whose key names a workspace package. */
 function workspaceTargets(manifest: Manifest, names: ReadonlySet<string>): string[] {
-  const out = new Set<string>();
+  const out: string[] = [];
   for (const field of DEPENDENCY_FIELDS) {
     const deps = manifest.dependencies[field];
-    for (const key in deps) {
-      const spec = deps[key] as string;
+    for (const key of Object.keys(deps)) {
+      const spec = deps[key] ?? '';
       // `workspace:<name>@<range>` depends on <name> (an alias), when that names a workspace package.
-      const alias = spec.startsWith('workspace:') ? WORKSPACE_ALIAS.exec(spec.slice(10))?.[1] : undefined;
+      const alias = spec.startsWith('workspace:') && spec.includes('@', 11) ? WORKSPACE_ALIAS.exec(spec.slice(10))?.[1] : undefined;
       const target = alias !== undefined && names.has(alias) ? alias : key;
-      if (target !== manifest.name && names.has(target)) out.add(target);
+      if (target !== manifest.name && names.has(target) && !out.includes(target)) out.push(target);
     }
   }
-  return out.size === 0 ? [] : [...out].sort();
+  return out.length > 1 ? out.sort() : out;
 }
 
 let collator: Intl.Collator | undefined;
@@ -99,30 +99,25 @@ export function buildWorkspace(inputs: readonly PackageInput[]): Workspace {
       workspaceDeps: workspaceTargets(input.manifest, names),
     });
   }
-  return assembleGraph(packages);
+  return assembleGraph(packages, { checkCycles: true });
 }
 
 /**
  * The graph over packages already in folder order, with unique names and edges between them.
- * `services` defaults to the service packages sorted by folder name.
+ * `services` defaults to the service packages sorted by folder name; `checkCycles` works out the
+ * order now, so that a cycle is an error here.
  */
-function assembleGraph<P extends GraphPackage>(list: readonly P[], servicesInOrder?: readonly P[]): WorkspaceGraph<P> {
+function assembleGraph<P extends GraphPackage>(list: readonly P[], options: { readonly services?: readonly P[]; readonly checkCycles: boolean }): WorkspaceGraph<P> {
   const packages = new Map<string, P>();
   const dirs = new Map<string, P>();
   for (const pkg of list) {
     packages.set(pkg.name, pkg);
     dirs.set(pkg.dir, pkg);
   }
-  const order = topologicalOrder(packages);
-
-  const dependents = new Map<string, string[]>();
-  for (const pkg of list) {
-    for (const dep of pkg.workspaceDeps) {
-      const known = dependents.get(dep);
-      if (known) known.push(pkg.name);
-      else dependents.set(dep, [pkg.name]);
-    }
-  }
+  // Computed when first asked for: change detection needs neither.
+  let order: string[] | undefined = options.checkCycles ? topologicalOrder(packages) : undefined;
+  let dependents: Map<string, string[]> | undefined;
+  let services = options.services;
 
   const get = (name: string): P => {
     const pkg = packages.get(name);
@@ -132,10 +127,26 @@ function assembleGraph<P extends GraphPackage>(list: readonly P[], servicesInOrd
 
   return {
     packages,
-    order,
-    services: servicesInOrder ?? list.filter((p) => p.isService).sort((a, b) => byLocale(a.folder, b.folder)),
+    get order() {
+      order ??= topologicalOrder(packages);
+      return order;
+    },
+    get services() {
+      services ??= list.filter((p) => p.isService).sort((a, b) => byLocale(a.folder, b.folder));
+      return services;
+    },
     get,
     withDependents(start) {
+      if (!dependents) {
+        dependents = new Map();
+        for (const pkg of list) {
+          for (const dep of pkg.workspaceDeps) {
+            const known = dependents.get(dep);
+            if (known) known.push(pkg.name);
+            else dependents.set(dep, [pkg.name]);
+          }
+        }
+      }
       const seen = new Set<string>();
       const stack = [...start];
       while (stack.length > 0) {
@@ -155,6 +166,7 @@ function assembleGraph<P extends GraphPackage>(list: readonly P[], servicesInOrd
         need.add(dep);
         stack.push(...get(dep).workspaceDeps);
       }
+      order ??= topologicalOrder(packages);
       return order.filter((n) => need.has(n)).map(get);
     },
     ownerOf(path) {
@@ -174,36 +186,30 @@ function assembleGraph<P extends GraphPackage>(list: readonly P[], servicesInOrd
 function topologicalOrder(packages: ReadonlyMap<string, GraphPackage>): string[] {
   const order: string[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
-  const path: string[] = [];
-  const next: number[] = [];
+  const path: Array<{ readonly name: string; readonly deps: readonly string[]; next: number }> = [];
+  const enter = (name: string) => {
+    state.set(name, 'visiting');
+    path.push({ name, deps: packages.get(name)?.workspaceDeps ?? [], next: 0 });
+  };
   for (const root of [...packages.keys()].sort()) {
     if (state.has(root)) continue;
-    state.set(root, 'visiting');
-    path.push(root);
-    next.push(0);
-    while (path.length > 0) {
-      const top = path.length - 1;
-      const name = path[top] as string;
-      const deps = packages.get(name)?.workspaceDeps ?? [];
-      const i = next[top] as number;
-      if (i === deps.length) {
-        state.set(name, 'done');
-        order.push(name);
+    enter(root);
+    for (let top = path.at(-1); top !== undefined; top = path.at(-1)) {
+      const dep = top.deps[top.next++];
+      if (dep === undefined) {
+        state.set(top.name, 'done');
+        order.push(top.name);
         path.pop();
-        next.pop();
         continue;
       }
-      next[top] = i + 1;
-      const dep = deps[i] as string;
       const s = state.get(dep);
       if (s === 'done') continue;
       if (s === 'visiting') {
-        const cycle = [...path.slice(path.indexOf(dep)), dep];
+        const names = path.map((p) => p.name);
+        const cycle = [...names.slice(names.indexOf(dep)), dep];
         throw new InputError(`dependency cycle between workspace packages: ${cycle.join(' -> ')}; remove one of these dependencies`);
       }
-      state.set(dep, 'visiting');
-      path.push(dep);
-      next.push(0);
+      enter(dep);
     }
   }
   return order;
@@ -250,10 +256,8 @@ export function graphFromSnapshot(snapshot: GraphSnapshot): WorkspaceGraph {
   const names = snapshot.packages.map((p) => p[1]);
   const list: GraphPackage[] = snapshot.packages.map(([dir, name, isService, deps]) => {
     const slash = dir.lastIndexOf('/');
-    return { name, dir, folder: slash < 0 ? dir : dir.slice(slash + 1), isService, workspaceDeps: deps.map((i) => names[i] as string) };
+    return { name, dir, folder: slash < 0 ? dir : dir.slice(slash + 1), isService, workspaceDeps: deps.flatMap((i) => names[i] ?? []) };
   });
-  return assembleGraph(
-    list,
-    snapshot.services.map((i) => list[i] as GraphPackage),
-  );
+  // It came from a built graph, checked for cycles then; its order is worked out only if asked for.
+  return assembleGraph(list, { services: snapshot.services.flatMap((i) => list[i] ?? []), checkCycles: false });
 }

@@ -22,7 +22,9 @@ export interface Manifest {
 }
 
 function isStringRecord(value: unknown): value is Record<string, string> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  for (const v of Object.values(value)) if (typeof v !== 'string') return false;
+  return true;
 }
 
 function isStringArray(value: unknown): value is string[] {
@@ -41,28 +43,33 @@ export function parseManifest(file: string, text: string): Manifest {
   const pkg = json;
   const name = pkg['name'];
   if (typeof name !== 'string' || name.length === 0) throw new InputError(`${file}: missing "name"; every workspace package needs a unique name`);
-  const deps = {} as Record<DependencyField, Record<string, string>>;
-  for (const field of DEPENDENCY_FIELDS) {
-    const value = pkg[field] ?? {};
-    if (!isStringRecord(value)) throw new InputError(`${file}: "${field}" must be an object of name -> version specifier`);
-    deps[field] = value;
-  }
+  // One field at a time (not a loop over DEPENDENCY_FIELDS): this runs for every package of the workspace.
+  const dependencies = dependencyField(file, 'dependencies', pkg['dependencies']);
+  const devDependencies = dependencyField(file, 'devDependencies', pkg['devDependencies']);
+  const optionalDependencies = dependencyField(file, 'optionalDependencies', pkg['optionalDependencies']);
+  const peerDependencies = dependencyField(file, 'peerDependencies', pkg['peerDependencies']);
   const scripts = pkg['scripts'] ?? {};
   if (!isStringRecord(scripts)) throw new InputError(`${file}: "scripts" must be an object of name -> command`);
-  const meta = pkg['kodingcaravan'] ?? {};
-  if (!isRecord(meta)) throw new InputError(`${file}: "kodingcaravan" must be an object`);
-  const { port, upstreams } = meta;
-  if (port !== undefined && (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535)) {
-    throw new InputError(`${file}: "kodingcaravan.port" must be an integer from 1 to 65535, got ${JSON.stringify(port)}`);
+  const meta = pkg['kodingcaravan'];
+  let service: ServiceMeta = {};
+  if (meta !== undefined && meta !== null) {
+    if (!isRecord(meta)) throw new InputError(`${file}: "kodingcaravan" must be an object`);
+    const { port, upstreams } = meta;
+    if (port !== undefined && (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535)) {
+      throw new InputError(`${file}: "kodingcaravan.port" must be an integer from 1 to 65535, got ${JSON.stringify(port)}`);
+    }
+    if (upstreams !== undefined && !isStringArray(upstreams)) throw new InputError(`${file}: "kodingcaravan.upstreams" must be an array of service names`);
+    service = { ...(port === undefined ? {} : { port }), ...(upstreams === undefined ? {} : { upstreams }) };
   }
-  if (upstreams !== undefined && !isStringArray(upstreams)) throw new InputError(`${file}: "kodingcaravan.upstreams" must be an array of service names`);
+  const manifest: { -readonly [K in keyof Manifest]: Manifest[K] } = { name, scripts, dependencies: { dependencies, devDependencies, optionalDependencies, peerDependencies }, service };
   const version = pkg['version'];
-  return {
-    name,
-    ...(typeof version === 'string' ? { version } : {}),
-    ...(pkg['private'] === true ? { private: true } : {}),
-    scripts,
-    dependencies: deps,
-    service: { ...(port === undefined ? {} : { port }), ...(upstreams === undefined ? {} : { upstreams }) },
-  };
+  if (typeof version === 'string') manifest.version = version;
+  if (pkg['private'] === true) manifest.private = true;
+  return manifest;
+}
+
+function dependencyField(file: string, field: DependencyField, value: unknown): Readonly<Record<string, string>> {
+  if (value === undefined || value === null) return {};
+  if (!isStringRecord(value)) throw new InputError(`${file}: "${field}" must be an object of name -> version specifier`);
+  return value;
 }

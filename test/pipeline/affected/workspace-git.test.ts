@@ -35,8 +35,8 @@ describe('globMatcher', () => {
     [['./libs/*/'], 'libs/a', true, false],
     [['*/pkg'], 'x', false, true],
     [['*/pkg'], 'x/pkg', true, false],
-  ])('%j: %s is a package folder: %s, may contain one: %s', (globs, path, isPackage, mayContain) => {
-    const m = globMatcher(globs);
+  ])('%j: %s is a package folder: %s, may contain one: %s', async (globs, path, isPackage, mayContain) => {
+    const m = await globMatcher(globs);
     expect([m.isPackageDir(path), m.mayContain(path)]).toEqual([isPackage, mayContain]);
   });
 });
@@ -51,15 +51,15 @@ describe('loadWorkspaceFromGit', () => {
     const git = await openGit(root);
     const cache = join(git.gitDir, 'test-cache');
     try {
-      const a = await loadWorkspaceFromGit(git, first, '', 'Dockerfile', cache);
-      const b = await loadWorkspaceFromGit(git, second, '', 'Dockerfile', cache);
+      const a = await loadWorkspaceFromGit(git, first, { dir: '', marker: 'Dockerfile', cacheDir: cache });
+      const b = await loadWorkspaceFromGit(git, second, { dir: '', marker: 'Dockerfile', cacheDir: cache });
       expect(a.workspace.get('@kc/gamma').workspaceDeps).toEqual([]);
       expect(b.workspace.get('@kc/gamma').workspaceDeps).toEqual(['@kc/core']);
       // delta has no Dockerfile: a library.
       expect(b.workspace.services.map((s) => s.folder)).toEqual(['alpha', 'beta', 'gamma']);
       expect(readdirSync(cache)).toHaveLength(2);
       // From the cache: the same graph.
-      const again = await loadWorkspaceFromGit(git, second, '', 'Dockerfile', cache);
+      const again = await loadWorkspaceFromGit(git, second, { dir: '', marker: 'Dockerfile', cacheDir: cache });
       expect([...again.workspace.packages.values()]).toEqual([...b.workspace.packages.values()]);
       expect(again.workspace.order).toEqual(b.workspace.order);
     } finally {

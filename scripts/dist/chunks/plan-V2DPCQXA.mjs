@@ -3,15 +3,17 @@ import { createRequire as __kcCreateRequire } from 'node:module'; const require 
 import {
   openGit,
   parseTree
-} from "./chunk-X4JMCEJL.mjs";
+} from "./chunk-U7CMWIDQ.mjs";
+import {
+  require_picomatch
+} from "./chunk-7KLVN6B7.mjs";
 import {
   require_dist
 } from "./chunk-UZMOZQOJ.mjs";
 import {
   parseCommandArgs,
-  pipelineConfig,
-  require_picomatch
-} from "./chunk-5E7TEG67.mjs";
+  pipelineConfig
+} from "./chunk-TAYIHDQI.mjs";
 import {
   InputError
 } from "./chunk-LXG2FYH4.mjs";

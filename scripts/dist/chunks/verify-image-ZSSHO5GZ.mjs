@@ -2,23 +2,24 @@
 import { createRequire as __kcCreateRequire } from 'node:module'; const require = __kcCreateRequire(import.meta.url);
 import "./chunk-PHXRTGWR.mjs";
 import {
+  loadWorkspace
+} from "./chunk-VJ7GZJSJ.mjs";
+import "./chunk-Q5PTJM42.mjs";
+import {
   formatImageRef,
   parseImageRef
 } from "./chunk-VFWMSHFE.mjs";
 import {
-  loadWorkspace
-} from "./chunk-K6OBINID.mjs";
-import "./chunk-Q5PTJM42.mjs";
-import {
   parseManifest
-} from "./chunk-ELTEPIXX.mjs";
+} from "./chunk-5BSJDBEJ.mjs";
+import "./chunk-7KLVN6B7.mjs";
 import {
   require_dist
 } from "./chunk-UZMOZQOJ.mjs";
 import {
   parseCommandArgs,
   pipelineConfig
-} from "./chunk-5E7TEG67.mjs";
+} from "./chunk-TAYIHDQI.mjs";
 import {
   InputError
 } from "./chunk-LXG2FYH4.mjs";
@@ -27,23 +28,28 @@ import {
 } from "./chunk-ARA4SJ5Z.mjs";
 
 // scripts/commands/verify-image.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
 import { existsSync, readFileSync as readFileSync2 } from "node:fs";
 import { join as join2, resolve } from "node:path";
 
 // scripts/core/verify/compose-env.ts
 var import_yaml = __toESM(require_dist(), 1);
 var isRecord = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
-function interpolate(text, vars) {
-  return text.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, braced, op, fallback, bare) => {
+var refuse = (name, message) => {
+  throw new InputError(`compose variable ${name} is required: ${message}`);
+};
+function interpolate(text, vars, onRequired = refuse) {
+  return text.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, braced, op, arg, bare) => {
     if (whole === "$$") return "$";
     const name = String(braced ?? bare);
     const value = vars[name];
-    if (op === ":-") return value === void 0 || value === "" ? String(fallback) : value;
-    if (op === "-") return value === void 0 ? String(fallback) : value;
+    const unset = value === void 0 || String(op).startsWith(":") && value === "";
+    if (op === ":-" || op === "-") return unset ? String(arg) : value ?? "";
+    if (op === ":?" || op === "?") return unset ? onRequired(name, String(arg)) : value ?? "";
     return value ?? "";
   });
 }
-function composeEnvironment(file, text, service, vars = {}) {
+function composeEnvironment(file, text, service, vars = {}, onRequired = refuse) {
   let doc;
   try {
     doc = (0, import_yaml.parse)(text);
@@ -59,7 +65,7 @@ function composeEnvironment(file, text, service, vars = {}) {
     for (const item of env) {
       if (typeof item !== "string") throw new InputError(`${file}: services.${service}.environment items must be strings KEY=VALUE`);
       const eq = item.indexOf("=");
-      if (eq > 0) out[item.slice(0, eq)] = interpolate(item.slice(eq + 1), vars);
+      if (eq > 0) out[item.slice(0, eq)] = interpolate(item.slice(eq + 1), vars, onRequired);
     }
     return out;
   }
@@ -68,7 +74,7 @@ function composeEnvironment(file, text, service, vars = {}) {
     if (value === null) continue;
     if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean")
       throw new InputError(`${file}: services.${service}.environment.${key} must be a scalar`);
-    out[key] = interpolate(String(value), vars);
+    out[key] = interpolate(String(value), vars, onRequired);
   }
   return out;
 }
@@ -566,7 +572,9 @@ var run = async (argv, ctx) => {
   });
   const composeFile = join2(root, "docker-compose.yml");
   const env = {
-    ...existsSync(composeFile) ? composeEnvironment("docker-compose.yml", readFileSync2(composeFile, "utf8"), service) : {},
+    // A required secret (`${AUTH_SECRET:?...}`) gets a throw-away random value: the probe container
+    // only has to start and answer its health check, it never sees real traffic.
+    ...existsSync(composeFile) ? composeEnvironment("docker-compose.yml", readFileSync2(composeFile, "utf8"), service, {}, () => randomBytes2(24).toString("hex")) : {},
     ...extraEnv
   };
   const engine = dockerEngine();

@@ -6,10 +6,10 @@ import {
 import {
   buildWorkspace,
   parseManifest
-} from "./chunk-ELTEPIXX.mjs";
+} from "./chunk-5BSJDBEJ.mjs";
 import {
   require_picomatch
-} from "./chunk-5E7TEG67.mjs";
+} from "./chunk-7KLVN6B7.mjs";
 import {
   InputError
 } from "./chunk-LXG2FYH4.mjs";

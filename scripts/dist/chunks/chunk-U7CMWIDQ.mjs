@@ -32,9 +32,38 @@ function parseTree(content, shaBytes = 20) {
   }
   return out;
 }
-var OBJECT_TYPES = /* @__PURE__ */ new Set(["blob", "tree", "commit", "tag"]);
-function isObjectType(type) {
-  return OBJECT_TYPES.has(type);
+function treeEntryFinder(names, shaBytes = 20) {
+  const wanted = names.map((n) => Buffer.from(n, "utf8"));
+  return (content) => {
+    const out = wanted.map(() => void 0);
+    let i = 0;
+    while (i < content.length) {
+      const space = content.indexOf(32, i);
+      const nul = content.indexOf(0, space);
+      if (space < 0 || nul < 0) throw new Error("malformed tree object");
+      const length = nul - space - 1;
+      for (let w = 0; w < wanted.length; w++) {
+        const name = wanted[w];
+        if (name !== void 0 && name.length === length && content.compare(name, 0, length, space + 1, nul) === 0) {
+          out[w] = { mode: content.toString("latin1", i, space), sha: content.toString("hex", nul + 1, nul + 1 + shaBytes) };
+        }
+      }
+      i = nul + 1 + shaBytes;
+    }
+    return out;
+  };
+}
+function isBlobMode(mode) {
+  return mode !== "40000" && mode !== "160000";
+}
+function objectType(buf, start, end) {
+  const length = end - start;
+  const first = buf[start];
+  if (length === 4 && first === 98) return "blob";
+  if (length === 4 && first === 116) return buf[start + 1] === 114 ? "tree" : void 0;
+  if (length === 3 && first === 116) return "tag";
+  if (length === 6 && first === 99) return "commit";
+  return void 0;
 }
 var USAGE_ERROR = 129;
 var ObjectReader = class {
@@ -128,21 +157,22 @@ flush
         this.need = 0;
         break;
       }
-      const last = buf[eol - 1] ?? 0;
-      if (last < 48 || last > 57) {
+      let size = 0;
+      let k = eol - 1;
+      for (let scale = 1; k > pos && (buf[k] ?? 0) >= 48 && (buf[k] ?? 0) <= 57; k--, scale *= 10) size += ((buf[k] ?? 0) - 48) * scale;
+      if (k === eol - 1) {
         head.out.push(void 0);
         pos = eol + 1;
         continue;
       }
-      const sp1 = buf.indexOf(32, pos);
-      const sp2 = buf.indexOf(32, sp1 + 1);
-      const end = eol + 1 + Number(buf.toString("latin1", sp2 + 1, eol));
+      const end = eol + 1 + size;
       if (end + 1 > buf.length) {
         this.need = end + 1 - pos;
         break;
       }
-      const type = buf.toString("latin1", sp1 + 1, sp2);
-      if (!isObjectType(type) || sp1 < pos || sp2 > eol) throw new Error(`git cat-file: unexpected answer ${JSON.stringify(buf.toString("utf8", pos, eol))}`);
+      const sp1 = buf.indexOf(32, pos);
+      const type = objectType(buf, sp1 + 1, k);
+      if (type === void 0 || buf[k] !== 32) throw new Error(`git cat-file: unexpected answer ${JSON.stringify(buf.toString("utf8", pos, eol))}`);
       head.out.push({ sha: buf.toString("latin1", pos, sp1), type, content: buf.subarray(eol + 1, end) });
       pos = end + 1;
     }
@@ -293,5 +323,7 @@ async function openGit(cwd) {
 
 export {
   parseTree,
+  treeEntryFinder,
+  isBlobMode,
   openGit
 };

@@ -2,18 +2,19 @@
 import { createRequire as __kcCreateRequire } from 'node:module'; const require = __kcCreateRequire(import.meta.url);
 import {
   loadWorkspace
-} from "./chunk-K6OBINID.mjs";
+} from "./chunk-VJ7GZJSJ.mjs";
 import "./chunk-Q5PTJM42.mjs";
 import {
   parseManifest
-} from "./chunk-ELTEPIXX.mjs";
+} from "./chunk-5BSJDBEJ.mjs";
+import "./chunk-7KLVN6B7.mjs";
 import {
   require_dist
 } from "./chunk-UZMOZQOJ.mjs";
 import {
   parseCommandArgs,
   pipelineConfig
-} from "./chunk-5E7TEG67.mjs";
+} from "./chunk-TAYIHDQI.mjs";
 import {
   InputError
 } from "./chunk-LXG2FYH4.mjs";

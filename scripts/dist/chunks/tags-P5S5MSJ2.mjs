@@ -6,19 +6,20 @@ import {
 } from "./chunk-N3FNYBC7.mjs";
 import "./chunk-PHXRTGWR.mjs";
 import {
+  loadWorkspace
+} from "./chunk-VJ7GZJSJ.mjs";
+import "./chunk-Q5PTJM42.mjs";
+import {
   imageRepository,
   imageTags
 } from "./chunk-VFWMSHFE.mjs";
-import {
-  loadWorkspace
-} from "./chunk-K6OBINID.mjs";
-import "./chunk-Q5PTJM42.mjs";
-import "./chunk-ELTEPIXX.mjs";
+import "./chunk-5BSJDBEJ.mjs";
+import "./chunk-7KLVN6B7.mjs";
 import "./chunk-UZMOZQOJ.mjs";
 import {
   parseCommandArgs,
   pipelineConfig
-} from "./chunk-5E7TEG67.mjs";
+} from "./chunk-TAYIHDQI.mjs";
 import {
   InputError
 } from "./chunk-LXG2FYH4.mjs";
