@@ -14,9 +14,7 @@ import { classifyFiles } from '../core/affected/classify.js';
 import { type Affected, computeAffected, type Findings, type Selection } from '../core/affected/compute.js';
 import { buildReport, renderSummary, renderText, stepOutputs } from '../core/affected/report.js';
 import { parseNameOnlyZ } from '../core/changes/diff.js';
-import { diffLockfiles } from '../core/changes/lockfile.js';
 import { expectedRange, planComparison } from '../core/changes/revisions.js';
-import { diffRootManifest } from '../core/changes/root-manifest.js';
 import { globEngineFor } from '../core/workspace/glob.js';
 import { imageRepository } from '../core/images/tags.js';
 import { type Git, openGit } from '../io/git.js';
@@ -48,6 +46,8 @@ async function readTexts(git: Git, specs: readonly string[]): Promise<Array<stri
 async function lockfileFinding(git: Git, base: string, head: string, prefix: string): Promise<NonNullable<Findings['lockfile']>> {
   const path = within(prefix, 'pnpm-lock.yaml');
   const [before, after] = await readTexts(git, [`${base}:${path}`, `${head}:${path}`]);
+  // Loaded only when the lockfile changed.
+  const { diffLockfiles } = await import('../core/changes/lockfile.js');
   const diff = diffLockfiles(before, after);
   if (diff.kind !== 'unreadable') return diff;
   if (diff.side === 'base') return { kind: 'all', reason: `${path} at base ${base.slice(0, 12)} is not in pnpm's v9 layout (${diff.detail}); cannot attribute the change` };
@@ -78,6 +78,7 @@ async function findings(
   if (rootManifest) {
     const path = within(prefix, 'package.json');
     const [before, after] = await readTexts(git, [`${base}:${path}`, `${head}:${path}`]);
+    const { diffRootManifest } = await import('../core/changes/root-manifest.js');
     out.rootManifest = diffRootManifest(path, before, after, pipelineConfig.affected.rootManifestFields);
   }
   // Files under a folder that held a package at base (deleted or moved away by this change).
@@ -148,10 +149,12 @@ async function detect(
   });
   // The diff, the revisions and the graph are independent: git diff-tree starts first when the plan
   // names both revisions, and runs while they are confirmed and the manifests are read.
+  // (cat-file first: it answers the lookups while diff-tree is being started.)
+  const resolving = resolvePlan(git, plan);
   const expected = expectedRange(plan);
   const early = expected && git.diffNames(expected.base, expected.head);
   early?.catch(() => {});
-  const resolution: Resolution = await resolvePlan(git, plan);
+  const resolution: Resolution = await resolving;
   trace(`revisions resolved (${resolution.kind})`);
   const { prefix } = git;
   const marker = pipelineConfig.services.marker;
@@ -206,6 +209,7 @@ async function detect(
   if (values.json) ctx.stdout(`${JSON.stringify(report)}\n`);
   else ctx.stdout(renderText(report));
   trace('written');
-  await writeActionsOutputs(ctx.env, stepOutputs(report), () => renderSummary(report, affected));
+  // Inside Actions only (the outputs of 1,000 services are not free to make).
+  if (ctx.env['GITHUB_OUTPUT'] || ctx.env['GITHUB_STEP_SUMMARY']) await writeActionsOutputs(ctx.env, stepOutputs(report), () => renderSummary(report, affected));
   return 0;
 }

@@ -8,11 +8,11 @@ import "./chunks/chunk-ARA4SJ5Z.mjs";
 
 // scripts/pipeline.ts
 var COMMANDS = {
-  affected: { summary: "which services a change affects (and the CI matrix)", load: () => import("./chunks/affected-E3NBWOAA.mjs") },
-  plan: { summary: "what the generated workflows will do for an event", load: () => import("./chunks/plan-V2DPCQXA.mjs") },
-  "verify-image": { summary: "check a built service image against the runtime rules", load: () => import("./chunks/verify-image-ZSSHO5GZ.mjs") },
-  "check-dockerfiles": { summary: "check every Dockerfile against the policy", load: () => import("./chunks/check-dockerfiles-BOXAFFQT.mjs") },
-  tags: { summary: "the image tags for a service build", load: () => import("./chunks/tags-P5S5MSJ2.mjs") }
+  affected: { summary: "which services a change affects (and the CI matrix)", load: () => import("./chunks/affected-OWSVKHNL.mjs") },
+  plan: { summary: "what the generated workflows will do for an event", load: () => import("./chunks/plan-BVSIZ6YO.mjs") },
+  "verify-image": { summary: "check a built service image against the runtime rules", load: () => import("./chunks/verify-image-XDXBWM2O.mjs") },
+  "check-dockerfiles": { summary: "check every Dockerfile against the policy", load: () => import("./chunks/check-dockerfiles-3CXS36S5.mjs") },
+  tags: { summary: "the image tags for a service build", load: () => import("./chunks/tags-M4FK7RHN.mjs") }
 };
 function usage() {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));

@@ -4,7 +4,8 @@
  * per round. The revision logic lives in revisions.ts; this file only talks to git.
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, realpathSync, statSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { InputError } from '../core/errors.js';
 
@@ -40,11 +41,28 @@ export interface Git {
   parents(commit: string): Promise<string[]>;
   /** `git diff-tree -r -z --no-renames --name-only base head`: every changed path, byte-exact. */
   diffNames(base: string, head: string): Promise<string>;
-  /** Reads many objects (`<sha>`, `<rev>:<path>`) in one `git cat-file --batch`; undefined for missing ones. */
+  /** Reads many objects (`<sha>`, `<rev>:<path>`) in one round trip to `git cat-file`; undefined for missing ones. */
   readObjects(specs: readonly string[]): Promise<Array<GitObject | undefined>>;
+  /** The type of each object, without its contents (git >= 2.36 does not even send them); undefined for missing ones. */
+  objectTypes(specs: readonly string[]): Promise<Array<GitObject['type'] | undefined>>;
+  /**
+   * Reads many objects in a `git cat-file --batch` of its own, requests added as they become known.
+   * Its answer goes to an unlinked temporary file, read once at the end: through a pipe, this process
+   * would wake up for every blob (git writes each one on its own), which costs more than git's work.
+   */
+  bulkRead(): BulkRead;
   /** The URL of a remote, or undefined. */
   remoteUrl(name: string): Promise<string | undefined>;
   /** Ends the object reader; call when done. */
+  close(): void;
+}
+
+export interface BulkRead {
+  /** Asks for more objects, answered after the ones asked before. */
+  add(specs: readonly string[]): void;
+  /** No more requests: every answer, in order (undefined for missing objects). */
+  finish(): Promise<Array<GitObject | undefined>>;
+  /** Ends the process if finish() was not reached (an error on the way). */
   close(): void;
 }
 
@@ -54,9 +72,9 @@ interface RunResult {
   readonly stderr: string;
 }
 
-function run(cwd: string, args: readonly string[]): Promise<RunResult> {
+function run(cwd: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    execFile('git', [...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } }, (err, stdout, stderr) => {
+    execFile('git', [...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...env } }, (err, stdout, stderr) => {
       if (err && typeof err.code !== 'number') {
         reject(err.code === 'ENOENT' ? new InputError('git is not installed or not on PATH; install git') : err);
         return;
@@ -80,41 +98,54 @@ export function parseTree(content: Buffer, shaBytes = 20): TreeEntry[] {
   return out;
 }
 
-export type TreeEntryFinder = (content: Buffer) => Array<{ readonly mode: string; readonly sha: string } | undefined>;
-
-/**
- * Finds the entries named `names` in tree objects (undefined for each one absent), without decoding
- * the others: a package folder's tree is read only to learn whether it holds package.json and a marker.
- */
-export function treeEntryFinder(names: readonly string[], shaBytes = 20): TreeEntryFinder {
-  const wanted = names.map((n) => Buffer.from(n, 'utf8'));
-  return (content) => {
-    const out: Array<{ mode: string; sha: string } | undefined> = wanted.map(() => undefined);
-    let i = 0;
-    while (i < content.length) {
-      const space = content.indexOf(0x20, i);
-      const nul = content.indexOf(0, space);
-      if (space < 0 || nul < 0) throw new Error('malformed tree object');
-      const length = nul - space - 1;
-      for (let w = 0; w < wanted.length; w++) {
-        const name = wanted[w];
-        if (name !== undefined && name.length === length && content.compare(name, 0, length, space + 1, nul) === 0) {
-          out[w] = { mode: content.toString('latin1', i, space), sha: content.toString('hex', nul + 1, nul + 1 + shaBytes) };
-        }
-      }
-      i = nul + 1 + shaBytes;
-    }
-    return out;
-  };
+/** The folders of a tree object (mode 40000), without decoding its other entries. */
+export function subtrees(content: Buffer, shaBytes = 20): Array<{ readonly name: string; readonly sha: string }> {
+  const out: Array<{ name: string; sha: string }> = [];
+  let i = 0;
+  while (i < content.length) {
+    const space = content.indexOf(0x20, i);
+    const nul = content.indexOf(0, space);
+    if (space < 0 || nul < 0) throw new Error('malformed tree object');
+    // "40000": a folder (a file's mode has six digits).
+    if (space - i === 5 && content[i] === 0x34) out.push({ name: content.toString('utf8', space + 1, nul), sha: content.toString('hex', nul + 1, nul + 1 + shaBytes) });
+    i = nul + 1 + shaBytes;
+  }
+  return out;
 }
 
-/** A tree entry's mode that holds file contents (a regular file, an executable, a symbolic link): not a folder or a submodule. */
-export function isBlobMode(mode: string): boolean {
-  return mode !== '40000' && mode !== '160000';
+/**
+ * The entries named `names` in a tree object that hold file contents (a file, an executable, a
+ * symbolic link; not a folder or a submodule), as object hashes; undefined where there is none.
+ * Nothing else of the tree is decoded: a package folder's tree is read only for its package.json and marker.
+ */
+export function blobEntries(content: Buffer, names: readonly Buffer[], shaBytes = 20): Array<string | undefined> {
+  const out: Array<string | undefined> = names.map(() => undefined);
+  let i = 0;
+  while (i < content.length) {
+    const space = content.indexOf(0x20, i);
+    const nul = content.indexOf(0, space);
+    if (space < 0 || nul < 0) throw new Error('malformed tree object');
+    // 100644, 100755, 120000; not 40000 (a folder) or 160000 (a submodule).
+    if (space - i === 6 && content[i + 1] !== 0x36) {
+      const length = nul - space - 1;
+      const first = content[space + 1];
+      for (let w = 0; w < names.length; w++) {
+        const name = names[w];
+        // The length and first byte first: most entries are neither name, and a compare is a call into C++.
+        if (name !== undefined && name.length === length && name[0] === first && content.compare(name, 0, length, space + 1, nul) === 0) {
+          out[w] = content.toString('hex', nul + 1, nul + 1 + shaBytes);
+        }
+      }
+    }
+    i = nul + 1 + shaBytes;
+  }
+  return out;
 }
 
 interface Request {
   readonly specs: readonly string[];
+  /** `info` requests: answers are headers only (with `--batch-command`). */
+  readonly headers: boolean;
   readonly out: Array<GitObject | undefined>;
   readonly resolve: (o: Array<GitObject | undefined>) => void;
   readonly reject: (e: Error) => void;
@@ -129,6 +160,45 @@ function objectType(buf: Buffer, start: number, end: number): GitObject['type'] 
   if (length === 3 && first === 0x74) return 'tag';
   if (length === 6 && first === 0x63) return 'commit';
   return undefined;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+type Answer = { readonly kind: 'answer'; readonly object: GitObject | undefined; readonly next: number } | { readonly kind: 'incomplete'; readonly need: number };
+
+/**
+ * One answer of `git cat-file --batch` at `pos`: `<sha> <type> <size>` and the contents (none for an
+ * `info` request), or `<spec> missing` / `<spec> ambiguous`; `incomplete` with the bytes it needs.
+ */
+function parseAnswer(buf: Buffer, pos: number, headerOnly: boolean): Answer {
+  const eol = buf.indexOf(0x0a, pos);
+  if (eol < 0) return { kind: 'incomplete', need: 0 };
+  // Only an object's header ends in a digit (its size).
+  let size = 0;
+  let k = eol - 1;
+  for (let scale = 1; k > pos && (buf[k] ?? 0) >= 0x30 && (buf[k] ?? 0) <= 0x39; k--, scale *= 10) size += ((buf[k] ?? 0) - 0x30) * scale;
+  if (k === eol - 1) return { kind: 'answer', object: undefined, next: eol + 1 };
+  const end = headerOnly ? eol : eol + 1 + size;
+  if (end + 1 > buf.length) return { kind: 'incomplete', need: end + 1 - pos };
+  const sp1 = buf.indexOf(0x20, pos);
+  const type = objectType(buf, sp1 + 1, k);
+  if (type === undefined || buf[k] !== 0x20) throw new Error(`git cat-file: unexpected answer ${JSON.stringify(buf.toString('utf8', pos, eol))}`);
+  return { kind: 'answer', object: new BatchObject(buf, pos, sp1, type, headerOnly ? EMPTY : buf.subarray(eol + 1, end)), next: end + 1 };
+}
+
+/** An answer of `git cat-file`; its hash is decoded only when asked for (most reads go by hash already). */
+class BatchObject implements GitObject {
+  constructor(
+    private readonly buf: Buffer,
+    private readonly start: number,
+    private readonly end: number,
+    readonly type: GitObject['type'],
+    readonly content: Buffer,
+  ) {}
+
+  get sha(): string {
+    return this.buf.toString('latin1', this.start, this.end);
+  }
 }
 
 /** `git cat-file` exits with this when it does not know an option (`--batch-command` needs git 2.36). */
@@ -179,7 +249,7 @@ class ObjectReader {
         this.mode.batchCommand = false;
         this.stderr = '';
         this.child = this.start();
-        for (const p of this.pending) this.write(p.specs);
+        for (const p of this.pending) this.write(p.specs, p.headers);
         if (this.ended) this.child.stdin?.end();
         return;
       }
@@ -193,8 +263,9 @@ class ObjectReader {
     for (const p of this.pending.splice(0)) p.reject(err);
   }
 
-  private write(specs: readonly string[]): void {
-    this.child.stdin?.write(this.mode.batchCommand ? `contents ${specs.join('\ncontents ')}\nflush\n` : `${specs.join('\n')}\n`);
+  private write(specs: readonly string[], headers: boolean): void {
+    const command = headers ? 'info' : 'contents';
+    this.child.stdin?.write(this.mode.batchCommand ? `${command} ${specs.join(`\n${command} `)}\nflush\n` : `${specs.join('\n')}\n`);
   }
 
   private receive(chunk: Buffer): void {
@@ -227,40 +298,25 @@ class ObjectReader {
       if (head.out.length === head.specs.length) {
         this.pending.shift();
         head.resolve(head.out);
+        this.release();
         continue;
       }
-      const eol = buf.indexOf(0x0a, pos);
-      if (eol < 0) {
-        this.need = 0;
+      // An `info` answer is the header alone; plain `--batch` (old git) sends the contents anyway.
+      const answer = parseAnswer(buf, pos, head.headers && this.mode.batchCommand);
+      if (answer.kind === 'incomplete') {
+        this.need = answer.need;
         break;
       }
-      // `<sha> <type> <size>`, or `<spec> missing` / `<spec> ambiguous`: only an answer ends in a digit.
-      let size = 0;
-      let k = eol - 1;
-      for (let scale = 1; k > pos && (buf[k] ?? 0) >= 0x30 && (buf[k] ?? 0) <= 0x39; k--, scale *= 10) size += ((buf[k] ?? 0) - 0x30) * scale;
-      if (k === eol - 1) {
-        head.out.push(undefined);
-        pos = eol + 1;
-        continue;
-      }
-      const end = eol + 1 + size;
-      if (end + 1 > buf.length) {
-        this.need = end + 1 - pos;
-        break;
-      }
-      const sp1 = buf.indexOf(0x20, pos);
-      const type = objectType(buf, sp1 + 1, k);
-      if (type === undefined || buf[k] !== 0x20) throw new Error(`git cat-file: unexpected answer ${JSON.stringify(buf.toString('utf8', pos, eol))}`);
-      head.out.push({ sha: buf.toString('latin1', pos, sp1), type, content: buf.subarray(eol + 1, end) });
-      pos = end + 1;
+      head.out.push(answer.object);
+      pos = answer.next;
     }
     this.pos = pos;
   }
 
-  read(specs: readonly string[]): Promise<Array<GitObject | undefined>> {
+  read(specs: readonly string[], headers: boolean): Promise<Array<GitObject | undefined>> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ specs, out: [], resolve, reject });
-      this.write(specs);
+      this.pending.push({ specs, headers, out: [], resolve, reject });
+      this.write(specs, headers);
     });
   }
 
@@ -268,6 +324,19 @@ class ObjectReader {
   end(): void {
     this.ended = true;
     this.child.stdin?.end();
+    this.release();
+  }
+
+  /**
+   * Once ended and answered, this process need not wait for git to exit (it does, having read the
+   * end of its input): the command's own work decides when it is done.
+   */
+  private release(): void {
+    if (!this.ended || this.pending.length > 0) return;
+    this.child.unref();
+    for (const stream of [this.child.stdin, this.child.stdout, this.child.stderr]) {
+      if (stream && 'unref' in stream && typeof stream.unref === 'function') stream.unref();
+    }
   }
 }
 
@@ -281,11 +350,11 @@ class CatFile {
 
   constructor(private readonly cwd: string) {}
 
-  read(specs: readonly string[]): Promise<Array<GitObject | undefined>> {
+  read(specs: readonly string[], headers = false): Promise<Array<GitObject | undefined>> {
     if (specs.length === 0) return Promise.resolve([]);
     for (const spec of specs) if (spec.includes('\n')) throw new InputError(`cannot read ${JSON.stringify(spec)} from git: it contains a newline`);
     this.reader ??= new ObjectReader(this.cwd, this.mode);
-    return this.reader.read(specs);
+    return this.reader.read(specs, headers);
   }
 
   /** Ends the process (after a fetch, so that new packs are seen; and when the command is done); requests already made are still answered. */
@@ -293,6 +362,73 @@ class CatFile {
     this.reader?.end();
     this.reader = undefined;
   }
+}
+
+let bulkFiles = 0;
+
+function bulkRead(cwd: string, shared: CatFile): BulkRead {
+  let fd: number | undefined;
+  try {
+    const path = join(tmpdir(), `pipeline-affected-${process.pid}-${bulkFiles++}`);
+    fd = openSync(path, 'wx+', 0o600);
+    unlinkSync(path); // the open file stays readable; nothing is left behind
+  } catch {
+    fd = undefined;
+  }
+  if (fd === undefined) {
+    // No temporary file to be had: the shared reader answers, slower.
+    const asked: Array<Promise<Array<GitObject | undefined>>> = [];
+    return { add: (specs) => asked.push(shared.read(specs)), finish: async () => (await Promise.all(asked)).flat(), close: () => {} };
+  }
+  const file = fd;
+  const child = spawn('git', ['cat-file', '--batch', '--buffer'], { cwd, stdio: ['pipe', file, 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
+  child.stdin?.on('error', () => {});
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  exited.catch(() => {});
+  let count = 0;
+  let open = true;
+  const close = () => {
+    if (!open) return;
+    open = false;
+    child.stdin?.end();
+  };
+  return {
+    add(specs) {
+      if (specs.length === 0) return;
+      for (const spec of specs) if (spec.includes('\n')) throw new InputError(`cannot read ${JSON.stringify(spec)} from git: it contains a newline`);
+      count += specs.length;
+      child.stdin?.write(`${specs.join('\n')}\n`);
+    },
+    async finish() {
+      close();
+      try {
+        const code = await exited;
+        if (code !== 0) throw new Error(`git cat-file --batch exited ${code}: ${stderr.trim()}`);
+        const size = fstatSync(file).size;
+        const buf = Buffer.allocUnsafe(size);
+        for (let at = 0, n = 1; at < size && n > 0; at += n) n = readSync(file, buf, at, size - at, at);
+        const out: Array<GitObject | undefined> = [];
+        let pos = 0;
+        while (out.length < count) {
+          const answer = parseAnswer(buf, pos, false);
+          if (answer.kind === 'incomplete') throw new Error(`git cat-file --batch answered ${out.length} of ${count} requests`);
+          out.push(answer.object);
+          pos = answer.next;
+        }
+        return out;
+      } finally {
+        closeSync(file);
+      }
+    },
+    close,
+  };
 }
 
 interface Found {
@@ -401,11 +537,19 @@ export async function openGit(cwd: string): Promise<Git> {
         .map((l) => l.slice('parent '.length));
     },
     async diffNames(base, head) {
-      const r = await run(top, ['diff-tree', '-r', '-z', '--no-renames', '--name-only', '--no-commit-id', base, head]);
+      // diff-tree reads the index (for attributes, which a list of names does not use): at 100k files
+      // that is most of its time. A path where no index exists makes it an empty one.
+      const r = await run(top, ['diff-tree', '-r', '-z', '--no-renames', '--name-only', '--no-commit-id', base, head], {
+        GIT_INDEX_FILE: join(commonDir, 'pipeline-affected', 'no-index'),
+      });
       if (r.code !== 0) throw new Error(`git diff-tree ${base} ${head} failed: ${r.stderr.trim()}`);
       return r.stdout;
     },
     readObjects: (specs) => objects.read(specs),
+    bulkRead: () => bulkRead(top, objects),
+    async objectTypes(specs) {
+      return (await objects.read(specs, true)).map((o) => o?.type);
+    },
     async remoteUrl(name) {
       // Read from the config file: no process for a value only a local run needs.
       try {

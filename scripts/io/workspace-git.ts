@@ -1,22 +1,31 @@
 /**
  * Loads the workspace graph of a commit straight from git's object database, no checkout needed:
- * the trees along the pnpm-workspace globs (for `services/*`, the one `services` tree), each package
- * folder's tree by hash (whether it holds package.json and the service marker), then every
- * package.json by hash, each step one round trip to the one `git cat-file` of the command. The cost
- * follows the number of packages, never the number of files.
+ * the trees along the pnpm-workspace globs (for `services/*`, the one `services` tree), then each
+ * package folder's tree by hash (does it hold package.json, and the service marker?), then every
+ * package.json by hash, in bulk. The cost follows the number of packages, never the number of files.
  *
  * The graph is cached in the git folder, keyed by the trees of the folders the globs start from
  * (`services` and `packages`, not each package), the workspace file and the marker: a run on the
  * same trees reads one tree and one small file, and no manifest.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdir, readdir, readFileSync, rename, rm, type Stats, stat, writeFile } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { compileGlobs, globEngineFor, type PathTest } from '../core/workspace/glob.js';
-import { buildWorkspace, graphFromSnapshot, isGraphSnapshot, type PackageInput, prepareCollation, snapshotGraph, type WorkspaceGraph } from '../core/workspace/graph.js';
+import {
+  buildGraph,
+  dependencyRefs,
+  type GraphSource,
+  graphFromSnapshot,
+  isGraphSnapshot,
+  prepareCollation,
+  snapshotGraph,
+  sortByLocale,
+  type WorkspaceGraph,
+} from '../core/workspace/graph.js';
 import { parseManifest } from '../core/workspace/manifest.js';
 import { parseWorkspaceGlobsFast } from '../core/workspace/workspace-globs.js';
-import { type Git, isBlobMode, parseTree, type TreeEntry, treeEntryFinder } from './git.js';
+import { blobEntries, type Git, type GitObject, subtrees } from './git.js';
 
 const SKIP = new Set(['node_modules', 'dist']);
 const CACHE_VERSION = 2;
@@ -56,7 +65,8 @@ export async function globMatcher(globs: readonly string[]): Promise<GlobMatcher
   return {
     isPackageDir: (path) => isIncluded(path) && !isExcluded(path),
     mayContain(path) {
-      const depth = path.split('/').length;
+      let depth = 1;
+      for (let at = path.indexOf('/'); at !== -1; at = path.indexOf('/', at + 1)) depth++;
       return prefixes.some(({ deepAt, tests }) => {
         if (depth <= tests.length) return tests[depth - 1]?.(path) ?? false;
         return deepAt !== -1 && (tests.length === 0 || (tests[tests.length - 1]?.(path.split('/').slice(0, tests.length).join('/')) ?? false));
@@ -113,11 +123,17 @@ class KeyHash {
 /** Keeps the newest graphs only: one per recent tree state is all a CI runner or a laptop reuses. */
 const CACHE_KEEP = 16;
 
-function pruneCache(dir: string): void {
-  const files = readdirSync(dir).filter((f) => f.startsWith('graph-') && f.endsWith('.json'));
+/** node:fs's callback form as a promise (node:fs/promises is one more module to load at start-up). */
+function settle<T>(start: (done: (err: Error | null, value: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => start((err, value) => (err ? reject(err) : resolve(value))));
+}
+
+async function pruneCache(dir: string): Promise<void> {
+  const files = (await settle<string[]>((done) => readdir(dir, done))).filter((f) => f.startsWith('graph-') && f.endsWith('.json'));
   if (files.length <= CACHE_KEEP) return;
-  const byAge = files.map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs })).sort((a, b) => b.t - a.t);
-  for (const { f } of byAge.slice(CACHE_KEEP)) rmSync(join(dir, f), { force: true });
+  const byAge = await Promise.all(files.map(async (f) => ({ f, t: (await settle<Stats>((done) => stat(join(dir, f), done))).mtimeMs })));
+  byAge.sort((a, b) => b.t - a.t);
+  await Promise.all(byAge.slice(CACHE_KEEP).map(({ f }) => settle<void>((done) => rm(join(dir, f), { force: true }, (err) => done(err, undefined)))));
 }
 
 function readCache(file: string): WorkspaceGraph | undefined {
@@ -135,21 +151,23 @@ function readCache(file: string): WorkspaceGraph | undefined {
   }
 }
 
-function writeCache(dir: string, file: string, graph: WorkspaceGraph): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(snapshotGraph(graph)));
-    renameSync(tmp, file);
-    pruneCache(dir);
-  } catch {
-    // A read-only git folder only costs the next run a reload.
-  }
+/**
+ * Written in the background while the command goes on (the process ends when it is done); a
+ * read-only git folder only costs the next run a reload.
+ */
+function writeCache(dir: string, file: string, graph: WorkspaceGraph): Promise<void> {
+  const text = JSON.stringify(snapshotGraph(graph));
+  const tmp = `${file}.${process.pid}.tmp`;
+  return settle<string | undefined>((done) => mkdir(dir, { recursive: true }, done))
+    .then(() => settle<void>((done) => writeFile(tmp, text, (err) => done(err, undefined))))
+    .then(() => settle<void>((done) => rename(tmp, file, (err) => done(err, undefined))))
+    .then(() => pruneCache(dir))
+    .catch(() => {});
 }
 
-/** Trees of one commit, read by hash, each once. */
-class Trees {
-  private readonly parsed = new Map<string, readonly TreeEntry[]>();
+/** The folders of each tree of one commit, read by hash, each once. */
+class Folders {
+  private readonly parsed = new Map<string, ReadonlyArray<{ readonly name: string; readonly sha: string }>>();
   constructor(
     private readonly git: Git,
     private readonly shaBytes: number,
@@ -157,16 +175,16 @@ class Trees {
 
   /** A tree already read (the workspace folder's). */
   add(sha: string, content: Buffer): void {
-    this.parsed.set(sha, parseTree(content, this.shaBytes));
+    this.parsed.set(sha, subtrees(content, this.shaBytes));
   }
 
-  /** The entries of each tree (empty for a hash that is not a tree). */
-  async read(shas: readonly string[]): Promise<Array<readonly TreeEntry[]>> {
+  /** The subfolders of each tree (none for a hash that is not a tree). */
+  async read(shas: readonly string[]): Promise<Array<ReadonlyArray<{ readonly name: string; readonly sha: string }>>> {
     const missing = [...new Set(shas.filter((s) => !this.parsed.has(s)))];
     const objects = await this.git.readObjects(missing);
     missing.forEach((sha, i) => {
       const obj = objects[i];
-      this.parsed.set(sha, obj?.type === 'tree' ? parseTree(obj.content, this.shaBytes) : []);
+      this.parsed.set(sha, obj?.type === 'tree' ? subtrees(obj.content, this.shaBytes) : []);
     });
     return shas.map((s) => this.parsed.get(s) ?? []);
   }
@@ -177,7 +195,7 @@ class Trees {
     if (path === '') return sha;
     for (const name of path.split('/')) {
       const [entries = []] = await this.read([sha]);
-      const entry = entries.find((e) => e.name === name && e.isTree);
+      const entry = entries.find((e) => e.name === name);
       if (!entry) return undefined;
       sha = entry.sha;
     }
@@ -189,6 +207,8 @@ export interface LoadedWorkspace {
   readonly workspace: WorkspaceGraph;
   readonly globs: readonly string[];
   readonly matcher: GlobMatcher;
+  /** Settles when the graph read now is in the cache (it is written in the background; never rejects). */
+  readonly cached: Promise<void>;
 }
 
 export interface LoadOptions {
@@ -209,26 +229,23 @@ export async function loadWorkspaceFromGit(git: Git, commit: string, options: Lo
   const [tree, yaml] = await git.readObjects([dir === '' ? `${commit}^{tree}` : `${commit}:${dir}`, `${commit}:${dir === '' ? '' : `${dir}/`}pnpm-workspace.yaml`]);
   if (tree?.type !== 'tree') throw new InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
   if (yaml?.type !== 'blob') throw new InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
-  trace('TMP root+yaml');
   const globs = await readWorkspaceGlobs(`pnpm-workspace.yaml (at ${short})`, yaml.content.toString('utf8'));
   const matcher = await globMatcher(globs);
-  trace('TMP matcher');
   const shaBytes = tree.sha.length / 2;
-  const trees = new Trees(git, shaBytes);
+  const trees = new Folders(git, shaBytes);
   trees.add(tree.sha, tree.content);
 
   const hash = new KeyHash().update(`${CACHE_VERSION}\0${marker}\0${yaml.sha}\0`);
   for (const root of globRoots(globs)) hash.update(`${root}\0${(await trees.resolve(tree.sha, root)) ?? '-'}\0`);
   const cacheFile = cacheDir === undefined ? undefined : join(cacheDir, `graph-${hash.digest()}.json`);
-  trace('TMP key');
-  const cached = cacheFile === undefined ? undefined : readCache(cacheFile);
-  if (cached) {
+  const fromCache = cacheFile === undefined ? undefined : readCache(cacheFile);
+  if (fromCache) {
     trace('workspace graph from the cache');
-    return { workspace: cached, globs, matcher };
+    return { workspace: fromCache, globs, matcher, cached: Promise.resolve() };
   }
   trace('workspace graph not cached: reading the package folders');
 
-  // Walk the trees level by level from the workspace folder; each level is one round.
+  // Walk the folders level by level from the workspace folder; each level is one round.
   const candidates: Array<{ path: string; sha: string }> = [];
   let frontier: Array<{ path: string; sha: string }> = [{ path: '', sha: tree.sha }];
   while (frontier.length > 0) {
@@ -236,7 +253,7 @@ export async function loadWorkspaceFromGit(git: Git, commit: string, options: Lo
     const descend: Array<{ path: string; sha: string }> = [];
     frontier.forEach(({ path }, i) => {
       for (const e of levels[i] ?? []) {
-        if (!e.isTree || SKIP.has(e.name) || e.name.startsWith('.')) continue;
+        if (SKIP.has(e.name) || e.name.startsWith('.')) continue;
         const child = path === '' ? e.name : `${path}/${e.name}`;
         if (matcher.isPackageDir(child)) candidates.push({ path: child, sha: e.sha });
         if (matcher.mayContain(child)) descend.push({ path: child, sha: e.sha });
@@ -245,40 +262,64 @@ export async function loadWorkspaceFromGit(git: Git, commit: string, options: Lo
     frontier = descend;
   }
 
-  // Each candidate's own tree says whether it holds package.json and the marker (without reading the
-  // marker); then the manifests are read by hash. In parts, so that git reads the next part while
-  // this process parses the last one.
-  const nestedMarker = marker.includes('/');
-  const entries = treeEntryFinder(nestedMarker ? ['package.json'] : ['package.json', marker], shaBytes);
-  const parts: Array<Promise<PackageInput[]>> = [];
+  // Each candidate folder's tree says whether it holds package.json and the marker, without reading
+  // the marker; the manifests are then read by hash, in bulk. In parts, so that git reads the next
+  // part's trees (and the last one's manifests) while this process looks through the last part.
+  const names = [Buffer.from('package.json'), Buffer.from(marker)];
+  const found: Array<{ path: string; tree: string; isService: boolean }> = [];
+  // The trees are asked for first: git reads them while the process that reads the manifests starts.
+  const asked: Array<{ part: Array<{ path: string; sha: string }>; objects: Promise<Array<GitObject | undefined>> }> = [];
   for (let at = 0; at < candidates.length; at += PART) {
     const part = candidates.slice(at, at + PART);
-    parts.push(
-      (async () => {
-        const objects = await git.readObjects(part.map((c) => c.sha));
-        const found: Array<{ path: string; tree: string; blob: string; isService: boolean }> = [];
-        part.forEach((c, i) => {
-          const obj = objects[i];
-          if (obj?.type !== 'tree') return;
-          const [pkg, mark] = entries(obj.content);
-          if (pkg && isBlobMode(pkg.mode)) found.push({ path: c.path, tree: c.sha, blob: pkg.sha, isService: mark !== undefined && isBlobMode(mark.mode) });
-        });
-        // A marker in a subfolder (`docker/Dockerfile`) is looked up by path.
-        const [blobs, markers] = await Promise.all([git.readObjects(found.map((f) => f.blob)), nestedMarker ? git.readObjects(found.map((f) => `${f.tree}:${marker}`)) : undefined]);
-        return found.map((f, i) => {
-          const file = `${dir === '' ? '' : `${dir}/`}${f.path}/package.json (at ${short})`;
-          const blob = blobs[i];
-          if (blob?.type !== 'blob') throw new InputError(`${file}: git cannot read its object ${f.blob}; the clone is incomplete (fetch the commit again)`);
-          return { dir: f.path, manifest: parseManifest(file, blob.content.toString('utf8')), isService: markers ? markers[i]?.type === 'blob' : f.isService };
-        });
-      })(),
-    );
+    asked.push({ part, objects: git.readObjects(part.map((c) => c.sha)) });
   }
-  prepareCollation(); // while git reads
-  const inputs = (await Promise.all(parts)).flat();
-  trace(`${inputs.length} manifests read`);
-  const workspace = buildWorkspace(inputs);
+  const bulk = git.bulkRead();
+  let blobs: Array<GitObject | undefined>;
+  let order: Map<string, number>;
+  try {
+    const parts: Array<Promise<void>> = [];
+    for (const { part, objects: answers } of asked) {
+      parts.push(
+        answers.then((objects) => {
+          const manifests: string[] = [];
+          for (let i = 0; i < part.length; i++) {
+            const c = part[i];
+            const obj = objects[i];
+            if (!c || obj?.type !== 'tree') continue;
+            const [manifest, service] = blobEntries(obj.content, names, shaBytes);
+            if (manifest === undefined) continue;
+            manifests.push(manifest);
+            found.push({ path: c.path, tree: c.sha, isService: service !== undefined });
+          }
+          bulk.add(manifests);
+        }),
+      );
+    }
+    await Promise.all(parts);
+    // While git reads the manifests: the folders in the order the graph keeps them (and the collator
+    // that takes, when the names need one).
+    prepareCollation();
+    order = new Map(sortByLocale(found.map((f) => f.path)).map((path, i) => [path, i]));
+    blobs = await bulk.finish();
+  } finally {
+    bulk.close();
+  }
+  // A marker in a subfolder (`docker/Dockerfile`) is looked up by path.
+  const markers = marker.includes('/') ? await git.objectTypes(found.map((f) => `${f.tree}:${marker}`)) : undefined;
+  trace(`${found.length} package folders and manifests read`);
+  const sources: GraphSource[] = [];
+  for (let i = 0; i < found.length; i++) {
+    const f = found[i];
+    if (!f) continue;
+    const file = `${dir === '' ? '' : `${dir}/`}${f.path}/package.json (at ${short})`;
+    const blob = blobs[i];
+    if (blob?.type !== 'blob') throw new InputError(`${file}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    const manifest = parseManifest(file, blob.content.toString('utf8'));
+    sources.push({ dir: f.path, name: manifest.name, isService: markers ? markers[i] === 'blob' : f.isService, refs: dependencyRefs(manifest) });
+  }
+  sources.sort((a, b) => (order.get(a.dir) ?? 0) - (order.get(b.dir) ?? 0));
+  trace('manifests parsed');
+  const workspace = buildGraph(sources);
   trace('workspace graph built');
-  if (cacheFile !== undefined && cacheDir !== undefined) writeCache(cacheDir, cacheFile, workspace);
-  return { workspace, globs, matcher };
+  return { workspace, globs, matcher, cached: cacheFile !== undefined && cacheDir !== undefined ? writeCache(cacheDir, cacheFile, workspace) : Promise.resolve() };
 }

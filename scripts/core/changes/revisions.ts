@@ -88,6 +88,10 @@ export function planComparison(input: PlanInput): ComparisonPlan {
 export function expectedRange(plan: ComparisonPlan): { readonly base: string; readonly head: string; readonly strategy: Strategy } | undefined {
   const safe = (rev: string) => /^[^-\s]\S*$/.test(rev);
   const range =
-    plan.kind === 'range' ? { base: plan.base, head: plan.head, strategy: plan.strategy } : plan.kind === 'push' ? { base: plan.before, head: plan.after, strategy: 'push' as const } : undefined;
+    plan.kind === 'range'
+      ? { base: plan.base, head: plan.head, strategy: plan.strategy }
+      : plan.kind === 'push'
+        ? { base: plan.before, head: plan.after, strategy: 'push' as const }
+        : undefined;
   return range && safe(range.base) && safe(range.head) ? range : undefined;
 }

@@ -22,7 +22,7 @@ export type GlobEngine = (globs: readonly string[], options: GlobOptions) => Pat
 
 const SIMPLE_SEGMENT = /^[A-Za-z0-9._*?-]+$/;
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }
 
@@ -33,7 +33,7 @@ function segmentSource(segment: string, dot: boolean): string {
   const guard = wild ? (dot ? '(?!\\.{1,2}(?:/|$))' : '(?!\\.)') : '';
   if (segment === '*') return `${guard}[^/]+`;
   let out = guard;
-  for (const c of segment) out += c === '*' ? '[^/]*' : c === '?' ? '[^/]' : escape(c);
+  for (const c of segment) out += c === '*' ? '[^/]*' : c === '?' ? '[^/]' : escapeRegExp(c);
   return out;
 }
 

@@ -22,8 +22,9 @@ export interface Manifest {
 }
 
 function isStringRecord(value: unknown): value is Record<string, string> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  for (const v of Object.values(value)) if (typeof v !== 'string') return false;
+  if (!isRecord(value)) return false;
+  // for...in rather than Object.values: no array per call (this runs for every field of every package); JSON has no inherited keys.
+  for (const key in value) if (typeof value[key] !== 'string') return false;
   return true;
 }
 
@@ -61,7 +62,12 @@ export function parseManifest(file: string, text: string): Manifest {
     if (upstreams !== undefined && !isStringArray(upstreams)) throw new InputError(`${file}: "kodingcaravan.upstreams" must be an array of service names`);
     service = { ...(port === undefined ? {} : { port }), ...(upstreams === undefined ? {} : { upstreams }) };
   }
-  const manifest: { -readonly [K in keyof Manifest]: Manifest[K] } = { name, scripts, dependencies: { dependencies, devDependencies, optionalDependencies, peerDependencies }, service };
+  const manifest: { -readonly [K in keyof Manifest]: Manifest[K] } = {
+    name,
+    scripts,
+    dependencies: { dependencies, devDependencies, optionalDependencies, peerDependencies },
+    service,
+  };
   const version = pkg['version'];
   if (typeof version === 'string') manifest.version = version;
   if (pkg['private'] === true) manifest.private = true;

@@ -2,10 +2,10 @@
  * The committed bundle (`node scripts/dist/pipeline.mjs affected`), as CI runs it: shallow clones,
  * GitHub step outputs and job summary, exit code 2 with one line on bad input.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { bundled, cleanup, commit, eventFile, git, makeRepo, parseJson, tempDir, WORKSPACE } from './fixture.js';
+import { bundled, cleanup, commit, eventFile, git, lockfile, makeRepo, parseJson, pathWithOldGit, tempDir, WORKSPACE } from './fixture.js';
 
 afterAll(cleanup);
 
@@ -144,6 +144,32 @@ describe('inside GitHub Actions', () => {
     const head = commit(root, 'gamma', { 'services/gamma/src/main.ts': 'x\n' });
     const r = bundled(root, ['--base', first, '--head', head]);
     expect(r.stdout).toContain('service  reason\ngamma    1 file changed in services/gamma: "src/main.ts"\n');
+  });
+});
+
+describe('git versions and the cache', () => {
+  test('git older than 2.36 (no cat-file --batch-command): the same answer, through plain --batch', () => {
+    const { root, first } = makeRepo();
+    const head = commit(root, 'beta and the lockfile', { 'services/beta/src/main.ts': 'x\n', 'pnpm-lock.yaml': lockfile('1.3.1'), 'README.md': '# x\n' });
+    const args = ['--base', first, '--head', head, '--json'];
+    const usual = parseJson(bundled(root, args));
+    rmSync(join(root, '.git/pipeline-affected'), { recursive: true, force: true });
+    const old = bundled(root, args, { PATH: pathWithOldGit() });
+    expect(parseJson(old)).toEqual(usual);
+    expect(services(usual)).toEqual(['beta']);
+    expect(old.stderr).toBe('');
+  });
+
+  test('a second run reads the graph from the cache and answers the same', () => {
+    const { root, first } = makeRepo();
+    const head = commit(root, 'core', { 'packages/core/src/index.ts': 'x\n' });
+    const args = ['--base', first, '--head', head, '--json'];
+    const cold = bundled(root, args, { PIPELINE_TIMING: '1' });
+    const warm = bundled(root, args, { PIPELINE_TIMING: '1' });
+    expect(cold.stderr).toMatch(/not cached: reading the package folders/);
+    expect(warm.stderr).toMatch(/workspace graph from the cache/);
+    expect(parseJson({ ...warm, stderr: '' })).toEqual(parseJson({ ...cold, stderr: '' }));
+    expect(services(parseJson({ ...warm, stderr: '' }))).toEqual(['alpha', 'beta']);
   });
 });
 

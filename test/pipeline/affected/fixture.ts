@@ -186,3 +186,19 @@ export function eventFile(payload: object): string {
   writeFileSync(file, JSON.stringify(payload));
   return file;
 }
+
+/**
+ * A PATH whose `git` refuses `cat-file --batch-command` the way git < 2.36 does (a usage error,
+ * exit 129) and is the real git otherwise. An old git cannot be installed here; this is the one
+ * stand-in of these tests, and it only removes a feature.
+ */
+export function pathWithOldGit(): string {
+  const bin = tempDir('old-git-');
+  const real = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+  writeFileSync(
+    join(bin, 'git'),
+    `#!/bin/sh\nfor a in "$@"; do\n  if [ "$a" = "--batch-command" ]; then echo "error: unknown option \\\`batch-command'" >&2; exit 129; fi\ndone\nexec ${real} "$@"\n`,
+    { mode: 0o755 },
+  );
+  return `${bin}:${process.env['PATH'] ?? ''}`;
+}

@@ -53,6 +53,7 @@ describe('loadWorkspaceFromGit', () => {
     try {
       const a = await loadWorkspaceFromGit(git, first, { dir: '', marker: 'Dockerfile', cacheDir: cache });
       const b = await loadWorkspaceFromGit(git, second, { dir: '', marker: 'Dockerfile', cacheDir: cache });
+      await Promise.all([a.cached, b.cached]);
       expect(a.workspace.get('@kc/gamma').workspaceDeps).toEqual([]);
       expect(b.workspace.get('@kc/gamma').workspaceDeps).toEqual(['@kc/core']);
       // delta has no Dockerfile: a library.
@@ -66,5 +67,107 @@ describe('loadWorkspaceFromGit', () => {
       git.close();
     }
     expect(existsSync(cache)).toBe(true);
+  });
+
+  test('the cache key is the trees the globs start from: a change elsewhere reuses the graph, one in a package does not', async () => {
+    const { root, first } = makeRepo();
+    const docs = commit(root, 'docs and tooling', { 'README.md': '# changed\n', 'scripts/tool.ts': 'export const x = 1;\n' });
+    const code = commit(root, 'a source file', { 'services/gamma/src/main.ts': 'export const g = 2;\n' });
+    const yaml = commit(root, 'one more glob', { 'pnpm-workspace.yaml': "packages:\n  - 'packages/*'\n  - 'services/*'\n  - 'tools/*'\n" });
+    const git = await openGit(root);
+    const cache = join(git.gitDir, 'test-cache');
+    const files = () => readdirSync(cache).filter((f) => f.endsWith('.json'));
+    try {
+      const load = async (commit: string) => {
+        const loaded = await loadWorkspaceFromGit(git, commit, { dir: '', marker: 'Dockerfile', cacheDir: cache });
+        await loaded.cached;
+        return loaded;
+      };
+      await load(first);
+      expect(files()).toHaveLength(1);
+      await load(docs);
+      expect(files()).toHaveLength(1);
+      await load(code);
+      expect(files()).toHaveLength(2);
+      const fromYaml = await load(yaml);
+      expect(files()).toHaveLength(3);
+      expect(fromYaml.workspace.packages.size).toBe(5);
+    } finally {
+      git.close();
+    }
+  });
+
+  test.each<[string, string[], Record<string, string>, string[]]>([
+    [
+      'a deep glob and an exclusion',
+      ['apps/**', '!apps/legacy'],
+      { 'apps/web/package.json': '', 'apps/web/admin/package.json': '', 'apps/legacy/package.json': '' },
+      ['apps/web', 'apps/web/admin'],
+    ],
+    ['a literal folder', ['tools/cli', 'libs/*'], { 'tools/cli/package.json': '', 'tools/other/package.json': '', 'libs/a/package.json': '' }, ['libs/a', 'tools/cli']],
+    ['a wildcard first', ['*/pkg'], { 'x/pkg/package.json': '', 'y/pkg/package.json': '', 'x/other/package.json': '' }, ['x/pkg', 'y/pkg']],
+    ['braces (picomatch)', ['{apps,libs}/*'], { 'apps/a/package.json': '', 'libs/b/package.json': '', 'tools/c/package.json': '' }, ['apps/a', 'libs/b']],
+    [
+      'folders that are not packages',
+      ['packages/*'],
+      {
+        'packages/a/package.json': '',
+        'packages/no-manifest/index.ts': '',
+        'packages/dir-manifest/package.json/x': '',
+        'packages/.hidden/package.json': '',
+        'packages/node_modules/package.json': '',
+      },
+      ['packages/a'],
+    ],
+  ])('globs: %s', async (_, globs, layout, dirs) => {
+    const files: Record<string, string> = { 'pnpm-workspace.yaml': `packages:\n${globs.map((g) => `  - '${g}'`).join('\n')}\n` };
+    for (const [path, text] of Object.entries(layout))
+      files[path] = path.endsWith('/package.json') ? JSON.stringify({ name: path.split('/').slice(0, -1).join('-') }) : text || 'x';
+    const { root, first } = makeRepo(files);
+    const git = await openGit(root);
+    try {
+      const { workspace } = await loadWorkspaceFromGit(git, first, { dir: '', marker: 'Dockerfile' });
+      expect([...workspace.packages.values()].map((p) => p.dir).sort()).toEqual(dirs);
+    } finally {
+      git.close();
+    }
+  });
+
+  test('a marker in a subfolder of the package, and one that is a folder, not a file', async () => {
+    const { root, first } = makeRepo({
+      'pnpm-workspace.yaml': "packages:\n  - 'services/*'\n",
+      'services/a/package.json': JSON.stringify({ name: 'a' }),
+      'services/a/docker/Dockerfile': 'FROM x\n',
+      'services/b/package.json': JSON.stringify({ name: 'b' }),
+      'services/b/Dockerfile': 'FROM x\n',
+      'services/c/package.json': JSON.stringify({ name: 'c' }),
+      'services/c/docker/Dockerfile/readme': 'a folder\n',
+    });
+    const git = await openGit(root);
+    try {
+      const nested = await loadWorkspaceFromGit(git, first, { dir: '', marker: 'docker/Dockerfile' });
+      expect(nested.workspace.services.map((s) => s.folder)).toEqual(['a']);
+      const plain = await loadWorkspaceFromGit(git, first, { dir: '', marker: 'Dockerfile' });
+      expect(plain.workspace.services.map((s) => s.folder)).toEqual(['b']);
+    } finally {
+      git.close();
+    }
+  });
+
+  test('without a temporary folder for the bulk read, the manifests come through the shared reader', async () => {
+    const { root, first } = makeRepo();
+    const saved = process.env['TMPDIR'];
+    const git = await openGit(root);
+    try {
+      const usual = await loadWorkspaceFromGit(git, first, { dir: '', marker: 'Dockerfile' });
+      process.env['TMPDIR'] = join(root, 'no-such-folder');
+      const fallback = await loadWorkspaceFromGit(git, first, { dir: '', marker: 'Dockerfile' });
+      expect([...fallback.workspace.packages.values()]).toEqual([...usual.workspace.packages.values()]);
+      expect(fallback.workspace.services.map((s) => s.folder)).toEqual(['alpha', 'beta', 'gamma']);
+    } finally {
+      if (saved === undefined) delete process.env['TMPDIR'];
+      else process.env['TMPDIR'] = saved;
+      git.close();
+    }
   });
 });

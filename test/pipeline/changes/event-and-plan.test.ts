@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { InputError } from '../../../scripts/core/errors.js';
 import { parseEvent, ZERO_SHA } from '../../../scripts/core/changes/event.js';
-import { type PlanInput, planComparison } from '../../../scripts/core/changes/revisions.js';
+import { expectedRange, type PlanInput, planComparison } from '../../../scripts/core/changes/revisions.js';
 
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
@@ -76,5 +76,29 @@ describe('planComparison', () => {
     ['release', { event: { name: 'release', tagName: 'chat-service@1.0.0' } }, { kind: 'services', services: ['chat-service'], head: 'refs/tags/chat-service@1.0.0' }],
   ])('%s', (_, input, expected) => {
     expect(planComparison({ ...base, ...input })).toMatchObject(expected);
+  });
+});
+
+describe('expectedRange: the two revisions to diff before any lookup', () => {
+  const plan = (over: Partial<PlanInput>) =>
+    planComparison({ event: undefined, base: undefined, head: undefined, sha: undefined, defaultBranch: 'main', dispatchInput: 'services', ...over });
+  const event = (name: string, payload: object) => parseEvent('event.json', JSON.stringify(payload), name);
+
+  test.each<[string, ReturnType<typeof plan>, ReturnType<typeof expectedRange>]>([
+    ['--base and --head', plan({ base: A, head: B }), { base: A, head: B, strategy: 'explicit' }],
+    ['--base alone: head is HEAD', plan({ base: 'main' }), { base: 'main', head: 'HEAD', strategy: 'explicit' }],
+    ['a push', plan({ event: event('push', { ref: 'refs/heads/main', before: A, after: B }) }), { base: A, head: B, strategy: 'push' }],
+    ['a merge group', plan({ event: event('merge_group', { merge_group: { base_sha: A, head_sha: B } }) }), { base: A, head: B, strategy: 'merge-group' }],
+    ['a new branch: the merge base is not known yet', plan({ event: event('push', { ref: 'refs/heads/x', before: ZERO_SHA, after: B }) }), undefined],
+    [
+      'a pull request: the merge commit is read first',
+      plan({ event: event('pull_request', { number: 1, pull_request: { number: 1, base: { sha: A }, head: { sha: B } } }) }),
+      undefined,
+    ],
+    ['a local run: the merge base with main', plan({}), undefined],
+    ['a revision that git would read as an option', plan({ base: '--output=/tmp/x', head: B }), undefined],
+    ['a revision with a space', plan({ base: 'a b', head: B }), undefined],
+  ])('%s', (_, p, want) => {
+    expect(expectedRange(p)).toEqual(want);
   });
 });

@@ -210,3 +210,54 @@ describe('lockfile pieces', () => {
     expect([...doc.catalogs.keys()]).toContain('default\0typescript');
   });
 });
+
+describe('cutting a lockfile into entries, line by line', () => {
+  const entries = (map: ReadonlyMap<string, string>) => Object.fromEntries(map);
+
+  test('an entry runs from its key to its last line with content: inner blank lines and comments stay, trailing ones do not', () => {
+    const doc = segmentLockfile(
+      "lockfileVersion: '9.0'\n\nsettings:\n  autoInstallPeers: true\n\nimporters:\n\n  a:\n    dependencies:\n\n      # a comment\n      x:\n        specifier: ^1\n        version: 1.0.0\n\n  # between\n  b: {}\n",
+    );
+    expect(doc.version).toBe('9.0');
+    expect(entries(doc.importers)).toEqual({
+      a: '  a:\n    dependencies:\n\n      # a comment\n      x:\n        specifier: ^1\n        version: 1.0.0',
+      b: '  b: {}',
+    });
+    expect(entries(doc.other)).toEqual({ settings: 'settings:\n  autoInstallPeers: true' });
+  });
+
+  test('CRLF line ends stay in the entry text, not in the keys; no newline at the end', () => {
+    const doc = segmentLockfile("lockfileVersion: '9.0'\r\nimporters:\r\n  a:\r\n    dependencies: {}\r\npackages:\r\n  'x@1.0.0':\r\n    resolution: {integrity: sha512-x}");
+    expect(entries(doc.importers)).toEqual({ a: '  a:\r\n    dependencies: {}\r' });
+    expect(entries(doc.packages)).toEqual({ 'x@1.0.0': "  'x@1.0.0':\r\n    resolution: {integrity: sha512-x}" });
+  });
+
+  test('catalogs: one entry per dependency of each catalog', () => {
+    const doc = segmentLockfile(
+      "lockfileVersion: '9.0'\ncatalogs:\n  default:\n    typescript:\n      specifier: ^5\n      version: 5.4.5\n  next:\n    'react':\n      specifier: ^19\n      version: 19.0.0\n",
+    );
+    expect(entries(doc.catalogs)).toEqual({
+      'default\0typescript': '    typescript:\n      specifier: ^5\n      version: 5.4.5',
+      'next\0react': "    'react':\n      specifier: ^19\n      version: 19.0.0",
+    });
+  });
+
+  test('indentation is any leading whitespace (a no-break space counts), a tab-only line is blank', () => {
+    const doc = segmentLockfile("lockfileVersion: '9.0'\nimporters:\n\u00a0\u00a0a: {}\n\t\n  b: {}\n");
+    expect([...doc.importers.keys()]).toEqual(['a', 'b']);
+  });
+
+  test.each([
+    ["lockfileVersion: '9.0'\nimporters:\n\ta: {}\n", 'line 3: tab indentation'],
+    ["  a: 1\nlockfileVersion: '9.0'\n", 'line 1: indented text before any top-level key'],
+    ["lockfileVersion: '9.0'\nimporters:\n a: {}\n", 'line 3: unexpected indentation under importers'],
+    ["lockfileVersion: '9.0'\nimporters:\n    a: {}\n", 'line 3: unexpected indentation under importers'],
+    ["lockfileVersion: '9.0'\ncatalogs:\n    a: {}\n", 'line 3: unexpected indentation under catalogs'],
+    ['lockfileVersion:\n', 'line 1: lockfileVersion has no value'],
+    ["lockfileVersion: '9.0'\nimporters: x\n", 'line 2: importers is not a block mapping'],
+    ["lockfileVersion: '9.0'\n\n\n- a\n", 'line 4: expected "key:" or "key: value", got "- a"'],
+    ['settings:\n  a: 1\n', 'no lockfileVersion'],
+  ])('%j is not in the layout pnpm writes: %s', (text, message) => {
+    expect(() => segmentLockfile(text)).toThrow(message);
+  });
+});

@@ -6,11 +6,12 @@ import {
 
 // scripts/io/git.ts
 import { execFile, spawn } from "node:child_process";
-import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, realpathSync, statSync, unlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
-function run(cwd, args) {
+function run(cwd, args, env = {}) {
   return new Promise((resolve2, reject) => {
-    execFile("git", [...args], { cwd, encoding: "utf8", maxBuffer: 1 << 30, env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" } }, (err, stdout, stderr) => {
+    execFile("git", [...args], { cwd, encoding: "utf8", maxBuffer: 1 << 30, env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C", ...env } }, (err, stdout, stderr) => {
       if (err && typeof err.code !== "number") {
         reject(err.code === "ENOENT" ? new InputError("git is not installed or not on PATH; install git") : err);
         return;
@@ -32,29 +33,38 @@ function parseTree(content, shaBytes = 20) {
   }
   return out;
 }
-function treeEntryFinder(names, shaBytes = 20) {
-  const wanted = names.map((n) => Buffer.from(n, "utf8"));
-  return (content) => {
-    const out = wanted.map(() => void 0);
-    let i = 0;
-    while (i < content.length) {
-      const space = content.indexOf(32, i);
-      const nul = content.indexOf(0, space);
-      if (space < 0 || nul < 0) throw new Error("malformed tree object");
+function subtrees(content, shaBytes = 20) {
+  const out = [];
+  let i = 0;
+  while (i < content.length) {
+    const space = content.indexOf(32, i);
+    const nul = content.indexOf(0, space);
+    if (space < 0 || nul < 0) throw new Error("malformed tree object");
+    if (space - i === 5 && content[i] === 52) out.push({ name: content.toString("utf8", space + 1, nul), sha: content.toString("hex", nul + 1, nul + 1 + shaBytes) });
+    i = nul + 1 + shaBytes;
+  }
+  return out;
+}
+function blobEntries(content, names, shaBytes = 20) {
+  const out = names.map(() => void 0);
+  let i = 0;
+  while (i < content.length) {
+    const space = content.indexOf(32, i);
+    const nul = content.indexOf(0, space);
+    if (space < 0 || nul < 0) throw new Error("malformed tree object");
+    if (space - i === 6 && content[i + 1] !== 54) {
       const length = nul - space - 1;
-      for (let w = 0; w < wanted.length; w++) {
-        const name = wanted[w];
-        if (name !== void 0 && name.length === length && content.compare(name, 0, length, space + 1, nul) === 0) {
-          out[w] = { mode: content.toString("latin1", i, space), sha: content.toString("hex", nul + 1, nul + 1 + shaBytes) };
+      const first = content[space + 1];
+      for (let w = 0; w < names.length; w++) {
+        const name = names[w];
+        if (name !== void 0 && name.length === length && name[0] === first && content.compare(name, 0, length, space + 1, nul) === 0) {
+          out[w] = content.toString("hex", nul + 1, nul + 1 + shaBytes);
         }
       }
-      i = nul + 1 + shaBytes;
     }
-    return out;
-  };
-}
-function isBlobMode(mode) {
-  return mode !== "40000" && mode !== "160000";
+    i = nul + 1 + shaBytes;
+  }
+  return out;
 }
 function objectType(buf, start, end) {
   const length = end - start;
@@ -65,6 +75,38 @@ function objectType(buf, start, end) {
   if (length === 6 && first === 99) return "commit";
   return void 0;
 }
+var EMPTY = Buffer.alloc(0);
+function parseAnswer(buf, pos, headerOnly) {
+  const eol = buf.indexOf(10, pos);
+  if (eol < 0) return { kind: "incomplete", need: 0 };
+  let size = 0;
+  let k = eol - 1;
+  for (let scale = 1; k > pos && (buf[k] ?? 0) >= 48 && (buf[k] ?? 0) <= 57; k--, scale *= 10) size += ((buf[k] ?? 0) - 48) * scale;
+  if (k === eol - 1) return { kind: "answer", object: void 0, next: eol + 1 };
+  const end = headerOnly ? eol : eol + 1 + size;
+  if (end + 1 > buf.length) return { kind: "incomplete", need: end + 1 - pos };
+  const sp1 = buf.indexOf(32, pos);
+  const type = objectType(buf, sp1 + 1, k);
+  if (type === void 0 || buf[k] !== 32) throw new Error(`git cat-file: unexpected answer ${JSON.stringify(buf.toString("utf8", pos, eol))}`);
+  return { kind: "answer", object: new BatchObject(buf, pos, sp1, type, headerOnly ? EMPTY : buf.subarray(eol + 1, end)), next: end + 1 };
+}
+var BatchObject = class {
+  constructor(buf, start, end, type, content) {
+    this.buf = buf;
+    this.start = start;
+    this.end = end;
+    this.type = type;
+    this.content = content;
+  }
+  buf;
+  start;
+  end;
+  type;
+  content;
+  get sha() {
+    return this.buf.toString("latin1", this.start, this.end);
+  }
+};
 var USAGE_ERROR = 129;
 var ObjectReader = class {
   constructor(cwd, mode) {
@@ -102,7 +144,7 @@ var ObjectReader = class {
         this.mode.batchCommand = false;
         this.stderr = "";
         this.child = this.start();
-        for (const p of this.pending) this.write(p.specs);
+        for (const p of this.pending) this.write(p.specs, p.headers);
         if (this.ended) this.child.stdin?.end();
         return;
       }
@@ -115,8 +157,10 @@ var ObjectReader = class {
   fail(err) {
     for (const p of this.pending.splice(0)) p.reject(err);
   }
-  write(specs) {
-    this.child.stdin?.write(this.mode.batchCommand ? `contents ${specs.join("\ncontents ")}
+  write(specs, headers) {
+    const command = headers ? "info" : "contents";
+    this.child.stdin?.write(this.mode.batchCommand ? `${command} ${specs.join(`
+${command} `)}
 flush
 ` : `${specs.join("\n")}
 `);
@@ -150,44 +194,41 @@ flush
       if (head.out.length === head.specs.length) {
         this.pending.shift();
         head.resolve(head.out);
+        this.release();
         continue;
       }
-      const eol = buf.indexOf(10, pos);
-      if (eol < 0) {
-        this.need = 0;
+      const answer = parseAnswer(buf, pos, head.headers && this.mode.batchCommand);
+      if (answer.kind === "incomplete") {
+        this.need = answer.need;
         break;
       }
-      let size = 0;
-      let k = eol - 1;
-      for (let scale = 1; k > pos && (buf[k] ?? 0) >= 48 && (buf[k] ?? 0) <= 57; k--, scale *= 10) size += ((buf[k] ?? 0) - 48) * scale;
-      if (k === eol - 1) {
-        head.out.push(void 0);
-        pos = eol + 1;
-        continue;
-      }
-      const end = eol + 1 + size;
-      if (end + 1 > buf.length) {
-        this.need = end + 1 - pos;
-        break;
-      }
-      const sp1 = buf.indexOf(32, pos);
-      const type = objectType(buf, sp1 + 1, k);
-      if (type === void 0 || buf[k] !== 32) throw new Error(`git cat-file: unexpected answer ${JSON.stringify(buf.toString("utf8", pos, eol))}`);
-      head.out.push({ sha: buf.toString("latin1", pos, sp1), type, content: buf.subarray(eol + 1, end) });
-      pos = end + 1;
+      head.out.push(answer.object);
+      pos = answer.next;
     }
     this.pos = pos;
   }
-  read(specs) {
+  read(specs, headers) {
     return new Promise((resolve2, reject) => {
-      this.pending.push({ specs, out: [], resolve: resolve2, reject });
-      this.write(specs);
+      this.pending.push({ specs, headers, out: [], resolve: resolve2, reject });
+      this.write(specs, headers);
     });
   }
   /** No more requests: git answers what it was asked and exits. */
   end() {
     this.ended = true;
     this.child.stdin?.end();
+    this.release();
+  }
+  /**
+   * Once ended and answered, this process need not wait for git to exit (it does, having read the
+   * end of its input): the command's own work decides when it is done.
+   */
+  release() {
+    if (!this.ended || this.pending.length > 0) return;
+    this.child.unref();
+    for (const stream of [this.child.stdin, this.child.stdout, this.child.stderr]) {
+      if (stream && "unref" in stream && typeof stream.unref === "function") stream.unref();
+    }
   }
 };
 var CatFile = class {
@@ -197,11 +238,11 @@ var CatFile = class {
   cwd;
   reader;
   mode = { batchCommand: true };
-  read(specs) {
+  read(specs, headers = false) {
     if (specs.length === 0) return Promise.resolve([]);
     for (const spec of specs) if (spec.includes("\n")) throw new InputError(`cannot read ${JSON.stringify(spec)} from git: it contains a newline`);
     this.reader ??= new ObjectReader(this.cwd, this.mode);
-    return this.reader.read(specs);
+    return this.reader.read(specs, headers);
   }
   /** Ends the process (after a fetch, so that new packs are seen; and when the command is done); requests already made are still answered. */
   close() {
@@ -209,6 +250,74 @@ var CatFile = class {
     this.reader = void 0;
   }
 };
+var bulkFiles = 0;
+function bulkRead(cwd, shared) {
+  let fd;
+  try {
+    const path = join(tmpdir(), `pipeline-affected-${process.pid}-${bulkFiles++}`);
+    fd = openSync(path, "wx+", 384);
+    unlinkSync(path);
+  } catch {
+    fd = void 0;
+  }
+  if (fd === void 0) {
+    const asked = [];
+    return { add: (specs) => asked.push(shared.read(specs)), finish: async () => (await Promise.all(asked)).flat(), close: () => {
+    } };
+  }
+  const file = fd;
+  const child = spawn("git", ["cat-file", "--batch", "--buffer"], { cwd, stdio: ["pipe", file, "pipe"] });
+  let stderr = "";
+  child.stderr?.on("data", (c) => {
+    stderr += c.toString();
+  });
+  child.stdin?.on("error", () => {
+  });
+  const exited = new Promise((resolve2, reject) => {
+    child.on("error", reject);
+    child.on("close", resolve2);
+  });
+  exited.catch(() => {
+  });
+  let count = 0;
+  let open = true;
+  const close = () => {
+    if (!open) return;
+    open = false;
+    child.stdin?.end();
+  };
+  return {
+    add(specs) {
+      if (specs.length === 0) return;
+      for (const spec of specs) if (spec.includes("\n")) throw new InputError(`cannot read ${JSON.stringify(spec)} from git: it contains a newline`);
+      count += specs.length;
+      child.stdin?.write(`${specs.join("\n")}
+`);
+    },
+    async finish() {
+      close();
+      try {
+        const code = await exited;
+        if (code !== 0) throw new Error(`git cat-file --batch exited ${code}: ${stderr.trim()}`);
+        const size = fstatSync(file).size;
+        const buf = Buffer.allocUnsafe(size);
+        for (let at = 0, n = 1; at < size && n > 0; at += n) n = readSync(file, buf, at, size - at, at);
+        const out = [];
+        let pos = 0;
+        while (out.length < count) {
+          const answer = parseAnswer(buf, pos, false);
+          if (answer.kind === "incomplete") throw new Error(`git cat-file --batch answered ${out.length} of ${count} requests`);
+          out.push(answer.object);
+          pos = answer.next;
+        }
+        return out;
+      } finally {
+        closeSync(file);
+      }
+    },
+    close
+  };
+}
 function findRepository(dir) {
   if (process.env["GIT_DIR"] || process.env["GIT_WORK_TREE"] || process.env["GIT_COMMON_DIR"]) return void 0;
   for (let at = dir; ; at = dirname(at)) {
@@ -302,11 +411,17 @@ async function openGit(cwd) {
       return header.split("\n").filter((l) => l.startsWith("parent ")).map((l) => l.slice("parent ".length));
     },
     async diffNames(base, head) {
-      const r = await run(top, ["diff-tree", "-r", "-z", "--no-renames", "--name-only", "--no-commit-id", base, head]);
+      const r = await run(top, ["diff-tree", "-r", "-z", "--no-renames", "--name-only", "--no-commit-id", base, head], {
+        GIT_INDEX_FILE: join(commonDir, "pipeline-affected", "no-index")
+      });
       if (r.code !== 0) throw new Error(`git diff-tree ${base} ${head} failed: ${r.stderr.trim()}`);
       return r.stdout;
     },
     readObjects: (specs) => objects.read(specs),
+    bulkRead: () => bulkRead(top, objects),
+    async objectTypes(specs) {
+      return (await objects.read(specs, true)).map((o) => o?.type);
+    },
     async remoteUrl(name) {
       try {
         const text = readFileSync(join(commonDir, "config"), "utf8");
@@ -323,7 +438,7 @@ async function openGit(cwd) {
 
 export {
   parseTree,
-  treeEntryFinder,
-  isBlobMode,
+  subtrees,
+  blobEntries,
   openGit
 };

@@ -12,8 +12,8 @@ function isRecord(value) {
 // scripts/core/workspace/manifest.ts
 var DEPENDENCY_FIELDS = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"];
 function isStringRecord(value) {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  for (const v of Object.values(value)) if (typeof v !== "string") return false;
+  if (!isRecord(value)) return false;
+  for (const key in value) if (typeof value[key] !== "string") return false;
   return true;
 }
 function isStringArray(value) {
@@ -47,7 +47,12 @@ function parseManifest(file, text) {
     if (upstreams !== void 0 && !isStringArray(upstreams)) throw new InputError(`${file}: "kodingcaravan.upstreams" must be an array of service names`);
     service = { ...port === void 0 ? {} : { port }, ...upstreams === void 0 ? {} : { upstreams } };
   }
-  const manifest = { name, scripts, dependencies: { dependencies, devDependencies, optionalDependencies, peerDependencies }, service };
+  const manifest = {
+    name,
+    scripts,
+    dependencies: { dependencies, devDependencies, optionalDependencies, peerDependencies },
+    service
+  };
   const version = pkg["version"];
   if (typeof version === "string") manifest.version = version;
   if (pkg["private"] === true) manifest.private = true;
@@ -61,54 +66,100 @@ function dependencyField(file, field, value) {
 
 // scripts/core/workspace/graph.ts
 var WORKSPACE_ALIAS = /^(@?[^@]+)@/;
-function workspaceTargets(manifest, names) {
-  const out = [];
+function dependencyRefs(manifest) {
+  const refs = [];
   for (const field of DEPENDENCY_FIELDS) {
     const deps = manifest.dependencies[field];
-    for (const key of Object.keys(deps)) {
+    for (const key in deps) {
       const spec = deps[key] ?? "";
       const alias = spec.startsWith("workspace:") && spec.includes("@", 11) ? WORKSPACE_ALIAS.exec(spec.slice(10))?.[1] : void 0;
-      const target = alias !== void 0 && names.has(alias) ? alias : key;
-      if (target !== manifest.name && names.has(target) && !out.includes(target)) out.push(target);
+      refs.push(alias === void 0 ? key : [alias, key]);
     }
+  }
+  return refs;
+}
+function workspaceTargets(name, refs, names) {
+  const out = [];
+  for (let k = 0; k < refs.length; k++) {
+    const ref = refs[k];
+    if (ref === void 0) continue;
+    const target = typeof ref === "string" ? ref : names.has(ref[0]) ? ref[0] : ref[1];
+    if (target !== name && names.has(target) && !out.includes(target)) out.push(target);
   }
   return out.length > 1 ? out.sort() : out;
 }
+var ROOT_ORDER = " _-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$0123456789abcdefghijklmnopqrstuvwxyz";
+var ROOT_RANK = new Uint8Array(128);
+for (let i = 0; i < ROOT_ORDER.length; i++) ROOT_RANK[ROOT_ORDER.charCodeAt(i)] = i + 1;
+function compareRoot(a, b) {
+  const common = Math.min(a.length, b.length);
+  for (let i = 0; i < common; i++) {
+    const x = ROOT_RANK[a.charCodeAt(i)] ?? 0;
+    const y = ROOT_RANK[b.charCodeAt(i)] ?? 0;
+    if (x === 0 || y === 0) return void 0;
+    if (x !== y) return x - y;
+  }
+  const longer = a.length > b.length ? a : b;
+  for (let i = common; i < longer.length; i++) if ((ROOT_RANK[longer.charCodeAt(i)] ?? 0) === 0) return void 0;
+  return a.length - b.length;
+}
+var rootLocale;
 var collator;
 function byLocale(a, b) {
+  rootLocale ??= /^(?:en(?:-[A-Z]{2})?|und)$/.test(new Intl.PluralRules().resolvedOptions().locale);
+  if (rootLocale) {
+    const order = compareRoot(a, b);
+    if (order !== void 0) return order;
+  }
   collator ??= new Intl.Collator();
   return collator.compare(a, b);
 }
 function prepareCollation() {
-  collator ??= new Intl.Collator();
+  rootLocale ??= /^(?:en(?:-[A-Z]{2})?|und)$/.test(new Intl.PluralRules().resolvedOptions().locale);
+  if (!rootLocale) collator ??= new Intl.Collator();
+}
+function sortByLocale(paths) {
+  return [...paths].sort(byLocale);
 }
 function buildWorkspace(inputs) {
+  return assemble(
+    inputs.map((input) => ({ input, name: input.manifest.name, refs: dependencyRefs(input.manifest) })),
+    ({ input, name }, folder, workspaceDeps) => ({ dir: input.dir, manifest: input.manifest, isService: input.isService, name, folder, workspaceDeps })
+  );
+}
+function buildGraph(sources) {
+  return assemble(
+    sources.map((source) => ({ input: source, name: source.name, refs: source.refs })),
+    ({ input, name }, folder, workspaceDeps) => ({ name, dir: input.dir, folder, isService: input.isService, workspaceDeps })
+  );
+}
+function assemble(entries, make) {
   const names = /* @__PURE__ */ new Set();
-  for (const input of inputs) names.add(input.manifest.name);
-  const sorted = [...inputs].sort((a, b) => byLocale(a.dir, b.dir));
+  for (let k = 0; k < entries.length; k++) {
+    const entry = entries[k];
+    if (entry) names.add(entry.name);
+  }
+  const sorted = [...entries].sort((a, b) => byLocale(a.input.dir, b.input.dir));
   const packages = [];
   const seen = /* @__PURE__ */ new Map();
-  for (const input of sorted) {
-    const { name } = input.manifest;
+  for (let k = 0; k < sorted.length; k++) {
+    const entry = sorted[k];
+    if (!entry) continue;
+    const { name, input } = entry;
     const existing = seen.get(name);
     if (existing !== void 0) throw new InputError(`two workspace packages are named ${name}: ${existing}/package.json and ${input.dir}/package.json; rename one`);
     seen.set(name, input.dir);
     const slash = input.dir.lastIndexOf("/");
-    packages.push({
-      dir: input.dir,
-      manifest: input.manifest,
-      isService: input.isService,
-      name,
-      folder: slash < 0 ? input.dir : input.dir.slice(slash + 1),
-      workspaceDeps: workspaceTargets(input.manifest, names)
-    });
+    packages.push(make(entry, slash < 0 ? input.dir : input.dir.slice(slash + 1), workspaceTargets(name, entry.refs, names)));
   }
   return assembleGraph(packages, { checkCycles: true });
 }
 function assembleGraph(list, options) {
   const packages = /* @__PURE__ */ new Map();
   const dirs = /* @__PURE__ */ new Map();
-  for (const pkg of list) {
+  for (let k = 0; k < list.length; k++) {
+    const pkg = list[k];
+    if (!pkg) continue;
     packages.set(pkg.name, pkg);
     dirs.set(pkg.dir, pkg);
   }
@@ -184,7 +235,7 @@ function topologicalOrder(packages) {
   for (const root of [...packages.keys()].sort()) {
     if (state.has(root)) continue;
     enter(root);
-    for (let top = path.at(-1); top !== void 0; top = path.at(-1)) {
+    for (let top = path[path.length - 1]; top !== void 0; top = path[path.length - 1]) {
       const dep = top.deps[top.next++];
       if (dep === void 0) {
         state.set(top.name, "done");
@@ -207,36 +258,63 @@ function topologicalOrder(packages) {
 function snapshotGraph(graph) {
   const index = /* @__PURE__ */ new Map();
   const list = [...graph.packages.values()];
-  list.forEach((p, i) => index.set(p.name, i));
+  for (const [i, p] of list.entries()) index.set(p.name, i);
   return {
     packages: list.map((p) => [p.dir, p.name, p.isService, p.workspaceDeps.map((d) => index.get(d) ?? -1)]),
     services: graph.services.map((s) => index.get(s.name) ?? -1)
   };
 }
 function isIndexList(value, size) {
-  return Array.isArray(value) && value.every((i) => Number.isInteger(i) && i >= 0 && i < size);
+  if (!Array.isArray(value)) return false;
+  for (let k = 0; k < value.length; k++) {
+    const i = value[k];
+    if (typeof i !== "number" || !Number.isInteger(i) || i < 0 || i >= size) return false;
+  }
+  return true;
 }
 function isGraphSnapshot(value) {
   if (typeof value !== "object" || value === null || !("packages" in value) || !("services" in value)) return false;
   const { packages, services } = value;
   if (!Array.isArray(packages)) return false;
   const size = packages.length;
-  return packages.every((p) => Array.isArray(p) && p.length === 4 && typeof p[0] === "string" && typeof p[1] === "string" && typeof p[2] === "boolean" && isIndexList(p[3], size)) && isIndexList(services, size);
+  for (let k = 0; k < size; k++) {
+    const p = packages[k];
+    if (!Array.isArray(p) || p.length !== 4 || typeof p[0] !== "string" || typeof p[1] !== "string" || typeof p[2] !== "boolean" || !isIndexList(p[3], size)) return false;
+  }
+  return isIndexList(services, size);
 }
 function graphFromSnapshot(snapshot) {
-  const names = snapshot.packages.map((p) => p[1]);
-  const list = snapshot.packages.map(([dir, name, isService, deps]) => {
+  const entries = snapshot.packages;
+  const list = [];
+  for (let k = 0; k < entries.length; k++) {
+    const entry = entries[k];
+    if (!entry) continue;
+    const dir = entry[0];
+    const deps = entry[3];
+    const workspaceDeps = [];
+    for (let d = 0; d < deps.length; d++) {
+      const dep = entries[deps[d] ?? -1]?.[1];
+      if (dep !== void 0) workspaceDeps.push(dep);
+    }
     const slash = dir.lastIndexOf("/");
-    return { name, dir, folder: slash < 0 ? dir : dir.slice(slash + 1), isService, workspaceDeps: deps.flatMap((i) => names[i] ?? []) };
-  });
-  return assembleGraph(list, { services: snapshot.services.flatMap((i) => list[i] ?? []), checkCycles: false });
+    list.push({ name: entry[1], dir, folder: slash < 0 ? dir : dir.slice(slash + 1), isService: entry[2], workspaceDeps });
+  }
+  const services = [];
+  for (const i of snapshot.services) {
+    const pkg = list[i];
+    if (pkg) services.push(pkg);
+  }
+  return assembleGraph(list, { services, checkCycles: false });
 }
 
 export {
   isRecord,
   parseManifest,
+  dependencyRefs,
   prepareCollation,
+  sortByLocale,
   buildWorkspace,
+  buildGraph,
   snapshotGraph,
   isGraphSnapshot,
   graphFromSnapshot

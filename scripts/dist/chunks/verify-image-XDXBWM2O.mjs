@@ -3,19 +3,19 @@ import { createRequire as __kcCreateRequire } from 'node:module'; const require 
 import "./chunk-PHXRTGWR.mjs";
 import {
   loadWorkspace
-} from "./chunk-VJ7GZJSJ.mjs";
+} from "./chunk-WPCXRGGX.mjs";
+import "./chunk-7KLVN6B7.mjs";
 import "./chunk-Q5PTJM42.mjs";
+import {
+  require_dist
+} from "./chunk-UZMOZQOJ.mjs";
 import {
   formatImageRef,
   parseImageRef
 } from "./chunk-VFWMSHFE.mjs";
 import {
   parseManifest
-} from "./chunk-5BSJDBEJ.mjs";
-import "./chunk-7KLVN6B7.mjs";
-import {
-  require_dist
-} from "./chunk-UZMOZQOJ.mjs";
+} from "./chunk-KSUUMMM7.mjs";
 import {
   parseCommandArgs,
   pipelineConfig

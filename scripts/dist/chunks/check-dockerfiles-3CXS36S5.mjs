@@ -2,15 +2,15 @@
 import { createRequire as __kcCreateRequire } from 'node:module'; const require = __kcCreateRequire(import.meta.url);
 import {
   loadWorkspace
-} from "./chunk-VJ7GZJSJ.mjs";
-import "./chunk-Q5PTJM42.mjs";
-import {
-  parseManifest
-} from "./chunk-5BSJDBEJ.mjs";
+} from "./chunk-WPCXRGGX.mjs";
 import "./chunk-7KLVN6B7.mjs";
+import "./chunk-Q5PTJM42.mjs";
 import {
   require_dist
 } from "./chunk-UZMOZQOJ.mjs";
+import {
+  parseManifest
+} from "./chunk-KSUUMMM7.mjs";
 import {
   parseCommandArgs,
   pipelineConfig

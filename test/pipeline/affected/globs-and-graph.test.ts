@@ -1,0 +1,222 @@
+/**
+ * The glob compiler that replaces picomatch for simple patterns (compared with picomatch itself on
+ * the paths git can hold), and the graph as a cache snapshot (a round trip) and as built from
+ * dependency refs without manifests (the same edges as buildWorkspace).
+ */
+import picomatch from 'picomatch';
+import { describe, expect, test } from 'vitest';
+import { compileGlobs, globEngineFor, simpleGlobSource } from '../../../scripts/core/workspace/glob.js';
+import {
+  buildGraph,
+  buildWorkspace,
+  dependencyRefs,
+  graphFromSnapshot,
+  isGraphSnapshot,
+  type PackageInput,
+  snapshotGraph,
+  sortByLocale,
+  type WorkspaceGraph,
+} from '../../../scripts/core/workspace/graph.js';
+import { parseManifest } from '../../../scripts/core/workspace/manifest.js';
+import { globRoots } from '../../../scripts/io/workspace-git.js';
+
+const PATTERNS = [
+  'services/*',
+  'packages/*',
+  'apps/**',
+  '**',
+  '**/*.md',
+  'docs/**',
+  '*',
+  '*/pkg',
+  'a/**/b',
+  'a/**/**/b',
+  '**/x',
+  '**/a/**',
+  'a*',
+  '?b',
+  'a?c/*.ts',
+  'tsconfig*.json',
+  '.npmrc',
+  '.*',
+  'x/.*/y',
+  'package.json',
+  'services/Dockerfile.template',
+];
+
+// Relative, `/`-separated, no empty, `.` or `..` segment: what git stores. Dots, spaces, newlines and non-ASCII included.
+const PATHS = [
+  'a',
+  'a/b',
+  'a/b/c',
+  'a/.b',
+  'a/.b/c',
+  '.a',
+  '.a/b',
+  'ab',
+  'bb',
+  '.b',
+  'a.b',
+  'x',
+  'y/x',
+  '.y/x',
+  'a/x/b',
+  'a/x/y/b',
+  'a/b/x',
+  'x/a/y',
+  'README.md',
+  'a/b/c.md',
+  'x/.b/c.md',
+  'docs',
+  'docs/x',
+  'docs/x/y.md',
+  'x/docs/y',
+  'services',
+  'services/api',
+  'services/api/src',
+  'services/.hidden',
+  'packages/lib',
+  'apps/web/next',
+  'apps/.x/y',
+  'x/pkg',
+  '.x/pkg',
+  'x/y/pkg',
+  'abc/f.ts',
+  'a.c/g.ts',
+  'abc/.f.ts',
+  'tsconfig.json',
+  'tsconfig.base.json',
+  '.tsconfig.json',
+  '.npmrc',
+  'x/.npmrc',
+  'package.json',
+  'services/Dockerfile.template',
+  'a b/c d.md',
+  'é/ü.md',
+  'a/x\ny',
+  'a/x\ry.md',
+  'a\nb/c.md',
+  'x\ny/pkg',
+  'docs/a\nb',
+  'a/x\u2028y.md',
+];
+
+describe('simple globs', () => {
+  test.each(PATTERNS.flatMap((p) => [[p, false] as const, [p, true] as const]))('%j (dot: %s) matches what picomatch matches', (pattern, dot) => {
+    const source = simpleGlobSource(pattern, { dot });
+    expect(source).toBeDefined();
+    const re = new RegExp(`^(?:${source})$`);
+    const reference = picomatch(pattern, { dot });
+    expect(PATHS.filter((p) => re.test(p))).toEqual(PATHS.filter((p) => reference(p)));
+  });
+
+  test.each(['{a,b}/*', 'a/[bc]', '!a/*', 'a/**b', './a/*', 'a/../b', 'a/', '@(a|b)', 'a\\*', 'a+(b)'])('%j is left to picomatch', (pattern) => {
+    expect(simpleGlobSource(pattern, { dot: false })).toBeUndefined();
+  });
+
+  test('picomatch is loaded only for a pattern that needs it, and then answers for it', async () => {
+    expect(await globEngineFor(['services/*', '**/*.md'])).toBeUndefined();
+    expect(() => compileGlobs(['{services,apps}/*'], { dot: false })).toThrow(/needs picomatch/);
+    const engine = await globEngineFor(['{services,apps}/*', 'packages/*']);
+    const test = compileGlobs(['{services,apps}/*', 'packages/*'], { dot: false }, engine);
+    expect(['services/a', 'apps/b', 'packages/c', 'tools/d', 'services/a/b'].filter(test)).toEqual(['services/a', 'apps/b', 'packages/c']);
+  });
+
+  test.each<[string[], string[]]>([
+    [
+      ['services/*', 'packages/*'],
+      ['packages', 'services'],
+    ],
+    [['./libs/*/'], ['libs']],
+    [['apps/**', '!apps/legacy'], ['apps']],
+    [['*/pkg'], ['']],
+    [['tools/cli'], ['tools']],
+    [
+      ['a/b/*', 'a/*'],
+      ['a', 'a/b'],
+    ],
+    [['{a,b}/*'], ['']],
+  ])('the folders %j start from: %j', (globs, roots) => {
+    expect(globRoots(globs)).toEqual(roots);
+  });
+});
+
+const pkg = (dir: string, name: string, deps: Record<string, string> = {}, isService = dir.startsWith('services/'), field = 'dependencies'): PackageInput => ({
+  dir,
+  isService,
+  manifest: parseManifest(`${dir}/package.json`, JSON.stringify({ name, [field]: deps })),
+});
+
+// Folders out of order, an alias, a plain spec naming a workspace package, a self dependency, upper case and `_` (locale order).
+const INPUTS = [
+  pkg('services/web', '@x/web', { '@x/util': '1.0.0', lodash: '^4' }),
+  pkg('packages/util', '@x/util', { '@x/core': 'workspace:^', '@x/util': 'workspace:*' }),
+  pkg('services/Api', '@x/api', { core: 'workspace:@x/core@*', '@x/auth': 'workspace:*' }),
+  pkg('packages/core', '@x/core'),
+  pkg('packages/auth', '@x/auth', { '@x/core': 'workspace:*' }, false, 'peerDependencies'),
+  pkg('services/_worker', '@x/worker', { '@x/web': 'workspace:*' }, true, 'devDependencies'),
+];
+
+function shape(graph: WorkspaceGraph) {
+  return {
+    packages: [...graph.packages.values()].map((p) => ({ name: p.name, dir: p.dir, folder: p.folder, isService: p.isService, workspaceDeps: p.workspaceDeps })),
+    services: graph.services.map((s) => s.name),
+    order: graph.order,
+  };
+}
+
+describe('the graph without manifests', () => {
+  test('built from dependency refs, it has the edges, folder order and services of buildWorkspace', () => {
+    const full = buildWorkspace(INPUTS);
+    const graph = buildGraph(INPUTS.map((i) => ({ dir: i.dir, name: i.manifest.name, isService: i.isService, refs: dependencyRefs(i.manifest) })));
+    expect(shape(graph)).toEqual(shape(full));
+    expect(full.get('@x/api').workspaceDeps).toEqual(['@x/auth', '@x/core']);
+    expect(full.get('@x/util').workspaceDeps).toEqual(['@x/core']);
+    expect(full.get('@x/web').workspaceDeps).toEqual(['@x/util']);
+  });
+
+  test('its snapshot survives JSON and gives the same graph back', () => {
+    const full = buildWorkspace(INPUTS);
+    const back: unknown = JSON.parse(JSON.stringify(snapshotGraph(full)));
+    expect(isGraphSnapshot(back)).toBe(true);
+    if (!isGraphSnapshot(back)) return;
+    const graph = graphFromSnapshot(back);
+    expect(shape(graph)).toEqual(shape(full));
+    expect(graph.ownerOf('services/Api/src/x.ts')?.name).toBe('@x/api');
+    expect([...graph.withDependents(['@x/core'])].sort()).toEqual(['@x/api', '@x/auth', '@x/core', '@x/util', '@x/web', '@x/worker']);
+    expect(graph.dependenciesOf('@x/worker').map((p) => p.name)).toEqual(full.dependenciesOf('@x/worker').map((p) => p.name));
+  });
+
+  test.each<[string, unknown]>([
+    ['null', null],
+    ['no services', { packages: [] }],
+    ['a dependency out of range', { packages: [['a', 'a', false, [1]]], services: [] }],
+    ['a negative index', { packages: [['a', 'a', false, []]], services: [-1] }],
+    ['a non-boolean service flag', { packages: [['a', 'a', 1, []]], services: [] }],
+    ['a short entry', { packages: [['a', 'a', false]], services: [] }],
+    ['a fractional index', { packages: [['a', 'a', false, [0.5]]], services: [] }],
+  ])('a cache file with %s is not a snapshot', (_, value) => {
+    expect(isGraphSnapshot(value)).toBe(false);
+  });
+});
+
+describe('folder order', () => {
+  // A fixed-seed generator: the same strings every run.
+  function strings(seed: number, alphabet: string, count: number): string[] {
+    let x = seed;
+    const next = () => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return x >>> 8;
+    };
+    return Array.from({ length: count }, () => Array.from({ length: 1 + (next() % 8) }, () => alphabet[next() % alphabet.length]).join(''));
+  }
+
+  test.each([
+    ['plain folder names', 'ab-_./@09z'],
+    ['every character compared without ICU', ' _-,;:!?.\'"()[]{}@*/\\&#%`^+<=>|~$0123456789abcdefghijklmnopqrstuvwxyz'],
+    ['upper case, accents, control and combining characters (ICU decides)', 'aAbB-_\u00e9e\u0301\u0001\u00a0z'],
+  ])('%s: the order of String#localeCompare', (_, alphabet) => {
+    const list = [...strings(7, alphabet, 400), '', 'a', 'a-b', 'a_b', 'ab', 'a/b', 'services/api', 'services/api-gateway', 'packages/lib-0001'];
+    expect(sortByLocale(list)).toEqual([...list].sort((a, b) => a.localeCompare(b)));
+  });
+});
