@@ -48,8 +48,7 @@ export function matchPath(pattern: string, path: string): Record<string, string>
   const want = pattern.split('/').filter(Boolean);
   const got = path.split('/').filter(Boolean);
   const params: Record<string, string> = {};
-  for (let i = 0; i < want.length; i++) {
-    const w = want[i] as string;
+  for (const [i, w] of want.entries()) {
     if (w === '*' && i === want.length - 1) {
       params['*'] = got.slice(i).join('/');
       return params;
@@ -66,7 +65,7 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
-    const buf = chunk as Buffer;
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
     size += buf.length;
     if (size > MAX_BODY_BYTES) throw new HttpError(413, `request body exceeds ${MAX_BODY_BYTES} bytes`);
     chunks.push(buf);
@@ -115,7 +114,7 @@ export async function dispatch(options: AppOptions, method: string, url: string,
     pathMatched = true;
     if (route.method !== method) continue;
     try {
-      return await route.handler({ method: method as Method, path: pathname, params, query: searchParams, headers, body: await body() });
+      return await route.handler({ method: route.method, path: pathname, params, query: searchParams, headers, body: await body() });
     } catch (err) {
       if (err instanceof HttpError) return { status: err.status, body: { error: err.message, ...(err.details === undefined ? {} : { details: err.details }) } };
       options.logger.error('unhandled error', { err, method, path: pathname });

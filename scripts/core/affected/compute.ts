@@ -128,8 +128,8 @@ export function computeAffected(workspace: WorkspaceGraph, selection: Selection)
   const via = new Map<string, string>();
   const seen = new Set(direct.keys());
   const queue = [...direct.keys()].sort();
-  for (let i = 0; i < queue.length; i++) {
-    const name = queue[i] as string;
+  // for...of visits what the loop appends: a breadth-first walk over the dependents.
+  for (const name of queue) {
     for (const dependent of dependents.get(name) ?? []) {
       if (seen.has(dependent)) continue;
       seen.add(dependent);
@@ -148,7 +148,7 @@ export function computeAffected(workspace: WorkspaceGraph, selection: Selection)
     const reasons = [...(direct.get(name) ?? [])];
     if (via.has(name)) {
       const chain = chainOf(name);
-      const cause = chain.at(-1) as string;
+      const cause = chain.at(-1) ?? name;
       reasons.push(chain.length === 1 ? `depends on ${cause}, which changed` : `depends on ${cause}, which changed (through ${chain.slice(0, -1).join(' -> ')})`);
     } else {
       const dep = pkg.workspaceDeps.find((d) => seen.has(d));

@@ -230,8 +230,7 @@ function assembleGraph<P extends GraphPackage>(list: readonly P[], options: { re
       }
       const seen = new Set<string>();
       const stack = [...start];
-      while (stack.length > 0) {
-        const name = stack.pop() as string;
+      for (let name = stack.pop(); name !== undefined; name = stack.pop()) {
         if (seen.has(name)) continue;
         seen.add(name);
         stack.push(...(dependents.get(name) ?? []));
@@ -241,8 +240,7 @@ function assembleGraph<P extends GraphPackage>(list: readonly P[], options: { re
     dependenciesOf(name) {
       const need = new Set<string>();
       const stack = [...get(name).workspaceDeps];
-      while (stack.length > 0) {
-        const dep = stack.pop() as string;
+      for (let dep = stack.pop(); dep !== undefined; dep = stack.pop()) {
         if (need.has(dep)) continue;
         need.add(dep);
         stack.push(...get(dep).workspaceDeps);

@@ -4,6 +4,9 @@ import {
   require_dist
 } from "./chunk-UZMOZQOJ.mjs";
 import {
+  isRecord
+} from "./chunk-VDX473BV.mjs";
+import {
   InputError
 } from "./chunk-LXG2FYH4.mjs";
 import {
@@ -19,7 +22,7 @@ function parseWorkspaceYaml(file, text) {
   } catch (err) {
     throw new InputError(`${file}: not valid YAML (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`);
   }
-  const packages = typeof doc === "object" && doc !== null ? doc["packages"] : void 0;
+  const packages = isRecord(doc) ? doc["packages"] : void 0;
   if (!Array.isArray(packages) || packages.length === 0 || !packages.every((p) => typeof p === "string" && p.length > 0)) {
     throw new InputError(`${file}: expected "packages:" with a list of folder globs, e.g. - services/*`);
   }

@@ -239,8 +239,7 @@ function attribute(base, head) {
     }
     const queue = [...changed];
     for (const key of queue) reaches.set(key, key);
-    for (let i = 0; i < queue.length; i++) {
-      const key = queue[i];
+    for (const key of queue) {
       for (const parent of parents.get(key) ?? []) {
         if (reaches.has(parent)) continue;
         reaches.set(parent, reaches.get(key) ?? key);

@@ -13,16 +13,18 @@ import {
   dependencyRefs,
   graphFromSnapshot,
   isGraphSnapshot,
-  isRecord,
   parseManifest,
   prepareCollation,
   snapshotGraph,
   sortByLocale
-} from "./chunk-KSUUMMM7.mjs";
+} from "./chunk-TM2V6L76.mjs";
 import {
   parseCommandArgs,
   pipelineConfig
 } from "./chunk-TAYIHDQI.mjs";
+import {
+  isRecord
+} from "./chunk-VDX473BV.mjs";
 import {
   InputError
 } from "./chunk-LXG2FYH4.mjs";
@@ -210,8 +212,7 @@ function computeAffected(workspace, selection) {
   const via = /* @__PURE__ */ new Map();
   const seen = new Set(direct.keys());
   const queue = [...direct.keys()].sort();
-  for (let i = 0; i < queue.length; i++) {
-    const name = queue[i];
+  for (const name of queue) {
     for (const dependent of dependents.get(name) ?? []) {
       if (seen.has(dependent)) continue;
       seen.add(dependent);
@@ -230,7 +231,7 @@ function computeAffected(workspace, selection) {
     const reasons = [...direct.get(name) ?? []];
     if (via.has(name)) {
       const chain = chainOf(name);
-      const cause = chain.at(-1);
+      const cause = chain.at(-1) ?? name;
       reasons.push(chain.length === 1 ? `depends on ${cause}, which changed` : `depends on ${cause}, which changed (through ${chain.slice(0, -1).join(" -> ")})`);
     } else {
       const dep = pkg.workspaceDeps.find((d) => seen.has(d));
@@ -788,7 +789,7 @@ function globRoots(globs) {
 async function readWorkspaceGlobs(file, text) {
   const fast = parseWorkspaceGlobsFast(text);
   if (fast) return fast;
-  const { parseWorkspaceYaml } = await import("./workspace-yaml-EU2CBIOU.mjs");
+  const { parseWorkspaceYaml } = await import("./workspace-yaml-PQBLAJ2B.mjs");
   return parseWorkspaceYaml(file, text).packages;
 }
 var KeyHash = class {
@@ -983,7 +984,7 @@ async function readTexts(git, specs) {
 async function lockfileFinding(git, base, head, prefix) {
   const path = within(prefix, "pnpm-lock.yaml");
   const [before, after] = await readTexts(git, [`${base}:${path}`, `${head}:${path}`]);
-  const { diffLockfiles } = await import("./lockfile-X7WU6AIP.mjs");
+  const { diffLockfiles } = await import("./lockfile-P7X3CRD6.mjs");
   const diff = diffLockfiles(before, after);
   if (diff.kind !== "unreadable") return diff;
   if (diff.side === "base") return { kind: "all", reason: `${path} at base ${base.slice(0, 12)} is not in pnpm's v9 layout (${diff.detail}); cannot attribute the change` };

@@ -5,11 +5,11 @@ import {
 } from "./chunk-7KLVN6B7.mjs";
 import {
   parseWorkspaceYaml
-} from "./chunk-Q5PTJM42.mjs";
+} from "./chunk-VE5OGYOM.mjs";
 import {
   buildWorkspace,
   parseManifest
-} from "./chunk-KSUUMMM7.mjs";
+} from "./chunk-TM2V6L76.mjs";
 import {
   InputError
 } from "./chunk-LXG2FYH4.mjs";

@@ -3,9 +3,9 @@ import { createRequire as __kcCreateRequire } from 'node:module'; const require 
 import "./chunk-PHXRTGWR.mjs";
 import {
   loadWorkspace
-} from "./chunk-WPCXRGGX.mjs";
+} from "./chunk-CBR3LKBK.mjs";
 import "./chunk-7KLVN6B7.mjs";
-import "./chunk-Q5PTJM42.mjs";
+import "./chunk-VE5OGYOM.mjs";
 import {
   require_dist
 } from "./chunk-UZMOZQOJ.mjs";
@@ -15,11 +15,12 @@ import {
 } from "./chunk-VFWMSHFE.mjs";
 import {
   parseManifest
-} from "./chunk-KSUUMMM7.mjs";
+} from "./chunk-TM2V6L76.mjs";
 import {
   parseCommandArgs,
   pipelineConfig
 } from "./chunk-TAYIHDQI.mjs";
+import "./chunk-VDX473BV.mjs";
 import {
   InputError
 } from "./chunk-LXG2FYH4.mjs";
