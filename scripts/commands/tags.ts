@@ -78,8 +78,7 @@ export const run: Command = async (argv, ctx) => {
     const file = resolve(root, request.file);
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
-    const summary = ctx.env['GITHUB_STEP_SUMMARY'];
-    if (summary) appendStepSummary(summary, recordSummary(record));
+    if (ctx.env['GITHUB_STEP_SUMMARY']) await appendStepSummary(recordSummary(record));
     ctx.stdout(`${service}: ${repository}@${record.digest} (the verified image ${record.imageId}) recorded in ${request.file}\n`);
     return 0;
   }
@@ -93,7 +92,7 @@ export const run: Command = async (argv, ctx) => {
   };
   const outputFile = ctx.env['GITHUB_OUTPUT'];
   if (outputFile && !request.json) {
-    writeStepOutputs(outputFile, outputs);
+    await writeStepOutputs(outputs);
     ctx.stdout(`${service}: ${tags.join(' ')}\n`);
   } else {
     ctx.stdout(`${JSON.stringify(outputs)}\n`);

@@ -48,12 +48,12 @@ export function warn(env: Env, stderr: (text: string) => void, title: string, me
   else stderr(`warning: ${message}\n`);
 }
 
-/** Step outputs and the job summary, to the files GitHub names (only inside Actions; loaded only there). */
+/** Step outputs and the job summary, through @actions/core (only inside Actions; loaded only there). */
 export async function writeActionsOutputs(env: Env, outputs: Record<string, string>, summary: () => string): Promise<void> {
   const output = env['GITHUB_OUTPUT'];
   const summaryFile = env['GITHUB_STEP_SUMMARY'];
   if (!output && !summaryFile) return;
   const { appendStepSummary, writeStepOutputs } = await import('./step-outputs.js');
-  if (output) writeStepOutputs(output, outputs);
-  if (summaryFile) appendStepSummary(summaryFile, summary());
+  if (output) await writeStepOutputs(outputs);
+  if (summaryFile) await appendStepSummary(summary());
 }

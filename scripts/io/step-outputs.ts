@@ -1,24 +1,20 @@
 /**
- * Step outputs and the job summary: the files GitHub Actions names in GITHUB_OUTPUT and
- * GITHUB_STEP_SUMMARY. Values are written in the `name<<DELIMITER` form, so multi-line values
- * (a list of tags) survive; the delimiter is random, so no value can end it early.
+ * Step outputs and the job summary, through @actions/core: `setOutput` writes the GITHUB_OUTPUT file in
+ * the `name<<delimiter` form (multi-line values such as a list of tags survive), `summary` appends to
+ * GITHUB_STEP_SUMMARY. Both read those paths from the process environment, as the runner sets them.
+ * @actions/core is imported on first use, so that commands run outside Actions (and `affected` on its
+ * hot path) never load it. Annotations do not go through @actions/core, whose `warning()` prints to
+ * stdout: `--json` promises exactly one JSON object there (see github-event.ts).
  */
-import { randomUUID } from 'node:crypto';
-import { appendFileSync } from 'node:fs';
 
-export function formatStepOutputs(outputs: Readonly<Record<string, string>>, delimiter = `ghadelimiter_${randomUUID()}`): string {
-  return Object.entries(outputs)
-    .map(([name, value]) => {
-      if (value.includes(delimiter)) throw new Error(`step output ${name} contains the delimiter ${delimiter}`);
-      return `${name}<<${delimiter}\n${value}\n${delimiter}\n`;
-    })
-    .join('');
+/** Writes each output to the file the runner names in GITHUB_OUTPUT. */
+export async function writeStepOutputs(outputs: Readonly<Record<string, string>>): Promise<void> {
+  const core = await import('@actions/core');
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
 }
 
-export function writeStepOutputs(file: string, outputs: Readonly<Record<string, string>>): void {
-  appendFileSync(file, formatStepOutputs(outputs));
-}
-
-export function appendStepSummary(file: string, markdown: string): void {
-  appendFileSync(file, markdown);
+/** Appends Markdown to the job summary (the file the runner names in GITHUB_STEP_SUMMARY). */
+export async function appendStepSummary(markdown: string): Promise<void> {
+  const core = await import('@actions/core');
+  await core.summary.addRaw(markdown, true).write();
 }

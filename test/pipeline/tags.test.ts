@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { run } from '../../scripts/commands/tags.js';
 import { checkPushedImage, parsePushReport } from '../../scripts/core/build-metadata.js';
 import { InputError } from '../../scripts/core/errors.js';
@@ -44,8 +44,22 @@ function githubEnv(overrides: Record<string, string | undefined>): Record<string
 const definedOnly = (env: Record<string, string | undefined>): Record<string, string> =>
   Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 
+// @actions/core reads GITHUB_OUTPUT / GITHUB_STEP_SUMMARY from the process environment, and the runner
+// creates both files before a step starts: the in-process runs do the same (restored after each test).
+function stubActionsFiles(env: Record<string, string | undefined>): void {
+  for (const name of ['GITHUB_OUTPUT', 'GITHUB_STEP_SUMMARY']) {
+    const file = env[name];
+    if (file && !existsSync(file)) writeFileSync(file, '');
+    vi.stubEnv(name, file);
+  }
+}
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
 async function tags(argv: string[], env: Record<string, string | undefined>): Promise<{ code: number; stdout: string }> {
   let stdout = '';
+  stubActionsFiles(env);
   const code = await run(argv, { cwd: root, env, stdout: (t) => (stdout += t), stderr: () => {} });
   return { code, stdout };
 }
@@ -113,6 +127,7 @@ describe('--record: the pushed image must be the verified image', () => {
   test('a rebuilt image: exit 1, one line naming both IDs, no record, no summary', async () => {
     const record = join(dir, 'records/image-api-gateway.json');
     let stderr = '';
+    stubActionsFiles(githubEnv({}));
     const code = await run(recordArgs(record, VERIFIED, REBUILT), { cwd: root, env: githubEnv({}), stdout: () => {}, stderr: (t) => (stderr += t) });
     expect(code).toBe(1);
     expect(stderr.trimEnd().split('\n')).toHaveLength(1);
@@ -120,7 +135,7 @@ describe('--record: the pushed image must be the verified image', () => {
     expect(stderr).toContain(REBUILT);
     expect(stderr).toMatch(/cache miss rebuilt the image/);
     expect(existsSync(record)).toBe(false);
-    expect(existsSync(join(dir, 'summary'))).toBe(false);
+    expect(readFileSync(join(dir, 'summary'), 'utf8')).toBe('');
   });
 });
 
@@ -167,7 +182,7 @@ describe('bad input is one line naming the value, and writes nothing', () => {
   ])('%s', async (_, argv, env, message) => {
     await expect(tags([...argv], githubEnv(env))).rejects.toThrow(InputError);
     await expect(tags([...argv], githubEnv(env))).rejects.toThrow(message);
-    expect(() => readFileSync(join(dir, 'output'))).toThrow();
+    expect(readFileSync(join(dir, 'output'), 'utf8')).toBe('');
   });
 });
 

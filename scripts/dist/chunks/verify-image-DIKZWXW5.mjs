@@ -2,17 +2,12 @@
 import { createRequire as __kcCreateRequire } from 'node:module'; const require = __kcCreateRequire(import.meta.url);
 import "./chunk-PHXRTGWR.mjs";
 import {
-  loadWorkspace
-} from "./chunk-CBR3LKBK.mjs";
-import "./chunk-7KLVN6B7.mjs";
-import "./chunk-VE5OGYOM.mjs";
-import {
-  require_dist
-} from "./chunk-UZMOZQOJ.mjs";
-import {
   formatImageRef,
   parseImageRef
 } from "./chunk-VFWMSHFE.mjs";
+import {
+  loadWorkspace
+} from "./chunk-VAFUVOAC.mjs";
 import {
   parseManifest
 } from "./chunk-TM2V6L76.mjs";
@@ -20,7 +15,12 @@ import {
   parseCommandArgs,
   pipelineConfig
 } from "./chunk-TAYIHDQI.mjs";
+import "./chunk-7KLVN6B7.mjs";
+import "./chunk-XTLKYOO7.mjs";
 import "./chunk-VDX473BV.mjs";
+import {
+  require_dist
+} from "./chunk-UZMOZQOJ.mjs";
 import {
   InputError
 } from "./chunk-LXG2FYH4.mjs";

@@ -2,9 +2,9 @@
 import { createRequire as __kcCreateRequire } from 'node:module'; const require = __kcCreateRequire(import.meta.url);
 import {
   parseWorkspaceYaml
-} from "./chunk-VE5OGYOM.mjs";
-import "./chunk-UZMOZQOJ.mjs";
+} from "./chunk-XTLKYOO7.mjs";
 import "./chunk-VDX473BV.mjs";
+import "./chunk-UZMOZQOJ.mjs";
 import "./chunk-LXG2FYH4.mjs";
 import "./chunk-ARA4SJ5Z.mjs";
 export {

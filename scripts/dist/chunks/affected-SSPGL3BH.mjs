@@ -567,9 +567,9 @@ async function writeActionsOutputs(env, outputs, summary) {
   const output = env["GITHUB_OUTPUT"];
   const summaryFile = env["GITHUB_STEP_SUMMARY"];
   if (!output && !summaryFile) return;
-  const { appendStepSummary, writeStepOutputs } = await import("./step-outputs-TFH4K5MT.mjs");
-  if (output) writeStepOutputs(output, outputs);
-  if (summaryFile) appendStepSummary(summaryFile, summary());
+  const { appendStepSummary, writeStepOutputs } = await import("./step-outputs-BEF37EPC.mjs");
+  if (output) await writeStepOutputs(outputs);
+  if (summaryFile) await appendStepSummary(summary());
 }
 
 // scripts/io/revisions.ts
@@ -789,7 +789,7 @@ function globRoots(globs) {
 async function readWorkspaceGlobs(file, text) {
   const fast = parseWorkspaceGlobsFast(text);
   if (fast) return fast;
-  const { parseWorkspaceYaml } = await import("./workspace-yaml-PQBLAJ2B.mjs");
+  const { parseWorkspaceYaml } = await import("./workspace-yaml-444L7NND.mjs");
   return parseWorkspaceYaml(file, text).packages;
 }
 var KeyHash = class {

@@ -2,12 +2,10 @@
 import { createRequire as __kcCreateRequire } from 'node:module'; const require = __kcCreateRequire(import.meta.url);
 import {
   appendStepSummary,
-  formatStepOutputs,
   writeStepOutputs
-} from "./chunk-N3FNYBC7.mjs";
+} from "./chunk-G36YZPEP.mjs";
 import "./chunk-ARA4SJ5Z.mjs";
 export {
   appendStepSummary,
-  formatStepOutputs,
   writeStepOutputs
 };

@@ -2,25 +2,25 @@
 import { createRequire as __kcCreateRequire } from 'node:module'; const require = __kcCreateRequire(import.meta.url);
 import "./chunk-PHXRTGWR.mjs";
 import {
-  loadWorkspace
-} from "./chunk-CBR3LKBK.mjs";
-import "./chunk-7KLVN6B7.mjs";
-import {
-  appendStepSummary,
-  writeStepOutputs
-} from "./chunk-N3FNYBC7.mjs";
-import "./chunk-VE5OGYOM.mjs";
-import "./chunk-UZMOZQOJ.mjs";
-import {
   imageRepository,
   imageTags
 } from "./chunk-VFWMSHFE.mjs";
+import {
+  loadWorkspace
+} from "./chunk-VAFUVOAC.mjs";
 import "./chunk-TM2V6L76.mjs";
 import {
   parseCommandArgs,
   pipelineConfig
 } from "./chunk-TAYIHDQI.mjs";
+import "./chunk-7KLVN6B7.mjs";
+import {
+  appendStepSummary,
+  writeStepOutputs
+} from "./chunk-G36YZPEP.mjs";
+import "./chunk-XTLKYOO7.mjs";
 import "./chunk-VDX473BV.mjs";
+import "./chunk-UZMOZQOJ.mjs";
 import {
   InputError
 } from "./chunk-LXG2FYH4.mjs";
@@ -160,8 +160,7 @@ var run = async (argv, ctx) => {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, `${JSON.stringify(record, null, 2)}
 `);
-    const summary = ctx.env["GITHUB_STEP_SUMMARY"];
-    if (summary) appendStepSummary(summary, recordSummary(record));
+    if (ctx.env["GITHUB_STEP_SUMMARY"]) await appendStepSummary(recordSummary(record));
     ctx.stdout(`${service}: ${repository}@${record.digest} (the verified image ${record.imageId}) recorded in ${request.file}
 `);
     return 0;
@@ -175,7 +174,7 @@ var run = async (argv, ctx) => {
   };
   const outputFile = ctx.env["GITHUB_OUTPUT"];
   if (outputFile && !request.json) {
-    writeStepOutputs(outputFile, outputs);
+    await writeStepOutputs(outputs);
     ctx.stdout(`${service}: ${tags.join(" ")}
 `);
   } else {
