@@ -84,6 +84,14 @@ trixie_tools() {
   rm -rf "$X" && mv "$X.tmp" "$X"
 }
 
+# A machine without a docker CLI gets the unpacked one on PATH (the e2e suite and .ci/run call `docker`);
+# recorded like the plugins so that `down` removes the link.
+link_cli() {
+  command -v docker >/dev/null && return 0
+  ln -sfn "$X/usr/bin/docker" /usr/local/bin/docker
+  echo /usr/local/bin/docker >>"$LAB/plugins.linked"
+}
+
 # Make the CLI find buildx and compose, unless it already does; remember what was linked so `down` removes it.
 link_plugins() {
   local dir; dir=$(plugin_dir)
@@ -110,6 +118,7 @@ engine_up() {
   fi
   apt_install containerd runc iptables
   trixie_tools
+  link_cli
   mkdir -p "$ENGINE"
   rm -f "$ENGINE/dockerd.pid"
   echo '{"features":{"containerd-snapshotter":true}}' >"$ENGINE/daemon.json"
@@ -126,7 +135,7 @@ registry_up() {
   local pid; pid=$(pid_of "$REG/registry.pid")
   if alive "$pid" && registry_ok; then say "registry: running on $REGISTRY_ADDR (lab, pid $pid)"; return 0; fi
   if ! alive "$pid" && registry_ok; then say "registry: using the one already on $REGISTRY_ADDR (the lab will not stop it)"; return 0; fi
-  alive "$pid" && kill "$pid" 2>/dev/null
+  if alive "$pid"; then kill "$pid" 2>/dev/null || true; fi
   apt_install docker-registry
   mkdir -p "$REG/data"
   cat >"$REG/config.yml" <<EOF

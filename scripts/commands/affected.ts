@@ -206,10 +206,11 @@ async function detect(
     image: (service) => imageRepository(pipelineConfig.registry, owner, service),
   });
   for (const w of report.warnings) warn(ctx.env, ctx.stderr, 'pipeline affected', w);
+  // Inside Actions only (the outputs of 1,000 services are not free to make), and before stdout: a step
+  // output that cannot be written must fail the command before it has printed a result.
+  if (ctx.env['GITHUB_OUTPUT'] || ctx.env['GITHUB_STEP_SUMMARY']) await writeActionsOutputs(ctx.env, stepOutputs(report), () => renderSummary(report, affected));
   if (values.json) ctx.stdout(`${JSON.stringify(report)}\n`);
   else ctx.stdout(renderText(report));
   trace('written');
-  // Inside Actions only (the outputs of 1,000 services are not free to make).
-  if (ctx.env['GITHUB_OUTPUT'] || ctx.env['GITHUB_STEP_SUMMARY']) await writeActionsOutputs(ctx.env, stepOutputs(report), () => renderSummary(report, affected));
   return 0;
 }

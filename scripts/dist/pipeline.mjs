@@ -8,11 +8,11 @@ import "./chunks/chunk-ARA4SJ5Z.mjs";
 
 // scripts/pipeline.ts
 var COMMANDS = {
-  affected: { summary: "which services a change affects (and the CI matrix)", load: () => import("./chunks/affected-SSPGL3BH.mjs") },
+  affected: { summary: "which services a change affects (and the CI matrix)", load: () => import("./chunks/affected-CGXL5ADO.mjs") },
   plan: { summary: "what the generated workflows will do for an event", load: () => import("./chunks/plan-YUYJHOI4.mjs") },
-  "verify-image": { summary: "check a built service image against the runtime rules", load: () => import("./chunks/verify-image-DIKZWXW5.mjs") },
-  "check-dockerfiles": { summary: "check every Dockerfile against the policy", load: () => import("./chunks/check-dockerfiles-42NXA76L.mjs") },
-  tags: { summary: "the image tags for a service build", load: () => import("./chunks/tags-ZMVTUROV.mjs") }
+  "verify-image": { summary: "check a built service image against the runtime rules", load: () => import("./chunks/verify-image-F6VIJG22.mjs") },
+  "check-dockerfiles": { summary: "check every Dockerfile against the policy", load: () => import("./chunks/check-dockerfiles-NRZUOAHC.mjs") },
+  tags: { summary: "the image tags for a service build", load: () => import("./chunks/tags-GQWK6KFD.mjs") }
 };
 function usage() {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));

@@ -86,3 +86,15 @@ describe('manifest and workspace file parsing', () => {
     expect(() => parseWorkspaceYaml('pnpm-workspace.yaml', text)).toThrow(/^pnpm-workspace.yaml: /);
   });
 });
+
+describe('workspace: specifiers must name a workspace package', () => {
+  test('a dependency on a package that is gone is an error naming both, not a silently dropped edge', () => {
+    expect(() => buildWorkspace([pkg('services/a', '@x/a', { '@x/lib1': 'workspace:*' }, 'dependencies', true)])).toThrow(
+      'package @x/a depends on "@x/lib1" with a workspace: specifier, but no workspace package is named @x/lib1',
+    );
+  });
+  test('an alias names the real package', () => {
+    const ws = buildWorkspace([pkg('packages/real', '@x/real'), pkg('services/a', '@x/a', { shortname: 'workspace:@x/real@*' }, 'dependencies', true)]);
+    expect(ws.get('@x/a').workspaceDeps).toEqual(['@x/real']);
+  });
+});

@@ -17,7 +17,7 @@ export type ComparisonPlan =
   | { readonly kind: 'merge-base'; readonly strategy: 'new-branch' | 'local'; readonly head: string; readonly other: string; readonly defaultBranch: string }
   /** A PR: the merge commit against its first parent; a PR head checked out directly: against the merge base with the PR base. */
   | { readonly kind: 'pull-request'; readonly head: string; readonly prBase: string }
-  | { readonly kind: 'all'; readonly strategy: 'dispatch' | 'schedule' | 'release-tag'; readonly head: string; readonly reason: string }
+  | { readonly kind: 'all'; readonly strategy: 'dispatch' | 'schedule' | 'release-tag' | 'new-branch'; readonly head: string; readonly reason: string }
   | { readonly kind: 'services'; readonly strategy: 'dispatch' | 'release-tag'; readonly head: string; readonly services: readonly string[]; readonly reason: string };
 
 export interface PlanInput {
@@ -47,7 +47,12 @@ export function planComparison(input: PlanInput): ComparisonPlan {
       if (tag) return { kind: 'services', strategy: 'release-tag', head: after, services: [tag.service], reason: `release tag ${event.ref.replace(/^refs\/tags\//, '')}` };
       if (event.ref.startsWith('refs/tags/'))
         return { kind: 'all', strategy: 'release-tag', head: after, reason: `tag ${event.ref.slice(10)} is not a per-service release tag <service>@<version>` };
-      if (event.before === ZERO_SHA) return { kind: 'merge-base', strategy: 'new-branch', head: after, other: defaultBranch, defaultBranch };
+      if (event.before === ZERO_SHA) {
+        // The default branch itself appearing (the repository's first push) has nothing to compare with.
+        if (event.ref === `refs/heads/${defaultBranch}`)
+          return { kind: 'all', strategy: 'new-branch', head: after, reason: `first push of the default branch ${defaultBranch}: nothing to compare with` };
+        return { kind: 'merge-base', strategy: 'new-branch', head: after, other: defaultBranch, defaultBranch };
+      }
       return { kind: 'push', before: event.before, after, forced: event.forced, defaultBranch };
     }
     case 'pull_request':

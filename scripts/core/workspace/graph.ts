@@ -49,8 +49,9 @@ const WORKSPACE_ALIAS = /^(@?[^@]+)@/;
 
 /**
  * A manifest's dependencies as graph edge candidates, before the other packages are known: each
- * dependency's name, or `[alias, name]` for `workspace:<alias>@<range>` (the alias wins when it
- * names a workspace package).
+ * dependency's name for ordinary specifiers (an edge when it names a workspace package), or
+ * `[target, name]` for `workspace:` ones (`target` is the alias of `workspace:<alias>@<range>`, else the
+ * name), which must name a workspace package.
  */
 export type DependencyRef = string | readonly [alias: string, name: string];
 
@@ -60,8 +61,12 @@ export function dependencyRefs(manifest: Manifest): DependencyRef[] {
     const deps = manifest.dependencies[field];
     for (const key in deps) {
       const spec = deps[key] ?? '';
-      const alias = spec.startsWith('workspace:') && spec.includes('@', 11) ? WORKSPACE_ALIAS.exec(spec.slice(10))?.[1] : undefined;
-      refs.push(alias === undefined ? key : [alias, key]);
+      if (!spec.startsWith('workspace:')) {
+        refs.push(key);
+        continue;
+      }
+      const alias = spec.includes('@', 11) ? WORKSPACE_ALIAS.exec(spec.slice(10))?.[1] : undefined;
+      refs.push([alias ?? key, key]);
     }
   }
   return refs;
@@ -74,6 +79,13 @@ function workspaceTargets(name: string, refs: readonly DependencyRef[], names: R
     const ref = refs[k];
     if (ref === undefined) continue;
     const target = typeof ref === 'string' ? ref : names.has(ref[0]) ? ref[0] : ref[1];
+    // A `workspace:` specifier must name a package of the workspace: pnpm refuses to install otherwise, and
+    // dropping the edge would hide its dependents from change detection (a deleted library, say).
+    if (typeof ref !== 'string' && !names.has(target)) {
+      throw new InputError(
+        `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`,
+      );
+    }
     if (target !== name && names.has(target) && !out.includes(target)) out.push(target);
   }
   return out.length > 1 ? out.sort() : out;

@@ -55,7 +55,12 @@ describe('planComparison', () => {
     ['push', { event: push({}) }, { kind: 'push', before: A, after: B, forced: undefined, defaultBranch: 'main' }],
     ['push, GITHUB_SHA wins', { event: push({}), sha: C }, { kind: 'push', before: A, after: C }],
     ['forced push', { event: push({ forced: true, defaultBranch: 'trunk' }) }, { kind: 'push', forced: true, defaultBranch: 'trunk' }],
-    ['new branch', { event: push({ before: ZERO_SHA }) }, { kind: 'merge-base', strategy: 'new-branch', head: B, other: 'main' }],
+    ['new branch', { event: push({ before: ZERO_SHA, ref: 'refs/heads/feature/x' }) }, { kind: 'merge-base', strategy: 'new-branch', head: B, other: 'main' }],
+    [
+      'first push of the default branch',
+      { event: push({ before: ZERO_SHA, ref: 'refs/heads/main' }) },
+      { kind: 'all', strategy: 'new-branch', head: B, reason: 'first push of the default branch main: nothing to compare with' },
+    ],
     ['release tag push', { event: push({ ref: 'refs/tags/api-gateway@1.2.3' }) }, { kind: 'services', strategy: 'release-tag', services: ['api-gateway'] }],
     ['other tag push', { event: push({ ref: 'refs/tags/v1.2.3' }) }, { kind: 'all', strategy: 'release-tag' }],
     [

@@ -7,8 +7,8 @@ import {
 } from "./chunk-VFWMSHFE.mjs";
 import {
   loadWorkspace
-} from "./chunk-VAFUVOAC.mjs";
-import "./chunk-TM2V6L76.mjs";
+} from "./chunk-KFSSSCYC.mjs";
+import "./chunk-SOVQCJC2.mjs";
 import {
   parseCommandArgs,
   pipelineConfig

@@ -2,10 +2,10 @@
 import { createRequire as __kcCreateRequire } from 'node:module'; const require = __kcCreateRequire(import.meta.url);
 import {
   loadWorkspace
-} from "./chunk-VAFUVOAC.mjs";
+} from "./chunk-KFSSSCYC.mjs";
 import {
   parseManifest
-} from "./chunk-TM2V6L76.mjs";
+} from "./chunk-SOVQCJC2.mjs";
 import {
   parseCommandArgs,
   pipelineConfig

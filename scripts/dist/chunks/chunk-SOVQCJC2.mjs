@@ -70,8 +70,12 @@ function dependencyRefs(manifest) {
     const deps = manifest.dependencies[field];
     for (const key in deps) {
       const spec = deps[key] ?? "";
-      const alias = spec.startsWith("workspace:") && spec.includes("@", 11) ? WORKSPACE_ALIAS.exec(spec.slice(10))?.[1] : void 0;
-      refs.push(alias === void 0 ? key : [alias, key]);
+      if (!spec.startsWith("workspace:")) {
+        refs.push(key);
+        continue;
+      }
+      const alias = spec.includes("@", 11) ? WORKSPACE_ALIAS.exec(spec.slice(10))?.[1] : void 0;
+      refs.push([alias ?? key, key]);
     }
   }
   return refs;
@@ -82,6 +86,11 @@ function workspaceTargets(name, refs, names) {
     const ref = refs[k];
     if (ref === void 0) continue;
     const target = typeof ref === "string" ? ref : names.has(ref[0]) ? ref[0] : ref[1];
+    if (typeof ref !== "string" && !names.has(target)) {
+      throw new InputError(
+        `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`
+      );
+    }
     if (target !== name && names.has(target) && !out.includes(target)) out.push(target);
   }
   return out.length > 1 ? out.sort() : out;

@@ -17,7 +17,7 @@ import {
   prepareCollation,
   snapshotGraph,
   sortByLocale
-} from "./chunk-TM2V6L76.mjs";
+} from "./chunk-SOVQCJC2.mjs";
 import {
   parseCommandArgs,
   pipelineConfig
@@ -494,7 +494,11 @@ function planComparison(input) {
       if (tag) return { kind: "services", strategy: "release-tag", head: after, services: [tag.service], reason: `release tag ${event.ref.replace(/^refs\/tags\//, "")}` };
       if (event.ref.startsWith("refs/tags/"))
         return { kind: "all", strategy: "release-tag", head: after, reason: `tag ${event.ref.slice(10)} is not a per-service release tag <service>@<version>` };
-      if (event.before === ZERO_SHA) return { kind: "merge-base", strategy: "new-branch", head: after, other: defaultBranch, defaultBranch };
+      if (event.before === ZERO_SHA) {
+        if (event.ref === `refs/heads/${defaultBranch}`)
+          return { kind: "all", strategy: "new-branch", head: after, reason: `first push of the default branch ${defaultBranch}: nothing to compare with` };
+        return { kind: "merge-base", strategy: "new-branch", head: after, other: defaultBranch, defaultBranch };
+      }
       return { kind: "push", before: event.before, after, forced: event.forced, defaultBranch };
     }
     case "pull_request":
@@ -1116,11 +1120,11 @@ async function detect(git, values, ctx, trace) {
     image: (service) => imageRepository(pipelineConfig.registry, owner, service)
   });
   for (const w of report.warnings) warn(ctx.env, ctx.stderr, "pipeline affected", w);
+  if (ctx.env["GITHUB_OUTPUT"] || ctx.env["GITHUB_STEP_SUMMARY"]) await writeActionsOutputs(ctx.env, stepOutputs(report), () => renderSummary(report, affected));
   if (values.json) ctx.stdout(`${JSON.stringify(report)}
 `);
   else ctx.stdout(renderText(report));
   trace("written");
-  if (ctx.env["GITHUB_OUTPUT"] || ctx.env["GITHUB_STEP_SUMMARY"]) await writeActionsOutputs(ctx.env, stepOutputs(report), () => renderSummary(report, affected));
   return 0;
 }
 export {

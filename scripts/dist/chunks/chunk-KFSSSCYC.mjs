@@ -3,7 +3,7 @@ import { createRequire as __kcCreateRequire } from 'node:module'; const require 
 import {
   buildWorkspace,
   parseManifest
-} from "./chunk-TM2V6L76.mjs";
+} from "./chunk-SOVQCJC2.mjs";
 import {
   require_picomatch
 } from "./chunk-7KLVN6B7.mjs";

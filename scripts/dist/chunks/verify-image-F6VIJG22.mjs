@@ -7,10 +7,10 @@ import {
 } from "./chunk-VFWMSHFE.mjs";
 import {
   loadWorkspace
-} from "./chunk-VAFUVOAC.mjs";
+} from "./chunk-KFSSSCYC.mjs";
 import {
   parseManifest
-} from "./chunk-TM2V6L76.mjs";
+} from "./chunk-SOVQCJC2.mjs";
 import {
   parseCommandArgs,
   pipelineConfig
