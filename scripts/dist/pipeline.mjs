@@ -8,7 +8,7 @@ import "./chunks/chunk-ARA4SJ5Z.mjs";
 
 // scripts/pipeline.ts
 var COMMANDS = {
-  affected: { summary: "which services a change affects (and the CI matrix)", load: () => import("./chunks/affected-CGXL5ADO.mjs") },
+  affected: { summary: "which services a change affects (and the CI matrix)", load: () => import("./chunks/affected-PYCSWNGR.mjs") },
   plan: { summary: "what the generated workflows will do for an event", load: () => import("./chunks/plan-YUYJHOI4.mjs") },
   "verify-image": { summary: "check a built service image against the runtime rules", load: () => import("./chunks/verify-image-F6VIJG22.mjs") },
   "check-dockerfiles": { summary: "check every Dockerfile against the policy", load: () => import("./chunks/check-dockerfiles-NRZUOAHC.mjs") },

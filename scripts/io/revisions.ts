@@ -129,8 +129,11 @@ export async function resolvePlan(git: Git, plan: ComparisonPlan): Promise<Resol
         return { kind: 'diff', strategy, base, head, warnings };
       }
       case 'pull-request': {
+        // GitHub's test merge commit has the base branch as first parent and the PR head as second: then
+        // the first parent is exactly what the PR changes. A PR head that is itself a merge (main merged
+        // into the branch) is not that commit, and is compared with its merge base instead.
         const parents = await git.parents(head);
-        if (parents.length >= 2 && parents[0] !== undefined) {
+        if (parents.length === 2 && parents[0] !== undefined && parents[1] === plan.prHead && head !== plan.prHead) {
           return { kind: 'diff', strategy, base: await commitOf(git, parents[0], "the merge commit's first parent"), head, warnings };
         }
         // The PR head itself is checked out (not GitHub's merge commit): compare with the merge base.

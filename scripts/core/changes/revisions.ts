@@ -16,7 +16,7 @@ export type ComparisonPlan =
   /** Diff against the merge base of head and `other` (a new branch, a local run). */
   | { readonly kind: 'merge-base'; readonly strategy: 'new-branch' | 'local'; readonly head: string; readonly other: string; readonly defaultBranch: string }
   /** A PR: the merge commit against its first parent; a PR head checked out directly: against the merge base with the PR base. */
-  | { readonly kind: 'pull-request'; readonly head: string; readonly prBase: string }
+  | { readonly kind: 'pull-request'; readonly head: string; readonly prBase: string; readonly prHead: string }
   | { readonly kind: 'all'; readonly strategy: 'dispatch' | 'schedule' | 'release-tag' | 'new-branch'; readonly head: string; readonly reason: string }
   | { readonly kind: 'services'; readonly strategy: 'dispatch' | 'release-tag'; readonly head: string; readonly services: readonly string[]; readonly reason: string };
 
@@ -56,7 +56,7 @@ export function planComparison(input: PlanInput): ComparisonPlan {
       return { kind: 'push', before: event.before, after, forced: event.forced, defaultBranch };
     }
     case 'pull_request':
-      return { kind: 'pull-request', head: head ?? event.mergeCommitSha ?? event.headSha, prBase: event.baseSha };
+      return { kind: 'pull-request', head: head ?? event.mergeCommitSha ?? event.headSha, prBase: event.baseSha, prHead: event.headSha };
     case 'merge_group':
       return { kind: 'range', strategy: 'merge-group', base: event.baseSha, head: input.head ?? event.headSha };
     case 'release': {

@@ -83,6 +83,21 @@ describe('revisions from events', () => {
     expect(fromEnv).toMatchObject({ base: baseTip, head: merge });
   });
 
+  test('pull request whose head merged main in: still exactly the PR, not main', async () => {
+    const { root } = makeRepo();
+    git(root, 'checkout', '-q', '-b', 'feature');
+    commit(root, 'pr', { 'services/alpha/src/main.ts': 'export const a = 1;\n' });
+    git(root, 'checkout', '-q', 'main');
+    const baseTip = commit(root, 'main moves on', { 'services/gamma/src/main.ts': 'export const g = 1;\n' });
+    git(root, 'checkout', '-q', 'feature');
+    git(root, 'merge', '-q', '--no-ff', '-m', 'merge main into feature', 'main');
+    const prHead = git(root, 'rev-parse', 'HEAD');
+    const payload = { number: 6, pull_request: { number: 6, base: { sha: baseTip }, head: { sha: prHead }, merge_commit_sha: null } };
+    const json = parseJson(await affected(root, ['--json', '--event', eventFile(payload), '--head', prHead]));
+    expect(json).toMatchObject({ base: baseTip, head: prHead, strategy: 'pull-request' });
+    expect(services(json)).toEqual(['alpha']);
+  });
+
   test('merge group: base_sha..head_sha', async () => {
     const { root, first } = makeRepo();
     commit(root, 'one', { 'services/gamma/src/main.ts': 'export const g = 1;\n' });

@@ -66,12 +66,12 @@ describe('planComparison', () => {
     [
       'pull request: merge commit',
       { event: { name: 'pull_request', number: 3, baseSha: A, headSha: B, mergeCommitSha: C, defaultBranch: undefined } },
-      { kind: 'pull-request', head: C, prBase: A },
+      { kind: 'pull-request', head: C, prBase: A, prHead: B },
     ],
     [
       'pull request: GITHUB_SHA',
       { event: { name: 'pull_request', number: 3, baseSha: A, headSha: B, mergeCommitSha: undefined, defaultBranch: undefined }, sha: C },
-      { kind: 'pull-request', head: C, prBase: A },
+      { kind: 'pull-request', head: C, prBase: A, prHead: B },
     ],
     ['merge group', { event: { name: 'merge_group', baseSha: A, headSha: B } }, { kind: 'range', strategy: 'merge-group', base: A, head: B }],
     ['dispatch, no input', { event: { name: 'workflow_dispatch', inputs: {} } }, { kind: 'all', strategy: 'dispatch' }],

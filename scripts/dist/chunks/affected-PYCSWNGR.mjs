@@ -502,7 +502,7 @@ function planComparison(input) {
       return { kind: "push", before: event.before, after, forced: event.forced, defaultBranch };
     }
     case "pull_request":
-      return { kind: "pull-request", head: head ?? event.mergeCommitSha ?? event.headSha, prBase: event.baseSha };
+      return { kind: "pull-request", head: head ?? event.mergeCommitSha ?? event.headSha, prBase: event.baseSha, prHead: event.headSha };
     case "merge_group":
       return { kind: "range", strategy: "merge-group", base: event.baseSha, head: input.head ?? event.headSha };
     case "release": {
@@ -675,7 +675,7 @@ async function resolvePlan(git, plan) {
       }
       case "pull-request": {
         const parents = await git.parents(head);
-        if (parents.length >= 2 && parents[0] !== void 0) {
+        if (parents.length === 2 && parents[0] !== void 0 && parents[1] === plan.prHead && head !== plan.prHead) {
           return { kind: "diff", strategy, base: await commitOf(git, parents[0], "the merge commit's first parent"), head, warnings };
         }
         const prBase = await commitOf(git, plan.prBase, "pull request base");
