@@ -8,11 +8,11 @@ import "./chunks/chunk-ARA4SJ5Z.mjs";
 
 // scripts/pipeline.ts
 var COMMANDS = {
-  affected: { summary: "which services a change affects (and the CI matrix)", load: () => import("./chunks/affected-PYCSWNGR.mjs") },
-  plan: { summary: "what the generated workflows will do for an event", load: () => import("./chunks/plan-YUYJHOI4.mjs") },
-  "verify-image": { summary: "check a built service image against the runtime rules", load: () => import("./chunks/verify-image-F6VIJG22.mjs") },
-  "check-dockerfiles": { summary: "check every Dockerfile against the policy", load: () => import("./chunks/check-dockerfiles-NRZUOAHC.mjs") },
-  tags: { summary: "the image tags for a service build", load: () => import("./chunks/tags-GQWK6KFD.mjs") }
+  affected: { summary: "which services a change affects (and the CI matrix)", load: () => import("./chunks/affected-H673DIPN.mjs") },
+  plan: { summary: "what the generated workflows will do for an event", load: () => import("./chunks/plan-KFO5K6K6.mjs") },
+  "verify-image": { summary: "check a built service image against the runtime rules", load: () => import("./chunks/verify-image-PVZ7Z4AO.mjs") },
+  "check-dockerfiles": { summary: "check every Dockerfile against the policy", load: () => import("./chunks/check-dockerfiles-7NPFWBPQ.mjs") },
+  tags: { summary: "the image tags for a service build", load: () => import("./chunks/tags-OJKBTLMM.mjs") }
 };
 function usage() {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));

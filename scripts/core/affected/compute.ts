@@ -95,7 +95,9 @@ export function computeAffected(workspace: WorkspaceGraph, selection: Selection)
     for (const [importer, reasons] of lock.importers) {
       const pkg = byDir.get(importer);
       if (pkg) for (const r of reasons) addDirect(pkg.name, r);
-      else if (importer === '.') global.push(`the root importer's resolved dependencies changed (${reasons.join('; ')})`);
+      // The root's own dependencies are the repository's tooling: no image and no package's tests install
+      // them (builds and CI legs install `--filter <package>...`).
+      else if (importer === '.') tooling.push(`the root importer's resolved dependencies changed (${reasons.join('; ')})`);
       else notes.push(`pnpm-lock.yaml: importer ${importer} is not a workspace package at head (${reasons.join('; ')})`);
     }
   }

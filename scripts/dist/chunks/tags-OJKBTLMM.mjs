@@ -12,7 +12,7 @@ import "./chunk-SOVQCJC2.mjs";
 import {
   parseCommandArgs,
   pipelineConfig
-} from "./chunk-TAYIHDQI.mjs";
+} from "./chunk-IVABBQX6.mjs";
 import "./chunk-7KLVN6B7.mjs";
 import {
   appendStepSummary,

@@ -9,7 +9,7 @@ import {
 import {
   parseCommandArgs,
   pipelineConfig
-} from "./chunk-TAYIHDQI.mjs";
+} from "./chunk-IVABBQX6.mjs";
 import "./chunk-7KLVN6B7.mjs";
 import "./chunk-XTLKYOO7.mjs";
 import "./chunk-VDX473BV.mjs";

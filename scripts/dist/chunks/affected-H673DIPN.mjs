@@ -21,7 +21,7 @@ import {
 import {
   parseCommandArgs,
   pipelineConfig
-} from "./chunk-TAYIHDQI.mjs";
+} from "./chunk-IVABBQX6.mjs";
 import {
   isRecord
 } from "./chunk-VDX473BV.mjs";
@@ -183,7 +183,7 @@ function computeAffected(workspace, selection) {
     for (const [importer, reasons] of lock.importers) {
       const pkg = byDir.get(importer);
       if (pkg) for (const r of reasons) addDirect(pkg.name, r);
-      else if (importer === ".") global.push(`the root importer's resolved dependencies changed (${reasons.join("; ")})`);
+      else if (importer === ".") tooling.push(`the root importer's resolved dependencies changed (${reasons.join("; ")})`);
       else notes.push(`pnpm-lock.yaml: importer ${importer} is not a workspace package at head (${reasons.join("; ")})`);
     }
   }

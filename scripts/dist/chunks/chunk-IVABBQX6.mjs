@@ -26,7 +26,8 @@ var pipelineConfig = {
       "services/Dockerfile.template"
     ],
     ignore: ["**/*.md", "docs/**"],
-    rootManifestFields: ["packageManager", "engines", "pnpm", "dependencies", "devDependencies", "optionalDependencies", "peerDependencies", "overrides", "resolutions"]
+    // The root's own dependency maps are tooling (no image or package installs them); these change every install.
+    rootManifestFields: ["packageManager", "engines", "pnpm", "overrides", "resolutions"]
   },
   versions: { node: "24" },
   runners: { default: "ubuntu-24.04" },

@@ -7,7 +7,7 @@ import {
 import {
   parseCommandArgs,
   pipelineConfig
-} from "./chunk-TAYIHDQI.mjs";
+} from "./chunk-IVABBQX6.mjs";
 import {
   require_picomatch
 } from "./chunk-7KLVN6B7.mjs";
