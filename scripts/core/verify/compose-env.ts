@@ -4,8 +4,7 @@
  */
 import { parse } from 'yaml';
 import { InputError } from '../errors.js';
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isRecord } from '../json.js';
 
 /** What to do with a required variable (`${VAR:?message}`) that is unset: by default, bad input naming it. */
 export type OnRequired = (name: string, message: string) => string;

@@ -3,6 +3,7 @@
  * (`docker image inspect`, `docker container inspect`), which is untrusted input like any other.
  * Gathering it is the shell's job (scripts/io/container-engine.ts); judging it is rules.ts.
  */
+import { isRecord } from '../json.js';
 
 export interface ImageConfig {
   /** The image ID: with the containerd image store and --provenance=false, the manifest digest. */
@@ -56,7 +57,7 @@ export interface ImageEvidence {
 }
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = isRecord;
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 const isStringRecord = (v: unknown): v is Record<string, string> => isObject(v) && Object.values(v).every((x) => typeof x === 'string');
 

@@ -17,7 +17,9 @@ import {
 } from "./chunk-IVABBQX6.mjs";
 import "./chunk-7KLVN6B7.mjs";
 import "./chunk-XTLKYOO7.mjs";
-import "./chunk-VDX473BV.mjs";
+import {
+  isRecord
+} from "./chunk-VDX473BV.mjs";
 import {
   require_dist
 } from "./chunk-UZMOZQOJ.mjs";
@@ -35,7 +37,6 @@ import { join as join2, resolve } from "node:path";
 
 // scripts/core/verify/compose-env.ts
 var import_yaml = __toESM(require_dist(), 1);
-var isRecord = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 var refuse = (name, message) => {
   throw new InputError(`compose variable ${name} is required: ${message}`);
 };
@@ -280,7 +281,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 // scripts/core/verify/evidence.ts
-var isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var isObject = isRecord;
 var isStringArray = (v) => Array.isArray(v) && v.every((x) => typeof x === "string");
 var isStringRecord = (v) => isObject(v) && Object.values(v).every((x) => typeof x === "string");
 var EngineOutputError = class extends Error {
