@@ -84,7 +84,12 @@ describe('changed files -> affected packages', () => {
     expect(affectedBy(['pnpm-lock.yaml'], { lockfile: { kind: 'importers', importers: new Map([['services/worker', ['r']]]) } }).services).toEqual(['worker']);
     expect(affectedBy(['pnpm-lock.yaml'], { lockfile: { kind: 'importers', importers: new Map([['packages/auth', ['r']]]) } }).services).toEqual(['api']);
     expect(affectedBy(['pnpm-lock.yaml'], { lockfile: { kind: 'all', reason: 'r' } }).global).toBe(true);
-    expect(affectedBy(['pnpm-lock.yaml'], { lockfile: { kind: 'importers', importers: new Map([['.', ['r']]]) } })).toEqual({ services: [], libraries: [], tooling: true, global: false });
+    expect(affectedBy(['pnpm-lock.yaml'], { lockfile: { kind: 'importers', importers: new Map([['.', ['r']]]) } })).toEqual({
+      services: [],
+      libraries: [],
+      tooling: true,
+      global: false,
+    });
     expect(affectedBy(['package.json'], { rootManifest: { kind: 'install', fields: ['pnpm'] } }).global).toBe(true);
     expect(affectedBy(['package.json'], { rootManifest: { kind: 'tooling', fields: ['scripts'] } })).toEqual({ services: [], libraries: [], tooling: true, global: false });
     // A package folder deleted by the change is neither tooling nor a package.
