@@ -87,6 +87,7 @@ export interface ContainerRunner {
   /** A file's text, or undefined when it does not exist. */
   readFile(id: string, path: string): Promise<string | undefined>;
   logs(id: string, lines: number): Promise<string>;
+  /** By id or name. */
   removeContainer(id: string): Promise<void>;
 }
 
@@ -274,7 +275,16 @@ export interface EvidenceRequest {
 export async function collectEvidence(engine: ContainerRunner, image: string, req: EvidenceRequest): Promise<ImageEvidence | undefined> {
   const config = await engine.inspectImage(image);
   if (!config) return undefined;
-  const id = await engine.run(image, { name: `${req.namePrefix}-${randomBytes(4).toString('hex')}`, env: req.env });
+  const name = `${req.namePrefix}-${randomBytes(4).toString('hex')}`;
+  let id: string;
+  try {
+    id = await engine.run(image, { name, env: req.env });
+  } catch (err) {
+    // `docker run --detach` can create the container and then fail to start it (a bad CMD): no id comes
+    // back, so remove it by name. Failing to remove what was never created is not an error.
+    await engine.removeContainer(name).catch(() => undefined);
+    throw err;
+  }
   try {
     const started = Date.now();
     let outcome: ContainerOutcome | 'pending' = 'pending';

@@ -512,7 +512,14 @@ var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function collectEvidence(engine, image, req) {
   const config = await engine.inspectImage(image);
   if (!config) return void 0;
-  const id = await engine.run(image, { name: `${req.namePrefix}-${randomBytes(4).toString("hex")}`, env: req.env });
+  const name = `${req.namePrefix}-${randomBytes(4).toString("hex")}`;
+  let id;
+  try {
+    id = await engine.run(image, { name, env: req.env });
+  } catch (err) {
+    await engine.removeContainer(name).catch(() => void 0);
+    throw err;
+  }
   try {
     const started = Date.now();
     let outcome = "pending";
