@@ -5,14 +5,13 @@
  * diff-tree -z) -> workspace graph at head (from git objects) -> lockfile / root manifest diff when
  * those files changed -> affected packages -> report.
  */
-import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pipelineConfig } from '../../workflows-src/pipeline.config.js';
 import { parseCommandArgs } from '../core/args.js';
 import { InputError } from '../core/errors.js';
 import { classifyFiles } from '../core/affected/classify.js';
 import { type Affected, computeAffected, type Findings, type Selection } from '../core/affected/compute.js';
-import { buildReport, renderSummary, renderText, stepOutputs } from '../core/affected/report.js';
+import { buildReport, inWorkspace, renderSummary, renderText, stepOutputs } from '../core/affected/report.js';
 import { parseNameOnlyZ } from '../core/changes/diff.js';
 import { expectedRange, planComparison } from '../core/changes/revisions.js';
 import { globEngineFor } from '../core/workspace/glob.js';
@@ -34,17 +33,13 @@ const OPTIONS = {
 /** The workflow_dispatch input that selects services. */
 const DISPATCH_INPUT = 'services';
 
-function within(prefix: string, path: string): string {
-  return prefix === '' ? path : `${prefix}/${path}`;
-}
-
 async function readTexts(git: Git, specs: readonly string[]): Promise<Array<string | undefined>> {
   const objects = await git.readObjects(specs);
   return objects.map((o) => (o?.type === 'blob' ? o.content.toString('utf8') : undefined));
 }
 
 async function lockfileFinding(git: Git, base: string, head: string, prefix: string): Promise<NonNullable<Findings['lockfile']>> {
-  const path = within(prefix, 'pnpm-lock.yaml');
+  const path = inWorkspace(prefix, 'pnpm-lock.yaml');
   const [before, after] = await readTexts(git, [`${base}:${path}`, `${head}:${path}`]);
   // Loaded only when the lockfile changed.
   const { diffLockfiles } = await import('../core/changes/lockfile.js');
@@ -76,7 +71,7 @@ async function findings(
   const out: { -readonly [K in keyof Findings]: Findings[K] } = {};
   if (lockfile) out.lockfile = await lockfileFinding(git, base, head, prefix);
   if (rootManifest) {
-    const path = within(prefix, 'package.json');
+    const path = inWorkspace(prefix, 'package.json');
     const [before, after] = await readTexts(git, [`${base}:${path}`, `${head}:${path}`]);
     const { diffRootManifest } = await import('../core/changes/root-manifest.js');
     out.rootManifest = diffRootManifest(path, before, after, pipelineConfig.affected.rootManifestFields);
@@ -94,20 +89,10 @@ async function findings(
   }
   if (dirs.size > 0) {
     const list = [...dirs];
-    const objects = await git.readObjects(list.map((d) => `${base}:${within(prefix, d)}/package.json`));
-    out.removedPackageDirs = new Set(list.filter((_, i) => objects[i]?.type === 'blob').map((d) => within(prefix, d)));
+    const objects = await git.readObjects(list.map((d) => `${base}:${inWorkspace(prefix, d)}/package.json`));
+    out.removedPackageDirs = new Set(list.filter((_, i) => objects[i]?.type === 'blob').map((d) => inWorkspace(prefix, d)));
   }
   return out;
-}
-
-function assertDirectory(path: string): void {
-  let isDir = false;
-  try {
-    isDir = statSync(path).isDirectory();
-  } catch {
-    isDir = false;
-  }
-  if (!isDir) throw new InputError(`--cwd ${path}: no such directory; pass a folder inside the repository`);
 }
 
 type Trace = (label: string) => void;
@@ -122,7 +107,6 @@ export const run: Command = async (argv, ctx) => {
   trace('command loaded');
   const { values } = parseCommandArgs('affected', argv, OPTIONS);
   const cwd = resolve(ctx.cwd, values.cwd ?? '.');
-  assertDirectory(cwd);
   const git = await openGit(cwd);
   try {
     return await detect(git, values, ctx, trace);

@@ -8,9 +8,9 @@ import "./chunks/chunk-ARA4SJ5Z.mjs";
 
 // scripts/pipeline.ts
 var COMMANDS = {
-  affected: { summary: "which services a change affects (and the CI matrix)", load: () => import("./chunks/affected-H673DIPN.mjs") },
-  plan: { summary: "what the generated workflows will do for an event", load: () => import("./chunks/plan-KFO5K6K6.mjs") },
-  "verify-image": { summary: "check a built service image against the runtime rules", load: () => import("./chunks/verify-image-3P5NZK2K.mjs") },
+  affected: { summary: "which services a change affects (and the CI matrix)", load: () => import("./chunks/affected-HTIXJJXK.mjs") },
+  plan: { summary: "what the generated workflows will do for an event", load: () => import("./chunks/plan-IPDTDQAL.mjs") },
+  "verify-image": { summary: "check a built service image against the runtime rules", load: () => import("./chunks/verify-image-67UWHF2U.mjs") },
   "check-dockerfiles": { summary: "check every Dockerfile against the policy", load: () => import("./chunks/check-dockerfiles-7NPFWBPQ.mjs") },
   tags: { summary: "the image tags for a service build", load: () => import("./chunks/tags-OJKBTLMM.mjs") }
 };

@@ -467,12 +467,14 @@ function findRepository(dir: string): Found | undefined {
 
 /** Opens the repository that holds `cwd`; an InputError when there is none. */
 export async function openGit(cwd: string): Promise<Git> {
-  let real: string;
+  let real: string | undefined;
   try {
     real = realpathSync(cwd);
+    if (!statSync(real).isDirectory()) real = undefined;
   } catch {
-    throw new InputError(`--cwd ${cwd}: no such directory; pass a folder inside the repository`);
+    real = undefined;
   }
+  if (real === undefined) throw new InputError(`--cwd ${cwd}: no such directory; pass a folder inside the repository`);
   let found = findRepository(real);
   let prefix = found ? relative(found.root, real).split(sep).join('/') : '';
   let shallow = found ? existsSync(join(found.commonDir, 'shallow')) : false;

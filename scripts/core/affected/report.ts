@@ -49,8 +49,13 @@ export interface ReportInput {
   readonly image: (service: string) => string;
 }
 
+/** A workspace-relative path as a repository path: the workspace may sit in a subfolder of the repository. */
+export function inWorkspace(workspaceDir: string, path: string): string {
+  return workspaceDir === '' ? path : `${workspaceDir}/${path}`;
+}
+
 export function buildReport(input: ReportInput): Report {
-  const at = (dir: string) => (input.workspaceDir === '' ? dir : `${input.workspaceDir}/${dir}`);
+  const at = (dir: string) => inWorkspace(input.workspaceDir, dir);
   const { affected } = input;
   const services = affected.packages.filter((p) => p.isService).sort((a, b) => (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0));
   return {

@@ -57,9 +57,8 @@ export interface ImageEvidence {
 }
 
 type Json = Record<string, unknown>;
-const isObject = isRecord;
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
-const isStringRecord = (v: unknown): v is Record<string, string> => isObject(v) && Object.values(v).every((x) => typeof x === 'string');
+const isStringRecord = (v: unknown): v is Record<string, string> => isRecord(v) && Object.values(v).every((x) => typeof x === 'string');
 
 /** Thrown when the engine answers with JSON of an unexpected shape: a bug or an unsupported engine. */
 export class EngineOutputError extends Error {
@@ -68,7 +67,7 @@ export class EngineOutputError extends Error {
 
 function single(json: unknown, what: string): Json {
   const item = Array.isArray(json) ? json[0] : json;
-  if (!isObject(item)) throw new EngineOutputError(`${what}: expected a JSON object (or an array of one), got ${JSON.stringify(json)?.slice(0, 200)}`);
+  if (!isRecord(item)) throw new EngineOutputError(`${what}: expected a JSON object (or an array of one), got ${JSON.stringify(json)?.slice(0, 200)}`);
   return item;
 }
 
@@ -79,11 +78,11 @@ export function parseImageInspect(json: unknown): ImageConfig {
   const rootfs = img['RootFS'];
   const id = img['Id'];
   const size = img['Size'];
-  if (typeof id !== 'string' || !isObject(config) || typeof size !== 'number') throw new EngineOutputError('docker image inspect: missing Id, Config or Size');
-  const layers = isObject(rootfs) ? (rootfs['Layers'] ?? []) : [];
+  if (typeof id !== 'string' || !isRecord(config) || typeof size !== 'number') throw new EngineOutputError('docker image inspect: missing Id, Config or Size');
+  const layers = isRecord(rootfs) ? (rootfs['Layers'] ?? []) : [];
   if (!isStringArray(layers)) throw new EngineOutputError('docker image inspect: RootFS.Layers is not a list of digests');
   const hc = config['Healthcheck'];
-  const test = isObject(hc) ? hc['Test'] : undefined;
+  const test = isRecord(hc) ? hc['Test'] : undefined;
   // ["NONE"] is how `HEALTHCHECK NONE` (an explicitly disabled check) is stored.
   const healthcheck = isStringArray(test) && test.length > 0 && test[0] !== 'NONE' ? test : undefined;
   const labels = config['Labels'] ?? {};
@@ -101,15 +100,15 @@ export function parseImageInspect(json: unknown): ImageConfig {
 export function parseContainerInspect(json: unknown): ContainerState {
   const c = single(json, 'docker container inspect');
   const state = c['State'];
-  if (!isObject(state) || typeof state['Status'] !== 'string' || typeof state['ExitCode'] !== 'number') {
+  if (!isRecord(state) || typeof state['Status'] !== 'string' || typeof state['ExitCode'] !== 'number') {
     throw new EngineOutputError('docker container inspect: missing State.Status or State.ExitCode');
   }
   const health = state['Health'];
   let parsedHealth: ContainerState['health'];
-  if (isObject(health) && typeof health['Status'] === 'string') {
+  if (isRecord(health) && typeof health['Status'] === 'string') {
     const log = Array.isArray(health['Log']) ? health['Log'] : [];
     const last = log.at(-1);
-    parsedHealth = { status: health['Status'], lastOutput: isObject(last) && typeof last['Output'] === 'string' ? last['Output'] : '' };
+    parsedHealth = { status: health['Status'], lastOutput: isRecord(last) && typeof last['Output'] === 'string' ? last['Output'] : '' };
   }
   return { status: state['Status'], exitCode: state['ExitCode'], health: parsedHealth };
 }

@@ -3,7 +3,7 @@ import { createRequire as __kcCreateRequire } from 'node:module'; const require 
 import {
   openGit,
   parseTree
-} from "./chunk-TFVZ2OJX.mjs";
+} from "./chunk-EWOX4PPF.mjs";
 import {
   parseCommandArgs,
   pipelineConfig

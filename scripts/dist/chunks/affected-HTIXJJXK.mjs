@@ -4,7 +4,7 @@ import {
   blobEntries,
   openGit,
   subtrees
-} from "./chunk-TFVZ2OJX.mjs";
+} from "./chunk-EWOX4PPF.mjs";
 import {
   imageRepository
 } from "./chunk-VFWMSHFE.mjs";
@@ -31,7 +31,6 @@ import {
 import "./chunk-ARA4SJ5Z.mjs";
 
 // scripts/commands/affected.ts
-import { statSync } from "node:fs";
 import { join as join2, resolve as resolve2 } from "node:path";
 
 // scripts/core/workspace/glob.ts
@@ -243,8 +242,11 @@ function computeAffected(workspace, selection) {
 }
 
 // scripts/core/affected/report.ts
+function inWorkspace(workspaceDir, path) {
+  return workspaceDir === "" ? path : `${workspaceDir}/${path}`;
+}
 function buildReport(input) {
-  const at = (dir) => input.workspaceDir === "" ? dir : `${input.workspaceDir}/${dir}`;
+  const at = (dir) => inWorkspace(input.workspaceDir, dir);
   const { affected } = input;
   const services = affected.packages.filter((p) => p.isService).sort((a, b) => a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0);
   return {
@@ -978,15 +980,12 @@ var OPTIONS = {
   json: { type: "boolean" }
 };
 var DISPATCH_INPUT = "services";
-function within(prefix, path) {
-  return prefix === "" ? path : `${prefix}/${path}`;
-}
 async function readTexts(git, specs) {
   const objects = await git.readObjects(specs);
   return objects.map((o) => o?.type === "blob" ? o.content.toString("utf8") : void 0);
 }
 async function lockfileFinding(git, base, head, prefix) {
-  const path = within(prefix, "pnpm-lock.yaml");
+  const path = inWorkspace(prefix, "pnpm-lock.yaml");
   const [before, after] = await readTexts(git, [`${base}:${path}`, `${head}:${path}`]);
   const { diffLockfiles } = await import("./lockfile-P7X3CRD6.mjs");
   const diff = diffLockfiles(before, after);
@@ -1006,7 +1005,7 @@ async function findings(git, base, head, prefix, unowned, matcher, lockfile, roo
   const out = {};
   if (lockfile) out.lockfile = await lockfileFinding(git, base, head, prefix);
   if (rootManifest) {
-    const path = within(prefix, "package.json");
+    const path = inWorkspace(prefix, "package.json");
     const [before, after] = await readTexts(git, [`${base}:${path}`, `${head}:${path}`]);
     const { diffRootManifest } = await import("./root-manifest-SBTTW2QL.mjs");
     out.rootManifest = diffRootManifest(path, before, after, pipelineConfig.affected.rootManifestFields);
@@ -1023,19 +1022,10 @@ async function findings(git, base, head, prefix, unowned, matcher, lockfile, roo
   }
   if (dirs.size > 0) {
     const list = [...dirs];
-    const objects = await git.readObjects(list.map((d) => `${base}:${within(prefix, d)}/package.json`));
-    out.removedPackageDirs = new Set(list.filter((_, i) => objects[i]?.type === "blob").map((d) => within(prefix, d)));
+    const objects = await git.readObjects(list.map((d) => `${base}:${inWorkspace(prefix, d)}/package.json`));
+    out.removedPackageDirs = new Set(list.filter((_, i) => objects[i]?.type === "blob").map((d) => inWorkspace(prefix, d)));
   }
   return out;
-}
-function assertDirectory(path) {
-  let isDir = false;
-  try {
-    isDir = statSync(path).isDirectory();
-  } catch {
-    isDir = false;
-  }
-  if (!isDir) throw new InputError(`--cwd ${path}: no such directory; pass a folder inside the repository`);
 }
 function tracer(ctx) {
   return ctx.env["PIPELINE_TIMING"] ? (label) => ctx.stderr(`timing ${performance.now().toFixed(1)} ms: ${label}
@@ -1047,7 +1037,6 @@ var run = async (argv, ctx) => {
   trace("command loaded");
   const { values } = parseCommandArgs("affected", argv, OPTIONS);
   const cwd = resolve2(ctx.cwd, values.cwd ?? ".");
-  assertDirectory(cwd);
   const git = await openGit(cwd);
   try {
     return await detect(git, values, ctx, trace);

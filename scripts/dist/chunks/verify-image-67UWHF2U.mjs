@@ -281,15 +281,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 // scripts/core/verify/evidence.ts
-var isObject = isRecord;
 var isStringArray = (v) => Array.isArray(v) && v.every((x) => typeof x === "string");
-var isStringRecord = (v) => isObject(v) && Object.values(v).every((x) => typeof x === "string");
+var isStringRecord = (v) => isRecord(v) && Object.values(v).every((x) => typeof x === "string");
 var EngineOutputError = class extends Error {
   name = "EngineOutputError";
 };
 function single(json, what) {
   const item = Array.isArray(json) ? json[0] : json;
-  if (!isObject(item)) throw new EngineOutputError(`${what}: expected a JSON object (or an array of one), got ${JSON.stringify(json)?.slice(0, 200)}`);
+  if (!isRecord(item)) throw new EngineOutputError(`${what}: expected a JSON object (or an array of one), got ${JSON.stringify(json)?.slice(0, 200)}`);
   return item;
 }
 function parseImageInspect(json) {
@@ -298,11 +297,11 @@ function parseImageInspect(json) {
   const rootfs = img["RootFS"];
   const id = img["Id"];
   const size = img["Size"];
-  if (typeof id !== "string" || !isObject(config) || typeof size !== "number") throw new EngineOutputError("docker image inspect: missing Id, Config or Size");
-  const layers = isObject(rootfs) ? rootfs["Layers"] ?? [] : [];
+  if (typeof id !== "string" || !isRecord(config) || typeof size !== "number") throw new EngineOutputError("docker image inspect: missing Id, Config or Size");
+  const layers = isRecord(rootfs) ? rootfs["Layers"] ?? [] : [];
   if (!isStringArray(layers)) throw new EngineOutputError("docker image inspect: RootFS.Layers is not a list of digests");
   const hc = config["Healthcheck"];
-  const test = isObject(hc) ? hc["Test"] : void 0;
+  const test = isRecord(hc) ? hc["Test"] : void 0;
   const healthcheck = isStringArray(test) && test.length > 0 && test[0] !== "NONE" ? test : void 0;
   const labels = config["Labels"] ?? {};
   const env = config["Env"] ?? [];
@@ -317,15 +316,15 @@ function parseImageInspect(json) {
 function parseContainerInspect(json) {
   const c = single(json, "docker container inspect");
   const state = c["State"];
-  if (!isObject(state) || typeof state["Status"] !== "string" || typeof state["ExitCode"] !== "number") {
+  if (!isRecord(state) || typeof state["Status"] !== "string" || typeof state["ExitCode"] !== "number") {
     throw new EngineOutputError("docker container inspect: missing State.Status or State.ExitCode");
   }
   const health = state["Health"];
   let parsedHealth;
-  if (isObject(health) && typeof health["Status"] === "string") {
+  if (isRecord(health) && typeof health["Status"] === "string") {
     const log = Array.isArray(health["Log"]) ? health["Log"] : [];
     const last = log.at(-1);
-    parsedHealth = { status: health["Status"], lastOutput: isObject(last) && typeof last["Output"] === "string" ? last["Output"] : "" };
+    parsedHealth = { status: health["Status"], lastOutput: isRecord(last) && typeof last["Output"] === "string" ? last["Output"] : "" };
   }
   return { status: state["Status"], exitCode: state["ExitCode"], health: parsedHealth };
 }

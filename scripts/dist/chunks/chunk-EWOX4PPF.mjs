@@ -348,9 +348,11 @@ async function openGit(cwd) {
   let real;
   try {
     real = realpathSync(cwd);
+    if (!statSync(real).isDirectory()) real = void 0;
   } catch {
-    throw new InputError(`--cwd ${cwd}: no such directory; pass a folder inside the repository`);
+    real = void 0;
   }
+  if (real === void 0) throw new InputError(`--cwd ${cwd}: no such directory; pass a folder inside the repository`);
   let found = findRepository(real);
   let prefix = found ? relative(found.root, real).split(sep).join("/") : "";
   let shallow = found ? existsSync(join(found.commonDir, "shallow")) : false;
