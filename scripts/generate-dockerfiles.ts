@@ -63,6 +63,6 @@ if (process.argv[1]?.endsWith('generate-dockerfiles.ts')) {
     process.exitCode = main();
   } catch (err) {
     process.stderr.write(`error: ${describeError(err)}\n`);
-    process.exitCode = err instanceof InputError ? 2 : 1;
+    process.exitCode = InputError.is(err) ? 2 : 1;
   }
 }

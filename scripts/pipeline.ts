@@ -1,5 +1,5 @@
 /**
- * `pnpm pipeline <command>`: the one entry of the CLI, bundled to scripts/dist/pipeline.mjs.
+ * `pnpm pipeline <command>`: the one entry of the CLI, bundled to scripts/dist/pipeline.cjs.
  * Commands are loaded on demand so that `affected` does not pay for what `plan` needs.
  * This is the one top-level catch: bad input exits 2 with one line, a bug exits 1.
  */
@@ -43,7 +43,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof InputError) {
+    if (InputError.is(err)) {
       process.stderr.write(`error: ${err.message}\n`);
       process.exitCode = 2;
       return;

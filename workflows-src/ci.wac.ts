@@ -15,7 +15,7 @@ import { type BuiltStep, buildPush, checkout, dockerLogin, run, setupBuildx, set
 import { pipelineConfig } from './pipeline.config.js';
 
 /** The CLI is committed as a bundle: jobs run it with plain node, the changes job before any install. */
-const PIPELINE = 'node scripts/dist/pipeline.mjs';
+const PIPELINE = 'node scripts/dist/pipeline.cjs';
 
 /**
  * Images are pushed for pushes to the default branch and for merge-queue runs, and only in this

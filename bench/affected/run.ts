@@ -19,7 +19,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../..');
 const work = join(repoRoot, 'bench/.work');
 const peers = join(work, 'peers');
-const cli = join(repoRoot, 'scripts/dist/pipeline.mjs');
+const cli = join(repoRoot, 'scripts/dist/pipeline.cjs');
 
 const { values } = parseArgs({
   options: {

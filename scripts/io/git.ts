@@ -46,9 +46,9 @@ export interface Git {
   /** The type of each object, without its contents (git >= 2.36 does not even send them); undefined for missing ones. */
   objectTypes(specs: readonly string[]): Promise<Array<GitObject['type'] | undefined>>;
   /**
-   * Reads many objects in a `git cat-file --batch` of its own, requests added as they become known.
-   * Its answer goes to an unlinked temporary file, read once at the end: through a pipe, this process
-   * would wake up for every blob (git writes each one on its own), which costs more than git's work.
+   * Reads many objects in a `git cat-file` of its own, requests added as they become known. Its
+   * answer goes to an unlinked temporary file, read once at the end: through a pipe, this process
+   * would wake up for every few kilobytes, which at 2,000 manifests costs more than git's work.
    */
   bulkRead(): BulkRead;
   /** The URL of a remote, or undefined. */
@@ -58,12 +58,21 @@ export interface Git {
 }
 
 export interface BulkRead {
-  /** Asks for more objects, answered after the ones asked before. */
-  add(specs: readonly string[]): void;
-  /** No more requests: every answer, in order (undefined for missing objects). */
-  finish(): Promise<Array<GitObject | undefined>>;
+  /** Asks for more objects, answered after the ones asked before; `headers`: their types only (contents empty). */
+  add(specs: readonly string[], headers?: boolean): void;
+  /** No more requests: every answer, in order. */
+  finish(): Promise<BulkAnswers>;
   /** Ends the process if finish() was not reached (an error on the way). */
   close(): void;
+}
+
+/** The answers of a bulk read, in the order asked. */
+export interface BulkAnswers {
+  readonly length: number;
+  /** The type of answer `i`; undefined for a missing object. */
+  type(i: number): GitObject['type'] | undefined;
+  /** The contents of answer `i` as UTF-8 text ('' for a missing object, or when only its type was asked for). */
+  text(i: number): string;
 }
 
 interface RunResult {
@@ -166,24 +175,100 @@ const EMPTY = Buffer.alloc(0);
 
 type Answer = { readonly kind: 'answer'; readonly object: GitObject | undefined; readonly next: number } | { readonly kind: 'incomplete'; readonly need: number };
 
+/** Where one answer lies in git's output (one object, reused: this runs for every object read). */
+interface Scan {
+  /** undefined: a `missing` (or `ambiguous`) answer. */
+  type: GitObject['type'] | undefined;
+  /** The object hash: [pos, shaEnd). */
+  shaEnd: number;
+  contentStart: number;
+  contentEnd: number;
+  /** Where the next answer starts. */
+  next: number;
+  /** When incomplete: the bytes needed from `pos` (0 when not known yet). */
+  need: number;
+}
+
 /**
- * One answer of `git cat-file --batch` at `pos`: `<sha> <type> <size>` and the contents (none for an
- * `info` request), or `<spec> missing` / `<spec> ambiguous`; `incomplete` with the bytes it needs.
+ * Scans one answer of `git cat-file --batch` at `pos` into `out`: `<sha> <type> <size>` and the
+ * contents (none for an `info` request), or `<spec> missing` / `<spec> ambiguous`. false when the
+ * answer is not all in `buf` yet.
  */
-function parseAnswer(buf: Buffer, pos: number, headerOnly: boolean): Answer {
+function scanAnswer(buf: Buffer, pos: number, headerOnly: boolean, out: Scan): boolean {
   const eol = buf.indexOf(0x0a, pos);
-  if (eol < 0) return { kind: 'incomplete', need: 0 };
+  if (eol < 0) {
+    out.need = 0;
+    return false;
+  }
   // Only an object's header ends in a digit (its size).
   let size = 0;
   let k = eol - 1;
   for (let scale = 1; k > pos && (buf[k] ?? 0) >= 0x30 && (buf[k] ?? 0) <= 0x39; k--, scale *= 10) size += ((buf[k] ?? 0) - 0x30) * scale;
-  if (k === eol - 1) return { kind: 'answer', object: undefined, next: eol + 1 };
+  if (k === eol - 1) {
+    out.type = undefined;
+    out.next = eol + 1;
+    return true;
+  }
   const end = headerOnly ? eol : eol + 1 + size;
-  if (end + 1 > buf.length) return { kind: 'incomplete', need: end + 1 - pos };
+  if (end + 1 > buf.length) {
+    out.need = end + 1 - pos;
+    return false;
+  }
   const sp1 = buf.indexOf(0x20, pos);
   const type = objectType(buf, sp1 + 1, k);
   if (type === undefined || buf[k] !== 0x20) throw new Error(`git cat-file: unexpected answer ${JSON.stringify(buf.toString('utf8', pos, eol))}`);
-  return { kind: 'answer', object: new BatchObject(buf, pos, sp1, type, headerOnly ? EMPTY : buf.subarray(eol + 1, end)), next: end + 1 };
+  out.type = type;
+  out.shaEnd = sp1;
+  out.contentStart = headerOnly ? eol : eol + 1;
+  out.contentEnd = end;
+  out.next = end + 1;
+  return true;
+}
+
+const scratch: Scan = { type: undefined, shaEnd: 0, contentStart: 0, contentEnd: 0, next: 0, need: 0 };
+
+/** One answer at `pos` as an object, or `incomplete` with the bytes it needs. */
+function parseAnswer(buf: Buffer, pos: number, headerOnly: boolean): Answer {
+  if (!scanAnswer(buf, pos, headerOnly, scratch)) return { kind: 'incomplete', need: scratch.need };
+  const { type, shaEnd, contentStart, contentEnd, next } = scratch;
+  if (type === undefined) return { kind: 'answer', object: undefined, next };
+  return { kind: 'answer', object: new BatchObject(buf, pos, shaEnd, type, contentStart === contentEnd ? EMPTY : buf.subarray(contentStart, contentEnd)), next };
+}
+
+const TYPE_CODES: ReadonlyArray<GitObject['type'] | undefined> = [undefined, 'blob', 'tree', 'commit', 'tag'];
+
+/** The answers of a bulk read, kept where git wrote them: no object per answer (there are thousands). */
+class ScannedAnswers implements BulkAnswers {
+  private readonly types: Uint8Array;
+  private readonly starts: Int32Array;
+  private readonly ends: Int32Array;
+  constructor(
+    private readonly buf: Buffer,
+    readonly length: number,
+  ) {
+    this.types = new Uint8Array(length);
+    this.starts = new Int32Array(length);
+    this.ends = new Int32Array(length);
+  }
+
+  set(i: number, scan: Scan): void {
+    this.types[i] = scan.type === undefined ? 0 : TYPE_CODES.indexOf(scan.type);
+    this.starts[i] = scan.contentStart;
+    this.ends[i] = scan.contentEnd;
+  }
+
+  type(i: number): GitObject['type'] | undefined {
+    return TYPE_CODES[this.types[i] ?? 0];
+  }
+
+  text(i: number): string {
+    return this.types[i] ? this.buf.toString('utf8', this.starts[i], this.ends[i]) : '';
+  }
+}
+
+/** Answers already read as objects (no temporary file to be had). */
+function objectAnswers(objects: ReadonlyArray<GitObject | undefined>): BulkAnswers {
+  return { length: objects.length, type: (i) => objects[i]?.type, text: (i) => objects[i]?.content.toString('utf8') ?? '' };
 }
 
 /** An answer of `git cat-file`; its hash is decoded only when asked for (most reads go by hash already). */
@@ -346,7 +431,8 @@ class ObjectReader {
  */
 class CatFile {
   private reader: ObjectReader | undefined;
-  private readonly mode = { batchCommand: true };
+  /** Shared with bulk reads: git's version is found out once. */
+  readonly mode = { batchCommand: true };
 
   constructor(private readonly cwd: string) {}
 
@@ -366,7 +452,7 @@ class CatFile {
 
 let bulkFiles = 0;
 
-function bulkRead(cwd: string, shared: CatFile): BulkRead {
+function bulkRead(cwd: string, shared: CatFile, mode: { batchCommand: boolean }): BulkRead {
   let fd: number | undefined;
   try {
     const path = join(tmpdir(), `pipeline-affected-${process.pid}-${bulkFiles++}`);
@@ -378,49 +464,87 @@ function bulkRead(cwd: string, shared: CatFile): BulkRead {
   if (fd === undefined) {
     // No temporary file to be had: the shared reader answers, slower.
     const asked: Array<Promise<Array<GitObject | undefined>>> = [];
-    return { add: (specs) => asked.push(shared.read(specs)), finish: async () => (await Promise.all(asked)).flat(), close: () => {} };
+    return { add: (specs, headers) => asked.push(shared.read(specs, headers)), finish: async () => objectAnswers((await Promise.all(asked)).flat()), close: () => {} };
   }
   const file = fd;
-  const child = spawn('git', ['cat-file', '--batch', '--buffer'], { cwd, stdio: ['pipe', file, 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (c: Buffer) => {
-    stderr += c.toString();
-  });
-  child.stdin?.on('error', () => {});
-  const exited = new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', resolve);
-  });
-  exited.catch(() => {});
-  let count = 0;
+  // What was asked, in order: every request is written again if git turns out too old for --batch-command.
+  const requests: Array<{ readonly specs: readonly string[]; readonly headers: boolean }> = [];
   let open = true;
-  const close = () => {
+  const start = () => {
+    const batchCommand = mode.batchCommand;
+    const child = spawn('git', ['cat-file', batchCommand ? '--batch-command' : '--batch', '--buffer'], { cwd, stdio: ['pipe', file, 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    child.stdin?.on('error', () => {});
+    const exited = new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    exited.catch(() => {});
+    return { child, exited, batchCommand };
+  };
+  let proc = start();
+  const write = (specs: readonly string[], headers: boolean) => {
+    if (!proc.batchCommand) proc.child.stdin?.write(`${specs.join('\n')}\n`);
+    else {
+      const command = headers ? 'info' : 'contents';
+      proc.child.stdin?.write(`${command} ${specs.join(`\n${command} `)}\n`);
+    }
+  };
+  let finishing = false;
+  const endInput = () => {
     if (!open) return;
     open = false;
-    child.stdin?.end();
+    proc.child.stdin?.end();
+  };
+  // Not finished (an error on the way, or not needed after all): git ends with its input, and the file is let go.
+  const close = () => {
+    endInput();
+    if (!finishing) {
+      finishing = true;
+      closeSync(file);
+    }
   };
   return {
-    add(specs) {
+    add(specs, headers = false) {
       if (specs.length === 0) return;
       for (const spec of specs) if (spec.includes('\n')) throw new InputError(`cannot read ${JSON.stringify(spec)} from git: it contains a newline`);
-      count += specs.length;
-      child.stdin?.write(`${specs.join('\n')}\n`);
+      requests.push({ specs, headers });
+      write(specs, headers);
     },
     async finish() {
-      close();
+      if (finishing) throw new Error('bulk read finished twice, or after close()');
+      finishing = true;
+      endInput();
       try {
-        const code = await exited;
-        if (code !== 0) throw new Error(`git cat-file --batch exited ${code}: ${stderr.trim()}`);
+        let { code, stderr } = await proc.exited;
+        if (code === USAGE_ERROR && proc.batchCommand && fstatSync(file).size === 0) {
+          // git < 2.36: no --batch-command. Plain --batch answers `info` requests with contents too.
+          mode.batchCommand = false;
+          proc = start();
+          for (const r of requests) write(r.specs, r.headers);
+          proc.child.stdin?.end();
+          ({ code, stderr } = await proc.exited);
+        }
+        if (code !== 0) throw new Error(`git cat-file exited ${code}: ${stderr.trim()}`);
         const size = fstatSync(file).size;
         const buf = Buffer.allocUnsafe(size);
         for (let at = 0, n = 1; at < size && n > 0; at += n) n = readSync(file, buf, at, size - at, at);
-        const out: Array<GitObject | undefined> = [];
+        const total = requests.reduce((n, q) => n + q.specs.length, 0);
+        const out = new ScannedAnswers(buf, total);
         let pos = 0;
-        while (out.length < count) {
-          const answer = parseAnswer(buf, pos, false);
-          if (answer.kind === 'incomplete') throw new Error(`git cat-file --batch answered ${out.length} of ${count} requests`);
-          out.push(answer.object);
-          pos = answer.next;
+        let at = 0;
+        for (const r of requests) {
+          const headerOnly = r.headers && proc.batchCommand;
+          for (let i = 0; i < r.specs.length; i++, at++) {
+            if (!scanAnswer(buf, pos, headerOnly, scratch)) throw new Error(`git cat-file answered ${at} of ${total} requests`);
+            // Plain --batch (old git) sends the contents of an `info` request too: not kept.
+            if (r.headers) scratch.contentEnd = scratch.contentStart;
+            out.set(at, scratch);
+            pos = scratch.next;
+          }
         }
         return out;
       } finally {
@@ -548,7 +672,7 @@ export async function openGit(cwd: string): Promise<Git> {
       return r.stdout;
     },
     readObjects: (specs) => objects.read(specs),
-    bulkRead: () => bulkRead(top, objects),
+    bulkRead: () => bulkRead(top, objects, objects.mode),
     async objectTypes(specs) {
       return (await objects.read(specs, true)).map((o) => o?.type);
     },

@@ -9,28 +9,24 @@
  * same trees reads one tree and one small file, and no manifest.
  */
 import { mkdir, readdir, readFileSync, rename, rm, type Stats, stat, writeFile } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { compileGlobs, globEngineFor, type PathTest } from '../core/workspace/glob.js';
-import {
-  buildGraph,
-  dependencyRefs,
-  type GraphSource,
-  graphFromSnapshot,
-  isGraphSnapshot,
-  prepareCollation,
-  snapshotGraph,
-  sortByLocale,
-  type WorkspaceGraph,
-} from '../core/workspace/graph.js';
-import { parseManifest } from '../core/workspace/manifest.js';
+import { buildGraph, type GraphSource, graphFromSnapshot, isGraphSnapshot, snapshotGraph, type WorkspaceGraph } from '../core/workspace/graph.js';
+import { readManifestEdges } from '../core/workspace/manifest.js';
 import { parseWorkspaceGlobsFast } from '../core/workspace/workspace-globs.js';
-import { blobEntries, type Git, type GitObject, subtrees } from './git.js';
+import { type BulkAnswers, type Git, subtrees } from './git.js';
 
 const SKIP = new Set(['node_modules', 'dist']);
 const CACHE_VERSION = 2;
-/** Package folders per round trip: git reads the next part while the last one is parsed. */
-const PART = 250;
+/**
+ * git processes that read the manifests, each a share of the folders: git answers on one core, and
+ * this process waits meanwhile. Two halve the wait on a 2-core machine; more only add start-up.
+ */
+const BULK_READERS = Math.max(1, Math.min(2, availableParallelism()));
+/** Below this many folders per reader, one reader is quicker than starting another. */
+const MIN_PER_READER = 200;
 
 export interface GlobMatcher {
   /** The folder is a package folder candidate. */
@@ -203,6 +199,26 @@ class Folders {
   }
 }
 
+/** Walks the folders level by level from the workspace folder (one round each): the package folder candidates. */
+async function packageFolders(trees: Folders, rootSha: string, matcher: GlobMatcher): Promise<Array<{ path: string; sha: string }>> {
+  const candidates: Array<{ path: string; sha: string }> = [];
+  let frontier: Array<{ path: string; sha: string }> = [{ path: '', sha: rootSha }];
+  while (frontier.length > 0) {
+    const levels = await trees.read(frontier.map((f) => f.sha));
+    const descend: Array<{ path: string; sha: string }> = [];
+    frontier.forEach(({ path }, i) => {
+      for (const e of levels[i] ?? []) {
+        if (SKIP.has(e.name) || e.name.startsWith('.')) continue;
+        const child = path === '' ? e.name : `${path}/${e.name}`;
+        if (matcher.isPackageDir(child)) candidates.push({ path: child, sha: e.sha });
+        if (matcher.mayContain(child)) descend.push({ path: child, sha: e.sha });
+      }
+    });
+    frontier = descend;
+  }
+  return candidates;
+}
+
 export interface LoadedWorkspace {
   readonly workspace: WorkspaceGraph;
   readonly globs: readonly string[];
@@ -244,81 +260,47 @@ export async function loadWorkspaceFromGit(git: Git, commit: string, options: Lo
     return { workspace: fromCache, globs, matcher, cached: Promise.resolve() };
   }
   trace('workspace graph not cached: reading the package folders');
-
-  // Walk the folders level by level from the workspace folder; each level is one round.
-  const candidates: Array<{ path: string; sha: string }> = [];
-  let frontier: Array<{ path: string; sha: string }> = [{ path: '', sha: tree.sha }];
-  while (frontier.length > 0) {
-    const levels = await trees.read(frontier.map((f) => f.sha));
-    const descend: Array<{ path: string; sha: string }> = [];
-    frontier.forEach(({ path }, i) => {
-      for (const e of levels[i] ?? []) {
-        if (SKIP.has(e.name) || e.name.startsWith('.')) continue;
-        const child = path === '' ? e.name : `${path}/${e.name}`;
-        if (matcher.isPackageDir(child)) candidates.push({ path: child, sha: e.sha });
-        if (matcher.mayContain(child)) descend.push({ path: child, sha: e.sha });
-      }
-    });
-    frontier = descend;
-  }
-
-  // Each candidate folder's tree says whether it holds package.json and the marker, without reading
-  // the marker; the manifests are then read by hash, in bulk. In parts, so that git reads the next
-  // part's trees (and the last one's manifests) while this process looks through the last part.
-  const names = [Buffer.from('package.json'), Buffer.from(marker)];
-  const found: Array<{ path: string; tree: string; isService: boolean }> = [];
-  // The trees are asked for first: git reads them while the process that reads the manifests starts.
-  const asked: Array<{ part: Array<{ path: string; sha: string }>; objects: Promise<Array<GitObject | undefined>> }> = [];
-  for (let at = 0; at < candidates.length; at += PART) {
-    const part = candidates.slice(at, at + PART);
-    asked.push({ part, objects: git.readObjects(part.map((c) => c.sha)) });
-  }
-  const bulk = git.bulkRead();
-  let blobs: Array<GitObject | undefined>;
-  let order: Map<string, number>;
+  // The bulk readers start now, while the folders are walked: git takes a few milliseconds to start.
+  const readers = Array.from({ length: BULK_READERS }, () => git.bulkRead());
+  let candidates: Array<{ path: string; sha: string }>;
+  let parts: Array<{ size: number; answers: Promise<BulkAnswers> }>;
   try {
-    const parts: Array<Promise<void>> = [];
-    for (const { part, objects: answers } of asked) {
-      parts.push(
-        answers.then((objects) => {
-          const manifests: string[] = [];
-          for (let i = 0; i < part.length; i++) {
-            const c = part[i];
-            const obj = objects[i];
-            if (!c || obj?.type !== 'tree') continue;
-            const [manifest, service] = blobEntries(obj.content, names, shaBytes);
-            if (manifest === undefined) continue;
-            manifests.push(manifest);
-            found.push({ path: c.path, tree: c.sha, isService: service !== undefined });
-          }
-          bulk.add(manifests);
-        }),
+    candidates = await packageFolders(trees, tree.sha, matcher);
+    // Each candidate folder's package.json and marker, looked up by git inside the folder's tree (by
+    // hash: a few entries, where a path from the top would scan the 1,000 entries of `services` each
+    // time): the manifests' contents, the marker's type only. Split between the readers (git is
+    // single-threaded, and this process has nothing else to do meanwhile), in one piece when small.
+    const used = candidates.length >= MIN_PER_READER * 2 ? readers : readers.slice(0, 1);
+    const per = Math.ceil(candidates.length / used.length);
+    parts = used.map((reader, r) => {
+      const part = candidates.slice(r * per, (r + 1) * per);
+      reader.add(part.map((c) => `${c.sha}:package.json`));
+      reader.add(
+        part.map((c) => `${c.sha}:${marker}`),
+        true,
       );
-    }
-    await Promise.all(parts);
-    // While git reads the manifests: the folders in the order the graph keeps them (and the collator
-    // that takes, when the names need one).
-    prepareCollation();
-    order = new Map(sortByLocale(found.map((f) => f.path)).map((path, i) => [path, i]));
-    blobs = await bulk.finish();
+      return { size: part.length, answers: reader.finish() };
+    });
+    await Promise.all(parts.map((p) => p.answers));
   } finally {
-    bulk.close();
+    for (const reader of readers) reader.close();
   }
-  // A marker in a subfolder (`docker/Dockerfile`) is looked up by path.
-  const markers = marker.includes('/') ? await git.objectTypes(found.map((f) => `${f.tree}:${marker}`)) : undefined;
-  trace(`${found.length} package folders and manifests read`);
+  trace(`${candidates.length} package folders' manifests read`);
   const sources: GraphSource[] = [];
-  for (let i = 0; i < found.length; i++) {
-    const f = found[i];
-    if (!f) continue;
-    const file = `${dir === '' ? '' : `${dir}/`}${f.path}/package.json (at ${short})`;
-    const blob = blobs[i];
-    if (blob?.type !== 'blob') throw new InputError(`${file}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
-    const manifest = parseManifest(file, blob.content.toString('utf8'));
-    sources.push({ dir: f.path, name: manifest.name, isService: markers ? markers[i] === 'blob' : f.isService, refs: dependencyRefs(manifest) });
+  let offset = 0;
+  for (const part of parts) {
+    const answers = await part.answers;
+    // Each reader answers its part's manifests, then its markers.
+    for (let i = 0; i < part.size; i++) {
+      const c = candidates[offset + i];
+      // A folder without a package.json file is not a package (a folder named package.json neither).
+      if (c === undefined || answers.type(i) !== 'blob') continue;
+      const { name, refs } = readManifestEdges(`${dir === '' ? '' : `${dir}/`}${c.path}/package.json (at ${short})`, answers.text(i));
+      sources.push({ dir: c.path, name, isService: answers.type(part.size + i) === 'blob', refs });
+    }
+    offset += part.size;
   }
-  sources.sort((a, b) => (order.get(a.dir) ?? 0) - (order.get(b.dir) ?? 0));
-  trace('manifests parsed');
+  trace(`${sources.length} manifests parsed`);
   const workspace = buildGraph(sources);
   trace('workspace graph built');
   return { workspace, globs, matcher, cached: cacheFile !== undefined && cacheDir !== undefined ? writeCache(cacheDir, cacheFile, workspace) : Promise.resolve() };

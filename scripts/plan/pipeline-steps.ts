@@ -25,8 +25,8 @@ export type RunStepKind =
   | { readonly kind: 'report' }
   | { readonly kind: 'refuse'; readonly command: OutputCommand; readonly reason: string };
 
-// `node [./]scripts/dist/pipeline.mjs CMD`, `pnpm [-s|--silent] [run] pipeline CMD`.
-const ENTRY = /^(?:node\s+(?:\.\/)?scripts\/dist\/pipeline\.mjs|pnpm\s+(?:(?:-s|--silent)\s+)?(?:run\s+)?pipeline)\s+([a-z][a-z-]*)(?:\s+|$)/;
+// `node [./]scripts/dist/pipeline.cjs CMD`, `pnpm [-s|--silent] [run] pipeline CMD`.
+const ENTRY = /^(?:node\s+(?:\.\/)?scripts\/dist\/pipeline\.cjs|pnpm\s+(?:(?:-s|--silent)\s+)?(?:run\s+)?pipeline)\s+([a-z][a-z-]*)(?:\s+|$)/;
 // Anything that would make the script more than one plain command.
 const SHELL_CONTROL = /[;&|<>`]|\$\(/;
 /** A word the shell passes as it is: no quote, expansion, glob or escape (`~` only inside: `HEAD~1`). */

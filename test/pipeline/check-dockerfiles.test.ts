@@ -84,7 +84,7 @@ describe('check-dockerfiles policy', () => {
 });
 
 describe('pnpm pipeline check-dockerfiles (the committed bundle)', () => {
-  const bundle = join(REPO_ROOT, 'scripts/dist/pipeline.mjs');
+  const bundle = join(REPO_ROOT, 'scripts/dist/pipeline.cjs');
 
   test('passes on the repository', () => {
     expect(execFileSync(process.execPath, [bundle, 'check-dockerfiles'], { cwd: REPO_ROOT, encoding: 'utf8' })).toMatch(/12 Dockerfiles pass 15 rules/);

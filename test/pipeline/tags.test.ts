@@ -188,7 +188,7 @@ describe('bad input is one line naming the value, and writes nothing', () => {
 
 test('the committed bundle runs it with plain node (as CI does)', () => {
   writeFileSync(join(dir, 'output'), '');
-  const stdout = execFileSync(process.execPath, ['scripts/dist/pipeline.mjs', 'tags', '--service', 'api-gateway'], {
+  const stdout = execFileSync(process.execPath, ['scripts/dist/pipeline.cjs', 'tags', '--service', 'api-gateway'], {
     cwd: root,
     env: definedOnly({ PATH: process.env['PATH'], ...githubEnv({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/7/merge' }) }),
     encoding: 'utf8',
@@ -199,7 +199,7 @@ test('the committed bundle runs it with plain node (as CI does)', () => {
 
 test('the committed bundle refuses to record an image that is not the verified one (exit 1, one line)', () => {
   const record = join(dir, 'image-api-gateway.json');
-  const result = spawnSync(process.execPath, ['scripts/dist/pipeline.mjs', 'tags', ...recordArgs(record, VERIFIED, REBUILT)], {
+  const result = spawnSync(process.execPath, ['scripts/dist/pipeline.cjs', 'tags', ...recordArgs(record, VERIFIED, REBUILT)], {
     cwd: root,
     env: definedOnly({ PATH: process.env['PATH'], ...githubEnv({}) }),
     encoding: 'utf8',

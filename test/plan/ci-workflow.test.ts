@@ -1,7 +1,7 @@
 // The issue's table of events, run against the REAL generated workflows (.github/workflows) and a real
 // temporary git history of this workspace: its files (tracked and new, as `git ls-files` lists them) are
 // copied into a fresh repository (test/support/repo-copy.ts), and each scenario commits on top of that
-// base. The `changes` and `tags` steps run the committed bundle (scripts/dist/pipeline.mjs) for real.
+// base. The `changes` and `tags` steps run the committed bundle (scripts/dist/pipeline.cjs) for real.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';

@@ -1,5 +1,5 @@
 // The plan engine over fixture workflows (test/plan/fixtures/repo) in real temporary git repositories.
-// The fixture's scripts/dist/pipeline.mjs is a small real program standing in for the bundled CLI, so
+// The fixture's scripts/dist/pipeline.cjs is a small real program standing in for the bundled CLI, so
 // these tests exercise the step runner (event file, GITHUB_OUTPUT, env) without depending on `affected`.
 import { afterEach, describe, expect, test } from 'vitest';
 import type { JobPlan, Plan, StepPlan, WorkflowPlan } from '../../scripts/plan/plan-types.js';

@@ -52,7 +52,7 @@ jobs:
     timeout-minutes: 1
     steps:
       - id: tags
-        run: node scripts/dist/pipeline.mjs tags --service api
+        run: node scripts/dist/pipeline.cjs tags --service api
 `;
   const probeJobs = (plan: Plan) => plan.workflows.find((w) => w.file === '.github/workflows/probe.yml')?.jobs.map((j) => j.id);
   const probeTags = (plan: Plan) => plan.workflows.find((w) => w.file === '.github/workflows/probe.yml')?.jobs[0]?.legs[0]?.steps[0]?.executed?.outputs['tags'];
@@ -64,7 +64,7 @@ jobs:
     // The newer commit changes the workflow and the `pipeline` entry the executed step runs.
     repo.commit('probe b', {
       '.github/workflows/probe.yml': probe('probe-b'),
-      'scripts/dist/pipeline.mjs': "import { appendFileSync } from 'node:fs';\nappendFileSync(process.env.GITHUB_OUTPUT, 'tags=from-b\\n');\n",
+      'scripts/dist/pipeline.cjs': "const { appendFileSync } = require('node:fs');\nappendFileSync(process.env.GITHUB_OUTPUT, 'tags=from-b\\n');\n",
     });
     // And the working tree holds a third version, never committed.
     repo.write({ '.github/workflows/probe.yml': probe('probe-dirty') });

@@ -28,7 +28,7 @@ export class TempRepo {
     const repo = new TempRepo();
     cpSync(join(FIXTURES, 'repo'), repo.dir, { recursive: true });
     mkdirSync(join(repo.dir, 'scripts/dist'), { recursive: true });
-    cpSync(join(FIXTURES, 'pipeline-stub.mjs'), join(repo.dir, 'scripts/dist/pipeline.mjs'));
+    cpSync(join(FIXTURES, 'pipeline-stub.cjs'), join(repo.dir, 'scripts/dist/pipeline.cjs'));
     repo.commit('initial');
     return repo;
   }
@@ -66,7 +66,7 @@ export async function runPlan(cwd: string, argv: readonly string[], env: Readonl
     const code = await run(argv, { cwd, env, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
     return { code, stdout, stderr };
   } catch (err) {
-    if (err instanceof InputError) return { code: 2, stdout, stderr: `${stderr}error: ${err.message}\n` };
+    if (InputError.is(err)) return { code: 2, stdout, stderr: `${stderr}error: ${err.message}\n` };
     throw err;
   }
 }

@@ -7,44 +7,44 @@ import { classifyRun } from '../../scripts/plan/pipeline-steps.js';
 
 describe('classifyRun: only output-computing pipeline calls are executed', () => {
   test.each([
-    ['node scripts/dist/pipeline.mjs affected', 'execute'],
-    ['node ./scripts/dist/pipeline.mjs affected --json', 'execute'],
-    ['node scripts/dist/pipeline.mjs affected --base HEAD~1 --head=HEAD', 'execute'],
+    ['node scripts/dist/pipeline.cjs affected', 'execute'],
+    ['node ./scripts/dist/pipeline.cjs affected --json', 'execute'],
+    ['node scripts/dist/pipeline.cjs affected --base HEAD~1 --head=HEAD', 'execute'],
     ['pnpm pipeline affected', 'execute'],
     ['pnpm -s run pipeline tags --service "$SERVICE"', 'execute'],
-    ['node scripts/dist/pipeline.mjs tags --service api-gateway --json', 'execute'],
-    ['node scripts/dist/pipeline.mjs tags \\\n  --service "$SERVICE"\n', 'execute'],
-    ['# compute the matrix\nnode scripts/dist/pipeline.mjs affected', 'execute'],
+    ['node scripts/dist/pipeline.cjs tags --service api-gateway --json', 'execute'],
+    ['node scripts/dist/pipeline.cjs tags \\\n  --service "$SERVICE"\n', 'execute'],
+    ['# compute the matrix\nnode scripts/dist/pipeline.cjs affected', 'execute'],
     // Output commands with a flag that writes or acts: reported, with the reason.
     [
-      'node scripts/dist/pipeline.mjs tags --service "$SERVICE" --digest "$DIGEST" --verified-image-id "$V" --pushed-image-id "$P" --record "$RUNNER_TEMP/image-$SERVICE.json"',
+      'node scripts/dist/pipeline.cjs tags --service "$SERVICE" --digest "$DIGEST" --verified-image-id "$V" --pushed-image-id "$P" --record "$RUNNER_TEMP/image-$SERVICE.json"',
       'refuse',
     ],
-    ['node scripts/dist/pipeline.mjs tags --service "$SERVICE" --record out.json', 'refuse'],
-    ['node scripts/dist/pipeline.mjs tags --service "$SERVICE" --record=out.json', 'refuse'],
-    ['node scripts/dist/pipeline.mjs tags --service "$SERVICE" --digest sha256:00', 'refuse'],
-    ['node scripts/dist/pipeline.mjs tags --record out.json --service x', 'refuse'],
+    ['node scripts/dist/pipeline.cjs tags --service "$SERVICE" --record out.json', 'refuse'],
+    ['node scripts/dist/pipeline.cjs tags --service "$SERVICE" --record=out.json', 'refuse'],
+    ['node scripts/dist/pipeline.cjs tags --service "$SERVICE" --digest sha256:00', 'refuse'],
+    ['node scripts/dist/pipeline.cjs tags --record out.json --service x', 'refuse'],
     // A flag the plan cannot see: quoted, escaped, expanded, or a value that is not one word.
-    ['node scripts/dist/pipeline.mjs tags --service x "--record" out.json', 'refuse'],
-    ["node scripts/dist/pipeline.mjs tags --service x '--record' out.json", 'refuse'],
-    ['node scripts/dist/pipeline.mjs tags --service x --rec\\ord out.json', 'refuse'],
-    ['node scripts/dist/pipeline.mjs tags --service $SERVICE', 'refuse'],
-    ['node scripts/dist/pipeline.mjs tags --service x $MORE_FLAGS', 'refuse'],
-    ['node scripts/dist/pipeline.mjs tags --service "$A" "$B"', 'refuse'],
-    ['node scripts/dist/pipeline.mjs tags --service --json', 'refuse'],
-    ['node scripts/dist/pipeline.mjs tags --service "a b"', 'refuse'],
-    ['node scripts/dist/pipeline.mjs tags --service *', 'refuse'],
-    ['node scripts/dist/pipeline.mjs affected --fetch-all', 'refuse'],
+    ['node scripts/dist/pipeline.cjs tags --service x "--record" out.json', 'refuse'],
+    ["node scripts/dist/pipeline.cjs tags --service x '--record' out.json", 'refuse'],
+    ['node scripts/dist/pipeline.cjs tags --service x --rec\\ord out.json', 'refuse'],
+    ['node scripts/dist/pipeline.cjs tags --service $SERVICE', 'refuse'],
+    ['node scripts/dist/pipeline.cjs tags --service x $MORE_FLAGS', 'refuse'],
+    ['node scripts/dist/pipeline.cjs tags --service "$A" "$B"', 'refuse'],
+    ['node scripts/dist/pipeline.cjs tags --service --json', 'refuse'],
+    ['node scripts/dist/pipeline.cjs tags --service "a b"', 'refuse'],
+    ['node scripts/dist/pipeline.cjs tags --service *', 'refuse'],
+    ['node scripts/dist/pipeline.cjs affected --fetch-all', 'refuse'],
     // Not an output command at all.
-    ['node scripts/dist/pipeline.mjs verify-image "$SERVICE" --image "$IMAGE"', 'report'],
-    ['node scripts/dist/pipeline.mjs check-dockerfiles', 'report'],
-    ['node scripts/dist/pipeline.mjs affectedx', 'report'],
+    ['node scripts/dist/pipeline.cjs verify-image "$SERVICE" --image "$IMAGE"', 'report'],
+    ['node scripts/dist/pipeline.cjs check-dockerfiles', 'report'],
+    ['node scripts/dist/pipeline.cjs affectedx', 'report'],
     ['pnpm pipeline affected && docker push x', 'report'],
     ['pnpm pipeline affected; rm -rf /', 'report'],
     ['pnpm pipeline affected | tee out', 'report'],
     ['pnpm pipeline affected > out', 'report'],
     ['pnpm pipeline tags --service $(whoami)', 'report'],
-    ['echo hi\nnode scripts/dist/pipeline.mjs affected', 'report'],
+    ['echo hi\nnode scripts/dist/pipeline.cjs affected', 'report'],
     ['docker build .', 'report'],
     ['', 'report'],
   ])('%j -> %s', (script, kind) => {
@@ -52,7 +52,7 @@ describe('classifyRun: only output-computing pipeline calls are executed', () =>
   });
 
   test('a refused call names the flag', () => {
-    expect(classifyRun('node scripts/dist/pipeline.mjs tags --service x --digest sha256:00 --record r.json')).toEqual({
+    expect(classifyRun('node scripts/dist/pipeline.cjs tags --service x --digest sha256:00 --record r.json')).toEqual({
       kind: 'refuse',
       command: 'tags',
       reason: 'tags --digest is not a computing flag (it may write files or act)',

@@ -80,7 +80,7 @@ describe('changes', () => {
     expect(steps).toHaveLength(2);
     expect(steps[0]?.uses).toBe(`actions/checkout@${PINS['actions/checkout'].sha}`);
     expect(Number(steps[0]?.with?.['fetch-depth'])).toBeGreaterThan(0);
-    expect(steps[1]?.run).toBe('node scripts/dist/pipeline.mjs affected');
+    expect(steps[1]?.run).toBe('node scripts/dist/pipeline.cjs affected');
   });
   test("forwards the affected command's outputs", () => {
     const outputs = jobOf('changes').outputs ?? {};
@@ -137,12 +137,12 @@ describe('build and publish: one step list, two tokens', () => {
   });
   test('tags, labels and build args come from `pipeline tags`, verification from `pipeline verify-image`', () => {
     const meta = stepNamed('build', /tags/i);
-    expect(meta.run).toBe('node scripts/dist/pipeline.mjs tags --service "$SERVICE"');
+    expect(meta.run).toBe('node scripts/dist/pipeline.cjs tags --service "$SERVICE"');
     const built = stepNamed('build', /^Build the image$/);
     expect(built.with).toMatchObject({ tags: '${{ steps.meta.outputs.tags }}', labels: '${{ steps.meta.outputs.labels }}', load: true, push: false, context: '.' });
     expect(built.with?.['file']).toBe('${{ matrix.dockerfile }}');
     const verify = stepNamed('build', /Verify/);
-    expect(verify.run).toBe('node scripts/dist/pipeline.mjs verify-image "$SERVICE" --image "$IMAGE"');
+    expect(verify.run).toBe('node scripts/dist/pipeline.cjs verify-image "$SERVICE" --image "$IMAGE"');
     expect(verify.env).toMatchObject({ IMAGE: '${{ steps.meta.outputs.image }}' });
     const names = stepsOf('publish').map((s) => s.name);
     expect(names.indexOf(verify.name)).toBeGreaterThan(names.indexOf(built.name));
@@ -166,7 +166,7 @@ describe('build and publish: one step list, two tokens', () => {
   test('the record step compares the pushed config digest with the verified one', () => {
     const record = stepNamed('publish', /^Record/);
     expect(record.run).toBe(
-      'node scripts/dist/pipeline.mjs tags --service "$SERVICE" --digest "$DIGEST" --verified-image-id "$VERIFIED_IMAGE_ID" --pushed-image-id "$PUSHED_IMAGE_ID" --record "$RUNNER_TEMP/image-$SERVICE.json"',
+      'node scripts/dist/pipeline.cjs tags --service "$SERVICE" --digest "$DIGEST" --verified-image-id "$VERIFIED_IMAGE_ID" --pushed-image-id "$PUSHED_IMAGE_ID" --record "$RUNNER_TEMP/image-$SERVICE.json"',
     );
     const steps = { build: { outputs: { imageid: 'verified' } }, push: { outputs: { imageid: 'pushed', digest: 'digest' } } };
     const env = typeof record.env === 'object' ? record.env : {};
@@ -206,7 +206,7 @@ describe('libraries and checks', () => {
       'pnpm exec vitest run --project pipeline',
       'pnpm run workflows:check',
       'pnpm exec tsx scripts/bundle.ts --check',
-      'node scripts/dist/pipeline.mjs check-dockerfiles',
+      'node scripts/dist/pipeline.cjs check-dockerfiles',
     ]) {
       expect(runs).toContain(command);
     }

@@ -60,7 +60,7 @@ test('`pnpm generate` wrote its Dockerfile; nothing under workflows-src/ or .git
 test('the committed bundle puts the new service in the CI matrix', () => {
   const output = join(copy, '.output');
   writeFileSync(output, '');
-  execFileSync(process.execPath, ['scripts/dist/pipeline.mjs', 'affected', '--base', 'HEAD~1', '--head', 'HEAD'], {
+  execFileSync(process.execPath, ['scripts/dist/pipeline.cjs', 'affected', '--base', 'HEAD~1', '--head', 'HEAD'], {
     cwd: copy,
     env: env({ GITHUB_OUTPUT: output, GITHUB_REPOSITORY_OWNER: 'acme', GITHUB_REPOSITORY: 'acme/kodingcaravan' }),
     encoding: 'utf8',
@@ -79,7 +79,7 @@ test('the committed bundle puts the new service in the CI matrix', () => {
 });
 
 test('and `pipeline tags` knows it', () => {
-  const stdout = execFileSync(process.execPath, ['scripts/dist/pipeline.mjs', 'tags', '--service', NEW, '--json'], {
+  const stdout = execFileSync(process.execPath, ['scripts/dist/pipeline.cjs', 'tags', '--service', NEW, '--json'], {
     cwd: copy,
     env: env({ GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main', GITHUB_SHA: git('rev-parse', 'HEAD'), GITHUB_REPOSITORY: 'acme/kodingcaravan' }),
     encoding: 'utf8',

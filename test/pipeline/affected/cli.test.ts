@@ -1,5 +1,5 @@
 /**
- * The committed bundle (`node scripts/dist/pipeline.mjs affected`), as CI runs it: shallow clones,
+ * The committed bundle (`node scripts/dist/pipeline.cjs affected`), as CI runs it: shallow clones,
  * GitHub step outputs and job summary, exit code 2 with one line on bad input.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,7 +1,7 @@
 /**
  * Real temporary git repositories holding a small pnpm workspace, and two ways to run
  * `pipeline affected` on them: in-process through the command module (the sources), or as a
- * subprocess through the committed bundle (`node scripts/dist/pipeline.mjs`), as CI runs it.
+ * subprocess through the committed bundle (`node scripts/dist/pipeline.cjs`), as CI runs it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { run } from '../../../scripts/commands/affected.js';
 import { InputError } from '../../../scripts/core/errors.js';
 
-export const BUNDLE = resolve('scripts/dist/pipeline.mjs');
+export const BUNDLE = resolve('scripts/dist/pipeline.cjs');
 
 const GIT_ENV = {
   GIT_AUTHOR_NAME: 'Test',
@@ -148,7 +148,7 @@ export async function affected(cwd: string, args: string[], env: Record<string, 
     const code = await run(args, { cwd, env, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
     return { code, stdout, stderr };
   } catch (err) {
-    if (err instanceof InputError) return { code: 2, stdout, stderr: `${stderr}error: ${err.message}\n` };
+    if (InputError.is(err)) return { code: 2, stdout, stderr: `${stderr}error: ${err.message}\n` };
     throw err;
   }
 }
