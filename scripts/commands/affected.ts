@@ -30,6 +30,9 @@ const OPTIONS = {
   json: { type: 'boolean' },
 } as const;
 
+/** A full commit hash (SHA-1 or SHA-256): names one commit, whatever the refs say. */
+const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
 /** The workflow_dispatch input that selects services. */
 const DISPATCH_INPUT = 'services';
 
@@ -138,10 +141,16 @@ async function detect(
   const expected = expectedRange(plan);
   const early = expected && git.diffNames(expected.base, expected.head);
   early?.catch(() => {});
-  const resolution: Resolution = await resolving;
-  trace(`revisions resolved (${resolution.kind})`);
   const { prefix } = git;
   const marker = pipelineConfig.services.marker;
+  const load = (head: string) => loadWorkspaceFromGit(git, head, { dir: prefix, marker, cacheDir: join(git.gitDir, 'pipeline-affected'), trace });
+  // The graph at the head the plan names by hash, read while the revisions are confirmed: what a
+  // commit holds never changes, so a read that succeeds is the one made after; one that fails (the
+  // commit not fetched yet, a bad manifest) is made again below, where its error counts.
+  const ahead = expected && FULL_SHA.test(expected.head) ? { head: expected.head, loaded: load(expected.head) } : undefined;
+  ahead?.loaded.catch(() => {});
+  const resolution: Resolution = await resolving;
+  trace(`revisions resolved (${resolution.kind})`);
   let diff: Promise<string> | undefined;
   if (resolution.kind === 'diff') {
     const { base, head } = resolution;
@@ -150,7 +159,7 @@ async function detect(
     // Awaited below; marked handled so that a failure while loading the graph wins, not an unhandled rejection.
     diff.catch(() => {});
   }
-  const loaded = await loadWorkspaceFromGit(git, resolution.head, { dir: prefix, marker, cacheDir: join(git.gitDir, 'pipeline-affected'), trace });
+  const loaded = (ahead?.head === resolution.head ? await ahead.loaded.catch(() => undefined) : undefined) ?? (await load(resolution.head));
   trace(`workspace graph: ${loaded.workspace.packages.size} packages`);
 
   let selection: Selection;

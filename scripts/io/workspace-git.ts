@@ -8,7 +8,7 @@
  * (`services` and `packages`, not each package), the workspace file and the marker: a run on the
  * same trees reads one tree and one small file, and no manifest.
  */
-import { mkdir, readdir, readFileSync, rename, rm, type Stats, stat, writeFile } from 'node:fs';
+import { existsSync, mkdir, readdir, readFileSync, rename, rm, type Stats, stat, writeFile } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
@@ -16,7 +16,7 @@ import { compileGlobs, globEngineFor, type PathTest } from '../core/workspace/gl
 import { buildGraph, type GraphSource, graphFromSnapshot, isGraphSnapshot, snapshotGraph, type WorkspaceGraph } from '../core/workspace/graph.js';
 import { readManifestEdges } from '../core/workspace/manifest.js';
 import { parseWorkspaceGlobsFast } from '../core/workspace/workspace-globs.js';
-import { type BulkAnswers, type Git, subtrees } from './git.js';
+import { type BulkAnswers, type BulkRead, type Git, subtrees } from './git.js';
 
 const SKIP = new Set(['node_modules', 'dist']);
 const CACHE_VERSION = 2;
@@ -239,6 +239,22 @@ export interface LoadOptions {
 
 /** The workspace graph at `commit` (a full SHA). */
 export async function loadWorkspaceFromGit(git: Git, commit: string, options: LoadOptions): Promise<LoadedWorkspace> {
+  // A fresh clone (CI's case) has no cache folder yet, so the graph will be read from the objects:
+  // the readers start before the first round trip, while git answers it (starting a process holds
+  // this one up for milliseconds: better spent while it would wait anyway).
+  const early = options.cacheDir === undefined || !existsSync(options.cacheDir) ? startReaders(git) : undefined;
+  try {
+    return await load(git, commit, options, () => early ?? startReaders(git));
+  } finally {
+    for (const reader of early ?? []) reader.close();
+  }
+}
+
+function startReaders(git: Git): BulkRead[] {
+  return Array.from({ length: BULK_READERS }, () => git.bulkRead());
+}
+
+async function load(git: Git, commit: string, options: LoadOptions, readersFor: () => BulkRead[]): Promise<LoadedWorkspace> {
   const { dir, marker, cacheDir, trace = () => {} } = options;
   const short = commit.slice(0, 12);
   const where = dir === '' ? 'the repository root' : dir;
@@ -260,8 +276,8 @@ export async function loadWorkspaceFromGit(git: Git, commit: string, options: Lo
     return { workspace: fromCache, globs, matcher, cached: Promise.resolve() };
   }
   trace('workspace graph not cached: reading the package folders');
-  // The bulk readers start now, while the folders are walked: git takes a few milliseconds to start.
-  const readers = Array.from({ length: BULK_READERS }, () => git.bulkRead());
+  // Started now if not yet: git takes a few milliseconds to start, while the folders are walked.
+  const readers = readersFor();
   let candidates: Array<{ path: string; sha: string }>;
   let parts: Array<{ size: number; answers: Promise<BulkAnswers> }>;
   try {

@@ -1769,6 +1769,17 @@ async function packageFolders(trees, rootSha, matcher) {
   return candidates;
 }
 async function loadWorkspaceFromGit(git, commit, options) {
+  const early = options.cacheDir === void 0 || !(0, import_node_fs3.existsSync)(options.cacheDir) ? startReaders(git) : void 0;
+  try {
+    return await load(git, commit, options, () => early ?? startReaders(git));
+  } finally {
+    for (const reader of early ?? []) reader.close();
+  }
+}
+function startReaders(git) {
+  return Array.from({ length: BULK_READERS }, () => git.bulkRead());
+}
+async function load(git, commit, options, readersFor) {
   const { dir, marker, cacheDir, trace = () => {
   } } = options;
   const short = commit.slice(0, 12);
@@ -1790,7 +1801,7 @@ async function loadWorkspaceFromGit(git, commit, options) {
     return { workspace: fromCache, globs, matcher, cached: Promise.resolve() };
   }
   trace("workspace graph not cached: reading the package folders");
-  const readers = Array.from({ length: BULK_READERS }, () => git.bulkRead());
+  const readers = readersFor();
   let candidates;
   let parts;
   try {
@@ -1837,6 +1848,7 @@ var OPTIONS = {
   cwd: { type: "string" },
   json: { type: "boolean" }
 };
+var FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 var DISPATCH_INPUT = "services";
 async function readTexts(git, specs) {
   const objects = await git.readObjects(specs);
@@ -1918,10 +1930,14 @@ async function detect(git, values, ctx, trace) {
   const early = expected && git.diffNames(expected.base, expected.head);
   early?.catch(() => {
   });
-  const resolution = await resolving;
-  trace(`revisions resolved (${resolution.kind})`);
   const { prefix } = git;
   const marker = pipelineConfig.services.marker;
+  const load2 = (head) => loadWorkspaceFromGit(git, head, { dir: prefix, marker, cacheDir: (0, import_node_path4.join)(git.gitDir, "pipeline-affected"), trace });
+  const ahead = expected && FULL_SHA.test(expected.head) ? { head: expected.head, loaded: load2(expected.head) } : void 0;
+  ahead?.loaded.catch(() => {
+  });
+  const resolution = await resolving;
+  trace(`revisions resolved (${resolution.kind})`);
   let diff;
   if (resolution.kind === "diff") {
     const { base, head } = resolution;
@@ -1929,7 +1945,7 @@ async function detect(git, values, ctx, trace) {
     diff.catch(() => {
     });
   }
-  const loaded = await loadWorkspaceFromGit(git, resolution.head, { dir: prefix, marker, cacheDir: (0, import_node_path4.join)(git.gitDir, "pipeline-affected"), trace });
+  const loaded = (ahead?.head === resolution.head ? await ahead.loaded.catch(() => void 0) : void 0) ?? await load2(resolution.head);
   trace(`workspace graph: ${loaded.workspace.packages.size} packages`);
   let selection;
   let changedFiles = 0;
