@@ -3,6 +3,7 @@
  * execFile (no shell), paths NUL-separated, objects read in batches from one `git cat-file --batch`
  * per round. The revision logic lives in revisions.ts; this file only talks to git.
  */
+import { isAscii } from 'node:buffer';
 import { execFile, spawn } from 'node:child_process';
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, realpathSync, statSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -242,6 +243,7 @@ class ScannedAnswers implements BulkAnswers {
   private readonly types: Uint8Array;
   private readonly starts: Int32Array;
   private readonly ends: Int32Array;
+  private ascii: string | false | undefined;
   constructor(
     private readonly buf: Buffer,
     readonly length: number,
@@ -262,7 +264,10 @@ class ScannedAnswers implements BulkAnswers {
   }
 
   text(i: number): string {
-    return this.types[i] ? this.buf.toString('utf8', this.starts[i], this.ends[i]) : '';
+    if (!this.types[i]) return '';
+    // All ASCII (manifests nearly always are): decoded once, each answer a slice of it.
+    this.ascii ??= isAscii(this.buf) ? this.buf.toString('latin1') : false;
+    return this.ascii === false ? this.buf.toString('utf8', this.starts[i], this.ends[i]) : this.ascii.slice(this.starts[i], this.ends[i]);
   }
 }
 

@@ -92,6 +92,25 @@ export function byCodeUnit(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * `items` in the code-unit order of a string key. With unique keys, Array#sort's own string order
+ * sorts them: no call back into a comparator for each of the ~20,000 comparisons 2,000 items take.
+ */
+export function sortByKey<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const byKey = new Map<string, T>();
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (item !== undefined) byKey.set(key(item), item);
+  }
+  if (byKey.size !== items.length) return [...items].sort((a, b) => byCodeUnit(key(a), key(b)));
+  const out: T[] = [];
+  for (const k of [...byKey.keys()].sort()) {
+    const item = byKey.get(k);
+    if (item !== undefined) out.push(item);
+  }
+  return out;
+}
+
 export function buildWorkspace(inputs: readonly PackageInput[]): Workspace {
   return assemble(
     inputs.map((input) => ({ input, name: input.manifest.name, refs: dependencyRefs(input.manifest) })),
@@ -120,7 +139,7 @@ function assemble<I extends { readonly dir: string }, P extends GraphPackage>(
   entries: ReadonlyArray<{ readonly input: I; readonly name: string; readonly refs: readonly DependencyRef[] }>,
   make: (entry: { readonly input: I; readonly name: string }, folder: string, workspaceDeps: readonly string[]) => P,
 ): WorkspaceGraph<P> {
-  const sorted = [...entries].sort((a, b) => byCodeUnit(a.input.dir, b.input.dir));
+  const sorted = sortByKey(entries, (e) => e.input.dir);
   // Packages by index in folder order: the edges, the cycle check and the cache all work on indexes.
   const names: string[] = [];
   const index = new Map<string, number>();
@@ -196,7 +215,10 @@ function assembleGraph<P extends GraphPackage>(
       return topological();
     },
     get services() {
-      services ??= list.filter((p) => p.isService).sort((a, b) => byCodeUnit(a.folder, b.folder));
+      services ??= sortByKey(
+        list.filter((p) => p.isService),
+        (p) => p.folder,
+      );
       return services;
     },
     get,
@@ -254,7 +276,10 @@ function topologicalOrder(names: readonly string[], edges: readonly (readonly nu
   const VISITING = 1;
   const DONE = 2;
   const state = new Uint8Array(names.length);
-  const roots = names.map((_, i) => i).sort((x, y) => byCodeUnit(names[x] ?? '', names[y] ?? ''));
+  const roots = sortByKey(
+    names.map((_, i) => i),
+    (i) => names[i] ?? '',
+  );
   const path: number[] = [];
   const next: number[] = [];
   for (const root of roots) {

@@ -648,6 +648,7 @@ function imageRepository(registry, owner, service) {
 }
 
 // scripts/io/git.ts
+var import_node_buffer = require("node:buffer");
 var import_node_child_process = require("node:child_process");
 var import_node_fs = require("node:fs");
 var import_node_os = require("node:os");
@@ -735,6 +736,7 @@ var ScannedAnswers = class {
   types;
   starts;
   ends;
+  ascii;
   set(i, scan) {
     this.types[i] = scan.type === void 0 ? 0 : TYPE_CODES.indexOf(scan.type);
     this.starts[i] = scan.contentStart;
@@ -744,7 +746,9 @@ var ScannedAnswers = class {
     return TYPE_CODES[this.types[i] ?? 0];
   }
   text(i) {
-    return this.types[i] ? this.buf.toString("utf8", this.starts[i], this.ends[i]) : "";
+    if (!this.types[i]) return "";
+    this.ascii ??= (0, import_node_buffer.isAscii)(this.buf) ? this.buf.toString("latin1") : false;
+    return this.ascii === false ? this.buf.toString("utf8", this.starts[i], this.ends[i]) : this.ascii.slice(this.starts[i], this.ends[i]);
   }
 };
 function objectAnswers(objects) {
@@ -1380,6 +1384,20 @@ function workspaceTargets(name, refs, index, names) {
 function byCodeUnit(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+function sortByKey(items, key) {
+  const byKey = /* @__PURE__ */ new Map();
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (item !== void 0) byKey.set(key(item), item);
+  }
+  if (byKey.size !== items.length) return [...items].sort((a, b) => byCodeUnit(key(a), key(b)));
+  const out = [];
+  for (const k of [...byKey.keys()].sort()) {
+    const item = byKey.get(k);
+    if (item !== void 0) out.push(item);
+  }
+  return out;
+}
 function buildGraph(sources) {
   return assemble(
     sources.map((source) => ({ input: source, name: source.name, refs: source.refs })),
@@ -1387,7 +1405,7 @@ function buildGraph(sources) {
   );
 }
 function assemble(entries, make) {
-  const sorted = [...entries].sort((a, b) => byCodeUnit(a.input.dir, b.input.dir));
+  const sorted = sortByKey(entries, (e) => e.input.dir);
   const names = [];
   const index = /* @__PURE__ */ new Map();
   for (let k = 0; k < sorted.length; k++) {
@@ -1448,7 +1466,10 @@ function assembleGraph(list, options) {
       return topological();
     },
     get services() {
-      services ??= list.filter((p) => p.isService).sort((a, b) => byCodeUnit(a.folder, b.folder));
+      services ??= sortByKey(
+        list.filter((p) => p.isService),
+        (p) => p.folder
+      );
       return services;
     },
     get,
@@ -1498,7 +1519,10 @@ function topologicalOrder(names, edges) {
   const VISITING = 1;
   const DONE = 2;
   const state = new Uint8Array(names.length);
-  const roots = names.map((_, i) => i).sort((x, y) => byCodeUnit(names[x] ?? "", names[y] ?? ""));
+  const roots = sortByKey(
+    names.map((_, i) => i),
+    (i) => names[i] ?? ""
+  );
   const path = [];
   const next = [];
   for (const root of roots) {

@@ -16293,6 +16293,7 @@ function isWorkflowFileName(name) {
 }
 
 // scripts/io/git.ts
+var import_node_buffer = require("node:buffer");
 var import_node_child_process2 = require("node:child_process");
 var import_node_fs2 = require("node:fs");
 var import_node_os2 = require("node:os");
@@ -16381,6 +16382,7 @@ var ScannedAnswers = class {
   types;
   starts;
   ends;
+  ascii;
   set(i, scan) {
     this.types[i] = scan.type === void 0 ? 0 : TYPE_CODES.indexOf(scan.type);
     this.starts[i] = scan.contentStart;
@@ -16390,7 +16392,9 @@ var ScannedAnswers = class {
     return TYPE_CODES[this.types[i] ?? 0];
   }
   text(i) {
-    return this.types[i] ? this.buf.toString("utf8", this.starts[i], this.ends[i]) : "";
+    if (!this.types[i]) return "";
+    this.ascii ??= (0, import_node_buffer.isAscii)(this.buf) ? this.buf.toString("latin1") : false;
+    return this.ascii === false ? this.buf.toString("utf8", this.starts[i], this.ends[i]) : this.ascii.slice(this.starts[i], this.ends[i]);
   }
 };
 function objectAnswers(objects) {

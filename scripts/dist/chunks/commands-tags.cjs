@@ -9487,6 +9487,20 @@ function workspaceTargets(name, refs, index, names) {
 function byCodeUnit(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+function sortByKey(items, key) {
+  const byKey = /* @__PURE__ */ new Map();
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (item !== void 0) byKey.set(key(item), item);
+  }
+  if (byKey.size !== items.length) return [...items].sort((a, b) => byCodeUnit(key(a), key(b)));
+  const out = [];
+  for (const k of [...byKey.keys()].sort()) {
+    const item = byKey.get(k);
+    if (item !== void 0) out.push(item);
+  }
+  return out;
+}
 function buildWorkspace(inputs) {
   return assemble(
     inputs.map((input) => ({ input, name: input.manifest.name, refs: dependencyRefs(input.manifest) })),
@@ -9494,7 +9508,7 @@ function buildWorkspace(inputs) {
   );
 }
 function assemble(entries, make) {
-  const sorted = [...entries].sort((a, b) => byCodeUnit(a.input.dir, b.input.dir));
+  const sorted = sortByKey(entries, (e) => e.input.dir);
   const names = [];
   const index = /* @__PURE__ */ new Map();
   for (let k = 0; k < sorted.length; k++) {
@@ -9555,7 +9569,10 @@ function assembleGraph(list, options) {
       return topological();
     },
     get services() {
-      services ??= list.filter((p) => p.isService).sort((a, b) => byCodeUnit(a.folder, b.folder));
+      services ??= sortByKey(
+        list.filter((p) => p.isService),
+        (p) => p.folder
+      );
       return services;
     },
     get,
@@ -9605,7 +9622,10 @@ function topologicalOrder(names, edges) {
   const VISITING = 1;
   const DONE = 2;
   const state = new Uint8Array(names.length);
-  const roots = names.map((_, i) => i).sort((x, y) => byCodeUnit(names[x] ?? "", names[y] ?? ""));
+  const roots = sortByKey(
+    names.map((_, i) => i),
+    (i) => names[i] ?? ""
+  );
   const path = [];
   const next = [];
   for (const root of roots) {
