@@ -15,7 +15,7 @@ import { buildReport, inWorkspace, renderSummary, renderText, stepOutputs } from
 import { parseNameOnlyZ } from '../core/changes/diff.js';
 import { expectedRange, planComparison } from '../core/changes/revisions.js';
 import { globEngineFor } from '../core/workspace/glob.js';
-import { imageRepository } from '../core/images/tags.js';
+import { imageRepositories } from '../core/images/tags.js';
 import { type Git, openGit } from '../io/git.js';
 import { ownerFrom, readEvent, warn, writeActionsOutputs } from '../io/github-event.js';
 import { type Resolution, resolvePlan } from '../io/revisions.js';
@@ -196,7 +196,7 @@ async function detect(
     warnings: resolution.warnings,
     workspaceDir: prefix,
     marker,
-    image: (service) => imageRepository(pipelineConfig.registry, owner, service),
+    image: imageRepositories(pipelineConfig.registry, owner),
   });
   for (const w of report.warnings) warn(ctx.env, ctx.stderr, 'pipeline affected', w);
   // Inside Actions only (the outputs of 1,000 services are not free to make), and before stdout: a step

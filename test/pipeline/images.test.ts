@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { formatImageRef, imageRepository, imageTags, parseImageRef, repositoryOf, sanitizeTag, tagsFor } from '../../scripts/core/images/index.js';
+import { formatImageRef, imageRepositories, imageRepository, imageTags, parseImageRef, repositoryOf, sanitizeTag, tagsFor } from '../../scripts/core/images/index.js';
 
 const SHA = '1a2b3c4d5e6f708192a3b4c5d6e7f80912345678';
 
@@ -64,5 +64,14 @@ describe('tag scheme', () => {
     [{ kind: 'custom', host: '127.0.0.1:5000', namespace: 'kc', usernameSecret: 'U', passwordSecret: 'P' } as const, 'x', '127.0.0.1:5000/kc/chat-service'],
   ])('imageRepository(%j, %s)', (registry, owner, want) => {
     expect(imageRepository(registry, owner, 'chat-service')).toBe(want);
+  });
+
+  // A folder name is one path component: a `:` would turn it into a tag, a `/` into another path.
+  test.each(['Chat', 'a:b', 'a/b', 'a@b', '-a', ''])('a service folder named %j is not an image name', (service) => {
+    expect(() => imageRepository({ kind: 'ghcr' }, 'acme', service)).toThrow(/the service folder name .* must be lowercase letters, digits and separators/);
+  });
+
+  test('an owner that makes no image name is refused once, before any service', () => {
+    expect(() => imageRepositories({ kind: 'ghcr' }, 'ac me')).toThrow(/invalid image reference "ghcr.io\/ac me\/service"/);
   });
 });

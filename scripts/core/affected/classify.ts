@@ -36,6 +36,8 @@ export interface Classified {
 export function classifyFiles(paths: readonly string[], workspace: WorkspaceGraph, rules: ClassifyRules, workspaceDir = '', engine?: GlobEngine): Classified {
   const ignore = compileGlobs(rules.ignore, { dot: true }, engine);
   const globals = rules.globalInputs.map((g) => ({ glob: g, match: compileGlobs([g], { dot: true }, engine) }));
+  // One test of them all first: most paths (thousands in a big change) are no global input.
+  const anyGlobal = compileGlobs(rules.globalInputs, { dot: true }, engine);
   const prefix = workspaceDir === '' ? '' : `${workspaceDir}/`;
   const ignored: string[] = [];
   const global = new Map<string, string[]>();
@@ -61,7 +63,7 @@ export function classifyFiles(paths: readonly string[], workspace: WorkspaceGrap
       rootManifest = true;
       continue;
     }
-    const hit = globals.find((g) => g.match(rel));
+    const hit = anyGlobal(rel) ? globals.find((g) => g.match(rel)) : undefined;
     if (hit) {
       global.set(hit.glob, [...(global.get(hit.glob) ?? []), path]);
       continue;

@@ -4,7 +4,7 @@
  * depending (transitively) on an affected package; global inputs affect every package.
  */
 import { InputError } from '../errors.js';
-import type { GraphPackage, WorkspaceGraph } from '../workspace/graph.js';
+import { type GraphPackage, sortByKey, type WorkspaceGraph } from '../workspace/graph.js';
 import type { Classified } from './classify.js';
 
 /** What the shell learned about the files the classification could not settle alone. */
@@ -49,8 +49,8 @@ export function describeFiles(files: readonly string[], where: string): string {
   return `${files.length} file${files.length === 1 ? '' : 's'} changed in ${where}: ${shown.join(', ')}${more}`;
 }
 
-function sortPackages(list: AffectedPackage[]): AffectedPackage[] {
-  return list.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
+function sortPackages(list: readonly AffectedPackage[]): AffectedPackage[] {
+  return sortByKey(list, (p) => p.dir);
 }
 
 function entry(pkg: GraphPackage, reasons: readonly string[]): AffectedPackage {

@@ -4,6 +4,7 @@
  * humans (a table on stderr/stdout, and the job summary with a mermaid graph).
  */
 import type { Strategy } from '../changes/revisions.js';
+import { sortByKey } from '../workspace/graph.js';
 import type { Affected, AffectedPackage } from './compute.js';
 
 export interface MatrixEntry {
@@ -57,7 +58,10 @@ export function inWorkspace(workspaceDir: string, path: string): string {
 export function buildReport(input: ReportInput): Report {
   const at = (dir: string) => inWorkspace(input.workspaceDir, dir);
   const { affected } = input;
-  const services = affected.packages.filter((p) => p.isService).sort((a, b) => (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0));
+  const services = sortByKey(
+    affected.packages.filter((p) => p.isService),
+    (p) => p.folder,
+  );
   return {
     base: input.base,
     head: input.head,

@@ -7,7 +7,7 @@
  */
 import type { Registry } from '../config.js';
 import { InputError } from '../errors.js';
-import { formatImageRef, parseImageRef, TAG } from './image-ref.js';
+import { COMPONENT, formatImageRef, parseImageRef, TAG } from './image-ref.js';
 
 export type BuildTrigger =
   | { readonly kind: 'branch'; readonly branch: string; readonly defaultBranch: string }
@@ -17,8 +17,25 @@ export type BuildTrigger =
 
 /** `ghcr.io/<owner>/<service>` (GHCR wants lowercase) or `<host>/<namespace>/<service>`. */
 export function imageRepository(registry: Registry, owner: string, service: string): string {
-  const name = registry.kind === 'ghcr' ? `ghcr.io/${owner.toLowerCase()}/${service}` : `${registry.host}/${registry.namespace}/${service}`;
-  return formatImageRef(parseImageRef(name));
+  return imageRepositories(registry, owner)(service);
+}
+
+/**
+ * imageRepository for the services of one registry and owner: the registry part is checked once,
+ * then each service's name as one more path component (a matrix can hold 1,000 services).
+ */
+export function imageRepositories(registry: Registry, owner: string): (service: string) => string {
+  const prefix = registry.kind === 'ghcr' ? `ghcr.io/${owner.toLowerCase()}` : `${registry.host}/${registry.namespace}`;
+  const checked = formatImageRef(parseImageRef(`${prefix}/service`));
+  const base = checked.slice(0, -'/service'.length);
+  return (service) => {
+    if (!COMPONENT.test(service)) {
+      throw new InputError(
+        `invalid image name ${JSON.stringify(`${base}/${service}`)}: the service folder name ${JSON.stringify(service)} must be lowercase letters, digits and separators (. _ __ -); rename the folder`,
+      );
+    }
+    return `${base}/${service}`;
+  };
 }
 
 /** A git branch name as a tag: characters outside the tag grammar become `-`; at most 128 characters. */

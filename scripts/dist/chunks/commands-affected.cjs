@@ -152,6 +152,7 @@ function compileGlobs(globs, options, engine) {
 function classifyFiles(paths, workspace, rules, workspaceDir = "", engine) {
   const ignore = compileGlobs(rules.ignore, { dot: true }, engine);
   const globals = rules.globalInputs.map((g) => ({ glob: g, match: compileGlobs([g], { dot: true }, engine) }));
+  const anyGlobal = compileGlobs(rules.globalInputs, { dot: true }, engine);
   const prefix = workspaceDir === "" ? "" : `${workspaceDir}/`;
   const ignored = [];
   const global = /* @__PURE__ */ new Map();
@@ -177,7 +178,7 @@ function classifyFiles(paths, workspace, rules, workspaceDir = "", engine) {
       rootManifest = true;
       continue;
     }
-    const hit = globals.find((g) => g.match(rel));
+    const hit = anyGlobal(rel) ? globals.find((g) => g.match(rel)) : void 0;
     if (hit) {
       global.set(hit.glob, [...global.get(hit.glob) ?? [], path]);
       continue;
@@ -195,6 +196,300 @@ function classifyFiles(paths, workspace, rules, workspaceDir = "", engine) {
   return { ignored, lockfile, rootManifest, global, packages, unowned };
 }
 
+// scripts/core/json.ts
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// scripts/core/workspace/manifest.ts
+var DEPENDENCY_FIELDS = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"];
+function parseObject(file, text) {
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new InputError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
+  }
+  if (!isRecord(json)) throw new InputError(`${file}: expected a JSON object`);
+  return json;
+}
+function packageName(file, pkg) {
+  const name = pkg["name"];
+  if (typeof name !== "string" || name.length === 0) throw new InputError(`${file}: missing "name"; every workspace package needs a unique name`);
+  return name;
+}
+var WORKSPACE_ALIAS = /^(@?[^@]+)@/;
+function dependencyRef(name, spec) {
+  if (!spec.startsWith("workspace:")) return name;
+  const alias = spec.includes("@", 11) ? WORKSPACE_ALIAS.exec(spec.slice(10))?.[1] : void 0;
+  return [alias ?? name, name];
+}
+function readManifestEdges(file, text) {
+  const pkg = parseObject(file, text);
+  const name = packageName(file, pkg);
+  const refs = [];
+  for (let f = 0; f < DEPENDENCY_FIELDS.length; f++) {
+    const field = DEPENDENCY_FIELDS[f] ?? "dependencies";
+    const deps = pkg[field];
+    if (deps === void 0 || deps === null) continue;
+    if (!isRecord(deps)) throw new InputError(`${file}: "${field}" must be an object of name -> version specifier`);
+    for (const key in deps) {
+      const spec = deps[key];
+      if (typeof spec !== "string") throw new InputError(`${file}: "${field}" must be an object of name -> version specifier`);
+      refs.push(dependencyRef(key, spec));
+    }
+  }
+  return { name, refs };
+}
+
+// scripts/core/workspace/graph.ts
+function workspaceTargets(name, refs, index, names) {
+  const out = [];
+  for (let k = 0; k < refs.length; k++) {
+    const ref = refs[k];
+    if (ref === void 0) continue;
+    let at;
+    if (typeof ref === "string") at = index.get(ref);
+    else {
+      at = index.get(ref[0]) ?? index.get(ref[1]);
+      if (at === void 0) {
+        throw new InputError(
+          `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`
+        );
+      }
+    }
+    if (at !== void 0 && names[at] !== name && !out.includes(at)) out.push(at);
+  }
+  return out.length > 1 ? out.sort((x, y) => byCodeUnit(names[x] ?? "", names[y] ?? "")) : out;
+}
+function byCodeUnit(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function sortByKey(items, key) {
+  const byKey = /* @__PURE__ */ new Map();
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (item !== void 0) byKey.set(key(item), item);
+  }
+  if (byKey.size !== items.length) return [...items].sort((a, b) => byCodeUnit(key(a), key(b)));
+  const out = [];
+  for (const k of [...byKey.keys()].sort()) {
+    const item = byKey.get(k);
+    if (item !== void 0) out.push(item);
+  }
+  return out;
+}
+function buildGraph(sources) {
+  return assemble(
+    sources.map((source) => ({ input: source, name: source.name, refs: source.refs })),
+    ({ input, name }, folder, workspaceDeps) => ({ name, dir: input.dir, folder, isService: input.isService, workspaceDeps })
+  );
+}
+function assemble(entries, make) {
+  const sorted = sortByKey(entries, (e) => e.input.dir);
+  const names = [];
+  const index = /* @__PURE__ */ new Map();
+  for (let k = 0; k < sorted.length; k++) {
+    const entry2 = sorted[k];
+    if (!entry2) continue;
+    const existing = index.get(entry2.name);
+    if (existing !== void 0) {
+      throw new InputError(`two workspace packages are named ${entry2.name}: ${sorted[existing]?.input.dir}/package.json and ${entry2.input.dir}/package.json; rename one`);
+    }
+    index.set(entry2.name, names.length);
+    names.push(entry2.name);
+  }
+  const packages = [];
+  const edges = [];
+  for (let k = 0; k < sorted.length; k++) {
+    const entry2 = sorted[k];
+    if (!entry2) continue;
+    const { name, input } = entry2;
+    const targets = workspaceTargets(name, entry2.refs, index, names);
+    const deps = [];
+    for (let t = 0; t < targets.length; t++) deps.push(names[targets[t] ?? -1] ?? "");
+    const slash = input.dir.lastIndexOf("/");
+    packages.push(make(entry2, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps));
+    edges.push(targets);
+  }
+  const order = topologicalOrder(names, edges);
+  return assembleGraph(packages, { edges, order: order.map((i) => names[i] ?? "") });
+}
+var graphEdges = /* @__PURE__ */ new WeakMap();
+function assembleGraph(list, options) {
+  const { edges } = options;
+  const packages = /* @__PURE__ */ new Map();
+  const dirs = /* @__PURE__ */ new Map();
+  for (let k = 0; k < list.length; k++) {
+    const pkg = list[k];
+    if (!pkg) continue;
+    packages.set(pkg.name, pkg);
+    dirs.set(pkg.dir, pkg);
+  }
+  let order = options.order;
+  const topological = () => {
+    if (order === void 0) {
+      const names = list.map((p) => p.name);
+      order = topologicalOrder(names, edges).map((i) => names[i] ?? "");
+    }
+    return order;
+  };
+  let dependents;
+  let services = options.services;
+  const get = (name) => {
+    const pkg = packages.get(name);
+    if (!pkg) throw new InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
+    return pkg;
+  };
+  const graph = {
+    packages,
+    get order() {
+      return topological();
+    },
+    get services() {
+      services ??= sortByKey(
+        list.filter((p) => p.isService),
+        (p) => p.folder
+      );
+      return services;
+    },
+    get,
+    withDependents(start) {
+      if (!dependents) {
+        dependents = /* @__PURE__ */ new Map();
+        for (const pkg of list) {
+          for (const dep of pkg.workspaceDeps) {
+            const known = dependents.get(dep);
+            if (known) known.push(pkg.name);
+            else dependents.set(dep, [pkg.name]);
+          }
+        }
+      }
+      const seen = /* @__PURE__ */ new Set();
+      const stack = [...start];
+      for (let name = stack.pop(); name !== void 0; name = stack.pop()) {
+        if (seen.has(name)) continue;
+        seen.add(name);
+        stack.push(...dependents.get(name) ?? []);
+      }
+      return seen;
+    },
+    dependenciesOf(name) {
+      const need = /* @__PURE__ */ new Set();
+      const stack = [...get(name).workspaceDeps];
+      for (let dep = stack.pop(); dep !== void 0; dep = stack.pop()) {
+        if (need.has(dep)) continue;
+        need.add(dep);
+        stack.push(...get(dep).workspaceDeps);
+      }
+      return topological().filter((n) => need.has(n)).map(get);
+    },
+    ownerOf(path) {
+      for (let end = path.lastIndexOf("/"); end > 0; end = path.lastIndexOf("/", end - 1)) {
+        const pkg = dirs.get(path.slice(0, end));
+        if (pkg) return pkg;
+      }
+      return void 0;
+    }
+  };
+  graphEdges.set(graph, edges);
+  return graph;
+}
+function topologicalOrder(names, edges) {
+  const order = [];
+  const VISITING = 1;
+  const DONE = 2;
+  const state = new Uint8Array(names.length);
+  const roots = sortByKey(
+    names.map((_, i) => i),
+    (i) => names[i] ?? ""
+  );
+  const path = [];
+  const next = [];
+  for (const root of roots) {
+    if (state[root] !== 0) continue;
+    state[root] = VISITING;
+    path.push(root);
+    next.push(0);
+    while (path.length > 0) {
+      const top = path.length - 1;
+      const node = path[top] ?? 0;
+      const i = next[top] ?? 0;
+      const deps = edges[node] ?? [];
+      if (i >= deps.length) {
+        state[node] = DONE;
+        order.push(node);
+        path.pop();
+        next.pop();
+        continue;
+      }
+      next[top] = i + 1;
+      const dep = deps[i] ?? 0;
+      if (state[dep] === DONE) continue;
+      if (state[dep] === VISITING) {
+        const cycle = [...path.slice(path.indexOf(dep)), dep].map((n) => names[n]);
+        throw new InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
+      }
+      state[dep] = VISITING;
+      path.push(dep);
+      next.push(0);
+    }
+  }
+  return order;
+}
+function snapshotGraph(graph) {
+  const list = [...graph.packages.values()];
+  const index = /* @__PURE__ */ new Map();
+  for (let i = 0; i < list.length; i++) index.set(list[i]?.name ?? "", i);
+  const edges = graphEdges.get(graph) ?? list.map((p) => p.workspaceDeps.map((d) => index.get(d) ?? -1));
+  return {
+    packages: list.map((p, i) => [p.dir, p.name, p.isService, edges[i] ?? []]),
+    services: graph.services.map((s) => index.get(s.name) ?? -1)
+  };
+}
+function isIndexList(value, size) {
+  if (!Array.isArray(value)) return false;
+  for (let k = 0; k < value.length; k++) {
+    const i = value[k];
+    if (typeof i !== "number" || !Number.isInteger(i) || i < 0 || i >= size) return false;
+  }
+  return true;
+}
+function isGraphSnapshot(value) {
+  if (typeof value !== "object" || value === null || !("packages" in value) || !("services" in value)) return false;
+  const { packages, services } = value;
+  if (!Array.isArray(packages)) return false;
+  const size = packages.length;
+  for (let k = 0; k < size; k++) {
+    const p = packages[k];
+    if (!Array.isArray(p) || p.length !== 4 || typeof p[0] !== "string" || typeof p[1] !== "string" || typeof p[2] !== "boolean" || !isIndexList(p[3], size)) return false;
+  }
+  return isIndexList(services, size);
+}
+function graphFromSnapshot(snapshot) {
+  const entries = snapshot.packages;
+  const list = [];
+  for (let k = 0; k < entries.length; k++) {
+    const entry2 = entries[k];
+    if (!entry2) continue;
+    const dir = entry2[0];
+    const deps = entry2[3];
+    const workspaceDeps = [];
+    for (let d = 0; d < deps.length; d++) {
+      const dep = entries[deps[d] ?? -1]?.[1];
+      if (dep !== void 0) workspaceDeps.push(dep);
+    }
+    const slash = dir.lastIndexOf("/");
+    list.push({ name: entry2[1], dir, folder: slash < 0 ? dir : dir.slice(slash + 1), isService: entry2[2], workspaceDeps });
+  }
+  const services = [];
+  for (const i of snapshot.services) {
+    const pkg = list[i];
+    if (pkg) services.push(pkg);
+  }
+  return assembleGraph(list, { edges: entries.map((e) => e[3]), services });
+}
+
 // scripts/core/affected/compute.ts
 function describeFiles(files, where) {
   const shown = files.slice(0, 3).map((f) => JSON.stringify(f));
@@ -202,7 +497,7 @@ function describeFiles(files, where) {
   return `${files.length} file${files.length === 1 ? "" : "s"} changed in ${where}: ${shown.join(", ")}${more}`;
 }
 function sortPackages(list) {
-  return list.sort((a, b) => a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0);
+  return sortByKey(list, (p) => p.dir);
 }
 function entry(pkg, reasons) {
   return { name: pkg.name, dir: pkg.dir, folder: pkg.folder, isService: pkg.isService, reasons };
@@ -309,7 +604,10 @@ function inWorkspace(workspaceDir, path) {
 function buildReport(input) {
   const at = (dir) => inWorkspace(input.workspaceDir, dir);
   const { affected } = input;
-  const services = affected.packages.filter((p) => p.isService).sort((a, b) => a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0);
+  const services = sortByKey(
+    affected.packages.filter((p) => p.isService),
+    (p) => p.folder
+  );
   return {
     base: input.base,
     head: input.head,
@@ -409,11 +707,6 @@ function parseNameOnlyZ(output) {
   const paths = output.split("\0");
   if (paths.at(-1) === "") paths.pop();
   return [...new Set(paths)];
-}
-
-// scripts/core/json.ts
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 // scripts/core/changes/event.ts
@@ -642,9 +935,18 @@ function formatImageRef(ref) {
 }
 
 // scripts/core/images/tags.ts
-function imageRepository(registry, owner, service) {
-  const name = registry.kind === "ghcr" ? `ghcr.io/${owner.toLowerCase()}/${service}` : `${registry.host}/${registry.namespace}/${service}`;
-  return formatImageRef(parseImageRef(name));
+function imageRepositories(registry, owner) {
+  const prefix = registry.kind === "ghcr" ? `ghcr.io/${owner.toLowerCase()}` : `${registry.host}/${registry.namespace}`;
+  const checked = formatImageRef(parseImageRef(`${prefix}/service`));
+  const base = checked.slice(0, -"/service".length);
+  return (service) => {
+    if (!COMPONENT.test(service)) {
+      throw new InputError(
+        `invalid image name ${JSON.stringify(`${base}/${service}`)}: the service folder name ${JSON.stringify(service)} must be lowercase letters, digits and separators (. _ __ -); rename the folder`
+      );
+    }
+    return `${base}/${service}`;
+  };
 }
 
 // scripts/io/git.ts
@@ -1320,295 +1622,6 @@ var import_node_fs3 = require("node:fs");
 var import_node_os2 = require("node:os");
 var import_node_path3 = require("node:path");
 
-// scripts/core/workspace/manifest.ts
-var DEPENDENCY_FIELDS = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"];
-function parseObject(file, text) {
-  let json;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new InputError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
-  }
-  if (!isRecord(json)) throw new InputError(`${file}: expected a JSON object`);
-  return json;
-}
-function packageName(file, pkg) {
-  const name = pkg["name"];
-  if (typeof name !== "string" || name.length === 0) throw new InputError(`${file}: missing "name"; every workspace package needs a unique name`);
-  return name;
-}
-var WORKSPACE_ALIAS = /^(@?[^@]+)@/;
-function dependencyRef(name, spec) {
-  if (!spec.startsWith("workspace:")) return name;
-  const alias = spec.includes("@", 11) ? WORKSPACE_ALIAS.exec(spec.slice(10))?.[1] : void 0;
-  return [alias ?? name, name];
-}
-function readManifestEdges(file, text) {
-  const pkg = parseObject(file, text);
-  const name = packageName(file, pkg);
-  const refs = [];
-  for (let f = 0; f < DEPENDENCY_FIELDS.length; f++) {
-    const field = DEPENDENCY_FIELDS[f] ?? "dependencies";
-    const deps = pkg[field];
-    if (deps === void 0 || deps === null) continue;
-    if (!isRecord(deps)) throw new InputError(`${file}: "${field}" must be an object of name -> version specifier`);
-    for (const key in deps) {
-      const spec = deps[key];
-      if (typeof spec !== "string") throw new InputError(`${file}: "${field}" must be an object of name -> version specifier`);
-      refs.push(dependencyRef(key, spec));
-    }
-  }
-  return { name, refs };
-}
-
-// scripts/core/workspace/graph.ts
-function workspaceTargets(name, refs, index, names) {
-  const out = [];
-  for (let k = 0; k < refs.length; k++) {
-    const ref = refs[k];
-    if (ref === void 0) continue;
-    let at;
-    if (typeof ref === "string") at = index.get(ref);
-    else {
-      at = index.get(ref[0]) ?? index.get(ref[1]);
-      if (at === void 0) {
-        throw new InputError(
-          `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`
-        );
-      }
-    }
-    if (at !== void 0 && names[at] !== name && !out.includes(at)) out.push(at);
-  }
-  return out.length > 1 ? out.sort((x, y) => byCodeUnit(names[x] ?? "", names[y] ?? "")) : out;
-}
-function byCodeUnit(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-function sortByKey(items, key) {
-  const byKey = /* @__PURE__ */ new Map();
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i];
-    if (item !== void 0) byKey.set(key(item), item);
-  }
-  if (byKey.size !== items.length) return [...items].sort((a, b) => byCodeUnit(key(a), key(b)));
-  const out = [];
-  for (const k of [...byKey.keys()].sort()) {
-    const item = byKey.get(k);
-    if (item !== void 0) out.push(item);
-  }
-  return out;
-}
-function buildGraph(sources) {
-  return assemble(
-    sources.map((source) => ({ input: source, name: source.name, refs: source.refs })),
-    ({ input, name }, folder, workspaceDeps) => ({ name, dir: input.dir, folder, isService: input.isService, workspaceDeps })
-  );
-}
-function assemble(entries, make) {
-  const sorted = sortByKey(entries, (e) => e.input.dir);
-  const names = [];
-  const index = /* @__PURE__ */ new Map();
-  for (let k = 0; k < sorted.length; k++) {
-    const entry2 = sorted[k];
-    if (!entry2) continue;
-    const existing = index.get(entry2.name);
-    if (existing !== void 0) {
-      throw new InputError(`two workspace packages are named ${entry2.name}: ${sorted[existing]?.input.dir}/package.json and ${entry2.input.dir}/package.json; rename one`);
-    }
-    index.set(entry2.name, names.length);
-    names.push(entry2.name);
-  }
-  const packages = [];
-  const edges = [];
-  for (let k = 0; k < sorted.length; k++) {
-    const entry2 = sorted[k];
-    if (!entry2) continue;
-    const { name, input } = entry2;
-    const targets = workspaceTargets(name, entry2.refs, index, names);
-    const deps = [];
-    for (let t = 0; t < targets.length; t++) deps.push(names[targets[t] ?? -1] ?? "");
-    const slash = input.dir.lastIndexOf("/");
-    packages.push(make(entry2, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps));
-    edges.push(targets);
-  }
-  const order = topologicalOrder(names, edges);
-  return assembleGraph(packages, { edges, order: order.map((i) => names[i] ?? "") });
-}
-var graphEdges = /* @__PURE__ */ new WeakMap();
-function assembleGraph(list, options) {
-  const { edges } = options;
-  const packages = /* @__PURE__ */ new Map();
-  const dirs = /* @__PURE__ */ new Map();
-  for (let k = 0; k < list.length; k++) {
-    const pkg = list[k];
-    if (!pkg) continue;
-    packages.set(pkg.name, pkg);
-    dirs.set(pkg.dir, pkg);
-  }
-  let order = options.order;
-  const topological = () => {
-    if (order === void 0) {
-      const names = list.map((p) => p.name);
-      order = topologicalOrder(names, edges).map((i) => names[i] ?? "");
-    }
-    return order;
-  };
-  let dependents;
-  let services = options.services;
-  const get = (name) => {
-    const pkg = packages.get(name);
-    if (!pkg) throw new InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
-    return pkg;
-  };
-  const graph = {
-    packages,
-    get order() {
-      return topological();
-    },
-    get services() {
-      services ??= sortByKey(
-        list.filter((p) => p.isService),
-        (p) => p.folder
-      );
-      return services;
-    },
-    get,
-    withDependents(start) {
-      if (!dependents) {
-        dependents = /* @__PURE__ */ new Map();
-        for (const pkg of list) {
-          for (const dep of pkg.workspaceDeps) {
-            const known = dependents.get(dep);
-            if (known) known.push(pkg.name);
-            else dependents.set(dep, [pkg.name]);
-          }
-        }
-      }
-      const seen = /* @__PURE__ */ new Set();
-      const stack = [...start];
-      for (let name = stack.pop(); name !== void 0; name = stack.pop()) {
-        if (seen.has(name)) continue;
-        seen.add(name);
-        stack.push(...dependents.get(name) ?? []);
-      }
-      return seen;
-    },
-    dependenciesOf(name) {
-      const need = /* @__PURE__ */ new Set();
-      const stack = [...get(name).workspaceDeps];
-      for (let dep = stack.pop(); dep !== void 0; dep = stack.pop()) {
-        if (need.has(dep)) continue;
-        need.add(dep);
-        stack.push(...get(dep).workspaceDeps);
-      }
-      return topological().filter((n) => need.has(n)).map(get);
-    },
-    ownerOf(path) {
-      for (let end = path.lastIndexOf("/"); end > 0; end = path.lastIndexOf("/", end - 1)) {
-        const pkg = dirs.get(path.slice(0, end));
-        if (pkg) return pkg;
-      }
-      return void 0;
-    }
-  };
-  graphEdges.set(graph, edges);
-  return graph;
-}
-function topologicalOrder(names, edges) {
-  const order = [];
-  const VISITING = 1;
-  const DONE = 2;
-  const state = new Uint8Array(names.length);
-  const roots = sortByKey(
-    names.map((_, i) => i),
-    (i) => names[i] ?? ""
-  );
-  const path = [];
-  const next = [];
-  for (const root of roots) {
-    if (state[root] !== 0) continue;
-    state[root] = VISITING;
-    path.push(root);
-    next.push(0);
-    while (path.length > 0) {
-      const top = path.length - 1;
-      const node = path[top] ?? 0;
-      const i = next[top] ?? 0;
-      const deps = edges[node] ?? [];
-      if (i >= deps.length) {
-        state[node] = DONE;
-        order.push(node);
-        path.pop();
-        next.pop();
-        continue;
-      }
-      next[top] = i + 1;
-      const dep = deps[i] ?? 0;
-      if (state[dep] === DONE) continue;
-      if (state[dep] === VISITING) {
-        const cycle = [...path.slice(path.indexOf(dep)), dep].map((n) => names[n]);
-        throw new InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
-      }
-      state[dep] = VISITING;
-      path.push(dep);
-      next.push(0);
-    }
-  }
-  return order;
-}
-function snapshotGraph(graph) {
-  const list = [...graph.packages.values()];
-  const index = /* @__PURE__ */ new Map();
-  for (let i = 0; i < list.length; i++) index.set(list[i]?.name ?? "", i);
-  const edges = graphEdges.get(graph) ?? list.map((p) => p.workspaceDeps.map((d) => index.get(d) ?? -1));
-  return {
-    packages: list.map((p, i) => [p.dir, p.name, p.isService, edges[i] ?? []]),
-    services: graph.services.map((s) => index.get(s.name) ?? -1)
-  };
-}
-function isIndexList(value, size) {
-  if (!Array.isArray(value)) return false;
-  for (let k = 0; k < value.length; k++) {
-    const i = value[k];
-    if (typeof i !== "number" || !Number.isInteger(i) || i < 0 || i >= size) return false;
-  }
-  return true;
-}
-function isGraphSnapshot(value) {
-  if (typeof value !== "object" || value === null || !("packages" in value) || !("services" in value)) return false;
-  const { packages, services } = value;
-  if (!Array.isArray(packages)) return false;
-  const size = packages.length;
-  for (let k = 0; k < size; k++) {
-    const p = packages[k];
-    if (!Array.isArray(p) || p.length !== 4 || typeof p[0] !== "string" || typeof p[1] !== "string" || typeof p[2] !== "boolean" || !isIndexList(p[3], size)) return false;
-  }
-  return isIndexList(services, size);
-}
-function graphFromSnapshot(snapshot) {
-  const entries = snapshot.packages;
-  const list = [];
-  for (let k = 0; k < entries.length; k++) {
-    const entry2 = entries[k];
-    if (!entry2) continue;
-    const dir = entry2[0];
-    const deps = entry2[3];
-    const workspaceDeps = [];
-    for (let d = 0; d < deps.length; d++) {
-      const dep = entries[deps[d] ?? -1]?.[1];
-      if (dep !== void 0) workspaceDeps.push(dep);
-    }
-    const slash = dir.lastIndexOf("/");
-    list.push({ name: entry2[1], dir, folder: slash < 0 ? dir : dir.slice(slash + 1), isService: entry2[2], workspaceDeps });
-  }
-  const services = [];
-  for (const i of snapshot.services) {
-    const pkg = list[i];
-    if (pkg) services.push(pkg);
-  }
-  return assembleGraph(list, { edges: entries.map((e) => e[3]), services });
-}
-
 // scripts/core/workspace/workspace-globs.ts
 var TOP = /^([A-Za-z_][\w-]*):(?:\s+(.*))?$/;
 var ITEM = /^\s+-\s+(?:'([^']*)'|"([^"\\]*)"|([^\s'"#[\]{}!&*|>%@`,?:-][^#]*?))\s*(?:#.*)?$/;
@@ -2004,7 +2017,7 @@ async function detect(git, values, ctx, trace) {
     warnings: resolution.warnings,
     workspaceDir: prefix,
     marker,
-    image: (service) => imageRepository(pipelineConfig.registry, owner, service)
+    image: imageRepositories(pipelineConfig.registry, owner)
   });
   for (const w of report.warnings) warn(ctx.env, ctx.stderr, "pipeline affected", w);
   if (ctx.env["GITHUB_OUTPUT"] || ctx.env["GITHUB_STEP_SUMMARY"]) await writeActionsOutputs(ctx.env, stepOutputs(report), () => renderSummary(report, affected));

@@ -9332,8 +9332,20 @@ function formatImageRef(ref) {
 
 // scripts/core/images/tags.ts
 function imageRepository(registry, owner, service) {
-  const name = registry.kind === "ghcr" ? `ghcr.io/${owner.toLowerCase()}/${service}` : `${registry.host}/${registry.namespace}/${service}`;
-  return formatImageRef(parseImageRef(name));
+  return imageRepositories(registry, owner)(service);
+}
+function imageRepositories(registry, owner) {
+  const prefix = registry.kind === "ghcr" ? `ghcr.io/${owner.toLowerCase()}` : `${registry.host}/${registry.namespace}`;
+  const checked = formatImageRef(parseImageRef(`${prefix}/service`));
+  const base = checked.slice(0, -"/service".length);
+  return (service) => {
+    if (!COMPONENT.test(service)) {
+      throw new InputError(
+        `invalid image name ${JSON.stringify(`${base}/${service}`)}: the service folder name ${JSON.stringify(service)} must be lowercase letters, digits and separators (. _ __ -); rename the folder`
+      );
+    }
+    return `${base}/${service}`;
+  };
 }
 function sanitizeTag(name) {
   const tag = name.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/^[.-]+/, "").slice(0, 128).replace(/[.-]+$/, "");
