@@ -966,14 +966,21 @@ function run(cwd, args, env = {}) {
     });
   });
 }
+var NON_ASCII = /[\u0080-\u00ff]/;
 function subtrees(content, shaBytes = 20) {
   const out = [];
+  const text = content.toString("latin1");
+  let hex;
   let i = 0;
-  while (i < content.length) {
-    const space = content.indexOf(32, i);
-    const nul = content.indexOf(0, space);
+  while (i < text.length) {
+    const space = text.indexOf(" ", i);
+    const nul = text.indexOf("\0", space);
     if (space < 0 || nul < 0) throw new Error("malformed tree object");
-    if (space - i === 5 && content[i] === 52) out.push({ name: content.toString("utf8", space + 1, nul), sha: content.toString("hex", nul + 1, nul + 1 + shaBytes) });
+    if (space - i === 5 && text.charCodeAt(i) === 52) {
+      hex ??= content.toString("hex");
+      const name = text.slice(space + 1, nul);
+      out.push({ name: NON_ASCII.test(name) ? content.toString("utf8", space + 1, nul) : name, sha: hex.slice(2 * (nul + 1), 2 * (nul + 1 + shaBytes)) });
+    }
     i = nul + 1 + shaBytes;
   }
   return out;

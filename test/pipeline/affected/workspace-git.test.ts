@@ -3,9 +3,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { parseWorkspaceGlobsFast } from '../../../scripts/core/workspace/workspace-globs.js';
-import { openGit } from '../../../scripts/io/git.js';
+import { openGit, subtrees } from '../../../scripts/io/git.js';
 import { globMatcher, loadWorkspaceFromGit } from '../../../scripts/io/workspace-git.js';
-import { cleanup, commit, makeRepo } from './fixture.js';
+import { cleanup, commit, git as runGit, makeRepo } from './fixture.js';
 
 afterAll(cleanup);
 
@@ -38,6 +38,28 @@ describe('globMatcher', () => {
   ])('%j: %s is a package folder: %s, may contain one: %s', async (globs, path, isPackage, mayContain) => {
     const m = await globMatcher(globs);
     expect([m.isPackageDir(path), m.mayContain(path)]).toEqual([isPackage, mayContain]);
+  });
+});
+
+describe('subtrees', () => {
+  test('the folders of a tree object, as git ls-tree lists them (names with spaces, newlines, non-ASCII)', async () => {
+    const { root } = makeRepo();
+    const names = ['plain', 'with space', 'new\nline', 'caf\u00e9', '\u65e5\u672c', 'x.y'];
+    const head = commit(root, 'odd folders', Object.fromEntries(names.flatMap((n) => [[`odd/${n}/f.txt`, 'x\n'], [`odd/file-${n.length}`, 'y\n']])));
+    const git = await openGit(root);
+    try {
+      const [tree] = await git.readObjects([`${head}:odd`]);
+      expect(tree?.type).toBe('tree');
+      // ls-tree -z: `<mode> <type> <sha>\t<name>\0`, names byte for byte.
+      const listed = runGit(root, 'ls-tree', '-z', `${head}:odd`)
+        .split('\0')
+        .filter((l) => l.startsWith('040000 tree '))
+        .map((l) => ({ name: l.slice(l.indexOf('\t') + 1), sha: l.split(' ')[2]?.split('\t')[0] }));
+      expect(subtrees(tree?.content ?? Buffer.alloc(0))).toEqual(listed);
+      expect(listed.map((e) => e.name).sort()).toEqual([...names].sort());
+    } finally {
+      git.close();
+    }
   });
 });
 
