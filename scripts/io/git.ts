@@ -59,8 +59,11 @@ export interface Git {
 }
 
 export interface BulkRead {
-  /** Asks for more objects, answered after the ones asked before; `headers`: their types only (contents empty). */
-  add(specs: readonly string[], headers?: boolean): void;
+  /**
+   * Asks for the object at `path` in each of `trees` (object hashes, as git wrote them in a tree),
+   * answered after the ones asked before; `headers`: their types only (contents empty).
+   */
+  add(trees: readonly string[], path: string, headers?: boolean): void;
   /** No more requests: every answer, in order. */
   finish(): Promise<BulkAnswers>;
   /** Ends the process if finish() was not reached (an error on the way). */
@@ -148,10 +151,13 @@ interface Request {
 
 /** The object type spelled in `buf[start, end)`, read from its bytes (this runs for every object). */
 function objectType(buf: Buffer, start: number, end: number): GitObject['type'] | undefined {
-  const length = end - start;
-  const first = buf[start];
+  return typeNamed(end - start, buf[start] ?? 0, buf[start + 1] ?? 0);
+}
+
+/** The type whose name has `length` characters, the first two `first` and `second` (character codes). */
+function typeNamed(length: number, first: number, second: number): GitObject['type'] | undefined {
   if (length === 4 && first === 0x62) return 'blob';
-  if (length === 4 && first === 0x74) return buf[start + 1] === 0x72 ? 'tree' : undefined;
+  if (length === 4 && first === 0x74) return second === 0x72 ? 'tree' : undefined;
   if (length === 3 && first === 0x74) return 'tag';
   if (length === 6 && first === 0x63) return 'commit';
   return undefined;
@@ -221,6 +227,39 @@ function parseAnswer(buf: Buffer, pos: number, headerOnly: boolean): Answer {
   return { kind: 'answer', object: new BatchObject(buf, pos, shaEnd, type, contentStart === contentEnd ? EMPTY : buf.subarray(contentStart, contentEnd)), next };
 }
 
+/**
+ * scanAnswer over git's output decoded as latin1 (one character per byte, so that offsets are byte
+ * offsets): a whole bulk answer is decoded once, and each of its thousands of headers is then read
+ * with string search rather than a call into C++ per line.
+ */
+function scanAnswerText(text: string, pos: number, headerOnly: boolean, out: Scan): boolean {
+  const eol = text.indexOf('\n', pos);
+  if (eol < 0) return false;
+  let size = 0;
+  let k = eol - 1;
+  for (let scale = 1; k > pos; k--, scale *= 10) {
+    const c = text.charCodeAt(k);
+    if (c < 0x30 || c > 0x39) break;
+    size += (c - 0x30) * scale;
+  }
+  if (k === eol - 1) {
+    out.type = undefined;
+    out.next = eol + 1;
+    return true;
+  }
+  const end = headerOnly ? eol : eol + 1 + size;
+  if (end + 1 > text.length) return false;
+  const sp1 = text.indexOf(' ', pos);
+  const type = typeNamed(k - sp1 - 1, text.charCodeAt(sp1 + 1), text.charCodeAt(sp1 + 2));
+  if (type === undefined || text.charCodeAt(k) !== 0x20) throw new Error(`git cat-file: unexpected answer ${JSON.stringify(text.slice(pos, eol))}`);
+  out.type = type;
+  out.shaEnd = sp1;
+  out.contentStart = headerOnly ? eol : eol + 1;
+  out.contentEnd = end;
+  out.next = end + 1;
+  return true;
+}
+
 const TYPE_CODES: ReadonlyArray<GitObject['type'] | undefined> = [undefined, 'blob', 'tree', 'commit', 'tag'];
 
 /** The answers of a bulk read, kept where git wrote them: no object per answer (there are thousands). */
@@ -228,9 +267,11 @@ class ScannedAnswers implements BulkAnswers {
   private readonly types: Uint8Array;
   private readonly starts: Int32Array;
   private readonly ends: Int32Array;
-  private ascii: string | false | undefined;
+  private ascii: boolean | undefined;
   constructor(
     private readonly buf: Buffer,
+    /** `buf` as latin1. */
+    private readonly latin1: string,
     readonly length: number,
   ) {
     this.types = new Uint8Array(length);
@@ -250,9 +291,9 @@ class ScannedAnswers implements BulkAnswers {
 
   text(i: number): string {
     if (!this.types[i]) return '';
-    // All ASCII (manifests nearly always are): decoded once, each answer a slice of it.
-    this.ascii ??= isAscii(this.buf) ? this.buf.toString('latin1') : false;
-    return this.ascii === false ? this.buf.toString('utf8', this.starts[i], this.ends[i]) : this.ascii.slice(this.starts[i], this.ends[i]);
+    // All ASCII (manifests nearly always are): the latin1 text is the UTF-8 text, each answer a slice of it.
+    this.ascii ??= isAscii(this.buf);
+    return this.ascii ? this.latin1.slice(this.starts[i], this.ends[i]) : this.buf.toString('utf8', this.starts[i], this.ends[i]);
   }
 }
 
@@ -442,6 +483,11 @@ class CatFile {
 
 let bulkFiles = 0;
 
+function checkPath(path: string): string {
+  if (path.includes('\n')) throw new InputError(`cannot read ${JSON.stringify(path)} from git: it contains a newline`);
+  return path;
+}
+
 function bulkRead(cwd: string, shared: CatFile, mode: { batchCommand: boolean }): BulkRead {
   let fd: number | undefined;
   try {
@@ -454,11 +500,21 @@ function bulkRead(cwd: string, shared: CatFile, mode: { batchCommand: boolean })
   if (fd === undefined) {
     // No temporary file to be had: the shared reader answers, slower.
     const asked: Array<Promise<Array<GitObject | undefined>>> = [];
-    return { add: (specs, headers) => asked.push(shared.read(specs, headers)), finish: async () => objectAnswers((await Promise.all(asked)).flat()), close: () => {} };
+    return {
+      add: (trees, path, headers) =>
+        asked.push(
+          shared.read(
+            trees.map((t) => `${t}:${checkPath(path)}`),
+            headers,
+          ),
+        ),
+      finish: async () => objectAnswers((await Promise.all(asked)).flat()),
+      close: () => {},
+    };
   }
   const file = fd;
   // What was asked, in order: every request is written again if git turns out too old for --batch-command.
-  const requests: Array<{ readonly specs: readonly string[]; readonly headers: boolean }> = [];
+  const requests: Array<{ readonly trees: readonly string[]; readonly path: string; readonly headers: boolean }> = [];
   let open = true;
   const start = () => {
     const batchCommand = mode.batchCommand;
@@ -476,12 +532,10 @@ function bulkRead(cwd: string, shared: CatFile, mode: { batchCommand: boolean })
     return { child, exited, batchCommand };
   };
   let proc = start();
-  const write = (specs: readonly string[], headers: boolean) => {
-    if (!proc.batchCommand) proc.child.stdin?.write(`${specs.join('\n')}\n`);
-    else {
-      const command = headers ? 'info' : 'contents';
-      proc.child.stdin?.write(`${command} ${specs.join(`\n${command} `)}\n`);
-    }
+  // One join for thousands of `<tree>:<path>` specs: no string of its own for each.
+  const write = ({ trees, path, headers }: (typeof requests)[number]) => {
+    const command = !proc.batchCommand ? '' : headers ? 'info ' : 'contents ';
+    proc.child.stdin?.write(`${command}${trees.join(`:${path}\n${command}`)}:${path}\n`);
   };
   let finishing = false;
   const endInput = () => {
@@ -498,11 +552,11 @@ function bulkRead(cwd: string, shared: CatFile, mode: { batchCommand: boolean })
     }
   };
   return {
-    add(specs, headers = false) {
-      if (specs.length === 0) return;
-      for (const spec of specs) if (spec.includes('\n')) throw new InputError(`cannot read ${JSON.stringify(spec)} from git: it contains a newline`);
-      requests.push({ specs, headers });
-      write(specs, headers);
+    add(trees, path, headers = false) {
+      if (trees.length === 0) return;
+      checkPath(path);
+      requests.push({ trees, path, headers });
+      write({ trees, path, headers });
     },
     async finish() {
       if (finishing) throw new Error('bulk read finished twice, or after close()');
@@ -514,7 +568,7 @@ function bulkRead(cwd: string, shared: CatFile, mode: { batchCommand: boolean })
           // git < 2.36: no --batch-command. Plain --batch answers `info` requests with contents too.
           mode.batchCommand = false;
           proc = start();
-          for (const r of requests) write(r.specs, r.headers);
+          for (const r of requests) write(r);
           proc.child.stdin?.end();
           ({ code, stderr } = await proc.exited);
         }
@@ -522,14 +576,15 @@ function bulkRead(cwd: string, shared: CatFile, mode: { batchCommand: boolean })
         const size = fstatSync(file).size;
         const buf = Buffer.allocUnsafe(size);
         for (let at = 0, n = 1; at < size && n > 0; at += n) n = readSync(file, buf, at, size - at, at);
-        const total = requests.reduce((n, q) => n + q.specs.length, 0);
-        const out = new ScannedAnswers(buf, total);
+        const total = requests.reduce((n, q) => n + q.trees.length, 0);
+        const text = buf.toString('latin1');
+        const out = new ScannedAnswers(buf, text, total);
         let pos = 0;
         let at = 0;
         for (const r of requests) {
           const headerOnly = r.headers && proc.batchCommand;
-          for (let i = 0; i < r.specs.length; i++, at++) {
-            if (!scanAnswer(buf, pos, headerOnly, scratch)) throw new Error(`git cat-file answered ${at} of ${total} requests`);
+          for (let i = 0; i < r.trees.length; i++, at++) {
+            if (!scanAnswerText(text, pos, headerOnly, scratch)) throw new Error(`git cat-file answered ${at} of ${total} requests`);
             // Plain --batch (old git) sends the contents of an `info` request too: not kept.
             if (r.headers) scratch.contentEnd = scratch.contentStart;
             out.set(at, scratch);

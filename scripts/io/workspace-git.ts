@@ -290,11 +290,9 @@ async function load(git: Git, commit: string, options: LoadOptions, readersFor: 
     const per = Math.ceil(candidates.length / used.length);
     parts = used.map((reader, r) => {
       const part = candidates.slice(r * per, (r + 1) * per);
-      reader.add(part.map((c) => `${c.sha}:package.json`));
-      reader.add(
-        part.map((c) => `${c.sha}:${marker}`),
-        true,
-      );
+      const trees = part.map((c) => c.sha);
+      reader.add(trees, 'package.json');
+      reader.add(trees, marker, true);
       return { size: part.length, answers: reader.finish() };
     });
     await Promise.all(parts.map((p) => p.answers));
@@ -311,7 +309,7 @@ async function load(git: Git, commit: string, options: LoadOptions, readersFor: 
       const c = candidates[offset + i];
       // A folder without a package.json file is not a package (a folder named package.json neither).
       if (c === undefined || answers.type(i) !== 'blob') continue;
-      const { name, refs } = readManifestEdges(`${dir === '' ? '' : `${dir}/`}${c.path}/package.json (at ${short})`, answers.text(i));
+      const { name, refs } = readManifestEdges(answers.text(i), () => `${dir === '' ? '' : `${dir}/`}${c.path}/package.json (at ${short})`);
       sources.push({ dir: c.path, name, isService: answers.type(part.size + i) === 'blob', refs });
     }
     offset += part.size;

@@ -41,6 +41,17 @@ describe('workspace graph', () => {
     expect([...WS.withDependents(start)].sort()).toEqual(want);
   });
 
+  test.each([
+    // In folder order: packages/lonely, packages/util, services/b.
+    ['@x/core', ['@x/lonely', '@x/util', '@x/b']],
+    ['@x/util', ['@x/a']],
+    ['@x/a', []],
+    ['@x/nested', []],
+    ['@x/unknown', []],
+  ])('dependentsOf(%s): the direct dependents, in folder order', (name, want) => {
+    expect(WS.dependentsOf(name)).toEqual(want);
+  });
+
   test('dependenciesOf is the transitive closure in build order', () => {
     expect(WS.dependenciesOf('@x/a').map((p) => p.dir)).toEqual(['packages/core', 'packages/util']);
     expect(WS.dependenciesOf('@x/core')).toEqual([]);
@@ -64,6 +75,12 @@ describe('workspace graph', () => {
     expect(() => buildWorkspace([pkg('p/a', 'a', { b: 'workspace:*' }), pkg('p/b', 'b', { c: 'workspace:*' }), pkg('p/c', 'c', { a: 'workspace:*' })])).toThrow(
       'dependency cycle between workspace packages: a -> b -> c -> a',
     );
+  });
+
+  test('a cycle is named from its first package by name, whatever the folders', () => {
+    // Folder order meets z first, name order y: the message must not depend on where folders sit.
+    const cycle = [pkg('p/a', 'z', { y: 'workspace:*' }), pkg('p/b', 'y', { z: 'workspace:*' }), pkg('p/c', 'x')];
+    expect(() => buildWorkspace(cycle)).toThrow('dependency cycle between workspace packages: y -> z -> y');
   });
 
   test('two packages with one name is an error naming both files', () => {

@@ -119,20 +119,12 @@ export function computeAffected(workspace: WorkspaceGraph, selection: Selection)
 
   // Breadth-first over dependents from every directly affected package: each dependent records the
   // nearest affected dependency it was reached through, so its reason names the shortest chain.
-  const dependents = new Map<string, string[]>();
-  for (const pkg of workspace.packages.values()) {
-    for (const dep of pkg.workspaceDeps) {
-      const list = dependents.get(dep);
-      if (list) list.push(pkg.name);
-      else dependents.set(dep, [pkg.name]);
-    }
-  }
   const via = new Map<string, string>();
   const seen = new Set(direct.keys());
   const queue = [...direct.keys()].sort();
   // for...of visits what the loop appends: a breadth-first walk over the dependents.
   for (const name of queue) {
-    for (const dependent of dependents.get(name) ?? []) {
+    for (const dependent of workspace.dependentsOf(name)) {
       if (seen.has(dependent)) continue;
       seen.add(dependent);
       via.set(dependent, name);

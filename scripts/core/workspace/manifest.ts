@@ -32,20 +32,25 @@ function isStringArray(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((v) => typeof v === 'string');
 }
 
-function parseObject(file: string, text: string): Record<string, unknown> {
+/** `file` is the file's name for errors, or a function that makes it (only on an error). */
+type FileName = string | (() => string);
+
+const nameOf = (file: FileName): string => (typeof file === 'string' ? file : file());
+
+function parseObject(file: FileName, text: string): Record<string, unknown> {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new InputError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
+    throw new InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }
-  if (!isRecord(json)) throw new InputError(`${file}: expected a JSON object`);
+  if (!isRecord(json)) throw new InputError(`${nameOf(file)}: expected a JSON object`);
   return json;
 }
 
-function packageName(file: string, pkg: Record<string, unknown>): string {
+function packageName(file: FileName, pkg: Record<string, unknown>): string {
   const name = pkg['name'];
-  if (typeof name !== 'string' || name.length === 0) throw new InputError(`${file}: missing "name"; every workspace package needs a unique name`);
+  if (typeof name !== 'string' || name.length === 0) throw new InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
   return name;
 }
 
@@ -115,18 +120,18 @@ export interface ManifestEdges {
  * The name and dependencies of `file`, checked as parseManifest checks them, in one pass and without
  * the rest (scripts, service metadata): change detection reads 2,000 of these on a cold run.
  */
-export function readManifestEdges(file: string, text: string): ManifestEdges {
-  const pkg = parseObject(file, text);
-  const name = packageName(file, pkg);
+export function readManifestEdges(text: string, fileName: () => string): ManifestEdges {
+  const pkg = parseObject(fileName, text);
+  const name = packageName(fileName, pkg);
   const refs: DependencyRef[] = [];
   for (let f = 0; f < DEPENDENCY_FIELDS.length; f++) {
     const field = DEPENDENCY_FIELDS[f] ?? 'dependencies';
     const deps = pkg[field];
     if (deps === undefined || deps === null) continue;
-    if (!isRecord(deps)) throw new InputError(`${file}: "${field}" must be an object of name -> version specifier`);
+    if (!isRecord(deps)) throw new InputError(`${fileName()}: "${field}" must be an object of name -> version specifier`);
     for (const key in deps) {
       const spec = deps[key];
-      if (typeof spec !== 'string') throw new InputError(`${file}: "${field}" must be an object of name -> version specifier`);
+      if (typeof spec !== 'string') throw new InputError(`${fileName()}: "${field}" must be an object of name -> version specifier`);
       refs.push(dependencyRef(key, spec));
     }
   }

@@ -203,19 +203,20 @@ function isRecord(value) {
 
 // scripts/core/workspace/manifest.ts
 var DEPENDENCY_FIELDS = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"];
+var nameOf = (file) => typeof file === "string" ? file : file();
 function parseObject(file, text) {
   let json;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new InputError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
+    throw new InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }
-  if (!isRecord(json)) throw new InputError(`${file}: expected a JSON object`);
+  if (!isRecord(json)) throw new InputError(`${nameOf(file)}: expected a JSON object`);
   return json;
 }
 function packageName(file, pkg) {
   const name = pkg["name"];
-  if (typeof name !== "string" || name.length === 0) throw new InputError(`${file}: missing "name"; every workspace package needs a unique name`);
+  if (typeof name !== "string" || name.length === 0) throw new InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
   return name;
 }
 var WORKSPACE_ALIAS = /^(@?[^@]+)@/;
@@ -224,18 +225,18 @@ function dependencyRef(name, spec) {
   const alias = spec.includes("@", 11) ? WORKSPACE_ALIAS.exec(spec.slice(10))?.[1] : void 0;
   return [alias ?? name, name];
 }
-function readManifestEdges(file, text) {
-  const pkg = parseObject(file, text);
-  const name = packageName(file, pkg);
+function readManifestEdges(text, fileName) {
+  const pkg = parseObject(fileName, text);
+  const name = packageName(fileName, pkg);
   const refs = [];
   for (let f = 0; f < DEPENDENCY_FIELDS.length; f++) {
     const field = DEPENDENCY_FIELDS[f] ?? "dependencies";
     const deps = pkg[field];
     if (deps === void 0 || deps === null) continue;
-    if (!isRecord(deps)) throw new InputError(`${file}: "${field}" must be an object of name -> version specifier`);
+    if (!isRecord(deps)) throw new InputError(`${fileName()}: "${field}" must be an object of name -> version specifier`);
     for (const key in deps) {
       const spec = deps[key];
-      if (typeof spec !== "string") throw new InputError(`${file}: "${field}" must be an object of name -> version specifier`);
+      if (typeof spec !== "string") throw new InputError(`${fileName()}: "${field}" must be an object of name -> version specifier`);
       refs.push(dependencyRef(key, spec));
     }
   }
@@ -312,8 +313,8 @@ function assemble(entries, make) {
     packages.push(make(entry2, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps));
     edges.push(targets);
   }
-  const order = topologicalOrder(names, edges);
-  return assembleGraph(packages, { edges, order: order.map((i) => names[i] ?? "") });
+  topologicalOrder(names, edges, "folder");
+  return assembleGraph(packages, { edges });
 }
 var graphEdges = /* @__PURE__ */ new WeakMap();
 function assembleGraph(list, options) {
@@ -334,7 +335,22 @@ function assembleGraph(list, options) {
     }
     return order;
   };
-  let dependents;
+  let reverse;
+  let index;
+  const dependentsOf = (name) => {
+    if (!reverse || !index) {
+      reverse = list.map(() => []);
+      index = /* @__PURE__ */ new Map();
+      for (let i = 0; i < list.length; i++) {
+        index.set(list[i]?.name ?? "", i);
+        const deps = edges[i] ?? [];
+        for (let d = 0; d < deps.length; d++) reverse[deps[d] ?? 0]?.push(i);
+      }
+    }
+    const at = index.get(name);
+    const found = at === void 0 ? void 0 : reverse[at];
+    return found === void 0 ? [] : found.map((i) => list[i]?.name ?? "");
+  };
   let services = options.services;
   const get = (name) => {
     const pkg = packages.get(name);
@@ -355,25 +371,16 @@ function assembleGraph(list, options) {
     },
     get,
     withDependents(start) {
-      if (!dependents) {
-        dependents = /* @__PURE__ */ new Map();
-        for (const pkg of list) {
-          for (const dep of pkg.workspaceDeps) {
-            const known = dependents.get(dep);
-            if (known) known.push(pkg.name);
-            else dependents.set(dep, [pkg.name]);
-          }
-        }
-      }
       const seen = /* @__PURE__ */ new Set();
       const stack = [...start];
       for (let name = stack.pop(); name !== void 0; name = stack.pop()) {
         if (seen.has(name)) continue;
         seen.add(name);
-        stack.push(...dependents.get(name) ?? []);
+        stack.push(...dependentsOf(name));
       }
       return seen;
     },
+    dependentsOf,
     dependenciesOf(name) {
       const need = /* @__PURE__ */ new Set();
       const stack = [...get(name).workspaceDeps];
@@ -395,15 +402,15 @@ function assembleGraph(list, options) {
   graphEdges.set(graph, edges);
   return graph;
 }
-function topologicalOrder(names, edges) {
+function topologicalOrder(names, edges, from = "name") {
   const order = [];
   const VISITING = 1;
   const DONE = 2;
   const state = new Uint8Array(names.length);
-  const roots = sortByKey(
+  const roots = from === "name" ? sortByKey(
     names.map((_, i) => i),
     (i) => names[i] ?? ""
-  );
+  ) : names.map((_, i) => i);
   const path = [];
   const next = [];
   for (const root of roots) {
@@ -427,6 +434,7 @@ function topologicalOrder(names, edges) {
       const dep = deps[i] ?? 0;
       if (state[dep] === DONE) continue;
       if (state[dep] === VISITING) {
+        if (from === "folder") return topologicalOrder(names, edges, "name");
         const cycle = [...path.slice(path.indexOf(dep)), dep].map((n) => names[n]);
         throw new InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
       }
@@ -556,19 +564,11 @@ function computeAffected(workspace, selection) {
     const packages2 = [...workspace.packages.values()].map((p) => entry(p, [...global, ...direct.get(p.name) ?? []]));
     return { packages: sortPackages(packages2), global, tooling, roots: [...direct.keys()].sort(), via: /* @__PURE__ */ new Map(), notes };
   }
-  const dependents = /* @__PURE__ */ new Map();
-  for (const pkg of workspace.packages.values()) {
-    for (const dep of pkg.workspaceDeps) {
-      const list = dependents.get(dep);
-      if (list) list.push(pkg.name);
-      else dependents.set(dep, [pkg.name]);
-    }
-  }
   const via = /* @__PURE__ */ new Map();
   const seen = new Set(direct.keys());
   const queue = [...direct.keys()].sort();
   for (const name of queue) {
-    for (const dependent of dependents.get(name) ?? []) {
+    for (const dependent of workspace.dependentsOf(name)) {
       if (seen.has(dependent)) continue;
       seen.add(dependent);
       via.set(dependent, name);
@@ -986,10 +986,11 @@ function subtrees(content, shaBytes = 20) {
   return out;
 }
 function objectType(buf, start, end) {
-  const length = end - start;
-  const first = buf[start];
+  return typeNamed(end - start, buf[start] ?? 0, buf[start + 1] ?? 0);
+}
+function typeNamed(length, first, second) {
   if (length === 4 && first === 98) return "blob";
-  if (length === 4 && first === 116) return buf[start + 1] === 114 ? "tree" : void 0;
+  if (length === 4 && first === 116) return second === 114 ? "tree" : void 0;
   if (length === 3 && first === 116) return "tag";
   if (length === 6 && first === 99) return "commit";
   return void 0;
@@ -1031,16 +1032,45 @@ function parseAnswer(buf, pos, headerOnly) {
   if (type === void 0) return { kind: "answer", object: void 0, next };
   return { kind: "answer", object: new BatchObject(buf, pos, shaEnd, type, contentStart === contentEnd ? EMPTY2 : buf.subarray(contentStart, contentEnd)), next };
 }
+function scanAnswerText(text, pos, headerOnly, out) {
+  const eol = text.indexOf("\n", pos);
+  if (eol < 0) return false;
+  let size = 0;
+  let k = eol - 1;
+  for (let scale = 1; k > pos; k--, scale *= 10) {
+    const c = text.charCodeAt(k);
+    if (c < 48 || c > 57) break;
+    size += (c - 48) * scale;
+  }
+  if (k === eol - 1) {
+    out.type = void 0;
+    out.next = eol + 1;
+    return true;
+  }
+  const end = headerOnly ? eol : eol + 1 + size;
+  if (end + 1 > text.length) return false;
+  const sp1 = text.indexOf(" ", pos);
+  const type = typeNamed(k - sp1 - 1, text.charCodeAt(sp1 + 1), text.charCodeAt(sp1 + 2));
+  if (type === void 0 || text.charCodeAt(k) !== 32) throw new Error(`git cat-file: unexpected answer ${JSON.stringify(text.slice(pos, eol))}`);
+  out.type = type;
+  out.shaEnd = sp1;
+  out.contentStart = headerOnly ? eol : eol + 1;
+  out.contentEnd = end;
+  out.next = end + 1;
+  return true;
+}
 var TYPE_CODES = [void 0, "blob", "tree", "commit", "tag"];
 var ScannedAnswers = class {
-  constructor(buf, length) {
+  constructor(buf, latin1, length) {
     this.buf = buf;
+    this.latin1 = latin1;
     this.length = length;
     this.types = new Uint8Array(length);
     this.starts = new Int32Array(length);
     this.ends = new Int32Array(length);
   }
   buf;
+  latin1;
   length;
   types;
   starts;
@@ -1056,8 +1086,8 @@ var ScannedAnswers = class {
   }
   text(i) {
     if (!this.types[i]) return "";
-    this.ascii ??= (0, import_node_buffer.isAscii)(this.buf) ? this.buf.toString("latin1") : false;
-    return this.ascii === false ? this.buf.toString("utf8", this.starts[i], this.ends[i]) : this.ascii.slice(this.starts[i], this.ends[i]);
+    this.ascii ??= (0, import_node_buffer.isAscii)(this.buf);
+    return this.ascii ? this.latin1.slice(this.starts[i], this.ends[i]) : this.buf.toString("utf8", this.starts[i], this.ends[i]);
   }
 };
 function objectAnswers(objects) {
@@ -1225,6 +1255,10 @@ var CatFile = class {
   }
 };
 var bulkFiles = 0;
+function checkPath(path) {
+  if (path.includes("\n")) throw new InputError(`cannot read ${JSON.stringify(path)} from git: it contains a newline`);
+  return path;
+}
 function bulkRead(cwd, shared, mode) {
   let fd;
   try {
@@ -1236,8 +1270,17 @@ function bulkRead(cwd, shared, mode) {
   }
   if (fd === void 0) {
     const asked = [];
-    return { add: (specs, headers) => asked.push(shared.read(specs, headers)), finish: async () => objectAnswers((await Promise.all(asked)).flat()), close: () => {
-    } };
+    return {
+      add: (trees, path, headers) => asked.push(
+        shared.read(
+          trees.map((t) => `${t}:${checkPath(path)}`),
+          headers
+        )
+      ),
+      finish: async () => objectAnswers((await Promise.all(asked)).flat()),
+      close: () => {
+      }
+    };
   }
   const file = fd;
   const requests = [];
@@ -1260,15 +1303,11 @@ function bulkRead(cwd, shared, mode) {
     return { child, exited, batchCommand };
   };
   let proc = start();
-  const write = (specs, headers) => {
-    if (!proc.batchCommand) proc.child.stdin?.write(`${specs.join("\n")}
+  const write = ({ trees, path, headers }) => {
+    const command = !proc.batchCommand ? "" : headers ? "info " : "contents ";
+    proc.child.stdin?.write(`${command}${trees.join(`:${path}
+${command}`)}:${path}
 `);
-    else {
-      const command = headers ? "info" : "contents";
-      proc.child.stdin?.write(`${command} ${specs.join(`
-${command} `)}
-`);
-    }
   };
   let finishing = false;
   const endInput = () => {
@@ -1284,11 +1323,11 @@ ${command} `)}
     }
   };
   return {
-    add(specs, headers = false) {
-      if (specs.length === 0) return;
-      for (const spec of specs) if (spec.includes("\n")) throw new InputError(`cannot read ${JSON.stringify(spec)} from git: it contains a newline`);
-      requests.push({ specs, headers });
-      write(specs, headers);
+    add(trees, path, headers = false) {
+      if (trees.length === 0) return;
+      checkPath(path);
+      requests.push({ trees, path, headers });
+      write({ trees, path, headers });
     },
     async finish() {
       if (finishing) throw new Error("bulk read finished twice, or after close()");
@@ -1299,7 +1338,7 @@ ${command} `)}
         if (code === USAGE_ERROR && proc.batchCommand && (0, import_node_fs.fstatSync)(file).size === 0) {
           mode.batchCommand = false;
           proc = start();
-          for (const r of requests) write(r.specs, r.headers);
+          for (const r of requests) write(r);
           proc.child.stdin?.end();
           ({ code, stderr } = await proc.exited);
         }
@@ -1307,14 +1346,15 @@ ${command} `)}
         const size = (0, import_node_fs.fstatSync)(file).size;
         const buf = Buffer.allocUnsafe(size);
         for (let at2 = 0, n = 1; at2 < size && n > 0; at2 += n) n = (0, import_node_fs.readSync)(file, buf, at2, size - at2, at2);
-        const total = requests.reduce((n, q) => n + q.specs.length, 0);
-        const out = new ScannedAnswers(buf, total);
+        const total = requests.reduce((n, q) => n + q.trees.length, 0);
+        const text = buf.toString("latin1");
+        const out = new ScannedAnswers(buf, text, total);
         let pos = 0;
         let at = 0;
         for (const r of requests) {
           const headerOnly = r.headers && proc.batchCommand;
-          for (let i = 0; i < r.specs.length; i++, at++) {
-            if (!scanAnswer(buf, pos, headerOnly, scratch)) throw new Error(`git cat-file answered ${at} of ${total} requests`);
+          for (let i = 0; i < r.trees.length; i++, at++) {
+            if (!scanAnswerText(text, pos, headerOnly, scratch)) throw new Error(`git cat-file answered ${at} of ${total} requests`);
             if (r.headers) scratch.contentEnd = scratch.contentStart;
             out.set(at, scratch);
             pos = scratch.next;
@@ -1854,11 +1894,9 @@ async function load(git, commit, options, readersFor) {
     const per = Math.ceil(candidates.length / used.length);
     parts = used.map((reader, r) => {
       const part = candidates.slice(r * per, (r + 1) * per);
-      reader.add(part.map((c) => `${c.sha}:package.json`));
-      reader.add(
-        part.map((c) => `${c.sha}:${marker}`),
-        true
-      );
+      const trees2 = part.map((c) => c.sha);
+      reader.add(trees2, "package.json");
+      reader.add(trees2, marker, true);
       return { size: part.length, answers: reader.finish() };
     });
     await Promise.all(parts.map((p) => p.answers));
@@ -1873,7 +1911,7 @@ async function load(git, commit, options, readersFor) {
     for (let i = 0; i < part.size; i++) {
       const c = candidates[offset + i];
       if (c === void 0 || answers.type(i) !== "blob") continue;
-      const { name, refs } = readManifestEdges(`${dir === "" ? "" : `${dir}/`}${c.path}/package.json (at ${short})`, answers.text(i));
+      const { name, refs } = readManifestEdges(answers.text(i), () => `${dir === "" ? "" : `${dir}/`}${c.path}/package.json (at ${short})`);
       sources.push({ dir: c.path, name, isService: answers.type(part.size + i) === "blob", refs });
     }
     offset += part.size;

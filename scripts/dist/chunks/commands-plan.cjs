@@ -16323,10 +16323,11 @@ function parseTree(content, shaBytes = 20) {
   return out;
 }
 function objectType(buf, start, end) {
-  const length = end - start;
-  const first = buf[start];
+  return typeNamed(end - start, buf[start] ?? 0, buf[start + 1] ?? 0);
+}
+function typeNamed(length, first, second) {
   if (length === 4 && first === 98) return "blob";
-  if (length === 4 && first === 116) return buf[start + 1] === 114 ? "tree" : void 0;
+  if (length === 4 && first === 116) return second === 114 ? "tree" : void 0;
   if (length === 3 && first === 116) return "tag";
   if (length === 6 && first === 99) return "commit";
   return void 0;
@@ -16368,16 +16369,45 @@ function parseAnswer(buf, pos, headerOnly) {
   if (type === void 0) return { kind: "answer", object: void 0, next };
   return { kind: "answer", object: new BatchObject(buf, pos, shaEnd, type, contentStart === contentEnd ? EMPTY : buf.subarray(contentStart, contentEnd)), next };
 }
+function scanAnswerText(text, pos, headerOnly, out) {
+  const eol = text.indexOf("\n", pos);
+  if (eol < 0) return false;
+  let size = 0;
+  let k = eol - 1;
+  for (let scale = 1; k > pos; k--, scale *= 10) {
+    const c = text.charCodeAt(k);
+    if (c < 48 || c > 57) break;
+    size += (c - 48) * scale;
+  }
+  if (k === eol - 1) {
+    out.type = void 0;
+    out.next = eol + 1;
+    return true;
+  }
+  const end = headerOnly ? eol : eol + 1 + size;
+  if (end + 1 > text.length) return false;
+  const sp1 = text.indexOf(" ", pos);
+  const type = typeNamed(k - sp1 - 1, text.charCodeAt(sp1 + 1), text.charCodeAt(sp1 + 2));
+  if (type === void 0 || text.charCodeAt(k) !== 32) throw new Error(`git cat-file: unexpected answer ${JSON.stringify(text.slice(pos, eol))}`);
+  out.type = type;
+  out.shaEnd = sp1;
+  out.contentStart = headerOnly ? eol : eol + 1;
+  out.contentEnd = end;
+  out.next = end + 1;
+  return true;
+}
 var TYPE_CODES = [void 0, "blob", "tree", "commit", "tag"];
 var ScannedAnswers = class {
-  constructor(buf, length) {
+  constructor(buf, latin1, length) {
     this.buf = buf;
+    this.latin1 = latin1;
     this.length = length;
     this.types = new Uint8Array(length);
     this.starts = new Int32Array(length);
     this.ends = new Int32Array(length);
   }
   buf;
+  latin1;
   length;
   types;
   starts;
@@ -16393,8 +16423,8 @@ var ScannedAnswers = class {
   }
   text(i) {
     if (!this.types[i]) return "";
-    this.ascii ??= (0, import_node_buffer.isAscii)(this.buf) ? this.buf.toString("latin1") : false;
-    return this.ascii === false ? this.buf.toString("utf8", this.starts[i], this.ends[i]) : this.ascii.slice(this.starts[i], this.ends[i]);
+    this.ascii ??= (0, import_node_buffer.isAscii)(this.buf);
+    return this.ascii ? this.latin1.slice(this.starts[i], this.ends[i]) : this.buf.toString("utf8", this.starts[i], this.ends[i]);
   }
 };
 function objectAnswers(objects) {
@@ -16562,6 +16592,10 @@ var CatFile = class {
   }
 };
 var bulkFiles = 0;
+function checkPath(path) {
+  if (path.includes("\n")) throw new InputError(`cannot read ${JSON.stringify(path)} from git: it contains a newline`);
+  return path;
+}
 function bulkRead(cwd, shared, mode) {
   let fd;
   try {
@@ -16573,8 +16607,17 @@ function bulkRead(cwd, shared, mode) {
   }
   if (fd === void 0) {
     const asked = [];
-    return { add: (specs, headers) => asked.push(shared.read(specs, headers)), finish: async () => objectAnswers((await Promise.all(asked)).flat()), close: () => {
-    } };
+    return {
+      add: (trees, path, headers) => asked.push(
+        shared.read(
+          trees.map((t) => `${t}:${checkPath(path)}`),
+          headers
+        )
+      ),
+      finish: async () => objectAnswers((await Promise.all(asked)).flat()),
+      close: () => {
+      }
+    };
   }
   const file = fd;
   const requests = [];
@@ -16597,15 +16640,11 @@ function bulkRead(cwd, shared, mode) {
     return { child: child2, exited, batchCommand };
   };
   let proc = start();
-  const write = (specs, headers) => {
-    if (!proc.batchCommand) proc.child.stdin?.write(`${specs.join("\n")}
+  const write = ({ trees, path, headers }) => {
+    const command = !proc.batchCommand ? "" : headers ? "info " : "contents ";
+    proc.child.stdin?.write(`${command}${trees.join(`:${path}
+${command}`)}:${path}
 `);
-    else {
-      const command = headers ? "info" : "contents";
-      proc.child.stdin?.write(`${command} ${specs.join(`
-${command} `)}
-`);
-    }
   };
   let finishing = false;
   const endInput = () => {
@@ -16621,11 +16660,11 @@ ${command} `)}
     }
   };
   return {
-    add(specs, headers = false) {
-      if (specs.length === 0) return;
-      for (const spec of specs) if (spec.includes("\n")) throw new InputError(`cannot read ${JSON.stringify(spec)} from git: it contains a newline`);
-      requests.push({ specs, headers });
-      write(specs, headers);
+    add(trees, path, headers = false) {
+      if (trees.length === 0) return;
+      checkPath(path);
+      requests.push({ trees, path, headers });
+      write({ trees, path, headers });
     },
     async finish() {
       if (finishing) throw new Error("bulk read finished twice, or after close()");
@@ -16636,7 +16675,7 @@ ${command} `)}
         if (code === USAGE_ERROR && proc.batchCommand && (0, import_node_fs2.fstatSync)(file).size === 0) {
           mode.batchCommand = false;
           proc = start();
-          for (const r of requests) write(r.specs, r.headers);
+          for (const r of requests) write(r);
           proc.child.stdin?.end();
           ({ code, stderr } = await proc.exited);
         }
@@ -16644,14 +16683,15 @@ ${command} `)}
         const size = (0, import_node_fs2.fstatSync)(file).size;
         const buf = Buffer.allocUnsafe(size);
         for (let at2 = 0, n = 1; at2 < size && n > 0; at2 += n) n = (0, import_node_fs2.readSync)(file, buf, at2, size - at2, at2);
-        const total = requests.reduce((n, q) => n + q.specs.length, 0);
-        const out = new ScannedAnswers(buf, total);
+        const total = requests.reduce((n, q) => n + q.trees.length, 0);
+        const text = buf.toString("latin1");
+        const out = new ScannedAnswers(buf, text, total);
         let pos = 0;
         let at = 0;
         for (const r of requests) {
           const headerOnly = r.headers && proc.batchCommand;
-          for (let i = 0; i < r.specs.length; i++, at++) {
-            if (!scanAnswer(buf, pos, headerOnly, scratch)) throw new Error(`git cat-file answered ${at} of ${total} requests`);
+          for (let i = 0; i < r.trees.length; i++, at++) {
+            if (!scanAnswerText(text, pos, headerOnly, scratch)) throw new Error(`git cat-file answered ${at} of ${total} requests`);
             if (r.headers) scratch.contentEnd = scratch.contentStart;
             out.set(at, scratch);
             pos = scratch.next;

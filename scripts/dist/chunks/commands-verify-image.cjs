@@ -9504,19 +9504,20 @@ function isStringRecord(value) {
 function isStringArray(value) {
   return Array.isArray(value) && value.every((v) => typeof v === "string");
 }
+var nameOf = (file) => typeof file === "string" ? file : file();
 function parseObject(file, text) {
   let json;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new InputError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
+    throw new InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }
-  if (!isRecord(json)) throw new InputError(`${file}: expected a JSON object`);
+  if (!isRecord(json)) throw new InputError(`${nameOf(file)}: expected a JSON object`);
   return json;
 }
 function packageName(file, pkg) {
   const name = pkg["name"];
-  if (typeof name !== "string" || name.length === 0) throw new InputError(`${file}: missing "name"; every workspace package needs a unique name`);
+  if (typeof name !== "string" || name.length === 0) throw new InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
   return name;
 }
 function parseManifest(file, text) {
@@ -9906,8 +9907,8 @@ function assemble(entries, make) {
     packages.push(make(entry, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps));
     edges.push(targets);
   }
-  const order = topologicalOrder(names, edges);
-  return assembleGraph(packages, { edges, order: order.map((i) => names[i] ?? "") });
+  topologicalOrder(names, edges, "folder");
+  return assembleGraph(packages, { edges });
 }
 var graphEdges = /* @__PURE__ */ new WeakMap();
 function assembleGraph(list, options) {
@@ -9928,7 +9929,22 @@ function assembleGraph(list, options) {
     }
     return order;
   };
-  let dependents;
+  let reverse;
+  let index;
+  const dependentsOf = (name) => {
+    if (!reverse || !index) {
+      reverse = list.map(() => []);
+      index = /* @__PURE__ */ new Map();
+      for (let i = 0; i < list.length; i++) {
+        index.set(list[i]?.name ?? "", i);
+        const deps = edges[i] ?? [];
+        for (let d = 0; d < deps.length; d++) reverse[deps[d] ?? 0]?.push(i);
+      }
+    }
+    const at = index.get(name);
+    const found = at === void 0 ? void 0 : reverse[at];
+    return found === void 0 ? [] : found.map((i) => list[i]?.name ?? "");
+  };
   let services = options.services;
   const get = (name) => {
     const pkg = packages.get(name);
@@ -9949,25 +9965,16 @@ function assembleGraph(list, options) {
     },
     get,
     withDependents(start) {
-      if (!dependents) {
-        dependents = /* @__PURE__ */ new Map();
-        for (const pkg of list) {
-          for (const dep of pkg.workspaceDeps) {
-            const known = dependents.get(dep);
-            if (known) known.push(pkg.name);
-            else dependents.set(dep, [pkg.name]);
-          }
-        }
-      }
       const seen = /* @__PURE__ */ new Set();
       const stack = [...start];
       for (let name = stack.pop(); name !== void 0; name = stack.pop()) {
         if (seen.has(name)) continue;
         seen.add(name);
-        stack.push(...dependents.get(name) ?? []);
+        stack.push(...dependentsOf(name));
       }
       return seen;
     },
+    dependentsOf,
     dependenciesOf(name) {
       const need = /* @__PURE__ */ new Set();
       const stack = [...get(name).workspaceDeps];
@@ -9989,15 +9996,15 @@ function assembleGraph(list, options) {
   graphEdges.set(graph, edges);
   return graph;
 }
-function topologicalOrder(names, edges) {
+function topologicalOrder(names, edges, from = "name") {
   const order = [];
   const VISITING = 1;
   const DONE = 2;
   const state = new Uint8Array(names.length);
-  const roots = sortByKey(
+  const roots = from === "name" ? sortByKey(
     names.map((_, i) => i),
     (i) => names[i] ?? ""
-  );
+  ) : names.map((_, i) => i);
   const path = [];
   const next = [];
   for (const root of roots) {
@@ -10021,6 +10028,7 @@ function topologicalOrder(names, edges) {
       const dep = deps[i] ?? 0;
       if (state[dep] === DONE) continue;
       if (state[dep] === VISITING) {
+        if (from === "folder") return topologicalOrder(names, edges, "name");
         const cycle = [...path.slice(path.indexOf(dep)), dep].map((n) => names[n]);
         throw new InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
       }

@@ -45,7 +45,16 @@ describe('subtrees', () => {
   test('the folders of a tree object, as git ls-tree lists them (names with spaces, newlines, non-ASCII)', async () => {
     const { root } = makeRepo();
     const names = ['plain', 'with space', 'new\nline', 'caf\u00e9', '\u65e5\u672c', 'x.y'];
-    const head = commit(root, 'odd folders', Object.fromEntries(names.flatMap((n) => [[`odd/${n}/f.txt`, 'x\n'], [`odd/file-${n.length}`, 'y\n']])));
+    const head = commit(
+      root,
+      'odd folders',
+      Object.fromEntries(
+        names.flatMap((n) => [
+          [`odd/${n}/f.txt`, 'x\n'],
+          [`odd/file-${n.length}`, 'y\n'],
+        ]),
+      ),
+    );
     const git = await openGit(root);
     try {
       const [tree] = await git.readObjects([`${head}:odd`]);
