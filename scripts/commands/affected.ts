@@ -134,13 +134,10 @@ async function detect(
     defaultBranch: pipelineConfig.defaultBranch,
     dispatchInput: DISPATCH_INPUT,
   });
-  // The diff, the revisions and the graph are independent: git diff-tree starts first when the plan
-  // names both revisions, and runs while they are confirmed and the manifests are read.
-  // (cat-file first: it answers the lookups while diff-tree is being started.)
+  // The revisions, the graph and the diff are independent: when the plan names both revisions, all
+  // three start now, and git answers the first while this process starts the processes of the others.
   const resolving = resolvePlan(git, plan);
   const expected = expectedRange(plan);
-  const early = expected && git.diffNames(expected.base, expected.head);
-  early?.catch(() => {});
   const { prefix } = git;
   const marker = pipelineConfig.services.marker;
   const load = (head: string) => loadWorkspaceFromGit(git, head, { dir: prefix, marker, cacheDir: join(git.gitDir, 'pipeline-affected'), trace });
@@ -149,6 +146,9 @@ async function detect(
   // commit not fetched yet, a bad manifest) is made again below, where its error counts.
   const ahead = expected && FULL_SHA.test(expected.head) ? { head: expected.head, loaded: load(expected.head) } : undefined;
   ahead?.loaded.catch(() => {});
+  // Started last: git has the requests above to answer while this process starts diff-tree.
+  const early = expected && git.diffNames(expected.base, expected.head);
+  early?.catch(() => {});
   const resolution: Resolution = await resolving;
   trace(`revisions resolved (${resolution.kind})`);
   let diff: Promise<string> | undefined;

@@ -240,13 +240,18 @@ export interface LoadOptions {
 /** The workspace graph at `commit` (a full SHA). */
 export async function loadWorkspaceFromGit(git: Git, commit: string, options: LoadOptions): Promise<LoadedWorkspace> {
   // A fresh clone (CI's case) has no cache folder yet, so the graph will be read from the objects:
-  // the readers start before the first round trip, while git answers it (starting a process holds
+  // the readers start during the first round trip, while git answers it (starting a process holds
   // this one up for milliseconds: better spent while it would wait anyway).
-  const early = options.cacheDir === undefined || !existsSync(options.cacheDir) ? startReaders(git) : undefined;
+  const cold = options.cacheDir === undefined || !existsSync(options.cacheDir);
+  let readers: BulkRead[] | undefined;
+  const readersFor = () => {
+    readers ??= startReaders(git);
+    return readers;
+  };
   try {
-    return await load(git, commit, options, () => early ?? startReaders(git));
+    return await load(git, commit, options, readersFor, cold);
   } finally {
-    for (const reader of early ?? []) reader.close();
+    for (const reader of readers ?? []) reader.close();
   }
 }
 
@@ -254,11 +259,14 @@ function startReaders(git: Git): BulkRead[] {
   return Array.from({ length: BULK_READERS }, () => git.bulkRead());
 }
 
-async function load(git: Git, commit: string, options: LoadOptions, readersFor: () => BulkRead[]): Promise<LoadedWorkspace> {
+async function load(git: Git, commit: string, options: LoadOptions, readersFor: () => BulkRead[], cold: boolean): Promise<LoadedWorkspace> {
   const { dir, marker, cacheDir, trace = () => {} } = options;
   const short = commit.slice(0, 12);
   const where = dir === '' ? 'the repository root' : dir;
-  const [tree, yaml] = await git.readObjects([dir === '' ? `${commit}^{tree}` : `${commit}:${dir}`, `${commit}:${dir === '' ? '' : `${dir}/`}pnpm-workspace.yaml`]);
+  const first = git.readObjects([dir === '' ? `${commit}^{tree}` : `${commit}:${dir}`, `${commit}:${dir === '' ? '' : `${dir}/`}pnpm-workspace.yaml`]);
+  // Asked first, so that git answers while the readers start.
+  if (cold) readersFor();
+  const [tree, yaml] = await first;
   if (tree?.type !== 'tree') throw new InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
   if (yaml?.type !== 'blob') throw new InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
   const globs = await readWorkspaceGlobs(`pnpm-workspace.yaml (at ${short})`, yaml.content.toString('utf8'));

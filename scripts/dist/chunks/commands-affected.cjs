@@ -1853,22 +1853,29 @@ async function packageFolders(trees, rootSha, matcher) {
   return candidates;
 }
 async function loadWorkspaceFromGit(git, commit, options) {
-  const early = options.cacheDir === void 0 || !(0, import_node_fs3.existsSync)(options.cacheDir) ? startReaders(git) : void 0;
+  const cold = options.cacheDir === void 0 || !(0, import_node_fs3.existsSync)(options.cacheDir);
+  let readers;
+  const readersFor = () => {
+    readers ??= startReaders(git);
+    return readers;
+  };
   try {
-    return await load(git, commit, options, () => early ?? startReaders(git));
+    return await load(git, commit, options, readersFor, cold);
   } finally {
-    for (const reader of early ?? []) reader.close();
+    for (const reader of readers ?? []) reader.close();
   }
 }
 function startReaders(git) {
   return Array.from({ length: BULK_READERS }, () => git.bulkRead());
 }
-async function load(git, commit, options, readersFor) {
+async function load(git, commit, options, readersFor, cold) {
   const { dir, marker, cacheDir, trace = () => {
   } } = options;
   const short = commit.slice(0, 12);
   const where = dir === "" ? "the repository root" : dir;
-  const [tree, yaml] = await git.readObjects([dir === "" ? `${commit}^{tree}` : `${commit}:${dir}`, `${commit}:${dir === "" ? "" : `${dir}/`}pnpm-workspace.yaml`]);
+  const first = git.readObjects([dir === "" ? `${commit}^{tree}` : `${commit}:${dir}`, `${commit}:${dir === "" ? "" : `${dir}/`}pnpm-workspace.yaml`]);
+  if (cold) readersFor();
+  const [tree, yaml] = await first;
   if (tree?.type !== "tree") throw new InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
   if (yaml?.type !== "blob") throw new InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
   const globs = await readWorkspaceGlobs(`pnpm-workspace.yaml (at ${short})`, yaml.content.toString("utf8"));
@@ -2009,14 +2016,14 @@ async function detect(git, values, ctx, trace) {
   });
   const resolving = resolvePlan(git, plan);
   const expected = expectedRange(plan);
-  const early = expected && git.diffNames(expected.base, expected.head);
-  early?.catch(() => {
-  });
   const { prefix } = git;
   const marker = pipelineConfig.services.marker;
   const load2 = (head) => loadWorkspaceFromGit(git, head, { dir: prefix, marker, cacheDir: (0, import_node_path4.join)(git.gitDir, "pipeline-affected"), trace });
   const ahead = expected && FULL_SHA.test(expected.head) ? { head: expected.head, loaded: load2(expected.head) } : void 0;
   ahead?.loaded.catch(() => {
+  });
+  const early = expected && git.diffNames(expected.base, expected.head);
+  early?.catch(() => {
   });
   const resolution = await resolving;
   trace(`revisions resolved (${resolution.kind})`);
