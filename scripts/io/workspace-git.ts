@@ -309,6 +309,9 @@ async function load(git: Git, commit: string, options: LoadOptions, readersFor: 
   }
   trace(`${candidates.length} package folders' manifests read`);
   const sources: GraphSource[] = [];
+  // The manifest's name for an error, made only then (one function for the loop, not one per package).
+  let folder = '';
+  const fileName = () => `${dir === '' ? '' : `${dir}/`}${folder}/package.json (at ${short})`;
   let offset = 0;
   for (const part of parts) {
     const answers = await part.answers;
@@ -317,7 +320,8 @@ async function load(git: Git, commit: string, options: LoadOptions, readersFor: 
       const c = candidates[offset + i];
       // A folder without a package.json file is not a package (a folder named package.json neither).
       if (c === undefined || answers.type(i) !== 'blob') continue;
-      const { name, refs } = readManifestEdges(answers.text(i), () => `${dir === '' ? '' : `${dir}/`}${c.path}/package.json (at ${short})`);
+      folder = c.path;
+      const { name, refs } = readManifestEdges(answers.text(i), fileName);
       sources.push({ dir: c.path, name, isService: answers.type(part.size + i) === 'blob', refs });
     }
     offset += part.size;

@@ -5,7 +5,7 @@
  * package deleted in this change, which the shell checks against base).
  */
 import { compileGlobs, type GlobEngine } from '../workspace/glob.js';
-import type { WorkspaceGraph } from '../workspace/graph.js';
+import type { GraphPackage, WorkspaceGraph } from '../workspace/graph.js';
 
 export interface ClassifyRules {
   readonly globalInputs: readonly string[];
@@ -45,6 +45,9 @@ export function classifyFiles(paths: readonly string[], workspace: WorkspaceGrap
   const unowned: string[] = [];
   let lockfile = false;
   let rootManifest = false;
+  // The owner depends only on the folder a file is in, and git lists a folder's files together.
+  let lastFolder: string | undefined;
+  let lastOwner: GraphPackage | undefined;
   for (const path of paths) {
     if (!path.startsWith(prefix)) {
       unowned.push(path);
@@ -68,7 +71,12 @@ export function classifyFiles(paths: readonly string[], workspace: WorkspaceGrap
       global.set(hit.glob, [...(global.get(hit.glob) ?? []), path]);
       continue;
     }
-    const owner = workspace.ownerOf(rel);
+    const folder = rel.slice(0, rel.lastIndexOf('/') + 1);
+    if (folder !== lastFolder) {
+      lastFolder = folder;
+      lastOwner = workspace.ownerOf(rel);
+    }
+    const owner = lastOwner;
     if (owner) {
       const files = packages.get(owner.name);
       const inside = rel.slice(owner.dir.length + 1);

@@ -160,6 +160,8 @@ function classifyFiles(paths, workspace, rules, workspaceDir = "", engine) {
   const unowned = [];
   let lockfile = false;
   let rootManifest = false;
+  let lastFolder;
+  let lastOwner;
   for (const path of paths) {
     if (!path.startsWith(prefix)) {
       unowned.push(path);
@@ -183,7 +185,12 @@ function classifyFiles(paths, workspace, rules, workspaceDir = "", engine) {
       global.set(hit.glob, [...global.get(hit.glob) ?? [], path]);
       continue;
     }
-    const owner = workspace.ownerOf(rel);
+    const folder = rel.slice(0, rel.lastIndexOf("/") + 1);
+    if (folder !== lastFolder) {
+      lastFolder = folder;
+      lastOwner = workspace.ownerOf(rel);
+    }
+    const owner = lastOwner;
     if (owner) {
       const files = packages.get(owner.name);
       const inside = rel.slice(owner.dir.length + 1);
@@ -1912,13 +1919,16 @@ async function load(git, commit, options, readersFor, cold) {
   }
   trace(`${candidates.length} package folders' manifests read`);
   const sources = [];
+  let folder = "";
+  const fileName = () => `${dir === "" ? "" : `${dir}/`}${folder}/package.json (at ${short})`;
   let offset = 0;
   for (const part of parts) {
     const answers = await part.answers;
     for (let i = 0; i < part.size; i++) {
       const c = candidates[offset + i];
       if (c === void 0 || answers.type(i) !== "blob") continue;
-      const { name, refs } = readManifestEdges(answers.text(i), () => `${dir === "" ? "" : `${dir}/`}${c.path}/package.json (at ${short})`);
+      folder = c.path;
+      const { name, refs } = readManifestEdges(answers.text(i), fileName);
       sources.push({ dir: c.path, name, isService: answers.type(part.size + i) === "blob", refs });
     }
     offset += part.size;
