@@ -216,7 +216,11 @@ stop_pid() { # name pidfile seconds
 
 down() {
   [ -d "$LAB" ] || { say "down: nothing to stop ($LAB does not exist)"; return 0; }
-  stop_pid registry "$REG/registry.pid" 10
+  if [ -s "$REG/registry.pid" ]; then
+    stop_pid registry "$REG/registry.pid" 10
+    # The lab's registry is scratch space for the tests (every push is a new tag): emptied when it stops.
+    rm -rf "$REG/data"
+  fi
   if [ -s "$ENGINE/dockerd.pid" ]; then
     stop_pid dockerd "$ENGINE/dockerd.pid" 40
     # Mounts the engine left under the lab (container rootfs, snapshots) and the bridge it created.

@@ -149,11 +149,6 @@ interface Request {
   readonly reject: (e: Error) => void;
 }
 
-/** The object type spelled in `buf[start, end)`, read from its bytes (this runs for every object). */
-function objectType(buf: Buffer, start: number, end: number): GitObject['type'] | undefined {
-  return typeNamed(end - start, buf[start] ?? 0, buf[start + 1] ?? 0);
-}
-
 /** The type whose name has `length` characters, the first two `first` and `second` (character codes). */
 function typeNamed(length: number, first: number, second: number): GitObject['type'] | undefined {
   if (length === 4 && first === 0x62) return 'blob';
@@ -164,8 +159,6 @@ function typeNamed(length: number, first: number, second: number): GitObject['ty
 }
 
 const EMPTY = Buffer.alloc(0);
-
-type Answer = { readonly kind: 'answer'; readonly object: GitObject | undefined; readonly next: number } | { readonly kind: 'incomplete'; readonly need: number };
 
 /** Where one answer lies in git's output (one object, reused: this runs for every object read). */
 interface Scan {
@@ -181,60 +174,21 @@ interface Scan {
   need: number;
 }
 
+const scratch: Scan = { type: undefined, shaEnd: 0, contentStart: 0, contentEnd: 0, next: 0, need: 0 };
+
 /**
  * Scans one answer of `git cat-file --batch` at `pos` into `out`: `<sha> <type> <size>` and the
  * contents (none for an `info` request), or `<spec> missing` / `<spec> ambiguous`. false when the
- * answer is not all in `buf` yet.
+ * answer is not all there yet. git's output is read as latin1 text (one character per byte, so that
+ * offsets are byte offsets): decoded once, its thousands of headers are then read with string
+ * search rather than a call into C++ per line.
  */
-function scanAnswer(buf: Buffer, pos: number, headerOnly: boolean, out: Scan): boolean {
-  const eol = buf.indexOf(0x0a, pos);
+function scanAnswer(text: string, pos: number, headerOnly: boolean, out: Scan): boolean {
+  const eol = text.indexOf('\n', pos);
   if (eol < 0) {
     out.need = 0;
     return false;
   }
-  // Only an object's header ends in a digit (its size).
-  let size = 0;
-  let k = eol - 1;
-  for (let scale = 1; k > pos && (buf[k] ?? 0) >= 0x30 && (buf[k] ?? 0) <= 0x39; k--, scale *= 10) size += ((buf[k] ?? 0) - 0x30) * scale;
-  if (k === eol - 1) {
-    out.type = undefined;
-    out.next = eol + 1;
-    return true;
-  }
-  const end = headerOnly ? eol : eol + 1 + size;
-  if (end + 1 > buf.length) {
-    out.need = end + 1 - pos;
-    return false;
-  }
-  const sp1 = buf.indexOf(0x20, pos);
-  const type = objectType(buf, sp1 + 1, k);
-  if (type === undefined || buf[k] !== 0x20) throw new Error(`git cat-file: unexpected answer ${JSON.stringify(buf.toString('utf8', pos, eol))}`);
-  out.type = type;
-  out.shaEnd = sp1;
-  out.contentStart = headerOnly ? eol : eol + 1;
-  out.contentEnd = end;
-  out.next = end + 1;
-  return true;
-}
-
-const scratch: Scan = { type: undefined, shaEnd: 0, contentStart: 0, contentEnd: 0, next: 0, need: 0 };
-
-/** One answer at `pos` as an object, or `incomplete` with the bytes it needs. */
-function parseAnswer(buf: Buffer, pos: number, headerOnly: boolean): Answer {
-  if (!scanAnswer(buf, pos, headerOnly, scratch)) return { kind: 'incomplete', need: scratch.need };
-  const { type, shaEnd, contentStart, contentEnd, next } = scratch;
-  if (type === undefined) return { kind: 'answer', object: undefined, next };
-  return { kind: 'answer', object: new BatchObject(buf, pos, shaEnd, type, contentStart === contentEnd ? EMPTY : buf.subarray(contentStart, contentEnd)), next };
-}
-
-/**
- * scanAnswer over git's output decoded as latin1 (one character per byte, so that offsets are byte
- * offsets): a whole bulk answer is decoded once, and each of its thousands of headers is then read
- * with string search rather than a call into C++ per line.
- */
-function scanAnswerText(text: string, pos: number, headerOnly: boolean, out: Scan): boolean {
-  const eol = text.indexOf('\n', pos);
-  if (eol < 0) return false;
   let size = 0;
   let k = eol - 1;
   for (let scale = 1; k > pos; k--, scale *= 10) {
@@ -248,7 +202,10 @@ function scanAnswerText(text: string, pos: number, headerOnly: boolean, out: Sca
     return true;
   }
   const end = headerOnly ? eol : eol + 1 + size;
-  if (end + 1 > text.length) return false;
+  if (end + 1 > text.length) {
+    out.need = end + 1 - pos;
+    return false;
+  }
   const sp1 = text.indexOf(' ', pos);
   const type = typeNamed(k - sp1 - 1, text.charCodeAt(sp1 + 1), text.charCodeAt(sp1 + 2));
   if (type === undefined || text.charCodeAt(k) !== 0x20) throw new Error(`git cat-file: unexpected answer ${JSON.stringify(text.slice(pos, eol))}`);
@@ -407,7 +364,10 @@ class ObjectReader {
 
   private drain(): void {
     const buf = this.buffer;
-    let pos = this.pos;
+    const base = this.pos;
+    // Offsets in `text` are offsets in `buf` from `base` (see scanAnswer).
+    const text = buf.toString('latin1', base);
+    let at = 0;
     for (;;) {
       const head = this.pending[0];
       if (!head) break;
@@ -418,15 +378,19 @@ class ObjectReader {
         continue;
       }
       // An `info` answer is the header alone; plain `--batch` (old git) sends the contents anyway.
-      const answer = parseAnswer(buf, pos, head.headers && this.mode.batchCommand);
-      if (answer.kind === 'incomplete') {
-        this.need = answer.need;
+      if (!scanAnswer(text, at, head.headers && this.mode.batchCommand, scratch)) {
+        this.need = scratch.need;
         break;
       }
-      head.out.push(answer.object);
-      pos = answer.next;
+      const { type, shaEnd, contentStart, contentEnd, next } = scratch;
+      head.out.push(
+        type === undefined
+          ? undefined
+          : new BatchObject(buf, base + at, base + shaEnd, type, contentStart === contentEnd ? EMPTY : buf.subarray(base + contentStart, base + contentEnd)),
+      );
+      at = next;
     }
-    this.pos = pos;
+    this.pos = base + at;
   }
 
   read(specs: readonly string[], headers: boolean): Promise<Array<GitObject | undefined>> {
@@ -584,7 +548,7 @@ function bulkRead(cwd: string, shared: CatFile, mode: { batchCommand: boolean })
         for (const r of requests) {
           const headerOnly = r.headers && proc.batchCommand;
           for (let i = 0; i < r.trees.length; i++, at++) {
-            if (!scanAnswerText(text, pos, headerOnly, scratch)) throw new Error(`git cat-file answered ${at} of ${total} requests`);
+            if (!scanAnswer(text, pos, headerOnly, scratch)) throw new Error(`git cat-file answered ${at} of ${total} requests`);
             // Plain --batch (old git) sends the contents of an `info` request too: not kept.
             if (r.headers) scratch.contentEnd = scratch.contentStart;
             out.set(at, scratch);

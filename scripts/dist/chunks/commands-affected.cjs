@@ -992,9 +992,6 @@ function subtrees(content, shaBytes = 20) {
   }
   return out;
 }
-function objectType(buf, start, end) {
-  return typeNamed(end - start, buf[start] ?? 0, buf[start + 1] ?? 0);
-}
 function typeNamed(length, first, second) {
   if (length === 4 && first === 98) return "blob";
   if (length === 4 && first === 116) return second === 114 ? "tree" : void 0;
@@ -1003,45 +1000,13 @@ function typeNamed(length, first, second) {
   return void 0;
 }
 var EMPTY2 = Buffer.alloc(0);
-function scanAnswer(buf, pos, headerOnly, out) {
-  const eol = buf.indexOf(10, pos);
+var scratch = { type: void 0, shaEnd: 0, contentStart: 0, contentEnd: 0, next: 0, need: 0 };
+function scanAnswer(text, pos, headerOnly, out) {
+  const eol = text.indexOf("\n", pos);
   if (eol < 0) {
     out.need = 0;
     return false;
   }
-  let size = 0;
-  let k = eol - 1;
-  for (let scale = 1; k > pos && (buf[k] ?? 0) >= 48 && (buf[k] ?? 0) <= 57; k--, scale *= 10) size += ((buf[k] ?? 0) - 48) * scale;
-  if (k === eol - 1) {
-    out.type = void 0;
-    out.next = eol + 1;
-    return true;
-  }
-  const end = headerOnly ? eol : eol + 1 + size;
-  if (end + 1 > buf.length) {
-    out.need = end + 1 - pos;
-    return false;
-  }
-  const sp1 = buf.indexOf(32, pos);
-  const type = objectType(buf, sp1 + 1, k);
-  if (type === void 0 || buf[k] !== 32) throw new Error(`git cat-file: unexpected answer ${JSON.stringify(buf.toString("utf8", pos, eol))}`);
-  out.type = type;
-  out.shaEnd = sp1;
-  out.contentStart = headerOnly ? eol : eol + 1;
-  out.contentEnd = end;
-  out.next = end + 1;
-  return true;
-}
-var scratch = { type: void 0, shaEnd: 0, contentStart: 0, contentEnd: 0, next: 0, need: 0 };
-function parseAnswer(buf, pos, headerOnly) {
-  if (!scanAnswer(buf, pos, headerOnly, scratch)) return { kind: "incomplete", need: scratch.need };
-  const { type, shaEnd, contentStart, contentEnd, next } = scratch;
-  if (type === void 0) return { kind: "answer", object: void 0, next };
-  return { kind: "answer", object: new BatchObject(buf, pos, shaEnd, type, contentStart === contentEnd ? EMPTY2 : buf.subarray(contentStart, contentEnd)), next };
-}
-function scanAnswerText(text, pos, headerOnly, out) {
-  const eol = text.indexOf("\n", pos);
-  if (eol < 0) return false;
   let size = 0;
   let k = eol - 1;
   for (let scale = 1; k > pos; k--, scale *= 10) {
@@ -1055,7 +1020,10 @@ function scanAnswerText(text, pos, headerOnly, out) {
     return true;
   }
   const end = headerOnly ? eol : eol + 1 + size;
-  if (end + 1 > text.length) return false;
+  if (end + 1 > text.length) {
+    out.need = end + 1 - pos;
+    return false;
+  }
   const sp1 = text.indexOf(" ", pos);
   const type = typeNamed(k - sp1 - 1, text.charCodeAt(sp1 + 1), text.charCodeAt(sp1 + 2));
   if (type === void 0 || text.charCodeAt(k) !== 32) throw new Error(`git cat-file: unexpected answer ${JSON.stringify(text.slice(pos, eol))}`);
@@ -1197,7 +1165,9 @@ flush
   }
   drain() {
     const buf = this.buffer;
-    let pos = this.pos;
+    const base = this.pos;
+    const text = buf.toString("latin1", base);
+    let at = 0;
     for (; ; ) {
       const head = this.pending[0];
       if (!head) break;
@@ -1207,15 +1177,17 @@ flush
         this.release();
         continue;
       }
-      const answer = parseAnswer(buf, pos, head.headers && this.mode.batchCommand);
-      if (answer.kind === "incomplete") {
-        this.need = answer.need;
+      if (!scanAnswer(text, at, head.headers && this.mode.batchCommand, scratch)) {
+        this.need = scratch.need;
         break;
       }
-      head.out.push(answer.object);
-      pos = answer.next;
+      const { type, shaEnd, contentStart, contentEnd, next } = scratch;
+      head.out.push(
+        type === void 0 ? void 0 : new BatchObject(buf, base + at, base + shaEnd, type, contentStart === contentEnd ? EMPTY2 : buf.subarray(base + contentStart, base + contentEnd))
+      );
+      at = next;
     }
-    this.pos = pos;
+    this.pos = base + at;
   }
   read(specs, headers) {
     return new Promise((resolve4, reject) => {
@@ -1361,7 +1333,7 @@ ${command}`)}:${path}
         for (const r of requests) {
           const headerOnly = r.headers && proc.batchCommand;
           for (let i = 0; i < r.trees.length; i++, at++) {
-            if (!scanAnswerText(text, pos, headerOnly, scratch)) throw new Error(`git cat-file answered ${at} of ${total} requests`);
+            if (!scanAnswer(text, pos, headerOnly, scratch)) throw new Error(`git cat-file answered ${at} of ${total} requests`);
             if (r.headers) scratch.contentEnd = scratch.contentStart;
             out.set(at, scratch);
             pos = scratch.next;
