@@ -74,11 +74,12 @@ type ImageJobKind = 'build' | 'publish';
 
 /**
  * The steps of one service leg. `build` and `publish` run the same list up to verification, so what a
- * pull request proves is what the default branch pushes; `publish` adds the login, the push and the
- * record. The push is a second build served from the builder's cache of the verified one (the engine
- * cannot hold attestations, so the verified image itself cannot be pushed with them); the record step
- * fails the leg, and so `ci-ok`, when the pushed config digest (`imageid`) is not the verified one. The
- * tags have moved by then (a push is not undone), but no image record is left, so nothing releases it.
+ * pull request proves is what the default branch pushes; `publish` adds the login, the push, the
+ * record and the tags. The push is a second build served from the builder's cache of the verified one
+ * (the engine cannot hold attestations, so the verified image itself cannot be pushed with them), and
+ * it pushes by digest only: no tag names it yet. The record step fails the leg, and so `ci-ok`, when
+ * the pushed config digest (`imageid`) is not the verified one; only then does the tag step move the
+ * tags onto the pushed digest. So a tag never names an image nobody verified.
  */
 function imageSteps(kind: ImageJobKind, config: PipelineConfig): [BuiltStep<string>, ...BuiltStep<string>[]] {
   const service = matrix('service');
@@ -88,7 +89,7 @@ function imageSteps(kind: ImageJobKind, config: PipelineConfig): [BuiltStep<stri
     id: 'meta',
     env: { SERVICE: service },
     run: `${PIPELINE} tags --service "$SERVICE"`,
-    outputs: ['tags', 'labels', 'build-args', 'image'],
+    outputs: ['tags', 'labels', 'build-args', 'image', 'repository'],
   });
   const image = {
     context: '.',
@@ -118,10 +119,16 @@ function imageSteps(kind: ImageJobKind, config: PipelineConfig): [BuiltStep<stri
     }),
   ] as const;
   if (kind === 'build') return [...verified];
+  const { tags: _tagsMoveLater, ...untagged } = image;
   const pushed = buildPush({
-    name: 'Push the image with provenance and SBOM attestations',
+    name: 'Push the image by digest, with provenance and SBOM attestations',
     id: 'push',
-    with: { ...image, push: true, provenance: 'mode=max', sbom: true },
+    with: {
+      ...untagged,
+      outputs: format('type=image,name={0},push-by-digest=true,name-canonical=true,push=true', tags.output('repository')),
+      provenance: 'mode=max',
+      sbom: true,
+    },
   });
   return [
     ...verified,
@@ -131,6 +138,11 @@ function imageSteps(kind: ImageJobKind, config: PipelineConfig): [BuiltStep<stri
       name: 'Record the pushed digest (fails unless it is the verified image)',
       env: { SERVICE: service, DIGEST: pushed.output('digest'), VERIFIED_IMAGE_ID: built.output('imageid'), PUSHED_IMAGE_ID: pushed.output('imageid') },
       run: `${PIPELINE} tags --service "$SERVICE" --digest "$DIGEST" --verified-image-id "$VERIFIED_IMAGE_ID" --pushed-image-id "$PUSHED_IMAGE_ID" --record "$RUNNER_TEMP/image-$SERVICE.json"`,
+    }),
+    run({
+      name: 'Tag the verified image (its tags move only now)',
+      env: { SERVICE: service, DIGEST: pushed.output('digest') },
+      run: `${PIPELINE} tags --service "$SERVICE" --promote "$DIGEST"`,
     }),
     // Job outputs of matrix legs overwrite each other: each leg leaves its record as its own artifact.
     uploadArtifact({

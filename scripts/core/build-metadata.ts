@@ -124,6 +124,23 @@ export function checkPushedImage(report: PushReport): PushCheck {
   };
 }
 
+/**
+ * What the tag step moves: every tag of the build onto `repository@digest`. The push went by digest
+ * alone, so no tag named the image until the record step proved it the verified one.
+ */
+export interface Promotion {
+  /** `<repository>@sha256:...`: the pushed image (an index with its attestations). */
+  readonly source: string;
+  readonly tags: readonly string[];
+}
+
+export function promotion(repository: string, digest: string, tags: readonly string[]): Promotion {
+  if (!SHA256.test(digest)) throw new InputError(`--promote ${JSON.stringify(digest)}: expected sha256:<64 hex>, the digest output of the push step`);
+  const foreign = tags.find((t) => !t.startsWith(`${repository}:`));
+  if (foreign !== undefined) throw new Error(`tag ${foreign} is not in ${repository}`);
+  return { source: `${repository}@${digest}`, tags };
+}
+
 export function imageRecord(context: BuildContext, service: string, repository: string, tags: readonly string[], digest: string, imageId: string): ImageRecord {
   return { service, repository, digest, imageId, tags, revision: context.sha, source: context.sourceUrl };
 }

@@ -113,6 +113,26 @@ export function exec(bin: string, args: readonly string[], env?: Readonly<Record
   });
 }
 
+/** Names in a registry: more tags for a manifest already pushed, without pulling or building it. */
+export interface RegistryTagger {
+  /**
+   * Makes every tag in `tags` name the manifest `source` (`<repository>@sha256:...`) names, with
+   * `docker buildx imagetools create` (an index stays an index: its attestations come along).
+   */
+  tag(source: string, tags: readonly string[]): Promise<void>;
+}
+
+export function registryTagger(bin = 'docker'): RegistryTagger {
+  return {
+    async tag(source, tags) {
+      const args = ['buildx', 'imagetools', 'create', ...tags.flatMap((t) => ['--tag', t]), source];
+      const r = await exec(bin, args);
+      // One line: the command's error is printed as one.
+      if (r.code !== 0) throw new EngineError(`\`${bin} buildx imagetools create\` exited ${r.code}: ${tail(r.stderr, 3).split('\n').join(' | ')}`);
+    },
+  };
+}
+
 /** `from | to`: both exit codes and the stdout of `to`. */
 function pipe(from: readonly string[], to: readonly string[]): Promise<{ fromCode: number; toCode: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {

@@ -11,6 +11,26 @@ export interface RegistryClient {
   tags(name: string): Promise<string[]>;
   /** `HEAD /v2/<name>/manifests/<reference>` → `Docker-Content-Digest`; undefined when there is no such manifest. */
   manifestDigest(name: string, reference: string): Promise<string | undefined>;
+  /** `GET /v2/<name>/manifests/<reference>`: its digest, media type and, for an index, the digests it lists. */
+  manifest(name: string, reference: string): Promise<ManifestSummary | undefined>;
+}
+
+export interface ManifestSummary {
+  readonly digest: string;
+  readonly mediaType: string;
+  /** The manifests an index (manifest list) lists; [] for an image manifest. */
+  readonly children: readonly string[];
+}
+
+function isManifestBody(value: unknown): value is { mediaType?: unknown; manifests?: unknown } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function childDigests(manifests: unknown): string[] {
+  if (!Array.isArray(manifests)) return [];
+  const out: string[] = [];
+  for (const m of manifests) if (typeof m === 'object' && m !== null && 'digest' in m && typeof m.digest === 'string') out.push(m.digest);
+  return out;
 }
 
 /** A registry answered in a way the client does not understand (names the URL and what came back). */
@@ -80,6 +100,24 @@ export function registryClient(base: string, timeoutMs = 10_000): RegistryClient
       if (digest === null || !DIGEST.test(digest))
         throw new RegistryError(`HEAD ${url(`/v2/${name}/manifests/${reference}`)}: no valid Docker-Content-Digest header (got ${JSON.stringify(digest)})`);
       return digest;
+    },
+    async manifest(name, reference) {
+      const path = `/v2/${name}/manifests/${reference}`;
+      const res = await request(path, { headers: { accept: MANIFEST_TYPES.join(', ') } });
+      if (res.status === 404) return undefined;
+      const body = await res.text();
+      if (!res.ok) throw new RegistryError(`GET ${url(path)}: HTTP ${res.status} ${body.slice(0, 200)}`);
+      const digest = res.headers.get('docker-content-digest');
+      if (digest === null || !DIGEST.test(digest)) throw new RegistryError(`GET ${url(path)}: no valid Docker-Content-Digest header (got ${JSON.stringify(digest)})`);
+      let json: unknown;
+      try {
+        json = JSON.parse(body);
+      } catch {
+        throw new RegistryError(`GET ${url(path)}: not JSON: ${body.slice(0, 200)}`);
+      }
+      if (!isManifestBody(json)) throw new RegistryError(`GET ${url(path)}: expected a manifest object, got ${body.slice(0, 200)}`);
+      const mediaType = typeof json.mediaType === 'string' ? json.mediaType : (res.headers.get('content-type') ?? '');
+      return { digest, mediaType, children: childDigests(json.manifests) };
     },
   };
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { run } from '../../scripts/commands/tags.js';
-import { checkPushedImage, parsePushReport } from '../../scripts/core/build-metadata.js';
+import { checkPushedImage, parsePushReport, promotion } from '../../scripts/core/build-metadata.js';
 import { InputError } from '../../scripts/core/errors.js';
 import { parseCommandFile } from '../../scripts/plan/command-files.js';
 
@@ -179,6 +179,13 @@ describe('bad input is one line naming the value, and writes nothing', () => {
     ['an empty image id', recordArgs('r.json', VERIFIED, ''), {}, /--pushed-image-id "": expected sha256:<64 hex>/],
     ['--digest without --record', ['--service', 'api-gateway', '--digest', DIGEST], {}, /--digest, --verified-image-id, --pushed-image-id and --record go together/],
     ['--record without the image ids', ['--service', 'api-gateway', '--digest', DIGEST, '--record', 'r.json'], {}, /go together; expected: pipeline tags .*--verified-image-id/],
+    ['--promote with a bad digest', ['--service', 'api-gateway', '--promote', 'latest'], {}, /--promote "latest": expected sha256:<64 hex>, the digest output of the push step/],
+    [
+      '--promote with the record flags',
+      ['--service', 'api-gateway', '--promote', DIGEST, '--record', 'r.json'],
+      {},
+      /--promote goes alone; expected: pipeline tags --service S --promote/,
+    ],
   ])('%s', async (_, argv, env, message) => {
     await expect(tags([...argv], githubEnv(env))).rejects.toThrow(InputError);
     await expect(tags([...argv], githubEnv(env))).rejects.toThrow(message);
@@ -207,4 +214,64 @@ test('the committed bundle refuses to record an image that is not the verified o
   expect({ status: result.status, lines: result.stderr.trimEnd().split('\n').length }).toEqual({ status: 1, lines: 1 });
   expect(result.stderr).toContain(`but the verified image has config ${VERIFIED}`);
   expect(existsSync(record)).toBe(false);
+});
+
+describe('--promote: the tags move onto the pushed digest', () => {
+  test.each([
+    [
+      'the build tags onto repository@digest',
+      ['ghcr.io/acme/x:sha-1a2b3c4', 'ghcr.io/acme/x:main'],
+      { source: `ghcr.io/acme/x@${DIGEST}`, tags: ['ghcr.io/acme/x:sha-1a2b3c4', 'ghcr.io/acme/x:main'] },
+    ],
+    ['no tag at all', [], { source: `ghcr.io/acme/x@${DIGEST}`, tags: [] }],
+  ])('promotion: %s', (_, names, expected) => {
+    expect(promotion('ghcr.io/acme/x', DIGEST, names)).toEqual(expected);
+  });
+  test('promotion refuses a tag of another repository (a bug, not bad input)', () => {
+    expect(() => promotion('ghcr.io/acme/x', DIGEST, ['ghcr.io/acme/y:main'])).toThrow('tag ghcr.io/acme/y:main is not in ghcr.io/acme/x');
+  });
+
+  // GHCR cannot be reached from here: a stand-in `docker` on PATH records what the command asks of
+  // it. The real `docker buildx imagetools create` against a real registry is in test/e2e/images.test.ts.
+  function fakeDocker(exitCode: number): { path: string; argv: () => string[] } {
+    const bin = join(dir, 'bin');
+    const log = join(dir, 'docker-argv');
+    execFileSync('mkdir', ['-p', bin]);
+    writeFileSync(join(bin, 'docker'), `#!/bin/sh\nprintf '%s\\n' "$@" > '${log}'\necho 'ERROR: failed to push: denied' >&2\nexit ${exitCode}\n`, { mode: 0o755 });
+    return { path: `${bin}:${process.env['PATH'] ?? ''}`, argv: () => readFileSync(log, 'utf8').trimEnd().split('\n') };
+  }
+
+  test('the committed bundle asks for every tag of the build on the pushed digest, in one imagetools call', () => {
+    const docker = fakeDocker(0);
+    const result = spawnSync(process.execPath, ['scripts/dist/pipeline.cjs', 'tags', '--service', 'api-gateway', '--promote', DIGEST], {
+      cwd: root,
+      env: definedOnly({ ...githubEnv({}), PATH: docker.path }),
+      encoding: 'utf8',
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(docker.argv()).toEqual([
+      'buildx',
+      'imagetools',
+      'create',
+      '--tag',
+      'ghcr.io/acme/api-gateway:sha-1a2b3c4',
+      '--tag',
+      'ghcr.io/acme/api-gateway:main',
+      `ghcr.io/acme/api-gateway@${DIGEST}`,
+    ]);
+    expect(result.stdout).toBe(`api-gateway: ghcr.io/acme/api-gateway:sha-1a2b3c4 ghcr.io/acme/api-gateway:main now name ghcr.io/acme/api-gateway@${DIGEST}\n`);
+  });
+
+  test('a registry that refuses: exit 1, one line naming the image and what the registry said', () => {
+    const docker = fakeDocker(1);
+    const result = spawnSync(process.execPath, ['scripts/dist/pipeline.cjs', 'tags', '--service', 'api-gateway', '--promote', DIGEST], {
+      cwd: root,
+      env: definedOnly({ ...githubEnv({}), PATH: docker.path }),
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(new RegExp(`^error: api-gateway: cannot tag ghcr.io/acme/api-gateway@${DIGEST}: .*denied`));
+  });
 });

@@ -45,7 +45,11 @@ const step = (j: JobPlan, leg: number, name: RegExp): StepPlan => {
   return s;
 };
 /** Steps that build and push an image (docker/build-push-action with push: true) and run. */
-const pushes = (j: JobPlan) => j.legs.flatMap((l) => l.steps).filter((s) => s.if && s.uses?.startsWith('docker/build-push-action@') && s.with['push'] === 'true');
+/** Steps that push an image: `push: true`, or an image output with `push=true` (a push by digest). */
+const pushes = (j: JobPlan) =>
+  j.legs
+    .flatMap((l) => l.steps)
+    .filter((s) => s.if && s.uses?.startsWith('docker/build-push-action@') && (s.with['push'] === 'true' || /(?:^|,)push=true(?:,|$)/.test(s.with['outputs'] ?? '')));
 /** Whether the gate's failing step runs: the plan only reports it, so its evaluated `if` is the gate's verdict. */
 const gateFails = (plan: Plan): boolean => step(jobOf(plan, 'ci-ok'), 0, /^Fail when/).if;
 const json = (text: string | undefined): unknown => JSON.parse(text ?? 'null');
@@ -78,13 +82,18 @@ describe('pipeline plan on the generated CI workflow', () => {
     expect(tags.some((t) => t.endsWith(':main'))).toBe(true);
     const pushed = pushes(publish);
     expect(pushed).toHaveLength(1);
-    expect(pushed[0]?.with['tags']).toBe(meta.executed?.outputs['tags']);
+    // Pushed by digest into the repository the tags step computed; no tag yet.
+    expect(pushed[0]?.with['tags']).toBeUndefined();
+    expect(pushed[0]?.with['outputs']).toBe(`type=image,name=${meta.executed?.outputs['repository']},push-by-digest=true,name-canonical=true,push=true`);
     expect(pushed[0]?.with['file']).toBe('services/chat-service/Dockerfile');
     expect(pushed[0]?.with['cache-from']).toContain('scope=chat-service');
-    // The record step writes a file: reported with its evaluated flags, never run by the plan.
+    // The record step writes a file and the tag step moves tags: reported with their evaluated flags, never run by the plan.
     const record = step(publish, 0, /^Record/);
     expect(record).toMatchObject({ if: true, env: { SERVICE: 'chat-service' } });
     expect(record.executed).toBeUndefined();
+    const tag = step(publish, 0, /^Tag the verified image/);
+    expect(tag).toMatchObject({ if: true, env: { SERVICE: 'chat-service' } });
+    expect(tag.executed).toBeUndefined();
     expect(jobOf(plan, 'checks').status).toBe('skipped');
     expect(jobOf(plan, 'ci-ok')).toMatchObject({ status: 'run', result: 'success' });
     expect(gateFails(plan)).toBe(false);

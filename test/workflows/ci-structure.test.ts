@@ -64,7 +64,7 @@ describe('jobs', () => {
   test('write scopes only where an image is pushed; no id-token or attestations scope', () => {
     for (const [id, j] of Object.entries(jobs)) {
       const writes = Object.entries(typeof j.permissions === 'object' ? j.permissions : {}).filter(([, level]) => level === 'write');
-      const pushes = (j.steps ?? []).some((s) => s.with !== undefined && typeof s.with === 'object' && s.with['push'] === true);
+      const pushes = (j.steps ?? []).some((s) => s.with !== undefined && typeof s.with === 'object' && (s.with['push'] === true || /push=true/.test(String(s.with['outputs']))));
       expect({ id, writes: writes.map(([k]) => k) }).toEqual({ id, writes: pushes ? ['packages'] : [] });
     }
   });
@@ -112,14 +112,20 @@ describe('build and publish: one step list, two tokens', () => {
       expect(j.env).toEqual({ PACKAGE: '${{ matrix.package }}' });
     }
   });
-  test('publish runs the very steps of build, then only adds login, push, record and upload', () => {
+  test('publish runs the very steps of build, then only adds login, push, record, tags and upload', () => {
     const common = stepsOf('build');
     expect(stepsOf('publish').slice(0, common.length)).toEqual(common);
     expect(
       stepsOf('publish')
         .slice(common.length)
         .map((s) => s.name),
-    ).toEqual([expect.stringMatching(/^Log in/), expect.stringMatching(/^Push/), expect.stringMatching(/^Record the pushed digest/), 'Upload the image record']);
+    ).toEqual([
+      expect.stringMatching(/^Log in/),
+      expect.stringMatching(/^Push/),
+      expect.stringMatching(/^Record the pushed digest/),
+      expect.stringMatching(/^Tag the verified image/),
+      'Upload the image record',
+    ]);
   });
   test('build: never logs in, never pushes, reads no secret, has no conditional step', () => {
     for (const step of stepsOf('build')) {
@@ -156,12 +162,27 @@ describe('build and publish: one step list, two tokens', () => {
       expect(evaluate(unwrap(built.with?.['cache-to']), { matrix: { service } })).toBe(`type=gha,scope=${service},mode=max`);
     }
   });
-  test('the push rebuilds the verified build from its cache, with provenance and SBOM attestations', () => {
+  test('the push rebuilds the verified build from its cache, with provenance and SBOM attestations, by digest only (no tag)', () => {
     const built = stepNamed('publish', /^Build the image$/);
     const pushed = stepNamed('publish', /^Push/);
-    expect(pushed.with).toMatchObject({ push: true, provenance: 'mode=max', sbom: true });
-    for (const input of ['context', 'file', 'tags', 'labels', 'build-args', 'cache-from'])
-      expect({ input, value: pushed.with?.[input] }).toEqual({ input, value: built.with?.[input] });
+    expect(pushed.with).toMatchObject({ provenance: 'mode=max', sbom: true });
+    for (const input of ['context', 'file', 'labels', 'build-args', 'cache-from']) expect({ input, value: pushed.with?.[input] }).toEqual({ input, value: built.with?.[input] });
+    // No tag and no `push: true` (which pushes the tags): the image goes out under its digest alone.
+    expect(pushed.with?.['tags']).toBeUndefined();
+    expect(pushed.with?.['push']).toBeUndefined();
+    const outputs = evaluate(unwrap(pushed.with?.['outputs']), { steps: { meta: { outputs: { repository: 'ghcr.io/acme/api-gateway' } } } });
+    expect(outputs).toBe('type=image,name=ghcr.io/acme/api-gateway,push-by-digest=true,name-canonical=true,push=true');
+  });
+  test('the tags move onto the pushed digest only after the record step proved it the verified image', () => {
+    const names = stepsOf('publish').map((s) => s.name);
+    const tag = stepNamed('publish', /^Tag the verified image/);
+    expect(names.indexOf(tag.name)).toBe(names.indexOf(stepNamed('publish', /^Record/).name) + 1);
+    expect(tag.run).toBe('node scripts/dist/pipeline.cjs tags --service "$SERVICE" --promote "$DIGEST"');
+    const env = typeof tag.env === 'object' ? tag.env : {};
+    expect(evaluate(unwrap(env['DIGEST']), { steps: { push: { outputs: { digest: 'sha256:pushed' } } } })).toBe('sha256:pushed');
+    // No step but this one names a tag after the verified build: the push carries none.
+    const tagging = stepsOf('publish').filter((s) => s.with !== undefined && typeof s.with === 'object' && s.with['tags'] !== undefined);
+    expect(tagging.map((s) => s.name)).toEqual(['Build the image']);
   });
   test('the record step compares the pushed config digest with the verified one', () => {
     const record = stepNamed('publish', /^Record/);
@@ -177,7 +198,7 @@ describe('build and publish: one step list, two tokens', () => {
     }).toEqual({ DIGEST: 'digest', VERIFIED_IMAGE_ID: 'verified', PUSHED_IMAGE_ID: 'pushed' });
     // The ids the expressions read are the verified build (loaded, not pushed) and the push.
     expect(stepsOf('publish').find((s) => s.id === 'build')?.with).toMatchObject({ load: true, push: false });
-    expect(stepsOf('publish').find((s) => s.id === 'push')?.with).toMatchObject({ push: true });
+    expect(String(stepsOf('publish').find((s) => s.id === 'push')?.with?.['outputs'])).toContain('push=true');
   });
   test('secrets are read only in publish, which runs only when pushing', () => {
     expect(secretReaders()).toEqual([expect.stringMatching(/^publish: Log in/)]);

@@ -9272,6 +9272,12 @@ function checkPushedImage(report) {
     message: `the pushed image ${report.digest} has config ${report.pushedImageId}, but the verified image has config ${report.verifiedImageId}: a BuildKit cache miss rebuilt the image in the push step, so what was pushed was never verified; re-run the job, and make the Dockerfile build reproducible if it happens again`
   };
 }
+function promotion(repository, digest, tags) {
+  if (!SHA256.test(digest)) throw new InputError(`--promote ${JSON.stringify(digest)}: expected sha256:<64 hex>, the digest output of the push step`);
+  const foreign = tags.find((t) => !t.startsWith(`${repository}:`));
+  if (foreign !== void 0) throw new Error(`tag ${foreign} is not in ${repository}`);
+  return { source: `${repository}@${digest}`, tags };
+}
 function imageRecord(context, service, repository, tags, digest, imageId) {
   return { service, repository, digest, imageId, tags, revision: context.sha, source: context.sourceUrl };
 }
@@ -9380,6 +9386,40 @@ function imageTags(repository, sha, trigger) {
   return tagsFor(sha, trigger).map((tag) => formatImageRef({ ...repo, tag }));
 }
 
+// scripts/io/container-engine.ts
+var import_node_child_process = require("node:child_process");
+
+// scripts/core/json.ts
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// scripts/io/container-engine.ts
+var EngineError = class extends Error {
+  name = "EngineError";
+};
+var tail = (text, lines2 = 25) => text.trimEnd().split("\n").slice(-lines2).join("\n");
+function exec(bin, args, env) {
+  return new Promise((resolve2, reject) => {
+    const child = (0, import_node_child_process.spawn)(bin, [...args], { stdio: ["ignore", "pipe", "pipe"], env: env ? { ...process.env, ...env } : process.env });
+    const out = [];
+    const err = [];
+    child.stdout.on("data", (b) => out.push(b));
+    child.stderr.on("data", (b) => err.push(b));
+    child.on("error", (e) => reject(new EngineError(`cannot run ${bin}: ${e.message}; is the docker CLI installed and on PATH?`)));
+    child.on("close", (code) => resolve2({ code: code ?? 1, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }));
+  });
+}
+function registryTagger(bin = "docker") {
+  return {
+    async tag(source, tags) {
+      const args = ["buildx", "imagetools", "create", ...tags.flatMap((t) => ["--tag", t]), source];
+      const r = await exec(bin, args);
+      if (r.code !== 0) throw new EngineError(`\`${bin} buildx imagetools create\` exited ${r.code}: ${tail(r.stderr, 3).split("\n").join(" | ")}`);
+    }
+  };
+}
+
 // scripts/io/step-outputs.ts
 async function writeStepOutputs(outputs) {
   const core = await Promise.resolve().then(() => __toESM(require("./actions-core.cjs"), 1));
@@ -9394,11 +9434,6 @@ async function appendStepSummary(markdown) {
 var import_node_fs = require("node:fs");
 var import_node_path = require("node:path");
 var import_picomatch = __toESM(require_picomatch2(), 1);
-
-// scripts/core/json.ts
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 // scripts/core/workspace/manifest.ts
 var DEPENDENCY_FIELDS = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"];
@@ -9732,6 +9767,7 @@ function loadWorkspace(root, options = {}) {
 }
 
 // scripts/commands/tags.ts
+var PROMOTE_USAGE = "pipeline tags --service S --promote sha256:<hex>";
 var RECORD_USAGE = "pipeline tags --service S --digest sha256:<hex> --verified-image-id sha256:<hex> --pushed-image-id sha256:<hex> --record FILE";
 function parseRequest(argv) {
   const { values } = parseCommandArgs("tags", argv, {
@@ -9740,6 +9776,7 @@ function parseRequest(argv) {
     "verified-image-id": { type: "string" },
     "pushed-image-id": { type: "string" },
     record: { type: "string" },
+    promote: { type: "string" },
     cwd: { type: "string" },
     json: { type: "boolean" }
   });
@@ -9750,6 +9787,10 @@ function parseRequest(argv) {
   const verifiedImageId = values["verified-image-id"];
   const pushedImageId = values["pushed-image-id"];
   const recordFlags = [digest, verifiedImageId, pushedImageId, file];
+  if (values.promote !== void 0) {
+    if (recordFlags.some((v) => v !== void 0) || values.json) throw new InputError(`pipeline tags: --promote goes alone; expected: ${PROMOTE_USAGE}`);
+    return { kind: "promote", service, cwd, digest: values.promote };
+  }
   if (recordFlags.every((v) => v === void 0)) return { kind: "compute", service, cwd, json: values.json ?? false };
   if (digest === void 0 || verifiedImageId === void 0 || pushedImageId === void 0 || file === void 0) {
     throw new InputError(`pipeline tags: --digest, --verified-image-id, --pushed-image-id and --record go together; expected: ${RECORD_USAGE}`);
@@ -9767,6 +9808,20 @@ var run = async (argv, ctx) => {
   const context = buildContextFromEnv(ctx.env, pipelineConfig.defaultBranch);
   const repository = imageRepository(pipelineConfig.registry, context.owner, service);
   const tags = imageTags(repository, context.sha, context.trigger);
+  if (request.kind === "promote") {
+    const { source, tags: names } = promotion(repository, request.digest, tags);
+    try {
+      await registryTagger().tag(source, names);
+    } catch (err) {
+      if (!(err instanceof EngineError)) throw err;
+      ctx.stderr(`error: ${service}: cannot tag ${source}: ${err.message}
+`);
+      return 1;
+    }
+    ctx.stdout(`${service}: ${names.join(" ")} now name ${source}
+`);
+    return 0;
+  }
   if (request.kind === "record") {
     const check = checkPushedImage(request.push);
     if (check.kind === "not-verified") {
