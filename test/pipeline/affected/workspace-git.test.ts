@@ -100,6 +100,40 @@ describe('loadWorkspaceFromGit', () => {
     expect(existsSync(cache)).toBe(true);
   });
 
+  test('a workspace big enough for two readers: every manifest and marker lands on its own folder', async () => {
+    // 450 folders (two readers of 225 each): services on even numbers; a package.json that is a
+    // folder, a folder without one, and a Dockerfile that is a folder, in each half.
+    const files: Record<string, string> = { 'pnpm-workspace.yaml': "packages:\n  - 'services/*'\n", 'package.json': '{"name":"root","private":true}' };
+    const pad = (i: number) => String(i).padStart(3, '0');
+    for (let i = 0; i < 450; i++) {
+      const dir = `services/s${pad(i)}`;
+      if (i === 100 || i === 300) files[`${dir}/package.json/x`] = 'not a manifest\n';
+      else if (i === 101 || i === 301) files[`${dir}/README.md`] = 'no manifest\n';
+      else files[`${dir}/package.json`] = JSON.stringify({ name: `@big/s${pad(i)}`, dependencies: i > 0 ? { [`@big/s${pad(Math.max(i - 2, 0))}`]: 'workspace:*' } : {} });
+      if (i === 200 || i === 400) files[`${dir}/Dockerfile/x`] = 'a folder named Dockerfile\n';
+      else if (i % 2 === 0) files[`${dir}/Dockerfile`] = 'FROM scratch\n';
+    }
+    // i-2 of 102 and 302 are the folders without a manifest: point those at s098 and s298 instead.
+    files['services/s102/package.json'] = JSON.stringify({ name: '@big/s102', dependencies: { '@big/s098': 'workspace:*' } });
+    files['services/s103/package.json'] = JSON.stringify({ name: '@big/s103', dependencies: { '@big/s099': 'workspace:*' } });
+    files['services/s302/package.json'] = JSON.stringify({ name: '@big/s302', dependencies: { '@big/s298': 'workspace:*' } });
+    files['services/s303/package.json'] = JSON.stringify({ name: '@big/s303', dependencies: { '@big/s299': 'workspace:*' } });
+    const { root, first } = makeRepo(files);
+    const git = await openGit(root);
+    try {
+      const { workspace } = await loadWorkspaceFromGit(git, first, { dir: '', marker: 'Dockerfile' });
+      const expected = Array.from({ length: 450 }, (_, i) => i).filter((i) => ![100, 101, 300, 301].includes(i));
+      expect([...workspace.packages.values()].map((p) => p.dir)).toEqual(expected.map((i) => `services/s${pad(i)}`));
+      for (const i of expected) expect(workspace.get(`@big/s${pad(i)}`).dir).toBe(`services/s${pad(i)}`);
+      expect(workspace.services.map((s) => s.folder)).toEqual(expected.filter((i) => i % 2 === 0 && i !== 200 && i !== 400).map((i) => `s${pad(i)}`));
+      expect(workspace.get('@big/s449').workspaceDeps).toEqual(['@big/s447']);
+      expect(workspace.get('@big/s302').workspaceDeps).toEqual(['@big/s298']);
+      expect(workspace.withDependents(['@big/s440']).size).toBe(5);
+    } finally {
+      git.close();
+    }
+  });
+
   test('the cache key is the trees the globs start from: a change elsewhere reuses the graph, one in a package does not', async () => {
     const { root, first } = makeRepo();
     const docs = commit(root, 'docs and tooling', { 'README.md': '# changed\n', 'scripts/tool.ts': 'export const x = 1;\n' });
