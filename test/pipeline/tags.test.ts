@@ -241,13 +241,17 @@ describe('--promote: the tags move onto the pushed digest', () => {
     return { path: `${bin}:${process.env['PATH'] ?? ''}`, argv: () => readFileSync(log, 'utf8').trimEnd().split('\n') };
   }
 
-  test('the committed bundle asks for every tag of the build on the pushed digest, in one imagetools call', () => {
-    const docker = fakeDocker(0);
-    const result = spawnSync(process.execPath, ['scripts/dist/pipeline.cjs', 'tags', '--service', 'api-gateway', '--promote', DIGEST], {
+  /** `pipeline tags --promote` through the committed bundle, with `docker` resolved on `path`. */
+  const promote = (path: string) =>
+    spawnSync(process.execPath, ['scripts/dist/pipeline.cjs', 'tags', '--service', 'api-gateway', '--promote', DIGEST], {
       cwd: root,
-      env: definedOnly({ ...githubEnv({}), PATH: docker.path }),
+      env: definedOnly({ ...githubEnv({}), PATH: path }),
       encoding: 'utf8',
     });
+
+  test('the committed bundle asks for every tag of the build on the pushed digest, in one imagetools call', () => {
+    const docker = fakeDocker(0);
+    const result = promote(docker.path);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(docker.argv()).toEqual([
@@ -264,12 +268,7 @@ describe('--promote: the tags move onto the pushed digest', () => {
   });
 
   test('a registry that refuses: exit 1, one line naming the image and what the registry said', () => {
-    const docker = fakeDocker(1);
-    const result = spawnSync(process.execPath, ['scripts/dist/pipeline.cjs', 'tags', '--service', 'api-gateway', '--promote', DIGEST], {
-      cwd: root,
-      env: definedOnly({ ...githubEnv({}), PATH: docker.path }),
-      encoding: 'utf8',
-    });
+    const result = promote(fakeDocker(1).path);
     expect(result.status).toBe(1);
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(new RegExp(`^error: api-gateway: cannot tag ghcr.io/acme/api-gateway@${DIGEST}: .*denied`));
