@@ -5,7 +5,7 @@
 #
 #   bash scripts/ci/container-lab.sh up       start what is missing (idempotent; safe to run again)
 #   bash scripts/ci/container-lab.sh status   what is running, and who started it
-#   bash scripts/ci/container-lab.sh down     stop what `up` started (by PID file), nothing else
+#   bash scripts/ci/container-lab.sh down     stop what `up` started (by PID file), nothing else; empty the lab registry's storage
 #
 # Why it looks like this:
 # - Debian bookworm's docker.io has no buildx, so dockerd, buildx and compose come from Debian trixie's .debs,

@@ -149,61 +149,66 @@ async function detect(
   // Started last: git has the requests above to answer while this process starts diff-tree.
   const early = expected && git.diffNames(expected.base, expected.head);
   early?.catch(() => {});
-  const resolution: Resolution = await resolving;
-  trace(`revisions resolved (${resolution.kind})`);
-  let diff: Promise<string> | undefined;
-  if (resolution.kind === 'diff') {
-    const { base, head } = resolution;
-    // The same revisions unless the strategy changed (a forced push); a diff that failed (a commit fetched since) is made again.
-    diff = early && expected?.strategy === resolution.strategy ? early.catch(() => git.diffNames(base, head)) : git.diffNames(base, head);
-    // Awaited below; marked handled so that a failure while loading the graph wins, not an unhandled rejection.
-    diff.catch(() => {});
-  }
-  const loaded = (ahead?.head === resolution.head ? await ahead.loaded.catch(() => undefined) : undefined) ?? (await load(resolution.head));
-  trace(`workspace graph: ${loaded.workspace.packages.size} packages`);
-
-  let selection: Selection;
-  let changedFiles = 0;
-  switch (resolution.kind) {
-    case 'all':
-      selection = { kind: 'all', reason: resolution.reason };
-      break;
-    case 'services':
-      selection = { kind: 'services', services: resolution.services, reason: resolution.reason };
-      break;
-    case 'diff': {
-      const paths = parseNameOnlyZ(await (diff ?? git.diffNames(resolution.base, resolution.head)));
-      changedFiles = paths.length;
-      trace(`diff: ${paths.length} files`);
-      // The config's patterns need picomatch only when they go beyond `*`, `?` and `**`.
-      const engine = await globEngineFor([...pipelineConfig.affected.ignore, ...pipelineConfig.affected.globalInputs]);
-      const classified = classifyFiles(paths, loaded.workspace, pipelineConfig.affected, prefix, engine);
-      const found = await findings(git, resolution.base, resolution.head, prefix, classified.unowned, loaded.matcher, classified.lockfile, classified.rootManifest);
-      selection = { kind: 'changes', classified, findings: found };
-      break;
+  // Settled before this returns or throws: a read still running when the command ends would outlive it.
+  try {
+    const resolution: Resolution = await resolving;
+    trace(`revisions resolved (${resolution.kind})`);
+    let diff: Promise<string> | undefined;
+    if (resolution.kind === 'diff') {
+      const { base, head } = resolution;
+      // The same revisions unless the strategy changed (a forced push); a diff that failed (a commit fetched since) is made again.
+      diff = early && expected?.strategy === resolution.strategy ? early.catch(() => git.diffNames(base, head)) : git.diffNames(base, head);
+      // Awaited below; marked handled so that a failure while loading the graph wins, not an unhandled rejection.
+      diff.catch(() => {});
     }
+    const loaded = (ahead?.head === resolution.head ? await ahead.loaded.catch(() => undefined) : undefined) ?? (await load(resolution.head));
+    trace(`workspace graph: ${loaded.workspace.packages.size} packages`);
+
+    let selection: Selection;
+    let changedFiles = 0;
+    switch (resolution.kind) {
+      case 'all':
+        selection = { kind: 'all', reason: resolution.reason };
+        break;
+      case 'services':
+        selection = { kind: 'services', services: resolution.services, reason: resolution.reason };
+        break;
+      case 'diff': {
+        const paths = parseNameOnlyZ(await (diff ?? git.diffNames(resolution.base, resolution.head)));
+        changedFiles = paths.length;
+        trace(`diff: ${paths.length} files`);
+        // The config's patterns need picomatch only when they go beyond `*`, `?` and `**`.
+        const engine = await globEngineFor([...pipelineConfig.affected.ignore, ...pipelineConfig.affected.globalInputs]);
+        const classified = classifyFiles(paths, loaded.workspace, pipelineConfig.affected, prefix, engine);
+        const found = await findings(git, resolution.base, resolution.head, prefix, classified.unowned, loaded.matcher, classified.lockfile, classified.rootManifest);
+        selection = { kind: 'changes', classified, findings: found };
+        break;
+      }
+    }
+    trace('changes classified');
+    const affected: Affected = computeAffected(loaded.workspace, selection);
+    trace(`affected: ${affected.packages.length} packages`);
+    const owner = ownerFrom(ctx.env, ctx.env['GITHUB_REPOSITORY_OWNER'] || ctx.env['GITHUB_REPOSITORY'] ? undefined : await git.remoteUrl('origin'));
+    const report = buildReport({
+      base: resolution.kind === 'diff' ? resolution.base : null,
+      head: resolution.head,
+      strategy: resolution.strategy,
+      changedFiles,
+      affected,
+      warnings: resolution.warnings,
+      workspaceDir: prefix,
+      marker,
+      image: imageRepositories(pipelineConfig.registry, owner),
+    });
+    for (const w of report.warnings) warn(ctx.env, ctx.stderr, 'pipeline affected', w);
+    // Inside Actions only (the outputs of 1,000 services are not free to make), and before stdout: a step
+    // output that cannot be written must fail the command before it has printed a result.
+    if (ctx.env['GITHUB_OUTPUT'] || ctx.env['GITHUB_STEP_SUMMARY']) await writeActionsOutputs(ctx.env, stepOutputs(report), () => renderSummary(report, affected));
+    if (values.json) ctx.stdout(`${JSON.stringify(report)}\n`);
+    else ctx.stdout(renderText(report));
+    trace('written');
+    return 0;
+  } finally {
+    await ahead?.loaded.catch(() => {});
   }
-  trace('changes classified');
-  const affected: Affected = computeAffected(loaded.workspace, selection);
-  trace(`affected: ${affected.packages.length} packages`);
-  const owner = ownerFrom(ctx.env, ctx.env['GITHUB_REPOSITORY_OWNER'] || ctx.env['GITHUB_REPOSITORY'] ? undefined : await git.remoteUrl('origin'));
-  const report = buildReport({
-    base: resolution.kind === 'diff' ? resolution.base : null,
-    head: resolution.head,
-    strategy: resolution.strategy,
-    changedFiles,
-    affected,
-    warnings: resolution.warnings,
-    workspaceDir: prefix,
-    marker,
-    image: imageRepositories(pipelineConfig.registry, owner),
-  });
-  for (const w of report.warnings) warn(ctx.env, ctx.stderr, 'pipeline affected', w);
-  // Inside Actions only (the outputs of 1,000 services are not free to make), and before stdout: a step
-  // output that cannot be written must fail the command before it has printed a result.
-  if (ctx.env['GITHUB_OUTPUT'] || ctx.env['GITHUB_STEP_SUMMARY']) await writeActionsOutputs(ctx.env, stepOutputs(report), () => renderSummary(report, affected));
-  if (values.json) ctx.stdout(`${JSON.stringify(report)}\n`);
-  else ctx.stdout(renderText(report));
-  trace('written');
-  return 0;
 }

@@ -431,17 +431,31 @@ class CatFile {
 
   constructor(private readonly cwd: string) {}
 
+  private ended = false;
+
   read(specs: readonly string[], headers = false): Promise<Array<GitObject | undefined>> {
     if (specs.length === 0) return Promise.resolve([]);
     for (const spec of specs) if (spec.includes('\n')) throw new InputError(`cannot read ${JSON.stringify(spec)} from git: it contains a newline`);
+    // A read after the end would start a git process nothing stops, and the command would never exit.
+    if (this.ended) return Promise.reject(new Error('git object reader used after the command ended'));
     this.reader ??= new ObjectReader(this.cwd, this.mode);
     return this.reader.read(specs, headers);
   }
 
-  /** Ends the process (after a fetch, so that new packs are seen; and when the command is done); requests already made are still answered. */
-  close(): void {
+  /** Ends the process (after a fetch, so that new packs are seen); requests already made are still answered. */
+  restart(): void {
     this.reader?.end();
     this.reader = undefined;
+  }
+
+  /** The command is done: ends the process, and refuses any later read. */
+  end(): void {
+    this.ended = true;
+    this.restart();
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
   }
 }
 
@@ -648,7 +662,7 @@ export async function openGit(cwd: string): Promise<Git> {
         'origin',
         ...refs,
       ]);
-      objects.close();
+      objects.restart();
       if (r.code === 0 && existsSync(join(commonDir, 'shallow'))) shallow = true;
       return r.code === 0;
     },
@@ -681,7 +695,10 @@ export async function openGit(cwd: string): Promise<Git> {
       return r.stdout;
     },
     readObjects: (specs) => objects.read(specs),
-    bulkRead: () => bulkRead(top, objects, objects.mode),
+    bulkRead: () => {
+      if (objects.isEnded) throw new Error('git bulk read started after the command ended');
+      return bulkRead(top, objects, objects.mode);
+    },
     async objectTypes(specs) {
       return (await objects.read(specs, true)).map((o) => o?.type);
     },
@@ -695,7 +712,7 @@ export async function openGit(cwd: string): Promise<Git> {
         return undefined;
       }
     },
-    close: () => objects.close(),
+    close: () => objects.end(),
   };
   return git;
 }

@@ -1,8 +1,9 @@
 /**
  * Loads the workspace graph of a commit straight from git's object database, no checkout needed:
- * the trees along the pnpm-workspace globs (for `services/*`, the one `services` tree), then each
- * package folder's tree by hash (does it hold package.json, and the service marker?), then every
- * package.json by hash, in bulk. The cost follows the number of packages, never the number of files.
+ * the trees along the pnpm-workspace globs (for `services/*`, the one `services` tree), then, in
+ * bulk, each package folder's package.json and the type of its service marker, looked up by git
+ * inside the folder's tree (by its hash). The cost follows the number of packages, never the
+ * number of files.
  *
  * The graph is cached in the git folder, keyed by the trees of the folders the globs start from
  * (`services` and `packages`, not each package), the workspace file and the marker: a run on the
@@ -16,7 +17,7 @@ import { compileGlobs, globEngineFor, type PathTest } from '../core/workspace/gl
 import { buildGraph, type GraphSource, graphFromSnapshot, isGraphSnapshot, snapshotGraph, type WorkspaceGraph } from '../core/workspace/graph.js';
 import { readManifestEdges } from '../core/workspace/manifest.js';
 import { parseWorkspaceGlobsFast } from '../core/workspace/workspace-globs.js';
-import { type BulkAnswers, type BulkRead, type Git, subtrees } from './git.js';
+import { type BulkAnswers, type BulkRead, type Git, parseTree, subtrees } from './git.js';
 
 const SKIP = new Set(['node_modules', 'dist']);
 const CACHE_VERSION = 2;
@@ -219,6 +220,36 @@ async function packageFolders(trees: Folders, rootSha: string, matcher: GlobMatc
   return candidates;
 }
 
+/**
+ * git answers `missing` for a folder without package.json and for one whose package.json it cannot
+ * read (a partial or damaged clone); only the first is not a package. The few folders answered so
+ * are looked at by their tree, which says which it is.
+ */
+async function checkUnanswered(
+  git: Git,
+  candidates: ReadonlyArray<{ readonly path: string; readonly sha: string }>,
+  parts: ReadonlyArray<{ readonly size: number; readonly answers: Promise<BulkAnswers> }>,
+  fileName: (path: string) => string,
+): Promise<void> {
+  const unanswered: Array<{ readonly path: string; readonly sha: string }> = [];
+  let offset = 0;
+  for (const part of parts) {
+    const answers = await part.answers;
+    for (let i = 0; i < part.size; i++) {
+      const c = candidates[offset + i];
+      if (c !== undefined && answers.type(i) === undefined) unanswered.push(c);
+    }
+    offset += part.size;
+  }
+  if (unanswered.length === 0) return;
+  const trees = await git.readObjects(unanswered.map((c) => c.sha));
+  unanswered.forEach((c, i) => {
+    const tree = trees[i];
+    const listed = tree?.type === 'tree' ? parseTree(tree.content, tree.sha.length / 2).some((e) => e.name === 'package.json' && !e.isTree && e.mode !== '160000') : true;
+    if (listed) throw new InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+  });
+}
+
 export interface LoadedWorkspace {
   readonly workspace: WorkspaceGraph;
   readonly globs: readonly string[];
@@ -308,6 +339,7 @@ async function load(git: Git, commit: string, options: LoadOptions, readersFor: 
     for (const reader of readers) reader.close();
   }
   trace(`${candidates.length} package folders' manifests read`);
+  await checkUnanswered(git, candidates, parts, (path) => `${dir === '' ? '' : `${dir}/`}${path}/package.json (at ${short})`);
   const sources: GraphSource[] = [];
   // The manifest's name for an error, made only then (one function for the loop, not one per package).
   let folder = '';

@@ -973,6 +973,19 @@ function run(cwd, args, env = {}) {
     });
   });
 }
+function parseTree(content, shaBytes = 20) {
+  const out = [];
+  let i = 0;
+  while (i < content.length) {
+    const space = content.indexOf(32, i);
+    const nul = content.indexOf(0, space);
+    if (space < 0 || nul < 0) throw new Error("malformed tree object");
+    const mode = content.toString("latin1", i, space);
+    out.push({ mode, name: content.toString("utf8", space + 1, nul), sha: content.toString("hex", nul + 1, nul + 1 + shaBytes), isTree: mode === "40000" });
+    i = nul + 1 + shaBytes;
+  }
+  return out;
+}
 var NON_ASCII = /[\u0080-\u00ff]/;
 function subtrees(content, shaBytes = 20) {
   const out = [];
@@ -1221,16 +1234,26 @@ var CatFile = class {
   reader;
   /** Shared with bulk reads: git's version is found out once. */
   mode = { batchCommand: true };
+  ended = false;
   read(specs, headers = false) {
     if (specs.length === 0) return Promise.resolve([]);
     for (const spec of specs) if (spec.includes("\n")) throw new InputError(`cannot read ${JSON.stringify(spec)} from git: it contains a newline`);
+    if (this.ended) return Promise.reject(new Error("git object reader used after the command ended"));
     this.reader ??= new ObjectReader(this.cwd, this.mode);
     return this.reader.read(specs, headers);
   }
-  /** Ends the process (after a fetch, so that new packs are seen; and when the command is done); requests already made are still answered. */
-  close() {
+  /** Ends the process (after a fetch, so that new packs are seen); requests already made are still answered. */
+  restart() {
     this.reader?.end();
     this.reader = void 0;
+  }
+  /** The command is done: ends the process, and refuses any later read. */
+  end() {
+    this.ended = true;
+    this.restart();
+  }
+  get isEnded() {
+    return this.ended;
   }
 };
 var bulkFiles = 0;
@@ -1421,7 +1444,7 @@ async function openGit(cwd) {
         "origin",
         ...refs
       ]);
-      objects.close();
+      objects.restart();
       if (r.code === 0 && (0, import_node_fs.existsSync)((0, import_node_path.join)(commonDir, "shallow"))) shallow = true;
       return r.code === 0;
     },
@@ -1449,7 +1472,10 @@ async function openGit(cwd) {
       return r.stdout;
     },
     readObjects: (specs) => objects.read(specs),
-    bulkRead: () => bulkRead(top, objects, objects.mode),
+    bulkRead: () => {
+      if (objects.isEnded) throw new Error("git bulk read started after the command ended");
+      return bulkRead(top, objects, objects.mode);
+    },
     async objectTypes(specs) {
       return (await objects.read(specs, true)).map((o) => o?.type);
     },
@@ -1462,7 +1488,7 @@ async function openGit(cwd) {
         return void 0;
       }
     },
-    close: () => objects.close()
+    close: () => objects.end()
   };
   return git;
 }
@@ -1831,6 +1857,25 @@ async function packageFolders(trees, rootSha, matcher) {
   }
   return candidates;
 }
+async function checkUnanswered(git, candidates, parts, fileName) {
+  const unanswered = [];
+  let offset = 0;
+  for (const part of parts) {
+    const answers = await part.answers;
+    for (let i = 0; i < part.size; i++) {
+      const c = candidates[offset + i];
+      if (c !== void 0 && answers.type(i) === void 0) unanswered.push(c);
+    }
+    offset += part.size;
+  }
+  if (unanswered.length === 0) return;
+  const trees = await git.readObjects(unanswered.map((c) => c.sha));
+  unanswered.forEach((c, i) => {
+    const tree = trees[i];
+    const listed = tree?.type === "tree" ? parseTree(tree.content, tree.sha.length / 2).some((e) => e.name === "package.json" && !e.isTree && e.mode !== "160000") : true;
+    if (listed) throw new InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+  });
+}
 async function loadWorkspaceFromGit(git, commit, options) {
   const cold = options.cacheDir === void 0 || !(0, import_node_fs3.existsSync)(options.cacheDir);
   let readers;
@@ -1890,6 +1935,7 @@ async function load(git, commit, options, readersFor, cold) {
     for (const reader of readers) reader.close();
   }
   trace(`${candidates.length} package folders' manifests read`);
+  await checkUnanswered(git, candidates, parts, (path) => `${dir === "" ? "" : `${dir}/`}${path}/package.json (at ${short})`);
   const sources = [];
   let folder = "";
   const fileName = () => `${dir === "" ? "" : `${dir}/`}${folder}/package.json (at ${short})`;
@@ -2007,59 +2053,64 @@ async function detect(git, values, ctx, trace) {
   const early = expected && git.diffNames(expected.base, expected.head);
   early?.catch(() => {
   });
-  const resolution = await resolving;
-  trace(`revisions resolved (${resolution.kind})`);
-  let diff;
-  if (resolution.kind === "diff") {
-    const { base, head } = resolution;
-    diff = early && expected?.strategy === resolution.strategy ? early.catch(() => git.diffNames(base, head)) : git.diffNames(base, head);
-    diff.catch(() => {
+  try {
+    const resolution = await resolving;
+    trace(`revisions resolved (${resolution.kind})`);
+    let diff;
+    if (resolution.kind === "diff") {
+      const { base, head } = resolution;
+      diff = early && expected?.strategy === resolution.strategy ? early.catch(() => git.diffNames(base, head)) : git.diffNames(base, head);
+      diff.catch(() => {
+      });
+    }
+    const loaded = (ahead?.head === resolution.head ? await ahead.loaded.catch(() => void 0) : void 0) ?? await load2(resolution.head);
+    trace(`workspace graph: ${loaded.workspace.packages.size} packages`);
+    let selection;
+    let changedFiles = 0;
+    switch (resolution.kind) {
+      case "all":
+        selection = { kind: "all", reason: resolution.reason };
+        break;
+      case "services":
+        selection = { kind: "services", services: resolution.services, reason: resolution.reason };
+        break;
+      case "diff": {
+        const paths = parseNameOnlyZ(await (diff ?? git.diffNames(resolution.base, resolution.head)));
+        changedFiles = paths.length;
+        trace(`diff: ${paths.length} files`);
+        const engine = await globEngineFor([...pipelineConfig.affected.ignore, ...pipelineConfig.affected.globalInputs]);
+        const classified = classifyFiles(paths, loaded.workspace, pipelineConfig.affected, prefix, engine);
+        const found = await findings(git, resolution.base, resolution.head, prefix, classified.unowned, loaded.matcher, classified.lockfile, classified.rootManifest);
+        selection = { kind: "changes", classified, findings: found };
+        break;
+      }
+    }
+    trace("changes classified");
+    const affected = computeAffected(loaded.workspace, selection);
+    trace(`affected: ${affected.packages.length} packages`);
+    const owner = ownerFrom(ctx.env, ctx.env["GITHUB_REPOSITORY_OWNER"] || ctx.env["GITHUB_REPOSITORY"] ? void 0 : await git.remoteUrl("origin"));
+    const report = buildReport({
+      base: resolution.kind === "diff" ? resolution.base : null,
+      head: resolution.head,
+      strategy: resolution.strategy,
+      changedFiles,
+      affected,
+      warnings: resolution.warnings,
+      workspaceDir: prefix,
+      marker,
+      image: imageRepositories(pipelineConfig.registry, owner)
+    });
+    for (const w of report.warnings) warn(ctx.env, ctx.stderr, "pipeline affected", w);
+    if (ctx.env["GITHUB_OUTPUT"] || ctx.env["GITHUB_STEP_SUMMARY"]) await writeActionsOutputs(ctx.env, stepOutputs(report), () => renderSummary(report, affected));
+    if (values.json) ctx.stdout(`${JSON.stringify(report)}
+`);
+    else ctx.stdout(renderText(report));
+    trace("written");
+    return 0;
+  } finally {
+    await ahead?.loaded.catch(() => {
     });
   }
-  const loaded = (ahead?.head === resolution.head ? await ahead.loaded.catch(() => void 0) : void 0) ?? await load2(resolution.head);
-  trace(`workspace graph: ${loaded.workspace.packages.size} packages`);
-  let selection;
-  let changedFiles = 0;
-  switch (resolution.kind) {
-    case "all":
-      selection = { kind: "all", reason: resolution.reason };
-      break;
-    case "services":
-      selection = { kind: "services", services: resolution.services, reason: resolution.reason };
-      break;
-    case "diff": {
-      const paths = parseNameOnlyZ(await (diff ?? git.diffNames(resolution.base, resolution.head)));
-      changedFiles = paths.length;
-      trace(`diff: ${paths.length} files`);
-      const engine = await globEngineFor([...pipelineConfig.affected.ignore, ...pipelineConfig.affected.globalInputs]);
-      const classified = classifyFiles(paths, loaded.workspace, pipelineConfig.affected, prefix, engine);
-      const found = await findings(git, resolution.base, resolution.head, prefix, classified.unowned, loaded.matcher, classified.lockfile, classified.rootManifest);
-      selection = { kind: "changes", classified, findings: found };
-      break;
-    }
-  }
-  trace("changes classified");
-  const affected = computeAffected(loaded.workspace, selection);
-  trace(`affected: ${affected.packages.length} packages`);
-  const owner = ownerFrom(ctx.env, ctx.env["GITHUB_REPOSITORY_OWNER"] || ctx.env["GITHUB_REPOSITORY"] ? void 0 : await git.remoteUrl("origin"));
-  const report = buildReport({
-    base: resolution.kind === "diff" ? resolution.base : null,
-    head: resolution.head,
-    strategy: resolution.strategy,
-    changedFiles,
-    affected,
-    warnings: resolution.warnings,
-    workspaceDir: prefix,
-    marker,
-    image: imageRepositories(pipelineConfig.registry, owner)
-  });
-  for (const w of report.warnings) warn(ctx.env, ctx.stderr, "pipeline affected", w);
-  if (ctx.env["GITHUB_OUTPUT"] || ctx.env["GITHUB_STEP_SUMMARY"]) await writeActionsOutputs(ctx.env, stepOutputs(report), () => renderSummary(report, affected));
-  if (values.json) ctx.stdout(`${JSON.stringify(report)}
-`);
-  else ctx.stdout(renderText(report));
-  trace("written");
-  return 0;
 }
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {

@@ -16551,16 +16551,26 @@ var CatFile = class {
   reader;
   /** Shared with bulk reads: git's version is found out once. */
   mode = { batchCommand: true };
+  ended = false;
   read(specs, headers = false) {
     if (specs.length === 0) return Promise.resolve([]);
     for (const spec of specs) if (spec.includes("\n")) throw new InputError(`cannot read ${JSON.stringify(spec)} from git: it contains a newline`);
+    if (this.ended) return Promise.reject(new Error("git object reader used after the command ended"));
     this.reader ??= new ObjectReader(this.cwd, this.mode);
     return this.reader.read(specs, headers);
   }
-  /** Ends the process (after a fetch, so that new packs are seen; and when the command is done); requests already made are still answered. */
-  close() {
+  /** Ends the process (after a fetch, so that new packs are seen); requests already made are still answered. */
+  restart() {
     this.reader?.end();
     this.reader = void 0;
+  }
+  /** The command is done: ends the process, and refuses any later read. */
+  end() {
+    this.ended = true;
+    this.restart();
+  }
+  get isEnded() {
+    return this.ended;
   }
 };
 var bulkFiles = 0;
@@ -16751,7 +16761,7 @@ async function openGit(cwd) {
         "origin",
         ...refs
       ]);
-      objects.close();
+      objects.restart();
       if (r.code === 0 && (0, import_node_fs2.existsSync)((0, import_node_path2.join)(commonDir, "shallow"))) shallow = true;
       return r.code === 0;
     },
@@ -16779,7 +16789,10 @@ async function openGit(cwd) {
       return r.stdout;
     },
     readObjects: (specs) => objects.read(specs),
-    bulkRead: () => bulkRead(top, objects, objects.mode),
+    bulkRead: () => {
+      if (objects.isEnded) throw new Error("git bulk read started after the command ended");
+      return bulkRead(top, objects, objects.mode);
+    },
     async objectTypes(specs) {
       return (await objects.read(specs, true)).map((o) => o?.type);
     },
@@ -16792,7 +16805,7 @@ async function openGit(cwd) {
         return void 0;
       }
     },
-    close: () => objects.close()
+    close: () => objects.end()
   };
   return git;
 }

@@ -225,6 +225,28 @@ describe('bad input: one line, exit 2', () => {
       (root, first) => broken(root, first, { 'services/beta/package.json': JSON.stringify({ name: '@kc/gamma' }) }),
       /^error: two workspace packages are named @kc\/gamma/,
     ],
+    [
+      // A partial or damaged clone: git lists the manifest but cannot read it. Not "no package here".
+      'a package.json whose object git cannot read',
+      (root, first) => {
+        const head = commit(root, 'new manifest', { 'services/beta/package.json': JSON.stringify({ name: '@kc/beta', version: '9.9.9' }) });
+        const blob = git(root, 'rev-parse', `${head}:services/beta/package.json`);
+        rmSync(join(root, '.git/objects', blob.slice(0, 2), blob.slice(2)));
+        return { args: ['--base', first, '--head', head] };
+      },
+      /^error: services\/beta\/package\.json \(at [0-9a-f]{12}\): git cannot read its object; the clone is incomplete/,
+    ],
+    [
+      // The revision fails while the graph at the named head is still being read (a deep glob: several
+      // rounds): the command must still end at once, not wait on a git process started after its end.
+      'an unknown base with a deep workspace being read at the head',
+      (root) => {
+        const deep: Record<string, string> = { 'pnpm-workspace.yaml': "packages:\n  - 'packages/**'\n" };
+        for (let i = 0; i < 20; i++) deep[`packages/p${i}/${'n/'.repeat(i % 5)}x${i}/package.json`] = JSON.stringify({ name: `@deep/x${i}` });
+        return { args: ['--base', 'no-such-branch', '--head', commit(root, 'deep', deep)] };
+      },
+      /^error: --base "no-such-branch": unknown revision/,
+    ],
   ];
 
   function writeTemp(text: string): string {

@@ -159,8 +159,11 @@ export function bundled(cwd: string, args: string[], env: Record<string, string>
     cwd,
     encoding: 'utf8',
     env: { PATH: process.env['PATH'] ?? '', HOME: tmpdir(), ...env },
+    // A command that does not end (a git process left waiting) fails the test instead of hanging it.
+    timeout: 30_000,
+    killSignal: 'SIGKILL',
   });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.error ? `${r.stderr}\n${r.error.message}` : r.stderr };
 }
 
 export interface Json {
