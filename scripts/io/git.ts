@@ -44,8 +44,6 @@ export interface Git {
   diffNames(base: string, head: string): Promise<string>;
   /** Reads many objects (`<sha>`, `<rev>:<path>`) in one round trip to `git cat-file`; undefined for missing ones. */
   readObjects(specs: readonly string[]): Promise<Array<GitObject | undefined>>;
-  /** The type of each object, without its contents (git >= 2.36 does not even send them); undefined for missing ones. */
-  objectTypes(specs: readonly string[]): Promise<Array<GitObject['type'] | undefined>>;
   /**
    * Reads many objects in a `git cat-file` of its own, requests added as they become known. Its
    * answer goes to an unlinked temporary file, read once at the end: through a pipe, this process
@@ -72,7 +70,6 @@ export interface BulkRead {
 
 /** The answers of a bulk read, in the order asked. */
 export interface BulkAnswers {
-  readonly length: number;
   /** The type of answer `i`; undefined for a missing object. */
   type(i: number): GitObject['type'] | undefined;
   /** The contents of answer `i` as UTF-8 text ('' for a missing object, or when only its type was asked for). */
@@ -229,7 +226,7 @@ class ScannedAnswers implements BulkAnswers {
     private readonly buf: Buffer,
     /** `buf` as latin1. */
     private readonly latin1: string,
-    readonly length: number,
+    length: number,
   ) {
     this.types = new Uint8Array(length);
     this.starts = new Int32Array(length);
@@ -256,7 +253,7 @@ class ScannedAnswers implements BulkAnswers {
 
 /** Answers already read as objects (no temporary file to be had). */
 function objectAnswers(objects: ReadonlyArray<GitObject | undefined>): BulkAnswers {
-  return { length: objects.length, type: (i) => objects[i]?.type, text: (i) => objects[i]?.content.toString('utf8') ?? '' };
+  return { type: (i) => objects[i]?.type, text: (i) => objects[i]?.content.toString('utf8') ?? '' };
 }
 
 /** An answer of `git cat-file`; its hash is decoded only when asked for (most reads go by hash already). */
@@ -466,7 +463,8 @@ function checkPath(path: string): string {
   return path;
 }
 
-function bulkRead(cwd: string, shared: CatFile, mode: { batchCommand: boolean }): BulkRead {
+function bulkRead(cwd: string, shared: CatFile): BulkRead {
+  const { mode } = shared;
   let fd: number | undefined;
   try {
     const path = join(tmpdir(), `pipeline-affected-${process.pid}-${bulkFiles++}`);
@@ -697,10 +695,7 @@ export async function openGit(cwd: string): Promise<Git> {
     readObjects: (specs) => objects.read(specs),
     bulkRead: () => {
       if (objects.isEnded) throw new Error('git bulk read started after the command ended');
-      return bulkRead(top, objects, objects.mode);
-    },
-    async objectTypes(specs) {
-      return (await objects.read(specs, true)).map((o) => o?.type);
+      return bulkRead(top, objects);
     },
     async remoteUrl(name) {
       // Read from the config file: no process for a value only a local run needs.

@@ -59,6 +59,13 @@ export function isTagList(value: unknown): value is TagList {
 
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
+/** The `Docker-Content-Digest` of an answer to `what` (`GET <url>`), checked. */
+function contentDigest(res: Response, what: string): string {
+  const digest = res.headers.get('docker-content-digest');
+  if (digest === null || !DIGEST.test(digest)) throw new RegistryError(`${what}: no valid Docker-Content-Digest header (got ${JSON.stringify(digest)})`);
+  return digest;
+}
+
 /** `base` is the registry's root URL, e.g. `http://127.0.0.1:5000`. */
 export function registryClient(base: string, timeoutMs = 10_000): RegistryClient {
   const root = base.replace(/\/+$/, '');
@@ -70,6 +77,21 @@ export function registryClient(base: string, timeoutMs = 10_000): RegistryClient
       throw new RegistryError(`registry ${root} did not answer ${init.method ?? 'GET'} ${path}: ${err instanceof Error ? err.message : String(err)}`);
     }
   };
+  /** `GET path` as JSON of the shape `guard` checks; undefined on 404, a RegistryError naming the URL otherwise. */
+  const getJson = async <T>(path: string, init: RequestInit, guard: (value: unknown) => value is T, expected: string): Promise<{ res: Response; json: T } | undefined> => {
+    const res = await request(path, init);
+    if (res.status === 404) return undefined;
+    const body = await res.text();
+    if (!res.ok) throw new RegistryError(`GET ${url(path)}: HTTP ${res.status} ${body.slice(0, 200)}`);
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      throw new RegistryError(`GET ${url(path)}: not JSON: ${body.slice(0, 200)}`);
+    }
+    if (!guard(json)) throw new RegistryError(`GET ${url(path)}: expected ${expected}, got ${body.slice(0, 200)}`);
+    return { res, json };
+  };
   return {
     async ping() {
       try {
@@ -79,45 +101,23 @@ export function registryClient(base: string, timeoutMs = 10_000): RegistryClient
       }
     },
     async tags(name) {
-      const res = await request(`/v2/${name}/tags/list`);
-      if (res.status === 404) return [];
-      const body = await res.text();
-      if (!res.ok) throw new RegistryError(`GET ${url(`/v2/${name}/tags/list`)}: HTTP ${res.status} ${body.slice(0, 200)}`);
-      let json: unknown;
-      try {
-        json = JSON.parse(body);
-      } catch {
-        throw new RegistryError(`GET ${url(`/v2/${name}/tags/list`)}: not JSON: ${body.slice(0, 200)}`);
-      }
-      if (!isTagList(json)) throw new RegistryError(`GET ${url(`/v2/${name}/tags/list`)}: expected {"name":..., "tags":[...]}, got ${body.slice(0, 200)}`);
-      return [...(json.tags ?? [])].sort();
+      const got = await getJson(`/v2/${name}/tags/list`, {}, isTagList, '{"name":..., "tags":[...]}');
+      return got === undefined ? [] : [...(got.json.tags ?? [])].sort();
     },
     async manifestDigest(name, reference) {
-      const res = await request(`/v2/${name}/manifests/${reference}`, { method: 'HEAD', headers: { accept: MANIFEST_TYPES.join(', ') } });
+      const path = `/v2/${name}/manifests/${reference}`;
+      const res = await request(path, { method: 'HEAD', headers: { accept: MANIFEST_TYPES.join(', ') } });
       if (res.status === 404) return undefined;
-      if (!res.ok) throw new RegistryError(`HEAD ${url(`/v2/${name}/manifests/${reference}`)}: HTTP ${res.status}`);
-      const digest = res.headers.get('docker-content-digest');
-      if (digest === null || !DIGEST.test(digest))
-        throw new RegistryError(`HEAD ${url(`/v2/${name}/manifests/${reference}`)}: no valid Docker-Content-Digest header (got ${JSON.stringify(digest)})`);
-      return digest;
+      if (!res.ok) throw new RegistryError(`HEAD ${url(path)}: HTTP ${res.status}`);
+      return contentDigest(res, `HEAD ${url(path)}`);
     },
     async manifest(name, reference) {
       const path = `/v2/${name}/manifests/${reference}`;
-      const res = await request(path, { headers: { accept: MANIFEST_TYPES.join(', ') } });
-      if (res.status === 404) return undefined;
-      const body = await res.text();
-      if (!res.ok) throw new RegistryError(`GET ${url(path)}: HTTP ${res.status} ${body.slice(0, 200)}`);
-      const digest = res.headers.get('docker-content-digest');
-      if (digest === null || !DIGEST.test(digest)) throw new RegistryError(`GET ${url(path)}: no valid Docker-Content-Digest header (got ${JSON.stringify(digest)})`);
-      let json: unknown;
-      try {
-        json = JSON.parse(body);
-      } catch {
-        throw new RegistryError(`GET ${url(path)}: not JSON: ${body.slice(0, 200)}`);
-      }
-      if (!isManifestBody(json)) throw new RegistryError(`GET ${url(path)}: expected a manifest object, got ${body.slice(0, 200)}`);
+      const got = await getJson(path, { headers: { accept: MANIFEST_TYPES.join(', ') } }, isManifestBody, 'a manifest object');
+      if (got === undefined) return undefined;
+      const { res, json } = got;
       const mediaType = typeof json.mediaType === 'string' ? json.mediaType : (res.headers.get('content-type') ?? '');
-      return { digest, mediaType, children: childDigests(json.manifests) };
+      return { digest: contentDigest(res, `GET ${url(path)}`), mediaType, children: childDigests(json.manifests) };
     },
   };
 }

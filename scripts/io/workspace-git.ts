@@ -225,22 +225,7 @@ async function packageFolders(trees: Folders, rootSha: string, matcher: GlobMatc
  * read (a partial or damaged clone); only the first is not a package. The few folders answered so
  * are looked at by their tree, which says which it is.
  */
-async function checkUnanswered(
-  git: Git,
-  candidates: ReadonlyArray<{ readonly path: string; readonly sha: string }>,
-  parts: ReadonlyArray<{ readonly size: number; readonly answers: Promise<BulkAnswers> }>,
-  fileName: (path: string) => string,
-): Promise<void> {
-  const unanswered: Array<{ readonly path: string; readonly sha: string }> = [];
-  let offset = 0;
-  for (const part of parts) {
-    const answers = await part.answers;
-    for (let i = 0; i < part.size; i++) {
-      const c = candidates[offset + i];
-      if (c !== undefined && answers.type(i) === undefined) unanswered.push(c);
-    }
-    offset += part.size;
-  }
+async function checkUnanswered(git: Git, unanswered: ReadonlyArray<{ readonly path: string; readonly sha: string }>, fileName: (path: string) => string): Promise<void> {
   if (unanswered.length === 0) return;
   const trees = await git.readObjects(unanswered.map((c) => c.sha));
   unanswered.forEach((c, i) => {
@@ -334,30 +319,38 @@ async function load(git: Git, commit: string, options: LoadOptions, readersFor: 
       reader.add(trees, marker, true);
       return { size: part.length, answers: reader.finish() };
     });
+    // Every answer in before the readers are let go (close() would drop a file not yet read).
     await Promise.all(parts.map((p) => p.answers));
   } finally {
     for (const reader of readers) reader.close();
   }
   trace(`${candidates.length} package folders' manifests read`);
-  await checkUnanswered(git, candidates, parts, (path) => `${dir === '' ? '' : `${dir}/`}${path}/package.json (at ${short})`);
-  const sources: GraphSource[] = [];
+  const manifestName = (path: string) => `${dir === '' ? '' : `${dir}/`}${path}/package.json (at ${short})`;
   // The manifest's name for an error, made only then (one function for the loop, not one per package).
   let folder = '';
-  const fileName = () => `${dir === '' ? '' : `${dir}/`}${folder}/package.json (at ${short})`;
+  const fileName = () => manifestName(folder);
+  const sources: GraphSource[] = [];
+  const unanswered: Array<{ path: string; sha: string }> = [];
   let offset = 0;
   for (const part of parts) {
     const answers = await part.answers;
     // Each reader answers its part's manifests, then its markers.
     for (let i = 0; i < part.size; i++) {
       const c = candidates[offset + i];
+      if (c === undefined) continue;
+      const type = answers.type(i);
       // A folder without a package.json file is not a package (a folder named package.json neither).
-      if (c === undefined || answers.type(i) !== 'blob') continue;
+      if (type !== 'blob') {
+        if (type === undefined) unanswered.push(c);
+        continue;
+      }
       folder = c.path;
       const { name, refs } = readManifestEdges(answers.text(i), fileName);
       sources.push({ dir: c.path, name, isService: answers.type(part.size + i) === 'blob', refs });
     }
     offset += part.size;
   }
+  await checkUnanswered(git, unanswered, manifestName);
   trace(`${sources.length} manifests parsed`);
   const workspace = buildGraph(sources);
   trace('workspace graph built');

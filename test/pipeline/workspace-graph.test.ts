@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { buildWorkspace, type PackageInput } from '../../scripts/core/workspace/graph.js';
-import { parseManifest } from '../../scripts/core/workspace/manifest.js';
+import { parseManifest, readManifestEdges } from '../../scripts/core/workspace/manifest.js';
 import { parseWorkspaceYaml } from '../../scripts/core/workspace/workspace-yaml.js';
 
 const pkg = (dir: string, name: string, deps: Record<string, string> = {}, field = 'dependencies', isService = false): PackageInput => ({
@@ -97,6 +97,31 @@ describe('manifest and workspace file parsing', () => {
     ['{"name":"a","kodingcaravan":{"port":70000}}', /"kodingcaravan.port" must be an integer from 1 to 65535, got 70000/],
   ])('rejects package.json %s', (text, message) => {
     expect(() => parseManifest('x/package.json', text)).toThrow(message);
+  });
+
+  // What change detection reads of each manifest is checked as parseManifest checks it, with the same
+  // message; the file's name is made only for the error.
+  test.each([
+    ['{', /^x\/package.json: not valid JSON/],
+    ['[]', /^x\/package.json: expected a JSON object/],
+    ['{"version":"1"}', /^x\/package.json: missing "name"/],
+    ['{"name":"a","dependencies":{"b":1}}', /^x\/package.json: "dependencies" must be an object of name -> version specifier/],
+    ['{"name":"a","peerDependencies":["b"]}', /^x\/package.json: "peerDependencies" must be an object/],
+  ])('readManifestEdges rejects %s', (text, message) => {
+    expect(() => readManifestEdges(text, () => 'x/package.json')).toThrow(message);
+    expect(() => parseManifest('x/package.json', text)).toThrow(message);
+  });
+
+  test('readManifestEdges: the name and every dependency of the four fields, workspace: aliases resolved', () => {
+    const text = JSON.stringify({
+      name: '@x/a',
+      scripts: { build: 1 },
+      dependencies: { lodash: '^4', '@x/b': 'workspace:*' },
+      devDependencies: { '@x/c': 'workspace:@x/real-c@^1' },
+      optionalDependencies: { fsevents: '2' },
+      peerDependencies: { '@x/d': 'workspace:^' },
+    });
+    expect(readManifestEdges(text, () => 'x')).toEqual({ name: '@x/a', refs: ['lodash', ['@x/b', '@x/b'], ['@x/real-c', '@x/c'], 'fsevents', ['@x/d', '@x/d']] });
   });
 
   test.each(['packages: nope', 'other: 1', ': : :', 'packages: []'])('rejects pnpm-workspace.yaml %j', (text) => {

@@ -90,7 +90,7 @@ function workspaceTargets(name: string, refs: readonly DependencyRef[], index: R
  * Not String#localeCompare: a CI matrix must not change with the runner's locale, and a collator
  * costs a cold run ~13 ms of ICU data for 2,000 folder names.
  */
-export function byCodeUnit(a: string, b: string): number {
+function byCodeUnit(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

@@ -88,9 +88,13 @@ export function parseManifest(file: string, text: string): Manifest {
   return manifest;
 }
 
+function badDependencyField(file: FileName, field: DependencyField): InputError {
+  return new InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
+}
+
 function dependencyField(file: string, field: DependencyField, value: unknown): Readonly<Record<string, string>> {
   if (value === undefined || value === null) return {};
-  if (!isStringRecord(value)) throw new InputError(`${file}: "${field}" must be an object of name -> version specifier`);
+  if (!isStringRecord(value)) throw badDependencyField(file, field);
   return value;
 }
 
@@ -128,10 +132,10 @@ export function readManifestEdges(text: string, fileName: () => string): Manifes
     const field = DEPENDENCY_FIELDS[f] ?? 'dependencies';
     const deps = pkg[field];
     if (deps === undefined || deps === null) continue;
-    if (!isRecord(deps)) throw new InputError(`${fileName()}: "${field}" must be an object of name -> version specifier`);
+    if (!isRecord(deps)) throw badDependencyField(fileName, field);
     for (const key in deps) {
       const spec = deps[key];
-      if (typeof spec !== 'string') throw new InputError(`${fileName()}: "${field}" must be an object of name -> version specifier`);
+      if (typeof spec !== 'string') throw badDependencyField(fileName, field);
       refs.push(dependencyRef(key, spec));
     }
   }

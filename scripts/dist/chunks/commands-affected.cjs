@@ -226,6 +226,9 @@ function packageName(file, pkg) {
   if (typeof name !== "string" || name.length === 0) throw new InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
   return name;
 }
+function badDependencyField(file, field) {
+  return new InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
+}
 var WORKSPACE_ALIAS = /^(@?[^@]+)@/;
 function dependencyRef(name, spec) {
   if (!spec.startsWith("workspace:")) return name;
@@ -240,10 +243,10 @@ function readManifestEdges(text, fileName) {
     const field = DEPENDENCY_FIELDS[f] ?? "dependencies";
     const deps = pkg[field];
     if (deps === void 0 || deps === null) continue;
-    if (!isRecord(deps)) throw new InputError(`${fileName()}: "${field}" must be an object of name -> version specifier`);
+    if (!isRecord(deps)) throw badDependencyField(fileName, field);
     for (const key in deps) {
       const spec = deps[key];
-      if (typeof spec !== "string") throw new InputError(`${fileName()}: "${field}" must be an object of name -> version specifier`);
+      if (typeof spec !== "string") throw badDependencyField(fileName, field);
       refs.push(dependencyRef(key, spec));
     }
   }
@@ -1052,14 +1055,12 @@ var ScannedAnswers = class {
   constructor(buf, latin1, length) {
     this.buf = buf;
     this.latin1 = latin1;
-    this.length = length;
     this.types = new Uint8Array(length);
     this.starts = new Int32Array(length);
     this.ends = new Int32Array(length);
   }
   buf;
   latin1;
-  length;
   types;
   starts;
   ends;
@@ -1079,7 +1080,7 @@ var ScannedAnswers = class {
   }
 };
 function objectAnswers(objects) {
-  return { length: objects.length, type: (i) => objects[i]?.type, text: (i) => objects[i]?.content.toString("utf8") ?? "" };
+  return { type: (i) => objects[i]?.type, text: (i) => objects[i]?.content.toString("utf8") ?? "" };
 }
 var BatchObject = class {
   constructor(buf, start, end, type, content) {
@@ -1261,7 +1262,8 @@ function checkPath(path) {
   if (path.includes("\n")) throw new InputError(`cannot read ${JSON.stringify(path)} from git: it contains a newline`);
   return path;
 }
-function bulkRead(cwd, shared, mode) {
+function bulkRead(cwd, shared) {
+  const { mode } = shared;
   let fd;
   try {
     const path = (0, import_node_path.join)((0, import_node_os.tmpdir)(), `pipeline-affected-${process.pid}-${bulkFiles++}`);
@@ -1474,10 +1476,7 @@ async function openGit(cwd) {
     readObjects: (specs) => objects.read(specs),
     bulkRead: () => {
       if (objects.isEnded) throw new Error("git bulk read started after the command ended");
-      return bulkRead(top, objects, objects.mode);
-    },
-    async objectTypes(specs) {
-      return (await objects.read(specs, true)).map((o) => o?.type);
+      return bulkRead(top, objects);
     },
     async remoteUrl(name) {
       try {
@@ -1857,17 +1856,7 @@ async function packageFolders(trees, rootSha, matcher) {
   }
   return candidates;
 }
-async function checkUnanswered(git, candidates, parts, fileName) {
-  const unanswered = [];
-  let offset = 0;
-  for (const part of parts) {
-    const answers = await part.answers;
-    for (let i = 0; i < part.size; i++) {
-      const c = candidates[offset + i];
-      if (c !== void 0 && answers.type(i) === void 0) unanswered.push(c);
-    }
-    offset += part.size;
-  }
+async function checkUnanswered(git, unanswered, fileName) {
   if (unanswered.length === 0) return;
   const trees = await git.readObjects(unanswered.map((c) => c.sha));
   unanswered.forEach((c, i) => {
@@ -1935,22 +1924,29 @@ async function load(git, commit, options, readersFor, cold) {
     for (const reader of readers) reader.close();
   }
   trace(`${candidates.length} package folders' manifests read`);
-  await checkUnanswered(git, candidates, parts, (path) => `${dir === "" ? "" : `${dir}/`}${path}/package.json (at ${short})`);
-  const sources = [];
+  const manifestName = (path) => `${dir === "" ? "" : `${dir}/`}${path}/package.json (at ${short})`;
   let folder = "";
-  const fileName = () => `${dir === "" ? "" : `${dir}/`}${folder}/package.json (at ${short})`;
+  const fileName = () => manifestName(folder);
+  const sources = [];
+  const unanswered = [];
   let offset = 0;
   for (const part of parts) {
     const answers = await part.answers;
     for (let i = 0; i < part.size; i++) {
       const c = candidates[offset + i];
-      if (c === void 0 || answers.type(i) !== "blob") continue;
+      if (c === void 0) continue;
+      const type = answers.type(i);
+      if (type !== "blob") {
+        if (type === void 0) unanswered.push(c);
+        continue;
+      }
       folder = c.path;
       const { name, refs } = readManifestEdges(answers.text(i), fileName);
       sources.push({ dir: c.path, name, isService: answers.type(part.size + i) === "blob", refs });
     }
     offset += part.size;
   }
+  await checkUnanswered(git, unanswered, manifestName);
   trace(`${sources.length} manifests parsed`);
   const workspace = buildGraph(sources);
   trace("workspace graph built");

@@ -16369,14 +16369,12 @@ var ScannedAnswers = class {
   constructor(buf, latin1, length) {
     this.buf = buf;
     this.latin1 = latin1;
-    this.length = length;
     this.types = new Uint8Array(length);
     this.starts = new Int32Array(length);
     this.ends = new Int32Array(length);
   }
   buf;
   latin1;
-  length;
   types;
   starts;
   ends;
@@ -16396,7 +16394,7 @@ var ScannedAnswers = class {
   }
 };
 function objectAnswers(objects) {
-  return { length: objects.length, type: (i) => objects[i]?.type, text: (i) => objects[i]?.content.toString("utf8") ?? "" };
+  return { type: (i) => objects[i]?.type, text: (i) => objects[i]?.content.toString("utf8") ?? "" };
 }
 var BatchObject = class {
   constructor(buf, start, end, type, content) {
@@ -16578,7 +16576,8 @@ function checkPath(path) {
   if (path.includes("\n")) throw new InputError(`cannot read ${JSON.stringify(path)} from git: it contains a newline`);
   return path;
 }
-function bulkRead(cwd, shared, mode) {
+function bulkRead(cwd, shared) {
+  const { mode } = shared;
   let fd;
   try {
     const path = (0, import_node_path2.join)((0, import_node_os2.tmpdir)(), `pipeline-affected-${process.pid}-${bulkFiles++}`);
@@ -16791,10 +16790,7 @@ async function openGit(cwd) {
     readObjects: (specs) => objects.read(specs),
     bulkRead: () => {
       if (objects.isEnded) throw new Error("git bulk read started after the command ended");
-      return bulkRead(top, objects, objects.mode);
-    },
-    async objectTypes(specs) {
-      return (await objects.read(specs, true)).map((o) => o?.type);
+      return bulkRead(top, objects);
     },
     async remoteUrl(name) {
       try {

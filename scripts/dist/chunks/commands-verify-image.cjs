@@ -9551,9 +9551,12 @@ function parseManifest(file, text) {
   if (pkg["private"] === true) manifest.private = true;
   return manifest;
 }
+function badDependencyField(file, field) {
+  return new InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
+}
 function dependencyField(file, field, value) {
   if (value === void 0 || value === null) return {};
-  if (!isStringRecord(value)) throw new InputError(`${file}: "${field}" must be an object of name -> version specifier`);
+  if (!isStringRecord(value)) throw badDependencyField(file, field);
   return value;
 }
 var WORKSPACE_ALIAS = /^(@?[^@]+)@/;

@@ -14,6 +14,7 @@ import {
   isGraphSnapshot,
   type PackageInput,
   snapshotGraph,
+  sortByKey,
   type WorkspaceGraph,
 } from '../../../scripts/core/workspace/graph.js';
 import { parseManifest } from '../../../scripts/core/workspace/manifest.js';
@@ -203,6 +204,31 @@ describe('folder order', () => {
   // Names where code-unit order and the locale's collation disagree ('B' < '_' < 'a' by code unit;
   // '_' < 'a' < 'B' for ICU), so that an order taken from localeCompare fails here.
   const FOLDERS = ['a', 'a_b', 'a-b', 'B', 'a.b', '\u00e9', 'e', 'Z9', 'z'];
+
+  test.each<[string, Array<[string, number]>]>([
+    [
+      'unique keys (sorted by Array#sort itself)',
+      [
+        ['b', 1],
+        ['a_', 2],
+        ['B', 3],
+        ['a', 4],
+      ],
+    ],
+    [
+      'repeated keys (sorted with a comparator, stable)',
+      [
+        ['b', 1],
+        ['a', 2],
+        ['b', 3],
+        ['A', 4],
+        ['a', 5],
+      ],
+    ],
+  ])('sortByKey, %s: code-unit order of the key, ties in input order', (_, items) => {
+    const byComparator = [...items].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    expect(sortByKey(items, ([key]) => key)).toEqual(byComparator);
+  });
 
   test('packages and services are kept by UTF-16 code unit, not by the locale', () => {
     const graph = buildGraph(FOLDERS.map((f, i) => ({ dir: `services/${f}`, name: `@x/p${i}`, isService: i % 2 === 0, refs: [] })));
