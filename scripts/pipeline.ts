@@ -1,10 +1,14 @@
 /**
  * `pnpm pipeline <command>`: the one entry of the CLI, bundled to scripts/dist/pipeline.cjs.
  * Commands are loaded on demand so that `affected` does not pay for what `plan` needs.
- * This is the one top-level catch: bad input exits 2 with one line, a bug exits 1.
+ * This is the one top-level catch, with the one exit-code table (core/exit-codes.ts): bad input exits 2
+ * with one line, an outside system that failed 3 (4 when it did not answer in time), a bug 70.
  */
-import { describeError, InputError } from './core/errors.js';
+import { pipelineConfig } from '../workflows-src/pipeline.config.js';
 import type { Command } from './commands/types.js';
+import { InputError } from './core/errors.js';
+import { endingOf } from './core/exit-codes.js';
+import { realEffects } from './wiring.js';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Command }> }> = {
   affected: { summary: 'which services a change affects (and the CI matrix)', load: () => import('./commands/affected.js') },
@@ -33,6 +37,8 @@ async function main(argv: readonly string[]): Promise<number> {
   return run(rest, {
     cwd: process.cwd(),
     env: process.env,
+    config: pipelineConfig,
+    effects: realEffects(process.env),
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
   });
@@ -43,12 +49,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (InputError.is(err)) {
-      process.stderr.write(`error: ${err.message}\n`);
-      process.exitCode = 2;
-      return;
-    }
-    process.stderr.write(`internal error: ${describeError(err)}\n${process.env['PIPELINE_DEBUG'] && err instanceof Error ? `${err.stack}\n` : ''}`);
-    process.exitCode = 1;
+    const ending = endingOf(err, Boolean(process.env['PIPELINE_DEBUG']));
+    process.stderr.write(ending.line);
+    process.exitCode = ending.code;
   },
 );

@@ -5,51 +5,52 @@
  * `tags`, `labels`, `build-args` (one per line), `image` (the `sha-<7 hex>` reference, for
  * verify-image) and `repository`. Without GITHUB_OUTPUT, or with --json, they are printed as JSON.
  *
- * `pipeline tags --service S --digest sha256:... --verified-image-id sha256:... --pushed-image-id
- * sha256:... --record FILE`: after a push, checks that the pushed image is the verified one (same
- * config digest) and writes the image record (service, repository, digest, image id, tags, revision)
- * to FILE and to the job summary. A pushed image that is not the verified one is exit 1, no record.
+ * `pipeline tags --service S --digest sha256:... --verified-image-id sha256:... --record FILE`: after a
+ * push, reads the pushed image back from the registry (with the job's login): the index's platform
+ * manifest and its config. It must be the verified build's config (build-push-action's `imageid` of the
+ * loaded build; an attested push's own `imageid` is the index digest, never comparable) and carry this
+ * commit's revision label. Then the record (service, repository, digest, image id, tags, revision) goes
+ * to FILE, the job summary and the step output `digest`. A re-run of a commit already published keeps
+ * the digest its commit tag names: the record names it, and the new push stays untagged.
+ * A pushed image that is not the verified one is exit 1, and no record is written.
  *
- * `pipeline tags --service S --promote sha256:...`: after the record, moves the build's tags onto the
- * image pushed by that digest (`docker buildx imagetools create`, with the registry login of the job).
- * The push names no tag, so a tag only ever names an image that was verified.
+ * `pipeline tags --service S --promote sha256:...`: after the record, tags that digest through the one
+ * registry tag operation (the digest never changes; read back and checked): the commit tag
+ * (`sha-<7>`, never moved once set) and the branch tag (`main`), which only moves forward: when it
+ * names the image of a newer commit (GitHub's compare API: this commit is `behind`), it stays.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { pipelineConfig } from '../../workflows-src/pipeline.config.js';
+import { resolve } from 'node:path';
 import { parseCommandArgs } from '../core/args.js';
-import {
-  buildContextFromEnv,
-  checkPushedImage,
-  imageBuildArgs,
-  imageLabels,
-  imageRecord,
-  type PushReport,
-  parsePushReport,
-  promotion,
-  recordSummary,
-} from '../core/build-metadata.js';
+import { buildContextFromEnv, imageBuildArgs, imageLabels, imageRecord, recordSummary } from '../core/build-metadata.js';
 import { InputError } from '../core/errors.js';
-import { imageRepository, imageTags } from '../core/images/index.js';
-import { EngineError, registryTagger } from '../io/container-engine.js';
+import { EXIT } from '../core/exit-codes.js';
+import { imageRepository, imageTags, parseImageRef } from '../core/images/index.js';
+import { configLabels, platformManifests, REVISION_LABEL, SHA256_DIGEST } from '../core/images/oci.js';
+import { branchTagMove, checkPushedImage, type ExistingImage, type PushedImage, recordDigest } from '../core/images/publish.js';
+import { checkWritable, writeFileAtomic } from '../io/atomic-file.js';
+import { type RegistryClient, RegistryError, TagConflict } from '../io/registry.js';
 import { appendStepSummary, writeStepOutputs } from '../io/step-outputs.js';
 import { loadWorkspace } from '../io/workspace-fs.js';
-import type { Command } from './types.js';
+import type { Command, CommandContext } from './types.js';
 
 type Request =
   | { readonly kind: 'compute'; readonly service: string; readonly cwd: string; readonly json: boolean }
-  | { readonly kind: 'record'; readonly service: string; readonly cwd: string; readonly file: string; readonly push: PushReport }
+  | { readonly kind: 'record'; readonly service: string; readonly cwd: string; readonly file: string; readonly digest: string; readonly verifiedImageId: string }
   | { readonly kind: 'promote'; readonly service: string; readonly cwd: string; readonly digest: string };
 
 const PROMOTE_USAGE = 'pipeline tags --service S --promote sha256:<hex>';
-const RECORD_USAGE = 'pipeline tags --service S --digest sha256:<hex> --verified-image-id sha256:<hex> --pushed-image-id sha256:<hex> --record FILE';
+const RECORD_USAGE = 'pipeline tags --service S --digest sha256:<hex> --verified-image-id sha256:<hex> --record FILE';
+
+function sha256(flag: string, value: string, what: string): string {
+  if (!SHA256_DIGEST.test(value)) throw new InputError(`${flag} ${JSON.stringify(value)}: expected sha256:<64 hex>, ${what}`);
+  return value;
+}
 
 function parseRequest(argv: readonly string[]): Request {
   const { values } = parseCommandArgs('tags', argv, {
     service: { type: 'string' },
     digest: { type: 'string' },
     'verified-image-id': { type: 'string' },
-    'pushed-image-id': { type: 'string' },
     record: { type: 'string' },
     promote: { type: 'string' },
     cwd: { type: 'string' },
@@ -60,17 +61,23 @@ function parseRequest(argv: readonly string[]): Request {
   const cwd = values.cwd ?? '.';
   const { digest, record: file } = values;
   const verifiedImageId = values['verified-image-id'];
-  const pushedImageId = values['pushed-image-id'];
-  const recordFlags = [digest, verifiedImageId, pushedImageId, file];
+  const recordFlags = [digest, verifiedImageId, file];
   if (values.promote !== undefined) {
     if (recordFlags.some((v) => v !== undefined) || values.json) throw new InputError(`pipeline tags: --promote goes alone; expected: ${PROMOTE_USAGE}`);
-    return { kind: 'promote', service, cwd, digest: values.promote };
+    return { kind: 'promote', service, cwd, digest: sha256('--promote', values.promote, 'the digest output of the record step') };
   }
   if (recordFlags.every((v) => v === undefined)) return { kind: 'compute', service, cwd, json: values.json ?? false };
-  if (digest === undefined || verifiedImageId === undefined || pushedImageId === undefined || file === undefined) {
-    throw new InputError(`pipeline tags: --digest, --verified-image-id, --pushed-image-id and --record go together; expected: ${RECORD_USAGE}`);
+  if (digest === undefined || verifiedImageId === undefined || file === undefined) {
+    throw new InputError(`pipeline tags: --digest, --verified-image-id and --record go together; expected: ${RECORD_USAGE}`);
   }
-  return { kind: 'record', service, cwd, file, push: parsePushReport({ digest, verifiedImageId, pushedImageId }) };
+  return {
+    kind: 'record',
+    service,
+    cwd,
+    file,
+    digest: sha256('--digest', digest, 'the digest docker/build-push-action reports for the pushed image'),
+    verifiedImageId: sha256('--verified-image-id', verifiedImageId, 'the imageid output of the build step that was verified'),
+  };
 }
 
 const lines = (record: Readonly<Record<string, string>>): string =>
@@ -78,46 +85,113 @@ const lines = (record: Readonly<Record<string, string>>): string =>
     .map(([k, v]) => `${k}=${v}`)
     .join('\n');
 
+/** An image as the registry holds it: the platform manifest of an index (attestations left out), its config and revision label. */
+async function readImage(registry: RegistryClient, name: string, reference: string): Promise<PushedImage | undefined> {
+  const top = await registry.document(name, reference);
+  if (top === undefined) return undefined;
+  let manifest = top.digest;
+  let doc = top.document;
+  if (doc.kind === 'index') {
+    const platforms = platformManifests(doc);
+    const [only] = platforms;
+    if (only === undefined || platforms.length > 1) {
+      throw new RegistryError(
+        `${name}@${top.digest}: expected one platform image in the index, found ${platforms.length} (${platforms.map((p) => p.digest).join(', ') || 'only attestations'})`,
+      );
+    }
+    const image = await registry.document(name, only.digest);
+    if (image === undefined || image.document.kind !== 'image') throw new RegistryError(`${name}@${only.digest}: the index lists an image manifest the registry does not have`);
+    manifest = image.digest;
+    doc = image.document;
+  }
+  if (doc.kind !== 'image') throw new RegistryError(`${name}@${top.digest}: an index inside an index is not an image the pipeline builds`);
+  const revision = configLabels(await registry.blobJson(name, doc.config)).get(REVISION_LABEL);
+  return { digest: top.digest, manifest, config: doc.config, revision };
+}
+
+const existing = (image: PushedImage | undefined): ExistingImage | undefined => (image === undefined ? undefined : { digest: image.digest, revision: image.revision });
+
 export const run: Command = async (argv, ctx) => {
   const request = parseRequest(argv);
   const { service } = request;
   const root = resolve(ctx.cwd, request.cwd);
-  const { marker, dockerfileTargets } = pipelineConfig.services;
+  const { marker, dockerfileTargets } = ctx.config.services;
   const known = loadWorkspace(root, { serviceMarker: marker, serviceGlobs: dockerfileTargets }).services.map((s) => s.folder);
   if (!known.includes(service)) throw new InputError(`--service ${JSON.stringify(service)}: not a service of this workspace; known: ${known.join(', ')}`);
 
-  const context = buildContextFromEnv(ctx.env, pipelineConfig.defaultBranch);
-  const repository = imageRepository(pipelineConfig.registry, context.owner, service);
+  const context = buildContextFromEnv(ctx.env, ctx.config.defaultBranch);
+  const repository = imageRepository(ctx.config.registry, context.owner, service);
   const tags = imageTags(repository, context.sha, context.trigger);
-
-  if (request.kind === 'promote') {
-    const { source, tags: names } = promotion(repository, request.digest, tags);
-    try {
-      await registryTagger().tag(source, names);
-    } catch (err) {
-      if (!(err instanceof EngineError)) throw err;
-      ctx.stderr(`error: ${service}: cannot tag ${source}: ${err.message}\n`);
-      return 1;
-    }
-    ctx.stdout(`${service}: ${names.join(' ')} now name ${source}\n`);
-    return 0;
-  }
-
+  if (request.kind === 'compute') return compute(ctx, service, context, tags, repository, request.json);
+  const ref = parseImageRef(repository);
+  const registry = await ctx.effects.registry(ref.registry ?? 'docker.io');
   if (request.kind === 'record') {
-    const check = checkPushedImage(request.push);
+    const file = resolve(root, request.file);
+    checkWritable(file, '--record');
+    const pushed = await readImage(registry, ref.path, request.digest);
+    if (pushed === undefined) throw new RegistryError(`${repository}@${request.digest}: the registry has no such manifest; was the push step's digest passed?`);
+    const check = checkPushedImage(request.verifiedImageId, pushed, context.sha);
     if (check.kind === 'not-verified') {
       ctx.stderr(`error: ${service}: ${check.message}\n`);
-      return 1;
+      return EXIT.failed;
     }
-    const record = imageRecord(context, service, repository, tags, request.push.digest, check.imageId);
-    const file = resolve(root, request.file);
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+    const [commitTag = ''] = tags;
+    const before = existing(await readImage(registry, ref.path, parseImageRef(commitTag).tag ?? ''));
+    const chosen = recordDigest(pushed.digest, commitTag, before, context.sha);
+    if (chosen.kind === 'conflict') {
+      ctx.stderr(`error: ${service}: ${chosen.message}\n`);
+      return EXIT.failed;
+    }
+    if (chosen.kind === 'published-before') {
+      ctx.stderr(
+        `${service}: this commit was published before as ${chosen.digest}; the record and its tags keep that digest, and this run's push ${chosen.untagged} stays untagged\n`,
+      );
+    }
+    const record = imageRecord(context, service, repository, tags, chosen.digest, request.verifiedImageId);
+    writeFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`, '--record');
+    if (ctx.env['GITHUB_OUTPUT']) await writeStepOutputs({ digest: record.digest });
     if (ctx.env['GITHUB_STEP_SUMMARY']) await appendStepSummary(recordSummary(record));
     ctx.stdout(`${service}: ${repository}@${record.digest} (the verified image ${record.imageId}) recorded in ${request.file}\n`);
-    return 0;
+    return EXIT.ok;
   }
+  return promote(ctx, registry, ref.path, service, tags, request.digest, context.sha);
+};
 
+async function promote(ctx: CommandContext, registry: RegistryClient, name: string, service: string, tags: readonly string[], digest: string, sha: string): Promise<number> {
+  const [commitTag, ...branchTags] = tags.map((t) => parseImageRef(t).tag ?? '');
+  try {
+    if (commitTag !== undefined) {
+      const outcome = await registry.tagDigest(name, digest, commitTag, 'immutable');
+      ctx.stdout(`${service}: ${commitTag} ${outcome.kind === 'unchanged' ? 'names' : 'now names'} ${digest}\n`);
+    }
+    for (const tag of branchTags) {
+      const current = existing(await readImage(registry, name, tag));
+      const ancestry =
+        current === undefined || current.digest === digest || current.revision === undefined ? 'unknown' : await (await ctx.effects.github()).compare(current.revision, sha);
+      const move = branchTagMove(tag, current, digest, sha, ancestry);
+      if (move.kind === 'keep') {
+        ctx.stdout(`${service}: ${tag} stays: ${move.reason}\n`);
+        continue;
+      }
+      await registry.tagDigest(name, digest, tag, 'move');
+      ctx.stdout(`${service}: ${tag} now names ${digest} (${move.reason})\n`);
+    }
+  } catch (err) {
+    if (!(err instanceof TagConflict)) throw err;
+    ctx.stderr(`error: ${service}: ${err.message}\n`);
+    return EXIT.failed;
+  }
+  return EXIT.ok;
+}
+
+async function compute(
+  ctx: CommandContext,
+  service: string,
+  context: ReturnType<typeof buildContextFromEnv>,
+  tags: readonly string[],
+  repository: string,
+  json: boolean,
+): Promise<number> {
   const outputs = {
     tags: tags.join('\n'),
     labels: lines(imageLabels(context, service)),
@@ -125,12 +199,11 @@ export const run: Command = async (argv, ctx) => {
     image: tags[0] ?? '',
     repository,
   };
-  const outputFile = ctx.env['GITHUB_OUTPUT'];
-  if (outputFile && !request.json) {
+  if (ctx.env['GITHUB_OUTPUT'] && !json) {
     await writeStepOutputs(outputs);
     ctx.stdout(`${service}: ${tags.join(' ')}\n`);
   } else {
     ctx.stdout(`${JSON.stringify(outputs)}\n`);
   }
-  return 0;
-};
+  return EXIT.ok;
+}

@@ -1,9 +1,30 @@
-/** What every command module exports: parse argv once, do the work, return the exit code. */
+/** What every command module exports: parse argv once, do the work, return the exit code (core/exit-codes.ts). */
+import type { PipelineConfig } from '../core/config.js';
+import type { Engine } from '../io/container-engine.js';
+import type { GitHubApi } from '../io/github-api.js';
+import type { RegistryClient } from '../io/registry.js';
+
+/**
+ * The effects a command may use, built by the one wiring point (scripts/wiring.ts) and handed in, so
+ * that tests hand in real local ones (the lab registry, a local HTTP server) instead of faking binaries.
+ * Each is made on first use: `affected` pays for none of them.
+ */
+export interface Effects {
+  /** The registry of an image host (`ghcr.io`, `127.0.0.1:5000`), with the job's `docker login` credentials. */
+  registry(host: string): Promise<RegistryClient>;
+  /** The GitHub REST API of this repository (GITHUB_API_URL, GITHUB_TOKEN, GITHUB_REPOSITORY). */
+  github(): Promise<GitHubApi>;
+  /** The container engine (the `docker` CLI). */
+  engine(): Promise<Engine>;
+}
+
 export interface CommandContext {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  readonly config: PipelineConfig;
+  readonly effects: Effects;
 }
 
 export type Command = (argv: readonly string[], ctx: CommandContext) => Promise<number>;

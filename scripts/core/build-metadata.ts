@@ -73,72 +73,11 @@ export interface ImageRecord {
   readonly repository: string;
   /** The pushed manifest (or index, with its attestations): what a deploy pulls. */
   readonly digest: string;
-  /** The image config digest, the same for the verified build and the pushed image. */
+  /** The image config digest of the verified build, which the pushed platform manifest names. */
   readonly imageId: string;
   readonly tags: readonly string[];
   readonly revision: string;
   readonly source: string;
-}
-
-const SHA256 = /^sha256:[0-9a-f]{64}$/;
-
-/**
- * What the publish job knows after its push: the pushed digest, and the config digests (docker/
- * build-push-action's `imageid` output) of the build that was verified and of the build that was pushed.
- */
-export interface PushReport {
-  readonly digest: string;
-  readonly verifiedImageId: string;
-  readonly pushedImageId: string;
-}
-
-const PUSH_FLAGS = {
-  digest: ['--digest', 'the digest docker/build-push-action reports for the pushed image'],
-  verifiedImageId: ['--verified-image-id', 'the imageid output of the build step that was verified'],
-  pushedImageId: ['--pushed-image-id', 'the imageid output of the push step'],
-} as const;
-
-/** The three values, each checked for the sha256:<64 hex> form. */
-export function parsePushReport(values: { readonly [K in keyof PushReport]: string }): PushReport {
-  for (const key of ['digest', 'verifiedImageId', 'pushedImageId'] as const) {
-    const [flag, what] = PUSH_FLAGS[key];
-    if (!SHA256.test(values[key])) throw new InputError(`${flag} ${JSON.stringify(values[key])}: expected sha256:<64 hex>, ${what}`);
-  }
-  return values;
-}
-
-export type PushCheck = { readonly kind: 'verified'; readonly imageId: string } | { readonly kind: 'not-verified'; readonly message: string };
-
-/**
- * The pushed image must be the verified one. The push is a second build that should be served wholly
- * from the builder's cache of the verified build; a cache miss rebuilds a step, and the result (a new
- * timestamp, a newer base layer, a changed download) is an image nobody verified.
- */
-export function checkPushedImage(report: PushReport): PushCheck {
-  if (report.pushedImageId === report.verifiedImageId) return { kind: 'verified', imageId: report.verifiedImageId };
-  return {
-    kind: 'not-verified',
-    message:
-      `the pushed image ${report.digest} has config ${report.pushedImageId}, but the verified image has config ${report.verifiedImageId}: ` +
-      'a BuildKit cache miss rebuilt the image in the push step, so what was pushed was never verified; re-run the job, and make the Dockerfile build reproducible if it happens again',
-  };
-}
-
-/**
- * What the tag step moves: every tag of the build onto `repository@digest`. The push went by digest
- * alone, so no tag named the image until the record step proved it the verified one.
- */
-export interface Promotion {
-  /** `<repository>@sha256:...`: the pushed image (an index with its attestations). */
-  readonly source: string;
-  readonly tags: readonly string[];
-}
-
-export function promotion(repository: string, digest: string, tags: readonly string[]): Promotion {
-  if (!SHA256.test(digest)) throw new InputError(`--promote ${JSON.stringify(digest)}: expected sha256:<64 hex>, the digest output of the push step`);
-  const foreign = tags.find((t) => !t.startsWith(`${repository}:`));
-  if (foreign !== undefined) throw new Error(`tag ${foreign} is not in ${repository}`);
-  return { source: `${repository}@${digest}`, tags };
 }
 
 export function imageRecord(context: BuildContext, service: string, repository: string, tags: readonly string[], digest: string, imageId: string): ImageRecord {

@@ -23,21 +23,119 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
+// workflows-src/pipeline.config.ts
+var pipelineConfig = {
+  defaultBranch: "main",
+  registry: { kind: "ghcr" },
+  services: {
+    marker: "Dockerfile",
+    dockerfileTargets: ["services/*"],
+    dockerfileTemplate: "services/Dockerfile.template"
+  },
+  affected: {
+    globalInputs: [
+      "vitest.package.config.ts",
+      "pnpm-workspace.yaml",
+      "package.json",
+      ".npmrc",
+      ".nvmrc",
+      ".node-version",
+      "tsconfig*.json",
+      ".dockerignore",
+      "services/Dockerfile.template"
+    ],
+    ignore: ["**/*.md", "docs/**"],
+    // The root's own dependency maps are tooling (no image or package installs them); these change every install.
+    rootManifestFields: ["packageManager", "engines", "pnpm", "overrides", "resolutions"]
+  },
+  versions: { node: "24" },
+  runners: { default: "ubuntu-24.04" },
+  environments: [{ name: "staging" }, { name: "production" }]
+};
+
 // scripts/core/errors.ts
-var BRAND = /* @__PURE__ */ Symbol.for("@kodingcaravan/pipeline/InputError");
+var INPUT = /* @__PURE__ */ Symbol.for("@kodingcaravan/pipeline/InputError");
+var OUTSIDE = /* @__PURE__ */ Symbol.for("@kodingcaravan/pipeline/OutsideError");
 var InputError = class extends Error {
   name = "InputError";
-  [BRAND] = true;
+  [INPUT] = true;
   /**
    * Whether `err` is an InputError. Not `instanceof`: the bundle gives each command and each module
    * loaded on demand a copy of this class, and an error thrown in one is caught in another.
    */
   static is(err) {
-    return err instanceof Error && BRAND in err;
+    return err instanceof Error && INPUT in err;
+  }
+};
+var OutsideError = class extends Error {
+  [OUTSIDE] = true;
+  /** True when the system did not answer within the timeout policy's bound. */
+  timedOut;
+  constructor(message, options = {}) {
+    super(message);
+    this.timedOut = options.timedOut ?? false;
+  }
+  /** Whether `err` is an OutsideError (a brand, for the reason InputError.is gives). */
+  static is(err) {
+    return err instanceof Error && OUTSIDE in err;
   }
 };
 function describeError(err) {
   return err instanceof Error ? err.message : String(err);
+}
+
+// scripts/core/exit-codes.ts
+var EXIT = {
+  /** Done: what was asked is true. */
+  ok: 0,
+  /** The checked thing failed: a policy violation, an unhealthy image, a plan that shows a failing job, a refused promotion. */
+  failed: 1,
+  /** Bad input: a flag, a file, a revision, an event, a name; one line naming the value and the expected form. */
+  input: 2,
+  /** A system outside the pipeline (registry, GitHub API, container engine, git, the file system) failed. */
+  outside: 3,
+  /** A system outside the pipeline did not answer within the timeout policy's bound. */
+  timeout: 4,
+  /** A bug in the pipeline: `internal error: …` (PIPELINE_DEBUG=1 adds the stack). */
+  internal: 70
+};
+function endingOf(err, debug) {
+  if (InputError.is(err)) return { code: EXIT.input, line: `error: ${err.message}
+` };
+  if (OutsideError.is(err)) return { code: err.timedOut ? EXIT.timeout : EXIT.outside, line: `error: ${err.message}
+` };
+  const stack = debug && err instanceof Error ? `${err.stack}
+` : "";
+  return { code: EXIT.internal, line: `internal error: ${describeError(err)}
+${stack}` };
+}
+
+// scripts/core/timeouts.ts
+var TIMEOUTS = {
+  /** One registry request (a manifest, a blob, a token), body included. */
+  registryMs: 3e4,
+  /** One GitHub API request. */
+  githubMs: 3e4,
+  /** A Docker credential helper's answer. */
+  credentialsMs: 1e4
+};
+
+// scripts/wiring.ts
+function realEffects(env) {
+  return {
+    async registry(host) {
+      const [{ registryBaseUrl, registryClient }, { dockerCredentials }] = await Promise.all([Promise.resolve().then(() => __toESM(require("./io-registry.cjs"), 1)), Promise.resolve().then(() => __toESM(require("./io-docker-credentials.cjs"), 1))]);
+      return registryClient(registryBaseUrl(host), { timeoutMs: TIMEOUTS.registryMs, credentials: () => dockerCredentials(env, host, TIMEOUTS.credentialsMs) });
+    },
+    async github() {
+      const { githubApi, githubApiOptionsFromEnv } = await Promise.resolve().then(() => __toESM(require("./io-github-api.cjs"), 1));
+      return githubApi(githubApiOptionsFromEnv(env, TIMEOUTS.githubMs));
+    },
+    async engine() {
+      const { dockerEngine } = await Promise.resolve().then(() => __toESM(require("./io-container-engine.cjs"), 1));
+      return dockerEngine();
+    }
+  };
 }
 
 // scripts/pipeline.ts
@@ -68,6 +166,8 @@ async function main(argv) {
   return run(rest, {
     cwd: process.cwd(),
     env: process.env,
+    config: pipelineConfig,
+    effects: realEffects(process.env),
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text)
   });
@@ -77,15 +177,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err) => {
-    if (InputError.is(err)) {
-      process.stderr.write(`error: ${err.message}
-`);
-      process.exitCode = 2;
-      return;
-    }
-    process.stderr.write(`internal error: ${describeError(err)}
-${process.env["PIPELINE_DEBUG"] && err instanceof Error ? `${err.stack}
-` : ""}`);
-    process.exitCode = 1;
+    const ending = endingOf(err, Boolean(process.env["PIPELINE_DEBUG"]));
+    process.stderr.write(ending.line);
+    process.exitCode = ending.code;
   }
 );

@@ -3,6 +3,7 @@
  * plugins). Everything the pipeline does to an engine goes through here: build, push, run, inspect.
  * The engine's JSON is parsed with the guards in core/verify/evidence.ts.
  */
+import { OutsideError } from '../core/errors.js';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -29,7 +30,7 @@ export interface ExecResult {
 }
 
 /** A docker command failed: names the command, the exit code and the end of what it printed. */
-export class EngineError extends Error {
+export class EngineError extends OutsideError {
   override readonly name = 'EngineError';
 }
 
@@ -111,26 +112,6 @@ export function exec(bin: string, args: readonly string[], env?: Readonly<Record
     child.on('error', (e) => reject(new EngineError(`cannot run ${bin}: ${e.message}; is the docker CLI installed and on PATH?`)));
     child.on('close', (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
   });
-}
-
-/** Names in a registry: more tags for a manifest already pushed, without pulling or building it. */
-export interface RegistryTagger {
-  /**
-   * Makes every tag in `tags` name the manifest `source` (`<repository>@sha256:...`) names, with
-   * `docker buildx imagetools create` (an index stays an index: its attestations come along).
-   */
-  tag(source: string, tags: readonly string[]): Promise<void>;
-}
-
-export function registryTagger(bin = 'docker'): RegistryTagger {
-  return {
-    async tag(source, tags) {
-      const args = ['buildx', 'imagetools', 'create', ...tags.flatMap((t) => ['--tag', t]), source];
-      const r = await exec(bin, args);
-      // One line: the command's error is printed as one.
-      if (r.code !== 0) throw new EngineError(`\`${bin} buildx imagetools create\` exited ${r.code}: ${tail(r.stderr, 3).split('\n').join(' | ')}`);
-    },
-  };
 }
 
 /** `from | to`: both exit codes and the stdout of `to`. */

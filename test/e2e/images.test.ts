@@ -5,10 +5,9 @@
  * read the tags and the manifest digest back through the registry's HTTP API.
  */
 import { describe, expect, test } from 'vitest';
-import { promotion } from '../../scripts/core/build-metadata.js';
 import { imageTags, parseImageRef } from '../../scripts/core/images/index.js';
 import { RULE_IDS } from '../../scripts/core/verify/rules.js';
-import { EngineError, registryTagger } from '../../scripts/io/container-engine.js';
+import { RegistryError } from '../../scripts/io/registry.js';
 import { buildService } from './support/build.js';
 import { pipeline } from './support/cli.js';
 import { lab, labRepository, registryName, ROOT, SOURCE, services } from './support/lab.js';
@@ -65,37 +64,25 @@ describe.each(services.map((s) => [s.folder] as const))('%s', (service) => {
   });
 });
 
-describe("the publish job's tag step: tags move onto a digest already pushed", () => {
-  test('docker buildx imagetools create: each new tag resolves to the pushed manifest', async () => {
+describe('the one registry tag operation, against the real registry', () => {
+  test('a single-manifest image keeps its digest under a new tag (imagetools create would wrap it in a new index)', async () => {
     const l = await lab();
-    const service = services[0]?.folder ?? '';
-    const repository = labRepository(service);
-    const name = registryName(repository);
-    // The image the per-service tests pushed under its sha-<7> tag stands for one pushed by digest.
-    const pushedTag = imageTags(repository, l.revision, { kind: 'merge_group' })[0] ?? '';
-    const digest = await l.registry.manifestDigest(name, parseImageRef(pushedTag).tag ?? '');
+    const name = registryName(labRepository(services[0]?.folder ?? ''));
+    const pushedTag = imageTags(labRepository(services[0]?.folder ?? ''), l.revision, { kind: 'merge_group' })[0] ?? '';
+    const digest = (await l.registry.manifestDigest(name, parseImageRef(pushedTag).tag ?? '')) ?? '';
     expect(digest).toMatch(/^sha256:[a-f0-9]{64}$/);
-    const { source, tags } = promotion(repository, digest ?? '', [`${repository}:promoted-${l.revision.slice(0, 7)}`, `${repository}:also-${l.revision.slice(0, 7)}`]);
-    await registryTagger().tag(source, tags);
-    for (const tag of tags) {
-      // The pushed manifest itself, or (a single image manifest given to imagetools) an index that lists it alone.
-      const named = await l.registry.manifest(name, parseImageRef(tag).tag ?? '');
-      expect(named?.digest === digest || named?.children.join() === digest, JSON.stringify(named)).toBe(true);
-    }
+    const tag = `promoted-${l.revision.slice(0, 7)}`;
+    expect((await l.registry.tagDigest(name, digest, tag, 'move')).kind).toMatch(/^(created|moved|unchanged)$/);
+    expect(await l.registry.manifestDigest(name, tag)).toBe(digest);
+    expect(await l.registry.manifest(name, tag)).toMatchObject({ digest, children: [] });
   });
 
-  test('a digest the registry does not hold: an EngineError naming the command, on one line', async () => {
+  test('a digest the registry does not hold: a RegistryError naming it, and no tag', async () => {
     const l = await lab();
-    const repository = labRepository(services[0]?.folder ?? '');
+    const name = registryName(labRepository(services[0]?.folder ?? ''));
     const missing = `sha256:${'0'.repeat(64)}`;
-    const error = await registryTagger()
-      .tag(`${repository}@${missing}`, [`${repository}:never-${l.revision.slice(0, 7)}`])
-      .then(
-        () => undefined,
-        (err: unknown) => err,
-      );
-    expect(error).toBeInstanceOf(EngineError);
-    expect(String(error instanceof Error ? error.message : error)).toMatch(/^`docker buildx imagetools create` exited \d+: [^\n]+$/);
-    expect(await l.registry.tags(registryName(repository))).not.toContain(`never-${l.revision.slice(0, 7)}`);
+    await expect(l.registry.tagDigest(name, missing, `never-${l.revision.slice(0, 7)}`, 'move')).rejects.toThrow(RegistryError);
+    await expect(l.registry.tagDigest(name, missing, `never-${l.revision.slice(0, 7)}`, 'move')).rejects.toThrow(`${name}@${missing}: no such manifest; nothing to tag`);
+    expect(await l.registry.tags(name)).not.toContain(`never-${l.revision.slice(0, 7)}`);
   });
 });

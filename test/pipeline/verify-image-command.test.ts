@@ -3,6 +3,7 @@
  * (exit 2 at the top level), thrown before any engine is contacted. The checks against a real engine
  * are in test/e2e/ (images.test.ts, broken-images.test.ts).
  */
+import { context } from '../support/cli.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
@@ -10,7 +11,7 @@ import { run } from '../../scripts/commands/verify-image.js';
 import { InputError } from '../../scripts/core/errors.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const ctx = { cwd: ROOT, env: {}, stdout: () => undefined, stderr: () => undefined };
+const ctx = context({ cwd: ROOT }, { stdout: '', stderr: '' });
 const IMAGE = ['--image', '127.0.0.1:5000/kodingcaravan/api-gateway:sha-1234567'];
 
 test.each([

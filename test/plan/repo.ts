@@ -1,11 +1,11 @@
 /** Real temporary git repositories for the plan tests, and a way to run `pipeline plan` in them. */
+import { runCommand } from '../support/cli.js';
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run } from '../../scripts/commands/plan.js';
-import { InputError } from '../../scripts/core/errors.js';
 import type { Plan } from '../../scripts/plan/plan-types.js';
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
@@ -58,17 +58,9 @@ export interface PlanRun {
   readonly stderr: string;
 }
 
-/** Runs the command in-process, with the top-level contract of scripts/pipeline.ts (InputError -> exit 2). */
-export async function runPlan(cwd: string, argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<PlanRun> {
-  let stdout = '';
-  let stderr = '';
-  try {
-    const code = await run(argv, { cwd, env, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-    return { code, stdout, stderr };
-  } catch (err) {
-    if (InputError.is(err)) return { code: 2, stdout, stderr: `${stderr}error: ${err.message}\n` };
-    throw err;
-  }
+/** Runs the command in-process, with the contract of scripts/pipeline.ts (test/support/cli.ts). */
+export function runPlan(cwd: string, argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<PlanRun> {
+  return runCommand(run, argv, { cwd, env });
 }
 
 export async function planJson(cwd: string, argv: readonly string[]): Promise<Plan & { code: number }> {

@@ -338,8 +338,8 @@ var require_scan = __commonJS({
       CHAR_RIGHT_SQUARE_BRACKET
       /* ] */
     } = require_constants();
-    var isPathSeparator = (code) => {
-      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
+    var isPathSeparator = (code2) => {
+      return code2 === CHAR_FORWARD_SLASH || code2 === CHAR_BACKWARD_SLASH;
     };
     var depth = (token) => {
       if (token.isPrefix !== true) {
@@ -369,38 +369,38 @@ var require_scan = __commonJS({
       let finished = false;
       let braces = 0;
       let prev;
-      let code;
+      let code2;
       let token = { value: "", depth: 0, isGlob: false };
       const eos = () => index >= length;
       const peek = () => str.charCodeAt(index + 1);
       const advance = () => {
-        prev = code;
+        prev = code2;
         return str.charCodeAt(++index);
       };
       while (index < length) {
-        code = advance();
+        code2 = advance();
         let next;
-        if (code === CHAR_BACKWARD_SLASH) {
+        if (code2 === CHAR_BACKWARD_SLASH) {
           backslashes = token.backslashes = true;
-          code = advance();
-          if (code === CHAR_LEFT_CURLY_BRACE) {
+          code2 = advance();
+          if (code2 === CHAR_LEFT_CURLY_BRACE) {
             braceEscaped = true;
           }
           continue;
         }
-        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
+        if (braceEscaped === true || code2 === CHAR_LEFT_CURLY_BRACE) {
           braces++;
-          while (eos() !== true && (code = advance())) {
-            if (code === CHAR_BACKWARD_SLASH) {
+          while (eos() !== true && (code2 = advance())) {
+            if (code2 === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
               advance();
               continue;
             }
-            if (code === CHAR_LEFT_CURLY_BRACE) {
+            if (code2 === CHAR_LEFT_CURLY_BRACE) {
               braces++;
               continue;
             }
-            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
+            if (braceEscaped !== true && code2 === CHAR_DOT && (code2 = advance()) === CHAR_DOT) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished = true;
@@ -409,7 +409,7 @@ var require_scan = __commonJS({
               }
               break;
             }
-            if (braceEscaped !== true && code === CHAR_COMMA) {
+            if (braceEscaped !== true && code2 === CHAR_COMMA) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished = true;
@@ -418,7 +418,7 @@ var require_scan = __commonJS({
               }
               break;
             }
-            if (code === CHAR_RIGHT_CURLY_BRACE) {
+            if (code2 === CHAR_RIGHT_CURLY_BRACE) {
               braces--;
               if (braces === 0) {
                 braceEscaped = false;
@@ -433,7 +433,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code === CHAR_FORWARD_SLASH) {
+        if (code2 === CHAR_FORWARD_SLASH) {
           slashes.push(index);
           tokens.push(token);
           token = { value: "", depth: 0, isGlob: false };
@@ -446,27 +446,27 @@ var require_scan = __commonJS({
           continue;
         }
         if (opts.noext !== true) {
-          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
+          const isExtglobChar = code2 === CHAR_PLUS || code2 === CHAR_AT || code2 === CHAR_ASTERISK || code2 === CHAR_QUESTION_MARK || code2 === CHAR_EXCLAMATION_MARK;
           if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
             isGlob = token.isGlob = true;
             isExtglob = token.isExtglob = true;
             finished = true;
-            if (code === CHAR_EXCLAMATION_MARK && index === start) {
+            if (code2 === CHAR_EXCLAMATION_MARK && index === start) {
               negatedExtglob = true;
             }
             if (scanToEnd === true) {
               let parens = 0;
-              while (eos() !== true && (code = advance())) {
-                if (code === CHAR_BACKWARD_SLASH) {
+              while (eos() !== true && (code2 = advance())) {
+                if (code2 === CHAR_BACKWARD_SLASH) {
                   backslashes = token.backslashes = true;
                   advance();
                   continue;
                 }
-                if (code === CHAR_LEFT_PARENTHESES) {
+                if (code2 === CHAR_LEFT_PARENTHESES) {
                   parens++;
                   continue;
                 }
-                if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
                   finished = true;
                   break;
                 }
@@ -476,7 +476,7 @@ var require_scan = __commonJS({
             break;
           }
         }
-        if (code === CHAR_ASTERISK) {
+        if (code2 === CHAR_ASTERISK) {
           if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
           isGlob = token.isGlob = true;
           finished = true;
@@ -485,7 +485,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code === CHAR_QUESTION_MARK) {
+        if (code2 === CHAR_QUESTION_MARK) {
           isGlob = token.isGlob = true;
           finished = true;
           if (scanToEnd === true) {
@@ -493,7 +493,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code === CHAR_LEFT_SQUARE_BRACKET) {
+        if (code2 === CHAR_LEFT_SQUARE_BRACKET) {
           while (eos() !== true && (next = advance())) {
             if (next === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
@@ -512,26 +512,26 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
+        if (opts.nonegate !== true && code2 === CHAR_EXCLAMATION_MARK && index === start) {
           negated = token.negated = true;
           start++;
           continue;
         }
-        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
+        if (opts.noparen !== true && code2 === CHAR_LEFT_PARENTHESES) {
           isGlob = token.isGlob = true;
           if (scanToEnd === true) {
             let parens = 1;
-            while (eos() !== true && (code = advance())) {
-              if (code === CHAR_BACKWARD_SLASH) {
+            while (eos() !== true && (code2 = advance())) {
+              if (code2 === CHAR_BACKWARD_SLASH) {
                 backslashes = token.backslashes = true;
                 advance();
                 continue;
               }
-              if (code === CHAR_LEFT_PARENTHESES) {
+              if (code2 === CHAR_LEFT_PARENTHESES) {
                 parens++;
                 continue;
               }
-              if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+              if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
                 finished = true;
                 break;
               }
@@ -596,7 +596,7 @@ var require_scan = __commonJS({
       };
       if (opts.tokens === true) {
         state.maxDepth = 0;
-        if (!isPathSeparator(code)) {
+        if (!isPathSeparator(code2)) {
           tokens.push(token);
         }
         state.tokens = tokens;
@@ -2958,8 +2958,8 @@ var require_stringifyString = __commonJS({
             case "u":
               {
                 str += json.slice(start, i);
-                const code = json.substr(i + 2, 4);
-                switch (code) {
+                const code2 = json.substr(i + 2, 4);
+                switch (code2) {
                   case "0000":
                     str += "\\0";
                     break;
@@ -2985,8 +2985,8 @@ var require_stringifyString = __commonJS({
                     str += "\\P";
                     break;
                   default:
-                    if (code.substr(0, 2) === "00")
-                      str += "\\x" + code.substr(2);
+                    if (code2.substr(0, 2) === "00")
+                      str += "\\x" + code2.substr(2);
                     else
                       str += json.substr(i, 6);
                 }
@@ -5485,22 +5485,22 @@ var require_errors = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/errors.js"(exports2) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message) {
+      constructor(name, pos, code2, message) {
         super();
         this.name = name;
-        this.code = code;
+        this.code = code2;
         this.message = message;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLParseError", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLParseError", pos, code2, message);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLWarning", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLWarning", pos, code2, message);
       }
     };
     var prettifyError = (src, lc) => (error) => {
@@ -6409,7 +6409,7 @@ var require_resolve_flow_scalar = __commonJS({
       const { offset, type, source, end } = scalar;
       let _type;
       let value;
-      const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
+      const _onError = (rel, code2, msg) => onError(offset + rel, code2, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
@@ -6607,9 +6607,9 @@ var require_resolve_flow_scalar = __commonJS({
     function parseCharCode(source, offset, length, onError) {
       const cc = source.substr(offset, length);
       const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code = ok ? parseInt(cc, 16) : NaN;
+      const code2 = ok ? parseInt(cc, 16) : NaN;
       try {
-        return String.fromCodePoint(code);
+        return String.fromCodePoint(code2);
       } catch {
         const raw = source.substr(offset - 2, length + 2);
         onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
@@ -6931,12 +6931,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning) => {
+        this.onError = (source, code2, message, warning) => {
           const pos = getErrorPos(source);
           if (warning)
-            this.warnings.push(new errors.YAMLWarning(pos, code, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code2, message));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code, message));
+            this.errors.push(new errors.YAMLParseError(pos, code2, message));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -7098,12 +7098,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code, message) => {
+        const _onError = (pos, code2, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code, message);
+            onError(offset, code2, message);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code, message);
+            throw new errors.YAMLParseError([offset, offset + 1], code2, message);
         };
         switch (token.type) {
           case "scalar":
@@ -9147,53 +9147,36 @@ __export(tags_exports, {
   run: () => run
 });
 module.exports = __toCommonJS(tags_exports);
-var import_node_fs2 = require("node:fs");
-var import_node_path2 = require("node:path");
-
-// workflows-src/pipeline.config.ts
-var pipelineConfig = {
-  defaultBranch: "main",
-  registry: { kind: "ghcr" },
-  services: {
-    marker: "Dockerfile",
-    dockerfileTargets: ["services/*"],
-    dockerfileTemplate: "services/Dockerfile.template"
-  },
-  affected: {
-    globalInputs: [
-      "vitest.package.config.ts",
-      "pnpm-workspace.yaml",
-      "package.json",
-      ".npmrc",
-      ".nvmrc",
-      ".node-version",
-      "tsconfig*.json",
-      ".dockerignore",
-      "services/Dockerfile.template"
-    ],
-    ignore: ["**/*.md", "docs/**"],
-    // The root's own dependency maps are tooling (no image or package installs them); these change every install.
-    rootManifestFields: ["packageManager", "engines", "pnpm", "overrides", "resolutions"]
-  },
-  versions: { node: "24" },
-  runners: { default: "ubuntu-24.04" },
-  environments: [{ name: "staging" }, { name: "production" }]
-};
+var import_node_path3 = require("node:path");
 
 // scripts/core/args.ts
 var import_node_util = require("node:util");
 
 // scripts/core/errors.ts
-var BRAND = /* @__PURE__ */ Symbol.for("@kodingcaravan/pipeline/InputError");
+var INPUT = /* @__PURE__ */ Symbol.for("@kodingcaravan/pipeline/InputError");
+var OUTSIDE = /* @__PURE__ */ Symbol.for("@kodingcaravan/pipeline/OutsideError");
 var InputError = class extends Error {
   name = "InputError";
-  [BRAND] = true;
+  [INPUT] = true;
   /**
    * Whether `err` is an InputError. Not `instanceof`: the bundle gives each command and each module
    * loaded on demand a copy of this class, and an error thrown in one is caught in another.
    */
   static is(err) {
-    return err instanceof Error && BRAND in err;
+    return err instanceof Error && INPUT in err;
+  }
+};
+var OutsideError = class extends Error {
+  [OUTSIDE] = true;
+  /** True when the system did not answer within the timeout policy's bound. */
+  timedOut;
+  constructor(message, options = {}) {
+    super(message);
+    this.timedOut = options.timedOut ?? false;
+  }
+  /** Whether `err` is an OutsideError (a brand, for the reason InputError.is gives). */
+  static is(err) {
+    return err instanceof Error && OUTSIDE in err;
   }
 };
 
@@ -9252,32 +9235,6 @@ function imageLabels(context, service) {
 function imageBuildArgs(context) {
   return { SOURCE: context.sourceUrl, REVISION: context.sha };
 }
-var SHA256 = /^sha256:[0-9a-f]{64}$/;
-var PUSH_FLAGS = {
-  digest: ["--digest", "the digest docker/build-push-action reports for the pushed image"],
-  verifiedImageId: ["--verified-image-id", "the imageid output of the build step that was verified"],
-  pushedImageId: ["--pushed-image-id", "the imageid output of the push step"]
-};
-function parsePushReport(values) {
-  for (const key of ["digest", "verifiedImageId", "pushedImageId"]) {
-    const [flag, what] = PUSH_FLAGS[key];
-    if (!SHA256.test(values[key])) throw new InputError(`${flag} ${JSON.stringify(values[key])}: expected sha256:<64 hex>, ${what}`);
-  }
-  return values;
-}
-function checkPushedImage(report) {
-  if (report.pushedImageId === report.verifiedImageId) return { kind: "verified", imageId: report.verifiedImageId };
-  return {
-    kind: "not-verified",
-    message: `the pushed image ${report.digest} has config ${report.pushedImageId}, but the verified image has config ${report.verifiedImageId}: a BuildKit cache miss rebuilt the image in the push step, so what was pushed was never verified; re-run the job, and make the Dockerfile build reproducible if it happens again`
-  };
-}
-function promotion(repository, digest, tags) {
-  if (!SHA256.test(digest)) throw new InputError(`--promote ${JSON.stringify(digest)}: expected sha256:<64 hex>, the digest output of the push step`);
-  const foreign = tags.find((t) => !t.startsWith(`${repository}:`));
-  if (foreign !== void 0) throw new Error(`tag ${foreign} is not in ${repository}`);
-  return { source: `${repository}@${digest}`, tags };
-}
 function imageRecord(context, service, repository, tags, digest, imageId) {
   return { service, repository, digest, imageId, tags, revision: context.sha, source: context.sourceUrl };
 }
@@ -9295,6 +9252,22 @@ function recordSummary(record) {
   return `${lines2.join("\n")}
 `;
 }
+
+// scripts/core/exit-codes.ts
+var EXIT = {
+  /** Done: what was asked is true. */
+  ok: 0,
+  /** The checked thing failed: a policy violation, an unhealthy image, a plan that shows a failing job, a refused promotion. */
+  failed: 1,
+  /** Bad input: a flag, a file, a revision, an event, a name; one line naming the value and the expected form. */
+  input: 2,
+  /** A system outside the pipeline (registry, GitHub API, container engine, git, the file system) failed. */
+  outside: 3,
+  /** A system outside the pipeline did not answer within the timeout policy's bound. */
+  timeout: 4,
+  /** A bug in the pipeline: `internal error: …` (PIPELINE_DEBUG=1 adds the stack). */
+  internal: 70
+};
 
 // scripts/core/images/image-ref.ts
 var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
@@ -9386,39 +9359,112 @@ function imageTags(repository, sha, trigger) {
   return tagsFor(sha, trigger).map((tag) => formatImageRef({ ...repo, tag }));
 }
 
-// scripts/io/container-engine.ts
-var import_node_child_process = require("node:child_process");
-
 // scripts/core/json.ts
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-// scripts/io/container-engine.ts
-var EngineError = class extends Error {
-  name = "EngineError";
-};
-var tail = (text, lines2 = 25) => text.trimEnd().split("\n").slice(-lines2).join("\n");
-function exec(bin, args, env) {
-  return new Promise((resolve2, reject) => {
-    const child = (0, import_node_child_process.spawn)(bin, [...args], { stdio: ["ignore", "pipe", "pipe"], env: env ? { ...process.env, ...env } : process.env });
-    const out = [];
-    const err = [];
-    child.stdout.on("data", (b) => out.push(b));
-    child.stderr.on("data", (b) => err.push(b));
-    child.on("error", (e) => reject(new EngineError(`cannot run ${bin}: ${e.message}; is the docker CLI installed and on PATH?`)));
-    child.on("close", (code) => resolve2({ code: code ?? 1, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }));
-  });
+// scripts/core/images/oci.ts
+var SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
+var IMAGE_MANIFEST_TYPES = /* @__PURE__ */ new Set(["application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json"]);
+var isAttestation = (d) => d.referenceType === "attestation-manifest" || d.platform?.os === "unknown" && d.platform.architecture === "unknown";
+function platformManifests(index) {
+  return index.manifests.filter((d) => IMAGE_MANIFEST_TYPES.has(d.mediaType) && !isAttestation(d));
 }
-function registryTagger(bin = "docker") {
+var REVISION_LABEL = "org.opencontainers.image.revision";
+function configLabels(json) {
+  const labels = /* @__PURE__ */ new Map();
+  const config = isRecord(json) ? json["config"] : void 0;
+  const raw = isRecord(config) ? config["Labels"] : void 0;
+  if (isRecord(raw)) {
+    for (const [k, v] of Object.entries(raw)) if (typeof v === "string") labels.set(k, v);
+  }
+  return labels;
+}
+
+// scripts/core/images/publish.ts
+function checkPushedImage(verifiedConfig, pushed, revision) {
+  if (pushed.config !== verifiedConfig) {
+    return {
+      kind: "not-verified",
+      message: `the pushed image ${pushed.digest} (platform manifest ${pushed.manifest}) has config ${pushed.config}, but the verified image has config ${verifiedConfig}: a BuildKit cache miss rebuilt the image in the push step, or another image was pushed, so what was pushed was never verified; re-run the job, and make the Dockerfile build reproducible if it happens again`
+    };
+  }
+  if (pushed.revision !== revision) {
+    return { kind: "not-verified", message: `the pushed image ${pushed.digest} is labelled revision ${JSON.stringify(pushed.revision ?? "")}, not this commit ${revision}` };
+  }
+  return { kind: "verified" };
+}
+function recordDigest(pushedDigest, commitTag, existing2, revision) {
+  if (existing2 === void 0 || existing2.digest === pushedDigest) return { kind: "new", digest: pushedDigest };
+  if (existing2.revision === revision) return { kind: "published-before", digest: existing2.digest, untagged: pushedDigest };
   return {
-    async tag(source, tags) {
-      const args = ["buildx", "imagetools", "create", ...tags.flatMap((t) => ["--tag", t]), source];
-      const r = await exec(bin, args);
-      if (r.code !== 0) throw new EngineError(`\`${bin} buildx imagetools create\` exited ${r.code}: ${tail(r.stderr, 3).split("\n").join(" | ")}`);
-    }
+    kind: "conflict",
+    message: `${commitTag} already names ${existing2.digest}, an image of revision ${JSON.stringify(existing2.revision ?? "")}, not of this commit ${revision}; a commit tag never moves: delete the wrong tag by hand if it is one`
   };
 }
+function branchTagMove(tag, current, digest, revision, ancestry) {
+  if (current === void 0) return { kind: "move", reason: `${tag} does not exist yet` };
+  if (current.digest === digest) return { kind: "keep", reason: `${tag} names ${digest} already` };
+  const then = current.revision?.slice(0, 12) ?? "an unlabelled image";
+  switch (ancestry) {
+    case "ahead":
+      return { kind: "move", reason: `${revision.slice(0, 12)} descends from ${then}, which ${tag} names now` };
+    case "diverged":
+      return { kind: "move", reason: `${then}, which ${tag} names now, is no longer in this branch's history (a force push)` };
+    case "unknown":
+      return { kind: "move", reason: `the commit of the image ${tag} names now (${then}) is unknown to GitHub` };
+    case "behind":
+      return { kind: "keep", reason: `${tag} names the image of ${then}, a newer commit: a branch tag never moves back` };
+    case "identical":
+      return { kind: "keep", reason: `${tag} names another image of this very commit (published before): it stays` };
+  }
+}
+
+// scripts/io/atomic-file.ts
+var import_node_fs = require("node:fs");
+var import_node_path = require("node:path");
+var code = (err) => err instanceof Error && "code" in err && typeof err.code === "string" ? err.code : "";
+function checkWritable(path, what) {
+  let isDir = false;
+  try {
+    isDir = (0, import_node_fs.statSync)(path).isDirectory();
+  } catch (err) {
+    if (code(err) !== "ENOENT" && code(err) !== "ENOTDIR")
+      throw new InputError(`${what} ${JSON.stringify(path)}: cannot be written (${code(err) || String(err)}); expected a file path`);
+    if (code(err) === "ENOTDIR") throw new InputError(`${what} ${JSON.stringify(path)}: a part of the path is a file, not a folder; expected a file path`);
+  }
+  if (isDir) throw new InputError(`${what} ${JSON.stringify(path)}: is a folder; expected a file path, e.g. ${(0, import_node_path.join)(path, "out.json")}`);
+}
+function writeFileAtomic(path, text, what = "file") {
+  checkWritable(path, what);
+  const temp = (0, import_node_path.join)((0, import_node_path.dirname)(path), `.${(0, import_node_path.basename)(path)}.${process.pid}.tmp`);
+  try {
+    (0, import_node_fs.mkdirSync)((0, import_node_path.dirname)(path), { recursive: true });
+    (0, import_node_fs.writeFileSync)(temp, text);
+    (0, import_node_fs.renameSync)(temp, path);
+  } catch (err) {
+    (0, import_node_fs.rmSync)(temp, { force: true });
+    throw new InputError(`${what} ${JSON.stringify(path)}: cannot be written (${code(err) || (err instanceof Error ? err.message : String(err))}); expected a writable file path`);
+  }
+}
+
+// scripts/io/registry.ts
+var RegistryError = class extends OutsideError {
+  name = "RegistryError";
+};
+var TagConflict = class extends Error {
+  constructor(tag, existing2, wanted) {
+    super(`tag ${tag} already names ${existing2}, not ${wanted}; a version or commit tag never moves`);
+    this.tag = tag;
+    this.existing = existing2;
+    this.wanted = wanted;
+  }
+  tag;
+  existing;
+  wanted;
+  name = "TagConflict";
+};
 
 // scripts/io/step-outputs.ts
 async function writeStepOutputs(outputs) {
@@ -9431,8 +9477,8 @@ async function appendStepSummary(markdown) {
 }
 
 // scripts/io/workspace-fs.ts
-var import_node_fs = require("node:fs");
-var import_node_path = require("node:path");
+var import_node_fs2 = require("node:fs");
+var import_node_path2 = require("node:path");
 var import_picomatch = __toESM(require_picomatch2(), 1);
 
 // scripts/core/workspace/manifest.ts
@@ -9565,9 +9611,9 @@ function assemble(entries, make) {
   for (let k = 0; k < sorted.length; k++) {
     const entry = sorted[k];
     if (!entry) continue;
-    const existing = index.get(entry.name);
-    if (existing !== void 0) {
-      throw new InputError(`two workspace packages are named ${entry.name}: ${sorted[existing]?.input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
+    const existing2 = index.get(entry.name);
+    if (existing2 !== void 0) {
+      throw new InputError(`two workspace packages are named ${entry.name}: ${sorted[existing2]?.input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
     }
     index.set(entry.name, names.length);
     names.push(entry.name);
@@ -9745,10 +9791,10 @@ function findPackageDirs(root, globs) {
   const out = [];
   const walk = (rel, depth) => {
     if (depth > maxDepth) return;
-    for (const entry of (0, import_node_fs.readdirSync)((0, import_node_path.join)(root, rel), { withFileTypes: true })) {
+    for (const entry of (0, import_node_fs2.readdirSync)((0, import_node_path2.join)(root, rel), { withFileTypes: true })) {
       if (!entry.isDirectory() || SKIP.has(entry.name) || entry.name.startsWith(".")) continue;
       const child = rel ? `${rel}/${entry.name}` : entry.name;
-      if (isIncluded(child) && !isExcluded(child) && (0, import_node_fs.existsSync)((0, import_node_path.join)(root, child, "package.json"))) out.push(child);
+      if (isIncluded(child) && !isExcluded(child) && (0, import_node_fs2.existsSync)((0, import_node_path2.join)(root, child, "package.json"))) out.push(child);
       walk(child, depth + 1);
     }
   };
@@ -9756,28 +9802,31 @@ function findPackageDirs(root, globs) {
   return out.sort();
 }
 function loadWorkspace(root, options = {}) {
-  const yamlPath = (0, import_node_path.join)(root, "pnpm-workspace.yaml");
-  if (!(0, import_node_fs.existsSync)(yamlPath)) throw new InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
-  const { packages: globs } = parseWorkspaceYaml("pnpm-workspace.yaml", (0, import_node_fs.readFileSync)(yamlPath, "utf8"));
+  const yamlPath = (0, import_node_path2.join)(root, "pnpm-workspace.yaml");
+  if (!(0, import_node_fs2.existsSync)(yamlPath)) throw new InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
+  const { packages: globs } = parseWorkspaceYaml("pnpm-workspace.yaml", (0, import_node_fs2.readFileSync)(yamlPath, "utf8"));
   const marker = options.serviceMarker ?? "Dockerfile";
   const isServiceDir = options.serviceGlobs ? (0, import_picomatch.default)([...options.serviceGlobs]) : () => false;
   const inputs = findPackageDirs(root, globs).map((dir) => ({
     dir,
-    manifest: parseManifest(`${dir}/package.json`, (0, import_node_fs.readFileSync)((0, import_node_path.join)(root, dir, "package.json"), "utf8")),
-    isService: isServiceDir(dir) || (0, import_node_fs.existsSync)((0, import_node_path.join)(root, dir, marker))
+    manifest: parseManifest(`${dir}/package.json`, (0, import_node_fs2.readFileSync)((0, import_node_path2.join)(root, dir, "package.json"), "utf8")),
+    isService: isServiceDir(dir) || (0, import_node_fs2.existsSync)((0, import_node_path2.join)(root, dir, marker))
   }));
   return buildWorkspace(inputs);
 }
 
 // scripts/commands/tags.ts
 var PROMOTE_USAGE = "pipeline tags --service S --promote sha256:<hex>";
-var RECORD_USAGE = "pipeline tags --service S --digest sha256:<hex> --verified-image-id sha256:<hex> --pushed-image-id sha256:<hex> --record FILE";
+var RECORD_USAGE = "pipeline tags --service S --digest sha256:<hex> --verified-image-id sha256:<hex> --record FILE";
+function sha256(flag, value, what) {
+  if (!SHA256_DIGEST.test(value)) throw new InputError(`${flag} ${JSON.stringify(value)}: expected sha256:<64 hex>, ${what}`);
+  return value;
+}
 function parseRequest(argv) {
   const { values } = parseCommandArgs("tags", argv, {
     service: { type: "string" },
     digest: { type: "string" },
     "verified-image-id": { type: "string" },
-    "pushed-image-id": { type: "string" },
     record: { type: "string" },
     promote: { type: "string" },
     cwd: { type: "string" },
@@ -9788,60 +9837,127 @@ function parseRequest(argv) {
   const cwd = values.cwd ?? ".";
   const { digest, record: file } = values;
   const verifiedImageId = values["verified-image-id"];
-  const pushedImageId = values["pushed-image-id"];
-  const recordFlags = [digest, verifiedImageId, pushedImageId, file];
+  const recordFlags = [digest, verifiedImageId, file];
   if (values.promote !== void 0) {
     if (recordFlags.some((v) => v !== void 0) || values.json) throw new InputError(`pipeline tags: --promote goes alone; expected: ${PROMOTE_USAGE}`);
-    return { kind: "promote", service, cwd, digest: values.promote };
+    return { kind: "promote", service, cwd, digest: sha256("--promote", values.promote, "the digest output of the record step") };
   }
   if (recordFlags.every((v) => v === void 0)) return { kind: "compute", service, cwd, json: values.json ?? false };
-  if (digest === void 0 || verifiedImageId === void 0 || pushedImageId === void 0 || file === void 0) {
-    throw new InputError(`pipeline tags: --digest, --verified-image-id, --pushed-image-id and --record go together; expected: ${RECORD_USAGE}`);
+  if (digest === void 0 || verifiedImageId === void 0 || file === void 0) {
+    throw new InputError(`pipeline tags: --digest, --verified-image-id and --record go together; expected: ${RECORD_USAGE}`);
   }
-  return { kind: "record", service, cwd, file, push: parsePushReport({ digest, verifiedImageId, pushedImageId }) };
+  return {
+    kind: "record",
+    service,
+    cwd,
+    file,
+    digest: sha256("--digest", digest, "the digest docker/build-push-action reports for the pushed image"),
+    verifiedImageId: sha256("--verified-image-id", verifiedImageId, "the imageid output of the build step that was verified")
+  };
 }
 var lines = (record) => Object.entries(record).map(([k, v]) => `${k}=${v}`).join("\n");
+async function readImage(registry, name, reference) {
+  const top = await registry.document(name, reference);
+  if (top === void 0) return void 0;
+  let manifest = top.digest;
+  let doc = top.document;
+  if (doc.kind === "index") {
+    const platforms = platformManifests(doc);
+    const [only] = platforms;
+    if (only === void 0 || platforms.length > 1) {
+      throw new RegistryError(
+        `${name}@${top.digest}: expected one platform image in the index, found ${platforms.length} (${platforms.map((p) => p.digest).join(", ") || "only attestations"})`
+      );
+    }
+    const image = await registry.document(name, only.digest);
+    if (image === void 0 || image.document.kind !== "image") throw new RegistryError(`${name}@${only.digest}: the index lists an image manifest the registry does not have`);
+    manifest = image.digest;
+    doc = image.document;
+  }
+  if (doc.kind !== "image") throw new RegistryError(`${name}@${top.digest}: an index inside an index is not an image the pipeline builds`);
+  const revision = configLabels(await registry.blobJson(name, doc.config)).get(REVISION_LABEL);
+  return { digest: top.digest, manifest, config: doc.config, revision };
+}
+var existing = (image) => image === void 0 ? void 0 : { digest: image.digest, revision: image.revision };
 var run = async (argv, ctx) => {
   const request = parseRequest(argv);
   const { service } = request;
-  const root = (0, import_node_path2.resolve)(ctx.cwd, request.cwd);
-  const { marker, dockerfileTargets } = pipelineConfig.services;
+  const root = (0, import_node_path3.resolve)(ctx.cwd, request.cwd);
+  const { marker, dockerfileTargets } = ctx.config.services;
   const known = loadWorkspace(root, { serviceMarker: marker, serviceGlobs: dockerfileTargets }).services.map((s) => s.folder);
   if (!known.includes(service)) throw new InputError(`--service ${JSON.stringify(service)}: not a service of this workspace; known: ${known.join(", ")}`);
-  const context = buildContextFromEnv(ctx.env, pipelineConfig.defaultBranch);
-  const repository = imageRepository(pipelineConfig.registry, context.owner, service);
+  const context = buildContextFromEnv(ctx.env, ctx.config.defaultBranch);
+  const repository = imageRepository(ctx.config.registry, context.owner, service);
   const tags = imageTags(repository, context.sha, context.trigger);
-  if (request.kind === "promote") {
-    const { source, tags: names } = promotion(repository, request.digest, tags);
-    try {
-      await registryTagger().tag(source, names);
-    } catch (err) {
-      if (!(err instanceof EngineError)) throw err;
-      ctx.stderr(`error: ${service}: cannot tag ${source}: ${err.message}
-`);
-      return 1;
-    }
-    ctx.stdout(`${service}: ${names.join(" ")} now name ${source}
-`);
-    return 0;
-  }
+  if (request.kind === "compute") return compute(ctx, service, context, tags, repository, request.json);
+  const ref = parseImageRef(repository);
+  const registry = await ctx.effects.registry(ref.registry ?? "docker.io");
   if (request.kind === "record") {
-    const check = checkPushedImage(request.push);
+    const file = (0, import_node_path3.resolve)(root, request.file);
+    checkWritable(file, "--record");
+    const pushed = await readImage(registry, ref.path, request.digest);
+    if (pushed === void 0) throw new RegistryError(`${repository}@${request.digest}: the registry has no such manifest; was the push step's digest passed?`);
+    const check = checkPushedImage(request.verifiedImageId, pushed, context.sha);
     if (check.kind === "not-verified") {
       ctx.stderr(`error: ${service}: ${check.message}
 `);
-      return 1;
+      return EXIT.failed;
     }
-    const record = imageRecord(context, service, repository, tags, request.push.digest, check.imageId);
-    const file = (0, import_node_path2.resolve)(root, request.file);
-    (0, import_node_fs2.mkdirSync)((0, import_node_path2.dirname)(file), { recursive: true });
-    (0, import_node_fs2.writeFileSync)(file, `${JSON.stringify(record, null, 2)}
+    const [commitTag = ""] = tags;
+    const before = existing(await readImage(registry, ref.path, parseImageRef(commitTag).tag ?? ""));
+    const chosen = recordDigest(pushed.digest, commitTag, before, context.sha);
+    if (chosen.kind === "conflict") {
+      ctx.stderr(`error: ${service}: ${chosen.message}
 `);
+      return EXIT.failed;
+    }
+    if (chosen.kind === "published-before") {
+      ctx.stderr(
+        `${service}: this commit was published before as ${chosen.digest}; the record and its tags keep that digest, and this run's push ${chosen.untagged} stays untagged
+`
+      );
+    }
+    const record = imageRecord(context, service, repository, tags, chosen.digest, request.verifiedImageId);
+    writeFileAtomic(file, `${JSON.stringify(record, null, 2)}
+`, "--record");
+    if (ctx.env["GITHUB_OUTPUT"]) await writeStepOutputs({ digest: record.digest });
     if (ctx.env["GITHUB_STEP_SUMMARY"]) await appendStepSummary(recordSummary(record));
     ctx.stdout(`${service}: ${repository}@${record.digest} (the verified image ${record.imageId}) recorded in ${request.file}
 `);
-    return 0;
+    return EXIT.ok;
   }
+  return promote(ctx, registry, ref.path, service, tags, request.digest, context.sha);
+};
+async function promote(ctx, registry, name, service, tags, digest, sha) {
+  const [commitTag, ...branchTags] = tags.map((t) => parseImageRef(t).tag ?? "");
+  try {
+    if (commitTag !== void 0) {
+      const outcome = await registry.tagDigest(name, digest, commitTag, "immutable");
+      ctx.stdout(`${service}: ${commitTag} ${outcome.kind === "unchanged" ? "names" : "now names"} ${digest}
+`);
+    }
+    for (const tag of branchTags) {
+      const current = existing(await readImage(registry, name, tag));
+      const ancestry = current === void 0 || current.digest === digest || current.revision === void 0 ? "unknown" : await (await ctx.effects.github()).compare(current.revision, sha);
+      const move = branchTagMove(tag, current, digest, sha, ancestry);
+      if (move.kind === "keep") {
+        ctx.stdout(`${service}: ${tag} stays: ${move.reason}
+`);
+        continue;
+      }
+      await registry.tagDigest(name, digest, tag, "move");
+      ctx.stdout(`${service}: ${tag} now names ${digest} (${move.reason})
+`);
+    }
+  } catch (err) {
+    if (!(err instanceof TagConflict)) throw err;
+    ctx.stderr(`error: ${service}: ${err.message}
+`);
+    return EXIT.failed;
+  }
+  return EXIT.ok;
+}
+async function compute(ctx, service, context, tags, repository, json) {
   const outputs = {
     tags: tags.join("\n"),
     labels: lines(imageLabels(context, service)),
@@ -9849,8 +9965,7 @@ var run = async (argv, ctx) => {
     image: tags[0] ?? "",
     repository
   };
-  const outputFile = ctx.env["GITHUB_OUTPUT"];
-  if (outputFile && !request.json) {
+  if (ctx.env["GITHUB_OUTPUT"] && !json) {
     await writeStepOutputs(outputs);
     ctx.stdout(`${service}: ${tags.join(" ")}
 `);
@@ -9858,8 +9973,8 @@ var run = async (argv, ctx) => {
     ctx.stdout(`${JSON.stringify(outputs)}
 `);
   }
-  return 0;
-};
+  return EXIT.ok;
+}
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   run

@@ -9185,16 +9185,30 @@ var pipelineConfig = {
 var import_node_util = require("node:util");
 
 // scripts/core/errors.ts
-var BRAND = /* @__PURE__ */ Symbol.for("@kodingcaravan/pipeline/InputError");
+var INPUT = /* @__PURE__ */ Symbol.for("@kodingcaravan/pipeline/InputError");
+var OUTSIDE = /* @__PURE__ */ Symbol.for("@kodingcaravan/pipeline/OutsideError");
 var InputError = class extends Error {
   name = "InputError";
-  [BRAND] = true;
+  [INPUT] = true;
   /**
    * Whether `err` is an InputError. Not `instanceof`: the bundle gives each command and each module
    * loaded on demand a copy of this class, and an error thrown in one is caught in another.
    */
   static is(err) {
-    return err instanceof Error && BRAND in err;
+    return err instanceof Error && INPUT in err;
+  }
+};
+var OutsideError = class extends Error {
+  [OUTSIDE] = true;
+  /** True when the system did not answer within the timeout policy's bound. */
+  timedOut;
+  constructor(message, options = {}) {
+    super(message);
+    this.timedOut = options.timedOut ?? false;
+  }
+  /** Whether `err` is an OutsideError (a brand, for the reason InputError.is gives). */
+  static is(err) {
+    return err instanceof Error && OUTSIDE in err;
   }
 };
 
@@ -9650,7 +9664,7 @@ function classifyContainer(state, elapsedSeconds, timeoutSeconds) {
 }
 
 // scripts/io/container-engine.ts
-var EngineError = class extends Error {
+var EngineError = class extends OutsideError {
   name = "EngineError";
 };
 var tail = (text, lines = 25) => text.trimEnd().split("\n").slice(-lines).join("\n");

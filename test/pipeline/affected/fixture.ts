@@ -3,12 +3,12 @@
  * `pipeline affected` on them: in-process through the command module (the sources), or as a
  * subprocess through the committed bundle (`node scripts/dist/pipeline.cjs`), as CI runs it.
  */
+import { type RunResult, runCommand } from '../../support/cli.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { run } from '../../../scripts/commands/affected.js';
-import { InputError } from '../../../scripts/core/errors.js';
 
 export const BUNDLE = resolve('scripts/dist/pipeline.cjs');
 
@@ -134,23 +134,11 @@ export function makeRepo(files: Record<string, string> = WORKSPACE): { root: str
   return { root, first };
 }
 
-export interface RunResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type { RunResult };
 
-/** In-process, through the command module; an InputError becomes exit 2 with one line, as in scripts/pipeline.ts. */
-export async function affected(cwd: string, args: string[], env: Record<string, string> = {}): Promise<RunResult> {
-  let stdout = '';
-  let stderr = '';
-  try {
-    const code = await run(args, { cwd, env, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-    return { code, stdout, stderr };
-  } catch (err) {
-    if (InputError.is(err)) return { code: 2, stdout, stderr: `${stderr}error: ${err.message}\n` };
-    throw err;
-  }
+/** In-process, through the command module, with the contract of scripts/pipeline.ts (test/support/cli.ts). */
+export function affected(cwd: string, args: string[], env: Record<string, string> = {}): Promise<RunResult> {
+  return runCommand(run, args, { cwd, env });
 }
 
 /** Through the committed bundle, with a clean environment plus `env`. */

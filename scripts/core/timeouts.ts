@@ -1,0 +1,12 @@
+/**
+ * The one timeout policy: every call that can wait has a bound, set here and applied at the wiring
+ * point (scripts/wiring.ts). Reaching one is exit code 4 (core/exit-codes.ts), naming what was waited for.
+ */
+export const TIMEOUTS = {
+  /** One registry request (a manifest, a blob, a token), body included. */
+  registryMs: 30_000,
+  /** One GitHub API request. */
+  githubMs: 30_000,
+  /** A Docker credential helper's answer. */
+  credentialsMs: 10_000,
+} as const;

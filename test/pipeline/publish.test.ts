@@ -1,0 +1,253 @@
+/**
+ * The publish leg's record and promote steps (`pipeline tags --record`, `--promote`) over a registry
+ * that speaks HTTP: a local stand-in for GHCR (test/support/oci-registry.ts, which demands a token as
+ * GHCR does), reached through the real wiring (the registry client, the Docker config's credentials).
+ * GitHub's compare API is answered from a real temporary git repository by a stand-in GitHubApi (the
+ * API cannot be reached from here). The same steps run against the lab's real registry in
+ * test/e2e/publish.test.ts.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
+import { run } from '../../scripts/commands/tags.js';
+import type { PipelineConfig } from '../../scripts/core/config.js';
+import type { Ancestry } from '../../scripts/core/images/publish.js';
+import type { GitHubApi } from '../../scripts/io/github-api.js';
+import { pipelineConfig } from '../../workflows-src/pipeline.config.js';
+import { runCommand } from '../support/cli.js';
+import { pushAttestedImage, type RegistryStandIn, startRegistry } from '../support/oci-registry.js';
+
+const NAME = 'acme/api-gateway';
+let registry: RegistryStandIn;
+let dir = '';
+let config: PipelineConfig;
+// @actions/core keeps the job summary's path once it has written to it: one pair of files for the whole file.
+const actionsFiles = mkdtempSync(join(tmpdir(), 'publish-actions-'));
+const OUTPUT = join(actionsFiles, 'output');
+const SUMMARY = join(actionsFiles, 'summary');
+
+beforeAll(async () => {
+  registry = await startRegistry({ auth: { username: 'bot', password: 's3cret' } });
+  config = { ...pipelineConfig, registry: { kind: 'custom', host: registry.host, namespace: 'acme', usernameSecret: 'U', passwordSecret: 'P' } };
+});
+afterAll(async () => {
+  await registry.close();
+  rmSync(actionsFiles, { recursive: true, force: true });
+});
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'publish-'));
+  // What docker/login-action leaves: the Docker config with base64 user:password for the host.
+  mkdirSync(join(dir, 'docker'));
+  writeFileSync(join(dir, 'docker/config.json'), JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from('bot:s3cret').toString('base64') } } }));
+  for (const f of [OUTPUT, SUMMARY]) writeFileSync(f, '');
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+  vi.unstubAllEnvs();
+});
+
+/** A real repository: main with commits c1 → c2, and c3 on another line (a force push dropped it). */
+const git = (repo: string, ...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
+function history(): { repo: string; c1: string; c2: string; dropped: string } {
+  const repo = join(dir, 'repo');
+  mkdirSync(repo);
+  git(repo, 'init', '-q', '-b', 'main');
+  // Unique commits per test: the stand-in registry (and its commit tags) lives across the file's tests.
+  const salt = Math.random().toString(36).slice(2);
+  const commit = (msg: string) => {
+    git(repo, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', `${msg} ${salt}`);
+    return git(repo, 'rev-parse', 'HEAD');
+  };
+  const c1 = commit('one');
+  git(repo, 'checkout', '-q', '-b', 'other');
+  const dropped = commit('dropped');
+  git(repo, 'checkout', '-q', 'main');
+  const c2 = commit('two');
+  return { repo, c1, c2, dropped };
+}
+
+/** Stands in for GitHub's compare API (`<base>...<head>`), answered by git in a real repository. */
+function compareFrom(repo: string): GitHubApi {
+  const isAncestor = (a: string, b: string) => {
+    try {
+      execFileSync('git', ['merge-base', '--is-ancestor', a, b], { cwd: repo, stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return {
+    async compare(base, head): Promise<Ancestry> {
+      if (base === head) return 'identical';
+      if (isAncestor(base, head)) return 'ahead';
+      if (isAncestor(head, base)) return 'behind';
+      return 'diverged';
+    },
+  };
+}
+
+function env(sha: string): Record<string, string> {
+  return {
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_REF: 'refs/heads/main',
+    GITHUB_SHA: sha,
+    GITHUB_REPOSITORY: 'acme/kodingcaravan',
+    GITHUB_SERVER_URL: 'https://github.com',
+    DOCKER_CONFIG: join(dir, 'docker'),
+    GITHUB_OUTPUT: OUTPUT,
+    GITHUB_STEP_SUMMARY: SUMMARY,
+  };
+}
+
+/** @actions/core reads GITHUB_OUTPUT and GITHUB_STEP_SUMMARY from the process environment. */
+function tags(argv: string[], sha: string, github?: GitHubApi) {
+  const e = env(sha);
+  vi.stubEnv('GITHUB_OUTPUT', e['GITHUB_OUTPUT']);
+  vi.stubEnv('GITHUB_STEP_SUMMARY', e['GITHUB_STEP_SUMMARY']);
+  return runCommand(run, ['--service', 'api-gateway', ...argv], { env: e, config, ...(github ? { effects: { github: async () => github } } : {}) });
+}
+
+const record = (sha: string, digest: string, verified: string, file = join(dir, 'image-api-gateway.json')) =>
+  tags(['--digest', digest, '--verified-image-id', verified, '--record', file], sha);
+
+const labels = (sha: string) => ({ 'org.opencontainers.image.revision': sha, 'org.opencontainers.image.source': 'https://github.com/acme/kodingcaravan' });
+
+describe('--record reads the pushed image back and compares configs', () => {
+  const SHA = 'a'.repeat(40);
+  test('an attested push (an index): the platform manifest names the verified config → the record names the pushed index', async () => {
+    const pushed = pushAttestedImage(registry, NAME, labels(SHA));
+    const r = await record(SHA, pushed.index, pushed.config);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const written: unknown = JSON.parse(readFileSync(join(dir, 'image-api-gateway.json'), 'utf8'));
+    expect(written).toMatchObject({ service: 'api-gateway', digest: pushed.index, imageId: pushed.config, revision: SHA });
+    expect(readFileSync(OUTPUT, 'utf8')).toContain(pushed.index);
+    // The stand-in demanded a token: the client answered the challenge with the Docker config's credentials.
+    expect(registry.requests).toContain('GET /token?service=stand-in&scope=repository%3Aacme%2Fapi-gateway%3Apull');
+  });
+
+  test("the push's own iidfile (the index digest) is not the verified config: comparing it would refuse every publish", async () => {
+    const pushed = pushAttestedImage(registry, NAME, labels(SHA));
+    const r = await record(SHA, pushed.index, pushed.index);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`has config ${pushed.config}, but the verified image has config ${pushed.index}`);
+  });
+
+  test('another image pushed (a different config): exit 1, one line naming both configs, no record', async () => {
+    const pushed = pushAttestedImage(registry, NAME, { ...labels(SHA), other: 'yes' });
+    const verified = pushAttestedImage(registry, NAME, labels(SHA)).config;
+    const r = await record(SHA, pushed.index, verified);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(`has config ${pushed.config}, but the verified image has config ${verified}`);
+    expect(existsSync(join(dir, 'image-api-gateway.json'))).toBe(false);
+    expect(readFileSync(SUMMARY, 'utf8')).toBe('');
+  });
+
+  test('an image labelled with another commit is refused', async () => {
+    const pushed = pushAttestedImage(registry, NAME, labels('b'.repeat(40)));
+    const r = await record(SHA, pushed.index, pushed.config);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`is labelled revision "${'b'.repeat(40)}", not this commit ${SHA}`);
+  });
+
+  test('a digest the registry does not have: exit 3 (an outside failure), naming it', async () => {
+    const r = await record(SHA, `sha256:${'0'.repeat(64)}`, `sha256:${'1'.repeat(64)}`);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/api-gateway@sha256:0{64}: the registry has no such manifest/);
+  });
+
+  test('--record onto a folder: exit 2 before the registry is asked, naming the path', async () => {
+    const before = registry.requests.length;
+    const r = await record(SHA, `sha256:${'0'.repeat(64)}`, `sha256:${'1'.repeat(64)}`, dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`error: --record ${JSON.stringify(dir)}: is a folder; expected a file path, e.g. ${join(dir, 'out.json')}\n`);
+    expect(registry.requests.length).toBe(before);
+  });
+
+  test.each([
+    ['a 500', 'status-500', 3, /HTTP 500/],
+    ['an HTML page', 'html', 3, /not JSON: "<html>|the body's digest is sha256:[a-f0-9]{64}, not the one asked for/],
+  ] as const)('a registry answering %s: one line, exit %i, no record', async (_, mode, code, message) => {
+    const pushed = pushAttestedImage(registry, NAME, labels(SHA));
+    registry.fail(1, mode);
+    const r = await record(SHA, pushed.index, pushed.config);
+    expect(r.code).toBe(code);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(existsSync(join(dir, 'image-api-gateway.json'))).toBe(false);
+  });
+
+  test('a re-run: the commit tag names an earlier verified push of this commit → the record keeps it, the new push stays untagged', async () => {
+    const sha = 'c'.repeat(40);
+    const first = pushAttestedImage(registry, NAME, labels(sha), `sha-${sha.slice(0, 7)}`);
+    // A second push of the same build: same config, a new index (provenance differs per run).
+    const second = pushAttestedImage(registry, NAME, labels(sha));
+    registry.putManifest(NAME, { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [] }, 'unrelated');
+    expect(first.config).toBe(second.config);
+    const r = await record(sha, second.index, second.config);
+    expect(r.stderr.split('\n')[0]).toContain('published before');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`published before as ${first.index}`);
+    expect(JSON.parse(readFileSync(join(dir, 'image-api-gateway.json'), 'utf8'))).toMatchObject({ digest: first.index });
+    expect(registry.tagged(NAME, `sha-${sha.slice(0, 7)}`)).toBe(first.index);
+  });
+});
+
+describe('--promote: the one tag operation, and a branch tag that only moves forward', () => {
+  test('tags the digest unchanged: the commit tag and main name exactly the pushed index', async () => {
+    const { repo, c1 } = history();
+    const pushed = pushAttestedImage(registry, 'acme/api-gateway', labels(c1));
+    const r = await tags(['--promote', pushed.index], c1, compareFrom(repo));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(registry.tagged(NAME, `sha-${c1.slice(0, 7)}`)).toBe(pushed.index);
+    expect(registry.tagged(NAME, 'main')).toBe(pushed.index);
+  });
+
+  test('two publishes finishing in the wrong order: the older commit does not move main back', async () => {
+    const { repo, c1, c2 } = history();
+    const older = pushAttestedImage(registry, NAME, labels(c1));
+    const newer = pushAttestedImage(registry, NAME, labels(c2));
+    expect((await tags(['--promote', newer.index], c2, compareFrom(repo))).code).toBe(0);
+    const late = await tags(['--promote', older.index], c1, compareFrom(repo));
+    expect(late.code).toBe(0);
+    expect(late.stdout).toContain('main stays: main names the image of');
+    expect(registry.tagged(NAME, 'main')).toBe(newer.index);
+    // Its own commit tag is set all the same.
+    expect(registry.tagged(NAME, `sha-${c1.slice(0, 7)}`)).toBe(older.index);
+  });
+
+  test('in the right order, main moves forward', async () => {
+    const { repo, c1, c2 } = history();
+    const older = pushAttestedImage(registry, NAME, { ...labels(c1), order: 'right' });
+    const newer = pushAttestedImage(registry, NAME, { ...labels(c2), order: 'right' });
+    await tags(['--promote', older.index], c1, compareFrom(repo));
+    const r = await tags(['--promote', newer.index], c2, compareFrom(repo));
+    expect(r.stdout).toContain(`main now names ${newer.index}`);
+    expect(registry.tagged(NAME, 'main')).toBe(newer.index);
+  });
+
+  test('after a force push dropped the commit main names, main moves to the new history', async () => {
+    const { repo, c2, dropped } = history();
+    const gone = pushAttestedImage(registry, NAME, { ...labels(dropped), order: 'force' });
+    const now = pushAttestedImage(registry, NAME, { ...labels(c2), order: 'force' });
+    await tags(['--promote', gone.index], dropped, compareFrom(repo));
+    const r = await tags(['--promote', now.index], c2, compareFrom(repo));
+    expect(r.stdout).toContain('no longer in this branch');
+    expect(registry.tagged(NAME, 'main')).toBe(now.index);
+  });
+
+  test('a commit tag that names another digest is never moved: exit 1, one line', async () => {
+    const { repo, c1 } = history();
+    const a = pushAttestedImage(registry, NAME, { ...labels(c1), run: '1' });
+    const b = pushAttestedImage(registry, NAME, { ...labels(c1), run: '2' });
+    await tags(['--promote', a.index], c1, compareFrom(repo));
+    const r = await tags(['--promote', b.index], c1, compareFrom(repo));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`error: api-gateway: tag ${NAME}:sha-${c1.slice(0, 7)} already names ${a.index}, not ${b.index}; a version or commit tag never moves\n`);
+    expect(registry.tagged(NAME, `sha-${c1.slice(0, 7)}`)).toBe(a.index);
+  });
+});
