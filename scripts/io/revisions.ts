@@ -146,10 +146,11 @@ export async function resolvePlan(git: Git, plan: ComparisonPlan): Promise<Resol
         const before = await commitOf(git, plan.before, 'push before');
         const forced = plan.forced ?? (await git.isAncestor(before, head)) === false;
         if (!forced) return { kind: 'diff', strategy: 'push', base: before, head, warnings };
-        const base = (await mergeBaseOf(git, before, head)) ?? (await mergeBaseWithBranch(git, plan.defaultBranch, head));
-        if (base === undefined) throw new Unavailable(`force push: no merge base between ${before} and ${head}`);
-        warnings.push(`force push: ${before.slice(0, 12)} is not an ancestor of ${head.slice(0, 12)}; comparing with their merge base ${base.slice(0, 12)}`);
-        return { kind: 'diff', strategy: 'force-push', base, head, warnings };
+        // A tree diff needs no shared history: comparing before..after directly also counts what the
+        // dropped commits changed (their services' images hold code the branch no longer has), which a
+        // merge base would miss.
+        warnings.push(`force push: ${before.slice(0, 12)} is not an ancestor of ${head.slice(0, 12)}; comparing the two trees directly`);
+        return { kind: 'diff', strategy: 'force-push', base: before, head, warnings };
       }
     }
   } catch (err) {
@@ -162,9 +163,4 @@ export async function resolvePlan(git: Git, plan: ComparisonPlan): Promise<Resol
       warnings: [...warnings, `${strategy}: ${err.message}; falling back to every service`],
     };
   }
-}
-
-async function mergeBaseWithBranch(git: Git, branch: string, head: string): Promise<string | undefined> {
-  const other = await branchCommit(git, branch);
-  return other === undefined ? undefined : mergeBaseOf(git, other, head);
 }

@@ -1660,10 +1660,8 @@ async function resolvePlan(git, plan) {
         const before = await commitOf(git, plan.before, "push before");
         const forced = plan.forced ?? await git.isAncestor(before, head) === false;
         if (!forced) return { kind: "diff", strategy: "push", base: before, head, warnings };
-        const base = await mergeBaseOf(git, before, head) ?? await mergeBaseWithBranch(git, plan.defaultBranch, head);
-        if (base === void 0) throw new Unavailable(`force push: no merge base between ${before} and ${head}`);
-        warnings.push(`force push: ${before.slice(0, 12)} is not an ancestor of ${head.slice(0, 12)}; comparing with their merge base ${base.slice(0, 12)}`);
-        return { kind: "diff", strategy: "force-push", base, head, warnings };
+        warnings.push(`force push: ${before.slice(0, 12)} is not an ancestor of ${head.slice(0, 12)}; comparing the two trees directly`);
+        return { kind: "diff", strategy: "force-push", base: before, head, warnings };
       }
     }
   } catch (err) {
@@ -1676,10 +1674,6 @@ async function resolvePlan(git, plan) {
       warnings: [...warnings, `${strategy}: ${err.message}; falling back to every service`]
     };
   }
-}
-async function mergeBaseWithBranch(git, branch, head) {
-  const other = await branchCommit(git, branch);
-  return other === void 0 ? void 0 : mergeBaseOf(git, other, head);
 }
 
 // scripts/io/workspace-git.ts

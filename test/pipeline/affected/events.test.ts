@@ -40,7 +40,7 @@ describe('revisions from events', () => {
     expect(services(json)).toEqual(['alpha', 'beta']);
   });
 
-  test.each([true, undefined])('force push (forced: %s): the merge base of before and after, with a warning', async (forced) => {
+  test.each([true, undefined])('force push (forced: %s): before..after directly, so a service changed only in the dropped commits counts too', async (forced) => {
     const { root, first } = makeRepo();
     git(root, 'checkout', '-q', '-b', 'feature');
     const before = commit(root, 'old', { 'services/gamma/src/main.ts': 'export const old = 1;\n' });
@@ -49,9 +49,10 @@ describe('revisions from events', () => {
     const payload = { ref: 'refs/heads/feature', before, after, ...(forced === undefined ? {} : { forced }) };
     const r = await affected(root, ['--json', '--event', eventFile(payload)]);
     const json = parseJson(r);
-    expect(json).toMatchObject({ base: first, head: after, strategy: 'force-push' });
-    expect(services(json)).toEqual(['beta']);
-    expect(r.stderr).toMatch(/^warning: force push: [0-9a-f]{12} is not an ancestor of [0-9a-f]{12}; comparing with their merge base/m);
+    // gamma's image holds code the branch no longer has: it is rebuilt from the new history.
+    expect(json).toMatchObject({ base: before, head: after, strategy: 'force-push' });
+    expect(services(json)).toEqual(['beta', 'gamma']);
+    expect(r.stderr).toMatch(/^warning: force push: [0-9a-f]{12} is not an ancestor of [0-9a-f]{12}; comparing the two trees directly/m);
   });
 
   test('pull request: the merge commit against its first parent, exactly the PR', async () => {
