@@ -54,12 +54,6 @@ export const PINS = {
     ],
     outputs: ['cache-hit', 'cache-primary-key', 'cache-matched-key', 'node-version'],
   },
-  'pnpm/action-setup': {
-    version: 'v4.0.0',
-    sha: 'fe02b34f77f8bc703788d5817da081398fad5dd2',
-    inputs: ['version', 'dest', 'run_install', 'package_json_file', 'standalone'],
-    outputs: [],
-  },
   'docker/setup-buildx-action': {
     version: 'v4.3.0',
     sha: '37fe631027851001ddb9b187196cc803df7f5f0e',
@@ -138,6 +132,20 @@ export const PINS = {
     sha: '3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c',
     inputs: ['name', 'artifact-ids', 'path', 'pattern', 'merge-multiple', 'github-token', 'repository', 'run-id', 'skip-decompress', 'digest-mismatch'],
     outputs: ['download-path'],
+  },
+  // actions/cache's own sub-actions (in its restore/ and save/ folders since v3.2.0), at the SHA verified
+  // for actions/cache v5.0.5: restore in every job, save only where the whole workspace was installed.
+  'actions/cache/restore': {
+    version: 'v5.0.5',
+    sha: '27d5ce7f107fe9357f9df03efb73ab90386fccae',
+    inputs: ['path', 'key', 'restore-keys', 'enableCrossOsArchive', 'fail-on-cache-miss', 'lookup-only'],
+    outputs: ['cache-hit', 'cache-primary-key', 'cache-matched-key'],
+  },
+  'actions/cache/save': {
+    version: 'v5.0.5',
+    sha: '27d5ce7f107fe9357f9df03efb73ab90386fccae',
+    inputs: ['path', 'key', 'upload-chunk-size', 'enableCrossOsArchive'],
+    outputs: [],
   },
 } as const satisfies Record<string, Pin>;
 

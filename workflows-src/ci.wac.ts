@@ -9,25 +9,59 @@
  */
 import { Workflow } from '@github-actions-workflow-ts/lib';
 import type { PipelineConfig, Registry } from '../scripts/core/config.js';
-import { allNeedsResults, and, contains, eq, type Expr, fn, format, fromJSON, github, lit, matrix, ne, needsContext, not, or, runner, secret, toJSON } from './dsl/expr.js';
+import {
+  allNeedsResults,
+  and,
+  contains,
+  eq,
+  type Expr,
+  fn,
+  format,
+  fromJSON,
+  github,
+  hashFiles,
+  lit,
+  matrix,
+  ne,
+  needsContext,
+  not,
+  or,
+  runner,
+  secret,
+  stepOutput,
+  toJSON,
+} from './dsl/expr.js';
 import { type Job, job, type Permissions } from './dsl/job.js';
-import { type BuiltStep, buildPush, checkout, dockerLogin, run, setupBuildx, setupNode, setupPnpm, uploadArtifact } from './dsl/steps.js';
+import { type BuiltStep, buildPush, checkout, dockerLogin, restoreCache, run, saveCache, setupBuildx, setupNode, uploadArtifact } from './dsl/steps.js';
+import { pnpmVersion } from './package-manager.js';
 import { pipelineConfig } from './pipeline.config.js';
 
 /** The CLI is committed as a bundle: jobs run it with plain node, the changes job before any install. */
 const PIPELINE = 'node scripts/dist/pipeline.cjs';
 
 /**
- * Images are pushed for pushes to the default branch and for merge-queue runs, and only in this
- * repository (a fork's own runs carry `repository.fork`). It decides which of `build` and `publish`
- * runs, so it is the only place the push decision is made.
+ * Images are pushed only for pushes to the default branch of the publishing repository named in the
+ * pipeline config (explicit: a canonical repository that is a GitHub fork still publishes, and a fork
+ * of it never does). Merge-queue candidates build and verify only: a candidate that never lands gets
+ * no image and no tag, and each landed commit has one digest per service, pushed once by its push to
+ * the default branch. This is the only place the push decision is made.
  */
-export function pushCondition(defaultBranch: string): Expr {
-  return and(
-    or(and(eq(github.eventName, lit('push')), eq(github.ref, lit(`refs/heads/${defaultBranch}`))), eq(github.eventName, lit('merge_group'))),
-    not(github.event('repository.fork')),
-  );
+export function pushCondition(config: PipelineConfig): Expr {
+  return and(eq(github.eventName, lit('push')), eq(github.ref, lit(`refs/heads/${config.defaultBranch}`)), eq(github.repository, lit(config.publishRepository)));
 }
+
+/** The job-summary line that says why a run publishes nothing (shown by `changes` when pushCondition is false). */
+const NOT_PUBLISHED_SCRIPT = [
+  'if [ "$EVENT" = push ] && [ "$REF" = "refs/heads/$DEFAULT_BRANCH" ]; then',
+  '  why="this repository is $REPOSITORY, and images are published only from $PUBLISH_REPOSITORY (publishRepository in pipeline.config.ts)"',
+  'elif [ "$EVENT" = merge_group ]; then',
+  '  why="merge-queue candidates are built and verified only; the push to $DEFAULT_BRANCH publishes the commit that lands"',
+  'else',
+  '  why="only pushes to $DEFAULT_BRANCH of $PUBLISH_REPOSITORY publish images (this run: $EVENT on $REF)"',
+  'fi',
+  'printf \'### No images published\\n\\n%s.\\n\' "$why" >> "$GITHUB_STEP_SUMMARY"',
+  'echo "no images are published: $why"',
+].join('\n');
 
 /** The one gate: a needed job that failed or was cancelled fails it; skipped jobs (nothing affected) pass. */
 export const gateFails: Expr = or(contains(allNeedsResults, lit('failure')), contains(allNeedsResults, lit('cancelled')));
@@ -55,9 +89,23 @@ const repoCheckout = (fetchDepth: number) =>
     with: { 'fetch-depth': fetchDepth, 'persist-credentials': false },
   });
 
-/** pnpm from package.json's packageManager (no version input: the action refuses two sources), Node with the pnpm store cached. */
+/** Where pnpm keeps its store on a Linux runner (`pnpm store path`'s parent), cached between runs. */
+const PNPM_STORE = '~/.local/share/pnpm/store';
+const pnpmStoreKey = format('pnpm-store-{0}-{1}', runner.os, hashFiles('pnpm-lock.yaml'));
+
+/**
+ * Node, then pnpm at package.json's `packageManager` version through npm (integrity-checked by npm;
+ * no third-party action: pnpm/action-setup's verified release runs on node20, which runners removed),
+ * then the pnpm store restored. The store is saved only by a full install on the default branch
+ * (`checks`): a leg's filtered install holds a part of it, and saving that under the lockfile's key
+ * would serve every later run an incomplete store.
+ */
 const toolchain = (config: PipelineConfig) =>
-  [setupPnpm({ name: 'Set up pnpm' }), setupNode({ name: `Set up Node ${config.versions.node}`, with: { 'node-version': config.versions.node, cache: 'pnpm' } })] as const;
+  [
+    setupNode({ name: `Set up Node ${config.versions.node}`, with: { 'node-version': config.versions.node, 'package-manager-cache': false } }),
+    run({ name: `Install pnpm ${pnpmVersion()} (package.json packageManager)`, run: `npm install --global --no-audit --no-fund pnpm@${pnpmVersion()}` }),
+    restoreCache({ name: 'Restore the pnpm store', id: 'pnpm-store', with: { path: PNPM_STORE, key: pnpmStoreKey, 'restore-keys': 'pnpm-store-' } }),
+  ] as const;
 
 function registryLogin(registry: Registry) {
   const login =
@@ -77,9 +125,13 @@ type ImageJobKind = 'build' | 'publish';
  * pull request proves is what the default branch pushes; `publish` adds the login, the push, the
  * record and the tags. The push is a second build served from the builder's cache of the verified one
  * (the engine cannot hold attestations, so the verified image itself cannot be pushed with them), and
- * it pushes by digest only: no tag names it yet. The record step fails the leg, and so `ci-ok`, when
- * the pushed config digest (`imageid`) is not the verified one; only then does the tag step move the
- * tags onto the pushed digest. So a tag never names an image nobody verified.
+ * it pushes by digest only: no tag names it yet. The record step reads the pushed index back from
+ * the registry and fails the leg, and so `ci-ok`, unless its platform manifest names the verified
+ * build's config (an attested push's own `imageid` is the index digest, never comparable); only then
+ * does the tag step tag that digest, through the one registry tag operation: `sha-<7>` never moves
+ * once set (a re-run keeps the digest its commit was published as), `main` only moves forward.
+ * So a tag never names an image nobody verified. BuildKit's cache is written only here (the default
+ * branch), with `ignore-error=true`: pull requests read it and never evict it.
  */
 function imageSteps(kind: ImageJobKind, config: PipelineConfig): [BuiltStep<string>, ...BuiltStep<string>[]] {
   const service = matrix('service');
@@ -100,7 +152,11 @@ function imageSteps(kind: ImageJobKind, config: PipelineConfig): [BuiltStep<stri
     'cache-from': gha(''),
   } as const;
   // Loaded into the runner's engine for verification; the engine's image store keeps no attestations.
-  const built = buildPush({ name: 'Build the image', id: 'build', with: { ...image, 'cache-to': gha(',mode=max'), load: true, push: false, provenance: false } });
+  const built = buildPush({
+    name: 'Build the image',
+    id: 'build',
+    with: { ...image, ...(kind === 'publish' ? { 'cache-to': gha(',mode=max,ignore-error=true') } : {}), load: true, push: false, provenance: false },
+  });
   const verified = [
     repoCheckout(1),
     ...toolchain(config),
@@ -130,24 +186,28 @@ function imageSteps(kind: ImageJobKind, config: PipelineConfig): [BuiltStep<stri
       sbom: true,
     },
   });
+  const record = run({
+    name: 'Record the pushed digest (fails unless it is the verified image)',
+    id: 'record',
+    env: { SERVICE: service, DIGEST: pushed.output('digest'), VERIFIED_IMAGE_ID: built.output('imageid') },
+    run: `${PIPELINE} tags --service "$SERVICE" --digest "$DIGEST" --verified-image-id "$VERIFIED_IMAGE_ID" --record "$RUNNER_TEMP/image-$SERVICE.json"`,
+    outputs: ['digest'],
+  });
   return [
     ...verified,
     registryLogin(config.registry),
     pushed,
+    record,
     run({
-      name: 'Record the pushed digest (fails unless it is the verified image)',
-      env: { SERVICE: service, DIGEST: pushed.output('digest'), VERIFIED_IMAGE_ID: built.output('imageid'), PUSHED_IMAGE_ID: pushed.output('imageid') },
-      run: `${PIPELINE} tags --service "$SERVICE" --digest "$DIGEST" --verified-image-id "$VERIFIED_IMAGE_ID" --pushed-image-id "$PUSHED_IMAGE_ID" --record "$RUNNER_TEMP/image-$SERVICE.json"`,
-    }),
-    run({
-      name: 'Tag the verified image (its tags move only now)',
-      env: { SERVICE: service, DIGEST: pushed.output('digest') },
+      name: 'Tag the verified image (commit tag once, main only forward)',
+      env: { SERVICE: service, DIGEST: record.output('digest'), GITHUB_TOKEN: github.token },
       run: `${PIPELINE} tags --service "$SERVICE" --promote "$DIGEST"`,
     }),
     // Job outputs of matrix legs overwrite each other: each leg leaves its record as its own artifact.
     uploadArtifact({
       name: 'Upload the image record',
-      with: { name: format('image-{0}', service), path: format('{0}/image-{1}.json', runner.temp, service), 'if-no-files-found': 'error' },
+      // overwrite: "Re-run all jobs" uploads the record again under the same name.
+      with: { name: format('image-{0}', service), path: format('{0}/image-{1}.json', runner.temp, service), 'if-no-files-found': 'error', overwrite: true },
     }),
   ];
 }
@@ -170,7 +230,7 @@ function imageJob(kind: ImageJobKind, config: PipelineConfig, changes: Job<Affec
 /** ci.yml for a pipeline config (a parameter, so that tests can render it for another registry). */
 export function buildCiWorkflow(config: PipelineConfig): Workflow {
   const RUNS_ON = config.runners.default;
-  const shouldPush = pushCondition(config.defaultBranch);
+  const shouldPush = pushCondition(config);
 
   // 1. What the change affects: the committed bundle, no install.
   const affected = run({ name: 'Affected services and libraries', id: 'affected', run: `${PIPELINE} affected`, outputs: AFFECTED_OUTPUTS });
@@ -183,6 +243,12 @@ export function buildCiWorkflow(config: PipelineConfig): Workflow {
       // any other commit it needs from origin, so this checkout keeps its credentials (nothing is uploaded).
       checkout({ name: 'Check out', with: { 'fetch-depth': 2 } }),
       affected,
+      run({
+        name: 'Say why no image is published',
+        if: not(shouldPush),
+        env: { EVENT: github.eventName, REF: github.ref, REPOSITORY: github.repository, DEFAULT_BRANCH: config.defaultBranch, PUBLISH_REPOSITORY: config.publishRepository },
+        run: NOT_PUBLISHED_SCRIPT,
+      }),
     ],
     outputs: AFFECTED_OUTPUTS.map((name) => [name, affected.output(name)] as const),
   });
@@ -223,6 +289,11 @@ export function buildCiWorkflow(config: PipelineConfig): Workflow {
       repoCheckout(1),
       ...toolchain(config),
       run({ name: 'Install', run: 'pnpm install --frozen-lockfile' }),
+      saveCache({
+        name: 'Save the pnpm store (a full install, on the default branch, when the lockfile changed)',
+        if: and(eq(github.eventName, lit('push')), eq(github.ref, lit(`refs/heads/${config.defaultBranch}`)), ne(stepOutput('pnpm-store', 'cache-hit'), lit('true'))),
+        with: { path: PNPM_STORE, key: pnpmStoreKey },
+      }),
       run({ name: 'Build the workspace packages', run: 'pnpm run build' }),
       run({ name: 'Typecheck', run: 'pnpm run typecheck' }),
       run({ name: 'Lint', run: 'pnpm run lint' }),

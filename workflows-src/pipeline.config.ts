@@ -7,6 +7,8 @@ import type { PipelineConfig } from '../scripts/core/config.js';
 export const pipelineConfig: PipelineConfig = {
   defaultBranch: 'main',
   registry: { kind: 'ghcr' },
+  // Set to your repository: only its pushes to the default branch publish images (ci.yml's summary says why a run did not).
+  publishRepository: 'kodingcaravan/kodingcaravan',
   services: {
     marker: 'Dockerfile',
     dockerfileTargets: ['services/*'],

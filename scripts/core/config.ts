@@ -18,6 +18,11 @@ export interface Environment {
 export interface PipelineConfig {
   readonly defaultBranch: string;
   readonly registry: Registry;
+  /**
+   * The one repository (`owner/name`) whose pushes to the default branch publish images. Explicit, so a
+   * canonical repository that happens to be a GitHub fork still publishes, and a fork of it never does.
+   */
+  readonly publishRepository: string;
   readonly services: {
     /** A workspace package is a service when its folder holds this file. */
     readonly marker: string;

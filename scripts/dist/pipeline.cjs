@@ -27,6 +27,8 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 var pipelineConfig = {
   defaultBranch: "main",
   registry: { kind: "ghcr" },
+  // Set to your repository: only its pushes to the default branch publish images (ci.yml's summary says why a run did not).
+  publishRepository: "kodingcaravan/kodingcaravan",
   services: {
     marker: "Dockerfile",
     dockerfileTargets: ["services/*"],

@@ -158,14 +158,14 @@ describe('pipeline plan on the generated CI workflow', () => {
     expect(gateFails(plan)).toBe(false);
   });
 
-  test('merge_group: the queued change is built and pushed by publish', async () => {
+  test('merge_group: the queued change is built and verified by build, never pushed (the push to main publishes what lands)', async () => {
     scenario('queued', { 'services/payment-service/src/planned-change.ts': 'export const planned = 1;\n' });
     const plan = await planJson(repo.dir, ['--event', 'merge_group']);
     expect(plan.code).toBe(0);
-    expect(jobOf(plan, 'build').status).toBe('skipped');
-    const publish = jobOf(plan, 'publish');
-    expect(services(publish)).toEqual(['payment-service']);
-    expect(pushes(publish)).toHaveLength(1);
+    expect(jobOf(plan, 'publish').status).toBe('skipped');
+    const build = jobOf(plan, 'build');
+    expect(services(build)).toEqual(['payment-service']);
+    expect(pushes(build)).toHaveLength(0);
     expect(jobOf(plan, 'ci-ok').result).toBe('success');
     expect(gateFails(plan)).toBe(false);
   });

@@ -160,7 +160,14 @@ export function pushAttestedImage(
     schemaVersion: 2,
     mediaType: 'application/vnd.oci.image.manifest.v1+json',
     config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config, size: 1 },
-    layers: [{ mediaType: 'application/vnd.in-toto+json', digest: config, size: 1, annotations: { 'in-toto.io/predicate-type': 'https://slsa.dev/provenance/v1', run: Math.random().toString(36) } }],
+    layers: [
+      {
+        mediaType: 'application/vnd.in-toto+json',
+        digest: config,
+        size: 1,
+        annotations: { 'in-toto.io/predicate-type': 'https://slsa.dev/provenance/v1', run: Math.random().toString(36) },
+      },
+    ],
   });
   const index = registry.putManifest(
     name,

@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 /**
  * The structure of ci.yml, asserted on the generated workflow object, with every condition evaluated
  * by GitHub's own expression engine for the contexts it must handle (push, PR, fork PR, fork
@@ -77,10 +81,34 @@ describe('jobs', () => {
 describe('changes', () => {
   test('a shallow checkout and the committed bundle: no setup, no install', () => {
     const steps = stepsOf('changes');
-    expect(steps).toHaveLength(2);
+    expect(steps).toHaveLength(3);
     expect(steps[0]?.uses).toBe(`actions/checkout@${PINS['actions/checkout'].sha}`);
     expect(Number(steps[0]?.with?.['fetch-depth'])).toBeGreaterThan(0);
     expect(steps[1]?.run).toBe('node scripts/dist/pipeline.cjs affected');
+  });
+  test.each(Object.entries(publishes))('%s: the job summary says why nothing is published exactly when publish = %s is false', (name, pushes) => {
+    const say = stepNamed('changes', /^Say why no image is published/);
+    expect(evaluate(String(say.if), { github: contexts[name as ContextName] })).toBe(!pushes);
+  });
+  test.each([
+    ['push', 'refs/heads/main', 'mallory/kodingcaravan', 'this repository is mallory/kodingcaravan, and images are published only from kodingcaravan/kodingcaravan'],
+    ['merge_group', 'refs/heads/gh-readonly-queue/main/pr-1', 'kodingcaravan/kodingcaravan', 'merge-queue candidates are built and verified only'],
+    [
+      'pull_request',
+      'refs/pull/3/merge',
+      'kodingcaravan/kodingcaravan',
+      'only pushes to main of kodingcaravan/kodingcaravan publish images (this run: pull_request on refs/pull/3/merge)',
+    ],
+  ])('the reason for %s on %s in %s, run by bash', (event, ref, repository, reason) => {
+    const say = stepNamed('changes', /^Say why no image is published/);
+    const summary = join(mkdtempSync(join(tmpdir(), 'summary-')), 'summary');
+    const env = typeof say.env === 'object' ? say.env : {};
+    const github = { event_name: event, ref, repository };
+    const vars: Record<string, string> = { GITHUB_STEP_SUMMARY: summary, PATH: process.env['PATH'] ?? '' };
+    for (const [k, v] of Object.entries(env)) vars[k] = String(typeof v === 'string' && v.startsWith('${{') ? evaluate(unwrap(v), { github }) : v);
+    const out = execFileSync('bash', ['-c', String(say.run)], { env: vars, encoding: 'utf8' });
+    expect(out).toContain(reason);
+    expect(readFileSync(summary, 'utf8')).toContain(reason);
   });
   test("forwards the affected command's outputs", () => {
     const outputs = jobOf('changes').outputs ?? {};
@@ -114,7 +142,9 @@ describe('build and publish: one step list, two tokens', () => {
   });
   test('publish runs the very steps of build, then only adds login, push, record, tags and upload', () => {
     const common = stepsOf('build');
-    expect(stepsOf('publish').slice(0, common.length)).toEqual(common);
+    // The same steps; only publish writes BuildKit's cache (the test above).
+    const noCacheTo = (steps: typeof common) => steps.map((s) => (typeof s.with === 'object' && s.with !== null ? { ...s, with: { ...s.with, 'cache-to': undefined } } : s));
+    expect(noCacheTo(stepsOf('publish').slice(0, common.length))).toEqual(noCacheTo(common));
     expect(
       stepsOf('publish')
         .slice(common.length)
@@ -155,12 +185,34 @@ describe('build and publish: one step list, two tokens', () => {
     expect(names.indexOf(stepNamed('publish', /^Push/).name)).toBeGreaterThan(names.indexOf(verify.name));
     expect(names.indexOf(stepNamed('publish', /^Log in/).name)).toBeGreaterThan(names.indexOf(verify.name));
   });
-  test('BuildKit cache per service (type=gha, scope=<service>)', () => {
+  test('BuildKit cache per service: read everywhere, written only by publish (the default branch), never failing the build', () => {
     const built = stepNamed('build', /^Build the image$/);
+    const published = stepNamed('publish', /^Build the image$/);
+    expect(built.with?.['cache-to']).toBeUndefined();
     for (const service of ['api-gateway', 'chat-service']) {
       expect(evaluate(unwrap(built.with?.['cache-from']), { matrix: { service } })).toBe(`type=gha,scope=${service}`);
-      expect(evaluate(unwrap(built.with?.['cache-to']), { matrix: { service } })).toBe(`type=gha,scope=${service},mode=max`);
+      expect(evaluate(unwrap(published.with?.['cache-to']), { matrix: { service } })).toBe(`type=gha,scope=${service},mode=max,ignore-error=true`);
     }
+  });
+  test('pnpm from packageManager through npm (no pnpm/action-setup), the store restored everywhere and saved only by the full install on main', () => {
+    const manifest: unknown = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8'));
+    const version = typeof manifest === 'object' && manifest !== null && 'packageManager' in manifest ? String(manifest.packageManager).replace(/^pnpm@/, '') : '';
+    for (const id of ['build', 'publish', 'libraries', 'checks']) {
+      const steps = stepsOf(id);
+      expect(steps.some((s) => String(s.uses ?? '').startsWith('pnpm/action-setup'))).toBe(false);
+      expect(steps.map((s) => s.run)).toContain(`npm install --global --no-audit --no-fund pnpm@${version}`);
+      expect(steps.some((s) => String(s.uses ?? '').startsWith('actions/cache/restore@'))).toBe(true);
+      expect(steps.some((s) => String(s.uses ?? '').startsWith('actions/cache/save@'))).toBe(id === 'checks');
+      expect(stepNamed(id, /^Set up Node/).with?.['cache']).toBeUndefined();
+    }
+    const save = stepNamed('checks', /^Save the pnpm store/);
+    const names = stepsOf('checks').map((s) => s.name);
+    expect(names.indexOf(save.name)).toBe(names.indexOf('Install') + 1);
+    const saves = (name: ContextName, hit: string) => evaluate(String(save.if), { github: contexts[name], steps: { 'pnpm-store': { outputs: { 'cache-hit': hit } } } });
+    expect([saves('push to main', ''), saves('push to main', 'true'), saves('pull request from a branch', ''), saves('merge queue', '')]).toEqual([true, false, false, false]);
+  });
+  test('a re-run uploads the record again (overwrite), the artifact names stay per service', () => {
+    expect(stepNamed('publish', /Upload/).with?.['overwrite']).toBe(true);
   });
   test('the push rebuilds the verified build from its cache, with provenance and SBOM attestations, by digest only (no tag)', () => {
     const built = stepNamed('publish', /^Build the image$/);
@@ -179,23 +231,29 @@ describe('build and publish: one step list, two tokens', () => {
     expect(names.indexOf(tag.name)).toBe(names.indexOf(stepNamed('publish', /^Record/).name) + 1);
     expect(tag.run).toBe('node scripts/dist/pipeline.cjs tags --service "$SERVICE" --promote "$DIGEST"');
     const env = typeof tag.env === 'object' ? tag.env : {};
-    expect(evaluate(unwrap(env['DIGEST']), { steps: { push: { outputs: { digest: 'sha256:pushed' } } } })).toBe('sha256:pushed');
+    // The digest the record step settled on (a re-run keeps the one its commit was published as), not the push's.
+    expect(evaluate(unwrap(env['DIGEST']), { steps: { push: { outputs: { digest: 'sha256:pushed' } }, record: { outputs: { digest: 'sha256:recorded' } } } })).toBe(
+      'sha256:recorded',
+    );
+    // The job's token, for GitHub's compare API (is this commit ahead of the one `main` names?).
+    expect(env['GITHUB_TOKEN']).toBe('${{ github.token }}');
     // No step but this one names a tag after the verified build: the push carries none.
     const tagging = stepsOf('publish').filter((s) => s.with !== undefined && typeof s.with === 'object' && s.with['tags'] !== undefined);
     expect(tagging.map((s) => s.name)).toEqual(['Build the image']);
   });
-  test('the record step compares the pushed config digest with the verified one', () => {
+  test("the record step reads the pushed index back and compares it with the verified build's config, not the push's own imageid", () => {
     const record = stepNamed('publish', /^Record/);
+    expect(record.id).toBe('record');
     expect(record.run).toBe(
-      'node scripts/dist/pipeline.cjs tags --service "$SERVICE" --digest "$DIGEST" --verified-image-id "$VERIFIED_IMAGE_ID" --pushed-image-id "$PUSHED_IMAGE_ID" --record "$RUNNER_TEMP/image-$SERVICE.json"',
+      'node scripts/dist/pipeline.cjs tags --service "$SERVICE" --digest "$DIGEST" --verified-image-id "$VERIFIED_IMAGE_ID" --record "$RUNNER_TEMP/image-$SERVICE.json"',
     );
-    const steps = { build: { outputs: { imageid: 'verified' } }, push: { outputs: { imageid: 'pushed', digest: 'digest' } } };
+    const steps = { build: { outputs: { imageid: 'verified' } }, push: { outputs: { imageid: 'index', digest: 'digest' } } };
     const env = typeof record.env === 'object' ? record.env : {};
-    expect({
-      DIGEST: evaluate(unwrap(env['DIGEST']), { steps }),
-      VERIFIED_IMAGE_ID: evaluate(unwrap(env['VERIFIED_IMAGE_ID']), { steps }),
-      PUSHED_IMAGE_ID: evaluate(unwrap(env['PUSHED_IMAGE_ID']), { steps }),
-    }).toEqual({ DIGEST: 'digest', VERIFIED_IMAGE_ID: 'verified', PUSHED_IMAGE_ID: 'pushed' });
+    expect(Object.keys(env).sort()).toEqual(['DIGEST', 'SERVICE', 'VERIFIED_IMAGE_ID']);
+    expect({ DIGEST: evaluate(unwrap(env['DIGEST']), { steps }), VERIFIED_IMAGE_ID: evaluate(unwrap(env['VERIFIED_IMAGE_ID']), { steps }) }).toEqual({
+      DIGEST: 'digest',
+      VERIFIED_IMAGE_ID: 'verified',
+    });
     // The ids the expressions read are the verified build (loaded, not pushed) and the push.
     expect(stepsOf('publish').find((s) => s.id === 'build')?.with).toMatchObject({ load: true, push: false });
     expect(String(stepsOf('publish').find((s) => s.id === 'push')?.with?.['outputs'])).toContain('push=true');

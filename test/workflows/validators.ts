@@ -65,7 +65,8 @@ export async function languageService(text: string, path: string): Promise<strin
   const diagnostics = await validate(doc, {
     actionsMetadataProvider: {
       async fetchActionMetadata(ref) {
-        const pin = Object.entries(PINS).find(([name, p]) => name === `${ref.owner}/${ref.name}` && p.sha === ref.ref)?.[1];
+        const action = `${ref.owner}/${ref.name}${ref.path ? `/${ref.path}` : ''}`;
+        const pin = Object.entries(PINS).find(([name, p]) => name === action && p.sha === ref.ref)?.[1];
         if (!pin) return undefined;
         return {
           name: `${ref.owner}/${ref.name}`,

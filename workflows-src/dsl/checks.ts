@@ -22,7 +22,9 @@ export function formatProblem(p: Problem): string {
 const UNTRUSTED = /\bgithub\.event\b|\bgithub\.head_ref\b|\binputs\./;
 const EXPRESSION = /\$\{\{([\s\S]*?)\}\}/g;
 
-const PINNED_SHAS = new Map<string, string>(Object.entries(PINS).map(([action, pin]) => [pin.sha, action]));
+/** Every pinned action each SHA may be used as (one repository's sub-actions share its SHA: actions/cache/restore). */
+const PINNED_SHAS = new Map<string, Set<string>>();
+for (const [action, pin] of Object.entries(PINS)) PINNED_SHAS.set(pin.sha, (PINNED_SHAS.get(pin.sha) ?? new Set()).add(action));
 
 function checkUses(uses: string): string | undefined {
   if (uses.startsWith('./')) return undefined;
@@ -30,7 +32,7 @@ function checkUses(uses: string): string | undefined {
   const match = PINNED_USES.exec(uses);
   if (!match) return `uses "${uses}" is not pinned by a full commit SHA: add the action to workflows-src/actions.pins.ts and use its step factory`;
   const action = uses.slice(0, uses.indexOf('@'));
-  if (PINNED_SHAS.get(match[1] ?? '') !== action) return `uses "${uses}": this SHA is not the pin of ${action} in workflows-src/actions.pins.ts; use the step factory`;
+  if (!PINNED_SHAS.get(match[1] ?? '')?.has(action)) return `uses "${uses}": this SHA is not the pin of ${action} in workflows-src/actions.pins.ts; use the step factory`;
   return undefined;
 }
 

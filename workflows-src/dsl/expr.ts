@@ -53,6 +53,7 @@ export const fromJSON = (e: Expr): Expr => call('fromJSON', e);
 export const toJSON = (e: Expr): Expr => call('toJSON', e);
 export const contains = (haystack: Expr, needle: Expr): Expr => call('contains', haystack, needle);
 export const format = (template: string, ...args: readonly Expr[]): Expr => call('format', lit(template), ...args);
+export const hashFiles = (...patterns: readonly string[]): Expr => call('hashFiles', ...patterns.map((p) => lit(p)));
 
 /** The `github` context fields the workflows read (event payload fields only where an `if:` needs them). */
 export const github = {
@@ -63,11 +64,13 @@ export const github = {
   repository: new Expr('github.repository'),
   workflow: new Expr('github.workflow'),
   runId: new Expr('github.run_id'),
+  /** The job's GITHUB_TOKEN (its permissions are the job's), for API calls; logins read it as a secret. */
+  token: new Expr('github.token'),
   /** A field of the event payload: for `if:` and `env:` only; generation refuses it inside `run:`. */
   event: (path: string): Expr => new Expr(`github.event.${path}`),
 } as const;
 
-export const runner = { temp: new Expr('runner.temp') } as const;
+export const runner = { temp: new Expr('runner.temp'), os: new Expr('runner.os') } as const;
 export const matrix = (key: string): Expr => prop('matrix', key);
 export const secret = (name: string): Expr => prop('secrets', name);
 export const needsOutput = (job: string, output: string): Expr => prop(`${prop('needs', job).source}.outputs`, output);

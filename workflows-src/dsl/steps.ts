@@ -72,7 +72,8 @@ const factory =
 
 export const checkout = factory('actions/checkout');
 export const setupNode = factory('actions/setup-node');
-export const setupPnpm = factory('pnpm/action-setup');
+export const restoreCache = factory('actions/cache/restore');
+export const saveCache = factory('actions/cache/save');
 export const setupBuildx = factory('docker/setup-buildx-action');
 export const dockerLogin = factory('docker/login-action');
 export const buildPush = factory('docker/build-push-action');

@@ -14978,6 +14978,8 @@ var import_node_path3 = require("node:path");
 var pipelineConfig = {
   defaultBranch: "main",
   registry: { kind: "ghcr" },
+  // Set to your repository: only its pushes to the default branch publish images (ci.yml's summary says why a run did not).
+  publishRepository: "kodingcaravan/kodingcaravan",
   services: {
     marker: "Dockerfile",
     dockerfileTargets: ["services/*"],

@@ -10215,6 +10215,8 @@ module.exports = __toCommonJS(plan_exports);
 var pipelineConfig = {
   defaultBranch: "main",
   registry: { kind: "ghcr" },
+  // Set to your repository: only its pushes to the default branch publish images (ci.yml's summary says why a run did not).
+  publishRepository: "kodingcaravan/kodingcaravan",
   services: {
     marker: "Dockerfile",
     dockerfileTargets: ["services/*"],
