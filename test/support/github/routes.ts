@@ -32,7 +32,7 @@ export const ROUTES: ReadonlyMap<string, Handler> = new Map<string, Handler>([
     'repos/update-release',
     ({ state, params, body }) => ({
       status: 200,
-      body: state.releaseBody(state.updateRelease(id(params, 'release_id'), { ...optional('tagName', text(body, 'tag_name')), ...releaseInput(body) })),
+      body: state.releaseBody(state.updateRelease(id(params, 'release_id'), { ...strings(body, { tagName: 'tag_name' }), ...releaseInput(body) })),
     }),
   ],
   ['repos/get-release', ({ state, params }) => ({ status: 200, body: state.releaseBody(state.release(id(params, 'release_id'))) })],
@@ -51,14 +51,10 @@ export const ROUTES: ReadonlyMap<string, Handler> = new Map<string, Handler>([
     ({ state, body }) => {
       const created = state.createDeployment({
         ref: text(body, 'ref') ?? '',
-        ...optional('task', text(body, 'task')),
-        ...optional('autoMerge', flag(body, 'auto_merge')),
-        ...optional('requiredContexts', texts(body, 'required_contexts')),
-        ...optional('payload', payload(body)),
-        ...optional('environment', text(body, 'environment')),
-        ...optional('description', text(body, 'description')),
-        ...optional('transient', flag(body, 'transient_environment')),
-        ...optional('production', flag(body, 'production_environment')),
+        ...strings(body, { task: 'task', environment: 'environment', description: 'description' }),
+        ...flags(body, { autoMerge: 'auto_merge', transient: 'transient_environment', production: 'production_environment' }),
+        ...pick({ requiredContexts: 'required_contexts' }, (name) => texts(body, name)),
+        ...pick({ payload: 'payload' }, () => payload(body)),
       });
       return 'merged' in created ? { status: 202, body: { message: created.merged } } : { status: 201, body: state.deploymentBody(created) };
     },
@@ -67,7 +63,7 @@ export const ROUTES: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   [
     'repos/list-deployments',
     (input) => {
-      const filter = Object.fromEntries(['sha', 'ref', 'task', 'environment'].flatMap((k) => optionalEntry(k, input.query.get(k) ?? undefined)));
+      const filter = pick({ sha: 'sha', ref: 'ref', task: 'task', environment: 'environment' }, (name) => input.query.get(name) ?? undefined);
       return page(
         input,
         input.state.listDeployments(filter).map((d) => input.state.deploymentBody(d)),
@@ -80,12 +76,8 @@ export const ROUTES: ReadonlyMap<string, Handler> = new Map<string, Handler>([
       const deployment = state.deployment(id(params, 'deployment_id'));
       const status = state.createDeploymentStatus(deployment.id, {
         state: text(body, 'state') ?? '',
-        ...optional('description', text(body, 'description')),
-        ...optional('environment', text(body, 'environment')),
-        ...optional('logUrl', text(body, 'log_url')),
-        ...optional('environmentUrl', text(body, 'environment_url')),
-        ...optional('targetUrl', text(body, 'target_url')),
-        ...optional('autoInactive', flag(body, 'auto_inactive')),
+        ...strings(body, { description: 'description', environment: 'environment', logUrl: 'log_url', environmentUrl: 'environment_url', targetUrl: 'target_url' }),
+        ...flags(body, { autoInactive: 'auto_inactive' }),
       });
       return { status: 201, body: state.statusBody(deployment, status) };
     },
@@ -134,6 +126,24 @@ function flag(body: unknown, key: string): boolean | undefined {
   return typeof value === 'boolean' ? value : undefined;
 }
 
+/** The string fields of the body present, renamed: `{ logUrl: 'log_url' }` → `{ logUrl: body.log_url }`. */
+function strings<K extends string>(body: unknown, names: Readonly<Record<K, string>>): { [P in K]?: string } {
+  return pick(names, (name) => text(body, name));
+}
+
+function flags<K extends string>(body: unknown, names: Readonly<Record<K, string>>): { [P in K]?: boolean } {
+  return pick(names, (name) => flag(body, name));
+}
+
+function pick<K extends string, V>(names: Readonly<Record<K, string>>, read: (name: string) => V | undefined): { [P in K]?: V } {
+  const out: { [P in K]?: V } = {};
+  for (const key in names) {
+    const value = read(names[key]);
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
 function texts(body: unknown, key: string): string[] | undefined {
   const value = isRecord(body) ? body[key] : undefined;
   return Array.isArray(value) ? value.filter((v) => typeof v === 'string') : undefined;
@@ -144,26 +154,11 @@ function payload(body: unknown): Record<string, unknown> | string | undefined {
   return isRecord(value) || typeof value === 'string' ? value : undefined;
 }
 
-/** `{key: value}` when value is defined, else nothing (exactOptionalPropertyTypes). */
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  const out: { [P in K]?: V } = {};
-  if (value !== undefined) out[key] = value;
-  return out;
-}
-
-function optionalEntry<V>(key: string, value: V | undefined): [string, V][] {
-  return value === undefined ? [] : [[key, value]];
-}
-
 /** The fields of a release create or update, but the tag. */
 function releaseInput(body: unknown) {
   return {
-    ...optional('targetCommitish', text(body, 'target_commitish')),
-    ...optional('name', text(body, 'name')),
-    ...optional('body', text(body, 'body')),
-    ...optional('draft', flag(body, 'draft')),
-    ...optional('prerelease', flag(body, 'prerelease')),
-    ...optional('makeLatest', text(body, 'make_latest')),
+    ...strings(body, { targetCommitish: 'target_commitish', name: 'name', body: 'body', makeLatest: 'make_latest' }),
+    ...flags(body, { draft: 'draft', prerelease: 'prerelease' }),
   };
 }
 

@@ -14,6 +14,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { text } from 'node:stream/consumers';
 import { type Match, OpenApiDescription } from './openapi.js';
 import { ROUTES } from './routes.js';
 import { ApiError, GitHubState, type Seed } from './state.js';
@@ -57,7 +58,6 @@ export interface GitHubStandIn {
   close(): Promise<void>;
 }
 
-const MAX_BODY = 1024 * 1024;
 const DOCS = 'https://docs.github.com/rest';
 const HTML = '<!DOCTYPE html>\n<html><head><title>Unicorn! · GitHub</title></head><body><h1>No server is currently available to service your request.</h1></body></html>\n';
 
@@ -82,7 +82,7 @@ export async function startGitHubStandIn(seed: Seed = {}): Promise<GitHubStandIn
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://stand-in');
-    const raw = await readBody(req);
+    const raw = await text(req);
     const match = api.match(method, url.pathname);
     const operation = match?.operation.id;
     const violate = (problems: readonly string[]) => {
@@ -168,18 +168,6 @@ function send(res: ServerResponse, status: number, body?: unknown, headers: Read
     return;
   }
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(body));
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buf.length;
-    if (size > MAX_BODY) throw new Error(`request body over ${MAX_BODY} bytes`);
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function parseBody(raw: string): { ok: true; value: unknown } | { ok: false; error: string } {
