@@ -121,7 +121,8 @@ export class OpenApiDescription {
     const { operation } = match;
     const parameters = this.parameters(operation);
     for (const where of ['path', 'query'] as const) {
-      const values: Record<string, unknown> = {};
+      // Keys come from the request: a null-prototype table, so `__proto__` is a parameter like any other.
+      const values: Record<string, unknown> = Object.create(null);
       if (where === 'path') for (const [k, v] of match.params) values[k] = v;
       else for (const [k, v] of query) values[k] = v;
       const check = this.compiled(`${operation.id} ${where}`, () => parameterSchema(parameters.filter((p) => p['in'] === where)), this.strings);

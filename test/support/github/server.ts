@@ -11,6 +11,12 @@
  *
  * `fail()` makes it misbehave for the next N requests, or the next N of one operation: answer 500,
  * an HTML page with 200 or 502, or never answer (`close()` ends such connections).
+ *
+ *   // This server stands in for GitHub (say so in every test file that uses it).
+ *   let github: GitHubStandIn;
+ *   beforeEach(async () => { github = await startGitHubStandIn({ owner, repo, commits }); });
+ *   afterEach(async () => { try { github.assertNoViolations(); } finally { await github.close(); } });
+ *   // the code under test gets GITHUB_API_URL=github.url; a test reads github.state afterwards
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';

@@ -283,3 +283,17 @@ describe('failure injection', () => {
     github = await startGitHubStandIn(repo);
   });
 });
+
+describe('hostile input', () => {
+  it('a __proto__ query parameter is an unknown parameter, not a prototype', async () => {
+    const res = await fetch(`${github.url}/repos/kodingcaravan/platform/deployments?__proto__=x&task=deploy`);
+    expect(res.status).toBe(422);
+    expect(github.takeViolations()[0]?.problems).toEqual(['query parameter: unknown field "__proto__" (GitHub ignores it; the stand-in refuses it as a likely mistake)']);
+  });
+
+  it('a tag with characters a URL must escape round-trips through the path', async () => {
+    await octokit.rest.repos.createRelease({ ...repo, tag_name: 'api-gateway@1.0.0-rc.1', target_commitish: HEAD, make_latest: 'false' });
+    expect((await octokit.rest.repos.getReleaseByTag({ ...repo, tag: 'api-gateway@1.0.0-rc.1' })).data.tag_name).toBe('api-gateway@1.0.0-rc.1');
+    expect(github.requests().at(-1)?.path).toBe('/repos/kodingcaravan/platform/releases/tags/api-gateway%401.0.0-rc.1');
+  });
+});
