@@ -4,7 +4,7 @@
  * the plan and carried out by io/revisions.ts against real git.
  */
 import { type GitHubEvent, ZERO_SHA } from './event.js';
-import { parseReleaseTag } from './release-tag.js';
+import { tryParseReleaseTag } from '../release/release-tag.js';
 
 export type Strategy = 'explicit' | 'local' | 'push' | 'new-branch' | 'force-push' | 'pull-request' | 'merge-group' | 'dispatch' | 'schedule' | 'release-tag' | 'fallback-all';
 
@@ -42,7 +42,7 @@ export function planComparison(input: PlanInput): ComparisonPlan {
   switch (event.name) {
     case 'push': {
       const defaultBranch = event.defaultBranch ?? input.defaultBranch;
-      const tag = parseReleaseTag(event.ref);
+      const tag = tryParseReleaseTag(event.ref);
       const after = head ?? event.after;
       if (tag) return { kind: 'services', strategy: 'release-tag', head: after, services: [tag.service], reason: `release tag ${event.ref.replace(/^refs\/tags\//, '')}` };
       if (event.ref.startsWith('refs/tags/'))
@@ -60,7 +60,7 @@ export function planComparison(input: PlanInput): ComparisonPlan {
     case 'merge_group':
       return { kind: 'range', strategy: 'merge-group', base: event.baseSha, head: input.head ?? event.headSha };
     case 'release': {
-      const tag = parseReleaseTag(event.tagName);
+      const tag = tryParseReleaseTag(event.tagName);
       const at = head ?? `refs/tags/${event.tagName}`;
       return tag
         ? { kind: 'services', strategy: 'release-tag', head: at, services: [tag.service], reason: `release tag ${event.tagName}` }

@@ -853,16 +853,45 @@ function parseEvent(file, text, name) {
   }
 }
 
-// scripts/core/changes/release-tag.ts
-var SERVICE = /^[a-z0-9][a-z0-9._-]*$/;
-var VERSION = /^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
-function parseReleaseTag(ref) {
+// scripts/core/quote.ts
+function quote(value, max = 80) {
+  return JSON.stringify(value.length > max ? `${value.slice(0, max)}\u2026` : value);
+}
+
+// scripts/core/release/version.ts
+var NUMBER = "(0|[1-9][0-9]*)";
+var IDENTIFIER = "(?:0|[1-9][0-9]*|[0-9]*[a-z-][0-9a-z-]*)";
+var VERSION = new RegExp(`^${NUMBER}\\.${NUMBER}\\.${NUMBER}(?:-(${IDENTIFIER}(?:\\.${IDENTIFIER})*))?$`);
+var VERSION_FORM = "<major>.<minor>.<patch>[-<prerelease>] (SemVer without build metadata, e.g. 1.4.0 or 2.0.0-rc.1)";
+function tryParseVersion(text) {
+  const m = VERSION.exec(text);
+  if (!m || m[1] === void 0 || m[2] === void 0 || m[3] === void 0) return void 0;
+  const numbers = [m[1], m[2], m[3]].map(Number);
+  const [major = 0, minor = 0, patch = 0] = numbers;
+  const prerelease = m[4] === void 0 ? [] : m[4].split(".").map((id) => /^[0-9]+$/.test(id) ? Number(id) : id);
+  const all = [...numbers, ...prerelease.filter((id) => typeof id === "number")];
+  return all.every(Number.isSafeInteger) ? { major, minor, patch, prerelease } : void 0;
+}
+
+// scripts/core/release/release-tag.ts
+var MAX_TAG_LENGTH = 128;
+var SERVICE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+var TAG_FORM = `<service>@${VERSION_FORM}, at most ${MAX_TAG_LENGTH} characters`;
+function read(ref) {
   const name = ref.startsWith("refs/tags/") ? ref.slice("refs/tags/".length) : ref;
-  const at = name.lastIndexOf("@");
-  if (at <= 0) return void 0;
+  if (name.length > MAX_TAG_LENGTH) return `it is ${name.length} characters long`;
+  const at = name.indexOf("@");
+  if (at < 0) return "it has no @";
   const service = name.slice(0, at);
   const version = name.slice(at + 1);
-  return SERVICE.test(service) && VERSION.test(version) ? { service, version } : void 0;
+  if (!SERVICE.test(service)) return `the service ${quote(service)} is not a lowercase folder name`;
+  const parsed = tryParseVersion(version);
+  if (parsed === void 0) return `the version ${quote(version)} is not SemVer`;
+  return { service, version: parsed };
+}
+function tryParseReleaseTag(ref) {
+  const tag = read(ref);
+  return typeof tag === "string" ? void 0 : tag;
 }
 
 // scripts/core/changes/revisions.ts
@@ -876,7 +905,7 @@ function planComparison(input) {
   switch (event.name) {
     case "push": {
       const defaultBranch = event.defaultBranch ?? input.defaultBranch;
-      const tag = parseReleaseTag(event.ref);
+      const tag = tryParseReleaseTag(event.ref);
       const after = head ?? event.after;
       if (tag) return { kind: "services", strategy: "release-tag", head: after, services: [tag.service], reason: `release tag ${event.ref.replace(/^refs\/tags\//, "")}` };
       if (event.ref.startsWith("refs/tags/"))
@@ -893,7 +922,7 @@ function planComparison(input) {
     case "merge_group":
       return { kind: "range", strategy: "merge-group", base: event.baseSha, head: input.head ?? event.headSha };
     case "release": {
-      const tag = parseReleaseTag(event.tagName);
+      const tag = tryParseReleaseTag(event.tagName);
       const at = head ?? `refs/tags/${event.tagName}`;
       return tag ? { kind: "services", strategy: "release-tag", head: at, services: [tag.service], reason: `release tag ${event.tagName}` } : { kind: "all", strategy: "release-tag", head: at, reason: `release ${event.tagName} is not a per-service release tag <service>@<version>` };
     }

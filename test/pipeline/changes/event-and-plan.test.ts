@@ -63,6 +63,10 @@ describe('planComparison', () => {
     ],
     ['release tag push', { event: push({ ref: 'refs/tags/api-gateway@1.2.3' }) }, { kind: 'services', strategy: 'release-tag', services: ['api-gateway'] }],
     ['other tag push', { event: push({ ref: 'refs/tags/v1.2.3' }) }, { kind: 'all', strategy: 'release-tag' }],
+    // Tags the strict release-tag grammar refuses (a v prefix, build metadata) rebuild every service.
+    ['v-prefixed service tag push', { event: push({ ref: 'refs/tags/api-gateway@v1.2.3' }) }, { kind: 'all', strategy: 'release-tag' }],
+    ['service tag with build metadata', { event: push({ ref: 'refs/tags/api-gateway@1.2.3+b1' }) }, { kind: 'all', strategy: 'release-tag' }],
+    ['prerelease tag push', { event: push({ ref: 'refs/tags/chat-service@2.0.0-rc.1' }) }, { kind: 'services', strategy: 'release-tag', services: ['chat-service'] }],
     [
       'pull request: merge commit',
       { event: { name: 'pull_request', number: 3, baseSha: A, headSha: B, mergeCommitSha: C, defaultBranch: undefined } },

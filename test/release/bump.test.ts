@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { autoBump, type Bump, firstVersion, nextVersion } from '../../scripts/core/release/bump.js';
+import { parseCommitMessage } from '../../scripts/core/release/conventional-commit.js';
+import { formatVersion, parseVersion } from '../../scripts/core/release/version.js';
+import { InputError } from '../../scripts/core/errors.js';
+
+const msg = (subject: string, body = '') => ({ subject, body });
+
+describe('Conventional Commit messages', () => {
+  it.each([
+    [msg('feat: add refunds'), { type: 'feat', scope: undefined, breaking: false, description: 'add refunds', pullRequest: undefined }],
+    [msg('fix(auth): reject expired tokens (#42)'), { type: 'fix', scope: 'auth', breaking: false, description: 'reject expired tokens', pullRequest: 42 }],
+    [msg('feat(api)!: drop v1 routes'), { type: 'feat', scope: 'api', breaking: true, description: 'drop v1 routes', pullRequest: undefined }],
+    [msg('refactor!: new config'), { type: 'refactor', scope: undefined, breaking: true, description: 'new config', pullRequest: undefined }],
+    [msg('Feat: capitalised type'), { type: 'feat', scope: undefined, breaking: false, description: 'capitalised type', pullRequest: undefined }],
+    [msg('chore: bump', 'Details.\n\nBREAKING CHANGE: node 22 required'), { type: 'chore', breaking: true, description: 'bump' }],
+    [msg('fix: x', 'BREAKING-CHANGE: y'), { type: 'fix', breaking: true }],
+    [msg('fix: x', 'mentions a BREAKING CHANGE: in prose'), { type: 'fix', breaking: false }],
+    [msg('Update README (#7)'), { type: undefined, scope: undefined, breaking: false, description: 'Update README', pullRequest: 7 }],
+    [msg('feat:no space'), { type: undefined, description: 'feat:no space' }],
+    [msg('feat(): empty scope'), { type: undefined }],
+    [msg('Merge pull request #12 from x/y'), { type: undefined, pullRequest: undefined }],
+    [msg('fix: see (#0)'), { description: 'see (#0)', pullRequest: undefined }],
+  ])('%j', (message, expected) => {
+    expect(parseCommitMessage(message)).toMatchObject(expected);
+  });
+});
+
+describe('auto bump', () => {
+  it.each([
+    [[], 'patch'],
+    [[msg('fix: a'), msg('docs: b')], 'patch'],
+    [[msg('fix: a'), msg('feat: b')], 'minor'],
+    [[msg('feat: a'), msg('fix!: b')], 'major'],
+    [[msg('chore: a', 'BREAKING CHANGE: c')], 'major'],
+    [[msg('not conventional at all')], 'patch'],
+  ])('%j → %s', (commits, kind) => {
+    expect(autoBump(commits)).toBe(kind);
+  });
+});
+
+describe('next version', () => {
+  const v = parseVersion;
+  it.each<[string, string[], Bump, string[], string]>([
+    ['auto: a feat → minor', ['1.3.0', '1.4.0', '1.2.9'], { kind: 'auto' }, ['feat: x'], '1.5.0'],
+    ['auto: a fix → patch', ['1.4.0'], { kind: 'auto' }, ['fix: x'], '1.4.1'],
+    ['auto: a breaking change → major', ['1.4.0'], { kind: 'auto' }, ['feat!: x'], '2.0.0'],
+    ['auto: nothing conventional → patch', ['0.3.0'], { kind: 'auto' }, ['tidy'], '0.3.1'],
+    ['patch', ['1.4.0'], { kind: 'patch' }, [], '1.4.1'],
+    ['minor', ['1.4.2'], { kind: 'minor' }, [], '1.5.0'],
+    ['major', ['1.4.2'], { kind: 'major' }, [], '2.0.0'],
+    ['from the highest, not the newest: 1.3.5 was released after 1.4.0', ['1.4.0', '1.3.5'], { kind: 'patch' }, [], '1.4.1'],
+    ['major from 2.0.0-rc.1 releases 2.0.0', ['1.9.0', '2.0.0-rc.1'], { kind: 'major' }, [], '2.0.0'],
+    ['minor from 2.0.0-rc.1 releases 2.0.0', ['2.0.0-rc.1'], { kind: 'minor' }, [], '2.0.0'],
+    ['patch from 2.0.0-rc.1 releases 2.0.0', ['2.0.0-rc.1'], { kind: 'patch' }, [], '2.0.0'],
+    ['auto (feat) from 2.0.0-rc.1 releases 2.0.0', ['2.0.0-rc.1'], { kind: 'auto' }, ['feat: x'], '2.0.0'],
+    ['major from 2.1.3-rc.1 → 3.0.0', ['2.1.3-rc.1'], { kind: 'major' }, [], '3.0.0'],
+    ['minor from 2.1.3-rc.1 → 2.2.0', ['2.1.3-rc.1'], { kind: 'minor' }, [], '2.2.0'],
+    ['patch from 2.1.3-rc.1 → 2.1.3', ['2.1.3-rc.1'], { kind: 'patch' }, [], '2.1.3'],
+    ['an explicit prerelease', ['1.4.0'], { kind: 'version', version: v('2.0.0-rc.1') }, [], '2.0.0-rc.1'],
+    ['an explicit next prerelease', ['2.0.0-rc.1'], { kind: 'version', version: v('2.0.0-rc.2') }, [], '2.0.0-rc.2'],
+    ['an explicit version, first release', [], { kind: 'version', version: v('3.0.0') }, [], '3.0.0'],
+  ])('%s', (_name, released, bump, subjects, expected) => {
+    const next = nextVersion({ service: 'api-gateway', released: released.map(v), bump, commits: subjects.map((s) => msg(s)), packageVersion: '1.0.0' });
+    expect(formatVersion(next)).toBe(expected);
+  });
+
+  it.each([
+    ['1.4.0', '1.4.0'],
+    ['1.3.9', '1.4.0'],
+    ['2.0.0-rc.1', '2.0.0'],
+    ['2.0.0-rc.1', '2.0.0-rc.2'],
+  ])('refuses explicit %s when %s is released', (asked, released) => {
+    const call = () => nextVersion({ service: 'api-gateway', released: [v(released)], bump: { kind: 'version', version: v(asked) }, commits: [], packageVersion: undefined });
+    expect(call).toThrow(InputError);
+    expect(call).toThrow(`version "${asked}" of api-gateway is not greater than its highest release "${released}": expected a higher SemVer version`);
+  });
+});
+
+describe('first release', () => {
+  it.each<[string | undefined, string]>([
+    ['1.0.0', '1.0.0'],
+    ['0.1.0', '0.1.0'],
+    ['0.4.2', '0.4.2'],
+    ['0.0.9', '0.1.0'],
+    ['0.1.0-rc.1', '0.1.0'],
+    ['1.0.0-beta.1', '1.0.0-beta.1'],
+    ['v1.0.0', '0.1.0'],
+    ['not a version', '0.1.0'],
+    [undefined, '0.1.0'],
+  ])('package.json version %j → %s', (packageVersion, expected) => {
+    expect(formatVersion(firstVersion(packageVersion))).toBe(expected);
+  });
+
+  it.each<Bump>([{ kind: 'auto' }, { kind: 'major' }, { kind: 'minor' }, { kind: 'patch' }])('bump %j is not applied to the first release', (bump) => {
+    expect(formatVersion(nextVersion({ service: 's', released: [], bump, commits: [msg('feat!: x')], packageVersion: '1.0.0' }))).toBe('1.0.0');
+  });
+});
