@@ -46,13 +46,21 @@ async function buildx(tag: string, extra: readonly string[], revision: string, n
   const metadata = `${iidfile}.json`;
   const args = ['buildx', 'build', '--iidfile', iidfile, '--metadata-file', metadata, '--file', join(ROOT, 'services', SERVICE, 'Dockerfile')];
   for (const [k, v] of Object.entries({ SOURCE, REVISION: revision, ...(nodeImage ? { NODE_IMAGE: nodeImage } : {}) })) args.push('--build-arg', `${k}=${v}`);
-  args.push('--label', `org.opencontainers.image.source=${SOURCE}`, '--label', `org.opencontainers.image.revision=${revision}`, '--label', `org.opencontainers.image.title=${SERVICE}`);
+  args.push(
+    '--label',
+    `org.opencontainers.image.source=${SOURCE}`,
+    '--label',
+    `org.opencontainers.image.revision=${revision}`,
+    '--label',
+    `org.opencontainers.image.title=${SERVICE}`,
+  );
   if (cacheDir !== undefined) args.push('--cache-from', `type=local,src=${cacheDir}`);
   args.push('--tag', tag, ...extra, ROOT);
   const r = await exec('docker', args);
   if (r.code !== 0) throw new Error(`docker ${args.join(' ')} failed: ${r.stderr.slice(-2000)}`);
   const meta: unknown = JSON.parse(readFileSync(metadata, 'utf8'));
-  const digest = typeof meta === 'object' && meta !== null && 'containerimage.digest' in meta && typeof meta['containerimage.digest'] === 'string' ? meta['containerimage.digest'] : undefined;
+  const digest =
+    typeof meta === 'object' && meta !== null && 'containerimage.digest' in meta && typeof meta['containerimage.digest'] === 'string' ? meta['containerimage.digest'] : undefined;
   return { iid: readFileSync(iidfile, 'utf8').trim(), digest };
 }
 
@@ -77,7 +85,13 @@ describe('the publish leg against the real builder and registry, with provenance
 
   test("the attested push: its iidfile is the index digest, not the loaded build's config digest (the check must not compare them)", async () => {
     const l = await lab();
-    pushed = await buildx(`${repository}:throwaway-${Date.now().toString(36)}`, ['--provenance', 'mode=max', '--output', `type=image,name=${repository}:throwaway-${Date.now().toString(36)},push=true`], l.revision, l.nodeImage, l.cacheDir);
+    pushed = await buildx(
+      `${repository}:throwaway-${Date.now().toString(36)}`,
+      ['--provenance', 'mode=max', '--output', `type=image,name=${repository}:throwaway-${Date.now().toString(36)},push=true`],
+      l.revision,
+      l.nodeImage,
+      l.cacheDir,
+    );
     expect(pushed.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
     expect(pushed.iid).toBe(pushed.digest);
     expect(pushed.iid).not.toBe(verified.iid);
@@ -93,7 +107,11 @@ describe('the publish leg against the real builder and registry, with provenance
   test('record: the pushed image is the verified one; the record names the pushed digest', async () => {
     const l = await lab();
     const file = join(work, 'image.json');
-    const r = await runCommand(tags, ['--service', SERVICE, '--digest', pushed.digest ?? '', '--verified-image-id', verified.iid, '--record', file], { env: githubEnv(l.revision), config, effects: noGitHub });
+    const r = await runCommand(tags, ['--service', SERVICE, '--digest', pushed.digest ?? '', '--verified-image-id', verified.iid, '--record', file], {
+      env: githubEnv(l.revision),
+      config,
+      effects: noGitHub,
+    });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ service: SERVICE, repository, digest: pushed.digest, imageId: verified.iid, revision: l.revision });
@@ -111,9 +129,19 @@ describe('the publish leg against the real builder and registry, with provenance
   test('a push of a different image is refused by the record step, and writes no record', async () => {
     const l = await lab();
     // Another build (a different label: another config) pushed with attestations.
-    const other = await buildx(`${repository}:other-${Date.now().toString(36)}`, ['--label', 'e2e.other=yes', '--provenance', 'mode=max', '--output', `type=image,name=${repository}:other-${Date.now().toString(36)},push=true`], l.revision, l.nodeImage, l.cacheDir);
+    const other = await buildx(
+      `${repository}:other-${Date.now().toString(36)}`,
+      ['--label', 'e2e.other=yes', '--provenance', 'mode=max', '--output', `type=image,name=${repository}:other-${Date.now().toString(36)},push=true`],
+      l.revision,
+      l.nodeImage,
+      l.cacheDir,
+    );
     const file = join(work, 'other.json');
-    const r = await runCommand(tags, ['--service', SERVICE, '--digest', other.digest ?? '', '--verified-image-id', verified.iid, '--record', file], { env: githubEnv(l.revision), config, effects: noGitHub });
+    const r = await runCommand(tags, ['--service', SERVICE, '--digest', other.digest ?? '', '--verified-image-id', verified.iid, '--record', file], {
+      env: githubEnv(l.revision),
+      config,
+      effects: noGitHub,
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`but the verified image has config ${verified.iid}`);
     expect(() => readFileSync(file)).toThrow();
