@@ -5,11 +5,13 @@
  */
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { pipelineConfig } from '../workflows-src/pipeline.config.js';
+import { pipelineConfig } from '../pipeline.config.js';
 import { GENERATOR, pnpmVersionOf, renderAll } from './core/dockerfiles/generate.js';
-import { describeError, InputError } from './core/errors.js';
+import { commandSpec, runEntry } from './core/args.js';
+import { InputError } from './core/errors.js';
 import { diffGenerated, writeGenerated } from './io/generated-files.js';
 import { loadWorkspace } from './io/workspace-fs.js';
+import { isRecord } from './core/json.js';
 
 /** Dockerfiles on disk that carry our header, wherever they are below the service folders. */
 function existingGenerated(root: string): string[] {
@@ -28,8 +30,13 @@ export function render(root: string): Map<string, string> {
   const workspace = loadWorkspace(root, { serviceGlobs: pipelineConfig.services.dockerfileTargets, serviceMarker: pipelineConfig.services.marker });
   const templatePath = join(root, pipelineConfig.services.dockerfileTemplate);
   if (!existsSync(templatePath)) throw new InputError(`${pipelineConfig.services.dockerfileTemplate}: not found`);
-  const rootManifest: unknown = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  const packageManager = typeof rootManifest === 'object' && rootManifest !== null && 'packageManager' in rootManifest ? rootManifest.packageManager : undefined;
+  let rootManifest: unknown;
+  try {
+    rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  } catch (err) {
+    throw new InputError(`package.json: not valid JSON (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); fix the file`);
+  }
+  const packageManager = isRecord(rootManifest) ? rootManifest['packageManager'] : undefined;
   return renderAll(workspace, readFileSync(templatePath, 'utf8'), pipelineConfig, pnpmVersionOf(typeof packageManager === 'string' ? packageManager : undefined));
 }
 
@@ -37,9 +44,19 @@ export function check(root: string) {
   return diffGenerated(root, render(root), existingGenerated(root));
 }
 
-function main(): number {
+const SPEC = commandSpec({
+  program: 'pnpm generate',
+  summary:
+    "Writes one Dockerfile per service from services/Dockerfile.template, and docker-compose.yml, from the workspace's service catalog (all files or none). With --check (`pnpm generate:check`), writes nothing and fails when any of them is stale, missing or left over.",
+  options: { check: { type: 'boolean' } },
+  help: { check: { description: 'compare with the disk instead of writing; exit 1 when anything differs' } },
+  examples: ['pnpm generate', 'pnpm generate:check'],
+  notes: ['exit codes: 0 done (or up to date), 1 out of date (--check), 2 bad input'],
+});
+
+function main(checkOnly: boolean): number {
   const root = process.cwd();
-  if (process.argv.includes('--check')) {
+  if (checkOnly) {
     const diffs = check(root);
     for (const d of diffs) process.stderr.write(`${d.path}: ${d.kind}\n`);
     if (diffs.length > 0) {
@@ -59,10 +76,6 @@ function main(): number {
 }
 
 if (process.argv[1]?.endsWith('generate-dockerfiles.ts')) {
-  try {
-    process.exitCode = main();
-  } catch (err) {
-    process.stderr.write(`error: ${describeError(err)}\n`);
-    process.exitCode = InputError.is(err) ? 2 : 1;
-  }
+  const out = { stdout: (t: string) => process.stdout.write(t), stderr: (t: string) => process.stderr.write(t) };
+  process.exitCode = await runEntry(SPEC, process.argv.slice(2), out, ({ values }) => main(values.check ?? false));
 }

@@ -4,7 +4,7 @@
  * This is the one top-level catch, with the one exit-code table (core/exit-codes.ts): bad input exits 2
  * with one line, an outside system that failed 3 (4 when it did not answer in time), a bug 70.
  */
-import { pipelineConfig } from '../workflows-src/pipeline.config.js';
+import { pipelineConfig } from '../pipeline.config.js';
 import type { Command } from './commands/types.js';
 import { InputError } from './core/errors.js';
 import { endingOf } from './core/exit-codes.js';

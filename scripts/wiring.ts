@@ -17,6 +17,10 @@ export function realEffects(env: Env): Effects {
       const { githubApi, githubApiOptionsFromEnv } = await import('./io/github-api.js');
       return githubApi(githubApiOptionsFromEnv(env, TIMEOUTS.githubMs));
     },
+    async git(cwd) {
+      const { openGit } = await import('./io/git.js');
+      return openGit(cwd);
+    },
     async engine() {
       const { dockerEngine } = await import('./io/container-engine.js');
       return dockerEngine();

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describeError } from '../scripts/core/errors.js';
+import { commandSpec, runEntry } from '../scripts/core/args.js';
 import { diffGenerated, type FileDiff, writeGenerated } from '../scripts/io/generated-files.js';
 import { renderWorkflow } from './dsl/render.js';
 import { WORKFLOWS } from './workflows.js';
@@ -31,9 +31,19 @@ export function checkWorkflowFiles(root: string): FileDiff[] {
   return diffGenerated(root, renderWorkflows(), workflowFiles(root));
 }
 
-function main(): number {
+const SPEC = commandSpec({
+  program: 'pnpm workflows',
+  summary:
+    'Writes .github/workflows from workflows-src/ (all files or none). With --check (`pnpm workflows:check`), writes nothing and fails on any stale, missing or extra workflow.',
+  options: { check: { type: 'boolean' } },
+  help: { check: { description: 'compare with the disk instead of writing; exit 1 when anything differs' } },
+  examples: ['pnpm workflows', 'pnpm workflows:check'],
+  notes: ['exit codes: 0 done (or up to date), 1 out of date (--check), 2 bad input'],
+});
+
+function main(check: boolean): number {
   const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
-  if (process.argv.includes('--check')) {
+  if (check) {
     const diffs = checkWorkflowFiles(root);
     for (const d of diffs) process.stderr.write(`${d.path}: ${d.kind}\n`);
     if (diffs.length > 0) {
@@ -52,10 +62,6 @@ function main(): number {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  try {
-    process.exitCode = main();
-  } catch (err) {
-    process.stderr.write(`error: ${describeError(err)}\n`);
-    process.exitCode = 1;
-  }
+  const out = { stdout: (t: string) => process.stdout.write(t), stderr: (t: string) => process.stderr.write(t) };
+  process.exitCode = await runEntry(SPEC, process.argv.slice(2), out, ({ values }) => main(values.check ?? false));
 }

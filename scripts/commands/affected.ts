@@ -6,8 +6,7 @@
  * those files changed -> affected packages -> report.
  */
 import { join, resolve } from 'node:path';
-import { pipelineConfig } from '../../workflows-src/pipeline.config.js';
-import { parseCommandArgs } from '../core/args.js';
+import { commandSpec, helpText, parseCli } from '../core/args.js';
 import { InputError } from '../core/errors.js';
 import { classifyFiles } from '../core/affected/classify.js';
 import { type Affected, computeAffected, type Findings, type Selection } from '../core/affected/compute.js';
@@ -16,19 +15,27 @@ import { parseNameOnlyZ } from '../core/changes/diff.js';
 import { expectedRange, planComparison } from '../core/changes/revisions.js';
 import { globEngineFor } from '../core/workspace/glob.js';
 import { imageRepositories } from '../core/images/tags.js';
-import { type Git, openGit } from '../io/git.js';
+import type { Git } from '../io/git.js';
 import { ownerFrom, readEvent, warn, writeActionsOutputs } from '../io/github-event.js';
 import { type Resolution, resolvePlan } from '../io/revisions.js';
 import { type GlobMatcher, loadWorkspaceFromGit } from '../io/workspace-git.js';
 import type { Command, CommandContext } from './types.js';
 
-const OPTIONS = {
-  base: { type: 'string' },
-  head: { type: 'string' },
-  event: { type: 'string' },
-  cwd: { type: 'string' },
-  json: { type: 'boolean' },
-} as const;
+const SPEC = commandSpec({
+  program: 'pnpm pipeline affected',
+  summary:
+    'Which services (and shared libraries) a change affects, each with its reasons, and the CI matrix. Compares two commits: from the GitHub event inside Actions, from --base/--head, or locally the merge base with the default branch.',
+  options: { base: { type: 'string' }, head: { type: 'string' }, event: { type: 'string' }, cwd: { type: 'string' }, json: { type: 'boolean' } },
+  help: {
+    base: { value: 'REV', description: 'the commit to compare from (default: from the event, or the merge base with the default branch)' },
+    head: { value: 'REV', description: 'the commit to compare to (default: the event head, or HEAD)' },
+    event: { value: 'FILE', description: 'a GitHub event payload to read instead of GITHUB_EVENT_PATH' },
+    cwd: { value: 'DIR', description: 'the repository (default: the current folder)' },
+    json: { description: 'print one JSON object (run it as `pnpm -s pipeline affected --json` so pnpm prints no banner)' },
+  },
+  examples: ['pnpm pipeline affected', 'pnpm -s pipeline affected --base main~3 --head HEAD --json'],
+  notes: ['exit codes: 0 done, 2 bad input, 3 git failed, 70 a bug'],
+});
 
 /** A full commit hash (SHA-1 or SHA-256): names one commit, whatever the refs say. */
 const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
@@ -69,15 +76,16 @@ async function findings(
   unowned: readonly string[],
   matcher: GlobMatcher,
   lockfile: boolean,
-  rootManifest: boolean,
+  /** The root manifest fields that count, when the root manifest changed. */
+  rootManifestFields: readonly string[] | undefined,
 ): Promise<Findings> {
   const out: { -readonly [K in keyof Findings]: Findings[K] } = {};
   if (lockfile) out.lockfile = await lockfileFinding(git, base, head, prefix);
-  if (rootManifest) {
+  if (rootManifestFields !== undefined) {
     const path = inWorkspace(prefix, 'package.json');
     const [before, after] = await readTexts(git, [`${base}:${path}`, `${head}:${path}`]);
     const { diffRootManifest } = await import('../core/changes/root-manifest.js');
-    out.rootManifest = diffRootManifest(path, before, after, pipelineConfig.affected.rootManifestFields);
+    out.rootManifest = diffRootManifest(path, before, after, rootManifestFields);
   }
   // Files under a folder that held a package at base (deleted or moved away by this change).
   const dirs = new Set<string>();
@@ -108,9 +116,14 @@ function tracer(ctx: CommandContext): Trace {
 export const run: Command = async (argv, ctx) => {
   const trace = tracer(ctx);
   trace('command loaded');
-  const { values } = parseCommandArgs('affected', argv, OPTIONS);
+  const parsed = parseCli(SPEC, argv);
+  if (parsed.help) {
+    ctx.stdout(helpText(SPEC));
+    return 0;
+  }
+  const { values } = parsed;
   const cwd = resolve(ctx.cwd, values.cwd ?? '.');
-  const git = await openGit(cwd);
+  const git = await ctx.effects.git(cwd);
   try {
     return await detect(git, values, ctx, trace);
   } finally {
@@ -124,6 +137,7 @@ async function detect(
   ctx: CommandContext,
   trace: Trace,
 ): Promise<number> {
+  const { config } = ctx;
   const event = readEvent(ctx.env, ctx.cwd, values.event);
   const plan = planComparison({
     event,
@@ -131,7 +145,7 @@ async function detect(
     head: values.head,
     // GITHUB_SHA belongs to the run's own event, not to a file passed with --event.
     sha: values.event === undefined && event !== undefined ? ctx.env['GITHUB_SHA'] || undefined : undefined,
-    defaultBranch: pipelineConfig.defaultBranch,
+    defaultBranch: config.defaultBranch,
     dispatchInput: DISPATCH_INPUT,
   });
   // The revisions, the graph and the diff are independent: when the plan names both revisions, all
@@ -139,7 +153,7 @@ async function detect(
   const resolving = resolvePlan(git, plan);
   const expected = expectedRange(plan);
   const { prefix } = git;
-  const marker = pipelineConfig.services.marker;
+  const marker = config.services.marker;
   const load = (head: string) => loadWorkspaceFromGit(git, head, { dir: prefix, marker, cacheDir: join(git.gitDir, 'pipeline-affected'), trace });
   // The graph at the head the plan names by hash, read while the revisions are confirmed: what a
   // commit holds never changes, so a read that succeeds is the one made after; one that fails (the
@@ -178,9 +192,18 @@ async function detect(
         changedFiles = paths.length;
         trace(`diff: ${paths.length} files`);
         // The config's patterns need picomatch only when they go beyond `*`, `?` and `**`.
-        const engine = await globEngineFor([...pipelineConfig.affected.ignore, ...pipelineConfig.affected.globalInputs]);
-        const classified = classifyFiles(paths, loaded.workspace, pipelineConfig.affected, prefix, engine);
-        const found = await findings(git, resolution.base, resolution.head, prefix, classified.unowned, loaded.matcher, classified.lockfile, classified.rootManifest);
+        const engine = await globEngineFor([...config.affected.ignore, ...config.affected.globalInputs]);
+        const classified = classifyFiles(paths, loaded.workspace, config.affected, prefix, engine);
+        const found = await findings(
+          git,
+          resolution.base,
+          resolution.head,
+          prefix,
+          classified.unowned,
+          loaded.matcher,
+          classified.lockfile,
+          classified.rootManifest ? config.affected.rootManifestFields : undefined,
+        );
         selection = { kind: 'changes', classified, findings: found };
         break;
       }
@@ -198,7 +221,7 @@ async function detect(
       warnings: resolution.warnings,
       workspaceDir: prefix,
       marker,
-      image: imageRepositories(pipelineConfig.registry, owner),
+      image: imageRepositories(config.registry, owner),
     });
     for (const w of report.warnings) warn(ctx.env, ctx.stderr, 'pipeline affected', w);
     // Inside Actions only (the outputs of 1,000 services are not free to make), and before stdout: a step

@@ -1,8 +1,7 @@
 /** `pipeline check-dockerfiles [--cwd DIR] [--json]`: the Dockerfile policy over every service. */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pipelineConfig } from '../../workflows-src/pipeline.config.js';
-import { parseCommandArgs } from '../core/args.js';
+import { commandSpec, helpText, parseCli } from '../core/args.js';
 import { GENERATOR } from '../core/dockerfiles/generate.js';
 import { parseDockerfile } from '../core/dockerfiles/parse.js';
 import { checkDockerfile, checkRepository, RULES, type Violation } from '../core/dockerfiles/policy.js';
@@ -12,11 +11,28 @@ import { listFiles } from '../io/files.js';
 import { loadWorkspace } from '../io/workspace-fs.js';
 import type { Command } from './types.js';
 
+const SPEC = commandSpec({
+  program: 'pnpm pipeline check-dockerfiles',
+  summary: 'Checks every service Dockerfile against the policy of DOCKER_ARCHITECTURE.md; prints file:line: [rule] message for each violation.',
+  options: { cwd: { type: 'string' }, json: { type: 'boolean' } },
+  help: {
+    cwd: { value: 'DIR', description: 'the workspace root (default: the current folder)' },
+    json: { description: 'print one JSON object: ok, services, violations' },
+  },
+  examples: ['pnpm pipeline check-dockerfiles', 'pnpm -s pipeline check-dockerfiles --json'],
+  notes: ['exit codes: 0 every Dockerfile passes, 1 a violation, 2 bad input'],
+});
+
 export const run: Command = async (argv, ctx) => {
-  const { values } = parseCommandArgs('check-dockerfiles', argv, { cwd: { type: 'string' }, json: { type: 'boolean' } });
+  const parsed = parseCli(SPEC, argv);
+  if (parsed.help) {
+    ctx.stdout(helpText(SPEC));
+    return 0;
+  }
+  const { values } = parsed;
   const root = resolve(ctx.cwd, values.cwd ?? '.');
   if (!existsSync(join(root, 'pnpm-workspace.yaml'))) throw new InputError(`--cwd ${root}: no pnpm-workspace.yaml there; point it at the workspace root`);
-  const { marker, dockerfileTargets } = pipelineConfig.services;
+  const { marker, dockerfileTargets } = ctx.config.services;
   const workspace = loadWorkspace(root, { serviceMarker: marker, serviceGlobs: dockerfileTargets });
   const violations: Violation[] = [];
   for (const service of workspace.services) {

@@ -7,8 +7,7 @@
  * else is reported. Exit 0 when CI would pass, 1 when the plan shows a failing job (an empty matrix, a
  * failed output step), 2 on bad input.
  */
-import { pipelineConfig } from '../../workflows-src/pipeline.config.js';
-import { parseCommandArgs } from '../core/args.js';
+import { commandSpec, helpText, parseCli } from '../core/args.js';
 import { InputError } from '../core/errors.js';
 import { CommitCheckout } from '../io/plan/checkout.js';
 import { PlanGit } from '../io/plan/git.js';
@@ -23,8 +22,11 @@ import { parseGithubRemote, parseRepository, repositoryNameFromManifest, resolve
 import { parseWorkflowFiles } from '../plan/workflow-files.js';
 import type { Command } from './types.js';
 
-export const run: Command = async (argv, ctx) => {
-  const { values } = parseCommandArgs('plan', argv, {
+const SPEC = commandSpec({
+  program: 'pnpm pipeline plan',
+  summary:
+    "What the generated workflows will do for an event, evaluated with GitHub's own parser and expression engine: which workflows trigger, which jobs run or are skipped and why, every matrix leg, each step's evaluated inputs. The change-detection and tag steps run for real with this (trusted) CLI.",
+  options: {
     event: { type: 'string' },
     ref: { type: 'string' },
     base: { type: 'string' },
@@ -35,13 +37,36 @@ export const run: Command = async (argv, ctx) => {
     pr: { type: 'string' },
     repo: { type: 'string' },
     json: { type: 'boolean' },
-  });
+  },
+  help: {
+    event: { value: 'NAME', description: 'push, pull_request, merge_group or workflow_dispatch', required: true },
+    ref: { value: 'REF', description: 'the ref the event names (default: the default branch; refs/tags/<service>@<version> for a release tag)' },
+    base: { value: 'REV', description: 'the commit to compare from (default: HEAD~1 for a push)' },
+    head: { value: 'REV', description: 'the commit the event runs on (default: HEAD)' },
+    input: { value: 'KEY=VALUE', description: 'a workflow_dispatch input' },
+    fork: { description: 'the pull request comes from a fork (no secrets, read-only token)' },
+    actor: { value: 'NAME', description: 'who triggered the event (default: the repository owner)' },
+    pr: { value: 'N', description: 'the pull request number' },
+    repo: { value: 'OWNER/NAME', description: 'the repository (default: from the origin remote)' },
+    json: { description: 'print the whole plan as one JSON object' },
+  },
+  examples: ['pnpm pipeline plan --event push', 'pnpm pipeline plan --event pull_request --head my-branch --fork', 'pnpm -s pipeline plan --event merge_group --json'],
+  notes: ['exit codes: 0 CI would pass, 1 the plan shows a failing job, 2 bad input'],
+});
+
+export const run: Command = async (argv, ctx) => {
+  const parsed = parseCli(SPEC, argv);
+  if (parsed.help) {
+    ctx.stdout(helpText(SPEC));
+    return 0;
+  }
+  const { values } = parsed;
   if (values.event === undefined) throw new InputError('pipeline plan: --event is required; expected --event push|pull_request|merge_group|workflow_dispatch');
   const inputs = parseInputFlags(values.input ?? []);
   const git = await PlanGit.open(ctx.cwd);
   try {
     const fallbackName = repositoryNameFromManifest(await git.readFile('HEAD', 'package.json'));
-    const repository = parseRepository(values.repo, parseGithubRemote(await git.remoteUrl('origin')), fallbackName, pipelineConfig.defaultBranch);
+    const repository = parseRepository(values.repo, parseGithubRemote(await git.remoteUrl('origin')), fallbackName, ctx.config.defaultBranch);
     const resolved = await resolveEvent(
       git,
       {

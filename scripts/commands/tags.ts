@@ -20,7 +20,7 @@
  * names the image of a newer commit (GitHub's compare API: this commit is `behind`), it stays.
  */
 import { resolve } from 'node:path';
-import { parseCommandArgs } from '../core/args.js';
+import { commandSpec, helpText, parseCli } from '../core/args.js';
 import { buildContextFromEnv, imageBuildArgs, imageLabels, imageRecord, recordSummary } from '../core/build-metadata.js';
 import { InputError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
@@ -46,8 +46,11 @@ function sha256(flag: string, value: string, what: string): string {
   return value;
 }
 
-function parseRequest(argv: readonly string[]): Request {
-  const { values } = parseCommandArgs('tags', argv, {
+const SPEC = commandSpec({
+  program: 'pnpm pipeline tags',
+  summary:
+    'The image tags, labels and build arguments of one service build, from the GitHub Actions environment (step outputs inside Actions, JSON otherwise). After a push: --record proves the pushed image is the verified one and records its digest; --promote tags that digest (the commit tag once, the branch tag only forward).',
+  options: {
     service: { type: 'string' },
     digest: { type: 'string' },
     'verified-image-id': { type: 'string' },
@@ -55,7 +58,28 @@ function parseRequest(argv: readonly string[]): Request {
     promote: { type: 'string' },
     cwd: { type: 'string' },
     json: { type: 'boolean' },
-  });
+  },
+  help: {
+    service: { value: 'SERVICE', description: 'the service folder, e.g. api-gateway', required: true },
+    digest: { value: 'sha256:HEX', description: "with --record: the push step's digest output" },
+    'verified-image-id': { value: 'sha256:HEX', description: 'with --record: the imageid output of the build that was verified (its config digest)' },
+    record: { value: 'FILE', description: 'write the image record there (and to the job summary, and the step output digest)' },
+    promote: { value: 'sha256:HEX', description: "tag this digest (the record step's digest output)" },
+    cwd: { value: 'DIR', description: 'the workspace root (default: the current folder)' },
+    json: { description: 'print the outputs as one JSON object even inside Actions' },
+  },
+  examples: [
+    'GITHUB_EVENT_NAME=push GITHUB_REF=refs/heads/main GITHUB_SHA=$(git rev-parse HEAD) GITHUB_REPOSITORY=acme/shop pnpm -s pipeline tags --service api-gateway --json',
+    `${RECORD_USAGE.replace('pipeline', 'pnpm pipeline')}`,
+    `${PROMOTE_USAGE.replace('pipeline', 'pnpm pipeline')}`,
+  ],
+  notes: ['exit codes: 0 done, 1 the pushed image is not the verified one or a tag would move back, 2 bad input, 3 the registry or GitHub failed, 4 no answer in time'],
+});
+
+function parseRequest(argv: readonly string[]): Request | 'help' {
+  const parsed = parseCli(SPEC, argv);
+  if (parsed.help) return 'help';
+  const { values } = parsed;
   const service = values.service;
   if (service === undefined) throw new InputError('pipeline tags: --service is required; expected: pipeline tags --service <service folder, e.g. api-gateway>');
   const cwd = values.cwd ?? '.';
@@ -113,6 +137,10 @@ const existing = (image: PushedImage | undefined): ExistingImage | undefined => 
 
 export const run: Command = async (argv, ctx) => {
   const request = parseRequest(argv);
+  if (request === 'help') {
+    ctx.stdout(helpText(SPEC));
+    return EXIT.ok;
+  }
   const { service } = request;
   const root = resolve(ctx.cwd, request.cwd);
   const { marker, dockerfileTargets } = ctx.config.services;

@@ -1,6 +1,7 @@
 /** What every command module exports: parse argv once, do the work, return the exit code (core/exit-codes.ts). */
 import type { PipelineConfig } from '../core/config.js';
 import type { Engine } from '../io/container-engine.js';
+import type { Git } from '../io/git.js';
 import type { GitHubApi } from '../io/github-api.js';
 import type { RegistryClient } from '../io/registry.js';
 
@@ -16,6 +17,8 @@ export interface Effects {
   github(): Promise<GitHubApi>;
   /** The container engine (the `docker` CLI). */
   engine(): Promise<Engine>;
+  /** The git repository holding `cwd` (one cat-file process; close it when done). */
+  git(cwd: string): Promise<Git>;
 }
 
 export interface CommandContext {

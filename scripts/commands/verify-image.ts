@@ -11,19 +11,45 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pipelineConfig } from '../../workflows-src/pipeline.config.js';
-import { parseCommandArgs } from '../core/args.js';
+import { commandSpec, helpText, parseCli, usageLine } from '../core/args.js';
 import { InputError } from '../core/errors.js';
+import { EXIT } from '../core/exit-codes.js';
 import { formatImageRef, parseImageRef } from '../core/images/index.js';
 import { composeEnvironment } from '../core/verify/compose-env.js';
 import { expectationsFor } from '../core/verify/expectations.js';
 import { checkImage, RULES } from '../core/verify/rules.js';
 import { parseManifest } from '../core/workspace/manifest.js';
-import { collectEvidence, dockerEngine, EngineError } from '../io/container-engine.js';
+import { collectEvidence, EngineError } from '../io/container-engine.js';
 import { loadWorkspace } from '../io/workspace-fs.js';
 import type { Command } from './types.js';
 
-const USAGE = 'pipeline verify-image <service> --image <ref> [--revision SHA] [--source URL] [--env KEY=VALUE]... [--timeout SECONDS] [--cwd DIR] [--json]';
+const SPEC = commandSpec({
+  program: 'pnpm pipeline verify-image',
+  summary:
+    'Starts one container of a built service image on the local engine and checks the runtime rules: healthy, non-root, /app holds this service only, no devDependencies, no pnpm, OCI labels. Each failure names the rule and the evidence.',
+  options: {
+    image: { type: 'string' },
+    revision: { type: 'string' },
+    source: { type: 'string' },
+    env: { type: 'string', multiple: true },
+    timeout: { type: 'string' },
+    cwd: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  positionals: { usage: '<service>', description: 'the service folder, e.g. api-gateway' },
+  help: {
+    image: { value: 'REF', description: 'the image on the local engine', required: true },
+    revision: { value: 'SHA', description: 'the commit the revision label must name' },
+    source: { value: 'URL', description: 'the repository URL the source label must name' },
+    env: { value: 'KEY=VALUE', description: "an environment variable for the container (after the service's compose environment)" },
+    timeout: { value: 'SECONDS', description: 'how long to wait for healthy (1-3600, default 90)' },
+    cwd: { value: 'DIR', description: 'the workspace root (default: the current folder)' },
+    json: { description: 'print one JSON object with every rule' },
+  },
+  examples: ['pnpm pipeline verify-image api-gateway --image ghcr.io/acme/api-gateway:sha-1a2b3c4'],
+  notes: ['exit codes: 0 every rule passes, 1 a rule fails, 2 bad input, 3 the engine failed'],
+});
+const USAGE = usageLine(SPEC);
 
 function parseEnv(entries: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -36,20 +62,12 @@ function parseEnv(entries: readonly string[]): Record<string, string> {
 }
 
 export const run: Command = async (argv, ctx) => {
-  const { values, positionals } = parseCommandArgs(
-    'verify-image',
-    argv,
-    {
-      image: { type: 'string' },
-      revision: { type: 'string' },
-      source: { type: 'string' },
-      env: { type: 'string', multiple: true },
-      timeout: { type: 'string' },
-      cwd: { type: 'string' },
-      json: { type: 'boolean' },
-    },
-    true,
-  );
+  const parsed = parseCli(SPEC, argv);
+  if (parsed.help) {
+    ctx.stdout(helpText(SPEC));
+    return 0;
+  }
+  const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new InputError(`pipeline verify-image: expected one service name, got ${positionals.length}; usage: ${USAGE}`);
   const service = positionals[0] ?? '';
   if (values.image === undefined) throw new InputError(`pipeline verify-image: --image is required; usage: ${USAGE}`);
@@ -63,7 +81,7 @@ export const run: Command = async (argv, ctx) => {
 
   const root = resolve(ctx.cwd, values.cwd ?? '.');
   if (!existsSync(join(root, 'pnpm-workspace.yaml'))) throw new InputError(`--cwd ${root}: no pnpm-workspace.yaml there; point it at the workspace root`);
-  const workspace = loadWorkspace(root, { serviceMarker: pipelineConfig.services.marker, serviceGlobs: pipelineConfig.services.dockerfileTargets });
+  const workspace = loadWorkspace(root, { serviceMarker: ctx.config.services.marker, serviceGlobs: ctx.config.services.dockerfileTargets });
   const rootManifest = parseManifest('package.json', readFileSync(join(root, 'package.json'), 'utf8'));
   const expectations = expectationsFor(workspace, rootManifest, service, {
     ...(values.revision === undefined ? {} : { revision: values.revision }),
@@ -77,16 +95,16 @@ export const run: Command = async (argv, ctx) => {
     ...extraEnv,
   };
 
-  const engine = dockerEngine();
+  const engine = await ctx.effects.engine();
   let evidence: Awaited<ReturnType<typeof collectEvidence>>;
   try {
     await engine.serverVersion();
     evidence = await collectEvidence(engine, image, { env, timeoutSeconds: timeout, namePrefix: `verify-${service}` });
   } catch (err) {
-    // The engine failing is neither bad input nor our bug: say what failed, exit 1.
+    // The engine failing is neither bad input nor our bug: say what failed, exit 3 (an outside system).
     if (!(err instanceof EngineError)) throw err;
     ctx.stderr(`verify-image: ${service}: ${err.message}\n`);
-    return 1;
+    return EXIT.outside;
   }
   if (!evidence) throw new InputError(`pipeline verify-image: image ${image} is not on the local engine; build or pull it first`);
   const results = checkImage(evidence, expectations);

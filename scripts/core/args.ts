@@ -1,17 +1,149 @@
-/** Command-line parsing on node:util's parseArgs, with errors turned into one-line InputErrors. */
+/**
+ * The one command-line contract, for every `pipeline` command and every script entry (generate,
+ * workflows, bundle): node:util's parseArgs under a spec that also writes the help.
+ * - `--help` / `-h` anywhere: the help (what it does, every option with a sentence, an example) on stdout, exit 0;
+ * - an unknown flag, a flag given twice, a value that looks like a flag, a missing value: one line
+ *   naming the value (quoted and shortened: no newline, ESC or workflow command gets through) and the
+ *   usage, exit 2 (an InputError).
+ */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { InputError } from './errors.js';
+import { endingOf } from './exit-codes.js';
+import { quote } from './quote.js';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
-export function parseCommandArgs<O extends Options>(command: string, argv: readonly string[], options: O, allowPositionals = false) {
+export interface OptionHelp {
+  /** What the value is, in the usage line: `--base REV`. */
+  readonly value?: string;
+  readonly description: string;
+  /** Shown as required in the usage line (not enforced here: the command checks it with its own message). */
+  readonly required?: boolean;
+}
+
+export interface CommandSpec<O extends Options> {
+  /** How a person runs it: `pnpm pipeline affected`, `pnpm generate`. */
+  readonly program: string;
+  readonly summary: string;
+  readonly options: O;
+  readonly help: { readonly [K in keyof O]: OptionHelp };
+  /** Positional arguments, e.g. `<service>`; none when absent. */
+  readonly positionals?: { readonly usage: string; readonly description: string };
+  readonly examples: readonly string[];
+  /** More lines of help after the options (exit codes, notes). */
+  readonly notes?: readonly string[];
+}
+
+export type Parsed<O extends Options> = { readonly help: true } | ({ readonly help: false } & ReturnType<typeof parseArgs<{ options: O; allowPositionals: true; strict: true }>>);
+
+export function usageLine<O extends Options>(spec: CommandSpec<O>): string {
+  const parts = Object.entries(spec.options).map(([name, option]) => {
+    const help = spec.help[name];
+    const value = option.type === 'string' ? ` ${help?.value ?? 'VALUE'}` : '';
+    const flag = `--${name}${value}${option.multiple ? '...' : ''}`;
+    return help?.required ? flag : `[${flag}]`;
+  });
+  return [spec.program, spec.positionals?.usage, ...parts].filter((p) => p !== undefined && p !== '').join(' ');
+}
+
+export function helpText<O extends Options>(spec: CommandSpec<O>): string {
+  const rows: [string, string][] = Object.entries(spec.options).map(([name, option]) => {
+    const help = spec.help[name];
+    return [
+      `--${name}${option.type === 'string' ? ` ${help?.value ?? 'VALUE'}` : ''}`,
+      `${help?.description ?? ''}${help?.required ? ' (required)' : ''}${option.multiple ? ' (repeatable)' : ''}`,
+    ];
+  });
+  if (spec.positionals) rows.unshift([spec.positionals.usage, spec.positionals.description]);
+  rows.push(['--help, -h', 'show this help']);
+  const width = Math.max(...rows.map(([flag]) => flag.length));
+  return [
+    `usage: ${usageLine(spec)}`,
+    '',
+    spec.summary,
+    '',
+    'options:',
+    ...rows.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`),
+    ...(spec.notes && spec.notes.length > 0 ? ['', ...spec.notes] : []),
+    '',
+    'examples:',
+    ...spec.examples.map((e) => `  ${e}`),
+    '',
+  ].join('\n');
+}
+
+/** Parses argv once under the spec; `{ help: true }` when help was asked for. */
+export function parseCli<O extends Options>(spec: CommandSpec<O>, argv: readonly string[]): Parsed<O> {
+  if (argv.some((a) => a === '--help' || a === '-h')) return { help: true };
+  const expected = `expected: ${usageLine(spec)} (see --help)`;
+  const fail = (what: string): never => {
+    throw new InputError(`${spec.program}: ${what}; ${expected}`);
+  };
+  // A string option followed by a value that starts with a dash: Node calls it ambiguous without naming it.
+  for (let i = 0; i < argv.length - 1; i += 1) {
+    const arg = argv[i] ?? '';
+    const name = arg.startsWith('--') && !arg.includes('=') ? arg.slice(2) : undefined;
+    const next = argv[i + 1] ?? '';
+    if (name !== undefined && spec.options[name]?.type === 'string' && next.startsWith('-')) {
+      fail(`the value of --${name}, ${quote(next)}, starts with "-"; write it as --${name}=${next.replace(/[^\x20-\x7e]/g, '?').slice(0, 40)} if it is meant`);
+    }
+  }
+  let parsed: ReturnType<typeof parseArgs<{ options: O; allowPositionals: true; strict: true; tokens: true }>>;
   try {
-    return parseArgs({ args: [...argv], options, allowPositionals, strict: true });
+    parsed = parseArgs({ args: [...argv], options: spec.options, allowPositionals: true, strict: true, tokens: true });
   } catch (err) {
-    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    const flags = Object.entries(options)
-      .map(([name, o]) => `--${name}${o.type === 'string' ? ' VALUE' : ''}`)
-      .join(' ');
-    throw new InputError(`pipeline ${command}: ${message}; expected: pipeline ${command} ${flags}`);
+    const message = err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err);
+    const unknown = /^Unknown option '([^']*)'/.exec(message);
+    if (unknown) return fail(`unknown option ${quote(unknown[1] ?? '')}`);
+    const missing = /^Option '(--[^ ']+)[^']*' argument missing/.exec(message);
+    if (missing) return fail(`${missing[1]} needs a value`);
+    const noValue = /^Option '(--[^ ']+)' does not take an argument/.exec(message);
+    if (noValue) return fail(`${noValue[1]} takes no value`);
+    return fail(message.replace(/'([^']*)'/g, (_, v: string) => quote(v)));
+  }
+  const seen = new Map<string, string>();
+  for (const token of parsed.tokens) {
+    if (token.kind !== 'option') continue;
+    const previous = seen.get(token.name);
+    if (previous !== undefined && !spec.options[token.name]?.multiple) {
+      fail(`--${token.name} is given twice (${quote(previous)}, then ${quote(token.value ?? 'true')}); give it once`);
+    }
+    seen.set(token.name, token.value ?? 'true');
+  }
+  if (!spec.positionals && parsed.positionals.length > 0) fail(`unexpected argument ${quote(parsed.positionals[0] ?? '')}`);
+  return { help: false, values: parsed.values, positionals: parsed.positionals };
+}
+
+/** A spec with its option types inferred as written (`type: 'string'` stays a literal). */
+export function commandSpec<const O extends Options>(spec: CommandSpec<O>): CommandSpec<O> {
+  return spec;
+}
+
+export interface EntryOutput {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+/**
+ * A script entry (`pnpm generate`, `pnpm workflows`, `pnpm bundle`) under the same contract as the
+ * `pipeline` commands: help, one-line errors, the exit-code table. Writes only through `out`.
+ */
+export async function runEntry<O extends Options>(
+  spec: CommandSpec<O>,
+  argv: readonly string[],
+  out: EntryOutput,
+  main: (parsed: Exclude<Parsed<O>, { readonly help: true }>) => number | Promise<number>,
+): Promise<number> {
+  try {
+    const parsed = parseCli(spec, argv);
+    if (parsed.help) {
+      out.stdout(helpText(spec));
+      return 0;
+    }
+    return await main(parsed);
+  } catch (err) {
+    const ending = endingOf(err, false);
+    out.stderr(ending.line);
+    return ending.code;
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The shape of the one pipeline config (the value lives in workflows-src/pipeline.config.ts and is
+ * The shape of the one pipeline config (the value lives in pipeline.config.ts and is
  * bundled into the CLI at build time: no TypeScript is loaded at run time).
  */
 

@@ -16,10 +16,26 @@ export const EXIT = {
   internal: 70,
 } as const;
 
+/** Longest error line: a hostile value cannot flood the terminal or a CI log. */
+const MAX_LINE = 1000;
+
+/**
+ * A message as one safe line: control characters (newline, CR, ESC, …) written as escapes, so that a
+ * value echoed in it can neither start a line (a `::error::` workflow command) nor drive the terminal,
+ * and cut at MAX_LINE characters. Every command's ending goes through here: values are made safe in
+ * this one place.
+ */
+export function oneLine(message: string): string {
+  const escaped = message.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) =>
+    c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return escaped.length > MAX_LINE ? `${escaped.slice(0, MAX_LINE)}… (${escaped.length - MAX_LINE} more characters)` : escaped;
+}
+
 /** How a command that threw ends: the exit code and the one line on stderr (the stack only with PIPELINE_DEBUG). */
 export function endingOf(err: unknown, debug: boolean): { readonly code: number; readonly line: string } {
-  if (InputError.is(err)) return { code: EXIT.input, line: `error: ${err.message}\n` };
-  if (OutsideError.is(err)) return { code: err.timedOut ? EXIT.timeout : EXIT.outside, line: `error: ${err.message}\n` };
+  if (err instanceof InputError) return { code: EXIT.input, line: `error: ${oneLine(err.message)}\n` };
+  if (err instanceof OutsideError) return { code: err.timedOut ? EXIT.timeout : EXIT.outside, line: `error: ${oneLine(err.message)}\n` };
   const stack = debug && err instanceof Error ? `${err.stack}\n` : '';
-  return { code: EXIT.internal, line: `internal error: ${describeError(err)}\n${stack}` };
+  return { code: EXIT.internal, line: `internal error: ${oneLine(describeError(err))}\n${stack}` };
 }

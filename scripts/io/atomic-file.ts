@@ -7,6 +7,7 @@
 import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../core/errors.js';
+import { quote } from '../core/quote.js';
 
 const code = (err: unknown): string => (err instanceof Error && 'code' in err && typeof err.code === 'string' ? err.code : '');
 
@@ -17,21 +18,35 @@ export function checkWritable(path: string, what: string): void {
     isDir = statSync(path).isDirectory();
   } catch (err) {
     if (code(err) !== 'ENOENT' && code(err) !== 'ENOTDIR')
-      throw new InputError(`${what} ${JSON.stringify(path)}: cannot be written (${code(err) || String(err)}); expected a file path`);
-    if (code(err) === 'ENOTDIR') throw new InputError(`${what} ${JSON.stringify(path)}: a part of the path is a file, not a folder; expected a file path`);
+      throw new InputError(`${what} ${quote(path, 240)}: cannot be written (${code(err) || String(err)}); expected a file path`);
+    if (code(err) === 'ENOTDIR') throw new InputError(`${what} ${quote(path, 240)}: a part of the path is a file, not a folder; expected a file path`);
   }
-  if (isDir) throw new InputError(`${what} ${JSON.stringify(path)}: is a folder; expected a file path, e.g. ${join(path, 'out.json')}`);
+  if (isDir) throw new InputError(`${what} ${quote(path, 240)}: is a folder; expected a file path, e.g. ${join(path, 'out.json')}`);
 }
 
 export function writeFileAtomic(path: string, text: string, what = 'file'): void {
-  checkWritable(path, what);
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  writeFilesAtomic(new Map([[path, text]]), what);
+}
+
+/**
+ * Several files, all or none as far as a file system allows: every target checked, every text written
+ * to a temporary file beside its target, and only then each renamed over its target. A failure before
+ * the renames leaves every old file as it was.
+ */
+export function writeFilesAtomic(files: ReadonlyMap<string, string>, what = 'file'): void {
+  for (const path of files.keys()) checkWritable(path, what);
+  const temps: [string, string][] = [];
   try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(temp, text);
-    renameSync(temp, path);
+    for (const [path, text] of files) {
+      mkdirSync(dirname(path), { recursive: true });
+      const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+      temps.push([temp, path]);
+      writeFileSync(temp, text);
+    }
   } catch (err) {
-    rmSync(temp, { force: true });
-    throw new InputError(`${what} ${JSON.stringify(path)}: cannot be written (${code(err) || (err instanceof Error ? err.message : String(err))}); expected a writable file path`);
+    for (const [temp] of temps) rmSync(temp, { force: true });
+    const path = temps.at(-1)?.[1] ?? '';
+    throw new InputError(`${what} ${quote(path, 240)}: cannot be written (${code(err) || (err instanceof Error ? err.message : String(err))}); expected a writable file path`);
   }
+  for (const [temp, path] of temps) renameSync(temp, path);
 }

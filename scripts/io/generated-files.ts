@@ -1,6 +1,7 @@
 /** Writes a set of generated files, or compares them with the disk (`--check`): shared by the generators. */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkWritable, writeFilesAtomic } from './atomic-file.js';
 
 export type FileDiff = { readonly kind: 'missing' | 'stale' | 'extra'; readonly path: string };
 
@@ -16,14 +17,18 @@ export function diffGenerated(root: string, files: ReadonlyMap<string, string>, 
   return diffs;
 }
 
+/**
+ * Writes the files that differ, all or none: every target is checked first (a folder where a file
+ * should be is bad input, named), then each is written to a temporary file and renamed into place.
+ */
 export function writeGenerated(root: string, files: ReadonlyMap<string, string>): number {
-  let written = 0;
+  const changed = new Map<string, string>();
   for (const [path, text] of files) {
     const abs = join(root, path);
+    checkWritable(abs, 'generated file');
     if (existsSync(abs) && readFileSync(abs, 'utf8') === text) continue;
-    mkdirSync(dirname(abs), { recursive: true });
-    writeFileSync(abs, text);
-    written += 1;
+    changed.set(abs, text);
   }
-  return written;
+  writeFilesAtomic(changed, 'generated file');
+  return changed.size;
 }

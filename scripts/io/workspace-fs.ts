@@ -5,6 +5,7 @@ import picomatch from 'picomatch';
 import { InputError } from '../core/errors.js';
 import { buildWorkspace, type PackageInput, type Workspace } from '../core/workspace/graph.js';
 import { parseManifest } from '../core/workspace/manifest.js';
+import { checkWorkspaceGlobs } from '../core/workspace/workspace-globs.js';
 import { parseWorkspaceYaml } from '../core/workspace/workspace-yaml.js';
 
 const SKIP = new Set(['node_modules', '.git', 'dist']);
@@ -40,7 +41,7 @@ export interface LoadOptions {
 export function loadWorkspace(root: string, options: LoadOptions = {}): Workspace {
   const yamlPath = join(root, 'pnpm-workspace.yaml');
   if (!existsSync(yamlPath)) throw new InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
-  const { packages: globs } = parseWorkspaceYaml('pnpm-workspace.yaml', readFileSync(yamlPath, 'utf8'));
+  const globs = checkWorkspaceGlobs('pnpm-workspace.yaml', parseWorkspaceYaml('pnpm-workspace.yaml', readFileSync(yamlPath, 'utf8')).packages);
   const marker = options.serviceMarker ?? 'Dockerfile';
   const isServiceDir = options.serviceGlobs ? picomatch([...options.serviceGlobs]) : () => false;
   const inputs: PackageInput[] = findPackageDirs(root, globs).map((dir) => ({

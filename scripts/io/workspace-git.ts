@@ -16,7 +16,7 @@ import { InputError } from '../core/errors.js';
 import { compileGlobs, globEngineFor, type PathTest } from '../core/workspace/glob.js';
 import { buildGraph, type GraphSource, graphFromSnapshot, isGraphSnapshot, snapshotGraph, type WorkspaceGraph } from '../core/workspace/graph.js';
 import { readManifestEdges } from '../core/workspace/manifest.js';
-import { parseWorkspaceGlobsFast } from '../core/workspace/workspace-globs.js';
+import { checkWorkspaceGlobs, parseWorkspaceGlobsFast } from '../core/workspace/workspace-globs.js';
 import { type BulkAnswers, type BulkRead, type Git, parseTree, subtrees } from './git.js';
 
 const SKIP = new Set(['node_modules', 'dist']);
@@ -92,9 +92,9 @@ export function globRoots(globs: readonly string[]): string[] {
 
 async function readWorkspaceGlobs(file: string, text: string): Promise<readonly string[]> {
   const fast = parseWorkspaceGlobsFast(text);
-  if (fast) return fast;
+  if (fast) return checkWorkspaceGlobs(file, fast);
   const { parseWorkspaceYaml } = await import('../core/workspace/workspace-yaml.js');
-  return parseWorkspaceYaml(file, text).packages;
+  return checkWorkspaceGlobs(file, parseWorkspaceYaml(file, text).packages);
 }
 
 /**

@@ -423,7 +423,7 @@ function isObject(value: Json | undefined): value is JsonObject {
 }
 
 function describe(err: unknown): string {
-  if (err instanceof EvaluationError || InputError.is(err)) return err.message;
+  if (err instanceof EvaluationError || err instanceof InputError) return err.message;
   return err instanceof Error ? err.message : String(err);
 }
 

@@ -19,7 +19,7 @@ import { run as tags } from '../../scripts/commands/tags.js';
 import type { PipelineConfig } from '../../scripts/core/config.js';
 import { imageRepository } from '../../scripts/core/images/index.js';
 import { exec } from '../../scripts/io/container-engine.js';
-import { pipelineConfig } from '../../workflows-src/pipeline.config.js';
+import { pipelineConfig } from '../../pipeline.config.js';
 import { runCommand } from '../support/cli.js';
 import { pipeline } from './support/cli.js';
 import { lab, REGISTRY_HOST, ROOT, SOURCE } from './support/lab.js';

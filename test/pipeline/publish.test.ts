@@ -15,7 +15,7 @@ import { run } from '../../scripts/commands/tags.js';
 import type { PipelineConfig } from '../../scripts/core/config.js';
 import type { Ancestry } from '../../scripts/core/images/publish.js';
 import type { GitHubApi } from '../../scripts/io/github-api.js';
-import { pipelineConfig } from '../../workflows-src/pipeline.config.js';
+import { pipelineConfig } from '../../pipeline.config.js';
 import { runCommand } from '../support/cli.js';
 import { pushAttestedImage, type RegistryStandIn, startRegistry } from '../support/oci-registry.js';
 

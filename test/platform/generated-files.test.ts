@@ -2,7 +2,7 @@ import { readFileSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'node
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { parse } from 'yaml';
-import { pipelineConfig } from '../../workflows-src/pipeline.config.js';
+import { pipelineConfig } from '../../pipeline.config.js';
 import { pnpmVersionOf } from '../../scripts/core/dockerfiles/generate.js';
 import { afterEach, describe, expect, test } from 'vitest';
 import { check, render } from '../../scripts/generate-dockerfiles.js';

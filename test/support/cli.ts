@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { pipelineConfig } from '../../workflows-src/pipeline.config.js';
+import { pipelineConfig } from '../../pipeline.config.js';
 import type { Command, CommandContext, Effects } from '../../scripts/commands/types.js';
 import type { PipelineConfig } from '../../scripts/core/config.js';
 import { endingOf } from '../../scripts/core/exit-codes.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
  * boundary: pull-request code runs only in `build`, whose token is read-only and which reads no secret.
  */
 import { describe, expect, test } from 'vitest';
-import { pipelineConfig } from '../../workflows-src/pipeline.config.js';
+import { pipelineConfig } from '../../pipeline.config.js';
 import { ciWorkflow } from '../../workflows-src/ci.wac.js';
 import { renderWorkflows } from '../../workflows-src/generate.js';
 import { PINS } from '../../workflows-src/actions.pins.js';

@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 import type { PipelineConfig } from '../../scripts/core/config.js';
 import { buildCiWorkflow } from '../../workflows-src/ci.wac.js';
 import { renderWorkflow } from '../../workflows-src/dsl/render.js';
-import { pipelineConfig } from '../../workflows-src/pipeline.config.js';
+import { pipelineConfig } from '../../pipeline.config.js';
 import { type ContextName, contexts, publishes } from './contexts.js';
 import { inspect } from './inspect.js';
 import { actionlint, evaluate, githubParse, languageService } from './validators.js';

@@ -4,6 +4,9 @@
  * undefined and the caller falls back to the full YAML parser (workspace-yaml.ts), loaded on demand:
  * `pipeline affected` should not pay for a YAML parser on every run.
  */
+import { InputError } from '../errors.js';
+import { quote } from '../quote.js';
+
 const TOP = /^([A-Za-z_][\w-]*):(?:\s+(.*))?$/;
 // A plain scalar must not start with a YAML indicator ([ { ! & * | > % @ ` , ? : -); those go to the full parser.
 const ITEM = /^\s+-\s+(?:'([^']*)'|"([^"\\]*)"|([^\s'"#[\]{}!&*|>%@`,?:-][^#]*?))\s*(?:#.*)?$/;
@@ -34,4 +37,27 @@ export function parseWorkspaceGlobsFast(text: string): string[] | undefined {
     globs.push(glob);
   }
   return seen && globs.length > 0 ? globs : undefined;
+}
+
+/**
+ * Each glob must name folders inside the workspace, as pnpm reads them: relative (`services/*`), with a
+ * leading `!` to exclude; never absolute, never through `..`, no backslash or control character.
+ */
+export function checkWorkspaceGlobs(file: string, globs: readonly string[]): readonly string[] {
+  for (const glob of globs) {
+    const body = glob.startsWith('!') ? glob.slice(1) : glob;
+    const why =
+      body === ''
+        ? 'it is empty'
+        : body.startsWith('/')
+          ? 'it is absolute'
+          : body.split('/').includes('..')
+            ? 'it leaves the workspace (..)'
+            : /[\\\u0000-\u001f\u007f]/.test(body)
+              ? 'it holds a backslash or a control character'
+              : undefined;
+    if (why !== undefined)
+      throw new InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
+  }
+  return globs;
 }

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pipelineConfig } from '../../../workflows-src/pipeline.config.js';
+import { pipelineConfig } from '../../../pipeline.config.js';
 import { imageRepository, parseImageRef } from '../../../scripts/core/images/index.js';
 import type { WorkspacePackage } from '../../../scripts/core/workspace/graph.js';
 import { dockerEngine, type Engine, exec } from '../../../scripts/io/container-engine.js';

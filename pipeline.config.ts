@@ -1,8 +1,9 @@
 /**
- * The one pipeline config. The service catalog is not here: it is discovered from the workspace
+ * The one pipeline config, at the root so that scripts/ and workflows-src/ both import it and
+ * neither imports the other (the README's walls; test/platform/import-walls.test.ts). The service catalog is not here: it is discovered from the workspace
  * (a package whose folder holds a Dockerfile is a service), so adding a service needs no edit.
  */
-import type { PipelineConfig } from '../scripts/core/config.js';
+import type { PipelineConfig } from './scripts/core/config.js';
 
 export const pipelineConfig: PipelineConfig = {
   defaultBranch: 'main',
