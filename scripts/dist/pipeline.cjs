@@ -76,10 +76,15 @@ var EXIT = {
 };
 var MAX_LINE = 1e3;
 function oneLine(message) {
-  const escaped = message.replace(
-    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
-    (c) => c === "\n" ? "\\n" : c === "\r" ? "\\r" : c === "	" ? "\\t" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
-  );
+  let escaped = "";
+  for (const c of message) {
+    const code = c.charCodeAt(0);
+    if (c === "\n") escaped += "\\n";
+    else if (c === "\r") escaped += "\\r";
+    else if (c === "	") escaped += "\\t";
+    else if (code < 32 || code >= 127 && code <= 159 || code === 8232 || code === 8233) escaped += `\\u${code.toString(16).padStart(4, "0")}`;
+    else escaped += c;
+  }
   return escaped.length > MAX_LINE ? `${escaped.slice(0, MAX_LINE)}\u2026 (${escaped.length - MAX_LINE} more characters)` : escaped;
 }
 function endingOf(err, debug) {

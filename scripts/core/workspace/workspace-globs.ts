@@ -53,7 +53,7 @@ export function checkWorkspaceGlobs(file: string, globs: readonly string[]): rea
           ? 'it is absolute'
           : body.split('/').includes('..')
             ? 'it leaves the workspace (..)'
-            : /[\\\u0000-\u001f\u007f]/.test(body)
+            : [...body].some((c) => c === '\\' || c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)
               ? 'it holds a backslash or a control character'
               : undefined;
     if (why !== undefined)
