@@ -9,4 +9,8 @@ export const TIMEOUTS = {
   githubMs: 30_000,
   /** A Docker credential helper's answer. */
   credentialsMs: 10_000,
+  /** One git command (a fetch of single commits included). */
+  gitMs: 120_000,
+  /** One container-engine command: a whole image build is one, so the bound is generous. */
+  engineMs: 1_800_000,
 } as const;

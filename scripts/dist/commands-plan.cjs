@@ -16338,9 +16338,37 @@ var import_node_fs2 = require("node:fs");
 var import_node_os2 = require("node:os");
 var import_node_path2 = require("node:path");
 var import_errors9 = require("./core-errors.cjs");
+
+// scripts/core/timeouts.ts
+var TIMEOUTS = {
+  /** One registry request (a manifest, a blob, a token), body included. */
+  registryMs: 3e4,
+  /** One GitHub API request. */
+  githubMs: 3e4,
+  /** A Docker credential helper's answer. */
+  credentialsMs: 1e4,
+  /** One git command (a fetch of single commits included). */
+  gitMs: 12e4,
+  /** One container-engine command: a whole image build is one, so the bound is generous. */
+  engineMs: 18e5
+};
+
+// scripts/io/git.ts
 function run(cwd, args, env = {}) {
   return new Promise((resolve3, reject) => {
-    (0, import_node_child_process2.execFile)("git", [...args], { cwd, encoding: "utf8", maxBuffer: 1 << 30, env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C", ...env } }, (err, stdout, stderr) => {
+    const options = {
+      cwd,
+      encoding: "utf8",
+      maxBuffer: 1 << 30,
+      timeout: TIMEOUTS.gitMs,
+      killSignal: "SIGKILL",
+      env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C", ...env }
+    };
+    (0, import_node_child_process2.execFile)("git", [...args], options, (err, stdout, stderr) => {
+      if (err?.killed) {
+        reject(new import_errors9.OutsideError(`git ${args.slice(0, 3).join(" ")} in ${cwd}: no answer within ${TIMEOUTS.gitMs / 1e3} s`, { timedOut: true }));
+        return;
+      }
       if (err && typeof err.code !== "number") {
         reject(err.code === "ENOENT" ? new import_errors9.InputError("git is not installed or not on PATH; install git") : err);
         return;

@@ -28,6 +28,22 @@ __export(container_engine_exports, {
 });
 module.exports = __toCommonJS(container_engine_exports);
 var import_errors = require("./core-errors.cjs");
+
+// scripts/core/timeouts.ts
+var TIMEOUTS = {
+  /** One registry request (a manifest, a blob, a token), body included. */
+  registryMs: 3e4,
+  /** One GitHub API request. */
+  githubMs: 3e4,
+  /** A Docker credential helper's answer. */
+  credentialsMs: 1e4,
+  /** One git command (a fetch of single commits included). */
+  gitMs: 12e4,
+  /** One container-engine command: a whole image build is one, so the bound is generous. */
+  engineMs: 18e5
+};
+
+// scripts/io/container-engine.ts
 var import_node_child_process = require("node:child_process");
 var import_node_crypto = require("node:crypto");
 var import_node_fs = require("node:fs");
@@ -123,15 +139,18 @@ var EngineError = class extends import_errors.OutsideError {
   name = "EngineError";
 };
 var tail = (text, lines = 25) => text.trimEnd().split("\n").slice(-lines).join("\n");
-function exec(bin, args, env) {
+function exec(bin, args, env, timeoutMs = TIMEOUTS.engineMs) {
   return new Promise((resolve, reject) => {
-    const child = (0, import_node_child_process.spawn)(bin, [...args], { stdio: ["ignore", "pipe", "pipe"], env: env ? { ...process.env, ...env } : process.env });
+    const child = (0, import_node_child_process.spawn)(bin, [...args], { stdio: ["ignore", "pipe", "pipe"], env: env ? { ...process.env, ...env } : process.env, timeout: timeoutMs, killSignal: "SIGKILL" });
     const out = [];
     const err = [];
     child.stdout.on("data", (b) => out.push(b));
     child.stderr.on("data", (b) => err.push(b));
     child.on("error", (e) => reject(new EngineError(`cannot run ${bin}: ${e.message}; is the docker CLI installed and on PATH?`)));
-    child.on("close", (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }));
+    child.on("close", (code, signal) => {
+      if (signal === "SIGKILL" && code === null) reject(new EngineError(`\`${bin} ${args.slice(0, 2).join(" ")}\`: no answer within ${timeoutMs / 1e3} s`, { timedOut: true }));
+      else resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") });
+    });
   });
 }
 function pipe(from, to) {

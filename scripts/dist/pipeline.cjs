@@ -105,7 +105,11 @@ var TIMEOUTS = {
   /** One GitHub API request. */
   githubMs: 3e4,
   /** A Docker credential helper's answer. */
-  credentialsMs: 1e4
+  credentialsMs: 1e4,
+  /** One git command (a fetch of single commits included). */
+  gitMs: 12e4,
+  /** One container-engine command: a whole image build is one, so the bound is generous. */
+  engineMs: 18e5
 };
 
 // scripts/wiring.ts

@@ -4,6 +4,7 @@
  * The engine's JSON is parsed with the guards in core/verify/evidence.ts.
  */
 import { OutsideError } from '../core/errors.js';
+import { TIMEOUTS } from '../core/timeouts.js';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -102,15 +103,18 @@ export interface Engine extends ImageBuilder, ContainerRunner {
 const tail = (text: string, lines = 25) => text.trimEnd().split('\n').slice(-lines).join('\n');
 
 /** Runs `bin args`; stdin closed (never waits for input); resolves with the exit code, never rejects on a non-zero one. */
-export function exec(bin: string, args: readonly string[], env?: Readonly<Record<string, string>>): Promise<ExecResult> {
+export function exec(bin: string, args: readonly string[], env?: Readonly<Record<string, string>>, timeoutMs: number = TIMEOUTS.engineMs): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, [...args], { stdio: ['ignore', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : process.env });
+    const child = spawn(bin, [...args], { stdio: ['ignore', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : process.env, timeout: timeoutMs, killSignal: 'SIGKILL' });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', (e) => reject(new EngineError(`cannot run ${bin}: ${e.message}; is the docker CLI installed and on PATH?`)));
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+    child.on('close', (code, signal) => {
+      if (signal === 'SIGKILL' && code === null) reject(new EngineError(`\`${bin} ${args.slice(0, 2).join(' ')}\`: no answer within ${timeoutMs / 1000} s`, { timedOut: true }));
+      else resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+    });
   });
 }
 

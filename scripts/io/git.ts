@@ -8,7 +8,8 @@ import { execFile, spawn } from 'node:child_process';
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, realpathSync, statSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { InputError } from '../core/errors.js';
+import { InputError, OutsideError } from '../core/errors.js';
+import { TIMEOUTS } from '../core/timeouts.js';
 
 export interface GitObject {
   readonly sha: string;
@@ -84,7 +85,19 @@ interface RunResult {
 
 function run(cwd: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    execFile('git', [...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...env } }, (err, stdout, stderr) => {
+    const options = {
+      cwd,
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+      timeout: TIMEOUTS.gitMs,
+      killSignal: 'SIGKILL',
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...env },
+    } as const;
+    execFile('git', [...args], options, (err, stdout, stderr) => {
+      if (err?.killed) {
+        reject(new OutsideError(`git ${args.slice(0, 3).join(' ')} in ${cwd}: no answer within ${TIMEOUTS.gitMs / 1000} s`, { timedOut: true }));
+        return;
+      }
       if (err && typeof err.code !== 'number') {
         reject(err.code === 'ENOENT' ? new InputError('git is not installed or not on PATH; install git') : err);
         return;

@@ -112,6 +112,6 @@ describe('pnpm pipeline check-dockerfiles (the committed bundle)', () => {
     expect(res.stderr).toMatch(/^error: --cwd \/nonexistent-dir: no pnpm-workspace.yaml there/);
     const bad = spawnSync(process.execPath, [bundle, 'check-dockerfiles', '--nope'], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/^error: pipeline check-dockerfiles: Unknown option '--nope'/);
+    expect(bad.stderr).toMatch(/^error: pnpm pipeline check-dockerfiles: unknown option "--nope"; expected: pnpm pipeline check-dockerfiles \[--cwd DIR\]/);
   });
 });

@@ -246,7 +246,7 @@ describe('bad input is one line and exit 2', () => {
     [['--event', 'push', '--head', 'no-such-rev'], /--head no-such-rev: not a commit in this repository/],
     [['--event', 'push', '--fork'], /--fork: only a pull_request comes from a fork/],
     [['--event', 'push', '--ref', 'refs/pull/1/head'], /--ref "refs\/pull\/1\/head": expected refs\/heads\/BRANCH/],
-    [['--evnt', 'push'], /pipeline plan: Unknown option '--evnt'/],
+    [['--evnt', 'push'], /pnpm pipeline plan: unknown option "--evnt"; expected: pnpm pipeline plan --event NAME/],
     [[], /--event is required/],
   ])('%j', async (argv, message) => {
     const repo = fixture();

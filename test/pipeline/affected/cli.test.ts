@@ -178,7 +178,7 @@ describe('bad input: one line, exit 2', () => {
     ['an unknown revision', () => ({ args: ['--base', 'no-such-branch'] }), /^error: --base "no-such-branch": unknown revision in .*; expected a commit SHA, branch or tag/],
     ['--cwd outside any repository', () => ({ args: ['--cwd', tempDir('plain-'), '--base', 'HEAD'] }), /^error: .* is not inside a git repository/],
     ['--cwd that does not exist', () => ({ args: ['--cwd', '/nonexistent/dir', '--base', 'HEAD'] }), /^error: --cwd \/nonexistent\/dir: no such directory/],
-    ['an unknown flag', () => ({ args: ['--bogus'] }), /^error: pipeline affected: Unknown option '--bogus'/],
+    ['an unknown flag', () => ({ args: ['--bogus'] }), /^error: pnpm pipeline affected: unknown option "--bogus"; expected: pnpm pipeline affected \[--base REV\]/],
     [
       'an event file that is not JSON',
       () => ({ args: [], env: { GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: writeTemp('{"before":') } }),
