@@ -6,7 +6,7 @@
  * Release, deploy and the hostile-input suite add their rows here.
  */
 import { spawnSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { oneLine } from '../../scripts/core/exit-codes.js';
@@ -110,6 +110,13 @@ describe('the pipeline entry itself', () => {
   test('an unknown command: exit 2, one line', () => {
     expectOneLineError(runBundle(['deploy-everything']), /^error: unknown command "deploy-everything"; expected one of: affected, plan/);
   });
+});
+
+test('every --json example in the README runs pnpm silently (no banner before the one JSON object)', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const examples = readme.split('\n').filter((line) => /\bpnpm\b[^`|]*\bpipeline\b[^`|]*--json/.test(line) && !line.includes('[--json]'));
+  expect(examples.length).toBeGreaterThan(0);
+  for (const line of examples) expect(line).toMatch(/pnpm -s pipeline|node scripts\/dist\/pipeline\.cjs/);
 });
 
 describe('oneLine: the one place values are made safe for an error line', () => {
