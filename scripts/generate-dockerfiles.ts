@@ -3,7 +3,7 @@
  * and docker-compose.yml, from the workspace's service catalog. Adding a service is: create the folder
  * services/<name> with a package.json (and `kodingcaravan.port`), run `pnpm generate`.
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipelineConfig } from '../pipeline.config.js';
 import { GENERATOR, pnpmVersionOf, renderAll } from './core/dockerfiles/generate.js';
@@ -20,7 +20,8 @@ function existingGenerated(root: string): string[] {
     if (!existsSync(join(root, parent))) continue;
     for (const dir of readdirSync(join(root, parent))) {
       const path = `${parent}/${dir}/${pipelineConfig.services.marker}`;
-      if (existsSync(join(root, path)) && readFileSync(join(root, path), 'utf8').includes(`by ${GENERATOR}`)) out.push(path);
+      // A folder where the Dockerfile should be is reported by the writer (as bad input), not read here.
+      if (existsSync(join(root, path)) && statSync(join(root, path)).isFile() && readFileSync(join(root, path), 'utf8').includes(`by ${GENERATOR}`)) out.push(path);
     }
   }
   return out;

@@ -10,6 +10,7 @@ export function diffGenerated(root: string, files: ReadonlyMap<string, string>, 
   const diffs: FileDiff[] = [];
   for (const [path, text] of files) {
     const abs = join(root, path);
+    checkWritable(abs, 'generated file');
     if (!existsSync(abs)) diffs.push({ kind: 'missing', path });
     else if (readFileSync(abs, 'utf8') !== text) diffs.push({ kind: 'stale', path });
   }

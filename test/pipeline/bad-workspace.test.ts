@@ -4,7 +4,7 @@
  * A copy of this repository in a real temporary git repository; the commands run as CI runs them.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type RunResult, ROOT, runBundle } from '../support/cli.js';
@@ -30,6 +30,7 @@ function commitFile(path: string, text: string): void {
 }
 
 function restore(): void {
+  rmSync(join(repo.dir, 'services/chat-service/Dockerfile'), { recursive: true, force: true });
   git('reset', '-q', '--hard', base);
 }
 
@@ -58,3 +59,29 @@ describe.each([
   test('check-dockerfiles', () => expectOneLine(runBundle(['check-dockerfiles'], { cwd: repo.dir }), message));
   test('generate', () => expectOneLine(generate(), message));
 });
+
+test('pnpm generate with a Dockerfile path that is a folder: exit 2 naming it, and no file written (all or none)', () => {
+  // Every generated file made stale, so that a write of any of them would show.
+  writeFileSync(join(repo.dir, 'services/Dockerfile.template'), `${readFileSync(join(repo.dir, 'services/Dockerfile.template'), 'utf8')}\n# changed\n`);
+  const dockerfile = join(repo.dir, 'services/chat-service/Dockerfile');
+  rmSync(dockerfile);
+  mkdirSync(dockerfile);
+  const before = snapshot();
+  for (const argv of [['--check'], []]) {
+    const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'scripts/generate-dockerfiles.ts'), ...argv], { cwd: repo.dir, encoding: 'utf8' });
+    expect({ argv, code: r.status, lines: r.stderr.trimEnd().split('\n').length }).toEqual({ argv, code: 2, lines: 1 });
+    expect(r.stderr).toContain(`generated file ${JSON.stringify(dockerfile)}: is a folder`);
+  }
+  expect(snapshot()).toEqual(before);
+  restore();
+});
+
+/** Every file's text under services/ and the compose file (the generator's outputs). */
+function snapshot(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const file of git('ls-files', 'services', 'docker-compose.yml').split('\n')) {
+    const abs = join(repo.dir, file);
+    out[file] = existsSync(abs) && !statSync(abs).isDirectory() ? readFileSync(abs, 'utf8') : '<folder or gone>';
+  }
+  return out;
+}
