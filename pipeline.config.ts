@@ -34,4 +34,5 @@ export const pipelineConfig: PipelineConfig = {
   versions: { node: '24' },
   runners: { default: 'ubuntu-24.04' },
   environments: [{ name: 'staging' }, { name: 'production' }],
+  release: { makeLatest: 'false' },
 };

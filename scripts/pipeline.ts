@@ -15,7 +15,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
   plan: { summary: 'what the generated workflows will do for an event', load: () => import('./commands/plan.js') },
   'verify-image': { summary: 'check a built service image against the runtime rules', load: () => import('./commands/verify-image.js') },
   'check-dockerfiles': { summary: 'check every Dockerfile against the policy', load: () => import('./commands/check-dockerfiles.js') },
-  tags: { summary: 'the image tags for a service build', load: () => import('./commands/tags.js') },
+  tags: { summary: 'the image tags for a service build; after a push, record and tag the verified digest', load: () => import('./commands/tags.js') },
+  release: { summary: 'per-service releases: parse, next, notes, status, select, cut', load: () => import('./commands/release/index.js') },
 };
 
 function usage(): string {

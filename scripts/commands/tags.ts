@@ -25,10 +25,11 @@ import { buildContextFromEnv, imageBuildArgs, imageLabels, imageRecord, recordSu
 import { InputError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { imageRepository, imageTags, parseImageRef } from '../core/images/index.js';
-import { configLabels, platformManifests, REVISION_LABEL, SHA256_DIGEST } from '../core/images/oci.js';
+import { SHA256_DIGEST } from '../core/images/oci.js';
 import { branchTagMove, checkPushedImage, type ExistingImage, type PushedImage, recordDigest } from '../core/images/publish.js';
 import { checkWritable, writeFileAtomic } from '../io/atomic-file.js';
 import { type RegistryClient, RegistryError, TagConflict } from '../io/registry.js';
+import { readImage } from '../io/registry-images.js';
 import { appendStepSummary, writeStepOutputs } from '../io/step-outputs.js';
 import { loadWorkspace } from '../io/workspace-fs.js';
 import type { Command, CommandContext } from './types.js';
@@ -108,30 +109,6 @@ const lines = (record: Readonly<Record<string, string>>): string =>
   Object.entries(record)
     .map(([k, v]) => `${k}=${v}`)
     .join('\n');
-
-/** An image as the registry holds it: the platform manifest of an index (attestations left out), its config and revision label. */
-async function readImage(registry: RegistryClient, name: string, reference: string): Promise<PushedImage | undefined> {
-  const top = await registry.document(name, reference);
-  if (top === undefined) return undefined;
-  let manifest = top.digest;
-  let doc = top.document;
-  if (doc.kind === 'index') {
-    const platforms = platformManifests(doc);
-    const [only] = platforms;
-    if (only === undefined || platforms.length > 1) {
-      throw new RegistryError(
-        `${name}@${top.digest}: expected one platform image in the index, found ${platforms.length} (${platforms.map((p) => p.digest).join(', ') || 'only attestations'})`,
-      );
-    }
-    const image = await registry.document(name, only.digest);
-    if (image === undefined || image.document.kind !== 'image') throw new RegistryError(`${name}@${only.digest}: the index lists an image manifest the registry does not have`);
-    manifest = image.digest;
-    doc = image.document;
-  }
-  if (doc.kind !== 'image') throw new RegistryError(`${name}@${top.digest}: an index inside an index is not an image the pipeline builds`);
-  const revision = configLabels(await registry.blobJson(name, doc.config)).get(REVISION_LABEL);
-  return { digest: top.digest, manifest, config: doc.config, revision };
-}
 
 const existing = (image: PushedImage | undefined): ExistingImage | undefined => (image === undefined ? undefined : { digest: image.digest, revision: image.revision });
 

@@ -42,4 +42,11 @@ export interface PipelineConfig {
   readonly versions: { readonly node: string };
   readonly runners: { readonly default: string };
   readonly environments: readonly Environment[];
+  readonly release: {
+    /**
+     * `make_latest` of a published GitHub Release: "false" by default, so one service's release does not
+     * take the repository's "Latest" badge from another ("true" or "legacy" otherwise).
+     */
+    readonly makeLatest: 'true' | 'false' | 'legacy';
+  };
 }

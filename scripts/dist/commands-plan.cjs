@@ -16377,6 +16377,18 @@ function run(cwd, args, env = {}) {
     });
   });
 }
+function parseTagList(text) {
+  return text.split("\n").filter((line) => line !== "").map((line) => {
+    const [name = "", object = "", peeled = ""] = line.split("\0");
+    return { name, commit: peeled === "" ? object : peeled };
+  });
+}
+function parseLog(text) {
+  return text.split("").map((record) => record.replace(/^\n/, "")).filter((record) => record !== "").map((record) => {
+    const [sha = "", parents = "", subject = "", body = ""] = record.split("\0");
+    return { sha, parents: parents === "" ? [] : parents.split(" "), subject, body: body.trimEnd() };
+  });
+}
 function parseTree(content, shaBytes = 20) {
   const out = [];
   let i = 0;
@@ -16859,6 +16871,18 @@ async function openGit(cwd) {
     bulkRead: () => {
       if (objects.isEnded) throw new Error("git bulk read started after the command ended");
       return bulkRead(top, objects);
+    },
+    async tags(pattern) {
+      const r = await run(top, ["tag", "--list", pattern, "--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)"]);
+      if (r.code !== 0) throw new import_errors9.OutsideError(`git tag --list ${pattern} failed: ${r.stderr.trim()}`);
+      return parseTagList(r.stdout);
+    },
+    async log(base, head, options = {}) {
+      const range = base === void 0 ? [head] : [head, `^${base}`];
+      const flags = [...options.firstParent ? ["--first-parent"] : [], ...options.max !== void 0 ? [`--max-count=${options.max}`] : []];
+      const r = await run(top, ["log", "--format=%H%x00%P%x00%s%x00%b%x1e", ...flags, ...range, "--"]);
+      if (r.code !== 0) throw new import_errors9.OutsideError(`git log ${base === void 0 ? head : `${base}..${head}`} failed: ${r.stderr.trim()}`);
+      return parseLog(r.stdout);
     },
     async remoteUrl(name) {
       try {

@@ -9528,6 +9528,30 @@ var TagConflict = class extends Error {
   name = "TagConflict";
 };
 
+// scripts/io/registry-images.ts
+async function readImage(registry, name, reference) {
+  const top = await registry.document(name, reference);
+  if (top === void 0) return void 0;
+  let manifest = top.digest;
+  let doc = top.document;
+  if (doc.kind === "index") {
+    const platforms = platformManifests(doc);
+    const [only] = platforms;
+    if (only === void 0 || platforms.length > 1) {
+      throw new RegistryError(
+        `${name}@${top.digest}: expected one platform image in the index, found ${platforms.length} (${platforms.map((p) => p.digest).join(", ") || "only attestations"})`
+      );
+    }
+    const image = await registry.document(name, only.digest);
+    if (image === void 0 || image.document.kind !== "image") throw new RegistryError(`${name}@${only.digest}: the index lists an image manifest the registry does not have`);
+    manifest = image.digest;
+    doc = image.document;
+  }
+  if (doc.kind !== "image") throw new RegistryError(`${name}@${top.digest}: an index inside an index is not an image the pipeline builds`);
+  const revision = configLabels(await registry.blobJson(name, doc.config)).get(REVISION_LABEL);
+  return { digest: top.digest, manifest, config: doc.config, revision };
+}
+
 // scripts/io/step-outputs.ts
 async function writeStepOutputs(outputs) {
   const core = await Promise.resolve().then(() => __toESM(require("./actions-core.cjs"), 1));
@@ -9958,28 +9982,6 @@ function parseRequest(argv) {
   };
 }
 var lines = (record) => Object.entries(record).map(([k, v]) => `${k}=${v}`).join("\n");
-async function readImage(registry, name, reference) {
-  const top = await registry.document(name, reference);
-  if (top === void 0) return void 0;
-  let manifest = top.digest;
-  let doc = top.document;
-  if (doc.kind === "index") {
-    const platforms = platformManifests(doc);
-    const [only] = platforms;
-    if (only === void 0 || platforms.length > 1) {
-      throw new RegistryError(
-        `${name}@${top.digest}: expected one platform image in the index, found ${platforms.length} (${platforms.map((p) => p.digest).join(", ") || "only attestations"})`
-      );
-    }
-    const image = await registry.document(name, only.digest);
-    if (image === void 0 || image.document.kind !== "image") throw new RegistryError(`${name}@${only.digest}: the index lists an image manifest the registry does not have`);
-    manifest = image.digest;
-    doc = image.document;
-  }
-  if (doc.kind !== "image") throw new RegistryError(`${name}@${top.digest}: an index inside an index is not an image the pipeline builds`);
-  const revision = configLabels(await registry.blobJson(name, doc.config)).get(REVISION_LABEL);
-  return { digest: top.digest, manifest, config: doc.config, revision };
-}
 var existing = (image) => image === void 0 ? void 0 : { digest: image.digest, revision: image.revision };
 var run = async (argv, ctx) => {
   const request = parseRequest(argv);

@@ -22,6 +22,8 @@ var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: tru
 var git_exports = {};
 __export(git_exports, {
   openGit: () => openGit,
+  parseLog: () => parseLog,
+  parseTagList: () => parseTagList,
   parseTree: () => parseTree,
   subtrees: () => subtrees
 });
@@ -69,6 +71,18 @@ function run(cwd, args, env = {}) {
       }
       resolve2({ code: typeof err?.code === "number" ? err.code : 0, stdout, stderr });
     });
+  });
+}
+function parseTagList(text) {
+  return text.split("\n").filter((line) => line !== "").map((line) => {
+    const [name = "", object = "", peeled = ""] = line.split("\0");
+    return { name, commit: peeled === "" ? object : peeled };
+  });
+}
+function parseLog(text) {
+  return text.split("").map((record) => record.replace(/^\n/, "")).filter((record) => record !== "").map((record) => {
+    const [sha = "", parents = "", subject = "", body = ""] = record.split("\0");
+    return { sha, parents: parents === "" ? [] : parents.split(" "), subject, body: body.trimEnd() };
   });
 }
 function parseTree(content, shaBytes = 20) {
@@ -573,6 +587,18 @@ async function openGit(cwd) {
       if (objects.isEnded) throw new Error("git bulk read started after the command ended");
       return bulkRead(top, objects);
     },
+    async tags(pattern) {
+      const r = await run(top, ["tag", "--list", pattern, "--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)"]);
+      if (r.code !== 0) throw new import_errors.OutsideError(`git tag --list ${pattern} failed: ${r.stderr.trim()}`);
+      return parseTagList(r.stdout);
+    },
+    async log(base, head, options = {}) {
+      const range = base === void 0 ? [head] : [head, `^${base}`];
+      const flags = [...options.firstParent ? ["--first-parent"] : [], ...options.max !== void 0 ? [`--max-count=${options.max}`] : []];
+      const r = await run(top, ["log", "--format=%H%x00%P%x00%s%x00%b%x1e", ...flags, ...range, "--"]);
+      if (r.code !== 0) throw new import_errors.OutsideError(`git log ${base === void 0 ? head : `${base}..${head}`} failed: ${r.stderr.trim()}`);
+      return parseLog(r.stdout);
+    },
     async remoteUrl(name) {
       try {
         const text = (0, import_node_fs.readFileSync)((0, import_node_path.join)(commonDir, "config"), "utf8");
@@ -589,6 +615,8 @@ async function openGit(cwd) {
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   openGit,
+  parseLog,
+  parseTagList,
   parseTree,
   subtrees
 });

@@ -666,8 +666,8 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
   const isFunctionReplacer = typeof replacer === "function";
   const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
   const prepareVal = (parent, key, val) => {
-    const isObject = val !== null && typeof val === "object";
-    const hasToJSON = isObject && typeof val.toJSON === "function";
+    const isObject2 = val !== null && typeof val === "object";
+    const hasToJSON = isObject2 && typeof val.toJSON === "function";
     if (hasToJSON) {
       val = val.toJSON(key);
     }
@@ -4078,11 +4078,89 @@ var ANCESTRY = /* @__PURE__ */ new Map([
   ["identical", "identical"],
   ["diverged", "diverged"]
 ]);
+var toRelease = (r) => ({ id: r.id, tagName: r.tag_name, draft: r.draft, body: r.body ?? "", url: r.html_url });
+function isObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
 function githubApi(options) {
   const client = octokit(options);
   const [owner = "", repo = ""] = options.repository.split("/");
   const signal = () => AbortSignal.timeout(options.timeoutMs);
+  const call = async (what, fn, onNotFound) => {
+    try {
+      const result = await fn();
+      return result;
+    } catch (err) {
+      if (err instanceof GitHubApiError) throw err;
+      if (onNotFound !== void 0 && err instanceof RequestError && err.status === 404) return onNotFound();
+      throw describeApiError(what, err, options.timeoutMs);
+    }
+  };
+  const shape = (what, data, guard) => {
+    if (!guard(data)) throw new GitHubApiError(`GitHub API ${what}: the answer is not the JSON GitHub documents: ${JSON.stringify(data).slice(0, 120)}`);
+    return data;
+  };
+  const isRelease = (v) => isObject(v) && typeof v["id"] === "number" && typeof v["tag_name"] === "string" && typeof v["draft"] === "boolean" && typeof v["html_url"] === "string";
   return {
+    async tagCommit(tag) {
+      const what = `GET git/ref/tags/${tag}`;
+      return call(
+        what,
+        async () => {
+          const { data } = await client.rest.git.getRef({ owner, repo, ref: `tags/${tag}`, request: { signal: signal() } });
+          const object = shape(what, data, isObject)["object"];
+          if (!isObject(object) || typeof object["sha"] !== "string") throw new GitHubApiError(`GitHub API ${what}: no object in the answer`);
+          if (object["type"] !== "tag") return object["sha"];
+          const { data: annotated } = await client.rest.git.getTag({ owner, repo, tag_sha: object["sha"], request: { signal: signal() } });
+          return annotated.object.sha;
+        },
+        () => void 0
+      );
+    },
+    async createTag(tag, commit) {
+      await call(`POST git/refs refs/tags/${tag}`, () => client.rest.git.createRef({ owner, repo, ref: `refs/tags/${tag}`, sha: commit, request: { signal: signal() } }));
+    },
+    async findRelease(tag) {
+      const what = "GET releases";
+      return call(what, async () => {
+        for await (const page of client.paginate.iterator(client.rest.repos.listReleases, { owner, repo, per_page: 100, request: { signal: signal() } })) {
+          const list = page.data;
+          if (!Array.isArray(list)) throw new GitHubApiError(`GitHub API ${what}: the answer is not a list`);
+          for (const item of list) {
+            const release = shape(what, item, isRelease);
+            if (release.tag_name === tag) return toRelease(release);
+          }
+        }
+        return void 0;
+      });
+    },
+    async createDraftRelease(release) {
+      const what = `POST releases (${release.tag})`;
+      return call(what, async () => {
+        const { data } = await client.rest.repos.createRelease({
+          owner,
+          repo,
+          tag_name: release.tag,
+          target_commitish: release.commit,
+          name: release.name,
+          body: release.body,
+          draft: true,
+          make_latest: "false",
+          request: { signal: signal() }
+        });
+        return toRelease(shape(what, data, isRelease));
+      });
+    },
+    async updateReleaseBody(id, body) {
+      await call(`PATCH releases/${id}`, () => client.rest.repos.updateRelease({ owner, repo, release_id: id, body, request: { signal: signal() } }));
+    },
+    async publishRelease(id, makeLatest) {
+      const what = `PATCH releases/${id} (publish)`;
+      return call(what, async () => {
+        const { data } = await client.rest.repos.updateRelease({ owner, repo, release_id: id, draft: false, make_latest: makeLatest, request: { signal: signal() } });
+        return toRelease(shape(what, data, isRelease));
+      });
+    },
     async compare(base, head) {
       const what = `compare ${base.slice(0, 12)}...${head.slice(0, 12)}`;
       try {

@@ -52,7 +52,8 @@ var pipelineConfig = {
   },
   versions: { node: "24" },
   runners: { default: "ubuntu-24.04" },
-  environments: [{ name: "staging" }, { name: "production" }]
+  environments: [{ name: "staging" }, { name: "production" }],
+  release: { makeLatest: "false" }
 };
 
 // scripts/pipeline.ts
@@ -140,7 +141,8 @@ var COMMANDS = {
   plan: { summary: "what the generated workflows will do for an event", load: () => Promise.resolve().then(() => __toESM(require("./commands-plan.cjs"), 1)) },
   "verify-image": { summary: "check a built service image against the runtime rules", load: () => Promise.resolve().then(() => __toESM(require("./commands-verify-image.cjs"), 1)) },
   "check-dockerfiles": { summary: "check every Dockerfile against the policy", load: () => Promise.resolve().then(() => __toESM(require("./commands-check-dockerfiles.cjs"), 1)) },
-  tags: { summary: "the image tags for a service build", load: () => Promise.resolve().then(() => __toESM(require("./commands-tags.cjs"), 1)) }
+  tags: { summary: "the image tags for a service build; after a push, record and tag the verified digest", load: () => Promise.resolve().then(() => __toESM(require("./commands-tags.cjs"), 1)) },
+  release: { summary: "per-service releases: parse, next, notes, status, select, cut", load: () => Promise.resolve().then(() => __toESM(require("./commands-release-index.cjs"), 1)) }
 };
 function usage() {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));

@@ -17,6 +17,13 @@ export interface GitObject {
   readonly content: Buffer;
 }
 
+export interface LogEntry {
+  readonly sha: string;
+  readonly parents: readonly string[];
+  readonly subject: string;
+  readonly body: string;
+}
+
 export interface TreeEntry {
   readonly mode: string;
   readonly name: string;
@@ -53,6 +60,10 @@ export interface Git {
   bulkRead(): BulkRead;
   /** The URL of a remote, or undefined. */
   remoteUrl(name: string): Promise<string | undefined>;
+  /** Tags matching a `git tag -l` pattern, each with the commit it names (annotated tags peeled). */
+  tags(pattern: string): Promise<Array<{ readonly name: string; readonly commit: string }>>;
+  /** Commits reachable from `head` and not from `base` (all of `head`'s history without one), newest first; at most `max` when given. */
+  log(base: string | undefined, head: string, options?: { readonly firstParent?: boolean; readonly max?: number }): Promise<LogEntry[]>;
   /** Ends the object reader; call when done. */
   close(): void;
 }
@@ -105,6 +116,29 @@ function run(cwd: string, args: readonly string[], env: Readonly<Record<string, 
       resolve({ code: typeof err?.code === 'number' ? err.code : 0, stdout, stderr });
     });
   });
+}
+
+/** `git tag --list --format=<name>%00<object>%00<peeled object>` lines. */
+export function parseTagList(text: string): Array<{ readonly name: string; readonly commit: string }> {
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => {
+      const [name = '', object = '', peeled = ''] = line.split('\0');
+      return { name, commit: peeled === '' ? object : peeled };
+    });
+}
+
+/** `git log --format=%H%x00%P%x00%s%x00%b%x1e` records. */
+export function parseLog(text: string): LogEntry[] {
+  return text
+    .split('\x1e')
+    .map((record) => record.replace(/^\n/, ''))
+    .filter((record) => record !== '')
+    .map((record) => {
+      const [sha = '', parents = '', subject = '', body = ''] = record.split('\0');
+      return { sha, parents: parents === '' ? [] : parents.split(' '), subject, body: body.trimEnd() };
+    });
 }
 
 export function parseTree(content: Buffer, shaBytes = 20): TreeEntry[] {
@@ -709,6 +743,18 @@ export async function openGit(cwd: string): Promise<Git> {
     bulkRead: () => {
       if (objects.isEnded) throw new Error('git bulk read started after the command ended');
       return bulkRead(top, objects);
+    },
+    async tags(pattern) {
+      const r = await run(top, ['tag', '--list', pattern, '--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)']);
+      if (r.code !== 0) throw new OutsideError(`git tag --list ${pattern} failed: ${r.stderr.trim()}`);
+      return parseTagList(r.stdout);
+    },
+    async log(base, head, options = {}) {
+      const range = base === undefined ? [head] : [head, `^${base}`];
+      const flags = [...(options.firstParent ? ['--first-parent'] : []), ...(options.max !== undefined ? [`--max-count=${options.max}`] : [])];
+      const r = await run(top, ['log', '--format=%H%x00%P%x00%s%x00%b%x1e', ...flags, ...range, '--']);
+      if (r.code !== 0) throw new OutsideError(`git log ${base === undefined ? head : `${base}..${head}`} failed: ${r.stderr.trim()}`);
+      return parseLog(r.stdout);
     },
     async remoteUrl(name) {
       // Read from the config file: no process for a value only a local run needs.

@@ -23,9 +23,37 @@ export class GitHubApiError extends OutsideError {
   override readonly name = 'GitHubApiError';
 }
 
+export interface GitHubRelease {
+  readonly id: number;
+  readonly tagName: string;
+  readonly draft: boolean;
+  readonly body: string;
+  readonly url: string;
+}
+
+export interface NewRelease {
+  readonly tag: string;
+  readonly commit: string;
+  readonly name: string;
+  readonly body: string;
+}
+
+/** The API takes the strings, not booleans: `"legacy"` lets GitHub pick by date and semver. */
+export type MakeLatest = 'true' | 'false' | 'legacy';
+
 export interface GitHubApi {
   /** How `head` stands to `base` (`GET /repos/{owner}/{repo}/compare/{base}...{head}`); `unknown` when GitHub knows no such commit. */
   compare(base: string, head: string): Promise<Ancestry>;
+  /** The commit a tag names (`GET /repos/{owner}/{repo}/git/ref/tags/{tag}`, annotated tags peeled); undefined when there is none. */
+  tagCommit(tag: string): Promise<string | undefined>;
+  /** `POST /repos/{owner}/{repo}/git/refs`: a lightweight tag on `commit`. */
+  createTag(tag: string, commit: string): Promise<void>;
+  /** The release (draft or published) whose tag is `tag`, from the list (a draft is not found by tag). */
+  findRelease(tag: string): Promise<GitHubRelease | undefined>;
+  /** A draft release (so immutable releases work: it is published only when complete). */
+  createDraftRelease(release: NewRelease): Promise<GitHubRelease>;
+  updateReleaseBody(id: number, body: string): Promise<void>;
+  publishRelease(id: number, makeLatest: MakeLatest): Promise<GitHubRelease>;
 }
 
 export interface GitHubApiOptions {
@@ -73,11 +101,102 @@ const ANCESTRY: ReadonlyMap<string, Ancestry> = new Map([
   ['diverged', 'diverged'],
 ]);
 
+interface ReleaseData {
+  readonly id: number;
+  readonly tag_name: string;
+  readonly draft: boolean;
+  readonly body?: string | null;
+  readonly html_url: string;
+}
+
+const toRelease = (r: ReleaseData): GitHubRelease => ({ id: r.id, tagName: r.tag_name, draft: r.draft, body: r.body ?? '', url: r.html_url });
+
+/** An answer that is not the JSON object GitHub documents (an HTML page from a proxy comes back as a string). */
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 export function githubApi(options: GitHubApiOptions): GitHubApi {
   const client = octokit(options);
   const [owner = '', repo = ''] = options.repository.split('/');
   const signal = () => AbortSignal.timeout(options.timeoutMs);
+  /** Runs one API call; any failure becomes one GitHubApiError naming `what` (404 handled by the caller first). */
+  const call = async <T>(what: string, fn: () => Promise<T>, onNotFound?: () => T): Promise<T> => {
+    try {
+      const result = await fn();
+      return result;
+    } catch (err) {
+      if (err instanceof GitHubApiError) throw err;
+      if (onNotFound !== undefined && err instanceof RequestError && err.status === 404) return onNotFound();
+      throw describeApiError(what, err, options.timeoutMs);
+    }
+  };
+  const shape = <T>(what: string, data: unknown, guard: (v: unknown) => v is T): T => {
+    if (!guard(data)) throw new GitHubApiError(`GitHub API ${what}: the answer is not the JSON GitHub documents: ${JSON.stringify(data).slice(0, 120)}`);
+    return data;
+  };
+  const isRelease = (v: unknown): v is ReleaseData =>
+    isObject(v) && typeof v['id'] === 'number' && typeof v['tag_name'] === 'string' && typeof v['draft'] === 'boolean' && typeof v['html_url'] === 'string';
   return {
+    async tagCommit(tag) {
+      const what = `GET git/ref/tags/${tag}`;
+      return call(
+        what,
+        async () => {
+          const { data } = await client.rest.git.getRef({ owner, repo, ref: `tags/${tag}`, request: { signal: signal() } });
+          const object = shape(what, data, isObject)['object'];
+          if (!isObject(object) || typeof object['sha'] !== 'string') throw new GitHubApiError(`GitHub API ${what}: no object in the answer`);
+          if (object['type'] !== 'tag') return object['sha'];
+          const { data: annotated } = await client.rest.git.getTag({ owner, repo, tag_sha: object['sha'], request: { signal: signal() } });
+          return annotated.object.sha;
+        },
+        () => undefined,
+      );
+    },
+    async createTag(tag, commit) {
+      await call(`POST git/refs refs/tags/${tag}`, () => client.rest.git.createRef({ owner, repo, ref: `refs/tags/${tag}`, sha: commit, request: { signal: signal() } }));
+    },
+    async findRelease(tag) {
+      const what = 'GET releases';
+      return call(what, async () => {
+        for await (const page of client.paginate.iterator(client.rest.repos.listReleases, { owner, repo, per_page: 100, request: { signal: signal() } })) {
+          const list: unknown = page.data;
+          if (!Array.isArray(list)) throw new GitHubApiError(`GitHub API ${what}: the answer is not a list`);
+          for (const item of list) {
+            const release = shape(what, item, isRelease);
+            if (release.tag_name === tag) return toRelease(release);
+          }
+        }
+        return undefined;
+      });
+    },
+    async createDraftRelease(release) {
+      const what = `POST releases (${release.tag})`;
+      return call(what, async () => {
+        const { data } = await client.rest.repos.createRelease({
+          owner,
+          repo,
+          tag_name: release.tag,
+          target_commitish: release.commit,
+          name: release.name,
+          body: release.body,
+          draft: true,
+          make_latest: 'false',
+          request: { signal: signal() },
+        });
+        return toRelease(shape(what, data, isRelease));
+      });
+    },
+    async updateReleaseBody(id, body) {
+      await call(`PATCH releases/${id}`, () => client.rest.repos.updateRelease({ owner, repo, release_id: id, body, request: { signal: signal() } }));
+    },
+    async publishRelease(id, makeLatest) {
+      const what = `PATCH releases/${id} (publish)`;
+      return call(what, async () => {
+        const { data } = await client.rest.repos.updateRelease({ owner, repo, release_id: id, draft: false, make_latest: makeLatest, request: { signal: signal() } });
+        return toRelease(shape(what, data, isRelease));
+      });
+    },
     async compare(base, head) {
       const what = `compare ${base.slice(0, 12)}...${head.slice(0, 12)}`;
       try {

@@ -78,7 +78,14 @@ function compareFrom(repo: string): GitHubApi {
       return false;
     }
   };
+  const unused = (name: string) => () => Promise.reject(new Error(`${name} is not used by the publish leg`));
   return {
+    tagCommit: unused('tagCommit'),
+    createTag: unused('createTag'),
+    findRelease: unused('findRelease'),
+    createDraftRelease: unused('createDraftRelease'),
+    updateReleaseBody: unused('updateReleaseBody'),
+    publishRelease: unused('publishRelease'),
     async compare(base, head): Promise<Ancestry> {
       if (base === head) return 'identical';
       if (isAncestor(base, head)) return 'ahead';

@@ -60,20 +60,22 @@ describe('next version', () => {
     ['an explicit prerelease', ['1.4.0'], { kind: 'version', version: v('2.0.0-rc.1') }, [], '2.0.0-rc.1'],
     ['an explicit next prerelease', ['2.0.0-rc.1'], { kind: 'version', version: v('2.0.0-rc.2') }, [], '2.0.0-rc.2'],
     ['an explicit version, first release', [], { kind: 'version', version: v('3.0.0') }, [], '3.0.0'],
+    ['a maintenance release of an older line', ['1.3.4', '1.4.0'], { kind: 'version', version: v('1.3.5') }, [], '1.3.5'],
   ])('%s', (_name, released, bump, subjects, expected) => {
     const next = nextVersion({ service: 'api-gateway', released: released.map(v), bump, commits: subjects.map((s) => msg(s)), packageVersion: '1.0.0' });
     expect(formatVersion(next)).toBe(expected);
   });
 
   it.each([
-    ['1.4.0', '1.4.0'],
-    ['1.3.9', '1.4.0'],
-    ['2.0.0-rc.1', '2.0.0'],
-    ['2.0.0-rc.1', '2.0.0-rc.2'],
-  ])('refuses explicit %s when %s is released', (asked, released) => {
-    const call = () => nextVersion({ service: 'api-gateway', released: [v(released)], bump: { kind: 'version', version: v(asked) }, commits: [], packageVersion: undefined });
+    ['1.4.0', '1.4.0', '1.4'],
+    ['1.4.0', '1.4.1', '1.4'],
+    ['2.0.0-rc.1', '2.0.0', '2.0'],
+    ['2.0.0-rc.1', '2.0.0-rc.2', '2.0'],
+  ])('refuses explicit %s when %s is released (its line %s)', (asked, released, line) => {
+    const call = () =>
+      nextVersion({ service: 'api-gateway', released: [v(released), v('0.9.0')], bump: { kind: 'version', version: v(asked) }, commits: [], packageVersion: undefined });
     expect(call).toThrow(InputError);
-    expect(call).toThrow(`version "${asked}" of api-gateway is not greater than its highest release "${released}": expected a higher SemVer version`);
+    expect(call).toThrow(`version "${asked}" of api-gateway is not greater than its highest release "${released}" in ${line}: expected a higher SemVer version`);
   });
 });
 

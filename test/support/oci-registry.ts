@@ -20,6 +20,8 @@ export interface RegistryStandIn {
   readonly requests: string[];
   /** The next `count` requests answer this way. */
   fail(count: number, mode: 'status-500' | 'html' | 'hang'): void;
+  /** The next `count` PUT requests (writes) answer 500; reads go on working. */
+  failWrites(count: number): void;
   close(): Promise<void>;
 }
 
@@ -37,6 +39,7 @@ export async function startRegistry(options: StandInOptions = {}): Promise<Regis
   const requests: string[] = [];
   const hanging = new Set<ServerResponse>();
   let failures: { count: number; mode: 'status-500' | 'html' | 'hang' } = { count: 0, mode: 'status-500' };
+  let failingWrites = 0;
   const TOKEN = 'stand-in-token';
   let base = '';
 
@@ -50,6 +53,11 @@ export async function startRegistry(options: StandInOptions = {}): Promise<Regis
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', base);
     requests.push(`${req.method} ${url.pathname}${url.search}`);
+    if (req.method === 'PUT' && failingWrites > 0) {
+      failingWrites -= 1;
+      res.writeHead(500).end('write refused');
+      return;
+    }
     if (failures.count > 0) {
       failures = { ...failures, count: failures.count - 1 };
       if (failures.mode === 'hang') {
@@ -129,6 +137,9 @@ export async function startRegistry(options: StandInOptions = {}): Promise<Regis
     tagged: (name, tag) => tags.get(`${name}:${tag}`),
     fail(count, mode) {
       failures = { count, mode };
+    },
+    failWrites(count) {
+      failingWrites = count;
     },
     async close() {
       for (const res of hanging) res.destroy();

@@ -4,7 +4,8 @@
  * - `auto`: from the Conventional Commits since the last release: a breaking change (`!` or a
  *   `BREAKING CHANGE:` footer) → major, a `feat` → minor, anything else → patch.
  * - `patch` | `minor` | `major`: as asked.
- * - an explicit version: must be greater than every version of the service released so far.
+ * - an explicit version: must be greater than every released version of its own `major.minor` line, so
+ *   a maintenance release (`1.3.5` after `1.4.0`) is possible and a released version is never reused.
  *
  * From a prerelease, a bump releases it as npm's semver does: `2.0.0-rc.1` → `2.0.0` for major
  * (minor and patch 0), minor (patch 0) and patch alike; `2.1.3-rc.1` → `3.0.0` / `2.2.0` / `2.1.3`.
@@ -58,12 +59,14 @@ export function nextVersion(input: NextVersionInput): Version {
   const current = highestVersion(input.released);
   const { bump } = input;
   if (bump.kind === 'version') {
-    if (current !== undefined && compareVersions(bump.version, current) <= 0) {
+    const asked = bump.version;
+    const line = highestVersion(input.released.filter((r) => r.major === asked.major && r.minor === asked.minor));
+    if (line !== undefined && compareVersions(asked, line) <= 0) {
       throw new InputError(
-        `version ${quote(formatVersion(bump.version))} of ${input.service} is not greater than its highest release ${quote(formatVersion(current))}: expected a higher SemVer version`,
+        `version ${quote(formatVersion(asked))} of ${input.service} is not greater than its highest release ${quote(formatVersion(line))} in ${asked.major}.${asked.minor}: expected a higher SemVer version`,
       );
     }
-    return bump.version;
+    return asked;
   }
   if (current === undefined) return firstVersion(input.packageVersion);
   return bumpVersion(current, bump.kind === 'auto' ? autoBump(input.commits) : bump.kind);

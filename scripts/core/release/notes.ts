@@ -138,7 +138,7 @@ export function describeReason(reason: Reason): string {
     case 'dependency':
       return `via ${reason.package}`;
     case 'lockfile':
-      return `lockfile: ${reason.packages.join(', ')}`;
+      return reason.packages.length === 0 ? 'lockfile (every importer)' : `lockfile: ${reason.packages.join(', ')}`;
     case 'global':
       return `global: ${reason.file}`;
   }

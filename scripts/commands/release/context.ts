@@ -1,0 +1,75 @@
+/** What every `pipeline release` subcommand shares: the clone, the repository's identity, a service's released versions. */
+import { resolve } from 'node:path';
+import { imageRepository } from '../../core/images/index.js';
+import { quote } from '../../core/quote.js';
+import { InputError } from '../../core/errors.js';
+import { compareVersions, type Version } from '../../core/release/version.js';
+import type { Git } from '../../io/git.js';
+import { commitOf, type ReleasedVersion, releasedVersions, type ServiceGraph, serviceAt } from '../../io/service-history.js';
+import type { CommandContext } from '../types.js';
+
+export interface ReleaseContext {
+  readonly git: Git;
+  /** `owner/name` on GitHub: GITHUB_REPOSITORY, else the publishing repository of the config. */
+  readonly repository: string;
+  readonly serverUrl: string;
+  /** The default branch's commit: the default `--ref` and `--to`. */
+  defaultRef(): Promise<string>;
+  /** `--ref` (or `--to`) as a commit: the default branch when not given. */
+  refCommit(value: string | undefined, flag: string): Promise<string>;
+  imageRepositoryOf(service: string): string;
+}
+
+export async function openRelease(ctx: CommandContext, cwd = '.'): Promise<ReleaseContext> {
+  const git = await ctx.effects.git(resolve(ctx.cwd, cwd));
+  const repository = ctx.env['GITHUB_REPOSITORY'] || ctx.config.publishRepository;
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new InputError(`GITHUB_REPOSITORY ${quote(repository)}: expected <owner>/<repo>`);
+  const owner = repository.slice(0, repository.indexOf('/'));
+  const branch = ctx.config.defaultBranch;
+  const defaultRef = async () => {
+    for (const ref of [`refs/remotes/origin/${branch}`, `refs/heads/${branch}`]) {
+      const sha = await git.resolveCommit(ref);
+      if (sha !== undefined) return sha;
+    }
+    return commitOf(git, 'HEAD', 'HEAD');
+  };
+  return {
+    git,
+    repository,
+    serverUrl: (ctx.env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, ''),
+    defaultRef,
+    refCommit: (value, flag) => (value === undefined ? defaultRef() : commitOf(git, value, flag)),
+    imageRepositoryOf: (service) => imageRepository(ctx.config.registry, owner, service),
+  };
+}
+
+/** A service of the workspace at `commit`, checked against its folder names (`__proto__`, `../x` and the like are unknown). */
+export async function knownService(git: Git, ctx: CommandContext, commit: string, service: string | undefined): Promise<ServiceGraph> {
+  if (service === undefined || service === '') throw new InputError('a service is required; expected a service folder name, e.g. api-gateway');
+  return serviceAt(git, ctx.config, commit, service);
+}
+
+export interface Released {
+  readonly all: readonly ReleasedVersion[];
+  readonly versions: readonly Version[];
+  /** The highest version, if any. */
+  readonly latest: ReleasedVersion | undefined;
+}
+
+export async function released(git: Git, service: string): Promise<Released> {
+  const all = await releasedVersions(git, service);
+  const sorted = [...all].sort((a, b) => compareVersions(a.tag.version, b.tag.version));
+  return { all: sorted, versions: sorted.map((r) => r.tag.version), latest: sorted.at(-1) };
+}
+
+/** The `version` of the service's package.json at `commit` (the first release's version). */
+export async function packageVersionAt(git: Git, commit: string, dir: string): Promise<string | undefined> {
+  const [obj] = await git.readObjects([`${commit}:${dir}/package.json`]);
+  if (obj?.type !== 'blob') return undefined;
+  try {
+    const json: unknown = JSON.parse(obj.content.toString('utf8'));
+    return typeof json === 'object' && json !== null && 'version' in json && typeof json.version === 'string' ? json.version : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * Images as the registry holds them, read with the registry client: an index's platform manifest
+ * (attestations left out), its config and its revision label. Shared by publish (`tags`), releases
+ * and deploys.
+ */
+import { configLabels, platformManifests, REVISION_LABEL } from '../core/images/oci.js';
+import type { PushedImage } from '../core/images/publish.js';
+import { type RegistryClient, RegistryError } from './registry.js';
+
+/** An image as the registry holds it: the platform manifest of an index (attestations left out), its config and revision label. */
+export async function readImage(registry: RegistryClient, name: string, reference: string): Promise<PushedImage | undefined> {
+  const top = await registry.document(name, reference);
+  if (top === undefined) return undefined;
+  let manifest = top.digest;
+  let doc = top.document;
+  if (doc.kind === 'index') {
+    const platforms = platformManifests(doc);
+    const [only] = platforms;
+    if (only === undefined || platforms.length > 1) {
+      throw new RegistryError(
+        `${name}@${top.digest}: expected one platform image in the index, found ${platforms.length} (${platforms.map((p) => p.digest).join(', ') || 'only attestations'})`,
+      );
+    }
+    const image = await registry.document(name, only.digest);
+    if (image === undefined || image.document.kind !== 'image') throw new RegistryError(`${name}@${only.digest}: the index lists an image manifest the registry does not have`);
+    manifest = image.digest;
+    doc = image.document;
+  }
+  if (doc.kind !== 'image') throw new RegistryError(`${name}@${top.digest}: an index inside an index is not an image the pipeline builds`);
+  const revision = configLabels(await registry.blobJson(name, doc.config)).get(REVISION_LABEL);
+  return { digest: top.digest, manifest, config: doc.config, revision };
+}
