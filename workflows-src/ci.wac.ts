@@ -37,7 +37,7 @@ import { pnpmVersion } from './package-manager.js';
 import { pipelineConfig } from '../pipeline.config.js';
 
 /** The CLI is committed as a bundle: jobs run it with plain node, the changes job before any install. */
-const PIPELINE = 'node scripts/dist/pipeline.cjs';
+export const PIPELINE = 'node scripts/dist/pipeline.cjs';
 
 /**
  * Images are pushed only for pushes to the default branch of the publishing repository named in the
@@ -83,7 +83,7 @@ export function publishPermissions(registry: Registry): Permissions {
   return registry.kind === 'ghcr' ? { contents: 'read', packages: 'write' } : { contents: 'read' };
 }
 
-const repoCheckout = (fetchDepth: number) =>
+export const repoCheckout = (fetchDepth: number) =>
   checkout({
     name: 'Check out',
     with: { 'fetch-depth': fetchDepth, 'persist-credentials': false },
@@ -107,7 +107,7 @@ const toolchain = (config: PipelineConfig) =>
     restoreCache({ name: 'Restore the pnpm store', id: 'pnpm-store', with: { path: PNPM_STORE, key: pnpmStoreKey, 'restore-keys': 'pnpm-store-' } }),
   ] as const;
 
-function registryLogin(registry: Registry) {
+export function registryLogin(registry: Registry) {
   const login =
     registry.kind === 'ghcr'
       ? { registry: 'ghcr.io', username: github.actor, password: secret('GITHUB_TOKEN') }
@@ -133,7 +133,7 @@ type ImageJobKind = 'build' | 'publish';
  * So a tag never names an image nobody verified. BuildKit's cache is written only here (the default
  * branch), with `ignore-error=true`: pull requests read it and never evict it.
  */
-function imageSteps(kind: ImageJobKind, config: PipelineConfig): [BuiltStep<string>, ...BuiltStep<string>[]] {
+export function imageSteps(kind: ImageJobKind, config: PipelineConfig): [BuiltStep<string>, ...BuiltStep<string>[]] {
   const service = matrix('service');
   const gha = (mode: string) => format(`type=gha,scope={0}${mode}`, service);
   const tags = run({

@@ -26,9 +26,13 @@ function required(env: Env, name: string, expected: string): string {
 function triggerOf(eventName: string, ref: string, defaultBranch: string): BuildTrigger {
   switch (eventName) {
     case 'push': {
-      if (!ref.startsWith('refs/heads/')) throw new InputError(`GITHUB_REF ${JSON.stringify(ref)}: a push build expects a branch, refs/heads/<name>`);
+      // A pushed release tag whose image CI did not build: release.yml builds that commit (its commit tag only).
+      if (ref.startsWith('refs/tags/')) return { kind: 'commit' };
+      if (!ref.startsWith('refs/heads/')) throw new InputError(`GITHUB_REF ${JSON.stringify(ref)}: a push build expects a branch, refs/heads/<name>, or a tag`);
       return { kind: 'branch', branch: ref.slice('refs/heads/'.length), defaultBranch };
     }
+    case 'workflow_dispatch':
+      return { kind: 'commit' };
     case 'pull_request': {
       const match = /^refs\/pull\/(\d+)\/(?:merge|head)$/.exec(ref);
       if (!match) throw new InputError(`GITHUB_REF ${JSON.stringify(ref)}: a pull_request build expects refs/pull/<number>/merge`);
@@ -37,7 +41,7 @@ function triggerOf(eventName: string, ref: string, defaultBranch: string): Build
     case 'merge_group':
       return { kind: 'merge_group' };
     default:
-      throw new InputError(`GITHUB_EVENT_NAME ${JSON.stringify(eventName)}: image builds run for push, pull_request or merge_group`);
+      throw new InputError(`GITHUB_EVENT_NAME ${JSON.stringify(eventName)}: image builds run for push, pull_request, merge_group or workflow_dispatch`);
   }
 }
 

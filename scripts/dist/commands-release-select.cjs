@@ -140,13 +140,77 @@ function commandSpec(spec) {
 }
 
 // scripts/commands/release/select.ts
-var import_errors15 = require("./core-errors.cjs");
+var import_errors16 = require("./core-errors.cjs");
+
+// scripts/core/images/image-ref.ts
+var import_errors3 = require("./core-errors.cjs");
+var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+var TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+var DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-f0-9]{32,}$/;
+var REGISTRY = /^(?:localhost|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+|\[[0-9a-fA-F:]+\]|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*:\d+)$/;
+var EXPECTED = "expected [registry/]name[:tag][@sha256:<hex>], e.g. ghcr.io/acme/api-gateway:sha-1a2b3c4";
+function parseImageRef(text2) {
+  const fail = (why) => {
+    throw new import_errors3.InputError(`invalid image reference ${JSON.stringify(text2)}: ${why}; ${EXPECTED}`);
+  };
+  let rest = text2;
+  let digest;
+  const at = rest.indexOf("@");
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    if (!DIGEST.test(digest)) fail(`bad digest ${JSON.stringify(digest)}`);
+  }
+  let tag;
+  const colon = rest.lastIndexOf(":");
+  if (colon > rest.lastIndexOf("/")) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+    if (!TAG.test(tag)) fail(`bad tag ${JSON.stringify(tag)}`);
+  }
+  const parts = rest.split("/");
+  let registry;
+  const first = parts[0] ?? "";
+  if (parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost")) {
+    registry = first;
+    parts.shift();
+    if (!REGISTRY.test(registry)) fail(`bad registry ${JSON.stringify(registry)}`);
+  }
+  if (parts.length === 0 || !parts.every((p) => COMPONENT.test(p))) fail("the name must be lowercase letters, digits and separators");
+  return { ...registry ? { registry } : {}, path: parts.join("/"), ...tag ? { tag } : {}, ...digest ? { digest } : {} };
+}
+function formatImageRef(ref) {
+  return `${ref.registry ? `${ref.registry}/` : ""}${ref.path}${ref.tag ? `:${ref.tag}` : ""}${ref.digest ? `@${ref.digest}` : ""}`;
+}
+
+// scripts/core/images/tags.ts
+var import_errors4 = require("./core-errors.cjs");
+function imageRepository(registry, owner, service) {
+  return imageRepositories(registry, owner)(service);
+}
+function imageRepositories(registry, owner) {
+  const prefix = registry.kind === "ghcr" ? `ghcr.io/${owner.toLowerCase()}` : `${registry.host}/${registry.namespace}`;
+  const checked = formatImageRef(parseImageRef(`${prefix}/service`));
+  const base = checked.slice(0, -"/service".length);
+  return (service) => {
+    if (!COMPONENT.test(service)) {
+      throw new import_errors4.InputError(
+        `invalid image name ${JSON.stringify(`${base}/${service}`)}: the service folder name ${JSON.stringify(service)} must be lowercase letters, digits and separators (. _ __ -); rename the folder`
+      );
+    }
+    return `${base}/${service}`;
+  };
+}
+function shortSha(sha) {
+  if (!/^[0-9a-f]{40}$/.test(sha)) throw new import_errors4.InputError(`invalid commit SHA ${JSON.stringify(sha)}: expected 40 lowercase hex characters`);
+  return sha.slice(0, 7);
+}
 
 // scripts/core/release/release-tag.ts
-var import_errors4 = require("./core-errors.cjs");
+var import_errors6 = require("./core-errors.cjs");
 
 // scripts/core/release/version.ts
-var import_errors3 = require("./core-errors.cjs");
+var import_errors5 = require("./core-errors.cjs");
 var NUMBER = "(0|[1-9][0-9]*)";
 var IDENTIFIER = "(?:0|[1-9][0-9]*|[0-9]*[a-z-][0-9a-z-]*)";
 var VERSION = new RegExp(`^${NUMBER}\\.${NUMBER}\\.${NUMBER}(?:-(${IDENTIFIER}(?:\\.${IDENTIFIER})*))?$`);
@@ -159,6 +223,10 @@ function tryParseVersion(text2) {
   const prerelease = m[4] === void 0 ? [] : m[4].split(".").map((id) => /^[0-9]+$/.test(id) ? Number(id) : id);
   const all = [...numbers, ...prerelease.filter((id) => typeof id === "number")];
   return all.every(Number.isSafeInteger) ? { major, minor, patch, prerelease } : void 0;
+}
+function formatVersion(v) {
+  const core = `${v.major}.${v.minor}.${v.patch}`;
+  return v.prerelease.length === 0 ? core : `${core}-${v.prerelease.join(".")}`;
 }
 function compareVersions(a, b) {
   const core = a.major - b.major || a.minor - b.minor || a.patch - b.patch;
@@ -201,11 +269,14 @@ function tryParseReleaseTag(ref) {
 }
 function parseReleaseTag(ref, services) {
   const tag = read(ref);
-  if (typeof tag === "string") throw new import_errors4.InputError(`invalid release tag ${quote(ref)}: ${tag}; expected ${TAG_FORM}`);
+  if (typeof tag === "string") throw new import_errors6.InputError(`invalid release tag ${quote(ref)}: ${tag}; expected ${TAG_FORM}`);
   if (services !== void 0 && !services.has(tag.service)) {
-    throw new import_errors4.InputError(`invalid release tag ${quote(ref)}: unknown service ${quote(tag.service)}; expected one of ${[...services].sort().join(", ")}`);
+    throw new import_errors6.InputError(`invalid release tag ${quote(ref)}: unknown service ${quote(tag.service)}; expected one of ${[...services].sort().join(", ")}`);
   }
   return tag;
+}
+function formatReleaseTag(tag) {
+  return `${tag.service}@${formatVersion(tag.version)}`;
 }
 
 // scripts/core/workspace/glob.ts
@@ -583,7 +654,7 @@ function attribute(base, head) {
 }
 
 // scripts/core/changes/root-manifest.ts
-var import_errors5 = require("./core-errors.cjs");
+var import_errors7 = require("./core-errors.cjs");
 function canonical(value) {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
   if (typeof value === "object" && value !== null) {
@@ -596,9 +667,9 @@ function parseObject(file, text2) {
   try {
     json = JSON.parse(text2);
   } catch (err) {
-    throw new import_errors5.InputError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
+    throw new import_errors7.InputError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new import_errors5.InputError(`${file}: expected a JSON object`);
+  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new import_errors7.InputError(`${file}: expected a JSON object`);
   return Object.fromEntries(Object.entries(json));
 }
 function diffRootManifest(file, base, head, installFields) {
@@ -618,7 +689,7 @@ function diffRootManifest(file, base, head, installFields) {
 }
 
 // scripts/io/service-history.ts
-var import_errors11 = require("./core-errors.cjs");
+var import_errors13 = require("./core-errors.cjs");
 
 // scripts/core/release/commit-reasons.ts
 function packageOfLockReason(reason) {
@@ -659,13 +730,13 @@ function commitReasons(graph, service, change) {
 var import_node_fs = require("node:fs");
 var import_node_os = require("node:os");
 var import_node_path = require("node:path");
-var import_errors10 = require("./core-errors.cjs");
+var import_errors12 = require("./core-errors.cjs");
 
 // scripts/core/workspace/graph.ts
-var import_errors7 = require("./core-errors.cjs");
+var import_errors9 = require("./core-errors.cjs");
 
 // scripts/core/workspace/manifest.ts
-var import_errors6 = require("./core-errors.cjs");
+var import_errors8 = require("./core-errors.cjs");
 
 // scripts/core/json.ts
 function isRecord(value) {
@@ -680,18 +751,18 @@ function parseObject2(file, text2) {
   try {
     json = JSON.parse(text2);
   } catch (err) {
-    throw new import_errors6.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
+    throw new import_errors8.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }
-  if (!isRecord(json)) throw new import_errors6.InputError(`${nameOf(file)}: expected a JSON object`);
+  if (!isRecord(json)) throw new import_errors8.InputError(`${nameOf(file)}: expected a JSON object`);
   return json;
 }
 function packageName(file, pkg) {
   const name = pkg["name"];
-  if (typeof name !== "string" || name.length === 0) throw new import_errors6.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
+  if (typeof name !== "string" || name.length === 0) throw new import_errors8.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
   return name;
 }
 function badDependencyField(file, field) {
-  return new import_errors6.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
+  return new import_errors8.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
 }
 var WORKSPACE_ALIAS = /^(@?[^@]+)@/;
 function dependencyRef(name, spec) {
@@ -728,7 +799,7 @@ function workspaceTargets(name, refs, index, names) {
     else {
       at = index.get(ref[0]) ?? index.get(ref[1]);
       if (at === void 0) {
-        throw new import_errors7.InputError(
+        throw new import_errors9.InputError(
           `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`
         );
       }
@@ -769,7 +840,7 @@ function assemble(entries, make) {
     if (!entry) continue;
     const existing = index.get(entry.name);
     if (existing !== void 0) {
-      throw new import_errors7.InputError(`two workspace packages are named ${entry.name}: ${sorted[existing]?.input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
+      throw new import_errors9.InputError(`two workspace packages are named ${entry.name}: ${sorted[existing]?.input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
     }
     index.set(entry.name, names.length);
     names.push(entry.name);
@@ -828,7 +899,7 @@ function assembleGraph(list, options) {
   let services = options.services;
   const get = (name) => {
     const pkg = packages.get(name);
-    if (!pkg) throw new import_errors7.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
+    if (!pkg) throw new import_errors9.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
     return pkg;
   };
   const graph = {
@@ -910,7 +981,7 @@ function topologicalOrder(names, edges, from = "name") {
       if (state[dep] === VISITING) {
         if (from === "folder") return topologicalOrder(names, edges, "name");
         const cycle = [...path.slice(path.indexOf(dep)), dep].map((n) => names[n]);
-        throw new import_errors7.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
+        throw new import_errors9.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
       }
       state[dep] = VISITING;
       path.push(dep);
@@ -973,7 +1044,7 @@ function graphFromSnapshot(snapshot) {
 }
 
 // scripts/core/workspace/workspace-globs.ts
-var import_errors8 = require("./core-errors.cjs");
+var import_errors10 = require("./core-errors.cjs");
 var TOP = /^([A-Za-z_][\w-]*):(?:\s+(.*))?$/;
 var ITEM = /^\s+-\s+(?:'([^']*)'|"([^"\\]*)"|([^\s'"#[\]{}!&*|>%@`,?:-][^#]*?))\s*(?:#.*)?$/;
 function parseWorkspaceGlobsFast(text2) {
@@ -1008,13 +1079,13 @@ function checkWorkspaceGlobs(file, globs) {
     const body = glob.startsWith("!") ? glob.slice(1) : glob;
     const why = body === "" ? "it is empty" : body.startsWith("/") ? "it is absolute" : body.split("/").includes("..") ? "it leaves the workspace (..)" : [...body].some((c) => c === "\\" || c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) ? "it holds a backslash or a control character" : void 0;
     if (why !== void 0)
-      throw new import_errors8.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
+      throw new import_errors10.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
   }
   return globs;
 }
 
 // scripts/io/git.ts
-var import_errors9 = require("./core-errors.cjs");
+var import_errors11 = require("./core-errors.cjs");
 function parseTree(content, shaBytes = 20) {
   const out = [];
   let i = 0;
@@ -1207,7 +1278,7 @@ async function checkUnanswered(git, unanswered, fileName) {
   unanswered.forEach((c, i) => {
     const tree = trees[i];
     const listed = tree?.type === "tree" ? parseTree(tree.content, tree.sha.length / 2).some((e) => e.name === "package.json" && !e.isTree && e.mode !== "160000") : true;
-    if (listed) throw new import_errors10.InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    if (listed) throw new import_errors12.InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
   });
 }
 async function loadWorkspaceFromGit(git, commit, options) {
@@ -1234,8 +1305,8 @@ async function load(git, commit, options, readersFor, cold) {
   const first = git.readObjects([dir === "" ? `${commit}^{tree}` : `${commit}:${dir}`, `${commit}:${dir === "" ? "" : `${dir}/`}pnpm-workspace.yaml`]);
   if (cold) readersFor();
   const [tree, yaml] = await first;
-  if (tree?.type !== "tree") throw new import_errors10.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
-  if (yaml?.type !== "blob") throw new import_errors10.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
+  if (tree?.type !== "tree") throw new import_errors12.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
+  if (yaml?.type !== "blob") throw new import_errors12.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
   const globs = await readWorkspaceGlobs(`pnpm-workspace.yaml (at ${short})`, yaml.content.toString("utf8"));
   const matcher = await globMatcher(globs);
   const shaBytes = tree.sha.length / 2;
@@ -1310,7 +1381,7 @@ async function releasedVersions(git, service) {
 }
 async function commitOf(git, rev, flag) {
   const sha = rev.startsWith("-") ? void 0 : await git.resolveCommit(rev);
-  if (sha === void 0) throw new import_errors11.InputError(`${flag} ${quote(rev)}: not a commit in this clone; expected a branch, tag or SHA that exists (git fetch it first)`);
+  if (sha === void 0) throw new import_errors13.InputError(`${flag} ${quote(rev)}: not a commit in this clone; expected a branch, tag or SHA that exists (git fetch it first)`);
   return sha;
 }
 async function workspaceAt(git, config, commit) {
@@ -1345,75 +1416,77 @@ async function writeStepOutputs(outputs) {
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
 }
 
-// scripts/commands/release/context.ts
-var import_node_path2 = require("node:path");
-
-// scripts/core/images/image-ref.ts
-var import_errors12 = require("./core-errors.cjs");
-var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-var TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-var DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-f0-9]{32,}$/;
-var REGISTRY = /^(?:localhost|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+|\[[0-9a-fA-F:]+\]|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*:\d+)$/;
-var EXPECTED = "expected [registry/]name[:tag][@sha256:<hex>], e.g. ghcr.io/acme/api-gateway:sha-1a2b3c4";
-function parseImageRef(text2) {
-  const fail = (why) => {
-    throw new import_errors12.InputError(`invalid image reference ${JSON.stringify(text2)}: ${why}; ${EXPECTED}`);
-  };
-  let rest = text2;
-  let digest;
-  const at = rest.indexOf("@");
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-    if (!DIGEST.test(digest)) fail(`bad digest ${JSON.stringify(digest)}`);
-  }
-  let tag;
-  const colon = rest.lastIndexOf(":");
-  if (colon > rest.lastIndexOf("/")) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-    if (!TAG.test(tag)) fail(`bad tag ${JSON.stringify(tag)}`);
-  }
-  const parts = rest.split("/");
-  let registry;
-  const first = parts[0] ?? "";
-  if (parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost")) {
-    registry = first;
-    parts.shift();
-    if (!REGISTRY.test(registry)) fail(`bad registry ${JSON.stringify(registry)}`);
-  }
-  if (parts.length === 0 || !parts.every((p) => COMPONENT.test(p))) fail("the name must be lowercase letters, digits and separators");
-  return { ...registry ? { registry } : {}, path: parts.join("/"), ...tag ? { tag } : {}, ...digest ? { digest } : {} };
+// scripts/core/images/oci.ts
+var IMAGE_MANIFEST_TYPES = /* @__PURE__ */ new Set(["application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json"]);
+var isAttestation = (d) => d.referenceType === "attestation-manifest" || d.platform?.os === "unknown" && d.platform.architecture === "unknown";
+function platformManifests(index) {
+  return index.manifests.filter((d) => IMAGE_MANIFEST_TYPES.has(d.mediaType) && !isAttestation(d));
 }
-function formatImageRef(ref) {
-  return `${ref.registry ? `${ref.registry}/` : ""}${ref.path}${ref.tag ? `:${ref.tag}` : ""}${ref.digest ? `@${ref.digest}` : ""}`;
+var REVISION_LABEL = "org.opencontainers.image.revision";
+function configLabels(json) {
+  const labels = /* @__PURE__ */ new Map();
+  const config = isRecord(json) ? json["config"] : void 0;
+  const raw = isRecord(config) ? config["Labels"] : void 0;
+  if (isRecord(raw)) {
+    for (const [k, v] of Object.entries(raw)) if (typeof v === "string") labels.set(k, v);
+  }
+  return labels;
 }
 
-// scripts/core/images/tags.ts
-var import_errors13 = require("./core-errors.cjs");
-function imageRepository(registry, owner, service) {
-  return imageRepositories(registry, owner)(service);
-}
-function imageRepositories(registry, owner) {
-  const prefix = registry.kind === "ghcr" ? `ghcr.io/${owner.toLowerCase()}` : `${registry.host}/${registry.namespace}`;
-  const checked = formatImageRef(parseImageRef(`${prefix}/service`));
-  const base = checked.slice(0, -"/service".length);
-  return (service) => {
-    if (!COMPONENT.test(service)) {
-      throw new import_errors13.InputError(
-        `invalid image name ${JSON.stringify(`${base}/${service}`)}: the service folder name ${JSON.stringify(service)} must be lowercase letters, digits and separators (. _ __ -); rename the folder`
+// scripts/io/registry.ts
+var import_errors14 = require("./core-errors.cjs");
+var RegistryError = class extends import_errors14.OutsideError {
+  name = "RegistryError";
+};
+
+// scripts/io/registry-images.ts
+async function readImage(registry, name, reference) {
+  const top = await registry.document(name, reference);
+  if (top === void 0) return void 0;
+  let manifest = top.digest;
+  let doc = top.document;
+  if (doc.kind === "index") {
+    const platforms = platformManifests(doc);
+    const [only] = platforms;
+    if (only === void 0 || platforms.length > 1) {
+      throw new RegistryError(
+        `${name}@${top.digest}: expected one platform image in the index, found ${platforms.length} (${platforms.map((p) => p.digest).join(", ") || "only attestations"})`
       );
     }
-    return `${base}/${service}`;
-  };
+    const image = await registry.document(name, only.digest);
+    if (image === void 0 || image.document.kind !== "image") throw new RegistryError(`${name}@${only.digest}: the index lists an image manifest the registry does not have`);
+    manifest = image.digest;
+    doc = image.document;
+  }
+  if (doc.kind !== "image") throw new RegistryError(`${name}@${top.digest}: an index inside an index is not an image the pipeline builds`);
+  const revision = configLabels(await registry.blobJson(name, doc.config)).get(REVISION_LABEL);
+  return { digest: top.digest, manifest, config: doc.config, revision };
+}
+
+// scripts/commands/release/ci-image.ts
+var SEARCH_LIMIT = 200;
+async function findCiImage(git, registry, name, commit, inputCommits) {
+  const chain = await git.log(void 0, commit, { firstParent: true, max: SEARCH_LIMIT });
+  for (const entry of chain) {
+    const image = await readImage(registry, name, `sha-${shortSha(entry.sha)}`);
+    if (image !== void 0 && image.revision === entry.sha) return { kind: "found", commit: entry.sha, image };
+    if (inputCommits.has(entry.sha)) {
+      return {
+        kind: "missing",
+        reason: `no image of ${name} was published for ${entry.sha.slice(0, 12)} (${entry.subject.slice(0, 60)}), the newest commit that changed its inputs, nor for a later one up to ${commit.slice(0, 12)}`
+      };
+    }
+  }
+  return { kind: "missing", reason: `no image of ${name} was published for ${commit.slice(0, 12)} or its ${chain.length - 1} first-parent ancestors searched` };
 }
 
 // scripts/commands/release/context.ts
-var import_errors14 = require("./core-errors.cjs");
+var import_node_path2 = require("node:path");
+var import_errors15 = require("./core-errors.cjs");
 async function openRelease(ctx, cwd = ".") {
   const git = await ctx.effects.git((0, import_node_path2.resolve)(ctx.cwd, cwd));
   const repository = ctx.env["GITHUB_REPOSITORY"] || ctx.config.publishRepository;
-  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors14.InputError(`GITHUB_REPOSITORY ${quote(repository)}: expected <owner>/<repo>`);
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors15.InputError(`GITHUB_REPOSITORY ${quote(repository)}: expected <owner>/<repo>`);
   const owner = repository.slice(0, repository.indexOf("/"));
   const branch = ctx.config.defaultBranch;
   const defaultRef = async () => {
@@ -1442,11 +1515,12 @@ async function released(git, service) {
 var SPEC = commandSpec({
   program: "pnpm pipeline release select",
   summary: "The services one release run releases (the matrix of release.yml): the service of a pushed release tag, a chosen service, or every service changed since its latest release.",
-  options: { service: { type: "string" }, tag: { type: "string" }, ref: { type: "string" }, json: { type: "boolean" }, cwd: { type: "string" } },
+  options: { service: { type: "string" }, tag: { type: "string" }, ref: { type: "string" }, images: { type: "boolean" }, json: { type: "boolean" }, cwd: { type: "string" } },
   help: {
     service: { value: "NAME", description: "a service folder, or `changed`" },
     tag: { value: "REF", description: "a pushed release tag (refs/tags/<service>@<version>); instead of --service" },
-    ref: { value: "REV", description: "the revision to release (default: the default branch)" },
+    ref: { value: "REV", description: "the revision to release (default: the default branch; with --tag, the tag)" },
+    images: { description: "also ask the registry which of them have no CI image to promote: the output `build`, a matrix to build first" },
     json: { description: "print the services as one JSON object even inside Actions" },
     cwd: { value: "DIR", description: "the repository (default: the current folder)" }
   },
@@ -1461,15 +1535,18 @@ var run = async (argv, ctx) => {
   }
   const { values } = parsed;
   if (values.service === void 0 === (values.tag === void 0))
-    throw new import_errors15.InputError("pnpm pipeline release select: give exactly one of --service <name|changed> and --tag refs/tags/<service>@<version>");
+    throw new import_errors16.InputError("pnpm pipeline release select: give exactly one of --service <name|changed> and --tag refs/tags/<service>@<version>");
   const release = await openRelease(ctx, values.cwd);
   try {
-    const ref = await release.refCommit(values.ref, "--ref");
-    const graph = await workspaceAt(release.git, ctx.config, ref);
+    let ref = await release.refCommit(values.ref, "--ref");
+    let graph = await workspaceAt(release.git, ctx.config, ref);
     const known = new Set(graph.services.map((s) => s.folder));
     let services;
     if (values.tag !== void 0) {
-      services = [parseReleaseTag(values.tag, known).service];
+      const tag = parseReleaseTag(values.tag, known);
+      services = [tag.service];
+      ref = await commitOf(release.git, `refs/tags/${formatReleaseTag(tag)}`, "--tag");
+      graph = await workspaceAt(release.git, ctx.config, ref);
     } else if (values.service === "changed") {
       services = [];
       for (const service of graph.services) {
@@ -1478,16 +1555,30 @@ var run = async (argv, ctx) => {
       }
     } else {
       const service = values.service ?? "";
-      if (!known.has(service)) throw new import_errors15.InputError(`--service ${JSON.stringify(service).slice(0, 80)}: not a service; expected changed or one of: ${[...known].join(", ")}`);
+      if (!known.has(service)) throw new import_errors16.InputError(`--service ${JSON.stringify(service).slice(0, 80)}: not a service; expected changed or one of: ${[...known].join(", ")}`);
       services = [service];
     }
-    const outputs = { services: JSON.stringify(services), any: String(services.length > 0) };
+    const build = [];
+    if (values.images) {
+      for (const name of services) {
+        const service = graph.services.find((s) => s.folder === name);
+        if (service === void 0) continue;
+        const { latest } = await released(release.git, name);
+        const inputs = await serviceCommits(release.git, ctx.config, { graph, service }, latest?.commit, ref);
+        const repository = release.imageRepositoryOf(name);
+        const image = parseImageRef(repository);
+        const registry = await ctx.effects.registry(image.registry ?? "docker.io");
+        const found = await findCiImage(release.git, registry, image.path, ref, new Set(inputs.map((c) => c.sha)));
+        if (found.kind === "missing") build.push({ service: name, package: service.name, path: service.dir, dockerfile: `${service.dir}/${ctx.config.services.marker}`, image: repository });
+      }
+    }
+    const outputs = { services: JSON.stringify(services), any: String(services.length > 0), build: JSON.stringify({ include: build }), "any-build": String(build.length > 0) };
     if (ctx.env["GITHUB_OUTPUT"] && !values.json) {
       await writeStepOutputs(outputs);
-      ctx.stdout(`release: ${services.length === 0 ? "nothing to release" : services.join(", ")}
+      ctx.stdout(`release: ${services.length === 0 ? "nothing to release" : services.join(", ")}${build.length > 0 ? `; to build first: ${build.map((b) => b.service).join(", ")}` : ""}
 `);
     } else {
-      ctx.stdout(`${JSON.stringify({ services })}
+      ctx.stdout(`${JSON.stringify({ services, ...values.images ? { build: build.map((b) => b.service) } : {} })}
 `);
     }
     return EXIT.ok;

@@ -9263,9 +9263,12 @@ function required(env, name, expected) {
 function triggerOf(eventName, ref, defaultBranch) {
   switch (eventName) {
     case "push": {
-      if (!ref.startsWith("refs/heads/")) throw new import_errors3.InputError(`GITHUB_REF ${JSON.stringify(ref)}: a push build expects a branch, refs/heads/<name>`);
+      if (ref.startsWith("refs/tags/")) return { kind: "commit" };
+      if (!ref.startsWith("refs/heads/")) throw new import_errors3.InputError(`GITHUB_REF ${JSON.stringify(ref)}: a push build expects a branch, refs/heads/<name>, or a tag`);
       return { kind: "branch", branch: ref.slice("refs/heads/".length), defaultBranch };
     }
+    case "workflow_dispatch":
+      return { kind: "commit" };
     case "pull_request": {
       const match = /^refs\/pull\/(\d+)\/(?:merge|head)$/.exec(ref);
       if (!match) throw new import_errors3.InputError(`GITHUB_REF ${JSON.stringify(ref)}: a pull_request build expects refs/pull/<number>/merge`);
@@ -9274,7 +9277,7 @@ function triggerOf(eventName, ref, defaultBranch) {
     case "merge_group":
       return { kind: "merge_group" };
     default:
-      throw new import_errors3.InputError(`GITHUB_EVENT_NAME ${JSON.stringify(eventName)}: image builds run for push, pull_request or merge_group`);
+      throw new import_errors3.InputError(`GITHUB_EVENT_NAME ${JSON.stringify(eventName)}: image builds run for push, pull_request, merge_group or workflow_dispatch`);
   }
 }
 function buildContextFromEnv(env, defaultBranch) {
@@ -9401,6 +9404,7 @@ function tagsFor(sha, trigger) {
       tags.push(sanitizeTag(trigger.version));
       break;
     case "merge_group":
+    case "commit":
       break;
   }
   return tags;

@@ -3,7 +3,8 @@
  * - scripts/core/ is pure: nothing from io/, commands/, plan/ or @actions/*, and no process, file,
  *   network or child-process module of Node;
  * - scripts/ imports nothing from workflows-src/, and of the root only the config module;
- * - workflows-src/ imports from scripts/ only the config types and core/, and the file writer of io/;
+ * - workflows-src/ imports from scripts/ only the config types and core/, the file writer and the
+ *   workspace loader of io/ (release.yml's service choice comes from the catalog);
  * - commands do not import each other.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -57,7 +58,7 @@ describe('import walls', () => {
     expect(bad).toEqual([]);
   });
 
-  test('workflows-src/ imports from scripts/ only core/ and the file writer', () => {
+  test('workflows-src/ imports from scripts/ only core/, the file writer and the workspace loader (the service catalog of a choice input)', () => {
     const bad = violations(
       sources('workflows-src'),
       (t) =>
@@ -66,16 +67,20 @@ describe('import walls', () => {
         t === 'pipeline.config.js' ||
         t.startsWith('scripts/core/') ||
         t === 'scripts/io/generated-files.js' ||
-        t === 'scripts/io/atomic-file.js',
+        t === 'scripts/io/atomic-file.js' ||
+        t === 'scripts/io/workspace-fs.js',
     );
     expect(bad).toEqual([]);
   });
 
-  test('commands do not import each other (types.ts is the shared contract)', () => {
-    const bad = violations(
-      sources('scripts/commands'),
-      (t, file) => !t.startsWith('scripts/commands/') || t === 'scripts/commands/types.js' || `${t.replace(/\.js$/, '.ts')}` === file,
-    );
+  test('commands do not import each other (types.ts is the shared contract; a command in a folder, e.g. release/, imports its own files)', () => {
+    /** `scripts/commands/release/cut.ts` → `scripts/commands/release/`; `scripts/commands/tags.ts` → itself. */
+    const commandOf = (path: string) => /^scripts\/commands\/([^/]+\/)?/.exec(path)?.[0] ?? path;
+    const bad = violations(sources('scripts/commands'), (t, file) => {
+      if (!t.startsWith('scripts/commands/') || t === 'scripts/commands/types.js') return true;
+      const folder = /^scripts\/commands\/[^/]+\//.exec(file)?.[0];
+      return folder !== undefined && commandOf(t) === folder;
+    });
     expect(bad).toEqual([]);
   });
 

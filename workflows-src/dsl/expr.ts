@@ -73,6 +73,8 @@ export const github = {
 export const runner = { temp: new Expr('runner.temp'), os: new Expr('runner.os') } as const;
 export const matrix = (key: string): Expr => prop('matrix', key);
 export const secret = (name: string): Expr => prop('secrets', name);
+/** A workflow_dispatch input: for `if:` and `env:` only (generation refuses it inside `run:`). */
+export const input = (name: string): Expr => prop('inputs', name);
 export const needsOutput = (job: string, output: string): Expr => prop(`${prop('needs', job).source}.outputs`, output);
 export const needsResult = (job: string): Expr => new Expr(`${prop('needs', job).source}.result`);
 /** `needs.*.result`: the results of every job this one needs (for a gate). */

@@ -23,6 +23,10 @@ export interface JobSpec<O extends string> {
   /** `[name, value]` pairs: the names are the only ones `output()` accepts. */
   readonly outputs?: readonly (readonly [O, Expr])[];
   readonly env?: Readonly<Record<string, Value>>;
+  /** A concurrency group of the job's own (matrix context allowed); an in-flight run is never cancelled when `cancelInProgress` is false. */
+  readonly concurrency?: { readonly group: Expr; readonly cancelInProgress: boolean };
+  /** A GitHub environment: its protection rules (required reviewers) apply before the job starts. */
+  readonly environment?: { readonly name: Expr | string; readonly url?: Expr | string };
   readonly steps: readonly [BuiltStep<string>, ...BuiltStep<string>[]];
 }
 
@@ -49,6 +53,11 @@ export function job<O extends string = never>(id: string, spec: JobSpec<O>): Job
   }
   if (spec.outputs) props.outputs = Object.fromEntries(spec.outputs.map(([k, e]) => [k, e.wrap()]));
   if (spec.env) props.env = Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, value(v)]));
+  if (spec.concurrency) props.concurrency = { group: spec.concurrency.group.wrap(), 'cancel-in-progress': spec.concurrency.cancelInProgress };
+  if (spec.environment) {
+    const { name, url } = spec.environment;
+    props.environment = { name: typeof name === 'string' ? name : name.wrap(), ...(url === undefined ? {} : { url: typeof url === 'string' ? url : url.wrap() }) };
+  }
   const normal = new NormalJob(id, props).addSteps(spec.steps.map((s) => s.step));
   return { id, job: normal, output: (name) => needsOutput(id, name), result: needsResult(id) };
 }

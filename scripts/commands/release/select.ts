@@ -7,21 +7,24 @@
 import { commandSpec, helpText, parseCli } from '../../core/args.js';
 import { EXIT } from '../../core/exit-codes.js';
 import { InputError } from '../../core/errors.js';
-import { parseReleaseTag } from '../../core/release/release-tag.js';
-import { serviceCommits, workspaceAt } from '../../io/service-history.js';
+import { parseImageRef } from '../../core/images/index.js';
+import { formatReleaseTag, parseReleaseTag } from '../../core/release/release-tag.js';
+import { commitOf, serviceCommits, workspaceAt } from '../../io/service-history.js';
 import { writeStepOutputs } from '../../io/step-outputs.js';
 import type { Command } from '../types.js';
+import { findCiImage } from './ci-image.js';
 import { openRelease, released } from './context.js';
 
 const SPEC = commandSpec({
   program: 'pnpm pipeline release select',
   summary:
     'The services one release run releases (the matrix of release.yml): the service of a pushed release tag, a chosen service, or every service changed since its latest release.',
-  options: { service: { type: 'string' }, tag: { type: 'string' }, ref: { type: 'string' }, json: { type: 'boolean' }, cwd: { type: 'string' } },
+  options: { service: { type: 'string' }, tag: { type: 'string' }, ref: { type: 'string' }, images: { type: 'boolean' }, json: { type: 'boolean' }, cwd: { type: 'string' } },
   help: {
     service: { value: 'NAME', description: 'a service folder, or `changed`' },
     tag: { value: 'REF', description: 'a pushed release tag (refs/tags/<service>@<version>); instead of --service' },
-    ref: { value: 'REV', description: 'the revision to release (default: the default branch)' },
+    ref: { value: 'REV', description: 'the revision to release (default: the default branch; with --tag, the tag)' },
+    images: { description: 'also ask the registry which of them have no CI image to promote: the output `build`, a matrix to build first' },
     json: { description: 'print the services as one JSON object even inside Actions' },
     cwd: { value: 'DIR', description: 'the repository (default: the current folder)' },
   },
@@ -40,12 +43,15 @@ export const run: Command = async (argv, ctx) => {
     throw new InputError('pnpm pipeline release select: give exactly one of --service <name|changed> and --tag refs/tags/<service>@<version>');
   const release = await openRelease(ctx, values.cwd);
   try {
-    const ref = await release.refCommit(values.ref, '--ref');
-    const graph = await workspaceAt(release.git, ctx.config, ref);
+    let ref = await release.refCommit(values.ref, '--ref');
+    let graph = await workspaceAt(release.git, ctx.config, ref);
     const known = new Set(graph.services.map((s) => s.folder));
     let services: string[];
     if (values.tag !== undefined) {
-      services = [parseReleaseTag(values.tag, known).service];
+      const tag = parseReleaseTag(values.tag, known);
+      services = [tag.service];
+      ref = await commitOf(release.git, `refs/tags/${formatReleaseTag(tag)}`, '--tag');
+      graph = await workspaceAt(release.git, ctx.config, ref);
     } else if (values.service === 'changed') {
       services = [];
       for (const service of graph.services) {
@@ -57,12 +63,27 @@ export const run: Command = async (argv, ctx) => {
       if (!known.has(service)) throw new InputError(`--service ${JSON.stringify(service).slice(0, 80)}: not a service; expected changed or one of: ${[...known].join(', ')}`);
       services = [service];
     }
-    const outputs = { services: JSON.stringify(services), any: String(services.length > 0) };
+    // The services with no CI image to promote, as a build matrix (the shape of affected's).
+    const build: Array<{ service: string; package: string; path: string; dockerfile: string; image: string }> = [];
+    if (values.images) {
+      for (const name of services) {
+        const service = graph.services.find((s) => s.folder === name);
+        if (service === undefined) continue;
+        const { latest } = await released(release.git, name);
+        const inputs = await serviceCommits(release.git, ctx.config, { graph, service }, latest?.commit, ref);
+        const repository = release.imageRepositoryOf(name);
+        const image = parseImageRef(repository);
+        const registry = await ctx.effects.registry(image.registry ?? 'docker.io');
+        const found = await findCiImage(release.git, registry, image.path, ref, new Set(inputs.map((c) => c.sha)));
+        if (found.kind === 'missing') build.push({ service: name, package: service.name, path: service.dir, dockerfile: `${service.dir}/${ctx.config.services.marker}`, image: repository });
+      }
+    }
+    const outputs = { services: JSON.stringify(services), any: String(services.length > 0), build: JSON.stringify({ include: build }), 'any-build': String(build.length > 0) };
     if (ctx.env['GITHUB_OUTPUT'] && !values.json) {
       await writeStepOutputs(outputs);
-      ctx.stdout(`release: ${services.length === 0 ? 'nothing to release' : services.join(', ')}\n`);
+      ctx.stdout(`release: ${services.length === 0 ? 'nothing to release' : services.join(', ')}${build.length > 0 ? `; to build first: ${build.map((b) => b.service).join(', ')}` : ''}\n`);
     } else {
-      ctx.stdout(`${JSON.stringify({ services })}\n`);
+      ctx.stdout(`${JSON.stringify({ services, ...(values.images ? { build: build.map((b) => b.service) } : {}) })}\n`);
     }
     return EXIT.ok;
   } finally {

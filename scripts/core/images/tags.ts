@@ -13,7 +13,9 @@ export type BuildTrigger =
   | { readonly kind: 'branch'; readonly branch: string; readonly defaultBranch: string }
   | { readonly kind: 'pull_request'; readonly number: number }
   | { readonly kind: 'merge_group' }
-  | { readonly kind: 'release'; readonly version: string };
+  | { readonly kind: 'release'; readonly version: string }
+  /** A build of one commit outside a branch push (a release run that finds no CI image): its commit tag only. */
+  | { readonly kind: 'commit' };
 
 /** `ghcr.io/<owner>/<service>` (GHCR wants lowercase) or `<host>/<namespace>/<service>`. */
 export function imageRepository(registry: Registry, owner: string, service: string): string {
@@ -69,6 +71,7 @@ export function tagsFor(sha: string, trigger: BuildTrigger): string[] {
       tags.push(sanitizeTag(trigger.version));
       break;
     case 'merge_group':
+    case 'commit':
       break;
   }
   return tags;

@@ -1,0 +1,130 @@
+/**
+ * release.yml: per-service releases, run by `pipeline release`.
+ * - A person pushes `<service>@<semver>`: that service is released at the tag's commit.
+ * - The Actions tab (workflow_dispatch): a service (or `changed`: every service with commits to its
+ *   inputs since its release), a bump or an explicit version, a dry run. The run computes the version,
+ *   creates the tag through the API and releases in the same run: a tag made with GITHUB_TOKEN
+ *   triggers no workflow, and a push of more than three tags at once triggers none either (`release
+ *   status` shows such tags; `release cut --tag` completes them).
+ *
+ * Jobs: `select` (read-only: which services, and which have no CI image to promote), `build` (only
+ * for those: CI's very publish steps, so the image is tested, verified and recorded the same way),
+ * `release` (one leg per service, its own concurrency group, never cancelled: tag, image tags on
+ * the tested digest, GitHub Release). The service choice comes from the workspace catalog: adding a
+ * service means `pnpm workflows` (a test fails when release.yml is stale).
+ */
+import { Workflow } from '@github-actions-workflow-ts/lib';
+import type { PipelineConfig } from '../scripts/core/config.js';
+import { loadWorkspace } from '../scripts/io/workspace-fs.js';
+import { pipelineConfig } from '../pipeline.config.js';
+import { imageSteps, PIPELINE, publishPermissions, registryLogin } from './ci.wac.js';
+import { and, eq, fn, format, fromJSON, github, input, lit, matrix, ne, not, or } from './dsl/expr.js';
+import { job } from './dsl/job.js';
+import { checkout, run } from './dsl/steps.js';
+
+const inputs = {
+  service: input('service'),
+  bump: input('bump'),
+  version: input('version'),
+  dryRun: input('dry_run'),
+};
+
+/** A tag push releases the tag; a manual run, the chosen service or every changed one. */
+const SELECT_SCRIPT = [
+  'if [ "$EVENT" = push ]; then',
+  `  ${PIPELINE} release select --tag "$TAG" --images`,
+  'else',
+  `  ${PIPELINE} release select --service "$SERVICE" --ref HEAD --images`,
+  'fi',
+].join('\n');
+
+/** The cut, with the inputs as arguments (never interpolated into the script). */
+const CUT_SCRIPT = [
+  'if [ "$EVENT" = push ]; then',
+  '  set -- --tag "$TAG"',
+  'else',
+  '  set -- "$SERVICE" --ref HEAD',
+  '  if [ -n "$VERSION" ]; then set -- "$@" --version "$VERSION"; else set -- "$@" --bump "$BUMP"; fi',
+  '  if [ "$DRY_RUN" = true ]; then set -- "$@" --dry-run; fi',
+  'fi',
+  `${PIPELINE} release cut "$@"`,
+].join('\n');
+
+export function buildReleaseWorkflow(config: PipelineConfig, services: readonly string[]): Workflow {
+  const RUNS_ON = config.runners.default;
+  const eventEnv = { EVENT: github.eventName, TAG: github.ref };
+  const fullHistory = checkout({ name: 'Check out (all history and tags)', with: { 'fetch-depth': 0, 'persist-credentials': false } });
+
+  const selectStep = run({
+    name: 'Services to release',
+    id: 'select',
+    env: { ...eventEnv, SERVICE: inputs.service },
+    run: SELECT_SCRIPT,
+    outputs: ['services', 'any', 'build', 'any-build'],
+  });
+  const select = job<'services' | 'any' | 'build' | 'any-build'>('select', {
+    runsOn: RUNS_ON,
+    timeoutMinutes: 10,
+    // Reads the registry (a private GHCR package needs a token even to pull).
+    permissions: config.registry.kind === 'ghcr' ? { contents: 'read', packages: 'read' } : { contents: 'read' },
+    steps: [fullHistory, registryLogin(config.registry), selectStep],
+    outputs: (['services', 'any', 'build', 'any-build'] as const).map((name) => [name, selectStep.output(name)] as const),
+  });
+
+  // Only for a service with no CI image to promote: CI's publish steps, the same tests and checks.
+  const build = job('build', {
+    name: format('build ({0})', matrix('service')),
+    needs: [select],
+    if: and(eq(select.output('any-build'), lit('true')), ne(inputs.dryRun, lit(true))),
+    runsOn: RUNS_ON,
+    timeoutMinutes: 30,
+    permissions: publishPermissions(config.registry),
+    strategy: { failFast: false, matrix: fromJSON(select.output('build')) },
+    env: { PACKAGE: matrix('package') },
+    steps: imageSteps('publish', config),
+  });
+
+  const release = job('release', {
+    name: format('release ({0})', matrix('service')),
+    needs: [select, build],
+    // After the builds (or with none to do); never for a failed build.
+    if: and(not(fn('cancelled')), eq(select.output('any'), lit('true')), or(eq(build.result, lit('success')), eq(build.result, lit('skipped')))),
+    runsOn: RUNS_ON,
+    timeoutMinutes: 15,
+    // Tags and Releases (contents), image tags (packages, GHCR).
+    permissions: config.registry.kind === 'ghcr' ? { contents: 'write', packages: 'write' } : { contents: 'write' },
+    strategy: { failFast: false, matrix: { service: fromJSON(select.output('services')) } },
+    concurrency: { group: format('release-{0}', matrix('service')), cancelInProgress: false },
+    steps: [
+      fullHistory,
+      registryLogin(config.registry),
+      run({
+        name: 'Release',
+        env: { ...eventEnv, SERVICE: matrix('service'), BUMP: inputs.bump, VERSION: inputs.version, DRY_RUN: inputs.dryRun, GITHUB_TOKEN: github.token },
+        run: CUT_SCRIPT,
+      }),
+    ],
+  });
+
+  return new Workflow('release', {
+    name: 'Release',
+    on: {
+      push: { tags: ['*@[0-9]*.[0-9]*.[0-9]*'] },
+      workflow_dispatch: {
+        inputs: {
+          service: { description: 'The service to release, or `changed`: every service with commits to its inputs since its release', type: 'choice', required: true, default: 'changed', options: ['changed', ...services] },
+          bump: { description: 'auto: from Conventional Commits (breaking → major, feat → minor, else patch)', type: 'choice', required: true, default: 'auto', options: ['auto', 'patch', 'minor', 'major'] },
+          version: { description: 'An explicit version instead of the bump (one service only), e.g. 1.4.0 or 2.0.0-rc.1', type: 'string', required: false, default: '' },
+          dry_run: { description: 'Print the plan (version, tag, commit, digest, image tags, notes); change nothing', type: 'boolean', required: false, default: false },
+        },
+      },
+    },
+    permissions: {},
+  }).addJobs([select.job, build.job, release.job]);
+}
+
+const workspace = loadWorkspace(new URL('..', import.meta.url).pathname, { serviceMarker: pipelineConfig.services.marker, serviceGlobs: pipelineConfig.services.dockerfileTargets });
+export const releaseWorkflow = buildReleaseWorkflow(
+  pipelineConfig,
+  workspace.services.map((s) => s.folder),
+);
