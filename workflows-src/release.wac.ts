@@ -29,15 +29,6 @@ const inputs = {
   dryRun: input('dry_run'),
 };
 
-/** A tag push releases the tag; a manual run, the chosen service or every changed one. */
-const SELECT_SCRIPT = [
-  'if [ "$EVENT" = push ]; then',
-  `  ${PIPELINE} release select --tag "$TAG" --images`,
-  'else',
-  `  ${PIPELINE} release select --service "$SERVICE" --ref HEAD --images`,
-  'fi',
-].join('\n');
-
 /** The cut, with the inputs as arguments (never interpolated into the script). */
 const CUT_SCRIPT = [
   'if [ "$EVENT" = push ]; then',
@@ -55,20 +46,33 @@ export function buildReleaseWorkflow(config: PipelineConfig, services: readonly 
   const eventEnv = { EVENT: github.eventName, TAG: github.ref };
   const fullHistory = checkout({ name: 'Check out (all history and tags)', with: { 'fetch-depth': 0, 'persist-credentials': false } });
 
+  // One plain call each (what `pipeline plan` runs for real): a release tag in TAG wins, a branch leaves SERVICE.
   const selectStep = run({
     name: 'Services to release',
     id: 'select',
     env: { ...eventEnv, SERVICE: inputs.service },
-    run: SELECT_SCRIPT,
-    outputs: ['services', 'any', 'build', 'any-build'],
+    run: `${PIPELINE} release select --tag "$TAG" --service "$SERVICE" --ref HEAD`,
+    outputs: ['services', 'any'],
+  });
+  const imagesStep = run({
+    name: 'Which of them have no CI image to promote',
+    id: 'images',
+    env: { ...eventEnv, SERVICE: inputs.service },
+    run: `${PIPELINE} release select --tag "$TAG" --service "$SERVICE" --ref HEAD --images`,
+    outputs: ['build', 'any-build'],
   });
   const select = job<'services' | 'any' | 'build' | 'any-build'>('select', {
     runsOn: RUNS_ON,
     timeoutMinutes: 10,
     // Reads the registry (a private GHCR package needs a token even to pull).
     permissions: config.registry.kind === 'ghcr' ? { contents: 'read', packages: 'read' } : { contents: 'read' },
-    steps: [fullHistory, registryLogin(config.registry), selectStep],
-    outputs: (['services', 'any', 'build', 'any-build'] as const).map((name) => [name, selectStep.output(name)] as const),
+    steps: [fullHistory, registryLogin(config.registry), selectStep, imagesStep],
+    outputs: [
+      ['services', selectStep.output('services')],
+      ['any', selectStep.output('any')],
+      ['build', imagesStep.output('build')],
+      ['any-build', imagesStep.output('any-build')],
+    ],
   });
 
   // Only for a service with no CI image to promote: CI's publish steps, the same tests and checks.
@@ -112,8 +116,20 @@ export function buildReleaseWorkflow(config: PipelineConfig, services: readonly 
       push: { tags: ['*@[0-9]*.[0-9]*.[0-9]*'] },
       workflow_dispatch: {
         inputs: {
-          service: { description: 'The service to release, or `changed`: every service with commits to its inputs since its release', type: 'choice', required: true, default: 'changed', options: ['changed', ...services] },
-          bump: { description: 'auto: from Conventional Commits (breaking → major, feat → minor, else patch)', type: 'choice', required: true, default: 'auto', options: ['auto', 'patch', 'minor', 'major'] },
+          service: {
+            description: 'The service to release, or `changed`: every service with commits to its inputs since its release',
+            type: 'choice',
+            required: true,
+            default: 'changed',
+            options: ['changed', ...services],
+          },
+          bump: {
+            description: 'auto: from Conventional Commits (breaking → major, feat → minor, else patch)',
+            type: 'choice',
+            required: true,
+            default: 'auto',
+            options: ['auto', 'patch', 'minor', 'major'],
+          },
           version: { description: 'An explicit version instead of the bump (one service only), e.g. 1.4.0 or 2.0.0-rc.1', type: 'string', required: false, default: '' },
           dry_run: { description: 'Print the plan (version, tag, commit, digest, image tags, notes); change nothing', type: 'boolean', required: false, default: false },
         },
@@ -123,7 +139,10 @@ export function buildReleaseWorkflow(config: PipelineConfig, services: readonly 
   }).addJobs([select.job, build.job, release.job]);
 }
 
-const workspace = loadWorkspace(new URL('..', import.meta.url).pathname, { serviceMarker: pipelineConfig.services.marker, serviceGlobs: pipelineConfig.services.dockerfileTargets });
+const workspace = loadWorkspace(new URL('..', import.meta.url).pathname, {
+  serviceMarker: pipelineConfig.services.marker,
+  serviceGlobs: pipelineConfig.services.dockerfileTargets,
+});
 export const releaseWorkflow = buildReleaseWorkflow(
   pipelineConfig,
   workspace.services.map((s) => s.folder),

@@ -17364,7 +17364,9 @@ function expandMatrix(matrix) {
 // scripts/plan/pipeline-steps.ts
 var COMPUTING_FLAGS = {
   affected: { "--base": "value", "--head": "value", "--event": "value", "--cwd": "value", "--json": "boolean" },
-  tags: { "--service": "value", "--cwd": "value", "--json": "boolean" }
+  tags: { "--service": "value", "--cwd": "value", "--json": "boolean" },
+  // Which services a release run releases (git only; `--images` asks the registry and is only shown).
+  "release select": { "--service": "value", "--tag": "value", "--ref": "value", "--cwd": "value", "--json": "boolean" }
 };
 var ENTRY = /^(?:node\s+(?:\.\/)?scripts\/dist\/pipeline\.cjs|pnpm\s+(?:(?:-s|--silent)\s+)?(?:run\s+)?pipeline)\s+([a-z][a-z-]*)(?:\s+|$)/;
 var SHELL_CONTROL = /[;&|<>`]|\$\(/;
@@ -17393,9 +17395,12 @@ function classifyRun(script) {
   const [only, ...rest] = lines;
   if (only === void 0 || rest.length > 0 || SHELL_CONTROL.test(only)) return { kind: "report" };
   const entry = ENTRY.exec(only);
-  const command = entry?.[1];
-  if (!entry || !isOutputCommand(command)) return { kind: "report" };
-  const problem = checkArguments(command, only.slice(entry[0].length).trim().split(/\s+/).filter(Boolean));
+  if (!entry) return { kind: "report" };
+  const words = only.slice(entry[0].length).trim().split(/\s+/).filter(Boolean);
+  const withSub = `${entry[1]} ${words[0] ?? ""}`;
+  const [command, args] = isOutputCommand(withSub) ? [withSub, words.slice(1)] : [entry[1], words];
+  if (!isOutputCommand(command)) return { kind: "report" };
+  const problem = checkArguments(command, args);
   return problem === void 0 ? { kind: "execute", command } : { kind: "refuse", command, reason: problem };
 }
 

@@ -1518,13 +1518,13 @@ var SPEC = commandSpec({
   options: { service: { type: "string" }, tag: { type: "string" }, ref: { type: "string" }, images: { type: "boolean" }, json: { type: "boolean" }, cwd: { type: "string" } },
   help: {
     service: { value: "NAME", description: "a service folder, or `changed`" },
-    tag: { value: "REF", description: "a pushed release tag (refs/tags/<service>@<version>); instead of --service" },
+    tag: { value: "REF", description: "the run's ref: a release tag (refs/tags/<service>@<version>) releases that service; a branch is ignored" },
     ref: { value: "REV", description: "the revision to release (default: the default branch; with --tag, the tag)" },
     images: { description: "also ask the registry which of them have no CI image to promote: the output `build`, a matrix to build first" },
     json: { description: "print the services as one JSON object even inside Actions" },
     cwd: { value: "DIR", description: "the repository (default: the current folder)" }
   },
-  examples: ["pnpm pipeline release select --service changed", "pnpm pipeline release select --tag refs/tags/api-gateway@1.4.0"],
+  examples: ["pnpm pipeline release select --service changed", "pnpm pipeline release select --tag refs/tags/api-gateway@1.4.0", 'pnpm pipeline release select --tag "$GITHUB_REF" --service "$SERVICE" --images'],
   notes: ["exit codes: 0 done, 2 bad input"]
 });
 var run = async (argv, ctx) => {
@@ -1534,18 +1534,18 @@ var run = async (argv, ctx) => {
     return EXIT.ok;
   }
   const { values } = parsed;
-  if (values.service === void 0 === (values.tag === void 0))
-    throw new import_errors16.InputError("pnpm pipeline release select: give exactly one of --service <name|changed> and --tag refs/tags/<service>@<version>");
+  const tagRef = values.tag !== void 0 && values.tag.startsWith("refs/tags/") ? values.tag : void 0;
+  if (tagRef === void 0 && values.service === void 0) throw new import_errors16.InputError("pnpm pipeline release select: give --service <name|changed>, or --tag refs/tags/<service>@<version>");
   const release = await openRelease(ctx, values.cwd);
   try {
     let ref = await release.refCommit(values.ref, "--ref");
     let graph = await workspaceAt(release.git, ctx.config, ref);
     const known = new Set(graph.services.map((s) => s.folder));
     let services;
-    if (values.tag !== void 0) {
-      const tag = parseReleaseTag(values.tag, known);
+    if (tagRef !== void 0) {
+      const tag = parseReleaseTag(tagRef, known);
       services = [tag.service];
-      ref = await commitOf(release.git, `refs/tags/${formatReleaseTag(tag)}`, "--tag");
+      ref = await release.git.resolveCommit(`refs/tags/${formatReleaseTag(tag)}`) ?? ref;
       graph = await workspaceAt(release.git, ctx.config, ref);
     } else if (values.service === "changed") {
       services = [];

@@ -11,6 +11,8 @@
 const COMPUTING_FLAGS = {
   affected: { '--base': 'value', '--head': 'value', '--event': 'value', '--cwd': 'value', '--json': 'boolean' },
   tags: { '--service': 'value', '--cwd': 'value', '--json': 'boolean' },
+  // Which services a release run releases (git only; `--images` asks the registry and is only shown).
+  'release select': { '--service': 'value', '--tag': 'value', '--ref': 'value', '--cwd': 'value', '--json': 'boolean' },
 } as const satisfies Record<string, Record<string, 'value' | 'boolean'>>;
 
 export type OutputCommand = keyof typeof COMPUTING_FLAGS;
@@ -65,8 +67,12 @@ export function classifyRun(script: string): RunStepKind {
   const [only, ...rest] = lines;
   if (only === undefined || rest.length > 0 || SHELL_CONTROL.test(only)) return { kind: 'report' };
   const entry = ENTRY.exec(only);
-  const command = entry?.[1];
-  if (!entry || !isOutputCommand(command)) return { kind: 'report' };
-  const problem = checkArguments(command, only.slice(entry[0].length).trim().split(/\s+/).filter(Boolean));
+  if (!entry) return { kind: 'report' };
+  const words = only.slice(entry[0].length).trim().split(/\s+/).filter(Boolean);
+  // A command with subcommands (`release select`) is named by both words.
+  const withSub = `${entry[1]} ${words[0] ?? ''}`;
+  const [command, args] = isOutputCommand(withSub) ? [withSub, words.slice(1)] : [entry[1], words];
+  if (!isOutputCommand(command)) return { kind: 'report' };
+  const problem = checkArguments(command, args);
   return problem === undefined ? { kind: 'execute', command } : { kind: 'refuse', command, reason: problem };
 }

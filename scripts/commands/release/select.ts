@@ -9,7 +9,7 @@ import { EXIT } from '../../core/exit-codes.js';
 import { InputError } from '../../core/errors.js';
 import { parseImageRef } from '../../core/images/index.js';
 import { formatReleaseTag, parseReleaseTag } from '../../core/release/release-tag.js';
-import { commitOf, serviceCommits, workspaceAt } from '../../io/service-history.js';
+import { serviceCommits, workspaceAt } from '../../io/service-history.js';
 import { writeStepOutputs } from '../../io/step-outputs.js';
 import type { Command } from '../types.js';
 import { findCiImage } from './ci-image.js';
@@ -22,13 +22,17 @@ const SPEC = commandSpec({
   options: { service: { type: 'string' }, tag: { type: 'string' }, ref: { type: 'string' }, images: { type: 'boolean' }, json: { type: 'boolean' }, cwd: { type: 'string' } },
   help: {
     service: { value: 'NAME', description: 'a service folder, or `changed`' },
-    tag: { value: 'REF', description: 'a pushed release tag (refs/tags/<service>@<version>); instead of --service' },
+    tag: { value: 'REF', description: "the run's ref: a release tag (refs/tags/<service>@<version>) releases that service; a branch is ignored" },
     ref: { value: 'REV', description: 'the revision to release (default: the default branch; with --tag, the tag)' },
     images: { description: 'also ask the registry which of them have no CI image to promote: the output `build`, a matrix to build first' },
     json: { description: 'print the services as one JSON object even inside Actions' },
     cwd: { value: 'DIR', description: 'the repository (default: the current folder)' },
   },
-  examples: ['pnpm pipeline release select --service changed', 'pnpm pipeline release select --tag refs/tags/api-gateway@1.4.0'],
+  examples: [
+    'pnpm pipeline release select --service changed',
+    'pnpm pipeline release select --tag refs/tags/api-gateway@1.4.0',
+    'pnpm pipeline release select --tag "$GITHUB_REF" --service "$SERVICE" --images',
+  ],
   notes: ['exit codes: 0 done, 2 bad input'],
 });
 
@@ -39,18 +43,21 @@ export const run: Command = async (argv, ctx) => {
     return EXIT.ok;
   }
   const { values } = parsed;
-  if ((values.service === undefined) === (values.tag === undefined))
-    throw new InputError('pnpm pipeline release select: give exactly one of --service <name|changed> and --tag refs/tags/<service>@<version>');
+  // A release tag wins (a tag push); any other ref (a manual run's branch) leaves --service to decide.
+  const tagRef = values.tag !== undefined && values.tag.startsWith('refs/tags/') ? values.tag : undefined;
+  if (tagRef === undefined && values.service === undefined)
+    throw new InputError('pnpm pipeline release select: give --service <name|changed>, or --tag refs/tags/<service>@<version>');
   const release = await openRelease(ctx, values.cwd);
   try {
     let ref = await release.refCommit(values.ref, '--ref');
     let graph = await workspaceAt(release.git, ctx.config, ref);
     const known = new Set(graph.services.map((s) => s.folder));
     let services: string[];
-    if (values.tag !== undefined) {
-      const tag = parseReleaseTag(values.tag, known);
+    if (tagRef !== undefined) {
+      const tag = parseReleaseTag(tagRef, known);
       services = [tag.service];
-      ref = await commitOf(release.git, `refs/tags/${formatReleaseTag(tag)}`, '--tag');
+      // Not in the clone (a plan of a tag not pushed yet): the checked-out commit is the release.
+      ref = (await release.git.resolveCommit(`refs/tags/${formatReleaseTag(tag)}`)) ?? ref;
       graph = await workspaceAt(release.git, ctx.config, ref);
     } else if (values.service === 'changed') {
       services = [];
@@ -75,13 +82,16 @@ export const run: Command = async (argv, ctx) => {
         const image = parseImageRef(repository);
         const registry = await ctx.effects.registry(image.registry ?? 'docker.io');
         const found = await findCiImage(release.git, registry, image.path, ref, new Set(inputs.map((c) => c.sha)));
-        if (found.kind === 'missing') build.push({ service: name, package: service.name, path: service.dir, dockerfile: `${service.dir}/${ctx.config.services.marker}`, image: repository });
+        if (found.kind === 'missing')
+          build.push({ service: name, package: service.name, path: service.dir, dockerfile: `${service.dir}/${ctx.config.services.marker}`, image: repository });
       }
     }
     const outputs = { services: JSON.stringify(services), any: String(services.length > 0), build: JSON.stringify({ include: build }), 'any-build': String(build.length > 0) };
     if (ctx.env['GITHUB_OUTPUT'] && !values.json) {
       await writeStepOutputs(outputs);
-      ctx.stdout(`release: ${services.length === 0 ? 'nothing to release' : services.join(', ')}${build.length > 0 ? `; to build first: ${build.map((b) => b.service).join(', ')}` : ''}\n`);
+      ctx.stdout(
+        `release: ${services.length === 0 ? 'nothing to release' : services.join(', ')}${build.length > 0 ? `; to build first: ${build.map((b) => b.service).join(', ')}` : ''}\n`,
+      );
     } else {
       ctx.stdout(`${JSON.stringify({ services, ...(values.images ? { build: build.map((b) => b.service) } : {}) })}\n`);
     }
