@@ -9,6 +9,7 @@
  */
 import { commandSpec, helpText, parseCli } from '../core/args.js';
 import { InputError } from '../core/errors.js';
+import { quote } from '../core/quote.js';
 import { CommitCheckout } from '../io/plan/checkout.js';
 import { PlanGit } from '../io/plan/git.js';
 import { hashFiles } from '../io/plan/hash-files.js';
@@ -36,6 +37,7 @@ const SPEC = commandSpec({
     actor: { type: 'string' },
     pr: { type: 'string' },
     repo: { type: 'string' },
+    workflow: { type: 'string' },
     json: { type: 'boolean' },
   },
   help: {
@@ -48,9 +50,16 @@ const SPEC = commandSpec({
     actor: { value: 'NAME', description: 'who triggered the event (default: the repository owner)' },
     pr: { value: 'N', description: 'the pull request number' },
     repo: { value: 'OWNER/NAME', description: 'the repository (default: from the origin remote)' },
+    workflow: { value: 'FILE', description: 'plan this workflow only (e.g. release.yml): GitHub dispatches exactly one' },
     json: { description: 'print the whole plan as one JSON object' },
   },
-  examples: ['pnpm pipeline plan --event push', 'pnpm pipeline plan --event pull_request --head my-branch --fork', 'pnpm -s pipeline plan --event merge_group --json'],
+  examples: [
+    'pnpm pipeline plan --event push',
+    'pnpm pipeline plan --event pull_request --head my-branch --fork',
+    'pnpm pipeline plan --event push --ref refs/tags/api-gateway@1.2.3',
+    'pnpm pipeline plan --event workflow_dispatch --workflow release.yml --input service=api-gateway --input bump=minor',
+    'pnpm -s pipeline plan --event merge_group --json',
+  ],
   notes: ['exit codes: 0 CI would pass, 1 the plan shows a failing job, 2 bad input'],
 });
 
@@ -82,7 +91,12 @@ export const run: Command = async (argv, ctx) => {
       repository,
     );
     const run = runRef(resolved.envelope.event);
-    const workflows = await parseWorkflowFiles(await git.workflowFiles(run.sha), run.sha);
+    const all = await parseWorkflowFiles(await git.workflowFiles(run.sha), run.sha);
+    // GitHub dispatches exactly one workflow: --workflow names it (its file name or path).
+    const workflows = values.workflow === undefined ? all : all.filter((w) => w.file === values.workflow || w.file === `.github/workflows/${values.workflow}`);
+    if (workflows.length === 0) {
+      throw new InputError(`--workflow ${quote(values.workflow ?? '')}: no such workflow at ${run.sha.slice(0, 12)}; expected one of: ${all.map((w) => w.file.replace('.github/workflows/', '')).join(', ')}`);
+    }
     const payload = eventPayload(resolved.envelope);
     const checkout = new CommitCheckout(git.root, run.sha);
     try {

@@ -18065,6 +18065,7 @@ var SPEC = commandSpec({
     actor: { type: "string" },
     pr: { type: "string" },
     repo: { type: "string" },
+    workflow: { type: "string" },
     json: { type: "boolean" }
   },
   help: {
@@ -18077,9 +18078,16 @@ var SPEC = commandSpec({
     actor: { value: "NAME", description: "who triggered the event (default: the repository owner)" },
     pr: { value: "N", description: "the pull request number" },
     repo: { value: "OWNER/NAME", description: "the repository (default: from the origin remote)" },
+    workflow: { value: "FILE", description: "plan this workflow only (e.g. release.yml): GitHub dispatches exactly one" },
     json: { description: "print the whole plan as one JSON object" }
   },
-  examples: ["pnpm pipeline plan --event push", "pnpm pipeline plan --event pull_request --head my-branch --fork", "pnpm -s pipeline plan --event merge_group --json"],
+  examples: [
+    "pnpm pipeline plan --event push",
+    "pnpm pipeline plan --event pull_request --head my-branch --fork",
+    "pnpm pipeline plan --event push --ref refs/tags/api-gateway@1.2.3",
+    "pnpm pipeline plan --event workflow_dispatch --workflow release.yml --input service=api-gateway --input bump=minor",
+    "pnpm -s pipeline plan --event merge_group --json"
+  ],
   notes: ["exit codes: 0 CI would pass, 1 the plan shows a failing job, 2 bad input"]
 });
 var run2 = async (argv, ctx) => {
@@ -18110,7 +18118,11 @@ var run2 = async (argv, ctx) => {
       repository
     );
     const run3 = runRef(resolved.envelope.event);
-    const workflows = await parseWorkflowFiles(await git.workflowFiles(run3.sha), run3.sha);
+    const all = await parseWorkflowFiles(await git.workflowFiles(run3.sha), run3.sha);
+    const workflows = values.workflow === void 0 ? all : all.filter((w) => w.file === values.workflow || w.file === `.github/workflows/${values.workflow}`);
+    if (workflows.length === 0) {
+      throw new import_errors15.InputError(`--workflow ${quote(values.workflow ?? "")}: no such workflow at ${run3.sha.slice(0, 12)}; expected one of: ${all.map((w) => w.file.replace(".github/workflows/", "")).join(", ")}`);
+    }
     const payload = eventPayload(resolved.envelope);
     const checkout = new CommitCheckout(git.root, run3.sha);
     try {

@@ -1524,7 +1524,11 @@ var SPEC = commandSpec({
     json: { description: "print the services as one JSON object even inside Actions" },
     cwd: { value: "DIR", description: "the repository (default: the current folder)" }
   },
-  examples: ["pnpm pipeline release select --service changed", "pnpm pipeline release select --tag refs/tags/api-gateway@1.4.0", 'pnpm pipeline release select --tag "$GITHUB_REF" --service "$SERVICE" --images'],
+  examples: [
+    "pnpm pipeline release select --service changed",
+    "pnpm pipeline release select --tag refs/tags/api-gateway@1.4.0",
+    'pnpm pipeline release select --tag "$GITHUB_REF" --service "$SERVICE" --images'
+  ],
   notes: ["exit codes: 0 done, 2 bad input"]
 });
 var run = async (argv, ctx) => {
@@ -1535,7 +1539,8 @@ var run = async (argv, ctx) => {
   }
   const { values } = parsed;
   const tagRef = values.tag !== void 0 && values.tag.startsWith("refs/tags/") ? values.tag : void 0;
-  if (tagRef === void 0 && values.service === void 0) throw new import_errors16.InputError("pnpm pipeline release select: give --service <name|changed>, or --tag refs/tags/<service>@<version>");
+  if (tagRef === void 0 && values.service === void 0)
+    throw new import_errors16.InputError("pnpm pipeline release select: give --service <name|changed>, or --tag refs/tags/<service>@<version>");
   const release = await openRelease(ctx, values.cwd);
   try {
     let ref = await release.refCommit(values.ref, "--ref");
@@ -1569,14 +1574,17 @@ var run = async (argv, ctx) => {
         const image = parseImageRef(repository);
         const registry = await ctx.effects.registry(image.registry ?? "docker.io");
         const found = await findCiImage(release.git, registry, image.path, ref, new Set(inputs.map((c) => c.sha)));
-        if (found.kind === "missing") build.push({ service: name, package: service.name, path: service.dir, dockerfile: `${service.dir}/${ctx.config.services.marker}`, image: repository });
+        if (found.kind === "missing")
+          build.push({ service: name, package: service.name, path: service.dir, dockerfile: `${service.dir}/${ctx.config.services.marker}`, image: repository });
       }
     }
     const outputs = { services: JSON.stringify(services), any: String(services.length > 0), build: JSON.stringify({ include: build }), "any-build": String(build.length > 0) };
     if (ctx.env["GITHUB_OUTPUT"] && !values.json) {
       await writeStepOutputs(outputs);
-      ctx.stdout(`release: ${services.length === 0 ? "nothing to release" : services.join(", ")}${build.length > 0 ? `; to build first: ${build.map((b) => b.service).join(", ")}` : ""}
-`);
+      ctx.stdout(
+        `release: ${services.length === 0 ? "nothing to release" : services.join(", ")}${build.length > 0 ? `; to build first: ${build.map((b) => b.service).join(", ")}` : ""}
+`
+      );
     } else {
       ctx.stdout(`${JSON.stringify({ services, ...values.images ? { build: build.map((b) => b.service) } : {} })}
 `);
