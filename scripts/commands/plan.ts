@@ -95,7 +95,9 @@ export const run: Command = async (argv, ctx) => {
     // GitHub dispatches exactly one workflow: --workflow names it (its file name or path).
     const workflows = values.workflow === undefined ? all : all.filter((w) => w.file === values.workflow || w.file === `.github/workflows/${values.workflow}`);
     if (workflows.length === 0) {
-      throw new InputError(`--workflow ${quote(values.workflow ?? '')}: no such workflow at ${run.sha.slice(0, 12)}; expected one of: ${all.map((w) => w.file.replace('.github/workflows/', '')).join(', ')}`);
+      throw new InputError(
+        `--workflow ${quote(values.workflow ?? '')}: no such workflow at ${run.sha.slice(0, 12)}; expected one of: ${all.map((w) => w.file.replace('.github/workflows/', '')).join(', ')}`,
+      );
     }
     const payload = eventPayload(resolved.envelope);
     const checkout = new CommitCheckout(git.root, run.sha);

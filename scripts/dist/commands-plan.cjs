@@ -18121,7 +18121,9 @@ var run2 = async (argv, ctx) => {
     const all = await parseWorkflowFiles(await git.workflowFiles(run3.sha), run3.sha);
     const workflows = values.workflow === void 0 ? all : all.filter((w) => w.file === values.workflow || w.file === `.github/workflows/${values.workflow}`);
     if (workflows.length === 0) {
-      throw new import_errors15.InputError(`--workflow ${quote(values.workflow ?? "")}: no such workflow at ${run3.sha.slice(0, 12)}; expected one of: ${all.map((w) => w.file.replace(".github/workflows/", "")).join(", ")}`);
+      throw new import_errors15.InputError(
+        `--workflow ${quote(values.workflow ?? "")}: no such workflow at ${run3.sha.slice(0, 12)}; expected one of: ${all.map((w) => w.file.replace(".github/workflows/", "")).join(", ")}`
+      );
     }
     const payload = eventPayload(resolved.envelope);
     const checkout = new CommitCheckout(git.root, run3.sha);

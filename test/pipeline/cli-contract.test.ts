@@ -28,7 +28,7 @@ interface Entry {
 const pipeline = (command: string, repeated: readonly string[], hostile: readonly string[]): Entry => ({
   name: `pipeline ${command}`,
   program: `pnpm pipeline ${command}`,
-  run: (argv) => runBundle([command, ...argv]),
+  run: (argv) => runBundle([...command.split(' '), ...argv]),
   repeated,
   hostile,
 });
@@ -50,6 +50,12 @@ const ENTRIES: readonly Entry[] = [
   pipeline('tags', ['--service', 'api-gateway', '--service', 'chat-service'], ['--service', HOSTILE]),
   pipeline('verify-image', ['api-gateway', '--image', 'a', '--image', 'b'], ['api-gateway', '--image', HOSTILE]),
   pipeline('check-dockerfiles', ['--json', '--json'], ['--cwd', HOSTILE]),
+  pipeline('release parse', ['api-gateway@1.0.0', '--json', '--json'], [HOSTILE]),
+  pipeline('release next', ['api-gateway', '--bump', 'patch', '--bump', 'minor'], ['api-gateway', '--bump', HOSTILE]),
+  pipeline('release notes', ['api-gateway', '--to', 'HEAD', '--to', 'HEAD~1'], ['api-gateway', '--from', HOSTILE]),
+  pipeline('release status', ['--ref', 'HEAD', '--ref', 'HEAD'], ['--ref', HOSTILE]),
+  pipeline('release select', ['--service', 'changed', '--service', 'api-gateway'], ['--service', HOSTILE]),
+  pipeline('release cut', ['api-gateway', '--bump', 'patch', '--bump', 'minor'], ['--tag', HOSTILE]),
   script('generate', 'scripts/generate-dockerfiles.ts'),
   script('workflows', 'workflows-src/generate.ts'),
   script('bundle', 'scripts/bundle.ts'),
@@ -105,7 +111,7 @@ describe('the pipeline entry itself', () => {
   test('--help lists every command', () => {
     const r = runBundle(['--help']);
     expect(r.code).toBe(0);
-    for (const command of ['affected', 'plan', 'tags', 'verify-image', 'check-dockerfiles']) expect(r.stdout).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
+    for (const command of ['affected', 'plan', 'tags', 'verify-image', 'check-dockerfiles', 'release']) expect(r.stdout).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
   });
   test('an unknown command: exit 2, one line', () => {
     expectOneLineError(runBundle(['deploy-everything']), /^error: unknown command "deploy-everything"; expected one of: affected, plan/);

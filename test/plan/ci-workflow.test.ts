@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { JobPlan, Plan, StepPlan, WorkflowPlan } from '../../scripts/plan/plan-types.js';
 import { copyRepo, REPO_ROOT } from '../support/repo-copy.js';
-import { git, planJson, TempRepo } from './repo.js';
+import { git, planJson, runPlan, TempRepo } from './repo.js';
 
 const CI = '.github/workflows/ci.yml';
 
@@ -191,5 +191,41 @@ describe('pipeline plan on the generated CI workflow', () => {
     for (const id of ['build', 'publish', 'libraries', 'checks']) expect(jobOf(plan, id).status).toBe('skipped');
     expect(jobOf(plan, 'ci-ok').status).toBe('run');
     expect(gateFails(plan)).toBe(true);
+  });
+});
+
+describe('pipeline plan on the generated release workflow', () => {
+  const RELEASE = '.github/workflows/release.yml';
+  const releaseJob = (plan: Plan, id: string): JobPlan => {
+    const j = plan.workflows.find((w) => w.file === RELEASE)?.jobs.find((x) => x.id === id);
+    if (!j) throw new Error(`no job ${id} in ${RELEASE}`);
+    return j;
+  };
+
+  test('a pushed release tag: ci.yml does not run, release.yml releases that service only', async () => {
+    scenario('any', { 'services/chat-service/src/planned.ts': 'export const p = 1;\n' });
+    const plan = await planJson(repo.dir, ['--event', 'push', '--ref', 'refs/tags/chat-service@1.2.3']);
+    expect(plan.workflows.find((w) => w.file === CI)?.triggered).toBe(false);
+    const select = releaseJob(plan, 'select');
+    expect(select.outputs['services']).toBe('["chat-service"]');
+    const release = releaseJob(plan, 'release');
+    expect(release.status).toBe('run');
+    expect(release.legs.map((l) => l.matrix?.['service'])).toEqual(['chat-service']);
+    expect(releaseJob(plan, 'build').status).toBe('skipped');
+  });
+
+  test('a manual release (--workflow release.yml): the chosen service, its bump reaching the cut', async () => {
+    scenario('any', { 'services/payment-service/src/planned.ts': 'export const p = 2;\n' });
+    const plan = await planJson(repo.dir, ['--event', 'workflow_dispatch', '--workflow', 'release.yml', '--input', 'service=payment-service', '--input', 'bump=minor']);
+    expect(plan.workflows.map((w) => w.file)).toEqual([RELEASE]);
+    const release = releaseJob(plan, 'release');
+    expect(release.legs.map((l) => l.matrix?.['service'])).toEqual(['payment-service']);
+    expect(step(release, 0, /^Release$/).env).toMatchObject({ SERVICE: 'payment-service', BUMP: 'minor', EVENT: 'workflow_dispatch' });
+  });
+
+  test('an unknown --workflow is one line naming the workflows there', async () => {
+    const r = await runPlan(repo.dir, ['--event', 'workflow_dispatch', '--workflow', 'deploy-all.yml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: --workflow "deploy-all\.yml": no such workflow at [0-9a-f]{12}; expected one of: ci\.yml, release\.yml\n$/);
   });
 });

@@ -1,0 +1,78 @@
+/**
+ * release.yml as GitHub will read it: its triggers, the service choice from the catalog, permissions
+ * per job (contents: write only where tags and Releases are made, packages: write only where images
+ * are tagged or built), a concurrency group per service that never cancels, no input or event field
+ * inside a script, and its conditions evaluated with GitHub's own expression engine.
+ */
+import { describe, expect, test } from 'vitest';
+import { pipelineConfig } from '../../pipeline.config.js';
+import { loadWorkspace } from '../../scripts/io/workspace-fs.js';
+import { ciWorkflow } from '../../workflows-src/ci.wac.js';
+import { releaseWorkflow } from '../../workflows-src/release.wac.js';
+import { inspect, unwrap } from './inspect.js';
+import { evaluate } from './validators.js';
+
+const { wf, jobOf, stepsOf, stepNamed } = inspect(releaseWorkflow);
+const on = typeof wf.on === 'object' && wf.on !== null && !Array.isArray(wf.on) ? wf.on : {};
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+test('triggers: a pushed <service>@<semver> tag, and workflow_dispatch; never pull_request_target', () => {
+  expect(Object.keys(on).sort()).toEqual(['push', 'workflow_dispatch']);
+  expect(on.push).toEqual({ tags: ['*@[0-9]*.[0-9]*.[0-9]*'] });
+});
+
+test('the service choice is the catalog (plus `changed`), so adding a service means regenerating', () => {
+  const services = loadWorkspace(ROOT, { serviceMarker: pipelineConfig.services.marker, serviceGlobs: pipelineConfig.services.dockerfileTargets }).services.map((s) => s.folder);
+  const input = on.workflow_dispatch?.inputs?.['service'];
+  expect(input).toMatchObject({ type: 'choice', default: 'changed', options: ['changed', ...services] });
+  expect(on.workflow_dispatch?.inputs?.['bump']).toMatchObject({ type: 'choice', options: ['auto', 'patch', 'minor', 'major'] });
+  expect(Object.keys(on.workflow_dispatch?.inputs ?? {})).toEqual(['service', 'bump', 'version', 'dry_run']);
+});
+
+test('least privilege per job: read to select, packages to build, contents and packages to release; nothing at the top', () => {
+  expect(wf.permissions).toEqual({});
+  expect(jobOf('select').permissions).toEqual({ contents: 'read', packages: 'read' });
+  expect(jobOf('build').permissions).toEqual({ contents: 'read', packages: 'write' });
+  expect(jobOf('release').permissions).toEqual({ contents: 'write', packages: 'write' });
+});
+
+test('one concurrency group per service, an in-flight release never cancelled', () => {
+  const concurrency = jobOf('release').concurrency;
+  expect(typeof concurrency === 'object' && concurrency !== null ? concurrency['cancel-in-progress'] : undefined).toBe(false);
+  const group = typeof concurrency === 'object' && concurrency !== null ? String(concurrency['group']) : '';
+  expect([evaluate(unwrap(group), { matrix: { service: 'api-gateway' } }), evaluate(unwrap(group), { matrix: { service: 'chat-service' } })]).toEqual([
+    'release-api-gateway',
+    'release-chat-service',
+  ]);
+});
+
+test('inputs and event fields reach the scripts through env only', () => {
+  for (const id of ['select', 'build', 'release']) {
+    for (const step of stepsOf(id)) expect(String(step.run ?? '')).not.toMatch(/\$\{\{/);
+  }
+  const cut = stepNamed('release', /^Release$/);
+  expect(cut.env).toMatchObject({ SERVICE: '${{ matrix.service }}', BUMP: '${{ inputs.bump }}', VERSION: '${{ inputs.version }}', GITHUB_TOKEN: '${{ github.token }}' });
+});
+
+describe('which jobs run', () => {
+  const runs = (id: string, outputs: Record<string, string>, buildResult: string, dryRun: boolean) =>
+    evaluate(
+      String(jobOf(id).if),
+      { needs: { select: { outputs }, build: { result: buildResult } }, inputs: { dry_run: dryRun } },
+      { success: true, failure: false, cancelled: false },
+    );
+  test.each([
+    ['a service with a CI image: no build, the release runs', { any: 'true', 'any-build': 'false' }, 'skipped', false, { build: false, release: true }],
+    ['a service without one: the build runs, then the release', { any: 'true', 'any-build': 'true' }, 'success', false, { build: true, release: true }],
+    ['the build failed: no release', { any: 'true', 'any-build': 'true' }, 'failure', false, { build: true, release: false }],
+    ['a dry run builds nothing', { any: 'true', 'any-build': 'true' }, 'skipped', true, { build: false, release: true }],
+    ['nothing to release', { any: 'false', 'any-build': 'false' }, 'skipped', false, { build: false, release: false }],
+  ])('%s', (_, outputs, buildResult, dryRun, expected) => {
+    expect({ build: runs('build', outputs, buildResult, dryRun), release: runs('release', outputs, buildResult, dryRun) }).toEqual(expected);
+  });
+});
+
+test("the build job runs CI's very publish steps (tested, verified, recorded, commit tag only)", () => {
+  const ci = inspect(ciWorkflow);
+  expect(stepsOf('build').map((s) => s.name)).toEqual(ci.stepsOf('publish').map((s) => s.name));
+});
