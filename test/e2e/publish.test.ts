@@ -18,11 +18,11 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { run as tags } from '../../scripts/commands/tags.js';
 import type { PipelineConfig } from '../../scripts/core/config.js';
 import { imageRepository } from '../../scripts/core/images/index.js';
-import { exec } from '../../scripts/io/container-engine.js';
 import { pipelineConfig } from '../../pipeline.config.js';
 import { runCommand } from '../support/cli.js';
 import { pipeline } from './support/cli.js';
 import { lab, REGISTRY_HOST, ROOT, SOURCE } from './support/lab.js';
+import { type BuildOutput, buildx } from './support/publish.js';
 
 const SERVICE = 'notification-service';
 // A namespace of its own per run: the commit tags of earlier runs (and of images.test.ts) stay apart.
@@ -32,37 +32,6 @@ const repository = imageRepository(config.registry, 'unused', SERVICE);
 const name = `${NAMESPACE}/${SERVICE}`;
 const work = mkdtempSync(join(tmpdir(), 'publish-e2e-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-interface BuildOutput {
-  /** What `--iidfile` holds: build-push-action's `imageid`. */
-  readonly iid: string;
-  /** The metadata file's `containerimage.digest`: build-push-action's `digest`. */
-  readonly digest: string | undefined;
-}
-
-/** `docker buildx build` with the flags build-push-action passes for the leg's inputs. */
-async function buildx(tag: string, extra: readonly string[], revision: string, nodeImage: string | undefined, cacheDir: string | undefined): Promise<BuildOutput> {
-  const iidfile = join(work, `iid-${Math.random().toString(36).slice(2)}`);
-  const metadata = `${iidfile}.json`;
-  const args = ['buildx', 'build', '--iidfile', iidfile, '--metadata-file', metadata, '--file', join(ROOT, 'services', SERVICE, 'Dockerfile')];
-  for (const [k, v] of Object.entries({ SOURCE, REVISION: revision, ...(nodeImage ? { NODE_IMAGE: nodeImage } : {}) })) args.push('--build-arg', `${k}=${v}`);
-  args.push(
-    '--label',
-    `org.opencontainers.image.source=${SOURCE}`,
-    '--label',
-    `org.opencontainers.image.revision=${revision}`,
-    '--label',
-    `org.opencontainers.image.title=${SERVICE}`,
-  );
-  if (cacheDir !== undefined) args.push('--cache-from', `type=local,src=${cacheDir}`);
-  args.push('--tag', tag, ...extra, ROOT);
-  const r = await exec('docker', args);
-  if (r.code !== 0) throw new Error(`docker ${args.join(' ')} failed: ${r.stderr.slice(-2000)}`);
-  const meta: unknown = JSON.parse(readFileSync(metadata, 'utf8'));
-  const digest =
-    typeof meta === 'object' && meta !== null && 'containerimage.digest' in meta && typeof meta['containerimage.digest'] === 'string' ? meta['containerimage.digest'] : undefined;
-  return { iid: readFileSync(iidfile, 'utf8').trim(), digest };
-}
 
 function githubEnv(sha: string): Record<string, string> {
   return { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main', GITHUB_SHA: sha, GITHUB_REPOSITORY: 'kodingcaravan/kodingcaravan', GITHUB_SERVER_URL: 'https://github.com' };
@@ -77,7 +46,7 @@ describe('the publish leg against the real builder and registry, with provenance
 
   test('build and load (provenance off), then pipeline verify-image', async () => {
     const l = await lab();
-    verified = await buildx(`${repository}:sha-${l.revision.slice(0, 7)}`, ['--provenance', 'false', '--load'], l.revision, l.nodeImage, l.cacheDir);
+    verified = await buildx(work, SERVICE, `${repository}:sha-${l.revision.slice(0, 7)}`, ['--provenance', 'false', '--load'], l);
     expect(verified.iid).toMatch(/^sha256:[a-f0-9]{64}$/);
     const r = await pipeline(['verify-image', SERVICE, '--image', `${repository}:sha-${l.revision.slice(0, 7)}`, '--revision', l.revision, '--source', SOURCE, '--cwd', ROOT]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
@@ -86,11 +55,11 @@ describe('the publish leg against the real builder and registry, with provenance
   test("the attested push: its iidfile is the index digest, not the loaded build's config digest (the check must not compare them)", async () => {
     const l = await lab();
     pushed = await buildx(
+      work,
+      SERVICE,
       `${repository}:throwaway-${Date.now().toString(36)}`,
       ['--provenance', 'mode=max', '--output', `type=image,name=${repository}:throwaway-${Date.now().toString(36)},push=true`],
-      l.revision,
-      l.nodeImage,
-      l.cacheDir,
+      l,
     );
     expect(pushed.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
     expect(pushed.iid).toBe(pushed.digest);
@@ -130,11 +99,11 @@ describe('the publish leg against the real builder and registry, with provenance
     const l = await lab();
     // Another build (a different label: another config) pushed with attestations.
     const other = await buildx(
+      work,
+      SERVICE,
       `${repository}:other-${Date.now().toString(36)}`,
       ['--label', 'e2e.other=yes', '--provenance', 'mode=max', '--output', `type=image,name=${repository}:other-${Date.now().toString(36)},push=true`],
-      l.revision,
-      l.nodeImage,
-      l.cacheDir,
+      l,
     );
     const file = join(work, 'other.json');
     const r = await runCommand(tags, ['--service', SERVICE, '--digest', other.digest ?? '', '--verified-image-id', verified.iid, '--record', file], {
