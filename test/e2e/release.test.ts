@@ -54,9 +54,19 @@ describe('release a CI image by digest on the real registry', () => {
   test("CI's publish leg: build and load, attested push, record, promote", async () => {
     const l = await lab();
     const verified = await buildx(work, SERVICE, `${repository}:sha-${l.revision.slice(0, 7)}`, ['--provenance', 'false', '--load'], l);
-    const push = await buildx(work, SERVICE, `${repository}:push`, ['--provenance', 'mode=max', '--output', `type=image,name=${repository}:push-${Date.now().toString(36)},push=true`], l);
+    const push = await buildx(
+      work,
+      SERVICE,
+      `${repository}:push`,
+      ['--provenance', 'mode=max', '--output', `type=image,name=${repository}:push-${Date.now().toString(36)},push=true`],
+      l,
+    );
     pushed = push.digest ?? '';
-    const record = await runCommand(tags, ['--service', SERVICE, '--digest', pushed, '--verified-image-id', verified.iid, '--record', join(work, 'record.json')], { env: ciEnv(l.revision), config, effects: noCompare });
+    const record = await runCommand(tags, ['--service', SERVICE, '--digest', pushed, '--verified-image-id', verified.iid, '--record', join(work, 'record.json')], {
+      env: ciEnv(l.revision),
+      config,
+      effects: noCompare,
+    });
     expect(record.code, record.stderr).toBe(0);
     const promote = await runCommand(tags, ['--service', SERVICE, '--promote', pushed], { env: ciEnv(l.revision), config, effects: noCompare });
     expect(promote.code, promote.stderr).toBe(0);

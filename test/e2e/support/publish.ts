@@ -39,4 +39,3 @@ export async function buildx(work: string, service: string, tag: string, extra: 
     typeof meta === 'object' && meta !== null && 'containerimage.digest' in meta && typeof meta['containerimage.digest'] === 'string' ? meta['containerimage.digest'] : undefined;
   return { iid: readFileSync(iidfile, 'utf8').trim(), digest };
 }
-
