@@ -23,6 +23,7 @@ import { job } from './dsl/job.js';
 import { checkout, run } from './dsl/steps.js';
 
 const inputs = {
+  ref: input('ref'),
   service: input('service'),
   bump: input('bump'),
   version: input('version'),
@@ -44,7 +45,8 @@ const CUT_SCRIPT = [
 export function buildReleaseWorkflow(config: PipelineConfig, services: readonly string[]): Workflow {
   const RUNS_ON = config.runners.default;
   const eventEnv = { EVENT: github.eventName, TAG: github.ref };
-  const fullHistory = checkout({ name: 'Check out (all history and tags)', with: { 'fetch-depth': 0, 'persist-credentials': false } });
+  // The ref to release (a manual run's input; empty: the run's own commit, e.g. a pushed tag).
+  const fullHistory = checkout({ name: 'Check out (all history and tags)', with: { ref: inputs.ref, 'fetch-depth': 0, 'persist-credentials': false } });
 
   // One plain call each (what `pipeline plan` runs for real): a release tag in TAG wins, a branch leaves SERVICE.
   const selectStep = run({
@@ -75,11 +77,12 @@ export function buildReleaseWorkflow(config: PipelineConfig, services: readonly 
     ],
   });
 
-  // Only for a service with no CI image to promote: CI's publish steps, the same tests and checks.
+  // Only for a service with no CI image to promote: CI's publish steps, the same tests and checks. They
+  // build the run's own commit, so not for a manual run of another ref (that release fails, saying so).
   const build = job('build', {
     name: format('build ({0})', matrix('service')),
     needs: [select],
-    if: and(eq(select.output('any-build'), lit('true')), ne(inputs.dryRun, lit(true))),
+    if: and(eq(select.output('any-build'), lit('true')), ne(inputs.dryRun, lit(true)), or(eq(github.eventName, lit('push')), eq(inputs.ref, lit('')))),
     runsOn: RUNS_ON,
     timeoutMinutes: 30,
     permissions: publishPermissions(config.registry),
@@ -116,6 +119,7 @@ export function buildReleaseWorkflow(config: PipelineConfig, services: readonly 
       push: { tags: ['*@[0-9]*.[0-9]*.[0-9]*'] },
       workflow_dispatch: {
         inputs: {
+          ref: { description: 'The branch, tag or commit to release (empty: the branch this run is started on)', type: 'string', required: false, default: '' },
           service: {
             description: 'The service to release, or `changed`: every service with commits to its inputs since its release',
             type: 'choice',

@@ -1492,8 +1492,16 @@ var run = async (argv, ctx) => {
         bump: latest === void 0 ? "first release" : commits.length === 0 ? "none" : autoBump(commits)
       });
     }
-    const table = renderStatus(rows);
-    ctx.stdout(values.json ? `${JSON.stringify({ ref, services: rows })}
+    let unreleased = null;
+    if (ctx.env["GITHUB_TOKEN"]) {
+      const published = new Set((await (await ctx.effects.github()).listReleases()).filter((r) => !r.draft).map((r) => r.tagName));
+      unreleased = [];
+      for (const service of graph.services) for (const r of (await released(release.git, service.folder)).all) if (!published.has(r.name)) unreleased.push(r.name);
+    }
+    const table = `${renderStatus(rows)}${unreleased === null ? "\n(set GITHUB_TOKEN to list release tags that have no GitHub Release yet)\n" : unreleased.length === 0 ? "" : `
+release tags without a GitHub Release (finish each with \`pnpm pipeline release cut --tag refs/tags/<tag>\`): ${unreleased.join(", ")}
+`}`;
+    ctx.stdout(values.json ? `${JSON.stringify({ ref, services: rows, unreleasedTags: unreleased })}
 ` : table);
     if (ctx.env["GITHUB_STEP_SUMMARY"]) await appendStepSummary(`### Release status
 

@@ -4121,17 +4121,18 @@ function githubApi(options) {
       await call(`POST git/refs refs/tags/${tag}`, () => client.rest.git.createRef({ owner, repo, ref: `refs/tags/${tag}`, sha: commit, request: { signal: signal() } }));
     },
     async findRelease(tag) {
+      return (await this.listReleases()).find((r) => r.tagName === tag);
+    },
+    async listReleases() {
       const what = "GET releases";
       return call(what, async () => {
+        const out = [];
         for await (const page of client.paginate.iterator(client.rest.repos.listReleases, { owner, repo, per_page: 100, request: { signal: signal() } })) {
           const list = page.data;
           if (!Array.isArray(list)) throw new GitHubApiError(`GitHub API ${what}: the answer is not a list`);
-          for (const item of list) {
-            const release = shape(what, item, isRelease);
-            if (release.tag_name === tag) return toRelease(release);
-          }
+          for (const item of list) out.push(toRelease(shape(what, item, isRelease)));
         }
-        return void 0;
+        return out;
       });
     },
     async createDraftRelease(release) {

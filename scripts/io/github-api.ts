@@ -50,6 +50,8 @@ export interface GitHubApi {
   createTag(tag: string, commit: string): Promise<void>;
   /** The release (draft or published) whose tag is `tag`, from the list (a draft is not found by tag). */
   findRelease(tag: string): Promise<GitHubRelease | undefined>;
+  /** Every release of the repository, drafts included. */
+  listReleases(): Promise<GitHubRelease[]>;
   /** A draft release (so immutable releases work: it is published only when complete). */
   createDraftRelease(release: NewRelease): Promise<GitHubRelease>;
   updateReleaseBody(id: number, body: string): Promise<void>;
@@ -157,17 +159,18 @@ export function githubApi(options: GitHubApiOptions): GitHubApi {
       await call(`POST git/refs refs/tags/${tag}`, () => client.rest.git.createRef({ owner, repo, ref: `refs/tags/${tag}`, sha: commit, request: { signal: signal() } }));
     },
     async findRelease(tag) {
+      return (await this.listReleases()).find((r) => r.tagName === tag);
+    },
+    async listReleases() {
       const what = 'GET releases';
       return call(what, async () => {
+        const out: GitHubRelease[] = [];
         for await (const page of client.paginate.iterator(client.rest.repos.listReleases, { owner, repo, per_page: 100, request: { signal: signal() } })) {
           const list: unknown = page.data;
           if (!Array.isArray(list)) throw new GitHubApiError(`GitHub API ${what}: the answer is not a list`);
-          for (const item of list) {
-            const release = shape(what, item, isRelease);
-            if (release.tag_name === tag) return toRelease(release);
-          }
+          for (const item of list) out.push(toRelease(shape(what, item, isRelease)));
         }
-        return undefined;
+        return out;
       });
     },
     async createDraftRelease(release) {

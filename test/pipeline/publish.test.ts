@@ -83,6 +83,7 @@ function compareFrom(repo: string): GitHubApi {
     tagCommit: unused('tagCommit'),
     createTag: unused('createTag'),
     findRelease: unused('findRelease'),
+    listReleases: unused('listReleases'),
     createDraftRelease: unused('createDraftRelease'),
     updateReleaseBody: unused('updateReleaseBody'),
     publishRelease: unused('publishRelease'),

@@ -269,6 +269,22 @@ describe('a release that fails at any step is finished by a re-run', () => {
   });
 });
 
+test('an API that never answers stops the release within its bound: one line, exit 4; a re-run finishes', async () => {
+  const head = commit(root, 'feat(alpha): h', { 'services/alpha/src/main.ts': 'export const h = 1;\n' });
+  await restartGitHub();
+  publishCi('alpha', head);
+  const { githubApi } = await import('../../scripts/io/github-api.js');
+  const quick = { github: async () => githubApi({ baseUrl: github.url, token: 't', repository: `${OWNER}/${REPO}`, timeoutMs: 400 }) };
+  github.fail({ mode: 'hang', operation: 'git/create-ref' });
+  const hung = await runCommand(run, ['cut', 'alpha', '--version', '6.0.0'], { cwd: root, env: env(), config, effects: quick });
+  expect(hung.code).toBe(4);
+  expect(hung.stderr).toBe('error: GitHub API POST git/refs refs/tags/alpha@6.0.0: no answer within 0.4 s\n');
+  expect(releases()).toEqual([]);
+  const again = await release('cut', 'alpha', '--version', '6.0.0');
+  expect(again.code, again.stderr).toBe(0);
+  expect(releases()).toEqual([{ tag: 'alpha@6.0.0', draft: false }]);
+});
+
 describe('bad input: one line, exit 2, nothing tagged, pushed or published', () => {
   const TOUCH = `$(touch ${marker})`;
   test.each([
@@ -314,6 +330,19 @@ describe('bad input: one line, exit 2, nothing tagged, pushed or published', () 
 });
 
 describe('status, next, parse, select', () => {
+  test('status lists the release tags that have no GitHub Release yet (a push of more than three tags triggers nothing), and cut --tag completes one', async () => {
+    const head = commit(root, 'feat(beta): q', { 'services/beta/src/main.ts': 'export const q = 1;\n' });
+    for (const t of ['beta@1.0.0', 'gamma@1.0.0']) git(root, 'tag', t, head);
+    await restartGitHub();
+    for (const t of ['beta@1.0.0', 'gamma@1.0.0']) github.state.createRef(`refs/tags/${t}`, head);
+    const before = await release('status', '--json');
+    expect(JSON.parse(before.stdout)).toMatchObject({ unreleasedTags: ['beta@1.0.0', 'gamma@1.0.0'] });
+    publishCi('beta', head);
+    expect((await release('cut', '--tag', 'refs/tags/beta@1.0.0')).code).toBe(0);
+    const after = await release('status', '--json');
+    expect(JSON.parse(after.stdout)).toMatchObject({ unreleasedTags: ['gamma@1.0.0'] });
+  });
+
   test('status: each service, its latest version, commits to its inputs since, the bump auto would choose', async () => {
     const first = commit(root, 'feat(alpha): one', { 'services/alpha/src/main.ts': 'export const a = 1;\n' });
     git(root, 'tag', 'alpha@1.0.0', first);

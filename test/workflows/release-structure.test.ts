@@ -26,7 +26,7 @@ test('the service choice is the catalog (plus `changed`), so adding a service me
   const input = on.workflow_dispatch?.inputs?.['service'];
   expect(input).toMatchObject({ type: 'choice', default: 'changed', options: ['changed', ...services] });
   expect(on.workflow_dispatch?.inputs?.['bump']).toMatchObject({ type: 'choice', options: ['auto', 'patch', 'minor', 'major'] });
-  expect(Object.keys(on.workflow_dispatch?.inputs ?? {})).toEqual(['service', 'bump', 'version', 'dry_run']);
+  expect(Object.keys(on.workflow_dispatch?.inputs ?? {})).toEqual(['ref', 'service', 'bump', 'version', 'dry_run']);
 });
 
 test('least privilege per job: read to select, packages to build, contents and packages to release; nothing at the top', () => {
@@ -55,10 +55,10 @@ test('inputs and event fields reach the scripts through env only', () => {
 });
 
 describe('which jobs run', () => {
-  const runs = (id: string, outputs: Record<string, string>, buildResult: string, dryRun: boolean) =>
+  const runs = (id: string, outputs: Record<string, string>, buildResult: string, dryRun: boolean, ref = '') =>
     evaluate(
       String(jobOf(id).if),
-      { needs: { select: { outputs }, build: { result: buildResult } }, inputs: { dry_run: dryRun } },
+      { github: { event_name: 'workflow_dispatch' }, needs: { select: { outputs }, build: { result: buildResult } }, inputs: { dry_run: dryRun, ref } },
       { success: true, failure: false, cancelled: false },
     );
   test.each([
@@ -69,6 +69,9 @@ describe('which jobs run', () => {
     ['nothing to release', { any: 'false', 'any-build': 'false' }, 'skipped', false, { build: false, release: false }],
   ])('%s', (_, outputs, buildResult, dryRun, expected) => {
     expect({ build: runs('build', outputs, buildResult, dryRun), release: runs('release', outputs, buildResult, dryRun) }).toEqual(expected);
+  });
+  test('a manual run of another ref builds nothing (the build steps build the run its own commit)', () => {
+    expect(runs('build', { any: 'true', 'any-build': 'true' }, 'skipped', false, 'release/1.3')).toBe(false);
   });
 });
 

@@ -53,8 +53,21 @@ export const run: Command = async (argv, ctx) => {
         bump: latest === undefined ? 'first release' : commits.length === 0 ? 'none' : autoBump(commits),
       });
     }
-    const table = renderStatus(rows);
-    ctx.stdout(values.json ? `${JSON.stringify({ ref, services: rows })}\n` : table);
+    // Release tags without a published GitHub Release (a push of more than three tags triggers nothing): asked of the API when a token is there.
+    let unreleased: string[] | null = null;
+    if (ctx.env['GITHUB_TOKEN']) {
+      const published = new Set((await (await ctx.effects.github()).listReleases()).filter((r) => !r.draft).map((r) => r.tagName));
+      unreleased = [];
+      for (const service of graph.services) for (const r of (await released(release.git, service.folder)).all) if (!published.has(r.name)) unreleased.push(r.name);
+    }
+    const table = `${renderStatus(rows)}${
+      unreleased === null
+        ? '\n(set GITHUB_TOKEN to list release tags that have no GitHub Release yet)\n'
+        : unreleased.length === 0
+          ? ''
+          : `\nrelease tags without a GitHub Release (finish each with \`pnpm pipeline release cut --tag refs/tags/<tag>\`): ${unreleased.join(', ')}\n`
+    }`;
+    ctx.stdout(values.json ? `${JSON.stringify({ ref, services: rows, unreleasedTags: unreleased })}\n` : table);
     if (ctx.env['GITHUB_STEP_SUMMARY']) await appendStepSummary(`### Release status\n\n${table}\n`);
     return EXIT.ok;
   } finally {
