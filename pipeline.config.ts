@@ -33,6 +33,9 @@ export const pipelineConfig: PipelineConfig = {
   },
   versions: { node: '24' },
   runners: { default: 'ubuntu-24.04' },
-  environments: [{ name: 'staging' }, { name: 'production' }],
+  environments: [
+    { name: 'staging', target: { kind: 'compose', file: 'docker-compose.yml', project: 'kodingcaravan-staging' }, healthTimeoutSeconds: 120 },
+    { name: 'production', requires: 'staging', target: { kind: 'compose', file: 'docker-compose.yml', project: 'kodingcaravan-production' }, healthTimeoutSeconds: 180 },
+  ],
   release: { makeLatest: 'false' },
 };

@@ -16,6 +16,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
   'verify-image': { summary: 'check a built service image against the runtime rules', load: () => import('./commands/verify-image.js') },
   'check-dockerfiles': { summary: 'check every Dockerfile against the policy', load: () => import('./commands/check-dockerfiles.js') },
   tags: { summary: 'the image tags for a service build; after a push, record and tag the verified digest', load: () => import('./commands/tags.js') },
+  deploy: { summary: 'promote exactly the image CI tested to an environment; rollback, quarantine, status', load: () => import('./commands/deploy/index.js') },
   release: { summary: 'per-service releases: parse, next, notes, status, select, cut', load: () => import('./commands/release/index.js') },
 };
 

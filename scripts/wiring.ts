@@ -21,6 +21,13 @@ export function realEffects(env: Env): Effects {
       const { openGit } = await import('./io/git.js');
       return openGit(cwd);
     },
+    async target(environment, cwd) {
+      const { exec } = await import('./io/container-engine.js');
+      const run = (argv: readonly string[]) => exec(argv[0] ?? '', argv.slice(1), undefined, (environment.healthTimeoutSeconds + 120) * 1000);
+      const { target } = environment;
+      if (target.kind === 'kubernetes') return (await import('./io/targets/kubernetes.js')).kubernetesTarget(target, run);
+      return (await import('./io/targets/compose.js')).composeTarget({ file: target.file, project: target.project, cwd }, run);
+    },
     async engine() {
       const { dockerEngine } = await import('./io/container-engine.js');
       return dockerEngine();

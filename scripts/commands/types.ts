@@ -1,9 +1,10 @@
 /** What every command module exports: parse argv once, do the work, return the exit code (core/exit-codes.ts). */
-import type { PipelineConfig } from '../core/config.js';
+import type { Environment, PipelineConfig } from '../core/config.js';
 import type { Engine } from '../io/container-engine.js';
 import type { Git } from '../io/git.js';
 import type { GitHubApi } from '../io/github-api.js';
 import type { RegistryClient } from '../io/registry.js';
+import type { Target } from '../io/targets/target.js';
 
 /**
  * The effects a command may use, built by the one wiring point (scripts/wiring.ts) and handed in, so
@@ -19,6 +20,8 @@ export interface Effects {
   engine(): Promise<Engine>;
   /** The git repository holding `cwd` (one cat-file process; close it when done). */
   git(cwd: string): Promise<Git>;
+  /** The deploy target of an environment (compose on a Docker host, or kubectl), run from `cwd`. */
+  target(environment: Environment, cwd: string): Promise<Target>;
 }
 
 export interface CommandContext {

@@ -9,10 +9,22 @@ export type Registry =
   /** Any other registry: `<host>/<namespace>/<service>`, login with the named secrets. */
   | { readonly kind: 'custom'; readonly host: string; readonly namespace: string; readonly usernameSecret: string; readonly passwordSecret: string };
 
+/** Where a deploy runs; one file per target behind one interface (scripts/io/targets/). */
+export type DeployTarget =
+  /** A Docker host (DOCKER_HOST, e.g. ssh://deploy@host) running the generated docker-compose.yml, one compose project per environment. */
+  | { readonly kind: 'compose'; readonly file: string; readonly project: string }
+  /** A Kubernetes cluster (kubectl's current context, or `context`): one Deployment per service, its container named after it. */
+  | { readonly kind: 'kubernetes'; readonly namespace: string; readonly context?: string };
+
 export interface Environment {
   readonly name: string;
   /** Shown in the deploy workflow; protection rules (reviewers) are configured on GitHub. */
   readonly url?: string;
+  /** The promotion order: this environment accepts only a digest with a successful deployment there. */
+  readonly requires?: string;
+  readonly target: DeployTarget;
+  /** How long a deployed service may take to become healthy. */
+  readonly healthTimeoutSeconds: number;
 }
 
 export interface PipelineConfig {

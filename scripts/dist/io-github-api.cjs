@@ -4045,6 +4045,28 @@ function legacyRestEndpointMethods(octokit2) {
 }
 legacyRestEndpointMethods.VERSION = VERSION6;
 
+// scripts/core/json.ts
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// scripts/core/deploy/promotion.ts
+function parsePayload(value) {
+  let json = value;
+  if (typeof value === "string") {
+    try {
+      json = JSON.parse(value);
+    } catch {
+      return void 0;
+    }
+  }
+  if (!isRecord(json)) return void 0;
+  const { service, version, digest, previousDigest, actor } = json;
+  if (typeof service !== "string" || typeof version !== "string" || typeof digest !== "string" || typeof actor !== "string") return void 0;
+  if (previousDigest !== null && typeof previousDigest !== "string") return void 0;
+  return { service, version, digest, previousDigest, actor };
+}
+
 // scripts/io/github-api.ts
 var GitHub = Octokit.plugin(restEndpointMethods, paginateRest);
 var GitHubApiError = class extends import_errors.OutsideError {
@@ -4151,6 +4173,70 @@ function githubApi(options) {
         });
         return toRelease(shape(what, data, isRelease));
       });
+    },
+    async listDeployments(task, environment) {
+      const what = `GET deployments?task=${task}`;
+      return call(what, async () => {
+        const out = [];
+        const query = { owner, repo, task, ...environment === void 0 ? {} : { environment }, per_page: 100, request: { signal: signal() } };
+        for await (const page of client.paginate.iterator(client.rest.repos.listDeployments, query)) {
+          const list = page.data;
+          if (!Array.isArray(list)) throw new GitHubApiError(`GitHub API ${what}: the answer is not a list`);
+          for (const item of list) {
+            if (!isObject(item) || typeof item["id"] !== "number" || typeof item["sha"] !== "string" || typeof item["environment"] !== "string" || typeof item["created_at"] !== "string") {
+              throw new GitHubApiError(`GitHub API ${what}: a deployment without id, sha, environment or created_at`);
+            }
+            const { data: statuses } = await client.rest.repos.listDeploymentStatuses({ owner, repo, deployment_id: item["id"], per_page: 1, request: { signal: signal() } });
+            const latest = Array.isArray(statuses) ? statuses[0] : void 0;
+            const state = isObject(latest) && typeof latest["state"] === "string" ? latest["state"] : "";
+            out.push({ id: item["id"], sha: item["sha"], environment: item["environment"], createdAt: item["created_at"], state, payload: parsePayload(item["payload"]) });
+          }
+        }
+        return out;
+      });
+    },
+    async createDeployment(d) {
+      const what = `POST deployments (${d.task} to ${d.environment})`;
+      return call(what, async () => {
+        const { data, status } = await client.rest.repos.createDeployment({
+          owner,
+          repo,
+          ref: d.ref,
+          task: d.task,
+          environment: d.environment,
+          payload: { ...d.payload },
+          description: d.description,
+          auto_merge: false,
+          required_contexts: [],
+          production_environment: d.production,
+          transient_environment: false,
+          request: { signal: signal() }
+        });
+        if (status !== 201 || !isObject(data) || typeof data["id"] !== "number") throw new GitHubApiError(`GitHub API ${what}: no deployment was created (HTTP ${status})`);
+        return data["id"];
+      });
+    },
+    async createDeploymentStatus(id, st) {
+      await call(
+        `POST deployments/${id}/statuses (${st.state})`,
+        () => client.rest.repos.createDeploymentStatus({
+          owner,
+          repo,
+          deployment_id: id,
+          state: st.state,
+          description: st.description.slice(0, 140),
+          ...st.logUrl === void 0 ? {} : { log_url: st.logUrl },
+          ...st.environmentUrl === void 0 ? {} : { environment_url: st.environmentUrl },
+          auto_inactive: true,
+          request: { signal: signal() }
+        })
+      );
+    },
+    async dispatchWorkflow(file, ref, inputs) {
+      await call(
+        `POST actions/workflows/${file}/dispatches`,
+        () => client.rest.actions.createWorkflowDispatch({ owner, repo, workflow_id: file, ref, inputs: { ...inputs }, request: { signal: signal() } })
+      );
     },
     async updateReleaseBody(id, body) {
       await call(`PATCH releases/${id}`, () => client.rest.repos.updateRelease({ owner, repo, release_id: id, body, request: { signal: signal() } }));

@@ -52,7 +52,10 @@ var pipelineConfig = {
   },
   versions: { node: "24" },
   runners: { default: "ubuntu-24.04" },
-  environments: [{ name: "staging" }, { name: "production" }],
+  environments: [
+    { name: "staging", target: { kind: "compose", file: "docker-compose.yml", project: "kodingcaravan-staging" }, healthTimeoutSeconds: 120 },
+    { name: "production", requires: "staging", target: { kind: "compose", file: "docker-compose.yml", project: "kodingcaravan-production" }, healthTimeoutSeconds: 180 }
+  ],
   release: { makeLatest: "false" }
 };
 
@@ -128,6 +131,13 @@ function realEffects(env) {
       const { openGit } = await Promise.resolve().then(() => __toESM(require("./io-git.cjs"), 1));
       return openGit(cwd);
     },
+    async target(environment, cwd) {
+      const { exec } = await Promise.resolve().then(() => __toESM(require("./io-container-engine.cjs"), 1));
+      const run = (argv) => exec(argv[0] ?? "", argv.slice(1), void 0, (environment.healthTimeoutSeconds + 120) * 1e3);
+      const { target } = environment;
+      if (target.kind === "kubernetes") return (await Promise.resolve().then(() => __toESM(require("./io-targets-kubernetes.cjs"), 1))).kubernetesTarget(target, run);
+      return (await Promise.resolve().then(() => __toESM(require("./io-targets-compose.cjs"), 1))).composeTarget({ file: target.file, project: target.project, cwd }, run);
+    },
     async engine() {
       const { dockerEngine } = await Promise.resolve().then(() => __toESM(require("./io-container-engine.cjs"), 1));
       return dockerEngine();
@@ -142,6 +152,7 @@ var COMMANDS = {
   "verify-image": { summary: "check a built service image against the runtime rules", load: () => Promise.resolve().then(() => __toESM(require("./commands-verify-image.cjs"), 1)) },
   "check-dockerfiles": { summary: "check every Dockerfile against the policy", load: () => Promise.resolve().then(() => __toESM(require("./commands-check-dockerfiles.cjs"), 1)) },
   tags: { summary: "the image tags for a service build; after a push, record and tag the verified digest", load: () => Promise.resolve().then(() => __toESM(require("./commands-tags.cjs"), 1)) },
+  deploy: { summary: "promote exactly the image CI tested to an environment; rollback, quarantine, status", load: () => Promise.resolve().then(() => __toESM(require("./commands-deploy-index.cjs"), 1)) },
   release: { summary: "per-service releases: parse, next, notes, status, select, cut", load: () => Promise.resolve().then(() => __toESM(require("./commands-release-index.cjs"), 1)) }
 };
 function usage() {

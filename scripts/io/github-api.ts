@@ -13,6 +13,8 @@ import { Octokit } from '@octokit/core';
 import { paginateRest } from '@octokit/plugin-paginate-rest';
 import { restEndpointMethods } from '@octokit/plugin-rest-endpoint-methods';
 import { RequestError } from '@octokit/request-error';
+import type { DeploymentRecord, DeployPayload } from '../core/deploy/promotion.js';
+import { parsePayload } from '../core/deploy/promotion.js';
 import type { Ancestry } from '../core/images/publish.js';
 
 const GitHub = Octokit.plugin(restEndpointMethods, paginateRest);
@@ -38,6 +40,22 @@ export interface NewRelease {
   readonly body: string;
 }
 
+export interface NewDeployment {
+  readonly ref: string;
+  readonly task: string;
+  readonly environment: string;
+  readonly payload: DeployPayload;
+  readonly description: string;
+  readonly production: boolean;
+}
+
+export interface NewDeploymentStatus {
+  readonly state: 'in_progress' | 'success' | 'failure' | 'error';
+  readonly description: string;
+  readonly logUrl?: string;
+  readonly environmentUrl?: string;
+}
+
 /** The API takes the strings, not booleans: `"legacy"` lets GitHub pick by date and semver. */
 export type MakeLatest = 'true' | 'false' | 'legacy';
 
@@ -55,6 +73,13 @@ export interface GitHubApi {
   /** A draft release (so immutable releases work: it is published only when complete). */
   createDraftRelease(release: NewRelease): Promise<GitHubRelease>;
   updateReleaseBody(id: number, body: string): Promise<void>;
+  /** The deployments of a task (`deploy:<service>`), in one environment or all, each with its latest status's state. */
+  listDeployments(task: string, environment?: string): Promise<DeploymentRecord[]>;
+  /** A deployment record: never auto-merged, no required status checks (the image was tested by CI). */
+  createDeployment(deployment: NewDeployment): Promise<number>;
+  createDeploymentStatus(id: number, status: NewDeploymentStatus): Promise<void>;
+  /** `POST /repos/{owner}/{repo}/actions/workflows/{file}/dispatches`. */
+  dispatchWorkflow(file: string, ref: string, inputs: Readonly<Record<string, string>>): Promise<void>;
   publishRelease(id: number, makeLatest: MakeLatest): Promise<GitHubRelease>;
 }
 
@@ -189,6 +214,74 @@ export function githubApi(options: GitHubApiOptions): GitHubApi {
         });
         return toRelease(shape(what, data, isRelease));
       });
+    },
+    async listDeployments(task, environment) {
+      const what = `GET deployments?task=${task}`;
+      return call(what, async () => {
+        const out: DeploymentRecord[] = [];
+        const query = { owner, repo, task, ...(environment === undefined ? {} : { environment }), per_page: 100, request: { signal: signal() } };
+        for await (const page of client.paginate.iterator(client.rest.repos.listDeployments, query)) {
+          const list: unknown = page.data;
+          if (!Array.isArray(list)) throw new GitHubApiError(`GitHub API ${what}: the answer is not a list`);
+          for (const item of list) {
+            if (
+              !isObject(item) ||
+              typeof item['id'] !== 'number' ||
+              typeof item['sha'] !== 'string' ||
+              typeof item['environment'] !== 'string' ||
+              typeof item['created_at'] !== 'string'
+            ) {
+              throw new GitHubApiError(`GitHub API ${what}: a deployment without id, sha, environment or created_at`);
+            }
+            const { data: statuses } = await client.rest.repos.listDeploymentStatuses({ owner, repo, deployment_id: item['id'], per_page: 1, request: { signal: signal() } });
+            const latest: unknown = Array.isArray(statuses) ? statuses[0] : undefined;
+            const state = isObject(latest) && typeof latest['state'] === 'string' ? latest['state'] : '';
+            out.push({ id: item['id'], sha: item['sha'], environment: item['environment'], createdAt: item['created_at'], state, payload: parsePayload(item['payload']) });
+          }
+        }
+        return out;
+      });
+    },
+    async createDeployment(d) {
+      const what = `POST deployments (${d.task} to ${d.environment})`;
+      return call(what, async () => {
+        const { data, status } = await client.rest.repos.createDeployment({
+          owner,
+          repo,
+          ref: d.ref,
+          task: d.task,
+          environment: d.environment,
+          payload: { ...d.payload },
+          description: d.description,
+          auto_merge: false,
+          required_contexts: [],
+          production_environment: d.production,
+          transient_environment: false,
+          request: { signal: signal() },
+        });
+        if (status !== 201 || !isObject(data) || typeof data['id'] !== 'number') throw new GitHubApiError(`GitHub API ${what}: no deployment was created (HTTP ${status})`);
+        return data['id'];
+      });
+    },
+    async createDeploymentStatus(id, st) {
+      await call(`POST deployments/${id}/statuses (${st.state})`, () =>
+        client.rest.repos.createDeploymentStatus({
+          owner,
+          repo,
+          deployment_id: id,
+          state: st.state,
+          description: st.description.slice(0, 140),
+          ...(st.logUrl === undefined ? {} : { log_url: st.logUrl }),
+          ...(st.environmentUrl === undefined ? {} : { environment_url: st.environmentUrl }),
+          auto_inactive: true,
+          request: { signal: signal() },
+        }),
+      );
+    },
+    async dispatchWorkflow(file, ref, inputs) {
+      await call(`POST actions/workflows/${file}/dispatches`, () =>
+        client.rest.actions.createWorkflowDispatch({ owner, repo, workflow_id: file, ref, inputs: { ...inputs }, request: { signal: signal() } }),
+      );
     },
     async updateReleaseBody(id, body) {
       await call(`PATCH releases/${id}`, () => client.rest.repos.updateRelease({ owner, repo, release_id: id, body, request: { signal: signal() } }));

@@ -3,7 +3,7 @@
  * (attestations left out), its config and its revision label. Shared by publish (`tags`), releases
  * and deploys.
  */
-import { configLabels, platformManifests, REVISION_LABEL } from '../core/images/oci.js';
+import { attestationManifests, configLabels, platformManifests, REVISION_LABEL } from '../core/images/oci.js';
 import type { PushedImage } from '../core/images/publish.js';
 import { type RegistryClient, RegistryError } from './registry.js';
 
@@ -29,4 +29,32 @@ export async function readImage(registry: RegistryClient, name: string, referenc
   if (doc.kind !== 'image') throw new RegistryError(`${name}@${top.digest}: an index inside an index is not an image the pipeline builds`);
   const revision = configLabels(await registry.blobJson(name, doc.config)).get(REVISION_LABEL);
   return { digest: top.digest, manifest, config: doc.config, revision };
+}
+
+/**
+ * BuildKit's provenance of an image pushed as an index: the attestation manifest that refers to the
+ * platform manifest, and its in-toto statement (the layer whose predicate type is SLSA provenance).
+ * Undefined when the image has none (pushed without attestations).
+ */
+export async function readProvenance(registry: RegistryClient, name: string, digest: string, manifest: string): Promise<unknown> {
+  const top = await registry.document(name, digest);
+  if (top === undefined || top.document.kind !== 'index') return undefined;
+  const attestation = attestationManifests(top.document).find((d) => d.referenceDigest === manifest);
+  if (attestation === undefined) return undefined;
+  const doc = await registry.document(name, attestation.digest);
+  if (doc === undefined || doc.document.kind !== 'image') return undefined;
+  for (const layer of doc.document.layers) {
+    if (layer.mediaType !== 'application/vnd.in-toto+json') continue;
+    const statement = await registry.blobJson(name, layer.digest);
+    if (
+      typeof statement === 'object' &&
+      statement !== null &&
+      'predicateType' in statement &&
+      typeof statement.predicateType === 'string' &&
+      statement.predicateType.startsWith('https://slsa.dev/provenance/')
+    ) {
+      return statement;
+    }
+  }
+  return undefined;
 }

@@ -159,6 +159,7 @@ export function pushAttestedImage(
   name: string,
   labels: Readonly<Record<string, string>>,
   tag?: string,
+  options: { readonly source?: string } = {},
 ): { index: string; manifest: string; config: string } {
   const config = registry.putBlob(name, { architecture: 'amd64', os: 'linux', config: { Labels: labels }, rootfs: { type: 'layers', diff_ids: [] } });
   const manifest = registry.putManifest(name, {
@@ -167,18 +168,27 @@ export function pushAttestedImage(
     config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config, size: 1 },
     layers: [],
   });
+  // BuildKit's SLSA provenance (v0.2), as an in-toto statement about the platform manifest.
+  const statement = registry.putBlob(name, {
+    _type: 'https://in-toto.io/Statement/v0.1',
+    predicateType: 'https://slsa.dev/provenance/v0.2',
+    subject: [{ name: `pkg:docker/${name}`, digest: { sha256: manifest.replace('sha256:', '') } }],
+    predicate: {
+      builder: { id: '' },
+      buildType: 'https://mobyproject.org/buildkit@v1',
+      metadata: {
+        buildInvocationID: Math.random().toString(36),
+        'https://mobyproject.org/buildkit@v1#metadata': {
+          vcs: { revision: labels['org.opencontainers.image.revision'] ?? '', ...(options.source ? { source: options.source } : {}) },
+        },
+      },
+    },
+  });
   const attestation = registry.putManifest(name, {
     schemaVersion: 2,
     mediaType: 'application/vnd.oci.image.manifest.v1+json',
     config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config, size: 1 },
-    layers: [
-      {
-        mediaType: 'application/vnd.in-toto+json',
-        digest: config,
-        size: 1,
-        annotations: { 'in-toto.io/predicate-type': 'https://slsa.dev/provenance/v1', run: Math.random().toString(36) },
-      },
-    ],
+    layers: [{ mediaType: 'application/vnd.in-toto+json', digest: statement, size: 1, annotations: { 'in-toto.io/predicate-type': 'https://slsa.dev/provenance/v0.2' } }],
   });
   const index = registry.putManifest(
     name,

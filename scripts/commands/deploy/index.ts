@@ -1,0 +1,302 @@
+/**
+ * `pipeline deploy`: promote exactly the image CI tested to an environment.
+ * - `--service S --environment E [--version V] [--dry-run] [--json]`: resolve the version to a digest
+ *   (registry HTTP API v2), check the evidence (revision label, provenance, quarantine) and the
+ *   promotion order, read what runs there now (Deployments API), write the plan; without --dry-run,
+ *   deploy it.
+ * - `--digest sha256:…`: deploy exactly that digest (what deploy.yml's deploy job passes from the
+ *   approved plan: the version is never resolved again).
+ * - `--rollback`: the last successful digest before the current one, from the deployment records.
+ * - `--quarantine sha256:… --reason TEXT`: a digest that must never be promoted again (a registry tag on it).
+ * - `status [--environment E] [--json]`: what runs where.
+ * A deploy: one deployment record (task `deploy:<service>`, payload {service, version, digest,
+ * previousDigest, actor}), status in_progress, the target, then the `<environment>` registry tag only
+ * once it is healthy, and status success or failure. An unhealthy image is rolled back to the digest
+ * that ran before, and the tag stays where it was.
+ */
+import { commandSpec, helpText, parseCli } from '../../core/args.js';
+import type { Environment } from '../../core/config.js';
+import { checkEvidence, provenanceFacts } from '../../core/deploy/evidence.js';
+import { type DeployPlan, renderDeployPlan } from '../../core/deploy/plan.js';
+import { checkPromotion, current, type DeploymentRecord, rollbackTarget } from '../../core/deploy/promotion.js';
+import { parseDeployVersion, quarantineTag } from '../../core/deploy/version.js';
+import { InputError } from '../../core/errors.js';
+import { EXIT } from '../../core/exit-codes.js';
+import { imageRepository, parseImageRef } from '../../core/images/index.js';
+import { SHA256_DIGEST } from '../../core/images/oci.js';
+import { quote } from '../../core/quote.js';
+import { releaseNotes } from '../../core/release/notes.js';
+import type { Git } from '../../io/git.js';
+import type { GitHubApi } from '../../io/github-api.js';
+import type { RegistryClient } from '../../io/registry.js';
+import type { DeployOutcome, DeployRequest, Target } from '../../io/targets/target.js';
+import { readImage, readProvenance } from '../../io/registry-images.js';
+import { serviceAt, serviceCommits } from '../../io/service-history.js';
+import { appendStepSummary, writeStepOutputs } from '../../io/step-outputs.js';
+import type { Command, CommandContext } from '../types.js';
+
+const SPEC = commandSpec({
+  program: 'pnpm pipeline deploy',
+  summary:
+    "Deploys exactly the image CI tested to an environment, by digest: resolves the version through the registry, checks the revision label, the provenance and the quarantine list and the promotion order, shows what runs there now and the commits in between, then deploys through the environment's target, tags the digest with the environment once healthy, and records the deployment. An unhealthy image is rolled back.",
+  options: {
+    service: { type: 'string' },
+    environment: { type: 'string' },
+    version: { type: 'string' },
+    digest: { type: 'string' },
+    rollback: { type: 'boolean' },
+    quarantine: { type: 'string' },
+    reason: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    json: { type: 'boolean' },
+    cwd: { type: 'string' },
+  },
+  help: {
+    service: { value: 'SERVICE', description: 'the service folder, e.g. api-gateway', required: true },
+    environment: { value: 'ENV', description: 'an environment of pipeline.config.ts (staging, production)' },
+    version: { value: 'V', description: 'a release version (1.4.0), sha-<7 hex>, or empty: the newest image of the default branch' },
+    digest: { value: 'sha256:HEX', description: 'deploy exactly this digest (from an approved plan); the version is not resolved again' },
+    rollback: { description: 'redeploy the last successful digest before the current one' },
+    quarantine: { value: 'sha256:HEX', description: 'record a digest that must never be promoted again (with --reason)' },
+    reason: { value: 'TEXT', description: 'why the digest is quarantined' },
+    'dry-run': { description: 'print the plan and change nothing' },
+    json: { description: 'print one JSON object: the plan (and the result)' },
+    cwd: { value: 'DIR', description: 'the repository (default: the current folder)' },
+  },
+  examples: [
+    'pnpm pipeline deploy --service api-gateway --environment staging --version 1.4.0 --dry-run',
+    'pnpm pipeline deploy --service api-gateway --environment staging --rollback',
+    'pnpm pipeline deploy --service api-gateway --quarantine sha256:… --reason "leaks memory"',
+    'pnpm pipeline deploy status',
+  ],
+  notes: [
+    'exit codes: 0 deployed (or planned), 1 refused by a check or unhealthy (rolled back), 2 bad input, 3 the registry, the GitHub API or the target failed, 4 no answer in time',
+    'No Kubernetes cluster has run the kubernetes target: it is tested on the exact commands it runs.',
+  ],
+});
+
+export const run: Command = async (argv, ctx) => {
+  if (argv[0] === 'status') return (await import('./status.js')).run(argv.slice(1), ctx);
+  const parsed = parseCli(SPEC, argv);
+  if (parsed.help) {
+    ctx.stdout(helpText(SPEC));
+    return EXIT.ok;
+  }
+  const { values } = parsed;
+  const serviceName = values.service;
+  if (serviceName === undefined || serviceName === '')
+    throw new InputError('pnpm pipeline deploy: --service is required; expected a service folder, e.g. api-gateway (or `deploy status`)');
+  const modes = [values.digest !== undefined, values.rollback === true, values.quarantine !== undefined].filter(Boolean).length;
+  if (modes > 1 || (modes === 1 && values.version !== undefined))
+    throw new InputError('pnpm pipeline deploy: give at most one of --version, --digest, --rollback and --quarantine');
+  if (values.digest !== undefined && !SHA256_DIGEST.test(values.digest))
+    throw new InputError(`--digest ${quote(values.digest)}: expected sha256:<64 hex>, the digest of an approved plan`);
+  const version = parseDeployVersion(values.version, ctx.config.defaultBranch);
+
+  const git = await ctx.effects.git(ctx.cwd);
+  try {
+    const head = (await git.resolveCommit('HEAD')) ?? '';
+    const at = await serviceAt(git, ctx.config, head, serviceName);
+    const service = at.service.folder;
+    const repositoryName = ctx.env['GITHUB_REPOSITORY'] || ctx.config.publishRepository;
+    const owner = repositoryName.slice(0, repositoryName.indexOf('/'));
+    const repository = imageRepository(ctx.config.registry, owner, service);
+    const ref = parseImageRef(repository);
+    const registry = await ctx.effects.registry(ref.registry ?? 'docker.io');
+
+    if (values.quarantine !== undefined) return await quarantine(ctx, registry, ref.path, service, values.quarantine, values.reason);
+
+    const environment = environmentOf(ctx, values.environment);
+    const github = await ctx.effects.github();
+    const task = `deploy:${service}`;
+    const records = await github.listDeployments(task, environment.name);
+    const now = current(records);
+
+    // The digest: resolved from the version, given (an approved plan), or the rollback target.
+    let digest: string;
+    let label: string;
+    if (values.digest !== undefined) {
+      digest = values.digest;
+      label = values.version ?? digest.slice(0, 19);
+    } else if (values.rollback) {
+      const back = rollbackTarget(records);
+      if (back?.payload === undefined)
+        throw new InputError(`--rollback: ${service} has no earlier successful deployment in ${environment.name} than the current one; nothing to roll back to`);
+      digest = back.payload.digest;
+      label = back.payload.version;
+    } else {
+      const found = await registry.document(ref.path, version.tag);
+      if (found === undefined)
+        throw new InputError(
+          `--version ${quote(values.version ?? '')}: ${service} has no image tagged ${quote(version.tag)} in ${ref.registry ?? 'docker.io'}/${ref.path}; expected a released version or sha-<7> CI published`,
+        );
+      digest = found.digest;
+      label = version.tag;
+    }
+
+    const image = await readImage(registry, ref.path, digest);
+    if (image === undefined) throw new InputError(`digest ${digest}: no such image of ${service} in ${ref.registry ?? 'docker.io'}/${ref.path}`);
+    const repositoryUrl = `${(ctx.env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '')}/${repositoryName}`;
+    const provenance = await readProvenance(registry, ref.path, digest, image.manifest);
+    const quarantined = await registry.document(ref.path, quarantineTag(digest));
+    const evidence = checkEvidence({
+      digest,
+      manifest: image.manifest,
+      revision: image.revision,
+      revisionKnown: image.revision !== undefined && (await git.resolveCommit(image.revision)) === image.revision,
+      provenance: provenance === undefined ? undefined : provenanceFacts(provenance),
+      repositoryUrl,
+      quarantined: quarantined === undefined ? undefined : { reason: `the registry tag ${quarantineTag(digest)} names it (pipeline deploy --quarantine)` },
+    });
+    const required = environment.requires === undefined ? [] : await github.listDeployments(task, environment.requires);
+    const promotion = values.rollback
+      ? ({ ok: true, detail: 'a rollback to a digest that ran here before' } as const)
+      : checkPromotion(environment.name, environment.requires, digest, required);
+    const target = await ctx.effects.target(environment, git.root);
+    const request = {
+      service,
+      image: `${repository}@${digest}`,
+      previous: now?.payload === undefined || now.payload.digest === digest ? undefined : `${repository}@${now.payload.digest}`,
+      timeoutSeconds: environment.healthTimeoutSeconds,
+    };
+    const plan: DeployPlan = {
+      service,
+      environment: environment.name,
+      current:
+        now?.payload === undefined ? null : { version: now.payload.version, digest: now.payload.digest, commit: now.sha, deployedAt: now.createdAt, actor: now.payload.actor },
+      target: { version: label, digest, commit: image.revision ?? null },
+      image: `${repository}@${digest}`,
+      evidence,
+      promotion,
+      changes: await changes(git, ctx, at, now, image.revision, repositoryName, service, label),
+      commands: target.commands(request),
+      ok: evidence.every((e) => e.ok) && promotion.ok,
+    };
+    const markdown = renderDeployPlan(plan);
+    if (ctx.env['GITHUB_STEP_SUMMARY']) await appendStepSummary(markdown);
+    if (ctx.env['GITHUB_OUTPUT']) await writeStepOutputs({ digest, version: label, commit: image.revision ?? '', ok: String(plan.ok) });
+    if (!plan.ok) {
+      const failed = [...evidence.filter((e) => !e.ok).map((e) => `${e.check}: ${e.detail}`), ...(promotion.ok ? [] : [promotion.detail])];
+      ctx.stderr(`error: ${service} to ${environment.name} refused: ${failed.join('; ')}\n`);
+      if (values.json) ctx.stdout(`${JSON.stringify({ plan })}\n`);
+      return EXIT.failed;
+    }
+    if (values['dry-run']) {
+      ctx.stdout(values.json ? `${JSON.stringify({ dryRun: true, plan })}\n` : markdown);
+      return EXIT.ok;
+    }
+    return await apply(ctx, { github, registry, target, name: ref.path, plan, environment, request, commit: image.revision ?? head, task });
+  } finally {
+    git.close();
+  }
+};
+
+function environmentOf(ctx: CommandContext, name: string | undefined): Environment {
+  const known = ctx.config.environments.map((e) => e.name);
+  const env = ctx.config.environments.find((e) => e.name === name);
+  if (env === undefined) throw new InputError(`--environment ${quote(name ?? '')}: expected one of: ${known.join(', ')}`);
+  return env;
+}
+
+/** The commits between what runs now and the target, as release notes (forward, or back for a rollback). */
+async function changes(
+  git: Git,
+  ctx: CommandContext,
+  at: Awaited<ReturnType<typeof serviceAt>>,
+  now: DeploymentRecord | undefined,
+  targetCommit: string | undefined,
+  repository: string,
+  service: string,
+  label: string,
+): Promise<DeployPlan['changes']> {
+  if (targetCommit === undefined || (await git.resolveCommit(targetCommit)) === undefined) return null;
+  const nowCommit = now === undefined || (await git.resolveCommit(now.sha)) === undefined ? undefined : now.sha;
+  const notes = (commits: Awaited<ReturnType<typeof serviceCommits>>, from: string | undefined, to: string) =>
+    releaseNotes({
+      service,
+      version: label,
+      from,
+      to,
+      serverUrl: (ctx.env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, ''),
+      repository,
+      commits,
+      image: undefined,
+    });
+  if (nowCommit === undefined) return { direction: 'forward', notes: notes(await serviceCommits(git, ctx.config, at, undefined, targetCommit), undefined, targetCommit) };
+  if (nowCommit === targetCommit) return { direction: 'same', notes: notes([], nowCommit, targetCommit) };
+  const forward = await serviceCommits(git, ctx.config, at, nowCommit, targetCommit);
+  if (forward.length > 0 || (await git.isAncestor(nowCommit, targetCommit)) === true) return { direction: 'forward', notes: notes(forward, nowCommit, targetCommit) };
+  return { direction: 'back', notes: notes(await serviceCommits(git, ctx.config, at, targetCommit, nowCommit), targetCommit, nowCommit) };
+}
+
+interface Apply {
+  readonly github: GitHubApi;
+  readonly registry: RegistryClient;
+  readonly target: Target;
+  readonly name: string;
+  readonly plan: DeployPlan;
+  readonly environment: Environment;
+  readonly request: DeployRequest;
+  readonly commit: string;
+  readonly task: string;
+}
+
+async function apply(ctx: CommandContext, a: Apply): Promise<number> {
+  const started = Date.now();
+  const { plan, github, environment } = a;
+  const actor = ctx.env['GITHUB_ACTOR'] || ctx.env['USER'] || 'unknown';
+  const runUrl = ctx.env['GITHUB_RUN_ID']
+    ? `${(ctx.env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '')}/${ctx.env['GITHUB_REPOSITORY'] ?? ''}/actions/runs/${ctx.env['GITHUB_RUN_ID']}`
+    : undefined;
+  const id = await github.createDeployment({
+    ref: a.commit,
+    task: a.task,
+    environment: environment.name,
+    production: environment.name === 'production',
+    description: `${plan.service} ${plan.target.version} (${plan.target.digest.slice(0, 19)})`,
+    payload: { service: plan.service, version: plan.target.version, digest: plan.target.digest, previousDigest: plan.current?.digest ?? null, actor },
+  });
+  const urls = { ...(runUrl === undefined ? {} : { logUrl: runUrl }), ...(environment.url === undefined ? {} : { environmentUrl: environment.url }) };
+  await github.createDeploymentStatus(id, { state: 'in_progress', description: `deploying ${plan.target.digest.slice(0, 19)}`, ...urls });
+  let outcome: DeployOutcome;
+  try {
+    outcome = await a.target.deploy(a.request);
+  } catch (err) {
+    await github.createDeploymentStatus(id, { state: 'error', description: 'the deploy target failed', ...urls });
+    throw err;
+  }
+  const seconds = Math.round((Date.now() - started) / 1000);
+  const summary = (result: string) =>
+    [
+      `### ${plan.service} → ${environment.name}: ${result}`,
+      '',
+      '| service | environment | version | digest | previous digest | result | duration |',
+      '|---|---|---|---|---|---|---|',
+      `| ${plan.service} | ${environment.name} | ${plan.target.version} | \`${plan.target.digest}\` | ${plan.current === null ? '' : `\`${plan.current.digest}\``} | ${result} | ${seconds} s |`,
+      '',
+    ].join('\n');
+  if (outcome.kind !== 'healthy') {
+    await github.createDeploymentStatus(id, { state: 'failure', description: outcome.kind === 'rolled-back' ? 'unhealthy: rolled back' : 'unhealthy', ...urls });
+    if (ctx.env['GITHUB_STEP_SUMMARY']) await appendStepSummary(summary(outcome.kind));
+    ctx.stderr(`error: ${plan.service} to ${environment.name}: ${outcome.reason}\n`);
+    return EXIT.failed;
+  }
+  // Only now does the environment's tag move (the one registry tag operation): a failed deploy leaves it.
+  await a.registry.tagDigest(a.name, plan.target.digest, environment.name, 'move');
+  await github.createDeploymentStatus(id, { state: 'success', description: `${plan.target.version} is healthy`, ...urls });
+  if (ctx.env['GITHUB_STEP_SUMMARY']) await appendStepSummary(summary('success'));
+  ctx.stdout(`${plan.service} ${plan.target.version} (${plan.target.digest}) runs in ${environment.name} and is healthy (${seconds} s)\n`);
+  return EXIT.ok;
+}
+
+async function quarantine(ctx: CommandContext, registry: RegistryClient, name: string, service: string, digest: string, reason: string | undefined): Promise<number> {
+  if (!SHA256_DIGEST.test(digest)) throw new InputError(`--quarantine ${quote(digest)}: expected sha256:<64 hex>`);
+  if (reason === undefined || reason.trim() === '') throw new InputError('--quarantine needs --reason "why this digest must never be promoted again"');
+  const found = await registry.document(name, digest);
+  if (found === undefined) throw new InputError(`--quarantine ${digest}: no such image of ${service}`);
+  // The tag names the digest itself: the quarantine list lives with the images, needs packages: write to
+  // change, and cannot be undone by a commit. The reason is kept in the job log and the tag's name.
+  await registry.tagDigest(name, digest, quarantineTag(digest), 'immutable');
+  ctx.stdout(`${service}: ${digest} is quarantined (${reason.trim()}); no plan will promote it again\n`);
+  return EXIT.ok;
+}

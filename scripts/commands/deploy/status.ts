@@ -1,0 +1,79 @@
+/** `pipeline deploy status [--environment E] [--json]`: what runs where, from the Deployments API: services × environments. */
+import { commandSpec, helpText, parseCli } from '../../core/args.js';
+import { current } from '../../core/deploy/promotion.js';
+import { InputError } from '../../core/errors.js';
+import { EXIT } from '../../core/exit-codes.js';
+import { quote } from '../../core/quote.js';
+import { workspaceAt } from '../../io/service-history.js';
+import { appendStepSummary } from '../../io/step-outputs.js';
+import type { Command } from '../types.js';
+
+const SPEC = commandSpec({
+  program: 'pnpm pipeline deploy status',
+  summary:
+    'What runs where: for every service and environment, the version, digest, when it was deployed and by whom, read from the deployment records of the Deployments API (task deploy:<service>).',
+  options: { environment: { type: 'string' }, json: { type: 'boolean' }, cwd: { type: 'string' } },
+  help: {
+    environment: { value: 'ENV', description: 'one environment only' },
+    json: { description: 'print one JSON object: {rows: [{service, environment, version, digest, deployedAt, actor}]}' },
+    cwd: { value: 'DIR', description: 'the repository (default: the current folder)' },
+  },
+  examples: ['pnpm pipeline deploy status', 'pnpm -s pipeline deploy status --environment production --json'],
+  notes: ['exit codes: 0 done, 2 bad input, 3 the GitHub API failed, 4 no answer in time'],
+});
+
+export interface StatusRow {
+  readonly service: string;
+  readonly environment: string;
+  readonly version: string | null;
+  readonly digest: string | null;
+  readonly deployedAt: string | null;
+  readonly actor: string | null;
+}
+
+export const run: Command = async (argv, ctx) => {
+  const parsed = parseCli(SPEC, argv);
+  if (parsed.help) {
+    ctx.stdout(helpText(SPEC));
+    return EXIT.ok;
+  }
+  const { values } = parsed;
+  const environments = ctx.config.environments.filter((e) => values.environment === undefined || e.name === values.environment);
+  if (environments.length === 0)
+    throw new InputError(`--environment ${quote(values.environment ?? '')}: expected one of: ${ctx.config.environments.map((e) => e.name).join(', ')}`);
+  const git = await ctx.effects.git(ctx.cwd);
+  try {
+    const graph = await workspaceAt(git, ctx.config, (await git.resolveCommit('HEAD')) ?? 'HEAD');
+    const github = await ctx.effects.github();
+    const rows: StatusRow[] = [];
+    for (const service of graph.services) {
+      const records = await github.listDeployments(`deploy:${service.folder}`);
+      for (const env of environments) {
+        const now = current(records.filter((r) => r.environment === env.name));
+        rows.push({
+          service: service.folder,
+          environment: env.name,
+          version: now?.payload?.version ?? null,
+          digest: now?.payload?.digest ?? null,
+          deployedAt: now?.createdAt ?? null,
+          actor: now?.payload?.actor ?? null,
+        });
+      }
+    }
+    const table = renderStatusTable(rows);
+    ctx.stdout(values.json ? `${JSON.stringify({ rows })}\n` : table);
+    if (ctx.env['GITHUB_STEP_SUMMARY']) await appendStepSummary(`### What runs where\n\n${table}\n`);
+    return EXIT.ok;
+  } finally {
+    git.close();
+  }
+};
+
+export function renderStatusTable(rows: readonly StatusRow[]): string {
+  const lines = ['| service | environment | version | digest | deployed | by |', '|---|---|---|---|---|---|'];
+  for (const r of rows)
+    lines.push(
+      `| ${r.service} | ${r.environment} | ${r.version ?? '—'} | ${r.digest === null ? '—' : `\`${r.digest.slice(0, 19)}…\``} | ${r.deployedAt ?? '—'} | ${r.actor ?? '—'} |`,
+    );
+  return `${lines.join('\n')}\n`;
+}

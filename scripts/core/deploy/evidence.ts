@@ -1,0 +1,106 @@
+/**
+ * The evidence a deploy plan checks before anything is promoted, over plain values the registry, git
+ * and the GitHub API gave:
+ * - the image's revision label names a commit of this repository;
+ * - its provenance (BuildKit's in-registry SLSA provenance, v0.2 or v1) says it was built at that very
+ *   commit (BuildKit's `vcs.revision`), from this repository when it names a source;
+ * - the digest is not quarantined.
+ * Each check says what it saw; the plan lists them for the reviewer, and refuses when one fails.
+ */
+import { isRecord } from '../json.js';
+
+export interface EvidenceCheck {
+  readonly check: 'revision-label' | 'provenance' | 'not-quarantined';
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+export interface ProvenanceFacts {
+  readonly predicateType: string;
+  /** BuildKit's `vcs.revision`: the commit of the build context's repository. */
+  readonly revision: string | undefined;
+  /** BuildKit's `vcs.source`: the repository's remote URL, when the context had one. */
+  readonly source: string | undefined;
+  /** The image manifest the statement is about. */
+  readonly subjects: readonly string[];
+}
+
+const BUILDKIT_METADATA = 'https://mobyproject.org/buildkit@v1#metadata';
+
+/** The facts of an in-toto statement (the attestation manifest's layer), or a string naming what is missing. */
+export function provenanceFacts(statement: unknown): ProvenanceFacts | string {
+  if (!isRecord(statement)) return 'the attestation is not a JSON object';
+  const predicateType = statement['predicateType'];
+  if (typeof predicateType !== 'string' || !predicateType.startsWith('https://slsa.dev/provenance/')) return `not an SLSA provenance statement (${JSON.stringify(predicateType)})`;
+  const subjects: string[] = [];
+  for (const s of Array.isArray(statement['subject']) ? statement['subject'] : []) {
+    const digest = isRecord(s) && isRecord(s['digest']) ? s['digest']['sha256'] : undefined;
+    if (typeof digest === 'string') subjects.push(`sha256:${digest}`);
+  }
+  const predicate = isRecord(statement['predicate']) ? statement['predicate'] : {};
+  // v0.2: predicate.metadata[BUILDKIT_METADATA].vcs; v1: predicate.runDetails.metadata[BUILDKIT_METADATA].vcs.
+  const runDetails = isRecord(predicate['runDetails']) ? predicate['runDetails'] : {};
+  const metadata = isRecord(predicate['metadata']) ? predicate['metadata'] : isRecord(runDetails['metadata']) ? runDetails['metadata'] : {};
+  const buildkit = isRecord(metadata[BUILDKIT_METADATA]) ? metadata[BUILDKIT_METADATA] : {};
+  const vcs = isRecord(buildkit['vcs']) ? buildkit['vcs'] : {};
+  const revision = typeof vcs['revision'] === 'string' ? vcs['revision'] : undefined;
+  const source = typeof vcs['source'] === 'string' ? vcs['source'] : undefined;
+  return { predicateType, revision, source, subjects };
+}
+
+/** `https://github.com/acme/shop.git`, `git@github.com:acme/shop` → `github.com/acme/shop` (lower case). */
+export function normalizeRepositoryUrl(url: string): string {
+  return url
+    .trim()
+    .replace(/^git@([^:]+):/, '$1/')
+    .replace(/^[a-z+]+:\/\/(?:[^@/]+@)?/i, '')
+    .replace(/\.git$/, '')
+    .replace(/\/+$/, '')
+    .toLowerCase();
+}
+
+export interface EvidenceInput {
+  readonly digest: string;
+  /** The platform image manifest (what the provenance statement's subject names). */
+  readonly manifest: string;
+  readonly revision: string | undefined;
+  /** Whether the revision is a commit of this repository (git or the API said so). */
+  readonly revisionKnown: boolean;
+  /** The provenance facts, a reason there are none, or undefined when the image has no attestation. */
+  readonly provenance: ProvenanceFacts | string | undefined;
+  /** `https://github.com/acme/shop`. */
+  readonly repositoryUrl: string;
+  readonly quarantined: { readonly reason: string } | undefined;
+}
+
+export function checkEvidence(input: EvidenceInput): EvidenceCheck[] {
+  const checks: EvidenceCheck[] = [];
+  const rev = input.revision;
+  checks.push(
+    rev === undefined
+      ? { check: 'revision-label', ok: false, detail: 'the image has no org.opencontainers.image.revision label' }
+      : input.revisionKnown
+        ? { check: 'revision-label', ok: true, detail: `revision ${rev} is a commit of this repository` }
+        : { check: 'revision-label', ok: false, detail: `revision ${rev} is not a commit of this repository` },
+  );
+  const p = input.provenance;
+  if (p === undefined) checks.push({ check: 'provenance', ok: false, detail: 'the image has no provenance attestation (CI pushes it with provenance mode=max)' });
+  else if (typeof p === 'string') checks.push({ check: 'provenance', ok: false, detail: p });
+  else if (!p.subjects.includes(input.manifest))
+    checks.push({ check: 'provenance', ok: false, detail: `the provenance is about ${p.subjects.join(', ') || 'nothing'}, not the image manifest ${input.manifest}` });
+  else if (p.revision === undefined || p.revision !== rev)
+    checks.push({
+      check: 'provenance',
+      ok: false,
+      detail: `the provenance says it was built at ${p.revision ?? 'no recorded commit'}, not at the labelled revision ${rev ?? '(none)'}`,
+    });
+  else if (p.source !== undefined && normalizeRepositoryUrl(p.source) !== normalizeRepositoryUrl(input.repositoryUrl)) {
+    checks.push({ check: 'provenance', ok: false, detail: `the provenance says it was built from ${p.source}, not ${input.repositoryUrl}` });
+  } else checks.push({ check: 'provenance', ok: true, detail: `${p.predicateType}: built at ${p.revision}${p.source === undefined ? '' : ` from ${p.source}`}` });
+  checks.push(
+    input.quarantined === undefined
+      ? { check: 'not-quarantined', ok: true, detail: 'not quarantined' }
+      : { check: 'not-quarantined', ok: false, detail: `quarantined: ${input.quarantined.reason}` },
+  );
+  return checks;
+}

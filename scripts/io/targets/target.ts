@@ -1,0 +1,51 @@
+/**
+ * Deploy targets behind one interface, one file each (compose.ts, kubernetes.ts), chosen by the
+ * environment's `target` in pipeline.config.ts. A target deploys one service pinned by digest, waits
+ * until it is healthy within a bound, and when it is not, rolls back to the digest that ran before and
+ * waits for that one. `commands` lists exactly what it will run, for the deploy plan reviewers read.
+ */
+export interface DeployRequest {
+  readonly service: string;
+  /** `<repository>@sha256:…`: what is deployed. */
+  readonly image: string;
+  /** `<repository>@sha256:…` that ran before, for a rollback; undefined for a first deploy. */
+  readonly previous: string | undefined;
+  readonly timeoutSeconds: number;
+}
+
+export type DeployOutcome =
+  | { readonly kind: 'healthy' }
+  /** It did not become healthy; the previous digest runs (and is healthy) again. */
+  | { readonly kind: 'rolled-back'; readonly reason: string }
+  /** It did not become healthy, and there was nothing to roll back to, or the rollback failed too. */
+  | { readonly kind: 'failed'; readonly reason: string };
+
+export interface Target {
+  readonly kind: 'compose' | 'kubernetes';
+  /** The commands `deploy` runs (argv each), with the image in place: for the plan. */
+  commands(request: DeployRequest): string[][];
+  deploy(request: DeployRequest): Promise<DeployOutcome>;
+}
+
+/** Runs a command of a target (docker compose, kubectl): exit code and output, never throwing on a non-zero exit. */
+export type CommandRunner = (argv: readonly string[]) => Promise<{ readonly code: number; readonly stdout: string; readonly stderr: string }>;
+
+const tail = (text: string) => text.trim().split('\n').slice(-3).join(' | ').slice(0, 400);
+
+/**
+ * The one deploy-and-roll-back sequence both targets share: apply the image, wait; when it is not
+ * healthy, apply the previous one (or undo), wait again.
+ */
+export async function deployWithRollback(
+  request: DeployRequest,
+  steps: { readonly apply: (image: string) => Promise<{ ok: boolean; detail: string }>; readonly undo: () => Promise<{ ok: boolean; detail: string }> },
+): Promise<DeployOutcome> {
+  const first = await steps.apply(request.image);
+  if (first.ok) return { kind: 'healthy' };
+  const why = `${request.image} did not become healthy within ${request.timeoutSeconds} s (${tail(first.detail)})`;
+  if (request.previous === undefined) return { kind: 'failed', reason: `${why}; there is no earlier digest to roll back to` };
+  const back = await steps.undo();
+  return back.ok
+    ? { kind: 'rolled-back', reason: `${why}; rolled back to ${request.previous}, which is healthy again` }
+    : { kind: 'failed', reason: `${why}; the rollback to ${request.previous} failed too (${tail(back.detail)})` };
+}
