@@ -19,7 +19,14 @@ export default defineConfig({
       {
         test: {
           name: 'pipeline',
-          include: ['test/pipeline/**/*.test.ts', 'test/workflows/**/*.test.ts', 'test/plan/**/*.test.ts', 'test/release/**/*.test.ts', 'test/support/**/*.test.ts'],
+          include: [
+            'test/pipeline/**/*.test.ts',
+            'test/workflows/**/*.test.ts',
+            'test/plan/**/*.test.ts',
+            'test/release/**/*.test.ts',
+            'test/deploy/**/*.test.ts',
+            'test/support/**/*.test.ts',
+          ],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           server: { deps: { inline: [/@actions\/languageservice/, /@actions\/workflow-parser/, /@actions\/expressions/] } },

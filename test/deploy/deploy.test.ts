@@ -1,0 +1,298 @@
+/**
+ * `pipeline deploy` over real git and real HTTP, with stand-ins where the real thing cannot run here:
+ * a local server that stands in for GitHub (every request and response checked against GitHub's
+ * OpenAPI description, test/support/github/), one that stands in for GHCR (test/support/oci-registry.ts,
+ * token auth, images with BuildKit-shaped provenance), and a stand-in kubectl (no cluster can run
+ * here) that records its arguments and answers as kubectl does. The compose target runs against the
+ * lab's real engine in test/e2e/deploy.test.ts.
+ */
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { run } from '../../scripts/commands/deploy/index.js';
+import type { PipelineConfig } from '../../scripts/core/config.js';
+import { kubernetesTarget } from '../../scripts/io/targets/kubernetes.js';
+import { pipelineConfig } from '../../pipeline.config.js';
+import { cleanup, commit, makeRepo } from '../pipeline/affected/fixture.js';
+import { type RunResult, runCommand } from '../support/cli.js';
+import { type GitHubStandIn, startGitHubStandIn } from '../support/github/server.js';
+import { pushAttestedImage, type RegistryStandIn, startRegistry } from '../support/oci-registry.js';
+
+const OWNER = 'acme';
+const REPO = 'shop';
+let registry: RegistryStandIn;
+let github: GitHubStandIn;
+let config: PipelineConfig;
+let root = '';
+let dockerConfig = '';
+const marker = join(tmpdir(), `deploy-marker-${process.pid}`);
+
+/**
+ * Stands in for kubectl (no cluster here): records each argv and answers as kubectl does; the rollout
+ * of an image listed in `unhealthy` times out as `kubectl rollout status` reports it.
+ */
+class KubectlStandIn {
+  readonly calls: string[][] = [];
+  readonly unhealthy = new Set<string>();
+  private image = '';
+  private history: string[] = [];
+  async run(argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    this.calls.push([...argv]);
+    const verb = argv.slice(argv.indexOf('--namespace') + 2);
+    if (verb[0] === 'set' && verb[1] === 'image') {
+      this.history.push(this.image);
+      this.image = (verb[3] ?? '').split('=')[1] ?? '';
+      return { code: 0, stdout: `${verb[2]} image updated\n`, stderr: '' };
+    }
+    if (verb[0] === 'rollout' && verb[1] === 'undo') {
+      this.image = this.history.pop() ?? '';
+      return { code: 0, stdout: `${verb[2]} rolled back\n`, stderr: '' };
+    }
+    if (verb[0] === 'rollout' && verb[1] === 'status') {
+      return this.unhealthy.has(this.image)
+        ? { code: 1, stdout: 'Waiting for deployment rollout to finish: 0 of 1 updated replicas are available...\n', stderr: `error: timed out waiting for the condition\n` }
+        : { code: 0, stdout: `deployment "${verb[2]?.split('/')[1]}" successfully rolled out\n`, stderr: '' };
+    }
+    return { code: 1, stdout: '', stderr: `error: unknown command "${verb.join(' ')}"\n` };
+  }
+}
+let kubectl: KubectlStandIn;
+
+beforeAll(async () => {
+  registry = await startRegistry({ auth: { username: 'bot', password: 'pw' } });
+  config = {
+    ...pipelineConfig,
+    publishRepository: `${OWNER}/${REPO}`,
+    registry: { kind: 'custom', host: registry.host, namespace: OWNER, usernameSecret: 'U', passwordSecret: 'P' },
+    environments: [
+      { name: 'staging', target: { kind: 'kubernetes', namespace: 'shop-staging' }, healthTimeoutSeconds: 60, url: 'https://staging.example.com' },
+      { name: 'production', requires: 'staging', target: { kind: 'kubernetes', namespace: 'shop', context: 'prod' }, healthTimeoutSeconds: 120 },
+    ],
+  };
+  dockerConfig = mkdtempSync(join(tmpdir(), 'deploy-docker-'));
+  writeFileSync(join(dockerConfig, 'config.json'), JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from('bot:pw').toString('base64') } } }));
+});
+afterAll(async () => {
+  await registry.close();
+  rmSync(dockerConfig, { recursive: true, force: true });
+  cleanup();
+});
+
+let commits: { v1: string; v2: string; v3: string };
+beforeEach(async () => {
+  ({ root } = makeRepo());
+  const v1 = commit(root, 'feat(alpha): v1', { 'services/alpha/src/main.ts': 'export const v = 1;\n' });
+  const v2 = commit(root, 'feat(alpha): v2 (#7)', { 'services/alpha/src/main.ts': 'export const v = 2;\n' });
+  const v3 = commit(root, 'fix(core): v3 reaches alpha', { 'packages/core/src/index.ts': 'export const core = 3;\n' });
+  commits = { v1, v2, v3 };
+  github = await startGitHubStandIn({ owner: OWNER, repo: REPO, commits: [v1, v2, v3] });
+  kubectl = new KubectlStandIn();
+});
+afterEach(async () => {
+  try {
+    github.assertNoViolations();
+  } finally {
+    await github.close();
+  }
+  expect(existsSync(marker)).toBe(false);
+});
+
+const env = () => ({ GITHUB_API_URL: github.url, GITHUB_TOKEN: 'ghs_standin', GITHUB_REPOSITORY: `${OWNER}/${REPO}`, GITHUB_ACTOR: 'octocat', DOCKER_CONFIG: dockerConfig });
+const deploy = (...argv: string[]): Promise<RunResult> =>
+  runCommand(run, argv, {
+    cwd: root,
+    env: env(),
+    config,
+    effects: { target: async (e) => kubernetesTarget(e.target.kind === 'kubernetes' ? e.target : { namespace: 'x' }, (a) => kubectl.run(a)) },
+  });
+
+/** CI's image of alpha at a commit, released under a version tag. */
+function publish(sha: string, version: string, source?: string): string {
+  return pushAttestedImage(
+    registry,
+    `${OWNER}/alpha`,
+    { 'org.opencontainers.image.revision': sha, run: Math.random().toString(36) },
+    version,
+    source === undefined ? {} : { source },
+  ).index;
+}
+
+const deployments = () => [...github.state.deployments.values()];
+
+describe('deploy', () => {
+  test('a first deploy: one record with the payload, in_progress then success, the environment tag only once healthy, the exact kubectl commands', async () => {
+    const v = `1.0.${Math.floor(Math.random() * 1e6)}`;
+    const digest = publish(commits.v1, v, `https://github.com/${OWNER}/${REPO}.git`);
+    const r = await deploy('--service', 'alpha', '--environment', 'staging', '--version', v);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const [d] = deployments();
+    expect(deployments()).toHaveLength(1);
+    expect(d).toMatchObject({ sha: commits.v1, task: 'deploy:alpha', payload: { service: 'alpha', version: v, digest, previousDigest: null, actor: 'octocat' } });
+    expect(d?.statuses.map((s) => s.state)).toEqual(['in_progress', 'success']);
+    expect(d?.statuses.at(-1)?.environmentUrl).toBe('https://staging.example.com');
+    expect(github.requests().find((q) => q.operation === 'repos/create-deployment')?.body).toMatchObject({ auto_merge: false, required_contexts: [] });
+    expect(registry.tagged(`${OWNER}/alpha`, 'staging')).toBe(digest);
+    expect(kubectl.calls).toEqual([
+      ['kubectl', '--namespace', 'shop-staging', 'set', 'image', 'deployment/alpha', `alpha=${registry.host}/${OWNER}/alpha@${digest}`],
+      ['kubectl', '--namespace', 'shop-staging', 'rollout', 'status', 'deployment/alpha', '--timeout=60s'],
+    ]);
+  });
+
+  test('an unhealthy image is rolled back to the digest that ran before; the status is failure and the environment tag stays', async () => {
+    const good = publish(commits.v1, `2.0.${Math.floor(Math.random() * 1e6)}`);
+    expect((await deploy('--service', 'alpha', '--environment', 'staging', '--digest', good)).code).toBe(0);
+    const bad = publish(commits.v2, '2.1.0-bad');
+    kubectl.unhealthy.add(`${registry.host}/${OWNER}/alpha@${bad}`);
+    const r = await deploy('--service', 'alpha', '--environment', 'staging', '--digest', bad);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(`${registry.host}/${OWNER}/alpha@${bad} did not become healthy within 60 s`);
+    expect(r.stderr).toContain(`rolled back to ${registry.host}/${OWNER}/alpha@${good}, which is healthy again`);
+    expect(deployments().map((d) => d.statuses.at(-1)?.state)).toEqual(['success', 'failure']);
+    expect(registry.tagged(`${OWNER}/alpha`, 'staging')).toBe(good);
+    expect(kubectl.calls.slice(-2)).toEqual([
+      ['kubectl', '--namespace', 'shop-staging', 'rollout', 'undo', 'deployment/alpha'],
+      ['kubectl', '--namespace', 'shop-staging', 'rollout', 'status', 'deployment/alpha', '--timeout=60s'],
+    ]);
+  });
+
+  test('production refuses a digest that never succeeded in staging, before anything is deployed', async () => {
+    const digest = publish(commits.v2, `3.0.${Math.floor(Math.random() * 1e6)}`);
+    const r = await deploy('--service', 'alpha', '--environment', 'production', '--digest', digest);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`production accepts only a digest with a successful staging deployment; ${digest} has none`);
+    expect(deployments()).toEqual([]);
+    expect(kubectl.calls).toEqual([]);
+    // After staging, production takes it (with its own context and namespace).
+    expect((await deploy('--service', 'alpha', '--environment', 'staging', '--digest', digest)).code).toBe(0);
+    const prod = await deploy('--service', 'alpha', '--environment', 'production', '--digest', digest);
+    expect(prod.code, prod.stderr).toBe(0);
+    expect(kubectl.calls.at(-2)).toEqual([
+      'kubectl',
+      '--context',
+      'prod',
+      '--namespace',
+      'shop',
+      'set',
+      'image',
+      'deployment/alpha',
+      `alpha=${registry.host}/${OWNER}/alpha@${digest}`,
+    ]);
+  });
+
+  test('a quarantined digest is refused by every plan', async () => {
+    const digest = publish(commits.v3, `4.0.${Math.floor(Math.random() * 1e6)}`);
+    const q = await deploy('--service', 'alpha', '--quarantine', digest, '--reason', 'leaks memory');
+    expect(q.code, q.stderr).toBe(0);
+    const r = await deploy('--service', 'alpha', '--environment', 'staging', '--digest', digest);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('not-quarantined: quarantined: the registry tag quarantined-sha256-');
+    expect(deployments()).toEqual([]);
+  });
+
+  test('evidence: an image labelled with a commit this repository does not have, or whose provenance disagrees, is refused', async () => {
+    const stranger = pushAttestedImage(registry, `${OWNER}/alpha`, { 'org.opencontainers.image.revision': 'f'.repeat(40) }, 'stranger').index;
+    const r = await deploy('--service', 'alpha', '--environment', 'staging', '--version', 'sha-fffffff', '--dry-run');
+    expect(r.code).toBe(2);
+    const s = await deploy('--service', 'alpha', '--environment', 'staging', '--digest', stranger, '--dry-run');
+    expect(s.code).toBe(1);
+    expect(s.stderr).toContain(`revision-label: revision ${'f'.repeat(40)} is not a commit of this repository`);
+    const elsewhere = publish(commits.v1, `5.0.${Math.floor(Math.random() * 1e6)}`, 'https://github.com/mallory/shop');
+    const t = await deploy('--service', 'alpha', '--environment', 'staging', '--digest', elsewhere, '--dry-run');
+    expect(t.code).toBe(1);
+    expect(t.stderr).toContain(`provenance: the provenance says it was built from https://github.com/mallory/shop, not https://github.com/${OWNER}/${REPO}`);
+  });
+
+  test('the dry-run plan: current → target, the commits in between (a shared-package change marked), the checks, the commands', async () => {
+    const d1 = publish(commits.v1, `6.0.${Math.floor(Math.random() * 1e6)}`);
+    expect((await deploy('--service', 'alpha', '--environment', 'staging', '--digest', d1)).code).toBe(0);
+    const d3 = publish(commits.v3, `6.1.${Math.floor(Math.random() * 1e6)}`);
+    const r = await deploy('--service', 'alpha', '--environment', 'staging', '--digest', d3, '--dry-run', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const out: unknown = JSON.parse(r.stdout);
+    expect(out).toMatchObject({
+      dryRun: true,
+      plan: { current: { digest: d1, commit: commits.v1 }, target: { digest: d3, commit: commits.v3 }, ok: true, changes: { direction: 'forward' } },
+    });
+    const text = JSON.stringify(out);
+    expect(text).toContain(commits.v2);
+    expect(text).toContain('via @kc/core');
+    expect(out).toMatchObject({
+      plan: {
+        commands: [
+          ['kubectl', '--namespace', 'shop-staging', 'set', 'image', 'deployment/alpha', `alpha=${registry.host}/${OWNER}/alpha@${d3}`],
+          ['kubectl', '--namespace', 'shop-staging', 'rollout', 'status', 'deployment/alpha', '--timeout=60s'],
+        ],
+      },
+    });
+    expect(deployments()).toHaveLength(1);
+  });
+
+  test('--rollback redeploys the last successful digest before the current one; nothing re-applies the newer one', async () => {
+    const d1 = publish(commits.v1, `7.0.${Math.floor(Math.random() * 1e6)}`);
+    const d2 = publish(commits.v2, `7.1.${Math.floor(Math.random() * 1e6)}`);
+    await deploy('--service', 'alpha', '--environment', 'staging', '--digest', d1);
+    await deploy('--service', 'alpha', '--environment', 'staging', '--digest', d2);
+    const r = await deploy('--service', 'alpha', '--environment', 'staging', '--rollback');
+    expect(r.code, r.stderr).toBe(0);
+    expect(deployments().at(-1)?.payload).toMatchObject({ digest: d1, previousDigest: d2 });
+    expect(registry.tagged(`${OWNER}/alpha`, 'staging')).toBe(d1);
+    const status = await deploy('status', '--environment', 'staging', '--json');
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      rows: [
+        { service: 'alpha', environment: 'staging', digest: d1, actor: 'octocat' },
+        { service: 'beta', digest: null },
+        { service: 'gamma', digest: null },
+      ],
+    });
+  });
+});
+
+describe('bad input: one line, exit 2, nothing promoted or changed', () => {
+  const TOUCH = `$(touch ${marker})`;
+  test.each([
+    ['an unknown service', ['--service', 'billing', '--environment', 'staging'], /service "billing": not a service/],
+    ['__proto__', ['--service', '__proto__', '--environment', 'staging'], /service "__proto__": not a service/],
+    ['an unknown environment', ['--service', 'alpha', '--environment', 'qa'], /--environment "qa": expected one of: staging, production/],
+    ['constructor as environment', ['--service', 'alpha', '--environment', 'constructor'], /--environment "constructor": expected one of/],
+    ['a version not in the registry', ['--service', 'alpha', '--environment', 'staging', '--version', '9.9.9'], /has no image tagged "9\.9\.9"/],
+    ['a version with a shell command', ['--service', 'alpha', '--environment', 'staging', '--version', `1.0.0;${TOUCH}`], /--version "1\.0\.0;\$\(touch/],
+    ['a version $(...)', ['--service', 'alpha', '--environment', 'staging', '--version', TOUCH], /--version "\$\(touch/],
+    ['sha-zzzzzzz', ['--service', 'alpha', '--environment', 'staging', '--version', 'sha-zzzzzzz'], /--version "sha-zzzzzzz": expected a release version/],
+    ['a path as version', ['--service', 'alpha', '--environment', 'staging', '--version', '../api-gateway'], /--version "\.\.\/api-gateway"/],
+    ['a bad digest', ['--service', 'alpha', '--environment', 'staging', '--digest', 'latest'], /--digest "latest": expected sha256:<64 hex>/],
+    ['no service', ['--environment', 'staging'], /--service is required/],
+    ['two modes', ['--service', 'alpha', '--environment', 'staging', '--rollback', '--version', '1.0.0'], /at most one of --version, --digest, --rollback and --quarantine/],
+    ['nothing to roll back to', ['--service', 'alpha', '--environment', 'staging', '--rollback'], /--rollback: alpha has no earlier successful deployment in staging/],
+  ])('%s', async (_, argv, message) => {
+    const r = await deploy(...argv);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+    expect(deployments()).toEqual([]);
+    expect(kubectl.calls).toEqual([]);
+  });
+
+  test.each([
+    ['answers 500', 'status-500', 3],
+    ['answers an HTML page', 'html-502', 3],
+  ] as const)('the Deployments API %s: one line, exit %i, nothing deployed', async (_, mode, code) => {
+    const digest = publish(commits.v1, `8.0.${Math.floor(Math.random() * 1e6)}`);
+    github.fail({ mode, operation: 'repos/list-deployments' });
+    const r = await deploy('--service', 'alpha', '--environment', 'staging', '--digest', digest);
+    github.takeViolations();
+    expect(r.code).toBe(code);
+    expect(r.stderr).toMatch(/^error: GitHub API GET deployments\?task=deploy:alpha: HTTP 5\d\d/);
+    expect(kubectl.calls).toEqual([]);
+  });
+
+  test('a registry that answers HTML: one line, exit 3, nothing deployed', async () => {
+    registry.fail(3, 'html');
+    const r = await deploy('--service', 'alpha', '--environment', 'staging', '--version', '1.0.0');
+    expect(r.code).toBe(3);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(kubectl.calls).toEqual([]);
+  });
+});
