@@ -23,6 +23,7 @@ import { job } from './dsl/job.js';
 import { checkout, run } from './dsl/steps.js';
 
 const inputs = {
+  deployTo: input('deploy_to'),
   ref: input('ref'),
   service: input('service'),
   bump: input('bump'),
@@ -113,6 +114,25 @@ export function buildReleaseWorkflow(config: PipelineConfig, services: readonly 
     ],
   });
 
+  // Hand off to deploy.yml (a workflow_dispatch made with GITHUB_TOKEN does run): the only job that may dispatch.
+  const handoff = job('handoff', {
+    name: format('deploy {0} to {1}', matrix('service'), inputs.deployTo),
+    needs: [select, release],
+    if: and(eq(release.result, lit('success')), eq(github.eventName, lit('workflow_dispatch')), ne(inputs.deployTo, lit('none')), ne(inputs.dryRun, lit(true))),
+    runsOn: RUNS_ON,
+    timeoutMinutes: 5,
+    permissions: { contents: 'read', actions: 'write' },
+    strategy: { failFast: false, matrix: { service: fromJSON(select.output('services')) } },
+    steps: [
+      fullHistory,
+      run({
+        name: 'Start deploy.yml for the new release',
+        env: { SERVICE: matrix('service'), DEPLOY_TO: inputs.deployTo, GITHUB_TOKEN: github.token },
+        run: `${PIPELINE} release handoff "$SERVICE" --environment "$DEPLOY_TO"`,
+      }),
+    ],
+  });
+
   return new Workflow('release', {
     name: 'Release',
     on: {
@@ -136,11 +156,18 @@ export function buildReleaseWorkflow(config: PipelineConfig, services: readonly 
           },
           version: { description: 'An explicit version instead of the bump (one service only), e.g. 1.4.0 or 2.0.0-rc.1', type: 'string', required: false, default: '' },
           dry_run: { description: 'Print the plan (version, tag, commit, digest, image tags, notes); change nothing', type: 'boolean', required: false, default: false },
+          deploy_to: {
+            description: 'Then deploy the new release to this environment (deploy.yml)',
+            type: 'choice',
+            required: false,
+            default: 'none',
+            options: ['none', ...config.environments.map((e) => e.name)],
+          },
         },
       },
     },
     permissions: {},
-  }).addJobs([select.job, build.job, release.job]);
+  }).addJobs([select.job, build.job, release.job, handoff.job]);
 }
 
 const workspace = loadWorkspace(new URL('..', import.meta.url).pathname, {

@@ -1731,7 +1731,7 @@ var run = async (argv, ctx) => {
     let label;
     if (values.digest !== void 0) {
       digest = values.digest;
-      label = values.version ?? digest.slice(0, 19);
+      label = values.version === void 0 || values.version === "" ? digest.slice(0, 19) : version.tag;
     } else if (values.rollback) {
       const back = rollbackTarget(records);
       if (back?.payload === void 0)

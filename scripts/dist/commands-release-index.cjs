@@ -67,7 +67,8 @@ var SUBCOMMANDS = {
   notes: { summary: "the release notes: commits to the service's inputs, grouped, with links", load: () => Promise.resolve().then(() => __toESM(require("./commands-release-notes.cjs"), 1)) },
   status: { summary: "every service's latest version, commits since, and the bump auto would choose", load: () => Promise.resolve().then(() => __toESM(require("./commands-release-status.cjs"), 1)) },
   select: { summary: "the services a release run releases (a service, or every one changed since its release)", load: () => Promise.resolve().then(() => __toESM(require("./commands-release-select.cjs"), 1)) },
-  cut: { summary: "release a service: git tag, image tags on the tested digest, GitHub Release", load: () => Promise.resolve().then(() => __toESM(require("./commands-release-cut.cjs"), 1)) }
+  cut: { summary: "release a service: git tag, image tags on the tested digest, GitHub Release", load: () => Promise.resolve().then(() => __toESM(require("./commands-release-cut.cjs"), 1)) },
+  handoff: { summary: "start deploy.yml for the service's newest release (release.yml's deploy_to)", load: () => Promise.resolve().then(() => __toESM(require("./commands-release-handoff.cjs"), 1)) }
 };
 var HELP = `usage: pnpm pipeline release <subcommand> [options]
 

@@ -26,7 +26,7 @@ test('the service choice is the catalog (plus `changed`), so adding a service me
   const input = on.workflow_dispatch?.inputs?.['service'];
   expect(input).toMatchObject({ type: 'choice', default: 'changed', options: ['changed', ...services] });
   expect(on.workflow_dispatch?.inputs?.['bump']).toMatchObject({ type: 'choice', options: ['auto', 'patch', 'minor', 'major'] });
-  expect(Object.keys(on.workflow_dispatch?.inputs ?? {})).toEqual(['ref', 'service', 'bump', 'version', 'dry_run']);
+  expect(Object.keys(on.workflow_dispatch?.inputs ?? {})).toEqual(['ref', 'service', 'bump', 'version', 'dry_run', 'deploy_to']);
 });
 
 test('least privilege per job: read to select, packages to build, contents and packages to release; nothing at the top', () => {

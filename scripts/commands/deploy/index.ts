@@ -117,7 +117,7 @@ export const run: Command = async (argv, ctx) => {
     let label: string;
     if (values.digest !== undefined) {
       digest = values.digest;
-      label = values.version ?? digest.slice(0, 19);
+      label = values.version === undefined || values.version === '' ? digest.slice(0, 19) : version.tag;
     } else if (values.rollback) {
       const back = rollbackTarget(records);
       if (back?.payload === undefined)

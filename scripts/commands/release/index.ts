@@ -20,6 +20,7 @@ const SUBCOMMANDS: Record<string, { readonly summary: string; readonly load: () 
   status: { summary: "every service's latest version, commits since, and the bump auto would choose", load: () => import('./status.js') },
   select: { summary: 'the services a release run releases (a service, or every one changed since its release)', load: () => import('./select.js') },
   cut: { summary: 'release a service: git tag, image tags on the tested digest, GitHub Release', load: () => import('./cut.js') },
+  handoff: { summary: "start deploy.yml for the service's newest release (release.yml's deploy_to)", load: () => import('./handoff.js') },
 };
 
 const HELP = `usage: pnpm pipeline release <subcommand> [options]

@@ -1,0 +1,54 @@
+/**
+ * `pipeline release handoff <service> --environment E`: after a release, start deploy.yml for the
+ * service's newest release (a `workflow_dispatch` started with GITHUB_TOKEN does run, unlike a tag
+ * push made with it). release.yml's `deploy_to` input runs it, in a job of its own: the only one with
+ * `actions: write`.
+ */
+import { commandSpec, helpText, parseCli } from '../../core/args.js';
+import { InputError } from '../../core/errors.js';
+import { EXIT } from '../../core/exit-codes.js';
+import { quote } from '../../core/quote.js';
+import { formatVersion } from '../../core/release/version.js';
+import type { Command } from '../types.js';
+import { knownService, openRelease, released } from './context.js';
+
+const SPEC = commandSpec({
+  program: 'pnpm pipeline release handoff',
+  summary: "Starts deploy.yml for the service's newest release tag in this clone, to an environment (release.yml's deploy_to).",
+  options: { environment: { type: 'string' }, workflow: { type: 'string' }, cwd: { type: 'string' } },
+  positionals: { usage: '<service>', description: 'the service folder, e.g. api-gateway' },
+  help: {
+    environment: { value: 'ENV', description: 'an environment of pipeline.config.ts', required: true },
+    workflow: { value: 'FILE', description: 'the deploy workflow (default deploy.yml)' },
+    cwd: { value: 'DIR', description: 'the repository (default: the current folder)' },
+  },
+  examples: ['pnpm pipeline release handoff api-gateway --environment staging'],
+  notes: ['exit codes: 0 dispatched, 2 bad input, 3 the GitHub API failed'],
+});
+
+export const run: Command = async (argv, ctx) => {
+  const parsed = parseCli(SPEC, argv);
+  if (parsed.help) {
+    ctx.stdout(helpText(SPEC));
+    return EXIT.ok;
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) throw new InputError(`pnpm pipeline release handoff: expected one service, got ${positionals.length}`);
+  const environment = ctx.config.environments.find((e) => e.name === values.environment);
+  if (environment === undefined)
+    throw new InputError(`--environment ${quote(values.environment ?? '')}: expected one of: ${ctx.config.environments.map((e) => e.name).join(', ')}`);
+  const release = await openRelease(ctx, values.cwd);
+  try {
+    const at = await knownService(release.git, ctx, await release.defaultRef(), positionals[0]);
+    const { latest } = await released(release.git, at.service.folder);
+    if (latest === undefined) throw new InputError(`${at.service.folder} has no release tag in this clone; release it first`);
+    const version = formatVersion(latest.tag.version);
+    const ref = ctx.env['GITHUB_REF_NAME'] || ctx.config.defaultBranch;
+    const file = values.workflow ?? 'deploy.yml';
+    await (await ctx.effects.github()).dispatchWorkflow(file, ref, { service: at.service.folder, environment: environment.name, version, dry_run: 'false' });
+    ctx.stdout(`${file}: deploying ${at.service.folder} ${version} to ${environment.name} (dispatched on ${ref})\n`);
+    return EXIT.ok;
+  } finally {
+    release.git.close();
+  }
+};

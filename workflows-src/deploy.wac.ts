@@ -1,0 +1,119 @@
+/**
+ * deploy.yml: a person starts a deploy from the Actions tab (or release.yml's `deploy_to` hands one
+ * off). It deploys exactly the image CI built and verified, by digest.
+ *
+ * `plan` (read-only token, no environment) resolves the version to a digest, checks the evidence and
+ * the promotion order, reads what runs there now and writes the deploy plan to the job summary before
+ * anyone approves. `deploy` runs in the GitHub environment (its protection rules and reviewers apply),
+ * takes the plan's digest and never resolves the version again: what was approved is what runs.
+ *
+ * One deployment record per deploy: GitHub creates a deployment of its own for a job with
+ * `environment:` (task `deploy`, the run's ref, no payload). `environment: {deployment: false}` would
+ * prevent it, but actionlint 1.7.7 rejects the key; so the pipeline keeps GitHub's (it drives the
+ * environment page) and writes its record as a deployment of task `deploy:<service>` (the commit of the
+ * image, the payload), and every read filters on that task: GitHub's own never pollutes "what runs".
+ */
+import { Workflow } from '@github-actions-workflow-ts/lib';
+import type { PipelineConfig } from '../scripts/core/config.js';
+import { loadWorkspace } from '../scripts/io/workspace-fs.js';
+import { pipelineConfig } from '../pipeline.config.js';
+import { PIPELINE, registryLogin } from './ci.wac.js';
+import { and, eq, format, github, input, lit, ne, secret } from './dsl/expr.js';
+import { job } from './dsl/job.js';
+import { checkout, run } from './dsl/steps.js';
+
+/** A choice input's options: GitHub requires at least one. */
+function nonEmpty(list: readonly string[], what: string): [string, ...string[]] {
+  const [first, ...rest] = list;
+  if (first === undefined) throw new Error(`deploy.yml: no ${what} to choose from`);
+  return [first, ...rest];
+}
+
+export function buildDeployWorkflow(config: PipelineConfig, services: readonly string[]): Workflow {
+  const RUNS_ON = config.runners.default;
+  const inputs = { service: input('service'), environment: input('environment'), version: input('version'), dryRun: input('dry_run') };
+  const packages = (access: 'read' | 'write') => (config.registry.kind === 'ghcr' ? { packages: access } : {});
+  const history = checkout({ name: 'Check out (all history: the commits between what runs and what comes)', with: { 'fetch-depth': 0, 'persist-credentials': false } });
+
+  const planStep = run({
+    name: 'Deploy plan (version → digest, evidence, promotion order, what runs now, commits between)',
+    id: 'plan',
+    env: { SERVICE: inputs.service, ENVIRONMENT: inputs.environment, VERSION: inputs.version, GITHUB_TOKEN: github.token },
+    run: `${PIPELINE} deploy --service "$SERVICE" --environment "$ENVIRONMENT" --version "$VERSION" --dry-run`,
+    outputs: ['digest', 'version', 'ok'],
+  });
+  const plan = job<'digest' | 'version' | 'ok'>('plan', {
+    runsOn: RUNS_ON,
+    timeoutMinutes: 10,
+    permissions: { contents: 'read', deployments: 'read', ...packages('read') },
+    steps: [history, registryLogin(config.registry), planStep],
+    outputs: [
+      ['digest', planStep.output('digest')],
+      ['version', planStep.output('version')],
+      ['ok', planStep.output('ok')],
+    ],
+  });
+
+  const deploy = job('deploy', {
+    name: format('deploy {0} to {1}', inputs.service, inputs.environment),
+    needs: [plan],
+    if: and(ne(inputs.dryRun, lit(true)), eq(plan.output('ok'), lit('true'))),
+    runsOn: RUNS_ON,
+    timeoutMinutes: 30,
+    // Deployment records (deployments), the environment's registry tag (packages), the compose file (contents).
+    permissions: { contents: 'read', deployments: 'write', ...packages('write') },
+    environment: { name: inputs.environment },
+    concurrency: { group: format('deploy-{0}-{1}', inputs.service, inputs.environment), cancelInProgress: false },
+    steps: [
+      history,
+      registryLogin(config.registry),
+      run({
+        name: 'Deploy the approved digest (rolled back when it is not healthy)',
+        env: {
+          SERVICE: inputs.service,
+          ENVIRONMENT: inputs.environment,
+          DIGEST: plan.output('digest'),
+          VERSION: plan.output('version'),
+          GITHUB_TOKEN: github.token,
+          // The target's host and the services' secrets: environment secrets, passed in the environment only.
+          DOCKER_HOST: secret('DOCKER_HOST'),
+          AUTH_SECRET: secret('AUTH_SECRET'),
+        },
+        run: `${PIPELINE} deploy --service "$SERVICE" --environment "$ENVIRONMENT" --digest "$DIGEST" --version "$VERSION"`,
+      }),
+    ],
+  });
+
+  return new Workflow('deploy', {
+    name: 'Deploy',
+    on: {
+      workflow_dispatch: {
+        inputs: {
+          service: { description: 'The service to deploy', type: 'choice', required: true, default: services[0] ?? '', options: nonEmpty(services, 'services') },
+          environment: {
+            description: 'Where to deploy it',
+            type: 'choice',
+            required: true,
+            default: config.environments[0]?.name ?? '',
+            options: nonEmpty(
+              config.environments.map((e) => e.name),
+              'environments',
+            ),
+          },
+          version: { description: 'A release version (1.4.0), sha-<7 hex>, or empty: the newest image of the default branch', type: 'string', required: false, default: '' },
+          dry_run: { description: 'Only the plan', type: 'boolean', required: false, default: false },
+        },
+      },
+    },
+    permissions: {},
+  }).addJobs([plan.job, deploy.job]);
+}
+
+const workspace = loadWorkspace(new URL('..', import.meta.url).pathname, {
+  serviceMarker: pipelineConfig.services.marker,
+  serviceGlobs: pipelineConfig.services.dockerfileTargets,
+});
+export const deployWorkflow = buildDeployWorkflow(
+  pipelineConfig,
+  workspace.services.map((s) => s.folder),
+);
