@@ -17651,8 +17651,23 @@ var PlanEngine = class {
     for (const n of needs) needsCtx[n] = { result: outcomes.get(n)?.result ?? "skipped", outputs: outcomes.get(n)?.outputs ?? {} };
     const github = { ...scope.github, job: id };
     const ifExpr = job2.if.expression;
-    const base = { id, name: typeof job2.name?.toString === "function" && job2.name.isLiteral ? job2.name.toString() : id, needs, ifExpr };
     const jobContexts = { github, needs: needsCtx, vars: {}, inputs: scope.inputs };
+    const shown = (token) => {
+      if (token === void 0) return null;
+      try {
+        return asString(evaluateToken(token, jobContexts, this.fns(ALWAYS_OK)));
+      } catch {
+        return token.toString();
+      }
+    };
+    const base = {
+      id,
+      name: typeof job2.name?.toString === "function" && job2.name.isLiteral ? job2.name.toString() : id,
+      needs,
+      ifExpr,
+      environment: isJob(job2) ? shown(job2.environment) : null,
+      concurrency: isJob(job2) ? shown(job2.concurrency) : null
+    };
     const fail = (reason) => ({ ...base, status: "run", result: "failure", reason, outputs: {}, legs: [] });
     let condition;
     try {
@@ -17933,6 +17948,8 @@ function job(j, indent) {
   const legs = j.legs.length > 1 ? `, ${j.legs.length} legs` : "";
   const result = j.result === "failure" ? " FAILS" : "";
   const lines = [`${indent}${j.status === "run" ? "\u25CF" : "\u25CB"} job ${j.id}: ${j.status}${legs}${result} (${j.reason})`];
+  if (j.environment !== null) lines.push(`${indent}    environment: ${j.environment}`);
+  if (j.concurrency !== null) lines.push(`${indent}    concurrency: ${j.concurrency}`);
   for (const l of j.legs) lines.push(...leg(l, `${indent}    `, j.legs.length > 1));
   const outputs = Object.entries(j.outputs);
   if (outputs.length > 0) for (const [k, v] of outputs) lines.push(...block(`outputs.${k}`, v, `${indent}    `));

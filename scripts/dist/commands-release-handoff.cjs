@@ -1053,7 +1053,8 @@ var run = async (argv, ctx) => {
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new import_errors15.InputError(`pnpm pipeline release handoff: expected one service, got ${positionals.length}`);
   const environment = ctx.config.environments.find((e) => e.name === values.environment);
-  if (environment === void 0) throw new import_errors15.InputError(`--environment ${quote(values.environment ?? "")}: expected one of: ${ctx.config.environments.map((e) => e.name).join(", ")}`);
+  if (environment === void 0)
+    throw new import_errors15.InputError(`--environment ${quote(values.environment ?? "")}: expected one of: ${ctx.config.environments.map((e) => e.name).join(", ")}`);
   const release = await openRelease(ctx, values.cwd);
   try {
     const at = await knownService(release.git, ctx, await release.defaultRef(), positionals[0]);

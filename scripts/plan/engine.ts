@@ -193,8 +193,24 @@ export class PlanEngine {
     for (const n of needs) needsCtx[n] = { result: outcomes.get(n)?.result ?? 'skipped', outputs: outcomes.get(n)?.outputs ?? {} };
     const github = { ...scope.github, job: id };
     const ifExpr = job.if.expression;
-    const base = { id, name: typeof job.name?.toString === 'function' && job.name.isLiteral ? job.name.toString() : id, needs, ifExpr };
     const jobContexts = { github, needs: needsCtx, vars: {}, inputs: scope.inputs };
+    // Where the job runs and with whom it queues: shown even for a skipped job (a deploy's reviewers read it).
+    const shown = (token: TemplateToken | undefined): string | null => {
+      if (token === undefined) return null;
+      try {
+        return asString(evaluateToken(token, jobContexts, this.fns(ALWAYS_OK)));
+      } catch {
+        return token.toString();
+      }
+    };
+    const base = {
+      id,
+      name: typeof job.name?.toString === 'function' && job.name.isLiteral ? job.name.toString() : id,
+      needs,
+      ifExpr,
+      environment: isJob(job) ? shown(job.environment) : null,
+      concurrency: isJob(job) ? shown(job.concurrency) : null,
+    };
     const fail = (reason: string): JobPlan => ({ ...base, status: 'run', result: 'failure', reason, outputs: {}, legs: [] });
 
     let condition: boolean;

@@ -51,6 +51,9 @@ export interface JobPlan {
   readonly reason: string;
   readonly needs: readonly string[];
   readonly ifExpr: string;
+  /** The job's `environment:` (name, url) and `concurrency:`, evaluated; null when it has none. */
+  readonly environment: string | null;
+  readonly concurrency: string | null;
   readonly outputs: Readonly<Record<string, string>>;
   readonly legs: readonly LegPlan[];
 }

@@ -50,6 +50,8 @@ function job(j: JobPlan, indent: string): string[] {
   const legs = j.legs.length > 1 ? `, ${j.legs.length} legs` : '';
   const result = j.result === 'failure' ? ' FAILS' : '';
   const lines = [`${indent}${j.status === 'run' ? '●' : '○'} job ${j.id}: ${j.status}${legs}${result} (${j.reason})`];
+  if (j.environment !== null) lines.push(`${indent}    environment: ${j.environment}`);
+  if (j.concurrency !== null) lines.push(`${indent}    concurrency: ${j.concurrency}`);
   for (const l of j.legs) lines.push(...leg(l, `${indent}    `, j.legs.length > 1));
   const outputs = Object.entries(j.outputs);
   if (outputs.length > 0) for (const [k, v] of outputs) lines.push(...block(`outputs.${k}`, v, `${indent}    `));

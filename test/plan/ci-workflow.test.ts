@@ -226,6 +226,15 @@ describe('pipeline plan on the generated release workflow', () => {
   test('an unknown --workflow is one line naming the workflows there', async () => {
     const r = await runPlan(repo.dir, ['--event', 'workflow_dispatch', '--workflow', 'deploy-all.yml']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^error: --workflow "deploy-all\.yml": no such workflow at [0-9a-f]{12}; expected one of: ci\.yml, release\.yml\n$/);
+    expect(r.stderr).toMatch(/^error: --workflow "deploy-all\.yml": no such workflow at [0-9a-f]{12}; expected one of: ci\.yml, deploy\.yml, release\.yml\n$/);
   });
+});
+
+test('pipeline plan of a dispatched deploy: its jobs, the environment and the concurrency group', async () => {
+  const plan = await planJson(repo.dir, ['--event', 'workflow_dispatch', '--workflow', 'deploy.yml', '--input', 'service=api-gateway', '--input', 'environment=production']);
+  const wf = plan.workflows.find((w) => w.file === '.github/workflows/deploy.yml');
+  expect(wf?.jobs.map((j) => j.id)).toEqual(['plan', 'deploy']);
+  const deploy = wf?.jobs.find((j) => j.id === 'deploy');
+  expect(deploy?.environment).toBe('{"name":"production"}');
+  expect(deploy?.concurrency).toBe('{"group":"deploy-api-gateway-production","cancel-in-progress":false}');
 });
