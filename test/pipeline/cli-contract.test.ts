@@ -56,6 +56,9 @@ const ENTRIES: readonly Entry[] = [
   pipeline('release status', ['--ref', 'HEAD', '--ref', 'HEAD'], ['--ref', HOSTILE]),
   pipeline('release select', ['--service', 'changed', '--service', 'api-gateway'], ['--service', HOSTILE]),
   pipeline('release cut', ['api-gateway', '--bump', 'patch', '--bump', 'minor'], ['--tag', HOSTILE]),
+  pipeline('release handoff', ['api-gateway', '--environment', 'staging', '--environment', 'production'], ['api-gateway', '--environment', HOSTILE]),
+  pipeline('deploy', ['--service', 'api-gateway', '--service', 'chat-service'], ['--service', 'api-gateway', '--environment', 'staging', '--version', HOSTILE]),
+  pipeline('deploy status', ['--json', '--json'], ['--environment', HOSTILE]),
   script('generate', 'scripts/generate-dockerfiles.ts'),
   script('workflows', 'workflows-src/generate.ts'),
   script('bundle', 'scripts/bundle.ts'),
@@ -111,7 +114,7 @@ describe('the pipeline entry itself', () => {
   test('--help lists every command', () => {
     const r = runBundle(['--help']);
     expect(r.code).toBe(0);
-    for (const command of ['affected', 'plan', 'tags', 'verify-image', 'check-dockerfiles', 'release']) expect(r.stdout).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
+    for (const command of ['affected', 'plan', 'tags', 'verify-image', 'check-dockerfiles', 'release', 'deploy']) expect(r.stdout).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
   });
   test('an unknown command: exit 2, one line', () => {
     expectOneLineError(runBundle(['deploy-everything']), /^error: unknown command "deploy-everything"; expected one of: affected, plan/);
