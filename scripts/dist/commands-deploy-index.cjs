@@ -1706,8 +1706,9 @@ var run = async (argv, ctx) => {
   if (serviceName === void 0 || serviceName === "")
     throw new import_errors16.InputError("pnpm pipeline deploy: --service is required; expected a service folder, e.g. api-gateway (or `deploy status`)");
   const modes = [values.digest !== void 0, values.rollback === true, values.quarantine !== void 0].filter(Boolean).length;
-  if (modes > 1 || modes === 1 && values.version !== void 0)
-    throw new import_errors16.InputError("pnpm pipeline deploy: give at most one of --version, --digest, --rollback and --quarantine");
+  if (modes > 1 || (values.rollback === true || values.quarantine !== void 0) && values.version !== void 0) {
+    throw new import_errors16.InputError("pnpm pipeline deploy: give at most one of --version, --digest, --rollback and --quarantine (--version may label a --digest)");
+  }
   if (values.digest !== void 0 && !SHA256_DIGEST.test(values.digest))
     throw new import_errors16.InputError(`--digest ${quote(values.digest)}: expected sha256:<64 hex>, the digest of an approved plan`);
   const version = parseDeployVersion(values.version, ctx.config.defaultBranch);
@@ -1832,6 +1833,7 @@ async function apply(ctx, a) {
   const started = Date.now();
   const { plan, github, environment } = a;
   const actor = ctx.env["GITHUB_ACTOR"] || ctx.env["USER"] || "unknown";
+  await a.target.preflight();
   const runUrl = ctx.env["GITHUB_RUN_ID"] ? `${(ctx.env["GITHUB_SERVER_URL"] || "https://github.com").replace(/\/+$/, "")}/${ctx.env["GITHUB_REPOSITORY"] ?? ""}/actions/runs/${ctx.env["GITHUB_RUN_ID"]}` : void 0;
   const id = await github.createDeployment({
     ref: a.commit,

@@ -29,6 +29,14 @@ var import_node_os = require("node:os");
 var import_node_path = require("node:path");
 
 // scripts/io/targets/target.ts
+var import_errors = require("./core-errors.cjs");
+var TargetError = class extends import_errors.OutsideError {
+  name = "TargetError";
+};
+async function mustAnswer(run, argv, what) {
+  const r = await run(argv);
+  if (r.code !== 0) throw new TargetError(`${what} does not answer (\`${argv.join(" ")}\` exited ${r.code}: ${tail(`${r.stderr}${r.stdout}`)})`);
+}
 var tail = (text) => text.trim().split("\n").slice(-3).join(" | ").slice(0, 400);
 async function deployWithRollback(request, steps) {
   const first = await steps.apply(request.image);
@@ -79,6 +87,7 @@ function composeTarget(options, run) {
   };
   return {
     kind: "compose",
+    preflight: () => mustAnswer(run, ["docker", "version", "--format", "{{.Server.Version}}"], `the Docker host ${process.env["DOCKER_HOST"] || "(the local engine)"}`),
     commands: (request) => [up(`<a temporary override file: services.${request.service}.image = ${request.image}>`, request.service, request.timeoutSeconds)],
     deploy: (request) => deployWithRollback(request, {
       apply: (image) => apply(request, image),

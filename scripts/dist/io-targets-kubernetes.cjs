@@ -26,6 +26,14 @@ __export(kubernetes_exports, {
 module.exports = __toCommonJS(kubernetes_exports);
 
 // scripts/io/targets/target.ts
+var import_errors = require("./core-errors.cjs");
+var TargetError = class extends import_errors.OutsideError {
+  name = "TargetError";
+};
+async function mustAnswer(run, argv, what) {
+  const r = await run(argv);
+  if (r.code !== 0) throw new TargetError(`${what} does not answer (\`${argv.join(" ")}\` exited ${r.code}: ${tail(`${r.stderr}${r.stdout}`)})`);
+}
 var tail = (text) => text.trim().split("\n").slice(-3).join(" | ").slice(0, 400);
 async function deployWithRollback(request, steps) {
   const first = await steps.apply(request.image);
@@ -53,6 +61,7 @@ function kubernetesTarget(options, run) {
   };
   return {
     kind: "kubernetes",
+    preflight: () => mustAnswer(run, kubectl("get", "deployment", "--request-timeout=20s", "--output=name"), `the cluster (namespace ${options.namespace})`),
     commands: (request) => [setImage(request, request.image), status(request)],
     deploy: (request) => deployWithRollback(request, {
       apply: (image) => step([setImage(request, image), status(request)]),

@@ -35,6 +35,7 @@ const marker = join(tmpdir(), `deploy-marker-${process.pid}`);
 class KubectlStandIn {
   readonly calls: string[][] = [];
   readonly unhealthy = new Set<string>();
+  reachable = true;
   private image = '';
   private history: string[] = [];
   async run(argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -49,6 +50,10 @@ class KubectlStandIn {
       this.image = this.history.pop() ?? '';
       return { code: 0, stdout: `${verb[2]} rolled back\n`, stderr: '' };
     }
+    if (verb[0] === 'get' && verb[1] === 'deployment')
+      return this.reachable
+        ? { code: 0, stdout: 'deployment.apps/alpha\n', stderr: '' }
+        : { code: 1, stdout: '', stderr: 'Unable to connect to the server: dial tcp 10.0.0.1:6443: i/o timeout\n' };
     if (verb[0] === 'rollout' && verb[1] === 'status') {
       return this.unhealthy.has(this.image)
         ? { code: 1, stdout: 'Waiting for deployment rollout to finish: 0 of 1 updated replicas are available...\n', stderr: `error: timed out waiting for the condition\n` }
@@ -135,9 +140,22 @@ describe('deploy', () => {
     expect(github.requests().find((q) => q.operation === 'repos/create-deployment')?.body).toMatchObject({ auto_merge: false, required_contexts: [] });
     expect(registry.tagged(`${OWNER}/alpha`, 'staging')).toBe(digest);
     expect(kubectl.calls).toEqual([
+      ['kubectl', '--namespace', 'shop-staging', 'get', 'deployment', '--request-timeout=20s', '--output=name'],
       ['kubectl', '--namespace', 'shop-staging', 'set', 'image', 'deployment/alpha', `alpha=${registry.host}/${OWNER}/alpha@${digest}`],
       ['kubectl', '--namespace', 'shop-staging', 'rollout', 'status', 'deployment/alpha', '--timeout=60s'],
     ]);
+  });
+
+  test('an unreachable cluster: one line, exit 3, and no deployment record, no status, no tag', async () => {
+    const digest = publish(commits.v1, `1.9.${Math.floor(Math.random() * 1e6)}`);
+    kubectl.reachable = false;
+    const r = await deploy('--service', 'alpha', '--environment', 'staging', '--digest', digest);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe(
+      'error: the cluster (namespace shop-staging) does not answer (`kubectl --namespace shop-staging get deployment --request-timeout=20s --output=name` exited 1: Unable to connect to the server: dial tcp 10.0.0.1:6443: i/o timeout)\n',
+    );
+    expect(deployments()).toEqual([]);
+    expect(registry.tagged(`${OWNER}/alpha`, 'staging')).not.toBe(digest);
   });
 
   test('an unhealthy image is rolled back to the digest that ran before; the status is failure and the environment tag stays', async () => {
@@ -228,6 +246,13 @@ describe('deploy', () => {
       },
     });
     expect(deployments()).toHaveLength(1);
+  });
+
+  test('--digest with --version: the digest is deployed as it is, the version only labels it (what deploy.yml passes)', async () => {
+    const digest = publish(commits.v2, `9.0.${Math.floor(Math.random() * 1e6)}`);
+    const r = await deploy('--service', 'alpha', '--environment', 'staging', '--digest', digest, '--version', '9.0.0');
+    expect(r.code, r.stderr).toBe(0);
+    expect(deployments().at(-1)?.payload).toMatchObject({ digest, version: '9.0.0' });
   });
 
   test('--rollback redeploys the last successful digest before the current one; nothing re-applies the newer one', async () => {

@@ -87,8 +87,10 @@ export const run: Command = async (argv, ctx) => {
   if (serviceName === undefined || serviceName === '')
     throw new InputError('pnpm pipeline deploy: --service is required; expected a service folder, e.g. api-gateway (or `deploy status`)');
   const modes = [values.digest !== undefined, values.rollback === true, values.quarantine !== undefined].filter(Boolean).length;
-  if (modes > 1 || (modes === 1 && values.version !== undefined))
-    throw new InputError('pnpm pipeline deploy: give at most one of --version, --digest, --rollback and --quarantine');
+  // With --digest, --version only labels the approved digest (it is never resolved again).
+  if (modes > 1 || ((values.rollback === true || values.quarantine !== undefined) && values.version !== undefined)) {
+    throw new InputError('pnpm pipeline deploy: give at most one of --version, --digest, --rollback and --quarantine (--version may label a --digest)');
+  }
   if (values.digest !== undefined && !SHA256_DIGEST.test(values.digest))
     throw new InputError(`--digest ${quote(values.digest)}: expected sha256:<64 hex>, the digest of an approved plan`);
   const version = parseDeployVersion(values.version, ctx.config.defaultBranch);
@@ -245,6 +247,8 @@ async function apply(ctx: CommandContext, a: Apply): Promise<number> {
   const started = Date.now();
   const { plan, github, environment } = a;
   const actor = ctx.env['GITHUB_ACTOR'] || ctx.env['USER'] || 'unknown';
+  // An unreachable target fails here, before a record exists or anything changed.
+  await a.target.preflight();
   const runUrl = ctx.env['GITHUB_RUN_ID']
     ? `${(ctx.env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '')}/${ctx.env['GITHUB_REPOSITORY'] ?? ''}/actions/runs/${ctx.env['GITHUB_RUN_ID']}`
     : undefined;

@@ -13,7 +13,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CommandRunner, type DeployRequest, deployWithRollback, type Target } from './target.js';
+import { type CommandRunner, type DeployRequest, deployWithRollback, mustAnswer, type Target } from './target.js';
 
 export function composeTarget(options: { readonly file: string; readonly project: string; readonly cwd: string }, run: CommandRunner): Target {
   const up = (overrideFile: string, service: string, timeoutSeconds: number) => [
@@ -51,6 +51,7 @@ export function composeTarget(options: { readonly file: string; readonly project
   };
   return {
     kind: 'compose',
+    preflight: () => mustAnswer(run, ['docker', 'version', '--format', '{{.Server.Version}}'], `the Docker host ${process.env['DOCKER_HOST'] || '(the local engine)'}`),
     commands: (request) => [up(`<a temporary override file: services.${request.service}.image = ${request.image}>`, request.service, request.timeoutSeconds)],
     deploy: (request) =>
       deployWithRollback(request, {

@@ -7,7 +7,7 @@
  * through a stand-in kubectl that records its arguments and answers as kubectl does
  * (test/pipeline/deploy-targets.test.ts). It has not been run against a real cluster.
  */
-import { type CommandRunner, type DeployRequest, deployWithRollback, type Target } from './target.js';
+import { type CommandRunner, type DeployRequest, deployWithRollback, mustAnswer, type Target } from './target.js';
 
 export function kubernetesTarget(options: { readonly namespace: string; readonly context?: string }, run: CommandRunner): Target {
   const kubectl = (...args: string[]) => ['kubectl', ...(options.context === undefined ? [] : ['--context', options.context]), '--namespace', options.namespace, ...args];
@@ -25,6 +25,7 @@ export function kubernetesTarget(options: { readonly namespace: string; readonly
   };
   return {
     kind: 'kubernetes',
+    preflight: () => mustAnswer(run, kubectl('get', 'deployment', '--request-timeout=20s', '--output=name'), `the cluster (namespace ${options.namespace})`),
     commands: (request) => [setImage(request, request.image), status(request)],
     deploy: (request) =>
       deployWithRollback(request, {

@@ -4,6 +4,8 @@
  * until it is healthy within a bound, and when it is not, rolls back to the digest that ran before and
  * waits for that one. `commands` lists exactly what it will run, for the deploy plan reviewers read.
  */
+import { OutsideError } from '../../core/errors.js';
+
 export interface DeployRequest {
   readonly service: string;
   /** `<repository>@sha256:…`: what is deployed. */
@@ -22,9 +24,22 @@ export type DeployOutcome =
 
 export interface Target {
   readonly kind: 'compose' | 'kubernetes';
+  /** Whether the target answers at all (the Docker host, the cluster); throws a TargetError before anything is recorded or changed. */
+  preflight(): Promise<void>;
   /** The commands `deploy` runs (argv each), with the image in place: for the plan. */
   commands(request: DeployRequest): string[][];
   deploy(request: DeployRequest): Promise<DeployOutcome>;
+}
+
+/** The target could not be reached: an outside failure (exit 3), before anything was changed. */
+export class TargetError extends OutsideError {
+  override readonly name = 'TargetError';
+}
+
+/** Runs `argv` and throws a TargetError naming `what` when it fails. */
+export async function mustAnswer(run: CommandRunner, argv: readonly string[], what: string): Promise<void> {
+  const r = await run(argv);
+  if (r.code !== 0) throw new TargetError(`${what} does not answer (\`${argv.join(' ')}\` exited ${r.code}: ${tail(`${r.stderr}${r.stdout}`)})`);
 }
 
 /** Runs a command of a target (docker compose, kubectl): exit code and output, never throwing on a non-zero exit. */
