@@ -18,7 +18,7 @@ import type { PipelineConfig } from '../scripts/core/config.js';
 import { loadWorkspace } from '../scripts/io/workspace-fs.js';
 import { pipelineConfig } from '../pipeline.config.js';
 import { PIPELINE, registryLogin } from './ci.wac.js';
-import { and, eq, format, github, input, lit, ne, secret } from './dsl/expr.js';
+import { and, Expr, eq, format, github, input, lit, ne, secret } from './dsl/expr.js';
 import { job } from './dsl/job.js';
 import { checkout, run } from './dsl/steps.js';
 
@@ -33,6 +33,8 @@ export function buildDeployWorkflow(config: PipelineConfig, services: readonly s
   const RUNS_ON = config.runners.default;
   const inputs = { service: input('service'), environment: input('environment'), version: input('version'), dryRun: input('dry_run') };
   const packages = (access: 'read' | 'write') => (config.registry.kind === 'ghcr' ? { packages: access } : {});
+  const withUrl = config.environments.filter((e) => e.url !== undefined);
+  const urls = withUrl.length === 0 ? undefined : new Expr(`fromJSON(${lit(JSON.stringify(Object.fromEntries(withUrl.map((e) => [e.name, e.url])))).source})[inputs.environment]`);
   const history = checkout({ name: 'Check out (all history: the commits between what runs and what comes)', with: { 'fetch-depth': 0, 'persist-credentials': false } });
 
   const planStep = run({
@@ -62,7 +64,8 @@ export function buildDeployWorkflow(config: PipelineConfig, services: readonly s
     timeoutMinutes: 30,
     // Deployment records (deployments), the environment's registry tag (packages), the compose file (contents).
     permissions: { contents: 'read', deployments: 'write', ...packages('write') },
-    environment: { name: inputs.environment },
+    // Its URL, from pipeline.config.ts (shown on the environment page and the deployment).
+    environment: { name: inputs.environment, ...(urls === undefined ? {} : { url: urls }) },
     concurrency: { group: format('deploy-{0}-{1}', inputs.service, inputs.environment), cancelInProgress: false },
     steps: [
       history,

@@ -6,7 +6,7 @@
  */
 import { expect, test } from 'vitest';
 import { pipelineConfig } from '../../pipeline.config.js';
-import { deployWorkflow } from '../../workflows-src/deploy.wac.js';
+import { buildDeployWorkflow, deployWorkflow } from '../../workflows-src/deploy.wac.js';
 import { inspect, unwrap } from './inspect.js';
 import { evaluate } from './validators.js';
 
@@ -52,4 +52,13 @@ test('secrets reach only the deploy step and the logins', () => {
     expect.stringMatching(/^deploy: Log in/),
     'deploy: Deploy the approved digest (rolled back when it is not healthy)',
   ]);
+});
+
+test("an environment's URL from the config reaches the job's environment", () => {
+  const withUrls = buildDeployWorkflow({ ...pipelineConfig, environments: pipelineConfig.environments.map((e) => ({ ...e, url: `https://${e.name}.example.com` })) }, [
+    'api-gateway',
+  ]);
+  const job = inspect(withUrls).jobOf('deploy');
+  const environment = typeof job.environment === 'object' && job.environment !== null ? job.environment : {};
+  expect(evaluate(unwrap(String('url' in environment ? environment.url : '')), { inputs: { environment: 'production' } })).toBe('https://production.example.com');
 });
