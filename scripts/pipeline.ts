@@ -36,6 +36,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const { run } = await command.load();
   return run(rest, {
     cwd: process.cwd(),
+    // The bundle is CommonJS: __filename is this very file, scripts/dist/pipeline.cjs of the checkout that runs.
+    cli: __filename,
     env: process.env,
     config: pipelineConfig,
     effects: realEffects(process.env),

@@ -10309,46 +10309,89 @@ var import_node_child_process = require("node:child_process");
 var import_node_fs = require("node:fs");
 var import_node_os = require("node:os");
 var import_node_path = require("node:path");
+var ROOT_PREFIX = "pipeline-plan-";
+var ROOT_NAME = /^pipeline-plan-(\d+)-[A-Za-z0-9]{6}$/;
+function git(root, args) {
+  return (0, import_node_child_process.execFileSync)("git", ["-c", "core.hooksPath=/dev/null", ...args], {
+    cwd: root,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" }
+  });
+}
+function isAlive(pid) {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err instanceof Error && "code" in err && err.code === "EPERM";
+  }
+}
+function ownerOf(path, temp) {
+  const match = ROOT_NAME.exec((0, import_node_path.basename)(path));
+  return match && (0, import_node_path.dirname)(path) === temp ? Number(match[1]) : void 0;
+}
+function removeLeftovers(repositoryRoot) {
+  const temp = (0, import_node_fs.realpathSync)((0, import_node_os.tmpdir)());
+  let listing = "";
+  try {
+    listing = git(repositoryRoot, ["worktree", "list", "--porcelain"]);
+  } catch {
+    return;
+  }
+  for (const line of listing.split("\n")) {
+    if (!line.startsWith("worktree ")) continue;
+    const path = line.slice("worktree ".length);
+    const owner = ownerOf((0, import_node_path.dirname)(path), temp);
+    if (owner === void 0 || isAlive(owner)) continue;
+    try {
+      git(repositoryRoot, ["worktree", "remove", "--force", path]);
+    } catch {
+    }
+  }
+  for (const name of (0, import_node_fs.readdirSync)(temp)) {
+    const owner = ownerOf((0, import_node_path.join)(temp, name), temp);
+    if (owner !== void 0 && !isAlive(owner)) (0, import_node_fs.rmSync)((0, import_node_path.join)(temp, name), { recursive: true, force: true });
+  }
+}
 var CommitCheckout = class {
   constructor(root, commit) {
     this.root = root;
     this.commit = commit;
-    this.parent = (0, import_node_fs.mkdtempSync)((0, import_node_path.join)((0, import_node_os.tmpdir)(), "pipeline-plan-"));
-    this.dir = (0, import_node_path.join)(this.parent, (0, import_node_path.basename)(root));
+    this.temp = (0, import_node_fs.mkdtempSync)((0, import_node_path.join)((0, import_node_fs.realpathSync)((0, import_node_os.tmpdir)()), `${ROOT_PREFIX}${process.pid}-`));
+    this.dir = (0, import_node_path.join)(this.temp, (0, import_node_path.basename)(root));
   }
   root;
   commit;
-  /** Where the tree is (or will be) checked out: `<tmp>/<repository folder name>`, like a runner's workspace. */
+  /** The plan's temporary root: the worktree and the step folders are in it. */
+  temp;
+  /** Where the tree is (or will be) checked out: `<root>/<repository folder name>`, like a runner's workspace. */
   dir;
-  parent;
   created = false;
-  git(args) {
-    (0, import_node_child_process.execFileSync)("git", ["-c", "core.hooksPath=/dev/null", ...args], {
-      cwd: this.root,
-      stdio: ["ignore", "ignore", "pipe"],
-      env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" }
-    });
-  }
   /** The checked-out tree, created now if it is not yet. */
   ensure() {
     if (!this.created) {
-      this.git(["worktree", "add", "--detach", "--quiet", this.dir, this.commit]);
       this.created = true;
+      git(this.root, ["worktree", "add", "--detach", "--quiet", this.dir, this.commit]);
     }
     return this.dir;
   }
-  /** Removes the worktree and its registration in the repository; safe to call more than once. */
+  /** Removes the worktree, its registration in the repository and the temporary root; safe to call more than once. */
   remove() {
     if (this.created) {
       try {
-        this.git(["worktree", "remove", "--force", this.dir]);
+        git(this.root, ["worktree", "remove", "--force", this.dir]);
       } catch {
         (0, import_node_fs.rmSync)(this.dir, { recursive: true, force: true });
-        this.git(["worktree", "prune"]);
+        try {
+          git(this.root, ["worktree", "prune"]);
+        } catch {
+        }
       }
       this.created = false;
     }
-    (0, import_node_fs.rmSync)(this.parent, { recursive: true, force: true });
+    (0, import_node_fs.rmSync)(this.temp, { recursive: true, force: true });
   }
 };
 
@@ -16803,7 +16846,7 @@ async function openGit(cwd) {
   const top = found.root;
   const commonDir = found.commonDir;
   const objects = new CatFile(top);
-  const git = {
+  const git2 = {
     root: top,
     prefix,
     gitDir: found.gitDir,
@@ -16871,7 +16914,7 @@ async function openGit(cwd) {
     },
     close: () => objects.end()
   };
-  return git;
+  return git2;
 }
 
 // scripts/io/plan/git.ts
@@ -16888,8 +16931,8 @@ function execGit(cwd, args, env = {}) {
 }
 var REGULAR_FILE = /^100(644|755)$/;
 var PlanGit = class _PlanGit {
-  constructor(git) {
-    this.git = git;
+  constructor(git2) {
+    this.git = git2;
   }
   git;
   /** The repository holding `cwd`; an InputError when there is none. Call close() when done. */
@@ -16975,7 +17018,6 @@ function hashFiles(workspace, patterns) {
 // scripts/io/plan/step-runner.ts
 var import_node_child_process5 = require("node:child_process");
 var import_node_fs4 = require("node:fs");
-var import_node_os3 = require("node:os");
 var import_node_path4 = require("node:path");
 
 // scripts/plan/command-files.ts
@@ -17013,14 +17055,14 @@ function parseCommandFile(file, text) {
 }
 
 // scripts/io/plan/step-runner.ts
-var SHELLS = {
-  bash: ["bash", "--noprofile", "--norc", "-eo", "pipefail", "{0}"],
-  sh: ["sh", "-e", "{0}"]
-};
+var SHELLS = /* @__PURE__ */ new Set(["bash", "sh"]);
 var HOST_ONLY = /^(GITHUB_|RUNNER_|ACTIONS_|INPUT_|STATE_)|^CI$/;
-function hostEnv(env) {
-  const out = {};
-  for (const [k, v] of Object.entries(env)) if (v !== void 0 && !HOST_ONLY.test(k)) out[k] = v;
+var FROM_WORKFLOW = /^(?:GITHUB_[A-Z0-9_]+|RUNNER_[A-Z0-9_]+|PIPELINE_[A-Z0-9_]+|CI)$/;
+var passesFromWorkflow = (name) => FROM_WORKFLOW.test(name);
+function stepProcessEnv(host, workflow) {
+  const out = /* @__PURE__ */ Object.create(null);
+  for (const [k, v] of Object.entries(host)) if (v !== void 0 && !HOST_ONLY.test(k)) out[k] = v;
+  for (const [k, v] of Object.entries(workflow)) if (passesFromWorkflow(k)) out[k] = v;
   return out;
 }
 function readFile(path) {
@@ -17030,22 +17072,22 @@ function readFile(path) {
     return "";
   }
 }
-function createStepRunner(workspace, host) {
+var failed = (exitCode, stderr) => ({ exitCode, outputs: {}, env: {}, stderr });
+function createStepRunner(options) {
   return {
     async run(request) {
-      const dir = (0, import_node_fs4.mkdtempSync)((0, import_node_path4.join)((0, import_node_os3.tmpdir)(), "pipeline-plan-step-"));
+      if (request.shell !== void 0 && !SHELLS.has(request.shell)) return failed(127, `shell ${request.shell} is not supported by the plan (bash, sh)`);
+      const workspace = options.workspace();
+      const cwd = (0, import_node_path4.resolve)(workspace, request.workingDirectory);
+      const inside = (0, import_node_path4.relative)(workspace, cwd);
+      if (inside.startsWith("..") || (0, import_node_path4.resolve)(workspace, inside) !== cwd) return failed(2, `working-directory ${JSON.stringify(request.workingDirectory)} is outside the workspace`);
+      const dir = (0, import_node_fs4.mkdtempSync)((0, import_node_path4.join)(options.temp, "step-"));
       try {
         const files = { output: (0, import_node_path4.join)(dir, "output"), env: (0, import_node_path4.join)(dir, "env"), summary: (0, import_node_path4.join)(dir, "summary"), path: (0, import_node_path4.join)(dir, "path"), event: (0, import_node_path4.join)(dir, "event.json") };
         for (const f of [files.output, files.env, files.summary, files.path]) (0, import_node_fs4.writeFileSync)(f, "");
         (0, import_node_fs4.writeFileSync)(files.event, JSON.stringify(request.payload));
-        const script = (0, import_node_path4.join)(dir, "step.sh");
-        (0, import_node_fs4.writeFileSync)(script, request.script);
-        const template = SHELLS[request.shell ?? "bash"];
-        if (!template) return { exitCode: 127, outputs: {}, env: {}, stderr: `shell ${request.shell} is not supported by the plan (bash, sh)` };
-        const [cmd = "bash", ...args] = template.map((a) => a === "{0}" ? script : a);
         const env = {
-          ...hostEnv(host),
-          ...request.env,
+          ...stepProcessEnv(options.host, request.env),
           GITHUB_OUTPUT: files.output,
           GITHUB_ENV: files.env,
           GITHUB_STEP_SUMMARY: files.summary,
@@ -17054,7 +17096,12 @@ function createStepRunner(workspace, host) {
           RUNNER_TEMP: dir
         };
         const { code, stderr } = await new Promise((done) => {
-          const child2 = (0, import_node_child_process5.spawn)(cmd, args, { cwd: (0, import_node_path4.resolve)(workspace(), request.workingDirectory), env, stdio: ["ignore", "ignore", "pipe"] });
+          const child2 = (0, import_node_child_process5.spawn)(process.execPath, [options.cli, ...request.argv], {
+            cwd,
+            env,
+            stdio: ["ignore", "ignore", "pipe"],
+            ...options.signal ? { signal: options.signal } : {}
+          });
           let err = "";
           child2.stderr.setEncoding("utf8").on("data", (chunk) => {
             err += chunk;
@@ -17065,7 +17112,7 @@ function createStepRunner(workspace, host) {
         try {
           return { exitCode: code, outputs: parseCommandFile("GITHUB_OUTPUT", readFile(files.output)), env: parseCommandFile("GITHUB_ENV", readFile(files.env)), stderr };
         } catch (e) {
-          return { exitCode: code === 0 ? 1 : code, outputs: {}, env: {}, stderr: `${stderr}${e instanceof Error ? e.message : String(e)}` };
+          return failed(code === 0 ? 1 : code, `${stderr}${e instanceof Error ? e.message : String(e)}`);
         }
       } finally {
         (0, import_node_fs4.rmSync)(dir, { recursive: true, force: true });
@@ -17345,7 +17392,7 @@ var COMPUTING_FLAGS = {
 var ENTRY = /^(?:node\s+(?:\.\/)?scripts\/dist\/pipeline\.cjs|pnpm\s+(?:(?:-s|--silent)\s+)?(?:run\s+)?pipeline)\s+([a-z][a-z-]*)(?:\s+|$)/;
 var SHELL_CONTROL = /[;&|<>`]|\$\(/;
 var PLAIN_WORD = /^[A-Za-z0-9_./:@%+,=-][A-Za-z0-9_./:@%+,=~^-]*$/;
-var QUOTED_WORD = /^"[^"`\\$]*(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?[^"`\\$]*)*"$/;
+var QUOTED_WORD = /^"[^"`\\${}]*(?:\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})[^"`\\${}]*)*"$/;
 var FLAG = /^(--[a-z][a-z-]*)(=.*)?$/;
 var isOutputCommand = (name) => name !== void 0 && Object.hasOwn(COMPUTING_FLAGS, name);
 function checkArguments(command, words) {
@@ -17371,8 +17418,16 @@ function classifyRun(script) {
   const entry = ENTRY.exec(only);
   const command = entry?.[1];
   if (!entry || !isOutputCommand(command)) return { kind: "report" };
-  const problem = checkArguments(command, only.slice(entry[0].length).trim().split(/\s+/).filter(Boolean));
-  return problem === void 0 ? { kind: "execute", command } : { kind: "refuse", command, reason: problem };
+  const words = only.slice(entry[0].length).trim().split(/\s+/).filter(Boolean);
+  const problem = checkArguments(command, words);
+  return problem === void 0 ? { kind: "execute", command, words } : { kind: "refuse", command, reason: problem };
+}
+function expandWord(word, env) {
+  if (!word.startsWith('"')) return word;
+  return word.slice(1, -1).replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_, braced, bare) => {
+    const name = braced ?? bare ?? "";
+    return Object.hasOwn(env, name) ? env[name] ?? "" : "";
+  });
 }
 
 // scripts/plan/filter-patterns.ts
@@ -17652,7 +17707,7 @@ var PlanEngine = class {
     }
     const legPlans = [];
     const outputs = {};
-    let failed;
+    let failed2;
     for (const [index, leg2] of legs.entries()) {
       const strategyCtx = {
         "fail-fast": isObject(strategy) && typeof strategy["fail-fast"] === "boolean" ? strategy["fail-fast"] : true,
@@ -17664,9 +17719,9 @@ var PlanEngine = class {
       const result = isJob(job2) ? await this.runSteps(job2, scope, legCtx) : await this.callWorkflow(job2, scope, legCtx);
       legPlans.push({ matrix: leg2, ...result.leg });
       for (const [k, v] of Object.entries(result.outputs)) if (v !== "") outputs[k] = v;
-      failed ??= result.error;
+      failed2 ??= result.error;
     }
-    return { ...base, status: "run", result: failed ? "failure" : "success", reason: failed ? `${runReason}; fails: ${failed}` : runReason, outputs, legs: legPlans };
+    return { ...base, status: "run", result: failed2 ? "failure" : "success", reason: failed2 ? `${runReason}; fails: ${failed2}` : runReason, outputs, legs: legPlans };
   }
   async runSteps(job2, scope, leg2) {
     const rawJob = childMapping(childMapping(scope.wf.root, "jobs"), job2.id.value);
@@ -17685,7 +17740,7 @@ var PlanEngine = class {
     const steps = [];
     const stepsCtx = {};
     const reported = /* @__PURE__ */ new Set();
-    let failed;
+    let failed2;
     try {
       const wfSecrets = secrets();
       const workflowEnv = evaluateStrings(scope.wf.template.env, { github: leg2.github, secrets: wfSecrets, inputs: scope.inputs, vars: {} }, this.fns(ALWAYS_OK));
@@ -17694,8 +17749,8 @@ var PlanEngine = class {
       let addedEnv = {};
       for (const [index, step2] of job2.steps.entries()) {
         const raw = item(rawSteps, index);
-        const status = { success: failed === void 0, failure: failed !== void 0, cancelled: false };
-        const jobCtx = { status: failed === void 0 ? "success" : "failure", container: {}, services: {} };
+        const status = { success: failed2 === void 0, failure: failed2 !== void 0, cancelled: false };
+        const jobCtx = { status: failed2 === void 0 ? "success" : "failure", container: {}, services: {} };
         const envBefore = { ...jobEnv, ...addedEnv };
         const stepSecrets = secrets();
         const stepReads = new StepsContext(stepsCtx);
@@ -17727,14 +17782,16 @@ var PlanEngine = class {
         if (run3 !== void 0 && classified.kind === "execute" && note === void 0) {
           const workingDirectory = literalString(child(raw, "working-directory")) ?? literalString(child(defaultsRun(rawJob), "working-directory")) ?? literalString(child(defaultsRun(scope.wf.root), "working-directory")) ?? "";
           const shell = literalString(child(raw, "shell")) ?? literalString(child(defaultsRun(rawJob), "shell")) ?? literalString(child(defaultsRun(scope.wf.root), "shell"));
-          const result = await this.input.runner.run({ script: run3, env: { ...defaultEnv(leg2.github), ...env }, workingDirectory, shell, payload: scope.payload });
+          const fullEnv = { ...defaultEnv(leg2.github), ...env };
+          const argv = [classified.command, ...classified.words.map((w) => expandWord(w, fullEnv))];
+          const result = await this.input.runner.run({ argv, env: fullEnv, workingDirectory, shell, payload: scope.payload });
           outputs2 = { ...result.outputs };
           addedEnv = { ...addedEnv, ...result.env };
           executed = result.exitCode === 0 ? { exitCode: 0, outputs: outputs2 } : { exitCode: result.exitCode, outputs: outputs2, error: lastLines(result.stderr) };
           if (result.exitCode !== 0) {
             outcome = "failure";
             const continueOnError = step2["continue-on-error"] === true;
-            if (!continueOnError) failed ??= `step "${name}" exited with ${result.exitCode}: ${lastLines(result.stderr, 1)}`;
+            if (!continueOnError) failed2 ??= `step "${name}" exited with ${result.exitCode}: ${lastLines(result.stderr, 1)}`;
           }
         }
         if (condition && !executed) reported.add(step2.id);
@@ -17754,10 +17811,10 @@ var PlanEngine = class {
       }
       const outputs = evaluateStrings(
         job2.outputs,
-        { ...base, job: { status: failed ? "failure" : "success" }, steps: stepsCtx, env: jobEnv, secrets: secrets() },
+        { ...base, job: { status: failed2 ? "failure" : "success" }, steps: stepsCtx, env: jobEnv, secrets: secrets() },
         this.fns(ALWAYS_OK)
       );
-      return { leg: { steps }, outputs, error: failed };
+      return { leg: { steps }, outputs, error: failed2 };
     } catch (err) {
       return { leg: { steps }, outputs: {}, error: `step ${steps.length + 1}: ${describe(err)}` };
     }
@@ -17926,13 +17983,13 @@ function renderPlan(plan) {
 
 // scripts/plan/resolve-event.ts
 var import_errors14 = require("./core-errors.cjs");
-async function resolveFlag(git, flag, rev) {
-  const sha = await git.resolveCommit(rev);
+async function resolveFlag(git2, flag, rev) {
+  const sha = await git2.resolveCommit(rev);
   if (!sha) throw new import_errors14.InputError(`${flag} ${rev}: not a commit in this repository; pass a branch, tag or SHA that exists (git fetch it first)`);
   return sha;
 }
-async function branchTip(git, name) {
-  return await git.resolveCommit(`refs/heads/${name}`) ?? await git.resolveCommit(`refs/remotes/origin/${name}`);
+async function branchTip(git2, name) {
+  return await git2.resolveCommit(`refs/heads/${name}`) ?? await git2.resolveCommit(`refs/remotes/origin/${name}`);
 }
 function parseGithubRemote(url) {
   const m = url === void 0 ? null : /github\.com[:/]([^/\s]+)\/([^/\s]+?)(?:\.git)?\/?$/.exec(url.trim());
@@ -17979,10 +18036,10 @@ function parseRepository(repo, fromGit, fallbackName, defaultBranch) {
   }
   return { ...fromGit ?? { owner: fallbackName, name: fallbackName }, defaultBranch };
 }
-async function resolveEvent(git, flags, repository) {
+async function resolveEvent(git2, flags, repository) {
   const name = parseEventName(flags.event);
-  const head = await resolveFlag(git, "--head", flags.head ?? "HEAD");
-  const explicitBase = flags.base !== void 0 ? await resolveFlag(git, "--base", flags.base) : void 0;
+  const head = await resolveFlag(git2, "--head", flags.head ?? "HEAD");
+  const explicitBase = flags.base !== void 0 ? await resolveFlag(git2, "--base", flags.base) : void 0;
   const owner = repository.owner;
   const envelope = (event, actor = owner) => ({ event, repository, actor: flags.actor ?? actor });
   if (flags.fork && name !== "pull_request") throw new import_errors14.InputError(`--fork: only a pull_request comes from a fork (got --event ${name})`);
@@ -17991,8 +18048,8 @@ async function resolveEvent(git, flags, repository) {
     case "push": {
       const ref = parsePushRef(flags.ref ?? `refs/heads/${repository.defaultBranch}`);
       const isTag = ref.startsWith("refs/tags/");
-      const base = explicitBase ?? (isTag ? void 0 : await git.resolveCommit(`${head}~1`));
-      return { envelope: envelope({ name, ref, before: base, after: head }), base, head, changedFiles: base ? await git.changedFiles(base, head) : void 0 };
+      const base = explicitBase ?? (isTag ? void 0 : await git2.resolveCommit(`${head}~1`));
+      return { envelope: envelope({ name, ref, before: base, after: head }), base, head, changedFiles: base ? await git2.changedFiles(base, head) : void 0 };
     }
     case "workflow_dispatch": {
       const ref = parsePushRef(flags.ref ?? `refs/heads/${repository.defaultBranch}`);
@@ -18000,24 +18057,24 @@ async function resolveEvent(git, flags, repository) {
     }
     case "pull_request": {
       const target = parseBranch(flags.ref ?? repository.defaultBranch);
-      const base = explicitBase ?? await branchTip(git, target);
+      const base = explicitBase ?? await branchTip(git2, target);
       if (!base) throw new import_errors14.InputError(`pull_request into ${target}: no local branch ${target} or origin/${target}; pass --base REV`);
-      const current = flags.head === void 0 ? await git.currentBranch() : await git.resolveCommit(`refs/heads/${flags.head}`) !== void 0 ? flags.head : void 0;
+      const current = flags.head === void 0 ? await git2.currentBranch() : await git2.resolveCommit(`refs/heads/${flags.head}`) !== void 0 ? flags.head : void 0;
       const headRef = current && current !== target ? current : "pr-head";
-      const mergeSha = await git.mergeCommit(base, head);
+      const mergeSha = await git2.mergeCommit(base, head);
       if (!mergeSha)
         throw new import_errors14.InputError(`pull_request: ${flags.head ?? "HEAD"} does not merge cleanly into ${target}; GitHub runs no pull_request workflows until the conflicts are resolved`);
-      const forkBase = await git.mergeBase(base, head) ?? base;
+      const forkBase = await git2.mergeBase(base, head) ?? base;
       const number = parseNumber(flags.pr);
       const event = { name, number, base: { ref: target, sha: base }, head: { ref: headRef, sha: head }, mergeSha, fork: flags.fork };
-      return { envelope: envelope(event, flags.fork ? "external-contributor" : owner), base, head, changedFiles: await git.changedFiles(forkBase, head) };
+      return { envelope: envelope(event, flags.fork ? "external-contributor" : owner), base, head, changedFiles: await git2.changedFiles(forkBase, head) };
     }
     case "merge_group": {
       const target = parseBranch(flags.ref ?? repository.defaultBranch);
-      const base = explicitBase ?? await git.resolveCommit(`${head}~1`);
+      const base = explicitBase ?? await git2.resolveCommit(`${head}~1`);
       if (!base) throw new import_errors14.InputError(`merge_group: ${flags.head ?? "HEAD"} has no parent to queue on; pass --base REV`);
       const event = { name, number: parseNumber(flags.pr), baseRef: target, baseSha: base, headSha: head };
-      return { envelope: envelope(event), base, head, changedFiles: await git.changedFiles(base, head) };
+      return { envelope: envelope(event), base, head, changedFiles: await git2.changedFiles(base, head) };
     }
   }
 }
@@ -18062,12 +18119,12 @@ var run2 = async (argv, ctx) => {
   const { values } = parsed;
   if (values.event === void 0) throw new import_errors15.InputError("pipeline plan: --event is required; expected --event push|pull_request|merge_group|workflow_dispatch");
   const inputs = parseInputFlags(values.input ?? []);
-  const git = await PlanGit.open(ctx.cwd);
+  const git2 = await PlanGit.open(ctx.cwd);
   try {
-    const fallbackName = repositoryNameFromManifest(await git.readFile("HEAD", "package.json"));
-    const repository = parseRepository(values.repo, parseGithubRemote(await git.remoteUrl("origin")), fallbackName, ctx.config.defaultBranch);
+    const fallbackName = repositoryNameFromManifest(await git2.readFile("HEAD", "package.json"));
+    const repository = parseRepository(values.repo, parseGithubRemote(await git2.remoteUrl("origin")), fallbackName, ctx.config.defaultBranch);
     const resolved = await resolveEvent(
-      git,
+      git2,
       {
         event: values.event,
         ref: values.ref,
@@ -18081,9 +18138,19 @@ var run2 = async (argv, ctx) => {
       repository
     );
     const run3 = runRef(resolved.envelope.event);
-    const workflows = await parseWorkflowFiles(await git.workflowFiles(run3.sha), run3.sha);
+    const workflows = await parseWorkflowFiles(await git2.workflowFiles(run3.sha), run3.sha);
     const payload = eventPayload(resolved.envelope);
-    const checkout = new CommitCheckout(git.root, run3.sha);
+    removeLeftovers(git2.root);
+    const checkout = new CommitCheckout(git2.root, run3.sha);
+    const interrupted = new AbortController();
+    const onSignal = (signal) => {
+      interrupted.abort();
+      checkout.remove();
+      git2.close();
+      process.exit(signal === "SIGINT" ? 130 : 143);
+    };
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
     try {
       const engine = new PlanEngine({
         envelope: resolved.envelope,
@@ -18092,7 +18159,7 @@ var run2 = async (argv, ctx) => {
         changedFiles: resolved.changedFiles,
         inputs,
         workflows,
-        runner: createStepRunner(() => checkout.ensure(), ctx.env),
+        runner: createStepRunner({ cli: ctx.cli, workspace: () => checkout.ensure(), temp: checkout.temp, host: ctx.env, signal: interrupted.signal }),
         hashFiles: (patterns) => hashFiles(checkout.ensure(), patterns)
       });
       const plan = {
@@ -18111,10 +18178,12 @@ var run2 = async (argv, ctx) => {
 ` : renderPlan(plan));
       return plan.workflows.some((w) => w.jobs.some((j) => j.result === "failure")) ? 1 : 0;
     } finally {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
       checkout.remove();
     }
   } finally {
-    git.close();
+    git2.close();
   }
 };
 // Annotate the CommonJS export names for ESM import in node:

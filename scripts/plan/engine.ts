@@ -26,13 +26,14 @@ import { defaultEnv, type EventEnvelope, githubContext } from './event.js';
 import { type InputDefinition, resolveInputs } from './inputs.js';
 import { expandMatrix } from './matrix.js';
 import type { JobPlan, JobResult, LegPlan, StepExecution, StepPlan, WorkflowPlan } from './plan-types.js';
-import { classifyRun, type RunStepKind } from './pipeline-steps.js';
+import { classifyRun, expandWord, type RunStepKind } from './pipeline-steps.js';
 import { child, childMapping, evaluateStrings, evaluateToken, item, literalString } from './tokens.js';
 import { type ChangedFiles, decideTrigger, type EventFacts } from './triggers.js';
 import type { InputDefinitionToken, LoadedWorkflow } from './workflow-files.js';
 
 export interface StepRunRequest {
-  readonly script: string;
+  /** The `pipeline` command and its arguments, expanded as the shell would (pipeline-steps.ts): run by the plan's own CLI, never by a shell. */
+  readonly argv: readonly string[];
   /** The step's full environment: runner defaults, workflow, job and step env. */
   readonly env: Readonly<Record<string, string>>;
   /** Relative to the workspace ('' = the workspace itself). */
@@ -318,7 +319,9 @@ export class PlanEngine {
             literalString(child(defaultsRun(scope.wf.root), 'working-directory')) ??
             '';
           const shell = literalString(child(raw, 'shell')) ?? literalString(child(defaultsRun(rawJob), 'shell')) ?? literalString(child(defaultsRun(scope.wf.root), 'shell'));
-          const result = await this.input.runner.run({ script: run, env: { ...defaultEnv(leg.github), ...env }, workingDirectory, shell, payload: scope.payload });
+          const fullEnv = { ...defaultEnv(leg.github), ...env };
+          const argv = [classified.command, ...classified.words.map((w) => expandWord(w, fullEnv))];
+          const result = await this.input.runner.run({ argv, env: fullEnv, workingDirectory, shell, payload: scope.payload });
           outputs = { ...result.outputs };
           addedEnv = { ...addedEnv, ...result.env };
           executed = result.exitCode === 0 ? { exitCode: 0, outputs } : { exitCode: result.exitCode, outputs, error: lastLines(result.stderr) };
