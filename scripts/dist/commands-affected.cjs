@@ -763,6 +763,13 @@ function parseNameOnlyZ(output) {
   return [...new Set(paths)];
 }
 
+// scripts/core/dict.ts
+function dict(entries = []) {
+  const out = /* @__PURE__ */ Object.create(null);
+  for (const [k, v] of entries) out[k] = v;
+  return out;
+}
+
 // scripts/core/changes/event.ts
 var import_errors6 = require("./core-errors.cjs");
 var EVENT_NAMES = ["push", "pull_request", "merge_group", "workflow_dispatch", "schedule", "release"];
@@ -868,7 +875,7 @@ function parseEvent(file, text, name) {
     case "workflow_dispatch": {
       const raw = payload["inputs"] ?? {};
       if (!isObject(raw)) r.fail("inputs", "an object of input name -> value");
-      const inputs = {};
+      const inputs = dict();
       for (const [key, value] of Object.entries(raw)) {
         if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") inputs[key] = String(value);
         else if (value !== null) r.fail(`inputs.${key}`, "a string, number or boolean");

@@ -10399,6 +10399,13 @@ var CommitCheckout = class {
 var import_node_child_process3 = require("node:child_process");
 var import_errors10 = require("./core-errors.cjs");
 
+// scripts/core/dict.ts
+function dict(entries = []) {
+  const out = /* @__PURE__ */ Object.create(null);
+  for (const [k, v] of entries) out[k] = v;
+  return out;
+}
+
 // node_modules/.pnpm/@actions+expressions@0.3.61/node_modules/@actions/expressions/dist/features.js
 var allFeatureKeys = [
   "missingInputsQuickfix",
@@ -16166,13 +16173,32 @@ var import_errors8 = require("./core-errors.cjs");
 
 // scripts/plan/expressions.ts
 var CONTEXT_NAMES = ["github", "env", "vars", "job", "jobs", "steps", "runner", "secrets", "strategy", "matrix", "needs", "inputs"];
+var SafeDictionary = class extends data_exports.Dictionary {
+  index = /* @__PURE__ */ new Map();
+  constructor(pairs = []) {
+    super();
+    for (const p of pairs) this.add(p.key, p.value);
+  }
+  add(key, value) {
+    if (!this.index.has(key.toLowerCase())) this.index.set(key.toLowerCase(), { key, value });
+  }
+  get(key) {
+    return this.index.get(key.toLowerCase())?.value;
+  }
+  values() {
+    return [...this.index.values()].map((p) => p.value);
+  }
+  pairs() {
+    return [...this.index.values()].map((p) => ({ key: p.key, value: p.value }));
+  }
+};
 function toData(value) {
   if (value === null || value === void 0) return new data_exports.Null();
   if (typeof value === "string") return new data_exports.StringData(value);
   if (typeof value === "number") return new data_exports.NumberData(value);
   if (typeof value === "boolean") return new data_exports.BooleanData(value);
   if (Array.isArray(value)) return new data_exports.Array(...value.map(toData));
-  return new data_exports.Dictionary(...Object.entries(value).map(([key, v]) => ({ key, value: toData(v) })));
+  return new SafeDictionary(Object.entries(value).map(([key, v]) => ({ key, value: toData(v) })));
 }
 function fromData(value) {
   if (value instanceof data_exports.Null) return null;
@@ -16180,7 +16206,7 @@ function fromData(value) {
   if (value instanceof data_exports.NumberData) return value.number();
   if (value instanceof data_exports.StringData) return value.value;
   if (value instanceof data_exports.Array) return value.values().map(fromData);
-  return Object.fromEntries(value.pairs().map((p) => [p.key, fromData(p.value)]));
+  return dict(value.pairs().map((p) => [p.key, fromData(p.value)]));
 }
 function asString(value) {
   if (value === null) return "";
@@ -16239,10 +16265,10 @@ function evaluate(expression, contexts, fns) {
   try {
     const tokens = new Lexer(expression).lex().tokens;
     const tree = new Parser(tokens, [...CONTEXT_NAMES], [...fnDefs.values()]).parse();
-    const dict = new data_exports.Dictionary(
-      ...Object.entries(contexts).map(([key, value]) => ({ key, value: value instanceof SecretsContext || value instanceof StepsContext ? value : toData(value) }))
+    const contextData = new SafeDictionary(
+      Object.entries(contexts).map(([key, value]) => ({ key, value: value instanceof SecretsContext || value instanceof StepsContext ? value : toData(value) }))
     );
-    return fromData(new Evaluator(tree, dict, fnDefs).evaluate());
+    return fromData(new Evaluator(tree, contextData, fnDefs).evaluate());
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : "";
@@ -16268,7 +16294,7 @@ function evaluateToken(token, contexts, fns) {
   if (isBoolean(token)) return token.value;
   if (isSequence(token)) return [...token].map((t) => evaluateToken(t, contexts, fns));
   if (isMapping(token)) {
-    const out = {};
+    const out = dict();
     for (const pair of token) out[asString(evaluateToken(pair.key, contexts, fns))] = evaluateToken(pair.value, contexts, fns);
     return out;
   }
@@ -16279,7 +16305,7 @@ function evaluateStrings(token, contexts, fns) {
   if (!token) return {};
   const value = evaluateToken(token, contexts, fns);
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw new EvaluationError(`expected a mapping, got ${JSON.stringify(value)}`);
-  const out = {};
+  const out = dict();
   for (const [k, v] of Object.entries(value)) out[k] = asString(v);
   return out;
 }
@@ -16304,9 +16330,9 @@ function isStringList(value) {
   return Array.isArray(value) && value.every((v) => typeof v === "string");
 }
 function toTriggers(events) {
-  const out = {};
+  const out = dict();
   for (const [name, config] of Object.entries(events ?? {})) {
-    const filters = {};
+    const filters = dict();
     if (typeof config === "object" && config !== null) {
       for (const key of FILTER_KEYS) {
         const value = Reflect.get(config, key);
@@ -16318,7 +16344,7 @@ function toTriggers(events) {
   return out;
 }
 function inputDefinitions(inputs) {
-  const out = {};
+  const out = dict();
   for (const pair of inputs ?? []) {
     if (!isString(pair.key)) continue;
     const def = pair.value;
@@ -16349,7 +16375,7 @@ function parseWorkflowText(file, content) {
   const root = parsed.value;
   return convertWorkflowTemplate(parsed.context, root).then((template) => {
     if (template.errors && template.errors.length > 0) fail(template.errors.map((e) => e.Message));
-    const callOutputs = {};
+    const callOutputs = dict();
     for (const pair of childMapping(onTrigger(root, "workflow_call"), "outputs") ?? []) {
       const value = child(pair.value, "value");
       if (isString(pair.key) && value) callOutputs[pair.key.value] = value;
@@ -17023,7 +17049,7 @@ var import_node_path4 = require("node:path");
 // scripts/plan/command-files.ts
 var import_errors11 = require("./core-errors.cjs");
 function parseCommandFile(file, text) {
-  const out = {};
+  const out = dict();
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? "";
@@ -17289,7 +17315,7 @@ function defaultEnv(github) {
 // scripts/plan/inputs.ts
 var import_errors12 = require("./core-errors.cjs");
 function parseInputFlags(flags) {
-  const out = {};
+  const out = dict();
   for (const flag of flags) {
     const eq = flag.indexOf("=");
     if (eq <= 0) throw new import_errors12.InputError(`--input ${JSON.stringify(flag)}: expected key=value (e.g. --input service=auth-service)`);
@@ -17317,8 +17343,8 @@ function coerce(where, name, def, raw) {
   }
 }
 function resolveInputs(where, definitions2, given) {
-  const inputs = {};
-  const eventInputs = {};
+  const inputs = dict();
+  const eventInputs = dict();
   for (const [name, def] of Object.entries(definitions2)) {
     const raw = given[name];
     if (raw !== void 0) {
@@ -17647,7 +17673,7 @@ var PlanEngine = class {
     return (await this.runJobs(wf.template.jobs ?? [], scope)).plans;
   }
   definitions(defs, contexts) {
-    const out = {};
+    const out = dict();
     for (const [name, d] of Object.entries(defs)) {
       out[name] = { type: d.type, required: d.required, options: d.options, default: d.default ? evaluateToken(d.default, contexts, this.fns(ALWAYS_OK)) : void 0 };
     }
@@ -17673,7 +17699,7 @@ var PlanEngine = class {
       failure: ancestorResults.some((a) => a.result === "failure"),
       cancelled: false
     };
-    const needsCtx = {};
+    const needsCtx = dict();
     for (const n of needs) needsCtx[n] = { result: outcomes.get(n)?.result ?? "skipped", outputs: outcomes.get(n)?.outputs ?? {} };
     const github = { ...scope.github, job: id };
     const ifExpr = job2.if.expression;
@@ -17706,7 +17732,7 @@ var PlanEngine = class {
       legs = [...expansion.legs];
     }
     const legPlans = [];
-    const outputs = {};
+    const outputs = dict();
     let failed2;
     for (const [index, leg2] of legs.entries()) {
       const strategyCtx = {
@@ -17738,7 +17764,7 @@ var PlanEngine = class {
       debug: ""
     };
     const steps = [];
-    const stepsCtx = {};
+    const stepsCtx = dict();
     const reported = /* @__PURE__ */ new Set();
     let failed2;
     try {
@@ -17746,7 +17772,7 @@ var PlanEngine = class {
       const workflowEnv = evaluateStrings(scope.wf.template.env, { github: leg2.github, secrets: wfSecrets, inputs: scope.inputs, vars: {} }, this.fns(ALWAYS_OK));
       const base = { ...leg2, vars: {}, runner };
       const jobEnv = { ...workflowEnv, ...evaluateStrings(job2.env, { ...base, env: workflowEnv, secrets: secrets() }, this.fns(ALWAYS_OK)) };
-      let addedEnv = {};
+      let addedEnv = dict();
       for (const [index, step2] of job2.steps.entries()) {
         const raw = item(rawSteps, index);
         const status = { success: failed2 === void 0, failure: failed2 !== void 0, cancelled: false };
@@ -17775,7 +17801,7 @@ var PlanEngine = class {
         const name = nameToken ? bestEffort(() => asString(evaluateToken(nameToken, ctx(env), this.fns(status))), fallbackName) : fallbackName;
         let executed;
         let outcome = condition ? "success" : "skipped";
-        let outputs2 = {};
+        let outputs2 = dict();
         const unknownInput = [...stepReads.read].find((id) => reported.has(id));
         const classified = condition && run3 !== void 0 ? classifyRun(run3) : { kind: "report" };
         const note = classified.kind === "refuse" ? `not executed: ${classified.reason}` : classified.kind === "execute" && unknownInput !== void 0 ? `not executed: reads outputs of step ${unknownInput}, which the plan does not run` : void 0;
@@ -17834,7 +17860,7 @@ var PlanEngine = class {
       const unknown = Object.keys(givenInputs).find((k) => !(k in called.callInputs));
       if (unknown !== void 0) throw new EvaluationError(`input ${unknown} is not defined in ${called.file}`);
       const defs = this.definitions(called.callInputs, { github: leg2.github, inputs: scope.inputs, vars: {} });
-      const inputs = {};
+      const inputs = dict();
       for (const [name, def] of Object.entries(defs)) {
         const v = givenInputs[name] ?? def.default;
         if (v === void 0 || v === null) {
@@ -17856,9 +17882,9 @@ var PlanEngine = class {
         depth: scope.depth + 1
       };
       const { plans, outcomes } = await this.runJobs(called.template.jobs ?? [], nested);
-      const jobsCtx = {};
+      const jobsCtx = dict();
       for (const [id, o] of outcomes) jobsCtx[id] = { result: o.result, outputs: o.outputs };
-      const outputs = {};
+      const outputs = dict();
       for (const [name, token] of Object.entries(called.callOutputs)) outputs[name] = asString(evaluateToken(token, { github: leg2.github, inputs, vars: {}, jobs: jobsCtx }, fns));
       const steps = plans.flatMap((p) => p.legs.flatMap((l) => l.steps.map((s) => ({ ...s, job: s.job ? `${p.id}/${s.job}` : p.id }))));
       const failedJob = plans.find((p) => p.result === "failure");
