@@ -16,6 +16,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
   'verify-image': { summary: 'check a built service image against the runtime rules', load: () => import('./commands/verify-image.js') },
   'check-dockerfiles': { summary: 'check every Dockerfile against the policy', load: () => import('./commands/check-dockerfiles.js') },
   tags: { summary: 'the image tags for a service build', load: () => import('./commands/tags.js') },
+  audit: { summary: 'the security audit of the generated workflows (needs the dev install)', load: () => import('./commands/audit.js') },
 };
 
 function usage(): string {

@@ -140,7 +140,8 @@ var COMMANDS = {
   plan: { summary: "what the generated workflows will do for an event", load: () => Promise.resolve().then(() => __toESM(require("./commands-plan.cjs"), 1)) },
   "verify-image": { summary: "check a built service image against the runtime rules", load: () => Promise.resolve().then(() => __toESM(require("./commands-verify-image.cjs"), 1)) },
   "check-dockerfiles": { summary: "check every Dockerfile against the policy", load: () => Promise.resolve().then(() => __toESM(require("./commands-check-dockerfiles.cjs"), 1)) },
-  tags: { summary: "the image tags for a service build", load: () => Promise.resolve().then(() => __toESM(require("./commands-tags.cjs"), 1)) }
+  tags: { summary: "the image tags for a service build", load: () => Promise.resolve().then(() => __toESM(require("./commands-tags.cjs"), 1)) },
+  audit: { summary: "the security audit of the generated workflows (needs the dev install)", load: () => Promise.resolve().then(() => __toESM(require("./commands-audit.cjs"), 1)) }
 };
 function usage() {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));

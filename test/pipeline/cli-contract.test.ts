@@ -50,6 +50,7 @@ const ENTRIES: readonly Entry[] = [
   pipeline('tags', ['--service', 'api-gateway', '--service', 'chat-service'], ['--service', HOSTILE]),
   pipeline('verify-image', ['api-gateway', '--image', 'a', '--image', 'b'], ['api-gateway', '--image', HOSTILE]),
   pipeline('check-dockerfiles', ['--json', '--json'], ['--cwd', HOSTILE]),
+  pipeline('audit', ['--json', '--json'], ['--cwd', HOSTILE]),
   script('generate', 'scripts/generate-dockerfiles.ts'),
   script('workflows', 'workflows-src/generate.ts'),
   script('bundle', 'scripts/bundle.ts'),
@@ -105,7 +106,7 @@ describe('the pipeline entry itself', () => {
   test('--help lists every command', () => {
     const r = runBundle(['--help']);
     expect(r.code).toBe(0);
-    for (const command of ['affected', 'plan', 'tags', 'verify-image', 'check-dockerfiles']) expect(r.stdout).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
+    for (const command of ['affected', 'plan', 'tags', 'verify-image', 'check-dockerfiles', 'audit']) expect(r.stdout).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
   });
   test('an unknown command: exit 2, one line', () => {
     expectOneLineError(runBundle(['deploy-everything']), /^error: unknown command "deploy-everything"; expected one of: affected, plan/);
