@@ -33,14 +33,14 @@ const pipeline = (command: string, repeated: readonly string[], hostile: readonl
   hostile,
 });
 
-const script = (name: string, file: string): Entry => ({
+const script = (name: string, file: string, repeated: readonly string[] = ['--check', '--check']): Entry => ({
   name: `pnpm ${name}`,
   program: `pnpm ${name}`,
   run: (argv) => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, file), ...argv], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
     return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   },
-  repeated: ['--check', '--check'],
+  repeated,
   hostile: [HOSTILE],
 });
 
@@ -54,6 +54,7 @@ const ENTRIES: readonly Entry[] = [
   script('generate', 'scripts/generate-dockerfiles.ts'),
   script('workflows', 'workflows-src/generate.ts'),
   script('bundle', 'scripts/bundle.ts'),
+  script('audit:deps', 'scripts/audit-deps.ts', ['--all', '--all']),
 ];
 
 /** The files the write-capable entries would touch: their modification times must not change. */
