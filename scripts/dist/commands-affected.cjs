@@ -1052,8 +1052,10 @@ function readEvent(env, cwd, eventFile) {
   if (path === void 0 || path === "") return void 0;
   let text;
   try {
+    if (!(0, import_node_fs.statSync)(path).isFile()) throw new import_errors11.InputError(`event file ${quote(path, 240)}: not a regular file; pass a GitHub event payload (JSON) with --event FILE`);
     text = (0, import_node_fs.readFileSync)(path, "utf8");
   } catch (err) {
+    if (err instanceof import_errors11.InputError) throw err;
     const code = err instanceof Error && "code" in err ? String(err.code) : "unreadable";
     throw new import_errors11.InputError(`event file ${path}: cannot read it (${code}); pass a GitHub event payload (JSON) with --event FILE`);
   }

@@ -126,6 +126,18 @@ describe('affected', () => {
   });
 });
 
+test('an event path that is a FIFO (a read would wait forever): exit 2 at once', () => {
+  const fifo = join(MARKERS, '..', `hostile-fifo-${process.pid}`);
+  execFileSync('mkfifo', [fifo]);
+  try {
+    const r = runBundle(['affected', '--event', fifo], { cwd: repo.dir, env, timeoutMs: 20_000 });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`error: event file ${JSON.stringify(fifo)}: not a regular file; pass a GitHub event payload (JSON) with --event FILE\n`);
+  } finally {
+    rmSync(fifo, { force: true });
+  }
+});
+
 describe('plan', () => {
   let fixture: TempRepo;
   beforeAll(() => {
@@ -318,6 +330,17 @@ describe('generate', () => {
       }),
     );
   const manifestOf = (dir: string) => join(repo.dir, 'services', dir, 'package.json');
+  /** `pnpm generate:check` and `pnpm generate` both exit 2 with one line matching `message`, and no generated file changed. */
+  function expectRefusedUnchanged(message: RegExp): void {
+    const before = snapshot();
+    for (const check of [true, false]) {
+      const r = generate(check);
+      expect(r.code, r.stderr).toBe(2);
+      expectHandled(r);
+      expect(r.stderr).toMatch(message);
+    }
+    expect(snapshot()).toEqual(before);
+  }
 
   test.each([
     ['a newline and a RUN instruction', 'evil\nRUN touch x'],
@@ -326,20 +349,13 @@ describe('generate', () => {
     ['upper case', 'ChatService'],
     ['__proto__', '__proto__'],
     ['a leading dash', '-chat'],
-    ['300 characters', 'a'.repeat(300).slice(0, 250)],
+    ['250 characters (a file name holds 255 at most)', 'a'.repeat(250)],
   ])('a service folder with %s: exit 2 naming it, nothing written, and --check does not call it up to date', (_, name) => {
     const from = join(repo.dir, 'services/chat-service');
     const to = join(repo.dir, 'services', name);
     renameSync(from, to);
     try {
-      const before = snapshot();
-      for (const check of [true, false]) {
-        const r = generate(check);
-        expect(r.code, r.stderr).toBe(2);
-        expectHandled(r);
-        expect(r.stderr).toMatch(/folder name ".*" cannot be used in generated files; expected lowercase letters and digits/);
-      }
-      expect(snapshot()).toEqual(before);
+      expectRefusedUnchanged(/folder name ".*" cannot be used in generated files; expected lowercase letters and digits/);
     } finally {
       renameSync(to, from);
     }
@@ -362,14 +378,7 @@ describe('generate', () => {
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('manifest is not an object');
     writeFileSync(file, JSON.stringify(change({ ...parsed })));
     try {
-      const before = snapshot();
-      for (const check of [true, false]) {
-        const r = generate(check);
-        expect(r.code, r.stderr).toBe(2);
-        expectHandled(r);
-        expect(r.stderr).toMatch(message);
-      }
-      expect(snapshot()).toEqual(before);
+      expectRefusedUnchanged(message);
     } finally {
       writeFileSync(file, text);
     }
