@@ -59,9 +59,9 @@ function main(checkOnly: boolean): number {
   const root = process.cwd();
   if (checkOnly) {
     const diffs = check(root);
-    for (const d of diffs) process.stderr.write(`${d.path}: ${d.kind}\n`);
     if (diffs.length > 0) {
-      process.stderr.write('generated files are out of date: run `pnpm generate` and commit the result\n');
+      // One line, naming the command (a base-image update of the template that skipped generation shows this in CI).
+      process.stderr.write(`error: ${diffs.map((d) => `${d.path} ${d.kind}`).join(', ')}: generated files are out of date; run \`pnpm generate\` and commit the result\n`);
       return 1;
     }
     process.stdout.write('Dockerfiles and docker-compose.yml are up to date\n');

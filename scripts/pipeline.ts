@@ -16,8 +16,9 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
   'verify-image': { summary: 'check a built service image against the runtime rules', load: () => import('./commands/verify-image.js') },
   'check-dockerfiles': { summary: 'check every Dockerfile against the policy', load: () => import('./commands/check-dockerfiles.js') },
   tags: { summary: 'the image tags for a service build; after a push, record and tag the verified digest', load: () => import('./commands/tags.js') },
+  release: { summary: 'per-service releases: parse, next, notes, status, select, cut, handoff', load: () => import('./commands/release/index.js') },
   deploy: { summary: 'promote exactly the image CI tested to an environment; rollback, quarantine, status', load: () => import('./commands/deploy/index.js') },
-  release: { summary: 'per-service releases: parse, next, notes, status, select, cut', load: () => import('./commands/release/index.js') },
+  audit: { summary: 'the security audit of the generated workflows (needs the dev install)', load: () => import('./commands/audit.js') },
 };
 
 function usage(): string {
@@ -38,6 +39,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const { run } = await command.load();
   return run(rest, {
     cwd: process.cwd(),
+    // The bundle is CommonJS: __filename is this very file, scripts/dist/pipeline.cjs of the checkout that runs.
+    cli: __filename,
     env: process.env,
     config: pipelineConfig,
     effects: realEffects(process.env),

@@ -302,6 +302,7 @@ export function buildCiWorkflow(config: PipelineConfig): Workflow {
       run({ name: 'The committed CLI bundle is in sync', run: 'pnpm exec tsx scripts/bundle.ts --check' }),
       run({ name: 'Dockerfiles and compose are generated', run: 'pnpm run generate:check' }),
       run({ name: 'Dockerfiles follow the policy', run: `${PIPELINE} check-dockerfiles` }),
+      run({ name: 'The workflows pass the security audit (actionlint and the pipeline rules)', run: `${PIPELINE} audit` }),
     ],
   });
 

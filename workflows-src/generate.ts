@@ -45,9 +45,10 @@ function main(check: boolean): number {
   const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
   if (check) {
     const diffs = checkWorkflowFiles(root);
-    for (const d of diffs) process.stderr.write(`${d.path}: ${d.kind}\n`);
     if (diffs.length > 0) {
-      process.stderr.write('the workflows are out of date with workflows-src/: run `pnpm workflows` and commit .github/workflows\n');
+      // One line, naming the command: what a pin update that skipped generation shows in CI.
+      const files = diffs.map((d) => `${d.path} ${d.kind}`).join(', ');
+      process.stderr.write(`error: ${files}: the workflows are out of date with workflows-src/ (a pin or a source changed); run \`pnpm workflows\` and commit .github/workflows\n`);
       return 1;
     }
     process.stdout.write(`${WORKFLOWS.length} workflow(s) in ${WORKFLOWS_DIR} are up to date\n`);

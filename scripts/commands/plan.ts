@@ -3,14 +3,16 @@
  * [--pr N] [--repo OWNER/NAME] [--json]`: what the generated workflows will do for an event, evaluated
  * with GitHub's own parser and expression engine. The workflows are those of the commit the event runs
  * on (for a pull request, its test merge commit), read from git, not from the working tree; the
- * output-computing `pipeline` steps run for real in a temporary checkout of that commit; everything
- * else is reported. Exit 0 when CI would pass, 1 when the plan shows a failing job (an empty matrix, a
+ * output-computing `pipeline` steps run for real in a temporary checkout of that commit, by this
+ * trusted CLI (ctx.cli), never by the commit's own bundle or a shell, and with no environment value
+ * of the planned workflow that makes a program load code (io/plan/step-runner.ts); everything
+ * else is reported. An interrupt removes the checkout; leftovers of killed runs are removed first. Exit 0 when CI would pass, 1 when the plan shows a failing job (an empty matrix, a
  * failed output step), 2 on bad input.
  */
 import { commandSpec, helpText, parseCli } from '../core/args.js';
 import { InputError } from '../core/errors.js';
 import { quote } from '../core/quote.js';
-import { CommitCheckout } from '../io/plan/checkout.js';
+import { CommitCheckout, removeLeftovers } from '../io/plan/checkout.js';
 import { PlanGit } from '../io/plan/git.js';
 import { hashFiles } from '../io/plan/hash-files.js';
 import { createStepRunner } from '../io/plan/step-runner.js';
@@ -100,7 +102,18 @@ export const run: Command = async (argv, ctx) => {
       );
     }
     const payload = eventPayload(resolved.envelope);
+    removeLeftovers(git.root);
     const checkout = new CommitCheckout(git.root, run.sha);
+    // Ctrl-C or a kill: the running step is stopped and the worktree and temporary root removed before exiting.
+    const interrupted = new AbortController();
+    const onSignal = (signal: NodeJS.Signals): void => {
+      interrupted.abort();
+      checkout.remove();
+      git.close();
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
     try {
       const engine = new PlanEngine({
         envelope: resolved.envelope,
@@ -109,7 +122,7 @@ export const run: Command = async (argv, ctx) => {
         changedFiles: resolved.changedFiles,
         inputs,
         workflows,
-        runner: createStepRunner(() => checkout.ensure(), ctx.env),
+        runner: createStepRunner({ cli: ctx.cli, workspace: () => checkout.ensure(), temp: checkout.temp, host: ctx.env, signal: interrupted.signal }),
         hashFiles: (patterns) => hashFiles(checkout.ensure(), patterns),
       });
       const plan: Plan = {
@@ -127,6 +140,8 @@ export const run: Command = async (argv, ctx) => {
       ctx.stdout(values.json ? `${JSON.stringify(plan)}\n` : renderPlan(plan));
       return plan.workflows.some((w) => w.jobs.some((j) => j.result === 'failure')) ? 1 : 0;
     } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
       checkout.remove();
     }
   } finally {

@@ -26,6 +26,11 @@ export interface Effects {
 
 export interface CommandContext {
   readonly cwd: string;
+  /**
+   * The trusted CLI entry: the running bundle's own file (scripts/dist/pipeline.cjs of this checkout).
+   * What `plan` runs for the steps it executes, never the planned commit's copy.
+   */
+  readonly cli: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;

@@ -8,6 +8,7 @@
  * Exit 0 when every rule passes, 1 when one fails (each failure names the rule and the evidence),
  * 2 on bad input.
  */
+import { dict } from '../core/dict.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -52,7 +53,7 @@ const SPEC = commandSpec({
 const USAGE = usageLine(SPEC);
 
 function parseEnv(entries: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = dict();
   for (const entry of entries) {
     const m = entry.match(/^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s);
     if (!m) throw new InputError(`pipeline verify-image: invalid --env ${JSON.stringify(entry)}; expected KEY=VALUE`);

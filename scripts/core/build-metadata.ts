@@ -4,6 +4,7 @@
  * commit, the trigger that decides the tags, and the OCI labels and build arguments of the image.
  */
 import { InputError } from './errors.js';
+import { quote } from './quote.js';
 import type { BuildTrigger } from './images/index.js';
 
 export interface BuildContext {
@@ -16,6 +17,14 @@ export interface BuildContext {
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+/*
+ * Every value read here ends up in a multi-line step output (`labels`, `build-args`, `tags`: one
+ * `key=value` per line), so none may hold a newline or another control character: each is checked
+ * against its exact form (the ref by the trigger, the SHA as hex, the rest below).
+ */
+const OWNER = /^[A-Za-z0-9_.-]+$/;
+const SERVER_URL = /^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:\/[A-Za-z0-9._~%/-]*)?$/;
 
 function required(env: Env, name: string, expected: string): string {
   const value = env[name];
@@ -53,7 +62,9 @@ export function buildContextFromEnv(env: Env, defaultBranch: string): BuildConte
   const repository = required(env, 'GITHUB_REPOSITORY', '<owner>/<repo>');
   if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new InputError(`GITHUB_REPOSITORY ${JSON.stringify(repository)}: expected <owner>/<repo>`);
   const owner = env['GITHUB_REPOSITORY_OWNER'] || repository.slice(0, repository.indexOf('/'));
+  if (!OWNER.test(owner)) throw new InputError(`GITHUB_REPOSITORY_OWNER ${quote(owner)}: expected a GitHub account name (letters, digits, -, _, .)`);
   const server = (env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '');
+  if (!SERVER_URL.test(server)) throw new InputError(`GITHUB_SERVER_URL ${quote(server)}: expected an http(s) URL without spaces or control characters, e.g. https://github.com`);
   return { sha, trigger: triggerOf(eventName, ref, defaultBranch), owner, sourceUrl: `${server}/${repository}` };
 }
 

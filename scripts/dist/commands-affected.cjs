@@ -763,6 +763,13 @@ function parseNameOnlyZ(output) {
   return [...new Set(paths)];
 }
 
+// scripts/core/dict.ts
+function dict(entries = []) {
+  const out = /* @__PURE__ */ Object.create(null);
+  for (const [k, v] of entries) out[k] = v;
+  return out;
+}
+
 // scripts/core/changes/event.ts
 var import_errors6 = require("./core-errors.cjs");
 var EVENT_NAMES = ["push", "pull_request", "merge_group", "workflow_dispatch", "schedule", "release"];
@@ -868,7 +875,7 @@ function parseEvent(file, text, name) {
     case "workflow_dispatch": {
       const raw = payload["inputs"] ?? {};
       if (!isObject(raw)) r.fail("inputs", "an object of input name -> value");
-      const inputs = {};
+      const inputs = dict();
       for (const [key, value] of Object.entries(raw)) {
         if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") inputs[key] = String(value);
         else if (value !== null) r.fail(`inputs.${key}`, "a string, number or boolean");
@@ -1045,8 +1052,10 @@ function readEvent(env, cwd, eventFile) {
   if (path === void 0 || path === "") return void 0;
   let text;
   try {
+    if (!(0, import_node_fs.statSync)(path).isFile()) throw new import_errors11.InputError(`event file ${quote(path, 240)}: not a regular file; pass a GitHub event payload (JSON) with --event FILE`);
     text = (0, import_node_fs.readFileSync)(path, "utf8");
   } catch (err) {
+    if (err instanceof import_errors11.InputError) throw err;
     const code = err instanceof Error && "code" in err ? String(err.code) : "unreadable";
     throw new import_errors11.InputError(`event file ${path}: cannot read it (${code}); pass a GitHub event payload (JSON) with --event FILE`);
   }

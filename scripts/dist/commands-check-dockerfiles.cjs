@@ -15065,14 +15065,26 @@ function commandSpec(spec) {
 }
 
 // scripts/core/dockerfiles/generate.ts
-var import_errors5 = require("./core-errors.cjs");
+var import_errors6 = require("./core-errors.cjs");
+
+// scripts/core/dict.ts
+function dict(entries = []) {
+  const out = /* @__PURE__ */ Object.create(null);
+  for (const [k, v] of entries) out[k] = v;
+  return out;
+}
 
 // scripts/core/compose/render.ts
 var import_yaml = __toESM(require_dist(), 1);
 var import_errors3 = require("./core-errors.cjs");
 
-// scripts/core/dockerfiles/render.ts
+// scripts/core/dockerfiles/names.ts
 var import_errors4 = require("./core-errors.cjs");
+var MAX_LABEL = 63;
+var FOLDER_FORM = `lowercase letters and digits, separated by ".", "_", "__" or "-", at most ${MAX_LABEL} characters (an image name component and a compose service name)`;
+
+// scripts/core/dockerfiles/render.ts
+var import_errors5 = require("./core-errors.cjs");
 
 // scripts/core/dockerfiles/generate.ts
 var GENERATOR = "scripts/generate-dockerfiles.ts";
@@ -15080,7 +15092,7 @@ var GENERATOR = "scripts/generate-dockerfiles.ts";
 // scripts/core/dockerfiles/parse.ts
 var import_dockerfile_ast = __toESM(require_main(), 1);
 function toModel(instruction) {
-  const flags = {};
+  const flags = dict();
   if (instruction instanceof import_dockerfile_ast.ModifiableInstruction) {
     for (const flag of instruction.getFlags()) flags[flag.getName().toLowerCase()] = [...flags[flag.getName().toLowerCase()] ?? [], flag.getValue() ?? ""];
   }
@@ -15234,10 +15246,10 @@ function checkRepository(files, rootScripts) {
 }
 
 // scripts/commands/check-dockerfiles.ts
-var import_errors11 = require("./core-errors.cjs");
+var import_errors12 = require("./core-errors.cjs");
 
 // scripts/core/workspace/manifest.ts
-var import_errors6 = require("./core-errors.cjs");
+var import_errors7 = require("./core-errors.cjs");
 
 // scripts/core/json.ts
 function isRecord(value) {
@@ -15260,14 +15272,14 @@ function parseObject(file, text) {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new import_errors6.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
+    throw new import_errors7.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }
-  if (!isRecord(json)) throw new import_errors6.InputError(`${nameOf(file)}: expected a JSON object`);
+  if (!isRecord(json)) throw new import_errors7.InputError(`${nameOf(file)}: expected a JSON object`);
   return json;
 }
 function packageName(file, pkg) {
   const name = pkg["name"];
-  if (typeof name !== "string" || name.length === 0) throw new import_errors6.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
+  if (typeof name !== "string" || name.length === 0) throw new import_errors7.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
   return name;
 }
 function parseManifest(file, text) {
@@ -15278,16 +15290,16 @@ function parseManifest(file, text) {
   const optionalDependencies = dependencyField(file, "optionalDependencies", pkg["optionalDependencies"]);
   const peerDependencies = dependencyField(file, "peerDependencies", pkg["peerDependencies"]);
   const scripts = pkg["scripts"] ?? {};
-  if (!isStringRecord(scripts)) throw new import_errors6.InputError(`${file}: "scripts" must be an object of name -> command`);
+  if (!isStringRecord(scripts)) throw new import_errors7.InputError(`${file}: "scripts" must be an object of name -> command`);
   const meta = pkg["kodingcaravan"];
   let service = {};
   if (meta !== void 0 && meta !== null) {
-    if (!isRecord(meta)) throw new import_errors6.InputError(`${file}: "kodingcaravan" must be an object`);
+    if (!isRecord(meta)) throw new import_errors7.InputError(`${file}: "kodingcaravan" must be an object`);
     const { port, upstreams } = meta;
     if (port !== void 0 && (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535)) {
-      throw new import_errors6.InputError(`${file}: "kodingcaravan.port" must be an integer from 1 to 65535, got ${JSON.stringify(port)}`);
+      throw new import_errors7.InputError(`${file}: "kodingcaravan.port" must be an integer from 1 to 65535, got ${JSON.stringify(port)}`);
     }
-    if (upstreams !== void 0 && !isStringArray(upstreams)) throw new import_errors6.InputError(`${file}: "kodingcaravan.upstreams" must be an array of service names`);
+    if (upstreams !== void 0 && !isStringArray(upstreams)) throw new import_errors7.InputError(`${file}: "kodingcaravan.upstreams" must be an array of service names`);
     service = { ...port === void 0 ? {} : { port }, ...upstreams === void 0 ? {} : { upstreams } };
   }
   const manifest = {
@@ -15302,7 +15314,7 @@ function parseManifest(file, text) {
   return manifest;
 }
 function badDependencyField(file, field) {
-  return new import_errors6.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
+  return new import_errors7.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
 }
 function dependencyField(file, field, value) {
   if (value === void 0 || value === null) return {};
@@ -15332,10 +15344,10 @@ function listFiles(root, rel = "") {
 var import_node_fs2 = require("node:fs");
 var import_node_path2 = require("node:path");
 var import_picomatch = __toESM(require_picomatch2(), 1);
-var import_errors10 = require("./core-errors.cjs");
+var import_errors11 = require("./core-errors.cjs");
 
 // scripts/core/workspace/graph.ts
-var import_errors7 = require("./core-errors.cjs");
+var import_errors8 = require("./core-errors.cjs");
 function dependencyRefs(manifest) {
   const refs = [];
   for (const field of DEPENDENCY_FIELDS) {
@@ -15354,7 +15366,7 @@ function workspaceTargets(name, refs, index, names) {
     else {
       at = index.get(ref[0]) ?? index.get(ref[1]);
       if (at === void 0) {
-        throw new import_errors7.InputError(
+        throw new import_errors8.InputError(
           `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`
         );
       }
@@ -15395,7 +15407,7 @@ function assemble(entries, make) {
     if (!entry) continue;
     const existing = index.get(entry.name);
     if (existing !== void 0) {
-      throw new import_errors7.InputError(`two workspace packages are named ${entry.name}: ${sorted[existing]?.input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
+      throw new import_errors8.InputError(`two workspace packages are named ${entry.name}: ${sorted[existing]?.input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
     }
     index.set(entry.name, names.length);
     names.push(entry.name);
@@ -15454,7 +15466,7 @@ function assembleGraph(list, options) {
   let services = options.services;
   const get = (name) => {
     const pkg = packages.get(name);
-    if (!pkg) throw new import_errors7.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
+    if (!pkg) throw new import_errors8.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
     return pkg;
   };
   const graph = {
@@ -15536,7 +15548,7 @@ function topologicalOrder(names, edges, from = "name") {
       if (state[dep] === VISITING) {
         if (from === "folder") return topologicalOrder(names, edges, "name");
         const cycle = [...path.slice(path.indexOf(dep)), dep].map((n) => names[n]);
-        throw new import_errors7.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
+        throw new import_errors8.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
       }
       state[dep] = VISITING;
       path.push(dep);
@@ -15547,30 +15559,30 @@ function topologicalOrder(names, edges, from = "name") {
 }
 
 // scripts/core/workspace/workspace-globs.ts
-var import_errors8 = require("./core-errors.cjs");
+var import_errors9 = require("./core-errors.cjs");
 function checkWorkspaceGlobs(file, globs) {
   for (const glob of globs) {
     const body = glob.startsWith("!") ? glob.slice(1) : glob;
     const why = body === "" ? "it is empty" : body.startsWith("/") ? "it is absolute" : body.split("/").includes("..") ? "it leaves the workspace (..)" : [...body].some((c) => c === "\\" || c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) ? "it holds a backslash or a control character" : void 0;
     if (why !== void 0)
-      throw new import_errors8.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
+      throw new import_errors9.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
   }
   return globs;
 }
 
 // scripts/core/workspace/workspace-yaml.ts
 var import_yaml2 = __toESM(require_dist(), 1);
-var import_errors9 = require("./core-errors.cjs");
+var import_errors10 = require("./core-errors.cjs");
 function parseWorkspaceYaml(file, text) {
   let doc;
   try {
     doc = (0, import_yaml2.parse)(text);
   } catch (err) {
-    throw new import_errors9.InputError(`${file}: not valid YAML (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`);
+    throw new import_errors10.InputError(`${file}: not valid YAML (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`);
   }
   const packages = isRecord(doc) ? doc["packages"] : void 0;
   if (!Array.isArray(packages) || packages.length === 0 || !packages.every((p) => typeof p === "string" && p.length > 0)) {
-    throw new import_errors9.InputError(`${file}: expected "packages:" with a list of folder globs, e.g. - services/*`);
+    throw new import_errors10.InputError(`${file}: expected "packages:" with a list of folder globs, e.g. - services/*`);
   }
   return { packages };
 }
@@ -15598,7 +15610,7 @@ function findPackageDirs(root, globs) {
 }
 function loadWorkspace(root, options = {}) {
   const yamlPath = (0, import_node_path2.join)(root, "pnpm-workspace.yaml");
-  if (!(0, import_node_fs2.existsSync)(yamlPath)) throw new import_errors10.InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
+  if (!(0, import_node_fs2.existsSync)(yamlPath)) throw new import_errors11.InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
   const globs = checkWorkspaceGlobs("pnpm-workspace.yaml", parseWorkspaceYaml("pnpm-workspace.yaml", (0, import_node_fs2.readFileSync)(yamlPath, "utf8")).packages);
   const marker = options.serviceMarker ?? "Dockerfile";
   const isServiceDir = options.serviceGlobs ? (0, import_picomatch.default)([...options.serviceGlobs]) : () => false;
@@ -15630,7 +15642,7 @@ var run = async (argv, ctx) => {
   }
   const { values } = parsed;
   const root = (0, import_node_path3.resolve)(ctx.cwd, values.cwd ?? ".");
-  if (!(0, import_node_fs3.existsSync)((0, import_node_path3.join)(root, "pnpm-workspace.yaml"))) throw new import_errors11.InputError(`--cwd ${root}: no pnpm-workspace.yaml there; point it at the workspace root`);
+  if (!(0, import_node_fs3.existsSync)((0, import_node_path3.join)(root, "pnpm-workspace.yaml"))) throw new import_errors12.InputError(`--cwd ${root}: no pnpm-workspace.yaml there; point it at the workspace root`);
   const { marker, dockerfileTargets } = ctx.config.services;
   const workspace = loadWorkspace(root, { serviceMarker: marker, serviceGlobs: dockerfileTargets });
   const violations = [];

@@ -895,6 +895,13 @@ function attribute(base, head) {
   return out;
 }
 
+// scripts/core/dict.ts
+function dict(entries = []) {
+  const out = /* @__PURE__ */ Object.create(null);
+  for (const [k, v] of entries) out[k] = v;
+  return out;
+}
+
 // scripts/core/changes/root-manifest.ts
 var import_errors8 = require("./core-errors.cjs");
 function canonical(value) {
@@ -916,12 +923,12 @@ function parseObject(file, text2) {
 }
 function diffRootManifest(file, base, head, installFields) {
   const after = head === void 0 ? {} : parseObject(`${file} (head)`, head);
-  let before = {};
+  let before = dict();
   if (base !== void 0) {
     try {
       before = parseObject(`${file} (base)`, base);
     } catch {
-      before = {};
+      before = dict();
     }
   }
   const fields = [.../* @__PURE__ */ new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => canonical(before[k]) !== canonical(after[k])).sort();

@@ -10309,52 +10309,102 @@ var import_node_child_process = require("node:child_process");
 var import_node_fs = require("node:fs");
 var import_node_os = require("node:os");
 var import_node_path = require("node:path");
+var ROOT_PREFIX = "pipeline-plan-";
+var ROOT_NAME = /^pipeline-plan-(\d+)-[A-Za-z0-9]{6}$/;
+function git(root, args) {
+  return (0, import_node_child_process.execFileSync)("git", ["-c", "core.hooksPath=/dev/null", ...args], {
+    cwd: root,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" }
+  });
+}
+function isAlive(pid) {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err instanceof Error && "code" in err && err.code === "EPERM";
+  }
+}
+function ownerOf(path, temp) {
+  const match = ROOT_NAME.exec((0, import_node_path.basename)(path));
+  return match && (0, import_node_path.dirname)(path) === temp ? Number(match[1]) : void 0;
+}
+function removeLeftovers(repositoryRoot) {
+  const temp = (0, import_node_fs.realpathSync)((0, import_node_os.tmpdir)());
+  let listing = "";
+  try {
+    listing = git(repositoryRoot, ["worktree", "list", "--porcelain"]);
+  } catch {
+    return;
+  }
+  for (const line of listing.split("\n")) {
+    if (!line.startsWith("worktree ")) continue;
+    const path = line.slice("worktree ".length);
+    const owner = ownerOf((0, import_node_path.dirname)(path), temp);
+    if (owner === void 0 || isAlive(owner)) continue;
+    try {
+      git(repositoryRoot, ["worktree", "remove", "--force", path]);
+    } catch {
+    }
+  }
+  for (const name of (0, import_node_fs.readdirSync)(temp)) {
+    const owner = ownerOf((0, import_node_path.join)(temp, name), temp);
+    if (owner !== void 0 && !isAlive(owner)) (0, import_node_fs.rmSync)((0, import_node_path.join)(temp, name), { recursive: true, force: true });
+  }
+}
 var CommitCheckout = class {
   constructor(root, commit) {
     this.root = root;
     this.commit = commit;
-    this.parent = (0, import_node_fs.mkdtempSync)((0, import_node_path.join)((0, import_node_os.tmpdir)(), "pipeline-plan-"));
-    this.dir = (0, import_node_path.join)(this.parent, (0, import_node_path.basename)(root));
+    this.temp = (0, import_node_fs.mkdtempSync)((0, import_node_path.join)((0, import_node_fs.realpathSync)((0, import_node_os.tmpdir)()), `${ROOT_PREFIX}${process.pid}-`));
+    this.dir = (0, import_node_path.join)(this.temp, (0, import_node_path.basename)(root));
   }
   root;
   commit;
-  /** Where the tree is (or will be) checked out: `<tmp>/<repository folder name>`, like a runner's workspace. */
+  /** The plan's temporary root: the worktree and the step folders are in it. */
+  temp;
+  /** Where the tree is (or will be) checked out: `<root>/<repository folder name>`, like a runner's workspace. */
   dir;
-  parent;
   created = false;
-  git(args) {
-    (0, import_node_child_process.execFileSync)("git", ["-c", "core.hooksPath=/dev/null", ...args], {
-      cwd: this.root,
-      stdio: ["ignore", "ignore", "pipe"],
-      env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" }
-    });
-  }
   /** The checked-out tree, created now if it is not yet. */
   ensure() {
     if (!this.created) {
-      this.git(["worktree", "add", "--detach", "--quiet", this.dir, this.commit]);
       this.created = true;
+      git(this.root, ["worktree", "add", "--detach", "--quiet", this.dir, this.commit]);
     }
     return this.dir;
   }
-  /** Removes the worktree and its registration in the repository; safe to call more than once. */
+  /** Removes the worktree, its registration in the repository and the temporary root; safe to call more than once. */
   remove() {
     if (this.created) {
       try {
-        this.git(["worktree", "remove", "--force", this.dir]);
+        git(this.root, ["worktree", "remove", "--force", this.dir]);
       } catch {
         (0, import_node_fs.rmSync)(this.dir, { recursive: true, force: true });
-        this.git(["worktree", "prune"]);
+        try {
+          git(this.root, ["worktree", "prune"]);
+        } catch {
+        }
       }
       this.created = false;
     }
-    (0, import_node_fs.rmSync)(this.parent, { recursive: true, force: true });
+    (0, import_node_fs.rmSync)(this.temp, { recursive: true, force: true });
   }
 };
 
 // scripts/io/plan/git.ts
 var import_node_child_process3 = require("node:child_process");
 var import_errors10 = require("./core-errors.cjs");
+
+// scripts/core/dict.ts
+function dict(entries = []) {
+  const out = /* @__PURE__ */ Object.create(null);
+  for (const [k, v] of entries) out[k] = v;
+  return out;
+}
 
 // node_modules/.pnpm/@actions+expressions@0.3.61/node_modules/@actions/expressions/dist/features.js
 var allFeatureKeys = [
@@ -16123,13 +16173,32 @@ var import_errors8 = require("./core-errors.cjs");
 
 // scripts/plan/expressions.ts
 var CONTEXT_NAMES = ["github", "env", "vars", "job", "jobs", "steps", "runner", "secrets", "strategy", "matrix", "needs", "inputs"];
+var SafeDictionary = class extends data_exports.Dictionary {
+  index = /* @__PURE__ */ new Map();
+  constructor(pairs = []) {
+    super();
+    for (const p of pairs) this.add(p.key, p.value);
+  }
+  add(key, value) {
+    if (!this.index.has(key.toLowerCase())) this.index.set(key.toLowerCase(), { key, value });
+  }
+  get(key) {
+    return this.index.get(key.toLowerCase())?.value;
+  }
+  values() {
+    return [...this.index.values()].map((p) => p.value);
+  }
+  pairs() {
+    return [...this.index.values()].map((p) => ({ key: p.key, value: p.value }));
+  }
+};
 function toData(value) {
   if (value === null || value === void 0) return new data_exports.Null();
   if (typeof value === "string") return new data_exports.StringData(value);
   if (typeof value === "number") return new data_exports.NumberData(value);
   if (typeof value === "boolean") return new data_exports.BooleanData(value);
   if (Array.isArray(value)) return new data_exports.Array(...value.map(toData));
-  return new data_exports.Dictionary(...Object.entries(value).map(([key, v]) => ({ key, value: toData(v) })));
+  return new SafeDictionary(Object.entries(value).map(([key, v]) => ({ key, value: toData(v) })));
 }
 function fromData(value) {
   if (value instanceof data_exports.Null) return null;
@@ -16137,7 +16206,7 @@ function fromData(value) {
   if (value instanceof data_exports.NumberData) return value.number();
   if (value instanceof data_exports.StringData) return value.value;
   if (value instanceof data_exports.Array) return value.values().map(fromData);
-  return Object.fromEntries(value.pairs().map((p) => [p.key, fromData(p.value)]));
+  return dict(value.pairs().map((p) => [p.key, fromData(p.value)]));
 }
 function asString(value) {
   if (value === null) return "";
@@ -16196,10 +16265,10 @@ function evaluate(expression, contexts, fns) {
   try {
     const tokens = new Lexer(expression).lex().tokens;
     const tree = new Parser(tokens, [...CONTEXT_NAMES], [...fnDefs.values()]).parse();
-    const dict = new data_exports.Dictionary(
-      ...Object.entries(contexts).map(([key, value]) => ({ key, value: value instanceof SecretsContext || value instanceof StepsContext ? value : toData(value) }))
+    const contextData = new SafeDictionary(
+      Object.entries(contexts).map(([key, value]) => ({ key, value: value instanceof SecretsContext || value instanceof StepsContext ? value : toData(value) }))
     );
-    return fromData(new Evaluator(tree, dict, fnDefs).evaluate());
+    return fromData(new Evaluator(tree, contextData, fnDefs).evaluate());
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : "";
@@ -16225,7 +16294,7 @@ function evaluateToken(token, contexts, fns) {
   if (isBoolean(token)) return token.value;
   if (isSequence(token)) return [...token].map((t) => evaluateToken(t, contexts, fns));
   if (isMapping(token)) {
-    const out = {};
+    const out = dict();
     for (const pair of token) out[asString(evaluateToken(pair.key, contexts, fns))] = evaluateToken(pair.value, contexts, fns);
     return out;
   }
@@ -16236,7 +16305,7 @@ function evaluateStrings(token, contexts, fns) {
   if (!token) return {};
   const value = evaluateToken(token, contexts, fns);
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw new EvaluationError(`expected a mapping, got ${JSON.stringify(value)}`);
-  const out = {};
+  const out = dict();
   for (const [k, v] of Object.entries(value)) out[k] = asString(v);
   return out;
 }
@@ -16261,9 +16330,9 @@ function isStringList(value) {
   return Array.isArray(value) && value.every((v) => typeof v === "string");
 }
 function toTriggers(events) {
-  const out = {};
+  const out = dict();
   for (const [name, config] of Object.entries(events ?? {})) {
-    const filters = {};
+    const filters = dict();
     if (typeof config === "object" && config !== null) {
       for (const key of FILTER_KEYS) {
         const value = Reflect.get(config, key);
@@ -16275,7 +16344,7 @@ function toTriggers(events) {
   return out;
 }
 function inputDefinitions(inputs) {
-  const out = {};
+  const out = dict();
   for (const pair of inputs ?? []) {
     if (!isString(pair.key)) continue;
     const def = pair.value;
@@ -16306,7 +16375,7 @@ function parseWorkflowText(file, content) {
   const root = parsed.value;
   return convertWorkflowTemplate(parsed.context, root).then((template) => {
     if (template.errors && template.errors.length > 0) fail(template.errors.map((e) => e.Message));
-    const callOutputs = {};
+    const callOutputs = dict();
     for (const pair of childMapping(onTrigger(root, "workflow_call"), "outputs") ?? []) {
       const value = child(pair.value, "value");
       if (isString(pair.key) && value) callOutputs[pair.key.value] = value;
@@ -16815,7 +16884,7 @@ async function openGit(cwd) {
   const top = found.root;
   const commonDir = found.commonDir;
   const objects = new CatFile(top);
-  const git = {
+  const git2 = {
     root: top,
     prefix,
     gitDir: found.gitDir,
@@ -16895,7 +16964,7 @@ async function openGit(cwd) {
     },
     close: () => objects.end()
   };
-  return git;
+  return git2;
 }
 
 // scripts/io/plan/git.ts
@@ -16912,8 +16981,8 @@ function execGit(cwd, args, env = {}) {
 }
 var REGULAR_FILE = /^100(644|755)$/;
 var PlanGit = class _PlanGit {
-  constructor(git) {
-    this.git = git;
+  constructor(git2) {
+    this.git = git2;
   }
   git;
   /** The repository holding `cwd`; an InputError when there is none. Call close() when done. */
@@ -16999,13 +17068,12 @@ function hashFiles(workspace, patterns) {
 // scripts/io/plan/step-runner.ts
 var import_node_child_process5 = require("node:child_process");
 var import_node_fs4 = require("node:fs");
-var import_node_os3 = require("node:os");
 var import_node_path4 = require("node:path");
 
 // scripts/plan/command-files.ts
 var import_errors11 = require("./core-errors.cjs");
 function parseCommandFile(file, text) {
-  const out = {};
+  const out = dict();
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? "";
@@ -17037,14 +17105,14 @@ function parseCommandFile(file, text) {
 }
 
 // scripts/io/plan/step-runner.ts
-var SHELLS = {
-  bash: ["bash", "--noprofile", "--norc", "-eo", "pipefail", "{0}"],
-  sh: ["sh", "-e", "{0}"]
-};
+var SHELLS = /* @__PURE__ */ new Set(["bash", "sh"]);
 var HOST_ONLY = /^(GITHUB_|RUNNER_|ACTIONS_|INPUT_|STATE_)|^CI$/;
-function hostEnv(env) {
-  const out = {};
-  for (const [k, v] of Object.entries(env)) if (v !== void 0 && !HOST_ONLY.test(k)) out[k] = v;
+var FROM_WORKFLOW = /^(?:GITHUB_[A-Z0-9_]+|RUNNER_[A-Z0-9_]+|PIPELINE_[A-Z0-9_]+|CI)$/;
+var passesFromWorkflow = (name) => FROM_WORKFLOW.test(name);
+function stepProcessEnv(host, workflow) {
+  const out = /* @__PURE__ */ Object.create(null);
+  for (const [k, v] of Object.entries(host)) if (v !== void 0 && !HOST_ONLY.test(k)) out[k] = v;
+  for (const [k, v] of Object.entries(workflow)) if (passesFromWorkflow(k)) out[k] = v;
   return out;
 }
 function readFile(path) {
@@ -17054,22 +17122,22 @@ function readFile(path) {
     return "";
   }
 }
-function createStepRunner(workspace, host) {
+var failed = (exitCode, stderr) => ({ exitCode, outputs: {}, env: {}, stderr });
+function createStepRunner(options) {
   return {
     async run(request) {
-      const dir = (0, import_node_fs4.mkdtempSync)((0, import_node_path4.join)((0, import_node_os3.tmpdir)(), "pipeline-plan-step-"));
+      if (request.shell !== void 0 && !SHELLS.has(request.shell)) return failed(127, `shell ${request.shell} is not supported by the plan (bash, sh)`);
+      const workspace = options.workspace();
+      const cwd = (0, import_node_path4.resolve)(workspace, request.workingDirectory);
+      const inside = (0, import_node_path4.relative)(workspace, cwd);
+      if (inside.startsWith("..") || (0, import_node_path4.resolve)(workspace, inside) !== cwd) return failed(2, `working-directory ${JSON.stringify(request.workingDirectory)} is outside the workspace`);
+      const dir = (0, import_node_fs4.mkdtempSync)((0, import_node_path4.join)(options.temp, "step-"));
       try {
         const files = { output: (0, import_node_path4.join)(dir, "output"), env: (0, import_node_path4.join)(dir, "env"), summary: (0, import_node_path4.join)(dir, "summary"), path: (0, import_node_path4.join)(dir, "path"), event: (0, import_node_path4.join)(dir, "event.json") };
         for (const f of [files.output, files.env, files.summary, files.path]) (0, import_node_fs4.writeFileSync)(f, "");
         (0, import_node_fs4.writeFileSync)(files.event, JSON.stringify(request.payload));
-        const script = (0, import_node_path4.join)(dir, "step.sh");
-        (0, import_node_fs4.writeFileSync)(script, request.script);
-        const template = SHELLS[request.shell ?? "bash"];
-        if (!template) return { exitCode: 127, outputs: {}, env: {}, stderr: `shell ${request.shell} is not supported by the plan (bash, sh)` };
-        const [cmd = "bash", ...args] = template.map((a) => a === "{0}" ? script : a);
         const env = {
-          ...hostEnv(host),
-          ...request.env,
+          ...stepProcessEnv(options.host, request.env),
           GITHUB_OUTPUT: files.output,
           GITHUB_ENV: files.env,
           GITHUB_STEP_SUMMARY: files.summary,
@@ -17078,7 +17146,12 @@ function createStepRunner(workspace, host) {
           RUNNER_TEMP: dir
         };
         const { code, stderr } = await new Promise((done) => {
-          const child2 = (0, import_node_child_process5.spawn)(cmd, args, { cwd: (0, import_node_path4.resolve)(workspace(), request.workingDirectory), env, stdio: ["ignore", "ignore", "pipe"] });
+          const child2 = (0, import_node_child_process5.spawn)(process.execPath, [options.cli, ...request.argv], {
+            cwd,
+            env,
+            stdio: ["ignore", "ignore", "pipe"],
+            ...options.signal ? { signal: options.signal } : {}
+          });
           let err = "";
           child2.stderr.setEncoding("utf8").on("data", (chunk) => {
             err += chunk;
@@ -17089,7 +17162,7 @@ function createStepRunner(workspace, host) {
         try {
           return { exitCode: code, outputs: parseCommandFile("GITHUB_OUTPUT", readFile(files.output)), env: parseCommandFile("GITHUB_ENV", readFile(files.env)), stderr };
         } catch (e) {
-          return { exitCode: code === 0 ? 1 : code, outputs: {}, env: {}, stderr: `${stderr}${e instanceof Error ? e.message : String(e)}` };
+          return failed(code === 0 ? 1 : code, `${stderr}${e instanceof Error ? e.message : String(e)}`);
         }
       } finally {
         (0, import_node_fs4.rmSync)(dir, { recursive: true, force: true });
@@ -17266,7 +17339,7 @@ function defaultEnv(github) {
 // scripts/plan/inputs.ts
 var import_errors12 = require("./core-errors.cjs");
 function parseInputFlags(flags) {
-  const out = {};
+  const out = dict();
   for (const flag of flags) {
     const eq = flag.indexOf("=");
     if (eq <= 0) throw new import_errors12.InputError(`--input ${JSON.stringify(flag)}: expected key=value (e.g. --input service=auth-service)`);
@@ -17294,8 +17367,8 @@ function coerce(where, name, def, raw) {
   }
 }
 function resolveInputs(where, definitions2, given) {
-  const inputs = {};
-  const eventInputs = {};
+  const inputs = dict();
+  const eventInputs = dict();
   for (const [name, def] of Object.entries(definitions2)) {
     const raw = given[name];
     if (raw !== void 0) {
@@ -17371,7 +17444,7 @@ var COMPUTING_FLAGS = {
 var ENTRY = /^(?:node\s+(?:\.\/)?scripts\/dist\/pipeline\.cjs|pnpm\s+(?:(?:-s|--silent)\s+)?(?:run\s+)?pipeline)\s+([a-z][a-z-]*)(?:\s+|$)/;
 var SHELL_CONTROL = /[;&|<>`]|\$\(/;
 var PLAIN_WORD = /^[A-Za-z0-9_./:@%+,=-][A-Za-z0-9_./:@%+,=~^-]*$/;
-var QUOTED_WORD = /^"[^"`\\$]*(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?[^"`\\$]*)*"$/;
+var QUOTED_WORD = /^"[^"`\\${}]*(?:\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})[^"`\\${}]*)*"$/;
 var FLAG = /^(--[a-z][a-z-]*)(=.*)?$/;
 var isOutputCommand = (name) => name !== void 0 && Object.hasOwn(COMPUTING_FLAGS, name);
 function checkArguments(command, words) {
@@ -17396,12 +17469,19 @@ function classifyRun(script) {
   if (only === void 0 || rest.length > 0 || SHELL_CONTROL.test(only)) return { kind: "report" };
   const entry = ENTRY.exec(only);
   if (!entry) return { kind: "report" };
-  const words = only.slice(entry[0].length).trim().split(/\s+/).filter(Boolean);
-  const withSub = `${entry[1]} ${words[0] ?? ""}`;
-  const [command, args] = isOutputCommand(withSub) ? [withSub, words.slice(1)] : [entry[1], words];
+  const all = only.slice(entry[0].length).trim().split(/\s+/).filter(Boolean);
+  const withSub = `${entry[1]} ${all[0] ?? ""}`;
+  const [command, args] = isOutputCommand(withSub) ? [withSub, all.slice(1)] : [entry[1], all];
   if (!isOutputCommand(command)) return { kind: "report" };
   const problem = checkArguments(command, args);
-  return problem === void 0 ? { kind: "execute", command } : { kind: "refuse", command, reason: problem };
+  return problem === void 0 ? { kind: "execute", command, words: command === withSub ? all : args } : { kind: "refuse", command, reason: problem };
+}
+function expandWord(word, env) {
+  if (!word.startsWith('"')) return word;
+  return word.slice(1, -1).replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_, braced, bare) => {
+    const name = braced ?? bare ?? "";
+    return Object.hasOwn(env, name) ? env[name] ?? "" : "";
+  });
 }
 
 // scripts/plan/filter-patterns.ts
@@ -17621,7 +17701,7 @@ var PlanEngine = class {
     return (await this.runJobs(wf.template.jobs ?? [], scope)).plans;
   }
   definitions(defs, contexts) {
-    const out = {};
+    const out = dict();
     for (const [name, d] of Object.entries(defs)) {
       out[name] = { type: d.type, required: d.required, options: d.options, default: d.default ? evaluateToken(d.default, contexts, this.fns(ALWAYS_OK)) : void 0 };
     }
@@ -17647,7 +17727,7 @@ var PlanEngine = class {
       failure: ancestorResults.some((a) => a.result === "failure"),
       cancelled: false
     };
-    const needsCtx = {};
+    const needsCtx = dict();
     for (const n of needs) needsCtx[n] = { result: outcomes.get(n)?.result ?? "skipped", outputs: outcomes.get(n)?.outputs ?? {} };
     const github = { ...scope.github, job: id };
     const ifExpr = job2.if.expression;
@@ -17695,8 +17775,8 @@ var PlanEngine = class {
       legs = [...expansion.legs];
     }
     const legPlans = [];
-    const outputs = {};
-    let failed;
+    const outputs = dict();
+    let failed2;
     for (const [index, leg2] of legs.entries()) {
       const strategyCtx = {
         "fail-fast": isObject(strategy) && typeof strategy["fail-fast"] === "boolean" ? strategy["fail-fast"] : true,
@@ -17708,9 +17788,9 @@ var PlanEngine = class {
       const result = isJob(job2) ? await this.runSteps(job2, scope, legCtx) : await this.callWorkflow(job2, scope, legCtx);
       legPlans.push({ matrix: leg2, ...result.leg });
       for (const [k, v] of Object.entries(result.outputs)) if (v !== "") outputs[k] = v;
-      failed ??= result.error;
+      failed2 ??= result.error;
     }
-    return { ...base, status: "run", result: failed ? "failure" : "success", reason: failed ? `${runReason}; fails: ${failed}` : runReason, outputs, legs: legPlans };
+    return { ...base, status: "run", result: failed2 ? "failure" : "success", reason: failed2 ? `${runReason}; fails: ${failed2}` : runReason, outputs, legs: legPlans };
   }
   async runSteps(job2, scope, leg2) {
     const rawJob = childMapping(childMapping(scope.wf.root, "jobs"), job2.id.value);
@@ -17727,19 +17807,19 @@ var PlanEngine = class {
       debug: ""
     };
     const steps = [];
-    const stepsCtx = {};
+    const stepsCtx = dict();
     const reported = /* @__PURE__ */ new Set();
-    let failed;
+    let failed2;
     try {
       const wfSecrets = secrets();
       const workflowEnv = evaluateStrings(scope.wf.template.env, { github: leg2.github, secrets: wfSecrets, inputs: scope.inputs, vars: {} }, this.fns(ALWAYS_OK));
       const base = { ...leg2, vars: {}, runner };
       const jobEnv = { ...workflowEnv, ...evaluateStrings(job2.env, { ...base, env: workflowEnv, secrets: secrets() }, this.fns(ALWAYS_OK)) };
-      let addedEnv = {};
+      let addedEnv = dict();
       for (const [index, step2] of job2.steps.entries()) {
         const raw = item(rawSteps, index);
-        const status = { success: failed === void 0, failure: failed !== void 0, cancelled: false };
-        const jobCtx = { status: failed === void 0 ? "success" : "failure", container: {}, services: {} };
+        const status = { success: failed2 === void 0, failure: failed2 !== void 0, cancelled: false };
+        const jobCtx = { status: failed2 === void 0 ? "success" : "failure", container: {}, services: {} };
         const envBefore = { ...jobEnv, ...addedEnv };
         const stepSecrets = secrets();
         const stepReads = new StepsContext(stepsCtx);
@@ -17764,21 +17844,23 @@ var PlanEngine = class {
         const name = nameToken ? bestEffort(() => asString(evaluateToken(nameToken, ctx(env), this.fns(status))), fallbackName) : fallbackName;
         let executed;
         let outcome = condition ? "success" : "skipped";
-        let outputs2 = {};
+        let outputs2 = dict();
         const unknownInput = [...stepReads.read].find((id) => reported.has(id));
         const classified = condition && run3 !== void 0 ? classifyRun(run3) : { kind: "report" };
         const note = classified.kind === "refuse" ? `not executed: ${classified.reason}` : classified.kind === "execute" && unknownInput !== void 0 ? `not executed: reads outputs of step ${unknownInput}, which the plan does not run` : void 0;
         if (run3 !== void 0 && classified.kind === "execute" && note === void 0) {
           const workingDirectory = literalString(child(raw, "working-directory")) ?? literalString(child(defaultsRun(rawJob), "working-directory")) ?? literalString(child(defaultsRun(scope.wf.root), "working-directory")) ?? "";
           const shell = literalString(child(raw, "shell")) ?? literalString(child(defaultsRun(rawJob), "shell")) ?? literalString(child(defaultsRun(scope.wf.root), "shell"));
-          const result = await this.input.runner.run({ script: run3, env: { ...defaultEnv(leg2.github), ...env }, workingDirectory, shell, payload: scope.payload });
+          const fullEnv = { ...defaultEnv(leg2.github), ...env };
+          const argv = [classified.command.split(" ")[0] ?? classified.command, ...classified.words.map((w) => expandWord(w, fullEnv))];
+          const result = await this.input.runner.run({ argv, env: fullEnv, workingDirectory, shell, payload: scope.payload });
           outputs2 = { ...result.outputs };
           addedEnv = { ...addedEnv, ...result.env };
           executed = result.exitCode === 0 ? { exitCode: 0, outputs: outputs2 } : { exitCode: result.exitCode, outputs: outputs2, error: lastLines(result.stderr) };
           if (result.exitCode !== 0) {
             outcome = "failure";
             const continueOnError = step2["continue-on-error"] === true;
-            if (!continueOnError) failed ??= `step "${name}" exited with ${result.exitCode}: ${lastLines(result.stderr, 1)}`;
+            if (!continueOnError) failed2 ??= `step "${name}" exited with ${result.exitCode}: ${lastLines(result.stderr, 1)}`;
           }
         }
         if (condition && !executed) reported.add(step2.id);
@@ -17798,10 +17880,10 @@ var PlanEngine = class {
       }
       const outputs = evaluateStrings(
         job2.outputs,
-        { ...base, job: { status: failed ? "failure" : "success" }, steps: stepsCtx, env: jobEnv, secrets: secrets() },
+        { ...base, job: { status: failed2 ? "failure" : "success" }, steps: stepsCtx, env: jobEnv, secrets: secrets() },
         this.fns(ALWAYS_OK)
       );
-      return { leg: { steps }, outputs, error: failed };
+      return { leg: { steps }, outputs, error: failed2 };
     } catch (err) {
       return { leg: { steps }, outputs: {}, error: `step ${steps.length + 1}: ${describe(err)}` };
     }
@@ -17821,7 +17903,7 @@ var PlanEngine = class {
       const unknown = Object.keys(givenInputs).find((k) => !(k in called.callInputs));
       if (unknown !== void 0) throw new EvaluationError(`input ${unknown} is not defined in ${called.file}`);
       const defs = this.definitions(called.callInputs, { github: leg2.github, inputs: scope.inputs, vars: {} });
-      const inputs = {};
+      const inputs = dict();
       for (const [name, def] of Object.entries(defs)) {
         const v = givenInputs[name] ?? def.default;
         if (v === void 0 || v === null) {
@@ -17843,9 +17925,9 @@ var PlanEngine = class {
         depth: scope.depth + 1
       };
       const { plans, outcomes } = await this.runJobs(called.template.jobs ?? [], nested);
-      const jobsCtx = {};
+      const jobsCtx = dict();
       for (const [id, o] of outcomes) jobsCtx[id] = { result: o.result, outputs: o.outputs };
-      const outputs = {};
+      const outputs = dict();
       for (const [name, token] of Object.entries(called.callOutputs)) outputs[name] = asString(evaluateToken(token, { github: leg2.github, inputs, vars: {}, jobs: jobsCtx }, fns));
       const steps = plans.flatMap((p) => p.legs.flatMap((l) => l.steps.map((s) => ({ ...s, job: s.job ? `${p.id}/${s.job}` : p.id }))));
       const failedJob = plans.find((p) => p.result === "failure");
@@ -17972,13 +18054,13 @@ function renderPlan(plan) {
 
 // scripts/plan/resolve-event.ts
 var import_errors14 = require("./core-errors.cjs");
-async function resolveFlag(git, flag, rev) {
-  const sha = await git.resolveCommit(rev);
+async function resolveFlag(git2, flag, rev) {
+  const sha = await git2.resolveCommit(rev);
   if (!sha) throw new import_errors14.InputError(`${flag} ${rev}: not a commit in this repository; pass a branch, tag or SHA that exists (git fetch it first)`);
   return sha;
 }
-async function branchTip(git, name) {
-  return await git.resolveCommit(`refs/heads/${name}`) ?? await git.resolveCommit(`refs/remotes/origin/${name}`);
+async function branchTip(git2, name) {
+  return await git2.resolveCommit(`refs/heads/${name}`) ?? await git2.resolveCommit(`refs/remotes/origin/${name}`);
 }
 function parseGithubRemote(url) {
   const m = url === void 0 ? null : /github\.com[:/]([^/\s]+)\/([^/\s]+?)(?:\.git)?\/?$/.exec(url.trim());
@@ -18025,10 +18107,10 @@ function parseRepository(repo, fromGit, fallbackName, defaultBranch) {
   }
   return { ...fromGit ?? { owner: fallbackName, name: fallbackName }, defaultBranch };
 }
-async function resolveEvent(git, flags, repository) {
+async function resolveEvent(git2, flags, repository) {
   const name = parseEventName(flags.event);
-  const head = await resolveFlag(git, "--head", flags.head ?? "HEAD");
-  const explicitBase = flags.base !== void 0 ? await resolveFlag(git, "--base", flags.base) : void 0;
+  const head = await resolveFlag(git2, "--head", flags.head ?? "HEAD");
+  const explicitBase = flags.base !== void 0 ? await resolveFlag(git2, "--base", flags.base) : void 0;
   const owner = repository.owner;
   const envelope = (event, actor = owner) => ({ event, repository, actor: flags.actor ?? actor });
   if (flags.fork && name !== "pull_request") throw new import_errors14.InputError(`--fork: only a pull_request comes from a fork (got --event ${name})`);
@@ -18037,8 +18119,8 @@ async function resolveEvent(git, flags, repository) {
     case "push": {
       const ref = parsePushRef(flags.ref ?? `refs/heads/${repository.defaultBranch}`);
       const isTag = ref.startsWith("refs/tags/");
-      const base = explicitBase ?? (isTag ? void 0 : await git.resolveCommit(`${head}~1`));
-      return { envelope: envelope({ name, ref, before: base, after: head }), base, head, changedFiles: base ? await git.changedFiles(base, head) : void 0 };
+      const base = explicitBase ?? (isTag ? void 0 : await git2.resolveCommit(`${head}~1`));
+      return { envelope: envelope({ name, ref, before: base, after: head }), base, head, changedFiles: base ? await git2.changedFiles(base, head) : void 0 };
     }
     case "workflow_dispatch": {
       const ref = parsePushRef(flags.ref ?? `refs/heads/${repository.defaultBranch}`);
@@ -18046,24 +18128,24 @@ async function resolveEvent(git, flags, repository) {
     }
     case "pull_request": {
       const target = parseBranch(flags.ref ?? repository.defaultBranch);
-      const base = explicitBase ?? await branchTip(git, target);
+      const base = explicitBase ?? await branchTip(git2, target);
       if (!base) throw new import_errors14.InputError(`pull_request into ${target}: no local branch ${target} or origin/${target}; pass --base REV`);
-      const current = flags.head === void 0 ? await git.currentBranch() : await git.resolveCommit(`refs/heads/${flags.head}`) !== void 0 ? flags.head : void 0;
+      const current = flags.head === void 0 ? await git2.currentBranch() : await git2.resolveCommit(`refs/heads/${flags.head}`) !== void 0 ? flags.head : void 0;
       const headRef = current && current !== target ? current : "pr-head";
-      const mergeSha = await git.mergeCommit(base, head);
+      const mergeSha = await git2.mergeCommit(base, head);
       if (!mergeSha)
         throw new import_errors14.InputError(`pull_request: ${flags.head ?? "HEAD"} does not merge cleanly into ${target}; GitHub runs no pull_request workflows until the conflicts are resolved`);
-      const forkBase = await git.mergeBase(base, head) ?? base;
+      const forkBase = await git2.mergeBase(base, head) ?? base;
       const number = parseNumber(flags.pr);
       const event = { name, number, base: { ref: target, sha: base }, head: { ref: headRef, sha: head }, mergeSha, fork: flags.fork };
-      return { envelope: envelope(event, flags.fork ? "external-contributor" : owner), base, head, changedFiles: await git.changedFiles(forkBase, head) };
+      return { envelope: envelope(event, flags.fork ? "external-contributor" : owner), base, head, changedFiles: await git2.changedFiles(forkBase, head) };
     }
     case "merge_group": {
       const target = parseBranch(flags.ref ?? repository.defaultBranch);
-      const base = explicitBase ?? await git.resolveCommit(`${head}~1`);
+      const base = explicitBase ?? await git2.resolveCommit(`${head}~1`);
       if (!base) throw new import_errors14.InputError(`merge_group: ${flags.head ?? "HEAD"} has no parent to queue on; pass --base REV`);
       const event = { name, number: parseNumber(flags.pr), baseRef: target, baseSha: base, headSha: head };
-      return { envelope: envelope(event), base, head, changedFiles: await git.changedFiles(base, head) };
+      return { envelope: envelope(event), base, head, changedFiles: await git2.changedFiles(base, head) };
     }
   }
 }
@@ -18116,12 +18198,12 @@ var run2 = async (argv, ctx) => {
   const { values } = parsed;
   if (values.event === void 0) throw new import_errors15.InputError("pipeline plan: --event is required; expected --event push|pull_request|merge_group|workflow_dispatch");
   const inputs = parseInputFlags(values.input ?? []);
-  const git = await PlanGit.open(ctx.cwd);
+  const git2 = await PlanGit.open(ctx.cwd);
   try {
-    const fallbackName = repositoryNameFromManifest(await git.readFile("HEAD", "package.json"));
-    const repository = parseRepository(values.repo, parseGithubRemote(await git.remoteUrl("origin")), fallbackName, ctx.config.defaultBranch);
+    const fallbackName = repositoryNameFromManifest(await git2.readFile("HEAD", "package.json"));
+    const repository = parseRepository(values.repo, parseGithubRemote(await git2.remoteUrl("origin")), fallbackName, ctx.config.defaultBranch);
     const resolved = await resolveEvent(
-      git,
+      git2,
       {
         event: values.event,
         ref: values.ref,
@@ -18135,7 +18217,7 @@ var run2 = async (argv, ctx) => {
       repository
     );
     const run3 = runRef(resolved.envelope.event);
-    const all = await parseWorkflowFiles(await git.workflowFiles(run3.sha), run3.sha);
+    const all = await parseWorkflowFiles(await git2.workflowFiles(run3.sha), run3.sha);
     const workflows = values.workflow === void 0 ? all : all.filter((w) => w.file === values.workflow || w.file === `.github/workflows/${values.workflow}`);
     if (workflows.length === 0) {
       throw new import_errors15.InputError(
@@ -18143,7 +18225,17 @@ var run2 = async (argv, ctx) => {
       );
     }
     const payload = eventPayload(resolved.envelope);
-    const checkout = new CommitCheckout(git.root, run3.sha);
+    removeLeftovers(git2.root);
+    const checkout = new CommitCheckout(git2.root, run3.sha);
+    const interrupted = new AbortController();
+    const onSignal = (signal) => {
+      interrupted.abort();
+      checkout.remove();
+      git2.close();
+      process.exit(signal === "SIGINT" ? 130 : 143);
+    };
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
     try {
       const engine = new PlanEngine({
         envelope: resolved.envelope,
@@ -18152,7 +18244,7 @@ var run2 = async (argv, ctx) => {
         changedFiles: resolved.changedFiles,
         inputs,
         workflows,
-        runner: createStepRunner(() => checkout.ensure(), ctx.env),
+        runner: createStepRunner({ cli: ctx.cli, workspace: () => checkout.ensure(), temp: checkout.temp, host: ctx.env, signal: interrupted.signal }),
         hashFiles: (patterns) => hashFiles(checkout.ensure(), patterns)
       });
       const plan = {
@@ -18171,10 +18263,12 @@ var run2 = async (argv, ctx) => {
 ` : renderPlan(plan));
       return plan.workflows.some((w) => w.jobs.some((j) => j.result === "failure")) ? 1 : 0;
     } finally {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
       checkout.remove();
     }
   } finally {
-    git.close();
+    git2.close();
   }
 };
 // Annotate the CommonJS export names for ESM import in node:

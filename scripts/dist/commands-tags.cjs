@@ -9255,6 +9255,8 @@ function commandSpec(spec) {
 
 // scripts/core/build-metadata.ts
 var import_errors3 = require("./core-errors.cjs");
+var OWNER = /^[A-Za-z0-9_.-]+$/;
+var SERVER_URL = /^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:\/[A-Za-z0-9._~%/-]*)?$/;
 function required(env, name, expected) {
   const value = env[name];
   if (value === void 0 || value === "") throw new import_errors3.InputError(`${name} is not set: expected ${expected} (GitHub Actions sets it; set it yourself to run this outside Actions)`);
@@ -9288,7 +9290,9 @@ function buildContextFromEnv(env, defaultBranch) {
   const repository = required(env, "GITHUB_REPOSITORY", "<owner>/<repo>");
   if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors3.InputError(`GITHUB_REPOSITORY ${JSON.stringify(repository)}: expected <owner>/<repo>`);
   const owner = env["GITHUB_REPOSITORY_OWNER"] || repository.slice(0, repository.indexOf("/"));
+  if (!OWNER.test(owner)) throw new import_errors3.InputError(`GITHUB_REPOSITORY_OWNER ${quote(owner)}: expected a GitHub account name (letters, digits, -, _, .)`);
   const server = (env["GITHUB_SERVER_URL"] || "https://github.com").replace(/\/+$/, "");
+  if (!SERVER_URL.test(server)) throw new import_errors3.InputError(`GITHUB_SERVER_URL ${quote(server)}: expected an http(s) URL without spaces or control characters, e.g. https://github.com`);
   return { sha, trigger: triggerOf(eventName, ref, defaultBranch), owner, sourceUrl: `${server}/${repository}` };
 }
 function imageLabels(context, service) {
@@ -9492,6 +9496,27 @@ function checkWritable(path, what) {
     if (code(err) === "ENOTDIR") throw new import_errors6.InputError(`${what} ${quote(path, 240)}: a part of the path is a file, not a folder; expected a file path`);
   }
   if (isDir) throw new import_errors6.InputError(`${what} ${quote(path, 240)}: is a folder; expected a file path, e.g. ${(0, import_node_path.join)(path, "out.json")}`);
+  missingFolders((0, import_node_path.dirname)(path), what, path);
+}
+var PSEUDO_FILE_SYSTEMS = /* @__PURE__ */ new Set([40864, 1650812274, 2613483, 1667723888, 1684170528, 1953653091, 1935894131, 7377, 1650812272, 3405662737, 1634035564, 3730735588]);
+function missingFolders(dir, what, target) {
+  const missing = [];
+  let existing2 = (0, import_node_path.resolve)(dir);
+  for (; ; ) {
+    try {
+      if (!(0, import_node_fs.statSync)(existing2).isDirectory()) throw new import_errors6.InputError(`${what} ${quote(target, 240)}: ${quote(existing2, 240)} is not a folder; expected a file path in a folder`);
+      break;
+    } catch (err) {
+      if (err instanceof import_errors6.InputError) throw err;
+      if ((0, import_node_path.dirname)(existing2) === existing2) throw new import_errors6.InputError(`${what} ${quote(target, 240)}: no folder of it exists; expected a writable file path`);
+      missing.unshift(existing2);
+      existing2 = (0, import_node_path.dirname)(existing2);
+    }
+  }
+  if (PSEUDO_FILE_SYSTEMS.has((0, import_node_fs.statfsSync)(existing2).type)) {
+    throw new import_errors6.InputError(`${what} ${quote(target, 240)}: ${quote(existing2, 240)} is on a kernel file system (/proc, /sys, ...); expected a file path on a normal file system`);
+  }
+  return missing;
 }
 function writeFileAtomic(path, text, what = "file") {
   writeFilesAtomic(/* @__PURE__ */ new Map([[path, text]]), what);
@@ -9501,13 +9526,14 @@ function writeFilesAtomic(files, what = "file") {
   const temps = [];
   try {
     for (const [path, text] of files) {
-      (0, import_node_fs.mkdirSync)((0, import_node_path.dirname)(path), { recursive: true });
+      for (const folder of missingFolders((0, import_node_path.dirname)(path), what, path)) (0, import_node_fs.mkdirSync)(folder);
       const temp = (0, import_node_path.join)((0, import_node_path.dirname)(path), `.${(0, import_node_path.basename)(path)}.${process.pid}.tmp`);
       temps.push([temp, path]);
       (0, import_node_fs.writeFileSync)(temp, text);
     }
   } catch (err) {
     for (const [temp] of temps) (0, import_node_fs.rmSync)(temp, { force: true });
+    if (err instanceof import_errors6.InputError) throw err;
     const path = temps.at(-1)?.[1] ?? "";
     throw new import_errors6.InputError(`${what} ${quote(path, 240)}: cannot be written (${code(err) || (err instanceof Error ? err.message : String(err))}); expected a writable file path`);
   }

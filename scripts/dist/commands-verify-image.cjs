@@ -9147,6 +9147,15 @@ __export(verify_image_exports, {
   run: () => run
 });
 module.exports = __toCommonJS(verify_image_exports);
+
+// scripts/core/dict.ts
+function dict(entries = []) {
+  const out = /* @__PURE__ */ Object.create(null);
+  for (const [k, v] of entries) out[k] = v;
+  return out;
+}
+
+// scripts/commands/verify-image.ts
 var import_node_crypto2 = require("node:crypto");
 var import_node_fs2 = require("node:fs");
 var import_node_path2 = require("node:path");
@@ -9336,7 +9345,7 @@ function composeEnvironment(file, text, service, vars = {}, onRequired = refuse)
   const services = isRecord(doc) ? doc["services"] : void 0;
   const entry = isRecord(services) ? services[service] : void 0;
   const env = isRecord(entry) ? entry["environment"] : void 0;
-  const out = {};
+  const out = dict();
   if (env === void 0 || env === null) return out;
   if (Array.isArray(env)) {
     for (const item of env) {
@@ -9977,7 +9986,7 @@ var SPEC = commandSpec({
 });
 var USAGE = usageLine(SPEC);
 function parseEnv(entries) {
-  const out = {};
+  const out = dict();
   for (const entry of entries) {
     const m = entry.match(/^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s);
     if (!m) throw new import_errors13.InputError(`pipeline verify-image: invalid --env ${JSON.stringify(entry)}; expected KEY=VALUE`);

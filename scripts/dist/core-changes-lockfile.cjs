@@ -25,8 +25,10 @@ __export(lockfile_exports, {
   diffLockfiles: () => diffLockfiles,
   packageKeyOf: () => packageKeyOf,
   parseImporterDeps: () => parseImporterDeps,
+  productionPackages: () => productionPackages,
   refToKey: () => refToKey,
   segmentLockfile: () => segmentLockfile,
+  snapshotDeps: () => snapshotDeps,
   unquote: () => unquote
 });
 module.exports = __toCommonJS(lockfile_exports);
@@ -293,13 +295,37 @@ function attribute(base, head) {
   }
   return out;
 }
+function productionPackages(text) {
+  const doc = segmentLockfile(text);
+  const seen = /* @__PURE__ */ new Set();
+  const queue = [];
+  for (const [importer, block] of doc.importers) {
+    if (importer === ".") continue;
+    for (const dep of parseImporterDeps(block)) {
+      if (dep.field === "devDependencies") continue;
+      const key = refToKey(dep.name, dep.version);
+      if (key !== void 0) queue.push(key);
+    }
+  }
+  for (let key = queue.pop(); key !== void 0; key = queue.pop()) {
+    if (seen.has(key)) continue;
+    seen.add(key);
+    for (const [name, ref] of snapshotDeps(doc.snapshots.get(key) ?? "")) {
+      const next = refToKey(name, ref);
+      if (next !== void 0) queue.push(next);
+    }
+  }
+  return [...new Set([...seen].map(packageKeyOf))].sort();
+}
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   LockfileShapeError,
   diffLockfiles,
   packageKeyOf,
   parseImporterDeps,
+  productionPackages,
   refToKey,
   segmentLockfile,
+  snapshotDeps,
   unquote
 });

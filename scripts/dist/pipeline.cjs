@@ -152,8 +152,9 @@ var COMMANDS = {
   "verify-image": { summary: "check a built service image against the runtime rules", load: () => Promise.resolve().then(() => __toESM(require("./commands-verify-image.cjs"), 1)) },
   "check-dockerfiles": { summary: "check every Dockerfile against the policy", load: () => Promise.resolve().then(() => __toESM(require("./commands-check-dockerfiles.cjs"), 1)) },
   tags: { summary: "the image tags for a service build; after a push, record and tag the verified digest", load: () => Promise.resolve().then(() => __toESM(require("./commands-tags.cjs"), 1)) },
+  release: { summary: "per-service releases: parse, next, notes, status, select, cut, handoff", load: () => Promise.resolve().then(() => __toESM(require("./commands-release-index.cjs"), 1)) },
   deploy: { summary: "promote exactly the image CI tested to an environment; rollback, quarantine, status", load: () => Promise.resolve().then(() => __toESM(require("./commands-deploy-index.cjs"), 1)) },
-  release: { summary: "per-service releases: parse, next, notes, status, select, cut", load: () => Promise.resolve().then(() => __toESM(require("./commands-release-index.cjs"), 1)) }
+  audit: { summary: "the security audit of the generated workflows (needs the dev install)", load: () => Promise.resolve().then(() => __toESM(require("./commands-audit.cjs"), 1)) }
 };
 function usage() {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
@@ -174,6 +175,8 @@ async function main(argv) {
   const { run } = await command.load();
   return run(rest, {
     cwd: process.cwd(),
+    // The bundle is CommonJS: __filename is this very file, scripts/dist/pipeline.cjs of the checkout that runs.
+    cli: __filename,
     env: process.env,
     config: pipelineConfig,
     effects: realEffects(process.env),

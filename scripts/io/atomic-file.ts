@@ -4,8 +4,8 @@
  * half a file and a failure leaves the old file as it was. A target that cannot be a file (a folder, a
  * path through a file, a read-only place) is bad input, named with the fix.
  */
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { mkdirSync, renameSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { quote } from '../core/quote.js';
 
@@ -22,6 +22,38 @@ export function checkWritable(path: string, what: string): void {
     if (code(err) === 'ENOTDIR') throw new InputError(`${what} ${quote(path, 240)}: a part of the path is a file, not a folder; expected a file path`);
   }
   if (isDir) throw new InputError(`${what} ${quote(path, 240)}: is a folder; expected a file path, e.g. ${join(path, 'out.json')}`);
+  missingFolders(dirname(path), what, path);
+}
+
+/**
+ * Kernel file systems where a write or a recursive mkdir can mean anything (or, for a folder that
+ * cannot exist under /proc, loop forever in Node's recursive mkdir): statfs magic numbers of proc,
+ * sysfs, cgroup, cgroup2, debugfs, tracefs, securityfs, devpts, configfs, bpf, pstore, efivarfs.
+ */
+const PSEUDO_FILE_SYSTEMS = new Set([0x9fa0, 0x62656572, 0x27e0eb, 0x63677270, 0x64626720, 0x74726163, 0x73636673, 0x1cd1, 0x62656570, 0xcafe4a11, 0x6165676c, 0xde5e81e4]);
+
+/**
+ * The folders `dir` lacks, outermost first, after checking that the nearest existing one is a folder
+ * on a normal file system (a walk up bounded by the path's depth).
+ */
+function missingFolders(dir: string, what: string, target: string): string[] {
+  const missing: string[] = [];
+  let existing = resolve(dir);
+  for (;;) {
+    try {
+      if (!statSync(existing).isDirectory()) throw new InputError(`${what} ${quote(target, 240)}: ${quote(existing, 240)} is not a folder; expected a file path in a folder`);
+      break;
+    } catch (err) {
+      if (err instanceof InputError) throw err;
+      if (dirname(existing) === existing) throw new InputError(`${what} ${quote(target, 240)}: no folder of it exists; expected a writable file path`);
+      missing.unshift(existing);
+      existing = dirname(existing);
+    }
+  }
+  if (PSEUDO_FILE_SYSTEMS.has(statfsSync(existing).type)) {
+    throw new InputError(`${what} ${quote(target, 240)}: ${quote(existing, 240)} is on a kernel file system (/proc, /sys, ...); expected a file path on a normal file system`);
+  }
+  return missing;
 }
 
 export function writeFileAtomic(path: string, text: string, what = 'file'): void {
@@ -38,13 +70,15 @@ export function writeFilesAtomic(files: ReadonlyMap<string, string>, what = 'fil
   const temps: [string, string][] = [];
   try {
     for (const [path, text] of files) {
-      mkdirSync(dirname(path), { recursive: true });
+      // One level at a time: Node's recursive mkdir loops forever on a folder /proc cannot hold.
+      for (const folder of missingFolders(dirname(path), what, path)) mkdirSync(folder);
       const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
       temps.push([temp, path]);
       writeFileSync(temp, text);
     }
   } catch (err) {
     for (const [temp] of temps) rmSync(temp, { force: true });
+    if (err instanceof InputError) throw err;
     const path = temps.at(-1)?.[1] ?? '';
     throw new InputError(`${what} ${quote(path, 240)}: cannot be written (${code(err) || (err instanceof Error ? err.message : String(err))}); expected a writable file path`);
   }

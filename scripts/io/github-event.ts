@@ -4,10 +4,11 @@
  * stays one JSON object under --json. @actions/github is never imported: its context parses the event
  * file when the module loads, which would turn a malformed event into a stack trace.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { type GitHubEvent, parseEvent } from '../core/changes/event.js';
+import { quote } from '../core/quote.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -17,8 +18,11 @@ export function readEvent(env: Env, cwd: string, eventFile: string | undefined):
   if (path === undefined || path === '') return undefined;
   let text: string;
   try {
+    // A FIFO, a device or a folder would block or mislead the read: only a regular file is an event.
+    if (!statSync(path).isFile()) throw new InputError(`event file ${quote(path, 240)}: not a regular file; pass a GitHub event payload (JSON) with --event FILE`);
     text = readFileSync(path, 'utf8');
   } catch (err) {
+    if (err instanceof InputError) throw err;
     const code = err instanceof Error && 'code' in err ? String(err.code) : 'unreadable';
     throw new InputError(`event file ${path}: cannot read it (${code}); pass a GitHub event payload (JSON) with --event FILE`);
   }

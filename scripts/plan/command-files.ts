@@ -2,10 +2,11 @@
  * The runner's file commands (GITHUB_OUTPUT, GITHUB_ENV): lines `name=value`, or a multiline value
  * `name<<DELIMITER` ... `DELIMITER`. Later writes of a name win, as on the runner. Pure.
  */
+import { dict } from '../core/dict.js';
 import { InputError } from '../core/errors.js';
 
 export function parseCommandFile(file: string, text: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = dict();
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? '';

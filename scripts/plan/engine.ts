@@ -5,6 +5,7 @@
  * Output-computing steps are handed to the injected StepRunner (real execution); every other step is
  * only reported, and is assumed to succeed with no outputs.
  */
+import { dict } from '../core/dict.js';
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token';
 import type { Job, ReusableWorkflowJob, WorkflowJob } from '@actions/workflow-parser/model/workflow-template';
 import { isActionStep, isJob, isRunStep } from '@actions/workflow-parser/model/type-guards';
@@ -26,13 +27,14 @@ import { defaultEnv, type EventEnvelope, githubContext } from './event.js';
 import { type InputDefinition, resolveInputs } from './inputs.js';
 import { expandMatrix } from './matrix.js';
 import type { JobPlan, JobResult, LegPlan, StepExecution, StepPlan, WorkflowPlan } from './plan-types.js';
-import { classifyRun, type RunStepKind } from './pipeline-steps.js';
+import { classifyRun, expandWord, type RunStepKind } from './pipeline-steps.js';
 import { child, childMapping, evaluateStrings, evaluateToken, item, literalString } from './tokens.js';
 import { type ChangedFiles, decideTrigger, type EventFacts } from './triggers.js';
 import type { InputDefinitionToken, LoadedWorkflow } from './workflow-files.js';
 
 export interface StepRunRequest {
-  readonly script: string;
+  /** The `pipeline` command and its arguments, expanded as the shell would (pipeline-steps.ts): run by the plan's own CLI, never by a shell. */
+  readonly argv: readonly string[];
   /** The step's full environment: runner defaults, workflow, job and step env. */
   readonly env: Readonly<Record<string, string>>;
   /** Relative to the workspace ('' = the workspace itself). */
@@ -160,7 +162,7 @@ export class PlanEngine {
   }
 
   private definitions(defs: Readonly<Record<string, InputDefinitionToken>>, contexts: Contexts): Record<string, InputDefinition> {
-    const out: Record<string, InputDefinition> = {};
+    const out: Record<string, InputDefinition> = dict();
     for (const [name, d] of Object.entries(defs)) {
       out[name] = { type: d.type, required: d.required, options: d.options, default: d.default ? evaluateToken(d.default, contexts, this.fns(ALWAYS_OK)) : undefined };
     }
@@ -189,7 +191,7 @@ export class PlanEngine {
       failure: ancestorResults.some((a) => a.result === 'failure'),
       cancelled: false,
     };
-    const needsCtx: Record<string, Json> = {};
+    const needsCtx: Record<string, Json> = dict();
     for (const n of needs) needsCtx[n] = { result: outcomes.get(n)?.result ?? 'skipped', outputs: outcomes.get(n)?.outputs ?? {} };
     const github = { ...scope.github, job: id };
     const ifExpr = job.if.expression;
@@ -244,7 +246,7 @@ export class PlanEngine {
     }
 
     const legPlans: LegPlan[] = [];
-    const outputs: Record<string, string> = {};
+    const outputs: Record<string, string> = dict();
     let failed: string | undefined;
     for (const [index, leg] of legs.entries()) {
       const strategyCtx = {
@@ -278,7 +280,7 @@ export class PlanEngine {
       debug: '',
     };
     const steps: StepPlan[] = [];
-    const stepsCtx: Record<string, Json> = {};
+    const stepsCtx: Record<string, Json> = dict();
     // Steps that run on GitHub but not here: their outputs are unknown to the plan.
     const reported = new Set<string>();
     let failed: string | undefined;
@@ -287,7 +289,7 @@ export class PlanEngine {
       const workflowEnv = evaluateStrings(scope.wf.template.env, { github: leg.github, secrets: wfSecrets, inputs: scope.inputs, vars: {} }, this.fns(ALWAYS_OK));
       const base: Contexts = { ...leg, vars: {}, runner };
       const jobEnv = { ...workflowEnv, ...evaluateStrings(job.env, { ...base, env: workflowEnv, secrets: secrets() }, this.fns(ALWAYS_OK)) };
-      let addedEnv: Record<string, string> = {};
+      let addedEnv: Record<string, string> = dict();
       for (const [index, step] of job.steps.entries()) {
         const raw = item(rawSteps, index);
         const status: Status = { success: failed === undefined, failure: failed !== undefined, cancelled: false };
@@ -318,7 +320,7 @@ export class PlanEngine {
         const name = nameToken ? bestEffort(() => asString(evaluateToken(nameToken, ctx(env), this.fns(status))), fallbackName) : fallbackName;
         let executed: StepExecution | undefined;
         let outcome: 'success' | 'failure' | 'skipped' = condition ? 'success' : 'skipped';
-        let outputs: Record<string, string> = {};
+        let outputs: Record<string, string> = dict();
         const unknownInput = [...stepReads.read].find((id) => reported.has(id));
         const classified: RunStepKind = condition && run !== undefined ? classifyRun(run) : { kind: 'report' };
         const note =
@@ -334,7 +336,9 @@ export class PlanEngine {
             literalString(child(defaultsRun(scope.wf.root), 'working-directory')) ??
             '';
           const shell = literalString(child(raw, 'shell')) ?? literalString(child(defaultsRun(rawJob), 'shell')) ?? literalString(child(defaultsRun(scope.wf.root), 'shell'));
-          const result = await this.input.runner.run({ script: run, env: { ...defaultEnv(leg.github), ...env }, workingDirectory, shell, payload: scope.payload });
+          const fullEnv = { ...defaultEnv(leg.github), ...env };
+          const argv = [classified.command.split(' ')[0] ?? classified.command, ...classified.words.map((w) => expandWord(w, fullEnv))];
+          const result = await this.input.runner.run({ argv, env: fullEnv, workingDirectory, shell, payload: scope.payload });
           outputs = { ...result.outputs };
           addedEnv = { ...addedEnv, ...result.env };
           executed = result.exitCode === 0 ? { exitCode: 0, outputs } : { exitCode: result.exitCode, outputs, error: lastLines(result.stderr) };
@@ -385,7 +389,7 @@ export class PlanEngine {
       const unknown = Object.keys(givenInputs).find((k) => !(k in called.callInputs));
       if (unknown !== undefined) throw new EvaluationError(`input ${unknown} is not defined in ${called.file}`);
       const defs = this.definitions(called.callInputs, { github: leg.github, inputs: scope.inputs, vars: {} });
-      const inputs: Record<string, Json> = {};
+      const inputs: Record<string, Json> = dict();
       for (const [name, def] of Object.entries(defs)) {
         const v = givenInputs[name] ?? def.default;
         if (v === undefined || v === null) {
@@ -407,9 +411,9 @@ export class PlanEngine {
         depth: scope.depth + 1,
       };
       const { plans, outcomes } = await this.runJobs(called.template.jobs ?? [], nested);
-      const jobsCtx: Record<string, Json> = {};
+      const jobsCtx: Record<string, Json> = dict();
       for (const [id, o] of outcomes) jobsCtx[id] = { result: o.result, outputs: o.outputs };
-      const outputs: Record<string, string> = {};
+      const outputs: Record<string, string> = dict();
       for (const [name, token] of Object.entries(called.callOutputs)) outputs[name] = asString(evaluateToken(token, { github: leg.github, inputs, vars: {}, jobs: jobsCtx }, fns));
       const steps = plans.flatMap((p) => p.legs.flatMap((l) => l.steps.map((s) => ({ ...s, job: s.job ? `${p.id}/${s.job}` : p.id }))));
       const failedJob = plans.find((p) => p.result === 'failure');

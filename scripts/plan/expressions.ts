@@ -4,6 +4,7 @@
  */
 import { data, Evaluator, Lexer, Parser } from '@actions/expressions';
 import type { FunctionDefinition } from '@actions/expressions/funcs/info';
+import { dict } from '../core/dict.js';
 
 export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
 export type JsonObject = { readonly [key: string]: Json };
@@ -21,13 +22,44 @@ export interface Status {
 
 export const CONTEXT_NAMES = ['github', 'env', 'vars', 'job', 'jobs', 'steps', 'runner', 'secrets', 'strategy', 'matrix', 'needs', 'inputs'] as const;
 
+/**
+ * A Dictionary whose keys are only its own: @actions/expressions' Dictionary indexes keys in a plain
+ * object (`key in indexMap`), so a key named `constructor`, `valueOf` or `__proto__` (a workflow input,
+ * a step output, a matrix key) is silently dropped or read from Object.prototype. The same behaviour
+ * (case-insensitive, first key wins, insertion order) over a Map.
+ */
+export class SafeDictionary extends data.Dictionary {
+  private readonly index = new Map<string, { readonly key: string; readonly value: data.ExpressionData }>();
+
+  constructor(pairs: readonly { readonly key: string; readonly value: data.ExpressionData }[] = []) {
+    super();
+    for (const p of pairs) this.add(p.key, p.value);
+  }
+
+  override add(key: string, value: data.ExpressionData): void {
+    if (!this.index.has(key.toLowerCase())) this.index.set(key.toLowerCase(), { key, value });
+  }
+
+  override get(key: string): data.ExpressionData | undefined {
+    return this.index.get(key.toLowerCase())?.value;
+  }
+
+  override values(): data.ExpressionData[] {
+    return [...this.index.values()].map((p) => p.value);
+  }
+
+  override pairs(): { key: string; value: data.ExpressionData }[] {
+    return [...this.index.values()].map((p) => ({ key: p.key, value: p.value }));
+  }
+}
+
 export function toData(value: Json | undefined): data.ExpressionData {
   if (value === null || value === undefined) return new data.Null();
   if (typeof value === 'string') return new data.StringData(value);
   if (typeof value === 'number') return new data.NumberData(value);
   if (typeof value === 'boolean') return new data.BooleanData(value);
   if (Array.isArray(value)) return new data.Array(...value.map(toData));
-  return new data.Dictionary(...Object.entries(value).map(([key, v]) => ({ key, value: toData(v) })));
+  return new SafeDictionary(Object.entries(value).map(([key, v]) => ({ key, value: toData(v) })));
 }
 
 export function fromData(value: data.ExpressionData): Json {
@@ -36,7 +68,7 @@ export function fromData(value: data.ExpressionData): Json {
   if (value instanceof data.NumberData) return value.number();
   if (value instanceof data.StringData) return value.value;
   if (value instanceof data.Array) return value.values().map(fromData);
-  return Object.fromEntries(value.pairs().map((p) => [p.key, fromData(p.value)]));
+  return dict(value.pairs().map((p) => [p.key, fromData(p.value)]));
 }
 
 /** A value as GitHub passes it to an action input or environment variable: always a string. */
@@ -114,10 +146,10 @@ export function evaluate(expression: string, contexts: Contexts, fns: Functions)
   try {
     const tokens = new Lexer(expression).lex().tokens;
     const tree = new Parser(tokens, [...CONTEXT_NAMES], [...fnDefs.values()]).parse();
-    const dict = new data.Dictionary(
-      ...Object.entries(contexts).map(([key, value]) => ({ key, value: value instanceof SecretsContext || value instanceof StepsContext ? value : toData(value) })),
+    const contextData = new SafeDictionary(
+      Object.entries(contexts).map(([key, value]) => ({ key, value: value instanceof SecretsContext || value instanceof StepsContext ? value : toData(value) })),
     );
-    return fromData(new Evaluator(tree, dict, fnDefs).evaluate());
+    return fromData(new Evaluator(tree, contextData, fnDefs).evaluate());
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';

@@ -3,6 +3,7 @@
  * input definitions (required, choice options, boolean/number forms) and completed with defaults,
  * as the `inputs` context (typed) and `github.event.inputs` (strings) see them. Pure.
  */
+import { dict } from '../core/dict.js';
 import { InputError } from '../core/errors.js';
 import type { Json } from './expressions.js';
 
@@ -14,7 +15,7 @@ export interface InputDefinition {
 }
 
 export function parseInputFlags(flags: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = dict();
   for (const flag of flags) {
     const eq = flag.indexOf('=');
     if (eq <= 0) throw new InputError(`--input ${JSON.stringify(flag)}: expected key=value (e.g. --input service=auth-service)`);
@@ -52,8 +53,8 @@ export interface ResolvedInputs {
 
 /** `given` holds only the flags meant for this workflow (the caller drops names it does not define). */
 export function resolveInputs(where: string, definitions: Readonly<Record<string, InputDefinition>>, given: Readonly<Record<string, string>>): ResolvedInputs {
-  const inputs: Record<string, Json> = {};
-  const eventInputs: Record<string, string> = {};
+  const inputs: Record<string, Json> = dict();
+  const eventInputs: Record<string, string> = dict();
   for (const [name, def] of Object.entries(definitions)) {
     const raw = given[name];
     if (raw !== undefined) {

@@ -1,7 +1,9 @@
 /**
  * Which `run:` steps the plan executes for real: exactly those whose whole script is one call of the
  * project's own `pipeline` entry with a command and flags that only COMPUTE step outputs (change
- * detection, tag computation). Everything else is only reported, so a plan never acts on the world:
+ * detection, tag computation). Such a step is never run by a shell and never by the planned commit's
+ * bundle: the plan runs its own trusted CLI with the words parsed here (a double-quoted word's
+ * `$NAME`/`${NAME}` expanded by expandWord, no shell). Everything else is only reported, so a plan never acts on the world:
  * verify-image, builds, pushes, any other shell, and an output command given a flag that writes
  * (`tags --record FILE --digest ...` writes the image record). Flags are allow-listed, so a flag added
  * to a command later is reported until it is listed here. Pure.
@@ -23,7 +25,7 @@ export type OutputCommand = keyof typeof COMPUTING_FLAGS;
  * it is reported too, with the reason shown.
  */
 export type RunStepKind =
-  | { readonly kind: 'execute'; readonly command: OutputCommand }
+  | { readonly kind: 'execute'; readonly command: OutputCommand; readonly words: readonly string[] }
   | { readonly kind: 'report' }
   | { readonly kind: 'refuse'; readonly command: OutputCommand; readonly reason: string };
 
@@ -33,8 +35,8 @@ const ENTRY = /^(?:node\s+(?:\.\/)?scripts\/dist\/pipeline\.cjs|pnpm\s+(?:(?:-s|
 const SHELL_CONTROL = /[;&|<>`]|\$\(/;
 /** A word the shell passes as it is: no quote, expansion, glob or escape (`~` only inside: `HEAD~1`). */
 const PLAIN_WORD = /^[A-Za-z0-9_./:@%+,=-][A-Za-z0-9_./:@%+,=~^-]*$/;
-/** One double-quoted word: variables expand inside it, but it stays one argument. */
-const QUOTED_WORD = /^"[^"`\\$]*(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?[^"`\\$]*)*"$/;
+/** One double-quoted word: `$NAME` / `${NAME}` expand inside it (nothing else: no `${NAME%...}`), and it stays one argument. */
+const QUOTED_WORD = /^"[^"`\\${}]*(?:\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})[^"`\\${}]*)*"$/;
 const FLAG = /^(--[a-z][a-z-]*)(=.*)?$/;
 
 const isOutputCommand = (name: string | undefined): name is OutputCommand => name !== undefined && Object.hasOwn(COMPUTING_FLAGS, name);
@@ -68,11 +70,24 @@ export function classifyRun(script: string): RunStepKind {
   if (only === undefined || rest.length > 0 || SHELL_CONTROL.test(only)) return { kind: 'report' };
   const entry = ENTRY.exec(only);
   if (!entry) return { kind: 'report' };
-  const words = only.slice(entry[0].length).trim().split(/\s+/).filter(Boolean);
-  // A command with subcommands (`release select`) is named by both words.
-  const withSub = `${entry[1]} ${words[0] ?? ''}`;
-  const [command, args] = isOutputCommand(withSub) ? [withSub, words.slice(1)] : [entry[1], words];
+  const all = only.slice(entry[0].length).trim().split(/\s+/).filter(Boolean);
+  // A command with subcommands (`release select`) is named by both words; its words keep the subcommand.
+  const withSub = `${entry[1]} ${all[0] ?? ''}`;
+  const [command, args] = isOutputCommand(withSub) ? [withSub, all.slice(1)] : [entry[1], all];
   if (!isOutputCommand(command)) return { kind: 'report' };
   const problem = checkArguments(command, args);
-  return problem === undefined ? { kind: 'execute', command } : { kind: 'refuse', command, reason: problem };
+  return problem === undefined ? { kind: 'execute', command, words: command === withSub ? all : args } : { kind: 'refuse', command, reason: problem };
+}
+
+/**
+ * One word of an executed call as the shell would pass it, without a shell: a plain word as it is, a
+ * double-quoted one without its quotes and with `$NAME` / `${NAME}` replaced by the step's
+ * environment ('' when unset). The words are those classifyRun accepted, so nothing else can occur.
+ */
+export function expandWord(word: string, env: Readonly<Record<string, string>>): string {
+  if (!word.startsWith('"')) return word;
+  return word.slice(1, -1).replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_, braced: string | undefined, bare: string | undefined) => {
+    const name = braced ?? bare ?? '';
+    return Object.hasOwn(env, name) ? (env[name] ?? '') : '';
+  });
 }

@@ -2,6 +2,7 @@
  * Evaluating the parser's template tokens (a `with:` mapping, a strategy, `env:`) into plain JSON, and
  * finding raw tokens the workflow model does not keep (`with:`, `working-directory`, workflow_call outputs).
  */
+import { dict } from '../core/dict.js';
 import { isBasicExpression, isBoolean, isMapping, isNumber, isSequence, isString } from '@actions/workflow-parser';
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token';
 import type { MappingToken } from '@actions/workflow-parser/templates/tokens/mapping-token';
@@ -14,7 +15,7 @@ export function evaluateToken(token: TemplateToken, contexts: Contexts, fns: Fun
   if (isBoolean(token)) return token.value;
   if (isSequence(token)) return [...token].map((t) => evaluateToken(t, contexts, fns));
   if (isMapping(token)) {
-    const out: Record<string, Json> = {};
+    const out: Record<string, Json> = dict();
     for (const pair of token) out[asString(evaluateToken(pair.key, contexts, fns))] = evaluateToken(pair.value, contexts, fns);
     return out;
   }
@@ -27,7 +28,7 @@ export function evaluateStrings(token: TemplateToken | undefined, contexts: Cont
   if (!token) return {};
   const value = evaluateToken(token, contexts, fns);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new EvaluationError(`expected a mapping, got ${JSON.stringify(value)}`);
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = dict();
   for (const [k, v] of Object.entries(value)) out[k] = asString(v);
   return out;
 }

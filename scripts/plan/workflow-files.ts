@@ -3,6 +3,7 @@
  * GitHub's own parser and schema (@actions/workflow-parser). A file that fails it is bad input: one
  * line, exit 2. Pure: the files arrive as text.
  */
+import { dict } from '../core/dict.js';
 import { convertWorkflowTemplate, isBoolean, isMapping, isSequence, isString, NoOperationTraceWriter, parseWorkflow, type WorkflowTemplate } from '@actions/workflow-parser';
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token';
 import type { MappingToken } from '@actions/workflow-parser/templates/tokens/mapping-token';
@@ -41,9 +42,9 @@ function isStringList(value: unknown): value is string[] {
 }
 
 function toTriggers(events: WorkflowTemplate['events']): Triggers {
-  const out: Record<string, TriggerFilters> = {};
+  const out: Record<string, TriggerFilters> = dict();
   for (const [name, config] of Object.entries(events ?? {})) {
-    const filters: Record<string, readonly string[]> = {};
+    const filters: Record<string, readonly string[]> = dict();
     if (typeof config === 'object' && config !== null) {
       for (const key of FILTER_KEYS) {
         const value: unknown = Reflect.get(config, key);
@@ -56,7 +57,7 @@ function toTriggers(events: WorkflowTemplate['events']): Triggers {
 }
 
 function inputDefinitions(inputs: MappingToken | undefined): Record<string, InputDefinitionToken> {
-  const out: Record<string, InputDefinitionToken> = {};
+  const out: Record<string, InputDefinitionToken> = dict();
   for (const pair of inputs ?? []) {
     if (!isString(pair.key)) continue;
     const def = pair.value;
@@ -89,7 +90,7 @@ export function parseWorkflowText(file: string, content: string): Promise<Loaded
   const root = parsed.value;
   return convertWorkflowTemplate(parsed.context, root).then((template) => {
     if (template.errors && template.errors.length > 0) fail(template.errors.map((e) => e.Message));
-    const callOutputs: Record<string, TemplateToken> = {};
+    const callOutputs: Record<string, TemplateToken> = dict();
     for (const pair of childMapping(onTrigger(root, 'workflow_call'), 'outputs') ?? []) {
       const value = child(pair.value, 'value');
       if (isString(pair.key) && value) callOutputs[pair.key.value] = value;

@@ -33,14 +33,14 @@ const pipeline = (command: string, repeated: readonly string[], hostile: readonl
   hostile,
 });
 
-const script = (name: string, file: string): Entry => ({
+const script = (name: string, file: string, repeated: readonly string[] = ['--check', '--check']): Entry => ({
   name: `pnpm ${name}`,
   program: `pnpm ${name}`,
   run: (argv) => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, file), ...argv], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
     return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   },
-  repeated: ['--check', '--check'],
+  repeated,
   hostile: [HOSTILE],
 });
 
@@ -59,9 +59,11 @@ const ENTRIES: readonly Entry[] = [
   pipeline('release handoff', ['api-gateway', '--environment', 'staging', '--environment', 'production'], ['api-gateway', '--environment', HOSTILE]),
   pipeline('deploy', ['--service', 'api-gateway', '--service', 'chat-service'], ['--service', 'api-gateway', '--environment', 'staging', '--version', HOSTILE]),
   pipeline('deploy status', ['--json', '--json'], ['--environment', HOSTILE]),
+  pipeline('audit', ['--json', '--json'], ['--cwd', HOSTILE]),
   script('generate', 'scripts/generate-dockerfiles.ts'),
   script('workflows', 'workflows-src/generate.ts'),
   script('bundle', 'scripts/bundle.ts'),
+  script('audit:deps', 'scripts/audit-deps.ts', ['--all', '--all']),
 ];
 
 /** The files the write-capable entries would touch: their modification times must not change. */
@@ -114,7 +116,8 @@ describe('the pipeline entry itself', () => {
   test('--help lists every command', () => {
     const r = runBundle(['--help']);
     expect(r.code).toBe(0);
-    for (const command of ['affected', 'plan', 'tags', 'verify-image', 'check-dockerfiles', 'release', 'deploy']) expect(r.stdout).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
+    for (const command of ['affected', 'plan', 'tags', 'verify-image', 'check-dockerfiles', 'release', 'deploy', 'audit'])
+      expect(r.stdout).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
   });
   test('an unknown command: exit 2, one line', () => {
     expectOneLineError(runBundle(['deploy-everything']), /^error: unknown command "deploy-everything"; expected one of: affected, plan/);

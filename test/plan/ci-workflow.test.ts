@@ -1,11 +1,12 @@
 // The issue's table of events, run against the REAL generated workflows (.github/workflows) and a real
 // temporary git history of this workspace: its files (tracked and new, as `git ls-files` lists them) are
 // copied into a fresh repository (test/support/repo-copy.ts), and each scenario commits on top of that
-// base. The `changes` and `tags` steps run the committed bundle (scripts/dist/pipeline.cjs) for real.
+// base. The `changes` and `tags` steps run this checkout's committed bundle (scripts/dist/pipeline.cjs) for real, as the trusted CLI.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { JobPlan, Plan, StepPlan, WorkflowPlan } from '../../scripts/plan/plan-types.js';
+import { BUNDLE } from '../support/cli.js';
 import { copyRepo, REPO_ROOT } from '../support/repo-copy.js';
 import { git, planJson, runPlan, TempRepo } from './repo.js';
 
@@ -70,7 +71,7 @@ afterAll(() => repo?.remove());
 describe('pipeline plan on the generated CI workflow', () => {
   test('push to main touching one service: one publish leg, pushed, tagged sha-* and main; the gate passes', async () => {
     const head = scenario('chat change', { 'services/chat-service/src/planned-change.ts': 'export const planned = 1;\n' });
-    const plan = await planJson(repo.dir, ['--event', 'push']);
+    const plan = await planJson(repo.dir, ['--event', 'push'], BUNDLE);
     expect(plan.code).toBe(0);
     expect(jobOf(plan, 'build')).toMatchObject({ status: 'skipped', legs: [] });
     const publish = jobOf(plan, 'publish');
@@ -101,7 +102,7 @@ describe('pipeline plan on the generated CI workflow', () => {
 
   test('push touching only packages/shared: every dependent service, nothing else', async () => {
     scenario('shared change', { 'packages/shared/src/planned-change.ts': 'export const planned = 1;\n' });
-    const plan = await planJson(repo.dir, ['--event', 'push']);
+    const plan = await planJson(repo.dir, ['--event', 'push'], BUNDLE);
     const expected = dependentsOf('@kodingcaravan/shared');
     expect(expected.length).toBeGreaterThan(1);
     expect(services(jobOf(plan, 'publish'))).toEqual(expected);
@@ -114,7 +115,7 @@ describe('pipeline plan on the generated CI workflow', () => {
 
   test('push touching only packages/auth: exactly its four services', async () => {
     scenario('auth change', { 'packages/auth/src/planned-change.ts': 'export const planned = 1;\n' });
-    const plan = await planJson(repo.dir, ['--event', 'push']);
+    const plan = await planJson(repo.dir, ['--event', 'push'], BUNDLE);
     expect(plan.code).toBe(0);
     expect(services(jobOf(plan, 'publish'))).toEqual(['admin-service', 'api-gateway', 'student-auth-service', 'trainer-auth-service']);
     expect(jobOf(plan, 'build').status).toBe('skipped');
@@ -128,7 +129,7 @@ describe('pipeline plan on the generated CI workflow', () => {
 
   test('docs-only push: no build or publish legs, the gate passes', async () => {
     scenario('docs', { 'docs/planned-change.md': '# notes\n' });
-    const plan = await planJson(repo.dir, ['--event', 'push']);
+    const plan = await planJson(repo.dir, ['--event', 'push'], BUNDLE);
     expect(plan.code).toBe(0);
     expect(jobOf(plan, 'changes').outputs['any']).toBe('false');
     expect(jobOf(plan, 'build')).toMatchObject({ status: 'skipped', legs: [] });
@@ -142,7 +143,7 @@ describe('pipeline plan on the generated CI workflow', () => {
     scenario('base', {});
     git(repo.dir, 'checkout', '-q', '-b', 'contrib');
     repo.commit('fork change', { 'services/booking-service/src/planned-change.ts': 'export const planned = 1;\n' });
-    const plan = await planJson(repo.dir, ['--event', 'pull_request', '--fork', '--pr', '7']);
+    const plan = await planJson(repo.dir, ['--event', 'pull_request', '--fork', '--pr', '7'], BUNDLE);
     expect(plan.code).toBe(0);
     expect(jobOf(plan, 'publish')).toMatchObject({ status: 'skipped', legs: [] });
     const build = jobOf(plan, 'build');
@@ -160,7 +161,7 @@ describe('pipeline plan on the generated CI workflow', () => {
 
   test('merge_group: the queued change is built and verified by build, never pushed (the push to main publishes what lands)', async () => {
     scenario('queued', { 'services/payment-service/src/planned-change.ts': 'export const planned = 1;\n' });
-    const plan = await planJson(repo.dir, ['--event', 'merge_group']);
+    const plan = await planJson(repo.dir, ['--event', 'merge_group'], BUNDLE);
     expect(plan.code).toBe(0);
     expect(jobOf(plan, 'publish').status).toBe('skipped');
     const build = jobOf(plan, 'build');
@@ -172,7 +173,7 @@ describe('pipeline plan on the generated CI workflow', () => {
 
   test("a change to the pipeline's own code: the checks job runs, no image is built", async () => {
     scenario('tooling', { 'scripts/core/planned-change.ts': 'export const planned = 1;\n' });
-    const plan = await planJson(repo.dir, ['--event', 'push']);
+    const plan = await planJson(repo.dir, ['--event', 'push'], BUNDLE);
     expect(jobOf(plan, 'changes').outputs['tooling']).toBe('true');
     expect(jobOf(plan, 'checks').status).toBe('run');
     expect(jobOf(plan, 'build').status).toBe('skipped');
@@ -183,7 +184,7 @@ describe('pipeline plan on the generated CI workflow', () => {
 
   test('a change detection that fails: everything after it is skipped, and the gate fails', async () => {
     scenario('broken manifest', { 'services/chat-service/package.json': '{ "name": \n' });
-    const plan = await planJson(repo.dir, ['--event', 'push']);
+    const plan = await planJson(repo.dir, ['--event', 'push'], BUNDLE);
     expect(plan.code).toBe(1);
     const changes = jobOf(plan, 'changes');
     expect(changes.result).toBe('failure');

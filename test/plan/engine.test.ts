@@ -160,7 +160,7 @@ describe('other events', () => {
     const repo = fixture();
     repo.commit('both', { 'services/api/index.js': '5\n', 'services/web/index.js': '5\n' });
     const plan = await planJson(repo.dir, ['--event', 'workflow_dispatch', '--input', 'service=web']);
-    expect(job(plan, 'ci.yml', 'changes').legs[0]?.steps[1]?.env).toEqual({ SELECT: 'web' });
+    expect(job(plan, 'ci.yml', 'changes').legs[0]?.steps[1]?.env).toEqual({ PIPELINE_STUB_SELECT: 'web' });
     expect(job(plan, 'ci.yml', 'build').legs.map((l) => l.matrix?.['service'])).toEqual(['web']);
     expect(workflow(plan, 'release.yml').triggered).toBe(false);
   });
@@ -172,7 +172,7 @@ describe('status functions and failures', () => {
     repo.write({
       '.github/workflows/ci.yml': (await import('node:fs'))
         .readFileSync(`${repo.dir}/.github/workflows/ci.yml`, 'utf8')
-        .replace('SELECT: ${{ inputs.service }}', "SELECT: ${{ inputs.service }}\n          EXPLODE: 'yes'"),
+        .replace('PIPELINE_STUB_SELECT: ${{ inputs.service }}', "PIPELINE_STUB_SELECT: ${{ inputs.service }}\n          PIPELINE_STUB_EXPLODE: 'yes'"),
     });
     repo.commit('break detection', { 'services/api/index.js': '6\n' });
     const result = await runPlan(repo.dir, ['--event', 'push', '--json']);

@@ -57,11 +57,11 @@ jobs:
   const probeJobs = (plan: Plan) => plan.workflows.find((w) => w.file === '.github/workflows/probe.yml')?.jobs.map((j) => j.id);
   const probeTags = (plan: Plan) => plan.workflows.find((w) => w.file === '.github/workflows/probe.yml')?.jobs[0]?.legs[0]?.steps[0]?.executed?.outputs['tags'];
 
-  test('--head names an older commit: its workflows, and its tree for the executed steps', async () => {
+  test("--head names an older commit: its workflows and its event for the executed steps (run by the trusted CLI, not the commit's)", async () => {
     const repo = TempRepo.fromFixture();
     repos.push(repo);
     const older = repo.commit('probe a', { '.github/workflows/probe.yml': probe('probe-a') });
-    // The newer commit changes the workflow and the `pipeline` entry the executed step runs.
+    // The newer commit changes the workflow and its own `pipeline` entry, which the plan never runs.
     repo.commit('probe b', {
       '.github/workflows/probe.yml': probe('probe-b'),
       'scripts/dist/pipeline.cjs': "const { appendFileSync } = require('node:fs');\nappendFileSync(process.env.GITHUB_OUTPUT, 'tags=from-b\\n');\n",
@@ -76,7 +76,8 @@ jobs:
 
     const atHead = await planJson(repo.dir, ['--event', 'push']);
     expect(probeJobs(atHead)).toEqual(['probe-b']);
-    expect(probeTags(atHead)).toBe('from-b');
+    const headSha = git(repo.dir, 'rev-parse', 'HEAD');
+    expect(probeTags(atHead)).toBe(`ghcr.io/acme/api:sha-${headSha.slice(0, 7)}\nghcr.io/acme/api:main`);
 
     // The temporary checkout is gone, and the working tree is as it was.
     expect(git(repo.dir, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1);

@@ -9,6 +9,8 @@ import { run } from '../../scripts/commands/plan.js';
 import type { Plan } from '../../scripts/plan/plan-types.js';
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
+/** The trusted CLI the fixture plans run (the test's own file, never the planned repository's). */
+export const STUB_CLI = join(FIXTURES, 'pipeline-stub.cjs');
 
 const IDENTITY = { GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.com' };
 
@@ -23,12 +25,10 @@ export class TempRepo {
     git(this.dir, 'config', 'commit.gpgsign', 'false');
   }
 
-  /** The fixture repository (workflows, services) with the stub `pipeline` entry in scripts/dist. */
+  /** The fixture repository (workflows, services); plans of it run STUB_CLI as their trusted CLI. */
   static fromFixture(): TempRepo {
     const repo = new TempRepo();
     cpSync(join(FIXTURES, 'repo'), repo.dir, { recursive: true });
-    mkdirSync(join(repo.dir, 'scripts/dist'), { recursive: true });
-    cpSync(join(FIXTURES, 'pipeline-stub.cjs'), join(repo.dir, 'scripts/dist/pipeline.cjs'));
     repo.commit('initial');
     return repo;
   }
@@ -58,13 +58,13 @@ export interface PlanRun {
   readonly stderr: string;
 }
 
-/** Runs the command in-process, with the contract of scripts/pipeline.ts (test/support/cli.ts). */
-export function runPlan(cwd: string, argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<PlanRun> {
-  return runCommand(run, argv, { cwd, env });
+/** Runs the command in-process, with the contract of scripts/pipeline.ts (test/support/cli.ts); `cli` is the trusted CLI it runs steps with. */
+export function runPlan(cwd: string, argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env, cli = STUB_CLI): Promise<PlanRun> {
+  return runCommand(run, argv, { cwd, env, cli });
 }
 
-export async function planJson(cwd: string, argv: readonly string[]): Promise<Plan & { code: number }> {
-  const result = await runPlan(cwd, [...argv, '--json']);
+export async function planJson(cwd: string, argv: readonly string[], cli = STUB_CLI): Promise<Plan & { code: number }> {
+  const result = await runPlan(cwd, [...argv, '--json'], process.env, cli);
   if (result.code === 2) throw new Error(`plan failed: ${result.stderr}`);
   const plan: Plan = JSON.parse(result.stdout);
   return { ...plan, code: result.code };

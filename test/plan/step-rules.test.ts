@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { InputError } from '../../scripts/core/errors.js';
 import { parseCommandFile } from '../../scripts/plan/command-files.js';
 import { type InputDefinition, parseInputFlags, resolveInputs } from '../../scripts/plan/inputs.js';
-import { classifyRun } from '../../scripts/plan/pipeline-steps.js';
+import { classifyRun, expandWord } from '../../scripts/plan/pipeline-steps.js';
 
 describe('classifyRun: only output-computing pipeline calls are executed', () => {
   test.each([
@@ -31,6 +31,10 @@ describe('classifyRun: only output-computing pipeline calls are executed', () =>
     ['node scripts/dist/pipeline.cjs tags --service $SERVICE', 'refuse'],
     ['node scripts/dist/pipeline.cjs tags --service x $MORE_FLAGS', 'refuse'],
     ['node scripts/dist/pipeline.cjs tags --service "$A" "$B"', 'refuse'],
+    // Only $NAME and ${NAME} expand (the plan expands them itself, without a shell).
+    ['node scripts/dist/pipeline.cjs tags --service "${GITHUB_REF_NAME%@*}"', 'refuse'],
+    ['node scripts/dist/pipeline.cjs tags --service "${X:-$(touch m)}"', 'report'],
+    ['node scripts/dist/pipeline.cjs tags --service "${X:-y}"', 'refuse'],
     ['node scripts/dist/pipeline.cjs tags --service --json', 'refuse'],
     ['node scripts/dist/pipeline.cjs tags --service "a b"', 'refuse'],
     ['node scripts/dist/pipeline.cjs tags --service *', 'refuse'],
@@ -49,6 +53,16 @@ describe('classifyRun: only output-computing pipeline calls are executed', () =>
     ['', 'report'],
   ])('%j -> %s', (script, kind) => {
     expect(classifyRun(script).kind).toBe(kind);
+  });
+
+  test('an executed call carries its words, expanded without a shell', () => {
+    const step = classifyRun('node scripts/dist/pipeline.cjs tags --service "$SERVICE" --cwd "${DIR}/x"');
+    expect(step).toEqual({ kind: 'execute', command: 'tags', words: ['--service', '"$SERVICE"', '--cwd', '"${DIR}/x"'] });
+    const env = { SERVICE: '$(touch /tmp/m) `id`; a', DIR: '/w' };
+    expect(expandWord('"$SERVICE"', env)).toBe('$(touch /tmp/m) `id`; a');
+    expect(expandWord('"${DIR}/x"', env)).toBe('/w/x');
+    expect(expandWord('"$UNSET-$toString"', env)).toBe('-');
+    expect(expandWord('HEAD~1', env)).toBe('HEAD~1');
   });
 
   test('a refused call names the flag', () => {

@@ -26,12 +26,15 @@ export interface RunOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly effects?: Partial<Effects>;
   readonly config?: PipelineConfig;
+  /** The trusted CLI plan runs for its executed steps (default: this checkout's bundle). */
+  readonly cli?: string;
 }
 
 export function context(options: RunOptions, out: { stdout: string; stderr: string }): CommandContext {
   const env = options.env ?? {};
   return {
     cwd: options.cwd ?? ROOT,
+    cli: options.cli ?? BUNDLE,
     env,
     config: options.config ?? pipelineConfig,
     effects: { ...realEffects(env), ...options.effects },

@@ -1,13 +1,15 @@
 /**
  * .github/workflows is exactly what workflows-src/ renders: a stale, missing or extra file fails.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { checkWorkflowFiles, renderWorkflows } from '../../workflows-src/generate.js';
+import { PINS } from '../../workflows-src/actions.pins.js';
 import { WORKFLOWS } from '../../workflows-src/workflows.js';
+import { copyRepo } from '../support/repo-copy.js';
 
 const root = join(import.meta.dirname, '../..');
 
@@ -55,4 +57,21 @@ describe('against a copy of .github/workflows', () => {
 test('`pnpm workflows:check` exits 0 on this repository', () => {
   const out = execFileSync(process.execPath, ['--import', 'tsx', 'workflows-src/generate.ts', '--check'], { cwd: root, encoding: 'utf8' });
   expect(out).toMatch(/up to date/);
+});
+
+test('a pin changed without regenerating (a Renovate update): `pnpm workflows:check` fails with one line naming `pnpm workflows`', () => {
+  const copy = copyRepo((p) => p.startsWith('workflows-src/') || p.startsWith('scripts/') || p.startsWith('.github/') || p === 'pipeline.config.ts' || p === 'package.json');
+  try {
+    symlinkSync(join(root, 'node_modules'), join(copy.dir, 'node_modules'));
+    const pins = join(copy.dir, 'workflows-src/actions.pins.ts');
+    const text = readFileSync(pins, 'utf8');
+    writeFileSync(pins, text.replace(PINS['actions/checkout'].sha, 'f'.repeat(40)));
+    const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(copy.dir, 'workflows-src/generate.ts'), '--check'], { cwd: copy.dir, encoding: 'utf8' });
+    expect({ code: r.status, stdout: r.stdout }).toEqual({ code: 1, stdout: '' });
+    expect(r.stderr).toBe(
+      'error: .github/workflows/ci.yml stale: the workflows are out of date with workflows-src/ (a pin or a source changed); run `pnpm workflows` and commit .github/workflows\n',
+    );
+  } finally {
+    copy.cleanup();
+  }
 });

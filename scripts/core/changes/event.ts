@@ -2,6 +2,7 @@
  * The GitHub event payload as untrusted JSON: a type guard per event, reading only the fields the
  * revision choice needs, with errors that name the file, the field and the expected form.
  */
+import { dict } from '../dict.js';
 import { InputError } from '../errors.js';
 import { isRecord } from '../json.js';
 
@@ -148,7 +149,7 @@ export function parseEvent(file: string, text: string, name: string | undefined)
     case 'workflow_dispatch': {
       const raw = payload['inputs'] ?? {};
       if (!isObject(raw)) r.fail('inputs', 'an object of input name -> value');
-      const inputs: Record<string, string> = {};
+      const inputs: Record<string, string> = dict();
       for (const [key, value] of Object.entries(raw)) {
         if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') inputs[key] = String(value);
         else if (value !== null) r.fail(`inputs.${key}`, 'a string, number or boolean');

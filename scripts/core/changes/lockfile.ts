@@ -189,7 +189,7 @@ export function parseImporterDeps(block: string): ResolvedDep[] {
 }
 
 /** name -> reference of a snapshot's dependencies and optionalDependencies. */
-function snapshotDeps(block: string): Array<[string, string]> {
+export function snapshotDeps(block: string): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   let inDeps = false;
   const lines = block.split('\n');
@@ -342,4 +342,33 @@ function attribute(base: LockfileDoc, head: LockfileDoc): Map<string, string[]> 
     if (reasons.length > 0) add(importer, reasons);
   }
   return out;
+}
+
+/**
+ * The third-party packages (`name@version`, sorted) that the workspace packages other than the root
+ * install for production: each importer's `dependencies` and `optionalDependencies`, followed through
+ * the snapshots. Workspace links are not third-party. What a service image holds, so what a
+ * dependency audit of production must cover.
+ */
+export function productionPackages(text: string): string[] {
+  const doc = segmentLockfile(text);
+  const seen = new Set<string>();
+  const queue: string[] = [];
+  for (const [importer, block] of doc.importers) {
+    if (importer === '.') continue;
+    for (const dep of parseImporterDeps(block)) {
+      if (dep.field === 'devDependencies') continue;
+      const key = refToKey(dep.name, dep.version);
+      if (key !== undefined) queue.push(key);
+    }
+  }
+  for (let key = queue.pop(); key !== undefined; key = queue.pop()) {
+    if (seen.has(key)) continue;
+    seen.add(key);
+    for (const [name, ref] of snapshotDeps(doc.snapshots.get(key) ?? '')) {
+      const next = refToKey(name, ref);
+      if (next !== undefined) queue.push(next);
+    }
+  }
+  return [...new Set([...seen].map(packageKeyOf))].sort();
 }

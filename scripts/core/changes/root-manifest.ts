@@ -3,6 +3,7 @@
  * dependency maps, overrides, ...) make a change global; any other field (scripts, description)
  * is tooling. Fields are compared by value, not by text, so reformatting changes nothing.
  */
+import { dict } from '../dict.js';
 import { InputError } from '../errors.js';
 
 export type RootManifestDiff =
@@ -35,13 +36,13 @@ function parseObject(file: string, text: string): Record<string, unknown> {
 /** `base` is undefined when the file did not exist at base (every field then counts as changed). */
 export function diffRootManifest(file: string, base: string | undefined, head: string | undefined, installFields: readonly string[]): RootManifestDiff {
   const after = head === undefined ? {} : parseObject(`${file} (head)`, head);
-  let before: Record<string, unknown> = {};
+  let before: Record<string, unknown> = dict();
   if (base !== undefined) {
     try {
       before = parseObject(`${file} (base)`, base);
     } catch {
       // A broken base is history, not the caller's input: compare against nothing.
-      before = {};
+      before = dict();
     }
   }
   const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => canonical(before[k]) !== canonical(after[k])).sort();

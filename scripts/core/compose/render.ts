@@ -3,6 +3,7 @@
  * with the repository root as context, its port and health check, and `depends_on: service_healthy`
  * for the services it calls (the gateway's upstreams). Pure: graph in, YAML text out.
  */
+import { dict } from '../dict.js';
 import { stringify } from 'yaml';
 import { InputError } from '../errors.js';
 import { healthcheckCommand } from '../dockerfiles/healthcheck.js';
@@ -30,7 +31,7 @@ export function renderCompose(workspace: Workspace, ctx: ComposeContext): string
     if (port === undefined) throw new InputError(`${s.dir}/package.json: a service needs "kodingcaravan": { "port": <number> }`);
     return port;
   };
-  const services: Record<string, unknown> = {};
+  const services: Record<string, unknown> = dict();
   for (const svc of workspace.services) {
     const port = portOf(svc);
     const upstreams = (svc.manifest.service.upstreams ?? []).map((name) => {

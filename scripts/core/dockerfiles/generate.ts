@@ -3,6 +3,7 @@ import type { PipelineConfig } from '../config.js';
 import { InputError } from '../errors.js';
 import { renderCompose } from '../compose/render.js';
 import type { Workspace } from '../workspace/graph.js';
+import { checkGeneratedNames } from './names.js';
 import { GENERATED_HEADER, renderDockerfile } from './render.js';
 
 export const GENERATOR = 'scripts/generate-dockerfiles.ts';
@@ -15,6 +16,7 @@ export function pnpmVersionOf(packageManager: string | undefined): string {
 }
 
 export function renderAll(workspace: Workspace, template: string, config: PipelineConfig, pnpmVersion: string): Map<string, string> {
+  checkGeneratedNames(workspace);
   const files = new Map<string, string>();
   for (const service of workspace.services) {
     files.set(

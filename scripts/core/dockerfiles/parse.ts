@@ -2,6 +2,7 @@
  * Parses a Dockerfile with a real parser (dockerfile-ast, the parser of the Docker language server)
  * into a small model the policy rules read: stages with their instructions, flags and arguments.
  */
+import { dict } from '../dict.js';
 import { DockerfileParser, type Instruction, ModifiableInstruction } from 'dockerfile-ast';
 
 export interface DockerInstruction {
@@ -32,7 +33,7 @@ export interface ParsedDockerfile {
 }
 
 function toModel(instruction: Instruction): DockerInstruction {
-  const flags: Record<string, string[]> = {};
+  const flags: Record<string, string[]> = dict();
   if (instruction instanceof ModifiableInstruction) {
     for (const flag of instruction.getFlags()) flags[flag.getName().toLowerCase()] = [...(flags[flag.getName().toLowerCase()] ?? []), flag.getValue() ?? ''];
   }

@@ -2,6 +2,7 @@
  * The environment a service runs with, taken from the generated docker-compose.yml (the platform's own
  * definition of how to run it), so that `verify-image` starts the container the way compose would.
  */
+import { dict } from '../dict.js';
 import { parse } from 'yaml';
 import { InputError } from '../errors.js';
 import { isRecord } from '../json.js';
@@ -46,7 +47,7 @@ export function composeEnvironment(
   const services = isRecord(doc) ? doc['services'] : undefined;
   const entry = isRecord(services) ? services[service] : undefined;
   const env = isRecord(entry) ? entry['environment'] : undefined;
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = dict();
   if (env === undefined || env === null) return out;
   if (Array.isArray(env)) {
     for (const item of env) {

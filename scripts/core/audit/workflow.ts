@@ -1,0 +1,109 @@
+/**
+ * A workflow file as the audit reads it: YAML parsed into plain values (type guards, no trust), with
+ * the line where each job and step starts, so that a finding (ours or actionlint's, which gives a
+ * line) names its job and step. Pure.
+ */
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { dict } from '../dict.js';
+import { InputError } from '../errors.js';
+import { isRecord } from '../json.js';
+import { quote } from '../quote.js';
+
+export type Fields = Readonly<Record<string, unknown>>;
+
+export interface AuditStep {
+  /** The step's name, else its id, else `#<1-based index>`. */
+  readonly label: string;
+  readonly line: number;
+  readonly uses: string | undefined;
+  readonly run: string | undefined;
+  readonly with: Fields;
+  readonly fields: Fields;
+}
+
+export interface AuditJob {
+  readonly id: string;
+  readonly line: number;
+  readonly fields: Fields;
+  readonly steps: readonly AuditStep[];
+}
+
+export interface AuditWorkflow {
+  readonly file: string;
+  /** The events that trigger it. */
+  readonly on: ReadonlySet<string>;
+  readonly permissions: unknown;
+  readonly jobs: readonly AuditJob[];
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const fields = (v: unknown): Fields => (isRecord(v) ? dict(Object.entries(v)) : dict());
+
+function triggers(on: unknown): Set<string> {
+  if (typeof on === 'string') return new Set([on]);
+  if (Array.isArray(on)) return new Set(on.filter((e): e is string => typeof e === 'string'));
+  return new Set(isRecord(on) ? Object.keys(on) : []);
+}
+
+/** 1-based start lines of the mapping values under `jobs` and of each job's `steps` items, by job id. */
+function lines(text: string): { jobs: Map<string, number>; steps: Map<string, number[]> } {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter });
+  const lineOf = (offset: number | undefined) => (offset === undefined ? 0 : counter.linePos(offset).line);
+  const jobs = new Map<string, number>();
+  const steps = new Map<string, number[]>();
+  const jobsNode = isMap(doc.contents) ? doc.contents.get('jobs', true) : undefined;
+  if (!isMap(jobsNode)) return { jobs, steps };
+  for (const pair of jobsNode.items) {
+    const id = isScalar(pair.key) ? String(pair.key.value) : '';
+    const keyRange = isScalar(pair.key) ? pair.key.range : undefined;
+    jobs.set(id, lineOf(keyRange?.[0]));
+    const stepsNode = isMap(pair.value) ? pair.value.get('steps', true) : undefined;
+    steps.set(id, isSeq(stepsNode) ? stepsNode.items.map((item) => (isMap(item) ? lineOf(item.range?.[0]) : 0)) : []);
+  }
+  return { jobs, steps };
+}
+
+export function parseAuditWorkflow(file: string, text: string): AuditWorkflow {
+  const doc = parseDocument(text);
+  const [error] = doc.errors;
+  if (error) throw new InputError(`${quote(file, 200)}: not valid YAML (${error.message.split('\n')[0]}); fix the workflow`);
+  const root: unknown = doc.toJS();
+  if (!isRecord(root)) throw new InputError(`${quote(file, 200)}: expected a workflow (a YAML mapping with on: and jobs:)`);
+  const at = lines(text);
+  const jobs = isRecord(root['jobs']) ? Object.entries(root['jobs']) : [];
+  return {
+    file,
+    on: triggers(root['on']),
+    permissions: root['permissions'],
+    jobs: jobs.map(([id, raw]) => {
+      const job = fields(raw);
+      const rawSteps = Array.isArray(job['steps']) ? job['steps'] : [];
+      const stepLines = at.steps.get(id) ?? [];
+      return {
+        id,
+        line: at.jobs.get(id) ?? 0,
+        fields: job,
+        steps: rawSteps.map((s: unknown, i) => {
+          const step = fields(s);
+          return {
+            label: str(step['name']) ?? str(step['id']) ?? `#${i + 1}`,
+            line: stepLines[i] ?? 0,
+            uses: str(step['uses']),
+            run: str(step['run']),
+            with: fields(step['with']),
+            fields: step,
+          };
+        }),
+      };
+    }),
+  };
+}
+
+/** The job and step at a line of the file (the last ones starting at or before it). */
+export function locate(workflow: AuditWorkflow, line: number): { job?: string; step?: string } {
+  const job = workflow.jobs.filter((j) => j.line > 0 && j.line <= line).at(-1);
+  if (!job) return {};
+  const step = job.steps.filter((s) => s.line > 0 && s.line <= line).at(-1);
+  return step ? { job: job.id, step: step.label } : { job: job.id };
+}

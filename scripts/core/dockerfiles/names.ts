@@ -1,0 +1,40 @@
+/**
+ * Every name that becomes part of a generated file (a Dockerfile's COPY, ARG and LABEL lines, the
+ * compose file's service keys, image names, hostnames and UPSTREAMS value) checked against its
+ * strictest consumer before anything is rendered: a service folder is an OCI image name component
+ * (`[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*`), a compose service name and a hostname label (63 characters
+ * at most); a folder a Dockerfile copies is the same form per segment; a package name is an npm name.
+ * Ports are integers (manifest.ts) and upstreams must name services (compose/render.ts). Pure.
+ */
+import { InputError } from '../errors.js';
+import { quote } from '../quote.js';
+import type { Workspace } from '../workspace/graph.js';
+
+/** The OCI distribution spec's path component. */
+export const IMAGE_NAME_COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
+const MAX_LABEL = 63;
+/** npm's package name (scoped or not), in lowercase: what `name` in package.json may be. */
+const PACKAGE_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
+const MAX_PACKAGE_NAME = 214;
+
+const FOLDER_FORM = `lowercase letters and digits, separated by ".", "_", "__" or "-", at most ${MAX_LABEL} characters (an image name component and a compose service name)`;
+
+export function checkFolderName(folder: string, where: string): void {
+  if (folder.length > MAX_LABEL || !IMAGE_NAME_COMPONENT.test(folder))
+    throw new InputError(`${where}: folder name ${quote(folder)} cannot be used in generated files; expected ${FOLDER_FORM}`);
+}
+
+/** Throws an InputError naming the first name of `workspace` that a generated file cannot hold. */
+export function checkGeneratedNames(workspace: Workspace): void {
+  const copied = new Set<string>();
+  for (const service of workspace.services) {
+    checkFolderName(service.folder, quote(service.dir, 120));
+    if (service.name.length > MAX_PACKAGE_NAME || !PACKAGE_NAME.test(service.name)) {
+      throw new InputError(
+        `${quote(service.dir, 120)}/package.json: package name ${quote(service.name)} cannot be used in generated files; expected an npm name (@scope/name, lowercase)`,
+      );
+    }
+    for (const dep of [service, ...workspace.dependenciesOf(service.name)]) copied.add(dep.dir);
+  }
+  for (const dir of copied) for (const segment of dir.split('/')) checkFolderName(segment, quote(dir, 120));
+}

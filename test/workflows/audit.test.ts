@@ -1,0 +1,149 @@
+/**
+ * `pipeline audit`: passes on every generated workflow, and each rule trips on a bad workflow written
+ * here (a temporary repository with the real pins file), naming file, job, step and rule.
+ */
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { run } from '../../scripts/commands/audit.js';
+import { ROOT, runBundle, runCommand } from '../support/cli.js';
+import { PINS } from '../../workflows-src/actions.pins.js';
+
+const CHECKOUT = `actions/checkout@${PINS['actions/checkout'].sha}`;
+const LOGIN = `docker/login-action@${PINS['docker/login-action'].sha}`;
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+async function audit(workflow: string): Promise<{ code: number; lines: string[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'audit-'));
+  dirs.push(dir);
+  mkdirSync(join(dir, '.github/workflows'), { recursive: true });
+  mkdirSync(join(dir, 'workflows-src'));
+  cpSync(join(ROOT, 'workflows-src/actions.pins.ts'), join(dir, 'workflows-src/actions.pins.ts'));
+  writeFileSync(join(dir, '.github/workflows/bad.yml'), workflow);
+  const r = await runCommand(run, ['--cwd', dir]);
+  expect(r.stderr).toBe('');
+  return { code: r.code, lines: r.stdout.trimEnd().split('\n') };
+}
+
+/** A workflow with one job `j` (permissions and steps given), triggered by `on`. */
+const wf = (on: string, job: string) => `name: bad\non: ${on}\npermissions: {}\njobs:\n  j:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n${job}`;
+
+test('every generated workflow passes (through the committed bundle, as CI runs it)', () => {
+  const r = runBundle(['audit']);
+  expect(r.stderr).toBe('');
+  expect(r.stdout).toMatch(/^audit: \d+ workflow file\(s\), no finding\n$/);
+  expect(r.code).toBe(0);
+});
+
+describe('each rule trips on a bad workflow', () => {
+  test.each([
+    [
+      'untrusted-expression: a PR title in run:',
+      wf('pull_request', `    permissions: {}\n    steps:\n      - name: Greet\n        run: echo "\${{ github.event.pull_request.title }}"\n`),
+      /^\.github\/workflows\/bad\.yml:\d+: job j step "Greet": \[untrusted-expression\] \$\{\{ github\.event\.pull_request\.title \}\} puts outside data into the script/,
+    ],
+    [
+      'untrusted-expression: an input in github-script',
+      wf(
+        'workflow_dispatch',
+        `    permissions: {}\n    steps:\n      - name: Script\n        uses: actions/github-script@ed597411d8f924073f98dfc5c65a23a2325f34cd\n        with:\n          script: console.log('\${{ inputs.name }}')\n`,
+      ),
+      /job j step "Script": \[untrusted-expression\] \$\{\{ inputs\.name \}\}/,
+    ],
+    [
+      'unpinned-action: a tag',
+      wf('push', `    permissions: {}\n    steps:\n      - name: Out\n        uses: actions/checkout@v4\n        with:\n          persist-credentials: false\n`),
+      /job j step "Out": \[unpinned-action\] actions\/checkout@v4 is not pinned to a 40-hex commit SHA/,
+    ],
+    [
+      'pin-mismatch: another SHA than the pins file',
+      wf('push', `    permissions: {}\n    steps:\n      - name: Out\n        uses: actions/checkout@${'1'.repeat(40)}\n        with:\n          persist-credentials: false\n`),
+      new RegExp(
+        `job j step "Out": \\[pin-mismatch\\] actions/checkout@${'1'.repeat(40)} is not the SHA workflows-src/actions.pins.ts records \\(${PINS['actions/checkout'].sha}\\)`,
+      ),
+    ],
+    [
+      'untrusted-checkout: pull_request_target checking out the head',
+      wf(
+        'pull_request_target',
+        `    permissions:\n      contents: read\n    steps:\n      - name: Out\n        uses: ${CHECKOUT}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n          persist-credentials: false\n`,
+      ),
+      /job j step "Out": \[untrusted-checkout\] checks out pull-request code in a pull_request_target workflow/,
+    ],
+    ['missing-permissions', wf('push', `    steps:\n      - run: echo hi\n`), /job j: \[missing-permissions\] the job sets no permissions/],
+    [
+      'unneeded-write: packages: write and no login',
+      wf('push', `    permissions:\n      packages: write\n    steps:\n      - run: echo hi\n`),
+      /job j: \[unneeded-write\] packages: write is needed by no step of the job/,
+    ],
+    ['unneeded-write: write-all', wf('push', `    permissions: write-all\n    steps:\n      - run: echo hi\n`), /job j: \[unneeded-write\] permissions: write-all/],
+    [
+      'persisted-credentials: checkout keeps the token, then a run step',
+      wf('push', `    permissions:\n      contents: read\n    steps:\n      - name: Out\n        uses: ${CHECKOUT}\n      - run: make\n`),
+      /job j step "Out": \[persisted-credentials\] actions\/checkout keeps the token/,
+    ],
+    [
+      'secret-in-pull-request-job: a login whose if: lets pull requests through',
+      wf(
+        'pull_request',
+        `    if: github.event_name != 'push'\n    permissions:\n      packages: write\n    steps:\n      - name: Login\n        uses: ${LOGIN}\n        with:\n          registry: ghcr.io\n          username: x\n          password: \${{ secrets.GITHUB_TOKEN }}\n`,
+      ),
+      /job j: \[secret-in-pull-request-job\] references a secret and its if: lets it run for pull_request/,
+    ],
+    [
+      'deploy-without-environment: deployments: write',
+      wf('push', `    permissions:\n      deployments: write\n    steps:\n      - run: node scripts/dist/pipeline.cjs deploy --service api\n`),
+      /job j: \[deploy-without-environment\]/,
+    ],
+    [
+      'actionlint: an unknown permission scope',
+      wf('push', `    permissions:\n      packagez: write\n    steps:\n      - run: echo hi\n`),
+      /bad\.yml:\d+: job j: \[actionlint:permissions\] unknown permission scope "packagez"/,
+    ],
+  ])('%s', async (_, workflow, expected) => {
+    const r = await audit(workflow);
+    expect(r.code).toBe(1);
+    expect(
+      r.lines.some((l) => expected.test(l)),
+      r.lines.join('\n'),
+    ).toBe(true);
+    expect(r.lines.at(-1)).toMatch(/^audit: \d+ finding\(s\)$/);
+  });
+
+  test('the same login in a job whose if: excludes pull requests (as publish does) is not a finding', async () => {
+    const r = await audit(
+      wf(
+        'pull_request',
+        `    if: github.event_name == 'push' && github.ref == 'refs/heads/main'\n    permissions:\n      packages: write\n    steps:\n      - name: Login\n        uses: ${LOGIN}\n        with:\n          registry: ghcr.io\n          username: x\n          password: \${{ secrets.GITHUB_TOKEN }}\n`,
+      ),
+    );
+    expect(r).toEqual({ code: 0, lines: ['audit: 1 workflow file(s), no finding'] });
+  });
+
+  test('a deploy job with an environment, and a checkout without credentials, pass', async () => {
+    const r = await audit(
+      wf(
+        'push',
+        `    environment: production\n    permissions:\n      deployments: write\n      contents: read\n    steps:\n      - uses: ${CHECKOUT}\n        with:\n          persist-credentials: false\n      - run: node scripts/dist/pipeline.cjs deploy --service api\n`,
+      ),
+    );
+    expect(r).toEqual({ code: 0, lines: ['audit: 1 workflow file(s), no finding'] });
+  });
+});
+
+test('a workflow that is not YAML: exit 2, one line', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'audit-'));
+  dirs.push(dir);
+  mkdirSync(join(dir, '.github/workflows'), { recursive: true });
+  mkdirSync(join(dir, 'workflows-src'));
+  cpSync(join(ROOT, 'workflows-src/actions.pins.ts'), join(dir, 'workflows-src/actions.pins.ts'));
+  writeFileSync(join(dir, '.github/workflows/x.yml'), 'on: [\n');
+  const r = await runCommand(run, ['--cwd', dir]);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(/^error: "\.github\/workflows\/x\.yml": not valid YAML .*\n$/);
+});
