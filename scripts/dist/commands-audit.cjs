@@ -7510,15 +7510,22 @@ function pipelineNeeds(command, args) {
     // --promote asks GitHub's compare API whether the commit is ahead of the branch tag.
     case "tags":
       return /--promote\b/.test(args) ? /* @__PURE__ */ new Map([["contents", "read"]]) : none;
-    // A deploy records a GitHub deployment and its status.
+    // A deploy records a GitHub deployment and its status; its plan (--dry-run) and `deploy status` only read them.
     case "deploy":
-      return /* @__PURE__ */ new Map([
+      return /--dry-run\b|^\s*status\b/.test(args) ? /* @__PURE__ */ new Map([
+        ["deployments", "read"],
+        ["contents", "read"]
+      ]) : /* @__PURE__ */ new Map([
         ["deployments", "write"],
         ["contents", "read"]
       ]);
-    // A release creates a GitHub release and its tag.
+    // `release cut` creates the tag and the GitHub Release (contents: write); `release handoff` dispatches
+    // deploy.yml (actions: write); the other subcommands read the clone (and, for select --images, the registry).
     case "release":
-      return /--publish\b/.test(args) ? /* @__PURE__ */ new Map([["contents", "write"]]) : /* @__PURE__ */ new Map([["contents", "read"]]);
+      return /^\s*cut\b/.test(args) ? /* @__PURE__ */ new Map([["contents", "write"]]) : /^\s*handoff\b/.test(args) ? /* @__PURE__ */ new Map([
+        ["actions", "write"],
+        ["contents", "read"]
+      ]) : /* @__PURE__ */ new Map([["contents", "read"]]);
     default:
       return none;
   }

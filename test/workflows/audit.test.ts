@@ -81,6 +81,27 @@ describe('each rule trips on a bad workflow', () => {
       wf('push', `    permissions:\n      packages: write\n    steps:\n      - run: echo hi\n`),
       /job j: \[unneeded-write\] packages: write is needed by no step of the job/,
     ],
+    [
+      'unneeded-write: contents: write for a release step that only selects (only `release cut` makes tags and Releases)',
+      wf('workflow_dispatch', `    permissions:\n      contents: write\n    steps:\n      - run: node scripts/dist/pipeline.cjs release select --service changed\n`),
+      /job j: \[unneeded-write\] contents: write is needed by no step of the job/,
+    ],
+    [
+      'unneeded-write: actions: write where no release hands off to deploy.yml',
+      wf(
+        'workflow_dispatch',
+        `    permissions:\n      actions: write\n      contents: write\n    steps:\n      - run: node scripts/dist/pipeline.cjs release cut "$S" --bump auto\n`,
+      ),
+      /job j: \[unneeded-write\] actions: write is needed by no step of the job/,
+    ],
+    [
+      'deploy-without-environment: a deploy (not a plan: --dry-run) outside an environment',
+      wf(
+        'workflow_dispatch',
+        `    permissions:\n      deployments: write\n      contents: read\n    steps:\n      - run: node scripts/dist/pipeline.cjs deploy --service "$S" --environment "$E" --digest "$D"\n`,
+      ),
+      /job j: \[deploy-without-environment\]/,
+    ],
     ['unneeded-write: write-all', wf('push', `    permissions: write-all\n    steps:\n      - run: echo hi\n`), /job j: \[unneeded-write\] permissions: write-all/],
     [
       'persisted-credentials: checkout keeps the token, then a run step',

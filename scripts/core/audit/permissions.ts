@@ -51,15 +51,28 @@ function pipelineNeeds(command: string, args: string): Needs {
     // --promote asks GitHub's compare API whether the commit is ahead of the branch tag.
     case 'tags':
       return /--promote\b/.test(args) ? new Map([['contents', 'read']]) : none;
-    // A deploy records a GitHub deployment and its status.
+    // A deploy records a GitHub deployment and its status; its plan (--dry-run) and `deploy status` only read them.
     case 'deploy':
-      return new Map([
-        ['deployments', 'write'],
-        ['contents', 'read'],
-      ]);
-    // A release creates a GitHub release and its tag.
+      return /--dry-run\b|^\s*status\b/.test(args)
+        ? new Map([
+            ['deployments', 'read'],
+            ['contents', 'read'],
+          ])
+        : new Map([
+            ['deployments', 'write'],
+            ['contents', 'read'],
+          ]);
+    // `release cut` creates the tag and the GitHub Release (contents: write); `release handoff` dispatches
+    // deploy.yml (actions: write); the other subcommands read the clone (and, for select --images, the registry).
     case 'release':
-      return /--publish\b/.test(args) ? new Map([['contents', 'write']]) : new Map([['contents', 'read']]);
+      return /^\s*cut\b/.test(args)
+        ? new Map([['contents', 'write']])
+        : /^\s*handoff\b/.test(args)
+          ? new Map([
+              ['actions', 'write'],
+              ['contents', 'read'],
+            ])
+          : new Map([['contents', 'read']]);
     default:
       return none;
   }
