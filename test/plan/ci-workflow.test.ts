@@ -205,7 +205,7 @@ describe('pipeline plan on the generated release workflow', () => {
 
   test('a pushed release tag: ci.yml does not run, release.yml releases that service only', async () => {
     scenario('any', { 'services/chat-service/src/planned.ts': 'export const p = 1;\n' });
-    const plan = await planJson(repo.dir, ['--event', 'push', '--ref', 'refs/tags/chat-service@1.2.3']);
+    const plan = await planJson(repo.dir, ['--event', 'push', '--ref', 'refs/tags/chat-service@1.2.3'], BUNDLE);
     expect(plan.workflows.find((w) => w.file === CI)?.triggered).toBe(false);
     const select = releaseJob(plan, 'select');
     expect(select.outputs['services']).toBe('["chat-service"]');
@@ -217,7 +217,7 @@ describe('pipeline plan on the generated release workflow', () => {
 
   test('a manual release (--workflow release.yml): the chosen service, its bump reaching the cut', async () => {
     scenario('any', { 'services/payment-service/src/planned.ts': 'export const p = 2;\n' });
-    const plan = await planJson(repo.dir, ['--event', 'workflow_dispatch', '--workflow', 'release.yml', '--input', 'service=payment-service', '--input', 'bump=minor']);
+    const plan = await planJson(repo.dir, ['--event', 'workflow_dispatch', '--workflow', 'release.yml', '--input', 'service=payment-service', '--input', 'bump=minor'], BUNDLE);
     expect(plan.workflows.map((w) => w.file)).toEqual([RELEASE]);
     const release = releaseJob(plan, 'release');
     expect(release.legs.map((l) => l.matrix?.['service'])).toEqual(['payment-service']);
@@ -232,7 +232,11 @@ describe('pipeline plan on the generated release workflow', () => {
 });
 
 test('pipeline plan of a dispatched deploy: its jobs, the environment and the concurrency group', async () => {
-  const plan = await planJson(repo.dir, ['--event', 'workflow_dispatch', '--workflow', 'deploy.yml', '--input', 'service=api-gateway', '--input', 'environment=production']);
+  const plan = await planJson(
+    repo.dir,
+    ['--event', 'workflow_dispatch', '--workflow', 'deploy.yml', '--input', 'service=api-gateway', '--input', 'environment=production'],
+    BUNDLE,
+  );
   const wf = plan.workflows.find((w) => w.file === '.github/workflows/deploy.yml');
   expect(wf?.jobs.map((j) => j.id)).toEqual(['plan', 'deploy']);
   const deploy = wf?.jobs.find((j) => j.id === 'deploy');

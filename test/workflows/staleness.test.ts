@@ -60,7 +60,17 @@ test('`pnpm workflows:check` exits 0 on this repository', () => {
 });
 
 test('a pin changed without regenerating (a Renovate update): `pnpm workflows:check` fails with one line naming `pnpm workflows`', () => {
-  const copy = copyRepo((p) => p.startsWith('workflows-src/') || p.startsWith('scripts/') || p.startsWith('.github/') || p === 'pipeline.config.ts' || p === 'package.json');
+  // The service catalog too: release.yml and deploy.yml offer the services as a choice.
+  const copy = copyRepo(
+    (p) =>
+      p.startsWith('workflows-src/') ||
+      p.startsWith('scripts/') ||
+      p.startsWith('.github/') ||
+      p === 'pipeline.config.ts' ||
+      p === 'package.json' ||
+      p === 'pnpm-workspace.yaml' ||
+      /^(?:services|packages)\/[^/]+\/(?:package\.json|Dockerfile)$/.test(p),
+  );
   try {
     symlinkSync(join(root, 'node_modules'), join(copy.dir, 'node_modules'));
     const pins = join(copy.dir, 'workflows-src/actions.pins.ts');
@@ -69,7 +79,7 @@ test('a pin changed without regenerating (a Renovate update): `pnpm workflows:ch
     const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(copy.dir, 'workflows-src/generate.ts'), '--check'], { cwd: copy.dir, encoding: 'utf8' });
     expect({ code: r.status, stdout: r.stdout }).toEqual({ code: 1, stdout: '' });
     expect(r.stderr).toBe(
-      'error: .github/workflows/ci.yml stale: the workflows are out of date with workflows-src/ (a pin or a source changed); run `pnpm workflows` and commit .github/workflows\n',
+      'error: .github/workflows/ci.yml stale, .github/workflows/release.yml stale, .github/workflows/deploy.yml stale: the workflows are out of date with workflows-src/ (a pin or a source changed); run `pnpm workflows` and commit .github/workflows\n',
     );
   } finally {
     copy.cleanup();
