@@ -8,6 +8,7 @@
 import { join, resolve } from 'node:path';
 import { commandSpec, helpText, parseCli } from '../core/args.js';
 import { InputError } from '../core/errors.js';
+import { quote } from '../core/quote.js';
 import { classifyFiles } from '../core/affected/classify.js';
 import { type Affected, computeAffected, type Findings, type Selection } from '../core/affected/compute.js';
 import { buildReport, inWorkspace, renderSummary, renderText, stepOutputs } from '../core/affected/report.js';
@@ -211,17 +212,36 @@ async function detect(
     trace('changes classified');
     const affected: Affected = computeAffected(loaded.workspace, selection);
     trace(`affected: ${affected.packages.length} packages`);
-    const owner = ownerFrom(ctx.env, ctx.env['GITHUB_REPOSITORY_OWNER'] || ctx.env['GITHUB_REPOSITORY'] ? undefined : await git.remoteUrl('origin'));
+    const remote = ctx.env['GITHUB_REPOSITORY_OWNER'] || ctx.env['GITHUB_REPOSITORY'] ? undefined : await git.remoteUrl('origin');
+    const owner = ownerFrom(ctx.env, remote);
+    // Image names matter only for the matrix: a clone whose owner is no image-name component (a mirror's
+    // path) still gets its change detection, with the names left empty and the way to set them.
+    const warnings = [...resolution.warnings];
+    let image: (service: string) => string;
+    try {
+      image = imageRepositories(config.registry, owner);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      const source = ctx.env['GITHUB_REPOSITORY_OWNER']
+        ? 'GITHUB_REPOSITORY_OWNER'
+        : ctx.env['GITHUB_REPOSITORY']
+          ? 'GITHUB_REPOSITORY'
+          : `the origin remote ${remote ?? '(none)'}`;
+      warnings.push(
+        `no image names in this clone: the owner ${quote(owner)} (from ${source}) is not an image-name component; set registry in pipeline.config.ts, e.g. { kind: 'custom', host, namespace }`,
+      );
+      image = () => '';
+    }
     const report = buildReport({
       base: resolution.kind === 'diff' ? resolution.base : null,
       head: resolution.head,
       strategy: resolution.strategy,
       changedFiles,
       affected,
-      warnings: resolution.warnings,
+      warnings,
       workspaceDir: prefix,
       marker,
-      image: imageRepositories(config.registry, owner),
+      image,
     });
     for (const w of report.warnings) warn(ctx.env, ctx.stderr, 'pipeline affected', w);
     // Inside Actions only (the outputs of 1,000 services are not free to make), and before stdout: a step

@@ -1702,17 +1702,28 @@ async function detect(git, values, ctx, trace) {
     trace("changes classified");
     const affected = computeAffected(loaded.workspace, selection);
     trace(`affected: ${affected.packages.length} packages`);
-    const owner = ownerFrom(ctx.env, ctx.env["GITHUB_REPOSITORY_OWNER"] || ctx.env["GITHUB_REPOSITORY"] ? void 0 : await git.remoteUrl("origin"));
+    const remote = ctx.env["GITHUB_REPOSITORY_OWNER"] || ctx.env["GITHUB_REPOSITORY"] ? void 0 : await git.remoteUrl("origin");
+    const owner = ownerFrom(ctx.env, remote);
+    const warnings = [...resolution.warnings];
+    let image;
+    try {
+      image = imageRepositories(config.registry, owner);
+    } catch (err) {
+      if (!(err instanceof import_errors16.InputError)) throw err;
+      const source = ctx.env["GITHUB_REPOSITORY_OWNER"] ? "GITHUB_REPOSITORY_OWNER" : ctx.env["GITHUB_REPOSITORY"] ? "GITHUB_REPOSITORY" : `the origin remote ${remote ?? "(none)"}`;
+      warnings.push(`no image names in this clone: the owner ${quote(owner)} (from ${source}) is not an image-name component; set registry in pipeline.config.ts, e.g. { kind: 'custom', host, namespace }`);
+      image = () => "";
+    }
     const report = buildReport({
       base: resolution.kind === "diff" ? resolution.base : null,
       head: resolution.head,
       strategy: resolution.strategy,
       changedFiles,
       affected,
-      warnings: resolution.warnings,
+      warnings,
       workspaceDir: prefix,
       marker,
-      image: imageRepositories(config.registry, owner)
+      image
     });
     for (const w of report.warnings) warn(ctx.env, ctx.stderr, "pipeline affected", w);
     if (ctx.env["GITHUB_OUTPUT"] || ctx.env["GITHUB_STEP_SUMMARY"]) await writeActionsOutputs(ctx.env, stepOutputs(report), () => renderSummary(report, affected));

@@ -249,3 +249,26 @@ describe('root files', () => {
     expect(services(parseJson(await affected(root, ['--json', '--base', first, '--head', head])))).toEqual(['beta']);
   });
 });
+
+describe('image names never stop change detection', () => {
+  test('an origin whose path is no image-name component (a mirror of acme+shop): affected works, with a warning naming the source and the config key', async () => {
+    const { root, first } = makeRepo();
+    git(root, 'remote', 'add', 'origin', 'https://git.example.com/acme+shop/platform.git');
+    const after = commit(root, 'gamma', { 'services/gamma/src/main.ts': 'export const g = 5;\n' });
+    const r = await affected(root, ['--json', '--base', first, '--head', after]);
+    expect(r.code, r.stderr).toBe(0);
+    const json = parseJson(r);
+    expect(services(json)).toEqual(['gamma']);
+    expect(json.matrix.include[0]).toMatchObject({ service: 'gamma', image: '' });
+    expect(r.stderr).toBe(
+      'warning: no image names in this clone: the owner "acme+shop" (from the origin remote https://git.example.com/acme+shop/platform.git) is not an image-name component; set registry in pipeline.config.ts, e.g. { kind: \'custom\', host, namespace }\n',
+    );
+  });
+
+  test('an owner with capitals is lower-cased, as GHCR requires', async () => {
+    const { root, first } = makeRepo();
+    const after = commit(root, 'gamma', { 'services/gamma/src/main.ts': 'export const g = 6;\n' });
+    const r = await affected(root, ['--json', '--base', first, '--head', after], { GITHUB_REPOSITORY: 'Acme-Corp/Shop' });
+    expect(parseJson(r).matrix.include[0]).toMatchObject({ image: 'ghcr.io/acme-corp/gamma' });
+  });
+});
