@@ -275,6 +275,7 @@ function badDependencyField(file, field) {
 }
 var WORKSPACE_ALIAS = /^(@?[^@]+)@/;
 function dependencyRef(name, spec) {
+  if (spec.startsWith("file:") || spec.startsWith("link:")) return { name, path: spec.slice(5) };
   if (!spec.startsWith("workspace:")) return name;
   const alias = spec.includes("@", 11) ? WORKSPACE_ALIAS.exec(spec.slice(10))?.[1] : void 0;
   return [alias ?? name, name];
@@ -298,13 +299,15 @@ function readManifestEdges(text, fileName) {
 }
 
 // scripts/core/workspace/graph.ts
-function workspaceTargets(name, refs, index, names) {
+function workspaceTargets(name, refs, lookup, names) {
+  const { index } = lookup;
   const out = [];
   for (let k = 0; k < refs.length; k++) {
     const ref = refs[k];
     if (ref === void 0) continue;
     let at;
     if (typeof ref === "string") at = index.get(ref);
+    else if (!Array.isArray(ref) && "path" in ref) at = lookup.dirs.get(joinPosix(lookup.dir, ref.path)) ?? index.get(ref.name);
     else {
       at = index.get(ref[0]) ?? index.get(ref[1]);
       if (at === void 0) {
@@ -316,6 +319,16 @@ function workspaceTargets(name, refs, index, names) {
     if (at !== void 0 && names[at] !== name && !out.includes(at)) out.push(at);
   }
   return out.length > 1 ? out.sort((x, y) => byCodeUnit(names[x] ?? "", names[y] ?? "")) : out;
+}
+function joinPosix(dir, path) {
+  const parts = path.startsWith("/") ? [] : dir.split("/").filter((p) => p !== "" && p !== ".");
+  for (const segment of path.split("/")) {
+    if (segment === "" || segment === ".") continue;
+    if (segment === "..") {
+      if (parts.pop() === void 0) return "";
+    } else parts.push(segment);
+  }
+  return `${path.startsWith("/") ? "/" : ""}${parts.join("/")}`;
 }
 function byCodeUnit(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -354,13 +367,18 @@ function assemble(entries, make) {
     index.set(entry2.name, names.length);
     names.push(entry2.name);
   }
+  const dirs = /* @__PURE__ */ new Map();
+  for (let k = 0; k < sorted.length; k++) {
+    const entry2 = sorted[k];
+    if (entry2) dirs.set(entry2.input.dir, k);
+  }
   const packages = [];
   const edges = [];
   for (let k = 0; k < sorted.length; k++) {
     const entry2 = sorted[k];
     if (!entry2) continue;
     const { name, input } = entry2;
-    const targets = workspaceTargets(name, entry2.refs, index, names);
+    const targets = workspaceTargets(name, entry2.refs, { index, dirs, dir: input.dir }, names);
     const deps = [];
     for (let t = 0; t < targets.length; t++) deps.push(names[targets[t] ?? -1] ?? "");
     const slash = input.dir.lastIndexOf("/");
@@ -1302,7 +1320,7 @@ var EMPTY2 = Buffer.alloc(0);
 
 // scripts/io/workspace-git.ts
 var SKIP = /* @__PURE__ */ new Set(["node_modules", "dist"]);
-var CACHE_VERSION = 2;
+var CACHE_VERSION = 3;
 var BULK_READERS = Math.max(1, Math.min(2, (0, import_node_os.availableParallelism)()));
 var MIN_PER_READER = 200;
 function includes(globs) {
@@ -1711,7 +1729,9 @@ async function detect(git, values, ctx, trace) {
     } catch (err) {
       if (!(err instanceof import_errors16.InputError)) throw err;
       const source = ctx.env["GITHUB_REPOSITORY_OWNER"] ? "GITHUB_REPOSITORY_OWNER" : ctx.env["GITHUB_REPOSITORY"] ? "GITHUB_REPOSITORY" : `the origin remote ${remote ?? "(none)"}`;
-      warnings.push(`no image names in this clone: the owner ${quote(owner)} (from ${source}) is not an image-name component; set registry in pipeline.config.ts, e.g. { kind: 'custom', host, namespace }`);
+      warnings.push(
+        `no image names in this clone: the owner ${quote(owner)} (from ${source}) is not an image-name component; set registry in pipeline.config.ts, e.g. { kind: 'custom', host, namespace }`
+      );
       image = () => "";
     }
     const report = buildReport({

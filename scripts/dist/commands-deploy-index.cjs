@@ -1013,6 +1013,7 @@ function badDependencyField(file, field) {
 }
 var WORKSPACE_ALIAS = /^(@?[^@]+)@/;
 function dependencyRef(name, spec) {
+  if (spec.startsWith("file:") || spec.startsWith("link:")) return { name, path: spec.slice(5) };
   if (!spec.startsWith("workspace:")) return name;
   const alias = spec.includes("@", 11) ? WORKSPACE_ALIAS.exec(spec.slice(10))?.[1] : void 0;
   return [alias ?? name, name];
@@ -1036,13 +1037,15 @@ function readManifestEdges(text2, fileName) {
 }
 
 // scripts/core/workspace/graph.ts
-function workspaceTargets(name, refs, index, names) {
+function workspaceTargets(name, refs, lookup, names) {
+  const { index } = lookup;
   const out = [];
   for (let k = 0; k < refs.length; k++) {
     const ref = refs[k];
     if (ref === void 0) continue;
     let at;
     if (typeof ref === "string") at = index.get(ref);
+    else if (!Array.isArray(ref) && "path" in ref) at = lookup.dirs.get(joinPosix(lookup.dir, ref.path)) ?? index.get(ref.name);
     else {
       at = index.get(ref[0]) ?? index.get(ref[1]);
       if (at === void 0) {
@@ -1054,6 +1057,16 @@ function workspaceTargets(name, refs, index, names) {
     if (at !== void 0 && names[at] !== name && !out.includes(at)) out.push(at);
   }
   return out.length > 1 ? out.sort((x, y) => byCodeUnit(names[x] ?? "", names[y] ?? "")) : out;
+}
+function joinPosix(dir, path) {
+  const parts = path.startsWith("/") ? [] : dir.split("/").filter((p) => p !== "" && p !== ".");
+  for (const segment of path.split("/")) {
+    if (segment === "" || segment === ".") continue;
+    if (segment === "..") {
+      if (parts.pop() === void 0) return "";
+    } else parts.push(segment);
+  }
+  return `${path.startsWith("/") ? "/" : ""}${parts.join("/")}`;
 }
 function byCodeUnit(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -1092,13 +1105,18 @@ function assemble(entries, make) {
     index.set(entry.name, names.length);
     names.push(entry.name);
   }
+  const dirs = /* @__PURE__ */ new Map();
+  for (let k = 0; k < sorted.length; k++) {
+    const entry = sorted[k];
+    if (entry) dirs.set(entry.input.dir, k);
+  }
   const packages = [];
   const edges = [];
   for (let k = 0; k < sorted.length; k++) {
     const entry = sorted[k];
     if (!entry) continue;
     const { name, input } = entry;
-    const targets = workspaceTargets(name, entry.refs, index, names);
+    const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir }, names);
     const deps = [];
     for (let t = 0; t < targets.length; t++) deps.push(names[targets[t] ?? -1] ?? "");
     const slash = input.dir.lastIndexOf("/");
@@ -1369,7 +1387,7 @@ var EMPTY = Buffer.alloc(0);
 
 // scripts/io/workspace-git.ts
 var SKIP = /* @__PURE__ */ new Set(["node_modules", "dist"]);
-var CACHE_VERSION = 2;
+var CACHE_VERSION = 3;
 var BULK_READERS = Math.max(1, Math.min(2, (0, import_node_os.availableParallelism)()));
 var MIN_PER_READER = 200;
 function includes(globs) {

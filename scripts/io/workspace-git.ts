@@ -20,7 +20,8 @@ import { checkWorkspaceGlobs, parseWorkspaceGlobsFast } from '../core/workspace/
 import { type BulkAnswers, type BulkRead, type Git, parseTree, subtrees } from './git.js';
 
 const SKIP = new Set(['node_modules', 'dist']);
-const CACHE_VERSION = 2;
+// 3: `file:`/`link:` dependencies resolved by folder (a cache of version 2 lacks those edges).
+const CACHE_VERSION = 3;
 /**
  * git processes that read the manifests, each a share of the folders: git answers on one core, and
  * this process waits meanwhile. Two halve the wait on a 2-core machine; more only add start-up.

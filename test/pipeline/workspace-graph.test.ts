@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { buildWorkspace, type PackageInput } from '../../scripts/core/workspace/graph.js';
+import { buildWorkspace, joinPosix, type PackageInput } from '../../scripts/core/workspace/graph.js';
 import { parseManifest, readManifestEdges } from '../../scripts/core/workspace/manifest.js';
 import { parseWorkspaceYaml } from '../../scripts/core/workspace/workspace-yaml.js';
 
@@ -138,5 +138,17 @@ describe('workspace: specifiers must name a workspace package', () => {
   test('an alias names the real package', () => {
     const ws = buildWorkspace([pkg('packages/real', '@x/real'), pkg('services/a', '@x/a', { shortname: 'workspace:@x/real@*' }, 'dependencies', true)]);
     expect(ws.get('@x/a').workspaceDeps).toEqual(['@x/real']);
+  });
+});
+
+describe('joinPosix: where a file:/link: path points, from the dependent folder', () => {
+  test.each([
+    ['packages/desktop/plugin/examples/app', '../../', 'packages/desktop/plugin'],
+    ['services/gamma', '../../packages/core', 'packages/core'],
+    ['services/gamma', './vendor/x', 'services/gamma/vendor/x'],
+    ['services/gamma', '../../../outside', ''],
+    ['services/gamma', '/abs/path', '/abs/path'],
+  ])('%s + %s = %s', (dir, path, expected) => {
+    expect(joinPosix(dir, path)).toBe(expected);
   });
 });

@@ -63,13 +63,20 @@ export function dependencyRefs(manifest: Manifest): DependencyRef[] {
  * The workspace packages a package depends on, by index, sorted by name: `workspace:` specs, and
  * plain specs whose key names a workspace package.
  */
-function workspaceTargets(name: string, refs: readonly DependencyRef[], index: ReadonlyMap<string, number>, names: readonly string[]): number[] {
+function workspaceTargets(
+  name: string,
+  refs: readonly DependencyRef[],
+  lookup: { readonly index: ReadonlyMap<string, number>; readonly dirs: ReadonlyMap<string, number>; readonly dir: string },
+  names: readonly string[],
+): number[] {
+  const { index } = lookup;
   const out: number[] = [];
   for (let k = 0; k < refs.length; k++) {
     const ref = refs[k];
     if (ref === undefined) continue;
     let at: number | undefined;
     if (typeof ref === 'string') at = index.get(ref);
+    else if (!Array.isArray(ref) && 'path' in ref) at = lookup.dirs.get(joinPosix(lookup.dir, ref.path)) ?? index.get(ref.name);
     else {
       at = index.get(ref[0]) ?? index.get(ref[1]);
       // A `workspace:` specifier must name a package of the workspace: pnpm refuses to install otherwise, and
@@ -83,6 +90,21 @@ function workspaceTargets(name: string, refs: readonly DependencyRef[], index: R
     if (at !== undefined && names[at] !== name && !out.includes(at)) out.push(at);
   }
   return out.length > 1 ? out.sort((x, y) => byCodeUnit(names[x] ?? '', names[y] ?? '')) : out;
+}
+
+/**
+ * `dir` joined with a relative `path` (POSIX, `.` and `..` resolved); an absolute path stays as it is,
+ * and a path above the repository root gives '' (no workspace folder is there).
+ */
+export function joinPosix(dir: string, path: string): string {
+  const parts = path.startsWith('/') ? [] : dir.split('/').filter((p) => p !== '' && p !== '.');
+  for (const segment of path.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') {
+      if (parts.pop() === undefined) return '';
+    } else parts.push(segment);
+  }
+  return `${path.startsWith('/') ? '/' : ''}${parts.join('/')}`;
 }
 
 /**
@@ -155,13 +177,18 @@ function assemble<I extends { readonly dir: string }, P extends GraphPackage>(
     index.set(entry.name, names.length);
     names.push(entry.name);
   }
+  const dirs = new Map<string, number>();
+  for (let k = 0; k < sorted.length; k++) {
+    const entry = sorted[k];
+    if (entry) dirs.set(entry.input.dir, k);
+  }
   const packages: P[] = [];
   const edges: number[][] = [];
   for (let k = 0; k < sorted.length; k++) {
     const entry = sorted[k];
     if (!entry) continue;
     const { name, input } = entry;
-    const targets = workspaceTargets(name, entry.refs, index, names);
+    const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir }, names);
     const deps: string[] = [];
     for (let t = 0; t < targets.length; t++) deps.push(names[targets[t] ?? -1] ?? '');
     const slash = input.dir.lastIndexOf('/');

@@ -100,15 +100,21 @@ function dependencyField(file: string, field: DependencyField, value: unknown): 
 
 /**
  * A dependency as a graph edge candidate, before the other packages are known: its name for an
- * ordinary specifier (an edge when it names a workspace package), or `[target, name]` for a
+ * ordinary specifier (an edge when it names a workspace package), `[target, name]` for a
  * `workspace:` one (`target` is the alias of `workspace:<alias>@<range>`, else the name), which
- * must name a workspace package.
+ * must name a workspace package, or `{name, path}` for a `file:`/`link:` one: pnpm links the folder
+ * it points at, so that folder's package is the edge even under another key.
  */
-export type DependencyRef = string | readonly [alias: string, name: string];
+export type DependencyRef =
+  | string
+  | readonly [alias: string, name: string]
+  /** A `file:` or `link:` specifier: the folder it points at (relative to the dependent's folder) names the package, whatever the key. */
+  | { readonly name: string; readonly path: string };
 
 const WORKSPACE_ALIAS = /^(@?[^@]+)@/;
 
 export function dependencyRef(name: string, spec: string): DependencyRef {
+  if (spec.startsWith('file:') || spec.startsWith('link:')) return { name, path: spec.slice(5) };
   if (!spec.startsWith('workspace:')) return name;
   const alias = spec.includes('@', 11) ? WORKSPACE_ALIAS.exec(spec.slice(10))?.[1] : undefined;
   return [alias ?? name, name];

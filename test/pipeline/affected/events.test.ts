@@ -1,7 +1,7 @@
 /** `pipeline affected` against real temporary repositories, one event shape at a time (sources, in-process). */
 import { afterAll, describe, expect, test } from 'vitest';
 import { ZERO_SHA } from '../../../scripts/core/changes/event.js';
-import { affected, cleanup, commit, eventFile, git, lockfile, makeRepo, parseJson, tempDir, write } from './fixture.js';
+import { affected, cleanup, commit, eventFile, git, lockfile, makeRepo, parseJson, tempDir, WORKSPACE, write } from './fixture.js';
 
 afterAll(cleanup);
 
@@ -270,5 +270,39 @@ describe('image names never stop change detection', () => {
     const after = commit(root, 'gamma', { 'services/gamma/src/main.ts': 'export const g = 6;\n' });
     const r = await affected(root, ['--json', '--base', first, '--head', after], { GITHUB_REPOSITORY: 'Acme-Corp/Shop' });
     expect(parseJson(r).matrix.include[0]).toMatchObject({ image: 'ghcr.io/acme-corp/gamma' });
+  });
+});
+
+describe('file: and link: dependencies under another name', () => {
+  test("a package nested in another package's folder, depending on it by file: under another key, is affected by it", async () => {
+    const nested = {
+      'packages/desktop/plugin-appload/package.json': `${JSON.stringify({ name: '@acme/plugin-appload', version: '1.0.0' })}\n`,
+      'packages/desktop/plugin-appload/src/index.ts': 'export const plugin = 1;\n',
+      'packages/desktop/plugin-appload/examples/app/package.json': `${JSON.stringify({ name: '@acme/appload-example', version: '1.0.0', dependencies: { 'plugin-appload-api': 'file:../../' } })}\n`,
+      'packages/desktop/plugin-appload/examples/app/Dockerfile': 'FROM node:24\n',
+      'pnpm-workspace.yaml': "packages:\n  - 'packages/*'\n  - 'packages/desktop/*'\n  - 'packages/desktop/*/examples/*'\n  - 'services/*'\n",
+    };
+    const { root, first } = makeRepo({ ...WORKSPACE, ...nested });
+    const after = commit(root, 'plugin', { 'packages/desktop/plugin-appload/src/index.ts': 'export const plugin = 2;\n' });
+    const json = parseJson(await affected(root, ['--json', '--base', first, '--head', after]));
+    expect(services(json)).toEqual(['app']);
+    expect(json.services[0]?.reasons).toEqual(['depends on @acme/plugin-appload, which changed']);
+  });
+
+  test.each([
+    [
+      'link: to a sibling under another key',
+      { 'services/gamma/package.json': `${JSON.stringify({ name: '@kc/gamma', version: '1.0.0', dependencies: { core: 'link:../../packages/core' } })}\n` },
+      ['alpha', 'beta', 'gamma'],
+    ],
+    [
+      'file: that leaves the repository: no edge',
+      { 'services/gamma/package.json': `${JSON.stringify({ name: '@kc/gamma', version: '1.0.0', dependencies: { core: 'file:../../../../elsewhere' } })}\n` },
+      ['alpha', 'beta'],
+    ],
+  ])('%s', async (_, files, expected) => {
+    const { root, first } = makeRepo({ ...WORKSPACE, ...files });
+    const after = commit(root, 'core', { 'packages/core/src/index.ts': 'export const core = 9;\n' });
+    expect(services(parseJson(await affected(root, ['--json', '--base', first, '--head', after])))).toEqual(expected);
   });
 });
