@@ -669,6 +669,13 @@ function computeAffected(workspace, selection) {
   return { packages: sortPackages(packages), global, tooling, roots: [...direct.keys()].sort(), via, notes };
 }
 
+// scripts/core/changes/lockfile-reasons.ts
+function packageOfLockReason(reason) {
+  const body = reason.replace(/^pnpm-lock\.yaml: /, "");
+  const m = /^(?:dependencies|devDependencies|optionalDependencies|peerDependencies) (\S+) /.exec(body) ?? /^catalog entry [^/]+\/(\S+) changed$/.exec(body) ?? /^(\S+) (?:depends on|\()/.exec(body);
+  return m?.[1];
+}
+
 // scripts/core/affected/report.ts
 function inWorkspace(workspaceDir, path) {
   return workspaceDir === "" ? path : `${workspaceDir}/${path}`;
@@ -719,13 +726,28 @@ function stepOutputs(report) {
 function comparison(report) {
   return report.base === null ? `${report.head.slice(0, 12)} (no comparison)` : `${report.base.slice(0, 12)}..${report.head.slice(0, 12)}`;
 }
+var LONG_REASON = 120;
+function humanReasons(reasons) {
+  const lock = reasons.filter((r) => r.startsWith("pnpm-lock.yaml: "));
+  if (lock.length === 0 || lock.length === 1 && (lock[0]?.length ?? 0) <= LONG_REASON) return [...reasons];
+  const names = [...new Set(lock.map((r) => packageOfLockReason(r)).filter((n) => n !== void 0))];
+  const shown = names.slice(0, 3).join(", ");
+  const more = names.length > 3 ? ` and ${names.length - 3} more` : "";
+  const summary = `pnpm-lock.yaml: ${names.length} resolved dependenc${names.length === 1 ? "y" : "ies"} changed${names.length === 0 ? "" : ` (${shown}${more})`}`;
+  const out = [];
+  for (const r of reasons) {
+    if (!r.startsWith("pnpm-lock.yaml: ")) out.push(r);
+    else if (!out.includes(summary)) out.push(summary);
+  }
+  return out;
+}
 function renderText(report) {
   const lines = [`${report.strategy}: ${comparison(report)}, ${report.changedFiles} changed file${report.changedFiles === 1 ? "" : "s"}`];
   if (report.services.length === 0) lines.push("no service is affected");
   else {
     const width = Math.max(7, ...report.services.map((s) => s.name.length));
     lines.push(`${"service".padEnd(width)}  reason`);
-    for (const s of report.services) lines.push(`${s.name.padEnd(width)}  ${s.reasons.join("; ")}`);
+    for (const s of report.services) lines.push(`${s.name.padEnd(width)}  ${humanReasons(s.reasons).join("; ")}`);
   }
   if (report.libraries.length > 0) lines.push(`libraries: ${report.libraries.join(", ")}`);
   if (report.tooling) lines.push(`tooling: ${report.reasons.tooling.join("; ")}`);
@@ -759,7 +781,7 @@ function renderSummary(report, affected) {
   const out = [`### Affected services: ${report.services.length}`, "", `${report.strategy}, ${comparison(report)}, ${report.changedFiles} changed files.`, ""];
   if (report.services.length > 0) {
     out.push("| service | image | reasons |", "| --- | --- | --- |");
-    for (const [i, s] of report.services.entries()) out.push(`| ${cell(s.name)} | \`${report.matrix.include[i]?.image ?? ""}\` | ${cell(s.reasons.join("; "))} |`);
+    for (const [i, s] of report.services.entries()) out.push(`| ${cell(s.name)} | \`${report.matrix.include[i]?.image ?? ""}\` | ${cell(humanReasons(s.reasons).join("; "))} |`);
     out.push("");
   }
   if (report.libraries.length > 0) out.push(`Libraries: ${report.libraries.map((l) => `\`${l}\``).join(", ")}`, "");

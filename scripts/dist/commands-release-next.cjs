@@ -670,12 +670,14 @@ function diffRootManifest(file, base, head, installFields) {
 // scripts/io/service-history.ts
 var import_errors12 = require("./core-errors.cjs");
 
-// scripts/core/release/commit-reasons.ts
+// scripts/core/changes/lockfile-reasons.ts
 function packageOfLockReason(reason) {
   const body = reason.replace(/^pnpm-lock\.yaml: /, "");
   const m = /^(?:dependencies|devDependencies|optionalDependencies|peerDependencies) (\S+) /.exec(body) ?? /^catalog entry [^/]+\/(\S+) changed$/.exec(body) ?? /^(\S+) (?:depends on|\()/.exec(body);
   return m?.[1];
 }
+
+// scripts/core/release/commit-reasons.ts
 function commitReasons(graph, service, change) {
   const reasons = [];
   const deps = graph.dependenciesOf(service.name);

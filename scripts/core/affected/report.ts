@@ -5,6 +5,7 @@
  */
 import type { Strategy } from '../changes/revisions.js';
 import { sortByKey } from '../workspace/graph.js';
+import { packageOfLockReason } from '../changes/lockfile-reasons.js';
 import type { Affected, AffectedPackage } from './compute.js';
 
 export interface MatrixEntry {
@@ -105,13 +106,36 @@ function comparison(report: Report): string {
   return report.base === null ? `${report.head.slice(0, 12)} (no comparison)` : `${report.base.slice(0, 12)}..${report.head.slice(0, 12)}`;
 }
 
+/** A lockfile reason longer than this, or more than one, is summarised in the human outputs. */
+const LONG_REASON = 120;
+
+/**
+ * Reasons as a person reads them: the lockfile's per-dependency lines (one can be thousands of
+ * characters of peer-suffixed specifiers on a real update) become one line saying how many resolved
+ * dependencies changed and naming the first few. `--json` keeps every reason whole.
+ */
+export function humanReasons(reasons: readonly string[]): string[] {
+  const lock = reasons.filter((r) => r.startsWith('pnpm-lock.yaml: '));
+  if (lock.length === 0 || (lock.length === 1 && (lock[0]?.length ?? 0) <= LONG_REASON)) return [...reasons];
+  const names = [...new Set(lock.map((r) => packageOfLockReason(r)).filter((n) => n !== undefined))];
+  const shown = names.slice(0, 3).join(', ');
+  const more = names.length > 3 ? ` and ${names.length - 3} more` : '';
+  const summary = `pnpm-lock.yaml: ${names.length} resolved dependenc${names.length === 1 ? 'y' : 'ies'} changed${names.length === 0 ? '' : ` (${shown}${more})`}`;
+  const out: string[] = [];
+  for (const r of reasons) {
+    if (!r.startsWith('pnpm-lock.yaml: ')) out.push(r);
+    else if (!out.includes(summary)) out.push(summary);
+  }
+  return out;
+}
+
 export function renderText(report: Report): string {
   const lines = [`${report.strategy}: ${comparison(report)}, ${report.changedFiles} changed file${report.changedFiles === 1 ? '' : 's'}`];
   if (report.services.length === 0) lines.push('no service is affected');
   else {
     const width = Math.max(7, ...report.services.map((s) => s.name.length));
     lines.push(`${'service'.padEnd(width)}  reason`);
-    for (const s of report.services) lines.push(`${s.name.padEnd(width)}  ${s.reasons.join('; ')}`);
+    for (const s of report.services) lines.push(`${s.name.padEnd(width)}  ${humanReasons(s.reasons).join('; ')}`);
   }
   if (report.libraries.length > 0) lines.push(`libraries: ${report.libraries.join(', ')}`);
   if (report.tooling) lines.push(`tooling: ${report.reasons.tooling.join('; ')}`);
@@ -149,7 +173,7 @@ export function renderSummary(report: Report, affected: Affected): string {
   const out = [`### Affected services: ${report.services.length}`, '', `${report.strategy}, ${comparison(report)}, ${report.changedFiles} changed files.`, ''];
   if (report.services.length > 0) {
     out.push('| service | image | reasons |', '| --- | --- | --- |');
-    for (const [i, s] of report.services.entries()) out.push(`| ${cell(s.name)} | \`${report.matrix.include[i]?.image ?? ''}\` | ${cell(s.reasons.join('; '))} |`);
+    for (const [i, s] of report.services.entries()) out.push(`| ${cell(s.name)} | \`${report.matrix.include[i]?.image ?? ''}\` | ${cell(humanReasons(s.reasons).join('; '))} |`);
     out.push('');
   }
   if (report.libraries.length > 0) out.push(`Libraries: ${report.libraries.map((l) => `\`${l}\``).join(', ')}`, '');

@@ -10,6 +10,7 @@
  */
 import type { Classified } from '../affected/classify.js';
 import type { LockfileDiff } from '../changes/lockfile.js';
+import { packageOfLockReason } from '../changes/lockfile-reasons.js';
 import type { RootManifestDiff } from '../changes/root-manifest.js';
 import type { GraphPackage, WorkspaceGraph } from '../workspace/graph.js';
 import type { Reason } from './notes.js';
@@ -20,20 +21,6 @@ export interface CommitChange {
   readonly lockfile?: LockfileDiff;
   /** When the root manifest changed. */
   readonly rootManifest?: RootManifestDiff;
-}
-
-/**
- * The package a lockfile reason names (core/changes/lockfile.ts writes them):
- * `pnpm-lock.yaml: dependencies zod 3.22.0 -> 3.23.0`, `… zod depends on x@1, which changed`,
- * `… zod (zod@3.23.0) re-resolved`, `… catalog entry default/zod changed` → `zod`.
- */
-export function packageOfLockReason(reason: string): string | undefined {
-  const body = reason.replace(/^pnpm-lock\.yaml: /, '');
-  const m =
-    /^(?:dependencies|devDependencies|optionalDependencies|peerDependencies) (\S+) /.exec(body) ??
-    /^catalog entry [^/]+\/(\S+) changed$/.exec(body) ??
-    /^(\S+) (?:depends on|\()/.exec(body);
-  return m?.[1];
 }
 
 export function commitReasons(graph: WorkspaceGraph, service: GraphPackage, change: CommitChange): Reason[] {
