@@ -43,6 +43,7 @@ async function main(argv: readonly string[]): Promise<number> {
     effects: realEffects(process.env),
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
+    stderrIsTTY: process.stderr.isTTY === true,
   });
 }
 

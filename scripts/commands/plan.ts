@@ -1,10 +1,11 @@
 /**
  * `pipeline plan --event NAME [--ref REF] [--base REV] [--head REV] [--input k=v]... [--fork] [--actor NAME]
- * [--pr N] [--repo OWNER/NAME] [--json]`: what the generated workflows will do for an event, evaluated
+ * [--pr N] [--repo OWNER/NAME] [--workflow FILE] [--json | --verbose]`: what the generated workflows will do for an event, evaluated
  * with GitHub's own parser and expression engine. The workflows are those of the commit the event runs
  * on (for a pull request, its test merge commit), read from git, not from the working tree; the
  * output-computing `pipeline` steps run for real in a temporary checkout of that commit; everything
- * else is reported. Exit 0 when CI would pass, 1 when the plan shows a failing job (an empty matrix, a
+ * else is reported. The default output is a one-screen summary (plan/summary.ts); `--verbose` prints every
+ * step (plan/render.ts), `--json` the whole plan with its `schema` version. Exit 0 when CI would pass, 1 when the plan shows a failing job (an empty matrix, a
  * failed output step), 2 on bad input.
  */
 import { commandSpec, helpText, parseCli } from '../core/args.js';
@@ -17,8 +18,9 @@ import { createStepRunner } from '../io/plan/step-runner.js';
 import { PlanEngine } from '../plan/engine.js';
 import { eventPayload, runRef } from '../plan/event.js';
 import { parseInputFlags } from '../plan/inputs.js';
-import type { Plan } from '../plan/plan-types.js';
+import { PLAN_SCHEMA, type Plan } from '../plan/plan-types.js';
 import { renderPlan } from '../plan/render.js';
+import { renderSummary } from '../plan/summary.js';
 import { parseGithubRemote, parseRepository, repositoryNameFromManifest, resolveEvent } from '../plan/resolve-event.js';
 import { parseWorkflowFiles } from '../plan/workflow-files.js';
 import type { Command } from './types.js';
@@ -39,6 +41,7 @@ const SPEC = commandSpec({
     repo: { type: 'string' },
     workflow: { type: 'string' },
     json: { type: 'boolean' },
+    verbose: { type: 'boolean' },
   },
   help: {
     event: { value: 'NAME', description: 'push, pull_request, merge_group or workflow_dispatch', required: true },
@@ -51,10 +54,15 @@ const SPEC = commandSpec({
     pr: { value: 'N', description: 'the pull request number' },
     repo: { value: 'OWNER/NAME', description: 'the repository (default: from the origin remote)' },
     workflow: { value: 'FILE', description: 'plan this workflow only (e.g. release.yml): GitHub dispatches exactly one' },
-    json: { description: 'print the whole plan as one JSON object' },
+    json: { description: `print the whole plan as one JSON object (its \`schema\` field is ${PLAN_SCHEMA}, the version of its shape)` },
+    verbose: {
+      description:
+        "print every job, leg and step in full: each step's evaluated inputs, the executed steps' outputs, each job's whole if: expression (default: a one-screen summary)",
+    },
   },
   examples: [
     'pnpm pipeline plan --event push',
+    'pnpm pipeline plan --event push --verbose',
     'pnpm pipeline plan --event pull_request --head my-branch --fork',
     'pnpm pipeline plan --event push --ref refs/tags/api-gateway@1.2.3',
     'pnpm pipeline plan --event workflow_dispatch --workflow release.yml --input service=api-gateway --input bump=minor',
@@ -111,8 +119,10 @@ export const run: Command = async (argv, ctx) => {
         workflows,
         runner: createStepRunner(() => checkout.ensure(), ctx.env),
         hashFiles: (patterns) => hashFiles(checkout.ensure(), patterns),
+        // Progress only for a person at a terminal: tests, CI logs and pipes stay silent.
+        ...(ctx.stderrIsTTY ? { progress: (p) => ctx.stderr(`\r\x1b[Kplanning ${p.workflow.replace('.github/workflows/', '')}: job ${p.job} (${p.index + 1}/${p.total})…`) } : {}),
       });
-      const plan: Plan = {
+      const head = {
         event: {
           name: resolved.envelope.event.name,
           ref: run.ref,
@@ -122,9 +132,11 @@ export const run: Command = async (argv, ctx) => {
           changedFiles: resolved.changedFiles?.length ?? null,
           payload,
         },
-        workflows: await engine.plan(),
       };
-      ctx.stdout(values.json ? `${JSON.stringify(plan)}\n` : renderPlan(plan));
+      const jobs = await engine.plan();
+      if (ctx.stderrIsTTY) ctx.stderr('\r\x1b[K');
+      const plan: Plan = { ...head, workflows: jobs };
+      ctx.stdout(values.json ? `${JSON.stringify({ schema: PLAN_SCHEMA, ...plan })}\n` : values.verbose ? renderPlan(plan) : renderSummary(plan));
       return plan.workflows.some((w) => w.jobs.some((j) => j.result === 'failure')) ? 1 : 0;
     } finally {
       checkout.remove();

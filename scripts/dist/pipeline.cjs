@@ -178,7 +178,8 @@ async function main(argv) {
     config: pipelineConfig,
     effects: realEffects(process.env),
     stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text)
+    stderr: (text) => process.stderr.write(text),
+    stderrIsTTY: process.stderr.isTTY === true
   });
 }
 main(process.argv.slice(2)).then(

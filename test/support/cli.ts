@@ -26,6 +26,8 @@ export interface RunOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly effects?: Partial<Effects>;
   readonly config?: PipelineConfig;
+  /** Run as if stderr were a terminal (progress lines); default: not a terminal. */
+  readonly stderrIsTTY?: boolean;
 }
 
 export function context(options: RunOptions, out: { stdout: string; stderr: string }): CommandContext {
@@ -34,6 +36,7 @@ export function context(options: RunOptions, out: { stdout: string; stderr: stri
     cwd: options.cwd ?? ROOT,
     env,
     config: options.config ?? pipelineConfig,
+    ...(options.stderrIsTTY ? { stderrIsTTY: true } : {}),
     effects: { ...realEffects(env), ...options.effects },
     stdout: (t) => {
       out.stdout += t;
