@@ -15,6 +15,7 @@ import { CommitCheckout } from '../io/plan/checkout.js';
 import { PlanGit } from '../io/plan/git.js';
 import { hashFiles } from '../io/plan/hash-files.js';
 import { createStepRunner } from '../io/plan/step-runner.js';
+import { tracer } from '../io/trace.js';
 import { PlanEngine } from '../plan/engine.js';
 import { eventPayload, runRef } from '../plan/event.js';
 import { parseInputFlags } from '../plan/inputs.js';
@@ -80,6 +81,8 @@ export const run: Command = async (argv, ctx) => {
   const { values } = parsed;
   if (values.event === undefined) throw new InputError('pipeline plan: --event is required; expected --event push|pull_request|merge_group|workflow_dispatch');
   const inputs = parseInputFlags(values.input ?? []);
+  const trace = tracer(ctx.env, ctx.stderr);
+  trace('command loaded');
   const git = await PlanGit.open(ctx.cwd);
   try {
     const fallbackName = repositoryNameFromManifest(await git.readFile('HEAD', 'package.json'));
@@ -108,7 +111,9 @@ export const run: Command = async (argv, ctx) => {
       );
     }
     const payload = eventPayload(resolved.envelope);
-    const checkout = new CommitCheckout(git.root, run.sha);
+    trace('event resolved, workflows parsed');
+    const checkout = new CommitCheckout(git.root, run.sha, trace);
+    const steps = { count: 0, ms: 0 };
     try {
       const engine = new PlanEngine({
         envelope: resolved.envelope,
@@ -117,7 +122,15 @@ export const run: Command = async (argv, ctx) => {
         changedFiles: resolved.changedFiles,
         inputs,
         workflows,
-        runner: createStepRunner(() => checkout.ensure(), ctx.env),
+        runner: createStepRunner(
+          () => checkout.ensure(),
+          ctx.env,
+          undefined,
+          (ms) => {
+            steps.count++;
+            steps.ms += ms;
+          },
+        ),
         hashFiles: (patterns) => hashFiles(checkout.ensure(), patterns),
         // Progress only for a person at a terminal: tests, CI logs and pipes stay silent.
         ...(ctx.stderrIsTTY ? { progress: (p) => ctx.stderr(`\r\x1b[Kplanning ${p.workflow.replace('.github/workflows/', '')}: job ${p.job} (${p.index + 1}/${p.total})…`) } : {}),
@@ -134,12 +147,14 @@ export const run: Command = async (argv, ctx) => {
         },
       };
       const jobs = await engine.plan();
+      trace(`planned: ${steps.count} output steps ran, ${steps.ms.toFixed(0)} ms of step time in all`);
       if (ctx.stderrIsTTY) ctx.stderr('\r\x1b[K');
       const plan: Plan = { ...head, workflows: jobs };
       ctx.stdout(values.json ? `${JSON.stringify({ schema: PLAN_SCHEMA, ...plan })}\n` : values.verbose ? renderPlan(plan) : renderSummary(plan));
       return plan.workflows.some((w) => w.jobs.some((j) => j.result === 'failure')) ? 1 : 0;
     } finally {
       checkout.remove();
+      trace('checkout removed');
     }
   } finally {
     git.close();

@@ -10310,14 +10310,17 @@ var import_node_fs = require("node:fs");
 var import_node_os = require("node:os");
 var import_node_path = require("node:path");
 var CommitCheckout = class {
-  constructor(root, commit) {
+  constructor(root, commit, trace = () => {
+  }) {
     this.root = root;
     this.commit = commit;
+    this.trace = trace;
     this.parent = (0, import_node_fs.mkdtempSync)((0, import_node_path.join)((0, import_node_os.tmpdir)(), "pipeline-plan-"));
     this.dir = (0, import_node_path.join)(this.parent, (0, import_node_path.basename)(root));
   }
   root;
   commit;
+  trace;
   /** Where the tree is (or will be) checked out: `<tmp>/<repository folder name>`, like a runner's workspace. */
   dir;
   parent;
@@ -10334,6 +10337,7 @@ var CommitCheckout = class {
     if (!this.created) {
       this.git(["worktree", "add", "--detach", "--quiet", this.dir, this.commit]);
       this.created = true;
+      this.trace("worktree checked out");
     }
     return this.dir;
   }
@@ -17068,9 +17072,15 @@ function limited(limit, task) {
     }
   };
 }
-function createStepRunner(workspace, host, parallel = Math.max(2, (0, import_node_os3.availableParallelism)())) {
+function createStepRunner(workspace, host, parallel = Math.max(2, (0, import_node_os3.availableParallelism)()), ran = () => {
+}) {
   const once = /* @__PURE__ */ new Map();
-  const run3 = limited(parallel, (request) => runStep(workspace, host, request));
+  const run3 = limited(parallel, async (request) => {
+    const start = performance.now();
+    const result = await runStep(workspace, host, request);
+    ran(performance.now() - start);
+    return result;
+  });
   return {
     run(request) {
       const key = JSON.stringify([request.script, Object.entries(request.env).sort(), request.workingDirectory, request.shell ?? null, request.payload]);
@@ -17120,6 +17130,13 @@ async function runStep(workspace, host, request) {
   } finally {
     (0, import_node_fs4.rmSync)(dir, { recursive: true, force: true });
   }
+}
+
+// scripts/io/trace.ts
+function tracer(env, stderr) {
+  return env["PIPELINE_TIMING"] ? (label) => stderr(`timing ${performance.now().toFixed(1)} ms: ${label}
+`) : () => {
+  };
 }
 
 // scripts/plan/engine.ts
@@ -18339,6 +18356,8 @@ var run2 = async (argv, ctx) => {
   const { values } = parsed;
   if (values.event === void 0) throw new import_errors15.InputError("pipeline plan: --event is required; expected --event push|pull_request|merge_group|workflow_dispatch");
   const inputs = parseInputFlags(values.input ?? []);
+  const trace = tracer(ctx.env, ctx.stderr);
+  trace("command loaded");
   const git = await PlanGit.open(ctx.cwd);
   try {
     const fallbackName = repositoryNameFromManifest(await git.readFile("HEAD", "package.json"));
@@ -18366,7 +18385,9 @@ var run2 = async (argv, ctx) => {
       );
     }
     const payload = eventPayload(resolved.envelope);
-    const checkout = new CommitCheckout(git.root, run3.sha);
+    trace("event resolved, workflows parsed");
+    const checkout = new CommitCheckout(git.root, run3.sha, trace);
+    const steps = { count: 0, ms: 0 };
     try {
       const engine = new PlanEngine({
         envelope: resolved.envelope,
@@ -18375,7 +18396,15 @@ var run2 = async (argv, ctx) => {
         changedFiles: resolved.changedFiles,
         inputs,
         workflows,
-        runner: createStepRunner(() => checkout.ensure(), ctx.env),
+        runner: createStepRunner(
+          () => checkout.ensure(),
+          ctx.env,
+          void 0,
+          (ms) => {
+            steps.count++;
+            steps.ms += ms;
+          }
+        ),
         hashFiles: (patterns) => hashFiles(checkout.ensure(), patterns),
         // Progress only for a person at a terminal: tests, CI logs and pipes stay silent.
         ...ctx.stderrIsTTY ? { progress: (p) => ctx.stderr(`\r\x1B[Kplanning ${p.workflow.replace(".github/workflows/", "")}: job ${p.job} (${p.index + 1}/${p.total})\u2026`) } : {}
@@ -18392,6 +18421,7 @@ var run2 = async (argv, ctx) => {
         }
       };
       const jobs = await engine.plan();
+      trace(`planned: ${steps.count} output steps ran, ${steps.ms.toFixed(0)} ms of step time in all`);
       if (ctx.stderrIsTTY) ctx.stderr("\r\x1B[K");
       const plan = { ...head, workflows: jobs };
       ctx.stdout(values.json ? `${JSON.stringify({ schema: PLAN_SCHEMA, ...plan })}
@@ -18399,6 +18429,7 @@ var run2 = async (argv, ctx) => {
       return plan.workflows.some((w) => w.jobs.some((j) => j.result === "failure")) ? 1 : 0;
     } finally {
       checkout.remove();
+      trace("checkout removed");
     }
   } finally {
     git.close();

@@ -18,6 +18,7 @@ export class CommitCheckout {
   constructor(
     private readonly root: string,
     private readonly commit: string,
+    private readonly trace: (label: string) => void = () => {},
   ) {
     this.parent = mkdtempSync(join(tmpdir(), 'pipeline-plan-'));
     this.dir = join(this.parent, basename(root));
@@ -36,6 +37,7 @@ export class CommitCheckout {
     if (!this.created) {
       this.git(['worktree', 'add', '--detach', '--quiet', this.dir, this.commit]);
       this.created = true;
+      this.trace('worktree checked out');
     }
     return this.dir;
   }

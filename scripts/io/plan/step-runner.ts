@@ -53,10 +53,20 @@ function limited<A, R>(limit: number, task: (arg: A) => Promise<R>): (arg: A) =>
   };
 }
 
-/** `workspace` gives the folder the steps run in (called on the first step, so a plan that runs none checks out nothing). */
-export function createStepRunner(workspace: () => string, host: Readonly<Record<string, string | undefined>>, parallel: number = Math.max(2, availableParallelism())): StepRunner {
+/** `workspace` gives the folder the steps run in (called on the first step, so a plan that runs none checks out nothing); `ran` is told each run's milliseconds. */
+export function createStepRunner(
+  workspace: () => string,
+  host: Readonly<Record<string, string | undefined>>,
+  parallel: number = Math.max(2, availableParallelism()),
+  ran: (ms: number) => void = () => {},
+): StepRunner {
   const once = new Map<string, Promise<StepRunResult>>();
-  const run = limited(parallel, (request: StepRunRequest) => runStep(workspace, host, request));
+  const run = limited(parallel, async (request: StepRunRequest) => {
+    const start = performance.now();
+    const result = await runStep(workspace, host, request);
+    ran(performance.now() - start);
+    return result;
+  });
   return {
     run(request: StepRunRequest): Promise<StepRunResult> {
       const key = JSON.stringify([request.script, Object.entries(request.env).sort(), request.workingDirectory, request.shell ?? null, request.payload]);
