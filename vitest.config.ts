@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig, type Plugin } from 'vitest/config';
 
 // Vite warns once per file whose sourcemap names sources the package does not ship; the @actions/*
@@ -27,6 +28,10 @@ const report = process.env['VITEST_JSON_REPORT'];
 
 export default defineConfig({
   test: {
+    // Most test time is spent waiting on git, node and HTTP subprocesses, not on the CPU: vitest's default
+    // (one worker less than the cores: one worker on a 2-core machine) left a core idle. 3 workers took
+    // the pipeline, plan, release and workflow tests from 85 s to 59 s here, with the same CPU time.
+    maxWorkers: Math.max(3, availableParallelism() - 1),
     reporters: report ? ['default', ['json', { outputFile: report }]] : ['default'],
     projects: [
       {
