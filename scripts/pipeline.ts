@@ -4,6 +4,8 @@
  * This is the one top-level catch, with the one exit-code table (core/exit-codes.ts): bad input exits 2
  * with one line, an outside system that failed 3 (4 when it did not answer in time), a bug 70.
  */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pipelineConfig } from '../pipeline.config.js';
 import type { Command } from './commands/types.js';
 import { InputError } from './core/errors.js';
@@ -28,6 +30,14 @@ function usage(): string {
     .join('\n')}\n`;
 }
 
+/**
+ * The CLI plan runs its steps with: this checkout's committed bundle. In the bundle (CommonJS),
+ * `__filename` is that very file; run from the sources (tsx, ES modules), it is the bundle beside them.
+ */
+function trustedCli(): string {
+  return typeof __filename === 'string' ? __filename : join(dirname(fileURLToPath(import.meta.url)), 'dist', 'pipeline.cjs');
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h') {
@@ -39,13 +49,13 @@ async function main(argv: readonly string[]): Promise<number> {
   const { run } = await command.load();
   return run(rest, {
     cwd: process.cwd(),
-    // The bundle is CommonJS: __filename is this very file, scripts/dist/pipeline.cjs of the checkout that runs.
-    cli: __filename,
+    cli: trustedCli(),
     env: process.env,
     config: pipelineConfig,
     effects: realEffects(process.env),
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
+    stderrIsTTY: process.stderr.isTTY === true,
   });
 }
 

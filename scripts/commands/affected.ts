@@ -21,6 +21,7 @@ import { ownerFrom, readEvent, warn, writeActionsOutputs } from '../io/github-ev
 import { type Resolution, resolvePlan } from '../io/revisions.js';
 import { type GlobMatcher, loadWorkspaceFromGit } from '../io/workspace-git.js';
 import type { Command, CommandContext } from './types.js';
+import { type Trace, tracer } from '../io/trace.js';
 
 const SPEC = commandSpec({
   program: 'pnpm pipeline affected',
@@ -107,15 +108,8 @@ async function findings(
   return out;
 }
 
-type Trace = (label: string) => void;
-
-/** PIPELINE_TIMING=1: where the time goes, as milliseconds since the process started (Node's own start included), on stderr. */
-function tracer(ctx: CommandContext): Trace {
-  return ctx.env['PIPELINE_TIMING'] ? (label) => ctx.stderr(`timing ${performance.now().toFixed(1)} ms: ${label}\n`) : () => {};
-}
-
 export const run: Command = async (argv, ctx) => {
-  const trace = tracer(ctx);
+  const trace = tracer(ctx.env, ctx.stderr);
   trace('command loaded');
   const parsed = parseCli(SPEC, argv);
   if (parsed.help) {

@@ -1,12 +1,14 @@
 /**
  * `pipeline plan --event NAME [--ref REF] [--base REV] [--head REV] [--input k=v]... [--fork] [--actor NAME]
- * [--pr N] [--repo OWNER/NAME] [--json]`: what the generated workflows will do for an event, evaluated
+ * [--pr N] [--repo OWNER/NAME] [--workflow FILE] [--json | --verbose]`: what the generated workflows will do for an event, evaluated
  * with GitHub's own parser and expression engine. The workflows are those of the commit the event runs
  * on (for a pull request, its test merge commit), read from git, not from the working tree; the
  * output-computing `pipeline` steps run for real in a temporary checkout of that commit, by this
  * trusted CLI (ctx.cli), never by the commit's own bundle or a shell, and with no environment value
  * of the planned workflow that makes a program load code (io/plan/step-runner.ts); everything
- * else is reported. An interrupt removes the checkout; leftovers of killed runs are removed first. Exit 0 when CI would pass, 1 when the plan shows a failing job (an empty matrix, a
+ * else is reported. An interrupt removes the checkout; leftovers of killed runs are removed first.
+ * The default output is a one-screen summary (plan/summary.ts); `--verbose` prints every step
+ * (plan/render.ts), `--json` the whole plan with its `schema` version. Exit 0 when CI would pass, 1 when the plan shows a failing job (an empty matrix, a
  * failed output step), 2 on bad input.
  */
 import { commandSpec, helpText, parseCli } from '../core/args.js';
@@ -16,11 +18,13 @@ import { CommitCheckout, removeLeftovers } from '../io/plan/checkout.js';
 import { PlanGit } from '../io/plan/git.js';
 import { hashFiles } from '../io/plan/hash-files.js';
 import { createStepRunner } from '../io/plan/step-runner.js';
+import { tracer } from '../io/trace.js';
 import { PlanEngine } from '../plan/engine.js';
 import { eventPayload, runRef } from '../plan/event.js';
 import { parseInputFlags } from '../plan/inputs.js';
-import type { Plan } from '../plan/plan-types.js';
+import { PLAN_SCHEMA, type Plan } from '../plan/plan-types.js';
 import { renderPlan } from '../plan/render.js';
+import { renderSummary } from '../plan/summary.js';
 import { parseGithubRemote, parseRepository, repositoryNameFromManifest, resolveEvent } from '../plan/resolve-event.js';
 import { parseWorkflowFiles } from '../plan/workflow-files.js';
 import type { Command } from './types.js';
@@ -41,6 +45,7 @@ const SPEC = commandSpec({
     repo: { type: 'string' },
     workflow: { type: 'string' },
     json: { type: 'boolean' },
+    verbose: { type: 'boolean' },
   },
   help: {
     event: { value: 'NAME', description: 'push, pull_request, merge_group or workflow_dispatch', required: true },
@@ -53,10 +58,15 @@ const SPEC = commandSpec({
     pr: { value: 'N', description: 'the pull request number' },
     repo: { value: 'OWNER/NAME', description: 'the repository (default: from the origin remote)' },
     workflow: { value: 'FILE', description: 'plan this workflow only (e.g. release.yml): GitHub dispatches exactly one' },
-    json: { description: 'print the whole plan as one JSON object' },
+    json: { description: `print the whole plan as one JSON object (its \`schema\` field is ${PLAN_SCHEMA}, the version of its shape)` },
+    verbose: {
+      description:
+        "print every job, leg and step in full: each step's evaluated inputs, the executed steps' outputs, each job's whole if: expression (default: a one-screen summary)",
+    },
   },
   examples: [
     'pnpm pipeline plan --event push',
+    'pnpm pipeline plan --event push --verbose',
     'pnpm pipeline plan --event pull_request --head my-branch --fork',
     'pnpm pipeline plan --event push --ref refs/tags/api-gateway@1.2.3',
     'pnpm pipeline plan --event workflow_dispatch --workflow release.yml --input service=api-gateway --input bump=minor',
@@ -74,6 +84,8 @@ export const run: Command = async (argv, ctx) => {
   const { values } = parsed;
   if (values.event === undefined) throw new InputError('pipeline plan: --event is required; expected --event push|pull_request|merge_group|workflow_dispatch');
   const inputs = parseInputFlags(values.input ?? []);
+  const trace = tracer(ctx.env, ctx.stderr);
+  trace('command loaded');
   const git = await PlanGit.open(ctx.cwd);
   try {
     const fallbackName = repositoryNameFromManifest(await git.readFile('HEAD', 'package.json'));
@@ -103,7 +115,9 @@ export const run: Command = async (argv, ctx) => {
     }
     const payload = eventPayload(resolved.envelope);
     removeLeftovers(git.root);
-    const checkout = new CommitCheckout(git.root, run.sha);
+    trace('event resolved, workflows parsed');
+    const checkout = new CommitCheckout(git.root, run.sha, trace);
+    const steps = { count: 0, ms: 0 };
     // Ctrl-C or a kill: the running step is stopped and the worktree and temporary root removed before exiting.
     const interrupted = new AbortController();
     const onSignal = (signal: NodeJS.Signals): void => {
@@ -122,10 +136,22 @@ export const run: Command = async (argv, ctx) => {
         changedFiles: resolved.changedFiles,
         inputs,
         workflows,
-        runner: createStepRunner({ cli: ctx.cli, workspace: () => checkout.ensure(), temp: checkout.temp, host: ctx.env, signal: interrupted.signal }),
+        runner: createStepRunner({
+          cli: ctx.cli,
+          workspace: () => checkout.ensure(),
+          temp: checkout.temp,
+          host: ctx.env,
+          signal: interrupted.signal,
+          ran: (ms) => {
+            steps.count++;
+            steps.ms += ms;
+          },
+        }),
         hashFiles: (patterns) => hashFiles(checkout.ensure(), patterns),
+        // Progress only for a person at a terminal: tests, CI logs and pipes stay silent.
+        ...(ctx.stderrIsTTY ? { progress: (p) => ctx.stderr(`\r\x1b[Kplanning ${p.workflow.replace('.github/workflows/', '')}: job ${p.job} (${p.index + 1}/${p.total})…`) } : {}),
       });
-      const plan: Plan = {
+      const head = {
         event: {
           name: resolved.envelope.event.name,
           ref: run.ref,
@@ -135,14 +161,18 @@ export const run: Command = async (argv, ctx) => {
           changedFiles: resolved.changedFiles?.length ?? null,
           payload,
         },
-        workflows: await engine.plan(),
       };
-      ctx.stdout(values.json ? `${JSON.stringify(plan)}\n` : renderPlan(plan));
+      const jobs = await engine.plan();
+      trace(`planned: ${steps.count} output steps ran, ${steps.ms.toFixed(0)} ms of step time in all`);
+      if (ctx.stderrIsTTY) ctx.stderr('\r\x1b[K');
+      const plan: Plan = { ...head, workflows: jobs };
+      ctx.stdout(values.json ? `${JSON.stringify({ schema: PLAN_SCHEMA, ...plan })}\n` : values.verbose ? renderPlan(plan) : renderSummary(plan));
       return plan.workflows.some((w) => w.jobs.some((j) => j.result === 'failure')) ? 1 : 0;
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       checkout.remove();
+      trace('checkout removed');
     }
   } finally {
     git.close();

@@ -34,6 +34,8 @@ export interface CommandContext {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** Whether stderr is a terminal (progress is shown only then); absent = not a terminal. */
+  readonly stderrIsTTY?: boolean;
   readonly config: PipelineConfig;
   readonly effects: Effects;
 }

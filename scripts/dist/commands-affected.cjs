@@ -1589,6 +1589,13 @@ async function load(git, commit, options, readersFor, cold) {
   return { workspace, globs, matcher, cached: cacheFile !== void 0 && cacheDir !== void 0 ? writeCache(cacheDir, cacheFile, workspace) : Promise.resolve() };
 }
 
+// scripts/io/trace.ts
+function tracer(env, stderr) {
+  return env["PIPELINE_TIMING"] ? (label) => stderr(`timing ${performance.now().toFixed(1)} ms: ${label}
+`) : () => {
+  };
+}
+
 // scripts/commands/affected.ts
 var SPEC = commandSpec({
   program: "pnpm pipeline affected",
@@ -1653,13 +1660,8 @@ async function findings(git, base, head, prefix, unowned, matcher, lockfile, roo
   }
   return out;
 }
-function tracer(ctx) {
-  return ctx.env["PIPELINE_TIMING"] ? (label) => ctx.stderr(`timing ${performance.now().toFixed(1)} ms: ${label}
-`) : () => {
-  };
-}
 var run = async (argv, ctx) => {
-  const trace = tracer(ctx);
+  const trace = tracer(ctx.env, ctx.stderr);
   trace("command loaded");
   const parsed = parseCli(SPEC, argv);
   if (parsed.help) {

@@ -167,6 +167,9 @@ function provenanceFacts(statement) {
 function normalizeRepositoryUrl(url) {
   return url.trim().replace(/^git@([^:]+):/, "$1/").replace(/^[a-z+]+:\/\/(?:[^@/]+@)?/i, "").replace(/\.git$/, "").replace(/\/+$/, "").toLowerCase();
 }
+function isRemote(source) {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(source) || /^[^/@\s]+@[^:/\s]+:/.test(source);
+}
 function checkEvidence(input) {
   const checks = [];
   const rev = input.revision;
@@ -184,9 +187,12 @@ function checkEvidence(input) {
       ok: false,
       detail: `the provenance says it was built at ${p.revision ?? "no recorded commit"}, not at the labelled revision ${rev ?? "(none)"}`
     });
-  else if (p.source !== void 0 && normalizeRepositoryUrl(p.source) !== normalizeRepositoryUrl(input.repositoryUrl)) {
+  else if (p.source !== void 0 && isRemote(p.source) && normalizeRepositoryUrl(p.source) !== normalizeRepositoryUrl(input.repositoryUrl)) {
     checks.push({ check: "provenance", ok: false, detail: `the provenance says it was built from ${p.source}, not ${input.repositoryUrl}` });
-  } else checks.push({ check: "provenance", ok: true, detail: `${p.predicateType}: built at ${p.revision}${p.source === void 0 ? "" : ` from ${p.source}`}` });
+  } else {
+    const from = p.source === void 0 ? "" : isRemote(p.source) ? ` from ${p.source}` : ` from a local clone (${p.source}; a path is not compared with ${input.repositoryUrl})`;
+    checks.push({ check: "provenance", ok: true, detail: `${p.predicateType}: built at ${p.revision}${from}` });
+  }
   checks.push(
     input.quarantined === void 0 ? { check: "not-quarantined", ok: true, detail: "not quarantined" } : { check: "not-quarantined", ok: false, detail: `quarantined: ${input.quarantined.reason}` }
   );

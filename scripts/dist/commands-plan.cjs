@@ -10356,14 +10356,17 @@ function removeLeftovers(repositoryRoot) {
   }
 }
 var CommitCheckout = class {
-  constructor(root, commit) {
+  constructor(root, commit, trace = () => {
+  }) {
     this.root = root;
     this.commit = commit;
+    this.trace = trace;
     this.temp = (0, import_node_fs.mkdtempSync)((0, import_node_path.join)((0, import_node_fs.realpathSync)((0, import_node_os.tmpdir)()), `${ROOT_PREFIX}${process.pid}-`));
     this.dir = (0, import_node_path.join)(this.temp, (0, import_node_path.basename)(root));
   }
   root;
   commit;
+  trace;
   /** The plan's temporary root: the worktree and the step folders are in it. */
   temp;
   /** Where the tree is (or will be) checked out: `<root>/<repository folder name>`, like a runner's workspace. */
@@ -10374,6 +10377,7 @@ var CommitCheckout = class {
     if (!this.created) {
       this.created = true;
       git(this.root, ["worktree", "add", "--detach", "--quiet", this.dir, this.commit]);
+      this.trace("worktree checked out");
     }
     return this.dir;
   }
@@ -17068,6 +17072,7 @@ function hashFiles(workspace, patterns) {
 // scripts/io/plan/step-runner.ts
 var import_node_child_process5 = require("node:child_process");
 var import_node_fs4 = require("node:fs");
+var import_node_os3 = require("node:os");
 var import_node_path4 = require("node:path");
 
 // scripts/plan/command-files.ts
@@ -17122,52 +17127,88 @@ function readFile(path) {
     return "";
   }
 }
-var failed = (exitCode, stderr) => ({ exitCode, outputs: {}, env: {}, stderr });
-function createStepRunner(options) {
-  return {
-    async run(request) {
-      if (request.shell !== void 0 && !SHELLS.has(request.shell)) return failed(127, `shell ${request.shell} is not supported by the plan (bash, sh)`);
-      const workspace = options.workspace();
-      const cwd = (0, import_node_path4.resolve)(workspace, request.workingDirectory);
-      const inside = (0, import_node_path4.relative)(workspace, cwd);
-      if (inside.startsWith("..") || (0, import_node_path4.resolve)(workspace, inside) !== cwd) return failed(2, `working-directory ${JSON.stringify(request.workingDirectory)} is outside the workspace`);
-      const dir = (0, import_node_fs4.mkdtempSync)((0, import_node_path4.join)(options.temp, "step-"));
-      try {
-        const files = { output: (0, import_node_path4.join)(dir, "output"), env: (0, import_node_path4.join)(dir, "env"), summary: (0, import_node_path4.join)(dir, "summary"), path: (0, import_node_path4.join)(dir, "path"), event: (0, import_node_path4.join)(dir, "event.json") };
-        for (const f of [files.output, files.env, files.summary, files.path]) (0, import_node_fs4.writeFileSync)(f, "");
-        (0, import_node_fs4.writeFileSync)(files.event, JSON.stringify(request.payload));
-        const env = {
-          ...stepProcessEnv(options.host, request.env),
-          GITHUB_OUTPUT: files.output,
-          GITHUB_ENV: files.env,
-          GITHUB_STEP_SUMMARY: files.summary,
-          GITHUB_PATH: files.path,
-          GITHUB_EVENT_PATH: files.event,
-          RUNNER_TEMP: dir
-        };
-        const { code, stderr } = await new Promise((done) => {
-          const child2 = (0, import_node_child_process5.spawn)(process.execPath, [options.cli, ...request.argv], {
-            cwd,
-            env,
-            stdio: ["ignore", "ignore", "pipe"],
-            ...options.signal ? { signal: options.signal } : {}
-          });
-          let err = "";
-          child2.stderr.setEncoding("utf8").on("data", (chunk) => {
-            err += chunk;
-          });
-          child2.on("error", (e) => done({ code: 127, stderr: `${err}${e.message}` }));
-          child2.on("close", (c) => done({ code: c ?? 1, stderr: err }));
-        });
-        try {
-          return { exitCode: code, outputs: parseCommandFile("GITHUB_OUTPUT", readFile(files.output)), env: parseCommandFile("GITHUB_ENV", readFile(files.env)), stderr };
-        } catch (e) {
-          return failed(code === 0 ? 1 : code, `${stderr}${e instanceof Error ? e.message : String(e)}`);
-        }
-      } finally {
-        (0, import_node_fs4.rmSync)(dir, { recursive: true, force: true });
-      }
+function limited(limit, task) {
+  let active = 0;
+  const waiting = [];
+  return async (arg) => {
+    if (active >= limit) await new Promise((go) => waiting.push(go));
+    active++;
+    try {
+      return await task(arg);
+    } finally {
+      active--;
+      waiting.shift()?.();
     }
+  };
+}
+var failed = (exitCode, stderr) => ({ exitCode, outputs: {}, env: {}, stderr });
+async function runStep(options, request) {
+  if (request.shell !== void 0 && !SHELLS.has(request.shell)) return failed(127, `shell ${request.shell} is not supported by the plan (bash, sh)`);
+  const workspace = options.workspace();
+  const cwd = (0, import_node_path4.resolve)(workspace, request.workingDirectory);
+  const inside = (0, import_node_path4.relative)(workspace, cwd);
+  if (inside.startsWith("..") || (0, import_node_path4.resolve)(workspace, inside) !== cwd) return failed(2, `working-directory ${JSON.stringify(request.workingDirectory)} is outside the workspace`);
+  const dir = (0, import_node_fs4.mkdtempSync)((0, import_node_path4.join)(options.temp, "step-"));
+  try {
+    const files = { output: (0, import_node_path4.join)(dir, "output"), env: (0, import_node_path4.join)(dir, "env"), summary: (0, import_node_path4.join)(dir, "summary"), path: (0, import_node_path4.join)(dir, "path"), event: (0, import_node_path4.join)(dir, "event.json") };
+    for (const f of [files.output, files.env, files.summary, files.path]) (0, import_node_fs4.writeFileSync)(f, "");
+    (0, import_node_fs4.writeFileSync)(files.event, JSON.stringify(request.payload));
+    const env = {
+      ...stepProcessEnv(options.host, request.env),
+      GITHUB_OUTPUT: files.output,
+      GITHUB_ENV: files.env,
+      GITHUB_STEP_SUMMARY: files.summary,
+      GITHUB_PATH: files.path,
+      GITHUB_EVENT_PATH: files.event,
+      RUNNER_TEMP: dir
+    };
+    const { code, stderr } = await new Promise((done) => {
+      const child2 = (0, import_node_child_process5.spawn)(process.execPath, [options.cli, ...request.argv], {
+        cwd,
+        env,
+        stdio: ["ignore", "ignore", "pipe"],
+        ...options.signal ? { signal: options.signal } : {}
+      });
+      let err = "";
+      child2.stderr.setEncoding("utf8").on("data", (chunk) => {
+        err += chunk;
+      });
+      child2.on("error", (e) => done({ code: 127, stderr: `${err}${e.message}` }));
+      child2.on("close", (c) => done({ code: c ?? 1, stderr: err }));
+    });
+    try {
+      return { exitCode: code, outputs: parseCommandFile("GITHUB_OUTPUT", readFile(files.output)), env: parseCommandFile("GITHUB_ENV", readFile(files.env)), stderr };
+    } catch (e) {
+      return failed(code === 0 ? 1 : code, `${stderr}${e instanceof Error ? e.message : String(e)}`);
+    }
+  } finally {
+    (0, import_node_fs4.rmSync)(dir, { recursive: true, force: true });
+  }
+}
+function createStepRunner(options) {
+  const once = /* @__PURE__ */ new Map();
+  const run3 = limited(options.parallel ?? Math.max(2, (0, import_node_os3.availableParallelism)()), async (request) => {
+    const start = performance.now();
+    const result = await runStep(options, request);
+    options.ran?.(performance.now() - start);
+    return result;
+  });
+  return {
+    run(request) {
+      const key = JSON.stringify([request.argv, Object.entries(request.env).sort(), request.workingDirectory, request.shell ?? null, request.payload]);
+      const known = once.get(key);
+      if (known !== void 0) return known;
+      const result = run3(request);
+      once.set(key, result);
+      return result;
+    }
+  };
+}
+
+// scripts/io/trace.ts
+function tracer(env, stderr) {
+  return env["PIPELINE_TIMING"] ? (label) => stderr(`timing ${performance.now().toFixed(1)} ms: ${label}
+`) : () => {
   };
 }
 
@@ -17432,6 +17473,67 @@ function expandMatrix(matrix) {
   const all = [...legs.map((l) => l.values), ...extra];
   if (all.length === 0) return error("Matrix vector does not contain any values");
   return { kind: "legs", legs: all };
+}
+
+// scripts/plan/condition.ts
+function userCondition(expr) {
+  const m = /^success\(\) && \((.*)\)$/s.exec(expr.trim());
+  return m?.[1] !== void 0 && wrapsWhole(`(${m[1]})`) ? m[1] : expr.trim();
+}
+function wrapsWhole(expr) {
+  if (!expr.startsWith("(") || !expr.endsWith(")")) return false;
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < expr.length; i++) {
+    const c = expr[i];
+    if (c === "'") quoted = !quoted;
+    else if (quoted) continue;
+    else if (c === "(") depth++;
+    else if (c === ")" && --depth === 0 && i < expr.length - 1) return false;
+  }
+  return depth === 0;
+}
+function stripParens(expr) {
+  let e = expr.trim();
+  while (wrapsWhole(e)) e = e.slice(1, -1).trim();
+  return e;
+}
+function splitTop(expr, op) {
+  const e = stripParens(expr);
+  const terms = [];
+  let depth = 0;
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < e.length; i++) {
+    const c = e[i];
+    if (c === "'") quoted = !quoted;
+    else if (quoted) continue;
+    else if (c === "(") depth++;
+    else if (c === ")") depth--;
+    else if (depth === 0 && e.startsWith(op, i)) {
+      terms.push(e.slice(start, i).trim());
+      start = i + op.length;
+      i += op.length - 1;
+    }
+  }
+  terms.push(e.slice(start).trim());
+  return terms;
+}
+var COMPARISON = /^([A-Za-z_][\w.*-]*)\s*(==|!=)\s*(?:'((?:[^']|'')*)'|(true|false|null|-?\d+(?:\.\d+)?))$/;
+function shortPath(path) {
+  const parts = path.split(".");
+  return parts[0] === "needs" && parts.length === 3 && parts[2] === "result" ? parts[1] ?? path : parts.at(-1) ?? path;
+}
+function compactCondition(expr) {
+  const e = stripParens(expr);
+  const ors = splitTop(e, "||");
+  if (ors.length > 1) return ors.map((t) => compactCondition(t)).join(" or ");
+  const ands = splitTop(e, "&&");
+  if (ands.length > 1) return ands.map((t) => splitTop(t, "||").length > 1 ? `(${compactCondition(t)})` : compactCondition(t)).join(", ");
+  if (e.startsWith("!") && wrapsWhole(e.slice(1).trim())) return `not (${compactCondition(e.slice(1))})`;
+  const m = COMPARISON.exec(e);
+  if (m) return `${shortPath(m[1] ?? "")}${m[2] === "==" ? "=" : "\u2260"}${m[3] !== void 0 ? m[3].replaceAll("''", "'") : m[4]}`;
+  return e;
 }
 
 // scripts/plan/pipeline-steps.ts
@@ -17710,7 +17812,9 @@ var PlanEngine = class {
   async runJobs(jobs, scope) {
     const outcomes = /* @__PURE__ */ new Map();
     const plans = [];
-    for (const job2 of orderByNeeds(jobs, scope.wf.file)) {
+    const ordered = orderByNeeds(jobs, scope.wf.file);
+    for (const [index, job2] of ordered.entries()) {
+      if (scope.depth === 0) this.input.progress?.({ workflow: scope.wf.file, job: job2.id.value, index, total: ordered.length });
       const plan = await this.runJob(job2, scope, outcomes, jobs);
       outcomes.set(job2.id.value, { result: plan.result, outputs: { ...plan.outputs } });
       plans.push(plan);
@@ -17755,10 +17859,19 @@ var PlanEngine = class {
     } catch (err) {
       return fail(`if: ${describe(err)}`);
     }
+    const terms = splitTop(userCondition(ifExpr), condition ? "||" : "&&");
+    const decisive = terms.length > 1 ? terms.find((t) => {
+      try {
+        return truthy2(evaluate(t, jobContexts, this.fns(status))) === condition;
+      } catch {
+        return false;
+      }
+    }) : void 0;
+    const why = decisive !== void 0 ? { decisive } : {};
     if (!condition) {
       const blocking = ancestorResults.find((a) => a.result !== "success");
       const reason = !status.success && blocking && !STATUS_FUNCTION.test(ifExpr) ? `needed job ${blocking.id} ${blocking.result === "skipped" ? "was skipped" : "failed"}` : `if: ${ifExpr} is false`;
-      return { ...base, status: "skipped", result: "skipped", reason, outputs: {}, legs: [] };
+      return { ...base, ...why, status: "skipped", result: "skipped", reason, outputs: {}, legs: [] };
     }
     const runReason = ifExpr === "success()" ? needs.length > 0 ? `needs ${needs.join(", ")} succeeded` : "no condition" : `if: ${ifExpr} is true`;
     let strategy;
@@ -17774,23 +17887,27 @@ var PlanEngine = class {
       if (expansion.kind === "error") return fail(`strategy.matrix: ${expansion.message}`);
       legs = [...expansion.legs];
     }
+    const results = await Promise.all(
+      legs.map((leg2, index) => {
+        const strategyCtx = {
+          "fail-fast": isObject(strategy) && typeof strategy["fail-fast"] === "boolean" ? strategy["fail-fast"] : true,
+          "job-index": index,
+          "job-total": legs.length,
+          "max-parallel": isObject(strategy) && typeof strategy["max-parallel"] === "number" ? strategy["max-parallel"] : legs.length
+        };
+        const legCtx = { github, needs: needsCtx, strategy: strategyCtx, matrix: leg2 ?? {}, inputs: scope.inputs };
+        return isJob(job2) ? this.runSteps(job2, scope, legCtx) : this.callWorkflow(job2, scope, legCtx);
+      })
+    );
     const legPlans = [];
     const outputs = dict();
     let failed2;
-    for (const [index, leg2] of legs.entries()) {
-      const strategyCtx = {
-        "fail-fast": isObject(strategy) && typeof strategy["fail-fast"] === "boolean" ? strategy["fail-fast"] : true,
-        "job-index": index,
-        "job-total": legs.length,
-        "max-parallel": isObject(strategy) && typeof strategy["max-parallel"] === "number" ? strategy["max-parallel"] : legs.length
-      };
-      const legCtx = { github, needs: needsCtx, strategy: strategyCtx, matrix: leg2 ?? {}, inputs: scope.inputs };
-      const result = isJob(job2) ? await this.runSteps(job2, scope, legCtx) : await this.callWorkflow(job2, scope, legCtx);
-      legPlans.push({ matrix: leg2, ...result.leg });
+    for (const [index, result] of results.entries()) {
+      legPlans.push({ matrix: legs[index] ?? null, ...result.leg });
       for (const [k, v] of Object.entries(result.outputs)) if (v !== "") outputs[k] = v;
       failed2 ??= result.error;
     }
-    return { ...base, status: "run", result: failed2 ? "failure" : "success", reason: failed2 ? `${runReason}; fails: ${failed2}` : runReason, outputs, legs: legPlans };
+    return { ...base, ...why, status: "run", result: failed2 ? "failure" : "success", reason: failed2 ? `${runReason}; fails: ${failed2}` : runReason, outputs, legs: legPlans };
   }
   async runSteps(job2, scope, leg2) {
     const rawJob = childMapping(childMapping(scope.wf.root, "jobs"), job2.id.value);
@@ -17984,6 +18101,9 @@ function ancestorsOf(id, jobs) {
   return [...seen];
 }
 
+// scripts/plan/plan-types.ts
+var PLAN_SCHEMA = 1;
+
 // scripts/plan/render.ts
 function short(sha) {
   return sha ? sha.slice(0, 7) : "none";
@@ -18047,6 +18167,121 @@ function renderPlan(plan) {
     lines.push("");
   }
   const failing = plan.workflows.flatMap((w) => w.jobs.filter((j) => j.result === "failure").map((j) => `${w.file} job ${j.id}`));
+  lines.push(failing.length > 0 ? `CI would fail: ${failing.join(", ")}` : "CI would pass (assuming every reported step succeeds)");
+  return `${lines.join("\n")}
+`;
+}
+
+// scripts/plan/summary.ts
+var REASON_WIDTH = 100;
+function short2(sha) {
+  return sha ? sha.slice(0, 7) : "none";
+}
+function cut(text, width) {
+  const line = text.replace(/\s*\n\s*/g, " ");
+  return line.length > width ? `${line.slice(0, width - 1)}\u2026` : line;
+}
+function jobReason(j) {
+  const fails = j.result === "failure" && j.status === "run" ? /(?:^|; )fails: (.*)$/s.exec(j.reason) : null;
+  if (fails?.[1] !== void 0) return `FAILS: ${cut(fails[1], REASON_WIDTH)}`;
+  if (j.result === "failure") return `FAILS: ${cut(j.reason, REASON_WIDTH)}`;
+  if (!j.reason.startsWith("if: ")) return cut(j.reason, REASON_WIDTH);
+  const condition = compactCondition(j.decisive ?? userCondition(j.ifExpr));
+  return cut(j.status === "skipped" ? `${condition} is false` : condition, REASON_WIDTH);
+}
+function legName(l) {
+  const m = l.matrix;
+  if (m === null) return "(no matrix)";
+  const named = m["service"] ?? m["library"] ?? Object.values(m)[0];
+  return typeof named === "string" ? named : JSON.stringify(named ?? m);
+}
+function legsLine(j, indent) {
+  if (j.legs.length === 0 || j.legs.length === 1 && j.legs[0]?.matrix === null) return [];
+  const key = j.legs[0]?.matrix && "service" in j.legs[0].matrix ? "service" : j.legs[0]?.matrix && "library" in j.legs[0].matrix ? "library" : "leg";
+  return [`${indent}${key}: ${j.legs.map(legName).join(", ")}`];
+}
+function calledLine(j, indent) {
+  return j.legs.flatMap(
+    (l) => l.calls === void 0 ? [] : [`${indent}calls ${l.calls}${l.jobs ? `: ${l.jobs.map((c) => `${c.id} ${c.status === "run" ? "runs" : "skipped"}`).join(", ")}` : " (not followed)"}`]
+  );
+}
+var DIGEST = /sha256:[0-9a-f]{64}/;
+function digestOf(s) {
+  const found = [s.run ?? "", ...Object.values(s.env), ...Object.values(s.with)].map((v) => DIGEST.exec(v)?.[0]).find((d) => d !== void 0);
+  return found ? `by digest ${found.slice(0, 19)}\u2026` : "digest known only when it runs";
+}
+function effectOf(s, leg2, subject, environment) {
+  if (!s.if) return void 0;
+  if (s.uses?.startsWith("docker/build-push-action@") && (s.with["push"] === "true" || /(?:^|,)push=true(?:,|$)/.test(s.with["outputs"] ?? ""))) {
+    const name2 = /(?:^|,)name=([^,]+)/.exec(s.with["outputs"] ?? "")?.[1] ?? (s.with["tags"] ?? "").split("\n")[0] ?? subject;
+    return { action: "push", subject, detail: /push-by-digest=true/.test(s.with["outputs"] ?? "") ? `by digest (known once pushed) to ${name2}` : `to ${name2}` };
+  }
+  const run3 = s.run ?? "";
+  const command = /pipeline(?:\.cjs)?\s+(tags|release|deploy)\b(.*)/s.exec(run3);
+  if (!command) return void 0;
+  const [, name, rest = ""] = command;
+  if (name === "tags" && /--promote\b/.test(rest)) {
+    const computed = leg2.find((x) => x.executed?.outputs["tags"] !== void 0)?.executed?.outputs["tags"];
+    const tags = computed ? computed.split("\n").map((t) => t.slice(t.lastIndexOf(":") + 1)) : ["its tags"];
+    return { action: "tag", subject, detail: `${tags.join(", ")} on the pushed digest` };
+  }
+  if (name === "release" && /^\s*cut\b/.test(rest))
+    return { action: "release", subject: s.env["SERVICE"] ?? subject, detail: "git tag, image tags and a GitHub Release, by digest" };
+  if (name === "release" && /^\s*handoff\b/.test(rest))
+    return { action: "hand off", subject: s.env["SERVICE"] ?? subject, detail: `to deploy.yml${s.env["DEPLOY_TO"] ? ` (${s.env["DEPLOY_TO"]})` : ""}` };
+  if (name === "deploy" && !/--dry-run\b/.test(rest) && !/^\s*status\b/.test(rest)) {
+    const target = s.env["ENVIRONMENT"] || environment || "its environment";
+    return { action: "deploy", subject: s.env["SERVICE"] || subject, detail: `to ${target} ${digestOf(s)}` };
+  }
+  return void 0;
+}
+function effects(plan) {
+  const out = [];
+  const walk = (jobs) => {
+    for (const j of jobs) {
+      if (j.status !== "run") continue;
+      for (const l of j.legs) {
+        if (l.jobs) walk(l.jobs);
+        else for (const s of l.steps) out.push(...[effectOf(s, l.steps, legName(l) === "(no matrix)" ? j.id : legName(l), j.environment)].filter((e) => e !== void 0));
+      }
+    }
+  };
+  for (const wf of plan.workflows) walk(wf.jobs);
+  return out;
+}
+function effectLines(list2) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const e of list2) {
+    const key = `${e.action}\0${e.detail.replaceAll(e.subject, "<name>")}`;
+    groups.set(key, [...groups.get(key) ?? [], e.subject]);
+  }
+  return [...groups].map(([key, subjects]) => {
+    const [action = "", detail = ""] = key.split("\0");
+    return `  ${action.padEnd(8)} ${subjects.length > 1 ? `${subjects.length} \xD7 ` : ""}${detail}: ${subjects.join(", ")}`;
+  });
+}
+function renderSummary(plan) {
+  const e = plan.event;
+  const changed = e.changedFiles === null ? "no comparison" : `${e.changedFiles} changed file${e.changedFiles === 1 ? "" : "s"}`;
+  const lines = [`plan for ${e.name} ${e.ref} at ${short2(e.sha)} (base ${short2(e.base)}, head ${short2(e.head)}, ${changed})`, ""];
+  for (const wf of plan.workflows) {
+    const file = wf.file.replace(/^\.github\/workflows\//, "");
+    lines.push(`${file} (${wf.name}): ${wf.triggered ? "triggered" : "not triggered"}: ${cut(wf.reason, REASON_WIDTH)}`);
+    const width = Math.max(0, ...wf.jobs.map((j) => j.id.length));
+    for (const j of wf.jobs) {
+      const mark = j.result === "failure" ? "\u2717" : j.status === "run" ? "\u25CF" : "\u25CB";
+      const legs = j.legs.length > 1 ? `, ${j.legs.length} legs` : "";
+      lines.push(`  ${mark} ${j.id.padEnd(width)}  ${j.status}${legs}: ${jobReason(j)}`);
+      const indent = " ".repeat(width + 6);
+      lines.push(...legsLine(j, indent), ...calledLine(j, indent));
+    }
+  }
+  const changes = effects(plan);
+  lines.push("", changes.length > 0 ? "would change:" : "would change: nothing (no push, tag, release or deploy runs)", ...effectLines(changes));
+  const executed = plan.workflows.flatMap((w) => w.jobs.flatMap((j) => j.legs.flatMap((l) => l.steps)));
+  const ran = executed.filter((s) => s.executed !== void 0).length;
+  lines.push("", `${ran} output step${ran === 1 ? "" : "s"} ran for real; --verbose shows every step and its inputs, --json the whole plan`);
+  const failing = plan.workflows.flatMap((w) => w.jobs.filter((j) => j.result === "failure").map((j) => `${w.file.replace(/^\.github\/workflows\//, "")} job ${j.id}`));
   lines.push(failing.length > 0 ? `CI would fail: ${failing.join(", ")}` : "CI would pass (assuming every reported step succeeds)");
   return `${lines.join("\n")}
 `;
@@ -18165,7 +18400,8 @@ var SPEC = commandSpec({
     pr: { type: "string" },
     repo: { type: "string" },
     workflow: { type: "string" },
-    json: { type: "boolean" }
+    json: { type: "boolean" },
+    verbose: { type: "boolean" }
   },
   help: {
     event: { value: "NAME", description: "push, pull_request, merge_group or workflow_dispatch", required: true },
@@ -18178,10 +18414,14 @@ var SPEC = commandSpec({
     pr: { value: "N", description: "the pull request number" },
     repo: { value: "OWNER/NAME", description: "the repository (default: from the origin remote)" },
     workflow: { value: "FILE", description: "plan this workflow only (e.g. release.yml): GitHub dispatches exactly one" },
-    json: { description: "print the whole plan as one JSON object" }
+    json: { description: `print the whole plan as one JSON object (its \`schema\` field is ${PLAN_SCHEMA}, the version of its shape)` },
+    verbose: {
+      description: "print every job, leg and step in full: each step's evaluated inputs, the executed steps' outputs, each job's whole if: expression (default: a one-screen summary)"
+    }
   },
   examples: [
     "pnpm pipeline plan --event push",
+    "pnpm pipeline plan --event push --verbose",
     "pnpm pipeline plan --event pull_request --head my-branch --fork",
     "pnpm pipeline plan --event push --ref refs/tags/api-gateway@1.2.3",
     "pnpm pipeline plan --event workflow_dispatch --workflow release.yml --input service=api-gateway --input bump=minor",
@@ -18198,6 +18438,8 @@ var run2 = async (argv, ctx) => {
   const { values } = parsed;
   if (values.event === void 0) throw new import_errors15.InputError("pipeline plan: --event is required; expected --event push|pull_request|merge_group|workflow_dispatch");
   const inputs = parseInputFlags(values.input ?? []);
+  const trace = tracer(ctx.env, ctx.stderr);
+  trace("command loaded");
   const git2 = await PlanGit.open(ctx.cwd);
   try {
     const fallbackName = repositoryNameFromManifest(await git2.readFile("HEAD", "package.json"));
@@ -18226,7 +18468,9 @@ var run2 = async (argv, ctx) => {
     }
     const payload = eventPayload(resolved.envelope);
     removeLeftovers(git2.root);
-    const checkout = new CommitCheckout(git2.root, run3.sha);
+    trace("event resolved, workflows parsed");
+    const checkout = new CommitCheckout(git2.root, run3.sha, trace);
+    const steps = { count: 0, ms: 0 };
     const interrupted = new AbortController();
     const onSignal = (signal) => {
       interrupted.abort();
@@ -18244,10 +18488,22 @@ var run2 = async (argv, ctx) => {
         changedFiles: resolved.changedFiles,
         inputs,
         workflows,
-        runner: createStepRunner({ cli: ctx.cli, workspace: () => checkout.ensure(), temp: checkout.temp, host: ctx.env, signal: interrupted.signal }),
-        hashFiles: (patterns) => hashFiles(checkout.ensure(), patterns)
+        runner: createStepRunner({
+          cli: ctx.cli,
+          workspace: () => checkout.ensure(),
+          temp: checkout.temp,
+          host: ctx.env,
+          signal: interrupted.signal,
+          ran: (ms) => {
+            steps.count++;
+            steps.ms += ms;
+          }
+        }),
+        hashFiles: (patterns) => hashFiles(checkout.ensure(), patterns),
+        // Progress only for a person at a terminal: tests, CI logs and pipes stay silent.
+        ...ctx.stderrIsTTY ? { progress: (p) => ctx.stderr(`\r\x1B[Kplanning ${p.workflow.replace(".github/workflows/", "")}: job ${p.job} (${p.index + 1}/${p.total})\u2026`) } : {}
       });
-      const plan = {
+      const head = {
         event: {
           name: resolved.envelope.event.name,
           ref: run3.ref,
@@ -18256,16 +18512,20 @@ var run2 = async (argv, ctx) => {
           head: resolved.head,
           changedFiles: resolved.changedFiles?.length ?? null,
           payload
-        },
-        workflows: await engine.plan()
+        }
       };
-      ctx.stdout(values.json ? `${JSON.stringify(plan)}
-` : renderPlan(plan));
+      const jobs = await engine.plan();
+      trace(`planned: ${steps.count} output steps ran, ${steps.ms.toFixed(0)} ms of step time in all`);
+      if (ctx.stderrIsTTY) ctx.stderr("\r\x1B[K");
+      const plan = { ...head, workflows: jobs };
+      ctx.stdout(values.json ? `${JSON.stringify({ schema: PLAN_SCHEMA, ...plan })}
+` : values.verbose ? renderPlan(plan) : renderSummary(plan));
       return plan.workflows.some((w) => w.jobs.some((j) => j.result === "failure")) ? 1 : 0;
     } finally {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
       checkout.remove();
+      trace("checkout removed");
     }
   } finally {
     git2.close();

@@ -1565,7 +1565,7 @@ var run = async (argv, ctx) => {
     return EXIT.ok;
   }
   const { values } = parsed;
-  const tagRef = values.tag !== void 0 && values.tag.startsWith("refs/tags/") ? values.tag : void 0;
+  const tagRef = values.tag?.startsWith("refs/tags/") ? values.tag : void 0;
   if (tagRef === void 0 && values.service === void 0)
     throw new import_errors16.InputError("pnpm pipeline release select: give --service <name|changed>, or --tag refs/tags/<service>@<version>");
   const release = await openRelease(ctx, values.cwd);

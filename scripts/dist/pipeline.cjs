@@ -23,6 +23,10 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
+// scripts/pipeline.ts
+var import_node_path = require("node:path");
+var import_node_url = require("node:url");
+
 // pipeline.config.ts
 var pipelineConfig = {
   defaultBranch: "main",
@@ -146,6 +150,7 @@ function realEffects(env) {
 }
 
 // scripts/pipeline.ts
+var import_meta = {};
 var COMMANDS = {
   affected: { summary: "which services a change affects (and the CI matrix)", load: () => Promise.resolve().then(() => __toESM(require("./commands-affected.cjs"), 1)) },
   plan: { summary: "what the generated workflows will do for an event", load: () => Promise.resolve().then(() => __toESM(require("./commands-plan.cjs"), 1)) },
@@ -164,6 +169,9 @@ commands:
 ${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`).join("\n")}
 `;
 }
+function trustedCli() {
+  return typeof __filename === "string" ? __filename : (0, import_node_path.join)((0, import_node_path.dirname)((0, import_node_url.fileURLToPath)(import_meta.url)), "dist", "pipeline.cjs");
+}
 async function main(argv) {
   const [name, ...rest] = argv;
   if (name === void 0 || name === "--help" || name === "-h") {
@@ -175,13 +183,13 @@ async function main(argv) {
   const { run } = await command.load();
   return run(rest, {
     cwd: process.cwd(),
-    // The bundle is CommonJS: __filename is this very file, scripts/dist/pipeline.cjs of the checkout that runs.
-    cli: __filename,
+    cli: trustedCli(),
     env: process.env,
     config: pipelineConfig,
     effects: realEffects(process.env),
     stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text)
+    stderr: (text) => process.stderr.write(text),
+    stderrIsTTY: process.stderr.isTTY === true
   });
 }
 main(process.argv.slice(2)).then(

@@ -27,6 +27,7 @@ import { defaultEnv, type EventEnvelope, githubContext } from './event.js';
 import { type InputDefinition, resolveInputs } from './inputs.js';
 import { expandMatrix } from './matrix.js';
 import type { JobPlan, JobResult, LegPlan, StepExecution, StepPlan, WorkflowPlan } from './plan-types.js';
+import { splitTop, userCondition } from './condition.js';
 import { classifyRun, expandWord, type RunStepKind } from './pipeline-steps.js';
 import { child, childMapping, evaluateStrings, evaluateToken, item, literalString } from './tokens.js';
 import { type ChangedFiles, decideTrigger, type EventFacts } from './triggers.js';
@@ -65,6 +66,8 @@ export interface EngineInput {
   readonly workflows: readonly LoadedWorkflow[];
   readonly runner: StepRunner;
   readonly hashFiles?: (patterns: readonly string[]) => string;
+  /** Told before each job is planned (for progress on a terminal). */
+  readonly progress?: (event: { readonly workflow: string; readonly job: string; readonly index: number; readonly total: number }) => void;
 }
 
 const MAX_CALL_DEPTH = 4;
@@ -172,7 +175,9 @@ export class PlanEngine {
   private async runJobs(jobs: readonly WorkflowJob[], scope: Scope): Promise<{ plans: JobPlan[]; outcomes: Map<string, JobOutcome> }> {
     const outcomes = new Map<string, JobOutcome>();
     const plans: JobPlan[] = [];
-    for (const job of orderByNeeds(jobs, scope.wf.file)) {
+    const ordered = orderByNeeds(jobs, scope.wf.file);
+    for (const [index, job] of ordered.entries()) {
+      if (scope.depth === 0) this.input.progress?.({ workflow: scope.wf.file, job: job.id.value, index, total: ordered.length });
       const plan = await this.runJob(job, scope, outcomes, jobs);
       outcomes.set(job.id.value, { result: plan.result, outputs: { ...plan.outputs } });
       plans.push(plan);
@@ -221,13 +226,26 @@ export class PlanEngine {
     } catch (err) {
       return fail(`if: ${describe(err)}`);
     }
+    // The term that decided: the first false of an `&&` chain, the first true of an `||` chain.
+    const terms = splitTop(userCondition(ifExpr), condition ? '||' : '&&');
+    const decisive =
+      terms.length > 1
+        ? terms.find((t) => {
+            try {
+              return truthy(evaluate(t, jobContexts, this.fns(status))) === condition;
+            } catch {
+              return false;
+            }
+          })
+        : undefined;
+    const why = decisive !== undefined ? { decisive } : {};
     if (!condition) {
       const blocking = ancestorResults.find((a) => a.result !== 'success');
       const reason =
         !status.success && blocking && !STATUS_FUNCTION.test(ifExpr)
           ? `needed job ${blocking.id} ${blocking.result === 'skipped' ? 'was skipped' : 'failed'}`
           : `if: ${ifExpr} is false`;
-      return { ...base, status: 'skipped', result: 'skipped', reason, outputs: {}, legs: [] };
+      return { ...base, ...why, status: 'skipped', result: 'skipped', reason, outputs: {}, legs: [] };
     }
     const runReason = ifExpr === 'success()' ? (needs.length > 0 ? `needs ${needs.join(', ')} succeeded` : 'no condition') : `if: ${ifExpr} is true`;
 
@@ -245,24 +263,29 @@ export class PlanEngine {
       legs = [...expansion.legs];
     }
 
+    // Legs are independent (on GitHub they run in parallel): planned concurrently, read back in order.
+    const results = await Promise.all(
+      legs.map((leg, index) => {
+        const strategyCtx = {
+          'fail-fast': isObject(strategy) && typeof strategy['fail-fast'] === 'boolean' ? strategy['fail-fast'] : true,
+          'job-index': index,
+          'job-total': legs.length,
+          'max-parallel': isObject(strategy) && typeof strategy['max-parallel'] === 'number' ? strategy['max-parallel'] : legs.length,
+        };
+        const legCtx: LegContext = { github, needs: needsCtx, strategy: strategyCtx, matrix: leg ?? {}, inputs: scope.inputs };
+        return isJob(job) ? this.runSteps(job, scope, legCtx) : this.callWorkflow(job, scope, legCtx);
+      }),
+    );
     const legPlans: LegPlan[] = [];
     const outputs: Record<string, string> = dict();
     let failed: string | undefined;
-    for (const [index, leg] of legs.entries()) {
-      const strategyCtx = {
-        'fail-fast': isObject(strategy) && typeof strategy['fail-fast'] === 'boolean' ? strategy['fail-fast'] : true,
-        'job-index': index,
-        'job-total': legs.length,
-        'max-parallel': isObject(strategy) && typeof strategy['max-parallel'] === 'number' ? strategy['max-parallel'] : legs.length,
-      };
-      const legCtx: LegContext = { github, needs: needsCtx, strategy: strategyCtx, matrix: leg ?? {}, inputs: scope.inputs };
-      const result = isJob(job) ? await this.runSteps(job, scope, legCtx) : await this.callWorkflow(job, scope, legCtx);
-      legPlans.push({ matrix: leg, ...result.leg });
+    for (const [index, result] of results.entries()) {
+      legPlans.push({ matrix: legs[index] ?? null, ...result.leg });
       // Matrix legs' outputs overwrite each other (the last one wins), as on GitHub.
       for (const [k, v] of Object.entries(result.outputs)) if (v !== '') outputs[k] = v;
       failed ??= result.error;
     }
-    return { ...base, status: 'run', result: failed ? 'failure' : 'success', reason: failed ? `${runReason}; fails: ${failed}` : runReason, outputs, legs: legPlans };
+    return { ...base, ...why, status: 'run', result: failed ? 'failure' : 'success', reason: failed ? `${runReason}; fails: ${failed}` : runReason, outputs, legs: legPlans };
   }
 
   private async runSteps(job: Job, scope: Scope, leg: LegContext): Promise<LegOutcome> {

@@ -49,6 +49,8 @@ export interface JobPlan {
   /** What `needs.<id>.result` will be (a run job whose plan fails, e.g. an empty matrix, is `failure`). */
   readonly result: JobResult;
   readonly reason: string;
+  /** The top-level term of `if:` that decided (the first false `&&` term of a skipped job, the first true `||` term of a run one); absent when the whole condition decided. */
+  readonly decisive?: string;
   readonly needs: readonly string[];
   readonly ifExpr: string;
   /** The job's `environment:` (name, url) and `concurrency:`, evaluated; null when it has none. */
@@ -75,6 +77,9 @@ export interface PlanEventSummary {
   readonly changedFiles: number | null;
   readonly payload: JsonObject;
 }
+
+/** The version of `--json`'s shape, printed as its `schema` field; raised when a field changes meaning or goes away. */
+export const PLAN_SCHEMA = 1;
 
 export interface Plan {
   readonly event: PlanEventSummary;

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { run } from '../../scripts/commands/deploy/index.js';
 import type { PipelineConfig } from '../../scripts/core/config.js';
+import { isRemote } from '../../scripts/core/deploy/evidence.js';
 import { kubernetesTarget } from '../../scripts/io/targets/kubernetes.js';
 import { pipelineConfig } from '../../pipeline.config.js';
 import { cleanup, commit, makeRepo } from '../pipeline/affected/fixture.js';
@@ -323,5 +324,17 @@ describe('bad input: one line, exit 2, nothing promoted or changed', () => {
     expect(r.code).toBe(3);
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(kubectl.calls).toEqual([]);
+  });
+});
+
+describe('isRemote: which provenance sources are compared with the repository', () => {
+  test.each([
+    ['https://github.com/acme/shop.git', true],
+    ['ssh://git@github.com/acme/shop', true],
+    ['git@github.com:acme/shop.git', true],
+    ['/work/main', false],
+    ['../shop', false],
+  ])('%s → %s', (source, remote) => {
+    expect(isRemote(source)).toBe(remote);
   });
 });

@@ -28,6 +28,8 @@ export interface RunOptions {
   readonly config?: PipelineConfig;
   /** The trusted CLI plan runs for its executed steps (default: this checkout's bundle). */
   readonly cli?: string;
+  /** Run as if stderr were a terminal (progress lines); default: not a terminal. */
+  readonly stderrIsTTY?: boolean;
 }
 
 export function context(options: RunOptions, out: { stdout: string; stderr: string }): CommandContext {
@@ -37,6 +39,7 @@ export function context(options: RunOptions, out: { stdout: string; stderr: stri
     cli: options.cli ?? BUNDLE,
     env,
     config: options.config ?? pipelineConfig,
+    ...(options.stderrIsTTY ? { stderrIsTTY: true } : {}),
     effects: { ...realEffects(env), ...options.effects },
     stdout: (t) => {
       out.stdout += t;

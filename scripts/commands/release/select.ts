@@ -44,7 +44,7 @@ export const run: Command = async (argv, ctx) => {
   }
   const { values } = parsed;
   // A release tag wins (a tag push); any other ref (a manual run's branch) leaves --service to decide.
-  const tagRef = values.tag !== undefined && values.tag.startsWith('refs/tags/') ? values.tag : undefined;
+  const tagRef = values.tag?.startsWith('refs/tags/') ? values.tag : undefined;
   if (tagRef === undefined && values.service === undefined)
     throw new InputError('pnpm pipeline release select: give --service <name|changed>, or --tag refs/tags/<service>@<version>');
   const release = await openRelease(ctx, values.cwd);

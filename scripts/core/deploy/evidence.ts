@@ -59,6 +59,11 @@ export function normalizeRepositoryUrl(url: string): string {
     .toLowerCase();
 }
 
+/** A remote's URL (`https://…`, `ssh://…`, `git@host:…`), as opposed to a local path a clone of a clone records. */
+export function isRemote(source: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(source) || /^[^/@\s]+@[^:/\s]+:/.test(source);
+}
+
 export interface EvidenceInput {
   readonly digest: string;
   /** The platform image manifest (what the provenance statement's subject names). */
@@ -94,9 +99,12 @@ export function checkEvidence(input: EvidenceInput): EvidenceCheck[] {
       ok: false,
       detail: `the provenance says it was built at ${p.revision ?? 'no recorded commit'}, not at the labelled revision ${rev ?? '(none)'}`,
     });
-  else if (p.source !== undefined && normalizeRepositoryUrl(p.source) !== normalizeRepositoryUrl(input.repositoryUrl)) {
+  else if (p.source !== undefined && isRemote(p.source) && normalizeRepositoryUrl(p.source) !== normalizeRepositoryUrl(input.repositoryUrl)) {
     checks.push({ check: 'provenance', ok: false, detail: `the provenance says it was built from ${p.source}, not ${input.repositoryUrl}` });
-  } else checks.push({ check: 'provenance', ok: true, detail: `${p.predicateType}: built at ${p.revision}${p.source === undefined ? '' : ` from ${p.source}`}` });
+  } else {
+    const from = p.source === undefined ? '' : isRemote(p.source) ? ` from ${p.source}` : ` from a local clone (${p.source}; a path is not compared with ${input.repositoryUrl})`;
+    checks.push({ check: 'provenance', ok: true, detail: `${p.predicateType}: built at ${p.revision}${from}` });
+  }
   checks.push(
     input.quarantined === undefined
       ? { check: 'not-quarantined', ok: true, detail: 'not quarantined' }

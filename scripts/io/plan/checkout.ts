@@ -82,6 +82,7 @@ export class CommitCheckout {
   constructor(
     private readonly root: string,
     private readonly commit: string,
+    private readonly trace: (label: string) => void = () => {},
   ) {
     this.temp = mkdtempSync(join(realpathSync(tmpdir()), `${ROOT_PREFIX}${process.pid}-`));
     this.dir = join(this.temp, basename(root));
@@ -93,6 +94,7 @@ export class CommitCheckout {
       // Marked as created first: an interrupt during the add still removes the registration.
       this.created = true;
       git(this.root, ['worktree', 'add', '--detach', '--quiet', this.dir, this.commit]);
+      this.trace('worktree checked out');
     }
     return this.dir;
   }

@@ -8,9 +8,13 @@
  * are dropped. Fresh GITHUB_OUTPUT / GITHUB_ENV / GITHUB_STEP_SUMMARY / GITHUB_EVENT_PATH files live in
  * a folder under the plan's temporary root, removed afterwards. The host's own GITHUB_* variables are
  * not passed on, so a plan run inside Actions does not leak the real run's files into the planned step.
+ * Steps run at most `parallel` at a time (matrix legs are planned concurrently), and a request made
+ * twice (same words, environment, folder, shell and event) runs once: the steps it runs only compute
+ * outputs from the commit, so the second gets the first's result.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseCommandFile } from '../../plan/command-files.js';
 import type { StepRunner, StepRunRequest, StepRunResult } from '../../plan/engine.js';
@@ -54,54 +58,90 @@ export interface StepRunnerOptions {
   readonly host: Readonly<Record<string, string | undefined>>;
   /** Aborted when the plan is interrupted: the running step is killed. */
   readonly signal?: AbortSignal;
+  /** How many steps run at once (default: the cores, at least 2). */
+  readonly parallel?: number;
+  /** Told each run's milliseconds (PIPELINE_TIMING). */
+  readonly ran?: (ms: number) => void;
+}
+
+/** At most `limit` calls of `task` at a time. */
+function limited<A, R>(limit: number, task: (arg: A) => Promise<R>): (arg: A) => Promise<R> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (arg) => {
+    if (active >= limit) await new Promise<void>((go) => waiting.push(go));
+    active++;
+    try {
+      return await task(arg);
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
 }
 
 const failed = (exitCode: number, stderr: string): StepRunResult => ({ exitCode, outputs: {}, env: {}, stderr });
 
+async function runStep(options: StepRunnerOptions, request: StepRunRequest): Promise<StepRunResult> {
+  if (request.shell !== undefined && !SHELLS.has(request.shell)) return failed(127, `shell ${request.shell} is not supported by the plan (bash, sh)`);
+  const workspace = options.workspace();
+  const cwd = resolve(workspace, request.workingDirectory);
+  const inside = relative(workspace, cwd);
+  if (inside.startsWith('..') || resolve(workspace, inside) !== cwd) return failed(2, `working-directory ${JSON.stringify(request.workingDirectory)} is outside the workspace`);
+  const dir = mkdtempSync(join(options.temp, 'step-'));
+  try {
+    const files = { output: join(dir, 'output'), env: join(dir, 'env'), summary: join(dir, 'summary'), path: join(dir, 'path'), event: join(dir, 'event.json') };
+    for (const f of [files.output, files.env, files.summary, files.path]) writeFileSync(f, '');
+    writeFileSync(files.event, JSON.stringify(request.payload));
+    const env = {
+      ...stepProcessEnv(options.host, request.env),
+      GITHUB_OUTPUT: files.output,
+      GITHUB_ENV: files.env,
+      GITHUB_STEP_SUMMARY: files.summary,
+      GITHUB_PATH: files.path,
+      GITHUB_EVENT_PATH: files.event,
+      RUNNER_TEMP: dir,
+    };
+    const { code, stderr } = await new Promise<{ code: number; stderr: string }>((done) => {
+      const child = spawn(process.execPath, [options.cli, ...request.argv], {
+        cwd,
+        env,
+        stdio: ['ignore', 'ignore', 'pipe'],
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      let err = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        err += chunk;
+      });
+      child.on('error', (e) => done({ code: 127, stderr: `${err}${e.message}` }));
+      child.on('close', (c) => done({ code: c ?? 1, stderr: err }));
+    });
+    try {
+      return { exitCode: code, outputs: parseCommandFile('GITHUB_OUTPUT', readFile(files.output)), env: parseCommandFile('GITHUB_ENV', readFile(files.env)), stderr };
+    } catch (e) {
+      return failed(code === 0 ? 1 : code, `${stderr}${e instanceof Error ? e.message : String(e)}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export function createStepRunner(options: StepRunnerOptions): StepRunner {
+  const once = new Map<string, Promise<StepRunResult>>();
+  const run = limited(options.parallel ?? Math.max(2, availableParallelism()), async (request: StepRunRequest) => {
+    const start = performance.now();
+    const result = await runStep(options, request);
+    options.ran?.(performance.now() - start);
+    return result;
+  });
   return {
-    async run(request: StepRunRequest): Promise<StepRunResult> {
-      if (request.shell !== undefined && !SHELLS.has(request.shell)) return failed(127, `shell ${request.shell} is not supported by the plan (bash, sh)`);
-      const workspace = options.workspace();
-      const cwd = resolve(workspace, request.workingDirectory);
-      const inside = relative(workspace, cwd);
-      if (inside.startsWith('..') || resolve(workspace, inside) !== cwd) return failed(2, `working-directory ${JSON.stringify(request.workingDirectory)} is outside the workspace`);
-      const dir = mkdtempSync(join(options.temp, 'step-'));
-      try {
-        const files = { output: join(dir, 'output'), env: join(dir, 'env'), summary: join(dir, 'summary'), path: join(dir, 'path'), event: join(dir, 'event.json') };
-        for (const f of [files.output, files.env, files.summary, files.path]) writeFileSync(f, '');
-        writeFileSync(files.event, JSON.stringify(request.payload));
-        const env = {
-          ...stepProcessEnv(options.host, request.env),
-          GITHUB_OUTPUT: files.output,
-          GITHUB_ENV: files.env,
-          GITHUB_STEP_SUMMARY: files.summary,
-          GITHUB_PATH: files.path,
-          GITHUB_EVENT_PATH: files.event,
-          RUNNER_TEMP: dir,
-        };
-        const { code, stderr } = await new Promise<{ code: number; stderr: string }>((done) => {
-          const child = spawn(process.execPath, [options.cli, ...request.argv], {
-            cwd,
-            env,
-            stdio: ['ignore', 'ignore', 'pipe'],
-            ...(options.signal ? { signal: options.signal } : {}),
-          });
-          let err = '';
-          child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-            err += chunk;
-          });
-          child.on('error', (e) => done({ code: 127, stderr: `${err}${e.message}` }));
-          child.on('close', (c) => done({ code: c ?? 1, stderr: err }));
-        });
-        try {
-          return { exitCode: code, outputs: parseCommandFile('GITHUB_OUTPUT', readFile(files.output)), env: parseCommandFile('GITHUB_ENV', readFile(files.env)), stderr };
-        } catch (e) {
-          return failed(code === 0 ? 1 : code, `${stderr}${e instanceof Error ? e.message : String(e)}`);
-        }
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+    run(request: StepRunRequest): Promise<StepRunResult> {
+      const key = JSON.stringify([request.argv, Object.entries(request.env).sort(), request.workingDirectory, request.shell ?? null, request.payload]);
+      const known = once.get(key);
+      if (known !== undefined) return known;
+      const result = run(request);
+      once.set(key, result);
+      return result;
     },
   };
 }

@@ -22,7 +22,9 @@ const GIT_ENV = {
 };
 
 export function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...GIT_ENV } }).trim();
+  // git's stderr is captured, not let through: a failure throws with it in the message (a test that
+  // expects git to fail, like `cat-file -e` of a missing commit, prints nothing).
+  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...GIT_ENV } }).trim();
 }
 
 export function write(root: string, files: Record<string, string | null>): void {

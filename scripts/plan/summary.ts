@@ -1,0 +1,146 @@
+/**
+ * The plan as a summary that fits on one screen (plan's default output; `--verbose` prints render.ts's
+ * full detail): per workflow whether it triggers, per job run or skipped with one short reason, the
+ * matrix legs on one line, then what the run would change: images pushed, tags moved, releases cut,
+ * deploys, with the digest where the plan knows it. Pure.
+ */
+import { compactCondition, userCondition } from './condition.js';
+import type { JobPlan, LegPlan, Plan, StepPlan } from './plan-types.js';
+
+const REASON_WIDTH = 100;
+
+function short(sha: string | null): string {
+  return sha ? sha.slice(0, 7) : 'none';
+}
+
+function cut(text: string, width: number): string {
+  const line = text.replace(/\s*\n\s*/g, ' ');
+  return line.length > width ? `${line.slice(0, width - 1)}…` : line;
+}
+
+/** One short reason: the deciding term of `if:` in short form, never the whole expression. */
+export function jobReason(j: JobPlan): string {
+  const fails = j.result === 'failure' && j.status === 'run' ? /(?:^|; )fails: (.*)$/s.exec(j.reason) : null;
+  if (fails?.[1] !== undefined) return `FAILS: ${cut(fails[1], REASON_WIDTH)}`;
+  if (j.result === 'failure') return `FAILS: ${cut(j.reason, REASON_WIDTH)}`;
+  if (!j.reason.startsWith('if: ')) return cut(j.reason, REASON_WIDTH);
+  const condition = compactCondition(j.decisive ?? userCondition(j.ifExpr));
+  return cut(j.status === 'skipped' ? `${condition} is false` : condition, REASON_WIDTH);
+}
+
+/** A leg's name: its `service` or `library` (or its first value). */
+function legName(l: LegPlan): string {
+  const m = l.matrix;
+  if (m === null) return '(no matrix)';
+  const named = m['service'] ?? m['library'] ?? Object.values(m)[0];
+  return typeof named === 'string' ? named : JSON.stringify(named ?? m);
+}
+
+function legsLine(j: JobPlan, indent: string): string[] {
+  if (j.legs.length === 0 || (j.legs.length === 1 && j.legs[0]?.matrix === null)) return [];
+  const key = j.legs[0]?.matrix && 'service' in j.legs[0].matrix ? 'service' : j.legs[0]?.matrix && 'library' in j.legs[0].matrix ? 'library' : 'leg';
+  return [`${indent}${key}: ${j.legs.map(legName).join(', ')}`];
+}
+
+function calledLine(j: JobPlan, indent: string): string[] {
+  return j.legs.flatMap((l) =>
+    l.calls === undefined
+      ? []
+      : [`${indent}calls ${l.calls}${l.jobs ? `: ${l.jobs.map((c) => `${c.id} ${c.status === 'run' ? 'runs' : 'skipped'}`).join(', ')}` : ' (not followed)'}`],
+  );
+}
+
+/** What a run step would change in the world, or undefined for a step that only builds, checks or computes. */
+interface Effect {
+  readonly action: 'push' | 'tag' | 'release' | 'deploy' | 'hand off';
+  readonly subject: string;
+  readonly detail: string;
+}
+
+const DIGEST = /sha256:[0-9a-f]{64}/;
+
+function digestOf(s: StepPlan): string {
+  const found = [s.run ?? '', ...Object.values(s.env), ...Object.values(s.with)].map((v) => DIGEST.exec(v)?.[0]).find((d) => d !== undefined);
+  return found ? `by digest ${found.slice(0, 19)}…` : 'digest known only when it runs';
+}
+
+function effectOf(s: StepPlan, leg: readonly StepPlan[], subject: string, environment: string | null): Effect | undefined {
+  if (!s.if) return undefined;
+  if (s.uses?.startsWith('docker/build-push-action@') && (s.with['push'] === 'true' || /(?:^|,)push=true(?:,|$)/.test(s.with['outputs'] ?? ''))) {
+    const name = /(?:^|,)name=([^,]+)/.exec(s.with['outputs'] ?? '')?.[1] ?? (s.with['tags'] ?? '').split('\n')[0] ?? subject;
+    return { action: 'push', subject, detail: /push-by-digest=true/.test(s.with['outputs'] ?? '') ? `by digest (known once pushed) to ${name}` : `to ${name}` };
+  }
+  const run = s.run ?? '';
+  const command = /pipeline(?:\.cjs)?\s+(tags|release|deploy)\b(.*)/s.exec(run);
+  if (!command) return undefined;
+  const [, name, rest = ''] = command;
+  if (name === 'tags' && /--promote\b/.test(rest)) {
+    const computed = leg.find((x) => x.executed?.outputs['tags'] !== undefined)?.executed?.outputs['tags'];
+    const tags = computed ? computed.split('\n').map((t) => t.slice(t.lastIndexOf(':') + 1)) : ['its tags'];
+    return { action: 'tag', subject, detail: `${tags.join(', ')} on the pushed digest` };
+  }
+  if (name === 'release' && /^\s*cut\b/.test(rest))
+    return { action: 'release', subject: s.env['SERVICE'] ?? subject, detail: 'git tag, image tags and a GitHub Release, by digest' };
+  if (name === 'release' && /^\s*handoff\b/.test(rest))
+    return { action: 'hand off', subject: s.env['SERVICE'] ?? subject, detail: `to deploy.yml${s.env['DEPLOY_TO'] ? ` (${s.env['DEPLOY_TO']})` : ''}` };
+  if (name === 'deploy' && !/--dry-run\b/.test(rest) && !/^\s*status\b/.test(rest)) {
+    const target = s.env['ENVIRONMENT'] || environment || 'its environment';
+    return { action: 'deploy', subject: s.env['SERVICE'] || subject, detail: `to ${target} ${digestOf(s)}` };
+  }
+  return undefined;
+}
+
+function effects(plan: Plan): Effect[] {
+  const out: Effect[] = [];
+  const walk = (jobs: readonly JobPlan[]) => {
+    for (const j of jobs) {
+      if (j.status !== 'run') continue;
+      for (const l of j.legs) {
+        if (l.jobs) walk(l.jobs);
+        else for (const s of l.steps) out.push(...[effectOf(s, l.steps, legName(l) === '(no matrix)' ? j.id : legName(l), j.environment)].filter((e) => e !== undefined));
+      }
+    }
+  };
+  for (const wf of plan.workflows) walk(wf.jobs);
+  return out;
+}
+
+/** Effects of one action with the same detail on one line: `push (12) by digest to …: a, b, c`. */
+function effectLines(list: readonly Effect[]): string[] {
+  const groups = new Map<string, string[]>();
+  for (const e of list) {
+    const key = `${e.action}\u0000${e.detail.replaceAll(e.subject, '<name>')}`;
+    groups.set(key, [...(groups.get(key) ?? []), e.subject]);
+  }
+  return [...groups].map(([key, subjects]) => {
+    const [action = '', detail = ''] = key.split('\u0000');
+    return `  ${action.padEnd(8)} ${subjects.length > 1 ? `${subjects.length} × ` : ''}${detail}: ${subjects.join(', ')}`;
+  });
+}
+
+export function renderSummary(plan: Plan): string {
+  const e = plan.event;
+  const changed = e.changedFiles === null ? 'no comparison' : `${e.changedFiles} changed file${e.changedFiles === 1 ? '' : 's'}`;
+  const lines = [`plan for ${e.name} ${e.ref} at ${short(e.sha)} (base ${short(e.base)}, head ${short(e.head)}, ${changed})`, ''];
+  for (const wf of plan.workflows) {
+    const file = wf.file.replace(/^\.github\/workflows\//, '');
+    lines.push(`${file} (${wf.name}): ${wf.triggered ? 'triggered' : 'not triggered'}: ${cut(wf.reason, REASON_WIDTH)}`);
+    const width = Math.max(0, ...wf.jobs.map((j) => j.id.length));
+    for (const j of wf.jobs) {
+      const mark = j.result === 'failure' ? '✗' : j.status === 'run' ? '●' : '○';
+      const legs = j.legs.length > 1 ? `, ${j.legs.length} legs` : '';
+      lines.push(`  ${mark} ${j.id.padEnd(width)}  ${j.status}${legs}: ${jobReason(j)}`);
+      const indent = ' '.repeat(width + 6);
+      lines.push(...legsLine(j, indent), ...calledLine(j, indent));
+    }
+  }
+  const changes = effects(plan);
+  lines.push('', changes.length > 0 ? 'would change:' : 'would change: nothing (no push, tag, release or deploy runs)', ...effectLines(changes));
+  // A called workflow's steps are in its caller's leg too (prefixed with their job).
+  const executed = plan.workflows.flatMap((w) => w.jobs.flatMap((j) => j.legs.flatMap((l) => l.steps)));
+  const ran = executed.filter((s) => s.executed !== undefined).length;
+  lines.push('', `${ran} output step${ran === 1 ? '' : 's'} ran for real; --verbose shows every step and its inputs, --json the whole plan`);
+  const failing = plan.workflows.flatMap((w) => w.jobs.filter((j) => j.result === 'failure').map((j) => `${w.file.replace(/^\.github\/workflows\//, '')} job ${j.id}`));
+  lines.push(failing.length > 0 ? `CI would fail: ${failing.join(', ')}` : 'CI would pass (assuming every reported step succeeds)');
+  return `${lines.join('\n')}\n`;
+}
