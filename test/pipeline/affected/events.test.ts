@@ -83,6 +83,24 @@ describe('revisions from events', () => {
     expect(fromEnv).toMatchObject({ base: baseTip, head: merge });
   });
 
+  test("pull request whose merge commit is on a newer base than the event's: the first parent, not the merge base", async () => {
+    // The merge commit's parents, read from the commit object, must be exact SHAs: one read with a
+    // stray space matches no PR head and sends this to the merge base with the event's older base,
+    // which also counts main's own change (gamma) as the PR's.
+    const { root, first } = makeRepo();
+    git(root, 'checkout', '-q', '-b', 'feature');
+    const prHead = commit(root, 'pr', { 'services/alpha/src/main.ts': 'export const a = 1;\n' });
+    git(root, 'checkout', '-q', 'main');
+    const baseTip = commit(root, 'main moves on', { 'services/gamma/src/main.ts': 'export const g = 1;\n' });
+    git(root, 'checkout', '-q', '--detach', baseTip);
+    git(root, 'merge', '-q', '--no-ff', '-m', 'merge', prHead);
+    const merge = git(root, 'rev-parse', 'HEAD');
+    const payload = { number: 7, pull_request: { number: 7, base: { sha: first }, head: { sha: prHead }, merge_commit_sha: merge } };
+    const json = parseJson(await affected(root, ['--json', '--event', eventFile(payload)]));
+    expect(json).toMatchObject({ base: baseTip, head: merge, strategy: 'pull-request' });
+    expect(services(json)).toEqual(['alpha']);
+  });
+
   test('pull request whose head merged main in: still exactly the PR, not main', async () => {
     const { root } = makeRepo();
     git(root, 'checkout', '-q', '-b', 'feature');

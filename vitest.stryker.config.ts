@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// The tests StrykerJS runs against each mutant of scripts/core and scripts/plan (see stryker.config.json):
+// the `pipeline` project of vitest.config.ts, less the tests that compare committed generated files with
+// their sources (the bundle and the workflows: any mutant would fail them, which tells nothing).
+export default defineConfig({
+  test: {
+    name: 'pipeline',
+    include: ['test/pipeline/**/*.test.ts', 'test/workflows/**/*.test.ts', 'test/plan/**/*.test.ts'],
+    exclude: ['test/pipeline/bundle.test.ts', 'test/workflows/staleness.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    server: { deps: { inline: [/@actions\/languageservice/, /@actions\/workflow-parser/, /@actions\/expressions/] } },
+  },
+});
