@@ -65,7 +65,9 @@ export interface EngineInput {
   readonly hashFiles?: (patterns: readonly string[]) => string;
 }
 
-const MAX_CALL_DEPTH = 4;
+// GitHub: "a maximum of ten levels of workflows - that is, the top-level caller workflow and up to nine
+// levels of reusable workflows" (the top-level workflow is depth 0).
+const MAX_CALL_DEPTH = 9;
 const STATUS_FUNCTION = /\b(always|failure|cancelled)\s*\(/i;
 
 interface JobOutcome {

@@ -40,6 +40,9 @@ const CASES: [RuleId, string][] = [
   ['no-package-manager', edit('USER node', 'RUN ["/usr/local/bin/npm", "i"]\nUSER node')],
   ['no-package-manager', edit('USER node', 'RUN apk add --no-cache build-base\nUSER node')],
   ['runtime-from-builder', edit('COPY --from=builder /out ./', 'COPY --from=builder /repo ./')],
+  // Several sources: the deployed folder may not smuggle another one in.
+  ['runtime-from-builder', edit('COPY --from=builder /out ./', 'COPY --from=builder /out /repo ./')],
+  ['runtime-from-builder', edit('COPY --from=builder /out ./', 'COPY --from=builder /repo /out ./')],
   ['node-env', edit('ENV NODE_ENV=production PORT=3000', 'ENV PORT=3000')],
   ['non-root-user', edit('USER node', 'USER root')],
   ['non-root-user', edit('USER node\n', '')],

@@ -153,6 +153,19 @@ describe('diffLockfiles attributes a change to the importers whose closure chang
     expect(typeof result === 'string' ? result : Object.keys(result).sort()).toEqual(expected);
   });
 
+  test('a change three snapshots down a chain reaches the importer at the top, with the changed one as the reason', () => {
+    // services/g -> top -> mid -> leaf: only leaf's package entry changes.
+    const chain = (leafIntegrity: string) =>
+      change((s) => {
+        s.importers['services/g'] = { top: ['^1.0.0', '1.0.0'] };
+        s.snapshots['top@1.0.0'] = { mid: '1.0.0' };
+        s.snapshots['mid@1.0.0'] = { leaf: '1.0.0' };
+        s.snapshots['leaf@1.0.0'] = {};
+        s.integrity = { 'leaf@1.0.0': leafIntegrity };
+      });
+    expect(importersOf(chain('old'), chain('new'))).toEqual({ 'services/g': ['pnpm-lock.yaml: top depends on leaf@1.0.0, which changed'] });
+  });
+
   test('reasons name the dependency and the versions', () => {
     const after = change((s) => {
       s.importers['services/c'] = { 'is-odd': ['^3.0.0', '3.0.2'] };
