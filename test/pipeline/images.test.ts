@@ -33,6 +33,19 @@ describe('tag scheme', () => {
     ['-weird..branch-', 'weird..branch'],
     ['ümlaut/ä', 'mlaut'],
     ['x'.repeat(200), 'x'.repeat(128)],
+    // A run of bad characters becomes one '-'.
+    ['a//b', 'a-b'],
+    ['fix: a & b!', 'fix-a-b'],
+    ['Team_X/Feature.1', 'Team_X-Feature.1'],
+    // Leading and trailing runs of '.' and '-' go.
+    ['.-.x', 'x'],
+    ['x.-.', 'x'],
+    ['_x_', '_x_'],
+    // The cut at 128 comes before the trailing '.'/'-' are removed, and keeps exactly 128.
+    [`${'x'.repeat(128)}y`, 'x'.repeat(128)],
+    [`${'x'.repeat(127)}/y`, 'x'.repeat(127)],
+    [`${'x'.repeat(126)}.-y`, 'x'.repeat(126)],
+    [`/${'x'.repeat(130)}`, 'x'.repeat(128)],
   ])('sanitizeTag(%j) = %j', (branch, tag) => {
     expect(sanitizeTag(branch)).toBe(tag);
     expect(tag).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/);
