@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, test } from 'vitest';
 import { dockerEngine, EngineError, registryTagger } from '../../scripts/io/container-engine.js';
+import { rejectionMessage } from '../support/rejection.js';
 
 interface Answer {
   /** The arguments, `*` for any one argument. */
@@ -85,15 +86,7 @@ afterAll(() => {
 });
 
 const engine = dockerEngine(BIN);
-async function engineError(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(EngineError);
-    return err instanceof Error ? err.message : String(err);
-  }
-  throw new Error('expected an EngineError');
-}
+const engineError = (promise: Promise<unknown>) => rejectionMessage(promise, EngineError);
 
 const NO_DAEMON = 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n';
 
@@ -175,30 +168,15 @@ describe('build', () => {
     tags: ['ghcr.io/acme/api:sha-1a2b3c4', 'ghcr.io/acme/api:main'],
     buildArgs: { NODE_IMAGE: 'node:24-alpine' },
   };
+  /** Every build's command line up to the --iidfile file (a temporary path). */
+  const BUILD = ['buildx', 'build', '--progress=plain', '--load', '--provenance=false', '--iidfile'];
   const PROGRESS_OUT = '#1 [internal] load build definition from Dockerfile\n#1 DONE 0.0s\n';
   const PROGRESS_ERR = '#9 [builder 3/6] RUN pnpm install\n#9 CACHED\n';
 
   test('the command line; the image ID from inspecting the first tag, the config digest from --iidfile', async () => {
     answer(
       {
-        args: [
-          'buildx',
-          'build',
-          '--progress=plain',
-          '--load',
-          '--provenance=false',
-          '--iidfile',
-          '*',
-          '-f',
-          'services/api/Dockerfile',
-          '-t',
-          '*',
-          '-t',
-          '*',
-          '--build-arg',
-          '*',
-          '/repo',
-        ],
+        args: [...BUILD, '*', '-f', 'services/api/Dockerfile', '-t', '*', '-t', '*', '--build-arg', '*', '/repo'],
         stdout: PROGRESS_OUT,
         stderr: PROGRESS_ERR,
         writeAfter: { flag: '--iidfile', content: 'sha256:c0nf1g\n' },
@@ -212,12 +190,7 @@ describe('build', () => {
     });
     const [build] = calls();
     expect(build?.filter((a) => !a.includes('kc-build-'))).toEqual([
-      'buildx',
-      'build',
-      '--progress=plain',
-      '--load',
-      '--provenance=false',
-      '--iidfile',
+      ...BUILD,
       '-f',
       'services/api/Dockerfile',
       '-t',
@@ -232,7 +205,7 @@ describe('build', () => {
 
   test('no cache, a local cache read and written; no tag: the ID is the config digest', async () => {
     answer({
-      args: ['buildx', 'build', '--progress=plain', '--load', '--provenance=false', '--iidfile', '*', '-f', 'D', '--no-cache', '--cache-from', '*', '--cache-to', '*', '.'],
+      args: [...BUILD, '*', '-f', 'D', '--no-cache', '--cache-from', '*', '--cache-to', '*', '.'],
       writeAfter: { flag: '--iidfile', content: 'sha256:only' },
     });
     const result = await engine.build({ context: '.', dockerfile: 'D', tags: [], buildArgs: {}, noCache: true, cacheDir: '/cache', exportCache: true });
@@ -242,7 +215,7 @@ describe('build', () => {
 
   test('a cache read only: no --cache-to', async () => {
     answer({
-      args: ['buildx', 'build', '--progress=plain', '--load', '--provenance=false', '--iidfile', '*', '-f', 'D', '--cache-from', 'type=local,src=/cache', '.'],
+      args: [...BUILD, '*', '-f', 'D', '--cache-from', 'type=local,src=/cache', '.'],
       writeAfter: { flag: '--iidfile', content: 'sha256:x' },
     });
     expect((await engine.build({ context: '.', dockerfile: 'D', tags: [], buildArgs: {}, cacheDir: '/cache' })).configDigest).toBe('sha256:x');
@@ -251,7 +224,7 @@ describe('build', () => {
   test('a failed build: an EngineError with the end of the progress', async () => {
     const lines = Array.from({ length: 40 }, (_, i) => `#${i} step ${i}`);
     answer({
-      args: ['buildx', 'build', '--progress=plain', '--load', '--provenance=false', '--iidfile', '*', '-f', 'D', '.'],
+      args: [...BUILD, '*', '-f', 'D', '.'],
       stdout: `${lines.join('\n')}\n`,
       stderr: 'ERROR: failed to solve\n',
       code: 1,

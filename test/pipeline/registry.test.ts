@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { MANIFEST_TYPES, RegistryError, registryClient } from '../../scripts/io/registry.js';
+import { rejectionMessage } from '../support/rejection.js';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 const CHILD_1 = `sha256:${'b'.repeat(64)}`;
@@ -54,15 +55,7 @@ const json = (value: unknown, headers: Record<string, string> = {}): Answer => (
   headers: { 'content-type': 'application/json', ...headers },
 });
 
-async function failure(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(RegistryError);
-    return err instanceof Error ? err.message : String(err);
-  }
-  throw new Error('expected a RegistryError');
-}
+const failure = (promise: Promise<unknown>) => rejectionMessage(promise, RegistryError);
 
 describe('ping', () => {
   test.each<[string, Answer | undefined, boolean]>([
