@@ -291,3 +291,42 @@ describe('repository rules, exactly', () => {
     expect(checkRepository(files, scripts)).toEqual(expected.map((x) => ({ ...x, line: 1 })));
   });
 });
+
+describe('parseDockerfile: the model the rules read', () => {
+  const only = (text: string) => {
+    const stage = parseDockerfile(`FROM x AS s\n${text}\n`).stages[0];
+    return stage?.instructions[0];
+  };
+  test.each<[string, object]>([
+    ['RUN echo hi', { keyword: 'RUN', line: 2, flags: {}, args: ['echo', 'hi'], execForm: false, text: 'echo hi' }],
+    [
+      'run --MOUNT=type=cache,target=/a --mount=type=bind,target=/b --network=none echo hi',
+      { keyword: 'RUN', flags: { mount: ['type=cache,target=/a', 'type=bind,target=/b'], network: ['none'] }, args: ['echo', 'hi'], execForm: false, text: 'echo hi' },
+    ],
+    ['COPY --from=builder --chown=1000:1000 /out ./', { keyword: 'COPY', flags: { from: ['builder'], chown: ['1000:1000'] }, args: ['/out', './'], text: '/out ./' }],
+    ['CMD ["node", "dist/index.js"]', { keyword: 'CMD', args: ['node', 'dist/index.js'], execForm: true, text: '["node", "dist/index.js"]' }],
+    ['CMD   ["node"]', { args: ['node'], execForm: true, text: '["node"]' }],
+    ['CMD ["node", 1]', { execForm: false, text: '["node", 1]' }],
+    ['CMD [not json', { execForm: false, args: ['[not', 'json'], text: '[not json' }],
+    ['CMD node --port 3 x', { execForm: false, args: ['node', '3', 'x'], text: 'node --port 3 x' }],
+    ['CMD ["node", "--inspect"]', { execForm: true, args: ['node', '--inspect'] }],
+    ['HEALTHCHECK --interval=5s CMD ["x"]', { keyword: 'HEALTHCHECK', flags: { interval: ['5s'] }, text: 'CMD ["x"]' }],
+  ])('%j', (text, model) => {
+    expect(only(text)).toMatchObject(model);
+  });
+
+  test('stages, their names (AS in any case) and images; global ARGs only before the first FROM', () => {
+    const parsed = parseDockerfile('# first\nARG A=1\nLABEL ignored=1\nARG B\nFROM img:1 as one\nARG C\nFROM one\nFROM --platform=linux/amd64 img:2 AS two\nRUN x\n');
+    expect(parsed.firstLine).toBe('# first');
+    expect(parsed.globalArgs.map((a) => a.args)).toEqual([['A=1'], ['B']]);
+    expect(parsed.stages.map((s) => [s.name, s.image, s.line, s.instructions.map((i) => i.keyword)])).toEqual([
+      ['one', 'img:1', 5, ['ARG']],
+      [undefined, 'one', 7, []],
+      ['two', 'img:2', 8, ['RUN']],
+    ]);
+  });
+
+  test('an empty file', () => {
+    expect(parseDockerfile('')).toEqual({ globalArgs: [], stages: [], firstLine: '' });
+  });
+});
