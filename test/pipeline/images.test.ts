@@ -24,7 +24,7 @@ describe('ImageRef', () => {
     `invalid image reference ${JSON.stringify(text)}: ${why}; expected [registry/]name[:tag][@sha256:<hex>], e.g. ghcr.io/acme/api-gateway:sha-1a2b3c4`;
   test.each([
     ['x@md5:zz', 'bad digest "md5:zz"'],
-    ['@sha256:' + 'a'.repeat(64), 'the name must be lowercase letters, digits and separators'],
+    [`@sha256:${'a'.repeat(64)}`, 'the name must be lowercase letters, digits and separators'],
     ['x:bad!tag', 'bad tag "bad!tag"'],
     ['bad_host.example.com/x', 'bad registry "bad_host.example.com"'],
     ['ghcr.io/Acme/x', 'the name must be lowercase letters, digits and separators'],
