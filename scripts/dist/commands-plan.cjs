@@ -17728,7 +17728,7 @@ function decideTrigger(triggers, event) {
 }
 
 // scripts/plan/engine.ts
-var MAX_CALL_DEPTH = 4;
+var MAX_CALL_DEPTH = 9;
 var STATUS_FUNCTION = /\b(always|failure|cancelled)\s*\(/i;
 function eventFacts(envelope, changedFiles) {
   const e = envelope.event;

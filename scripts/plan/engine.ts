@@ -70,7 +70,9 @@ export interface EngineInput {
   readonly progress?: (event: { readonly workflow: string; readonly job: string; readonly index: number; readonly total: number }) => void;
 }
 
-const MAX_CALL_DEPTH = 4;
+// GitHub: "a maximum of ten levels of workflows - that is, the top-level caller workflow and up to nine
+// levels of reusable workflows" (the top-level workflow is depth 0).
+const MAX_CALL_DEPTH = 9;
 const STATUS_FUNCTION = /\b(always|failure|cancelled)\s*\(/i;
 
 interface JobOutcome {

@@ -20,6 +20,29 @@ describe('ImageRef', () => {
     expect(() => parseImageRef(text)).toThrow(/invalid image reference .*expected \[registry\/\]name\[:tag\]/);
   });
 
+  const bad = (text: string, why: string) =>
+    `invalid image reference ${JSON.stringify(text)}: ${why}; expected [registry/]name[:tag][@sha256:<hex>], e.g. ghcr.io/acme/api-gateway:sha-1a2b3c4`;
+  test.each([
+    ['x@md5:zz', 'bad digest "md5:zz"'],
+    [`@sha256:${'a'.repeat(64)}`, 'the name must be lowercase letters, digits and separators'],
+    ['x:bad!tag', 'bad tag "bad!tag"'],
+    ['bad_host.example.com/x', 'bad registry "bad_host.example.com"'],
+    ['ghcr.io/Acme/x', 'the name must be lowercase letters, digits and separators'],
+  ])('%j: %s', (text, why) => {
+    expect(() => parseImageRef(text)).toThrow(bad(text, why));
+  });
+
+  test.each([
+    ['library/node', { path: 'library/node' }],
+    ['acme_x/node', { path: 'acme_x/node' }],
+    ['localhost/a/b', { registry: 'localhost', path: 'a/b' }],
+    ['[::1]/x', { registry: '[::1]', path: 'x' }],
+    ['ghcr.io', { path: 'ghcr.io' }],
+    ['registry:5000/x', { registry: 'registry:5000', path: 'x' }],
+  ])('%j: a registry only when the first part looks like a host', (text, ref) => {
+    expect(parseImageRef(text)).toEqual(ref);
+  });
+
   test('repositoryOf drops tag and digest', () => {
     expect(repositoryOf(parseImageRef(`ghcr.io/a/b:t@sha256:${'c'.repeat(64)}`))).toBe('ghcr.io/a/b');
   });
@@ -33,9 +56,42 @@ describe('tag scheme', () => {
     ['-weird..branch-', 'weird..branch'],
     ['ümlaut/ä', 'mlaut'],
     ['x'.repeat(200), 'x'.repeat(128)],
+    // A run of bad characters becomes one '-'.
+    ['a//b', 'a-b'],
+    ['fix: a & b!', 'fix-a-b'],
+    ['Team_X/Feature.1', 'Team_X-Feature.1'],
+    // Leading and trailing runs of '.' and '-' go.
+    ['.-.x', 'x'],
+    ['x.-.', 'x'],
+    ['_x_', '_x_'],
+    // The cut at 128 comes before the trailing '.'/'-' are removed, and keeps exactly 128.
+    [`${'x'.repeat(128)}y`, 'x'.repeat(128)],
+    [`${'x'.repeat(127)}/y`, 'x'.repeat(127)],
+    [`${'x'.repeat(126)}.-y`, 'x'.repeat(126)],
+    [`/${'x'.repeat(130)}`, 'x'.repeat(128)],
   ])('sanitizeTag(%j) = %j', (branch, tag) => {
     expect(sanitizeTag(branch)).toBe(tag);
     expect(tag).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/);
+  });
+
+  test.each([
+    ['abc', 'invalid commit SHA "abc": expected 40 lowercase hex characters'],
+    [`x${SHA}`, `invalid commit SHA "x${SHA}": expected 40 lowercase hex characters`],
+    [`${SHA}0`, `invalid commit SHA "${SHA}0": expected 40 lowercase hex characters`],
+    [SHA.toUpperCase(), `invalid commit SHA "${SHA.toUpperCase()}": expected 40 lowercase hex characters`],
+  ])('tagsFor(%j) is an input error', (sha, message) => {
+    expect(() => tagsFor(sha, { kind: 'merge_group' })).toThrow(message);
+  });
+
+  test.each([[0], [-1], [1.5]])('pull request number %d is an input error; 1 is fine', (n) => {
+    expect(() => tagsFor(SHA, { kind: 'pull_request', number: n })).toThrow(`invalid pull request number ${n}: expected a positive integer`);
+    expect(tagsFor(SHA, { kind: 'pull_request', number: 1 })).toEqual(['sha-1a2b3c4', 'pr-1']);
+  });
+
+  test('a service folder that is no image name', () => {
+    expect(() => imageRepository({ kind: 'ghcr' }, 'Acme', 'Bad_Name')).toThrow(
+      'invalid image name "ghcr.io/acme/Bad_Name": the service folder name "Bad_Name" must be lowercase letters, digits and separators (. _ __ -); rename the folder',
+    );
   });
 
   test('a name with nothing usable is an error', () => {

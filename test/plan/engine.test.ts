@@ -234,6 +234,74 @@ jobs:
     expect(ids('skipped')).toEqual(['a', 'c']);
     expect(job(plan, 'chain.yml', 'c').reason).toBe('needed job a was skipped');
   });
+  test('job-level failure() sees a failed grand-ancestor, not only the direct needs', async () => {
+    const repo = fixture();
+    repo.commit('grand-ancestor', {
+      '.github/workflows/grand.yml': `name: Grand
+on: push
+permissions: {}
+jobs:
+  a:
+    runs-on: ubuntu-24.04
+    strategy:
+      matrix:
+        x: []
+    steps: [{ run: echo a }]
+  b:
+    needs: a
+    if: always()
+    runs-on: ubuntu-24.04
+    steps: [{ run: echo b }]
+  on-failure:
+    needs: b
+    if: failure()
+    runs-on: ubuntu-24.04
+    steps: [{ run: echo cleanup }]
+  on-success:
+    needs: b
+    runs-on: ubuntu-24.04
+    steps: [{ run: echo next }]
+`,
+    });
+    const plan = await planJson(repo.dir, ['--event', 'push']);
+    const states = workflow(plan, 'grand.yml').jobs.map((j) => [j.id, j.status, j.result]);
+    expect(states).toEqual([
+      ['a', 'run', 'failure'],
+      ['b', 'run', 'success'],
+      ['on-failure', 'run', 'success'],
+      ['on-success', 'skipped', 'skipped'],
+    ]);
+    expect(job(plan, 'grand.yml', 'on-failure').reason).toBe('if: failure() is true');
+    expect(job(plan, 'grand.yml', 'on-success').reason).toBe('needed job a failed');
+  });
+
+  // GitHub: "a maximum of ten levels of workflows - that is, the top-level caller workflow and up to
+  // nine levels of reusable workflows".
+  test.each([
+    [9, undefined],
+    [10, './.github/workflows/level-10.yml: reusable workflows nest deeper than 9'],
+  ])('%i levels of reusable workflows under the caller: the deepest call fails with %j', async (levels, error) => {
+    const repo = fixture();
+    const files: Record<string, string> = {
+      '.github/workflows/top.yml': 'name: Top\non: push\npermissions: {}\njobs:\n  call:\n    uses: ./.github/workflows/level-1.yml\n',
+    };
+    for (let level = 1; level <= levels; level++) {
+      const job = level < levels ? `  call:\n    uses: ./.github/workflows/level-${level + 1}.yml\n` : '  work:\n    runs-on: ubuntu-24.04\n    steps: [{ run: echo deepest }]\n';
+      files[`.github/workflows/level-${level}.yml`] = `name: Level ${level}\non: workflow_call\npermissions: {}\njobs:\n${job}`;
+    }
+    repo.commit('nested calls', files);
+    const result = await runPlan(repo.dir, ['--event', 'push', '--json']);
+    const plan: Plan = JSON.parse(result.stdout);
+    const top = job(plan, 'top.yml', 'call');
+    expect(top.result).toBe(error === undefined ? 'success' : 'failure');
+    expect(result.code).toBe(error === undefined ? 0 : 1);
+    // The failure is reported by the deepest caller, up through every level.
+    let calls: JobPlan | undefined = top;
+    for (let level = 1; level < levels; level++) calls = calls?.legs[0]?.jobs?.find((j) => j.id === 'call');
+    expect(calls?.legs[0]?.calls).toBe(`./.github/workflows/level-${levels}.yml`);
+    if (error === undefined) expect(calls?.legs[0]?.steps.map((s) => s.name)).toEqual(['Run echo deepest']);
+    else expect(calls?.reason).toBe(`no condition; fails: ${error}`);
+  });
 });
 
 describe('bad input is one line and exit 2', () => {

@@ -24,6 +24,16 @@ describe('expandMatrix', () => {
       ],
     ],
     [
+      'a two-key exclude removes only the combination matching both keys',
+      { os: ['linux', 'mac'], node: [20, 22], exclude: [{ os: 'mac', node: 22 }] },
+      [
+        { os: 'linux', node: 20 },
+        { os: 'linux', node: 22 },
+        { os: 'mac', node: 20 },
+      ],
+    ],
+    ['an exclude naming a key the matrix does not have matches nothing', { os: ['linux', 'mac'], exclude: [{ os: 'mac', arch: 'arm64' }] }, [{ os: 'linux' }, { os: 'mac' }]],
+    [
       'include only (what fromJSON of the affected matrix gives)',
       { include: [{ service: 'a', image: 'x/a' }, { service: 'b' }] },
       [{ service: 'a', image: 'x/a' }, { service: 'b' }],
@@ -45,6 +55,13 @@ describe('expandMatrix', () => {
       ],
     ],
     ['object values compare deeply in exclude', { cfg: [{ a: 1 }, { a: 2 }], exclude: [{ cfg: { a: 2 } }] }, [{ cfg: { a: 1 } }]],
+    [
+      'an object value excludes only an equal object: same keys, same values, nested arrays element by element',
+      { cfg: [{ a: 1 }, { a: 1, b: 2 }, { a: 2 }, { l: [1, 2] }, { l: [1] }, { l: [2, 1] }], exclude: [{ cfg: { a: 1 } }, { cfg: { l: [1, 2] } }] },
+      [{ cfg: { a: 1, b: 2 } }, { cfg: { a: 2 } }, { cfg: { l: [1] } }, { cfg: { l: [2, 1] } }],
+    ],
+    ['an exclude object with more keys than the value does not match it', { cfg: [{ a: 1 }], exclude: [{ cfg: { a: 1, c: 3 } }] }, [{ cfg: { a: 1 } }]],
+    ['an array value is not equal to an object', { v: [[1], { 0: 1 }], exclude: [{ v: [1] }] }, [{ v: { 0: 1 } }]],
   ])('%s', (_name, matrix, legs) => {
     expect(expandMatrix(matrix)).toEqual({ kind: 'legs', legs });
   });
@@ -56,6 +73,9 @@ describe('expandMatrix', () => {
     ['a JSON string (fromJSON forgotten)', '{"include":[]}', /mapping.*fromJSON/],
     ['a scalar dimension', { a: 'x' }, /matrix\.a must be a sequence/],
     ['include that is not a list of mappings', { include: ['x'] }, /matrix\.include must be a sequence of mappings/],
+    ['include that is not a list', { a: [1], include: { b: 1 } }, /matrix\.include must be a sequence of mappings/],
+    ['exclude that is not a list', { a: [1], exclude: { a: 1 } }, /matrix\.exclude must be a sequence of mappings, got \{"a":1\}/],
+    ['exclude that is not a list of mappings', { a: [1], exclude: [1] }, /matrix\.exclude must be a sequence of mappings, got \[1\]/],
   ])('%s is an error', (_name, matrix, message) => {
     const result = expandMatrix(matrix);
     expect(result.kind).toBe('error');

@@ -40,3 +40,47 @@ describe('decideTrigger', () => {
     expect(decision.reason).not.toBe('');
   });
 });
+
+describe('decideTrigger: the reason given', () => {
+  test.each<[Triggers, EventFacts, boolean, string]>([
+    [{ pull_request: {}, workflow_call: {} }, push('refs/heads/main', []), false, 'no push trigger (on: pull_request, workflow_call)'],
+    [{}, push('refs/heads/main', []), false, 'no push trigger (on: nothing)'],
+    [{ push: {} }, push('refs/heads/main', ['a']), true, 'push to main'],
+    [{ push: {} }, push('refs/tags/v1'), true, 'push of tag v1'],
+    [{ push: { branches: ['main', 'release/**'] } }, push('refs/heads/main', ['a']), true, 'branch main matches main, release/**'],
+    [{ push: { branches: ['main', 'release/**'] } }, push('refs/heads/dev', ['a']), false, 'branch dev does not match main, release/**'],
+    [{ push: { 'branches-ignore': ['dev'] } }, push('refs/heads/dev', ['a']), false, 'branch dev is ignored by dev'],
+    [{ push: { 'branches-ignore': ['dev'] } }, push('refs/heads/main', ['a']), true, 'branch main is not ignored by dev'],
+    [{ push: { 'branches-ignore': ['dev'] } }, push('refs/tags/v1'), false, 'push of tag v1: the push trigger filters branches only'],
+    [{ push: { 'tags-ignore': ['v*'] } }, push('refs/heads/main', ['a']), false, 'push to branch main: the push trigger filters tags only'],
+    [{ push: { tags: ['v*'] } }, push('refs/tags/v1'), true, 'tag v1 matches v*'],
+    [{ push: { tags: ['v*'], branches: ['main'] } }, push('refs/tags/x1'), false, 'tag x1 does not match v*'],
+    [{ push: { tags: ['v*'], branches: ['main'] } }, push('refs/heads/main', ['a']), true, 'branch main matches main'],
+    [{ push: { 'tags-ignore': ['v*'] } }, push('refs/tags/v1'), false, 'tag v1 is ignored by v*'],
+    [{ push: { paths: ['src/**'] } }, push('refs/heads/main', ['docs/a', 'src/b', 'src/c']), true, 'src/b matches paths src/**'],
+    [{ push: { paths: ['src/**', 'lib/**'] } }, push('refs/heads/main', ['docs/a', 'docs/b']), false, 'none of 2 changed files matches paths src/**, lib/**'],
+    [{ push: { 'paths-ignore': ['docs/**'] } }, push('refs/heads/main', ['docs/a', 'src/b']), true, 'src/b is not in paths-ignore'],
+    [{ push: { 'paths-ignore': ['docs/**', '*.md'] } }, push('refs/heads/main', ['docs/a', 'x.md']), false, 'all 2 changed files match paths-ignore docs/**, *.md'],
+    [{ push: { paths: ['src/**'], 'paths-ignore': ['src/**'] } }, push('refs/heads/main', ['src/a']), true, 'src/a matches paths src/**'],
+    [{ push: { paths: ['src/**'] } }, push('refs/heads/main', undefined), true, 'no comparison base, so path filters do not apply'],
+    [{ push: { branches: ['main'], paths: ['src/**'] } }, push('refs/heads/main', ['src/a']), true, 'branch main matches main; src/a matches paths src/**'],
+    [{ push: { branches: ['dev'], paths: ['src/**'] } }, push('refs/heads/main', ['docs/a']), false, 'branch main does not match dev'],
+    [{ pull_request: {} }, pr('main', ['a'], 'opened'), true, 'pull_request opened'],
+    [{ pull_request: {} }, pr('main', ['a'], 'reopened'), true, 'pull_request reopened'],
+    [{ pull_request: {} }, pr('main', ['a'], 'labeled'), false, 'pull_request activity labeled is not in types opened, synchronize, reopened'],
+    [{ pull_request: { types: ['labeled', 'closed'] } }, pr('main', ['a'], 'labeled'), true, 'pull_request labeled'],
+    [{ pull_request: { branches: ['main'] } }, pr('main', ['a']), true, 'base branch main matches main'],
+    [{ pull_request: { 'paths-ignore': ['docs/**'] } }, pr('main', ['docs/a']), false, 'all 1 changed files match paths-ignore docs/**'],
+    [{ merge_group: {} }, { name: 'merge_group', action: 'checks_requested', baseRef: 'main' }, true, 'merge_group checks_requested'],
+    [
+      { merge_group: { types: ['destroyed'] } },
+      { name: 'merge_group', action: 'checks_requested', baseRef: 'main' },
+      false,
+      'merge_group activity checks_requested is not in types destroyed',
+    ],
+    [{ merge_group: { branches: ['main'] } }, { name: 'merge_group', action: 'checks_requested', baseRef: 'dev' }, false, 'base branch dev does not match main'],
+    [{ workflow_dispatch: {} }, { name: 'workflow_dispatch', ref: 'refs/heads/main' }, true, 'workflow_dispatch on refs/heads/main'],
+  ])('%j %j', (triggers, event, triggered, reason) => {
+    expect(decideTrigger(triggers, event)).toEqual({ triggered, reason });
+  });
+});

@@ -96,6 +96,13 @@ describe('changed files -> affected packages', () => {
     expect(affectedBy(['services/old/index.ts'], { removedPackageDirs: new Set(['services/old']) })).toEqual({ services: [], libraries: [], tooling: false, global: false });
   });
 
+  test('a removed package folder owns only the files under it: removing services/old does not remove services/older', () => {
+    const classified = classifyFiles(['services/old/index.ts', 'services/old/src/a.ts', 'services/older/x.ts'], workspace, rules);
+    const result = computeAffected(workspace, { kind: 'changes', classified, findings: { removedPackageDirs: new Set(['services/old']) } });
+    expect(result.notes).toEqual(['package services/old was removed (2 files); its dependents changed their manifests']);
+    expect(result.tooling).toEqual(['1 file changed in no package (the pipeline and repository tooling): "services/older/x.ts"']);
+  });
+
   test('every affected package carries its reasons, dependents the chain to the cause', () => {
     const classified = classifyFiles(['packages/core/a.ts', 'packages/core/b.ts', 'packages/core/c.ts', 'packages/core/d.ts'], workspace, rules);
     const result = computeAffected(workspace, { kind: 'changes', classified, findings: {} });

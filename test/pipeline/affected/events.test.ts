@@ -55,15 +55,20 @@ describe('revisions from events', () => {
     expect(r.stderr).toMatch(/^warning: force push: [0-9a-f]{12} is not an ancestor of [0-9a-f]{12}; comparing the two trees directly/m);
   });
 
-  test('pull request: the merge commit against its first parent, exactly the PR', async () => {
-    const { root } = makeRepo();
+  /** A PR (alpha) branched from the first commit, main moved on (gamma), and GitHub's merge commit of the two checked out. */
+  function prMergeCommit(): { root: string; first: string; prHead: string; baseTip: string; merge: string } {
+    const { root, first } = makeRepo();
     git(root, 'checkout', '-q', '-b', 'feature');
     const prHead = commit(root, 'pr', { 'services/alpha/src/main.ts': 'export const a = 1;\n' });
     git(root, 'checkout', '-q', 'main');
     const baseTip = commit(root, 'main moves on', { 'services/gamma/src/main.ts': 'export const g = 1;\n' });
     git(root, 'checkout', '-q', '--detach', baseTip);
     git(root, 'merge', '-q', '--no-ff', '-m', 'merge', prHead);
-    const merge = git(root, 'rev-parse', 'HEAD');
+    return { root, first, prHead, baseTip, merge: git(root, 'rev-parse', 'HEAD') };
+  }
+
+  test('pull request: the merge commit against its first parent, exactly the PR', async () => {
+    const { root, prHead, baseTip, merge } = prMergeCommit();
     const payload = { number: 5, pull_request: { number: 5, base: { sha: baseTip }, head: { sha: prHead }, merge_commit_sha: merge } };
     const json = parseJson(await affected(root, ['--json', '--event', eventFile(payload)]));
     expect(json).toMatchObject({ base: baseTip, head: merge, strategy: 'pull-request' });
@@ -82,6 +87,17 @@ describe('revisions from events', () => {
       }),
     );
     expect(fromEnv).toMatchObject({ base: baseTip, head: merge });
+  });
+
+  test("pull request whose merge commit is on a newer base than the event's: the first parent, not the merge base", async () => {
+    // The merge commit's parents, read from the commit object, must be exact SHAs: one read with a
+    // stray space matches no PR head and sends this to the merge base with the event's older base,
+    // which also counts main's own change (gamma) as the PR's.
+    const { root, first, prHead, baseTip, merge } = prMergeCommit();
+    const payload = { number: 7, pull_request: { number: 7, base: { sha: first }, head: { sha: prHead }, merge_commit_sha: merge } };
+    const json = parseJson(await affected(root, ['--json', '--event', eventFile(payload)]));
+    expect(json).toMatchObject({ base: baseTip, head: merge, strategy: 'pull-request' });
+    expect(services(json)).toEqual(['alpha']);
   });
 
   test('pull request whose head merged main in: still exactly the PR, not main', async () => {

@@ -111,3 +111,122 @@ describe('expectedRange: the two revisions to diff before any lookup', () => {
     expect(expectedRange(p)).toEqual(want);
   });
 });
+
+describe('planComparison, whole plans with their reasons', () => {
+  const plan = (over: Partial<PlanInput>) => planComparison({ ...base, ...over });
+  test.each<[string, Partial<PlanInput>, ReturnType<typeof planComparison>]>([
+    [
+      'a release tag push',
+      { event: push({ ref: 'refs/tags/api@1.2.3' }) },
+      { kind: 'services', strategy: 'release-tag', head: B, services: ['api'], reason: 'release tag api@1.2.3' },
+    ],
+    [
+      'another tag push',
+      { event: push({ ref: 'refs/tags/v1.2.3' }) },
+      { kind: 'all', strategy: 'release-tag', head: B, reason: 'tag v1.2.3 is not a per-service release tag <service>@<version>' },
+    ],
+    [
+      'a release of a service',
+      { event: { name: 'release', tagName: 'api@2.0.0' } },
+      { kind: 'services', strategy: 'release-tag', head: 'refs/tags/api@2.0.0', services: ['api'], reason: 'release tag api@2.0.0' },
+    ],
+    [
+      'a release that names no service, checked out at GITHUB_SHA',
+      { event: { name: 'release', tagName: 'v2' }, sha: C },
+      { kind: 'all', strategy: 'release-tag', head: C, reason: 'release v2 is not a per-service release tag <service>@<version>' },
+    ],
+    [
+      'a dispatch without a selection',
+      { event: { name: 'workflow_dispatch', inputs: { services: ' , ' } } },
+      { kind: 'all', strategy: 'dispatch', head: 'HEAD', reason: 'manual run (workflow_dispatch) without a service selection' },
+    ],
+    [
+      'a dispatch of one service, at --head',
+      { event: { name: 'workflow_dispatch', inputs: { services: 'api' } }, head: C },
+      { kind: 'services', strategy: 'dispatch', head: C, services: ['api'], reason: 'selected in the manual run (inputs.services)' },
+    ],
+    [
+      'a dispatch of all and one more is a selection',
+      { event: { name: 'workflow_dispatch', inputs: { services: 'all,,api' } } },
+      { kind: 'services', strategy: 'dispatch', head: 'HEAD', services: ['all', 'api'], reason: 'selected in the manual run (inputs.services)' },
+    ],
+    ['a scheduled run', { event: { name: 'schedule' } }, { kind: 'all', strategy: 'schedule', head: 'HEAD', reason: 'scheduled run: every service is rebuilt' }],
+    ['a scheduled run at GITHUB_SHA', { event: { name: 'schedule' }, sha: C }, { kind: 'all', strategy: 'schedule', head: C, reason: 'scheduled run: every service is rebuilt' }],
+  ])('%s', (_, input, expected) => {
+    expect(plan(input)).toEqual(expected);
+  });
+});
+
+describe('parseEvent: what each field must be', () => {
+  const pr = (over: object) => JSON.stringify({ number: 7, pull_request: { number: 7, base: { sha: A }, head: { sha: B }, ...over } });
+  const hint = '; pass the event payload GitHub wrote (GITHUB_EVENT_PATH) or fix --event';
+  test.each<[string | undefined, string, string]>([
+    ['push', JSON.stringify({ before: A, after: B }), 'push event: ref must be a non-empty string'],
+    ['push', JSON.stringify({ ref: '', before: A, after: B }), 'push event: ref must be a non-empty string'],
+    ['push', JSON.stringify({ ref: 'refs/heads/x', before: A, after: 'B'.repeat(40) }), 'push event: after must be a 40-character hex commit SHA'],
+    ['push', JSON.stringify({ ref: 'refs/heads/x', before: A, after: 7 }), 'push event: after must be a 40-character hex commit SHA'],
+    ['pull_request', JSON.stringify({ number: 1 }), 'pull_request event: pull_request must be an object'],
+    ['pull_request', pr({ number: 0 }), 'pull_request event: pull_request.number must be a positive integer'],
+    ['pull_request', pr({ number: 1.5 }), 'pull_request event: pull_request.number must be a positive integer'],
+    ['pull_request', pr({ number: '3' }), 'pull_request event: pull_request.number must be a positive integer'],
+    ['pull_request', pr({ head: {} }), 'pull_request event: pull_request.head.sha must be a 40-character hex commit SHA'],
+    ['pull_request', pr({ head: 'x' }), 'pull_request event: pull_request.head must be an object'],
+    ['merge_group', JSON.stringify({ merge_group: { base_sha: A } }), 'merge_group event: merge_group.head_sha must be a 40-character hex commit SHA'],
+    ['merge_group', JSON.stringify({ merge_group: { head_sha: B } }), 'merge_group event: merge_group.base_sha must be a 40-character hex commit SHA'],
+    ['workflow_dispatch', JSON.stringify({ inputs: 'x' }), 'workflow_dispatch event: inputs must be an object of input name -> value'],
+    ['workflow_dispatch', JSON.stringify({ inputs: { a: [1] } }), 'workflow_dispatch event: inputs.a must be a string, number or boolean'],
+    ['release', JSON.stringify({}), 'release event: release must be an object'],
+  ])('%s %s: %s', (name, text, message) => {
+    expect(() => parseEvent('event.json', text, name)).toThrow(`event.json: ${message}${hint}`);
+  });
+
+  test('a pull request number may come from the payload; a merge commit SHA that is not one is ignored; a default branch must be named', () => {
+    const payload = { number: 9, pull_request: { base: { sha: A }, head: { sha: B }, merge_commit_sha: 'not-a-sha' }, repository: { default_branch: '' } };
+    expect(parseEvent('e', JSON.stringify(payload), 'pull_request')).toEqual({
+      name: 'pull_request',
+      number: 9,
+      baseSha: A,
+      headSha: B,
+      mergeCommitSha: undefined,
+      defaultBranch: undefined,
+    });
+  });
+
+  test('dispatch inputs: numbers and booleans as strings, null left out', () => {
+    expect(parseEvent('e', JSON.stringify({ inputs: { n: 3, b: false, s: 'x', gone: null } }), 'workflow_dispatch')).toEqual({
+      name: 'workflow_dispatch',
+      inputs: { n: '3', b: 'false', s: 'x' },
+    });
+    expect(parseEvent('e', JSON.stringify({}), 'workflow_dispatch')).toEqual({ name: 'workflow_dispatch', inputs: {} });
+  });
+
+  test('push: forced only when GitHub says so as a boolean', () => {
+    expect(parseEvent('e', JSON.stringify({ ref: 'refs/heads/x', before: A, after: B, forced: 'yes' }), 'push')).toMatchObject({ forced: undefined });
+  });
+
+  test.each<[object, string]>([
+    [
+      { ref: 'r', before: A },
+      'event.json: cannot tell which event this payload is; set GITHUB_EVENT_NAME to one of: push, pull_request, merge_group, workflow_dispatch, schedule, release',
+    ],
+    [{ schedule: 3 }, 'event.json: cannot tell which event this payload is'],
+  ])('%j is no event it can tell', (payload, message) => {
+    expect(() => parseEvent('event.json', JSON.stringify(payload), undefined)).toThrow(message);
+  });
+
+  test.each<[object, string]>([
+    [{ schedule: '0 3 * * *' }, 'schedule'],
+    [{ inputs: {} }, 'workflow_dispatch'],
+    [{ inputs: null }, 'workflow_dispatch'],
+    [{ before: A, after: B, ref: 'refs/heads/x', inputs: {} }, 'push'],
+    [{ release: { tag_name: 'a@1' }, before: A, after: B }, 'release'],
+  ])('%j is inferred as %s', (payload, name) => {
+    expect(parseEvent('event.json', JSON.stringify(payload), undefined).name).toBe(name);
+  });
+
+  test('an unsupported event name lists the supported ones', () => {
+    expect(() => parseEvent('e', '{}', 'issues')).toThrow(
+      'unsupported event "issues"; expected one of: push, pull_request, merge_group, workflow_dispatch, schedule, release, or pass --base/--head',
+    );
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { diffLockfiles, packageKeyOf, refToKey, segmentLockfile } from '../../../scripts/core/changes/lockfile.js';
+import { diffLockfiles, packageKeyOf, parseImporterDeps, refToKey, segmentLockfile, unquote } from '../../../scripts/core/changes/lockfile.js';
 
 interface Spec {
   version?: string;
@@ -153,6 +153,19 @@ describe('diffLockfiles attributes a change to the importers whose closure chang
     expect(typeof result === 'string' ? result : Object.keys(result).sort()).toEqual(expected);
   });
 
+  test('a change three snapshots down a chain reaches the importer at the top, with the changed one as the reason', () => {
+    // services/g -> top -> mid -> leaf: only leaf's package entry changes.
+    const chain = (leafIntegrity: string) =>
+      change((s) => {
+        s.importers['services/g'] = { top: ['^1.0.0', '1.0.0'] };
+        s.snapshots['top@1.0.0'] = { mid: '1.0.0' };
+        s.snapshots['mid@1.0.0'] = { leaf: '1.0.0' };
+        s.snapshots['leaf@1.0.0'] = {};
+        s.integrity = { 'leaf@1.0.0': leafIntegrity };
+      });
+    expect(importersOf(chain('old'), chain('new'))).toEqual({ 'services/g': ['pnpm-lock.yaml: top depends on leaf@1.0.0, which changed'] });
+  });
+
   test('reasons name the dependency and the versions', () => {
     const after = change((s) => {
       s.importers['services/c'] = { 'is-odd': ['^3.0.0', '3.0.2'] };
@@ -259,5 +272,229 @@ describe('cutting a lockfile into entries, line by line', () => {
     ['settings:\n  a: 1\n', 'no lockfileVersion'],
   ])('%j is not in the layout pnpm writes: %s', (text, message) => {
     expect(() => segmentLockfile(text)).toThrow(message);
+  });
+});
+
+describe('what each importer is affected by, reason by reason', () => {
+  const base = lockfile(baseSpec);
+  test.each<[string, (s: Spec) => void, Record<string, string[]>]>([
+    [
+      'a dependency added',
+      (s) => {
+        s.importers['services/c'] = { ...s.importers['services/c'], 'left-pad': ['^1.3.0', '1.3.0'] };
+      },
+      { 'services/c': ['pnpm-lock.yaml: dependencies left-pad 1.3.0 added'] },
+    ],
+    [
+      'only the specifier changed',
+      (s) => {
+        s.importers['services/c'] = { 'is-odd': ['^3.0.1', '3.0.1'] };
+      },
+      { 'services/c': ['pnpm-lock.yaml: dependencies is-odd specifier ^3.0.0 -> ^3.0.1'] },
+    ],
+    [
+      'a dev dependency re-resolved',
+      (s) => {
+        s.importers['services/d'] = { 'dev:vitest': ['^1.0.0', '1.0.1'] };
+        s.snapshots['vitest@1.0.1'] = {};
+      },
+      { 'services/d': ['pnpm-lock.yaml: devDependencies vitest 1.0.0(@types/node@20.0.0) -> 1.0.1'] },
+    ],
+    [
+      'a new importer without dependencies',
+      (s) => {
+        s.importers['services/f'] = {};
+      },
+      { 'services/f': ['pnpm-lock.yaml: new importer'] },
+    ],
+    [
+      'a dependency re-resolved in place: the importers that use it directly',
+      (s) => {
+        s.snapshots['wrap@1.0.0'] = { 'left-pad': '1.3.1' };
+        delete s.snapshots['left-pad@1.3.0'];
+        s.snapshots['left-pad@1.3.1'] = {};
+      },
+      { 'packages/a': ['pnpm-lock.yaml: wrap (wrap@1.0.0) re-resolved'], 'packages/b': ['pnpm-lock.yaml: wrap (wrap@1.0.0) re-resolved'] },
+    ],
+    [
+      'a package entry below a dependency changed',
+      (s) => {
+        s.integrity = { 'is-number@6.0.0': 'changed' };
+      },
+      { 'services/c': ['pnpm-lock.yaml: is-odd depends on is-number@6.0.0, which changed'] },
+    ],
+    [
+      'a catalog entry changed',
+      (s) => {
+        s.catalogs = { default: { typescript: ['^5.4.5', '5.4.5'] } };
+      },
+      { '.': ['pnpm-lock.yaml: catalog entry default/typescript changed'], 'services/e': ['pnpm-lock.yaml: catalog entry default/typescript changed'] },
+    ],
+  ])('%s', (_, edit, expected) => {
+    expect(importersOf(base, change(edit))).toEqual(expected);
+  });
+
+  test('a named catalog: only the importers whose specifier names it', () => {
+    const spec = (version: string): Spec => ({
+      catalogs: { default: { react: ['^18', '18.0.0'] }, next: { react: ['^19', version] } },
+      importers: { 'apps/old': { react: ['catalog:', '18.0.0'] }, 'apps/new': { react: ['catalog:next', '19.0.0'] }, 'apps/pinned': { react: ['19.0.0', '19.0.0'] } },
+      snapshots: { 'react@18.0.0': {}, 'react@19.0.0': {} },
+    });
+    expect(importersOf(lockfile(spec('19.0.0')), lockfile(spec('19.0.0-patched')))).toEqual({ 'apps/new': ['pnpm-lock.yaml: catalog entry next/react changed'] });
+  });
+
+  test('an importer entry that changed without a dependency change', () => {
+    const head = base.replace('  services/c:\n', '  services/c:\n    dependenciesMeta:\n      is-odd:\n        injected: true\n');
+    expect(head).not.toBe(base);
+    expect(importersOf(base, head)).toEqual({ 'services/c': ['pnpm-lock.yaml: importer entry changed'] });
+  });
+
+  test('a top-level setting removed at head affects everything', () => {
+    const head = base.replace(/settings:\n( {2}.*\n)+/, '');
+    expect(head).not.toBe(base);
+    expect(importersOf(base, head)).toBe('all: pnpm-lock.yaml: top-level "settings" changed, which can change every install');
+  });
+
+  test('an optional dependency of a snapshot carries a change up, a peer or a link does not', () => {
+    // Only leaf's package entry changes: top reaches it through optionalDependencies, other only names it as a peer.
+    const text = (integrity: string) =>
+      [
+        "lockfileVersion: '9.0'",
+        'importers:',
+        '  svc:',
+        '    dependencies:',
+        '      top:',
+        '        specifier: ^1',
+        '        version: 1.0.0',
+        '      other:',
+        '        specifier: ^1',
+        '        version: 1.0.0',
+        'packages:',
+        '  leaf@1.0.0:',
+        `    resolution: {integrity: sha512-${integrity}}`,
+        'snapshots:',
+        '  top@1.0.0:',
+        '    # a comment',
+        '',
+        '    optionalDependencies:',
+        '      leaf: 1.0.0',
+        '  other@1.0.0:',
+        '    peerDependencies:',
+        '      leaf: 1.0.0',
+        '    dependencies:',
+        '      local: link:../local',
+        '  leaf@1.0.0: {}',
+      ].join('\n');
+    expect(importersOf(text('old'), text('new'))).toEqual({ svc: ['pnpm-lock.yaml: top depends on leaf@1.0.0, which changed'] });
+  });
+
+  test('the unreadable entry of an importer at head is reported, not thrown', () => {
+    const head = base.replace(/( {2}services\/c:\n {4}dependencies:\n {6}is-odd:\n {8}specifier: \^3\.0\.0\n) {8}version: 3\.0\.1\n/, '$1');
+    expect(head).not.toBe(base);
+    expect(importersOf(base, head)).toBe('unreadable head: importer dependency is-odd has no version');
+  });
+});
+
+describe('unquote, as pnpm quotes keys and scalars', () => {
+  test.each([
+    ['plain', 'plain'],
+    ["'single'", 'single'],
+    ["'it''s'", "it's"],
+    ["''", ''],
+    ["'", "'"],
+    ["'open", "'open"],
+    ["close'", "close'"],
+    ['"double"', 'double'],
+    ['"esc\\"aped\\u0041"', 'esc"apedA'],
+    ['""', ''],
+    ['"', '"'],
+    ['"open', '"open'],
+    ['close"', 'close"'],
+  ])('%j -> %j', (text, value) => {
+    expect(unquote(text)).toBe(value);
+  });
+});
+
+describe('parseImporterDeps', () => {
+  test('each field, the short form, quoted names, comments and blank lines; other fields are skipped', () => {
+    const block = [
+      '  svc:',
+      '    dependencies:',
+      '      # a comment',
+      '',
+      "      '@scope/a':",
+      "        specifier: '^1.0.0'",
+      '        version: 1.0.0(peer@2.0.0)',
+      '      short: 2.0.0',
+      '    devDependencies:',
+      '      dev:',
+      '        version: 3.0.0',
+      '    optionalDependencies:',
+      '      opt:',
+      '        specifier: ^4',
+      '        version: 4.0.0',
+      '    dependenciesMeta:',
+      '      meta:',
+      '        injected: true',
+      '    peerDependencies:',
+      '      peer:',
+      '        specifier: ^2',
+      '        version: 2.0.0',
+    ].join('\n');
+    expect(parseImporterDeps(block)).toEqual([
+      { field: 'dependencies', name: '@scope/a', specifier: '^1.0.0', version: '1.0.0(peer@2.0.0)' },
+      { field: 'dependencies', name: 'short', specifier: undefined, version: '2.0.0' },
+      { field: 'devDependencies', name: 'dev', specifier: undefined, version: '3.0.0' },
+      { field: 'optionalDependencies', name: 'opt', specifier: '^4', version: '4.0.0' },
+    ]);
+  });
+
+  test('a dependency without a version is a shape error naming it', () => {
+    expect(() => parseImporterDeps('  svc:\n    dependencies:\n      x:\n        specifier: ^1\n    devDependencies: {}')).toThrow('importer dependency x has no version');
+  });
+
+  test('an empty key under a dependency changes nothing', () => {
+    expect(parseImporterDeps('  svc:\n    dependencies:\n      x:\n        specifier:\n        version: 1.0.0')).toEqual([
+      { field: 'dependencies', name: 'x', specifier: undefined, version: '1.0.0' },
+    ]);
+  });
+});
+
+describe('cutting a lockfile: indentation and block mappings', () => {
+  test.each([['\u000b'], ['\u000c'], ['\u00a0'], ['\u1680'], ['\u2000'], ['\u2005'], ['\u200a'], ['\u2028'], ['\u2029'], ['\u202f'], ['\u205f'], ['\u3000'], ['\ufeff']])(
+    '%j is whitespace: two of them indent an entry',
+    (space) => {
+      const doc = segmentLockfile(`lockfileVersion: '9.0'\nimporters:\n${space}${space}a: {}\n  b: {}\n`);
+      expect([...doc.importers.keys()]).toEqual(['a', 'b']);
+    },
+  );
+
+  test.each([['\u0008'], ['\u000e'], ['\u1fff'], ['\u200b'], ['\u3001']])('%j is not whitespace: the line is a top-level key', (c) => {
+    const doc = segmentLockfile(`lockfileVersion: '9.0'\nimporters:\n${c}${c}a: 1\n  b: {}\n`);
+    expect([...doc.importers.keys()]).toEqual([]);
+    expect(doc.other.get(`${c}${c}a`)).toBe(`${c}${c}a: 1\n  b: {}`);
+  });
+
+  test('empty block mappings and quoted top-level keys', () => {
+    const doc = segmentLockfile('"lockfileVersion": "9.0"\nimporters: {}\ncatalogs: {}\n\'settings\':\n  a: 1\n');
+    expect(doc.version).toBe('9.0');
+    expect(doc.importers.size).toBe(0);
+    expect(Object.fromEntries(doc.other)).toEqual({ settings: "'settings':\n  a: 1" });
+  });
+
+  test.each([
+    ["lockfileVersion: '9.0'\nimporters:\n  a: {}\n b: {}\n", 'line 4: unexpected indentation under importers'],
+    ["lockfileVersion: '9.0'\ncatalogs:\n  default:\n    a:\n      version: 1\n   b: 1\n", 'line 6: unexpected indentation under catalogs'],
+    ["lockfileVersion: '9.0'\ncatalogs: x\n", 'line 2: catalogs is not a block mapping'],
+    ["lockfileVersion: '9.0'\n'unclosed: 1\n", 'line 2: expected "key:" or "key: value", got "\'unclosed: 1"'],
+    [`lockfileVersion: '9.0'\n- ${'x'.repeat(100)}\n`, `line 2: expected "key:" or "key: value", got "- ${'x'.repeat(78)}"`],
+    ['lockfileVersion: \'9.0\'\n"key" : 1\n', 'line 2: expected "key:" or "key: value", got "\\"key\\" : 1"'],
+  ])('%j: %s', (text, message) => {
+    expect(() => segmentLockfile(text)).toThrow(message);
+  });
+
+  test('a quoted key keeps what follows the colon; a plain key may hold spaces and colons', () => {
+    const doc = segmentLockfile("lockfileVersion: '9.0'\npackages:\n  '@a/b@1.0.0':\n    x: 1\n  \"c@2\": {}\n  d e:f: {}\n");
+    expect([...doc.packages.keys()]).toEqual(['@a/b@1.0.0', 'c@2', 'd e:f']);
   });
 });

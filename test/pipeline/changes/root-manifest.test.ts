@@ -1,0 +1,36 @@
+import { describe, expect, test } from 'vitest';
+import { diffRootManifest } from '../../../scripts/core/changes/root-manifest.js';
+
+const INSTALL = ['packageManager', 'pnpm', 'dependencies'];
+const diff = (before: string | undefined, after: string | undefined) => diffRootManifest('package.json', before, after, INSTALL);
+
+describe('diffRootManifest: fields compared by value', () => {
+  test.each<[string, object, object, ReturnType<typeof diffRootManifest>]>([
+    ['the same object, keys in another order, nested too', { a: { x: 1, y: [1, { p: 1, q: 2 }] }, b: 2 }, { b: 2, a: { y: [1, { q: 2, p: 1 }], x: 1 } }, { kind: 'unchanged' }],
+    ['an array reordered is a change', { scripts: { a: [1, 2] } }, { scripts: { a: [2, 1] } }, { kind: 'tooling', fields: ['scripts'] }],
+    ['an array is not the object with its indexes', { files: ['a'] }, { files: { 0: 'a' } }, { kind: 'tooling', fields: ['files'] }],
+    ['a nested key renamed', { scripts: { a: 'x' } }, { scripts: { b: 'x' } }, { kind: 'tooling', fields: ['scripts'] }],
+    ['a string is not the number it reads as', { version: 1 }, { version: '1' }, { kind: 'tooling', fields: ['version'] }],
+    ['null and a missing field differ', { private: null }, {}, { kind: 'tooling', fields: ['private'] }],
+    ['fields sorted by name', { z: 1, b: 1, a: 1 }, { z: 2, b: 2, a: 2 }, { kind: 'tooling', fields: ['a', 'b', 'z'] }],
+    ['an install field wins, alone', { scripts: {}, pnpm: { a: 1 } }, { scripts: { x: 'y' }, pnpm: { a: 2 } }, { kind: 'install', fields: ['pnpm'] }],
+    ['an install field added', {}, { packageManager: 'pnpm@10.0.0', description: 'x' }, { kind: 'install', fields: ['packageManager'] }],
+    ['keys sorted by code unit, not locale', { s: { B: 1, a: 2 } }, { s: { a: 2, B: 1 } }, { kind: 'unchanged' }],
+  ])('%s', (_, before, after, expected) => {
+    expect(diff(JSON.stringify(before), JSON.stringify(after))).toEqual(expected);
+  });
+
+  test('no base file: every head field changed; no head file: every base field', () => {
+    expect(diff(undefined, JSON.stringify({ name: 'x', dependencies: {} }))).toEqual({ kind: 'install', fields: ['dependencies'] });
+    expect(diff(JSON.stringify({ name: 'x' }), undefined)).toEqual({ kind: 'tooling', fields: ['name'] });
+  });
+
+  test('a broken base is compared as an empty object', () => {
+    expect(diff('{', JSON.stringify({ name: 'x' }))).toEqual({ kind: 'tooling', fields: ['name'] });
+    expect(diff('[1]', JSON.stringify({ name: 'x' }))).toEqual({ kind: 'tooling', fields: ['name'] });
+  });
+
+  test.each([['[]'], ['null'], ['3'], ['"text"']])('a head of %s is an input error', (head) => {
+    expect(() => diff('{}', head)).toThrow('package.json (head): expected a JSON object');
+  });
+});
