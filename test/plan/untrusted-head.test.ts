@@ -173,6 +173,14 @@ describe('an interrupted plan cleans up', () => {
 
   const leftovers = (temp: string) => readdirSync(temp).filter((n) => n.startsWith('pipeline-plan-'));
   const worktrees = (repo: TempRepo) => git(repo.dir, 'worktree', 'list', '--porcelain').match(/^worktree /gm)?.length;
+  /** While the plan is adding its worktree, git may read it half-written: a failed listing counts as not there yet. */
+  const worktreesSoFar = (repo: TempRepo) => {
+    try {
+      return worktrees(repo);
+    } catch {
+      return undefined;
+    }
+  };
 
   async function startAndSignal(repo: TempRepo, temp: string, signal: NodeJS.Signals): Promise<number | null> {
     const child: ChildProcess = spawn(process.execPath, [BUNDLE, 'plan', '--event', 'push'], {
@@ -183,8 +191,10 @@ describe('an interrupted plan cleans up', () => {
     const exited = new Promise<number | null>((done) => child.on('exit', (code, sig) => done(code ?? (sig === signal ? -1 : null))));
     // Wait until the worktree is registered, then signal.
     const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline && (worktrees(repo) ?? 0) < 2) await new Promise((r) => setTimeout(r, 5));
-    expect(worktrees(repo)).toBe(2);
+    while (Date.now() < deadline && (worktreesSoFar(repo) ?? 0) < 2) await new Promise((r) => setTimeout(r, 5));
+    // Settled: the worktree is fully written once a listing succeeds with it.
+    await new Promise((r) => setTimeout(r, 20));
+    expect(worktreesSoFar(repo)).toBe(2);
     child.kill(signal);
     return exited;
   }
