@@ -336,12 +336,11 @@ function planCut(state) {
   if (state.remoteTag === void 0) actions.push({ kind: "create-tag" });
   actions.push({ kind: "tag-image" });
   if (state.release === void 0) {
-    actions.push({ kind: "create-draft" }, { kind: "publish", id: "new" });
+    actions.push({ kind: "create-draft" }, { kind: "publish" });
   } else if (state.release.draft) {
-    actions.push({ kind: "fill-draft", id: state.release.id }, { kind: "publish", id: state.release.id });
+    actions.push({ kind: "fill-draft", id: state.release.id }, { kind: "publish" });
   }
-  const done = state.remoteTag !== void 0 && state.versionImage !== void 0 && state.release !== void 0 && !state.release.draft;
-  return { kind: "go", actions, done };
+  return { kind: "go", actions };
 }
 
 // scripts/core/release/image-tags.ts
@@ -1864,25 +1863,33 @@ var run = async (argv, ctx) => {
     const at = await knownService(git, ctx, commit, pushed?.service ?? positionals[0]);
     const service = at.service.folder;
     const history = await released(git, service);
+    const since = /* @__PURE__ */ new Map();
+    const commitsSince = (base) => {
+      let known = since.get(base);
+      if (known === void 0) {
+        known = serviceCommits(git, ctx.config, at, base, commit);
+        since.set(base, known);
+      }
+      return known;
+    };
     let version;
     if (pushed !== void 0) version = pushed.version;
     else {
       const again = bump?.kind === "version" ? history.all.find((r) => compareVersions(r.tag.version, bump.version) === 0 && r.commit === commit) : void 0;
       if (again !== void 0) version = again.tag.version;
       else {
-        const commitsSinceLatest = await serviceCommits(git, ctx.config, at, history.latest?.commit, commit);
         version = nextVersion({
           service,
           released: history.versions,
           bump: bump ?? { kind: "auto" },
-          commits: commitsSinceLatest,
+          commits: await commitsSince(history.latest?.commit),
           packageVersion: await packageVersionAt(git, commit, at.service.dir)
         });
       }
     }
     const tag = formatReleaseTag({ service, version });
     const previous = history.all.filter((r) => compareVersions(r.tag.version, version) < 0).at(-1);
-    const commits = await serviceCommits(git, ctx.config, at, previous?.commit, commit);
+    const commits = await commitsSince(previous?.commit);
     const repository = release.imageRepositoryOf(service);
     const ref = parseImageRef(repository);
     const registry = await ctx.effects.registry(ref.registry ?? "docker.io");
@@ -1963,7 +1970,8 @@ var run = async (argv, ctx) => {
           done.push(`draft release ${tag} filled`);
           break;
         case "publish": {
-          const published = await github.publishRelease(releaseId ?? (action.id === "new" ? -1 : action.id), ctx.config.release.makeLatest);
+          if (releaseId === void 0) throw new Error(`release ${tag}: publish planned without a draft`);
+          const published = await github.publishRelease(releaseId, ctx.config.release.makeLatest);
           url = published.url;
           done.push(`published ${published.url}`);
           break;

@@ -1573,6 +1573,17 @@ var run = async (argv, ctx) => {
     let ref = await release.refCommit(values.ref, "--ref");
     let graph = await workspaceAt(release.git, ctx.config, ref);
     const known = new Set(graph.services.map((s) => s.folder));
+    const inputsOf = /* @__PURE__ */ new Map();
+    const changedSinceRelease = (service) => {
+      let known2 = inputsOf.get(service.folder);
+      if (known2 === void 0) {
+        known2 = released(release.git, service.folder).then(
+          async ({ latest }) => (await serviceCommits(release.git, ctx.config, { graph, service }, latest?.commit, ref)).map((c) => c.sha)
+        );
+        inputsOf.set(service.folder, known2);
+      }
+      return known2;
+    };
     let services;
     if (tagRef !== void 0) {
       const tag = parseReleaseTag(tagRef, known);
@@ -1582,8 +1593,7 @@ var run = async (argv, ctx) => {
     } else if (values.service === "changed") {
       services = [];
       for (const service of graph.services) {
-        const { latest } = await released(release.git, service.folder);
-        if ((await serviceCommits(release.git, ctx.config, { graph, service }, latest?.commit, ref)).length > 0) services.push(service.folder);
+        if ((await changedSinceRelease(service)).length > 0) services.push(service.folder);
       }
     } else {
       const service = values.service ?? "";
@@ -1595,12 +1605,11 @@ var run = async (argv, ctx) => {
       for (const name of services) {
         const service = graph.services.find((s) => s.folder === name);
         if (service === void 0) continue;
-        const { latest } = await released(release.git, name);
-        const inputs = await serviceCommits(release.git, ctx.config, { graph, service }, latest?.commit, ref);
+        const inputs = await changedSinceRelease(service);
         const repository = release.imageRepositoryOf(name);
         const image = parseImageRef(repository);
         const registry = await ctx.effects.registry(image.registry ?? "docker.io");
-        const found = await findCiImage(release.git, registry, image.path, ref, new Set(inputs.map((c) => c.sha)));
+        const found = await findCiImage(release.git, registry, image.path, ref, new Set(inputs));
         if (found.kind === "missing")
           build.push({ service: name, package: service.name, path: service.dir, dockerfile: `${service.dir}/${ctx.config.services.marker}`, image: repository });
       }

@@ -1508,8 +1508,10 @@ var run = async (argv, ctx) => {
     const ref = await release.refCommit(values.ref, "--ref");
     const graph = await workspaceAt(release.git, ctx.config, ref);
     const rows = [];
+    const tags = [];
     for (const service of graph.services) {
-      const { latest } = await released(release.git, service.folder);
+      const { all, latest } = await released(release.git, service.folder);
+      tags.push(...all.map((r) => r.name));
       const commits = await serviceCommits(release.git, ctx.config, { graph, service }, latest?.commit, ref);
       rows.push({
         service: service.folder,
@@ -1522,8 +1524,7 @@ var run = async (argv, ctx) => {
     let unreleased = null;
     if (ctx.env["GITHUB_TOKEN"]) {
       const published = new Set((await (await ctx.effects.github()).listReleases()).filter((r) => !r.draft).map((r) => r.tagName));
-      unreleased = [];
-      for (const service of graph.services) for (const r of (await released(release.git, service.folder)).all) if (!published.has(r.name)) unreleased.push(r.name);
+      unreleased = tags.filter((t) => !published.has(t));
     }
     const table = `${renderStatus(rows)}${unreleased === null ? "\n(set GITHUB_TOKEN to list release tags that have no GitHub Release yet)\n" : unreleased.length === 0 ? "" : `
 release tags without a GitHub Release (finish each with \`pnpm pipeline release cut --tag refs/tags/<tag>\`): ${unreleased.join(", ")}

@@ -4123,6 +4123,18 @@ function githubApi(options) {
     return data;
   };
   const isRelease = (v) => isObject(v) && typeof v["id"] === "number" && typeof v["tag_name"] === "string" && typeof v["draft"] === "boolean" && typeof v["html_url"] === "string";
+  const listReleases = async () => {
+    const what = "GET releases";
+    return call(what, async () => {
+      const out = [];
+      for await (const page of client.paginate.iterator(client.rest.repos.listReleases, { owner, repo, per_page: 100, request: { signal: signal() } })) {
+        const list = page.data;
+        if (!Array.isArray(list)) throw new GitHubApiError(`GitHub API ${what}: the answer is not a list`);
+        for (const item of list) out.push(toRelease(shape(what, item, isRelease)));
+      }
+      return out;
+    });
+  };
   return {
     async tagCommit(tag) {
       const what = `GET git/ref/tags/${tag}`;
@@ -4143,20 +4155,9 @@ function githubApi(options) {
       await call(`POST git/refs refs/tags/${tag}`, () => client.rest.git.createRef({ owner, repo, ref: `refs/tags/${tag}`, sha: commit, request: { signal: signal() } }));
     },
     async findRelease(tag) {
-      return (await this.listReleases()).find((r) => r.tagName === tag);
+      return (await listReleases()).find((r) => r.tagName === tag);
     },
-    async listReleases() {
-      const what = "GET releases";
-      return call(what, async () => {
-        const out = [];
-        for await (const page of client.paginate.iterator(client.rest.repos.listReleases, { owner, repo, per_page: 100, request: { signal: signal() } })) {
-          const list = page.data;
-          if (!Array.isArray(list)) throw new GitHubApiError(`GitHub API ${what}: the answer is not a list`);
-          for (const item of list) out.push(toRelease(shape(what, item, isRelease)));
-        }
-        return out;
-      });
-    },
+    listReleases: () => listReleases(),
     async createDraftRelease(release) {
       const what = `POST releases (${release.tag})`;
       return call(what, async () => {

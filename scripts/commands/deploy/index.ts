@@ -31,7 +31,7 @@ import type { GitHubApi } from '../../io/github-api.js';
 import type { RegistryClient } from '../../io/registry.js';
 import type { DeployOutcome, DeployRequest, Target } from '../../io/targets/target.js';
 import { readImage, readProvenance } from '../../io/registry-images.js';
-import { serviceAt, serviceCommits } from '../../io/service-history.js';
+import { type ServiceGraph, serviceAt, serviceCommits } from '../../io/service-history.js';
 import { appendStepSummary, writeStepOutputs } from '../../io/step-outputs.js';
 import type { Command, CommandContext } from '../types.js';
 
@@ -204,7 +204,7 @@ function environmentOf(ctx: CommandContext, name: string | undefined): Environme
 async function changes(
   git: Git,
   ctx: CommandContext,
-  at: Awaited<ReturnType<typeof serviceAt>>,
+  at: ServiceGraph,
   now: DeploymentRecord | undefined,
   targetCommit: string | undefined,
   repository: string,

@@ -18,7 +18,7 @@ import { parseImageRef } from '../../core/images/index.js';
 import { nextVersion } from '../../core/release/bump.js';
 import { planCut } from '../../core/release/cut-plan.js';
 import { releaseImageTags } from '../../core/release/image-tags.js';
-import { releaseNotes, renderNotesMarkdown } from '../../core/release/notes.js';
+import { type NotesCommit, releaseNotes, renderNotesMarkdown } from '../../core/release/notes.js';
 import { formatReleaseTag, parseReleaseTag } from '../../core/release/release-tag.js';
 import { compareVersions, formatVersion, type Version } from '../../core/release/version.js';
 import { commitOf, serviceCommits } from '../../io/service-history.js';
@@ -85,6 +85,17 @@ export const run: Command = async (argv, ctx) => {
     const at = await knownService(git, ctx, commit, pushed?.service ?? positionals[0]);
     const service = at.service.folder;
     const history = await released(git, service);
+    // The service's history from a release tag's commit (or from the start): read once per base, since
+    // the bump and the notes usually start at the same release.
+    const since = new Map<string | undefined, Promise<NotesCommit[]>>();
+    const commitsSince = (base: string | undefined): Promise<NotesCommit[]> => {
+      let known = since.get(base);
+      if (known === undefined) {
+        known = serviceCommits(git, ctx.config, at, base, commit);
+        since.set(base, known);
+      }
+      return known;
+    };
 
     // The version: the tag's, or the next one (a re-run of a release of this commit is that release).
     let version: Version;
@@ -93,19 +104,18 @@ export const run: Command = async (argv, ctx) => {
       const again = bump?.kind === 'version' ? history.all.find((r) => compareVersions(r.tag.version, bump.version) === 0 && r.commit === commit) : undefined;
       if (again !== undefined) version = again.tag.version;
       else {
-        const commitsSinceLatest = await serviceCommits(git, ctx.config, at, history.latest?.commit, commit);
         version = nextVersion({
           service,
           released: history.versions,
           bump: bump ?? { kind: 'auto' },
-          commits: commitsSinceLatest,
+          commits: await commitsSince(history.latest?.commit),
           packageVersion: await packageVersionAt(git, commit, at.service.dir),
         });
       }
     }
     const tag = formatReleaseTag({ service, version });
     const previous = history.all.filter((r) => compareVersions(r.tag.version, version) < 0).at(-1);
-    const commits = await serviceCommits(git, ctx.config, at, previous?.commit, commit);
+    const commits = await commitsSince(previous?.commit);
 
     // The image CI tested: build once, promote by digest.
     const repository = release.imageRepositoryOf(service);
@@ -186,7 +196,9 @@ export const run: Command = async (argv, ctx) => {
           done.push(`draft release ${tag} filled`);
           break;
         case 'publish': {
-          const published = await github.publishRelease(releaseId ?? (action.id === 'new' ? -1 : action.id), ctx.config.release.makeLatest);
+          // The draft this run made, or the one a failed run left (planCut puts a draft step first).
+          if (releaseId === undefined) throw new Error(`release ${tag}: publish planned without a draft`);
+          const published = await github.publishRelease(releaseId, ctx.config.release.makeLatest);
           url = published.url;
           done.push(`published ${published.url}`);
           break;

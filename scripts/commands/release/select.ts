@@ -52,6 +52,18 @@ export const run: Command = async (argv, ctx) => {
     let ref = await release.refCommit(values.ref, '--ref');
     let graph = await workspaceAt(release.git, ctx.config, ref);
     const known = new Set(graph.services.map((s) => s.folder));
+    // What changed of a service since its latest release: asked once, whether for `changed` or for --images.
+    const inputsOf = new Map<string, Promise<readonly string[]>>();
+    const changedSinceRelease = (service: (typeof graph.services)[number]): Promise<readonly string[]> => {
+      let known = inputsOf.get(service.folder);
+      if (known === undefined) {
+        known = released(release.git, service.folder).then(async ({ latest }) =>
+          (await serviceCommits(release.git, ctx.config, { graph, service }, latest?.commit, ref)).map((c) => c.sha),
+        );
+        inputsOf.set(service.folder, known);
+      }
+      return known;
+    };
     let services: string[];
     if (tagRef !== undefined) {
       const tag = parseReleaseTag(tagRef, known);
@@ -62,8 +74,7 @@ export const run: Command = async (argv, ctx) => {
     } else if (values.service === 'changed') {
       services = [];
       for (const service of graph.services) {
-        const { latest } = await released(release.git, service.folder);
-        if ((await serviceCommits(release.git, ctx.config, { graph, service }, latest?.commit, ref)).length > 0) services.push(service.folder);
+        if ((await changedSinceRelease(service)).length > 0) services.push(service.folder);
       }
     } else {
       const service = values.service ?? '';
@@ -76,12 +87,11 @@ export const run: Command = async (argv, ctx) => {
       for (const name of services) {
         const service = graph.services.find((s) => s.folder === name);
         if (service === undefined) continue;
-        const { latest } = await released(release.git, name);
-        const inputs = await serviceCommits(release.git, ctx.config, { graph, service }, latest?.commit, ref);
+        const inputs = await changedSinceRelease(service);
         const repository = release.imageRepositoryOf(name);
         const image = parseImageRef(repository);
         const registry = await ctx.effects.registry(image.registry ?? 'docker.io');
-        const found = await findCiImage(release.git, registry, image.path, ref, new Set(inputs.map((c) => c.sha)));
+        const found = await findCiImage(release.git, registry, image.path, ref, new Set(inputs));
         if (found.kind === 'missing')
           build.push({ service: name, package: service.name, path: service.dir, dockerfile: `${service.dir}/${ctx.config.services.marker}`, image: repository });
       }

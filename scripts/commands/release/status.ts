@@ -42,8 +42,10 @@ export const run: Command = async (argv, ctx) => {
     const ref = await release.refCommit(values.ref, '--ref');
     const graph = await workspaceAt(release.git, ctx.config, ref);
     const rows: ServiceStatus[] = [];
+    const tags: string[] = [];
     for (const service of graph.services) {
-      const { latest } = await released(release.git, service.folder);
+      const { all, latest } = await released(release.git, service.folder);
+      tags.push(...all.map((r) => r.name));
       const commits = await serviceCommits(release.git, ctx.config, { graph, service }, latest?.commit, ref);
       rows.push({
         service: service.folder,
@@ -57,8 +59,7 @@ export const run: Command = async (argv, ctx) => {
     let unreleased: string[] | null = null;
     if (ctx.env['GITHUB_TOKEN']) {
       const published = new Set((await (await ctx.effects.github()).listReleases()).filter((r) => !r.draft).map((r) => r.tagName));
-      unreleased = [];
-      for (const service of graph.services) for (const r of (await released(release.git, service.folder)).all) if (!published.has(r.name)) unreleased.push(r.name);
+      unreleased = tags.filter((t) => !published.has(t));
     }
     const table = `${renderStatus(rows)}${
       unreleased === null

@@ -28,9 +28,10 @@ export type CutAction =
   | { readonly kind: 'tag-image' }
   | { readonly kind: 'create-draft' }
   | { readonly kind: 'fill-draft'; readonly id: number }
-  | { readonly kind: 'publish'; readonly id: number | 'new' };
+  /** Publish the draft: the one made or filled just before. */
+  | { readonly kind: 'publish' };
 
-export type CutPlan = { readonly kind: 'refused'; readonly reason: string } | { readonly kind: 'go'; readonly actions: readonly CutAction[]; readonly done: boolean };
+export type CutPlan = { readonly kind: 'refused'; readonly reason: string } | { readonly kind: 'go'; readonly actions: readonly CutAction[] };
 
 export function planCut(state: CutState): CutPlan {
   for (const [where, commit] of [
@@ -52,10 +53,9 @@ export function planCut(state: CutState): CutPlan {
   // The floating tags (1.4, 1, latest) may have to move even when the version tag is set: always asked for.
   actions.push({ kind: 'tag-image' });
   if (state.release === undefined) {
-    actions.push({ kind: 'create-draft' }, { kind: 'publish', id: 'new' });
+    actions.push({ kind: 'create-draft' }, { kind: 'publish' });
   } else if (state.release.draft) {
-    actions.push({ kind: 'fill-draft', id: state.release.id }, { kind: 'publish', id: state.release.id });
+    actions.push({ kind: 'fill-draft', id: state.release.id }, { kind: 'publish' });
   }
-  const done = state.remoteTag !== undefined && state.versionImage !== undefined && state.release !== undefined && !state.release.draft;
-  return { kind: 'go', actions, done };
+  return { kind: 'go', actions };
 }
