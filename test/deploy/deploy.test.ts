@@ -224,6 +224,15 @@ describe('deploy', () => {
     expect(t.stderr).toContain(`provenance: the provenance says it was built from https://github.com/mallory/shop, not https://github.com/${OWNER}/${REPO}`);
   });
 
+  test("a provenance whose source is a local clone's path (an image built in a clone of a clone) is not held against the repository URL", async () => {
+    const digest = publish(commits.v1, `5.5.${Math.floor(Math.random() * 1e6)}`, '/work/main');
+    const r = await deploy('--service', 'alpha', '--environment', 'staging', '--digest', digest, '--dry-run', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      plan: { evidence: expect.arrayContaining([expect.objectContaining({ check: 'provenance', ok: true, detail: expect.stringContaining('a local clone (/work/main;') })]) },
+    });
+  });
+
   test('the dry-run plan: current → target, the commits in between (a shared-package change marked), the checks, the commands', async () => {
     const d1 = publish(commits.v1, `6.0.${Math.floor(Math.random() * 1e6)}`);
     expect((await deploy('--service', 'alpha', '--environment', 'staging', '--digest', d1)).code).toBe(0);

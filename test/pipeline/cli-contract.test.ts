@@ -146,3 +146,9 @@ describe('oneLine: the one place values are made safe for an error line', () => 
     expect(line).toBe(`${'a'.repeat(1000)}… (4000 more characters)`);
   });
 });
+
+test('the entry run from the sources (tsx, ES modules, as the e2e suite runs it) works: its trusted CLI is the bundle beside them', () => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/pipeline.ts'), 'check-dockerfiles', '--json'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  expect(r.stderr).toBe('');
+  expect({ code: r.status, ok: JSON.parse(r.stdout).ok }).toEqual({ code: 0, ok: true });
+});

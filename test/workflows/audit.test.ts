@@ -157,6 +157,25 @@ describe('each rule trips on a bad workflow', () => {
   });
 });
 
+describe('what release and deploy steps need of the token', () => {
+  test.each([
+    [
+      '`release cut` makes the tag and the Release: contents: write is needed',
+      `    permissions:\n      contents: write\n    steps:\n      - run: node scripts/dist/pipeline.cjs release cut "$S" --bump auto\n`,
+    ],
+    [
+      '`release handoff` dispatches deploy.yml: actions: write is needed',
+      `    permissions:\n      actions: write\n      contents: read\n    steps:\n      - run: node scripts/dist/pipeline.cjs release handoff "$S" --environment staging\n`,
+    ],
+    [
+      'a deploy plan (--dry-run) only reads: no environment needed',
+      `    permissions:\n      deployments: read\n      contents: read\n    steps:\n      - run: node scripts/dist/pipeline.cjs deploy --service "$S" --environment "$E" --dry-run\n`,
+    ],
+  ])('%s: no finding', async (_, job) => {
+    expect(await audit(wf('workflow_dispatch', job))).toEqual({ code: 0, lines: ['audit: 1 workflow file(s), no finding'] });
+  });
+});
+
 test('a workflow that is not YAML: exit 2, one line', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'audit-'));
   dirs.push(dir);
