@@ -1621,18 +1621,16 @@ async function lockfileFinding(git, base, head, prefix) {
   const path = inWorkspace(prefix, "pnpm-lock.yaml");
   const [before, after] = await readTexts(git, [`${base}:${path}`, `${head}:${path}`]);
   const { diffLockfiles } = await Promise.resolve().then(() => __toESM(require("./core-changes-lockfile.cjs"), 1));
-  const diff = diffLockfiles(before, after);
-  if (diff.kind !== "unreadable") return diff;
-  if (diff.side === "base") return { kind: "all", reason: `${path} at base ${base.slice(0, 12)} is not in pnpm's v9 layout (${diff.detail}); cannot attribute the change` };
-  const { parse } = await Promise.resolve().then(() => __toESM(require("./yaml.cjs"), 1));
-  try {
-    parse(after ?? "");
-  } catch (err) {
-    throw new import_errors16.InputError(
-      `${path} at ${head.slice(0, 12)}: not valid YAML (${err instanceof Error ? err.message.split("\n")[0] : String(err)}); resolve it with \`pnpm install\` and commit`
-    );
+  const fast = diffLockfiles(before, after);
+  if (fast.kind !== "unreadable") return fast;
+  const { diffLockfilesAsYaml } = await Promise.resolve().then(() => __toESM(require("./core-changes-lockfile-yaml.cjs"), 1));
+  const diff = diffLockfilesAsYaml(before, after);
+  if (diff.kind === "invalid-yaml" && diff.side === "head") {
+    throw new import_errors16.InputError(`${path} at ${head.slice(0, 12)}: not valid YAML (${diff.detail}); resolve it with \`pnpm install\` and commit`);
   }
-  return { kind: "all", reason: `${path}: not in the layout pnpm writes (${diff.detail}); cannot attribute the change to importers` };
+  if (diff.kind === "invalid-yaml") return { kind: "all", reason: `${path} at base ${base.slice(0, 12)} is not valid YAML (${diff.detail}); cannot attribute the change` };
+  if (diff.kind === "unreadable") return { kind: "all", reason: `${path} at ${diff.side} is not a pnpm v9 lockfile (${diff.detail}); cannot attribute the change to importers` };
+  return diff;
 }
 async function findings(git, base, head, prefix, unowned, matcher, lockfile, rootManifestFields) {
   const out = {};

@@ -5,7 +5,8 @@
  * the workspace graph at the later revision). Shared by `pipeline release` and `pipeline deploy`.
  */
 import { classifyFiles } from '../core/affected/classify.js';
-import { diffLockfiles, type LockfileDiff } from '../core/changes/lockfile.js';
+import type { LockfileDiff } from '../core/changes/lockfile.js';
+import { diffLockfilesAnyLayout } from '../core/changes/lockfile-yaml.js';
 import { diffRootManifest, type RootManifestDiff } from '../core/changes/root-manifest.js';
 import type { PipelineConfig } from '../core/config.js';
 import { InputError } from '../core/errors.js';
@@ -82,7 +83,7 @@ export async function serviceCommits(git: Git, config: PipelineConfig, at: Servi
     const classified = classifyFiles(paths, at.graph, config.affected, git.prefix, engine);
     let lockfile: LockfileDiff | undefined;
     let rootManifest: RootManifestDiff | undefined;
-    if (classified.lockfile) lockfile = diffLockfiles(await text(git, `${parent}:pnpm-lock.yaml`), await text(git, `${entry.sha}:pnpm-lock.yaml`));
+    if (classified.lockfile) lockfile = diffLockfilesAnyLayout(await text(git, `${parent}:pnpm-lock.yaml`), await text(git, `${entry.sha}:pnpm-lock.yaml`));
     if (classified.rootManifest) {
       rootManifest = diffRootManifest('package.json', await text(git, `${parent}:package.json`), await text(git, `${entry.sha}:package.json`), config.affected.rootManifestFields);
     }

@@ -250,12 +250,41 @@ describe('root files', () => {
     expect(json.services[0]?.reasons).toEqual(['pnpm-lock.yaml: dependencies left-pad 1.3.0 -> 1.3.1']);
   });
 
-  test("a lockfile that is valid YAML but not in pnpm's layout affects everything, with the reason", async () => {
+  test('a lockfile re-indented by another tool: the change is attributed exactly, through YAML', async () => {
     const { root, first } = makeRepo();
-    const head = commit(root, 'flow', { 'pnpm-lock.yaml': "{lockfileVersion: '9.0', importers: {}}\n" });
+    const reindented = (text: string) => text.replace(/^ +/gm, (m) => m + m);
+    const head = commit(root, 'bump, re-indented', { 'pnpm-lock.yaml': reindented(lockfile('1.3.1')) });
+    const json = parseJson(await affected(root, ['--json', '--base', first, '--head', head]));
+    expect({ services: services(json), global: json.global }).toEqual({ services: ['beta'], global: false });
+    expect(json.services[0]?.reasons).toEqual(['pnpm-lock.yaml: dependencies left-pad 1.3.0 -> 1.3.1']);
+    // Re-indenting back to pnpm's layout, with no other change, affects nothing.
+    const back = commit(root, 'pnpm install rewrote it', { 'pnpm-lock.yaml': lockfile('1.3.1') });
+    expect(services(parseJson(await affected(root, ['--json', '--base', head, '--head', back])))).toEqual([]);
+  });
+
+  test('a lockfile written as a YAML flow mapping, same value: nothing affected', async () => {
+    const { root, first } = makeRepo();
+    const flow = `{lockfileVersion: '9.0', settings: {autoInstallPeers: true, excludeLinksFromLockfile: false}, importers: {${[
+      "'.': {}",
+      "packages/auth: {dependencies: {'@kc/core': {specifier: 'workspace:*', version: 'link:../core'}}}",
+      'packages/core: {dependencies: {is-odd: {specifier: ^3.0.1, version: 3.0.1}}}',
+      "services/alpha: {dependencies: {'@kc/auth': {specifier: 'workspace:*', version: 'link:../../packages/auth'}}}",
+      "services/beta: {dependencies: {'@kc/core': {specifier: 'workspace:*', version: 'link:../../packages/core'}, left-pad: {specifier: ^1.3.0, version: 1.3.0}}}",
+      'services/gamma: {dependencies: {is-odd: {specifier: ^3.0.1, version: 3.0.1}}}',
+    ].join(
+      ', ',
+    )}}, packages: {is-odd@3.0.1: {resolution: {integrity: sha512-odd}}, left-pad@1.3.0: {resolution: {integrity: sha512-pad1.3.0}}}, snapshots: {is-odd@3.0.1: {}, left-pad@1.3.0: {}}}\n`;
+    const head = commit(root, 'flow', { 'pnpm-lock.yaml': flow });
+    const json = parseJson(await affected(root, ['--json', '--base', first, '--head', head]));
+    expect({ services: services(json), global: json.global }).toEqual({ services: [], global: false });
+  });
+
+  test('a lockfile that is YAML but no pnpm lockfile affects everything, with the reason', async () => {
+    const { root, first } = makeRepo();
+    const head = commit(root, 'list', { 'pnpm-lock.yaml': 'importers: [1, 2]\n' });
     const json = parseJson(await affected(root, ['--json', '--base', first, '--head', head]));
     expect(json.global).toBe(true);
-    expect(json.services[0]?.reasons[0]).toMatch(/^pnpm-lock\.yaml: not in the layout pnpm writes/);
+    expect(json.services[0]?.reasons[0]).toMatch(/^pnpm-lock\.yaml at head is not a pnpm v9 lockfile \(line 2: /);
   });
 
   test('changes written to a checkout after the head commit are not counted', async () => {

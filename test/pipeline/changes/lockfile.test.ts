@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { diffLockfiles, packageKeyOf, parseImporterDeps, refToKey, segmentLockfile, unquote } from '../../../scripts/core/changes/lockfile.js';
+import { parse } from 'yaml';
+import { diffLockfilesAnyLayout, diffLockfilesAsYaml } from '../../../scripts/core/changes/lockfile-yaml.js';
 
 interface Spec {
   version?: string;
@@ -496,5 +498,96 @@ describe('cutting a lockfile: indentation and block mappings', () => {
   test('a quoted key keeps what follows the colon; a plain key may hold spaces and colons', () => {
     const doc = segmentLockfile("lockfileVersion: '9.0'\npackages:\n  '@a/b@1.0.0':\n    x: 1\n  \"c@2\": {}\n  d e:f: {}\n");
     expect([...doc.packages.keys()]).toEqual(['@a/b@1.0.0', 'c@2', 'd e:f']);
+  });
+});
+
+describe('a lockfile not in the layout pnpm writes is attributed exactly, through YAML (diffLockfilesAsYaml)', () => {
+  const base = lockfile(baseSpec);
+  /**
+   * Layouts another tool could write; each is the same YAML value as pnpm's text. The last one the fast
+   * path reads too (and, comparing text, counts every reordered entry as changed: safe, not exact).
+   */
+  const LAYOUTS: Array<[string, (text: string) => string, 'fast path refuses' | 'fast path reads']> = [
+    ['re-indented to four spaces', (text) => text.replace(/^ +/gm, (m) => m + m), 'fast path refuses'],
+    ['written as JSON (a YAML flow mapping)', (text) => `${JSON.stringify(parse(text))}\n`, 'fast path refuses'],
+    [
+      'every specifier after its version, and a comment',
+      (text) => `# written by another tool\n${text.replace(/^( +)specifier: (.*)\n( +)version: (.*)$/gm, '$1version: $4\n$3specifier: $2')}`,
+      'fast path reads',
+    ],
+  ];
+  const EDITS: Array<[string, (s: Spec) => void, Record<string, string[]>]> = [
+    ['nothing changed', () => {}, {}],
+    [
+      'a direct dependency bumped',
+      (s) => {
+        s.importers['services/c'] = { 'is-odd': ['^3.0.0', '3.0.2'] };
+        s.snapshots['is-odd@3.0.2'] = { 'is-number': '6.0.0' };
+      },
+      { 'services/c': ['pnpm-lock.yaml: dependencies is-odd 3.0.1 -> 3.0.2'] },
+    ],
+    [
+      'a transitive dependency re-resolved',
+      (s) => {
+        s.snapshots['wrap@1.0.0'] = { 'left-pad': '1.3.1' };
+        delete s.snapshots['left-pad@1.3.0'];
+        s.snapshots['left-pad@1.3.1'] = {};
+      },
+      { 'packages/a': ['pnpm-lock.yaml: wrap (wrap@1.0.0) re-resolved'], 'packages/b': ['pnpm-lock.yaml: wrap (wrap@1.0.0) re-resolved'] },
+    ],
+    [
+      'a catalog entry changed',
+      (s) => {
+        s.catalogs = { default: { typescript: ['^5.4.5', '5.4.5'] } };
+      },
+      { '.': ['pnpm-lock.yaml: catalog entry default/typescript changed'], 'services/e': ['pnpm-lock.yaml: catalog entry default/typescript changed'] },
+    ],
+  ];
+  const cases = LAYOUTS.flatMap(([layout, rewrite, fast]) =>
+    EDITS.flatMap(([edit, apply, expected]) => [
+      [`${edit}, head ${layout}`, base, rewrite(change(apply)), fast, expected] as const,
+      [`${edit}, both sides ${layout}`, rewrite(base), rewrite(change(apply)), fast, expected] as const,
+    ]),
+  );
+  test.each(cases)('%s', (_, before, after, fast, expected) => {
+    const slow = diffLockfilesAsYaml(before, after);
+    expect(slow.kind === 'importers' ? Object.fromEntries(slow.importers) : slow).toEqual(expected);
+    // What `pipeline affected` and the release notes get: the slow path only where the fast one refuses.
+    expect(diffLockfiles(before, after).kind === 'unreadable').toBe(fast === 'fast path refuses');
+    if (fast === 'fast path reads') return;
+    const any = diffLockfilesAnyLayout(before, after);
+    expect(any.kind === 'importers' ? Object.fromEntries(any.importers) : any).toEqual(expected);
+  });
+
+  test('scalars stay text: a version 1.10 is not the number 1.1, which would miss the snapshot it names', () => {
+    const spec = (integrity: string) =>
+      change((s) => {
+        s.importers['services/c'] = { tenth: ['^1.10', '1.10'] };
+        s.snapshots['tenth@1.10'] = {};
+        s.integrity = { 'tenth@1.10': integrity };
+      });
+    const plain = (text: string) => text.replaceAll("'1.10'", '1.10').replace(/^ +/gm, (m) => m + m);
+    expect(diffLockfilesAsYaml(plain(spec('old')), plain(spec('new')))).toEqual({
+      kind: 'importers',
+      importers: new Map([['services/c', ['pnpm-lock.yaml: tenth (tenth@1.10) re-resolved']]]),
+    });
+  });
+
+  test.each<[string, string | undefined, string | undefined, unknown]>([
+    ['a head that is not YAML', base, 'importers:\n  a: [\n', { kind: 'invalid-yaml', side: 'head' }],
+    ['a base with conflict markers', `<<<<<<< HEAD\n${base}`, base, { kind: 'invalid-yaml', side: 'base' }],
+    ['a head with a key given twice', base, `${base}\nsettings: {}\n`, { kind: 'invalid-yaml', side: 'head' }],
+    ['a head that is YAML but not a lockfile', base, 'importers: [1, 2]\n', { kind: 'unreadable', side: 'head' }],
+    ['a head that is a sequence', base, '- 1\n', { kind: 'unreadable', side: 'head', detail: 'the document is a sequence, not a mapping' }],
+    ['an empty base', '', base, { kind: 'unreadable', side: 'base', detail: 'the document is empty, not a mapping' }],
+    ['a head that is one scalar', base, 'lockfile\n', { kind: 'unreadable', side: 'head', detail: 'the document is a string, not a mapping' }],
+    ['a deleted lockfile', base, undefined, { kind: 'all', reason: 'pnpm-lock.yaml was deleted: installs are no longer reproducible' }],
+  ])('%s: %j', (_, before, after, expected) => {
+    expect(diffLockfilesAsYaml(before, after)).toMatchObject(expected as object);
+  });
+
+  test('whatever the layout, a side that is not YAML is unreadable for the callers that treat both alike (release notes)', () => {
+    expect(diffLockfilesAnyLayout(base, 'importers:\n  a: [\n')).toMatchObject({ kind: 'unreadable', side: 'head', detail: expect.stringMatching(/^not valid YAML: /) });
+    expect(diffLockfilesAnyLayout(base, base)).toEqual({ kind: 'importers', importers: new Map() });
   });
 });

@@ -1,0 +1,69 @@
+/**
+ * The slow path of the lockfile comparison, for a lockfile that is not in the layout pnpm writes
+ * (re-indented, flow style, written by another tool). Both sides are parsed with `yaml`, written back
+ * in pnpm's layout (two-space block mappings, keys sorted), and compared as `diffLockfiles` compares
+ * pnpm's own text: the change is attributed to importers exactly, instead of affecting everything.
+ *
+ * Only reached when `segmentLockfile` refused a side, so a lockfile pnpm wrote never loads the YAML
+ * library (`commands/affected.ts` imports this module on demand). Keys are sorted on both sides, so a
+ * tool that only reorders a mapping changes nothing; a YAML mapping has no order.
+ */
+import { parse, stringify } from 'yaml';
+import { diffLockfiles, type LockfileDiff } from './lockfile.js';
+
+/** A side that is not YAML at all (a conflict marker, a broken indent): the caller's to fix. */
+export interface InvalidLockfileYaml {
+  readonly kind: 'invalid-yaml';
+  readonly side: 'base' | 'head';
+  readonly detail: string;
+}
+
+type Canonical = { readonly text: string } | { readonly error: string; readonly yaml: boolean };
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The lockfile's value written in pnpm's layout; an error when it is no YAML, or no mapping. */
+export function canonicalLockfile(text: string): Canonical {
+  let value: unknown;
+  try {
+    value = parse(text, { schema: 'failsafe', uniqueKeys: true, prettyErrors: false });
+  } catch (err) {
+    return { error: err instanceof Error ? (err.message.split('\n')[0] ?? err.message) : String(err), yaml: false };
+  }
+  if (!isMapping(value)) return { error: `the document is ${value === null ? 'empty' : Array.isArray(value) ? 'a sequence' : `a ${typeof value}`}, not a mapping`, yaml: true };
+  // Every scalar stays the text it was (the failsafe schema: `1.10` is no number 1.1, which would name
+  // another snapshot); pnpm quotes with single quotes and never folds a line; an object met twice is
+  // written twice, not as an alias.
+  const out = stringify(value, { schema: 'failsafe', indent: 2, lineWidth: 0, minContentWidth: 0, singleQuote: true, sortMapEntries: true, aliasDuplicateObjects: false });
+  return { text: out };
+}
+
+/** `diffLockfiles` over both sides re-read as YAML. */
+export function diffLockfilesAsYaml(baseText: string | undefined, headText: string | undefined): LockfileDiff | InvalidLockfileYaml {
+  const sides: Array<['base' | 'head', string | undefined]> = [
+    ['head', headText],
+    ['base', baseText],
+  ];
+  const canonical: { base?: string; head?: string } = {};
+  for (const [side, text] of sides) {
+    if (text === undefined) continue;
+    const read = canonicalLockfile(text);
+    if ('error' in read) return read.yaml ? { kind: 'unreadable', side, detail: read.error } : { kind: 'invalid-yaml', side, detail: read.error };
+    canonical[side] = read.text;
+  }
+  return diffLockfiles(canonical.base, canonical.head);
+}
+
+/**
+ * The comparison whatever the layout: pnpm's own text on the fast path, YAML otherwise. A side that is
+ * not YAML is reported as unreadable, like a side that is not a lockfile (for callers that treat both
+ * the same way: everything affected).
+ */
+export function diffLockfilesAnyLayout(baseText: string | undefined, headText: string | undefined): LockfileDiff {
+  const fast = diffLockfiles(baseText, headText);
+  if (fast.kind !== 'unreadable') return fast;
+  const slow = diffLockfilesAsYaml(baseText, headText);
+  return slow.kind === 'invalid-yaml' ? { kind: 'unreadable', side: slow.side, detail: `not valid YAML: ${slow.detail}` } : slow;
+}
