@@ -1,12 +1,14 @@
 /**
  * Benchmark of change detection (not part of CI): `pnpm bench:affected [--services N] [--libraries N]
- * [--files N] [--seed N] [--rounds N] [--tools a,b]`.
+ * [--files N] [--seed N] [--rounds N] [--tools a,b] [--out PATH]`.
  *
  * Generates the synthetic workspace (generate.ts) into bench/.work, commits it, adds one branch per
  * scenario, clones it, and runs each tool on each scenario, alternating tools within a round, cold
  * (every tool's cache removed first) and warm (the same run repeated). Reports median wall time,
  * peak memory (GNU time's maximum RSS) and precision/recall against the ground truth the generator's
- * model gives. Peers (turbo 2, nx 24) are installed in bench/.work/peers, never in the root package.json.
+ * model gives. Peers (turbo 2, nx 24, pnpm 12's native binary) are installed in bench/.work/peers, never
+ * in the root package.json. Each tool's answer on each scenario (its stdout, first cold run) is kept in
+ * `<out>-outputs/`: a change meant to keep behaviour must leave `pipeline`'s byte-identical there.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -28,7 +30,7 @@ const { values } = parseArgs({
     files: { type: 'string', default: '50' },
     seed: { type: 'string', default: '1' },
     rounds: { type: 'string', default: '5' },
-    tools: { type: 'string', default: 'floor,node,cli,pipeline,turbo,pnpm,nx' },
+    tools: { type: 'string', default: 'floor,node,cli,pipeline,turbo,pnpm,pnpm12,nx' },
     out: { type: 'string' },
     'keep-ca-certs': { type: 'boolean', default: false },
   },
@@ -95,6 +97,25 @@ function makeScenarios(origin: string, model: Model, base: string): Scenario[] {
       if (files.length >= 5000) break;
       changed.add(pkg.name);
       for (const f of pkg.files) if (f.startsWith('src/') && files.length < 5000) files.push(`${pkg.dir}/${f}`);
+    }
+    touch(origin, files);
+    return { files, changed };
+  });
+  // The same number of files spread over most packages (round-robin, one source file from each in turn):
+  // the diff itself, not the graph, is then a large share of every tool's time.
+  branch('5,000 files spread', () => {
+    const files: string[] = [];
+    const changed = new Set<string>();
+    const order = [...model.packages].sort(() => random() - 0.5).slice(0, Math.ceil(model.packages.length * 0.85));
+    const sources = order.map((pkg) => pkg.files.filter((f) => f.startsWith('src/')).map((f) => `${pkg.dir}/${f}`));
+    for (let i = 0; files.length < 5000 && sources.some((list) => i < list.length); i++) {
+      sources.forEach((list, n) => {
+        const file = list[i];
+        const pkg = order[n];
+        if (file === undefined || pkg === undefined || files.length >= 5000) return;
+        files.push(file);
+        changed.add(pkg.name);
+      });
     }
     touch(origin, files);
     return { files, changed };
@@ -190,6 +211,19 @@ const TOOLS: Tool[] = [
     clearCache: noCache,
   },
   {
+    // pnpm 12, a native binary (`@pnpm/exe.<platform>`, installed by the `pnpm` package on npm): the same
+    // command as pnpm 10 without a Node start. The workspace's `packageManager` names pnpm 10: without
+    // the setting, pnpm 12 fetches that version and hands over to it (network, and pnpm 10 measured twice).
+    name: 'pnpm12',
+    command: (base) => ({
+      cmd: bin('pnpm'),
+      args: ['--filter', `...[${base}]`, 'ls', '--depth', '-1', '--json'],
+      env: { npm_config_manage_package_manager_versions: 'false', pnpm_config_manage_package_manager_versions: 'false' },
+    }),
+    parse: (out) => (out.trim() === '' ? [] : (JSON.parse(out) as Array<{ name: string }>).map((p) => p.name)),
+    clearCache: noCache,
+  },
+  {
     name: 'nx',
     command: (base, head) => ({
       cmd: bin('nx'),
@@ -207,6 +241,7 @@ const TOOLS: Tool[] = [
 interface Sample {
   readonly ms: number;
   readonly kb: number;
+  readonly stdout: string;
   readonly names: string[] | undefined;
   readonly error?: string;
 }
@@ -226,11 +261,11 @@ function measure(tool: Tool, clone: string, base: string, head: string): Sample 
   const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { cwd: clone, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...toolEnv, ...env } });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   const kb = Number(r.stderr.trim().split('\n').at(-1));
-  if (r.status !== 0) return { ms, kb, names: undefined, error: `${tool.name} exited ${r.status}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}` };
+  if (r.status !== 0) return { ms, kb, stdout: r.stdout, names: undefined, error: `${tool.name} exited ${r.status}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}` };
   try {
-    return { ms, kb, names: tool.parse?.(r.stdout).filter((n) => n !== 'bench-root') };
+    return { ms, kb, stdout: r.stdout, names: tool.parse?.(r.stdout).filter((n) => n !== 'bench-root') };
   } catch (err) {
-    return { ms, kb, names: undefined, error: `${tool.name}: cannot parse output (${err instanceof Error ? err.message : String(err)}): ${r.stdout.slice(0, 200)}` };
+    return { ms, kb, stdout: r.stdout, names: undefined, error: `${tool.name}: cannot parse output (${err instanceof Error ? err.message : String(err)}): ${r.stdout.slice(0, 200)}` };
   }
 }
 
@@ -248,19 +283,26 @@ function score(names: string[] | undefined, truth: ReadonlySet<string>): { preci
 }
 
 function main(): void {
-  if (!existsSync(bin('turbo')) || !existsSync(bin('nx'))) {
-    throw new Error(`peers missing: cd bench/.work/peers && npm i --save-exact turbo@2 nx@24 (see bench/README.md)`);
-  }
-  const { clone, base, scenarios } = prepare();
   const tools = TOOLS.filter((t) => values.tools.split(',').includes(t.name));
+  const selected = (name: string) => tools.some((t) => t.name === name);
+  const missing = (['turbo', 'nx', 'pnpm12'] as const).filter((name) => selected(name) && !existsSync(bin(name === 'pnpm12' ? 'pnpm' : name)));
+  if (missing.length > 0) throw new Error(`peers missing (${missing.join(', ')}): see bench/README.md for the install line`);
+  const { clone, base, scenarios } = prepare();
+  const peerVersion = (name: string, cmd: string, env: NodeJS.ProcessEnv = process.env) =>
+    selected(name) ? execFileSync(cmd, ['--version'], { encoding: 'utf8', env }).trim() : '(not run)';
   const versions = {
     node: process.version,
     git: git(clone, '--version'),
-    pnpm: execFileSync('pnpm', ['--version'], { encoding: 'utf8' }).trim(),
-    turbo: execFileSync(bin('turbo'), ['--version'], { encoding: 'utf8', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } }).trim(),
-    nx: JSON.parse(readFileSync(join(peers, 'node_modules/nx/package.json'), 'utf8')).version as string,
+    pnpm: peerVersion('pnpm', 'pnpm'),
+    pnpm12: peerVersion('pnpm12', bin('pnpm')),
+    turbo: peerVersion('turbo', bin('turbo'), { ...process.env, TURBO_TELEMETRY_DISABLED: '1' }),
+    nx: selected('nx') ? (JSON.parse(readFileSync(join(peers, 'node_modules/nx/package.json'), 'utf8')).version as string) : '(not run)',
     NODE_EXTRA_CA_CERTS: toolEnv['NODE_EXTRA_CA_CERTS'] ?? '(unset)',
   };
+  const out = values.out ?? join(work, `results-${label}`);
+  const outputs = `${out}-outputs`;
+  rmSync(outputs, { recursive: true, force: true });
+  mkdirSync(outputs, { recursive: true });
   log(`tools: ${JSON.stringify(versions)}`);
   const rows: string[] = [];
   const results: Record<string, unknown> = {};
@@ -292,6 +334,7 @@ function main(): void {
       const mem = Math.max(...s.cold.map((x) => x.kb), ...s.warm.map((x) => x.kb));
       const ratio = tool.name === 'pipeline' ? ` (${(fastestPeer('cold') / cold).toFixed(1)}x / ${(fastestPeer('warm') / warm).toFixed(1)}x)` : '';
       const count = s.cold[0]?.names?.length;
+      if (tool.parse !== undefined) writeFileSync(join(outputs, `${slug(scenario.name)}.${tool.name}.out`), s.cold[0]?.stdout ?? '');
       rows.push(
         `| ${scenario.name} | ${tool.name} | ${cold.toFixed(0)} | ${warm.toFixed(0)}${ratio} | ${(mem / 1024).toFixed(0)} | ${count ?? '-'} / ${scenario.truth.size} | ${sc ? sc.precision.toFixed(3) : '-'} | ${sc ? sc.recall.toFixed(3) : '-'} |`,
       );
@@ -307,7 +350,6 @@ function main(): void {
     ...rows,
   ].join('\n');
   process.stdout.write(`${table}\n`);
-  const out = values.out ?? join(work, `results-${label}`);
   writeFileSync(`${out}.md`, `${table}\n`);
   writeFileSync(`${out}.json`, JSON.stringify({ label, rounds, versions, results }, null, 2));
 }
