@@ -265,7 +265,13 @@ function measure(tool: Tool, clone: string, base: string, head: string): Sample 
   try {
     return { ms, kb, stdout: r.stdout, names: tool.parse?.(r.stdout).filter((n) => n !== 'bench-root') };
   } catch (err) {
-    return { ms, kb, stdout: r.stdout, names: undefined, error: `${tool.name}: cannot parse output (${err instanceof Error ? err.message : String(err)}): ${r.stdout.slice(0, 200)}` };
+    return {
+      ms,
+      kb,
+      stdout: r.stdout,
+      names: undefined,
+      error: `${tool.name}: cannot parse output (${err instanceof Error ? err.message : String(err)}): ${r.stdout.slice(0, 200)}`,
+    };
   }
 }
 

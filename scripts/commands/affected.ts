@@ -8,6 +8,7 @@
 import { join, resolve } from 'node:path';
 import { commandSpec, helpText, parseCli } from '../core/args.js';
 import { InputError } from '../core/errors.js';
+import { isCommitSha } from '../core/git/commit-sha.js';
 import { quote } from '../core/quote.js';
 import { classifyFiles } from '../core/affected/classify.js';
 import { type Affected, computeAffected, type Findings, type Selection } from '../core/affected/compute.js';
@@ -38,9 +39,6 @@ const SPEC = commandSpec({
   examples: ['pnpm pipeline affected', 'pnpm -s pipeline affected --base main~3 --head HEAD --json'],
   notes: ['exit codes: 0 done, 2 bad input, 3 git failed, 70 a bug'],
 });
-
-/** A full commit hash (SHA-1 or SHA-256): names one commit, whatever the refs say. */
-const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
 /** The workflow_dispatch input that selects services. */
 const DISPATCH_INPUT = 'services';
@@ -152,7 +150,7 @@ async function detect(
   // The graph at the head the plan names by hash, read while the revisions are confirmed: what a
   // commit holds never changes, so a read that succeeds is the one made after; one that fails (the
   // commit not fetched yet, a bad manifest) is made again below, where its error counts.
-  const ahead = expected && FULL_SHA.test(expected.head) ? { head: expected.head, loaded: load(expected.head) } : undefined;
+  const ahead = expected && isCommitSha(expected.head) ? { head: expected.head, loaded: load(expected.head) } : undefined;
   ahead?.loaded.catch(() => {});
   // Started last: git has the requests above to answer while this process starts diff-tree.
   const early = expected && git.diffNames(expected.base, expected.head);

@@ -9,6 +9,7 @@
  * 2 on bad input.
  */
 import { dict } from '../core/dict.js';
+import { isAbbreviatedSha } from '../core/git/commit-sha.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -76,7 +77,7 @@ export const run: Command = async (argv, ctx) => {
   const timeout = values.timeout === undefined ? 90 : Number(values.timeout);
   if (!Number.isInteger(timeout) || timeout < 1 || timeout > 3600)
     throw new InputError(`pipeline verify-image: invalid --timeout ${JSON.stringify(values.timeout)}; expected whole seconds from 1 to 3600`);
-  if (values.revision !== undefined && !/^[0-9a-f]{7,64}$/.test(values.revision))
+  if (values.revision !== undefined && !isAbbreviatedSha(values.revision))
     throw new InputError(`pipeline verify-image: invalid --revision ${JSON.stringify(values.revision)}; expected a commit SHA (hex)`);
   const extraEnv = parseEnv(values.env ?? []);
 

@@ -127,7 +127,14 @@ function commandSpec(spec) {
 }
 
 // scripts/commands/affected.ts
-var import_errors16 = require("./core-errors.cjs");
+var import_errors17 = require("./core-errors.cjs");
+
+// scripts/core/git/commit-sha.ts
+var import_errors3 = require("./core-errors.cjs");
+var FULL = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+function isCommitSha(value) {
+  return typeof value === "string" && FULL.test(value);
+}
 
 // scripts/core/workspace/glob.ts
 var SIMPLE_SEGMENT = /^[A-Za-z0-9._*?-]+$/;
@@ -239,13 +246,13 @@ function classifyFiles(paths, workspace, rules, workspaceDir = "", engine) {
 }
 
 // scripts/core/affected/compute.ts
-var import_errors5 = require("./core-errors.cjs");
+var import_errors6 = require("./core-errors.cjs");
 
 // scripts/core/workspace/graph.ts
-var import_errors4 = require("./core-errors.cjs");
+var import_errors5 = require("./core-errors.cjs");
 
 // scripts/core/workspace/manifest.ts
-var import_errors3 = require("./core-errors.cjs");
+var import_errors4 = require("./core-errors.cjs");
 
 // scripts/core/json.ts
 function isRecord(value) {
@@ -260,18 +267,18 @@ function parseObject(file, text) {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new import_errors3.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
+    throw new import_errors4.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }
-  if (!isRecord(json)) throw new import_errors3.InputError(`${nameOf(file)}: expected a JSON object`);
+  if (!isRecord(json)) throw new import_errors4.InputError(`${nameOf(file)}: expected a JSON object`);
   return json;
 }
 function packageName(file, pkg) {
   const name = pkg["name"];
-  if (typeof name !== "string" || name.length === 0) throw new import_errors3.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
+  if (typeof name !== "string" || name.length === 0) throw new import_errors4.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
   return name;
 }
 function badDependencyField(file, field) {
-  return new import_errors3.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
+  return new import_errors4.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
 }
 var WORKSPACE_ALIAS = /^(@?[^@]+)@/;
 function dependencyRef(name, spec) {
@@ -311,7 +318,7 @@ function workspaceTargets(name, refs, lookup, names) {
     else {
       at = index.get(ref[0]) ?? index.get(ref[1]);
       if (at === void 0) {
-        throw new import_errors4.InputError(
+        throw new import_errors5.InputError(
           `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`
         );
       }
@@ -362,7 +369,7 @@ function assemble(entries, make) {
     if (!entry2) continue;
     const existing = index.get(entry2.name);
     if (existing !== void 0) {
-      throw new import_errors4.InputError(`two workspace packages are named ${entry2.name}: ${sorted[existing]?.input.dir}/package.json and ${entry2.input.dir}/package.json; rename one`);
+      throw new import_errors5.InputError(`two workspace packages are named ${entry2.name}: ${sorted[existing]?.input.dir}/package.json and ${entry2.input.dir}/package.json; rename one`);
     }
     index.set(entry2.name, names.length);
     names.push(entry2.name);
@@ -426,7 +433,7 @@ function assembleGraph(list, options) {
   let services = options.services;
   const get = (name) => {
     const pkg = packages.get(name);
-    if (!pkg) throw new import_errors4.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
+    if (!pkg) throw new import_errors5.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
     return pkg;
   };
   const graph = {
@@ -508,7 +515,7 @@ function topologicalOrder(names, edges, from = "name") {
       if (state[dep] === VISITING) {
         if (from === "folder") return topologicalOrder(names, edges, "name");
         const cycle = [...path.slice(path.indexOf(dep)), dep].map((n) => names[n]);
-        throw new import_errors4.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
+        throw new import_errors5.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
       }
       state[dep] = VISITING;
       path.push(dep);
@@ -596,7 +603,7 @@ function computeAffected(workspace, selection) {
     });
     const missing = selection.services.filter((_, i) => packages2[i] === void 0);
     if (missing.length > 0) {
-      throw new import_errors5.InputError(`${selection.reason}: no service named ${missing.join(", ")}; known services: ${[...byFolder.keys()].join(", ")}`);
+      throw new import_errors6.InputError(`${selection.reason}: no service named ${missing.join(", ")}; known services: ${[...byFolder.keys()].join(", ")}`);
     }
     return { ...EMPTY, packages: sortPackages(packages2.filter((p) => p !== void 0)), global: [], tooling: [] };
   }
@@ -811,7 +818,7 @@ function dict(entries = []) {
 }
 
 // scripts/core/changes/event.ts
-var import_errors6 = require("./core-errors.cjs");
+var import_errors7 = require("./core-errors.cjs");
 var EVENT_NAMES = ["push", "pull_request", "merge_group", "workflow_dispatch", "schedule", "release"];
 var ZERO_SHA = "0000000000000000000000000000000000000000";
 var SHA = /^[0-9a-f]{40}$/;
@@ -824,7 +831,7 @@ var Reader = class {
   file;
   event;
   fail(field, expected) {
-    throw new import_errors6.InputError(`${this.file}: ${this.event} event: ${field} must be ${expected}; pass the event payload GitHub wrote (GITHUB_EVENT_PATH) or fix --event`);
+    throw new import_errors7.InputError(`${this.file}: ${this.event} event: ${field} must be ${expected}; pass the event payload GitHub wrote (GITHUB_EVENT_PATH) or fix --event`);
   }
   object(parent, key, path) {
     const value = parent[key];
@@ -869,18 +876,18 @@ function parseEvent(file, text, name) {
   try {
     payload = JSON.parse(text);
   } catch (err) {
-    throw new import_errors6.InputError(`${file}: the event file is not valid JSON (${err instanceof Error ? err.message : String(err)}); pass the payload GitHub wrote (GITHUB_EVENT_PATH)`);
+    throw new import_errors7.InputError(`${file}: the event file is not valid JSON (${err instanceof Error ? err.message : String(err)}); pass the payload GitHub wrote (GITHUB_EVENT_PATH)`);
   }
-  if (!isObject(payload)) throw new import_errors6.InputError(`${file}: the event file must hold a JSON object (a GitHub event payload)`);
+  if (!isObject(payload)) throw new import_errors7.InputError(`${file}: the event file must hold a JSON object (a GitHub event payload)`);
   const eventName = name ?? inferEventName(payload);
   if (eventName === void 0) {
-    throw new import_errors6.InputError(`${file}: cannot tell which event this payload is; set GITHUB_EVENT_NAME to one of: ${EVENT_NAMES.join(", ")}`);
+    throw new import_errors7.InputError(`${file}: cannot tell which event this payload is; set GITHUB_EVENT_NAME to one of: ${EVENT_NAMES.join(", ")}`);
   }
   if (eventName === "pull_request_target") {
-    throw new import_errors6.InputError(`${file}: pull_request_target is not supported (it runs untrusted code with secrets); use pull_request`);
+    throw new import_errors7.InputError(`${file}: pull_request_target is not supported (it runs untrusted code with secrets); use pull_request`);
   }
   if (!isEventName(eventName)) {
-    throw new import_errors6.InputError(`unsupported event ${JSON.stringify(eventName)}; expected one of: ${EVENT_NAMES.join(", ")}, or pass --base/--head`);
+    throw new import_errors7.InputError(`unsupported event ${JSON.stringify(eventName)}; expected one of: ${EVENT_NAMES.join(", ")}, or pass --base/--head`);
   }
   const r = new Reader(file, eventName);
   switch (eventName) {
@@ -930,10 +937,10 @@ function parseEvent(file, text, name) {
 }
 
 // scripts/core/release/release-tag.ts
-var import_errors8 = require("./core-errors.cjs");
+var import_errors9 = require("./core-errors.cjs");
 
 // scripts/core/release/version.ts
-var import_errors7 = require("./core-errors.cjs");
+var import_errors8 = require("./core-errors.cjs");
 var NUMBER = "(0|[1-9][0-9]*)";
 var IDENTIFIER = "(?:0|[1-9][0-9]*|[0-9]*[a-z-][0-9a-z-]*)";
 var VERSION = new RegExp(`^${NUMBER}\\.${NUMBER}\\.${NUMBER}(?:-(${IDENTIFIER}(?:\\.${IDENTIFIER})*))?$`);
@@ -1025,10 +1032,10 @@ function expectedRange(plan) {
 }
 
 // scripts/core/images/tags.ts
-var import_errors10 = require("./core-errors.cjs");
+var import_errors11 = require("./core-errors.cjs");
 
 // scripts/core/images/image-ref.ts
-var import_errors9 = require("./core-errors.cjs");
+var import_errors10 = require("./core-errors.cjs");
 var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 var TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 var DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-f0-9]{32,}$/;
@@ -1036,7 +1043,7 @@ var REGISTRY = /^(?:localhost|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+|\[[0-9a-fA-F:]+\
 var EXPECTED = "expected [registry/]name[:tag][@sha256:<hex>], e.g. ghcr.io/acme/api-gateway:sha-1a2b3c4";
 function parseImageRef(text) {
   const fail = (why) => {
-    throw new import_errors9.InputError(`invalid image reference ${JSON.stringify(text)}: ${why}; ${EXPECTED}`);
+    throw new import_errors10.InputError(`invalid image reference ${JSON.stringify(text)}: ${why}; ${EXPECTED}`);
   };
   let rest = text;
   let digest;
@@ -1075,7 +1082,7 @@ function imageRepositories(registry, owner) {
   const base = checked.slice(0, -"/service".length);
   return (service) => {
     if (!COMPONENT.test(service)) {
-      throw new import_errors10.InputError(
+      throw new import_errors11.InputError(
         `invalid image name ${JSON.stringify(`${base}/${service}`)}: the service folder name ${JSON.stringify(service)} must be lowercase letters, digits and separators (. _ __ -); rename the folder`
       );
     }
@@ -1086,18 +1093,18 @@ function imageRepositories(registry, owner) {
 // scripts/io/github-event.ts
 var import_node_fs = require("node:fs");
 var import_node_path = require("node:path");
-var import_errors11 = require("./core-errors.cjs");
+var import_errors12 = require("./core-errors.cjs");
 function readEvent(env, cwd, eventFile) {
   const path = eventFile === void 0 ? env["GITHUB_EVENT_PATH"] : (0, import_node_path.resolve)(cwd, eventFile);
   if (path === void 0 || path === "") return void 0;
   let text;
   try {
-    if (!(0, import_node_fs.statSync)(path).isFile()) throw new import_errors11.InputError(`event file ${quote(path, 240)}: not a regular file; pass a GitHub event payload (JSON) with --event FILE`);
+    if (!(0, import_node_fs.statSync)(path).isFile()) throw new import_errors12.InputError(`event file ${quote(path, 240)}: not a regular file; pass a GitHub event payload (JSON) with --event FILE`);
     text = (0, import_node_fs.readFileSync)(path, "utf8");
   } catch (err) {
-    if (err instanceof import_errors11.InputError) throw err;
+    if (err instanceof import_errors12.InputError) throw err;
     const code = err instanceof Error && "code" in err ? String(err.code) : "unreadable";
-    throw new import_errors11.InputError(`event file ${path}: cannot read it (${code}); pass a GitHub event payload (JSON) with --event FILE`);
+    throw new import_errors12.InputError(`event file ${path}: cannot read it (${code}); pass a GitHub event payload (JSON) with --event FILE`);
   }
   const name = env["GITHUB_EVENT_NAME"];
   return parseEvent(path, text, name === void 0 || name === "" ? void 0 : name);
@@ -1130,15 +1137,14 @@ async function writeActionsOutputs(env, outputs, summary) {
 }
 
 // scripts/io/revisions.ts
-var import_errors12 = require("./core-errors.cjs");
-var SHA2 = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+var import_errors13 = require("./core-errors.cjs");
 var MERGE_BASE_DEPTH = 200;
 var Unavailable = class extends Error {
 };
 async function commitOf(git, rev, what) {
   const local = await git.resolveCommit(rev);
   if (local) return local;
-  if (SHA2.test(rev) && await git.fetch([rev], 1)) {
+  if (isCommitSha(rev) && await git.fetch([rev], 1)) {
     const fetched = await git.resolveCommit(rev);
     if (fetched) return fetched;
   }
@@ -1163,7 +1169,7 @@ async function explicit(git, rev, flag) {
     return await commitOf(git, rev, flag);
   } catch (err) {
     if (err instanceof Unavailable) {
-      throw new import_errors12.InputError(`${flag} ${JSON.stringify(rev)}: unknown revision in ${git.root}; expected a commit SHA, branch or tag that exists here (fetch it first)`);
+      throw new import_errors13.InputError(`${flag} ${JSON.stringify(rev)}: unknown revision in ${git.root}; expected a commit SHA, branch or tag that exists here (fetch it first)`);
     }
     throw err;
   }
@@ -1181,7 +1187,7 @@ async function resolvePlan(git, plan) {
     const other = await branchCommit(git, plan.other);
     const base = other === void 0 ? void 0 : await mergeBaseOf(git, other, head2);
     if (base === void 0) {
-      throw new import_errors12.InputError(`no base to compare with: branch ${plan.other} (the default branch) is not here or shares no history with ${plan.head}; pass --base REV`);
+      throw new import_errors13.InputError(`no base to compare with: branch ${plan.other} (the default branch) is not here or shares no history with ${plan.head}; pass --base REV`);
     }
     if (base === head2) warnings.push(`${plan.head} is on ${plan.other}: nothing to compare; pass --base REV to compare with an older revision`);
     return { kind: "diff", strategy: "local", base, head: head2, warnings };
@@ -1209,7 +1215,7 @@ async function resolvePlan(git, plan) {
     head = await commitOf(git, headRev, "head commit");
   } catch (err) {
     if (!(err instanceof Unavailable)) throw err;
-    if (plan.kind !== "all" && plan.kind !== "services") throw new import_errors12.InputError(`${err.message}; check out the commit the event names (actions/checkout does)`);
+    if (plan.kind !== "all" && plan.kind !== "services") throw new import_errors13.InputError(`${err.message}; check out the commit the event names (actions/checkout does)`);
     head = await explicit(git, "HEAD", "HEAD");
   }
   try {
@@ -1261,10 +1267,10 @@ async function resolvePlan(git, plan) {
 var import_node_fs2 = require("node:fs");
 var import_node_os = require("node:os");
 var import_node_path2 = require("node:path");
-var import_errors15 = require("./core-errors.cjs");
+var import_errors16 = require("./core-errors.cjs");
 
 // scripts/core/workspace/workspace-globs.ts
-var import_errors13 = require("./core-errors.cjs");
+var import_errors14 = require("./core-errors.cjs");
 var TOP = /^([A-Za-z_][\w-]*):(?:\s+(.*))?$/;
 var ITEM = /^\s+-\s+(?:'([^']*)'|"([^"\\]*)"|([^\s'"#[\]{}!&*|>%@`,?:-][^#]*?))\s*(?:#.*)?$/;
 function parseWorkspaceGlobsFast(text) {
@@ -1299,13 +1305,13 @@ function checkWorkspaceGlobs(file, globs) {
     const body = glob.startsWith("!") ? glob.slice(1) : glob;
     const why = body === "" ? "it is empty" : body.startsWith("/") ? "it is absolute" : body.split("/").includes("..") ? "it leaves the workspace (..)" : [...body].some((c) => c === "\\" || c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) ? "it holds a backslash or a control character" : void 0;
     if (why !== void 0)
-      throw new import_errors13.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
+      throw new import_errors14.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
   }
   return globs;
 }
 
 // scripts/io/git.ts
-var import_errors14 = require("./core-errors.cjs");
+var import_errors15 = require("./core-errors.cjs");
 function parseTree(content, shaBytes = 20) {
   const out = [];
   let i = 0;
@@ -1498,7 +1504,7 @@ async function checkUnanswered(git, unanswered, fileName) {
   unanswered.forEach((c, i) => {
     const tree = trees[i];
     const listed = tree?.type === "tree" ? parseTree(tree.content, tree.sha.length / 2).some((e) => e.name === "package.json" && !e.isTree && e.mode !== "160000") : true;
-    if (listed) throw new import_errors15.InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    if (listed) throw new import_errors16.InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
   });
 }
 async function loadWorkspaceFromGit(git, commit, options) {
@@ -1525,8 +1531,8 @@ async function load(git, commit, options, readersFor, cold) {
   const first = git.readObjects([dir === "" ? `${commit}^{tree}` : `${commit}:${dir}`, `${commit}:${dir === "" ? "" : `${dir}/`}pnpm-workspace.yaml`]);
   if (cold) readersFor();
   const [tree, yaml] = await first;
-  if (tree?.type !== "tree") throw new import_errors15.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
-  if (yaml?.type !== "blob") throw new import_errors15.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
+  if (tree?.type !== "tree") throw new import_errors16.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
+  if (yaml?.type !== "blob") throw new import_errors16.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
   const globs = await readWorkspaceGlobs(`pnpm-workspace.yaml (at ${short})`, yaml.content.toString("utf8"));
   const matcher = await globMatcher(globs);
   const shaBytes = tree.sha.length / 2;
@@ -1611,7 +1617,6 @@ var SPEC = commandSpec({
   examples: ["pnpm pipeline affected", "pnpm -s pipeline affected --base main~3 --head HEAD --json"],
   notes: ["exit codes: 0 done, 2 bad input, 3 git failed, 70 a bug"]
 });
-var FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 var DISPATCH_INPUT = "services";
 async function readTexts(git, specs) {
   const objects = await git.readObjects(specs);
@@ -1626,7 +1631,7 @@ async function lockfileFinding(git, base, head, prefix) {
   const { diffLockfilesAsYaml } = await Promise.resolve().then(() => __toESM(require("./core-changes-lockfile-yaml.cjs"), 1));
   const diff = diffLockfilesAsYaml(before, after);
   if (diff.kind === "invalid-yaml" && diff.side === "head") {
-    throw new import_errors16.InputError(`${path} at ${head.slice(0, 12)}: not valid YAML (${diff.detail}); resolve it with \`pnpm install\` and commit`);
+    throw new import_errors17.InputError(`${path} at ${head.slice(0, 12)}: not valid YAML (${diff.detail}); resolve it with \`pnpm install\` and commit`);
   }
   if (diff.kind === "invalid-yaml") return { kind: "all", reason: `${path} at base ${base.slice(0, 12)} is not valid YAML (${diff.detail}); cannot attribute the change` };
   if (diff.kind === "unreadable") return { kind: "all", reason: `${path} at ${diff.side} is not a pnpm v9 lockfile (${diff.detail}); cannot attribute the change to importers` };
@@ -1692,7 +1697,7 @@ async function detect(git, values, ctx, trace) {
   const { prefix } = git;
   const marker = config.services.marker;
   const load2 = (head) => loadWorkspaceFromGit(git, head, { dir: prefix, marker, cacheDir: (0, import_node_path3.join)(git.gitDir, "pipeline-affected"), trace });
-  const ahead = expected && FULL_SHA.test(expected.head) ? { head: expected.head, loaded: load2(expected.head) } : void 0;
+  const ahead = expected && isCommitSha(expected.head) ? { head: expected.head, loaded: load2(expected.head) } : void 0;
   ahead?.loaded.catch(() => {
   });
   const early = expected && git.diffNames(expected.base, expected.head);
@@ -1749,7 +1754,7 @@ async function detect(git, values, ctx, trace) {
     try {
       image = imageRepositories(config.registry, owner);
     } catch (err) {
-      if (!(err instanceof import_errors16.InputError)) throw err;
+      if (!(err instanceof import_errors17.InputError)) throw err;
       const source = ctx.env["GITHUB_REPOSITORY_OWNER"] ? "GITHUB_REPOSITORY_OWNER" : ctx.env["GITHUB_REPOSITORY"] ? "GITHUB_REPOSITORY" : `the origin remote ${remote ?? "(none)"}`;
       warnings.push(
         `no image names in this clone: the owner ${quote(owner)} (from ${source}) is not an image-name component; set registry in pipeline.config.ts, e.g. { kind: 'custom', host, namespace }`

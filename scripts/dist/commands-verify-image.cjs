@@ -9155,6 +9155,20 @@ function dict(entries = []) {
   return out;
 }
 
+// scripts/core/git/commit-sha.ts
+var import_errors = require("./core-errors.cjs");
+
+// scripts/core/quote.ts
+function quote(value, max = 80) {
+  return JSON.stringify(value.length > max ? `${value.slice(0, max)}\u2026` : value);
+}
+
+// scripts/core/git/commit-sha.ts
+var ABBREVIATED = /^[0-9a-f]{7,64}$/;
+function isAbbreviatedSha(value) {
+  return ABBREVIATED.test(value);
+}
+
 // scripts/commands/verify-image.ts
 var import_node_crypto2 = require("node:crypto");
 var import_node_fs2 = require("node:fs");
@@ -9162,10 +9176,10 @@ var import_node_path2 = require("node:path");
 
 // scripts/core/args.ts
 var import_node_util = require("node:util");
-var import_errors2 = require("./core-errors.cjs");
+var import_errors3 = require("./core-errors.cjs");
 
 // scripts/core/exit-codes.ts
-var import_errors = require("./core-errors.cjs");
+var import_errors2 = require("./core-errors.cjs");
 var EXIT = {
   /** Done: what was asked is true. */
   ok: 0,
@@ -9180,11 +9194,6 @@ var EXIT = {
   /** A bug in the pipeline: `internal error: …` (PIPELINE_DEBUG=1 adds the stack). */
   internal: 70
 };
-
-// scripts/core/quote.ts
-function quote(value, max = 80) {
-  return JSON.stringify(value.length > max ? `${value.slice(0, max)}\u2026` : value);
-}
 
 // scripts/core/args.ts
 function usageLine(spec) {
@@ -9225,7 +9234,7 @@ function parseCli(spec, argv) {
   if (argv.some((a) => a === "--help" || a === "-h")) return { help: true };
   const expected = `expected: ${usageLine(spec)} (see --help)`;
   const fail2 = (what) => {
-    throw new import_errors2.InputError(`${spec.program}: ${what}; ${expected}`);
+    throw new import_errors3.InputError(`${spec.program}: ${what}; ${expected}`);
   };
   for (let i = 0; i < argv.length - 1; i += 1) {
     const arg = argv[i] ?? "";
@@ -9265,10 +9274,10 @@ function commandSpec(spec) {
 }
 
 // scripts/commands/verify-image.ts
-var import_errors13 = require("./core-errors.cjs");
+var import_errors14 = require("./core-errors.cjs");
 
 // scripts/core/images/image-ref.ts
-var import_errors3 = require("./core-errors.cjs");
+var import_errors4 = require("./core-errors.cjs");
 var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 var TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 var DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-f0-9]{32,}$/;
@@ -9276,7 +9285,7 @@ var REGISTRY = /^(?:localhost|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+|\[[0-9a-fA-F:]+\
 var EXPECTED = "expected [registry/]name[:tag][@sha256:<hex>], e.g. ghcr.io/acme/api-gateway:sha-1a2b3c4";
 function parseImageRef(text) {
   const fail2 = (why) => {
-    throw new import_errors3.InputError(`invalid image reference ${JSON.stringify(text)}: ${why}; ${EXPECTED}`);
+    throw new import_errors4.InputError(`invalid image reference ${JSON.stringify(text)}: ${why}; ${EXPECTED}`);
   };
   let rest = text;
   let digest;
@@ -9309,11 +9318,11 @@ function formatImageRef(ref) {
 }
 
 // scripts/core/images/tags.ts
-var import_errors4 = require("./core-errors.cjs");
+var import_errors5 = require("./core-errors.cjs");
 
 // scripts/core/verify/compose-env.ts
 var import_yaml = __toESM(require_dist(), 1);
-var import_errors5 = require("./core-errors.cjs");
+var import_errors6 = require("./core-errors.cjs");
 
 // scripts/core/json.ts
 function isRecord(value) {
@@ -9322,7 +9331,7 @@ function isRecord(value) {
 
 // scripts/core/verify/compose-env.ts
 var refuse = (name, message) => {
-  throw new import_errors5.InputError(`compose variable ${name} is required: ${message}`);
+  throw new import_errors6.InputError(`compose variable ${name} is required: ${message}`);
 };
 function interpolate(text, vars, onRequired = refuse) {
   return text.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, braced, op, arg, bare) => {
@@ -9340,7 +9349,7 @@ function composeEnvironment(file, text, service, vars = {}, onRequired = refuse)
   try {
     doc = (0, import_yaml.parse)(text);
   } catch (err) {
-    throw new import_errors5.InputError(`${file}: not valid YAML (${err instanceof Error ? err.message.split("\n")[0] : String(err)}); run \`pnpm generate\``);
+    throw new import_errors6.InputError(`${file}: not valid YAML (${err instanceof Error ? err.message.split("\n")[0] : String(err)}); run \`pnpm generate\``);
   }
   const services = isRecord(doc) ? doc["services"] : void 0;
   const entry = isRecord(services) ? services[service] : void 0;
@@ -9349,27 +9358,27 @@ function composeEnvironment(file, text, service, vars = {}, onRequired = refuse)
   if (env === void 0 || env === null) return out;
   if (Array.isArray(env)) {
     for (const item of env) {
-      if (typeof item !== "string") throw new import_errors5.InputError(`${file}: services.${service}.environment items must be strings KEY=VALUE`);
+      if (typeof item !== "string") throw new import_errors6.InputError(`${file}: services.${service}.environment items must be strings KEY=VALUE`);
       const eq = item.indexOf("=");
       if (eq > 0) out[item.slice(0, eq)] = interpolate(item.slice(eq + 1), vars, onRequired);
     }
     return out;
   }
-  if (!isRecord(env)) throw new import_errors5.InputError(`${file}: services.${service}.environment must be a mapping or a list`);
+  if (!isRecord(env)) throw new import_errors6.InputError(`${file}: services.${service}.environment must be a mapping or a list`);
   for (const [key, value] of Object.entries(env)) {
     if (value === null) continue;
     if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean")
-      throw new import_errors5.InputError(`${file}: services.${service}.environment.${key} must be a scalar`);
+      throw new import_errors6.InputError(`${file}: services.${service}.environment.${key} must be a scalar`);
     out[key] = interpolate(String(value), vars, onRequired);
   }
   return out;
 }
 
 // scripts/core/verify/expectations.ts
-var import_errors6 = require("./core-errors.cjs");
+var import_errors7 = require("./core-errors.cjs");
 function serviceByFolder(workspace, folder) {
   const service = workspace.services.find((s) => s.folder === folder);
-  if (!service) throw new import_errors6.InputError(`unknown service ${JSON.stringify(folder)}; expected one of: ${workspace.services.map((s) => s.folder).join(", ")}`);
+  if (!service) throw new import_errors7.InputError(`unknown service ${JSON.stringify(folder)}; expected one of: ${workspace.services.map((s) => s.folder).join(", ")}`);
   return service;
 }
 function forbiddenDevDependencies(manifests) {
@@ -9559,7 +9568,7 @@ function checkImage(e, x) {
 }
 
 // scripts/core/workspace/manifest.ts
-var import_errors7 = require("./core-errors.cjs");
+var import_errors8 = require("./core-errors.cjs");
 var DEPENDENCY_FIELDS = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"];
 function isStringRecord(value) {
   if (!isRecord(value)) return false;
@@ -9575,14 +9584,14 @@ function parseObject(file, text) {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new import_errors7.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
+    throw new import_errors8.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }
-  if (!isRecord(json)) throw new import_errors7.InputError(`${nameOf(file)}: expected a JSON object`);
+  if (!isRecord(json)) throw new import_errors8.InputError(`${nameOf(file)}: expected a JSON object`);
   return json;
 }
 function packageName(file, pkg) {
   const name = pkg["name"];
-  if (typeof name !== "string" || name.length === 0) throw new import_errors7.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
+  if (typeof name !== "string" || name.length === 0) throw new import_errors8.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
   return name;
 }
 function parseManifest(file, text) {
@@ -9593,16 +9602,16 @@ function parseManifest(file, text) {
   const optionalDependencies = dependencyField(file, "optionalDependencies", pkg["optionalDependencies"]);
   const peerDependencies = dependencyField(file, "peerDependencies", pkg["peerDependencies"]);
   const scripts = pkg["scripts"] ?? {};
-  if (!isStringRecord(scripts)) throw new import_errors7.InputError(`${file}: "scripts" must be an object of name -> command`);
+  if (!isStringRecord(scripts)) throw new import_errors8.InputError(`${file}: "scripts" must be an object of name -> command`);
   const meta = pkg["kodingcaravan"];
   let service = {};
   if (meta !== void 0 && meta !== null) {
-    if (!isRecord(meta)) throw new import_errors7.InputError(`${file}: "kodingcaravan" must be an object`);
+    if (!isRecord(meta)) throw new import_errors8.InputError(`${file}: "kodingcaravan" must be an object`);
     const { port, upstreams } = meta;
     if (port !== void 0 && (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535)) {
-      throw new import_errors7.InputError(`${file}: "kodingcaravan.port" must be an integer from 1 to 65535, got ${JSON.stringify(port)}`);
+      throw new import_errors8.InputError(`${file}: "kodingcaravan.port" must be an integer from 1 to 65535, got ${JSON.stringify(port)}`);
     }
-    if (upstreams !== void 0 && !isStringArray(upstreams)) throw new import_errors7.InputError(`${file}: "kodingcaravan.upstreams" must be an array of service names`);
+    if (upstreams !== void 0 && !isStringArray(upstreams)) throw new import_errors8.InputError(`${file}: "kodingcaravan.upstreams" must be an array of service names`);
     service = { ...port === void 0 ? {} : { port }, ...upstreams === void 0 ? {} : { upstreams } };
   }
   const manifest = {
@@ -9617,7 +9626,7 @@ function parseManifest(file, text) {
   return manifest;
 }
 function badDependencyField(file, field) {
-  return new import_errors7.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
+  return new import_errors8.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
 }
 function dependencyField(file, field, value) {
   if (value === void 0 || value === null) return {};
@@ -9633,7 +9642,7 @@ function dependencyRef(name, spec) {
 }
 
 // scripts/io/container-engine.ts
-var import_errors8 = require("./core-errors.cjs");
+var import_errors9 = require("./core-errors.cjs");
 var import_node_crypto = require("node:crypto");
 
 // scripts/core/verify/evidence.ts
@@ -9647,7 +9656,7 @@ function classifyContainer(state, elapsedSeconds, timeoutSeconds) {
 }
 
 // scripts/io/container-engine.ts
-var EngineError = class extends import_errors8.OutsideError {
+var EngineError = class extends import_errors9.OutsideError {
   name = "EngineError";
 };
 var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -9681,10 +9690,10 @@ async function collectEvidence(engine, image, req) {
 var import_node_fs = require("node:fs");
 var import_node_path = require("node:path");
 var import_picomatch = __toESM(require_picomatch2(), 1);
-var import_errors12 = require("./core-errors.cjs");
+var import_errors13 = require("./core-errors.cjs");
 
 // scripts/core/workspace/graph.ts
-var import_errors9 = require("./core-errors.cjs");
+var import_errors10 = require("./core-errors.cjs");
 function dependencyRefs(manifest) {
   const refs = [];
   for (const field of DEPENDENCY_FIELDS) {
@@ -9705,7 +9714,7 @@ function workspaceTargets(name, refs, lookup, names) {
     else {
       at = index.get(ref[0]) ?? index.get(ref[1]);
       if (at === void 0) {
-        throw new import_errors9.InputError(
+        throw new import_errors10.InputError(
           `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`
         );
       }
@@ -9756,7 +9765,7 @@ function assemble(entries, make) {
     if (!entry) continue;
     const existing = index.get(entry.name);
     if (existing !== void 0) {
-      throw new import_errors9.InputError(`two workspace packages are named ${entry.name}: ${sorted[existing]?.input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
+      throw new import_errors10.InputError(`two workspace packages are named ${entry.name}: ${sorted[existing]?.input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
     }
     index.set(entry.name, names.length);
     names.push(entry.name);
@@ -9820,7 +9829,7 @@ function assembleGraph(list, options) {
   let services = options.services;
   const get = (name) => {
     const pkg = packages.get(name);
-    if (!pkg) throw new import_errors9.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
+    if (!pkg) throw new import_errors10.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
     return pkg;
   };
   const graph = {
@@ -9902,7 +9911,7 @@ function topologicalOrder(names, edges, from = "name") {
       if (state[dep] === VISITING) {
         if (from === "folder") return topologicalOrder(names, edges, "name");
         const cycle = [...path.slice(path.indexOf(dep)), dep].map((n) => names[n]);
-        throw new import_errors9.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
+        throw new import_errors10.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
       }
       state[dep] = VISITING;
       path.push(dep);
@@ -9913,30 +9922,30 @@ function topologicalOrder(names, edges, from = "name") {
 }
 
 // scripts/core/workspace/workspace-globs.ts
-var import_errors10 = require("./core-errors.cjs");
+var import_errors11 = require("./core-errors.cjs");
 function checkWorkspaceGlobs(file, globs) {
   for (const glob of globs) {
     const body = glob.startsWith("!") ? glob.slice(1) : glob;
     const why = body === "" ? "it is empty" : body.startsWith("/") ? "it is absolute" : body.split("/").includes("..") ? "it leaves the workspace (..)" : [...body].some((c) => c === "\\" || c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) ? "it holds a backslash or a control character" : void 0;
     if (why !== void 0)
-      throw new import_errors10.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
+      throw new import_errors11.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
   }
   return globs;
 }
 
 // scripts/core/workspace/workspace-yaml.ts
 var import_yaml2 = __toESM(require_dist(), 1);
-var import_errors11 = require("./core-errors.cjs");
+var import_errors12 = require("./core-errors.cjs");
 function parseWorkspaceYaml(file, text) {
   let doc;
   try {
     doc = (0, import_yaml2.parse)(text);
   } catch (err) {
-    throw new import_errors11.InputError(`${file}: not valid YAML (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`);
+    throw new import_errors12.InputError(`${file}: not valid YAML (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`);
   }
   const packages = isRecord(doc) ? doc["packages"] : void 0;
   if (!Array.isArray(packages) || packages.length === 0 || !packages.every((p) => typeof p === "string" && p.length > 0)) {
-    throw new import_errors11.InputError(`${file}: expected "packages:" with a list of folder globs, e.g. - services/*`);
+    throw new import_errors12.InputError(`${file}: expected "packages:" with a list of folder globs, e.g. - services/*`);
   }
   return { packages };
 }
@@ -9964,7 +9973,7 @@ function findPackageDirs(root, globs) {
 }
 function loadWorkspace(root, options = {}) {
   const yamlPath = (0, import_node_path.join)(root, "pnpm-workspace.yaml");
-  if (!(0, import_node_fs.existsSync)(yamlPath)) throw new import_errors12.InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
+  if (!(0, import_node_fs.existsSync)(yamlPath)) throw new import_errors13.InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
   const globs = checkWorkspaceGlobs("pnpm-workspace.yaml", parseWorkspaceYaml("pnpm-workspace.yaml", (0, import_node_fs.readFileSync)(yamlPath, "utf8")).packages);
   const marker = options.serviceMarker ?? "Dockerfile";
   const isServiceDir = options.serviceGlobs ? (0, import_picomatch.default)([...options.serviceGlobs]) : () => false;
@@ -10007,7 +10016,7 @@ function parseEnv(entries) {
   const out = dict();
   for (const entry of entries) {
     const m = entry.match(/^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s);
-    if (!m) throw new import_errors13.InputError(`pipeline verify-image: invalid --env ${JSON.stringify(entry)}; expected KEY=VALUE`);
+    if (!m) throw new import_errors14.InputError(`pipeline verify-image: invalid --env ${JSON.stringify(entry)}; expected KEY=VALUE`);
     out[m[1] ?? ""] = m[2] ?? "";
   }
   return out;
@@ -10019,18 +10028,18 @@ var run = async (argv, ctx) => {
     return 0;
   }
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new import_errors13.InputError(`pipeline verify-image: expected one service name, got ${positionals.length}; usage: ${USAGE}`);
+  if (positionals.length !== 1) throw new import_errors14.InputError(`pipeline verify-image: expected one service name, got ${positionals.length}; usage: ${USAGE}`);
   const service = positionals[0] ?? "";
-  if (values.image === void 0) throw new import_errors13.InputError(`pipeline verify-image: --image is required; usage: ${USAGE}`);
+  if (values.image === void 0) throw new import_errors14.InputError(`pipeline verify-image: --image is required; usage: ${USAGE}`);
   const image = formatImageRef(parseImageRef(values.image));
   const timeout = values.timeout === void 0 ? 90 : Number(values.timeout);
   if (!Number.isInteger(timeout) || timeout < 1 || timeout > 3600)
-    throw new import_errors13.InputError(`pipeline verify-image: invalid --timeout ${JSON.stringify(values.timeout)}; expected whole seconds from 1 to 3600`);
-  if (values.revision !== void 0 && !/^[0-9a-f]{7,64}$/.test(values.revision))
-    throw new import_errors13.InputError(`pipeline verify-image: invalid --revision ${JSON.stringify(values.revision)}; expected a commit SHA (hex)`);
+    throw new import_errors14.InputError(`pipeline verify-image: invalid --timeout ${JSON.stringify(values.timeout)}; expected whole seconds from 1 to 3600`);
+  if (values.revision !== void 0 && !isAbbreviatedSha(values.revision))
+    throw new import_errors14.InputError(`pipeline verify-image: invalid --revision ${JSON.stringify(values.revision)}; expected a commit SHA (hex)`);
   const extraEnv = parseEnv(values.env ?? []);
   const root = (0, import_node_path2.resolve)(ctx.cwd, values.cwd ?? ".");
-  if (!(0, import_node_fs2.existsSync)((0, import_node_path2.join)(root, "pnpm-workspace.yaml"))) throw new import_errors13.InputError(`--cwd ${root}: no pnpm-workspace.yaml there; point it at the workspace root`);
+  if (!(0, import_node_fs2.existsSync)((0, import_node_path2.join)(root, "pnpm-workspace.yaml"))) throw new import_errors14.InputError(`--cwd ${root}: no pnpm-workspace.yaml there; point it at the workspace root`);
   const workspace = loadWorkspace(root, { serviceMarker: ctx.config.services.marker, serviceGlobs: ctx.config.services.dockerfileTargets });
   const rootManifest = parseManifest("package.json", (0, import_node_fs2.readFileSync)((0, import_node_path2.join)(root, "package.json"), "utf8"));
   const expectations = expectationsFor(workspace, rootManifest, service, {
@@ -10055,7 +10064,7 @@ var run = async (argv, ctx) => {
 `);
     return EXIT.outside;
   }
-  if (!evidence) throw new import_errors13.InputError(`pipeline verify-image: image ${image} is not on the local engine; build or pull it first`);
+  if (!evidence) throw new import_errors14.InputError(`pipeline verify-image: image ${image} is not on the local engine; build or pull it first`);
   const results = checkImage(evidence, expectations);
   const failed = results.filter((r) => !r.ok);
   if (values.json) {

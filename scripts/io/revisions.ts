@@ -5,6 +5,7 @@
  * the result is "every service", with the reason, never a silent guess.
  */
 import { InputError } from '../core/errors.js';
+import { isCommitSha } from '../core/git/commit-sha.js';
 import type { ComparisonPlan, Strategy } from '../core/changes/revisions.js';
 import type { Git } from './git.js';
 
@@ -20,7 +21,6 @@ export type Resolution =
       readonly warnings: readonly string[];
     };
 
-const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 /** How much history to fetch when a merge base lies beyond a shallow clone's edge. */
 const MERGE_BASE_DEPTH = 200;
 
@@ -30,7 +30,7 @@ class Unavailable extends Error {}
 async function commitOf(git: Git, rev: string, what: string): Promise<string> {
   const local = await git.resolveCommit(rev);
   if (local) return local;
-  if (SHA.test(rev) && (await git.fetch([rev], 1))) {
+  if (isCommitSha(rev) && (await git.fetch([rev], 1))) {
     const fetched = await git.resolveCommit(rev);
     if (fetched) return fetched;
   }
