@@ -127,7 +127,7 @@ function commandSpec(spec) {
 }
 
 // scripts/commands/affected.ts
-var import_errors17 = require("./core-errors.cjs");
+var import_errors16 = require("./core-errors.cjs");
 
 // scripts/core/git/commit-sha.ts
 var import_errors3 = require("./core-errors.cjs");
@@ -1267,7 +1267,7 @@ async function resolvePlan(git, plan) {
 var import_node_fs2 = require("node:fs");
 var import_node_os = require("node:os");
 var import_node_path2 = require("node:path");
-var import_errors16 = require("./core-errors.cjs");
+var import_errors15 = require("./core-errors.cjs");
 
 // scripts/core/workspace/workspace-globs.ts
 var import_errors14 = require("./core-errors.cjs");
@@ -1310,8 +1310,7 @@ function checkWorkspaceGlobs(file, globs) {
   return globs;
 }
 
-// scripts/io/git.ts
-var import_errors15 = require("./core-errors.cjs");
+// scripts/core/git/tree.ts
 function parseTree(content, shaBytes = 20) {
   const out = [];
   let i = 0;
@@ -1344,7 +1343,6 @@ function subtrees(content, shaBytes = 20) {
   }
   return out;
 }
-var EMPTY2 = Buffer.alloc(0);
 
 // scripts/io/workspace-git.ts
 var SKIP = /* @__PURE__ */ new Set(["node_modules", "dist"]);
@@ -1504,7 +1502,7 @@ async function checkUnanswered(git, unanswered, fileName) {
   unanswered.forEach((c, i) => {
     const tree = trees[i];
     const listed = tree?.type === "tree" ? parseTree(tree.content, tree.sha.length / 2).some((e) => e.name === "package.json" && !e.isTree && e.mode !== "160000") : true;
-    if (listed) throw new import_errors16.InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    if (listed) throw new import_errors15.InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
   });
 }
 async function loadWorkspaceFromGit(git, commit, options) {
@@ -1531,8 +1529,8 @@ async function load(git, commit, options, readersFor, cold) {
   const first = git.readObjects([dir === "" ? `${commit}^{tree}` : `${commit}:${dir}`, `${commit}:${dir === "" ? "" : `${dir}/`}pnpm-workspace.yaml`]);
   if (cold) readersFor();
   const [tree, yaml] = await first;
-  if (tree?.type !== "tree") throw new import_errors16.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
-  if (yaml?.type !== "blob") throw new import_errors16.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
+  if (tree?.type !== "tree") throw new import_errors15.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
+  if (yaml?.type !== "blob") throw new import_errors15.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
   const globs = await readWorkspaceGlobs(`pnpm-workspace.yaml (at ${short})`, yaml.content.toString("utf8"));
   const matcher = await globMatcher(globs);
   const shaBytes = tree.sha.length / 2;
@@ -1631,7 +1629,7 @@ async function lockfileFinding(git, base, head, prefix) {
   const { diffLockfilesAsYaml } = await Promise.resolve().then(() => __toESM(require("./core-changes-lockfile-yaml.cjs"), 1));
   const diff = diffLockfilesAsYaml(before, after);
   if (diff.kind === "invalid-yaml" && diff.side === "head") {
-    throw new import_errors17.InputError(`${path} at ${head.slice(0, 12)}: not valid YAML (${diff.detail}); resolve it with \`pnpm install\` and commit`);
+    throw new import_errors16.InputError(`${path} at ${head.slice(0, 12)}: not valid YAML (${diff.detail}); resolve it with \`pnpm install\` and commit`);
   }
   if (diff.kind === "invalid-yaml") return { kind: "all", reason: `${path} at base ${base.slice(0, 12)} is not valid YAML (${diff.detail}); cannot attribute the change` };
   if (diff.kind === "unreadable") return { kind: "all", reason: `${path} at ${diff.side} is not a pnpm v9 lockfile (${diff.detail}); cannot attribute the change to importers` };
@@ -1754,7 +1752,7 @@ async function detect(git, values, ctx, trace) {
     try {
       image = imageRepositories(config.registry, owner);
     } catch (err) {
-      if (!(err instanceof import_errors17.InputError)) throw err;
+      if (!(err instanceof import_errors16.InputError)) throw err;
       const source = ctx.env["GITHUB_REPOSITORY_OWNER"] ? "GITHUB_REPOSITORY_OWNER" : ctx.env["GITHUB_REPOSITORY"] ? "GITHUB_REPOSITORY" : `the origin remote ${remote ?? "(none)"}`;
       warnings.push(
         `no image names in this clone: the owner ${quote(owner)} (from ${source}) is not an image-name component; set registry in pipeline.config.ts, e.g. { kind: 'custom', host, namespace }`

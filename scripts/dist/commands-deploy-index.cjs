@@ -7795,7 +7795,7 @@ function quarantineTag(digest) {
 }
 
 // scripts/commands/deploy/index.ts
-var import_errors16 = require("./core-errors.cjs");
+var import_errors15 = require("./core-errors.cjs");
 
 // scripts/core/images/oci.ts
 var SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
@@ -8320,7 +8320,7 @@ function diffRootManifest(file, base, head, installFields) {
 }
 
 // scripts/io/service-history.ts
-var import_errors15 = require("./core-errors.cjs");
+var import_errors14 = require("./core-errors.cjs");
 
 // scripts/core/changes/lockfile-reasons.ts
 function packageOfLockReason(reason) {
@@ -8368,7 +8368,7 @@ var TAG_FORM = `<service>@${VERSION_FORM}, at most ${MAX_TAG_LENGTH} characters`
 var import_node_fs = require("node:fs");
 var import_node_os = require("node:os");
 var import_node_path = require("node:path");
-var import_errors14 = require("./core-errors.cjs");
+var import_errors13 = require("./core-errors.cjs");
 
 // scripts/core/workspace/graph.ts
 var import_errors11 = require("./core-errors.cjs");
@@ -8733,8 +8733,7 @@ function checkWorkspaceGlobs(file, globs) {
   return globs;
 }
 
-// scripts/io/git.ts
-var import_errors13 = require("./core-errors.cjs");
+// scripts/core/git/tree.ts
 function parseTree(content, shaBytes = 20) {
   const out = [];
   let i = 0;
@@ -8767,7 +8766,6 @@ function subtrees(content, shaBytes = 20) {
   }
   return out;
 }
-var EMPTY = Buffer.alloc(0);
 
 // scripts/io/workspace-git.ts
 var SKIP = /* @__PURE__ */ new Set(["node_modules", "dist"]);
@@ -8927,7 +8925,7 @@ async function checkUnanswered(git, unanswered, fileName) {
   unanswered.forEach((c, i) => {
     const tree = trees[i];
     const listed = tree?.type === "tree" ? parseTree(tree.content, tree.sha.length / 2).some((e) => e.name === "package.json" && !e.isTree && e.mode !== "160000") : true;
-    if (listed) throw new import_errors14.InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    if (listed) throw new import_errors13.InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
   });
 }
 async function loadWorkspaceFromGit(git, commit, options) {
@@ -8954,8 +8952,8 @@ async function load(git, commit, options, readersFor, cold) {
   const first = git.readObjects([dir === "" ? `${commit}^{tree}` : `${commit}:${dir}`, `${commit}:${dir === "" ? "" : `${dir}/`}pnpm-workspace.yaml`]);
   if (cold) readersFor();
   const [tree, yaml] = await first;
-  if (tree?.type !== "tree") throw new import_errors14.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
-  if (yaml?.type !== "blob") throw new import_errors14.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
+  if (tree?.type !== "tree") throw new import_errors13.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
+  if (yaml?.type !== "blob") throw new import_errors13.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
   const globs = await readWorkspaceGlobs(`pnpm-workspace.yaml (at ${short})`, yaml.content.toString("utf8"));
   const matcher = await globMatcher(globs);
   const shaBytes = tree.sha.length / 2;
@@ -9027,7 +9025,7 @@ async function serviceAt(git, config, commit, service) {
   const workspace = await workspaceAt(git, config, commit);
   const pkg = workspace.services.find((s) => s.folder === service);
   if (pkg === void 0) {
-    throw new import_errors15.InputError(`service ${quote(service)}: not a service at ${commit.slice(0, 12)}; expected one of: ${workspace.services.map((s) => s.folder).join(", ")}`);
+    throw new import_errors14.InputError(`service ${quote(service)}: not a service at ${commit.slice(0, 12)}; expected one of: ${workspace.services.map((s) => s.folder).join(", ")}`);
   }
   return { graph: workspace, service: pkg };
 }
@@ -9113,13 +9111,13 @@ var run = async (argv, ctx) => {
   const { values } = parsed;
   const serviceName = values.service;
   if (serviceName === void 0 || serviceName === "")
-    throw new import_errors16.InputError("pnpm pipeline deploy: --service is required; expected a service folder, e.g. api-gateway (or `deploy status`)");
+    throw new import_errors15.InputError("pnpm pipeline deploy: --service is required; expected a service folder, e.g. api-gateway (or `deploy status`)");
   const modes = [values.digest !== void 0, values.rollback === true, values.quarantine !== void 0].filter(Boolean).length;
   if (modes > 1 || (values.rollback === true || values.quarantine !== void 0) && values.version !== void 0) {
-    throw new import_errors16.InputError("pnpm pipeline deploy: give at most one of --version, --digest, --rollback and --quarantine (--version may label a --digest)");
+    throw new import_errors15.InputError("pnpm pipeline deploy: give at most one of --version, --digest, --rollback and --quarantine (--version may label a --digest)");
   }
   if (values.digest !== void 0 && !SHA256_DIGEST.test(values.digest))
-    throw new import_errors16.InputError(`--digest ${quote(values.digest)}: expected sha256:<64 hex>, the digest of an approved plan`);
+    throw new import_errors15.InputError(`--digest ${quote(values.digest)}: expected sha256:<64 hex>, the digest of an approved plan`);
   const version = parseDeployVersion(values.version, ctx.config.defaultBranch);
   const git = await ctx.effects.git(ctx.cwd);
   try {
@@ -9145,20 +9143,20 @@ var run = async (argv, ctx) => {
     } else if (values.rollback) {
       const back = rollbackTarget(records);
       if (back?.payload === void 0)
-        throw new import_errors16.InputError(`--rollback: ${service} has no earlier successful deployment in ${environment.name} than the current one; nothing to roll back to`);
+        throw new import_errors15.InputError(`--rollback: ${service} has no earlier successful deployment in ${environment.name} than the current one; nothing to roll back to`);
       digest = back.payload.digest;
       label = back.payload.version;
     } else {
       const found = await registry.document(ref.path, version.tag);
       if (found === void 0)
-        throw new import_errors16.InputError(
+        throw new import_errors15.InputError(
           `--version ${quote(values.version ?? "")}: ${service} has no image tagged ${quote(version.tag)} in ${ref.registry ?? "docker.io"}/${ref.path}; expected a released version or sha-<7> CI published`
         );
       digest = found.digest;
       label = version.tag;
     }
     const image = await readImage(registry, ref.path, digest);
-    if (image === void 0) throw new import_errors16.InputError(`digest ${digest}: no such image of ${service} in ${ref.registry ?? "docker.io"}/${ref.path}`);
+    if (image === void 0) throw new import_errors15.InputError(`digest ${digest}: no such image of ${service} in ${ref.registry ?? "docker.io"}/${ref.path}`);
     const repositoryUrl = `${(ctx.env["GITHUB_SERVER_URL"] || "https://github.com").replace(/\/+$/, "")}/${repositoryName}`;
     const provenance = await readProvenance(registry, ref.path, digest, image.manifest);
     const quarantined = await registry.document(ref.path, quarantineTag(digest));
@@ -9216,7 +9214,7 @@ var run = async (argv, ctx) => {
 function environmentOf(ctx, name) {
   const known = ctx.config.environments.map((e) => e.name);
   const env = ctx.config.environments.find((e) => e.name === name);
-  if (env === void 0) throw new import_errors16.InputError(`--environment ${quote(name ?? "")}: expected one of: ${known.join(", ")}`);
+  if (env === void 0) throw new import_errors15.InputError(`--environment ${quote(name ?? "")}: expected one of: ${known.join(", ")}`);
   return env;
 }
 async function changes(git, ctx, at, now, targetCommit, repository, service, label) {
@@ -9285,10 +9283,10 @@ async function apply(ctx, a) {
   return EXIT.ok;
 }
 async function quarantine(ctx, registry, name, service, digest, reason) {
-  if (!SHA256_DIGEST.test(digest)) throw new import_errors16.InputError(`--quarantine ${quote(digest)}: expected sha256:<64 hex>`);
-  if (reason === void 0 || reason.trim() === "") throw new import_errors16.InputError('--quarantine needs --reason "why this digest must never be promoted again"');
+  if (!SHA256_DIGEST.test(digest)) throw new import_errors15.InputError(`--quarantine ${quote(digest)}: expected sha256:<64 hex>`);
+  if (reason === void 0 || reason.trim() === "") throw new import_errors15.InputError('--quarantine needs --reason "why this digest must never be promoted again"');
   const found = await registry.document(name, digest);
-  if (found === void 0) throw new import_errors16.InputError(`--quarantine ${digest}: no such image of ${service}`);
+  if (found === void 0) throw new import_errors15.InputError(`--quarantine ${digest}: no such image of ${service}`);
   await registry.tagDigest(name, digest, quarantineTag(digest), "immutable");
   ctx.stdout(`${service}: ${digest} is quarantined (${reason.trim()}); no plan will promote it again
 `);

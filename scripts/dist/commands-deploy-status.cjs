@@ -7491,7 +7491,7 @@ function current(records) {
 }
 
 // scripts/commands/deploy/status.ts
-var import_errors12 = require("./core-errors.cjs");
+var import_errors11 = require("./core-errors.cjs");
 
 // scripts/core/workspace/glob.ts
 var SIMPLE_SEGMENT = /^[A-Za-z0-9._*?-]+$/;
@@ -7554,7 +7554,7 @@ var import_yaml = __toESM(require_dist(), 1);
 var import_errors3 = require("./core-errors.cjs");
 
 // scripts/io/service-history.ts
-var import_errors11 = require("./core-errors.cjs");
+var import_errors10 = require("./core-errors.cjs");
 
 // scripts/core/release/release-tag.ts
 var import_errors5 = require("./core-errors.cjs");
@@ -7574,7 +7574,7 @@ var TAG_FORM = `<service>@${VERSION_FORM}, at most ${MAX_TAG_LENGTH} characters`
 var import_node_fs = require("node:fs");
 var import_node_os = require("node:os");
 var import_node_path = require("node:path");
-var import_errors10 = require("./core-errors.cjs");
+var import_errors9 = require("./core-errors.cjs");
 
 // scripts/core/workspace/graph.ts
 var import_errors7 = require("./core-errors.cjs");
@@ -7939,8 +7939,7 @@ function checkWorkspaceGlobs(file, globs) {
   return globs;
 }
 
-// scripts/io/git.ts
-var import_errors9 = require("./core-errors.cjs");
+// scripts/core/git/tree.ts
 function parseTree(content, shaBytes = 20) {
   const out = [];
   let i = 0;
@@ -7973,7 +7972,6 @@ function subtrees(content, shaBytes = 20) {
   }
   return out;
 }
-var EMPTY = Buffer.alloc(0);
 
 // scripts/io/workspace-git.ts
 var SKIP = /* @__PURE__ */ new Set(["node_modules", "dist"]);
@@ -8133,7 +8131,7 @@ async function checkUnanswered(git, unanswered, fileName) {
   unanswered.forEach((c, i) => {
     const tree = trees[i];
     const listed = tree?.type === "tree" ? parseTree(tree.content, tree.sha.length / 2).some((e) => e.name === "package.json" && !e.isTree && e.mode !== "160000") : true;
-    if (listed) throw new import_errors10.InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    if (listed) throw new import_errors9.InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
   });
 }
 async function loadWorkspaceFromGit(git, commit, options) {
@@ -8160,8 +8158,8 @@ async function load(git, commit, options, readersFor, cold) {
   const first = git.readObjects([dir === "" ? `${commit}^{tree}` : `${commit}:${dir}`, `${commit}:${dir === "" ? "" : `${dir}/`}pnpm-workspace.yaml`]);
   if (cold) readersFor();
   const [tree, yaml] = await first;
-  if (tree?.type !== "tree") throw new import_errors10.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
-  if (yaml?.type !== "blob") throw new import_errors10.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
+  if (tree?.type !== "tree") throw new import_errors9.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
+  if (yaml?.type !== "blob") throw new import_errors9.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
   const globs = await readWorkspaceGlobs(`pnpm-workspace.yaml (at ${short})`, yaml.content.toString("utf8"));
   const matcher = await globMatcher(globs);
   const shaBytes = tree.sha.length / 2;
@@ -8257,7 +8255,7 @@ var run = async (argv, ctx) => {
   const { values } = parsed;
   const environments = ctx.config.environments.filter((e) => values.environment === void 0 || e.name === values.environment);
   if (environments.length === 0)
-    throw new import_errors12.InputError(`--environment ${quote(values.environment ?? "")}: expected one of: ${ctx.config.environments.map((e) => e.name).join(", ")}`);
+    throw new import_errors11.InputError(`--environment ${quote(values.environment ?? "")}: expected one of: ${ctx.config.environments.map((e) => e.name).join(", ")}`);
   const git = await ctx.effects.git(ctx.cwd);
   try {
     const graph = await workspaceAt(git, ctx.config, await git.resolveCommit("HEAD") ?? "HEAD");

@@ -16404,6 +16404,21 @@ function isWorkflowFileName(name) {
   return /\.ya?ml$/.test(name);
 }
 
+// scripts/core/git/tree.ts
+function parseTree(content, shaBytes = 20) {
+  const out = [];
+  let i = 0;
+  while (i < content.length) {
+    const space = content.indexOf(32, i);
+    const nul = content.indexOf(0, space);
+    if (space < 0 || nul < 0) throw new Error("malformed tree object");
+    const mode = content.toString("latin1", i, space);
+    out.push({ mode, name: content.toString("utf8", space + 1, nul), sha: content.toString("hex", nul + 1, nul + 1 + shaBytes), isTree: mode === "40000" });
+    i = nul + 1 + shaBytes;
+  }
+  return out;
+}
+
 // scripts/io/git.ts
 var import_node_buffer = require("node:buffer");
 var import_node_child_process2 = require("node:child_process");
@@ -16426,55 +16441,7 @@ var TIMEOUTS = {
   engineMs: 18e5
 };
 
-// scripts/io/git.ts
-function run(cwd, args, env = {}) {
-  return new Promise((resolve3, reject) => {
-    const options = {
-      cwd,
-      encoding: "utf8",
-      maxBuffer: 1 << 30,
-      timeout: TIMEOUTS.gitMs,
-      killSignal: "SIGKILL",
-      env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C", ...env }
-    };
-    (0, import_node_child_process2.execFile)("git", [...args], options, (err, stdout, stderr) => {
-      if (err?.killed) {
-        reject(new import_errors9.OutsideError(`git ${args.slice(0, 3).join(" ")} in ${cwd}: no answer within ${TIMEOUTS.gitMs / 1e3} s`, { timedOut: true }));
-        return;
-      }
-      if (err && typeof err.code !== "number") {
-        reject(err.code === "ENOENT" ? new import_errors9.InputError("git is not installed or not on PATH; install git") : err);
-        return;
-      }
-      resolve3({ code: typeof err?.code === "number" ? err.code : 0, stdout, stderr });
-    });
-  });
-}
-function parseTagList(text) {
-  return text.split("\n").filter((line) => line !== "").map((line) => {
-    const [name = "", object = "", peeled = ""] = line.split("\0");
-    return { name, commit: peeled === "" ? object : peeled };
-  });
-}
-function parseLog(text) {
-  return text.split("").map((record) => record.replace(/^\n/, "")).filter((record) => record !== "").map((record) => {
-    const [sha = "", parents = "", subject = "", body = ""] = record.split("\0");
-    return { sha, parents: parents === "" ? [] : parents.split(" "), subject, body: body.trimEnd() };
-  });
-}
-function parseTree(content, shaBytes = 20) {
-  const out = [];
-  let i = 0;
-  while (i < content.length) {
-    const space = content.indexOf(32, i);
-    const nul = content.indexOf(0, space);
-    if (space < 0 || nul < 0) throw new Error("malformed tree object");
-    const mode = content.toString("latin1", i, space);
-    out.push({ mode, name: content.toString("utf8", space + 1, nul), sha: content.toString("hex", nul + 1, nul + 1 + shaBytes), isTree: mode === "40000" });
-    i = nul + 1 + shaBytes;
-  }
-  return out;
-}
+// scripts/core/git/cat-file.ts
 function typeNamed(length, first, second) {
   if (length === 4 && first === 98) return "blob";
   if (length === 4 && first === 116) return second === 114 ? "tree" : void 0;
@@ -16482,8 +16449,6 @@ function typeNamed(length, first, second) {
   if (length === 6 && first === 99) return "commit";
   return void 0;
 }
-var EMPTY = Buffer.alloc(0);
-var scratch = { type: void 0, shaEnd: 0, contentStart: 0, contentEnd: 0, next: 0, need: 0 };
 function scanAnswer(text, pos, headerOnly, out) {
   const eol = text.indexOf("\n", pos);
   if (eol < 0) {
@@ -16518,6 +16483,47 @@ function scanAnswer(text, pos, headerOnly, out) {
   return true;
 }
 var TYPE_CODES = [void 0, "blob", "tree", "commit", "tag"];
+
+// scripts/core/git/log.ts
+function parseTagList(text) {
+  return text.split("\n").filter((line) => line !== "").map((line) => {
+    const [name = "", object = "", peeled = ""] = line.split("\0");
+    return { name, commit: peeled === "" ? object : peeled };
+  });
+}
+function parseLog(text) {
+  return text.split("").map((record) => record.replace(/^\n/, "")).filter((record) => record !== "").map((record) => {
+    const [sha = "", parents = "", subject = "", body = ""] = record.split("\0");
+    return { sha, parents: parents === "" ? [] : parents.split(" "), subject, body: body.trimEnd() };
+  });
+}
+
+// scripts/io/git.ts
+function run(cwd, args, env = {}) {
+  return new Promise((resolve3, reject) => {
+    const options = {
+      cwd,
+      encoding: "utf8",
+      maxBuffer: 1 << 30,
+      timeout: TIMEOUTS.gitMs,
+      killSignal: "SIGKILL",
+      env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C", ...env }
+    };
+    (0, import_node_child_process2.execFile)("git", [...args], options, (err, stdout, stderr) => {
+      if (err?.killed) {
+        reject(new import_errors9.OutsideError(`git ${args.slice(0, 3).join(" ")} in ${cwd}: no answer within ${TIMEOUTS.gitMs / 1e3} s`, { timedOut: true }));
+        return;
+      }
+      if (err && typeof err.code !== "number") {
+        reject(err.code === "ENOENT" ? new import_errors9.InputError("git is not installed or not on PATH; install git") : err);
+        return;
+      }
+      resolve3({ code: typeof err?.code === "number" ? err.code : 0, stdout, stderr });
+    });
+  });
+}
+var EMPTY = Buffer.alloc(0);
+var scratch = { type: void 0, shaEnd: 0, contentStart: 0, contentEnd: 0, next: 0, need: 0 };
 var ScannedAnswers = class {
   constructor(buf, latin1, length) {
     this.buf = buf;

@@ -7477,7 +7477,7 @@ function commandSpec(spec) {
 }
 
 // scripts/commands/release/cut.ts
-var import_errors18 = require("./core-errors.cjs");
+var import_errors17 = require("./core-errors.cjs");
 
 // scripts/core/images/image-ref.ts
 var import_errors3 = require("./core-errors.cjs");
@@ -8284,7 +8284,7 @@ function diffRootManifest(file, base, head, installFields) {
 }
 
 // scripts/io/service-history.ts
-var import_errors14 = require("./core-errors.cjs");
+var import_errors13 = require("./core-errors.cjs");
 
 // scripts/core/changes/lockfile-reasons.ts
 function packageOfLockReason(reason) {
@@ -8327,7 +8327,7 @@ function commitReasons(graph, service, change) {
 var import_node_fs = require("node:fs");
 var import_node_os = require("node:os");
 var import_node_path = require("node:path");
-var import_errors13 = require("./core-errors.cjs");
+var import_errors12 = require("./core-errors.cjs");
 
 // scripts/core/workspace/graph.ts
 var import_errors10 = require("./core-errors.cjs");
@@ -8699,8 +8699,7 @@ function checkWorkspaceGlobs(file, globs) {
   return globs;
 }
 
-// scripts/io/git.ts
-var import_errors12 = require("./core-errors.cjs");
+// scripts/core/git/tree.ts
 function parseTree(content, shaBytes = 20) {
   const out = [];
   let i = 0;
@@ -8733,7 +8732,6 @@ function subtrees(content, shaBytes = 20) {
   }
   return out;
 }
-var EMPTY = Buffer.alloc(0);
 
 // scripts/io/workspace-git.ts
 var SKIP = /* @__PURE__ */ new Set(["node_modules", "dist"]);
@@ -8893,7 +8891,7 @@ async function checkUnanswered(git, unanswered, fileName) {
   unanswered.forEach((c, i) => {
     const tree = trees[i];
     const listed = tree?.type === "tree" ? parseTree(tree.content, tree.sha.length / 2).some((e) => e.name === "package.json" && !e.isTree && e.mode !== "160000") : true;
-    if (listed) throw new import_errors13.InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    if (listed) throw new import_errors12.InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
   });
 }
 async function loadWorkspaceFromGit(git, commit, options) {
@@ -8920,8 +8918,8 @@ async function load(git, commit, options, readersFor, cold) {
   const first = git.readObjects([dir === "" ? `${commit}^{tree}` : `${commit}:${dir}`, `${commit}:${dir === "" ? "" : `${dir}/`}pnpm-workspace.yaml`]);
   if (cold) readersFor();
   const [tree, yaml] = await first;
-  if (tree?.type !== "tree") throw new import_errors13.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
-  if (yaml?.type !== "blob") throw new import_errors13.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
+  if (tree?.type !== "tree") throw new import_errors12.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
+  if (yaml?.type !== "blob") throw new import_errors12.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
   const globs = await readWorkspaceGlobs(`pnpm-workspace.yaml (at ${short})`, yaml.content.toString("utf8"));
   const matcher = await globMatcher(globs);
   const shaBytes = tree.sha.length / 2;
@@ -8996,7 +8994,7 @@ async function releasedVersions(git, service) {
 }
 async function commitOf(git, rev, flag) {
   const sha = rev.startsWith("-") ? void 0 : await git.resolveCommit(rev);
-  if (sha === void 0) throw new import_errors14.InputError(`${flag} ${quote(rev)}: not a commit in this clone; expected a branch, tag or SHA that exists (git fetch it first)`);
+  if (sha === void 0) throw new import_errors13.InputError(`${flag} ${quote(rev)}: not a commit in this clone; expected a branch, tag or SHA that exists (git fetch it first)`);
   return sha;
 }
 async function workspaceAt(git, config, commit) {
@@ -9006,7 +9004,7 @@ async function serviceAt(git, config, commit, service) {
   const workspace = await workspaceAt(git, config, commit);
   const pkg = workspace.services.find((s) => s.folder === service);
   if (pkg === void 0) {
-    throw new import_errors14.InputError(`service ${quote(service)}: not a service at ${commit.slice(0, 12)}; expected one of: ${workspace.services.map((s) => s.folder).join(", ")}`);
+    throw new import_errors13.InputError(`service ${quote(service)}: not a service at ${commit.slice(0, 12)}; expected one of: ${workspace.services.map((s) => s.folder).join(", ")}`);
   }
   return { graph: workspace, service: pkg };
 }
@@ -9061,8 +9059,8 @@ function configLabels(json) {
 }
 
 // scripts/io/registry.ts
-var import_errors15 = require("./core-errors.cjs");
-var RegistryError = class extends import_errors15.OutsideError {
+var import_errors14 = require("./core-errors.cjs");
+var RegistryError = class extends import_errors14.OutsideError {
   name = "RegistryError";
 };
 
@@ -9109,11 +9107,11 @@ async function findCiImage(git, registry, name, commit, inputCommits) {
 
 // scripts/commands/release/context.ts
 var import_node_path2 = require("node:path");
-var import_errors16 = require("./core-errors.cjs");
+var import_errors15 = require("./core-errors.cjs");
 async function openRelease(ctx, cwd = ".") {
   const git = await ctx.effects.git((0, import_node_path2.resolve)(ctx.cwd, cwd));
   const repository = ctx.env["GITHUB_REPOSITORY"] || ctx.config.publishRepository;
-  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors16.InputError(`GITHUB_REPOSITORY ${quote(repository)}: expected <owner>/<repo>`);
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors15.InputError(`GITHUB_REPOSITORY ${quote(repository)}: expected <owner>/<repo>`);
   const owner = repository.slice(0, repository.indexOf("/"));
   const branch = ctx.config.defaultBranch;
   const defaultRef = async () => {
@@ -9133,7 +9131,7 @@ async function openRelease(ctx, cwd = ".") {
   };
 }
 async function knownService(git, ctx, commit, service) {
-  if (service === void 0 || service === "") throw new import_errors16.InputError("a service is required; expected a service folder name, e.g. api-gateway");
+  if (service === void 0 || service === "") throw new import_errors15.InputError("a service is required; expected a service folder name, e.g. api-gateway");
   return serviceAt(git, ctx.config, commit, service);
 }
 async function released(git, service) {
@@ -9153,10 +9151,10 @@ async function packageVersionAt(git, commit, dir) {
 }
 
 // scripts/commands/release/next.ts
-var import_errors17 = require("./core-errors.cjs");
+var import_errors16 = require("./core-errors.cjs");
 var BUMP_KINDS = ["auto", "patch", "minor", "major"];
 function bumpOf(bump, version) {
-  if (bump === void 0 === (version === void 0)) throw new import_errors17.InputError("give exactly one of --bump auto|patch|minor|major and --version X.Y.Z");
+  if (bump === void 0 === (version === void 0)) throw new import_errors16.InputError("give exactly one of --bump auto|patch|minor|major and --version X.Y.Z");
   if (version !== void 0) return { kind: "version", version: parseVersion(version) };
   switch (bump) {
     case "auto":
@@ -9165,7 +9163,7 @@ function bumpOf(bump, version) {
     case "major":
       return { kind: bump };
     default:
-      throw new import_errors17.InputError(`--bump ${quote(bump ?? "")}: expected one of ${BUMP_KINDS.join(", ")}`);
+      throw new import_errors16.InputError(`--bump ${quote(bump ?? "")}: expected one of ${BUMP_KINDS.join(", ")}`);
   }
 }
 var SPEC = commandSpec({
@@ -9225,9 +9223,9 @@ var run = async (argv, ctx) => {
   }
   const { values, positionals } = parsed;
   if (values.tag !== void 0 && (positionals.length > 0 || values.bump !== void 0 || values.version !== void 0 || values.ref !== void 0)) {
-    throw new import_errors18.InputError("pnpm pipeline release cut: --tag goes alone (its service, version and commit come from the tag)");
+    throw new import_errors17.InputError("pnpm pipeline release cut: --tag goes alone (its service, version and commit come from the tag)");
   }
-  if (values.tag === void 0 && positionals.length !== 1) throw new import_errors18.InputError(`pnpm pipeline release cut: expected one service (or --tag), got ${positionals.length}`);
+  if (values.tag === void 0 && positionals.length !== 1) throw new import_errors17.InputError(`pnpm pipeline release cut: expected one service (or --tag), got ${positionals.length}`);
   const pushed = values.tag === void 0 ? void 0 : parseReleaseTag(values.tag);
   const bump = pushed === void 0 ? bumpOf(values.bump, values.version) : void 0;
   const release = await openRelease(ctx, values.cwd);

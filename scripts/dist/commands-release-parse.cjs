@@ -7477,7 +7477,7 @@ function commandSpec(spec) {
 }
 
 // scripts/commands/release/parse.ts
-var import_errors15 = require("./core-errors.cjs");
+var import_errors14 = require("./core-errors.cjs");
 
 // scripts/core/release/version.ts
 var import_errors3 = require("./core-errors.cjs");
@@ -7627,7 +7627,7 @@ function imageRepositories(registry, owner) {
 }
 
 // scripts/commands/release/context.ts
-var import_errors14 = require("./core-errors.cjs");
+var import_errors13 = require("./core-errors.cjs");
 
 // scripts/core/workspace/glob.ts
 var SIMPLE_SEGMENT = /^[A-Za-z0-9._*?-]+$/;
@@ -7690,13 +7690,13 @@ var import_yaml = __toESM(require_dist(), 1);
 var import_errors7 = require("./core-errors.cjs");
 
 // scripts/io/service-history.ts
-var import_errors13 = require("./core-errors.cjs");
+var import_errors12 = require("./core-errors.cjs");
 
 // scripts/io/workspace-git.ts
 var import_node_fs = require("node:fs");
 var import_node_os = require("node:os");
 var import_node_path = require("node:path");
-var import_errors12 = require("./core-errors.cjs");
+var import_errors11 = require("./core-errors.cjs");
 
 // scripts/core/workspace/graph.ts
 var import_errors9 = require("./core-errors.cjs");
@@ -8068,8 +8068,7 @@ function checkWorkspaceGlobs(file, globs) {
   return globs;
 }
 
-// scripts/io/git.ts
-var import_errors11 = require("./core-errors.cjs");
+// scripts/core/git/tree.ts
 function parseTree(content, shaBytes = 20) {
   const out = [];
   let i = 0;
@@ -8102,7 +8101,6 @@ function subtrees(content, shaBytes = 20) {
   }
   return out;
 }
-var EMPTY = Buffer.alloc(0);
 
 // scripts/io/workspace-git.ts
 var SKIP = /* @__PURE__ */ new Set(["node_modules", "dist"]);
@@ -8262,7 +8260,7 @@ async function checkUnanswered(git, unanswered, fileName) {
   unanswered.forEach((c, i) => {
     const tree = trees[i];
     const listed = tree?.type === "tree" ? parseTree(tree.content, tree.sha.length / 2).some((e) => e.name === "package.json" && !e.isTree && e.mode !== "160000") : true;
-    if (listed) throw new import_errors12.InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    if (listed) throw new import_errors11.InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
   });
 }
 async function loadWorkspaceFromGit(git, commit, options) {
@@ -8289,8 +8287,8 @@ async function load(git, commit, options, readersFor, cold) {
   const first = git.readObjects([dir === "" ? `${commit}^{tree}` : `${commit}:${dir}`, `${commit}:${dir === "" ? "" : `${dir}/`}pnpm-workspace.yaml`]);
   if (cold) readersFor();
   const [tree, yaml] = await first;
-  if (tree?.type !== "tree") throw new import_errors12.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
-  if (yaml?.type !== "blob") throw new import_errors12.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
+  if (tree?.type !== "tree") throw new import_errors11.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
+  if (yaml?.type !== "blob") throw new import_errors11.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
   const globs = await readWorkspaceGlobs(`pnpm-workspace.yaml (at ${short})`, yaml.content.toString("utf8"));
   const matcher = await globMatcher(globs);
   const shaBytes = tree.sha.length / 2;
@@ -8364,7 +8362,7 @@ async function releasedVersions(git, service) {
 }
 async function commitOf(git, rev, flag) {
   const sha = rev.startsWith("-") ? void 0 : await git.resolveCommit(rev);
-  if (sha === void 0) throw new import_errors13.InputError(`${flag} ${quote(rev)}: not a commit in this clone; expected a branch, tag or SHA that exists (git fetch it first)`);
+  if (sha === void 0) throw new import_errors12.InputError(`${flag} ${quote(rev)}: not a commit in this clone; expected a branch, tag or SHA that exists (git fetch it first)`);
   return sha;
 }
 async function workspaceAt(git, config, commit) {
@@ -8374,7 +8372,7 @@ async function serviceAt(git, config, commit, service) {
   const workspace = await workspaceAt(git, config, commit);
   const pkg = workspace.services.find((s) => s.folder === service);
   if (pkg === void 0) {
-    throw new import_errors13.InputError(`service ${quote(service)}: not a service at ${commit.slice(0, 12)}; expected one of: ${workspace.services.map((s) => s.folder).join(", ")}`);
+    throw new import_errors12.InputError(`service ${quote(service)}: not a service at ${commit.slice(0, 12)}; expected one of: ${workspace.services.map((s) => s.folder).join(", ")}`);
   }
   return { graph: workspace, service: pkg };
 }
@@ -8383,7 +8381,7 @@ async function serviceAt(git, config, commit, service) {
 async function openRelease(ctx, cwd = ".") {
   const git = await ctx.effects.git((0, import_node_path2.resolve)(ctx.cwd, cwd));
   const repository = ctx.env["GITHUB_REPOSITORY"] || ctx.config.publishRepository;
-  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors14.InputError(`GITHUB_REPOSITORY ${quote(repository)}: expected <owner>/<repo>`);
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors13.InputError(`GITHUB_REPOSITORY ${quote(repository)}: expected <owner>/<repo>`);
   const owner = repository.slice(0, repository.indexOf("/"));
   const branch = ctx.config.defaultBranch;
   const defaultRef = async () => {
@@ -8403,7 +8401,7 @@ async function openRelease(ctx, cwd = ".") {
   };
 }
 async function knownService(git, ctx, commit, service) {
-  if (service === void 0 || service === "") throw new import_errors14.InputError("a service is required; expected a service folder name, e.g. api-gateway");
+  if (service === void 0 || service === "") throw new import_errors13.InputError("a service is required; expected a service folder name, e.g. api-gateway");
   return serviceAt(git, ctx.config, commit, service);
 }
 async function released(git, service) {
@@ -8432,7 +8430,7 @@ var run = async (argv, ctx) => {
     return EXIT.ok;
   }
   const [text, ...extra] = parsed.positionals;
-  if (text === void 0 || extra.length > 0) throw new import_errors15.InputError(`pnpm pipeline release parse: expected one tag, got ${parsed.positionals.length}; e.g. api-gateway@1.4.0`);
+  if (text === void 0 || extra.length > 0) throw new import_errors14.InputError(`pnpm pipeline release parse: expected one tag, got ${parsed.positionals.length}; e.g. api-gateway@1.4.0`);
   const tag = parseReleaseTag(text);
   const release = await openRelease(ctx, parsed.values.cwd);
   try {

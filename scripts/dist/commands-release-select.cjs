@@ -7477,7 +7477,7 @@ function commandSpec(spec) {
 }
 
 // scripts/commands/release/select.ts
-var import_errors16 = require("./core-errors.cjs");
+var import_errors15 = require("./core-errors.cjs");
 
 // scripts/core/images/image-ref.ts
 var import_errors3 = require("./core-errors.cjs");
@@ -8072,7 +8072,7 @@ function diffRootManifest(file, base, head, installFields) {
 }
 
 // scripts/io/service-history.ts
-var import_errors13 = require("./core-errors.cjs");
+var import_errors12 = require("./core-errors.cjs");
 
 // scripts/core/changes/lockfile-reasons.ts
 function packageOfLockReason(reason) {
@@ -8115,7 +8115,7 @@ function commitReasons(graph, service, change) {
 var import_node_fs = require("node:fs");
 var import_node_os = require("node:os");
 var import_node_path = require("node:path");
-var import_errors12 = require("./core-errors.cjs");
+var import_errors11 = require("./core-errors.cjs");
 
 // scripts/core/workspace/graph.ts
 var import_errors9 = require("./core-errors.cjs");
@@ -8487,8 +8487,7 @@ function checkWorkspaceGlobs(file, globs) {
   return globs;
 }
 
-// scripts/io/git.ts
-var import_errors11 = require("./core-errors.cjs");
+// scripts/core/git/tree.ts
 function parseTree(content, shaBytes = 20) {
   const out = [];
   let i = 0;
@@ -8521,7 +8520,6 @@ function subtrees(content, shaBytes = 20) {
   }
   return out;
 }
-var EMPTY = Buffer.alloc(0);
 
 // scripts/io/workspace-git.ts
 var SKIP = /* @__PURE__ */ new Set(["node_modules", "dist"]);
@@ -8681,7 +8679,7 @@ async function checkUnanswered(git, unanswered, fileName) {
   unanswered.forEach((c, i) => {
     const tree = trees[i];
     const listed = tree?.type === "tree" ? parseTree(tree.content, tree.sha.length / 2).some((e) => e.name === "package.json" && !e.isTree && e.mode !== "160000") : true;
-    if (listed) throw new import_errors12.InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    if (listed) throw new import_errors11.InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
   });
 }
 async function loadWorkspaceFromGit(git, commit, options) {
@@ -8708,8 +8706,8 @@ async function load(git, commit, options, readersFor, cold) {
   const first = git.readObjects([dir === "" ? `${commit}^{tree}` : `${commit}:${dir}`, `${commit}:${dir === "" ? "" : `${dir}/`}pnpm-workspace.yaml`]);
   if (cold) readersFor();
   const [tree, yaml] = await first;
-  if (tree?.type !== "tree") throw new import_errors12.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
-  if (yaml?.type !== "blob") throw new import_errors12.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
+  if (tree?.type !== "tree") throw new import_errors11.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
+  if (yaml?.type !== "blob") throw new import_errors11.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
   const globs = await readWorkspaceGlobs(`pnpm-workspace.yaml (at ${short})`, yaml.content.toString("utf8"));
   const matcher = await globMatcher(globs);
   const shaBytes = tree.sha.length / 2;
@@ -8784,7 +8782,7 @@ async function releasedVersions(git, service) {
 }
 async function commitOf(git, rev, flag) {
   const sha = rev.startsWith("-") ? void 0 : await git.resolveCommit(rev);
-  if (sha === void 0) throw new import_errors13.InputError(`${flag} ${quote(rev)}: not a commit in this clone; expected a branch, tag or SHA that exists (git fetch it first)`);
+  if (sha === void 0) throw new import_errors12.InputError(`${flag} ${quote(rev)}: not a commit in this clone; expected a branch, tag or SHA that exists (git fetch it first)`);
   return sha;
 }
 async function workspaceAt(git, config, commit) {
@@ -8837,8 +8835,8 @@ function configLabels(json) {
 }
 
 // scripts/io/registry.ts
-var import_errors14 = require("./core-errors.cjs");
-var RegistryError = class extends import_errors14.OutsideError {
+var import_errors13 = require("./core-errors.cjs");
+var RegistryError = class extends import_errors13.OutsideError {
   name = "RegistryError";
 };
 
@@ -8885,11 +8883,11 @@ async function findCiImage(git, registry, name, commit, inputCommits) {
 
 // scripts/commands/release/context.ts
 var import_node_path2 = require("node:path");
-var import_errors15 = require("./core-errors.cjs");
+var import_errors14 = require("./core-errors.cjs");
 async function openRelease(ctx, cwd = ".") {
   const git = await ctx.effects.git((0, import_node_path2.resolve)(ctx.cwd, cwd));
   const repository = ctx.env["GITHUB_REPOSITORY"] || ctx.config.publishRepository;
-  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors15.InputError(`GITHUB_REPOSITORY ${quote(repository)}: expected <owner>/<repo>`);
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors14.InputError(`GITHUB_REPOSITORY ${quote(repository)}: expected <owner>/<repo>`);
   const owner = repository.slice(0, repository.indexOf("/"));
   const branch = ctx.config.defaultBranch;
   const defaultRef = async () => {
@@ -8943,7 +8941,7 @@ var run = async (argv, ctx) => {
   const { values } = parsed;
   const tagRef = values.tag?.startsWith("refs/tags/") ? values.tag : void 0;
   if (tagRef === void 0 && values.service === void 0)
-    throw new import_errors16.InputError("pnpm pipeline release select: give --service <name|changed>, or --tag refs/tags/<service>@<version>");
+    throw new import_errors15.InputError("pnpm pipeline release select: give --service <name|changed>, or --tag refs/tags/<service>@<version>");
   const release = await openRelease(ctx, values.cwd);
   try {
     let ref = await release.refCommit(values.ref, "--ref");
@@ -8973,7 +8971,7 @@ var run = async (argv, ctx) => {
       }
     } else {
       const service = values.service ?? "";
-      if (!known.has(service)) throw new import_errors16.InputError(`--service ${JSON.stringify(service).slice(0, 80)}: not a service; expected changed or one of: ${[...known].join(", ")}`);
+      if (!known.has(service)) throw new import_errors15.InputError(`--service ${JSON.stringify(service).slice(0, 80)}: not a service; expected changed or one of: ${[...known].join(", ")}`);
       services = [service];
     }
     const build = [];

@@ -22,9 +22,6 @@ var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: tru
 var git_exports = {};
 __export(git_exports, {
   openGit: () => openGit,
-  parseLog: () => parseLog,
-  parseTagList: () => parseTagList,
-  parseTree: () => parseTree,
   subtrees: () => subtrees
 });
 module.exports = __toCommonJS(git_exports);
@@ -49,74 +46,7 @@ var TIMEOUTS = {
   engineMs: 18e5
 };
 
-// scripts/io/git.ts
-function run(cwd, args, env = {}) {
-  return new Promise((resolve2, reject) => {
-    const options = {
-      cwd,
-      encoding: "utf8",
-      maxBuffer: 1 << 30,
-      timeout: TIMEOUTS.gitMs,
-      killSignal: "SIGKILL",
-      env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C", ...env }
-    };
-    (0, import_node_child_process.execFile)("git", [...args], options, (err, stdout, stderr) => {
-      if (err?.killed) {
-        reject(new import_errors.OutsideError(`git ${args.slice(0, 3).join(" ")} in ${cwd}: no answer within ${TIMEOUTS.gitMs / 1e3} s`, { timedOut: true }));
-        return;
-      }
-      if (err && typeof err.code !== "number") {
-        reject(err.code === "ENOENT" ? new import_errors.InputError("git is not installed or not on PATH; install git") : err);
-        return;
-      }
-      resolve2({ code: typeof err?.code === "number" ? err.code : 0, stdout, stderr });
-    });
-  });
-}
-function parseTagList(text) {
-  return text.split("\n").filter((line) => line !== "").map((line) => {
-    const [name = "", object = "", peeled = ""] = line.split("\0");
-    return { name, commit: peeled === "" ? object : peeled };
-  });
-}
-function parseLog(text) {
-  return text.split("").map((record) => record.replace(/^\n/, "")).filter((record) => record !== "").map((record) => {
-    const [sha = "", parents = "", subject = "", body = ""] = record.split("\0");
-    return { sha, parents: parents === "" ? [] : parents.split(" "), subject, body: body.trimEnd() };
-  });
-}
-function parseTree(content, shaBytes = 20) {
-  const out = [];
-  let i = 0;
-  while (i < content.length) {
-    const space = content.indexOf(32, i);
-    const nul = content.indexOf(0, space);
-    if (space < 0 || nul < 0) throw new Error("malformed tree object");
-    const mode = content.toString("latin1", i, space);
-    out.push({ mode, name: content.toString("utf8", space + 1, nul), sha: content.toString("hex", nul + 1, nul + 1 + shaBytes), isTree: mode === "40000" });
-    i = nul + 1 + shaBytes;
-  }
-  return out;
-}
-var NON_ASCII = /[\u0080-\u00ff]/;
-function subtrees(content, shaBytes = 20) {
-  const out = [];
-  const text = content.toString("latin1");
-  let hex;
-  let i = 0;
-  while (i < text.length) {
-    const space = text.indexOf(" ", i);
-    const nul = text.indexOf("\0", space);
-    if (space < 0 || nul < 0) throw new Error("malformed tree object");
-    if (space - i === 5 && text.charCodeAt(i) === 52) {
-      hex ??= content.toString("hex");
-      const name = text.slice(space + 1, nul);
-      out.push({ name: NON_ASCII.test(name) ? content.toString("utf8", space + 1, nul) : name, sha: hex.slice(2 * (nul + 1), 2 * (nul + 1 + shaBytes)) });
-    }
-    i = nul + 1 + shaBytes;
-  }
-  return out;
-}
+// scripts/core/git/cat-file.ts
 function typeNamed(length, first, second) {
   if (length === 4 && first === 98) return "blob";
   if (length === 4 && first === 116) return second === 114 ? "tree" : void 0;
@@ -124,8 +54,6 @@ function typeNamed(length, first, second) {
   if (length === 6 && first === 99) return "commit";
   return void 0;
 }
-var EMPTY = Buffer.alloc(0);
-var scratch = { type: void 0, shaEnd: 0, contentStart: 0, contentEnd: 0, next: 0, need: 0 };
 function scanAnswer(text, pos, headerOnly, out) {
   const eol = text.indexOf("\n", pos);
   if (eol < 0) {
@@ -160,6 +88,68 @@ function scanAnswer(text, pos, headerOnly, out) {
   return true;
 }
 var TYPE_CODES = [void 0, "blob", "tree", "commit", "tag"];
+
+// scripts/core/git/log.ts
+function parseTagList(text) {
+  return text.split("\n").filter((line) => line !== "").map((line) => {
+    const [name = "", object = "", peeled = ""] = line.split("\0");
+    return { name, commit: peeled === "" ? object : peeled };
+  });
+}
+function parseLog(text) {
+  return text.split("").map((record) => record.replace(/^\n/, "")).filter((record) => record !== "").map((record) => {
+    const [sha = "", parents = "", subject = "", body = ""] = record.split("\0");
+    return { sha, parents: parents === "" ? [] : parents.split(" "), subject, body: body.trimEnd() };
+  });
+}
+
+// scripts/core/git/tree.ts
+var NON_ASCII = /[\u0080-\u00ff]/;
+function subtrees(content, shaBytes = 20) {
+  const out = [];
+  const text = content.toString("latin1");
+  let hex;
+  let i = 0;
+  while (i < text.length) {
+    const space = text.indexOf(" ", i);
+    const nul = text.indexOf("\0", space);
+    if (space < 0 || nul < 0) throw new Error("malformed tree object");
+    if (space - i === 5 && text.charCodeAt(i) === 52) {
+      hex ??= content.toString("hex");
+      const name = text.slice(space + 1, nul);
+      out.push({ name: NON_ASCII.test(name) ? content.toString("utf8", space + 1, nul) : name, sha: hex.slice(2 * (nul + 1), 2 * (nul + 1 + shaBytes)) });
+    }
+    i = nul + 1 + shaBytes;
+  }
+  return out;
+}
+
+// scripts/io/git.ts
+function run(cwd, args, env = {}) {
+  return new Promise((resolve2, reject) => {
+    const options = {
+      cwd,
+      encoding: "utf8",
+      maxBuffer: 1 << 30,
+      timeout: TIMEOUTS.gitMs,
+      killSignal: "SIGKILL",
+      env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C", ...env }
+    };
+    (0, import_node_child_process.execFile)("git", [...args], options, (err, stdout, stderr) => {
+      if (err?.killed) {
+        reject(new import_errors.OutsideError(`git ${args.slice(0, 3).join(" ")} in ${cwd}: no answer within ${TIMEOUTS.gitMs / 1e3} s`, { timedOut: true }));
+        return;
+      }
+      if (err && typeof err.code !== "number") {
+        reject(err.code === "ENOENT" ? new import_errors.InputError("git is not installed or not on PATH; install git") : err);
+        return;
+      }
+      resolve2({ code: typeof err?.code === "number" ? err.code : 0, stdout, stderr });
+    });
+  });
+}
+var EMPTY = Buffer.alloc(0);
+var scratch = { type: void 0, shaEnd: 0, contentStart: 0, contentEnd: 0, next: 0, need: 0 };
 var ScannedAnswers = class {
   constructor(buf, latin1, length) {
     this.buf = buf;
@@ -615,8 +605,5 @@ async function openGit(cwd) {
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   openGit,
-  parseLog,
-  parseTagList,
-  parseTree,
   subtrees
 });

@@ -10,25 +10,16 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { InputError, OutsideError } from '../core/errors.js';
 import { TIMEOUTS } from '../core/timeouts.js';
+import { type GitObjectType, type Scan, scanAnswer, TYPE_CODES } from '../core/git/cat-file.js';
+import { type LogEntry, parseLog, parseTagList } from '../core/git/log.js';
+
+// Until test/pipeline/affected/workspace-git.test.ts imports it from core/git/tree.ts.
+export { subtrees } from '../core/git/tree.js';
 
 export interface GitObject {
   readonly sha: string;
-  readonly type: 'blob' | 'tree' | 'commit' | 'tag';
+  readonly type: GitObjectType;
   readonly content: Buffer;
-}
-
-export interface LogEntry {
-  readonly sha: string;
-  readonly parents: readonly string[];
-  readonly subject: string;
-  readonly body: string;
-}
-
-export interface TreeEntry {
-  readonly mode: string;
-  readonly name: string;
-  readonly sha: string;
-  readonly isTree: boolean;
 }
 
 export interface Git {
@@ -118,72 +109,6 @@ function run(cwd: string, args: readonly string[], env: Readonly<Record<string, 
   });
 }
 
-/** `git tag --list --format=<name>%00<object>%00<peeled object>` lines. */
-export function parseTagList(text: string): Array<{ readonly name: string; readonly commit: string }> {
-  return text
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => {
-      const [name = '', object = '', peeled = ''] = line.split('\0');
-      return { name, commit: peeled === '' ? object : peeled };
-    });
-}
-
-/** `git log --format=%H%x00%P%x00%s%x00%b%x1e` records. */
-export function parseLog(text: string): LogEntry[] {
-  return text
-    .split('\x1e')
-    .map((record) => record.replace(/^\n/, ''))
-    .filter((record) => record !== '')
-    .map((record) => {
-      const [sha = '', parents = '', subject = '', body = ''] = record.split('\0');
-      return { sha, parents: parents === '' ? [] : parents.split(' '), subject, body: body.trimEnd() };
-    });
-}
-
-export function parseTree(content: Buffer, shaBytes = 20): TreeEntry[] {
-  const out: TreeEntry[] = [];
-  let i = 0;
-  while (i < content.length) {
-    const space = content.indexOf(0x20, i);
-    const nul = content.indexOf(0, space);
-    if (space < 0 || nul < 0) throw new Error('malformed tree object');
-    const mode = content.toString('latin1', i, space);
-    out.push({ mode, name: content.toString('utf8', space + 1, nul), sha: content.toString('hex', nul + 1, nul + 1 + shaBytes), isTree: mode === '40000' });
-    i = nul + 1 + shaBytes;
-  }
-  return out;
-}
-
-/** A byte of a multi-byte UTF-8 sequence, read as latin1. */
-const NON_ASCII = /[\u0080-\u00ff]/;
-
-/**
- * The folders of a tree object (mode 40000), without decoding its other entries. The tree is
- * converted twice as a whole (as latin1 text, one character per byte so that offsets agree, and as
- * hex) rather than four calls into C++ per entry: the `services` tree of a big workspace has
- * thousands of entries.
- */
-export function subtrees(content: Buffer, shaBytes = 20): Array<{ readonly name: string; readonly sha: string }> {
-  const out: Array<{ name: string; sha: string }> = [];
-  const text = content.toString('latin1');
-  let hex: string | undefined;
-  let i = 0;
-  while (i < text.length) {
-    const space = text.indexOf(' ', i);
-    const nul = text.indexOf('\0', space);
-    if (space < 0 || nul < 0) throw new Error('malformed tree object');
-    // "40000": a folder (a file's mode has six digits).
-    if (space - i === 5 && text.charCodeAt(i) === 0x34) {
-      hex ??= content.toString('hex');
-      const name = text.slice(space + 1, nul);
-      out.push({ name: NON_ASCII.test(name) ? content.toString('utf8', space + 1, nul) : name, sha: hex.slice(2 * (nul + 1), 2 * (nul + 1 + shaBytes)) });
-    }
-    i = nul + 1 + shaBytes;
-  }
-  return out;
-}
-
 interface Request {
   readonly specs: readonly string[];
   /** `info` requests: answers are headers only (with `--batch-command`). */
@@ -193,75 +118,10 @@ interface Request {
   readonly reject: (e: Error) => void;
 }
 
-/** The type whose name has `length` characters, the first two `first` and `second` (character codes). */
-function typeNamed(length: number, first: number, second: number): GitObject['type'] | undefined {
-  if (length === 4 && first === 0x62) return 'blob';
-  if (length === 4 && first === 0x74) return second === 0x72 ? 'tree' : undefined;
-  if (length === 3 && first === 0x74) return 'tag';
-  if (length === 6 && first === 0x63) return 'commit';
-  return undefined;
-}
-
 const EMPTY = Buffer.alloc(0);
 
-/** Where one answer lies in git's output (one object, reused: this runs for every object read). */
-interface Scan {
-  /** undefined: a `missing` (or `ambiguous`) answer. */
-  type: GitObject['type'] | undefined;
-  /** The object hash: [pos, shaEnd). */
-  shaEnd: number;
-  contentStart: number;
-  contentEnd: number;
-  /** Where the next answer starts. */
-  next: number;
-  /** When incomplete: the bytes needed from `pos` (0 when not known yet). */
-  need: number;
-}
-
+/** The scan of one answer (one object, reused: this runs for every object read). */
 const scratch: Scan = { type: undefined, shaEnd: 0, contentStart: 0, contentEnd: 0, next: 0, need: 0 };
-
-/**
- * Scans one answer of `git cat-file --batch` at `pos` into `out`: `<sha> <type> <size>` and the
- * contents (none for an `info` request), or `<spec> missing` / `<spec> ambiguous`. false when the
- * answer is not all there yet. git's output is read as latin1 text (one character per byte, so that
- * offsets are byte offsets): decoded once, its thousands of headers are then read with string
- * search rather than a call into C++ per line.
- */
-function scanAnswer(text: string, pos: number, headerOnly: boolean, out: Scan): boolean {
-  const eol = text.indexOf('\n', pos);
-  if (eol < 0) {
-    out.need = 0;
-    return false;
-  }
-  let size = 0;
-  let k = eol - 1;
-  for (let scale = 1; k > pos; k--, scale *= 10) {
-    const c = text.charCodeAt(k);
-    if (c < 0x30 || c > 0x39) break;
-    size += (c - 0x30) * scale;
-  }
-  if (k === eol - 1) {
-    out.type = undefined;
-    out.next = eol + 1;
-    return true;
-  }
-  const end = headerOnly ? eol : eol + 1 + size;
-  if (end + 1 > text.length) {
-    out.need = end + 1 - pos;
-    return false;
-  }
-  const sp1 = text.indexOf(' ', pos);
-  const type = typeNamed(k - sp1 - 1, text.charCodeAt(sp1 + 1), text.charCodeAt(sp1 + 2));
-  if (type === undefined || text.charCodeAt(k) !== 0x20) throw new Error(`git cat-file: unexpected answer ${JSON.stringify(text.slice(pos, eol))}`);
-  out.type = type;
-  out.shaEnd = sp1;
-  out.contentStart = headerOnly ? eol : eol + 1;
-  out.contentEnd = end;
-  out.next = end + 1;
-  return true;
-}
-
-const TYPE_CODES: ReadonlyArray<GitObject['type'] | undefined> = [undefined, 'blob', 'tree', 'commit', 'tag'];
 
 /** The answers of a bulk read, kept where git wrote them: no object per answer (there are thousands). */
 class ScannedAnswers implements BulkAnswers {

@@ -17,7 +17,8 @@ import { compileGlobs, globEngineFor, type PathTest } from '../core/workspace/gl
 import { buildGraph, type GraphSource, graphFromSnapshot, isGraphSnapshot, snapshotGraph, type WorkspaceGraph } from '../core/workspace/graph.js';
 import { readManifestEdges } from '../core/workspace/manifest.js';
 import { checkWorkspaceGlobs, parseWorkspaceGlobsFast } from '../core/workspace/workspace-globs.js';
-import { type BulkAnswers, type BulkRead, type Git, parseTree, subtrees } from './git.js';
+import { parseTree, subtrees } from '../core/git/tree.js';
+import type { BulkAnswers, BulkRead, Git } from './git.js';
 
 const SKIP = new Set(['node_modules', 'dist']);
 // 3: `file:`/`link:` dependencies resolved by folder (a cache of version 2 lacks those edges).

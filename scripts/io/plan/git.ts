@@ -8,7 +8,8 @@ import { execFile } from 'node:child_process';
 import { InputError } from '../../core/errors.js';
 import type { EventGit } from '../../plan/resolve-event.js';
 import { isWorkflowFileName, WORKFLOWS_DIR, type WorkflowFile } from '../../plan/workflow-files.js';
-import { type Git, openGit, parseTree } from '../git.js';
+import { parseTree } from '../../core/git/tree.js';
+import { type Git, openGit } from '../git.js';
 
 interface ExecResult {
   readonly ok: boolean;

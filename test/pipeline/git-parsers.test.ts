@@ -1,0 +1,188 @@
+/**
+ * The parsers of git's output (scripts/core/git/), on literal strings and buffers written here by
+ * hand from git's documented formats (git-log(1) placeholders, git-cat-file(1) BATCH OUTPUT, the tree
+ * object format), as dorny/paths-filter tests its git output: no git process.
+ */
+import { describe, expect, test } from 'vitest';
+import { type Scan, scanAnswer, typeNamed } from '../../scripts/core/git/cat-file.js';
+import { parseLog, parseTagList } from '../../scripts/core/git/log.js';
+import { parseTree, subtrees } from '../../scripts/core/git/tree.js';
+
+const A = 'a'.repeat(40);
+const B = 'b'.repeat(40);
+const C = 'c'.repeat(40);
+
+describe('parseLog: `git log --format=%H%x00%P%x00%s%x00%b%x1e`', () => {
+  test('records as git prints them: a newline after each separator, the last body ending in newlines', () => {
+    const text = `${A}\0${B}\0fix: one\0\x1e\n${B}\0${C} ${A}\0Merge branch 'x'\0body line 1\n\nbody line 3\n\n\x1e\n${C}\0\0root commit\0\x1e\n`;
+    expect(parseLog(text)).toEqual([
+      { sha: A, parents: [B], subject: 'fix: one', body: '' },
+      { sha: B, parents: [C, A], subject: "Merge branch 'x'", body: 'body line 1\n\nbody line 3' },
+      { sha: C, parents: [], subject: 'root commit', body: '' },
+    ]);
+  });
+
+  test('a parent is never read with a space around it (the pull-request path compares it with the base)', () => {
+    const [entry] = parseLog(`${A}\0${B} ${C}\0s\0\x1e`);
+    expect(entry?.parents).toEqual([B, C]);
+    for (const parent of entry?.parents ?? []) expect(parent).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  test('a subject holding spaces and a body starting with a newline keep them', () => {
+    expect(parseLog(`${A}\0\0a  b \0\nindented\x1e`)).toEqual([{ sha: A, parents: [], subject: 'a  b ', body: '\nindented' }]);
+  });
+
+  test('no output: no entries', () => {
+    expect(parseLog('')).toEqual([]);
+    expect(parseLog('\n')).toEqual([]);
+  });
+});
+
+describe('parseTagList: `git tag --list --format=%(refname:strip=2)%00%(objectname)%00%(*objectname)`', () => {
+  test('a lightweight tag names its commit; an annotated one is peeled to the commit it tags', () => {
+    expect(parseTagList(`api@1.0.0\0${A}\0\nweb@2.0.0\0${B}\0${C}\n`)).toEqual([
+      { name: 'api@1.0.0', commit: A },
+      { name: 'web@2.0.0', commit: C },
+    ]);
+  });
+  test('no tags: nothing', () => {
+    expect(parseTagList('')).toEqual([]);
+  });
+});
+
+/** A tree object's bytes, entry by entry: `<mode> <name>\0<hash bytes>`. */
+function tree(entries: Array<[string, string, string]>): Buffer {
+  return Buffer.concat(entries.flatMap(([mode, name, hex]) => [Buffer.from(`${mode} ${name}\0`, 'utf8'), Buffer.from(hex, 'hex')]));
+}
+
+const H1 = '0123456789abcdef0123456789abcdef01234567';
+const H2 = 'fedcba9876543210fedcba9876543210fedcba98';
+const H256 = `${H1}${H2.slice(0, 24)}`;
+
+describe('tree objects', () => {
+  const mixed = tree([
+    ['100644', 'README.md', H1],
+    ['40000', 'packages', H2],
+    ['100755', 'run.sh', H2],
+    ['120000', 'link', H1],
+    ['160000', 'vendor', H1],
+    ['40000', 'sérvices', H1],
+  ]);
+
+  test('parseTree: every entry with its mode, name, hash, and whether it is a folder', () => {
+    expect(parseTree(mixed)).toEqual([
+      { mode: '100644', name: 'README.md', sha: H1, isTree: false },
+      { mode: '40000', name: 'packages', sha: H2, isTree: true },
+      { mode: '100755', name: 'run.sh', sha: H2, isTree: false },
+      { mode: '120000', name: 'link', sha: H1, isTree: false },
+      { mode: '160000', name: 'vendor', sha: H1, isTree: false },
+      { mode: '40000', name: 'sérvices', sha: H1, isTree: true },
+    ]);
+  });
+
+  test('subtrees: only the folders (mode 40000; a submodule, 160000, is none), names decoded as UTF-8', () => {
+    expect(subtrees(mixed)).toEqual([
+      { name: 'packages', sha: H2 },
+      { name: 'sérvices', sha: H1 },
+    ]);
+  });
+
+  test('a SHA-256 repository: 32-byte hashes', () => {
+    const t = tree([
+      ['40000', 'a', H256],
+      ['100644', 'b', H256],
+    ]);
+    expect(parseTree(t, 32)).toEqual([
+      { mode: '40000', name: 'a', sha: H256, isTree: true },
+      { mode: '100644', name: 'b', sha: H256, isTree: false },
+    ]);
+    expect(subtrees(t, 32)).toEqual([{ name: 'a', sha: H256 }]);
+  });
+
+  test('an empty tree has no entries', () => {
+    expect(parseTree(Buffer.alloc(0))).toEqual([]);
+    expect(subtrees(Buffer.alloc(0))).toEqual([]);
+  });
+
+  test.each([
+    ['no space after the mode', Buffer.from('100644')],
+    ['no NUL after the name', Buffer.from('100644 name')],
+  ])('a malformed tree (%s) is an error, not a wrong listing', (_, bytes) => {
+    expect(() => parseTree(bytes)).toThrow('malformed tree object');
+    expect(() => subtrees(bytes)).toThrow('malformed tree object');
+  });
+});
+
+describe('git cat-file answers (scanAnswer)', () => {
+  const fresh = (): Scan => ({ type: undefined, shaEnd: 0, contentStart: 0, contentEnd: 0, next: 0, need: 0 });
+
+  test.each<[string, string, ReturnType<typeof typeNamed>]>([
+    ['blob', 'blob', 'blob'],
+    ['tree', 'tree', 'tree'],
+    ['commit', 'commit', 'commit'],
+    ['tag', 'tag', 'tag'],
+    ['a four-letter name starting with t, not tree', 'tick', undefined],
+    ['an unknown name', 'bobs', 'blob'],
+    ['a six-letter name not starting with c', 'commix', 'commit'],
+    ['five letters', 'blobs', undefined],
+  ])('typeNamed: %s', (_, name, expected) => {
+    // Only the length and the first two letters are read: git prints no other type names.
+    expect(typeNamed(name.length, name.charCodeAt(0), name.charCodeAt(1))).toBe(expected);
+  });
+
+  test('two full answers in a row: type, hash, contents, and where the next one starts', () => {
+    const text = `${A} blob 5\nhello\n${B} tree 0\n\n`;
+    const out = fresh();
+    expect(scanAnswer(text, 0, false, out)).toBe(true);
+    expect({ type: out.type, sha: text.slice(0, out.shaEnd), content: text.slice(out.contentStart, out.contentEnd) }).toEqual({ type: 'blob', sha: A, content: 'hello' });
+    const second = out.next;
+    expect(second).toBe(`${A} blob 5\nhello\n`.length);
+    expect(scanAnswer(text, second, false, out)).toBe(true);
+    expect({ type: out.type, sha: text.slice(second, out.shaEnd), content: text.slice(out.contentStart, out.contentEnd), next: out.next }).toEqual({
+      type: 'tree',
+      sha: B,
+      content: '',
+      next: text.length,
+    });
+  });
+
+  test('contents holding newlines and a size of several digits', () => {
+    const body = 'line\n'.repeat(25); // 125 bytes
+    const text = `${A} blob 125\n${body}\n`;
+    const out = fresh();
+    expect(scanAnswer(text, 0, false, out)).toBe(true);
+    expect(text.slice(out.contentStart, out.contentEnd)).toBe(body);
+    expect(out.next).toBe(text.length);
+  });
+
+  test('a header-only answer (`info`): the type and no contents', () => {
+    const text = `${A} commit 231\n${B} blob 7\n`;
+    const out = fresh();
+    expect(scanAnswer(text, 0, true, out)).toBe(true);
+    expect({ type: out.type, content: text.slice(out.contentStart, out.contentEnd), next: out.next }).toEqual({ type: 'commit', content: '', next: `${A} commit 231\n`.length });
+  });
+
+  test.each(['missing', 'ambiguous'])('`<spec> %s`: no type, the next answer after its line', (word) => {
+    const text = `HEAD:nope ${word}\n${A} blob 1\nx\n`;
+    const out = fresh();
+    out.type = 'blob';
+    expect(scanAnswer(text, 0, false, out)).toBe(true);
+    expect(out.type).toBeUndefined();
+    expect(out.next).toBe(`HEAD:nope ${word}\n`.length);
+  });
+
+  test('an answer not all there yet: false, with the bytes it needs once its header is known', () => {
+    const out = fresh();
+    expect(scanAnswer(`${A} blob 10\nhel`, 0, false, out)).toBe(false);
+    // header (40 + 1 + 4 + 1 + 2 + 1 = 49 bytes) + 10 bytes of contents + the closing newline
+    expect(out.need).toBe(49 + 10 + 1);
+    expect(scanAnswer(`${A} blo`, 0, false, out)).toBe(false);
+    expect(out.need).toBe(0);
+    expect(scanAnswer(`${A} blob 3\nabc`, 0, false, out)).toBe(false);
+  });
+
+  test('an answer git would never print is an error naming it', () => {
+    expect(() => scanAnswer(`${A} tick 3\nabc\n`, 0, false, fresh())).toThrow(`git cat-file: unexpected answer "${A} tick 3"`);
+    expect(() => scanAnswer(`${A}blob 3\nabc\n`, 0, false, fresh())).toThrow('git cat-file: unexpected answer');
+  });
+});
