@@ -10207,7 +10207,7 @@ var require_picomatch2 = __commonJS({
 // scripts/commands/plan.ts
 var plan_exports = {};
 __export(plan_exports, {
-  run: () => run2
+  run: () => run
 });
 module.exports = __toCommonJS(plan_exports);
 
@@ -10302,7 +10302,7 @@ function commandSpec(spec) {
 }
 
 // scripts/commands/plan.ts
-var import_errors15 = require("./core-errors.cjs");
+var import_errors14 = require("./core-errors.cjs");
 
 // scripts/io/plan/checkout.ts
 var import_node_child_process = require("node:child_process");
@@ -10398,10 +10398,6 @@ var CommitCheckout = class {
     (0, import_node_fs.rmSync)(this.temp, { recursive: true, force: true });
   }
 };
-
-// scripts/io/plan/git.ts
-var import_node_child_process3 = require("node:child_process");
-var import_errors10 = require("./core-errors.cjs");
 
 // scripts/core/dict.ts
 function dict(entries = []) {
@@ -15530,7 +15526,7 @@ function convertSteps(context, steps) {
 }
 function convertStep(context, idBuilder, knownStepIds, step2) {
   const mapping = step2.assertMapping("steps item");
-  let run3;
+  let run2;
   let id;
   let name;
   let uses;
@@ -15560,7 +15556,7 @@ function convertStep(context, idBuilder, knownStepIds, step2) {
         name = item2.value.assertScalar("steps item name");
         break;
       case "run":
-        run3 = item2.value.assertScalar("steps item run");
+        run2 = item2.value.assertScalar("steps item run");
         break;
       case "uses":
         uses = item2.value.assertString("steps item uses");
@@ -15595,14 +15591,14 @@ function convertStep(context, idBuilder, knownStepIds, step2) {
         }
     }
   }
-  if (run3) {
+  if (run2) {
     return {
       id: id?.value || "",
       name,
       if: ifCondition || new BasicExpressionToken(void 0, void 0, "success()", void 0, void 0, void 0),
       "continue-on-error": continueOnError,
       env,
-      run: run3,
+      run: run2,
       background
     };
   }
@@ -16499,7 +16495,7 @@ function parseLog(text) {
 }
 
 // scripts/io/git.ts
-function run(cwd, args, env = {}) {
+function runGit(cwd, args, env = {}) {
   return new Promise((resolve3, reject) => {
     const options = {
       cwd,
@@ -16884,7 +16880,7 @@ async function openGit(cwd) {
   let prefix = found ? (0, import_node_path2.relative)(found.root, real).split(import_node_path2.sep).join("/") : "";
   let shallow = found ? (0, import_node_fs2.existsSync)((0, import_node_path2.join)(found.commonDir, "shallow")) : false;
   if (!found) {
-    const info = await run(cwd, ["rev-parse", "--show-toplevel", "--show-prefix", "--git-dir", "--git-common-dir", "--is-shallow-repository"]);
+    const info = await runGit(cwd, ["rev-parse", "--show-toplevel", "--show-prefix", "--git-dir", "--git-common-dir", "--is-shallow-repository"]);
     if (info.code !== 0) throw new import_errors9.InputError(`${cwd} is not inside a git repository (${info.stderr.trim().split("\n")[0] ?? ""}); run from the repository or pass --cwd`);
     const [root = "", pre = "", gitDir = "", commonDir2 = "", isShallow = ""] = info.stdout.split("\n");
     found = { root, gitDir: (0, import_node_path2.resolve)(cwd, gitDir), commonDir: (0, import_node_path2.resolve)(cwd, commonDir2) };
@@ -16907,7 +16903,7 @@ async function openGit(cwd) {
       return obj?.type === "commit" ? obj.sha : void 0;
     },
     async fetch(refs, depth) {
-      const r = await run(top, [
+      const r = await runGit(top, [
         "-c",
         "protocol.version=2",
         "fetch",
@@ -16924,11 +16920,11 @@ async function openGit(cwd) {
       return r.code === 0;
     },
     async mergeBase(a, b) {
-      const r = await run(top, ["merge-base", a, b]);
+      const r = await runGit(top, ["merge-base", a, b]);
       return r.code === 0 ? r.stdout.trim() || void 0 : void 0;
     },
     async isAncestor(a, b) {
-      const r = await run(top, ["merge-base", "--is-ancestor", a, b]);
+      const r = await runGit(top, ["merge-base", "--is-ancestor", a, b]);
       if (r.code === 0) return true;
       if (r.code === 1) return shallow ? void 0 : false;
       return void 0;
@@ -16940,7 +16936,7 @@ async function openGit(cwd) {
       return header.split("\n").filter((l) => l.startsWith("parent ")).map((l) => l.slice("parent ".length));
     },
     async diffNames(base, head) {
-      const r = await run(top, ["diff-tree", "-r", "-z", "--no-renames", "--name-only", "--no-commit-id", base, head], {
+      const r = await runGit(top, ["diff-tree", "-r", "-z", "--no-renames", "--name-only", "--no-commit-id", base, head], {
         GIT_INDEX_FILE: (0, import_node_path2.join)(commonDir, "pipeline-affected", "no-index")
       });
       if (r.code !== 0) throw new Error(`git diff-tree ${base} ${head} failed: ${r.stderr.trim()}`);
@@ -16952,14 +16948,14 @@ async function openGit(cwd) {
       return bulkRead(top, objects);
     },
     async tags(pattern) {
-      const r = await run(top, ["tag", "--list", pattern, "--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)"]);
+      const r = await runGit(top, ["tag", "--list", pattern, "--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)"]);
       if (r.code !== 0) throw new import_errors9.OutsideError(`git tag --list ${pattern} failed: ${r.stderr.trim()}`);
       return parseTagList(r.stdout);
     },
     async log(base, head, options = {}) {
       const range = base === void 0 ? [head] : [head, `^${base}`];
       const flags = [...options.firstParent ? ["--first-parent"] : [], ...options.max !== void 0 ? [`--max-count=${options.max}`] : []];
-      const r = await run(top, ["log", "--format=%H%x00%P%x00%s%x00%b%x1e", ...flags, ...range, "--"]);
+      const r = await runGit(top, ["log", "--format=%H%x00%P%x00%s%x00%b%x1e", ...flags, ...range, "--"]);
       if (r.code !== 0) throw new import_errors9.OutsideError(`git log ${base === void 0 ? head : `${base}..${head}`} failed: ${r.stderr.trim()}`);
       return parseLog(r.stdout);
     },
@@ -16978,16 +16974,9 @@ async function openGit(cwd) {
 }
 
 // scripts/io/plan/git.ts
-function execGit(cwd, args, env = {}) {
-  return new Promise((resolve3, reject) => {
-    (0, import_node_child_process3.execFile)("git", [...args], { cwd, encoding: "utf8", maxBuffer: 1 << 30, env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C", ...env } }, (err, stdout, stderr) => {
-      if (err && typeof err.code !== "number") {
-        reject(err.code === "ENOENT" ? new import_errors10.InputError("git is not installed or not on PATH; install git") : err);
-        return;
-      }
-      resolve3({ ok: !err, stdout, stderr });
-    });
-  });
+async function execGit(cwd, args, env = {}) {
+  const r = await runGit(cwd, args, env);
+  return { ok: r.code === 0, stdout: r.stdout };
 }
 var REGULAR_FILE = /^100(644|755)$/;
 var PlanGit = class _PlanGit {
@@ -17055,12 +17044,12 @@ var PlanGit = class _PlanGit {
 
 // scripts/io/plan/hash-files.ts
 var import_node_crypto = require("node:crypto");
-var import_node_child_process4 = require("node:child_process");
+var import_node_child_process3 = require("node:child_process");
 var import_node_fs3 = require("node:fs");
 var import_node_path3 = require("node:path");
 var import_picomatch = __toESM(require_picomatch2(), 1);
 function hashFiles(workspace, patterns) {
-  const files = (0, import_node_child_process4.execFileSync)("git", ["ls-files", "-z"], { cwd: workspace, encoding: "utf8", maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "pipe"] }).split("\0").filter((p) => p !== "");
+  const files = (0, import_node_child_process3.execFileSync)("git", ["ls-files", "-z"], { cwd: workspace, encoding: "utf8", maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "pipe"] }).split("\0").filter((p) => p !== "");
   const include = patterns.filter((p) => !p.startsWith("!"));
   const exclude = patterns.filter((p) => p.startsWith("!")).map((p) => p.slice(1));
   const isIncluded = (0, import_picomatch.default)(include, { dot: true });
@@ -17076,13 +17065,13 @@ function hashFiles(workspace, patterns) {
 }
 
 // scripts/io/plan/step-runner.ts
-var import_node_child_process5 = require("node:child_process");
+var import_node_child_process4 = require("node:child_process");
 var import_node_fs4 = require("node:fs");
 var import_node_os3 = require("node:os");
 var import_node_path4 = require("node:path");
 
 // scripts/plan/command-files.ts
-var import_errors11 = require("./core-errors.cjs");
+var import_errors10 = require("./core-errors.cjs");
 function parseCommandFile(file, text) {
   const out = dict();
   const lines = text.split(/\r?\n/);
@@ -17104,12 +17093,12 @@ function parseCommandFile(file, text) {
         }
         body.push(next);
       }
-      if (!closed) throw new import_errors11.InputError(`${file}: ${name}<<${delimiter} is never closed by a line ${delimiter}`);
+      if (!closed) throw new import_errors10.InputError(`${file}: ${name}<<${delimiter} is never closed by a line ${delimiter}`);
       out[name] = body.join("\n");
     } else if (eq > 0) {
       out[line.slice(0, eq)] = line.slice(eq + 1);
     } else {
-      throw new import_errors11.InputError(`${file}: line ${JSON.stringify(line)} is neither name=value nor name<<DELIMITER`);
+      throw new import_errors10.InputError(`${file}: line ${JSON.stringify(line)} is neither name=value nor name<<DELIMITER`);
     }
   }
   return out;
@@ -17169,7 +17158,7 @@ async function runStep(options, request) {
       RUNNER_TEMP: dir
     };
     const { code, stderr } = await new Promise((done) => {
-      const child2 = (0, import_node_child_process5.spawn)(process.execPath, [options.cli, ...request.argv], {
+      const child2 = (0, import_node_child_process4.spawn)(process.execPath, [options.cli, ...request.argv], {
         cwd,
         env,
         stdio: ["ignore", "ignore", "pipe"],
@@ -17193,7 +17182,7 @@ async function runStep(options, request) {
 }
 function createStepRunner(options) {
   const once = /* @__PURE__ */ new Map();
-  const run3 = limited(options.parallel ?? Math.max(2, (0, import_node_os3.availableParallelism)()), async (request) => {
+  const run2 = limited(options.parallel ?? Math.max(2, (0, import_node_os3.availableParallelism)()), async (request) => {
     const start = performance.now();
     const result = await runStep(options, request);
     options.ran?.(performance.now() - start);
@@ -17204,7 +17193,7 @@ function createStepRunner(options) {
       const key = JSON.stringify([request.argv, Object.entries(request.env).sort(), request.workingDirectory, request.shell ?? null, request.payload]);
       const known = once.get(key);
       if (known !== void 0) return known;
-      const result = run3(request);
+      const result = run2(request);
       once.set(key, result);
       return result;
     }
@@ -17219,7 +17208,7 @@ function tracer(env, stderr) {
 }
 
 // scripts/plan/engine.ts
-var import_errors13 = require("./core-errors.cjs");
+var import_errors12 = require("./core-errors.cjs");
 
 // scripts/plan/event.ts
 var EVENT_NAMES = ["push", "pull_request", "merge_group", "workflow_dispatch"];
@@ -17313,27 +17302,27 @@ function refName(ref) {
 }
 function githubContext(envelope, payload, workflow, workspace) {
   const { event: e, repository, actor } = envelope;
-  const run3 = runRef(e);
+  const run2 = runRef(e);
   const fullName = `${repository.owner}/${repository.name}`;
   const fork = e.name === "pull_request" && e.fork;
   return {
     event_name: e.name,
     event: payload,
-    sha: run3.sha,
-    ref: run3.ref,
-    ref_name: refName(run3.ref),
-    ref_type: run3.ref.startsWith("refs/tags/") ? "tag" : "branch",
-    ref_protected: run3.ref === `refs/heads/${repository.defaultBranch}`,
-    base_ref: run3.baseRef,
-    head_ref: run3.headRef,
+    sha: run2.sha,
+    ref: run2.ref,
+    ref_name: refName(run2.ref),
+    ref_type: run2.ref.startsWith("refs/tags/") ? "tag" : "branch",
+    ref_protected: run2.ref === `refs/heads/${repository.defaultBranch}`,
+    base_ref: run2.baseRef,
+    head_ref: run2.headRef,
     repository: fullName,
     repository_owner: repository.owner,
     repositoryUrl: `git://github.com/${fullName}.git`,
     actor,
     triggering_actor: actor,
     workflow: workflow.name,
-    workflow_ref: `${fullName}/${workflow.file}@${run3.ref}`,
-    workflow_sha: run3.sha,
+    workflow_ref: `${fullName}/${workflow.file}@${run2.ref}`,
+    workflow_sha: run2.sha,
     run_id: "1",
     run_number: "1",
     run_attempt: "1",
@@ -17384,14 +17373,14 @@ function defaultEnv(github) {
 }
 
 // scripts/plan/inputs.ts
-var import_errors12 = require("./core-errors.cjs");
+var import_errors11 = require("./core-errors.cjs");
 function parseInputFlags(flags) {
   const out = dict();
   for (const flag of flags) {
     const eq = flag.indexOf("=");
-    if (eq <= 0) throw new import_errors12.InputError(`--input ${JSON.stringify(flag)}: expected key=value (e.g. --input service=auth-service)`);
+    if (eq <= 0) throw new import_errors11.InputError(`--input ${JSON.stringify(flag)}: expected key=value (e.g. --input service=auth-service)`);
     const key = flag.slice(0, eq);
-    if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(key)) throw new import_errors12.InputError(`--input ${JSON.stringify(flag)}: ${JSON.stringify(key)} is not an input name (letters, digits, _ and -)`);
+    if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(key)) throw new import_errors11.InputError(`--input ${JSON.stringify(flag)}: ${JSON.stringify(key)} is not an input name (letters, digits, _ and -)`);
     out[key] = flag.slice(eq + 1);
   }
   return out;
@@ -17399,15 +17388,15 @@ function parseInputFlags(flags) {
 function coerce(where, name, def, raw) {
   switch (def.type) {
     case "boolean":
-      if (raw !== "true" && raw !== "false") throw new import_errors12.InputError(`${where}: input ${name}=${JSON.stringify(raw)} must be true or false`);
+      if (raw !== "true" && raw !== "false") throw new import_errors11.InputError(`${where}: input ${name}=${JSON.stringify(raw)} must be true or false`);
       return raw === "true";
     case "number": {
       const n = Number(raw);
-      if (raw.trim() === "" || Number.isNaN(n)) throw new import_errors12.InputError(`${where}: input ${name}=${JSON.stringify(raw)} must be a number`);
+      if (raw.trim() === "" || Number.isNaN(n)) throw new import_errors11.InputError(`${where}: input ${name}=${JSON.stringify(raw)} must be a number`);
       return n;
     }
     case "choice":
-      if (def.options && !def.options.includes(raw)) throw new import_errors12.InputError(`${where}: input ${name}=${JSON.stringify(raw)} must be one of ${def.options.join(", ")}`);
+      if (def.options && !def.options.includes(raw)) throw new import_errors11.InputError(`${where}: input ${name}=${JSON.stringify(raw)} must be one of ${def.options.join(", ")}`);
       return raw;
     default:
       return raw;
@@ -17425,7 +17414,7 @@ function resolveInputs(where, definitions2, given) {
       inputs[name] = def.default;
       eventInputs[name] = typeof def.default === "string" ? def.default : JSON.stringify(def.default);
     } else if (def.required) {
-      throw new import_errors12.InputError(`${where}: input ${name} is required; pass --input ${name}=VALUE`);
+      throw new import_errors11.InputError(`${where}: input ${name} is required; pass --input ${name}=VALUE`);
     } else {
       inputs[name] = def.type === "boolean" ? false : def.type === "number" ? 0 : "";
       eventInputs[name] = "";
@@ -17778,12 +17767,12 @@ var PlanEngine = class {
     const given = Object.keys(this.input.inputs);
     if (given.length === 0) return;
     if (this.input.envelope.event.name !== "workflow_dispatch") {
-      throw new import_errors13.InputError(`--input ${given[0]}: inputs are only for --event workflow_dispatch`);
+      throw new import_errors12.InputError(`--input ${given[0]}: inputs are only for --event workflow_dispatch`);
     }
     const defined = new Set(triggered.flatMap((wf) => Object.keys(wf.dispatchInputs)));
     const unknown = given.find((k) => !defined.has(k));
     if (unknown !== void 0) {
-      throw new import_errors13.InputError(`--input ${unknown}: no workflow_dispatch workflow defines it; defined inputs: ${[...defined].join(", ") || "none"}`);
+      throw new import_errors12.InputError(`--input ${unknown}: no workflow_dispatch workflow defines it; defined inputs: ${[...defined].join(", ") || "none"}`);
     }
   }
   async runWorkflow(wf) {
@@ -17960,18 +17949,18 @@ var PlanEngine = class {
           }
         };
         const withValues = bestEffort(() => evaluateStrings(child(raw, "with"), ctx(env), this.fns(status)), {});
-        const run3 = isRunStep(step2) ? bestEffort(() => asString(evaluateToken(step2.run, ctx(env), this.fns(status))), "") : void 0;
+        const run2 = isRunStep(step2) ? bestEffort(() => asString(evaluateToken(step2.run, ctx(env), this.fns(status))), "") : void 0;
         const uses = isActionStep(step2) ? step2.uses.value : void 0;
-        const fallbackName = `Run ${uses ?? (run3 ?? "").split("\n")[0]}`;
+        const fallbackName = `Run ${uses ?? (run2 ?? "").split("\n")[0]}`;
         const nameToken = step2.name;
         const name = nameToken ? bestEffort(() => asString(evaluateToken(nameToken, ctx(env), this.fns(status))), fallbackName) : fallbackName;
         let executed;
         let outcome = condition ? "success" : "skipped";
         let outputs2 = dict();
         const unknownInput = [...stepReads.read].find((id) => reported.has(id));
-        const classified = condition && run3 !== void 0 ? classifyRun(run3) : { kind: "report" };
+        const classified = condition && run2 !== void 0 ? classifyRun(run2) : { kind: "report" };
         const note = classified.kind === "refuse" ? `not executed: ${classified.reason}` : classified.kind === "execute" && unknownInput !== void 0 ? `not executed: reads outputs of step ${unknownInput}, which the plan does not run` : void 0;
-        if (run3 !== void 0 && classified.kind === "execute" && note === void 0) {
+        if (run2 !== void 0 && classified.kind === "execute" && note === void 0) {
           const workingDirectory = literalString(child(raw, "working-directory")) ?? literalString(child(defaultsRun(rawJob), "working-directory")) ?? literalString(child(defaultsRun(scope.wf.root), "working-directory")) ?? "";
           const shell = literalString(child(raw, "shell")) ?? literalString(child(defaultsRun(rawJob), "shell")) ?? literalString(child(defaultsRun(scope.wf.root), "shell"));
           const fullEnv = { ...defaultEnv(leg2.github), ...env };
@@ -17991,7 +17980,7 @@ var PlanEngine = class {
         steps.push({
           name,
           ...uses !== void 0 ? { uses } : {},
-          ...run3 !== void 0 ? { run: run3 } : {},
+          ...run2 !== void 0 ? { run: run2 } : {},
           if: condition,
           ifExpr,
           with: withValues,
@@ -18064,7 +18053,7 @@ function isObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function describe(err) {
-  if (err instanceof EvaluationError || err instanceof import_errors13.InputError) return err.message;
+  if (err instanceof EvaluationError || err instanceof import_errors12.InputError) return err.message;
   return err instanceof Error ? err.message : String(err);
 }
 function lastLines(text, count = 5) {
@@ -18078,11 +18067,11 @@ function orderByNeeds(jobs, file) {
   const visit = (job2) => {
     const id = job2.id.value;
     if (done.has(id)) return;
-    if (visiting.has(id)) throw new import_errors13.InputError(`${file}: jobs ${[...visiting].join(" -> ")} -> ${id} form a needs cycle; remove one of the needs`);
+    if (visiting.has(id)) throw new import_errors12.InputError(`${file}: jobs ${[...visiting].join(" -> ")} -> ${id} form a needs cycle; remove one of the needs`);
     visiting.add(id);
     for (const n of job2.needs ?? []) {
       const dep = byId.get(n.value);
-      if (!dep) throw new import_errors13.InputError(`${file}: job ${id} needs ${n.value}, which does not exist`);
+      if (!dep) throw new import_errors12.InputError(`${file}: job ${id} needs ${n.value}, which does not exist`);
       visit(dep);
     }
     visiting.delete(id);
@@ -18222,8 +18211,8 @@ function effectOf(s, leg2, subject, environment) {
     const name2 = /(?:^|,)name=([^,]+)/.exec(s.with["outputs"] ?? "")?.[1] ?? (s.with["tags"] ?? "").split("\n")[0] ?? subject;
     return { action: "push", subject, detail: /push-by-digest=true/.test(s.with["outputs"] ?? "") ? `by digest (known once pushed) to ${name2}` : `to ${name2}` };
   }
-  const run3 = s.run ?? "";
-  const command = /pipeline(?:\.cjs)?\s+(tags|release|deploy)\b(.*)/s.exec(run3);
+  const run2 = s.run ?? "";
+  const command = /pipeline(?:\.cjs)?\s+(tags|release|deploy)\b(.*)/s.exec(run2);
   if (!command) return void 0;
   const [, name, rest = ""] = command;
   if (name === "tags" && /--promote\b/.test(rest)) {
@@ -18294,10 +18283,10 @@ function renderSummary(plan) {
 }
 
 // scripts/plan/resolve-event.ts
-var import_errors14 = require("./core-errors.cjs");
+var import_errors13 = require("./core-errors.cjs");
 async function resolveFlag(git2, flag, rev) {
   const sha = await git2.resolveCommit(rev);
-  if (!sha) throw new import_errors14.InputError(`${flag} ${rev}: not a commit in this repository; pass a branch, tag or SHA that exists (git fetch it first)`);
+  if (!sha) throw new import_errors13.InputError(`${flag} ${rev}: not a commit in this repository; pass a branch, tag or SHA that exists (git fetch it first)`);
   return sha;
 }
 async function branchTip(git2, name) {
@@ -18320,30 +18309,30 @@ function repositoryNameFromManifest(text) {
 }
 function parseEventName(name) {
   const known = EVENT_NAMES.find((n) => n === name);
-  if (!known) throw new import_errors14.InputError(`--event ${JSON.stringify(name)}: unknown event; expected one of ${EVENT_NAMES.join(", ")} (a tag push is --event push --ref refs/tags/NAME)`);
+  if (!known) throw new import_errors13.InputError(`--event ${JSON.stringify(name)}: unknown event; expected one of ${EVENT_NAMES.join(", ")} (a tag push is --event push --ref refs/tags/NAME)`);
   return known;
 }
 function parsePushRef(ref) {
   if (/^refs\/(heads|tags)\/[^\s~^:?*[\\]+$/.test(ref)) return ref;
   if (!ref.startsWith("refs/") && /^[^\s~^:?*[\\]+$/.test(ref) && !ref.startsWith("-")) return `refs/heads/${ref}`;
-  throw new import_errors14.InputError(`--ref ${JSON.stringify(ref)}: expected refs/heads/BRANCH, refs/tags/TAG or a branch name`);
+  throw new import_errors13.InputError(`--ref ${JSON.stringify(ref)}: expected refs/heads/BRANCH, refs/tags/TAG or a branch name`);
 }
 function parseBranch(ref) {
   const name = ref.replace(/^refs\/heads\//, "");
   if (name.startsWith("refs/") || !/^[^\s~^:?*[\\]+$/.test(name) || name.startsWith("-")) {
-    throw new import_errors14.InputError(`--ref ${JSON.stringify(ref)}: a pull_request or merge_group targets a branch; expected a branch name or refs/heads/BRANCH`);
+    throw new import_errors13.InputError(`--ref ${JSON.stringify(ref)}: a pull_request or merge_group targets a branch; expected a branch name or refs/heads/BRANCH`);
   }
   return name;
 }
 function parseNumber(pr) {
   if (pr === void 0) return 1;
-  if (!/^[1-9][0-9]{0,8}$/.test(pr)) throw new import_errors14.InputError(`--pr ${JSON.stringify(pr)}: expected a pull request number (a positive integer)`);
+  if (!/^[1-9][0-9]{0,8}$/.test(pr)) throw new import_errors13.InputError(`--pr ${JSON.stringify(pr)}: expected a pull request number (a positive integer)`);
   return Number(pr);
 }
 function parseRepository(repo, fromGit, fallbackName, defaultBranch) {
   if (repo !== void 0) {
     const m = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/.exec(repo);
-    if (!m?.[1] || !m[2]) throw new import_errors14.InputError(`--repo ${JSON.stringify(repo)}: expected OWNER/NAME as on GitHub`);
+    if (!m?.[1] || !m[2]) throw new import_errors13.InputError(`--repo ${JSON.stringify(repo)}: expected OWNER/NAME as on GitHub`);
     return { owner: m[1], name: m[2], defaultBranch };
   }
   return { ...fromGit ?? { owner: fallbackName, name: fallbackName }, defaultBranch };
@@ -18354,8 +18343,8 @@ async function resolveEvent(git2, flags, repository) {
   const explicitBase = flags.base !== void 0 ? await resolveFlag(git2, "--base", flags.base) : void 0;
   const owner = repository.owner;
   const envelope = (event, actor = owner) => ({ event, repository, actor: flags.actor ?? actor });
-  if (flags.fork && name !== "pull_request") throw new import_errors14.InputError(`--fork: only a pull_request comes from a fork (got --event ${name})`);
-  if (flags.pr !== void 0 && name !== "pull_request" && name !== "merge_group") throw new import_errors14.InputError(`--pr: only for --event pull_request or merge_group`);
+  if (flags.fork && name !== "pull_request") throw new import_errors13.InputError(`--fork: only a pull_request comes from a fork (got --event ${name})`);
+  if (flags.pr !== void 0 && name !== "pull_request" && name !== "merge_group") throw new import_errors13.InputError(`--pr: only for --event pull_request or merge_group`);
   switch (name) {
     case "push": {
       const ref = parsePushRef(flags.ref ?? `refs/heads/${repository.defaultBranch}`);
@@ -18370,12 +18359,12 @@ async function resolveEvent(git2, flags, repository) {
     case "pull_request": {
       const target = parseBranch(flags.ref ?? repository.defaultBranch);
       const base = explicitBase ?? await branchTip(git2, target);
-      if (!base) throw new import_errors14.InputError(`pull_request into ${target}: no local branch ${target} or origin/${target}; pass --base REV`);
+      if (!base) throw new import_errors13.InputError(`pull_request into ${target}: no local branch ${target} or origin/${target}; pass --base REV`);
       const current = flags.head === void 0 ? await git2.currentBranch() : await git2.resolveCommit(`refs/heads/${flags.head}`) !== void 0 ? flags.head : void 0;
       const headRef = current && current !== target ? current : "pr-head";
       const mergeSha = await git2.mergeCommit(base, head);
       if (!mergeSha)
-        throw new import_errors14.InputError(`pull_request: ${flags.head ?? "HEAD"} does not merge cleanly into ${target}; GitHub runs no pull_request workflows until the conflicts are resolved`);
+        throw new import_errors13.InputError(`pull_request: ${flags.head ?? "HEAD"} does not merge cleanly into ${target}; GitHub runs no pull_request workflows until the conflicts are resolved`);
       const forkBase = await git2.mergeBase(base, head) ?? base;
       const number = parseNumber(flags.pr);
       const event = { name, number, base: { ref: target, sha: base }, head: { ref: headRef, sha: head }, mergeSha, fork: flags.fork };
@@ -18384,7 +18373,7 @@ async function resolveEvent(git2, flags, repository) {
     case "merge_group": {
       const target = parseBranch(flags.ref ?? repository.defaultBranch);
       const base = explicitBase ?? await git2.resolveCommit(`${head}~1`);
-      if (!base) throw new import_errors14.InputError(`merge_group: ${flags.head ?? "HEAD"} has no parent to queue on; pass --base REV`);
+      if (!base) throw new import_errors13.InputError(`merge_group: ${flags.head ?? "HEAD"} has no parent to queue on; pass --base REV`);
       const event = { name, number: parseNumber(flags.pr), baseRef: target, baseSha: base, headSha: head };
       return { envelope: envelope(event), base, head, changedFiles: await git2.changedFiles(base, head) };
     }
@@ -18435,14 +18424,14 @@ var SPEC = commandSpec({
   ],
   notes: ["exit codes: 0 CI would pass, 1 the plan shows a failing job, 2 bad input"]
 });
-var run2 = async (argv, ctx) => {
+var run = async (argv, ctx) => {
   const parsed = parseCli(SPEC, argv);
   if (parsed.help) {
     ctx.stdout(helpText(SPEC));
     return 0;
   }
   const { values } = parsed;
-  if (values.event === void 0) throw new import_errors15.InputError("pipeline plan: --event is required; expected --event push|pull_request|merge_group|workflow_dispatch");
+  if (values.event === void 0) throw new import_errors14.InputError("pipeline plan: --event is required; expected --event push|pull_request|merge_group|workflow_dispatch");
   const inputs = parseInputFlags(values.input ?? []);
   const trace = tracer(ctx.env, ctx.stderr);
   trace("command loaded");
@@ -18464,18 +18453,18 @@ var run2 = async (argv, ctx) => {
       },
       repository
     );
-    const run3 = runRef(resolved.envelope.event);
-    const all = await parseWorkflowFiles(await git2.workflowFiles(run3.sha), run3.sha);
+    const run2 = runRef(resolved.envelope.event);
+    const all = await parseWorkflowFiles(await git2.workflowFiles(run2.sha), run2.sha);
     const workflows = values.workflow === void 0 ? all : all.filter((w) => w.file === values.workflow || w.file === `.github/workflows/${values.workflow}`);
     if (workflows.length === 0) {
-      throw new import_errors15.InputError(
-        `--workflow ${quote(values.workflow ?? "")}: no such workflow at ${run3.sha.slice(0, 12)}; expected one of: ${all.map((w) => w.file.replace(".github/workflows/", "")).join(", ")}`
+      throw new import_errors14.InputError(
+        `--workflow ${quote(values.workflow ?? "")}: no such workflow at ${run2.sha.slice(0, 12)}; expected one of: ${all.map((w) => w.file.replace(".github/workflows/", "")).join(", ")}`
       );
     }
     const payload = eventPayload(resolved.envelope);
     removeLeftovers(git2.root);
     trace("event resolved, workflows parsed");
-    const checkout = new CommitCheckout(git2.root, run3.sha, trace);
+    const checkout = new CommitCheckout(git2.root, run2.sha, trace);
     const steps = { count: 0, ms: 0 };
     const interrupted = new AbortController();
     const onSignal = (signal) => {
@@ -18512,8 +18501,8 @@ var run2 = async (argv, ctx) => {
       const head = {
         event: {
           name: resolved.envelope.event.name,
-          ref: run3.ref,
-          sha: run3.sha,
+          ref: run2.ref,
+          sha: run2.sha,
           base: resolved.base ?? null,
           head: resolved.head,
           changedFiles: resolved.changedFiles?.length ?? null,

@@ -22,6 +22,7 @@ var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: tru
 var git_exports = {};
 __export(git_exports, {
   openGit: () => openGit,
+  runGit: () => runGit,
   subtrees: () => subtrees
 });
 module.exports = __toCommonJS(git_exports);
@@ -125,7 +126,7 @@ function subtrees(content, shaBytes = 20) {
 }
 
 // scripts/io/git.ts
-function run(cwd, args, env = {}) {
+function runGit(cwd, args, env = {}) {
   return new Promise((resolve2, reject) => {
     const options = {
       cwd,
@@ -510,7 +511,7 @@ async function openGit(cwd) {
   let prefix = found ? (0, import_node_path.relative)(found.root, real).split(import_node_path.sep).join("/") : "";
   let shallow = found ? (0, import_node_fs.existsSync)((0, import_node_path.join)(found.commonDir, "shallow")) : false;
   if (!found) {
-    const info = await run(cwd, ["rev-parse", "--show-toplevel", "--show-prefix", "--git-dir", "--git-common-dir", "--is-shallow-repository"]);
+    const info = await runGit(cwd, ["rev-parse", "--show-toplevel", "--show-prefix", "--git-dir", "--git-common-dir", "--is-shallow-repository"]);
     if (info.code !== 0) throw new import_errors.InputError(`${cwd} is not inside a git repository (${info.stderr.trim().split("\n")[0] ?? ""}); run from the repository or pass --cwd`);
     const [root = "", pre = "", gitDir = "", commonDir2 = "", isShallow = ""] = info.stdout.split("\n");
     found = { root, gitDir: (0, import_node_path.resolve)(cwd, gitDir), commonDir: (0, import_node_path.resolve)(cwd, commonDir2) };
@@ -533,7 +534,7 @@ async function openGit(cwd) {
       return obj?.type === "commit" ? obj.sha : void 0;
     },
     async fetch(refs, depth) {
-      const r = await run(top, [
+      const r = await runGit(top, [
         "-c",
         "protocol.version=2",
         "fetch",
@@ -550,11 +551,11 @@ async function openGit(cwd) {
       return r.code === 0;
     },
     async mergeBase(a, b) {
-      const r = await run(top, ["merge-base", a, b]);
+      const r = await runGit(top, ["merge-base", a, b]);
       return r.code === 0 ? r.stdout.trim() || void 0 : void 0;
     },
     async isAncestor(a, b) {
-      const r = await run(top, ["merge-base", "--is-ancestor", a, b]);
+      const r = await runGit(top, ["merge-base", "--is-ancestor", a, b]);
       if (r.code === 0) return true;
       if (r.code === 1) return shallow ? void 0 : false;
       return void 0;
@@ -566,7 +567,7 @@ async function openGit(cwd) {
       return header.split("\n").filter((l) => l.startsWith("parent ")).map((l) => l.slice("parent ".length));
     },
     async diffNames(base, head) {
-      const r = await run(top, ["diff-tree", "-r", "-z", "--no-renames", "--name-only", "--no-commit-id", base, head], {
+      const r = await runGit(top, ["diff-tree", "-r", "-z", "--no-renames", "--name-only", "--no-commit-id", base, head], {
         GIT_INDEX_FILE: (0, import_node_path.join)(commonDir, "pipeline-affected", "no-index")
       });
       if (r.code !== 0) throw new Error(`git diff-tree ${base} ${head} failed: ${r.stderr.trim()}`);
@@ -578,14 +579,14 @@ async function openGit(cwd) {
       return bulkRead(top, objects);
     },
     async tags(pattern) {
-      const r = await run(top, ["tag", "--list", pattern, "--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)"]);
+      const r = await runGit(top, ["tag", "--list", pattern, "--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)"]);
       if (r.code !== 0) throw new import_errors.OutsideError(`git tag --list ${pattern} failed: ${r.stderr.trim()}`);
       return parseTagList(r.stdout);
     },
     async log(base, head, options = {}) {
       const range = base === void 0 ? [head] : [head, `^${base}`];
       const flags = [...options.firstParent ? ["--first-parent"] : [], ...options.max !== void 0 ? [`--max-count=${options.max}`] : []];
-      const r = await run(top, ["log", "--format=%H%x00%P%x00%s%x00%b%x1e", ...flags, ...range, "--"]);
+      const r = await runGit(top, ["log", "--format=%H%x00%P%x00%s%x00%b%x1e", ...flags, ...range, "--"]);
       if (r.code !== 0) throw new import_errors.OutsideError(`git log ${base === void 0 ? head : `${base}..${head}`} failed: ${r.stderr.trim()}`);
       return parseLog(r.stdout);
     },
@@ -605,5 +606,6 @@ async function openGit(cwd) {
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   openGit,
+  runGit,
   subtrees
 });

@@ -79,13 +79,17 @@ export interface BulkAnswers {
   text(i: number): string;
 }
 
-interface RunResult {
+export interface RunResult {
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
 }
 
-function run(cwd: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<RunResult> {
+/**
+ * The one way the pipeline runs a git command to its end: no shell, no prompt, the C locale, a bounded
+ * wait (an OutsideError that says it timed out), and git missing reported as bad input.
+ */
+export function runGit(cwd: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const options = {
       cwd,
@@ -532,7 +536,7 @@ export async function openGit(cwd: string): Promise<Git> {
   let shallow = found ? existsSync(join(found.commonDir, 'shallow')) : false;
   if (!found) {
     // Not found the simple way (GIT_DIR set, a bare repository, ...): ask git.
-    const info = await run(cwd, ['rev-parse', '--show-toplevel', '--show-prefix', '--git-dir', '--git-common-dir', '--is-shallow-repository']);
+    const info = await runGit(cwd, ['rev-parse', '--show-toplevel', '--show-prefix', '--git-dir', '--git-common-dir', '--is-shallow-repository']);
     if (info.code !== 0) throw new InputError(`${cwd} is not inside a git repository (${info.stderr.trim().split('\n')[0] ?? ''}); run from the repository or pass --cwd`);
     const [root = '', pre = '', gitDir = '', commonDir = '', isShallow = ''] = info.stdout.split('\n');
     found = { root, gitDir: resolve(cwd, gitDir), commonDir: resolve(cwd, commonDir) };
@@ -555,7 +559,7 @@ export async function openGit(cwd: string): Promise<Git> {
       return obj?.type === 'commit' ? obj.sha : undefined;
     },
     async fetch(refs, depth) {
-      const r = await run(top, [
+      const r = await runGit(top, [
         '-c',
         'protocol.version=2',
         'fetch',
@@ -572,11 +576,11 @@ export async function openGit(cwd: string): Promise<Git> {
       return r.code === 0;
     },
     async mergeBase(a, b) {
-      const r = await run(top, ['merge-base', a, b]);
+      const r = await runGit(top, ['merge-base', a, b]);
       return r.code === 0 ? r.stdout.trim() || undefined : undefined;
     },
     async isAncestor(a, b) {
-      const r = await run(top, ['merge-base', '--is-ancestor', a, b]);
+      const r = await runGit(top, ['merge-base', '--is-ancestor', a, b]);
       if (r.code === 0) return true;
       if (r.code === 1) return shallow ? undefined : false;
       return undefined;
@@ -593,7 +597,7 @@ export async function openGit(cwd: string): Promise<Git> {
     async diffNames(base, head) {
       // diff-tree reads the index (for attributes, which a list of names does not use): at 100k files
       // that is most of its time. A path where no index exists makes it an empty one.
-      const r = await run(top, ['diff-tree', '-r', '-z', '--no-renames', '--name-only', '--no-commit-id', base, head], {
+      const r = await runGit(top, ['diff-tree', '-r', '-z', '--no-renames', '--name-only', '--no-commit-id', base, head], {
         GIT_INDEX_FILE: join(commonDir, 'pipeline-affected', 'no-index'),
       });
       if (r.code !== 0) throw new Error(`git diff-tree ${base} ${head} failed: ${r.stderr.trim()}`);
@@ -605,14 +609,14 @@ export async function openGit(cwd: string): Promise<Git> {
       return bulkRead(top, objects);
     },
     async tags(pattern) {
-      const r = await run(top, ['tag', '--list', pattern, '--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)']);
+      const r = await runGit(top, ['tag', '--list', pattern, '--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)']);
       if (r.code !== 0) throw new OutsideError(`git tag --list ${pattern} failed: ${r.stderr.trim()}`);
       return parseTagList(r.stdout);
     },
     async log(base, head, options = {}) {
       const range = base === undefined ? [head] : [head, `^${base}`];
       const flags = [...(options.firstParent ? ['--first-parent'] : []), ...(options.max !== undefined ? [`--max-count=${options.max}`] : [])];
-      const r = await run(top, ['log', '--format=%H%x00%P%x00%s%x00%b%x1e', ...flags, ...range, '--']);
+      const r = await runGit(top, ['log', '--format=%H%x00%P%x00%s%x00%b%x1e', ...flags, ...range, '--']);
       if (r.code !== 0) throw new OutsideError(`git log ${base === undefined ? head : `${base}..${head}`} failed: ${r.stderr.trim()}`);
       return parseLog(r.stdout);
     },

@@ -4,29 +4,15 @@
  * run, the root manifest), and the one object a plan writes: the merge commit GitHub would test for a
  * pull request (`git merge-tree --write-tree` + `git commit-tree`: no ref, no working-tree change).
  */
-import { execFile } from 'node:child_process';
-import { InputError } from '../../core/errors.js';
 import type { EventGit } from '../../plan/resolve-event.js';
 import { isWorkflowFileName, WORKFLOWS_DIR, type WorkflowFile } from '../../plan/workflow-files.js';
 import { parseTree } from '../../core/git/tree.js';
-import { type Git, openGit } from '../git.js';
+import { type Git, openGit, runGit } from '../git.js';
 
-interface ExecResult {
-  readonly ok: boolean;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-export function execGit(cwd: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<ExecResult> {
-  return new Promise((resolve, reject) => {
-    execFile('git', [...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...env } }, (err, stdout, stderr) => {
-      if (err && typeof err.code !== 'number') {
-        reject(err.code === 'ENOENT' ? new InputError('git is not installed or not on PATH; install git') : err);
-        return;
-      }
-      resolve({ ok: !err, stdout, stderr });
-    });
-  });
+/** A git command's outcome as the plan reads it: whether it succeeded, and what it printed. */
+async function execGit(cwd: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<{ ok: boolean; stdout: string }> {
+  const r = await runGit(cwd, args, env);
+  return { ok: r.code === 0, stdout: r.stdout };
 }
 
 /** Symbolic links and submodules in the workflows folder are not workflow files. */
