@@ -12,6 +12,7 @@ import { isCommitSha } from '../core/git/commit-sha.js';
 import { quote } from '../core/quote.js';
 import { classifyFiles } from '../core/affected/classify.js';
 import { type Affected, computeAffected, type Findings, type Selection } from '../core/affected/compute.js';
+import { removedPackageCandidates } from '../core/affected/removed-dirs.js';
 import { buildReport, inWorkspace, renderSummary, renderText, stepOutputs } from '../core/affected/report.js';
 import { parseNameOnlyZ } from '../core/changes/diff.js';
 import { expectedRange, planComparison } from '../core/changes/revisions.js';
@@ -67,42 +68,64 @@ async function lockfileFinding(git: Git, base: string, head: string, prefix: str
   return diff;
 }
 
-async function findings(
-  git: Git,
-  base: string,
-  head: string,
-  prefix: string,
-  unowned: readonly string[],
-  matcher: GlobMatcher,
-  lockfile: boolean,
+interface FindingsInput {
+  readonly git: Git;
+  readonly base: string;
+  readonly head: string;
+  /** The workspace's folder in the repository ('' at the top). */
+  readonly prefix: string;
+  /** Changed files no package at head owns. */
+  readonly unowned: readonly string[];
+  readonly matcher: GlobMatcher;
+  /** Whether the lockfile changed. */
+  readonly lockfile: boolean;
   /** The root manifest fields that count, when the root manifest changed. */
-  rootManifestFields: readonly string[] | undefined,
-): Promise<Findings> {
+  readonly rootManifestFields: readonly string[] | undefined;
+}
+
+/** What the changed files alone cannot say: the lockfile's and root manifest's diffs, and the package folders removed. */
+async function findings(input: FindingsInput): Promise<Findings> {
+  const { git, base, head, prefix } = input;
   const out: { -readonly [K in keyof Findings]: Findings[K] } = {};
-  if (lockfile) out.lockfile = await lockfileFinding(git, base, head, prefix);
-  if (rootManifestFields !== undefined) {
+  if (input.lockfile) out.lockfile = await lockfileFinding(git, base, head, prefix);
+  if (input.rootManifestFields !== undefined) {
     const path = inWorkspace(prefix, 'package.json');
     const [before, after] = await readTexts(git, [`${base}:${path}`, `${head}:${path}`]);
     const { diffRootManifest } = await import('../core/changes/root-manifest.js');
-    out.rootManifest = diffRootManifest(path, before, after, rootManifestFields);
+    out.rootManifest = diffRootManifest(path, before, after, input.rootManifestFields);
   }
-  // Files under a folder that held a package at base (deleted or moved away by this change).
-  const dirs = new Set<string>();
-  const start = prefix === '' ? '' : `${prefix}/`;
-  for (const file of unowned) {
-    if (!file.startsWith(start)) continue;
-    const parts = file.slice(start.length).split('/');
-    for (let n = parts.length - 1; n >= 1; n--) {
-      const dir = parts.slice(0, n).join('/');
-      if (!dir.includes('\n') && matcher.isPackageDir(dir)) dirs.add(dir);
-    }
-  }
-  if (dirs.size > 0) {
-    const list = [...dirs];
-    const objects = await git.readObjects(list.map((d) => `${base}:${inWorkspace(prefix, d)}/package.json`));
-    out.removedPackageDirs = new Set(list.filter((_, i) => objects[i]?.type === 'blob').map((d) => inWorkspace(prefix, d)));
+  const candidates = removedPackageCandidates(input.unowned, prefix, (dir) => input.matcher.isPackageDir(dir));
+  if (candidates.length > 0) {
+    const objects = await git.readObjects(candidates.map((d) => `${base}:${inWorkspace(prefix, d)}/package.json`));
+    out.removedPackageDirs = new Set(candidates.filter((_, i) => objects[i]?.type === 'blob').map((d) => inWorkspace(prefix, d)));
   }
   return out;
+}
+
+/**
+ * Reads started before the revisions are confirmed: the graph at the head the event names, and the
+ * diff. Each is used when the confirmed revisions match it, or dropped (its failure unobserved: the
+ * read is made again where its error counts). `settle()` waits for every one, so that no git read
+ * outlives the command, whatever it ends with.
+ */
+class Prefetch {
+  private readonly started: Array<Promise<unknown>> = [];
+
+  /** `read`, started now; a failure is reported only to whoever awaits the promise. */
+  start<T>(read: Promise<T>): Promise<T> {
+    read.catch(() => {});
+    this.started.push(read);
+    return read;
+  }
+
+  /** The value, or undefined when the read failed (to be made again by the caller). */
+  async valueOrUndefined<T>(read: Promise<T>): Promise<T | undefined> {
+    return read.catch(() => undefined);
+  }
+
+  async settle(): Promise<void> {
+    await Promise.allSettled(this.started);
+  }
 }
 
 export const run: Command = async (argv, ctx) => {
@@ -147,15 +170,13 @@ async function detect(
   const { prefix } = git;
   const marker = config.services.marker;
   const load = (head: string) => loadWorkspaceFromGit(git, head, { dir: prefix, marker, cacheDir: join(git.gitDir, 'pipeline-affected'), trace });
+  const prefetch = new Prefetch();
   // The graph at the head the plan names by hash, read while the revisions are confirmed: what a
   // commit holds never changes, so a read that succeeds is the one made after; one that fails (the
   // commit not fetched yet, a bad manifest) is made again below, where its error counts.
-  const ahead = expected && isCommitSha(expected.head) ? { head: expected.head, loaded: load(expected.head) } : undefined;
-  ahead?.loaded.catch(() => {});
+  const ahead = expected && isCommitSha(expected.head) ? { head: expected.head, loaded: prefetch.start(load(expected.head)) } : undefined;
   // Started last: git has the requests above to answer while this process starts diff-tree.
-  const early = expected && git.diffNames(expected.base, expected.head);
-  early?.catch(() => {});
-  // Settled before this returns or throws: a read still running when the command ends would outlive it.
+  const early = expected && prefetch.start(git.diffNames(expected.base, expected.head));
   try {
     const resolution: Resolution = await resolving;
     trace(`revisions resolved (${resolution.kind})`);
@@ -163,11 +184,11 @@ async function detect(
     if (resolution.kind === 'diff') {
       const { base, head } = resolution;
       // The same revisions unless the strategy changed (a forced push); a diff that failed (a commit fetched since) is made again.
-      diff = early && expected?.strategy === resolution.strategy ? early.catch(() => git.diffNames(base, head)) : git.diffNames(base, head);
-      // Awaited below; marked handled so that a failure while loading the graph wins, not an unhandled rejection.
-      diff.catch(() => {});
+      // Awaited below, after the graph (not now: the graph may still have to be read), so a failure
+      // while loading the graph wins, not an unhandled rejection.
+      diff = prefetch.start(early && expected?.strategy === resolution.strategy ? early.catch(() => git.diffNames(base, head)) : git.diffNames(base, head));
     }
-    const loaded = (ahead?.head === resolution.head ? await ahead.loaded.catch(() => undefined) : undefined) ?? (await load(resolution.head));
+    const loaded = (ahead?.head === resolution.head ? await prefetch.valueOrUndefined(ahead.loaded) : undefined) ?? (await load(resolution.head));
     trace(`workspace graph: ${loaded.workspace.packages.size} packages`);
 
     let selection: Selection;
@@ -186,16 +207,16 @@ async function detect(
         // The config's patterns need picomatch only when they go beyond `*`, `?` and `**`.
         const engine = await globEngineFor([...config.affected.ignore, ...config.affected.globalInputs]);
         const classified = classifyFiles(paths, loaded.workspace, config.affected, prefix, engine);
-        const found = await findings(
+        const found = await findings({
           git,
-          resolution.base,
-          resolution.head,
+          base: resolution.base,
+          head: resolution.head,
           prefix,
-          classified.unowned,
-          loaded.matcher,
-          classified.lockfile,
-          classified.rootManifest ? config.affected.rootManifestFields : undefined,
-        );
+          unowned: classified.unowned,
+          matcher: loaded.matcher,
+          lockfile: classified.lockfile,
+          rootManifestFields: classified.rootManifest ? config.affected.rootManifestFields : undefined,
+        });
         selection = { kind: 'changes', classified, findings: found };
         break;
       }
@@ -243,6 +264,6 @@ async function detect(
     trace('written');
     return 0;
   } finally {
-    await ahead?.loaded.catch(() => {});
+    await prefetch.settle();
   }
 }

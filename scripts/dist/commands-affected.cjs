@@ -676,6 +676,21 @@ function computeAffected(workspace, selection) {
   return { packages: sortPackages(packages), global, tooling, roots: [...direct.keys()].sort(), via, notes };
 }
 
+// scripts/core/affected/removed-dirs.ts
+function removedPackageCandidates(unowned, prefix, isPackageDir) {
+  const dirs = /* @__PURE__ */ new Set();
+  const start = prefix === "" ? "" : `${prefix}/`;
+  for (const file of unowned) {
+    if (!file.startsWith(start)) continue;
+    const parts = file.slice(start.length).split("/");
+    for (let n = parts.length - 1; n >= 1; n--) {
+      const dir = parts.slice(0, n).join("/");
+      if (!dir.includes("\n") && isPackageDir(dir)) dirs.add(dir);
+    }
+  }
+  return [...dirs];
+}
+
 // scripts/core/changes/lockfile-reasons.ts
 function packageOfLockReason(reason) {
   const body = reason.replace(/^pnpm-lock\.yaml: /, "");
@@ -1635,32 +1650,40 @@ async function lockfileFinding(git, base, head, prefix) {
   if (diff.kind === "unreadable") return { kind: "all", reason: `${path} at ${diff.side} is not a pnpm v9 lockfile (${diff.detail}); cannot attribute the change to importers` };
   return diff;
 }
-async function findings(git, base, head, prefix, unowned, matcher, lockfile, rootManifestFields) {
+async function findings(input) {
+  const { git, base, head, prefix } = input;
   const out = {};
-  if (lockfile) out.lockfile = await lockfileFinding(git, base, head, prefix);
-  if (rootManifestFields !== void 0) {
+  if (input.lockfile) out.lockfile = await lockfileFinding(git, base, head, prefix);
+  if (input.rootManifestFields !== void 0) {
     const path = inWorkspace(prefix, "package.json");
     const [before, after] = await readTexts(git, [`${base}:${path}`, `${head}:${path}`]);
     const { diffRootManifest } = await Promise.resolve().then(() => __toESM(require("./core-changes-root-manifest.cjs"), 1));
-    out.rootManifest = diffRootManifest(path, before, after, rootManifestFields);
+    out.rootManifest = diffRootManifest(path, before, after, input.rootManifestFields);
   }
-  const dirs = /* @__PURE__ */ new Set();
-  const start = prefix === "" ? "" : `${prefix}/`;
-  for (const file of unowned) {
-    if (!file.startsWith(start)) continue;
-    const parts = file.slice(start.length).split("/");
-    for (let n = parts.length - 1; n >= 1; n--) {
-      const dir = parts.slice(0, n).join("/");
-      if (!dir.includes("\n") && matcher.isPackageDir(dir)) dirs.add(dir);
-    }
-  }
-  if (dirs.size > 0) {
-    const list = [...dirs];
-    const objects = await git.readObjects(list.map((d) => `${base}:${inWorkspace(prefix, d)}/package.json`));
-    out.removedPackageDirs = new Set(list.filter((_, i) => objects[i]?.type === "blob").map((d) => inWorkspace(prefix, d)));
+  const candidates = removedPackageCandidates(input.unowned, prefix, (dir) => input.matcher.isPackageDir(dir));
+  if (candidates.length > 0) {
+    const objects = await git.readObjects(candidates.map((d) => `${base}:${inWorkspace(prefix, d)}/package.json`));
+    out.removedPackageDirs = new Set(candidates.filter((_, i) => objects[i]?.type === "blob").map((d) => inWorkspace(prefix, d)));
   }
   return out;
 }
+var Prefetch = class {
+  started = [];
+  /** `read`, started now; a failure is reported only to whoever awaits the promise. */
+  start(read2) {
+    read2.catch(() => {
+    });
+    this.started.push(read2);
+    return read2;
+  }
+  /** The value, or undefined when the read failed (to be made again by the caller). */
+  async valueOrUndefined(read2) {
+    return read2.catch(() => void 0);
+  }
+  async settle() {
+    await Promise.allSettled(this.started);
+  }
+};
 var run = async (argv, ctx) => {
   const trace = tracer(ctx.env, ctx.stderr);
   trace("command loaded");
@@ -1695,23 +1718,18 @@ async function detect(git, values, ctx, trace) {
   const { prefix } = git;
   const marker = config.services.marker;
   const load2 = (head) => loadWorkspaceFromGit(git, head, { dir: prefix, marker, cacheDir: (0, import_node_path3.join)(git.gitDir, "pipeline-affected"), trace });
-  const ahead = expected && isCommitSha(expected.head) ? { head: expected.head, loaded: load2(expected.head) } : void 0;
-  ahead?.loaded.catch(() => {
-  });
-  const early = expected && git.diffNames(expected.base, expected.head);
-  early?.catch(() => {
-  });
+  const prefetch = new Prefetch();
+  const ahead = expected && isCommitSha(expected.head) ? { head: expected.head, loaded: prefetch.start(load2(expected.head)) } : void 0;
+  const early = expected && prefetch.start(git.diffNames(expected.base, expected.head));
   try {
     const resolution = await resolving;
     trace(`revisions resolved (${resolution.kind})`);
     let diff;
     if (resolution.kind === "diff") {
       const { base, head } = resolution;
-      diff = early && expected?.strategy === resolution.strategy ? early.catch(() => git.diffNames(base, head)) : git.diffNames(base, head);
-      diff.catch(() => {
-      });
+      diff = prefetch.start(early && expected?.strategy === resolution.strategy ? early.catch(() => git.diffNames(base, head)) : git.diffNames(base, head));
     }
-    const loaded = (ahead?.head === resolution.head ? await ahead.loaded.catch(() => void 0) : void 0) ?? await load2(resolution.head);
+    const loaded = (ahead?.head === resolution.head ? await prefetch.valueOrUndefined(ahead.loaded) : void 0) ?? await load2(resolution.head);
     trace(`workspace graph: ${loaded.workspace.packages.size} packages`);
     let selection;
     let changedFiles = 0;
@@ -1728,16 +1746,16 @@ async function detect(git, values, ctx, trace) {
         trace(`diff: ${paths.length} files`);
         const engine = await globEngineFor([...config.affected.ignore, ...config.affected.globalInputs]);
         const classified = classifyFiles(paths, loaded.workspace, config.affected, prefix, engine);
-        const found = await findings(
+        const found = await findings({
           git,
-          resolution.base,
-          resolution.head,
+          base: resolution.base,
+          head: resolution.head,
           prefix,
-          classified.unowned,
-          loaded.matcher,
-          classified.lockfile,
-          classified.rootManifest ? config.affected.rootManifestFields : void 0
-        );
+          unowned: classified.unowned,
+          matcher: loaded.matcher,
+          lockfile: classified.lockfile,
+          rootManifestFields: classified.rootManifest ? config.affected.rootManifestFields : void 0
+        });
         selection = { kind: "changes", classified, findings: found };
         break;
       }
@@ -1778,8 +1796,7 @@ async function detect(git, values, ctx, trace) {
     trace("written");
     return 0;
   } finally {
-    await ahead?.loaded.catch(() => {
-    });
+    await prefetch.settle();
   }
 }
 // Annotate the CommonJS export names for ESM import in node:
