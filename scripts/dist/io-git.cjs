@@ -90,6 +90,96 @@ function scanAnswer(text, pos, headerOnly, out) {
 }
 var TYPE_CODES = [void 0, "blob", "tree", "commit", "tag"];
 
+// scripts/core/git/commit-object.ts
+function commitParents(content) {
+  const header = content.split("\n\n", 1)[0] ?? "";
+  return header.split("\n").filter((l) => l.startsWith("parent ")).map((l) => l.slice("parent ".length));
+}
+
+// scripts/core/git/config.ts
+var SECTION = /^\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\\n]|\\.)*)")?\s*\]/;
+var KEY = /^([A-Za-z][A-Za-z0-9-]*)\s*(=)?/;
+function unescapeSubsection(text) {
+  return text.replace(/\\(.)/g, "$1");
+}
+function readValue(lines, index, from) {
+  let out = "";
+  let quoted = false;
+  let text = from;
+  let i = index;
+  let pendingSpace = "";
+  for (; ; ) {
+    let continued = false;
+    for (let k = 0; k < text.length; k++) {
+      const c = text.charAt(k);
+      if (!quoted && (c === "#" || c === ";")) break;
+      if (c === '"') {
+        quoted = !quoted;
+        continue;
+      }
+      if (c === "\\") {
+        if (k === text.length - 1) {
+          continued = true;
+          break;
+        }
+        const e = text.charAt(++k);
+        const escaped = e === "n" ? "\n" : e === "t" ? "	" : e === "b" ? "\b" : e;
+        out += pendingSpace + escaped;
+        pendingSpace = "";
+        continue;
+      }
+      if (!quoted && (c === " " || c === "	")) {
+        if (out !== "") pendingSpace += c;
+        continue;
+      }
+      out += pendingSpace + c;
+      pendingSpace = "";
+    }
+    if (!continued || i + 1 >= lines.length) return { value: out, next: i + 1 };
+    i++;
+    text = lines[i] ?? "";
+  }
+}
+function parseGitConfig(text) {
+  const out = /* @__PURE__ */ new Map();
+  const lines = text.split(/\r?\n/);
+  let section;
+  for (let i = 0; i < lines.length; ) {
+    let line = (lines[i] ?? "").trimStart();
+    if (line.startsWith("[")) {
+      const m = SECTION.exec(line);
+      if (!m || m[1] === void 0) {
+        section = void 0;
+        i++;
+        continue;
+      }
+      const name2 = m[1];
+      const dot = name2.indexOf(".");
+      section = m[2] !== void 0 ? `${name2.toLowerCase()}.${unescapeSubsection(m[2])}` : dot === -1 ? name2.toLowerCase() : `${name2.slice(0, dot).toLowerCase()}.${name2.slice(dot + 1).toLowerCase()}`;
+      line = line.slice(m[0].length).trimStart();
+      if (line === "" || line.startsWith("#") || line.startsWith(";")) {
+        i++;
+        continue;
+      }
+    }
+    const key = KEY.exec(line);
+    if (section === void 0 || !key || key[1] === void 0) {
+      i++;
+      continue;
+    }
+    const name = `${section}.${key[1].toLowerCase()}`;
+    const { value, next } = key[2] === void 0 ? { value: "true", next: i + 1 } : readValue(lines, i, line.slice(key[0].length));
+    const list = out.get(name);
+    if (list) list.push(value);
+    else out.set(name, [value]);
+    i = next;
+  }
+  return out;
+}
+function remoteUrlOf(config, name) {
+  return config.get(`remote.${name}.url`)?.at(-1);
+}
+
 // scripts/core/git/log.ts
 function parseTagList(text) {
   return text.split("\n").filter((line) => line !== "").map((line) => {
@@ -563,8 +653,7 @@ async function openGit(cwd) {
     async parents(commit) {
       const [obj] = await objects.read([commit]);
       if (obj?.type !== "commit") return [];
-      const header = obj.content.toString("utf8").split("\n\n", 1)[0] ?? "";
-      return header.split("\n").filter((l) => l.startsWith("parent ")).map((l) => l.slice("parent ".length));
+      return commitParents(obj.content.toString("utf8"));
     },
     async diffNames(base, head) {
       const r = await runGit(top, ["diff-tree", "-r", "-z", "--no-renames", "--name-only", "--no-commit-id", base, head], {
@@ -591,13 +680,13 @@ async function openGit(cwd) {
       return parseLog(r.stdout);
     },
     async remoteUrl(name) {
+      let text;
       try {
-        const text = (0, import_node_fs.readFileSync)((0, import_node_path.join)(commonDir, "config"), "utf8");
-        const section = text.split(/^\s*\[/m).find((s) => new RegExp(`^remote\\s+"${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"\\s*\\]`).test(s));
-        return section === void 0 ? void 0 : /^\s*url\s*=\s*(.+?)\s*$/m.exec(section)?.[1];
+        text = (0, import_node_fs.readFileSync)((0, import_node_path.join)(commonDir, "config"), "utf8");
       } catch {
         return void 0;
       }
+      return remoteUrlOf(parseGitConfig(text), name);
     },
     close: () => objects.end()
   };

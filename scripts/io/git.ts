@@ -11,6 +11,8 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { InputError, OutsideError } from '../core/errors.js';
 import { TIMEOUTS } from '../core/timeouts.js';
 import { type GitObjectType, type Scan, scanAnswer, TYPE_CODES } from '../core/git/cat-file.js';
+import { commitParents } from '../core/git/commit-object.js';
+import { parseGitConfig, remoteUrlOf } from '../core/git/config.js';
 import { type LogEntry, parseLog, parseTagList } from '../core/git/log.js';
 
 // Until test/pipeline/affected/workspace-git.test.ts imports it from core/git/tree.ts.
@@ -588,11 +590,7 @@ export async function openGit(cwd: string): Promise<Git> {
     async parents(commit) {
       const [obj] = await objects.read([commit]);
       if (obj?.type !== 'commit') return [];
-      const header = obj.content.toString('utf8').split('\n\n', 1)[0] ?? '';
-      return header
-        .split('\n')
-        .filter((l) => l.startsWith('parent '))
-        .map((l) => l.slice('parent '.length));
+      return commitParents(obj.content.toString('utf8'));
     },
     async diffNames(base, head) {
       // diff-tree reads the index (for attributes, which a list of names does not use): at 100k files
@@ -622,13 +620,13 @@ export async function openGit(cwd: string): Promise<Git> {
     },
     async remoteUrl(name) {
       // Read from the config file: no process for a value only a local run needs.
+      let text: string;
       try {
-        const text = readFileSync(join(commonDir, 'config'), 'utf8');
-        const section = text.split(/^\s*\[/m).find((s) => new RegExp(`^remote\\s+"${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"\\s*\\]`).test(s));
-        return section === undefined ? undefined : /^\s*url\s*=\s*(.+?)\s*$/m.exec(section)?.[1];
+        text = readFileSync(join(commonDir, 'config'), 'utf8');
       } catch {
         return undefined;
       }
+      return remoteUrlOf(parseGitConfig(text), name);
     },
     close: () => objects.end(),
   };

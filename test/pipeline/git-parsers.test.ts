@@ -1,9 +1,16 @@
 /**
  * The parsers of git's output (scripts/core/git/), on literal strings and buffers written here by
  * hand from git's documented formats (git-log(1) placeholders, git-cat-file(1) BATCH OUTPUT, the tree
- * object format), as dorny/paths-filter tests its git output: no git process.
+ * object format), as dorny/paths-filter tests its git output: no git process, except as the
+ * reference for the config file format (`git config --file`).
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { commitParents } from '../../scripts/core/git/commit-object.js';
+import { parseGitConfig, remoteUrlOf } from '../../scripts/core/git/config.js';
 import { type Scan, scanAnswer, typeNamed } from '../../scripts/core/git/cat-file.js';
 import { parseLog, parseTagList } from '../../scripts/core/git/log.js';
 import { parseTree, subtrees } from '../../scripts/core/git/tree.js';
@@ -184,5 +191,57 @@ describe('git cat-file answers (scanAnswer)', () => {
   test('an answer git would never print is an error naming it', () => {
     expect(() => scanAnswer(`${A} tick 3\nabc\n`, 0, false, fresh())).toThrow(`git cat-file: unexpected answer "${A} tick 3"`);
     expect(() => scanAnswer(`${A}blob 3\nabc\n`, 0, false, fresh())).toThrow('git cat-file: unexpected answer');
+  });
+});
+
+describe('git config files (parseGitConfig): the origin URL as `git config --get` reads it', () => {
+  const URL = 'https://github.com/acme/shop.git';
+  test.each<[string, string, string | undefined]>([
+    ['as git writes it', `[core]\n\tbare = false\n[remote "origin"]\n\turl = ${URL}\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n`, URL],
+    ['another remote first', `[remote "upstream"]\n\turl = https://x.example/u.git\n[remote "origin"]\n\turl = ${URL}\n`, URL],
+    ['no origin', '[remote "upstream"]\n\turl = https://x.example/u.git\n', undefined],
+    ['a remote whose name only starts with origin', '[remote "origin2"]\n\turl = https://x.example/o2.git\n', undefined],
+    ['section and key in any case', `[REMOTE "origin"]\n\tURL = ${URL}\n`, URL],
+    ['a subsection is case-sensitive', `[remote "Origin"]\n\turl = ${URL}\n`, undefined],
+    ['spaces around = and a trailing comment', `[remote "origin"]\n  url   =   ${URL}   # where we push\n`, URL],
+    ['a ; comment', `[remote "origin"]\n\turl = ${URL} ; note\n`, URL],
+    ['a quoted value keeps # and ;', '[remote "origin"]\n\turl = "https://x.example/a#b;c.git"\n', 'https://x.example/a#b;c.git'],
+    ['escapes in a quoted value', '[remote "origin"]\n\turl = "https://x.example/\\"q\\"\\\\.git"\n', 'https://x.example/"q"\\.git'],
+    ['a value continued on the next line', '[remote "origin"]\n\turl = https://x.example/\\\nshop.git\n', 'https://x.example/shop.git'],
+    ['the last url wins', `[remote "origin"]\n\turl = https://x.example/old.git\n\turl = ${URL}\n`, URL],
+    ['the same section twice', `[remote "origin"]\n\tfetch = x\n[core]\n\tbare = false\n[remote "origin"]\n\turl = ${URL}\n`, URL],
+    ['a subsection holding an escaped quote', `[remote "or\\"igin"]\n\turl = https://x.example/q.git\n[remote "origin"]\n\turl = ${URL}\n`, URL],
+    ['a key on the section line', `[remote "origin"] url = ${URL}\n`, URL],
+    ['CRLF line ends', `[remote "origin"]\r\n\turl = ${URL}\r\n`, URL],
+    ['commented-out lines', `# [remote "origin"]\n; url = https://x.example/no.git\n[remote "origin"]\n#\turl = https://x.example/no.git\n\turl = ${URL}\n`, URL],
+    ['url outside any section', `url = ${URL}\n`, undefined],
+  ])('%s', (_, text, expected) => {
+    expect(remoteUrlOf(parseGitConfig(text), 'origin')).toBe(expected);
+    // git itself as the reference: the same file read by `git config --file`.
+    const dir = mkdtempSync(join(tmpdir(), 'gitconfig-'));
+    try {
+      writeFileSync(join(dir, 'config'), text);
+      const r = spawnSync('git', ['config', '--file', join(dir, 'config'), '--get', 'remote.origin.url'], { encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } });
+      expect(r.status === 0 ? r.stdout.replace(/\n$/, '') : undefined).toBe(expected);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a boolean key without a value is true; keys are lower-cased under their section', () => {
+    const config = parseGitConfig('[core]\n\tBare\n[Remote "x"]\n\tPushURL = p\n');
+    expect(config.get('core.bare')).toEqual(['true']);
+    expect(config.get('remote.x.pushurl')).toEqual(['p']);
+  });
+});
+
+describe('commit objects (commitParents)', () => {
+  test.each<[string, string, string[]]>([
+    ['a root commit', `tree ${A}\nauthor a <a@x> 1 +0000\ncommitter a <a@x> 1 +0000\n\nroot\n`, []],
+    ['one parent', `tree ${A}\nparent ${B}\nauthor a <a@x> 1 +0000\n\nmsg\n`, [B]],
+    ['a merge: parents in order', `tree ${A}\nparent ${B}\nparent ${C}\nauthor a <a@x> 1 +0000\n\nmerge\n`, [B, C]],
+    ['a message line that looks like a header is not one', `tree ${A}\nparent ${B}\n\nparent ${C}\n`, [B]],
+  ])('%s', (_, content, expected) => {
+    expect(commitParents(content)).toEqual(expected);
   });
 });
