@@ -21,7 +21,8 @@ import { imageRepositories } from '../core/images/tags.js';
 import type { Git } from '../io/git.js';
 import { ownerFrom, readEvent, warn, writeActionsOutputs } from '../io/github-event.js';
 import { type Resolution, resolvePlan } from '../io/revisions.js';
-import { type GlobMatcher, loadWorkspaceFromGit } from '../io/workspace-git.js';
+import type { GlobMatcher } from '../core/workspace/folder-globs.js';
+import { loadWorkspaceFromGit } from '../io/workspace-git.js';
 import type { Command, CommandContext } from './types.js';
 import { type Trace, tracer } from '../io/trace.js';
 

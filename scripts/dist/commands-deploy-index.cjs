@@ -8370,6 +8370,67 @@ var import_node_os = require("node:os");
 var import_node_path = require("node:path");
 var import_errors13 = require("./core-errors.cjs");
 
+// scripts/core/workspace/folder-globs.ts
+function includes(globs) {
+  return globs.filter((g) => !g.startsWith("!")).map((g) => g.replace(/^\.\//, "").replace(/\/+$/, ""));
+}
+function excludes(globs) {
+  return globs.filter((g) => g.startsWith("!")).map((g) => g.slice(1).replace(/^\.\//, "").replace(/\/+$/, ""));
+}
+async function globMatcher(globs) {
+  const include = includes(globs);
+  const exclude = excludes(globs);
+  const engine = await globEngineFor([...include, ...exclude]);
+  const compile = (patterns) => compileGlobs(patterns, { dot: false }, engine);
+  const isIncluded = compile(include);
+  const isExcluded = compile(exclude);
+  const prefixes = include.map((glob) => {
+    const segments = glob.split("/");
+    const deepAt = segments.findIndex((s) => s.includes("**"));
+    const upto = deepAt === -1 ? segments.length - 1 : deepAt;
+    return { deepAt, tests: Array.from({ length: upto }, (_, i) => compile([segments.slice(0, i + 1).join("/")])) };
+  });
+  return {
+    isPackageDir: (path) => isIncluded(path) && !isExcluded(path),
+    mayContain(path) {
+      let depth = 1;
+      for (let at = path.indexOf("/"); at !== -1; at = path.indexOf("/", at + 1)) depth++;
+      return prefixes.some(({ deepAt, tests }) => {
+        if (depth <= tests.length) return tests[depth - 1]?.(path) ?? false;
+        return deepAt !== -1 && (tests.length === 0 || (tests[tests.length - 1]?.(path.split("/").slice(0, tests.length).join("/")) ?? false));
+      });
+    }
+  };
+}
+var GLOB_SYNTAX = /[*?[\]{}()!+@\\,]/;
+function globRoots(globs) {
+  const roots = /* @__PURE__ */ new Set();
+  for (const glob of includes(globs)) {
+    const segments = glob.split("/");
+    let n = segments.findIndex((s) => GLOB_SYNTAX.test(s) || s === "." || s === "..");
+    if (n === -1 || n > segments.length - 1) n = segments.length - 1;
+    roots.add(segments.slice(0, n).join("/"));
+  }
+  return [...roots].sort();
+}
+
+// scripts/core/workspace/cache-key.ts
+var KeyHash = class {
+  a = 2166136261;
+  b = 16777619 ^ 1540483477;
+  update(text2) {
+    for (let i = 0; i < text2.length; i++) {
+      const c = text2.charCodeAt(i);
+      this.a = Math.imul(this.a ^ c, 16777619) >>> 0;
+      this.b = Math.imul(this.b ^ c, 16777619 + 2) >>> 0;
+    }
+    return this;
+  }
+  digest() {
+    return `${this.a.toString(16).padStart(8, "0")}${this.b.toString(16).padStart(8, "0")}`;
+  }
+};
+
 // scripts/core/workspace/graph.ts
 var import_errors11 = require("./core-errors.cjs");
 
@@ -8772,69 +8833,12 @@ var SKIP = /* @__PURE__ */ new Set(["node_modules", "dist"]);
 var CACHE_VERSION = 3;
 var BULK_READERS = Math.max(1, Math.min(2, (0, import_node_os.availableParallelism)()));
 var MIN_PER_READER = 200;
-function includes(globs) {
-  return globs.filter((g) => !g.startsWith("!")).map((g) => g.replace(/^\.\//, "").replace(/\/+$/, ""));
-}
-function excludes(globs) {
-  return globs.filter((g) => g.startsWith("!")).map((g) => g.slice(1).replace(/^\.\//, "").replace(/\/+$/, ""));
-}
-async function globMatcher(globs) {
-  const include = includes(globs);
-  const exclude = excludes(globs);
-  const engine = await globEngineFor([...include, ...exclude]);
-  const compile = (patterns) => compileGlobs(patterns, { dot: false }, engine);
-  const isIncluded = compile(include);
-  const isExcluded = compile(exclude);
-  const prefixes = include.map((glob) => {
-    const segments = glob.split("/");
-    const deepAt = segments.findIndex((s) => s.includes("**"));
-    const upto = deepAt === -1 ? segments.length - 1 : deepAt;
-    return { deepAt, tests: Array.from({ length: upto }, (_, i) => compile([segments.slice(0, i + 1).join("/")])) };
-  });
-  return {
-    isPackageDir: (path) => isIncluded(path) && !isExcluded(path),
-    mayContain(path) {
-      let depth = 1;
-      for (let at = path.indexOf("/"); at !== -1; at = path.indexOf("/", at + 1)) depth++;
-      return prefixes.some(({ deepAt, tests }) => {
-        if (depth <= tests.length) return tests[depth - 1]?.(path) ?? false;
-        return deepAt !== -1 && (tests.length === 0 || (tests[tests.length - 1]?.(path.split("/").slice(0, tests.length).join("/")) ?? false));
-      });
-    }
-  };
-}
-var GLOB_SYNTAX = /[*?[\]{}()!+@\\,]/;
-function globRoots(globs) {
-  const roots = /* @__PURE__ */ new Set();
-  for (const glob of includes(globs)) {
-    const segments = glob.split("/");
-    let n = segments.findIndex((s) => GLOB_SYNTAX.test(s) || s === "." || s === "..");
-    if (n === -1 || n > segments.length - 1) n = segments.length - 1;
-    roots.add(segments.slice(0, n).join("/"));
-  }
-  return [...roots].sort();
-}
 async function readWorkspaceGlobs(file, text2) {
   const fast = parseWorkspaceGlobsFast(text2);
   if (fast) return checkWorkspaceGlobs(file, fast);
   const { parseWorkspaceYaml } = await Promise.resolve().then(() => __toESM(require("./core-workspace-workspace-yaml.cjs"), 1));
   return checkWorkspaceGlobs(file, parseWorkspaceYaml(file, text2).packages);
 }
-var KeyHash = class {
-  a = 2166136261;
-  b = 16777619 ^ 1540483477;
-  update(text2) {
-    for (let i = 0; i < text2.length; i++) {
-      const c = text2.charCodeAt(i);
-      this.a = Math.imul(this.a ^ c, 16777619) >>> 0;
-      this.b = Math.imul(this.b ^ c, 16777619 + 2) >>> 0;
-    }
-    return this;
-  }
-  digest() {
-    return `${this.a.toString(16).padStart(8, "0")}${this.b.toString(16).padStart(8, "0")}`;
-  }
-};
 var CACHE_KEEP = 16;
 function settle(start) {
   return new Promise((resolve, reject) => start((err, value) => err ? reject(err) : resolve(value)));

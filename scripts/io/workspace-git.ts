@@ -13,11 +13,15 @@ import { existsSync, mkdir, readdir, readFileSync, rename, rm, type Stats, stat,
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
-import { compileGlobs, globEngineFor, type PathTest } from '../core/workspace/glob.js';
+import { type GlobMatcher, globMatcher, globRoots } from '../core/workspace/folder-globs.js';
+import { KeyHash } from '../core/workspace/cache-key.js';
 import { buildGraph, type GraphSource, graphFromSnapshot, isGraphSnapshot, snapshotGraph, type WorkspaceGraph } from '../core/workspace/graph.js';
 import { readManifestEdges } from '../core/workspace/manifest.js';
 import { checkWorkspaceGlobs, parseWorkspaceGlobsFast } from '../core/workspace/workspace-globs.js';
 import { parseTree, subtrees } from '../core/git/tree.js';
+
+// Until the tests in test/pipeline/affected/ import them from core/workspace/folder-globs.ts.
+export { type GlobMatcher, globMatcher, globRoots };
 import type { BulkAnswers, BulkRead, Git } from './git.js';
 
 const SKIP = new Set(['node_modules', 'dist']);
@@ -31,92 +35,11 @@ const BULK_READERS = Math.max(1, Math.min(2, availableParallelism()));
 /** Below this many folders per reader, one reader is quicker than starting another. */
 const MIN_PER_READER = 200;
 
-export interface GlobMatcher {
-  /** The folder is a package folder candidate. */
-  isPackageDir(path: string): boolean;
-  /** A package folder could lie below this folder. */
-  mayContain(path: string): boolean;
-}
-
-function includes(globs: readonly string[]): string[] {
-  return globs.filter((g) => !g.startsWith('!')).map((g) => g.replace(/^\.\//, '').replace(/\/+$/, ''));
-}
-
-function excludes(globs: readonly string[]): string[] {
-  return globs.filter((g) => g.startsWith('!')).map((g) => g.slice(1).replace(/^\.\//, '').replace(/\/+$/, ''));
-}
-
-/** The pnpm-workspace globs as folder tests, with picomatch's semantics (loaded only for globs that need it). */
-export async function globMatcher(globs: readonly string[]): Promise<GlobMatcher> {
-  const include = includes(globs);
-  const exclude = excludes(globs);
-  const engine = await globEngineFor([...include, ...exclude]);
-  const compile = (patterns: readonly string[]): PathTest => compileGlobs(patterns, { dot: false }, engine);
-  const isIncluded = compile(include);
-  const isExcluded = compile(exclude);
-  // Per glob: a test for each proper prefix of its segments, or `deep` from the segment with `**` on.
-  const prefixes = include.map((glob) => {
-    const segments = glob.split('/');
-    const deepAt = segments.findIndex((s) => s.includes('**'));
-    const upto = deepAt === -1 ? segments.length - 1 : deepAt;
-    return { deepAt, tests: Array.from({ length: upto }, (_, i) => compile([segments.slice(0, i + 1).join('/')])) };
-  });
-  return {
-    isPackageDir: (path) => isIncluded(path) && !isExcluded(path),
-    mayContain(path) {
-      let depth = 1;
-      for (let at = path.indexOf('/'); at !== -1; at = path.indexOf('/', at + 1)) depth++;
-      return prefixes.some(({ deepAt, tests }) => {
-        if (depth <= tests.length) return tests[depth - 1]?.(path) ?? false;
-        return deepAt !== -1 && (tests.length === 0 || (tests[tests.length - 1]?.(path.split('/').slice(0, tests.length).join('/')) ?? false));
-      });
-    },
-  };
-}
-
-const GLOB_SYNTAX = /[*?[\]{}()!+@\\,]/;
-
-/**
- * The folders the include globs start from: their leading literal segments (`services` for
- * `services/*`, '' for `*\/pkg`), never a package folder itself. Every package folder, and so every
- * file the graph is read from, lies in one of their trees.
- */
-export function globRoots(globs: readonly string[]): string[] {
-  const roots = new Set<string>();
-  for (const glob of includes(globs)) {
-    const segments = glob.split('/');
-    let n = segments.findIndex((s) => GLOB_SYNTAX.test(s) || s === '.' || s === '..');
-    if (n === -1 || n > segments.length - 1) n = segments.length - 1;
-    roots.add(segments.slice(0, n).join('/'));
-  }
-  return [...roots].sort();
-}
-
 async function readWorkspaceGlobs(file: string, text: string): Promise<readonly string[]> {
   const fast = parseWorkspaceGlobsFast(text);
   if (fast) return checkWorkspaceGlobs(file, fast);
   const { parseWorkspaceYaml } = await import('../core/workspace/workspace-yaml.js');
   return checkWorkspaceGlobs(file, parseWorkspaceYaml(file, text).packages);
-}
-
-/**
- * A cache key over tree hashes (already collision-resistant): 2 x 32-bit FNV-1a is plenty, and
- * node:crypto is not worth loading for it.
- */
-class KeyHash {
-  private a = 0x811c9dc5;
-  private b = 0x01000193 ^ 0x5bd1e995;
-  update(text: string): this {
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      this.a = Math.imul(this.a ^ c, 0x01000193) >>> 0;
-      this.b = Math.imul(this.b ^ c, 0x01000193 + 2) >>> 0;
-    }
-    return this;
-  }
-  digest(): string {
-    return `${this.a.toString(16).padStart(8, '0')}${this.b.toString(16).padStart(8, '0')}`;
-  }
 }
 
 /** Keeps the newest graphs only: one per recent tree state is all a CI runner or a laptop reuses. */

@@ -1,0 +1,67 @@
+/**
+ * The pnpm-workspace globs as tests on folders: which folder is a package folder, which could hold
+ * one below it (so its tree is worth reading), and the folders the globs start from. Pure: the folder
+ * listing is the caller's (git trees or the disk).
+ */
+import { compileGlobs, globEngineFor, type PathTest } from './glob.js';
+
+export interface GlobMatcher {
+  /** The folder is a package folder candidate. */
+  isPackageDir(path: string): boolean;
+  /** A package folder could lie below this folder. */
+  mayContain(path: string): boolean;
+}
+
+function includes(globs: readonly string[]): string[] {
+  return globs.filter((g) => !g.startsWith('!')).map((g) => g.replace(/^\.\//, '').replace(/\/+$/, ''));
+}
+
+function excludes(globs: readonly string[]): string[] {
+  return globs.filter((g) => g.startsWith('!')).map((g) => g.slice(1).replace(/^\.\//, '').replace(/\/+$/, ''));
+}
+
+/** The pnpm-workspace globs as folder tests, with picomatch's semantics (loaded only for globs that need it). */
+export async function globMatcher(globs: readonly string[]): Promise<GlobMatcher> {
+  const include = includes(globs);
+  const exclude = excludes(globs);
+  const engine = await globEngineFor([...include, ...exclude]);
+  const compile = (patterns: readonly string[]): PathTest => compileGlobs(patterns, { dot: false }, engine);
+  const isIncluded = compile(include);
+  const isExcluded = compile(exclude);
+  // Per glob: a test for each proper prefix of its segments, or `deep` from the segment with `**` on.
+  const prefixes = include.map((glob) => {
+    const segments = glob.split('/');
+    const deepAt = segments.findIndex((s) => s.includes('**'));
+    const upto = deepAt === -1 ? segments.length - 1 : deepAt;
+    return { deepAt, tests: Array.from({ length: upto }, (_, i) => compile([segments.slice(0, i + 1).join('/')])) };
+  });
+  return {
+    isPackageDir: (path) => isIncluded(path) && !isExcluded(path),
+    mayContain(path) {
+      let depth = 1;
+      for (let at = path.indexOf('/'); at !== -1; at = path.indexOf('/', at + 1)) depth++;
+      return prefixes.some(({ deepAt, tests }) => {
+        if (depth <= tests.length) return tests[depth - 1]?.(path) ?? false;
+        return deepAt !== -1 && (tests.length === 0 || (tests[tests.length - 1]?.(path.split('/').slice(0, tests.length).join('/')) ?? false));
+      });
+    },
+  };
+}
+
+const GLOB_SYNTAX = /[*?[\]{}()!+@\\,]/;
+
+/**
+ * The folders the include globs start from: their leading literal segments (`services` for
+ * `services/*`, '' for `*\/pkg`), never a package folder itself. Every package folder, and so every
+ * file the graph is read from, lies in one of their trees.
+ */
+export function globRoots(globs: readonly string[]): string[] {
+  const roots = new Set<string>();
+  for (const glob of includes(globs)) {
+    const segments = glob.split('/');
+    let n = segments.findIndex((s) => GLOB_SYNTAX.test(s) || s === '.' || s === '..');
+    if (n === -1 || n > segments.length - 1) n = segments.length - 1;
+    roots.add(segments.slice(0, n).join('/'));
+  }
+  return [...roots].sort();
+}
