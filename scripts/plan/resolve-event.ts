@@ -59,7 +59,9 @@ export function parseGithubRemote(url: string | undefined): { owner: string; nam
 export function repositoryNameFromManifest(text: string | undefined): string {
   let manifest: unknown;
   try {
+    // Stryker disable next-line ConditionalExpression: JSON.parse(undefined) throws, and the catch gives the same undefined
     manifest = text === undefined ? undefined : JSON.parse(text);
+    // Stryker disable next-line BlockStatement: manifest is still undefined when JSON.parse throws
   } catch {
     manifest = undefined;
   }

@@ -29,6 +29,7 @@ describe('parseCommandFile', () => {
     ['a=1\njust text\n', 'GITHUB_ENV: line "just text" is neither name=value nor name<<DELIMITER'],
     ['tags<<EOT\nr/a:1\n', 'GITHUB_ENV: tags<<EOT is never closed by a line EOT'],
     ['tags<<EOT\nr/a:1\nEOT \n', 'GITHUB_ENV: tags<<EOT is never closed by a line EOT'],
+    ['x<<', 'GITHUB_ENV: x<< is never closed by a line '],
   ])('%j is rejected', (text, message) => {
     expect(() => parseCommandFile('GITHUB_ENV', text)).toThrow(new InputError(message));
   });

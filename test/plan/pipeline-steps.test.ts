@@ -17,12 +17,20 @@ describe('classifyRun: the entry, however the script is laid out', () => {
     ['\n  # the services to build\n\n    node scripts/dist/pipeline.cjs affected --json  \n\n', ['affected', ['--json']]],
     ['# one\r\nnode scripts/dist/pipeline.cjs tags --service api\r\n', ['tags', ['--service', 'api']]],
     ['node scripts/dist/pipeline.cjs tags \\\r\n  --service api \\\n  --json', ['tags', ['--service', 'api', '--json']]],
+    // bash drops a backslash-newline altogether: the words on either side join.
+    ['node scripts/dist/pipeline.cjs tags --service api\\\n-web --json', ['tags', ['--service', 'api-web', '--json']]],
+    ['node scripts/dist/pipeline.cjs tags --ser\\\r\nvice api', ['tags', ['--service', 'api']]],
     // A command with a subcommand keeps it among its words.
     [
       'node scripts/dist/pipeline.cjs release select --tag "$TAG" --ref main --service api --cwd . --json',
       ['release select', ['select', '--tag', '"$TAG"', '--ref', 'main', '--service', 'api', '--cwd', '.', '--json']],
     ],
     ['pnpm pipeline release select', ['release select', ['select']]],
+    ['pnpm pipeline affected', ['affected', []]],
+    ['pnpm pipeline affected --base v1.0+build,x=y%z:a --head HEAD^', ['affected', ['--base', 'v1.0+build,x=y%z:a', '--head', 'HEAD^']]],
+    ['pnpm pipeline tags --service "$A$B" --cwd "${DIR}/x"', ['tags', ['--service', '"$A$B"', '--cwd', '"${DIR}/x"']]],
+    ['pnpm pipeline tags --service "plain"', ['tags', ['--service', '"plain"']]],
+    ['pnpm pipeline tags --service ""', ['tags', ['--service', '""']]],
   ] as const)('%j is executed', (script, [command, words]) => {
     expect(classifyRun(script)).toEqual({ kind: 'execute', command, words });
   });
@@ -68,6 +76,21 @@ describe('classifyRun: an output command called in a way that may act is refused
     ['pnpm pipeline tags --Service api', 'tags', 'argument --Service is not a plain flag'],
     ['pnpm pipeline affected --service api', 'affected', 'affected --service is not a computing flag (it may write files or act)'],
     ['pnpm pipeline tags --base HEAD', 'tags', 'tags --base is not a computing flag (it may write files or act)'],
+    ['pnpm pipeline tags x--json', 'tags', 'argument x--json is not a plain flag'],
+    ['pnpm pipeline tags --service.x api', 'tags', 'argument --service.x is not a plain flag'],
+    ["pnpm pipeline tags --service api'", 'tags', '--service has no single plain or double-quoted value'],
+    ["pnpm pipeline tags --service 'api", 'tags', '--service has no single plain or double-quoted value'],
+    ['pnpm pipeline affected --base ~1', 'affected', '--base has no single plain or double-quoted value'],
+    ['pnpm pipeline affected --base ^1', 'affected', '--base has no single plain or double-quoted value'],
+    ['pnpm pipeline tags --service x"$A"', 'tags', '--service has no single plain or double-quoted value'],
+    ['pnpm pipeline tags --service "$A"x', 'tags', '--service has no single plain or double-quoted value'],
+    ['pnpm pipeline tags --service "$"', 'tags', '--service has no single plain or double-quoted value'],
+    ['pnpm pipeline tags --service "$1"', 'tags', '--service has no single plain or double-quoted value'],
+    ['pnpm pipeline tags --service "${1}"', 'tags', '--service has no single plain or double-quoted value'],
+    ['pnpm pipeline tags --service "${A"', 'tags', '--service has no single plain or double-quoted value'],
+    ['pnpm pipeline tags --service "{A}"', 'tags', '--service has no single plain or double-quoted value'],
+    ['pnpm pipeline tags --service "\\$A"', 'tags', '--service has no single plain or double-quoted value'],
+    ['pnpm pipeline tags --service "a"b"', 'tags', '--service has no single plain or double-quoted value'],
     ['pnpm pipeline release select --images', 'release select', 'release select --images is not a computing flag (it may write files or act)'],
   ])('%j', (script, command, reason) => {
     expect(classifyRun(script)).toEqual({ kind: 'refuse', command, reason });
