@@ -51,6 +51,13 @@ ${JOBS}`,
       merge_group: {},
       workflow_dispatch: {},
     });
+    // Only the filters a trigger sets are there (an absent one is not a key holding undefined).
+    expect(Object.fromEntries(Object.entries(w.triggers).map(([name, f]) => [name, Object.keys(f)]))).toEqual({
+      push: ['branches', 'branches-ignore', 'tags', 'paths', 'paths-ignore'],
+      pull_request: ['types', 'branches'],
+      merge_group: [],
+      workflow_dispatch: [],
+    });
     expect(w.dispatchInputs).toEqual({});
     expect(w.callInputs).toEqual({});
     expect(w.callOutputs).toEqual({});
