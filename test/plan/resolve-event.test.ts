@@ -179,6 +179,8 @@ describe('pull_request', () => {
     [{ head: 'feat', pr: '0' }, '--pr "0": expected a pull request number (a positive integer)'],
     [{ head: 'feat', pr: '1234567890' }, '--pr "1234567890": expected a pull request number (a positive integer)'],
     [{ head: 'feat', pr: '7x' }, '--pr "7x": expected a pull request number (a positive integer)'],
+    [{ head: 'feat', pr: '07' }, '--pr "07": expected a pull request number (a positive integer)'],
+    [{ head: 'feat', pr: '-7' }, '--pr "-7": expected a pull request number (a positive integer)'],
   ])('%j is an input error', async (over, message) => {
     git(repo.dir, 'checkout', '-q', 'clash');
     try {
