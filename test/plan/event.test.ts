@@ -211,6 +211,10 @@ describe('the github context and the default environment', () => {
     expect(github).toMatchObject({ ref_type: 'branch', ref_protected: true });
   });
 
+  test('the job id, once a job sets it, is GITHUB_JOB', () => {
+    expect(defaultEnv({ job: 'build', workflow: 'CI' })).toMatchObject({ GITHUB_JOB: 'build', GITHUB_WORKFLOW: 'CI' });
+  });
+
   test('values that are not strings become strings, absent ones empty', () => {
     expect(defaultEnv({ event_name: 3, sha: true, ref: null })).toMatchObject({ GITHUB_EVENT_NAME: '3', GITHUB_SHA: 'true', GITHUB_REF: '', GITHUB_JOB: '' });
   });

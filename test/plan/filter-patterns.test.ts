@@ -33,6 +33,7 @@ const CASES = [
   [['*'], 'README.md', true],
   [['*'], 'docs/README.md', false],
   [['**.js'], 'src/js/app.js', true],
+  [['**.js'], 'src/app-js', false],
   [['docs/*'], 'docs/README.md', true],
   [['docs/*'], 'docs/file/x.md', false],
   [['docs/**'], 'docs/mona/octocat.txt', true],
