@@ -85,8 +85,8 @@ export function parseWorkflowText(file: string, content: string): Promise<Loaded
   const parsed = parseWorkflow({ name: file, content }, new NoOperationTraceWriter());
   const fail = (messages: readonly string[]): never => {
     const [first, ...rest] = messages;
-    // Stryker disable next-line StringLiteral: the parser reports an error for every document that is not a mapping, so messages is never empty
     throw new InputError(
+      // Stryker disable next-line StringLiteral: the parser reports an error for every document that is not a mapping, so messages is never empty
       `${first ?? `${file}: not a workflow`}${rest.length > 0 ? ` (and ${rest.length} more)` : ''}; GitHub would reject this workflow: fix it (or regenerate it with \`pnpm workflows\`)`,
     );
   };
