@@ -78,9 +78,7 @@ export function selectedBy(patterns: readonly string[], value: string): boolean 
   let selected = false;
   for (const p of patterns) {
     if (p.startsWith('!')) {
-      // Stryker disable next-line ConditionalExpression,LogicalOperator: `selected &&` only skips a match that cannot change an unselected value
       if (selected && matchesPattern(p.slice(1), value)) selected = false;
-      // Stryker disable next-line ConditionalExpression,LogicalOperator: `!selected &&` only skips a match that cannot change a selected value
     } else if (!selected && matchesPattern(p, value)) {
       selected = true;
     }
