@@ -143,6 +143,7 @@ export function githubContext(envelope: EventEnvelope, payload: JsonObject, work
   const { event: e, repository, actor } = envelope;
   const run = runRef(e);
   const fullName = `${repository.owner}/${repository.name}`;
+  // Stryker disable next-line ConditionalExpression: only a pull_request event has a fork field
   const fork = e.name === 'pull_request' && e.fork;
   return {
     event_name: e.name,
@@ -181,6 +182,7 @@ export function githubContext(envelope: EventEnvelope, payload: JsonObject, work
 export function defaultEnv(github: JsonObject): Record<string, string> {
   const s = (key: string): string => {
     const v: Json | undefined = github[key];
+    // Stryker disable next-line ConditionalExpression,StringLiteral: String() of a string is the string itself
     return typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
   };
   return {

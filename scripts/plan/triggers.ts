@@ -61,6 +61,7 @@ function pathFilter(filters: TriggerFilters, changed: ChangedFiles): TriggerDeci
     const hit = changed.find((f) => selectedBy(include, f));
     return hit !== undefined ? yes(`${hit} matches paths ${list(include)}`) : no(`none of ${changed.length} changed files matches paths ${list(include)}`);
   }
+  // Stryker disable next-line ConditionalExpression: always true here (one of paths, paths-ignore is set and paths is not)
   if (ignore) {
     const kept = changed.find((f) => !selectedBy(ignore, f));
     return kept !== undefined ? yes(`${kept} is not in paths-ignore`) : no(`all ${changed.length} changed files match paths-ignore ${list(ignore)}`);
@@ -97,6 +98,7 @@ export function decideTrigger(triggers: Triggers, event: EventFacts): TriggerDec
         // Path filters are not evaluated for pushes of tags.
         return both(refFilter('tag', tag, filters.tags, filters['tags-ignore']), undefined, `push of tag ${tag}`);
       }
+      // Stryker disable next-line Regex: a branch push ref is refs/heads/NAME, so the first refs/heads/ is at the start anyway
       const branch = event.ref.replace(/^refs\/heads\//, '');
       if (!hasBranchFilter && hasTagFilter) return no(`push to branch ${branch}: the push trigger filters tags only`);
       return both(refFilter('branch', branch, filters.branches, filters['branches-ignore']), pathFilter(filters, event.changedFiles), `push to ${branch}`);

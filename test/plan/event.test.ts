@@ -117,6 +117,9 @@ describe('runRef and refName', () => {
     ['refs/tags/v1.2', 'v1.2'],
     ['refs/pull/4/merge', '4/merge'],
     ['refs/notes/x', 'refs/notes/x'],
+    // Only a leading prefix goes: a branch may have refs/... inside its name.
+    ['refs/heads/feature/refs/pull/1', 'feature/refs/pull/1'],
+    ['refs/notes/refs/tags/x', 'refs/notes/refs/tags/x'],
     ['main', 'main'],
   ])('refName(%j) = %j', (ref, name) => {
     expect(refName(ref)).toBe(name);
@@ -193,9 +196,23 @@ describe('the github context and the default environment', () => {
     expect(github).toMatchObject({ ref_type: 'tag', ref_protected: false, ref_name: 'v1', secret_source: 'Actions', base_ref: '', head_ref: '' });
   });
 
+  test('a pull request from the same repository: secrets available', () => {
+    const e = envelope({ name: 'pull_request', number: 4, base: { ref: 'main', sha: A }, head: { ref: 'feat', sha: B }, mergeSha: C, fork: false });
+    expect(githubContext(e, {}, { name: 'CI', file: 'ci.yml' }, '/w')).toMatchObject({ secret_source: 'Actions', ref_protected: false, ref_type: 'branch' });
+  });
+
+  test('a push to another branch is not protected', () => {
+    const github = githubContext(envelope({ name: 'push', ref: 'refs/heads/dev', before: A, after: B }), {}, { name: 'CI', file: 'ci.yml' }, '/w');
+    expect(github).toMatchObject({ ref_type: 'branch', ref_protected: false, ref_name: 'dev' });
+  });
+
   test('a push to the default branch is protected', () => {
     const github = githubContext(envelope({ name: 'push', ref: 'refs/heads/main', before: A, after: B }), {}, { name: 'CI', file: 'ci.yml' }, '/w');
     expect(github).toMatchObject({ ref_type: 'branch', ref_protected: true });
+  });
+
+  test('the job id, once a job sets it, is GITHUB_JOB', () => {
+    expect(defaultEnv({ job: 'build', workflow: 'CI' })).toMatchObject({ GITHUB_JOB: 'build', GITHUB_WORKFLOW: 'CI' });
   });
 
   test('values that are not strings become strings, absent ones empty', () => {
@@ -211,6 +228,9 @@ describe('plan flags', () => {
     ['  https://github.com/acme/shop  ', { owner: 'acme', name: 'shop' }],
     ['https://gitlab.com/acme/shop.git', undefined],
     ['https://github.com/acme', undefined],
+    ['https://github.com/acme/shop/issues', undefined],
+    ['ssh://git@github.com/o/n', { owner: 'o', name: 'n' }],
+    ['https://github.com/acme/shop.gitx', { owner: 'acme', name: 'shop.gitx' }],
     [undefined, undefined],
   ])('parseGithubRemote(%j)', (url, expected) => {
     expect(parseGithubRemote(url)).toEqual(expected);
@@ -220,6 +240,10 @@ describe('plan flags', () => {
     ['{"name":"@acme/shop"}', 'shop'],
     ['{"name":"shop.web_1-x"}', 'shop.web_1-x'],
     ['{"name":"bad name"}', 'repository'],
+    ['{"name":"a@b/c"}', 'repository'],
+    ['{"name":"@/shop"}', 'repository'],
+    ['"shop"', 'repository'],
+    ['["shop"]', 'repository'],
     ['{"name":1}', 'repository'],
     ['{}', 'repository'],
     ['null', 'repository'],
@@ -233,6 +257,8 @@ describe('plan flags', () => {
     ['refs/heads/main', 'refs/heads/main'],
     ['refs/tags/api@1.0.0', 'refs/tags/api@1.0.0'],
     ['feature/x', 'refs/heads/feature/x'],
+    ['x-', 'refs/heads/x-'],
+    ['xrefs/heads/a', 'refs/heads/xrefs/heads/a'],
   ])('parsePushRef(%j) = %j', (ref, expected) => {
     expect(parsePushRef(ref)).toBe(expected);
   });
@@ -244,11 +270,13 @@ describe('plan flags', () => {
   test.each([
     ['main', 'main'],
     ['refs/heads/release/1', 'release/1'],
+    ['x-', 'x-'],
+    ['xrefs/heads/y', 'xrefs/heads/y'],
   ])('parseBranch(%j) = %j', (ref, expected) => {
     expect(parseBranch(ref)).toBe(expected);
   });
 
-  test.each([['refs/tags/v1'], ['-main'], ['a b'], ['a?']])('parseBranch(%j) is an input error', (ref) => {
+  test.each([['refs/tags/v1'], ['-main'], ['a b'], ['a?'], ['refs/heads/-x'], ['refs/heads/a b'], ['b~1']])('parseBranch(%j) is an input error', (ref) => {
     expect(() => parseBranch(ref)).toThrow(`--ref ${JSON.stringify(ref)}: a pull_request or merge_group targets a branch; expected a branch name or refs/heads/BRANCH`);
   });
 

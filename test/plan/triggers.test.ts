@@ -80,6 +80,34 @@ describe('decideTrigger: the reason given', () => {
     ],
     [{ merge_group: { branches: ['main'] } }, { name: 'merge_group', action: 'checks_requested', baseRef: 'dev' }, false, 'base branch dev does not match main'],
     [{ workflow_dispatch: {} }, { name: 'workflow_dispatch', ref: 'refs/heads/main' }, true, 'workflow_dispatch on refs/heads/main'],
+    // Both a ref filter and a path filter must pass: the failing one is the reason.
+    [{ push: { branches: ['main'], paths: ['src/**'] } }, push('refs/heads/main', ['docs/x']), false, 'none of 1 changed files matches paths src/**'],
+    [
+      { push: { 'branches-ignore': ['dev'], 'paths-ignore': ['docs/**'] } },
+      push('refs/heads/main', ['src/a']),
+      true,
+      'branch main is not ignored by dev; src/a is not in paths-ignore',
+    ],
+    // A push that changes no file (an empty commit) runs no workflow with path filters.
+    [{ push: { paths: ['**'] } }, push('refs/heads/main', []), false, 'none of 0 changed files matches paths **'],
+    [{ push: { 'paths-ignore': ['docs/**'] } }, push('refs/heads/main', []), false, 'all 0 changed files match paths-ignore docs/**'],
+    [{ push: { 'paths-ignore': ['docs/**'] } }, push('refs/heads/main', undefined), true, 'no comparison base, so path filters do not apply'],
+    // Tag filters decide a tag push; path filters are not evaluated for it.
+    [{ push: { tags: ['v*'], paths: ['src/**'] } }, push('refs/tags/v2', ['docs/x']), true, 'tag v2 matches v*'],
+    [{ push: { tags: ['v*'], 'tags-ignore': ['v1'] } }, push('refs/tags/v1'), true, 'tag v1 matches v*'],
+    [{ push: { branches: ['main'], 'tags-ignore': ['v*'] } }, push('refs/tags/x1'), true, 'tag x1 is not ignored by v*'],
+    [{ push: { branches: ['feature/*'] } }, push('refs/heads/feature/a'), true, 'branch feature/a matches feature/*'],
+    [{ pull_request: { 'branches-ignore': ['release/**'] } }, pr('release/1', ['a']), false, 'base branch release/1 is ignored by release/**'],
+    [{ pull_request: { types: ['opened'], paths: ['src/**'] } }, pr('main', ['src/a'], 'opened'), true, 'src/a matches paths src/**'],
+    [{ pull_request: { paths: ['src/**'] } }, pr('main', undefined), true, 'no comparison base, so path filters do not apply'],
+    [{ pull_request: {} }, pr('main', ['a'], 'synchronize'), true, 'pull_request synchronize'],
+    [{ merge_group: { 'branches-ignore': ['main'] } }, { name: 'merge_group', action: 'checks_requested', baseRef: 'main' }, false, 'base branch main is ignored by main'],
+    [
+      { merge_group: { types: ['checks_requested'], branches: ['main'] } },
+      { name: 'merge_group', action: 'checks_requested', baseRef: 'main' },
+      true,
+      'base branch main matches main',
+    ],
   ])('%j %j', (triggers, event, triggered, reason) => {
     expect(decideTrigger(triggers, event)).toEqual({ triggered, reason });
   });
