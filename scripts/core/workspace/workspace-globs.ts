@@ -9,7 +9,9 @@ import { quote } from '../quote.js';
 
 const TOP = /^([A-Za-z_][\w-]*):(?:\s+(.*))?$/;
 // A plain scalar must not start with a YAML indicator ([ { ! & * | > % @ ` , ? : -); those go to the full parser.
-const ITEM = /^\s+-\s+(?:'([^']*)'|"([^"\\]*)"|([^\s'"#[\]{}!&*|>%@`,?:-][^#]*?))\s*(?:#.*)?$/;
+// Inside it, `#` starts a comment only after a space and `: ` makes a map: a `#` right after the text, or a colon
+// before a space or the end, goes to the full parser too.
+const ITEM = /^\s+-\s+(?:'([^']*)'|"([^"\\]*)"|([^\s'"#[\]{}!&*|>%@`,?:-](?:[^#:]|:(?=\S))*?))(?:\s+#.*)?\s*$/;
 
 export function parseWorkspaceGlobsFast(text: string): string[] | undefined {
   const globs: string[] = [];
