@@ -123,6 +123,28 @@ describe('simple globs', () => {
     expect(['services/a', 'apps/b', 'packages/c', 'tools/d', 'services/a/b'].filter(test)).toEqual(['services/a', 'apps/b', 'packages/c']);
   });
 
+  test('no globs match nothing, and need no engine', async () => {
+    expect(await globEngineFor([])).toBeUndefined();
+    const none = compileGlobs([], { dot: true });
+    expect(['', 'a', '.a', 'a/b'].filter(none)).toEqual([]);
+  });
+
+  test('only globs that need picomatch: its answer alone; without it, an error naming the first such glob', async () => {
+    expect(() => compileGlobs(['a/*', '[ab]/x', '{c,d}'], { dot: false })).toThrow('glob "[ab]/x" needs picomatch: get an engine from globEngineFor first');
+    const engine = await globEngineFor(['{a,b}/*']);
+    expect(engine).toBeDefined();
+    const both = compileGlobs(['{a,b}/*', '[cd]/*'], { dot: false }, engine);
+    expect(['a/x', 'b/y', 'c/z', 'd/w', 'e/v', 'a/x/y', 'a/.x'].filter(both)).toEqual(['a/x', 'b/y', 'c/z', 'd/w']);
+    const dotted = compileGlobs(['{a,b}/*'], { dot: true }, engine);
+    expect(['a/.x', 'b/x'].filter(dotted)).toEqual(['a/.x', 'b/x']);
+  });
+
+  test('the engine is passed the dot option of each compile', async () => {
+    const engine = await globEngineFor(['{a,b}/*']);
+    expect(['a/.x'].filter(compileGlobs(['{a,b}/*'], { dot: false }, engine))).toEqual([]);
+    expect(['.a/x', 'a/.x'].filter(compileGlobs(['x/*', '{a,b}/*'], { dot: true }, engine))).toEqual(['a/.x']);
+  });
+
   test.each<[string[], string[]]>([
     [
       ['services/*', 'packages/*'],
