@@ -17,14 +17,23 @@ const graph = buildGraph([
 
 const rules = { globalInputs: ['tsconfig*.json', '*.yaml', '.npmrc'], ignore: ['**/*.md'] };
 
-function plain(c: ReturnType<typeof classifyFiles>) {
+interface Plain {
+  readonly ignored: readonly string[];
+  readonly lockfile: boolean;
+  readonly rootManifest: boolean;
+  readonly global: Readonly<Record<string, readonly string[]>>;
+  readonly packages: Readonly<Record<string, readonly string[]>>;
+  readonly unowned: readonly string[];
+}
+
+function plain(c: ReturnType<typeof classifyFiles>): Plain {
   return { ...c, global: Object.fromEntries(c.global), packages: Object.fromEntries(c.packages) };
 }
 
-const none = { ignored: [], lockfile: false, rootManifest: false, global: {}, packages: {}, unowned: [] };
+const none: Plain = { ignored: [], lockfile: false, rootManifest: false, global: {}, packages: {}, unowned: [] };
 
 describe('classifyFiles', () => {
-  test.each<[string, string[], Partial<typeof none> & Record<string, unknown>]>([
+  test.each<[string, string[], Partial<Plain>]>([
     ['nothing', [], {}],
     ['ignored first, even a lockfile or a package file', ['README.md', 'packages/core/CHANGES.md'], { ignored: ['README.md', 'packages/core/CHANGES.md'] }],
     ['the lockfile and the root manifest before the global inputs (*.yaml)', ['pnpm-lock.yaml', 'package.json'], { lockfile: true, rootManifest: true }],

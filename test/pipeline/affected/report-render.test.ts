@@ -106,7 +106,7 @@ describe('stepOutputs', () => {
 
   test('two services and a library', () => {
     const out = stepOutputs(buildReport(input()));
-    expect({ ...out, matrix: JSON.parse(out.matrix ?? '') }).toEqual({
+    expect({ ...out, matrix: JSON.parse(out['matrix'] ?? '') }).toEqual({
       matrix: {
         include: [
           { service: 'api', package: '@x/api', path: 'services/z/api', dockerfile: 'services/z/api/Dockerfile', image: 'ghcr.io/acme/api' },
