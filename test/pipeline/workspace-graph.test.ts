@@ -323,8 +323,9 @@ describe('package.json as the generators read it', () => {
     expect(() => parseManifest('x/package.json', text)).toThrow(message);
   });
 
-  test('the error for invalid JSON carries the parser message', () => {
-    expect(() => parseManifest('x/package.json', '{"name":')).toThrow(/^x\/package.json: not valid JSON \(.+\); fix the file$/);
+  test("the error for invalid JSON carries the parser's message (not its class name)", () => {
+    expect(() => parseManifest('x/package.json', '{"name":')).toThrow(/^x\/package.json: not valid JSON \((?!SyntaxError)[^\n]+\); fix the file$/);
+    expect(() => readManifestEdges('{"name":', () => 'x/package.json')).toThrow(/^x\/package.json: not valid JSON \((?!SyntaxError)[^\n]+\); fix the file$/);
   });
 });
 
