@@ -67,6 +67,16 @@ describe('classifyFiles', () => {
     expect(plain(classifyFiles(paths, graph, rules))).toEqual({ ...none, ...expected });
   });
 
+  test('files of sibling folders one after the other each find their own package', () => {
+    const siblings = buildGraph([
+      { dir: 'libs/a', name: 'a', isService: false, refs: [] },
+      { dir: 'libs/b', name: 'b', isService: false, refs: [] },
+      { dir: 'libs/b/c', name: 'c', isService: false, refs: [] },
+    ]);
+    const c = classifyFiles(['libs/a/x', 'libs/b/y', 'libs/b/c/z', 'libs/b/c2/w', 'libs/a/v'], siblings, { globalInputs: [], ignore: [] });
+    expect(plain(c).packages).toEqual({ a: ['x', 'v'], b: ['y', 'c2/w'], c: ['z'] });
+  });
+
   test('a workspace in a subfolder: only the paths under it are classified, by their path inside it; the rest is unowned', () => {
     const paths = [
       'app/pnpm-lock.yaml',

@@ -195,3 +195,28 @@ describe('changed files and findings', () => {
     expect(a.packages).toEqual([]);
   });
 });
+
+describe('whatever order the changes come in', () => {
+  test('a dependent reached from two changed packages names the first by name', () => {
+    const a = changes({
+      packages: new Map([
+        ['@x/util', ['u.ts']],
+        ['@x/auth', ['x.ts']],
+      ]),
+    });
+    expect(reasonsOf(a)['@x/api']).toEqual(['depends on @x/auth, which changed']);
+    expect(reasonsOf(a)['@x/web']).toEqual(['depends on @x/util, which changed']);
+    expect(a.roots).toEqual(['@x/auth', '@x/util']);
+  });
+
+  test('with a global reason, the roots are still sorted by name', () => {
+    const a = changes({
+      global: new Map([['.npmrc', ['.npmrc']]]),
+      packages: new Map([
+        ['@x/worker', ['w.ts']],
+        ['@x/core', ['c.ts']],
+      ]),
+    });
+    expect(a.roots).toEqual(['@x/core', '@x/worker']);
+  });
+});

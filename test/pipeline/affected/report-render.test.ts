@@ -163,6 +163,35 @@ describe('renderText', () => {
   });
 });
 
+describe('several libraries, global, tooling reasons and roots', () => {
+  const affected: Affected = {
+    packages: [lib('@x/a', 'packages/a', ['r']), lib('@x/b', 'packages/b', ['r'])],
+    global: [],
+    tooling: ['t1', 't2'],
+    roots: ['@x/a', '@x/b'],
+    via: new Map(),
+    notes: [],
+  };
+
+  test('the text lists them with their separators', () => {
+    expect(renderText(buildReport(input({ warnings: [], affected })))).toBe(
+      'pull-request: 0123456789ab..fedcba987654, 2 changed files\nno service is affected\nlibraries: @x/a, @x/b\ntooling: t1; t2\n',
+    );
+  });
+
+  test('the summary lists them with their separators, and highlights every root', () => {
+    const summary = renderSummary(buildReport(input({ warnings: [], affected })), affected);
+    expect(summary).toContain('\nLibraries: `@x/a`, `@x/b`\n');
+    expect(summary).toContain("\n**Tooling changed** (the pipeline's own checks run): t1; t2\n");
+    expect(summary).toContain('\n  class p0,p1 changed\n');
+  });
+
+  test('the summary joins several global reasons', () => {
+    const global: Affected = { ...affected, global: ['g1', 'g2'], tooling: [] };
+    expect(renderSummary(buildReport(input({ warnings: [], affected: global })), global)).toContain('\n**Every service is affected:** g1; g2\n');
+  });
+});
+
 describe('renderSummary', () => {
   test('a table per service, libraries, tooling, warnings as alerts, and the graph of what changed and what it reaches', () => {
     const report = buildReport(input());
