@@ -22,6 +22,7 @@ describe('parseWorkspaceGlobsFast: the block form, read as YAML reads it', () =>
     ['an exclusion, quoted', "packages:\n  - apps/**\n  - '!apps/legacy'\n", ['apps/**', '!apps/legacy']],
     ['keys with underscores, dashes and digits', 'my_key-2: 1\npackages:\n  - a/*\n', ['a/*']],
     ['no newline at the end', 'packages:\n  - a/*', ['a/*']],
+    ['a document start marker before the keys', '---\npackages:\n  - a/*\n', ['a/*']],
   ])('%s', (_, text, globs) => {
     expect(parseWorkspaceGlobsFast(text)).toEqual(globs);
     // The YAML parser agrees.
@@ -35,6 +36,7 @@ describe('parseWorkspaceGlobsFast: the block form, read as YAML reads it', () =>
     ['packages twice', 'packages:\n  - a/*\npackages:\n  - b/*\n'],
     ['a flow list', 'packages: [a/*, b/*]\n'],
     ['a value after the key', 'packages: a/*\n'],
+    ['a value after the key, then items', 'packages: x\n  - a/*\n'],
     ['a tab', 'packages:\n\t- a/*\n'],
     ['a tab before a comment', 'packages:\n  - a/*\t# x\n'],
     ['an item at the margin', 'packages:\n- a/*\n'],
@@ -70,12 +72,13 @@ describe('parseWorkspaceYaml', () => {
     ['a number among the globs', 'packages:\n  - a/*\n  - 1\n'],
     ['an empty glob', "packages:\n  - ''\n"],
     ['packages as a map', 'packages:\n  a: 1\n'],
+    ['a list among the globs', 'packages:\n  - a/*\n  - [b]\n'],
   ])('rejects %s', (_, text) => {
     expect(() => parseWorkspaceYaml('w.yaml', text)).toThrow(/^w\.yaml: /);
   });
 
   test('a YAML error is one line naming the file', () => {
-    expect(() => parseWorkspaceYaml('w.yaml', 'packages: [\n')).toThrow(/^w\.yaml: not valid YAML \((?!YAMLParseError)[^\n]+\)$/);
+    expect(() => parseWorkspaceYaml('w.yaml', 'packages: [\n')).toThrow(/^w\.yaml: not valid YAML \((?!YAMLParseError)[^\n]+ at line \d+, column \d+:\)$/);
   });
 
   test('a document without usable globs names the expected form', () => {

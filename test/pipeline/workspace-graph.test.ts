@@ -294,7 +294,7 @@ describe('package.json as the generators read it', () => {
     [{ upstreams: [] }, { upstreams: [] }],
     [{}, {}],
   ])('kodingcaravan %j is read as %j', (meta, service) => {
-    expect(parseManifest('x/package.json', JSON.stringify({ name: 'a', kodingcaravan: meta })).service).toEqual(service);
+    expect(parseManifest('x/package.json', JSON.stringify({ name: 'a', kodingcaravan: meta })).service).toStrictEqual(service);
   });
 
   test.each<[string, unknown, RegExp]>([
@@ -338,6 +338,7 @@ describe('dependency specifiers as graph edges (pnpm: workspace:, file:, link:)'
     ['short', 'workspace:@x/real@*', ['@x/real', 'short']],
     ['short', 'workspace:real@^1', ['real', 'short']],
     ['@x/a', 'workspace:@x/a', ['@x/a', '@x/a']],
+    ['@x/a', 'workspace:@@x', ['@x/a', '@x/a']],
     ['dep', 'file:../lib', { name: 'dep', path: '../lib' }],
     ['dep', 'link:./vendor/x', { name: 'dep', path: './vendor/x' }],
   ])('%s: %s', (name, spec, ref) => {
@@ -356,5 +357,23 @@ describe('dependency specifiers as graph edges (pnpm: workspace:, file:, link:)'
     expect(named).toBe(0);
     expect(() => readManifestEdges('{"name":"a","optionalDependencies":{"b":null}}', fileName)).toThrow(/^x\/package.json: "optionalDependencies" must be an object/);
     expect(named).toBe(1);
+  });
+});
+
+describe('orders that do not come for free', () => {
+  test('a package visited after one with several dependencies still waits for its own', () => {
+    // By hand: a needs d and e; b needs c. Depth-first by name: d, e, a, then b after c.
+    const ws = buildWorkspace([pkg('p/a', 'a', { d: 'workspace:*', e: 'workspace:*' }), pkg('p/b', 'b', { c: 'workspace:*' }), pkg('p/c', 'c'), pkg('p/d', 'd'), pkg('p/e', 'e')]);
+    expect(ws.order).toEqual(['d', 'e', 'a', 'c', 'b']);
+  });
+
+  test('workspace dependencies listed out of order come back sorted', () => {
+    const ws = buildWorkspace([pkg('p/a', 'a'), pkg('p/b', 'b'), pkg('p/c', 'c'), pkg('p/s', 's', { a: 'workspace:*', c: 'workspace:*', b: 'workspace:*' })]);
+    expect(ws.get('s').workspaceDeps).toEqual(['a', 'b', 'c']);
+  });
+
+  test('services are ordered by folder name, not by path', () => {
+    const ws = buildWorkspace([pkg('apps/zeta', '@x/z', {}, 'dependencies', true), pkg('services/alpha', '@x/a', {}, 'dependencies', true)]);
+    expect(ws.services.map((s) => s.folder)).toEqual(['alpha', 'zeta']);
   });
 });

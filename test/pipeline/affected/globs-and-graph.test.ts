@@ -123,6 +123,14 @@ describe('simple globs', () => {
     expect(['services/a', 'apps/b', 'packages/c', 'tools/d', 'services/a/b'].filter(test)).toEqual(['services/a', 'apps/b', 'packages/c']);
   });
 
+  test.each(['*', 'a/*', '**', 'a/**', '*/b', 'a?'])('%j (dot: true) never matches a . or .. segment or an empty path, as picomatch', (pattern) => {
+    const source = simpleGlobSource(pattern, { dot: true });
+    const re = new RegExp(`^(?:${source})$`);
+    const reference = picomatch(pattern, { dot: true });
+    const paths = ['', '.', '..', 'a/.', 'a/..', './b', '../b', 'a', 'a/b', 'a/.b'];
+    expect(paths.filter((p) => re.test(p))).toEqual(paths.filter((p) => reference(p)));
+  });
+
   test('no globs match nothing, and need no engine', async () => {
     expect(await globEngineFor([])).toBeUndefined();
     const none = compileGlobs([], { dot: true });
@@ -333,6 +341,14 @@ describe('folder order', () => {
   ])('sortByKey, %s: code-unit order of the key, ties in input order', (_, items) => {
     const byComparator = [...items].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     expect(sortByKey(items, ([key]) => key)).toEqual(byComparator);
+  });
+
+  test('sortByKey, many repeated keys: grouped by key in code-unit order, each group in input order', () => {
+    const keys = ['b', 'a_', 'B', 'a', '_', 'b', 'a'];
+    const items = Array.from({ length: 300 }, (_, i) => ({ key: keys[(i * 5) % keys.length] ?? '', i }));
+    // By hand: the distinct keys in code-unit order ('B' < '_' < 'a' < 'a_' < 'b'), each key's items as they came.
+    const expected = ['B', '_', 'a', 'a_', 'b'].flatMap((k) => items.filter((item) => item.key === k));
+    expect(sortByKey(items, (item) => item.key)).toEqual(expected);
   });
 
   test('packages and services are kept by UTF-16 code unit, not by the locale', () => {
