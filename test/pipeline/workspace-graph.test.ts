@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { buildWorkspace, joinPosix, type PackageInput } from '../../scripts/core/workspace/graph.js';
+import { buildWorkspace, dependencyRefs, joinPosix, type PackageInput } from '../../scripts/core/workspace/graph.js';
 import { parseManifest, readManifestEdges } from '../../scripts/core/workspace/manifest.js';
 import { parseWorkspaceYaml } from '../../scripts/core/workspace/workspace-yaml.js';
 
@@ -148,7 +148,232 @@ describe('joinPosix: where a file:/link: path points, from the dependent folder'
     ['services/gamma', './vendor/x', 'services/gamma/vendor/x'],
     ['services/gamma', '../../../outside', ''],
     ['services/gamma', '/abs/path', '/abs/path'],
+    ['services/gamma', '/abs/../other', '/other'],
+    ['services/gamma', '/..', ''],
+    ['', 'packages/core', 'packages/core'],
+    ['.', 'packages/core', 'packages/core'],
+    ['services/gamma', '..//..//packages/./core/', 'packages/core'],
+    ['services/gamma', '', 'services/gamma'],
   ])('%s + %s = %s', (dir, path, expected) => {
     expect(joinPosix(dir, path)).toBe(expected);
+  });
+});
+
+/** A package whose manifest has several dependency fields at once. */
+const multi = (dir: string, name: string, fields: Record<string, Record<string, string>>, isService = false): PackageInput => ({
+  dir,
+  isService,
+  manifest: parseManifest(`${dir}/package.json`, JSON.stringify({ name, ...fields })),
+});
+
+describe('the graph as change detection and the generators see it', () => {
+  test('order: depth-first from the names in code-unit order, each package right after its dependencies, each once', () => {
+    // By hand: @x/a needs @x/util which needs @x/core; then @x/b (core done), @x/lonely, @x/nested, @x/util (done).
+    expect(WS.order).toEqual(['@x/core', '@x/util', '@x/a', '@x/b', '@x/lonely', '@x/nested']);
+  });
+
+  test('order does not follow the folders: a dependency in a later folder still comes first', () => {
+    const ws = buildWorkspace([pkg('a/first', 'm', { z: 'workspace:*' }), pkg('b/second', 'z', { y: 'workspace:*' }), pkg('c/third', 'y'), pkg('d/fourth', 'a')]);
+    expect(ws.order).toEqual(['a', 'y', 'z', 'm']);
+    // Asked twice, the same answer.
+    expect(ws.order).toEqual(['a', 'y', 'z', 'm']);
+  });
+
+  test('a cycle reached from a package outside it names only the packages on the cycle', () => {
+    const ws = [pkg('p/a', 'a', { b: 'workspace:*' }), pkg('p/b', 'b', { c: 'workspace:*' }), pkg('p/c', 'c', { b: 'workspace:*' })];
+    expect(() => buildWorkspace(ws)).toThrow(/^dependency cycle between workspace packages: b -> c -> b; remove one of these dependencies$/);
+  });
+
+  test('a package depending on itself is no edge and no cycle', () => {
+    const ws = buildWorkspace([pkg('p/a', 'a', { a: 'workspace:*' })]);
+    expect(ws.get('a').workspaceDeps).toEqual([]);
+    expect(ws.order).toEqual(['a']);
+  });
+
+  test('a dependency named in several fields is one edge', () => {
+    const ws = buildWorkspace([
+      pkg('packages/core', '@x/core'),
+      multi('services/a', '@x/a', { dependencies: { '@x/core': 'workspace:*' }, devDependencies: { '@x/core': 'workspace:*' }, peerDependencies: { '@x/core': '^1' } }, true),
+    ]);
+    expect(ws.get('@x/a').workspaceDeps).toEqual(['@x/core']);
+    expect(ws.dependentsOf('@x/core')).toEqual(['@x/a']);
+    expect(ws.dependenciesOf('@x/a').map((p) => p.name)).toEqual(['@x/core']);
+  });
+
+  test('workspace dependencies are sorted by name, whatever the fields and keys they come from', () => {
+    const ws = buildWorkspace([
+      pkg('packages/b', 'b'),
+      pkg('packages/c', 'c'),
+      pkg('packages/a', 'a'),
+      multi('services/s', 's', { dependencies: { c: 'workspace:*' }, devDependencies: { b: '1.0.0' }, optionalDependencies: { alias: 'workspace:a@*' } }, true),
+    ]);
+    expect(ws.get('s').workspaceDeps).toEqual(['a', 'b', 'c']);
+  });
+
+  test.each<[string, Record<string, string>, string[]]>([
+    ['link: to a package folder under another key', { whatever: 'link:../../packages/core' }, ['@x/core']],
+    ['file: to a package folder under another key', { whatever: 'file:../../packages/util' }, ['@x/util']],
+    ['file: with ./ and a doubled slash', { whatever: 'file:./..//../packages/core' }, ['@x/core']],
+    ['file: to a folder holding no package, under the name of one: the name counts', { '@x/core': 'file:../../vendor/core' }, ['@x/core']],
+    ['file: to a folder holding no package, under another name: no edge', { other: 'file:../../vendor/core' }, []],
+    ['link: above the repository: no edge', { whatever: 'link:../../../elsewhere' }, []],
+  ])('%s', (_, deps, expected) => {
+    const ws = buildWorkspace([pkg('packages/core', '@x/core'), pkg('packages/util', '@x/util'), pkg('services/a', '@x/a', deps, 'dependencies', true)]);
+    expect(ws.get('@x/a').workspaceDeps).toEqual(expected);
+  });
+
+  test('a package in a top-level folder has that folder as its folder name', () => {
+    const ws = buildWorkspace([pkg('tools', '@x/tools', {}, 'dependencies', true), pkg('services/deep/api', '@x/api', {}, 'dependencies', true)]);
+    expect(ws.services.map((s) => [s.name, s.folder])).toEqual([
+      ['@x/api', 'api'],
+      ['@x/tools', 'tools'],
+    ]);
+  });
+
+  test('get of an unknown name is an input error listing the known names in order', () => {
+    expect(() => WS.get('@x/zz')).toThrow('no workspace package named @x/zz; known: @x/a, @x/b, @x/core, @x/lonely, @x/nested, @x/util');
+  });
+
+  test('ownerOf: a package folder itself is not inside the package; a path in it is', () => {
+    expect(WS.ownerOf('services/a')).toBeUndefined();
+    expect(WS.ownerOf('services/a/package.json')?.name).toBe('@x/a');
+    expect(WS.ownerOf('services/a/src/deep/x.ts')?.name).toBe('@x/a');
+  });
+
+  test('dependentsOf and withDependents agree on a diamond', () => {
+    // base <- left, right <- top
+    const ws = buildWorkspace([
+      pkg('p/base', 'base'),
+      pkg('p/left', 'left', { base: 'workspace:*' }),
+      pkg('p/right', 'right', { base: 'workspace:*' }),
+      pkg('p/top', 'top', { left: 'workspace:*', right: 'workspace:*' }),
+    ]);
+    expect(ws.dependentsOf('base')).toEqual(['left', 'right']);
+    expect(ws.dependentsOf('left')).toEqual(['top']);
+    expect([...ws.withDependents(['base'])].sort()).toEqual(['base', 'left', 'right', 'top']);
+    expect([...ws.withDependents(['right', 'left'])].sort()).toEqual(['left', 'right', 'top']);
+    expect(ws.dependenciesOf('top').map((p) => p.name)).toEqual(['base', 'left', 'right']);
+  });
+});
+
+describe('package.json as the generators read it', () => {
+  test('a full manifest: name, version, private, scripts, the four dependency fields and the service metadata', () => {
+    const text = JSON.stringify({
+      name: '@x/a',
+      version: '1.2.3',
+      private: true,
+      scripts: { build: 'tsc' },
+      dependencies: { a: '1' },
+      devDependencies: { b: '2' },
+      optionalDependencies: { c: '3' },
+      peerDependencies: { d: '4' },
+      kodingcaravan: { port: 3000, upstreams: ['auth', 'users'] },
+    });
+    expect(parseManifest('x/package.json', text)).toEqual({
+      name: '@x/a',
+      version: '1.2.3',
+      private: true,
+      scripts: { build: 'tsc' },
+      dependencies: { dependencies: { a: '1' }, devDependencies: { b: '2' }, optionalDependencies: { c: '3' }, peerDependencies: { d: '4' } },
+      service: { port: 3000, upstreams: ['auth', 'users'] },
+    });
+  });
+
+  test('a bare manifest: empty fields, no version, not private', () => {
+    expect(parseManifest('x/package.json', '{"name":"a","version":1,"private":"yes","kodingcaravan":null,"dependencies":null}')).toEqual({
+      name: 'a',
+      scripts: {},
+      dependencies: { dependencies: {}, devDependencies: {}, optionalDependencies: {}, peerDependencies: {} },
+      service: {},
+    });
+  });
+
+  test.each<[object, object]>([
+    [{ port: 1 }, { port: 1 }],
+    [{ port: 65535 }, { port: 65535 }],
+    [{ upstreams: [] }, { upstreams: [] }],
+    [{}, {}],
+  ])('kodingcaravan %j is read as %j', (meta, service) => {
+    expect(parseManifest('x/package.json', JSON.stringify({ name: 'a', kodingcaravan: meta })).service).toStrictEqual(service);
+  });
+
+  test.each<[string, unknown, RegExp]>([
+    ['port 0', { port: 0 }, /^x\/package.json: "kodingcaravan.port" must be an integer from 1 to 65535, got 0$/],
+    ['port 65536', { port: 65536 }, /"kodingcaravan.port" must be an integer from 1 to 65535, got 65536$/],
+    ['a fractional port', { port: 80.5 }, /got 80.5$/],
+    ['a port as a string', { port: '80' }, /got "80"$/],
+    ['upstreams as a string', { upstreams: 'auth' }, /^x\/package.json: "kodingcaravan.upstreams" must be an array of service names$/],
+    ['an upstream that is not a string', { upstreams: ['auth', 1] }, /"kodingcaravan.upstreams" must be an array of service names$/],
+    ['metadata that is a list', [], /^x\/package.json: "kodingcaravan" must be an object$/],
+    ['metadata that is a string', 'svc', /"kodingcaravan" must be an object$/],
+  ])('rejects kodingcaravan with %s', (_, meta, message) => {
+    expect(() => parseManifest('x/package.json', JSON.stringify({ name: 'a', kodingcaravan: meta }))).toThrow(message);
+  });
+
+  test.each<[string, string, RegExp]>([
+    ['an empty name', '{"name":""}', /^x\/package.json: missing "name"; every workspace package needs a unique name$/],
+    ['a name that is a number', '{"name":1}', /missing "name"/],
+    ['null', 'null', /^x\/package.json: expected a JSON object$/],
+    ['scripts with a number', '{"name":"a","scripts":{"build":1}}', /^x\/package.json: "scripts" must be an object of name -> command$/],
+    ['scripts as a list', '{"name":"a","scripts":["tsc"]}', /"scripts" must be an object/],
+    ['devDependencies as a list', '{"name":"a","devDependencies":["b"]}', /^x\/package.json: "devDependencies" must be an object of name -> version specifier$/],
+    ['optionalDependencies with a number', '{"name":"a","optionalDependencies":{"b":2}}', /"optionalDependencies" must be an object/],
+    ['peerDependencies as a string', '{"name":"a","peerDependencies":"b"}', /"peerDependencies" must be an object/],
+  ])('rejects %s', (_, text, message) => {
+    expect(() => parseManifest('x/package.json', text)).toThrow(message);
+  });
+
+  test("the error for invalid JSON carries the parser's message (not its class name)", () => {
+    expect(() => parseManifest('x/package.json', '{"name":')).toThrow(/^x\/package.json: not valid JSON \((?!SyntaxError)[^\n]+\); fix the file$/);
+    expect(() => readManifestEdges('{"name":', () => 'x/package.json')).toThrow(/^x\/package.json: not valid JSON \((?!SyntaxError)[^\n]+\); fix the file$/);
+  });
+});
+
+describe('dependency specifiers as graph edges (pnpm: workspace:, file:, link:)', () => {
+  test.each<[string, string, unknown]>([
+    ['lodash', '^4.0.0', 'lodash'],
+    ['@x/a', 'npm:@x/b@1', '@x/a'],
+    ['@x/a', 'workspace:*', ['@x/a', '@x/a']],
+    ['@x/a', 'workspace:^1.0.0', ['@x/a', '@x/a']],
+    ['short', 'workspace:@x/real@*', ['@x/real', 'short']],
+    ['short', 'workspace:real@^1', ['real', 'short']],
+    ['@x/a', 'workspace:@x/a', ['@x/a', '@x/a']],
+    ['@x/a', 'workspace:@@x', ['@x/a', '@x/a']],
+    ['dep', 'file:../lib', { name: 'dep', path: '../lib' }],
+    ['dep', 'link:./vendor/x', { name: 'dep', path: './vendor/x' }],
+  ])('%s: %s', (name, spec, ref) => {
+    const manifest = parseManifest('x/package.json', JSON.stringify({ name: 'p', dependencies: { [name]: spec } }));
+    expect(readManifestEdges(JSON.stringify({ name: 'p', dependencies: { [name]: spec } }), () => 'x').refs).toEqual([ref]);
+    expect(dependencyRefs(manifest)).toEqual([ref]);
+  });
+
+  test('readManifestEdges skips absent and null fields and names the file only on an error', () => {
+    let named = 0;
+    const fileName = () => {
+      named++;
+      return 'x/package.json';
+    };
+    expect(readManifestEdges('{"name":"a","dependencies":null,"devDependencies":{"b":"1"}}', fileName)).toEqual({ name: 'a', refs: ['b'] });
+    expect(named).toBe(0);
+    expect(() => readManifestEdges('{"name":"a","optionalDependencies":{"b":null}}', fileName)).toThrow(/^x\/package.json: "optionalDependencies" must be an object/);
+    expect(named).toBe(1);
+  });
+});
+
+describe('orders that do not come for free', () => {
+  test('a package visited after one with several dependencies still waits for its own', () => {
+    // By hand: a needs d and e; b needs c. Depth-first by name: d, e, a, then b after c.
+    const ws = buildWorkspace([pkg('p/a', 'a', { d: 'workspace:*', e: 'workspace:*' }), pkg('p/b', 'b', { c: 'workspace:*' }), pkg('p/c', 'c'), pkg('p/d', 'd'), pkg('p/e', 'e')]);
+    expect(ws.order).toEqual(['d', 'e', 'a', 'c', 'b']);
+  });
+
+  test('workspace dependencies listed out of order come back sorted', () => {
+    const ws = buildWorkspace([pkg('p/a', 'a'), pkg('p/b', 'b'), pkg('p/c', 'c'), pkg('p/s', 's', { a: 'workspace:*', c: 'workspace:*', b: 'workspace:*' })]);
+    expect(ws.get('s').workspaceDeps).toEqual(['a', 'b', 'c']);
+  });
+
+  test('services are ordered by folder name, not by path', () => {
+    const ws = buildWorkspace([pkg('apps/zeta', '@x/z', {}, 'dependencies', true), pkg('services/alpha', '@x/a', {}, 'dependencies', true)]);
+    expect(ws.services.map((s) => s.folder)).toEqual(['alpha', 'zeta']);
   });
 });

@@ -54,6 +54,7 @@ export function dependencyRefs(manifest: Manifest): DependencyRef[] {
   const refs: DependencyRef[] = [];
   for (const field of DEPENDENCY_FIELDS) {
     const deps = manifest.dependencies[field];
+    // Stryker disable next-line StringLiteral: equivalent: a key of the record always has a string (parseManifest checked it)
     for (const key in deps) refs.push(dependencyRef(key, deps[key] ?? ''));
   }
   return refs;
@@ -71,12 +72,19 @@ function workspaceTargets(
 ): number[] {
   const { index } = lookup;
   const out: number[] = [];
+  // Stryker disable next-line EqualityOperator: equivalent: the index one past the end reads undefined, which the guard below skips
   for (let k = 0; k < refs.length; k++) {
     const ref = refs[k];
+    // Stryker disable next-line ConditionalExpression: equivalent: a list of refs holds no undefined
     if (ref === undefined) continue;
     let at: number | undefined;
     if (typeof ref === 'string') at = index.get(ref);
-    else if (!Array.isArray(ref) && 'path' in ref) at = lookup.dirs.get(joinPosix(lookup.dir, ref.path)) ?? index.get(ref.name);
+    else if (
+      // Stryker disable next-line LogicalOperator: equivalent: an array has no `path`, so `'path' in ref` alone decides
+      !Array.isArray(ref) &&
+      'path' in ref
+    )
+      at = lookup.dirs.get(joinPosix(lookup.dir, ref.path)) ?? index.get(ref.name);
     else {
       at = index.get(ref[0]) ?? index.get(ref[1]);
       // A `workspace:` specifier must name a package of the workspace: pnpm refuses to install otherwise, and
@@ -89,6 +97,7 @@ function workspaceTargets(
     }
     if (at !== undefined && names[at] !== name && !out.includes(at)) out.push(at);
   }
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: equivalent: sorting one target or none changes nothing, and names[x] exists for every target
   return out.length > 1 ? out.sort((x, y) => byCodeUnit(names[x] ?? '', names[y] ?? '')) : out;
 }
 
@@ -113,6 +122,7 @@ export function joinPosix(dir: string, path: string): string {
  * costs a cold run ~13 ms of ICU data for 2,000 folder names.
  */
 function byCodeUnit(a: string, b: string): number {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent under V8 for `a > b ? 1 : 0` (1 or 0 when not less): Array#sort only tests the answer for < 0 (checked with long, descending and tied inputs)
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
@@ -122,14 +132,18 @@ function byCodeUnit(a: string, b: string): number {
  */
 export function sortByKey<T>(items: readonly T[], key: (item: T) => string): T[] {
   const byKey = new Map<string, T>();
+  // Stryker disable next-line EqualityOperator,ConditionalExpression,BlockStatement: equivalent: with fewer keys in the Map, the comparator sort below gives the same order (a fast path)
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,CallExpression: equivalent: items hold no undefined, and a Map missing keys falls back to the comparator sort (same order)
     if (item !== undefined) byKey.set(key(item), item);
   }
+  // Stryker disable next-line ConditionalExpression: equivalent: the comparator sort gives the same order, more slowly
   if (byKey.size !== items.length) return [...items].sort((a, b) => byCodeUnit(key(a), key(b)));
   const out: T[] = [];
   for (const k of [...byKey.keys()].sort()) {
     const item = byKey.get(k);
+    // Stryker disable next-line ConditionalExpression: equivalent: every key of byKey has its item
     if (item !== undefined) out.push(item);
   }
   return out;
@@ -167,31 +181,40 @@ function assemble<I extends { readonly dir: string }, P extends GraphPackage>(
   // Packages by index in folder order: the edges, the cycle check and the cache all work on indexes.
   const names: string[] = [];
   const index = new Map<string, number>();
+  // Stryker disable next-line EqualityOperator: equivalent: the index one past the end reads undefined, which the guard below skips
   for (let k = 0; k < sorted.length; k++) {
     const entry = sorted[k];
+    // Stryker disable next-line ConditionalExpression: equivalent: sorted holds no undefined within its length
     if (!entry) continue;
     const existing = index.get(entry.name);
     if (existing !== undefined) {
+      // Stryker disable next-line OptionalChaining: equivalent: `existing` is the index of an entry of sorted
       throw new InputError(`two workspace packages are named ${entry.name}: ${sorted[existing]?.input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
     }
     index.set(entry.name, names.length);
     names.push(entry.name);
   }
   const dirs = new Map<string, number>();
+  // Stryker disable next-line EqualityOperator: equivalent: the index one past the end reads undefined, which the guard below skips
   for (let k = 0; k < sorted.length; k++) {
     const entry = sorted[k];
+    // Stryker disable next-line ConditionalExpression: equivalent: sorted holds no undefined within its length
     if (entry) dirs.set(entry.input.dir, k);
   }
   const packages: P[] = [];
   const edges: number[][] = [];
+  // Stryker disable next-line EqualityOperator: equivalent: the index one past the end reads undefined, which the guard below skips
   for (let k = 0; k < sorted.length; k++) {
     const entry = sorted[k];
+    // Stryker disable next-line ConditionalExpression: equivalent: sorted holds no undefined within its length
     if (!entry) continue;
     const { name, input } = entry;
     const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir }, names);
     const deps: string[] = [];
+    // Stryker disable next-line UnaryOperator,StringLiteral: equivalent: targets are indexes of names, so neither fallback is reached
     for (let t = 0; t < targets.length; t++) deps.push(names[targets[t] ?? -1] ?? '');
     const slash = input.dir.lastIndexOf('/');
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent: slice(slash + 1) of a folder without a slash is the folder, and no folder starts with '/'
     packages.push(make(entry, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps));
     edges.push(targets);
   }
@@ -215,16 +238,20 @@ function assembleGraph<P extends GraphPackage>(
   const { edges } = options;
   const packages = new Map<string, P>();
   const dirs = new Map<string, P>();
+  // Stryker disable next-line EqualityOperator: equivalent: the index one past the end reads undefined, which the guard below skips
   for (let k = 0; k < list.length; k++) {
     const pkg = list[k];
+    // Stryker disable next-line ConditionalExpression: equivalent: list holds no undefined within its length
     if (!pkg) continue;
     packages.set(pkg.name, pkg);
     dirs.set(pkg.dir, pkg);
   }
   let order = options.order;
   const topological = (): readonly string[] => {
+    // Stryker disable next-line ConditionalExpression: equivalent: working the order out again gives the same order (a cache)
     if (order === undefined) {
       const names = list.map((p) => p.name);
+      // Stryker disable next-line StringLiteral: equivalent: the order holds indexes of names
       order = topologicalOrder(names, edges).map((i) => names[i] ?? '');
     }
     return order;
@@ -234,17 +261,24 @@ function assembleGraph<P extends GraphPackage>(
   let reverse: number[][] | undefined;
   let index: Map<string, number> | undefined;
   const dependentsOf = (name: string): readonly string[] => {
+    // Stryker disable next-line all: equivalent: reverse and index are built together; building them again gives the same (a cache)
     if (!reverse || !index) {
       reverse = list.map(() => []);
       index = new Map();
+      // Stryker disable next-line EqualityOperator: equivalent: one past the end indexes '' and no edges, and no package is named ''
       for (let i = 0; i < list.length; i++) {
+        // Stryker disable next-line OptionalChaining,StringLiteral: equivalent: list[i] exists within its length
         index.set(list[i]?.name ?? '', i);
+        // Stryker disable next-line ArrayDeclaration: equivalent: every package has its edge list
         const deps = edges[i] ?? [];
+        // Stryker disable next-line OptionalChaining: equivalent: edges are indexes of list, which reverse has one entry for
         for (let d = 0; d < deps.length; d++) reverse[deps[d] ?? 0]?.push(i);
       }
     }
     const at = index.get(name);
+    // Stryker disable next-line ConditionalExpression: equivalent: reverse[undefined] is undefined too
     const found = at === undefined ? undefined : reverse[at];
+    // Stryker disable next-line OptionalChaining,StringLiteral: equivalent: found holds indexes of list
     return found === undefined ? [] : found.map((i) => list[i]?.name ?? '');
   };
   let services = options.services;
@@ -272,6 +306,7 @@ function assembleGraph<P extends GraphPackage>(
       const seen = new Set<string>();
       const stack = [...start];
       for (let name = stack.pop(); name !== undefined; name = stack.pop()) {
+        // Stryker disable next-line ConditionalExpression: equivalent: the graph has no cycle, so walking a package again adds nothing to the set (only slower)
         if (seen.has(name)) continue;
         seen.add(name);
         stack.push(...dependentsOf(name));
@@ -283,6 +318,7 @@ function assembleGraph<P extends GraphPackage>(
       const need = new Set<string>();
       const stack = [...get(name).workspaceDeps];
       for (let dep = stack.pop(); dep !== undefined; dep = stack.pop()) {
+        // Stryker disable next-line ConditionalExpression: equivalent: the graph has no cycle, so walking a dependency again adds nothing to the set (only slower)
         if (need.has(dep)) continue;
         need.add(dep);
         stack.push(...get(dep).workspaceDeps);
@@ -292,6 +328,7 @@ function assembleGraph<P extends GraphPackage>(
         .map(get);
     },
     ownerOf(path) {
+      // Stryker disable next-line EqualityOperator: equivalent: paths are relative (git's), so no '/' is at index 0
       for (let end = path.lastIndexOf('/'); end > 0; end = path.lastIndexOf('/', end - 1)) {
         const pkg = dirs.get(path.slice(0, end));
         if (pkg) return pkg;
@@ -299,6 +336,7 @@ function assembleGraph<P extends GraphPackage>(
       return undefined;
     },
   };
+  // Stryker disable next-line CallExpression: equivalent: without it snapshotGraph maps workspaceDeps back to the same indexes (tested with a copy of a graph)
   graphEdges.set(graph, edges);
   return graph;
 }
@@ -316,9 +354,11 @@ function topologicalOrder(names: readonly string[], edges: readonly (readonly nu
   const DONE = 2;
   const state = new Uint8Array(names.length);
   const roots =
+    // Stryker disable next-line ConditionalExpression: equivalent: the cycle check from sorted names finds the same cycles, more slowly
     from === 'name'
       ? sortByKey(
           names.map((_, i) => i),
+          // Stryker disable next-line StringLiteral: equivalent: i is an index of names
           (i) => names[i] ?? '',
         )
       : names.map((_, i) => i);
@@ -328,11 +368,13 @@ function topologicalOrder(names: readonly string[], edges: readonly (readonly nu
     if (state[root] !== 0) continue;
     state[root] = VISITING;
     path.push(root);
+    // Stryker disable next-line CallExpression: equivalent: a missing next[top] reads as 0 (`?? 0`), the value pushed
     next.push(0);
     while (path.length > 0) {
       const top = path.length - 1;
       const node = path[top] ?? 0;
       const i = next[top] ?? 0;
+      // Stryker disable next-line ArrayDeclaration: equivalent: every node has its edge list
       const deps = edges[node] ?? [];
       if (i >= deps.length) {
         state[node] = DONE;
@@ -351,6 +393,7 @@ function topologicalOrder(names: readonly string[], edges: readonly (readonly nu
       }
       state[dep] = VISITING;
       path.push(dep);
+      // Stryker disable next-line CallExpression: equivalent: a missing next[top] reads as 0 (`?? 0`), the value pushed
       next.push(0);
     }
   }
@@ -370,10 +413,13 @@ export interface GraphSnapshot {
 export function snapshotGraph(graph: WorkspaceGraph): GraphSnapshot {
   const list = [...graph.packages.values()];
   const index = new Map<string, number>();
+  // Stryker disable next-line EqualityOperator,OptionalChaining,StringLiteral: equivalent: one past the end indexes '', and no package is named ''
   for (let i = 0; i < list.length; i++) index.set(list[i]?.name ?? '', i);
+  // Stryker disable next-line UnaryOperator: equivalent: every dependency of a graph's package is one of its packages, so the -1 fallback is never used
   const edges = graphEdges.get(graph) ?? list.map((p) => p.workspaceDeps.map((d) => index.get(d) ?? -1));
   return {
     packages: list.map((p, i) => [p.dir, p.name, p.isService, edges[i] ?? []] as const),
+    // Stryker disable next-line UnaryOperator: equivalent: every service is one of the packages
     services: graph.services.map((s) => index.get(s.name) ?? -1),
   };
 }
@@ -382,6 +428,7 @@ function isIndexList(value: unknown, size: number): value is number[] {
   if (!Array.isArray(value)) return false;
   for (let k = 0; k < value.length; k++) {
     const i: unknown = value[k];
+    // Stryker disable next-line ConditionalExpression: equivalent for `typeof i !== 'number'` as false: Number.isInteger rejects what is not a number
     if (typeof i !== 'number' || !Number.isInteger(i) || i < 0 || i >= size) return false;
   }
   return true;
@@ -405,22 +452,29 @@ export function graphFromSnapshot(snapshot: GraphSnapshot): WorkspaceGraph {
   const entries = snapshot.packages;
   const list: GraphPackage[] = [];
   // Indexed loops: this is all a warm run does with 2,000 packages, before any of it is compiled.
+  // Stryker disable next-line EqualityOperator: equivalent: the index one past the end reads undefined, which the guard below skips
   for (let k = 0; k < entries.length; k++) {
     const entry = entries[k];
+    // Stryker disable next-line ConditionalExpression: equivalent: entries hold no undefined within their length
     if (!entry) continue;
     const dir = entry[0];
     const deps = entry[3];
     const workspaceDeps: string[] = [];
+    // Stryker disable next-line EqualityOperator: equivalent: the index one past the end reads undefined, which the guard below skips
     for (let d = 0; d < deps.length; d++) {
+      // Stryker disable next-line OptionalChaining,UnaryOperator: equivalent: a snapshot's dependency indexes are checked to be in range (isGraphSnapshot)
       const dep = entries[deps[d] ?? -1]?.[1];
+      // Stryker disable next-line ConditionalExpression: equivalent: a snapshot's dependency indexes are checked to be in range (isGraphSnapshot)
       if (dep !== undefined) workspaceDeps.push(dep);
     }
     const slash = dir.lastIndexOf('/');
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent: slice(slash + 1) of a folder without a slash is the folder, and no folder starts with '/'
     list.push({ name: entry[1], dir, folder: slash < 0 ? dir : dir.slice(slash + 1), isService: entry[2], workspaceDeps });
   }
   const services: GraphPackage[] = [];
   for (const i of snapshot.services) {
     const pkg = list[i];
+    // Stryker disable next-line ConditionalExpression: equivalent: a snapshot's service indexes are checked to be in range (isGraphSnapshot)
     if (pkg) services.push(pkg);
   }
   // It came from a built graph, checked for cycles then; its order is worked out only if asked for.

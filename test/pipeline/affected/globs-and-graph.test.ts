@@ -10,6 +10,7 @@ import {
   buildGraph,
   buildWorkspace,
   dependencyRefs,
+  type GraphSnapshot,
   graphFromSnapshot,
   isGraphSnapshot,
   type PackageInput,
@@ -122,6 +123,36 @@ describe('simple globs', () => {
     expect(['services/a', 'apps/b', 'packages/c', 'tools/d', 'services/a/b'].filter(test)).toEqual(['services/a', 'apps/b', 'packages/c']);
   });
 
+  test.each(['*', 'a/*', '**', 'a/**', '*/b', 'a?'])('%j (dot: true) never matches a . or .. segment or an empty path, as picomatch', (pattern) => {
+    const source = simpleGlobSource(pattern, { dot: true });
+    const re = new RegExp(`^(?:${source})$`);
+    const reference = picomatch(pattern, { dot: true });
+    const paths = ['', '.', '..', 'a/.', 'a/..', './b', '../b', 'a', 'a/b', 'a/.b'];
+    expect(paths.filter((p) => re.test(p))).toEqual(paths.filter((p) => reference(p)));
+  });
+
+  test('no globs match nothing, and need no engine', async () => {
+    expect(await globEngineFor([])).toBeUndefined();
+    const none = compileGlobs([], { dot: true });
+    expect(['', 'a', '.a', 'a/b'].map(none)).toEqual([false, false, false, false]);
+  });
+
+  test('only globs that need picomatch: its answer alone; without it, an error naming the first such glob', async () => {
+    expect(() => compileGlobs(['a/*', '[ab]/x', '{c,d}'], { dot: false })).toThrow('glob "[ab]/x" needs picomatch: get an engine from globEngineFor first');
+    const engine = await globEngineFor(['{a,b}/*']);
+    expect(engine).toBeDefined();
+    const both = compileGlobs(['{a,b}/*', '[cd]/*'], { dot: false }, engine);
+    expect(['a/x', 'b/y', 'c/z', 'd/w', 'e/v', 'a/x/y', 'a/.x'].filter(both)).toEqual(['a/x', 'b/y', 'c/z', 'd/w']);
+    const dotted = compileGlobs(['{a,b}/*'], { dot: true }, engine);
+    expect(['a/.x', 'b/x'].filter(dotted)).toEqual(['a/.x', 'b/x']);
+  });
+
+  test('the engine is passed the dot option of each compile', async () => {
+    const engine = await globEngineFor(['{a,b}/*']);
+    expect(['a/.x'].filter(compileGlobs(['{a,b}/*'], { dot: false }, engine))).toEqual([]);
+    expect(['.a/x', 'a/.x'].filter(compileGlobs(['x/*', '{a,b}/*'], { dot: true }, engine))).toEqual(['a/.x']);
+  });
+
   test.each<[string[], string[]]>([
     [
       ['services/*', 'packages/*'],
@@ -188,6 +219,67 @@ describe('the graph without manifests', () => {
   });
 
   test.each<[string, unknown]>([
+    ['no packages at all', { packages: [], services: [] }],
+    [
+      'a service and a library depending on it',
+      {
+        packages: [
+          ['a', 'a', true, []],
+          ['b', 'b', false, [0]],
+        ],
+        services: [0],
+      },
+    ],
+  ])('a cache file with %s is a snapshot', (_, value) => {
+    expect(isGraphSnapshot(value)).toBe(true);
+  });
+
+  test('a graph made elsewhere (not by buildGraph) is snapshotted from its packages, with the same indexes', () => {
+    const full = buildWorkspace(INPUTS);
+    // A copy of the object: the same packages and answers, but not a graph this module made.
+    const copy: WorkspaceGraph = { ...full };
+    const snapshot = snapshotGraph(copy);
+    expect(snapshot).toEqual(snapshotGraph(full));
+    // By hand, folder order: packages/auth, packages/core, packages/util, services/Api, services/_worker, services/web.
+    expect(snapshot).toEqual({
+      packages: [
+        ['packages/auth', '@x/auth', false, [1]],
+        ['packages/core', '@x/core', false, []],
+        ['packages/util', '@x/util', false, [1]],
+        ['services/Api', '@x/api', true, [0, 1]],
+        ['services/_worker', '@x/worker', true, [5]],
+        ['services/web', '@x/web', true, [2]],
+      ],
+      services: [3, 4, 5],
+    });
+  });
+
+  test('a graph read back from a snapshot keeps its folders, services and edges in every query', () => {
+    // As buildGraph would leave it: folder order, edges sorted by name, services by folder name.
+    const snapshot: GraphSnapshot = {
+      packages: [
+        ['apps/web', 'web', true, [1]],
+        ['libs/base', 'base', false, []],
+        ['top', 'top', true, [1, 0]],
+      ],
+      services: [2, 0],
+    };
+    const graph = graphFromSnapshot(snapshot);
+    expect([...graph.packages.values()].map((p) => [p.name, p.folder, p.isService, p.workspaceDeps])).toEqual([
+      ['web', 'web', true, ['base']],
+      ['base', 'base', false, []],
+      ['top', 'top', true, ['base', 'web']],
+    ]);
+    expect(graph.services.map((s) => s.name)).toEqual(['top', 'web']);
+    expect(graph.dependentsOf('base')).toEqual(['web', 'top']);
+    // Depth-first from base, top, web by name: base; top needs base (done) and web; web is done.
+    expect(graph.order).toEqual(['base', 'web', 'top']);
+    expect(graph.ownerOf('libs/base/src/a.ts')?.name).toBe('base');
+    expect(graph.ownerOf('top/x')?.name).toBe('top');
+    expect(snapshotGraph(graph)).toEqual(snapshot);
+  });
+
+  test.each<[string, unknown]>([
     ['null', null],
     ['no services', { packages: [] }],
     ['a dependency out of range', { packages: [['a', 'a', false, [1]]], services: [] }],
@@ -195,6 +287,27 @@ describe('the graph without manifests', () => {
     ['a non-boolean service flag', { packages: [['a', 'a', 1, []]], services: [] }],
     ['a short entry', { packages: [['a', 'a', false]], services: [] }],
     ['a fractional index', { packages: [['a', 'a', false, [0.5]]], services: [] }],
+    ['a string', 'packages services'],
+    ['a number', 1],
+    ['no packages', { services: [] }],
+    ['packages that are not a list', { packages: {}, services: [] }],
+    ['services that are not a list', { packages: [], services: {} }],
+    ['a service index that is a string', { packages: [['a', 'a', true, []]], services: ['0'] }],
+    [
+      'a dependency index that is a string',
+      {
+        packages: [
+          ['a', 'a', false, []],
+          ['b', 'b', false, ['0']],
+        ],
+        services: [],
+      },
+    ],
+    ['dependencies that are not a list', { packages: [['a', 'a', false, {}]], services: [] }],
+    ['a long entry', { packages: [['a', 'a', false, [], 'extra']], services: [] }],
+    ['an entry that is an object with numbered keys', { packages: [{ 0: 'a', 1: 'a', 2: false, 3: [], length: 4 }], services: [] }],
+    ['a folder that is not a string', { packages: [[1, 'a', false, []]], services: [] }],
+    ['a name that is not a string', { packages: [['a', null, false, []]], services: [] }],
   ])('a cache file with %s is not a snapshot', (_, value) => {
     expect(isGraphSnapshot(value)).toBe(false);
   });
@@ -228,6 +341,14 @@ describe('folder order', () => {
   ])('sortByKey, %s: code-unit order of the key, ties in input order', (_, items) => {
     const byComparator = [...items].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     expect(sortByKey(items, ([key]) => key)).toEqual(byComparator);
+  });
+
+  test('sortByKey, many repeated keys: grouped by key in code-unit order, each group in input order', () => {
+    const keys = ['b', 'a_', 'B', 'a', '_', 'b', 'a'];
+    const items = Array.from({ length: 300 }, (_, i) => ({ key: keys[(i * 5) % keys.length] ?? '', i }));
+    // By hand: the distinct keys in code-unit order ('B' < '_' < 'a' < 'a_' < 'b'), each key's items as they came.
+    const expected = ['B', '_', 'a', 'a_', 'b'].flatMap((k) => items.filter((item) => item.key === k));
+    expect(sortByKey(items, (item) => item.key)).toEqual(expected);
   });
 
   test('packages and services are kept by UTF-16 code unit, not by the locale', () => {

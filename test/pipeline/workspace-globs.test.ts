@@ -1,0 +1,118 @@
+/**
+ * pnpm-workspace.yaml's package globs: the fast reader (no YAML library) answers only for the block
+ * form pnpm documents, and then exactly as the YAML parser does; anything else is left to the parser.
+ * The globs are then checked as pnpm reads them (relative, inside the workspace).
+ */
+import { describe, expect, test } from 'vitest';
+import { checkWorkspaceGlobs, parseWorkspaceGlobsFast } from '../../scripts/core/workspace/workspace-globs.js';
+import { parseWorkspaceYaml } from '../../scripts/core/workspace/workspace-yaml.js';
+
+describe('parseWorkspaceGlobsFast: the block form, read as YAML reads it', () => {
+  test.each<[string, string, string[]]>([
+    ['plain, single- and double-quoted items', 'packages:\n  - a/*\n  - \'b/*\'\n  - "c/*"\n', ['a/*', 'b/*', 'c/*']],
+    ['Windows line ends', 'packages:\r\n  - a/*\r\n  - b/*\r\n', ['a/*', 'b/*']],
+    ['blank and comment lines among the items', 'packages:\n\n  # the apps\n  - apps/*\n   \n# top comment\n  - libs/*\n', ['apps/*', 'libs/*']],
+    ['comments after items', 'packages:\n  - a/*   # all of a\n  - \'b/*\' # b\n  - "c"  \n', ['a/*', 'b/*', 'c']],
+    ['trailing spaces', 'packages:\n  - a/*   \n', ['a/*']],
+    ['deeper indentation', 'packages:\n      -   a/*\n', ['a/*']],
+    ['a # inside quotes is no comment', 'packages:\n  - \'a # b\'\n  - "c#d"\n', ['a # b', 'c#d']],
+    ['a colon not followed by a space is part of the glob', 'packages:\n  - a:b/*\n', ['a:b/*']],
+    ['other keys before and after, with their own lists and maps', 'onlyBuiltDependencies:\n  - esbuild\npackages:\n  - a/*\ncatalog:\n  react: 18.0.0\n', ['a/*']],
+    ['a list item at the margin under another key', 'onlyBuiltDependencies:\n- esbuild\npackages:\n  - a/*\n', ['a/*']],
+    ['an exclusion, quoted', "packages:\n  - apps/**\n  - '!apps/legacy'\n", ['apps/**', '!apps/legacy']],
+    ['keys with underscores, dashes and digits', 'my_key-2: 1\npackages:\n  - a/*\n', ['a/*']],
+    ['no newline at the end', 'packages:\n  - a/*', ['a/*']],
+    ['a document start marker before the keys', '---\npackages:\n  - a/*\n', ['a/*']],
+  ])('%s', (_, text, globs) => {
+    expect(parseWorkspaceGlobsFast(text)).toEqual(globs);
+    // The YAML parser agrees.
+    expect(parseWorkspaceYaml('pnpm-workspace.yaml', text).packages).toEqual(globs);
+  });
+
+  test.each<[string, string]>([
+    ['no packages key', 'catalog:\n  react: 18\n'],
+    ['an empty file', ''],
+    ['a packages key without items', 'packages:\nother: 1\n'],
+    ['packages twice', 'packages:\n  - a/*\npackages:\n  - b/*\n'],
+    ['a flow list', 'packages: [a/*, b/*]\n'],
+    ['a value after the key', 'packages: a/*\n'],
+    ['a value after the key, then items', 'packages: x\n  - a/*\n'],
+    ['a tab', 'packages:\n\t- a/*\n'],
+    ['a tab before a comment', 'packages:\n  - a/*\t# x\n'],
+    ['an item at the margin', 'packages:\n- a/*\n'],
+    ['a top-level line that is no key', 'packages:\n  - a/*\n"quoted": 1\n'],
+    ['a key that starts with a digit', '1packages:\n  - a/*\n'],
+    ['a key followed by text without a space', 'packages:a\n  - a/*\n'],
+    ['an empty quoted item', "packages:\n  - ''\n"],
+    ['an empty double-quoted item', 'packages:\n  - ""\n'],
+    ['a double-quoted item with an escape', 'packages:\n  - "a\\tb"\n'],
+    ['a tag (!)', 'packages:\n  - !apps/legacy\n'],
+    ['an anchor (&)', 'packages:\n  - &x a/*\n'],
+    ['an alias (*)', 'packages:\n  - *x\n'],
+    ['a flow item', 'packages:\n  - [a]\n'],
+    ['a map item', 'packages:\n  - {a: 1}\n'],
+    ['a block scalar', 'packages:\n  - |\n    a\n'],
+    ['a nested list', 'packages:\n  - - a\n'],
+    ['an item that is a map (a colon and a space)', 'packages:\n  - a: b\n'],
+    ['an item that ends with a colon', 'packages:\n  - a:\n'],
+    ['a # right after the text (part of the scalar in YAML)', 'packages:\n  - services/a#b\n'],
+    ['a comment right after a quoted item (an error in YAML)', "packages:\n  - 'a'#c\n"],
+    ['a line that is neither item nor key under packages', 'packages:\n  a/*\n'],
+    ['an item without a space after the dash', 'packages:\n  -a/*\n'],
+  ])('%s: left to the YAML parser', (_, text) => {
+    expect(parseWorkspaceGlobsFast(text)).toBeUndefined();
+  });
+});
+
+describe('parseWorkspaceYaml', () => {
+  test.each<[string, string]>([
+    ['not YAML', 'packages: [\n'],
+    ['a list document', '- a/*\n'],
+    ['an empty list', 'packages: []\n'],
+    ['a number among the globs', 'packages:\n  - a/*\n  - 1\n'],
+    ['an empty glob', "packages:\n  - ''\n"],
+    ['packages as a map', 'packages:\n  a: 1\n'],
+    ['a list among the globs', 'packages:\n  - a/*\n  - [b]\n'],
+  ])('rejects %s', (_, text) => {
+    expect(() => parseWorkspaceYaml('w.yaml', text)).toThrow(/^w\.yaml: /);
+  });
+
+  test('a YAML error is one line naming the file', () => {
+    expect(() => parseWorkspaceYaml('w.yaml', 'packages: [\n')).toThrow(/^w\.yaml: not valid YAML \((?!YAMLParseError)[^\n]+ at line \d+, column \d+:\)$/);
+  });
+
+  test('a document without usable globs names the expected form', () => {
+    expect(() => parseWorkspaceYaml('w.yaml', 'packages: []\n')).toThrow('w.yaml: expected "packages:" with a list of folder globs, e.g. - services/*');
+  });
+});
+
+describe('checkWorkspaceGlobs: folders inside the workspace, as pnpm reads them', () => {
+  test('usable globs come back as they are', () => {
+    const globs = ['services/*', '!services/legacy', 'a/**/b', '.hidden/*', 'a..b/*'];
+    expect(checkWorkspaceGlobs('w.yaml', globs)).toBe(globs);
+  });
+
+  test.each<[string, string]>([
+    ['', 'it is empty'],
+    ['!', 'it is empty'],
+    ['/services/*', 'it is absolute'],
+    ['!/services/*', 'it is absolute'],
+    ['../elsewhere/*', 'it leaves the workspace (..)'],
+    ['services/../../x', 'it leaves the workspace (..)'],
+    ['services/..', 'it leaves the workspace (..)'],
+    ['!..', 'it leaves the workspace (..)'],
+    ['services\\*', 'it holds a backslash or a control character'],
+    ['services/\u0000', 'it holds a backslash or a control character'],
+    ['services/\u001f', 'it holds a backslash or a control character'],
+    ['services/a\u007f', 'it holds a backslash or a control character'],
+    ['services/\ta', 'it holds a backslash or a control character'],
+  ])('%j: %s', (glob, why) => {
+    expect(() => checkWorkspaceGlobs('w.yaml', ['ok/*', glob])).toThrow(
+      `w.yaml: the package glob ${JSON.stringify(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`,
+    );
+  });
+
+  test('a space, a non-ASCII letter and the first printable characters are fine', () => {
+    expect(checkWorkspaceGlobs('w.yaml', ['my apps/*', 'caf\u00e9/*', ' !/*', '~/*'])).toHaveLength(4);
+  });
+});
