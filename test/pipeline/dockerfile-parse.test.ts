@@ -22,6 +22,10 @@ describe('parseDockerfile, edges', () => {
     expect(only(text)).toMatchObject(model);
   });
 
+  test('the text leaves out surrounding whitespace, non-breaking spaces included (the parser keeps them)', () => {
+    expect(only('RUN echo hi\u00a0')).toMatchObject({ args: ['echo', 'hi\u00a0'], text: 'echo hi' });
+  });
+
   test('a FROM without an image is a stage with an empty image', () => {
     expect(parseDockerfile('FROM\nRUN x\n').stages).toEqual([{ name: undefined, image: '', line: 1, instructions: [expect.objectContaining({ keyword: 'RUN' })] }]);
   });

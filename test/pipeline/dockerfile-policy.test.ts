@@ -87,3 +87,10 @@ describe('checkDockerfile, edges', () => {
     expect(check(text)).toEqual(expected);
   });
 });
+
+describe('instructions without arguments (docker build refuses them) are reported, not a crash', () => {
+  test('a bare USER and a bare STOPSIGNAL', () => {
+    const text = edit(edit(GOOD, 'USER node', 'USER'), 'STOPSIGNAL SIGTERM', 'STOPSIGNAL');
+    expect(check(text)).toEqual([v(47, 'stopsignal', 'STOPSIGNAL ')]);
+  });
+});

@@ -42,6 +42,7 @@ function toModel(instruction: Instruction): DockerInstruction {
   const withoutFlags = raw.replace(/^(?:\s*--[a-z-]+(?:=(?:"[^"]*"|\S+))?)+\s*/i, '');
   let execForm = false;
   let args = instruction.getArguments().map((a) => a.getValue());
+  // Stryker disable next-line MethodExpression,StringLiteral: equivalent: getArgumentsContent() starts at the first argument (no leading whitespace), and JSON.parse reads an array only from a text that starts with [
   if (withoutFlags.trimStart().startsWith('[')) {
     try {
       const parsed: unknown = JSON.parse(withoutFlags);
@@ -69,6 +70,7 @@ export function parseDockerfile(text: string): ParsedDockerfile {
     } else if (stages.length === 0) {
       if (model.keyword === 'ARG') globalArgs.push(model);
     } else {
+      // Stryker disable next-line OptionalChaining: equivalent: this branch runs only when stages is not empty
       stages.at(-1)?.instructions.push(model);
     }
   }
