@@ -212,3 +212,19 @@ describe('configLabels', () => {
     expect([...configLabels(json)]).toEqual(labels);
   });
 });
+
+describe('parseRegistryDocument: values of the wrong JSON type', () => {
+  test('a digest inside a list is no digest', () => {
+    expect(parseRegistryDocument({ mediaType: OCI_INDEX, manifests: [{ mediaType: OCI_MANIFEST, digest: [d('1')] }] }, '')).toBe(
+      `an index entry without a mediaType and a sha256 digest: {"mediaType":"${OCI_MANIFEST}","digest":["${d('1')}"]}`,
+    );
+  });
+
+  test('an image manifest typed as such stays one even with a "manifests" field', () => {
+    expect(parseRegistryDocument({ mediaType: OCI_MANIFEST, manifests: [], config: { mediaType: OCI_CONFIG, digest: d('c') } }, '')).toStrictEqual({
+      kind: 'image',
+      config: d('c'),
+      layers: [],
+    });
+  });
+});

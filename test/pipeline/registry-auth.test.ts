@@ -28,6 +28,7 @@ describe('parseChallenge', () => {
     ['Bearer service="reg"', undefined],
     ['Bearer realm="ftp://x/token"', undefined],
     ['Bearer realm="/token"', undefined],
+    ['Bearer realm="evil:https://x/token"', undefined],
     ['Digest realm="https://x", nonce="1"', undefined],
     ['Bearerrealm="https://x"', undefined],
   ])('%j', (header, challenge) => {
