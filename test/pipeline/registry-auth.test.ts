@@ -29,6 +29,7 @@ describe('parseChallenge', () => {
     ['Bearer realm="ftp://x/token"', undefined],
     ['Bearer realm="/token"', undefined],
     ['Bearer realm="evil:https://x/token"', undefined],
+    [', Bearer realm="https://x/token"', undefined],
     ['Digest realm="https://x", nonce="1"', undefined],
     ['Bearerrealm="https://x"', undefined],
   ])('%j', (header, challenge) => {
@@ -136,6 +137,7 @@ describe('helperCredentials: a credential helper `get` answer', () => {
     [{ Username: 1, Secret: 's' }, undefined],
     [[], undefined],
     ['x', undefined],
+    [null, undefined],
   ])('%j -> %j', (json, credentials) => {
     expect(helperCredentials(json)).toStrictEqual(credentials);
   });
