@@ -42,6 +42,7 @@ function toModel(instruction: Instruction): DockerInstruction {
   const withoutFlags = raw.replace(/^(?:\s*--[a-z-]+(?:=(?:"[^"]*"|\S+))?)+\s*/i, '');
   let execForm = false;
   let args = instruction.getArguments().map((a) => a.getValue());
+  // Stryker disable next-line ConditionalExpression,MethodExpression,StringLiteral: equivalent (true, trimEnd, ''): getArgumentsContent() has no leading whitespace, and JSON.parse reads an array only from a text that starts with [; the false variant is killed by the exec-form tests
   if (withoutFlags.trimStart().startsWith('[')) {
     try {
       const parsed: unknown = JSON.parse(withoutFlags);
@@ -65,12 +66,15 @@ export function parseDockerfile(text: string): ParsedDockerfile {
     const model = toModel(instruction);
     if (model.keyword === 'FROM') {
       const asIndex = model.args.findIndex((a) => a.toUpperCase() === 'AS');
+      // Stryker disable next-line EqualityOperator: asIndex > 0 differs only for `FROM as <x>`, which docker build refuses (FROM takes an image, then optionally AS <name>); asIndex < 0 is killed
       stages.push({ name: asIndex >= 0 ? model.args[asIndex + 1] : undefined, image: model.args[0] ?? '', line: model.line, instructions: [] });
     } else if (stages.length === 0) {
       if (model.keyword === 'ARG') globalArgs.push(model);
     } else {
+      // Stryker disable next-line OptionalChaining: equivalent: this branch runs only when stages is not empty
       stages.at(-1)?.instructions.push(model);
     }
   }
+  // Stryker disable next-line StringLiteral: the '' after ?? is equivalent (String#split returns at least one part); the '\n' variant is killed by the first-line tests
   return { globalArgs, stages, firstLine: text.split('\n')[0] ?? '' };
 }

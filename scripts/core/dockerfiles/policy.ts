@@ -61,6 +61,7 @@ export function checkDockerfile(parsed: ParsedDockerfile, expect: ServiceExpecta
   if (!parsed.firstLine.includes(expect.headerMarker)) add('generated-header', 1, `first line must be the generated header containing "${expect.headerMarker}"`);
 
   const nodeArg = parsed.globalArgs.find((a) => a.args[0]?.startsWith('NODE_IMAGE'));
+  // Stryker disable next-line OptionalChaining: args[0]?. is equivalent (nodeArg was found by its args[0]); the nodeArg?. variant is killed by the no-NODE_IMAGE test
   const defaultImage = nodeArg?.args[0]?.split('=')[1];
   const major = Number(defaultImage?.match(/^(?:.*\/)?node:(\d+)/)?.[1]);
   if (!nodeArg) add('node-image-arg', 1, 'missing global `ARG NODE_IMAGE=node:<LTS>-alpine` before the first FROM');
@@ -80,6 +81,7 @@ export function checkDockerfile(parsed: ParsedDockerfile, expect: ServiceExpecta
   }
 
   if (deps) {
+    // Stryker disable next-line ArrayDeclaration: equivalent: a RUN without --mount has no cache mount, and neither has a list holding one placeholder that is no mount
     const fills = deps.instructions.some((i) => i.keyword === 'RUN' && /\bpnpm\s+(fetch|install)\b/.test(i.text) && (i.flags['mount'] ?? []).some((m) => m.includes('type=cache')));
     if (!fills) add('pnpm-store-cache', deps.line, 'no `RUN --mount=type=cache,... pnpm fetch` in the deps stage');
   }
@@ -133,6 +135,7 @@ export function checkDockerfile(parsed: ParsedDockerfile, expect: ServiceExpecta
   if (runtime.instructions.some((i) => i.keyword === 'ENTRYPOINT')) add('exec-form-cmd', runtime.line, 'ENTRYPOINT would wrap the CMD; start node directly');
 
   const stop = last(runtime, 'STOPSIGNAL');
+  // Stryker disable next-line StringLiteral: the '' after ?? (a bare STOPSIGNAL) is equivalent: neither it nor any placeholder is SIGTERM or SIGINT; the other strings of the line are killed
   if (!stop || !['SIGTERM', 'SIGINT'].includes(stop.args[0] ?? '')) add('stopsignal', stop?.line ?? runtime.line, stop ? `STOPSIGNAL ${stop.text}` : 'no STOPSIGNAL');
   return out;
 }

@@ -1,0 +1,43 @@
+/**
+ * parseDockerfile on instructions the committed Dockerfiles do not hold (scripts/core/dockerfiles/parse.ts):
+ * instructions without arguments, a flag without a value, a stage without an image.
+ */
+import { describe, expect, test } from 'vitest';
+import { parseDockerfile } from '../../scripts/core/dockerfiles/parse.js';
+
+describe('parseDockerfile, edges', () => {
+  const only = (text: string) => parseDockerfile(`FROM x AS s\n${text}\n`).stages[0]?.instructions[0];
+
+  test.each<[string, object]>([
+    ['USER', { keyword: 'USER', line: 2, flags: {}, args: [], execForm: false, text: '' }],
+    ['STOPSIGNAL', { keyword: 'STOPSIGNAL', args: [], text: '' }],
+    ['RUN --no-cache echo hi', { flags: { 'no-cache': [''] }, args: ['echo', 'hi'], text: 'echo hi' }],
+    ['RUN --network=none   ["a", "b"]', { flags: { network: ['none'] }, args: ['a', 'b'], execForm: true, text: '["a", "b"]' }],
+    ['CMD \\\n  ["node", "x.js"]', { keyword: 'CMD', line: 2, args: ['node', 'x.js'], execForm: true, text: '["node", "x.js"]' }],
+    ['CMD []', { args: [], execForm: true, text: '[]' }],
+    ['CMD {"a": 1}', { execForm: false, text: '{"a": 1}' }],
+    ['CMD ["a", ["b"]]', { execForm: false }],
+    ['CMD ["--inspect", "x"]', { args: ['--inspect', 'x'], execForm: true }],
+  ])('%j', (text, model) => {
+    expect(only(text)).toMatchObject(model);
+  });
+
+  test('the text leaves out surrounding whitespace, non-breaking spaces included (the parser keeps them)', () => {
+    expect(only('RUN echo hi\u00a0')).toMatchObject({ args: ['echo', 'hi\u00a0'], text: 'echo hi' });
+  });
+
+  test('a FROM without an image is a stage with an empty image', () => {
+    expect(parseDockerfile('FROM\nRUN x\n').stages).toEqual([{ name: undefined, image: '', line: 1, instructions: [expect.objectContaining({ keyword: 'RUN' })] }]);
+  });
+
+  test('instructions before the first FROM other than ARG are dropped', () => {
+    const parsed = parseDockerfile('LABEL a=b\nENV X=1\nARG Y\n');
+    expect(parsed.globalArgs.map((a) => a.text)).toEqual(['Y']);
+    expect(parsed.stages).toEqual([]);
+  });
+
+  test('the first line, even when the file has one line only', () => {
+    expect(parseDockerfile('FROM x').firstLine).toBe('FROM x');
+    expect(parseDockerfile('\nFROM x').firstLine).toBe('');
+  });
+});

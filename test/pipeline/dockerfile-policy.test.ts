@@ -1,0 +1,96 @@
+/**
+ * Edges of the Dockerfile policy (scripts/core/dockerfiles/policy.ts) that check-dockerfiles.test.ts
+ * does not reach: other global arguments, stages on fixed images, where the pnpm store is filled from,
+ * root files, and deploy mentioned outside a RUN. Each case edits the committed api-gateway Dockerfile
+ * (header line 1, ARG NODE_IMAGE line 8, stages FROM at 10, 18, 24 and 40).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { parseDockerfile } from '../../scripts/core/dockerfiles/parse.js';
+import { checkDockerfile, type RuleId } from '../../scripts/core/dockerfiles/policy.js';
+import { REPO_ROOT } from '../support/repo-copy.js';
+
+const GOOD = readFileSync(join(REPO_ROOT, 'services/api-gateway/Dockerfile'), 'utf8');
+const EXPECT = {
+  file: 'services/api-gateway/Dockerfile',
+  serviceDir: 'services/api-gateway',
+  dependencyDirs: ['packages/shared', 'packages/auth'],
+  headerMarker: 'by scripts/generate-dockerfiles.ts',
+};
+const check = (text: string) => checkDockerfile(parseDockerfile(text), EXPECT);
+const edit = (text: string, from: string, to: string) => {
+  const out = text.replace(from, to);
+  if (out === text) throw new Error(`test setup: ${from} not found in the Dockerfile`);
+  return out;
+};
+const v = (line: number, rule: RuleId, message: string) => ({ file: EXPECT.file, line, rule, message });
+const FETCH = 'RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \\\n    pnpm fetch --frozen-lockfile';
+const STORE = 'no `RUN --mount=type=cache,... pnpm fetch` in the deps stage';
+
+describe('checkDockerfile, edges', () => {
+  test.each<[string, string, ReturnType<typeof v>[]]>([
+    ['NODE_IMAGE after other global arguments, one of them bare', edit(GOOD, 'ARG NODE_IMAGE=node:24-alpine', 'ARG\nARG OTHER=node:18\nARG NODE_IMAGE=node:24-alpine'), []],
+    [
+      'no NODE_IMAGE argument and stages on fixed images: only the missing argument is reported',
+      edit(
+        edit(edit(GOOD, 'ARG NODE_IMAGE=node:24-alpine', 'ARG OTHER=1'), 'FROM ${NODE_IMAGE} AS base', 'FROM node:24-alpine AS base'),
+        'FROM ${NODE_IMAGE} AS runtime',
+        'FROM node:24-alpine AS runtime',
+      ),
+      [v(1, 'node-image-arg', 'missing global `ARG NODE_IMAGE=node:<LTS>-alpine` before the first FROM')],
+    ],
+    [
+      'the base stage on a fixed image',
+      edit(GOOD, 'FROM ${NODE_IMAGE} AS base', 'FROM node:24-alpine AS base'),
+      [v(10, 'node-image-arg', 'stage base builds FROM node:24-alpine; expected FROM ${NODE_IMAGE}')],
+    ],
+    [
+      'an unnamed last stage on a fixed image',
+      edit(GOOD, 'FROM ${NODE_IMAGE} AS runtime', 'FROM node:24-alpine'),
+      [
+        v(10, 'four-stages', 'stages are [base, deps, builder, (unnamed)]; expected [base, deps, builder, runtime]'),
+        v(40, 'node-image-arg', 'stage (unnamed) builds FROM node:24-alpine; expected FROM ${NODE_IMAGE}'),
+      ],
+    ],
+    [
+      'a cache mount among other mounts fills the store',
+      edit(GOOD, FETCH, 'RUN --mount=type=bind,source=.npmrc,target=/x --mount=type=cache,id=pnpm-store,target=/pnpm/store \\\n    pnpm fetch'),
+      [],
+    ],
+    ['only a RUN fills the store', edit(GOOD, FETCH, 'COPY --mount=type=cache,id=pnpm-store,target=/pnpm/store \\\n    pnpm fetch'), [v(18, 'pnpm-store-cache', STORE)]],
+    ['a program that only ends in pnpm', edit(GOOD, FETCH, 'RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \\\n    mypnpm fetch'), [v(18, 'pnpm-store-cache', STORE)]],
+    [
+      'a pnpm command that only starts like fetch',
+      edit(GOOD, FETCH, 'RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \\\n    pnpm fetched'),
+      [v(18, 'pnpm-store-cache', STORE)],
+    ],
+    ['pnpm fetch with no space between', edit(GOOD, FETCH, 'RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \\\n    pnpmfetch'), [v(18, 'pnpm-store-cache', STORE)]],
+    [
+      'root files written with a trailing slash are still root files',
+      edit(GOOD, 'COPY tsconfig.base.json tsconfig.package.json ./', 'COPY tsconfig.base.json/ package.json// ./'),
+      [],
+    ],
+    [
+      'pnpm deploy named only in a LABEL of the builder',
+      edit(edit(GOOD, 'deploy --prod', 'deploy'), '# This service', 'LABEL note="pnpm --filter x deploy --prod /out"\n#'),
+      [v(24, 'pnpm-deploy', 'no `pnpm ... deploy --prod` in the builder stage')],
+    ],
+    [
+      'deploy before pnpm is not a pnpm deploy',
+      edit(GOOD, 'pnpm --filter "@kodingcaravan/api-gateway" deploy --prod', 'deploy --prod --filter x pnpm'),
+      [v(24, 'pnpm-deploy', 'no `pnpm ... deploy --prod` in the builder stage')],
+    ],
+    ['the runtime copy from the builder may carry other flags', edit(GOOD, 'COPY --from=builder /out ./', 'COPY --from=builder --chown=1000 /out ./'), []],
+    ['ENTRYPOINT named only in a label', edit(GOOD, '# Owned by root', 'LABEL note="ENTRYPOINT"\n#'), []],
+  ])('%s', (_, text, expected) => {
+    expect(check(text)).toEqual(expected);
+  });
+});
+
+describe('instructions without arguments (docker build refuses them) are reported, not a crash', () => {
+  test('a bare USER and a bare STOPSIGNAL', () => {
+    const text = edit(edit(GOOD, 'USER node', 'USER'), 'STOPSIGNAL SIGTERM', 'STOPSIGNAL');
+    expect(check(text)).toEqual([v(47, 'stopsignal', 'STOPSIGNAL ')]);
+  });
+});
