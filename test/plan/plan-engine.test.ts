@@ -482,3 +482,506 @@ describe('strategy and matrix legs', () => {
     expect(runner.requests).toHaveLength(2);
   });
 });
+
+describe('steps: contexts, env, conditions', () => {
+  // A GitHub-hosted Ubuntu runner as the runner context describes it (GitHub docs, "runner context");
+  // runner.debug is set only when debug logging is on.
+  test('the runner context is a GitHub-hosted Linux x64 runner', async () => {
+    const j = await jobOf(onPush('  j:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo\n        env:\n          RUNNER: ${{ toJSON(runner) }}\n'));
+    expect(JSON.parse(stepsOf(j)[0]?.env['RUNNER'] ?? '')).toEqual({
+      os: 'Linux',
+      arch: 'X64',
+      name: 'GitHub Actions 1',
+      environment: 'github-hosted',
+      temp: '/home/runner/work/_temp',
+      tool_cache: '/opt/hostedtoolcache',
+      debug: '',
+    });
+  });
+
+  test('workflow, job and step env layer in that order; a step shows only its own env', async () => {
+    const j = await jobOf(
+      onPush(
+        `  j:
+    runs-on: ubuntu-24.04
+    env:
+      JOB: job-\${{ github.ref_name }}
+      BOTH: from-job
+    steps:
+      - run: echo \${{ env.WF }} \${{ env.JOB }} \${{ env.BOTH }} \${{ env.STEP }}
+        env:
+          BOTH: from-step
+          STEP: step-\${{ env.JOB }}
+`,
+        'env:\n  WF: wf-${{ github.ref_name }}\n  BOTH: from-wf\n',
+      ),
+    );
+    expect(stepsOf(j)[0]).toMatchObject({ run: 'echo wf-main job-main from-step step-job-main', env: { BOTH: 'from-step', STEP: 'step-job-main' } });
+  });
+
+  test('workflow env can read secrets and a job’s env can too', async () => {
+    const j = await jobOf(
+      onPush(
+        '  j:\n    runs-on: ubuntu-24.04\n    env:\n      J: ${{ secrets.JOB_SECRET }}\n    steps:\n      - run: echo ${{ env.W }}/${{ env.J }}\n',
+        'env:\n  W: ${{ secrets.WF_SECRET }}\n',
+      ),
+    );
+    expect(stepsOf(j)[0]?.run).toBe('echo ***/***');
+  });
+
+  // Status functions in a step's `if:` look at the job's earlier steps; a step without `if:` is success().
+  test('after a failed step: default steps are skipped, failure() and always() steps run, job.status is failure', async () => {
+    const runner = new RecordingRunner(() => ({ exitCode: 1, stderr: 'no' }));
+    const j = await jobOf(
+      onPush(`  j:
+    runs-on: ubuntu-24.04
+    outputs:
+      status: \${{ job.status }}
+    steps:
+      - name: before
+        run: echo \${{ job.status }}
+      - name: fails
+        run: ${AFFECTED}
+      - name: default
+        run: echo
+      - name: explicit success
+        if: success()
+        run: echo
+      - name: on failure
+        if: failure()
+        run: echo \${{ job.status }}
+      - name: always
+        if: always()
+        run: echo
+`),
+      { runner },
+    );
+    expect(stepsOf(j).map((s) => [s.name, s.if, s.ifExpr])).toEqual([
+      ['before', true, 'success()'],
+      ['fails', true, 'success()'],
+      ['default', false, 'success()'],
+      ['explicit success', false, 'success()'],
+      ['on failure', true, 'failure()'],
+      ['always', true, 'always()'],
+    ]);
+    expect(stepsOf(j)[0]?.run).toBe('echo success');
+    expect(stepsOf(j)[4]?.run).toBe('echo failure');
+    expect(j).toMatchObject({ result: 'failure', outputs: { status: 'failure' } });
+  });
+
+  test('job outputs read the steps, the env and job.status of a job that succeeded', async () => {
+    const runner = new RecordingRunner(() => ({ outputs: { v: '42' } }));
+    const j = await jobOf(
+      onPush(
+        `  j:\n    runs-on: ubuntu-24.04\n    env:\n      E: e\n    outputs:\n      v: \${{ steps.s.outputs.v }}\n      e: \${{ env.E }}\n      status: \${{ job.status }}\n      secret: \${{ secrets.S }}\n    steps:\n      - id: s\n        run: ${AFFECTED}\n`,
+      ),
+      {
+        runner,
+      },
+    );
+    expect(j.outputs).toEqual({ v: '42', e: 'e', status: 'success', secret: '***' });
+  });
+
+  // GitHub docs, "steps context": with continue-on-error a failed step's outcome is failure and its conclusion success.
+  test.each([
+    [true, { OUTCOME: 'failure', CONCLUSION: 'success' }, 'success', 'no condition'],
+    [false, { OUTCOME: 'failure', CONCLUSION: 'failure' }, 'failure', 'no condition; fails: step "Detect" exited with 1: last'],
+  ])('continue-on-error: %s → steps context %j, job %s', async (continueOnError, env, result, reason) => {
+    const runner = new RecordingRunner(() => ({ exitCode: 1, stderr: 'first\nlast\n' }));
+    const j = await jobOf(
+      onPush(`  j:
+    runs-on: ubuntu-24.04
+    steps:
+      - id: s
+        name: Detect
+        continue-on-error: ${continueOnError}
+        run: ${AFFECTED}
+      - name: next
+        if: always()
+        run: echo
+        env:
+          OUTCOME: \${{ steps.s.outcome }}
+          CONCLUSION: \${{ steps.s.conclusion }}
+`),
+      { runner },
+    );
+    expect(stepsOf(j)[0]?.executed).toEqual({ exitCode: 1, outputs: {}, error: 'first\nlast' });
+    expect(stepsOf(j)[1]?.env).toEqual(env);
+    expect(j).toMatchObject({ result, reason });
+  });
+
+  test('a skipped step’s outcome and conclusion are skipped; a succeeded step’s are success', async () => {
+    const j = await jobOf(
+      onPush(`  j:
+    runs-on: ubuntu-24.04
+    steps:
+      - id: off
+        if: false
+        run: echo
+      - id: on
+        run: echo
+      - run: echo
+        env:
+          OFF: \${{ steps.off.outcome }}/\${{ steps.off.conclusion }}
+          ON: \${{ steps.on.outcome }}/\${{ steps.on.conclusion }}
+`),
+    );
+    expect(stepsOf(j)[2]?.env).toEqual({ OFF: 'skipped/skipped', ON: 'success/success' });
+  });
+
+  test('a failed step’s error is its last five lines of stderr; the job names the first failed step with its last line', async () => {
+    const runner = new RecordingRunner((r) => ({ exitCode: r.argv.includes('--base') ? 3 : 2, stderr: 'l1\nl2\nl3\nl4\nl5\nl6\n\n' }));
+    const j = await jobOf(
+      onPush(`  j:
+    runs-on: ubuntu-24.04
+    steps:
+      - name: first
+        run: ${AFFECTED}
+      - name: second
+        if: always()
+        run: node scripts/dist/pipeline.cjs affected --base HEAD~1
+`),
+      { runner },
+    );
+    expect(stepsOf(j).map((s) => s.executed)).toEqual([
+      { exitCode: 2, outputs: {}, error: 'l2\nl3\nl4\nl5\nl6' },
+      { exitCode: 3, outputs: {}, error: 'l2\nl3\nl4\nl5\nl6' },
+    ]);
+    expect(j.reason).toBe('no condition; fails: step "first" exited with 2: l6');
+  });
+
+  test('a step that succeeds reports its exit code and outputs only', async () => {
+    const runner = new RecordingRunner(() => ({ outputs: { a: '1' }, stderr: 'noise' }));
+    const j = await jobOf(onPush(`  j:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: ${AFFECTED}\n`), { runner });
+    expect(stepsOf(j)[0]?.executed).toStrictEqual({ exitCode: 0, outputs: { a: '1' } });
+  });
+});
+
+describe('steps: names, inputs, what is executed', () => {
+  test('a step is named by its name, else by its action or the first line of its script', async () => {
+    const j = await jobOf(
+      onPush(`  j:
+    runs-on: ubuntu-24.04
+    steps:
+      - name: Build \${{ github.ref_name }}
+        run: echo
+      - uses: actions/checkout@v4
+      - run: |
+          echo one
+          echo two
+`),
+    );
+    expect(stepsOf(j).map((s) => s.name)).toEqual(['Build main', 'Run actions/checkout@v4', 'Run echo one']);
+    // A step has `uses` or `run`, never the other key.
+    expect(stepsOf(j).map((s) => ['uses' in s, 'run' in s])).toEqual([
+      [false, true],
+      [true, false],
+      [false, true],
+    ]);
+    expect(stepsOf(j)[1]).toMatchObject({ uses: 'actions/checkout@v4', with: {}, env: {}, secrets: [] });
+  });
+
+  test('a skipped step’s inputs that cannot be evaluated are shown empty; a running step’s fail the job', async () => {
+    const bad = "${{ fromJSON('{') }}";
+    const steps = (condition: string) => `  j:
+    runs-on: ubuntu-24.04
+    steps:
+      - run: echo first
+      - name: ${bad}
+        if: ${condition}
+        uses: docker/login-action@v3
+        with:
+          password: ${bad}
+      - name: ${bad}
+        if: ${condition}
+        run: echo ${bad}
+`;
+    const skipped = await jobOf(onPush(steps('false')));
+    expect(skipped.result).toBe('success');
+    expect(stepsOf(skipped).map((s) => [s.name, s.if, s.with, s.run])).toEqual([
+      ['Run echo first', true, {}, 'echo first'],
+      ['Run docker/login-action@v3', false, {}, undefined],
+      ['Run ', false, {}, ''],
+    ]);
+    const running = await jobOf(onPush(steps('true')));
+    expect(running).toMatchObject({ status: 'run', result: 'failure', outputs: {} });
+    expect(running.reason).toMatch(/^no condition; fails: step 2: \$\{\{ fromJSON\('\{'\) \}\}: /);
+    expect(stepsOf(running).map((s) => s.name)).toEqual(['Run echo first']);
+  });
+
+  test('a step’s `with:` is evaluated with its env and matrix', async () => {
+    const j = await jobOf(
+      onPush(
+        '  j:\n    runs-on: ubuntu-24.04\n    strategy:\n      matrix:\n        x: [a]\n    steps:\n      - uses: some/action@v1\n        env:\n          E: e\n        with:\n          v: ${{ env.E }}-${{ matrix.x }}\n          n: 3\n',
+      ),
+    );
+    expect(stepsOf(j)[0]?.with).toEqual({ v: 'e-a', n: '3' });
+  });
+
+  test('an output command with a writing flag is reported with the reason, not executed', async () => {
+    const runner = new RecordingRunner();
+    const j = await jobOf(onPush('  j:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: node scripts/dist/pipeline.cjs tags --service api --record out.json\n'), { runner });
+    expect(runner.requests).toEqual([]);
+    expect(stepsOf(j)[0]?.note).toBe('not executed: tags --record is not a computing flag (it may write files or act)');
+    expect(stepsOf(j)[0]).not.toHaveProperty('executed');
+  });
+
+  test('a step reading the outputs of a step the plan only reports is not executed; one reading an executed or skipped step is', async () => {
+    const runner = new RecordingRunner((r) => ({ outputs: { seen: r.argv.join(',') } }));
+    const j = await jobOf(
+      onPush(`  j:
+    runs-on: ubuntu-24.04
+    steps:
+      - id: reported
+        run: echo hi
+      - id: off
+        if: false
+        run: ${AFFECTED}
+      - id: executed
+        run: ${AFFECTED}
+      - name: reads reported
+        run: node scripts/dist/pipeline.cjs affected --base "\${{ steps.reported.outputs.base }}"
+      - name: reads off and executed
+        run: node scripts/dist/pipeline.cjs affected --base "\${{ steps.off.outputs.base }}\${{ steps.executed.outputs.seen }}"
+      - name: plain
+        run: ${AFFECTED}
+`),
+      { runner },
+    );
+    const byName = (name: string) => stepsOf(j).find((s) => s.name === name);
+    expect(byName('reads reported')?.note).toBe('not executed: reads outputs of step reported, which the plan does not run');
+    expect(byName('reads reported')).not.toHaveProperty('executed');
+    expect(byName('reads off and executed')).not.toHaveProperty('note');
+    expect(byName('reads off and executed')?.executed?.outputs).toEqual({ seen: 'affected,--base,affected,--json' });
+    expect(byName('plain')?.executed?.exitCode).toBe(0);
+    expect(runner.requests.map((r) => r.argv)).toEqual([
+      ['affected', '--json'],
+      ['affected', '--base', 'affected,--json'],
+      ['affected', '--json'],
+    ]);
+  });
+
+  test.each([
+    ['the step', { step: 's', job: 'j', wf: 'w' }, 's', 'bash'],
+    ['the job’s defaults', { job: 'j', wf: 'w' }, 'j', 'sh'],
+    ['the workflow’s defaults', { wf: 'w' }, 'w', 'pwsh'],
+    ['nothing: the workspace, no shell', {}, '', undefined],
+  ])('working-directory and shell from %s', async (_from, dirs: { step?: string; job?: string; wf?: string }, workingDirectory, shell) => {
+    const runner = new RecordingRunner();
+    const defaults = (dir: string | undefined, sh: string, indent: string) =>
+      dir ? `${indent}defaults:\n${indent}  run:\n${indent}    working-directory: ${dir}\n${indent}    shell: ${sh}\n` : '';
+    const text = `name: W
+on: push
+permissions: {}
+${defaults(dirs.wf, 'pwsh', '')}jobs:
+  j:
+    runs-on: ubuntu-24.04
+${defaults(dirs.job, 'sh', '    ')}    steps:
+      - run: ${AFFECTED}
+${dirs.step ? `        working-directory: ${dirs.step}\n        shell: bash\n` : ''}`;
+    await jobOf(text, { runner });
+    expect(runner.requests.map((r) => [r.workingDirectory, r.shell])).toEqual([[workingDirectory, shell]]);
+  });
+
+  test('an executed step gets the runner’s default env under the workflow’s, job’s and step’s, and the event payload', async () => {
+    const runner = new RecordingRunner();
+    await jobOf(
+      onPush(
+        `  j:
+    runs-on: ubuntu-24.04
+    env:
+      JOB: j
+    steps:
+      - run: node scripts/dist/pipeline.cjs affected --base "$GITHUB_SHA" --head "\${STEP}"
+        env:
+          STEP: s
+          GITHUB_REF: overridden
+`,
+        'env:\n  WF: w\n',
+      ),
+      { runner },
+    );
+    const [request] = runner.requests;
+    expect(request?.argv).toEqual(['affected', '--base', SHA, '--head', 's']);
+    expect(request?.env).toMatchObject({ CI: 'true', GITHUB_SHA: SHA, GITHUB_REF: 'overridden', WF: 'w', JOB: 'j', STEP: 's' });
+    expect(request?.payload).toMatchObject({ ref: 'refs/heads/main', after: SHA });
+  });
+
+  test('what an executed step appends to GITHUB_ENV is in the env of the job’s later steps', async () => {
+    const runner = new RecordingRunner((r) => (r.argv.includes('--json') ? { env: { ADDED: 'a' } } : { env: { MORE: 'm' } }));
+    const j = await jobOf(
+      onPush(`  j:
+    runs-on: ubuntu-24.04
+    steps:
+      - run: ${AFFECTED}
+      - run: node scripts/dist/pipeline.cjs affected --base "$ADDED"
+      - run: echo \${{ env.ADDED }} \${{ env.MORE }}
+`),
+      { runner },
+    );
+    expect(runner.requests[1]?.argv).toEqual(['affected', '--base', 'a']);
+    expect(runner.requests[1]?.env['ADDED']).toBe('a');
+    expect(stepsOf(j)[2]?.run).toBe('echo a m');
+  });
+
+  test('a workflow_dispatch step is given the payload with the workflow’s inputs', async () => {
+    const runner = new RecordingRunner();
+    await jobOf(
+      `name: M\non:\n  workflow_dispatch:\n    inputs:\n      service: { type: string, default: all }\npermissions: {}\njobs:\n  j:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: ${AFFECTED}\n`,
+      { event: 'workflow_dispatch', runner },
+    );
+    expect(runner.requests[0]?.payload).toMatchObject({ ref: 'refs/heads/main', inputs: { service: 'all' }, workflow: '.github/workflows/w.yml' });
+  });
+
+  test('hashFiles() is answered by the injected function; without one it fails the step', async () => {
+    const text = onPush("  j:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ${{ hashFiles('a/**', 'b') }}\n");
+    const patterns: (readonly string[])[] = [];
+    const withHash = await jobOf(text, {
+      hashFiles: (p) => {
+        patterns.push(p);
+        return 'h4sh';
+      },
+    });
+    expect(stepsOf(withHash)[0]?.run).toBe('echo h4sh');
+    expect(patterns).toEqual([['a/**', 'b']]);
+    const without = await jobOf(text);
+    expect(without.result).toBe('failure');
+    expect(without.reason).toMatch(/hashFiles\(\) is not available here/);
+  });
+});
+
+describe('reusable workflows', () => {
+  const caller = (job: string) => onPush(`  call:\n${job}`);
+  const called = (body: string, on = '') => `name: Called\non:\n  workflow_call:\n${on}permissions: {}\njobs:\n${body}`;
+  const echoJob = (id: string, env: string) => `  ${id}:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo\n        env:\n${env}`;
+
+  test('a workflow of another repository is shown as called, not followed, and does not fail', async () => {
+    const j = await jobOf(caller('    uses: octo/tools/.github/workflows/ci.yml@v1\n'));
+    expect(j).toMatchObject({ status: 'run', result: 'success', reason: 'no condition', legs: [{ matrix: null, steps: [], calls: 'octo/tools/.github/workflows/ci.yml@v1' }] });
+    expect(j.legs[0]).not.toHaveProperty('jobs');
+  });
+
+  test('a local workflow file that does not exist fails the job', async () => {
+    const j = await jobOf(caller('    uses: ./.github/workflows/missing.yml\n'));
+    expect(j).toMatchObject({
+      result: 'failure',
+      reason: 'no condition; fails: ./.github/workflows/missing.yml: no such workflow file',
+      legs: [{ steps: [], calls: './.github/workflows/missing.yml' }],
+    });
+  });
+
+  test('inputs: passed values (false included), defaults (an expression with the caller’s github context), and typed empties', async () => {
+    const [wf] = await plan({
+      'w.yml': caller('    uses: ./.github/workflows/x.yml\n    with:\n      flag: false\n      given: ${{ github.actor }}\n'),
+      'x.yml': called(
+        echoJob('show', '          ALL: ${{ toJSON(inputs) }}\n'),
+        `    inputs:
+      flag: { type: boolean, default: true }
+      given: { type: string }
+      ref: { type: string, default: "\${{ github.ref_name }}-x" }
+      bool: { type: boolean }
+      num: { type: number }
+      str: { type: string }
+`,
+      ),
+    });
+    const leg = wf?.jobs[0]?.legs[0];
+    expect(JSON.parse(leg?.steps[0]?.env['ALL'] ?? '')).toEqual({ flag: false, given: 'dev', ref: 'main-x', bool: false, num: 0, str: '' });
+  });
+
+  test.each([
+    [
+      'an input the called workflow does not define',
+      '    with:\n      nope: 1\n',
+      "    inputs:\n      other: { type: string, default: 'd' }\n",
+      'input nope is not defined in .github/workflows/x.yml',
+    ],
+    ['a required input not passed', '', '    inputs:\n      needed: { type: string, required: true }\n', 'input needed is required by .github/workflows/x.yml'],
+  ])('%s fails the calling job', async (_what, withLines, inputs, message) => {
+    const [wf] = await plan({ 'w.yml': caller(`    uses: ./.github/workflows/x.yml\n${withLines}`), 'x.yml': called(echoJob('inner', '          A: a\n'), inputs) });
+    expect(wf?.jobs[0]).toMatchObject({
+      result: 'failure',
+      reason: `no condition; fails: ./.github/workflows/x.yml: ${message}`,
+      legs: [{ steps: [], calls: './.github/workflows/x.yml' }],
+    });
+  });
+
+  // GitHub docs, "Reusing workflows": a called workflow gets the secrets passed by name, or all with
+  // `secrets: inherit`; GITHUB_TOKEN always.
+  test.each([
+    ['secrets passed by name', '    secrets:\n      passed_one: ${{ secrets.PASSED_ONE }}\n', 'push', { P: '***', O: '', T: '***' }],
+    ['secrets: inherit', '    secrets: inherit\n', 'push', { P: '***', O: '***', T: '***' }],
+    ['no secrets', '', 'push', { P: '', O: '', T: '***' }],
+    ['secrets: inherit from a fork', '    secrets: inherit\n', 'fork', { P: '', O: '', T: '***' }],
+  ] as const)('%s (%s): the called job reads %j', async (_what, secrets, event, env) => {
+    const [wf] = await plan(
+      {
+        'w.yml': `name: W\non: [push, pull_request]\npermissions: {}\njobs:\n  call:\n    uses: ./.github/workflows/x.yml\n${secrets}`,
+        'x.yml': called(echoJob('inner', '          P: ${{ secrets.PASSED_ONE }}\n          O: ${{ secrets.OTHER }}\n          T: ${{ secrets.GITHUB_TOKEN }}\n')),
+      },
+      { event },
+    );
+    expect(wf?.jobs[0]?.legs[0]?.steps[0]?.env).toEqual(env);
+  });
+
+  test('outputs of the called workflow come from its jobs; its steps are listed under their job, nested calls as caller/job', async () => {
+    const runner = new RecordingRunner(() => ({ outputs: { v: 'seven' } }));
+    const [wf] = await plan(
+      {
+        'w.yml': caller('    uses: ./.github/workflows/mid.yml\n'),
+        'mid.yml': `name: Mid
+on:
+  workflow_call:
+    outputs:
+      value:
+        value: \${{ jobs.work.outputs.o }}
+      result:
+        value: \${{ jobs.work.result }}
+      deep:
+        value: \${{ jobs.deeper.outputs.leaf }}
+permissions: {}
+jobs:
+  work:
+    runs-on: ubuntu-24.04
+    outputs:
+      o: \${{ steps.s.outputs.v }}
+    steps:
+      - id: s
+        name: compute in \${{ github.workflow }}
+        run: ${AFFECTED}
+  deeper:
+    uses: ./.github/workflows/leaf.yml
+`,
+        'leaf.yml': `name: Leaf\non:\n  workflow_call:\n    outputs:\n      leaf:\n        value: \${{ jobs.l.outputs.x }}\npermissions: {}\njobs:\n  l:\n    runs-on: ubuntu-24.04\n    outputs:\n      x: leaf-out\n    steps: [{ name: leaf step, run: echo }]\n`,
+      },
+      { runner },
+    );
+    const call = wf?.jobs[0];
+    expect(call?.outputs).toEqual({ value: 'seven', result: 'success', deep: 'leaf-out' });
+    // The github context of a called workflow is the caller's (GitHub docs, "Reusing workflows").
+    expect(call?.legs[0]?.steps.map((s) => [s.job, s.name])).toEqual([
+      ['work', 'compute in W'],
+      ['deeper/l', 'leaf step'],
+    ]);
+    expect(call?.legs[0]?.jobs?.map((j) => j.id)).toEqual(['work', 'deeper']);
+  });
+
+  test('a called workflow’s failing job fails the caller, naming the file, the job and its reason', async () => {
+    const [wf] = await plan(
+      {
+        'w.yml': caller('    uses: ./.github/workflows/x.yml\n'),
+        'x.yml': called(`  ok:\n    runs-on: ubuntu-24.04\n    steps: [{ run: echo }]\n  bad:\n    runs-on: ubuntu-24.04\n    steps: [{ name: Detect, run: "${AFFECTED}" }]\n`),
+      },
+      { runner: new RecordingRunner(() => ({ exitCode: 9, stderr: 'x' })) },
+    );
+    expect(wf?.jobs[0]?.reason).toBe('no condition; fails: .github/workflows/x.yml job bad: no condition; fails: step "Detect" exited with 9: x');
+  });
+
+  test('a called workflow’s jobs see the inputs it was given, not the caller’s', async () => {
+    const [wf] = await plan({
+      'w.yml': caller('    uses: ./.github/workflows/x.yml\n    with:\n      who: ${{ github.event_name }}\n'),
+      'x.yml': called(echoJob('inner', '          WHO: ${{ inputs.who }}\n'), '    inputs:\n      who: { type: string }\n'),
+    });
+    expect(wf?.jobs[0]?.legs[0]?.steps[0]?.env).toEqual({ WHO: 'push' });
+  });
+});
