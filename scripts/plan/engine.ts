@@ -117,6 +117,7 @@ export class PlanEngine {
     const { envelope, changedFiles, workflows } = this.input;
     const facts = eventFacts(envelope, changedFiles);
     const decisions = workflows.map((wf) => ({ wf, decision: decideTrigger(wf.triggers, facts) }));
+    // Stryker disable next-line MethodExpression: every workflow with dispatch inputs has the workflow_dispatch trigger, which always triggers
     this.checkInputFlags(decisions.filter((d) => d.decision.triggered).map((d) => d.wf));
     const out: WorkflowPlan[] = [];
     for (const { wf, decision } of decisions) {
@@ -149,6 +150,7 @@ export class PlanEngine {
     let inputs: JsonObject = {};
     if (envelope.event.name === 'workflow_dispatch') {
       const github = githubContext(envelope, payload, wf, workspace);
+      // Stryker disable next-line ObjectLiteral: GitHub's parser allows no context in a workflow_dispatch input default
       const resolved = resolveInputs(wf.file, this.definitions(wf.dispatchInputs, { github }), this.input.inputs);
       inputs = resolved.inputs;
       payload = { ...payload, inputs: resolved.eventInputs, workflow: wf.file };
@@ -191,6 +193,7 @@ export class PlanEngine {
     const id = job.id.value;
     const needs = (job.needs ?? []).map((n) => n.value);
     const ancestors = ancestorsOf(id, all);
+    // Stryker disable next-line OptionalChaining,StringLiteral: jobs run in needs order, so every ancestor has an outcome
     const ancestorResults = ancestors.map((a) => ({ id: a, result: outcomes.get(a)?.result ?? 'skipped' }));
     // Job-level status functions look at every ancestor, not only the direct needs.
     const status: Status = {
@@ -199,6 +202,7 @@ export class PlanEngine {
       cancelled: false,
     };
     const needsCtx: Record<string, Json> = dict();
+    // Stryker disable next-line OptionalChaining,StringLiteral: jobs run in needs order, so every need has an outcome
     for (const n of needs) needsCtx[n] = { result: outcomes.get(n)?.result ?? 'skipped', outputs: outcomes.get(n)?.outputs ?? {} };
     const github = { ...scope.github, job: id };
     const ifExpr = job.if.expression;
@@ -218,7 +222,8 @@ export class PlanEngine {
       needs,
       ifExpr,
       environment: isJob(job) ? shown(job.environment) : null,
-      concurrency: isJob(job) ? shown(job.concurrency) : null,
+      // A job calling a reusable workflow may have concurrency too (not environment).
+      concurrency: shown(job.concurrency),
     };
     const fail = (reason: string): JobPlan => ({ ...base, status: 'run', result: 'failure', reason, outputs: {}, legs: [] });
 
@@ -235,6 +240,7 @@ export class PlanEngine {
         ? terms.find((t) => {
             try {
               return truthy(evaluate(t, jobContexts, this.fns(status))) === condition;
+              // Stryker disable next-line BlockStatement: undefined from an empty catch is as false to find() as false
             } catch {
               return false;
             }
@@ -468,6 +474,7 @@ function isObject(value: Json | undefined): value is JsonObject {
 }
 
 function describe(err: unknown): string {
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: for these Errors the next line returns err.message too
   if (err instanceof EvaluationError || err instanceof InputError) return err.message;
   return err instanceof Error ? err.message : String(err);
 }

@@ -3,7 +3,7 @@
 // reusable workflows, secrets) is checked on a small workflow written for it.
 import { describe, expect, test } from 'vitest';
 import { InputError } from '../../scripts/core/errors.js';
-import { type EngineInput, orderByNeeds, PlanEngine, type StepRunRequest, type StepRunResult } from '../../scripts/plan/engine.js';
+import { type EngineInput, orderByNeeds, PlanEngine, type StepRunner, type StepRunRequest, type StepRunResult } from '../../scripts/plan/engine.js';
 import { type EventEnvelope, eventPayload, type PlanEvent } from '../../scripts/plan/event.js';
 import type { JobPlan, StepPlan, WorkflowPlan } from '../../scripts/plan/plan-types.js';
 import { parseWorkflowText } from '../../scripts/plan/workflow-files.js';
@@ -21,7 +21,7 @@ const EVENTS = {
 } as const satisfies Record<string, PlanEvent>;
 
 /** A step runner that records each request and answers with `answer` (exit 0, no outputs by default). */
-class RecordingRunner {
+class RecordingRunner implements StepRunner {
   readonly requests: StepRunRequest[] = [];
   constructor(private readonly answer: (request: StepRunRequest) => Partial<StepRunResult> = () => ({})) {}
   run(request: StepRunRequest): Promise<StepRunResult> {
@@ -33,7 +33,7 @@ class RecordingRunner {
 interface Options {
   readonly event?: keyof typeof EVENTS;
   readonly inputs?: Readonly<Record<string, string>>;
-  readonly runner?: RecordingRunner;
+  readonly runner?: StepRunner;
   readonly changedFiles?: readonly string[];
   readonly hashFiles?: EngineInput['hashFiles'];
   readonly progress?: EngineInput['progress'];
@@ -391,6 +391,28 @@ describe('jobs: order, needs, names, conditions', () => {
     expect(j.status).toBe(status);
     expect(j.decisive).toBe(decisive);
     expect('decisive' in j).toBe(decisive !== undefined);
+  });
+});
+
+describe('what decided, when a term cannot be evaluated alone', () => {
+  // Under a failed need success() decides and the user's terms are never evaluated: none of them is named.
+  test('a term that fails on its own is not the deciding one', async () => {
+    const jobs = await jobsOf(
+      onPush(
+        `  a:\n    runs-on: ubuntu-24.04\n    steps: [{ run: "${AFFECTED}" }]\n  b:\n    needs: a\n    if: fromJSON('{') == 1 && github.event_name == 'push'\n    runs-on: ubuntu-24.04\n    steps: [{ run: echo }]\n`,
+      ),
+      { runner: new RecordingRunner(() => ({ exitCode: 1 })) },
+    );
+    expect(byId(jobs, 'b')).toMatchObject({ status: 'skipped', reason: 'needed job a failed' });
+    expect(byId(jobs, 'b')).not.toHaveProperty('decisive');
+  });
+
+  test('a step runner that fails with a value that is no Error fails the job with that value', async () => {
+    const [wf] = await plan(
+      { 'w.yml': onPush(`  j:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo\n      - run: ${AFFECTED}\n`) },
+      { runner: { run: () => Promise.reject('runner gone') } },
+    );
+    expect(wf?.jobs[0]).toMatchObject({ result: 'failure', reason: 'no condition; fails: step 2: runner gone' });
   });
 });
 
@@ -859,6 +881,12 @@ describe('reusable workflows', () => {
     const j = await jobOf(caller('    uses: octo/tools/.github/workflows/ci.yml@v1\n'));
     expect(j).toMatchObject({ status: 'run', result: 'success', reason: 'no condition', legs: [{ matrix: null, steps: [], calls: 'octo/tools/.github/workflows/ci.yml@v1' }] });
     expect(j.legs[0]).not.toHaveProperty('jobs');
+  });
+
+  // GitHub's supported keywords for a job that calls a reusable workflow include concurrency (not environment).
+  test('a calling job shows its concurrency group', async () => {
+    const j = await jobOf(caller('    concurrency: deploy-${{ github.ref_name }}\n    uses: octo/tools/.github/workflows/ci.yml@v1\n'));
+    expect(j).toMatchObject({ environment: null, concurrency: 'deploy-main' });
   });
 
   test('a local workflow file that does not exist fails the job', async () => {
