@@ -97,18 +97,28 @@ describe('which workflows an event triggers', () => {
     'manual.yml': 'name: M\non: workflow_dispatch\npermissions: {}\njobs:\n  j:\n    runs-on: ubuntu-24.04\n    steps: [{ run: echo }]\n',
     'called.yml': 'name: C\non: workflow_call\npermissions: {}\njobs:\n  j:\n    runs-on: ubuntu-24.04\n    steps: [{ run: echo }]\n',
     'called-or-pr.yml': 'name: CP\non: [workflow_call, pull_request]\npermissions: {}\njobs:\n  j:\n    runs-on: ubuntu-24.04\n    steps: [{ run: echo }]\n',
+    // The changed files and the activity of each event reach the trigger's filters.
+    'push-src.yml': 'name: PS\non:\n  push:\n    paths: [src/**]\npermissions: {}\njobs:\n  j:\n    runs-on: ubuntu-24.04\n    steps: [{ run: echo }]\n',
+    'pr-src.yml': 'name: PRS\non:\n  pull_request:\n    paths: [src/**]\npermissions: {}\njobs:\n  j:\n    runs-on: ubuntu-24.04\n    steps: [{ run: echo }]\n',
+    'pr-sync.yml': 'name: PRT\non:\n  pull_request:\n    types: [synchronize]\npermissions: {}\njobs:\n  j:\n    runs-on: ubuntu-24.04\n    steps: [{ run: echo }]\n',
+    'queue-requested.yml': 'name: QR\non:\n  merge_group:\n    types: [checks_requested]\npermissions: {}\njobs:\n  j:\n    runs-on: ubuntu-24.04\n    steps: [{ run: echo }]\n',
   };
 
   // A pull_request or merge_group branch filter matches the base branch (GitHub docs, "Events that trigger workflows").
   test.each([
     ['push', ['push.yml']],
-    ['pull_request', ['pr-main.yml', 'called-or-pr.yml']],
-    ['merge_group', ['queue.yml']],
+    ['pull_request', ['pr-main.yml', 'called-or-pr.yml', 'pr-sync.yml']],
+    ['merge_group', ['queue.yml', 'queue-requested.yml']],
     ['workflow_dispatch', ['manual.yml']],
   ] as const)('%s triggers %j and nothing else', async (event, expected) => {
     const plans = await plan(files, { event, changedFiles: ['x.txt'] });
     expect(plans.filter((w) => w.triggered).map((w) => w.file.replace('.github/workflows/', ''))).toEqual(expected);
     for (const w of plans) expect(w.jobs.length).toBe(w.triggered ? 1 : 0);
+  });
+
+  test.each([['push'], ['pull_request']] as const)('%s: a change under src/ triggers the workflows filtered on src/**', async (event) => {
+    const plans = await plan(files, { event, changedFiles: ['src/a.ts'] });
+    expect(plans.find((w) => w.file === `.github/workflows/${event === 'push' ? 'push' : 'pr'}-src.yml`)?.triggered).toBe(true);
   });
 
   test('an untriggered workflow says why; one that is only workflow_call says it runs when called', async () => {
@@ -539,6 +549,26 @@ describe('steps: contexts, env, conditions', () => {
       ),
     );
     expect(stepsOf(j)[0]).toMatchObject({ run: 'echo wf-main job-main from-step step-job-main', env: { BOTH: 'from-step', STEP: 'step-job-main' } });
+  });
+
+  test('github.job is the id of the running job; vars read empty', async () => {
+    const jobs = await jobsOf(
+      onPush(
+        '  first:\n    runs-on: ubuntu-24.04\n    steps: [{ run: "echo ${{ github.job }}" }]\n  second:\n    needs: first\n    if: github.job == \'second\'\n    runs-on: ubuntu-24.04\n    steps: [{ run: "echo ${{ github.job }}[${{ vars.ANY }}]" }]\n',
+      ),
+    );
+    expect(jobs.map((j) => [j.status, stepsOf(j)[0]?.run])).toEqual([
+      ['run', 'echo first'],
+      ['run', 'echo second[]'],
+    ]);
+  });
+
+  test('a job’s env reads the matrix, the needs and the inputs', async () => {
+    const j = await jobOf(
+      `name: M\non:\n  workflow_dispatch:\n    inputs:\n      who: { type: string, default: me }\npermissions: {}\nenv:\n  WF: \${{ inputs.who }}\njobs:\n  j:\n    runs-on: ubuntu-24.04\n    strategy:\n      matrix:\n        x: [a]\n    env:\n      J: \${{ matrix.x }}-\${{ inputs.who }}-\${{ strategy.job-total }}\n    steps:\n      - run: echo \${{ env.WF }} \${{ env.J }}\n`,
+      { event: 'workflow_dispatch' },
+    );
+    expect(stepsOf(j)[0]?.run).toBe('echo me a-me-1');
   });
 
   test('workflow env can read secrets and a job’s env can too', async () => {
@@ -1003,6 +1033,34 @@ jobs:
       { runner: new RecordingRunner(() => ({ exitCode: 9, stderr: 'x' })) },
     );
     expect(wf?.jobs[0]?.reason).toBe('no condition; fails: .github/workflows/x.yml job bad: no condition; fails: step "Detect" exited with 9: x');
+  });
+
+  test('a called workflow’s job conditions and github.job see its own inputs and job ids', async () => {
+    const [wf] = await plan({
+      'w.yml': caller('    uses: ./.github/workflows/x.yml\n    with:\n      who: me\n'),
+      'x.yml': called(
+        "  yes:\n    if: inputs.who == 'me'\n    runs-on: ubuntu-24.04\n    steps: [{ run: 'echo ${{ github.job }}' }]\n  no:\n    if: inputs.who == 'you'\n    runs-on: ubuntu-24.04\n    steps: [{ run: echo }]\n",
+        '    inputs:\n      who: { type: string }\n',
+      ),
+    });
+    expect(wf?.jobs[0]?.legs[0]?.jobs?.map((j) => [j.id, j.status])).toEqual([
+      ['yes', 'run'],
+      ['no', 'skipped'],
+    ]);
+    expect(wf?.jobs[0]?.legs[0]?.steps.map((s) => s.run)).toEqual(['echo yes']);
+  });
+
+  test('a matrix of calls passes each leg’s values', async () => {
+    const [wf] = await plan({
+      'w.yml': caller(
+        '    strategy:\n      matrix:\n        who: [a, b]\n    uses: ./.github/workflows/x.yml\n    with:\n      who: ${{ matrix.who }}-${{ strategy.job-index }}\n',
+      ),
+      'x.yml': called(echoJob('inner', '          WHO: ${{ inputs.who }}\n'), '    inputs:\n      who: { type: string }\n'),
+    });
+    expect(wf?.jobs[0]?.legs.map((l) => [l.matrix, l.steps[0]?.env])).toEqual([
+      [{ who: 'a' }, { WHO: 'a-0' }],
+      [{ who: 'b' }, { WHO: 'b-1' }],
+    ]);
   });
 
   test('a called workflow’s jobs see the inputs it was given, not the caller’s', async () => {
