@@ -102,6 +102,17 @@ describe('evaluate', () => {
     expect(() => evaluate(expression, {}, RUNNING)).toThrow(message);
   });
 
+  test('a status function takes no argument', () => {
+    expect(() => evaluate('success(1)', {}, RUNNING)).toThrow(/^\$\{\{ success\(1\) \}\}: Too many parameters supplied: 'success'/);
+  });
+
+  test('a value thrown by hashFiles() that is no Error is named as it is', () => {
+    const hashFiles = () => {
+      throw 'disk gone';
+    };
+    expect(() => evaluate("hashFiles('a')", {}, { ...RUNNING, hashFiles })).toThrow(new EvaluationError("${{ hashFiles('a') }}: disk gone"));
+  });
+
   test('plain JSON in, plain JSON out', () => {
     const contexts = { inputs: { n: 1.5, b: false, s: 'x', l: [1, 'a', null], o: { k: { deep: true } }, z: null } };
     expect(evaluate('inputs', contexts, RUNNING)).toEqual(contexts.inputs);
@@ -140,9 +151,17 @@ describe('SafeDictionary', () => {
     expect(fromData(d.get('beta') ?? toData(null))).toBe(1);
     expect(d.get('delta')).toBeUndefined();
   });
+
+  test('is empty when made without pairs', () => {
+    expect(new SafeDictionary().pairs()).toEqual([]);
+  });
 });
 
 describe('toData and fromData', () => {
+  test('undefined is null', () => {
+    expect(fromData(toData(undefined))).toBeNull();
+  });
+
   test.each<Json>([null, true, false, 0, -2.5, '', 'text', [], [1, [2, ['x']]], {}, { a: { b: [null, { c: 'd' }] } }])('%j round-trips', (value) => {
     expect(fromData(toData(value))).toEqual(value);
   });
