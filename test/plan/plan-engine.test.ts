@@ -1063,6 +1063,33 @@ jobs:
     ]);
   });
 
+  // GitHub: "a maximum of ten levels of workflows": the caller and nine levels of reusable workflows.
+  test.each([
+    [9, 'success', 'no condition'],
+    [10, 'failure', 'no condition; fails: ./.github/workflows/level-10.yml: reusable workflows nest deeper than 9'],
+  ])('%i levels of calls under the caller: the deepest calling job ends %s', async (levels, result, reason) => {
+    const files: Record<string, string> = { 'w.yml': caller('    uses: ./.github/workflows/level-1.yml\n') };
+    for (let level = 1; level <= levels; level++) {
+      const body = level < levels ? `  call:\n    uses: ./.github/workflows/level-${level + 1}.yml\n` : '  work:\n    runs-on: ubuntu-24.04\n    steps: [{ run: echo deepest }]\n';
+      files[`level-${level}.yml`] = called(body);
+    }
+    const [wf] = await plan(files);
+    let deepest = wf?.jobs[0];
+    for (let level = 1; level < levels; level++) deepest = deepest?.legs[0]?.jobs?.[0];
+    expect(deepest).toMatchObject({ id: 'call', result, reason });
+  });
+
+  test('a called workflow’s outputs may read its inputs', async () => {
+    const [wf] = await plan({
+      'w.yml': caller('    uses: ./.github/workflows/x.yml\n    with:\n      who: me\n'),
+      'x.yml': called(
+        echoJob('inner', '          A: a\n'),
+        '    inputs:\n      who: { type: string }\n    outputs:\n      echoed:\n        value: ${{ inputs.who }}-${{ vars.V }}\n',
+      ),
+    });
+    expect(wf?.jobs[0]?.outputs).toEqual({ echoed: 'me-' });
+  });
+
   test('a called workflow’s jobs see the inputs it was given, not the caller’s', async () => {
     const [wf] = await plan({
       'w.yml': caller('    uses: ./.github/workflows/x.yml\n    with:\n      who: ${{ github.event_name }}\n'),
