@@ -66,6 +66,9 @@ describe('compactCondition: a short reading for people', () => {
     ["inputs.a == 'v' trailing", "inputs.a == 'v' trailing"],
     ["'v' == inputs.a", "'v' == inputs.a"],
     ['inputs.a', 'inputs.a'],
+    // Unbalanced parentheses are kept as written.
+    ['((a)', '((a)'],
+    ['(a))', '(a))'],
     ["(github.ref == 'refs/heads/main')", 'ref=refs/heads/main'],
     ["a == 'x' || b == 'y' && c == 'z'", 'a=x or b=y, c=z'],
     ["(a == 'x' || b == 'y') && c == 'z'", '(a=x or b=y), c=z'],
