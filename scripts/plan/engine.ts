@@ -218,6 +218,7 @@ export class PlanEngine {
     };
     const base = {
       id,
+      // Stryker disable next-line OptionalChaining: GitHub's parser gives every job a name token (its id when none is written)
       name: typeof job.name?.toString === 'function' && job.name.isLiteral ? job.name.toString() : id,
       needs,
       ifExpr,
@@ -419,6 +420,7 @@ export class PlanEngine {
     try {
       const fns = this.fns(ALWAYS_OK);
       const given = job['input-values'] ? evaluateToken(job['input-values'], { ...leg, vars: {} }, fns) : {};
+      // Stryker disable next-line ConditionalExpression: `with:` is a mapping in GitHub's schema, so it always evaluates to an object
       const givenInputs = isObject(given) ? given : {};
       const unknown = Object.keys(givenInputs).find((k) => !(k in called.callInputs));
       if (unknown !== undefined) throw new EvaluationError(`input ${unknown} is not defined in ${called.file}`);
