@@ -155,6 +155,7 @@ export class PlanEngine {
       inputs = resolved.inputs;
       payload = { ...payload, inputs: resolved.eventInputs, workflow: wf.file };
     }
+    // Stryker disable next-line ConditionalExpression: only a pull_request event has a fork field (undefined, so false, for the others)
     const fork = envelope.event.name === 'pull_request' && envelope.event.fork;
     const scope: Scope = {
       wf,
@@ -165,6 +166,7 @@ export class PlanEngine {
       secretAvailable: (name) => !fork || name === 'GITHUB_TOKEN',
       depth: 0,
     };
+    // Stryker disable next-line ArrayDeclaration: GitHub's parser requires `jobs`
     return (await this.runJobs(wf.template.jobs ?? [], scope)).plans;
   }
 
@@ -218,7 +220,7 @@ export class PlanEngine {
     };
     const base = {
       id,
-      // Stryker disable next-line OptionalChaining: GitHub's parser gives every job a name token (its id when none is written)
+      // Stryker disable next-line OptionalChaining,ConditionalExpression: GitHub's parser gives every job a name token (its id when none is written), so it has toString
       name: typeof job.name?.toString === 'function' && job.name.isLiteral ? job.name.toString() : id,
       needs,
       ifExpr,
@@ -241,8 +243,7 @@ export class PlanEngine {
         ? terms.find((t) => {
             try {
               return truthy(evaluate(t, jobContexts, this.fns(status))) === condition;
-              // Stryker disable next-line BlockStatement: undefined from an empty catch is as false to find() as false
-            } catch {
+            } /* Stryker disable next-line BlockStatement: undefined from an empty catch is as false to find() as false */ catch {
               return false;
             }
           })
@@ -251,6 +252,7 @@ export class PlanEngine {
     if (!condition) {
       const blocking = ancestorResults.find((a) => a.result !== 'success');
       const reason =
+        // Stryker disable next-line LogicalOperator: success() is false exactly when an ancestor did not succeed, i.e. when `blocking` is set
         !status.success && blocking && !STATUS_FUNCTION.test(ifExpr)
           ? `needed job ${blocking.id} ${blocking.result === 'skipped' ? 'was skipped' : 'failed'}`
           : `if: ${ifExpr} is false`;
@@ -349,6 +351,7 @@ export class PlanEngine {
         const withValues = bestEffort(() => evaluateStrings(child(raw, 'with'), ctx(env), this.fns(status)), {});
         const run = isRunStep(step) ? bestEffort(() => asString(evaluateToken(step.run, ctx(env), this.fns(status))), '') : undefined;
         const uses = isActionStep(step) ? step.uses.value : undefined;
+        // Stryker disable next-line StringLiteral: a step has `uses` or `run`
         const fallbackName = `Run ${uses ?? (run ?? '').split('\n')[0]}`;
         const nameToken = step.name;
         const name = nameToken ? bestEffort(() => asString(evaluateToken(nameToken, ctx(env), this.fns(status))), fallbackName) : fallbackName;
@@ -364,6 +367,7 @@ export class PlanEngine {
             : classified.kind === 'execute' && unknownInput !== undefined
               ? `not executed: reads outputs of step ${unknownInput}, which the plan does not run`
               : undefined;
+        // Stryker disable next-line ConditionalExpression: kind 'execute' implies a `run` (the other conditions are pinned by tests)
         if (run !== undefined && classified.kind === 'execute' && note === undefined) {
           const workingDirectory =
             literalString(child(raw, 'working-directory')) ??
@@ -412,6 +416,7 @@ export class PlanEngine {
   private async callWorkflow(job: ReusableWorkflowJob, scope: Scope, leg: LegContext): Promise<LegOutcome> {
     const ref = job.ref.value;
     const local = ref.startsWith('./') ? ref.slice(2) : undefined;
+    // Stryker disable next-line ConditionalExpression: no workflow file is undefined, so find() gives undefined as well
     const called = local === undefined ? undefined : this.input.workflows.find((w) => w.file === local);
     if (!called) {
       return { leg: { steps: [], calls: ref }, outputs: {}, error: local === undefined ? undefined : `${ref}: no such workflow file` };
@@ -446,6 +451,7 @@ export class PlanEngine {
         secretAvailable: (name) => scope.secretAvailable(name) && (inherit || name === 'GITHUB_TOKEN' || passed.has(name)),
         depth: scope.depth + 1,
       };
+      // Stryker disable next-line ArrayDeclaration: GitHub's parser requires `jobs`
       const { plans, outcomes } = await this.runJobs(called.template.jobs ?? [], nested);
       const jobsCtx: Record<string, Json> = dict();
       for (const [id, o] of outcomes) jobsCtx[id] = { result: o.result, outputs: o.outputs };

@@ -16,6 +16,8 @@ describe('userCondition: the condition as the workflow wrote it', () => {
     ['success() && (a) && (b)', 'success() && (a) && (b)'],
     ['success() && (a) || (b)', 'success() && (a) || (b)'],
     ['success() && (a', 'success() && (a'],
+    // The group must close the condition: text after it means two terms.
+    ["success() && (x == 'y') || z", "success() && (x == 'y') || z"],
     ['  always()  ', 'always()'],
     ["failure() && (x == 'y')", "failure() && (x == 'y')"],
     ["xsuccess() && (x == 'y')", "xsuccess() && (x == 'y')"],
@@ -66,6 +68,9 @@ describe('compactCondition: a short reading for people', () => {
     ["inputs.a == 'v' trailing", "inputs.a == 'v' trailing"],
     ["'v' == inputs.a", "'v' == inputs.a"],
     ['inputs.a', 'inputs.a'],
+    ["( a == 'x' )", 'a=x'],
+    ["( (a == 'x') )", 'a=x'],
+    ["needs.build.outputs == 'x'", 'outputs=x'],
     // Unbalanced parentheses are kept as written.
     ['((a)', '((a)'],
     ['(a))', '(a))'],

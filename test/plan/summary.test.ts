@@ -280,6 +280,8 @@ describe('the summary, piece by piece', () => {
     ['a build without push', [step({ name: 'p', uses: 'docker/build-push-action@v6', with: { push: 'false', tags: 'r/api:1' } })], NOTHING],
     ['a skipped push', [step({ name: 'p', if: false, uses: 'docker/build-push-action@v6', with: { push: 'true', tags: 'r/api:1' } })], NOTHING],
     ['another action', [step({ name: 'p', uses: 'docker/other-action@v6', with: { push: 'true', tags: 'r/api:1' } })], NOTHING],
+    // Neither an image name nor tags: the push is named by its leg.
+    ['a push without tags', [step({ name: 'p', uses: 'docker/build-push-action@v6', with: { push: 'true' } })], ['would change:', '  push     to <name>: api']],
     [
       'a push named in outputs',
       [step({ name: 'p', uses: 'docker/build-push-action@v6', with: { outputs: 'type=image,name=r/x,push=true' } })],
