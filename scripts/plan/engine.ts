@@ -481,6 +481,7 @@ interface LegOutcome {
 }
 
 function isObject(value: Json | undefined): value is JsonObject {
+  // Stryker disable next-line ConditionalExpression: a strategy or `with:` evaluates to a mapping or null, never another scalar
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -522,7 +523,9 @@ function ancestorsOf(id: string, jobs: readonly WorkflowJob[]): string[] {
   const byId = new Map(jobs.map((j) => [j.id.value, j]));
   const seen = new Set<string>();
   const walk = (j: string) => {
+    // Stryker disable next-line OptionalChaining: orderByNeeds has checked that every need is a job
     for (const n of byId.get(j)?.needs ?? []) {
+      // Stryker disable next-line ConditionalExpression: walking a seen job again finds the same ancestors (needs have no cycle): only slower
       if (!seen.has(n.value)) {
         seen.add(n.value);
         walk(n.value);
