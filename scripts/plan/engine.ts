@@ -117,6 +117,7 @@ export class PlanEngine {
     const { envelope, changedFiles, workflows } = this.input;
     const facts = eventFacts(envelope, changedFiles);
     const decisions = workflows.map((wf) => ({ wf, decision: decideTrigger(wf.triggers, facts) }));
+    // Stryker disable next-line MethodExpression: every workflow with dispatch inputs has the workflow_dispatch trigger, which always triggers
     this.checkInputFlags(decisions.filter((d) => d.decision.triggered).map((d) => d.wf));
     const out: WorkflowPlan[] = [];
     for (const { wf, decision } of decisions) {
@@ -149,10 +150,12 @@ export class PlanEngine {
     let inputs: JsonObject = {};
     if (envelope.event.name === 'workflow_dispatch') {
       const github = githubContext(envelope, payload, wf, workspace);
+      // Stryker disable next-line ObjectLiteral: GitHub's parser allows no context in a workflow_dispatch input default
       const resolved = resolveInputs(wf.file, this.definitions(wf.dispatchInputs, { github }), this.input.inputs);
       inputs = resolved.inputs;
       payload = { ...payload, inputs: resolved.eventInputs, workflow: wf.file };
     }
+    // Stryker disable next-line ConditionalExpression: only a pull_request event has a fork field (undefined, so false, for the others)
     const fork = envelope.event.name === 'pull_request' && envelope.event.fork;
     const scope: Scope = {
       wf,
@@ -163,6 +166,7 @@ export class PlanEngine {
       secretAvailable: (name) => !fork || name === 'GITHUB_TOKEN',
       depth: 0,
     };
+    // Stryker disable next-line ArrayDeclaration: GitHub's parser requires `jobs`
     return (await this.runJobs(wf.template.jobs ?? [], scope)).plans;
   }
 
@@ -191,6 +195,7 @@ export class PlanEngine {
     const id = job.id.value;
     const needs = (job.needs ?? []).map((n) => n.value);
     const ancestors = ancestorsOf(id, all);
+    // Stryker disable next-line OptionalChaining,StringLiteral: jobs run in needs order, so every ancestor has an outcome
     const ancestorResults = ancestors.map((a) => ({ id: a, result: outcomes.get(a)?.result ?? 'skipped' }));
     // Job-level status functions look at every ancestor, not only the direct needs.
     const status: Status = {
@@ -199,6 +204,7 @@ export class PlanEngine {
       cancelled: false,
     };
     const needsCtx: Record<string, Json> = dict();
+    // Stryker disable next-line OptionalChaining,StringLiteral: jobs run in needs order, so every need has an outcome
     for (const n of needs) needsCtx[n] = { result: outcomes.get(n)?.result ?? 'skipped', outputs: outcomes.get(n)?.outputs ?? {} };
     const github = { ...scope.github, job: id };
     const ifExpr = job.if.expression;
@@ -214,11 +220,13 @@ export class PlanEngine {
     };
     const base = {
       id,
+      // Stryker disable next-line OptionalChaining,ConditionalExpression: GitHub's parser gives every job a name token (its id when none is written), so it has toString
       name: typeof job.name?.toString === 'function' && job.name.isLiteral ? job.name.toString() : id,
       needs,
       ifExpr,
       environment: isJob(job) ? shown(job.environment) : null,
-      concurrency: isJob(job) ? shown(job.concurrency) : null,
+      // A job calling a reusable workflow may have concurrency too (not environment).
+      concurrency: shown(job.concurrency),
     };
     const fail = (reason: string): JobPlan => ({ ...base, status: 'run', result: 'failure', reason, outputs: {}, legs: [] });
 
@@ -235,7 +243,7 @@ export class PlanEngine {
         ? terms.find((t) => {
             try {
               return truthy(evaluate(t, jobContexts, this.fns(status))) === condition;
-            } catch {
+            } /* Stryker disable next-line BlockStatement: undefined from an empty catch is as false to find() as false */ catch {
               return false;
             }
           })
@@ -244,6 +252,7 @@ export class PlanEngine {
     if (!condition) {
       const blocking = ancestorResults.find((a) => a.result !== 'success');
       const reason =
+        // Stryker disable next-line LogicalOperator: success() is false exactly when an ancestor did not succeed, i.e. when `blocking` is set
         !status.success && blocking && !STATUS_FUNCTION.test(ifExpr)
           ? `needed job ${blocking.id} ${blocking.result === 'skipped' ? 'was skipped' : 'failed'}`
           : `if: ${ifExpr} is false`;
@@ -325,8 +334,10 @@ export class PlanEngine {
         const ctx = (env: Record<string, string>): Contexts => ({ ...base, job: jobCtx, steps: stepReads, env, secrets: stepSecrets });
         // As the runner does: the step's env is evaluated and merged first, then its `if`. A skipped
         // step's inputs are never evaluated on GitHub, so they are shown best-effort (empty on error).
+        // Stryker disable next-line ConditionalExpression: a step without env evaluates to {} either way
         const stepEnv = 'env' in step ? evaluateStrings(step.env, ctx(envBefore), this.fns(status)) : {};
         const env = { ...envBefore, ...stepEnv };
+        // Stryker disable next-line OptionalChaining,StringLiteral: GitHub's parser gives every step an `if` (success() when none is written)
         const ifExpr = step.if?.expression ?? 'success()';
         const condition = truthy(evaluate(ifExpr, ctx(env), this.fns(status)));
         const bestEffort = <T>(f: () => T, fallback: T): T => {
@@ -340,6 +351,7 @@ export class PlanEngine {
         const withValues = bestEffort(() => evaluateStrings(child(raw, 'with'), ctx(env), this.fns(status)), {});
         const run = isRunStep(step) ? bestEffort(() => asString(evaluateToken(step.run, ctx(env), this.fns(status))), '') : undefined;
         const uses = isActionStep(step) ? step.uses.value : undefined;
+        // Stryker disable next-line StringLiteral: a step has `uses` or `run`
         const fallbackName = `Run ${uses ?? (run ?? '').split('\n')[0]}`;
         const nameToken = step.name;
         const name = nameToken ? bestEffort(() => asString(evaluateToken(nameToken, ctx(env), this.fns(status))), fallbackName) : fallbackName;
@@ -347,6 +359,7 @@ export class PlanEngine {
         let outcome: 'success' | 'failure' | 'skipped' = condition ? 'success' : 'skipped';
         let outputs: Record<string, string> = dict();
         const unknownInput = [...stepReads.read].find((id) => reported.has(id));
+        // Stryker disable next-line ObjectLiteral,StringLiteral: only the kinds 'execute' and 'refuse' are ever read
         const classified: RunStepKind = condition && run !== undefined ? classifyRun(run) : { kind: 'report' };
         const note =
           classified.kind === 'refuse'
@@ -354,6 +367,7 @@ export class PlanEngine {
             : classified.kind === 'execute' && unknownInput !== undefined
               ? `not executed: reads outputs of step ${unknownInput}, which the plan does not run`
               : undefined;
+        // Stryker disable next-line ConditionalExpression: kind 'execute' implies a `run` (the other conditions are pinned by tests)
         if (run !== undefined && classified.kind === 'execute' && note === undefined) {
           const workingDirectory =
             literalString(child(raw, 'working-directory')) ??
@@ -402,6 +416,7 @@ export class PlanEngine {
   private async callWorkflow(job: ReusableWorkflowJob, scope: Scope, leg: LegContext): Promise<LegOutcome> {
     const ref = job.ref.value;
     const local = ref.startsWith('./') ? ref.slice(2) : undefined;
+    // Stryker disable next-line ConditionalExpression: no workflow file is undefined, so find() gives undefined as well
     const called = local === undefined ? undefined : this.input.workflows.find((w) => w.file === local);
     if (!called) {
       return { leg: { steps: [], calls: ref }, outputs: {}, error: local === undefined ? undefined : `${ref}: no such workflow file` };
@@ -410,6 +425,7 @@ export class PlanEngine {
     try {
       const fns = this.fns(ALWAYS_OK);
       const given = job['input-values'] ? evaluateToken(job['input-values'], { ...leg, vars: {} }, fns) : {};
+      // Stryker disable next-line ConditionalExpression: `with:` is a mapping in GitHub's schema, so it always evaluates to an object
       const givenInputs = isObject(given) ? given : {};
       const unknown = Object.keys(givenInputs).find((k) => !(k in called.callInputs));
       if (unknown !== undefined) throw new EvaluationError(`input ${unknown} is not defined in ${called.file}`);
@@ -435,6 +451,7 @@ export class PlanEngine {
         secretAvailable: (name) => scope.secretAvailable(name) && (inherit || name === 'GITHUB_TOKEN' || passed.has(name)),
         depth: scope.depth + 1,
       };
+      // Stryker disable next-line ArrayDeclaration: GitHub's parser requires `jobs`
       const { plans, outcomes } = await this.runJobs(called.template.jobs ?? [], nested);
       const jobsCtx: Record<string, Json> = dict();
       for (const [id, o] of outcomes) jobsCtx[id] = { result: o.result, outputs: o.outputs };
@@ -464,10 +481,12 @@ interface LegOutcome {
 }
 
 function isObject(value: Json | undefined): value is JsonObject {
+  // Stryker disable next-line ConditionalExpression: a strategy or `with:` evaluates to a mapping or null, never another scalar
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function describe(err: unknown): string {
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: for these Errors the next line returns err.message too
   if (err instanceof EvaluationError || err instanceof InputError) return err.message;
   return err instanceof Error ? err.message : String(err);
 }
@@ -504,7 +523,9 @@ function ancestorsOf(id: string, jobs: readonly WorkflowJob[]): string[] {
   const byId = new Map(jobs.map((j) => [j.id.value, j]));
   const seen = new Set<string>();
   const walk = (j: string) => {
+    // Stryker disable next-line OptionalChaining: orderByNeeds has checked that every need is a job
     for (const n of byId.get(j)?.needs ?? []) {
+      // Stryker disable next-line ConditionalExpression: walking a seen job again finds the same ancestors (needs have no cycle): only slower
       if (!seen.has(n.value)) {
         seen.add(n.value);
         walk(n.value);

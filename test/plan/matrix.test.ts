@@ -61,6 +61,11 @@ describe('expandMatrix', () => {
       [{ cfg: { a: 1, b: 2 } }, { cfg: { a: 2 } }, { cfg: { l: [1] } }, { cfg: { l: [2, 1] } }],
     ],
     ['an exclude object with more keys than the value does not match it', { cfg: [{ a: 1 }], exclude: [{ cfg: { a: 1, c: 3 } }] }, [{ cfg: { a: 1 } }]],
+    [
+      'values equal in some elements or keys only are not excluded',
+      { v: [[1, 3], { a: 1, b: 3 }, [1, 2], { a: 1, b: 2 }], exclude: [{ v: [1, 2] }, { v: { a: 1, b: 2 } }] },
+      [{ v: [1, 3] }, { v: { a: 1, b: 3 } }],
+    ],
     ['an array value is not equal to an object', { v: [[1], { 0: 1 }], exclude: [{ v: [1] }] }, [{ v: { 0: 1 } }]],
   ])('%s', (_name, matrix, legs) => {
     expect(expandMatrix(matrix)).toEqual({ kind: 'legs', legs });

@@ -99,6 +99,11 @@ describe('a job', () => {
   const build = stepPlan({ name: 'Build' });
   test.each<[string, JobPlan, string[]]>([
     [
+      'where it runs and with whom it queues',
+      jobPlan({ id: 'deploy', environment: 'production', concurrency: 'deploy-main' }),
+      ['● job deploy: run (no condition)', '    environment: production', '    concurrency: deploy-main'],
+    ],
+    [
       'skipped, with the reason',
       jobPlan({ id: 'deploy', status: 'skipped', result: 'skipped', reason: 'needed job build failed' }),
       ['○ job deploy: skipped (needed job build failed)'],

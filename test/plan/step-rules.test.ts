@@ -2,6 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import { InputError } from '../../scripts/core/errors.js';
 import { parseCommandFile } from '../../scripts/plan/command-files.js';
+import type { Json } from '../../scripts/plan/expressions.js';
 import { type InputDefinition, parseInputFlags, resolveInputs } from '../../scripts/plan/inputs.js';
 import { classifyRun, expandWord } from '../../scripts/plan/pipeline-steps.js';
 
@@ -121,5 +122,78 @@ describe('dispatch inputs', () => {
 
   test('--input keeps everything after the first =', () => {
     expect(parseInputFlags(['note=a=b'])).toEqual({ note: 'a=b' });
+  });
+
+  test('--input with an empty value, and names with digits, _ and -', () => {
+    expect(parseInputFlags(['a=', 'dry_run-2=x', '_x=1'])).toEqual({ a: '', 'dry_run-2': 'x', _x: '1' });
+  });
+
+  test.each([
+    ['novalue', '--input "novalue": expected key=value (e.g. --input service=auth-service)'],
+    ['=x', '--input "=x": expected key=value (e.g. --input service=auth-service)'],
+    ['bad key=1', '--input "bad key=1": "bad key" is not an input name (letters, digits, _ and -)'],
+    ['1a=1', '--input "1a=1": "1a" is not an input name (letters, digits, _ and -)'],
+    ['-a=1', '--input "-a=1": "-a" is not an input name (letters, digits, _ and -)'],
+    ['a.b=1', '--input "a.b=1": "a.b" is not an input name (letters, digits, _ and -)'],
+  ])('--input %j: %s', (flag, message) => {
+    expect(() => parseInputFlags([flag])).toThrow(new InputError(message));
+  });
+
+  // Inputs not given: the default (github.event.inputs has it as a string), else an empty value of the type.
+  test('inputs not given take their default, or false, 0 or an empty string by type', () => {
+    const optional = (type: string, value: Json | undefined): InputDefinition => ({ type, required: false, default: value, options: undefined });
+    expect(
+      resolveInputs(
+        'w.yml',
+        {
+          b: optional('boolean', true),
+          n: optional('number', 3),
+          s: optional('string', 'x'),
+          nb: optional('boolean', undefined),
+          nn: optional('number', null),
+          ns: optional('string', undefined),
+          req: { ...optional('string', 'd'), required: true },
+        },
+        {},
+      ),
+    ).toEqual({
+      inputs: { b: true, n: 3, s: 'x', nb: false, nn: 0, ns: '', req: 'd' },
+      eventInputs: { b: 'true', n: '3', s: 'x', nb: '', nn: '', ns: '', req: 'd' },
+    });
+  });
+
+  test.each([
+    ['boolean', 'false', false],
+    ['boolean', 'true', true],
+    ['number', ' 5 ', 5],
+    ['number', '-1.5', -1.5],
+    ['choice', 'api', 'api'],
+    ['string', ' any ', ' any '],
+    ['environment', 'prod', 'prod'],
+  ])('a %s input given %j is %j', (type, raw, expected) => {
+    const def: InputDefinition = { type, required: true, default: undefined, options: type === 'choice' ? ['all', 'api'] : undefined };
+    expect(resolveInputs('w.yml', { x: def }, { x: raw })).toEqual({ inputs: { x: expected }, eventInputs: { x: raw } });
+  });
+
+  test('a choice input without options takes any value', () => {
+    expect(resolveInputs('w.yml', { x: { type: 'choice', required: false, default: undefined, options: undefined } }, { x: 'zz' }).inputs).toEqual({ x: 'zz' });
+  });
+
+  test.each([
+    ['boolean', 'True', 'w.yml: input x="True" must be true or false'],
+    ['boolean', '', 'w.yml: input x="" must be true or false'],
+    ['number', '', 'w.yml: input x="" must be a number'],
+    ['number', '  ', 'w.yml: input x="  " must be a number'],
+    ['number', '1x', 'w.yml: input x="1x" must be a number'],
+    ['choice', 'web', 'w.yml: input x="web" must be one of all, api'],
+  ])('a %s input given %j is refused: %s', (type, raw, message) => {
+    const def: InputDefinition = { type, required: false, default: undefined, options: ['all', 'api'] };
+    expect(() => resolveInputs('w.yml', { x: def }, { x: raw })).toThrow(new InputError(message));
+  });
+
+  test('a required input without a default is refused with how to pass it', () => {
+    expect(() => resolveInputs('w.yml', { reason: { type: 'string', required: true, default: undefined, options: undefined } }, {})).toThrow(
+      new InputError('w.yml: input reason is required; pass --input reason=VALUE'),
+    );
   });
 });

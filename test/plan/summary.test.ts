@@ -1,15 +1,10 @@
 // plan's default output, the one-screen summary (scripts/plan/summary.ts), and the short reading of
-// `if:` conditions it prints (scripts/plan/condition.ts): pure tables of hand-written plans, then the
-// real generated workflows for a change to packages/shared in a copy of this repository.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { run } from '../../scripts/commands/plan.js';
+// `if:` conditions it prints (scripts/plan/condition.ts): pure tables of hand-written plans. The real
+// generated workflows are in summary-real-workflows.test.ts.
+import { describe, expect, test } from 'vitest';
 import { compactCondition, splitTop, userCondition } from '../../scripts/plan/condition.js';
-import type { JobPlan, Plan, StepPlan } from '../../scripts/plan/plan-types.js';
-import { renderPlan } from '../../scripts/plan/render.js';
+import type { JobPlan, LegPlan, Plan, StepPlan } from '../../scripts/plan/plan-types.js';
 import { jobReason, renderSummary } from '../../scripts/plan/summary.js';
-import { runCommand } from '../support/cli.js';
-import { copyRepo } from '../support/repo-copy.js';
-import { TempRepo } from './repo.js';
 
 describe('conditions in parts and in short', () => {
   test.each([
@@ -160,49 +155,232 @@ describe('the summary of a plan', () => {
   });
 });
 
-describe('pipeline plan on a change to packages/shared (the real workflows)', () => {
-  let repo: TempRepo;
-  let copy: { dir: string; cleanup: () => void };
-  beforeAll(() => {
-    copy = copyRepo();
-    repo = new TempRepo(copy.dir);
-    repo.commit('the workspace');
-    repo.commit('a shared change', { 'packages/shared/src/summary-test.ts': 'export const summaryTest = 1;\n' });
+describe('jobReason: one short reason per job', () => {
+  const long = `if: ${'y'.repeat(150)}`;
+  test.each<[string, JobPlan, string]>([
+    [
+      'a run job failing in a step: what failed',
+      job({ id: 'j', result: 'failure', reason: 'no condition; fails: step "x" exited with 1: no' }),
+      'FAILS: step "x" exited with 1: no',
+    ],
+    ['a failure on several lines reads as one', job({ id: 'j', result: 'failure', reason: 'needs a succeeded; fails: first\n   second' }), 'FAILS: first second'],
+    [
+      'a job failing before its steps: its whole reason',
+      job({ id: 'j', result: 'failure', reason: 'strategy.matrix: Matrix vector does not contain any values' }),
+      'FAILS: strategy.matrix: Matrix vector does not contain any values',
+    ],
+    ['"fails:" inside a word is not the failure', job({ id: 'j', result: 'failure', reason: 'if: x.fails: y' }), 'FAILS: if: x.fails: y'],
+    ['a skipped job with a failure-like reason is not failing', job({ id: 'j', status: 'skipped', result: 'skipped', reason: 'needed job a failed' }), 'needed job a failed'],
+    ['a long reason is cut to 100 characters', job({ id: 'j', reason: 'x'.repeat(101) }), `${'x'.repeat(99)}…`],
+    ['a reason of 100 characters is whole', job({ id: 'j', reason: 'x'.repeat(100) }), 'x'.repeat(100)],
+    ['a long failure is cut too', job({ id: 'j', result: 'failure', reason: long }), `FAILS: ${long.slice(0, 99)}…`],
+    ['a run job: its condition in short', job({ id: 'j', ifExpr: "success() && (inputs.x == 'y')", reason: "if: success() && (inputs.x == 'y') is true" }), 'x=y'],
+    [
+      'a skipped job: its condition is false',
+      job({ id: 'j', status: 'skipped', result: 'skipped', ifExpr: "inputs.x == 'y'", reason: "if: inputs.x == 'y' is false" }),
+      'x=y is false',
+    ],
+    [
+      'the deciding term rather than the condition',
+      job({ id: 'j', status: 'skipped', result: 'skipped', ifExpr: "a == 'b' && c == 'd'", reason: "if: a == 'b' && c == 'd' is false", decisive: "c == 'd'" }),
+      'c=d is false',
+    ],
+  ])('%s', (_what, j, expected) => {
+    expect(jobReason(j)).toBe(expected);
   });
-  afterAll(() => copy?.cleanup());
+});
 
-  test('the default summary fits on one screen and names every job and leg; --verbose is the full plan; --json carries its schema', async () => {
-    const summary = await runCommand(run, ['--event', 'push'], { cwd: repo.dir });
-    const json = await runCommand(run, ['--event', 'push', '--json'], { cwd: repo.dir });
-    const verbose = await runCommand(run, ['--event', 'push', '--verbose'], { cwd: repo.dir });
-    expect([summary.code, json.code, verbose.code]).toEqual([0, 0, 0]);
-    // Not a terminal: no progress.
-    expect(summary.stderr).toBe('');
-    const { schema, ...plan }: Plan & { schema: number } = JSON.parse(json.stdout);
-    expect(schema).toBe(1);
-    const lines = summary.stdout.trimEnd().split('\n');
-    expect(lines.length).toBeLessThanOrEqual(50);
-    const ci = plan.workflows.find((w) => w.file === '.github/workflows/ci.yml');
-    expect(ci?.jobs.map((j) => j.id)).toEqual(['changes', 'build', 'publish', 'libraries', 'checks', 'ci-ok']);
-    for (const j of ci?.jobs ?? []) expect(summary.stdout).toMatch(new RegExp(`^  [●○✗] ${j.id} +${j.status}`, 'm'));
-    const publish = ci?.jobs.find((j) => j.id === 'publish');
-    expect(publish?.legs).toHaveLength(12);
-    const serviceLine = lines.find((l) => /^ +service: /.test(l)) ?? '';
-    for (const l of publish?.legs ?? []) expect(serviceLine).toContain(`${l.matrix?.['service']}`);
-    expect(lines).toContain('  ○ build      skipped: not (event_name=push, ref=refs/heads/main, repository=kodingcaravan/kodingcaravan) is false');
-    expect(summary.stdout).toMatch(/^ {2}push {5}12 × by digest \(known once pushed\) to ghcr\.io\/kodingcaravan\/<name>: admin-service, /m);
-    expect(summary.stdout).toMatch(/^ {2}tag {6}12 × sha-[0-9a-f]{7}, main on the pushed digest: /m);
-    expect(summary.stdout).not.toContain('github.event_name');
-    // --verbose keeps every detail: it is the full renderer over the same plan.
-    expect(verbose.stdout).toBe(renderPlan(plan));
-    expect(verbose.stdout.split('\n').length).toBeGreaterThan(500);
+describe('the summary, piece by piece', () => {
+  const lines = (plan: Plan) => renderSummary(plan).split('\n');
+  const planWith = (jobs: JobPlan[], event: Partial<Plan['event']> = {}): Plan => ({ ...planOf(jobs), event: { ...planOf(jobs).event, ...event } });
+
+  test.each([
+    [{ changedFiles: null, base: null }, '(base none, head aaaaaaa, no comparison)'],
+    [{ changedFiles: 1, base: 'b'.repeat(40) }, '(base bbbbbbb, head aaaaaaa, 1 changed file)'],
+    [{ changedFiles: 0, base: 'b'.repeat(40) }, '(base bbbbbbb, head aaaaaaa, 0 changed files)'],
+    [{ changedFiles: 12, base: 'b'.repeat(40) }, '(base bbbbbbb, head aaaaaaa, 12 changed files)'],
+  ])('the header for %j ends %j', (event, end) => {
+    expect(lines(planWith([], event))[0]).toBe(`plan for workflow_dispatch refs/heads/main at aaaaaaa ${end}`);
   });
 
-  test('progress on stderr when it is a terminal, one line per job, cleared at the end', async () => {
-    const r = await runCommand(run, ['--event', 'push', '--workflow', 'ci.yml'], { cwd: repo.dir, stderrIsTTY: true });
-    expect(r.code).toBe(0);
-    expect(r.stderr).toContain('planning ci.yml: job changes (1/6)…');
-    expect(r.stderr).toContain('planning ci.yml: job ci-ok (6/6)…');
-    expect(r.stderr.endsWith('\r\x1b[K')).toBe(true);
+  test('job ids are padded to the longest; marks for run, skipped and failing jobs', () => {
+    const text = lines(
+      planWith([
+        job({ id: 'a' }),
+        job({ id: 'longer-id', status: 'skipped', result: 'skipped', reason: 'needed job a was skipped' }),
+        job({ id: 'bad', result: 'failure', reason: 'no condition; fails: x' }),
+      ]),
+    );
+    expect(text.slice(2, 6)).toEqual([
+      'deploy.yml (Deploy): triggered: workflow_dispatch on refs/heads/main',
+      '  ● a          run: no condition',
+      '  ○ longer-id  skipped: needed job a was skipped',
+      '  ✗ bad        run: FAILS: x',
+    ]);
+  });
+
+  test('a workflow’s long reason is cut', () => {
+    const plan: Plan = { ...planOf([]), workflows: [{ file: '.github/workflows/x.yml', name: 'X', triggered: false, reason: 'r'.repeat(120), jobs: [] }] };
+    expect(lines(plan)[2]).toBe(`x.yml (X): not triggered: ${'r'.repeat(99)}…`);
+  });
+
+  test.each<[string, LegPlan[], string[]]>([
+    ['no legs', [], []],
+    ['one leg without a matrix', [{ matrix: null, steps: [] }], []],
+    ['one leg with a matrix', [{ matrix: { service: 'api' }, steps: [] }], ['service: api']],
+    [
+      'libraries',
+      [
+        { matrix: { library: 'core', node: 22 }, steps: [] },
+        { matrix: { library: 'ui', node: 22 }, steps: [] },
+      ],
+      ['library: core, ui'],
+    ],
+    [
+      'other keys: the first value, JSON when not a string',
+      [
+        { matrix: { node: 22, os: 'linux' }, steps: [] },
+        { matrix: { os: 'mac' }, steps: [] },
+        { matrix: {}, steps: [] },
+      ],
+      ['leg: 22, mac, {}'],
+    ],
+    [
+      'calls followed and not',
+      [
+        { matrix: null, steps: [], calls: './.github/workflows/d.yml', jobs: [job({ id: 'x' }), job({ id: 'y', status: 'skipped', result: 'skipped' })] },
+        { matrix: null, steps: [], calls: 'o/r/.github/workflows/e.yml@v1' },
+      ],
+      ['leg: (no matrix), (no matrix)', 'calls ./.github/workflows/d.yml: x runs, y skipped', 'calls o/r/.github/workflows/e.yml@v1 (not followed)'],
+    ],
+  ])('the lines under a job with %s', (_what, legs, expected) => {
+    const text = lines(planWith([job({ id: 'job', legs })]));
+    const at = text.indexOf(`  ● job  run${legs.length > 1 ? `, ${legs.length} legs` : ''}: no condition`);
+    expect(at).toBeGreaterThan(0);
+    expect(text.slice(at + 1, text.indexOf('', at + 1) === -1 ? undefined : text.indexOf('', at + 1)).filter((l) => l.startsWith('       '))).toEqual(
+      expected.map((l) => `${' '.repeat(9)}${l}`),
+    );
+  });
+
+  /** The "would change" lines of one leg of steps in a run job (with `environment`). */
+  const changes = (steps: StepPlan[], environment: string | null = null, matrix: LegPlan['matrix'] = { service: 'api' }) => {
+    const text = lines(planWith([job({ id: 'job', environment, legs: [{ matrix, steps }] })]));
+    const start = text.findIndex((l) => l.startsWith('would change'));
+    return text.slice(start, text.indexOf('', start));
+  };
+  const NOTHING = ['would change: nothing (no push, tag, release or deploy runs)'];
+
+  test.each<[string, StepPlan[], string[]]>([
+    ['nothing', [step({ name: 'x', run: 'echo' })], NOTHING],
+    [
+      'a push by tags',
+      [step({ name: 'p', uses: 'docker/build-push-action@v6', with: { push: 'true', tags: 'r/api:1\nr/api:main' } })],
+      ['would change:', '  push     to r/<name>:1: api'],
+    ],
+    ['a build without push', [step({ name: 'p', uses: 'docker/build-push-action@v6', with: { push: 'false', tags: 'r/api:1' } })], NOTHING],
+    ['a skipped push', [step({ name: 'p', if: false, uses: 'docker/build-push-action@v6', with: { push: 'true', tags: 'r/api:1' } })], NOTHING],
+    ['another action', [step({ name: 'p', uses: 'docker/other-action@v6', with: { push: 'true', tags: 'r/api:1' } })], NOTHING],
+    // Neither an image name nor tags: the push is named by its leg.
+    ['a push without tags', [step({ name: 'p', uses: 'docker/build-push-action@v6', with: { push: 'true' } })], ['would change:', '  push     to <name>: api']],
+    [
+      'a push named in outputs',
+      [step({ name: 'p', uses: 'docker/build-push-action@v6', with: { outputs: 'type=image,name=r/x,push=true' } })],
+      ['would change:', '  push     to r/x: api'],
+    ],
+    ['outputs without push=true', [step({ name: 'p', uses: 'docker/build-push-action@v6', with: { outputs: 'type=image,name=r/x,push=truex' } })], NOTHING],
+    [
+      'a push by digest',
+      [step({ name: 'p', uses: 'docker/build-push-action@v6', with: { outputs: 'push=true,name=r/x,push-by-digest=true' } })],
+      ['would change:', '  push     by digest (known once pushed) to r/x: api'],
+    ],
+    [
+      'a promotion with tags computed in the leg',
+      [step({ name: 't', executed: { exitCode: 0, outputs: { tags: 'r/api:sha-1\nr/api:main' } } }), step({ name: 'p', run: 'pnpm pipeline tags --service api --promote "$D"' })],
+      ['would change:', '  tag      sha-1, main on the pushed digest: api'],
+    ],
+    [
+      'a promotion without computed tags',
+      [step({ name: 'p', run: 'node scripts/dist/pipeline.cjs tags --service api --promote "$D"' })],
+      ['would change:', '  tag      its tags on the pushed digest: api'],
+    ],
+    ['tags without --promote', [step({ name: 'p', run: 'node scripts/dist/pipeline.cjs tags --service api --promoted' })], NOTHING],
+    [
+      'a release cut',
+      [step({ name: 'r', run: 'node scripts/dist/pipeline.cjs release cut', env: { SERVICE: 'web' } })],
+      ['would change:', '  release  git tag, image tags and a GitHub Release, by digest: web'],
+    ],
+    [
+      'a release cut of the leg',
+      [step({ name: 'r', run: 'node scripts/dist/pipeline.cjs release cut' })],
+      ['would change:', '  release  git tag, image tags and a GitHub Release, by digest: api'],
+    ],
+    ['a release select', [step({ name: 'r', run: 'node scripts/dist/pipeline.cjs release select --json' })], NOTHING],
+    [
+      'a hand-off',
+      [step({ name: 'h', run: 'node scripts/dist/pipeline.cjs release handoff', env: { SERVICE: 'web', DEPLOY_TO: 'prod' } })],
+      ['would change:', '  hand off to deploy.yml (prod): web'],
+    ],
+    ['a hand-off without a target', [step({ name: 'h', run: 'node scripts/dist/pipeline.cjs release handoff' })], ['would change:', '  hand off to deploy.yml: api']],
+    [
+      'a deploy by digest in env',
+      [step({ name: 'd', run: 'node scripts/dist/pipeline.cjs deploy', env: { ENVIRONMENT: 'prod', SERVICE: 'web', D: DIGEST } })],
+      ['would change:', '  deploy   to prod by digest sha256:ab12ab12ab12…: web'],
+    ],
+    [
+      'a deploy by digest in its script',
+      [step({ name: 'd', run: `node scripts/dist/pipeline.cjs deploy --digest ${DIGEST}` })],
+      ['would change:', '  deploy   to its environment by digest sha256:ab12ab12ab12…: api'],
+    ],
+    [
+      'a deploy by digest in its inputs',
+      [step({ name: 'd', run: 'node scripts/dist/pipeline.cjs deploy', with: { d: DIGEST } })],
+      ['would change:', '  deploy   to its environment by digest sha256:ab12ab12ab12…: api'],
+    ],
+    [
+      'a deploy whose digest is known later',
+      [step({ name: 'd', run: 'node scripts/dist/pipeline.cjs deploy', env: { SERVICE: '' } })],
+      ['would change:', '  deploy   to its environment digest known only when it runs: api'],
+    ],
+    [
+      'a deploy status or dry run',
+      [step({ name: 'd', run: 'node scripts/dist/pipeline.cjs deploy status' }), step({ name: 'e', run: 'node scripts/dist/pipeline.cjs deploy --dry-run' })],
+      NOTHING,
+    ],
+  ])('%s', (_what, steps, expected) => {
+    expect(changes(steps)).toEqual(expected);
+  });
+
+  test('a deploy goes to the job’s environment, and a job without a matrix is named by its id', () => {
+    expect(changes([step({ name: 'd', run: 'node scripts/dist/pipeline.cjs deploy' })], 'staging', null)).toEqual([
+      'would change:',
+      '  deploy   to staging digest known only when it runs: job',
+    ]);
+  });
+
+  // Details are grouped with the subject written <name> (a push to ghcr.io/o/<name>: a, b).
+  test('effects of called workflows count, those of skipped jobs do not; one effect per line per detail', () => {
+    const deploy = (service: string) => step({ name: 'd', run: 'node scripts/dist/pipeline.cjs deploy', env: { SERVICE: service, ENVIRONMENT: 'prod' } });
+    const plan = planWith([
+      job({ id: 'call', legs: [{ matrix: null, steps: [], calls: './d.yml', jobs: [job({ id: 'inner', legs: [{ matrix: null, steps: [deploy('a'), deploy('b')] }] })] }] }),
+      job({ id: 'off', status: 'skipped', result: 'skipped', legs: [{ matrix: null, steps: [deploy('c')] }] }),
+      job({ id: 'other', legs: [{ matrix: null, steps: [step({ name: 'e', run: 'node scripts/dist/pipeline.cjs deploy', env: { SERVICE: 'svc-d', ENVIRONMENT: 'dev' } })] }] }),
+    ]);
+    const text = lines(plan);
+    const start = text.indexOf('would change:');
+    expect(text.slice(start, text.indexOf('', start))).toEqual([
+      'would change:',
+      '  deploy   2 × to prod digest known only when it runs: a, b',
+      '  deploy   to dev digest known only when it runs: svc-d',
+    ]);
+  });
+
+  test.each([
+    [0, '0 output steps ran for real'],
+    [1, '1 output step ran for real'],
+    [2, '2 output steps ran for real'],
+  ])('%i executed steps: %j', (count, expected) => {
+    const steps = Array.from({ length: count }, (_, i) => step({ name: `s${i}`, executed: { exitCode: 0, outputs: {} } }));
+    const text = renderSummary(planWith([job({ id: 'j', legs: [{ matrix: null, steps: [...steps, step({ name: 'reported' })] }] })]));
+    expect(text).toContain(`\n${expected}; --verbose shows every step and its inputs, --json the whole plan\nCI would pass (assuming every reported step succeeds)\n`);
   });
 });
