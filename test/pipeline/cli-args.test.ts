@@ -136,6 +136,16 @@ describe('parseCli', () => {
     expect(message).not.toContain("'");
   });
 
+  test('several positionals are not one option given twice', () => {
+    const parsed = parseCli(spec, ['a.txt', 'b.txt', '--', 'c.txt']);
+    expect(parsed.help ? undefined : parsed.positionals).toEqual(['a.txt', 'b.txt', 'c.txt']);
+  });
+
+  test('only a --flag takes the next word as its value: a bare word that ends like an option does not', () => {
+    expect(refused(['xxservice', '-x'])).toBe(`pnpm tool: unknown option "-x"${expected}`);
+    expect(refused(['--service=a', '-x'])).toBe(`pnpm tool: unknown option "-x"${expected}`);
+  });
+
   test('a value that starts with a dash is fine after an unknown word or with =', () => {
     const parsed = parseCli(spec, ['--service=-x', 'file']);
     expect(parsed.help ? undefined : parsed.values.service).toBe('-x');
