@@ -4,6 +4,7 @@
  * BuildKit's step states in every order, and compose interpolation as the compose spec defines it.
  */
 import { describe, expect, test } from 'vitest';
+import { parse } from 'yaml';
 import { InputError } from '../../scripts/core/errors.js';
 import { parseBuildProgress, summarizeSteps } from '../../scripts/core/verify/build-steps.js';
 import { composeEnvironment, interpolate } from '../../scripts/core/verify/compose-env.js';
@@ -113,6 +114,11 @@ describe('docker container inspect', () => {
     ['a last probe that is not an object', { State: { Status: 'running', ExitCode: 0, Health: { Status: 'unhealthy', Log: ['x'] } } }, { status: 'unhealthy', lastOutput: '' }],
     ['a Health without a status', { State: { Status: 'running', ExitCode: 0, Health: { Log: [] } } }, undefined],
     ['a Health of null', { State: { Status: 'running', ExitCode: 0, Health: null } }, undefined],
+    [
+      'the last of three probes',
+      { State: { Status: 'running', ExitCode: 0, Health: { Status: 'unhealthy', Log: [{ Output: 'one' }, { Output: 'two' }, { Output: 'three' }] } } },
+      { status: 'unhealthy', lastOutput: 'three' },
+    ],
   ])('%s', (_name, json, health) => {
     expect(parseContainerInspect(json)).toEqual({ status: 'running', exitCode: 0, health });
   });
@@ -141,6 +147,8 @@ describe('docker top', () => {
     ['no output', '', 'docker top: expected columns PID UID COMMAND, got ""'],
     ['UID first', 'UID PID CMD\n1 1 x', 'docker top: expected columns PID UID COMMAND, got "UID PID CMD"'],
     ['PID then USER', 'PID USER CMD\n1 root x', 'docker top: expected columns PID UID COMMAND, got "PID USER CMD"'],
+    ['USER then UID', 'USER UID CMD\nroot 0 x', 'docker top: expected columns PID UID COMMAND, got "USER UID CMD"'],
+    ['a line whose first column is not a number', 'PID UID CMD\nx 12 1000 node', 'docker top: cannot read the line "x 12 1000 node"'],
     ['a user name in the UID column', 'PID UID CMD\n1 root sh', 'docker top: cannot read the line "1 root sh"'],
     ['a line without a command', 'PID UID CMD\n12 1000', 'docker top: cannot read the line "12 1000"'],
   ])('%s is refused, quoting what came', (_name, text, message) => {
@@ -157,6 +165,7 @@ test.each([
   ['//abs/x', ['/abs/x']],
   ['.config/x\n..hidden', ['/..hidden', '/.config/x']],
   ['b\na\nb/\n./a', ['/a', '/b']],
+  ['v1./x\nbuild/./y', ['/build/./y', '/v1./x']],
 ])('tar listing %j is %j', (listing, paths) => {
   expect(normalizeTarPaths(listing)).toEqual(paths);
 });
@@ -190,6 +199,10 @@ describe('BuildKit step states', () => {
     ['a log line of the step', '#3 0.512 DONE building\n', 'unfinished'],
   ])('%s', (_name, lines, status) => {
     expect(step(lines)).toEqual([status]);
+  });
+
+  test('only an instruction that starts with FROM is left out', () => {
+    expect(parseBuildProgress('#2 [1/2] RUN echo FROM here\n#2 DONE 0.1s\n').map((s) => s.instruction)).toEqual(['RUN echo FROM here']);
   });
 
   test('the header is read whole: unnamed stage, position, instruction; FROM in any case is left out', () => {
@@ -284,6 +297,14 @@ describe('compose environment', () => {
     }
     expect(caught).toBeInstanceOf(InputError);
     const message = caught instanceof Error ? caught.message : '';
-    expect(message).toMatch(/^compose\.yml: not valid YAML \([^\n]+\); run `pnpm generate`$/);
+    // The first line of the YAML library's own message for this text.
+    let yamlError = '';
+    try {
+      parse('a: [\n');
+    } catch (err) {
+      yamlError = err instanceof Error ? (err.message.split('\n')[0] ?? '') : '';
+    }
+    expect(yamlError.length).toBeGreaterThan(1);
+    expect(message).toBe(`compose.yml: not valid YAML (${yamlError}); run \`pnpm generate\``);
   });
 });

@@ -261,6 +261,11 @@ describe('installedPackages', () => {
   });
 });
 
+test('a directory that is itself inside node_modules: only what is installed below it', () => {
+  const path = '/usr/lib/node_modules/tool/node_modules/b/x.js';
+  expect([...installedPackages([path], '/usr/lib/node_modules/tool')]).toEqual([['b', path]]);
+});
+
 describe('no-pnpm', () => {
   test('a pass names the PATH directories looked in, from the image ENV', () => {
     expect(checkNoPnpm(evidence())).toEqual({ rule: 'no-pnpm', ok: true, evidence: 'no pnpm package and no pnpm/pnpx in /usr/local/bin:/usr/bin' });
@@ -315,6 +320,11 @@ describe('oci-labels', () => {
       ok: false,
       evidence: `${SOURCE} is missing; ${REVISION} is "unknown" (build without --build-arg REVISION); ${TITLE} is missing`,
     });
+  });
+
+  test('an empty title or a missing expected revision is named as missing, and only so', () => {
+    const r = checkLabels(evidence({}, { labels: { [SOURCE]: 'https://github.com/acme/shop', [TITLE]: '' } }), x);
+    expect(r.evidence).toBe(`${REVISION} is missing; ${TITLE} is missing`);
   });
 
   test('another source than expected is named with both values', () => {
