@@ -5,6 +5,7 @@
  * the whole command over files.
  */
 import { describe, expect, test } from 'vitest';
+import { parseDocument } from 'yaml';
 import { InputError } from '../../scripts/core/errors.js';
 import { actionOf, pipelineCalls, stepNeeds } from '../../scripts/core/audit/permissions.js';
 import { parsePins } from '../../scripts/core/audit/pins.js';
@@ -46,6 +47,17 @@ describe('what a step needs of the token', () => {
     ['node scripts/dist/pipeline.cjs release status api --cut', { contents: 'read' }],
     ['node scripts/dist/pipeline.cjs audit', {}],
     ['echo deploy --service api', {}],
+    ['node scripts/dist/pipeline.cjs tags --promoter', {}],
+    ['node scripts/dist/pipeline.cjs deploy --dry-runs', { deployments: 'write', contents: 'read' }],
+    ['node scripts/dist/pipeline.cjs deploy --service status', { deployments: 'write', contents: 'read' }],
+    ['node scripts/dist/pipeline.cjs deploy statuses', { deployments: 'write', contents: 'read' }],
+    ['node scripts/dist/pipeline.cjs deploy \t status', { deployments: 'read', contents: 'read' }],
+    ['node scripts/dist/pipeline.cjs release select --service cut', { contents: 'read' }],
+    ['node scripts/dist/pipeline.cjs release cutover', { contents: 'read' }],
+    ['node scripts/dist/pipeline.cjs release select --service handoff', { contents: 'read' }],
+    ['node scripts/dist/pipeline.cjs release handoffs', { contents: 'read' }],
+    ['node scripts/dist/pipeline.cjs release  \t cut a', { contents: 'write' }],
+    ['node scripts/dist/pipeline.cjs release \t handoff a', { actions: 'write', contents: 'read' }],
     // Write wins over read, whatever the order of the calls in the script.
     ['node scripts/dist/pipeline.cjs release cut a\nnode scripts/dist/pipeline.cjs release select', { contents: 'write' }],
     ['node scripts/dist/pipeline.cjs release select\nnode scripts/dist/pipeline.cjs release cut a', { contents: 'write' }],
@@ -73,6 +85,12 @@ describe('what a step needs of the token', () => {
       ],
     ],
     ['node scripts/dist/pipeline.cjs deploy --a\n  --b', [{ command: 'deploy', args: ' --a' }]],
+    ['node \t./scripts/dist/pipeline.cjs \t tags', [{ command: 'tags', args: '' }]],
+    ['pnpm \t-s \trun \tpipeline \taudit', [{ command: 'audit', args: '' }]],
+    ['pnpm pipeline deploy-x y', [{ command: 'deploy-x', args: ' y' }]],
+    ['pnpm pipeline a', [{ command: 'a', args: '' }]],
+    ['pnpm pipeline -x', []],
+    ['pnpm pipeline', []],
     ['pnpm pipelines x', []],
     ['node scripts/dist/pipeline.js tags', []],
     ['pnpm pipeline Tags', []],
@@ -159,7 +177,6 @@ jobs:
   });
 
   test.each([
-    ['not YAML', 'on: [\n', /^"\.github\/workflows\/x\.yml": not valid YAML \([^\n)]+.*\); fix the workflow$/],
     ['a list', '- a\n', /^"\.github\/workflows\/x\.yml": expected a workflow \(a YAML mapping with on: and jobs:\)$/],
     ['a scalar', 'hello\n', /^"\.github\/workflows\/x\.yml": expected a workflow/],
   ])('%s is bad input naming the file', (_name, yaml, message) => {
@@ -167,9 +184,22 @@ jobs:
     expect(() => parseAuditWorkflow('.github/workflows/x.yml', yaml)).toThrow(message);
   });
 
+  test("a file that is not YAML: the parser's first line, and what to do", () => {
+    // The first line of the YAML library's own message for this text.
+    const yamlError = parseDocument('on: [\n').errors[0]?.message.split('\n')[0] ?? '';
+    expect(yamlError.length).toBeGreaterThan(1);
+    expect(() => parseAuditWorkflow('.github/workflows/x.yml', 'on: [\n')).toThrow(new InputError(`".github/workflows/x.yml": not valid YAML (${yamlError}); fix the workflow`));
+  });
+
   test('a long file name is shortened in the message', () => {
     const name = `${'d/'.repeat(150)}x.yml`;
     expect(() => parseAuditWorkflow(name, '- a\n')).toThrow(`${JSON.stringify(`${name.slice(0, 200)}…`)}: expected a workflow`);
+  });
+
+  test('locate skips jobs and steps without a line', () => {
+    const w = parseAuditWorkflow('w.yml', text);
+    const lineless = { ...w, jobs: w.jobs.map((j) => ({ ...j, line: 0 })) };
+    expect(locate(lineless, 5)).toEqual({});
   });
 
   describe('locate', () => {
@@ -378,6 +408,7 @@ describe('permissions', () => {
     ['write-all', '    permissions: write-all\n', ['unneeded-write']],
     ['reads only', '    permissions:\n      contents: read\n      packages: read\n', []],
     ['an empty set', '    permissions: {}\n', []],
+    ['an empty value (null)', '    permissions:\n', []],
     ['two unneeded writes', '    permissions:\n      contents: write\n      issues: write\n', ['unneeded-write', 'unneeded-write']],
   ])('%s', (_name, permissions, expected) => {
     expect(rules(perms(permissions))).toEqual(expected);
