@@ -116,6 +116,7 @@ describe('parseCli', () => {
     [['--service', '-\u001b[31mred\n'], 'the value of --service, "-\\u001b[31mred\\n", starts with "-"; write it as --service=-?[31mred? if it is meant'],
     [['--service', `-${'z'.repeat(60)}`], `the value of --service, "-${'z'.repeat(60)}", starts with "-"; write it as --service=-${'z'.repeat(39)} if it is meant`],
     [['--nope'], 'unknown option "--nope"'],
+    [['--nope', 'value'], 'unknown option "--nope"'],
     [['-x'], 'unknown option "-x"'],
     [['--out'], '--out needs a value'],
     [['--json=1'], '--json takes no value'],
