@@ -131,6 +131,7 @@ test.each([
   ['@types+node@24.19.4', '@types/node'],
   ['lock.yaml', undefined],
   ['node_modules', undefined],
+  ['+x@1.0.0', undefined],
 ])('pnpm store folder %s is package %s', (folder, name) => {
   expect(pnpmStoreName(folder)).toBe(name);
 });

@@ -51,7 +51,8 @@ const UNTRUSTED = /\bgithub\s*\.\s*(?:event\b|head_ref\b)|\bgithub\s*\[|\binputs
 const EXPRESSION = /\$\{\{([\s\S]*?)\}\}/g;
 const PINNED = /^[^@\s]+@[0-9a-f]{40}$/;
 const HEAD_CODE = /github\s*\.\s*(?:event\s*\.\s*pull_request\s*\.\s*head|head_ref|event\s*\.\s*workflow_run\s*\.\s*head)|refs\/pull\/|merge_commit_sha/i;
-const SECRET = /\$\{\{[^}]*\bsecrets\s*\.|secrets:\s*inherit/i;
+// Matched against the job's fields as JSON (jobText): `secrets: inherit` reads `"secrets":"inherit"` there.
+const SECRET = /\$\{\{[^}]*\bsecrets\s*\.|"secrets":"inherit"/i;
 
 function finding(workflow: AuditWorkflow, job: AuditJob | undefined, step: AuditStep | undefined, rule: Rule, message: string): Finding {
   return {

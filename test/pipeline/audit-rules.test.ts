@@ -1,0 +1,610 @@
+/**
+ * The audit's pure parts, over workflows written here: reading a workflow (triggers, jobs, steps and the
+ * lines they start on), what each step needs of GITHUB_TOKEN, each rule's edges (what trips it and what
+ * does not), the pins file, and the one format a finding is printed in. test/workflows/audit.test.ts runs
+ * the whole command over files.
+ */
+import { describe, expect, test } from 'vitest';
+import { parseDocument } from 'yaml';
+import { InputError } from '../../scripts/core/errors.js';
+import { actionOf, pipelineCalls, stepNeeds } from '../../scripts/core/audit/permissions.js';
+import { parsePins } from '../../scripts/core/audit/pins.js';
+import { type AuditOptions, auditWorkflow, type Finding, formatFinding, KEEPS_CREDENTIALS } from '../../scripts/core/audit/rules.js';
+import { type AuditStep, locate, parseAuditWorkflow } from '../../scripts/core/audit/workflow.js';
+
+const SHA = 'a'.repeat(40);
+const OTHER_SHA = 'b'.repeat(40);
+
+const step = (patch: Partial<AuditStep>): AuditStep => ({ label: 's', line: 1, uses: undefined, run: undefined, with: {}, fields: {}, ...patch });
+const needs = (patch: Partial<AuditStep>) => Object.fromEntries(stepNeeds(step(patch)));
+
+describe('what a step needs of the token', () => {
+  test.each([
+    ['actions/checkout', {}, { contents: 'read' }],
+    ['docker/login-action', { registry: 'ghcr.io', password: '${{ secrets.GITHUB_TOKEN }}' }, { packages: 'write' }],
+    ['docker/login-action', { registry: 'ghcr.io', password: '${{github.token}}' }, { packages: 'write' }],
+    ['docker/login-action', { registry: 'ghcr.io', password: '${{ Secrets.github_token }}' }, { packages: 'write' }],
+    ['docker/login-action', { registry: 'ghcr.io', password: '${{ secrets.GHCR_PAT }}' }, {}],
+    ['docker/login-action', { registry: 'ghcr.io' }, {}],
+    ['docker/login-action', { registry: 'docker.io', password: '${{ secrets.GITHUB_TOKEN }}' }, {}],
+    ['docker/login-action', { password: '${{ secrets.GITHUB_TOKEN }}' }, {}],
+    ['actions/attest-build-provenance', {}, { 'id-token': 'write', attestations: 'write' }],
+    ['docker/build-push-action', {}, {}],
+    ['someone/unknown-action', {}, {}],
+  ])('%s with %j needs %j', (action, withInputs, expected) => {
+    expect(needs({ uses: `${action}@${SHA}`, with: withInputs })).toEqual(expected);
+  });
+
+  test.each([
+    ['node scripts/dist/pipeline.cjs tags --promote', { contents: 'read' }],
+    ['node scripts/dist/pipeline.cjs tags --service api', {}],
+    ['node scripts/dist/pipeline.cjs deploy --service api --dry-run', { deployments: 'read', contents: 'read' }],
+    ['node scripts/dist/pipeline.cjs deploy status --service api', { deployments: 'read', contents: 'read' }],
+    ['node scripts/dist/pipeline.cjs deploy --service api', { deployments: 'write', contents: 'read' }],
+    ['node scripts/dist/pipeline.cjs release cut api', { contents: 'write' }],
+    ['node scripts/dist/pipeline.cjs release handoff api', { actions: 'write', contents: 'read' }],
+    ['node scripts/dist/pipeline.cjs release select --service changed', { contents: 'read' }],
+    ['node scripts/dist/pipeline.cjs release status api --cut', { contents: 'read' }],
+    ['node scripts/dist/pipeline.cjs audit', {}],
+    ['echo deploy --service api', {}],
+    ['node scripts/dist/pipeline.cjs tags --promoter', {}],
+    ['node scripts/dist/pipeline.cjs deploy --dry-runs', { deployments: 'write', contents: 'read' }],
+    ['node scripts/dist/pipeline.cjs deploy --service status', { deployments: 'write', contents: 'read' }],
+    ['node scripts/dist/pipeline.cjs deploy statuses', { deployments: 'write', contents: 'read' }],
+    ['node scripts/dist/pipeline.cjs deploy \t status', { deployments: 'read', contents: 'read' }],
+    ['node scripts/dist/pipeline.cjs release select --service cut', { contents: 'read' }],
+    ['node scripts/dist/pipeline.cjs release cutover', { contents: 'read' }],
+    ['node scripts/dist/pipeline.cjs release select --service handoff', { contents: 'read' }],
+    ['node scripts/dist/pipeline.cjs release handoffs', { contents: 'read' }],
+    ['node scripts/dist/pipeline.cjs release  \t cut a', { contents: 'write' }],
+    ['node scripts/dist/pipeline.cjs release \t handoff a', { actions: 'write', contents: 'read' }],
+    // Write wins over read, whatever the order of the calls in the script.
+    ['node scripts/dist/pipeline.cjs release cut a\nnode scripts/dist/pipeline.cjs release select', { contents: 'write' }],
+    ['node scripts/dist/pipeline.cjs release select\nnode scripts/dist/pipeline.cjs release cut a', { contents: 'write' }],
+  ])('run %j needs %j', (run, expected) => {
+    expect(needs({ run })).toEqual(expected);
+  });
+
+  test('a step with neither uses nor run needs nothing', () => {
+    expect(needs({})).toEqual({});
+  });
+
+  test.each([
+    ['node scripts/dist/pipeline.cjs tags --promote', [{ command: 'tags', args: ' --promote' }]],
+    ['node ./scripts/dist/pipeline.cjs affected', [{ command: 'affected', args: '' }]],
+    ['pnpm pipeline verify-image api', [{ command: 'verify-image', args: ' api' }]],
+    ['pnpm -s pipeline audit --json', [{ command: 'audit', args: ' --json' }]],
+    ['pnpm --silent run pipeline release cut a', [{ command: 'release', args: ' cut a' }]],
+    ['pnpm run pipeline deploy status', [{ command: 'deploy', args: ' status' }]],
+    [
+      'pnpm pipeline tags --x; pnpm pipeline deploy --y && echo z | pnpm pipeline release cut',
+      [
+        { command: 'tags', args: ' --x' },
+        { command: 'deploy', args: ' --y ' },
+        { command: 'release', args: ' cut' },
+      ],
+    ],
+    ['node scripts/dist/pipeline.cjs deploy --a\n  --b', [{ command: 'deploy', args: ' --a' }]],
+    ['node \t./scripts/dist/pipeline.cjs \t tags', [{ command: 'tags', args: '' }]],
+    ['pnpm \t-s \trun \tpipeline \taudit', [{ command: 'audit', args: '' }]],
+    ['pnpm pipeline deploy-x y', [{ command: 'deploy-x', args: ' y' }]],
+    ['pnpm pipeline a', [{ command: 'a', args: '' }]],
+    ['pnpm pipeline -x', []],
+    ['pnpm pipeline', []],
+    ['pnpm pipelines x', []],
+    ['node scripts/dist/pipeline.js tags', []],
+    ['pnpm pipeline Tags', []],
+  ])('the pipeline calls of %j', (run, calls) => {
+    expect(pipelineCalls(run)).toEqual(calls);
+  });
+
+  test.each([
+    ['actions/checkout@v4', 'actions/checkout'],
+    ['actions/cache/restore@abc', 'actions/cache/restore'],
+    ['a/b@x@y', 'a/b'],
+    ['a/b', 'a/b'],
+  ])('the action of %s is %s', (uses, action) => {
+    expect(actionOf(uses)).toBe(action);
+  });
+});
+
+describe('reading a workflow', () => {
+  const text = `name: w
+on:
+  push:
+  pull_request:
+permissions: {}
+jobs:
+  build:
+    runs-on: ubuntu-24.04
+    steps:
+      - name: Checkout
+        uses: actions/checkout@${SHA}
+        with:
+          persist-credentials: false
+      - id: make
+        run: make
+      - run: echo hi
+      - plain text step
+  other:
+    steps: not-a-list
+`;
+
+  test('jobs and steps with their start lines, labels, uses, run and with', () => {
+    const w = parseAuditWorkflow('.github/workflows/w.yml', text);
+    expect(w.file).toBe('.github/workflows/w.yml');
+    expect([...w.on]).toEqual(['push', 'pull_request']);
+    expect(w.permissions).toEqual({});
+    expect(w.jobs.map((j) => [j.id, j.line, j.steps.length])).toEqual([
+      ['build', 7, 4],
+      ['other', 18, 0],
+    ]);
+    expect(w.jobs[0]?.steps.map((s) => [s.label, s.line, s.uses, s.run, { ...s.with }])).toEqual([
+      ['Checkout', 10, `actions/checkout@${SHA}`, undefined, { 'persist-credentials': false }],
+      ['make', 14, undefined, 'make', {}],
+      ['#3', 16, undefined, 'echo hi', {}],
+      ['#4', 0, undefined, undefined, {}],
+    ]);
+    expect(w.jobs[0]?.fields['runs-on']).toBe('ubuntu-24.04');
+    expect(w.jobs[0]?.steps[1]?.fields['id']).toBe('make');
+  });
+
+  test.each([
+    ['on: push\njobs: {}\n', ['push']],
+    ['on: [push, 3, workflow_dispatch]\njobs: {}\n', ['push', 'workflow_dispatch']],
+    ['on:\n  schedule:\n    - cron: "0 0 * * *"\n', ['schedule']],
+    ['on: 3\n', []],
+    ['name: no trigger\n', []],
+  ])('the triggers of %j', (yaml, events) => {
+    expect([...parseAuditWorkflow('w.yml', yaml).on]).toEqual(events);
+  });
+
+  test.each([
+    ['no jobs', 'on: push\n'],
+    ['jobs that are a list', 'on: push\njobs:\n  - a\n'],
+  ])('%s: no job', (_name, yaml) => {
+    expect(parseAuditWorkflow('w.yml', yaml).jobs).toEqual([]);
+  });
+
+  test('a job that is not a mapping has no fields and no steps', () => {
+    const w = parseAuditWorkflow('w.yml', 'on: push\njobs:\n  a: 1\n');
+    expect(w.jobs).toEqual([{ id: 'a', line: 3, fields: {}, steps: [] }]);
+  });
+
+  test('a job named __proto__ is an ordinary job', () => {
+    const w = parseAuditWorkflow('w.yml', 'on: push\njobs:\n  __proto__:\n    steps:\n      - run: x\n');
+    expect(w.jobs.map((j) => [j.id, j.line, j.steps.length])).toEqual([['__proto__', 3, 1]]);
+  });
+
+  test.each([
+    ['a list', '- a\n', /^"\.github\/workflows\/x\.yml": expected a workflow \(a YAML mapping with on: and jobs:\)$/],
+    ['a scalar', 'hello\n', /^"\.github\/workflows\/x\.yml": expected a workflow/],
+  ])('%s is bad input naming the file', (_name, yaml, message) => {
+    expect(() => parseAuditWorkflow('.github/workflows/x.yml', yaml)).toThrow(InputError);
+    expect(() => parseAuditWorkflow('.github/workflows/x.yml', yaml)).toThrow(message);
+  });
+
+  test("a file that is not YAML: the parser's first line, and what to do", () => {
+    // The first line of the YAML library's own message for this text.
+    const yamlError = parseDocument('on: [\n').errors[0]?.message.split('\n')[0] ?? '';
+    expect(yamlError.length).toBeGreaterThan(1);
+    expect(() => parseAuditWorkflow('.github/workflows/x.yml', 'on: [\n')).toThrow(new InputError(`".github/workflows/x.yml": not valid YAML (${yamlError}); fix the workflow`));
+  });
+
+  test('a long file name is shortened in the message', () => {
+    const name = `${'d/'.repeat(150)}x.yml`;
+    expect(() => parseAuditWorkflow(name, '- a\n')).toThrow(`${JSON.stringify(`${name.slice(0, 200)}…`)}: expected a workflow`);
+  });
+
+  test('locate skips jobs and steps without a line', () => {
+    const w = parseAuditWorkflow('w.yml', text);
+    const lineless = { ...w, jobs: w.jobs.map((j) => ({ ...j, line: 0 })) };
+    expect(locate(lineless, 5)).toEqual({});
+  });
+
+  describe('locate', () => {
+    const w = parseAuditWorkflow('w.yml', text);
+    test.each([
+      [1, {}],
+      [6, {}],
+      [7, { job: 'build' }],
+      [9, { job: 'build' }],
+      [10, { job: 'build', step: 'Checkout' }],
+      [13, { job: 'build', step: 'Checkout' }],
+      [14, { job: 'build', step: 'make' }],
+      [17, { job: 'build', step: '#3' }],
+      [18, { job: 'other' }],
+      [99, { job: 'other' }],
+    ])('line %i is in %j', (line, where) => {
+      expect(locate(w, line)).toEqual(where);
+    });
+  });
+});
+
+const options = (patch: Partial<AuditOptions> = {}): AuditOptions => ({
+  pins: new Map([
+    ['actions/checkout', SHA],
+    ['docker/login-action', SHA],
+  ]),
+  canRunFor: () => true,
+  keepsCredentials: new Map(),
+  ...patch,
+});
+
+/** The findings of a workflow with one job `j` holding `job` (indented under it), as `line [rule] message` and job/step. */
+function audit(on: string, job: string, opts: AuditOptions = options(), file = '.github/workflows/t.yml') {
+  const w = parseAuditWorkflow(file, `on: ${on}\njobs:\n  j:\n${job}`);
+  return auditWorkflow(w, opts);
+}
+const rules = (findings: readonly Finding[]) => findings.map((f) => f.rule);
+
+describe('untrusted-expression', () => {
+  test.each([
+    ['github.event.issue.title', true],
+    ['github . event . pull_request.body', true],
+    ['github.head_ref', true],
+    ["github['head_ref']", true],
+    ['inputs.name', true],
+    ['toJSON(github)', true],
+    ['github.sha', false],
+    ['github.eventually', false],
+    ['secrets.TOKEN', false],
+    ['steps.x.outputs.y', false],
+    ['myinputs.x', false],
+  ])('${{ %s }} in run: is outside data: %s', (expression, untrusted) => {
+    const found = audit('push', `    permissions: {}\n    steps:\n      - run: echo "\${{ ${expression} }}"\n`);
+    expect(rules(found).includes('untrusted-expression')).toBe(untrusted);
+  });
+
+  test('each expression is its own finding, quoted as written, on the step line', () => {
+    const found = audit('push', '    permissions: {}\n    steps:\n      - name: Two\n        run: echo ${{ inputs.a }} ${{github.head_ref}}\n');
+    expect(found).toEqual([
+      {
+        file: '.github/workflows/t.yml',
+        job: 'j',
+        step: 'Two',
+        line: 6,
+        rule: 'untrusted-expression',
+        message: '${{ inputs.a }} puts outside data into the script; pass it through env: and use "$NAME"',
+      },
+      {
+        file: '.github/workflows/t.yml',
+        job: 'j',
+        step: 'Two',
+        line: 6,
+        rule: 'untrusted-expression',
+        message: '${{github.head_ref}} puts outside data into the script; pass it through env: and use "$NAME"',
+      },
+    ]);
+  });
+
+  test("a github-script script is a script; its other inputs and other actions' inputs are not", () => {
+    const script = (uses: string, input: string) =>
+      rules(
+        audit(
+          'push',
+          `    permissions: {}\n    steps:\n      - uses: ${uses}\n        with:\n          ${input}: "\${{ inputs.x }}"\n`,
+          options({ pins: new Map([[actionOf(uses), SHA]]) }),
+        ),
+      );
+    expect(script(`actions/github-script@${SHA}`, 'script')).toEqual(['untrusted-expression']);
+    expect(script(`actions/github-script@${SHA}`, 'github-token')).toEqual([]);
+    expect(script(`actions/other-script@${SHA}`, 'script')).toEqual([]);
+  });
+
+  test('a github-script script that is not text is not read', () => {
+    expect(
+      rules(
+        audit(
+          'push',
+          `    permissions: {}\n    steps:\n      - uses: actions/github-script@${SHA}\n        with:\n          script: [1]\n`,
+          options({ pins: new Map([['actions/github-script', SHA]]) }),
+        ),
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('pins', () => {
+  const uses = (ref: string, opts = options()) => audit('push', `    permissions: {}\n    steps:\n      - name: U\n        uses: ${ref}\n`, opts);
+  test.each([
+    ['a local action', './.github/actions/x', []],
+    ['an image by digest', `docker://alpine@sha256:${'c'.repeat(64)}`, []],
+    ['the recorded SHA', `actions/checkout@${SHA}`, []],
+  ])('%s passes', (_name, ref, expected) => {
+    expect(uses(ref)).toEqual(expected);
+  });
+
+  test.each([
+    ['an image by tag', 'docker://alpine:3.20', 'unpinned-action', 'docker://alpine:3.20 is not pinned to an image digest (@sha256:...)'],
+    [
+      'an image with a short digest',
+      `docker://alpine@sha256:${'c'.repeat(63)}`,
+      'unpinned-action',
+      `docker://alpine@sha256:${'c'.repeat(63)} is not pinned to an image digest (@sha256:...)`,
+    ],
+    [
+      'an image with an upper-case digest',
+      `docker://alpine@sha256:${'C'.repeat(64)}`,
+      'unpinned-action',
+      `docker://alpine@sha256:${'C'.repeat(64)} is not pinned to an image digest (@sha256:...)`,
+    ],
+    ['a branch', 'actions/checkout@main', 'unpinned-action', 'actions/checkout@main is not pinned to a 40-hex commit SHA'],
+    ['a short SHA', `actions/checkout@${SHA.slice(1)}`, 'unpinned-action', `actions/checkout@${SHA.slice(1)} is not pinned to a 40-hex commit SHA`],
+    ['an upper-case SHA', `actions/checkout@${SHA.toUpperCase()}`, 'unpinned-action', `actions/checkout@${SHA.toUpperCase()} is not pinned to a 40-hex commit SHA`],
+    ['a SHA with a suffix', `actions/checkout@${SHA}x`, 'unpinned-action', `actions/checkout@${SHA}x is not pinned to a 40-hex commit SHA`],
+    ['no ref', 'actions/checkout', 'unpinned-action', 'actions/checkout is not pinned to a 40-hex commit SHA'],
+    ['an action missing from the pins', `acme/tool@${SHA}`, 'pin-mismatch', 'acme/tool is not in workflows-src/actions.pins.ts; add it there (SHA and version) and generate'],
+    ['another SHA', `actions/checkout@${OTHER_SHA}`, 'pin-mismatch', `actions/checkout@${OTHER_SHA} is not the SHA workflows-src/actions.pins.ts records (${SHA})`],
+  ])('%s is a finding', (_name, ref, rule, message) => {
+    expect(uses(ref)).toEqual([{ file: '.github/workflows/t.yml', job: 'j', step: 'U', line: 6, rule, message }]);
+  });
+
+  test('a reusable workflow called by a job is pinned like an action, reported at the job', () => {
+    const found = audit('push', `    permissions: {}\n    uses: acme/flows/.github/workflows/x.yml@main\n`);
+    expect(found).toEqual([
+      {
+        file: '.github/workflows/t.yml',
+        job: 'j',
+        step: 'uses',
+        line: 3,
+        rule: 'unpinned-action',
+        message: 'acme/flows/.github/workflows/x.yml@main is not pinned to a 40-hex commit SHA',
+      },
+    ]);
+  });
+
+  test('a local reusable workflow is not pinned', () => {
+    expect(audit('push', '    permissions: {}\n    uses: ./.github/workflows/x.yml\n')).toEqual([]);
+  });
+});
+
+describe('untrusted-checkout', () => {
+  const checkout = (on: string, withLines: string) =>
+    audit(on, `    permissions: {}\n    steps:\n      - name: Out\n        uses: actions/checkout@${SHA}\n        with:\n          persist-credentials: false\n${withLines}`);
+  test.each([
+    ['pull_request_target', '          ref: ${{ github.event.pull_request.head.sha }}\n', 'pull_request_target'],
+    ['pull_request_target', '          repository: ${{ github.event.pull_request.head.repo.full_name }}\n', 'pull_request_target'],
+    ['pull_request_target', '          ref: ${{ github.head_ref }}\n', 'pull_request_target'],
+    ['pull_request_target', '          ref: refs/pull/${{ github.event.number }}/merge\n', 'pull_request_target'],
+    ['pull_request_target', '          ref: ${{ github.event.pull_request.merge_commit_sha }}\n', 'pull_request_target'],
+    ['workflow_run', '          ref: ${{ github.event.workflow_run.head_sha }}\n', 'workflow_run'],
+    ['[pull_request_target, workflow_run]', '          ref: ${{ github.head_ref }}\n', 'pull_request_target/workflow_run'],
+  ])('on %s, a checkout of %j', (on, withLines, shown) => {
+    expect(checkout(on, withLines)).toEqual([
+      {
+        file: '.github/workflows/t.yml',
+        job: 'j',
+        step: 'Out',
+        line: 6,
+        rule: 'untrusted-checkout',
+        message: `checks out pull-request code in a ${shown} workflow, which runs with the base repository's secrets and token`,
+      },
+    ]);
+  });
+
+  test.each([
+    ['pull_request', '          ref: ${{ github.event.pull_request.head.sha }}\n'],
+    ['pull_request_target', '          ref: ${{ github.sha }}\n'],
+    ['pull_request_target', ''],
+  ])('on %s, a checkout of %j is no finding', (on, withLines) => {
+    expect(checkout(on, withLines)).toEqual([]);
+  });
+
+  test('on pull_request_target, another action given the head ref is no checkout', () => {
+    const found = audit(
+      'pull_request_target',
+      `    permissions: {}\n    steps:\n      - uses: docker/login-action@${SHA}\n        with:\n          ref: \${{ github.head_ref }}\n`,
+    );
+    expect(rules(found)).toEqual([]);
+  });
+});
+
+describe('permissions', () => {
+  const perms = (permissions: string, steps = '      - run: echo hi\n') => audit('push', `${permissions}    environment: e\n    steps:\n${steps}`);
+  test.each([
+    ['none set', '', ['missing-permissions']],
+    ['read-all', '    permissions: read-all\n', []],
+    ['write-all', '    permissions: write-all\n', ['unneeded-write']],
+    ['reads only', '    permissions:\n      contents: read\n      packages: read\n', []],
+    ['an empty set', '    permissions: {}\n', []],
+    ['an empty value (null)', '    permissions:\n', []],
+    ['two unneeded writes', '    permissions:\n      contents: write\n      issues: write\n', ['unneeded-write', 'unneeded-write']],
+  ])('%s', (_name, permissions, expected) => {
+    expect(rules(perms(permissions))).toEqual(expected);
+  });
+
+  test('each finding is at the job, naming the scope', () => {
+    expect(perms('    permissions:\n      issues: write\n')).toEqual([
+      {
+        file: '.github/workflows/t.yml',
+        job: 'j',
+        line: 3,
+        rule: 'unneeded-write',
+        message: 'issues: write is needed by no step of the job (scripts/core/audit/permissions.ts lists what each needs)',
+      },
+    ]);
+    expect(perms('')).toEqual([
+      {
+        file: '.github/workflows/t.yml',
+        job: 'j',
+        line: 3,
+        rule: 'missing-permissions',
+        message: 'the job sets no permissions: it gets the workflow or repository default; set the least it needs',
+      },
+    ]);
+    expect(perms('    permissions: write-all\n')[0]?.message).toBe('permissions: write-all; grant only the scopes the steps need');
+  });
+
+  test('a write one step needs is kept even when another step only reads it', () => {
+    const steps = `      - run: node scripts/dist/pipeline.cjs release cut a\n      - uses: actions/checkout@${SHA}\n        with:\n          persist-credentials: false\n`;
+    expect(rules(perms('    permissions:\n      contents: write\n', steps))).toEqual([]);
+    const reversed = `      - uses: actions/checkout@${SHA}\n        with:\n          persist-credentials: false\n      - run: node scripts/dist/pipeline.cjs release cut a\n`;
+    expect(rules(perms('    permissions:\n      contents: write\n', reversed))).toEqual([]);
+  });
+
+  test('a write no step needs, beside a read a step needs, is still a finding', () => {
+    const steps = `      - uses: actions/checkout@${SHA}\n        with:\n          persist-credentials: false\n`;
+    expect(rules(perms('    permissions:\n      contents: write\n', steps))).toEqual(['unneeded-write']);
+  });
+});
+
+describe('persisted-credentials', () => {
+  const job = (checkoutWith: string, after: string) => `    permissions: {}\n    steps:\n      - name: Out\n        uses: actions/checkout@${SHA}\n${checkoutWith}${after}`;
+  test.each([
+    ['kept by default, then a run step', '', '      - run: make\n', ['persisted-credentials']],
+    ['kept on purpose (true), then a run step', '        with:\n          persist-credentials: true\n', '      - run: make\n', ['persisted-credentials']],
+    ['dropped (false)', '        with:\n          persist-credentials: false\n', '      - run: make\n', []],
+    ['dropped ("false")', '        with:\n          persist-credentials: "false"\n', '      - run: make\n', []],
+    ['kept, but no later step runs code', '', `      - uses: docker/login-action@${SHA}\n`, []],
+    ['kept, and nothing after', '', '', []],
+  ])('%s', (_name, checkoutWith, after, expected) => {
+    expect(rules(audit('push', job(checkoutWith, after)))).toEqual(expected);
+  });
+
+  test('a run step before the checkout does not count', () => {
+    const found = audit('push', `    permissions: {}\n    steps:\n      - run: make\n      - uses: actions/checkout@${SHA}\n`);
+    expect(rules(found)).toEqual([]);
+  });
+
+  test('a job allowed to keep them, by file name and job id, is not a finding', () => {
+    const allowed = options({ keepsCredentials: new Map([['t.yml:j', 'reason']]) });
+    expect(rules(audit('push', job('', '      - run: make\n'), allowed))).toEqual([]);
+    const otherJob = options({ keepsCredentials: new Map([['t.yml:k', 'reason']]) });
+    expect(rules(audit('push', job('', '      - run: make\n'), otherJob))).toEqual(['persisted-credentials']);
+    const otherFile = options({ keepsCredentials: new Map([['u.yml:j', 'reason']]) });
+    expect(rules(audit('push', job('', '      - run: make\n'), otherFile))).toEqual(['persisted-credentials']);
+  });
+
+  test('the finding is at the checkout step', () => {
+    expect(audit('push', job('', '      - run: make\n'))).toEqual([
+      {
+        file: '.github/workflows/t.yml',
+        job: 'j',
+        step: 'Out',
+        line: 6,
+        rule: 'persisted-credentials',
+        message: 'actions/checkout keeps the token in .git/config and a later step runs repository code; set persist-credentials: false',
+      },
+    ]);
+  });
+
+  test("ci.yml's changes job is the one allowed, with its reason", () => {
+    expect([...KEEPS_CREDENTIALS.keys()]).toEqual(['ci.yml:changes']);
+  });
+});
+
+describe('secret-in-pull-request-job', () => {
+  const secretJob = '    permissions: {}\n    env:\n      T: ${{ secrets.TOKEN }}\n    steps:\n      - run: echo\n';
+  test.each([
+    ['pull_request', secretJob, () => true, ['secret-in-pull-request-job']],
+    ['pull_request', '    permissions: {}\n    secrets: inherit\n    uses: ./.github/workflows/x.yml\n', () => true, ['secret-in-pull-request-job']],
+    ['push', secretJob, () => true, []],
+    ['pull_request', '    permissions: {}\n    steps:\n      - run: echo ${{ github.sha }}\n', () => true, []],
+    ['pull_request', secretJob, () => false, []],
+  ])('on %s, job %j', (on, job, canRun, expected) => {
+    expect(rules(audit(on, job, options({ canRunFor: canRun })))).toEqual(expected);
+  });
+
+  test('the finding names the pull-request events the job can run for, asked per event', () => {
+    const asked: string[] = [];
+    const found = audit(
+      '[pull_request, pull_request_target, push]',
+      secretJob,
+      options({
+        canRunFor: (job, event) => {
+          asked.push(`${job.id}:${event}`);
+          return true;
+        },
+      }),
+    );
+    expect(asked).toEqual(['j:pull_request', 'j:pull_request_target']);
+    expect(found).toEqual([
+      {
+        file: '.github/workflows/t.yml',
+        job: 'j',
+        line: 3,
+        rule: 'secret-in-pull-request-job',
+        message: "references a secret and its if: lets it run for pull_request and pull_request_target; exclude pull requests in the job's if:",
+      },
+    ]);
+  });
+
+  test('only the events the job can run for are named', () => {
+    const found = audit('[pull_request, pull_request_target]', secretJob, options({ canRunFor: (_job, event) => event === 'pull_request_target' }));
+    expect(found[0]?.message).toBe("references a secret and its if: lets it run for pull_request_target; exclude pull requests in the job's if:");
+  });
+});
+
+describe('deploy-without-environment', () => {
+  test.each([
+    ['deployments: write', '    permissions:\n      deployments: write\n    steps:\n      - run: echo\n', ['unneeded-write', 'deploy-without-environment']],
+    ['write-all', '    permissions: write-all\n    steps:\n      - run: echo\n', ['unneeded-write', 'deploy-without-environment']],
+    ['a deploy command under read permissions', '    permissions: {}\n    steps:\n      - run: pnpm pipeline deploy --service a\n', ['deploy-without-environment']],
+    ['deployments: read', '    permissions:\n      deployments: read\n    steps:\n      - run: echo\n', []],
+    ['a deploy plan', '    permissions: {}\n    steps:\n      - run: pnpm pipeline deploy --dry-run\n', []],
+    ['a deploy with an environment', '    environment: prod\n    permissions: {}\n    steps:\n      - run: pnpm pipeline deploy --service a\n', []],
+  ])('%s', (_name, job, expected) => {
+    expect(rules(audit('push', job))).toEqual(expected);
+  });
+
+  test('the finding is at the job and says what is lost', () => {
+    const found = audit('push', '    permissions: {}\n    steps:\n      - run: pnpm pipeline deploy --service a\n');
+    expect(found).toEqual([
+      {
+        file: '.github/workflows/t.yml',
+        job: 'j',
+        line: 3,
+        rule: 'deploy-without-environment',
+        message: 'a deploy job without environment: runs without the environment protection rules (reviewers, branches) and its secrets',
+      },
+    ]);
+  });
+});
+
+test('a finding without a line is at the job, and a job without a line at line 1', () => {
+  const w = parseAuditWorkflow('w.yml', 'on: push\njobs:\n  j:\n    steps:\n      - plain\n      - run: echo ${{ inputs.x }}\n');
+  const stepless = { ...w, jobs: w.jobs.map((j) => ({ ...j, steps: j.steps.map((s) => ({ ...s, line: 0 })) })) };
+  expect(auditWorkflow(stepless, options()).map((f) => [f.rule, f.line])).toEqual([
+    ['untrusted-expression', 3],
+    ['missing-permissions', 3],
+  ]);
+  const lineless = { ...stepless, jobs: stepless.jobs.map((j) => ({ ...j, line: 0 })) };
+  expect(auditWorkflow(lineless, options()).map((f) => [f.rule, f.line])).toEqual([
+    ['untrusted-expression', 1],
+    ['missing-permissions', 1],
+  ]);
+});
+
+test.each([
+  [{ file: 'w.yml', line: 1, rule: 'r', message: 'm' }, 'w.yml:1: [r] m'],
+  [{ file: 'w.yml', job: 'j', line: 4, rule: 'r', message: 'm' }, 'w.yml:4: job j: [r] m'],
+  [{ file: 'w.yml', job: 'j', step: 'Say "hi"', line: 7, rule: 'actionlint:expression', message: 'm' }, 'w.yml:7: job j step "Say \\"hi\\"": [actionlint:expression] m'],
+  [{ file: 'w.yml', step: 's', line: 2, rule: 'r', message: 'm' }, 'w.yml:2: step "s": [r] m'],
+  [{ file: 'w.yml', job: '', line: 2, rule: 'r', message: 'm' }, 'w.yml:2: job : [r] m'],
+])('finding %j prints as %s', (finding, line) => {
+  expect(formatFinding(finding)).toBe(line);
+});
+
+describe('the pins file', () => {
+  test('each entry at two spaces of indentation, with its version and a 40-hex SHA', () => {
+    const text = `export const PINS = {\n  'actions/checkout': {\n    version: 'v4.2.2',\n    sha: '${SHA}',\n  },\n  'actions/cache/restore': { version: 'v4', sha: '${OTHER_SHA}' },\n  'a_b.c/d-e': { version: '', sha: '${SHA}' },\n};\n`;
+    expect([...parsePins('pins.ts', text)]).toEqual([
+      ['actions/checkout', SHA],
+      ['actions/cache/restore', OTHER_SHA],
+      ['a_b.c/d-e', SHA],
+    ]);
+  });
+
+  test.each([
+    ['a short SHA', `  'a/b': { version: 'v1', sha: '${SHA.slice(1)}' },\n`],
+    ['an upper-case SHA', `  'a/b': { version: 'v1', sha: '${SHA.toUpperCase()}' },\n`],
+    ['no owner', `  'checkout': { version: 'v1', sha: '${SHA}' },\n`],
+    ['other indentation', `    'a/b': { version: 'v1', sha: '${SHA}' },\n`],
+    ['sha before version', `  'a/b': { sha: '${SHA}', version: 'v1' },\n`],
+  ])('%s is no pin', (_name, text) => {
+    expect(() => parsePins('workflows-src/actions.pins.ts', text)).toThrow(
+      new InputError("workflows-src/actions.pins.ts: no pins found; expected entries like 'actions/checkout': { version: 'v7.0.1', sha: '<40 hex>', ... }"),
+    );
+  });
+});

@@ -1,0 +1,312 @@
+/**
+ * The command-line contract's pieces, in-process: the usage line and the help written from a spec,
+ * each way parsing refuses argv (one line naming the value and the usage), a script entry's ending
+ * (help on stdout and exit 0; an error line on stderr and the exit-code table), how a thrown error
+ * becomes that line, and the small helpers every message goes through (quote, dict).
+ */
+import { describe, expect, test } from 'vitest';
+import { commandSpec, type EntryOutput, helpText, parseCli, runEntry, usageLine } from '../../scripts/core/args.js';
+import { dict } from '../../scripts/core/dict.js';
+import { describeError, InputError, OutsideError } from '../../scripts/core/errors.js';
+import { endingOf, oneLine } from '../../scripts/core/exit-codes.js';
+import { quote } from '../../scripts/core/quote.js';
+
+const spec = commandSpec({
+  program: 'pnpm tool',
+  summary: 'Does one thing.',
+  options: {
+    service: { type: 'string', short: 's' },
+    tag: { type: 'string', multiple: true },
+    out: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  help: {
+    service: { value: 'NAME', description: 'the service', required: true },
+    tag: { value: 'TAG', description: 'a tag' },
+    out: { description: 'where to write' },
+    json: { description: 'print JSON' },
+  },
+  positionals: { usage: '<file>', description: 'the file to read' },
+  examples: ['pnpm tool a.txt --service api', 'pnpm tool b.txt --service web --json'],
+  notes: ['exit codes: 0 done, 2 bad input'],
+});
+
+const bare = commandSpec({
+  program: 'pnpm bare',
+  summary: 'Nothing to set.',
+  options: { dry: { type: 'boolean' } },
+  help: { dry: { description: 'only print' } },
+  examples: ['pnpm bare'],
+  notes: [],
+});
+
+const USAGE = 'pnpm tool <file> --service NAME [--tag TAG...] [--out VALUE] [--json]';
+
+describe('usage and help', () => {
+  test('the usage line: program, positionals, each option with its value, optional ones in brackets, repeatable ones with ...', () => {
+    expect(usageLine(spec)).toBe(USAGE);
+    expect(usageLine(bare)).toBe('pnpm bare [--dry]');
+  });
+
+  test('an empty positional usage is left out of the usage line', () => {
+    expect(usageLine({ ...bare, positionals: { usage: '', description: '' } })).toBe('pnpm bare [--dry]');
+  });
+
+  test('the help: usage, summary, options aligned in one column (positionals first, help last), notes, examples', () => {
+    expect(helpText(spec)).toBe(
+      [
+        `usage: ${USAGE}`,
+        '',
+        'Does one thing.',
+        '',
+        'options:',
+        '  <file>          the file to read',
+        '  --service NAME  the service (required)',
+        '  --tag TAG       a tag (repeatable)',
+        '  --out VALUE     where to write',
+        '  --json          print JSON',
+        '  --help, -h      show this help',
+        '',
+        'exit codes: 0 done, 2 bad input',
+        '',
+        'examples:',
+        '  pnpm tool a.txt --service api',
+        '  pnpm tool b.txt --service web --json',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('no notes: no notes section', () => {
+    expect(helpText(bare)).toBe(
+      ['usage: pnpm bare [--dry]', '', 'Nothing to set.', '', 'options:', '  --dry       only print', '  --help, -h  show this help', '', 'examples:', '  pnpm bare', ''].join(
+        '\n',
+      ),
+    );
+  });
+});
+
+describe('parseCli', () => {
+  const refused = (argv: string[]) => {
+    try {
+      parseCli(spec, argv);
+    } catch (err) {
+      expect(err).toBeInstanceOf(InputError);
+      return err instanceof Error ? err.message : '';
+    }
+    return 'not refused';
+  };
+  const expected = `; expected: ${USAGE} (see --help)`;
+
+  test('values, repeated values of a repeatable option, positionals', () => {
+    const parsed = parseCli(spec, ['a.txt', '--service', 'api', '--tag', 'x', '--tag=y', '--out=-', '--json']);
+    expect(parsed.help).toBe(false);
+    if (parsed.help) return;
+    expect({ ...parsed.values }).toEqual({ service: 'api', tag: ['x', 'y'], out: '-', json: true });
+    expect(parsed.positionals).toEqual(['a.txt']);
+  });
+
+  test.each([[['--help']], [['-h']], [['--nope', '-h']], [['--service', '--help']]])('%j asks for the help, whatever else is there', (argv) => {
+    expect(parseCli(spec, argv)).toEqual({ help: true });
+  });
+
+  test.each([
+    [['--service', '-x'], 'the value of --service, "-x", starts with "-"; write it as --service=-x if it is meant'],
+    [['--out', '--json'], 'the value of --out, "--json", starts with "-"; write it as --out=--json if it is meant'],
+    [['--service', '-\u001b[31mred\n'], 'the value of --service, "-\\u001b[31mred\\n", starts with "-"; write it as --service=-?[31mred? if it is meant'],
+    [['--service', `-${'z'.repeat(60)}`], `the value of --service, "-${'z'.repeat(60)}", starts with "-"; write it as --service=-${'z'.repeat(39)} if it is meant`],
+    [['--nope'], 'unknown option "--nope"'],
+    [['--nope', 'value'], 'unknown option "--nope"'],
+    [['-x'], 'unknown option "-x"'],
+    [['--out'], '--out needs a value'],
+    [['--json=1'], '--json takes no value'],
+    [['--json', '--json'], '--json is given twice ("true", then "true"); give it once'],
+    [['--service', 'a', '--service=b'], '--service is given twice ("a", then "b"); give it once'],
+  ])('%j is refused: %s', (argv, what) => {
+    expect(refused(argv)).toBe(`pnpm tool: ${what}${expected}`);
+  });
+
+  test("a flag that looks like a value is fine after a switch, and as a string option's last word it is a missing value", () => {
+    expect(refused(['--json', '-x'])).toBe(`pnpm tool: unknown option "-x"${expected}`);
+    expect(refused(['a', '--out'])).toBe(`pnpm tool: --out needs a value${expected}`);
+  });
+
+  test('any other refusal of node:util is passed on, its quoted values quoted the safe way', () => {
+    const message = refused(['-s']);
+    expect(message).toMatch(/^pnpm tool: Option "-s, --service <value>" argument missing; expected: /);
+    expect(message).not.toContain("'");
+  });
+
+  test('several positionals are not one option given twice', () => {
+    const parsed = parseCli(spec, ['a.txt', 'b.txt', '--', 'c.txt']);
+    expect(parsed.help ? undefined : parsed.positionals).toEqual(['a.txt', 'b.txt', 'c.txt']);
+  });
+
+  test('only a --flag takes the next word as its value: a bare word that ends like an option does not', () => {
+    expect(refused(['xxservice', '-x'])).toBe(`pnpm tool: unknown option "-x"${expected}`);
+    expect(refused(['--service=a', '-x'])).toBe(`pnpm tool: unknown option "-x"${expected}`);
+  });
+
+  test('a value that starts with a dash is fine after an unknown word or with =', () => {
+    const parsed = parseCli(spec, ['--service=-x', 'file']);
+    expect(parsed.help ? undefined : parsed.values.service).toBe('-x');
+  });
+
+  test('a command without positionals refuses one, naming it', () => {
+    expect(() => parseCli(bare, ['--dry', 'extra', 'more'])).toThrow(new InputError('pnpm bare: unexpected argument "extra"; expected: pnpm bare [--dry] (see --help)'));
+    expect(parseCli(bare, [])).toEqual({ help: false, values: {}, positionals: [] });
+  });
+});
+
+describe('runEntry', () => {
+  const capture = () => {
+    const seen = { stdout: '', stderr: '' };
+    const out: EntryOutput = {
+      stdout: (text) => {
+        seen.stdout += text;
+      },
+      stderr: (text) => {
+        seen.stderr += text;
+      },
+    };
+    return { seen, out };
+  };
+
+  test('--help prints the help on stdout, exit 0, without running the command', async () => {
+    const { seen, out } = capture();
+    let ran = false;
+    const code = await runEntry(bare, ['--help'], out, () => {
+      ran = true;
+      return 1;
+    });
+    expect({ code, ran, ...seen }).toEqual({ code: 0, ran: false, stdout: helpText(bare), stderr: '' });
+  });
+
+  test('the command gets the parsed values and its code is the exit code, sync or async', async () => {
+    const { seen, out } = capture();
+    expect(await runEntry(bare, ['--dry'], out, (parsed) => (parsed.values.dry ? 7 : 0))).toBe(7);
+    expect(await runEntry(bare, [], out, async () => 1)).toBe(1);
+    expect(seen).toEqual({ stdout: '', stderr: '' });
+  });
+
+  test.each([
+    ['bad flags', ['--wet'], () => 0, 2, 'error: pnpm bare: unknown option "--wet"; expected: pnpm bare [--dry] (see --help)\n'],
+    ['bad input from the command', [], () => Promise.reject(new InputError('no such file\nx')), 2, 'error: no such file\\nx\n'],
+    [
+      'an outside failure',
+      [],
+      () => {
+        throw new OutsideError('registry said 500');
+      },
+      3,
+      'error: registry said 500\n',
+    ],
+    [
+      'a bug',
+      [],
+      () => {
+        throw new TypeError('x is undefined');
+      },
+      70,
+      'internal error: x is undefined\n',
+    ],
+  ])('%s: one line on stderr and the exit code of the table', async (_name, argv, main, code, line) => {
+    const { seen, out } = capture();
+    expect(await runEntry(bare, argv, out, main)).toBe(code);
+    expect(seen).toEqual({ stdout: '', stderr: line });
+  });
+});
+
+describe('how a thrown error ends a command', () => {
+  test.each([
+    ['bad input', new InputError('bad\tvalue'), 2, 'error: bad\\tvalue\n'],
+    ['an outside failure', new OutsideError('git fetch failed'), 3, 'error: git fetch failed\n'],
+    ['an outside system past its bound', new OutsideError('no answer within 30 s', { timedOut: true }), 4, 'error: no answer within 30 s\n'],
+    ['an outside system that answered', new OutsideError('HTTP 500', { timedOut: false }), 3, 'error: HTTP 500\n'],
+    ['a bug', new RangeError('boom'), 70, 'internal error: boom\n'],
+    ['something thrown that is not an Error', 'text', 70, 'internal error: text\n'],
+  ])('%s', (_name, err, code, line) => {
+    expect(endingOf(err, false)).toEqual({ code, line });
+  });
+
+  test('with debug, a bug adds its stack; a thrown non-Error has none', () => {
+    const err = new Error('boom');
+    err.stack = 'Error: boom\n    at here';
+    expect(endingOf(err, true)).toEqual({ code: 70, line: 'internal error: boom\nError: boom\n    at here\n' });
+    expect(endingOf(err, false)).toEqual({ code: 70, line: 'internal error: boom\n' });
+    expect(endingOf(42, true)).toEqual({ code: 70, line: 'internal error: 42\n' });
+  });
+
+  test('with debug, bad input still has no stack', () => {
+    expect(endingOf(new InputError('x'), true)).toEqual({ code: 2, line: 'error: x\n' });
+  });
+
+  test('an OutsideError is not timed out unless told', () => {
+    expect(new OutsideError('x').timedOut).toBe(false);
+    expect(new OutsideError('x', {}).timedOut).toBe(false);
+    expect(describeError(new OutsideError('down'))).toBe('down');
+  });
+});
+
+describe('oneLine, at its edges', () => {
+  test.each([
+    ['NUL and unit separator', '\u0000\u001f', '\\u0000\\u001f'],
+    ['space and tilde are printable', ' ~', ' ~'],
+    ['the C1 controls, first and last', '\u0080\u009f', '\\u0080\\u009f'],
+    ['no-break space and letters past C1 stay', '\u00a0é', '\u00a0é'],
+    ['characters beside the line separators stay', '\u2027\u202a', '\u2027\u202a'],
+    ['CR LF', '\r\n', '\\r\\n'],
+  ])('%s', (_name, input, expected) => {
+    expect(oneLine(input)).toBe(expected);
+  });
+
+  test('exactly 1,000 characters are kept whole; 1,001 are cut, counting the escapes', () => {
+    expect(oneLine('a'.repeat(1000))).toBe('a'.repeat(1000));
+    expect(oneLine(`${'a'.repeat(999)}\n`)).toBe(`${'a'.repeat(999)}\\… (1 more characters)`);
+  });
+});
+
+describe('quote', () => {
+  test.each([
+    ['plain', 80, '"plain"'],
+    ['a"b\n', 80, '"a\\"b\\n"'],
+    ['x'.repeat(80), 80, `"${'x'.repeat(80)}"`],
+    ['x'.repeat(81), 80, `"${'x'.repeat(80)}…"`],
+    ['abcdef', 3, '"abc…"'],
+    ['abc', 3, '"abc"'],
+  ])('%j shortened at %i is %s', (value, max, quoted) => {
+    expect(quote(value, max)).toBe(quoted);
+  });
+
+  test('the default bound is 80 characters', () => {
+    expect(quote('y'.repeat(81))).toBe(`"${'y'.repeat(80)}…"`);
+    expect(quote('y'.repeat(80))).toBe(`"${'y'.repeat(80)}"`);
+  });
+});
+
+describe('dict', () => {
+  test('a table without a prototype: __proto__ and constructor are ordinary keys', () => {
+    const d = dict([
+      ['__proto__', 1],
+      ['constructor', 2],
+    ]);
+    expect(Object.getPrototypeOf(d)).toBeNull();
+    expect(Object.keys(d)).toEqual(['__proto__', 'constructor']);
+    expect(Object.entries(d)).toEqual([
+      ['__proto__', 1],
+      ['constructor', 2],
+    ]);
+    expect('toString' in d).toBe(false);
+  });
+
+  test('empty by default; a later entry of the same key wins', () => {
+    expect(Object.keys(dict())).toEqual([]);
+    expect(Object.getPrototypeOf(dict())).toBeNull();
+    expect({
+      ...dict([
+        ['a', 1],
+        ['a', 2],
+      ]),
+    }).toEqual({ a: 2 });
+  });
+});
