@@ -16354,6 +16354,7 @@ function inputDefinitions(inputs) {
       type: literalString(child(def, "type")) ?? "string",
       required: required !== void 0 && isBoolean(required) && required.value,
       default: child(def, "default"),
+      // Stryker disable next-line LogicalOperator,ArrayDeclaration: isSequence(undefined) is false, and the parser reads every option as a string
       options: options && isSequence(options) ? [...options].flatMap((o) => isString(o) ? [o.value] : []) : void 0
     };
   }
@@ -16367,6 +16368,7 @@ function parseWorkflowText(file, content) {
   const fail = (messages) => {
     const [first, ...rest] = messages;
     throw new import_errors8.InputError(
+      // Stryker disable next-line StringLiteral: the parser reports an error for every document that is not a mapping, so messages is never empty
       `${first ?? `${file}: not a workflow`}${rest.length > 0 ? ` (and ${rest.length} more)` : ""}; GitHub would reject this workflow: fix it (or regenerate it with \`pnpm workflows\`)`
     );
   };
@@ -17650,7 +17652,7 @@ function checkArguments(command, words) {
   return void 0;
 }
 function classifyRun(script) {
-  const lines = script.replace(/\\\r?\n/g, " ").split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+  const lines = script.replace(/\\\r?\n/g, "").split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
   const [only, ...rest] = lines;
   if (only === void 0 || rest.length > 0 || SHELL_CONTROL.test(only)) return { kind: "report" };
   const entry = ENTRY.exec(only);
@@ -17930,11 +17932,13 @@ var PlanEngine = class {
     };
     const base = {
       id,
+      // Stryker disable next-line OptionalChaining,ConditionalExpression: GitHub's parser gives every job a name token (its id when none is written), so it has toString
       name: typeof job2.name?.toString === "function" && job2.name.isLiteral ? job2.name.toString() : id,
       needs,
       ifExpr,
       environment: isJob(job2) ? shown(job2.environment) : null,
-      concurrency: isJob(job2) ? shown(job2.concurrency) : null
+      // A job calling a reusable workflow may have concurrency too (not environment).
+      concurrency: shown(job2.concurrency)
     };
     const fail = (reason) => ({ ...base, status: "run", result: "failure", reason, outputs: {}, legs: [] });
     let condition;
@@ -17954,7 +17958,10 @@ var PlanEngine = class {
     const why = decisive !== void 0 ? { decisive } : {};
     if (!condition) {
       const blocking = ancestorResults.find((a) => a.result !== "success");
-      const reason = !status.success && blocking && !STATUS_FUNCTION.test(ifExpr) ? `needed job ${blocking.id} ${blocking.result === "skipped" ? "was skipped" : "failed"}` : `if: ${ifExpr} is false`;
+      const reason = (
+        // Stryker disable next-line LogicalOperator: success() is false exactly when an ancestor did not succeed, i.e. when `blocking` is set
+        !status.success && blocking && !STATUS_FUNCTION.test(ifExpr) ? `needed job ${blocking.id} ${blocking.result === "skipped" ? "was skipped" : "failed"}` : `if: ${ifExpr} is false`
+      );
       return { ...base, ...why, status: "skipped", result: "skipped", reason, outputs: {}, legs: [] };
     }
     const runReason = ifExpr === "success()" ? needs.length > 0 ? `needs ${needs.join(", ")} succeeded` : "no condition" : `if: ${ifExpr} is true`;
@@ -18297,7 +18304,7 @@ function digestOf(s) {
 function effectOf(s, leg2, subject, environment) {
   if (!s.if) return void 0;
   if (s.uses?.startsWith("docker/build-push-action@") && (s.with["push"] === "true" || /(?:^|,)push=true(?:,|$)/.test(s.with["outputs"] ?? ""))) {
-    const name2 = /(?:^|,)name=([^,]+)/.exec(s.with["outputs"] ?? "")?.[1] ?? (s.with["tags"] ?? "").split("\n")[0] ?? subject;
+    const name2 = /(?:^|,)name=([^,]+)/.exec(s.with["outputs"] ?? "")?.[1] ?? ((s.with["tags"] ?? "").split("\n")[0] || subject);
     return { action: "push", subject, detail: /push-by-digest=true/.test(s.with["outputs"] ?? "") ? `by digest (known once pushed) to ${name2}` : `to ${name2}` };
   }
   const run2 = s.run ?? "";
