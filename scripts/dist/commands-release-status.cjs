@@ -7660,7 +7660,12 @@ var LockfileShapeError = class extends Error {
 function unquote(text2) {
   if (text2.startsWith("'") && text2.endsWith("'") && text2.length >= 2) return text2.slice(1, -1).replaceAll("''", "'");
   if (text2.startsWith('"') && text2.endsWith('"') && text2.length >= 2) {
-    const value = JSON.parse(text2);
+    let value;
+    try {
+      value = JSON.parse(text2);
+    } catch {
+      throw new LockfileShapeError(`a double-quoted scalar JSON cannot read: ${text2}`);
+    }
     if (typeof value === "string") return value;
   }
   return text2;

@@ -38,7 +38,12 @@ var LockfileShapeError = class extends Error {
 function unquote(text) {
   if (text.startsWith("'") && text.endsWith("'") && text.length >= 2) return text.slice(1, -1).replaceAll("''", "'");
   if (text.startsWith('"') && text.endsWith('"') && text.length >= 2) {
-    const value = JSON.parse(text);
+    let value;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new LockfileShapeError(`a double-quoted scalar JSON cannot read: ${text}`);
+    }
     if (typeof value === "string") return value;
   }
   return text;

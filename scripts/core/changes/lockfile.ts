@@ -33,7 +33,13 @@ type EntryMap = (typeof ENTRY_MAPS)[number];
 export function unquote(text: string): string {
   if (text.startsWith("'") && text.endsWith("'") && text.length >= 2) return text.slice(1, -1).replaceAll("''", "'");
   if (text.startsWith('"') && text.endsWith('"') && text.length >= 2) {
-    const value: unknown = JSON.parse(text);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      // YAML has escapes JSON has not (`\x41`, `\e`): not pnpm's layout, so the caller's YAML path reads it.
+      throw new LockfileShapeError(`a double-quoted scalar JSON cannot read: ${text}`);
+    }
     if (typeof value === 'string') return value;
   }
   return text;
