@@ -5,7 +5,16 @@
  */
 import { describe, expect, test } from 'vitest';
 import { diffLockfilesAnyLayout } from '../../../scripts/core/changes/lockfile-yaml.js';
-import { diffLockfiles, LockfileShapeError, parseImporterDeps, refToKey, segmentLockfile, snapshotDeps, unquote } from '../../../scripts/core/changes/lockfile.js';
+import {
+  diffLockfiles,
+  LockfileShapeError,
+  parseImporterDeps,
+  productionPackages,
+  refToKey,
+  segmentLockfile,
+  snapshotDeps,
+  unquote,
+} from '../../../scripts/core/changes/lockfile.js';
 
 function importersOf(before: string, after: string): Record<string, readonly string[]> | string {
   const diff = diffLockfiles(before, after);
@@ -143,5 +152,145 @@ describe('a double-quoted scalar with an escape JSON does not have', () => {
 
   test('an escape YAML does not have either (\\q) is unreadable, as not valid YAML', () => {
     expect(diffLockfilesAnyLayout(lock('1.0.0'), lock('"\\q"'))).toMatchObject({ kind: 'unreadable', side: 'head', detail: expect.stringMatching(/^not valid YAML: /) });
+  });
+});
+
+describe('keys and values as the fast path reads them', () => {
+  test('a shape error is named', () => {
+    expect(() => segmentLockfile('settings:\n')).toThrow(expect.objectContaining({ name: 'LockfileShapeError' }));
+  });
+
+  test('a key followed by a space and nothing has no value: an entry map may be written so', () => {
+    expect([...segmentLockfile("lockfileVersion: '9.0'\nimporters: \n  a: {}\n").importers.keys()]).toEqual(['a']);
+  });
+
+  test('a top-level key named like an object method is other text', () => {
+    expect(Object.fromEntries(segmentLockfile("lockfileVersion: '9.0'\ntoString:\n  a: 1\n").other)).toEqual({ toString: 'toString:\n  a: 1' });
+  });
+
+  test.each([
+    ['lockfileVersion: \'9.0\'\npackages:\n  "k":x\n', 'line 3: expected "key:" or "key: value", got "\\"k\\":x"'],
+    ['lockfileVersion: \'9.0\'\npackages:\n  "a"b: {}\n', 'line 3: expected "key:" or "key: value", got "\\"a\\"b: {}"'],
+  ])('a quoted key must be the whole key: %j', (text, message) => {
+    expect(() => segmentLockfile(text)).toThrow(message);
+  });
+
+  test('a quote inside a plain key is part of it', () => {
+    expect([...segmentLockfile('lockfileVersion: \'9.0\'\npackages:\n  a"b": {}\n').packages.keys()]).toEqual(['a"b"']);
+  });
+
+  test('an importer line deeper than a dependency is none of its fields', () => {
+    expect(parseImporterDeps('  svc:\n    dependencies:\n      x:\n        version: 1.0.0\n          version: 9.9.9\n          specifier: ^9')).toEqual([
+      { field: 'dependencies', name: 'x', specifier: undefined, version: '1.0.0' },
+    ]);
+  });
+
+  test('an empty version is no version', () => {
+    expect(() => parseImporterDeps('  svc:\n    dependencies:\n      x:\n        specifier: ^1\n        version:')).toThrow('importer dependency x has no version');
+  });
+
+  test('a snapshot line at six spaces before any field is not a dependency', () => {
+    expect(snapshotDeps('  top@1.0.0:\n      a: 1.0.0\n    dependencies:\n      b: 2.0.0')).toEqual([['b', '2.0.0']]);
+  });
+
+  test('an alias with a peer suffix names its own package', () => {
+    expect(refToKey('sw', 'string-width@4.2.3(typescript@5.0.0)')).toBe('string-width@4.2.3(typescript@5.0.0)');
+  });
+});
+
+describe('which importers a catalog change reaches', () => {
+  const lock = (tsVersion: string) =>
+    [
+      "lockfileVersion: '9.0'",
+      'catalogs:',
+      '  default:',
+      '    typescript:',
+      '      specifier: ^5',
+      `      version: ${tsVersion}`,
+      '  undefined:',
+      '    typescript:',
+      '      specifier: ^5',
+      `      version: ${tsVersion}`,
+      'importers:',
+      '  short:',
+      '    dependencies:',
+      `      typescript: 5.0.0`,
+      '  pinned:',
+      '    dependencies:',
+      '      typescript:',
+      '        specifier: ^5.4.0',
+      '        version: 5.0.0',
+      '  uses:',
+      '    dependencies:',
+      '      typescript:',
+      "        specifier: 'catalog:'",
+      '        version: 5.0.0',
+      '',
+    ].join('\n');
+
+  test('only the importer whose specifier names the catalog, not a short form, a pinned range or a catalog named "undefined"', () => {
+    expect(importersOf(lock('5.0.0'), lock('5.0.1'))).toEqual({ uses: ['pnpm-lock.yaml: catalog entry default/typescript changed'] });
+  });
+});
+
+describe('a changed snapshot with several parents', () => {
+  const lock = (integrity: string) =>
+    [
+      "lockfileVersion: '9.0'",
+      'importers:',
+      '  one:',
+      '    dependencies:',
+      '      p1: 1.0.0',
+      '  two:',
+      '    dependencies:',
+      '      p2: 1.0.0',
+      'packages:',
+      '  leaf@1.0.0:',
+      `    resolution: {integrity: sha512-${integrity}}`,
+      'snapshots:',
+      '  p1@1.0.0:',
+      '    dependencies:',
+      '      leaf: 1.0.0',
+      '  p2@1.0.0:',
+      '    dependencies:',
+      '      leaf: 1.0.0',
+      '  leaf@1.0.0: {}',
+    ].join('\n');
+
+  test('reaches the importers above each parent', () => {
+    expect(importersOf(lock('old'), lock('new'))).toEqual({
+      one: ['pnpm-lock.yaml: p1 depends on leaf@1.0.0, which changed'],
+      two: ['pnpm-lock.yaml: p2 depends on leaf@1.0.0, which changed'],
+    });
+  });
+});
+
+describe('productionPackages', () => {
+  const lock = [
+    "lockfileVersion: '9.0'",
+    'importers:',
+    '  .:',
+    '    dependencies:',
+    '      root-only: 1.0.0',
+    '  svc:',
+    '    dependencies:',
+    '      x: 1.0.0',
+    '      y: 1.0.0',
+    '      shared: link:../shared',
+    'snapshots:',
+    '  x@1.0.0:',
+    '    dependencies:',
+    '      y: 1.0.0',
+    '  y@1.0.0:',
+    '    dependencies:',
+    '      x: 1.0.0',
+    '      z: 1.0.0(peer@1.0.0)',
+    '      local: link:../local',
+    '  z@1.0.0(peer@1.0.0): {}',
+    '  root-only@1.0.0: {}',
+  ].join('\n');
+
+  test('the closure of the non-root importers, past workspace links and through a cycle', () => {
+    expect(productionPackages(lock)).toEqual(['x@1.0.0', 'y@1.0.0', 'z@1.0.0']);
   });
 });

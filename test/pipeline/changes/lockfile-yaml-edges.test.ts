@@ -84,3 +84,10 @@ describe('canonicalLockfile', () => {
     expect(canonicalLockfile('{"b": {"y": "1", "x": "@s/p"}, "a": "1.10"}')).toEqual({ text: "a: 1.10\nb:\n  x: '@s/p'\n  y: 1\n" });
   });
 });
+
+describe('a lockfile the fast path reads is not re-read as YAML', () => {
+  test('a reordered importer stays a change (safe, not exact): the fast answer is the answer', () => {
+    const reordered = pnpmLayout('1.0.0').replace('        specifier: ^1\n        version: 1.0.0', '        version: 1.0.0\n        specifier: ^1');
+    expect(diffLockfilesAnyLayout(pnpmLayout('1.0.0'), reordered)).toEqual({ kind: 'importers', importers: new Map([['a', ['pnpm-lock.yaml: importer entry changed']]]) });
+  });
+});

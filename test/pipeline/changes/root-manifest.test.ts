@@ -56,3 +56,9 @@ describe('diffRootManifest: errors and edge values', () => {
     expect(diff(JSON.stringify(before), JSON.stringify(after))).toEqual(expected);
   });
 });
+
+describe('diffRootManifest: array elements stay apart', () => {
+  test('[1, 2] is not [12]', () => {
+    expect(diff(JSON.stringify({ files: [1, 2] }), JSON.stringify({ files: [12] }))).toEqual({ kind: 'tooling', fields: ['files'] });
+  });
+});
