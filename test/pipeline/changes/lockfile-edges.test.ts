@@ -294,3 +294,11 @@ describe('productionPackages', () => {
     expect(productionPackages(lock)).toEqual(['x@1.0.0', 'y@1.0.0', 'z@1.0.0']);
   });
 });
+
+describe('fields of an importer other than its dependencies', () => {
+  test('are skipped whatever they hold, a list included', () => {
+    expect(parseImporterDeps('  svc:\n    someList:\n      - a\n    dependencies:\n      x: 1.0.0')).toEqual([
+      { field: 'dependencies', name: 'x', specifier: undefined, version: '1.0.0' },
+    ]);
+  });
+});
