@@ -703,7 +703,9 @@ function removedPackageCandidates(unowned, prefix, isPackageDir) {
 // scripts/core/changes/lockfile-reasons.ts
 function packageOfLockReason(reason) {
   const body = reason.replace(/^pnpm-lock\.yaml: /, "");
-  const m = /^(?:dependencies|devDependencies|optionalDependencies|peerDependencies) (\S+) /.exec(body) ?? /^catalog entry [^/]+\/(\S+) changed$/.exec(body) ?? /^(\S+) (?:depends on|\()/.exec(body);
+  const m = /^(?:dependencies|devDependencies|optionalDependencies|peerDependencies) (\S+) /.exec(body) ?? // Stryker disable next-line Regex: a catalog reason lockfile.ts writes starts with 'catalog entry' and ends with 'changed'; no other reason holds those words (package names hold no space)
+  /^catalog entry [^/]+\/(\S+) changed$/.exec(body) ?? // Stryker disable next-line Regex: the reasons left for this pattern ('new importer', 'importer entry changed') hold neither ' depends on' nor ' ('
+  /^(\S+) (?:depends on|\()/.exec(body);
   return m?.[1];
 }
 

@@ -7781,7 +7781,12 @@ var LockfileShapeError = class extends Error {
 function unquote(text2) {
   if (text2.startsWith("'") && text2.endsWith("'") && text2.length >= 2) return text2.slice(1, -1).replaceAll("''", "'");
   if (text2.startsWith('"') && text2.endsWith('"') && text2.length >= 2) {
-    const value = JSON.parse(text2);
+    let value;
+    try {
+      value = JSON.parse(text2);
+    } catch {
+      throw new LockfileShapeError(`a double-quoted scalar JSON cannot read: ${text2}`);
+    }
     if (typeof value === "string") return value;
   }
   return text2;
@@ -7794,7 +7799,11 @@ function splitKey(text2, line) {
   return { key: unquote(m[1]), value: m[2] === void 0 || m[2] === "" ? void 0 : m[2] };
 }
 function isOtherSpace(c) {
-  return c >= 9 && c <= 13 || c === 160 || c === 5760 || c >= 8192 && c <= 8202 || c === 8232 || c === 8233 || c === 8239 || c === 8287 || c === 12288 || c === 65279;
+  return (
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: a shortcut before trimStart: saying true for a character that is no whitespace changes nothing (trimStart removes none of it)
+    c >= 9 && c <= 13 || c === 160 || c === 5760 || // Stryker disable next-line ConditionalExpression,LogicalOperator: a shortcut before trimStart: saying true for a character that is no whitespace changes nothing (trimStart removes none of it)
+    c >= 8192 && c <= 8202 || c === 8232 || c === 8233 || c === 8239 || c === 8287 || c === 12288 || c === 65279
+  );
 }
 function segmentLockfile(text2) {
   const other = /* @__PURE__ */ new Map();
@@ -7848,7 +7857,10 @@ function segmentLockfile(text2) {
       if (indent === 2) {
         close();
         entry = { map: topMap, key: splitKey(text2.slice(bodyStart, end), lineNo).key, start };
-      } else if (indent < 2 || !entry) {
+      } else if (
+        // Stryker disable next-line EqualityOperator: indent 2 is taken by the branch above
+        indent < 2 || !entry
+      ) {
         throw new LockfileShapeError(`line ${lineNo}: unexpected indentation under ${top}`);
       }
     } else if (top === "catalogs") {
@@ -7858,7 +7870,10 @@ function segmentLockfile(text2) {
       } else if (indent === 4 && catalog !== void 0) {
         close();
         entry = { map: catalogs, key: `${catalog}\0${splitKey(text2.slice(bodyStart, end), lineNo).key}`, start };
-      } else if (indent < 4 || !entry) {
+      } else if (
+        // Stryker disable next-line EqualityOperator: indent 4 reaches here only without a catalog, so without an entry: both forms throw
+        indent < 4 || !entry
+      ) {
         throw new LockfileShapeError(`line ${lineNo}: unexpected indentation under catalogs`);
       }
     } else {
@@ -7895,7 +7910,10 @@ function parseImporterDeps(block) {
       flush();
       const { key, value } = splitKey(body, 0);
       dep = value === void 0 ? { name: key } : { name: key, version: unquote(value) };
-    } else if (field !== void 0 && indent === 8 && dep) {
+    } else if (
+      // Stryker disable next-line ConditionalExpression: dep is only set while a dependency field is open (the indent and dep conditions are pinned by tests)
+      field !== void 0 && indent === 8 && dep
+    ) {
       const { key, value } = splitKey(body, 0);
       if (value !== void 0 && key === "specifier") dep.specifier = unquote(value);
       if (value !== void 0 && key === "version") dep.version = unquote(value);
@@ -8123,7 +8141,9 @@ var import_errors10 = require("./core-errors.cjs");
 // scripts/core/changes/lockfile-reasons.ts
 function packageOfLockReason(reason) {
   const body = reason.replace(/^pnpm-lock\.yaml: /, "");
-  const m = /^(?:dependencies|devDependencies|optionalDependencies|peerDependencies) (\S+) /.exec(body) ?? /^catalog entry [^/]+\/(\S+) changed$/.exec(body) ?? /^(\S+) (?:depends on|\()/.exec(body);
+  const m = /^(?:dependencies|devDependencies|optionalDependencies|peerDependencies) (\S+) /.exec(body) ?? // Stryker disable next-line Regex: a catalog reason lockfile.ts writes starts with 'catalog entry' and ends with 'changed'; no other reason holds those words (package names hold no space)
+  /^catalog entry [^/]+\/(\S+) changed$/.exec(body) ?? // Stryker disable next-line Regex: the reasons left for this pattern ('new importer', 'importer entry changed') hold neither ' depends on' nor ' ('
+  /^(\S+) (?:depends on|\()/.exec(body);
   return m?.[1];
 }
 

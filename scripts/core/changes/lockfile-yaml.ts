@@ -30,6 +30,7 @@ export function canonicalLockfile(text: string): Canonical {
   try {
     value = parse(text, { schema: 'failsafe', uniqueKeys: true, prettyErrors: false });
   } catch (err) {
+    // Stryker disable next-line LogicalOperator: split always yields a first element, and YAML's messages without prettyErrors are one line
     return { error: err instanceof Error ? (err.message.split('\n')[0] ?? err.message) : String(err), yaml: false };
   }
   if (!isMapping(value)) return { error: `the document is ${value === null ? 'empty' : Array.isArray(value) ? 'a sequence' : `a ${typeof value}`}, not a mapping`, yaml: true };

@@ -33,18 +33,28 @@ type EntryMap = (typeof ENTRY_MAPS)[number];
 export function unquote(text: string): string {
   if (text.startsWith("'") && text.endsWith("'") && text.length >= 2) return text.slice(1, -1).replaceAll("''", "'");
   if (text.startsWith('"') && text.endsWith('"') && text.length >= 2) {
-    const value: unknown = JSON.parse(text);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      // YAML has escapes JSON has not (`\x41`, `\e`): not pnpm's layout, so the caller's YAML path reads it.
+      throw new LockfileShapeError(`a double-quoted scalar JSON cannot read: ${text}`);
+    }
+    // Stryker disable next-line ConditionalExpression: true is equivalent: a text in double quotes that JSON.parse accepts is a string
     if (typeof value === 'string') return value;
   }
   return text;
 }
 
+// Stryker disable next-line Regex: static (module-level), so StrykerJS runs it only with the first test that imports this module; the key tests in test/pipeline/changes/lockfile*.test.ts fail on each variant
 const QUOTED_KEY = /^('(?:[^']|'')*'|"(?:[^"\\]|\\.)*"):(?: (.*))?$/;
+// Stryker disable next-line Regex: static (module-level), so StrykerJS runs it only with the first test that imports this module; the key tests in test/pipeline/changes/lockfile*.test.ts fail on each variant
 const PLAIN_KEY = /^([^'"\s#][\s\S]*?):(?: (.*))?$/;
 
 /** `key: value` or `key:` at the start of `text` (indentation removed). */
 function splitKey(text: string, line: number): { key: string; value: string | undefined } {
   const m = QUOTED_KEY.exec(text) ?? PLAIN_KEY.exec(text);
+  // Stryker disable next-line ConditionalExpression: group 1 is not optional in either regex, so m[1] === undefined never holds once m matched
   if (!m || m[1] === undefined) throw new LockfileShapeError(`line ${line}: expected "key:" or "key: value", got ${JSON.stringify(text.slice(0, 80))}`);
   return { key: unquote(m[1]), value: m[2] === undefined || m[2] === '' ? undefined : m[2] };
 }
@@ -52,9 +62,11 @@ function splitKey(text: string, line: number): { key: string; value: string | un
 /** JavaScript's whitespace (what String#trimStart removes) other than the space, by code: a line indented with them takes the slow path. */
 function isOtherSpace(c: number): boolean {
   return (
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: a shortcut before trimStart: saying true for a character that is no whitespace changes nothing (trimStart removes none of it)
     (c >= 9 && c <= 13) ||
     c === 0xa0 ||
     c === 0x1680 ||
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: a shortcut before trimStart: saying true for a character that is no whitespace changes nothing (trimStart removes none of it)
     (c >= 0x2000 && c <= 0x200a) ||
     c === 0x2028 ||
     c === 0x2029 ||
@@ -85,14 +97,18 @@ export function segmentLockfile(text: string): LockfileDoc {
     entry = undefined;
   };
   let lineNo = 0;
+  // Stryker disable next-line EqualityOperator: the line that starts at text.length is empty and skipped, so < reads the same
   for (let start = 0; start <= text.length; ) {
     lineNo++;
     const newline = text.indexOf('\n', start);
     const rawEnd = newline === -1 ? text.length : newline;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: when rawEnd === start the character before is the previous line's \n (or none), never \r
     const end = rawEnd > start && text.charCodeAt(rawEnd - 1) === 13 ? rawEnd - 1 : rawEnd;
     const next = rawEnd + 1;
     let bodyStart = start;
+    // Stryker disable next-line all: a shortcut before the trimStart line: at end the character is \r, \n or none, never a space, and stepping back lands on \n, which trimStart skips
     while (bodyStart < end && text.charCodeAt(bodyStart) === 32) bodyStart++;
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: the guard of a shortcut: trimStart gives the same bodyStart whatever it says
     if (bodyStart < end && isOtherSpace(text.charCodeAt(bodyStart))) bodyStart = end - text.slice(bodyStart, end).trimStart().length;
     const first = bodyStart < end ? text.charCodeAt(bodyStart) : -1;
     if (first === -1 || first === 0x23 /* # */) {
@@ -122,7 +138,11 @@ export function segmentLockfile(text: string): LockfileDoc {
       if (indent === 2) {
         close();
         entry = { map: topMap, key: splitKey(text.slice(bodyStart, end), lineNo).key, start };
-      } else if (indent < 2 || !entry) {
+      } else if (
+        // Stryker disable next-line EqualityOperator: indent 2 is taken by the branch above
+        indent < 2 ||
+        !entry
+      ) {
         throw new LockfileShapeError(`line ${lineNo}: unexpected indentation under ${top}`);
       }
     } else if (top === 'catalogs') {
@@ -132,7 +152,11 @@ export function segmentLockfile(text: string): LockfileDoc {
       } else if (indent === 4 && catalog !== undefined) {
         close();
         entry = { map: catalogs, key: `${catalog}\0${splitKey(text.slice(bodyStart, end), lineNo).key}`, start };
-      } else if (indent < 4 || !entry) {
+      } else if (
+        // Stryker disable next-line EqualityOperator: indent 4 reaches here only without a catalog, so without an entry: both forms throw
+        indent < 4 ||
+        !entry
+      ) {
         throw new LockfileShapeError(`line ${lineNo}: unexpected indentation under catalogs`);
       }
     } else {
@@ -159,12 +183,14 @@ export function parseImporterDeps(block: string): ResolvedDep[] {
   let field: string | undefined;
   let dep: { name: string; specifier?: string; version?: string } | undefined;
   const flush = () => {
+    // Stryker disable next-line ConditionalExpression: dep is only set while a dependency field is open
     if (dep && field !== undefined) {
       if (dep.version === undefined) throw new LockfileShapeError(`importer dependency ${dep.name} has no version`);
       out.push({ field, name: dep.name, specifier: dep.specifier, version: dep.version });
     }
     dep = undefined;
   };
+  // Stryker disable next-line MethodExpression: the first line is the entry's key at two spaces, which no branch reads
   for (const raw of block.split('\n').slice(1)) {
     const body = raw.trim();
     if (body === '' || body.startsWith('#')) continue;
@@ -178,7 +204,12 @@ export function parseImporterDeps(block: string): ResolvedDep[] {
       const { key, value } = splitKey(body, 0);
       // `name: version` (a short form) or `name:` with specifier/version below.
       dep = value === undefined ? { name: key } : { name: key, version: unquote(value) };
-    } else if (field !== undefined && indent === 8 && dep) {
+    } else if (
+      // Stryker disable next-line ConditionalExpression: dep is only set while a dependency field is open (the indent and dep conditions are pinned by tests)
+      field !== undefined &&
+      indent === 8 &&
+      dep
+    ) {
       const { key, value } = splitKey(body, 0);
       if (value !== undefined && key === 'specifier') dep.specifier = unquote(value);
       if (value !== undefined && key === 'version') dep.version = unquote(value);
@@ -193,7 +224,9 @@ export function snapshotDeps(block: string): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   let inDeps = false;
   const lines = block.split('\n');
+  // Stryker disable next-line EqualityOperator: lines[lines.length] is undefined, read as a blank line
   for (let i = 1; i < lines.length; i++) {
+    // Stryker disable next-line StringLiteral: unreachable: i < lines.length
     const raw = lines[i] ?? '';
     const body = raw.trim();
     if (body === '' || body.startsWith('#')) continue;
@@ -210,12 +243,14 @@ export function snapshotDeps(block: string): Array<[string, string]> {
 /** The snapshot key a dependency reference points at (pnpm's refToRelative); undefined for `link:`. */
 export function refToKey(name: string, ref: string): string | undefined {
   if (ref.startsWith('link:')) return undefined;
+  // Stryker disable next-line ConditionalExpression,MethodExpression: a shortcut: a reference starting with @ has its @ at 0, before any colon or paren, so the alias rule below returns it too
   if (ref.startsWith('@')) return ref;
   const at = ref.indexOf('@');
   if (at === -1) return `${name}@${ref}`;
   const colon = ref.indexOf(':');
   const paren = ref.indexOf('(');
   // An alias (`string-width@4.2.3`) names its own package; `1.0.0(peer@2)` is a version with peers.
+  // Stryker disable next-line EqualityOperator: @, : and ( sit at different indexes, so < and <= agree
   if ((colon === -1 || at < colon) && (paren === -1 || at < paren)) return ref;
   return `${name}@${ref}`;
 }
@@ -285,6 +320,7 @@ export function diffLockfiles(baseText: string | undefined, headText: string | u
   try {
     return { kind: 'importers', importers: attribute(base, head) };
   } catch (err) {
+    // Stryker disable next-line ConditionalExpression: every error attribute can raise is a LockfileShapeError (unquote turns JSON's into one); the rethrow is for bugs
     if (err instanceof LockfileShapeError) return { kind: 'unreadable', side: 'head', detail: err.message };
     throw err;
   }
@@ -297,16 +333,19 @@ function attribute(base: LockfileDoc, head: LockfileDoc): Map<string, string[]> 
   // Changed resolved packages: a snapshot whose text changed, or whose package metadata changed.
   const changed = changedKeys(base.snapshots, head.snapshots);
   const changedPackages = changedKeys(base.packages, head.packages);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a shortcut: with no package changed the loop adds nothing
   if (changedPackages.size > 0) for (const key of head.snapshots.keys()) if (changedPackages.has(packageKeyOf(key))) changed.add(key);
   const changedCatalogs = changedKeys(base.catalogs, head.catalogs);
 
   // For every snapshot that reaches a changed one (in head), one changed snapshot it reaches.
   const reaches = new Map<string, string>();
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a shortcut: with nothing changed the walk below reaches nothing
   if (changed.size > 0) {
     const parents = new Map<string, string[]>();
     for (const [key, block] of head.snapshots) {
       for (const [name, ref] of snapshotDeps(block)) {
         const child = refToKey(name, ref);
+        // Stryker disable next-line ConditionalExpression: a link's undefined key, kept as a parent entry, is never looked up
         if (child === undefined) continue;
         const list = parents.get(child);
         if (list) list.push(key);
@@ -316,6 +355,7 @@ function attribute(base: LockfileDoc, head: LockfileDoc): Map<string, string[]> 
     const queue = [...changed];
     for (const key of queue) reaches.set(key, key);
     for (const key of queue) {
+      // Stryker disable next-line ArrayDeclaration: an element in the fallback only adds a phantom key that no importer dependency names
       for (const parent of parents.get(key) ?? []) {
         if (reaches.has(parent)) continue;
         reaches.set(parent, reaches.get(key) ?? key);
@@ -330,12 +370,14 @@ function attribute(base: LockfileDoc, head: LockfileDoc): Map<string, string[]> 
       add(importer, describeImporterChange(old, block));
       continue;
     }
+    // Stryker disable next-line ConditionalExpression: a shortcut: it only skips parsing an importer identical in base and head when nothing it could reach changed
     if (reaches.size === 0 && changedCatalogs.size === 0) continue;
     const reasons: string[] = [];
     for (const dep of parseImporterDeps(block)) {
       const catalog = catalogOf(dep.specifier);
       if (catalog !== undefined && changedCatalogs.has(`${catalog}\0${dep.name}`)) reasons.push(`pnpm-lock.yaml: catalog entry ${catalog}/${dep.name} changed`);
       const key = refToKey(dep.name, dep.version);
+      // Stryker disable next-line ConditionalExpression: reaches has no undefined key, so get(undefined) is undefined too
       const hit = key === undefined ? undefined : reaches.get(key);
       if (hit !== undefined) reasons.push(hit === key ? `pnpm-lock.yaml: ${dep.name} (${key}) re-resolved` : `pnpm-lock.yaml: ${dep.name} depends on ${hit}, which changed`);
     }
@@ -365,6 +407,7 @@ export function productionPackages(text: string): string[] {
   for (let key = queue.pop(); key !== undefined; key = queue.pop()) {
     if (seen.has(key)) continue;
     seen.add(key);
+    // Stryker disable next-line StringLiteral: snapshotDeps skips a block's first line, so any one-line fallback reads as no dependencies
     for (const [name, ref] of snapshotDeps(doc.snapshots.get(key) ?? '')) {
       const next = refToKey(name, ref);
       if (next !== undefined) queue.push(next);

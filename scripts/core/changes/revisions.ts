@@ -44,6 +44,7 @@ export function planComparison(input: PlanInput): ComparisonPlan {
       const defaultBranch = event.defaultBranch ?? input.defaultBranch;
       const tag = tryParseReleaseTag(event.ref);
       const after = head ?? event.after;
+      // Stryker disable next-line Regex: replace removes the first match, and a ref holding refs/tags/ holds it at the start
       if (tag) return { kind: 'services', strategy: 'release-tag', head: after, services: [tag.service], reason: `release tag ${event.ref.replace(/^refs\/tags\//, '')}` };
       if (event.ref.startsWith('refs/tags/'))
         return { kind: 'all', strategy: 'release-tag', head: after, reason: `tag ${event.ref.slice(10)} is not a per-service release tag <service>@<version>` };
@@ -67,6 +68,7 @@ export function planComparison(input: PlanInput): ComparisonPlan {
         : { kind: 'all', strategy: 'release-tag', head: at, reason: `release ${event.tagName} is not a per-service release tag <service>@<version>` };
     }
     case 'workflow_dispatch': {
+      // Stryker disable next-line Regex: the empty pieces a single-separator split makes are filtered out
       const selected = (event.inputs[input.dispatchInput] ?? '').split(/[\s,]+/).filter((s) => s.length > 0);
       if (selected.length === 0 || (selected.length === 1 && selected[0] === 'all')) {
         return { kind: 'all', strategy: 'dispatch', head: head ?? 'HEAD', reason: 'manual run (workflow_dispatch) without a service selection' };

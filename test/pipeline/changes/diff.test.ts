@@ -13,3 +13,9 @@ describe('parseNameOnlyZ', () => {
     expect(parseNameOnlyZ(output)).toEqual(expected);
   });
 });
+
+describe('parseNameOnlyZ without the final NUL', () => {
+  test('the last path is kept whole', () => {
+    expect(parseNameOnlyZ('a.ts\0b.ts')).toEqual(['a.ts', 'b.ts']);
+  });
+});

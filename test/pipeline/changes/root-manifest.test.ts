@@ -34,3 +34,31 @@ describe('diffRootManifest: fields compared by value', () => {
     expect(() => diff('{}', head)).toThrow('package.json (head): expected a JSON object');
   });
 });
+
+describe('diffRootManifest: errors and edge values', () => {
+  test('a head that is not JSON is an input error naming the file and the parser message', () => {
+    expect(() => diff('{}', '{"a":')).toThrow(/^package\.json \(head\): not valid JSON \(.+\); fix the file$/);
+  });
+
+  test.each<[string, object, object, ReturnType<typeof diffRootManifest>]>([
+    ['a nested null is not an empty object', { pnpm: { overrides: null } }, { pnpm: { overrides: {} } }, { kind: 'install', fields: ['pnpm'] }],
+    ['an empty array is not an empty object', { files: [] }, { files: {} }, { kind: 'tooling', fields: ['files'] }],
+    ['a nested array element changed', { dependencies: { a: ['1'] } }, { dependencies: { a: ['2'] } }, { kind: 'install', fields: ['dependencies'] }],
+    [
+      'only tooling fields changed, an install field unchanged',
+      { scripts: { a: 'x' }, packageManager: 'pnpm@10.0.0' },
+      { scripts: { a: 'y' }, packageManager: 'pnpm@10.0.0' },
+      { kind: 'tooling', fields: ['scripts'] },
+    ],
+    ['two install fields, sorted', { pnpm: 1, dependencies: 1 }, { pnpm: 2, dependencies: 2 }, { kind: 'install', fields: ['dependencies', 'pnpm'] }],
+    ['a key that is a prototype name', { ['__proto__']: 1 }, { ['__proto__']: 2 }, { kind: 'tooling', fields: ['__proto__'] }],
+  ])('%s', (_, before, after, expected) => {
+    expect(diff(JSON.stringify(before), JSON.stringify(after))).toEqual(expected);
+  });
+});
+
+describe('diffRootManifest: array elements stay apart', () => {
+  test('[1, 2] is not [12]', () => {
+    expect(diff(JSON.stringify({ files: [1, 2] }), JSON.stringify({ files: [12] }))).toEqual({ kind: 'tooling', fields: ['files'] });
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * The YAML path of the lockfile comparison on what another tool may write that pnpm does not: anchors
+ * and aliases, both sides broken, errors reported on one line.
+ */
+import { describe, expect, test } from 'vitest';
+import { canonicalLockfile, diffLockfilesAnyLayout, diffLockfilesAsYaml } from '../../../scripts/core/changes/lockfile-yaml.js';
+
+const importer = (name: string, version: string) => [`  ${name}:`, '    dependencies:', '      x:', '        specifier: ^1', `        version: ${version}`];
+const pnpmLayout = (version: string) =>
+  ["lockfileVersion: '9.0'", '', 'importers:', '', ...importer('a', version), '', ...importer('b', '1.0.0'), '', 'snapshots:', '', '  x@1.0.0: {}', '', '  x@1.0.1: {}', ''].join(
+    '\n',
+  );
+
+describe('an anchor and its alias are the value they name', () => {
+  // The same value as pnpmLayout('1.0.0'), with importer b written as an alias of importer a.
+  const aliased = (version: string) =>
+    [
+      "lockfileVersion: '9.0'",
+      'importers:',
+      '  a: &deps',
+      '    dependencies:',
+      '      x:',
+      '        specifier: ^1',
+      `        version: ${version}`,
+      '  b: *deps',
+      'snapshots:',
+      '  x@1.0.0: {}',
+      '  x@1.0.1: {}',
+      '',
+    ].join('\n');
+
+  test('written out twice, so an alias compares equal to the entry it repeats', () => {
+    expect(diffLockfilesAsYaml(pnpmLayout('1.0.0'), aliased('1.0.0'))).toEqual({ kind: 'importers', importers: new Map() });
+  });
+
+  test('a change through the anchor is a change of both importers', () => {
+    expect(diffLockfilesAsYaml(pnpmLayout('1.0.0'), aliased('1.0.1'))).toEqual({
+      kind: 'importers',
+      importers: new Map([
+        ['a', ['pnpm-lock.yaml: dependencies x 1.0.0 -> 1.0.1']],
+        ['b', ['pnpm-lock.yaml: dependencies x 1.0.0 -> 1.0.1']],
+      ]),
+    });
+  });
+
+  test('the canonical text holds no anchor', () => {
+    const read = canonicalLockfile(aliased('1.0.0'));
+    expect('text' in read ? read.text : read.error).not.toMatch(/[&*]deps|[&*]a1/);
+  });
+});
+
+describe('broken sides', () => {
+  test('both sides not YAML: the head is reported first', () => {
+    expect(diffLockfilesAsYaml('a: [\n', 'b: [\n')).toMatchObject({ kind: 'invalid-yaml', side: 'head' });
+  });
+
+  test('a base that is not YAML, a head that is fine: the base is reported', () => {
+    expect(diffLockfilesAsYaml('a: [\n', pnpmLayout('1.0.0'))).toMatchObject({ kind: 'invalid-yaml', side: 'base' });
+  });
+
+  test('a key given twice: the parser message alone, on one line, without the position', () => {
+    expect(diffLockfilesAsYaml(pnpmLayout('1.0.0'), `${pnpmLayout('1.0.0')}importers: {}\n`)).toEqual({ kind: 'invalid-yaml', side: 'head', detail: 'Map keys must be unique' });
+  });
+
+  test('through any layout, the base side is named too', () => {
+    expect(diffLockfilesAnyLayout('a: [\n', pnpmLayout('1.0.0'))).toMatchObject({ kind: 'unreadable', side: 'base', detail: expect.stringMatching(/^not valid YAML: /) });
+  });
+
+  test('a lockfile added: nothing to compare with, whatever its layout', () => {
+    expect(
+      diffLockfilesAsYaml(
+        undefined,
+        pnpmLayout('1.0.0').replace(/^ +/gm, (m) => m + m),
+      ),
+    ).toEqual({
+      kind: 'all',
+      reason: 'pnpm-lock.yaml was added: no base lockfile to compare with',
+    });
+  });
+});
+
+describe('canonicalLockfile', () => {
+  test('keys sorted, two spaces, quotes only where YAML needs them', () => {
+    expect(canonicalLockfile('{"b": {"y": "1", "x": "@s/p"}, "a": "1.10"}')).toEqual({ text: "a: 1.10\nb:\n  x: '@s/p'\n  y: 1\n" });
+  });
+});
+
+describe('a lockfile the fast path reads is not re-read as YAML', () => {
+  test('a reordered importer stays a change (safe, not exact): the fast answer is the answer', () => {
+    const reordered = pnpmLayout('1.0.0').replace('        specifier: ^1\n        version: 1.0.0', '        version: 1.0.0\n        specifier: ^1');
+    expect(diffLockfilesAnyLayout(pnpmLayout('1.0.0'), reordered)).toEqual({ kind: 'importers', importers: new Map([['a', ['pnpm-lock.yaml: importer entry changed']]]) });
+  });
+});
