@@ -75,6 +75,7 @@ describe('next version', () => {
     ['an explicit next prerelease', ['2.0.0-rc.1'], { kind: 'version', version: v('2.0.0-rc.2') }, [], '2.0.0-rc.2'],
     ['an explicit version, first release', [], { kind: 'version', version: v('3.0.0') }, [], '3.0.0'],
     ['a maintenance release of an older line', ['1.3.4', '1.4.0'], { kind: 'version', version: v('1.3.5') }, [], '1.3.5'],
+    ['a maintenance release of an older major (2.0.0 is another line)', ['1.0.0', '2.0.0'], { kind: 'version', version: v('1.0.1') }, [], '1.0.1'],
   ])('%s', (_name, released, bump, subjects, expected) => {
     const next = nextVersion({ service: 'api-gateway', released: released.map(v), bump, commits: subjects.map((s) => msg(s)), packageVersion: '1.0.0' });
     expect(formatVersion(next)).toBe(expected);

@@ -138,6 +138,26 @@ describe('release notes: sections and reasons', () => {
     ]);
   });
 
+  it('a commit without a pull request has no pull-request link; several reasons are listed comma-separated', () => {
+    const notes = releaseNotes({
+      ...input,
+      commits: [
+        {
+          sha: A,
+          subject: 'fix: x',
+          body: '',
+          reasons: [
+            { kind: 'folder', path: 'services/api-gateway' },
+            { kind: 'global', file: '.npmrc' },
+          ],
+        },
+      ],
+      image: undefined,
+    });
+    expect(notes.sections[0]?.entries[0]).toMatchObject({ pullRequest: null, pullRequestUrl: null });
+    expect(renderNotesMarkdown(notes)).toContain(`- x ([aaaaaaa](https://github.com/kodingcaravan/platform/commit/${A})) (\`services/api-gateway\`, \`global: .npmrc\`)\n`);
+  });
+
   it('links are made from the server URL without its trailing slashes', () => {
     const notes = releaseNotes({ ...input, serverUrl: 'https://ghe.example.com//', commits: [commit(A, 'fix: x (#5)')], image: undefined });
     expect(notes.compareUrl).toBe('https://ghe.example.com/kodingcaravan/platform/compare/api-gateway%401.4.0...api-gateway%401.5.0');

@@ -117,6 +117,11 @@ describe('version precedence (semver.org §11)', () => {
     expect(compareVersions(parseVersion('1.0.0-rc.1'), parseVersion('1.0.0-rc.1'))).toBe(0);
   });
 
+  it('tags of different services compare by service name, both ways', () => {
+    expect(compareReleaseTags(parseReleaseTag('b@1.0.0'), parseReleaseTag('a@2.0.0'))).toBe(1);
+    expect(compareReleaseTags(parseReleaseTag('a@2.0.0'), parseReleaseTag('b@1.0.0'))).toBe(-1);
+  });
+
   it('sorts tags by service, then version', () => {
     const tags = ['b@1.0.0', 'a@2.0.0', 'a@1.10.0', 'a@1.9.0', 'a@1.10.0-rc.1'].map((t) => parseReleaseTag(t));
     expect(tags.sort(compareReleaseTags).map(formatReleaseTag)).toEqual(['a@1.9.0', 'a@1.10.0-rc.1', 'a@1.10.0', 'a@2.0.0', 'b@1.0.0']);
