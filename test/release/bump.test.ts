@@ -21,6 +21,16 @@ describe('Conventional Commit messages', () => {
     [msg('feat(): empty scope'), { type: undefined }],
     [msg('Merge pull request #12 from x/y'), { type: undefined, pullRequest: undefined }],
     [msg('fix: see (#0)'), { description: 'see (#0)', pullRequest: undefined }],
+    // The subject as git's %s gives it: one line, whitespace runs as one space, no leading or trailing space.
+    [msg('  feat(api):   add\n  refunds  '), { type: 'feat', scope: 'api', breaking: false, description: 'add refunds' }],
+    [msg('fix( auth ): x'), { type: 'fix', scope: 'auth', description: 'x' }],
+    [msg('fix: x(#42)'), { description: 'x', pullRequest: 42 }],
+    [msg('fix: x (#1234567890)'), { description: 'x', pullRequest: 1234567890 }],
+    [msg('fix: x (#12345678901)'), { description: 'x (#12345678901)', pullRequest: undefined }],
+    [msg('fix: revert (#42) and more'), { description: 'revert (#42) and more', pullRequest: undefined }],
+    [msg('1feat: digit first'), { type: undefined, description: '1feat: digit first' }],
+    [msg('see feat: not at the start'), { type: undefined, description: 'see feat: not at the start' }],
+    [msg('Revert "feat: x" (#9)', 'BREAKING CHANGE: undone'), { type: undefined, breaking: true, description: 'Revert "feat: x"', pullRequest: 9 }],
   ])('%j', (message, expected) => {
     expect(parseCommitMessage(message)).toMatchObject(expected);
   });
@@ -57,10 +67,15 @@ describe('next version', () => {
     ['major from 2.1.3-rc.1 → 3.0.0', ['2.1.3-rc.1'], { kind: 'major' }, [], '3.0.0'],
     ['minor from 2.1.3-rc.1 → 2.2.0', ['2.1.3-rc.1'], { kind: 'minor' }, [], '2.2.0'],
     ['patch from 2.1.3-rc.1 → 2.1.3', ['2.1.3-rc.1'], { kind: 'patch' }, [], '2.1.3'],
+    ['major from 2.1.0-rc.1 → 3.0.0 (only an x.0.0 prerelease is released by major)', ['2.1.0-rc.1'], { kind: 'major' }, [], '3.0.0'],
+    ['major from 2.0.1-rc.1 → 3.0.0', ['2.0.1-rc.1'], { kind: 'major' }, [], '3.0.0'],
+    ['minor from 2.1.0-rc.1 releases 2.1.0', ['2.1.0-rc.1'], { kind: 'minor' }, [], '2.1.0'],
+    ['minor from 2.0.1-rc.1 → 2.1.0', ['2.0.1-rc.1'], { kind: 'minor' }, [], '2.1.0'],
     ['an explicit prerelease', ['1.4.0'], { kind: 'version', version: v('2.0.0-rc.1') }, [], '2.0.0-rc.1'],
     ['an explicit next prerelease', ['2.0.0-rc.1'], { kind: 'version', version: v('2.0.0-rc.2') }, [], '2.0.0-rc.2'],
     ['an explicit version, first release', [], { kind: 'version', version: v('3.0.0') }, [], '3.0.0'],
     ['a maintenance release of an older line', ['1.3.4', '1.4.0'], { kind: 'version', version: v('1.3.5') }, [], '1.3.5'],
+    ['a maintenance release of an older major (2.0.0 is another line)', ['1.0.0', '2.0.0'], { kind: 'version', version: v('1.0.1') }, [], '1.0.1'],
   ])('%s', (_name, released, bump, subjects, expected) => {
     const next = nextVersion({ service: 'api-gateway', released: released.map(v), bump, commits: subjects.map((s) => msg(s)), packageVersion: '1.0.0' });
     expect(formatVersion(next)).toBe(expected);

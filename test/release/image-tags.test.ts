@@ -19,6 +19,8 @@ describe('image tags of a release', () => {
     ['1.4.0', ['1.4.0', '1.3.0'], ['1.4.0', '1.4', '1', 'latest']],
     ['0.1.1', ['0.1.0', '0.2.0'], ['0.1.1', '0.1']],
     ['10.0.0', ['9.0.0'], ['10.0.0', '10.0', '10', 'latest']],
+    // Another major's 2.0.x does not hold back 1.0: only the same major.minor counts for the minor tag.
+    ['1.0.1', ['1.0.0', '2.0.0'], ['1.0.1', '1.0', '1']],
   ])('%s with %j released → %j', (version, released, tags) => {
     expect(releaseImageTags(parseVersion(version), released.map(parseVersion))).toEqual(tags);
   });

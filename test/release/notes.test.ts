@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type NotesInput, releaseNotes, renderNotesMarkdown } from '../../scripts/core/release/notes.js';
+import { describeReason, escapeMarkdown, type NotesInput, type Reason, releaseNotes, renderNotesMarkdown } from '../../scripts/core/release/notes.js';
 
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
@@ -98,5 +98,99 @@ describe('release notes', () => {
   it('a backtick or a line break in a reason cannot break out of its code span or table row', () => {
     const notes = releaseNotes({ ...input, commits: [{ sha: A, subject: 'fix: a\nb', body: '', reasons: [{ kind: 'global', file: 'x`|\ny' }] }], image: undefined });
     expect(renderNotesMarkdown(notes)).toContain(`- a b ([aaaaaaa](https://github.com/kodingcaravan/platform/commit/${A})) (\`global: x' y\`)`);
+  });
+});
+
+describe('release notes: sections and reasons', () => {
+  const commit = (sha: string, subject: string, body = '') => ({ sha, subject, body, reasons: [] });
+
+  it('a type outside the known sections and a non-conventional subject go to "Other changes"; a breaking one goes first, typed only when it has a type', () => {
+    const notes = releaseNotes({
+      ...input,
+      commits: [commit(A, 'wip: half a feature'), commit(B, 'Rework the cache', 'BREAKING CHANGE: the cache format changed'), commit(C, 'feat!: drop v1'), commit(D, 'Tidy up')],
+      image: undefined,
+    });
+    expect(notes.sections.map((s) => [s.id, s.title, s.entries.map((e) => e.sha[0])])).toEqual([
+      ['breaking', 'Breaking changes', ['b', 'c']],
+      ['other', 'Other changes', ['a', 'd']],
+    ]);
+    const markdown = renderNotesMarkdown(notes);
+    expect(markdown).toContain(`\n- Rework the cache ([bbbbbbb](https://github.com/kodingcaravan/platform/commit/${B}))\n`);
+    expect(markdown).toContain(`\n- feat: drop v1 ([ccccccc](https://github.com/kodingcaravan/platform/commit/${C}))\n`);
+  });
+
+  it('sections follow the Conventional Commit types in a fixed order, whatever the commit order', () => {
+    const types = ['chore', 'style', 'ci', 'test', 'docs', 'build', 'deps', 'refactor', 'revert', 'perf', 'fix', 'feat'];
+    const notes = releaseNotes({ ...input, commits: types.map((t, i) => commit(String(i).padStart(40, '0'), `${t}: x`)), image: undefined });
+    expect(notes.sections.map((s) => s.title)).toEqual([
+      'Features',
+      'Bug fixes',
+      'Performance',
+      'Reverts',
+      'Refactoring',
+      'Dependencies',
+      'Build',
+      'Documentation',
+      'Tests',
+      'CI',
+      'Style',
+      'Chores',
+    ]);
+  });
+
+  it('a commit without a pull request has no pull-request link; several reasons are listed comma-separated', () => {
+    const notes = releaseNotes({
+      ...input,
+      commits: [
+        {
+          sha: A,
+          subject: 'fix: x',
+          body: '',
+          reasons: [
+            { kind: 'folder', path: 'services/api-gateway' },
+            { kind: 'global', file: '.npmrc' },
+          ],
+        },
+      ],
+      image: undefined,
+    });
+    expect(notes.sections[0]?.entries[0]).toMatchObject({ pullRequest: null, pullRequestUrl: null });
+    expect(renderNotesMarkdown(notes)).toContain(`- x ([aaaaaaa](https://github.com/kodingcaravan/platform/commit/${A})) (\`services/api-gateway\`, \`global: .npmrc\`)\n`);
+  });
+
+  it('links are made from the server URL without its trailing slashes', () => {
+    const notes = releaseNotes({ ...input, serverUrl: 'https://ghe.example.com//', commits: [commit(A, 'fix: x (#5)')], image: undefined });
+    expect(notes.compareUrl).toBe('https://ghe.example.com/kodingcaravan/platform/compare/api-gateway%401.4.0...api-gateway%401.5.0');
+    expect(notes.sections[0]?.entries[0]).toMatchObject({
+      commitUrl: `https://ghe.example.com/kodingcaravan/platform/commit/${A}`,
+      pullRequestUrl: 'https://ghe.example.com/kodingcaravan/platform/pull/5',
+    });
+  });
+
+  it.each<[Reason, string]>([
+    [{ kind: 'folder', path: 'services/api-gateway' }, 'services/api-gateway'],
+    [{ kind: 'dependency', package: '@kodingcaravan/shared' }, 'via @kodingcaravan/shared'],
+    [{ kind: 'lockfile', packages: ['zod'] }, 'lockfile: zod'],
+    [{ kind: 'lockfile', packages: [] }, 'lockfile (every importer)'],
+    [{ kind: 'global', file: 'pnpm-workspace.yaml' }, 'global: pnpm-workspace.yaml'],
+  ])('reason %j reads %j', (reason, text) => {
+    expect(describeReason(reason)).toBe(text);
+  });
+
+  it.each([
+    ['a\r\nb', 'a b'],
+    ['a\n\n\nb', 'a b'],
+    ['1*2_3', '1\\*2\\_3'],
+    ['`x`', '\\`x\\`'],
+    ['{a}', '\\{a\\}'],
+    ['#1 + !x ~y &amp;', '\\#1 \\+ \\!x \\~y \\&amp;'],
+    ['C:\\dir', 'C:\\\\dir'],
+    ['plain text, 1.4.0 - ok', 'plain text, 1.4.0 - ok'],
+  ])('outside text %j is escaped as %j', (text, escaped) => {
+    expect(escapeMarkdown(text)).toBe(escaped);
+  });
+
+  it('the version in the heading is escaped too', () => {
+    expect(renderNotesMarkdown(releaseNotes({ ...input, version: 'sha_abc', commits: [], image: undefined }))).toMatch(/^## api-gateway sha\\_abc\n/);
   });
 });

@@ -69,6 +69,17 @@ describe('release tags refused', () => {
     expect(formatReleaseTag(parseReleaseTag(text))).toBe(text);
   });
 
+  it('the 128 characters are counted without refs/tags/', () => {
+    const text = `api-gateway@1.0.0-${'a'.repeat(110)}`;
+    expect(formatReleaseTag(parseReleaseTag(`refs/tags/${text}`))).toBe(text);
+    expect(() => parseReleaseTag(`refs/tags/${text}a`)).toThrow(/it is 129 characters long/);
+  });
+
+  it('only a leading refs/tags/ is a ref prefix', () => {
+    expect(() => parseReleaseTag('x/refs/tags/api-gateway@1.0.0')).toThrow(/the service "x\/refs\/tags\/api-gateway" is not/);
+    expect(() => parseReleaseTag('refs/heads/api-gateway@1.0.0')).toThrow(/the service "refs\/heads\/api-gateway" is not/);
+  });
+
   it('shortens a hostile value in the message', () => {
     expect(() => parseReleaseTag(`api@${'9'.repeat(100)}`)).toThrow(/"9{80}…"/);
   });
@@ -106,9 +117,26 @@ describe('version precedence (semver.org §11)', () => {
     expect(compareVersions(parseVersion('1.0.0-rc.1'), parseVersion('1.0.0-rc.1'))).toBe(0);
   });
 
+  it('tags of different services compare by service name, both ways', () => {
+    expect(compareReleaseTags(parseReleaseTag('b@1.0.0'), parseReleaseTag('a@2.0.0'))).toBe(1);
+    expect(compareReleaseTags(parseReleaseTag('a@2.0.0'), parseReleaseTag('b@1.0.0'))).toBe(-1);
+  });
+
   it('sorts tags by service, then version', () => {
     const tags = ['b@1.0.0', 'a@2.0.0', 'a@1.10.0', 'a@1.9.0', 'a@1.10.0-rc.1'].map((t) => parseReleaseTag(t));
     expect(tags.sort(compareReleaseTags).map(formatReleaseTag)).toEqual(['a@1.9.0', 'a@1.10.0-rc.1', 'a@1.10.0', 'a@2.0.0', 'b@1.0.0']);
+  });
+
+  it.each([
+    ['1.0.0-x1', ['x1']],
+    ['1.0.0-1x.0', ['1x', 0]],
+    ['1.0.0-9007199254740991', [9007199254740991]],
+  ])('prerelease identifiers of %s: numeric ones as numbers, the rest as text', (text, prerelease) => {
+    expect(parseVersion(text).prerelease).toEqual(prerelease);
+  });
+
+  it('a numeric prerelease identifier above Number.MAX_SAFE_INTEGER is refused', () => {
+    expect(() => parseVersion('1.0.0-rc.9007199254740992')).toThrow(/invalid version "1\.0\.0-rc\.9007199254740992"/);
   });
 
   it('formats a parsed version unchanged', () => {

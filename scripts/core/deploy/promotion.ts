@@ -56,6 +56,7 @@ export function current(records: readonly DeploymentRecord[]): DeploymentRecord 
 /** The rollback target: the newest successful deployment whose digest is not the current one. */
 export function rollbackTarget(records: readonly DeploymentRecord[]): DeploymentRecord | undefined {
   const [now, ...before] = successes(records);
+  // Stryker disable next-line OptionalChaining: successes() keeps only records with a payload, so `?.` never short-circuits here
   return now === undefined ? undefined : before.find((r) => r.payload?.digest !== now.payload?.digest);
 }
 
@@ -64,6 +65,7 @@ export type PromotionCheck = { readonly ok: true; readonly detail: string } | { 
 /** An environment that requires another accepts only a digest that succeeded there. */
 export function checkPromotion(environment: string, requires: string | undefined, digest: string, required: readonly DeploymentRecord[]): PromotionCheck {
   if (requires === undefined) return { ok: true, detail: `${environment} accepts any verified digest` };
+  // Stryker disable next-line OptionalChaining: successes() keeps only records with a payload, so `?.` never short-circuits here
   const ran = successes(required).find((r) => r.payload?.digest === digest);
   return ran === undefined
     ? { ok: false, detail: `${environment} accepts only a digest with a successful ${requires} deployment; ${digest} has none` }

@@ -35,12 +35,15 @@ export function autoBump(commits: readonly CommitMessage[]): BumpKind {
 
 /** The highest version by SemVer precedence, undefined for none. */
 export function highestVersion(versions: readonly Version[]): Version | undefined {
+  // Stryker disable next-line EqualityOperator: versions of equal precedence are equal values (no build metadata), so keeping either is the same
   return versions.reduce<Version | undefined>((best, v) => (best === undefined || compareVersions(v, best) > 0 ? v : best), undefined);
 }
 
 /** The first release's version: package.json's `version` when SemVer and >= 0.1.0, else 0.1.0. */
 export function firstVersion(packageVersion: string | undefined): Version {
+  // Stryker disable next-line ConditionalExpression: tryParseVersion(undefined) reads the text "undefined", which is no version either
   const v = packageVersion === undefined ? undefined : tryParseVersion(packageVersion);
+  // Stryker disable next-line EqualityOperator: at 0 the version is 0.1.0, the same value as FIRST_VERSION
   return v !== undefined && compareVersions(v, FIRST_VERSION) >= 0 ? v : FIRST_VERSION;
 }
 

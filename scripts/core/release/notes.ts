@@ -175,6 +175,7 @@ function renderEntry(e: NoteEntry): string {
   const scope = e.scope === null ? '' : `**${escapeMarkdown(e.scope)}:** `;
   const type = e.breaking && e.type !== null ? `${escapeMarkdown(e.type)}: ` : '';
   const links = [`[${e.sha.slice(0, 7)}](${e.commitUrl})`];
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: pullRequest and pullRequestUrl are null together (releaseNotes); the two checks narrow the types
   if (e.pullRequest !== null && e.pullRequestUrl !== null) links.push(`[#${e.pullRequest}](${e.pullRequestUrl})`);
   const reasons = e.reasons.length === 0 ? '' : ` (${e.reasons.map((r) => `\`${code(r)}\``).join(', ')})`;
   return `${type}${scope}${escapeMarkdown(e.description)} (${links.join(', ')})${reasons}`;

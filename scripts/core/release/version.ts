@@ -23,6 +23,7 @@ export const VERSION_FORM = '<major>.<minor>.<patch>[-<prerelease>] (SemVer with
 /** The version, or undefined when `text` is not one. */
 export function tryParseVersion(text: string): Version | undefined {
   const m = VERSION.exec(text);
+  // Stryker disable next-line ConditionalExpression: groups 1-3 are not optional in VERSION, so they are defined whenever it matches (the checks narrow the types)
   if (!m || m[1] === undefined || m[2] === undefined || m[3] === undefined) return undefined;
   const numbers = [m[1], m[2], m[3]].map(Number);
   const [major = 0, minor = 0, patch = 0] = numbers;
@@ -64,7 +65,9 @@ function compareIdentifiers(a: string | number | undefined, b: string | number |
   if (typeof a === 'number' && typeof b === 'number') return Math.sign(a - b);
   // Numeric identifiers rank below alphanumeric ones; alphanumeric ones compare in ASCII order.
   if (typeof a === 'number') return -1;
+  // Stryker disable next-line ConditionalExpression,StringLiteral: without it a (an alphanumeric identifier) < b (a number) is false and 1 is returned all the same
   if (typeof b === 'number') return 1;
   if (a === b) return 0;
+  // Stryker disable next-line EqualityOperator,StringLiteral: a !== b here, so < and <= agree; the ?? '' only narrow the types (i is below both lengths)
   return (a ?? '') < (b ?? '') ? -1 : 1;
 }

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { checkPromotion, current, type DeployPayload, type DeploymentRecord, parsePayload, rollbackTarget, successes } from '../../scripts/core/deploy/promotion.js';
+
+const D1 = `sha256:${'1'.repeat(64)}`;
+const D2 = `sha256:${'2'.repeat(64)}`;
+const D3 = `sha256:${'3'.repeat(64)}`;
+
+const payload: DeployPayload = { service: 'alpha', version: '1.4.0', digest: D1, previousDigest: null, actor: 'octocat' };
+
+describe('the payload of a deployment record', () => {
+  it.each<[string, unknown, DeployPayload | undefined]>([
+    ['an object (as the API returns it)', payload, payload],
+    ['a JSON string (as the API may return it)', JSON.stringify(payload), payload],
+    ['with a previous digest', { ...payload, previousDigest: D2 }, { ...payload, previousDigest: D2 }],
+    ['with extra fields: they are dropped', { ...payload, note: 'x' }, payload],
+    ['a string that is not JSON', '{service: alpha}', undefined],
+    ['a JSON string of an array', JSON.stringify([payload]), undefined],
+    ['null', null, undefined],
+    ['an empty object (GitHub’s own deployment of a job with environment:)', {}, undefined],
+    ['no service', { ...payload, service: undefined }, undefined],
+    ['a numeric version', { ...payload, version: 140 }, undefined],
+    ['no digest', { ...payload, digest: undefined }, undefined],
+    ['no actor', { ...payload, actor: undefined }, undefined],
+    ['a numeric previous digest', { ...payload, previousDigest: 1 }, undefined],
+    ['no previous digest at all (neither null nor a string)', { service: 'alpha', version: '1.4.0', digest: D1, actor: 'octocat' }, undefined],
+  ])('%s', (_name, value, expected) => {
+    expect(parsePayload(value)).toEqual(expected);
+  });
+});
+
+function record(id: number, createdAt: string, state: string, digest: string | undefined): DeploymentRecord {
+  return { id, sha: 'a'.repeat(40), environment: 'staging', createdAt, state, payload: digest === undefined ? undefined : { ...payload, digest } };
+}
+
+describe('successful deployments, newest first', () => {
+  it('keeps success and inactive (a success a newer deploy superseded), with a payload; newest first', () => {
+    const records = [
+      record(1, '2026-01-01T00:00:00Z', 'success', D1),
+      record(2, '2026-01-03T00:00:00Z', 'failure', D2),
+      record(3, '2026-01-02T00:00:00Z', 'inactive', D1),
+      record(4, '2026-01-04T00:00:00Z', 'in_progress', D3),
+      record(5, '2026-01-05T00:00:00Z', 'success', undefined),
+      record(6, '2026-01-06T00:00:00Z', '', D3),
+      record(7, '2026-01-02T12:00:00Z', 'success', D2),
+    ];
+    expect(successes(records).map((r) => r.id)).toEqual([7, 3, 1]);
+  });
+
+  it('two records created in the same second: the higher id is the newer', () => {
+    const records = [record(10, '2026-01-01T00:00:00Z', 'success', D1), record(12, '2026-01-01T00:00:00Z', 'success', D2), record(11, '2026-01-01T00:00:00Z', 'success', D3)];
+    expect(successes(records).map((r) => r.id)).toEqual([12, 11, 10]);
+  });
+
+  it('does not reorder the records it was given', () => {
+    const records = [record(1, '2026-01-01T00:00:00Z', 'success', D1), record(2, '2026-01-02T00:00:00Z', 'success', D2)];
+    successes(records);
+    expect(records.map((r) => r.id)).toEqual([1, 2]);
+  });
+});
+
+describe('what runs now, and what a rollback returns to', () => {
+  it('nothing deployed: no current, no rollback target', () => {
+    expect(current([])).toBeUndefined();
+    expect(rollbackTarget([])).toBeUndefined();
+    expect(rollbackTarget([record(1, '2026-01-01T00:00:00Z', 'failure', D1)])).toBeUndefined();
+  });
+
+  it('the newest success runs; the rollback target is the newest success of another digest', () => {
+    const records = [
+      record(1, '2026-01-01T00:00:00Z', 'inactive', D1),
+      record(2, '2026-01-02T00:00:00Z', 'inactive', D2),
+      // D3 deployed twice: going back from it skips its own earlier deploy.
+      record(3, '2026-01-03T00:00:00Z', 'inactive', D3),
+      record(4, '2026-01-04T00:00:00Z', 'failure', D1),
+      record(5, '2026-01-05T00:00:00Z', 'success', D3),
+    ];
+    expect(current(records)?.id).toBe(5);
+    expect(rollbackTarget(records)?.id).toBe(2);
+  });
+
+  it('only one digest ever deployed: nothing to roll back to', () => {
+    const records = [record(1, '2026-01-01T00:00:00Z', 'inactive', D1), record(2, '2026-01-02T00:00:00Z', 'success', D1)];
+    expect(current(records)?.id).toBe(2);
+    expect(rollbackTarget(records)).toBeUndefined();
+  });
+});
+
+describe('the promotion order', () => {
+  it('an environment that requires none accepts any verified digest', () => {
+    expect(checkPromotion('staging', undefined, D1, [])).toEqual({ ok: true, detail: 'staging accepts any verified digest' });
+  });
+
+  it('accepts a digest that succeeded in the required environment, naming the newest such deployment', () => {
+    const staging = [record(1, '2026-01-01T00:00:00Z', 'inactive', D1), record(2, '2026-01-02T00:00:00Z', 'success', D1), record(3, '2026-01-03T00:00:00Z', 'success', D2)];
+    expect(checkPromotion('production', 'staging', D1, staging)).toEqual({ ok: true, detail: `${D1} succeeded in staging (deployment 2, 2026-01-02T00:00:00Z)` });
+  });
+
+  it('refuses a digest whose deployments there failed or never finished', () => {
+    const staging = [record(1, '2026-01-01T00:00:00Z', 'failure', D1), record(2, '2026-01-02T00:00:00Z', 'in_progress', D1), record(3, '2026-01-03T00:00:00Z', 'success', D2)];
+    expect(checkPromotion('production', 'staging', D1, staging)).toEqual({
+      ok: false,
+      detail: `production accepts only a digest with a successful staging deployment; ${D1} has none`,
+    });
+  });
+});
