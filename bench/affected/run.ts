@@ -1,6 +1,6 @@
 /**
  * Benchmark of change detection (not part of CI): `pnpm bench:affected [--services N] [--libraries N]
- * [--files N] [--seed N] [--rounds N] [--tools a,b] [--out PATH]`.
+ * [--files N] [--seed N] [--rounds N] [--tools a,b] [--out PATH] [--before BUNDLE]`.
  *
  * Generates the synthetic workspace (generate.ts) into bench/.work, commits it, adds one branch per
  * scenario, clones it, and runs each tool on each scenario, alternating tools within a round, cold
@@ -32,6 +32,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '5' },
     tools: { type: 'string', default: 'floor,node,cli,pipeline,turbo,pnpm,pnpm12,nx' },
     out: { type: 'string' },
+    /** Another build of the bundle (`scripts/dist/pipeline.cjs` of an earlier commit), measured as `before` in the same run. */
+    before: { type: 'string' },
     'keep-ca-certs': { type: 'boolean', default: false },
   },
 });
@@ -195,6 +197,13 @@ const TOOLS: Tool[] = [
     clearCache: (clone) => rmSync(join(clone, '.git/pipeline-affected'), { recursive: true, force: true }),
   },
   {
+    // The same command from an earlier build (--before): a change measured against what it replaced, in one run.
+    name: 'before',
+    command: (base, head) => ({ cmd: process.execPath, args: [resolve(values.before ?? cli), 'affected', '--base', base, '--head', head, '--json'] }),
+    parse: (out) => (JSON.parse(out) as { packages: Array<{ name: string }> }).packages.map((p) => p.name),
+    clearCache: (clone) => rmSync(join(clone, '.git/pipeline-affected'), { recursive: true, force: true }),
+  },
+  {
     name: 'turbo',
     command: (base, head) => ({
       cmd: bin('turbo'),
@@ -289,7 +298,9 @@ function score(names: string[] | undefined, truth: ReadonlySet<string>): { preci
 }
 
 function main(): void {
-  const tools = TOOLS.filter((t) => values.tools.split(',').includes(t.name));
+  const names = values.tools.split(',');
+  if (values.before !== undefined && !names.includes('before')) names.push('before');
+  const tools = TOOLS.filter((t) => names.includes(t.name));
   const selected = (name: string) => tools.some((t) => t.name === name);
   const missing = (['turbo', 'nx', 'pnpm12'] as const).filter((name) => selected(name) && !existsSync(bin(name === 'pnpm12' ? 'pnpm' : name)));
   if (missing.length > 0) throw new Error(`peers missing (${missing.join(', ')}): see bench/README.md for the install line`);
@@ -300,7 +311,7 @@ function main(): void {
     node: process.version,
     git: git(clone, '--version'),
     pnpm: peerVersion('pnpm', 'pnpm'),
-    pnpm12: peerVersion('pnpm12', bin('pnpm')),
+    pnpm12: peerVersion('pnpm12', bin('pnpm'), { ...process.env, npm_config_manage_package_manager_versions: 'false', pnpm_config_manage_package_manager_versions: 'false' }),
     turbo: peerVersion('turbo', bin('turbo'), { ...process.env, TURBO_TELEMETRY_DISABLED: '1' }),
     nx: selected('nx') ? (JSON.parse(readFileSync(join(peers, 'node_modules/nx/package.json'), 'utf8')).version as string) : '(not run)',
     NODE_EXTRA_CA_CERTS: toolEnv['NODE_EXTRA_CA_CERTS'] ?? '(unset)',
@@ -329,7 +340,9 @@ function main(): void {
     }
     const fastestPeer = (mode: 'cold' | 'warm') =>
       Math.min(
-        ...tools.filter((t) => t.parse !== undefined && t.name !== 'pipeline').map((t) => median(samples.get(t.name)?.[mode].map((s) => s.ms) ?? [Number.POSITIVE_INFINITY])),
+        ...tools
+          .filter((t) => t.parse !== undefined && t.name !== 'pipeline' && t.name !== 'before')
+          .map((t) => median(samples.get(t.name)?.[mode].map((s) => s.ms) ?? [Number.POSITIVE_INFINITY])),
       );
     for (const tool of tools) {
       const s = samples.get(tool.name);
@@ -338,7 +351,7 @@ function main(): void {
       const cold = median(s.cold.map((x) => x.ms));
       const warm = median(s.warm.map((x) => x.ms));
       const mem = Math.max(...s.cold.map((x) => x.kb), ...s.warm.map((x) => x.kb));
-      const ratio = tool.name === 'pipeline' ? ` (${(fastestPeer('cold') / cold).toFixed(1)}x / ${(fastestPeer('warm') / warm).toFixed(1)}x)` : '';
+      const ratio = tool.name === 'pipeline' || tool.name === 'before' ? ` (${(fastestPeer('cold') / cold).toFixed(1)}x / ${(fastestPeer('warm') / warm).toFixed(1)}x)` : '';
       const count = s.cold[0]?.names?.length;
       if (tool.parse !== undefined) writeFileSync(join(outputs, `${slug(scenario.name)}.${tool.name}.out`), s.cold[0]?.stdout ?? '');
       rows.push(
