@@ -7750,7 +7750,7 @@ var PLAIN_KEY = /^([^'"\s#][\s\S]*?):(?: (.*))?$/;
 function splitKey(text2, line) {
   const m = QUOTED_KEY.exec(text2) ?? PLAIN_KEY.exec(text2);
   if (!m || m[1] === void 0) throw new LockfileShapeError(`line ${line}: expected "key:" or "key: value", got ${JSON.stringify(text2.slice(0, 80))}`);
-  return { key: unquote(m[1]), value: m[2] === void 0 || m[2] === "" ? void 0 : m[2] };
+  return { key: unquote(m[1]), value: m[2] || void 0 };
 }
 function isOtherSpace(c) {
   return (
@@ -8059,7 +8059,10 @@ var import_errors7 = require("./core-errors.cjs");
 function canonical(value) {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
   if (typeof value === "object" && value !== null) {
-    return `{${Object.entries(value).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+    const entries = Object.entries(value).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+    const parts = entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`);
+    const body = parts.join(",");
+    return `{${body}}`;
   }
   return JSON.stringify(value) ?? "undefined";
 }

@@ -53,7 +53,7 @@ var PLAIN_KEY = /^([^'"\s#][\s\S]*?):(?: (.*))?$/;
 function splitKey(text, line) {
   const m = QUOTED_KEY.exec(text) ?? PLAIN_KEY.exec(text);
   if (!m || m[1] === void 0) throw new LockfileShapeError(`line ${line}: expected "key:" or "key: value", got ${JSON.stringify(text.slice(0, 80))}`);
-  return { key: unquote(m[1]), value: m[2] === void 0 || m[2] === "" ? void 0 : m[2] };
+  return { key: unquote(m[1]), value: m[2] || void 0 };
 }
 function isOtherSpace(c) {
   return (

@@ -37,7 +37,10 @@ var import_errors = require("./core-errors.cjs");
 function canonical(value) {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
   if (typeof value === "object" && value !== null) {
-    return `{${Object.entries(value).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+    const entries = Object.entries(value).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+    const parts = entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`);
+    const body = parts.join(",");
+    return `{${body}}`;
   }
   return JSON.stringify(value) ?? "undefined";
 }

@@ -215,6 +215,8 @@ describe('git config files (parseGitConfig): the origin URL as `git config --get
     ['CRLF line ends', `[remote "origin"]\r\n\turl = ${URL}\r\n`, URL],
     ['commented-out lines', `# [remote "origin"]\n; url = https://x.example/no.git\n[remote "origin"]\n#\turl = https://x.example/no.git\n\turl = ${URL}\n`, URL],
     ['url outside any section', `url = ${URL}\n`, undefined],
+    ['the deprecated [section.subsection] form (its subsection lower-cased)', '[remote.Origin]\n\turl = https://x.example/dep.git\n', 'https://x.example/dep.git'],
+    ['a broken section header ends the section before it', `[remote "origin"]\n[remote "x\n\turl = https://x.example/no.git\n`, undefined],
   ])('%s', (_, text, expected) => {
     expect(remoteUrlOf(parseGitConfig(text), 'origin')).toBe(expected);
     // git itself as the reference: the same file read by `git config --file`.

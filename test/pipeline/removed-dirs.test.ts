@@ -17,6 +17,7 @@ describe('removedPackageCandidates', () => {
     ['a workspace in a sub-folder: paths relative to it', ['apps/web/services/old/src/x.ts'], 'apps/web', ['services/old']],
     ['a workspace in a sub-folder: files outside it are not its', ['services/old/x.ts', 'apps/webby/services/y/z.ts'], 'apps/web', []],
     ['a folder name holding a newline is never a package', ['services/a\nb/x.ts'], '', []],
+    ['a workspace in a sub-folder: a file outside it whose path, cut at its length, would name a package', ['apps/zzz/services/a/b.ts'], 'apps/web', []],
     ['no unowned files', [], '', []],
   ])('%s', (_, unowned, prefix, expected) => {
     expect(removedPackageCandidates(unowned, prefix, isPackageDir)).toEqual(expected);

@@ -56,7 +56,8 @@ function splitKey(text: string, line: number): { key: string; value: string | un
   const m = QUOTED_KEY.exec(text) ?? PLAIN_KEY.exec(text);
   // Stryker disable next-line ConditionalExpression: group 1 is not optional in either regex, so m[1] === undefined never holds once m matched
   if (!m || m[1] === undefined) throw new LockfileShapeError(`line ${line}: expected "key:" or "key: value", got ${JSON.stringify(text.slice(0, 80))}`);
-  return { key: unquote(m[1]), value: m[2] === undefined || m[2] === '' ? undefined : m[2] };
+  // `key:` (no group 2) and `key: ` (an empty one) both have no value.
+  return { key: unquote(m[1]), value: m[2] || undefined };
 }
 
 /** JavaScript's whitespace (what String#trimStart removes) other than the space, by code: a line indented with them takes the slow path. */

@@ -14,12 +14,12 @@ export type RootManifestDiff =
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (typeof value === 'object' && value !== null) {
-    return `{${Object.entries(value)
-      // Stryker disable next-line all: both sides are canonicalized with the same comparator, keys are never equal, and any consistent order of them compares alike
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
-      // Stryker disable next-line StringLiteral: JSON-quoted keys keep entries apart without a separator
-      .join(',')}}`;
+    // Stryker disable next-line all: both sides are canonicalized with the same comparator, keys are never equal, and any consistent order of them compares alike
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const parts = entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`);
+    // Stryker disable next-line StringLiteral: JSON-quoted keys keep entries apart without a separator
+    const body = parts.join(',');
+    return `{${body}}`;
   }
   // Stryker disable next-line StringLiteral: JSON.stringify of a JSON value is never '', so any string marks a missing field
   return JSON.stringify(value) ?? 'undefined';
