@@ -169,6 +169,17 @@ interface Tool {
 const bin = (name: string) => join(peers, 'node_modules/.bin', name);
 const noCache = () => {};
 
+/** `pipeline affected --json` (this build or --before): the affected packages. */
+const pipelinePackages = (out: string) => (JSON.parse(out) as { packages: Array<{ name: string }> }).packages.map((p) => p.name);
+const clearPipelineCache = (clone: string) => rmSync(join(clone, '.git/pipeline-affected'), { recursive: true, force: true });
+/**
+ * pnpm 12 without handing over to the pnpm 10 the workspace's `packageManager` names (it would fetch it:
+ * network, and pnpm 10 measured twice).
+ */
+const PNPM12_ENV = { npm_config_manage_package_manager_versions: 'false', pnpm_config_manage_package_manager_versions: 'false' };
+/** `pnpm ... ls --json` (pnpm 10 and 12): the selected packages; nothing printed when none. */
+const pnpmPackages = (out: string) => (out.trim() === '' ? [] : (JSON.parse(out) as Array<{ name: string }>).map((p) => p.name));
+
 const TOOLS: Tool[] = [
   {
     // Node's own start: the part of every run of the tool that no change to it can remove.
@@ -193,15 +204,15 @@ const TOOLS: Tool[] = [
   {
     name: 'pipeline',
     command: (base, head) => ({ cmd: process.execPath, args: [cli, 'affected', '--base', base, '--head', head, '--json'] }),
-    parse: (out) => (JSON.parse(out) as { packages: Array<{ name: string }> }).packages.map((p) => p.name),
-    clearCache: (clone) => rmSync(join(clone, '.git/pipeline-affected'), { recursive: true, force: true }),
+    parse: pipelinePackages,
+    clearCache: clearPipelineCache,
   },
   {
     // The same command from an earlier build (--before): a change measured against what it replaced, in one run.
     name: 'before',
     command: (base, head) => ({ cmd: process.execPath, args: [resolve(values.before ?? cli), 'affected', '--base', base, '--head', head, '--json'] }),
-    parse: (out) => (JSON.parse(out) as { packages: Array<{ name: string }> }).packages.map((p) => p.name),
-    clearCache: (clone) => rmSync(join(clone, '.git/pipeline-affected'), { recursive: true, force: true }),
+    parse: pipelinePackages,
+    clearCache: clearPipelineCache,
   },
   {
     name: 'turbo',
@@ -216,20 +227,19 @@ const TOOLS: Tool[] = [
   {
     name: 'pnpm',
     command: (base) => ({ cmd: 'pnpm', args: ['--filter', `...[${base}]`, 'ls', '--depth', '-1', '--json'] }),
-    parse: (out) => (out.trim() === '' ? [] : (JSON.parse(out) as Array<{ name: string }>).map((p) => p.name)),
+    parse: pnpmPackages,
     clearCache: noCache,
   },
   {
     // pnpm 12, a native binary (`@pnpm/exe.<platform>`, installed by the `pnpm` package on npm): the same
-    // command as pnpm 10 without a Node start. The workspace's `packageManager` names pnpm 10: without
-    // the setting, pnpm 12 fetches that version and hands over to it (network, and pnpm 10 measured twice).
+    // command as pnpm 10 without a Node start (PNPM12_ENV: it stays pnpm 12).
     name: 'pnpm12',
     command: (base) => ({
       cmd: bin('pnpm'),
       args: ['--filter', `...[${base}]`, 'ls', '--depth', '-1', '--json'],
-      env: { npm_config_manage_package_manager_versions: 'false', pnpm_config_manage_package_manager_versions: 'false' },
+      env: PNPM12_ENV,
     }),
-    parse: (out) => (out.trim() === '' ? [] : (JSON.parse(out) as Array<{ name: string }>).map((p) => p.name)),
+    parse: pnpmPackages,
     clearCache: noCache,
   },
   {
@@ -311,7 +321,7 @@ function main(): void {
     node: process.version,
     git: git(clone, '--version'),
     pnpm: peerVersion('pnpm', 'pnpm'),
-    pnpm12: peerVersion('pnpm12', bin('pnpm'), { ...process.env, npm_config_manage_package_manager_versions: 'false', pnpm_config_manage_package_manager_versions: 'false' }),
+    pnpm12: peerVersion('pnpm12', bin('pnpm'), { ...process.env, ...PNPM12_ENV }),
     turbo: peerVersion('turbo', bin('turbo'), { ...process.env, TURBO_TELEMETRY_DISABLED: '1' }),
     nx: selected('nx') ? (JSON.parse(readFileSync(join(peers, 'node_modules/nx/package.json'), 'utf8')).version as string) : '(not run)',
     NODE_EXTRA_CA_CERTS: toolEnv['NODE_EXTRA_CA_CERTS'] ?? '(unset)',

@@ -22,8 +22,7 @@ var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: tru
 var git_exports = {};
 __export(git_exports, {
   openGit: () => openGit,
-  runGit: () => runGit,
-  subtrees: () => subtrees
+  runGit: () => runGit
 });
 module.exports = __toCommonJS(git_exports);
 var import_node_buffer = require("node:buffer");
@@ -192,27 +191,6 @@ function parseLog(text) {
     const [sha = "", parents = "", subject = "", body = ""] = record.split("\0");
     return { sha, parents: parents === "" ? [] : parents.split(" "), subject, body: body.trimEnd() };
   });
-}
-
-// scripts/core/git/tree.ts
-var NON_ASCII = /[\u0080-\u00ff]/;
-function subtrees(content, shaBytes = 20) {
-  const out = [];
-  const text = content.toString("latin1");
-  let hex;
-  let i = 0;
-  while (i < text.length) {
-    const space = text.indexOf(" ", i);
-    const nul = text.indexOf("\0", space);
-    if (space < 0 || nul < 0) throw new Error("malformed tree object");
-    if (space - i === 5 && text.charCodeAt(i) === 52) {
-      hex ??= content.toString("hex");
-      const name = text.slice(space + 1, nul);
-      out.push({ name: NON_ASCII.test(name) ? content.toString("utf8", space + 1, nul) : name, sha: hex.slice(2 * (nul + 1), 2 * (nul + 1 + shaBytes)) });
-    }
-    i = nul + 1 + shaBytes;
-  }
-  return out;
 }
 
 // scripts/io/git.ts
@@ -695,6 +673,5 @@ async function openGit(cwd) {
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   openGit,
-  runGit,
-  subtrees
+  runGit
 });

@@ -15,9 +15,6 @@ import { commitParents } from '../core/git/commit-object.js';
 import { parseGitConfig, remoteUrlOf } from '../core/git/config.js';
 import { type LogEntry, parseLog, parseTagList } from '../core/git/log.js';
 
-// Until test/pipeline/affected/workspace-git.test.ts imports it from core/git/tree.ts.
-export { subtrees } from '../core/git/tree.js';
-
 export interface GitObject {
   readonly sha: string;
   readonly type: GitObjectType;

@@ -19,9 +19,6 @@ import { buildGraph, type GraphSource, graphFromSnapshot, isGraphSnapshot, snaps
 import { readManifestEdges } from '../core/workspace/manifest.js';
 import { checkWorkspaceGlobs, parseWorkspaceGlobsFast } from '../core/workspace/workspace-globs.js';
 import { parseTree, subtrees } from '../core/git/tree.js';
-
-// Until the tests in test/pipeline/affected/ import them from core/workspace/folder-globs.ts.
-export { type GlobMatcher, globMatcher, globRoots };
 import type { BulkAnswers, BulkRead, Git } from './git.js';
 
 const SKIP = new Set(['node_modules', 'dist']);

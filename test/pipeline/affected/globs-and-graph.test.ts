@@ -19,7 +19,7 @@ import {
   type WorkspaceGraph,
 } from '../../../scripts/core/workspace/graph.js';
 import { parseManifest } from '../../../scripts/core/workspace/manifest.js';
-import { globRoots } from '../../../scripts/io/workspace-git.js';
+import { globRoots } from '../../../scripts/core/workspace/folder-globs.js';
 
 const PATTERNS = [
   'services/*',

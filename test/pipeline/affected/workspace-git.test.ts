@@ -3,8 +3,10 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { parseWorkspaceGlobsFast } from '../../../scripts/core/workspace/workspace-globs.js';
-import { openGit, subtrees } from '../../../scripts/io/git.js';
-import { globMatcher, loadWorkspaceFromGit } from '../../../scripts/io/workspace-git.js';
+import { subtrees } from '../../../scripts/core/git/tree.js';
+import { globMatcher } from '../../../scripts/core/workspace/folder-globs.js';
+import { openGit } from '../../../scripts/io/git.js';
+import { loadWorkspaceFromGit } from '../../../scripts/io/workspace-git.js';
 import { cleanup, commit, git as runGit, makeRepo } from './fixture.js';
 
 afterAll(cleanup);
