@@ -4,6 +4,7 @@
  * commit, the trigger that decides the tags, and the OCI labels and build arguments of the image.
  */
 import { InputError } from './errors.js';
+import { COMMIT_SHA_FORM, isCommitSha } from './git/commit-sha.js';
 import { quote } from './quote.js';
 import type { BuildTrigger } from './images/index.js';
 
@@ -57,8 +58,8 @@ function triggerOf(eventName: string, ref: string, defaultBranch: string): Build
 export function buildContextFromEnv(env: Env, defaultBranch: string): BuildContext {
   const eventName = required(env, 'GITHUB_EVENT_NAME', 'push, pull_request or merge_group');
   const ref = required(env, 'GITHUB_REF', 'refs/heads/<branch> or refs/pull/<number>/merge');
-  const sha = required(env, 'GITHUB_SHA', 'the 40-hex commit being built');
-  if (!/^[0-9a-f]{40}$/.test(sha)) throw new InputError(`GITHUB_SHA ${JSON.stringify(sha)}: expected 40 lowercase hex characters`);
+  const sha = required(env, 'GITHUB_SHA', 'the full SHA of the commit being built');
+  if (!isCommitSha(sha)) throw new InputError(`GITHUB_SHA ${JSON.stringify(sha)}: expected ${COMMIT_SHA_FORM}`);
   const repository = required(env, 'GITHUB_REPOSITORY', '<owner>/<repo>');
   if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new InputError(`GITHUB_REPOSITORY ${JSON.stringify(repository)}: expected <owner>/<repo>`);
   const owner = env['GITHUB_REPOSITORY_OWNER'] || repository.slice(0, repository.indexOf('/'));

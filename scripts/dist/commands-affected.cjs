@@ -132,8 +132,13 @@ var import_errors16 = require("./core-errors.cjs");
 // scripts/core/git/commit-sha.ts
 var import_errors3 = require("./core-errors.cjs");
 var FULL = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+var COMMIT_SHA_FORM = "a full commit SHA (40 or 64 lowercase hex characters)";
 function isCommitSha(value) {
   return typeof value === "string" && FULL.test(value);
+}
+function parseCommitSha(value, what) {
+  if (isCommitSha(value)) return value;
+  throw new import_errors3.InputError(`${what} ${quote(value)}: expected ${COMMIT_SHA_FORM}`);
 }
 
 // scripts/core/workspace/glob.ts
@@ -846,8 +851,7 @@ function dict(entries = []) {
 // scripts/core/changes/event.ts
 var import_errors7 = require("./core-errors.cjs");
 var EVENT_NAMES = ["push", "pull_request", "merge_group", "workflow_dispatch", "schedule", "release"];
-var ZERO_SHA = "0000000000000000000000000000000000000000";
-var SHA = /^[0-9a-f]{40}$/;
+var ZERO_SHA = parseCommitSha("0".repeat(40), "the zero SHA");
 var isObject = isRecord;
 var Reader = class {
   constructor(file, event) {
@@ -866,12 +870,12 @@ var Reader = class {
   }
   sha(parent, key, path) {
     const value = parent[key];
-    if (typeof value !== "string" || !SHA.test(value)) this.fail(path, "a 40-character hex commit SHA");
+    if (!isCommitSha(value)) this.fail(path, COMMIT_SHA_FORM);
     return value;
   }
   optionalSha(parent, key) {
     const value = parent[key];
-    return typeof value === "string" && SHA.test(value) ? value : void 0;
+    return isCommitSha(value) ? value : void 0;
   }
   string(parent, key, path) {
     const value = parent[key];

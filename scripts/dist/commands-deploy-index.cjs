@@ -7696,13 +7696,16 @@ function checkPromotion(environment, requires, digest, required) {
 }
 
 // scripts/core/deploy/version.ts
-var import_errors6 = require("./core-errors.cjs");
+var import_errors7 = require("./core-errors.cjs");
 
 // scripts/core/images/tags.ts
-var import_errors4 = require("./core-errors.cjs");
+var import_errors5 = require("./core-errors.cjs");
+
+// scripts/core/git/commit-sha.ts
+var import_errors3 = require("./core-errors.cjs");
 
 // scripts/core/images/image-ref.ts
-var import_errors3 = require("./core-errors.cjs");
+var import_errors4 = require("./core-errors.cjs");
 var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 var TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 var DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-f0-9]{32,}$/;
@@ -7710,7 +7713,7 @@ var REGISTRY = /^(?:localhost|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+|\[[0-9a-fA-F:]+\
 var EXPECTED = "expected [registry/]name[:tag][@sha256:<hex>], e.g. ghcr.io/acme/api-gateway:sha-1a2b3c4";
 function parseImageRef(text2) {
   const fail = (why) => {
-    throw new import_errors3.InputError(`invalid image reference ${JSON.stringify(text2)}: ${why}; ${EXPECTED}`);
+    throw new import_errors4.InputError(`invalid image reference ${JSON.stringify(text2)}: ${why}; ${EXPECTED}`);
   };
   let rest = text2;
   let digest;
@@ -7752,7 +7755,7 @@ function imageRepositories(registry, owner) {
   const base = checked.slice(0, -"/service".length);
   return (service) => {
     if (!COMPONENT.test(service)) {
-      throw new import_errors4.InputError(
+      throw new import_errors5.InputError(
         `invalid image name ${JSON.stringify(`${base}/${service}`)}: the service folder name ${JSON.stringify(service)} must be lowercase letters, digits and separators (. _ __ -); rename the folder`
       );
     }
@@ -7761,12 +7764,12 @@ function imageRepositories(registry, owner) {
 }
 function sanitizeTag(name) {
   const tag = name.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/^[.-]+/, "").slice(0, 128).replace(/[.-]+$/, "");
-  if (!TAG.test(tag)) throw new import_errors4.InputError(`cannot make an image tag from ${JSON.stringify(name)}: it has no letter, digit or underscore`);
+  if (!TAG.test(tag)) throw new import_errors5.InputError(`cannot make an image tag from ${JSON.stringify(name)}: it has no letter, digit or underscore`);
   return tag;
 }
 
 // scripts/core/release/version.ts
-var import_errors5 = require("./core-errors.cjs");
+var import_errors6 = require("./core-errors.cjs");
 var NUMBER = "(0|[1-9][0-9]*)";
 var IDENTIFIER = "(?:0|[1-9][0-9]*|[0-9]*[a-z-][0-9a-z-]*)";
 var VERSION = new RegExp(`^${NUMBER}\\.${NUMBER}\\.${NUMBER}(?:-(${IDENTIFIER}(?:\\.${IDENTIFIER})*))?$`);
@@ -7786,7 +7789,7 @@ function parseDeployVersion(text2, defaultBranch) {
   if (text2 === void 0 || text2 === "") return { kind: "branch", tag: sanitizeTag(defaultBranch) };
   if (/^sha-[0-9a-f]{7}$/.test(text2)) return { kind: "commit", tag: text2 };
   if (tryParseVersion(text2) !== void 0) return { kind: "release", tag: text2 };
-  throw new import_errors6.InputError(
+  throw new import_errors7.InputError(
     `--version ${quote(text2)}: expected a release version (1.4.0, 2.0.0-rc.1), sha-<7 hex> (a commit's image), or nothing (the newest image of ${defaultBranch})`
   );
 }
@@ -7795,7 +7798,7 @@ function quarantineTag(digest) {
 }
 
 // scripts/commands/deploy/index.ts
-var import_errors15 = require("./core-errors.cjs");
+var import_errors16 = require("./core-errors.cjs");
 
 // scripts/core/images/oci.ts
 var SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
@@ -7819,8 +7822,8 @@ function configLabels(json) {
 }
 
 // scripts/io/registry.ts
-var import_errors7 = require("./core-errors.cjs");
-var RegistryError = class extends import_errors7.OutsideError {
+var import_errors8 = require("./core-errors.cjs");
+var RegistryError = class extends import_errors8.OutsideError {
   name = "RegistryError";
 };
 
@@ -8303,7 +8306,7 @@ function dict(entries = []) {
 }
 
 // scripts/core/changes/root-manifest.ts
-var import_errors8 = require("./core-errors.cjs");
+var import_errors9 = require("./core-errors.cjs");
 function canonical(value) {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
   if (typeof value === "object" && value !== null) {
@@ -8319,9 +8322,9 @@ function parseObject(file, text2) {
   try {
     json = JSON.parse(text2);
   } catch (err) {
-    throw new import_errors8.InputError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
+    throw new import_errors9.InputError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new import_errors8.InputError(`${file}: expected a JSON object`);
+  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new import_errors9.InputError(`${file}: expected a JSON object`);
   return Object.fromEntries(Object.entries(json));
 }
 function diffRootManifest(file, base, head, installFields) {
@@ -8341,7 +8344,7 @@ function diffRootManifest(file, base, head, installFields) {
 }
 
 // scripts/io/service-history.ts
-var import_errors14 = require("./core-errors.cjs");
+var import_errors15 = require("./core-errors.cjs");
 
 // scripts/core/changes/lockfile-reasons.ts
 function packageOfLockReason(reason) {
@@ -8383,7 +8386,7 @@ function commitReasons(graph, service, change) {
 }
 
 // scripts/core/release/release-tag.ts
-var import_errors9 = require("./core-errors.cjs");
+var import_errors10 = require("./core-errors.cjs");
 var MAX_TAG_LENGTH = 128;
 var TAG_FORM = `<service>@${VERSION_FORM}, at most ${MAX_TAG_LENGTH} characters`;
 
@@ -8391,7 +8394,7 @@ var TAG_FORM = `<service>@${VERSION_FORM}, at most ${MAX_TAG_LENGTH} characters`
 var import_node_fs = require("node:fs");
 var import_node_os = require("node:os");
 var import_node_path = require("node:path");
-var import_errors13 = require("./core-errors.cjs");
+var import_errors14 = require("./core-errors.cjs");
 
 // scripts/core/workspace/folder-globs.ts
 function includes(globs) {
@@ -8455,10 +8458,10 @@ var KeyHash = class {
 };
 
 // scripts/core/workspace/graph.ts
-var import_errors11 = require("./core-errors.cjs");
+var import_errors12 = require("./core-errors.cjs");
 
 // scripts/core/workspace/manifest.ts
-var import_errors10 = require("./core-errors.cjs");
+var import_errors11 = require("./core-errors.cjs");
 var DEPENDENCY_FIELDS = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"];
 var nameOf = (file) => typeof file === "string" ? file : file();
 function parseObject2(file, text2) {
@@ -8466,18 +8469,18 @@ function parseObject2(file, text2) {
   try {
     json = JSON.parse(text2);
   } catch (err) {
-    throw new import_errors10.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
+    throw new import_errors11.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }
-  if (!isRecord(json)) throw new import_errors10.InputError(`${nameOf(file)}: expected a JSON object`);
+  if (!isRecord(json)) throw new import_errors11.InputError(`${nameOf(file)}: expected a JSON object`);
   return json;
 }
 function packageName(file, pkg) {
   const name = pkg["name"];
-  if (typeof name !== "string" || name.length === 0) throw new import_errors10.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
+  if (typeof name !== "string" || name.length === 0) throw new import_errors11.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
   return name;
 }
 function badDependencyField(file, field) {
-  return new import_errors10.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
+  return new import_errors11.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
 }
 var WORKSPACE_ALIAS = /^(@?[^@]+)@/;
 function dependencyRef(name, spec) {
@@ -8521,7 +8524,7 @@ function workspaceTargets(name, refs, lookup, names) {
     else {
       at = index.get(ref[0]) ?? index.get(ref[1]);
       if (at === void 0) {
-        throw new import_errors11.InputError(
+        throw new import_errors12.InputError(
           `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`
         );
       }
@@ -8572,7 +8575,7 @@ function assemble(entries, make) {
     if (!entry) continue;
     const existing = index.get(entry.name);
     if (existing !== void 0) {
-      throw new import_errors11.InputError(`two workspace packages are named ${entry.name}: ${sorted[existing]?.input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
+      throw new import_errors12.InputError(`two workspace packages are named ${entry.name}: ${sorted[existing]?.input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
     }
     index.set(entry.name, names.length);
     names.push(entry.name);
@@ -8636,7 +8639,7 @@ function assembleGraph(list, options) {
   let services = options.services;
   const get = (name) => {
     const pkg = packages.get(name);
-    if (!pkg) throw new import_errors11.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
+    if (!pkg) throw new import_errors12.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
     return pkg;
   };
   const graph = {
@@ -8722,7 +8725,7 @@ function topologicalOrder(names, edges, from = "name") {
       if (state[dep] === VISITING) {
         if (from === "folder") return topologicalOrder(names, edges, "name");
         const cycle = [...path.slice(path.indexOf(dep)), dep].map((n) => names[n]);
-        throw new import_errors11.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
+        throw new import_errors12.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
       }
       state[dep] = VISITING;
       path.push(dep);
@@ -8786,7 +8789,7 @@ function graphFromSnapshot(snapshot) {
 }
 
 // scripts/core/workspace/workspace-globs.ts
-var import_errors12 = require("./core-errors.cjs");
+var import_errors13 = require("./core-errors.cjs");
 var TOP = /^([A-Za-z_][\w-]*):(?:\s+(.*))?$/;
 var ITEM = /^\s+-\s+(?:'([^']*)'|"([^"\\]*)"|([^\s'"#[\]{}!&*|>%@`,?:-](?:[^#:]|:(?=\S))*?))(?:\s+#.*)?\s*$/;
 function parseWorkspaceGlobsFast(text2) {
@@ -8821,7 +8824,7 @@ function checkWorkspaceGlobs(file, globs) {
     const body = glob.startsWith("!") ? glob.slice(1) : glob;
     const why = body === "" ? "it is empty" : body.startsWith("/") ? "it is absolute" : body.split("/").includes("..") ? "it leaves the workspace (..)" : [...body].some((c) => c === "\\" || c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) ? "it holds a backslash or a control character" : void 0;
     if (why !== void 0)
-      throw new import_errors12.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
+      throw new import_errors13.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
   }
   return globs;
 }
@@ -8961,7 +8964,7 @@ async function checkUnanswered(git, unanswered, fileName) {
   unanswered.forEach((c, i) => {
     const tree = trees[i];
     const listed = tree?.type === "tree" ? parseTree(tree.content, tree.sha.length / 2).some((e) => e.name === "package.json" && !e.isTree && e.mode !== "160000") : true;
-    if (listed) throw new import_errors13.InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    if (listed) throw new import_errors14.InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
   });
 }
 async function loadWorkspaceFromGit(git, commit, options) {
@@ -8988,8 +8991,8 @@ async function load(git, commit, options, readersFor, cold) {
   const first = git.readObjects([dir === "" ? `${commit}^{tree}` : `${commit}:${dir}`, `${commit}:${dir === "" ? "" : `${dir}/`}pnpm-workspace.yaml`]);
   if (cold) readersFor();
   const [tree, yaml] = await first;
-  if (tree?.type !== "tree") throw new import_errors13.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
-  if (yaml?.type !== "blob") throw new import_errors13.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
+  if (tree?.type !== "tree") throw new import_errors14.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
+  if (yaml?.type !== "blob") throw new import_errors14.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
   const globs = await readWorkspaceGlobs(`pnpm-workspace.yaml (at ${short})`, yaml.content.toString("utf8"));
   const matcher = await globMatcher(globs);
   const shaBytes = tree.sha.length / 2;
@@ -9061,7 +9064,7 @@ async function serviceAt(git, config, commit, service) {
   const workspace = await workspaceAt(git, config, commit);
   const pkg = workspace.services.find((s) => s.folder === service);
   if (pkg === void 0) {
-    throw new import_errors14.InputError(`service ${quote(service)}: not a service at ${commit.slice(0, 12)}; expected one of: ${workspace.services.map((s) => s.folder).join(", ")}`);
+    throw new import_errors15.InputError(`service ${quote(service)}: not a service at ${commit.slice(0, 12)}; expected one of: ${workspace.services.map((s) => s.folder).join(", ")}`);
   }
   return { graph: workspace, service: pkg };
 }
@@ -9147,13 +9150,13 @@ var run = async (argv, ctx) => {
   const { values } = parsed;
   const serviceName = values.service;
   if (serviceName === void 0 || serviceName === "")
-    throw new import_errors15.InputError("pnpm pipeline deploy: --service is required; expected a service folder, e.g. api-gateway (or `deploy status`)");
+    throw new import_errors16.InputError("pnpm pipeline deploy: --service is required; expected a service folder, e.g. api-gateway (or `deploy status`)");
   const modes = [values.digest !== void 0, values.rollback === true, values.quarantine !== void 0].filter(Boolean).length;
   if (modes > 1 || (values.rollback === true || values.quarantine !== void 0) && values.version !== void 0) {
-    throw new import_errors15.InputError("pnpm pipeline deploy: give at most one of --version, --digest, --rollback and --quarantine (--version may label a --digest)");
+    throw new import_errors16.InputError("pnpm pipeline deploy: give at most one of --version, --digest, --rollback and --quarantine (--version may label a --digest)");
   }
   if (values.digest !== void 0 && !SHA256_DIGEST.test(values.digest))
-    throw new import_errors15.InputError(`--digest ${quote(values.digest)}: expected sha256:<64 hex>, the digest of an approved plan`);
+    throw new import_errors16.InputError(`--digest ${quote(values.digest)}: expected sha256:<64 hex>, the digest of an approved plan`);
   const version = parseDeployVersion(values.version, ctx.config.defaultBranch);
   const git = await ctx.effects.git(ctx.cwd);
   try {
@@ -9179,20 +9182,20 @@ var run = async (argv, ctx) => {
     } else if (values.rollback) {
       const back = rollbackTarget(records);
       if (back?.payload === void 0)
-        throw new import_errors15.InputError(`--rollback: ${service} has no earlier successful deployment in ${environment.name} than the current one; nothing to roll back to`);
+        throw new import_errors16.InputError(`--rollback: ${service} has no earlier successful deployment in ${environment.name} than the current one; nothing to roll back to`);
       digest = back.payload.digest;
       label = back.payload.version;
     } else {
       const found = await registry.document(ref.path, version.tag);
       if (found === void 0)
-        throw new import_errors15.InputError(
+        throw new import_errors16.InputError(
           `--version ${quote(values.version ?? "")}: ${service} has no image tagged ${quote(version.tag)} in ${ref.registry ?? "docker.io"}/${ref.path}; expected a released version or sha-<7> CI published`
         );
       digest = found.digest;
       label = version.tag;
     }
     const image = await readImage(registry, ref.path, digest);
-    if (image === void 0) throw new import_errors15.InputError(`digest ${digest}: no such image of ${service} in ${ref.registry ?? "docker.io"}/${ref.path}`);
+    if (image === void 0) throw new import_errors16.InputError(`digest ${digest}: no such image of ${service} in ${ref.registry ?? "docker.io"}/${ref.path}`);
     const repositoryUrl = `${(ctx.env["GITHUB_SERVER_URL"] || "https://github.com").replace(/\/+$/, "")}/${repositoryName}`;
     const provenance = await readProvenance(registry, ref.path, digest, image.manifest);
     const quarantined = await registry.document(ref.path, quarantineTag(digest));
@@ -9250,7 +9253,7 @@ var run = async (argv, ctx) => {
 function environmentOf(ctx, name) {
   const known = ctx.config.environments.map((e) => e.name);
   const env = ctx.config.environments.find((e) => e.name === name);
-  if (env === void 0) throw new import_errors15.InputError(`--environment ${quote(name ?? "")}: expected one of: ${known.join(", ")}`);
+  if (env === void 0) throw new import_errors16.InputError(`--environment ${quote(name ?? "")}: expected one of: ${known.join(", ")}`);
   return env;
 }
 async function changes(git, ctx, at, now, targetCommit, repository, service, label) {
@@ -9319,10 +9322,10 @@ async function apply(ctx, a) {
   return EXIT.ok;
 }
 async function quarantine(ctx, registry, name, service, digest, reason) {
-  if (!SHA256_DIGEST.test(digest)) throw new import_errors15.InputError(`--quarantine ${quote(digest)}: expected sha256:<64 hex>`);
-  if (reason === void 0 || reason.trim() === "") throw new import_errors15.InputError('--quarantine needs --reason "why this digest must never be promoted again"');
+  if (!SHA256_DIGEST.test(digest)) throw new import_errors16.InputError(`--quarantine ${quote(digest)}: expected sha256:<64 hex>`);
+  if (reason === void 0 || reason.trim() === "") throw new import_errors16.InputError('--quarantine needs --reason "why this digest must never be promoted again"');
   const found = await registry.document(name, digest);
-  if (found === void 0) throw new import_errors15.InputError(`--quarantine ${digest}: no such image of ${service}`);
+  if (found === void 0) throw new import_errors16.InputError(`--quarantine ${digest}: no such image of ${service}`);
   await registry.tagDigest(name, digest, quarantineTag(digest), "immutable");
   ctx.stdout(`${service}: ${digest} is quarantined (${reason.trim()}); no plan will promote it again
 `);

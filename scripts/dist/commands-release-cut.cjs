@@ -7477,7 +7477,7 @@ function commandSpec(spec) {
 }
 
 // scripts/commands/release/cut.ts
-var import_errors17 = require("./core-errors.cjs");
+var import_errors18 = require("./core-errors.cjs");
 
 // scripts/core/images/image-ref.ts
 var import_errors3 = require("./core-errors.cjs");
@@ -7521,7 +7521,17 @@ function formatImageRef(ref) {
 }
 
 // scripts/core/images/tags.ts
+var import_errors5 = require("./core-errors.cjs");
+
+// scripts/core/git/commit-sha.ts
 var import_errors4 = require("./core-errors.cjs");
+var FULL = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+var COMMIT_SHA_FORM = "a full commit SHA (40 or 64 lowercase hex characters)";
+function isCommitSha(value) {
+  return typeof value === "string" && FULL.test(value);
+}
+
+// scripts/core/images/tags.ts
 function imageRepository(registry, owner, service) {
   return imageRepositories(registry, owner)(service);
 }
@@ -7531,7 +7541,7 @@ function imageRepositories(registry, owner) {
   const base = checked.slice(0, -"/service".length);
   return (service) => {
     if (!COMPONENT.test(service)) {
-      throw new import_errors4.InputError(
+      throw new import_errors5.InputError(
         `invalid image name ${JSON.stringify(`${base}/${service}`)}: the service folder name ${JSON.stringify(service)} must be lowercase letters, digits and separators (. _ __ -); rename the folder`
       );
     }
@@ -7539,12 +7549,12 @@ function imageRepositories(registry, owner) {
   };
 }
 function shortSha(sha) {
-  if (!/^[0-9a-f]{40}$/.test(sha)) throw new import_errors4.InputError(`invalid commit SHA ${JSON.stringify(sha)}: expected 40 lowercase hex characters`);
+  if (!isCommitSha(sha)) throw new import_errors5.InputError(`invalid commit SHA ${JSON.stringify(sha)}: expected ${COMMIT_SHA_FORM}`);
   return sha.slice(0, 7);
 }
 
 // scripts/core/release/bump.ts
-var import_errors6 = require("./core-errors.cjs");
+var import_errors7 = require("./core-errors.cjs");
 
 // scripts/core/release/conventional-commit.ts
 var HEADER = /^([A-Za-z]+)(?:\(([^()\r\n]+)\))?(!)?: +(\S.*)$/;
@@ -7562,7 +7572,7 @@ function parseCommitMessage(message) {
 }
 
 // scripts/core/release/version.ts
-var import_errors5 = require("./core-errors.cjs");
+var import_errors6 = require("./core-errors.cjs");
 var NUMBER = "(0|[1-9][0-9]*)";
 var IDENTIFIER = "(?:0|[1-9][0-9]*|[0-9]*[a-z-][0-9a-z-]*)";
 var VERSION = new RegExp(`^${NUMBER}\\.${NUMBER}\\.${NUMBER}(?:-(${IDENTIFIER}(?:\\.${IDENTIFIER})*))?$`);
@@ -7578,7 +7588,7 @@ function tryParseVersion(text2) {
 }
 function parseVersion(text2) {
   const version = tryParseVersion(text2);
-  if (version === void 0) throw new import_errors5.InputError(`invalid version ${quote(text2)}: expected ${VERSION_FORM}`);
+  if (version === void 0) throw new import_errors6.InputError(`invalid version ${quote(text2)}: expected ${VERSION_FORM}`);
   return version;
 }
 function formatVersion(v) {
@@ -7629,7 +7639,7 @@ function nextVersion(input) {
     const asked = bump.version;
     const line = highestVersion(input.released.filter((r) => r.major === asked.major && r.minor === asked.minor));
     if (line !== void 0 && compareVersions(asked, line) <= 0) {
-      throw new import_errors6.InputError(
+      throw new import_errors7.InputError(
         `version ${quote(formatVersion(asked))} of ${input.service} is not greater than its highest release ${quote(formatVersion(line))} in ${asked.major}.${asked.minor}: expected a higher SemVer version`
       );
     }
@@ -7796,7 +7806,7 @@ function code(text2) {
 }
 
 // scripts/core/release/release-tag.ts
-var import_errors7 = require("./core-errors.cjs");
+var import_errors8 = require("./core-errors.cjs");
 var MAX_TAG_LENGTH = 128;
 var SERVICE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 var TAG_FORM = `<service>@${VERSION_FORM}, at most ${MAX_TAG_LENGTH} characters`;
@@ -7818,9 +7828,9 @@ function tryParseReleaseTag(ref) {
 }
 function parseReleaseTag(ref, services) {
   const tag = read(ref);
-  if (typeof tag === "string") throw new import_errors7.InputError(`invalid release tag ${quote(ref)}: ${tag}; expected ${TAG_FORM}`);
+  if (typeof tag === "string") throw new import_errors8.InputError(`invalid release tag ${quote(ref)}: ${tag}; expected ${TAG_FORM}`);
   if (services !== void 0 && !services.has(tag.service)) {
-    throw new import_errors7.InputError(`invalid release tag ${quote(ref)}: unknown service ${quote(tag.service)}; expected one of ${[...services].sort().join(", ")}`);
+    throw new import_errors8.InputError(`invalid release tag ${quote(ref)}: unknown service ${quote(tag.service)}; expected one of ${[...services].sort().join(", ")}`);
   }
   return tag;
 }
@@ -8267,7 +8277,7 @@ function dict(entries = []) {
 }
 
 // scripts/core/changes/root-manifest.ts
-var import_errors8 = require("./core-errors.cjs");
+var import_errors9 = require("./core-errors.cjs");
 function canonical(value) {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
   if (typeof value === "object" && value !== null) {
@@ -8283,9 +8293,9 @@ function parseObject(file, text2) {
   try {
     json = JSON.parse(text2);
   } catch (err) {
-    throw new import_errors8.InputError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
+    throw new import_errors9.InputError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new import_errors8.InputError(`${file}: expected a JSON object`);
+  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new import_errors9.InputError(`${file}: expected a JSON object`);
   return Object.fromEntries(Object.entries(json));
 }
 function diffRootManifest(file, base, head, installFields) {
@@ -8305,7 +8315,7 @@ function diffRootManifest(file, base, head, installFields) {
 }
 
 // scripts/io/service-history.ts
-var import_errors13 = require("./core-errors.cjs");
+var import_errors14 = require("./core-errors.cjs");
 
 // scripts/core/changes/lockfile-reasons.ts
 function packageOfLockReason(reason) {
@@ -8350,7 +8360,7 @@ function commitReasons(graph, service, change) {
 var import_node_fs = require("node:fs");
 var import_node_os = require("node:os");
 var import_node_path = require("node:path");
-var import_errors12 = require("./core-errors.cjs");
+var import_errors13 = require("./core-errors.cjs");
 
 // scripts/core/workspace/folder-globs.ts
 function includes(globs) {
@@ -8414,10 +8424,10 @@ var KeyHash = class {
 };
 
 // scripts/core/workspace/graph.ts
-var import_errors10 = require("./core-errors.cjs");
+var import_errors11 = require("./core-errors.cjs");
 
 // scripts/core/workspace/manifest.ts
-var import_errors9 = require("./core-errors.cjs");
+var import_errors10 = require("./core-errors.cjs");
 
 // scripts/core/json.ts
 function isRecord(value) {
@@ -8432,18 +8442,18 @@ function parseObject2(file, text2) {
   try {
     json = JSON.parse(text2);
   } catch (err) {
-    throw new import_errors9.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
+    throw new import_errors10.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }
-  if (!isRecord(json)) throw new import_errors9.InputError(`${nameOf(file)}: expected a JSON object`);
+  if (!isRecord(json)) throw new import_errors10.InputError(`${nameOf(file)}: expected a JSON object`);
   return json;
 }
 function packageName(file, pkg) {
   const name = pkg["name"];
-  if (typeof name !== "string" || name.length === 0) throw new import_errors9.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
+  if (typeof name !== "string" || name.length === 0) throw new import_errors10.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
   return name;
 }
 function badDependencyField(file, field) {
-  return new import_errors9.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
+  return new import_errors10.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
 }
 var WORKSPACE_ALIAS = /^(@?[^@]+)@/;
 function dependencyRef(name, spec) {
@@ -8487,7 +8497,7 @@ function workspaceTargets(name, refs, lookup, names) {
     else {
       at = index.get(ref[0]) ?? index.get(ref[1]);
       if (at === void 0) {
-        throw new import_errors10.InputError(
+        throw new import_errors11.InputError(
           `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`
         );
       }
@@ -8538,7 +8548,7 @@ function assemble(entries, make) {
     if (!entry) continue;
     const existing = index.get(entry.name);
     if (existing !== void 0) {
-      throw new import_errors10.InputError(`two workspace packages are named ${entry.name}: ${sorted[existing]?.input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
+      throw new import_errors11.InputError(`two workspace packages are named ${entry.name}: ${sorted[existing]?.input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
     }
     index.set(entry.name, names.length);
     names.push(entry.name);
@@ -8602,7 +8612,7 @@ function assembleGraph(list, options) {
   let services = options.services;
   const get = (name) => {
     const pkg = packages.get(name);
-    if (!pkg) throw new import_errors10.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
+    if (!pkg) throw new import_errors11.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
     return pkg;
   };
   const graph = {
@@ -8688,7 +8698,7 @@ function topologicalOrder(names, edges, from = "name") {
       if (state[dep] === VISITING) {
         if (from === "folder") return topologicalOrder(names, edges, "name");
         const cycle = [...path.slice(path.indexOf(dep)), dep].map((n) => names[n]);
-        throw new import_errors10.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
+        throw new import_errors11.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
       }
       state[dep] = VISITING;
       path.push(dep);
@@ -8752,7 +8762,7 @@ function graphFromSnapshot(snapshot) {
 }
 
 // scripts/core/workspace/workspace-globs.ts
-var import_errors11 = require("./core-errors.cjs");
+var import_errors12 = require("./core-errors.cjs");
 var TOP = /^([A-Za-z_][\w-]*):(?:\s+(.*))?$/;
 var ITEM = /^\s+-\s+(?:'([^']*)'|"([^"\\]*)"|([^\s'"#[\]{}!&*|>%@`,?:-](?:[^#:]|:(?=\S))*?))(?:\s+#.*)?\s*$/;
 function parseWorkspaceGlobsFast(text2) {
@@ -8787,7 +8797,7 @@ function checkWorkspaceGlobs(file, globs) {
     const body = glob.startsWith("!") ? glob.slice(1) : glob;
     const why = body === "" ? "it is empty" : body.startsWith("/") ? "it is absolute" : body.split("/").includes("..") ? "it leaves the workspace (..)" : [...body].some((c) => c === "\\" || c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) ? "it holds a backslash or a control character" : void 0;
     if (why !== void 0)
-      throw new import_errors11.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
+      throw new import_errors12.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
   }
   return globs;
 }
@@ -8927,7 +8937,7 @@ async function checkUnanswered(git, unanswered, fileName) {
   unanswered.forEach((c, i) => {
     const tree = trees[i];
     const listed = tree?.type === "tree" ? parseTree(tree.content, tree.sha.length / 2).some((e) => e.name === "package.json" && !e.isTree && e.mode !== "160000") : true;
-    if (listed) throw new import_errors12.InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    if (listed) throw new import_errors13.InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
   });
 }
 async function loadWorkspaceFromGit(git, commit, options) {
@@ -8954,8 +8964,8 @@ async function load(git, commit, options, readersFor, cold) {
   const first = git.readObjects([dir === "" ? `${commit}^{tree}` : `${commit}:${dir}`, `${commit}:${dir === "" ? "" : `${dir}/`}pnpm-workspace.yaml`]);
   if (cold) readersFor();
   const [tree, yaml] = await first;
-  if (tree?.type !== "tree") throw new import_errors12.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
-  if (yaml?.type !== "blob") throw new import_errors12.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
+  if (tree?.type !== "tree") throw new import_errors13.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
+  if (yaml?.type !== "blob") throw new import_errors13.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
   const globs = await readWorkspaceGlobs(`pnpm-workspace.yaml (at ${short})`, yaml.content.toString("utf8"));
   const matcher = await globMatcher(globs);
   const shaBytes = tree.sha.length / 2;
@@ -9030,7 +9040,7 @@ async function releasedVersions(git, service) {
 }
 async function commitOf(git, rev, flag) {
   const sha = rev.startsWith("-") ? void 0 : await git.resolveCommit(rev);
-  if (sha === void 0) throw new import_errors13.InputError(`${flag} ${quote(rev)}: not a commit in this clone; expected a branch, tag or SHA that exists (git fetch it first)`);
+  if (sha === void 0) throw new import_errors14.InputError(`${flag} ${quote(rev)}: not a commit in this clone; expected a branch, tag or SHA that exists (git fetch it first)`);
   return sha;
 }
 async function workspaceAt(git, config, commit) {
@@ -9040,7 +9050,7 @@ async function serviceAt(git, config, commit, service) {
   const workspace = await workspaceAt(git, config, commit);
   const pkg = workspace.services.find((s) => s.folder === service);
   if (pkg === void 0) {
-    throw new import_errors13.InputError(`service ${quote(service)}: not a service at ${commit.slice(0, 12)}; expected one of: ${workspace.services.map((s) => s.folder).join(", ")}`);
+    throw new import_errors14.InputError(`service ${quote(service)}: not a service at ${commit.slice(0, 12)}; expected one of: ${workspace.services.map((s) => s.folder).join(", ")}`);
   }
   return { graph: workspace, service: pkg };
 }
@@ -9095,8 +9105,8 @@ function configLabels(json) {
 }
 
 // scripts/io/registry.ts
-var import_errors14 = require("./core-errors.cjs");
-var RegistryError = class extends import_errors14.OutsideError {
+var import_errors15 = require("./core-errors.cjs");
+var RegistryError = class extends import_errors15.OutsideError {
   name = "RegistryError";
 };
 
@@ -9143,11 +9153,11 @@ async function findCiImage(git, registry, name, commit, inputCommits) {
 
 // scripts/commands/release/context.ts
 var import_node_path2 = require("node:path");
-var import_errors15 = require("./core-errors.cjs");
+var import_errors16 = require("./core-errors.cjs");
 async function openRelease(ctx, cwd = ".") {
   const git = await ctx.effects.git((0, import_node_path2.resolve)(ctx.cwd, cwd));
   const repository = ctx.env["GITHUB_REPOSITORY"] || ctx.config.publishRepository;
-  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors15.InputError(`GITHUB_REPOSITORY ${quote(repository)}: expected <owner>/<repo>`);
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors16.InputError(`GITHUB_REPOSITORY ${quote(repository)}: expected <owner>/<repo>`);
   const owner = repository.slice(0, repository.indexOf("/"));
   const branch = ctx.config.defaultBranch;
   const defaultRef = async () => {
@@ -9167,7 +9177,7 @@ async function openRelease(ctx, cwd = ".") {
   };
 }
 async function knownService(git, ctx, commit, service) {
-  if (service === void 0 || service === "") throw new import_errors15.InputError("a service is required; expected a service folder name, e.g. api-gateway");
+  if (service === void 0 || service === "") throw new import_errors16.InputError("a service is required; expected a service folder name, e.g. api-gateway");
   return serviceAt(git, ctx.config, commit, service);
 }
 async function released(git, service) {
@@ -9187,10 +9197,10 @@ async function packageVersionAt(git, commit, dir) {
 }
 
 // scripts/commands/release/next.ts
-var import_errors16 = require("./core-errors.cjs");
+var import_errors17 = require("./core-errors.cjs");
 var BUMP_KINDS = ["auto", "patch", "minor", "major"];
 function bumpOf(bump, version) {
-  if (bump === void 0 === (version === void 0)) throw new import_errors16.InputError("give exactly one of --bump auto|patch|minor|major and --version X.Y.Z");
+  if (bump === void 0 === (version === void 0)) throw new import_errors17.InputError("give exactly one of --bump auto|patch|minor|major and --version X.Y.Z");
   if (version !== void 0) return { kind: "version", version: parseVersion(version) };
   switch (bump) {
     case "auto":
@@ -9199,7 +9209,7 @@ function bumpOf(bump, version) {
     case "major":
       return { kind: bump };
     default:
-      throw new import_errors16.InputError(`--bump ${quote(bump ?? "")}: expected one of ${BUMP_KINDS.join(", ")}`);
+      throw new import_errors17.InputError(`--bump ${quote(bump ?? "")}: expected one of ${BUMP_KINDS.join(", ")}`);
   }
 }
 var SPEC = commandSpec({
@@ -9259,9 +9269,9 @@ var run = async (argv, ctx) => {
   }
   const { values, positionals } = parsed;
   if (values.tag !== void 0 && (positionals.length > 0 || values.bump !== void 0 || values.version !== void 0 || values.ref !== void 0)) {
-    throw new import_errors17.InputError("pnpm pipeline release cut: --tag goes alone (its service, version and commit come from the tag)");
+    throw new import_errors18.InputError("pnpm pipeline release cut: --tag goes alone (its service, version and commit come from the tag)");
   }
-  if (values.tag === void 0 && positionals.length !== 1) throw new import_errors17.InputError(`pnpm pipeline release cut: expected one service (or --tag), got ${positionals.length}`);
+  if (values.tag === void 0 && positionals.length !== 1) throw new import_errors18.InputError(`pnpm pipeline release cut: expected one service (or --tag), got ${positionals.length}`);
   const pushed = values.tag === void 0 ? void 0 : parseReleaseTag(values.tag);
   const bump = pushed === void 0 ? bumpOf(values.bump, values.version) : void 0;
   const release = await openRelease(ctx, values.cwd);

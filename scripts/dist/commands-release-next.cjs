@@ -7479,7 +7479,7 @@ function commandSpec(spec) {
 }
 
 // scripts/commands/release/next.ts
-var import_errors15 = require("./core-errors.cjs");
+var import_errors16 = require("./core-errors.cjs");
 
 // scripts/core/release/bump.ts
 var import_errors4 = require("./core-errors.cjs");
@@ -8894,7 +8894,12 @@ function formatImageRef(ref) {
 }
 
 // scripts/core/images/tags.ts
+var import_errors14 = require("./core-errors.cjs");
+
+// scripts/core/git/commit-sha.ts
 var import_errors13 = require("./core-errors.cjs");
+
+// scripts/core/images/tags.ts
 function imageRepository(registry, owner, service) {
   return imageRepositories(registry, owner)(service);
 }
@@ -8904,7 +8909,7 @@ function imageRepositories(registry, owner) {
   const base = checked.slice(0, -"/service".length);
   return (service) => {
     if (!COMPONENT.test(service)) {
-      throw new import_errors13.InputError(
+      throw new import_errors14.InputError(
         `invalid image name ${JSON.stringify(`${base}/${service}`)}: the service folder name ${JSON.stringify(service)} must be lowercase letters, digits and separators (. _ __ -); rename the folder`
       );
     }
@@ -8913,11 +8918,11 @@ function imageRepositories(registry, owner) {
 }
 
 // scripts/commands/release/context.ts
-var import_errors14 = require("./core-errors.cjs");
+var import_errors15 = require("./core-errors.cjs");
 async function openRelease(ctx, cwd = ".") {
   const git = await ctx.effects.git((0, import_node_path2.resolve)(ctx.cwd, cwd));
   const repository = ctx.env["GITHUB_REPOSITORY"] || ctx.config.publishRepository;
-  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors14.InputError(`GITHUB_REPOSITORY ${quote(repository)}: expected <owner>/<repo>`);
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors15.InputError(`GITHUB_REPOSITORY ${quote(repository)}: expected <owner>/<repo>`);
   const owner = repository.slice(0, repository.indexOf("/"));
   const branch = ctx.config.defaultBranch;
   const defaultRef = async () => {
@@ -8937,7 +8942,7 @@ async function openRelease(ctx, cwd = ".") {
   };
 }
 async function knownService(git, ctx, commit, service) {
-  if (service === void 0 || service === "") throw new import_errors14.InputError("a service is required; expected a service folder name, e.g. api-gateway");
+  if (service === void 0 || service === "") throw new import_errors15.InputError("a service is required; expected a service folder name, e.g. api-gateway");
   return serviceAt(git, ctx.config, commit, service);
 }
 async function released(git, service) {
@@ -8959,7 +8964,7 @@ async function packageVersionAt(git, commit, dir) {
 // scripts/commands/release/next.ts
 var BUMP_KINDS = ["auto", "patch", "minor", "major"];
 function bumpOf(bump, version) {
-  if (bump === void 0 === (version === void 0)) throw new import_errors15.InputError("give exactly one of --bump auto|patch|minor|major and --version X.Y.Z");
+  if (bump === void 0 === (version === void 0)) throw new import_errors16.InputError("give exactly one of --bump auto|patch|minor|major and --version X.Y.Z");
   if (version !== void 0) return { kind: "version", version: parseVersion(version) };
   switch (bump) {
     case "auto":
@@ -8968,7 +8973,7 @@ function bumpOf(bump, version) {
     case "major":
       return { kind: bump };
     default:
-      throw new import_errors15.InputError(`--bump ${quote(bump ?? "")}: expected one of ${BUMP_KINDS.join(", ")}`);
+      throw new import_errors16.InputError(`--bump ${quote(bump ?? "")}: expected one of ${BUMP_KINDS.join(", ")}`);
   }
 }
 var SPEC = commandSpec({
@@ -8993,7 +8998,7 @@ var run = async (argv, ctx) => {
     return EXIT.ok;
   }
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new import_errors15.InputError(`pnpm pipeline release next: expected one service, got ${positionals.length}`);
+  if (positionals.length !== 1) throw new import_errors16.InputError(`pnpm pipeline release next: expected one service, got ${positionals.length}`);
   const bump = bumpOf(values.bump, values.version);
   const release = await openRelease(ctx, values.cwd);
   try {

@@ -7477,7 +7477,7 @@ function commandSpec(spec) {
 }
 
 // scripts/commands/release/notes.ts
-var import_errors14 = require("./core-errors.cjs");
+var import_errors15 = require("./core-errors.cjs");
 
 // scripts/core/release/conventional-commit.ts
 var HEADER = /^([A-Za-z]+)(?:\(([^()\r\n]+)\))?(!)?: +(\S.*)$/;
@@ -8946,7 +8946,12 @@ function formatImageRef(ref) {
 }
 
 // scripts/core/images/tags.ts
+var import_errors13 = require("./core-errors.cjs");
+
+// scripts/core/git/commit-sha.ts
 var import_errors12 = require("./core-errors.cjs");
+
+// scripts/core/images/tags.ts
 function imageRepository(registry, owner, service) {
   return imageRepositories(registry, owner)(service);
 }
@@ -8956,7 +8961,7 @@ function imageRepositories(registry, owner) {
   const base = checked.slice(0, -"/service".length);
   return (service) => {
     if (!COMPONENT.test(service)) {
-      throw new import_errors12.InputError(
+      throw new import_errors13.InputError(
         `invalid image name ${JSON.stringify(`${base}/${service}`)}: the service folder name ${JSON.stringify(service)} must be lowercase letters, digits and separators (. _ __ -); rename the folder`
       );
     }
@@ -8965,11 +8970,11 @@ function imageRepositories(registry, owner) {
 }
 
 // scripts/commands/release/context.ts
-var import_errors13 = require("./core-errors.cjs");
+var import_errors14 = require("./core-errors.cjs");
 async function openRelease(ctx, cwd = ".") {
   const git = await ctx.effects.git((0, import_node_path2.resolve)(ctx.cwd, cwd));
   const repository = ctx.env["GITHUB_REPOSITORY"] || ctx.config.publishRepository;
-  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors13.InputError(`GITHUB_REPOSITORY ${quote(repository)}: expected <owner>/<repo>`);
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors14.InputError(`GITHUB_REPOSITORY ${quote(repository)}: expected <owner>/<repo>`);
   const owner = repository.slice(0, repository.indexOf("/"));
   const branch = ctx.config.defaultBranch;
   const defaultRef = async () => {
@@ -8989,7 +8994,7 @@ async function openRelease(ctx, cwd = ".") {
   };
 }
 async function knownService(git, ctx, commit, service) {
-  if (service === void 0 || service === "") throw new import_errors13.InputError("a service is required; expected a service folder name, e.g. api-gateway");
+  if (service === void 0 || service === "") throw new import_errors14.InputError("a service is required; expected a service folder name, e.g. api-gateway");
   return serviceAt(git, ctx.config, commit, service);
 }
 async function released(git, service) {
@@ -9020,7 +9025,7 @@ var run = async (argv, ctx) => {
     return EXIT.ok;
   }
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new import_errors14.InputError(`pnpm pipeline release notes: expected one service, got ${positionals.length}`);
+  if (positionals.length !== 1) throw new import_errors15.InputError(`pnpm pipeline release notes: expected one service, got ${positionals.length}`);
   const release = await openRelease(ctx, values.cwd);
   try {
     const to = await release.refCommit(values.to, "--to");
@@ -9029,7 +9034,7 @@ var run = async (argv, ctx) => {
     let from;
     if (values.from !== void 0) {
       const tag = parseReleaseTag(values.from);
-      if (tag.service !== service) throw new import_errors14.InputError(`--from ${quote(values.from)}: a release tag of ${tag.service}, not of ${service}`);
+      if (tag.service !== service) throw new import_errors15.InputError(`--from ${quote(values.from)}: a release tag of ${tag.service}, not of ${service}`);
       from = { name: values.from.replace(/^refs\/tags\//, ""), commit: await commitOf(release.git, `refs/tags/${values.from.replace(/^refs\/tags\//, "")}`, "--from") };
     } else {
       const { latest } = await released(release.git, service);

@@ -55,7 +55,7 @@ describe('buildContextFromEnv', () => {
   test.each([
     ['GITHUB_EVENT_NAME', 'push, pull_request or merge_group'],
     ['GITHUB_REF', 'refs/heads/<branch> or refs/pull/<number>/merge'],
-    ['GITHUB_SHA', 'the 40-hex commit being built'],
+    ['GITHUB_SHA', 'the full SHA of the commit being built'],
     ['GITHUB_REPOSITORY', '<owner>/<repo>'],
   ])('%s unset or empty is refused, saying what it should hold', (name, expected) => {
     const message = `${name} is not set: expected ${expected} (GitHub Actions sets it; set it yourself to run this outside Actions)`;
@@ -64,7 +64,12 @@ describe('buildContextFromEnv', () => {
   });
 
   test.each([SHA.toUpperCase(), SHA.slice(1), `${SHA}0`, `${SHA}\n`, `g${SHA.slice(1)}`])('GITHUB_SHA %j is refused', (sha) => {
-    expect(() => context({ GITHUB_SHA: sha })).toThrow(new InputError(`GITHUB_SHA ${JSON.stringify(sha)}: expected 40 lowercase hex characters`));
+    expect(() => context({ GITHUB_SHA: sha })).toThrow(new InputError(`GITHUB_SHA ${JSON.stringify(sha)}: expected a full commit SHA (40 or 64 lowercase hex characters)`));
+  });
+
+  test('GITHUB_SHA of a SHA-256 repository (64 hex characters) is accepted as it is', () => {
+    const sha256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+    expect(context({ GITHUB_SHA: sha256 }).sha).toBe(sha256);
   });
 
   test.each(['acme', 'acme/app/x', '/app', 'acme/', 'ac me/app', 'acme/app\n', 'x\nacme/app'])('GITHUB_REPOSITORY %j is refused', (repository) => {

@@ -216,7 +216,7 @@ describe('tags', () => {
     ['GITHUB_SERVER_URL', `https://x/$(touch ${MARKERS}/s)`, /^error: GITHUB_SERVER_URL "https:\/\/x\/\$\(touch .*": expected an http\(s\) URL/],
     ['GITHUB_REPOSITORY_OWNER', 'acme\nLABEL=evil', 'error: GITHUB_REPOSITORY_OWNER "acme\\nLABEL=evil": expected a GitHub account name (letters, digits, -, _, .)\n'],
     ['GITHUB_REPOSITORY', 'acme/shop\nx=y', /^error: GITHUB_REPOSITORY "acme\/shop\\nx=y": expected <owner>\/<repo>\n$/],
-    ['GITHUB_SHA', `${'a'.repeat(39)}\n`, /^error: GITHUB_SHA .*: expected 40 lowercase hex characters\n$/],
+    ['GITHUB_SHA', `${'a'.repeat(39)}\n`, /^error: GITHUB_SHA .*: expected a full commit SHA \(40 or 64 lowercase hex characters\)\n$/],
   ])('%s = %j: exit 2, one line, no output line added', (name, value, message) => {
     const r = tags(['--service', 'api-gateway', '--json'], { [name]: value });
     expectHandled(r);

@@ -75,12 +75,19 @@ describe('tag scheme', () => {
   });
 
   test.each([
-    ['abc', 'invalid commit SHA "abc": expected 40 lowercase hex characters'],
-    [`x${SHA}`, `invalid commit SHA "x${SHA}": expected 40 lowercase hex characters`],
-    [`${SHA}0`, `invalid commit SHA "${SHA}0": expected 40 lowercase hex characters`],
-    [SHA.toUpperCase(), `invalid commit SHA "${SHA.toUpperCase()}": expected 40 lowercase hex characters`],
+    ['abc', 'invalid commit SHA "abc": expected a full commit SHA (40 or 64 lowercase hex characters)'],
+    [`x${SHA}`, `invalid commit SHA "x${SHA}": expected a full commit SHA (40 or 64 lowercase hex characters)`],
+    [`${SHA}0`, `invalid commit SHA "${SHA}0": expected a full commit SHA (40 or 64 lowercase hex characters)`],
+    [SHA.toUpperCase(), `invalid commit SHA "${SHA.toUpperCase()}": expected a full commit SHA (40 or 64 lowercase hex characters)`],
   ])('tagsFor(%j) is an input error', (sha, message) => {
     expect(() => tagsFor(sha, { kind: 'merge_group' })).toThrow(message);
+  });
+
+  test("a SHA-256 repository's commit (64 hex characters) is a commit SHA too; 63 and 65 are not", () => {
+    const sha256 = `9f86d081884c7d65${'0'.repeat(48)}`;
+    expect(tagsFor(sha256, { kind: 'merge_group' })).toEqual(['sha-9f86d08']);
+    expect(() => tagsFor(sha256.slice(1), { kind: 'merge_group' })).toThrow(/^invalid commit SHA "f86d/);
+    expect(() => tagsFor(`${sha256}0`, { kind: 'merge_group' })).toThrow(/^invalid commit SHA "9f86/);
   });
 
   test.each([[0], [-1], [1.5]])('pull request number %d is an input error; 1 is fine', (n) => {

@@ -4,6 +4,7 @@
  */
 import { dict } from '../dict.js';
 import { InputError } from '../errors.js';
+import { COMMIT_SHA_FORM, type CommitSha, isCommitSha, parseCommitSha } from '../git/commit-sha.js';
 import { isRecord } from '../json.js';
 
 export type DispatchInputs = Readonly<Record<string, string>>;
@@ -12,8 +13,8 @@ export type GitHubEvent =
   | {
       readonly name: 'push';
       readonly ref: string;
-      readonly before: string;
-      readonly after: string;
+      readonly before: CommitSha;
+      readonly after: CommitSha;
       /** GitHub's own verdict; undefined when the payload does not say. */
       readonly forced: boolean | undefined;
       readonly defaultBranch: string | undefined;
@@ -21,12 +22,12 @@ export type GitHubEvent =
   | {
       readonly name: 'pull_request';
       readonly number: number;
-      readonly baseSha: string;
-      readonly headSha: string;
-      readonly mergeCommitSha: string | undefined;
+      readonly baseSha: CommitSha;
+      readonly headSha: CommitSha;
+      readonly mergeCommitSha: CommitSha | undefined;
       readonly defaultBranch: string | undefined;
     }
-  | { readonly name: 'merge_group'; readonly baseSha: string; readonly headSha: string }
+  | { readonly name: 'merge_group'; readonly baseSha: CommitSha; readonly headSha: string }
   | { readonly name: 'workflow_dispatch'; readonly inputs: DispatchInputs }
   | { readonly name: 'schedule' }
   | { readonly name: 'release'; readonly tagName: string };
@@ -34,8 +35,8 @@ export type GitHubEvent =
 export type EventName = GitHubEvent['name'];
 export const EVENT_NAMES: readonly EventName[] = ['push', 'pull_request', 'merge_group', 'workflow_dispatch', 'schedule', 'release'];
 
-export const ZERO_SHA = '0000000000000000000000000000000000000000';
-const SHA = /^[0-9a-f]{40}$/;
+/** What GitHub sends as `before` when a push creates the branch (its payloads are always SHA-1). */
+export const ZERO_SHA = parseCommitSha('0'.repeat(40), 'the zero SHA');
 
 type Json = Record<string, unknown>;
 
@@ -57,15 +58,15 @@ class Reader {
     return value;
   }
 
-  sha(parent: Json, key: string, path: string): string {
+  sha(parent: Json, key: string, path: string): CommitSha {
     const value = parent[key];
-    if (typeof value !== 'string' || !SHA.test(value)) this.fail(path, 'a 40-character hex commit SHA');
+    if (!isCommitSha(value)) this.fail(path, COMMIT_SHA_FORM);
     return value;
   }
 
-  optionalSha(parent: Json, key: string): string | undefined {
+  optionalSha(parent: Json, key: string): CommitSha | undefined {
     const value = parent[key];
-    return typeof value === 'string' && SHA.test(value) ? value : undefined;
+    return isCommitSha(value) ? value : undefined;
   }
 
   string(parent: Json, key: string, path: string): string {

@@ -7,6 +7,7 @@
  */
 import type { Registry } from '../config.js';
 import { InputError } from '../errors.js';
+import { COMMIT_SHA_FORM, isCommitSha } from '../git/commit-sha.js';
 import { COMPONENT, formatImageRef, parseImageRef, TAG } from './image-ref.js';
 
 export type BuildTrigger =
@@ -52,7 +53,7 @@ export function sanitizeTag(name: string): string {
 }
 
 export function shortSha(sha: string): string {
-  if (!/^[0-9a-f]{40}$/.test(sha)) throw new InputError(`invalid commit SHA ${JSON.stringify(sha)}: expected 40 lowercase hex characters`);
+  if (!isCommitSha(sha)) throw new InputError(`invalid commit SHA ${JSON.stringify(sha)}: expected ${COMMIT_SHA_FORM}`);
   return sha.slice(0, 7);
 }
 

@@ -187,7 +187,7 @@ describe('bad input: one line, exit 2', () => {
     [
       'an event that lacks fields',
       () => ({ args: ['--event', eventFile({ merge_group: { base_sha: 'x' } })] }),
-      /^error: .*merge_group event: merge_group\.base_sha must be a 40-character hex commit SHA/,
+      /^error: .*merge_group event: merge_group\.base_sha must be a full commit SHA \(40 or 64 lowercase hex characters\)/,
     ],
     ['a missing event file', () => ({ args: ['--event', '/nonexistent/event.json'] }), /^error: event file \/nonexistent\/event\.json: cannot read it \(ENOENT\)/],
     [

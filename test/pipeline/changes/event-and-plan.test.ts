@@ -1,11 +1,12 @@
 import { describe, expect, test } from 'vitest';
+import { parseCommitSha } from '../../../scripts/core/git/commit-sha.js';
 import { InputError } from '../../../scripts/core/errors.js';
 import { parseEvent, ZERO_SHA } from '../../../scripts/core/changes/event.js';
 import { expectedRange, type PlanInput, planComparison } from '../../../scripts/core/changes/revisions.js';
 
-const A = 'a'.repeat(40);
-const B = 'b'.repeat(40);
-const C = 'c'.repeat(40);
+const A = parseCommitSha('a'.repeat(40), 'test SHA');
+const B = parseCommitSha('b'.repeat(40), 'test SHA');
+const C = parseCommitSha('c'.repeat(40), 'test SHA');
 
 describe('parseEvent', () => {
   test.each([
@@ -21,6 +22,7 @@ describe('parseEvent', () => {
       { name: 'pull_request', number: 7, baseSha: A, headSha: B, mergeCommitSha: C, defaultBranch: undefined },
     ],
     [undefined, { merge_group: { base_sha: A, head_sha: B } }, { name: 'merge_group', baseSha: A, headSha: B }],
+    ['merge_group', { merge_group: { base_sha: 'a'.repeat(64), head_sha: B } }, { name: 'merge_group', baseSha: 'a'.repeat(64), headSha: B }],
     ['workflow_dispatch', { inputs: { services: 'a b', dry: true } }, { name: 'workflow_dispatch', inputs: { services: 'a b', dry: 'true' } }],
     ['schedule', { schedule: '0 3 * * *' }, { name: 'schedule' }],
     [undefined, { release: { tag_name: 'api@1.0.0' } }, { name: 'release', tagName: 'api@1.0.0' }],
@@ -31,7 +33,7 @@ describe('parseEvent', () => {
   test.each([
     ['push', '{not json', /event\.json: the event file is not valid JSON/],
     ['push', '[]', /must hold a JSON object/],
-    ['push', JSON.stringify({ ref: 'refs/heads/main', before: 'abc', after: B }), /push event: before must be a 40-character hex commit SHA/],
+    ['push', JSON.stringify({ ref: 'refs/heads/main', before: 'abc', after: B }), /push event: before must be a full commit SHA \(40 or 64 lowercase hex characters\)/],
     ['pull_request', JSON.stringify({ pull_request: { number: 1, base: {}, head: { sha: B } } }), /pull_request\.base\.sha must be/],
     ['merge_group', JSON.stringify({}), /merge_group must be an object/],
     ['release', JSON.stringify({ release: {} }), /release\.tag_name must be a non-empty string/],
@@ -163,16 +165,16 @@ describe('parseEvent: what each field must be', () => {
   test.each<[string | undefined, string, string]>([
     ['push', JSON.stringify({ before: A, after: B }), 'push event: ref must be a non-empty string'],
     ['push', JSON.stringify({ ref: '', before: A, after: B }), 'push event: ref must be a non-empty string'],
-    ['push', JSON.stringify({ ref: 'refs/heads/x', before: A, after: 'B'.repeat(40) }), 'push event: after must be a 40-character hex commit SHA'],
-    ['push', JSON.stringify({ ref: 'refs/heads/x', before: A, after: 7 }), 'push event: after must be a 40-character hex commit SHA'],
+    ['push', JSON.stringify({ ref: 'refs/heads/x', before: A, after: 'B'.repeat(40) }), 'push event: after must be a full commit SHA (40 or 64 lowercase hex characters)'],
+    ['push', JSON.stringify({ ref: 'refs/heads/x', before: A, after: 7 }), 'push event: after must be a full commit SHA (40 or 64 lowercase hex characters)'],
     ['pull_request', JSON.stringify({ number: 1 }), 'pull_request event: pull_request must be an object'],
     ['pull_request', pr({ number: 0 }), 'pull_request event: pull_request.number must be a positive integer'],
     ['pull_request', pr({ number: 1.5 }), 'pull_request event: pull_request.number must be a positive integer'],
     ['pull_request', pr({ number: '3' }), 'pull_request event: pull_request.number must be a positive integer'],
-    ['pull_request', pr({ head: {} }), 'pull_request event: pull_request.head.sha must be a 40-character hex commit SHA'],
+    ['pull_request', pr({ head: {} }), 'pull_request event: pull_request.head.sha must be a full commit SHA (40 or 64 lowercase hex characters)'],
     ['pull_request', pr({ head: 'x' }), 'pull_request event: pull_request.head must be an object'],
-    ['merge_group', JSON.stringify({ merge_group: { base_sha: A } }), 'merge_group event: merge_group.head_sha must be a 40-character hex commit SHA'],
-    ['merge_group', JSON.stringify({ merge_group: { head_sha: B } }), 'merge_group event: merge_group.base_sha must be a 40-character hex commit SHA'],
+    ['merge_group', JSON.stringify({ merge_group: { base_sha: A } }), 'merge_group event: merge_group.head_sha must be a full commit SHA (40 or 64 lowercase hex characters)'],
+    ['merge_group', JSON.stringify({ merge_group: { head_sha: B } }), 'merge_group event: merge_group.base_sha must be a full commit SHA (40 or 64 lowercase hex characters)'],
     ['workflow_dispatch', JSON.stringify({ inputs: 'x' }), 'workflow_dispatch event: inputs must be an object of input name -> value'],
     ['workflow_dispatch', JSON.stringify({ inputs: { a: [1] } }), 'workflow_dispatch event: inputs.a must be a string, number or boolean'],
     ['release', JSON.stringify({}), 'release event: release must be an object'],

@@ -13,7 +13,7 @@ const hint = '; pass the event payload GitHub wrote (GITHUB_EVENT_PATH) or fix -
 describe('a field of the wrong JSON type is refused', () => {
   test.each<[string, object, string]>([
     // An array of one SHA reads as that SHA when turned into a string: it is still no string.
-    ['push', { ref: 'refs/heads/x', before: [A], after: B }, 'push event: before must be a 40-character hex commit SHA'],
+    ['push', { ref: 'refs/heads/x', before: [A], after: B }, 'push event: before must be a full commit SHA (40 or 64 lowercase hex characters)'],
     ['push', { ref: 7, before: A, after: B }, 'push event: ref must be a non-empty string'],
     ['push', { ref: ['refs/heads/x'], before: A, after: B }, 'push event: ref must be a non-empty string'],
     ['pull_request', { pull_request: { number: 2 ** 53, base: { sha: A }, head: { sha: B } } }, 'pull_request event: pull_request.number must be a positive integer'],

@@ -3,13 +3,14 @@
  * compares (--head, GITHUB_SHA, the payload), which default branch a new branch is compared with.
  */
 import { describe, expect, test } from 'vitest';
+import { type CommitSha, parseCommitSha } from '../../../scripts/core/git/commit-sha.js';
 import { type GitHubEvent, ZERO_SHA } from '../../../scripts/core/changes/event.js';
 import { expectedRange, type PlanInput, planComparison } from '../../../scripts/core/changes/revisions.js';
 
-const A = 'a'.repeat(40);
-const B = 'b'.repeat(40);
-const C = 'c'.repeat(40);
-const D = 'd'.repeat(40);
+const A = parseCommitSha('a'.repeat(40), 'test SHA');
+const B = parseCommitSha('b'.repeat(40), 'test SHA');
+const C = parseCommitSha('c'.repeat(40), 'test SHA');
+const D = parseCommitSha('d'.repeat(40), 'test SHA');
 
 const input = (over: Partial<PlanInput>): PlanInput => ({
   event: undefined,
@@ -29,7 +30,7 @@ const push = (over: Partial<Extract<GitHubEvent, { name: 'push' }>>): GitHubEven
   defaultBranch: undefined,
   ...over,
 });
-const pr = (mergeCommitSha: string | undefined): GitHubEvent => ({ name: 'pull_request', number: 1, baseSha: A, headSha: B, mergeCommitSha, defaultBranch: undefined });
+const pr = (mergeCommitSha: CommitSha | undefined): GitHubEvent => ({ name: 'pull_request', number: 1, baseSha: A, headSha: B, mergeCommitSha, defaultBranch: undefined });
 
 describe('planComparison: the whole plan', () => {
   test.each<[string, Partial<PlanInput>, ReturnType<typeof planComparison>]>([
