@@ -311,30 +311,39 @@ function readManifestEdges(text, fileName) {
 }
 
 // scripts/core/workspace/graph.ts
+function at(list, i) {
+  const value = list[i];
+  if (value === void 0) throw new Error(`workspace graph: index ${i} is not one of its ${list.length} entries`);
+  return value;
+}
+function indexOf(index, name) {
+  const i = index.get(name);
+  if (i === void 0) throw new Error(`workspace graph: package ${name} has no index`);
+  return i;
+}
 function workspaceTargets(name, refs, lookup, names) {
   const { index } = lookup;
   const out = [];
   for (let k = 0; k < refs.length; k++) {
-    const ref = refs[k];
-    if (ref === void 0) continue;
-    let at;
-    if (typeof ref === "string") at = index.get(ref);
+    const ref = at(refs, k);
+    let target;
+    if (typeof ref === "string") target = index.get(ref);
     else if (
       // Stryker disable next-line LogicalOperator: equivalent: an array has no `path`, so `'path' in ref` alone decides
       !Array.isArray(ref) && "path" in ref
     )
-      at = lookup.dirs.get(joinPosix(lookup.dir, ref.path)) ?? index.get(ref.name);
+      target = lookup.dirs.get(joinPosix(lookup.dir, ref.path)) ?? index.get(ref.name);
     else {
-      at = index.get(ref[0]) ?? index.get(ref[1]);
-      if (at === void 0) {
+      target = index.get(ref[0]) ?? index.get(ref[1]);
+      if (target === void 0) {
         throw new import_errors5.InputError(
           `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`
         );
       }
     }
-    if (at !== void 0 && names[at] !== name && !out.includes(at)) out.push(at);
+    if (target !== void 0 && at(names, target) !== name && !out.includes(target)) out.push(target);
   }
-  return out.length > 1 ? out.sort((x, y) => byCodeUnit(names[x] ?? "", names[y] ?? "")) : out;
+  return out.length > 1 ? out.sort((x, y) => byCodeUnit(at(names, x), at(names, y))) : out;
 }
 function joinPosix(dir, path) {
   const parts = path.startsWith("/") ? [] : dir.split("/").filter((p) => p !== "" && p !== ".");
@@ -374,29 +383,24 @@ function assemble(entries, make) {
   const names = [];
   const index = /* @__PURE__ */ new Map();
   for (let k = 0; k < sorted.length; k++) {
-    const entry2 = sorted[k];
-    if (!entry2) continue;
+    const entry2 = at(sorted, k);
     const existing = index.get(entry2.name);
     if (existing !== void 0) {
-      throw new import_errors5.InputError(`two workspace packages are named ${entry2.name}: ${sorted[existing]?.input.dir}/package.json and ${entry2.input.dir}/package.json; rename one`);
+      throw new import_errors5.InputError(`two workspace packages are named ${entry2.name}: ${at(sorted, existing).input.dir}/package.json and ${entry2.input.dir}/package.json; rename one`);
     }
     index.set(entry2.name, names.length);
     names.push(entry2.name);
   }
   const dirs = /* @__PURE__ */ new Map();
-  for (let k = 0; k < sorted.length; k++) {
-    const entry2 = sorted[k];
-    if (entry2) dirs.set(entry2.input.dir, k);
-  }
+  for (let k = 0; k < sorted.length; k++) dirs.set(at(sorted, k).input.dir, k);
   const packages = [];
   const edges = [];
   for (let k = 0; k < sorted.length; k++) {
-    const entry2 = sorted[k];
-    if (!entry2) continue;
+    const entry2 = at(sorted, k);
     const { name, input } = entry2;
     const targets = workspaceTargets(name, entry2.refs, { index, dirs, dir: input.dir }, names);
     const deps = [];
-    for (let t = 0; t < targets.length; t++) deps.push(names[targets[t] ?? -1] ?? "");
+    for (let t = 0; t < targets.length; t++) deps.push(at(names, at(targets, t)));
     const slash = input.dir.lastIndexOf("/");
     packages.push(make(entry2, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps));
     edges.push(targets);
@@ -404,14 +408,12 @@ function assemble(entries, make) {
   topologicalOrder(names, edges, "folder");
   return assembleGraph(packages, { edges });
 }
-var graphEdges = /* @__PURE__ */ new WeakMap();
 function assembleGraph(list, options) {
   const { edges } = options;
   const packages = /* @__PURE__ */ new Map();
   const dirs = /* @__PURE__ */ new Map();
   for (let k = 0; k < list.length; k++) {
-    const pkg = list[k];
-    if (!pkg) continue;
+    const pkg = at(list, k);
     packages.set(pkg.name, pkg);
     dirs.set(pkg.dir, pkg);
   }
@@ -419,7 +421,7 @@ function assembleGraph(list, options) {
   const topological = () => {
     if (order === void 0) {
       const names = list.map((p) => p.name);
-      order = topologicalOrder(names, edges).map((i) => names[i] ?? "");
+      order = topologicalOrder(names, edges).map((i) => at(names, i));
     }
     return order;
   };
@@ -427,17 +429,17 @@ function assembleGraph(list, options) {
   let index;
   const dependentsOf = (name) => {
     if (!reverse || !index) {
-      reverse = list.map(() => []);
+      const built = list.map(() => []);
       index = /* @__PURE__ */ new Map();
-      for (let i = 0; i < list.length; i++) {
-        index.set(list[i]?.name ?? "", i);
-        const deps = edges[i] ?? [];
-        for (let d = 0; d < deps.length; d++) reverse[deps[d] ?? 0]?.push(i);
+      for (let i2 = 0; i2 < list.length; i2++) {
+        index.set(at(list, i2).name, i2);
+        const deps = at(edges, i2);
+        for (let d = 0; d < deps.length; d++) at(built, at(deps, d)).push(i2);
       }
+      reverse = built;
     }
-    const at = index.get(name);
-    const found = at === void 0 ? void 0 : reverse[at];
-    return found === void 0 ? [] : found.map((i) => list[i]?.name ?? "");
+    const i = index.get(name);
+    return i === void 0 ? [] : at(reverse, i).map((d) => at(list, d).name);
   };
   let services = options.services;
   const get = (name) => {
@@ -445,8 +447,10 @@ function assembleGraph(list, options) {
     if (!pkg) throw new import_errors5.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
     return pkg;
   };
+  if (edges.length !== list.length) throw new Error(`workspace graph: ${edges.length} edge lists for ${list.length} packages`);
   const graph = {
     packages,
+    edges,
     get order() {
       return topological();
     },
@@ -487,7 +491,6 @@ function assembleGraph(list, options) {
       return void 0;
     }
   };
-  graphEdges.set(graph, edges);
   return graph;
 }
 function topologicalOrder(names, edges, from = "name") {
@@ -499,8 +502,7 @@ function topologicalOrder(names, edges, from = "name") {
     // Stryker disable next-line ConditionalExpression: equivalent: the cycle check from sorted names finds the same cycles, more slowly
     from === "name" ? sortByKey(
       names.map((_, i) => i),
-      // Stryker disable next-line StringLiteral: equivalent: i is an index of names
-      (i) => names[i] ?? ""
+      (i) => at(names, i)
     ) : names.map((_, i) => i)
   );
   const path = [];
@@ -512,9 +514,9 @@ function topologicalOrder(names, edges, from = "name") {
     next.push(0);
     while (path.length > 0) {
       const top = path.length - 1;
-      const node = path[top] ?? 0;
-      const i = next[top] ?? 0;
-      const deps = edges[node] ?? [];
+      const node = at(path, top);
+      const i = at(next, top);
+      const deps = at(edges, node);
       if (i >= deps.length) {
         state[node] = DONE;
         order.push(node);
@@ -523,11 +525,11 @@ function topologicalOrder(names, edges, from = "name") {
         continue;
       }
       next[top] = i + 1;
-      const dep = deps[i] ?? 0;
+      const dep = at(deps, i);
       if (state[dep] === DONE) continue;
       if (state[dep] === VISITING) {
         if (from === "folder") return topologicalOrder(names, edges, "name");
-        const cycle = [...path.slice(path.indexOf(dep)), dep].map((n) => names[n]);
+        const cycle = [...path.slice(path.indexOf(dep)), dep].map((n) => at(names, n));
         throw new import_errors5.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
       }
       state[dep] = VISITING;
@@ -540,12 +542,10 @@ function topologicalOrder(names, edges, from = "name") {
 function snapshotGraph(graph) {
   const list = [...graph.packages.values()];
   const index = /* @__PURE__ */ new Map();
-  for (let i = 0; i < list.length; i++) index.set(list[i]?.name ?? "", i);
-  const edges = graphEdges.get(graph) ?? list.map((p) => p.workspaceDeps.map((d) => index.get(d) ?? -1));
+  for (let i = 0; i < list.length; i++) index.set(at(list, i).name, i);
   return {
-    packages: list.map((p, i) => [p.dir, p.name, p.isService, edges[i] ?? []]),
-    // Stryker disable next-line UnaryOperator: equivalent: every service is one of the packages
-    services: graph.services.map((s) => index.get(s.name) ?? -1)
+    packages: list.map((p, i) => [p.dir, p.name, p.isService, at(graph.edges, i)]),
+    services: graph.services.map((s) => indexOf(index, s.name))
   };
 }
 function isIndexList(value, size) {
@@ -571,23 +571,15 @@ function graphFromSnapshot(snapshot) {
   const entries = snapshot.packages;
   const list = [];
   for (let k = 0; k < entries.length; k++) {
-    const entry2 = entries[k];
-    if (!entry2) continue;
+    const entry2 = at(entries, k);
     const dir = entry2[0];
     const deps = entry2[3];
     const workspaceDeps = [];
-    for (let d = 0; d < deps.length; d++) {
-      const dep = entries[deps[d] ?? -1]?.[1];
-      if (dep !== void 0) workspaceDeps.push(dep);
-    }
+    for (let d = 0; d < deps.length; d++) workspaceDeps.push(at(entries, at(deps, d))[1]);
     const slash = dir.lastIndexOf("/");
     list.push({ name: entry2[1], dir, folder: slash < 0 ? dir : dir.slice(slash + 1), isService: entry2[2], workspaceDeps });
   }
-  const services = [];
-  for (const i of snapshot.services) {
-    const pkg = list[i];
-    if (pkg) services.push(pkg);
-  }
+  const services = snapshot.services.map((i) => at(list, i));
   return assembleGraph(list, { edges: entries.map((e) => e[3]), services });
 }
 
@@ -670,7 +662,7 @@ function computeAffected(workspace, selection) {
   }
   const chainOf = (name) => {
     const chain = [];
-    for (let at = via.get(name); at !== void 0; at = via.get(at)) chain.push(at);
+    for (let at2 = via.get(name); at2 !== void 0; at2 = via.get(at2)) chain.push(at2);
     return chain;
   };
   const packages = [];
@@ -719,7 +711,7 @@ function inWorkspace(workspaceDir, path) {
   return workspaceDir === "" ? path : `${workspaceDir}/${path}`;
 }
 function buildReport(input) {
-  const at = (dir) => inWorkspace(input.workspaceDir, dir);
+  const at2 = (dir) => inWorkspace(input.workspaceDir, dir);
   const { affected } = input;
   const services = sortByKey(
     affected.packages.filter((p) => p.isService),
@@ -732,15 +724,15 @@ function buildReport(input) {
     changedFiles: input.changedFiles,
     tooling: affected.tooling.length > 0,
     global: affected.global.length > 0,
-    packages: affected.packages.map((p) => ({ name: p.name, path: at(p.dir), reasons: p.reasons })),
-    services: services.map((p) => ({ name: p.folder, path: at(p.dir), reasons: p.reasons })),
+    packages: affected.packages.map((p) => ({ name: p.name, path: at2(p.dir), reasons: p.reasons })),
+    services: services.map((p) => ({ name: p.folder, path: at2(p.dir), reasons: p.reasons })),
     libraries: affected.packages.filter((p) => !p.isService).map((p) => p.name),
     matrix: {
       include: services.map((p) => ({
         service: p.folder,
         package: p.name,
-        path: at(p.dir),
-        dockerfile: `${at(p.dir)}/${input.marker}`,
+        path: at2(p.dir),
+        dockerfile: `${at2(p.dir)}/${input.marker}`,
         image: input.image(p.folder)
       }))
     },
@@ -992,10 +984,10 @@ var TAG_FORM = `<service>@${VERSION_FORM}, at most ${MAX_TAG_LENGTH} characters`
 function read(ref) {
   const name = ref.startsWith("refs/tags/") ? ref.slice("refs/tags/".length) : ref;
   if (name.length > MAX_TAG_LENGTH) return `it is ${name.length} characters long`;
-  const at = name.indexOf("@");
-  if (at < 0) return "it has no @";
-  const service = name.slice(0, at);
-  const version = name.slice(at + 1);
+  const at2 = name.indexOf("@");
+  if (at2 < 0) return "it has no @";
+  const service = name.slice(0, at2);
+  const version = name.slice(at2 + 1);
   if (!SERVICE.test(service)) return `the service ${quote(service)} is not a lowercase folder name`;
   const parsed = tryParseVersion(version);
   if (parsed === void 0) return `the version ${quote(version)} is not SemVer`;
@@ -1035,8 +1027,8 @@ function planComparison(input) {
       return { kind: "range", strategy: "merge-group", base: event.baseSha, head: input.head ?? event.headSha };
     case "release": {
       const tag = tryParseReleaseTag(event.tagName);
-      const at = head ?? `refs/tags/${event.tagName}`;
-      return tag ? { kind: "services", strategy: "release-tag", head: at, services: [tag.service], reason: `release tag ${event.tagName}` } : { kind: "all", strategy: "release-tag", head: at, reason: `release ${event.tagName} is not a per-service release tag <service>@<version>` };
+      const at2 = head ?? `refs/tags/${event.tagName}`;
+      return tag ? { kind: "services", strategy: "release-tag", head: at2, services: [tag.service], reason: `release tag ${event.tagName}` } : { kind: "all", strategy: "release-tag", head: at2, reason: `release ${event.tagName} is not a per-service release tag <service>@<version>` };
     }
     case "workflow_dispatch": {
       const selected = (event.inputs[input.dispatchInput] ?? "").split(/[\s,]+/).filter((s) => s.length > 0);
@@ -1077,10 +1069,10 @@ function parseImageRef(text) {
   };
   let rest = text;
   let digest;
-  const at = rest.indexOf("@");
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
+  const at2 = rest.indexOf("@");
+  if (at2 >= 0) {
+    digest = rest.slice(at2 + 1);
+    rest = rest.slice(0, at2);
     if (!DIGEST.test(digest)) fail(`bad digest ${JSON.stringify(digest)}`);
   }
   let tag;
@@ -1323,7 +1315,7 @@ async function globMatcher(globs) {
     isPackageDir: (path) => isIncluded(path) && !isExcluded(path),
     mayContain(path) {
       let depth = 1;
-      for (let at = path.indexOf("/"); at !== -1; at = path.indexOf("/", at + 1)) depth++;
+      for (let at2 = path.indexOf("/"); at2 !== -1; at2 = path.indexOf("/", at2 + 1)) depth++;
       return prefixes.some(({ deepAt, tests }) => {
         if (depth <= tests.length) return tests[depth - 1]?.(path) ?? false;
         return deepAt !== -1 && (tests.length === 0 || (tests[tests.length - 1]?.(path.split("/").slice(0, tests.length).join("/")) ?? false));

@@ -7533,10 +7533,10 @@ function parseImageRef(text) {
   };
   let rest = text;
   let digest;
-  const at = rest.indexOf("@");
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
+  const at2 = rest.indexOf("@");
+  if (at2 >= 0) {
+    digest = rest.slice(at2 + 1);
+    rest = rest.slice(0, at2);
     if (!DIGEST.test(digest)) fail(`bad digest ${JSON.stringify(digest)}`);
   }
   let tag;
@@ -7659,10 +7659,10 @@ var TAG_FORM = `<service>@${VERSION_FORM}, at most ${MAX_TAG_LENGTH} characters`
 function read(ref) {
   const name = ref.startsWith("refs/tags/") ? ref.slice("refs/tags/".length) : ref;
   if (name.length > MAX_TAG_LENGTH) return `it is ${name.length} characters long`;
-  const at = name.indexOf("@");
-  if (at < 0) return "it has no @";
-  const service = name.slice(0, at);
-  const version = name.slice(at + 1);
+  const at2 = name.indexOf("@");
+  if (at2 < 0) return "it has no @";
+  const service = name.slice(0, at2);
+  const version = name.slice(at2 + 1);
   if (!SERVICE.test(service)) return `the service ${quote(service)} is not a lowercase folder name`;
   const parsed = tryParseVersion(version);
   if (parsed === void 0) return `the version ${quote(version)} is not SemVer`;
@@ -7703,7 +7703,7 @@ async function globMatcher(globs) {
     isPackageDir: (path) => isIncluded(path) && !isExcluded(path),
     mayContain(path) {
       let depth = 1;
-      for (let at = path.indexOf("/"); at !== -1; at = path.indexOf("/", at + 1)) depth++;
+      for (let at2 = path.indexOf("/"); at2 !== -1; at2 = path.indexOf("/", at2 + 1)) depth++;
       return prefixes.some(({ deepAt, tests }) => {
         if (depth <= tests.length) return tests[depth - 1]?.(path) ?? false;
         return deepAt !== -1 && (tests.length === 0 || (tests[tests.length - 1]?.(path.split("/").slice(0, tests.length).join("/")) ?? false));
@@ -7798,30 +7798,39 @@ function readManifestEdges(text, fileName) {
 }
 
 // scripts/core/workspace/graph.ts
+function at(list, i) {
+  const value = list[i];
+  if (value === void 0) throw new Error(`workspace graph: index ${i} is not one of its ${list.length} entries`);
+  return value;
+}
+function indexOf(index, name) {
+  const i = index.get(name);
+  if (i === void 0) throw new Error(`workspace graph: package ${name} has no index`);
+  return i;
+}
 function workspaceTargets(name, refs, lookup, names) {
   const { index } = lookup;
   const out = [];
   for (let k = 0; k < refs.length; k++) {
-    const ref = refs[k];
-    if (ref === void 0) continue;
-    let at;
-    if (typeof ref === "string") at = index.get(ref);
+    const ref = at(refs, k);
+    let target;
+    if (typeof ref === "string") target = index.get(ref);
     else if (
       // Stryker disable next-line LogicalOperator: equivalent: an array has no `path`, so `'path' in ref` alone decides
       !Array.isArray(ref) && "path" in ref
     )
-      at = lookup.dirs.get(joinPosix(lookup.dir, ref.path)) ?? index.get(ref.name);
+      target = lookup.dirs.get(joinPosix(lookup.dir, ref.path)) ?? index.get(ref.name);
     else {
-      at = index.get(ref[0]) ?? index.get(ref[1]);
-      if (at === void 0) {
+      target = index.get(ref[0]) ?? index.get(ref[1]);
+      if (target === void 0) {
         throw new import_errors10.InputError(
           `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`
         );
       }
     }
-    if (at !== void 0 && names[at] !== name && !out.includes(at)) out.push(at);
+    if (target !== void 0 && at(names, target) !== name && !out.includes(target)) out.push(target);
   }
-  return out.length > 1 ? out.sort((x, y) => byCodeUnit(names[x] ?? "", names[y] ?? "")) : out;
+  return out.length > 1 ? out.sort((x, y) => byCodeUnit(at(names, x), at(names, y))) : out;
 }
 function joinPosix(dir, path) {
   const parts = path.startsWith("/") ? [] : dir.split("/").filter((p) => p !== "" && p !== ".");
@@ -7861,29 +7870,24 @@ function assemble(entries, make) {
   const names = [];
   const index = /* @__PURE__ */ new Map();
   for (let k = 0; k < sorted.length; k++) {
-    const entry = sorted[k];
-    if (!entry) continue;
+    const entry = at(sorted, k);
     const existing = index.get(entry.name);
     if (existing !== void 0) {
-      throw new import_errors10.InputError(`two workspace packages are named ${entry.name}: ${sorted[existing]?.input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
+      throw new import_errors10.InputError(`two workspace packages are named ${entry.name}: ${at(sorted, existing).input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
     }
     index.set(entry.name, names.length);
     names.push(entry.name);
   }
   const dirs = /* @__PURE__ */ new Map();
-  for (let k = 0; k < sorted.length; k++) {
-    const entry = sorted[k];
-    if (entry) dirs.set(entry.input.dir, k);
-  }
+  for (let k = 0; k < sorted.length; k++) dirs.set(at(sorted, k).input.dir, k);
   const packages = [];
   const edges = [];
   for (let k = 0; k < sorted.length; k++) {
-    const entry = sorted[k];
-    if (!entry) continue;
+    const entry = at(sorted, k);
     const { name, input } = entry;
     const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir }, names);
     const deps = [];
-    for (let t = 0; t < targets.length; t++) deps.push(names[targets[t] ?? -1] ?? "");
+    for (let t = 0; t < targets.length; t++) deps.push(at(names, at(targets, t)));
     const slash = input.dir.lastIndexOf("/");
     packages.push(make(entry, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps));
     edges.push(targets);
@@ -7891,14 +7895,12 @@ function assemble(entries, make) {
   topologicalOrder(names, edges, "folder");
   return assembleGraph(packages, { edges });
 }
-var graphEdges = /* @__PURE__ */ new WeakMap();
 function assembleGraph(list, options) {
   const { edges } = options;
   const packages = /* @__PURE__ */ new Map();
   const dirs = /* @__PURE__ */ new Map();
   for (let k = 0; k < list.length; k++) {
-    const pkg = list[k];
-    if (!pkg) continue;
+    const pkg = at(list, k);
     packages.set(pkg.name, pkg);
     dirs.set(pkg.dir, pkg);
   }
@@ -7906,7 +7908,7 @@ function assembleGraph(list, options) {
   const topological = () => {
     if (order === void 0) {
       const names = list.map((p) => p.name);
-      order = topologicalOrder(names, edges).map((i) => names[i] ?? "");
+      order = topologicalOrder(names, edges).map((i) => at(names, i));
     }
     return order;
   };
@@ -7914,17 +7916,17 @@ function assembleGraph(list, options) {
   let index;
   const dependentsOf = (name) => {
     if (!reverse || !index) {
-      reverse = list.map(() => []);
+      const built = list.map(() => []);
       index = /* @__PURE__ */ new Map();
-      for (let i = 0; i < list.length; i++) {
-        index.set(list[i]?.name ?? "", i);
-        const deps = edges[i] ?? [];
-        for (let d = 0; d < deps.length; d++) reverse[deps[d] ?? 0]?.push(i);
+      for (let i2 = 0; i2 < list.length; i2++) {
+        index.set(at(list, i2).name, i2);
+        const deps = at(edges, i2);
+        for (let d = 0; d < deps.length; d++) at(built, at(deps, d)).push(i2);
       }
+      reverse = built;
     }
-    const at = index.get(name);
-    const found = at === void 0 ? void 0 : reverse[at];
-    return found === void 0 ? [] : found.map((i) => list[i]?.name ?? "");
+    const i = index.get(name);
+    return i === void 0 ? [] : at(reverse, i).map((d) => at(list, d).name);
   };
   let services = options.services;
   const get = (name) => {
@@ -7932,8 +7934,10 @@ function assembleGraph(list, options) {
     if (!pkg) throw new import_errors10.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
     return pkg;
   };
+  if (edges.length !== list.length) throw new Error(`workspace graph: ${edges.length} edge lists for ${list.length} packages`);
   const graph = {
     packages,
+    edges,
     get order() {
       return topological();
     },
@@ -7974,7 +7978,6 @@ function assembleGraph(list, options) {
       return void 0;
     }
   };
-  graphEdges.set(graph, edges);
   return graph;
 }
 function topologicalOrder(names, edges, from = "name") {
@@ -7986,8 +7989,7 @@ function topologicalOrder(names, edges, from = "name") {
     // Stryker disable next-line ConditionalExpression: equivalent: the cycle check from sorted names finds the same cycles, more slowly
     from === "name" ? sortByKey(
       names.map((_, i) => i),
-      // Stryker disable next-line StringLiteral: equivalent: i is an index of names
-      (i) => names[i] ?? ""
+      (i) => at(names, i)
     ) : names.map((_, i) => i)
   );
   const path = [];
@@ -7999,9 +8001,9 @@ function topologicalOrder(names, edges, from = "name") {
     next.push(0);
     while (path.length > 0) {
       const top = path.length - 1;
-      const node = path[top] ?? 0;
-      const i = next[top] ?? 0;
-      const deps = edges[node] ?? [];
+      const node = at(path, top);
+      const i = at(next, top);
+      const deps = at(edges, node);
       if (i >= deps.length) {
         state[node] = DONE;
         order.push(node);
@@ -8010,11 +8012,11 @@ function topologicalOrder(names, edges, from = "name") {
         continue;
       }
       next[top] = i + 1;
-      const dep = deps[i] ?? 0;
+      const dep = at(deps, i);
       if (state[dep] === DONE) continue;
       if (state[dep] === VISITING) {
         if (from === "folder") return topologicalOrder(names, edges, "name");
-        const cycle = [...path.slice(path.indexOf(dep)), dep].map((n) => names[n]);
+        const cycle = [...path.slice(path.indexOf(dep)), dep].map((n) => at(names, n));
         throw new import_errors10.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
       }
       state[dep] = VISITING;
@@ -8027,12 +8029,10 @@ function topologicalOrder(names, edges, from = "name") {
 function snapshotGraph(graph) {
   const list = [...graph.packages.values()];
   const index = /* @__PURE__ */ new Map();
-  for (let i = 0; i < list.length; i++) index.set(list[i]?.name ?? "", i);
-  const edges = graphEdges.get(graph) ?? list.map((p) => p.workspaceDeps.map((d) => index.get(d) ?? -1));
+  for (let i = 0; i < list.length; i++) index.set(at(list, i).name, i);
   return {
-    packages: list.map((p, i) => [p.dir, p.name, p.isService, edges[i] ?? []]),
-    // Stryker disable next-line UnaryOperator: equivalent: every service is one of the packages
-    services: graph.services.map((s) => index.get(s.name) ?? -1)
+    packages: list.map((p, i) => [p.dir, p.name, p.isService, at(graph.edges, i)]),
+    services: graph.services.map((s) => indexOf(index, s.name))
   };
 }
 function isIndexList(value, size) {
@@ -8058,23 +8058,15 @@ function graphFromSnapshot(snapshot) {
   const entries = snapshot.packages;
   const list = [];
   for (let k = 0; k < entries.length; k++) {
-    const entry = entries[k];
-    if (!entry) continue;
+    const entry = at(entries, k);
     const dir = entry[0];
     const deps = entry[3];
     const workspaceDeps = [];
-    for (let d = 0; d < deps.length; d++) {
-      const dep = entries[deps[d] ?? -1]?.[1];
-      if (dep !== void 0) workspaceDeps.push(dep);
-    }
+    for (let d = 0; d < deps.length; d++) workspaceDeps.push(at(entries, at(deps, d))[1]);
     const slash = dir.lastIndexOf("/");
     list.push({ name: entry[1], dir, folder: slash < 0 ? dir : dir.slice(slash + 1), isService: entry[2], workspaceDeps });
   }
-  const services = [];
-  for (const i of snapshot.services) {
-    const pkg = list[i];
-    if (pkg) services.push(pkg);
-  }
+  const services = snapshot.services.map((i) => at(list, i));
   return assembleGraph(list, { edges: entries.map((e) => e[3]), services });
 }
 
@@ -8431,14 +8423,14 @@ var run = async (argv, ctx) => {
     throw new import_errors15.InputError(`--environment ${quote(values.environment ?? "")}: expected one of: ${ctx.config.environments.map((e) => e.name).join(", ")}`);
   const release = await openRelease(ctx, values.cwd);
   try {
-    const at = await knownService(release.git, ctx, await release.defaultRef(), positionals[0]);
-    const { latest } = await released(release.git, at.service.folder);
-    if (latest === void 0) throw new import_errors15.InputError(`${at.service.folder} has no release tag in this clone; release it first`);
+    const at2 = await knownService(release.git, ctx, await release.defaultRef(), positionals[0]);
+    const { latest } = await released(release.git, at2.service.folder);
+    if (latest === void 0) throw new import_errors15.InputError(`${at2.service.folder} has no release tag in this clone; release it first`);
     const version = formatVersion(latest.tag.version);
     const ref = ctx.env["GITHUB_REF_NAME"] || ctx.config.defaultBranch;
     const file = values.workflow ?? "deploy.yml";
-    await (await ctx.effects.github()).dispatchWorkflow(file, ref, { service: at.service.folder, environment: environment.name, version, dry_run: "false" });
-    ctx.stdout(`${file}: deploying ${at.service.folder} ${version} to ${environment.name} (dispatched on ${ref})
+    await (await ctx.effects.github()).dispatchWorkflow(file, ref, { service: at2.service.folder, environment: environment.name, version, dry_run: "false" });
+    ctx.stdout(`${file}: deploying ${at2.service.folder} ${version} to ${environment.name} (dispatched on ${ref})
 `);
     return EXIT.ok;
   } finally {

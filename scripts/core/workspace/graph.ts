@@ -35,6 +35,11 @@ export interface WorkspaceGraph<P extends GraphPackage = GraphPackage> {
   readonly order: readonly string[];
   /** By folder name. */
   readonly services: readonly P[];
+  /**
+   * The edges by index: `edges[i]` holds the indexes, in the order of `packages`, of the packages the
+   * i-th package depends on directly (sorted by name). A cache snapshot is these as they are.
+   */
+  readonly edges: readonly (readonly number[])[];
   get(name: string): P;
   /** `names` and every package that depends on any of them, transitively. */
   withDependents(names: Iterable<string>): Set<string>;
@@ -48,6 +53,23 @@ export interface WorkspaceGraph<P extends GraphPackage = GraphPackage> {
 
 /** The graph with every package's manifest (the generators and image checks read them). */
 export type Workspace = WorkspaceGraph<WorkspacePackage>;
+
+/**
+ * `list[i]`, which this module's own bookkeeping guarantees to exist (an index it made). A miss is a
+ * bug here, not bad input: it throws (exit 70) instead of attaching an edge to the wrong package.
+ */
+function at<T>(list: readonly T[], i: number): T {
+  const value = list[i];
+  if (value === undefined) throw new Error(`workspace graph: index ${i} is not one of its ${list.length} entries`);
+  return value;
+}
+
+/** The index of a package this module knows by name (see `at`). */
+function indexOf(index: ReadonlyMap<string, number>, name: string): number {
+  const i = index.get(name);
+  if (i === undefined) throw new Error(`workspace graph: package ${name} has no index`);
+  return i;
+}
 
 /** A manifest's dependencies as graph edge candidates (see DependencyRef). */
 export function dependencyRefs(manifest: Manifest): DependencyRef[] {
@@ -72,33 +94,30 @@ function workspaceTargets(
 ): number[] {
   const { index } = lookup;
   const out: number[] = [];
-  // Stryker disable next-line EqualityOperator: equivalent: the index one past the end reads undefined, which the guard below skips
   for (let k = 0; k < refs.length; k++) {
-    const ref = refs[k];
-    // Stryker disable next-line ConditionalExpression: equivalent: a list of refs holds no undefined
-    if (ref === undefined) continue;
-    let at: number | undefined;
-    if (typeof ref === 'string') at = index.get(ref);
+    const ref = at(refs, k);
+    let target: number | undefined;
+    if (typeof ref === 'string') target = index.get(ref);
     else if (
       // Stryker disable next-line LogicalOperator: equivalent: an array has no `path`, so `'path' in ref` alone decides
       !Array.isArray(ref) &&
       'path' in ref
     )
-      at = lookup.dirs.get(joinPosix(lookup.dir, ref.path)) ?? index.get(ref.name);
+      target = lookup.dirs.get(joinPosix(lookup.dir, ref.path)) ?? index.get(ref.name);
     else {
-      at = index.get(ref[0]) ?? index.get(ref[1]);
+      target = index.get(ref[0]) ?? index.get(ref[1]);
       // A `workspace:` specifier must name a package of the workspace: pnpm refuses to install otherwise, and
       // dropping the edge would hide its dependents from change detection (a deleted library, say).
-      if (at === undefined) {
+      if (target === undefined) {
         throw new InputError(
           `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`,
         );
       }
     }
-    if (at !== undefined && names[at] !== name && !out.includes(at)) out.push(at);
+    if (target !== undefined && at(names, target) !== name && !out.includes(target)) out.push(target);
   }
-  // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: equivalent: sorting one target or none changes nothing, and names[x] exists for every target
-  return out.length > 1 ? out.sort((x, y) => byCodeUnit(names[x] ?? '', names[y] ?? '')) : out;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent: sorting one target or none changes nothing
+  return out.length > 1 ? out.sort((x, y) => byCodeUnit(at(names, x), at(names, y))) : out;
 }
 
 /**
@@ -181,38 +200,25 @@ function assemble<I extends { readonly dir: string }, P extends GraphPackage>(
   // Packages by index in folder order: the edges, the cycle check and the cache all work on indexes.
   const names: string[] = [];
   const index = new Map<string, number>();
-  // Stryker disable next-line EqualityOperator: equivalent: the index one past the end reads undefined, which the guard below skips
   for (let k = 0; k < sorted.length; k++) {
-    const entry = sorted[k];
-    // Stryker disable next-line ConditionalExpression: equivalent: sorted holds no undefined within its length
-    if (!entry) continue;
+    const entry = at(sorted, k);
     const existing = index.get(entry.name);
     if (existing !== undefined) {
-      // Stryker disable next-line OptionalChaining: equivalent: `existing` is the index of an entry of sorted
-      throw new InputError(`two workspace packages are named ${entry.name}: ${sorted[existing]?.input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
+      throw new InputError(`two workspace packages are named ${entry.name}: ${at(sorted, existing).input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
     }
     index.set(entry.name, names.length);
     names.push(entry.name);
   }
   const dirs = new Map<string, number>();
-  // Stryker disable next-line EqualityOperator: equivalent: the index one past the end reads undefined, which the guard below skips
-  for (let k = 0; k < sorted.length; k++) {
-    const entry = sorted[k];
-    // Stryker disable next-line ConditionalExpression: equivalent: sorted holds no undefined within its length
-    if (entry) dirs.set(entry.input.dir, k);
-  }
+  for (let k = 0; k < sorted.length; k++) dirs.set(at(sorted, k).input.dir, k);
   const packages: P[] = [];
   const edges: number[][] = [];
-  // Stryker disable next-line EqualityOperator: equivalent: the index one past the end reads undefined, which the guard below skips
   for (let k = 0; k < sorted.length; k++) {
-    const entry = sorted[k];
-    // Stryker disable next-line ConditionalExpression: equivalent: sorted holds no undefined within its length
-    if (!entry) continue;
+    const entry = at(sorted, k);
     const { name, input } = entry;
     const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir }, names);
     const deps: string[] = [];
-    // Stryker disable next-line UnaryOperator,StringLiteral: equivalent: targets are indexes of names, so neither fallback is reached
-    for (let t = 0; t < targets.length; t++) deps.push(names[targets[t] ?? -1] ?? '');
+    for (let t = 0; t < targets.length; t++) deps.push(at(names, at(targets, t)));
     const slash = input.dir.lastIndexOf('/');
     // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent: slice(slash + 1) of a folder without a slash is the folder, and no folder starts with '/'
     packages.push(make(entry, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps));
@@ -222,9 +228,6 @@ function assemble<I extends { readonly dir: string }, P extends GraphPackage>(
   topologicalOrder(names, edges, 'folder');
   return assembleGraph(packages, { edges });
 }
-
-/** The edges of each graph made here, by index in folder order: a cache snapshot is these as they are. */
-const graphEdges = new WeakMap<WorkspaceGraph, readonly (readonly number[])[]>();
 
 /**
  * The graph over packages already in folder order, with unique names, and `edges[i]` the indexes
@@ -238,11 +241,8 @@ function assembleGraph<P extends GraphPackage>(
   const { edges } = options;
   const packages = new Map<string, P>();
   const dirs = new Map<string, P>();
-  // Stryker disable next-line EqualityOperator: equivalent: the index one past the end reads undefined, which the guard below skips
   for (let k = 0; k < list.length; k++) {
-    const pkg = list[k];
-    // Stryker disable next-line ConditionalExpression: equivalent: list holds no undefined within its length
-    if (!pkg) continue;
+    const pkg = at(list, k);
     packages.set(pkg.name, pkg);
     dirs.set(pkg.dir, pkg);
   }
@@ -251,8 +251,7 @@ function assembleGraph<P extends GraphPackage>(
     // Stryker disable next-line ConditionalExpression: equivalent: working the order out again gives the same order (a cache)
     if (order === undefined) {
       const names = list.map((p) => p.name);
-      // Stryker disable next-line StringLiteral: equivalent: the order holds indexes of names
-      order = topologicalOrder(names, edges).map((i) => names[i] ?? '');
+      order = topologicalOrder(names, edges).map((i) => at(names, i));
     }
     return order;
   };
@@ -263,23 +262,17 @@ function assembleGraph<P extends GraphPackage>(
   const dependentsOf = (name: string): readonly string[] => {
     // Stryker disable next-line all: equivalent: reverse and index are built together; building them again gives the same (a cache)
     if (!reverse || !index) {
-      reverse = list.map(() => []);
+      const built: number[][] = list.map(() => []);
       index = new Map();
-      // Stryker disable next-line EqualityOperator: equivalent: one past the end indexes '' and no edges, and no package is named ''
       for (let i = 0; i < list.length; i++) {
-        // Stryker disable next-line OptionalChaining,StringLiteral: equivalent: list[i] exists within its length
-        index.set(list[i]?.name ?? '', i);
-        // Stryker disable next-line ArrayDeclaration: equivalent: every package has its edge list
-        const deps = edges[i] ?? [];
-        // Stryker disable next-line OptionalChaining: equivalent: edges are indexes of list, which reverse has one entry for
-        for (let d = 0; d < deps.length; d++) reverse[deps[d] ?? 0]?.push(i);
+        index.set(at(list, i).name, i);
+        const deps = at(edges, i);
+        for (let d = 0; d < deps.length; d++) at(built, at(deps, d)).push(i);
       }
+      reverse = built;
     }
-    const at = index.get(name);
-    // Stryker disable next-line ConditionalExpression: equivalent: reverse[undefined] is undefined too
-    const found = at === undefined ? undefined : reverse[at];
-    // Stryker disable next-line OptionalChaining,StringLiteral: equivalent: found holds indexes of list
-    return found === undefined ? [] : found.map((i) => list[i]?.name ?? '');
+    const i = index.get(name);
+    return i === undefined ? [] : at(reverse, i).map((d) => at(list, d).name);
   };
   let services = options.services;
 
@@ -289,8 +282,10 @@ function assembleGraph<P extends GraphPackage>(
     return pkg;
   };
 
+  if (edges.length !== list.length) throw new Error(`workspace graph: ${edges.length} edge lists for ${list.length} packages`);
   const graph: WorkspaceGraph<P> = {
     packages,
+    edges,
     get order() {
       return topological();
     },
@@ -336,8 +331,6 @@ function assembleGraph<P extends GraphPackage>(
       return undefined;
     },
   };
-  // Stryker disable next-line CallExpression: equivalent: without it snapshotGraph maps workspaceDeps back to the same indexes (tested with a copy of a graph)
-  graphEdges.set(graph, edges);
   return graph;
 }
 
@@ -358,8 +351,7 @@ function topologicalOrder(names: readonly string[], edges: readonly (readonly nu
     from === 'name'
       ? sortByKey(
           names.map((_, i) => i),
-          // Stryker disable next-line StringLiteral: equivalent: i is an index of names
-          (i) => names[i] ?? '',
+          (i) => at(names, i),
         )
       : names.map((_, i) => i);
   const path: number[] = [];
@@ -368,14 +360,12 @@ function topologicalOrder(names: readonly string[], edges: readonly (readonly nu
     if (state[root] !== 0) continue;
     state[root] = VISITING;
     path.push(root);
-    // Stryker disable next-line CallExpression: equivalent: a missing next[top] reads as 0 (`?? 0`), the value pushed
     next.push(0);
     while (path.length > 0) {
       const top = path.length - 1;
-      const node = path[top] ?? 0;
-      const i = next[top] ?? 0;
-      // Stryker disable next-line ArrayDeclaration: equivalent: every node has its edge list
-      const deps = edges[node] ?? [];
+      const node = at(path, top);
+      const i = at(next, top);
+      const deps = at(edges, node);
       if (i >= deps.length) {
         state[node] = DONE;
         order.push(node);
@@ -384,16 +374,15 @@ function topologicalOrder(names: readonly string[], edges: readonly (readonly nu
         continue;
       }
       next[top] = i + 1;
-      const dep = deps[i] ?? 0;
+      const dep = at(deps, i);
       if (state[dep] === DONE) continue;
       if (state[dep] === VISITING) {
         if (from === 'folder') return topologicalOrder(names, edges, 'name');
-        const cycle = [...path.slice(path.indexOf(dep)), dep].map((n) => names[n]);
+        const cycle = [...path.slice(path.indexOf(dep)), dep].map((n) => at(names, n));
         throw new InputError(`dependency cycle between workspace packages: ${cycle.join(' -> ')}; remove one of these dependencies`);
       }
       state[dep] = VISITING;
       path.push(dep);
-      // Stryker disable next-line CallExpression: equivalent: a missing next[top] reads as 0 (`?? 0`), the value pushed
       next.push(0);
     }
   }
@@ -413,14 +402,10 @@ export interface GraphSnapshot {
 export function snapshotGraph(graph: WorkspaceGraph): GraphSnapshot {
   const list = [...graph.packages.values()];
   const index = new Map<string, number>();
-  // Stryker disable next-line EqualityOperator,OptionalChaining,StringLiteral: equivalent: one past the end indexes '', and no package is named ''
-  for (let i = 0; i < list.length; i++) index.set(list[i]?.name ?? '', i);
-  // Stryker disable next-line UnaryOperator: equivalent: every dependency of a graph's package is one of its packages, so the -1 fallback is never used
-  const edges = graphEdges.get(graph) ?? list.map((p) => p.workspaceDeps.map((d) => index.get(d) ?? -1));
+  for (let i = 0; i < list.length; i++) index.set(at(list, i).name, i);
   return {
-    packages: list.map((p, i) => [p.dir, p.name, p.isService, edges[i] ?? []] as const),
-    // Stryker disable next-line UnaryOperator: equivalent: every service is one of the packages
-    services: graph.services.map((s) => index.get(s.name) ?? -1),
+    packages: list.map((p, i) => [p.dir, p.name, p.isService, at(graph.edges, i)] as const),
+    services: graph.services.map((s) => indexOf(index, s.name)),
   };
 }
 
@@ -452,31 +437,18 @@ export function graphFromSnapshot(snapshot: GraphSnapshot): WorkspaceGraph {
   const entries = snapshot.packages;
   const list: GraphPackage[] = [];
   // Indexed loops: this is all a warm run does with 2,000 packages, before any of it is compiled.
-  // Stryker disable next-line EqualityOperator: equivalent: the index one past the end reads undefined, which the guard below skips
+  // A snapshot's indexes were checked to be in range (isGraphSnapshot), so `at` never throws here.
   for (let k = 0; k < entries.length; k++) {
-    const entry = entries[k];
-    // Stryker disable next-line ConditionalExpression: equivalent: entries hold no undefined within their length
-    if (!entry) continue;
+    const entry = at(entries, k);
     const dir = entry[0];
     const deps = entry[3];
     const workspaceDeps: string[] = [];
-    // Stryker disable next-line EqualityOperator: equivalent: the index one past the end reads undefined, which the guard below skips
-    for (let d = 0; d < deps.length; d++) {
-      // Stryker disable next-line OptionalChaining,UnaryOperator: equivalent: a snapshot's dependency indexes are checked to be in range (isGraphSnapshot)
-      const dep = entries[deps[d] ?? -1]?.[1];
-      // Stryker disable next-line ConditionalExpression: equivalent: a snapshot's dependency indexes are checked to be in range (isGraphSnapshot)
-      if (dep !== undefined) workspaceDeps.push(dep);
-    }
+    for (let d = 0; d < deps.length; d++) workspaceDeps.push(at(entries, at(deps, d))[1]);
     const slash = dir.lastIndexOf('/');
     // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent: slice(slash + 1) of a folder without a slash is the folder, and no folder starts with '/'
     list.push({ name: entry[1], dir, folder: slash < 0 ? dir : dir.slice(slash + 1), isService: entry[2], workspaceDeps });
   }
-  const services: GraphPackage[] = [];
-  for (const i of snapshot.services) {
-    const pkg = list[i];
-    // Stryker disable next-line ConditionalExpression: equivalent: a snapshot's service indexes are checked to be in range (isGraphSnapshot)
-    if (pkg) services.push(pkg);
-  }
+  const services = snapshot.services.map((i) => at(list, i));
   // It came from a built graph, checked for cycles then; its order is worked out only if asked for.
   return assembleGraph(list, { edges: entries.map((e) => e[3]), services });
 }

@@ -234,9 +234,9 @@ describe('the graph without manifests', () => {
     expect(isGraphSnapshot(value)).toBe(true);
   });
 
-  test('a graph made elsewhere (not by buildGraph) is snapshotted from its packages, with the same indexes', () => {
+  test('a graph owns its edges: a copy of it carries them, and its snapshot has the same indexes', () => {
     const full = buildWorkspace(INPUTS);
-    // A copy of the object: the same packages and answers, but not a graph this module made.
+    // A copy of the object: the same packages, answers and edges, but not the object this module made.
     const copy: WorkspaceGraph = { ...full };
     const snapshot = snapshotGraph(copy);
     expect(snapshot).toEqual(snapshotGraph(full));
@@ -252,6 +252,20 @@ describe('the graph without manifests', () => {
       ],
       services: [3, 4, 5],
     });
+  });
+
+  test.each<[string, GraphSnapshot, string]>([
+    // The type allows these; isGraphSnapshot refuses them when the snapshot is read from a file. Made by
+    // hand, they are a bug of the caller: the graph fails instead of dropping the edge or the service.
+    ['a dependency index past the end', { packages: [['a', 'a', false, [1]]], services: [] }, 'workspace graph: index 1 is not one of its 1 entries'],
+    ['a service index past the end', { packages: [['a', 'a', true, []]], services: [0, 2] }, 'workspace graph: index 2 is not one of its 1 entries'],
+  ])('a snapshot with %s is a bug, not a smaller graph', (_, snapshot, message) => {
+    expect(() => graphFromSnapshot(snapshot)).toThrow(new Error(message));
+  });
+
+  test('the edges of a graph are its own, by index in folder order', () => {
+    // By hand, folder order: packages/auth 0, packages/core 1, packages/util 2, services/Api 3, services/_worker 4, services/web 5.
+    expect(buildWorkspace(INPUTS).edges).toEqual([[1], [], [1], [0, 1], [5], [2]]);
   });
 
   test('a graph read back from a snapshot keeps its folders, services and edges in every query', () => {
