@@ -27,8 +27,8 @@ function existingGenerated(root: string): string[] {
   return out;
 }
 
-export function render(root: string): Map<string, string> {
-  const workspace = loadWorkspace(root, { serviceGlobs: pipelineConfig.services.dockerfileTargets, serviceMarker: pipelineConfig.services.marker });
+export async function render(root: string): Promise<Map<string, string>> {
+  const workspace = await loadWorkspace(root, { serviceGlobs: pipelineConfig.services.dockerfileTargets, serviceMarker: pipelineConfig.services.marker });
   const templatePath = join(root, pipelineConfig.services.dockerfileTemplate);
   if (!existsSync(templatePath)) throw new InputError(`${pipelineConfig.services.dockerfileTemplate}: not found`);
   let rootManifest: unknown;
@@ -41,8 +41,8 @@ export function render(root: string): Map<string, string> {
   return renderAll(workspace, readFileSync(templatePath, 'utf8'), pipelineConfig, pnpmVersionOf(typeof packageManager === 'string' ? packageManager : undefined));
 }
 
-export function check(root: string) {
-  return diffGenerated(root, render(root), existingGenerated(root));
+export async function check(root: string) {
+  return diffGenerated(root, await render(root), existingGenerated(root));
 }
 
 const SPEC = commandSpec({
@@ -55,10 +55,10 @@ const SPEC = commandSpec({
   notes: ['exit codes: 0 done (or up to date), 1 out of date (--check), 2 bad input'],
 });
 
-function main(checkOnly: boolean): number {
+async function main(checkOnly: boolean): Promise<number> {
   const root = process.cwd();
   if (checkOnly) {
-    const diffs = check(root);
+    const diffs = await check(root);
     if (diffs.length > 0) {
       // One line, naming the command (a base-image update of the template that skipped generation shows this in CI).
       process.stderr.write(`error: ${diffs.map((d) => `${d.path} ${d.kind}`).join(', ')}: generated files are out of date; run \`pnpm generate\` and commit the result\n`);
@@ -67,7 +67,7 @@ function main(checkOnly: boolean): number {
     process.stdout.write('Dockerfiles and docker-compose.yml are up to date\n');
     return 0;
   }
-  const files = render(root);
+  const files = await render(root);
   const written = writeGenerated(root, files);
   // A generated Dockerfile whose service folder is gone (no package.json) is removed, so check passes again.
   const removed = existingGenerated(root).filter((path) => !files.has(path));

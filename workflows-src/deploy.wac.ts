@@ -112,7 +112,7 @@ export function buildDeployWorkflow(config: PipelineConfig, services: readonly s
   }).addJobs([plan.job, deploy.job]);
 }
 
-const workspace = loadWorkspace(new URL('..', import.meta.url).pathname, {
+const workspace = await loadWorkspace(new URL('..', import.meta.url).pathname, {
   serviceMarker: pipelineConfig.services.marker,
   serviceGlobs: pipelineConfig.services.dockerfileTargets,
 });

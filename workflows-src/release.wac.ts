@@ -170,7 +170,7 @@ export function buildReleaseWorkflow(config: PipelineConfig, services: readonly 
   }).addJobs([select.job, build.job, release.job, handoff.job]);
 }
 
-const workspace = loadWorkspace(new URL('..', import.meta.url).pathname, {
+const workspace = await loadWorkspace(new URL('..', import.meta.url).pathname, {
   serviceMarker: pipelineConfig.services.marker,
   serviceGlobs: pipelineConfig.services.dockerfileTargets,
 });

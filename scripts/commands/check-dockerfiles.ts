@@ -33,7 +33,7 @@ export const run: Command = async (argv, ctx) => {
   const root = resolve(ctx.cwd, values.cwd ?? '.');
   if (!existsSync(join(root, 'pnpm-workspace.yaml'))) throw new InputError(`--cwd ${root}: no pnpm-workspace.yaml there; point it at the workspace root`);
   const { marker, dockerfileTargets } = ctx.config.services;
-  const workspace = loadWorkspace(root, { serviceMarker: marker, serviceGlobs: dockerfileTargets });
+  const workspace = await loadWorkspace(root, { serviceMarker: marker, serviceGlobs: dockerfileTargets });
   const violations: Violation[] = [];
   for (const service of workspace.services) {
     const file = `${service.dir}/${marker}`;

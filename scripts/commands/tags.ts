@@ -121,7 +121,7 @@ export const run: Command = async (argv, ctx) => {
   const { service } = request;
   const root = resolve(ctx.cwd, request.cwd);
   const { marker, dockerfileTargets } = ctx.config.services;
-  const known = loadWorkspace(root, { serviceMarker: marker, serviceGlobs: dockerfileTargets }).services.map((s) => s.folder);
+  const known = (await loadWorkspace(root, { serviceMarker: marker, serviceGlobs: dockerfileTargets })).services.map((s) => s.folder);
   if (!known.includes(service)) throw new InputError(`--service ${JSON.stringify(service)}: not a service of this workspace; known: ${known.join(', ')}`);
 
   const context = buildContextFromEnv(ctx.env, ctx.config.defaultBranch);

@@ -83,7 +83,7 @@ export const run: Command = async (argv, ctx) => {
 
   const root = resolve(ctx.cwd, values.cwd ?? '.');
   if (!existsSync(join(root, 'pnpm-workspace.yaml'))) throw new InputError(`--cwd ${root}: no pnpm-workspace.yaml there; point it at the workspace root`);
-  const workspace = loadWorkspace(root, { serviceMarker: ctx.config.services.marker, serviceGlobs: ctx.config.services.dockerfileTargets });
+  const workspace = await loadWorkspace(root, { serviceMarker: ctx.config.services.marker, serviceGlobs: ctx.config.services.dockerfileTargets });
   const rootManifest = parseManifest('package.json', readFileSync(join(root, 'package.json'), 'utf8'));
   const expectations = expectationsFor(workspace, rootManifest, service, {
     ...(values.revision === undefined ? {} : { revision: values.revision }),

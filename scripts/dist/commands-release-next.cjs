@@ -8134,6 +8134,43 @@ var import_node_os = require("node:os");
 var import_node_path = require("node:path");
 var import_errors10 = require("./core-errors.cjs");
 
+// scripts/core/workspace/discover.ts
+var SKIP = /* @__PURE__ */ new Set(["node_modules", "dist"]);
+async function packageFolders(listing, root, matcher) {
+  const candidates = [];
+  let frontier = [{ path: "", handle: root }];
+  while (frontier.length > 0) {
+    const levels = await listing.subfolders(frontier);
+    const descend = [];
+    for (let f = 0; f < frontier.length; f++) {
+      const parent = frontier[f];
+      const children = levels[f];
+      if (parent === void 0 || children === void 0) throw new Error(`folder listing answered ${levels.length} of ${frontier.length} folders`);
+      for (const { name, handle } of children) {
+        if (SKIP.has(name) || name.startsWith(".")) continue;
+        const path = parent.path === "" ? name : `${parent.path}/${name}`;
+        if (matcher.isPackageDir(path)) candidates.push({ path, handle });
+        if (matcher.mayContain(path)) descend.push({ path, handle });
+      }
+    }
+    frontier = descend;
+  }
+  return candidates;
+}
+async function discoverPackages(listing, root, matcher, rule) {
+  const candidates = await packageFolders(listing, root, matcher);
+  const files = await listing.packageFiles(candidates, rule.marker);
+  const found = [];
+  for (let i = 0; i < candidates.length; i++) {
+    const folder = candidates[i];
+    const read2 = files[i];
+    if (folder === void 0 || read2 === void 0) throw new Error(`folder listing read ${files.length} of ${candidates.length} package folders`);
+    if (read2.manifest === void 0) continue;
+    found.push({ dir: folder.path, manifest: read2.manifest, isService: read2.marker || rule.isServiceDir(folder.path) });
+  }
+  return found;
+}
+
 // scripts/core/workspace/folder-globs.ts
 function includes(globs) {
   return globs.filter((g) => !g.startsWith("!")).map((g) => g.replace(/^\.\//, "").replace(/\/+$/, ""));
@@ -8601,7 +8638,6 @@ function subtrees(content, shaBytes = 20) {
 }
 
 // scripts/io/workspace-git.ts
-var SKIP = /* @__PURE__ */ new Set(["node_modules", "dist"]);
 var CACHE_VERSION = 3;
 var BULK_READERS = Math.max(1, Math.min(2, (0, import_node_os.availableParallelism)()));
 var MIN_PER_READER = 200;
@@ -8677,27 +8713,49 @@ var Folders = class {
     return sha;
   }
 };
-async function packageFolders(trees, rootSha, matcher) {
-  const candidates = [];
-  let frontier = [{ path: "", sha: rootSha }];
-  while (frontier.length > 0) {
-    const levels = await trees.read(frontier.map((f) => f.sha));
-    const descend = [];
-    frontier.forEach(({ path }, i) => {
-      for (const e of levels[i] ?? []) {
-        if (SKIP.has(e.name) || e.name.startsWith(".")) continue;
-        const child = path === "" ? e.name : `${path}/${e.name}`;
-        if (matcher.isPackageDir(child)) candidates.push({ path: child, sha: e.sha });
-        if (matcher.mayContain(child)) descend.push({ path: child, sha: e.sha });
+function gitListing(git, trees, readers, fileName, trace) {
+  return {
+    async subfolders(folders) {
+      const levels = await trees.read(folders.map((f) => f.handle));
+      return levels.map((entries) => entries.map((e) => ({ name: e.name, handle: e.sha })));
+    },
+    async packageFiles(folders, marker) {
+      const all = readers();
+      let parts;
+      try {
+        const used = folders.length >= MIN_PER_READER * 2 ? all : all.slice(0, 1);
+        const per = Math.ceil(folders.length / used.length);
+        parts = used.map((reader, r) => {
+          const part = folders.slice(r * per, (r + 1) * per);
+          const shas = part.map((c) => c.handle);
+          reader.add(shas, "package.json");
+          reader.add(shas, marker, true);
+          return { folders: part, answers: reader.finish() };
+        });
+        await Promise.all(parts.map((p) => p.answers));
+      } finally {
+        for (const reader of all) reader.close();
       }
-    });
-    frontier = descend;
-  }
-  return candidates;
+      trace(`${folders.length} package folders' manifests read`);
+      const out = [];
+      const unanswered = [];
+      for (const part of parts) {
+        const answers = await part.answers;
+        const size = part.folders.length;
+        part.folders.forEach((folder, i) => {
+          const type = answers.type(i);
+          if (type === void 0) unanswered.push(folder);
+          out.push({ manifest: type === "blob" ? answers.text(i) : void 0, marker: answers.type(size + i) === "blob" });
+        });
+      }
+      await checkUnanswered(git, unanswered, fileName);
+      return out;
+    }
+  };
 }
 async function checkUnanswered(git, unanswered, fileName) {
   if (unanswered.length === 0) return;
-  const trees = await git.readObjects(unanswered.map((c) => c.sha));
+  const trees = await git.readObjects(unanswered.map((c) => c.handle));
   unanswered.forEach((c, i) => {
     const tree = trees[i];
     const listed = tree?.type === "tree" ? parseTree(tree.content, tree.sha.length / 2).some((e) => e.name === "package.json" && !e.isTree && e.mode !== "160000") : true;
@@ -8744,48 +8802,17 @@ async function load(git, commit, options, readersFor, cold) {
     return { workspace: fromCache, globs, matcher, cached: Promise.resolve() };
   }
   trace("workspace graph not cached: reading the package folders");
-  const readers = readersFor();
-  let candidates;
-  let parts;
-  try {
-    candidates = await packageFolders(trees, tree.sha, matcher);
-    const used = candidates.length >= MIN_PER_READER * 2 ? readers : readers.slice(0, 1);
-    const per = Math.ceil(candidates.length / used.length);
-    parts = used.map((reader, r) => {
-      const part = candidates.slice(r * per, (r + 1) * per);
-      const trees2 = part.map((c) => c.sha);
-      reader.add(trees2, "package.json");
-      reader.add(trees2, marker, true);
-      return { size: part.length, answers: reader.finish() };
-    });
-    await Promise.all(parts.map((p) => p.answers));
-  } finally {
-    for (const reader of readers) reader.close();
-  }
-  trace(`${candidates.length} package folders' manifests read`);
   const manifestName = (path) => `${dir === "" ? "" : `${dir}/`}${path}/package.json (at ${short})`;
+  readersFor();
+  const found = await discoverPackages(gitListing(git, trees, readersFor, manifestName, trace), tree.sha, matcher, { marker, isServiceDir: () => false });
   let folder = "";
   const fileName = () => manifestName(folder);
   const sources = [];
-  const unanswered = [];
-  let offset = 0;
-  for (const part of parts) {
-    const answers = await part.answers;
-    for (let i = 0; i < part.size; i++) {
-      const c = candidates[offset + i];
-      if (c === void 0) continue;
-      const type = answers.type(i);
-      if (type !== "blob") {
-        if (type === void 0) unanswered.push(c);
-        continue;
-      }
-      folder = c.path;
-      const { name, refs } = readManifestEdges(answers.text(i), fileName);
-      sources.push({ dir: c.path, name, isService: answers.type(part.size + i) === "blob", refs });
-    }
-    offset += part.size;
+  for (const { dir: path, manifest, isService } of found) {
+    folder = path;
+    const { name, refs } = readManifestEdges(manifest, fileName);
+    sources.push({ dir: path, name, isService, refs });
   }
-  await checkUnanswered(git, unanswered, manifestName);
   trace(`${sources.length} manifests parsed`);
   const workspace = buildGraph(sources);
   trace("workspace graph built");

@@ -1,53 +1,67 @@
-/** Loads the workspace graph from the working tree (the generators and `check-dockerfiles` use this). */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+/**
+ * Loads the workspace graph from the working tree (the generators, `check-dockerfiles`, `verify-image`
+ * and `tags` use this): the discovery of core/workspace/discover.ts over the folders on disk, the
+ * same walk and service rule as over a commit's trees (io/workspace-git.ts).
+ */
+import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import picomatch from 'picomatch';
 import { InputError } from '../core/errors.js';
-import { buildWorkspace, type PackageInput, type Workspace } from '../core/workspace/graph.js';
+import { discoverPackages, type FolderListing, type PackageFiles } from '../core/workspace/discover.js';
+import { folderTest, globMatcher } from '../core/workspace/folder-globs.js';
+import { buildWorkspace, type Workspace } from '../core/workspace/graph.js';
 import { parseManifest } from '../core/workspace/manifest.js';
 import { checkWorkspaceGlobs } from '../core/workspace/workspace-globs.js';
 import { parseWorkspaceYaml } from '../core/workspace/workspace-yaml.js';
 
-const SKIP = new Set(['node_modules', '.git', 'dist']);
+/** A file's text, or undefined when there is no file there (nothing, or a folder). */
+function readIfFile(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = err instanceof Error && 'code' in err ? err.code : undefined;
+    if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return undefined;
+    throw err;
+  }
+}
 
-/** Folders below `root` (relative, POSIX) that match the pnpm-workspace globs and hold a package.json. */
-export function findPackageDirs(root: string, globs: readonly string[]): string[] {
-  const include = globs.filter((g) => !g.startsWith('!')).map((g) => g.replace(/\/+$/, ''));
-  const exclude = globs.filter((g) => g.startsWith('!')).map((g) => g.slice(1).replace(/\/+$/, ''));
-  const isIncluded = picomatch(include, { dot: false });
-  const isExcluded = exclude.length > 0 ? picomatch(exclude) : () => false;
-  const maxDepth = include.some((g) => g.includes('**')) ? Number.POSITIVE_INFINITY : Math.max(...include.map((g) => g.split('/').length));
-  const out: string[] = [];
-  const walk = (rel: string, depth: number) => {
-    if (depth > maxDepth) return;
-    for (const entry of readdirSync(join(root, rel), { withFileTypes: true })) {
-      if (!entry.isDirectory() || SKIP.has(entry.name) || entry.name.startsWith('.')) continue;
-      const child = rel ? `${rel}/${entry.name}` : entry.name;
-      if (isIncluded(child) && !isExcluded(child) && existsSync(join(root, child, 'package.json'))) out.push(child);
-      walk(child, depth + 1);
-    }
+/** Whether `path` is a file (git's blob: a regular file or a symbolic link), not a folder. */
+function isFile(path: string): boolean {
+  try {
+    const stat = lstatSync(path);
+    return stat.isFile() || stat.isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** The working tree's folders for discovery, each known by its absolute path. */
+function diskListing(): FolderListing<string> {
+  return {
+    async subfolders(folders) {
+      return folders.map((f) =>
+        readdirSync(f.handle, { withFileTypes: true })
+          .filter((e) => e.isDirectory())
+          .map((e) => ({ name: e.name, handle: join(f.handle, e.name) })),
+      );
+    },
+    async packageFiles(folders, marker): Promise<PackageFiles[]> {
+      return folders.map((f) => ({ manifest: readIfFile(join(f.handle, 'package.json')), marker: isFile(join(f.handle, marker)) }));
+    },
   };
-  walk('', 1);
-  return out.sort();
 }
 
 export interface LoadOptions {
   /** A package is a service when its folder holds this file (default `Dockerfile`) ... */
   readonly serviceMarker?: string;
-  /** ... or when its folder matches one of these globs (the Dockerfile generator's targets). */
+  /** ... or when its folder matches one of these globs (the config's `services.dockerfileTargets`). */
   readonly serviceGlobs?: readonly string[];
 }
 
-export function loadWorkspace(root: string, options: LoadOptions = {}): Workspace {
+export async function loadWorkspace(root: string, options: LoadOptions = {}): Promise<Workspace> {
   const yamlPath = join(root, 'pnpm-workspace.yaml');
   if (!existsSync(yamlPath)) throw new InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
   const globs = checkWorkspaceGlobs('pnpm-workspace.yaml', parseWorkspaceYaml('pnpm-workspace.yaml', readFileSync(yamlPath, 'utf8')).packages);
-  const marker = options.serviceMarker ?? 'Dockerfile';
-  const isServiceDir = options.serviceGlobs ? picomatch([...options.serviceGlobs]) : () => false;
-  const inputs: PackageInput[] = findPackageDirs(root, globs).map((dir) => ({
-    dir,
-    manifest: parseManifest(`${dir}/package.json`, readFileSync(join(root, dir, 'package.json'), 'utf8')),
-    isService: isServiceDir(dir) || existsSync(join(root, dir, marker)),
-  }));
-  return buildWorkspace(inputs);
+  const rule = { marker: options.serviceMarker ?? 'Dockerfile', isServiceDir: await folderTest(options.serviceGlobs ?? []) };
+  const found = await discoverPackages(diskListing(), root, await globMatcher(globs), rule);
+  return buildWorkspace(found.map(({ dir, manifest, isService }) => ({ dir, manifest: parseManifest(`${dir}/package.json`, manifest), isService })));
 }

@@ -13,6 +13,7 @@ import { existsSync, mkdir, readdir, readFileSync, rename, rm, type Stats, stat,
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
+import { type Folder, type FolderListing, discoverPackages, type PackageFiles } from '../core/workspace/discover.js';
 import { type GlobMatcher, globMatcher, globRoots } from '../core/workspace/folder-globs.js';
 import { KeyHash } from '../core/workspace/cache-key.js';
 import { buildGraph, type GraphSource, graphFromSnapshot, isGraphSnapshot, snapshotGraph, type WorkspaceGraph } from '../core/workspace/graph.js';
@@ -21,7 +22,6 @@ import { checkWorkspaceGlobs, parseWorkspaceGlobsFast } from '../core/workspace/
 import { parseTree, subtrees } from '../core/git/tree.js';
 import type { BulkAnswers, BulkRead, Git } from './git.js';
 
-const SKIP = new Set(['node_modules', 'dist']);
 // 3: `file:`/`link:` dependencies resolved by folder (a cache of version 2 lacks those edges).
 const CACHE_VERSION = 3;
 /**
@@ -122,24 +122,55 @@ class Folders {
   }
 }
 
-/** Walks the folders level by level from the workspace folder (one round each): the package folder candidates. */
-async function packageFolders(trees: Folders, rootSha: string, matcher: GlobMatcher): Promise<Array<{ path: string; sha: string }>> {
-  const candidates: Array<{ path: string; sha: string }> = [];
-  let frontier: Array<{ path: string; sha: string }> = [{ path: '', sha: rootSha }];
-  while (frontier.length > 0) {
-    const levels = await trees.read(frontier.map((f) => f.sha));
-    const descend: Array<{ path: string; sha: string }> = [];
-    frontier.forEach(({ path }, i) => {
-      for (const e of levels[i] ?? []) {
-        if (SKIP.has(e.name) || e.name.startsWith('.')) continue;
-        const child = path === '' ? e.name : `${path}/${e.name}`;
-        if (matcher.isPackageDir(child)) candidates.push({ path: child, sha: e.sha });
-        if (matcher.mayContain(child)) descend.push({ path: child, sha: e.sha });
+/**
+ * A commit's folders for discovery (core/workspace/discover.ts), each known by its tree's hash: the
+ * subfolders from the trees, and each package folder's package.json and marker looked up by git
+ * inside the folder's tree (by hash: a few entries, where a path from the top would scan the 1,000
+ * entries of `services` each time), the manifests' contents and the marker's type only. The lookups
+ * are split between the bulk readers (git is single-threaded, and this process has nothing else to
+ * do meanwhile), in one piece when small.
+ */
+function gitListing(git: Git, trees: Folders, readers: () => BulkRead[], fileName: (path: string) => string, trace: (label: string) => void): FolderListing<string> {
+  return {
+    async subfolders(folders) {
+      const levels = await trees.read(folders.map((f) => f.handle));
+      return levels.map((entries) => entries.map((e) => ({ name: e.name, handle: e.sha })));
+    },
+    async packageFiles(folders, marker) {
+      const all = readers();
+      let parts: Array<{ folders: ReadonlyArray<Folder<string>>; answers: Promise<BulkAnswers> }>;
+      try {
+        const used = folders.length >= MIN_PER_READER * 2 ? all : all.slice(0, 1);
+        const per = Math.ceil(folders.length / used.length);
+        parts = used.map((reader, r) => {
+          const part = folders.slice(r * per, (r + 1) * per);
+          const shas = part.map((c) => c.handle);
+          reader.add(shas, 'package.json');
+          reader.add(shas, marker, true);
+          return { folders: part, answers: reader.finish() };
+        });
+        // Every answer in before the readers are let go (close() would drop a file not yet read).
+        await Promise.all(parts.map((p) => p.answers));
+      } finally {
+        for (const reader of all) reader.close();
       }
-    });
-    frontier = descend;
-  }
-  return candidates;
+      trace(`${folders.length} package folders' manifests read`);
+      const out: PackageFiles[] = [];
+      const unanswered: Array<Folder<string>> = [];
+      for (const part of parts) {
+        const answers = await part.answers;
+        const size = part.folders.length;
+        // Each reader answers its part's manifests, then its markers.
+        part.folders.forEach((folder, i) => {
+          const type = answers.type(i);
+          if (type === undefined) unanswered.push(folder);
+          out.push({ manifest: type === 'blob' ? answers.text(i) : undefined, marker: answers.type(size + i) === 'blob' });
+        });
+      }
+      await checkUnanswered(git, unanswered, fileName);
+      return out;
+    },
+  };
 }
 
 /**
@@ -147,9 +178,9 @@ async function packageFolders(trees: Folders, rootSha: string, matcher: GlobMatc
  * read (a partial or damaged clone); only the first is not a package. The few folders answered so
  * are looked at by their tree, which says which it is.
  */
-async function checkUnanswered(git: Git, unanswered: ReadonlyArray<{ readonly path: string; readonly sha: string }>, fileName: (path: string) => string): Promise<void> {
+async function checkUnanswered(git: Git, unanswered: ReadonlyArray<Folder<string>>, fileName: (path: string) => string): Promise<void> {
   if (unanswered.length === 0) return;
-  const trees = await git.readObjects(unanswered.map((c) => c.sha));
+  const trees = await git.readObjects(unanswered.map((c) => c.handle));
   unanswered.forEach((c, i) => {
     const tree = trees[i];
     const listed = tree?.type === 'tree' ? parseTree(tree.content, tree.sha.length / 2).some((e) => e.name === 'package.json' && !e.isTree && e.mode !== '160000') : true;
@@ -222,57 +253,19 @@ async function load(git: Git, commit: string, options: LoadOptions, readersFor: 
     return { workspace: fromCache, globs, matcher, cached: Promise.resolve() };
   }
   trace('workspace graph not cached: reading the package folders');
-  // Started now if not yet: git takes a few milliseconds to start, while the folders are walked.
-  const readers = readersFor();
-  let candidates: Array<{ path: string; sha: string }>;
-  let parts: Array<{ size: number; answers: Promise<BulkAnswers> }>;
-  try {
-    candidates = await packageFolders(trees, tree.sha, matcher);
-    // Each candidate folder's package.json and marker, looked up by git inside the folder's tree (by
-    // hash: a few entries, where a path from the top would scan the 1,000 entries of `services` each
-    // time): the manifests' contents, the marker's type only. Split between the readers (git is
-    // single-threaded, and this process has nothing else to do meanwhile), in one piece when small.
-    const used = candidates.length >= MIN_PER_READER * 2 ? readers : readers.slice(0, 1);
-    const per = Math.ceil(candidates.length / used.length);
-    parts = used.map((reader, r) => {
-      const part = candidates.slice(r * per, (r + 1) * per);
-      const trees = part.map((c) => c.sha);
-      reader.add(trees, 'package.json');
-      reader.add(trees, marker, true);
-      return { size: part.length, answers: reader.finish() };
-    });
-    // Every answer in before the readers are let go (close() would drop a file not yet read).
-    await Promise.all(parts.map((p) => p.answers));
-  } finally {
-    for (const reader of readers) reader.close();
-  }
-  trace(`${candidates.length} package folders' manifests read`);
   const manifestName = (path: string) => `${dir === '' ? '' : `${dir}/`}${path}/package.json (at ${short})`;
+  // Started now if not yet: git takes a few milliseconds to start, while the folders are walked.
+  readersFor();
+  const found = await discoverPackages(gitListing(git, trees, readersFor, manifestName, trace), tree.sha, matcher, { marker, isServiceDir: () => false });
   // The manifest's name for an error, made only then (one function for the loop, not one per package).
   let folder = '';
   const fileName = () => manifestName(folder);
   const sources: GraphSource[] = [];
-  const unanswered: Array<{ path: string; sha: string }> = [];
-  let offset = 0;
-  for (const part of parts) {
-    const answers = await part.answers;
-    // Each reader answers its part's manifests, then its markers.
-    for (let i = 0; i < part.size; i++) {
-      const c = candidates[offset + i];
-      if (c === undefined) continue;
-      const type = answers.type(i);
-      // A folder without a package.json file is not a package (a folder named package.json neither).
-      if (type !== 'blob') {
-        if (type === undefined) unanswered.push(c);
-        continue;
-      }
-      folder = c.path;
-      const { name, refs } = readManifestEdges(answers.text(i), fileName);
-      sources.push({ dir: c.path, name, isService: answers.type(part.size + i) === 'blob', refs });
-    }
-    offset += part.size;
+  for (const { dir: path, manifest, isService } of found) {
+    folder = path;
+    const { name, refs } = readManifestEdges(manifest, fileName);
+    sources.push({ dir: path, name, isService, refs });
   }
-  await checkUnanswered(git, unanswered, manifestName);
   trace(`${sources.length} manifests parsed`);
   const workspace = buildGraph(sources);
   trace('workspace graph built');

@@ -100,7 +100,7 @@ describe('bad input is one line naming the value, and writes nothing', () => {
     ['an unknown service', ['--service', 'nope'], {}, /--service "nope": not a service of this workspace; known: admin-service/],
     ['an unknown flag', ['--service', 'api-gateway', '--tag', 'x'], {}, /pipeline tags: .*--tag/],
     ['no GITHUB_SHA', ['--service', 'api-gateway'], { GITHUB_SHA: undefined }, /GITHUB_SHA is not set/],
-    ['a short GITHUB_SHA', ['--service', 'api-gateway'], { GITHUB_SHA: 'abc1234' }, /GITHUB_SHA "abc1234": expected 40/],
+    ['a short GITHUB_SHA', ['--service', 'api-gateway'], { GITHUB_SHA: 'abc1234' }, /GITHUB_SHA "abc1234": expected a full commit SHA \(40 or 64 lowercase hex characters\)/],
     ['an event that builds no image', ['--service', 'api-gateway'], { GITHUB_EVENT_NAME: 'issues' }, /GITHUB_EVENT_NAME "issues"/],
     ['a PR ref that is not a PR', ['--service', 'api-gateway'], { GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/heads/x' }, /refs\/pull\/<number>\/merge/],
     [

@@ -37,8 +37,8 @@ const scratch = () => {
 };
 
 describe('the workspace', () => {
-  test('has exactly the 12 services of the brief, each with its own port, depending on libraries only', () => {
-    const ws = loadWorkspace(REPO_ROOT, { serviceGlobs: ['services/*'] });
+  test('has exactly the 12 services of the brief, each with its own port, depending on libraries only', async () => {
+    const ws = await loadWorkspace(REPO_ROOT, { serviceGlobs: ['services/*'] });
     expect(ws.services.map((s) => s.folder).sort()).toEqual([...SERVICES].sort());
     const ports = ws.services.map((s) => s.manifest.service.port);
     expect(new Set(ports).size).toBe(12);
@@ -52,49 +52,41 @@ describe('the workspace', () => {
 });
 
 describe('generated Dockerfiles and compose file', () => {
-  test('the committed files are up to date', () => {
-    expect(check(REPO_ROOT)).toEqual([]);
+  test('the committed files are up to date', async () => {
+    expect(await check(REPO_ROOT)).toEqual([]);
   });
 
-  test('a template change makes every Dockerfile stale; a hand edit makes one stale', () => {
+  test('a template change makes every Dockerfile stale; a hand edit makes one stale', async () => {
     const dir = scratch();
     const template = join(dir, 'services/Dockerfile.template');
     writeFileSync(template, readFileSync(template, 'utf8').replace('WORKDIR /app', 'WORKDIR /srv'));
-    expect(
-      check(dir)
-        .map((d) => `${d.kind} ${d.path}`)
-        .sort(),
-    ).toEqual(SERVICES.map((s) => `stale services/${s}/Dockerfile`).sort());
+    expect((await check(dir)).map((d) => `${d.kind} ${d.path}`).sort()).toEqual(SERVICES.map((s) => `stale services/${s}/Dockerfile`).sort());
 
     const dir2 = scratch();
     writeFileSync(join(dir2, 'services/chat-service/Dockerfile'), `${readFileSync(join(dir2, 'services/chat-service/Dockerfile'), 'utf8')}\nUSER root\n`);
-    expect(check(dir2)).toEqual([{ kind: 'stale', path: 'services/chat-service/Dockerfile' }]);
+    expect(await check(dir2)).toEqual([{ kind: 'stale', path: 'services/chat-service/Dockerfile' }]);
   });
 
-  test('a 13th service is a folder with a package.json: check reports its Dockerfile missing and compose stale', () => {
+  test('a 13th service is a folder with a package.json: check reports its Dockerfile missing and compose stale', async () => {
     const dir = scratch();
     mkdirSync(join(dir, 'services/quiz-service'));
     writeFileSync(
       join(dir, 'services/quiz-service/package.json'),
       JSON.stringify({ name: '@kodingcaravan/quiz-service', kodingcaravan: { port: 3012 }, dependencies: { '@kodingcaravan/shared': 'workspace:*' } }),
     );
-    expect(
-      check(dir)
-        .map((d) => `${d.kind} ${d.path}`)
-        .sort(),
-    ).toEqual(['missing services/quiz-service/Dockerfile', 'stale docker-compose.yml']);
-    const quiz = render(dir).get('services/quiz-service/Dockerfile') ?? '';
+    expect((await check(dir)).map((d) => `${d.kind} ${d.path}`).sort()).toEqual(['missing services/quiz-service/Dockerfile', 'stale docker-compose.yml']);
+    const quiz = (await render(dir)).get('services/quiz-service/Dockerfile') ?? '';
     expect(quiz).toContain('COPY packages/shared/ packages/shared/');
     expect(quiz).not.toContain('packages/auth');
     expect(quiz).toContain('pnpm --filter "@kodingcaravan/quiz-service" deploy --prod');
   });
 
-  test('a generated Dockerfile left behind by a removed service is reported as extra', () => {
+  test('a generated Dockerfile left behind by a removed service is reported as extra', async () => {
     const dir = scratch();
     rmSync(join(dir, 'services/chat-service/package.json'));
     const gatewayManifest = join(dir, 'services/api-gateway/package.json');
     writeFileSync(gatewayManifest, readFileSync(gatewayManifest, 'utf8').replace('"chat-service",', ''));
-    expect(check(dir).map((d) => `${d.kind} ${d.path}`)).toContain('extra services/chat-service/Dockerfile');
+    expect((await check(dir)).map((d) => `${d.kind} ${d.path}`)).toContain('extra services/chat-service/Dockerfile');
   });
 
   test.each(SERVICES)('%s: the builder copies exactly its workspace dependency closure', (service) => {
@@ -148,8 +140,8 @@ describe('one source for each version and input', () => {
     }
   });
 
-  test('every root file a package script reaches (../../x) is a global input of change detection', () => {
-    const ws = loadWorkspace(REPO_ROOT, { serviceGlobs: ['services/*'] });
+  test('every root file a package script reaches (../../x) is a global input of change detection', async () => {
+    const ws = await loadWorkspace(REPO_ROOT, { serviceGlobs: ['services/*'] });
     const reached = new Set(
       [...ws.packages.values()].flatMap((p) => Object.values(p.manifest.scripts).flatMap((cmd) => [...cmd.matchAll(/\.\.\/\.\.\/([\w.*-]+)/g)].map((m) => m[1]))),
     );
@@ -158,7 +150,7 @@ describe('one source for each version and input', () => {
   });
 });
 
-test('`pnpm generate` removes a generated Dockerfile whose service is gone', () => {
+test('`pnpm generate` removes a generated Dockerfile whose service is gone', async () => {
   const copy = copyRepo((p) => !p.startsWith('bench/'));
   try {
     rmSync(join(copy.dir, 'services/chat-service/package.json'));
@@ -166,7 +158,7 @@ test('`pnpm generate` removes a generated Dockerfile whose service is gone', () 
     writeFileSync(gatewayManifest, readFileSync(gatewayManifest, 'utf8').replace('"chat-service",', ''));
     execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), join(REPO_ROOT, 'scripts/generate-dockerfiles.ts')], { cwd: copy.dir });
     expect(existsSync(join(copy.dir, 'services/chat-service/Dockerfile'))).toBe(false);
-    expect(check(copy.dir)).toEqual([]);
+    expect(await check(copy.dir)).toEqual([]);
   } finally {
     copy.cleanup();
   }

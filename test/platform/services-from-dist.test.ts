@@ -9,7 +9,7 @@ import { describe, expect, test } from 'vitest';
 import { loadWorkspace } from '../../scripts/io/workspace-fs.js';
 import { REPO_ROOT } from '../support/repo-copy.js';
 
-const services = loadWorkspace(REPO_ROOT, { serviceGlobs: ['services/*'] }).services;
+const services = (await loadWorkspace(REPO_ROOT, { serviceGlobs: ['services/*'] })).services;
 
 interface Started {
   readonly child: ChildProcess;

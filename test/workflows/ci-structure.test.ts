@@ -345,8 +345,8 @@ describe('pins and the catalog', () => {
       expect(comment).toBe(` # ${pin?.version}`);
     }
   });
-  test('the workflow names no service: the catalog comes from the workspace at run time', () => {
-    const services = loadWorkspace(process.cwd(), { serviceMarker: pipelineConfig.services.marker }).services.map((s) => s.folder);
+  test('the workflow names no service: the catalog comes from the workspace at run time', async () => {
+    const services = (await loadWorkspace(process.cwd(), { serviceMarker: pipelineConfig.services.marker })).services.map((s) => s.folder);
     expect(services.length).toBeGreaterThan(0);
     for (const service of services) expect(ciYaml).not.toContain(service);
   });

@@ -21,8 +21,10 @@ test('triggers: a pushed <service>@<semver> tag, and workflow_dispatch; never pu
   expect(on.push).toEqual({ tags: ['*@[0-9]*.[0-9]*.[0-9]*'] });
 });
 
-test('the service choice is the catalog (plus `changed`), so adding a service means regenerating', () => {
-  const services = loadWorkspace(ROOT, { serviceMarker: pipelineConfig.services.marker, serviceGlobs: pipelineConfig.services.dockerfileTargets }).services.map((s) => s.folder);
+test('the service choice is the catalog (plus `changed`), so adding a service means regenerating', async () => {
+  const services = (await loadWorkspace(ROOT, { serviceMarker: pipelineConfig.services.marker, serviceGlobs: pipelineConfig.services.dockerfileTargets })).services.map(
+    (s) => s.folder,
+  );
   const input = on.workflow_dispatch?.inputs?.['service'];
   expect(input).toMatchObject({ type: 'choice', default: 'changed', options: ['changed', ...services] });
   expect(on.workflow_dispatch?.inputs?.['bump']).toMatchObject({ type: 'choice', options: ['auto', 'patch', 'minor', 'major'] });

@@ -48,6 +48,12 @@ export async function globMatcher(globs: readonly string[]): Promise<GlobMatcher
   };
 }
 
+/** A test of folders against globs (the service folder globs), with picomatch's semantics; none matches nothing. */
+export async function folderTest(globs: readonly string[]): Promise<PathTest> {
+  const patterns = globs.map((g) => g.replace(/^\.\//, '').replace(/\/+$/, ''));
+  return compileGlobs(patterns, { dot: false }, await globEngineFor(patterns));
+}
+
 const GLOB_SYNTAX = /[*?[\]{}()!+@\\,]/;
 
 /**

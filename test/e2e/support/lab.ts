@@ -75,7 +75,7 @@ export function lab(): Promise<Lab> {
   return pending;
 }
 
-export const workspace = loadWorkspace(ROOT, { serviceMarker: pipelineConfig.services.marker, serviceGlobs: pipelineConfig.services.dockerfileTargets });
+export const workspace = await loadWorkspace(ROOT, { serviceMarker: pipelineConfig.services.marker, serviceGlobs: pipelineConfig.services.dockerfileTargets });
 export const services: readonly WorkspacePackage[] = workspace.services;
 
 /** `127.0.0.1:5000/kodingcaravan/<service>`, by the project's own scheme. */

@@ -1,0 +1,89 @@
+/**
+ * Which folders of a workspace are packages, and which packages are services: one walk and one rule,
+ * over any listing of folders. Two listings use it: the working tree (`io/workspace-fs.ts`: the
+ * generators, `check-dockerfiles`, `verify-image`, `tags`) and a commit's trees in git's object
+ * database (`io/workspace-git.ts`: `affected` and release), so both give the same answers.
+ *
+ * The walk goes level by level (one call to the listing per level: with git, one round trip to
+ * `cat-file` each), descends only where a package-folder glob could still match, and skips
+ * `node_modules`, `dist` and folders whose name starts with a dot, as pnpm's own discovery does.
+ */
+import type { GlobMatcher } from './folder-globs.js';
+
+/** A folder as a listing knows it: its path below the workspace folder ('' for that folder itself) and the listing's own handle. */
+export interface Folder<H> {
+  readonly path: string;
+  /** What the listing needs to read the folder again: a path on disk, a tree's hash in git. */
+  readonly handle: H;
+}
+
+/** What a package folder holds that discovery needs. */
+export interface PackageFiles {
+  /** The text of its package.json; undefined when it has none (then it is no package). */
+  readonly manifest: string | undefined;
+  /** Whether it holds the service marker file (a file, not a folder). */
+  readonly marker: boolean;
+}
+
+export interface FolderListing<H> {
+  /** The subfolders of each folder, by name, in one call for a whole level of the walk. */
+  subfolders(folders: readonly Folder<H>[]): Promise<ReadonlyArray<ReadonlyArray<{ readonly name: string; readonly handle: H }>>>;
+  /** For each folder, in order: its package.json and whether it holds `marker` (a path below the folder). */
+  packageFiles(folders: readonly Folder<H>[], marker: string): Promise<readonly PackageFiles[]>;
+}
+
+/** A package is a service when its folder holds `marker` or matches one of the service folder globs. */
+export interface ServiceRule {
+  readonly marker: string;
+  /** The config's `services.dockerfileTargets`: a new service is one before its Dockerfile is generated. */
+  readonly isServiceDir: (path: string) => boolean;
+}
+
+export interface FoundPackage {
+  /** Below the workspace folder, `/`-separated, no trailing slash. */
+  readonly dir: string;
+  readonly manifest: string;
+  readonly isService: boolean;
+}
+
+/** Folders never searched for packages (pnpm skips them too; dot-folders as well). */
+const SKIP = new Set(['node_modules', 'dist']);
+
+/** The package folder candidates below `root`: every folder the globs name, found level by level. */
+export async function packageFolders<H>(listing: FolderListing<H>, root: H, matcher: GlobMatcher): Promise<Array<Folder<H>>> {
+  const candidates: Array<Folder<H>> = [];
+  let frontier: Array<Folder<H>> = [{ path: '', handle: root }];
+  while (frontier.length > 0) {
+    const levels = await listing.subfolders(frontier);
+    const descend: Array<Folder<H>> = [];
+    for (let f = 0; f < frontier.length; f++) {
+      const parent = frontier[f];
+      const children = levels[f];
+      if (parent === undefined || children === undefined) throw new Error(`folder listing answered ${levels.length} of ${frontier.length} folders`);
+      for (const { name, handle } of children) {
+        if (SKIP.has(name) || name.startsWith('.')) continue;
+        const path = parent.path === '' ? name : `${parent.path}/${name}`;
+        if (matcher.isPackageDir(path)) candidates.push({ path, handle });
+        if (matcher.mayContain(path)) descend.push({ path, handle });
+      }
+    }
+    frontier = descend;
+  }
+  return candidates;
+}
+
+/** The packages below `root`, in the order the walk found them, each with its manifest's text and whether it is a service. */
+export async function discoverPackages<H>(listing: FolderListing<H>, root: H, matcher: GlobMatcher, rule: ServiceRule): Promise<FoundPackage[]> {
+  const candidates = await packageFolders(listing, root, matcher);
+  const files = await listing.packageFiles(candidates, rule.marker);
+  const found: FoundPackage[] = [];
+  for (let i = 0; i < candidates.length; i++) {
+    const folder = candidates[i];
+    const read = files[i];
+    if (folder === undefined || read === undefined) throw new Error(`folder listing read ${files.length} of ${candidates.length} package folders`);
+    // A folder without a package.json file is not a package (nor is one whose package.json is a folder).
+    if (read.manifest === undefined) continue;
+    found.push({ dir: folder.path, manifest: read.manifest, isService: read.marker || rule.isServiceDir(folder.path) });
+  }
+  return found;
+}
