@@ -170,7 +170,8 @@ async function detect(
   const expected = expectedRange(plan);
   const { prefix } = git;
   const marker = config.services.marker;
-  const load = (head: string) => loadWorkspaceFromGit(git, head, { dir: prefix, marker, cacheDir: join(git.gitDir, 'pipeline-affected'), trace });
+  const serviceGlobs = config.services.dockerfileTargets;
+  const load = (head: string) => loadWorkspaceFromGit(git, head, { dir: prefix, marker, serviceGlobs, cacheDir: join(git.gitDir, 'pipeline-affected'), trace });
   const prefetch = new Prefetch();
   // The graph at the head the plan names by hash, read while the revisions are confirmed: what a
   // commit holds never changes, so a read that succeeds is the one made after; one that fails (the

@@ -36,9 +36,12 @@ export interface PipelineConfig {
    */
   readonly publishRepository: string;
   readonly services: {
-    /** A workspace package is a service when its folder holds this file. */
+    /** A workspace package is a service when its folder holds this file ... */
     readonly marker: string;
-    /** Folders the Dockerfile generator writes a Dockerfile into (a new service needs no Dockerfile yet). */
+    /**
+     * ... or matches one of these globs: the folders the Dockerfile generator writes a Dockerfile into (a new
+     * service needs no Dockerfile yet). The same rule on disk and at a commit (core/workspace/discover.ts).
+     */
     readonly dockerfileTargets: readonly string[];
     readonly dockerfileTemplate: string;
   };

@@ -1360,6 +1360,10 @@ async function globMatcher(globs) {
     }
   };
 }
+async function folderTest(globs) {
+  const patterns = globs.map((g) => g.replace(/^\.\//, "").replace(/\/+$/, ""));
+  return compileGlobs(patterns, { dot: false }, await globEngineFor(patterns));
+}
 var GLOB_SYNTAX = /[*?[\]{}()!+@\\,]/;
 function globRoots(globs) {
   const roots = /* @__PURE__ */ new Set();
@@ -1465,7 +1469,7 @@ function subtrees(content, shaBytes = 20) {
 }
 
 // scripts/io/workspace-git.ts
-var CACHE_VERSION = 3;
+var CACHE_VERSION = 4;
 var BULK_READERS = Math.max(1, Math.min(2, (0, import_node_os.availableParallelism)()));
 var MIN_PER_READER = 200;
 async function readWorkspaceGlobs(file, text) {
@@ -1606,7 +1610,7 @@ function startReaders(git) {
   return Array.from({ length: BULK_READERS }, () => git.bulkRead());
 }
 async function load(git, commit, options, readersFor, cold) {
-  const { dir, marker, cacheDir, trace = () => {
+  const { dir, marker, serviceGlobs = [], cacheDir, trace = () => {
   } } = options;
   const short = commit.slice(0, 12);
   const where = dir === "" ? "the repository root" : dir;
@@ -1620,7 +1624,7 @@ async function load(git, commit, options, readersFor, cold) {
   const shaBytes = tree.sha.length / 2;
   const trees = new Folders(git, shaBytes);
   trees.add(tree.sha, tree.content);
-  const hash = new KeyHash().update(`${CACHE_VERSION}\0${marker}\0${yaml.sha}\0`);
+  const hash = new KeyHash().update(`${CACHE_VERSION}\0${marker}\0${serviceGlobs.join("\0")}\0\0${yaml.sha}\0`);
   for (const root of globRoots(globs)) hash.update(`${root}\0${await trees.resolve(tree.sha, root) ?? "-"}\0`);
   const cacheFile = cacheDir === void 0 ? void 0 : (0, import_node_path2.join)(cacheDir, `graph-${hash.digest()}.json`);
   const fromCache = cacheFile === void 0 ? void 0 : readCache(cacheFile);
@@ -1631,7 +1635,7 @@ async function load(git, commit, options, readersFor, cold) {
   trace("workspace graph not cached: reading the package folders");
   const manifestName = (path) => `${dir === "" ? "" : `${dir}/`}${path}/package.json (at ${short})`;
   readersFor();
-  const found = await discoverPackages(gitListing(git, trees, readersFor, manifestName, trace), tree.sha, matcher, { marker, isServiceDir: () => false });
+  const found = await discoverPackages(gitListing(git, trees, readersFor, manifestName, trace), tree.sha, matcher, { marker, isServiceDir: await folderTest(serviceGlobs) });
   let folder = "";
   const fileName = () => manifestName(folder);
   const sources = [];
@@ -1755,7 +1759,8 @@ async function detect(git, values, ctx, trace) {
   const expected = expectedRange(plan);
   const { prefix } = git;
   const marker = config.services.marker;
-  const load2 = (head) => loadWorkspaceFromGit(git, head, { dir: prefix, marker, cacheDir: (0, import_node_path3.join)(git.gitDir, "pipeline-affected"), trace });
+  const serviceGlobs = config.services.dockerfileTargets;
+  const load2 = (head) => loadWorkspaceFromGit(git, head, { dir: prefix, marker, serviceGlobs, cacheDir: (0, import_node_path3.join)(git.gitDir, "pipeline-affected"), trace });
   const prefetch = new Prefetch();
   const ahead = expected && isCommitSha(expected.head) ? { head: expected.head, loaded: prefetch.start(load2(expected.head)) } : void 0;
   const early = expected && prefetch.start(git.diffNames(expected.base, expected.head));

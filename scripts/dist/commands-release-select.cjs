@@ -8219,6 +8219,10 @@ async function globMatcher(globs) {
     }
   };
 }
+async function folderTest(globs) {
+  const patterns = globs.map((g) => g.replace(/^\.\//, "").replace(/\/+$/, ""));
+  return compileGlobs(patterns, { dot: false }, await globEngineFor(patterns));
+}
 var GLOB_SYNTAX = /[*?[\]{}()!+@\\,]/;
 function globRoots(globs) {
   const roots = /* @__PURE__ */ new Set();
@@ -8654,7 +8658,7 @@ function subtrees(content, shaBytes = 20) {
 }
 
 // scripts/io/workspace-git.ts
-var CACHE_VERSION = 3;
+var CACHE_VERSION = 4;
 var BULK_READERS = Math.max(1, Math.min(2, (0, import_node_os.availableParallelism)()));
 var MIN_PER_READER = 200;
 async function readWorkspaceGlobs(file, text2) {
@@ -8795,7 +8799,7 @@ function startReaders(git) {
   return Array.from({ length: BULK_READERS }, () => git.bulkRead());
 }
 async function load(git, commit, options, readersFor, cold) {
-  const { dir, marker, cacheDir, trace = () => {
+  const { dir, marker, serviceGlobs = [], cacheDir, trace = () => {
   } } = options;
   const short = commit.slice(0, 12);
   const where = dir === "" ? "the repository root" : dir;
@@ -8809,7 +8813,7 @@ async function load(git, commit, options, readersFor, cold) {
   const shaBytes = tree.sha.length / 2;
   const trees = new Folders(git, shaBytes);
   trees.add(tree.sha, tree.content);
-  const hash = new KeyHash().update(`${CACHE_VERSION}\0${marker}\0${yaml.sha}\0`);
+  const hash = new KeyHash().update(`${CACHE_VERSION}\0${marker}\0${serviceGlobs.join("\0")}\0\0${yaml.sha}\0`);
   for (const root of globRoots(globs)) hash.update(`${root}\0${await trees.resolve(tree.sha, root) ?? "-"}\0`);
   const cacheFile = cacheDir === void 0 ? void 0 : (0, import_node_path.join)(cacheDir, `graph-${hash.digest()}.json`);
   const fromCache = cacheFile === void 0 ? void 0 : readCache(cacheFile);
@@ -8820,7 +8824,7 @@ async function load(git, commit, options, readersFor, cold) {
   trace("workspace graph not cached: reading the package folders");
   const manifestName = (path) => `${dir === "" ? "" : `${dir}/`}${path}/package.json (at ${short})`;
   readersFor();
-  const found = await discoverPackages(gitListing(git, trees, readersFor, manifestName, trace), tree.sha, matcher, { marker, isServiceDir: () => false });
+  const found = await discoverPackages(gitListing(git, trees, readersFor, manifestName, trace), tree.sha, matcher, { marker, isServiceDir: await folderTest(serviceGlobs) });
   let folder = "";
   const fileName = () => manifestName(folder);
   const sources = [];
@@ -8851,7 +8855,7 @@ async function commitOf(git, rev, flag) {
   return sha;
 }
 async function workspaceAt(git, config, commit) {
-  return (await loadWorkspaceFromGit(git, commit, { dir: git.prefix, marker: config.services.marker })).workspace;
+  return (await loadWorkspaceFromGit(git, commit, { dir: git.prefix, marker: config.services.marker, serviceGlobs: config.services.dockerfileTargets })).workspace;
 }
 async function text(git, spec) {
   const [obj] = await git.readObjects([spec]);

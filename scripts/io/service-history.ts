@@ -52,7 +52,7 @@ export interface ServiceGraph {
 
 /** The workspace graph at `commit`. */
 export async function workspaceAt(git: Git, config: PipelineConfig, commit: string): Promise<WorkspaceGraph> {
-  return (await loadWorkspaceFromGit(git, commit, { dir: git.prefix, marker: config.services.marker })).workspace;
+  return (await loadWorkspaceFromGit(git, commit, { dir: git.prefix, marker: config.services.marker, serviceGlobs: config.services.dockerfileTargets })).workspace;
 }
 
 /** The workspace graph at `commit` and the service in it (by folder name), or bad input naming the services. */

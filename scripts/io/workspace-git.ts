@@ -14,7 +14,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { type Folder, type FolderListing, discoverPackages, type PackageFiles } from '../core/workspace/discover.js';
-import { type GlobMatcher, globMatcher, globRoots } from '../core/workspace/folder-globs.js';
+import { folderTest, type GlobMatcher, globMatcher, globRoots } from '../core/workspace/folder-globs.js';
 import { KeyHash } from '../core/workspace/cache-key.js';
 import { buildGraph, type GraphSource, graphFromSnapshot, isGraphSnapshot, snapshotGraph, type WorkspaceGraph } from '../core/workspace/graph.js';
 import { readManifestEdges } from '../core/workspace/manifest.js';
@@ -23,7 +23,8 @@ import { parseTree, subtrees } from '../core/git/tree.js';
 import type { BulkAnswers, BulkRead, Git } from './git.js';
 
 // 3: `file:`/`link:` dependencies resolved by folder (a cache of version 2 lacks those edges).
-const CACHE_VERSION = 3;
+// 4: the service folder globs count, as on disk (a cache of version 3 knew the marker only).
+const CACHE_VERSION = 4;
 /**
  * git processes that read the manifests, each a share of the folders: git answers on one core, and
  * this process waits meanwhile. Two halve the wait on a 2-core machine; more only add start-up.
@@ -199,8 +200,10 @@ export interface LoadedWorkspace {
 export interface LoadOptions {
   /** The workspace folder inside the repository ('' for the top level). */
   readonly dir: string;
-  /** A package whose folder holds this file is a service. */
+  /** A package whose folder holds this file is a service ... */
   readonly marker: string;
+  /** ... or whose folder matches one of these globs (the config's `services.dockerfileTargets`; none by default). */
+  readonly serviceGlobs?: readonly string[];
   /** Holds graphs keyed by the trees they were read from; no cache without it. */
   readonly cacheDir?: string;
   readonly trace?: (label: string) => void;
@@ -229,7 +232,7 @@ function startReaders(git: Git): BulkRead[] {
 }
 
 async function load(git: Git, commit: string, options: LoadOptions, readersFor: () => BulkRead[], cold: boolean): Promise<LoadedWorkspace> {
-  const { dir, marker, cacheDir, trace = () => {} } = options;
+  const { dir, marker, serviceGlobs = [], cacheDir, trace = () => {} } = options;
   const short = commit.slice(0, 12);
   const where = dir === '' ? 'the repository root' : dir;
   const first = git.readObjects([dir === '' ? `${commit}^{tree}` : `${commit}:${dir}`, `${commit}:${dir === '' ? '' : `${dir}/`}pnpm-workspace.yaml`]);
@@ -244,7 +247,7 @@ async function load(git: Git, commit: string, options: LoadOptions, readersFor: 
   const trees = new Folders(git, shaBytes);
   trees.add(tree.sha, tree.content);
 
-  const hash = new KeyHash().update(`${CACHE_VERSION}\0${marker}\0${yaml.sha}\0`);
+  const hash = new KeyHash().update(`${CACHE_VERSION}\0${marker}\0${serviceGlobs.join('\0')}\0\0${yaml.sha}\0`);
   for (const root of globRoots(globs)) hash.update(`${root}\0${(await trees.resolve(tree.sha, root)) ?? '-'}\0`);
   const cacheFile = cacheDir === undefined ? undefined : join(cacheDir, `graph-${hash.digest()}.json`);
   const fromCache = cacheFile === undefined ? undefined : readCache(cacheFile);
@@ -256,7 +259,7 @@ async function load(git: Git, commit: string, options: LoadOptions, readersFor: 
   const manifestName = (path: string) => `${dir === '' ? '' : `${dir}/`}${path}/package.json (at ${short})`;
   // Started now if not yet: git takes a few milliseconds to start, while the folders are walked.
   readersFor();
-  const found = await discoverPackages(gitListing(git, trees, readersFor, manifestName, trace), tree.sha, matcher, { marker, isServiceDir: () => false });
+  const found = await discoverPackages(gitListing(git, trees, readersFor, manifestName, trace), tree.sha, matcher, { marker, isServiceDir: await folderTest(serviceGlobs) });
   // The manifest's name for an error, made only then (one function for the loop, not one per package).
   let folder = '';
   const fileName = () => manifestName(folder);

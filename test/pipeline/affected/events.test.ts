@@ -27,6 +27,17 @@ describe('revisions from events', () => {
     expect(json.matrix.include[1]).toEqual({ service: 'beta', package: '@kc/beta', path: 'services/beta', dockerfile: 'services/beta/Dockerfile', image: 'ghcr.io/local/beta' });
   });
 
+  test('a new service folder before its Dockerfile is generated is a service, as `pnpm generate` sees it (services.dockerfileTargets)', async () => {
+    const { root, first } = makeRepo();
+    const after = commit(root, 'delta', { 'services/delta/package.json': `${JSON.stringify({ name: '@kc/delta', version: '1.0.0' })}\n` });
+    const json = parseJson(await affected(root, ['--json', '--base', first, '--head', after]));
+    expect(services(json)).toEqual(['delta']);
+    // The matrix names the Dockerfile `pnpm generate` writes; the build fails loudly until it is committed.
+    expect(json.matrix.include).toEqual([
+      { service: 'delta', package: '@kc/delta', path: 'services/delta', dockerfile: 'services/delta/Dockerfile', image: 'ghcr.io/local/delta' },
+    ]);
+  });
+
   test('first push of a new branch (before is all zeros): the merge base with the default branch', async () => {
     const { root } = makeRepo();
     const fork = git(root, 'rev-parse', 'HEAD');

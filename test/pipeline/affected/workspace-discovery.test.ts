@@ -18,6 +18,8 @@ const workspace = (...globs: string[]): Record<string, string> => ({ 'pnpm-works
 interface Case {
   readonly files: Record<string, string>;
   readonly marker: string;
+  /** The service folder globs (the config's `services.dockerfileTargets`). */
+  readonly serviceGlobs?: readonly string[];
   /** `[dir, name, isService]`, by folder. */
   readonly expected: ReadonlyArray<readonly [string, string, boolean]>;
 }
@@ -87,15 +89,37 @@ const CASES: ReadonlyArray<readonly [string, Case]> = [
       ],
     },
   ],
+  [
+    'a service folder glob: a new service before its Dockerfile is generated',
+    {
+      files: {
+        ...workspace('services/*', 'libs/*'),
+        ...pkg('services/new', 'new'),
+        ...pkg('services/old', 'old'),
+        ...file('services/old/Dockerfile'),
+        ...pkg('libs/util', 'util'),
+        ...file('libs/tool/Dockerfile'),
+        ...pkg('libs/tool', 'tool'),
+      },
+      marker: 'Dockerfile',
+      serviceGlobs: ['services/*'],
+      expected: [
+        ['libs/tool', 'tool', true],
+        ['libs/util', 'util', false],
+        ['services/new', 'new', true],
+        ['services/old', 'old', true],
+      ],
+    },
+  ],
 ];
 
 describe('workspace discovery: the working tree and the commit give the same packages', () => {
-  test.each(CASES)('%s', async (_, { files, marker, expected }) => {
+  test.each(CASES)('%s', async (_, { files, marker, serviceGlobs = [], expected }) => {
     const { root, first } = makeRepo(files);
-    const onDisk = await loadWorkspace(root, { serviceMarker: marker });
+    const onDisk = await loadWorkspace(root, { serviceMarker: marker, serviceGlobs });
     const git = await openGit(root);
     try {
-      const fromGit = (await loadWorkspaceFromGit(git, first, { dir: '', marker })).workspace;
+      const fromGit = (await loadWorkspaceFromGit(git, first, { dir: '', marker, serviceGlobs })).workspace;
       expect([...onDisk.packages.values()].map((p) => [p.dir, p.name, p.isService])).toEqual(expected);
       expect([...fromGit.packages.values()].map((p) => [p.dir, p.name, p.isService])).toEqual(expected);
     } finally {
