@@ -7576,6 +7576,11 @@ var import_node_os = require("node:os");
 var import_node_path = require("node:path");
 var import_errors9 = require("./core-errors.cjs");
 
+// scripts/core/from-callback.ts
+function fromCallback(start) {
+  return new Promise((resolve, reject) => start((err, value) => err ? reject(err) : resolve(value)));
+}
+
 // scripts/core/workspace/discover.ts
 var SKIP = /* @__PURE__ */ new Set(["node_modules", "dist"]);
 async function packageFolders(listing, root, matcher) {
@@ -8087,15 +8092,12 @@ async function readWorkspaceGlobs(file, text) {
   return checkWorkspaceGlobs(file, parseWorkspaceYaml(file, text).packages);
 }
 var CACHE_KEEP = 16;
-function settle(start) {
-  return new Promise((resolve, reject) => start((err, value) => err ? reject(err) : resolve(value)));
-}
 async function pruneCache(dir) {
-  const files = (await settle((done) => (0, import_node_fs.readdir)(dir, done))).filter((f) => f.startsWith("graph-") && f.endsWith(".json"));
+  const files = (await fromCallback((done) => (0, import_node_fs.readdir)(dir, done))).filter((f) => f.startsWith("graph-") && f.endsWith(".json"));
   if (files.length <= CACHE_KEEP) return;
-  const byAge = await Promise.all(files.map(async (f) => ({ f, t: (await settle((done) => (0, import_node_fs.stat)((0, import_node_path.join)(dir, f), done))).mtimeMs })));
+  const byAge = await Promise.all(files.map(async (f) => ({ f, t: (await fromCallback((done) => (0, import_node_fs.stat)((0, import_node_path.join)(dir, f), done))).mtimeMs })));
   byAge.sort((a, b) => b.t - a.t);
-  await Promise.all(byAge.slice(CACHE_KEEP).map(({ f }) => settle((done) => (0, import_node_fs.rm)((0, import_node_path.join)(dir, f), { force: true }, (err) => done(err, void 0)))));
+  await Promise.all(byAge.slice(CACHE_KEEP).map(({ f }) => fromCallback((done) => (0, import_node_fs.rm)((0, import_node_path.join)(dir, f), { force: true }, (err) => done(err, void 0)))));
 }
 function readCache(file) {
   let text;
@@ -8114,7 +8116,7 @@ function readCache(file) {
 function writeCache(dir, file, graph) {
   const text = JSON.stringify(snapshotGraph(graph));
   const tmp = `${file}.${process.pid}.tmp`;
-  return settle((done) => (0, import_node_fs.mkdir)(dir, { recursive: true }, done)).then(() => settle((done) => (0, import_node_fs.writeFile)(tmp, text, (err) => done(err, void 0)))).then(() => settle((done) => (0, import_node_fs.rename)(tmp, file, (err) => done(err, void 0)))).then(() => pruneCache(dir)).catch(() => {
+  return fromCallback((done) => (0, import_node_fs.mkdir)(dir, { recursive: true }, done)).then(() => fromCallback((done) => (0, import_node_fs.writeFile)(tmp, text, (err) => done(err, void 0)))).then(() => fromCallback((done) => (0, import_node_fs.rename)(tmp, file, (err) => done(err, void 0)))).then(() => pruneCache(dir)).catch(() => {
   });
 }
 var Folders = class {

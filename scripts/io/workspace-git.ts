@@ -13,6 +13,7 @@ import { existsSync, mkdir, readdir, readFileSync, rename, rm, type Stats, stat,
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
+import { fromCallback } from '../core/from-callback.js';
 import { type Folder, type FolderListing, discoverPackages, type PackageFiles } from '../core/workspace/discover.js';
 import { folderTest, type GlobMatcher, globMatcher, globRoots } from '../core/workspace/folder-globs.js';
 import { KeyHash } from '../core/workspace/cache-key.js';
@@ -43,17 +44,12 @@ async function readWorkspaceGlobs(file: string, text: string): Promise<readonly 
 /** Keeps the newest graphs only: one per recent tree state is all a CI runner or a laptop reuses. */
 const CACHE_KEEP = 16;
 
-/** node:fs's callback form as a promise (node:fs/promises is one more module to load at start-up). */
-function settle<T>(start: (done: (err: Error | null, value: T) => void) => void): Promise<T> {
-  return new Promise((resolve, reject) => start((err, value) => (err ? reject(err) : resolve(value))));
-}
-
 async function pruneCache(dir: string): Promise<void> {
-  const files = (await settle<string[]>((done) => readdir(dir, done))).filter((f) => f.startsWith('graph-') && f.endsWith('.json'));
+  const files = (await fromCallback<string[]>((done) => readdir(dir, done))).filter((f) => f.startsWith('graph-') && f.endsWith('.json'));
   if (files.length <= CACHE_KEEP) return;
-  const byAge = await Promise.all(files.map(async (f) => ({ f, t: (await settle<Stats>((done) => stat(join(dir, f), done))).mtimeMs })));
+  const byAge = await Promise.all(files.map(async (f) => ({ f, t: (await fromCallback<Stats>((done) => stat(join(dir, f), done))).mtimeMs })));
   byAge.sort((a, b) => b.t - a.t);
-  await Promise.all(byAge.slice(CACHE_KEEP).map(({ f }) => settle<void>((done) => rm(join(dir, f), { force: true }, (err) => done(err, undefined)))));
+  await Promise.all(byAge.slice(CACHE_KEEP).map(({ f }) => fromCallback<void>((done) => rm(join(dir, f), { force: true }, (err) => done(err, undefined)))));
 }
 
 function readCache(file: string): WorkspaceGraph | undefined {
@@ -78,9 +74,9 @@ function readCache(file: string): WorkspaceGraph | undefined {
 function writeCache(dir: string, file: string, graph: WorkspaceGraph): Promise<void> {
   const text = JSON.stringify(snapshotGraph(graph));
   const tmp = `${file}.${process.pid}.tmp`;
-  return settle<string | undefined>((done) => mkdir(dir, { recursive: true }, done))
-    .then(() => settle<void>((done) => writeFile(tmp, text, (err) => done(err, undefined))))
-    .then(() => settle<void>((done) => rename(tmp, file, (err) => done(err, undefined))))
+  return fromCallback<string | undefined>((done) => mkdir(dir, { recursive: true }, done))
+    .then(() => fromCallback<void>((done) => writeFile(tmp, text, (err) => done(err, undefined))))
+    .then(() => fromCallback<void>((done) => rename(tmp, file, (err) => done(err, undefined))))
     .then(() => pruneCache(dir))
     .catch(() => {});
 }
