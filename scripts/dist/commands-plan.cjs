@@ -10302,7 +10302,7 @@ function commandSpec(spec) {
 }
 
 // scripts/commands/plan.ts
-var import_errors14 = require("./core-errors.cjs");
+var import_errors15 = require("./core-errors.cjs");
 
 // scripts/io/plan/checkout.ts
 var import_node_child_process = require("node:child_process");
@@ -16418,12 +16418,10 @@ function parseTree(content, shaBytes = 20) {
 }
 
 // scripts/io/git.ts
-var import_node_buffer = require("node:buffer");
-var import_node_child_process2 = require("node:child_process");
-var import_node_fs2 = require("node:fs");
-var import_node_os2 = require("node:os");
-var import_node_path2 = require("node:path");
-var import_errors9 = require("./core-errors.cjs");
+var import_node_child_process3 = require("node:child_process");
+var import_node_fs3 = require("node:fs");
+var import_node_path3 = require("node:path");
+var import_errors10 = require("./core-errors.cjs");
 
 // scripts/core/timeouts.ts
 var TIMEOUTS = {
@@ -16438,6 +16436,14 @@ var TIMEOUTS = {
   /** One container-engine command: a whole image build is one, so the bound is generous. */
   engineMs: 18e5
 };
+
+// scripts/io/cat-file.ts
+var import_node_buffer = require("node:buffer");
+var import_node_child_process2 = require("node:child_process");
+var import_node_fs2 = require("node:fs");
+var import_node_os2 = require("node:os");
+var import_node_path2 = require("node:path");
+var import_errors9 = require("./core-errors.cjs");
 
 // scripts/core/git/cat-file.ts
 function typeNamed(length, first, second) {
@@ -16481,6 +16487,352 @@ function scanAnswer(text, pos, headerOnly, out) {
   return true;
 }
 var TYPE_CODES = [void 0, "blob", "tree", "commit", "tag"];
+
+// scripts/io/cat-file.ts
+var USAGE_ERROR = 129;
+function checkSpec(spec) {
+  if (spec.includes("\n")) throw new import_errors9.InputError(`cannot read ${JSON.stringify(spec)} from git: it contains a newline`);
+  return spec;
+}
+var CatFileProcess = class {
+  constructor(options) {
+    this.options = options;
+    this.exited = new Promise((resolve3, reject) => {
+      this.settle = { resolve: resolve3, reject };
+    });
+    this.exited.catch(() => {
+    });
+    this.child = this.start();
+  }
+  options;
+  child;
+  written = [];
+  stderr = "";
+  ended = false;
+  settle;
+  /** Settles when git has exited for good (after the fallback, if any); rejects when git cannot start. */
+  exited;
+  start() {
+    const { cwd, mode, stdout, interactive, onData } = this.options;
+    const batchCommand = mode.batchCommand;
+    const args = batchCommand ? ["cat-file", "--batch-command", "--buffer"] : interactive ? ["cat-file", "--batch"] : ["cat-file", "--batch", "--buffer"];
+    const child2 = (0, import_node_child_process2.spawn)("git", args, { cwd, stdio: ["pipe", stdout, "pipe"] });
+    if (onData) child2.stdout?.on("data", onData);
+    child2.stderr?.on("data", (c) => {
+      this.stderr += c.toString();
+    });
+    child2.stdin?.on("error", () => {
+    });
+    child2.on("error", (err) => this.settle?.reject(err));
+    child2.on("close", (code) => {
+      if (code === USAGE_ERROR && batchCommand && !this.options.answered()) {
+        mode.batchCommand = false;
+        this.stderr = "";
+        this.child = this.start();
+        for (const w of this.written) this.send(w);
+        if (this.ended) this.child.stdin?.end();
+        return;
+      }
+      this.settle?.resolve({ code, stderr: this.stderr.trim() });
+    });
+    return child2;
+  }
+  get batchCommand() {
+    return this.options.mode.batchCommand;
+  }
+  /** One join for thousands of specs: no string of its own for each. */
+  send({ specs, suffix, headers }) {
+    const batchCommand = this.options.mode.batchCommand;
+    const command = !batchCommand ? "" : headers ? "info " : "contents ";
+    const flush = batchCommand && this.options.interactive ? "flush\n" : "";
+    this.child.stdin?.write(`${command}${specs.join(`${suffix}
+${command}`)}${suffix}
+${flush}`);
+  }
+  write(specs, suffix, headers) {
+    const w = { specs, suffix, headers };
+    this.written.push(w);
+    this.send(w);
+  }
+  /** No more requests: git answers what it was asked and exits. */
+  end() {
+    if (this.ended) return;
+    this.ended = true;
+    this.child.stdin?.end();
+  }
+  kill() {
+    this.child.kill();
+  }
+  /** This process need not wait for git to exit: the command's own work decides when it is done. */
+  unref() {
+    this.child.unref();
+    for (const stream of [this.child.stdin, this.child.stdout, this.child.stderr]) {
+      if (stream && "unref" in stream && typeof stream.unref === "function") stream.unref();
+    }
+  }
+};
+var EMPTY = Buffer.alloc(0);
+function newScan() {
+  return { type: void 0, shaEnd: 0, contentStart: 0, contentEnd: 0, next: 0, need: 0 };
+}
+var BatchObject = class {
+  constructor(buf, start, end, type, content) {
+    this.buf = buf;
+    this.start = start;
+    this.end = end;
+    this.type = type;
+    this.content = content;
+  }
+  buf;
+  start;
+  end;
+  type;
+  content;
+  get sha() {
+    return this.buf.toString("latin1", this.start, this.end);
+  }
+};
+var ObjectReader = class {
+  process;
+  answered = false;
+  buffer = Buffer.alloc(0);
+  pos = 0;
+  /** Chunks received while the object at `pos` is incomplete; joined once it can be parsed. */
+  more = [];
+  moreBytes = 0;
+  /** Bytes needed from `pos` before the next object can be parsed (0: unknown yet). */
+  need = 0;
+  pending = [];
+  scan = newScan();
+  ended = false;
+  constructor(cwd, mode) {
+    this.process = new CatFileProcess({
+      cwd,
+      mode,
+      stdout: "pipe",
+      interactive: true,
+      answered: () => this.answered,
+      onData: (c) => {
+        this.answered = true;
+        this.receive(c);
+      }
+    });
+    this.process.exited.then(
+      ({ code, stderr }) => {
+        if (this.pending.length > 0) this.fail(new Error(`git cat-file exited ${code} with requests unanswered: ${stderr}`));
+      },
+      (err) => this.fail(err)
+    );
+  }
+  fail(err) {
+    for (const p of this.pending.splice(0)) p.reject(err);
+  }
+  receive(chunk) {
+    if (this.pos >= this.buffer.length && this.more.length === 0) {
+      this.buffer = chunk;
+      this.pos = 0;
+    } else {
+      this.more.push(chunk);
+      this.moreBytes += chunk.length;
+      if (this.buffer.length - this.pos + this.moreBytes < this.need) return;
+      this.buffer = Buffer.concat([this.buffer.subarray(this.pos), ...this.more]);
+      this.pos = 0;
+      this.more = [];
+      this.moreBytes = 0;
+    }
+    try {
+      this.drain();
+    } catch (err) {
+      this.fail(err instanceof Error ? err : new Error(String(err)));
+      this.process.kill();
+    }
+  }
+  drain() {
+    const buf = this.buffer;
+    const base = this.pos;
+    const scan = this.scan;
+    const text = buf.toString("latin1", base);
+    let at = 0;
+    for (; ; ) {
+      const head = this.pending[0];
+      if (!head) break;
+      if (head.out.length === head.specs.length) {
+        this.pending.shift();
+        head.resolve(head.out);
+        this.release();
+        continue;
+      }
+      if (!scanAnswer(text, at, head.headers && this.process.batchCommand, scan)) {
+        this.need = scan.need;
+        break;
+      }
+      const { type, shaEnd, contentStart, contentEnd, next } = scan;
+      const content = head.headers || contentStart === contentEnd ? EMPTY : buf.subarray(base + contentStart, base + contentEnd);
+      head.out.push(type === void 0 ? void 0 : new BatchObject(buf, base + at, base + shaEnd, type, content));
+      at = next;
+    }
+    this.pos = base + at;
+  }
+  read(specs, headers) {
+    return new Promise((resolve3, reject) => {
+      this.pending.push({ specs, headers, out: [], resolve: resolve3, reject });
+      this.process.write(specs, "", headers);
+    });
+  }
+  /** No more requests: git answers what it was asked and exits. */
+  end() {
+    this.ended = true;
+    this.process.end();
+    this.release();
+  }
+  /**
+   * Once ended and answered, this process need not wait for git to exit (it does, having read the
+   * end of its input): the command's own work decides when it is done.
+   */
+  release() {
+    if (!this.ended || this.pending.length > 0) return;
+    this.process.unref();
+  }
+};
+var CatFile = class {
+  constructor(cwd) {
+    this.cwd = cwd;
+  }
+  cwd;
+  reader;
+  /** Shared with bulk reads: git's version is found out once. */
+  mode = { batchCommand: true };
+  ended = false;
+  read(specs, headers = false) {
+    if (specs.length === 0) return Promise.resolve([]);
+    for (const spec of specs) checkSpec(spec);
+    if (this.ended) return Promise.reject(new Error("git object reader used after the command ended"));
+    this.reader ??= new ObjectReader(this.cwd, this.mode);
+    return this.reader.read(specs, headers);
+  }
+  /** Ends the process (after a fetch, so that new packs are seen); requests already made are still answered. */
+  restart() {
+    this.reader?.end();
+    this.reader = void 0;
+  }
+  /** The command is done: ends the process, and refuses any later read. */
+  end() {
+    this.ended = true;
+    this.restart();
+  }
+  get isEnded() {
+    return this.ended;
+  }
+};
+var ScannedAnswers = class {
+  constructor(buf, latin1, length) {
+    this.buf = buf;
+    this.latin1 = latin1;
+    this.types = new Uint8Array(length);
+    this.starts = new Int32Array(length);
+    this.ends = new Int32Array(length);
+  }
+  buf;
+  latin1;
+  types;
+  starts;
+  ends;
+  ascii;
+  set(i, scan) {
+    this.types[i] = scan.type === void 0 ? 0 : TYPE_CODES.indexOf(scan.type);
+    this.starts[i] = scan.contentStart;
+    this.ends[i] = scan.contentEnd;
+  }
+  type(i) {
+    return TYPE_CODES[this.types[i] ?? 0];
+  }
+  text(i) {
+    if (!this.types[i]) return "";
+    this.ascii ??= (0, import_node_buffer.isAscii)(this.buf);
+    return this.ascii ? this.latin1.slice(this.starts[i], this.ends[i]) : this.buf.toString("utf8", this.starts[i], this.ends[i]);
+  }
+};
+function objectAnswers(objects) {
+  return { type: (i) => objects[i]?.type, text: (i) => objects[i]?.content.toString("utf8") ?? "" };
+}
+var bulkFiles = 0;
+function anonymousFile() {
+  try {
+    const path = (0, import_node_path2.join)((0, import_node_os2.tmpdir)(), `pipeline-affected-${process.pid}-${bulkFiles++}`);
+    const fd = (0, import_node_fs2.openSync)(path, "wx+", 384);
+    (0, import_node_fs2.unlinkSync)(path);
+    return fd;
+  } catch {
+    return void 0;
+  }
+}
+function bulkRead(cwd, shared) {
+  const file = anonymousFile();
+  if (file === void 0) {
+    const asked = [];
+    return {
+      add: (trees, path, headers) => asked.push(
+        shared.read(
+          trees.map((t) => `${t}:${checkSpec(path)}`),
+          headers
+        )
+      ),
+      finish: async () => objectAnswers((await Promise.all(asked)).flat()),
+      close: () => {
+      }
+    };
+  }
+  let finishing = false;
+  let letGo = false;
+  const proc = new CatFileProcess({ cwd, mode: shared.mode, stdout: file, interactive: false, answered: () => letGo || (0, import_node_fs2.fstatSync)(file).size > 0 });
+  const requests = [];
+  return {
+    add(trees, path, headers = false) {
+      if (trees.length === 0) return;
+      proc.write(trees, `:${checkSpec(path)}`, headers);
+      requests.push({ count: trees.length, headers });
+    },
+    async finish() {
+      if (finishing) throw new Error("bulk read finished twice, or after close()");
+      finishing = true;
+      proc.end();
+      try {
+        const { code, stderr } = await proc.exited;
+        if (code !== 0) throw new Error(`git cat-file exited ${code}: ${stderr}`);
+        const size = (0, import_node_fs2.fstatSync)(file).size;
+        const buf = Buffer.allocUnsafe(size);
+        for (let at2 = 0, n = 1; at2 < size && n > 0; at2 += n) n = (0, import_node_fs2.readSync)(file, buf, at2, size - at2, at2);
+        const total = requests.reduce((n, q) => n + q.count, 0);
+        const text = buf.toString("latin1");
+        const out = new ScannedAnswers(buf, text, total);
+        const scan = newScan();
+        let pos = 0;
+        let at = 0;
+        for (const r of requests) {
+          const headerOnly = r.headers && proc.batchCommand;
+          for (let i = 0; i < r.count; i++, at++) {
+            if (!scanAnswer(text, pos, headerOnly, scan)) throw new Error(`git cat-file answered ${at} of ${total} requests`);
+            if (r.headers) scan.contentEnd = scan.contentStart;
+            out.set(at, scan);
+            pos = scan.next;
+          }
+        }
+        return out;
+      } finally {
+        (0, import_node_fs2.closeSync)(file);
+      }
+    },
+    // Not finished (an error on the way, or not needed after all): git ends with its input, and the file is let go.
+    close() {
+      proc.end();
+      if (!finishing) {
+        finishing = true;
+        letGo = true;
+        (0, import_node_fs2.closeSync)(file);
+      }
+    }
+  };
+}
 
 // scripts/core/git/commit-object.ts
 function commitParents(content) {
@@ -16597,385 +16949,62 @@ function runGit(cwd, args, env = {}) {
       killSignal: "SIGKILL",
       env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C", ...env }
     };
-    (0, import_node_child_process2.execFile)("git", [...args], options, (err, stdout, stderr) => {
+    (0, import_node_child_process3.execFile)("git", [...args], options, (err, stdout, stderr) => {
       if (err?.killed) {
-        reject(new import_errors9.OutsideError(`git ${args.slice(0, 3).join(" ")} in ${cwd}: no answer within ${TIMEOUTS.gitMs / 1e3} s`, { timedOut: true }));
+        reject(new import_errors10.OutsideError(`git ${args.slice(0, 3).join(" ")} in ${cwd}: no answer within ${TIMEOUTS.gitMs / 1e3} s`, { timedOut: true }));
         return;
       }
       if (err && typeof err.code !== "number") {
-        reject(err.code === "ENOENT" ? new import_errors9.InputError("git is not installed or not on PATH; install git") : err);
+        reject(err.code === "ENOENT" ? new import_errors10.InputError("git is not installed or not on PATH; install git") : err);
         return;
       }
       resolve3({ code: typeof err?.code === "number" ? err.code : 0, stdout, stderr });
     });
   });
 }
-var EMPTY = Buffer.alloc(0);
-var scratch = { type: void 0, shaEnd: 0, contentStart: 0, contentEnd: 0, next: 0, need: 0 };
-var ScannedAnswers = class {
-  constructor(buf, latin1, length) {
-    this.buf = buf;
-    this.latin1 = latin1;
-    this.types = new Uint8Array(length);
-    this.starts = new Int32Array(length);
-    this.ends = new Int32Array(length);
-  }
-  buf;
-  latin1;
-  types;
-  starts;
-  ends;
-  ascii;
-  set(i, scan) {
-    this.types[i] = scan.type === void 0 ? 0 : TYPE_CODES.indexOf(scan.type);
-    this.starts[i] = scan.contentStart;
-    this.ends[i] = scan.contentEnd;
-  }
-  type(i) {
-    return TYPE_CODES[this.types[i] ?? 0];
-  }
-  text(i) {
-    if (!this.types[i]) return "";
-    this.ascii ??= (0, import_node_buffer.isAscii)(this.buf);
-    return this.ascii ? this.latin1.slice(this.starts[i], this.ends[i]) : this.buf.toString("utf8", this.starts[i], this.ends[i]);
-  }
-};
-function objectAnswers(objects) {
-  return { type: (i) => objects[i]?.type, text: (i) => objects[i]?.content.toString("utf8") ?? "" };
-}
-var BatchObject = class {
-  constructor(buf, start, end, type, content) {
-    this.buf = buf;
-    this.start = start;
-    this.end = end;
-    this.type = type;
-    this.content = content;
-  }
-  buf;
-  start;
-  end;
-  type;
-  content;
-  get sha() {
-    return this.buf.toString("latin1", this.start, this.end);
-  }
-};
-var USAGE_ERROR = 129;
-var ObjectReader = class {
-  constructor(cwd, mode) {
-    this.cwd = cwd;
-    this.mode = mode;
-    this.child = this.start();
-  }
-  cwd;
-  mode;
-  child;
-  answered = false;
-  buffer = Buffer.alloc(0);
-  pos = 0;
-  /** Chunks received while the object at `pos` is incomplete; joined once it can be parsed. */
-  more = [];
-  moreBytes = 0;
-  /** Bytes needed from `pos` before the next object can be parsed (0: unknown yet). */
-  need = 0;
-  pending = [];
-  stderr = "";
-  ended = false;
-  start() {
-    const batchCommand = this.mode.batchCommand;
-    const child2 = (0, import_node_child_process2.spawn)("git", batchCommand ? ["cat-file", "--batch-command", "--buffer"] : ["cat-file", "--batch"], { cwd: this.cwd, stdio: ["pipe", "pipe", "pipe"] });
-    child2.stdout?.on("data", (c) => {
-      this.answered = true;
-      this.receive(c);
-    });
-    child2.stderr?.on("data", (c) => {
-      this.stderr += c.toString();
-    });
-    child2.on("error", (err) => this.fail(err));
-    child2.on("close", (code) => {
-      if (code === USAGE_ERROR && batchCommand && !this.answered) {
-        this.mode.batchCommand = false;
-        this.stderr = "";
-        this.child = this.start();
-        for (const p of this.pending) this.write(p.specs, p.headers);
-        if (this.ended) this.child.stdin?.end();
-        return;
-      }
-      if (this.pending.length > 0) this.fail(new Error(`git cat-file exited ${code} with requests unanswered: ${this.stderr.trim()}`));
-    });
-    child2.stdin?.on("error", () => {
-    });
-    return child2;
-  }
-  fail(err) {
-    for (const p of this.pending.splice(0)) p.reject(err);
-  }
-  write(specs, headers) {
-    const command = headers ? "info" : "contents";
-    this.child.stdin?.write(this.mode.batchCommand ? `${command} ${specs.join(`
-${command} `)}
-flush
-` : `${specs.join("\n")}
-`);
-  }
-  receive(chunk) {
-    if (this.pos >= this.buffer.length && this.more.length === 0) {
-      this.buffer = chunk;
-      this.pos = 0;
-    } else {
-      this.more.push(chunk);
-      this.moreBytes += chunk.length;
-      if (this.buffer.length - this.pos + this.moreBytes < this.need) return;
-      this.buffer = Buffer.concat([this.buffer.subarray(this.pos), ...this.more]);
-      this.pos = 0;
-      this.more = [];
-      this.moreBytes = 0;
-    }
-    try {
-      this.drain();
-    } catch (err) {
-      this.fail(err instanceof Error ? err : new Error(String(err)));
-      this.child.kill();
-    }
-  }
-  drain() {
-    const buf = this.buffer;
-    const base = this.pos;
-    const text = buf.toString("latin1", base);
-    let at = 0;
-    for (; ; ) {
-      const head = this.pending[0];
-      if (!head) break;
-      if (head.out.length === head.specs.length) {
-        this.pending.shift();
-        head.resolve(head.out);
-        this.release();
-        continue;
-      }
-      if (!scanAnswer(text, at, head.headers && this.mode.batchCommand, scratch)) {
-        this.need = scratch.need;
-        break;
-      }
-      const { type, shaEnd, contentStart, contentEnd, next } = scratch;
-      head.out.push(
-        type === void 0 ? void 0 : new BatchObject(buf, base + at, base + shaEnd, type, contentStart === contentEnd ? EMPTY : buf.subarray(base + contentStart, base + contentEnd))
-      );
-      at = next;
-    }
-    this.pos = base + at;
-  }
-  read(specs, headers) {
-    return new Promise((resolve3, reject) => {
-      this.pending.push({ specs, headers, out: [], resolve: resolve3, reject });
-      this.write(specs, headers);
-    });
-  }
-  /** No more requests: git answers what it was asked and exits. */
-  end() {
-    this.ended = true;
-    this.child.stdin?.end();
-    this.release();
-  }
-  /**
-   * Once ended and answered, this process need not wait for git to exit (it does, having read the
-   * end of its input): the command's own work decides when it is done.
-   */
-  release() {
-    if (!this.ended || this.pending.length > 0) return;
-    this.child.unref();
-    for (const stream of [this.child.stdin, this.child.stdout, this.child.stderr]) {
-      if (stream && "unref" in stream && typeof stream.unref === "function") stream.unref();
-    }
-  }
-};
-var CatFile = class {
-  constructor(cwd) {
-    this.cwd = cwd;
-  }
-  cwd;
-  reader;
-  /** Shared with bulk reads: git's version is found out once. */
-  mode = { batchCommand: true };
-  ended = false;
-  read(specs, headers = false) {
-    if (specs.length === 0) return Promise.resolve([]);
-    for (const spec of specs) if (spec.includes("\n")) throw new import_errors9.InputError(`cannot read ${JSON.stringify(spec)} from git: it contains a newline`);
-    if (this.ended) return Promise.reject(new Error("git object reader used after the command ended"));
-    this.reader ??= new ObjectReader(this.cwd, this.mode);
-    return this.reader.read(specs, headers);
-  }
-  /** Ends the process (after a fetch, so that new packs are seen); requests already made are still answered. */
-  restart() {
-    this.reader?.end();
-    this.reader = void 0;
-  }
-  /** The command is done: ends the process, and refuses any later read. */
-  end() {
-    this.ended = true;
-    this.restart();
-  }
-  get isEnded() {
-    return this.ended;
-  }
-};
-var bulkFiles = 0;
-function checkPath(path) {
-  if (path.includes("\n")) throw new import_errors9.InputError(`cannot read ${JSON.stringify(path)} from git: it contains a newline`);
-  return path;
-}
-function bulkRead(cwd, shared) {
-  const { mode } = shared;
-  let fd;
-  try {
-    const path = (0, import_node_path2.join)((0, import_node_os2.tmpdir)(), `pipeline-affected-${process.pid}-${bulkFiles++}`);
-    fd = (0, import_node_fs2.openSync)(path, "wx+", 384);
-    (0, import_node_fs2.unlinkSync)(path);
-  } catch {
-    fd = void 0;
-  }
-  if (fd === void 0) {
-    const asked = [];
-    return {
-      add: (trees, path, headers) => asked.push(
-        shared.read(
-          trees.map((t) => `${t}:${checkPath(path)}`),
-          headers
-        )
-      ),
-      finish: async () => objectAnswers((await Promise.all(asked)).flat()),
-      close: () => {
-      }
-    };
-  }
-  const file = fd;
-  const requests = [];
-  let open = true;
-  const start = () => {
-    const batchCommand = mode.batchCommand;
-    const child2 = (0, import_node_child_process2.spawn)("git", ["cat-file", batchCommand ? "--batch-command" : "--batch", "--buffer"], { cwd, stdio: ["pipe", file, "pipe"] });
-    let stderr = "";
-    child2.stderr?.on("data", (c) => {
-      stderr += c.toString();
-    });
-    child2.stdin?.on("error", () => {
-    });
-    const exited = new Promise((resolve3, reject) => {
-      child2.on("error", reject);
-      child2.on("close", (code) => resolve3({ code, stderr }));
-    });
-    exited.catch(() => {
-    });
-    return { child: child2, exited, batchCommand };
-  };
-  let proc = start();
-  const write = ({ trees, path, headers }) => {
-    const command = !proc.batchCommand ? "" : headers ? "info " : "contents ";
-    proc.child.stdin?.write(`${command}${trees.join(`:${path}
-${command}`)}:${path}
-`);
-  };
-  let finishing = false;
-  const endInput = () => {
-    if (!open) return;
-    open = false;
-    proc.child.stdin?.end();
-  };
-  const close = () => {
-    endInput();
-    if (!finishing) {
-      finishing = true;
-      (0, import_node_fs2.closeSync)(file);
-    }
-  };
-  return {
-    add(trees, path, headers = false) {
-      if (trees.length === 0) return;
-      checkPath(path);
-      requests.push({ trees, path, headers });
-      write({ trees, path, headers });
-    },
-    async finish() {
-      if (finishing) throw new Error("bulk read finished twice, or after close()");
-      finishing = true;
-      endInput();
-      try {
-        let { code, stderr } = await proc.exited;
-        if (code === USAGE_ERROR && proc.batchCommand && (0, import_node_fs2.fstatSync)(file).size === 0) {
-          mode.batchCommand = false;
-          proc = start();
-          for (const r of requests) write(r);
-          proc.child.stdin?.end();
-          ({ code, stderr } = await proc.exited);
-        }
-        if (code !== 0) throw new Error(`git cat-file exited ${code}: ${stderr.trim()}`);
-        const size = (0, import_node_fs2.fstatSync)(file).size;
-        const buf = Buffer.allocUnsafe(size);
-        for (let at2 = 0, n = 1; at2 < size && n > 0; at2 += n) n = (0, import_node_fs2.readSync)(file, buf, at2, size - at2, at2);
-        const total = requests.reduce((n, q) => n + q.trees.length, 0);
-        const text = buf.toString("latin1");
-        const out = new ScannedAnswers(buf, text, total);
-        let pos = 0;
-        let at = 0;
-        for (const r of requests) {
-          const headerOnly = r.headers && proc.batchCommand;
-          for (let i = 0; i < r.trees.length; i++, at++) {
-            if (!scanAnswer(text, pos, headerOnly, scratch)) throw new Error(`git cat-file answered ${at} of ${total} requests`);
-            if (r.headers) scratch.contentEnd = scratch.contentStart;
-            out.set(at, scratch);
-            pos = scratch.next;
-          }
-        }
-        return out;
-      } finally {
-        (0, import_node_fs2.closeSync)(file);
-      }
-    },
-    close
-  };
-}
 function findRepository(dir) {
   if (process.env["GIT_DIR"] || process.env["GIT_WORK_TREE"] || process.env["GIT_COMMON_DIR"]) return void 0;
-  for (let at = dir; ; at = (0, import_node_path2.dirname)(at)) {
-    const dotGit = (0, import_node_path2.join)(at, ".git");
+  for (let at = dir; ; at = (0, import_node_path3.dirname)(at)) {
+    const dotGit = (0, import_node_path3.join)(at, ".git");
     let stat;
     try {
-      stat = (0, import_node_fs2.statSync)(dotGit);
+      stat = (0, import_node_fs3.statSync)(dotGit);
     } catch {
       stat = void 0;
     }
     if (stat?.isDirectory()) return { root: at, gitDir: dotGit, commonDir: dotGit };
     if (stat?.isFile()) {
-      const m = /^gitdir: (.+)$/m.exec((0, import_node_fs2.readFileSync)(dotGit, "utf8"));
+      const m = /^gitdir: (.+)$/m.exec((0, import_node_fs3.readFileSync)(dotGit, "utf8"));
       if (!m?.[1]) return void 0;
-      const gitDir = (0, import_node_path2.resolve)(at, m[1].trim());
+      const gitDir = (0, import_node_path3.resolve)(at, m[1].trim());
       let commonDir = gitDir;
       try {
-        commonDir = (0, import_node_path2.resolve)(gitDir, (0, import_node_fs2.readFileSync)((0, import_node_path2.join)(gitDir, "commondir"), "utf8").trim());
+        commonDir = (0, import_node_path3.resolve)(gitDir, (0, import_node_fs3.readFileSync)((0, import_node_path3.join)(gitDir, "commondir"), "utf8").trim());
       } catch {
         commonDir = gitDir;
       }
       return { root: at, gitDir, commonDir };
     }
-    if ((0, import_node_path2.dirname)(at) === at) return void 0;
+    if ((0, import_node_path3.dirname)(at) === at) return void 0;
   }
 }
 async function openGit(cwd) {
   let real;
   try {
-    real = (0, import_node_fs2.realpathSync)(cwd);
-    if (!(0, import_node_fs2.statSync)(real).isDirectory()) real = void 0;
+    real = (0, import_node_fs3.realpathSync)(cwd);
+    if (!(0, import_node_fs3.statSync)(real).isDirectory()) real = void 0;
   } catch {
     real = void 0;
   }
-  if (real === void 0) throw new import_errors9.InputError(`--cwd ${cwd}: no such directory; pass a folder inside the repository`);
+  if (real === void 0) throw new import_errors10.InputError(`--cwd ${cwd}: no such directory; pass a folder inside the repository`);
   let found = findRepository(real);
-  let prefix = found ? (0, import_node_path2.relative)(found.root, real).split(import_node_path2.sep).join("/") : "";
-  let shallow = found ? (0, import_node_fs2.existsSync)((0, import_node_path2.join)(found.commonDir, "shallow")) : false;
+  let prefix = found ? (0, import_node_path3.relative)(found.root, real).split(import_node_path3.sep).join("/") : "";
+  let shallow = found ? (0, import_node_fs3.existsSync)((0, import_node_path3.join)(found.commonDir, "shallow")) : false;
   if (!found) {
     const info = await runGit(cwd, ["rev-parse", "--show-toplevel", "--show-prefix", "--git-dir", "--git-common-dir", "--is-shallow-repository"]);
-    if (info.code !== 0) throw new import_errors9.InputError(`${cwd} is not inside a git repository (${info.stderr.trim().split("\n")[0] ?? ""}); run from the repository or pass --cwd`);
+    if (info.code !== 0) throw new import_errors10.InputError(`${cwd} is not inside a git repository (${info.stderr.trim().split("\n")[0] ?? ""}); run from the repository or pass --cwd`);
     const [root = "", pre = "", gitDir = "", commonDir2 = "", isShallow = ""] = info.stdout.split("\n");
-    found = { root, gitDir: (0, import_node_path2.resolve)(cwd, gitDir), commonDir: (0, import_node_path2.resolve)(cwd, commonDir2) };
+    found = { root, gitDir: (0, import_node_path3.resolve)(cwd, gitDir), commonDir: (0, import_node_path3.resolve)(cwd, commonDir2) };
     prefix = pre.replace(/\/$/, "");
     shallow = isShallow === "true";
   }
@@ -17008,7 +17037,7 @@ async function openGit(cwd) {
         ...refs
       ]);
       objects.restart();
-      if (r.code === 0 && (0, import_node_fs2.existsSync)((0, import_node_path2.join)(commonDir, "shallow"))) shallow = true;
+      if (r.code === 0 && (0, import_node_fs3.existsSync)((0, import_node_path3.join)(commonDir, "shallow"))) shallow = true;
       return r.code === 0;
     },
     async mergeBase(a, b) {
@@ -17028,7 +17057,7 @@ async function openGit(cwd) {
     },
     async diffNames(base, head) {
       const r = await runGit(top, ["diff-tree", "-r", "-z", "--no-renames", "--name-only", "--no-commit-id", base, head], {
-        GIT_INDEX_FILE: (0, import_node_path2.join)(commonDir, "pipeline-affected", "no-index")
+        GIT_INDEX_FILE: (0, import_node_path3.join)(commonDir, "pipeline-affected", "no-index")
       });
       if (r.code !== 0) throw new Error(`git diff-tree ${base} ${head} failed: ${r.stderr.trim()}`);
       return r.stdout;
@@ -17040,20 +17069,20 @@ async function openGit(cwd) {
     },
     async tags(pattern) {
       const r = await runGit(top, ["tag", "--list", pattern, "--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)"]);
-      if (r.code !== 0) throw new import_errors9.OutsideError(`git tag --list ${pattern} failed: ${r.stderr.trim()}`);
+      if (r.code !== 0) throw new import_errors10.OutsideError(`git tag --list ${pattern} failed: ${r.stderr.trim()}`);
       return parseTagList(r.stdout);
     },
     async log(base, head, options = {}) {
       const range = base === void 0 ? [head] : [head, `^${base}`];
       const flags = [...options.firstParent ? ["--first-parent"] : [], ...options.max !== void 0 ? [`--max-count=${options.max}`] : []];
       const r = await runGit(top, ["log", "--format=%H%x00%P%x00%s%x00%b%x1e", ...flags, ...range, "--"]);
-      if (r.code !== 0) throw new import_errors9.OutsideError(`git log ${base === void 0 ? head : `${base}..${head}`} failed: ${r.stderr.trim()}`);
+      if (r.code !== 0) throw new import_errors10.OutsideError(`git log ${base === void 0 ? head : `${base}..${head}`} failed: ${r.stderr.trim()}`);
       return parseLog(r.stdout);
     },
     async remoteUrl(name) {
       let text;
       try {
-        text = (0, import_node_fs2.readFileSync)((0, import_node_path2.join)(commonDir, "config"), "utf8");
+        text = (0, import_node_fs3.readFileSync)((0, import_node_path3.join)(commonDir, "config"), "utf8");
       } catch {
         return void 0;
       }
@@ -17135,12 +17164,12 @@ var PlanGit = class _PlanGit {
 
 // scripts/io/plan/hash-files.ts
 var import_node_crypto = require("node:crypto");
-var import_node_child_process3 = require("node:child_process");
-var import_node_fs3 = require("node:fs");
-var import_node_path3 = require("node:path");
+var import_node_child_process4 = require("node:child_process");
+var import_node_fs4 = require("node:fs");
+var import_node_path4 = require("node:path");
 var import_picomatch = __toESM(require_picomatch2(), 1);
 function hashFiles(workspace, patterns) {
-  const files = (0, import_node_child_process3.execFileSync)("git", ["ls-files", "-z"], { cwd: workspace, encoding: "utf8", maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "pipe"] }).split("\0").filter((p) => p !== "");
+  const files = (0, import_node_child_process4.execFileSync)("git", ["ls-files", "-z"], { cwd: workspace, encoding: "utf8", maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "pipe"] }).split("\0").filter((p) => p !== "");
   const include = patterns.filter((p) => !p.startsWith("!"));
   const exclude = patterns.filter((p) => p.startsWith("!")).map((p) => p.slice(1));
   const isIncluded = (0, import_picomatch.default)(include, { dot: true });
@@ -17150,19 +17179,19 @@ function hashFiles(workspace, patterns) {
   const all = (0, import_node_crypto.createHash)("sha256");
   for (const f of matched)
     all.update(
-      (0, import_node_crypto.createHash)("sha256").update((0, import_node_fs3.readFileSync)((0, import_node_path3.join)(workspace, f))).digest()
+      (0, import_node_crypto.createHash)("sha256").update((0, import_node_fs4.readFileSync)((0, import_node_path4.join)(workspace, f))).digest()
     );
   return all.digest("hex");
 }
 
 // scripts/io/plan/step-runner.ts
-var import_node_child_process4 = require("node:child_process");
-var import_node_fs4 = require("node:fs");
+var import_node_child_process5 = require("node:child_process");
+var import_node_fs5 = require("node:fs");
 var import_node_os3 = require("node:os");
-var import_node_path4 = require("node:path");
+var import_node_path5 = require("node:path");
 
 // scripts/plan/command-files.ts
-var import_errors10 = require("./core-errors.cjs");
+var import_errors11 = require("./core-errors.cjs");
 function parseCommandFile(file, text) {
   const out = dict();
   const lines = text.split(/\r?\n/);
@@ -17184,12 +17213,12 @@ function parseCommandFile(file, text) {
         }
         body.push(next);
       }
-      if (!closed) throw new import_errors10.InputError(`${file}: ${name}<<${delimiter} is never closed by a line ${delimiter}`);
+      if (!closed) throw new import_errors11.InputError(`${file}: ${name}<<${delimiter} is never closed by a line ${delimiter}`);
       out[name] = body.join("\n");
     } else if (eq > 0) {
       out[line.slice(0, eq)] = line.slice(eq + 1);
     } else {
-      throw new import_errors10.InputError(`${file}: line ${JSON.stringify(line)} is neither name=value nor name<<DELIMITER`);
+      throw new import_errors11.InputError(`${file}: line ${JSON.stringify(line)} is neither name=value nor name<<DELIMITER`);
     }
   }
   return out;
@@ -17208,7 +17237,7 @@ function stepProcessEnv(host, workflow) {
 }
 function readFile(path) {
   try {
-    return (0, import_node_fs4.readFileSync)(path, "utf8");
+    return (0, import_node_fs5.readFileSync)(path, "utf8");
   } catch {
     return "";
   }
@@ -17231,14 +17260,14 @@ var failed = (exitCode, stderr) => ({ exitCode, outputs: {}, env: {}, stderr });
 async function runStep(options, request) {
   if (request.shell !== void 0 && !SHELLS.has(request.shell)) return failed(127, `shell ${request.shell} is not supported by the plan (bash, sh)`);
   const workspace = options.workspace();
-  const cwd = (0, import_node_path4.resolve)(workspace, request.workingDirectory);
-  const inside = (0, import_node_path4.relative)(workspace, cwd);
-  if (inside.startsWith("..") || (0, import_node_path4.resolve)(workspace, inside) !== cwd) return failed(2, `working-directory ${JSON.stringify(request.workingDirectory)} is outside the workspace`);
-  const dir = (0, import_node_fs4.mkdtempSync)((0, import_node_path4.join)(options.temp, "step-"));
+  const cwd = (0, import_node_path5.resolve)(workspace, request.workingDirectory);
+  const inside = (0, import_node_path5.relative)(workspace, cwd);
+  if (inside.startsWith("..") || (0, import_node_path5.resolve)(workspace, inside) !== cwd) return failed(2, `working-directory ${JSON.stringify(request.workingDirectory)} is outside the workspace`);
+  const dir = (0, import_node_fs5.mkdtempSync)((0, import_node_path5.join)(options.temp, "step-"));
   try {
-    const files = { output: (0, import_node_path4.join)(dir, "output"), env: (0, import_node_path4.join)(dir, "env"), summary: (0, import_node_path4.join)(dir, "summary"), path: (0, import_node_path4.join)(dir, "path"), event: (0, import_node_path4.join)(dir, "event.json") };
-    for (const f of [files.output, files.env, files.summary, files.path]) (0, import_node_fs4.writeFileSync)(f, "");
-    (0, import_node_fs4.writeFileSync)(files.event, JSON.stringify(request.payload));
+    const files = { output: (0, import_node_path5.join)(dir, "output"), env: (0, import_node_path5.join)(dir, "env"), summary: (0, import_node_path5.join)(dir, "summary"), path: (0, import_node_path5.join)(dir, "path"), event: (0, import_node_path5.join)(dir, "event.json") };
+    for (const f of [files.output, files.env, files.summary, files.path]) (0, import_node_fs5.writeFileSync)(f, "");
+    (0, import_node_fs5.writeFileSync)(files.event, JSON.stringify(request.payload));
     const env = {
       ...stepProcessEnv(options.host, request.env),
       GITHUB_OUTPUT: files.output,
@@ -17249,7 +17278,7 @@ async function runStep(options, request) {
       RUNNER_TEMP: dir
     };
     const { code, stderr } = await new Promise((done) => {
-      const child2 = (0, import_node_child_process4.spawn)(process.execPath, [options.cli, ...request.argv], {
+      const child2 = (0, import_node_child_process5.spawn)(process.execPath, [options.cli, ...request.argv], {
         cwd,
         env,
         stdio: ["ignore", "ignore", "pipe"],
@@ -17268,7 +17297,7 @@ async function runStep(options, request) {
       return failed(code === 0 ? 1 : code, `${stderr}${e instanceof Error ? e.message : String(e)}`);
     }
   } finally {
-    (0, import_node_fs4.rmSync)(dir, { recursive: true, force: true });
+    (0, import_node_fs5.rmSync)(dir, { recursive: true, force: true });
   }
 }
 function createStepRunner(options) {
@@ -17299,7 +17328,7 @@ function tracer(env, stderr) {
 }
 
 // scripts/plan/engine.ts
-var import_errors12 = require("./core-errors.cjs");
+var import_errors13 = require("./core-errors.cjs");
 
 // scripts/plan/event.ts
 var EVENT_NAMES = ["push", "pull_request", "merge_group", "workflow_dispatch"];
@@ -17464,14 +17493,14 @@ function defaultEnv(github) {
 }
 
 // scripts/plan/inputs.ts
-var import_errors11 = require("./core-errors.cjs");
+var import_errors12 = require("./core-errors.cjs");
 function parseInputFlags(flags) {
   const out = dict();
   for (const flag of flags) {
     const eq = flag.indexOf("=");
-    if (eq <= 0) throw new import_errors11.InputError(`--input ${JSON.stringify(flag)}: expected key=value (e.g. --input service=auth-service)`);
+    if (eq <= 0) throw new import_errors12.InputError(`--input ${JSON.stringify(flag)}: expected key=value (e.g. --input service=auth-service)`);
     const key = flag.slice(0, eq);
-    if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(key)) throw new import_errors11.InputError(`--input ${JSON.stringify(flag)}: ${JSON.stringify(key)} is not an input name (letters, digits, _ and -)`);
+    if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(key)) throw new import_errors12.InputError(`--input ${JSON.stringify(flag)}: ${JSON.stringify(key)} is not an input name (letters, digits, _ and -)`);
     out[key] = flag.slice(eq + 1);
   }
   return out;
@@ -17479,15 +17508,15 @@ function parseInputFlags(flags) {
 function coerce(where, name, def, raw) {
   switch (def.type) {
     case "boolean":
-      if (raw !== "true" && raw !== "false") throw new import_errors11.InputError(`${where}: input ${name}=${JSON.stringify(raw)} must be true or false`);
+      if (raw !== "true" && raw !== "false") throw new import_errors12.InputError(`${where}: input ${name}=${JSON.stringify(raw)} must be true or false`);
       return raw === "true";
     case "number": {
       const n = Number(raw);
-      if (raw.trim() === "" || Number.isNaN(n)) throw new import_errors11.InputError(`${where}: input ${name}=${JSON.stringify(raw)} must be a number`);
+      if (raw.trim() === "" || Number.isNaN(n)) throw new import_errors12.InputError(`${where}: input ${name}=${JSON.stringify(raw)} must be a number`);
       return n;
     }
     case "choice":
-      if (def.options && !def.options.includes(raw)) throw new import_errors11.InputError(`${where}: input ${name}=${JSON.stringify(raw)} must be one of ${def.options.join(", ")}`);
+      if (def.options && !def.options.includes(raw)) throw new import_errors12.InputError(`${where}: input ${name}=${JSON.stringify(raw)} must be one of ${def.options.join(", ")}`);
       return raw;
     default:
       return raw;
@@ -17505,7 +17534,7 @@ function resolveInputs(where, definitions2, given) {
       inputs[name] = def.default;
       eventInputs[name] = typeof def.default === "string" ? def.default : JSON.stringify(def.default);
     } else if (def.required) {
-      throw new import_errors11.InputError(`${where}: input ${name} is required; pass --input ${name}=VALUE`);
+      throw new import_errors12.InputError(`${where}: input ${name} is required; pass --input ${name}=VALUE`);
     } else {
       inputs[name] = def.type === "boolean" ? false : def.type === "number" ? 0 : "";
       eventInputs[name] = "";
@@ -17858,12 +17887,12 @@ var PlanEngine = class {
     const given = Object.keys(this.input.inputs);
     if (given.length === 0) return;
     if (this.input.envelope.event.name !== "workflow_dispatch") {
-      throw new import_errors12.InputError(`--input ${given[0]}: inputs are only for --event workflow_dispatch`);
+      throw new import_errors13.InputError(`--input ${given[0]}: inputs are only for --event workflow_dispatch`);
     }
     const defined = new Set(triggered.flatMap((wf) => Object.keys(wf.dispatchInputs)));
     const unknown = given.find((k) => !defined.has(k));
     if (unknown !== void 0) {
-      throw new import_errors12.InputError(`--input ${unknown}: no workflow_dispatch workflow defines it; defined inputs: ${[...defined].join(", ") || "none"}`);
+      throw new import_errors13.InputError(`--input ${unknown}: no workflow_dispatch workflow defines it; defined inputs: ${[...defined].join(", ") || "none"}`);
     }
   }
   async runWorkflow(wf) {
@@ -18149,7 +18178,7 @@ function isObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function describe(err) {
-  if (err instanceof EvaluationError || err instanceof import_errors12.InputError) return err.message;
+  if (err instanceof EvaluationError || err instanceof import_errors13.InputError) return err.message;
   return err instanceof Error ? err.message : String(err);
 }
 function lastLines(text, count = 5) {
@@ -18163,11 +18192,11 @@ function orderByNeeds(jobs, file) {
   const visit = (job2) => {
     const id = job2.id.value;
     if (done.has(id)) return;
-    if (visiting.has(id)) throw new import_errors12.InputError(`${file}: jobs ${[...visiting].join(" -> ")} -> ${id} form a needs cycle; remove one of the needs`);
+    if (visiting.has(id)) throw new import_errors13.InputError(`${file}: jobs ${[...visiting].join(" -> ")} -> ${id} form a needs cycle; remove one of the needs`);
     visiting.add(id);
     for (const n of job2.needs ?? []) {
       const dep = byId.get(n.value);
-      if (!dep) throw new import_errors12.InputError(`${file}: job ${id} needs ${n.value}, which does not exist`);
+      if (!dep) throw new import_errors13.InputError(`${file}: job ${id} needs ${n.value}, which does not exist`);
       visit(dep);
     }
     visiting.delete(id);
@@ -18379,10 +18408,10 @@ function renderSummary(plan) {
 }
 
 // scripts/plan/resolve-event.ts
-var import_errors13 = require("./core-errors.cjs");
+var import_errors14 = require("./core-errors.cjs");
 async function resolveFlag(git2, flag, rev) {
   const sha = await git2.resolveCommit(rev);
-  if (!sha) throw new import_errors13.InputError(`${flag} ${rev}: not a commit in this repository; pass a branch, tag or SHA that exists (git fetch it first)`);
+  if (!sha) throw new import_errors14.InputError(`${flag} ${rev}: not a commit in this repository; pass a branch, tag or SHA that exists (git fetch it first)`);
   return sha;
 }
 async function branchTip(git2, name) {
@@ -18405,30 +18434,30 @@ function repositoryNameFromManifest(text) {
 }
 function parseEventName(name) {
   const known = EVENT_NAMES.find((n) => n === name);
-  if (!known) throw new import_errors13.InputError(`--event ${JSON.stringify(name)}: unknown event; expected one of ${EVENT_NAMES.join(", ")} (a tag push is --event push --ref refs/tags/NAME)`);
+  if (!known) throw new import_errors14.InputError(`--event ${JSON.stringify(name)}: unknown event; expected one of ${EVENT_NAMES.join(", ")} (a tag push is --event push --ref refs/tags/NAME)`);
   return known;
 }
 function parsePushRef(ref) {
   if (/^refs\/(heads|tags)\/[^\s~^:?*[\\]+$/.test(ref)) return ref;
   if (!ref.startsWith("refs/") && /^[^\s~^:?*[\\]+$/.test(ref) && !ref.startsWith("-")) return `refs/heads/${ref}`;
-  throw new import_errors13.InputError(`--ref ${JSON.stringify(ref)}: expected refs/heads/BRANCH, refs/tags/TAG or a branch name`);
+  throw new import_errors14.InputError(`--ref ${JSON.stringify(ref)}: expected refs/heads/BRANCH, refs/tags/TAG or a branch name`);
 }
 function parseBranch(ref) {
   const name = ref.replace(/^refs\/heads\//, "");
   if (name.startsWith("refs/") || !/^[^\s~^:?*[\\]+$/.test(name) || name.startsWith("-")) {
-    throw new import_errors13.InputError(`--ref ${JSON.stringify(ref)}: a pull_request or merge_group targets a branch; expected a branch name or refs/heads/BRANCH`);
+    throw new import_errors14.InputError(`--ref ${JSON.stringify(ref)}: a pull_request or merge_group targets a branch; expected a branch name or refs/heads/BRANCH`);
   }
   return name;
 }
 function parseNumber(pr) {
   if (pr === void 0) return 1;
-  if (!/^[1-9][0-9]{0,8}$/.test(pr)) throw new import_errors13.InputError(`--pr ${JSON.stringify(pr)}: expected a pull request number (a positive integer)`);
+  if (!/^[1-9][0-9]{0,8}$/.test(pr)) throw new import_errors14.InputError(`--pr ${JSON.stringify(pr)}: expected a pull request number (a positive integer)`);
   return Number(pr);
 }
 function parseRepository(repo, fromGit, fallbackName, defaultBranch) {
   if (repo !== void 0) {
     const m = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/.exec(repo);
-    if (!m?.[1] || !m[2]) throw new import_errors13.InputError(`--repo ${JSON.stringify(repo)}: expected OWNER/NAME as on GitHub`);
+    if (!m?.[1] || !m[2]) throw new import_errors14.InputError(`--repo ${JSON.stringify(repo)}: expected OWNER/NAME as on GitHub`);
     return { owner: m[1], name: m[2], defaultBranch };
   }
   return { ...fromGit ?? { owner: fallbackName, name: fallbackName }, defaultBranch };
@@ -18439,8 +18468,8 @@ async function resolveEvent(git2, flags, repository) {
   const explicitBase = flags.base !== void 0 ? await resolveFlag(git2, "--base", flags.base) : void 0;
   const owner = repository.owner;
   const envelope = (event, actor = owner) => ({ event, repository, actor: flags.actor ?? actor });
-  if (flags.fork && name !== "pull_request") throw new import_errors13.InputError(`--fork: only a pull_request comes from a fork (got --event ${name})`);
-  if (flags.pr !== void 0 && name !== "pull_request" && name !== "merge_group") throw new import_errors13.InputError(`--pr: only for --event pull_request or merge_group`);
+  if (flags.fork && name !== "pull_request") throw new import_errors14.InputError(`--fork: only a pull_request comes from a fork (got --event ${name})`);
+  if (flags.pr !== void 0 && name !== "pull_request" && name !== "merge_group") throw new import_errors14.InputError(`--pr: only for --event pull_request or merge_group`);
   switch (name) {
     case "push": {
       const ref = parsePushRef(flags.ref ?? `refs/heads/${repository.defaultBranch}`);
@@ -18455,12 +18484,12 @@ async function resolveEvent(git2, flags, repository) {
     case "pull_request": {
       const target = parseBranch(flags.ref ?? repository.defaultBranch);
       const base = explicitBase ?? await branchTip(git2, target);
-      if (!base) throw new import_errors13.InputError(`pull_request into ${target}: no local branch ${target} or origin/${target}; pass --base REV`);
+      if (!base) throw new import_errors14.InputError(`pull_request into ${target}: no local branch ${target} or origin/${target}; pass --base REV`);
       const current = flags.head === void 0 ? await git2.currentBranch() : await git2.resolveCommit(`refs/heads/${flags.head}`) !== void 0 ? flags.head : void 0;
       const headRef = current && current !== target ? current : "pr-head";
       const mergeSha = await git2.mergeCommit(base, head);
       if (!mergeSha)
-        throw new import_errors13.InputError(`pull_request: ${flags.head ?? "HEAD"} does not merge cleanly into ${target}; GitHub runs no pull_request workflows until the conflicts are resolved`);
+        throw new import_errors14.InputError(`pull_request: ${flags.head ?? "HEAD"} does not merge cleanly into ${target}; GitHub runs no pull_request workflows until the conflicts are resolved`);
       const forkBase = await git2.mergeBase(base, head) ?? base;
       const number = parseNumber(flags.pr);
       const event = { name, number, base: { ref: target, sha: base }, head: { ref: headRef, sha: head }, mergeSha, fork: flags.fork };
@@ -18469,7 +18498,7 @@ async function resolveEvent(git2, flags, repository) {
     case "merge_group": {
       const target = parseBranch(flags.ref ?? repository.defaultBranch);
       const base = explicitBase ?? await git2.resolveCommit(`${head}~1`);
-      if (!base) throw new import_errors13.InputError(`merge_group: ${flags.head ?? "HEAD"} has no parent to queue on; pass --base REV`);
+      if (!base) throw new import_errors14.InputError(`merge_group: ${flags.head ?? "HEAD"} has no parent to queue on; pass --base REV`);
       const event = { name, number: parseNumber(flags.pr), baseRef: target, baseSha: base, headSha: head };
       return { envelope: envelope(event), base, head, changedFiles: await git2.changedFiles(base, head) };
     }
@@ -18527,7 +18556,7 @@ var run = async (argv, ctx) => {
     return 0;
   }
   const { values } = parsed;
-  if (values.event === void 0) throw new import_errors14.InputError("pipeline plan: --event is required; expected --event push|pull_request|merge_group|workflow_dispatch");
+  if (values.event === void 0) throw new import_errors15.InputError("pipeline plan: --event is required; expected --event push|pull_request|merge_group|workflow_dispatch");
   const inputs = parseInputFlags(values.input ?? []);
   const trace = tracer(ctx.env, ctx.stderr);
   trace("command loaded");
@@ -18553,7 +18582,7 @@ var run = async (argv, ctx) => {
     const all = await parseWorkflowFiles(await git2.workflowFiles(run2.sha), run2.sha);
     const workflows = values.workflow === void 0 ? all : all.filter((w) => w.file === values.workflow || w.file === `.github/workflows/${values.workflow}`);
     if (workflows.length === 0) {
-      throw new import_errors14.InputError(
+      throw new import_errors15.InputError(
         `--workflow ${quote(values.workflow ?? "")}: no such workflow at ${run2.sha.slice(0, 12)}; expected one of: ${all.map((w) => w.file.replace(".github/workflows/", "")).join(", ")}`
       );
     }

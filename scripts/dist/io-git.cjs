@@ -25,12 +25,10 @@ __export(git_exports, {
   runGit: () => runGit
 });
 module.exports = __toCommonJS(git_exports);
-var import_node_buffer = require("node:buffer");
-var import_node_child_process = require("node:child_process");
-var import_node_fs = require("node:fs");
-var import_node_os = require("node:os");
-var import_node_path = require("node:path");
-var import_errors = require("./core-errors.cjs");
+var import_node_child_process2 = require("node:child_process");
+var import_node_fs2 = require("node:fs");
+var import_node_path2 = require("node:path");
+var import_errors2 = require("./core-errors.cjs");
 
 // scripts/core/timeouts.ts
 var TIMEOUTS = {
@@ -45,6 +43,14 @@ var TIMEOUTS = {
   /** One container-engine command: a whole image build is one, so the bound is generous. */
   engineMs: 18e5
 };
+
+// scripts/io/cat-file.ts
+var import_node_buffer = require("node:buffer");
+var import_node_child_process = require("node:child_process");
+var import_node_fs = require("node:fs");
+var import_node_os = require("node:os");
+var import_node_path = require("node:path");
+var import_errors = require("./core-errors.cjs");
 
 // scripts/core/git/cat-file.ts
 function typeNamed(length, first, second) {
@@ -88,6 +94,352 @@ function scanAnswer(text, pos, headerOnly, out) {
   return true;
 }
 var TYPE_CODES = [void 0, "blob", "tree", "commit", "tag"];
+
+// scripts/io/cat-file.ts
+var USAGE_ERROR = 129;
+function checkSpec(spec) {
+  if (spec.includes("\n")) throw new import_errors.InputError(`cannot read ${JSON.stringify(spec)} from git: it contains a newline`);
+  return spec;
+}
+var CatFileProcess = class {
+  constructor(options) {
+    this.options = options;
+    this.exited = new Promise((resolve2, reject) => {
+      this.settle = { resolve: resolve2, reject };
+    });
+    this.exited.catch(() => {
+    });
+    this.child = this.start();
+  }
+  options;
+  child;
+  written = [];
+  stderr = "";
+  ended = false;
+  settle;
+  /** Settles when git has exited for good (after the fallback, if any); rejects when git cannot start. */
+  exited;
+  start() {
+    const { cwd, mode, stdout, interactive, onData } = this.options;
+    const batchCommand = mode.batchCommand;
+    const args = batchCommand ? ["cat-file", "--batch-command", "--buffer"] : interactive ? ["cat-file", "--batch"] : ["cat-file", "--batch", "--buffer"];
+    const child = (0, import_node_child_process.spawn)("git", args, { cwd, stdio: ["pipe", stdout, "pipe"] });
+    if (onData) child.stdout?.on("data", onData);
+    child.stderr?.on("data", (c) => {
+      this.stderr += c.toString();
+    });
+    child.stdin?.on("error", () => {
+    });
+    child.on("error", (err) => this.settle?.reject(err));
+    child.on("close", (code) => {
+      if (code === USAGE_ERROR && batchCommand && !this.options.answered()) {
+        mode.batchCommand = false;
+        this.stderr = "";
+        this.child = this.start();
+        for (const w of this.written) this.send(w);
+        if (this.ended) this.child.stdin?.end();
+        return;
+      }
+      this.settle?.resolve({ code, stderr: this.stderr.trim() });
+    });
+    return child;
+  }
+  get batchCommand() {
+    return this.options.mode.batchCommand;
+  }
+  /** One join for thousands of specs: no string of its own for each. */
+  send({ specs, suffix, headers }) {
+    const batchCommand = this.options.mode.batchCommand;
+    const command = !batchCommand ? "" : headers ? "info " : "contents ";
+    const flush = batchCommand && this.options.interactive ? "flush\n" : "";
+    this.child.stdin?.write(`${command}${specs.join(`${suffix}
+${command}`)}${suffix}
+${flush}`);
+  }
+  write(specs, suffix, headers) {
+    const w = { specs, suffix, headers };
+    this.written.push(w);
+    this.send(w);
+  }
+  /** No more requests: git answers what it was asked and exits. */
+  end() {
+    if (this.ended) return;
+    this.ended = true;
+    this.child.stdin?.end();
+  }
+  kill() {
+    this.child.kill();
+  }
+  /** This process need not wait for git to exit: the command's own work decides when it is done. */
+  unref() {
+    this.child.unref();
+    for (const stream of [this.child.stdin, this.child.stdout, this.child.stderr]) {
+      if (stream && "unref" in stream && typeof stream.unref === "function") stream.unref();
+    }
+  }
+};
+var EMPTY = Buffer.alloc(0);
+function newScan() {
+  return { type: void 0, shaEnd: 0, contentStart: 0, contentEnd: 0, next: 0, need: 0 };
+}
+var BatchObject = class {
+  constructor(buf, start, end, type, content) {
+    this.buf = buf;
+    this.start = start;
+    this.end = end;
+    this.type = type;
+    this.content = content;
+  }
+  buf;
+  start;
+  end;
+  type;
+  content;
+  get sha() {
+    return this.buf.toString("latin1", this.start, this.end);
+  }
+};
+var ObjectReader = class {
+  process;
+  answered = false;
+  buffer = Buffer.alloc(0);
+  pos = 0;
+  /** Chunks received while the object at `pos` is incomplete; joined once it can be parsed. */
+  more = [];
+  moreBytes = 0;
+  /** Bytes needed from `pos` before the next object can be parsed (0: unknown yet). */
+  need = 0;
+  pending = [];
+  scan = newScan();
+  ended = false;
+  constructor(cwd, mode) {
+    this.process = new CatFileProcess({
+      cwd,
+      mode,
+      stdout: "pipe",
+      interactive: true,
+      answered: () => this.answered,
+      onData: (c) => {
+        this.answered = true;
+        this.receive(c);
+      }
+    });
+    this.process.exited.then(
+      ({ code, stderr }) => {
+        if (this.pending.length > 0) this.fail(new Error(`git cat-file exited ${code} with requests unanswered: ${stderr}`));
+      },
+      (err) => this.fail(err)
+    );
+  }
+  fail(err) {
+    for (const p of this.pending.splice(0)) p.reject(err);
+  }
+  receive(chunk) {
+    if (this.pos >= this.buffer.length && this.more.length === 0) {
+      this.buffer = chunk;
+      this.pos = 0;
+    } else {
+      this.more.push(chunk);
+      this.moreBytes += chunk.length;
+      if (this.buffer.length - this.pos + this.moreBytes < this.need) return;
+      this.buffer = Buffer.concat([this.buffer.subarray(this.pos), ...this.more]);
+      this.pos = 0;
+      this.more = [];
+      this.moreBytes = 0;
+    }
+    try {
+      this.drain();
+    } catch (err) {
+      this.fail(err instanceof Error ? err : new Error(String(err)));
+      this.process.kill();
+    }
+  }
+  drain() {
+    const buf = this.buffer;
+    const base = this.pos;
+    const scan = this.scan;
+    const text = buf.toString("latin1", base);
+    let at = 0;
+    for (; ; ) {
+      const head = this.pending[0];
+      if (!head) break;
+      if (head.out.length === head.specs.length) {
+        this.pending.shift();
+        head.resolve(head.out);
+        this.release();
+        continue;
+      }
+      if (!scanAnswer(text, at, head.headers && this.process.batchCommand, scan)) {
+        this.need = scan.need;
+        break;
+      }
+      const { type, shaEnd, contentStart, contentEnd, next } = scan;
+      const content = head.headers || contentStart === contentEnd ? EMPTY : buf.subarray(base + contentStart, base + contentEnd);
+      head.out.push(type === void 0 ? void 0 : new BatchObject(buf, base + at, base + shaEnd, type, content));
+      at = next;
+    }
+    this.pos = base + at;
+  }
+  read(specs, headers) {
+    return new Promise((resolve2, reject) => {
+      this.pending.push({ specs, headers, out: [], resolve: resolve2, reject });
+      this.process.write(specs, "", headers);
+    });
+  }
+  /** No more requests: git answers what it was asked and exits. */
+  end() {
+    this.ended = true;
+    this.process.end();
+    this.release();
+  }
+  /**
+   * Once ended and answered, this process need not wait for git to exit (it does, having read the
+   * end of its input): the command's own work decides when it is done.
+   */
+  release() {
+    if (!this.ended || this.pending.length > 0) return;
+    this.process.unref();
+  }
+};
+var CatFile = class {
+  constructor(cwd) {
+    this.cwd = cwd;
+  }
+  cwd;
+  reader;
+  /** Shared with bulk reads: git's version is found out once. */
+  mode = { batchCommand: true };
+  ended = false;
+  read(specs, headers = false) {
+    if (specs.length === 0) return Promise.resolve([]);
+    for (const spec of specs) checkSpec(spec);
+    if (this.ended) return Promise.reject(new Error("git object reader used after the command ended"));
+    this.reader ??= new ObjectReader(this.cwd, this.mode);
+    return this.reader.read(specs, headers);
+  }
+  /** Ends the process (after a fetch, so that new packs are seen); requests already made are still answered. */
+  restart() {
+    this.reader?.end();
+    this.reader = void 0;
+  }
+  /** The command is done: ends the process, and refuses any later read. */
+  end() {
+    this.ended = true;
+    this.restart();
+  }
+  get isEnded() {
+    return this.ended;
+  }
+};
+var ScannedAnswers = class {
+  constructor(buf, latin1, length) {
+    this.buf = buf;
+    this.latin1 = latin1;
+    this.types = new Uint8Array(length);
+    this.starts = new Int32Array(length);
+    this.ends = new Int32Array(length);
+  }
+  buf;
+  latin1;
+  types;
+  starts;
+  ends;
+  ascii;
+  set(i, scan) {
+    this.types[i] = scan.type === void 0 ? 0 : TYPE_CODES.indexOf(scan.type);
+    this.starts[i] = scan.contentStart;
+    this.ends[i] = scan.contentEnd;
+  }
+  type(i) {
+    return TYPE_CODES[this.types[i] ?? 0];
+  }
+  text(i) {
+    if (!this.types[i]) return "";
+    this.ascii ??= (0, import_node_buffer.isAscii)(this.buf);
+    return this.ascii ? this.latin1.slice(this.starts[i], this.ends[i]) : this.buf.toString("utf8", this.starts[i], this.ends[i]);
+  }
+};
+function objectAnswers(objects) {
+  return { type: (i) => objects[i]?.type, text: (i) => objects[i]?.content.toString("utf8") ?? "" };
+}
+var bulkFiles = 0;
+function anonymousFile() {
+  try {
+    const path = (0, import_node_path.join)((0, import_node_os.tmpdir)(), `pipeline-affected-${process.pid}-${bulkFiles++}`);
+    const fd = (0, import_node_fs.openSync)(path, "wx+", 384);
+    (0, import_node_fs.unlinkSync)(path);
+    return fd;
+  } catch {
+    return void 0;
+  }
+}
+function bulkRead(cwd, shared) {
+  const file = anonymousFile();
+  if (file === void 0) {
+    const asked = [];
+    return {
+      add: (trees, path, headers) => asked.push(
+        shared.read(
+          trees.map((t) => `${t}:${checkSpec(path)}`),
+          headers
+        )
+      ),
+      finish: async () => objectAnswers((await Promise.all(asked)).flat()),
+      close: () => {
+      }
+    };
+  }
+  let finishing = false;
+  let letGo = false;
+  const proc = new CatFileProcess({ cwd, mode: shared.mode, stdout: file, interactive: false, answered: () => letGo || (0, import_node_fs.fstatSync)(file).size > 0 });
+  const requests = [];
+  return {
+    add(trees, path, headers = false) {
+      if (trees.length === 0) return;
+      proc.write(trees, `:${checkSpec(path)}`, headers);
+      requests.push({ count: trees.length, headers });
+    },
+    async finish() {
+      if (finishing) throw new Error("bulk read finished twice, or after close()");
+      finishing = true;
+      proc.end();
+      try {
+        const { code, stderr } = await proc.exited;
+        if (code !== 0) throw new Error(`git cat-file exited ${code}: ${stderr}`);
+        const size = (0, import_node_fs.fstatSync)(file).size;
+        const buf = Buffer.allocUnsafe(size);
+        for (let at2 = 0, n = 1; at2 < size && n > 0; at2 += n) n = (0, import_node_fs.readSync)(file, buf, at2, size - at2, at2);
+        const total = requests.reduce((n, q) => n + q.count, 0);
+        const text = buf.toString("latin1");
+        const out = new ScannedAnswers(buf, text, total);
+        const scan = newScan();
+        let pos = 0;
+        let at = 0;
+        for (const r of requests) {
+          const headerOnly = r.headers && proc.batchCommand;
+          for (let i = 0; i < r.count; i++, at++) {
+            if (!scanAnswer(text, pos, headerOnly, scan)) throw new Error(`git cat-file answered ${at} of ${total} requests`);
+            if (r.headers) scan.contentEnd = scan.contentStart;
+            out.set(at, scan);
+            pos = scan.next;
+          }
+        }
+        return out;
+      } finally {
+        (0, import_node_fs.closeSync)(file);
+      }
+    },
+    // Not finished (an error on the way, or not needed after all): git ends with its input, and the file is let go.
+    close() {
+      proc.end();
+      if (!finishing) {
+        finishing = true;
+        letGo = true;
+        (0, import_node_fs.closeSync)(file);
+      }
+    }
+  };
+}
 
 // scripts/core/git/commit-object.ts
 function commitParents(content) {
@@ -204,385 +556,62 @@ function runGit(cwd, args, env = {}) {
       killSignal: "SIGKILL",
       env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C", ...env }
     };
-    (0, import_node_child_process.execFile)("git", [...args], options, (err, stdout, stderr) => {
+    (0, import_node_child_process2.execFile)("git", [...args], options, (err, stdout, stderr) => {
       if (err?.killed) {
-        reject(new import_errors.OutsideError(`git ${args.slice(0, 3).join(" ")} in ${cwd}: no answer within ${TIMEOUTS.gitMs / 1e3} s`, { timedOut: true }));
+        reject(new import_errors2.OutsideError(`git ${args.slice(0, 3).join(" ")} in ${cwd}: no answer within ${TIMEOUTS.gitMs / 1e3} s`, { timedOut: true }));
         return;
       }
       if (err && typeof err.code !== "number") {
-        reject(err.code === "ENOENT" ? new import_errors.InputError("git is not installed or not on PATH; install git") : err);
+        reject(err.code === "ENOENT" ? new import_errors2.InputError("git is not installed or not on PATH; install git") : err);
         return;
       }
       resolve2({ code: typeof err?.code === "number" ? err.code : 0, stdout, stderr });
     });
   });
 }
-var EMPTY = Buffer.alloc(0);
-var scratch = { type: void 0, shaEnd: 0, contentStart: 0, contentEnd: 0, next: 0, need: 0 };
-var ScannedAnswers = class {
-  constructor(buf, latin1, length) {
-    this.buf = buf;
-    this.latin1 = latin1;
-    this.types = new Uint8Array(length);
-    this.starts = new Int32Array(length);
-    this.ends = new Int32Array(length);
-  }
-  buf;
-  latin1;
-  types;
-  starts;
-  ends;
-  ascii;
-  set(i, scan) {
-    this.types[i] = scan.type === void 0 ? 0 : TYPE_CODES.indexOf(scan.type);
-    this.starts[i] = scan.contentStart;
-    this.ends[i] = scan.contentEnd;
-  }
-  type(i) {
-    return TYPE_CODES[this.types[i] ?? 0];
-  }
-  text(i) {
-    if (!this.types[i]) return "";
-    this.ascii ??= (0, import_node_buffer.isAscii)(this.buf);
-    return this.ascii ? this.latin1.slice(this.starts[i], this.ends[i]) : this.buf.toString("utf8", this.starts[i], this.ends[i]);
-  }
-};
-function objectAnswers(objects) {
-  return { type: (i) => objects[i]?.type, text: (i) => objects[i]?.content.toString("utf8") ?? "" };
-}
-var BatchObject = class {
-  constructor(buf, start, end, type, content) {
-    this.buf = buf;
-    this.start = start;
-    this.end = end;
-    this.type = type;
-    this.content = content;
-  }
-  buf;
-  start;
-  end;
-  type;
-  content;
-  get sha() {
-    return this.buf.toString("latin1", this.start, this.end);
-  }
-};
-var USAGE_ERROR = 129;
-var ObjectReader = class {
-  constructor(cwd, mode) {
-    this.cwd = cwd;
-    this.mode = mode;
-    this.child = this.start();
-  }
-  cwd;
-  mode;
-  child;
-  answered = false;
-  buffer = Buffer.alloc(0);
-  pos = 0;
-  /** Chunks received while the object at `pos` is incomplete; joined once it can be parsed. */
-  more = [];
-  moreBytes = 0;
-  /** Bytes needed from `pos` before the next object can be parsed (0: unknown yet). */
-  need = 0;
-  pending = [];
-  stderr = "";
-  ended = false;
-  start() {
-    const batchCommand = this.mode.batchCommand;
-    const child = (0, import_node_child_process.spawn)("git", batchCommand ? ["cat-file", "--batch-command", "--buffer"] : ["cat-file", "--batch"], { cwd: this.cwd, stdio: ["pipe", "pipe", "pipe"] });
-    child.stdout?.on("data", (c) => {
-      this.answered = true;
-      this.receive(c);
-    });
-    child.stderr?.on("data", (c) => {
-      this.stderr += c.toString();
-    });
-    child.on("error", (err) => this.fail(err));
-    child.on("close", (code) => {
-      if (code === USAGE_ERROR && batchCommand && !this.answered) {
-        this.mode.batchCommand = false;
-        this.stderr = "";
-        this.child = this.start();
-        for (const p of this.pending) this.write(p.specs, p.headers);
-        if (this.ended) this.child.stdin?.end();
-        return;
-      }
-      if (this.pending.length > 0) this.fail(new Error(`git cat-file exited ${code} with requests unanswered: ${this.stderr.trim()}`));
-    });
-    child.stdin?.on("error", () => {
-    });
-    return child;
-  }
-  fail(err) {
-    for (const p of this.pending.splice(0)) p.reject(err);
-  }
-  write(specs, headers) {
-    const command = headers ? "info" : "contents";
-    this.child.stdin?.write(this.mode.batchCommand ? `${command} ${specs.join(`
-${command} `)}
-flush
-` : `${specs.join("\n")}
-`);
-  }
-  receive(chunk) {
-    if (this.pos >= this.buffer.length && this.more.length === 0) {
-      this.buffer = chunk;
-      this.pos = 0;
-    } else {
-      this.more.push(chunk);
-      this.moreBytes += chunk.length;
-      if (this.buffer.length - this.pos + this.moreBytes < this.need) return;
-      this.buffer = Buffer.concat([this.buffer.subarray(this.pos), ...this.more]);
-      this.pos = 0;
-      this.more = [];
-      this.moreBytes = 0;
-    }
-    try {
-      this.drain();
-    } catch (err) {
-      this.fail(err instanceof Error ? err : new Error(String(err)));
-      this.child.kill();
-    }
-  }
-  drain() {
-    const buf = this.buffer;
-    const base = this.pos;
-    const text = buf.toString("latin1", base);
-    let at = 0;
-    for (; ; ) {
-      const head = this.pending[0];
-      if (!head) break;
-      if (head.out.length === head.specs.length) {
-        this.pending.shift();
-        head.resolve(head.out);
-        this.release();
-        continue;
-      }
-      if (!scanAnswer(text, at, head.headers && this.mode.batchCommand, scratch)) {
-        this.need = scratch.need;
-        break;
-      }
-      const { type, shaEnd, contentStart, contentEnd, next } = scratch;
-      head.out.push(
-        type === void 0 ? void 0 : new BatchObject(buf, base + at, base + shaEnd, type, contentStart === contentEnd ? EMPTY : buf.subarray(base + contentStart, base + contentEnd))
-      );
-      at = next;
-    }
-    this.pos = base + at;
-  }
-  read(specs, headers) {
-    return new Promise((resolve2, reject) => {
-      this.pending.push({ specs, headers, out: [], resolve: resolve2, reject });
-      this.write(specs, headers);
-    });
-  }
-  /** No more requests: git answers what it was asked and exits. */
-  end() {
-    this.ended = true;
-    this.child.stdin?.end();
-    this.release();
-  }
-  /**
-   * Once ended and answered, this process need not wait for git to exit (it does, having read the
-   * end of its input): the command's own work decides when it is done.
-   */
-  release() {
-    if (!this.ended || this.pending.length > 0) return;
-    this.child.unref();
-    for (const stream of [this.child.stdin, this.child.stdout, this.child.stderr]) {
-      if (stream && "unref" in stream && typeof stream.unref === "function") stream.unref();
-    }
-  }
-};
-var CatFile = class {
-  constructor(cwd) {
-    this.cwd = cwd;
-  }
-  cwd;
-  reader;
-  /** Shared with bulk reads: git's version is found out once. */
-  mode = { batchCommand: true };
-  ended = false;
-  read(specs, headers = false) {
-    if (specs.length === 0) return Promise.resolve([]);
-    for (const spec of specs) if (spec.includes("\n")) throw new import_errors.InputError(`cannot read ${JSON.stringify(spec)} from git: it contains a newline`);
-    if (this.ended) return Promise.reject(new Error("git object reader used after the command ended"));
-    this.reader ??= new ObjectReader(this.cwd, this.mode);
-    return this.reader.read(specs, headers);
-  }
-  /** Ends the process (after a fetch, so that new packs are seen); requests already made are still answered. */
-  restart() {
-    this.reader?.end();
-    this.reader = void 0;
-  }
-  /** The command is done: ends the process, and refuses any later read. */
-  end() {
-    this.ended = true;
-    this.restart();
-  }
-  get isEnded() {
-    return this.ended;
-  }
-};
-var bulkFiles = 0;
-function checkPath(path) {
-  if (path.includes("\n")) throw new import_errors.InputError(`cannot read ${JSON.stringify(path)} from git: it contains a newline`);
-  return path;
-}
-function bulkRead(cwd, shared) {
-  const { mode } = shared;
-  let fd;
-  try {
-    const path = (0, import_node_path.join)((0, import_node_os.tmpdir)(), `pipeline-affected-${process.pid}-${bulkFiles++}`);
-    fd = (0, import_node_fs.openSync)(path, "wx+", 384);
-    (0, import_node_fs.unlinkSync)(path);
-  } catch {
-    fd = void 0;
-  }
-  if (fd === void 0) {
-    const asked = [];
-    return {
-      add: (trees, path, headers) => asked.push(
-        shared.read(
-          trees.map((t) => `${t}:${checkPath(path)}`),
-          headers
-        )
-      ),
-      finish: async () => objectAnswers((await Promise.all(asked)).flat()),
-      close: () => {
-      }
-    };
-  }
-  const file = fd;
-  const requests = [];
-  let open = true;
-  const start = () => {
-    const batchCommand = mode.batchCommand;
-    const child = (0, import_node_child_process.spawn)("git", ["cat-file", batchCommand ? "--batch-command" : "--batch", "--buffer"], { cwd, stdio: ["pipe", file, "pipe"] });
-    let stderr = "";
-    child.stderr?.on("data", (c) => {
-      stderr += c.toString();
-    });
-    child.stdin?.on("error", () => {
-    });
-    const exited = new Promise((resolve2, reject) => {
-      child.on("error", reject);
-      child.on("close", (code) => resolve2({ code, stderr }));
-    });
-    exited.catch(() => {
-    });
-    return { child, exited, batchCommand };
-  };
-  let proc = start();
-  const write = ({ trees, path, headers }) => {
-    const command = !proc.batchCommand ? "" : headers ? "info " : "contents ";
-    proc.child.stdin?.write(`${command}${trees.join(`:${path}
-${command}`)}:${path}
-`);
-  };
-  let finishing = false;
-  const endInput = () => {
-    if (!open) return;
-    open = false;
-    proc.child.stdin?.end();
-  };
-  const close = () => {
-    endInput();
-    if (!finishing) {
-      finishing = true;
-      (0, import_node_fs.closeSync)(file);
-    }
-  };
-  return {
-    add(trees, path, headers = false) {
-      if (trees.length === 0) return;
-      checkPath(path);
-      requests.push({ trees, path, headers });
-      write({ trees, path, headers });
-    },
-    async finish() {
-      if (finishing) throw new Error("bulk read finished twice, or after close()");
-      finishing = true;
-      endInput();
-      try {
-        let { code, stderr } = await proc.exited;
-        if (code === USAGE_ERROR && proc.batchCommand && (0, import_node_fs.fstatSync)(file).size === 0) {
-          mode.batchCommand = false;
-          proc = start();
-          for (const r of requests) write(r);
-          proc.child.stdin?.end();
-          ({ code, stderr } = await proc.exited);
-        }
-        if (code !== 0) throw new Error(`git cat-file exited ${code}: ${stderr.trim()}`);
-        const size = (0, import_node_fs.fstatSync)(file).size;
-        const buf = Buffer.allocUnsafe(size);
-        for (let at2 = 0, n = 1; at2 < size && n > 0; at2 += n) n = (0, import_node_fs.readSync)(file, buf, at2, size - at2, at2);
-        const total = requests.reduce((n, q) => n + q.trees.length, 0);
-        const text = buf.toString("latin1");
-        const out = new ScannedAnswers(buf, text, total);
-        let pos = 0;
-        let at = 0;
-        for (const r of requests) {
-          const headerOnly = r.headers && proc.batchCommand;
-          for (let i = 0; i < r.trees.length; i++, at++) {
-            if (!scanAnswer(text, pos, headerOnly, scratch)) throw new Error(`git cat-file answered ${at} of ${total} requests`);
-            if (r.headers) scratch.contentEnd = scratch.contentStart;
-            out.set(at, scratch);
-            pos = scratch.next;
-          }
-        }
-        return out;
-      } finally {
-        (0, import_node_fs.closeSync)(file);
-      }
-    },
-    close
-  };
-}
 function findRepository(dir) {
   if (process.env["GIT_DIR"] || process.env["GIT_WORK_TREE"] || process.env["GIT_COMMON_DIR"]) return void 0;
-  for (let at = dir; ; at = (0, import_node_path.dirname)(at)) {
-    const dotGit = (0, import_node_path.join)(at, ".git");
+  for (let at = dir; ; at = (0, import_node_path2.dirname)(at)) {
+    const dotGit = (0, import_node_path2.join)(at, ".git");
     let stat;
     try {
-      stat = (0, import_node_fs.statSync)(dotGit);
+      stat = (0, import_node_fs2.statSync)(dotGit);
     } catch {
       stat = void 0;
     }
     if (stat?.isDirectory()) return { root: at, gitDir: dotGit, commonDir: dotGit };
     if (stat?.isFile()) {
-      const m = /^gitdir: (.+)$/m.exec((0, import_node_fs.readFileSync)(dotGit, "utf8"));
+      const m = /^gitdir: (.+)$/m.exec((0, import_node_fs2.readFileSync)(dotGit, "utf8"));
       if (!m?.[1]) return void 0;
-      const gitDir = (0, import_node_path.resolve)(at, m[1].trim());
+      const gitDir = (0, import_node_path2.resolve)(at, m[1].trim());
       let commonDir = gitDir;
       try {
-        commonDir = (0, import_node_path.resolve)(gitDir, (0, import_node_fs.readFileSync)((0, import_node_path.join)(gitDir, "commondir"), "utf8").trim());
+        commonDir = (0, import_node_path2.resolve)(gitDir, (0, import_node_fs2.readFileSync)((0, import_node_path2.join)(gitDir, "commondir"), "utf8").trim());
       } catch {
         commonDir = gitDir;
       }
       return { root: at, gitDir, commonDir };
     }
-    if ((0, import_node_path.dirname)(at) === at) return void 0;
+    if ((0, import_node_path2.dirname)(at) === at) return void 0;
   }
 }
 async function openGit(cwd) {
   let real;
   try {
-    real = (0, import_node_fs.realpathSync)(cwd);
-    if (!(0, import_node_fs.statSync)(real).isDirectory()) real = void 0;
+    real = (0, import_node_fs2.realpathSync)(cwd);
+    if (!(0, import_node_fs2.statSync)(real).isDirectory()) real = void 0;
   } catch {
     real = void 0;
   }
-  if (real === void 0) throw new import_errors.InputError(`--cwd ${cwd}: no such directory; pass a folder inside the repository`);
+  if (real === void 0) throw new import_errors2.InputError(`--cwd ${cwd}: no such directory; pass a folder inside the repository`);
   let found = findRepository(real);
-  let prefix = found ? (0, import_node_path.relative)(found.root, real).split(import_node_path.sep).join("/") : "";
-  let shallow = found ? (0, import_node_fs.existsSync)((0, import_node_path.join)(found.commonDir, "shallow")) : false;
+  let prefix = found ? (0, import_node_path2.relative)(found.root, real).split(import_node_path2.sep).join("/") : "";
+  let shallow = found ? (0, import_node_fs2.existsSync)((0, import_node_path2.join)(found.commonDir, "shallow")) : false;
   if (!found) {
     const info = await runGit(cwd, ["rev-parse", "--show-toplevel", "--show-prefix", "--git-dir", "--git-common-dir", "--is-shallow-repository"]);
-    if (info.code !== 0) throw new import_errors.InputError(`${cwd} is not inside a git repository (${info.stderr.trim().split("\n")[0] ?? ""}); run from the repository or pass --cwd`);
+    if (info.code !== 0) throw new import_errors2.InputError(`${cwd} is not inside a git repository (${info.stderr.trim().split("\n")[0] ?? ""}); run from the repository or pass --cwd`);
     const [root = "", pre = "", gitDir = "", commonDir2 = "", isShallow = ""] = info.stdout.split("\n");
-    found = { root, gitDir: (0, import_node_path.resolve)(cwd, gitDir), commonDir: (0, import_node_path.resolve)(cwd, commonDir2) };
+    found = { root, gitDir: (0, import_node_path2.resolve)(cwd, gitDir), commonDir: (0, import_node_path2.resolve)(cwd, commonDir2) };
     prefix = pre.replace(/\/$/, "");
     shallow = isShallow === "true";
   }
@@ -615,7 +644,7 @@ async function openGit(cwd) {
         ...refs
       ]);
       objects.restart();
-      if (r.code === 0 && (0, import_node_fs.existsSync)((0, import_node_path.join)(commonDir, "shallow"))) shallow = true;
+      if (r.code === 0 && (0, import_node_fs2.existsSync)((0, import_node_path2.join)(commonDir, "shallow"))) shallow = true;
       return r.code === 0;
     },
     async mergeBase(a, b) {
@@ -635,7 +664,7 @@ async function openGit(cwd) {
     },
     async diffNames(base, head) {
       const r = await runGit(top, ["diff-tree", "-r", "-z", "--no-renames", "--name-only", "--no-commit-id", base, head], {
-        GIT_INDEX_FILE: (0, import_node_path.join)(commonDir, "pipeline-affected", "no-index")
+        GIT_INDEX_FILE: (0, import_node_path2.join)(commonDir, "pipeline-affected", "no-index")
       });
       if (r.code !== 0) throw new Error(`git diff-tree ${base} ${head} failed: ${r.stderr.trim()}`);
       return r.stdout;
@@ -647,20 +676,20 @@ async function openGit(cwd) {
     },
     async tags(pattern) {
       const r = await runGit(top, ["tag", "--list", pattern, "--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)"]);
-      if (r.code !== 0) throw new import_errors.OutsideError(`git tag --list ${pattern} failed: ${r.stderr.trim()}`);
+      if (r.code !== 0) throw new import_errors2.OutsideError(`git tag --list ${pattern} failed: ${r.stderr.trim()}`);
       return parseTagList(r.stdout);
     },
     async log(base, head, options = {}) {
       const range = base === void 0 ? [head] : [head, `^${base}`];
       const flags = [...options.firstParent ? ["--first-parent"] : [], ...options.max !== void 0 ? [`--max-count=${options.max}`] : []];
       const r = await runGit(top, ["log", "--format=%H%x00%P%x00%s%x00%b%x1e", ...flags, ...range, "--"]);
-      if (r.code !== 0) throw new import_errors.OutsideError(`git log ${base === void 0 ? head : `${base}..${head}`} failed: ${r.stderr.trim()}`);
+      if (r.code !== 0) throw new import_errors2.OutsideError(`git log ${base === void 0 ? head : `${base}..${head}`} failed: ${r.stderr.trim()}`);
       return parseLog(r.stdout);
     },
     async remoteUrl(name) {
       let text;
       try {
-        text = (0, import_node_fs.readFileSync)((0, import_node_path.join)(commonDir, "config"), "utf8");
+        text = (0, import_node_fs2.readFileSync)((0, import_node_path2.join)(commonDir, "config"), "utf8");
       } catch {
         return void 0;
       }

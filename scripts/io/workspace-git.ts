@@ -21,7 +21,8 @@ import { buildGraph, type GraphSource, graphFromSnapshot, isGraphSnapshot, snaps
 import { readManifestEdges } from '../core/workspace/manifest.js';
 import { checkWorkspaceGlobs, parseWorkspaceGlobsFast } from '../core/workspace/workspace-globs.js';
 import { parseTree, subtrees } from '../core/git/tree.js';
-import type { BulkAnswers, BulkRead, Git } from './git.js';
+import type { BulkAnswers, BulkRead } from './cat-file.js';
+import type { Git } from './git.js';
 
 // 3: `file:`/`link:` dependencies resolved by folder (a cache of version 2 lacks those edges).
 // 4: the service folder globs count, as on disk (a cache of version 3 knew the marker only).
