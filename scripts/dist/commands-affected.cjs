@@ -140,6 +140,7 @@ function parseCommitSha(value, what) {
   if (isCommitSha(value)) return value;
   throw new import_errors3.InputError(`${what} ${quote(value)}: expected ${COMMIT_SHA_FORM}`);
 }
+var ZERO_SHA = parseCommitSha("0".repeat(40), "the zero SHA");
 
 // scripts/core/workspace/glob.ts
 var SIMPLE_SEGMENT = /^[A-Za-z0-9._*?-]+$/;
@@ -833,136 +834,11 @@ function parseNameOnlyZ(output) {
   return [...new Set(paths)];
 }
 
-// scripts/core/dict.ts
-function dict(entries = []) {
-  const out = /* @__PURE__ */ Object.create(null);
-  for (const [k, v] of entries) out[k] = v;
-  return out;
-}
-
-// scripts/core/changes/event.ts
-var import_errors7 = require("./core-errors.cjs");
-var EVENT_NAMES = ["push", "pull_request", "merge_group", "workflow_dispatch", "schedule", "release"];
-var ZERO_SHA = parseCommitSha("0".repeat(40), "the zero SHA");
-var isObject = isRecord;
-var Reader = class {
-  constructor(file, event) {
-    this.file = file;
-    this.event = event;
-  }
-  file;
-  event;
-  fail(field, expected) {
-    throw new import_errors7.InputError(`${this.file}: ${this.event} event: ${field} must be ${expected}; pass the event payload GitHub wrote (GITHUB_EVENT_PATH) or fix --event`);
-  }
-  object(parent, key, path) {
-    const value = parent[key];
-    if (!isObject(value)) this.fail(path, "an object");
-    return value;
-  }
-  sha(parent, key, path) {
-    const value = parent[key];
-    if (!isCommitSha(value)) this.fail(path, COMMIT_SHA_FORM);
-    return value;
-  }
-  optionalSha(parent, key) {
-    const value = parent[key];
-    return isCommitSha(value) ? value : void 0;
-  }
-  string(parent, key, path) {
-    const value = parent[key];
-    if (typeof value !== "string" || value.length === 0) this.fail(path, "a non-empty string");
-    return value;
-  }
-};
-function defaultBranchOf(payload) {
-  const repo = payload["repository"];
-  const branch = isObject(repo) ? repo["default_branch"] : void 0;
-  return typeof branch === "string" && branch.length > 0 ? branch : void 0;
-}
-function inferEventName(payload) {
-  if (!isObject(payload)) return void 0;
-  if (isObject(payload["pull_request"])) return "pull_request";
-  if (isObject(payload["merge_group"])) return "merge_group";
-  if (isObject(payload["release"])) return "release";
-  if (typeof payload["before"] === "string" && typeof payload["after"] === "string") return "push";
-  if (typeof payload["schedule"] === "string") return "schedule";
-  if ("inputs" in payload) return "workflow_dispatch";
-  return void 0;
-}
-function isEventName(name) {
-  return EVENT_NAMES.includes(name);
-}
-function parseEvent(file, text, name) {
-  let payload;
-  try {
-    payload = JSON.parse(text);
-  } catch (err) {
-    throw new import_errors7.InputError(`${file}: the event file is not valid JSON (${err instanceof Error ? err.message : String(err)}); pass the payload GitHub wrote (GITHUB_EVENT_PATH)`);
-  }
-  if (!isObject(payload)) throw new import_errors7.InputError(`${file}: the event file must hold a JSON object (a GitHub event payload)`);
-  const eventName = name ?? inferEventName(payload);
-  if (eventName === void 0) {
-    throw new import_errors7.InputError(`${file}: cannot tell which event this payload is; set GITHUB_EVENT_NAME to one of: ${EVENT_NAMES.join(", ")}`);
-  }
-  if (eventName === "pull_request_target") {
-    throw new import_errors7.InputError(`${file}: pull_request_target is not supported (it runs untrusted code with secrets); use pull_request`);
-  }
-  if (!isEventName(eventName)) {
-    throw new import_errors7.InputError(`unsupported event ${JSON.stringify(eventName)}; expected one of: ${EVENT_NAMES.join(", ")}, or pass --base/--head`);
-  }
-  const r = new Reader(file, eventName);
-  switch (eventName) {
-    case "push": {
-      const forced = payload["forced"];
-      return {
-        name: "push",
-        ref: r.string(payload, "ref", "ref"),
-        before: r.sha(payload, "before", "before"),
-        after: r.sha(payload, "after", "after"),
-        forced: typeof forced === "boolean" ? forced : void 0,
-        defaultBranch: defaultBranchOf(payload)
-      };
-    }
-    case "pull_request": {
-      const pr = r.object(payload, "pull_request", "pull_request");
-      const raw = pr["number"] ?? payload["number"];
-      const number = typeof raw === "number" && Number.isSafeInteger(raw) && raw >= 1 ? raw : r.fail("pull_request.number", "a positive integer");
-      return {
-        name: "pull_request",
-        number,
-        baseSha: r.sha(r.object(pr, "base", "pull_request.base"), "sha", "pull_request.base.sha"),
-        headSha: r.sha(r.object(pr, "head", "pull_request.head"), "sha", "pull_request.head.sha"),
-        mergeCommitSha: r.optionalSha(pr, "merge_commit_sha"),
-        defaultBranch: defaultBranchOf(payload)
-      };
-    }
-    case "merge_group": {
-      const group = r.object(payload, "merge_group", "merge_group");
-      return { name: "merge_group", baseSha: r.sha(group, "base_sha", "merge_group.base_sha"), headSha: r.sha(group, "head_sha", "merge_group.head_sha") };
-    }
-    case "workflow_dispatch": {
-      const raw = payload["inputs"] ?? {};
-      if (!isObject(raw)) r.fail("inputs", "an object of input name -> value");
-      const inputs = dict();
-      for (const [key, value] of Object.entries(raw)) {
-        if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") inputs[key] = String(value);
-        else if (value !== null) r.fail(`inputs.${key}`, "a string, number or boolean");
-      }
-      return { name: "workflow_dispatch", inputs };
-    }
-    case "schedule":
-      return { name: "schedule" };
-    case "release":
-      return { name: "release", tagName: r.string(r.object(payload, "release", "release"), "tag_name", "release.tag_name") };
-  }
-}
-
 // scripts/core/release/release-tag.ts
-var import_errors9 = require("./core-errors.cjs");
+var import_errors8 = require("./core-errors.cjs");
 
 // scripts/core/release/version.ts
-var import_errors8 = require("./core-errors.cjs");
+var import_errors7 = require("./core-errors.cjs");
 var NUMBER = "(0|[1-9][0-9]*)";
 var IDENTIFIER = "(?:0|[1-9][0-9]*|[0-9]*[a-z-][0-9a-z-]*)";
 var VERSION = new RegExp(`^${NUMBER}\\.${NUMBER}\\.${NUMBER}(?:-(${IDENTIFIER}(?:\\.${IDENTIFIER})*))?$`);
@@ -1054,10 +930,10 @@ function expectedRange(plan) {
 }
 
 // scripts/core/images/tags.ts
-var import_errors11 = require("./core-errors.cjs");
+var import_errors10 = require("./core-errors.cjs");
 
 // scripts/core/images/image-ref.ts
-var import_errors10 = require("./core-errors.cjs");
+var import_errors9 = require("./core-errors.cjs");
 var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 var TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 var DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-f0-9]{32,}$/;
@@ -1065,7 +941,7 @@ var REGISTRY = /^(?:localhost|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+|\[[0-9a-fA-F:]+\
 var EXPECTED = "expected [registry/]name[:tag][@sha256:<hex>], e.g. ghcr.io/acme/api-gateway:sha-1a2b3c4";
 function parseImageRef(text) {
   const fail = (why) => {
-    throw new import_errors10.InputError(`invalid image reference ${JSON.stringify(text)}: ${why}; ${EXPECTED}`);
+    throw new import_errors9.InputError(`invalid image reference ${JSON.stringify(text)}: ${why}; ${EXPECTED}`);
   };
   let rest = text;
   let digest;
@@ -1104,7 +980,7 @@ function imageRepositories(registry, owner) {
   const base = checked.slice(0, -"/service".length);
   return (service) => {
     if (!COMPONENT.test(service)) {
-      throw new import_errors11.InputError(
+      throw new import_errors10.InputError(
         `invalid image name ${JSON.stringify(`${base}/${service}`)}: the service folder name ${JSON.stringify(service)} must be lowercase letters, digits and separators (. _ __ -); rename the folder`
       );
     }
@@ -1116,6 +992,132 @@ function imageRepositories(registry, owner) {
 var import_node_fs = require("node:fs");
 var import_node_path = require("node:path");
 var import_errors12 = require("./core-errors.cjs");
+
+// scripts/core/dict.ts
+function dict(entries = []) {
+  const out = /* @__PURE__ */ Object.create(null);
+  for (const [k, v] of entries) out[k] = v;
+  return out;
+}
+
+// scripts/core/changes/event.ts
+var import_errors11 = require("./core-errors.cjs");
+var EVENT_NAMES = ["push", "pull_request", "merge_group", "workflow_dispatch", "schedule", "release"];
+var isObject = isRecord;
+var Reader = class {
+  constructor(file, event) {
+    this.file = file;
+    this.event = event;
+  }
+  file;
+  event;
+  fail(field, expected) {
+    throw new import_errors11.InputError(`${this.file}: ${this.event} event: ${field} must be ${expected}; pass the event payload GitHub wrote (GITHUB_EVENT_PATH) or fix --event`);
+  }
+  object(parent, key, path) {
+    const value = parent[key];
+    if (!isObject(value)) this.fail(path, "an object");
+    return value;
+  }
+  sha(parent, key, path) {
+    const value = parent[key];
+    if (!isCommitSha(value)) this.fail(path, COMMIT_SHA_FORM);
+    return value;
+  }
+  optionalSha(parent, key) {
+    const value = parent[key];
+    return isCommitSha(value) ? value : void 0;
+  }
+  string(parent, key, path) {
+    const value = parent[key];
+    if (typeof value !== "string" || value.length === 0) this.fail(path, "a non-empty string");
+    return value;
+  }
+};
+function defaultBranchOf(payload) {
+  const repo = payload["repository"];
+  const branch = isObject(repo) ? repo["default_branch"] : void 0;
+  return typeof branch === "string" && branch.length > 0 ? branch : void 0;
+}
+function inferEventName(payload) {
+  if (!isObject(payload)) return void 0;
+  if (isObject(payload["pull_request"])) return "pull_request";
+  if (isObject(payload["merge_group"])) return "merge_group";
+  if (isObject(payload["release"])) return "release";
+  if (typeof payload["before"] === "string" && typeof payload["after"] === "string") return "push";
+  if (typeof payload["schedule"] === "string") return "schedule";
+  if ("inputs" in payload) return "workflow_dispatch";
+  return void 0;
+}
+function isEventName(name) {
+  return EVENT_NAMES.includes(name);
+}
+function parseEvent(file, text, name) {
+  let payload;
+  try {
+    payload = JSON.parse(text);
+  } catch (err) {
+    throw new import_errors11.InputError(`${file}: the event file is not valid JSON (${err instanceof Error ? err.message : String(err)}); pass the payload GitHub wrote (GITHUB_EVENT_PATH)`);
+  }
+  if (!isObject(payload)) throw new import_errors11.InputError(`${file}: the event file must hold a JSON object (a GitHub event payload)`);
+  const eventName = name ?? inferEventName(payload);
+  if (eventName === void 0) {
+    throw new import_errors11.InputError(`${file}: cannot tell which event this payload is; set GITHUB_EVENT_NAME to one of: ${EVENT_NAMES.join(", ")}`);
+  }
+  if (eventName === "pull_request_target") {
+    throw new import_errors11.InputError(`${file}: pull_request_target is not supported (it runs untrusted code with secrets); use pull_request`);
+  }
+  if (!isEventName(eventName)) {
+    throw new import_errors11.InputError(`unsupported event ${JSON.stringify(eventName)}; expected one of: ${EVENT_NAMES.join(", ")}, or pass --base/--head`);
+  }
+  const r = new Reader(file, eventName);
+  switch (eventName) {
+    case "push": {
+      const forced = payload["forced"];
+      return {
+        name: "push",
+        ref: r.string(payload, "ref", "ref"),
+        before: r.sha(payload, "before", "before"),
+        after: r.sha(payload, "after", "after"),
+        forced: typeof forced === "boolean" ? forced : void 0,
+        defaultBranch: defaultBranchOf(payload)
+      };
+    }
+    case "pull_request": {
+      const pr = r.object(payload, "pull_request", "pull_request");
+      const raw = pr["number"] ?? payload["number"];
+      const number = typeof raw === "number" && Number.isSafeInteger(raw) && raw >= 1 ? raw : r.fail("pull_request.number", "a positive integer");
+      return {
+        name: "pull_request",
+        number,
+        baseSha: r.sha(r.object(pr, "base", "pull_request.base"), "sha", "pull_request.base.sha"),
+        headSha: r.sha(r.object(pr, "head", "pull_request.head"), "sha", "pull_request.head.sha"),
+        mergeCommitSha: r.optionalSha(pr, "merge_commit_sha"),
+        defaultBranch: defaultBranchOf(payload)
+      };
+    }
+    case "merge_group": {
+      const group = r.object(payload, "merge_group", "merge_group");
+      return { name: "merge_group", baseSha: r.sha(group, "base_sha", "merge_group.base_sha"), headSha: r.sha(group, "head_sha", "merge_group.head_sha") };
+    }
+    case "workflow_dispatch": {
+      const raw = payload["inputs"] ?? {};
+      if (!isObject(raw)) r.fail("inputs", "an object of input name -> value");
+      const inputs = dict();
+      for (const [key, value] of Object.entries(raw)) {
+        if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") inputs[key] = String(value);
+        else if (value !== null) r.fail(`inputs.${key}`, "a string, number or boolean");
+      }
+      return { name: "workflow_dispatch", inputs };
+    }
+    case "schedule":
+      return { name: "schedule" };
+    case "release":
+      return { name: "release", tagName: r.string(r.object(payload, "release", "release"), "tag_name", "release.tag_name") };
+  }
+}
+
+// scripts/io/github-event.ts
 function readEvent(env, cwd, eventFile) {
   const path = eventFile === void 0 ? env["GITHUB_EVENT_PATH"] : (0, import_node_path.resolve)(cwd, eventFile);
   if (path === void 0 || path === "") return void 0;

@@ -10302,7 +10302,7 @@ function commandSpec(spec) {
 }
 
 // scripts/commands/plan.ts
-var import_errors15 = require("./core-errors.cjs");
+var import_errors16 = require("./core-errors.cjs");
 
 // scripts/io/plan/checkout.ts
 var import_node_child_process = require("node:child_process");
@@ -17328,11 +17328,23 @@ function tracer(env, stderr) {
 }
 
 // scripts/plan/engine.ts
-var import_errors13 = require("./core-errors.cjs");
+var import_errors14 = require("./core-errors.cjs");
+
+// scripts/core/git/commit-sha.ts
+var import_errors12 = require("./core-errors.cjs");
+var FULL = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+var COMMIT_SHA_FORM = "a full commit SHA (40 or 64 lowercase hex characters)";
+function isCommitSha(value) {
+  return typeof value === "string" && FULL.test(value);
+}
+function parseCommitSha(value, what) {
+  if (isCommitSha(value)) return value;
+  throw new import_errors12.InputError(`${what} ${quote(value)}: expected ${COMMIT_SHA_FORM}`);
+}
+var ZERO_SHA = parseCommitSha("0".repeat(40), "the zero SHA");
 
 // scripts/plan/event.ts
 var EVENT_NAMES = ["push", "pull_request", "merge_group", "workflow_dispatch"];
-var ZERO_SHA = "0000000000000000000000000000000000000000";
 function runRef(e) {
   switch (e.name) {
     case "push":
@@ -17493,14 +17505,14 @@ function defaultEnv(github) {
 }
 
 // scripts/plan/inputs.ts
-var import_errors12 = require("./core-errors.cjs");
+var import_errors13 = require("./core-errors.cjs");
 function parseInputFlags(flags) {
   const out = dict();
   for (const flag of flags) {
     const eq = flag.indexOf("=");
-    if (eq <= 0) throw new import_errors12.InputError(`--input ${JSON.stringify(flag)}: expected key=value (e.g. --input service=auth-service)`);
+    if (eq <= 0) throw new import_errors13.InputError(`--input ${JSON.stringify(flag)}: expected key=value (e.g. --input service=auth-service)`);
     const key = flag.slice(0, eq);
-    if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(key)) throw new import_errors12.InputError(`--input ${JSON.stringify(flag)}: ${JSON.stringify(key)} is not an input name (letters, digits, _ and -)`);
+    if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(key)) throw new import_errors13.InputError(`--input ${JSON.stringify(flag)}: ${JSON.stringify(key)} is not an input name (letters, digits, _ and -)`);
     out[key] = flag.slice(eq + 1);
   }
   return out;
@@ -17508,15 +17520,15 @@ function parseInputFlags(flags) {
 function coerce(where, name, def, raw) {
   switch (def.type) {
     case "boolean":
-      if (raw !== "true" && raw !== "false") throw new import_errors12.InputError(`${where}: input ${name}=${JSON.stringify(raw)} must be true or false`);
+      if (raw !== "true" && raw !== "false") throw new import_errors13.InputError(`${where}: input ${name}=${JSON.stringify(raw)} must be true or false`);
       return raw === "true";
     case "number": {
       const n = Number(raw);
-      if (raw.trim() === "" || Number.isNaN(n)) throw new import_errors12.InputError(`${where}: input ${name}=${JSON.stringify(raw)} must be a number`);
+      if (raw.trim() === "" || Number.isNaN(n)) throw new import_errors13.InputError(`${where}: input ${name}=${JSON.stringify(raw)} must be a number`);
       return n;
     }
     case "choice":
-      if (def.options && !def.options.includes(raw)) throw new import_errors12.InputError(`${where}: input ${name}=${JSON.stringify(raw)} must be one of ${def.options.join(", ")}`);
+      if (def.options && !def.options.includes(raw)) throw new import_errors13.InputError(`${where}: input ${name}=${JSON.stringify(raw)} must be one of ${def.options.join(", ")}`);
       return raw;
     default:
       return raw;
@@ -17534,7 +17546,7 @@ function resolveInputs(where, definitions2, given) {
       inputs[name] = def.default;
       eventInputs[name] = typeof def.default === "string" ? def.default : JSON.stringify(def.default);
     } else if (def.required) {
-      throw new import_errors12.InputError(`${where}: input ${name} is required; pass --input ${name}=VALUE`);
+      throw new import_errors13.InputError(`${where}: input ${name} is required; pass --input ${name}=VALUE`);
     } else {
       inputs[name] = def.type === "boolean" ? false : def.type === "number" ? 0 : "";
       eventInputs[name] = "";
@@ -17887,12 +17899,12 @@ var PlanEngine = class {
     const given = Object.keys(this.input.inputs);
     if (given.length === 0) return;
     if (this.input.envelope.event.name !== "workflow_dispatch") {
-      throw new import_errors13.InputError(`--input ${given[0]}: inputs are only for --event workflow_dispatch`);
+      throw new import_errors14.InputError(`--input ${given[0]}: inputs are only for --event workflow_dispatch`);
     }
     const defined = new Set(triggered.flatMap((wf) => Object.keys(wf.dispatchInputs)));
     const unknown = given.find((k) => !defined.has(k));
     if (unknown !== void 0) {
-      throw new import_errors13.InputError(`--input ${unknown}: no workflow_dispatch workflow defines it; defined inputs: ${[...defined].join(", ") || "none"}`);
+      throw new import_errors14.InputError(`--input ${unknown}: no workflow_dispatch workflow defines it; defined inputs: ${[...defined].join(", ") || "none"}`);
     }
   }
   async runWorkflow(wf) {
@@ -18178,7 +18190,7 @@ function isObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function describe(err) {
-  if (err instanceof EvaluationError || err instanceof import_errors13.InputError) return err.message;
+  if (err instanceof EvaluationError || err instanceof import_errors14.InputError) return err.message;
   return err instanceof Error ? err.message : String(err);
 }
 function lastLines(text, count = 5) {
@@ -18192,11 +18204,11 @@ function orderByNeeds(jobs, file) {
   const visit = (job2) => {
     const id = job2.id.value;
     if (done.has(id)) return;
-    if (visiting.has(id)) throw new import_errors13.InputError(`${file}: jobs ${[...visiting].join(" -> ")} -> ${id} form a needs cycle; remove one of the needs`);
+    if (visiting.has(id)) throw new import_errors14.InputError(`${file}: jobs ${[...visiting].join(" -> ")} -> ${id} form a needs cycle; remove one of the needs`);
     visiting.add(id);
     for (const n of job2.needs ?? []) {
       const dep = byId.get(n.value);
-      if (!dep) throw new import_errors13.InputError(`${file}: job ${id} needs ${n.value}, which does not exist`);
+      if (!dep) throw new import_errors14.InputError(`${file}: job ${id} needs ${n.value}, which does not exist`);
       visit(dep);
     }
     visiting.delete(id);
@@ -18408,10 +18420,10 @@ function renderSummary(plan) {
 }
 
 // scripts/plan/resolve-event.ts
-var import_errors14 = require("./core-errors.cjs");
+var import_errors15 = require("./core-errors.cjs");
 async function resolveFlag(git2, flag, rev) {
   const sha = await git2.resolveCommit(rev);
-  if (!sha) throw new import_errors14.InputError(`${flag} ${rev}: not a commit in this repository; pass a branch, tag or SHA that exists (git fetch it first)`);
+  if (!sha) throw new import_errors15.InputError(`${flag} ${rev}: not a commit in this repository; pass a branch, tag or SHA that exists (git fetch it first)`);
   return sha;
 }
 async function branchTip(git2, name) {
@@ -18434,30 +18446,30 @@ function repositoryNameFromManifest(text) {
 }
 function parseEventName(name) {
   const known = EVENT_NAMES.find((n) => n === name);
-  if (!known) throw new import_errors14.InputError(`--event ${JSON.stringify(name)}: unknown event; expected one of ${EVENT_NAMES.join(", ")} (a tag push is --event push --ref refs/tags/NAME)`);
+  if (!known) throw new import_errors15.InputError(`--event ${JSON.stringify(name)}: unknown event; expected one of ${EVENT_NAMES.join(", ")} (a tag push is --event push --ref refs/tags/NAME)`);
   return known;
 }
 function parsePushRef(ref) {
   if (/^refs\/(heads|tags)\/[^\s~^:?*[\\]+$/.test(ref)) return ref;
   if (!ref.startsWith("refs/") && /^[^\s~^:?*[\\]+$/.test(ref) && !ref.startsWith("-")) return `refs/heads/${ref}`;
-  throw new import_errors14.InputError(`--ref ${JSON.stringify(ref)}: expected refs/heads/BRANCH, refs/tags/TAG or a branch name`);
+  throw new import_errors15.InputError(`--ref ${JSON.stringify(ref)}: expected refs/heads/BRANCH, refs/tags/TAG or a branch name`);
 }
 function parseBranch(ref) {
   const name = ref.replace(/^refs\/heads\//, "");
   if (name.startsWith("refs/") || !/^[^\s~^:?*[\\]+$/.test(name) || name.startsWith("-")) {
-    throw new import_errors14.InputError(`--ref ${JSON.stringify(ref)}: a pull_request or merge_group targets a branch; expected a branch name or refs/heads/BRANCH`);
+    throw new import_errors15.InputError(`--ref ${JSON.stringify(ref)}: a pull_request or merge_group targets a branch; expected a branch name or refs/heads/BRANCH`);
   }
   return name;
 }
 function parseNumber(pr) {
   if (pr === void 0) return 1;
-  if (!/^[1-9][0-9]{0,8}$/.test(pr)) throw new import_errors14.InputError(`--pr ${JSON.stringify(pr)}: expected a pull request number (a positive integer)`);
+  if (!/^[1-9][0-9]{0,8}$/.test(pr)) throw new import_errors15.InputError(`--pr ${JSON.stringify(pr)}: expected a pull request number (a positive integer)`);
   return Number(pr);
 }
 function parseRepository(repo, fromGit, fallbackName, defaultBranch) {
   if (repo !== void 0) {
     const m = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/.exec(repo);
-    if (!m?.[1] || !m[2]) throw new import_errors14.InputError(`--repo ${JSON.stringify(repo)}: expected OWNER/NAME as on GitHub`);
+    if (!m?.[1] || !m[2]) throw new import_errors15.InputError(`--repo ${JSON.stringify(repo)}: expected OWNER/NAME as on GitHub`);
     return { owner: m[1], name: m[2], defaultBranch };
   }
   return { ...fromGit ?? { owner: fallbackName, name: fallbackName }, defaultBranch };
@@ -18468,8 +18480,8 @@ async function resolveEvent(git2, flags, repository) {
   const explicitBase = flags.base !== void 0 ? await resolveFlag(git2, "--base", flags.base) : void 0;
   const owner = repository.owner;
   const envelope = (event, actor = owner) => ({ event, repository, actor: flags.actor ?? actor });
-  if (flags.fork && name !== "pull_request") throw new import_errors14.InputError(`--fork: only a pull_request comes from a fork (got --event ${name})`);
-  if (flags.pr !== void 0 && name !== "pull_request" && name !== "merge_group") throw new import_errors14.InputError(`--pr: only for --event pull_request or merge_group`);
+  if (flags.fork && name !== "pull_request") throw new import_errors15.InputError(`--fork: only a pull_request comes from a fork (got --event ${name})`);
+  if (flags.pr !== void 0 && name !== "pull_request" && name !== "merge_group") throw new import_errors15.InputError(`--pr: only for --event pull_request or merge_group`);
   switch (name) {
     case "push": {
       const ref = parsePushRef(flags.ref ?? `refs/heads/${repository.defaultBranch}`);
@@ -18484,12 +18496,12 @@ async function resolveEvent(git2, flags, repository) {
     case "pull_request": {
       const target = parseBranch(flags.ref ?? repository.defaultBranch);
       const base = explicitBase ?? await branchTip(git2, target);
-      if (!base) throw new import_errors14.InputError(`pull_request into ${target}: no local branch ${target} or origin/${target}; pass --base REV`);
+      if (!base) throw new import_errors15.InputError(`pull_request into ${target}: no local branch ${target} or origin/${target}; pass --base REV`);
       const current = flags.head === void 0 ? await git2.currentBranch() : await git2.resolveCommit(`refs/heads/${flags.head}`) !== void 0 ? flags.head : void 0;
       const headRef = current && current !== target ? current : "pr-head";
       const mergeSha = await git2.mergeCommit(base, head);
       if (!mergeSha)
-        throw new import_errors14.InputError(`pull_request: ${flags.head ?? "HEAD"} does not merge cleanly into ${target}; GitHub runs no pull_request workflows until the conflicts are resolved`);
+        throw new import_errors15.InputError(`pull_request: ${flags.head ?? "HEAD"} does not merge cleanly into ${target}; GitHub runs no pull_request workflows until the conflicts are resolved`);
       const forkBase = await git2.mergeBase(base, head) ?? base;
       const number = parseNumber(flags.pr);
       const event = { name, number, base: { ref: target, sha: base }, head: { ref: headRef, sha: head }, mergeSha, fork: flags.fork };
@@ -18498,7 +18510,7 @@ async function resolveEvent(git2, flags, repository) {
     case "merge_group": {
       const target = parseBranch(flags.ref ?? repository.defaultBranch);
       const base = explicitBase ?? await git2.resolveCommit(`${head}~1`);
-      if (!base) throw new import_errors14.InputError(`merge_group: ${flags.head ?? "HEAD"} has no parent to queue on; pass --base REV`);
+      if (!base) throw new import_errors15.InputError(`merge_group: ${flags.head ?? "HEAD"} has no parent to queue on; pass --base REV`);
       const event = { name, number: parseNumber(flags.pr), baseRef: target, baseSha: base, headSha: head };
       return { envelope: envelope(event), base, head, changedFiles: await git2.changedFiles(base, head) };
     }
@@ -18556,7 +18568,7 @@ var run = async (argv, ctx) => {
     return 0;
   }
   const { values } = parsed;
-  if (values.event === void 0) throw new import_errors15.InputError("pipeline plan: --event is required; expected --event push|pull_request|merge_group|workflow_dispatch");
+  if (values.event === void 0) throw new import_errors16.InputError("pipeline plan: --event is required; expected --event push|pull_request|merge_group|workflow_dispatch");
   const inputs = parseInputFlags(values.input ?? []);
   const trace = tracer(ctx.env, ctx.stderr);
   trace("command loaded");
@@ -18582,7 +18594,7 @@ var run = async (argv, ctx) => {
     const all = await parseWorkflowFiles(await git2.workflowFiles(run2.sha), run2.sha);
     const workflows = values.workflow === void 0 ? all : all.filter((w) => w.file === values.workflow || w.file === `.github/workflows/${values.workflow}`);
     if (workflows.length === 0) {
-      throw new import_errors15.InputError(
+      throw new import_errors16.InputError(
         `--workflow ${quote(values.workflow ?? "")}: no such workflow at ${run2.sha.slice(0, 12)}; expected one of: ${all.map((w) => w.file.replace(".github/workflows/", "")).join(", ")}`
       );
     }

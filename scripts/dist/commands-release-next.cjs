@@ -8923,6 +8923,16 @@ var import_errors14 = require("./core-errors.cjs");
 
 // scripts/core/git/commit-sha.ts
 var import_errors13 = require("./core-errors.cjs");
+var FULL = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+var COMMIT_SHA_FORM = "a full commit SHA (40 or 64 lowercase hex characters)";
+function isCommitSha(value) {
+  return typeof value === "string" && FULL.test(value);
+}
+function parseCommitSha(value, what) {
+  if (isCommitSha(value)) return value;
+  throw new import_errors13.InputError(`${what} ${quote(value)}: expected ${COMMIT_SHA_FORM}`);
+}
+var ZERO_SHA = parseCommitSha("0".repeat(40), "the zero SHA");
 
 // scripts/core/images/tags.ts
 function imageRepository(registry, owner, service) {

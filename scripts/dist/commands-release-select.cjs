@@ -7530,6 +7530,11 @@ var COMMIT_SHA_FORM = "a full commit SHA (40 or 64 lowercase hex characters)";
 function isCommitSha(value) {
   return typeof value === "string" && FULL.test(value);
 }
+function parseCommitSha(value, what) {
+  if (isCommitSha(value)) return value;
+  throw new import_errors4.InputError(`${what} ${quote(value)}: expected ${COMMIT_SHA_FORM}`);
+}
+var ZERO_SHA = parseCommitSha("0".repeat(40), "the zero SHA");
 
 // scripts/core/images/tags.ts
 function imageRepository(registry, owner, service) {

@@ -7388,10 +7388,20 @@ function quote(value, max = 80) {
 }
 
 // scripts/core/git/commit-sha.ts
+var FULL = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 var ABBREVIATED = /^[0-9a-f]{7,64}$/;
+var COMMIT_SHA_FORM = "a full commit SHA (40 or 64 lowercase hex characters)";
+function isCommitSha(value) {
+  return typeof value === "string" && FULL.test(value);
+}
+function parseCommitSha(value, what) {
+  if (isCommitSha(value)) return value;
+  throw new import_errors.InputError(`${what} ${quote(value)}: expected ${COMMIT_SHA_FORM}`);
+}
 function isAbbreviatedSha(value) {
   return ABBREVIATED.test(value);
 }
+var ZERO_SHA = parseCommitSha("0".repeat(40), "the zero SHA");
 
 // scripts/commands/verify-image.ts
 var import_node_crypto2 = require("node:crypto");

@@ -3,12 +3,11 @@
  * (SHAs, refs, the repository). Pure: git is asked by the command, not here. Field names follow
  * GitHub's webhook payloads and "Contexts reference".
  */
+import { ZERO_SHA } from '../core/git/commit-sha.js';
 import type { Json, JsonObject } from './expressions.js';
 
 export const EVENT_NAMES = ['push', 'pull_request', 'merge_group', 'workflow_dispatch'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
-
-export const ZERO_SHA = '0000000000000000000000000000000000000000';
 
 export interface Repository {
   readonly owner: string;

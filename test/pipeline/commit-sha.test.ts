@@ -1,7 +1,7 @@
 /** The commit SHA value object (scripts/core/git/commit-sha.ts): one rule for every place a commit is named. */
 import { describe, expect, test } from 'vitest';
 import { InputError } from '../../scripts/core/errors.js';
-import { abbreviate, COMMIT_SHA_FORM, isAbbreviatedSha, isCommitSha, parseCommitSha } from '../../scripts/core/git/commit-sha.js';
+import { abbreviate, COMMIT_SHA_FORM, isAbbreviatedSha, isCommitSha, parseCommitSha, ZERO_SHA } from '../../scripts/core/git/commit-sha.js';
 
 const SHA1 = 'a94a8fe5ccb19ba61c4c0873d391e987982fbbd3'; // sha1("test")
 const SHA256 = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'; // sha256("test")
@@ -62,4 +62,9 @@ describe('an abbreviated SHA (what a person types)', () => {
   ])('%s: %j -> %s', (_, value, ok) => {
     expect(isAbbreviatedSha(value)).toBe(ok);
   });
+});
+
+test('the zero SHA of a push that creates a branch is 40 zeros, a commit SHA by the one rule', () => {
+  expect(ZERO_SHA).toBe('0'.repeat(40));
+  expect(isCommitSha(ZERO_SHA)).toBe(true);
 });

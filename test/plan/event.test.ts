@@ -1,7 +1,8 @@
 // The event stand-in the plan evaluates workflows against: GitHub's webhook payload, the `github`
 // context and the runner's default environment, field by field as GitHub documents them.
 import { describe, expect, test } from 'vitest';
-import { defaultEnv, type EventEnvelope, eventPayload, githubContext, refName, runRef, ZERO_SHA } from '../../scripts/plan/event.js';
+import { ZERO_SHA } from '../../scripts/core/git/commit-sha.js';
+import { defaultEnv, type EventEnvelope, eventPayload, githubContext, refName, runRef } from '../../scripts/plan/event.js';
 import { parseBranch, parseEventName, parseGithubRemote, parsePushRef, parseRepository, repositoryNameFromManifest } from '../../scripts/plan/resolve-event.js';
 
 const A = 'a'.repeat(40);

@@ -4,7 +4,7 @@
  */
 import { dict } from '../dict.js';
 import { InputError } from '../errors.js';
-import { COMMIT_SHA_FORM, type CommitSha, isCommitSha, parseCommitSha } from '../git/commit-sha.js';
+import { COMMIT_SHA_FORM, type CommitSha, isCommitSha } from '../git/commit-sha.js';
 import { isRecord } from '../json.js';
 
 export type DispatchInputs = Readonly<Record<string, string>>;
@@ -34,9 +34,6 @@ export type GitHubEvent =
 
 export type EventName = GitHubEvent['name'];
 export const EVENT_NAMES: readonly EventName[] = ['push', 'pull_request', 'merge_group', 'workflow_dispatch', 'schedule', 'release'];
-
-/** What GitHub sends as `before` when a push creates the branch (its payloads are always SHA-1). */
-export const ZERO_SHA = parseCommitSha('0'.repeat(40), 'the zero SHA');
 
 type Json = Record<string, unknown>;
 

@@ -3,7 +3,8 @@
  * `before` an ancestor? what is the merge base? does the PR head have two parents?) are named in
  * the plan and carried out by io/revisions.ts against real git.
  */
-import { type GitHubEvent, ZERO_SHA } from './event.js';
+import { ZERO_SHA } from '../git/commit-sha.js';
+import type { GitHubEvent } from './event.js';
 import { tryParseReleaseTag } from '../release/release-tag.js';
 
 export type Strategy = 'explicit' | 'local' | 'push' | 'new-branch' | 'force-push' | 'pull-request' | 'merge-group' | 'dispatch' | 'schedule' | 'release-tag' | 'fallback-all';

@@ -37,3 +37,6 @@ export function isAbbreviatedSha(value: string): boolean {
 export function abbreviate(sha: CommitSha, length = 12): string {
   return sha.slice(0, length);
 }
+
+/** What GitHub sends as a push's `before` when the push creates the branch (its payloads are always SHA-1). */
+export const ZERO_SHA: CommitSha = parseCommitSha('0'.repeat(40), 'the zero SHA');

@@ -1,6 +1,6 @@
 /** `pipeline affected` against real temporary repositories, one event shape at a time (sources, in-process). */
 import { afterAll, describe, expect, test } from 'vitest';
-import { ZERO_SHA } from '../../../scripts/core/changes/event.js';
+import { ZERO_SHA } from '../../../scripts/core/git/commit-sha.js';
 import { affected, cleanup, commit, eventFile, git, lockfile, makeRepo, parseJson, tempDir, WORKSPACE, write } from './fixture.js';
 
 afterAll(cleanup);

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { parseCommitSha } from '../../../scripts/core/git/commit-sha.js';
+import { parseCommitSha, ZERO_SHA } from '../../../scripts/core/git/commit-sha.js';
 import { InputError } from '../../../scripts/core/errors.js';
-import { parseEvent, ZERO_SHA } from '../../../scripts/core/changes/event.js';
+import { parseEvent } from '../../../scripts/core/changes/event.js';
 import { expectedRange, type PlanInput, planComparison } from '../../../scripts/core/changes/revisions.js';
 
 const A = parseCommitSha('a'.repeat(40), 'test SHA');

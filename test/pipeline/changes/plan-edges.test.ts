@@ -3,8 +3,8 @@
  * compares (--head, GITHUB_SHA, the payload), which default branch a new branch is compared with.
  */
 import { describe, expect, test } from 'vitest';
-import { type CommitSha, parseCommitSha } from '../../../scripts/core/git/commit-sha.js';
-import { type GitHubEvent, ZERO_SHA } from '../../../scripts/core/changes/event.js';
+import { type CommitSha, parseCommitSha, ZERO_SHA } from '../../../scripts/core/git/commit-sha.js';
+import type { GitHubEvent } from '../../../scripts/core/changes/event.js';
 import { expectedRange, type PlanInput, planComparison } from '../../../scripts/core/changes/revisions.js';
 
 const A = parseCommitSha('a'.repeat(40), 'test SHA');
