@@ -8456,7 +8456,6 @@ function assembleGraph(list, options) {
     if (!pkg) throw new import_errors10.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
     return pkg;
   };
-  if (edges.length !== list.length) throw new Error(`workspace graph: ${edges.length} edge lists for ${list.length} packages`);
   const graph = {
     packages,
     edges,

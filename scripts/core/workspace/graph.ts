@@ -282,7 +282,6 @@ function assembleGraph<P extends GraphPackage>(
     return pkg;
   };
 
-  if (edges.length !== list.length) throw new Error(`workspace graph: ${edges.length} edge lists for ${list.length} packages`);
   const graph: WorkspaceGraph<P> = {
     packages,
     edges,

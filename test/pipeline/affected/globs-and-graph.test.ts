@@ -263,6 +263,12 @@ describe('the graph without manifests', () => {
     expect(() => graphFromSnapshot(snapshot)).toThrow(new Error(message));
   });
 
+  test('a hand-made graph whose service is none of its packages is a bug when snapshotted', () => {
+    const full = buildWorkspace(INPUTS);
+    const stranger = { name: '@x/stranger', dir: 'services/stranger', folder: 'stranger', isService: true, workspaceDeps: [] };
+    expect(() => snapshotGraph({ ...full, services: [stranger] })).toThrow(new Error('workspace graph: package @x/stranger has no index'));
+  });
+
   test('the edges of a graph are its own, by index in folder order', () => {
     // By hand, folder order: packages/auth 0, packages/core 1, packages/util 2, services/Api 3, services/_worker 4, services/web 5.
     expect(buildWorkspace(INPUTS).edges).toEqual([[1], [], [1], [0, 1], [5], [2]]);
