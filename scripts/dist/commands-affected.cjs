@@ -127,7 +127,7 @@ function commandSpec(spec) {
 }
 
 // scripts/commands/affected.ts
-var import_errors16 = require("./core-errors.cjs");
+var import_errors17 = require("./core-errors.cjs");
 
 // scripts/core/git/commit-sha.ts
 var import_errors3 = require("./core-errors.cjs");
@@ -1290,7 +1290,7 @@ async function resolvePlan(git, plan) {
 var import_node_fs2 = require("node:fs");
 var import_node_os = require("node:os");
 var import_node_path2 = require("node:path");
-var import_errors15 = require("./core-errors.cjs");
+var import_errors16 = require("./core-errors.cjs");
 
 // scripts/core/from-callback.ts
 function fromCallback(start) {
@@ -1298,6 +1298,10 @@ function fromCallback(start) {
 }
 
 // scripts/core/workspace/discover.ts
+var import_errors14 = require("./core-errors.cjs");
+function symlinkedManifest(file) {
+  return new import_errors14.InputError(`${file} is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself`);
+}
 var SKIP = /* @__PURE__ */ new Set(["node_modules", "dist"]);
 async function packageFolders(listing, root, matcher) {
   const candidates = [];
@@ -1341,6 +1345,24 @@ function includes(globs) {
 function excludes(globs) {
   return globs.filter((g) => g.startsWith("!")).map((g) => g.slice(1).replace(/^\.\//, "").replace(/\/+$/, ""));
 }
+function segmentOfGroupWithSlash(glob) {
+  let depth = 0;
+  let segment = 0;
+  let openedIn = -1;
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === "\\") i++;
+    else if (c === "{" || c === "(") {
+      if (depth === 0) openedIn = segment;
+      depth++;
+    } else if ((c === "}" || c === ")") && depth > 0) depth--;
+    else if (c === "/") {
+      if (depth > 0) return openedIn;
+      segment++;
+    }
+  }
+  return -1;
+}
 async function globMatcher(globs) {
   const include = includes(globs);
   const exclude = excludes(globs);
@@ -1350,7 +1372,9 @@ async function globMatcher(globs) {
   const isExcluded = compile(exclude);
   const prefixes = include.map((glob) => {
     const segments = glob.split("/");
-    const deepAt = segments.findIndex((s) => s.includes("**"));
+    const grouped = segmentOfGroupWithSlash(glob);
+    const starred = segments.findIndex((s) => s.includes("**"));
+    const deepAt = grouped === -1 ? starred : starred === -1 ? grouped : Math.min(grouped, starred);
     const upto = deepAt === -1 ? segments.length - 1 : deepAt;
     return { deepAt, tests: Array.from({ length: upto }, (_, i) => compile([segments.slice(0, i + 1).join("/")])) };
   });
@@ -1400,7 +1424,7 @@ var KeyHash = class {
 };
 
 // scripts/core/workspace/workspace-globs.ts
-var import_errors14 = require("./core-errors.cjs");
+var import_errors15 = require("./core-errors.cjs");
 var TOP = /^([A-Za-z_][\w-]*):(?:\s+(.*))?$/;
 var ITEM = /^\s+-\s+(?:'([^']*)'|"([^"\\]*)"|([^\s'"#[\]{}!&*|>%@`,?:-](?:[^#:]|:(?=\S))*?))(?:\s+#.*)?\s*$/;
 function parseWorkspaceGlobsFast(text) {
@@ -1435,7 +1459,7 @@ function checkWorkspaceGlobs(file, globs) {
     const body = glob.startsWith("!") ? glob.slice(1) : glob;
     const why = body === "" ? "it is empty" : body.startsWith("/") ? "it is absolute" : body.split("/").includes("..") ? "it leaves the workspace (..)" : [...body].some((c) => c === "\\" || c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) ? "it holds a backslash or a control character" : void 0;
     if (why !== void 0)
-      throw new import_errors14.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
+      throw new import_errors15.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
   }
   return globs;
 }
@@ -1587,13 +1611,17 @@ function gitListing(git, trees, readers, fileName, trace) {
     }
   };
 }
+async function isSymlink(git, spec, name) {
+  const [tree] = await git.readObjects([spec]);
+  return tree?.type === "tree" && parseTree(tree.content, tree.sha.length / 2).some((e) => e.name === name && e.mode === "120000");
+}
 async function checkUnanswered(git, unanswered, fileName) {
   if (unanswered.length === 0) return;
   const trees = await git.readObjects(unanswered.map((c) => c.handle));
   unanswered.forEach((c, i) => {
     const tree = trees[i];
     const listed = tree?.type === "tree" ? parseTree(tree.content, tree.sha.length / 2).some((e) => e.name === "package.json" && !e.isTree && e.mode !== "160000") : true;
-    if (listed) throw new import_errors15.InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    if (listed) throw new import_errors16.InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
   });
 }
 async function loadWorkspaceFromGit(git, commit, options) {
@@ -1620,8 +1648,8 @@ async function load(git, commit, options, readersFor, cold) {
   const first = git.readObjects([dir === "" ? `${commit}^{tree}` : `${commit}:${dir}`, `${commit}:${dir === "" ? "" : `${dir}/`}pnpm-workspace.yaml`]);
   if (cold) readersFor();
   const [tree, yaml] = await first;
-  if (tree?.type !== "tree") throw new import_errors15.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
-  if (yaml?.type !== "blob") throw new import_errors15.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
+  if (tree?.type !== "tree") throw new import_errors16.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
+  if (yaml?.type !== "blob") throw new import_errors16.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
   const globs = await readWorkspaceGlobs(`pnpm-workspace.yaml (at ${short})`, yaml.content.toString("utf8"));
   const matcher = await globMatcher(globs);
   const shaBytes = tree.sha.length / 2;
@@ -1644,8 +1672,14 @@ async function load(git, commit, options, readersFor, cold) {
   const sources = [];
   for (const { dir: path, manifest, isService } of found) {
     folder = path;
-    const { name, refs } = readManifestEdges(manifest, fileName);
-    sources.push({ dir: path, name, isService, refs });
+    let edges;
+    try {
+      edges = readManifestEdges(manifest, fileName);
+    } catch (err) {
+      if (await isSymlink(git, `${commit}:${dir === "" ? "" : `${dir}/`}${path}`, "package.json")) throw symlinkedManifest(manifestName(path));
+      throw err;
+    }
+    sources.push({ dir: path, name: edges.name, isService, refs: edges.refs });
   }
   trace(`${sources.length} manifests parsed`);
   const workspace = buildGraph(sources);
@@ -1689,7 +1723,7 @@ async function lockfileFinding(git, base, head, prefix) {
   const { diffLockfilesAsYaml } = await Promise.resolve().then(() => __toESM(require("./core-changes-lockfile-yaml.cjs"), 1));
   const diff = diffLockfilesAsYaml(before, after);
   if (diff.kind === "invalid-yaml" && diff.side === "head") {
-    throw new import_errors16.InputError(`${path} at ${head.slice(0, 12)}: not valid YAML (${diff.detail}); resolve it with \`pnpm install\` and commit`);
+    throw new import_errors17.InputError(`${path} at ${head.slice(0, 12)}: not valid YAML (${diff.detail}); resolve it with \`pnpm install\` and commit`);
   }
   if (diff.kind === "invalid-yaml") return { kind: "all", reason: `${path} at base ${base.slice(0, 12)} is not valid YAML (${diff.detail}); cannot attribute the change` };
   if (diff.kind === "unreadable") return { kind: "all", reason: `${path} at ${diff.side} is not a pnpm v9 lockfile (${diff.detail}); cannot attribute the change to importers` };
@@ -1816,7 +1850,7 @@ async function detect(git, values, ctx, trace) {
     try {
       image = imageRepositories(config.registry, owner);
     } catch (err) {
-      if (!(err instanceof import_errors16.InputError)) throw err;
+      if (!(err instanceof import_errors17.InputError)) throw err;
       const source = ctx.env["GITHUB_REPOSITORY_OWNER"] ? "GITHUB_REPOSITORY_OWNER" : ctx.env["GITHUB_REPOSITORY"] ? "GITHUB_REPOSITORY" : `the origin remote ${remote ?? "(none)"}`;
       warnings.push(
         `no image names in this clone: the owner ${quote(owner)} (from ${source}) is not an image-name component; set registry in pipeline.config.ts, e.g. { kind: 'custom', host, namespace }`

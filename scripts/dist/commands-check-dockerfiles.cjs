@@ -13470,7 +13470,7 @@ function checkRepository(files, rootScripts) {
 }
 
 // scripts/commands/check-dockerfiles.ts
-var import_errors12 = require("./core-errors.cjs");
+var import_errors13 = require("./core-errors.cjs");
 
 // scripts/core/workspace/manifest.ts
 var import_errors7 = require("./core-errors.cjs");
@@ -13568,9 +13568,13 @@ function listFiles(root, rel = "") {
 // scripts/io/workspace-fs.ts
 var import_node_fs2 = require("node:fs");
 var import_node_path2 = require("node:path");
-var import_errors11 = require("./core-errors.cjs");
+var import_errors12 = require("./core-errors.cjs");
 
 // scripts/core/workspace/discover.ts
+var import_errors8 = require("./core-errors.cjs");
+function symlinkedManifest(file) {
+  return new import_errors8.InputError(`${file} is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself`);
+}
 var SKIP2 = /* @__PURE__ */ new Set(["node_modules", "dist"]);
 async function packageFolders(listing, root, matcher) {
   const candidates = [];
@@ -13668,6 +13672,24 @@ function includes(globs) {
 function excludes(globs) {
   return globs.filter((g) => g.startsWith("!")).map((g) => g.slice(1).replace(/^\.\//, "").replace(/\/+$/, ""));
 }
+function segmentOfGroupWithSlash(glob) {
+  let depth = 0;
+  let segment = 0;
+  let openedIn = -1;
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === "\\") i++;
+    else if (c === "{" || c === "(") {
+      if (depth === 0) openedIn = segment;
+      depth++;
+    } else if ((c === "}" || c === ")") && depth > 0) depth--;
+    else if (c === "/") {
+      if (depth > 0) return openedIn;
+      segment++;
+    }
+  }
+  return -1;
+}
 async function globMatcher(globs) {
   const include = includes(globs);
   const exclude = excludes(globs);
@@ -13677,7 +13699,9 @@ async function globMatcher(globs) {
   const isExcluded = compile(exclude);
   const prefixes = include.map((glob) => {
     const segments = glob.split("/");
-    const deepAt = segments.findIndex((s) => s.includes("**"));
+    const grouped = segmentOfGroupWithSlash(glob);
+    const starred = segments.findIndex((s) => s.includes("**"));
+    const deepAt = grouped === -1 ? starred : starred === -1 ? grouped : Math.min(grouped, starred);
     const upto = deepAt === -1 ? segments.length - 1 : deepAt;
     return { deepAt, tests: Array.from({ length: upto }, (_, i) => compile([segments.slice(0, i + 1).join("/")])) };
   });
@@ -13699,7 +13723,7 @@ async function folderTest(globs) {
 }
 
 // scripts/core/workspace/graph.ts
-var import_errors8 = require("./core-errors.cjs");
+var import_errors9 = require("./core-errors.cjs");
 function at(list, i) {
   const value = list[i];
   if (value === void 0) throw new Error(`workspace graph: index ${i} is not one of its ${list.length} entries`);
@@ -13728,7 +13752,7 @@ function workspaceTargets(name, refs, lookup, names) {
     else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
       if (target === void 0) {
-        throw new import_errors8.InputError(
+        throw new import_errors9.InputError(
           `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`
         );
       }
@@ -13778,7 +13802,7 @@ function assemble(entries, make) {
     const entry = at(sorted, k);
     const existing = index.get(entry.name);
     if (existing !== void 0) {
-      throw new import_errors8.InputError(`two workspace packages are named ${entry.name}: ${at(sorted, existing).input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
+      throw new import_errors9.InputError(`two workspace packages are named ${entry.name}: ${at(sorted, existing).input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
     }
     index.set(entry.name, names.length);
     names.push(entry.name);
@@ -13836,7 +13860,7 @@ function assembleGraph(list, options) {
   let services = options.services;
   const get = (name) => {
     const pkg = packages.get(name);
-    if (!pkg) throw new import_errors8.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
+    if (!pkg) throw new import_errors9.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
     return pkg;
   };
   const graph = {
@@ -13921,7 +13945,7 @@ function topologicalOrder(names, edges, from = "name") {
       if (state[dep] === VISITING) {
         if (from === "folder") return topologicalOrder(names, edges, "name");
         const cycle = [...path.slice(path.indexOf(dep)), dep].map((n) => at(names, n));
-        throw new import_errors8.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
+        throw new import_errors9.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
       }
       state[dep] = VISITING;
       path.push(dep);
@@ -13932,30 +13956,30 @@ function topologicalOrder(names, edges, from = "name") {
 }
 
 // scripts/core/workspace/workspace-globs.ts
-var import_errors9 = require("./core-errors.cjs");
+var import_errors10 = require("./core-errors.cjs");
 function checkWorkspaceGlobs(file, globs) {
   for (const glob of globs) {
     const body = glob.startsWith("!") ? glob.slice(1) : glob;
     const why = body === "" ? "it is empty" : body.startsWith("/") ? "it is absolute" : body.split("/").includes("..") ? "it leaves the workspace (..)" : [...body].some((c) => c === "\\" || c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) ? "it holds a backslash or a control character" : void 0;
     if (why !== void 0)
-      throw new import_errors9.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
+      throw new import_errors10.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
   }
   return globs;
 }
 
 // scripts/core/workspace/workspace-yaml.ts
 var import_yaml2 = __toESM(require_dist(), 1);
-var import_errors10 = require("./core-errors.cjs");
+var import_errors11 = require("./core-errors.cjs");
 function parseWorkspaceYaml(file, text) {
   let doc;
   try {
     doc = (0, import_yaml2.parse)(text);
   } catch (err) {
-    throw new import_errors10.InputError(`${file}: not valid YAML (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`);
+    throw new import_errors11.InputError(`${file}: not valid YAML (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`);
   }
   const packages = isRecord(doc) ? doc["packages"] : void 0;
   if (!Array.isArray(packages) || packages.length === 0 || !packages.every((p) => typeof p === "string" && p.length > 0)) {
-    throw new import_errors10.InputError(`${file}: expected "packages:" with a list of folder globs, e.g. - services/*`);
+    throw new import_errors11.InputError(`${file}: expected "packages:" with a list of folder globs, e.g. - services/*`);
   }
   return { packages };
 }
@@ -13970,6 +13994,17 @@ function readIfFile(path) {
     throw err;
   }
 }
+function readManifest(folder, name) {
+  const path = (0, import_node_path2.join)(folder, "package.json");
+  let link = false;
+  try {
+    link = (0, import_node_fs2.lstatSync)(path).isSymbolicLink();
+  } catch {
+    return void 0;
+  }
+  if (link) throw symlinkedManifest(`${name}/package.json`);
+  return readIfFile(path);
+}
 function isFile(path) {
   try {
     const stat = (0, import_node_fs2.lstatSync)(path);
@@ -13982,17 +14017,17 @@ function diskListing() {
   return {
     async subfolders(folders) {
       return folders.map(
-        (f) => (0, import_node_fs2.readdirSync)(f.handle, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => ({ name: e.name, handle: (0, import_node_path2.join)(f.handle, e.name) }))
+        (f) => (0, import_node_fs2.readdirSync)(f.handle, { withFileTypes: true }).filter((e) => e.isDirectory() && !(0, import_node_fs2.existsSync)((0, import_node_path2.join)(f.handle, e.name, ".git"))).map((e) => ({ name: e.name, handle: (0, import_node_path2.join)(f.handle, e.name) }))
       );
     },
     async packageFiles(folders, marker) {
-      return folders.map((f) => ({ manifest: readIfFile((0, import_node_path2.join)(f.handle, "package.json")), marker: isFile((0, import_node_path2.join)(f.handle, marker)) }));
+      return folders.map((f) => ({ manifest: readManifest(f.handle, f.path), marker: isFile((0, import_node_path2.join)(f.handle, marker)) }));
     }
   };
 }
 async function loadWorkspace(root, options = {}) {
   const yamlPath = (0, import_node_path2.join)(root, "pnpm-workspace.yaml");
-  if (!(0, import_node_fs2.existsSync)(yamlPath)) throw new import_errors11.InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
+  if (!(0, import_node_fs2.existsSync)(yamlPath)) throw new import_errors12.InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
   const globs = checkWorkspaceGlobs("pnpm-workspace.yaml", parseWorkspaceYaml("pnpm-workspace.yaml", (0, import_node_fs2.readFileSync)(yamlPath, "utf8")).packages);
   const rule = { marker: options.serviceMarker ?? "Dockerfile", isServiceDir: await folderTest(options.serviceGlobs ?? []) };
   const found = await discoverPackages(diskListing(), root, await globMatcher(globs), rule);
@@ -14019,7 +14054,7 @@ var run = async (argv, ctx) => {
   }
   const { values } = parsed;
   const root = (0, import_node_path3.resolve)(ctx.cwd, values.cwd ?? ".");
-  if (!(0, import_node_fs3.existsSync)((0, import_node_path3.join)(root, "pnpm-workspace.yaml"))) throw new import_errors12.InputError(`--cwd ${root}: no pnpm-workspace.yaml there; point it at the workspace root`);
+  if (!(0, import_node_fs3.existsSync)((0, import_node_path3.join)(root, "pnpm-workspace.yaml"))) throw new import_errors13.InputError(`--cwd ${root}: no pnpm-workspace.yaml there; point it at the workspace root`);
   const { marker, dockerfileTargets } = ctx.config.services;
   const workspace = await loadWorkspace(root, { serviceMarker: marker, serviceGlobs: dockerfileTargets });
   const violations = [];

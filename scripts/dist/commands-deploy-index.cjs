@@ -7808,7 +7808,7 @@ function quarantineTag(digest) {
 }
 
 // scripts/commands/deploy/index.ts
-var import_errors16 = require("./core-errors.cjs");
+var import_errors17 = require("./core-errors.cjs");
 
 // scripts/core/images/oci.ts
 var SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
@@ -8354,7 +8354,7 @@ function diffRootManifest(file, base, head, installFields) {
 }
 
 // scripts/io/service-history.ts
-var import_errors15 = require("./core-errors.cjs");
+var import_errors16 = require("./core-errors.cjs");
 
 // scripts/core/changes/lockfile-reasons.ts
 function packageOfLockReason(reason) {
@@ -8404,7 +8404,7 @@ var TAG_FORM = `<service>@${VERSION_FORM}, at most ${MAX_TAG_LENGTH} characters`
 var import_node_fs = require("node:fs");
 var import_node_os = require("node:os");
 var import_node_path = require("node:path");
-var import_errors14 = require("./core-errors.cjs");
+var import_errors15 = require("./core-errors.cjs");
 
 // scripts/core/from-callback.ts
 function fromCallback(start) {
@@ -8412,6 +8412,10 @@ function fromCallback(start) {
 }
 
 // scripts/core/workspace/discover.ts
+var import_errors11 = require("./core-errors.cjs");
+function symlinkedManifest(file) {
+  return new import_errors11.InputError(`${file} is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself`);
+}
 var SKIP = /* @__PURE__ */ new Set(["node_modules", "dist"]);
 async function packageFolders(listing, root, matcher) {
   const candidates = [];
@@ -8455,6 +8459,24 @@ function includes(globs) {
 function excludes(globs) {
   return globs.filter((g) => g.startsWith("!")).map((g) => g.slice(1).replace(/^\.\//, "").replace(/\/+$/, ""));
 }
+function segmentOfGroupWithSlash(glob) {
+  let depth = 0;
+  let segment = 0;
+  let openedIn = -1;
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === "\\") i++;
+    else if (c === "{" || c === "(") {
+      if (depth === 0) openedIn = segment;
+      depth++;
+    } else if ((c === "}" || c === ")") && depth > 0) depth--;
+    else if (c === "/") {
+      if (depth > 0) return openedIn;
+      segment++;
+    }
+  }
+  return -1;
+}
 async function globMatcher(globs) {
   const include = includes(globs);
   const exclude = excludes(globs);
@@ -8464,7 +8486,9 @@ async function globMatcher(globs) {
   const isExcluded = compile(exclude);
   const prefixes = include.map((glob) => {
     const segments = glob.split("/");
-    const deepAt = segments.findIndex((s) => s.includes("**"));
+    const grouped = segmentOfGroupWithSlash(glob);
+    const starred = segments.findIndex((s) => s.includes("**"));
+    const deepAt = grouped === -1 ? starred : starred === -1 ? grouped : Math.min(grouped, starred);
     const upto = deepAt === -1 ? segments.length - 1 : deepAt;
     return { deepAt, tests: Array.from({ length: upto }, (_, i) => compile([segments.slice(0, i + 1).join("/")])) };
   });
@@ -8514,10 +8538,10 @@ var KeyHash = class {
 };
 
 // scripts/core/workspace/graph.ts
-var import_errors12 = require("./core-errors.cjs");
+var import_errors13 = require("./core-errors.cjs");
 
 // scripts/core/workspace/manifest.ts
-var import_errors11 = require("./core-errors.cjs");
+var import_errors12 = require("./core-errors.cjs");
 var DEPENDENCY_FIELDS = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"];
 var nameOf = (file) => typeof file === "string" ? file : file();
 function parseObject2(file, text2) {
@@ -8525,18 +8549,18 @@ function parseObject2(file, text2) {
   try {
     json = JSON.parse(text2);
   } catch (err) {
-    throw new import_errors11.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
+    throw new import_errors12.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }
-  if (!isRecord(json)) throw new import_errors11.InputError(`${nameOf(file)}: expected a JSON object`);
+  if (!isRecord(json)) throw new import_errors12.InputError(`${nameOf(file)}: expected a JSON object`);
   return json;
 }
 function packageName(file, pkg) {
   const name = pkg["name"];
-  if (typeof name !== "string" || name.length === 0) throw new import_errors11.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
+  if (typeof name !== "string" || name.length === 0) throw new import_errors12.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
   return name;
 }
 function badDependencyField(file, field) {
-  return new import_errors11.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
+  return new import_errors12.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
 }
 var WORKSPACE_ALIAS = /^(@?[^@]+)@/;
 function dependencyRef(name, spec) {
@@ -8589,7 +8613,7 @@ function workspaceTargets(name, refs, lookup, names) {
     else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
       if (target === void 0) {
-        throw new import_errors12.InputError(
+        throw new import_errors13.InputError(
           `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`
         );
       }
@@ -8639,7 +8663,7 @@ function assemble(entries, make) {
     const entry = at(sorted, k);
     const existing = index.get(entry.name);
     if (existing !== void 0) {
-      throw new import_errors12.InputError(`two workspace packages are named ${entry.name}: ${at(sorted, existing).input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
+      throw new import_errors13.InputError(`two workspace packages are named ${entry.name}: ${at(sorted, existing).input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
     }
     index.set(entry.name, names.length);
     names.push(entry.name);
@@ -8697,7 +8721,7 @@ function assembleGraph(list, options) {
   let services = options.services;
   const get = (name) => {
     const pkg = packages.get(name);
-    if (!pkg) throw new import_errors12.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
+    if (!pkg) throw new import_errors13.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
     return pkg;
   };
   const graph = {
@@ -8782,7 +8806,7 @@ function topologicalOrder(names, edges, from = "name") {
       if (state[dep] === VISITING) {
         if (from === "folder") return topologicalOrder(names, edges, "name");
         const cycle = [...path.slice(path.indexOf(dep)), dep].map((n) => at(names, n));
-        throw new import_errors12.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
+        throw new import_errors13.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
       }
       state[dep] = VISITING;
       path.push(dep);
@@ -8836,7 +8860,7 @@ function graphFromSnapshot(snapshot) {
 }
 
 // scripts/core/workspace/workspace-globs.ts
-var import_errors13 = require("./core-errors.cjs");
+var import_errors14 = require("./core-errors.cjs");
 var TOP = /^([A-Za-z_][\w-]*):(?:\s+(.*))?$/;
 var ITEM = /^\s+-\s+(?:'([^']*)'|"([^"\\]*)"|([^\s'"#[\]{}!&*|>%@`,?:-](?:[^#:]|:(?=\S))*?))(?:\s+#.*)?\s*$/;
 function parseWorkspaceGlobsFast(text2) {
@@ -8871,7 +8895,7 @@ function checkWorkspaceGlobs(file, globs) {
     const body = glob.startsWith("!") ? glob.slice(1) : glob;
     const why = body === "" ? "it is empty" : body.startsWith("/") ? "it is absolute" : body.split("/").includes("..") ? "it leaves the workspace (..)" : [...body].some((c) => c === "\\" || c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) ? "it holds a backslash or a control character" : void 0;
     if (why !== void 0)
-      throw new import_errors13.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
+      throw new import_errors14.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
   }
   return globs;
 }
@@ -9023,13 +9047,17 @@ function gitListing(git, trees, readers, fileName, trace) {
     }
   };
 }
+async function isSymlink(git, spec, name) {
+  const [tree] = await git.readObjects([spec]);
+  return tree?.type === "tree" && parseTree(tree.content, tree.sha.length / 2).some((e) => e.name === name && e.mode === "120000");
+}
 async function checkUnanswered(git, unanswered, fileName) {
   if (unanswered.length === 0) return;
   const trees = await git.readObjects(unanswered.map((c) => c.handle));
   unanswered.forEach((c, i) => {
     const tree = trees[i];
     const listed = tree?.type === "tree" ? parseTree(tree.content, tree.sha.length / 2).some((e) => e.name === "package.json" && !e.isTree && e.mode !== "160000") : true;
-    if (listed) throw new import_errors14.InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    if (listed) throw new import_errors15.InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
   });
 }
 async function loadWorkspaceFromGit(git, commit, options) {
@@ -9056,8 +9084,8 @@ async function load(git, commit, options, readersFor, cold) {
   const first = git.readObjects([dir === "" ? `${commit}^{tree}` : `${commit}:${dir}`, `${commit}:${dir === "" ? "" : `${dir}/`}pnpm-workspace.yaml`]);
   if (cold) readersFor();
   const [tree, yaml] = await first;
-  if (tree?.type !== "tree") throw new import_errors14.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
-  if (yaml?.type !== "blob") throw new import_errors14.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
+  if (tree?.type !== "tree") throw new import_errors15.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
+  if (yaml?.type !== "blob") throw new import_errors15.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
   const globs = await readWorkspaceGlobs(`pnpm-workspace.yaml (at ${short})`, yaml.content.toString("utf8"));
   const matcher = await globMatcher(globs);
   const shaBytes = tree.sha.length / 2;
@@ -9080,8 +9108,14 @@ async function load(git, commit, options, readersFor, cold) {
   const sources = [];
   for (const { dir: path, manifest, isService } of found) {
     folder = path;
-    const { name, refs } = readManifestEdges(manifest, fileName);
-    sources.push({ dir: path, name, isService, refs });
+    let edges;
+    try {
+      edges = readManifestEdges(manifest, fileName);
+    } catch (err) {
+      if (await isSymlink(git, `${commit}:${dir === "" ? "" : `${dir}/`}${path}`, "package.json")) throw symlinkedManifest(manifestName(path));
+      throw err;
+    }
+    sources.push({ dir: path, name: edges.name, isService, refs: edges.refs });
   }
   trace(`${sources.length} manifests parsed`);
   const workspace = buildGraph(sources);
@@ -9098,7 +9132,7 @@ async function serviceAt(git, config, commit, service) {
   const workspace = await workspaceAt(git, config, commit);
   const pkg = workspace.services.find((s) => s.folder === service);
   if (pkg === void 0) {
-    throw new import_errors15.InputError(`service ${quote(service)}: not a service at ${commit.slice(0, 12)}; expected one of: ${workspace.services.map((s) => s.folder).join(", ")}`);
+    throw new import_errors16.InputError(`service ${quote(service)}: not a service at ${commit.slice(0, 12)}; expected one of: ${workspace.services.map((s) => s.folder).join(", ")}`);
   }
   return { graph: workspace, service: pkg };
 }
@@ -9184,13 +9218,13 @@ var run = async (argv, ctx) => {
   const { values } = parsed;
   const serviceName = values.service;
   if (serviceName === void 0 || serviceName === "")
-    throw new import_errors16.InputError("pnpm pipeline deploy: --service is required; expected a service folder, e.g. api-gateway (or `deploy status`)");
+    throw new import_errors17.InputError("pnpm pipeline deploy: --service is required; expected a service folder, e.g. api-gateway (or `deploy status`)");
   const modes = [values.digest !== void 0, values.rollback === true, values.quarantine !== void 0].filter(Boolean).length;
   if (modes > 1 || (values.rollback === true || values.quarantine !== void 0) && values.version !== void 0) {
-    throw new import_errors16.InputError("pnpm pipeline deploy: give at most one of --version, --digest, --rollback and --quarantine (--version may label a --digest)");
+    throw new import_errors17.InputError("pnpm pipeline deploy: give at most one of --version, --digest, --rollback and --quarantine (--version may label a --digest)");
   }
   if (values.digest !== void 0 && !SHA256_DIGEST.test(values.digest))
-    throw new import_errors16.InputError(`--digest ${quote(values.digest)}: expected sha256:<64 hex>, the digest of an approved plan`);
+    throw new import_errors17.InputError(`--digest ${quote(values.digest)}: expected sha256:<64 hex>, the digest of an approved plan`);
   const version = parseDeployVersion(values.version, ctx.config.defaultBranch);
   const git = await ctx.effects.git(ctx.cwd);
   try {
@@ -9216,20 +9250,20 @@ var run = async (argv, ctx) => {
     } else if (values.rollback) {
       const back = rollbackTarget(records);
       if (back?.payload === void 0)
-        throw new import_errors16.InputError(`--rollback: ${service} has no earlier successful deployment in ${environment.name} than the current one; nothing to roll back to`);
+        throw new import_errors17.InputError(`--rollback: ${service} has no earlier successful deployment in ${environment.name} than the current one; nothing to roll back to`);
       digest = back.payload.digest;
       label = back.payload.version;
     } else {
       const found = await registry.document(ref.path, version.tag);
       if (found === void 0)
-        throw new import_errors16.InputError(
+        throw new import_errors17.InputError(
           `--version ${quote(values.version ?? "")}: ${service} has no image tagged ${quote(version.tag)} in ${ref.registry ?? "docker.io"}/${ref.path}; expected a released version or sha-<7> CI published`
         );
       digest = found.digest;
       label = version.tag;
     }
     const image = await readImage(registry, ref.path, digest);
-    if (image === void 0) throw new import_errors16.InputError(`digest ${digest}: no such image of ${service} in ${ref.registry ?? "docker.io"}/${ref.path}`);
+    if (image === void 0) throw new import_errors17.InputError(`digest ${digest}: no such image of ${service} in ${ref.registry ?? "docker.io"}/${ref.path}`);
     const repositoryUrl = `${(ctx.env["GITHUB_SERVER_URL"] || "https://github.com").replace(/\/+$/, "")}/${repositoryName}`;
     const provenance = await readProvenance(registry, ref.path, digest, image.manifest);
     const quarantined = await registry.document(ref.path, quarantineTag(digest));
@@ -9287,7 +9321,7 @@ var run = async (argv, ctx) => {
 function environmentOf(ctx, name) {
   const known = ctx.config.environments.map((e) => e.name);
   const env = ctx.config.environments.find((e) => e.name === name);
-  if (env === void 0) throw new import_errors16.InputError(`--environment ${quote(name ?? "")}: expected one of: ${known.join(", ")}`);
+  if (env === void 0) throw new import_errors17.InputError(`--environment ${quote(name ?? "")}: expected one of: ${known.join(", ")}`);
   return env;
 }
 async function changes(git, ctx, at2, now, targetCommit, repository, service, label) {
@@ -9356,10 +9390,10 @@ async function apply(ctx, a) {
   return EXIT.ok;
 }
 async function quarantine(ctx, registry, name, service, digest, reason) {
-  if (!SHA256_DIGEST.test(digest)) throw new import_errors16.InputError(`--quarantine ${quote(digest)}: expected sha256:<64 hex>`);
-  if (reason === void 0 || reason.trim() === "") throw new import_errors16.InputError('--quarantine needs --reason "why this digest must never be promoted again"');
+  if (!SHA256_DIGEST.test(digest)) throw new import_errors17.InputError(`--quarantine ${quote(digest)}: expected sha256:<64 hex>`);
+  if (reason === void 0 || reason.trim() === "") throw new import_errors17.InputError('--quarantine needs --reason "why this digest must never be promoted again"');
   const found = await registry.document(name, digest);
-  if (found === void 0) throw new import_errors16.InputError(`--quarantine ${digest}: no such image of ${service}`);
+  if (found === void 0) throw new import_errors17.InputError(`--quarantine ${digest}: no such image of ${service}`);
   await registry.tagDigest(name, digest, quarantineTag(digest), "immutable");
   ctx.stdout(`${service}: ${digest} is quarantined (${reason.trim()}); no plan will promote it again
 `);

@@ -16506,6 +16506,9 @@ var CatFileProcess = class {
   }
   options;
   child;
+  /** The mode this process was started in (the shared one may change under it). */
+  started = true;
+  /** Requests written before git answered anything: the ones the fallback sends again. */
   written = [];
   stderr = "";
   ended = false;
@@ -16515,6 +16518,7 @@ var CatFileProcess = class {
   start() {
     const { cwd, mode, stdout, interactive, onData } = this.options;
     const batchCommand = mode.batchCommand;
+    this.started = batchCommand;
     const args = batchCommand ? ["cat-file", "--batch-command", "--buffer"] : interactive ? ["cat-file", "--batch"] : ["cat-file", "--batch", "--buffer"];
     const child2 = (0, import_node_child_process2.spawn)("git", args, { cwd, stdio: ["pipe", stdout, "pipe"] });
     if (onData) child2.stdout?.on("data", onData);
@@ -16523,7 +16527,7 @@ var CatFileProcess = class {
     });
     child2.stdin?.on("error", () => {
     });
-    child2.on("error", (err) => this.settle?.reject(err));
+    child2.on("error", (err) => this.settle?.reject(err.code === "ENOENT" ? new import_errors9.InputError("git is not installed or not on PATH; install git") : err));
     child2.on("close", (code) => {
       if (code === USAGE_ERROR && batchCommand && !this.options.answered()) {
         mode.batchCommand = false;
@@ -16537,12 +16541,13 @@ var CatFileProcess = class {
     });
     return child2;
   }
+  /** Whether the running git process is a `--batch-command` one (how its answers are to be read). */
   get batchCommand() {
-    return this.options.mode.batchCommand;
+    return this.started;
   }
   /** One join for thousands of specs: no string of its own for each. */
   send({ specs, suffix, headers }) {
-    const batchCommand = this.options.mode.batchCommand;
+    const batchCommand = this.started;
     const command = !batchCommand ? "" : headers ? "info " : "contents ";
     const flush = batchCommand && this.options.interactive ? "flush\n" : "";
     this.child.stdin?.write(`${command}${specs.join(`${suffix}
@@ -16551,7 +16556,7 @@ ${flush}`);
   }
   write(specs, suffix, headers) {
     const w = { specs, suffix, headers };
-    this.written.push(w);
+    if (!this.options.answered()) this.written.push(w);
     this.send(w);
   }
   /** No more requests: git answers what it was asked and exits. */
@@ -16757,12 +16762,18 @@ function objectAnswers(objects) {
 }
 var bulkFiles = 0;
 function anonymousFile() {
+  const path = (0, import_node_path2.join)((0, import_node_os2.tmpdir)(), `pipeline-affected-${process.pid}-${bulkFiles++}`);
+  let fd;
   try {
-    const path = (0, import_node_path2.join)((0, import_node_os2.tmpdir)(), `pipeline-affected-${process.pid}-${bulkFiles++}`);
-    const fd = (0, import_node_fs2.openSync)(path, "wx+", 384);
+    fd = (0, import_node_fs2.openSync)(path, "wx+", 384);
+  } catch {
+    return void 0;
+  }
+  try {
     (0, import_node_fs2.unlinkSync)(path);
     return fd;
   } catch {
+    (0, import_node_fs2.closeSync)(fd);
     return void 0;
   }
 }
@@ -16771,12 +16782,15 @@ function bulkRead(cwd, shared) {
   if (file === void 0) {
     const asked = [];
     return {
-      add: (trees, path, headers) => asked.push(
-        shared.read(
+      add: (trees, path, headers) => {
+        const read = shared.read(
           trees.map((t) => `${t}:${checkSpec(path)}`),
           headers
-        )
-      ),
+        );
+        read.catch(() => {
+        });
+        asked.push(read);
+      },
       finish: async () => objectAnswers((await Promise.all(asked)).flat()),
       close: () => {
       }

@@ -7477,7 +7477,7 @@ function commandSpec(spec) {
 }
 
 // scripts/commands/release/handoff.ts
-var import_errors15 = require("./core-errors.cjs");
+var import_errors16 = require("./core-errors.cjs");
 
 // scripts/core/release/version.ts
 var import_errors3 = require("./core-errors.cjs");
@@ -7596,7 +7596,7 @@ function imageRepositories(registry, owner) {
 }
 
 // scripts/commands/release/context.ts
-var import_errors14 = require("./core-errors.cjs");
+var import_errors15 = require("./core-errors.cjs");
 
 // scripts/core/workspace/glob.ts
 var SIMPLE_SEGMENT = /^[A-Za-z0-9._*?-]+$/;
@@ -7659,7 +7659,7 @@ var import_yaml = __toESM(require_dist(), 1);
 var import_errors7 = require("./core-errors.cjs");
 
 // scripts/io/service-history.ts
-var import_errors13 = require("./core-errors.cjs");
+var import_errors14 = require("./core-errors.cjs");
 
 // scripts/core/release/release-tag.ts
 var import_errors8 = require("./core-errors.cjs");
@@ -7687,7 +7687,7 @@ function tryParseReleaseTag(ref) {
 var import_node_fs = require("node:fs");
 var import_node_os = require("node:os");
 var import_node_path = require("node:path");
-var import_errors12 = require("./core-errors.cjs");
+var import_errors13 = require("./core-errors.cjs");
 
 // scripts/core/from-callback.ts
 function fromCallback(start) {
@@ -7695,6 +7695,10 @@ function fromCallback(start) {
 }
 
 // scripts/core/workspace/discover.ts
+var import_errors9 = require("./core-errors.cjs");
+function symlinkedManifest(file) {
+  return new import_errors9.InputError(`${file} is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself`);
+}
 var SKIP = /* @__PURE__ */ new Set(["node_modules", "dist"]);
 async function packageFolders(listing, root, matcher) {
   const candidates = [];
@@ -7738,6 +7742,24 @@ function includes(globs) {
 function excludes(globs) {
   return globs.filter((g) => g.startsWith("!")).map((g) => g.slice(1).replace(/^\.\//, "").replace(/\/+$/, ""));
 }
+function segmentOfGroupWithSlash(glob) {
+  let depth = 0;
+  let segment = 0;
+  let openedIn = -1;
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === "\\") i++;
+    else if (c === "{" || c === "(") {
+      if (depth === 0) openedIn = segment;
+      depth++;
+    } else if ((c === "}" || c === ")") && depth > 0) depth--;
+    else if (c === "/") {
+      if (depth > 0) return openedIn;
+      segment++;
+    }
+  }
+  return -1;
+}
 async function globMatcher(globs) {
   const include = includes(globs);
   const exclude = excludes(globs);
@@ -7747,7 +7769,9 @@ async function globMatcher(globs) {
   const isExcluded = compile(exclude);
   const prefixes = include.map((glob) => {
     const segments = glob.split("/");
-    const deepAt = segments.findIndex((s) => s.includes("**"));
+    const grouped = segmentOfGroupWithSlash(glob);
+    const starred = segments.findIndex((s) => s.includes("**"));
+    const deepAt = grouped === -1 ? starred : starred === -1 ? grouped : Math.min(grouped, starred);
     const upto = deepAt === -1 ? segments.length - 1 : deepAt;
     return { deepAt, tests: Array.from({ length: upto }, (_, i) => compile([segments.slice(0, i + 1).join("/")])) };
   });
@@ -7797,10 +7821,10 @@ var KeyHash = class {
 };
 
 // scripts/core/workspace/graph.ts
-var import_errors10 = require("./core-errors.cjs");
+var import_errors11 = require("./core-errors.cjs");
 
 // scripts/core/workspace/manifest.ts
-var import_errors9 = require("./core-errors.cjs");
+var import_errors10 = require("./core-errors.cjs");
 
 // scripts/core/json.ts
 function isRecord(value) {
@@ -7815,18 +7839,18 @@ function parseObject(file, text) {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new import_errors9.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
+    throw new import_errors10.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }
-  if (!isRecord(json)) throw new import_errors9.InputError(`${nameOf(file)}: expected a JSON object`);
+  if (!isRecord(json)) throw new import_errors10.InputError(`${nameOf(file)}: expected a JSON object`);
   return json;
 }
 function packageName(file, pkg) {
   const name = pkg["name"];
-  if (typeof name !== "string" || name.length === 0) throw new import_errors9.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
+  if (typeof name !== "string" || name.length === 0) throw new import_errors10.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
   return name;
 }
 function badDependencyField(file, field) {
-  return new import_errors9.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
+  return new import_errors10.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
 }
 var WORKSPACE_ALIAS = /^(@?[^@]+)@/;
 function dependencyRef(name, spec) {
@@ -7879,7 +7903,7 @@ function workspaceTargets(name, refs, lookup, names) {
     else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
       if (target === void 0) {
-        throw new import_errors10.InputError(
+        throw new import_errors11.InputError(
           `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`
         );
       }
@@ -7929,7 +7953,7 @@ function assemble(entries, make) {
     const entry = at(sorted, k);
     const existing = index.get(entry.name);
     if (existing !== void 0) {
-      throw new import_errors10.InputError(`two workspace packages are named ${entry.name}: ${at(sorted, existing).input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
+      throw new import_errors11.InputError(`two workspace packages are named ${entry.name}: ${at(sorted, existing).input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
     }
     index.set(entry.name, names.length);
     names.push(entry.name);
@@ -7987,7 +8011,7 @@ function assembleGraph(list, options) {
   let services = options.services;
   const get = (name) => {
     const pkg = packages.get(name);
-    if (!pkg) throw new import_errors10.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
+    if (!pkg) throw new import_errors11.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
     return pkg;
   };
   const graph = {
@@ -8072,7 +8096,7 @@ function topologicalOrder(names, edges, from = "name") {
       if (state[dep] === VISITING) {
         if (from === "folder") return topologicalOrder(names, edges, "name");
         const cycle = [...path.slice(path.indexOf(dep)), dep].map((n) => at(names, n));
-        throw new import_errors10.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
+        throw new import_errors11.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
       }
       state[dep] = VISITING;
       path.push(dep);
@@ -8126,7 +8150,7 @@ function graphFromSnapshot(snapshot) {
 }
 
 // scripts/core/workspace/workspace-globs.ts
-var import_errors11 = require("./core-errors.cjs");
+var import_errors12 = require("./core-errors.cjs");
 var TOP = /^([A-Za-z_][\w-]*):(?:\s+(.*))?$/;
 var ITEM = /^\s+-\s+(?:'([^']*)'|"([^"\\]*)"|([^\s'"#[\]{}!&*|>%@`,?:-](?:[^#:]|:(?=\S))*?))(?:\s+#.*)?\s*$/;
 function parseWorkspaceGlobsFast(text) {
@@ -8161,7 +8185,7 @@ function checkWorkspaceGlobs(file, globs) {
     const body = glob.startsWith("!") ? glob.slice(1) : glob;
     const why = body === "" ? "it is empty" : body.startsWith("/") ? "it is absolute" : body.split("/").includes("..") ? "it leaves the workspace (..)" : [...body].some((c) => c === "\\" || c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) ? "it holds a backslash or a control character" : void 0;
     if (why !== void 0)
-      throw new import_errors11.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
+      throw new import_errors12.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
   }
   return globs;
 }
@@ -8313,13 +8337,17 @@ function gitListing(git, trees, readers, fileName, trace) {
     }
   };
 }
+async function isSymlink(git, spec, name) {
+  const [tree] = await git.readObjects([spec]);
+  return tree?.type === "tree" && parseTree(tree.content, tree.sha.length / 2).some((e) => e.name === name && e.mode === "120000");
+}
 async function checkUnanswered(git, unanswered, fileName) {
   if (unanswered.length === 0) return;
   const trees = await git.readObjects(unanswered.map((c) => c.handle));
   unanswered.forEach((c, i) => {
     const tree = trees[i];
     const listed = tree?.type === "tree" ? parseTree(tree.content, tree.sha.length / 2).some((e) => e.name === "package.json" && !e.isTree && e.mode !== "160000") : true;
-    if (listed) throw new import_errors12.InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    if (listed) throw new import_errors13.InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
   });
 }
 async function loadWorkspaceFromGit(git, commit, options) {
@@ -8346,8 +8374,8 @@ async function load(git, commit, options, readersFor, cold) {
   const first = git.readObjects([dir === "" ? `${commit}^{tree}` : `${commit}:${dir}`, `${commit}:${dir === "" ? "" : `${dir}/`}pnpm-workspace.yaml`]);
   if (cold) readersFor();
   const [tree, yaml] = await first;
-  if (tree?.type !== "tree") throw new import_errors12.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
-  if (yaml?.type !== "blob") throw new import_errors12.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
+  if (tree?.type !== "tree") throw new import_errors13.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
+  if (yaml?.type !== "blob") throw new import_errors13.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
   const globs = await readWorkspaceGlobs(`pnpm-workspace.yaml (at ${short})`, yaml.content.toString("utf8"));
   const matcher = await globMatcher(globs);
   const shaBytes = tree.sha.length / 2;
@@ -8370,8 +8398,14 @@ async function load(git, commit, options, readersFor, cold) {
   const sources = [];
   for (const { dir: path, manifest, isService } of found) {
     folder = path;
-    const { name, refs } = readManifestEdges(manifest, fileName);
-    sources.push({ dir: path, name, isService, refs });
+    let edges;
+    try {
+      edges = readManifestEdges(manifest, fileName);
+    } catch (err) {
+      if (await isSymlink(git, `${commit}:${dir === "" ? "" : `${dir}/`}${path}`, "package.json")) throw symlinkedManifest(manifestName(path));
+      throw err;
+    }
+    sources.push({ dir: path, name: edges.name, isService, refs: edges.refs });
   }
   trace(`${sources.length} manifests parsed`);
   const workspace = buildGraph(sources);
@@ -8390,7 +8424,7 @@ async function releasedVersions(git, service) {
 }
 async function commitOf(git, rev, flag) {
   const sha = rev.startsWith("-") ? void 0 : await git.resolveCommit(rev);
-  if (sha === void 0) throw new import_errors13.InputError(`${flag} ${quote(rev)}: not a commit in this clone; expected a branch, tag or SHA that exists (git fetch it first)`);
+  if (sha === void 0) throw new import_errors14.InputError(`${flag} ${quote(rev)}: not a commit in this clone; expected a branch, tag or SHA that exists (git fetch it first)`);
   return sha;
 }
 async function workspaceAt(git, config, commit) {
@@ -8400,7 +8434,7 @@ async function serviceAt(git, config, commit, service) {
   const workspace = await workspaceAt(git, config, commit);
   const pkg = workspace.services.find((s) => s.folder === service);
   if (pkg === void 0) {
-    throw new import_errors13.InputError(`service ${quote(service)}: not a service at ${commit.slice(0, 12)}; expected one of: ${workspace.services.map((s) => s.folder).join(", ")}`);
+    throw new import_errors14.InputError(`service ${quote(service)}: not a service at ${commit.slice(0, 12)}; expected one of: ${workspace.services.map((s) => s.folder).join(", ")}`);
   }
   return { graph: workspace, service: pkg };
 }
@@ -8409,7 +8443,7 @@ async function serviceAt(git, config, commit, service) {
 async function openRelease(ctx, cwd = ".") {
   const git = await ctx.effects.git((0, import_node_path2.resolve)(ctx.cwd, cwd));
   const repository = ctx.env["GITHUB_REPOSITORY"] || ctx.config.publishRepository;
-  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors14.InputError(`GITHUB_REPOSITORY ${quote(repository)}: expected <owner>/<repo>`);
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors15.InputError(`GITHUB_REPOSITORY ${quote(repository)}: expected <owner>/<repo>`);
   const owner = repository.slice(0, repository.indexOf("/"));
   const branch = ctx.config.defaultBranch;
   const defaultRef = async () => {
@@ -8429,7 +8463,7 @@ async function openRelease(ctx, cwd = ".") {
   };
 }
 async function knownService(git, ctx, commit, service) {
-  if (service === void 0 || service === "") throw new import_errors14.InputError("a service is required; expected a service folder name, e.g. api-gateway");
+  if (service === void 0 || service === "") throw new import_errors15.InputError("a service is required; expected a service folder name, e.g. api-gateway");
   return serviceAt(git, ctx.config, commit, service);
 }
 async function released(git, service) {
@@ -8459,15 +8493,15 @@ var run = async (argv, ctx) => {
     return EXIT.ok;
   }
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new import_errors15.InputError(`pnpm pipeline release handoff: expected one service, got ${positionals.length}`);
+  if (positionals.length !== 1) throw new import_errors16.InputError(`pnpm pipeline release handoff: expected one service, got ${positionals.length}`);
   const environment = ctx.config.environments.find((e) => e.name === values.environment);
   if (environment === void 0)
-    throw new import_errors15.InputError(`--environment ${quote(values.environment ?? "")}: expected one of: ${ctx.config.environments.map((e) => e.name).join(", ")}`);
+    throw new import_errors16.InputError(`--environment ${quote(values.environment ?? "")}: expected one of: ${ctx.config.environments.map((e) => e.name).join(", ")}`);
   const release = await openRelease(ctx, values.cwd);
   try {
     const at2 = await knownService(release.git, ctx, await release.defaultRef(), positionals[0]);
     const { latest } = await released(release.git, at2.service.folder);
-    if (latest === void 0) throw new import_errors15.InputError(`${at2.service.folder} has no release tag in this clone; release it first`);
+    if (latest === void 0) throw new import_errors16.InputError(`${at2.service.folder} has no release tag in this clone; release it first`);
     const version = formatVersion(latest.tag.version);
     const ref = ctx.env["GITHUB_REF_NAME"] || ctx.config.defaultBranch;
     const file = values.workflow ?? "deploy.yml";

@@ -7563,7 +7563,7 @@ function recordSummary(record) {
 }
 
 // scripts/commands/tags.ts
-var import_errors14 = require("./core-errors.cjs");
+var import_errors15 = require("./core-errors.cjs");
 
 // scripts/core/images/image-ref.ts
 var import_errors5 = require("./core-errors.cjs");
@@ -7836,9 +7836,13 @@ async function appendStepSummary(markdown) {
 // scripts/io/workspace-fs.ts
 var import_node_fs2 = require("node:fs");
 var import_node_path2 = require("node:path");
-var import_errors13 = require("./core-errors.cjs");
+var import_errors14 = require("./core-errors.cjs");
 
 // scripts/core/workspace/discover.ts
+var import_errors9 = require("./core-errors.cjs");
+function symlinkedManifest(file) {
+  return new import_errors9.InputError(`${file} is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself`);
+}
 var SKIP = /* @__PURE__ */ new Set(["node_modules", "dist"]);
 async function packageFolders(listing, root, matcher) {
   const candidates = [];
@@ -7936,6 +7940,24 @@ function includes(globs) {
 function excludes(globs) {
   return globs.filter((g) => g.startsWith("!")).map((g) => g.slice(1).replace(/^\.\//, "").replace(/\/+$/, ""));
 }
+function segmentOfGroupWithSlash(glob) {
+  let depth = 0;
+  let segment = 0;
+  let openedIn = -1;
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === "\\") i++;
+    else if (c === "{" || c === "(") {
+      if (depth === 0) openedIn = segment;
+      depth++;
+    } else if ((c === "}" || c === ")") && depth > 0) depth--;
+    else if (c === "/") {
+      if (depth > 0) return openedIn;
+      segment++;
+    }
+  }
+  return -1;
+}
 async function globMatcher(globs) {
   const include = includes(globs);
   const exclude = excludes(globs);
@@ -7945,7 +7967,9 @@ async function globMatcher(globs) {
   const isExcluded = compile(exclude);
   const prefixes = include.map((glob) => {
     const segments = glob.split("/");
-    const deepAt = segments.findIndex((s) => s.includes("**"));
+    const grouped = segmentOfGroupWithSlash(glob);
+    const starred = segments.findIndex((s) => s.includes("**"));
+    const deepAt = grouped === -1 ? starred : starred === -1 ? grouped : Math.min(grouped, starred);
     const upto = deepAt === -1 ? segments.length - 1 : deepAt;
     return { deepAt, tests: Array.from({ length: upto }, (_, i) => compile([segments.slice(0, i + 1).join("/")])) };
   });
@@ -7967,10 +7991,10 @@ async function folderTest(globs) {
 }
 
 // scripts/core/workspace/graph.ts
-var import_errors10 = require("./core-errors.cjs");
+var import_errors11 = require("./core-errors.cjs");
 
 // scripts/core/workspace/manifest.ts
-var import_errors9 = require("./core-errors.cjs");
+var import_errors10 = require("./core-errors.cjs");
 var DEPENDENCY_FIELDS = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"];
 function isStringRecord(value) {
   if (!isRecord(value)) return false;
@@ -7986,14 +8010,14 @@ function parseObject(file, text) {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new import_errors9.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
+    throw new import_errors10.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }
-  if (!isRecord(json)) throw new import_errors9.InputError(`${nameOf(file)}: expected a JSON object`);
+  if (!isRecord(json)) throw new import_errors10.InputError(`${nameOf(file)}: expected a JSON object`);
   return json;
 }
 function packageName(file, pkg) {
   const name = pkg["name"];
-  if (typeof name !== "string" || name.length === 0) throw new import_errors9.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
+  if (typeof name !== "string" || name.length === 0) throw new import_errors10.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
   return name;
 }
 function parseManifest(file, text) {
@@ -8004,16 +8028,16 @@ function parseManifest(file, text) {
   const optionalDependencies = dependencyField(file, "optionalDependencies", pkg["optionalDependencies"]);
   const peerDependencies = dependencyField(file, "peerDependencies", pkg["peerDependencies"]);
   const scripts = pkg["scripts"] ?? {};
-  if (!isStringRecord(scripts)) throw new import_errors9.InputError(`${file}: "scripts" must be an object of name -> command`);
+  if (!isStringRecord(scripts)) throw new import_errors10.InputError(`${file}: "scripts" must be an object of name -> command`);
   const meta = pkg["kodingcaravan"];
   let service = {};
   if (meta !== void 0 && meta !== null) {
-    if (!isRecord(meta)) throw new import_errors9.InputError(`${file}: "kodingcaravan" must be an object`);
+    if (!isRecord(meta)) throw new import_errors10.InputError(`${file}: "kodingcaravan" must be an object`);
     const { port, upstreams } = meta;
     if (port !== void 0 && (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535)) {
-      throw new import_errors9.InputError(`${file}: "kodingcaravan.port" must be an integer from 1 to 65535, got ${JSON.stringify(port)}`);
+      throw new import_errors10.InputError(`${file}: "kodingcaravan.port" must be an integer from 1 to 65535, got ${JSON.stringify(port)}`);
     }
-    if (upstreams !== void 0 && !isStringArray(upstreams)) throw new import_errors9.InputError(`${file}: "kodingcaravan.upstreams" must be an array of service names`);
+    if (upstreams !== void 0 && !isStringArray(upstreams)) throw new import_errors10.InputError(`${file}: "kodingcaravan.upstreams" must be an array of service names`);
     service = { ...port === void 0 ? {} : { port }, ...upstreams === void 0 ? {} : { upstreams } };
   }
   const manifest = {
@@ -8028,7 +8052,7 @@ function parseManifest(file, text) {
   return manifest;
 }
 function badDependencyField(file, field) {
-  return new import_errors9.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
+  return new import_errors10.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
 }
 function dependencyField(file, field, value) {
   if (value === void 0 || value === null) return {};
@@ -8072,7 +8096,7 @@ function workspaceTargets(name, refs, lookup, names) {
     else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
       if (target === void 0) {
-        throw new import_errors10.InputError(
+        throw new import_errors11.InputError(
           `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`
         );
       }
@@ -8122,7 +8146,7 @@ function assemble(entries, make) {
     const entry = at(sorted, k);
     const existing2 = index.get(entry.name);
     if (existing2 !== void 0) {
-      throw new import_errors10.InputError(`two workspace packages are named ${entry.name}: ${at(sorted, existing2).input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
+      throw new import_errors11.InputError(`two workspace packages are named ${entry.name}: ${at(sorted, existing2).input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
     }
     index.set(entry.name, names.length);
     names.push(entry.name);
@@ -8180,7 +8204,7 @@ function assembleGraph(list, options) {
   let services = options.services;
   const get = (name) => {
     const pkg = packages.get(name);
-    if (!pkg) throw new import_errors10.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
+    if (!pkg) throw new import_errors11.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
     return pkg;
   };
   const graph = {
@@ -8265,7 +8289,7 @@ function topologicalOrder(names, edges, from = "name") {
       if (state[dep] === VISITING) {
         if (from === "folder") return topologicalOrder(names, edges, "name");
         const cycle = [...path.slice(path.indexOf(dep)), dep].map((n) => at(names, n));
-        throw new import_errors10.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
+        throw new import_errors11.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
       }
       state[dep] = VISITING;
       path.push(dep);
@@ -8276,30 +8300,30 @@ function topologicalOrder(names, edges, from = "name") {
 }
 
 // scripts/core/workspace/workspace-globs.ts
-var import_errors11 = require("./core-errors.cjs");
+var import_errors12 = require("./core-errors.cjs");
 function checkWorkspaceGlobs(file, globs) {
   for (const glob of globs) {
     const body = glob.startsWith("!") ? glob.slice(1) : glob;
     const why = body === "" ? "it is empty" : body.startsWith("/") ? "it is absolute" : body.split("/").includes("..") ? "it leaves the workspace (..)" : [...body].some((c) => c === "\\" || c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) ? "it holds a backslash or a control character" : void 0;
     if (why !== void 0)
-      throw new import_errors11.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
+      throw new import_errors12.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
   }
   return globs;
 }
 
 // scripts/core/workspace/workspace-yaml.ts
 var import_yaml = __toESM(require_dist(), 1);
-var import_errors12 = require("./core-errors.cjs");
+var import_errors13 = require("./core-errors.cjs");
 function parseWorkspaceYaml(file, text) {
   let doc;
   try {
     doc = (0, import_yaml.parse)(text);
   } catch (err) {
-    throw new import_errors12.InputError(`${file}: not valid YAML (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`);
+    throw new import_errors13.InputError(`${file}: not valid YAML (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`);
   }
   const packages = isRecord(doc) ? doc["packages"] : void 0;
   if (!Array.isArray(packages) || packages.length === 0 || !packages.every((p) => typeof p === "string" && p.length > 0)) {
-    throw new import_errors12.InputError(`${file}: expected "packages:" with a list of folder globs, e.g. - services/*`);
+    throw new import_errors13.InputError(`${file}: expected "packages:" with a list of folder globs, e.g. - services/*`);
   }
   return { packages };
 }
@@ -8314,6 +8338,17 @@ function readIfFile(path) {
     throw err;
   }
 }
+function readManifest(folder, name) {
+  const path = (0, import_node_path2.join)(folder, "package.json");
+  let link = false;
+  try {
+    link = (0, import_node_fs2.lstatSync)(path).isSymbolicLink();
+  } catch {
+    return void 0;
+  }
+  if (link) throw symlinkedManifest(`${name}/package.json`);
+  return readIfFile(path);
+}
 function isFile(path) {
   try {
     const stat = (0, import_node_fs2.lstatSync)(path);
@@ -8326,17 +8361,17 @@ function diskListing() {
   return {
     async subfolders(folders) {
       return folders.map(
-        (f) => (0, import_node_fs2.readdirSync)(f.handle, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => ({ name: e.name, handle: (0, import_node_path2.join)(f.handle, e.name) }))
+        (f) => (0, import_node_fs2.readdirSync)(f.handle, { withFileTypes: true }).filter((e) => e.isDirectory() && !(0, import_node_fs2.existsSync)((0, import_node_path2.join)(f.handle, e.name, ".git"))).map((e) => ({ name: e.name, handle: (0, import_node_path2.join)(f.handle, e.name) }))
       );
     },
     async packageFiles(folders, marker) {
-      return folders.map((f) => ({ manifest: readIfFile((0, import_node_path2.join)(f.handle, "package.json")), marker: isFile((0, import_node_path2.join)(f.handle, marker)) }));
+      return folders.map((f) => ({ manifest: readManifest(f.handle, f.path), marker: isFile((0, import_node_path2.join)(f.handle, marker)) }));
     }
   };
 }
 async function loadWorkspace(root, options = {}) {
   const yamlPath = (0, import_node_path2.join)(root, "pnpm-workspace.yaml");
-  if (!(0, import_node_fs2.existsSync)(yamlPath)) throw new import_errors13.InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
+  if (!(0, import_node_fs2.existsSync)(yamlPath)) throw new import_errors14.InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
   const globs = checkWorkspaceGlobs("pnpm-workspace.yaml", parseWorkspaceYaml("pnpm-workspace.yaml", (0, import_node_fs2.readFileSync)(yamlPath, "utf8")).packages);
   const rule = { marker: options.serviceMarker ?? "Dockerfile", isServiceDir: await folderTest(options.serviceGlobs ?? []) };
   const found = await discoverPackages(diskListing(), root, await globMatcher(globs), rule);
@@ -8347,7 +8382,7 @@ async function loadWorkspace(root, options = {}) {
 var PROMOTE_USAGE = "pipeline tags --service S --promote sha256:<hex>";
 var RECORD_USAGE = "pipeline tags --service S --digest sha256:<hex> --verified-image-id sha256:<hex> --record FILE";
 function sha256(flag, value, what) {
-  if (!SHA256_DIGEST.test(value)) throw new import_errors14.InputError(`${flag} ${JSON.stringify(value)}: expected sha256:<64 hex>, ${what}`);
+  if (!SHA256_DIGEST.test(value)) throw new import_errors15.InputError(`${flag} ${JSON.stringify(value)}: expected sha256:<64 hex>, ${what}`);
   return value;
 }
 var SPEC = commandSpec({
@@ -8383,18 +8418,18 @@ function parseRequest(argv) {
   if (parsed.help) return "help";
   const { values } = parsed;
   const service = values.service;
-  if (service === void 0) throw new import_errors14.InputError("pipeline tags: --service is required; expected: pipeline tags --service <service folder, e.g. api-gateway>");
+  if (service === void 0) throw new import_errors15.InputError("pipeline tags: --service is required; expected: pipeline tags --service <service folder, e.g. api-gateway>");
   const cwd = values.cwd ?? ".";
   const { digest, record: file } = values;
   const verifiedImageId = values["verified-image-id"];
   const recordFlags = [digest, verifiedImageId, file];
   if (values.promote !== void 0) {
-    if (recordFlags.some((v) => v !== void 0) || values.json) throw new import_errors14.InputError(`pipeline tags: --promote goes alone; expected: ${PROMOTE_USAGE}`);
+    if (recordFlags.some((v) => v !== void 0) || values.json) throw new import_errors15.InputError(`pipeline tags: --promote goes alone; expected: ${PROMOTE_USAGE}`);
     return { kind: "promote", service, cwd, digest: sha256("--promote", values.promote, "the digest output of the record step") };
   }
   if (recordFlags.every((v) => v === void 0)) return { kind: "compute", service, cwd, json: values.json ?? false };
   if (digest === void 0 || verifiedImageId === void 0 || file === void 0) {
-    throw new import_errors14.InputError(`pipeline tags: --digest, --verified-image-id and --record go together; expected: ${RECORD_USAGE}`);
+    throw new import_errors15.InputError(`pipeline tags: --digest, --verified-image-id and --record go together; expected: ${RECORD_USAGE}`);
   }
   return {
     kind: "record",
@@ -8417,7 +8452,7 @@ var run = async (argv, ctx) => {
   const root = (0, import_node_path3.resolve)(ctx.cwd, request.cwd);
   const { marker, dockerfileTargets } = ctx.config.services;
   const known = (await loadWorkspace(root, { serviceMarker: marker, serviceGlobs: dockerfileTargets })).services.map((s) => s.folder);
-  if (!known.includes(service)) throw new import_errors14.InputError(`--service ${JSON.stringify(service)}: not a service of this workspace; known: ${known.join(", ")}`);
+  if (!known.includes(service)) throw new import_errors15.InputError(`--service ${JSON.stringify(service)}: not a service of this workspace; known: ${known.join(", ")}`);
   const context = buildContextFromEnv(ctx.env, ctx.config.defaultBranch);
   const repository = imageRepository(ctx.config.registry, context.owner, service);
   const tags = imageTags(repository, context.sha, context.trigger);

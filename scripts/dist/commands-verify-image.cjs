@@ -7508,7 +7508,7 @@ function commandSpec(spec) {
 }
 
 // scripts/commands/verify-image.ts
-var import_errors14 = require("./core-errors.cjs");
+var import_errors15 = require("./core-errors.cjs");
 
 // scripts/core/images/image-ref.ts
 var import_errors4 = require("./core-errors.cjs");
@@ -7923,9 +7923,13 @@ async function collectEvidence(engine, image, req) {
 // scripts/io/workspace-fs.ts
 var import_node_fs = require("node:fs");
 var import_node_path = require("node:path");
-var import_errors13 = require("./core-errors.cjs");
+var import_errors14 = require("./core-errors.cjs");
 
 // scripts/core/workspace/discover.ts
+var import_errors10 = require("./core-errors.cjs");
+function symlinkedManifest(file) {
+  return new import_errors10.InputError(`${file} is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself`);
+}
 var SKIP = /* @__PURE__ */ new Set(["node_modules", "dist"]);
 async function packageFolders(listing, root, matcher) {
   const candidates = [];
@@ -8023,6 +8027,24 @@ function includes(globs) {
 function excludes(globs) {
   return globs.filter((g) => g.startsWith("!")).map((g) => g.slice(1).replace(/^\.\//, "").replace(/\/+$/, ""));
 }
+function segmentOfGroupWithSlash(glob) {
+  let depth = 0;
+  let segment = 0;
+  let openedIn = -1;
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === "\\") i++;
+    else if (c === "{" || c === "(") {
+      if (depth === 0) openedIn = segment;
+      depth++;
+    } else if ((c === "}" || c === ")") && depth > 0) depth--;
+    else if (c === "/") {
+      if (depth > 0) return openedIn;
+      segment++;
+    }
+  }
+  return -1;
+}
 async function globMatcher(globs) {
   const include = includes(globs);
   const exclude = excludes(globs);
@@ -8032,7 +8054,9 @@ async function globMatcher(globs) {
   const isExcluded = compile(exclude);
   const prefixes = include.map((glob) => {
     const segments = glob.split("/");
-    const deepAt = segments.findIndex((s) => s.includes("**"));
+    const grouped = segmentOfGroupWithSlash(glob);
+    const starred = segments.findIndex((s) => s.includes("**"));
+    const deepAt = grouped === -1 ? starred : starred === -1 ? grouped : Math.min(grouped, starred);
     const upto = deepAt === -1 ? segments.length - 1 : deepAt;
     return { deepAt, tests: Array.from({ length: upto }, (_, i) => compile([segments.slice(0, i + 1).join("/")])) };
   });
@@ -8054,7 +8078,7 @@ async function folderTest(globs) {
 }
 
 // scripts/core/workspace/graph.ts
-var import_errors10 = require("./core-errors.cjs");
+var import_errors11 = require("./core-errors.cjs");
 function at(list, i) {
   const value = list[i];
   if (value === void 0) throw new Error(`workspace graph: index ${i} is not one of its ${list.length} entries`);
@@ -8083,7 +8107,7 @@ function workspaceTargets(name, refs, lookup, names) {
     else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
       if (target === void 0) {
-        throw new import_errors10.InputError(
+        throw new import_errors11.InputError(
           `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`
         );
       }
@@ -8133,7 +8157,7 @@ function assemble(entries, make) {
     const entry = at(sorted, k);
     const existing = index.get(entry.name);
     if (existing !== void 0) {
-      throw new import_errors10.InputError(`two workspace packages are named ${entry.name}: ${at(sorted, existing).input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
+      throw new import_errors11.InputError(`two workspace packages are named ${entry.name}: ${at(sorted, existing).input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
     }
     index.set(entry.name, names.length);
     names.push(entry.name);
@@ -8191,7 +8215,7 @@ function assembleGraph(list, options) {
   let services = options.services;
   const get = (name) => {
     const pkg = packages.get(name);
-    if (!pkg) throw new import_errors10.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
+    if (!pkg) throw new import_errors11.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
     return pkg;
   };
   const graph = {
@@ -8276,7 +8300,7 @@ function topologicalOrder(names, edges, from = "name") {
       if (state[dep] === VISITING) {
         if (from === "folder") return topologicalOrder(names, edges, "name");
         const cycle = [...path.slice(path.indexOf(dep)), dep].map((n) => at(names, n));
-        throw new import_errors10.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
+        throw new import_errors11.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
       }
       state[dep] = VISITING;
       path.push(dep);
@@ -8287,30 +8311,30 @@ function topologicalOrder(names, edges, from = "name") {
 }
 
 // scripts/core/workspace/workspace-globs.ts
-var import_errors11 = require("./core-errors.cjs");
+var import_errors12 = require("./core-errors.cjs");
 function checkWorkspaceGlobs(file, globs) {
   for (const glob of globs) {
     const body = glob.startsWith("!") ? glob.slice(1) : glob;
     const why = body === "" ? "it is empty" : body.startsWith("/") ? "it is absolute" : body.split("/").includes("..") ? "it leaves the workspace (..)" : [...body].some((c) => c === "\\" || c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) ? "it holds a backslash or a control character" : void 0;
     if (why !== void 0)
-      throw new import_errors11.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
+      throw new import_errors12.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
   }
   return globs;
 }
 
 // scripts/core/workspace/workspace-yaml.ts
 var import_yaml2 = __toESM(require_dist(), 1);
-var import_errors12 = require("./core-errors.cjs");
+var import_errors13 = require("./core-errors.cjs");
 function parseWorkspaceYaml(file, text) {
   let doc;
   try {
     doc = (0, import_yaml2.parse)(text);
   } catch (err) {
-    throw new import_errors12.InputError(`${file}: not valid YAML (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`);
+    throw new import_errors13.InputError(`${file}: not valid YAML (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`);
   }
   const packages = isRecord(doc) ? doc["packages"] : void 0;
   if (!Array.isArray(packages) || packages.length === 0 || !packages.every((p) => typeof p === "string" && p.length > 0)) {
-    throw new import_errors12.InputError(`${file}: expected "packages:" with a list of folder globs, e.g. - services/*`);
+    throw new import_errors13.InputError(`${file}: expected "packages:" with a list of folder globs, e.g. - services/*`);
   }
   return { packages };
 }
@@ -8325,6 +8349,17 @@ function readIfFile(path) {
     throw err;
   }
 }
+function readManifest(folder, name) {
+  const path = (0, import_node_path.join)(folder, "package.json");
+  let link = false;
+  try {
+    link = (0, import_node_fs.lstatSync)(path).isSymbolicLink();
+  } catch {
+    return void 0;
+  }
+  if (link) throw symlinkedManifest(`${name}/package.json`);
+  return readIfFile(path);
+}
 function isFile(path) {
   try {
     const stat = (0, import_node_fs.lstatSync)(path);
@@ -8337,17 +8372,17 @@ function diskListing() {
   return {
     async subfolders(folders) {
       return folders.map(
-        (f) => (0, import_node_fs.readdirSync)(f.handle, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => ({ name: e.name, handle: (0, import_node_path.join)(f.handle, e.name) }))
+        (f) => (0, import_node_fs.readdirSync)(f.handle, { withFileTypes: true }).filter((e) => e.isDirectory() && !(0, import_node_fs.existsSync)((0, import_node_path.join)(f.handle, e.name, ".git"))).map((e) => ({ name: e.name, handle: (0, import_node_path.join)(f.handle, e.name) }))
       );
     },
     async packageFiles(folders, marker) {
-      return folders.map((f) => ({ manifest: readIfFile((0, import_node_path.join)(f.handle, "package.json")), marker: isFile((0, import_node_path.join)(f.handle, marker)) }));
+      return folders.map((f) => ({ manifest: readManifest(f.handle, f.path), marker: isFile((0, import_node_path.join)(f.handle, marker)) }));
     }
   };
 }
 async function loadWorkspace(root, options = {}) {
   const yamlPath = (0, import_node_path.join)(root, "pnpm-workspace.yaml");
-  if (!(0, import_node_fs.existsSync)(yamlPath)) throw new import_errors13.InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
+  if (!(0, import_node_fs.existsSync)(yamlPath)) throw new import_errors14.InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
   const globs = checkWorkspaceGlobs("pnpm-workspace.yaml", parseWorkspaceYaml("pnpm-workspace.yaml", (0, import_node_fs.readFileSync)(yamlPath, "utf8")).packages);
   const rule = { marker: options.serviceMarker ?? "Dockerfile", isServiceDir: await folderTest(options.serviceGlobs ?? []) };
   const found = await discoverPackages(diskListing(), root, await globMatcher(globs), rule);
@@ -8385,7 +8420,7 @@ function parseEnv(entries) {
   const out = dict();
   for (const entry of entries) {
     const m = entry.match(/^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s);
-    if (!m) throw new import_errors14.InputError(`pipeline verify-image: invalid --env ${JSON.stringify(entry)}; expected KEY=VALUE`);
+    if (!m) throw new import_errors15.InputError(`pipeline verify-image: invalid --env ${JSON.stringify(entry)}; expected KEY=VALUE`);
     out[m[1] ?? ""] = m[2] ?? "";
   }
   return out;
@@ -8397,18 +8432,18 @@ var run = async (argv, ctx) => {
     return 0;
   }
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new import_errors14.InputError(`pipeline verify-image: expected one service name, got ${positionals.length}; usage: ${USAGE}`);
+  if (positionals.length !== 1) throw new import_errors15.InputError(`pipeline verify-image: expected one service name, got ${positionals.length}; usage: ${USAGE}`);
   const service = positionals[0] ?? "";
-  if (values.image === void 0) throw new import_errors14.InputError(`pipeline verify-image: --image is required; usage: ${USAGE}`);
+  if (values.image === void 0) throw new import_errors15.InputError(`pipeline verify-image: --image is required; usage: ${USAGE}`);
   const image = formatImageRef(parseImageRef(values.image));
   const timeout = values.timeout === void 0 ? 90 : Number(values.timeout);
   if (!Number.isInteger(timeout) || timeout < 1 || timeout > 3600)
-    throw new import_errors14.InputError(`pipeline verify-image: invalid --timeout ${JSON.stringify(values.timeout)}; expected whole seconds from 1 to 3600`);
+    throw new import_errors15.InputError(`pipeline verify-image: invalid --timeout ${JSON.stringify(values.timeout)}; expected whole seconds from 1 to 3600`);
   if (values.revision !== void 0 && !isAbbreviatedSha(values.revision))
-    throw new import_errors14.InputError(`pipeline verify-image: invalid --revision ${JSON.stringify(values.revision)}; expected a commit SHA (hex)`);
+    throw new import_errors15.InputError(`pipeline verify-image: invalid --revision ${JSON.stringify(values.revision)}; expected a commit SHA (hex)`);
   const extraEnv = parseEnv(values.env ?? []);
   const root = (0, import_node_path2.resolve)(ctx.cwd, values.cwd ?? ".");
-  if (!(0, import_node_fs2.existsSync)((0, import_node_path2.join)(root, "pnpm-workspace.yaml"))) throw new import_errors14.InputError(`--cwd ${root}: no pnpm-workspace.yaml there; point it at the workspace root`);
+  if (!(0, import_node_fs2.existsSync)((0, import_node_path2.join)(root, "pnpm-workspace.yaml"))) throw new import_errors15.InputError(`--cwd ${root}: no pnpm-workspace.yaml there; point it at the workspace root`);
   const workspace = await loadWorkspace(root, { serviceMarker: ctx.config.services.marker, serviceGlobs: ctx.config.services.dockerfileTargets });
   const rootManifest = parseManifest("package.json", (0, import_node_fs2.readFileSync)((0, import_node_path2.join)(root, "package.json"), "utf8"));
   const expectations = expectationsFor(workspace, rootManifest, service, {
@@ -8433,7 +8468,7 @@ var run = async (argv, ctx) => {
 `);
     return EXIT.outside;
   }
-  if (!evidence) throw new import_errors14.InputError(`pipeline verify-image: image ${image} is not on the local engine; build or pull it first`);
+  if (!evidence) throw new import_errors15.InputError(`pipeline verify-image: image ${image} is not on the local engine; build or pull it first`);
   const results = checkImage(evidence, expectations);
   const failed = results.filter((r) => !r.ok);
   if (values.json) {

@@ -113,6 +113,9 @@ var CatFileProcess = class {
   }
   options;
   child;
+  /** The mode this process was started in (the shared one may change under it). */
+  started = true;
+  /** Requests written before git answered anything: the ones the fallback sends again. */
   written = [];
   stderr = "";
   ended = false;
@@ -122,6 +125,7 @@ var CatFileProcess = class {
   start() {
     const { cwd, mode, stdout, interactive, onData } = this.options;
     const batchCommand = mode.batchCommand;
+    this.started = batchCommand;
     const args = batchCommand ? ["cat-file", "--batch-command", "--buffer"] : interactive ? ["cat-file", "--batch"] : ["cat-file", "--batch", "--buffer"];
     const child = (0, import_node_child_process.spawn)("git", args, { cwd, stdio: ["pipe", stdout, "pipe"] });
     if (onData) child.stdout?.on("data", onData);
@@ -130,7 +134,7 @@ var CatFileProcess = class {
     });
     child.stdin?.on("error", () => {
     });
-    child.on("error", (err) => this.settle?.reject(err));
+    child.on("error", (err) => this.settle?.reject(err.code === "ENOENT" ? new import_errors.InputError("git is not installed or not on PATH; install git") : err));
     child.on("close", (code) => {
       if (code === USAGE_ERROR && batchCommand && !this.options.answered()) {
         mode.batchCommand = false;
@@ -144,12 +148,13 @@ var CatFileProcess = class {
     });
     return child;
   }
+  /** Whether the running git process is a `--batch-command` one (how its answers are to be read). */
   get batchCommand() {
-    return this.options.mode.batchCommand;
+    return this.started;
   }
   /** One join for thousands of specs: no string of its own for each. */
   send({ specs, suffix, headers }) {
-    const batchCommand = this.options.mode.batchCommand;
+    const batchCommand = this.started;
     const command = !batchCommand ? "" : headers ? "info " : "contents ";
     const flush = batchCommand && this.options.interactive ? "flush\n" : "";
     this.child.stdin?.write(`${command}${specs.join(`${suffix}
@@ -158,7 +163,7 @@ ${flush}`);
   }
   write(specs, suffix, headers) {
     const w = { specs, suffix, headers };
-    this.written.push(w);
+    if (!this.options.answered()) this.written.push(w);
     this.send(w);
   }
   /** No more requests: git answers what it was asked and exits. */
@@ -364,12 +369,18 @@ function objectAnswers(objects) {
 }
 var bulkFiles = 0;
 function anonymousFile() {
+  const path = (0, import_node_path.join)((0, import_node_os.tmpdir)(), `pipeline-affected-${process.pid}-${bulkFiles++}`);
+  let fd;
   try {
-    const path = (0, import_node_path.join)((0, import_node_os.tmpdir)(), `pipeline-affected-${process.pid}-${bulkFiles++}`);
-    const fd = (0, import_node_fs.openSync)(path, "wx+", 384);
+    fd = (0, import_node_fs.openSync)(path, "wx+", 384);
+  } catch {
+    return void 0;
+  }
+  try {
     (0, import_node_fs.unlinkSync)(path);
     return fd;
   } catch {
+    (0, import_node_fs.closeSync)(fd);
     return void 0;
   }
 }
@@ -378,12 +389,15 @@ function bulkRead(cwd, shared) {
   if (file === void 0) {
     const asked = [];
     return {
-      add: (trees, path, headers) => asked.push(
-        shared.read(
+      add: (trees, path, headers) => {
+        const read = shared.read(
           trees.map((t) => `${t}:${checkSpec(path)}`),
           headers
-        )
-      ),
+        );
+        read.catch(() => {
+        });
+        asked.push(read);
+      },
       finish: async () => objectAnswers((await Promise.all(asked)).flat()),
       close: () => {
       }

@@ -74,6 +74,9 @@ function checkSpec(spec: string): string {
  */
 class CatFileProcess {
   private child: ReturnType<typeof spawn>;
+  /** The mode this process was started in (the shared one may change under it). */
+  private started = true;
+  /** Requests written before git answered anything: the ones the fallback sends again. */
   private readonly written: Written[] = [];
   private stderr = '';
   private ended = false;
@@ -102,6 +105,7 @@ class CatFileProcess {
   private start(): ReturnType<typeof spawn> {
     const { cwd, mode, stdout, interactive, onData } = this.options;
     const batchCommand = mode.batchCommand;
+    this.started = batchCommand;
     const args = batchCommand ? ['cat-file', '--batch-command', '--buffer'] : interactive ? ['cat-file', '--batch'] : ['cat-file', '--batch', '--buffer'];
     const child = spawn('git', args, { cwd, stdio: ['pipe', stdout, 'pipe'] });
     if (onData) child.stdout?.on('data', onData);
@@ -109,7 +113,7 @@ class CatFileProcess {
       this.stderr += c.toString();
     });
     child.stdin?.on('error', () => {});
-    child.on('error', (err) => this.settle?.reject(err));
+    child.on('error', (err: NodeJS.ErrnoException) => this.settle?.reject(err.code === 'ENOENT' ? new InputError('git is not installed or not on PATH; install git') : err));
     child.on('close', (code) => {
       if (code === USAGE_ERROR && batchCommand && !this.options.answered()) {
         mode.batchCommand = false;
@@ -124,13 +128,14 @@ class CatFileProcess {
     return child;
   }
 
+  /** Whether the running git process is a `--batch-command` one (how its answers are to be read). */
   get batchCommand(): boolean {
-    return this.options.mode.batchCommand;
+    return this.started;
   }
 
   /** One join for thousands of specs: no string of its own for each. */
   private send({ specs, suffix, headers }: Written): void {
-    const batchCommand = this.options.mode.batchCommand;
+    const batchCommand = this.started;
     const command = !batchCommand ? '' : headers ? 'info ' : 'contents ';
     const flush = batchCommand && this.options.interactive ? 'flush\n' : '';
     this.child.stdin?.write(`${command}${specs.join(`${suffix}\n${command}`)}${suffix}\n${flush}`);
@@ -138,7 +143,8 @@ class CatFileProcess {
 
   write(specs: readonly string[], suffix: string, headers: boolean): void {
     const w = { specs, suffix, headers };
-    this.written.push(w);
+    // Once git has answered, it knows the option: nothing will be sent again.
+    if (!this.options.answered()) this.written.push(w);
     this.send(w);
   }
 
@@ -389,12 +395,18 @@ let bulkFiles = 0;
 
 /** A temporary file, already unlinked (nothing is left behind), or undefined when none can be had. */
 function anonymousFile(): number | undefined {
+  const path = join(tmpdir(), `pipeline-affected-${process.pid}-${bulkFiles++}`);
+  let fd: number;
   try {
-    const path = join(tmpdir(), `pipeline-affected-${process.pid}-${bulkFiles++}`);
-    const fd = openSync(path, 'wx+', 0o600);
+    fd = openSync(path, 'wx+', 0o600);
+  } catch {
+    return undefined;
+  }
+  try {
     unlinkSync(path); // the open file stays readable
     return fd;
   } catch {
+    closeSync(fd);
     return undefined;
   }
 }
@@ -406,13 +418,15 @@ export function bulkRead(cwd: string, shared: CatFile): BulkRead {
     // No temporary file to be had: the shared reader answers, slower.
     const asked: Array<Promise<Array<GitObject | undefined>>> = [];
     return {
-      add: (trees, path, headers) =>
-        asked.push(
-          shared.read(
-            trees.map((t) => `${t}:${checkSpec(path)}`),
-            headers,
-          ),
-        ),
+      add: (trees, path, headers) => {
+        const read = shared.read(
+          trees.map((t) => `${t}:${checkSpec(path)}`),
+          headers,
+        );
+        // Observed by finish(); a bulk read let go before it must not leave an unhandled rejection.
+        read.catch(() => {});
+        asked.push(read);
+      },
       finish: async () => objectAnswers((await Promise.all(asked)).flat()),
       close: () => {},
     };

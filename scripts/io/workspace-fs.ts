@@ -6,7 +6,7 @@
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
-import { discoverPackages, type FolderListing, type PackageFiles } from '../core/workspace/discover.js';
+import { discoverPackages, type FolderListing, type PackageFiles, symlinkedManifest } from '../core/workspace/discover.js';
 import { folderTest, globMatcher } from '../core/workspace/folder-globs.js';
 import { buildWorkspace, type Workspace } from '../core/workspace/graph.js';
 import { parseManifest } from '../core/workspace/manifest.js';
@@ -24,6 +24,19 @@ function readIfFile(path: string): string | undefined {
   }
 }
 
+/** A package folder's package.json: its text, or undefined when there is none (nothing, or a folder). */
+function readManifest(folder: string, name: string): string | undefined {
+  const path = join(folder, 'package.json');
+  let link = false;
+  try {
+    link = lstatSync(path).isSymbolicLink();
+  } catch {
+    return undefined;
+  }
+  if (link) throw symlinkedManifest(`${name}/package.json`);
+  return readIfFile(path);
+}
+
 /** Whether `path` is a file (git's blob: a regular file or a symbolic link), not a folder. */
 function isFile(path: string): boolean {
   try {
@@ -34,18 +47,22 @@ function isFile(path: string): boolean {
   }
 }
 
-/** The working tree's folders for discovery, each known by its absolute path. */
+/**
+ * The working tree's folders for discovery, each known by its absolute path. A folder holding `.git`
+ * is another repository (a checked-out submodule): a commit's tree has a commit there, not a folder,
+ * so it is not walked here either.
+ */
 function diskListing(): FolderListing<string> {
   return {
     async subfolders(folders) {
       return folders.map((f) =>
         readdirSync(f.handle, { withFileTypes: true })
-          .filter((e) => e.isDirectory())
+          .filter((e) => e.isDirectory() && !existsSync(join(f.handle, e.name, '.git')))
           .map((e) => ({ name: e.name, handle: join(f.handle, e.name) })),
       );
     },
     async packageFiles(folders, marker): Promise<PackageFiles[]> {
-      return folders.map((f) => ({ manifest: readIfFile(join(f.handle, 'package.json')), marker: isFile(join(f.handle, marker)) }));
+      return folders.map((f) => ({ manifest: readManifest(f.handle, f.path), marker: isFile(join(f.handle, marker)) }));
     },
   };
 }

@@ -14,7 +14,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { fromCallback } from '../core/from-callback.js';
-import { type Folder, type FolderListing, discoverPackages, type PackageFiles } from '../core/workspace/discover.js';
+import { discoverPackages, type Folder, type FolderListing, type PackageFiles, symlinkedManifest } from '../core/workspace/discover.js';
 import { folderTest, type GlobMatcher, globMatcher, globRoots } from '../core/workspace/folder-globs.js';
 import { KeyHash } from '../core/workspace/cache-key.js';
 import { buildGraph, type GraphSource, graphFromSnapshot, isGraphSnapshot, snapshotGraph, type WorkspaceGraph } from '../core/workspace/graph.js';
@@ -171,6 +171,12 @@ function gitListing(git: Git, trees: Folders, readers: () => BulkRead[], fileNam
   };
 }
 
+/** Whether the entry `name` of the tree at `spec` is a symbolic link (mode 120000). */
+async function isSymlink(git: Git, spec: string, name: string): Promise<boolean> {
+  const [tree] = await git.readObjects([spec]);
+  return tree?.type === 'tree' && parseTree(tree.content, tree.sha.length / 2).some((e) => e.name === name && e.mode === '120000');
+}
+
 /**
  * git answers `missing` for a folder without package.json and for one whose package.json it cannot
  * read (a partial or damaged clone); only the first is not a package. The few folders answered so
@@ -263,8 +269,15 @@ async function load(git: Git, commit: string, options: LoadOptions, readersFor: 
   const sources: GraphSource[] = [];
   for (const { dir: path, manifest, isService } of found) {
     folder = path;
-    const { name, refs } = readManifestEdges(manifest, fileName);
-    sources.push({ dir: path, name, isService, refs });
+    let edges: ReturnType<typeof readManifestEdges>;
+    try {
+      edges = readManifestEdges(manifest, fileName);
+    } catch (err) {
+      // The bulk read gives a link's text as its contents: a manifest that does not parse may be one.
+      if (await isSymlink(git, `${commit}:${dir === '' ? '' : `${dir}/`}${path}`, 'package.json')) throw symlinkedManifest(manifestName(path));
+      throw err;
+    }
+    sources.push({ dir: path, name: edges.name, isService, refs: edges.refs });
   }
   trace(`${sources.length} manifests parsed`);
   const workspace = buildGraph(sources);

@@ -27,7 +27,7 @@ export type GitHubEvent =
       readonly mergeCommitSha: CommitSha | undefined;
       readonly defaultBranch: string | undefined;
     }
-  | { readonly name: 'merge_group'; readonly baseSha: CommitSha; readonly headSha: string }
+  | { readonly name: 'merge_group'; readonly baseSha: CommitSha; readonly headSha: CommitSha }
   | { readonly name: 'workflow_dispatch'; readonly inputs: DispatchInputs }
   | { readonly name: 'schedule' }
   | { readonly name: 'release'; readonly tagName: string };

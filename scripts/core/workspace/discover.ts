@@ -8,6 +8,7 @@
  * `cat-file` each), descends only where a package-folder glob could still match, and skips
  * `node_modules`, `dist` and folders whose name starts with a dot, as pnpm's own discovery does.
  */
+import { InputError } from '../errors.js';
 import type { GlobMatcher } from './folder-globs.js';
 
 /** A folder as a listing knows it: its path below the workspace folder ('' for that folder itself) and the listing's own handle. */
@@ -37,6 +38,14 @@ export interface ServiceRule {
   readonly marker: string;
   /** The config's `services.dockerfileTargets`: a new service is one before its Dockerfile is generated. */
   readonly isServiceDir: (path: string) => boolean;
+}
+
+/**
+ * A package.json that is a symbolic link: git stores the link, not the file, so a commit's manifest
+ * would be the link's text. Refused on disk and from git alike, so both listings agree.
+ */
+export function symlinkedManifest(file: string): InputError {
+  return new InputError(`${file} is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself`);
 }
 
 export interface FoundPackage {

@@ -20,6 +20,29 @@ function excludes(globs: readonly string[]): string[] {
   return globs.filter((g) => g.startsWith('!')).map((g) => g.slice(1).replace(/^\.\//, '').replace(/\/+$/, ''));
 }
 
+/**
+ * The index of the segment where a `{...}` or `(...)` group holding a `/` opens (`packages/{a,b/c}`: 1),
+ * or -1 when there is none. Escaped characters (`\{`) open no group.
+ */
+export function segmentOfGroupWithSlash(glob: string): number {
+  let depth = 0;
+  let segment = 0;
+  let openedIn = -1;
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '\\') i++;
+    else if (c === '{' || c === '(') {
+      if (depth === 0) openedIn = segment;
+      depth++;
+    } else if ((c === '}' || c === ')') && depth > 0) depth--;
+    else if (c === '/') {
+      if (depth > 0) return openedIn;
+      segment++;
+    }
+  }
+  return -1;
+}
+
 /** The pnpm-workspace globs as folder tests, with picomatch's semantics (loaded only for globs that need it). */
 export async function globMatcher(globs: readonly string[]): Promise<GlobMatcher> {
   const include = includes(globs);
@@ -28,10 +51,13 @@ export async function globMatcher(globs: readonly string[]): Promise<GlobMatcher
   const compile = (patterns: readonly string[]): PathTest => compileGlobs(patterns, { dot: false }, engine);
   const isIncluded = compile(include);
   const isExcluded = compile(exclude);
-  // Per glob: a test for each proper prefix of its segments, or `deep` from the segment with `**` on.
+  // Per glob: a test for each proper prefix of its segments, or `deep` from the segment with `**` on
+  // (or with a brace or extglob group that holds a `/`, which no split on `/` can cut into segments).
   const prefixes = include.map((glob) => {
     const segments = glob.split('/');
-    const deepAt = segments.findIndex((s) => s.includes('**'));
+    const grouped = segmentOfGroupWithSlash(glob);
+    const starred = segments.findIndex((s) => s.includes('**'));
+    const deepAt = grouped === -1 ? starred : starred === -1 ? grouped : Math.min(grouped, starred);
     const upto = deepAt === -1 ? segments.length - 1 : deepAt;
     return { deepAt, tests: Array.from({ length: upto }, (_, i) => compile([segments.slice(0, i + 1).join('/')])) };
   });

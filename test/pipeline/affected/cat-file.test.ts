@@ -3,7 +3,9 @@
  * it is and with a git that refuses `--batch-command` (git < 2.36; the one stand-in, which only removes
  * a feature: see pathWithOldGit). Expected answers come from `git cat-file -t` / `git show` run here.
  */
+import { spawnSync } from 'node:child_process';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
+import { InputError } from '../../../scripts/core/errors.js';
 import { type BulkAnswers, bulkRead, CatFile } from '../../../scripts/io/cat-file.js';
 import { cleanup, commit, git, makeRepo, pathWithOldGit } from './fixture.js';
 
@@ -18,6 +20,19 @@ const GITS: ReadonlyArray<readonly [string, () => string | undefined]> = [
   ['git as it is', () => PATH],
   ['git < 2.36 (no --batch-command)', pathWithOldGit],
 ];
+
+/** The git cat-file processes this test process has started and not yet reaped. */
+function catFiles(): string[] {
+  const r = spawnSync('pgrep', ['-P', String(process.pid), '-f', 'cat-file'], { encoding: 'utf8' });
+  return r.stdout.split('\n').filter((l) => l !== '');
+}
+
+async function until(done: () => boolean): Promise<void> {
+  for (let waited = 0; !done(); waited += 20) {
+    if (waited > 10_000) throw new Error('git cat-file still running after 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 function answers(a: BulkAnswers, n: number): Array<[string | undefined, string]> {
   return Array.from({ length: n }, (_, i) => [a.type(i), a.text(i)]);
@@ -74,17 +89,19 @@ describe.each(GITS)('with %s', (_, path) => {
     }
   });
 
-  test('a bulk read let go before its end stops git and leaves the process able to exit', async () => {
+  test('a bulk read let go before its end ends git, whose exit leaves the closed file alone', async () => {
     const { root, first } = makeRepo();
     process.env['PATH'] = path();
     const objects = new CatFile(root);
+    const before = catFiles();
     const reader = bulkRead(root, objects);
     reader.add([git(root, 'rev-parse', `${first}:services/alpha`)], 'package.json');
     reader.close();
     reader.close();
     await expect(reader.finish()).rejects.toThrow('bulk read finished twice, or after close()');
-    // git exits with its input; its exit (a usage error with the old git) must not touch the closed file.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // git exits with its input; its exit (a usage error with the old git) must not touch the closed file
+    // (an fstat of it would be an unhandled error here, failing the test file).
+    await until(() => catFiles().length === before.length);
     // The shared reader still works: git's version was found out by the first process that asked.
     const [obj] = await objects.read([first]);
     expect(obj?.type).toBe('commit');
@@ -101,6 +118,21 @@ test('a path with a newline is refused before git sees it', async () => {
     expect(() => reader.add([first], 'a\nb')).toThrow('cannot read "a\\nb" from git: it contains a newline');
     reader.close();
   } finally {
+    objects.end();
+  }
+});
+
+test('git missing from PATH is bad input naming the fix, for the interactive and the bulk reader', async () => {
+  const { root, first } = makeRepo();
+  process.env['PATH'] = '/nonexistent-bin';
+  const objects = new CatFile(root);
+  const reader = bulkRead(root, objects);
+  try {
+    await expect(objects.read([first])).rejects.toThrow(new InputError('git is not installed or not on PATH; install git'));
+    reader.add([first], 'package.json');
+    await expect(reader.finish()).rejects.toThrow(new InputError('git is not installed or not on PATH; install git'));
+  } finally {
+    reader.close();
     objects.end();
   }
 });

@@ -3,11 +3,13 @@
  * and a commit's trees (io/workspace-git.ts). Each fixture is committed to a real repository, so the
  * same files are on disk and in git; both loaders must give the packages written here by hand.
  */
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { openGit } from '../../../scripts/io/git.js';
 import { loadWorkspace } from '../../../scripts/io/workspace-fs.js';
 import { loadWorkspaceFromGit } from '../../../scripts/io/workspace-git.js';
-import { cleanup, makeRepo } from './fixture.js';
+import { cleanup, commit, git as runGit, makeRepo } from './fixture.js';
 
 afterAll(cleanup);
 
@@ -90,6 +92,17 @@ const CASES: ReadonlyArray<readonly [string, Case]> = [
     },
   ],
   [
+    'a brace group holding a slash reaches a folder two levels down',
+    {
+      files: { ...workspace('packages/{a,b/c}'), ...pkg('packages/a', 'a'), ...pkg('packages/b/c', 'c'), ...pkg('packages/b', 'b') },
+      marker: 'Dockerfile',
+      expected: [
+        ['packages/a', 'a', false],
+        ['packages/b/c', 'c', false],
+      ],
+    },
+  ],
+  [
     'a service folder glob: a new service before its Dockerfile is generated',
     {
       files: {
@@ -122,6 +135,49 @@ describe('workspace discovery: the working tree and the commit give the same pac
       const fromGit = (await loadWorkspaceFromGit(git, first, { dir: '', marker, serviceGlobs })).workspace;
       expect([...onDisk.packages.values()].map((p) => [p.dir, p.name, p.isService])).toEqual(expected);
       expect([...fromGit.packages.values()].map((p) => [p.dir, p.name, p.isService])).toEqual(expected);
+    } finally {
+      git.close();
+    }
+  });
+});
+
+describe('what a commit cannot hold as the disk does', () => {
+  test.each([
+    ['to another manifest', '../b/package.json'],
+    ['that leads nowhere', '../nowhere/package.json'],
+  ])('a package.json that is a symbolic link %s is refused by both, naming the file', async (_, target) => {
+    const { root } = makeRepo({ ...workspace('services/*'), ...pkg('services/b', 'b'), ...file('services/a/index.js') });
+    symlinkSync(target, join(root, 'services/a/package.json'));
+    const head = commit(root, 'a link');
+    expect(runGit(root, 'ls-tree', head, 'services/a/package.json')).toMatch(/^120000 blob /);
+    const fix = "is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself";
+    await expect(loadWorkspace(root)).rejects.toThrow(`services/a/package.json ${fix}`);
+    const git = await openGit(root);
+    try {
+      await expect(loadWorkspaceFromGit(git, head, { dir: '', marker: 'Dockerfile' })).rejects.toThrow(`services/a/package.json (at ${head.slice(0, 12)}) ${fix}`);
+    } finally {
+      git.close();
+    }
+  });
+
+  test('a submodule is another repository: neither the commit nor the working tree looks inside it', async () => {
+    const { root } = makeRepo({ ...workspace('services/*', 'services/*/*'), ...pkg('services/a', 'a') });
+    const sub = join(root, 'services/sub');
+    mkdirSync(sub);
+    runGit(sub, 'init', '-q', '-b', 'main');
+    writeFileSync(join(sub, 'package.json'), '{"name":"sub"}\n');
+    mkdirSync(join(sub, 'inner'));
+    writeFileSync(join(sub, 'inner/package.json'), '{"name":"inner"}\n');
+    runGit(sub, 'add', '-A');
+    runGit(sub, '-c', 'user.name=T', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'sub');
+    const head = commit(root, 'a submodule');
+    expect(runGit(root, 'ls-tree', head, 'services/sub')).toMatch(/^160000 commit /);
+    const onDisk = await loadWorkspace(root);
+    const git = await openGit(root);
+    try {
+      const fromGit = (await loadWorkspaceFromGit(git, head, { dir: '', marker: 'Dockerfile' })).workspace;
+      expect([...onDisk.packages.keys()]).toEqual(['a']);
+      expect([...fromGit.packages.keys()]).toEqual(['a']);
     } finally {
       git.close();
     }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { parseWorkspaceGlobsFast } from '../../../scripts/core/workspace/workspace-globs.js';
 import { subtrees } from '../../../scripts/core/git/tree.js';
-import { globMatcher } from '../../../scripts/core/workspace/folder-globs.js';
+import { globMatcher, segmentOfGroupWithSlash } from '../../../scripts/core/workspace/folder-globs.js';
 import { openGit } from '../../../scripts/io/git.js';
 import { loadWorkspaceFromGit } from '../../../scripts/io/workspace-git.js';
 import { cleanup, commit, git as runGit, makeRepo } from './fixture.js';
@@ -37,9 +37,29 @@ describe('globMatcher', () => {
     [['./libs/*/'], 'libs/a', true, false],
     [['*/pkg'], 'x', false, true],
     [['*/pkg'], 'x/pkg', true, false],
+    // A brace group that holds a `/` (pnpm, through picomatch, finds packages/b/c).
+    [['packages/{a,b/c}'], 'packages/b', false, true],
+    [['packages/{a,b/c}'], 'packages/b/c', true, true],
+    [['packages/{a,b/c}'], 'packages/a', true, true],
+    [['packages/{a,b/c}'], 'other', false, false],
+    [['packages/{a,b}'], 'packages/a', true, false],
   ])('%j: %s is a package folder: %s, may contain one: %s', async (globs, path, isPackage, mayContain) => {
     const m = await globMatcher(globs);
     expect([m.isPackageDir(path), m.mayContain(path)]).toEqual([isPackage, mayContain]);
+  });
+});
+
+describe('segmentOfGroupWithSlash', () => {
+  test.each<[string, number]>([
+    ['packages/*', -1],
+    ['packages/{a,b}', -1],
+    ['packages/{a,b/c}', 1],
+    ['{apps,libs/x}/*', 0],
+    ['a/b/@(x|y/z)', 2],
+    ['a/\\{b/c}', -1],
+    ['a/{b,{c,d/e}}', 1],
+  ])('%s: %d', (glob, segment) => {
+    expect(segmentOfGroupWithSlash(glob)).toBe(segment);
   });
 });
 
