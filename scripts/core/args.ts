@@ -80,7 +80,7 @@ export function parseCli<O extends Options>(spec: CommandSpec<O>, argv: readonly
     throw new InputError(`${spec.program}: ${what}; ${expected}`);
   };
   // A string option followed by a value that starts with a dash: Node calls it ambiguous without naming it.
-  // Stryker disable next-line EqualityOperator: one more pass over the last word reads no next word (''), which never starts with a dash
+  // Stryker disable next-line EqualityOperator,ArithmeticOperator: more passes, over the last word or past it, read no next word (''), which never starts with a dash
   for (let i = 0; i < argv.length - 1; i += 1) {
     // Stryker disable next-line StringLiteral: i < argv.length - 1, so argv[i] is always there
     const arg = argv[i] ?? '';

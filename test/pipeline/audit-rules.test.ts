@@ -187,6 +187,11 @@ jobs:
     ]);
   });
 
+  test('jobs given by an alias are read, their lines unknown (0)', () => {
+    const w = parseAuditWorkflow('w.yml', 'on: push\nx-jobs: &j\n  build:\n    steps:\n      - run: make\njobs: *j\n');
+    expect(w.jobs.map((j) => [j.id, j.line, j.steps.map((s) => [s.run, s.line])])).toEqual([['build', 0, [['make', 0]]]]);
+  });
+
   test('steps given by an alias are read, their lines unknown (0)', () => {
     const w = parseAuditWorkflow('w.yml', 'on: push\nx-steps: &s\n  - run: make\njobs:\n  j:\n    steps: *s\n');
     expect(w.jobs.map((j) => [j.id, j.line, j.steps.map((s) => [s.run, s.line])])).toEqual([['j', 5, [['make', 0]]]]);
