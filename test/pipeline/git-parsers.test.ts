@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { commitParents } from '../../scripts/core/git/commit-object.js';
 import { parseGitConfig, remoteUrlOf } from '../../scripts/core/git/config.js';
-import { type Scan, scanAnswer, typeNamed } from '../../scripts/core/git/cat-file.js';
+import { type Scan, scanAnswer, TYPE_CODES, typeNamed } from '../../scripts/core/git/cat-file.js';
 import { parseLog, parseTagList } from '../../scripts/core/git/log.js';
 import { parseTree, subtrees } from '../../scripts/core/git/tree.js';
 
@@ -165,6 +165,18 @@ describe('git cat-file answers (scanAnswer)', () => {
     expect(typeNamed(name.length, name.charCodeAt(0), name.charCodeAt(1))).toBe(expected);
   });
 
+  test('the one-byte codes: 0 is missing, and each of the four types has a code of its own that reads back as it', () => {
+    expect(TYPE_CODES[0]).toBeUndefined();
+    const types = ['blob', 'tree', 'commit', 'tag'] as const;
+    const codes = types.map((t) => TYPE_CODES.indexOf(t));
+    expect(new Set(codes).size).toBe(4);
+    for (const [i, t] of types.entries()) {
+      expect(codes[i]).toBeGreaterThan(0);
+      expect(codes[i]).toBeLessThan(256);
+      expect(TYPE_CODES[codes[i] ?? 0]).toBe(t);
+    }
+  });
+
   test('two full answers in a row: type, hash, contents, and where the next one starts', () => {
     const text = `${A} blob 5\nhello\n${B} tree 0\n\n`;
     const out = fresh();
@@ -251,6 +263,9 @@ describe('git config files (parseGitConfig): the origin URL as `git config --get
     ['CRLF line ends', `[remote "origin"]\r\n\turl = ${URL}\r\n`, URL],
     ['commented-out lines', `# [remote "origin"]\n; url = https://x.example/no.git\n[remote "origin"]\n#\turl = https://x.example/no.git\n\turl = ${URL}\n`, URL],
     ['url outside any section', `url = ${URL}\n`, undefined],
+    ['a broken header, then a good one on the same line', `[a b] [remote "origin"]\n\turl = ${URL}\n`, undefined],
+    ['spaces between the section and its subsection', `[remote   "origin"]\n\turl = ${URL}\n`, URL],
+    ['a commented-out url after the real one', `[remote "origin"]\n\turl = ${URL}\n#\turl = https://x.example/no.git\n`, URL],
     ['trailing spaces without a comment', `[remote "origin"]\n\turl = ${URL}   \n`, URL],
     ['a tab between = and the value', `[remote "origin"]\n\turl =\t${URL}\n`, URL],
     ['spaces inside an unquoted value are kept', '[remote "origin"]\n\turl = https://x.example/a  b.git\n', 'https://x.example/a  b.git'],
