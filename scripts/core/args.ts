@@ -80,9 +80,12 @@ export function parseCli<O extends Options>(spec: CommandSpec<O>, argv: readonly
     throw new InputError(`${spec.program}: ${what}; ${expected}`);
   };
   // A string option followed by a value that starts with a dash: Node calls it ambiguous without naming it.
+  // Stryker disable next-line EqualityOperator,ArithmeticOperator: more passes, over the last word or past it, read no next word (''), which never starts with a dash
   for (let i = 0; i < argv.length - 1; i += 1) {
+    // Stryker disable next-line StringLiteral: i < argv.length - 1, so argv[i] is always there
     const arg = argv[i] ?? '';
     const name = arg.startsWith('--') && !arg.includes('=') ? arg.slice(2) : undefined;
+    // Stryker disable next-line StringLiteral: i + 1 < argv.length, so argv[i + 1] is always there
     const next = argv[i + 1] ?? '';
     if (name !== undefined && spec.options[name]?.type === 'string' && next.startsWith('-')) {
       fail(`the value of --${name}, ${quote(next)}, starts with "-"; write it as --${name}=${next.replace(/[^\x20-\x7e]/g, '?').slice(0, 40)} if it is meant`);
@@ -92,11 +95,16 @@ export function parseCli<O extends Options>(spec: CommandSpec<O>, argv: readonly
   try {
     parsed = parseArgs({ args: [...argv], options: spec.options, allowPositionals: true, strict: true, tokens: true });
   } catch (err) {
+    // Stryker disable next-line StringLiteral: split always gives a first part, so its fallback '' is never used (the '\n' of this line is pinned by the tests)
     const message = err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err);
+    // Stryker disable next-line Regex: node:util's messages start with these words, so the ^ anchor (here and below) changes no match
     const unknown = /^Unknown option '([^']*)'/.exec(message);
+    // Stryker disable next-line StringLiteral: group 1 always participates when the pattern matches, so its fallback '' is never used (the message is pinned by the tests)
     if (unknown) return fail(`unknown option ${quote(unknown[1] ?? '')}`);
+    // Stryker disable next-line Regex: node:util's messages start with these words; the only other one naming an argument missing starts with "Option '-s, " and matches neither way
     const missing = /^Option '(--[^ ']+)[^']*' argument missing/.exec(message);
     if (missing) return fail(`${missing[1]} needs a value`);
+    // Stryker disable next-line Regex: node:util's messages start with these words, so the ^ anchor changes no match
     const noValue = /^Option '(--[^ ']+)' does not take an argument/.exec(message);
     if (noValue) return fail(`${noValue[1]} takes no value`);
     return fail(message.replace(/'([^']*)'/g, (_, v: string) => quote(v)));
@@ -105,11 +113,13 @@ export function parseCli<O extends Options>(spec: CommandSpec<O>, argv: readonly
   for (const token of parsed.tokens) {
     if (token.kind !== 'option') continue;
     const previous = seen.get(token.name);
+    // Stryker disable next-line OptionalChaining: parseArgs in strict mode refuses an unknown option, so every option token names one of spec.options
     if (previous !== undefined && !spec.options[token.name]?.multiple) {
       fail(`--${token.name} is given twice (${quote(previous)}, then ${quote(token.value ?? 'true')}); give it once`);
     }
     seen.set(token.name, token.value ?? 'true');
   }
+  // Stryker disable next-line StringLiteral: there is a positional when length > 0, so the fallback '' is never used (the message is pinned by the tests)
   if (!spec.positionals && parsed.positionals.length > 0) fail(`unexpected argument ${quote(parsed.positionals[0] ?? '')}`);
   return { help: false, values: parsed.values, positionals: parsed.positionals };
 }

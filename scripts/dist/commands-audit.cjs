@@ -7485,6 +7485,7 @@ var ACTIONS = /* @__PURE__ */ new Map([
   // Pushing to GHCR with the job's token needs packages: write; another registry uses its own secrets.
   [
     "docker/login-action",
+    // Stryker disable next-line StringLiteral: an absent registry or password, read as '' or as any other text that is neither ghcr.io nor a token expression, grants nothing (ghcr.io and the scope are pinned by the tests)
     (step) => String(step.with["registry"] ?? "") === "ghcr.io" && GITHUB_TOKEN.test(String(step.with["password"] ?? "")) ? /* @__PURE__ */ new Map([["packages", "write"]]) : none
   ],
   // Cache, artifacts, buildx, node: the runtime token, not GITHUB_TOKEN scopes.
@@ -7557,6 +7558,7 @@ function finding(workflow, job, step, rule, message) {
     file: workflow.file,
     ...job ? { job: job.id } : {},
     ...step ? { step: step.label } : {},
+    // Stryker disable next-line OptionalChaining: every caller passes a job, so job?.line never meets undefined (step?.line, which does, is pinned by the tests)
     line: step?.line || job?.line || 1,
     rule,
     message
@@ -7570,7 +7572,10 @@ function scriptOf(step) {
 function injection(workflow, job, step) {
   const script = scriptOf(step);
   if (script === void 0) return [];
-  return [...script.matchAll(EXPRESSION)].filter((m) => UNTRUSTED.test(m[1] ?? "")).map((m) => finding(workflow, job, step, "untrusted-expression", `\${{${m[1]}}} puts outside data into the script; pass it through env: and use "$NAME"`));
+  return [...script.matchAll(EXPRESSION)].filter(
+    // Stryker disable next-line StringLiteral: group 1 always participates when EXPRESSION matches, so the fallback '' is never used
+    (m) => UNTRUSTED.test(m[1] ?? "")
+  ).map((m) => finding(workflow, job, step, "untrusted-expression", `\${{${m[1]}}} puts outside data into the script; pass it through env: and use "$NAME"`));
 }
 function pinning(workflow, job, step, pins) {
   const uses = step.uses;
@@ -7589,7 +7594,10 @@ function pinning(workflow, job, step, pins) {
 function untrustedCheckout(workflow, job) {
   const privileged = ["pull_request_target", "workflow_run"].filter((e) => workflow.on.has(e));
   if (privileged.length === 0) return [];
-  return job.steps.filter((s) => s.uses !== void 0 && actionOf(s.uses) === "actions/checkout" && HEAD_CODE.test(`${String(s.with["ref"] ?? "")} ${String(s.with["repository"] ?? "")}`)).map(
+  return job.steps.filter(
+    // Stryker disable next-line StringLiteral: an absent ref or repository, read as '' or as any text without a head reference, never matches HEAD_CODE (the other literals here are pinned by the tests)
+    (s) => s.uses !== void 0 && actionOf(s.uses) === "actions/checkout" && HEAD_CODE.test(`${String(s.with["ref"] ?? "")} ${String(s.with["repository"] ?? "")}`)
+  ).map(
     (s) => finding(
       workflow,
       job,

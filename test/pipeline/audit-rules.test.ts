@@ -171,6 +171,32 @@ jobs:
     expect(w.jobs).toEqual([{ id: 'a', line: 3, fields: {}, steps: [] }]);
   });
 
+  test('a name or id that is not text is no label: the id, else the position, labels the step', () => {
+    const w = parseAuditWorkflow(
+      'w.yml',
+      'on: push\njobs:\n  j:\n    steps:\n      - name: [a, b]\n        id: make\n        run: make\n      - name: 42\n        id: {x: 1}\n        run: echo\n',
+    );
+    expect(w.jobs[0]?.steps.map((s) => s.label)).toEqual(['make', '#2']);
+  });
+
+  test("a job whose key is an alias is read under the alias's value, its line and its steps' lines unknown (0)", () => {
+    const w = parseAuditWorkflow('w.yml', 'on: push\nx-name: &k build\njobs:\n  *k :\n    steps:\n      - run: make\n  k:\n    steps:\n      - run: x\n');
+    expect(w.jobs.map((j) => [j.id, j.line, j.steps.map((s) => [s.run, s.line])])).toEqual([
+      ['build', 0, [['make', 0]]],
+      ['k', 7, [['x', 9]]],
+    ]);
+  });
+
+  test('jobs given by an alias are read, their lines unknown (0)', () => {
+    const w = parseAuditWorkflow('w.yml', 'on: push\nx-jobs: &j\n  build:\n    steps:\n      - run: make\njobs: *j\n');
+    expect(w.jobs.map((j) => [j.id, j.line, j.steps.map((s) => [s.run, s.line])])).toEqual([['build', 0, [['make', 0]]]]);
+  });
+
+  test('steps given by an alias are read, their lines unknown (0)', () => {
+    const w = parseAuditWorkflow('w.yml', 'on: push\nx-steps: &s\n  - run: make\njobs:\n  j:\n    steps: *s\n');
+    expect(w.jobs.map((j) => [j.id, j.line, j.steps.map((s) => [s.run, s.line])])).toEqual([['j', 5, [['make', 0]]]]);
+  });
+
   test('a job named __proto__ is an ordinary job', () => {
     const w = parseAuditWorkflow('w.yml', 'on: push\njobs:\n  __proto__:\n    steps:\n      - run: x\n');
     expect(w.jobs.map((j) => [j.id, j.line, j.steps.length])).toEqual([['__proto__', 3, 1]]);
@@ -324,6 +350,12 @@ describe('pins', () => {
       `docker://alpine@sha256:${'c'.repeat(63)} is not pinned to an image digest (@sha256:...)`,
     ],
     [
+      'an image digest followed by more characters',
+      `docker://alpine@sha256:${'c'.repeat(64)}x`,
+      'unpinned-action',
+      `docker://alpine@sha256:${'c'.repeat(64)}x is not pinned to an image digest (@sha256:...)`,
+    ],
+    [
       'an image with an upper-case digest',
       `docker://alpine@sha256:${'C'.repeat(64)}`,
       'unpinned-action',
@@ -464,6 +496,11 @@ describe('persisted-credentials', () => {
 
   test('a run step before the checkout does not count', () => {
     const found = audit('push', `    permissions: {}\n    steps:\n      - run: make\n      - uses: actions/checkout@${SHA}\n`);
+    expect(rules(found)).toEqual([]);
+  });
+
+  test('another action before a run step is no checkout: nothing to persist', () => {
+    const found = audit('push', `    permissions: {}\n    steps:\n      - uses: docker/login-action@${SHA}\n      - run: make\n`);
     expect(rules(found)).toEqual([]);
   });
 

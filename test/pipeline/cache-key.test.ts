@@ -14,6 +14,23 @@ describe('KeyHash', () => {
     expect(digest.slice(0, 8)).toBe(fnv1a);
   });
 
+  // The second half: the same steps from offset basis 0x01000193 ^ 0x5bd1e995 with the prime plus 2
+  // (values computed apart from this code, with Python integers modulo 2^32).
+  test.each([
+    ['', '5ad1e806'],
+    ['a', '1514aaf3'],
+    ['foobar', 'be1caced'],
+  ])('the second half of the key of %j is %s', (text, half) => {
+    expect(new KeyHash().update(text).digest().slice(8)).toBe(half);
+  });
+
+  test.each([
+    ['tree-251', '0f1af29058b5f2a3'],
+    ['tree-0', '6f46d088030c5f51'],
+  ])('each half keeps its leading zeros: the key of %j is %s', (text, key) => {
+    expect(new KeyHash().update(text).digest()).toBe(key);
+  });
+
   test('updates chain: the key of a then b is the key of ab', () => {
     expect(new KeyHash().update('services').update('/tree').digest()).toBe(new KeyHash().update('services/tree').digest());
   });

@@ -5,7 +5,7 @@
  * becomes that line, and the small helpers every message goes through (quote, dict).
  */
 import { describe, expect, test } from 'vitest';
-import { commandSpec, type EntryOutput, helpText, parseCli, runEntry, usageLine } from '../../scripts/core/args.js';
+import { commandSpec, type EntryOutput, helpText, type Options, parseCli, runEntry, usageLine } from '../../scripts/core/args.js';
 import { dict } from '../../scripts/core/dict.js';
 import { describeError, InputError, OutsideError } from '../../scripts/core/errors.js';
 import { endingOf, oneLine } from '../../scripts/core/exit-codes.js';
@@ -86,6 +86,34 @@ describe('usage and help', () => {
   });
 });
 
+describe('a spec written from a wide options table, without a help entry for each option', () => {
+  const options: Options = { out: { type: 'string' }, all: { type: 'boolean', multiple: true } };
+  const wide = commandSpec({ program: 'pnpm wide', summary: 'Built from a table.', options, help: {}, examples: ['pnpm wide --all'] });
+
+  test('an option without help is optional, its value shown as VALUE', () => {
+    expect(usageLine(wide)).toBe('pnpm wide [--out VALUE] [--all...]');
+  });
+
+  test('an option without help has no description in the help, only what the spec says of it', () => {
+    expect(helpText(wide)).toBe(
+      [
+        'usage: pnpm wide [--out VALUE] [--all...]',
+        '',
+        'Built from a table.',
+        '',
+        'options:',
+        '  --out VALUE  ',
+        '  --all         (repeatable)',
+        '  --help, -h   show this help',
+        '',
+        'examples:',
+        '  pnpm wide --all',
+        '',
+      ].join('\n'),
+    );
+  });
+});
+
 describe('parseCli', () => {
   const refused = (argv: string[]) => {
     try {
@@ -145,6 +173,18 @@ describe('parseCli', () => {
   test('only a --flag takes the next word as its value: a bare word that ends like an option does not', () => {
     expect(refused(['xxservice', '-x'])).toBe(`pnpm tool: unknown option "-x"${expected}`);
     expect(refused(['--service=a', '-x'])).toBe(`pnpm tool: unknown option "-x"${expected}`);
+  });
+
+  test('a bare word is no flag even where an option is called "undefined"', () => {
+    const odd = commandSpec({
+      program: 'pnpm odd',
+      summary: 'Odd names.',
+      options: { undefined: { type: 'string' } },
+      help: { undefined: { description: 'a value' } },
+      positionals: { usage: '<word>', description: 'a word' },
+      examples: [],
+    });
+    expect(() => parseCli(odd, ['word', '-x'])).toThrow(new InputError('pnpm odd: unknown option "-x"; expected: pnpm odd <word> [--undefined VALUE] (see --help)'));
   });
 
   test('a value that starts with a dash is fine after an unknown word or with =', () => {

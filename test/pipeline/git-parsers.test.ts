@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { commitParents } from '../../scripts/core/git/commit-object.js';
 import { parseGitConfig, remoteUrlOf } from '../../scripts/core/git/config.js';
-import { type Scan, scanAnswer, typeNamed } from '../../scripts/core/git/cat-file.js';
+import { type Scan, scanAnswer, TYPE_CODES, typeNamed } from '../../scripts/core/git/cat-file.js';
 import { parseLog, parseTagList } from '../../scripts/core/git/log.js';
 import { parseTree, subtrees } from '../../scripts/core/git/tree.js';
 
@@ -39,6 +39,13 @@ describe('parseLog: `git log --format=%H%x00%P%x00%s%x00%b%x1e`', () => {
     expect(parseLog(`${A}\0\0a  b \0\nindented\x1e`)).toEqual([{ sha: A, parents: [], subject: 'a  b ', body: '\nindented' }]);
   });
 
+  test('a record cut short: the fields it lacks are empty', () => {
+    expect(parseLog(`${A}\x1e${B}\0${C}\x1e`)).toEqual([
+      { sha: A, parents: [], subject: '', body: '' },
+      { sha: B, parents: [C], subject: '', body: '' },
+    ]);
+  });
+
   test('no output: no entries', () => {
     expect(parseLog('')).toEqual([]);
     expect(parseLog('\n')).toEqual([]);
@@ -51,6 +58,9 @@ describe('parseTagList: `git tag --list --format=%(refname:strip=2)%00%(objectna
       { name: 'api@1.0.0', commit: A },
       { name: 'web@2.0.0', commit: C },
     ]);
+  });
+  test('a line cut short: a tag without its object has no commit', () => {
+    expect(parseTagList('api@1.0.0\n')).toEqual([{ name: 'api@1.0.0', commit: '' }]);
   });
   test('no tags: nothing', () => {
     expect(parseTagList('')).toEqual([]);
@@ -106,6 +116,18 @@ describe('tree objects', () => {
     expect(subtrees(t, 32)).toEqual([{ name: 'a', sha: H256 }]);
   });
 
+  test('ASCII names beside hashes of ASCII bytes (nothing to decode)', () => {
+    const plain = tree([
+      ['40000', 'lib', '11'.repeat(20)],
+      ['100644', 'x', '22'.repeat(20)],
+      ['40000', 'app', '33'.repeat(20)],
+    ]);
+    expect(subtrees(plain)).toEqual([
+      { name: 'lib', sha: '11'.repeat(20) },
+      { name: 'app', sha: '33'.repeat(20) },
+    ]);
+  });
+
   test('an empty tree has no entries', () => {
     expect(parseTree(Buffer.alloc(0))).toEqual([]);
     expect(subtrees(Buffer.alloc(0))).toEqual([]);
@@ -114,6 +136,7 @@ describe('tree objects', () => {
   test.each([
     ['no space after the mode', Buffer.from('100644')],
     ['no NUL after the name', Buffer.from('100644 name')],
+    ['no space, though a NUL ends it', Buffer.concat([Buffer.from('100644name\0'), Buffer.alloc(20)])],
   ])('a malformed tree (%s) is an error, not a wrong listing', (_, bytes) => {
     expect(() => parseTree(bytes)).toThrow('malformed tree object');
     expect(() => subtrees(bytes)).toThrow('malformed tree object');
@@ -132,9 +155,26 @@ describe('git cat-file answers (scanAnswer)', () => {
     ['an unknown name', 'bobs', 'blob'],
     ['a six-letter name not starting with c', 'commix', 'commit'],
     ['five letters', 'blobs', undefined],
+    ['five letters starting with t', 'trees', undefined],
+    ['four letters starting with neither b nor t, r second', 'crab', undefined],
+    ['three letters not starting with t', 'bog', undefined],
+    ['three letters starting with c', 'cat', undefined],
+    ['six letters not starting with c', 'zipped', undefined],
   ])('typeNamed: %s', (_, name, expected) => {
     // Only the length and the first two letters are read: git prints no other type names.
     expect(typeNamed(name.length, name.charCodeAt(0), name.charCodeAt(1))).toBe(expected);
+  });
+
+  test('the one-byte codes: 0 is missing, and each of the four types has a code of its own that reads back as it', () => {
+    expect(TYPE_CODES[0]).toBeUndefined();
+    const types = ['blob', 'tree', 'commit', 'tag'] as const;
+    const codes = types.map((t) => TYPE_CODES.indexOf(t));
+    expect(new Set(codes).size).toBe(4);
+    for (const [i, t] of types.entries()) {
+      expect(codes[i]).toBeGreaterThan(0);
+      expect(codes[i]).toBeLessThan(256);
+      expect(TYPE_CODES[codes[i] ?? 0]).toBe(t);
+    }
   });
 
   test('two full answers in a row: type, hash, contents, and where the next one starts', () => {
@@ -188,9 +228,17 @@ describe('git cat-file answers (scanAnswer)', () => {
     expect(scanAnswer(`${A} blob 3\nabc`, 0, false, out)).toBe(false);
   });
 
+  test('an answer not all there yet after another one: the bytes it needs counted from its own start', () => {
+    const first = `${A} blob 1\nx\n`;
+    const out = fresh();
+    expect(scanAnswer(`${first}${B} blob 10\nhel`, first.length, false, out)).toBe(false);
+    expect(out.need).toBe(49 + 10 + 1);
+  });
+
   test('an answer git would never print is an error naming it', () => {
     expect(() => scanAnswer(`${A} tick 3\nabc\n`, 0, false, fresh())).toThrow(`git cat-file: unexpected answer "${A} tick 3"`);
     expect(() => scanAnswer(`${A}blob 3\nabc\n`, 0, false, fresh())).toThrow('git cat-file: unexpected answer');
+    expect(() => scanAnswer(`${A} blobx3\nabc\n`, 0, false, fresh())).toThrow(`git cat-file: unexpected answer "${A} blobx3"`);
   });
 });
 
@@ -215,6 +263,13 @@ describe('git config files (parseGitConfig): the origin URL as `git config --get
     ['CRLF line ends', `[remote "origin"]\r\n\turl = ${URL}\r\n`, URL],
     ['commented-out lines', `# [remote "origin"]\n; url = https://x.example/no.git\n[remote "origin"]\n#\turl = https://x.example/no.git\n\turl = ${URL}\n`, URL],
     ['url outside any section', `url = ${URL}\n`, undefined],
+    ['a broken header, then a good one on the same line', `[a b] [remote "origin"]\n\turl = ${URL}\n`, undefined],
+    ['spaces between the section and its subsection', `[remote   "origin"]\n\turl = ${URL}\n`, URL],
+    ['a commented-out url after the real one', `[remote "origin"]\n\turl = ${URL}\n#\turl = https://x.example/no.git\n`, URL],
+    ['trailing spaces without a comment', `[remote "origin"]\n\turl = ${URL}   \n`, URL],
+    ['a tab between = and the value', `[remote "origin"]\n\turl =\t${URL}\n`, URL],
+    ['spaces inside an unquoted value are kept', '[remote "origin"]\n\turl = https://x.example/a  b.git\n', 'https://x.example/a  b.git'],
+    ['the \\n, \\t and \\b escapes', '[remote "origin"]\n\turl = "a\\nb\\tc\\bd"\n', 'a\nb\tc\bd'],
     ['the deprecated [section.subsection] form (its subsection lower-cased)', '[remote.Origin]\n\turl = https://x.example/dep.git\n', 'https://x.example/dep.git'],
     ['a broken section header ends the section before it', `[remote "origin"]\n[remote "x\n\turl = https://x.example/no.git\n`, undefined],
   ])('%s', (_, text, expected) => {
@@ -228,6 +283,18 @@ describe('git config files (parseGitConfig): the origin URL as `git config --get
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test('every value of a key is kept, in file order (what `git config --get-all` lists)', () => {
+    expect(parseGitConfig('[remote "origin"]\n\turl = a\n\turl = b\n').get('remote.origin.url')).toEqual(['a', 'b']);
+  });
+
+  test('a subsection is kept with its escapes undone', () => {
+    expect([...parseGitConfig('[remote "or\\"ig\\\\in"]\n\turl = q\n')]).toEqual([['remote.or"ig\\in.url', ['q']]]);
+  });
+
+  test('a key before any section header is skipped', () => {
+    expect([...parseGitConfig('url = top\n[core]\n\tbare = false\n')]).toEqual([['core.bare', ['false']]]);
   });
 
   test('a boolean key without a value is true; keys are lower-cased under their section', () => {

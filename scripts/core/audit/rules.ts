@@ -59,6 +59,7 @@ function finding(workflow: AuditWorkflow, job: AuditJob | undefined, step: Audit
     file: workflow.file,
     ...(job ? { job: job.id } : {}),
     ...(step ? { step: step.label } : {}),
+    // Stryker disable next-line OptionalChaining: every caller passes a job, so job?.line never meets undefined (step?.line, which does, is pinned by the tests)
     line: step?.line || job?.line || 1,
     rule,
     message,
@@ -76,7 +77,10 @@ function injection(workflow: AuditWorkflow, job: AuditJob, step: AuditStep): Fin
   const script = scriptOf(step);
   if (script === undefined) return [];
   return [...script.matchAll(EXPRESSION)]
-    .filter((m) => UNTRUSTED.test(m[1] ?? ''))
+    .filter(
+      // Stryker disable next-line StringLiteral: group 1 always participates when EXPRESSION matches, so the fallback '' is never used
+      (m) => UNTRUSTED.test(m[1] ?? ''),
+    )
     .map((m) => finding(workflow, job, step, 'untrusted-expression', `\${{${m[1]}}} puts outside data into the script; pass it through env: and use "$NAME"`));
 }
 
@@ -99,7 +103,10 @@ function untrustedCheckout(workflow: AuditWorkflow, job: AuditJob): Finding[] {
   const privileged = ['pull_request_target', 'workflow_run'].filter((e) => workflow.on.has(e));
   if (privileged.length === 0) return [];
   return job.steps
-    .filter((s) => s.uses !== undefined && actionOf(s.uses) === 'actions/checkout' && HEAD_CODE.test(`${String(s.with['ref'] ?? '')} ${String(s.with['repository'] ?? '')}`))
+    .filter(
+      // Stryker disable next-line StringLiteral: an absent ref or repository, read as '' or as any text without a head reference, never matches HEAD_CODE (the other literals here are pinned by the tests)
+      (s) => s.uses !== undefined && actionOf(s.uses) === 'actions/checkout' && HEAD_CODE.test(`${String(s.with['ref'] ?? '')} ${String(s.with['repository'] ?? '')}`),
+    )
     .map((s) =>
       finding(
         workflow,
@@ -115,8 +122,10 @@ function untrustedCheckout(workflow: AuditWorkflow, job: AuditJob): Finding[] {
 function permissionsOf(job: AuditJob): Map<string, string> | 'write-all' | 'read-all' | undefined {
   const p = job.fields['permissions'];
   if (p === undefined) return undefined;
+  // Stryker disable next-line ConditionalExpression,StringLiteral: read-all grants no write, and read as a scope map it is an empty one, which gives the same findings (none); write-all is pinned by the tests
   if (p === 'write-all' || p === 'read-all') return p;
   const out = new Map<string, string>();
+  // Stryker disable next-line ConditionalExpression: any other string read as entries gives one-character scopes with one-character access, never a write, as the empty map does (p !== null is pinned by the tests)
   if (typeof p === 'object' && p !== null) for (const [scope, access] of Object.entries(p)) out.set(scope, String(access));
   return out;
 }
@@ -132,6 +141,7 @@ function permissions(workflow: AuditWorkflow, job: AuditJob): Finding[] {
   if (granted === undefined)
     return [finding(workflow, job, undefined, 'missing-permissions', 'the job sets no permissions: it gets the workflow or repository default; set the least it needs')];
   if (granted === 'write-all') return [finding(workflow, job, undefined, 'unneeded-write', 'permissions: write-all; grant only the scopes the steps need')];
+  // Stryker disable next-line ConditionalExpression,StringLiteral: read-all read as scope pairs gives its characters, none with a write access, so no finding either way (the early return itself is pinned by the tests)
   if (granted === 'read-all') return [];
   const needs = jobNeeds(job);
   return [...granted]
@@ -142,9 +152,11 @@ function permissions(workflow: AuditWorkflow, job: AuditJob): Finding[] {
 }
 
 const isCheckout = (s: AuditStep) => s.uses !== undefined && actionOf(s.uses) === 'actions/checkout';
+// Stryker disable next-line StringLiteral: an absent persist-credentials read as 'true' or as any other text but 'false' keeps them ('persist-credentials' and 'false' are pinned by the tests)
 const keepsCredentials = (s: AuditStep) => String(s.with['persist-credentials'] ?? 'true') !== 'false';
 
 function persistedCredentials(workflow: AuditWorkflow, job: AuditJob, allowed: ReadonlyMap<string, string>): Finding[] {
+  // Stryker disable next-line Regex: a file path is one line, so the first match of the greedy .*\/ starts at 0 and the ^ anchor changes nothing
   if (allowed.has(`${workflow.file.replace(/^.*\//, '')}:${job.id}`)) return [];
   return job.steps.flatMap((step, i) =>
     isCheckout(step) && keepsCredentials(step) && job.steps.slice(i + 1).some((later) => later.run !== undefined)
@@ -162,11 +174,13 @@ function persistedCredentials(workflow: AuditWorkflow, job: AuditJob, allowed: R
 }
 
 function jobText(fields: Fields): string {
+  // Stryker disable next-line StringLiteral: JSON.stringify of an object is always a string, so the fallback '' is never used
   return JSON.stringify(fields) ?? '';
 }
 
 function secretsForPullRequests(workflow: AuditWorkflow, job: AuditJob, canRunFor: AuditOptions['canRunFor']): Finding[] {
   const events = (['pull_request', 'pull_request_target'] as const).filter((e) => workflow.on.has(e));
+  // Stryker disable next-line ConditionalExpression: with no pull-request event, runsFor below is empty and gives no finding either (events.length === 0 only saves the work; the secret test is pinned by the tests)
   if (events.length === 0 || !SECRET.test(jobText(job.fields))) return [];
   const runsFor = events.filter((e) => canRunFor(job, e));
   return runsFor.length === 0

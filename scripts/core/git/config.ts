@@ -11,7 +11,9 @@
 /** `section.subsection.key` (section and key lower case) -> its values, in file order. */
 export type GitConfig = ReadonlyMap<string, readonly string[]>;
 
+// Stryker disable next-line Regex: static (module-level), so StrykerJS runs it only with the first test that imports this module; the config tests in test/pipeline/git-parsers.test.ts fail on each variant but \S*\], which differs only on whitespace before ], a line git refuses
 const SECTION = /^\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\\n]|\\.)*)")?\s*\]/;
+// Stryker disable next-line Regex: static (module-level), so StrykerJS runs it only with the first test that imports this module; the config tests in test/pipeline/git-parsers.test.ts fail on each variant
 const KEY = /^([A-Za-z][A-Za-z0-9-]*)\s*(=)?/;
 
 function unescapeSubsection(text: string): string {
@@ -53,8 +55,10 @@ function readValue(lines: readonly string[], index: number, from: string): { val
       out += pendingSpace + c;
       pendingSpace = '';
     }
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: past the last line, lines[i] ?? '' reads as an empty line, which ends the value the same way (next then only passes the end); !continued is pinned by the continuation test
     if (!continued || i + 1 >= lines.length) return { value: out, next: i + 1 };
     i++;
+    // Stryker disable next-line StringLiteral: i < lines.length here, so the fallback '' is never used
     text = lines[i] ?? '';
   }
 }
@@ -63,10 +67,13 @@ export function parseGitConfig(text: string): GitConfig {
   const out = new Map<string, string[]>();
   const lines = text.split(/\r?\n/);
   let section: string | undefined;
+  // Stryker disable next-line EqualityOperator: one more pass reads lines[lines.length] as '', which holds no key
   for (let i = 0; i < lines.length; ) {
+    // Stryker disable next-line StringLiteral: i < lines.length, so the fallback '' is never used
     let line = (lines[i] ?? '').trimStart();
     if (line.startsWith('[')) {
       const m = SECTION.exec(line);
+      // Stryker disable next-line ConditionalExpression: group 1 is not optional in SECTION, so m[1] === undefined never holds once m matched (!m is pinned by the broken-header test)
       if (!m || m[1] === undefined) {
         section = undefined;
         i++;
@@ -78,16 +85,19 @@ export function parseGitConfig(text: string): GitConfig {
       section =
         m[2] !== undefined
           ? `${name.toLowerCase()}.${unescapeSubsection(m[2])}`
-          : dot === -1
+          : // Stryker disable next-line ConditionalExpression: true is equivalent: lower-casing the whole dotted name or its two parts around the dot gives the same text (false is pinned by the tests)
+            dot === -1
             ? name.toLowerCase()
             : `${name.slice(0, dot).toLowerCase()}.${name.slice(dot + 1).toLowerCase()}`;
       line = line.slice(m[0].length).trimStart();
+      // Stryker disable next-line all: a shortcut: KEY needs a letter first, so an empty rest or a comment gives no key and is skipped below too (the key on the section line pins true)
       if (line === '' || line.startsWith('#') || line.startsWith(';')) {
         i++;
         continue;
       }
     }
     const key = KEY.exec(line);
+    // Stryker disable next-line ConditionalExpression: group 1 is not optional in KEY, so key[1] === undefined never holds once key matched (the other conditions are pinned by the tests)
     if (section === undefined || !key || key[1] === undefined) {
       i++;
       continue;

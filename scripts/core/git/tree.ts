@@ -16,6 +16,7 @@ export function parseTree(content: Buffer, shaBytes = 20): TreeEntry[] {
   while (i < content.length) {
     const space = content.indexOf(0x20, i);
     const nul = content.indexOf(0, space);
+    // Stryker disable next-line EqualityOperator: space is 0 only for a tree starting with an empty mode, which git never writes, and nul, searched from space, is 0 only then
     if (space < 0 || nul < 0) throw new Error('malformed tree object');
     const mode = content.toString('latin1', i, space);
     out.push({ mode, name: content.toString('utf8', space + 1, nul), sha: content.toString('hex', nul + 1, nul + 1 + shaBytes), isTree: mode === '40000' });
@@ -41,8 +42,10 @@ export function subtrees(content: Buffer, shaBytes = 20): Array<{ readonly name:
   while (i < text.length) {
     const space = text.indexOf(' ', i);
     const nul = text.indexOf('\0', space);
+    // Stryker disable next-line EqualityOperator: space is 0 only for a tree starting with an empty mode, which git never writes, and nul, searched from space, is 0 only then
     if (space < 0 || nul < 0) throw new Error('malformed tree object');
     // "40000": a folder (a file's mode has six digits).
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: git's modes are 40000 and six digits starting with 1 (100644, 100755, 120000, 160000), so either test alone tells a folder (false, no folder at all, is pinned by the tests)
     if (space - i === 5 && text.charCodeAt(i) === 0x34) {
       hex ??= content.toString('hex');
       const name = text.slice(space + 1, nul);

@@ -43,8 +43,12 @@ export function parseBuildProgress(text: string): BuildStep[] {
     // A vertex can print DONE after CACHED (never the reverse); cached wins, an error wins over all.
     if (word === 'ERROR' || word === 'CANCELED') step.status = 'error';
     else if (word === 'CACHED' && step.status !== 'error') step.status = 'cached';
-    // Stryker disable next-line ConditionalExpression: every other word is handled above, so only DONE reaches here with an unfinished step
-    else if (word === 'DONE' && step.status === 'unfinished') step.status = 'executed';
+    else if (
+      // Stryker disable next-line ConditionalExpression: every other word is handled above, so only DONE reaches here with an unfinished step
+      word === 'DONE' &&
+      step.status === 'unfinished'
+    )
+      step.status = 'executed';
   }
   return [...steps.values()];
 }

@@ -102,9 +102,8 @@ function manifestName(text: string): string | undefined {
     const json: unknown = JSON.parse(text);
     // Stryker disable next-line ConditionalExpression,LogicalOperator: 'name' in a primitive throws into the catch below, arrays have no name, and typeof json.name is checked last: each weakened guard gives the same undefined
     if (typeof json === 'object' && json !== null && !Array.isArray(json) && 'name' in json && typeof json.name === 'string') return json.name;
-    // Stryker disable next-line BlockStatement: an empty catch falls through to the same return undefined
   } catch {
-    return undefined;
+    // Not JSON: no name (the return below).
   }
   return undefined;
 }
@@ -215,8 +214,10 @@ export function checkLabels(e: ImageEvidence, x: Expectations): RuleResult {
   return pass(
     'oci-labels',
     Object.values(LABEL)
-      // Stryker disable next-line StringLiteral: a pass means every label is set, so the fallback '' is never used (the template of this line is pinned by the pass test)
-      .map((k) => `${k}=${e.config.labels[k] ?? ''}`)
+      .map(
+        // Stryker disable next-line StringLiteral: a pass means every label is set, so the fallback '' is never used (the template of this line is pinned by the pass test)
+        (k) => `${k}=${e.config.labels[k] ?? ''}`,
+      )
       .join(' '),
   );
 }

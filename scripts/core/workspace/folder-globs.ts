@@ -48,6 +48,7 @@ export async function globMatcher(globs: readonly string[]): Promise<GlobMatcher
   const include = includes(globs);
   const exclude = excludes(globs);
   const engine = await globEngineFor([...include, ...exclude]);
+  // Stryker disable next-line ObjectLiteral: compileGlobs reads an absent dot as false (dot: true is pinned by the tests)
   const compile = (patterns: readonly string[]): PathTest => compileGlobs(patterns, { dot: false }, engine);
   const isIncluded = compile(include);
   const isExcluded = compile(exclude);
@@ -67,7 +68,9 @@ export async function globMatcher(globs: readonly string[]): Promise<GlobMatcher
       let depth = 1;
       for (let at = path.indexOf('/'); at !== -1; at = path.indexOf('/', at + 1)) depth++;
       return prefixes.some(({ deepAt, tests }) => {
+        // Stryker disable next-line OptionalChaining,BooleanLiteral: 1 <= depth <= tests.length here, so tests[depth - 1] is always there (?. and ?? false are for the types)
         if (depth <= tests.length) return tests[depth - 1]?.(path) ?? false;
+        // Stryker disable next-line OptionalChaining,BooleanLiteral: tests is not empty here, so its last test is always there (?. and ?? false are for the types)
         return deepAt !== -1 && (tests.length === 0 || (tests[tests.length - 1]?.(path.split('/').slice(0, tests.length).join('/')) ?? false));
       });
     },
@@ -92,6 +95,7 @@ export function globRoots(globs: readonly string[]): string[] {
   for (const glob of includes(globs)) {
     const segments = glob.split('/');
     let n = segments.findIndex((s) => GLOB_SYNTAX.test(s) || s === '.' || s === '..');
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,ArithmeticOperator: findIndex gives -1 or an index below the length, and slice(0, -1) is slice(0, length - 1): the line only spells the -1 case out
     if (n === -1 || n > segments.length - 1) n = segments.length - 1;
     roots.add(segments.slice(0, n).join('/'));
   }

@@ -167,6 +167,10 @@ describe('simple globs', () => {
       ['a', 'a/b'],
     ],
     [['{a,b}/*'], ['']],
+    [['a/*/b'], ['a']],
+    [['v1./*'], ['v1.']],
+    [['tools/../libs/*'], ['tools']],
+    [['a/./b/*'], ['a']],
   ])('the folders %j start from: %j', (globs, roots) => {
     expect(globRoots(globs)).toEqual(roots);
   });

@@ -43,6 +43,20 @@ describe('globMatcher', () => {
     [['packages/{a,b/c}'], 'packages/a', true, true],
     [['packages/{a,b/c}'], 'other', false, false],
     [['packages/{a,b}'], 'packages/a', true, false],
+    [['services/*'], 'services/.hidden', false, false],
+    [['**/pkg'], 'x', false, true],
+    [['**/pkg'], 'x/pkg', true, true],
+    [['apps/**'], 'other/x', false, false],
+    [['a/**/b/c'], 'a/x/y', false, true],
+    [['a/b/*'], 'a', false, true],
+    [['a/b/*'], 'a/b', false, true],
+    [['a/b/**'], 'a/b/c/d', true, true],
+    [['libs/*//'], 'libs/a', true, false],
+    [['v1./*'], 'v1./x', true, false],
+    [['v1./*', '!v1./legacy'], 'v1./legacy', false, false],
+    [['apps/*', '!./apps/legacy'], 'apps/legacy', false, false],
+    [['apps/*', '!apps/legacy/'], 'apps/legacy', false, false],
+    [['apps/*', '!apps/legacy//'], 'apps/legacy', false, false],
   ])('%j: %s is a package folder: %s, may contain one: %s', async (globs, path, isPackage, mayContain) => {
     const m = await globMatcher(globs);
     expect([m.isPackageDir(path), m.mayContain(path)]).toEqual([isPackage, mayContain]);
