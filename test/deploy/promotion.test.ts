@@ -51,6 +51,12 @@ describe('successful deployments, newest first', () => {
     expect(successes(records).map((r) => r.id)).toEqual([12, 11, 10]);
   });
 
+  it('the creation time decides, not the id: an older record with a higher id comes after a newer one', () => {
+    const records = [record(9, '2026-01-01T00:00:00Z', 'success', D1), record(3, '2026-01-03T00:00:00Z', 'success', D2), record(5, '2026-01-02T00:00:00Z', 'inactive', D3)];
+    expect(successes(records).map((r) => r.id)).toEqual([3, 5, 9]);
+    expect(successes([...records].reverse()).map((r) => r.id)).toEqual([3, 5, 9]);
+  });
+
   it('does not reorder the records it was given', () => {
     const records = [record(1, '2026-01-01T00:00:00Z', 'success', D1), record(2, '2026-01-02T00:00:00Z', 'success', D2)];
     successes(records);
