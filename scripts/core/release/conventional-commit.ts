@@ -34,7 +34,8 @@ export function parseCommitMessage(message: CommitMessage): ConventionalCommit {
   const pullRequest = pr?.[1] === undefined ? undefined : Number(pr[1]);
   const footer = BREAKING_FOOTER.test(message.body);
   const m = HEADER.exec(text);
-  // Stryker disable next-line ConditionalExpression: groups 1 and 4 are not optional in HEADER, so they are defined whenever it matches (the checks narrow the types)
-  if (!m || m[1] === undefined || m[4] === undefined) return { type: undefined, scope: undefined, breaking: footer, description: text, pullRequest };
-  return { type: m[1].toLowerCase(), scope: m[2]?.trim(), breaking: m[3] === '!' || footer, description: m[4], pullRequest };
+  if (!m) return { type: undefined, scope: undefined, breaking: footer, description: text, pullRequest };
+  // Stryker disable next-line StringLiteral: groups 1 and 4 are not optional in HEADER, so the defaults are never taken (they narrow the types)
+  const [, type = '', scope, bang, description = ''] = m;
+  return { type: type.toLowerCase(), scope: scope?.trim(), breaking: bang === '!' || footer, description, pullRequest };
 }

@@ -64,7 +64,7 @@ export function formatReleaseTag(tag: ReleaseTag): string {
 
 /** Release tags of one service by version precedence; tags of different services by service name first. */
 export function compareReleaseTags(a: ReleaseTag, b: ReleaseTag): number {
-  // Stryker disable next-line EqualityOperator: the services differ here, so < and <= agree
-  if (a.service !== b.service) return a.service < b.service ? -1 : 1;
+  if (a.service < b.service) return -1;
+  if (a.service > b.service) return 1;
   return compareVersions(a.version, b.version);
 }
