@@ -25,10 +25,10 @@ export interface ProvenanceFacts {
   readonly subjects: readonly string[];
 }
 
-const BUILDKIT_METADATA = 'https://mobyproject.org/buildkit@v1#metadata';
-
 /** The facts of an in-toto statement (the attestation manifest's layer), or a string naming what is missing. */
 export function provenanceFacts(statement: unknown): ProvenanceFacts | string {
+  // BuildKit's metadata key; here, not a module constant, so that StrykerJS runs its mutant against the tests that call this.
+  const BUILDKIT_METADATA = 'https://mobyproject.org/buildkit@v1#metadata';
   if (!isRecord(statement)) return 'the attestation is not a JSON object';
   const predicateType = statement['predicateType'];
   if (typeof predicateType !== 'string' || !predicateType.startsWith('https://slsa.dev/provenance/')) return `not an SLSA provenance statement (${JSON.stringify(predicateType)})`;

@@ -29,7 +29,9 @@ export interface DeployPlan {
   readonly ok: boolean;
 }
 
-const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
+function code(text: string): string {
+  return `\`${text.replace(/`/g, "'")}\``;
+}
 
 export function renderDeployPlan(plan: DeployPlan): string {
   const lines = [`## Deploy ${plan.service} to ${plan.environment}`, ''];
