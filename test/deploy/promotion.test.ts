@@ -15,6 +15,7 @@ describe('the payload of a deployment record', () => {
     ['with extra fields: they are dropped', { ...payload, note: 'x' }, payload],
     ['a string that is not JSON', '{service: alpha}', undefined],
     ['a JSON string of an array', JSON.stringify([payload]), undefined],
+    ['a list holding the JSON text (only a string is read as JSON)', [JSON.stringify(payload)], undefined],
     ['null', null, undefined],
     ['an empty object (GitHub’s own deployment of a job with environment:)', {}, undefined],
     ['no service', { ...payload, service: undefined }, undefined],
