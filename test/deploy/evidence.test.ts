@@ -40,6 +40,11 @@ describe('the facts of a provenance statement', () => {
       { predicateType: 'https://slsa.dev/provenance/v1', revision: REV, source: undefined, subjects: [OTHER_MANIFEST] },
     ],
     [
+      'subjects that are null or have a null digest are skipped',
+      { ...v1, subject: [null, { digest: null }, { digest: { sha256: 'b'.repeat(64) } }] },
+      { predicateType: 'https://slsa.dev/provenance/v1', revision: REV, source: undefined, subjects: [OTHER_MANIFEST] },
+    ],
+    [
       'a subject that is not a list',
       { ...v1, subject: { digest: { sha256: 'a'.repeat(64) } } },
       { predicateType: 'https://slsa.dev/provenance/v1', revision: REV, source: undefined, subjects: [] },
@@ -110,6 +115,10 @@ describe('a repository URL, normalized for comparison', () => {
     ['git@github.com:acme/shop', 'github.com/acme/shop'],
     // Only a leading user@ is taken off, not one further along the path.
     ['https://github.com/acme/a@b', 'github.com/acme/a@b'],
+    // An ssh:// URL with a port keeps host:port (only an scp-like address at the start is rewritten).
+    ['ssh://git@github.com:22/acme/shop.git', 'github.com:22/acme/shop'],
+    // Only a scheme at the start is taken off: a URL further along the path stays whole.
+    ['git@mirror.example.com:copies/https://github.com/acme/shop', 'mirror.example.com/copies/https://github.com/acme/shop'],
     // `.git` only as a suffix.
     ['https://github.com/acme/shop.github.io', 'github.com/acme/shop.github.io'],
     ['https://github.com/acme/shop.gitx', 'github.com/acme/shop.gitx'],

@@ -138,6 +138,21 @@ describe('the deploy plan a reviewer reads', () => {
     expect(lines.filter((l) => l.startsWith('### Commits'))).toEqual([title]);
   });
 
+  it('only the notes\' own headings move one level down: a "### " inside a line (a file named in a reason) is kept', () => {
+    const withHashes = releaseNotes({
+      service: 'alpha',
+      version: '1.5.0',
+      from: 'alpha@1.4.0',
+      to: 'alpha@1.5.0',
+      serverUrl: 'https://github.com',
+      repository: 'acme/shop',
+      commits: [{ sha: A, subject: 'docs: notes', body: '', reasons: [{ kind: 'global', file: 'docs/### draft.md' }] }],
+      image: undefined,
+    });
+    const text = renderDeployPlan({ ...ready, changes: { direction: 'forward', notes: withHashes } });
+    expect(text).toContain(`\n#### Documentation\n\n- notes ([aaaaaaa](https://github.com/acme/shop/commit/${A})) (\`global: docs/### draft.md\`)\n`);
+  });
+
   it('a backtick in a value cannot close its code span; outside text in the checks cannot open a link or a table cell', () => {
     const text = renderDeployPlan({
       ...ready,

@@ -15,6 +15,7 @@ describe('the payload of a deployment record', () => {
     ['with extra fields: they are dropped', { ...payload, note: 'x' }, payload],
     ['a string that is not JSON', '{service: alpha}', undefined],
     ['a JSON string of an array', JSON.stringify([payload]), undefined],
+    ['a list holding the JSON text (only a string is read as JSON)', [JSON.stringify(payload)], undefined],
     ['null', null, undefined],
     ['an empty object (GitHub’s own deployment of a job with environment:)', {}, undefined],
     ['no service', { ...payload, service: undefined }, undefined],
@@ -49,6 +50,12 @@ describe('successful deployments, newest first', () => {
   it('two records created in the same second: the higher id is the newer', () => {
     const records = [record(10, '2026-01-01T00:00:00Z', 'success', D1), record(12, '2026-01-01T00:00:00Z', 'success', D2), record(11, '2026-01-01T00:00:00Z', 'success', D3)];
     expect(successes(records).map((r) => r.id)).toEqual([12, 11, 10]);
+  });
+
+  it('the creation time decides, not the id: an older record with a higher id comes after a newer one', () => {
+    const records = [record(9, '2026-01-01T00:00:00Z', 'success', D1), record(3, '2026-01-03T00:00:00Z', 'success', D2), record(5, '2026-01-02T00:00:00Z', 'inactive', D3)];
+    expect(successes(records).map((r) => r.id)).toEqual([3, 5, 9]);
+    expect(successes([...records].reverse()).map((r) => r.id)).toEqual([3, 5, 9]);
   });
 
   it('does not reorder the records it was given', () => {

@@ -21,6 +21,17 @@ describe('release tags round-trip', () => {
   });
 });
 
+describe('service names: lowercase letters and digits, with single ".", "_" or "-" between them', () => {
+  it.each([
+    ['web@1.0.0', 'web'],
+    ['pdf_renderer@1.0.0', 'pdf_renderer'],
+    ['a.b_c-9@1.0.0', 'a.b_c-9'],
+    ['2fa@1.0.0', '2fa'],
+  ])('%s is the service %s', (text, service) => {
+    expect(parseReleaseTag(text).service).toBe(service);
+  });
+});
+
 describe('release tags refused', () => {
   const long = `api-gateway@1.0.0-${'a'.repeat(111)}`;
   it.each([

@@ -31,7 +31,7 @@ export function parsePayload(value: unknown): DeployPayload | undefined {
     try {
       json = JSON.parse(value);
     } catch {
-      return undefined;
+      // Not JSON: the text stays, and a text is no payload (below).
     }
   }
   if (!isRecord(json)) return undefined;
@@ -41,23 +41,26 @@ export function parsePayload(value: unknown): DeployPayload | undefined {
   return { service, version, digest, previousDigest, actor };
 }
 
+/** A deployment that succeeded, with the payload that says what it deployed. */
+export type Success = DeploymentRecord & { readonly payload: DeployPayload };
+
 /** The deployments that succeeded (a success later marked inactive by a newer one counts: it ran), newest first. */
-export function successes(records: readonly DeploymentRecord[]): DeploymentRecord[] {
+export function successes(records: readonly DeploymentRecord[]): Success[] {
   return records
-    .filter((r) => (r.state === 'success' || r.state === 'inactive') && r.payload !== undefined)
+    .filter((r): r is Success => (r.state === 'success' || r.state === 'inactive') && r.payload !== undefined)
     .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : b.id - a.id));
 }
 
 /** What runs in the environment now: the newest successful deployment. */
-export function current(records: readonly DeploymentRecord[]): DeploymentRecord | undefined {
+export function current(records: readonly DeploymentRecord[]): Success | undefined {
   return successes(records)[0];
 }
 
 /** The rollback target: the newest successful deployment whose digest is not the current one. */
-export function rollbackTarget(records: readonly DeploymentRecord[]): DeploymentRecord | undefined {
+export function rollbackTarget(records: readonly DeploymentRecord[]): Success | undefined {
   const [now, ...before] = successes(records);
-  // Stryker disable next-line OptionalChaining: successes() keeps only records with a payload, so `?.` never short-circuits here
-  return now === undefined ? undefined : before.find((r) => r.payload?.digest !== now.payload?.digest);
+  // Stryker disable next-line OptionalChaining: with no success (now undefined) nothing is before it, so the callback never runs
+  return before.find((r) => r.payload.digest !== now?.payload.digest);
 }
 
 export type PromotionCheck = { readonly ok: true; readonly detail: string } | { readonly ok: false; readonly detail: string };
@@ -65,8 +68,7 @@ export type PromotionCheck = { readonly ok: true; readonly detail: string } | { 
 /** An environment that requires another accepts only a digest that succeeded there. */
 export function checkPromotion(environment: string, requires: string | undefined, digest: string, required: readonly DeploymentRecord[]): PromotionCheck {
   if (requires === undefined) return { ok: true, detail: `${environment} accepts any verified digest` };
-  // Stryker disable next-line OptionalChaining: successes() keeps only records with a payload, so `?.` never short-circuits here
-  const ran = successes(required).find((r) => r.payload?.digest === digest);
+  const ran = successes(required).find((r) => r.payload.digest === digest);
   return ran === undefined
     ? { ok: false, detail: `${environment} accepts only a digest with a successful ${requires} deployment; ${digest} has none` }
     : { ok: true, detail: `${digest} succeeded in ${requires} (deployment ${ran.id}, ${ran.createdAt})` };

@@ -23,8 +23,6 @@ import { compareVersions, formatVersion, tryParseVersion, type Version } from '.
 export type BumpKind = 'major' | 'minor' | 'patch';
 export type Bump = { readonly kind: 'auto' } | { readonly kind: BumpKind } | { readonly kind: 'version'; readonly version: Version };
 
-export const FIRST_VERSION: Version = { major: 0, minor: 1, patch: 0, prerelease: [] };
-
 /** The bump `auto` chooses for these commits. */
 export function autoBump(commits: readonly CommitMessage[]): BumpKind {
   const parsed = commits.map(parseCommitMessage);
@@ -35,16 +33,17 @@ export function autoBump(commits: readonly CommitMessage[]): BumpKind {
 
 /** The highest version by SemVer precedence, undefined for none. */
 export function highestVersion(versions: readonly Version[]): Version | undefined {
-  // Stryker disable next-line EqualityOperator: versions of equal precedence are equal values (no build metadata), so keeping either is the same
-  return versions.reduce<Version | undefined>((best, v) => (best === undefined || compareVersions(v, best) > 0 ? v : best), undefined);
+  return versions.toSorted(compareVersions).at(-1);
 }
 
 /** The first release's version: package.json's `version` when SemVer and >= 0.1.0, else 0.1.0. */
 export function firstVersion(packageVersion: string | undefined): Version {
-  // Stryker disable next-line ConditionalExpression: tryParseVersion(undefined) reads the text "undefined", which is no version either
-  const v = packageVersion === undefined ? undefined : tryParseVersion(packageVersion);
-  // Stryker disable next-line EqualityOperator: at 0 the version is 0.1.0, the same value as FIRST_VERSION
-  return v !== undefined && compareVersions(v, FIRST_VERSION) >= 0 ? v : FIRST_VERSION;
+  // Here, not a module constant, so that StrykerJS runs its mutants against the tests that call this.
+  const first: Version = { major: 0, minor: 1, patch: 0, prerelease: [] };
+  // Stryker disable next-line StringLiteral: any other text that is no version reads as none, as '' does
+  const v = tryParseVersion(packageVersion ?? '');
+  // compareVersions gives -1, 0 or 1; at 0, v is 0.1.0 as first is.
+  return v !== undefined && compareVersions(v, first) !== -1 ? v : first;
 }
 
 export interface NextVersionInput {

@@ -19,11 +19,14 @@ export interface ConventionalCommit {
   readonly pullRequest: number | undefined;
 }
 
-const HEADER = /^([A-Za-z]+)(?:\(([^()\r\n]+)\))?(!)?: +(\S.*)$/;
-const PULL_REQUEST = /\s*\(#([1-9][0-9]{0,9})\)$/;
-const BREAKING_FOOTER = /^BREAKING[ -]CHANGE: /m;
-
 export function parseCommitMessage(message: CommitMessage): ConventionalCommit {
+  // The patterns are here, not module constants, so that StrykerJS runs their mutants against the tests
+  // that call this (a module-level constant is a static mutant). The subject they read is one line with
+  // single spaces (below): one space after the colon, and the description, from a non-space to the end,
+  // has no space at either end (the subject is trimmed, and the pull request's `\s*` takes the spaces before it).
+  const HEADER = /^([A-Za-z]+)(?:\(([^()\r\n]+)\))?(!)?: (\S.*)/;
+  const PULL_REQUEST = /\s*\(#([1-9][0-9]{0,9})\)$/;
+  const BREAKING_FOOTER = /^BREAKING[ -]CHANGE: /m;
   // One line, as git's %s gives it (a subject paragraph's lines joined by spaces).
   const subject = message.subject.replace(/\s+/g, ' ').trim();
   const pr = PULL_REQUEST.exec(subject);
@@ -31,7 +34,8 @@ export function parseCommitMessage(message: CommitMessage): ConventionalCommit {
   const pullRequest = pr?.[1] === undefined ? undefined : Number(pr[1]);
   const footer = BREAKING_FOOTER.test(message.body);
   const m = HEADER.exec(text);
-  // Stryker disable next-line ConditionalExpression: groups 1 and 4 are not optional in HEADER, so they are defined whenever it matches (the checks narrow the types)
-  if (!m || m[1] === undefined || m[4] === undefined) return { type: undefined, scope: undefined, breaking: footer, description: text, pullRequest };
-  return { type: m[1].toLowerCase(), scope: m[2]?.trim(), breaking: m[3] === '!' || footer, description: m[4].trim(), pullRequest };
+  if (!m) return { type: undefined, scope: undefined, breaking: footer, description: text, pullRequest };
+  // Stryker disable next-line StringLiteral: groups 1 and 4 are not optional in HEADER, so the defaults are never taken (they narrow the types)
+  const [, type = '', scope, bang, description = ''] = m;
+  return { type: type.toLowerCase(), scope: scope?.trim(), breaking: bang === '!' || footer, description, pullRequest };
 }

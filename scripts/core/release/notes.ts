@@ -81,23 +81,23 @@ export interface ReleaseNotes {
   readonly image: ImageSection | null;
 }
 
-/** Section order after breaking changes; types not listed go to "Other changes". */
-const SECTIONS: readonly (readonly [string, string])[] = [
-  ['feat', 'Features'],
-  ['fix', 'Bug fixes'],
-  ['perf', 'Performance'],
-  ['revert', 'Reverts'],
-  ['refactor', 'Refactoring'],
-  ['deps', 'Dependencies'],
-  ['build', 'Build'],
-  ['docs', 'Documentation'],
-  ['test', 'Tests'],
-  ['ci', 'CI'],
-  ['style', 'Style'],
-  ['chore', 'Chores'],
-];
-
 export function releaseNotes(input: NotesInput): ReleaseNotes {
+  // Section order after breaking changes; types not listed go to "Other changes". Here, not a module
+  // constant, so that StrykerJS runs its mutants against the tests that call this (a static mutant otherwise).
+  const SECTIONS: readonly (readonly [string, string])[] = [
+    ['feat', 'Features'],
+    ['fix', 'Bug fixes'],
+    ['perf', 'Performance'],
+    ['revert', 'Reverts'],
+    ['refactor', 'Refactoring'],
+    ['deps', 'Dependencies'],
+    ['build', 'Build'],
+    ['docs', 'Documentation'],
+    ['test', 'Tests'],
+    ['ci', 'CI'],
+    ['style', 'Style'],
+    ['chore', 'Chores'],
+  ];
   const base = `${input.serverUrl.replace(/\/+$/, '')}/${input.repository}`;
   const entries = input.commits.map((c): NoteEntry => {
     const parsed = parseCommitMessage(c);
@@ -113,11 +113,12 @@ export function releaseNotes(input: NotesInput): ReleaseNotes {
       reasons: c.reasons.map(describeReason),
     };
   });
-  const known = new Set(SECTIONS.map(([type]) => type));
+  // No null in it: a subject that is not a Conventional Commit is not known either.
+  const known = new Set<string | null>(SECTIONS.map(([type]) => type));
   const sections: NotesSection[] = [
     { id: 'breaking', title: 'Breaking changes', entries: entries.filter((e) => e.breaking) },
     ...SECTIONS.map(([id, title]) => ({ id, title, entries: entries.filter((e) => !e.breaking && e.type === id) })),
-    { id: 'other', title: 'Other changes', entries: entries.filter((e) => !e.breaking && (e.type === null || !known.has(e.type))) },
+    { id: 'other', title: 'Other changes', entries: entries.filter((e) => !e.breaking && !known.has(e.type)) },
   ];
   const ref = (rev: string) => encodeURIComponent(rev);
   return {

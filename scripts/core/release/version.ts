@@ -23,8 +23,7 @@ export const VERSION_FORM = '<major>.<minor>.<patch>[-<prerelease>] (SemVer with
 /** The version, or undefined when `text` is not one. */
 export function tryParseVersion(text: string): Version | undefined {
   const m = VERSION.exec(text);
-  // Stryker disable next-line ConditionalExpression: groups 1-3 are not optional in VERSION, so they are defined whenever it matches (the checks narrow the types)
-  if (!m || m[1] === undefined || m[2] === undefined || m[3] === undefined) return undefined;
+  if (!m) return undefined;
   const numbers = [m[1], m[2], m[3]].map(Number);
   const [major = 0, minor = 0, patch = 0] = numbers;
   const prerelease = m[4] === undefined ? [] : m[4].split('.').map((id) => (/^[0-9]+$/.test(id) ? Number(id) : id));
@@ -47,27 +46,26 @@ export function isPrerelease(v: Version): boolean {
   return v.prerelease.length > 0;
 }
 
-/** SemVer precedence (§11): negative when a < b, 0 when equal, positive when a > b. */
+/** SemVer precedence (§11): -1 when a < b, 0 when equal, 1 when a > b. */
 export function compareVersions(a: Version, b: Version): number {
   const core = a.major - b.major || a.minor - b.minor || a.patch - b.patch;
   if (core !== 0) return Math.sign(core);
   // A stable version ranks above its prereleases.
   if (a.prerelease.length === 0 || b.prerelease.length === 0) return Math.sign(b.prerelease.length - a.prerelease.length);
-  const n = Math.min(a.prerelease.length, b.prerelease.length);
-  for (let i = 0; i < n; i++) {
-    const order = compareIdentifiers(a.prerelease[i], b.prerelease[i]);
+  for (const [i, x] of a.prerelease.entries()) {
+    const y = b.prerelease[i];
+    // b has fewer identifiers, all equal to a's first ones: a ranks higher (below).
+    if (y === undefined) break;
+    const order = compareIdentifiers(x, y);
     if (order !== 0) return order;
   }
   return Math.sign(a.prerelease.length - b.prerelease.length);
 }
 
-function compareIdentifiers(a: string | number | undefined, b: string | number | undefined): number {
+function compareIdentifiers(a: string | number, b: string | number): number {
   if (typeof a === 'number' && typeof b === 'number') return Math.sign(a - b);
   // Numeric identifiers rank below alphanumeric ones; alphanumeric ones compare in ASCII order.
   if (typeof a === 'number') return -1;
-  // Stryker disable next-line ConditionalExpression,StringLiteral: without it a (an alphanumeric identifier) < b (a number) is false and 1 is returned all the same
   if (typeof b === 'number') return 1;
-  if (a === b) return 0;
-  // Stryker disable next-line EqualityOperator,StringLiteral: a !== b here, so < and <= agree; the ?? '' only narrow the types (i is below both lengths)
-  return (a ?? '') < (b ?? '') ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
