@@ -844,7 +844,7 @@ var VERSION = new RegExp(`^${NUMBER}\\.${NUMBER}\\.${NUMBER}(?:-(${IDENTIFIER}(?
 var VERSION_FORM = "<major>.<minor>.<patch>[-<prerelease>] (SemVer without build metadata, e.g. 1.4.0 or 2.0.0-rc.1)";
 function tryParseVersion(text) {
   const m = VERSION.exec(text);
-  if (!m || m[1] === void 0 || m[2] === void 0 || m[3] === void 0) return void 0;
+  if (!m) return void 0;
   const numbers = [m[1], m[2], m[3]].map(Number);
   const [major = 0, minor = 0, patch = 0] = numbers;
   const prerelease = m[4] === void 0 ? [] : m[4].split(".").map((id) => /^[0-9]+$/.test(id) ? Number(id) : id);
@@ -854,7 +854,6 @@ function tryParseVersion(text) {
 
 // scripts/core/release/release-tag.ts
 var MAX_TAG_LENGTH = 128;
-var SERVICE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 var TAG_FORM = `<service>@${VERSION_FORM}, at most ${MAX_TAG_LENGTH} characters`;
 function read(ref) {
   const name = ref.startsWith("refs/tags/") ? ref.slice("refs/tags/".length) : ref;
@@ -863,7 +862,7 @@ function read(ref) {
   if (at2 < 0) return "it has no @";
   const service = name.slice(0, at2);
   const version = name.slice(at2 + 1);
-  if (!SERVICE.test(service)) return `the service ${quote(service)} is not a lowercase folder name`;
+  if (!/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(service)) return `the service ${quote(service)} is not a lowercase folder name`;
   const parsed = tryParseVersion(version);
   if (parsed === void 0) return `the version ${quote(version)} is not SemVer`;
   return { service, version: parsed };

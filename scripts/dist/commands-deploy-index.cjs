@@ -7482,8 +7482,8 @@ function isRecord(value) {
 }
 
 // scripts/core/deploy/evidence.ts
-var BUILDKIT_METADATA = "https://mobyproject.org/buildkit@v1#metadata";
 function provenanceFacts(statement) {
+  const BUILDKIT_METADATA = "https://mobyproject.org/buildkit@v1#metadata";
   if (!isRecord(statement)) return "the attestation is not a JSON object";
   const predicateType = statement["predicateType"];
   if (typeof predicateType !== "string" || !predicateType.startsWith("https://slsa.dev/provenance/")) return `not an SLSA provenance statement (${JSON.stringify(predicateType)})`;
@@ -7513,60 +7513,63 @@ function checkEvidence(input) {
   checks.push(
     rev === void 0 ? { check: "revision-label", ok: false, detail: "the image has no org.opencontainers.image.revision label" } : input.revisionKnown ? { check: "revision-label", ok: true, detail: `revision ${rev} is a commit of this repository` } : { check: "revision-label", ok: false, detail: `revision ${rev} is not a commit of this repository` }
   );
-  const p = input.provenance;
-  if (p === void 0) checks.push({ check: "provenance", ok: false, detail: "the image has no provenance attestation (CI pushes it with provenance mode=max)" });
-  else if (typeof p === "string") checks.push({ check: "provenance", ok: false, detail: p });
-  else if (!p.subjects.includes(input.manifest))
-    checks.push({ check: "provenance", ok: false, detail: `the provenance is about ${p.subjects.join(", ") || "nothing"}, not the image manifest ${input.manifest}` });
-  else if (p.revision === void 0 || p.revision !== rev)
-    checks.push({
-      check: "provenance",
-      ok: false,
-      detail: `the provenance says it was built at ${p.revision ?? "no recorded commit"}, not at the labelled revision ${rev ?? "(none)"}`
-    });
-  else if (p.source !== void 0 && isRemote(p.source) && normalizeRepositoryUrl(p.source) !== normalizeRepositoryUrl(input.repositoryUrl)) {
-    checks.push({ check: "provenance", ok: false, detail: `the provenance says it was built from ${p.source}, not ${input.repositoryUrl}` });
-  } else {
-    const from = p.source === void 0 ? "" : isRemote(p.source) ? ` from ${p.source}` : ` from a local clone (${p.source}; a path is not compared with ${input.repositoryUrl})`;
-    checks.push({ check: "provenance", ok: true, detail: `${p.predicateType}: built at ${p.revision}${from}` });
-  }
+  checks.push(provenanceCheck(input));
   checks.push(
     input.quarantined === void 0 ? { check: "not-quarantined", ok: true, detail: "not quarantined" } : { check: "not-quarantined", ok: false, detail: `quarantined: ${input.quarantined.reason}` }
   );
   return checks;
 }
+function provenanceCheck(input) {
+  const fail = (detail) => ({ check: "provenance", ok: false, detail });
+  const pass = (detail) => ({ check: "provenance", ok: true, detail });
+  const p = input.provenance;
+  const rev = input.revision;
+  if (p === void 0) return fail("the image has no provenance attestation (CI pushes it with provenance mode=max)");
+  if (typeof p === "string") return fail(p);
+  if (!p.subjects.includes(input.manifest)) return fail(`the provenance is about ${p.subjects.join(", ") || "nothing"}, not the image manifest ${input.manifest}`);
+  if (p.revision === void 0 || p.revision !== rev) {
+    return fail(`the provenance says it was built at ${p.revision ?? "no recorded commit"}, not at the labelled revision ${rev ?? "(none)"}`);
+  }
+  const built = `${p.predicateType}: built at ${p.revision}`;
+  if (p.source === void 0) return pass(built);
+  if (!isRemote(p.source)) return pass(`${built} from a local clone (${p.source}; a path is not compared with ${input.repositoryUrl})`);
+  if (normalizeRepositoryUrl(p.source) !== normalizeRepositoryUrl(input.repositoryUrl))
+    return fail(`the provenance says it was built from ${p.source}, not ${input.repositoryUrl}`);
+  return pass(`${built} from ${p.source}`);
+}
 
 // scripts/core/release/conventional-commit.ts
-var HEADER = /^([A-Za-z]+)(?:\(([^()\r\n]+)\))?(!)?: +(\S.*)$/;
-var PULL_REQUEST = /\s*\(#([1-9][0-9]{0,9})\)$/;
-var BREAKING_FOOTER = /^BREAKING[ -]CHANGE: /m;
 function parseCommitMessage(message) {
+  const HEADER = /^([A-Za-z]+)(?:\(([^()\r\n]+)\))?(!)?: (\S.*)/;
+  const PULL_REQUEST = /\s*\(#([1-9][0-9]{0,9})\)$/;
+  const BREAKING_FOOTER = /^BREAKING[ -]CHANGE: /m;
   const subject = message.subject.replace(/\s+/g, " ").trim();
   const pr = PULL_REQUEST.exec(subject);
   const text2 = pr ? subject.slice(0, pr.index) : subject;
   const pullRequest = pr?.[1] === void 0 ? void 0 : Number(pr[1]);
   const footer = BREAKING_FOOTER.test(message.body);
   const m = HEADER.exec(text2);
-  if (!m || m[1] === void 0 || m[4] === void 0) return { type: void 0, scope: void 0, breaking: footer, description: text2, pullRequest };
-  return { type: m[1].toLowerCase(), scope: m[2]?.trim(), breaking: m[3] === "!" || footer, description: m[4].trim(), pullRequest };
+  if (!m) return { type: void 0, scope: void 0, breaking: footer, description: text2, pullRequest };
+  const [, type = "", scope, bang, description = ""] = m;
+  return { type: type.toLowerCase(), scope: scope?.trim(), breaking: bang === "!" || footer, description, pullRequest };
 }
 
 // scripts/core/release/notes.ts
-var SECTIONS = [
-  ["feat", "Features"],
-  ["fix", "Bug fixes"],
-  ["perf", "Performance"],
-  ["revert", "Reverts"],
-  ["refactor", "Refactoring"],
-  ["deps", "Dependencies"],
-  ["build", "Build"],
-  ["docs", "Documentation"],
-  ["test", "Tests"],
-  ["ci", "CI"],
-  ["style", "Style"],
-  ["chore", "Chores"]
-];
 function releaseNotes(input) {
+  const SECTIONS = [
+    ["feat", "Features"],
+    ["fix", "Bug fixes"],
+    ["perf", "Performance"],
+    ["revert", "Reverts"],
+    ["refactor", "Refactoring"],
+    ["deps", "Dependencies"],
+    ["build", "Build"],
+    ["docs", "Documentation"],
+    ["test", "Tests"],
+    ["ci", "CI"],
+    ["style", "Style"],
+    ["chore", "Chores"]
+  ];
   const base = `${input.serverUrl.replace(/\/+$/, "")}/${input.repository}`;
   const entries = input.commits.map((c) => {
     const parsed = parseCommitMessage(c);
@@ -7586,7 +7589,7 @@ function releaseNotes(input) {
   const sections = [
     { id: "breaking", title: "Breaking changes", entries: entries.filter((e) => e.breaking) },
     ...SECTIONS.map(([id, title]) => ({ id, title, entries: entries.filter((e) => !e.breaking && e.type === id) })),
-    { id: "other", title: "Other changes", entries: entries.filter((e) => !e.breaking && (e.type === null || !known.has(e.type))) }
+    { id: "other", title: "Other changes", entries: entries.filter((e) => !e.breaking && !known.has(e.type)) }
   ];
   const ref = (rev) => encodeURIComponent(rev);
   return {
@@ -7654,7 +7657,9 @@ function code(text2) {
 }
 
 // scripts/core/deploy/plan.ts
-var code2 = (text2) => `\`${text2.replace(/`/g, "'")}\``;
+function code2(text2) {
+  return `\`${text2.replace(/`/g, "'")}\``;
+}
 function renderDeployPlan(plan) {
   const lines = [`## Deploy ${plan.service} to ${plan.environment}`, ""];
   lines.push("| | version | digest | commit |", "|---|---|---|---|");
@@ -7666,11 +7671,9 @@ function renderDeployPlan(plan) {
   lines.push(`| promotion order | ${plan.promotion.ok ? "pass" : "**FAIL**"} | ${escapeMarkdown(plan.promotion.detail)} |`, "");
   if (plan.changes !== null) {
     const title = plan.changes.direction === "back" ? "### Commits this deploy takes back out" : plan.changes.direction === "same" ? "### Commits" : "### Commits this deploy brings";
-    lines.push(
-      title,
-      "",
-      renderNotesMarkdown(plan.changes.notes).replace(/^## .*\n\n/, "").replace(/^### /gm, "#### ")
-    );
+    const notes = renderNotesMarkdown(plan.changes.notes);
+    const body = notes.replace(/^## .*\n\n/, "");
+    lines.push(title, "", body.replace(/^### /gm, "#### "));
   }
   lines.push("### Commands", "", "```", ...plan.commands.map((c) => c.join(" ")), "```", "");
   lines.push(plan.ok ? `Ready: approving deploys exactly ${code2(plan.image)}.` : "**Refused**: a check failed; nothing will be deployed.", "");
@@ -7687,11 +7690,11 @@ function current(records) {
 }
 function rollbackTarget(records) {
   const [now, ...before] = successes(records);
-  return now === void 0 ? void 0 : before.find((r) => r.payload?.digest !== now.payload?.digest);
+  return before.find((r) => r.payload.digest !== now?.payload.digest);
 }
 function checkPromotion(environment, requires, digest, required) {
   if (requires === void 0) return { ok: true, detail: `${environment} accepts any verified digest` };
-  const ran = successes(required).find((r) => r.payload?.digest === digest);
+  const ran = successes(required).find((r) => r.payload.digest === digest);
   return ran === void 0 ? { ok: false, detail: `${environment} accepts only a digest with a successful ${requires} deployment; ${digest} has none` } : { ok: true, detail: `${digest} succeeded in ${requires} (deployment ${ran.id}, ${ran.createdAt})` };
 }
 
@@ -7786,7 +7789,7 @@ var VERSION = new RegExp(`^${NUMBER}\\.${NUMBER}\\.${NUMBER}(?:-(${IDENTIFIER}(?
 var VERSION_FORM = "<major>.<minor>.<patch>[-<prerelease>] (SemVer without build metadata, e.g. 1.4.0 or 2.0.0-rc.1)";
 function tryParseVersion(text2) {
   const m = VERSION.exec(text2);
-  if (!m || m[1] === void 0 || m[2] === void 0 || m[3] === void 0) return void 0;
+  if (!m) return void 0;
   const numbers = [m[1], m[2], m[3]].map(Number);
   const [major = 0, minor = 0, patch = 0] = numbers;
   const prerelease = m[4] === void 0 ? [] : m[4].split(".").map((id) => /^[0-9]+$/.test(id) ? Number(id) : id);

@@ -7485,18 +7485,19 @@ var import_errors17 = require("./core-errors.cjs");
 var import_errors4 = require("./core-errors.cjs");
 
 // scripts/core/release/conventional-commit.ts
-var HEADER = /^([A-Za-z]+)(?:\(([^()\r\n]+)\))?(!)?: +(\S.*)$/;
-var PULL_REQUEST = /\s*\(#([1-9][0-9]{0,9})\)$/;
-var BREAKING_FOOTER = /^BREAKING[ -]CHANGE: /m;
 function parseCommitMessage(message) {
+  const HEADER = /^([A-Za-z]+)(?:\(([^()\r\n]+)\))?(!)?: (\S.*)/;
+  const PULL_REQUEST = /\s*\(#([1-9][0-9]{0,9})\)$/;
+  const BREAKING_FOOTER = /^BREAKING[ -]CHANGE: /m;
   const subject = message.subject.replace(/\s+/g, " ").trim();
   const pr = PULL_REQUEST.exec(subject);
   const text2 = pr ? subject.slice(0, pr.index) : subject;
   const pullRequest = pr?.[1] === void 0 ? void 0 : Number(pr[1]);
   const footer = BREAKING_FOOTER.test(message.body);
   const m = HEADER.exec(text2);
-  if (!m || m[1] === void 0 || m[4] === void 0) return { type: void 0, scope: void 0, breaking: footer, description: text2, pullRequest };
-  return { type: m[1].toLowerCase(), scope: m[2]?.trim(), breaking: m[3] === "!" || footer, description: m[4].trim(), pullRequest };
+  if (!m) return { type: void 0, scope: void 0, breaking: footer, description: text2, pullRequest };
+  const [, type = "", scope, bang, description = ""] = m;
+  return { type: type.toLowerCase(), scope: scope?.trim(), breaking: bang === "!" || footer, description, pullRequest };
 }
 
 // scripts/core/release/version.ts
@@ -7507,7 +7508,7 @@ var VERSION = new RegExp(`^${NUMBER}\\.${NUMBER}\\.${NUMBER}(?:-(${IDENTIFIER}(?
 var VERSION_FORM = "<major>.<minor>.<patch>[-<prerelease>] (SemVer without build metadata, e.g. 1.4.0 or 2.0.0-rc.1)";
 function tryParseVersion(text2) {
   const m = VERSION.exec(text2);
-  if (!m || m[1] === void 0 || m[2] === void 0 || m[3] === void 0) return void 0;
+  if (!m) return void 0;
   const numbers = [m[1], m[2], m[3]].map(Number);
   const [major = 0, minor = 0, patch = 0] = numbers;
   const prerelease = m[4] === void 0 ? [] : m[4].split(".").map((id) => /^[0-9]+$/.test(id) ? Number(id) : id);
@@ -7527,9 +7528,10 @@ function compareVersions(a, b) {
   const core = a.major - b.major || a.minor - b.minor || a.patch - b.patch;
   if (core !== 0) return Math.sign(core);
   if (a.prerelease.length === 0 || b.prerelease.length === 0) return Math.sign(b.prerelease.length - a.prerelease.length);
-  const n = Math.min(a.prerelease.length, b.prerelease.length);
-  for (let i = 0; i < n; i++) {
-    const order = compareIdentifiers(a.prerelease[i], b.prerelease[i]);
+  for (const [i, x] of a.prerelease.entries()) {
+    const y = b.prerelease[i];
+    if (y === void 0) break;
+    const order = compareIdentifiers(x, y);
     if (order !== 0) return order;
   }
   return Math.sign(a.prerelease.length - b.prerelease.length);
@@ -7538,12 +7540,10 @@ function compareIdentifiers(a, b) {
   if (typeof a === "number" && typeof b === "number") return Math.sign(a - b);
   if (typeof a === "number") return -1;
   if (typeof b === "number") return 1;
-  if (a === b) return 0;
-  return (a ?? "") < (b ?? "") ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 // scripts/core/release/bump.ts
-var FIRST_VERSION = { major: 0, minor: 1, patch: 0, prerelease: [] };
 function autoBump(commits) {
   const parsed = commits.map(parseCommitMessage);
   if (parsed.some((c) => c.breaking)) return "major";
@@ -7551,11 +7551,12 @@ function autoBump(commits) {
   return "patch";
 }
 function highestVersion(versions) {
-  return versions.reduce((best, v) => best === void 0 || compareVersions(v, best) > 0 ? v : best, void 0);
+  return versions.toSorted(compareVersions).at(-1);
 }
 function firstVersion(packageVersion) {
-  const v = packageVersion === void 0 ? void 0 : tryParseVersion(packageVersion);
-  return v !== void 0 && compareVersions(v, FIRST_VERSION) >= 0 ? v : FIRST_VERSION;
+  const first = { major: 0, minor: 1, patch: 0, prerelease: [] };
+  const v = tryParseVersion(packageVersion ?? "");
+  return v !== void 0 && compareVersions(v, first) !== -1 ? v : first;
 }
 function nextVersion(input) {
   const current = highestVersion(input.released);
@@ -8109,7 +8110,6 @@ function commitReasons(graph, service, change) {
 // scripts/core/release/release-tag.ts
 var import_errors6 = require("./core-errors.cjs");
 var MAX_TAG_LENGTH = 128;
-var SERVICE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 var TAG_FORM = `<service>@${VERSION_FORM}, at most ${MAX_TAG_LENGTH} characters`;
 function read(ref) {
   const name = ref.startsWith("refs/tags/") ? ref.slice("refs/tags/".length) : ref;
@@ -8118,7 +8118,7 @@ function read(ref) {
   if (at2 < 0) return "it has no @";
   const service = name.slice(0, at2);
   const version = name.slice(at2 + 1);
-  if (!SERVICE.test(service)) return `the service ${quote(service)} is not a lowercase folder name`;
+  if (!/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(service)) return `the service ${quote(service)} is not a lowercase folder name`;
   const parsed = tryParseVersion(version);
   if (parsed === void 0) return `the version ${quote(version)} is not SemVer`;
   return { service, version: parsed };

@@ -7480,36 +7480,37 @@ function commandSpec(spec) {
 var import_errors16 = require("./core-errors.cjs");
 
 // scripts/core/release/conventional-commit.ts
-var HEADER = /^([A-Za-z]+)(?:\(([^()\r\n]+)\))?(!)?: +(\S.*)$/;
-var PULL_REQUEST = /\s*\(#([1-9][0-9]{0,9})\)$/;
-var BREAKING_FOOTER = /^BREAKING[ -]CHANGE: /m;
 function parseCommitMessage(message) {
+  const HEADER = /^([A-Za-z]+)(?:\(([^()\r\n]+)\))?(!)?: (\S.*)/;
+  const PULL_REQUEST = /\s*\(#([1-9][0-9]{0,9})\)$/;
+  const BREAKING_FOOTER = /^BREAKING[ -]CHANGE: /m;
   const subject = message.subject.replace(/\s+/g, " ").trim();
   const pr = PULL_REQUEST.exec(subject);
   const text2 = pr ? subject.slice(0, pr.index) : subject;
   const pullRequest = pr?.[1] === void 0 ? void 0 : Number(pr[1]);
   const footer = BREAKING_FOOTER.test(message.body);
   const m = HEADER.exec(text2);
-  if (!m || m[1] === void 0 || m[4] === void 0) return { type: void 0, scope: void 0, breaking: footer, description: text2, pullRequest };
-  return { type: m[1].toLowerCase(), scope: m[2]?.trim(), breaking: m[3] === "!" || footer, description: m[4].trim(), pullRequest };
+  if (!m) return { type: void 0, scope: void 0, breaking: footer, description: text2, pullRequest };
+  const [, type = "", scope, bang, description = ""] = m;
+  return { type: type.toLowerCase(), scope: scope?.trim(), breaking: bang === "!" || footer, description, pullRequest };
 }
 
 // scripts/core/release/notes.ts
-var SECTIONS = [
-  ["feat", "Features"],
-  ["fix", "Bug fixes"],
-  ["perf", "Performance"],
-  ["revert", "Reverts"],
-  ["refactor", "Refactoring"],
-  ["deps", "Dependencies"],
-  ["build", "Build"],
-  ["docs", "Documentation"],
-  ["test", "Tests"],
-  ["ci", "CI"],
-  ["style", "Style"],
-  ["chore", "Chores"]
-];
 function releaseNotes(input) {
+  const SECTIONS = [
+    ["feat", "Features"],
+    ["fix", "Bug fixes"],
+    ["perf", "Performance"],
+    ["revert", "Reverts"],
+    ["refactor", "Refactoring"],
+    ["deps", "Dependencies"],
+    ["build", "Build"],
+    ["docs", "Documentation"],
+    ["test", "Tests"],
+    ["ci", "CI"],
+    ["style", "Style"],
+    ["chore", "Chores"]
+  ];
   const base = `${input.serverUrl.replace(/\/+$/, "")}/${input.repository}`;
   const entries = input.commits.map((c) => {
     const parsed = parseCommitMessage(c);
@@ -7529,7 +7530,7 @@ function releaseNotes(input) {
   const sections = [
     { id: "breaking", title: "Breaking changes", entries: entries.filter((e) => e.breaking) },
     ...SECTIONS.map(([id, title]) => ({ id, title, entries: entries.filter((e) => !e.breaking && e.type === id) })),
-    { id: "other", title: "Other changes", entries: entries.filter((e) => !e.breaking && (e.type === null || !known.has(e.type))) }
+    { id: "other", title: "Other changes", entries: entries.filter((e) => !e.breaking && !known.has(e.type)) }
   ];
   const ref = (rev) => encodeURIComponent(rev);
   return {
@@ -7607,7 +7608,7 @@ var VERSION = new RegExp(`^${NUMBER}\\.${NUMBER}\\.${NUMBER}(?:-(${IDENTIFIER}(?
 var VERSION_FORM = "<major>.<minor>.<patch>[-<prerelease>] (SemVer without build metadata, e.g. 1.4.0 or 2.0.0-rc.1)";
 function tryParseVersion(text2) {
   const m = VERSION.exec(text2);
-  if (!m || m[1] === void 0 || m[2] === void 0 || m[3] === void 0) return void 0;
+  if (!m) return void 0;
   const numbers = [m[1], m[2], m[3]].map(Number);
   const [major = 0, minor = 0, patch = 0] = numbers;
   const prerelease = m[4] === void 0 ? [] : m[4].split(".").map((id) => /^[0-9]+$/.test(id) ? Number(id) : id);
@@ -7618,9 +7619,10 @@ function compareVersions(a, b) {
   const core = a.major - b.major || a.minor - b.minor || a.patch - b.patch;
   if (core !== 0) return Math.sign(core);
   if (a.prerelease.length === 0 || b.prerelease.length === 0) return Math.sign(b.prerelease.length - a.prerelease.length);
-  const n = Math.min(a.prerelease.length, b.prerelease.length);
-  for (let i = 0; i < n; i++) {
-    const order = compareIdentifiers(a.prerelease[i], b.prerelease[i]);
+  for (const [i, x] of a.prerelease.entries()) {
+    const y = b.prerelease[i];
+    if (y === void 0) break;
+    const order = compareIdentifiers(x, y);
     if (order !== 0) return order;
   }
   return Math.sign(a.prerelease.length - b.prerelease.length);
@@ -7629,13 +7631,11 @@ function compareIdentifiers(a, b) {
   if (typeof a === "number" && typeof b === "number") return Math.sign(a - b);
   if (typeof a === "number") return -1;
   if (typeof b === "number") return 1;
-  if (a === b) return 0;
-  return (a ?? "") < (b ?? "") ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 // scripts/core/release/release-tag.ts
 var MAX_TAG_LENGTH = 128;
-var SERVICE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 var TAG_FORM = `<service>@${VERSION_FORM}, at most ${MAX_TAG_LENGTH} characters`;
 function read(ref) {
   const name = ref.startsWith("refs/tags/") ? ref.slice("refs/tags/".length) : ref;
@@ -7644,7 +7644,7 @@ function read(ref) {
   if (at2 < 0) return "it has no @";
   const service = name.slice(0, at2);
   const version = name.slice(at2 + 1);
-  if (!SERVICE.test(service)) return `the service ${quote(service)} is not a lowercase folder name`;
+  if (!/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(service)) return `the service ${quote(service)} is not a lowercase folder name`;
   const parsed = tryParseVersion(version);
   if (parsed === void 0) return `the version ${quote(version)} is not SemVer`;
   return { service, version: parsed };

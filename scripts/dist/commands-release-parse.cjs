@@ -7487,7 +7487,7 @@ var VERSION = new RegExp(`^${NUMBER}\\.${NUMBER}\\.${NUMBER}(?:-(${IDENTIFIER}(?
 var VERSION_FORM = "<major>.<minor>.<patch>[-<prerelease>] (SemVer without build metadata, e.g. 1.4.0 or 2.0.0-rc.1)";
 function tryParseVersion(text) {
   const m = VERSION.exec(text);
-  if (!m || m[1] === void 0 || m[2] === void 0 || m[3] === void 0) return void 0;
+  if (!m) return void 0;
   const numbers = [m[1], m[2], m[3]].map(Number);
   const [major = 0, minor = 0, patch = 0] = numbers;
   const prerelease = m[4] === void 0 ? [] : m[4].split(".").map((id) => /^[0-9]+$/.test(id) ? Number(id) : id);
@@ -7505,9 +7505,10 @@ function compareVersions(a, b) {
   const core = a.major - b.major || a.minor - b.minor || a.patch - b.patch;
   if (core !== 0) return Math.sign(core);
   if (a.prerelease.length === 0 || b.prerelease.length === 0) return Math.sign(b.prerelease.length - a.prerelease.length);
-  const n = Math.min(a.prerelease.length, b.prerelease.length);
-  for (let i = 0; i < n; i++) {
-    const order = compareIdentifiers(a.prerelease[i], b.prerelease[i]);
+  for (const [i, x] of a.prerelease.entries()) {
+    const y = b.prerelease[i];
+    if (y === void 0) break;
+    const order = compareIdentifiers(x, y);
     if (order !== 0) return order;
   }
   return Math.sign(a.prerelease.length - b.prerelease.length);
@@ -7516,8 +7517,7 @@ function compareIdentifiers(a, b) {
   if (typeof a === "number" && typeof b === "number") return Math.sign(a - b);
   if (typeof a === "number") return -1;
   if (typeof b === "number") return 1;
-  if (a === b) return 0;
-  return (a ?? "") < (b ?? "") ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 // scripts/core/release/image-tags.ts
@@ -7536,7 +7536,6 @@ function releaseImageTags(version, released2) {
 // scripts/core/release/release-tag.ts
 var import_errors4 = require("./core-errors.cjs");
 var MAX_TAG_LENGTH = 128;
-var SERVICE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 var TAG_FORM = `<service>@${VERSION_FORM}, at most ${MAX_TAG_LENGTH} characters`;
 function read(ref) {
   const name = ref.startsWith("refs/tags/") ? ref.slice("refs/tags/".length) : ref;
@@ -7545,7 +7544,7 @@ function read(ref) {
   if (at2 < 0) return "it has no @";
   const service = name.slice(0, at2);
   const version = name.slice(at2 + 1);
-  if (!SERVICE.test(service)) return `the service ${quote(service)} is not a lowercase folder name`;
+  if (!/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(service)) return `the service ${quote(service)} is not a lowercase folder name`;
   const parsed = tryParseVersion(version);
   if (parsed === void 0) return `the version ${quote(version)} is not SemVer`;
   return { service, version: parsed };

@@ -4057,7 +4057,6 @@ function parsePayload(value) {
     try {
       json = JSON.parse(value);
     } catch {
-      return void 0;
     }
   }
   if (!isRecord(json)) return void 0;
