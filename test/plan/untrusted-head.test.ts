@@ -158,11 +158,16 @@ describe('planning a hostile branch runs none of its code', () => {
 });
 
 describe('an interrupted plan cleans up', () => {
-  /** A repository whose plan runs 40 steps with the real bundle, so that a signal arrives mid-run. */
+  /** A repository whose plan runs 40 different steps with the real bundle, so that a signal arrives mid-run. */
   function slowRepo(): TempRepo {
     const repo = TempRepo.fromFixture();
     cleanups.push(() => repo.remove());
-    const steps = Array.from({ length: 40 }, () => '      - continue-on-error: true\n        run: node scripts/dist/pipeline.cjs affected --json\n').join('');
+    // Each step's environment differs: identical steps run once (io/plan/step-runner.ts), and 40 runs of
+    // one would end the plan before the signal arrives on a busy machine.
+    const steps = Array.from(
+      { length: 40 },
+      (_, i) => `      - continue-on-error: true\n        env:\n          STEP: '${i}'\n        run: node scripts/dist/pipeline.cjs affected --json\n`,
+    ).join('');
     repo.commit('slow', {
       '.github/workflows/ci.yml': `name: slow\non: push\npermissions: {}\njobs:\n  slow:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    permissions: {}\n    steps:\n${steps}`,
     });
