@@ -75,7 +75,8 @@ export function fromData(value: data.ExpressionData): Json {
 export function asString(value: Json): string {
   if (value === null) return '';
   if (typeof value === 'string') return value;
-  if (typeof value === 'boolean' || typeof value === 'number') return toData(value).coerceString();
+  // GitHub's number format (at most 15 digits; NaN and Infinity by name). true and false read the same in JSON.
+  if (typeof value === 'number') return toData(value).coerceString();
   return JSON.stringify(value);
 }
 

@@ -84,7 +84,7 @@ function effectOf(s: StepPlan, leg: readonly StepPlan[], subject: string, enviro
   // Stryker disable next-line StringLiteral: the group (.*) always matches, so the default is never used
   const [, name, rest = ''] = command;
   if (name === 'tags' && /--promote\b/.test(rest)) {
-    const computed = leg.find((x) => x.executed?.outputs['tags'] !== undefined)?.executed?.outputs['tags'];
+    const computed = leg.map((x) => x.executed?.outputs['tags']).find((tags) => tags !== undefined);
     const tags = computed ? computed.split('\n').map((t) => t.slice(t.lastIndexOf(':') + 1)) : ['its tags'];
     return { action: 'tag', subject, detail: `${tags.join(', ')} on the pushed digest` };
   }

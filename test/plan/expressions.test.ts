@@ -51,6 +51,19 @@ describe('asString: a value as GitHub passes it to an input or an environment va
   ])('%j -> %j', (value, expected) => {
     expect(asString(value)).toBe(expected);
   });
+
+  // GitHub's runner writes a number with .NET's "G15": at most 15 significant digits, NaN and Infinity by
+  // name (where JSON would write null or 17 digits).
+  test.each<[number, string]>([
+    [Number.NaN, 'NaN'],
+    [Number.POSITIVE_INFINITY, 'Infinity'],
+    [Number.NEGATIVE_INFINITY, '-Infinity'],
+    [0.1 + 0.2, '0.3'],
+    [1 / 3, '0.333333333333333'],
+    [-2.5, '-2.5'],
+  ])('the number %d -> %j', (value, expected) => {
+    expect(asString(value)).toBe(expected);
+  });
 });
 
 describe('isJsonObject: a mapping, not null or a list', () => {
@@ -100,6 +113,17 @@ describe('evaluate', () => {
   ])('%s is an EvaluationError naming the expression', (expression, message) => {
     expect(() => evaluate(expression, {}, RUNNING)).toThrow(EvaluationError);
     expect(() => evaluate(expression, {}, RUNNING)).toThrow(message);
+  });
+
+  test('an evaluation error is named EvaluationError (in String(err) and stack traces)', () => {
+    let caught: unknown;
+    try {
+      evaluate('nope.x', {}, RUNNING);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(EvaluationError);
+    expect(String(caught)).toBe("EvaluationError: ${{ nope.x }}: Unrecognized named-value: 'nope'");
   });
 
   test('a status function takes no argument', () => {

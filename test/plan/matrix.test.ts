@@ -67,6 +67,7 @@ describe('expandMatrix', () => {
       [{ v: [1, 3] }, { v: { a: 1, b: 3 } }],
     ],
     ['an array value is not equal to an object', { v: [[1], { 0: 1 }], exclude: [{ v: [1] }] }, [{ v: { 0: 1 } }]],
+    ['null is not equal to an empty object', { v: [null, {}], exclude: [{ v: {} }] }, [{ v: null }]],
   ])('%s', (_name, matrix, legs) => {
     expect(expandMatrix(matrix)).toEqual({ kind: 'legs', legs });
   });
@@ -76,6 +77,8 @@ describe('expandMatrix', () => {
     ['everything excluded', { a: [1], exclude: [{ a: 1 }] }, /Matrix vector does not contain any values/],
     ['an empty dimension', { a: [] }, /Matrix vector does not contain any values/],
     ['a JSON string (fromJSON forgotten)', '{"include":[]}', /mapping.*fromJSON/],
+    ['null', null, /^the matrix must be a mapping, got null /],
+    ['an include entry that is null', { include: [null] }, /^matrix\.include must be a sequence of mappings, got \[null\]$/],
     ['a scalar dimension', { a: 'x' }, /matrix\.a must be a sequence/],
     ['include that is not a list of mappings', { include: ['x'] }, /matrix\.include must be a sequence of mappings/],
     ['include that is not a list', { a: [1], include: { b: 1 } }, /matrix\.include must be a sequence of mappings/],

@@ -442,6 +442,10 @@ describe('orderByNeeds', () => {
     expect(() => orderByNeeds(jobs({ a: ['b'], b: ['c'], c: ['a'] }), 'w.yml')).toThrow(new InputError('w.yml: jobs a -> b -> c -> a form a needs cycle; remove one of the needs'));
   });
 
+  test('a cycle after a job outside it names only the jobs of the cycle', () => {
+    expect(() => orderByNeeds(jobs({ a: [], b: ['a', 'c'], c: ['b'] }), 'w.yml')).toThrow(new InputError('w.yml: jobs b -> c -> b form a needs cycle; remove one of the needs'));
+  });
+
   test('a need that is no job is refused', () => {
     expect(() => orderByNeeds(jobs({ a: [], b: ['a', 'ghost'] }), 'w.yml')).toThrow(new InputError('w.yml: job b needs ghost, which does not exist'));
   });
@@ -1077,6 +1081,39 @@ jobs:
     let deepest = wf?.jobs[0];
     for (let level = 1; level < levels; level++) deepest = deepest?.legs[0]?.jobs?.[0];
     expect(deepest).toMatchObject({ id: 'call', result, reason });
+  });
+
+  test('a call nested too deep lists no steps: the workflow it names is not followed', async () => {
+    const files: Record<string, string> = { 'w.yml': caller('    uses: ./.github/workflows/level-1.yml\n') };
+    for (let level = 1; level <= 10; level++) {
+      const body = level < 10 ? `  call:\n    uses: ./.github/workflows/level-${level + 1}.yml\n` : '  work:\n    runs-on: ubuntu-24.04\n    steps: [{ run: echo deepest }]\n';
+      files[`level-${level}.yml`] = called(body);
+    }
+    const [wf] = await plan(files);
+    let deepest = wf?.jobs[0];
+    for (let level = 1; level < 10; level++) deepest = deepest?.legs[0]?.jobs?.[0];
+    expect(deepest?.legs).toEqual([{ matrix: null, steps: [], calls: './.github/workflows/level-10.yml' }]);
+    expect(wf?.jobs[0]?.legs[0]?.steps).toEqual([]);
+  });
+
+  // A value of null, passed or by default, is no value: the input gets its type's empty value.
+  test('an input whose default is null gets its type’s empty value; a required one fails', async () => {
+    const inputs = `    inputs:
+      str: { type: string, default: "\${{ null }}" }
+      bool: { type: boolean, default: "\${{ null }}" }
+      num: { type: number, default: "\${{ null }}" }
+      passed: { type: string, default: "\${{ null }}" }
+`;
+    const [wf] = await plan({
+      'w.yml': caller('    uses: ./.github/workflows/x.yml\n    with:\n      passed: ${{ null }}\n'),
+      'x.yml': called(echoJob('show', '          ALL: ${{ toJSON(inputs) }}\n'), inputs),
+    });
+    expect(JSON.parse(wf?.jobs[0]?.legs[0]?.steps[0]?.env['ALL'] ?? '')).toEqual({ str: '', bool: false, num: 0, passed: '' });
+    const [required] = await plan({
+      'w.yml': caller('    uses: ./.github/workflows/x.yml\n'),
+      'x.yml': called(echoJob('show', '          A: a\n'), '    inputs:\n      needed: { type: string, required: true, default: "${{ null }}" }\n'),
+    });
+    expect(required?.jobs[0]?.reason).toBe('no condition; fails: ./.github/workflows/x.yml: input needed is required by .github/workflows/x.yml');
   });
 
   test('a called workflow’s outputs may read its inputs', async () => {

@@ -236,6 +236,23 @@ describe('the summary, piece by piece', () => {
       ],
       ['library: core, ui'],
     ],
+    // A leg is named by its service (or library) wherever that key sits in the matrix.
+    [
+      'services after another key',
+      [
+        { matrix: { node: 22, service: 'api' }, steps: [] },
+        { matrix: { node: 20, service: 'web' }, steps: [] },
+      ],
+      ['service: api, web'],
+    ],
+    [
+      'libraries after another key',
+      [
+        { matrix: { node: 22, library: 'core' }, steps: [] },
+        { matrix: { node: 20, library: 'ui' }, steps: [] },
+      ],
+      ['library: core, ui'],
+    ],
     [
       'other keys: the first value, JSON when not a string',
       [
@@ -289,6 +306,11 @@ describe('the summary, piece by piece', () => {
     ],
     ['outputs without push=true', [step({ name: 'p', uses: 'docker/build-push-action@v6', with: { outputs: 'type=image,name=r/x,push=truex' } })], NOTHING],
     [
+      'a push named first in outputs',
+      [step({ name: 'p', uses: 'docker/build-push-action@v6', with: { outputs: 'name=r/x,push=true', tags: 'r/y:1' } })],
+      ['would change:', '  push     to r/x: api'],
+    ],
+    [
       'a push by digest',
       [step({ name: 'p', uses: 'docker/build-push-action@v6', with: { outputs: 'push=true,name=r/x,push-by-digest=true' } })],
       ['would change:', '  push     by digest (known once pushed) to r/x: api'],
@@ -297,6 +319,15 @@ describe('the summary, piece by piece', () => {
       'a promotion with tags computed in the leg',
       [step({ name: 't', executed: { exitCode: 0, outputs: { tags: 'r/api:sha-1\nr/api:main' } } }), step({ name: 'p', run: 'pnpm pipeline tags --service api --promote "$D"' })],
       ['would change:', '  tag      sha-1, main on the pushed digest: api'],
+    ],
+    [
+      'a promotion with tags computed after another output step',
+      [
+        step({ name: 'v', executed: { exitCode: 0, outputs: { version: '1.2.3' } } }),
+        step({ name: 't', executed: { exitCode: 0, outputs: { tags: 'r/api:1.2.3\nr/api:latest' } } }),
+        step({ name: 'p', run: 'node scripts/dist/pipeline.cjs tags --service api --promote "$D"' }),
+      ],
+      ['would change:', '  tag      1.2.3, latest on the pushed digest: api'],
     ],
     [
       'a promotion without computed tags',
@@ -315,6 +346,27 @@ describe('the summary, piece by piece', () => {
       ['would change:', '  release  git tag, image tags and a GitHub Release, by digest: api'],
     ],
     ['a release select', [step({ name: 'r', run: 'node scripts/dist/pipeline.cjs release select --json' })], NOTHING],
+    // The subcommand is the first word after the command, however many spaces come before it.
+    [
+      'a command after several spaces',
+      [step({ name: 'r', run: 'node scripts/dist/pipeline.cjs   release cut' })],
+      ['would change:', '  release  git tag, image tags and a GitHub Release, by digest: api'],
+    ],
+    [
+      'a release cut after several spaces',
+      [step({ name: 'r', run: 'node scripts/dist/pipeline.cjs release   cut' })],
+      ['would change:', '  release  git tag, image tags and a GitHub Release, by digest: api'],
+    ],
+    ['cut as a later argument of a release', [step({ name: 'r', run: 'node scripts/dist/pipeline.cjs release select --after cut' })], NOTHING],
+    ['cut after another command', [step({ name: 'r', run: 'node scripts/dist/pipeline.cjs tags cut' })], NOTHING],
+    ['handoff as a later argument of a release', [step({ name: 'r', run: 'node scripts/dist/pipeline.cjs release select --then handoff' })], NOTHING],
+    ['handoff after another command', [step({ name: 'r', run: 'node scripts/dist/pipeline.cjs tags handoff' })], NOTHING],
+    ['a hand-off after several spaces', [step({ name: 'h', run: 'node scripts/dist/pipeline.cjs release   handoff' })], ['would change:', '  hand off to deploy.yml: api']],
+    [
+      '--promote on a deploy is a deploy',
+      [step({ name: 'd', run: 'node scripts/dist/pipeline.cjs deploy --promote' })],
+      ['would change:', '  deploy   to its environment digest known only when it runs: api'],
+    ],
     [
       'a hand-off',
       [step({ name: 'h', run: 'node scripts/dist/pipeline.cjs release handoff', env: { SERVICE: 'web', DEPLOY_TO: 'prod' } })],
@@ -341,6 +393,12 @@ describe('the summary, piece by piece', () => {
       [step({ name: 'd', run: 'node scripts/dist/pipeline.cjs deploy', env: { SERVICE: '' } })],
       ['would change:', '  deploy   to its environment digest known only when it runs: api'],
     ],
+    [
+      'a deploy of a service whose name holds status',
+      [step({ name: 'd', run: 'node scripts/dist/pipeline.cjs deploy --service status-page', env: { SERVICE: 'status-page' } })],
+      ['would change:', '  deploy   to its environment digest known only when it runs: status-page'],
+    ],
+    ['a deploy status after several spaces', [step({ name: 'd', run: 'node scripts/dist/pipeline.cjs deploy   status' })], NOTHING],
     [
       'a deploy status or dry run',
       [step({ name: 'd', run: 'node scripts/dist/pipeline.cjs deploy status' }), step({ name: 'e', run: 'node scripts/dist/pipeline.cjs deploy --dry-run' })],
@@ -372,6 +430,17 @@ describe('the summary, piece by piece', () => {
       '  deploy   2 × to prod digest known only when it runs: a, b',
       '  deploy   to dev digest known only when it runs: svc-d',
     ]);
+  });
+
+  test('every failing job is named at the end, with its workflow file', () => {
+    const text = renderSummary(
+      planWith([
+        job({ id: 'lint', result: 'failure', reason: 'no condition; fails: x' }),
+        job({ id: 'ok' }),
+        job({ id: 'test', result: 'failure', reason: 'no condition; fails: y' }),
+      ]),
+    );
+    expect(text.endsWith('\nCI would fail: deploy.yml job lint, deploy.yml job test\n')).toBe(true);
   });
 
   test.each([
