@@ -16211,7 +16211,7 @@ function fromData(value) {
 function asString(value) {
   if (value === null) return "";
   if (typeof value === "string") return value;
-  if (typeof value === "boolean" || typeof value === "number") return toData(value).coerceString();
+  if (typeof value === "number") return toData(value).coerceString();
   return JSON.stringify(value);
 }
 var SecretsContext = class extends data_exports.Dictionary {
@@ -18370,7 +18370,7 @@ function effectOf(s, leg2, subject, environment) {
   if (!command) return void 0;
   const [, name, rest = ""] = command;
   if (name === "tags" && /--promote\b/.test(rest)) {
-    const computed = leg2.find((x) => x.executed?.outputs["tags"] !== void 0)?.executed?.outputs["tags"];
+    const computed = leg2.map((x) => x.executed?.outputs["tags"]).find((tags2) => tags2 !== void 0);
     const tags = computed ? computed.split("\n").map((t) => t.slice(t.lastIndexOf(":") + 1)) : ["its tags"];
     return { action: "tag", subject, detail: `${tags.join(", ")} on the pushed digest` };
   }
