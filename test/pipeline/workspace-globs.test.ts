@@ -11,6 +11,7 @@ describe('parseWorkspaceGlobsFast: the block form, read as YAML reads it', () =>
   test.each<[string, string, string[]]>([
     ['plain, single- and double-quoted items', 'packages:\n  - a/*\n  - \'b/*\'\n  - "c/*"\n', ['a/*', 'b/*', 'c/*']],
     ['Windows line ends', 'packages:\r\n  - a/*\r\n  - b/*\r\n', ['a/*', 'b/*']],
+    ['a carriage return inside a line stays in the value', 'packages:\n  - a/*\r  - b/*\n', ['a/*\r  - b/*']],
     ['blank and comment lines among the items', 'packages:\n\n  # the apps\n  - apps/*\n   \n# top comment\n  - libs/*\n', ['apps/*', 'libs/*']],
     ['comments after items', 'packages:\n  - a/*   # all of a\n  - \'b/*\' # b\n  - "c"  \n', ['a/*', 'b/*', 'c']],
     ['trailing spaces', 'packages:\n  - a/*   \n', ['a/*']],

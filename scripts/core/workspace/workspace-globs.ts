@@ -18,7 +18,7 @@ export function parseWorkspaceGlobsFast(text: string): string[] | undefined {
   let inPackages = false;
   let seen = false;
   for (const raw of text.split('\n')) {
-    // Left surviving (`/\r/`): only a carriage return inside a line tells them apart, which YAML reads as a line break and this reader does not; reported.
+    // Only the carriage return of a CRLF line end goes: one inside a line stays in the value, as in the YAML parser's.
     const line = raw.replace(/\r$/, '');
     if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
     if (line.includes('\t')) return undefined;
