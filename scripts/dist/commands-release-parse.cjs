@@ -7773,7 +7773,7 @@ function segmentOfGroupWithSlash(glob) {
     const c = glob[i];
     if (c === "\\") i++;
     else if (c === "{" || c === "(") {
-      if (depth === 0) openedIn = segment;
+      openedIn = segment;
       depth++;
     } else if ((c === "}" || c === ")") && depth > 0) depth--;
     else if (c === "/") {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { parseWorkspaceGlobsFast } from '../../../scripts/core/workspace/workspace-globs.js';
 import { subtrees } from '../../../scripts/core/git/tree.js';
-import { globMatcher, segmentOfGroupWithSlash } from '../../../scripts/core/workspace/folder-globs.js';
+import { folderTest, globMatcher, segmentOfGroupWithSlash } from '../../../scripts/core/workspace/folder-globs.js';
 import { openGit } from '../../../scripts/io/git.js';
 import { loadWorkspaceFromGit } from '../../../scripts/io/workspace-git.js';
 import { cleanup, commit, git as runGit, makeRepo } from './fixture.js';
@@ -63,6 +63,22 @@ describe('globMatcher', () => {
   });
 });
 
+describe('folderTest: the service folder globs', () => {
+  test.each<[string[], string, boolean]>([
+    [['services/*'], 'services/a', true],
+    [['services/*'], 'services/a/b', false],
+    [['services/*'], 'services/.hidden', false],
+    [['./services/*/'], 'services/a', true],
+    [['services/*//'], 'services/a', true],
+    [['./.tools/*'], '.tools/x', true],
+    [['a./b/*'], 'a./b/x', true],
+    [['{apps,libs}/*'], 'libs/x', true],
+    [[], 'services/a', false],
+  ])('%j: %s is a service folder: %s', async (globs, path, expected) => {
+    expect((await folderTest(globs))(path)).toBe(expected);
+  });
+});
+
 describe('segmentOfGroupWithSlash', () => {
   test.each<[string, number]>([
     ['packages/*', -1],
@@ -72,6 +88,12 @@ describe('segmentOfGroupWithSlash', () => {
     ['a/b/@(x|y/z)', 2],
     ['a/\\{b/c}', -1],
     ['a/{b,{c,d/e}}', 1],
+    ['{a,b}/c', -1],
+    ['(a|b)/c', -1],
+    ['a/{b,c}/{d,e/f}', 2],
+    ['a}/b/{c/d}', 2],
+    ['a)/b/(c/d)', 2],
+    ['{a/b', 0],
   ])('%s: %d', (glob, segment) => {
     expect(segmentOfGroupWithSlash(glob)).toBe(segment);
   });
