@@ -8104,10 +8104,9 @@ async function packageFolders(listing, root, matcher) {
   while (frontier.length > 0) {
     const levels = await listing.subfolders(frontier);
     const descend = [];
-    for (let f = 0; f < frontier.length; f++) {
-      const parent = frontier[f];
+    for (const [f, parent] of frontier.entries()) {
       const children = levels[f];
-      if (parent === void 0 || children === void 0) throw new Error(`folder listing answered ${levels.length} of ${frontier.length} folders`);
+      if (children === void 0) throw new Error(`folder listing answered ${levels.length} of ${frontier.length} folders`);
       for (const { name, handle } of children) {
         if (SKIP.has(name) || name.startsWith(".")) continue;
         const path = parent.path === "" ? name : `${parent.path}/${name}`;
@@ -8123,10 +8122,9 @@ async function discoverPackages(listing, root, matcher, rule) {
   const candidates = await packageFolders(listing, root, matcher);
   const files = await listing.packageFiles(candidates, rule.marker);
   const found = [];
-  for (let i = 0; i < candidates.length; i++) {
-    const folder = candidates[i];
+  for (const [i, folder] of candidates.entries()) {
     const read2 = files[i];
-    if (folder === void 0 || read2 === void 0) throw new Error(`folder listing read ${files.length} of ${candidates.length} package folders`);
+    if (read2 === void 0) throw new Error(`folder listing read ${files.length} of ${candidates.length} package folders`);
     if (read2.manifest === void 0) continue;
     found.push({ dir: folder.path, manifest: read2.manifest, isService: read2.marker || rule.isServiceDir(folder.path) });
   }

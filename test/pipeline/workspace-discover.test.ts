@@ -4,7 +4,8 @@
  * folders and commits: test/pipeline/affected/workspace-discovery.test.ts.
  */
 import { describe, expect, test } from 'vitest';
-import { discoverPackages, type Folder, type FolderListing } from '../../scripts/core/workspace/discover.js';
+import { InputError } from '../../scripts/core/errors.js';
+import { discoverPackages, type Folder, type FolderListing, symlinkedManifest } from '../../scripts/core/workspace/discover.js';
 import { globMatcher } from '../../scripts/core/workspace/folder-globs.js';
 
 /** A listing over file paths: a folder's handle is its path; `asked` records each level's folders. */
@@ -91,4 +92,10 @@ describe('discoverPackages', () => {
     const files = ['services/a/package.json', 'services/b/package.json'];
     await expect(discoverPackages(short(listing(files)), '', await globMatcher(['services/*']), rule())).rejects.toThrow(new Error(message));
   });
+});
+
+test('a symbolic link as package.json is bad input naming the file and the fix', () => {
+  const err = symlinkedManifest('services/a/package.json');
+  expect(err).toBeInstanceOf(InputError);
+  expect(err.message).toBe("services/a/package.json is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself");
 });

@@ -65,10 +65,9 @@ export async function packageFolders<H>(listing: FolderListing<H>, root: H, matc
   while (frontier.length > 0) {
     const levels = await listing.subfolders(frontier);
     const descend: Array<Folder<H>> = [];
-    for (let f = 0; f < frontier.length; f++) {
-      const parent = frontier[f];
+    for (const [f, parent] of frontier.entries()) {
       const children = levels[f];
-      if (parent === undefined || children === undefined) throw new Error(`folder listing answered ${levels.length} of ${frontier.length} folders`);
+      if (children === undefined) throw new Error(`folder listing answered ${levels.length} of ${frontier.length} folders`);
       for (const { name, handle } of children) {
         if (SKIP.has(name) || name.startsWith('.')) continue;
         const path = parent.path === '' ? name : `${parent.path}/${name}`;
@@ -86,10 +85,9 @@ export async function discoverPackages<H>(listing: FolderListing<H>, root: H, ma
   const candidates = await packageFolders(listing, root, matcher);
   const files = await listing.packageFiles(candidates, rule.marker);
   const found: FoundPackage[] = [];
-  for (let i = 0; i < candidates.length; i++) {
-    const folder = candidates[i];
+  for (const [i, folder] of candidates.entries()) {
     const read = files[i];
-    if (folder === undefined || read === undefined) throw new Error(`folder listing read ${files.length} of ${candidates.length} package folders`);
+    if (read === undefined) throw new Error(`folder listing read ${files.length} of ${candidates.length} package folders`);
     // A folder without a package.json file is not a package (nor is one whose package.json is a folder).
     if (read.manifest === undefined) continue;
     found.push({ dir: folder.path, manifest: read.manifest, isService: read.marker || rule.isServiceDir(folder.path) });
