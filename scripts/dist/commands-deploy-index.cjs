@@ -8454,11 +8454,14 @@ async function discoverPackages(listing, root, matcher, rule) {
 }
 
 // scripts/core/workspace/folder-globs.ts
+function folderGlob(glob) {
+  return glob.replace(/^\.\//, "").replace(/\/+$/, "");
+}
 function includes(globs) {
-  return globs.filter((g) => !g.startsWith("!")).map((g) => g.replace(/^\.\//, "").replace(/\/+$/, ""));
+  return globs.filter((g) => !g.startsWith("!")).map(folderGlob);
 }
 function excludes(globs) {
-  return globs.filter((g) => g.startsWith("!")).map((g) => g.slice(1).replace(/^\.\//, "").replace(/\/+$/, ""));
+  return globs.filter((g) => g.startsWith("!")).map((g) => folderGlob(g.slice(1)));
 }
 function segmentOfGroupWithSlash(glob) {
   let depth = 0;
@@ -8506,7 +8509,7 @@ async function globMatcher(globs) {
   };
 }
 async function folderTest(globs) {
-  const patterns = globs.map((g) => g.replace(/^\.\//, "").replace(/\/+$/, ""));
+  const patterns = globs.map(folderGlob);
   return compileGlobs(patterns, { dot: false }, await globEngineFor(patterns));
 }
 var GLOB_SYNTAX = /[*?[\]{}()!+@\\,]/;
@@ -9048,16 +9051,16 @@ function gitListing(git, trees, readers, fileName, trace) {
     }
   };
 }
-async function isSymlink(git, spec, name) {
-  const [tree] = await git.readObjects([spec]);
-  return tree?.type === "tree" && parseTree(tree.content, tree.sha.length / 2).some((e) => e.name === name && e.mode === "120000");
+function manifestEntry(tree) {
+  return tree?.type === "tree" ? parseTree(tree.content, tree.sha.length / 2).find((e) => e.name === "package.json") : void 0;
 }
 async function checkUnanswered(git, unanswered, fileName) {
   if (unanswered.length === 0) return;
   const trees = await git.readObjects(unanswered.map((c) => c.handle));
   unanswered.forEach((c, i) => {
     const tree = trees[i];
-    const listed = tree?.type === "tree" ? parseTree(tree.content, tree.sha.length / 2).some((e) => e.name === "package.json" && !e.isTree && e.mode !== "160000") : true;
+    const entry = manifestEntry(tree);
+    const listed = tree?.type !== "tree" || entry !== void 0 && !entry.isTree && entry.mode !== "160000";
     if (listed) throw new import_errors15.InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
   });
 }
@@ -9113,7 +9116,8 @@ async function load(git, commit, options, readersFor, cold) {
     try {
       edges = readManifestEdges(manifest, fileName);
     } catch (err) {
-      if (await isSymlink(git, `${commit}:${dir === "" ? "" : `${dir}/`}${path}`, "package.json")) throw symlinkedManifest(manifestName(path));
+      const [tree2] = await git.readObjects([`${commit}:${dir === "" ? "" : `${dir}/`}${path}`]);
+      if (manifestEntry(tree2)?.mode === "120000") throw symlinkedManifest(manifestName(path));
       throw err;
     }
     sources.push({ dir: path, name: edges.name, isService, refs: edges.refs });

@@ -7932,11 +7932,14 @@ function compileGlobs(globs, options, engine) {
 }
 
 // scripts/core/workspace/folder-globs.ts
+function folderGlob(glob) {
+  return glob.replace(/^\.\//, "").replace(/\/+$/, "");
+}
 function includes(globs) {
-  return globs.filter((g) => !g.startsWith("!")).map((g) => g.replace(/^\.\//, "").replace(/\/+$/, ""));
+  return globs.filter((g) => !g.startsWith("!")).map(folderGlob);
 }
 function excludes(globs) {
-  return globs.filter((g) => g.startsWith("!")).map((g) => g.slice(1).replace(/^\.\//, "").replace(/\/+$/, ""));
+  return globs.filter((g) => g.startsWith("!")).map((g) => folderGlob(g.slice(1)));
 }
 function segmentOfGroupWithSlash(glob) {
   let depth = 0;
@@ -7984,7 +7987,7 @@ async function globMatcher(globs) {
   };
 }
 async function folderTest(globs) {
-  const patterns = globs.map((g) => g.replace(/^\.\//, "").replace(/\/+$/, ""));
+  const patterns = globs.map(folderGlob);
   return compileGlobs(patterns, { dot: false }, await globEngineFor(patterns));
 }
 
@@ -8327,33 +8330,23 @@ function parseWorkspaceYaml(file, text) {
 }
 
 // scripts/io/workspace-fs.ts
-function readIfFile(path) {
+function entryAt(path) {
   try {
-    return (0, import_node_fs2.readFileSync)(path, "utf8");
-  } catch (err) {
-    const code2 = err instanceof Error && "code" in err ? err.code : void 0;
-    if (code2 === "ENOENT" || code2 === "EISDIR" || code2 === "ENOTDIR") return void 0;
-    throw err;
+    const stat = (0, import_node_fs2.lstatSync)(path);
+    return stat.isFile() ? "file" : stat.isSymbolicLink() ? "link" : "other";
+  } catch {
+    return void 0;
   }
 }
 function readManifest(folder, name) {
   const path = (0, import_node_path2.join)(folder, "package.json");
-  let link = false;
-  try {
-    link = (0, import_node_fs2.lstatSync)(path).isSymbolicLink();
-  } catch {
-    return void 0;
-  }
-  if (link) throw symlinkedManifest(`${name}/package.json`);
-  return readIfFile(path);
+  const entry = entryAt(path);
+  if (entry === "link") throw symlinkedManifest(`${name}/package.json`);
+  return entry === "file" ? (0, import_node_fs2.readFileSync)(path, "utf8") : void 0;
 }
 function isFile(path) {
-  try {
-    const stat = (0, import_node_fs2.lstatSync)(path);
-    return stat.isFile() || stat.isSymbolicLink();
-  } catch {
-    return false;
-  }
+  const entry = entryAt(path);
+  return entry === "file" || entry === "link";
 }
 function diskListing() {
   return {

@@ -8021,11 +8021,14 @@ function compileGlobs(globs, options, engine) {
 }
 
 // scripts/core/workspace/folder-globs.ts
+function folderGlob(glob) {
+  return glob.replace(/^\.\//, "").replace(/\/+$/, "");
+}
 function includes(globs) {
-  return globs.filter((g) => !g.startsWith("!")).map((g) => g.replace(/^\.\//, "").replace(/\/+$/, ""));
+  return globs.filter((g) => !g.startsWith("!")).map(folderGlob);
 }
 function excludes(globs) {
-  return globs.filter((g) => g.startsWith("!")).map((g) => g.slice(1).replace(/^\.\//, "").replace(/\/+$/, ""));
+  return globs.filter((g) => g.startsWith("!")).map((g) => folderGlob(g.slice(1)));
 }
 function segmentOfGroupWithSlash(glob) {
   let depth = 0;
@@ -8073,7 +8076,7 @@ async function globMatcher(globs) {
   };
 }
 async function folderTest(globs) {
-  const patterns = globs.map((g) => g.replace(/^\.\//, "").replace(/\/+$/, ""));
+  const patterns = globs.map(folderGlob);
   return compileGlobs(patterns, { dot: false }, await globEngineFor(patterns));
 }
 
@@ -8340,33 +8343,23 @@ function parseWorkspaceYaml(file, text) {
 }
 
 // scripts/io/workspace-fs.ts
-function readIfFile(path) {
+function entryAt(path) {
   try {
-    return (0, import_node_fs.readFileSync)(path, "utf8");
-  } catch (err) {
-    const code = err instanceof Error && "code" in err ? err.code : void 0;
-    if (code === "ENOENT" || code === "EISDIR" || code === "ENOTDIR") return void 0;
-    throw err;
+    const stat = (0, import_node_fs.lstatSync)(path);
+    return stat.isFile() ? "file" : stat.isSymbolicLink() ? "link" : "other";
+  } catch {
+    return void 0;
   }
 }
 function readManifest(folder, name) {
   const path = (0, import_node_path.join)(folder, "package.json");
-  let link = false;
-  try {
-    link = (0, import_node_fs.lstatSync)(path).isSymbolicLink();
-  } catch {
-    return void 0;
-  }
-  if (link) throw symlinkedManifest(`${name}/package.json`);
-  return readIfFile(path);
+  const entry = entryAt(path);
+  if (entry === "link") throw symlinkedManifest(`${name}/package.json`);
+  return entry === "file" ? (0, import_node_fs.readFileSync)(path, "utf8") : void 0;
 }
 function isFile(path) {
-  try {
-    const stat = (0, import_node_fs.lstatSync)(path);
-    return stat.isFile() || stat.isSymbolicLink();
-  } catch {
-    return false;
-  }
+  const entry = entryAt(path);
+  return entry === "file" || entry === "link";
 }
 function diskListing() {
   return {

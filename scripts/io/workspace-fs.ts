@@ -13,38 +13,28 @@ import { parseManifest } from '../core/workspace/manifest.js';
 import { checkWorkspaceGlobs } from '../core/workspace/workspace-globs.js';
 import { parseWorkspaceYaml } from '../core/workspace/workspace-yaml.js';
 
-/** A file's text, or undefined when there is no file there (nothing, or a folder). */
-function readIfFile(path: string): string | undefined {
+/** What is at `path` as git would store it: a file, a symbolic link (a blob too), something else, or nothing. */
+function entryAt(path: string): 'file' | 'link' | 'other' | undefined {
   try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = err instanceof Error && 'code' in err ? err.code : undefined;
-    if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return undefined;
-    throw err;
+    const stat = lstatSync(path);
+    return stat.isFile() ? 'file' : stat.isSymbolicLink() ? 'link' : 'other';
+  } catch {
+    return undefined;
   }
 }
 
 /** A package folder's package.json: its text, or undefined when there is none (nothing, or a folder). */
 function readManifest(folder: string, name: string): string | undefined {
   const path = join(folder, 'package.json');
-  let link = false;
-  try {
-    link = lstatSync(path).isSymbolicLink();
-  } catch {
-    return undefined;
-  }
-  if (link) throw symlinkedManifest(`${name}/package.json`);
-  return readIfFile(path);
+  const entry = entryAt(path);
+  if (entry === 'link') throw symlinkedManifest(`${name}/package.json`);
+  return entry === 'file' ? readFileSync(path, 'utf8') : undefined;
 }
 
-/** Whether `path` is a file (git's blob: a regular file or a symbolic link), not a folder. */
+/** Whether `path` is a file in git's sense (a blob: a regular file or a symbolic link), not a folder. */
 function isFile(path: string): boolean {
-  try {
-    const stat = lstatSync(path);
-    return stat.isFile() || stat.isSymbolicLink();
-  } catch {
-    return false;
-  }
+  const entry = entryAt(path);
+  return entry === 'file' || entry === 'link';
 }
 
 /**

@@ -20,8 +20,8 @@ import { KeyHash } from '../core/workspace/cache-key.js';
 import { buildGraph, type GraphSource, graphFromSnapshot, isGraphSnapshot, snapshotGraph, type WorkspaceGraph } from '../core/workspace/graph.js';
 import { readManifestEdges } from '../core/workspace/manifest.js';
 import { checkWorkspaceGlobs, parseWorkspaceGlobsFast } from '../core/workspace/workspace-globs.js';
-import { parseTree, subtrees } from '../core/git/tree.js';
-import type { BulkAnswers, BulkRead } from './cat-file.js';
+import { parseTree, subtrees, type TreeEntry } from '../core/git/tree.js';
+import type { BulkAnswers, BulkRead, GitObject } from './cat-file.js';
 import type { Git } from './git.js';
 
 // 3: `file:`/`link:` dependencies resolved by folder (a cache of version 2 lacks those edges).
@@ -171,10 +171,9 @@ function gitListing(git: Git, trees: Folders, readers: () => BulkRead[], fileNam
   };
 }
 
-/** Whether the entry `name` of the tree at `spec` is a symbolic link (mode 120000). */
-async function isSymlink(git: Git, spec: string, name: string): Promise<boolean> {
-  const [tree] = await git.readObjects([spec]);
-  return tree?.type === 'tree' && parseTree(tree.content, tree.sha.length / 2).some((e) => e.name === name && e.mode === '120000');
+/** The package.json entry of a folder's tree object (undefined when there is none, or no tree). */
+function manifestEntry(tree: GitObject | undefined): TreeEntry | undefined {
+  return tree?.type === 'tree' ? parseTree(tree.content, tree.sha.length / 2).find((e) => e.name === 'package.json') : undefined;
 }
 
 /**
@@ -187,7 +186,8 @@ async function checkUnanswered(git: Git, unanswered: ReadonlyArray<Folder<string
   const trees = await git.readObjects(unanswered.map((c) => c.handle));
   unanswered.forEach((c, i) => {
     const tree = trees[i];
-    const listed = tree?.type === 'tree' ? parseTree(tree.content, tree.sha.length / 2).some((e) => e.name === 'package.json' && !e.isTree && e.mode !== '160000') : true;
+    const entry = manifestEntry(tree);
+    const listed = tree?.type !== 'tree' || (entry !== undefined && !entry.isTree && entry.mode !== '160000');
     if (listed) throw new InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
   });
 }
@@ -274,7 +274,8 @@ async function load(git: Git, commit: string, options: LoadOptions, readersFor: 
       edges = readManifestEdges(manifest, fileName);
     } catch (err) {
       // The bulk read gives a link's text as its contents: a manifest that does not parse may be one.
-      if (await isSymlink(git, `${commit}:${dir === '' ? '' : `${dir}/`}${path}`, 'package.json')) throw symlinkedManifest(manifestName(path));
+      const [tree] = await git.readObjects([`${commit}:${dir === '' ? '' : `${dir}/`}${path}`]);
+      if (manifestEntry(tree)?.mode === '120000') throw symlinkedManifest(manifestName(path));
       throw err;
     }
     sources.push({ dir: path, name: edges.name, isService, refs: edges.refs });

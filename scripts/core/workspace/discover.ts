@@ -59,7 +59,7 @@ export interface FoundPackage {
 const SKIP = new Set(['node_modules', 'dist']);
 
 /** The package folder candidates below `root`: every folder the globs name, found level by level. */
-export async function packageFolders<H>(listing: FolderListing<H>, root: H, matcher: GlobMatcher): Promise<Array<Folder<H>>> {
+async function packageFolders<H>(listing: FolderListing<H>, root: H, matcher: GlobMatcher): Promise<Array<Folder<H>>> {
   const candidates: Array<Folder<H>> = [];
   let frontier: Array<Folder<H>> = [{ path: '', handle: root }];
   while (frontier.length > 0) {

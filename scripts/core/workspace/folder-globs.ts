@@ -12,12 +12,17 @@ export interface GlobMatcher {
   mayContain(path: string): boolean;
 }
 
+/** A folder glob as folders are written here: no leading `./`, no trailing slashes. */
+function folderGlob(glob: string): string {
+  return glob.replace(/^\.\//, '').replace(/\/+$/, '');
+}
+
 function includes(globs: readonly string[]): string[] {
-  return globs.filter((g) => !g.startsWith('!')).map((g) => g.replace(/^\.\//, '').replace(/\/+$/, ''));
+  return globs.filter((g) => !g.startsWith('!')).map(folderGlob);
 }
 
 function excludes(globs: readonly string[]): string[] {
-  return globs.filter((g) => g.startsWith('!')).map((g) => g.slice(1).replace(/^\.\//, '').replace(/\/+$/, ''));
+  return globs.filter((g) => g.startsWith('!')).map((g) => folderGlob(g.slice(1)));
 }
 
 /**
@@ -82,7 +87,7 @@ export async function globMatcher(globs: readonly string[]): Promise<GlobMatcher
 
 /** A test of folders against globs (the service folder globs), with picomatch's semantics; none matches nothing. */
 export async function folderTest(globs: readonly string[]): Promise<PathTest> {
-  const patterns = globs.map((g) => g.replace(/^\.\//, '').replace(/\/+$/, ''));
+  const patterns = globs.map(folderGlob);
   // Stryker disable next-line ObjectLiteral: equivalent: no `dot` is dot: false
   return compileGlobs(patterns, { dot: false }, await globEngineFor(patterns));
 }
