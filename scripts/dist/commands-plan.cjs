@@ -546,26 +546,26 @@ var require_toJS = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/nodes/toJS.js"(exports2) {
     "use strict";
     var identity = require_identity();
-    function toJS(value, arg, ctx) {
-      if (Array.isArray(value))
-        return value.map((v, i) => toJS(v, String(i), ctx));
-      if (value && typeof value.toJSON === "function") {
-        if (!ctx || !identity.hasAnchor(value))
-          return value.toJSON(arg, ctx);
+    function toJS(value2, arg, ctx) {
+      if (Array.isArray(value2))
+        return value2.map((v, i) => toJS(v, String(i), ctx));
+      if (value2 && typeof value2.toJSON === "function") {
+        if (!ctx || !identity.hasAnchor(value2))
+          return value2.toJSON(arg, ctx);
         const data = { aliasCount: 0, count: 1, res: void 0 };
-        ctx.anchors.set(value, data);
+        ctx.anchors.set(value2, data);
         ctx.onCreate = (res2) => {
           data.res = res2;
           delete ctx.onCreate;
         };
-        const res = value.toJSON(arg, ctx);
+        const res = value2.toJSON(arg, ctx);
         if (ctx.onCreate)
           ctx.onCreate(res);
         return res;
       }
-      if (typeof value === "bigint" && !ctx?.keep)
-        return Number(value);
-      return value;
+      if (typeof value2 === "bigint" && !ctx?.keep)
+        return Number(value2);
+      return value2;
     }
     exports2.toJS = toJS;
   }
@@ -737,11 +737,11 @@ var require_Scalar = __commonJS({
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
-    var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
+    var isScalarValue = (value2) => !value2 || typeof value2 !== "function" && typeof value2 !== "object";
     var Scalar = class extends Node.NodeBase {
-      constructor(value) {
+      constructor(value2) {
         super(identity.SCALAR);
-        this.value = value;
+        this.value = value2;
       }
       toJSON(arg, ctx) {
         return ctx?.keep ? this.value : toJS.toJS(this.value, arg, ctx);
@@ -768,7 +768,7 @@ var require_createNode = __commonJS({
     var identity = require_identity();
     var Scalar = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
-    function findTagObject(value, tagName, tags) {
+    function findTagObject(value2, tagName, tags) {
       if (tagName) {
         const match = tags.filter((t) => t.tag === tagName);
         const tagObj = match.find((t) => !t.format) ?? match[0];
@@ -776,53 +776,53 @@ var require_createNode = __commonJS({
           throw new Error(`Tag ${tagName} not found`);
         return tagObj;
       }
-      return tags.find((t) => t.identify?.(value) && !t.format);
+      return tags.find((t) => t.identify?.(value2) && !t.format);
     }
-    function createNode(value, tagName, ctx) {
-      if (identity.isDocument(value))
-        value = value.contents;
-      if (identity.isNode(value))
-        return value;
-      if (identity.isPair(value)) {
+    function createNode(value2, tagName, ctx) {
+      if (identity.isDocument(value2))
+        value2 = value2.contents;
+      if (identity.isNode(value2))
+        return value2;
+      if (identity.isPair(value2)) {
         const map = ctx.schema[identity.MAP].createNode?.(ctx.schema, null, ctx);
-        map.items.push(value);
+        map.items.push(value2);
         return map;
       }
-      if (value instanceof String || value instanceof Number || value instanceof Boolean || typeof BigInt !== "undefined" && value instanceof BigInt) {
-        value = value.valueOf();
+      if (value2 instanceof String || value2 instanceof Number || value2 instanceof Boolean || typeof BigInt !== "undefined" && value2 instanceof BigInt) {
+        value2 = value2.valueOf();
       }
       const { aliasDuplicateObjects, onAnchor, onTagObj, schema: schema2, sourceObjects } = ctx;
       let ref = void 0;
-      if (aliasDuplicateObjects && value && typeof value === "object") {
-        ref = sourceObjects.get(value);
+      if (aliasDuplicateObjects && value2 && typeof value2 === "object") {
+        ref = sourceObjects.get(value2);
         if (ref) {
-          ref.anchor ?? (ref.anchor = onAnchor(value));
+          ref.anchor ?? (ref.anchor = onAnchor(value2));
           return new Alias.Alias(ref.anchor);
         } else {
           ref = { anchor: null, node: null };
-          sourceObjects.set(value, ref);
+          sourceObjects.set(value2, ref);
         }
       }
       if (tagName?.startsWith("!!"))
         tagName = defaultTagPrefix + tagName.slice(2);
-      let tagObj = findTagObject(value, tagName, schema2.tags);
+      let tagObj = findTagObject(value2, tagName, schema2.tags);
       if (!tagObj) {
-        if (value && typeof value.toJSON === "function") {
-          value = value.toJSON();
+        if (value2 && typeof value2.toJSON === "function") {
+          value2 = value2.toJSON();
         }
-        if (!value || typeof value !== "object") {
-          const node2 = new Scalar.Scalar(value);
+        if (!value2 || typeof value2 !== "object") {
+          const node2 = new Scalar.Scalar(value2);
           if (ref)
             ref.node = node2;
           return node2;
         }
-        tagObj = value instanceof Map ? schema2[identity.MAP] : Symbol.iterator in Object(value) ? schema2[identity.SEQ] : schema2[identity.MAP];
+        tagObj = value2 instanceof Map ? schema2[identity.MAP] : Symbol.iterator in Object(value2) ? schema2[identity.SEQ] : schema2[identity.MAP];
       }
       if (onTagObj) {
         onTagObj(tagObj);
         delete ctx.onTagObj;
       }
-      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar.Scalar(value);
+      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value2, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value2, ctx) : new Scalar.Scalar(value2);
       if (tagName)
         node.tag = tagName;
       else if (!tagObj.default)
@@ -842,8 +842,8 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path, value) {
-      let v = value;
+    function collectionFromPath(schema2, path, value2) {
+      let v = value2;
       for (let i = path.length - 1; i >= 0; --i) {
         const k = path[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
@@ -894,16 +894,16 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path, value) {
+      addIn(path, value2) {
         if (isEmptyPath(path))
-          this.add(value);
+          this.add(value2);
         else {
           const [key, ...rest] = path;
           const node = this.get(key, true);
           if (identity.isCollection(node))
-            node.addIn(rest, value);
+            node.addIn(rest, value2);
           else if (node === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key, collectionFromPath(this.schema, rest, value2));
           else
             throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
         }
@@ -957,16 +957,16 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path, value) {
+      setIn(path, value2) {
         const [key, ...rest] = path;
         if (rest.length === 0) {
-          this.set(key, value);
+          this.set(key, value2);
         } else {
           const node = this.get(key, true);
           if (identity.isCollection(node))
-            node.setIn(rest, value);
+            node.setIn(rest, value2);
           else if (node === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key, collectionFromPath(this.schema, rest, value2));
           else
             throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
         }
@@ -1161,13 +1161,13 @@ var require_stringifyString = __commonJS({
       }
       return true;
     }
-    function doubleQuotedString(value, ctx) {
-      const json = JSON.stringify(value);
+    function doubleQuotedString(value2, ctx) {
+      const json = JSON.stringify(value2);
       if (ctx.options.doubleQuotedAsJSON)
         return json;
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
-      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
+      const indent = ctx.indent || (containsDocumentMarker(value2) ? "  " : "");
       let str = "";
       let start = 0;
       for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
@@ -1241,22 +1241,22 @@ var require_stringifyString = __commonJS({
       str = start ? str + json.slice(start) : json;
       return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
-    function singleQuotedString(value, ctx) {
-      if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
-        return doubleQuotedString(value, ctx);
-      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      const res = "'" + value.replace(/'/g, "''").replace(/\n+/g, `$&
+    function singleQuotedString(value2, ctx) {
+      if (ctx.options.singleQuote === false || ctx.implicitKey && value2.includes("\n") || /[ \t]\n|\n[ \t]/.test(value2))
+        return doubleQuotedString(value2, ctx);
+      const indent = ctx.indent || (containsDocumentMarker(value2) ? "  " : "");
+      const res = "'" + value2.replace(/'/g, "''").replace(/\n+/g, `$&
 ${indent}`) + "'";
       return ctx.implicitKey ? res : foldFlowLines.foldFlowLines(res, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
-    function quotedString(value, ctx) {
+    function quotedString(value2, ctx) {
       const { singleQuote } = ctx.options;
       let qs;
       if (singleQuote === false)
         qs = doubleQuotedString;
       else {
-        const hasDouble = value.includes('"');
-        const hasSingle = value.includes("'");
+        const hasDouble = value2.includes('"');
+        const hasSingle = value2.includes("'");
         if (hasDouble && !hasSingle)
           qs = singleQuotedString;
         else if (hasSingle && !hasDouble)
@@ -1264,7 +1264,7 @@ ${indent}`) + "'";
         else
           qs = singleQuote ? singleQuotedString : doubleQuotedString;
       }
-      return qs(value, ctx);
+      return qs(value2, ctx);
     }
     var blockEndNewlines;
     try {
@@ -1272,27 +1272,27 @@ ${indent}`) + "'";
     } catch {
       blockEndNewlines = /\n+(?!\n|$)/g;
     }
-    function blockString({ comment, type, value }, ctx, onComment, onChompKeep) {
+    function blockString({ comment, type, value: value2 }, ctx, onComment, onChompKeep) {
       const { blockQuote, commentString, lineWidth } = ctx.options;
-      if (!blockQuote || /\n[\t ]+$/.test(value)) {
-        return quotedString(value, ctx);
+      if (!blockQuote || /\n[\t ]+$/.test(value2)) {
+        return quotedString(value2, ctx);
       }
-      const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
-      if (!value)
+      const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value2) ? "  " : "");
+      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value2, lineWidth, indent.length);
+      if (!value2)
         return literal2 ? "|\n" : ">\n";
       let chomp;
       let endStart;
-      for (endStart = value.length; endStart > 0; --endStart) {
-        const ch = value[endStart - 1];
+      for (endStart = value2.length; endStart > 0; --endStart) {
+        const ch = value2[endStart - 1];
         if (ch !== "\n" && ch !== "	" && ch !== " ")
           break;
       }
-      let end = value.substring(endStart);
+      let end = value2.substring(endStart);
       const endNlPos = end.indexOf("\n");
       if (endNlPos === -1) {
         chomp = "-";
-      } else if (value === end || endNlPos !== end.length - 1) {
+      } else if (value2 === end || endNlPos !== end.length - 1) {
         chomp = "+";
         if (onChompKeep)
           onChompKeep();
@@ -1300,7 +1300,7 @@ ${indent}`) + "'";
         chomp = "";
       }
       if (end) {
-        value = value.slice(0, -end.length);
+        value2 = value2.slice(0, -end.length);
         if (end[end.length - 1] === "\n")
           end = end.slice(0, -1);
         end = end.replace(blockEndNewlines, `$&${indent}`);
@@ -1308,8 +1308,8 @@ ${indent}`) + "'";
       let startWithSpace = false;
       let startEnd;
       let startNlPos = -1;
-      for (startEnd = 0; startEnd < value.length; ++startEnd) {
-        const ch = value[startEnd];
+      for (startEnd = 0; startEnd < value2.length; ++startEnd) {
+        const ch = value2[startEnd];
         if (ch === " ")
           startWithSpace = true;
         else if (ch === "\n")
@@ -1317,9 +1317,9 @@ ${indent}`) + "'";
         else
           break;
       }
-      let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
+      let start = value2.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
       if (start) {
-        value = value.substring(start.length);
+        value2 = value2.substring(start.length);
         start = start.replace(/\n+/g, `$&${indent}`);
       }
       const indentSize = indent ? "2" : "1";
@@ -1330,7 +1330,7 @@ ${indent}`) + "'";
           onComment();
       }
       if (!literal2) {
-        const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
+        const foldedValue = value2.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
         if (blockQuote !== "folded" && type !== Scalar.Scalar.BLOCK_FOLDED) {
@@ -1343,37 +1343,37 @@ ${indent}`) + "'";
           return `>${header}
 ${indent}${body}`;
       }
-      value = value.replace(/\n+/g, `$&${indent}`);
+      value2 = value2.replace(/\n+/g, `$&${indent}`);
       return `|${header}
-${indent}${start}${value}${end}`;
+${indent}${start}${value2}${end}`;
     }
     function plainString(item2, ctx, onComment, onChompKeep) {
-      const { type, value } = item2;
+      const { type, value: value2 } = item2;
       const { actualString, implicitKey, indent, indentStep, inFlow } = ctx;
-      if (implicitKey && value.includes("\n") || inFlow && /[[\]{},]/.test(value)) {
-        return quotedString(value, ctx);
+      if (implicitKey && value2.includes("\n") || inFlow && /[[\]{},]/.test(value2)) {
+        return quotedString(value2, ctx);
       }
-      if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
-        return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item2, ctx, onComment, onChompKeep);
+      if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value2)) {
+        return implicitKey || inFlow || !value2.includes("\n") ? quotedString(value2, ctx) : blockString(item2, ctx, onComment, onChompKeep);
       }
-      if (!implicitKey && !inFlow && type !== Scalar.Scalar.PLAIN && value.includes("\n")) {
+      if (!implicitKey && !inFlow && type !== Scalar.Scalar.PLAIN && value2.includes("\n")) {
         return blockString(item2, ctx, onComment, onChompKeep);
       }
-      if (containsDocumentMarker(value)) {
+      if (containsDocumentMarker(value2)) {
         if (indent === "") {
           ctx.forceBlockIndent = true;
           return blockString(item2, ctx, onComment, onChompKeep);
         } else if (implicitKey && indent === indentStep) {
-          return quotedString(value, ctx);
+          return quotedString(value2, ctx);
         }
       }
-      const str = value.replace(/\n+/g, `$&
+      const str = value2.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
         const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
-          return quotedString(value, ctx);
+          return quotedString(value2, ctx);
       }
       return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
@@ -1546,7 +1546,7 @@ var require_stringifyPair = __commonJS({
     var Scalar = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
+    function stringifyPair({ key, value: value2 }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
       let keyComment = identity.isNode(key) && key.comment || null;
       if (simpleKeys) {
@@ -1558,7 +1558,7 @@ var require_stringifyPair = __commonJS({
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value2 == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -1573,12 +1573,12 @@ var require_stringifyPair = __commonJS({
         explicitKey = true;
       }
       if (ctx.inFlow) {
-        if (allNullValues || value == null) {
+        if (allNullValues || value2 == null) {
           if (keyCommentDone && onComment)
             onComment();
           return str === "" ? "?" : explicitKey ? `? ${str}` : str;
         }
-      } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
+      } else if (allNullValues && !simpleKeys || value2 == null && explicitKey) {
         str = `? ${str}`;
         if (keyComment && !keyCommentDone) {
           str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
@@ -1599,26 +1599,26 @@ ${indent}:`;
           str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
-      if (identity.isNode(value)) {
-        vsb = !!value.spaceBefore;
-        vcb = value.commentBefore;
-        valueComment = value.comment;
+      if (identity.isNode(value2)) {
+        vsb = !!value2.spaceBefore;
+        vcb = value2.commentBefore;
+        valueComment = value2.comment;
       } else {
         vsb = false;
         vcb = null;
         valueComment = null;
-        if (value && typeof value === "object")
-          value = doc.createNode(value);
+        if (value2 && typeof value2 === "object")
+          value2 = doc.createNode(value2);
       }
       ctx.implicitKey = false;
-      if (!explicitKey && !keyComment && identity.isScalar(value))
+      if (!explicitKey && !keyComment && identity.isScalar(value2))
         ctx.indentAtStart = str.length + 1;
       chompKeep = false;
-      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
+      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value2) && !value2.flow && !value2.tag && !value2.anchor) {
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
-      const valueStr = stringify.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      const valueStr = stringify.stringify(value2, ctx, () => valueCommentDone = true, () => chompKeep = true);
       let ws = " ";
       if (keyComment || vsb || vcb) {
         ws = vsb ? "\n" : "";
@@ -1634,11 +1634,11 @@ ${stringifyComment.indentComment(cs, ctx.indent)}`;
           ws += `
 ${ctx.indent}`;
         }
-      } else if (!explicitKey && identity.isCollection(value)) {
+      } else if (!explicitKey && identity.isCollection(value2)) {
         const vs0 = valueStr[0];
         const nl0 = valueStr.indexOf("\n");
         const hasNewline = nl0 !== -1;
-        const flow = ctx.inFlow ?? value.flow ?? value.items.length === 0;
+        const flow = ctx.inFlow ?? value2.flow ?? value2.items.length === 0;
         if (hasNewline || !flow) {
           let hasPropsLine = false;
           if (hasNewline && (vs0 === "&" || vs0 === "!")) {
@@ -1701,7 +1701,7 @@ var require_merge = __commonJS({
     var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
     var merge = {
-      identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
+      identify: (value2) => value2 === MERGE_KEY || typeof value2 === "symbol" && value2.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
       test: /^<<$/,
@@ -1711,8 +1711,8 @@ var require_merge = __commonJS({
       stringify: () => MERGE_KEY
     };
     var isMergeKey = (ctx, key) => (merge.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
-    function addMergeToJSMap(ctx, map, value) {
-      const source = resolveAliasValue(ctx, value);
+    function addMergeToJSMap(ctx, map, value2) {
+      const source = resolveAliasValue(ctx, value2);
       if (identity.isSeq(source))
         for (const it of source.items)
           mergeValue(ctx, map, it);
@@ -1722,20 +1722,20 @@ var require_merge = __commonJS({
       else
         mergeValue(ctx, map, source);
     }
-    function mergeValue(ctx, map, value) {
-      const source = resolveAliasValue(ctx, value);
+    function mergeValue(ctx, map, value2) {
+      const source = resolveAliasValue(ctx, value2);
       if (!identity.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx, Map);
-      for (const [key, value2] of srcMap) {
+      for (const [key, value3] of srcMap) {
         if (map instanceof Map) {
           if (!map.has(key))
-            map.set(key, value2);
+            map.set(key, value3);
         } else if (map instanceof Set) {
           map.add(key);
         } else if (!Object.prototype.hasOwnProperty.call(map, key)) {
           Object.defineProperty(map, key, {
-            value: value2,
+            value: value3,
             writable: true,
             enumerable: true,
             configurable: true
@@ -1744,8 +1744,8 @@ var require_merge = __commonJS({
       }
       return map;
     }
-    function resolveAliasValue(ctx, value) {
-      return ctx && identity.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
+    function resolveAliasValue(ctx, value2) {
+      return ctx && identity.isAlias(value2) ? value2.resolve(ctx.doc, ctx) : value2;
     }
     exports2.addMergeToJSMap = addMergeToJSMap;
     exports2.isMergeKey = isMergeKey;
@@ -1762,20 +1762,20 @@ var require_addPairToJSMap = __commonJS({
     var stringify = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
-    function addPairToJSMap(ctx, map, { key, value }) {
+    function addPairToJSMap(ctx, map, { key, value: value2 }) {
       if (identity.isNode(key) && key.addToJSMap)
-        key.addToJSMap(ctx, map, value);
+        key.addToJSMap(ctx, map, value2);
       else if (merge.isMergeKey(ctx, key))
-        merge.addMergeToJSMap(ctx, map, value);
+        merge.addMergeToJSMap(ctx, map, value2);
       else {
         const jsKey = toJS.toJS(key, "", ctx);
         if (map instanceof Map) {
-          map.set(jsKey, toJS.toJS(value, jsKey, ctx));
+          map.set(jsKey, toJS.toJS(value2, jsKey, ctx));
         } else if (map instanceof Set) {
           map.add(jsKey);
         } else {
           const stringKey = stringifyKey(key, jsKey, ctx);
-          const jsValue = toJS.toJS(value, stringKey, ctx);
+          const jsValue = toJS.toJS(value2, stringKey, ctx);
           if (stringKey in map)
             Object.defineProperty(map, stringKey, {
               value: jsValue,
@@ -1825,24 +1825,24 @@ var require_Pair = __commonJS({
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
     var identity = require_identity();
-    function createPair(key, value, ctx) {
+    function createPair(key, value2, ctx) {
       const k = createNode.createNode(key, void 0, ctx);
-      const v = createNode.createNode(value, void 0, ctx);
+      const v = createNode.createNode(value2, void 0, ctx);
       return new Pair(k, v);
     }
     var Pair = class _Pair {
-      constructor(key, value = null) {
+      constructor(key, value2 = null) {
         Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
         this.key = key;
-        this.value = value;
+        this.value = value2;
       }
       clone(schema2) {
-        let { key, value } = this;
+        let { key, value: value2 } = this;
         if (identity.isNode(key))
           key = key.clone(schema2);
-        if (identity.isNode(value))
-          value = value.clone(schema2);
-        return new _Pair(key, value);
+        if (identity.isNode(value2))
+          value2 = value2.clone(schema2);
+        return new _Pair(key, value2);
       }
       toJSON(_, ctx) {
         const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
@@ -2045,17 +2045,17 @@ var require_YAMLMap = __commonJS({
       static from(schema2, obj, ctx) {
         const { keepUndefined, replacer: replacer2 } = ctx;
         const map = new this(schema2);
-        const add = (key, value) => {
+        const add = (key, value2) => {
           if (typeof replacer2 === "function")
-            value = replacer2.call(obj, key, value);
+            value2 = replacer2.call(obj, key, value2);
           else if (Array.isArray(replacer2) && !replacer2.includes(key))
             return;
-          if (value !== void 0 || keepUndefined)
-            map.items.push(Pair.createPair(key, value, ctx));
+          if (value2 !== void 0 || keepUndefined)
+            map.items.push(Pair.createPair(key, value2, ctx));
         };
         if (obj instanceof Map) {
-          for (const [key, value] of obj)
-            add(key, value);
+          for (const [key, value2] of obj)
+            add(key, value2);
         } else if (obj && typeof obj === "object") {
           for (const key of Object.keys(obj))
             add(key, obj[key]);
@@ -2113,8 +2113,8 @@ var require_YAMLMap = __commonJS({
       has(key) {
         return !!findPair(this.items, key);
       }
-      set(key, value) {
-        this.add(new Pair.Pair(key, value), true);
+      set(key, value2) {
+        this.add(new Pair.Pair(key, value2), true);
       }
       /**
        * @param ctx - Conversion context, originally set in Document#toJS()
@@ -2192,8 +2192,8 @@ var require_YAMLSeq = __commonJS({
         super(identity.SEQ, schema2);
         this.items = [];
       }
-      add(value) {
-        this.items.push(value);
+      add(value2) {
+        this.items.push(value2);
       }
       /**
        * Removes a value from the collection.
@@ -2234,15 +2234,15 @@ var require_YAMLSeq = __commonJS({
        * If `key` does not contain a representation of an integer, this will throw.
        * It may be wrapped in a `Scalar`.
        */
-      set(key, value) {
+      set(key, value2) {
         const idx = asItemIndex(key);
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
-        if (identity.isScalar(prev) && Scalar.isScalarValue(value))
-          prev.value = value;
+        if (identity.isScalar(prev) && Scalar.isScalarValue(value2))
+          prev.value = value2;
         else
-          this.items[idx] = value;
+          this.items[idx] = value2;
       }
       toJSON(_, ctx) {
         const seq = [];
@@ -2318,7 +2318,7 @@ var require_string = __commonJS({
     "use strict";
     var stringifyString = require_stringifyString();
     var string = {
-      identify: (value) => typeof value === "string",
+      identify: (value2) => typeof value2 === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
       resolve: (str) => str,
@@ -2337,7 +2337,7 @@ var require_null = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var nullTag = {
-      identify: (value) => value == null,
+      identify: (value2) => value2 == null,
       createNode: () => new Scalar.Scalar(null),
       default: true,
       tag: "tag:yaml.org,2002:null",
@@ -2355,18 +2355,18 @@ var require_bool = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var boolTag = {
-      identify: (value) => typeof value === "boolean",
+      identify: (value2) => typeof value2 === "boolean",
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
       resolve: (str) => new Scalar.Scalar(str[0] === "t" || str[0] === "T"),
-      stringify({ source, value }, ctx) {
+      stringify({ source, value: value2 }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
-          if (value === sv)
+          if (value2 === sv)
             return source;
         }
-        return value ? ctx.options.trueStr : ctx.options.falseStr;
+        return value2 ? ctx.options.trueStr : ctx.options.falseStr;
       }
     };
     exports2.boolTag = boolTag;
@@ -2377,13 +2377,13 @@ var require_bool = __commonJS({
 var require_stringifyNumber = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
     "use strict";
-    function stringifyNumber({ format: format2, minFractionDigits, tag, value }) {
-      if (typeof value === "bigint")
-        return String(value);
-      const num = typeof value === "number" ? value : Number(value);
+    function stringifyNumber({ format: format2, minFractionDigits, tag, value: value2 }) {
+      if (typeof value2 === "bigint")
+        return String(value2);
+      const num = typeof value2 === "number" ? value2 : Number(value2);
       if (!isFinite(num))
         return isNaN(num) ? ".nan" : num < 0 ? "-.inf" : ".inf";
-      let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
+      let n = Object.is(value2, -0) ? "-0" : JSON.stringify(value2);
       if (!format2 && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i = n.indexOf(".");
         if (i < 0) {
@@ -2407,7 +2407,7 @@ var require_float = __commonJS({
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
@@ -2415,7 +2415,7 @@ var require_float = __commonJS({
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
@@ -2427,7 +2427,7 @@ var require_float = __commonJS({
       }
     };
     var float = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
@@ -2451,16 +2451,16 @@ var require_int = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/schema/core/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
+    var intIdentify = (value2) => typeof value2 === "bigint" || Number.isInteger(value2);
     var intResolve = (str, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix);
     function intStringify(node, radix, prefix) {
-      const { value } = node;
-      if (intIdentify(value) && value >= 0)
-        return prefix + value.toString(radix);
+      const { value: value2 } = node;
+      if (intIdentify(value2) && value2 >= 0)
+        return prefix + value2.toString(radix);
       return stringifyNumber.stringifyNumber(node);
     }
     var intOct = {
-      identify: (value) => intIdentify(value) && value >= 0,
+      identify: (value2) => intIdentify(value2) && value2 >= 0,
       default: true,
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
@@ -2477,7 +2477,7 @@ var require_int = __commonJS({
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
-      identify: (value) => intIdentify(value) && value >= 0,
+      identify: (value2) => intIdentify(value2) && value2 >= 0,
       default: true,
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
@@ -2526,20 +2526,20 @@ var require_schema2 = __commonJS({
     var Scalar = require_Scalar();
     var map = require_map();
     var seq = require_seq();
-    function intIdentify(value) {
-      return typeof value === "bigint" || Number.isInteger(value);
+    function intIdentify(value2) {
+      return typeof value2 === "bigint" || Number.isInteger(value2);
     }
-    var stringifyJSON = ({ value }) => JSON.stringify(value);
+    var stringifyJSON = ({ value: value2 }) => JSON.stringify(value2);
     var jsonScalars = [
       {
-        identify: (value) => typeof value === "string",
+        identify: (value2) => typeof value2 === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
         resolve: (str) => str,
         stringify: stringifyJSON
       },
       {
-        identify: (value) => value == null,
+        identify: (value2) => value2 == null,
         createNode: () => new Scalar.Scalar(null),
         default: true,
         tag: "tag:yaml.org,2002:null",
@@ -2548,7 +2548,7 @@ var require_schema2 = __commonJS({
         stringify: stringifyJSON
       },
       {
-        identify: (value) => typeof value === "boolean",
+        identify: (value2) => typeof value2 === "boolean",
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
@@ -2561,10 +2561,10 @@ var require_schema2 = __commonJS({
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
         resolve: (str, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str, 10),
-        stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
+        stringify: ({ value: value2 }) => intIdentify(value2) ? value2.toString() : JSON.stringify(value2)
       },
       {
-        identify: (value) => typeof value === "number",
+        identify: (value2) => typeof value2 === "number",
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
@@ -2594,7 +2594,7 @@ var require_binary = __commonJS({
     var Scalar = require_Scalar();
     var stringifyString = require_stringifyString();
     var binary = {
-      identify: (value) => value instanceof Uint8Array,
+      identify: (value2) => value2 instanceof Uint8Array,
       // Buffer inherits from Uint8Array
       default: false,
       tag: "tag:yaml.org,2002:binary",
@@ -2620,10 +2620,10 @@ var require_binary = __commonJS({
           return src;
         }
       },
-      stringify({ comment, type, value }, ctx, onComment, onChompKeep) {
-        if (!value)
+      stringify({ comment, type, value: value2 }, ctx, onComment, onChompKeep) {
+        if (!value2)
           return "";
-        const buf = value;
+        const buf = value2;
         let str;
         if (typeof node_buffer.Buffer === "function") {
           str = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
@@ -2695,25 +2695,25 @@ ${cn.comment}` : item2.comment;
         for (let it of iterable) {
           if (typeof replacer2 === "function")
             it = replacer2.call(iterable, String(i++), it);
-          let key, value;
+          let key, value2;
           if (Array.isArray(it)) {
             if (it.length === 2) {
               key = it[0];
-              value = it[1];
+              value2 = it[1];
             } else
               throw new TypeError(`Expected [key, value] tuple: ${it}`);
           } else if (it && it instanceof Object) {
             const keys = Object.keys(it);
             if (keys.length === 1) {
               key = keys[0];
-              value = it[key];
+              value2 = it[key];
             } else {
               throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
             }
           } else {
             key = it;
           }
-          pairs2.items.push(Pair.createPair(key, value, ctx));
+          pairs2.items.push(Pair.createPair(key, value2, ctx));
         }
       return pairs2;
     }
@@ -2760,16 +2760,16 @@ var require_omap = __commonJS({
         if (ctx?.onCreate)
           ctx.onCreate(map);
         for (const pair of this.items) {
-          let key, value;
+          let key, value2;
           if (identity.isPair(pair)) {
             key = toJS.toJS(pair.key, "", ctx);
-            value = toJS.toJS(pair.value, key, ctx);
+            value2 = toJS.toJS(pair.value, key, ctx);
           } else {
             key = toJS.toJS(pair, "", ctx);
           }
           if (map.has(key))
             throw new Error("Ordered maps must not include duplicate keys");
-          map.set(key, value);
+          map.set(key, value2);
         }
         return map;
       }
@@ -2783,7 +2783,7 @@ var require_omap = __commonJS({
     YAMLOMap.tag = "tag:yaml.org,2002:omap";
     var omap = {
       collection: "seq",
-      identify: (value) => value instanceof Map,
+      identify: (value2) => value2 instanceof Map,
       nodeClass: YAMLOMap,
       default: false,
       tag: "tag:yaml.org,2002:omap",
@@ -2813,14 +2813,14 @@ var require_bool2 = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
-    function boolStringify({ value, source }, ctx) {
-      const boolObj = value ? trueTag : falseTag;
+    function boolStringify({ value: value2, source }, ctx) {
+      const boolObj = value2 ? trueTag : falseTag;
       if (source && boolObj.test.test(source))
         return source;
-      return value ? ctx.options.trueStr : ctx.options.falseStr;
+      return value2 ? ctx.options.trueStr : ctx.options.falseStr;
     }
     var trueTag = {
-      identify: (value) => value === true,
+      identify: (value2) => value2 === true,
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
@@ -2828,7 +2828,7 @@ var require_bool2 = __commonJS({
       stringify: boolStringify
     };
     var falseTag = {
-      identify: (value) => value === false,
+      identify: (value2) => value2 === false,
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
@@ -2847,7 +2847,7 @@ var require_float2 = __commonJS({
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
@@ -2855,7 +2855,7 @@ var require_float2 = __commonJS({
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
@@ -2867,7 +2867,7 @@ var require_float2 = __commonJS({
       }
     };
     var float = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
@@ -2894,7 +2894,7 @@ var require_int2 = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
+    var intIdentify = (value2) => typeof value2 === "bigint" || Number.isInteger(value2);
     function intResolve(str, offset, radix, { intAsBigInt }) {
       const sign = str[0];
       if (sign === "-" || sign === "+")
@@ -2919,10 +2919,10 @@ var require_int2 = __commonJS({
       return sign === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix) {
-      const { value } = node;
-      if (intIdentify(value)) {
-        const str = value.toString(radix);
-        return value < 0 ? "-" + prefix + str.substr(1) : prefix + str;
+      const { value: value2 } = node;
+      if (intIdentify(value2)) {
+        const str = value2.toString(radix);
+        return value2 < 0 ? "-" + prefix + str.substr(1) : prefix + str;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -3000,13 +3000,13 @@ var require_set = __commonJS({
         const pair = YAMLMap.findPair(this.items, key);
         return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
-      set(key, value) {
-        if (typeof value !== "boolean")
-          throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
+      set(key, value2) {
+        if (typeof value2 !== "boolean")
+          throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value2}`);
         const prev = YAMLMap.findPair(this.items, key);
-        if (prev && !value) {
+        if (prev && !value2) {
           this.items.splice(this.items.indexOf(prev), 1);
-        } else if (!prev && value) {
+        } else if (!prev && value2) {
           this.items.push(new Pair.Pair(key));
         }
       }
@@ -3025,10 +3025,10 @@ var require_set = __commonJS({
         const { replacer: replacer2 } = ctx;
         const set2 = new this(schema2);
         if (iterable && Symbol.iterator in Object(iterable))
-          for (let value of iterable) {
+          for (let value2 of iterable) {
             if (typeof replacer2 === "function")
-              value = replacer2.call(iterable, value, value);
-            set2.items.push(Pair.createPair(value, null, ctx));
+              value2 = replacer2.call(iterable, value2, value2);
+            set2.items.push(Pair.createPair(value2, null, ctx));
           }
         return set2;
       }
@@ -3036,7 +3036,7 @@ var require_set = __commonJS({
     YAMLSet.tag = "tag:yaml.org,2002:set";
     var set = {
       collection: "map",
-      identify: (value) => value instanceof Set,
+      identify: (value2) => value2 instanceof Set,
       nodeClass: YAMLSet,
       default: false,
       tag: "tag:yaml.org,2002:set",
@@ -3070,33 +3070,33 @@ var require_timestamp = __commonJS({
       return sign === "-" ? num(-1) * res : res;
     }
     function stringifySexagesimal(node) {
-      let { value } = node;
+      let { value: value2 } = node;
       let num = (n) => n;
-      if (typeof value === "bigint")
+      if (typeof value2 === "bigint")
         num = (n) => BigInt(n);
-      else if (isNaN(value) || !isFinite(value))
+      else if (isNaN(value2) || !isFinite(value2))
         return stringifyNumber.stringifyNumber(node);
       let sign = "";
-      if (value < 0) {
+      if (value2 < 0) {
         sign = "-";
-        value *= num(-1);
+        value2 *= num(-1);
       }
       const _60 = num(60);
-      const parts = [value % _60];
-      if (value < 60) {
+      const parts = [value2 % _60];
+      if (value2 < 60) {
         parts.unshift(0);
       } else {
-        value = (value - parts[0]) / _60;
-        parts.unshift(value % _60);
-        if (value >= 60) {
-          value = (value - parts[0]) / _60;
-          parts.unshift(value);
+        value2 = (value2 - parts[0]) / _60;
+        parts.unshift(value2 % _60);
+        if (value2 >= 60) {
+          value2 = (value2 - parts[0]) / _60;
+          parts.unshift(value2);
         }
       }
       return sign + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
     }
     var intTime = {
-      identify: (value) => typeof value === "bigint" || Number.isInteger(value),
+      identify: (value2) => typeof value2 === "bigint" || Number.isInteger(value2),
       default: true,
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
@@ -3105,7 +3105,7 @@ var require_timestamp = __commonJS({
       stringify: stringifySexagesimal
     };
     var floatTime = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
@@ -3114,7 +3114,7 @@ var require_timestamp = __commonJS({
       stringify: stringifySexagesimal
     };
     var timestamp = {
-      identify: (value) => value instanceof Date,
+      identify: (value2) => value2 instanceof Date,
       default: true,
       tag: "tag:yaml.org,2002:timestamp",
       // If the time zone is omitted, the timestamp is assumed to be specified in UTC. The time part
@@ -3137,7 +3137,7 @@ var require_timestamp = __commonJS({
         }
         return new Date(date);
       },
-      stringify: ({ value }) => value?.toISOString().replace(/(T00:00:00)?\.000Z$/, "") ?? ""
+      stringify: ({ value: value2 }) => value2?.toISOString().replace(/(T00:00:00)?\.000Z$/, "") ?? ""
     };
     exports2.floatTime = floatTime;
     exports2.intTime = intTime;
@@ -3411,7 +3411,7 @@ var require_Document = __commonJS({
     var createNode = require_createNode();
     var directives = require_directives();
     var Document = class _Document {
-      constructor(value, replacer2, options) {
+      constructor(value2, replacer2, options) {
         this.commentBefore = null;
         this.comment = null;
         this.errors = [];
@@ -3443,7 +3443,7 @@ var require_Document = __commonJS({
         } else
           this.directives = new directives.Directives({ version });
         this.setSchema(version, options);
-        this.contents = value === void 0 ? null : this.createNode(value, _replacer, options);
+        this.contents = value2 === void 0 ? null : this.createNode(value2, _replacer, options);
       }
       /**
        * Create a deep copy of this Document and its contents.
@@ -3468,14 +3468,14 @@ var require_Document = __commonJS({
         return copy;
       }
       /** Adds a value to the document. */
-      add(value) {
+      add(value2) {
         if (assertCollection(this.contents))
-          this.contents.add(value);
+          this.contents.add(value2);
       }
       /** Adds a value to the document. */
-      addIn(path, value) {
+      addIn(path, value2) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path, value);
+          this.contents.addIn(path, value2);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3494,10 +3494,10 @@ var require_Document = __commonJS({
         }
         return new Alias.Alias(node.anchor);
       }
-      createNode(value, replacer2, options) {
+      createNode(value2, replacer2, options) {
         let _replacer = void 0;
         if (typeof replacer2 === "function") {
-          value = replacer2.call({ "": value }, "", value);
+          value2 = replacer2.call({ "": value2 }, "", value2);
           _replacer = replacer2;
         } else if (Array.isArray(replacer2)) {
           const keyToStr = (v) => typeof v === "number" || v instanceof String || v instanceof Number;
@@ -3524,7 +3524,7 @@ var require_Document = __commonJS({
           schema: this.schema,
           sourceObjects
         };
-        const node = createNode.createNode(value, tag, ctx);
+        const node = createNode.createNode(value2, tag, ctx);
         if (flow && identity.isCollection(node))
           node.flow = true;
         setAnchors();
@@ -3534,9 +3534,9 @@ var require_Document = __commonJS({
        * Convert a key and a value into a `Pair` using the current schema,
        * recursively wrapping all values as `Scalar` or `Collection` nodes.
        */
-      createPair(key, value, options = {}) {
+      createPair(key, value2, options = {}) {
         const k = this.createNode(key, null, options);
-        const v = this.createNode(value, null, options);
+        const v = this.createNode(value2, null, options);
         return new Pair.Pair(k, v);
       }
       /**
@@ -3595,24 +3595,24 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      set(key, value) {
+      set(key, value2) {
         if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, [key], value);
+          this.contents = Collection.collectionFromPath(this.schema, [key], value2);
         } else if (assertCollection(this.contents)) {
-          this.contents.set(key, value);
+          this.contents.set(key, value2);
         }
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path, value) {
+      setIn(path, value2) {
         if (Collection.isEmptyPath(path)) {
-          this.contents = value;
+          this.contents = value2;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path), value2);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path, value);
+          this.contents.setIn(path, value2);
         }
       }
       /**
@@ -3998,7 +3998,7 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep: sep2, value: value2 } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
           next: key ?? sep2?.[0],
@@ -4041,7 +4041,7 @@ var require_resolve_block_map = __commonJS({
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
         const valueProps = resolveProps.resolveProps(sep2 ?? [], {
           indicator: "map-value-ind",
-          next: value,
+          next: value2,
           offset: keyNode.range[2],
           onError,
           parentIndent: bm.indent,
@@ -4050,14 +4050,14 @@ var require_resolve_block_map = __commonJS({
         offset = valueProps.end;
         if (valueProps.found) {
           if (implicitKey) {
-            if (value?.type === "block-map" && !valueProps.hasNewline)
+            if (value2?.type === "block-map" && !valueProps.hasNewline)
               onError(offset, "BLOCK_AS_IMPLICIT_KEY", "Nested mappings are not allowed in compact mappings");
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
+          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
           if (ctx.schema.compat)
-            utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
+            utilFlowIndentCheck.flowIndentCheck(bm.indent, value2, onError);
           offset = valueNode.range[2];
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
@@ -4103,18 +4103,18 @@ var require_resolve_block_seq = __commonJS({
         ctx.atKey = false;
       let offset = bs.offset;
       let commentEnd = null;
-      for (const { start, value } of bs.items) {
+      for (const { start, value: value2 } of bs.items) {
         const props = resolveProps.resolveProps(start, {
           indicator: "seq-item-ind",
-          next: value,
+          next: value2,
           offset,
           onError,
           parentIndent: bs.indent,
           startOnNewline: true
         });
         if (!props.found) {
-          if (props.anchor || props.tag || value) {
-            if (value?.type === "block-seq")
+          if (props.anchor || props.tag || value2) {
+            if (value2?.type === "block-seq")
               onError(props.end, "BAD_INDENT", "All sequence items must start at the same column");
             else
               onError(offset, "MISSING_CHAR", "Sequence item without - indicator");
@@ -4125,9 +4125,9 @@ var require_resolve_block_seq = __commonJS({
             continue;
           }
         }
-        const node = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
+        const node = value2 ? composeNode(ctx, value2, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
         if (ctx.schema.compat)
-          utilFlowIndentCheck.flowIndentCheck(bs.indent, value, onError);
+          utilFlowIndentCheck.flowIndentCheck(bs.indent, value2, onError);
         offset = node.range[2];
         seq.items.push(node);
       }
@@ -4209,7 +4209,7 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep: sep2, value: value2 } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
@@ -4220,7 +4220,7 @@ var require_resolve_flow_collection = __commonJS({
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep2 && !value) {
+          if (!props.anchor && !props.tag && !sep2 && !value2) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -4275,10 +4275,10 @@ var require_resolve_flow_collection = __commonJS({
           }
         }
         if (!isMap2 && !sep2 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
+          const valueNode = value2 ? composeNode(ctx, value2, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
-          if (isBlock(value))
+          if (isBlock(value2))
             onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
         } else {
           ctx.atKey = true;
@@ -4290,7 +4290,7 @@ var require_resolve_flow_collection = __commonJS({
           const valueProps = resolveProps.resolveProps(sep2 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
-            next: value,
+            next: value2,
             offset: keyNode.range[2],
             onError,
             parentIndent: fc.indent,
@@ -4310,15 +4310,15 @@ var require_resolve_flow_collection = __commonJS({
               if (props.start < valueProps.found.offset - 1024)
                 onError(valueProps.found, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit flow sequence key");
             }
-          } else if (value) {
-            if ("source" in value && value.source?.[0] === ":")
-              onError(value, "MISSING_CHAR", `Missing space after : in ${fcName}`);
+          } else if (value2) {
+            if ("source" in value2 && value2.source?.[0] === ":")
+              onError(value2, "MISSING_CHAR", `Missing space after : in ${fcName}`);
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
+          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
           if (valueNode) {
-            if (isBlock(value))
+            if (isBlock(value2))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
           } else if (valueProps.comment) {
             if (keyNode.comment)
@@ -4461,11 +4461,11 @@ var require_resolve_block_scalar = __commonJS({
           break;
       }
       if (chompStart === 0) {
-        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        const value3 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
         let end2 = start + header.length;
         if (scalar.source)
           end2 += scalar.source.length;
-        return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
+        return { value: value3, type, comment: header.comment, range: [start, end2, end2] };
       }
       let trimIndent = scalar.indent + header.indent;
       let offset = scalar.offset + header.length;
@@ -4495,11 +4495,11 @@ var require_resolve_block_scalar = __commonJS({
         if (lines[i][0].length > trimIndent)
           chompStart = i + 1;
       }
-      let value = "";
+      let value2 = "";
       let sep2 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
-        value += lines[i][0].slice(trimIndent) + "\n";
+        value2 += lines[i][0].slice(trimIndent) + "\n";
       for (let i = contentStart; i < chompStart; ++i) {
         let [indent, content] = lines[i];
         offset += indent.length + content.length + 1;
@@ -4513,23 +4513,23 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep2 + indent.slice(trimIndent) + content;
+          value2 += sep2 + indent.slice(trimIndent) + content;
           sep2 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
           if (sep2 === " ")
             sep2 = "\n";
           else if (!prevMoreIndented && sep2 === "\n")
             sep2 = "\n\n";
-          value += sep2 + indent.slice(trimIndent) + content;
+          value2 += sep2 + indent.slice(trimIndent) + content;
           sep2 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
           if (sep2 === "\n")
-            value += "\n";
+            value2 += "\n";
           else
             sep2 = "\n";
         } else {
-          value += sep2 + content;
+          value2 += sep2 + content;
           sep2 = " ";
           prevMoreIndented = false;
         }
@@ -4539,15 +4539,15 @@ var require_resolve_block_scalar = __commonJS({
           break;
         case "+":
           for (let i = chompStart; i < lines.length; ++i)
-            value += "\n" + lines[i][0].slice(trimIndent);
-          if (value[value.length - 1] !== "\n")
-            value += "\n";
+            value2 += "\n" + lines[i][0].slice(trimIndent);
+          if (value2[value2.length - 1] !== "\n")
+            value2 += "\n";
           break;
         default:
-          value += "\n";
+          value2 += "\n";
       }
       const end = start + header.length + scalar.source.length;
-      return { value, type, comment: header.comment, range: [start, end, end] };
+      return { value: value2, type, comment: header.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
@@ -4632,20 +4632,20 @@ var require_resolve_flow_scalar = __commonJS({
     function resolveFlowScalar(scalar, strict, onError) {
       const { offset, type, source, end } = scalar;
       let _type;
-      let value;
+      let value2;
       const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
-          value = plainValue(source, _onError);
+          value2 = plainValue(source, _onError);
           break;
         case "single-quoted-scalar":
           _type = Scalar.Scalar.QUOTE_SINGLE;
-          value = singleQuotedValue(source, _onError);
+          value2 = singleQuotedValue(source, _onError);
           break;
         case "double-quoted-scalar":
           _type = Scalar.Scalar.QUOTE_DOUBLE;
-          value = doubleQuotedValue(source, _onError);
+          value2 = doubleQuotedValue(source, _onError);
           break;
         /* istanbul ignore next should not happen */
         default:
@@ -4660,7 +4660,7 @@ var require_resolve_flow_scalar = __commonJS({
       const valueEnd = offset + source.length;
       const re = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
       return {
-        value,
+        value: value2,
         type: _type,
         comment: re.comment,
         range: [offset, valueEnd, re.offset]
@@ -4853,28 +4853,28 @@ var require_compose_scalar = __commonJS({
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
-      const { value, type, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+      const { value: value2, type, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
         tag = ctx.schema[identity.SCALAR];
       } else if (tagName)
-        tag = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
+        tag = findScalarTagByName(ctx.schema, value2, tagName, tagToken, onError);
       else if (token.type === "scalar")
-        tag = findScalarTagByTest(ctx, value, token, onError);
+        tag = findScalarTagByTest(ctx, value2, token, onError);
       else
         tag = ctx.schema[identity.SCALAR];
       let scalar;
       try {
-        const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
+        const res = tag.resolve(value2, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
         scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error2) {
         const msg = error2 instanceof Error ? error2.message : String(error2);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar.Scalar(value);
+        scalar = new Scalar.Scalar(value2);
       }
       scalar.range = range;
-      scalar.source = value;
+      scalar.source = value2;
       if (type)
         scalar.type = type;
       if (tagName)
@@ -4885,7 +4885,7 @@ var require_compose_scalar = __commonJS({
         scalar.comment = comment;
       return scalar;
     }
-    function findScalarTagByName(schema2, value, tagName, tagToken, onError) {
+    function findScalarTagByName(schema2, value2, tagName, tagToken, onError) {
       if (tagName === "!")
         return schema2[identity.SCALAR];
       const matchWithTest = [];
@@ -4898,7 +4898,7 @@ var require_compose_scalar = __commonJS({
         }
       }
       for (const tag of matchWithTest)
-        if (tag.test?.test(value))
+        if (tag.test?.test(value2))
           return tag;
       const kt = schema2.knownTags[tagName];
       if (kt && !kt.collection) {
@@ -4908,10 +4908,10 @@ var require_compose_scalar = __commonJS({
       onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, tagName !== "tag:yaml.org,2002:str");
       return schema2[identity.SCALAR];
     }
-    function findScalarTagByTest({ atKey, directives, schema: schema2 }, value, token, onError) {
-      const tag = schema2.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema2[identity.SCALAR];
+    function findScalarTagByTest({ atKey, directives, schema: schema2 }, value2, token, onError) {
+      const tag = schema2.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value2)) || schema2[identity.SCALAR];
       if (schema2.compat) {
-        const compat = schema2.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema2[identity.SCALAR];
+        const compat = schema2.compat.find((tag2) => tag2.default && tag2.test?.test(value2)) ?? schema2[identity.SCALAR];
         if (tag.tag !== compat.tag) {
           const ts = directives.tagString(tag.tag);
           const cs = directives.tagString(compat.tag);
@@ -5069,7 +5069,7 @@ var require_compose_doc = __commonJS({
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
-    function composeDoc(options, directives, { offset, start, value, end }, onError) {
+    function composeDoc(options, directives, { offset, start, value: value2, end }, onError) {
       const opts = Object.assign({ _directives: directives }, options);
       const doc = new Document.Document(void 0, opts);
       const ctx = {
@@ -5081,7 +5081,7 @@ var require_compose_doc = __commonJS({
       };
       const props = resolveProps.resolveProps(start, {
         indicator: "doc-start",
-        next: value ?? end?.[0],
+        next: value2 ?? end?.[0],
         offset,
         onError,
         parentIndent: 0,
@@ -5089,10 +5089,10 @@ var require_compose_doc = __commonJS({
       });
       if (props.found) {
         doc.directives.docStart = true;
-        if (value && (value.type === "block-map" || value.type === "block-seq") && !props.hasNewline)
+        if (value2 && (value2.type === "block-map" || value2.type === "block-seq") && !props.hasNewline)
           onError(props.end, "MISSING_CHAR", "Block collection cannot start on same line with directives-end marker");
       }
-      doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
+      doc.contents = value2 ? composeNode.composeNode(ctx, value2, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
       const contentEnd = doc.contents.range[2];
       const re = resolveEnd.resolveEnd(end, contentEnd, false, onError);
       if (re.comment)
@@ -5340,9 +5340,9 @@ var require_cst_scalar = __commonJS({
       }
       return null;
     }
-    function createScalarToken(value, context) {
+    function createScalarToken(value2, context) {
       const { implicitKey = false, indent, inFlow = false, offset = -1, type = "PLAIN" } = context;
-      const source = stringifyString.stringifyString({ type, value }, {
+      const source = stringifyString.stringifyString({ type, value: value2 }, {
         implicitKey,
         indent: indent > 0 ? " ".repeat(indent) : "",
         inFlow,
@@ -5372,7 +5372,7 @@ var require_cst_scalar = __commonJS({
           return { type: "scalar", offset, indent, source, end };
       }
     }
-    function setScalarValue(token, value, context = {}) {
+    function setScalarValue(token, value2, context = {}) {
       let { afterKey = false, implicitKey = false, inFlow = false, type } = context;
       let indent = "indent" in token ? token.indent : null;
       if (afterKey && typeof indent === "number")
@@ -5395,7 +5395,7 @@ var require_cst_scalar = __commonJS({
           default:
             type = "PLAIN";
         }
-      const source = stringifyString.stringifyString({ type, value }, {
+      const source = stringifyString.stringifyString({ type, value: value2 }, {
         implicitKey: implicitKey || indent === null,
         indent: indent !== null && indent > 0 ? " ".repeat(indent) : "",
         inFlow,
@@ -5541,7 +5541,7 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep2, value }) {
+    function stringifyItem({ start, key, sep: sep2, value: value2 }) {
       let res = "";
       for (const st of start)
         res += st.source;
@@ -5550,8 +5550,8 @@ var require_cst_stringify = __commonJS({
       if (sep2)
         for (const st of sep2)
           res += st.source;
-      if (value)
-        res += stringifyToken(value);
+      if (value2)
+        res += stringifyToken(value2);
       return res;
     }
     exports2.stringify = stringify;
@@ -5627,7 +5627,7 @@ var require_cst = __commonJS({
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
     var cstVisit = require_cst_visit();
-    var BOM = "\uFEFF";
+    var BOM2 = "\uFEFF";
     var DOCUMENT = "";
     var FLOW_END = "";
     var SCALAR2 = "";
@@ -5635,7 +5635,7 @@ var require_cst = __commonJS({
     var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
-        case BOM:
+        case BOM2:
           return "<BOM>";
         case DOCUMENT:
           return "<DOC>";
@@ -5649,7 +5649,7 @@ var require_cst = __commonJS({
     }
     function tokenType(source) {
       switch (source) {
-        case BOM:
+        case BOM2:
           return "byte-order-mark";
         case DOCUMENT:
           return "doc-mode";
@@ -5711,7 +5711,7 @@ var require_cst = __commonJS({
     exports2.setScalarValue = cstScalar.setScalarValue;
     exports2.stringify = cstStringify.stringify;
     exports2.visit = cstVisit.visit;
-    exports2.BOM = BOM;
+    exports2.BOM = BOM2;
     exports2.DOCUMENT = DOCUMENT;
     exports2.FLOW_END = FLOW_END;
     exports2.SCALAR = SCALAR2;
@@ -7284,7 +7284,7 @@ var require_public_api = __commonJS({
       }
       return doc.toJS(Object.assign({ reviver: _reviver }, options));
     }
-    function stringify(value, replacer2, options) {
+    function stringify(value2, replacer2, options) {
       let _replacer = null;
       if (typeof replacer2 === "function" || Array.isArray(replacer2)) {
         _replacer = replacer2;
@@ -7297,14 +7297,14 @@ var require_public_api = __commonJS({
         const indent = Math.round(options);
         options = indent < 1 ? void 0 : indent > 8 ? { indent: 8 } : { indent };
       }
-      if (value === void 0) {
+      if (value2 === void 0) {
         const { keepUndefined } = options ?? replacer2 ?? {};
         if (!keepUndefined)
           return void 0;
       }
-      if (identity.isDocument(value) && !_replacer)
-        return value.toString(options);
-      return new Document.Document(value, _replacer, options).toString(options);
+      if (identity.isDocument(value2) && !_replacer)
+        return value2.toString(options);
+      return new Document.Document(value2, _replacer, options).toString(options);
     }
     exports2.parse = parse;
     exports2.parseAllDocuments = parseAllDocuments;
@@ -8062,8 +8062,8 @@ var require_cronstrue = __commonJS({
                       description = description.replace(/\, ?$/, "");
                       if (this.i18n.conciseVerbosityReplacements) {
                         for (var _i = 0, _a = Object.entries(this.i18n.conciseVerbosityReplacements()); _i < _a.length; _i++) {
-                          var _b = _a[_i], key = _b[0], value = _b[1];
-                          description = description.replace(new RegExp(key, "g"), value);
+                          var _b = _a[_i], key = _b[0], value2 = _b[1];
+                          description = description.replace(new RegExp(key, "g"), value2);
                         }
                       }
                     }
@@ -8290,8 +8290,8 @@ var require_cronstrue = __commonJS({
               /***/
               ((__unused_webpack_module, exports3) => {
                 Object.defineProperty(exports3, "__esModule", { value: true });
-                function assert(value, message) {
-                  if (!value) {
+                function assert(value2, message) {
+                  if (!value2) {
                     throw new Error(message);
                   }
                 }
@@ -8999,27 +8999,27 @@ var require_scan = __commonJS({
         for (let idx = 0; idx < slashes.length; idx++) {
           const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
           const i = slashes[idx];
-          const value2 = input.slice(n2, i);
+          const value3 = input.slice(n2, i);
           if (opts.tokens) {
             if (idx === 0 && start !== 0) {
               tokens[idx].isPrefix = true;
               tokens[idx].value = prefix;
             } else {
-              tokens[idx].value = value2;
+              tokens[idx].value = value3;
             }
             depth(tokens[idx]);
             state.maxDepth += tokens[idx].depth;
           }
           if (i >= start) {
-            parts.push(value2);
+            parts.push(value3);
             prevIndex = i;
           }
         }
         const n = prevIndex !== void 0 ? prevIndex + 1 : start;
-        const value = input.slice(n);
-        parts.push(value);
+        const value2 = input.slice(n);
+        parts.push(value2);
         if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
-          tokens[tokens.length - 1].value = value;
+          tokens[tokens.length - 1].value = value2;
           depth(tokens[tokens.length - 1]);
           state.maxDepth += tokens[tokens.length - 1].depth;
         }
@@ -9050,13 +9050,13 @@ var require_parse = __commonJS({
         return options.expandRange(...args, options);
       }
       args.sort();
-      const value = `[${args.join("-")}]`;
+      const value2 = `[${args.join("-")}]`;
       try {
-        new RegExp(value);
+        new RegExp(value2);
       } catch (ex) {
         return args.map((v) => utils.escapeRegex(v)).join("..");
       }
-      return value;
+      return value2;
     };
     var syntaxError = (type, char) => {
       return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
@@ -9066,22 +9066,22 @@ var require_parse = __commonJS({
       let bracket = 0;
       let paren = 0;
       let quote2 = 0;
-      let value = "";
+      let value2 = "";
       let escaped = false;
       for (const ch of input) {
         if (escaped === true) {
-          value += ch;
+          value2 += ch;
           escaped = false;
           continue;
         }
         if (ch === "\\") {
-          value += ch;
+          value2 += ch;
           escaped = true;
           continue;
         }
         if (ch === '"') {
           quote2 = quote2 === 1 ? 0 : 1;
-          value += ch;
+          value2 += ch;
           continue;
         }
         if (quote2 === 0) {
@@ -9095,15 +9095,15 @@ var require_parse = __commonJS({
             } else if (ch === ")" && paren > 0) {
               paren--;
             } else if (ch === "|" && paren === 0) {
-              parts.push(value);
-              value = "";
+              parts.push(value2);
+              value2 = "";
               continue;
             }
           }
         }
-        value += ch;
+        value2 += ch;
       }
-      parts.push(value);
+      parts.push(value2);
       return parts;
     };
     var isPlainBranch = (branch) => {
@@ -9124,19 +9124,19 @@ var require_parse = __commonJS({
       return true;
     };
     var normalizeSimpleBranch = (branch) => {
-      let value = branch.trim();
+      let value2 = branch.trim();
       let changed = true;
       while (changed === true) {
         changed = false;
-        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
-          value = value.slice(2, -1);
+        if (/^@\([^\\()[\]{}|]+\)$/.test(value2)) {
+          value2 = value2.slice(2, -1);
           changed = true;
         }
       }
-      if (!isPlainBranch(value)) {
+      if (!isPlainBranch(value2)) {
         return;
       }
-      return value.replace(/\\(.)/g, "$1");
+      return value2.replace(/\\(.)/g, "$1");
     };
     var hasRepeatedCharPrefixOverlap = (branches) => {
       const values = branches.map(normalizeSimpleBranch).filter(Boolean);
@@ -9240,12 +9240,12 @@ var require_parse = __commonJS({
     };
     var repeatedExtglobRecursion = (pattern) => {
       let depth = 0;
-      let value = pattern.trim();
-      let match = parseRepeatedExtglob(value);
+      let value2 = pattern.trim();
+      let match = parseRepeatedExtglob(value2);
       while (match) {
         depth++;
-        value = match.body.trim();
-        match = parseRepeatedExtglob(value);
+        value2 = match.body.trim();
+        match = parseRepeatedExtglob(value2);
       }
       return depth;
     };
@@ -9350,13 +9350,13 @@ var require_parse = __commonJS({
       const braces = [];
       const stack = [];
       let prev = bos;
-      let value;
+      let value2;
       const eos = () => state.index === len - 1;
       const peek = state.peek = (n = 1) => input[state.index + n];
       const advance = state.advance = () => input[++state.index] || "";
       const remaining = () => input.slice(state.index + 1);
-      const consume = (value2 = "", num = 0) => {
-        state.consumed += value2;
+      const consume = (value3 = "", num = 0) => {
+        state.consumed += value3;
         state.index += num;
       };
       const append = (token) => {
@@ -9410,8 +9410,8 @@ var require_parse = __commonJS({
         tokens.push(tok);
         prev = tok;
       };
-      const extglobOpen = (type, value2) => {
-        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
+      const extglobOpen = (type, value3) => {
+        const token = { ...EXTGLOB_CHARS[value3], conditions: 1, inner: "" };
         token.prev = prev;
         token.parens = state.parens;
         token.output = state.output;
@@ -9419,7 +9419,7 @@ var require_parse = __commonJS({
         token.tokensIndex = tokens.length;
         const output = (opts.capture ? "(" : "") + token.open;
         increment("parens");
-        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
+        push({ type, value: value3, output: state.output ? "" : ONE_CHAR });
         push({ type: "paren", extglob: true, value: advance(), output });
         extglobs.push(token);
       };
@@ -9440,7 +9440,7 @@ var require_parse = __commonJS({
           }
           state.output = token.output + open.output;
           state.backtrack = true;
-          push({ type: "paren", extglob: true, value, output: "" });
+          push({ type: "paren", extglob: true, value: value2, output: "" });
           decrement("parens");
           return;
         }
@@ -9462,7 +9462,7 @@ var require_parse = __commonJS({
             state.negatedExtglob = true;
           }
         }
-        push({ type: "paren", extglob: true, value, output });
+        push({ type: "paren", extglob: true, value: value2, output });
         decrement("parens");
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
@@ -9509,11 +9509,11 @@ var require_parse = __commonJS({
         return state;
       }
       while (!eos()) {
-        value = advance();
-        if (value === "\0") {
+        value2 = advance();
+        if (value2 === "\0") {
           continue;
         }
-        if (value === "\\") {
+        if (value2 === "\\") {
           const next = peek();
           if (next === "/" && opts.bash !== true) {
             continue;
@@ -9522,8 +9522,8 @@ var require_parse = __commonJS({
             continue;
           }
           if (!next) {
-            value += "\\";
-            push({ type: "text", value });
+            value2 += "\\";
+            push({ type: "text", value: value2 });
             continue;
           }
           const match = /^\\+/.exec(remaining());
@@ -9532,21 +9532,21 @@ var require_parse = __commonJS({
             slashes = match[0].length;
             state.index += slashes;
             if (slashes % 2 !== 0) {
-              value += "\\";
+              value2 += "\\";
             }
           }
           if (opts.unescape === true) {
-            value = advance();
+            value2 = advance();
           } else {
-            value += advance();
+            value2 += advance();
           }
           if (state.brackets === 0) {
-            push({ type: "text", value });
+            push({ type: "text", value: value2 });
             continue;
           }
         }
-        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
-          if (opts.posix !== false && value === ":") {
+        if (state.brackets > 0 && (value2 !== "]" || prev.value === "[" || prev.value === "[^")) {
+          if (opts.posix !== false && value2 === ":") {
             const inner = prev.value.slice(1);
             if (inner.includes("[")) {
               prev.posix = true;
@@ -9567,38 +9567,38 @@ var require_parse = __commonJS({
               }
             }
           }
-          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
-            value = `\\${value}`;
+          if (value2 === "[" && peek() !== ":" || value2 === "-" && peek() === "]") {
+            value2 = `\\${value2}`;
           }
-          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
-            value = `\\${value}`;
+          if (value2 === "]" && (prev.value === "[" || prev.value === "[^")) {
+            value2 = `\\${value2}`;
           }
-          if (opts.posix === true && value === "!" && prev.value === "[") {
-            value = "^";
+          if (opts.posix === true && value2 === "!" && prev.value === "[") {
+            value2 = "^";
           }
-          prev.value += value;
-          append({ value });
+          prev.value += value2;
+          append({ value: value2 });
           continue;
         }
-        if (state.quotes === 1 && value !== '"') {
-          value = utils.escapeRegex(value);
-          prev.value += value;
-          append({ value });
+        if (state.quotes === 1 && value2 !== '"') {
+          value2 = utils.escapeRegex(value2);
+          prev.value += value2;
+          append({ value: value2 });
           continue;
         }
-        if (value === '"') {
+        if (value2 === '"') {
           state.quotes = state.quotes === 1 ? 0 : 1;
           if (opts.keepQuotes === true) {
-            push({ type: "text", value });
+            push({ type: "text", value: value2 });
           }
           continue;
         }
-        if (value === "(") {
+        if (value2 === "(") {
           increment("parens");
-          push({ type: "paren", value });
+          push({ type: "paren", value: value2 });
           continue;
         }
-        if (value === ")") {
+        if (value2 === ")") {
           if (state.parens === 0 && opts.strictBrackets === true) {
             throw new SyntaxError(syntaxError("opening", "("));
           }
@@ -9607,41 +9607,41 @@ var require_parse = __commonJS({
             extglobClose(extglobs.pop());
             continue;
           }
-          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          push({ type: "paren", value: value2, output: state.parens ? ")" : "\\)" });
           decrement("parens");
           continue;
         }
-        if (value === "[") {
+        if (value2 === "[") {
           if (opts.nobracket === true || !remaining().includes("]")) {
             if (opts.nobracket !== true && opts.strictBrackets === true) {
               throw new SyntaxError(syntaxError("closing", "]"));
             }
-            value = `\\${value}`;
+            value2 = `\\${value2}`;
           } else {
             increment("brackets");
           }
-          push({ type: "bracket", value });
+          push({ type: "bracket", value: value2 });
           continue;
         }
-        if (value === "]") {
+        if (value2 === "]") {
           if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push({ type: "text", value, output: `\\${value}` });
+            push({ type: "text", value: value2, output: `\\${value2}` });
             continue;
           }
           if (state.brackets === 0) {
             if (opts.strictBrackets === true) {
               throw new SyntaxError(syntaxError("opening", "["));
             }
-            push({ type: "text", value, output: `\\${value}` });
+            push({ type: "text", value: value2, output: `\\${value2}` });
             continue;
           }
           decrement("brackets");
           const prevValue = prev.value.slice(1);
           if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
-            value = `/${value}`;
+            value2 = `/${value2}`;
           }
-          prev.value += value;
-          append({ value });
+          prev.value += value2;
+          append({ value: value2 });
           if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
             continue;
           }
@@ -9656,11 +9656,11 @@ var require_parse = __commonJS({
           state.output += prev.value;
           continue;
         }
-        if (value === "{" && opts.nobrace !== true) {
+        if (value2 === "{" && opts.nobrace !== true) {
           increment("braces");
           const open = {
             type: "brace",
-            value,
+            value: value2,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
@@ -9669,10 +9669,10 @@ var require_parse = __commonJS({
           push(open);
           continue;
         }
-        if (value === "}") {
+        if (value2 === "}") {
           const brace = braces[braces.length - 1];
           if (opts.nobrace === true || !brace) {
-            push({ type: "text", value, output: value });
+            push({ type: "text", value: value2, output: value2 });
             continue;
           }
           let output = ")";
@@ -9695,35 +9695,35 @@ var require_parse = __commonJS({
             const out = state.output.slice(0, brace.outputIndex);
             const toks = state.tokens.slice(brace.tokensIndex);
             brace.value = brace.output = "\\{";
-            value = output = "\\}";
+            value2 = output = "\\}";
             state.output = out;
             for (const t of toks) {
               state.output += t.output || t.value;
             }
           }
-          push({ type: "brace", value, output });
+          push({ type: "brace", value: value2, output });
           decrement("braces");
           braces.pop();
           continue;
         }
-        if (value === "|") {
+        if (value2 === "|") {
           if (extglobs.length > 0) {
             extglobs[extglobs.length - 1].conditions++;
           }
-          push({ type: "text", value });
+          push({ type: "text", value: value2 });
           continue;
         }
-        if (value === ",") {
-          let output = value;
+        if (value2 === ",") {
+          let output = value2;
           const brace = braces[braces.length - 1];
           if (brace && stack[stack.length - 1] === "braces") {
             brace.comma = true;
             output = "|";
           }
-          push({ type: "comma", value, output });
+          push({ type: "comma", value: value2, output });
           continue;
         }
-        if (value === "/") {
+        if (value2 === "/") {
           if (prev.type === "dot" && state.index === state.start + 1) {
             state.start = state.index + 1;
             state.consumed = "";
@@ -9732,52 +9732,52 @@ var require_parse = __commonJS({
             prev = bos;
             continue;
           }
-          push({ type: "slash", value, output: SLASH_LITERAL });
+          push({ type: "slash", value: value2, output: SLASH_LITERAL });
           continue;
         }
-        if (value === ".") {
+        if (value2 === ".") {
           if (state.braces > 0 && prev.type === "dot") {
             if (prev.value === ".") prev.output = DOT_LITERAL;
             const brace = braces[braces.length - 1];
             prev.type = "dots";
-            prev.output += value;
-            prev.value += value;
+            prev.output += value2;
+            prev.value += value2;
             brace.dots = true;
             continue;
           }
           if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push({ type: "text", value, output: DOT_LITERAL });
+            push({ type: "text", value: value2, output: DOT_LITERAL });
             continue;
           }
-          push({ type: "dot", value, output: DOT_LITERAL });
+          push({ type: "dot", value: value2, output: DOT_LITERAL });
           continue;
         }
-        if (value === "?") {
+        if (value2 === "?") {
           const isGroup = prev && prev.value === "(";
           if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("qmark", value);
+            extglobOpen("qmark", value2);
             continue;
           }
           if (prev && prev.type === "paren") {
             const next = peek();
-            let output = value;
+            let output = value2;
             if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
-              output = `\\${value}`;
+              output = `\\${value2}`;
             }
-            push({ type: "text", value, output });
+            push({ type: "text", value: value2, output });
             continue;
           }
           if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push({ type: "qmark", value, output: QMARK_NO_DOT });
+            push({ type: "qmark", value: value2, output: QMARK_NO_DOT });
             continue;
           }
-          push({ type: "qmark", value, output: QMARK });
+          push({ type: "qmark", value: value2, output: QMARK });
           continue;
         }
-        if (value === "!") {
+        if (value2 === "!") {
           if (opts.noextglob !== true && peek() === "(") {
             if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
-              extglobOpen("negate", value);
+              extglobOpen("negate", value2);
               continue;
             }
           }
@@ -9786,60 +9786,60 @@ var require_parse = __commonJS({
             continue;
           }
         }
-        if (value === "+") {
+        if (value2 === "+") {
           if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("plus", value);
+            extglobOpen("plus", value2);
             continue;
           }
           if (prev && prev.value === "(" || opts.regex === false) {
-            push({ type: "plus", value, output: PLUS_LITERAL });
+            push({ type: "plus", value: value2, output: PLUS_LITERAL });
             continue;
           }
           if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push({ type: "plus", value });
+            push({ type: "plus", value: value2 });
             continue;
           }
           push({ type: "plus", value: PLUS_LITERAL });
           continue;
         }
-        if (value === "@") {
+        if (value2 === "@") {
           if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push({ type: "at", extglob: true, value, output: "" });
+            push({ type: "at", extglob: true, value: value2, output: "" });
             continue;
           }
-          push({ type: "text", value });
+          push({ type: "text", value: value2 });
           continue;
         }
-        if (value !== "*") {
-          if (value === "$" || value === "^") {
-            value = `\\${value}`;
+        if (value2 !== "*") {
+          if (value2 === "$" || value2 === "^") {
+            value2 = `\\${value2}`;
           }
           const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
           if (match) {
-            value += match[0];
+            value2 += match[0];
             state.index += match[0].length;
           }
-          push({ type: "text", value });
+          push({ type: "text", value: value2 });
           continue;
         }
         if (prev && (prev.type === "globstar" || prev.star === true)) {
           prev.type = "star";
           prev.star = true;
-          prev.value += value;
+          prev.value += value2;
           prev.output = star;
           state.backtrack = true;
           state.globstar = true;
-          consume(value);
+          consume(value2);
           continue;
         }
         let rest = remaining();
         if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
-          extglobOpen("star", value);
+          extglobOpen("star", value2);
           continue;
         }
         if (prev.type === "star") {
           if (opts.noglobstar === true) {
-            consume(value);
+            consume(value2);
             continue;
           }
           const prior = prev.prev;
@@ -9847,13 +9847,13 @@ var require_parse = __commonJS({
           const isStart = prior.type === "slash" || prior.type === "bos";
           const afterStar = before && (before.type === "star" || before.type === "globstar");
           if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push({ type: "star", value, output: "" });
+            push({ type: "star", value: value2, output: "" });
             continue;
           }
           const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
           const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
           if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push({ type: "star", value, output: "" });
+            push({ type: "star", value: value2, output: "" });
             continue;
           }
           while (rest.slice(0, 3) === "/**") {
@@ -9867,11 +9867,11 @@ var require_parse = __commonJS({
           const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
           if (prior.type === "bos" && eos()) {
             prev.type = "globstar";
-            prev.value += value;
+            prev.value += value2;
             prev.output = globstar(opts);
             state.output = prev.output;
             state.globstar = true;
-            consume(value);
+            consume(value2);
             continue;
           }
           if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
@@ -9879,10 +9879,10 @@ var require_parse = __commonJS({
             prior.output = `(?:${prior.output}`;
             prev.type = "globstar";
             prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
-            prev.value += value;
+            prev.value += value2;
             state.globstar = true;
             state.output += prior.output + prev.output;
-            consume(value);
+            consume(value2);
             continue;
           }
           if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
@@ -9891,33 +9891,33 @@ var require_parse = __commonJS({
             prior.output = `(?:${prior.output}`;
             prev.type = "globstar";
             prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
-            prev.value += value;
+            prev.value += value2;
             state.output += prior.output + prev.output;
             state.globstar = true;
-            consume(value + advance());
+            consume(value2 + advance());
             push({ type: "slash", value: "/", output: "" });
             continue;
           }
           if (prior.type === "bos" && rest[0] === "/") {
             prev.type = "globstar";
-            prev.value += value;
+            prev.value += value2;
             prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
             state.output = prev.output;
             state.globstar = true;
-            consume(value + advance());
+            consume(value2 + advance());
             push({ type: "slash", value: "/", output: "" });
             continue;
           }
           state.output = state.output.slice(0, -prev.output.length);
           prev.type = "globstar";
           prev.output = globstar(opts);
-          prev.value += value;
+          prev.value += value2;
           state.output += prev.output;
           state.globstar = true;
-          consume(value);
+          consume(value2);
           continue;
         }
-        const token = { type: "star", value, output: star };
+        const token = { type: "star", value: value2, output: star };
         if (opts.bash === true) {
           token.output = ".*?";
           if (prev.type === "bos" || prev.type === "slash") {
@@ -9927,7 +9927,7 @@ var require_parse = __commonJS({
           continue;
         }
         if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
-          token.output = value;
+          token.output = value2;
           push(token);
           continue;
         }
@@ -10219,16 +10219,16 @@ var import_errors2 = require("./core-errors.cjs");
 var import_errors = require("./core-errors.cjs");
 
 // scripts/core/quote.ts
-function quote(value, max = 80) {
-  return JSON.stringify(value.length > max ? `${value.slice(0, max)}\u2026` : value);
+function quote(value2, max = 80) {
+  return JSON.stringify(value2.length > max ? `${value2.slice(0, max)}\u2026` : value2);
 }
 
 // scripts/core/args.ts
 function usageLine(spec) {
   const parts = Object.entries(spec.options).map(([name, option]) => {
     const help = spec.help[name];
-    const value = option.type === "string" ? ` ${help?.value ?? "VALUE"}` : "";
-    const flag = `--${name}${value}${option.multiple ? "..." : ""}`;
+    const value2 = option.type === "string" ? ` ${help?.value ?? "VALUE"}` : "";
+    const flag = `--${name}${value2}${option.multiple ? "..." : ""}`;
     return help?.required ? flag : `[${flag}]`;
   });
   return [spec.program, spec.positionals?.usage, ...parts].filter((p) => p !== void 0 && p !== "").join(" ");
@@ -10650,21 +10650,21 @@ var TemplateToken = class {
    * @param omitKeys Whether to omit mapping keys
    * @yields A tuple of [parent, token, keyToken, ancestors] for each token in the tree
    */
-  static *traverse(value, omitKeys) {
-    yield [void 0, value, void 0, []];
-    switch (value.templateTokenType) {
+  static *traverse(value2, omitKeys) {
+    yield [void 0, value2, void 0, []];
+    switch (value2.templateTokenType) {
       case TokenType.Sequence:
       case TokenType.Mapping: {
-        let state = new TraversalState(void 0, value);
-        state = new TraversalState(state, value);
+        let state = new TraversalState(void 0, value2);
+        state = new TraversalState(state, value2);
         while (state.parent) {
           if (state.moveNext(omitKeys ?? false)) {
-            value = state.current;
-            yield [state.parent?.current, value, state.currentKey, state.getAncestors()];
-            switch (value.type) {
+            value2 = state.current;
+            yield [state.parent?.current, value2, state.currentKey, state.getAncestors()];
+            switch (value2.type) {
               case TokenType.Sequence:
               case TokenType.Mapping:
-                state = new TraversalState(state, value);
+                state = new TraversalState(state, value2);
                 break;
             }
           } else {
@@ -10963,9 +10963,9 @@ var LiteralToken = class extends ScalarToken {
 
 // node_modules/.pnpm/@actions+workflow-parser@0.3.61/node_modules/@actions/workflow-parser/dist/templates/tokens/string-token.js
 var StringToken = class _StringToken extends LiteralToken {
-  constructor(file, range, value, definitionInfo, source, blockScalarHeader) {
+  constructor(file, range, value2, definitionInfo, source, blockScalarHeader) {
     super(TokenType.String, file, range, definitionInfo);
-    this.value = value;
+    this.value = value2;
     this.source = source;
     this.blockScalarHeader = blockScalarHeader;
   }
@@ -10982,9 +10982,9 @@ var StringToken = class _StringToken extends LiteralToken {
 
 // node_modules/.pnpm/@actions+workflow-parser@0.3.61/node_modules/@actions/workflow-parser/dist/templates/tokens/number-token.js
 var NumberToken = class _NumberToken extends LiteralToken {
-  constructor(file, range, value, definitionInfo) {
+  constructor(file, range, value2, definitionInfo) {
     super(TokenType.Number, file, range, definitionInfo);
-    this.num = value;
+    this.num = value2;
   }
   get value() {
     return this.num;
@@ -11002,9 +11002,9 @@ var NumberToken = class _NumberToken extends LiteralToken {
 
 // node_modules/.pnpm/@actions+workflow-parser@0.3.61/node_modules/@actions/workflow-parser/dist/templates/tokens/boolean-token.js
 var BooleanToken = class _BooleanToken extends LiteralToken {
-  constructor(file, range, value, definitionInfo) {
+  constructor(file, range, value2, definitionInfo) {
     super(TokenType.Boolean, file, range, definitionInfo);
-    this.bool = value;
+    this.bool = value2;
   }
   get value() {
     return this.bool;
@@ -11038,9 +11038,9 @@ var NullToken = class _NullToken extends LiteralToken {
 
 // node_modules/.pnpm/@actions+workflow-parser@0.3.61/node_modules/@actions/workflow-parser/dist/templates/tokens/key-value-pair.js
 var KeyValuePair = class {
-  constructor(key, value) {
+  constructor(key, value2) {
     this.key = key;
-    this.value = value;
+    this.value = value2;
   }
 };
 
@@ -11062,8 +11062,8 @@ var SequenceToken = class _SequenceToken extends TemplateToken {
   get isExpression() {
     return false;
   }
-  add(value) {
-    this.seq.push(value);
+  add(value2) {
+    this.seq.push(value2);
   }
   get(index) {
     return this.seq[index];
@@ -11106,8 +11106,8 @@ var MappingToken = class _MappingToken extends TemplateToken {
   get isExpression() {
     return false;
   }
-  add(key, value) {
-    this.map.push(new KeyValuePair(key, value));
+  add(key, value2) {
+    this.map.push(new KeyValuePair(key, value2));
   }
   get(index) {
     return this.map[index];
@@ -11278,12 +11278,12 @@ var Dictionary = class {
   number() {
     return NaN;
   }
-  add(key, value) {
+  add(key, value2) {
     if (key.toLowerCase() in this.indexMap) {
       return;
     }
     this.keys.push(key);
-    this.v.push(value);
+    this.v.push(value2);
     this.indexMap[key.toLowerCase()] = this.v.length - 1;
   }
   get(key) {
@@ -11335,8 +11335,8 @@ var Array2 = class {
   number() {
     return NaN;
   }
-  add(value) {
-    this.v.push(value);
+  add(value2) {
+    this.v.push(value2);
   }
   get(index) {
     return this.v[index];
@@ -11348,8 +11348,8 @@ var Array2 = class {
 
 // node_modules/.pnpm/@actions+expressions@0.3.61/node_modules/@actions/expressions/dist/data/boolean.js
 var BooleanData = class {
-  constructor(value) {
-    this.value = value;
+  constructor(value2) {
+    this.value = value2;
     this.kind = Kind.Boolean;
     this.primitive = true;
   }
@@ -11383,8 +11383,8 @@ var Null = class {
 
 // node_modules/.pnpm/@actions+expressions@0.3.61/node_modules/@actions/expressions/dist/data/number.js
 var NumberData = class {
-  constructor(value) {
-    this.value = value;
+  constructor(value2) {
+    this.value = value2;
     this.kind = Kind.Number;
     this.primitive = true;
   }
@@ -11401,8 +11401,8 @@ var NumberData = class {
 
 // node_modules/.pnpm/@actions+expressions@0.3.61/node_modules/@actions/expressions/dist/data/string.js
 var StringData = class {
-  constructor(value) {
-    this.value = value;
+  constructor(value2) {
+    this.value = value2;
     this.kind = Kind.String;
     this.primitive = true;
   }
@@ -11415,31 +11415,31 @@ var StringData = class {
 };
 
 // node_modules/.pnpm/@actions+expressions@0.3.61/node_modules/@actions/expressions/dist/data/replacer.js
-function replacer(_key, value) {
-  if (value instanceof Null) {
+function replacer(_key, value2) {
+  if (value2 instanceof Null) {
     return null;
   }
-  if (value instanceof BooleanData) {
-    return value.value;
+  if (value2 instanceof BooleanData) {
+    return value2.value;
   }
-  if (value instanceof NumberData) {
-    return value.number();
+  if (value2 instanceof NumberData) {
+    return value2.number();
   }
-  if (value instanceof StringData) {
-    return value.coerceString();
+  if (value2 instanceof StringData) {
+    return value2.coerceString();
   }
-  if (value instanceof Array2) {
-    return value.values();
+  if (value2 instanceof Array2) {
+    return value2.values();
   }
-  if (value instanceof Dictionary) {
-    const pairs = value.pairs();
+  if (value2 instanceof Dictionary) {
+    const pairs = value2.pairs();
     const r = {};
     for (const p of pairs) {
       r[p.key] = p.value;
     }
     return r;
   }
-  return value;
+  return value2;
 }
 
 // node_modules/.pnpm/@actions+expressions@0.3.61/node_modules/@actions/expressions/dist/data/reviver.js
@@ -11673,12 +11673,12 @@ var Lexer = class {
     this.offset++;
     return true;
   }
-  addToken(type, value) {
+  addToken(type, value2) {
     this.tokens.push({
       type,
       lexeme: this.input.substring(this.start, this.offset),
       range: this.range(),
-      value
+      value: value2
     });
   }
   consumeNumber() {
@@ -11686,11 +11686,11 @@ var Lexer = class {
       this.next();
     }
     const lexeme = this.input.substring(this.start, this.offset);
-    const value = new StringData(lexeme).number();
-    if (isNaN(value)) {
+    const value2 = new StringData(lexeme).number();
+    if (isNaN(value2)) {
       throw new Error(`Unexpected symbol: '${lexeme}'. Located at position ${this.start + 1} within expression: ${this.input}`);
     }
-    this.addToken(TokenType2.NUMBER, value);
+    this.addToken(TokenType2.NUMBER, value2);
   }
   consumeString() {
     while ((this.peek() !== "'" || this.peekNext() === "'") && !this.atEnd()) {
@@ -11705,9 +11705,9 @@ var Lexer = class {
       throw new Error(`Unexpected symbol: '${this.input.substring(this.start)}'. Located at position ${this.start + 1} within expression: ${this.input}`);
     }
     this.next();
-    let value = this.input.substring(this.start + 1, this.offset - 1);
-    value = value.replace("''", "'");
-    this.addToken(TokenType2.STRING, value);
+    let value2 = this.input.substring(this.start + 1, this.offset - 1);
+    value2 = value2.replace("''", "'");
+    this.addToken(TokenType2.STRING, value2);
   }
   consumeIdentifier() {
     while (!this.atEnd() && !isBoundary(this.peek())) {
@@ -12863,16 +12863,16 @@ var backgroundStepProperties = /* @__PURE__ */ new Set(["background", "wait", "w
 var backgroundStepOnlyProperties = /* @__PURE__ */ new Set(["wait", "wait-all", "cancel"]);
 function readTemplate(context, type, objectReader, fileId) {
   const reader = new TemplateReader(context, objectReader, fileId);
-  let value;
+  let value2;
   try {
     objectReader.validateStart();
     const definition = new DefinitionInfo(context.schema, type);
-    value = reader.readValue(definition);
+    value2 = reader.readValue(definition);
     objectReader.validateEnd();
   } catch (err) {
     context.error(fileId, err);
   }
-  return value;
+  return value2;
 }
 var TemplateReader = class {
   constructor(context, objectReader, fileId) {
@@ -13223,8 +13223,8 @@ var TemplateReader = class {
     }
     return parseExpressionResult.expression;
   }
-  parseExpression(range, token, value, allowedContext, definitionInfo) {
-    const trimmed = value.trim();
+  parseExpression(range, token, value2, allowedContext, definitionInfo) {
+    const trimmed = value2.trim();
     if (!trimmed) {
       return {
         error: new Error("An expression was expected")
@@ -13247,8 +13247,8 @@ var TemplateReader = class {
         error: err
       };
     }
-    const startTrim = value.length - value.trimStart().length;
-    const endTrim = value.length - value.trimEnd().length;
+    const startTrim = value2.length - value2.trimStart().length;
+    const endTrim = value2.length - value2.trimEnd().length;
     const expressionRange = {
       start: {
         ...range.start,
@@ -13264,12 +13264,12 @@ var TemplateReader = class {
       error: void 0
     };
   }
-  addString(segments, range, value, definition) {
+  addString(segments, range, value2, definition) {
     if (segments.length > 0 && segments[segments.length - 1].templateTokenType === TokenType.String) {
       const lastSegment = segments[segments.length - 1];
-      segments[segments.length - 1] = new StringToken(this._fileId, range, `${lastSegment.value}${value}`, definition);
+      segments[segments.length - 1] = new StringToken(this._fileId, range, `${lastSegment.value}${value2}`, definition);
     } else {
-      segments.push(new StringToken(this._fileId, range, value, definition));
+      segments.push(new StringToken(this._fileId, range, value2, definition));
     }
   }
   matchDirective(trimmed, directive, expectedParameters) {
@@ -13361,8 +13361,8 @@ var EventType;
 var JSONObjectReader = class {
   constructor(fileId, input) {
     this._fileId = fileId;
-    const value = JSON.parse(input);
-    this._generator = this.getParseEvents(value, true);
+    const value2 = JSON.parse(input);
+    this._generator = this.getParseEvents(value2, true);
     this._current = this._generator.next();
   }
   allowLiteral() {
@@ -13438,29 +13438,29 @@ var JSONObjectReader = class {
   /**
    * Returns all tokens (depth first)
    */
-  *getParseEvents(value, root) {
+  *getParseEvents(value2, root) {
     if (root) {
       yield new ParseEvent(EventType.DocumentStart, void 0);
     }
-    switch (typeof value) {
+    switch (typeof value2) {
       case "undefined":
         yield new ParseEvent(EventType.Literal, new NullToken(this._fileId, void 0, void 0));
         break;
       case "boolean":
-        yield new ParseEvent(EventType.Literal, new BooleanToken(this._fileId, void 0, value, void 0));
+        yield new ParseEvent(EventType.Literal, new BooleanToken(this._fileId, void 0, value2, void 0));
         break;
       case "number":
-        yield new ParseEvent(EventType.Literal, new NumberToken(this._fileId, void 0, value, void 0));
+        yield new ParseEvent(EventType.Literal, new NumberToken(this._fileId, void 0, value2, void 0));
         break;
       case "string":
-        yield new ParseEvent(EventType.Literal, new StringToken(this._fileId, void 0, value, void 0));
+        yield new ParseEvent(EventType.Literal, new StringToken(this._fileId, void 0, value2, void 0));
         break;
       case "object":
-        if (value === null) {
+        if (value2 === null) {
           yield new ParseEvent(EventType.Literal, new NullToken(this._fileId, void 0, void 0));
-        } else if (Array.isArray(value)) {
+        } else if (Array.isArray(value2)) {
           yield new ParseEvent(EventType.SequenceStart, new SequenceToken(this._fileId, void 0, void 0));
-          for (const item2 of value) {
+          for (const item2 of value2) {
             for (const e of this.getParseEvents(item2)) {
               yield e;
             }
@@ -13468,9 +13468,9 @@ var JSONObjectReader = class {
           yield new ParseEvent(EventType.SequenceEnd, void 0);
         } else {
           yield new ParseEvent(EventType.MappingStart, new MappingToken(this._fileId, void 0, void 0));
-          for (const key of Object.keys(value)) {
+          for (const key of Object.keys(value2)) {
             yield new ParseEvent(EventType.Literal, new StringToken(this._fileId, void 0, key, void 0));
-            for (const e of this.getParseEvents(value[key])) {
+            for (const e of this.getParseEvents(value2[key])) {
               yield e;
             }
           }
@@ -13478,7 +13478,7 @@ var JSONObjectReader = class {
         }
         break;
       default:
-        throw new Error(`Unexpected value type '${typeof value}' when reading object`);
+        throw new Error(`Unexpected value type '${typeof value2}' when reading object`);
     }
     if (root) {
       yield new ParseEvent(EventType.DocumentEnd, void 0);
@@ -13531,8 +13531,8 @@ var Definition = class {
             break;
           }
           case DESCRIPTION: {
-            const value = definition.get(i).value;
-            this.description = value.assertString(DESCRIPTION).value;
+            const value2 = definition.get(i).value;
+            this.description = value2.assertString(DESCRIPTION).value;
             definition.remove(i);
             break;
           }
@@ -13996,11 +13996,11 @@ var StringDefinition = class extends ScalarDefinition {
   }
   isMatch(literal2) {
     if (literal2.templateTokenType === TokenType.String) {
-      const value = literal2.value;
+      const value2 = literal2.value;
       if (this.constant) {
-        return this.ignoreCase ? this.constant.toUpperCase() === value.toUpperCase() : this.constant === value;
+        return this.ignoreCase ? this.constant.toUpperCase() === value2.toUpperCase() : this.constant === value2;
       } else if (this.requireNonEmpty) {
-        return !!value;
+        return !!value2;
       } else {
         return true;
       }
@@ -14428,15 +14428,15 @@ var YamlObjectReader = class _YamlObjectReader {
     return void 0;
   }
   static getLiteralToken(fileId, range, token) {
-    const value = token.value;
-    if (value === null || value === void 0) {
+    const value2 = token.value;
+    if (value2 === null || value2 === void 0) {
       return new NullToken(fileId, range, void 0);
     }
-    switch (typeof value) {
+    switch (typeof value2) {
       case "number":
-        return new NumberToken(fileId, range, value, void 0);
+        return new NumberToken(fileId, range, value2, void 0);
       case "boolean":
-        return new BooleanToken(fileId, range, value, void 0);
+        return new BooleanToken(fileId, range, value2, void 0);
       case "string": {
         let source;
         let blockScalarHeader;
@@ -14450,10 +14450,10 @@ var YamlObjectReader = class _YamlObjectReader {
             }
           }
         }
-        return new StringToken(fileId, range, value, void 0, source, blockScalarHeader);
+        return new StringToken(fileId, range, value2, void 0, source, blockScalarHeader);
       }
       default:
-        throw new Error(`Unexpected value type '${typeof value}' when reading object`);
+        throw new Error(`Unexpected value type '${typeof value2}' when reading object`);
     }
   }
   allowLiteral() {
@@ -14635,35 +14635,35 @@ function isValidCron(cron) {
   const [minutes, hours, dom, months, dow] = parts;
   return validateCronPart(minutes, MINUTE_RANGE) && validateCronPart(hours, HOUR_RANGE) && validateCronPart(dom, DOM_RANGE) && validateCronPart(months, MONTH_RANGE) && validateCronPart(dow, DOW_RANGE);
 }
-function validateCronPart(value, range, allowSeparators = true) {
-  if (range.names && range.names[value.toLowerCase()] !== void 0) {
+function validateCronPart(value2, range, allowSeparators = true) {
+  if (range.names && range.names[value2.toLowerCase()] !== void 0) {
     return true;
   }
-  if (value === "*") {
+  if (value2 === "*") {
     return true;
   }
-  if (value.includes(",")) {
+  if (value2.includes(",")) {
     if (!allowSeparators) {
       return false;
     }
-    return value.split(",").every((v) => v && validateCronPart(v, range));
+    return value2.split(",").every((v) => v && validateCronPart(v, range));
   }
-  if (value.includes("/")) {
+  if (value2.includes("/")) {
     if (!allowSeparators) {
       return false;
     }
-    const [start, step2, ...rest] = value.split("/");
+    const [start, step2, ...rest] = value2.split("/");
     const stepNumber = +step2;
     if (rest.length > 0 || isNaN(stepNumber) || stepNumber <= 0 || !start || !step2) {
       return false;
     }
     return validateCronPart(start, range) && validateCronPart(step2, range, false);
   }
-  if (value.includes("-")) {
+  if (value2.includes("-")) {
     if (!allowSeparators) {
       return false;
     }
-    const [start, end, ...rest] = value.split("-");
+    const [start, end, ...rest] = value2.split("-");
     if (rest.length > 0 || !start || !end) {
       return false;
     }
@@ -14671,14 +14671,14 @@ function validateCronPart(value, range, allowSeparators = true) {
     const endNumber = convertToNumber(end, range.names);
     return validateCronPart(start, range, false) && validateCronPart(end, range, false) && endNumber >= startNumber;
   }
-  const number = +value;
+  const number = +value2;
   return !isNaN(number) && number >= range.min && number <= range.max;
 }
-function convertToNumber(value, names) {
-  if (names && names[value.toLowerCase()] !== void 0) {
-    return +names[value.toLowerCase()];
+function convertToNumber(value2, names) {
+  if (names && names[value2.toLowerCase()] !== void 0) {
+    return +names[value2.toLowerCase()];
   } else {
-    return +value;
+    return +value2;
   }
 }
 
@@ -14985,16 +14985,16 @@ function convertSchedule(context, token) {
     const mappingToken = item2.assertMapping(`event schedule`);
     const config = { cron: "" };
     let valid = true;
-    for (const entry of mappingToken) {
-      const key = entry.key.assertString(`schedule key`);
+    for (const entry2 of mappingToken) {
+      const key = entry2.key.assertString(`schedule key`);
       if (key.value === "cron") {
-        const cron = entry.value.assertString(`schedule cron`);
+        const cron = entry2.value.assertString(`schedule cron`);
         if (!isValidCron(cron.value)) {
           context.error(cron, "Invalid cron expression. Expected format: '* * * * *' (minute hour day month weekday)");
         }
         config.cron = cron.value;
       } else if (key.value === "timezone") {
-        const timezone = entry.value.assertString(`schedule timezone`);
+        const timezone = entry2.value.assertString(`schedule timezone`);
         config.timezone = timezone.value;
       } else {
         context.error(key, `Invalid schedule key`);
@@ -15118,34 +15118,34 @@ function convertToJobContainer(context, container) {
   if (mapping)
     for (const item2 of mapping) {
       const key = item2.key.assertString("container item key");
-      const value = item2.value;
+      const value2 = item2.value;
       switch (key.value) {
         case "image":
-          image = value.assertString("container image");
+          image = value2.assertString("container image");
           break;
         case "credentials":
-          convertToJobCredentials(context, value);
+          convertToJobCredentials(context, value2);
           break;
         case "env":
-          env = value.assertMapping("container env");
+          env = value2.assertMapping("container env");
           for (const envItem of env) {
             envItem.key.assertString("container env value");
           }
           break;
         case "ports":
-          ports = value.assertSequence("container ports");
+          ports = value2.assertSequence("container ports");
           for (const port of ports) {
             port.assertString("container port");
           }
           break;
         case "volumes":
-          volumes = value.assertSequence("container volumes");
+          volumes = value2.assertSequence("container volumes");
           for (const volume of volumes) {
             volume.assertString("container volume");
           }
           break;
         case "options":
-          options = value.assertString("container options");
+          options = value2.assertString("container options");
           break;
         default:
           context.error(key, `Unexpected container item key: ${key.value}`);
@@ -15178,40 +15178,40 @@ function convertToServiceContainer(context, container) {
   if (mapping)
     for (const item2 of mapping) {
       const key = item2.key.assertString("container item key");
-      const value = item2.value;
+      const value2 = item2.value;
       switch (key.value) {
         case "image":
-          image = value.assertString("container image");
+          image = value2.assertString("container image");
           break;
         case "credentials":
-          convertToJobCredentials(context, value);
+          convertToJobCredentials(context, value2);
           break;
         case "env":
-          env = value.assertMapping("container env");
+          env = value2.assertMapping("container env");
           for (const envItem of env) {
             envItem.key.assertString("container env value");
           }
           break;
         case "ports":
-          ports = value.assertSequence("container ports");
+          ports = value2.assertSequence("container ports");
           for (const port of ports) {
             port.assertString("container port");
           }
           break;
         case "volumes":
-          volumes = value.assertSequence("container volumes");
+          volumes = value2.assertSequence("container volumes");
           for (const volume of volumes) {
             volume.assertString("container volume");
           }
           break;
         case "options":
-          options = value.assertString("container options");
+          options = value2.assertString("container options");
           break;
         case "entrypoint":
-          entrypoint = value.assertString("container entrypoint");
+          entrypoint = value2.assertString("container entrypoint");
           break;
         case "command":
-          command = value.assertString("container command");
+          command = value2.assertString("container command");
           break;
         default:
           context.error(key, `Unexpected container item key: ${key.value}`);
@@ -15235,19 +15235,19 @@ function convertToJobServices(context, services) {
   }
   return serviceList;
 }
-function convertToJobCredentials(context, value) {
-  const mapping = value.assertMapping("credentials");
+function convertToJobCredentials(context, value2) {
+  const mapping = value2.assertMapping("credentials");
   let username;
   let password;
   for (const item2 of mapping) {
     const key = item2.key.assertString("credentials item");
-    const value2 = item2.value;
+    const value3 = item2.value;
     switch (key.value) {
       case "username":
-        username = value2.assertString("credentials username");
+        username = value3.assertString("credentials username");
         break;
       case "password":
-        password = value2.assertString("credentials password");
+        password = value3.assertString("credentials password");
         break;
       default:
         context.error(key, `credentials key ${key.value}`);
@@ -15265,12 +15265,12 @@ var IdBuilder = class {
     this.name = [];
     this.distinctNames = /* @__PURE__ */ new Set();
   }
-  appendSegment(value) {
-    if (value.length === 0) {
+  appendSegment(value2) {
+    if (value2.length === 0) {
       return;
     }
     if (this.name.length == 0) {
-      const first = value[0];
+      const first = value2[0];
       if (this.isAlpha(first) || first == "_") {
       } else if (this.isNumeric(first) || first == "-") {
         this.name.push("_");
@@ -15279,7 +15279,7 @@ var IdBuilder = class {
     } else {
       this.name.push(SEPARATOR);
     }
-    for (const c of value) {
+    for (const c of value2) {
       {
         if (this.isAlphaNumeric(c) || c == "_" || c == "-") {
           this.name.push(c);
@@ -15312,17 +15312,17 @@ var IdBuilder = class {
    * @param value The value to add
    * @returns An error if the value is invalid, otherwise undefined
    */
-  tryAddKnownId(value) {
-    if (!value || !this.isValid(value) || value.length >= MAX_LENGTH) {
-      return `The identifier '${value}' is invalid. IDs may only contain alphanumeric characters, '_', and '-'. IDs must start with a letter or '_' and and must be less than ${MAX_LENGTH} characters.`;
+  tryAddKnownId(value2) {
+    if (!value2 || !this.isValid(value2) || value2.length >= MAX_LENGTH) {
+      return `The identifier '${value2}' is invalid. IDs may only contain alphanumeric characters, '_', and '-'. IDs must start with a letter or '_' and and must be less than ${MAX_LENGTH} characters.`;
     }
-    if (value.startsWith(SEPARATOR + SEPARATOR)) {
-      return `The identifier '${value}' is invalid. IDs starting with '__' are reserved.`;
+    if (value2.startsWith(SEPARATOR + SEPARATOR)) {
+      return `The identifier '${value2}' is invalid. IDs starting with '__' are reserved.`;
     }
-    if (this.distinctNames.has(value)) {
-      return `The identifier '${value}' may not be used more than once within the same scope.`;
+    if (this.distinctNames.has(value2)) {
+      return `The identifier '${value2}' may not be used more than once within the same scope.`;
     }
-    this.distinctNames.add(value);
+    this.distinctNames.add(value2);
     return;
   }
   /**
@@ -15686,8 +15686,8 @@ function createActionStepId(step2) {
   }
   return "";
 }
-function createSyntheticStepName(value) {
-  return new StringToken(void 0, void 0, value, void 0, void 0, void 0);
+function createSyntheticStepName(value2) {
+  return new StringToken(void 0, void 0, value2, void 0, void 0, void 0);
 }
 function convertWaitTargets(context, knownStepIds, token, ownStepId) {
   if (token instanceof StringToken) {
@@ -15707,8 +15707,8 @@ function convertWaitAllValue(context, token) {
   if (token instanceof NullToken) {
     return true;
   }
-  const value = token.assertBoolean("steps item wait-all").value;
-  if (!value) {
+  const value2 = token.assertBoolean("steps item wait-all").value;
+  if (!value2) {
     context.error(token, "The value of 'wait-all' must be true or omitted");
   }
   return true;
@@ -15936,8 +15936,8 @@ function convertWorkflowJobInputs(context, job2) {
   const inputDefinitions2 = createTokenMap(job2["input-definitions"]?.assertMapping("workflow job input definitions"), "inputs");
   const inputValues = createTokenMap(job2["input-values"]?.assertMapping("workflow job input values"), "with");
   if (inputDefinitions2 !== void 0) {
-    for (const [, [name, value]] of inputDefinitions2) {
-      const inputSpec = createTokenMap(value.assertMapping(`input ${name}`), `input ${name} key`);
+    for (const [, [name, value2]] of inputDefinitions2) {
+      const inputSpec = createTokenMap(value2.assertMapping(`input ${name}`), `input ${name} key`);
       const inputTypeToken = inputSpec?.get("type")?.[1];
       if (!inputTypeToken) {
         continue;
@@ -15950,9 +15950,9 @@ function convertWorkflowJobInputs(context, job2) {
     }
   }
   if (inputValues !== void 0) {
-    for (const [, [name, value]] of inputValues) {
+    for (const [, [name, value2]] of inputValues) {
       if (!inputDefinitions2?.has(name.toLowerCase())) {
-        context.error(value, `Invalid input, ${name} is not defined in the referenced workflow.`);
+        context.error(value2, `Invalid input, ${name} is not defined in the referenced workflow.`);
       }
     }
   }
@@ -15977,11 +15977,11 @@ function convertWorkflowJobSecrets(context, job2) {
   const secretDefinitions = createTokenMap(job2["secret-definitions"]?.assertMapping("workflow job secret definitions"), "secrets");
   const secretValues = createTokenMap(job2["secret-values"]?.assertMapping("workflow job secret values"), "secrets");
   if (secretDefinitions !== void 0) {
-    for (const [, [name, value]] of secretDefinitions) {
-      if (value instanceof NullToken) {
+    for (const [, [name, value2]] of secretDefinitions) {
+      if (value2 instanceof NullToken) {
         continue;
       }
-      const secretSpec = createTokenMap(value.assertMapping(`secret ${name}`), `secret ${name} key`);
+      const secretSpec = createTokenMap(value2.assertMapping(`secret ${name}`), `secret ${name} key`);
       const required = secretSpec?.get("required")?.[1].assertBoolean(`secret ${name} required`).value;
       if (required) {
         if (secretValues == void 0 || !secretValues.has(name.toLowerCase())) {
@@ -15991,9 +15991,9 @@ function convertWorkflowJobSecrets(context, job2) {
     }
   }
   if (secretValues !== void 0) {
-    for (const [, [name, value]] of secretValues) {
+    for (const [, [name, value2]] of secretValues) {
       if (!secretDefinitions?.has(name.toLowerCase())) {
-        context.error(value, `Invalid secret, ${name} is not defined in the referenced workflow.`);
+        context.error(value2, `Invalid secret, ${name} is not defined in the referenced workflow.`);
       }
     }
   }
@@ -16179,8 +16179,8 @@ var SafeDictionary = class extends data_exports.Dictionary {
     super();
     for (const p of pairs) this.add(p.key, p.value);
   }
-  add(key, value) {
-    if (!this.index.has(key.toLowerCase())) this.index.set(key.toLowerCase(), { key, value });
+  add(key, value2) {
+    if (!this.index.has(key.toLowerCase())) this.index.set(key.toLowerCase(), { key, value: value2 });
   }
   get(key) {
     return this.index.get(key.toLowerCase())?.value;
@@ -16192,27 +16192,27 @@ var SafeDictionary = class extends data_exports.Dictionary {
     return [...this.index.values()].map((p) => ({ key: p.key, value: p.value }));
   }
 };
-function toData(value) {
-  if (value === null || value === void 0) return new data_exports.Null();
-  if (typeof value === "string") return new data_exports.StringData(value);
-  if (typeof value === "number") return new data_exports.NumberData(value);
-  if (typeof value === "boolean") return new data_exports.BooleanData(value);
-  if (Array.isArray(value)) return new data_exports.Array(...value.map(toData));
-  return new SafeDictionary(Object.entries(value).map(([key, v]) => ({ key, value: toData(v) })));
+function toData(value2) {
+  if (value2 === null || value2 === void 0) return new data_exports.Null();
+  if (typeof value2 === "string") return new data_exports.StringData(value2);
+  if (typeof value2 === "number") return new data_exports.NumberData(value2);
+  if (typeof value2 === "boolean") return new data_exports.BooleanData(value2);
+  if (Array.isArray(value2)) return new data_exports.Array(...value2.map(toData));
+  return new SafeDictionary(Object.entries(value2).map(([key, v]) => ({ key, value: toData(v) })));
 }
-function fromData(value) {
-  if (value instanceof data_exports.Null) return null;
-  if (value instanceof data_exports.BooleanData) return value.value;
-  if (value instanceof data_exports.NumberData) return value.number();
-  if (value instanceof data_exports.StringData) return value.value;
-  if (value instanceof data_exports.Array) return value.values().map(fromData);
-  return dict(value.pairs().map((p) => [p.key, fromData(p.value)]));
+function fromData(value2) {
+  if (value2 instanceof data_exports.Null) return null;
+  if (value2 instanceof data_exports.BooleanData) return value2.value;
+  if (value2 instanceof data_exports.NumberData) return value2.number();
+  if (value2 instanceof data_exports.StringData) return value2.value;
+  if (value2 instanceof data_exports.Array) return value2.values().map(fromData);
+  return dict(value2.pairs().map((p) => [p.key, fromData(p.value)]));
 }
-function asString(value) {
-  if (value === null) return "";
-  if (typeof value === "string") return value;
-  if (typeof value === "number") return toData(value).coerceString();
-  return JSON.stringify(value);
+function asString(value2) {
+  if (value2 === null) return "";
+  if (typeof value2 === "string") return value2;
+  if (typeof value2 === "number") return toData(value2).coerceString();
+  return JSON.stringify(value2);
 }
 var SecretsContext = class extends data_exports.Dictionary {
   constructor(available) {
@@ -16241,7 +16241,7 @@ var StepsContext = class extends data_exports.Dictionary {
   }
 };
 function definitions(fns) {
-  const bool = (name, value) => [name.toLowerCase(), { name, minArgs: 0, maxArgs: 0, call: () => new data_exports.BooleanData(value) }];
+  const bool = (name, value2) => [name.toLowerCase(), { name, minArgs: 0, maxArgs: 0, call: () => new data_exports.BooleanData(value2) }];
   const map = new Map([
     bool("success", fns.status.success),
     bool("failure", fns.status.failure),
@@ -16266,7 +16266,7 @@ function evaluate(expression, contexts, fns) {
     const tokens = new Lexer(expression).lex().tokens;
     const tree = new Parser(tokens, [...CONTEXT_NAMES], [...fnDefs.values()]).parse();
     const contextData = new SafeDictionary(
-      Object.entries(contexts).map(([key, value]) => ({ key, value: value instanceof SecretsContext || value instanceof StepsContext ? value : toData(value) }))
+      Object.entries(contexts).map(([key, value2]) => ({ key, value: value2 instanceof SecretsContext || value2 instanceof StepsContext ? value2 : toData(value2) }))
     );
     return fromData(new Evaluator(tree, contextData, fnDefs).evaluate());
   } catch (err) {
@@ -16278,11 +16278,11 @@ function evaluate(expression, contexts, fns) {
 var EvaluationError = class extends Error {
   name = "EvaluationError";
 };
-function truthy2(value) {
-  if (value === null) return false;
-  if (typeof value === "boolean") return value;
-  if (typeof value === "number") return value !== 0 && !Number.isNaN(value);
-  if (typeof value === "string") return value !== "";
+function truthy2(value2) {
+  if (value2 === null) return false;
+  if (typeof value2 === "boolean") return value2;
+  if (typeof value2 === "number") return value2 !== 0 && !Number.isNaN(value2);
+  if (typeof value2 === "string") return value2 !== "";
   return true;
 }
 
@@ -16303,18 +16303,18 @@ function evaluateToken(token, contexts, fns) {
 }
 function evaluateStrings(token, contexts, fns) {
   if (!token) return {};
-  const value = evaluateToken(token, contexts, fns);
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new EvaluationError(`expected a mapping, got ${JSON.stringify(value)}`);
+  const value2 = evaluateToken(token, contexts, fns);
+  if (typeof value2 !== "object" || value2 === null || Array.isArray(value2)) throw new EvaluationError(`expected a mapping, got ${JSON.stringify(value2)}`);
   const out = dict();
-  for (const [k, v] of Object.entries(value)) out[k] = asString(v);
+  for (const [k, v] of Object.entries(value2)) out[k] = asString(v);
   return out;
 }
 function child(token, key) {
   return token && isMapping(token) ? token.find(key) : void 0;
 }
 function childMapping(token, key) {
-  const value = child(token, key);
-  return value && isMapping(value) ? value : void 0;
+  const value2 = child(token, key);
+  return value2 && isMapping(value2) ? value2 : void 0;
 }
 function item(token, index) {
   return token && isSequence(token) && index < token.count ? token.get(index) : void 0;
@@ -16326,8 +16326,8 @@ function literalString(token) {
 // scripts/plan/workflow-files.ts
 var WORKFLOWS_DIR = ".github/workflows";
 var FILTER_KEYS = ["types", "branches", "branches-ignore", "tags", "tags-ignore", "paths", "paths-ignore"];
-function isStringList(value) {
-  return Array.isArray(value) && value.every((v) => typeof v === "string");
+function isStringList(value2) {
+  return Array.isArray(value2) && value2.every((v) => typeof v === "string");
 }
 function toTriggers(events) {
   const out = dict();
@@ -16335,8 +16335,8 @@ function toTriggers(events) {
     const filters = dict();
     if (typeof config === "object" && config !== null) {
       for (const key of FILTER_KEYS) {
-        const value = Reflect.get(config, key);
-        if (isStringList(value)) filters[key] = value;
+        const value2 = Reflect.get(config, key);
+        if (isStringList(value2)) filters[key] = value2;
       }
     }
     out[name] = filters;
@@ -16379,8 +16379,8 @@ function parseWorkflowText(file, content) {
     if (template.errors && template.errors.length > 0) fail(template.errors.map((e) => e.Message));
     const callOutputs = dict();
     for (const pair of childMapping(onTrigger(root, "workflow_call"), "outputs") ?? []) {
-      const value = child(pair.value, "value");
-      if (isString(pair.key) && value) callOutputs[pair.key.value] = value;
+      const value2 = child(pair.value, "value");
+      if (isString(pair.key) && value2) callOutputs[pair.key.value] = value2;
     }
     return {
       file,
@@ -16783,13 +16783,13 @@ function bulkRead(cwd, shared) {
     const asked = [];
     return {
       add: (trees, path, headers) => {
-        const read = shared.read(
+        const read2 = shared.read(
           trees.map((t) => `${t}:${checkSpec(path)}`),
           headers
         );
-        read.catch(() => {
+        read2.catch(() => {
         });
-        asked.push(read);
+        asked.push(read2);
       },
       finish: async () => objectAnswers((await Promise.all(asked)).flat()),
       close: () => {
@@ -16855,87 +16855,164 @@ function commitParents(content) {
 }
 
 // scripts/core/git/config.ts
-var SECTION = /^\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\\n]|\\.)*)")?\s*\]/;
-var KEY = /^([A-Za-z][A-Za-z0-9-]*)\s*(=)?/;
-function unescapeSubsection(text) {
-  return text.replace(/\\(.)/g, "$1");
+function isSpace(c) {
+  return c === " " || c === "	" || c === "\r";
 }
-function readValue(lines, index, from) {
-  let out = "";
-  let quoted = false;
-  let text = from;
-  let i = index;
-  let pendingSpace = "";
-  for (; ; ) {
-    let continued = false;
-    for (let k = 0; k < text.length; k++) {
-      const c = text.charAt(k);
-      if (!quoted && (c === "#" || c === ";")) break;
-      if (c === '"') {
-        quoted = !quoted;
-        continue;
-      }
-      if (c === "\\") {
-        if (k === text.length - 1) {
-          continued = true;
-          break;
-        }
-        const e = text.charAt(++k);
-        const escaped = e === "n" ? "\n" : e === "t" ? "	" : e === "b" ? "\b" : e;
-        out += pendingSpace + escaped;
-        pendingSpace = "";
-        continue;
-      }
-      if (!quoted && (c === " " || c === "	")) {
-        if (out !== "") pendingSpace += c;
-        continue;
-      }
-      out += pendingSpace + c;
-      pendingSpace = "";
+function isKeyChar(c) {
+  return /[A-Za-z0-9-]/.test(c);
+}
+function isAlpha(c) {
+  return /[A-Za-z]/.test(c);
+}
+var BOM = "\uFEFF";
+var Refused = class extends Error {
+};
+var Source = class {
+  constructor(text) {
+    this.text = text;
+    this.at = text.startsWith(BOM) ? 1 : 0;
+  }
+  text;
+  at;
+  /** Set once the end has been read (as a newline). */
+  eof = false;
+  next() {
+    if (this.at >= this.text.length) {
+      this.eof = true;
+      return "\n";
     }
-    if (!continued || i + 1 >= lines.length) return { value: out, next: i + 1 };
-    i++;
-    text = lines[i] ?? "";
+    const c = this.text.charAt(this.at++);
+    if (c === "\r" && this.text.charAt(this.at) === "\n") {
+      this.at++;
+      return "\n";
+    }
+    return c;
+  }
+};
+function sectionHeader(src) {
+  let name = "";
+  for (; ; ) {
+    const c = src.next();
+    if (c === "]") {
+      if (name === "") throw new Refused();
+      return `${name}.`;
+    }
+    if (isSpace(c)) return `${extendedHeader(src, name, c)}.`;
+    if (!isKeyChar(c) && c !== ".") throw new Refused();
+    name += c.toLowerCase();
+  }
+}
+function extendedHeader(src, name, first) {
+  let c = first;
+  while (isSpace(c)) c = src.next();
+  if (c !== '"') throw new Refused();
+  let sub = "";
+  for (; ; ) {
+    let s = src.next();
+    if (s === "\n") throw new Refused();
+    if (s === '"') break;
+    if (s === "\\") {
+      s = src.next();
+      if (s === "\n") throw new Refused();
+    }
+    sub += s;
+  }
+  if (src.next() !== "]") throw new Refused();
+  return `${name}.${sub}`;
+}
+var ESCAPES = /* @__PURE__ */ new Map([
+  ["t", "	"],
+  ["b", "\b"],
+  ["n", "\n"],
+  ["\\", "\\"],
+  ['"', '"']
+]);
+function value(src) {
+  let quoted = false;
+  let comment = false;
+  let out = "";
+  let trim = 0;
+  for (; ; ) {
+    const c = src.next();
+    if (c === "\n") {
+      if (quoted) throw new Refused();
+      return trim > 0 ? out.slice(0, trim) : out;
+    }
+    if (comment) continue;
+    if (isSpace(c) && !quoted) {
+      if (trim === 0) trim = out.length;
+      if (out !== "") out += c;
+      continue;
+    }
+    if (!quoted && (c === "#" || c === ";")) {
+      comment = true;
+      continue;
+    }
+    trim = 0;
+    if (c === "\\") {
+      const e = src.next();
+      if (e === "\n") continue;
+      const escaped = ESCAPES.get(e);
+      if (escaped === void 0) throw new Refused();
+      out += escaped;
+      continue;
+    }
+    if (c === '"') {
+      quoted = !quoted;
+      continue;
+    }
+    out += c;
+  }
+}
+function entry(src, first) {
+  let key = first.toLowerCase();
+  let c;
+  for (; ; ) {
+    c = src.next();
+    if (src.eof || !isKeyChar(c)) break;
+    key += c.toLowerCase();
+  }
+  while (c === " " || c === "	") c = src.next();
+  if (c === "\n") return { key, value: "true" };
+  if (c !== "=") throw new Refused();
+  return { key, value: value(src) };
+}
+function read(text) {
+  const out = /* @__PURE__ */ new Map();
+  const src = new Source(text);
+  let section = "";
+  let comment = false;
+  for (; ; ) {
+    const c = src.next();
+    if (c === "\n") {
+      if (src.eof) return out;
+      comment = false;
+      continue;
+    }
+    if (comment || isSpace(c)) continue;
+    if (c === "#" || c === ";") {
+      comment = true;
+      continue;
+    }
+    if (c === "[") {
+      section = sectionHeader(src);
+      continue;
+    }
+    if (!isAlpha(c)) throw new Refused();
+    const { key, value: v } = entry(src, c);
+    const name = `${section}${key}`;
+    const list2 = out.get(name);
+    if (list2) list2.push(v);
+    else out.set(name, [v]);
   }
 }
 function parseGitConfig(text) {
-  const out = /* @__PURE__ */ new Map();
-  const lines = text.split(/\r?\n/);
-  let section;
-  for (let i = 0; i < lines.length; ) {
-    let line = (lines[i] ?? "").trimStart();
-    if (line.startsWith("[")) {
-      const m = SECTION.exec(line);
-      if (!m || m[1] === void 0) {
-        section = void 0;
-        i++;
-        continue;
-      }
-      const name2 = m[1];
-      const dot = name2.indexOf(".");
-      section = m[2] !== void 0 ? `${name2.toLowerCase()}.${unescapeSubsection(m[2])}` : (
-        // Stryker disable next-line ConditionalExpression: true is equivalent: lower-casing the whole dotted name or its two parts around the dot gives the same text (false is pinned by the tests)
-        dot === -1 ? name2.toLowerCase() : `${name2.slice(0, dot).toLowerCase()}.${name2.slice(dot + 1).toLowerCase()}`
-      );
-      line = line.slice(m[0].length).trimStart();
-      if (line === "" || line.startsWith("#") || line.startsWith(";")) {
-        i++;
-        continue;
-      }
-    }
-    const key = KEY.exec(line);
-    if (section === void 0 || !key || key[1] === void 0) {
-      i++;
-      continue;
-    }
-    const name = `${section}.${key[1].toLowerCase()}`;
-    const { value, next } = key[2] === void 0 ? { value: "true", next: i + 1 } : readValue(lines, i, line.slice(key[0].length));
-    const list2 = out.get(name);
-    if (list2) list2.push(value);
-    else out.set(name, [value]);
-    i = next;
+  try {
+    return read(text);
+  } catch (err) {
+    if (err instanceof Refused) return /* @__PURE__ */ new Map();
+    throw err;
   }
-  return out;
 }
 function remoteUrlOf(config, name) {
   return config.get(`remote.${name}.url`)?.at(-1);
@@ -17351,12 +17428,12 @@ var import_errors14 = require("./core-errors.cjs");
 var import_errors12 = require("./core-errors.cjs");
 var FULL = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 var COMMIT_SHA_FORM = "a full commit SHA (40 or 64 lowercase hex characters)";
-function isCommitSha(value) {
-  return typeof value === "string" && FULL.test(value);
+function isCommitSha(value2) {
+  return typeof value2 === "string" && FULL.test(value2);
 }
-function parseCommitSha(value, what) {
-  if (isCommitSha(value)) return value;
-  throw new import_errors12.InputError(`${what} ${quote(value)}: expected ${COMMIT_SHA_FORM}`);
+function parseCommitSha(value2, what) {
+  if (isCommitSha(value2)) return value2;
+  throw new import_errors12.InputError(`${what} ${quote(value2)}: expected ${COMMIT_SHA_FORM}`);
 }
 var ZERO_SHA = parseCommitSha("0".repeat(40), "the zero SHA");
 
@@ -17573,8 +17650,8 @@ function resolveInputs(where, definitions2, given) {
 }
 
 // scripts/plan/matrix.ts
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+function isRecord(value2) {
+  return typeof value2 === "object" && value2 !== null && !Array.isArray(value2);
 }
 function deepEqual(a, b) {
   if (a === b) return true;
@@ -17589,10 +17666,10 @@ var error = (message) => ({ kind: "error", message });
 function expandMatrix(matrix) {
   if (!isRecord(matrix)) return error(`the matrix must be a mapping, got ${JSON.stringify(matrix)} (a JSON string needs fromJSON(...))`);
   const dimensions = [];
-  for (const [key, value] of Object.entries(matrix)) {
+  for (const [key, value2] of Object.entries(matrix)) {
     if (key === "include" || key === "exclude") continue;
-    if (!Array.isArray(value)) return error(`matrix.${key} must be a sequence, got ${JSON.stringify(value)}`);
-    dimensions.push([key, value]);
+    if (!Array.isArray(value2)) return error(`matrix.${key} must be a sequence, got ${JSON.stringify(value2)}`);
+    dimensions.push([key, value2]);
   }
   const include = matrix["include"] ?? [];
   const exclude = matrix["exclude"] ?? [];
@@ -17603,16 +17680,16 @@ function expandMatrix(matrix) {
   const originals = product.filter((combo) => !exclude.some((ex) => Object.entries(ex).every(([k, v]) => deepEqual(combo[k], v))));
   const legs = originals.map((combo) => ({ values: { ...combo }, original: new Set(Object.keys(combo)) }));
   const extra = [];
-  for (const entry of include) {
+  for (const entry2 of include) {
     let merged = false;
     for (const leg2 of legs) {
-      const fits = Object.entries(entry).every(([k, v]) => !leg2.original.has(k) || deepEqual(leg2.values[k], v));
+      const fits = Object.entries(entry2).every(([k, v]) => !leg2.original.has(k) || deepEqual(leg2.values[k], v));
       if (fits) {
-        Object.assign(leg2.values, entry);
+        Object.assign(leg2.values, entry2);
         merged = true;
       }
     }
-    if (!merged) extra.push({ ...entry });
+    if (!merged) extra.push({ ...entry2 });
   }
   const all = [...legs.map((l) => l.values), ...extra];
   if (all.length === 0) return error("Matrix vector does not contain any values");
@@ -17702,8 +17779,8 @@ function checkArguments(command, words) {
     const kind = allowed[flag[1]];
     if (kind === void 0) return `${command} ${flag[1]} is not a computing flag (it may write files or act)`;
     if (kind === "boolean" || flag[2] !== void 0) continue;
-    const value = words[++i];
-    if (value === void 0 || value.startsWith("-") || value.startsWith('"-') || !(PLAIN_WORD.test(value) || QUOTED_WORD.test(value))) {
+    const value2 = words[++i];
+    if (value2 === void 0 || value2.startsWith("-") || value2.startsWith('"-') || !(PLAIN_WORD.test(value2) || QUOTED_WORD.test(value2))) {
       return `${flag[1]} has no single plain or double-quoted value`;
     }
   }
@@ -17713,11 +17790,11 @@ function classifyRun(script) {
   const lines = script.replace(/\\\r?\n/g, "").split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
   const [only, ...rest] = lines;
   if (only === void 0 || rest.length > 0 || SHELL_CONTROL.test(only)) return { kind: "report" };
-  const entry = ENTRY.exec(only);
-  if (!entry) return { kind: "report" };
-  const all = only.slice(entry[0].length).trim().split(/\s+/).filter(Boolean);
-  const withSub = `${entry[1]} ${all[0] ?? ""}`;
-  const [command, args] = isOutputCommand(withSub) ? [withSub, all.slice(1)] : [entry[1], all];
+  const entry2 = ENTRY.exec(only);
+  if (!entry2) return { kind: "report" };
+  const all = only.slice(entry2[0].length).trim().split(/\s+/).filter(Boolean);
+  const withSub = `${entry2[1]} ${all[0] ?? ""}`;
+  const [command, args] = isOutputCommand(withSub) ? [withSub, all.slice(1)] : [entry2[1], all];
   if (!isOutputCommand(command)) return { kind: "report" };
   const problem = checkArguments(command, args);
   return problem === void 0 ? { kind: "execute", command, words: command === withSub ? all : args } : { kind: "refuse", command, reason: problem };
@@ -17777,20 +17854,20 @@ function patternToRegExp(pattern) {
   return new RegExp(`^${out}$`);
 }
 var cache = /* @__PURE__ */ new Map();
-function matchesPattern(pattern, value) {
+function matchesPattern(pattern, value2) {
   let re = cache.get(pattern);
   if (!re) {
     re = patternToRegExp(pattern);
     cache.set(pattern, re);
   }
-  return re.test(value);
+  return re.test(value2);
 }
-function selectedBy(patterns, value) {
+function selectedBy(patterns, value2) {
   let selected = false;
   for (const p of patterns) {
     if (p.startsWith("!")) {
-      if (selected && matchesPattern(p.slice(1), value)) selected = false;
-    } else if (!selected && matchesPattern(p, value)) {
+      if (selected && matchesPattern(p.slice(1), value2)) selected = false;
+    } else if (!selected && matchesPattern(p, value2)) {
       selected = true;
     }
   }
@@ -18203,8 +18280,8 @@ var PlanEngine = class {
     }
   }
 };
-function isObject(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+function isObject(value2) {
+  return typeof value2 === "object" && value2 !== null && !Array.isArray(value2);
 }
 function describe(err) {
   if (err instanceof EvaluationError || err instanceof import_errors14.InputError) return err.message;
@@ -18257,8 +18334,8 @@ var PLAN_SCHEMA = 1;
 function short(sha) {
   return sha ? sha.slice(0, 7) : "none";
 }
-function block(label, value, indent) {
-  const [first = "", ...rest] = value.split("\n");
+function block(label, value2, indent) {
+  const [first = "", ...rest] = value2.split("\n");
   const pad = `${indent}${" ".repeat(label.length + 2)}`;
   return [`${indent}${label}: ${first}`, ...rest.map((l) => `${pad}${l}`)];
 }

@@ -390,13 +390,13 @@ function bulkRead(cwd, shared) {
     const asked = [];
     return {
       add: (trees, path, headers) => {
-        const read = shared.read(
+        const read2 = shared.read(
           trees.map((t) => `${t}:${checkSpec(path)}`),
           headers
         );
-        read.catch(() => {
+        read2.catch(() => {
         });
-        asked.push(read);
+        asked.push(read2);
       },
       finish: async () => objectAnswers((await Promise.all(asked)).flat()),
       close: () => {
@@ -462,87 +462,164 @@ function commitParents(content) {
 }
 
 // scripts/core/git/config.ts
-var SECTION = /^\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\\n]|\\.)*)")?\s*\]/;
-var KEY = /^([A-Za-z][A-Za-z0-9-]*)\s*(=)?/;
-function unescapeSubsection(text) {
-  return text.replace(/\\(.)/g, "$1");
+function isSpace(c) {
+  return c === " " || c === "	" || c === "\r";
 }
-function readValue(lines, index, from) {
-  let out = "";
-  let quoted = false;
-  let text = from;
-  let i = index;
-  let pendingSpace = "";
-  for (; ; ) {
-    let continued = false;
-    for (let k = 0; k < text.length; k++) {
-      const c = text.charAt(k);
-      if (!quoted && (c === "#" || c === ";")) break;
-      if (c === '"') {
-        quoted = !quoted;
-        continue;
-      }
-      if (c === "\\") {
-        if (k === text.length - 1) {
-          continued = true;
-          break;
-        }
-        const e = text.charAt(++k);
-        const escaped = e === "n" ? "\n" : e === "t" ? "	" : e === "b" ? "\b" : e;
-        out += pendingSpace + escaped;
-        pendingSpace = "";
-        continue;
-      }
-      if (!quoted && (c === " " || c === "	")) {
-        if (out !== "") pendingSpace += c;
-        continue;
-      }
-      out += pendingSpace + c;
-      pendingSpace = "";
+function isKeyChar(c) {
+  return /[A-Za-z0-9-]/.test(c);
+}
+function isAlpha(c) {
+  return /[A-Za-z]/.test(c);
+}
+var BOM = "\uFEFF";
+var Refused = class extends Error {
+};
+var Source = class {
+  constructor(text) {
+    this.text = text;
+    this.at = text.startsWith(BOM) ? 1 : 0;
+  }
+  text;
+  at;
+  /** Set once the end has been read (as a newline). */
+  eof = false;
+  next() {
+    if (this.at >= this.text.length) {
+      this.eof = true;
+      return "\n";
     }
-    if (!continued || i + 1 >= lines.length) return { value: out, next: i + 1 };
-    i++;
-    text = lines[i] ?? "";
+    const c = this.text.charAt(this.at++);
+    if (c === "\r" && this.text.charAt(this.at) === "\n") {
+      this.at++;
+      return "\n";
+    }
+    return c;
+  }
+};
+function sectionHeader(src) {
+  let name = "";
+  for (; ; ) {
+    const c = src.next();
+    if (c === "]") {
+      if (name === "") throw new Refused();
+      return `${name}.`;
+    }
+    if (isSpace(c)) return `${extendedHeader(src, name, c)}.`;
+    if (!isKeyChar(c) && c !== ".") throw new Refused();
+    name += c.toLowerCase();
+  }
+}
+function extendedHeader(src, name, first) {
+  let c = first;
+  while (isSpace(c)) c = src.next();
+  if (c !== '"') throw new Refused();
+  let sub = "";
+  for (; ; ) {
+    let s = src.next();
+    if (s === "\n") throw new Refused();
+    if (s === '"') break;
+    if (s === "\\") {
+      s = src.next();
+      if (s === "\n") throw new Refused();
+    }
+    sub += s;
+  }
+  if (src.next() !== "]") throw new Refused();
+  return `${name}.${sub}`;
+}
+var ESCAPES = /* @__PURE__ */ new Map([
+  ["t", "	"],
+  ["b", "\b"],
+  ["n", "\n"],
+  ["\\", "\\"],
+  ['"', '"']
+]);
+function value(src) {
+  let quoted = false;
+  let comment = false;
+  let out = "";
+  let trim = 0;
+  for (; ; ) {
+    const c = src.next();
+    if (c === "\n") {
+      if (quoted) throw new Refused();
+      return trim > 0 ? out.slice(0, trim) : out;
+    }
+    if (comment) continue;
+    if (isSpace(c) && !quoted) {
+      if (trim === 0) trim = out.length;
+      if (out !== "") out += c;
+      continue;
+    }
+    if (!quoted && (c === "#" || c === ";")) {
+      comment = true;
+      continue;
+    }
+    trim = 0;
+    if (c === "\\") {
+      const e = src.next();
+      if (e === "\n") continue;
+      const escaped = ESCAPES.get(e);
+      if (escaped === void 0) throw new Refused();
+      out += escaped;
+      continue;
+    }
+    if (c === '"') {
+      quoted = !quoted;
+      continue;
+    }
+    out += c;
+  }
+}
+function entry(src, first) {
+  let key = first.toLowerCase();
+  let c;
+  for (; ; ) {
+    c = src.next();
+    if (src.eof || !isKeyChar(c)) break;
+    key += c.toLowerCase();
+  }
+  while (c === " " || c === "	") c = src.next();
+  if (c === "\n") return { key, value: "true" };
+  if (c !== "=") throw new Refused();
+  return { key, value: value(src) };
+}
+function read(text) {
+  const out = /* @__PURE__ */ new Map();
+  const src = new Source(text);
+  let section = "";
+  let comment = false;
+  for (; ; ) {
+    const c = src.next();
+    if (c === "\n") {
+      if (src.eof) return out;
+      comment = false;
+      continue;
+    }
+    if (comment || isSpace(c)) continue;
+    if (c === "#" || c === ";") {
+      comment = true;
+      continue;
+    }
+    if (c === "[") {
+      section = sectionHeader(src);
+      continue;
+    }
+    if (!isAlpha(c)) throw new Refused();
+    const { key, value: v } = entry(src, c);
+    const name = `${section}${key}`;
+    const list = out.get(name);
+    if (list) list.push(v);
+    else out.set(name, [v]);
   }
 }
 function parseGitConfig(text) {
-  const out = /* @__PURE__ */ new Map();
-  const lines = text.split(/\r?\n/);
-  let section;
-  for (let i = 0; i < lines.length; ) {
-    let line = (lines[i] ?? "").trimStart();
-    if (line.startsWith("[")) {
-      const m = SECTION.exec(line);
-      if (!m || m[1] === void 0) {
-        section = void 0;
-        i++;
-        continue;
-      }
-      const name2 = m[1];
-      const dot = name2.indexOf(".");
-      section = m[2] !== void 0 ? `${name2.toLowerCase()}.${unescapeSubsection(m[2])}` : (
-        // Stryker disable next-line ConditionalExpression: true is equivalent: lower-casing the whole dotted name or its two parts around the dot gives the same text (false is pinned by the tests)
-        dot === -1 ? name2.toLowerCase() : `${name2.slice(0, dot).toLowerCase()}.${name2.slice(dot + 1).toLowerCase()}`
-      );
-      line = line.slice(m[0].length).trimStart();
-      if (line === "" || line.startsWith("#") || line.startsWith(";")) {
-        i++;
-        continue;
-      }
-    }
-    const key = KEY.exec(line);
-    if (section === void 0 || !key || key[1] === void 0) {
-      i++;
-      continue;
-    }
-    const name = `${section}.${key[1].toLowerCase()}`;
-    const { value, next } = key[2] === void 0 ? { value: "true", next: i + 1 } : readValue(lines, i, line.slice(key[0].length));
-    const list = out.get(name);
-    if (list) list.push(value);
-    else out.set(name, [value]);
-    i = next;
+  try {
+    return read(text);
+  } catch (err) {
+    if (err instanceof Refused) return /* @__PURE__ */ new Map();
+    throw err;
   }
-  return out;
 }
 function remoteUrlOf(config, name) {
   return config.get(`remote.${name}.url`)?.at(-1);

@@ -271,7 +271,40 @@ describe('git config files (parseGitConfig): the origin URL as `git config --get
     ['spaces inside an unquoted value are kept', '[remote "origin"]\n\turl = https://x.example/a  b.git\n', 'https://x.example/a  b.git'],
     ['the \\n, \\t and \\b escapes', '[remote "origin"]\n\turl = "a\\nb\\tc\\bd"\n', 'a\nb\tc\bd'],
     ['the deprecated [section.subsection] form (its subsection lower-cased)', '[remote.Origin]\n\turl = https://x.example/dep.git\n', 'https://x.example/dep.git'],
-    ['a broken section header ends the section before it', `[remote "origin"]\n[remote "x\n\turl = https://x.example/no.git\n`, undefined],
+    ['a broken section header: git refuses the file', `[remote "origin"]\n[remote "x\n\turl = https://x.example/no.git\n`, undefined],
+    // A file git refuses gives no value at all, wherever the bad line is (git config --get fails on it).
+    ['a bad line after the url', `[remote "origin"]\n\turl = ${URL}\n[broken\n`, undefined],
+    ['a space before the closing bracket', `[remote "origin" ]\n\turl = ${URL}\n`, undefined],
+    ['a space after the opening bracket', `[ remote "origin"]\n\turl = ${URL}\n`, undefined],
+    ['an empty section name', `[]\n[remote "origin"]\n\turl = ${URL}\n`, undefined],
+    ['a character no section name holds', `[remote_x]\n[remote "origin"]\n\turl = ${URL}\n`, undefined],
+    ['more after the subsection', `[remote "origin"x]\n\turl = ${URL}\n`, undefined],
+    ['a newline inside a subsection', `[remote "ori\\\ngin"]\n\turl = ${URL}\n`, undefined],
+    ['a key with a character no key holds', `[remote "origin"]\n\turl = ${URL}\n\tfetch_x = y\n`, undefined],
+    ['a key that starts with a digit', `[remote "origin"]\n\turl = ${URL}\n\t1x = y\n`, undefined],
+    ['a key followed by a word, not =', `[remote "origin"]\n\turl = ${URL}\n\tprune now\n`, undefined],
+    ['an escape git does not know', '[remote "origin"]\n\turl = https://x.example/a\\qb.git\n', undefined],
+    ['a quote left open at the end of the line', `[remote "origin"]\n\turl = "${URL}\n`, undefined],
+    ['a form feed before a key', `[remote "origin"]\n\f\turl = ${URL}\n`, undefined],
+    ['a subsection without its opening quote', `[remote xorigin"]\n\turl = ${URL}\n`, undefined],
+    ['a section header without its closing bracket', `[remote "origin"\n\turl = ${URL}\n`, undefined],
+    ['an escaped newline inside a later subsection', `[remote "origin"]\n\turl = ${URL}\n[x "a\\\nb"]\n`, undefined],
+    // What git accepts that a stricter reader might not.
+    ['a space before an empty quoted part is kept', '[remote "origin"]\n\turl = https://x.example/a ""\n', 'https://x.example/a '],
+    ['spaces around an empty quoted part inside a value', '[remote "origin"]\n\turl = https://x.example/a "" b.git\n', 'https://x.example/a  b.git'],
+    ['quoted spaces at the end are kept, unquoted ones are not', '[remote "origin"]\n\turl = https://x.example/a "  " \n', 'https://x.example/a   '],
+    ['a carriage return before the line end is whitespace', `[remote "origin"]\n\turl = ${URL}\r\r\n`, URL],
+    ['a UTF-8 byte order mark', `\uFEFF[remote "origin"]\n\turl = ${URL}\n`, URL],
+    ['a tab between the section and its subsection', `[remote\t"origin"]\n\turl = ${URL}\n`, URL],
+    ['an empty section name before a subsection', `[ "origin"]\n\turl = https://x.example/no.git\n[remote "origin"]\n\turl = ${URL}\n`, URL],
+    ['a comment after the section header', `[remote "origin"] # the one we push to\n\turl = ${URL}\n`, URL],
+    ['a key ending in -', `[remote "origin"]\n\tx- = 1\n\turl = ${URL}\n`, URL],
+    ['a value continued inside quotes', '[remote "origin"]\n\turl = "https://x.example/\\\nshop.git"\n', 'https://x.example/shop.git'],
+    ['a comment on the line a value is continued onto', '[remote "origin"]\n\turl = https://x.example/a.git\\\n# no\n', 'https://x.example/a.git'],
+    ['a value that is only a backslash at the end of the file', '[remote "origin"]\n\turl = \\', ''],
+    ['no newline at the end of the file', `[remote "origin"]\n\turl = ${URL}`, URL],
+    ['a tab between the key and =', `[remote "origin"]\n\turl\t= ${URL}\n`, URL],
+    ['a value continued across a CRLF line end', '[remote "origin"]\r\n\turl = https://x.example/\\\r\nshop.git\r\n', 'https://x.example/shop.git'],
   ])('%s', (_, text, expected) => {
     expect(remoteUrlOf(parseGitConfig(text), 'origin')).toBe(expected);
     // git itself as the reference: the same file read by `git config --file`.
@@ -293,8 +326,26 @@ describe('git config files (parseGitConfig): the origin URL as `git config --get
     expect([...parseGitConfig('[remote "or\\"ig\\\\in"]\n\turl = q\n')]).toEqual([['remote.or"ig\\in.url', ['q']]]);
   });
 
-  test('a key before any section header is skipped', () => {
-    expect([...parseGitConfig('url = top\n[core]\n\tbare = false\n')]).toEqual([['core.bare', ['false']]]);
+  test('a key before any section header is named by itself, as `git config --list` names it', () => {
+    expect([...parseGitConfig('url = top\n[core]\n\tbare = false\n')]).toEqual([
+      ['url', ['top']],
+      ['core.bare', ['false']],
+    ]);
+  });
+
+  // git 2.45 (f0b8944, "config: really keep value-internal whitespace verbatim") keeps the whitespace inside
+  // an unquoted value as written; older git, like the 2.39 of this machine, turns each such character into a
+  // space, so git here is not the reference for these rows. GitHub's runners have a newer git.
+  test.each<[string, string, string]>([
+    ['a tab inside an unquoted value', '[remote "origin"]\n\turl = https://x.example/a\tb.git\n', 'https://x.example/a\tb.git'],
+    ['a carriage return inside an unquoted value', '[remote "origin"]\n\turl = https://x.example/a\rb.git\n', 'https://x.example/a\rb.git'],
+    ['a tab and spaces before a comment', '[remote "origin"]\n\turl = https://x.example/a.git \t ;c\n', 'https://x.example/a.git'],
+  ])('%s (as git 2.45 and later read it)', (_, text, expected) => {
+    expect(remoteUrlOf(parseGitConfig(text), 'origin')).toBe(expected);
+  });
+
+  test('a refused file has no value at all, not only none after the bad line', () => {
+    expect([...parseGitConfig('[core]\n\tbare = false\n[remote "origin" ]\n')]).toEqual([]);
   });
 
   test('a boolean key without a value is true; keys are lower-cased under their section', () => {

@@ -1,116 +1,213 @@
 /**
  * git's config file format (git-config(1), CONFIGURATION FILE), read without a git process: the one
- * value a local run needs (the origin's URL) is not worth one. Sections `[section]` and
- * `[section "subsection"]` (the old `[section.subsection]` form too), `key = value` lines, comments
- * from `#` or `;` outside quotes, double-quoted parts with `\"`, `\\`, `\n`, `\t` and `\b` escapes, and
- * a backslash at the end of a line continuing the value. Section and key names are case-insensitive,
- * subsections are not. `include` and `includeIf` are not followed (a URL set through an included file
- * is not seen: the caller then has none, as with no remote).
+ * value a local run needs (the origin's URL) is not worth one. A port of git's own reader (config.c:
+ * `parse_source`, `get_base_var`, `get_extended_base_var`, `get_value`, `parse_value`), character by
+ * character, so that it accepts and refuses what git does:
+ * - sections `[section]`, `[section "subsection"]` (the subsection's `\` escapes any character) and
+ *   the old `[section.subsection]`; section and key names are case-insensitive, subsections are not;
+ *   a key before any section is named by itself (`url`);
+ * - `key = value` lines, a key alone being boolean true; comments from `#` or `;` outside quotes;
+ *   double-quoted parts; the escapes `\"`, `\\`, `\n`, `\t`, `\b`, and `\` at the end of a line
+ *   continuing the value;
+ * - whitespace (space, tab, a carriage return not before a newline) outside quotes is dropped at both
+ *   ends of a value and kept as it is inside it, as git 2.46 and later keep it (older git turns each
+ *   such character into a space);
+ * - a file git refuses ("bad config line": a broken section header, a key that is no key, an unknown
+ *   escape, a quote left open at the end of a line) gives no values at all: `git config --get` then
+ *   fails, and so does every git command in that repository.
+ * `include` and `includeIf` are not followed (a URL set through an included file is not seen: the
+ * caller then has none, as with no remote).
  */
 
 /** `section.subsection.key` (section and key lower case) -> its values, in file order. */
 export type GitConfig = ReadonlyMap<string, readonly string[]>;
 
-// Stryker disable next-line Regex: static (module-level), so StrykerJS runs it only with the first test that imports this module; the config tests in test/pipeline/git-parsers.test.ts fail on each variant but \S*\], which differs only on whitespace before ], a line git refuses
-const SECTION = /^\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\\n]|\\.)*)")?\s*\]/;
-// Stryker disable next-line Regex: static (module-level), so StrykerJS runs it only with the first test that imports this module; the config tests in test/pipeline/git-parsers.test.ts fail on each variant
-const KEY = /^([A-Za-z][A-Za-z0-9-]*)\s*(=)?/;
-
-function unescapeSubsection(text: string): string {
-  return text.replace(/\\(.)/g, '$1');
+/**
+ * git's `isspace` (sane-ctype.h) within a line: space, tab and a carriage return (not form feed or
+ * vertical tab). git's also holds the newline, which every caller here deals with first.
+ */
+function isSpace(c: string): boolean {
+  return c === ' ' || c === '\t' || c === '\r';
 }
 
-/** A value's text from `from` (just after `=`), with the lines it continues onto; where it ends. */
-function readValue(lines: readonly string[], index: number, from: string): { value: string; next: number } {
-  let out = '';
-  let quoted = false;
-  let text = from;
-  let i = index;
-  // Spaces are kept only between other characters, as git keeps them (leading and trailing ones go).
-  let pendingSpace = '';
-  for (;;) {
-    let continued = false;
-    for (let k = 0; k < text.length; k++) {
-      const c = text.charAt(k);
-      if (!quoted && (c === '#' || c === ';')) break;
-      if (c === '"') {
-        quoted = !quoted;
-        continue;
-      }
-      if (c === '\\') {
-        if (k === text.length - 1) {
-          continued = true;
-          break;
-        }
-        const e = text.charAt(++k);
-        const escaped = e === 'n' ? '\n' : e === 't' ? '\t' : e === 'b' ? '\b' : e;
-        out += pendingSpace + escaped;
-        pendingSpace = '';
-        continue;
-      }
-      if (!quoted && (c === ' ' || c === '\t')) {
-        if (out !== '') pendingSpace += c;
-        continue;
-      }
-      out += pendingSpace + c;
-      pendingSpace = '';
+// Each test is of one character (Source.next), so the patterns need no anchors.
+/** git's `iskeychar`: a letter, a digit or `-` (ASCII only). */
+function isKeyChar(c: string): boolean {
+  return /[A-Za-z0-9-]/.test(c);
+}
+
+/** What starts a key: a letter (ASCII only). */
+function isAlpha(c: string): boolean {
+  return /[A-Za-z]/.test(c);
+}
+
+const BOM = '\uFEFF';
+
+/** git refused the file: no value of it counts. */
+class Refused extends Error {}
+
+/** The file as git reads it: one character at a time, CRLF as one newline, the end as a last newline. */
+class Source {
+  private at: number;
+  /** Set once the end has been read (as a newline). */
+  eof = false;
+
+  constructor(private readonly text: string) {
+    this.at = text.startsWith(BOM) ? 1 : 0;
+  }
+
+  next(): string {
+    if (this.at >= this.text.length) {
+      this.eof = true;
+      return '\n';
     }
-    // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: past the last line, lines[i] ?? '' reads as an empty line, which ends the value the same way (next then only passes the end); !continued is pinned by the continuation test
-    if (!continued || i + 1 >= lines.length) return { value: out, next: i + 1 };
-    i++;
-    // Stryker disable next-line StringLiteral: i < lines.length here, so the fallback '' is never used
-    text = lines[i] ?? '';
+    const c = this.text.charAt(this.at++);
+    if (c === '\r' && this.text.charAt(this.at) === '\n') {
+      this.at++;
+      return '\n';
+    }
+    return c;
+  }
+}
+
+/** `[` read: the section's name with a trailing `.` (lower case; the subsection as written), or Refused. */
+function sectionHeader(src: Source): string {
+  let name = '';
+  for (;;) {
+    // The end of the line or of the file is no character of a name: refused below.
+    const c = src.next();
+    if (c === ']') {
+      if (name === '') throw new Refused();
+      return `${name}.`;
+    }
+    if (isSpace(c)) return `${extendedHeader(src, name, c)}.`;
+    if (!isKeyChar(c) && c !== '.') throw new Refused();
+    name += c.toLowerCase();
+  }
+}
+
+/** `[section "subsection"]` after the section's name and the whitespace `first`. */
+function extendedHeader(src: Source, name: string, first: string): string {
+  let c = first;
+  while (isSpace(c)) c = src.next();
+  if (c !== '"') throw new Refused();
+  let sub = '';
+  for (;;) {
+    let s = src.next();
+    if (s === '\n') throw new Refused();
+    if (s === '"') break;
+    if (s === '\\') {
+      s = src.next();
+      if (s === '\n') throw new Refused();
+    }
+    sub += s;
+  }
+  if (src.next() !== ']') throw new Refused();
+  return `${name}.${sub}`;
+}
+
+/** What `\<e>` stands for in a value; git refuses any other escape. */
+const ESCAPES: ReadonlyMap<string, string> = new Map([
+  ['t', '\t'],
+  ['b', '\b'],
+  ['n', '\n'],
+  ['\\', '\\'],
+  ['"', '"'],
+]);
+
+/** A value after its `=`, up to the end of its (last continued) line. */
+function value(src: Source): string {
+  let quoted = false;
+  let comment = false;
+  let out = '';
+  // Where the value ends if only whitespace follows (0: none pending).
+  let trim = 0;
+  for (;;) {
+    const c = src.next();
+    if (c === '\n') {
+      if (quoted) throw new Refused();
+      return trim > 0 ? out.slice(0, trim) : out;
+    }
+    if (comment) continue;
+    if (isSpace(c) && !quoted) {
+      if (trim === 0) trim = out.length;
+      if (out !== '') out += c;
+      continue;
+    }
+    if (!quoted && (c === '#' || c === ';')) {
+      comment = true;
+      continue;
+    }
+    trim = 0;
+    if (c === '\\') {
+      const e = src.next();
+      if (e === '\n') continue;
+      const escaped = ESCAPES.get(e);
+      if (escaped === undefined) throw new Refused();
+      out += escaped;
+      continue;
+    }
+    if (c === '"') {
+      quoted = !quoted;
+      continue;
+    }
+    out += c;
+  }
+}
+
+/** The rest of a key whose first letter was read, and its value (`true` for a key alone). */
+function entry(src: Source, first: string): { key: string; value: string } {
+  let key = first.toLowerCase();
+  let c: string;
+  for (;;) {
+    c = src.next();
+    if (src.eof || !isKeyChar(c)) break;
+    key += c.toLowerCase();
+  }
+  while (c === ' ' || c === '\t') c = src.next();
+  if (c === '\n') return { key, value: 'true' };
+  if (c !== '=') throw new Refused();
+  return { key, value: value(src) };
+}
+
+function read(text: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const src = new Source(text);
+  let section = '';
+  let comment = false;
+  for (;;) {
+    const c = src.next();
+    if (c === '\n') {
+      if (src.eof) return out;
+      comment = false;
+      continue;
+    }
+    if (comment || isSpace(c)) continue;
+    if (c === '#' || c === ';') {
+      comment = true;
+      continue;
+    }
+    if (c === '[') {
+      section = sectionHeader(src);
+      continue;
+    }
+    if (!isAlpha(c)) throw new Refused();
+    const { key, value: v } = entry(src, c);
+    const name = `${section}${key}`;
+    const list = out.get(name);
+    if (list) list.push(v);
+    else out.set(name, [v]);
   }
 }
 
 export function parseGitConfig(text: string): GitConfig {
-  const out = new Map<string, string[]>();
-  const lines = text.split(/\r?\n/);
-  let section: string | undefined;
-  // Stryker disable next-line EqualityOperator: one more pass reads lines[lines.length] as '', which holds no key
-  for (let i = 0; i < lines.length; ) {
-    // Stryker disable next-line StringLiteral: i < lines.length, so the fallback '' is never used
-    let line = (lines[i] ?? '').trimStart();
-    if (line.startsWith('[')) {
-      const m = SECTION.exec(line);
-      // Stryker disable next-line ConditionalExpression: group 1 is not optional in SECTION, so m[1] === undefined never holds once m matched (!m is pinned by the broken-header test)
-      if (!m || m[1] === undefined) {
-        section = undefined;
-        i++;
-        continue;
-      }
-      const name = m[1];
-      const dot = name.indexOf('.');
-      // `[section.subsection]`: the deprecated form, its subsection lower case.
-      section =
-        m[2] !== undefined
-          ? `${name.toLowerCase()}.${unescapeSubsection(m[2])}`
-          : // Stryker disable next-line ConditionalExpression: true is equivalent: lower-casing the whole dotted name or its two parts around the dot gives the same text (false is pinned by the tests)
-            dot === -1
-            ? name.toLowerCase()
-            : `${name.slice(0, dot).toLowerCase()}.${name.slice(dot + 1).toLowerCase()}`;
-      line = line.slice(m[0].length).trimStart();
-      // Stryker disable next-line all: a shortcut: KEY needs a letter first, so an empty rest or a comment gives no key and is skipped below too (the key on the section line pins true)
-      if (line === '' || line.startsWith('#') || line.startsWith(';')) {
-        i++;
-        continue;
-      }
-    }
-    const key = KEY.exec(line);
-    // Stryker disable next-line ConditionalExpression: group 1 is not optional in KEY, so key[1] === undefined never holds once key matched (the other conditions are pinned by the tests)
-    if (section === undefined || !key || key[1] === undefined) {
-      i++;
-      continue;
-    }
-    const name = `${section}.${key[1].toLowerCase()}`;
-    // `key` alone is boolean true.
-    const { value, next } = key[2] === undefined ? { value: 'true', next: i + 1 } : readValue(lines, i, line.slice(key[0].length));
-    const list = out.get(name);
-    if (list) list.push(value);
-    else out.set(name, [value]);
-    i = next;
+  try {
+    return read(text);
+  } catch (err) {
+    // Stryker disable next-line ConditionalExpression: equivalent: read() throws nothing but Refused (string operations only); the check keeps a bug from passing for a refused file
+    if (err instanceof Refused) return new Map();
+    throw err;
   }
-  return out;
 }
 
 /** The URL of remote `name` (the last `url` given wins, as `git config --get` says), or undefined. */
