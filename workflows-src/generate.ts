@@ -8,14 +8,22 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commandSpec, runEntry } from '../scripts/core/args.js';
 import { diffGenerated, type FileDiff, writeGenerated } from '../scripts/io/generated-files.js';
-import { renderWorkflow } from './dsl/render.js';
-import { WORKFLOWS } from './workflows.js';
+import { renderWorkflow, type WorkflowSource } from './dsl/render.js';
 
 export const WORKFLOWS_DIR = '.github/workflows';
 
 /** Every workflow, rendered and checked, keyed by its path from the repository root. */
-export function renderWorkflows(): Map<string, string> {
-  return new Map(WORKFLOWS.map((w) => [`${WORKFLOWS_DIR}/${w.file}`, renderWorkflow(w)]));
+export function renderWorkflows(workflows: readonly WorkflowSource[]): Map<string, string> {
+  return new Map(workflows.map((w) => [`${WORKFLOWS_DIR}/${w.file}`, renderWorkflow(w)]));
+}
+
+/**
+ * The workflows, loaded now: release.yml and deploy.yml list the services of the workspace and ci.yml
+ * reads pnpm's version from package.json when their modules load, so a workspace that cannot be read
+ * is an error of this command (one line, exit 2), not of an import before it runs.
+ */
+async function loadWorkflows(): Promise<readonly WorkflowSource[]> {
+  return (await import('./workflows.js')).WORKFLOWS;
 }
 
 function workflowFiles(root: string): string[] {
@@ -27,8 +35,8 @@ function workflowFiles(root: string): string[] {
     .sort();
 }
 
-export function checkWorkflowFiles(root: string): FileDiff[] {
-  return diffGenerated(root, renderWorkflows(), workflowFiles(root));
+export function checkWorkflowFiles(root: string, workflows: readonly WorkflowSource[]): FileDiff[] {
+  return diffGenerated(root, renderWorkflows(workflows), workflowFiles(root));
 }
 
 const SPEC = commandSpec({
@@ -41,20 +49,21 @@ const SPEC = commandSpec({
   notes: ['exit codes: 0 done (or up to date), 1 out of date (--check), 2 bad input'],
 });
 
-function main(check: boolean): number {
+async function main(check: boolean): Promise<number> {
   const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
+  const workflows = await loadWorkflows();
   if (check) {
-    const diffs = checkWorkflowFiles(root);
+    const diffs = checkWorkflowFiles(root, workflows);
     if (diffs.length > 0) {
       // One line, naming the command: what a pin update that skipped generation shows in CI.
       const files = diffs.map((d) => `${d.path} ${d.kind}`).join(', ');
       process.stderr.write(`error: ${files}: the workflows are out of date with workflows-src/ (a pin or a source changed); run \`pnpm workflows\` and commit .github/workflows\n`);
       return 1;
     }
-    process.stdout.write(`${WORKFLOWS.length} workflow(s) in ${WORKFLOWS_DIR} are up to date\n`);
+    process.stdout.write(`${workflows.length} workflow(s) in ${WORKFLOWS_DIR} are up to date\n`);
     return 0;
   }
-  const files = renderWorkflows();
+  const files = renderWorkflows(workflows);
   const written = writeGenerated(root, files);
   const extra = workflowFiles(root).filter((path) => !files.has(path));
   for (const path of extra) rmSync(join(root, path));

@@ -12,6 +12,7 @@ import { describe, expect, test } from 'vitest';
 import { pipelineConfig } from '../../pipeline.config.js';
 import { ciWorkflow } from '../../workflows-src/ci.wac.js';
 import { renderWorkflows } from '../../workflows-src/generate.js';
+import { WORKFLOWS } from '../../workflows-src/workflows.js';
 import { PINS } from '../../workflows-src/actions.pins.js';
 import { loadWorkspace } from '../../scripts/io/workspace-fs.js';
 import { type ContextName, contexts, publishes } from './contexts.js';
@@ -19,7 +20,7 @@ import { inspect, unwrap } from './inspect.js';
 import { evaluate } from './validators.js';
 
 const { wf, jobs, jobOf, stepsOf, stepNamed, secretReaders } = inspect(ciWorkflow);
-const ciYaml = renderWorkflows().get('.github/workflows/ci.yml') ?? '';
+const ciYaml = renderWorkflows(WORKFLOWS).get('.github/workflows/ci.yml') ?? '';
 
 describe('triggers and workflow-level settings', () => {
   test('push to the default branch, pull_request, merge_group; never pull_request_target', () => {

@@ -5,9 +5,10 @@
  */
 import { describe, expect, test } from 'vitest';
 import { renderWorkflows } from '../../workflows-src/generate.js';
+import { WORKFLOWS } from '../../workflows-src/workflows.js';
 import { actionlint, githubParse, languageService } from './validators.js';
 
-const rendered = [...renderWorkflows()];
+const rendered = [...renderWorkflows(WORKFLOWS)];
 const ci = rendered.find(([path]) => path.endsWith('/ci.yml'))?.[1] ?? '';
 
 describe.each(rendered)('%s', (path, text) => {
