@@ -13251,12 +13251,14 @@ function parseCli(spec, argv) {
   const fail = (what) => {
     throw new import_errors2.InputError(`${spec.program}: ${what}; ${expected}`);
   };
+  const shorts = /* @__PURE__ */ new Map();
+  for (const [name, option] of Object.entries(spec.options)) if (option.short !== void 0) shorts.set(`-${option.short}`, name);
   for (let i = 0; i < argv.length - 1; i += 1) {
     const arg = argv[i] ?? "";
-    const name = arg.startsWith("--") && !arg.includes("=") ? arg.slice(2) : void 0;
+    const name = arg.startsWith("--") && !arg.includes("=") ? arg.slice(2) : shorts.get(arg);
     const next = argv[i + 1] ?? "";
     if (name !== void 0 && spec.options[name]?.type === "string" && next.startsWith("-")) {
-      fail(`the value of --${name}, ${quote(next)}, starts with "-"; write it as --${name}=${next.replace(/[^\x20-\x7e]/g, "?").slice(0, 40)} if it is meant`);
+      fail(`the value of ${arg}, ${quote(next)}, starts with "-"; write it as --${name}=${next.replace(/[^\x20-\x7e]/g, "?").slice(0, 40)} if it is meant`);
     }
   }
   let parsed;
@@ -13266,9 +13268,9 @@ function parseCli(spec, argv) {
     const message = err instanceof Error ? err.message.split("\n")[0] ?? "" : String(err);
     const unknown = /^Unknown option '([^']*)'/.exec(message);
     if (unknown) return fail(`unknown option ${quote(unknown[1] ?? "")}`);
-    const missing = /^Option '(--[^ ']+)[^']*' argument missing/.exec(message);
+    const missing = /^Option '(?:-[^ ,']+, )?(--[^ ']+)[^']*' argument missing/.exec(message);
     if (missing) return fail(`${missing[1]} needs a value`);
-    const noValue = /^Option '(--[^ ']+)' does not take an argument/.exec(message);
+    const noValue = /^Option '(?:-[^ ,']+, )?(--[^ ']+)' does not take an argument/.exec(message);
     if (noValue) return fail(`${noValue[1]} takes no value`);
     return fail(message.replace(/'([^']*)'/g, (_, v) => quote(v)));
   }
@@ -13440,7 +13442,9 @@ function checkDockerfile(parsed, expect) {
   if (!env.includes("NODE_ENV=production")) add("node-env", runtime.line, "NODE_ENV=production is not set");
   const user = last(runtime, "USER");
   const who = user?.args[0]?.split(":")[0];
-  if (!user || who === "root" || who === "0") add("non-root-user", user?.line ?? runtime.line, user ? `final USER is ${who}` : "no USER: the process would run as root");
+  if (!user) add("non-root-user", runtime.line, "no USER: the process would run as root");
+  else if (who === void 0 || who === "") add("non-root-user", user.line, "final USER names no user");
+  else if (who === "root" || /^0+$/.test(who)) add("non-root-user", user.line, `final USER is ${who}`);
   const health = last(runtime, "HEALTHCHECK");
   if (!health || /^NONE\b/i.test(health.text)) add("healthcheck", health?.line ?? runtime.line, "no HEALTHCHECK");
   else if (!health.text.includes("/health")) add("healthcheck", health.line, "the HEALTHCHECK does not call /health");

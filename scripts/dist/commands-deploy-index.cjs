@@ -7439,12 +7439,14 @@ function parseCli(spec, argv) {
   const fail = (what) => {
     throw new import_errors2.InputError(`${spec.program}: ${what}; ${expected}`);
   };
+  const shorts = /* @__PURE__ */ new Map();
+  for (const [name, option] of Object.entries(spec.options)) if (option.short !== void 0) shorts.set(`-${option.short}`, name);
   for (let i = 0; i < argv.length - 1; i += 1) {
     const arg = argv[i] ?? "";
-    const name = arg.startsWith("--") && !arg.includes("=") ? arg.slice(2) : void 0;
+    const name = arg.startsWith("--") && !arg.includes("=") ? arg.slice(2) : shorts.get(arg);
     const next = argv[i + 1] ?? "";
     if (name !== void 0 && spec.options[name]?.type === "string" && next.startsWith("-")) {
-      fail(`the value of --${name}, ${quote(next)}, starts with "-"; write it as --${name}=${next.replace(/[^\x20-\x7e]/g, "?").slice(0, 40)} if it is meant`);
+      fail(`the value of ${arg}, ${quote(next)}, starts with "-"; write it as --${name}=${next.replace(/[^\x20-\x7e]/g, "?").slice(0, 40)} if it is meant`);
     }
   }
   let parsed;
@@ -7454,9 +7456,9 @@ function parseCli(spec, argv) {
     const message = err instanceof Error ? err.message.split("\n")[0] ?? "" : String(err);
     const unknown = /^Unknown option '([^']*)'/.exec(message);
     if (unknown) return fail(`unknown option ${quote(unknown[1] ?? "")}`);
-    const missing = /^Option '(--[^ ']+)[^']*' argument missing/.exec(message);
+    const missing = /^Option '(?:-[^ ,']+, )?(--[^ ']+)[^']*' argument missing/.exec(message);
     if (missing) return fail(`${missing[1]} needs a value`);
-    const noValue = /^Option '(--[^ ']+)' does not take an argument/.exec(message);
+    const noValue = /^Option '(?:-[^ ,']+, )?(--[^ ']+)' does not take an argument/.exec(message);
     if (noValue) return fail(`${noValue[1]} takes no value`);
     return fail(message.replace(/'([^']*)'/g, (_, v) => quote(v)));
   }
@@ -8024,6 +8026,8 @@ function isOtherSpace(c) {
   );
 }
 function segmentLockfile(text2) {
+  const anchor = /(?:^[ \t]*(?:-[ \t]+)?|:[ \t]+|[[{,][ \t]*)[&*]/m.exec(text2);
+  if (anchor) throw new LockfileShapeError(`line ${text2.slice(0, anchor.index + anchor[0].length).split("\n").length}: a YAML anchor or alias`);
   const other = /* @__PURE__ */ new Map();
   const maps = { importers: /* @__PURE__ */ new Map(), packages: /* @__PURE__ */ new Map(), snapshots: /* @__PURE__ */ new Map() };
   const catalogs = /* @__PURE__ */ new Map();
@@ -8362,10 +8366,21 @@ var import_errors16 = require("./core-errors.cjs");
 // scripts/core/changes/lockfile-reasons.ts
 function packageOfLockReason(reason) {
   const body = reason.replace(/^pnpm-lock\.yaml: /, "");
-  const m = /^(?:dependencies|devDependencies|optionalDependencies|peerDependencies) (\S+) /.exec(body) ?? // Stryker disable next-line Regex: a catalog reason lockfile.ts writes starts with 'catalog entry' and ends with 'changed'; no other reason holds those words (package names hold no space)
-  /^catalog entry [^/]+\/(\S+) changed$/.exec(body) ?? // Stryker disable next-line Regex: the reasons left for this pattern ('new importer', 'importer entry changed') hold neither ' depends on' nor ' ('
-  /^(\S+) (?:depends on|\()/.exec(body);
-  return m?.[1];
+  const field = "(?:dependencies|devDependencies|optionalDependencies|peerDependencies)";
+  const forms = [
+    // `dependencies zod 3.23.0 added`, `… removed`
+    new RegExp(`^${field} (\\S+) .+ (?:added|removed)$`),
+    // `dependencies zod 3.22.0 -> 3.23.0`, `dependencies zod specifier ^3.22.0 -> ^3.23.0`
+    new RegExp(`^${field} (\\S+) .+ -> .+$`),
+    /^catalog entry [^/]+\/(\S+) changed$/,
+    /^(\S+) \(\S+\) re-resolved$/,
+    /^(\S+) depends on \S+, which changed$/
+  ];
+  for (const form of forms) {
+    const m = form.exec(body);
+    if (m) return m[1];
+  }
+  return void 0;
 }
 
 // scripts/core/release/commit-reasons.ts

@@ -7440,12 +7440,14 @@ function parseCli(spec, argv) {
   const fail = (what) => {
     throw new import_errors2.InputError(`${spec.program}: ${what}; ${expected}`);
   };
+  const shorts = /* @__PURE__ */ new Map();
+  for (const [name, option] of Object.entries(spec.options)) if (option.short !== void 0) shorts.set(`-${option.short}`, name);
   for (let i = 0; i < argv.length - 1; i += 1) {
     const arg = argv[i] ?? "";
-    const name = arg.startsWith("--") && !arg.includes("=") ? arg.slice(2) : void 0;
+    const name = arg.startsWith("--") && !arg.includes("=") ? arg.slice(2) : shorts.get(arg);
     const next = argv[i + 1] ?? "";
     if (name !== void 0 && spec.options[name]?.type === "string" && next.startsWith("-")) {
-      fail(`the value of --${name}, ${quote(next)}, starts with "-"; write it as --${name}=${next.replace(/[^\x20-\x7e]/g, "?").slice(0, 40)} if it is meant`);
+      fail(`the value of ${arg}, ${quote(next)}, starts with "-"; write it as --${name}=${next.replace(/[^\x20-\x7e]/g, "?").slice(0, 40)} if it is meant`);
     }
   }
   let parsed;
@@ -7455,9 +7457,9 @@ function parseCli(spec, argv) {
     const message = err instanceof Error ? err.message.split("\n")[0] ?? "" : String(err);
     const unknown = /^Unknown option '([^']*)'/.exec(message);
     if (unknown) return fail(`unknown option ${quote(unknown[1] ?? "")}`);
-    const missing = /^Option '(--[^ ']+)[^']*' argument missing/.exec(message);
+    const missing = /^Option '(?:-[^ ,']+, )?(--[^ ']+)[^']*' argument missing/.exec(message);
     if (missing) return fail(`${missing[1]} needs a value`);
-    const noValue = /^Option '(--[^ ']+)' does not take an argument/.exec(message);
+    const noValue = /^Option '(?:-[^ ,']+, )?(--[^ ']+)' does not take an argument/.exec(message);
     if (noValue) return fail(`${noValue[1]} takes no value`);
     return fail(message.replace(/'([^']*)'/g, (_, v) => quote(v)));
   }

@@ -10264,12 +10264,14 @@ function parseCli(spec, argv) {
   const fail = (what) => {
     throw new import_errors2.InputError(`${spec.program}: ${what}; ${expected}`);
   };
+  const shorts = /* @__PURE__ */ new Map();
+  for (const [name, option] of Object.entries(spec.options)) if (option.short !== void 0) shorts.set(`-${option.short}`, name);
   for (let i = 0; i < argv.length - 1; i += 1) {
     const arg = argv[i] ?? "";
-    const name = arg.startsWith("--") && !arg.includes("=") ? arg.slice(2) : void 0;
+    const name = arg.startsWith("--") && !arg.includes("=") ? arg.slice(2) : shorts.get(arg);
     const next = argv[i + 1] ?? "";
     if (name !== void 0 && spec.options[name]?.type === "string" && next.startsWith("-")) {
-      fail(`the value of --${name}, ${quote(next)}, starts with "-"; write it as --${name}=${next.replace(/[^\x20-\x7e]/g, "?").slice(0, 40)} if it is meant`);
+      fail(`the value of ${arg}, ${quote(next)}, starts with "-"; write it as --${name}=${next.replace(/[^\x20-\x7e]/g, "?").slice(0, 40)} if it is meant`);
     }
   }
   let parsed;
@@ -10279,9 +10281,9 @@ function parseCli(spec, argv) {
     const message = err instanceof Error ? err.message.split("\n")[0] ?? "" : String(err);
     const unknown = /^Unknown option '([^']*)'/.exec(message);
     if (unknown) return fail(`unknown option ${quote(unknown[1] ?? "")}`);
-    const missing = /^Option '(--[^ ']+)[^']*' argument missing/.exec(message);
+    const missing = /^Option '(?:-[^ ,']+, )?(--[^ ']+)[^']*' argument missing/.exec(message);
     if (missing) return fail(`${missing[1]} needs a value`);
-    const noValue = /^Option '(--[^ ']+)' does not take an argument/.exec(message);
+    const noValue = /^Option '(?:-[^ ,']+, )?(--[^ ']+)' does not take an argument/.exec(message);
     if (noValue) return fail(`${noValue[1]} takes no value`);
     return fail(message.replace(/'([^']*)'/g, (_, v) => quote(v)));
   }
@@ -18431,6 +18433,13 @@ function calledLine(j, indent) {
     (l) => l.calls === void 0 ? [] : [`${indent}calls ${l.calls}${l.jobs ? `: ${l.jobs.map((c) => `${c.id} ${c.status === "run" ? "runs" : "skipped"}`).join(", ")}` : " (not followed)"}`]
   );
 }
+function namePlaceholder(ref, subject) {
+  const slash = ref.lastIndexOf("/");
+  const last = ref.slice(slash + 1);
+  const end = last.search(/[:@]/);
+  const component = end === -1 ? last : last.slice(0, end);
+  return component === subject ? `${ref.slice(0, slash + 1)}<name>${end === -1 ? "" : last.slice(end)}` : ref;
+}
 var DIGEST = /sha256:[0-9a-f]{64}/;
 function digestOf(s) {
   const found = [s.run ?? "", ...Object.values(s.env), ...Object.values(s.with)].map((v) => DIGEST.exec(v)?.[0]).find((d) => d !== void 0);
@@ -18439,7 +18448,7 @@ function digestOf(s) {
 function effectOf(s, leg2, subject, environment) {
   if (!s.if) return void 0;
   if (s.uses?.startsWith("docker/build-push-action@") && (s.with["push"] === "true" || /(?:^|,)push=true(?:,|$)/.test(s.with["outputs"] ?? ""))) {
-    const name2 = /(?:^|,)name=([^,]+)/.exec(s.with["outputs"] ?? "")?.[1] ?? ((s.with["tags"] ?? "").split("\n")[0] || subject);
+    const name2 = namePlaceholder(/(?:^|,)name=([^,]+)/.exec(s.with["outputs"] ?? "")?.[1] ?? ((s.with["tags"] ?? "").split("\n")[0] || subject), subject);
     return { action: "push", subject, detail: /push-by-digest=true/.test(s.with["outputs"] ?? "") ? `by digest (known once pushed) to ${name2}` : `to ${name2}` };
   }
   const run2 = s.run ?? "";
@@ -18478,7 +18487,7 @@ function effects(plan) {
 function effectLines(list2) {
   const groups = /* @__PURE__ */ new Map();
   for (const e of list2) {
-    const key = `${e.action}\0${e.detail.replaceAll(e.subject, "<name>")}`;
+    const key = `${e.action}\0${e.detail}`;
     groups.set(key, [...groups.get(key) ?? [], e.subject]);
   }
   return [...groups].map(([key, subjects]) => {

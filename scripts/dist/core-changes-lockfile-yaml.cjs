@@ -7407,6 +7407,8 @@ function isOtherSpace(c) {
   );
 }
 function segmentLockfile(text) {
+  const anchor = /(?:^[ \t]*(?:-[ \t]+)?|:[ \t]+|[[{,][ \t]*)[&*]/m.exec(text);
+  if (anchor) throw new LockfileShapeError(`line ${text.slice(0, anchor.index + anchor[0].length).split("\n").length}: a YAML anchor or alias`);
   const other = /* @__PURE__ */ new Map();
   const maps = { importers: /* @__PURE__ */ new Map(), packages: /* @__PURE__ */ new Map(), snapshots: /* @__PURE__ */ new Map() };
   const catalogs = /* @__PURE__ */ new Map();

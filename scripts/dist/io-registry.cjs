@@ -88,7 +88,7 @@ function parseRegistryDocument(json, headerType) {
 // scripts/core/images/registry-auth.ts
 function parseChallenge(header) {
   if (header === null) return void 0;
-  const match = /^\s*(\w+)\s*(.*)$/s.exec(header);
+  const match = /^\s*(\w+)(?:\s+(.*))?$/s.exec(header);
   if (!match) return void 0;
   const scheme = (match[1] ?? "").toLowerCase();
   if (scheme === "basic") return { scheme: "basic" };
@@ -105,8 +105,11 @@ function parseChallenge(header) {
 }
 function tokenOf(json) {
   if (!isRecord(json)) return void 0;
-  const token = json["token"] ?? json["access_token"];
-  return typeof token === "string" && token !== "" ? token : void 0;
+  for (const key of ["token", "access_token"]) {
+    const token = json[key];
+    if (typeof token === "string" && token !== "") return token;
+  }
+  return void 0;
 }
 
 // scripts/io/registry.ts

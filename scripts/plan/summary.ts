@@ -53,10 +53,25 @@ function calledLine(j: JobPlan, indent: string): string[] {
   );
 }
 
+/**
+ * An image reference with its repository's last component written `<name>` when that component is the
+ * leg's subject (`ghcr.io/o/api:1` for `api` -> `ghcr.io/o/<name>:1`), so that the pushes of several
+ * services group on one line. Only that component: an owner, a tag or an environment that happens to
+ * spell the subject stays as it is.
+ */
+function namePlaceholder(ref: string, subject: string): string {
+  const slash = ref.lastIndexOf('/');
+  const last = ref.slice(slash + 1);
+  const end = last.search(/[:@]/);
+  const component = end === -1 ? last : last.slice(0, end);
+  return component === subject ? `${ref.slice(0, slash + 1)}<name>${end === -1 ? '' : last.slice(end)}` : ref;
+}
+
 /** What a run step would change in the world, or undefined for a step that only builds, checks or computes. */
 interface Effect {
   readonly action: 'push' | 'tag' | 'release' | 'deploy' | 'hand off';
   readonly subject: string;
+  /** The same for every subject it applies to (a pushed image's name written `<name>`): effects group by it. */
   readonly detail: string;
 }
 
@@ -73,7 +88,7 @@ function effectOf(s: StepPlan, leg: readonly StepPlan[], subject: string, enviro
   // Stryker disable next-line StringLiteral: no other text holds push=true either
   if (s.uses?.startsWith('docker/build-push-action@') && (s.with['push'] === 'true' || /(?:^|,)push=true(?:,|$)/.test(s.with['outputs'] ?? ''))) {
     // Stryker disable next-line StringLiteral: no other text holds name= either
-    const name = /(?:^|,)name=([^,]+)/.exec(s.with['outputs'] ?? '')?.[1] ?? ((s.with['tags'] ?? '').split('\n')[0] || subject);
+    const name = namePlaceholder(/(?:^|,)name=([^,]+)/.exec(s.with['outputs'] ?? '')?.[1] ?? ((s.with['tags'] ?? '').split('\n')[0] || subject), subject);
     // Stryker disable next-line StringLiteral: no other text holds push-by-digest=true either
     return { action: 'push', subject, detail: /push-by-digest=true/.test(s.with['outputs'] ?? '') ? `by digest (known once pushed) to ${name}` : `to ${name}` };
   }
@@ -118,7 +133,7 @@ function effects(plan: Plan): Effect[] {
 function effectLines(list: readonly Effect[]): string[] {
   const groups = new Map<string, string[]>();
   for (const e of list) {
-    const key = `${e.action}\u0000${e.detail.replaceAll(e.subject, '<name>')}`;
+    const key = `${e.action}\u0000${e.detail}`;
     groups.set(key, [...(groups.get(key) ?? []), e.subject]);
   }
   return [...groups].map(([key, subjects]) => {

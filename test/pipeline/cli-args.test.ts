@@ -159,10 +159,35 @@ describe('parseCli', () => {
     expect(refused(['a', '--out'])).toBe(`pnpm tool: --out needs a value${expected}`);
   });
 
-  test('any other refusal of node:util is passed on, its quoted values quoted the safe way', () => {
-    const message = refused(['-s']);
-    expect(message).toMatch(/^pnpm tool: Option "-s, --service <value>" argument missing; expected: /);
-    expect(message).not.toContain("'");
+  // node:util names an option that has a short alias as `-s, --service`, whichever form was given.
+  test.each([
+    [['-s'], '--service needs a value'],
+    [['a', '--service'], '--service needs a value'],
+    [['-s', '-x'], 'the value of -s, "-x", starts with "-"; write it as --service=-x if it is meant'],
+    [['-s', '--json'], 'the value of -s, "--json", starts with "-"; write it as --service=--json if it is meant'],
+  ])('an option with a short alias: %j is refused: %s', (argv, what) => {
+    expect(refused(argv)).toBe(`pnpm tool: ${what}${expected}`);
+  });
+
+  test('a switch with a short alias given a value is refused as one without', () => {
+    const flags = commandSpec({
+      program: 'pnpm flags',
+      summary: 'A switch.',
+      options: { json: { type: 'boolean', short: 'j' } },
+      help: { json: { description: 'print JSON' } },
+      examples: [],
+    });
+    expect(() => parseCli(flags, ['--json=1'])).toThrow(/^pnpm flags: --json takes no value; expected: /);
+    expect(parseCli(flags, ['-j'])).toEqual({ help: false, values: { json: true }, positionals: [] });
+  });
+
+  test('an option without a short alias has none: the word -undefined is short options, not a name', () => {
+    const plain = commandSpec({ program: 'pnpm plain', summary: 'One value.', options: { out: { type: 'string' } }, help: { out: { description: 'where' } }, examples: [] });
+    expect(() => parseCli(plain, ['-undefined', '-x'])).toThrow(/^pnpm plain: unknown option "-u"; expected: /);
+  });
+
+  test('a short alias takes its value from the next word as the long form does', () => {
+    expect(parseCli(spec, ['a.txt', '-s', 'api'])).toMatchObject({ help: false, values: { service: 'api' } });
   });
 
   test('several positionals are not one option given twice', () => {

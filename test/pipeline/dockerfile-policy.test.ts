@@ -91,6 +91,22 @@ describe('checkDockerfile, edges', () => {
 describe('instructions without arguments (docker build refuses them) are reported, not a crash', () => {
   test('a bare USER and a bare STOPSIGNAL', () => {
     const text = edit(edit(GOOD, 'USER node', 'USER'), 'STOPSIGNAL SIGTERM', 'STOPSIGNAL');
-    expect(check(text)).toEqual([v(47, 'stopsignal', 'STOPSIGNAL ')]);
+    expect(check(text)).toEqual([v(45, 'non-root-user', 'final USER names no user'), v(47, 'stopsignal', 'STOPSIGNAL ')]);
+  });
+});
+
+describe('the final USER is root however it is written', () => {
+  test.each<[string, ReturnType<typeof v>[]]>([
+    ['USER root', [v(45, 'non-root-user', 'final USER is root')]],
+    ['USER 0', [v(45, 'non-root-user', 'final USER is 0')]],
+    ['USER 000:1000', [v(45, 'non-root-user', 'final USER is 000')]],
+    ['USER 0:0', [v(45, 'non-root-user', 'final USER is 0')]],
+    ['USER :1000', [v(45, 'non-root-user', 'final USER names no user')]],
+    ['USER 01000', []],
+    ['USER 1000', []],
+    ['USER 10', []],
+    ['USER node:node', []],
+  ])('%s', (line, expected) => {
+    expect(check(edit(GOOD, 'USER node', line))).toEqual(expected);
   });
 });

@@ -32,6 +32,11 @@ describe('parseChallenge', () => {
     [', Bearer realm="https://x/token"', undefined],
     ['Digest realm="https://x", nonce="1"', undefined],
     ['Bearerrealm="https://x"', undefined],
+    // RFC 7235 needs a space after the scheme; Docker's parser finds no realm in these either.
+    ['Bearer,realm="https://x/token"', undefined],
+    ['Bearer="https://x/token",realm="https://x/token"', undefined],
+    ['Bearer\trealm="https://x/token"', { scheme: 'bearer', realm: 'https://x/token' }],
+    ['Bearer', undefined],
   ])('%j', (header, challenge) => {
     expect(parseChallenge(header)).toStrictEqual(challenge);
   });
@@ -109,6 +114,11 @@ describe('tokenOf: the token endpoint answer', () => {
     [{ token: 't1', access_token: 't2' }, 't1'],
     [{ token: '' }, undefined],
     [{ token: 5 }, undefined],
+    // An empty or non-text token does not hide a usable access_token.
+    [{ token: '', access_token: 't2' }, 't2'],
+    [{ token: 5, access_token: 't2' }, 't2'],
+    [{ token: null, access_token: 't2' }, 't2'],
+    [{ access_token: '' }, undefined],
     [{}, undefined],
     ['t1', undefined],
     [null, undefined],

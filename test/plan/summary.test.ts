@@ -432,6 +432,26 @@ describe('the summary, piece by piece', () => {
     ]);
   });
 
+  test('a subject that is spelt inside a detail is not replaced there: only a pushed image’s own name is written <name>', () => {
+    const deploy = (service: string) => step({ name: 'd', run: 'node scripts/dist/pipeline.cjs deploy', env: { SERVICE: service, ENVIRONMENT: 'dev' } });
+    const push = (name: string) => step({ name: 'p', uses: 'docker/build-push-action@v6', with: { outputs: `type=image,name=${name},push=true` } });
+    const plan = planWith([
+      job({ id: 'deploys', legs: [{ matrix: null, steps: [deploy('d'), deploy('e'), deploy('dev')] }] }),
+      job({ id: 'b', legs: [{ matrix: { service: 'api' }, steps: [push('ghcr.io/api/api@sha256:1')] }] }),
+      job({ id: 'c', legs: [{ matrix: { service: 'web' }, steps: [push('localhost:5000/o/web')] }] }),
+      job({ id: 'e', legs: [{ matrix: { service: 'io' }, steps: [push('ghcr.io/o/web')] }] }),
+    ]);
+    const text = lines(plan);
+    const start = text.indexOf('would change:');
+    expect(text.slice(start, text.indexOf('', start))).toEqual([
+      'would change:',
+      '  deploy   3 × to dev digest known only when it runs: d, e, dev',
+      '  push     to ghcr.io/api/<name>@sha256:1: api',
+      '  push     to localhost:5000/o/<name>: web',
+      '  push     to ghcr.io/o/web: io',
+    ]);
+  });
+
   test('every failing job is named at the end, with its workflow file', () => {
     const text = renderSummary(
       planWith([

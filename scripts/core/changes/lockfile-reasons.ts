@@ -3,16 +3,28 @@
 /**
  * The package a lockfile reason names (core/changes/lockfile.ts writes them):
  * `pnpm-lock.yaml: dependencies zod 3.22.0 -> 3.23.0`, `… zod depends on x@1, which changed`,
- * `… zod (zod@3.23.0) re-resolved`, `… catalog entry default/zod changed` → `zod`.
+ * `… zod (zod@3.23.0) re-resolved`, `… catalog entry default/zod changed` → `zod`; undefined for the
+ * reasons that name none (`new importer`, `importer entry changed`).
  */
 export function packageOfLockReason(reason: string): string | undefined {
   // Stryker disable next-line Regex: callers pass only reasons that start with the prefix (report.ts filters), so the first match is at the start
   const body = reason.replace(/^pnpm-lock\.yaml: /, '');
-  const m =
-    /^(?:dependencies|devDependencies|optionalDependencies|peerDependencies) (\S+) /.exec(body) ??
-    // Stryker disable next-line Regex: a catalog reason lockfile.ts writes starts with 'catalog entry' and ends with 'changed'; no other reason holds those words (package names hold no space)
-    /^catalog entry [^/]+\/(\S+) changed$/.exec(body) ??
-    // Stryker disable next-line Regex: the reasons left for this pattern ('new importer', 'importer entry changed') hold neither ' depends on' nor ' ('
-    /^(\S+) (?:depends on|\()/.exec(body);
-  return m?.[1];
+  const field = '(?:dependencies|devDependencies|optionalDependencies|peerDependencies)';
+  // Each form whole, anchored at both ends (a package may be named `dependencies`, and a version or a
+  // specifier may hold spaces), with the package's name as group 1. Made here, not at module level, so
+  // that the tests of this function measure them.
+  const forms = [
+    // `dependencies zod 3.23.0 added`, `… removed`
+    new RegExp(`^${field} (\\S+) .+ (?:added|removed)$`),
+    // `dependencies zod 3.22.0 -> 3.23.0`, `dependencies zod specifier ^3.22.0 -> ^3.23.0`
+    new RegExp(`^${field} (\\S+) .+ -> .+$`),
+    /^catalog entry [^/]+\/(\S+) changed$/,
+    /^(\S+) \(\S+\) re-resolved$/,
+    /^(\S+) depends on \S+, which changed$/,
+  ];
+  for (const form of forms) {
+    const m = form.exec(body);
+    if (m) return m[1];
+  }
+  return undefined;
 }

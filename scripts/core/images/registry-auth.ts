@@ -11,15 +11,17 @@ export type Challenge = { readonly scheme: 'bearer'; readonly realm: string; rea
 export function parseChallenge(header: string | null): Challenge | undefined {
   // Stryker disable next-line ConditionalExpression: -> false is equivalent: exec(null) reads "null", a scheme that is neither basic nor bearer; -> true is killed
   if (header === null) return undefined;
-  // Stryker disable next-line Regex: no $ is equivalent with the s flag (.* reaches the end); \S* for \s* differs only when the scheme is followed by something other than a space, which RFC 7235 forbids (1*SP); the other variants are killed
-  const match = /^\s*(\w+)\s*(.*)$/s.exec(header);
+  // The scheme, then the end or at least one space (RFC 7235: `auth-scheme [ 1*SP ( token68 / #auth-param ) ]`):
+  // `Bearer,realm=…` is no challenge, as Docker's own parser finds no realm in it.
+  // Stryker disable next-line Regex: no $ is equivalent with the s flag (.* reaches the end); the other variants are killed
+  const match = /^\s*(\w+)(?:\s+(.*))?$/s.exec(header);
   if (!match) return undefined;
   // Stryker disable next-line StringLiteral: equivalent: group 1 (\w+) always takes part in a match
   const scheme = (match[1] ?? '').toLowerCase();
   if (scheme === 'basic') return { scheme: 'basic' };
   if (scheme !== 'bearer') return undefined;
   const params = new Map<string, string>();
-  // Stryker disable next-line StringLiteral: equivalent: group 2 (.*) always takes part in a match
+  // Stryker disable next-line StringLiteral: equivalent: without group 2 (a scheme alone) any text without a realm parameter gives no challenge
   for (const p of (match[2] ?? '').matchAll(/(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,"]+))/g)) {
     // Stryker disable next-line StringLiteral: the two '' after ?? are equivalent (group 1 always matches, and group 2 or 3 does); the '$1' variant is killed by the escaped-quote test
     params.set((p[1] ?? '').toLowerCase(), (p[2] ?? p[3] ?? '').replace(/\\(.)/g, '$1'));
@@ -77,11 +79,18 @@ export function credentialsFor(config: unknown, host: string): Credentials | str
   return { kind: 'none' };
 }
 
-/** The token endpoint's answer: `token` (Docker) or `access_token` (OAuth 2). */
+/**
+ * The token endpoint's answer: `token` (Docker), else `access_token` (OAuth 2). The token spec accepts
+ * either and leaves the choice open when both are given; an empty or non-text `token` does not hide a
+ * usable `access_token`.
+ */
 export function tokenOf(json: unknown): string | undefined {
   if (!isRecord(json)) return undefined;
-  const token = json['token'] ?? json['access_token'];
-  return typeof token === 'string' && token !== '' ? token : undefined;
+  for (const key of ['token', 'access_token']) {
+    const token = json[key];
+    if (typeof token === 'string' && token !== '') return token;
+  }
+  return undefined;
 }
 
 /** A credential helper's `get` answer: `{"Username": "...", "Secret": "..."}`; `<token>` as user means an identity token. */

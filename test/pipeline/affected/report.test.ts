@@ -6,7 +6,7 @@ import { packageOfLockReason } from '../../../scripts/core/changes/lockfile-reas
 const long = `pnpm-lock.yaml: @mantine/core (@mantine/core@7.1.0(${'@emotion/react@11.11.1(@types/react@18.2.0)(react@18.2.0)'.repeat(20)})) re-resolved`;
 
 // 'pnpm-lock.yaml: dependencies zod ' is 33 characters; the version text pads it to 120.
-const at120 = `pnpm-lock.yaml: dependencies zod ${'1'.repeat(120 - 33)}`;
+const at120 = `pnpm-lock.yaml: dependencies zod 1.0.0 -> ${'1'.repeat(120 - 42)}`;
 
 describe('humanReasons', () => {
   test.each([

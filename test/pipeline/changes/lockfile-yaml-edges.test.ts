@@ -3,6 +3,7 @@
  * and aliases, both sides broken, errors reported on one line.
  */
 import { describe, expect, test } from 'vitest';
+import { segmentLockfile } from '../../../scripts/core/changes/lockfile.js';
 import { canonicalLockfile, diffLockfilesAnyLayout, diffLockfilesAsYaml } from '../../../scripts/core/changes/lockfile-yaml.js';
 
 const importer = (name: string, version: string) => [`  ${name}:`, '    dependencies:', '      x:', '        specifier: ^1', `        version: ${version}`];
@@ -41,6 +42,42 @@ describe('an anchor and its alias are the value they name', () => {
         ['b', ['pnpm-lock.yaml: dependencies x 1.0.0 -> 1.0.1']],
       ]),
     });
+  });
+
+  // pnpm never writes an anchor: the fast path leaves such a text to the YAML path, which reads the alias
+  // as the value it repeats (read by the fast path, importer b had no dependencies at all).
+  test('through any layout, an alias is read as the value it repeats', () => {
+    expect(diffLockfilesAnyLayout(pnpmLayout('1.0.0'), aliased('1.0.1'))).toEqual({
+      kind: 'importers',
+      importers: new Map([
+        ['a', ['pnpm-lock.yaml: dependencies x 1.0.0 -> 1.0.1']],
+        ['b', ['pnpm-lock.yaml: dependencies x 1.0.0 -> 1.0.1']],
+      ]),
+    });
+    expect(diffLockfilesAnyLayout(aliased('1.0.0'), pnpmLayout('1.0.0'))).toEqual({ kind: 'importers', importers: new Map() });
+  });
+
+  test.each([
+    ['after a key', '  b: *deps', 9],
+    ['an anchor after a key, with more spaces', 'x:   &a 1', 1],
+    ['first on a line', '    *deps', 2],
+    ['after a sequence dash', '    - *a', 2],
+    ['inside a flow collection', '    cpu: [x64, *a]', 2],
+    ['after a flow mapping brace', '    x: {a: 1, b: *a}', 2],
+    ['right after a flow bracket', '    cpu: [*a]', 2],
+    ['after a sequence dash and two spaces', '    -  *a', 2],
+  ])('the fast path leaves an anchor or alias %s to the YAML path, naming its line', (_, line, at) => {
+    const text = at === 1 ? `${line}\n` : `lockfileVersion: '9.0'\n${'\n'.repeat(at - 2)}${line}\n`;
+    expect(() => segmentLockfile(text)).toThrow(new RegExp(`^line ${at}: a YAML anchor or alias$`));
+  });
+
+  test.each([
+    ['workspace:*, whose * follows a colon without a space', '        specifier: workspace:*'],
+    ['a quoted star', "        specifier: '*'"],
+    ['a star inside a plain scalar', '        specifier: 1.x || *'],
+    ['an ampersand inside a key', '  a&b@1.0.0: {}'],
+  ])('no anchor is seen in %s', (_, line) => {
+    expect(() => segmentLockfile(`lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      x:\n${line}\n        version: 1.0.0\n`)).not.toThrow();
   });
 
   test('the canonical text holds no anchor', () => {
