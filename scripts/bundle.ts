@@ -16,6 +16,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { commandSpec, runEntry } from './core/args.js';
+import { sourceError } from './io/source-errors.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'scripts/dist');
@@ -69,6 +70,15 @@ function lazyChunks(found: Map<string, string>): Plugin {
 }
 
 export async function renderBundle(): Promise<Map<string, string>> {
+  try {
+    return await bundleOnce();
+  } catch (err) {
+    // A source that does not compile: its file, line and column, as bad input.
+    throw sourceError(err, root) ?? err;
+  }
+}
+
+async function bundleOnce(): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   for (;;) {
     const known = found.size;

@@ -5,16 +5,30 @@
  */
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { pipelineConfig } from '../pipeline.config.js';
 import { GENERATOR, pnpmVersionOf, renderAll } from './core/dockerfiles/generate.js';
 import { commandSpec, runEntry } from './core/args.js';
 import { InputError } from './core/errors.js';
 import { diffGenerated, writeGenerated } from './io/generated-files.js';
 import { loadWorkspace } from './io/workspace-fs.js';
+import { sourceError } from './io/source-errors.js';
+import type { PipelineConfig } from './core/config.js';
 import { isRecord } from './core/json.js';
+import { readTextFile } from './io/read-text-file.js';
+
+/**
+ * The pipeline config, loaded when the command runs (not when this module loads), so that a config that
+ * does not compile is one line naming its file, line and column, exit 2.
+ */
+async function loadConfig(root: string): Promise<PipelineConfig> {
+  try {
+    return (await import('../pipeline.config.js')).pipelineConfig;
+  } catch (err) {
+    throw sourceError(err, root) ?? err;
+  }
+}
 
 /** Dockerfiles on disk that carry our header, wherever they are below the service folders. */
-function existingGenerated(root: string): string[] {
+function existingGenerated(root: string, pipelineConfig: PipelineConfig): string[] {
   const out: string[] = [];
   for (const parent of ['services', 'packages']) {
     if (!existsSync(join(root, parent))) continue;
@@ -28,6 +42,7 @@ function existingGenerated(root: string): string[] {
 }
 
 export async function render(root: string): Promise<Map<string, string>> {
+  const pipelineConfig = await loadConfig(root);
   const workspace = await loadWorkspace(root, { serviceGlobs: pipelineConfig.services.dockerfileTargets, serviceMarker: pipelineConfig.services.marker });
   const templatePath = join(root, pipelineConfig.services.dockerfileTemplate);
   if (!existsSync(templatePath)) throw new InputError(`${pipelineConfig.services.dockerfileTemplate}: not found`);
@@ -38,11 +53,16 @@ export async function render(root: string): Promise<Map<string, string>> {
     throw new InputError(`package.json: not valid JSON (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); fix the file`);
   }
   const packageManager = isRecord(rootManifest) ? rootManifest['packageManager'] : undefined;
-  return renderAll(workspace, readFileSync(templatePath, 'utf8'), pipelineConfig, pnpmVersionOf(typeof packageManager === 'string' ? packageManager : undefined));
+  return renderAll(
+    workspace,
+    readTextFile(templatePath, pipelineConfig.services.dockerfileTemplate),
+    pipelineConfig,
+    pnpmVersionOf(typeof packageManager === 'string' ? packageManager : undefined),
+  );
 }
 
 export async function check(root: string) {
-  return diffGenerated(root, await render(root), existingGenerated(root));
+  return diffGenerated(root, await render(root), existingGenerated(root, await loadConfig(root)));
 }
 
 const SPEC = commandSpec({
@@ -70,7 +90,7 @@ async function main(checkOnly: boolean): Promise<number> {
   const files = await render(root);
   const written = writeGenerated(root, files);
   // A generated Dockerfile whose service folder is gone (no package.json) is removed, so check passes again.
-  const removed = existingGenerated(root).filter((path) => !files.has(path));
+  const removed = existingGenerated(root, await loadConfig(root)).filter((path) => !files.has(path));
   for (const path of removed) rmSync(join(root, path));
   process.stdout.write(`${written} of ${files.size} generated files written${removed.length > 0 ? `, removed ${removed.join(', ')}` : ''}\n`);
   return 0;

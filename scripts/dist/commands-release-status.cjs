@@ -7434,6 +7434,17 @@ function helpText(spec) {
     ""
   ].join("\n");
 }
+function takesNextWord(arg, options, shorts) {
+  if (!arg.startsWith("-")) return void 0;
+  const letters = [...arg.slice(1)];
+  for (const [k, letter] of letters.entries()) {
+    const flag = `-${letter}`;
+    const name = shorts.get(flag);
+    if (name === void 0) return void 0;
+    if (options[name]?.type === "string") return k === letters.length - 1 ? { flag, name } : void 0;
+  }
+  return void 0;
+}
 function parseCli(spec, argv) {
   if (argv.some((a) => a === "--help" || a === "-h")) return { help: true };
   const expected = `expected: ${usageLine(spec)} (see --help)`;
@@ -7444,10 +7455,12 @@ function parseCli(spec, argv) {
   for (const [name, option] of Object.entries(spec.options)) if (option.short !== void 0) shorts.set(`-${option.short}`, name);
   for (let i = 0; i < argv.length - 1; i += 1) {
     const arg = argv[i] ?? "";
-    const name = arg.startsWith("--") && !arg.includes("=") ? arg.slice(2) : shorts.get(arg);
+    const short = takesNextWord(arg, spec.options, shorts);
+    const flag = short?.flag ?? arg;
+    const name = arg.startsWith("--") ? arg.includes("=") ? void 0 : arg.slice(2) : short?.name;
     const next = argv[i + 1] ?? "";
     if (name !== void 0 && spec.options[name]?.type === "string" && next.startsWith("-")) {
-      fail(`the value of ${arg}, ${quote(next)}, starts with "-"; write it as --${name}=${next.replace(/[^\x20-\x7e]/g, "?").slice(0, 40)} if it is meant`);
+      fail(`the value of ${flag}, ${quote(next)}, starts with "-"; write it as --${name}=${next.replace(/[^\x20-\x7e]/g, "?").slice(0, 40)} if it is meant`);
     }
   }
   let parsed;
@@ -7656,6 +7669,96 @@ function classifyFiles(paths, workspace, rules, workspaceDir = "", engine) {
 // scripts/core/changes/lockfile-yaml.ts
 var import_yaml = __toESM(require_dist(), 1);
 
+// scripts/core/changes/yaml-anchors.ts
+var blank = (c) => c === " " || c === "	";
+function skipBlanks(line, i) {
+  let j = i;
+  while (blank(line.charAt(j))) j++;
+  return j;
+}
+function afterQuoted(line, i) {
+  const quote2 = line.charAt(i);
+  for (let j = i + 1; ; j++) {
+    const c = line.charAt(j);
+    if (c === "") return -1;
+    if (c === "\\" && quote2 === '"') j++;
+    else if (c === quote2) {
+      if (line.charAt(j + 1) === "'" && quote2 === "'") j++;
+      else return j + 1;
+    }
+  }
+}
+function flowNodeAt(line, i, p) {
+  let expectNode = true;
+  for (let j = i + 1; j < p; j++) {
+    const c = line.charAt(j);
+    if (blank(c)) continue;
+    if (c === '"' || c === "'") {
+      const after = afterQuoted(line, j);
+      if (after === -1) return false;
+      j = after - 1;
+      expectNode = false;
+    } else if (c === "[" || c === "{" || c === ",") expectNode = true;
+    else if (c === ":" && blank(line.charAt(j + 1))) expectNode = true;
+    else if (c === "#" && blank(line.charAt(j - 1))) return false;
+    else expectNode = false;
+  }
+  return expectNode;
+}
+function keyColon(line, from) {
+  for (let j = from; ; j++) {
+    const k = line.charAt(j);
+    if (k === "") return -1;
+    if (k === ":" && blank(line.charAt(j + 1))) return j;
+    if (k === "#" && blank(line.charAt(j - 1))) return -1;
+  }
+}
+function nodeStartsAt(line, p) {
+  let i = skipBlanks(line, 0);
+  for (; ; ) {
+    while ((line.charAt(i) === "-" || line.charAt(i) === "?") && blank(line.charAt(i + 1))) i = skipBlanks(line, i + 1);
+    if (i >= p) return i === p;
+    const c = line.charAt(i);
+    if (c === "#") return false;
+    if (c === "[" || c === "{") return flowNodeAt(line, i, p);
+    const colon = keyColon(line, c === '"' || c === "'" ? afterQuoted(line, i) : i);
+    if (colon === -1) return false;
+    i = skipBlanks(line, colon + 1);
+  }
+}
+function isBlockIndicator(rest) {
+  return /^[|>](?:[1-9][+-]?|[+-][1-9]?)?[ \t]*(?:#.*)?$/.test(rest);
+}
+function lineEnd(text2, p) {
+  const newline = text2.indexOf("\n", p);
+  if (newline === -1) return text2.length;
+  return newline > p && text2.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
+}
+function firstAnchorOrAlias(text2) {
+  const candidates = /(?:^|[ \t[{,])[&*|>]/gm;
+  for (let match = candidates.exec(text2); match !== null; match = candidates.exec(text2)) {
+    const p = match.index + match[0].length - 1;
+    const start = text2.lastIndexOf("\n", p - 1) + 1;
+    const end = lineEnd(text2, p);
+    const line = text2.slice(start, end);
+    if (!nodeStartsAt(line, p - start)) continue;
+    const c = text2.charAt(p);
+    if (c === "&" || c === "*") return text2.slice(0, p).split("\n").length;
+    if (!isBlockIndicator(line.slice(p - start))) continue;
+    const indent = skipBlanks(line, 0);
+    let next = end + 1;
+    while (next < text2.length) {
+      const stop = lineEnd(text2, next);
+      const following = text2.slice(next, stop);
+      const body = skipBlanks(following, 0);
+      if (body < following.length && body <= indent) break;
+      next = text2.indexOf("\n", stop) + 1 || text2.length;
+    }
+    candidates.lastIndex = next;
+  }
+  return void 0;
+}
+
 // scripts/core/changes/lockfile.ts
 var LockfileShapeError = class extends Error {
   name = "LockfileShapeError";
@@ -7687,9 +7790,9 @@ function isOtherSpace(c) {
     c >= 8192 && c <= 8202 || c === 8232 || c === 8233 || c === 8239 || c === 8287 || c === 12288 || c === 65279
   );
 }
-function segmentLockfile(text2) {
-  const anchor = /(?:^[ \t]*(?:-[ \t]+)?|:[ \t]+|[[{,][ \t]*)[&*]/m.exec(text2);
-  if (anchor) throw new LockfileShapeError(`line ${text2.slice(0, anchor.index + anchor[0].length).split("\n").length}: a YAML anchor or alias`);
+function segmentLockfile(text2, options = {}) {
+  const anchorLine = options.aliasFree ? void 0 : firstAnchorOrAlias(text2);
+  if (anchorLine !== void 0) throw new LockfileShapeError(`line ${anchorLine}: a YAML anchor or alias`);
   const other = /* @__PURE__ */ new Map();
   const maps = { importers: /* @__PURE__ */ new Map(), packages: /* @__PURE__ */ new Map(), snapshots: /* @__PURE__ */ new Map() };
   const catalogs = /* @__PURE__ */ new Map();
@@ -7862,18 +7965,18 @@ function catalogOf(specifier) {
   const name = specifier.slice("catalog:".length);
   return name === "" ? "default" : name;
 }
-function diffLockfiles(baseText, headText) {
+function diffLockfiles(baseText, headText, options = {}) {
   if (headText === void 0) return { kind: "all", reason: "pnpm-lock.yaml was deleted: installs are no longer reproducible" };
   if (baseText === void 0) return { kind: "all", reason: "pnpm-lock.yaml was added: no base lockfile to compare with" };
   let head;
   let base;
   try {
-    head = segmentLockfile(headText);
+    head = segmentLockfile(headText, options);
   } catch (err) {
     return { kind: "unreadable", side: "head", detail: err instanceof Error ? err.message : String(err) };
   }
   try {
-    base = segmentLockfile(baseText);
+    base = segmentLockfile(baseText, options);
   } catch (err) {
     return { kind: "unreadable", side: "base", detail: err instanceof Error ? err.message : String(err) };
   }
@@ -7968,7 +8071,7 @@ function diffLockfilesAsYaml(baseText, headText) {
     if ("error" in read2) return read2.yaml ? { kind: "unreadable", side, detail: read2.error } : { kind: "invalid-yaml", side, detail: read2.error };
     canonical2[side] = read2.text;
   }
-  return diffLockfiles(canonical2.base, canonical2.head);
+  return diffLockfiles(canonical2.base, canonical2.head, { aliasFree: true });
 }
 function diffLockfilesAnyLayout(baseText, headText) {
   const fast = diffLockfiles(baseText, headText);
@@ -8035,8 +8138,9 @@ function packageOfLockReason(reason) {
     // `dependencies zod 3.22.0 -> 3.23.0`, `dependencies zod specifier ^3.22.0 -> ^3.23.0`
     new RegExp(`^${field} (\\S+) .+ -> .+$`),
     /^catalog entry [^/]+\/(\S+) changed$/,
-    /^(\S+) \(\S+\) re-resolved$/,
-    /^(\S+) depends on \S+, which changed$/
+    // A snapshot key may hold a space (`x@file:../my pkg`).
+    /^(\S+) \(.+\) re-resolved$/,
+    /^(\S+) depends on .+, which changed$/
   ];
   for (const form of forms) {
     const m = form.exec(body);
@@ -8588,8 +8692,14 @@ function parseWorkspaceGlobsFast(text2) {
     }
     if (!inPackages) continue;
     const m = ITEM.exec(line);
-    const glob = m?.[1] ?? m?.[2] ?? m?.[3];
+    if (!m) return void 0;
+    const plain = m[3];
+    const glob = m[1] ?? m[2] ?? plain;
     if (glob === void 0 || glob === "") return void 0;
+    if (plain !== void 0 && /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/.test(
+      plain
+    ))
+      return void 0;
     globs.push(glob);
   }
   return seen && globs.length > 0 ? globs : void 0;
@@ -8869,8 +8979,53 @@ async function serviceCommits(git, config, at2, base, head) {
   return out;
 }
 
+// scripts/io/github-event.ts
+var import_node_fs2 = require("node:fs");
+var import_errors15 = require("./core-errors.cjs");
+
+// scripts/core/changes/event.ts
+var import_errors14 = require("./core-errors.cjs");
+
+// scripts/core/git/commit-sha.ts
+var import_errors13 = require("./core-errors.cjs");
+var FULL = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+var COMMIT_SHA_FORM = "a full commit SHA (40 or 64 lowercase hex characters)";
+function isCommitSha(value) {
+  return typeof value === "string" && FULL.test(value);
+}
+function parseCommitSha(value, what) {
+  if (isCommitSha(value)) return value;
+  throw new import_errors13.InputError(`${what} ${quote(value)}: expected ${COMMIT_SHA_FORM}`);
+}
+var ZERO_SHA = parseCommitSha("0".repeat(40), "the zero SHA");
+
+// scripts/io/github-event.ts
+function checkActionsFiles(env) {
+  for (const name of ["GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY"]) {
+    const path = env[name];
+    if (!path) continue;
+    const fix = `inside GitHub Actions the runner sets it; elsewhere unset ${name} or point it at an existing file`;
+    let isFile = false;
+    try {
+      isFile = (0, import_node_fs2.statSync)(path).isFile();
+    } catch (err) {
+      throw new import_errors15.InputError(`${name}=${quote(path, 240)}: no such file (${errorCode(err)}); ${fix}`);
+    }
+    if (!isFile) throw new import_errors15.InputError(`${name}=${quote(path, 240)}: not a file; ${fix}`);
+    try {
+      (0, import_node_fs2.accessSync)(path, import_node_fs2.constants.W_OK);
+    } catch (err) {
+      throw new import_errors15.InputError(`${name}=${quote(path, 240)}: cannot be written (${errorCode(err)}); ${fix}`);
+    }
+  }
+}
+function errorCode(err) {
+  return err instanceof Error && "code" in err && typeof err.code === "string" ? err.code : String(err);
+}
+
 // scripts/io/step-outputs.ts
 async function appendStepSummary(markdown) {
+  checkActionsFiles(process.env);
   const core = await Promise.resolve().then(() => __toESM(require("./actions-core.cjs"), 1));
   await core.summary.addRaw(markdown, true).write();
 }
@@ -8879,7 +9034,7 @@ async function appendStepSummary(markdown) {
 var import_node_path2 = require("node:path");
 
 // scripts/core/images/image-ref.ts
-var import_errors13 = require("./core-errors.cjs");
+var import_errors16 = require("./core-errors.cjs");
 var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 var TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 var DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-f0-9]{32,}$/;
@@ -8887,7 +9042,7 @@ var REGISTRY = /^(?:localhost|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+|\[[0-9a-fA-F:]+\
 var EXPECTED = "expected [registry/]name[:tag][@sha256:<hex>], e.g. ghcr.io/acme/api-gateway:sha-1a2b3c4";
 function parseImageRef(text2) {
   const fail = (why) => {
-    throw new import_errors13.InputError(`invalid image reference ${JSON.stringify(text2)}: ${why}; ${EXPECTED}`);
+    throw new import_errors16.InputError(`invalid image reference ${JSON.stringify(text2)}: ${why}; ${EXPECTED}`);
   };
   let rest = text2;
   let digest;
@@ -8920,22 +9075,7 @@ function formatImageRef(ref) {
 }
 
 // scripts/core/images/tags.ts
-var import_errors15 = require("./core-errors.cjs");
-
-// scripts/core/git/commit-sha.ts
-var import_errors14 = require("./core-errors.cjs");
-var FULL = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
-var COMMIT_SHA_FORM = "a full commit SHA (40 or 64 lowercase hex characters)";
-function isCommitSha(value) {
-  return typeof value === "string" && FULL.test(value);
-}
-function parseCommitSha(value, what) {
-  if (isCommitSha(value)) return value;
-  throw new import_errors14.InputError(`${what} ${quote(value)}: expected ${COMMIT_SHA_FORM}`);
-}
-var ZERO_SHA = parseCommitSha("0".repeat(40), "the zero SHA");
-
-// scripts/core/images/tags.ts
+var import_errors17 = require("./core-errors.cjs");
 function imageRepository(registry, owner, service) {
   return imageRepositories(registry, owner)(service);
 }
@@ -8945,7 +9085,7 @@ function imageRepositories(registry, owner) {
   const base = checked.slice(0, -"/service".length);
   return (service) => {
     if (!COMPONENT.test(service)) {
-      throw new import_errors15.InputError(
+      throw new import_errors17.InputError(
         `invalid image name ${JSON.stringify(`${base}/${service}`)}: the service folder name ${JSON.stringify(service)} must be lowercase letters, digits and separators (. _ __ -); rename the folder`
       );
     }
@@ -8954,11 +9094,11 @@ function imageRepositories(registry, owner) {
 }
 
 // scripts/commands/release/context.ts
-var import_errors16 = require("./core-errors.cjs");
+var import_errors18 = require("./core-errors.cjs");
 async function openRelease(ctx, cwd = ".") {
   const git = await ctx.effects.git((0, import_node_path2.resolve)(ctx.cwd, cwd));
   const repository = ctx.env["GITHUB_REPOSITORY"] || ctx.config.publishRepository;
-  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors16.InputError(`GITHUB_REPOSITORY ${quote(repository)}: expected <owner>/<repo>`);
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors18.InputError(`GITHUB_REPOSITORY ${quote(repository)}: expected <owner>/<repo>`);
   const owner = repository.slice(0, repository.indexOf("/"));
   const branch = ctx.config.defaultBranch;
   const defaultRef = async () => {

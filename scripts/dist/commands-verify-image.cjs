@@ -7405,7 +7405,7 @@ var ZERO_SHA = parseCommitSha("0".repeat(40), "the zero SHA");
 
 // scripts/commands/verify-image.ts
 var import_node_crypto2 = require("node:crypto");
-var import_node_fs2 = require("node:fs");
+var import_node_fs3 = require("node:fs");
 var import_node_path2 = require("node:path");
 
 // scripts/core/args.ts
@@ -7464,6 +7464,17 @@ function helpText(spec) {
     ""
   ].join("\n");
 }
+function takesNextWord(arg, options, shorts) {
+  if (!arg.startsWith("-")) return void 0;
+  const letters = [...arg.slice(1)];
+  for (const [k, letter] of letters.entries()) {
+    const flag = `-${letter}`;
+    const name = shorts.get(flag);
+    if (name === void 0) return void 0;
+    if (options[name]?.type === "string") return k === letters.length - 1 ? { flag, name } : void 0;
+  }
+  return void 0;
+}
 function parseCli(spec, argv) {
   if (argv.some((a) => a === "--help" || a === "-h")) return { help: true };
   const expected = `expected: ${usageLine(spec)} (see --help)`;
@@ -7474,10 +7485,12 @@ function parseCli(spec, argv) {
   for (const [name, option] of Object.entries(spec.options)) if (option.short !== void 0) shorts.set(`-${option.short}`, name);
   for (let i = 0; i < argv.length - 1; i += 1) {
     const arg = argv[i] ?? "";
-    const name = arg.startsWith("--") && !arg.includes("=") ? arg.slice(2) : shorts.get(arg);
+    const short = takesNextWord(arg, spec.options, shorts);
+    const flag = short?.flag ?? arg;
+    const name = arg.startsWith("--") ? arg.includes("=") ? void 0 : arg.slice(2) : short?.name;
     const next = argv[i + 1] ?? "";
     if (name !== void 0 && spec.options[name]?.type === "string" && next.startsWith("-")) {
-      fail2(`the value of ${arg}, ${quote(next)}, starts with "-"; write it as --${name}=${next.replace(/[^\x20-\x7e]/g, "?").slice(0, 40)} if it is meant`);
+      fail2(`the value of ${flag}, ${quote(next)}, starts with "-"; write it as --${name}=${next.replace(/[^\x20-\x7e]/g, "?").slice(0, 40)} if it is meant`);
     }
   }
   let parsed;
@@ -7510,7 +7523,7 @@ function commandSpec(spec) {
 }
 
 // scripts/commands/verify-image.ts
-var import_errors15 = require("./core-errors.cjs");
+var import_errors16 = require("./core-errors.cjs");
 
 // scripts/core/images/image-ref.ts
 var import_errors4 = require("./core-errors.cjs");
@@ -7638,6 +7651,11 @@ function expectationsFor(workspace, rootManifest, folder, labels = {}) {
   };
 }
 
+// scripts/core/root-user.ts
+function isRootUserName(name) {
+  return name === "root" || /^[+-]?0+$/.test(name);
+}
+
 // scripts/core/verify/rules.ts
 var RULES = {
   healthy: "a container of the image starts and its HEALTHCHECK reports healthy",
@@ -7685,7 +7703,7 @@ function checkHealthy(e) {
 }
 var isRootUser = (user) => {
   const name = user.split(":")[0] ?? "";
-  return name === "" || name === "root" || name === "0";
+  return name === "" || isRootUserName(name);
 };
 function checkNonRoot(e) {
   if (isRootUser(e.config.user)) {
@@ -7925,9 +7943,9 @@ async function collectEvidence(engine, image, req) {
 }
 
 // scripts/io/workspace-fs.ts
-var import_node_fs = require("node:fs");
+var import_node_fs2 = require("node:fs");
 var import_node_path = require("node:path");
-var import_errors14 = require("./core-errors.cjs");
+var import_errors15 = require("./core-errors.cjs");
 
 // scripts/core/workspace/discover.ts
 var import_errors10 = require("./core-errors.cjs");
@@ -8344,10 +8362,25 @@ function parseWorkspaceYaml(file, text) {
   return { packages };
 }
 
+// scripts/io/read-text-file.ts
+var import_node_fs = require("node:fs");
+var import_errors14 = require("./core-errors.cjs");
+function readTextFile(path, shown) {
+  let isFile2;
+  try {
+    isFile2 = (0, import_node_fs.statSync)(path).isFile();
+  } catch (err) {
+    const code = err instanceof Error && "code" in err && typeof err.code === "string" ? err.code : String(err);
+    throw new import_errors14.InputError(`${quote(shown, 240)}: cannot be read (${code}); expected a file`);
+  }
+  if (!isFile2) throw new import_errors14.InputError(`${quote(shown, 240)}: not a file (a folder, a pipe or a device); expected a file`);
+  return (0, import_node_fs.readFileSync)(path, "utf8");
+}
+
 // scripts/io/workspace-fs.ts
 function entryAt(path) {
   try {
-    const stat = (0, import_node_fs.lstatSync)(path);
+    const stat = (0, import_node_fs2.lstatSync)(path);
     return stat.isFile() ? "file" : stat.isSymbolicLink() ? "link" : "other";
   } catch {
     return void 0;
@@ -8357,7 +8390,7 @@ function readManifest(folder, name) {
   const path = (0, import_node_path.join)(folder, "package.json");
   const entry = entryAt(path);
   if (entry === "link") throw symlinkedManifest(`${name}/package.json`);
-  return entry === "file" ? (0, import_node_fs.readFileSync)(path, "utf8") : void 0;
+  return entry === "file" ? (0, import_node_fs2.readFileSync)(path, "utf8") : void 0;
 }
 function isFile(path) {
   const entry = entryAt(path);
@@ -8367,7 +8400,7 @@ function diskListing() {
   return {
     async subfolders(folders) {
       return folders.map(
-        (f) => (0, import_node_fs.readdirSync)(f.handle, { withFileTypes: true }).filter((e) => e.isDirectory() && !(0, import_node_fs.existsSync)((0, import_node_path.join)(f.handle, e.name, ".git"))).map((e) => ({ name: e.name, handle: (0, import_node_path.join)(f.handle, e.name) }))
+        (f) => (0, import_node_fs2.readdirSync)(f.handle, { withFileTypes: true }).filter((e) => e.isDirectory() && !(0, import_node_fs2.existsSync)((0, import_node_path.join)(f.handle, e.name, ".git"))).map((e) => ({ name: e.name, handle: (0, import_node_path.join)(f.handle, e.name) }))
       );
     },
     async packageFiles(folders, marker) {
@@ -8377,8 +8410,8 @@ function diskListing() {
 }
 async function loadWorkspace(root, options = {}) {
   const yamlPath = (0, import_node_path.join)(root, "pnpm-workspace.yaml");
-  if (!(0, import_node_fs.existsSync)(yamlPath)) throw new import_errors14.InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
-  const globs = checkWorkspaceGlobs("pnpm-workspace.yaml", parseWorkspaceYaml("pnpm-workspace.yaml", (0, import_node_fs.readFileSync)(yamlPath, "utf8")).packages);
+  if (!(0, import_node_fs2.existsSync)(yamlPath)) throw new import_errors15.InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
+  const globs = checkWorkspaceGlobs("pnpm-workspace.yaml", parseWorkspaceYaml("pnpm-workspace.yaml", readTextFile(yamlPath, "pnpm-workspace.yaml")).packages);
   const rule = { marker: options.serviceMarker ?? "Dockerfile", isServiceDir: await folderTest(options.serviceGlobs ?? []) };
   const found = await discoverPackages(diskListing(), root, await globMatcher(globs), rule);
   return buildWorkspace(found.map(({ dir, manifest, isService }) => ({ dir, manifest: parseManifest(`${dir}/package.json`, manifest), isService })));
@@ -8415,7 +8448,7 @@ function parseEnv(entries) {
   const out = dict();
   for (const entry of entries) {
     const m = entry.match(/^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s);
-    if (!m) throw new import_errors15.InputError(`pipeline verify-image: invalid --env ${JSON.stringify(entry)}; expected KEY=VALUE`);
+    if (!m) throw new import_errors16.InputError(`pipeline verify-image: invalid --env ${JSON.stringify(entry)}; expected KEY=VALUE`);
     out[m[1] ?? ""] = m[2] ?? "";
   }
   return out;
@@ -8427,20 +8460,20 @@ var run = async (argv, ctx) => {
     return 0;
   }
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new import_errors15.InputError(`pipeline verify-image: expected one service name, got ${positionals.length}; usage: ${USAGE}`);
+  if (positionals.length !== 1) throw new import_errors16.InputError(`pipeline verify-image: expected one service name, got ${positionals.length}; usage: ${USAGE}`);
   const service = positionals[0] ?? "";
-  if (values.image === void 0) throw new import_errors15.InputError(`pipeline verify-image: --image is required; usage: ${USAGE}`);
+  if (values.image === void 0) throw new import_errors16.InputError(`pipeline verify-image: --image is required; usage: ${USAGE}`);
   const image = formatImageRef(parseImageRef(values.image));
   const timeout = values.timeout === void 0 ? 90 : Number(values.timeout);
   if (!Number.isInteger(timeout) || timeout < 1 || timeout > 3600)
-    throw new import_errors15.InputError(`pipeline verify-image: invalid --timeout ${JSON.stringify(values.timeout)}; expected whole seconds from 1 to 3600`);
+    throw new import_errors16.InputError(`pipeline verify-image: invalid --timeout ${JSON.stringify(values.timeout)}; expected whole seconds from 1 to 3600`);
   if (values.revision !== void 0 && !isAbbreviatedSha(values.revision))
-    throw new import_errors15.InputError(`pipeline verify-image: invalid --revision ${JSON.stringify(values.revision)}; expected a commit SHA (hex)`);
+    throw new import_errors16.InputError(`pipeline verify-image: invalid --revision ${JSON.stringify(values.revision)}; expected a commit SHA (hex)`);
   const extraEnv = parseEnv(values.env ?? []);
   const root = (0, import_node_path2.resolve)(ctx.cwd, values.cwd ?? ".");
-  if (!(0, import_node_fs2.existsSync)((0, import_node_path2.join)(root, "pnpm-workspace.yaml"))) throw new import_errors15.InputError(`--cwd ${root}: no pnpm-workspace.yaml there; point it at the workspace root`);
+  if (!(0, import_node_fs3.existsSync)((0, import_node_path2.join)(root, "pnpm-workspace.yaml"))) throw new import_errors16.InputError(`--cwd ${root}: no pnpm-workspace.yaml there; point it at the workspace root`);
   const workspace = await loadWorkspace(root, { serviceMarker: ctx.config.services.marker, serviceGlobs: ctx.config.services.dockerfileTargets });
-  const rootManifest = parseManifest("package.json", (0, import_node_fs2.readFileSync)((0, import_node_path2.join)(root, "package.json"), "utf8"));
+  const rootManifest = parseManifest("package.json", (0, import_node_fs3.readFileSync)((0, import_node_path2.join)(root, "package.json"), "utf8"));
   const expectations = expectationsFor(workspace, rootManifest, service, {
     ...values.revision === void 0 ? {} : { revision: values.revision },
     ...values.source === void 0 ? {} : { source: values.source }
@@ -8449,7 +8482,7 @@ var run = async (argv, ctx) => {
   const env = {
     // A required secret (`${AUTH_SECRET:?...}`) gets a throw-away random value: the probe container
     // only has to start and answer its health check, it never sees real traffic.
-    ...(0, import_node_fs2.existsSync)(composeFile) ? composeEnvironment("docker-compose.yml", (0, import_node_fs2.readFileSync)(composeFile, "utf8"), service, {}, () => (0, import_node_crypto2.randomBytes)(24).toString("hex")) : {},
+    ...(0, import_node_fs3.existsSync)(composeFile) ? composeEnvironment("docker-compose.yml", (0, import_node_fs3.readFileSync)(composeFile, "utf8"), service, {}, () => (0, import_node_crypto2.randomBytes)(24).toString("hex")) : {},
     ...extraEnv
   };
   const engine = await ctx.effects.engine();
@@ -8463,7 +8496,7 @@ var run = async (argv, ctx) => {
 `);
     return EXIT.outside;
   }
-  if (!evidence) throw new import_errors15.InputError(`pipeline verify-image: image ${image} is not on the local engine; build or pull it first`);
+  if (!evidence) throw new import_errors16.InputError(`pipeline verify-image: image ${image} is not on the local engine; build or pull it first`);
   const results = checkImage(evidence, expectations);
   const failed = results.filter((r) => !r.ok);
   if (values.json) {

@@ -32,6 +32,98 @@ __export(lockfile_exports, {
   unquote: () => unquote
 });
 module.exports = __toCommonJS(lockfile_exports);
+
+// scripts/core/changes/yaml-anchors.ts
+var blank = (c) => c === " " || c === "	";
+function skipBlanks(line, i) {
+  let j = i;
+  while (blank(line.charAt(j))) j++;
+  return j;
+}
+function afterQuoted(line, i) {
+  const quote = line.charAt(i);
+  for (let j = i + 1; ; j++) {
+    const c = line.charAt(j);
+    if (c === "") return -1;
+    if (c === "\\" && quote === '"') j++;
+    else if (c === quote) {
+      if (line.charAt(j + 1) === "'" && quote === "'") j++;
+      else return j + 1;
+    }
+  }
+}
+function flowNodeAt(line, i, p) {
+  let expectNode = true;
+  for (let j = i + 1; j < p; j++) {
+    const c = line.charAt(j);
+    if (blank(c)) continue;
+    if (c === '"' || c === "'") {
+      const after = afterQuoted(line, j);
+      if (after === -1) return false;
+      j = after - 1;
+      expectNode = false;
+    } else if (c === "[" || c === "{" || c === ",") expectNode = true;
+    else if (c === ":" && blank(line.charAt(j + 1))) expectNode = true;
+    else if (c === "#" && blank(line.charAt(j - 1))) return false;
+    else expectNode = false;
+  }
+  return expectNode;
+}
+function keyColon(line, from) {
+  for (let j = from; ; j++) {
+    const k = line.charAt(j);
+    if (k === "") return -1;
+    if (k === ":" && blank(line.charAt(j + 1))) return j;
+    if (k === "#" && blank(line.charAt(j - 1))) return -1;
+  }
+}
+function nodeStartsAt(line, p) {
+  let i = skipBlanks(line, 0);
+  for (; ; ) {
+    while ((line.charAt(i) === "-" || line.charAt(i) === "?") && blank(line.charAt(i + 1))) i = skipBlanks(line, i + 1);
+    if (i >= p) return i === p;
+    const c = line.charAt(i);
+    if (c === "#") return false;
+    if (c === "[" || c === "{") return flowNodeAt(line, i, p);
+    const colon = keyColon(line, c === '"' || c === "'" ? afterQuoted(line, i) : i);
+    if (colon === -1) return false;
+    i = skipBlanks(line, colon + 1);
+  }
+}
+function isBlockIndicator(rest) {
+  return /^[|>](?:[1-9][+-]?|[+-][1-9]?)?[ \t]*(?:#.*)?$/.test(rest);
+}
+function lineEnd(text, p) {
+  const newline = text.indexOf("\n", p);
+  if (newline === -1) return text.length;
+  return newline > p && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
+}
+function firstAnchorOrAlias(text) {
+  const candidates = /(?:^|[ \t[{,])[&*|>]/gm;
+  for (let match = candidates.exec(text); match !== null; match = candidates.exec(text)) {
+    const p = match.index + match[0].length - 1;
+    const start = text.lastIndexOf("\n", p - 1) + 1;
+    const end = lineEnd(text, p);
+    const line = text.slice(start, end);
+    if (!nodeStartsAt(line, p - start)) continue;
+    const c = text.charAt(p);
+    if (c === "&" || c === "*") return text.slice(0, p).split("\n").length;
+    if (!isBlockIndicator(line.slice(p - start))) continue;
+    const indent = skipBlanks(line, 0);
+    let next = end + 1;
+    while (next < text.length) {
+      const stop = lineEnd(text, next);
+      const following = text.slice(next, stop);
+      const body = skipBlanks(following, 0);
+      if (body < following.length && body <= indent) break;
+      next = text.indexOf("\n", stop) + 1 || text.length;
+    }
+    candidates.lastIndex = next;
+  }
+  return void 0;
+}
+
+// scripts/core/changes/lockfile.ts
 var LockfileShapeError = class extends Error {
   name = "LockfileShapeError";
 };
@@ -62,9 +154,9 @@ function isOtherSpace(c) {
     c >= 8192 && c <= 8202 || c === 8232 || c === 8233 || c === 8239 || c === 8287 || c === 12288 || c === 65279
   );
 }
-function segmentLockfile(text) {
-  const anchor = /(?:^[ \t]*(?:-[ \t]+)?|:[ \t]+|[[{,][ \t]*)[&*]/m.exec(text);
-  if (anchor) throw new LockfileShapeError(`line ${text.slice(0, anchor.index + anchor[0].length).split("\n").length}: a YAML anchor or alias`);
+function segmentLockfile(text, options = {}) {
+  const anchorLine = options.aliasFree ? void 0 : firstAnchorOrAlias(text);
+  if (anchorLine !== void 0) throw new LockfileShapeError(`line ${anchorLine}: a YAML anchor or alias`);
   const other = /* @__PURE__ */ new Map();
   const maps = { importers: /* @__PURE__ */ new Map(), packages: /* @__PURE__ */ new Map(), snapshots: /* @__PURE__ */ new Map() };
   const catalogs = /* @__PURE__ */ new Map();
@@ -237,18 +329,18 @@ function catalogOf(specifier) {
   const name = specifier.slice("catalog:".length);
   return name === "" ? "default" : name;
 }
-function diffLockfiles(baseText, headText) {
+function diffLockfiles(baseText, headText, options = {}) {
   if (headText === void 0) return { kind: "all", reason: "pnpm-lock.yaml was deleted: installs are no longer reproducible" };
   if (baseText === void 0) return { kind: "all", reason: "pnpm-lock.yaml was added: no base lockfile to compare with" };
   let head;
   let base;
   try {
-    head = segmentLockfile(headText);
+    head = segmentLockfile(headText, options);
   } catch (err) {
     return { kind: "unreadable", side: "head", detail: err instanceof Error ? err.message : String(err) };
   }
   try {
-    base = segmentLockfile(baseText);
+    base = segmentLockfile(baseText, options);
   } catch (err) {
     return { kind: "unreadable", side: "base", detail: err instanceof Error ? err.message : String(err) };
   }
@@ -315,8 +407,8 @@ function attribute(base, head) {
   }
   return out;
 }
-function productionPackages(text) {
-  const doc = segmentLockfile(text);
+function productionPackages(text, options = {}) {
+  const doc = segmentLockfile(text, options);
   const seen = /* @__PURE__ */ new Set();
   const queue = [];
   for (const [importer, block] of doc.importers) {

@@ -100,6 +100,8 @@ function askHelper(helper, host, timeoutMs) {
       }
       resolve(helperCredentials(json) ?? { kind: "none" });
     });
+    child.stdin.on("error", () => {
+    });
     child.stdin.end(host);
   });
 }

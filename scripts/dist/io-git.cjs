@@ -28,7 +28,7 @@ module.exports = __toCommonJS(git_exports);
 var import_node_child_process2 = require("node:child_process");
 var import_node_fs2 = require("node:fs");
 var import_node_path2 = require("node:path");
-var import_errors2 = require("./core-errors.cjs");
+var import_errors3 = require("./core-errors.cjs");
 
 // scripts/core/timeouts.ts
 var TIMEOUTS = {
@@ -231,12 +231,19 @@ var ObjectReader = class {
     });
     this.process.exited.then(
       ({ code, stderr }) => {
-        if (this.pending.length > 0) this.fail(new Error(`git cat-file exited ${code} with requests unanswered: ${stderr}`));
+        if (this.pending.length > 0) this.fail(new import_errors.OutsideError(`git cat-file exited ${code} with requests unanswered: ${stderr}`));
+        this.gone ??= new import_errors.OutsideError(`git cat-file exited ${code}${stderr ? `: ${stderr}` : ""}`);
       },
-      (err) => this.fail(err)
+      (err) => {
+        this.gone = err;
+        this.fail(err);
+      }
     );
   }
+  /** Why the process is no more, once it has exited: every later read fails with it. */
+  gone;
   fail(err) {
+    this.gone ??= err;
     for (const p of this.pending.splice(0)) p.reject(err);
   }
   receive(chunk) {
@@ -286,6 +293,7 @@ var ObjectReader = class {
     this.pos = base + at;
   }
   read(specs, headers) {
+    if (this.gone) return Promise.reject(this.gone);
     return new Promise((resolve2, reject) => {
       this.pending.push({ specs, headers, out: [], resolve: resolve2, reject });
       this.process.write(specs, "", headers);
@@ -419,7 +427,7 @@ function bulkRead(cwd, shared) {
       proc.end();
       try {
         const { code, stderr } = await proc.exited;
-        if (code !== 0) throw new Error(`git cat-file exited ${code}: ${stderr}`);
+        if (code !== 0) throw new import_errors.OutsideError(`git cat-file exited ${code}: ${stderr}`);
         const size = (0, import_node_fs.fstatSync)(file).size;
         const buf = Buffer.allocUnsafe(size);
         for (let at2 = 0, n = 1; at2 < size && n > 0; at2 += n) n = (0, import_node_fs.readSync)(file, buf, at2, size - at2, at2);
@@ -460,6 +468,26 @@ function commitParents(content) {
   const header = content.split("\n\n", 1)[0] ?? "";
   return header.split("\n").filter((l) => l.startsWith("parent ")).map((l) => l.slice("parent ".length));
 }
+
+// scripts/core/git/commit-sha.ts
+var import_errors2 = require("./core-errors.cjs");
+
+// scripts/core/quote.ts
+function quote(value2, max = 80) {
+  return JSON.stringify(value2.length > max ? `${value2.slice(0, max)}\u2026` : value2);
+}
+
+// scripts/core/git/commit-sha.ts
+var FULL = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+var COMMIT_SHA_FORM = "a full commit SHA (40 or 64 lowercase hex characters)";
+function isCommitSha(value2) {
+  return typeof value2 === "string" && FULL.test(value2);
+}
+function parseCommitSha(value2, what) {
+  if (isCommitSha(value2)) return value2;
+  throw new import_errors2.InputError(`${what} ${quote(value2)}: expected ${COMMIT_SHA_FORM}`);
+}
+var ZERO_SHA = parseCommitSha("0".repeat(40), "the zero SHA");
 
 // scripts/core/git/config.ts
 function isSpace(c) {
@@ -543,7 +571,9 @@ function value(src) {
     const c = src.next();
     if (c === "\n") {
       if (quoted) throw new Refused();
-      return trim > 0 ? out.slice(0, trim) : out;
+      const text = trim > 0 ? out.slice(0, trim) : out;
+      const nul = text.indexOf("\0");
+      return nul === -1 ? text : text.slice(0, nul);
     }
     if (comment) continue;
     if (isSpace(c) && !quoted) {
@@ -580,7 +610,7 @@ function entry(src, first) {
     key += c.toLowerCase();
   }
   while (c === " " || c === "	") c = src.next();
-  if (c === "\n") return { key, value: "true" };
+  if (c === "\n") return { key, value: null };
   if (c !== "=") throw new Refused();
   return { key, value: value(src) };
 }
@@ -622,7 +652,7 @@ function parseGitConfig(text) {
   }
 }
 function remoteUrlOf(config, name) {
-  return config.get(`remote.${name}.url`)?.at(-1);
+  return config.get(`remote.${name}.url`)?.at(-1) ?? void 0;
 }
 
 // scripts/core/git/log.ts
@@ -652,11 +682,11 @@ function runGit(cwd, args, env = {}) {
     };
     (0, import_node_child_process2.execFile)("git", [...args], options, (err, stdout, stderr) => {
       if (err?.killed) {
-        reject(new import_errors2.OutsideError(`git ${args.slice(0, 3).join(" ")} in ${cwd}: no answer within ${TIMEOUTS.gitMs / 1e3} s`, { timedOut: true }));
+        reject(new import_errors3.OutsideError(`git ${args.slice(0, 3).join(" ")} in ${cwd}: no answer within ${TIMEOUTS.gitMs / 1e3} s`, { timedOut: true }));
         return;
       }
       if (err && typeof err.code !== "number") {
-        reject(err.code === "ENOENT" ? new import_errors2.InputError("git is not installed or not on PATH; install git") : err);
+        reject(err.code === "ENOENT" ? new import_errors3.InputError("git is not installed or not on PATH; install git") : err);
         return;
       }
       resolve2({ code: typeof err?.code === "number" ? err.code : 0, stdout, stderr });
@@ -697,13 +727,13 @@ async function openGit(cwd) {
   } catch {
     real = void 0;
   }
-  if (real === void 0) throw new import_errors2.InputError(`--cwd ${cwd}: no such directory; pass a folder inside the repository`);
+  if (real === void 0) throw new import_errors3.InputError(`--cwd ${cwd}: no such directory; pass a folder inside the repository`);
   let found = findRepository(real);
   let prefix = found ? (0, import_node_path2.relative)(found.root, real).split(import_node_path2.sep).join("/") : "";
   let shallow = found ? (0, import_node_fs2.existsSync)((0, import_node_path2.join)(found.commonDir, "shallow")) : false;
   if (!found) {
     const info = await runGit(cwd, ["rev-parse", "--show-toplevel", "--show-prefix", "--git-dir", "--git-common-dir", "--is-shallow-repository"]);
-    if (info.code !== 0) throw new import_errors2.InputError(`${cwd} is not inside a git repository (${info.stderr.trim().split("\n")[0] ?? ""}); run from the repository or pass --cwd`);
+    if (info.code !== 0) throw new import_errors3.InputError(`${cwd} is not inside a git repository (${info.stderr.trim().split("\n")[0] ?? ""}); run from the repository or pass --cwd`);
     const [root = "", pre = "", gitDir = "", commonDir2 = "", isShallow = ""] = info.stdout.split("\n");
     found = { root, gitDir: (0, import_node_path2.resolve)(cwd, gitDir), commonDir: (0, import_node_path2.resolve)(cwd, commonDir2) };
     prefix = pre.replace(/\/$/, "");
@@ -721,6 +751,11 @@ async function openGit(cwd) {
     },
     async resolveCommit(rev) {
       if (rev.includes("\n")) return void 0;
+      if (!isCommitSha(rev)) {
+        const r = await runGit(top, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`]);
+        const sha = r.stdout.trim();
+        return r.code === 0 && isCommitSha(sha) ? sha : void 0;
+      }
       const [obj] = await objects.read([`${rev}^{commit}`]);
       return obj?.type === "commit" ? obj.sha : void 0;
     },
@@ -760,7 +795,7 @@ async function openGit(cwd) {
       const r = await runGit(top, ["diff-tree", "-r", "-z", "--no-renames", "--name-only", "--no-commit-id", base, head], {
         GIT_INDEX_FILE: (0, import_node_path2.join)(commonDir, "pipeline-affected", "no-index")
       });
-      if (r.code !== 0) throw new Error(`git diff-tree ${base} ${head} failed: ${r.stderr.trim()}`);
+      if (r.code !== 0) throw new import_errors3.OutsideError(`git diff-tree ${base} ${head} failed: ${r.stderr.trim()}`);
       return r.stdout;
     },
     readObjects: (specs) => objects.read(specs),
@@ -770,14 +805,14 @@ async function openGit(cwd) {
     },
     async tags(pattern) {
       const r = await runGit(top, ["tag", "--list", pattern, "--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)"]);
-      if (r.code !== 0) throw new import_errors2.OutsideError(`git tag --list ${pattern} failed: ${r.stderr.trim()}`);
+      if (r.code !== 0) throw new import_errors3.OutsideError(`git tag --list ${pattern} failed: ${r.stderr.trim()}`);
       return parseTagList(r.stdout);
     },
     async log(base, head, options = {}) {
       const range = base === void 0 ? [head] : [head, `^${base}`];
       const flags = [...options.firstParent ? ["--first-parent"] : [], ...options.max !== void 0 ? [`--max-count=${options.max}`] : []];
       const r = await runGit(top, ["log", "--format=%H%x00%P%x00%s%x00%b%x1e", ...flags, ...range, "--"]);
-      if (r.code !== 0) throw new import_errors2.OutsideError(`git log ${base === void 0 ? head : `${base}..${head}`} failed: ${r.stderr.trim()}`);
+      if (r.code !== 0) throw new import_errors3.OutsideError(`git log ${base === void 0 ? head : `${base}..${head}`} failed: ${r.stderr.trim()}`);
       return parseLog(r.stdout);
     },
     async remoteUrl(name) {

@@ -30,6 +30,11 @@ __export(github_api_exports, {
 module.exports = __toCommonJS(github_api_exports);
 var import_errors = require("./core-errors.cjs");
 
+// scripts/core/quote.ts
+function quote(value, max = 80) {
+  return JSON.stringify(value.length > max ? `${value.slice(0, max)}\u2026` : value);
+}
+
 // node_modules/.pnpm/universal-user-agent@7.0.3/node_modules/universal-user-agent/index.js
 function getUserAgent() {
   if (typeof navigator === "object" && "userAgent" in navigator) {
@@ -4074,9 +4079,20 @@ var GitHubApiError = class extends import_errors.OutsideError {
 function githubApiOptionsFromEnv(env, timeoutMs) {
   const token = env["GITHUB_TOKEN"] ?? "";
   const repository = env["GITHUB_REPOSITORY"] ?? "";
-  if (token === "") throw new GitHubApiError("GITHUB_TOKEN is not set: the step needs the job token in its env (GITHUB_TOKEN: ${{ github.token }})");
-  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new GitHubApiError(`GITHUB_REPOSITORY ${JSON.stringify(repository.slice(0, 100))}: expected <owner>/<repo>`);
-  return { baseUrl: (env["GITHUB_API_URL"] || "https://api.github.com").replace(/\/+$/, ""), token, repository, timeoutMs };
+  if (token === "") throw new import_errors.InputError("GITHUB_TOKEN is not set: the step needs the job token in its env (GITHUB_TOKEN: ${{ github.token }})");
+  if (!/^[\x21-\x7e]+$/.test(token))
+    throw new import_errors.InputError("GITHUB_TOKEN holds a space, a line break or another character no token has (a secret pasted with its newline?); set the token alone");
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors.InputError(`GITHUB_REPOSITORY ${quote(repository, 100)}: expected <owner>/<repo>`);
+  const baseUrl = (env["GITHUB_API_URL"] || "https://api.github.com").replace(/\/+$/, "");
+  let url;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    url = void 0;
+  }
+  if (url === void 0 || url.protocol !== "https:" && url.protocol !== "http:" || url.username !== "" || url.password !== "")
+    throw new import_errors.InputError(`GITHUB_API_URL ${quote(baseUrl, 200)}: expected an http(s) URL without credentials, e.g. https://api.github.com`);
+  return { baseUrl, token, repository, timeoutMs };
 }
 function describeApiError(what, err, timeoutMs) {
   const message = err instanceof Error ? err.message : String(err);

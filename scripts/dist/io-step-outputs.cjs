@@ -35,11 +35,66 @@ __export(step_outputs_exports, {
   writeStepOutputs: () => writeStepOutputs
 });
 module.exports = __toCommonJS(step_outputs_exports);
+
+// scripts/io/github-event.ts
+var import_node_fs = require("node:fs");
+var import_errors3 = require("./core-errors.cjs");
+
+// scripts/core/changes/event.ts
+var import_errors2 = require("./core-errors.cjs");
+
+// scripts/core/git/commit-sha.ts
+var import_errors = require("./core-errors.cjs");
+
+// scripts/core/quote.ts
+function quote(value, max = 80) {
+  return JSON.stringify(value.length > max ? `${value.slice(0, max)}\u2026` : value);
+}
+
+// scripts/core/git/commit-sha.ts
+var FULL = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+var COMMIT_SHA_FORM = "a full commit SHA (40 or 64 lowercase hex characters)";
+function isCommitSha(value) {
+  return typeof value === "string" && FULL.test(value);
+}
+function parseCommitSha(value, what) {
+  if (isCommitSha(value)) return value;
+  throw new import_errors.InputError(`${what} ${quote(value)}: expected ${COMMIT_SHA_FORM}`);
+}
+var ZERO_SHA = parseCommitSha("0".repeat(40), "the zero SHA");
+
+// scripts/io/github-event.ts
+function checkActionsFiles(env) {
+  for (const name of ["GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY"]) {
+    const path = env[name];
+    if (!path) continue;
+    const fix = `inside GitHub Actions the runner sets it; elsewhere unset ${name} or point it at an existing file`;
+    let isFile = false;
+    try {
+      isFile = (0, import_node_fs.statSync)(path).isFile();
+    } catch (err) {
+      throw new import_errors3.InputError(`${name}=${quote(path, 240)}: no such file (${errorCode(err)}); ${fix}`);
+    }
+    if (!isFile) throw new import_errors3.InputError(`${name}=${quote(path, 240)}: not a file; ${fix}`);
+    try {
+      (0, import_node_fs.accessSync)(path, import_node_fs.constants.W_OK);
+    } catch (err) {
+      throw new import_errors3.InputError(`${name}=${quote(path, 240)}: cannot be written (${errorCode(err)}); ${fix}`);
+    }
+  }
+}
+function errorCode(err) {
+  return err instanceof Error && "code" in err && typeof err.code === "string" ? err.code : String(err);
+}
+
+// scripts/io/step-outputs.ts
 async function writeStepOutputs(outputs) {
+  checkActionsFiles(process.env);
   const core = await Promise.resolve().then(() => __toESM(require("./actions-core.cjs"), 1));
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
 }
 async function appendStepSummary(markdown) {
+  checkActionsFiles(process.env);
   const core = await Promise.resolve().then(() => __toESM(require("./actions-core.cjs"), 1));
   await core.summary.addRaw(markdown, true).write();
 }

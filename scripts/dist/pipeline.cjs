@@ -178,7 +178,7 @@ async function main(argv) {
     process.stdout.write(usage());
     return name === void 0 ? 2 : 0;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : void 0;
   if (!command) throw new import_errors2.InputError(`unknown command ${JSON.stringify(name)}; expected one of: ${Object.keys(COMMANDS).join(", ")}`);
   const { run } = await command.load();
   return run(rest, {

@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, fstatSync, openSync, readSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError } from '../core/errors.js';
+import { InputError, OutsideError } from '../core/errors.js';
 import { type GitObjectType, type Scan, scanAnswer, TYPE_CODES } from '../core/git/cat-file.js';
 
 export interface GitObject {
@@ -228,13 +228,23 @@ class ObjectReader {
     });
     this.process.exited.then(
       ({ code, stderr }) => {
-        if (this.pending.length > 0) this.fail(new Error(`git cat-file exited ${code} with requests unanswered: ${stderr}`));
+        // git gave up (a damaged repository, a partial clone whose remote cannot be reached): outside this command.
+        if (this.pending.length > 0) this.fail(new OutsideError(`git cat-file exited ${code} with requests unanswered: ${stderr}`));
+        // A read asked after this would wait for an answer that never comes.
+        this.gone ??= new OutsideError(`git cat-file exited ${code}${stderr ? `: ${stderr}` : ''}`);
       },
-      (err: Error) => this.fail(err),
+      (err: Error) => {
+        this.gone = err;
+        this.fail(err);
+      },
     );
   }
 
+  /** Why the process is no more, once it has exited: every later read fails with it. */
+  private gone: Error | undefined;
+
   private fail(err: Error): void {
+    this.gone ??= err;
     for (const p of this.pending.splice(0)) p.reject(err);
   }
 
@@ -290,6 +300,7 @@ class ObjectReader {
   }
 
   read(specs: readonly string[], headers: boolean): Promise<Array<GitObject | undefined>> {
+    if (this.gone) return Promise.reject(this.gone);
     return new Promise((resolve, reject) => {
       this.pending.push({ specs, headers, out: [], resolve, reject });
       this.process.write(specs, '', headers);
@@ -449,7 +460,7 @@ export function bulkRead(cwd: string, shared: CatFile): BulkRead {
       proc.end();
       try {
         const { code, stderr } = await proc.exited;
-        if (code !== 0) throw new Error(`git cat-file exited ${code}: ${stderr}`);
+        if (code !== 0) throw new OutsideError(`git cat-file exited ${code}: ${stderr}`);
         const size = fstatSync(file).size;
         const buf = Buffer.allocUnsafe(size);
         for (let at = 0, n = 1; at < size && n > 0; at += n) n = readSync(file, buf, at, size - at, at);

@@ -35,6 +35,9 @@ function askHelper(helper: string, host: string, timeoutMs: number): Promise<Cre
       }
       resolve(helperCredentials(json) ?? { kind: 'none' });
     });
+    // A helper that exits without reading its input closes the pipe: the write fails with EPIPE, and its
+    // exit (handled above) is the answer.
+    child.stdin.on('error', () => {});
     child.stdin.end(host);
   });
 }

@@ -11,6 +11,7 @@ import { InputError, OutsideError } from '../core/errors.js';
 import { TIMEOUTS } from '../core/timeouts.js';
 import { type BulkRead, bulkRead, CatFile, type GitObject } from './cat-file.js';
 import { commitParents } from '../core/git/commit-object.js';
+import { isCommitSha } from '../core/git/commit-sha.js';
 import { parseGitConfig, remoteUrlOf } from '../core/git/config.js';
 import { type LogEntry, parseLog, parseTagList } from '../core/git/log.js';
 
@@ -153,6 +154,13 @@ export async function openGit(cwd: string): Promise<Git> {
     },
     async resolveCommit(rev) {
       if (rev.includes('\n')) return undefined;
+      if (!isCommitSha(rev)) {
+        // A name or an expression (`main`, `HEAD~2`, `HEAD@{5}`): git rev-parse, whose unknown revision is an
+        // answer, where the shared cat-file process would die on some (a reflog entry past its end).
+        const r = await runGit(top, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]);
+        const sha = r.stdout.trim();
+        return r.code === 0 && isCommitSha(sha) ? sha : undefined;
+      }
       const [obj] = await objects.read([`${rev}^{commit}`]);
       return obj?.type === 'commit' ? obj.sha : undefined;
     },
@@ -194,7 +202,8 @@ export async function openGit(cwd: string): Promise<Git> {
       const r = await runGit(top, ['diff-tree', '-r', '-z', '--no-renames', '--name-only', '--no-commit-id', base, head], {
         GIT_INDEX_FILE: join(commonDir, 'pipeline-affected', 'no-index'),
       });
-      if (r.code !== 0) throw new Error(`git diff-tree ${base} ${head} failed: ${r.stderr.trim()}`);
+      // Both commits were read already: a failure here is git's (a partial clone that cannot fetch a tree).
+      if (r.code !== 0) throw new OutsideError(`git diff-tree ${base} ${head} failed: ${r.stderr.trim()}`);
       return r.stdout;
     },
     readObjects: (specs) => objects.read(specs),

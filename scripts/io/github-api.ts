@@ -8,7 +8,8 @@
  * "GITHUB_EVENT_PATH … does not exist" on stdout (breaking `--json`). test/pipeline/github-api.test.ts
  * shows both. The event is read by io/github-event.ts, with type guards.
  */
-import { OutsideError } from '../core/errors.js';
+import { InputError, OutsideError } from '../core/errors.js';
+import { quote } from '../core/quote.js';
 import { Octokit } from '@octokit/core';
 import { paginateRest } from '@octokit/plugin-paginate-rest';
 import { restEndpointMethods } from '@octokit/plugin-rest-endpoint-methods';
@@ -98,9 +99,22 @@ type Env = Readonly<Record<string, string | undefined>>;
 export function githubApiOptionsFromEnv(env: Env, timeoutMs: number): GitHubApiOptions {
   const token = env['GITHUB_TOKEN'] ?? '';
   const repository = env['GITHUB_REPOSITORY'] ?? '';
-  if (token === '') throw new GitHubApiError('GITHUB_TOKEN is not set: the step needs the job token in its env (GITHUB_TOKEN: ${{ github.token }})');
-  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new GitHubApiError(`GITHUB_REPOSITORY ${JSON.stringify(repository.slice(0, 100))}: expected <owner>/<repo>`);
-  return { baseUrl: (env['GITHUB_API_URL'] || 'https://api.github.com').replace(/\/+$/, ''), token, repository, timeoutMs };
+  // The step's environment is this command's input: a wrong value is one line, exit 2 (never an HTTP error
+  // that quotes it). The token is never echoed, not even a part of it.
+  if (token === '') throw new InputError('GITHUB_TOKEN is not set: the step needs the job token in its env (GITHUB_TOKEN: ${{ github.token }})');
+  if (!/^[\x21-\x7e]+$/.test(token))
+    throw new InputError('GITHUB_TOKEN holds a space, a line break or another character no token has (a secret pasted with its newline?); set the token alone');
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new InputError(`GITHUB_REPOSITORY ${quote(repository, 100)}: expected <owner>/<repo>`);
+  const baseUrl = (env['GITHUB_API_URL'] || 'https://api.github.com').replace(/\/+$/, '');
+  let url: URL | undefined;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.username !== '' || url.password !== '')
+    throw new InputError(`GITHUB_API_URL ${quote(baseUrl, 200)}: expected an http(s) URL without credentials, e.g. https://api.github.com`);
+  return { baseUrl, token, repository, timeoutMs };
 }
 
 /** What went wrong, in one line, for an error Octokit threw (a request aborted by its bound is a time-out). */

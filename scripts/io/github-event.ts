@@ -4,7 +4,7 @@
  * stays one JSON object under --json. @actions/github is never imported: its context parses the event
  * file when the module loads, which would turn a malformed event into a stack trace.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { type GitHubEvent, parseEvent } from '../core/changes/event.js';
@@ -52,11 +52,42 @@ export function warn(env: Env, stderr: (text: string) => void, title: string, me
   else stderr(`warning: ${message}\n`);
 }
 
+/**
+ * The files GITHUB_OUTPUT and GITHUB_STEP_SUMMARY name, when set, must be existing files this process can
+ * write (as @actions/core requires: it appends and never creates them). Checked before a command changes
+ * anything (a record, a tag, a release, a deploy), so that a wrong path is one line and exit 2, not an
+ * error after the change, or a stack trace of `EISDIR`.
+ */
+export function checkActionsFiles(env: Env): void {
+  for (const name of ['GITHUB_OUTPUT', 'GITHUB_STEP_SUMMARY']) {
+    const path = env[name];
+    if (!path) continue;
+    const fix = `inside GitHub Actions the runner sets it; elsewhere unset ${name} or point it at an existing file`;
+    let isFile = false;
+    try {
+      isFile = statSync(path).isFile();
+    } catch (err) {
+      throw new InputError(`${name}=${quote(path, 240)}: no such file (${errorCode(err)}); ${fix}`);
+    }
+    if (!isFile) throw new InputError(`${name}=${quote(path, 240)}: not a file; ${fix}`);
+    try {
+      accessSync(path, constants.W_OK);
+    } catch (err) {
+      throw new InputError(`${name}=${quote(path, 240)}: cannot be written (${errorCode(err)}); ${fix}`);
+    }
+  }
+}
+
+function errorCode(err: unknown): string {
+  return err instanceof Error && 'code' in err && typeof err.code === 'string' ? err.code : String(err);
+}
+
 /** Step outputs and the job summary, through @actions/core (only inside Actions; loaded only there). */
 export async function writeActionsOutputs(env: Env, outputs: Record<string, string>, summary: () => string): Promise<void> {
   const output = env['GITHUB_OUTPUT'];
   const summaryFile = env['GITHUB_STEP_SUMMARY'];
   if (!output && !summaryFile) return;
+  checkActionsFiles(env);
   const { appendStepSummary, writeStepOutputs } = await import('./step-outputs.js');
   if (output) await writeStepOutputs(outputs);
   if (summaryFile) await appendStepSummary(summary());

@@ -7,14 +7,19 @@
  * stdout: `--json` promises exactly one JSON object there (see github-event.ts).
  */
 
+import { checkActionsFiles } from './github-event.js';
+
 /** Writes each output to the file the runner names in GITHUB_OUTPUT. */
 export async function writeStepOutputs(outputs: Readonly<Record<string, string>>): Promise<void> {
+  // A command checks the files before it changes anything; this keeps any later write one line too.
+  checkActionsFiles(process.env);
   const core = await import('@actions/core');
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
 }
 
 /** Appends Markdown to the job summary (the file the runner names in GITHUB_STEP_SUMMARY). */
 export async function appendStepSummary(markdown: string): Promise<void> {
+  checkActionsFiles(process.env);
   const core = await import('@actions/core');
   await core.summary.addRaw(markdown, true).write();
 }

@@ -12,6 +12,7 @@ import { buildWorkspace, type Workspace } from '../core/workspace/graph.js';
 import { parseManifest } from '../core/workspace/manifest.js';
 import { checkWorkspaceGlobs } from '../core/workspace/workspace-globs.js';
 import { parseWorkspaceYaml } from '../core/workspace/workspace-yaml.js';
+import { readTextFile } from './read-text-file.js';
 
 /** What is at `path` as git would store it: a file, a symbolic link (a blob too), something else, or nothing. */
 function entryAt(path: string): 'file' | 'link' | 'other' | undefined {
@@ -67,7 +68,7 @@ export interface LoadOptions {
 export async function loadWorkspace(root: string, options: LoadOptions = {}): Promise<Workspace> {
   const yamlPath = join(root, 'pnpm-workspace.yaml');
   if (!existsSync(yamlPath)) throw new InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
-  const globs = checkWorkspaceGlobs('pnpm-workspace.yaml', parseWorkspaceYaml('pnpm-workspace.yaml', readFileSync(yamlPath, 'utf8')).packages);
+  const globs = checkWorkspaceGlobs('pnpm-workspace.yaml', parseWorkspaceYaml('pnpm-workspace.yaml', readTextFile(yamlPath, 'pnpm-workspace.yaml')).packages);
   const rule = { marker: options.serviceMarker ?? 'Dockerfile', isServiceDir: await folderTest(options.serviceGlobs ?? []) };
   const found = await discoverPackages(diskListing(), root, await globMatcher(globs), rule);
   return buildWorkspace(found.map(({ dir, manifest, isService }) => ({ dir, manifest: parseManifest(`${dir}/package.json`, manifest), isService })));

@@ -88,7 +88,9 @@ function effectOf(s: StepPlan, leg: readonly StepPlan[], subject: string, enviro
   // Stryker disable next-line StringLiteral: no other text holds push=true either
   if (s.uses?.startsWith('docker/build-push-action@') && (s.with['push'] === 'true' || /(?:^|,)push=true(?:,|$)/.test(s.with['outputs'] ?? ''))) {
     // Stryker disable next-line StringLiteral: no other text holds name= either
-    const name = namePlaceholder(/(?:^|,)name=([^,]+)/.exec(s.with['outputs'] ?? '')?.[1] ?? ((s.with['tags'] ?? '').split('\n')[0] || subject), subject);
+    // build-push-action's `tags` is a list by newline or comma: the first tag names the image.
+    // Stryker disable next-line OptionalChaining: equivalent: split always gives a first part
+    const name = namePlaceholder(/(?:^|,)name=([^,]+)/.exec(s.with['outputs'] ?? '')?.[1] ?? ((s.with['tags'] ?? '').split(/[\n,]/)[0]?.trim() || subject), subject);
     // Stryker disable next-line StringLiteral: no other text holds push-by-digest=true either
     return { action: 'push', subject, detail: /push-by-digest=true/.test(s.with['outputs'] ?? '') ? `by digest (known once pushed) to ${name}` : `to ${name}` };
   }

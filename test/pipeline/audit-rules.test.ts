@@ -217,6 +217,12 @@ jobs:
     expect(() => parseAuditWorkflow('.github/workflows/x.yml', 'on: [\n')).toThrow(new InputError(`".github/workflows/x.yml": not valid YAML (${yamlError}); fix the workflow`));
   });
 
+  test('a workflow whose aliases expand past the YAML library’s guard: an InputError, not an internal error', () => {
+    const text = `on: push\njobs:\n  a:\n    runs-on: &r ubuntu-latest\n    steps:\n${'      - run: *r\n'.repeat(200)}`;
+    expect(() => parseAuditWorkflow('.github/workflows/x.yml', text)).toThrow(InputError);
+    expect(() => parseAuditWorkflow('.github/workflows/x.yml', text)).toThrow(/^".github\/workflows\/x.yml": cannot be read \(.*alias.*\); fix the workflow$/i);
+  });
+
   test('a long file name is shortened in the message', () => {
     const name = `${'d/'.repeat(150)}x.yml`;
     expect(() => parseAuditWorkflow(name, '- a\n')).toThrow(`${JSON.stringify(`${name.slice(0, 200)}…`)}: expected a workflow`);

@@ -186,6 +186,26 @@ describe('parseCli', () => {
     expect(() => parseCli(plain, ['-undefined', '-x'])).toThrow(/^pnpm plain: unknown option "-u"; expected: /);
   });
 
+  test('in a word of short options, the string option last in it takes the next word; one before the end takes the rest', () => {
+    const group = commandSpec({
+      program: 'pnpm group',
+      summary: 'Short options.',
+      options: { json: { type: 'boolean', short: 'j' }, service: { type: 'string', short: 's' } },
+      help: { json: { description: 'print JSON' }, service: { description: 'the service' } },
+      examples: [],
+    });
+    expect(() => parseCli(group, ['-js', '-x'])).toThrow(/^pnpm group: the value of -s, "-x", starts with "-"; write it as --service=-x if it is meant; expected: /);
+    expect(parseCli(group, ['-sj', '-j'])).toEqual({ help: false, values: { service: 'j', json: true }, positionals: [] });
+    expect(parseCli(group, ['-js', 'api'])).toEqual({ help: false, values: { json: true, service: 'api' }, positionals: [] });
+    expect(() => parseCli(group, ['-jq', '-x'])).toThrow(/^pnpm group: unknown option "-q"; expected: /);
+    // An unknown letter ends the word's reading, whatever follows it.
+    expect(() => parseCli(group, ['-qs', '-x'])).toThrow(/^pnpm group: unknown option "-q"; expected: /);
+    // Switches only: the next word is no value.
+    expect(() => parseCli(group, ['-j', '-x'])).toThrow(/^pnpm group: unknown option "-x"; expected: /);
+    // A positional word is no group, even one whose second letter is a short option's.
+    expect(() => parseCli(group, ['xs', '-x'])).toThrow(/^pnpm group: unknown option "-x"; expected: /);
+  });
+
   test('a short alias takes its value from the next word as the long form does', () => {
     expect(parseCli(spec, ['a.txt', '-s', 'api'])).toMatchObject({ help: false, values: { service: 'api' } });
   });

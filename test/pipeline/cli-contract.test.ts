@@ -122,6 +122,9 @@ describe('the pipeline entry itself', () => {
   test('an unknown command: exit 2, one line', () => {
     expectOneLineError(runBundle(['deploy-everything']), /^error: unknown command "deploy-everything"; expected one of: affected, plan/);
   });
+  test.each(['toString', 'constructor', '__proto__', 'hasOwnProperty'])('a name every object has, %s, is no command: exit 2, one line', (name) => {
+    expectOneLineError(runBundle([name]), new RegExp(`^error: unknown command "${name}"; expected one of: affected, plan`));
+  });
 });
 
 test('every --json example in the README runs pnpm silently (no banner before the one JSON object)', () => {

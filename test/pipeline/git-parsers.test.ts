@@ -303,6 +303,7 @@ describe('git config files (parseGitConfig): the origin URL as `git config --get
     ['a comment on the line a value is continued onto', '[remote "origin"]\n\turl = https://x.example/a.git\\\n# no\n', 'https://x.example/a.git'],
     ['a value that is only a backslash at the end of the file', '[remote "origin"]\n\turl = \\', ''],
     ['no newline at the end of the file', `[remote "origin"]\n\turl = ${URL}`, URL],
+    ['a value cut at a NUL byte, as git keeps it as a C string', '[remote "origin"]\n\turl = https://x.example/a\u0000b\n', 'https://x.example/a'],
     ['a tab between the key and =', `[remote "origin"]\n\turl\t= ${URL}\n`, URL],
     ['a value continued across a CRLF line end', '[remote "origin"]\r\n\turl = https://x.example/\\\r\nshop.git\r\n', 'https://x.example/shop.git'],
   ])('%s', (_, text, expected) => {
@@ -313,6 +314,20 @@ describe('git config files (parseGitConfig): the origin URL as `git config --get
       writeFileSync(join(dir, 'config'), text);
       const r = spawnSync('git', ['config', '--file', join(dir, 'config'), '--get', 'remote.origin.url'], { encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } });
       expect(r.status === 0 ? r.stdout.replace(/\n$/, '') : undefined).toBe(expected);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a url written without a value is no URL: git remote get-url refuses it ("missing value")', () => {
+    expect(remoteUrlOf(parseGitConfig('[remote "origin"]\n\turl\n'), 'origin')).toBeUndefined();
+    const dir = mkdtempSync(join(tmpdir(), 'gitconfig-'));
+    try {
+      spawnSync('git', ['init', '-q', dir]);
+      writeFileSync(join(dir, '.git', 'config'), '[core]\n\trepositoryformatversion = 0\n[remote "origin"]\n\turl\n');
+      const r = spawnSync('git', ['remote', 'get-url', 'origin'], { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } });
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toMatch(/missing value/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -348,9 +363,9 @@ describe('git config files (parseGitConfig): the origin URL as `git config --get
     expect([...parseGitConfig('[core]\n\tbare = false\n[remote "origin" ]\n')]).toEqual([]);
   });
 
-  test('a boolean key without a value is true; keys are lower-cased under their section', () => {
+  test('a key without a value has none (null: true as a boolean); keys are lower-cased under their section', () => {
     const config = parseGitConfig('[core]\n\tBare\n[Remote "x"]\n\tPushURL = p\n');
-    expect(config.get('core.bare')).toEqual(['true']);
+    expect(config.get('core.bare')).toEqual([null]);
     expect(config.get('remote.x.pushurl')).toEqual(['p']);
   });
 });

@@ -20,6 +20,9 @@ const VERIFIED = `sha256:${'c1'.repeat(32)}`;
 let dir = '';
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'tags-'));
+  // The runner creates both files before a step runs; @actions/core only appends to them.
+  writeFileSync(join(dir, 'output'), '');
+  writeFileSync(join(dir, 'summary'), '');
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -119,6 +122,13 @@ describe('bad input is one line naming the value, and writes nothing', () => {
     ['--digest without --record', ['--service', 'api-gateway', '--digest', DIGEST], {}, /--digest, --verified-image-id and --record go together/],
     ['--record without the image ids', ['--service', 'api-gateway', '--digest', DIGEST, '--record', 'r.json'], {}, /go together; expected: pipeline tags .*--verified-image-id/],
     ['--promote with a bad digest', ['--service', 'api-gateway', '--promote', 'latest'], {}, /--promote "latest": expected sha256:<64 hex>, the digest output of the record step/],
+    // Checked before a record is written or a tag moves (it was exit 70, EISDIR, after the record).
+    [
+      'GITHUB_OUTPUT naming a folder, with a record to write',
+      ['--service', 'api-gateway', '--digest', DIGEST, '--verified-image-id', VERIFIED, '--record', 'r.json'],
+      { GITHUB_OUTPUT: tmpdir() },
+      /^GITHUB_OUTPUT=".*": not a file; inside GitHub Actions the runner sets it/,
+    ],
     [
       '--promote with the record flags',
       ['--service', 'api-gateway', '--promote', DIGEST, '--record', 'r.json'],

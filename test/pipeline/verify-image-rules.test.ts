@@ -80,6 +80,9 @@ describe('each broken image fails exactly its rule, naming the evidence', () => 
     ['no USER', withConfig({ user: '' }), 'non-root', 'sets no USER'],
     ['USER root', withConfig({ user: 'root' }), 'non-root', 'USER is "root"'],
     ['USER 0:0', withConfig({ user: '0:0' }), 'non-root', 'USER is "0:0"'],
+    // uid 0 however written: the engines read a numeric user with Go's strconv.Atoi.
+    ['USER 000', withConfig({ user: '000' }), 'non-root', 'USER is "000"'],
+    ['USER +0:1000', withConfig({ user: '+0:1000' }), 'non-root', 'USER is "+0:1000"'],
     ['a process as uid 0', { ...good, processes: [...good.processes, { uid: 0, command: 'sshd' }] }, 'non-root', '"sshd"'],
     ['a second service copied into /app', withFiles('/app/student-service/dist/index.js'), 'only-this-service', 'student-service (/app/student-service/dist/index.js)'],
     ['another service installed as a package', withFiles('/app/node_modules/@kodingcaravan/api-gateway/package.json'), 'only-this-service', 'api-gateway'],

@@ -63,6 +63,63 @@ describe('parseWorkspaceGlobsFast: the block form, read as YAML reads it', () =>
   ])('%s: left to the YAML parser', (_, text) => {
     expect(parseWorkspaceGlobsFast(text)).toBeUndefined();
   });
+
+  // Plain scalars YAML's core schema reads as no string: left to the YAML parser, which refuses them, as the
+  // disk loader does (the fast path read them as globs).
+  test.each([
+    'null',
+    'Null',
+    'NULL',
+    '~',
+    'true',
+    'True',
+    'TRUE',
+    'false',
+    'False',
+    'FALSE',
+    '5',
+    '12',
+    '+5',
+    '+12',
+    '1.5',
+    '1.',
+    '.5',
+    '.55',
+    '+.5',
+    '1e3',
+    '1e33',
+    '1E+3',
+    '2e-3',
+    '0o17',
+    '0x1F',
+    '0xab',
+    '.inf',
+    '-.Inf',
+    '+.INF',
+    '.nan',
+    '.NaN',
+    '.NAN',
+  ])('the plain item %s: left to the YAML parser, which refuses it', (item) => {
+    const text = `packages:\n  - a/*\n  - ${item}\n`;
+    expect(parseWorkspaceGlobsFast(text)).toBeUndefined();
+    expect(() => parseWorkspaceYaml('w.yaml', text)).toThrow(/^w\.yaml: /);
+  });
+
+  test.each<[string, string, string]>([
+    ['a quoted null is a string', "packages:\n  - 'null'\n", 'null'],
+    ['a quoted number is a string', 'packages:\n  - "5"\n', '5'],
+    ['a folder name that only starts like a number', 'packages:\n  - 2024-archive/*\n', '2024-archive/*'],
+    ['a word that only starts like null', 'packages:\n  - nullable/*\n', 'nullable/*'],
+    ['a word that only ends like true', 'packages:\n  - untrue\n', 'untrue'],
+    ['a folder name with a dot and digits', 'packages:\n  - v1.2-beta\n', 'v1.2-beta'],
+    ['an octal-looking name with an 8', 'packages:\n  - 0o8\n', '0o8'],
+    ['a hexadecimal-looking name with a g', 'packages:\n  - 0x1g\n', '0x1g'],
+    ['an exponent without digits', 'packages:\n  - 1e\n', '1e'],
+    ['a name that starts like infinity', 'packages:\n  - .info\n', '.info'],
+  ])('%s', (_, text, glob) => {
+    expect(parseWorkspaceGlobsFast(text)).toEqual([glob]);
+    expect(parseWorkspaceYaml('pnpm-workspace.yaml', text).packages).toEqual([glob]);
+  });
 });
 
 describe('parseWorkspaceYaml', () => {

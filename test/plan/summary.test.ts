@@ -294,6 +294,11 @@ describe('the summary, piece by piece', () => {
       [step({ name: 'p', uses: 'docker/build-push-action@v6', with: { push: 'true', tags: 'r/api:1\nr/api:main' } })],
       ['would change:', '  push     to r/<name>:1: api'],
     ],
+    [
+      'a push by tags given with commas (build-push-action reads both separators)',
+      [step({ name: 'p', uses: 'docker/build-push-action@v6', with: { push: 'true', tags: '  r/api:1, r/api:main' } })],
+      ['would change:', '  push     to r/<name>:1: api'],
+    ],
     ['a build without push', [step({ name: 'p', uses: 'docker/build-push-action@v6', with: { push: 'false', tags: 'r/api:1' } })], NOTHING],
     ['a skipped push', [step({ name: 'p', if: false, uses: 'docker/build-push-action@v6', with: { push: 'true', tags: 'r/api:1' } })], NOTHING],
     ['another action', [step({ name: 'p', uses: 'docker/other-action@v6', with: { push: 'true', tags: 'r/api:1' } })], NOTHING],

@@ -3,8 +3,9 @@
  * - scripts/core/ is pure: nothing from io/, commands/, plan/ or @actions/*, and no process, file,
  *   network or child-process module of Node;
  * - scripts/ imports nothing from workflows-src/, and of the root only the config module;
- * - workflows-src/ imports from scripts/ only the config types and core/, the file writer and the
- *   workspace loader of io/ (release.yml's service choice comes from the catalog);
+ * - workflows-src/ imports from scripts/ only the config types and core/, the file writer, the
+ *   workspace loader of io/ (release.yml's service choice comes from the catalog) with its file reader,
+ *   and the reader of compile errors (a source that does not compile is one line);
  * - commands do not import each other.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -58,7 +59,7 @@ describe('import walls', () => {
     expect(bad).toEqual([]);
   });
 
-  test('workflows-src/ imports from scripts/ only core/, the file writer and the workspace loader (the service catalog of a choice input)', () => {
+  test('workflows-src/ imports from scripts/ only core/, the file writer, the workspace loader (the service catalog of a choice input) and the compile-error reader', () => {
     const bad = violations(
       sources('workflows-src'),
       (t) =>
@@ -68,7 +69,9 @@ describe('import walls', () => {
         t.startsWith('scripts/core/') ||
         t === 'scripts/io/generated-files.js' ||
         t === 'scripts/io/atomic-file.js' ||
-        t === 'scripts/io/workspace-fs.js',
+        t === 'scripts/io/workspace-fs.js' ||
+        t === 'scripts/io/read-text-file.js' ||
+        t === 'scripts/io/source-errors.js',
     );
     expect(bad).toEqual([]);
   });

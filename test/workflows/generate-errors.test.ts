@@ -5,7 +5,7 @@
  * stack trace of the import). Run in copies of this repository's sources, with its node_modules linked.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { copyRepo, REPO_ROOT } from '../support/repo-copy.js';
@@ -49,6 +49,56 @@ test('with a packageManager that names no pnpm version: exit 2, one line naming 
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ ...manifest, packageManager: 'pnpm@latest' }, null, 2)}\n`);
   expectOneLine(workflows(dir, '--check'), /^error: package\.json: "packageManager" is "pnpm@latest"; expected "pnpm@<major\.minor\.patch>"$/m);
 }, 180_000);
+
+test('a workflow source that breaks a generation rule: exit 2, one line naming each problem', () => {
+  const dir = copy();
+  const file = join(dir, 'workflows-src/ci.wac.ts');
+  const source = readFileSync(file, 'utf8');
+  expect(source).toContain('timeoutMinutes: 30,');
+  writeFileSync(file, source.replace('timeoutMinutes: 30,', ''));
+  expectOneLine(
+    workflows(dir, '--check'),
+    /^error: 2 workflow rule violation\(s\): ci\.yml: job "build": no timeout-minutes: .*; ci\.yml: job "publish": no timeout-minutes: .*; fix the workflow in workflows-src\/$/m,
+  );
+}, 180_000);
+
+test('a workspace without services: deploy.yml has none to offer: exit 2, one line', () => {
+  const dir = copy();
+  for (const entry of readdirSync(join(dir, 'services'))) rmSync(join(dir, 'services', entry), { recursive: true, force: true });
+  expectOneLine(workflows(dir, '--check'), /^error: deploy\.yml: no services to choose from; add a service to the workspace$/m);
+}, 180_000);
+
+function run(dir: string, script: string, ...argv: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(dir, script), ...argv], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('a pipeline.config.ts that does not compile: generate, workflows and bundle name its line, exit 2 (was a stack trace or exit 70)', () => {
+  const dir = copy();
+  const file = join(dir, 'pipeline.config.ts');
+  const source = readFileSync(file, 'utf8');
+  expect(source).toContain("defaultBranch: 'main',");
+  writeFileSync(file, source.replace("defaultBranch: 'main',", "defaultBranch: 'main'"));
+  const line = /^error: pipeline\.config\.ts:\d+:\d+: .+; fix the file and run again$/m;
+  expectOneLine(run(dir, 'scripts/generate-dockerfiles.ts', '--check'), line);
+  expectOneLine(workflows(dir, '--check'), line);
+  expectOneLine(run(dir, 'scripts/bundle.ts', '--check'), line);
+}, 300_000);
+
+test('a folder named like a workflow: exit 2, one line, and no workflow written (ci.yml stays stale)', () => {
+  const dir = copy();
+  mkdirSync(join(dir, '.github/workflows/extra.yml'), { recursive: true });
+  writeFileSync(join(dir, '.github/workflows/ci.yml'), 'stale\n');
+  expectOneLine(workflows(dir), /^error: \.github\/workflows\/extra\.yml: not a file; a workflow is a file, remove or rename it$/m);
+  expect(readFileSync(join(dir, '.github/workflows/ci.yml'), 'utf8')).toBe('stale\n');
+});
+
+test('.github/workflows that is a file: exit 2, one line', () => {
+  const dir = copy();
+  mkdirSync(join(dir, '.github'), { recursive: true });
+  writeFileSync(join(dir, '.github/workflows'), 'x\n');
+  expectOneLine(workflows(dir, '--check'), /^error: \.github\/workflows: not a folder; move the file away and run again$/m);
+});
 
 test('the help needs no workspace: it is printed before the workflows load', () => {
   const dir = copy();

@@ -4,6 +4,7 @@
  * plain workflow object, so a job built without the DSL's job() is checked too.
  */
 import type { GeneratedWorkflowTypes } from '@github-actions-workflow-ts/lib';
+import { InputError } from '../../scripts/core/errors.js';
 import { PINS } from '../actions.pins.js';
 import { PINNED_USES } from './pin.js';
 
@@ -78,10 +79,12 @@ export function checkWorkflow(file: string, workflow: Partial<GeneratedWorkflowT
   return problems;
 }
 
-/** Generation refuses a workflow with problems: all of them, one a line. */
-export class WorkflowRuleError extends Error {
-  override readonly name = 'WorkflowRuleError';
+/**
+ * Generation refuses a workflow with problems, all of them named: bad input of `pnpm workflows` (a source
+ * in workflows-src/ breaks a rule), so one line and exit 2, as any other.
+ */
+export class WorkflowRuleError extends InputError {
   constructor(readonly problems: readonly Problem[]) {
-    super(`${problems.length} workflow rule violation(s):\n${problems.map(formatProblem).join('\n')}`);
+    super(`${problems.length} workflow rule violation(s): ${problems.map(formatProblem).join('; ')}; fix the workflow in workflows-src/`);
   }
 }

@@ -34,6 +34,7 @@ import { readImage, readProvenance } from '../../io/registry-images.js';
 import { type ServiceGraph, serviceAt, serviceCommits } from '../../io/service-history.js';
 import { appendStepSummary, writeStepOutputs } from '../../io/step-outputs.js';
 import type { Command, CommandContext } from '../types.js';
+import { checkActionsFiles } from '../../io/github-event.js';
 
 const SPEC = commandSpec({
   program: 'pnpm pipeline deploy',
@@ -82,6 +83,8 @@ export const run: Command = async (argv, ctx) => {
     ctx.stdout(helpText(SPEC));
     return EXIT.ok;
   }
+  // The step files are checked before anything is deployed.
+  checkActionsFiles(ctx.env);
   const { values } = parsed;
   const serviceName = values.service;
   if (serviceName === undefined || serviceName === '')

@@ -27,6 +27,7 @@ import type { Command } from '../types.js';
 import { findCiImage } from './ci-image.js';
 import { knownService, openRelease, packageVersionAt, released } from './context.js';
 import { bumpOf } from './next.js';
+import { checkActionsFiles } from '../../io/github-event.js';
 
 const SPEC = commandSpec({
   program: 'pnpm pipeline release cut',
@@ -68,6 +69,8 @@ export const run: Command = async (argv, ctx) => {
     ctx.stdout(helpText(SPEC));
     return EXIT.ok;
   }
+  // The step files are checked before anything is tagged or released.
+  checkActionsFiles(ctx.env);
   const { values, positionals } = parsed;
   if (values.tag !== undefined && (positionals.length > 0 || values.bump !== undefined || values.version !== undefined || values.ref !== undefined)) {
     throw new InputError('pnpm pipeline release cut: --tag goes alone (its service, version and commit come from the tag)');

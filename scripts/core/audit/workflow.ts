@@ -73,7 +73,13 @@ export function parseAuditWorkflow(file: string, text: string): AuditWorkflow {
   const doc = parseDocument(text);
   const [error] = doc.errors;
   if (error) throw new InputError(`${quote(file, 200)}: not valid YAML (${error.message.split('\n')[0]}); fix the workflow`);
-  const root: unknown = doc.toJS();
+  let root: unknown;
+  try {
+    root = doc.toJS();
+  } catch (err) {
+    // The yaml library refuses to expand too many aliases (a billion-laughs guard): bad input too.
+    throw new InputError(`${quote(file, 200)}: cannot be read (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); fix the workflow`);
+  }
   if (!isRecord(root)) throw new InputError(`${quote(file, 200)}: expected a workflow (a YAML mapping with on: and jobs:)`);
   const at = lines(text);
   const jobs = isRecord(root['jobs']) ? Object.entries(root['jobs']) : [];

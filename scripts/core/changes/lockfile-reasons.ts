@@ -19,8 +19,9 @@ export function packageOfLockReason(reason: string): string | undefined {
     // `dependencies zod 3.22.0 -> 3.23.0`, `dependencies zod specifier ^3.22.0 -> ^3.23.0`
     new RegExp(`^${field} (\\S+) .+ -> .+$`),
     /^catalog entry [^/]+\/(\S+) changed$/,
-    /^(\S+) \(\S+\) re-resolved$/,
-    /^(\S+) depends on \S+, which changed$/,
+    // A snapshot key may hold a space (`x@file:../my pkg`).
+    /^(\S+) \(.+\) re-resolved$/,
+    /^(\S+) depends on .+, which changed$/,
   ];
   for (const form of forms) {
     const m = form.exec(body);

@@ -10,6 +10,7 @@
  * changed, or when its closure in head reaches a changed package or snapshot: if it reaches none,
  * every entry it reaches is identical in base and head, so its base closure is the same too.
  */
+import { firstAnchorOrAlias } from './yaml-anchors.js';
 
 export interface LockfileDoc {
   readonly version: string;
@@ -78,18 +79,22 @@ function isOtherSpace(c: number): boolean {
   );
 }
 
+export interface ReadOptions {
+  /**
+   * The text was written from parsed YAML (the YAML path's own output), so it holds no anchor or alias:
+   * not looked for, so that no scalar that looks like one can send it back to the YAML path.
+   */
+  readonly aliasFree?: boolean;
+}
+
 /**
  * Cuts the text into entries, line by line, without splitting it: an entry's text is one slice of
  * the original (a 2,000-importer lockfile has 25k lines, and this runs on both sides of a change).
  */
-export function segmentLockfile(text: string): LockfileDoc {
-  // Where a YAML anchor (`&name`) or alias (`*name`) may start a node: after a key's `:`, a sequence's
-  // `-`, a flow collection's `[`, `{` or `,`, or first on a line. pnpm never writes one (it quotes a
-  // scalar that starts with `&` or `*`, and `workspace:*` has no space before the `*`); another tool may,
-  // and an alias repeats its anchor's value where the text does not: the YAML path reads those. One
-  // search of the whole text (~1.5 ms on the bench's 26k-line lockfile), before any line is cut.
-  const anchor = /(?:^[ \t]*(?:-[ \t]+)?|:[ \t]+|[[{,][ \t]*)[&*]/m.exec(text);
-  if (anchor) throw new LockfileShapeError(`line ${text.slice(0, anchor.index + anchor[0].length).split('\n').length}: a YAML anchor or alias`);
+export function segmentLockfile(text: string, options: ReadOptions = {}): LockfileDoc {
+  // pnpm writes no anchor or alias; a text that holds one goes to the YAML path (core/changes/yaml-anchors.ts).
+  const anchorLine = options.aliasFree ? undefined : firstAnchorOrAlias(text);
+  if (anchorLine !== undefined) throw new LockfileShapeError(`line ${anchorLine}: a YAML anchor or alias`);
   const other = new Map<string, string>();
   const maps: Record<EntryMap, Map<string, string>> = { importers: new Map(), packages: new Map(), snapshots: new Map() };
   const catalogs = new Map<string, string>();
@@ -304,18 +309,18 @@ function catalogOf(specifier: string | undefined): string | undefined {
   return name === '' ? 'default' : name;
 }
 
-export function diffLockfiles(baseText: string | undefined, headText: string | undefined): LockfileDiff {
+export function diffLockfiles(baseText: string | undefined, headText: string | undefined, options: ReadOptions = {}): LockfileDiff {
   if (headText === undefined) return { kind: 'all', reason: 'pnpm-lock.yaml was deleted: installs are no longer reproducible' };
   if (baseText === undefined) return { kind: 'all', reason: 'pnpm-lock.yaml was added: no base lockfile to compare with' };
   let head: LockfileDoc;
   let base: LockfileDoc;
   try {
-    head = segmentLockfile(headText);
+    head = segmentLockfile(headText, options);
   } catch (err) {
     return { kind: 'unreadable', side: 'head', detail: err instanceof Error ? err.message : String(err) };
   }
   try {
-    base = segmentLockfile(baseText);
+    base = segmentLockfile(baseText, options);
   } catch (err) {
     return { kind: 'unreadable', side: 'base', detail: err instanceof Error ? err.message : String(err) };
   }
@@ -400,8 +405,8 @@ function attribute(base: LockfileDoc, head: LockfileDoc): Map<string, string[]> 
  * the snapshots. Workspace links are not third-party. What a service image holds, so what a
  * dependency audit of production must cover.
  */
-export function productionPackages(text: string): string[] {
-  const doc = segmentLockfile(text);
+export function productionPackages(text: string, options: ReadOptions = {}): string[] {
+  const doc = segmentLockfile(text, options);
   const seen = new Set<string>();
   const queue: string[] = [];
   for (const [importer, block] of doc.importers) {

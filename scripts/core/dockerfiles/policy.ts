@@ -4,6 +4,7 @@
  * violations (file, line, rule, message) out.
  */
 import type { DockerInstruction, ParsedDockerfile, Stage } from './parse.js';
+import { isRootUserName } from '../root-user.js';
 
 export const RULES = {
   'generated-header': 'the file starts with the DO-NOT-EDIT line naming its source',
@@ -122,10 +123,10 @@ export function checkDockerfile(parsed: ParsedDockerfile, expect: ServiceExpecta
 
   const user = last(runtime, 'USER');
   const who = user?.args[0]?.split(':')[0];
-  // uid 0 however written (`0`, `000`); a bare `USER` names nobody (docker build refuses it).
+  // A bare `USER` names nobody (docker build refuses it).
   if (!user) add('non-root-user', runtime.line, 'no USER: the process would run as root');
   else if (who === undefined || who === '') add('non-root-user', user.line, 'final USER names no user');
-  else if (who === 'root' || /^0+$/.test(who)) add('non-root-user', user.line, `final USER is ${who}`);
+  else if (isRootUserName(who)) add('non-root-user', user.line, `final USER is ${who}`);
 
   const health = last(runtime, 'HEALTHCHECK');
   if (!health || /^NONE\b/i.test(health.text)) add('healthcheck', health?.line ?? runtime.line, 'no HEALTHCHECK');

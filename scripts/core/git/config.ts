@@ -10,7 +10,7 @@
  *   double-quoted parts; the escapes `\"`, `\\`, `\n`, `\t`, `\b`, and `\` at the end of a line
  *   continuing the value;
  * - whitespace (space, tab, a carriage return not before a newline) outside quotes is dropped at both
- *   ends of a value and kept as it is inside it, as git 2.46 and later keep it (older git turns each
+ *   ends of a value and kept as it is inside it, as git 2.45 and later keep it (older git turns each
  *   such character into a space);
  * - a file git refuses ("bad config line": a broken section header, a key that is no key, an unknown
  *   escape, a quote left open at the end of a line) gives no values at all: `git config --get` then
@@ -19,8 +19,11 @@
  * caller then has none, as with no remote).
  */
 
-/** `section.subsection.key` (section and key lower case) -> its values, in file order. */
-export type GitConfig = ReadonlyMap<string, readonly string[]>;
+/**
+ * `section.subsection.key` (section and key lower case) -> its values, in file order; null for a key
+ * written alone (no `=`: boolean true when read as a boolean, no value when read as text).
+ */
+export type GitConfig = ReadonlyMap<string, readonly (string | null)[]>;
 
 /**
  * git's `isspace` (sane-ctype.h) within a line: space, tab and a carriage return (not form feed or
@@ -126,7 +129,10 @@ function value(src: Source): string {
     const c = src.next();
     if (c === '\n') {
       if (quoted) throw new Refused();
-      return trim > 0 ? out.slice(0, trim) : out;
+      const text = trim > 0 ? out.slice(0, trim) : out;
+      // git keeps a value as a C string: it ends at a NUL byte.
+      const nul = text.indexOf('\0');
+      return nul === -1 ? text : text.slice(0, nul);
     }
     if (comment) continue;
     if (isSpace(c) && !quoted) {
@@ -155,8 +161,8 @@ function value(src: Source): string {
   }
 }
 
-/** The rest of a key whose first letter was read, and its value (`true` for a key alone). */
-function entry(src: Source, first: string): { key: string; value: string } {
+/** The rest of a key whose first letter was read, and its value (null for a key alone). */
+function entry(src: Source, first: string): { key: string; value: string | null } {
   let key = first.toLowerCase();
   let c: string;
   for (;;) {
@@ -165,13 +171,13 @@ function entry(src: Source, first: string): { key: string; value: string } {
     key += c.toLowerCase();
   }
   while (c === ' ' || c === '\t') c = src.next();
-  if (c === '\n') return { key, value: 'true' };
+  if (c === '\n') return { key, value: null };
   if (c !== '=') throw new Refused();
   return { key, value: value(src) };
 }
 
-function read(text: string): Map<string, string[]> {
-  const out = new Map<string, string[]>();
+function read(text: string): Map<string, Array<string | null>> {
+  const out = new Map<string, Array<string | null>>();
   const src = new Source(text);
   let section = '';
   let comment = false;
@@ -210,7 +216,10 @@ export function parseGitConfig(text: string): GitConfig {
   }
 }
 
-/** The URL of remote `name` (the last `url` given wins, as `git config --get` says), or undefined. */
+/**
+ * The URL of remote `name` (the last `url` given wins, as `git config --get` says), or undefined: also
+ * for a `url` written without a value, which git refuses as a URL ("missing value").
+ */
 export function remoteUrlOf(config: GitConfig, name: string): string | undefined {
-  return config.get(`remote.${name}.url`)?.at(-1);
+  return config.get(`remote.${name}.url`)?.at(-1) ?? undefined;
 }

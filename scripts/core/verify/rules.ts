@@ -4,6 +4,7 @@
  * out, each naming the rule and the evidence that decided it.
  */
 import type { ImageEvidence } from './evidence.js';
+import { isRootUserName } from '../root-user.js';
 
 export const RULE_IDS = ['healthy', 'non-root', 'only-this-service', 'no-dev-dependencies', 'no-pnpm', 'oci-labels'] as const;
 export type RuleId = (typeof RULE_IDS)[number];
@@ -82,7 +83,7 @@ export function checkHealthy(e: ImageEvidence): RuleResult {
 const isRootUser = (user: string) => {
   // Stryker disable next-line StringLiteral: split always yields a first element, so the fallback '' is never used (the ':' of this line is pinned by the root:staff test)
   const name = user.split(':')[0] ?? '';
-  return name === '' || name === 'root' || name === '0';
+  return name === '' || isRootUserName(name);
 };
 
 export function checkNonRoot(e: ImageEvidence): RuleResult {

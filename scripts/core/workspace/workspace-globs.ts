@@ -36,8 +36,22 @@ export function parseWorkspaceGlobsFast(text: string): string[] | undefined {
     }
     if (!inPackages) continue;
     const m = ITEM.exec(line);
-    const glob = m?.[1] ?? m?.[2] ?? m?.[3];
+    if (!m) return undefined;
+    const plain = m[3];
+    const glob = m[1] ?? m[2] ?? plain;
+    // Stryker disable next-line ConditionalExpression: equivalent for `glob === undefined` as false: one of ITEM's three groups always takes part (the check is for the types)
     if (glob === undefined || glob === '') return undefined;
+    // A plain scalar YAML's core schema reads as no string (null, a boolean, a number): the full parser
+    // refuses it, as the disk loader does, so this path does not read it as a glob. (An integer is also a
+    // float by the last pattern.)
+    // Stryker disable next-line ConditionalExpression: equivalent for `plain !== undefined` as true: test(undefined) reads "undefined", which is no such scalar
+    if (
+      plain !== undefined &&
+      /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/.test(
+        plain,
+      )
+    )
+      return undefined;
     globs.push(glob);
   }
   return seen && globs.length > 0 ? globs : undefined;

@@ -173,10 +173,43 @@ describe('git versions and the cache', () => {
   });
 });
 
+describe('git that cannot answer: one line, exit 3 (outside this command)', () => {
+  test('a partial clone whose remote is gone: the trees it needs cannot be fetched', () => {
+    const { root, first } = makeRepo();
+    git(root, 'config', 'uploadpack.allowFilter', 'true');
+    const head = commit(root, 'beta', { 'services/beta/src/main.ts': 'export const b = 2;\n' });
+    const dir = tempDir('partial-');
+    git(dir, 'clone', '-q', '--filter=tree:0', '--no-checkout', `file://${root}`, 'repo');
+    rmSync(root, { recursive: true, force: true });
+    const r = bundled(join(dir, 'repo'), ['--base', first, '--head', head]);
+    expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 3, stdout: '' });
+    expect(r.stderr.split('\n').slice(0, -1)).toHaveLength(1);
+    expect(r.stderr).toMatch(/^error: git .* from promisor remote/);
+    expect(r.stderr).not.toMatch(/internal error/);
+  });
+});
+
 describe('bad input: one line, exit 2', () => {
   const cases: Array<[string, (root: string, first: string) => { args: string[]; env?: Record<string, string> }, RegExp]> = [
     ['an unknown revision', () => ({ args: ['--base', 'no-such-branch'] }), /^error: --base "no-such-branch": unknown revision in .*; expected a commit SHA, branch or tag/],
+    // git cat-file dies on a reflog entry past the reflog's end (it was exit 70): asked of rev-parse instead.
+    [
+      'a reflog entry past the end of the reflog',
+      () => ({ args: ['--base', 'HEAD@{99}', '--head', 'HEAD'] }),
+      /^error: --base "HEAD@\{99\}": unknown revision in .*; expected a commit SHA, branch or tag/,
+    ],
     ['--cwd outside any repository', () => ({ args: ['--cwd', tempDir('plain-'), '--base', 'HEAD'] }), /^error: .* is not inside a git repository/],
+    // @actions/core appends to these and never creates them (it was exit 70: EISDIR, "Missing file at path").
+    [
+      'GITHUB_OUTPUT naming a folder',
+      (_, first) => ({ args: ['--base', first, '--head', 'HEAD'], env: { GITHUB_OUTPUT: tempDir('gh-') } }),
+      /^error: GITHUB_OUTPUT=".*": not a file; inside GitHub Actions the runner sets it; elsewhere unset GITHUB_OUTPUT or point it at an existing file\n$/,
+    ],
+    [
+      'GITHUB_STEP_SUMMARY naming no file',
+      (_, first) => ({ args: ['--base', first, '--head', 'HEAD'], env: { GITHUB_STEP_SUMMARY: join(tempDir('gh-'), 'missing', 'summary.md') } }),
+      /^error: GITHUB_STEP_SUMMARY=".*": no such file \(ENOENT\); inside GitHub Actions/,
+    ],
     ['--cwd that does not exist', () => ({ args: ['--cwd', '/nonexistent/dir', '--base', 'HEAD'] }), /^error: --cwd \/nonexistent\/dir: no such directory/],
     ['an unknown flag', () => ({ args: ['--bogus'] }), /^error: pnpm pipeline affected: unknown option "--bogus"; expected: pnpm pipeline affected \[--base REV\]/],
     [

@@ -27,6 +27,8 @@ describe('packageOfLockReason: every form core/changes/lockfile.ts writes', () =
     ['pnpm-lock.yaml: zod (zod@3.23.0) re-resolved', 'zod'],
     ['pnpm-lock.yaml: @acme/ui (@acme/ui@1.0.0(react@18.2.0)) re-resolved', '@acme/ui'],
     ['pnpm-lock.yaml: jest depends on @jest/core@29.7.0, which changed', 'jest'],
+    ['pnpm-lock.yaml: my-pkg (my-pkg@file:../my pkg) re-resolved', 'my-pkg'],
+    ['pnpm-lock.yaml: app depends on my-pkg@file:../my pkg, which changed', 'app'],
     ['pnpm-lock.yaml: new importer', undefined],
     ['pnpm-lock.yaml: importer entry changed', undefined],
     ['pnpm-lock.yaml: dependencies zod', undefined],
