@@ -42,7 +42,8 @@ function workflowFiles(root: string): string[] {
   if (!existsSync(dir)) return [];
   if (!statSync(dir).isDirectory()) throw new InputError(`${WORKFLOWS_DIR}: not a folder; move the file away and run again`);
   const files = readdirSync(dir, { withFileTypes: true }).filter((e) => /\.ya?ml$/.test(e.name));
-  const odd = files.find((e) => !e.isFile());
+  // A folder only: a link is an extra file like any other (reported by --check, removed by a write).
+  const odd = files.find((e) => e.isDirectory());
   if (odd) throw new InputError(`${WORKFLOWS_DIR}/${odd.name}: not a file; a workflow is a file, remove or rename it`);
   return files.map((e) => `${WORKFLOWS_DIR}/${e.name}`).sort();
 }

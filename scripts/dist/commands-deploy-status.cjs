@@ -8074,10 +8074,8 @@ function parseWorkspaceGlobsFast(text) {
     const plain = m[3];
     const glob = m[1] ?? m[2] ?? plain;
     if (glob === void 0 || glob === "") return void 0;
-    if (plain !== void 0 && /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/.test(
-      plain
-    ))
-      return void 0;
+    const coreNonString = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+    if (plain !== void 0 && coreNonString.test(plain)) return void 0;
     globs.push(glob);
   }
   return seen && globs.length > 0 ? globs : void 0;
@@ -8349,7 +8347,8 @@ function checkActionsFiles(env) {
     const fix = `inside GitHub Actions the runner sets it; elsewhere unset ${name} or point it at an existing file`;
     let isFile = false;
     try {
-      isFile = (0, import_node_fs2.statSync)(path).isFile();
+      const stat2 = (0, import_node_fs2.statSync)(path);
+      isFile = stat2.isFile() || stat2.isCharacterDevice();
     } catch (err) {
       throw new import_errors14.InputError(`${name}=${quote(path, 240)}: no such file (${errorCode(err)}); ${fix}`);
     }

@@ -17151,7 +17151,7 @@ async function openGit(cwd) {
       return shallow;
     },
     async resolveCommit(rev) {
-      if (rev.includes("\n")) return void 0;
+      if (rev.includes("\n") || rev.includes("\0")) return void 0;
       if (!isCommitSha(rev)) {
         const r = await runGit(top, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`]);
         const sha = r.stdout.trim();
@@ -17161,6 +17161,7 @@ async function openGit(cwd) {
       return obj?.type === "commit" ? obj.sha : void 0;
     },
     async fetch(refs, depth) {
+      if (refs.some((ref) => ref.includes("\0"))) return false;
       const r = await runGit(top, [
         "-c",
         "protocol.version=2",

@@ -7808,6 +7808,11 @@ function afterQuoted(line, i) {
     }
   }
 }
+function skipTag(line, i) {
+  let j = i;
+  while (line.charAt(j) !== "" && !blank(line.charAt(j))) j++;
+  return skipBlanks(line, j);
+}
 function flowNodeAt(line, i, p) {
   let expectNode = true;
   for (let j = i + 1; j < p; j++) {
@@ -7818,8 +7823,13 @@ function flowNodeAt(line, i, p) {
       if (after === -1) return false;
       j = after - 1;
       expectNode = false;
+      if (line.charAt(after) === ":") {
+        j = after;
+        expectNode = true;
+      }
     } else if (c === "[" || c === "{" || c === ",") expectNode = true;
-    else if (c === ":" && blank(line.charAt(j + 1))) expectNode = true;
+    else if ((c === ":" || c === "?") && blank(line.charAt(j + 1))) expectNode = true;
+    else if (c === "!" && expectNode) j = skipTag(line, j) - 1;
     else if (c === "#" && blank(line.charAt(j - 1))) return false;
     else expectNode = false;
   }
@@ -7834,9 +7844,14 @@ function keyColon(line, from) {
   }
 }
 function nodeStartsAt(line, p) {
-  let i = skipBlanks(line, 0);
+  let i = skipBlanks(line, line.startsWith("---") && blank(line.charAt(3)) ? 3 : 0);
   for (; ; ) {
-    while ((line.charAt(i) === "-" || line.charAt(i) === "?") && blank(line.charAt(i + 1))) i = skipBlanks(line, i + 1);
+    for (; ; ) {
+      const c2 = line.charAt(i);
+      if ((c2 === "-" || c2 === "?") && blank(line.charAt(i + 1))) i = skipBlanks(line, i + 1);
+      else if (c2 === "!") i = skipTag(line, i);
+      else break;
+    }
     if (i >= p) return i === p;
     const c = line.charAt(i);
     if (c === "#") return false;
@@ -7855,7 +7870,7 @@ function lineEnd(text2, p) {
   return newline > p && text2.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
 }
 function firstAnchorOrAlias(text2) {
-  const candidates = /(?:^|[ \t[{,])[&*|>]/gm;
+  const candidates = /(?:^|[ \t[{,]|["']:)[&*|>]|[[{](?=[^\]}\n]*$)/gm;
   for (let match = candidates.exec(text2); match !== null; match = candidates.exec(text2)) {
     const p = match.index + match[0].length - 1;
     const start = text2.lastIndexOf("\n", p - 1) + 1;
@@ -7863,15 +7878,19 @@ function firstAnchorOrAlias(text2) {
     const line = text2.slice(start, end);
     if (!nodeStartsAt(line, p - start)) continue;
     const c = text2.charAt(p);
-    if (c === "&" || c === "*") return text2.slice(0, p).split("\n").length;
+    if (c !== "|" && c !== ">") return text2.slice(0, p).split("\n").length;
     if (!isBlockIndicator(line.slice(p - start))) continue;
-    const indent = skipBlanks(line, 0);
+    const header = skipBlanks(line, 0);
+    let indent = -1;
     let next = end + 1;
     while (next < text2.length) {
       const stop = lineEnd(text2, next);
       const following = text2.slice(next, stop);
       const body = skipBlanks(following, 0);
-      if (body < following.length && body <= indent) break;
+      if (body < following.length) {
+        if (indent === -1) indent = body > header ? body : Number.POSITIVE_INFINITY;
+        if (body < indent) break;
+      }
       next = text2.indexOf("\n", stop) + 1 || text2.length;
     }
     candidates.lastIndex = next;
@@ -8795,10 +8814,8 @@ function parseWorkspaceGlobsFast(text2) {
     const plain = m[3];
     const glob = m[1] ?? m[2] ?? plain;
     if (glob === void 0 || glob === "") return void 0;
-    if (plain !== void 0 && /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/.test(
-      plain
-    ))
-      return void 0;
+    const coreNonString = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+    if (plain !== void 0 && coreNonString.test(plain)) return void 0;
     globs.push(glob);
   }
   return seen && globs.length > 0 ? globs : void 0;

@@ -7853,7 +7853,8 @@ function checkActionsFiles(env) {
     const fix = `inside GitHub Actions the runner sets it; elsewhere unset ${name} or point it at an existing file`;
     let isFile2 = false;
     try {
-      isFile2 = (0, import_node_fs2.statSync)(path).isFile();
+      const stat = (0, import_node_fs2.statSync)(path);
+      isFile2 = stat.isFile() || stat.isCharacterDevice();
     } catch (err) {
       throw new import_errors10.InputError(`${name}=${quote(path, 240)}: no such file (${errorCode(err)}); ${fix}`);
     }

@@ -52,6 +52,11 @@ function afterQuoted(line, i) {
     }
   }
 }
+function skipTag(line, i) {
+  let j = i;
+  while (line.charAt(j) !== "" && !blank(line.charAt(j))) j++;
+  return skipBlanks(line, j);
+}
 function flowNodeAt(line, i, p) {
   let expectNode = true;
   for (let j = i + 1; j < p; j++) {
@@ -62,8 +67,13 @@ function flowNodeAt(line, i, p) {
       if (after === -1) return false;
       j = after - 1;
       expectNode = false;
+      if (line.charAt(after) === ":") {
+        j = after;
+        expectNode = true;
+      }
     } else if (c === "[" || c === "{" || c === ",") expectNode = true;
-    else if (c === ":" && blank(line.charAt(j + 1))) expectNode = true;
+    else if ((c === ":" || c === "?") && blank(line.charAt(j + 1))) expectNode = true;
+    else if (c === "!" && expectNode) j = skipTag(line, j) - 1;
     else if (c === "#" && blank(line.charAt(j - 1))) return false;
     else expectNode = false;
   }
@@ -78,9 +88,14 @@ function keyColon(line, from) {
   }
 }
 function nodeStartsAt(line, p) {
-  let i = skipBlanks(line, 0);
+  let i = skipBlanks(line, line.startsWith("---") && blank(line.charAt(3)) ? 3 : 0);
   for (; ; ) {
-    while ((line.charAt(i) === "-" || line.charAt(i) === "?") && blank(line.charAt(i + 1))) i = skipBlanks(line, i + 1);
+    for (; ; ) {
+      const c2 = line.charAt(i);
+      if ((c2 === "-" || c2 === "?") && blank(line.charAt(i + 1))) i = skipBlanks(line, i + 1);
+      else if (c2 === "!") i = skipTag(line, i);
+      else break;
+    }
     if (i >= p) return i === p;
     const c = line.charAt(i);
     if (c === "#") return false;
@@ -99,7 +114,7 @@ function lineEnd(text, p) {
   return newline > p && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
 }
 function firstAnchorOrAlias(text) {
-  const candidates = /(?:^|[ \t[{,])[&*|>]/gm;
+  const candidates = /(?:^|[ \t[{,]|["']:)[&*|>]|[[{](?=[^\]}\n]*$)/gm;
   for (let match = candidates.exec(text); match !== null; match = candidates.exec(text)) {
     const p = match.index + match[0].length - 1;
     const start = text.lastIndexOf("\n", p - 1) + 1;
@@ -107,15 +122,19 @@ function firstAnchorOrAlias(text) {
     const line = text.slice(start, end);
     if (!nodeStartsAt(line, p - start)) continue;
     const c = text.charAt(p);
-    if (c === "&" || c === "*") return text.slice(0, p).split("\n").length;
+    if (c !== "|" && c !== ">") return text.slice(0, p).split("\n").length;
     if (!isBlockIndicator(line.slice(p - start))) continue;
-    const indent = skipBlanks(line, 0);
+    const header = skipBlanks(line, 0);
+    let indent = -1;
     let next = end + 1;
     while (next < text.length) {
       const stop = lineEnd(text, next);
       const following = text.slice(next, stop);
       const body = skipBlanks(following, 0);
-      if (body < following.length && body <= indent) break;
+      if (body < following.length) {
+        if (indent === -1) indent = body > header ? body : Number.POSITIVE_INFINITY;
+        if (body < indent) break;
+      }
       next = text.indexOf("\n", stop) + 1 || text.length;
     }
     candidates.lastIndex = next;

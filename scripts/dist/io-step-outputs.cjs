@@ -71,7 +71,8 @@ function checkActionsFiles(env) {
     const fix = `inside GitHub Actions the runner sets it; elsewhere unset ${name} or point it at an existing file`;
     let isFile = false;
     try {
-      isFile = (0, import_node_fs.statSync)(path).isFile();
+      const stat = (0, import_node_fs.statSync)(path);
+      isFile = stat.isFile() || stat.isCharacterDevice();
     } catch (err) {
       throw new import_errors3.InputError(`${name}=${quote(path, 240)}: no such file (${errorCode(err)}); ${fix}`);
     }

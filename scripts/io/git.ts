@@ -153,7 +153,8 @@ export async function openGit(cwd: string): Promise<Git> {
       return shallow;
     },
     async resolveCommit(rev) {
-      if (rev.includes('\n')) return undefined;
+      // No revision holds a line break or a NUL (a process argument cannot hold the NUL at all).
+      if (rev.includes('\n') || rev.includes('\0')) return undefined;
       if (!isCommitSha(rev)) {
         // A name or an expression (`main`, `HEAD~2`, `HEAD@{5}`): git rev-parse, whose unknown revision is an
         // answer, where the shared cat-file process would die on some (a reflog entry past its end).
@@ -165,6 +166,8 @@ export async function openGit(cwd: string): Promise<Git> {
       return obj?.type === 'commit' ? obj.sha : undefined;
     },
     async fetch(refs, depth) {
+      // A NUL cannot be a process argument (nor is it in any ref): nothing to fetch.
+      if (refs.some((ref) => ref.includes('\0'))) return false;
       const r = await runGit(top, [
         '-c',
         'protocol.version=2',

@@ -65,7 +65,9 @@ export function checkActionsFiles(env: Env): void {
     const fix = `inside GitHub Actions the runner sets it; elsewhere unset ${name} or point it at an existing file`;
     let isFile = false;
     try {
-      isFile = statSync(path).isFile();
+      const stat = statSync(path);
+      // A character device too: /dev/null, which a local run may name to drop the outputs.
+      isFile = stat.isFile() || stat.isCharacterDevice();
     } catch (err) {
       throw new InputError(`${name}=${quote(path, 240)}: no such file (${errorCode(err)}); ${fix}`);
     }

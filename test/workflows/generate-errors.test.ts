@@ -93,6 +93,15 @@ test('a folder named like a workflow: exit 2, one line, and no workflow written 
   expect(readFileSync(join(dir, '.github/workflows/ci.yml'), 'utf8')).toBe('stale\n');
 });
 
+test('a link named like a workflow is an extra file, not refused: --check names it (exit 1)', () => {
+  const dir = copy();
+  mkdirSync(join(dir, '.github/workflows'), { recursive: true });
+  symlinkSync(join(dir, 'package.json'), join(dir, '.github/workflows/extra.yml'));
+  const r = workflows(dir, '--check');
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(/\.github\/workflows\/extra\.yml extra/);
+});
+
 test('.github/workflows that is a file: exit 2, one line', () => {
   const dir = copy();
   mkdirSync(join(dir, '.github'), { recursive: true });

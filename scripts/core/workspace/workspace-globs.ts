@@ -44,14 +44,10 @@ export function parseWorkspaceGlobsFast(text: string): string[] | undefined {
     // A plain scalar YAML's core schema reads as no string (null, a boolean, a number): the full parser
     // refuses it, as the disk loader does, so this path does not read it as a glob. (An integer is also a
     // float by the last pattern.)
+    const coreNonString =
+      /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
     // Stryker disable next-line ConditionalExpression: equivalent for `plain !== undefined` as true: test(undefined) reads "undefined", which is no such scalar
-    if (
-      plain !== undefined &&
-      /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/.test(
-        plain,
-      )
-    )
-      return undefined;
+    if (plain !== undefined && coreNonString.test(plain)) return undefined;
     globs.push(glob);
   }
   return seen && globs.length > 0 ? globs : undefined;

@@ -189,6 +189,19 @@ describe('git that cannot answer: one line, exit 3 (outside this command)', () =
   });
 });
 
+test('a new branch whose event names a default branch holding a NUL: no internal error (a NUL never reaches git as an argument; it was exit 70)', () => {
+  const { root } = makeRepo();
+  const head = git(root, 'rev-parse', 'HEAD');
+  const r = bundled(root, [
+    '--json',
+    '--event',
+    eventFile({ ref: 'refs/heads/feature', before: '0'.repeat(40), after: head, forced: false, repository: { default_branch: 'ma\u0000in' } }),
+  ]);
+  expect(r.stderr).not.toMatch(/internal error/);
+  expect(r.code).toBe(0);
+  expect(parseJson(r).head).toBe(head);
+});
+
 describe('bad input: one line, exit 2', () => {
   const cases: Array<[string, (root: string, first: string) => { args: string[]; env?: Record<string, string> }, RegExp]> = [
     ['an unknown revision', () => ({ args: ['--base', 'no-such-branch'] }), /^error: --base "no-such-branch": unknown revision in .*; expected a commit SHA, branch or tag/],

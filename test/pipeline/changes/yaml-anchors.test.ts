@@ -9,6 +9,7 @@ import { describe, expect, test } from 'vitest';
 import { diffLockfiles, segmentLockfile } from '../../../scripts/core/changes/lockfile.js';
 import { diffLockfilesAsYaml } from '../../../scripts/core/changes/lockfile-yaml.js';
 import { firstAnchorOrAlias, nodeStartsAt } from '../../../scripts/core/changes/yaml-anchors.js';
+import { parseAllDocuments, parseDocument, visit } from 'yaml';
 import { REPO_ROOT } from '../../support/repo-copy.js';
 
 const lines = (...l: string[]) => `${l.join('\n')}\n`;
@@ -44,6 +45,44 @@ describe('an anchor or alias is found, with its line', () => {
   });
 });
 
+describe('what another tool may write: every text where the yaml library finds an alias is found', () => {
+  // Found by a review: each was missed before (a block scalar under `- key:` hid its list item's other
+  // keys, a flow collection over two lines, a tag before an anchor, a JSON-like key, `?` in a flow).
+  test.each<[string, string]>([
+    ['a block scalar under a dash and a key, then the item’s other keys', 'list:\n  - msg: |\n      line1\n      line2\n    a: &a1\n      z: 1\n    b: *a1\n'],
+    ['the same, one level down', 'o: &o 1\nl:\n  - k: |\n      t\n    o: *o\n'],
+    ['a block scalar in a nested sequence', 'o: &o 1\nl:\n- - |\n    t\n  - *o\n'],
+    ['a flow sequence over two lines', 'o: &o x\nos: [\n  linux, *o]\n'],
+    ['a flow sequence broken after an item', 'o: &o x\nos: [linux,\n  darwin, *o]\n'],
+    ['a tag before an anchor', 'a: !!str &a v\nb: *a\n'],
+    ['a tag before an anchor in a sequence', '- !t &a v\n- *a\n'],
+    ['a tag before an anchor in a flow sequence', 'a: [ !!str &x 1, *x ]\n'],
+    ['a JSON-like key in a flow mapping', 'o: &o 1\nm: {"k":*o}\n'],
+    ['a complex key in a flow mapping', 'o: &o 1\nm: { ? *o : b }\n'],
+    ['an anchor after a document start', '--- &a\nk: 1\n---\nx: *a\n'],
+  ])('%s', (_, text) => {
+    let aliases = 0;
+    visit(parseAllDocuments(text)[0] ?? parseDocument(text), { Alias: () => void aliases++ });
+    const anchored = text.includes('&');
+    expect(aliases > 0 || anchored).toBe(true);
+    expect(firstAnchorOrAlias(text)).toBeDefined();
+  });
+
+  // An alias alone (its anchor elsewhere, or another document's): found by its own line.
+  test.each<[string, string, number]>([
+    ['a flow sequence left open: its line', 'os: [\n  linux, *o]\n', 1],
+    ['a flow mapping left open after a key: its line', 'a: 1\nm: {k: v,\n  l: *o}\n', 2],
+    ['a key after a block scalar under a dash', 'list:\n  - msg: |\n      t\n    b: *a1\n', 4],
+    ['an item after a block scalar in a nested sequence', 'l:\n- - |\n    t\n  - *o\n', 4],
+  ])('%s', (_, text, line) => {
+    expect(firstAnchorOrAlias(text)).toBe(line);
+  });
+
+  test('a block scalar whose first line is not deeper than its header is empty: the next line is read', () => {
+    expect(firstAnchorOrAlias(lines('a: |', 'b: *x'))).toBe(2);
+  });
+});
+
 describe('text pnpm writes holds none', () => {
   test.each<[string, string]>([
     ['workspace:*', lines('      x:', '        specifier: workspace:*', '        version: link:../x')],
@@ -58,6 +97,8 @@ describe('text pnpm writes holds none', () => {
     ['an ampersand inside a key', lines('  a&b@1.0.0: {}')],
     ['a flow sequence of plain values', lines('    cpu: [x64, arm64]')],
     ['a quoted flow value holding a star', lines("    os: ['!*', linux]")],
+    ['a quoted flow value holding an opening bracket', lines("    os: ['[x', linux]")],
+    ['a flow mapping closed on its line', lines('    resolution: {integrity: sha512-abc, tarball: https://x/y.tgz}')],
     ['a comment', lines('a: 1 # see *x', '# *y')],
     [
       'a block scalar with list lines',
@@ -123,6 +164,16 @@ describe('nodeStartsAt: where on a line a node starts', () => {
     ["a: ['b, *x]", 9, false],
     ['a # b: *x', 7, false],
     ['a:b *x', 4, false],
+    ['a: !!str *x', 9, true],
+    ['a: [!!str *x]', 9, true],
+    ['a: [!t x *y]', 9, false],
+    ['a: !!str&x', 8, false],
+    ['--- *x', 4, true],
+    ['---x: *y', 6, true],
+    ['a: {? *x: 1}', 6, true],
+    ['a: {"k":*x}', 8, true],
+    ['a: ["k":*x]', 8, true],
+    ["a: ['k' *x]", 8, false],
     // Quoted keys and values, with their escapes.
     ["a: '*x'", 4, false],
     ["'a': *x", 5, true],
