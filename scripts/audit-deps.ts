@@ -9,8 +9,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { commandSpec, runEntry } from './core/args.js';
-import { LockfileShapeError, productionPackages, segmentLockfile } from './core/changes/lockfile.js';
-import { canonicalLockfile } from './core/changes/lockfile-yaml.js';
+import { productionPackages, segmentLockfile } from './core/changes/lockfile.js';
+import { lockfileInPnpmLayout } from './core/changes/lockfile-yaml.js';
 import { InputError, OutsideError } from './core/errors.js';
 import { isRecord } from './core/json.js';
 import { TIMEOUTS } from './core/timeouts.js';
@@ -69,28 +69,6 @@ async function advisories(keys: readonly string[]): Promise<{ name: string; url:
   );
 }
 
-/**
- * The lockfile in the layout pnpm writes, which the line-based reader needs: as it is, or re-read as YAML
- * when another tool wrote it (re-indented, anchors, flow style), as `affected` does. Not YAML at all, or
- * no lockfile: one line, exit 2.
- */
-function inPnpmLayout(text: string): { readonly text: string; readonly aliasFree: boolean } {
-  const readable = (t: string, aliasFree: boolean): boolean => {
-    try {
-      segmentLockfile(t, { aliasFree });
-      return true;
-    } catch (err) {
-      if (err instanceof LockfileShapeError) return false;
-      throw err;
-    }
-  };
-  if (readable(text, false)) return { text, aliasFree: false };
-  const canonical = canonicalLockfile(text);
-  if ('error' in canonical) throw new InputError(`pnpm-lock.yaml: not a lockfile pnpm can read (${canonical.error}); run pnpm install to write it again`);
-  if (!readable(canonical.text, true)) throw new InputError('pnpm-lock.yaml: not a pnpm v9 lockfile; run pnpm install to write it again');
-  return { text: canonical.text, aliasFree: true };
-}
-
 async function main(all: boolean): Promise<number> {
   const root = process.cwd();
   let text: string;
@@ -99,7 +77,7 @@ async function main(all: boolean): Promise<number> {
   } catch {
     throw new InputError('pnpm-lock.yaml: not found; run it at the workspace root after pnpm install');
   }
-  const lock = inPnpmLayout(text);
+  const lock = lockfileInPnpmLayout(text);
   const production = productionPackages(lock.text, lock);
   const keys = all ? [...segmentLockfile(lock.text, lock).packages.keys()] : production;
   process.stdout.write(

@@ -42,7 +42,14 @@ function existingGenerated(root: string, pipelineConfig: PipelineConfig): string
 }
 
 export async function render(root: string): Promise<Map<string, string>> {
-  const pipelineConfig = await loadConfig(root);
+  return renderWith(root, await loadConfig(root));
+}
+
+export async function check(root: string) {
+  return checkWith(root, await loadConfig(root));
+}
+
+async function renderWith(root: string, pipelineConfig: PipelineConfig): Promise<Map<string, string>> {
   const workspace = await loadWorkspace(root, { serviceGlobs: pipelineConfig.services.dockerfileTargets, serviceMarker: pipelineConfig.services.marker });
   const templatePath = join(root, pipelineConfig.services.dockerfileTemplate);
   if (!existsSync(templatePath)) throw new InputError(`${pipelineConfig.services.dockerfileTemplate}: not found`);
@@ -61,8 +68,8 @@ export async function render(root: string): Promise<Map<string, string>> {
   );
 }
 
-export async function check(root: string) {
-  return diffGenerated(root, await render(root), existingGenerated(root, await loadConfig(root)));
+async function checkWith(root: string, pipelineConfig: PipelineConfig) {
+  return diffGenerated(root, await renderWith(root, pipelineConfig), existingGenerated(root, pipelineConfig));
 }
 
 const SPEC = commandSpec({
@@ -77,8 +84,9 @@ const SPEC = commandSpec({
 
 async function main(checkOnly: boolean): Promise<number> {
   const root = process.cwd();
+  const pipelineConfig = await loadConfig(root);
   if (checkOnly) {
-    const diffs = await check(root);
+    const diffs = await checkWith(root, pipelineConfig);
     if (diffs.length > 0) {
       // One line, naming the command (a base-image update of the template that skipped generation shows this in CI).
       process.stderr.write(`error: ${diffs.map((d) => `${d.path} ${d.kind}`).join(', ')}: generated files are out of date; run \`pnpm generate\` and commit the result\n`);
@@ -87,10 +95,10 @@ async function main(checkOnly: boolean): Promise<number> {
     process.stdout.write('Dockerfiles and docker-compose.yml are up to date\n');
     return 0;
   }
-  const files = await render(root);
+  const files = await renderWith(root, pipelineConfig);
   const written = writeGenerated(root, files);
   // A generated Dockerfile whose service folder is gone (no package.json) is removed, so check passes again.
-  const removed = existingGenerated(root, await loadConfig(root)).filter((path) => !files.has(path));
+  const removed = existingGenerated(root, pipelineConfig).filter((path) => !files.has(path));
   for (const path of removed) rmSync(join(root, path));
   process.stdout.write(`${written} of ${files.size} generated files written${removed.length > 0 ? `, removed ${removed.join(', ')}` : ''}\n`);
   return 0;

@@ -24,10 +24,9 @@ import { job } from './dsl/job.js';
 import { checkout, run } from './dsl/steps.js';
 
 /** A choice input's options: GitHub requires at least one. */
-function nonEmpty(list: readonly string[], what: string): [string, ...string[]] {
+function nonEmpty(list: readonly string[], what: string, fix: string): [string, ...string[]] {
   const [first, ...rest] = list;
-  if (first === undefined)
-    throw new InputError(`deploy.yml: no ${what} to choose from; ${what === 'services' ? 'add a service to the workspace' : 'list them in pipeline.config.ts'}`);
+  if (first === undefined) throw new InputError(`deploy.yml: no ${what} to choose from; ${fix}`);
   return [first, ...rest];
 }
 
@@ -94,7 +93,13 @@ export function buildDeployWorkflow(config: PipelineConfig, services: readonly s
     on: {
       workflow_dispatch: {
         inputs: {
-          service: { description: 'The service to deploy', type: 'choice', required: true, default: services[0] ?? '', options: nonEmpty(services, 'services') },
+          service: {
+            description: 'The service to deploy',
+            type: 'choice',
+            required: true,
+            default: services[0] ?? '',
+            options: nonEmpty(services, 'services', 'add a service to the workspace'),
+          },
           environment: {
             description: 'Where to deploy it',
             type: 'choice',
@@ -103,6 +108,7 @@ export function buildDeployWorkflow(config: PipelineConfig, services: readonly s
             options: nonEmpty(
               config.environments.map((e) => e.name),
               'environments',
+              'list them in pipeline.config.ts',
             ),
           },
           version: { description: 'A release version (1.4.0), sha-<7 hex>, or empty: the newest image of the default branch', type: 'string', required: false, default: '' },

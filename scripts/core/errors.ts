@@ -23,6 +23,11 @@ export class OutsideError extends Error {
   }
 }
 
+/** The `code` of a Node system error (`ENOENT`, `EISDIR`, ...), or undefined for any other error. */
+export function errnoCode(err: unknown): string | undefined {
+  return err instanceof Error && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
+}
+
 export function describeError(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }

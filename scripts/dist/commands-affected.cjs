@@ -1152,7 +1152,7 @@ function readEvent(env, cwd, eventFile) {
     text = (0, import_node_fs.readFileSync)(path, "utf8");
   } catch (err) {
     if (err instanceof import_errors12.InputError) throw err;
-    const code = err instanceof Error && "code" in err ? String(err.code) : "unreadable";
+    const code = (0, import_errors12.errnoCode)(err) ?? "unreadable";
     throw new import_errors12.InputError(`event file ${path}: cannot read it (${code}); pass a GitHub event payload (JSON) with --event FILE`);
   }
   const name = env["GITHUB_EVENT_NAME"];
@@ -1186,18 +1186,15 @@ function checkActionsFiles(env) {
       const stat2 = (0, import_node_fs.statSync)(path);
       isFile = stat2.isFile() || stat2.isCharacterDevice();
     } catch (err) {
-      throw new import_errors12.InputError(`${name}=${quote(path, 240)}: no such file (${errorCode(err)}); ${fix}`);
+      throw new import_errors12.InputError(`${name}=${quote(path, 240)}: no such file (${(0, import_errors12.errnoCode)(err) ?? String(err)}); ${fix}`);
     }
     if (!isFile) throw new import_errors12.InputError(`${name}=${quote(path, 240)}: not a file; ${fix}`);
     try {
       (0, import_node_fs.accessSync)(path, import_node_fs.constants.W_OK);
     } catch (err) {
-      throw new import_errors12.InputError(`${name}=${quote(path, 240)}: cannot be written (${errorCode(err)}); ${fix}`);
+      throw new import_errors12.InputError(`${name}=${quote(path, 240)}: cannot be written (${(0, import_errors12.errnoCode)(err) ?? String(err)}); ${fix}`);
     }
   }
-}
-function errorCode(err) {
-  return err instanceof Error && "code" in err && typeof err.code === "string" ? err.code : String(err);
 }
 async function writeActionsOutputs(env, outputs, summary) {
   const output = env["GITHUB_OUTPUT"];

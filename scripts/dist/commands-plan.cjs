@@ -10317,13 +10317,14 @@ function commandSpec(spec) {
 }
 
 // scripts/commands/plan.ts
-var import_errors16 = require("./core-errors.cjs");
+var import_errors17 = require("./core-errors.cjs");
 
 // scripts/io/plan/checkout.ts
 var import_node_child_process = require("node:child_process");
 var import_node_fs = require("node:fs");
 var import_node_os = require("node:os");
 var import_node_path = require("node:path");
+var import_errors3 = require("./core-errors.cjs");
 var ROOT_PREFIX = "pipeline-plan-";
 var ROOT_NAME = /^pipeline-plan-(\d+)-[A-Za-z0-9]{6}$/;
 function git(root, args) {
@@ -10340,7 +10341,7 @@ function isAlive(pid) {
     process.kill(pid, 0);
     return true;
   } catch (err) {
-    return err instanceof Error && "code" in err && err.code === "EPERM";
+    return (0, import_errors3.errnoCode)(err) === "EPERM";
   }
 }
 function ownerOf(path, temp) {
@@ -16184,7 +16185,7 @@ function getOptionsWithDefaults(options) {
 }
 
 // scripts/plan/workflow-files.ts
-var import_errors8 = require("./core-errors.cjs");
+var import_errors9 = require("./core-errors.cjs");
 
 // scripts/plan/expressions.ts
 var CONTEXT_NAMES = ["github", "env", "vars", "job", "jobs", "steps", "runner", "secrets", "strategy", "matrix", "needs", "inputs"];
@@ -16382,7 +16383,7 @@ function parseWorkflowText(file, content) {
   const parsed = parseWorkflow({ name: file, content }, new NoOperationTraceWriter());
   const fail = (messages) => {
     const [first, ...rest] = messages;
-    throw new import_errors8.InputError(
+    throw new import_errors9.InputError(
       // Stryker disable next-line StringLiteral: the parser reports an error for every document that is not a mapping, so messages is never empty
       `${first ?? `${file}: not a workflow`}${rest.length > 0 ? ` (and ${rest.length} more)` : ""}; GitHub would reject this workflow: fix it (or regenerate it with \`pnpm workflows\`)`
     );
@@ -16410,7 +16411,7 @@ function parseWorkflowText(file, content) {
   });
 }
 function parseWorkflowFiles(files, commit) {
-  if (files.length === 0) throw new import_errors8.InputError(`${WORKFLOWS_DIR}: no workflow files in commit ${commit.slice(0, 12)}; generate them with \`pnpm workflows\` and commit them`);
+  if (files.length === 0) throw new import_errors9.InputError(`${WORKFLOWS_DIR}: no workflow files in commit ${commit.slice(0, 12)}; generate them with \`pnpm workflows\` and commit them`);
   return Promise.all([...files].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0).map((f) => parseWorkflowText(f.path, f.text)));
 }
 function isWorkflowFileName(name) {
@@ -16436,7 +16437,7 @@ function parseTree(content, shaBytes = 20) {
 var import_node_child_process3 = require("node:child_process");
 var import_node_fs3 = require("node:fs");
 var import_node_path3 = require("node:path");
-var import_errors11 = require("./core-errors.cjs");
+var import_errors12 = require("./core-errors.cjs");
 
 // scripts/core/timeouts.ts
 var TIMEOUTS = {
@@ -16458,7 +16459,7 @@ var import_node_child_process2 = require("node:child_process");
 var import_node_fs2 = require("node:fs");
 var import_node_os2 = require("node:os");
 var import_node_path2 = require("node:path");
-var import_errors9 = require("./core-errors.cjs");
+var import_errors10 = require("./core-errors.cjs");
 
 // scripts/core/git/cat-file.ts
 function typeNamed(length, first, second) {
@@ -16506,7 +16507,7 @@ var TYPE_CODES = [void 0, "blob", "tree", "commit", "tag"];
 // scripts/io/cat-file.ts
 var USAGE_ERROR = 129;
 function checkSpec(spec) {
-  if (spec.includes("\n")) throw new import_errors9.InputError(`cannot read ${JSON.stringify(spec)} from git: it contains a newline`);
+  if (spec.includes("\n")) throw new import_errors10.InputError(`cannot read ${JSON.stringify(spec)} from git: it contains a newline`);
   return spec;
 }
 var CatFileProcess = class {
@@ -16542,7 +16543,7 @@ var CatFileProcess = class {
     });
     child2.stdin?.on("error", () => {
     });
-    child2.on("error", (err) => this.settle?.reject(err.code === "ENOENT" ? new import_errors9.InputError("git is not installed or not on PATH; install git") : err));
+    child2.on("error", (err) => this.settle?.reject(err.code === "ENOENT" ? new import_errors10.InputError("git is not installed or not on PATH; install git") : err));
     child2.on("close", (code) => {
       if (code === USAGE_ERROR && batchCommand && !this.options.answered()) {
         mode.batchCommand = false;
@@ -16639,8 +16640,8 @@ var ObjectReader = class {
     });
     this.process.exited.then(
       ({ code, stderr }) => {
-        if (this.pending.length > 0) this.fail(new import_errors9.OutsideError(`git cat-file exited ${code} with requests unanswered: ${stderr}`));
-        this.gone ??= new import_errors9.OutsideError(`git cat-file exited ${code}${stderr ? `: ${stderr}` : ""}`);
+        if (this.pending.length > 0) this.fail(new import_errors10.OutsideError(`git cat-file exited ${code} with requests unanswered: ${stderr}`));
+        this.gone ??= new import_errors10.OutsideError(`git cat-file exited ${code}${stderr ? `: ${stderr}` : ""}`);
       },
       (err) => {
         this.gone = err;
@@ -16835,7 +16836,7 @@ function bulkRead(cwd, shared) {
       proc.end();
       try {
         const { code, stderr } = await proc.exited;
-        if (code !== 0) throw new import_errors9.OutsideError(`git cat-file exited ${code}: ${stderr}`);
+        if (code !== 0) throw new import_errors10.OutsideError(`git cat-file exited ${code}: ${stderr}`);
         const size = (0, import_node_fs2.fstatSync)(file).size;
         const buf = Buffer.allocUnsafe(size);
         for (let at2 = 0, n = 1; at2 < size && n > 0; at2 += n) n = (0, import_node_fs2.readSync)(file, buf, at2, size - at2, at2);
@@ -16878,7 +16879,7 @@ function commitParents(content) {
 }
 
 // scripts/core/git/commit-sha.ts
-var import_errors10 = require("./core-errors.cjs");
+var import_errors11 = require("./core-errors.cjs");
 var FULL = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 var COMMIT_SHA_FORM = "a full commit SHA (40 or 64 lowercase hex characters)";
 function isCommitSha(value2) {
@@ -16886,7 +16887,7 @@ function isCommitSha(value2) {
 }
 function parseCommitSha(value2, what) {
   if (isCommitSha(value2)) return value2;
-  throw new import_errors10.InputError(`${what} ${quote(value2)}: expected ${COMMIT_SHA_FORM}`);
+  throw new import_errors11.InputError(`${what} ${quote(value2)}: expected ${COMMIT_SHA_FORM}`);
 }
 var ZERO_SHA = parseCommitSha("0".repeat(40), "the zero SHA");
 
@@ -17083,11 +17084,11 @@ function runGit(cwd, args, env = {}) {
     };
     (0, import_node_child_process3.execFile)("git", [...args], options, (err, stdout, stderr) => {
       if (err?.killed) {
-        reject(new import_errors11.OutsideError(`git ${args.slice(0, 3).join(" ")} in ${cwd}: no answer within ${TIMEOUTS.gitMs / 1e3} s`, { timedOut: true }));
+        reject(new import_errors12.OutsideError(`git ${args.slice(0, 3).join(" ")} in ${cwd}: no answer within ${TIMEOUTS.gitMs / 1e3} s`, { timedOut: true }));
         return;
       }
       if (err && typeof err.code !== "number") {
-        reject(err.code === "ENOENT" ? new import_errors11.InputError("git is not installed or not on PATH; install git") : err);
+        reject(err.code === "ENOENT" ? new import_errors12.InputError("git is not installed or not on PATH; install git") : err);
         return;
       }
       resolve3({ code: typeof err?.code === "number" ? err.code : 0, stdout, stderr });
@@ -17128,13 +17129,13 @@ async function openGit(cwd) {
   } catch {
     real = void 0;
   }
-  if (real === void 0) throw new import_errors11.InputError(`--cwd ${cwd}: no such directory; pass a folder inside the repository`);
+  if (real === void 0) throw new import_errors12.InputError(`--cwd ${cwd}: no such directory; pass a folder inside the repository`);
   let found = findRepository(real);
   let prefix = found ? (0, import_node_path3.relative)(found.root, real).split(import_node_path3.sep).join("/") : "";
   let shallow = found ? (0, import_node_fs3.existsSync)((0, import_node_path3.join)(found.commonDir, "shallow")) : false;
   if (!found) {
     const info = await runGit(cwd, ["rev-parse", "--show-toplevel", "--show-prefix", "--git-dir", "--git-common-dir", "--is-shallow-repository"]);
-    if (info.code !== 0) throw new import_errors11.InputError(`${cwd} is not inside a git repository (${info.stderr.trim().split("\n")[0] ?? ""}); run from the repository or pass --cwd`);
+    if (info.code !== 0) throw new import_errors12.InputError(`${cwd} is not inside a git repository (${info.stderr.trim().split("\n")[0] ?? ""}); run from the repository or pass --cwd`);
     const [root = "", pre = "", gitDir = "", commonDir2 = "", isShallow = ""] = info.stdout.split("\n");
     found = { root, gitDir: (0, import_node_path3.resolve)(cwd, gitDir), commonDir: (0, import_node_path3.resolve)(cwd, commonDir2) };
     prefix = pre.replace(/\/$/, "");
@@ -17197,7 +17198,7 @@ async function openGit(cwd) {
       const r = await runGit(top, ["diff-tree", "-r", "-z", "--no-renames", "--name-only", "--no-commit-id", base, head], {
         GIT_INDEX_FILE: (0, import_node_path3.join)(commonDir, "pipeline-affected", "no-index")
       });
-      if (r.code !== 0) throw new import_errors11.OutsideError(`git diff-tree ${base} ${head} failed: ${r.stderr.trim()}`);
+      if (r.code !== 0) throw new import_errors12.OutsideError(`git diff-tree ${base} ${head} failed: ${r.stderr.trim()}`);
       return r.stdout;
     },
     readObjects: (specs) => objects.read(specs),
@@ -17207,14 +17208,14 @@ async function openGit(cwd) {
     },
     async tags(pattern) {
       const r = await runGit(top, ["tag", "--list", pattern, "--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)"]);
-      if (r.code !== 0) throw new import_errors11.OutsideError(`git tag --list ${pattern} failed: ${r.stderr.trim()}`);
+      if (r.code !== 0) throw new import_errors12.OutsideError(`git tag --list ${pattern} failed: ${r.stderr.trim()}`);
       return parseTagList(r.stdout);
     },
     async log(base, head, options = {}) {
       const range = base === void 0 ? [head] : [head, `^${base}`];
       const flags = [...options.firstParent ? ["--first-parent"] : [], ...options.max !== void 0 ? [`--max-count=${options.max}`] : []];
       const r = await runGit(top, ["log", "--format=%H%x00%P%x00%s%x00%b%x1e", ...flags, ...range, "--"]);
-      if (r.code !== 0) throw new import_errors11.OutsideError(`git log ${base === void 0 ? head : `${base}..${head}`} failed: ${r.stderr.trim()}`);
+      if (r.code !== 0) throw new import_errors12.OutsideError(`git log ${base === void 0 ? head : `${base}..${head}`} failed: ${r.stderr.trim()}`);
       return parseLog(r.stdout);
     },
     async remoteUrl(name) {
@@ -17329,7 +17330,7 @@ var import_node_os3 = require("node:os");
 var import_node_path5 = require("node:path");
 
 // scripts/plan/command-files.ts
-var import_errors12 = require("./core-errors.cjs");
+var import_errors13 = require("./core-errors.cjs");
 function parseCommandFile(file, text) {
   const out = dict();
   const lines = text.split(/\r?\n/);
@@ -17351,12 +17352,12 @@ function parseCommandFile(file, text) {
         }
         body.push(next);
       }
-      if (!closed) throw new import_errors12.InputError(`${file}: ${name}<<${delimiter} is never closed by a line ${delimiter}`);
+      if (!closed) throw new import_errors13.InputError(`${file}: ${name}<<${delimiter} is never closed by a line ${delimiter}`);
       out[name] = body.join("\n");
     } else if (eq > 0) {
       out[line.slice(0, eq)] = line.slice(eq + 1);
     } else {
-      throw new import_errors12.InputError(`${file}: line ${JSON.stringify(line)} is neither name=value nor name<<DELIMITER`);
+      throw new import_errors13.InputError(`${file}: line ${JSON.stringify(line)} is neither name=value nor name<<DELIMITER`);
     }
   }
   return out;
@@ -17466,7 +17467,7 @@ function tracer(env, stderr) {
 }
 
 // scripts/plan/engine.ts
-var import_errors14 = require("./core-errors.cjs");
+var import_errors15 = require("./core-errors.cjs");
 
 // scripts/plan/event.ts
 var EVENT_NAMES = ["push", "pull_request", "merge_group", "workflow_dispatch"];
@@ -17630,14 +17631,14 @@ function defaultEnv(github) {
 }
 
 // scripts/plan/inputs.ts
-var import_errors13 = require("./core-errors.cjs");
+var import_errors14 = require("./core-errors.cjs");
 function parseInputFlags(flags) {
   const out = dict();
   for (const flag of flags) {
     const eq = flag.indexOf("=");
-    if (eq <= 0) throw new import_errors13.InputError(`--input ${JSON.stringify(flag)}: expected key=value (e.g. --input service=auth-service)`);
+    if (eq <= 0) throw new import_errors14.InputError(`--input ${JSON.stringify(flag)}: expected key=value (e.g. --input service=auth-service)`);
     const key = flag.slice(0, eq);
-    if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(key)) throw new import_errors13.InputError(`--input ${JSON.stringify(flag)}: ${JSON.stringify(key)} is not an input name (letters, digits, _ and -)`);
+    if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(key)) throw new import_errors14.InputError(`--input ${JSON.stringify(flag)}: ${JSON.stringify(key)} is not an input name (letters, digits, _ and -)`);
     out[key] = flag.slice(eq + 1);
   }
   return out;
@@ -17645,15 +17646,15 @@ function parseInputFlags(flags) {
 function coerce(where, name, def, raw) {
   switch (def.type) {
     case "boolean":
-      if (raw !== "true" && raw !== "false") throw new import_errors13.InputError(`${where}: input ${name}=${JSON.stringify(raw)} must be true or false`);
+      if (raw !== "true" && raw !== "false") throw new import_errors14.InputError(`${where}: input ${name}=${JSON.stringify(raw)} must be true or false`);
       return raw === "true";
     case "number": {
       const n = Number(raw);
-      if (raw.trim() === "" || Number.isNaN(n)) throw new import_errors13.InputError(`${where}: input ${name}=${JSON.stringify(raw)} must be a number`);
+      if (raw.trim() === "" || Number.isNaN(n)) throw new import_errors14.InputError(`${where}: input ${name}=${JSON.stringify(raw)} must be a number`);
       return n;
     }
     case "choice":
-      if (def.options && !def.options.includes(raw)) throw new import_errors13.InputError(`${where}: input ${name}=${JSON.stringify(raw)} must be one of ${def.options.join(", ")}`);
+      if (def.options && !def.options.includes(raw)) throw new import_errors14.InputError(`${where}: input ${name}=${JSON.stringify(raw)} must be one of ${def.options.join(", ")}`);
       return raw;
     default:
       return raw;
@@ -17671,7 +17672,7 @@ function resolveInputs(where, definitions2, given) {
       inputs[name] = def.default;
       eventInputs[name] = typeof def.default === "string" ? def.default : JSON.stringify(def.default);
     } else if (def.required) {
-      throw new import_errors13.InputError(`${where}: input ${name} is required; pass --input ${name}=VALUE`);
+      throw new import_errors14.InputError(`${where}: input ${name} is required; pass --input ${name}=VALUE`);
     } else {
       inputs[name] = def.type === "boolean" ? false : def.type === "number" ? 0 : "";
       eventInputs[name] = "";
@@ -18024,12 +18025,12 @@ var PlanEngine = class {
     const given = Object.keys(this.input.inputs);
     if (given.length === 0) return;
     if (this.input.envelope.event.name !== "workflow_dispatch") {
-      throw new import_errors14.InputError(`--input ${given[0]}: inputs are only for --event workflow_dispatch`);
+      throw new import_errors15.InputError(`--input ${given[0]}: inputs are only for --event workflow_dispatch`);
     }
     const defined = new Set(triggered.flatMap((wf) => Object.keys(wf.dispatchInputs)));
     const unknown = given.find((k) => !defined.has(k));
     if (unknown !== void 0) {
-      throw new import_errors14.InputError(`--input ${unknown}: no workflow_dispatch workflow defines it; defined inputs: ${[...defined].join(", ") || "none"}`);
+      throw new import_errors15.InputError(`--input ${unknown}: no workflow_dispatch workflow defines it; defined inputs: ${[...defined].join(", ") || "none"}`);
     }
   }
   async runWorkflow(wf) {
@@ -18315,7 +18316,7 @@ function isObject(value2) {
   return typeof value2 === "object" && value2 !== null && !Array.isArray(value2);
 }
 function describe(err) {
-  if (err instanceof EvaluationError || err instanceof import_errors14.InputError) return err.message;
+  if (err instanceof EvaluationError || err instanceof import_errors15.InputError) return err.message;
   return err instanceof Error ? err.message : String(err);
 }
 function lastLines(text, count = 5) {
@@ -18329,11 +18330,11 @@ function orderByNeeds(jobs, file) {
   const visit = (job2) => {
     const id = job2.id.value;
     if (done.has(id)) return;
-    if (visiting.has(id)) throw new import_errors14.InputError(`${file}: jobs ${[...visiting].join(" -> ")} -> ${id} form a needs cycle; remove one of the needs`);
+    if (visiting.has(id)) throw new import_errors15.InputError(`${file}: jobs ${[...visiting].join(" -> ")} -> ${id} form a needs cycle; remove one of the needs`);
     visiting.add(id);
     for (const n of job2.needs ?? []) {
       const dep = byId.get(n.value);
-      if (!dep) throw new import_errors14.InputError(`${file}: job ${id} needs ${n.value}, which does not exist`);
+      if (!dep) throw new import_errors15.InputError(`${file}: job ${id} needs ${n.value}, which does not exist`);
       visit(dep);
     }
     visiting.delete(id);
@@ -18552,10 +18553,10 @@ function renderSummary(plan) {
 }
 
 // scripts/plan/resolve-event.ts
-var import_errors15 = require("./core-errors.cjs");
+var import_errors16 = require("./core-errors.cjs");
 async function resolveFlag(git2, flag, rev) {
   const sha = await git2.resolveCommit(rev);
-  if (!sha) throw new import_errors15.InputError(`${flag} ${rev}: not a commit in this repository; pass a branch, tag or SHA that exists (git fetch it first)`);
+  if (!sha) throw new import_errors16.InputError(`${flag} ${rev}: not a commit in this repository; pass a branch, tag or SHA that exists (git fetch it first)`);
   return sha;
 }
 async function branchTip(git2, name) {
@@ -18578,30 +18579,30 @@ function repositoryNameFromManifest(text) {
 }
 function parseEventName(name) {
   const known = EVENT_NAMES.find((n) => n === name);
-  if (!known) throw new import_errors15.InputError(`--event ${JSON.stringify(name)}: unknown event; expected one of ${EVENT_NAMES.join(", ")} (a tag push is --event push --ref refs/tags/NAME)`);
+  if (!known) throw new import_errors16.InputError(`--event ${JSON.stringify(name)}: unknown event; expected one of ${EVENT_NAMES.join(", ")} (a tag push is --event push --ref refs/tags/NAME)`);
   return known;
 }
 function parsePushRef(ref) {
   if (/^refs\/(heads|tags)\/[^\s~^:?*[\\]+$/.test(ref)) return ref;
   if (!ref.startsWith("refs/") && /^[^\s~^:?*[\\]+$/.test(ref) && !ref.startsWith("-")) return `refs/heads/${ref}`;
-  throw new import_errors15.InputError(`--ref ${JSON.stringify(ref)}: expected refs/heads/BRANCH, refs/tags/TAG or a branch name`);
+  throw new import_errors16.InputError(`--ref ${JSON.stringify(ref)}: expected refs/heads/BRANCH, refs/tags/TAG or a branch name`);
 }
 function parseBranch(ref) {
   const name = ref.replace(/^refs\/heads\//, "");
   if (name.startsWith("refs/") || !/^[^\s~^:?*[\\]+$/.test(name) || name.startsWith("-")) {
-    throw new import_errors15.InputError(`--ref ${JSON.stringify(ref)}: a pull_request or merge_group targets a branch; expected a branch name or refs/heads/BRANCH`);
+    throw new import_errors16.InputError(`--ref ${JSON.stringify(ref)}: a pull_request or merge_group targets a branch; expected a branch name or refs/heads/BRANCH`);
   }
   return name;
 }
 function parseNumber(pr) {
   if (pr === void 0) return 1;
-  if (!/^[1-9][0-9]{0,8}$/.test(pr)) throw new import_errors15.InputError(`--pr ${JSON.stringify(pr)}: expected a pull request number (a positive integer)`);
+  if (!/^[1-9][0-9]{0,8}$/.test(pr)) throw new import_errors16.InputError(`--pr ${JSON.stringify(pr)}: expected a pull request number (a positive integer)`);
   return Number(pr);
 }
 function parseRepository(repo, fromGit, fallbackName, defaultBranch) {
   if (repo !== void 0) {
     const m = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/.exec(repo);
-    if (!m?.[1] || !m[2]) throw new import_errors15.InputError(`--repo ${JSON.stringify(repo)}: expected OWNER/NAME as on GitHub`);
+    if (!m?.[1] || !m[2]) throw new import_errors16.InputError(`--repo ${JSON.stringify(repo)}: expected OWNER/NAME as on GitHub`);
     return { owner: m[1], name: m[2], defaultBranch };
   }
   return { ...fromGit ?? { owner: fallbackName, name: fallbackName }, defaultBranch };
@@ -18612,8 +18613,8 @@ async function resolveEvent(git2, flags, repository) {
   const explicitBase = flags.base !== void 0 ? await resolveFlag(git2, "--base", flags.base) : void 0;
   const owner = repository.owner;
   const envelope = (event, actor = owner) => ({ event, repository, actor: flags.actor ?? actor });
-  if (flags.fork && name !== "pull_request") throw new import_errors15.InputError(`--fork: only a pull_request comes from a fork (got --event ${name})`);
-  if (flags.pr !== void 0 && name !== "pull_request" && name !== "merge_group") throw new import_errors15.InputError(`--pr: only for --event pull_request or merge_group`);
+  if (flags.fork && name !== "pull_request") throw new import_errors16.InputError(`--fork: only a pull_request comes from a fork (got --event ${name})`);
+  if (flags.pr !== void 0 && name !== "pull_request" && name !== "merge_group") throw new import_errors16.InputError(`--pr: only for --event pull_request or merge_group`);
   switch (name) {
     case "push": {
       const ref = parsePushRef(flags.ref ?? `refs/heads/${repository.defaultBranch}`);
@@ -18628,12 +18629,12 @@ async function resolveEvent(git2, flags, repository) {
     case "pull_request": {
       const target = parseBranch(flags.ref ?? repository.defaultBranch);
       const base = explicitBase ?? await branchTip(git2, target);
-      if (!base) throw new import_errors15.InputError(`pull_request into ${target}: no local branch ${target} or origin/${target}; pass --base REV`);
+      if (!base) throw new import_errors16.InputError(`pull_request into ${target}: no local branch ${target} or origin/${target}; pass --base REV`);
       const current = flags.head === void 0 ? await git2.currentBranch() : await git2.resolveCommit(`refs/heads/${flags.head}`) !== void 0 ? flags.head : void 0;
       const headRef = current && current !== target ? current : "pr-head";
       const mergeSha = await git2.mergeCommit(base, head);
       if (!mergeSha)
-        throw new import_errors15.InputError(`pull_request: ${flags.head ?? "HEAD"} does not merge cleanly into ${target}; GitHub runs no pull_request workflows until the conflicts are resolved`);
+        throw new import_errors16.InputError(`pull_request: ${flags.head ?? "HEAD"} does not merge cleanly into ${target}; GitHub runs no pull_request workflows until the conflicts are resolved`);
       const forkBase = await git2.mergeBase(base, head) ?? base;
       const number = parseNumber(flags.pr);
       const event = { name, number, base: { ref: target, sha: base }, head: { ref: headRef, sha: head }, mergeSha, fork: flags.fork };
@@ -18642,7 +18643,7 @@ async function resolveEvent(git2, flags, repository) {
     case "merge_group": {
       const target = parseBranch(flags.ref ?? repository.defaultBranch);
       const base = explicitBase ?? await git2.resolveCommit(`${head}~1`);
-      if (!base) throw new import_errors15.InputError(`merge_group: ${flags.head ?? "HEAD"} has no parent to queue on; pass --base REV`);
+      if (!base) throw new import_errors16.InputError(`merge_group: ${flags.head ?? "HEAD"} has no parent to queue on; pass --base REV`);
       const event = { name, number: parseNumber(flags.pr), baseRef: target, baseSha: base, headSha: head };
       return { envelope: envelope(event), base, head, changedFiles: await git2.changedFiles(base, head) };
     }
@@ -18700,7 +18701,7 @@ var run = async (argv, ctx) => {
     return 0;
   }
   const { values } = parsed;
-  if (values.event === void 0) throw new import_errors16.InputError("pipeline plan: --event is required; expected --event push|pull_request|merge_group|workflow_dispatch");
+  if (values.event === void 0) throw new import_errors17.InputError("pipeline plan: --event is required; expected --event push|pull_request|merge_group|workflow_dispatch");
   const inputs = parseInputFlags(values.input ?? []);
   const trace = tracer(ctx.env, ctx.stderr);
   trace("command loaded");
@@ -18726,7 +18727,7 @@ var run = async (argv, ctx) => {
     const all = await parseWorkflowFiles(await git2.workflowFiles(run2.sha), run2.sha);
     const workflows = values.workflow === void 0 ? all : all.filter((w) => w.file === values.workflow || w.file === `.github/workflows/${values.workflow}`);
     if (workflows.length === 0) {
-      throw new import_errors16.InputError(
+      throw new import_errors17.InputError(
         `--workflow ${quote(values.workflow ?? "")}: no such workflow at ${run2.sha.slice(0, 12)}; expected one of: ${all.map((w) => w.file.replace(".github/workflows/", "")).join(", ")}`
       );
     }

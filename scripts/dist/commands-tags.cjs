@@ -7741,7 +7741,7 @@ function branchTagMove(tag, current, digest, revision, ancestry) {
 var import_node_fs = require("node:fs");
 var import_node_path = require("node:path");
 var import_errors7 = require("./core-errors.cjs");
-var code = (err) => err instanceof Error && "code" in err && typeof err.code === "string" ? err.code : "";
+var code = (err) => (0, import_errors7.errnoCode)(err) ?? "";
 function checkWritable(path, what) {
   let isDir = false;
   try {
@@ -7856,18 +7856,15 @@ function checkActionsFiles(env) {
       const stat = (0, import_node_fs2.statSync)(path);
       isFile2 = stat.isFile() || stat.isCharacterDevice();
     } catch (err) {
-      throw new import_errors10.InputError(`${name}=${quote(path, 240)}: no such file (${errorCode(err)}); ${fix}`);
+      throw new import_errors10.InputError(`${name}=${quote(path, 240)}: no such file (${(0, import_errors10.errnoCode)(err) ?? String(err)}); ${fix}`);
     }
     if (!isFile2) throw new import_errors10.InputError(`${name}=${quote(path, 240)}: not a file; ${fix}`);
     try {
       (0, import_node_fs2.accessSync)(path, import_node_fs2.constants.W_OK);
     } catch (err) {
-      throw new import_errors10.InputError(`${name}=${quote(path, 240)}: cannot be written (${errorCode(err)}); ${fix}`);
+      throw new import_errors10.InputError(`${name}=${quote(path, 240)}: cannot be written (${(0, import_errors10.errnoCode)(err) ?? String(err)}); ${fix}`);
     }
   }
-}
-function errorCode(err) {
-  return err instanceof Error && "code" in err && typeof err.code === "string" ? err.code : String(err);
 }
 
 // scripts/io/step-outputs.ts
@@ -8386,8 +8383,7 @@ function readTextFile(path, shown) {
   try {
     isFile2 = (0, import_node_fs3.statSync)(path).isFile();
   } catch (err) {
-    const code2 = err instanceof Error && "code" in err && typeof err.code === "string" ? err.code : String(err);
-    throw new import_errors16.InputError(`${quote(shown, 240)}: cannot be read (${code2}); expected a file`);
+    throw new import_errors16.InputError(`${quote(shown, 240)}: cannot be read (${(0, import_errors16.errnoCode)(err) ?? String(err)}); expected a file`);
   }
   if (!isFile2) throw new import_errors16.InputError(`${quote(shown, 240)}: not a file (a folder, a pipe or a device); expected a file`);
   return (0, import_node_fs3.readFileSync)(path, "utf8");

@@ -8370,8 +8370,7 @@ function readTextFile(path, shown) {
   try {
     isFile2 = (0, import_node_fs.statSync)(path).isFile();
   } catch (err) {
-    const code = err instanceof Error && "code" in err && typeof err.code === "string" ? err.code : String(err);
-    throw new import_errors14.InputError(`${quote(shown, 240)}: cannot be read (${code}); expected a file`);
+    throw new import_errors14.InputError(`${quote(shown, 240)}: cannot be read (${(0, import_errors14.errnoCode)(err) ?? String(err)}); expected a file`);
   }
   if (!isFile2) throw new import_errors14.InputError(`${quote(shown, 240)}: not a file (a folder, a pipe or a device); expected a file`);
   return (0, import_node_fs.readFileSync)(path, "utf8");

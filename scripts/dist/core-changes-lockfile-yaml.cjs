@@ -7370,10 +7370,12 @@ var lockfile_yaml_exports = {};
 __export(lockfile_yaml_exports, {
   canonicalLockfile: () => canonicalLockfile,
   diffLockfilesAnyLayout: () => diffLockfilesAnyLayout,
-  diffLockfilesAsYaml: () => diffLockfilesAsYaml
+  diffLockfilesAsYaml: () => diffLockfilesAsYaml,
+  lockfileInPnpmLayout: () => lockfileInPnpmLayout
 });
 module.exports = __toCommonJS(lockfile_yaml_exports);
 var import_yaml = __toESM(require_dist(), 1);
+var import_errors = require("./core-errors.cjs");
 
 // scripts/core/changes/yaml-anchors.ts
 var blank = (c) => c === " " || c === "	";
@@ -7804,9 +7806,26 @@ function diffLockfilesAnyLayout(baseText, headText) {
   const slow = diffLockfilesAsYaml(baseText, headText);
   return slow.kind === "invalid-yaml" ? { kind: "unreadable", side: slow.side, detail: `not valid YAML: ${slow.detail}` } : slow;
 }
+function lockfileInPnpmLayout(text) {
+  const readable = (t, aliasFree) => {
+    try {
+      segmentLockfile(t, { aliasFree });
+      return true;
+    } catch (err) {
+      if (err instanceof LockfileShapeError) return false;
+      throw err;
+    }
+  };
+  if (readable(text, false)) return { text, aliasFree: false };
+  const canonical = canonicalLockfile(text);
+  if ("error" in canonical) throw new import_errors.InputError(`pnpm-lock.yaml: not a lockfile pnpm can read (${canonical.error}); run pnpm install to write it again`);
+  if (!readable(canonical.text, true)) throw new import_errors.InputError("pnpm-lock.yaml: not a pnpm v9 lockfile; run pnpm install to write it again");
+  return { text: canonical.text, aliasFree: true };
+}
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   canonicalLockfile,
   diffLockfilesAnyLayout,
-  diffLockfilesAsYaml
+  diffLockfilesAsYaml,
+  lockfileInPnpmLayout
 });

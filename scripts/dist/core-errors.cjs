@@ -23,7 +23,8 @@ var errors_exports = {};
 __export(errors_exports, {
   InputError: () => InputError,
   OutsideError: () => OutsideError,
-  describeError: () => describeError
+  describeError: () => describeError,
+  errnoCode: () => errnoCode
 });
 module.exports = __toCommonJS(errors_exports);
 var InputError = class extends Error {
@@ -37,6 +38,9 @@ var OutsideError = class extends Error {
     this.timedOut = options.timedOut ?? false;
   }
 };
+function errnoCode(err) {
+  return err instanceof Error && "code" in err && typeof err.code === "string" ? err.code : void 0;
+}
 function describeError(err) {
   return err instanceof Error ? err.message : String(err);
 }
@@ -44,5 +48,6 @@ function describeError(err) {
 0 && (module.exports = {
   InputError,
   OutsideError,
-  describeError
+  describeError,
+  errnoCode
 });

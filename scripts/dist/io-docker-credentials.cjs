@@ -80,6 +80,7 @@ var RegistryError = class extends import_errors.OutsideError {
 };
 
 // scripts/io/docker-credentials.ts
+var import_errors2 = require("./core-errors.cjs");
 function dockerConfigPath(env) {
   return (0, import_node_path.join)(env["DOCKER_CONFIG"] || (0, import_node_path.join)((0, import_node_os.homedir)(), ".docker"), "config.json");
 }
@@ -111,7 +112,7 @@ async function dockerCredentials(env, host, timeoutMs = 1e4) {
   try {
     text = await (0, import_promises.readFile)(file, { encoding: "utf8", signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
-    if (err instanceof Error && "code" in err && err.code === "ENOENT") return { kind: "none" };
+    if ((0, import_errors2.errnoCode)(err) === "ENOENT") return { kind: "none" };
     throw new RegistryError(`cannot read the Docker config file ${file}: ${err instanceof Error ? err.message : String(err)}`);
   }
   let json;

@@ -74,18 +74,15 @@ function checkActionsFiles(env) {
       const stat = (0, import_node_fs.statSync)(path);
       isFile = stat.isFile() || stat.isCharacterDevice();
     } catch (err) {
-      throw new import_errors3.InputError(`${name}=${quote(path, 240)}: no such file (${errorCode(err)}); ${fix}`);
+      throw new import_errors3.InputError(`${name}=${quote(path, 240)}: no such file (${(0, import_errors3.errnoCode)(err) ?? String(err)}); ${fix}`);
     }
     if (!isFile) throw new import_errors3.InputError(`${name}=${quote(path, 240)}: not a file; ${fix}`);
     try {
       (0, import_node_fs.accessSync)(path, import_node_fs.constants.W_OK);
     } catch (err) {
-      throw new import_errors3.InputError(`${name}=${quote(path, 240)}: cannot be written (${errorCode(err)}); ${fix}`);
+      throw new import_errors3.InputError(`${name}=${quote(path, 240)}: cannot be written (${(0, import_errors3.errnoCode)(err) ?? String(err)}); ${fix}`);
     }
   }
-}
-function errorCode(err) {
-  return err instanceof Error && "code" in err && typeof err.code === "string" ? err.code : String(err);
 }
 
 // scripts/io/step-outputs.ts

@@ -6,10 +6,10 @@
  */
 import { mkdirSync, renameSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { InputError } from '../core/errors.js';
+import { errnoCode, InputError } from '../core/errors.js';
 import { quote } from '../core/quote.js';
 
-const code = (err: unknown): string => (err instanceof Error && 'code' in err && typeof err.code === 'string' ? err.code : '');
+const code = (err: unknown): string => errnoCode(err) ?? '';
 
 /** Throws an InputError unless `path` can be written as a file (checked before anything is written). */
 export function checkWritable(path: string, what: string): void {

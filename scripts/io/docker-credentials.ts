@@ -9,6 +9,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { type Credentials, credentialsFor, helperCredentials } from '../core/images/registry-auth.js';
 import { RegistryError } from './registry.js';
+import { errnoCode } from '../core/errors.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -49,7 +50,7 @@ export async function dockerCredentials(env: Env, host: string, timeoutMs = 10_0
   try {
     text = await readFile(file, { encoding: 'utf8', signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
-    if (err instanceof Error && 'code' in err && err.code === 'ENOENT') return { kind: 'none' };
+    if (errnoCode(err) === 'ENOENT') return { kind: 'none' };
     throw new RegistryError(`cannot read the Docker config file ${file}: ${err instanceof Error ? err.message : String(err)}`);
   }
   let json: unknown;

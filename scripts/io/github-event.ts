@@ -6,7 +6,7 @@
  */
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { InputError } from '../core/errors.js';
+import { errnoCode, InputError } from '../core/errors.js';
 import { type GitHubEvent, parseEvent } from '../core/changes/event.js';
 import { quote } from '../core/quote.js';
 
@@ -23,7 +23,7 @@ export function readEvent(env: Env, cwd: string, eventFile: string | undefined):
     text = readFileSync(path, 'utf8');
   } catch (err) {
     if (err instanceof InputError) throw err;
-    const code = err instanceof Error && 'code' in err ? String(err.code) : 'unreadable';
+    const code = errnoCode(err) ?? 'unreadable';
     throw new InputError(`event file ${path}: cannot read it (${code}); pass a GitHub event payload (JSON) with --event FILE`);
   }
   const name = env['GITHUB_EVENT_NAME'];
@@ -69,19 +69,15 @@ export function checkActionsFiles(env: Env): void {
       // A character device too: /dev/null, which a local run may name to drop the outputs.
       isFile = stat.isFile() || stat.isCharacterDevice();
     } catch (err) {
-      throw new InputError(`${name}=${quote(path, 240)}: no such file (${errorCode(err)}); ${fix}`);
+      throw new InputError(`${name}=${quote(path, 240)}: no such file (${errnoCode(err) ?? String(err)}); ${fix}`);
     }
     if (!isFile) throw new InputError(`${name}=${quote(path, 240)}: not a file; ${fix}`);
     try {
       accessSync(path, constants.W_OK);
     } catch (err) {
-      throw new InputError(`${name}=${quote(path, 240)}: cannot be written (${errorCode(err)}); ${fix}`);
+      throw new InputError(`${name}=${quote(path, 240)}: cannot be written (${errnoCode(err) ?? String(err)}); ${fix}`);
     }
   }
-}
-
-function errorCode(err: unknown): string {
-  return err instanceof Error && 'code' in err && typeof err.code === 'string' ? err.code : String(err);
 }
 
 /** Step outputs and the job summary, through @actions/core (only inside Actions; loaded only there). */
@@ -89,6 +85,7 @@ export async function writeActionsOutputs(env: Env, outputs: Record<string, stri
   const output = env['GITHUB_OUTPUT'];
   const summaryFile = env['GITHUB_STEP_SUMMARY'];
   if (!output && !summaryFile) return;
+  // Checked before either file is written, so that a bad second one leaves the first untouched.
   checkActionsFiles(env);
   const { appendStepSummary, writeStepOutputs } = await import('./step-outputs.js');
   if (output) await writeStepOutputs(outputs);

@@ -4,7 +4,7 @@
  * forever), is bad input naming the path, not EISDIR as an internal error or a hang.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { InputError } from '../core/errors.js';
+import { errnoCode, InputError } from '../core/errors.js';
 import { quote } from '../core/quote.js';
 
 /** The text of `path`; `shown` is how an error names it (a path from the repository root). */
@@ -13,8 +13,7 @@ export function readTextFile(path: string, shown: string): string {
   try {
     isFile = statSync(path).isFile();
   } catch (err) {
-    const code = err instanceof Error && 'code' in err && typeof err.code === 'string' ? err.code : String(err);
-    throw new InputError(`${quote(shown, 240)}: cannot be read (${code}); expected a file`);
+    throw new InputError(`${quote(shown, 240)}: cannot be read (${errnoCode(err) ?? String(err)}); expected a file`);
   }
   if (!isFile) throw new InputError(`${quote(shown, 240)}: not a file (a folder, a pipe or a device); expected a file`);
   return readFileSync(path, 'utf8');

@@ -1,7 +1,7 @@
 // The small shared pieces of scripts/core: flag parsing errors, JSON narrowing, input errors.
 import { describe, expect, test } from 'vitest';
 import { commandSpec, parseCli } from '../../scripts/core/args.js';
-import { describeError, InputError } from '../../scripts/core/errors.js';
+import { describeError, errnoCode, InputError } from '../../scripts/core/errors.js';
 import { isRecord } from '../../scripts/core/json.js';
 
 describe('parseCli', () => {
@@ -67,5 +67,18 @@ describe('InputError', () => {
     [42, '42'],
   ])('describeError(%j)', (err, text) => {
     expect(describeError(err)).toBe(text);
+  });
+});
+
+describe('errnoCode: the code of a Node system error', () => {
+  const withCode = (code: unknown) => Object.assign(new Error('x'), { code });
+  test.each<[string, unknown, string | undefined]>([
+    ['a system error', withCode('ENOENT'), 'ENOENT'],
+    ['an error without a code', new Error('x'), undefined],
+    ['a code that is no text', withCode(5), undefined],
+    ['no error at all, with a code', { code: 'ENOENT' }, undefined],
+    ['a string', 'ENOENT', undefined],
+  ])('%s', (_, err, code) => {
+    expect(errnoCode(err)).toBe(code);
   });
 });

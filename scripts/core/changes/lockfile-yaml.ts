@@ -9,7 +9,8 @@
  * tool that only reorders a mapping changes nothing; a YAML mapping has no order.
  */
 import { parse, stringify } from 'yaml';
-import { diffLockfiles, type LockfileDiff } from './lockfile.js';
+import { InputError } from '../errors.js';
+import { diffLockfiles, type LockfileDiff, LockfileShapeError, segmentLockfile } from './lockfile.js';
 
 /** A side that is not YAML at all (a conflict marker, a broken indent): the caller's to fix. */
 export interface InvalidLockfileYaml {
@@ -69,4 +70,31 @@ export function diffLockfilesAnyLayout(baseText: string | undefined, headText: s
   if (fast.kind !== 'unreadable') return fast;
   const slow = diffLockfilesAsYaml(baseText, headText);
   return slow.kind === 'invalid-yaml' ? { kind: 'unreadable', side: slow.side, detail: `not valid YAML: ${slow.detail}` } : slow;
+}
+
+/**
+ * The lockfile in the layout pnpm writes, which the line-based reader needs: as it is, or re-read as YAML
+ * when another tool wrote it (re-indented, anchors, flow style), as `affected` does (`pnpm audit:deps`). Not YAML
+ * at all, or no lockfile: an InputError.
+ */
+export function lockfileInPnpmLayout(text: string): { readonly text: string; readonly aliasFree: boolean } {
+  // Stryker disable BlockStatement: equivalent for the catch block emptied: segmentLockfile throws nothing but LockfileShapeError (the rethrow is for bugs)
+  const readable = (t: string, aliasFree: boolean): boolean => {
+    try {
+      // Stryker disable next-line ObjectLiteral: equivalent: the YAML path's text holds no anchor, searched or not
+      segmentLockfile(t, { aliasFree });
+      return true;
+    } catch (err) {
+      // Stryker disable next-line ConditionalExpression: equivalent for true: segmentLockfile throws nothing but LockfileShapeError (the rethrow is for bugs)
+      if (err instanceof LockfileShapeError) return false;
+      throw err;
+    }
+  };
+  // Stryker restore BlockStatement
+  if (readable(text, false)) return { text, aliasFree: false };
+  const canonical = canonicalLockfile(text);
+  if ('error' in canonical) throw new InputError(`pnpm-lock.yaml: not a lockfile pnpm can read (${canonical.error}); run pnpm install to write it again`);
+  // Stryker disable next-line BooleanLiteral: equivalent: the YAML path's text holds no anchor, searched or not
+  if (!readable(canonical.text, true)) throw new InputError('pnpm-lock.yaml: not a pnpm v9 lockfile; run pnpm install to write it again');
+  return { text: canonical.text, aliasFree: true };
 }

@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { errnoCode } from '../../core/errors.js';
 
 const ROOT_PREFIX = 'pipeline-plan-';
 const ROOT_NAME = /^pipeline-plan-(\d+)-[A-Za-z0-9]{6}$/;
@@ -32,7 +33,7 @@ function isAlive(pid: number): boolean {
     return true;
   } catch (err) {
     // EPERM: it exists, and belongs to someone else.
-    return err instanceof Error && 'code' in err && err.code === 'EPERM';
+    return errnoCode(err) === 'EPERM';
   }
 }
 

@@ -4,7 +4,8 @@
  */
 import { describe, expect, test } from 'vitest';
 import { segmentLockfile } from '../../../scripts/core/changes/lockfile.js';
-import { canonicalLockfile, diffLockfilesAnyLayout, diffLockfilesAsYaml } from '../../../scripts/core/changes/lockfile-yaml.js';
+import { canonicalLockfile, diffLockfilesAnyLayout, diffLockfilesAsYaml, lockfileInPnpmLayout } from '../../../scripts/core/changes/lockfile-yaml.js';
+import { InputError } from '../../../scripts/core/errors.js';
 
 const importer = (name: string, version: string) => [`  ${name}:`, '    dependencies:', '      x:', '        specifier: ^1', `        version: ${version}`];
 const pnpmLayout = (version: string) =>
@@ -126,5 +127,28 @@ describe('a lockfile the fast path reads is not re-read as YAML', () => {
   test('a reordered importer stays a change (safe, not exact): the fast answer is the answer', () => {
     const reordered = pnpmLayout('1.0.0').replace('        specifier: ^1\n        version: 1.0.0', '        version: 1.0.0\n        specifier: ^1');
     expect(diffLockfilesAnyLayout(pnpmLayout('1.0.0'), reordered)).toEqual({ kind: 'importers', importers: new Map([['a', ['pnpm-lock.yaml: importer entry changed']]]) });
+  });
+});
+
+describe('lockfileInPnpmLayout: the text the line-based reader reads (pnpm audit:deps)', () => {
+  test("pnpm's own text as it is, searched for anchors", () => {
+    const text = pnpmLayout('1.0.0');
+    expect(lockfileInPnpmLayout(text)).toEqual({ text, aliasFree: false });
+  });
+
+  test("another tool's text re-read as YAML: written out in pnpm's layout, not searched again", () => {
+    const read = lockfileInPnpmLayout(`lockfileVersion: '9.0'\nimporters:\n  a: &deps\n    dependencies:\n      x:\n        specifier: ^1\n        version: 1.0.0\n  b: *deps\n`);
+    expect(read.aliasFree).toBe(true);
+    expect(read.text).not.toMatch(/[&*]deps/);
+    expect(read.text).toMatch(/^ {2}b:\n {4}dependencies:\n {6}x:\n/m);
+  });
+
+  test.each<[string, string, RegExp]>([
+    ['not YAML', 'importers: [\n', /^pnpm-lock\.yaml: not a lockfile pnpm can read \(.+\); run pnpm install to write it again$/],
+    ['YAML but a list', '- a\n- b\n', /^pnpm-lock\.yaml: not a lockfile pnpm can read \(the document is a sequence, not a mapping\); run pnpm install/],
+    ['a mapping that is no lockfile', 'importers: 5\n', /^pnpm-lock\.yaml: not a pnpm v9 lockfile; run pnpm install to write it again$/],
+  ])('%s: an InputError', (_, text, message) => {
+    expect(() => lockfileInPnpmLayout(text)).toThrow(InputError);
+    expect(() => lockfileInPnpmLayout(text)).toThrow(message);
   });
 });
