@@ -16,6 +16,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { commandSpec, runEntry } from './core/args.js';
+import { loadPipelineConfig } from './io/pipeline-config.js';
 import { sourceError } from './io/source-errors.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -70,12 +71,16 @@ function lazyChunks(found: Map<string, string>): Plugin {
 }
 
 export async function renderBundle(): Promise<Map<string, string>> {
+  let files: Map<string, string>;
   try {
-    return await bundleOnce();
+    files = await bundleOnce();
   } catch (err) {
     // A source that does not compile: its file, line and column, as bad input.
     throw sourceError(err, root) ?? err;
   }
+  // The bundle carries the config: a setting of the wrong form is refused here too, not first at a run.
+  await loadPipelineConfig(root);
+  return files;
 }
 
 async function bundleOnce(): Promise<Map<string, string>> {

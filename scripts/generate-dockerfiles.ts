@@ -10,22 +10,10 @@ import { commandSpec, runEntry } from './core/args.js';
 import { InputError } from './core/errors.js';
 import { diffGenerated, writeGenerated } from './io/generated-files.js';
 import { loadWorkspace } from './io/workspace-fs.js';
-import { sourceError } from './io/source-errors.js';
+import { loadPipelineConfig } from './io/pipeline-config.js';
 import type { PipelineConfig } from './core/config.js';
 import { isRecord } from './core/json.js';
 import { readTextFile } from './io/read-text-file.js';
-
-/**
- * The pipeline config, loaded when the command runs (not when this module loads), so that a config that
- * does not compile is one line naming its file, line and column, exit 2.
- */
-async function loadConfig(root: string): Promise<PipelineConfig> {
-  try {
-    return (await import('../pipeline.config.js')).pipelineConfig;
-  } catch (err) {
-    throw sourceError(err, root) ?? err;
-  }
-}
 
 /** Dockerfiles on disk that carry our header, wherever they are below the service folders. */
 function existingGenerated(root: string, pipelineConfig: PipelineConfig): string[] {
@@ -42,11 +30,11 @@ function existingGenerated(root: string, pipelineConfig: PipelineConfig): string
 }
 
 export async function render(root: string): Promise<Map<string, string>> {
-  return renderWith(root, await loadConfig(root));
+  return renderWith(root, await loadPipelineConfig(root));
 }
 
 export async function check(root: string) {
-  return checkWith(root, await loadConfig(root));
+  return checkWith(root, await loadPipelineConfig(root));
 }
 
 async function renderWith(root: string, pipelineConfig: PipelineConfig): Promise<Map<string, string>> {
@@ -84,7 +72,7 @@ const SPEC = commandSpec({
 
 async function main(checkOnly: boolean): Promise<number> {
   const root = process.cwd();
-  const pipelineConfig = await loadConfig(root);
+  const pipelineConfig = await loadPipelineConfig(root);
   if (checkOnly) {
     const diffs = await checkWith(root, pipelineConfig);
     if (diffs.length > 0) {

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pipelineConfig } from '../pipeline.config.js';
 import type { Command } from './commands/types.js';
+import { checkConfig } from './core/config-check.js';
 import { InputError } from './core/errors.js';
 import { endingOf } from './core/exit-codes.js';
 import { realEffects } from './wiring.js';
@@ -47,12 +48,14 @@ async function main(argv: readonly string[]): Promise<number> {
   // Own keys only: `toString` or `__proto__` is no command (the table is an object literal).
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) throw new InputError(`unknown command ${JSON.stringify(name)}; expected one of: ${Object.keys(COMMANDS).join(', ')}`);
+  // The config is bundled, not type-checked on the way: read once, before any command uses it.
+  const config = checkConfig(pipelineConfig);
   const { run } = await command.load();
   return run(rest, {
     cwd: process.cwd(),
     cli: trustedCli(),
     env: process.env,
-    config: pipelineConfig,
+    config,
     effects: realEffects(process.env),
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),

@@ -34,7 +34,7 @@ import {
 import { type Job, job, type Permissions } from './dsl/job.js';
 import { type BuiltStep, buildPush, checkout, dockerLogin, restoreCache, run, saveCache, setupBuildx, setupNode, uploadArtifact } from './dsl/steps.js';
 import { pnpmVersion } from './package-manager.js';
-import { pipelineConfig } from '../pipeline.config.js';
+import { pipelineConfig } from './config.js';
 
 /** The CLI is committed as a bundle: jobs run it with plain node, the changes job before any install. */
 export const PIPELINE = 'node scripts/dist/pipeline.cjs';

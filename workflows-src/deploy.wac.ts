@@ -16,7 +16,7 @@
 import { Workflow } from '@github-actions-workflow-ts/lib';
 import type { PipelineConfig } from '../scripts/core/config.js';
 import { loadWorkspace } from '../scripts/io/workspace-fs.js';
-import { pipelineConfig } from '../pipeline.config.js';
+import { pipelineConfig } from './config.js';
 import { InputError } from '../scripts/core/errors.js';
 import { PIPELINE, registryLogin } from './ci.wac.js';
 import { and, Expr, eq, format, github, input, lit, ne, secret } from './dsl/expr.js';

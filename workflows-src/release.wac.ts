@@ -16,7 +16,7 @@
 import { Workflow } from '@github-actions-workflow-ts/lib';
 import type { PipelineConfig } from '../scripts/core/config.js';
 import { loadWorkspace } from '../scripts/io/workspace-fs.js';
-import { pipelineConfig } from '../pipeline.config.js';
+import { pipelineConfig } from './config.js';
 import { imageSteps, PIPELINE, publishPermissions, registryLogin } from './ci.wac.js';
 import { and, eq, fn, format, fromJSON, github, input, lit, matrix, ne, not, or } from './dsl/expr.js';
 import { job } from './dsl/job.js';

@@ -7737,7 +7737,7 @@ var import_errors4 = require("./core-errors.cjs");
 var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 var TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 var DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-f0-9]{32,}$/;
-var REGISTRY = /^(?:localhost|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+|\[[0-9a-fA-F:]+\]|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*:\d+)$/;
+var REGISTRY_HOST = /^(?:localhost|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+|\[[0-9a-fA-F:]+\](?::\d+)?|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*:\d+)$/;
 var EXPECTED = "expected [registry/]name[:tag][@sha256:<hex>], e.g. ghcr.io/acme/api-gateway:sha-1a2b3c4";
 function parseImageRef(text2) {
   const fail = (why) => {
@@ -7764,7 +7764,7 @@ function parseImageRef(text2) {
   if (parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost")) {
     registry = first;
     parts.shift();
-    if (!REGISTRY.test(registry)) fail(`bad registry ${JSON.stringify(registry)}`);
+    if (!REGISTRY_HOST.test(registry)) fail(`bad registry ${JSON.stringify(registry)}`);
   }
   if (parts.length === 0 || !parts.every((p) => COMPONENT.test(p))) fail("the name must be lowercase letters, digits and separators");
   return { ...registry ? { registry } : {}, path: parts.join("/"), ...tag ? { tag } : {}, ...digest ? { digest } : {} };
@@ -7857,10 +7857,11 @@ var RegistryError = class extends import_errors8.OutsideError {
 
 // scripts/io/registry-images.ts
 async function readImage(registry, name, reference) {
-  const top = await registry.document(name, reference);
+  const top = typeof reference === "string" ? await registry.document(name, reference) : reference;
   if (top === void 0) return void 0;
   let manifest = top.digest;
   let doc = top.document;
+  const index = doc.kind === "index" ? doc : void 0;
   if (doc.kind === "index") {
     const platforms = platformManifests(doc);
     const [only] = platforms;
@@ -7876,12 +7877,11 @@ async function readImage(registry, name, reference) {
   }
   if (doc.kind !== "image") throw new RegistryError(`${name}@${top.digest}: an index inside an index is not an image the pipeline builds`);
   const revision = configLabels(await registry.blobJson(name, doc.config)).get(REVISION_LABEL);
-  return { digest: top.digest, manifest, config: doc.config, revision };
+  return { digest: top.digest, manifest, config: doc.config, revision, index };
 }
-async function readProvenance(registry, name, digest, manifest) {
-  const top = await registry.document(name, digest);
-  if (top === void 0 || top.document.kind !== "index") return void 0;
-  const attestation = attestationManifests(top.document).find((d) => d.referenceDigest === manifest);
+async function readProvenance(registry, name, image) {
+  if (image.index === void 0) return void 0;
+  const attestation = attestationManifests(image.index).find((d) => d.referenceDigest === image.manifest);
   if (attestation === void 0) return void 0;
   const doc = await registry.document(name, attestation.digest);
   if (doc === void 0 || doc.document.kind !== "image") return void 0;
@@ -9424,6 +9424,7 @@ var run = async (argv, ctx) => {
     const now = current(records);
     let digest;
     let label;
+    let resolved;
     if (values.digest !== void 0) {
       digest = values.digest;
       label = values.version === void 0 || values.version === "" ? digest.slice(0, 19) : version.tag;
@@ -9441,11 +9442,12 @@ var run = async (argv, ctx) => {
         );
       digest = found.digest;
       label = version.tag;
+      resolved = found;
     }
-    const image = await readImage(registry, ref.path, digest);
+    const image = await readImage(registry, ref.path, resolved ?? digest);
     if (image === void 0) throw new import_errors20.InputError(`digest ${digest}: no such image of ${service} in ${ref.registry ?? "docker.io"}/${ref.path}`);
     const repositoryUrl = `${(ctx.env["GITHUB_SERVER_URL"] || "https://github.com").replace(/\/+$/, "")}/${repositoryName}`;
-    const provenance = await readProvenance(registry, ref.path, digest, image.manifest);
+    const provenance = await readProvenance(registry, ref.path, image);
     const quarantined = await registry.document(ref.path, quarantineTag(digest));
     const evidence = checkEvidence({
       digest,

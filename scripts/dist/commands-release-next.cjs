@@ -9060,7 +9060,7 @@ var import_errors14 = require("./core-errors.cjs");
 var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 var TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 var DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-f0-9]{32,}$/;
-var REGISTRY = /^(?:localhost|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+|\[[0-9a-fA-F:]+\]|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*:\d+)$/;
+var REGISTRY_HOST = /^(?:localhost|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+|\[[0-9a-fA-F:]+\](?::\d+)?|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*:\d+)$/;
 var EXPECTED = "expected [registry/]name[:tag][@sha256:<hex>], e.g. ghcr.io/acme/api-gateway:sha-1a2b3c4";
 function parseImageRef(text2) {
   const fail = (why) => {
@@ -9087,7 +9087,7 @@ function parseImageRef(text2) {
   if (parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost")) {
     registry = first;
     parts.shift();
-    if (!REGISTRY.test(registry)) fail(`bad registry ${JSON.stringify(registry)}`);
+    if (!REGISTRY_HOST.test(registry)) fail(`bad registry ${JSON.stringify(registry)}`);
   }
   if (parts.length === 0 || !parts.every((p) => COMPONENT.test(p))) fail("the name must be lowercase letters, digits and separators");
   return { ...registry ? { registry } : {}, path: parts.join("/"), ...tag ? { tag } : {}, ...digest ? { digest } : {} };

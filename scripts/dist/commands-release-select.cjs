@@ -7499,7 +7499,7 @@ var import_errors3 = require("./core-errors.cjs");
 var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 var TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 var DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-f0-9]{32,}$/;
-var REGISTRY = /^(?:localhost|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+|\[[0-9a-fA-F:]+\]|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*:\d+)$/;
+var REGISTRY_HOST = /^(?:localhost|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+|\[[0-9a-fA-F:]+\](?::\d+)?|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*:\d+)$/;
 var EXPECTED = "expected [registry/]name[:tag][@sha256:<hex>], e.g. ghcr.io/acme/api-gateway:sha-1a2b3c4";
 function parseImageRef(text2) {
   const fail = (why) => {
@@ -7526,7 +7526,7 @@ function parseImageRef(text2) {
   if (parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost")) {
     registry = first;
     parts.shift();
-    if (!REGISTRY.test(registry)) fail(`bad registry ${JSON.stringify(registry)}`);
+    if (!REGISTRY_HOST.test(registry)) fail(`bad registry ${JSON.stringify(registry)}`);
   }
   if (parts.length === 0 || !parts.every((p) => COMPONENT.test(p))) fail("the name must be lowercase letters, digits and separators");
   return { ...registry ? { registry } : {}, path: parts.join("/"), ...tag ? { tag } : {}, ...digest ? { digest } : {} };
@@ -9125,10 +9125,11 @@ var RegistryError = class extends import_errors18.OutsideError {
 
 // scripts/io/registry-images.ts
 async function readImage(registry, name, reference) {
-  const top = await registry.document(name, reference);
+  const top = typeof reference === "string" ? await registry.document(name, reference) : reference;
   if (top === void 0) return void 0;
   let manifest = top.digest;
   let doc = top.document;
+  const index = doc.kind === "index" ? doc : void 0;
   if (doc.kind === "index") {
     const platforms = platformManifests(doc);
     const [only] = platforms;
@@ -9144,7 +9145,7 @@ async function readImage(registry, name, reference) {
   }
   if (doc.kind !== "image") throw new RegistryError(`${name}@${top.digest}: an index inside an index is not an image the pipeline builds`);
   const revision = configLabels(await registry.blobJson(name, doc.config)).get(REVISION_LABEL);
-  return { digest: top.digest, manifest, config: doc.config, revision };
+  return { digest: top.digest, manifest, config: doc.config, revision, index };
 }
 
 // scripts/commands/release/ci-image.ts

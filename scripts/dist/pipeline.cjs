@@ -14,12 +14,12 @@ var __copyProps = (to, from, except, desc) => {
   }
   return to;
 };
-var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
+var __toESM = (mod, isNodeMode, target2) => (target2 = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
   // If the importer is in node compatibility mode or this is not an ESM
   // file that has been converted to a CommonJS file using a Babel-
   // compatible transform (i.e. "__esModule" has not been set), then set
   // "default" to the CommonJS "module.exports" for node compatibility.
-  isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
+  isNodeMode || !mod || !mod.__esModule ? __defProp(target2, "default", { value: mod, enumerable: true }) : target2,
   mod
 ));
 
@@ -63,11 +63,244 @@ var pipelineConfig = {
   release: { makeLatest: "false" }
 };
 
-// scripts/pipeline.ts
+// scripts/core/config-check.ts
 var import_errors2 = require("./core-errors.cjs");
 
-// scripts/core/exit-codes.ts
+// scripts/core/images/image-ref.ts
 var import_errors = require("./core-errors.cjs");
+var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+var TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+var REGISTRY_HOST = /^(?:localhost|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+|\[[0-9a-fA-F:]+\](?::\d+)?|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*:\d+)$/;
+
+// scripts/core/json.ts
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// scripts/core/quote.ts
+function quote(value, max = 80) {
+  return JSON.stringify(value.length > max ? `${value.slice(0, max)}\u2026` : value);
+}
+
+// scripts/core/config-check.ts
+var CONFIG_FILE = "pipeline.config.ts";
+function shown(value) {
+  if (typeof value === "string") return quote(value);
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (value === void 0) return "missing";
+  if (value === null) return "null";
+  return Array.isArray(value) ? "a list" : "an object";
+}
+function bad(path, value, expected) {
+  return new import_errors2.InputError(`${CONFIG_FILE}: ${path} is ${shown(value)}; expected ${expected}`);
+}
+function settings(path, value, known) {
+  if (!isRecord(value)) throw bad(path === "" ? "the config" : path, value, `an object with ${known.join(", ")}`);
+  const unknown = Object.keys(value).find((key) => !known.includes(key));
+  if (unknown !== void 0) {
+    const key = /^[A-Za-z_$][\w$]{0,79}$/.test(unknown) ? unknown : quote(unknown);
+    throw new import_errors2.InputError(`${CONFIG_FILE}: ${path === "" ? "" : `${path}.`}${key} is not a setting; expected one of: ${known.join(", ")}`);
+  }
+  return (key) => Object.hasOwn(value, key) ? value[key] : void 0;
+}
+function hasControl(value) {
+  for (const c of value) {
+    const code = c.charCodeAt(0);
+    if (code < 32 || code >= 127 && code <= 159 || code === 8232 || code === 8233) return true;
+  }
+  return false;
+}
+function text(path, value, expected, valid) {
+  if (typeof value !== "string" || hasControl(value) || !valid(value)) throw bad(path, value, expected);
+  return value;
+}
+function list(path, value, item) {
+  if (!Array.isArray(value)) throw bad(path, value, "a list");
+  const out = [];
+  for (let i = 0; i < value.length; i++) out.push(item(`${path}[${i}]`, value[i]));
+  return out;
+}
+function isBranchName(name) {
+  if (name === "@" || name === "HEAD" || name.startsWith("-") || name.endsWith(".")) return false;
+  if (name.startsWith("!") || name.includes("..") || name.includes("@{") || hasControl(name) || /[\s~^:?*[\\+${}]/.test(name)) return false;
+  return name.split("/").every((part) => part !== "" && !part.startsWith(".") && !part.endsWith(".lock"));
+}
+var BRANCH = `a branch name (git check-ref-format --branch) without + or a leading !, which GitHub's branch filters read as patterns, or $ { }, e.g. "main"`;
+function isRelativePath(path) {
+  return path.split("/").every((part) => part !== "" && part !== "." && part !== "..");
+}
+function glob(path, value) {
+  return text(
+    path,
+    value,
+    'a glob from the repository root, e.g. "docs/**" (no leading "!" or "/", no empty, "." or ".." segment, no backslash)',
+    (g) => !g.startsWith("!") && !g.includes("\\") && isRelativePath(g)
+  );
+}
+var SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var SECRET = 'a GitHub secret name (letters, digits, _; not starting with a digit or GITHUB_), e.g. "REGISTRY_PASSWORD"';
+function secretName(path, value) {
+  return text(path, value, SECRET, (s) => SECRET_NAME.test(s) && !s.toUpperCase().startsWith("GITHUB_"));
+}
+function registry(value) {
+  const kind = isRecord(value) && Object.hasOwn(value, "kind") ? value["kind"] : void 0;
+  if (kind === "ghcr") {
+    settings("registry", value, ["kind"]);
+    return { kind };
+  }
+  if (kind === "custom") {
+    const get = settings("registry", value, ["kind", "host", "namespace", "usernameSecret", "passwordSecret"]);
+    return {
+      kind,
+      host: text("registry.host", get("host"), 'a registry host[:port], e.g. "registry.example.com" (no scheme, no path)', (h) => REGISTRY_HOST.test(h)),
+      namespace: text(
+        "registry.namespace",
+        get("namespace"),
+        'lowercase image path components joined by "/", e.g. "acme/shop"',
+        (n) => n.split("/").every((c) => COMPONENT.test(c))
+      ),
+      usernameSecret: secretName("registry.usernameSecret", get("usernameSecret")),
+      passwordSecret: secretName("registry.passwordSecret", get("passwordSecret"))
+    };
+  }
+  throw bad("registry.kind", kind, '"ghcr" or "custom"');
+}
+var REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,98}[A-Za-z0-9])?\/[A-Za-z0-9._-]{1,100}$/;
+var COMPOSE_PROJECT = /^[a-z0-9][a-z0-9_-]*$/;
+var DNS_LABEL = /^(?=.{1,63}$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+function target(path, value) {
+  const kind = isRecord(value) && Object.hasOwn(value, "kind") ? value["kind"] : void 0;
+  if (kind === "compose") {
+    const get = settings(path, value, ["kind", "file", "project"]);
+    return {
+      kind,
+      file: text(`${path}.file`, get("file"), 'a compose file path from the repository root, e.g. "docker-compose.yml"', isRelativePath),
+      project: text(`${path}.project`, get("project"), 'a compose project name (lowercase letters, digits, - and _), e.g. "shop-staging"', (p) => COMPOSE_PROJECT.test(p))
+    };
+  }
+  if (kind === "kubernetes") {
+    const get = settings(path, value, ["kind", "namespace", "context"]);
+    const context = get("context");
+    const namespace = text(`${path}.namespace`, get("namespace"), 'a Kubernetes namespace (a DNS-1123 label), e.g. "shop-staging"', (n) => DNS_LABEL.test(n));
+    if (context === void 0) return { kind, namespace };
+    return { kind, namespace, context: text(`${path}.context`, context, "a kubectl context name, or no context setting", (c) => c.trim() !== "") };
+  }
+  throw bad(`${path}.kind`, kind, '"compose" or "kubernetes"');
+}
+var MAX_HEALTH_TIMEOUT_SECONDS = 780;
+function environment(path, value) {
+  const get = settings(path, value, ["name", "url", "requires", "target", "healthTimeoutSeconds"]);
+  const name = text(
+    `${path}.name`,
+    get("name"),
+    'an environment name that is also an image tag (letters, digits, _ . -, up to 128, not starting with . or -), e.g. "staging"',
+    (n) => TAG.test(n)
+  );
+  const timeout = get("healthTimeoutSeconds");
+  if (typeof timeout !== "number" || !Number.isInteger(timeout) || timeout < 1 || timeout > MAX_HEALTH_TIMEOUT_SECONDS) {
+    throw bad(
+      `${path}.healthTimeoutSeconds`,
+      timeout,
+      `a whole number of seconds from 1 to ${MAX_HEALTH_TIMEOUT_SECONDS} (a deploy may wait twice, for the image and its rollback, within the deploy job's 30 minutes)`
+    );
+  }
+  const url = get("url");
+  const requires = get("requires");
+  return {
+    name,
+    ...url === void 0 ? {} : { url: text(`${path}.url`, url, 'an http(s) URL, e.g. "https://staging.example.com"', isWebUrl) },
+    ...requires === void 0 ? {} : { requires: text(`${path}.requires`, requires, "the name of another environment", (r) => r !== "") },
+    target: target(`${path}.target`, get("target")),
+    healthTimeoutSeconds: timeout
+  };
+}
+function isWebUrl(value) {
+  if (!URL.canParse(value)) return false;
+  const { protocol } = new URL(value);
+  return protocol === "https:" || protocol === "http:";
+}
+function checkPromotionOrder(environments) {
+  const byName = /* @__PURE__ */ new Map();
+  for (const [i, env] of environments.entries()) {
+    const key = env.name.toLowerCase();
+    const twin = byName.get(key);
+    if (twin !== void 0) throw bad(`environments[${i}].name`, env.name, `a name no other environment has (GitHub's are not case sensitive; ${quote(twin.name)} is taken)`);
+    byName.set(key, env);
+  }
+  for (const [i, env] of environments.entries()) {
+    const seen = [env.name];
+    let at = env.requires;
+    while (at !== void 0) {
+      const required = byName.get(at.toLowerCase());
+      if (required === void 0 || required.name !== at) {
+        throw bad(`environments[${i}].requires`, env.requires, `the name of another environment: one of ${environments.map((e) => quote(e.name)).join(", ")}`);
+      }
+      if (seen.includes(at)) throw bad(`environments[${i}].requires`, env.requires, `a promotion order without a loop (${[...seen, at].join(" -> ")})`);
+      seen.push(at);
+      at = required.requires;
+    }
+  }
+}
+function checkConfig(value) {
+  const get = settings("", value, ["defaultBranch", "registry", "publishRepository", "services", "affected", "versions", "runners", "environments", "release"]);
+  const services = settings("services", get("services"), ["marker", "dockerfileTargets", "dockerfileTemplate"]);
+  const affected = settings("affected", get("affected"), ["globalInputs", "ignore", "rootManifestFields"]);
+  const versions = settings("versions", get("versions"), ["node"]);
+  const runners = settings("runners", get("runners"), ["default"]);
+  const release = settings("release", get("release"), ["makeLatest"]);
+  const makeLatest = release("makeLatest");
+  if (makeLatest !== "true" && makeLatest !== "false" && makeLatest !== "legacy") throw bad("release.makeLatest", makeLatest, '"true", "false" or "legacy"');
+  const environments = list("environments", get("environments"), environment);
+  checkPromotionOrder(environments);
+  return {
+    defaultBranch: text("defaultBranch", get("defaultBranch"), BRANCH, isBranchName),
+    registry: registry(get("registry")),
+    publishRepository: text(
+      "publishRepository",
+      get("publishRepository"),
+      'owner/name of a GitHub repository, e.g. "acme/shop"',
+      (r) => REPOSITORY.test(r) && !r.endsWith("/.") && !r.endsWith("/..")
+    ),
+    services: {
+      marker: text("services.marker", services("marker"), 'a file name, e.g. "Dockerfile" (no "/")', (m) => m !== "" && m !== "." && m !== ".." && !m.includes("/")),
+      dockerfileTargets: list("services.dockerfileTargets", services("dockerfileTargets"), glob),
+      dockerfileTemplate: text(
+        "services.dockerfileTemplate",
+        services("dockerfileTemplate"),
+        'a file path from the repository root, e.g. "services/Dockerfile.template"',
+        isRelativePath
+      )
+    },
+    affected: {
+      globalInputs: list("affected.globalInputs", affected("globalInputs"), glob),
+      ignore: list("affected.ignore", affected("ignore"), glob),
+      rootManifestFields: list(
+        "affected.rootManifestFields",
+        affected("rootManifestFields"),
+        (path, v) => text(path, v, 'a package.json field name, e.g. "engines"', (f) => f.trim() === f && f !== "")
+      )
+    },
+    versions: {
+      node: text(
+        "versions.node",
+        versions("node"),
+        'a Node.js version: a major, major.minor or major.minor.patch, e.g. "24"',
+        (v) => /^[1-9]\d*(?:\.(?:0|[1-9]\d*)){0,2}$/.test(v)
+      )
+    },
+    runners: {
+      default: text("runners.default", runners("default"), 'one runner label, without spaces, commas, brackets or $ { }, e.g. "ubuntu-24.04"', (r) => /^[^\s,[\]{}$]+$/.test(r))
+    },
+    environments,
+    release: { makeLatest }
+  };
+}
+
+// scripts/pipeline.ts
+var import_errors4 = require("./core-errors.cjs");
+
+// scripts/core/exit-codes.ts
+var import_errors3 = require("./core-errors.cjs");
 var EXIT = {
   /** Done: what was asked is true. */
   ok: 0,
@@ -96,13 +329,13 @@ function oneLine(message) {
   return escaped.length > MAX_LINE ? `${escaped.slice(0, MAX_LINE)}\u2026 (${escaped.length - MAX_LINE} more characters)` : escaped;
 }
 function endingOf(err, debug) {
-  if (err instanceof import_errors.InputError) return { code: EXIT.input, line: `error: ${oneLine(err.message)}
+  if (err instanceof import_errors3.InputError) return { code: EXIT.input, line: `error: ${oneLine(err.message)}
 ` };
-  if (err instanceof import_errors.OutsideError) return { code: err.timedOut ? EXIT.timeout : EXIT.outside, line: `error: ${oneLine(err.message)}
+  if (err instanceof import_errors3.OutsideError) return { code: err.timedOut ? EXIT.timeout : EXIT.outside, line: `error: ${oneLine(err.message)}
 ` };
   const stack = debug && err instanceof Error ? `${err.stack}
 ` : "";
-  return { code: EXIT.internal, line: `internal error: ${oneLine((0, import_errors.describeError)(err))}
+  return { code: EXIT.internal, line: `internal error: ${oneLine((0, import_errors3.describeError)(err))}
 ${stack}` };
 }
 
@@ -135,12 +368,12 @@ function realEffects(env) {
       const { openGit } = await Promise.resolve().then(() => __toESM(require("./io-git.cjs"), 1));
       return openGit(cwd);
     },
-    async target(environment, cwd) {
+    async target(environment2, cwd) {
       const { exec } = await Promise.resolve().then(() => __toESM(require("./io-container-engine.cjs"), 1));
-      const run = (argv) => exec(argv[0] ?? "", argv.slice(1), void 0, (environment.healthTimeoutSeconds + 120) * 1e3);
-      const { target } = environment;
-      if (target.kind === "kubernetes") return (await Promise.resolve().then(() => __toESM(require("./io-targets-kubernetes.cjs"), 1))).kubernetesTarget(target, run);
-      return (await Promise.resolve().then(() => __toESM(require("./io-targets-compose.cjs"), 1))).composeTarget({ file: target.file, project: target.project, cwd }, run);
+      const run = (argv) => exec(argv[0] ?? "", argv.slice(1), void 0, (environment2.healthTimeoutSeconds + 120) * 1e3);
+      const { target: target2 } = environment2;
+      if (target2.kind === "kubernetes") return (await Promise.resolve().then(() => __toESM(require("./io-targets-kubernetes.cjs"), 1))).kubernetesTarget(target2, run);
+      return (await Promise.resolve().then(() => __toESM(require("./io-targets-compose.cjs"), 1))).composeTarget({ file: target2.file, project: target2.project, cwd }, run);
     },
     async engine() {
       const { dockerEngine } = await Promise.resolve().then(() => __toESM(require("./io-container-engine.cjs"), 1));
@@ -179,16 +412,17 @@ async function main(argv) {
     return name === void 0 ? 2 : 0;
   }
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : void 0;
-  if (!command) throw new import_errors2.InputError(`unknown command ${JSON.stringify(name)}; expected one of: ${Object.keys(COMMANDS).join(", ")}`);
+  if (!command) throw new import_errors4.InputError(`unknown command ${JSON.stringify(name)}; expected one of: ${Object.keys(COMMANDS).join(", ")}`);
+  const config = checkConfig(pipelineConfig);
   const { run } = await command.load();
   return run(rest, {
     cwd: process.cwd(),
     cli: trustedCli(),
     env: process.env,
-    config: pipelineConfig,
+    config,
     effects: realEffects(process.env),
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
+    stdout: (text2) => process.stdout.write(text2),
+    stderr: (text2) => process.stderr.write(text2),
     stderrIsTTY: process.stderr.isTTY === true
   });
 }

@@ -3,16 +3,28 @@
  * (attestations left out), its config and its revision label. Shared by publish (`tags`), releases
  * and deploys.
  */
-import { attestationManifests, configLabels, platformManifests, REVISION_LABEL } from '../core/images/oci.js';
+import { attestationManifests, configLabels, platformManifests, type RegistryDocument, REVISION_LABEL } from '../core/images/oci.js';
 import type { PushedImage } from '../core/images/publish.js';
-import { type RegistryClient, RegistryError } from './registry.js';
+import { type FetchedDocument, type RegistryClient, RegistryError } from './registry.js';
 
-/** An image as the registry holds it: the platform manifest of an index (attestations left out), its config and revision label. */
-export async function readImage(registry: RegistryClient, name: string, reference: string): Promise<PushedImage | undefined> {
-  const top = await registry.document(name, reference);
+type IndexDocument = Extract<RegistryDocument, { readonly kind: 'index' }>;
+
+/** An image as the registry holds it, with the index it was read from (undefined for a single manifest). */
+export interface RegistryImage extends PushedImage {
+  readonly index: IndexDocument | undefined;
+}
+
+/**
+ * An image as the registry holds it: the platform manifest of an index (attestations left out), its config
+ * and revision label. `reference` is a tag or digest, or the document already read by one (a deploy that
+ * resolved a version has the index in hand: it is not read again).
+ */
+export async function readImage(registry: RegistryClient, name: string, reference: string | FetchedDocument): Promise<RegistryImage | undefined> {
+  const top = typeof reference === 'string' ? await registry.document(name, reference) : reference;
   if (top === undefined) return undefined;
   let manifest = top.digest;
   let doc = top.document;
+  const index = doc.kind === 'index' ? doc : undefined;
   if (doc.kind === 'index') {
     const platforms = platformManifests(doc);
     const [only] = platforms;
@@ -28,7 +40,7 @@ export async function readImage(registry: RegistryClient, name: string, referenc
   }
   if (doc.kind !== 'image') throw new RegistryError(`${name}@${top.digest}: an index inside an index is not an image the pipeline builds`);
   const revision = configLabels(await registry.blobJson(name, doc.config)).get(REVISION_LABEL);
-  return { digest: top.digest, manifest, config: doc.config, revision };
+  return { digest: top.digest, manifest, config: doc.config, revision, index };
 }
 
 /**
@@ -36,10 +48,9 @@ export async function readImage(registry: RegistryClient, name: string, referenc
  * platform manifest, and its in-toto statement (the layer whose predicate type is SLSA provenance).
  * Undefined when the image has none (pushed without attestations).
  */
-export async function readProvenance(registry: RegistryClient, name: string, digest: string, manifest: string): Promise<unknown> {
-  const top = await registry.document(name, digest);
-  if (top === undefined || top.document.kind !== 'index') return undefined;
-  const attestation = attestationManifests(top.document).find((d) => d.referenceDigest === manifest);
+export async function readProvenance(registry: RegistryClient, name: string, image: RegistryImage): Promise<unknown> {
+  if (image.index === undefined) return undefined;
+  const attestation = attestationManifests(image.index).find((d) => d.referenceDigest === image.manifest);
   if (attestation === undefined) return undefined;
   const doc = await registry.document(name, attestation.digest);
   if (doc === undefined || doc.document.kind !== 'image') return undefined;

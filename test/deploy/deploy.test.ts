@@ -147,6 +147,25 @@ describe('deploy', () => {
     ]);
   });
 
+  test('a deploy by version reads each registry document once before the tag operation (the index was read three times: by tag, by digest, for its provenance)', async () => {
+    const v = `1.0.${Math.floor(Math.random() * 1e6)}`;
+    const digest = publish(commits.v1, v, `https://github.com/${OWNER}/${REPO}.git`);
+    const from = registry.requests.length;
+    const r = await deploy('--service', 'alpha', '--environment', 'staging', '--version', v);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    const asked = registry.requests.slice(from);
+    const firstWrite = asked.findIndex((q) => q.startsWith('PUT '));
+    // Before it: the version's tag (asked twice: the first answer is the Bearer challenge), the platform
+    // manifest, its config, the attestation manifest, its statement, the quarantine tag; the tag operation
+    // then reads the index by digest (its exact bytes) and the environment's tag.
+    const reads = asked.slice(0, firstWrite).filter((q) => q.startsWith('GET /v2/'));
+    const counts = new Map<string, number>();
+    for (const q of reads) counts.set(q, (counts.get(q) ?? 0) + 1);
+    expect([...counts].filter(([, n]) => n > 1)).toEqual([[`GET /v2/${OWNER}/alpha/manifests/${v}`, 2]]);
+    expect(reads.filter((q) => q.endsWith(`/manifests/${digest}`))).toHaveLength(1);
+    expect(reads).toHaveLength(9);
+  });
+
   test('an unreachable cluster: one line, exit 3, and no deployment record, no status, no tag', async () => {
     const digest = publish(commits.v1, `1.9.${Math.floor(Math.random() * 1e6)}`);
     kubectl.reachable = false;

@@ -20,7 +20,7 @@ const pkg = (dir: string, name: string, deps: string[] = [], service?: { port?: 
   ),
 });
 
-const CTX = { header: '# generated, do not edit', authPackage: '@k/auth', defaultNodeImage: 'node:22-alpine' };
+const CTX = { header: '# generated, do not edit', authPackage: '@k/auth', defaultNodeImage: 'node:22-alpine', dockerfile: 'Dockerfile' };
 
 // gateway -> auth -> shared; users -> session -> auth (auth only transitively); billing -> shared.
 const WS = buildWorkspace([

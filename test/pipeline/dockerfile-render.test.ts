@@ -147,6 +147,13 @@ describe('renderAll: the whole generated set', () => {
     expect(one).toContain('\nCOPY packages/auth/ packages/auth/\n');
   });
 
+  test('another marker (services.marker: Containerfile): each service file and the compose build name it (compose said Dockerfile)', () => {
+    const files = renderAll(ws, template, { ...config, services: { ...config.services, marker: 'Containerfile' } }, '10.0.0');
+    expect([...files.keys()]).toEqual(['services/one/Containerfile', 'services/two/Containerfile', 'docker-compose.yml']);
+    const compose = files.get('docker-compose.yml') ?? '';
+    expect(compose.split('\n').filter((l) => l.includes('dockerfile:'))).toEqual(['      dockerfile: services/one/Containerfile', '      dockerfile: services/two/Containerfile']);
+  });
+
   test('the compose file: its own header, the configured Node image as default, AUTH_SECRET for users of @kodingcaravan/auth', () => {
     const compose = renderAll(ws, template, config, '10.0.0').get('docker-compose.yml') ?? '';
     const lines = compose.split('\n');

@@ -18,6 +18,10 @@ describe('parseImageRef, exactly', () => {
     [`x@${DIGEST}`, { path: 'x', digest: DIGEST }],
     ['r.io/x', { registry: 'r.io', path: 'x' }],
     [`r.io:5000/a/b:t@${DIGEST}`, { registry: 'r.io:5000', path: 'a/b', tag: 't', digest: DIGEST }],
+    // The distribution grammar's host is a name or an IPv6 address in brackets, either with a port.
+    ['[::1]/a/b', { registry: '[::1]', path: 'a/b' }],
+    ['eu.registry.example.com/a', { registry: 'eu.registry.example.com', path: 'a' }],
+    ['[::1]:5000/a/b:t', { registry: '[::1]:5000', path: 'a/b', tag: 't' }],
   ])('%s has exactly the parts it names (no key for a missing part)', (text, ref) => {
     expect(parseImageRef(text)).toStrictEqual(ref);
   });

@@ -116,3 +116,36 @@ test('the help needs no workspace: it is printed before the workflows load', () 
   expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
   expect(r.stdout).toMatch(/^usage: pnpm workflows/);
 });
+
+test('a pipeline.config.ts with a setting of the wrong form: every entry that reads it names the setting, exit 2 (an empty marker was read as a folder)', () => {
+  const dir = copy();
+  const file = join(dir, 'pipeline.config.ts');
+  const source = readFileSync(file, 'utf8');
+  expect(source).toContain("marker: 'Dockerfile',");
+  writeFileSync(file, source.replace("marker: 'Dockerfile',", "marker: '',"));
+  const line = /^error: pipeline\.config\.ts: services\.marker is ""; expected a file name, e\.g\. "Dockerfile" \(no "\/"\)$/m;
+  expectOneLine(run(dir, 'scripts/generate-dockerfiles.ts', '--check'), line);
+  expectOneLine(workflows(dir, '--check'), line);
+  expectOneLine(run(dir, 'scripts/bundle.ts', '--check'), line);
+  expectOneLine(run(dir, 'scripts/pipeline.ts', 'check-dockerfiles'), line);
+}, 300_000);
+
+test('a negated ignore glob ignored every other file (a service change affected nothing): refused before any command runs', () => {
+  const dir = copy();
+  const file = join(dir, 'pipeline.config.ts');
+  const source = readFileSync(file, 'utf8');
+  expect(source).toContain("ignore: ['**/*.md', 'docs/**'],");
+  writeFileSync(file, source.replace("ignore: ['**/*.md', 'docs/**'],", "ignore: ['**/*.md', '!docs/**'],"));
+  const git = (...args: string[]) => spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: dir, encoding: 'utf8' });
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'base');
+  const service = readdirSync(join(dir, 'services')).find((s) => !s.includes('.')) ?? '';
+  writeFileSync(join(dir, 'services', service, 'changed.ts'), 'export const changed = 1;\n');
+  git('add', '-A');
+  expect(git('commit', '-q', '-m', 'change a service').status).toBe(0);
+  expectOneLine(
+    run(dir, 'scripts/pipeline.ts', 'affected', '--base', 'HEAD~1', '--head', 'HEAD', '--json'),
+    /^error: pipeline\.config\.ts: affected\.ignore\[1\] is "!docs\/\*\*"; expected a glob from the repository root/m,
+  );
+}, 120_000);

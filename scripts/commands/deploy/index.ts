@@ -28,7 +28,7 @@ import { quote } from '../../core/quote.js';
 import { releaseNotes } from '../../core/release/notes.js';
 import type { Git } from '../../io/git.js';
 import type { GitHubApi } from '../../io/github-api.js';
-import type { RegistryClient } from '../../io/registry.js';
+import type { FetchedDocument, RegistryClient } from '../../io/registry.js';
 import type { DeployOutcome, DeployRequest, Target } from '../../io/targets/target.js';
 import { readImage, readProvenance } from '../../io/registry-images.js';
 import { type ServiceGraph, serviceAt, serviceCommits } from '../../io/service-history.js';
@@ -120,6 +120,8 @@ export const run: Command = async (argv, ctx) => {
     // The digest: resolved from the version, given (an approved plan), or the rollback target.
     let digest: string;
     let label: string;
+    // The index as the version's tag names it, read once: the image and its provenance are read from it.
+    let resolved: FetchedDocument | undefined;
     if (values.digest !== undefined) {
       digest = values.digest;
       label = values.version === undefined || values.version === '' ? digest.slice(0, 19) : version.tag;
@@ -137,12 +139,13 @@ export const run: Command = async (argv, ctx) => {
         );
       digest = found.digest;
       label = version.tag;
+      resolved = found;
     }
 
-    const image = await readImage(registry, ref.path, digest);
+    const image = await readImage(registry, ref.path, resolved ?? digest);
     if (image === undefined) throw new InputError(`digest ${digest}: no such image of ${service} in ${ref.registry ?? 'docker.io'}/${ref.path}`);
     const repositoryUrl = `${(ctx.env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '')}/${repositoryName}`;
-    const provenance = await readProvenance(registry, ref.path, digest, image.manifest);
+    const provenance = await readProvenance(registry, ref.path, image);
     const quarantined = await registry.document(ref.path, quarantineTag(digest));
     const evidence = checkEvidence({
       digest,

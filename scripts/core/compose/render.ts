@@ -14,6 +14,8 @@ export interface ComposeContext {
   /** Services that take AUTH_SECRET: those depending on this package. */
   readonly authPackage: string;
   readonly defaultNodeImage: string;
+  /** The name of each service's Dockerfile in its folder (the config's `services.marker`). */
+  readonly dockerfile: string;
 }
 
 const healthcheck = (port: number) => ({
@@ -44,7 +46,7 @@ export function renderCompose(workspace: Workspace, ctx: ComposeContext): string
     if (usesAuth) environment['AUTH_SECRET'] = '${AUTH_SECRET:?set AUTH_SECRET to a random secret of 16 or more characters}';
     if (upstreams.length > 0) environment['UPSTREAMS'] = upstreams.map((u) => `${u.folder}=http://${u.folder}:${portOf(u)}`).join(',');
     services[svc.folder] = {
-      build: { context: '.', dockerfile: `${svc.dir}/Dockerfile`, args: { NODE_IMAGE: `\${NODE_IMAGE:-${ctx.defaultNodeImage}}` } },
+      build: { context: '.', dockerfile: `${svc.dir}/${ctx.dockerfile}`, args: { NODE_IMAGE: `\${NODE_IMAGE:-${ctx.defaultNodeImage}}` } },
       image: `\${IMAGE_PREFIX:-kodingcaravan}/${svc.folder}:\${IMAGE_TAG:-local}`,
       environment,
       // Only services called from outside are published, and only on loopback.

@@ -30,6 +30,7 @@ export function renderAll(workspace: Workspace, template: string, config: Pipeli
       header: GENERATED_HEADER('the service catalog (services/*/package.json)', GENERATOR),
       authPackage: '@kodingcaravan/auth',
       defaultNodeImage: `node:${config.versions.node}-alpine`,
+      dockerfile: config.services.marker,
     }),
   );
   return files;

@@ -17,7 +17,8 @@ export interface ImageRef {
 export const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 export const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-f0-9]{32,}$/;
-const REGISTRY = /^(?:localhost|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+|\[[0-9a-fA-F:]+\]|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*:\d+)$/;
+/** A registry host as an image reference names it: a dotted name or localhost, an IPv6 address, with a port or not. */
+export const REGISTRY_HOST = /^(?:localhost|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+|\[[0-9a-fA-F:]+\](?::\d+)?|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*:\d+)$/;
 
 const EXPECTED = 'expected [registry/]name[:tag][@sha256:<hex>], e.g. ghcr.io/acme/api-gateway:sha-1a2b3c4';
 
@@ -47,7 +48,7 @@ export function parseImageRef(text: string): ImageRef {
   if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost')) {
     registry = first;
     parts.shift();
-    if (!REGISTRY.test(registry)) fail(`bad registry ${JSON.stringify(registry)}`);
+    if (!REGISTRY_HOST.test(registry)) fail(`bad registry ${JSON.stringify(registry)}`);
   }
   // Stryker disable next-line ConditionalExpression: parts.length === 0 -> false is equivalent (split returns one part at least, and only a second one is shifted off); the other variants are killed
   if (parts.length === 0 || !parts.every((p) => COMPONENT.test(p))) fail('the name must be lowercase letters, digits and separators');
