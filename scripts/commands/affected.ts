@@ -6,7 +6,7 @@
  * those files changed -> affected packages -> report.
  */
 import { join, resolve } from 'node:path';
-import { commandSpec, helpText, parseCli } from '../core/args.js';
+import { commandSpec } from '../core/args.js';
 import { InputError } from '../core/errors.js';
 import { isCommitSha } from '../core/git/commit-sha.js';
 import { quote } from '../core/quote.js';
@@ -25,6 +25,7 @@ import type { GlobMatcher } from '../core/workspace/folder-globs.js';
 import { loadWorkspaceFromGit } from '../io/workspace-git.js';
 import type { Command, CommandContext } from './types.js';
 import { type Trace, tracer } from '../io/trace.js';
+import { command } from './command.js';
 
 const SPEC = commandSpec({
   program: 'pnpm pipeline affected',
@@ -129,14 +130,9 @@ class Prefetch {
   }
 }
 
-export const run: Command = async (argv, ctx) => {
+export const run: Command = command(SPEC, async (parsed, ctx) => {
   const trace = tracer(ctx.env, ctx.stderr);
   trace('command loaded');
-  const parsed = parseCli(SPEC, argv);
-  if (parsed.help) {
-    ctx.stdout(helpText(SPEC));
-    return 0;
-  }
   const { values } = parsed;
   const cwd = resolve(ctx.cwd, values.cwd ?? '.');
   const git = await ctx.effects.git(cwd);
@@ -145,7 +141,7 @@ export const run: Command = async (argv, ctx) => {
   } finally {
     git.close();
   }
-};
+});
 
 async function detect(
   git: Git,

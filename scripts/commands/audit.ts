@@ -10,7 +10,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { commandSpec, helpText, parseCli } from '../core/args.js';
+import { commandSpec } from '../core/args.js';
 import { parsePins } from '../core/audit/pins.js';
 import { auditWorkflow, type Finding, formatFinding, KEEPS_CREDENTIALS } from '../core/audit/rules.js';
 import { type AuditJob, locate, parseAuditWorkflow } from '../core/audit/workflow.js';
@@ -19,6 +19,7 @@ import { quote } from '../core/quote.js';
 import { evaluate, type Json, truthy } from '../plan/expressions.js';
 import type { Command } from './types.js';
 import { readTextFile } from '../io/read-text-file.js';
+import { command } from './command.js';
 
 const SPEC = commandSpec({
   program: 'pnpm pipeline audit',
@@ -96,12 +97,7 @@ function canRunFor(repository: string) {
   };
 }
 
-export const run: Command = async (argv, ctx) => {
-  const parsed = parseCli(SPEC, argv);
-  if (parsed.help) {
-    ctx.stdout(helpText(SPEC));
-    return 0;
-  }
+export const run: Command = command(SPEC, async (parsed, ctx) => {
   const root = resolve(ctx.cwd, parsed.values.cwd ?? '.');
   let names: string[];
   try {
@@ -138,4 +134,4 @@ export const run: Command = async (argv, ctx) => {
     ctx.stdout(findings.length === 0 ? `audit: ${names.length} workflow file(s), no finding\n` : `audit: ${findings.length} finding(s)\n`);
   }
   return findings.length === 0 ? 0 : 1;
-};
+});

@@ -1,7 +1,7 @@
 /** `pipeline check-dockerfiles [--cwd DIR] [--json]`: the Dockerfile policy over every service. */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { commandSpec, helpText, parseCli } from '../core/args.js';
+import { commandSpec } from '../core/args.js';
 import { GENERATOR } from '../core/dockerfiles/generate.js';
 import { parseDockerfile } from '../core/dockerfiles/parse.js';
 import { checkDockerfile, checkRepository, RULES, type Violation } from '../core/dockerfiles/policy.js';
@@ -11,6 +11,7 @@ import { listFiles } from '../io/files.js';
 import { loadWorkspace } from '../io/workspace-fs.js';
 import type { Command } from './types.js';
 import { readTextFile } from '../io/read-text-file.js';
+import { command } from './command.js';
 
 const SPEC = commandSpec({
   program: 'pnpm pipeline check-dockerfiles',
@@ -24,12 +25,7 @@ const SPEC = commandSpec({
   notes: ['exit codes: 0 every Dockerfile passes, 1 a violation, 2 bad input'],
 });
 
-export const run: Command = async (argv, ctx) => {
-  const parsed = parseCli(SPEC, argv);
-  if (parsed.help) {
-    ctx.stdout(helpText(SPEC));
-    return 0;
-  }
+export const run: Command = command(SPEC, async (parsed, ctx) => {
   const { values } = parsed;
   const root = resolve(ctx.cwd, values.cwd ?? '.');
   if (!existsSync(join(root, 'pnpm-workspace.yaml'))) throw new InputError(`--cwd ${root}: no pnpm-workspace.yaml there; point it at the workspace root`);
@@ -61,4 +57,4 @@ export const run: Command = async (argv, ctx) => {
     );
   }
   return violations.length === 0 ? 0 : 1;
-};
+});

@@ -11,7 +11,7 @@
  * (plan/render.ts), `--json` the whole plan with its `schema` version. Exit 0 when CI would pass, 1 when the plan shows a failing job (an empty matrix, a
  * failed output step), 2 on bad input.
  */
-import { commandSpec, helpText, parseCli } from '../core/args.js';
+import { commandSpec } from '../core/args.js';
 import { InputError } from '../core/errors.js';
 import { quote } from '../core/quote.js';
 import { CommitCheckout, removeLeftovers } from '../io/plan/checkout.js';
@@ -28,6 +28,7 @@ import { renderSummary } from '../plan/summary.js';
 import { parseGithubRemote, parseRepository, repositoryNameFromManifest, resolveEvent } from '../plan/resolve-event.js';
 import { parseWorkflowFiles } from '../plan/workflow-files.js';
 import type { Command } from './types.js';
+import { command } from './command.js';
 
 const SPEC = commandSpec({
   program: 'pnpm pipeline plan',
@@ -75,12 +76,7 @@ const SPEC = commandSpec({
   notes: ['exit codes: 0 CI would pass, 1 the plan shows a failing job, 2 bad input'],
 });
 
-export const run: Command = async (argv, ctx) => {
-  const parsed = parseCli(SPEC, argv);
-  if (parsed.help) {
-    ctx.stdout(helpText(SPEC));
-    return 0;
-  }
+export const run: Command = command(SPEC, async (parsed, ctx) => {
   const { values } = parsed;
   if (values.event === undefined) throw new InputError('pipeline plan: --event is required; expected --event push|pull_request|merge_group|workflow_dispatch');
   const inputs = parseInputFlags(values.input ?? []);
@@ -177,4 +173,4 @@ export const run: Command = async (argv, ctx) => {
   } finally {
     git.close();
   }
-};
+});

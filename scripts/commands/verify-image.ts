@@ -13,7 +13,7 @@ import { isAbbreviatedSha } from '../core/git/commit-sha.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { commandSpec, helpText, parseCli, usageLine } from '../core/args.js';
+import { commandSpec, usageLine } from '../core/args.js';
 import { InputError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { formatImageRef, parseImageRef } from '../core/images/index.js';
@@ -24,6 +24,7 @@ import { parseManifest } from '../core/workspace/manifest.js';
 import { collectEvidence, EngineError } from '../io/container-engine.js';
 import { loadWorkspace } from '../io/workspace-fs.js';
 import type { Command } from './types.js';
+import { command } from './command.js';
 
 const SPEC = commandSpec({
   program: 'pnpm pipeline verify-image',
@@ -63,12 +64,7 @@ function parseEnv(entries: readonly string[]): Record<string, string> {
   return out;
 }
 
-export const run: Command = async (argv, ctx) => {
-  const parsed = parseCli(SPEC, argv);
-  if (parsed.help) {
-    ctx.stdout(helpText(SPEC));
-    return 0;
-  }
+export const run: Command = command(SPEC, async (parsed, ctx) => {
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new InputError(`pipeline verify-image: expected one service name, got ${positionals.length}; usage: ${USAGE}`);
   const service = positionals[0] ?? '';
@@ -124,4 +120,4 @@ export const run: Command = async (argv, ctx) => {
     );
   }
   return failed.length === 0 ? 0 : 1;
-};
+});

@@ -42,6 +42,20 @@ var import_errors2 = require("./core-errors.cjs");
 
 // scripts/core/exit-codes.ts
 var import_errors = require("./core-errors.cjs");
+var EXIT = {
+  /** Done: what was asked is true. */
+  ok: 0,
+  /** The checked thing failed: a policy violation, an unhealthy image, a plan that shows a failing job, a refused promotion. */
+  failed: 1,
+  /** Bad input: a flag, a file, a revision, an event, a name; one line naming the value and the expected form. */
+  input: 2,
+  /** A system outside the pipeline (registry, GitHub API, container engine, git, the file system) failed. */
+  outside: 3,
+  /** A system outside the pipeline did not answer within the timeout policy's bound. */
+  timeout: 4,
+  /** A bug in the pipeline: `internal error: …` (PIPELINE_DEBUG=1 adds the stack). */
+  internal: 70
+};
 
 // scripts/core/quote.ts
 function quote(value, max = 80) {
@@ -1747,6 +1761,18 @@ function tracer(env, stderr) {
   };
 }
 
+// scripts/commands/command.ts
+function command(spec, body) {
+  return async (argv, ctx) => {
+    const parsed = parseCli(spec, argv);
+    if (parsed.help) {
+      ctx.stdout(helpText(spec));
+      return EXIT.ok;
+    }
+    return body(parsed, ctx);
+  };
+}
+
 // scripts/commands/affected.ts
 var SPEC = commandSpec({
   program: "pnpm pipeline affected",
@@ -1816,14 +1842,9 @@ var Prefetch = class {
     await Promise.allSettled(this.started);
   }
 };
-var run = async (argv, ctx) => {
+var run = command(SPEC, async (parsed, ctx) => {
   const trace = tracer(ctx.env, ctx.stderr);
   trace("command loaded");
-  const parsed = parseCli(SPEC, argv);
-  if (parsed.help) {
-    ctx.stdout(helpText(SPEC));
-    return 0;
-  }
   const { values } = parsed;
   const cwd = (0, import_node_path3.resolve)(ctx.cwd, values.cwd ?? ".");
   const git = await ctx.effects.git(cwd);
@@ -1832,7 +1853,7 @@ var run = async (argv, ctx) => {
   } finally {
     git.close();
   }
-};
+});
 async function detect(git, values, ctx, trace) {
   const { config } = ctx;
   const event = readEvent(ctx.env, ctx.cwd, values.event);

@@ -7381,6 +7381,20 @@ var import_errors2 = require("./core-errors.cjs");
 
 // scripts/core/exit-codes.ts
 var import_errors = require("./core-errors.cjs");
+var EXIT = {
+  /** Done: what was asked is true. */
+  ok: 0,
+  /** The checked thing failed: a policy violation, an unhealthy image, a plan that shows a failing job, a refused promotion. */
+  failed: 1,
+  /** Bad input: a flag, a file, a revision, an event, a name; one line naming the value and the expected form. */
+  input: 2,
+  /** A system outside the pipeline (registry, GitHub API, container engine, git, the file system) failed. */
+  outside: 3,
+  /** A system outside the pipeline did not answer within the timeout policy's bound. */
+  timeout: 4,
+  /** A bug in the pipeline: `internal error: …` (PIPELINE_DEBUG=1 adds the stack). */
+  internal: 70
+};
 
 // scripts/core/quote.ts
 function quote(value, max = 80) {
@@ -7521,8 +7535,8 @@ var ACTIONS = /* @__PURE__ */ new Map([
   ]
 ]);
 var PIPELINE_CALL = /(?:node\s+(?:\.\/)?scripts\/dist\/pipeline\.cjs|pnpm\s+(?:(?:-s|--silent)\s+)?(?:run\s+)?pipeline)\s+([a-z][a-z-]*)([^\n;&|]*)/g;
-function pipelineNeeds(command, args) {
-  switch (command) {
+function pipelineNeeds(command2, args) {
+  switch (command2) {
     // --promote asks GitHub's compare API whether the commit is ahead of the branch tag.
     case "tags":
       return /--promote\b/.test(args) ? /* @__PURE__ */ new Map([["contents", "read"]]) : none;
@@ -9502,6 +9516,18 @@ function readTextFile(path, shown) {
   return (0, import_node_fs.readFileSync)(path, "utf8");
 }
 
+// scripts/commands/command.ts
+function command(spec, body) {
+  return async (argv, ctx) => {
+    const parsed = parseCli(spec, argv);
+    if (parsed.help) {
+      ctx.stdout(helpText(spec));
+      return EXIT.ok;
+    }
+    return body(parsed, ctx);
+  };
+}
+
 // scripts/commands/audit.ts
 var SPEC = commandSpec({
   program: "pnpm pipeline audit",
@@ -9557,12 +9583,7 @@ function canRunFor(repository) {
     return false;
   };
 }
-var run = async (argv, ctx) => {
-  const parsed = parseCli(SPEC, argv);
-  if (parsed.help) {
-    ctx.stdout(helpText(SPEC));
-    return 0;
-  }
+var run = command(SPEC, async (parsed, ctx) => {
   const root = (0, import_node_path.resolve)(ctx.cwd, parsed.values.cwd ?? ".");
   let names;
   try {
@@ -9601,7 +9622,7 @@ var run = async (argv, ctx) => {
 `);
   }
   return findings.length === 0 ? 0 : 1;
-};
+});
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   run

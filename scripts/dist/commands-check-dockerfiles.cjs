@@ -7760,8 +7760,8 @@ var init_main = __esm({
       Diagnostic2.getMessageString = getMessageString;
     })(Diagnostic || (Diagnostic = {}));
     (function(Command2) {
-      function create(title, command, ...args) {
-        const result = { title, command };
+      function create(title, command2, ...args) {
+        const result = { title, command: command2 };
         if (Is.defined(args) && args.length > 0) {
           result.arguments = args;
         }
@@ -8770,8 +8770,8 @@ var init_main = __esm({
       StringValue2.isSnippet = isSnippet;
     })(StringValue || (StringValue = {}));
     (function(InlineCompletionItem2) {
-      function create(insertText, filterText, range, command) {
-        return { insertText, filterText, range, command };
+      function create(insertText, filterText, range, command2) {
+        return { insertText, filterText, range, command: command2 };
       }
       InlineCompletionItem2.create = create;
     })(InlineCompletionItem || (InlineCompletionItem = {}));
@@ -13204,6 +13204,20 @@ var import_errors2 = require("./core-errors.cjs");
 
 // scripts/core/exit-codes.ts
 var import_errors = require("./core-errors.cjs");
+var EXIT = {
+  /** Done: what was asked is true. */
+  ok: 0,
+  /** The checked thing failed: a policy violation, an unhealthy image, a plan that shows a failing job, a refused promotion. */
+  failed: 1,
+  /** Bad input: a flag, a file, a revision, an event, a name; one line naming the value and the expected form. */
+  input: 2,
+  /** A system outside the pipeline (registry, GitHub API, container engine, git, the file system) failed. */
+  outside: 3,
+  /** A system outside the pipeline did not answer within the timeout policy's bound. */
+  timeout: 4,
+  /** A bug in the pipeline: `internal error: …` (PIPELINE_DEBUG=1 adds the stack). */
+  internal: 70
+};
 
 // scripts/core/quote.ts
 function quote(value, max = 80) {
@@ -13483,8 +13497,8 @@ function checkRepository(files, rootScripts) {
     if (/(^|\/)start-service[^/]*$/i.test(f) && !f.startsWith("test/"))
       out.push({ file: f, line: 1, rule: "no-start-service-script", message: "picks a service at run time; each image starts its own service with CMD" });
   }
-  for (const [name, command] of Object.entries(rootScripts)) {
-    if (/start-service/i.test(`${name} ${command}`)) {
+  for (const [name, command2] of Object.entries(rootScripts)) {
+    if (/start-service/i.test(`${name} ${command2}`)) {
       out.push({ file: "package.json", line: 1, rule: "no-start-service-script", message: `script ${JSON.stringify(name)} starts a service chosen at run time` });
     }
   }
@@ -14061,6 +14075,18 @@ async function loadWorkspace(root, options = {}) {
   return buildWorkspace(found.map(({ dir, manifest, isService }) => ({ dir, manifest: parseManifest(`${dir}/package.json`, manifest), isService })));
 }
 
+// scripts/commands/command.ts
+function command(spec, body) {
+  return async (argv, ctx) => {
+    const parsed = parseCli(spec, argv);
+    if (parsed.help) {
+      ctx.stdout(helpText(spec));
+      return EXIT.ok;
+    }
+    return body(parsed, ctx);
+  };
+}
+
 // scripts/commands/check-dockerfiles.ts
 var SPEC = commandSpec({
   program: "pnpm pipeline check-dockerfiles",
@@ -14073,12 +14099,7 @@ var SPEC = commandSpec({
   examples: ["pnpm pipeline check-dockerfiles", "pnpm -s pipeline check-dockerfiles --json"],
   notes: ["exit codes: 0 every Dockerfile passes, 1 a violation, 2 bad input"]
 });
-var run = async (argv, ctx) => {
-  const parsed = parseCli(SPEC, argv);
-  if (parsed.help) {
-    ctx.stdout(helpText(SPEC));
-    return 0;
-  }
+var run = command(SPEC, async (parsed, ctx) => {
   const { values } = parsed;
   const root = (0, import_node_path3.resolve)(ctx.cwd, values.cwd ?? ".");
   if (!(0, import_node_fs4.existsSync)((0, import_node_path3.join)(root, "pnpm-workspace.yaml"))) throw new import_errors14.InputError(`--cwd ${root}: no pnpm-workspace.yaml there; point it at the workspace root`);
@@ -14111,7 +14132,7 @@ var run = async (argv, ctx) => {
     );
   }
   return violations.length === 0 ? 0 : 1;
-};
+});
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   run

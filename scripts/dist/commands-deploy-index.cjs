@@ -9348,6 +9348,18 @@ async function appendStepSummary(markdown) {
   await core.summary.addRaw(markdown, true).write();
 }
 
+// scripts/commands/command.ts
+function command(spec, body) {
+  return async (argv, ctx) => {
+    const parsed = parseCli(spec, argv);
+    if (parsed.help) {
+      ctx.stdout(helpText(spec));
+      return EXIT.ok;
+    }
+    return body(parsed, ctx);
+  };
+}
+
 // scripts/commands/deploy/index.ts
 var SPEC = commandSpec({
   program: "pnpm pipeline deploy",
@@ -9387,13 +9399,7 @@ var SPEC = commandSpec({
     "No Kubernetes cluster has run the kubernetes target: it is tested on the exact commands it runs."
   ]
 });
-var run = async (argv, ctx) => {
-  if (argv[0] === "status") return (await Promise.resolve().then(() => __toESM(require("./commands-deploy-status.cjs"), 1))).run(argv.slice(1), ctx);
-  const parsed = parseCli(SPEC, argv);
-  if (parsed.help) {
-    ctx.stdout(helpText(SPEC));
-    return EXIT.ok;
-  }
+var deploy = command(SPEC, async (parsed, ctx) => {
   checkActionsFiles(ctx.env);
   const { values } = parsed;
   const serviceName = values.service;
@@ -9499,7 +9505,8 @@ var run = async (argv, ctx) => {
   } finally {
     git.close();
   }
-};
+});
+var run = async (argv, ctx) => argv[0] === "status" ? (await Promise.resolve().then(() => __toESM(require("./commands-deploy-status.cjs"), 1))).run(argv.slice(1), ctx) : deploy(argv, ctx);
 function environmentOf(ctx, name) {
   const known = ctx.config.environments.map((e) => e.name);
   const env = ctx.config.environments.find((e) => e.name === name);

@@ -8369,6 +8369,18 @@ async function appendStepSummary(markdown) {
   await core.summary.addRaw(markdown, true).write();
 }
 
+// scripts/commands/command.ts
+function command(spec, body) {
+  return async (argv, ctx) => {
+    const parsed = parseCli(spec, argv);
+    if (parsed.help) {
+      ctx.stdout(helpText(spec));
+      return EXIT.ok;
+    }
+    return body(parsed, ctx);
+  };
+}
+
 // scripts/commands/deploy/status.ts
 var SPEC = commandSpec({
   program: "pnpm pipeline deploy status",
@@ -8382,12 +8394,7 @@ var SPEC = commandSpec({
   examples: ["pnpm pipeline deploy status", "pnpm -s pipeline deploy status --environment production --json"],
   notes: ["exit codes: 0 done, 2 bad input, 3 the GitHub API failed, 4 no answer in time"]
 });
-var run = async (argv, ctx) => {
-  const parsed = parseCli(SPEC, argv);
-  if (parsed.help) {
-    ctx.stdout(helpText(SPEC));
-    return EXIT.ok;
-  }
+var run = command(SPEC, async (parsed, ctx) => {
   const { values } = parsed;
   const environments = ctx.config.environments.filter((e) => values.environment === void 0 || e.name === values.environment);
   if (environments.length === 0)
@@ -8422,7 +8429,7 @@ ${table}
   } finally {
     git.close();
   }
-};
+});
 function renderStatusTable(rows) {
   const lines = ["| service | environment | version | digest | deployed | by |", "|---|---|---|---|---|---|"];
   for (const r of rows)

@@ -10217,6 +10217,20 @@ var import_errors2 = require("./core-errors.cjs");
 
 // scripts/core/exit-codes.ts
 var import_errors = require("./core-errors.cjs");
+var EXIT = {
+  /** Done: what was asked is true. */
+  ok: 0,
+  /** The checked thing failed: a policy violation, an unhealthy image, a plan that shows a failing job, a refused promotion. */
+  failed: 1,
+  /** Bad input: a flag, a file, a revision, an event, a name; one line naming the value and the expected form. */
+  input: 2,
+  /** A system outside the pipeline (registry, GitHub API, container engine, git, the file system) failed. */
+  outside: 3,
+  /** A system outside the pipeline did not answer within the timeout policy's bound. */
+  timeout: 4,
+  /** A bug in the pipeline: `internal error: …` (PIPELINE_DEBUG=1 adds the stack). */
+  internal: 70
+};
 
 // scripts/core/quote.ts
 function quote(value2, max = 80) {
@@ -15180,7 +15194,7 @@ function convertToServiceContainer(context, container) {
   let volumes;
   let options;
   let entrypoint;
-  let command;
+  let command2;
   for (const [, token] of TemplateToken.traverse(container)) {
     if (token.isExpression) {
       return;
@@ -15227,7 +15241,7 @@ function convertToServiceContainer(context, container) {
           entrypoint = value2.assertString("container entrypoint");
           break;
         case "command":
-          command = value2.assertString("container command");
+          command2 = value2.assertString("container command");
           break;
         default:
           context.error(key, `Unexpected container item key: ${key.value}`);
@@ -15236,7 +15250,7 @@ function convertToServiceContainer(context, container) {
   if (!image) {
     context.error(container, "Container image cannot be empty");
   } else {
-    return { image, env, ports, volumes, options, entrypoint, command };
+    return { image, env, ports, volumes, options, entrypoint, command: command2 };
   }
 }
 function convertToJobServices(context, services) {
@@ -16564,10 +16578,10 @@ var CatFileProcess = class {
   /** One join for thousands of specs: no string of its own for each. */
   send({ specs, suffix, headers }) {
     const batchCommand = this.started;
-    const command = !batchCommand ? "" : headers ? "info " : "contents ";
+    const command2 = !batchCommand ? "" : headers ? "info " : "contents ";
     const flush = batchCommand && this.options.interactive ? "flush\n" : "";
-    this.child.stdin?.write(`${command}${specs.join(`${suffix}
-${command}`)}${suffix}
+    this.child.stdin?.write(`${command2}${specs.join(`${suffix}
+${command2}`)}${suffix}
 ${flush}`);
   }
   write(specs, suffix, headers) {
@@ -17802,14 +17816,14 @@ var PLAIN_WORD = /^[A-Za-z0-9_./:@%+,=-][A-Za-z0-9_./:@%+,=~^-]*$/;
 var QUOTED_WORD = /^"[^"`\\${}]*(?:\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})[^"`\\${}]*)*"$/;
 var FLAG = /^(--[a-z][a-z-]*)(=.*)?$/;
 var isOutputCommand = (name) => name !== void 0 && Object.hasOwn(COMPUTING_FLAGS, name);
-function checkArguments(command, words) {
-  const allowed = COMPUTING_FLAGS[command];
+function checkArguments(command2, words) {
+  const allowed = COMPUTING_FLAGS[command2];
   for (let i = 0; i < words.length; i++) {
     const word = words[i] ?? "";
     const flag = PLAIN_WORD.test(word) ? FLAG.exec(word) : null;
     if (!flag?.[1]) return `argument ${word} is not a plain flag`;
     const kind = allowed[flag[1]];
-    if (kind === void 0) return `${command} ${flag[1]} is not a computing flag (it may write files or act)`;
+    if (kind === void 0) return `${command2} ${flag[1]} is not a computing flag (it may write files or act)`;
     if (kind === "boolean" || flag[2] !== void 0) continue;
     const value2 = words[++i];
     if (value2 === void 0 || value2.startsWith("-") || value2.startsWith('"-') || !(PLAIN_WORD.test(value2) || QUOTED_WORD.test(value2))) {
@@ -17826,10 +17840,10 @@ function classifyRun(script) {
   if (!entry2) return { kind: "report" };
   const all = only.slice(entry2[0].length).trim().split(/\s+/).filter(Boolean);
   const withSub = `${entry2[1]} ${all[0] ?? ""}`;
-  const [command, args] = isOutputCommand(withSub) ? [withSub, all.slice(1)] : [entry2[1], all];
-  if (!isOutputCommand(command)) return { kind: "report" };
-  const problem = checkArguments(command, args);
-  return problem === void 0 ? { kind: "execute", command, words: command === withSub ? all : args } : { kind: "refuse", command, reason: problem };
+  const [command2, args] = isOutputCommand(withSub) ? [withSub, all.slice(1)] : [entry2[1], all];
+  if (!isOutputCommand(command2)) return { kind: "report" };
+  const problem = checkArguments(command2, args);
+  return problem === void 0 ? { kind: "execute", command: command2, words: command2 === withSub ? all : args } : { kind: "refuse", command: command2, reason: problem };
 }
 function expandWord(word, env) {
   if (!word.startsWith('"')) return word;
@@ -18482,9 +18496,9 @@ function effectOf(s, leg2, subject, environment) {
     return { action: "push", subject, detail: /push-by-digest=true/.test(s.with["outputs"] ?? "") ? `by digest (known once pushed) to ${name2}` : `to ${name2}` };
   }
   const run2 = s.run ?? "";
-  const command = /pipeline(?:\.cjs)?\s+(tags|release|deploy)\b(.*)/s.exec(run2);
-  if (!command) return void 0;
-  const [, name, rest = ""] = command;
+  const command2 = /pipeline(?:\.cjs)?\s+(tags|release|deploy)\b(.*)/s.exec(run2);
+  if (!command2) return void 0;
+  const [, name, rest = ""] = command2;
   if (name === "tags" && /--promote\b/.test(rest)) {
     const computed = leg2.map((x) => x.executed?.outputs["tags"]).find((tags2) => tags2 !== void 0);
     const tags = computed ? computed.split("\n").map((t) => t.slice(t.lastIndexOf(":") + 1)) : ["its tags"];
@@ -18650,6 +18664,18 @@ async function resolveEvent(git2, flags, repository) {
   }
 }
 
+// scripts/commands/command.ts
+function command(spec, body) {
+  return async (argv, ctx) => {
+    const parsed = parseCli(spec, argv);
+    if (parsed.help) {
+      ctx.stdout(helpText(spec));
+      return EXIT.ok;
+    }
+    return body(parsed, ctx);
+  };
+}
+
 // scripts/commands/plan.ts
 var SPEC = commandSpec({
   program: "pnpm pipeline plan",
@@ -18694,12 +18720,7 @@ var SPEC = commandSpec({
   ],
   notes: ["exit codes: 0 CI would pass, 1 the plan shows a failing job, 2 bad input"]
 });
-var run = async (argv, ctx) => {
-  const parsed = parseCli(SPEC, argv);
-  if (parsed.help) {
-    ctx.stdout(helpText(SPEC));
-    return 0;
-  }
+var run = command(SPEC, async (parsed, ctx) => {
   const { values } = parsed;
   if (values.event === void 0) throw new import_errors17.InputError("pipeline plan: --event is required; expected --event push|pull_request|merge_group|workflow_dispatch");
   const inputs = parseInputFlags(values.input ?? []);
@@ -18795,7 +18816,7 @@ var run = async (argv, ctx) => {
   } finally {
     git2.close();
   }
-};
+});
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   run

@@ -7368,7 +7368,7 @@ var require_dist = __commonJS({
 // scripts/commands/release/cut.ts
 var cut_exports = {};
 __export(cut_exports, {
-  run: () => run
+  run: () => run2
 });
 module.exports = __toCommonJS(cut_exports);
 
@@ -9438,6 +9438,20 @@ async function packageVersionAt(git, commit, dir) {
 
 // scripts/commands/release/next.ts
 var import_errors21 = require("./core-errors.cjs");
+
+// scripts/commands/command.ts
+function command(spec, body) {
+  return async (argv, ctx) => {
+    const parsed = parseCli(spec, argv);
+    if (parsed.help) {
+      ctx.stdout(helpText(spec));
+      return EXIT.ok;
+    }
+    return body(parsed, ctx);
+  };
+}
+
+// scripts/commands/release/next.ts
 var BUMP_KINDS = ["auto", "patch", "minor", "major"];
 function bumpOf(bump, version) {
   if (bump === void 0 === (version === void 0)) throw new import_errors21.InputError("give exactly one of --bump auto|patch|minor|major and --version X.Y.Z");
@@ -9466,6 +9480,33 @@ var SPEC = commandSpec({
   },
   examples: ["pnpm pipeline release next api-gateway --bump auto", "pnpm pipeline release next api-gateway --version 2.0.0-rc.1"],
   notes: ["exit codes: 0 done, 2 bad input"]
+});
+var run = command(SPEC, async (parsed, ctx) => {
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) throw new import_errors21.InputError(`pnpm pipeline release next: expected one service, got ${positionals.length}`);
+  const bump = bumpOf(values.bump, values.version);
+  const release = await openRelease(ctx, values.cwd);
+  try {
+    const ref = await release.refCommit(values.ref, "--ref");
+    const at2 = await knownService(release.git, ctx, ref, positionals[0]);
+    const { versions, latest } = await released(release.git, at2.service.folder);
+    const commits = latest === void 0 && bump.kind !== "auto" ? [] : await serviceCommits(release.git, ctx.config, at2, latest?.commit, ref);
+    const packageVersion = await packageVersionAt(release.git, ref, at2.service.dir);
+    const next = nextVersion({ service: at2.service.folder, released: versions, bump, commits, packageVersion });
+    const out = {
+      service: at2.service.folder,
+      current: latest === void 0 ? null : formatVersion(latest.tag.version),
+      next: formatVersion(next),
+      bump: bump.kind === "auto" ? autoBump(commits) : bump.kind,
+      commits: commits.length
+    };
+    ctx.stdout(values.json ? `${JSON.stringify(out)}
+` : `${out.next}
+`);
+    return EXIT.ok;
+  } finally {
+    release.git.close();
+  }
 });
 
 // scripts/commands/release/cut.ts
@@ -9501,12 +9542,7 @@ var SPEC2 = commandSpec({
     "Nothing is written before every check passed; a re-run after a failure finishes the release."
   ]
 });
-var run = async (argv, ctx) => {
-  const parsed = parseCli(SPEC2, argv);
-  if (parsed.help) {
-    ctx.stdout(helpText(SPEC2));
-    return EXIT.ok;
-  }
+var run2 = command(SPEC2, async (parsed, ctx) => {
   checkActionsFiles(ctx.env);
   const { values, positionals } = parsed;
   if (values.tag !== void 0 && (positionals.length > 0 || values.bump !== void 0 || values.version !== void 0 || values.ref !== void 0)) {
@@ -9653,7 +9689,7 @@ ${markdown}
   } finally {
     git.close();
   }
-};
+});
 function renderPlan(plan, markdown) {
   return [
     `release ${plan.tag} (dry run: nothing changed)`,

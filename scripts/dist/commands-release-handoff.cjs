@@ -8493,6 +8493,18 @@ async function released(git, service) {
   return { all: sorted, versions: sorted.map((r) => r.tag.version), latest: sorted.at(-1) };
 }
 
+// scripts/commands/command.ts
+function command(spec, body) {
+  return async (argv, ctx) => {
+    const parsed = parseCli(spec, argv);
+    if (parsed.help) {
+      ctx.stdout(helpText(spec));
+      return EXIT.ok;
+    }
+    return body(parsed, ctx);
+  };
+}
+
 // scripts/commands/release/handoff.ts
 var SPEC = commandSpec({
   program: "pnpm pipeline release handoff",
@@ -8507,12 +8519,7 @@ var SPEC = commandSpec({
   examples: ["pnpm pipeline release handoff api-gateway --environment staging"],
   notes: ["exit codes: 0 dispatched, 2 bad input, 3 the GitHub API failed"]
 });
-var run = async (argv, ctx) => {
-  const parsed = parseCli(SPEC, argv);
-  if (parsed.help) {
-    ctx.stdout(helpText(SPEC));
-    return EXIT.ok;
-  }
+var run = command(SPEC, async (parsed, ctx) => {
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new import_errors17.InputError(`pnpm pipeline release handoff: expected one service, got ${positionals.length}`);
   const environment = ctx.config.environments.find((e) => e.name === values.environment);
@@ -8533,7 +8540,7 @@ var run = async (argv, ctx) => {
   } finally {
     release.git.close();
   }
-};
+});
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   run

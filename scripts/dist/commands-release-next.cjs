@@ -9174,6 +9174,18 @@ async function packageVersionAt(git, commit, dir) {
   }
 }
 
+// scripts/commands/command.ts
+function command(spec, body) {
+  return async (argv, ctx) => {
+    const parsed = parseCli(spec, argv);
+    if (parsed.help) {
+      ctx.stdout(helpText(spec));
+      return EXIT.ok;
+    }
+    return body(parsed, ctx);
+  };
+}
+
 // scripts/commands/release/next.ts
 var BUMP_KINDS = ["auto", "patch", "minor", "major"];
 function bumpOf(bump, version) {
@@ -9204,12 +9216,7 @@ var SPEC = commandSpec({
   examples: ["pnpm pipeline release next api-gateway --bump auto", "pnpm pipeline release next api-gateway --version 2.0.0-rc.1"],
   notes: ["exit codes: 0 done, 2 bad input"]
 });
-var run = async (argv, ctx) => {
-  const parsed = parseCli(SPEC, argv);
-  if (parsed.help) {
-    ctx.stdout(helpText(SPEC));
-    return EXIT.ok;
-  }
+var run = command(SPEC, async (parsed, ctx) => {
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new import_errors18.InputError(`pnpm pipeline release next: expected one service, got ${positionals.length}`);
   const bump = bumpOf(values.bump, values.version);
@@ -9235,7 +9242,7 @@ var run = async (argv, ctx) => {
   } finally {
     release.git.close();
   }
-};
+});
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   BUMP_KINDS,

@@ -9216,6 +9216,18 @@ async function released(git, service) {
   return { all: sorted, versions: sorted.map((r) => r.tag.version), latest: sorted.at(-1) };
 }
 
+// scripts/commands/command.ts
+function command(spec, body) {
+  return async (argv, ctx) => {
+    const parsed = parseCli(spec, argv);
+    if (parsed.help) {
+      ctx.stdout(helpText(spec));
+      return EXIT.ok;
+    }
+    return body(parsed, ctx);
+  };
+}
+
 // scripts/commands/release/notes.ts
 var SPEC = commandSpec({
   program: "pnpm pipeline release notes",
@@ -9231,12 +9243,7 @@ var SPEC = commandSpec({
   examples: ["pnpm pipeline release notes api-gateway", "pnpm -s pipeline release notes api-gateway --from api-gateway@1.3.0 --to api-gateway@1.4.0 --json"],
   notes: ["exit codes: 0 done, 2 bad input"]
 });
-var run = async (argv, ctx) => {
-  const parsed = parseCli(SPEC, argv);
-  if (parsed.help) {
-    ctx.stdout(helpText(SPEC));
-    return EXIT.ok;
-  }
+var run = command(SPEC, async (parsed, ctx) => {
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new import_errors17.InputError(`pnpm pipeline release notes: expected one service, got ${positionals.length}`);
   const release = await openRelease(ctx, values.cwd);
@@ -9270,7 +9277,7 @@ var run = async (argv, ctx) => {
   } finally {
     release.git.close();
   }
-};
+});
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   run

@@ -8517,6 +8517,18 @@ async function released(git, service) {
   return { all: sorted, versions: sorted.map((r) => r.tag.version), latest: sorted.at(-1) };
 }
 
+// scripts/commands/command.ts
+function command(spec, body) {
+  return async (argv, ctx) => {
+    const parsed = parseCli(spec, argv);
+    if (parsed.help) {
+      ctx.stdout(helpText(spec));
+      return EXIT.ok;
+    }
+    return body(parsed, ctx);
+  };
+}
+
 // scripts/commands/release/parse.ts
 var SPEC = commandSpec({
   program: "pnpm pipeline release parse",
@@ -8530,12 +8542,7 @@ var SPEC = commandSpec({
   examples: ["pnpm pipeline release parse api-gateway@1.4.0", "pnpm -s pipeline release parse course-service@2.0.0-rc.1 --json"],
   notes: ["exit codes: 0 a release tag, 2 not one (one line naming the value and the expected form)"]
 });
-var run = async (argv, ctx) => {
-  const parsed = parseCli(SPEC, argv);
-  if (parsed.help) {
-    ctx.stdout(helpText(SPEC));
-    return EXIT.ok;
-  }
+var run = command(SPEC, async (parsed, ctx) => {
   const [text, ...extra] = parsed.positionals;
   if (text === void 0 || extra.length > 0) throw new import_errors17.InputError(`pnpm pipeline release parse: expected one tag, got ${parsed.positionals.length}; e.g. api-gateway@1.4.0`);
   const tag = parseReleaseTag(text);
@@ -8551,7 +8558,7 @@ var run = async (argv, ctx) => {
   } finally {
     release.git.close();
   }
-};
+});
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   run

@@ -9196,6 +9196,18 @@ async function released(git, service) {
   return { all: sorted, versions: sorted.map((r) => r.tag.version), latest: sorted.at(-1) };
 }
 
+// scripts/commands/command.ts
+function command(spec, body) {
+  return async (argv, ctx) => {
+    const parsed = parseCli(spec, argv);
+    if (parsed.help) {
+      ctx.stdout(helpText(spec));
+      return EXIT.ok;
+    }
+    return body(parsed, ctx);
+  };
+}
+
 // scripts/commands/release/select.ts
 var SPEC = commandSpec({
   program: "pnpm pipeline release select",
@@ -9216,12 +9228,7 @@ var SPEC = commandSpec({
   ],
   notes: ["exit codes: 0 done, 2 bad input"]
 });
-var run = async (argv, ctx) => {
-  const parsed = parseCli(SPEC, argv);
-  if (parsed.help) {
-    ctx.stdout(helpText(SPEC));
-    return EXIT.ok;
-  }
+var run = command(SPEC, async (parsed, ctx) => {
   const { values } = parsed;
   const tagRef = values.tag?.startsWith("refs/tags/") ? values.tag : void 0;
   if (tagRef === void 0 && values.service === void 0)
@@ -9287,7 +9294,7 @@ var run = async (argv, ctx) => {
   } finally {
     release.git.close();
   }
-};
+});
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   run

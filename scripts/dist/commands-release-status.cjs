@@ -9139,6 +9139,18 @@ async function released(git, service) {
   return { all: sorted, versions: sorted.map((r) => r.tag.version), latest: sorted.at(-1) };
 }
 
+// scripts/commands/command.ts
+function command(spec, body) {
+  return async (argv, ctx) => {
+    const parsed = parseCli(spec, argv);
+    if (parsed.help) {
+      ctx.stdout(helpText(spec));
+      return EXIT.ok;
+    }
+    return body(parsed, ctx);
+  };
+}
+
 // scripts/commands/release/status.ts
 var SPEC = commandSpec({
   program: "pnpm pipeline release status",
@@ -9152,12 +9164,7 @@ var SPEC = commandSpec({
   examples: ["pnpm pipeline release status", "pnpm -s pipeline release status --json"],
   notes: ["exit codes: 0 done, 2 bad input"]
 });
-var run = async (argv, ctx) => {
-  const parsed = parseCli(SPEC, argv);
-  if (parsed.help) {
-    ctx.stdout(helpText(SPEC));
-    return EXIT.ok;
-  }
+var run = command(SPEC, async (parsed, ctx) => {
   const { values } = parsed;
   const release = await openRelease(ctx, values.cwd);
   try {
@@ -9195,7 +9202,7 @@ ${table}
   } finally {
     release.git.close();
   }
-};
+});
 function renderStatus(rows) {
   const lines = ["| service | latest | commits since | next bump |", "| --- | --- | --- | --- |"];
   for (const r of rows) lines.push(`| ${r.service} | ${r.version ?? "(never released)"} | ${r.commits} | ${r.bump} |`);

@@ -8416,6 +8416,18 @@ async function loadWorkspace(root, options = {}) {
   return buildWorkspace(found.map(({ dir, manifest, isService }) => ({ dir, manifest: parseManifest(`${dir}/package.json`, manifest), isService })));
 }
 
+// scripts/commands/command.ts
+function command(spec, body) {
+  return async (argv, ctx) => {
+    const parsed = parseCli(spec, argv);
+    if (parsed.help) {
+      ctx.stdout(helpText(spec));
+      return EXIT.ok;
+    }
+    return body(parsed, ctx);
+  };
+}
+
 // scripts/commands/verify-image.ts
 var SPEC = commandSpec({
   program: "pnpm pipeline verify-image",
@@ -8452,12 +8464,7 @@ function parseEnv(entries) {
   }
   return out;
 }
-var run = async (argv, ctx) => {
-  const parsed = parseCli(SPEC, argv);
-  if (parsed.help) {
-    ctx.stdout(helpText(SPEC));
-    return 0;
-  }
+var run = command(SPEC, async (parsed, ctx) => {
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new import_errors16.InputError(`pipeline verify-image: expected one service name, got ${positionals.length}; usage: ${USAGE}`);
   const service = positionals[0] ?? "";
@@ -8516,7 +8523,7 @@ var run = async (argv, ctx) => {
     );
   }
   return failed.length === 0 ? 0 : 1;
-};
+});
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   run

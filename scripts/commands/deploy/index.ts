@@ -14,7 +14,7 @@
  * once it is healthy, and status success or failure. An unhealthy image is rolled back to the digest
  * that ran before, and the tag stays where it was.
  */
-import { commandSpec, helpText, parseCli } from '../../core/args.js';
+import { commandSpec } from '../../core/args.js';
 import type { Environment } from '../../core/config.js';
 import { checkEvidence, provenanceFacts } from '../../core/deploy/evidence.js';
 import { type DeployPlan, renderDeployPlan } from '../../core/deploy/plan.js';
@@ -35,6 +35,7 @@ import { type ServiceGraph, serviceAt, serviceCommits } from '../../io/service-h
 import { appendStepSummary, writeStepOutputs } from '../../io/step-outputs.js';
 import type { Command, CommandContext } from '../types.js';
 import { checkActionsFiles } from '../../io/github-event.js';
+import { command } from '../command.js';
 
 const SPEC = commandSpec({
   program: 'pnpm pipeline deploy',
@@ -76,13 +77,7 @@ const SPEC = commandSpec({
   ],
 });
 
-export const run: Command = async (argv, ctx) => {
-  if (argv[0] === 'status') return (await import('./status.js')).run(argv.slice(1), ctx);
-  const parsed = parseCli(SPEC, argv);
-  if (parsed.help) {
-    ctx.stdout(helpText(SPEC));
-    return EXIT.ok;
-  }
+const deploy = command(SPEC, async (parsed, ctx) => {
   // The step files are checked before anything is deployed.
   checkActionsFiles(ctx.env);
   const { values } = parsed;
@@ -197,7 +192,10 @@ export const run: Command = async (argv, ctx) => {
   } finally {
     git.close();
   }
-};
+});
+
+/** `deploy status` is a subcommand of its own (deploy/status.ts); anything else is a deploy. */
+export const run: Command = async (argv, ctx) => (argv[0] === 'status' ? (await import('./status.js')).run(argv.slice(1), ctx) : deploy(argv, ctx));
 
 function environmentOf(ctx: CommandContext, name: string | undefined): Environment {
   const known = ctx.config.environments.map((e) => e.name);

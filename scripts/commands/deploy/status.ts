@@ -1,5 +1,5 @@
 /** `pipeline deploy status [--environment E] [--json]`: what runs where, from the Deployments API: services × environments. */
-import { commandSpec, helpText, parseCli } from '../../core/args.js';
+import { commandSpec } from '../../core/args.js';
 import { current } from '../../core/deploy/promotion.js';
 import { InputError } from '../../core/errors.js';
 import { EXIT } from '../../core/exit-codes.js';
@@ -7,6 +7,7 @@ import { quote } from '../../core/quote.js';
 import { workspaceAt } from '../../io/service-history.js';
 import { appendStepSummary } from '../../io/step-outputs.js';
 import type { Command } from '../types.js';
+import { command } from '../command.js';
 
 const SPEC = commandSpec({
   program: 'pnpm pipeline deploy status',
@@ -31,12 +32,7 @@ export interface StatusRow {
   readonly actor: string | null;
 }
 
-export const run: Command = async (argv, ctx) => {
-  const parsed = parseCli(SPEC, argv);
-  if (parsed.help) {
-    ctx.stdout(helpText(SPEC));
-    return EXIT.ok;
-  }
+export const run: Command = command(SPEC, async (parsed, ctx) => {
   const { values } = parsed;
   const environments = ctx.config.environments.filter((e) => values.environment === undefined || e.name === values.environment);
   if (environments.length === 0)
@@ -67,7 +63,7 @@ export const run: Command = async (argv, ctx) => {
   } finally {
     git.close();
   }
-};
+});
 
 export function renderStatusTable(rows: readonly StatusRow[]): string {
   const lines = ['| service | environment | version | digest | deployed | by |', '|---|---|---|---|---|---|'];

@@ -11,7 +11,7 @@
  * work; `make_latest` from the config, "false" by default). A re-run after a failure at any step
  * finishes the release; a re-run of a finished release changes nothing.
  */
-import { commandSpec, helpText, parseCli } from '../../core/args.js';
+import { commandSpec } from '../../core/args.js';
 import { EXIT } from '../../core/exit-codes.js';
 import { InputError } from '../../core/errors.js';
 import { parseImageRef } from '../../core/images/index.js';
@@ -28,6 +28,7 @@ import { findCiImage } from './ci-image.js';
 import { knownService, openRelease, packageVersionAt, released } from './context.js';
 import { bumpOf } from './next.js';
 import { checkActionsFiles } from '../../io/github-event.js';
+import { command } from '../command.js';
 
 const SPEC = commandSpec({
   program: 'pnpm pipeline release cut',
@@ -63,12 +64,7 @@ const SPEC = commandSpec({
   ],
 });
 
-export const run: Command = async (argv, ctx) => {
-  const parsed = parseCli(SPEC, argv);
-  if (parsed.help) {
-    ctx.stdout(helpText(SPEC));
-    return EXIT.ok;
-  }
+export const run: Command = command(SPEC, async (parsed, ctx) => {
   // The step files are checked before anything is tagged or released.
   checkActionsFiles(ctx.env);
   const { values, positionals } = parsed;
@@ -216,7 +212,7 @@ export const run: Command = async (argv, ctx) => {
   } finally {
     git.close();
   }
-};
+});
 
 function renderPlan(
   plan: { service: string; version: string; tag: string; commit: string; imageCommit: string; digest: string; imageTags: readonly string[] },

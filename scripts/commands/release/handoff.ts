@@ -4,13 +4,14 @@
  * push made with it). release.yml's `deploy_to` input runs it, in a job of its own: the only one with
  * `actions: write`.
  */
-import { commandSpec, helpText, parseCli } from '../../core/args.js';
+import { commandSpec } from '../../core/args.js';
 import { InputError } from '../../core/errors.js';
 import { EXIT } from '../../core/exit-codes.js';
 import { quote } from '../../core/quote.js';
 import { formatVersion } from '../../core/release/version.js';
 import type { Command } from '../types.js';
 import { knownService, openRelease, released } from './context.js';
+import { command } from '../command.js';
 
 const SPEC = commandSpec({
   program: 'pnpm pipeline release handoff',
@@ -26,12 +27,7 @@ const SPEC = commandSpec({
   notes: ['exit codes: 0 dispatched, 2 bad input, 3 the GitHub API failed'],
 });
 
-export const run: Command = async (argv, ctx) => {
-  const parsed = parseCli(SPEC, argv);
-  if (parsed.help) {
-    ctx.stdout(helpText(SPEC));
-    return EXIT.ok;
-  }
+export const run: Command = command(SPEC, async (parsed, ctx) => {
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new InputError(`pnpm pipeline release handoff: expected one service, got ${positionals.length}`);
   const environment = ctx.config.environments.find((e) => e.name === values.environment);
@@ -51,4 +47,4 @@ export const run: Command = async (argv, ctx) => {
   } finally {
     release.git.close();
   }
-};
+});

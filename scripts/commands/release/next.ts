@@ -1,5 +1,5 @@
 /** `pipeline release next <service> --bump <kind>`: the next version of a service. */
-import { commandSpec, helpText, parseCli } from '../../core/args.js';
+import { commandSpec } from '../../core/args.js';
 import { EXIT } from '../../core/exit-codes.js';
 import { InputError } from '../../core/errors.js';
 import { quote } from '../../core/quote.js';
@@ -8,6 +8,7 @@ import { formatVersion, parseVersion } from '../../core/release/version.js';
 import { serviceCommits } from '../../io/service-history.js';
 import type { Command } from '../types.js';
 import { knownService, openRelease, packageVersionAt, released } from './context.js';
+import { command } from '../command.js';
 
 export const BUMP_KINDS = ['auto', 'patch', 'minor', 'major'] as const;
 
@@ -43,12 +44,7 @@ const SPEC = commandSpec({
   notes: ['exit codes: 0 done, 2 bad input'],
 });
 
-export const run: Command = async (argv, ctx) => {
-  const parsed = parseCli(SPEC, argv);
-  if (parsed.help) {
-    ctx.stdout(helpText(SPEC));
-    return EXIT.ok;
-  }
+export const run: Command = command(SPEC, async (parsed, ctx) => {
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new InputError(`pnpm pipeline release next: expected one service, got ${positionals.length}`);
   const bump = bumpOf(values.bump, values.version);
@@ -72,4 +68,4 @@ export const run: Command = async (argv, ctx) => {
   } finally {
     release.git.close();
   }
-};
+});

@@ -1,5 +1,5 @@
 /** `pipeline release notes <service> [--from TAG] [--to REF] [--json]`: the notes of what a release would ship. */
-import { commandSpec, helpText, parseCli } from '../../core/args.js';
+import { commandSpec } from '../../core/args.js';
 import { EXIT } from '../../core/exit-codes.js';
 import { InputError } from '../../core/errors.js';
 import { quote } from '../../core/quote.js';
@@ -8,6 +8,7 @@ import { parseReleaseTag } from '../../core/release/release-tag.js';
 import { commitOf, serviceCommits } from '../../io/service-history.js';
 import type { Command } from '../types.js';
 import { knownService, openRelease, released } from './context.js';
+import { command } from '../command.js';
 
 const SPEC = commandSpec({
   program: 'pnpm pipeline release notes',
@@ -25,12 +26,7 @@ const SPEC = commandSpec({
   notes: ['exit codes: 0 done, 2 bad input'],
 });
 
-export const run: Command = async (argv, ctx) => {
-  const parsed = parseCli(SPEC, argv);
-  if (parsed.help) {
-    ctx.stdout(helpText(SPEC));
-    return EXIT.ok;
-  }
+export const run: Command = command(SPEC, async (parsed, ctx) => {
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new InputError(`pnpm pipeline release notes: expected one service, got ${positionals.length}`);
   const release = await openRelease(ctx, values.cwd);
@@ -63,4 +59,4 @@ export const run: Command = async (argv, ctx) => {
   } finally {
     release.git.close();
   }
-};
+});

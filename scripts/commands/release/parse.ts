@@ -1,5 +1,5 @@
 /** `pipeline release parse <tag> [--json]`: a release tag's parts, and the image tags a release of it would get now. */
-import { commandSpec, helpText, parseCli } from '../../core/args.js';
+import { commandSpec } from '../../core/args.js';
 import { EXIT } from '../../core/exit-codes.js';
 import { InputError } from '../../core/errors.js';
 import { releaseImageTags } from '../../core/release/image-tags.js';
@@ -7,6 +7,7 @@ import { parseReleaseTag } from '../../core/release/release-tag.js';
 import { formatVersion, isPrerelease } from '../../core/release/version.js';
 import type { Command } from '../types.js';
 import { knownService, openRelease, released } from './context.js';
+import { command } from '../command.js';
 
 const SPEC = commandSpec({
   program: 'pnpm pipeline release parse',
@@ -22,12 +23,7 @@ const SPEC = commandSpec({
   notes: ['exit codes: 0 a release tag, 2 not one (one line naming the value and the expected form)'],
 });
 
-export const run: Command = async (argv, ctx) => {
-  const parsed = parseCli(SPEC, argv);
-  if (parsed.help) {
-    ctx.stdout(helpText(SPEC));
-    return EXIT.ok;
-  }
+export const run: Command = command(SPEC, async (parsed, ctx) => {
   const [text, ...extra] = parsed.positionals;
   if (text === undefined || extra.length > 0) throw new InputError(`pnpm pipeline release parse: expected one tag, got ${parsed.positionals.length}; e.g. api-gateway@1.4.0`);
   const tag = parseReleaseTag(text);
@@ -41,4 +37,4 @@ export const run: Command = async (argv, ctx) => {
   } finally {
     release.git.close();
   }
-};
+});

@@ -4,7 +4,7 @@
  * (`--tag refs/tags/<service>@<version>`) releases that tag's service; a manual run, the chosen
  * service, or with `changed` every service with commits to its inputs since its latest release.
  */
-import { commandSpec, helpText, parseCli } from '../../core/args.js';
+import { commandSpec } from '../../core/args.js';
 import { EXIT } from '../../core/exit-codes.js';
 import { InputError } from '../../core/errors.js';
 import { parseImageRef } from '../../core/images/index.js';
@@ -14,6 +14,7 @@ import { writeStepOutputs } from '../../io/step-outputs.js';
 import type { Command } from '../types.js';
 import { findCiImage } from './ci-image.js';
 import { openRelease, released } from './context.js';
+import { command } from '../command.js';
 
 const SPEC = commandSpec({
   program: 'pnpm pipeline release select',
@@ -36,12 +37,7 @@ const SPEC = commandSpec({
   notes: ['exit codes: 0 done, 2 bad input'],
 });
 
-export const run: Command = async (argv, ctx) => {
-  const parsed = parseCli(SPEC, argv);
-  if (parsed.help) {
-    ctx.stdout(helpText(SPEC));
-    return EXIT.ok;
-  }
+export const run: Command = command(SPEC, async (parsed, ctx) => {
   const { values } = parsed;
   // A release tag wins (a tag push); any other ref (a manual run's branch) leaves --service to decide.
   const tagRef = values.tag?.startsWith('refs/tags/') ? values.tag : undefined;
@@ -109,4 +105,4 @@ export const run: Command = async (argv, ctx) => {
   } finally {
     release.git.close();
   }
-};
+});

@@ -1,5 +1,5 @@
 /** `pipeline release status [--json]`: where every service stands: its latest version, the commits to its inputs since, the bump auto would choose. */
-import { commandSpec, helpText, parseCli } from '../../core/args.js';
+import { commandSpec } from '../../core/args.js';
 import { EXIT } from '../../core/exit-codes.js';
 import { autoBump } from '../../core/release/bump.js';
 import { formatVersion } from '../../core/release/version.js';
@@ -7,6 +7,7 @@ import { serviceCommits, workspaceAt } from '../../io/service-history.js';
 import { appendStepSummary } from '../../io/step-outputs.js';
 import type { Command } from '../types.js';
 import { openRelease, released } from './context.js';
+import { command } from '../command.js';
 
 const SPEC = commandSpec({
   program: 'pnpm pipeline release status',
@@ -30,12 +31,7 @@ export interface ServiceStatus {
   readonly bump: string;
 }
 
-export const run: Command = async (argv, ctx) => {
-  const parsed = parseCli(SPEC, argv);
-  if (parsed.help) {
-    ctx.stdout(helpText(SPEC));
-    return EXIT.ok;
-  }
+export const run: Command = command(SPEC, async (parsed, ctx) => {
   const { values } = parsed;
   const release = await openRelease(ctx, values.cwd);
   try {
@@ -74,7 +70,7 @@ export const run: Command = async (argv, ctx) => {
   } finally {
     release.git.close();
   }
-};
+});
 
 export function renderStatus(rows: readonly ServiceStatus[]): string {
   const lines = ['| service | latest | commits since | next bump |', '| --- | --- | --- | --- |'];
