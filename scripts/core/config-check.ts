@@ -69,28 +69,48 @@ function list<T>(path: string, value: unknown, item: (path: string, value: unkno
 export function isBranchName(name: string): boolean {
   // '' is caught by the empty-component rule below.
   if (name === '@' || name === 'HEAD' || name.startsWith('-') || name.endsWith('.')) return false;
-  if (name.startsWith('!') || name.includes('..') || name.includes('@{') || hasControl(name) || /[\s~^:?*[\\+${}]/.test(name)) return false;
+  if (name.startsWith('!') || name.includes('..') || name.includes('@{') || hasControl(name) || /[ ~^:?*[\\+${}]/.test(name)) return false;
   return name.split('/').every((part) => part !== '' && !part.startsWith('.') && !part.endsWith('.lock'));
 }
 
 const BRANCH = 'a branch name (git check-ref-format --branch) without + or a leading !, which GitHub\'s branch filters read as patterns, or $ { }, e.g. "main"';
 
-/** A relative path inside the repository: no leading '/', no '.' or '..' segment, no empty segment. */
+/**
+ * A relative path inside the repository: no leading '/', no '.' or '..' segment, no empty segment, no
+ * backslash; a leading './' is allowed (the readers join or strip it).
+ */
 function isRelativePath(path: string): boolean {
-  return path.split('/').every((part) => part !== '' && part !== '.' && part !== '..');
+  const rest = path.startsWith('./') ? path.slice(2) : path;
+  return !rest.includes('\\') && rest.split('/').every((part) => part !== '' && part !== '.' && part !== '..');
 }
 
+const RELATIVE = 'from the repository root (no leading "/", no empty, "." or ".." segment, no backslash)';
+
 /**
- * A glob from the repository root, in one spelling: relative, '/' between segments, and no leading '!'
- * (a negation among globs any of which may match would match every other file).
+ * A glob from the repository root: a relative path, and no leading '!' (a negation among globs any of
+ * which may match would match every other file).
  */
 function glob(path: string, value: unknown): string {
-  return text(
-    path,
-    value,
-    'a glob from the repository root, e.g. "docs/**" (no leading "!" or "/", no empty, "." or ".." segment, no backslash)',
-    (g) => !g.startsWith('!') && !g.includes('\\') && isRelativePath(g),
-  );
+  return text(path, value, `a glob ${RELATIVE} without a leading "!", e.g. "docs/**"`, (g) => !g.startsWith('!') && isRelativePath(g));
+}
+
+/** A folder glob: the same, with trailing slashes allowed (core/workspace/folder-globs.ts drops them). */
+function folderGlob(path: string, value: unknown): string {
+  return text(path, value, `a folder glob ${RELATIVE} without a leading "!", e.g. "services/*"`, (g) => !g.startsWith('!') && isRelativePath(g.replace(/\/+$/, '')));
+}
+
+const LABEL = /^[^\s,[\]{}$]+$/;
+const LABELS = 'one runner label, or a list of the labels a self-hosted runner must have (no spaces, commas, brackets or $ { }), e.g. "ubuntu-24.04" or ["self-hosted", "linux"]';
+
+/** `runs-on`: one label, or a non-empty list of distinct labels. */
+function runnerLabels(value: unknown): string | [string, ...string[]] {
+  if (!Array.isArray(value)) return text('runners.default', value, LABELS, (l) => LABEL.test(l));
+  const labels = list('runners.default', value, (path, v) => text(path, v, LABELS, (l) => LABEL.test(l)));
+  const [first, ...rest] = labels;
+  if (first === undefined) throw bad('runners.default', value, LABELS);
+  const twice = labels.find((l, i) => labels.indexOf(l) !== i);
+  if (twice !== undefined) throw bad('runners.default', value, `each label once (${quote(twice)} is listed twice)`);
+  return [first, ...rest];
 }
 
 /** GitHub's rule for a secret's name. */
@@ -102,7 +122,8 @@ function secretName(path: string, value: unknown): string {
 }
 
 function registry(value: unknown): Registry {
-  const kind = isRecord(value) && Object.hasOwn(value, 'kind') ? value['kind'] : undefined;
+  if (!isRecord(value)) throw bad('registry', value, 'an object with kind "ghcr" or "custom"');
+  const kind = Object.hasOwn(value, 'kind') ? value['kind'] : undefined;
   if (kind === 'ghcr') {
     settings('registry', value, ['kind']);
     return { kind };
@@ -131,12 +152,13 @@ const COMPOSE_PROJECT = /^[a-z0-9][a-z0-9_-]*$/;
 const DNS_LABEL = /^(?=.{1,63}$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 
 function target(path: string, value: unknown): DeployTarget {
-  const kind = isRecord(value) && Object.hasOwn(value, 'kind') ? value['kind'] : undefined;
+  if (!isRecord(value)) throw bad(path, value, 'an object with kind "compose" or "kubernetes"');
+  const kind = Object.hasOwn(value, 'kind') ? value['kind'] : undefined;
   if (kind === 'compose') {
     const get = settings(path, value, ['kind', 'file', 'project']);
     return {
       kind,
-      file: text(`${path}.file`, get('file'), 'a compose file path from the repository root, e.g. "docker-compose.yml"', isRelativePath),
+      file: text(`${path}.file`, get('file'), `a compose file path ${RELATIVE}, e.g. "docker-compose.yml"`, isRelativePath),
       project: text(`${path}.project`, get('project'), 'a compose project name (lowercase letters, digits, - and _), e.g. "shop-staging"', (p) => COMPOSE_PROJECT.test(p)),
     };
   }
@@ -238,14 +260,14 @@ export function checkConfig(value: unknown): PipelineConfig {
       (r) => REPOSITORY.test(r) && !r.endsWith('/.') && !r.endsWith('/..'),
     ),
     services: {
-      marker: text('services.marker', services('marker'), 'a file name, e.g. "Dockerfile" (no "/")', (m) => m !== '' && m !== '.' && m !== '..' && !m.includes('/')),
-      dockerfileTargets: list('services.dockerfileTargets', services('dockerfileTargets'), glob),
-      dockerfileTemplate: text(
-        'services.dockerfileTemplate',
-        services('dockerfileTemplate'),
-        'a file path from the repository root, e.g. "services/Dockerfile.template"',
-        isRelativePath,
+      marker: text(
+        'services.marker',
+        services('marker'),
+        'a file name, e.g. "Dockerfile" (no "/" or "\\", no space at either end)',
+        (m) => m !== '.' && m !== '..' && !/[/\\]/.test(m) && m.trim() === m && m !== '',
       ),
+      dockerfileTargets: list('services.dockerfileTargets', services('dockerfileTargets'), folderGlob),
+      dockerfileTemplate: text('services.dockerfileTemplate', services('dockerfileTemplate'), `a file path ${RELATIVE}, e.g. "services/Dockerfile.template"`, isRelativePath),
     },
     affected: {
       globalInputs: list('affected.globalInputs', affected('globalInputs'), glob),
@@ -259,9 +281,7 @@ export function checkConfig(value: unknown): PipelineConfig {
         /^[1-9]\d*(?:\.(?:0|[1-9]\d*)){0,2}$/.test(v),
       ),
     },
-    runners: {
-      default: text('runners.default', runners('default'), 'one runner label, without spaces, commas, brackets or $ { }, e.g. "ubuntu-24.04"', (r) => /^[^\s,[\]{}$]+$/.test(r)),
-    },
+    runners: { default: runnerLabels(runners('default')) },
     environments,
     release: { makeLatest },
   };

@@ -55,7 +55,10 @@ export interface PipelineConfig {
   };
   /** Node major for CI runners and the default base image. pnpm's version is package.json's `packageManager`, nowhere else. */
   readonly versions: { readonly node: string };
-  readonly runners: { readonly default: string };
+  readonly runners: {
+    /** `runs-on` of every job: one label (`ubuntu-24.04`), or the labels a self-hosted runner must have, e.g. ['self-hosted', 'linux', 'x64']. */
+    readonly default: string | readonly [string, ...string[]];
+  };
   readonly environments: readonly Environment[];
   readonly release: {
     /**

@@ -122,20 +122,31 @@ function list(path, value, item) {
 }
 function isBranchName(name) {
   if (name === "@" || name === "HEAD" || name.startsWith("-") || name.endsWith(".")) return false;
-  if (name.startsWith("!") || name.includes("..") || name.includes("@{") || hasControl(name) || /[\s~^:?*[\\+${}]/.test(name)) return false;
+  if (name.startsWith("!") || name.includes("..") || name.includes("@{") || hasControl(name) || /[ ~^:?*[\\+${}]/.test(name)) return false;
   return name.split("/").every((part) => part !== "" && !part.startsWith(".") && !part.endsWith(".lock"));
 }
 var BRANCH = `a branch name (git check-ref-format --branch) without + or a leading !, which GitHub's branch filters read as patterns, or $ { }, e.g. "main"`;
 function isRelativePath(path) {
-  return path.split("/").every((part) => part !== "" && part !== "." && part !== "..");
+  const rest = path.startsWith("./") ? path.slice(2) : path;
+  return !rest.includes("\\") && rest.split("/").every((part) => part !== "" && part !== "." && part !== "..");
 }
+var RELATIVE = 'from the repository root (no leading "/", no empty, "." or ".." segment, no backslash)';
 function glob(path, value) {
-  return text(
-    path,
-    value,
-    'a glob from the repository root, e.g. "docs/**" (no leading "!" or "/", no empty, "." or ".." segment, no backslash)',
-    (g) => !g.startsWith("!") && !g.includes("\\") && isRelativePath(g)
-  );
+  return text(path, value, `a glob ${RELATIVE} without a leading "!", e.g. "docs/**"`, (g) => !g.startsWith("!") && isRelativePath(g));
+}
+function folderGlob(path, value) {
+  return text(path, value, `a folder glob ${RELATIVE} without a leading "!", e.g. "services/*"`, (g) => !g.startsWith("!") && isRelativePath(g.replace(/\/+$/, "")));
+}
+var LABEL = /^[^\s,[\]{}$]+$/;
+var LABELS = 'one runner label, or a list of the labels a self-hosted runner must have (no spaces, commas, brackets or $ { }), e.g. "ubuntu-24.04" or ["self-hosted", "linux"]';
+function runnerLabels(value) {
+  if (!Array.isArray(value)) return text("runners.default", value, LABELS, (l) => LABEL.test(l));
+  const labels = list("runners.default", value, (path, v) => text(path, v, LABELS, (l) => LABEL.test(l)));
+  const [first, ...rest] = labels;
+  if (first === void 0) throw bad("runners.default", value, LABELS);
+  const twice = labels.find((l, i) => labels.indexOf(l) !== i);
+  if (twice !== void 0) throw bad("runners.default", value, `each label once (${quote(twice)} is listed twice)`);
+  return [first, ...rest];
 }
 var SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 var SECRET = 'a GitHub secret name (letters, digits, _; not starting with a digit or GITHUB_), e.g. "REGISTRY_PASSWORD"';
@@ -143,7 +154,8 @@ function secretName(path, value) {
   return text(path, value, SECRET, (s) => SECRET_NAME.test(s) && !s.toUpperCase().startsWith("GITHUB_"));
 }
 function registry(value) {
-  const kind = isRecord(value) && Object.hasOwn(value, "kind") ? value["kind"] : void 0;
+  if (!isRecord(value)) throw bad("registry", value, 'an object with kind "ghcr" or "custom"');
+  const kind = Object.hasOwn(value, "kind") ? value["kind"] : void 0;
   if (kind === "ghcr") {
     settings("registry", value, ["kind"]);
     return { kind };
@@ -169,12 +181,13 @@ var REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,98}[A-Za-z0-9])?\/[A-Za-z0-9._-
 var COMPOSE_PROJECT = /^[a-z0-9][a-z0-9_-]*$/;
 var DNS_LABEL = /^(?=.{1,63}$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 function target(path, value) {
-  const kind = isRecord(value) && Object.hasOwn(value, "kind") ? value["kind"] : void 0;
+  if (!isRecord(value)) throw bad(path, value, 'an object with kind "compose" or "kubernetes"');
+  const kind = Object.hasOwn(value, "kind") ? value["kind"] : void 0;
   if (kind === "compose") {
     const get = settings(path, value, ["kind", "file", "project"]);
     return {
       kind,
-      file: text(`${path}.file`, get("file"), 'a compose file path from the repository root, e.g. "docker-compose.yml"', isRelativePath),
+      file: text(`${path}.file`, get("file"), `a compose file path ${RELATIVE}, e.g. "docker-compose.yml"`, isRelativePath),
       project: text(`${path}.project`, get("project"), 'a compose project name (lowercase letters, digits, - and _), e.g. "shop-staging"', (p) => COMPOSE_PROJECT.test(p))
     };
   }
@@ -262,14 +275,14 @@ function checkConfig(value) {
       (r) => REPOSITORY.test(r) && !r.endsWith("/.") && !r.endsWith("/..")
     ),
     services: {
-      marker: text("services.marker", services("marker"), 'a file name, e.g. "Dockerfile" (no "/")', (m) => m !== "" && m !== "." && m !== ".." && !m.includes("/")),
-      dockerfileTargets: list("services.dockerfileTargets", services("dockerfileTargets"), glob),
-      dockerfileTemplate: text(
-        "services.dockerfileTemplate",
-        services("dockerfileTemplate"),
-        'a file path from the repository root, e.g. "services/Dockerfile.template"',
-        isRelativePath
-      )
+      marker: text(
+        "services.marker",
+        services("marker"),
+        'a file name, e.g. "Dockerfile" (no "/" or "\\", no space at either end)',
+        (m) => m !== "." && m !== ".." && !/[/\\]/.test(m) && m.trim() === m && m !== ""
+      ),
+      dockerfileTargets: list("services.dockerfileTargets", services("dockerfileTargets"), folderGlob),
+      dockerfileTemplate: text("services.dockerfileTemplate", services("dockerfileTemplate"), `a file path ${RELATIVE}, e.g. "services/Dockerfile.template"`, isRelativePath)
     },
     affected: {
       globalInputs: list("affected.globalInputs", affected("globalInputs"), glob),
@@ -288,9 +301,7 @@ function checkConfig(value) {
         (v) => /^[1-9]\d*(?:\.(?:0|[1-9]\d*)){0,2}$/.test(v)
       )
     },
-    runners: {
-      default: text("runners.default", runners("default"), 'one runner label, without spaces, commas, brackets or $ { }, e.g. "ubuntu-24.04"', (r) => /^[^\s,[\]{}$]+$/.test(r))
-    },
+    runners: { default: runnerLabels(runners("default")) },
     environments,
     release: { makeLatest }
   };

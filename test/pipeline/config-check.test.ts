@@ -76,7 +76,11 @@ describe('checkConfig', () => {
     ['services.markr', 'Dockerfile', `${F}: services.markr is not a setting; expected one of: marker, dockerfileTargets, dockerfileTemplate`],
     ['affected', [], `${F}: affected is a list; expected an object with globalInputs, ignore, rootManifestFields`],
     ['versions', null, `${F}: versions is null; expected an object with node`],
-    ['runners.default', undefined, `${F}: runners.default is missing; expected one runner label, without spaces, commas, brackets or $ { }, e.g. "ubuntu-24.04"`],
+    [
+      'runners.default',
+      undefined,
+      `${F}: runners.default is missing; expected one runner label, or a list of the labels a self-hosted runner must have (no spaces, commas, brackets or $ { }), e.g. "ubuntu-24.04" or ["self-hosted", "linux"]`,
+    ],
     ['release', { makeLatest: 'false', draft: true }, `${F}: release.draft is not a setting; expected one of: makeLatest`],
     // The default branch: git's rule, and none of the characters GitHub's branch filters read as a pattern.
     [
@@ -107,7 +111,7 @@ describe('checkConfig', () => {
     // Registry.
     ['registry.kind', 'ecr', `${F}: registry.kind is "ecr"; expected "ghcr" or "custom"`],
     ['registry', { kind: 'ghcr', host: 'ghcr.io' }, `${F}: registry.host is not a setting; expected one of: kind`],
-    ['registry', [], `${F}: registry.kind is missing; expected "ghcr" or "custom"`],
+    ['registry', [], `${F}: registry is a list; expected an object with kind "ghcr" or "custom"`],
     [
       'registry.host',
       'https://registry.example.com',
@@ -138,47 +142,47 @@ describe('checkConfig', () => {
     ['publishRepository', 'acme/..', `${F}: publishRepository is "acme/.."; expected owner/name of a GitHub repository, e.g. "acme/shop"`],
     ['publishRepository', 'acme/.', `${F}: publishRepository is "acme/."; expected owner/name of a GitHub repository, e.g. "acme/shop"`],
     // Services.
-    ['services.marker', '', `${F}: services.marker is ""; expected a file name, e.g. "Dockerfile" (no "/")`],
-    ['services.marker', 'docker/Dockerfile', `${F}: services.marker is "docker/Dockerfile"; expected a file name, e.g. "Dockerfile" (no "/")`],
-    ['services.marker', '..', `${F}: services.marker is ".."; expected a file name, e.g. "Dockerfile" (no "/")`],
-    ['services.marker', '.', `${F}: services.marker is "."; expected a file name, e.g. "Dockerfile" (no "/")`],
-    ['services.marker', 'Docker\nfile', `${F}: services.marker is "Docker\\nfile"; expected a file name, e.g. "Dockerfile" (no "/")`],
+    ['services.marker', '', `${F}: services.marker is ""; expected a file name, e.g. "Dockerfile" (no "/" or "\\", no space at either end)`],
+    ['services.marker', 'docker/Dockerfile', `${F}: services.marker is "docker/Dockerfile"; expected a file name, e.g. "Dockerfile" (no "/" or "\\", no space at either end)`],
+    ['services.marker', '..', `${F}: services.marker is ".."; expected a file name, e.g. "Dockerfile" (no "/" or "\\", no space at either end)`],
+    ['services.marker', '.', `${F}: services.marker is "."; expected a file name, e.g. "Dockerfile" (no "/" or "\\", no space at either end)`],
+    ['services.marker', 'Docker\nfile', `${F}: services.marker is "Docker\\nfile"; expected a file name, e.g. "Dockerfile" (no "/" or "\\", no space at either end)`],
     ['services.dockerfileTargets', 'services/*', `${F}: services.dockerfileTargets is "services/*"; expected a list`],
     [
       'services.dockerfileTargets[0]',
       '/services/*',
-      `${F}: services.dockerfileTargets[0] is "/services/*"; expected a glob from the repository root, e.g. "docs/**" (no leading "!" or "/", no empty, "." or ".." segment, no backslash)`,
+      `${F}: services.dockerfileTargets[0] is "/services/*"; expected a folder glob from the repository root (no leading "/", no empty, "." or ".." segment, no backslash) without a leading "!", e.g. "services/*"`,
     ],
     [
       'services.dockerfileTemplate',
       '../Dockerfile.template',
-      `${F}: services.dockerfileTemplate is "../Dockerfile.template"; expected a file path from the repository root, e.g. "services/Dockerfile.template"`,
+      `${F}: services.dockerfileTemplate is "../Dockerfile.template"; expected a file path from the repository root (no leading "/", no empty, "." or ".." segment, no backslash), e.g. "services/Dockerfile.template"`,
     ],
     [
       'services.dockerfileTemplate',
       'services/./Dockerfile.template',
-      `${F}: services.dockerfileTemplate is "services/./Dockerfile.template"; expected a file path from the repository root, e.g. "services/Dockerfile.template"`,
+      `${F}: services.dockerfileTemplate is "services/./Dockerfile.template"; expected a file path from the repository root (no leading "/", no empty, "." or ".." segment, no backslash), e.g. "services/Dockerfile.template"`,
     ],
     // Change detection: a negated glob would match everything else.
     [
       'affected.ignore[1]',
       '!docs/**',
-      `${F}: affected.ignore[1] is "!docs/**"; expected a glob from the repository root, e.g. "docs/**" (no leading "!" or "/", no empty, "." or ".." segment, no backslash)`,
+      `${F}: affected.ignore[1] is "!docs/**"; expected a glob from the repository root (no leading "/", no empty, "." or ".." segment, no backslash) without a leading "!", e.g. "docs/**"`,
     ],
     [
       'affected.globalInputs[0]',
       '',
-      `${F}: affected.globalInputs[0] is ""; expected a glob from the repository root, e.g. "docs/**" (no leading "!" or "/", no empty, "." or ".." segment, no backslash)`,
+      `${F}: affected.globalInputs[0] is ""; expected a glob from the repository root (no leading "/", no empty, "." or ".." segment, no backslash) without a leading "!", e.g. "docs/**"`,
     ],
     [
       'affected.globalInputs[1]',
       'config/../tsconfig.json',
-      `${F}: affected.globalInputs[1] is "config/../tsconfig.json"; expected a glob from the repository root, e.g. "docs/**" (no leading "!" or "/", no empty, "." or ".." segment, no backslash)`,
+      `${F}: affected.globalInputs[1] is "config/../tsconfig.json"; expected a glob from the repository root (no leading "/", no empty, "." or ".." segment, no backslash) without a leading "!", e.g. "docs/**"`,
     ],
     [
       'affected.ignore[0]',
       7,
-      `${F}: affected.ignore[0] is 7; expected a glob from the repository root, e.g. "docs/**" (no leading "!" or "/", no empty, "." or ".." segment, no backslash)`,
+      `${F}: affected.ignore[0] is 7; expected a glob from the repository root (no leading "/", no empty, "." or ".." segment, no backslash) without a leading "!", e.g. "docs/**"`,
     ],
     ['affected.rootManifestFields[1]', ' engines', `${F}: affected.rootManifestFields[1] is " engines"; expected a package.json field name, e.g. "engines"`],
     ['affected.rootManifestFields[0]', '', `${F}: affected.rootManifestFields[0] is ""; expected a package.json field name, e.g. "engines"`],
@@ -186,8 +190,16 @@ describe('checkConfig', () => {
     ['versions.node', 'lts', `${F}: versions.node is "lts"; expected a Node.js version: a major, major.minor or major.minor.patch, e.g. "24"`],
     ['versions.node', '24.1.0.1', `${F}: versions.node is "24.1.0.1"; expected a Node.js version: a major, major.minor or major.minor.patch, e.g. "24"`],
     ['versions.node', 24, `${F}: versions.node is 24; expected a Node.js version: a major, major.minor or major.minor.patch, e.g. "24"`],
-    ['runners.default', 'ubuntu latest', `${F}: runners.default is "ubuntu latest"; expected one runner label, without spaces, commas, brackets or $ { }, e.g. "ubuntu-24.04"`],
-    ['runners.default', '', `${F}: runners.default is ""; expected one runner label, without spaces, commas, brackets or $ { }, e.g. "ubuntu-24.04"`],
+    [
+      'runners.default',
+      'ubuntu latest',
+      `${F}: runners.default is "ubuntu latest"; expected one runner label, or a list of the labels a self-hosted runner must have (no spaces, commas, brackets or $ { }), e.g. "ubuntu-24.04" or ["self-hosted", "linux"]`,
+    ],
+    [
+      'runners.default',
+      '',
+      `${F}: runners.default is ""; expected one runner label, or a list of the labels a self-hosted runner must have (no spaces, commas, brackets or $ { }), e.g. "ubuntu-24.04" or ["self-hosted", "linux"]`,
+    ],
     // Environments.
     ['environments', {}, `${F}: environments is an object; expected a list`],
     [
@@ -245,7 +257,7 @@ describe('checkConfig', () => {
     ],
     ['environments[0].owner', 'ops', `${F}: environments[0].owner is not a setting; expected one of: name, url, requires, target, healthTimeoutSeconds`],
     ['environments[0].target.kind', 'nomad', `${F}: environments[0].target.kind is "nomad"; expected "compose" or "kubernetes"`],
-    ['environments[0].target', 'compose', `${F}: environments[0].target.kind is missing; expected "compose" or "kubernetes"`],
+    ['environments[0].target', 'compose', `${F}: environments[0].target is "compose"; expected an object with kind "compose" or "kubernetes"`],
     [
       'environments[0].target.project',
       'Shop Staging',
@@ -259,7 +271,7 @@ describe('checkConfig', () => {
     [
       'environments[0].target.file',
       '/etc/compose.yml',
-      `${F}: environments[0].target.file is "/etc/compose.yml"; expected a compose file path from the repository root, e.g. "docker-compose.yml"`,
+      `${F}: environments[0].target.file is "/etc/compose.yml"; expected a compose file path from the repository root (no leading "/", no empty, "." or ".." segment, no backslash), e.g. "docker-compose.yml"`,
     ],
     ['environments[0].target.namespace', 'shop', `${F}: environments[0].target.namespace is not a setting; expected one of: kind, file, project`],
     ['environments[1].target.namespace', 'Shop', `${F}: environments[1].target.namespace is "Shop"; expected a Kubernetes namespace (a DNS-1123 label), e.g. "shop-staging"`],
@@ -289,6 +301,12 @@ describe('checkConfig', () => {
     ['defaultBranch', 'wip!'],
     ['affected.ignore[1]', 'docs/release notes/**'],
     ['versions.node', '8'],
+    ['runners.default', ['self-hosted', 'linux', 'x64']],
+    ['affected.ignore[1]', './docs/**'],
+    ['services.dockerfileTargets[0]', './services/*/'],
+    ['services.dockerfileTargets[0]', 'services/*//'],
+    ['services.dockerfileTemplate', './services/Dockerfile.template'],
+    ['environments[0].target.file', './docker-compose.yml'],
     ['environments[0].url', 'http://staging.internal:8080/health'],
     ['environments[0].target.project', 'shop_staging-2'],
     ['environments[1].target.namespace', 'a'],
@@ -305,9 +323,47 @@ describe('checkConfig', () => {
   });
 
   test.each<[string, unknown, string]>([
-    ['registry', null, `${F}: registry.kind is missing; expected "ghcr" or "custom"`],
-    ['environments[0].target', null, `${F}: environments[0].target.kind is missing; expected "compose" or "kubernetes"`],
+    ['registry', null, `${F}: registry is null; expected an object with kind "ghcr" or "custom"`],
+    ['environments[0].target', null, `${F}: environments[0].target is null; expected an object with kind "compose" or "kubernetes"`],
     ['registry.region', 'eu', `${F}: registry.region is not a setting; expected one of: kind, host, namespace, usernameSecret, passwordSecret`],
+    [
+      'affected.globalInputs[0]',
+      'config/',
+      `${F}: affected.globalInputs[0] is "config/"; expected a glob from the repository root (no leading "/", no empty, "." or ".." segment, no backslash) without a leading "!", e.g. "docs/**"`,
+    ],
+    [
+      'services.dockerfileTargets[0]',
+      'services/./',
+      `${F}: services.dockerfileTargets[0] is "services/./"; expected a folder glob from the repository root (no leading "/", no empty, "." or ".." segment, no backslash) without a leading "!", e.g. "services/*"`,
+    ],
+    [
+      'services.dockerfileTargets[0]',
+      'services//*',
+      `${F}: services.dockerfileTargets[0] is "services//*"; expected a folder glob from the repository root (no leading "/", no empty, "." or ".." segment, no backslash) without a leading "!", e.g. "services/*"`,
+    ],
+    [
+      'services.dockerfileTargets[0]',
+      '!services/legacy',
+      `${F}: services.dockerfileTargets[0] is "!services/legacy"; expected a folder glob from the repository root (no leading "/", no empty, "." or ".." segment, no backslash) without a leading "!", e.g. "services/*"`,
+    ],
+    ['services.marker', 'Dockerfile ', `${F}: services.marker is "Dockerfile "; expected a file name, e.g. "Dockerfile" (no "/" or "\\", no space at either end)`],
+    ['services.marker', 'docker\\Dockerfile', `${F}: services.marker is "docker\\\\Dockerfile"; expected a file name, e.g. "Dockerfile" (no "/" or "\\", no space at either end)`],
+    [
+      'runners.default',
+      [],
+      `${F}: runners.default is a list; expected one runner label, or a list of the labels a self-hosted runner must have (no spaces, commas, brackets or $ { }), e.g. "ubuntu-24.04" or ["self-hosted", "linux"]`,
+    ],
+    ['runners.default', ['self-hosted', 'linux', 'self-hosted'], `${F}: runners.default is a list; expected each label once ("self-hosted" is listed twice)`],
+    [
+      'runners.default',
+      ['self-hosted', 'linux x64'],
+      `${F}: runners.default[1] is "linux x64"; expected one runner label, or a list of the labels a self-hosted runner must have (no spaces, commas, brackets or $ { }), e.g. "ubuntu-24.04" or ["self-hosted", "linux"]`,
+    ],
+    [
+      'runners.default',
+      ['self-hosted', 3],
+      `${F}: runners.default[1] is 3; expected one runner label, or a list of the labels a self-hosted runner must have (no spaces, commas, brackets or $ { }), e.g. "ubuntu-24.04" or ["self-hosted", "linux"]`,
+    ],
     ['runners.labels', ['x'], `${F}: runners.labels is not a setting; expected one of: default`],
     [
       'environments[0].target.project',
@@ -328,27 +384,22 @@ describe('checkConfig', () => {
     [
       'affected.ignore',
       ['**/*.md', undefined, 'docs/**'],
-      `${F}: affected.ignore[1] is missing; expected a glob from the repository root, e.g. "docs/**" (no leading "!" or "/", no empty, "." or ".." segment, no backslash)`,
+      `${F}: affected.ignore[1] is missing; expected a glob from the repository root (no leading "/", no empty, "." or ".." segment, no backslash) without a leading "!", e.g. "docs/**"`,
     ],
     [
       'affected.ignore[1]',
       'docs\\**',
-      `${F}: affected.ignore[1] is "docs\\\\**"; expected a glob from the repository root, e.g. "docs/**" (no leading "!" or "/", no empty, "." or ".." segment, no backslash)`,
-    ],
-    [
-      'affected.ignore[1]',
-      './docs/**',
-      `${F}: affected.ignore[1] is "./docs/**"; expected a glob from the repository root, e.g. "docs/**" (no leading "!" or "/", no empty, "." or ".." segment, no backslash)`,
+      `${F}: affected.ignore[1] is "docs\\\\**"; expected a glob from the repository root (no leading "/", no empty, "." or ".." segment, no backslash) without a leading "!", e.g. "docs/**"`,
     ],
     [
       'runners.default',
       '[self-hosted,linux]',
-      `${F}: runners.default is "[self-hosted,linux]"; expected one runner label, without spaces, commas, brackets or $ { }, e.g. "ubuntu-24.04"`,
+      `${F}: runners.default is "[self-hosted,linux]"; expected one runner label, or a list of the labels a self-hosted runner must have (no spaces, commas, brackets or $ { }), e.g. "ubuntu-24.04" or ["self-hosted", "linux"]`,
     ],
     [
       'runners.default',
       '${{ vars.RUNNER }}',
-      `${F}: runners.default is "\${{ vars.RUNNER }}"; expected one runner label, without spaces, commas, brackets or $ { }, e.g. "ubuntu-24.04"`,
+      `${F}: runners.default is "\${{ vars.RUNNER }}"; expected one runner label, or a list of the labels a self-hosted runner must have (no spaces, commas, brackets or $ { }), e.g. "ubuntu-24.04" or ["self-hosted", "linux"]`,
     ],
     ['versions.node', '024', `${F}: versions.node is "024"; expected a Node.js version: a major, major.minor or major.minor.patch, e.g. "24"`],
     ['versions.node', '24.01', `${F}: versions.node is "24.01"; expected a Node.js version: a major, major.minor or major.minor.patch, e.g. "24"`],
@@ -357,10 +408,10 @@ describe('checkConfig', () => {
       'rel${{github.token}}',
       `${F}: defaultBranch is "rel\${{github.token}}"; expected a branch name (git check-ref-format --branch) without + or a leading !, which GitHub's branch filters read as patterns, or $ { }, e.g. "main"`,
     ],
-    ['services.marker', 'Docker\u2028file', `${F}: services.marker is "Docker\u2028file"; expected a file name, e.g. "Dockerfile" (no "/")`],
-    ['services.marker', 'Docker\u0085file', `${F}: services.marker is "Docker\u0085file"; expected a file name, e.g. "Dockerfile" (no "/")`],
-    ['services.marker', 'Docker\u009ffile', `${F}: services.marker is "Docker\u009ffile"; expected a file name, e.g. "Dockerfile" (no "/")`],
-    ['services.marker', 'Docker\u2029file', `${F}: services.marker is "Docker\u2029file"; expected a file name, e.g. "Dockerfile" (no "/")`],
+    ['services.marker', 'Docker\u2028file', `${F}: services.marker is "Docker\u2028file"; expected a file name, e.g. "Dockerfile" (no "/" or "\\", no space at either end)`],
+    ['services.marker', 'Docker\u0085file', `${F}: services.marker is "Docker\u0085file"; expected a file name, e.g. "Dockerfile" (no "/" or "\\", no space at either end)`],
+    ['services.marker', 'Docker\u009ffile', `${F}: services.marker is "Docker\u009ffile"; expected a file name, e.g. "Dockerfile" (no "/" or "\\", no space at either end)`],
+    ['services.marker', 'Docker\u2029file', `${F}: services.marker is "Docker\u2029file"; expected a file name, e.g. "Dockerfile" (no "/" or "\\", no space at either end)`],
     ['environments[0].url', 'ftp://staging.example.com', `${F}: environments[0].url is "ftp://staging.example.com"; expected an http(s) URL, e.g. "https://staging.example.com"`],
   ])('%s = %j: refused, named', (path, value, message) => {
     expect(messageOf(withValue(path, value))).toBe(message);
@@ -383,7 +434,9 @@ describe('checkConfig', () => {
   test('a key the prototype has is no setting, and an inherited value is none', () => {
     const inherited = Object.create({ marker: 'Dockerfile' }) as Json;
     Object.assign(inherited, { dockerfileTargets: [], dockerfileTemplate: 'services/Dockerfile.template' });
-    expect(messageOf({ ...valid(), services: inherited })).toBe(`${F}: services.marker is missing; expected a file name, e.g. "Dockerfile" (no "/")`);
+    expect(messageOf({ ...valid(), services: inherited })).toBe(
+      `${F}: services.marker is missing; expected a file name, e.g. "Dockerfile" (no "/" or "\\", no space at either end)`,
+    );
     expect(messageOf({ ...valid(), toString: 'x' })).toMatch(/^pipeline\.config\.ts: toString is not a setting;/);
   });
 
@@ -430,6 +483,7 @@ describe('isBranchName: what git check-ref-format --branch accepts, less the Git
     'a..b',
     'a@{1}',
     'a b',
+    'a\u00a0b',
     'a\tb',
     'a~1',
     'a^',

@@ -123,7 +123,7 @@ test('a pipeline.config.ts with a setting of the wrong form: every entry that re
   const source = readFileSync(file, 'utf8');
   expect(source).toContain("marker: 'Dockerfile',");
   writeFileSync(file, source.replace("marker: 'Dockerfile',", "marker: '',"));
-  const line = /^error: pipeline\.config\.ts: services\.marker is ""; expected a file name, e\.g\. "Dockerfile" \(no "\/"\)$/m;
+  const line = /^error: pipeline\.config\.ts: services\.marker is ""; expected a file name, e\.g\. "Dockerfile" \(no "\/" or "\\", no space at either end\)$/m;
   expectOneLine(run(dir, 'scripts/generate-dockerfiles.ts', '--check'), line);
   expectOneLine(workflows(dir, '--check'), line);
   expectOneLine(run(dir, 'scripts/bundle.ts', '--check'), line);

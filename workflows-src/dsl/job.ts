@@ -14,7 +14,8 @@ export interface JobSpec<O extends string> {
   readonly name?: string | Expr;
   readonly needs?: readonly Job<string>[];
   readonly if?: Expr;
-  readonly runsOn: string;
+  /** One runner label, or the labels a self-hosted runner must all have. */
+  readonly runsOn: string | readonly [string, ...string[]];
   readonly timeoutMinutes: number;
   /** Least privilege: list what this job's token needs; `{}` means none. */
   readonly permissions: Permissions;
@@ -37,13 +38,20 @@ export interface Job<O extends string> {
   readonly result: Expr;
 }
 
+/** `runs-on`: the label, or the labels as a list (a new one: the spec's list stays read-only). */
+function runsOn(labels: string | readonly [string, ...string[]]): string | [string, ...string[]] {
+  if (typeof labels === 'string') return labels;
+  const [first, ...rest] = labels;
+  return [first, ...rest];
+}
+
 export function job<O extends string = never>(id: string, spec: JobSpec<O>): Job<O> {
   const [firstNeed, ...moreNeeds] = spec.needs?.map((j) => j.id) ?? [];
   const props: GeneratedWorkflowTypes.NormalJob = {
     ...(spec.name !== undefined ? { name: typeof spec.name === 'string' ? spec.name : spec.name.wrap() } : {}),
     ...(firstNeed !== undefined ? { needs: [firstNeed, ...moreNeeds] } : {}),
     ...(spec.if ? { if: spec.if.source } : {}),
-    'runs-on': spec.runsOn,
+    'runs-on': runsOn(spec.runsOn),
     'timeout-minutes': spec.timeoutMinutes,
     permissions: spec.permissions,
   };
