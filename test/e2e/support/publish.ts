@@ -32,10 +32,28 @@ export async function buildx(work: string, service: string, tag: string, extra: 
   );
   if (cacheDir !== undefined) args.push('--cache-from', `type=local,src=${cacheDir}`);
   args.push('--tag', tag, ...extra, ROOT);
-  const r = await exec('docker', args);
+  let r = await exec('docker', args);
+  // The lab's builder (the docker driver on the containerd image store) pushes twice: BuildKit's own push,
+  // then "pushing <name> with docker" (seen with `--progress plain`; GitHub's docker-container builder pushes
+  // once). That second push once failed on the lab's registry (HTTP 500 "invalid checksum digest format" on a
+  // HEAD of the tag just pushed) after the first had succeeded: a failure of that second push alone is the
+  // lab's, and the build (cached by then) runs once more; any other failure fails the test.
+  if (r.code !== 0 && reachedSecondPush(r.stderr)) {
+    process.stderr.write(`lab: the docker driver's second push failed (${lastLine(r.stderr)}); building once more\n`);
+    r = await exec('docker', args);
+  }
   if (r.code !== 0) throw new Error(`docker ${args.join(' ')} failed: ${r.stderr.slice(-2000)}`);
   const meta: unknown = JSON.parse(readFileSync(metadata, 'utf8'));
   const digest =
     typeof meta === 'object' && meta !== null && 'containerimage.digest' in meta && typeof meta['containerimage.digest'] === 'string' ? meta['containerimage.digest'] : undefined;
   return { iid: readFileSync(iidfile, 'utf8').trim(), digest };
+}
+
+const lastLine = (text: string) => text.trim().split('\n').at(-1) ?? '';
+
+/** In a failed build's progress: BuildKit's push finished ("pushing manifest for ... done") and the engine's second push had started, so that is the push that failed. */
+export function reachedSecondPush(progress: string): boolean {
+  const first = progress.search(/pushing manifest for \S+ [\d.]+s done/);
+  const second = progress.search(/pushing \S+ with docker/);
+  return first !== -1 && second > first;
 }
