@@ -130,9 +130,14 @@ class Prefetch {
   }
 }
 
-export const run: Command = command(SPEC, async (parsed, ctx) => {
+// The first timing mark is made before the options are parsed, as bench/README's step table reads it.
+export const run: Command = (argv, ctx) => {
+  tracer(ctx.env, ctx.stderr)('command loaded');
+  return affected(argv, ctx);
+};
+
+const affected = command(SPEC, async (parsed, ctx) => {
   const trace = tracer(ctx.env, ctx.stderr);
-  trace('command loaded');
   const { values } = parsed;
   const cwd = resolve(ctx.cwd, values.cwd ?? '.');
   const git = await ctx.effects.git(cwd);

@@ -108,7 +108,9 @@ function runnerLabels(value: unknown): string | [string, ...string[]] {
   const labels = list('runners.default', value, (path, v) => text(path, v, LABELS, (l) => LABEL.test(l)));
   const [first, ...rest] = labels;
   if (first === undefined) throw bad('runners.default', value, LABELS);
-  const twice = labels.find((l, i) => labels.indexOf(l) !== i);
+  // GitHub matches labels without regard to case.
+  const lower = labels.map((l) => l.toLowerCase());
+  const twice = labels.find((l, i) => lower.indexOf(l.toLowerCase()) !== i);
   if (twice !== undefined) throw bad('runners.default', value, `each label once (${quote(twice)} is listed twice)`);
   return [first, ...rest];
 }

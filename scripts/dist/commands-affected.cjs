@@ -753,9 +753,9 @@ function inWorkspace(workspaceDir, path) {
 }
 function buildReport(input) {
   const at2 = (dir) => inWorkspace(input.workspaceDir, dir);
-  const { affected } = input;
+  const { affected: affected2 } = input;
   const services = sortByKey(
-    affected.packages.filter((p) => p.isService),
+    affected2.packages.filter((p) => p.isService),
     (p) => p.folder
   );
   return {
@@ -763,11 +763,11 @@ function buildReport(input) {
     head: input.head,
     strategy: input.strategy,
     changedFiles: input.changedFiles,
-    tooling: affected.tooling.length > 0,
-    global: affected.global.length > 0,
-    packages: affected.packages.map((p) => ({ name: p.name, path: at2(p.dir), reasons: p.reasons })),
+    tooling: affected2.tooling.length > 0,
+    global: affected2.global.length > 0,
+    packages: affected2.packages.map((p) => ({ name: p.name, path: at2(p.dir), reasons: p.reasons })),
     services: services.map((p) => ({ name: p.folder, path: at2(p.dir), reasons: p.reasons })),
-    libraries: affected.packages.filter((p) => !p.isService).map((p) => p.name),
+    libraries: affected2.packages.filter((p) => !p.isService).map((p) => p.name),
     matrix: {
       include: services.map((p) => ({
         service: p.folder,
@@ -777,8 +777,8 @@ function buildReport(input) {
         image: input.image(p.folder)
       }))
     },
-    reasons: { global: affected.global, tooling: affected.tooling },
-    warnings: [...input.warnings, ...affected.notes]
+    reasons: { global: affected2.global, tooling: affected2.tooling },
+    warnings: [...input.warnings, ...affected2.notes]
   };
 }
 function stepOutputs(report) {
@@ -830,25 +830,25 @@ var MAX_GRAPH_NODES = 150;
 function cell(text) {
   return text.replaceAll("|", "\\|").replaceAll("\n", " ");
 }
-function mermaidGraph(affected) {
-  const names = affected.packages.map((p) => p.name);
-  if (names.length === 0 || affected.global.length > 0) return void 0;
+function mermaidGraph(affected2) {
+  const names = affected2.packages.map((p) => p.name);
+  if (names.length === 0 || affected2.global.length > 0) return void 0;
   if (names.length > MAX_GRAPH_NODES) return `_${names.length} packages are affected; the graph is drawn up to ${MAX_GRAPH_NODES}._`;
   const id = new Map(names.map((n, i) => [n, `p${i}`]));
   const label = (n) => n.replace(/["`<>]/g, "");
   const lines = ["```mermaid", "graph LR"];
-  const byName = new Map(affected.packages.map((p) => [p.name, p]));
+  const byName = new Map(affected2.packages.map((p) => [p.name, p]));
   for (const n of names) {
     const pkg = byName.get(n);
     lines.push(`  ${id.get(n)}${pkg?.isService ? `(["${label(n)}"])` : `["${label(n)}"]`}`);
   }
-  for (const [dependent, dep] of affected.via) lines.push(`  ${id.get(dep)} --> ${id.get(dependent)}`);
-  const roots = affected.roots.map((r) => id.get(r)).filter((r) => r !== void 0);
+  for (const [dependent, dep] of affected2.via) lines.push(`  ${id.get(dep)} --> ${id.get(dependent)}`);
+  const roots = affected2.roots.map((r) => id.get(r)).filter((r) => r !== void 0);
   if (roots.length > 0) lines.push("  classDef changed fill:#fde68a,stroke:#b45309", `  class ${roots.join(",")} changed`);
   lines.push("```");
   return lines.join("\n");
 }
-function renderSummary(report, affected) {
+function renderSummary(report, affected2) {
   const out = [`### Affected services: ${report.services.length}`, "", `${report.strategy}, ${comparison(report)}, ${report.changedFiles} changed files.`, ""];
   if (report.services.length > 0) {
     out.push("| service | image | reasons |", "| --- | --- | --- |");
@@ -860,7 +860,7 @@ function renderSummary(report, affected) {
   if (report.tooling) out.push(`**Tooling changed** (the pipeline's own checks run): ${cell(report.reasons.tooling.join("; "))}`, "");
   for (const w of report.warnings) out.push(`> [!WARNING]
 > ${cell(w)}`, "");
-  const graph = mermaidGraph(affected);
+  const graph = mermaidGraph(affected2);
   if (graph) out.push("Changed packages (highlighted) and what they reach:", "", graph, "");
   return `${out.join("\n")}
 `;
@@ -1842,9 +1842,12 @@ var Prefetch = class {
     await Promise.allSettled(this.started);
   }
 };
-var run = command(SPEC, async (parsed, ctx) => {
+var run = (argv, ctx) => {
+  tracer(ctx.env, ctx.stderr)("command loaded");
+  return affected(argv, ctx);
+};
+var affected = command(SPEC, async (parsed, ctx) => {
   const trace = tracer(ctx.env, ctx.stderr);
-  trace("command loaded");
   const { values } = parsed;
   const cwd = (0, import_node_path3.resolve)(ctx.cwd, values.cwd ?? ".");
   const git = await ctx.effects.git(cwd);
@@ -1915,8 +1918,8 @@ async function detect(git, values, ctx, trace) {
       }
     }
     trace("changes classified");
-    const affected = computeAffected(loaded.workspace, selection);
-    trace(`affected: ${affected.packages.length} packages`);
+    const affected2 = computeAffected(loaded.workspace, selection);
+    trace(`affected: ${affected2.packages.length} packages`);
     const remote = ctx.env["GITHUB_REPOSITORY_OWNER"] || ctx.env["GITHUB_REPOSITORY"] ? void 0 : await git.remoteUrl("origin");
     const owner = ownerFrom(ctx.env, remote);
     const warnings = [...resolution.warnings];
@@ -1936,14 +1939,14 @@ async function detect(git, values, ctx, trace) {
       head: resolution.head,
       strategy: resolution.strategy,
       changedFiles,
-      affected,
+      affected: affected2,
       warnings,
       workspaceDir: prefix,
       marker,
       image
     });
     for (const w of report.warnings) warn(ctx.env, ctx.stderr, "pipeline affected", w);
-    if (ctx.env["GITHUB_OUTPUT"] || ctx.env["GITHUB_STEP_SUMMARY"]) await writeActionsOutputs(ctx.env, stepOutputs(report), () => renderSummary(report, affected));
+    if (ctx.env["GITHUB_OUTPUT"] || ctx.env["GITHUB_STEP_SUMMARY"]) await writeActionsOutputs(ctx.env, stepOutputs(report), () => renderSummary(report, affected2));
     if (values.json) ctx.stdout(`${JSON.stringify(report)}
 `);
     else ctx.stdout(renderText(report));

@@ -144,7 +144,8 @@ function runnerLabels(value) {
   const labels = list("runners.default", value, (path, v) => text(path, v, LABELS, (l) => LABEL.test(l)));
   const [first, ...rest] = labels;
   if (first === void 0) throw bad("runners.default", value, LABELS);
-  const twice = labels.find((l, i) => labels.indexOf(l) !== i);
+  const lower = labels.map((l) => l.toLowerCase());
+  const twice = labels.find((l, i) => lower.indexOf(l.toLowerCase()) !== i);
   if (twice !== void 0) throw bad("runners.default", value, `each label once (${quote(twice)} is listed twice)`);
   return [first, ...rest];
 }

@@ -354,6 +354,7 @@ describe('checkConfig', () => {
       `${F}: runners.default is a list; expected one runner label, or a list of the labels a self-hosted runner must have (no spaces, commas, brackets or $ { }), e.g. "ubuntu-24.04" or ["self-hosted", "linux"]`,
     ],
     ['runners.default', ['self-hosted', 'linux', 'self-hosted'], `${F}: runners.default is a list; expected each label once ("self-hosted" is listed twice)`],
+    ['runners.default', ['self-hosted', 'Linux', 'linux'], `${F}: runners.default is a list; expected each label once ("linux" is listed twice)`],
     [
       'runners.default',
       ['self-hosted', 'linux x64'],

@@ -17,6 +17,12 @@ test("the engine's push started after BuildKit pushed the manifest: a failure th
   expect(reachedSecondPush(progress)).toBe(true);
 });
 
+test('the manifest push logged without its duration (a step that ended within one refresh) counts the same', () => {
+  const progress = fixture('lab-push-progress.txt').replace(/(pushing manifest for \S+) [\d.]+s done/, '$1 done');
+  expect(progress).toMatch(/pushing manifest for \S+ done\n/);
+  expect(reachedSecondPush(progress)).toBe(true);
+});
+
 test('BuildKit could not push (a closed port): never built again', () => {
   expect(reachedSecondPush(fixture('lab-first-push-failure.txt'))).toBe(false);
 });

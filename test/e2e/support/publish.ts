@@ -53,7 +53,8 @@ const lastLine = (text: string) => text.trim().split('\n').at(-1) ?? '';
 
 /** In a failed build's progress: BuildKit's push finished ("pushing manifest for ... done") and the engine's second push had started, so that is the push that failed. */
 export function reachedSecondPush(progress: string): boolean {
-  const first = progress.search(/pushing manifest for \S+ [\d.]+s done/);
+  // BuildKit's plain progress leaves the duration out of a step that ended within one refresh.
+  const first = progress.search(/pushing manifest for \S+(?: [\d.]+s)? done/);
   const second = progress.search(/pushing \S+ with docker/);
   return first !== -1 && second > first;
 }
