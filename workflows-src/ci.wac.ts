@@ -218,7 +218,7 @@ function imageJob(kind: ImageJobKind, config: PipelineConfig, changes: Job<Affec
     name: format(`${kind} ({0})`, matrix('service')),
     needs: [changes],
     if: and(eq(changes.output('any'), lit('true')), kind === 'publish' ? shouldPush : not(shouldPush)),
-    runsOn: config.runners.default,
+    runsOn: config.runners.build ?? config.runners.default,
     timeoutMinutes: 30,
     permissions: kind === 'publish' ? publishPermissions(config.registry) : { contents: 'read' },
     strategy: { failFast: false, matrix: fromJSON(changes.output('matrix')) },

@@ -84,7 +84,7 @@ export function buildReleaseWorkflow(config: PipelineConfig, services: readonly 
     name: format('build ({0})', matrix('service')),
     needs: [select],
     if: and(eq(select.output('any-build'), lit('true')), ne(inputs.dryRun, lit(true)), or(eq(github.eventName, lit('push')), eq(inputs.ref, lit('')))),
-    runsOn: RUNS_ON,
+    runsOn: config.runners.build ?? RUNS_ON,
     timeoutMinutes: 30,
     permissions: publishPermissions(config.registry),
     strategy: { failFast: false, matrix: fromJSON(select.output('build')) },

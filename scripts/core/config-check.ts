@@ -103,15 +103,15 @@ const LABEL = /^[^\s,[\]{}$]+$/;
 const LABELS = 'one runner label, or a list of the labels a self-hosted runner must have (no spaces, commas, brackets or $ { }), e.g. "ubuntu-24.04" or ["self-hosted", "linux"]';
 
 /** `runs-on`: one label, or a non-empty list of distinct labels. */
-function runnerLabels(value: unknown): string | [string, ...string[]] {
-  if (!Array.isArray(value)) return text('runners.default', value, LABELS, (l) => LABEL.test(l));
-  const labels = list('runners.default', value, (path, v) => text(path, v, LABELS, (l) => LABEL.test(l)));
+function runnerLabels(path: string, value: unknown): string | [string, ...string[]] {
+  if (!Array.isArray(value)) return text(path, value, LABELS, (l) => LABEL.test(l));
+  const labels = list(path, value, (item, v) => text(item, v, LABELS, (l) => LABEL.test(l)));
   const [first, ...rest] = labels;
-  if (first === undefined) throw bad('runners.default', value, LABELS);
+  if (first === undefined) throw bad(path, value, LABELS);
   // GitHub matches labels without regard to case.
   const lower = labels.map((l) => l.toLowerCase());
   const twice = labels.find((l, i) => lower.indexOf(l.toLowerCase()) !== i);
-  if (twice !== undefined) throw bad('runners.default', value, `each label once (${quote(twice)} is listed twice)`);
+  if (twice !== undefined) throw bad(path, value, `each label once (${quote(twice)} is listed twice)`);
   return [first, ...rest];
 }
 
@@ -246,7 +246,8 @@ export function checkConfig(value: unknown): PipelineConfig {
   const services = settings('services', get('services'), ['marker', 'dockerfileTargets', 'dockerfileTemplate']);
   const affected = settings('affected', get('affected'), ['globalInputs', 'ignore', 'rootManifestFields']);
   const versions = settings('versions', get('versions'), ['node']);
-  const runners = settings('runners', get('runners'), ['default']);
+  const runners = settings('runners', get('runners'), ['default', 'build']);
+  const build = runners('build');
   const release = settings('release', get('release'), ['makeLatest']);
   const makeLatest = release('makeLatest');
   if (makeLatest !== 'true' && makeLatest !== 'false' && makeLatest !== 'legacy') throw bad('release.makeLatest', makeLatest, '"true", "false" or "legacy"');
@@ -283,7 +284,7 @@ export function checkConfig(value: unknown): PipelineConfig {
         /^[1-9]\d*(?:\.(?:0|[1-9]\d*)){0,2}$/.test(v),
       ),
     },
-    runners: { default: runnerLabels(runners('default')) },
+    runners: { default: runnerLabels('runners.default', runners('default')), ...(build === undefined ? {} : { build: runnerLabels('runners.build', build) }) },
     environments,
     release: { makeLatest },
   };

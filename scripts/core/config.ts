@@ -16,6 +16,9 @@ export type DeployTarget =
   /** A Kubernetes cluster (kubectl's current context, or `context`): one Deployment per service, its container named after it. */
   | { readonly kind: 'kubernetes'; readonly namespace: string; readonly context?: string };
 
+/** One runner label, or the labels a runner must all have. */
+export type RunnerLabels = string | readonly [string, ...string[]];
+
 export interface Environment {
   readonly name: string;
   /** Shown in the deploy workflow; protection rules (reviewers) are configured on GitHub. */
@@ -57,7 +60,9 @@ export interface PipelineConfig {
   readonly versions: { readonly node: string };
   readonly runners: {
     /** `runs-on` of every job: one label (`ubuntu-24.04`), or the labels a self-hosted runner must have, e.g. ['self-hosted', 'linux', 'x64']. */
-    readonly default: string | readonly [string, ...string[]];
+    readonly default: RunnerLabels;
+    /** `runs-on` of the image legs (ci.yml's `build` and `publish`, release.yml's `build`), e.g. a larger runner for Docker builds; `default` when absent. */
+    readonly build?: RunnerLabels;
   };
   readonly environments: readonly Environment[];
   readonly release: {

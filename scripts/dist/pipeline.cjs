@@ -139,14 +139,14 @@ function folderGlob(path, value) {
 }
 var LABEL = /^[^\s,[\]{}$]+$/;
 var LABELS = 'one runner label, or a list of the labels a self-hosted runner must have (no spaces, commas, brackets or $ { }), e.g. "ubuntu-24.04" or ["self-hosted", "linux"]';
-function runnerLabels(value) {
-  if (!Array.isArray(value)) return text("runners.default", value, LABELS, (l) => LABEL.test(l));
-  const labels = list("runners.default", value, (path, v) => text(path, v, LABELS, (l) => LABEL.test(l)));
+function runnerLabels(path, value) {
+  if (!Array.isArray(value)) return text(path, value, LABELS, (l) => LABEL.test(l));
+  const labels = list(path, value, (item, v) => text(item, v, LABELS, (l) => LABEL.test(l)));
   const [first, ...rest] = labels;
-  if (first === void 0) throw bad("runners.default", value, LABELS);
+  if (first === void 0) throw bad(path, value, LABELS);
   const lower = labels.map((l) => l.toLowerCase());
   const twice = labels.find((l, i) => lower.indexOf(l.toLowerCase()) !== i);
-  if (twice !== void 0) throw bad("runners.default", value, `each label once (${quote(twice)} is listed twice)`);
+  if (twice !== void 0) throw bad(path, value, `each label once (${quote(twice)} is listed twice)`);
   return [first, ...rest];
 }
 var SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -260,7 +260,8 @@ function checkConfig(value) {
   const services = settings("services", get("services"), ["marker", "dockerfileTargets", "dockerfileTemplate"]);
   const affected = settings("affected", get("affected"), ["globalInputs", "ignore", "rootManifestFields"]);
   const versions = settings("versions", get("versions"), ["node"]);
-  const runners = settings("runners", get("runners"), ["default"]);
+  const runners = settings("runners", get("runners"), ["default", "build"]);
+  const build = runners("build");
   const release = settings("release", get("release"), ["makeLatest"]);
   const makeLatest = release("makeLatest");
   if (makeLatest !== "true" && makeLatest !== "false" && makeLatest !== "legacy") throw bad("release.makeLatest", makeLatest, '"true", "false" or "legacy"');
@@ -302,7 +303,7 @@ function checkConfig(value) {
         (v) => /^[1-9]\d*(?:\.(?:0|[1-9]\d*)){0,2}$/.test(v)
       )
     },
-    runners: { default: runnerLabels(runners("default")) },
+    runners: { default: runnerLabels("runners.default", runners("default")), ...build === void 0 ? {} : { build: runnerLabels("runners.build", build) } },
     environments,
     release: { makeLatest }
   };

@@ -302,6 +302,8 @@ describe('checkConfig', () => {
     ['affected.ignore[1]', 'docs/release notes/**'],
     ['versions.node', '8'],
     ['runners.default', ['self-hosted', 'linux', 'x64']],
+    ['runners.build', 'ubuntu-24.04-arm'],
+    ['runners.build', ['self-hosted', 'linux', 'ARM64']],
     ['affected.ignore[1]', './docs/**'],
     ['services.dockerfileTargets[0]', './services/*/'],
     ['services.dockerfileTargets[0]', 'services/*//'],
@@ -365,7 +367,23 @@ describe('checkConfig', () => {
       ['self-hosted', 3],
       `${F}: runners.default[1] is 3; expected one runner label, or a list of the labels a self-hosted runner must have (no spaces, commas, brackets or $ { }), e.g. "ubuntu-24.04" or ["self-hosted", "linux"]`,
     ],
-    ['runners.labels', ['x'], `${F}: runners.labels is not a setting; expected one of: default`],
+    ['runners.labels', ['x'], `${F}: runners.labels is not a setting; expected one of: default, build`],
+    [
+      'runners.build',
+      'large runner',
+      `${F}: runners.build is "large runner"; expected one runner label, or a list of the labels a self-hosted runner must have (no spaces, commas, brackets or $ { }), e.g. "ubuntu-24.04" or ["self-hosted", "linux"]`,
+    ],
+    [
+      'runners.build',
+      [],
+      `${F}: runners.build is a list; expected one runner label, or a list of the labels a self-hosted runner must have (no spaces, commas, brackets or $ { }), e.g. "ubuntu-24.04" or ["self-hosted", "linux"]`,
+    ],
+    ['runners.build', ['self-hosted', 'x64', 'X64'], `${F}: runners.build is a list; expected each label once ("X64" is listed twice)`],
+    [
+      'runners.build',
+      ['self-hosted', 3],
+      `${F}: runners.build[1] is 3; expected one runner label, or a list of the labels a self-hosted runner must have (no spaces, commas, brackets or $ { }), e.g. "ubuntu-24.04" or ["self-hosted", "linux"]`,
+    ],
     [
       'environments[0].target.project',
       'shop_Staging',

@@ -42,3 +42,25 @@ describe.each(workflows)('$file with runners.default = [self-hosted, linux, x64]
     expect((await githubParse(text, `.github/workflows/${w.file}`)).errors).toEqual([]);
   });
 });
+
+describe('runners.build: the image legs on their own runner, every other job on the default', () => {
+  const BUILD = ['self-hosted', 'linux', 'ARM64'] as const;
+  const withBuild: PipelineConfig = checkConfig({ ...pipelineConfig, runners: { default: 'ubuntu-24.04', build: [...BUILD] } });
+  const image = new Set(['ci.yml/build', 'ci.yml/publish', 'release.yml/build']);
+
+  test.each([
+    { file: 'ci.yml', source: 'ci.wac.ts', workflow: buildCiWorkflow(withBuild) },
+    { file: 'release.yml', source: 'release.wac.ts', workflow: buildReleaseWorkflow(withBuild, services) },
+    { file: 'deploy.yml', source: 'deploy.wac.ts', workflow: buildDeployWorkflow(withBuild, services) },
+  ])("$file: runs-on of each job; actionlint and GitHub's parser pass", async (w) => {
+    const text = renderWorkflow(w);
+    const parsed: unknown = parse(text);
+    const jobs = isRecord(parsed) && isRecord(parsed['jobs']) ? parsed['jobs'] : {};
+    expect(Object.keys(jobs).length).toBeGreaterThan(0);
+    for (const [id, job] of Object.entries(jobs)) {
+      expect(isRecord(job) ? job['runs-on'] : undefined, id).toEqual(image.has(`${w.file}/${id}`) ? [...BUILD] : 'ubuntu-24.04');
+    }
+    expect(await actionlint(text, `.github/workflows/${w.file}`)).toEqual([]);
+    expect((await githubParse(text, `.github/workflows/${w.file}`)).errors).toEqual([]);
+  });
+});
