@@ -9355,8 +9355,9 @@ async function readImage(registry, name, reference) {
   if (top === void 0) return void 0;
   let manifest = top.digest;
   let doc = top.document;
-  const index = doc.kind === "index" ? doc : void 0;
+  let index;
   if (doc.kind === "index") {
+    index = doc;
     const platforms = platformManifests(doc);
     const [only] = platforms;
     if (only === void 0 || platforms.length > 1) {

@@ -24,8 +24,9 @@ export async function readImage(registry: RegistryClient, name: string, referenc
   if (top === undefined) return undefined;
   let manifest = top.digest;
   let doc = top.document;
-  const index = doc.kind === 'index' ? doc : undefined;
+  let index: IndexDocument | undefined;
   if (doc.kind === 'index') {
+    index = doc;
     const platforms = platformManifests(doc);
     const [only] = platforms;
     if (only === undefined || platforms.length > 1) {

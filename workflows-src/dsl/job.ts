@@ -4,6 +4,7 @@
  * whose outputs are read back by name (`changes.output('matrix')` is `needs.changes.outputs.matrix`).
  */
 import { type GeneratedWorkflowTypes, NormalJob } from '@github-actions-workflow-ts/lib';
+import type { RunnerLabels } from '../../scripts/core/config.js';
 import { Expr, needsOutput, needsResult } from './expr.js';
 import type { BuiltStep, Value } from './steps.js';
 import { value } from './steps.js';
@@ -14,8 +15,7 @@ export interface JobSpec<O extends string> {
   readonly name?: string | Expr;
   readonly needs?: readonly Job<string>[];
   readonly if?: Expr;
-  /** One runner label, or the labels a self-hosted runner must all have. */
-  readonly runsOn: string | readonly [string, ...string[]];
+  readonly runsOn: RunnerLabels;
   readonly timeoutMinutes: number;
   /** Least privilege: list what this job's token needs; `{}` means none. */
   readonly permissions: Permissions;
@@ -39,7 +39,7 @@ export interface Job<O extends string> {
 }
 
 /** `runs-on`: the label, or the labels as a list (a new one: the spec's list stays read-only). */
-function runsOn(labels: string | readonly [string, ...string[]]): string | [string, ...string[]] {
+function runsOn(labels: RunnerLabels): string | [string, ...string[]] {
   if (typeof labels === 'string') return labels;
   const [first, ...rest] = labels;
   return [first, ...rest];

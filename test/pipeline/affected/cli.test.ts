@@ -173,6 +173,15 @@ describe('git versions and the cache', () => {
   });
 });
 
+test('PIPELINE_TIMING: the first mark is made before the options are read (where the step table of bench/README starts)', () => {
+  const { root } = makeRepo();
+  const help = bundled(root, ['--help'], { PIPELINE_TIMING: '1' });
+  expect(help.stdout).toMatch(/^usage: pnpm pipeline affected/);
+  expect(help.stderr).toMatch(/^timing [\d.]+ ms: command loaded\n$/);
+  const bad = bundled(root, ['--nope'], { PIPELINE_TIMING: '1' });
+  expect(bad.stderr.split('\n')[0]).toMatch(/^timing [\d.]+ ms: command loaded$/);
+});
+
 describe('git that cannot answer: one line, exit 3 (outside this command)', () => {
   test('a partial clone whose remote is gone: the trees it needs cannot be fetched', () => {
     const { root, first } = makeRepo();
