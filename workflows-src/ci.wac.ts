@@ -133,14 +133,23 @@ type ImageJobKind = 'build' | 'publish';
  * So a tag never names an image nobody verified. BuildKit's cache is written only here (the default
  * branch), with `ignore-error=true`: pull requests read it and never evict it.
  */
-export function imageSteps(kind: ImageJobKind, config: PipelineConfig): [BuiltStep<string>, ...BuiltStep<string>[]] {
+/**
+ * The steps of one image leg. `ref`, for release.yml's build: the ref a manual run releases (empty: the
+ * run's own commit). It is checked out instead of the run's commit, and the image is labelled, tagged and
+ * recorded as the commit the checkout reports (`pipeline tags --commit`), not GITHUB_SHA.
+ */
+export function imageSteps(kind: ImageJobKind, config: PipelineConfig, ref?: Expr): [BuiltStep<string>, ...BuiltStep<string>[]] {
   const service = matrix('service');
   const gha = (mode: string) => format(`type=gha,scope={0}${mode}`, service);
+  const checkedOut = ref === undefined ? repoCheckout(1) : checkout({ name: 'Check out', id: 'checkout', with: { ref, 'fetch-depth': 1, 'persist-credentials': false } });
+  // The commit built, for `pipeline tags`: none when it is GITHUB_SHA.
+  const commitEnv: Record<string, Expr> = ref === undefined ? {} : { COMMIT: checkedOut.output('commit') };
+  const commitFlag = ref === undefined ? '' : ' --commit "$COMMIT"';
   const tags = run({
     name: 'Image tags, labels and build arguments',
     id: 'meta',
-    env: { SERVICE: service },
-    run: `${PIPELINE} tags --service "$SERVICE"`,
+    env: { SERVICE: service, ...commitEnv },
+    run: `${PIPELINE} tags --service "$SERVICE"${commitFlag}`,
     outputs: ['tags', 'labels', 'build-args', 'image', 'repository'],
   });
   const image = {
@@ -158,7 +167,7 @@ export function imageSteps(kind: ImageJobKind, config: PipelineConfig): [BuiltSt
     with: { ...image, ...(kind === 'publish' ? { 'cache-to': gha(',mode=max,ignore-error=true') } : {}), load: true, push: false, provenance: false },
   });
   const verified = [
-    repoCheckout(1),
+    checkedOut,
     ...toolchain(config),
     run({ name: 'Install the service and its workspace dependencies', run: 'pnpm install --frozen-lockfile --filter "$PACKAGE..."' }),
     run({ name: 'Build its workspace dependencies', run: 'pnpm --filter "$PACKAGE^..." run build' }),
@@ -189,8 +198,8 @@ export function imageSteps(kind: ImageJobKind, config: PipelineConfig): [BuiltSt
   const record = run({
     name: 'Record the pushed digest (fails unless it is the verified image)',
     id: 'record',
-    env: { SERVICE: service, DIGEST: pushed.output('digest'), VERIFIED_IMAGE_ID: built.output('imageid') },
-    run: `${PIPELINE} tags --service "$SERVICE" --digest "$DIGEST" --verified-image-id "$VERIFIED_IMAGE_ID" --record "$RUNNER_TEMP/image-$SERVICE.json"`,
+    env: { SERVICE: service, ...commitEnv, DIGEST: pushed.output('digest'), VERIFIED_IMAGE_ID: built.output('imageid') },
+    run: `${PIPELINE} tags --service "$SERVICE"${commitFlag} --digest "$DIGEST" --verified-image-id "$VERIFIED_IMAGE_ID" --record "$RUNNER_TEMP/image-$SERVICE.json"`,
     outputs: ['digest'],
   });
   return [
@@ -200,8 +209,8 @@ export function imageSteps(kind: ImageJobKind, config: PipelineConfig): [BuiltSt
     record,
     run({
       name: 'Tag the verified image (commit tag once, main only forward)',
-      env: { SERVICE: service, DIGEST: record.output('digest'), GITHUB_TOKEN: github.token },
-      run: `${PIPELINE} tags --service "$SERVICE" --promote "$DIGEST"`,
+      env: { SERVICE: service, ...commitEnv, DIGEST: record.output('digest'), GITHUB_TOKEN: github.token },
+      run: `${PIPELINE} tags --service "$SERVICE"${commitFlag} --promote "$DIGEST"`,
     }),
     // Job outputs of matrix legs overwrite each other: each leg leaves its record as its own artifact.
     uploadArtifact({

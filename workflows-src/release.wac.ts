@@ -8,7 +8,8 @@
  *   status` shows such tags; `release cut --tag` completes them).
  *
  * Jobs: `select` (read-only: which services, and which have no CI image to promote), `build` (only
- * for those: CI's very publish steps, so the image is tested, verified and recorded the same way),
+ * for those: CI's very publish steps on the ref released, so the image is tested, verified and recorded
+ * the same way, as that commit),
  * `release` (one leg per service, its own concurrency group, never cancelled: tag, image tags on
  * the tested digest, GitHub Release). The service choice comes from the workspace catalog: adding a
  * service means `pnpm workflows` (a test fails when release.yml is stale).
@@ -78,18 +79,18 @@ export function buildReleaseWorkflow(config: PipelineConfig, services: readonly 
     ],
   });
 
-  // Only for a service with no CI image to promote: CI's publish steps, the same tests and checks. They
-  // build the run's own commit, so not for a manual run of another ref (that release fails, saying so).
+  // Only for a service with no CI image to promote: CI's publish steps, the same tests and checks, on the
+  // commit being released (a manual run's ref, checked out and labelled as that commit: `tags --commit`).
   const build = job('build', {
     name: format('build ({0})', matrix('service')),
     needs: [select],
-    if: and(eq(select.output('any-build'), lit('true')), ne(inputs.dryRun, lit(true)), or(eq(github.eventName, lit('push')), eq(inputs.ref, lit('')))),
+    if: and(eq(select.output('any-build'), lit('true')), ne(inputs.dryRun, lit(true))),
     runsOn: config.runners.build ?? RUNS_ON,
     timeoutMinutes: 30,
     permissions: publishPermissions(config.registry),
     strategy: { failFast: false, matrix: fromJSON(select.output('build')) },
     env: { PACKAGE: matrix('package') },
-    steps: imageSteps('publish', config),
+    steps: imageSteps('publish', config, inputs.ref),
   });
 
   const release = job('release', {

@@ -14,6 +14,10 @@
  * the digest its commit tag names: the record names it, and the new push stays untagged.
  * A pushed image that is not the verified one is exit 1, and no record is written.
  *
+ * `--commit SHA` (all three): the commit built when it is not GITHUB_SHA, in release.yml's build of a
+ * manual run's `ref` (the checkout step's `commit` output); refused for a branch, pull request or
+ * merge-queue build, whose branch or pull request tag names GITHUB_SHA.
+ *
  * `pipeline tags --service S --promote sha256:...`: after the record, tags that digest through the one
  * registry tag operation (the digest never changes; read back and checked): the commit tag
  * (`sha-<7>`, never moved once set) and the branch tag (`main`), which only moves forward: when it
@@ -35,10 +39,17 @@ import { loadWorkspace } from '../io/workspace-fs.js';
 import type { Command, CommandContext } from './types.js';
 import { checkActionsFiles } from '../io/github-event.js';
 
+interface Build {
+  readonly service: string;
+  readonly cwd: string;
+  /** The commit built when it is not GITHUB_SHA (release.yml's build of a manual run's ref). */
+  readonly commit: string | undefined;
+}
+
 type Request =
-  | { readonly kind: 'compute'; readonly service: string; readonly cwd: string; readonly json: boolean }
-  | { readonly kind: 'record'; readonly service: string; readonly cwd: string; readonly file: string; readonly digest: string; readonly verifiedImageId: string }
-  | { readonly kind: 'promote'; readonly service: string; readonly cwd: string; readonly digest: string };
+  | (Build & { readonly kind: 'compute'; readonly json: boolean })
+  | (Build & { readonly kind: 'record'; readonly file: string; readonly digest: string; readonly verifiedImageId: string })
+  | (Build & { readonly kind: 'promote'; readonly digest: string });
 
 const PROMOTE_USAGE = 'pipeline tags --service S --promote sha256:<hex>';
 const RECORD_USAGE = 'pipeline tags --service S --digest sha256:<hex> --verified-image-id sha256:<hex> --record FILE';
@@ -58,6 +69,7 @@ const SPEC = commandSpec({
     'verified-image-id': { type: 'string' },
     record: { type: 'string' },
     promote: { type: 'string' },
+    commit: { type: 'string' },
     cwd: { type: 'string' },
     json: { type: 'boolean' },
   },
@@ -67,6 +79,11 @@ const SPEC = commandSpec({
     'verified-image-id': { value: 'sha256:HEX', description: 'with --record: the imageid output of the build that was verified (its config digest)' },
     record: { value: 'FILE', description: 'write the image record there (and to the job summary, and the step output digest)' },
     promote: { value: 'sha256:HEX', description: "tag this digest (the record step's digest output)" },
+    commit: {
+      value: 'SHA',
+      description:
+        "the commit built, when it is not GITHUB_SHA: release.yml's build of a manual run's ref (the checkout step's commit output); a manual run or a pushed release tag only",
+    },
     cwd: { value: 'DIR', description: 'the workspace root (default: the current folder)' },
     json: { description: 'print the outputs as one JSON object even inside Actions' },
   },
@@ -85,14 +102,15 @@ function parseRequest(argv: readonly string[]): Request | 'help' {
   const service = values.service;
   if (service === undefined) throw new InputError('pipeline tags: --service is required; expected: pipeline tags --service <service folder, e.g. api-gateway>');
   const cwd = values.cwd ?? '.';
+  const { commit } = values;
   const { digest, record: file } = values;
   const verifiedImageId = values['verified-image-id'];
   const recordFlags = [digest, verifiedImageId, file];
   if (values.promote !== undefined) {
     if (recordFlags.some((v) => v !== undefined) || values.json) throw new InputError(`pipeline tags: --promote goes alone; expected: ${PROMOTE_USAGE}`);
-    return { kind: 'promote', service, cwd, digest: sha256('--promote', values.promote, 'the digest output of the record step') };
+    return { kind: 'promote', service, cwd, commit, digest: sha256('--promote', values.promote, 'the digest output of the record step') };
   }
-  if (recordFlags.every((v) => v === undefined)) return { kind: 'compute', service, cwd, json: values.json ?? false };
+  if (recordFlags.every((v) => v === undefined)) return { kind: 'compute', service, cwd, commit, json: values.json ?? false };
   if (digest === undefined || verifiedImageId === undefined || file === undefined) {
     throw new InputError(`pipeline tags: --digest, --verified-image-id and --record go together; expected: ${RECORD_USAGE}`);
   }
@@ -100,6 +118,7 @@ function parseRequest(argv: readonly string[]): Request | 'help' {
     kind: 'record',
     service,
     cwd,
+    commit,
     file,
     digest: sha256('--digest', digest, 'the digest docker/build-push-action reports for the pushed image'),
     verifiedImageId: sha256('--verified-image-id', verifiedImageId, 'the imageid output of the build step that was verified'),
@@ -127,7 +146,7 @@ export const run: Command = async (argv, ctx) => {
   const known = (await loadWorkspace(root, { serviceMarker: marker, serviceGlobs: dockerfileTargets })).services.map((s) => s.folder);
   if (!known.includes(service)) throw new InputError(`--service ${JSON.stringify(service)}: not a service of this workspace; known: ${known.join(', ')}`);
 
-  const context = buildContextFromEnv(ctx.env, ctx.config.defaultBranch);
+  const context = buildContextFromEnv(ctx.env, ctx.config.defaultBranch, request.commit);
   const repository = imageRepository(ctx.config.registry, context.owner, service);
   const tags = imageTags(repository, context.sha, context.trigger);
   if (request.kind === 'compute') return compute(ctx, service, context, tags, repository, request.json);

@@ -55,18 +55,28 @@ function triggerOf(eventName: string, ref: string, defaultBranch: string): Build
   }
 }
 
-export function buildContextFromEnv(env: Env, defaultBranch: string): BuildContext {
+/**
+ * `commit`: the commit being built when it is not GITHUB_SHA (`pipeline tags --commit`): release.yml's
+ * build of a manual run's `ref`, whose checkout is another commit than the run's. Only for a build that
+ * gets its commit tag alone (a manual run, a pushed release tag): a branch, pull request or merge-queue
+ * build is of GITHUB_SHA, and its branch or pull request tag must name that commit.
+ */
+export function buildContextFromEnv(env: Env, defaultBranch: string, commit?: string): BuildContext {
   const eventName = required(env, 'GITHUB_EVENT_NAME', 'push, pull_request or merge_group');
   const ref = required(env, 'GITHUB_REF', 'refs/heads/<branch> or refs/pull/<number>/merge');
-  const sha = required(env, 'GITHUB_SHA', 'the full SHA of the commit being built');
-  if (!isCommitSha(sha)) throw new InputError(`GITHUB_SHA ${JSON.stringify(sha)}: expected ${COMMIT_SHA_FORM}`);
+  const sha = commit ?? required(env, 'GITHUB_SHA', 'the full SHA of the commit being built');
+  if (!isCommitSha(sha)) throw new InputError(`${commit === undefined ? 'GITHUB_SHA' : '--commit'} ${JSON.stringify(sha)}: expected ${COMMIT_SHA_FORM}`);
   const repository = required(env, 'GITHUB_REPOSITORY', '<owner>/<repo>');
   if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new InputError(`GITHUB_REPOSITORY ${JSON.stringify(repository)}: expected <owner>/<repo>`);
   const owner = env['GITHUB_REPOSITORY_OWNER'] || repository.slice(0, repository.indexOf('/'));
   if (!OWNER.test(owner)) throw new InputError(`GITHUB_REPOSITORY_OWNER ${quote(owner)}: expected a GitHub account name (letters, digits, -, _, .)`);
   const server = (env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '');
   if (!SERVER_URL.test(server)) throw new InputError(`GITHUB_SERVER_URL ${quote(server)}: expected an http(s) URL without spaces or control characters, e.g. https://github.com`);
-  return { sha, trigger: triggerOf(eventName, ref, defaultBranch), owner, sourceUrl: `${server}/${repository}` };
+  const trigger = triggerOf(eventName, ref, defaultBranch);
+  if (commit !== undefined && trigger.kind !== 'commit') {
+    throw new InputError(`--commit ${commit}: a ${eventName} build of ${ref} labels GITHUB_SHA; --commit is for a release build (workflow_dispatch, or a pushed release tag)`);
+  }
+  return { sha, trigger, owner, sourceUrl: `${server}/${repository}` };
 }
 
 /** The OCI labels every service image carries (verify-image checks them). */

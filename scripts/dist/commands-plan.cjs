@@ -17806,7 +17806,7 @@ function compactCondition(expr) {
 // scripts/plan/pipeline-steps.ts
 var COMPUTING_FLAGS = {
   affected: { "--base": "value", "--head": "value", "--event": "value", "--cwd": "value", "--json": "boolean" },
-  tags: { "--service": "value", "--cwd": "value", "--json": "boolean" },
+  tags: { "--service": "value", "--commit": "value", "--cwd": "value", "--json": "boolean" },
   // Which services a release run releases (git only; `--images` asks the registry and is only shown).
   "release select": { "--service": "value", "--tag": "value", "--ref": "value", "--cwd": "value", "--json": "boolean" }
 };

@@ -7536,18 +7536,22 @@ function triggerOf(eventName, ref, defaultBranch) {
       throw new import_errors4.InputError(`GITHUB_EVENT_NAME ${JSON.stringify(eventName)}: image builds run for push, pull_request, merge_group or workflow_dispatch`);
   }
 }
-function buildContextFromEnv(env, defaultBranch) {
+function buildContextFromEnv(env, defaultBranch, commit) {
   const eventName = required(env, "GITHUB_EVENT_NAME", "push, pull_request or merge_group");
   const ref = required(env, "GITHUB_REF", "refs/heads/<branch> or refs/pull/<number>/merge");
-  const sha = required(env, "GITHUB_SHA", "the full SHA of the commit being built");
-  if (!isCommitSha(sha)) throw new import_errors4.InputError(`GITHUB_SHA ${JSON.stringify(sha)}: expected ${COMMIT_SHA_FORM}`);
+  const sha = commit ?? required(env, "GITHUB_SHA", "the full SHA of the commit being built");
+  if (!isCommitSha(sha)) throw new import_errors4.InputError(`${commit === void 0 ? "GITHUB_SHA" : "--commit"} ${JSON.stringify(sha)}: expected ${COMMIT_SHA_FORM}`);
   const repository = required(env, "GITHUB_REPOSITORY", "<owner>/<repo>");
   if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors4.InputError(`GITHUB_REPOSITORY ${JSON.stringify(repository)}: expected <owner>/<repo>`);
   const owner = env["GITHUB_REPOSITORY_OWNER"] || repository.slice(0, repository.indexOf("/"));
   if (!OWNER.test(owner)) throw new import_errors4.InputError(`GITHUB_REPOSITORY_OWNER ${quote(owner)}: expected a GitHub account name (letters, digits, -, _, .)`);
   const server = (env["GITHUB_SERVER_URL"] || "https://github.com").replace(/\/+$/, "");
   if (!SERVER_URL.test(server)) throw new import_errors4.InputError(`GITHUB_SERVER_URL ${quote(server)}: expected an http(s) URL without spaces or control characters, e.g. https://github.com`);
-  return { sha, trigger: triggerOf(eventName, ref, defaultBranch), owner, sourceUrl: `${server}/${repository}` };
+  const trigger = triggerOf(eventName, ref, defaultBranch);
+  if (commit !== void 0 && trigger.kind !== "commit") {
+    throw new import_errors4.InputError(`--commit ${commit}: a ${eventName} build of ${ref} labels GITHUB_SHA; --commit is for a release build (workflow_dispatch, or a pushed release tag)`);
+  }
+  return { sha, trigger, owner, sourceUrl: `${server}/${repository}` };
 }
 function imageLabels(context, service) {
   return {
@@ -8447,6 +8451,7 @@ var SPEC = commandSpec({
     "verified-image-id": { type: "string" },
     record: { type: "string" },
     promote: { type: "string" },
+    commit: { type: "string" },
     cwd: { type: "string" },
     json: { type: "boolean" }
   },
@@ -8456,6 +8461,10 @@ var SPEC = commandSpec({
     "verified-image-id": { value: "sha256:HEX", description: "with --record: the imageid output of the build that was verified (its config digest)" },
     record: { value: "FILE", description: "write the image record there (and to the job summary, and the step output digest)" },
     promote: { value: "sha256:HEX", description: "tag this digest (the record step's digest output)" },
+    commit: {
+      value: "SHA",
+      description: "the commit built, when it is not GITHUB_SHA: release.yml's build of a manual run's ref (the checkout step's commit output); a manual run or a pushed release tag only"
+    },
     cwd: { value: "DIR", description: "the workspace root (default: the current folder)" },
     json: { description: "print the outputs as one JSON object even inside Actions" }
   },
@@ -8473,14 +8482,15 @@ function parseRequest(argv) {
   const service = values.service;
   if (service === void 0) throw new import_errors18.InputError("pipeline tags: --service is required; expected: pipeline tags --service <service folder, e.g. api-gateway>");
   const cwd = values.cwd ?? ".";
+  const { commit } = values;
   const { digest, record: file } = values;
   const verifiedImageId = values["verified-image-id"];
   const recordFlags = [digest, verifiedImageId, file];
   if (values.promote !== void 0) {
     if (recordFlags.some((v) => v !== void 0) || values.json) throw new import_errors18.InputError(`pipeline tags: --promote goes alone; expected: ${PROMOTE_USAGE}`);
-    return { kind: "promote", service, cwd, digest: sha256("--promote", values.promote, "the digest output of the record step") };
+    return { kind: "promote", service, cwd, commit, digest: sha256("--promote", values.promote, "the digest output of the record step") };
   }
-  if (recordFlags.every((v) => v === void 0)) return { kind: "compute", service, cwd, json: values.json ?? false };
+  if (recordFlags.every((v) => v === void 0)) return { kind: "compute", service, cwd, commit, json: values.json ?? false };
   if (digest === void 0 || verifiedImageId === void 0 || file === void 0) {
     throw new import_errors18.InputError(`pipeline tags: --digest, --verified-image-id and --record go together; expected: ${RECORD_USAGE}`);
   }
@@ -8488,6 +8498,7 @@ function parseRequest(argv) {
     kind: "record",
     service,
     cwd,
+    commit,
     file,
     digest: sha256("--digest", digest, "the digest docker/build-push-action reports for the pushed image"),
     verifiedImageId: sha256("--verified-image-id", verifiedImageId, "the imageid output of the build step that was verified")
@@ -8507,7 +8518,7 @@ var run = async (argv, ctx) => {
   const { marker, dockerfileTargets } = ctx.config.services;
   const known = (await loadWorkspace(root, { serviceMarker: marker, serviceGlobs: dockerfileTargets })).services.map((s) => s.folder);
   if (!known.includes(service)) throw new import_errors18.InputError(`--service ${JSON.stringify(service)}: not a service of this workspace; known: ${known.join(", ")}`);
-  const context = buildContextFromEnv(ctx.env, ctx.config.defaultBranch);
+  const context = buildContextFromEnv(ctx.env, ctx.config.defaultBranch, request.commit);
   const repository = imageRepository(ctx.config.registry, context.owner, service);
   const tags = imageTags(repository, context.sha, context.trigger);
   if (request.kind === "compute") return compute(ctx, service, context, tags, repository, request.json);

@@ -1,6 +1,7 @@
 /**
- * A release on the lab's real registry: CI's publish leg pushes an attested image of this commit
- * (buildx, `pipeline tags --record`, `--promote`), then `pipeline release cut` promotes that very digest:
+ * A release on the lab's real registry: release.yml's build (CI's publish steps) pushes an attested image of
+ * this commit as a manual run of another ref does, the run's own GITHUB_SHA being another commit (buildx,
+ * `pipeline tags --commit --record`, `--promote`), then `pipeline release cut` promotes that very digest:
  * the version tags are read back from the registry and name the digest CI pushed. The GitHub API is a
  * local server that stands in for GitHub (checked against its OpenAPI description, test/support/github/):
  * GitHub cannot be reached from here. Also measured: the release against a rebuild of the image
@@ -45,13 +46,15 @@ afterAll(async () => {
   }
 });
 
-const ciEnv = (sha: string) => ({ GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main', GITHUB_SHA: sha, GITHUB_REPOSITORY: 'kodingcaravan/kodingcaravan' });
-const noCompare = { github: async () => Promise.reject(new Error('main does not exist yet in this namespace')) };
+// A manual run started on main, whose head (GITHUB_SHA) is another commit than the ref it releases.
+const dispatchEnv = { GITHUB_EVENT_NAME: 'workflow_dispatch', GITHUB_REF: 'refs/heads/main', GITHUB_SHA: 'f'.repeat(40), GITHUB_REPOSITORY: 'kodingcaravan/kodingcaravan' };
+// A build without a branch tag asks GitHub nothing.
+const noCompare = { github: async () => Promise.reject(new Error('a release build has no branch tag to compare')) };
 
 describe('release a CI image by digest on the real registry', () => {
   let pushed = '';
 
-  test("CI's publish leg: build and load, attested push, record, promote", async () => {
+  test("release.yml's build of the released ref: build and load, attested push, record and promote as that commit (--commit)", async () => {
     const l = await lab();
     const verified = await buildx(work, SERVICE, `${repository}:sha-${l.revision.slice(0, 7)}`, ['--provenance', 'false', '--load'], l);
     const push = await buildx(
@@ -62,15 +65,17 @@ describe('release a CI image by digest on the real registry', () => {
       l,
     );
     pushed = push.digest ?? '';
-    const record = await runCommand(tags, ['--service', SERVICE, '--digest', pushed, '--verified-image-id', verified.iid, '--record', join(work, 'record.json')], {
-      env: ciEnv(l.revision),
+    const commit = ['--service', SERVICE, '--commit', l.revision];
+    const record = await runCommand(tags, [...commit, '--digest', pushed, '--verified-image-id', verified.iid, '--record', join(work, 'record.json')], {
+      env: dispatchEnv,
       config,
       effects: noCompare,
     });
     expect(record.code, record.stderr).toBe(0);
-    const promote = await runCommand(tags, ['--service', SERVICE, '--promote', pushed], { env: ciEnv(l.revision), config, effects: noCompare });
+    const promote = await runCommand(tags, [...commit, '--promote', pushed], { env: dispatchEnv, config, effects: noCompare });
     expect(promote.code, promote.stderr).toBe(0);
     expect(await l.registry.manifestDigest(name, `sha-${l.revision.slice(0, 7)}`)).toBe(pushed);
+    expect(await l.registry.manifestDigest(name, 'main')).toBeUndefined();
   });
 
   test('release cut: the version tags name the very digest CI pushed, and a Release is published', async () => {

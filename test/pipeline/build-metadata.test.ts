@@ -67,6 +67,37 @@ describe('buildContextFromEnv', () => {
     expect(() => context({ GITHUB_SHA: sha })).toThrow(new InputError(`GITHUB_SHA ${JSON.stringify(sha)}: expected a full commit SHA (40 or 64 lowercase hex characters)`));
   });
 
+  describe("the commit built when it is not GITHUB_SHA (release.yml's build of a manual run's ref)", () => {
+    const OTHER = 'fedcba9876543210fedcba9876543210fedcba98';
+    const withCommit = (overrides: Record<string, string | undefined>, commit: string) => buildContextFromEnv({ ...ENV, ...overrides }, 'main', commit);
+    test.each([
+      ['workflow_dispatch', 'refs/heads/main'],
+      ['push', 'refs/tags/api-gateway@1.4.0'],
+    ])('%s of %s: the context names it (GITHUB_SHA not needed)', (event, ref) => {
+      expect(withCommit({ GITHUB_EVENT_NAME: event, GITHUB_REF: ref, GITHUB_SHA: undefined }, OTHER)).toEqual({
+        sha: OTHER,
+        trigger: { kind: 'commit' },
+        owner: 'Acme',
+        sourceUrl: 'https://github.com/Acme/kodingcaravan',
+      });
+    });
+    test.each([
+      ['push', 'refs/heads/main'],
+      ['push', 'refs/heads/feature/x'],
+      ['pull_request', 'refs/pull/42/merge'],
+      ['merge_group', 'refs/heads/gh-readonly-queue/main/pr-1-abc'],
+    ])('%s of %s is refused: its tags name GITHUB_SHA', (event, ref) => {
+      expect(() => withCommit({ GITHUB_EVENT_NAME: event, GITHUB_REF: ref }, OTHER)).toThrow(
+        new InputError(`--commit ${OTHER}: a ${event} build of ${ref} labels GITHUB_SHA; --commit is for a release build (workflow_dispatch, or a pushed release tag)`),
+      );
+    });
+    test.each([OTHER.slice(1), OTHER.toUpperCase(), '', `${OTHER}\n`])('--commit %j is refused', (commit) => {
+      expect(() => withCommit({ GITHUB_EVENT_NAME: 'workflow_dispatch' }, commit)).toThrow(
+        new InputError(`--commit ${JSON.stringify(commit)}: expected a full commit SHA (40 or 64 lowercase hex characters)`),
+      );
+    });
+  });
+
   test('GITHUB_SHA of a SHA-256 repository (64 hex characters) is accepted as it is', () => {
     const sha256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
     expect(context({ GITHUB_SHA: sha256 }).sha).toBe(sha256);

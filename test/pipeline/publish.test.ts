@@ -7,6 +7,7 @@
  * test/e2e/publish.test.ts.
  */
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -205,6 +206,44 @@ describe('--record reads the pushed image back and compares configs', () => {
     expect(r.stderr).toContain(`published before as ${first.index}`);
     expect(JSON.parse(readFileSync(join(dir, 'image-api-gateway.json'), 'utf8'))).toMatchObject({ digest: first.index });
     expect(registry.tagged(NAME, `sha-${sha.slice(0, 7)}`)).toBe(first.index);
+  });
+});
+
+describe("--commit: release.yml's build of a manual run's ref records and tags the checked-out commit", () => {
+  // GITHUB_SHA of a manual run is the head of the branch it was started on; the build checked out another ref.
+  const RUN = 'd'.repeat(40);
+  const dispatch = (argv: string[], github?: GitHubApi) => {
+    const e: Record<string, string> = { ...env(RUN), GITHUB_EVENT_NAME: 'workflow_dispatch' };
+    vi.stubEnv('GITHUB_OUTPUT', e['GITHUB_OUTPUT']);
+    vi.stubEnv('GITHUB_STEP_SUMMARY', e['GITHUB_STEP_SUMMARY']);
+    return runCommand(run, ['--service', 'api-gateway', ...argv], { env: e, config, ...(github ? { effects: { github: async () => github } } : {}) });
+  };
+  const file = () => join(dir, 'image-api-gateway.json');
+
+  test('the image labelled with the checked-out commit is recorded under it, then gets its commit tag and no branch tag', async () => {
+    const built = randomBytes(20).toString('hex');
+    const pushed = pushAttestedImage(registry, NAME, labels(built));
+    const mainBefore = registry.tagged(NAME, 'main');
+    const recorded = await dispatch(['--commit', built, '--digest', pushed.index, '--verified-image-id', pushed.config, '--record', file()]);
+    expect(recorded.stderr).toBe('');
+    expect(recorded.code).toBe(0);
+    expect(JSON.parse(readFileSync(file(), 'utf8'))).toMatchObject({ digest: pushed.index, revision: built, tags: [`${registry.host}/${NAME}:sha-${built.slice(0, 7)}`] });
+    // No compare API for a build without a branch tag: a GitHub that is asked fails the test.
+    const promoted = await dispatch(['--commit', built, '--promote', pushed.index], compareFrom(dir));
+    expect(promoted.stderr).toBe('');
+    expect(promoted.code).toBe(0);
+    expect(registry.tagged(NAME, `sha-${built.slice(0, 7)}`)).toBe(pushed.index);
+    expect(registry.tagged(NAME, `sha-${RUN.slice(0, 7)}`)).toBeUndefined();
+    expect(registry.tagged(NAME, 'main')).toBe(mainBefore);
+  });
+
+  test('without --commit the same image is refused: it is not labelled with the run its own commit', async () => {
+    const built = randomBytes(20).toString('hex');
+    const pushed = pushAttestedImage(registry, NAME, labels(built));
+    const r = await dispatch(['--digest', pushed.index, '--verified-image-id', pushed.config, '--record', file()]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`is labelled revision "${built}", not this commit ${RUN}`);
+    expect(existsSync(file())).toBe(false);
   });
 });
 

@@ -81,6 +81,21 @@ describe('tags for each trigger', () => {
   });
 });
 
+describe("--commit: release.yml's build of a manual run's ref, whose checkout is not the run's commit", () => {
+  const OTHER = 'fedcba9876543210fedcba9876543210fedcba98';
+  test.each([
+    ['a manual run (workflow_dispatch) of another ref', { GITHUB_EVENT_NAME: 'workflow_dispatch', GITHUB_REF: 'refs/heads/main' }],
+    ['a pushed release tag', { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/tags/api-gateway@1.4.0' }],
+  ])('%s: the commit tag, labels and build arguments name the checked-out commit, not GITHUB_SHA', async (_, env) => {
+    expect(await tags(['--service', 'api-gateway', '--commit', OTHER], githubEnv(env))).toMatchObject({ code: 0 });
+    const outputs = readOutputs(join(dir, 'output'));
+    expect(outputs['tags']).toBe('ghcr.io/acme/api-gateway:sha-fedcba9');
+    expect(outputs['image']).toBe('ghcr.io/acme/api-gateway:sha-fedcba9');
+    expect(outputs['labels']?.split('\n')).toContain(`org.opencontainers.image.revision=${OTHER}`);
+    expect(outputs['build-args']?.split('\n')).toContain(`REVISION=${OTHER}`);
+  });
+});
+
 test('labels and build arguments: source, revision, title', async () => {
   await tags(['--service', 'chat-service'], githubEnv({}));
   const outputs = readOutputs(join(dir, 'output'));
@@ -128,6 +143,25 @@ describe('bad input is one line naming the value, and writes nothing', () => {
       ['--service', 'api-gateway', '--digest', DIGEST, '--verified-image-id', VERIFIED, '--record', 'r.json'],
       { GITHUB_OUTPUT: tmpdir() },
       /^GITHUB_OUTPUT=".*": not a file; inside GitHub Actions the runner sets it/,
+    ],
+    [
+      'a short --commit',
+      ['--service', 'api-gateway', '--commit', 'fedcba9'],
+      { GITHUB_EVENT_NAME: 'workflow_dispatch' },
+      /^--commit "fedcba9": expected a full commit SHA \(40 or 64 lowercase hex characters\)/,
+    ],
+    ['an empty --commit', ['--service', 'api-gateway', '--commit', ''], { GITHUB_EVENT_NAME: 'workflow_dispatch' }, /^--commit "": expected a full commit SHA/],
+    [
+      '--commit on a push to a branch (its tags name GITHUB_SHA)',
+      ['--service', 'api-gateway', '--commit', 'fedcba9876543210fedcba9876543210fedcba98'],
+      {},
+      /^--commit fedcba9876543210fedcba9876543210fedcba98: a push build of refs\/heads\/main labels GITHUB_SHA; --commit is for a release build \(workflow_dispatch, or a pushed release tag\)$/,
+    ],
+    [
+      '--commit on a pull request',
+      ['--service', 'api-gateway', '--commit', 'fedcba9876543210fedcba9876543210fedcba98'],
+      { GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/42/merge' },
+      /^--commit fedcba9876543210fedcba9876543210fedcba98: a pull_request build of refs\/pull\/42\/merge labels GITHUB_SHA/,
     ],
     [
       '--promote with the record flags',

@@ -31,6 +31,8 @@ describe('classifyRun: the entry, however the script is laid out', () => {
     ['pnpm pipeline tags --service "$A$B" --cwd "${DIR}/x"', ['tags', ['--service', '"$A$B"', '--cwd', '"${DIR}/x"']]],
     ['pnpm pipeline tags --service "plain"', ['tags', ['--service', '"plain"']]],
     ['pnpm pipeline tags --service ""', ['tags', ['--service', '""']]],
+    // release.yml's build: the commit the checkout reports (it only changes what is computed).
+    ['node scripts/dist/pipeline.cjs tags --service "$SERVICE" --commit "$COMMIT"', ['tags', ['--service', '"$SERVICE"', '--commit', '"$COMMIT"']]],
   ] as const)('%j is executed', (script, [command, words]) => {
     expect(classifyRun(script)).toEqual({ kind: 'execute', command, words });
   });

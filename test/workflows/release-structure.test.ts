@@ -72,8 +72,34 @@ describe('which jobs run', () => {
   ])('%s', (_, outputs, buildResult, dryRun, expected) => {
     expect({ build: runs('build', outputs, buildResult, dryRun), release: runs('release', outputs, buildResult, dryRun) }).toEqual(expected);
   });
-  test('a manual run of another ref builds nothing (the build steps build the run its own commit)', () => {
-    expect(runs('build', { any: 'true', 'any-build': 'true' }, 'skipped', false, 'release/1.3')).toBe(false);
+  test('a manual run of another ref builds that ref when it has no CI image (README: release step 2)', () => {
+    expect(runs('build', { any: 'true', 'any-build': 'true' }, 'skipped', false, 'release/1.3')).toBe(true);
+    expect(runs('release', { any: 'true', 'any-build': 'true' }, 'success', false, 'release/1.3')).toBe(true);
+  });
+});
+
+describe('the build job builds the commit being released, not the run its own', () => {
+  const checkoutStep = stepNamed('build', /^Check out$/);
+  test("it checks out the ref input (empty: the run's own commit, as for a pushed tag)", () => {
+    expect(checkoutStep.id).toBe('checkout');
+    expect(checkoutStep.with).toMatchObject({ ref: '${{ inputs.ref }}', 'fetch-depth': 1, 'persist-credentials': false });
+  });
+  test.each([
+    ['Image tags, labels and build arguments', 'tags --service "$SERVICE" --commit "$COMMIT"'],
+    ['Record the pushed digest (fails unless it is the verified image)', '--commit "$COMMIT" --digest "$DIGEST"'],
+    ['Tag the verified image (commit tag once, main only forward)', 'tags --service "$SERVICE" --commit "$COMMIT" --promote "$DIGEST"'],
+  ])('%s: labels, tags and records the checked-out commit (--commit)', (name, call) => {
+    const step = stepsOf('build').find((s) => s.name === name);
+    expect(step?.env).toMatchObject({ COMMIT: '${{ steps.checkout.outputs.commit }}' });
+    expect(String(step?.run)).toContain(call);
+  });
+  test("CI's publish job labels GITHUB_SHA: no --commit there", () => {
+    const ci = inspect(ciWorkflow);
+    for (const step of ci.stepsOf('publish')) {
+      expect(String(step.run ?? '')).not.toContain('--commit');
+      expect(step.env ?? {}).not.toHaveProperty('COMMIT');
+    }
+    expect(ci.stepNamed('publish', /^Check out$/).with).not.toHaveProperty('ref');
   });
 });
 
