@@ -39,7 +39,7 @@ const SPEC = commandSpec({
     cwd: { type: 'string' },
     json: { type: 'boolean' },
   },
-  positionals: { usage: '<service>', description: 'the service folder, e.g. api-gateway' },
+  positionals: { usage: '<service>', description: 'the service folder, e.g. api-gateway', one: true },
   help: {
     image: { value: 'REF', description: 'the image on the local engine', required: true },
     revision: { value: 'SHA', description: 'the commit the revision label must name' },
@@ -66,7 +66,6 @@ function parseEnv(entries: readonly string[]): Record<string, string> {
 
 export const run: Command = command(SPEC, async (parsed, ctx) => {
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new InputError(`pipeline verify-image: expected one service name, got ${positionals.length}; usage: ${USAGE}`);
   const service = positionals[0] ?? '';
   if (values.image === undefined) throw new InputError(`pipeline verify-image: --image is required; usage: ${USAGE}`);
   const image = formatImageRef(parseImageRef(values.image));

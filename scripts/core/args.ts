@@ -27,8 +27,11 @@ export interface CommandSpec<O extends Options> {
   readonly summary: string;
   readonly options: O;
   readonly help: { readonly [K in keyof O]: OptionHelp };
-  /** Positional arguments, e.g. `<service>`; none when absent. */
-  readonly positionals?: { readonly usage: string; readonly description: string };
+  /**
+   * Positional arguments, e.g. `<service>`; none when absent. `one`: exactly one is required, checked
+   * here with the usage line (otherwise the command checks how many it got).
+   */
+  readonly positionals?: { readonly usage: string; readonly description: string; readonly one?: boolean };
   readonly examples: readonly string[];
   /** More lines of help after the options (exit codes, notes). */
   readonly notes?: readonly string[];
@@ -153,6 +156,7 @@ export function parseCli<O extends Options>(spec: CommandSpec<O>, argv: readonly
   }
   // Stryker disable next-line StringLiteral: there is a positional when length > 0, so the fallback '' is never used (the message is pinned by the tests)
   if (!spec.positionals && parsed.positionals.length > 0) fail(`unexpected argument ${quote(parsed.positionals[0] ?? '')}`);
+  if (spec.positionals?.one === true && parsed.positionals.length !== 1) fail(`expected one ${spec.positionals.usage}, got ${parsed.positionals.length}`);
   return { help: false, values: parsed.values, positionals: parsed.positionals };
 }
 

@@ -7485,6 +7485,7 @@ function parseCli(spec, argv) {
     seen.set(token.name, token.value ?? "true");
   }
   if (!spec.positionals && parsed.positionals.length > 0) fail(`unexpected argument ${quote(parsed.positionals[0] ?? "")}`);
+  if (spec.positionals?.one === true && parsed.positionals.length !== 1) fail(`expected one ${spec.positionals.usage}, got ${parsed.positionals.length}`);
   return { help: false, values: parsed.values, positionals: parsed.positionals };
 }
 function commandSpec(spec) {
@@ -8510,7 +8511,7 @@ var SPEC = commandSpec({
   program: "pnpm pipeline release handoff",
   summary: "Starts deploy.yml for the service's newest release tag in this clone, to an environment (release.yml's deploy_to).",
   options: { environment: { type: "string" }, workflow: { type: "string" }, cwd: { type: "string" } },
-  positionals: { usage: "<service>", description: "the service folder, e.g. api-gateway" },
+  positionals: { usage: "<service>", description: "the service folder, e.g. api-gateway", one: true },
   help: {
     environment: { value: "ENV", description: "an environment of pipeline.config.ts", required: true },
     workflow: { value: "FILE", description: "the deploy workflow (default deploy.yml)" },
@@ -8521,7 +8522,6 @@ var SPEC = commandSpec({
 });
 var run = command(SPEC, async (parsed, ctx) => {
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new import_errors17.InputError(`pnpm pipeline release handoff: expected one service, got ${positionals.length}`);
   const environment = ctx.config.environments.find((e) => e.name === values.environment);
   if (environment === void 0)
     throw new import_errors17.InputError(`--environment ${quote(values.environment ?? "")}: expected one of: ${ctx.config.environments.map((e) => e.name).join(", ")}`);

@@ -7487,6 +7487,7 @@ function parseCli(spec, argv) {
     seen.set(token.name, token.value ?? "true");
   }
   if (!spec.positionals && parsed.positionals.length > 0) fail(`unexpected argument ${quote(parsed.positionals[0] ?? "")}`);
+  if (spec.positionals?.one === true && parsed.positionals.length !== 1) fail(`expected one ${spec.positionals.usage}, got ${parsed.positionals.length}`);
   return { help: false, values: parsed.values, positionals: parsed.positionals };
 }
 function commandSpec(spec) {
@@ -9205,7 +9206,7 @@ var SPEC = commandSpec({
   program: "pnpm pipeline release next",
   summary: "The next version of a service: from its release tags and, for auto, the Conventional Commits to its inputs since its latest release (a breaking change \u2192 major, feat \u2192 minor, otherwise patch). A service's first release is its package.json version (at least 0.1.0).",
   options: { bump: { type: "string" }, version: { type: "string" }, ref: { type: "string" }, json: { type: "boolean" }, cwd: { type: "string" } },
-  positionals: { usage: "<service>", description: "the service folder, e.g. api-gateway" },
+  positionals: { usage: "<service>", description: "the service folder, e.g. api-gateway", one: true },
   help: {
     bump: { value: "KIND", description: "auto, patch, minor or major" },
     version: { value: "X.Y.Z", description: "an explicit version instead (greater than every release of its major.minor line)" },
@@ -9218,7 +9219,6 @@ var SPEC = commandSpec({
 });
 var run = command(SPEC, async (parsed, ctx) => {
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new import_errors18.InputError(`pnpm pipeline release next: expected one service, got ${positionals.length}`);
   const bump = bumpOf(values.bump, values.version);
   const release = await openRelease(ctx, values.cwd);
   try {

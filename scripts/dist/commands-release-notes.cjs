@@ -7485,6 +7485,7 @@ function parseCli(spec, argv) {
     seen.set(token.name, token.value ?? "true");
   }
   if (!spec.positionals && parsed.positionals.length > 0) fail(`unexpected argument ${quote(parsed.positionals[0] ?? "")}`);
+  if (spec.positionals?.one === true && parsed.positionals.length !== 1) fail(`expected one ${spec.positionals.usage}, got ${parsed.positionals.length}`);
   return { help: false, values: parsed.values, positionals: parsed.positionals };
 }
 function commandSpec(spec) {
@@ -9233,7 +9234,7 @@ var SPEC = commandSpec({
   program: "pnpm pipeline release notes",
   summary: "The release notes of a service: the commits since its previous release tag that touched its inputs (its folder, the workspace packages it depends on, lockfile changes to their importers, global inputs such as the Dockerfile template), grouped by Conventional Commit type, breaking changes first, with commit and pull-request links.",
   options: { from: { type: "string" }, to: { type: "string" }, json: { type: "boolean" }, cwd: { type: "string" } },
-  positionals: { usage: "<service>", description: "the service folder, e.g. api-gateway" },
+  positionals: { usage: "<service>", description: "the service folder, e.g. api-gateway", one: true },
   help: {
     from: { value: "TAG", description: "the release tag to start after (default: the service's latest release tag)" },
     to: { value: "REF", description: "the revision to end at (default: the default branch)" },
@@ -9245,7 +9246,6 @@ var SPEC = commandSpec({
 });
 var run = command(SPEC, async (parsed, ctx) => {
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new import_errors17.InputError(`pnpm pipeline release notes: expected one service, got ${positionals.length}`);
   const release = await openRelease(ctx, values.cwd);
   try {
     const to = await release.refCommit(values.to, "--to");

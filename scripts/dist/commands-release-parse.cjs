@@ -7485,14 +7485,12 @@ function parseCli(spec, argv) {
     seen.set(token.name, token.value ?? "true");
   }
   if (!spec.positionals && parsed.positionals.length > 0) fail(`unexpected argument ${quote(parsed.positionals[0] ?? "")}`);
+  if (spec.positionals?.one === true && parsed.positionals.length !== 1) fail(`expected one ${spec.positionals.usage}, got ${parsed.positionals.length}`);
   return { help: false, values: parsed.values, positionals: parsed.positionals };
 }
 function commandSpec(spec) {
   return spec;
 }
-
-// scripts/commands/release/parse.ts
-var import_errors17 = require("./core-errors.cjs");
 
 // scripts/core/release/version.ts
 var import_errors3 = require("./core-errors.cjs");
@@ -8534,7 +8532,7 @@ var SPEC = commandSpec({
   program: "pnpm pipeline release parse",
   summary: "Parses a release tag <service>@<semver> (strict SemVer, no build metadata, no v prefix) and prints its service, version, whether it is a prerelease, and the image tags a release of it would get now, against the release tags in this clone.",
   options: { json: { type: "boolean" }, cwd: { type: "string" } },
-  positionals: { usage: "<tag>", description: "the release tag, e.g. api-gateway@1.4.0 (or refs/tags/api-gateway@1.4.0)" },
+  positionals: { usage: "<tag>", description: "the release tag, e.g. api-gateway@1.4.0 (or refs/tags/api-gateway@1.4.0)", one: true },
   help: {
     json: { description: "print one JSON object: service, version, prerelease, imageTags" },
     cwd: { value: "DIR", description: "the repository (default: the current folder)" }
@@ -8543,9 +8541,7 @@ var SPEC = commandSpec({
   notes: ["exit codes: 0 a release tag, 2 not one (one line naming the value and the expected form)"]
 });
 var run = command(SPEC, async (parsed, ctx) => {
-  const [text, ...extra] = parsed.positionals;
-  if (text === void 0 || extra.length > 0) throw new import_errors17.InputError(`pnpm pipeline release parse: expected one tag, got ${parsed.positionals.length}; e.g. api-gateway@1.4.0`);
-  const tag = parseReleaseTag(text);
+  const tag = parseReleaseTag(parsed.positionals[0] ?? "");
   const release = await openRelease(ctx, parsed.values.cwd);
   try {
     await knownService(release.git, ctx, await release.defaultRef(), tag.service);

@@ -7516,6 +7516,7 @@ function parseCli(spec, argv) {
     seen.set(token.name, token.value ?? "true");
   }
   if (!spec.positionals && parsed.positionals.length > 0) fail2(`unexpected argument ${quote(parsed.positionals[0] ?? "")}`);
+  if (spec.positionals?.one === true && parsed.positionals.length !== 1) fail2(`expected one ${spec.positionals.usage}, got ${parsed.positionals.length}`);
   return { help: false, values: parsed.values, positionals: parsed.positionals };
 }
 function commandSpec(spec) {
@@ -8441,7 +8442,7 @@ var SPEC = commandSpec({
     cwd: { type: "string" },
     json: { type: "boolean" }
   },
-  positionals: { usage: "<service>", description: "the service folder, e.g. api-gateway" },
+  positionals: { usage: "<service>", description: "the service folder, e.g. api-gateway", one: true },
   help: {
     image: { value: "REF", description: "the image on the local engine", required: true },
     revision: { value: "SHA", description: "the commit the revision label must name" },
@@ -8466,7 +8467,6 @@ function parseEnv(entries) {
 }
 var run = command(SPEC, async (parsed, ctx) => {
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new import_errors16.InputError(`pipeline verify-image: expected one service name, got ${positionals.length}; usage: ${USAGE}`);
   const service = positionals[0] ?? "";
   if (values.image === void 0) throw new import_errors16.InputError(`pipeline verify-image: --image is required; usage: ${USAGE}`);
   const image = formatImageRef(parseImageRef(values.image));

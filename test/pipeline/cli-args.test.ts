@@ -210,6 +210,25 @@ describe('parseCli', () => {
     expect(parseCli(spec, ['a.txt', '-s', 'api'])).toMatchObject({ help: false, values: { service: 'api' } });
   });
 
+  describe('a spec that takes exactly one positional', () => {
+    const one = commandSpec({ ...bare, program: 'pnpm one', positionals: { usage: '<service>', description: 'the service', one: true } });
+    test.each([
+      [[], 0],
+      [['a', 'b'], 2],
+      [['--dry', 'a', 'b', 'c'], 3],
+    ])('%j: refused with the count and the usage line', (argv, count) => {
+      expect(() => parseCli(one, argv)).toThrow(new InputError(`pnpm one: expected one <service>, got ${count}; expected: pnpm one <service> [--dry] (see --help)`));
+    });
+    test.each([[['a']], [['--dry', 'a']], [['a', '--dry']]])('%j: accepted', (argv) => {
+      expect(parseCli(one, argv)).toMatchObject({ help: false, positionals: ['a'] });
+    });
+    test('without `one`, the count is the command its own (none or several pass)', () => {
+      const many = commandSpec({ ...bare, program: 'pnpm many', positionals: { usage: '[<service>...]', description: 'services' } });
+      expect(parseCli(many, [])).toMatchObject({ positionals: [] });
+      expect(parseCli(many, ['a', 'b'])).toMatchObject({ positionals: ['a', 'b'] });
+    });
+  });
+
   test('several positionals are not one option given twice', () => {
     const parsed = parseCli(spec, ['a.txt', 'b.txt', '--', 'c.txt']);
     expect(parsed.help ? undefined : parsed.positionals).toEqual(['a.txt', 'b.txt', 'c.txt']);

@@ -112,6 +112,25 @@ describe.each(ENTRIES.map((e) => [e.name, e] as const))('%s', (_, entry) => {
   });
 });
 
+describe.each([
+  ['verify-image', '<service>', ['--image', 'a:1'], ['api-gateway', 'chat-service']],
+  ['release parse', '<tag>', [], ['api-gateway@1.0.0', 'chat-service@1.0.0']],
+  ['release next', '<service>', [], ['api-gateway', 'chat-service']],
+  ['release notes', '<service>', [], ['api-gateway', 'chat-service']],
+  ['release handoff', '<service>', ['--environment', 'staging'], ['api-gateway', 'chat-service']],
+] as const)('pipeline %s takes exactly one %s', (command, usage, flags, two) => {
+  const program = `pnpm pipeline ${command}`;
+  test.each([
+    ['none', [] as readonly string[], 0],
+    ['two', two, 2],
+  ])('%s: exit 2, one line with the count and the usage, nothing written', (_, given, count) => {
+    const before = mtimes();
+    const r = runBundle([...command.split(' '), ...given, ...flags]);
+    expectOneLineError(r, new RegExp(`^error: ${program}: expected one ${usage}, got ${count}; expected: ${program} ${usage} .*\\(see --help\\)$`, 'm'));
+    expect(mtimes()).toEqual(before);
+  });
+});
+
 describe('the pipeline entry itself', () => {
   test('--help lists every command', () => {
     const r = runBundle(['--help']);

@@ -17,7 +17,7 @@ const SPEC = commandSpec({
   program: 'pnpm pipeline release handoff',
   summary: "Starts deploy.yml for the service's newest release tag in this clone, to an environment (release.yml's deploy_to).",
   options: { environment: { type: 'string' }, workflow: { type: 'string' }, cwd: { type: 'string' } },
-  positionals: { usage: '<service>', description: 'the service folder, e.g. api-gateway' },
+  positionals: { usage: '<service>', description: 'the service folder, e.g. api-gateway', one: true },
   help: {
     environment: { value: 'ENV', description: 'an environment of pipeline.config.ts', required: true },
     workflow: { value: 'FILE', description: 'the deploy workflow (default deploy.yml)' },
@@ -29,7 +29,6 @@ const SPEC = commandSpec({
 
 export const run: Command = command(SPEC, async (parsed, ctx) => {
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new InputError(`pnpm pipeline release handoff: expected one service, got ${positionals.length}`);
   const environment = ctx.config.environments.find((e) => e.name === values.environment);
   if (environment === undefined)
     throw new InputError(`--environment ${quote(values.environment ?? '')}: expected one of: ${ctx.config.environments.map((e) => e.name).join(', ')}`);

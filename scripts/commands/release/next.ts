@@ -32,7 +32,7 @@ const SPEC = commandSpec({
   summary:
     "The next version of a service: from its release tags and, for auto, the Conventional Commits to its inputs since its latest release (a breaking change → major, feat → minor, otherwise patch). A service's first release is its package.json version (at least 0.1.0).",
   options: { bump: { type: 'string' }, version: { type: 'string' }, ref: { type: 'string' }, json: { type: 'boolean' }, cwd: { type: 'string' } },
-  positionals: { usage: '<service>', description: 'the service folder, e.g. api-gateway' },
+  positionals: { usage: '<service>', description: 'the service folder, e.g. api-gateway', one: true },
   help: {
     bump: { value: 'KIND', description: 'auto, patch, minor or major' },
     version: { value: 'X.Y.Z', description: 'an explicit version instead (greater than every release of its major.minor line)' },
@@ -46,7 +46,6 @@ const SPEC = commandSpec({
 
 export const run: Command = command(SPEC, async (parsed, ctx) => {
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new InputError(`pnpm pipeline release next: expected one service, got ${positionals.length}`);
   const bump = bumpOf(values.bump, values.version);
   const release = await openRelease(ctx, values.cwd);
   try {

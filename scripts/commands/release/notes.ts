@@ -15,7 +15,7 @@ const SPEC = commandSpec({
   summary:
     'The release notes of a service: the commits since its previous release tag that touched its inputs (its folder, the workspace packages it depends on, lockfile changes to their importers, global inputs such as the Dockerfile template), grouped by Conventional Commit type, breaking changes first, with commit and pull-request links.',
   options: { from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' }, cwd: { type: 'string' } },
-  positionals: { usage: '<service>', description: 'the service folder, e.g. api-gateway' },
+  positionals: { usage: '<service>', description: 'the service folder, e.g. api-gateway', one: true },
   help: {
     from: { value: 'TAG', description: "the release tag to start after (default: the service's latest release tag)" },
     to: { value: 'REF', description: 'the revision to end at (default: the default branch)' },
@@ -28,7 +28,6 @@ const SPEC = commandSpec({
 
 export const run: Command = command(SPEC, async (parsed, ctx) => {
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new InputError(`pnpm pipeline release notes: expected one service, got ${positionals.length}`);
   const release = await openRelease(ctx, values.cwd);
   try {
     const to = await release.refCommit(values.to, '--to');

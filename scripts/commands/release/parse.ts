@@ -1,7 +1,6 @@
 /** `pipeline release parse <tag> [--json]`: a release tag's parts, and the image tags a release of it would get now. */
 import { commandSpec } from '../../core/args.js';
 import { EXIT } from '../../core/exit-codes.js';
-import { InputError } from '../../core/errors.js';
 import { releaseImageTags } from '../../core/release/image-tags.js';
 import { parseReleaseTag } from '../../core/release/release-tag.js';
 import { formatVersion, isPrerelease } from '../../core/release/version.js';
@@ -14,7 +13,7 @@ const SPEC = commandSpec({
   summary:
     'Parses a release tag <service>@<semver> (strict SemVer, no build metadata, no v prefix) and prints its service, version, whether it is a prerelease, and the image tags a release of it would get now, against the release tags in this clone.',
   options: { json: { type: 'boolean' }, cwd: { type: 'string' } },
-  positionals: { usage: '<tag>', description: 'the release tag, e.g. api-gateway@1.4.0 (or refs/tags/api-gateway@1.4.0)' },
+  positionals: { usage: '<tag>', description: 'the release tag, e.g. api-gateway@1.4.0 (or refs/tags/api-gateway@1.4.0)', one: true },
   help: {
     json: { description: 'print one JSON object: service, version, prerelease, imageTags' },
     cwd: { value: 'DIR', description: 'the repository (default: the current folder)' },
@@ -24,9 +23,7 @@ const SPEC = commandSpec({
 });
 
 export const run: Command = command(SPEC, async (parsed, ctx) => {
-  const [text, ...extra] = parsed.positionals;
-  if (text === undefined || extra.length > 0) throw new InputError(`pnpm pipeline release parse: expected one tag, got ${parsed.positionals.length}; e.g. api-gateway@1.4.0`);
-  const tag = parseReleaseTag(text);
+  const tag = parseReleaseTag(parsed.positionals[0] ?? '');
   const release = await openRelease(ctx, parsed.values.cwd);
   try {
     await knownService(release.git, ctx, await release.defaultRef(), tag.service);
