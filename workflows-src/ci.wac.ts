@@ -134,9 +134,11 @@ type ImageJobKind = 'build' | 'publish';
  * branch), with `ignore-error=true`: pull requests read it and never evict it.
  */
 /**
- * The steps of one image leg. `ref`, for release.yml's build: the ref a manual run releases (empty: the
- * run's own commit). It is checked out instead of the run's commit, and the image is labelled, tagged and
- * recorded as the commit the checkout reports (`pipeline tags --commit`), not GITHUB_SHA.
+ * The steps of one image leg. `ref`, for release.yml's build: the commit being released. It is checked
+ * out instead of the run's commit, and the image is labelled, tagged and recorded as the commit the
+ * checkout reports (`pipeline tags --commit`), not GITHUB_SHA. Such a build reads BuildKit's cache but
+ * never writes it: the ref may be any commit a maintainer chose, and CI's builds on the default branch
+ * read that cache scope.
  */
 export function imageSteps(kind: ImageJobKind, config: PipelineConfig, ref?: Expr): [BuiltStep<string>, ...BuiltStep<string>[]] {
   const service = matrix('service');
@@ -164,10 +166,21 @@ export function imageSteps(kind: ImageJobKind, config: PipelineConfig, ref?: Exp
   const built = buildPush({
     name: 'Build the image',
     id: 'build',
-    with: { ...image, ...(kind === 'publish' ? { 'cache-to': gha(',mode=max,ignore-error=true') } : {}), load: true, push: false, provenance: false },
+    with: { ...image, ...(kind === 'publish' && ref === undefined ? { 'cache-to': gha(',mode=max,ignore-error=true') } : {}), load: true, push: false, provenance: false },
+  });
+  // The ref's own bundle runs these steps: one made before `tags --commit` would fail only after the tests.
+  const compatible = run({
+    name: "Check that the ref's pipeline can build it here",
+    run: [
+      `if ! ${PIPELINE} tags --help | grep -q -e '--commit SHA'; then`,
+      `  echo "::error::this ref's pipeline predates release builds of another ref (pipeline tags --commit); start Release on that ref instead (Use workflow from: the ref, with ref left empty)"`,
+      '  exit 1',
+      'fi',
+    ].join('\n'),
   });
   const verified = [
     checkedOut,
+    ...(ref === undefined ? [] : [compatible]),
     ...toolchain(config),
     run({ name: 'Install the service and its workspace dependencies', run: 'pnpm install --frozen-lockfile --filter "$PACKAGE..."' }),
     run({ name: 'Build its workspace dependencies', run: 'pnpm --filter "$PACKAGE^..." run build' }),

@@ -7,7 +7,8 @@
  *   triggers no workflow, and a push of more than three tags at once triggers none either (`release
  *   status` shows such tags; `release cut --tag` completes them).
  *
- * Jobs: `select` (read-only: which services, and which have no CI image to promote), `build` (only
+ * Jobs: `select` (read-only: the commit to release, which services, and which have no CI image to
+ * promote; the later jobs check out the commit it resolved), `build` (only
  * for those: CI's very publish steps on the ref released, so the image is tested, verified and recorded
  * the same way, as that commit),
  * `release` (one leg per service, its own concurrency group, never cancelled: tag, image tags on
@@ -47,8 +48,10 @@ const CUT_SCRIPT = [
 export function buildReleaseWorkflow(config: PipelineConfig, services: readonly string[]): Workflow {
   const RUNS_ON = config.runners.default;
   const eventEnv = { EVENT: github.eventName, TAG: github.ref };
-  // The ref to release (a manual run's input; empty: the run's own commit, e.g. a pushed tag).
-  const fullHistory = checkout({ name: 'Check out (all history and tags)', with: { ref: inputs.ref, 'fetch-depth': 0, 'persist-credentials': false } });
+  // The ref to release (a manual run's input; empty: the run's own commit, e.g. a pushed tag), resolved
+  // once, by select: the later jobs check out the commit it saw, so a branch pushed meanwhile (or a
+  // pull request's merge ref, which GitHub recomputes) cannot put another commit into them.
+  const refCheckout = checkout({ name: 'Check out (all history and tags)', id: 'checkout', with: { ref: inputs.ref, 'fetch-depth': 0, 'persist-credentials': false } });
 
   // One plain call each (what `pipeline plan` runs for real): a release tag in TAG wins, a branch leaves SERVICE.
   const selectStep = run({
@@ -65,13 +68,14 @@ export function buildReleaseWorkflow(config: PipelineConfig, services: readonly 
     run: `${PIPELINE} release select --tag "$TAG" --service "$SERVICE" --ref HEAD --images`,
     outputs: ['build', 'any-build'],
   });
-  const select = job<'services' | 'any' | 'build' | 'any-build'>('select', {
+  const select = job<'services' | 'any' | 'build' | 'any-build' | 'commit'>('select', {
     runsOn: RUNS_ON,
     timeoutMinutes: 10,
     // Reads the registry (a private GHCR package needs a token even to pull).
     permissions: config.registry.kind === 'ghcr' ? { contents: 'read', packages: 'read' } : { contents: 'read' },
-    steps: [fullHistory, registryLogin(config.registry), selectStep, imagesStep],
+    steps: [refCheckout, registryLogin(config.registry), selectStep, imagesStep],
     outputs: [
+      ['commit', refCheckout.output('commit')],
       ['services', selectStep.output('services')],
       ['any', selectStep.output('any')],
       ['build', imagesStep.output('build')],
@@ -79,8 +83,11 @@ export function buildReleaseWorkflow(config: PipelineConfig, services: readonly 
     ],
   });
 
+  const released = select.output('commit');
+  const fullHistory = checkout({ name: 'Check out (all history and tags)', with: { ref: released, 'fetch-depth': 0, 'persist-credentials': false } });
+
   // Only for a service with no CI image to promote: CI's publish steps, the same tests and checks, on the
-  // commit being released (a manual run's ref, checked out and labelled as that commit: `tags --commit`).
+  // commit being released (select's, checked out and labelled as that commit: `tags --commit`).
   const build = job('build', {
     name: format('build ({0})', matrix('service')),
     needs: [select],
@@ -90,7 +97,7 @@ export function buildReleaseWorkflow(config: PipelineConfig, services: readonly 
     permissions: publishPermissions(config.registry),
     strategy: { failFast: false, matrix: fromJSON(select.output('build')) },
     env: { PACKAGE: matrix('package') },
-    steps: imageSteps('publish', config, inputs.ref),
+    steps: imageSteps('publish', config, released),
   });
 
   const release = job('release', {
@@ -119,7 +126,15 @@ export function buildReleaseWorkflow(config: PipelineConfig, services: readonly 
   const handoff = job('handoff', {
     name: format('deploy {0} to {1}', matrix('service'), inputs.deployTo),
     needs: [select, release],
-    if: and(eq(release.result, lit('success')), eq(github.eventName, lit('workflow_dispatch')), ne(inputs.deployTo, lit('none')), ne(inputs.dryRun, lit(true))),
+    // !cancelled(): without a status function GitHub adds success(), which is false when any job before it
+    // was skipped, and the build is skipped whenever CI's image exists (actions/runner#2205).
+    if: and(
+      not(fn('cancelled')),
+      eq(release.result, lit('success')),
+      eq(github.eventName, lit('workflow_dispatch')),
+      ne(inputs.deployTo, lit('none')),
+      ne(inputs.dryRun, lit(true)),
+    ),
     runsOn: RUNS_ON,
     timeoutMinutes: 5,
     permissions: { contents: 'read', actions: 'write' },
@@ -140,7 +155,12 @@ export function buildReleaseWorkflow(config: PipelineConfig, services: readonly 
       push: { tags: ['*@[0-9]*.[0-9]*.[0-9]*'] },
       workflow_dispatch: {
         inputs: {
-          ref: { description: 'The branch, tag or commit to release (empty: the branch this run is started on)', type: 'string', required: false, default: '' },
+          ref: {
+            description: 'The branch, tag or full commit SHA to release (empty: the branch this run is started on)',
+            type: 'string',
+            required: false,
+            default: '',
+          },
           service: {
             description: 'The service to release, or `changed`: every service with commits to its inputs since its release',
             type: 'choice',

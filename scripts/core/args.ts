@@ -156,7 +156,10 @@ export function parseCli<O extends Options>(spec: CommandSpec<O>, argv: readonly
   }
   // Stryker disable next-line StringLiteral: there is a positional when length > 0, so the fallback '' is never used (the message is pinned by the tests)
   if (!spec.positionals && parsed.positionals.length > 0) fail(`unexpected argument ${quote(parsed.positionals[0] ?? '')}`);
-  if (spec.positionals?.one === true && parsed.positionals.length !== 1) fail(`expected one ${spec.positionals.usage}, got ${parsed.positionals.length}`);
+  if (spec.positionals?.one === true && parsed.positionals.length !== 1) {
+    const given = parsed.positionals.map((p) => quote(p)).join(' ');
+    fail(`expected one ${spec.positionals.usage} (${spec.positionals.description}), got ${parsed.positionals.length}${given === '' ? '' : `: ${given}`}`);
+  }
   return { help: false, values: parsed.values, positionals: parsed.positionals };
 }
 

@@ -7485,7 +7485,10 @@ function parseCli(spec, argv) {
     seen.set(token.name, token.value ?? "true");
   }
   if (!spec.positionals && parsed.positionals.length > 0) fail(`unexpected argument ${quote(parsed.positionals[0] ?? "")}`);
-  if (spec.positionals?.one === true && parsed.positionals.length !== 1) fail(`expected one ${spec.positionals.usage}, got ${parsed.positionals.length}`);
+  if (spec.positionals?.one === true && parsed.positionals.length !== 1) {
+    const given = parsed.positionals.map((p) => quote(p)).join(" ");
+    fail(`expected one ${spec.positionals.usage} (${spec.positionals.description}), got ${parsed.positionals.length}${given === "" ? "" : `: ${given}`}`);
+  }
   return { help: false, values: parsed.values, positionals: parsed.positionals };
 }
 function commandSpec(spec) {

@@ -7485,7 +7485,10 @@ function parseCli(spec, argv) {
     seen.set(token.name, token.value ?? "true");
   }
   if (!spec.positionals && parsed.positionals.length > 0) fail(`unexpected argument ${quote(parsed.positionals[0] ?? "")}`);
-  if (spec.positionals?.one === true && parsed.positionals.length !== 1) fail(`expected one ${spec.positionals.usage}, got ${parsed.positionals.length}`);
+  if (spec.positionals?.one === true && parsed.positionals.length !== 1) {
+    const given = parsed.positionals.map((p) => quote(p)).join(" ");
+    fail(`expected one ${spec.positionals.usage} (${spec.positionals.description}), got ${parsed.positionals.length}${given === "" ? "" : `: ${given}`}`);
+  }
   return { help: false, values: parsed.values, positionals: parsed.positionals };
 }
 function commandSpec(spec) {
@@ -8509,7 +8512,7 @@ function command(spec, body) {
 // scripts/commands/release/handoff.ts
 var SPEC = commandSpec({
   program: "pnpm pipeline release handoff",
-  summary: "Starts deploy.yml for the service's newest release tag in this clone, to an environment (release.yml's deploy_to).",
+  summary: "Starts deploy.yml for the service's release at HEAD (the one just cut; else its newest release tag in this clone), to an environment (release.yml's deploy_to).",
   options: { environment: { type: "string" }, workflow: { type: "string" }, cwd: { type: "string" } },
   positionals: { usage: "<service>", description: "the service folder, e.g. api-gateway", one: true },
   help: {
@@ -8528,9 +8531,11 @@ var run = command(SPEC, async (parsed, ctx) => {
   const release = await openRelease(ctx, values.cwd);
   try {
     const at2 = await knownService(release.git, ctx, await release.defaultRef(), positionals[0]);
-    const { latest } = await released(release.git, at2.service.folder);
-    if (latest === void 0) throw new import_errors17.InputError(`${at2.service.folder} has no release tag in this clone; release it first`);
-    const version = formatVersion(latest.tag.version);
+    const { all, latest } = await released(release.git, at2.service.folder);
+    const head = await release.git.resolveCommit("HEAD");
+    const chosen = all.filter((r) => r.commit === head).at(-1) ?? latest;
+    if (chosen === void 0) throw new import_errors17.InputError(`${at2.service.folder} has no release tag in this clone; release it first`);
+    const version = formatVersion(chosen.tag.version);
     const ref = ctx.env["GITHUB_REF_NAME"] || ctx.config.defaultBranch;
     const file = values.workflow ?? "deploy.yml";
     await (await ctx.effects.github()).dispatchWorkflow(file, ref, { service: at2.service.folder, environment: environment.name, version, dry_run: "false" });

@@ -213,11 +213,12 @@ describe('parseCli', () => {
   describe('a spec that takes exactly one positional', () => {
     const one = commandSpec({ ...bare, program: 'pnpm one', positionals: { usage: '<service>', description: 'the service', one: true } });
     test.each([
-      [[], 0],
-      [['a', 'b'], 2],
-      [['--dry', 'a', 'b', 'c'], 3],
-    ])('%j: refused with the count and the usage line', (argv, count) => {
-      expect(() => parseCli(one, argv)).toThrow(new InputError(`pnpm one: expected one <service>, got ${count}; expected: pnpm one <service> [--dry] (see --help)`));
+      [[], 'got 0'],
+      [['a', 'b'], 'got 2: "a" "b"'],
+      [['--dry', 'a', 'b', 'c d'], 'got 3: "a" "b" "c d"'],
+      [['a', 'x\ny'], 'got 2: "a" "x\\ny"'],
+    ])('%j: refused with the count, the values and the usage line', (argv, got) => {
+      expect(() => parseCli(one, argv)).toThrow(new InputError(`pnpm one: expected one <service> (the service), ${got}; expected: pnpm one <service> [--dry] (see --help)`));
     });
     test.each([[['a']], [['--dry', 'a']], [['a', '--dry']]])('%j: accepted', (argv) => {
       expect(parseCli(one, argv)).toMatchObject({ help: false, positionals: ['a'] });

@@ -121,12 +121,12 @@ describe.each([
 ] as const)('pipeline %s takes exactly one %s', (command, usage, flags, two) => {
   const program = `pnpm pipeline ${command}`;
   test.each([
-    ['none', [] as readonly string[], 0],
-    ['two', two, 2],
-  ])('%s: exit 2, one line with the count and the usage, nothing written', (_, given, count) => {
+    ['none', [] as readonly string[], 'got 0'],
+    ['two', two, `got 2: "${two[0]}" "${two[1]}"`],
+  ])('%s: exit 2, one line with the count, the values and the usage, nothing written', (_, given, got) => {
     const before = mtimes();
     const r = runBundle([...command.split(' '), ...given, ...flags]);
-    expectOneLineError(r, new RegExp(`^error: ${program}: expected one ${usage}, got ${count}; expected: ${program} ${usage} .*\\(see --help\\)$`, 'm'));
+    expectOneLineError(r, new RegExp(`^error: ${program}: expected one ${usage} \\(the .*\\), ${got}; expected: ${program} ${usage} .*\\(see --help\\)$`, 'm'));
     expect(mtimes()).toEqual(before);
   });
 });

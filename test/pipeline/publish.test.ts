@@ -228,8 +228,17 @@ describe("--commit: release.yml's build of a manual run's ref records and tags t
     expect(recorded.stderr).toBe('');
     expect(recorded.code).toBe(0);
     expect(JSON.parse(readFileSync(file(), 'utf8'))).toMatchObject({ digest: pushed.index, revision: built, tags: [`${registry.host}/${NAME}:sha-${built.slice(0, 7)}`] });
-    // No compare API for a build without a branch tag: a GitHub that is asked fails the test.
-    const promoted = await dispatch(['--commit', built, '--promote', pushed.index], compareFrom(dir));
+    // No compare API for a build without a branch tag: a GitHub that is asked fails the promotion.
+    const asked: string[] = [];
+    const refuses: GitHubApi = {
+      ...compareFrom(dir),
+      compare: (base, head) => {
+        asked.push(`${base}...${head}`);
+        return Promise.reject(new Error('a release build has no branch tag to compare'));
+      },
+    };
+    const promoted = await dispatch(['--commit', built, '--promote', pushed.index], refuses);
+    expect(asked).toEqual([]);
     expect(promoted.stderr).toBe('');
     expect(promoted.code).toBe(0);
     expect(registry.tagged(NAME, `sha-${built.slice(0, 7)}`)).toBe(pushed.index);

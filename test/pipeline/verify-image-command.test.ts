@@ -15,8 +15,16 @@ const ctx = context({ cwd: ROOT }, { stdout: '', stderr: '' });
 const IMAGE = ['--image', '127.0.0.1:5000/kodingcaravan/api-gateway:sha-1234567'];
 
 test.each([
-  ['no service', [...IMAGE], /^pnpm pipeline verify-image: expected one <service>, got 0; expected: pnpm pipeline verify-image <service> --image REF/],
-  ['two services', ['api-gateway', 'chat-service', ...IMAGE], /expected one <service>, got 2; expected: pnpm pipeline verify-image <service>/],
+  [
+    'no service',
+    [...IMAGE],
+    /^pnpm pipeline verify-image: expected one <service> \(the service folder, e\.g\. api-gateway\), got 0; expected: pnpm pipeline verify-image <service> --image REF/,
+  ],
+  [
+    'two services',
+    ['api-gateway', 'chat-service', ...IMAGE],
+    /expected one <service> \(the service folder, e\.g\. api-gateway\), got 2: "api-gateway" "chat-service"; expected: pnpm pipeline verify-image <service>/,
+  ],
   ['no --image', ['api-gateway'], /--image is required/],
   ['an invalid image reference', ['api-gateway', '--image', 'Not/A:Ref:'], /invalid image reference "Not\/A:Ref:"/],
   ['a bad timeout', ['api-gateway', ...IMAGE, '--timeout', 'soon'], /invalid --timeout "soon"; expected whole seconds/],

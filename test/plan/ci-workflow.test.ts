@@ -224,6 +224,24 @@ describe('pipeline plan on the generated release workflow', () => {
     expect(step(release, 0, /^Release$/).env).toMatchObject({ SERVICE: 'payment-service', BUMP: 'minor', EVENT: 'workflow_dispatch' });
   });
 
+  test('a manual release with deploy_to: the hand-off runs after the release though no build ran (a skipped build skips no later job)', async () => {
+    const plan = await planJson(
+      repo.dir,
+      ['--event', 'workflow_dispatch', '--workflow', 'release.yml', '--input', 'service=payment-service', '--input', 'deploy_to=staging'],
+      BUNDLE,
+    );
+    expect(releaseJob(plan, 'build').status).toBe('skipped');
+    expect(releaseJob(plan, 'release').status).toBe('run');
+    const handoff = releaseJob(plan, 'handoff');
+    expect(handoff.status).toBe('run');
+    expect(handoff.legs.map((l) => l.matrix?.['service'])).toEqual(['payment-service']);
+  });
+
+  test('a manual release without deploy_to hands nothing off', async () => {
+    const plan = await planJson(repo.dir, ['--event', 'workflow_dispatch', '--workflow', 'release.yml', '--input', 'service=payment-service'], BUNDLE);
+    expect(releaseJob(plan, 'handoff').status).toBe('skipped');
+  });
+
   test('an unknown --workflow is one line naming the workflows there', async () => {
     const r = await runPlan(repo.dir, ['--event', 'workflow_dispatch', '--workflow', 'deploy-all.yml']);
     expect(r.code).toBe(2);

@@ -228,6 +228,41 @@ describe('release cut', () => {
   });
 });
 
+describe("release handoff: deploy.yml for the release just cut (release.yml's deploy_to)", () => {
+  const handoff = (...argv: string[]) => runCommand(run, ['handoff', ...argv], { cwd: root, env: { ...env(), GITHUB_REF_NAME: 'main' }, config });
+  test('a maintenance release (1.3.5 after 1.4.0) at HEAD hands off 1.3.5, not the highest version', async () => {
+    const a = commit(root, 'feat(gamma): a', { 'services/gamma/src/main.ts': 'export const g = 13;\n' });
+    git(root, 'tag', 'gamma@1.3.4', a);
+    const b = commit(root, 'feat(gamma): b', { 'services/gamma/src/main.ts': 'export const g = 14;\n' });
+    git(root, 'tag', 'gamma@1.4.0', b);
+    git(root, 'checkout', '-q', '-b', 'maint-1.3', a);
+    const fix = commit(root, 'fix(gamma): backport', { 'services/gamma/src/main.ts': 'export const g = 135;\n' });
+    git(root, 'tag', 'gamma@1.3.5', fix);
+    const r = await handoff('gamma', '--environment', 'staging');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(github.state.dispatches).toEqual([{ workflowId: 'deploy.yml', ref: 'main', inputs: { service: 'gamma', environment: 'staging', version: '1.3.5', dry_run: 'false' } }]);
+    expect(r.stdout).toBe('deploy.yml: deploying gamma 1.3.5 to staging (dispatched on main)\n');
+  });
+
+  test('a commit that carries a prerelease and then its release hands off the higher of the two', async () => {
+    const c = commit(root, 'feat(beta): c', { 'services/beta/src/main.ts': 'export const b = 3;\n' });
+    git(root, 'tag', 'beta@2.0.0-rc.1', c);
+    git(root, 'tag', 'beta@2.0.0', c);
+    git(root, 'tag', 'beta@1.9.0', git(root, 'rev-parse', 'HEAD~1'));
+    expect((await handoff('beta', '--environment', 'production')).code).toBe(0);
+    expect(github.state.dispatches.map((d) => d.inputs['version'])).toEqual(['2.0.0']);
+  });
+
+  test('no release at HEAD (a person at another commit): the newest release, as before', async () => {
+    const c = commit(root, 'feat(alpha): c', { 'services/alpha/src/main.ts': 'export const a = 3;\n' });
+    git(root, 'tag', 'alpha@1.1.0', c);
+    commit(root, 'docs: later', { 'README.md': 'later\n' });
+    expect((await handoff('alpha', '--environment', 'staging')).code).toBe(0);
+    expect(github.state.dispatches.map((d) => d.inputs['version'])).toEqual(['1.1.0']);
+  });
+});
+
 describe('a release that fails at any step is finished by a re-run', () => {
   test.each([
     ['creating the tag', 'git/create-ref', 'status-500', 3, '4.0.0'],

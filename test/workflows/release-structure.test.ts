@@ -4,6 +4,10 @@
  * are tagged or built), a concurrency group per service that never cancels, no input or event field
  * inside a script, and its conditions evaluated with GitHub's own expression engine.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { pipelineConfig } from '../../pipeline.config.js';
 import { loadWorkspace } from '../../scripts/io/workspace-fs.js';
@@ -80,9 +84,27 @@ describe('which jobs run', () => {
 
 describe('the build job builds the commit being released, not the run its own', () => {
   const checkoutStep = stepNamed('build', /^Check out$/);
-  test("it checks out the ref input (empty: the run's own commit, as for a pushed tag)", () => {
+  test("select resolves the ref input once (empty: the run's own commit, as for a pushed tag); every later job checks out that commit", () => {
+    const selectCheckout = stepNamed('select', /^Check out/);
+    expect(selectCheckout.id).toBe('checkout');
+    expect(selectCheckout.with).toMatchObject({ ref: '${{ inputs.ref }}', 'fetch-depth': 0 });
+    expect(jobOf('select').outputs).toMatchObject({ commit: '${{ steps.checkout.outputs.commit }}' });
     expect(checkoutStep.id).toBe('checkout');
-    expect(checkoutStep.with).toMatchObject({ ref: '${{ inputs.ref }}', 'fetch-depth': 1, 'persist-credentials': false });
+    expect(checkoutStep.with).toMatchObject({ ref: '${{ needs.select.outputs.commit }}', 'fetch-depth': 1, 'persist-credentials': false });
+    for (const id of ['release', 'handoff']) {
+      expect(stepNamed(id, /^Check out/).with).toMatchObject({ ref: '${{ needs.select.outputs.commit }}', 'fetch-depth': 0, 'persist-credentials': false });
+    }
+  });
+  test("it reads BuildKit's cache and never writes it (CI's default-branch builds read that scope); CI's publish writes it", () => {
+    const built = stepNamed('build', /^Build the image$/);
+    expect(built.with).toMatchObject({ 'cache-from': "${{ format('type=gha,scope={0}', matrix.service) }}" });
+    for (const step of stepsOf('build')) expect(step.with ?? {}).not.toHaveProperty('cache-to');
+    expect(inspect(ciWorkflow).stepNamed('publish', /^Build the image$/).with).toHaveProperty('cache-to');
+  });
+  test("the ref's own bundle is checked first: one without tags --commit fails at once, naming the way out", () => {
+    const steps = stepsOf('build').map((s) => s.name);
+    expect(steps.indexOf("Check that the ref's pipeline can build it here")).toBe(steps.indexOf('Check out') + 1);
+    expect(String(stepNamed('build', /^Check that the ref/).run)).toContain("tags --help | grep -q -e '--commit SHA'");
   });
   test.each([
     ['Image tags, labels and build arguments', 'tags --service "$SERVICE" --commit "$COMMIT"'],
@@ -103,7 +125,34 @@ describe('the build job builds the commit being released, not the run its own', 
   });
 });
 
-test("the build job runs CI's very publish steps (tested, verified, recorded, commit tag only)", () => {
+describe("the check of the ref's bundle, run by bash as the runner runs it", () => {
+  const script = () => String(stepNamed('build', /^Check that the ref/).run);
+  const runIn = (dir: string) => spawnSync('bash', ['-e', '-c', script()], { cwd: dir, encoding: 'utf8' });
+  test("this commit's bundle passes", () => {
+    const r = runIn(ROOT);
+    expect({ code: r.status, stdout: r.stdout }).toEqual({ code: 0, stdout: '' });
+  });
+  test('a bundle from before tags --commit fails with the way out', () => {
+    // A stand-in for an older bundle: it prints `tags --help` as the bundle of 552fb18 did (its usage line).
+    const dir = mkdtempSync(join(tmpdir(), 'old-bundle-'));
+    try {
+      mkdirSync(join(dir, 'scripts/dist'), { recursive: true });
+      const usage =
+        'usage: pnpm pipeline tags --service SERVICE [--digest sha256:HEX] [--verified-image-id sha256:HEX] [--record FILE] [--promote sha256:HEX] [--cwd DIR] [--json]\n';
+      writeFileSync(join(dir, 'scripts/dist/pipeline.cjs'), `process.stdout.write(${JSON.stringify(usage)});\n`);
+      const r = runIn(dir);
+      expect(r.status).toBe(1);
+      expect(r.stdout).toBe(
+        "::error::this ref's pipeline predates release builds of another ref (pipeline tags --commit); start Release on that ref instead (Use workflow from: the ref, with ref left empty)\n",
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+test("the build job runs CI's very publish steps (tested, verified, recorded, commit tag only), after the check of the ref's bundle", () => {
   const ci = inspect(ciWorkflow);
-  expect(stepsOf('build').map((s) => s.name)).toEqual(ci.stepsOf('publish').map((s) => s.name));
+  const names = stepsOf('build').map((s) => s.name);
+  expect(names.filter((n) => n !== "Check that the ref's pipeline can build it here")).toEqual(ci.stepsOf('publish').map((s) => s.name));
 });

@@ -1,8 +1,9 @@
 /**
  * `pipeline release handoff <service> --environment E`: after a release, start deploy.yml for the
- * service's newest release (a `workflow_dispatch` started with GITHUB_TOKEN does run, unlike a tag
- * push made with it). release.yml's `deploy_to` input runs it, in a job of its own: the only one with
- * `actions: write`.
+ * release just cut: the service's highest version whose tag names HEAD (release.yml's hand-off checks
+ * out the commit it released), else its newest release (a maintenance release, 1.3.5 after 2.0.0, hands
+ * off 1.3.5). A `workflow_dispatch` started with GITHUB_TOKEN does run, unlike a tag push made with it.
+ * release.yml's `deploy_to` input runs it, in a job of its own: the only one with `actions: write`.
  */
 import { commandSpec } from '../../core/args.js';
 import { InputError } from '../../core/errors.js';
@@ -15,7 +16,7 @@ import { command } from '../command.js';
 
 const SPEC = commandSpec({
   program: 'pnpm pipeline release handoff',
-  summary: "Starts deploy.yml for the service's newest release tag in this clone, to an environment (release.yml's deploy_to).",
+  summary: "Starts deploy.yml for the service's release at HEAD (the one just cut; else its newest release tag in this clone), to an environment (release.yml's deploy_to).",
   options: { environment: { type: 'string' }, workflow: { type: 'string' }, cwd: { type: 'string' } },
   positionals: { usage: '<service>', description: 'the service folder, e.g. api-gateway', one: true },
   help: {
@@ -35,9 +36,12 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
   const release = await openRelease(ctx, values.cwd);
   try {
     const at = await knownService(release.git, ctx, await release.defaultRef(), positionals[0]);
-    const { latest } = await released(release.git, at.service.folder);
-    if (latest === undefined) throw new InputError(`${at.service.folder} has no release tag in this clone; release it first`);
-    const version = formatVersion(latest.tag.version);
+    const { all, latest } = await released(release.git, at.service.folder);
+    const head = await release.git.resolveCommit('HEAD');
+    // `all` is sorted by version: the last one at HEAD is the highest there.
+    const chosen = all.filter((r) => r.commit === head).at(-1) ?? latest;
+    if (chosen === undefined) throw new InputError(`${at.service.folder} has no release tag in this clone; release it first`);
+    const version = formatVersion(chosen.tag.version);
     const ref = ctx.env['GITHUB_REF_NAME'] || ctx.config.defaultBranch;
     const file = values.workflow ?? 'deploy.yml';
     await (await ctx.effects.github()).dispatchWorkflow(file, ref, { service: at.service.folder, environment: environment.name, version, dry_run: 'false' });
