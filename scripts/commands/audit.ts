@@ -5,7 +5,8 @@
  * pins (a 40-hex SHA, the one workflows-src/actions.pins.ts records), pull-request code checked out by
  * privileged triggers, job permissions against what the steps need, checkout credentials, secrets in
  * jobs that can run for pull requests (the job's `if:` evaluated with GitHub's expression engine),
- * deploy jobs without an environment. Each finding names file, line, job, step and rule.
+ * deploy jobs without an environment, jobs that a skipped job up their chain would skip unseen
+ * (GitHub's implicit success()). Each finding names file, line, job, step and rule.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -24,7 +25,7 @@ import { command } from './command.js';
 const SPEC = commandSpec({
   program: 'pnpm pipeline audit',
   summary:
-    'Audits the generated workflows (.github/workflows): actionlint, then outside data in scripts, action pins, privileged triggers checking out pull-request code, job permissions, checkout credentials, secrets in pull-request jobs, deploy jobs without an environment. Needs the dev install (actionlint).',
+    'Audits the generated workflows (.github/workflows): actionlint, then outside data in scripts, action pins, privileged triggers checking out pull-request code, job permissions, checkout credentials, secrets in pull-request jobs, deploy jobs without an environment, jobs a skipped job up their chain would skip (the implicit success() of GitHub). Needs the dev install (actionlint).',
   options: { cwd: { type: 'string' }, json: { type: 'boolean' } },
   help: {
     cwd: { value: 'DIR', description: 'the repository root (default: the current folder)' },

@@ -7712,7 +7712,42 @@ function deployEnvironment(workflow, job) {
     )
   ];
 }
+var STATUS_FUNCTION = /\b(?:success|failure|always|cancelled)\s*\(/i;
+var RESULT_TEST = /\bneeds\s*\.\s*[A-Za-z_][A-Za-z0-9_-]*\s*\.\s*result\s*(?:[!=]=\s*'(?:skipped|failure|cancelled)'|!=\s*'success')/i;
+function needsOf(job) {
+  const needs = job.fields["needs"];
+  if (typeof needs === "string") return [needs];
+  return Array.isArray(needs) ? needs.filter((n) => typeof n === "string") : [];
+}
+function skippedAncestor(workflow, job, byId) {
+  const text = String(job.fields["if"]);
+  const direct = new Set(needsOf(job));
+  if (direct.size === 0 || STATUS_FUNCTION.test(text)) return [];
+  const fix = "start its if: with !cancelled() and test the needs.<job>.result it relies on (actions/runner#2205)";
+  const skippable = [];
+  const seen = /* @__PURE__ */ new Set();
+  const stack = [...direct];
+  for (let id = stack.pop(); id !== void 0; id = stack.pop()) {
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const ancestor = byId.get(id);
+    if (ancestor === void 0) continue;
+    if (!direct.has(id) && ancestor.fields["if"] !== void 0) skippable.push(id);
+    stack.push(...needsOf(ancestor));
+  }
+  if (skippable.length > 0) {
+    const names = skippable.sort().join(", ");
+    const message = `runs only if no job before it was skipped: GitHub adds success() to its if:, and ${names} (not in its needs) can be skipped; ${fix}`;
+    return [finding(workflow, job, void 0, "skipped-ancestor", message)];
+  }
+  if (RESULT_TEST.test(text)) {
+    const message = `its if: looks for a needed job that did not succeed, but GitHub adds success() to it, so it never sees one; ${fix}`;
+    return [finding(workflow, job, void 0, "skipped-ancestor", message)];
+  }
+  return [];
+}
 function auditWorkflow(workflow, options) {
+  const byId = new Map(workflow.jobs.map((j) => [j.id, j]));
   return workflow.jobs.flatMap((job) => [
     ...job.steps.flatMap((step) => [...injection(workflow, job, step), ...pinning(workflow, job, step, options.pins)]),
     ...job.fields["uses"] !== void 0 ? pinning(workflow, job, { label: "uses", line: job.line, uses: String(job.fields["uses"]), run: void 0, with: {}, fields: {} }, options.pins) : [],
@@ -7720,7 +7755,8 @@ function auditWorkflow(workflow, options) {
     ...permissions(workflow, job),
     ...persistedCredentials(workflow, job, options.keepsCredentials),
     ...secretsForPullRequests(workflow, job, options.canRunFor),
-    ...deployEnvironment(workflow, job)
+    ...deployEnvironment(workflow, job),
+    ...skippedAncestor(workflow, job, byId)
   ]);
 }
 function formatFinding(f) {
@@ -9535,7 +9571,7 @@ function command(spec, body) {
 // scripts/commands/audit.ts
 var SPEC = commandSpec({
   program: "pnpm pipeline audit",
-  summary: "Audits the generated workflows (.github/workflows): actionlint, then outside data in scripts, action pins, privileged triggers checking out pull-request code, job permissions, checkout credentials, secrets in pull-request jobs, deploy jobs without an environment. Needs the dev install (actionlint).",
+  summary: "Audits the generated workflows (.github/workflows): actionlint, then outside data in scripts, action pins, privileged triggers checking out pull-request code, job permissions, checkout credentials, secrets in pull-request jobs, deploy jobs without an environment, jobs a skipped job up their chain would skip (the implicit success() of GitHub). Needs the dev install (actionlint).",
   options: { cwd: { type: "string" }, json: { type: "boolean" } },
   help: {
     cwd: { value: "DIR", description: "the repository root (default: the current folder)" },

@@ -605,6 +605,119 @@ describe('deploy-without-environment', () => {
   });
 });
 
+describe('skipped-ancestor', () => {
+  /** A workflow of several jobs (`id: fields`, already indented), each with `permissions: {}` and one step. */
+  const jobs = (spec: Record<string, string>) =>
+    auditWorkflow(
+      parseAuditWorkflow(
+        '.github/workflows/t.yml',
+        `on: push\njobs:\n${Object.entries(spec)
+          .map(([id, fields]) => `  ${id}:\n    permissions: {}\n${fields}    steps:\n      - run: echo\n`)
+          .join('')}`,
+      ),
+      options(),
+    );
+  const FIX = 'start its if: with !cancelled() and test the needs.<job>.result it relies on (actions/runner#2205)';
+  /** Each finding as `job: what`, its message checked word for word. */
+  const where = (found: readonly Finding[]) =>
+    found.map((f) => {
+      const chain = /^runs only if no job before it was skipped: GitHub adds success\(\) to its if:, and (.+) \(not in its needs\) can be skipped; (.*)$/.exec(f.message);
+      if (f.rule !== 'skipped-ancestor') return `${f.job}: [${f.rule}] ${f.message}`;
+      if (chain && chain[2] === FIX) return `${f.job}: skippable up the chain (${chain[1]})`;
+      if (f.message === `its if: looks for a needed job that did not succeed, but GitHub adds success() to it, so it never sees one; ${FIX}`)
+        return `${f.job}: a result it cannot see`;
+      return `${f.job}: [${f.rule}] ${f.message}`;
+    });
+
+  test.each<[string, Record<string, string>, string[]]>([
+    [
+      "release.yml's old hand-off: build can be skipped, two jobs up, not in its needs",
+      {
+        select: '',
+        build: "    needs: select\n    if: needs.select.outputs.any-build == 'true'\n",
+        release: '    needs: [select, build]\n    if: "!cancelled() && needs.build.result != \'failure\'"\n',
+        handoff: "    needs: [select, release]\n    if: needs.release.result == 'success' && inputs.deploy_to != 'none'\n",
+      },
+      ['handoff: skippable up the chain (build)'],
+    ],
+    [
+      'no if: at all is the same implicit success()',
+      { a: "    if: github.ref == 'refs/heads/main'\n", b: '    needs: a\n    if: "!cancelled()"\n', c: '    needs: b\n' },
+      ['c: skippable up the chain (a)'],
+    ],
+    [
+      'the fixed hand-off: !cancelled() first',
+      {
+        select: '',
+        build: "    needs: select\n    if: needs.select.outputs.any-build == 'true'\n",
+        release: '    needs: [select, build]\n    if: "!cancelled()"\n',
+        handoff: '    needs: [select, release]\n    if: "!cancelled() && needs.release.result == \'success\'"\n',
+      },
+      [],
+    ],
+    ['a skippable job among its own needs: skipped with it, as written', { a: "    if: github.ref == 'refs/heads/main'\n", b: '    needs: a\n' }, []],
+    [
+      'always(), success() and failure() are status functions too',
+      { a: '    if: github.ref == 1\n', b: '    needs: a\n    if: always()\n', c: '    needs: b\n    if: success()\n', d: '    needs: b\n    if: failure()\n' },
+      [],
+    ],
+    ['a chain with no if: anywhere', { a: '', b: '    needs: a\n', c: '    needs: [b]\n' }, []],
+    ['needs naming no job of the file (actionlint reports it)', { b: '    needs: [nope]\n' }, []],
+    [
+      'a diamond: the skippable job named once',
+      { a: '    if: github.ref == 1\n', b: '    needs: a\n    if: "!cancelled()"\n', c: '    needs: a\n    if: "!cancelled()"\n', d: '    needs: [b, c]\n' },
+      ['d: skippable up the chain (a)'],
+    ],
+    [
+      'a status function written with a space before its parenthesis',
+      { a: '    if: github.ref == 1\n', b: '    needs: a\n    if: "!cancelled()"\n', c: '    needs: b\n    if: "!cancelled ()"\n' },
+      [],
+    ],
+    [
+      'needs that are not job names (a number, a mapping): no needs to follow',
+      {
+        a: '',
+        b: "    needs: [1]\n    if: needs.a.result == 'skipped'\n",
+        c: "    needs: {a: 1}\n    if: needs.a.result == 'skipped'\n",
+        d: "    if: needs.a.result == 'skipped'\n",
+      },
+      [],
+    ],
+    [
+      'a result other than success looked for without a status function',
+      {
+        'a-1': '',
+        b: "    needs: a-1\n    if: needs.a-1.result == 'skipped'\n",
+        c: "    needs: a-1\n    if: needs . a-1 . result  !=  'success'\n",
+        d: '    needs: a-1\n    if: "needs.a-1.result==\'failure\'"\n',
+      },
+      ['b: a result it cannot see', 'c: a result it cannot see', 'd: a result it cannot see'],
+    ],
+    ['success looked for: what success() says anyway', { a: '', b: "    needs: a\n    if: needs.a.result == 'success'\n" }, []],
+  ])('%s', (_, spec, expected) => {
+    expect(where(jobs(spec))).toEqual(expected);
+  });
+
+  test('the finding names every skippable job up the chain, sorted, and the fix', () => {
+    const found = jobs({
+      z: '    if: github.ref == 1\n',
+      y: '    if: github.ref == 2\n',
+      m: '    needs: [y, z]\n    if: "!cancelled()"\n',
+      last: "    needs: m\n    if: github.event_name == 'push'\n",
+    });
+    expect(found).toEqual([
+      {
+        file: '.github/workflows/t.yml',
+        job: 'last',
+        line: 19,
+        rule: 'skipped-ancestor',
+        message:
+          'runs only if no job before it was skipped: GitHub adds success() to its if:, and y, z (not in its needs) can be skipped; start its if: with !cancelled() and test the needs.<job>.result it relies on (actions/runner#2205)',
+      },
+    ]);
+  });
+});
+
 test('a finding without a line is at the job, and a job without a line at line 1', () => {
   const w = parseAuditWorkflow('w.yml', 'on: push\njobs:\n  j:\n    steps:\n      - plain\n      - run: echo ${{ inputs.x }}\n');
   const stepless = { ...w, jobs: w.jobs.map((j) => ({ ...j, steps: j.steps.map((s) => ({ ...s, line: 0 })) })) };

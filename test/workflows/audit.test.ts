@@ -122,6 +122,18 @@ describe('each rule trips on a bad workflow', () => {
       /job j: \[deploy-without-environment\]/,
     ],
     [
+      "skipped-ancestor: release.yml's old hand-off, skipped whenever the build two jobs up was",
+      `name: bad\non: workflow_dispatch\npermissions: {}\njobs:\n${[
+        ['select', ''],
+        ['build', "    needs: select\n    if: github.ref == 'refs/heads/main'\n"],
+        ['release', '    needs: [select, build]\n    if: "!cancelled() && needs.build.result != \'failure\'"\n'],
+        ['handoff', "    needs: [select, release]\n    if: needs.release.result == 'success'\n"],
+      ]
+        .map(([id, extra]) => `  ${id}:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    permissions: {}\n${extra}    steps:\n      - run: echo hi\n`)
+        .join('')}`,
+      /bad\.yml:\d+: job handoff: \[skipped-ancestor\] runs only if no job before it was skipped: GitHub adds success\(\) to its if:, and build \(not in its needs\) can be skipped/,
+    ],
+    [
       'actionlint: an unknown permission scope',
       wf('push', `    permissions:\n      packagez: write\n    steps:\n      - run: echo hi\n`),
       /bad\.yml:\d+: job j: \[actionlint:permissions\] unknown permission scope "packagez"/,

@@ -15,7 +15,8 @@ export type Rule =
   | 'unneeded-write'
   | 'persisted-credentials'
   | 'secret-in-pull-request-job'
-  | 'deploy-without-environment';
+  | 'deploy-without-environment'
+  | 'skipped-ancestor';
 
 export interface Finding {
   readonly file: string;
@@ -212,7 +213,55 @@ function deployEnvironment(workflow: AuditWorkflow, job: AuditJob): Finding[] {
   ];
 }
 
+/** A status function in an `if:`; without one, GitHub adds `success()`. */
+const STATUS_FUNCTION = /\b(?:success|failure|always|cancelled)\s*\(/i;
+/** `needs.<job>.result` compared with a result other than success (or `!= 'success'`) in an `if:`. */
+const RESULT_TEST = /\bneeds\s*\.\s*[A-Za-z_][A-Za-z0-9_-]*\s*\.\s*result\s*(?:[!=]=\s*'(?:skipped|failure|cancelled)'|!=\s*'success')/i;
+
+function needsOf(job: AuditJob): string[] {
+  const needs = job.fields['needs'];
+  if (typeof needs === 'string') return [needs];
+  return Array.isArray(needs) ? needs.filter((n): n is string => typeof n === 'string') : [];
+}
+
+/**
+ * A job whose `if:` has no status function runs only when every job before it succeeded, the ones it
+ * does not name in `needs:` too: GitHub adds `success()`, which a job skipped anywhere up the chain
+ * makes false (actions/runner#2205; release.yml's hand-off never ran when no build did). Found: a job
+ * up the chain that can be skipped (it has an `if:`) and is not among the job's own needs; else an `if:`
+ * that looks for a needed job's result other than success (it can never see one).
+ */
+function skippedAncestor(workflow: AuditWorkflow, job: AuditJob, byId: ReadonlyMap<string, AuditJob>): Finding[] {
+  // An absent if: reads as 'undefined', which holds neither a status function nor a result test.
+  const text = String(job.fields['if']);
+  const direct = new Set(needsOf(job));
+  if (direct.size === 0 || STATUS_FUNCTION.test(text)) return [];
+  const fix = 'start its if: with !cancelled() and test the needs.<job>.result it relies on (actions/runner#2205)';
+  const skippable: string[] = [];
+  const seen = new Set<string>();
+  const stack = [...direct];
+  for (let id = stack.pop(); id !== undefined; id = stack.pop()) {
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const ancestor = byId.get(id);
+    if (ancestor === undefined) continue;
+    if (!direct.has(id) && ancestor.fields['if'] !== undefined) skippable.push(id);
+    stack.push(...needsOf(ancestor));
+  }
+  if (skippable.length > 0) {
+    const names = skippable.sort().join(', ');
+    const message = `runs only if no job before it was skipped: GitHub adds success() to its if:, and ${names} (not in its needs) can be skipped; ${fix}`;
+    return [finding(workflow, job, undefined, 'skipped-ancestor', message)];
+  }
+  if (RESULT_TEST.test(text)) {
+    const message = `its if: looks for a needed job that did not succeed, but GitHub adds success() to it, so it never sees one; ${fix}`;
+    return [finding(workflow, job, undefined, 'skipped-ancestor', message)];
+  }
+  return [];
+}
+
 export function auditWorkflow(workflow: AuditWorkflow, options: AuditOptions): Finding[] {
+  const byId = new Map(workflow.jobs.map((j) => [j.id, j]));
   return workflow.jobs.flatMap((job) => [
     ...job.steps.flatMap((step) => [...injection(workflow, job, step), ...pinning(workflow, job, step, options.pins)]),
     ...(job.fields['uses'] !== undefined
@@ -223,6 +272,7 @@ export function auditWorkflow(workflow: AuditWorkflow, options: AuditOptions): F
     ...persistedCredentials(workflow, job, options.keepsCredentials),
     ...secretsForPullRequests(workflow, job, options.canRunFor),
     ...deployEnvironment(workflow, job),
+    ...skippedAncestor(workflow, job, byId),
   ]);
 }
 
