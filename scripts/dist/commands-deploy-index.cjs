@@ -7818,11 +7818,12 @@ function tryParseVersion(text2) {
 
 // scripts/core/deploy/version.ts
 function parseDeployVersion(text2, defaultBranch) {
-  if (text2 === void 0 || text2 === "") return { kind: "branch", tag: sanitizeTag(defaultBranch) };
+  const branchTag = sanitizeTag(defaultBranch);
+  if (text2 === void 0 || text2 === "" || text2 === branchTag) return { kind: "branch", tag: branchTag };
   if (/^sha-[0-9a-f]{7}$/.test(text2)) return { kind: "commit", tag: text2 };
   if (tryParseVersion(text2) !== void 0) return { kind: "release", tag: text2 };
   throw new import_errors7.InputError(
-    `--version ${quote(text2)}: expected a release version (1.4.0, 2.0.0-rc.1), sha-<7 hex> (a commit's image), or nothing (the newest image of ${defaultBranch})`
+    `--version ${quote(text2)}: expected a release version (1.4.0, 2.0.0-rc.1), sha-<7 hex> (a commit's image), or nothing or ${branchTag} (the newest image of ${defaultBranch})`
   );
 }
 function quarantineTag(digest) {

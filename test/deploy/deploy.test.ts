@@ -6,14 +6,15 @@
  * here) that records its arguments and answers as kubectl does. The compose target runs against the
  * lab's real engine in test/e2e/deploy.test.ts.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import { run } from '../../scripts/commands/deploy/index.js';
 import type { PipelineConfig } from '../../scripts/core/config.js';
 import { isRemote } from '../../scripts/core/deploy/evidence.js';
 import { kubernetesTarget } from '../../scripts/io/targets/kubernetes.js';
+import { parseCommandFile } from '../../scripts/plan/command-files.js';
 import { pipelineConfig } from '../../pipeline.config.js';
 import { cleanup, commit, makeRepo } from '../pipeline/affected/fixture.js';
 import { type RunResult, runCommand } from '../support/cli.js';
@@ -164,6 +165,29 @@ describe('deploy', () => {
     expect([...counts].filter(([, n]) => n > 1)).toEqual([[`GET /v2/${OWNER}/alpha/manifests/${v}`, 2]]);
     expect(reads.filter((q) => q.endsWith(`/manifests/${digest}`))).toHaveLength(1);
     expect(reads).toHaveLength(9);
+  });
+
+  test("deploy.yml with the version left empty: the plan's outputs (version main) are what the deploy job passes, and it deploys", async () => {
+    const digest = publish(commits.v2, 'main');
+    const outputs = join(mkdtempSync(join(tmpdir(), 'deploy-outputs-')), 'output');
+    writeFileSync(outputs, '');
+    // @actions/core reads GITHUB_OUTPUT from the process environment.
+    vi.stubEnv('GITHUB_OUTPUT', outputs);
+    const plan = await runCommand(run, ['--service', 'alpha', '--environment', 'staging', '--version', '', '--dry-run'], {
+      cwd: root,
+      env: { ...env(), GITHUB_OUTPUT: outputs },
+      config,
+      effects: { target: async (e) => kubernetesTarget(e.target.kind === 'kubernetes' ? e.target : { namespace: 'x' }, (a) => kubectl.run(a)) },
+    });
+    expect({ code: plan.code, stderr: plan.stderr }).toEqual({ code: 0, stderr: '' });
+    const written = parseCommandFile('GITHUB_OUTPUT', readFileSync(outputs, 'utf8'));
+    vi.unstubAllEnvs();
+    expect({ digest: written['digest'], version: written['version'] }).toEqual({ digest, version: 'main' });
+    // deploy.yml's deploy job: --digest "$DIGEST" --version "$VERSION" from those outputs.
+    const r = await deploy('--service', 'alpha', '--environment', 'staging', '--digest', written['digest'] ?? '', '--version', written['version'] ?? '');
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(registry.tagged(`${OWNER}/alpha`, 'staging')).toBe(digest);
+    expect(deployments().map((d) => d.payload)).toMatchObject([{ version: 'main', digest }]);
   });
 
   test('an unreachable cluster: one line, exit 3, and no deployment record, no status, no tag', async () => {

@@ -11,6 +11,9 @@ describe("a deploy's --version, as the registry tag it resolves through", () => 
     ['sha-0123abc', 'main', { kind: 'commit', tag: 'sha-0123abc' }],
     ['1.4.0', 'main', { kind: 'release', tag: '1.4.0' }],
     ['2.0.0-rc.1', 'main', { kind: 'release', tag: '2.0.0-rc.1' }],
+    // The default branch's tag, as a plan of an empty version labels it (deploy.yml passes it on).
+    ['main', 'main', { kind: 'branch', tag: 'main' }],
+    ['release-2026', 'release/2026', { kind: 'branch', tag: 'release-2026' }],
   ])('%j on %s → %j', (text, branch, expected) => {
     expect(parseDeployVersion(text, branch)).toEqual(expected);
   });
@@ -27,7 +30,7 @@ describe("a deploy's --version, as the registry tag it resolves through", () => 
   ])('%j is refused before any request, naming the forms and the default branch', (text) => {
     expect(() => parseDeployVersion(text, 'trunk')).toThrow(InputError);
     expect(() => parseDeployVersion(text, 'trunk')).toThrow(
-      `: expected a release version (1.4.0, 2.0.0-rc.1), sha-<7 hex> (a commit's image), or nothing (the newest image of trunk)`,
+      `: expected a release version (1.4.0, 2.0.0-rc.1), sha-<7 hex> (a commit's image), or nothing or trunk (the newest image of trunk)`,
     );
     expect(() => parseDeployVersion(text, 'trunk')).toThrow(/^--version "/);
   });

@@ -1,7 +1,7 @@
 /**
  * What a deploy's `--version` may be, as the registry tag it resolves through: a release version
- * (`1.4.0`, `2.0.0-rc.1`), a commit tag (`sha-<7 hex>`), or nothing: the newest image published from
- * the default branch (its branch tag). Anything else is bad input, before any request is made.
+ * (`1.4.0`, `2.0.0-rc.1`), a commit tag (`sha-<7 hex>`), or nothing (or that branch tag itself, `main`):
+ * the newest image published from the default branch. Anything else is bad input, before any request is made.
  */
 import { InputError } from '../errors.js';
 import { quote } from '../quote.js';
@@ -14,11 +14,13 @@ export type DeployVersion =
   | { readonly kind: 'branch'; readonly tag: string };
 
 export function parseDeployVersion(text: string | undefined, defaultBranch: string): DeployVersion {
-  if (text === undefined || text === '') return { kind: 'branch', tag: sanitizeTag(defaultBranch) };
+  const branchTag = sanitizeTag(defaultBranch);
+  // The branch tag itself too: a plan of an empty version labels its digest so, and deploy.yml passes it on.
+  if (text === undefined || text === '' || text === branchTag) return { kind: 'branch', tag: branchTag };
   if (/^sha-[0-9a-f]{7}$/.test(text)) return { kind: 'commit', tag: text };
   if (tryParseVersion(text) !== undefined) return { kind: 'release', tag: text };
   throw new InputError(
-    `--version ${quote(text)}: expected a release version (1.4.0, 2.0.0-rc.1), sha-<7 hex> (a commit's image), or nothing (the newest image of ${defaultBranch})`,
+    `--version ${quote(text)}: expected a release version (1.4.0, 2.0.0-rc.1), sha-<7 hex> (a commit's image), or nothing or ${branchTag} (the newest image of ${defaultBranch})`,
   );
 }
 
