@@ -47,7 +47,8 @@ const CUT_SCRIPT = [
 
 export function buildReleaseWorkflow(config: PipelineConfig, services: readonly string[]): Workflow {
   const RUNS_ON = config.runners.default;
-  const eventEnv = { EVENT: github.eventName, TAG: github.ref };
+  // The pushed release tag; empty for a manual run, even one started on a tag (its service is the input's).
+  const eventEnv = { EVENT: github.eventName, TAG: or(and(eq(github.eventName, lit('push')), github.ref), lit('')) };
   // The ref to release (a manual run's input; empty: the run's own commit, e.g. a pushed tag), resolved
   // once, by select: the later jobs check out the commit it saw, so a branch pushed meanwhile (or a
   // pull request's merge ref, which GitHub recomputes) cannot put another commit into them.

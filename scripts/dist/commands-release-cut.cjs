@@ -9576,7 +9576,7 @@ var run2 = command(SPEC2, async (parsed, ctx) => {
     let version;
     if (pushed !== void 0) version = pushed.version;
     else {
-      const again = bump?.kind === "version" ? history.all.find((r) => compareVersions(r.tag.version, bump.version) === 0 && r.commit === commit) : void 0;
+      const again = bump?.kind === "version" ? history.all.find((r) => compareVersions(r.tag.version, bump.version) === 0 && r.commit === commit) : history.all.filter((r) => r.commit === commit).at(-1);
       if (again !== void 0) version = again.tag.version;
       else {
         version = nextVersion({
@@ -9595,6 +9595,15 @@ var run2 = command(SPEC2, async (parsed, ctx) => {
     const ref = parseImageRef(repository);
     const registry = await ctx.effects.registry(ref.registry ?? "docker.io");
     const ci = await findCiImage(git, registry, ref.path, commit, new Set(commits.map((c) => c.sha)));
+    if (ci.kind === "missing" && values["dry-run"]) {
+      const reason = `${ci.reason}; a real run builds it first (release.yml's build job: CI's publish steps), then releases it`;
+      ctx.stdout(
+        values.json ? `${JSON.stringify({ dryRun: true, service, version: formatVersion(version), tag, commit, digest: null, needsBuild: true, reason })}
+` : `${tag} at ${commit.slice(0, 12)} (dry run): ${reason}
+`
+      );
+      return EXIT.ok;
+    }
     if (ci.kind === "missing") {
       ctx.stderr(
         `error: ${service}: cannot release ${tag}: ${ci.reason}; CI publishes it on a push to ${ctx.config.defaultBranch} (release.yml builds it first when it is missing)

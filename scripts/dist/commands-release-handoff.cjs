@@ -8536,7 +8536,7 @@ var run = command(SPEC, async (parsed, ctx) => {
     const chosen = all.filter((r) => r.commit === head).at(-1) ?? latest;
     if (chosen === void 0) throw new import_errors17.InputError(`${at2.service.folder} has no release tag in this clone; release it first`);
     const version = formatVersion(chosen.tag.version);
-    const ref = ctx.env["GITHUB_REF_NAME"] || ctx.config.defaultBranch;
+    const ref = ctx.config.defaultBranch;
     const file = values.workflow ?? "deploy.yml";
     await (await ctx.effects.github()).dispatchWorkflow(file, ref, { service: at2.service.folder, environment: environment.name, version, dry_run: "false" });
     ctx.stdout(`${file}: deploying ${at2.service.folder} ${version} to ${environment.name} (dispatched on ${ref})

@@ -237,6 +237,16 @@ describe('pipeline plan on the generated release workflow', () => {
     expect(handoff.legs.map((l) => l.matrix?.['service'])).toEqual(['payment-service']);
   });
 
+  test('a manual release started on a release tag releases the service chosen, not the tag its service', async () => {
+    const plan = await planJson(
+      repo.dir,
+      ['--event', 'workflow_dispatch', '--ref', 'refs/tags/chat-service@1.2.3', '--workflow', 'release.yml', '--input', 'service=payment-service'],
+      BUNDLE,
+    );
+    expect(releaseJob(plan, 'select').outputs['services']).toBe('["payment-service"]');
+    expect(releaseJob(plan, 'release').legs.map((l) => l.matrix?.['service'])).toEqual(['payment-service']);
+  });
+
   test('a manual release without deploy_to hands nothing off', async () => {
     const plan = await planJson(repo.dir, ['--event', 'workflow_dispatch', '--workflow', 'release.yml', '--input', 'service=payment-service'], BUNDLE);
     expect(releaseJob(plan, 'handoff').status).toBe('skipped');

@@ -168,6 +168,25 @@ describe('release cut', () => {
     expect(releases()).toEqual([]);
   });
 
+  test("a dry run of a service with no CI image yet says a real run builds it first (release.yml's build is skipped on a dry run): exit 0, nothing done", async () => {
+    const built = commit(root, 'feat(gamma): x', { 'services/gamma/src/main.ts': 'export const g = 1;\n' });
+    publishCi('gamma', built);
+    const head = commit(root, 'fix(gamma): changed, never built', { 'services/gamma/src/main.ts': 'export const g = 2;\n' });
+    await restartGitHub();
+    const text = await release('cut', 'gamma', '--bump', 'patch', '--dry-run');
+    expect({ code: text.code, stderr: text.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(text.stdout).toMatch(
+      new RegExp(
+        `^gamma@1\\.0\\.0 at ${head.slice(0, 12)} \\(dry run\\): no image of acme/gamma was published for ${head.slice(0, 12)} \\(fix\\(gamma\\): changed, never built\\).*; a real run builds it first \\(release\\.yml's build job: CI's publish steps\\), then releases it\n$`,
+      ),
+    );
+    const json = await release('cut', 'gamma', '--bump', 'patch', '--dry-run', '--json');
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ dryRun: true, service: 'gamma', version: '1.0.0', tag: 'gamma@1.0.0', commit: head, digest: null, needsBuild: true });
+    expect(tagsOf()).toEqual([]);
+    expect(releases()).toEqual([]);
+  });
+
   test('a version whose tag names another commit is refused before anything is done', async () => {
     const first = commit(root, 'feat(alpha): one', { 'services/alpha/src/main.ts': 'export const a = 1;\n' });
     const head = commit(root, 'feat(alpha): two', { 'services/alpha/src/main.ts': 'export const a = 2;\n' });
@@ -229,7 +248,9 @@ describe('release cut', () => {
 });
 
 describe("release handoff: deploy.yml for the release just cut (release.yml's deploy_to)", () => {
-  const handoff = (...argv: string[]) => runCommand(run, ['handoff', ...argv], { cwd: root, env: { ...env(), GITHUB_REF_NAME: 'main' }, config });
+  // A run started on a maintenance branch: deploy.yml is still started on the default branch (its
+  // environments may accept deployments from main only, and an older branch holds an older deploy.yml).
+  const handoff = (...argv: string[]) => runCommand(run, ['handoff', ...argv], { cwd: root, env: { ...env(), GITHUB_REF_NAME: 'maint-1.3' }, config });
   test('a maintenance release (1.3.5 after 1.4.0) at HEAD hands off 1.3.5, not the highest version', async () => {
     const a = commit(root, 'feat(gamma): a', { 'services/gamma/src/main.ts': 'export const g = 13;\n' });
     git(root, 'tag', 'gamma@1.3.4', a);
@@ -284,6 +305,30 @@ describe('a release that fails at any step is finished by a re-run', () => {
     expect(github.state.refs.get(`refs/tags/alpha@${version}`)).toBe(head);
     expect(registry.tagged(`${OWNER}/alpha`, version)).toBe(digest);
     expect(releases()).toEqual([{ tag: `alpha@${version}`, draft: false }]);
+  });
+
+  test.each(['auto', 'minor'])("a re-run with --bump %s (release.yml's inputs, re-run as they were) finishes the release its tag names, not a second version", async (bump) => {
+    // A release line of its own (the stand-in registry, and its version tags, outlive each test).
+    const line = 100 + Math.floor(Math.random() * 1e6);
+    const base = `refs/tags/alpha@7.${line}.0`;
+    git(root, 'tag', base.replace('refs/tags/', ''), git(root, 'rev-list', '--max-parents=0', 'HEAD'));
+    const head = commit(root, 'feat(alpha): y', { 'services/alpha/src/main.ts': 'export const y = 1;\n' });
+    await restartGitHub();
+    publishCi('alpha', head);
+    github.fail({ mode: 'status-500', operation: 'repos/update-release' });
+    const failed = await release('cut', 'alpha', '--bump', bump);
+    expect(failed.code).toBe(3);
+    github.takeViolations();
+    const made = tagsOf().filter((t) => t !== base);
+    expect(made).toEqual([`refs/tags/alpha@7.${line + 1}.0`]);
+    const name = (made[0] ?? '').replace('refs/tags/', '');
+    // The re-run's checkout (all history and tags) has the tag the failed run created through the API.
+    git(root, 'tag', name, head);
+    const again = await release('cut', 'alpha', '--bump', bump);
+    expect(again.stderr).toBe('');
+    expect(again.code).toBe(0);
+    expect(tagsOf().filter((t) => t !== base)).toEqual([`refs/tags/${name}`]);
+    expect(releases()).toEqual([{ tag: name, draft: false }]);
   });
 
   test('the registry fails while tagging the image: exit 3, then a re-run finishes', async () => {

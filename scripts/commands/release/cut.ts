@@ -96,11 +96,16 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
       return known;
     };
 
-    // The version: the tag's, or the next one (a re-run of a release of this commit is that release).
+    // The version: the tag's, or the next one. A re-run of a release of this commit is that release: the
+    // same version, or, for a bump, the highest version whose tag already names this commit (a re-run of a
+    // run that made its tag and failed later sees that tag, and would otherwise cut the next version).
     let version: Version;
     if (pushed !== undefined) version = pushed.version;
     else {
-      const again = bump?.kind === 'version' ? history.all.find((r) => compareVersions(r.tag.version, bump.version) === 0 && r.commit === commit) : undefined;
+      const again =
+        bump?.kind === 'version'
+          ? history.all.find((r) => compareVersions(r.tag.version, bump.version) === 0 && r.commit === commit)
+          : history.all.filter((r) => r.commit === commit).at(-1);
       if (again !== undefined) version = again.tag.version;
       else {
         version = nextVersion({
@@ -121,6 +126,16 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
     const ref = parseImageRef(repository);
     const registry = await ctx.effects.registry(ref.registry ?? 'docker.io');
     const ci = await findCiImage(git, registry, ref.path, commit, new Set(commits.map((c) => c.sha)));
+    if (ci.kind === 'missing' && values['dry-run']) {
+      // release.yml skips its build on a dry run: say what the real run would do instead of failing.
+      const reason = `${ci.reason}; a real run builds it first (release.yml's build job: CI's publish steps), then releases it`;
+      ctx.stdout(
+        values.json
+          ? `${JSON.stringify({ dryRun: true, service, version: formatVersion(version), tag, commit, digest: null, needsBuild: true, reason })}\n`
+          : `${tag} at ${commit.slice(0, 12)} (dry run): ${reason}\n`,
+      );
+      return EXIT.ok;
+    }
     if (ci.kind === 'missing') {
       ctx.stderr(
         `error: ${service}: cannot release ${tag}: ${ci.reason}; CI publishes it on a push to ${ctx.config.defaultBranch} (release.yml builds it first when it is missing)\n`,

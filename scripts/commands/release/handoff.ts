@@ -42,7 +42,9 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
     const chosen = all.filter((r) => r.commit === head).at(-1) ?? latest;
     if (chosen === undefined) throw new InputError(`${at.service.folder} has no release tag in this clone; release it first`);
     const version = formatVersion(chosen.tag.version);
-    const ref = ctx.env['GITHUB_REF_NAME'] || ctx.config.defaultBranch;
+    // deploy.yml of the default branch, wherever this run started: an environment may take deployments
+    // from it only, and a tag or an older branch holds an older deploy.yml.
+    const ref = ctx.config.defaultBranch;
     const file = values.workflow ?? 'deploy.yml';
     await (await ctx.effects.github()).dispatchWorkflow(file, ref, { service: at.service.folder, environment: environment.name, version, dry_run: 'false' });
     ctx.stdout(`${file}: deploying ${at.service.folder} ${version} to ${environment.name} (dispatched on ${ref})\n`);
