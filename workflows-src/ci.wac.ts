@@ -5,7 +5,8 @@
  * forks: built, tested and verified, never pushed, no login, no secret, a read-only token) or
  * `publish` (the default branch and the merge queue of this repository: the same steps, then the
  * verified image is pushed with its attestations), made from one step list. `libraries` tests each
- * affected shared package; `checks` runs the pipeline's own checks; `ci-ok` is the one required check.
+ * affected shared package; `checks` runs the pipeline's own checks (and the generated files' for any
+ * affected service); `ci-ok` is the one required check.
  */
 import { Workflow } from '@github-actions-workflow-ts/lib';
 import type { PipelineConfig, Registry } from '../scripts/core/config.js';
@@ -300,10 +301,17 @@ export function buildCiWorkflow(config: PipelineConfig): Workflow {
     ],
   });
 
-  // 4. The pipeline's own checks, when the tooling, a global input or a library changed.
+  // 4. The pipeline's own checks, when the tooling, a global input or a library changed, and for any
+  // affected service: a change inside one service can make the generated files stale (a hand-edited
+  // Dockerfile, a package.json the compose file follows), and only this job checks them.
   const checks = job('checks', {
     needs: [changes],
-    if: or(eq(changes.output('tooling'), lit('true')), eq(changes.output('global'), lit('true')), ne(changes.output('libraries'), lit('[]'))),
+    if: or(
+      eq(changes.output('tooling'), lit('true')),
+      eq(changes.output('global'), lit('true')),
+      ne(changes.output('libraries'), lit('[]')),
+      eq(changes.output('any'), lit('true')),
+    ),
     runsOn: RUNS_ON,
     timeoutMinutes: 20,
     permissions: { contents: 'read' },

@@ -274,7 +274,10 @@ describe('libraries and checks', () => {
     [{ tooling: 'true', global: 'false', libraries: '[]' }, true],
     [{ tooling: 'false', global: 'true', libraries: '[]' }, true],
     [{ tooling: 'false', global: 'false', libraries: '["@kodingcaravan/shared"]' }, true],
-    [{ tooling: 'false', global: 'false', libraries: '[]' }, false],
+    // A change inside one service can make the generated files stale (a hand-edited Dockerfile, a package.json
+    // the compose file follows): the generated-files and Dockerfile-policy checks run for it too.
+    [{ tooling: 'false', global: 'false', libraries: '[]', any: 'true' }, true],
+    [{ tooling: 'false', global: 'false', libraries: '[]', any: 'false' }, false],
   ])('checks run for %j: %s', (outputs, runs) => {
     expect(evaluate(String(jobOf('checks').if), { needs: { changes: { outputs } } })).toBe(runs);
   });
