@@ -7585,7 +7585,7 @@ var UNTRUSTED = /\bgithub\s*\.\s*(?:event\b|head_ref\b)|\bgithub\s*\[|\binputs\s
 var EXPRESSION = /\$\{\{([\s\S]*?)\}\}/g;
 var PINNED = /^[^@\s]+@[0-9a-f]{40}$/;
 var HEAD_CODE = /github\s*\.\s*(?:event\s*\.\s*pull_request\s*\.\s*head|head_ref|event\s*\.\s*workflow_run\s*\.\s*head)|refs\/pull\/|merge_commit_sha/i;
-var SECRET = /\$\{\{[^}]*\bsecrets\s*\.|"secrets":"inherit"/i;
+var SECRET = /\$\{\{(?:(?!\}\})[\s\S])*?\bsecrets\s*\.|"secrets":"inherit"/i;
 function finding(workflow, job, step, rule, message) {
   return {
     file: workflow.file,

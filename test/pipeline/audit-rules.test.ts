@@ -278,6 +278,11 @@ describe('untrusted-expression', () => {
     ["github['head_ref']", true],
     ['inputs.name', true],
     ['toJSON(github)', true],
+    // Spaces the expression syntax allows around '.', '[', '(' and ')'.
+    ["github ['head_ref']", true],
+    ['inputs . name', true],
+    ['toJSON (github)', true],
+    ['toJSON( github )', true],
     ['github.sha', false],
     ['github.eventually', false],
     ['secrets.TOKEN', false],
@@ -406,6 +411,9 @@ describe('untrusted-checkout', () => {
     ['pull_request_target', '          ref: ${{ github.head_ref }}\n', 'pull_request_target'],
     ['pull_request_target', '          ref: refs/pull/${{ github.event.number }}/merge\n', 'pull_request_target'],
     ['pull_request_target', '          ref: ${{ github.event.pull_request.merge_commit_sha }}\n', 'pull_request_target'],
+    // Spaces the expression syntax allows around each '.'.
+    ['pull_request_target', '          ref: ${{ github . event . pull_request . head . sha }}\n', 'pull_request_target'],
+    ['workflow_run', '          ref: ${{ github . event . workflow_run . head_sha }}\n', 'workflow_run'],
     ['workflow_run', '          ref: ${{ github.event.workflow_run.head_sha }}\n', 'workflow_run'],
     ['[pull_request_target, workflow_run]', '          ref: ${{ github.head_ref }}\n', 'pull_request_target/workflow_run'],
   ])('on %s, a checkout of %j', (on, withLines, shown) => {
@@ -545,6 +553,8 @@ describe('secret-in-pull-request-job', () => {
     ['push', secretJob, () => true, []],
     ['pull_request', '    permissions: {}\n    steps:\n      - run: echo ${{ github.sha }}\n', () => true, []],
     ['pull_request', secretJob, () => false, []],
+    // Spaces inside the expression, and text before the secret in it.
+    ['pull_request', "    permissions: {}\n    env:\n      T: ${{ format('{0}', secrets . TOKEN) }}\n    steps:\n      - run: echo\n", () => true, ['secret-in-pull-request-job']],
   ])('on %s, job %j', (on, job, canRun, expected) => {
     expect(rules(audit(on, job, options({ canRunFor: canRun })))).toEqual(expected);
   });

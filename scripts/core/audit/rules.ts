@@ -53,7 +53,8 @@ const EXPRESSION = /\$\{\{([\s\S]*?)\}\}/g;
 const PINNED = /^[^@\s]+@[0-9a-f]{40}$/;
 const HEAD_CODE = /github\s*\.\s*(?:event\s*\.\s*pull_request\s*\.\s*head|head_ref|event\s*\.\s*workflow_run\s*\.\s*head)|refs\/pull\/|merge_commit_sha/i;
 // Matched against the job's fields as JSON (jobText): `secrets: inherit` reads `"secrets":"inherit"` there.
-const SECRET = /\$\{\{[^}]*\bsecrets\s*\.|"secrets":"inherit"/i;
+// Inside one ${{ }}, up to its }}: a single } of a format string (format('{0}', secrets.X)) does not end it.
+const SECRET = /\$\{\{(?:(?!\}\})[\s\S])*?\bsecrets\s*\.|"secrets":"inherit"/i;
 
 function finding(workflow: AuditWorkflow, job: AuditJob | undefined, step: AuditStep | undefined, rule: Rule, message: string): Finding {
   return {
