@@ -7579,6 +7579,7 @@ function stepNeeds(step) {
 
 // scripts/core/audit/rules.ts
 var KEEPS_CREDENTIALS = /* @__PURE__ */ new Map([
+  // Stryker disable next-line StringLiteral: equivalent: the reason documents the exception here; the audit reads only the key
   ["ci.yml:changes", "pipeline affected fetches the single commits a shallow checkout lacks; contents: read, no install"]
 ]);
 var UNTRUSTED = /\bgithub\s*\.\s*(?:event\b|head_ref\b)|\bgithub\s*\[|\binputs\s*\.|\btoJSON\s*\(\s*github\s*\)/i;

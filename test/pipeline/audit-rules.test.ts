@@ -373,6 +373,8 @@ describe('pins', () => {
       `docker://alpine@sha256:${'C'.repeat(64)} is not pinned to an image digest (@sha256:...)`,
     ],
     ['a branch', 'actions/checkout@main', 'unpinned-action', 'actions/checkout@main is not pinned to a 40-hex commit SHA'],
+    // Only a whole reference is pinned: a word before it is no part of one.
+    ['a word before the action', `other actions/checkout@${SHA}`, 'unpinned-action', `other actions/checkout@${SHA} is not pinned to a 40-hex commit SHA`],
     ['a short SHA', `actions/checkout@${SHA.slice(1)}`, 'unpinned-action', `actions/checkout@${SHA.slice(1)} is not pinned to a 40-hex commit SHA`],
     ['an upper-case SHA', `actions/checkout@${SHA.toUpperCase()}`, 'unpinned-action', `actions/checkout@${SHA.toUpperCase()} is not pinned to a 40-hex commit SHA`],
     ['a SHA with a suffix', `actions/checkout@${SHA}x`, 'unpinned-action', `actions/checkout@${SHA}x is not pinned to a 40-hex commit SHA`],

@@ -44,6 +44,7 @@ export interface AuditOptions {
  * committed bundle.
  */
 export const KEEPS_CREDENTIALS: ReadonlyMap<string, string> = new Map([
+  // Stryker disable next-line StringLiteral: equivalent: the reason documents the exception here; the audit reads only the key
   ['ci.yml:changes', 'pipeline affected fetches the single commits a shallow checkout lacks; contents: read, no install'],
 ]);
 
