@@ -7496,10 +7496,29 @@ function commandSpec(spec) {
 }
 
 // scripts/commands/release/cut.ts
-var import_errors22 = require("./core-errors.cjs");
+var import_errors23 = require("./core-errors.cjs");
+
+// scripts/core/deploy/version.ts
+var import_errors7 = require("./core-errors.cjs");
+
+// scripts/core/images/tags.ts
+var import_errors5 = require("./core-errors.cjs");
+
+// scripts/core/git/commit-sha.ts
+var import_errors3 = require("./core-errors.cjs");
+var FULL = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+var COMMIT_SHA_FORM = "a full commit SHA (40 or 64 lowercase hex characters)";
+function isCommitSha(value) {
+  return typeof value === "string" && FULL.test(value);
+}
+function parseCommitSha(value, what) {
+  if (isCommitSha(value)) return value;
+  throw new import_errors3.InputError(`${what} ${quote(value)}: expected ${COMMIT_SHA_FORM}`);
+}
+var ZERO_SHA = parseCommitSha("0".repeat(40), "the zero SHA");
 
 // scripts/core/images/image-ref.ts
-var import_errors3 = require("./core-errors.cjs");
+var import_errors4 = require("./core-errors.cjs");
 var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 var TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 var DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-f0-9]{32,}$/;
@@ -7507,7 +7526,7 @@ var REGISTRY_HOST = /^(?:localhost|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+|\[[0-9a-fA-
 var EXPECTED = "expected [registry/]name[:tag][@sha256:<hex>], e.g. ghcr.io/acme/api-gateway:sha-1a2b3c4";
 function parseImageRef(text2) {
   const fail = (why) => {
-    throw new import_errors3.InputError(`invalid image reference ${JSON.stringify(text2)}: ${why}; ${EXPECTED}`);
+    throw new import_errors4.InputError(`invalid image reference ${JSON.stringify(text2)}: ${why}; ${EXPECTED}`);
   };
   let rest = text2;
   let digest;
@@ -7540,22 +7559,6 @@ function formatImageRef(ref) {
 }
 
 // scripts/core/images/tags.ts
-var import_errors5 = require("./core-errors.cjs");
-
-// scripts/core/git/commit-sha.ts
-var import_errors4 = require("./core-errors.cjs");
-var FULL = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
-var COMMIT_SHA_FORM = "a full commit SHA (40 or 64 lowercase hex characters)";
-function isCommitSha(value) {
-  return typeof value === "string" && FULL.test(value);
-}
-function parseCommitSha(value, what) {
-  if (isCommitSha(value)) return value;
-  throw new import_errors4.InputError(`${what} ${quote(value)}: expected ${COMMIT_SHA_FORM}`);
-}
-var ZERO_SHA = parseCommitSha("0".repeat(40), "the zero SHA");
-
-// scripts/core/images/tags.ts
 function imageRepository(registry, owner, service) {
   return imageRepositories(registry, owner)(service);
 }
@@ -7575,25 +7578,6 @@ function imageRepositories(registry, owner) {
 function shortSha(sha) {
   if (!isCommitSha(sha)) throw new import_errors5.InputError(`invalid commit SHA ${JSON.stringify(sha)}: expected ${COMMIT_SHA_FORM}`);
   return sha.slice(0, 7);
-}
-
-// scripts/core/release/bump.ts
-var import_errors7 = require("./core-errors.cjs");
-
-// scripts/core/release/conventional-commit.ts
-function parseCommitMessage(message) {
-  const HEADER = /^([A-Za-z]+)(?:\(([^()\r\n]+)\))?(!)?: (\S.*)/;
-  const PULL_REQUEST = /\s*\(#([1-9][0-9]{0,9})\)$/;
-  const BREAKING_FOOTER = /^BREAKING[ -]CHANGE: /m;
-  const subject = message.subject.replace(/\s+/g, " ").trim();
-  const pr = PULL_REQUEST.exec(subject);
-  const text2 = pr ? subject.slice(0, pr.index) : subject;
-  const pullRequest = pr?.[1] === void 0 ? void 0 : Number(pr[1]);
-  const footer = BREAKING_FOOTER.test(message.body);
-  const m = HEADER.exec(text2);
-  if (!m) return { type: void 0, scope: void 0, breaking: footer, description: text2, pullRequest };
-  const [, type = "", scope, bang, description = ""] = m;
-  return { type: type.toLowerCase(), scope: scope?.trim(), breaking: bang === "!" || footer, description, pullRequest };
 }
 
 // scripts/core/release/version.ts
@@ -7642,6 +7626,30 @@ function compareIdentifiers(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+// scripts/core/deploy/version.ts
+function quarantineTag(digest) {
+  return `quarantined-${digest.replace(":", "-")}`;
+}
+
+// scripts/core/release/bump.ts
+var import_errors8 = require("./core-errors.cjs");
+
+// scripts/core/release/conventional-commit.ts
+function parseCommitMessage(message) {
+  const HEADER = /^([A-Za-z]+)(?:\(([^()\r\n]+)\))?(!)?: (\S.*)/;
+  const PULL_REQUEST = /\s*\(#([1-9][0-9]{0,9})\)$/;
+  const BREAKING_FOOTER = /^BREAKING[ -]CHANGE: /m;
+  const subject = message.subject.replace(/\s+/g, " ").trim();
+  const pr = PULL_REQUEST.exec(subject);
+  const text2 = pr ? subject.slice(0, pr.index) : subject;
+  const pullRequest = pr?.[1] === void 0 ? void 0 : Number(pr[1]);
+  const footer = BREAKING_FOOTER.test(message.body);
+  const m = HEADER.exec(text2);
+  if (!m) return { type: void 0, scope: void 0, breaking: footer, description: text2, pullRequest };
+  const [, type = "", scope, bang, description = ""] = m;
+  return { type: type.toLowerCase(), scope: scope?.trim(), breaking: bang === "!" || footer, description, pullRequest };
+}
+
 // scripts/core/release/bump.ts
 function autoBump(commits) {
   const parsed = commits.map(parseCommitMessage);
@@ -7664,7 +7672,7 @@ function nextVersion(input) {
     const asked = bump.version;
     const line = highestVersion(input.released.filter((r) => r.major === asked.major && r.minor === asked.minor));
     if (line !== void 0 && compareVersions(asked, line) <= 0) {
-      throw new import_errors7.InputError(
+      throw new import_errors8.InputError(
         `version ${quote(formatVersion(asked))} of ${input.service} is not greater than its highest release ${quote(formatVersion(line))} in ${asked.major}.${asked.minor}: expected a higher SemVer version`
       );
     }
@@ -7831,7 +7839,7 @@ function code(text2) {
 }
 
 // scripts/core/release/release-tag.ts
-var import_errors8 = require("./core-errors.cjs");
+var import_errors9 = require("./core-errors.cjs");
 var MAX_TAG_LENGTH = 128;
 var TAG_FORM = `<service>@${VERSION_FORM}, at most ${MAX_TAG_LENGTH} characters`;
 function read(ref) {
@@ -7852,9 +7860,9 @@ function tryParseReleaseTag(ref) {
 }
 function parseReleaseTag(ref, services) {
   const tag = read(ref);
-  if (typeof tag === "string") throw new import_errors8.InputError(`invalid release tag ${quote(ref)}: ${tag}; expected ${TAG_FORM}`);
+  if (typeof tag === "string") throw new import_errors9.InputError(`invalid release tag ${quote(ref)}: ${tag}; expected ${TAG_FORM}`);
   if (services !== void 0 && !services.has(tag.service)) {
-    throw new import_errors8.InputError(`invalid release tag ${quote(ref)}: unknown service ${quote(tag.service)}; expected one of ${[...services].sort().join(", ")}`);
+    throw new import_errors9.InputError(`invalid release tag ${quote(ref)}: unknown service ${quote(tag.service)}; expected one of ${[...services].sort().join(", ")}`);
   }
   return tag;
 }
@@ -7973,7 +7981,7 @@ function classifyFiles(paths, workspace, rules, workspaceDir = "", engine) {
 
 // scripts/core/changes/lockfile-yaml.ts
 var import_yaml = __toESM(require_dist(), 1);
-var import_errors9 = require("./core-errors.cjs");
+var import_errors10 = require("./core-errors.cjs");
 
 // scripts/core/changes/yaml-anchors.ts
 var blank = (c) => c === " " || c === "	";
@@ -8413,7 +8421,7 @@ function dict(entries = []) {
 }
 
 // scripts/core/changes/root-manifest.ts
-var import_errors10 = require("./core-errors.cjs");
+var import_errors11 = require("./core-errors.cjs");
 function canonical(value) {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
   if (typeof value === "object" && value !== null) {
@@ -8429,9 +8437,9 @@ function parseObject(file, text2) {
   try {
     json = JSON.parse(text2);
   } catch (err) {
-    throw new import_errors10.InputError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
+    throw new import_errors11.InputError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new import_errors10.InputError(`${file}: expected a JSON object`);
+  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new import_errors11.InputError(`${file}: expected a JSON object`);
   return Object.fromEntries(Object.entries(json));
 }
 function diffRootManifest(file, base, head, installFields) {
@@ -8451,7 +8459,7 @@ function diffRootManifest(file, base, head, installFields) {
 }
 
 // scripts/io/service-history.ts
-var import_errors16 = require("./core-errors.cjs");
+var import_errors17 = require("./core-errors.cjs");
 
 // scripts/core/changes/lockfile-reasons.ts
 function packageOfLockReason(reason) {
@@ -8508,7 +8516,7 @@ function commitReasons(graph, service, change) {
 var import_node_fs = require("node:fs");
 var import_node_os = require("node:os");
 var import_node_path = require("node:path");
-var import_errors15 = require("./core-errors.cjs");
+var import_errors16 = require("./core-errors.cjs");
 
 // scripts/core/from-callback.ts
 function fromCallback(start) {
@@ -8516,9 +8524,9 @@ function fromCallback(start) {
 }
 
 // scripts/core/workspace/discover.ts
-var import_errors11 = require("./core-errors.cjs");
+var import_errors12 = require("./core-errors.cjs");
 function symlinkedManifest(file) {
-  return new import_errors11.InputError(`${file} is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself`);
+  return new import_errors12.InputError(`${file} is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself`);
 }
 var SKIP = /* @__PURE__ */ new Set(["node_modules", "dist"]);
 async function packageFolders(listing, root, matcher) {
@@ -8643,10 +8651,10 @@ var KeyHash = class {
 };
 
 // scripts/core/workspace/graph.ts
-var import_errors13 = require("./core-errors.cjs");
+var import_errors14 = require("./core-errors.cjs");
 
 // scripts/core/workspace/manifest.ts
-var import_errors12 = require("./core-errors.cjs");
+var import_errors13 = require("./core-errors.cjs");
 
 // scripts/core/json.ts
 function isRecord(value) {
@@ -8661,18 +8669,18 @@ function parseObject2(file, text2) {
   try {
     json = JSON.parse(text2);
   } catch (err) {
-    throw new import_errors12.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
+    throw new import_errors13.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }
-  if (!isRecord(json)) throw new import_errors12.InputError(`${nameOf(file)}: expected a JSON object`);
+  if (!isRecord(json)) throw new import_errors13.InputError(`${nameOf(file)}: expected a JSON object`);
   return json;
 }
 function packageName(file, pkg) {
   const name = pkg["name"];
-  if (typeof name !== "string" || name.length === 0) throw new import_errors12.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
+  if (typeof name !== "string" || name.length === 0) throw new import_errors13.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
   return name;
 }
 function badDependencyField(file, field) {
-  return new import_errors12.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
+  return new import_errors13.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
 }
 var WORKSPACE_ALIAS = /^(@?[^@]+)@/;
 function dependencyRef(name, spec) {
@@ -8725,7 +8733,7 @@ function workspaceTargets(name, refs, lookup, names) {
     else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
       if (target === void 0) {
-        throw new import_errors13.InputError(
+        throw new import_errors14.InputError(
           `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`
         );
       }
@@ -8775,7 +8783,7 @@ function assemble(entries, make) {
     const entry = at(sorted, k);
     const existing = index.get(entry.name);
     if (existing !== void 0) {
-      throw new import_errors13.InputError(`two workspace packages are named ${entry.name}: ${at(sorted, existing).input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
+      throw new import_errors14.InputError(`two workspace packages are named ${entry.name}: ${at(sorted, existing).input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
     }
     index.set(entry.name, names.length);
     names.push(entry.name);
@@ -8833,7 +8841,7 @@ function assembleGraph(list, options) {
   let services = options.services;
   const get = (name) => {
     const pkg = packages.get(name);
-    if (!pkg) throw new import_errors13.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
+    if (!pkg) throw new import_errors14.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
     return pkg;
   };
   const graph = {
@@ -8918,7 +8926,7 @@ function topologicalOrder(names, edges, from = "name") {
       if (state[dep] === VISITING) {
         if (from === "folder") return topologicalOrder(names, edges, "name");
         const cycle = [...path.slice(path.indexOf(dep)), dep].map((n) => at(names, n));
-        throw new import_errors13.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
+        throw new import_errors14.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
       }
       state[dep] = VISITING;
       path.push(dep);
@@ -8972,7 +8980,7 @@ function graphFromSnapshot(snapshot) {
 }
 
 // scripts/core/workspace/workspace-globs.ts
-var import_errors14 = require("./core-errors.cjs");
+var import_errors15 = require("./core-errors.cjs");
 var TOP = /^([A-Za-z_][\w-]*):(?:\s+(.*))?$/;
 var ITEM = /^\s+-\s+(?:'([^']*)'|"([^"\\]*)"|([^\s'"#[\]{}!&*|>%@`,?:-](?:[^#:]|:(?=\S))*?))(?:\s+#.*)?\s*$/;
 function parseWorkspaceGlobsFast(text2) {
@@ -9011,7 +9019,7 @@ function checkWorkspaceGlobs(file, globs) {
     const body = glob.startsWith("!") ? glob.slice(1) : glob;
     const why = body === "" ? "it is empty" : body.startsWith("/") ? "it is absolute" : body.split("/").includes("..") ? "it leaves the workspace (..)" : [...body].some((c) => c === "\\" || c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) ? "it holds a backslash or a control character" : void 0;
     if (why !== void 0)
-      throw new import_errors14.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
+      throw new import_errors15.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
   }
   return globs;
 }
@@ -9173,7 +9181,7 @@ async function checkUnanswered(git, unanswered, fileName) {
     const tree = trees[i];
     const entry = manifestEntry(tree);
     const listed = tree?.type !== "tree" || entry !== void 0 && !entry.isTree && entry.mode !== "160000";
-    if (listed) throw new import_errors15.InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    if (listed) throw new import_errors16.InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
   });
 }
 async function loadWorkspaceFromGit(git, commit, options) {
@@ -9200,8 +9208,8 @@ async function load(git, commit, options, readersFor, cold) {
   const first = git.readObjects([dir === "" ? `${commit}^{tree}` : `${commit}:${dir}`, `${commit}:${dir === "" ? "" : `${dir}/`}pnpm-workspace.yaml`]);
   if (cold) readersFor();
   const [tree, yaml] = await first;
-  if (tree?.type !== "tree") throw new import_errors15.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
-  if (yaml?.type !== "blob") throw new import_errors15.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
+  if (tree?.type !== "tree") throw new import_errors16.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
+  if (yaml?.type !== "blob") throw new import_errors16.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
   const globs = await readWorkspaceGlobs(`pnpm-workspace.yaml (at ${short})`, yaml.content.toString("utf8"));
   const matcher = await globMatcher(globs);
   const shaBytes = tree.sha.length / 2;
@@ -9252,7 +9260,7 @@ async function releasedVersions(git, service) {
 }
 async function commitOf(git, rev, flag) {
   const sha = rev.startsWith("-") ? void 0 : await git.resolveCommit(rev);
-  if (sha === void 0) throw new import_errors16.InputError(`${flag} ${quote(rev)}: not a commit in this clone; expected a branch, tag or SHA that exists (git fetch it first)`);
+  if (sha === void 0) throw new import_errors17.InputError(`${flag} ${quote(rev)}: not a commit in this clone; expected a branch, tag or SHA that exists (git fetch it first)`);
   return sha;
 }
 async function workspaceAt(git, config, commit) {
@@ -9262,7 +9270,7 @@ async function serviceAt(git, config, commit, service) {
   const workspace = await workspaceAt(git, config, commit);
   const pkg = workspace.services.find((s) => s.folder === service);
   if (pkg === void 0) {
-    throw new import_errors16.InputError(`service ${quote(service)}: not a service at ${commit.slice(0, 12)}; expected one of: ${workspace.services.map((s) => s.folder).join(", ")}`);
+    throw new import_errors17.InputError(`service ${quote(service)}: not a service at ${commit.slice(0, 12)}; expected one of: ${workspace.services.map((s) => s.folder).join(", ")}`);
   }
   return { graph: workspace, service: pkg };
 }
@@ -9291,10 +9299,10 @@ async function serviceCommits(git, config, at2, base, head) {
 
 // scripts/io/github-event.ts
 var import_node_fs2 = require("node:fs");
-var import_errors18 = require("./core-errors.cjs");
+var import_errors19 = require("./core-errors.cjs");
 
 // scripts/core/changes/event.ts
-var import_errors17 = require("./core-errors.cjs");
+var import_errors18 = require("./core-errors.cjs");
 
 // scripts/io/github-event.ts
 function checkActionsFiles(env) {
@@ -9307,13 +9315,13 @@ function checkActionsFiles(env) {
       const stat2 = (0, import_node_fs2.statSync)(path);
       isFile = stat2.isFile() || stat2.isCharacterDevice();
     } catch (err) {
-      throw new import_errors18.InputError(`${name}=${quote(path, 240)}: no such file (${(0, import_errors18.errnoCode)(err) ?? String(err)}); ${fix}`);
+      throw new import_errors19.InputError(`${name}=${quote(path, 240)}: no such file (${(0, import_errors19.errnoCode)(err) ?? String(err)}); ${fix}`);
     }
-    if (!isFile) throw new import_errors18.InputError(`${name}=${quote(path, 240)}: not a file; ${fix}`);
+    if (!isFile) throw new import_errors19.InputError(`${name}=${quote(path, 240)}: not a file; ${fix}`);
     try {
       (0, import_node_fs2.accessSync)(path, import_node_fs2.constants.W_OK);
     } catch (err) {
-      throw new import_errors18.InputError(`${name}=${quote(path, 240)}: cannot be written (${(0, import_errors18.errnoCode)(err) ?? String(err)}); ${fix}`);
+      throw new import_errors19.InputError(`${name}=${quote(path, 240)}: cannot be written (${(0, import_errors19.errnoCode)(err) ?? String(err)}); ${fix}`);
     }
   }
 }
@@ -9348,8 +9356,8 @@ function configLabels(json) {
 }
 
 // scripts/io/registry.ts
-var import_errors19 = require("./core-errors.cjs");
-var RegistryError = class extends import_errors19.OutsideError {
+var import_errors20 = require("./core-errors.cjs");
+var RegistryError = class extends import_errors20.OutsideError {
   name = "RegistryError";
 };
 
@@ -9398,11 +9406,11 @@ async function findCiImage(git, registry, name, commit, inputCommits) {
 
 // scripts/commands/release/context.ts
 var import_node_path2 = require("node:path");
-var import_errors20 = require("./core-errors.cjs");
+var import_errors21 = require("./core-errors.cjs");
 async function openRelease(ctx, cwd = ".") {
   const git = await ctx.effects.git((0, import_node_path2.resolve)(ctx.cwd, cwd));
   const repository = ctx.env["GITHUB_REPOSITORY"] || ctx.config.publishRepository;
-  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors20.InputError(`GITHUB_REPOSITORY ${quote(repository)}: expected <owner>/<repo>`);
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors21.InputError(`GITHUB_REPOSITORY ${quote(repository)}: expected <owner>/<repo>`);
   const owner = repository.slice(0, repository.indexOf("/"));
   const branch = ctx.config.defaultBranch;
   const defaultRef = async () => {
@@ -9422,7 +9430,7 @@ async function openRelease(ctx, cwd = ".") {
   };
 }
 async function knownService(git, ctx, commit, service) {
-  if (service === void 0 || service === "") throw new import_errors20.InputError("a service is required; expected a service folder name, e.g. api-gateway");
+  if (service === void 0 || service === "") throw new import_errors21.InputError("a service is required; expected a service folder name, e.g. api-gateway");
   return serviceAt(git, ctx.config, commit, service);
 }
 async function released(git, service) {
@@ -9442,7 +9450,7 @@ async function packageVersionAt(git, commit, dir) {
 }
 
 // scripts/commands/release/next.ts
-var import_errors21 = require("./core-errors.cjs");
+var import_errors22 = require("./core-errors.cjs");
 
 // scripts/commands/command.ts
 function command(spec, body) {
@@ -9459,7 +9467,7 @@ function command(spec, body) {
 // scripts/commands/release/next.ts
 var BUMP_KINDS = ["auto", "patch", "minor", "major"];
 function bumpOf(bump, version) {
-  if (bump === void 0 === (version === void 0)) throw new import_errors21.InputError("give exactly one of --bump auto|patch|minor|major and --version X.Y.Z");
+  if (bump === void 0 === (version === void 0)) throw new import_errors22.InputError("give exactly one of --bump auto|patch|minor|major and --version X.Y.Z");
   if (version !== void 0) return { kind: "version", version: parseVersion(version) };
   switch (bump) {
     case "auto":
@@ -9468,7 +9476,7 @@ function bumpOf(bump, version) {
     case "major":
       return { kind: bump };
     default:
-      throw new import_errors21.InputError(`--bump ${quote(bump ?? "")}: expected one of ${BUMP_KINDS.join(", ")}`);
+      throw new import_errors22.InputError(`--bump ${quote(bump ?? "")}: expected one of ${BUMP_KINDS.join(", ")}`);
   }
 }
 var SPEC = commandSpec({
@@ -9550,9 +9558,9 @@ var run2 = command(SPEC2, async (parsed, ctx) => {
   checkActionsFiles(ctx.env);
   const { values, positionals } = parsed;
   if (values.tag !== void 0 && (positionals.length > 0 || values.bump !== void 0 || values.version !== void 0 || values.ref !== void 0)) {
-    throw new import_errors22.InputError("pnpm pipeline release cut: --tag goes alone (its service, version and commit come from the tag)");
+    throw new import_errors23.InputError("pnpm pipeline release cut: --tag goes alone (its service, version and commit come from the tag)");
   }
-  if (values.tag === void 0 && positionals.length !== 1) throw new import_errors22.InputError(`pnpm pipeline release cut: expected one service (or --tag), got ${positionals.length}`);
+  if (values.tag === void 0 && positionals.length !== 1) throw new import_errors23.InputError(`pnpm pipeline release cut: expected one service (or --tag), got ${positionals.length}`);
   const pushed = values.tag === void 0 ? void 0 : parseReleaseTag(values.tag);
   const bump = pushed === void 0 ? bumpOf(values.bump, values.version) : void 0;
   const release = await openRelease(ctx, values.cwd);
@@ -9613,6 +9621,13 @@ var run2 = command(SPEC2, async (parsed, ctx) => {
       return EXIT.failed;
     }
     const { digest } = ci.image;
+    if (await registry.document(ref.path, quarantineTag(digest)) !== void 0) {
+      ctx.stderr(
+        `error: ${service}: cannot release ${tag}: its image ${repository}@${digest} is quarantined (the registry tag ${quarantineTag(digest)} names it: pipeline deploy --quarantine); fix the service and release a new commit
+`
+      );
+      return EXIT.failed;
+    }
     const imageTags2 = releaseImageTags(version, [...history.versions, version]);
     const versionTag = formatVersion(version);
     const notes = releaseNotes({

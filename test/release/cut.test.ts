@@ -187,6 +187,25 @@ describe('release cut', () => {
     expect(releases()).toEqual([]);
   });
 
+  test('an image quarantined by a deploy (pipeline deploy --quarantine) is never released: exit 1, before anything is done', async () => {
+    const head = commit(root, 'feat(beta): q', { 'services/beta/src/main.ts': 'export const q = 1;\n' });
+    await restartGitHub();
+    const digest = publishCi('beta', head);
+    // What `pipeline deploy --quarantine` leaves: a registry tag on the digest.
+    registry.putManifest(`${OWNER}/beta`, { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [] }, `quarantined-${digest.replace(':', '-')}`);
+    const version = `61.${Math.floor(Math.random() * 1e6)}.0`;
+    for (const dry of [['--dry-run'], []]) {
+      const r = await release('cut', 'beta', '--version', version, ...dry);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(
+        `error: beta: cannot release beta@${version}: its image ${registry.host}/${OWNER}/beta@${digest} is quarantined (the registry tag quarantined-${digest.replace(':', '-')} names it: pipeline deploy --quarantine); fix the service and release a new commit\n`,
+      );
+    }
+    expect(tagsOf()).toEqual([]);
+    expect(releases()).toEqual([]);
+    expect(registry.tagged(`${OWNER}/beta`, version)).toBeUndefined();
+  });
+
   test('a version whose tag names another commit is refused before anything is done', async () => {
     const first = commit(root, 'feat(alpha): one', { 'services/alpha/src/main.ts': 'export const a = 1;\n' });
     const head = commit(root, 'feat(alpha): two', { 'services/alpha/src/main.ts': 'export const a = 2;\n' });

@@ -14,6 +14,7 @@
 import { commandSpec } from '../../core/args.js';
 import { EXIT } from '../../core/exit-codes.js';
 import { InputError } from '../../core/errors.js';
+import { quarantineTag } from '../../core/deploy/version.js';
 import { parseImageRef } from '../../core/images/index.js';
 import { nextVersion } from '../../core/release/bump.js';
 import { planCut } from '../../core/release/cut-plan.js';
@@ -144,6 +145,13 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
       return EXIT.failed;
     }
     const { digest } = ci.image;
+    // A digest a deploy quarantined (pipeline deploy --quarantine) is never promoted again, by a release either.
+    if ((await registry.document(ref.path, quarantineTag(digest))) !== undefined) {
+      ctx.stderr(
+        `error: ${service}: cannot release ${tag}: its image ${repository}@${digest} is quarantined (the registry tag ${quarantineTag(digest)} names it: pipeline deploy --quarantine); fix the service and release a new commit\n`,
+      );
+      return EXIT.failed;
+    }
     const imageTags = releaseImageTags(version, [...history.versions, version]);
     const versionTag = formatVersion(version);
     const notes = releaseNotes({
