@@ -9577,7 +9577,12 @@ async function apply(ctx, a) {
 `);
     return EXIT.failed;
   }
-  await a.registry.tagDigest(a.name, plan.target.digest, environment.name, "move");
+  try {
+    await a.registry.tagDigest(a.name, plan.target.digest, environment.name, "move");
+  } catch (err) {
+    await github.createDeploymentStatus(id, { state: "error", description: `healthy, but the ${environment.name} tag did not move; re-run`, ...urls });
+    throw err;
+  }
   await github.createDeploymentStatus(id, { state: "success", description: `${plan.target.version} is healthy`, ...urls });
   if (ctx.env["GITHUB_STEP_SUMMARY"]) await appendStepSummary(summary("success"));
   ctx.stdout(`${plan.service} ${plan.target.version} (${plan.target.digest}) runs in ${environment.name} and is healthy (${seconds} s)

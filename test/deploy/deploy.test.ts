@@ -190,6 +190,20 @@ describe('deploy', () => {
     expect(deployments().map((d) => d.payload)).toMatchObject([{ version: 'main', digest }]);
   });
 
+  test('the environment tag fails to move after a healthy deploy: the record ends in error, not in_progress, and a re-run finishes', async () => {
+    const digest = publish(commits.v2, `4.4.${Math.floor(Math.random() * 1e6)}`);
+    registry.failWrites(1);
+    const r = await deploy('--service', 'alpha', '--environment', 'staging', '--digest', digest);
+    expect(r.code).toBe(3);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(deployments().map((d) => d.statuses.map((x) => x.state))).toEqual([['in_progress', 'error']]);
+    expect(registry.tagged(`${OWNER}/alpha`, 'staging')).not.toBe(digest);
+    const again = await deploy('--service', 'alpha', '--environment', 'staging', '--digest', digest);
+    expect({ code: again.code, stderr: again.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(registry.tagged(`${OWNER}/alpha`, 'staging')).toBe(digest);
+    expect(deployments().map((d) => d.statuses.at(-1)?.state)).toEqual(['error', 'success']);
+  });
+
   test('an unreachable cluster: one line, exit 3, and no deployment record, no status, no tag', async () => {
     const digest = publish(commits.v1, `1.9.${Math.floor(Math.random() * 1e6)}`);
     kubectl.reachable = false;

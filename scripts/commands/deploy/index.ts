@@ -290,7 +290,13 @@ async function apply(ctx: CommandContext, a: Apply): Promise<number> {
     return EXIT.failed;
   }
   // Only now does the environment's tag move (the one registry tag operation): a failed deploy leaves it.
-  await a.registry.tagDigest(a.name, plan.target.digest, environment.name, 'move');
+  // The record never stays in_progress: a failure here ends it in error (a re-run finishes the deploy).
+  try {
+    await a.registry.tagDigest(a.name, plan.target.digest, environment.name, 'move');
+  } catch (err) {
+    await github.createDeploymentStatus(id, { state: 'error', description: `healthy, but the ${environment.name} tag did not move; re-run`, ...urls });
+    throw err;
+  }
   await github.createDeploymentStatus(id, { state: 'success', description: `${plan.target.version} is healthy`, ...urls });
   if (ctx.env['GITHUB_STEP_SUMMARY']) await appendStepSummary(summary('success'));
   ctx.stdout(`${plan.service} ${plan.target.version} (${plan.target.digest}) runs in ${environment.name} and is healthy (${seconds} s)\n`);
