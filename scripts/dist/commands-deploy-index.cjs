@@ -7702,19 +7702,41 @@ function renderDeployPlan(plan) {
 
 // scripts/core/deploy/promotion.ts
 function successes(records) {
-  return records.filter((r) => (r.state === "success" || r.state === "inactive") && r.payload !== void 0).sort((a, b) => a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : b.id - a.id);
+  return records.filter((r) => (r.state === "success" || r.state === "inactive") && r.payload !== void 0).sort(newestFirst);
+}
+function newestFirst(a, b) {
+  return a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : b.id - a.id;
 }
 function current(records) {
   return successes(records)[0];
 }
-function rollbackTarget(records) {
+function rollbackCandidates(records) {
   const [now, ...before] = successes(records);
-  return before.find((r) => r.payload.digest !== now?.payload.digest);
+  if (now === void 0) return [];
+  const skip = /* @__PURE__ */ new Set([now.payload.digest]);
+  if (now.payload.rollback && now.payload.previousDigest !== null) skip.add(now.payload.previousDigest);
+  const out = [];
+  for (const r of before) {
+    if (!skip.has(r.payload.digest)) out.push(r);
+    skip.add(r.payload.digest);
+    if (r.payload.rollback && r.payload.previousDigest !== null) skip.add(r.payload.previousDigest);
+  }
+  return out;
 }
 function checkPromotion(environment, requires, digest, required) {
   if (requires === void 0) return { ok: true, detail: `${environment} accepts any verified digest` };
-  const ran = successes(required).find((r) => r.payload.digest === digest);
-  return ran === void 0 ? { ok: false, detail: `${environment} accepts only a digest with a successful ${requires} deployment; ${digest} has none` } : { ok: true, detail: `${digest} succeeded in ${requires} (deployment ${ran.id}, ${ran.createdAt})` };
+  const all = successes(required);
+  const ran = all.find((r) => r.payload.digest === digest);
+  if (ran === void 0) return { ok: false, detail: `${environment} accepts only a digest with a successful ${requires} deployment; ${digest} has none` };
+  const newest = required.filter((r) => r.payload?.digest === digest).sort(newestFirst)[0];
+  if (newest !== void 0 && (newest.state === "failure" || newest.state === "error")) {
+    return { ok: false, detail: `${environment} refuses ${digest}: its newest ${requires} deployment (${newest.id}, ${newest.createdAt}) ended in ${newest.state}` };
+  }
+  const back = all.find((r) => r.payload.rollback && r.payload.previousDigest === digest && newestFirst(r, ran) < 0);
+  if (back !== void 0) {
+    return { ok: false, detail: `${environment} refuses ${digest}: ${requires} rolled back from it (deployment ${back.id}, ${back.createdAt}) after it succeeded there` };
+  }
+  return { ok: true, detail: `${digest} succeeded in ${requires} (deployment ${ran.id}, ${ran.createdAt})` };
 }
 
 // scripts/core/deploy/version.ts
@@ -9441,9 +9463,17 @@ var deploy = command(SPEC, async (parsed, ctx) => {
       digest = values.digest;
       label = values.version === void 0 || values.version === "" ? digest.slice(0, 19) : version.tag;
     } else if (values.rollback) {
-      const back = rollbackTarget(records);
-      if (back?.payload === void 0)
-        throw new import_errors20.InputError(`--rollback: ${service} has no earlier successful deployment in ${environment.name} than the current one; nothing to roll back to`);
+      let back;
+      for (const candidate of rollbackCandidates(records)) {
+        if (await registry.document(ref.path, quarantineTag(candidate.payload.digest)) === void 0) {
+          back = candidate;
+          break;
+        }
+      }
+      if (back === void 0)
+        throw new import_errors20.InputError(
+          `--rollback: ${service} has no earlier successful deployment in ${environment.name} than the current one that is not quarantined; nothing to roll back to`
+        );
       digest = back.payload.digest;
       label = back.payload.version;
     } else {
@@ -9507,7 +9537,7 @@ var deploy = command(SPEC, async (parsed, ctx) => {
 ` : markdown);
       return EXIT.ok;
     }
-    return await apply(ctx, { github, registry, target, name: ref.path, plan, environment, request, commit: image.revision ?? head, task });
+    return await apply(ctx, { github, registry, target, name: ref.path, plan, environment, request, commit: image.revision ?? head, task, rollback: values.rollback === true });
   } finally {
     git.close();
   }
@@ -9550,7 +9580,14 @@ async function apply(ctx, a) {
     environment: environment.name,
     production: environment.name === "production",
     description: `${plan.service} ${plan.target.version} (${plan.target.digest.slice(0, 19)})`,
-    payload: { service: plan.service, version: plan.target.version, digest: plan.target.digest, previousDigest: plan.current?.digest ?? null, actor }
+    payload: {
+      service: plan.service,
+      version: plan.target.version,
+      digest: plan.target.digest,
+      previousDigest: plan.current?.digest ?? null,
+      actor,
+      rollback: a.rollback
+    }
   });
   const urls = { ...runUrl === void 0 ? {} : { logUrl: runUrl }, ...environment.url === void 0 ? {} : { environmentUrl: environment.url } };
   await github.createDeploymentStatus(id, { state: "in_progress", description: `deploying ${plan.target.digest.slice(0, 19)}`, ...urls });

@@ -7503,7 +7503,10 @@ function isRecord(value) {
 
 // scripts/core/deploy/promotion.ts
 function successes(records) {
-  return records.filter((r) => (r.state === "success" || r.state === "inactive") && r.payload !== void 0).sort((a, b) => a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : b.id - a.id);
+  return records.filter((r) => (r.state === "success" || r.state === "inactive") && r.payload !== void 0).sort(newestFirst);
+}
+function newestFirst(a, b) {
+  return a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : b.id - a.id;
 }
 function current(records) {
   return successes(records)[0];

@@ -4065,10 +4065,10 @@ function parsePayload(value) {
     }
   }
   if (!isRecord(json)) return void 0;
-  const { service, version, digest, previousDigest, actor } = json;
+  const { service, version, digest, previousDigest, actor, rollback } = json;
   if (typeof service !== "string" || typeof version !== "string" || typeof digest !== "string" || typeof actor !== "string") return void 0;
   if (previousDigest !== null && typeof previousDigest !== "string") return void 0;
-  return { service, version, digest, previousDigest, actor };
+  return { service, version, digest, previousDigest, actor, rollback: rollback === true };
 }
 
 // scripts/io/github-api.ts

@@ -340,6 +340,27 @@ describe('deploy', () => {
       ],
     });
   });
+
+  test('a second --rollback goes further back (d0, d1, d2, back to d1, back to d0), skipping a quarantined digest; production refuses what staging rolled back from', async () => {
+    const d0 = publish(commits.v1, `8.0.${Math.floor(Math.random() * 1e6)}`);
+    const d1 = publish(commits.v2, `8.1.${Math.floor(Math.random() * 1e6)}`);
+    const dq = publish(commits.v2, `8.2.${Math.floor(Math.random() * 1e6)}`);
+    const d2 = publish(commits.v3, `8.3.${Math.floor(Math.random() * 1e6)}`);
+    for (const d of [d0, dq, d1, d2]) expect((await deploy('--service', 'alpha', '--environment', 'staging', '--digest', d)).code).toBe(0);
+    expect((await deploy('--service', 'alpha', '--environment', 'staging', '--rollback')).code).toBe(0);
+    expect(registry.tagged(`${OWNER}/alpha`, 'staging')).toBe(d1);
+    expect(deployments().at(-1)?.payload).toMatchObject({ digest: d1, previousDigest: d2, rollback: true });
+    // Production takes d1, not d2, which staging rolled back from.
+    const refused = await deploy('--service', 'alpha', '--environment', 'production', '--digest', d2);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`production refuses ${d2}: staging rolled back from it`);
+    // dq is quarantined: the second rollback passes over it to d0.
+    expect((await deploy('--service', 'alpha', '--quarantine', dq, '--reason', 'leaks memory')).code).toBe(0);
+    const again = await deploy('--service', 'alpha', '--environment', 'staging', '--rollback');
+    expect({ code: again.code, stderr: again.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(registry.tagged(`${OWNER}/alpha`, 'staging')).toBe(d0);
+    expect(deployments().at(-1)?.payload).toMatchObject({ digest: d0, previousDigest: d1, rollback: true });
+  });
 });
 
 describe('bad input: one line, exit 2, nothing promoted or changed', () => {

@@ -1,11 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { checkPromotion, current, type DeployPayload, type DeploymentRecord, parsePayload, rollbackTarget, successes } from '../../scripts/core/deploy/promotion.js';
+import {
+  checkPromotion,
+  current,
+  type DeployPayload,
+  type DeploymentRecord,
+  parsePayload,
+  rollbackCandidates,
+  rollbackTarget,
+  successes,
+} from '../../scripts/core/deploy/promotion.js';
 
 const D1 = `sha256:${'1'.repeat(64)}`;
 const D2 = `sha256:${'2'.repeat(64)}`;
 const D3 = `sha256:${'3'.repeat(64)}`;
 
-const payload: DeployPayload = { service: 'alpha', version: '1.4.0', digest: D1, previousDigest: null, actor: 'octocat' };
+const D0 = `sha256:${'0'.repeat(64)}`;
+
+const payload: DeployPayload = { service: 'alpha', version: '1.4.0', digest: D1, previousDigest: null, actor: 'octocat', rollback: false };
 
 describe('the payload of a deployment record', () => {
   it.each<[string, unknown, DeployPayload | undefined]>([
@@ -13,6 +24,9 @@ describe('the payload of a deployment record', () => {
     ['a JSON string (as the API may return it)', JSON.stringify(payload), payload],
     ['with a previous digest', { ...payload, previousDigest: D2 }, { ...payload, previousDigest: D2 }],
     ['with extra fields: they are dropped', { ...payload, note: 'x' }, payload],
+    ['a rollback (pipeline deploy --rollback)', { ...payload, rollback: true }, { ...payload, rollback: true }],
+    ['a record written before rollbacks were marked: not one', { service: 'alpha', version: '1.4.0', digest: D1, previousDigest: null, actor: 'octocat' }, payload],
+    ['a rollback mark that is not true: not one', { ...payload, rollback: 'yes' }, payload],
     ['a string that is not JSON', '{service: alpha}', undefined],
     ['a JSON string of an array', JSON.stringify([payload]), undefined],
     ['a list holding the JSON text (only a string is read as JSON)', [JSON.stringify(payload)], undefined],
@@ -23,14 +37,21 @@ describe('the payload of a deployment record', () => {
     ['no digest', { ...payload, digest: undefined }, undefined],
     ['no actor', { ...payload, actor: undefined }, undefined],
     ['a numeric previous digest', { ...payload, previousDigest: 1 }, undefined],
-    ['no previous digest at all (neither null nor a string)', { service: 'alpha', version: '1.4.0', digest: D1, actor: 'octocat' }, undefined],
+    ['no previous digest at all (neither null nor a string)', { service: 'alpha', version: '1.4.0', digest: D1, actor: 'octocat', rollback: false }, undefined],
   ])('%s', (_name, value, expected) => {
     expect(parsePayload(value)).toEqual(expected);
   });
 });
 
-function record(id: number, createdAt: string, state: string, digest: string | undefined): DeploymentRecord {
-  return { id, sha: 'a'.repeat(40), environment: 'staging', createdAt, state, payload: digest === undefined ? undefined : { ...payload, digest } };
+function record(id: number, createdAt: string, state: string, digest: string | undefined, from: { previous: string; rollback: boolean } | undefined = undefined): DeploymentRecord {
+  return {
+    id,
+    sha: 'a'.repeat(40),
+    environment: 'staging',
+    createdAt,
+    state,
+    payload: digest === undefined ? undefined : { ...payload, digest, ...(from === undefined ? {} : { previousDigest: from.previous, rollback: from.rollback }) },
+  };
 }
 
 describe('successful deployments, newest first', () => {
@@ -85,6 +106,32 @@ describe('what runs now, and what a rollback returns to', () => {
     expect(rollbackTarget(records)?.id).toBe(2);
   });
 
+  it('a second rollback goes further back, not forth to the digest the first one left (D0, D1, D2, back to D1, back to D0)', () => {
+    const records = [
+      record(1, '2026-01-01T00:00:00Z', 'inactive', D0),
+      record(2, '2026-01-02T00:00:00Z', 'inactive', D1, { previous: D0, rollback: false }),
+      record(3, '2026-01-03T00:00:00Z', 'inactive', D2, { previous: D1, rollback: false }),
+      record(4, '2026-01-04T00:00:00Z', 'success', D1, { previous: D2, rollback: true }),
+    ];
+    expect(rollbackCandidates(records).map((r) => r.payload.digest)).toEqual([D0]);
+    expect(rollbackTarget(records)?.id).toBe(1);
+  });
+
+  it('a digest deployed forward again after it was rolled back from is a target again', () => {
+    const records = [
+      record(1, '2026-01-01T00:00:00Z', 'inactive', D1),
+      record(2, '2026-01-02T00:00:00Z', 'inactive', D2, { previous: D1, rollback: false }),
+      record(3, '2026-01-03T00:00:00Z', 'inactive', D1, { previous: D2, rollback: true }),
+      record(4, '2026-01-04T00:00:00Z', 'inactive', D2, { previous: D1, rollback: false }),
+      record(5, '2026-01-05T00:00:00Z', 'success', D3, { previous: D2, rollback: false }),
+    ];
+    // Newest first, each digest once (its newest record): D2 (forward again after its rollback), then D1.
+    expect(rollbackCandidates(records).map((r) => [r.id, r.payload.digest])).toEqual([
+      [4, D2],
+      [3, D1],
+    ]);
+  });
+
   it('only one digest ever deployed: nothing to roll back to', () => {
     const records = [record(1, '2026-01-01T00:00:00Z', 'inactive', D1), record(2, '2026-01-02T00:00:00Z', 'success', D1)];
     expect(current(records)?.id).toBe(2);
@@ -100,6 +147,27 @@ describe('the promotion order', () => {
   it('accepts a digest that succeeded in the required environment, naming the newest such deployment', () => {
     const staging = [record(1, '2026-01-01T00:00:00Z', 'inactive', D1), record(2, '2026-01-02T00:00:00Z', 'success', D1), record(3, '2026-01-03T00:00:00Z', 'success', D2)];
     expect(checkPromotion('production', 'staging', D1, staging)).toEqual({ ok: true, detail: `${D1} succeeded in staging (deployment 2, 2026-01-02T00:00:00Z)` });
+  });
+
+  it('refuses a digest the required environment rolled back from after it succeeded there', () => {
+    const staging = [
+      record(1, '2026-01-01T00:00:00Z', 'inactive', D1),
+      record(2, '2026-01-02T00:00:00Z', 'inactive', D2, { previous: D1, rollback: false }),
+      record(3, '2026-01-03T00:00:00Z', 'success', D1, { previous: D2, rollback: true }),
+    ];
+    expect(checkPromotion('production', 'staging', D2, staging)).toEqual({
+      ok: false,
+      detail: `production refuses ${D2}: staging rolled back from it (deployment 3, 2026-01-03T00:00:00Z) after it succeeded there`,
+    });
+    expect(checkPromotion('production', 'staging', D1, staging)).toMatchObject({ ok: true });
+  });
+
+  it('refuses a digest whose newest deployment in the required environment failed, though an earlier one succeeded', () => {
+    const staging = [record(1, '2026-01-01T00:00:00Z', 'inactive', D1), record(2, '2026-01-02T00:00:00Z', 'failure', D1), record(3, '2026-01-03T00:00:00Z', 'success', D2)];
+    expect(checkPromotion('production', 'staging', D1, staging)).toEqual({
+      ok: false,
+      detail: `production refuses ${D1}: its newest staging deployment (2, 2026-01-02T00:00:00Z) ended in failure`,
+    });
   });
 
   it('refuses a digest whose deployments there failed or never finished', () => {

@@ -18,7 +18,7 @@ import { commandSpec } from '../../core/args.js';
 import type { Environment } from '../../core/config.js';
 import { checkEvidence, provenanceFacts } from '../../core/deploy/evidence.js';
 import { type DeployPlan, renderDeployPlan } from '../../core/deploy/plan.js';
-import { checkPromotion, current, type DeploymentRecord, rollbackTarget } from '../../core/deploy/promotion.js';
+import { checkPromotion, current, type DeploymentRecord, rollbackCandidates, type Success } from '../../core/deploy/promotion.js';
 import { parseDeployVersion, quarantineTag } from '../../core/deploy/version.js';
 import { InputError } from '../../core/errors.js';
 import { EXIT } from '../../core/exit-codes.js';
@@ -121,9 +121,18 @@ const deploy = command(SPEC, async (parsed, ctx) => {
       digest = values.digest;
       label = values.version === undefined || values.version === '' ? digest.slice(0, 19) : version.tag;
     } else if (values.rollback) {
-      const back = rollbackTarget(records);
-      if (back?.payload === undefined)
-        throw new InputError(`--rollback: ${service} has no earlier successful deployment in ${environment.name} than the current one; nothing to roll back to`);
+      // The newest candidate that is not quarantined (a quarantined digest is never deployed again).
+      let back: Success | undefined;
+      for (const candidate of rollbackCandidates(records)) {
+        if ((await registry.document(ref.path, quarantineTag(candidate.payload.digest))) === undefined) {
+          back = candidate;
+          break;
+        }
+      }
+      if (back === undefined)
+        throw new InputError(
+          `--rollback: ${service} has no earlier successful deployment in ${environment.name} than the current one that is not quarantined; nothing to roll back to`,
+        );
       digest = back.payload.digest;
       label = back.payload.version;
     } else {
@@ -188,7 +197,7 @@ const deploy = command(SPEC, async (parsed, ctx) => {
       ctx.stdout(values.json ? `${JSON.stringify({ dryRun: true, plan })}\n` : markdown);
       return EXIT.ok;
     }
-    return await apply(ctx, { github, registry, target, name: ref.path, plan, environment, request, commit: image.revision ?? head, task });
+    return await apply(ctx, { github, registry, target, name: ref.path, plan, environment, request, commit: image.revision ?? head, task, rollback: values.rollback === true });
   } finally {
     git.close();
   }
@@ -245,6 +254,8 @@ interface Apply {
   readonly request: DeployRequest;
   readonly commit: string;
   readonly task: string;
+  /** A `--rollback`: its record says so, and later rollbacks do not return to what it left. */
+  readonly rollback: boolean;
 }
 
 async function apply(ctx: CommandContext, a: Apply): Promise<number> {
@@ -262,7 +273,14 @@ async function apply(ctx: CommandContext, a: Apply): Promise<number> {
     environment: environment.name,
     production: environment.name === 'production',
     description: `${plan.service} ${plan.target.version} (${plan.target.digest.slice(0, 19)})`,
-    payload: { service: plan.service, version: plan.target.version, digest: plan.target.digest, previousDigest: plan.current?.digest ?? null, actor },
+    payload: {
+      service: plan.service,
+      version: plan.target.version,
+      digest: plan.target.digest,
+      previousDigest: plan.current?.digest ?? null,
+      actor,
+      rollback: a.rollback,
+    },
   });
   const urls = { ...(runUrl === undefined ? {} : { logUrl: runUrl }), ...(environment.url === undefined ? {} : { environmentUrl: environment.url }) };
   await github.createDeploymentStatus(id, { state: 'in_progress', description: `deploying ${plan.target.digest.slice(0, 19)}`, ...urls });

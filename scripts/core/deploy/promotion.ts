@@ -1,7 +1,7 @@
 /**
  * The promotion order and what runs where, over deployment records read from the Deployments API.
  * One record per deploy: task `deploy:<service>`, payload {service, version, digest, previousDigest,
- * actor}, its statuses. GitHub's own deployment for a job with `environment:` (task `deploy`) carries
+ * actor, rollback}, its statuses. GitHub's own deployment for a job with `environment:` (task `deploy`) carries
  * none of it and is never read.
  */
 import { isRecord } from '../json.js';
@@ -23,6 +23,8 @@ export interface DeployPayload {
   readonly digest: string;
   readonly previousDigest: string | null;
   readonly actor: string;
+  /** A `pipeline deploy --rollback` (false for a record written before rollbacks were marked). */
+  readonly rollback: boolean;
 }
 
 export function parsePayload(value: unknown): DeployPayload | undefined {
@@ -35,10 +37,10 @@ export function parsePayload(value: unknown): DeployPayload | undefined {
     }
   }
   if (!isRecord(json)) return undefined;
-  const { service, version, digest, previousDigest, actor } = json;
+  const { service, version, digest, previousDigest, actor, rollback } = json;
   if (typeof service !== 'string' || typeof version !== 'string' || typeof digest !== 'string' || typeof actor !== 'string') return undefined;
   if (previousDigest !== null && typeof previousDigest !== 'string') return undefined;
-  return { service, version, digest, previousDigest, actor };
+  return { service, version, digest, previousDigest, actor, rollback: rollback === true };
 }
 
 /** A deployment that succeeded, with the payload that says what it deployed. */
@@ -46,9 +48,12 @@ export type Success = DeploymentRecord & { readonly payload: DeployPayload };
 
 /** The deployments that succeeded (a success later marked inactive by a newer one counts: it ran), newest first. */
 export function successes(records: readonly DeploymentRecord[]): Success[] {
-  return records
-    .filter((r): r is Success => (r.state === 'success' || r.state === 'inactive') && r.payload !== undefined)
-    .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : b.id - a.id));
+  return records.filter((r): r is Success => (r.state === 'success' || r.state === 'inactive') && r.payload !== undefined).sort(newestFirst);
+}
+
+/** Newest first: by creation time, then by id (ids grow). */
+function newestFirst(a: DeploymentRecord, b: DeploymentRecord): number {
+  return a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : b.id - a.id;
 }
 
 /** What runs in the environment now: the newest successful deployment. */
@@ -56,20 +61,50 @@ export function current(records: readonly DeploymentRecord[]): Success | undefin
   return successes(records)[0];
 }
 
-/** The rollback target: the newest successful deployment whose digest is not the current one. */
-export function rollbackTarget(records: readonly DeploymentRecord[]): Success | undefined {
+/**
+ * What a rollback may return to, best first: the successful deployments before the current one, newest
+ * first, each digest once, without the current digest and without a digest a rollback went back from
+ * after it last ran (so a second rollback goes further back instead of forth again). The command skips
+ * a quarantined one.
+ */
+export function rollbackCandidates(records: readonly DeploymentRecord[]): Success[] {
   const [now, ...before] = successes(records);
-  // Stryker disable next-line OptionalChaining: with no success (now undefined) nothing is before it, so the callback never runs
-  return before.find((r) => r.payload.digest !== now?.payload.digest);
+  if (now === undefined) return [];
+  const skip = new Set<string>([now.payload.digest]);
+  if (now.payload.rollback && now.payload.previousDigest !== null) skip.add(now.payload.previousDigest);
+  const out: Success[] = [];
+  for (const r of before) {
+    if (!skip.has(r.payload.digest)) out.push(r);
+    skip.add(r.payload.digest);
+    // Older than this rollback, the digest it went back from is not returned to.
+    if (r.payload.rollback && r.payload.previousDigest !== null) skip.add(r.payload.previousDigest);
+  }
+  return out;
+}
+
+/** The rollback target: the first of rollbackCandidates. */
+export function rollbackTarget(records: readonly DeploymentRecord[]): Success | undefined {
+  return rollbackCandidates(records)[0];
 }
 
 export type PromotionCheck = { readonly ok: true; readonly detail: string } | { readonly ok: false; readonly detail: string };
 
-/** An environment that requires another accepts only a digest that succeeded there. */
+/**
+ * An environment that requires another accepts only a digest that succeeded there, and whose newest
+ * deployment there did not fail since, nor was rolled back from.
+ */
 export function checkPromotion(environment: string, requires: string | undefined, digest: string, required: readonly DeploymentRecord[]): PromotionCheck {
   if (requires === undefined) return { ok: true, detail: `${environment} accepts any verified digest` };
-  const ran = successes(required).find((r) => r.payload.digest === digest);
-  return ran === undefined
-    ? { ok: false, detail: `${environment} accepts only a digest with a successful ${requires} deployment; ${digest} has none` }
-    : { ok: true, detail: `${digest} succeeded in ${requires} (deployment ${ran.id}, ${ran.createdAt})` };
+  const all = successes(required);
+  const ran = all.find((r) => r.payload.digest === digest);
+  if (ran === undefined) return { ok: false, detail: `${environment} accepts only a digest with a successful ${requires} deployment; ${digest} has none` };
+  const newest = required.filter((r) => r.payload?.digest === digest).sort(newestFirst)[0];
+  if (newest !== undefined && (newest.state === 'failure' || newest.state === 'error')) {
+    return { ok: false, detail: `${environment} refuses ${digest}: its newest ${requires} deployment (${newest.id}, ${newest.createdAt}) ended in ${newest.state}` };
+  }
+  const back = all.find((r) => r.payload.rollback && r.payload.previousDigest === digest && newestFirst(r, ran) < 0);
+  if (back !== undefined) {
+    return { ok: false, detail: `${environment} refuses ${digest}: ${requires} rolled back from it (deployment ${back.id}, ${back.createdAt}) after it succeeded there` };
+  }
+  return { ok: true, detail: `${digest} succeeded in ${requires} (deployment ${ran.id}, ${ran.createdAt})` };
 }
