@@ -9439,7 +9439,7 @@ async function released(git, service) {
   return { all: sorted, versions: sorted.map((r) => r.tag.version), latest: sorted.at(-1) };
 }
 async function packageVersionAt(git, commit, dir) {
-  const [obj] = await git.readObjects([`${commit}:${dir}/package.json`]);
+  const [obj] = await git.readObjects([`${commit}:${git.prefix === "" ? "" : `${git.prefix}/`}${dir}/package.json`]);
   if (obj?.type !== "blob") return void 0;
   try {
     const json = JSON.parse(obj.content.toString("utf8"));
@@ -9585,6 +9585,14 @@ var run2 = command(SPEC2, async (parsed, ctx) => {
     if (pushed !== void 0) version = pushed.version;
     else {
       const again = bump?.kind === "version" ? history.all.find((r) => compareVersions(r.tag.version, bump.version) === 0 && r.commit === commit) : history.all.filter((r) => r.commit === commit).at(-1);
+      const taken = bump?.kind === "version" && again === void 0 ? history.all.find((r) => compareVersions(r.tag.version, bump.version) === 0) : void 0;
+      if (taken !== void 0) {
+        ctx.stderr(
+          `error: ${service}: tag ${taken.name} names ${taken.commit.slice(0, 12)}, not ${commit.slice(0, 12)}; a released version never moves: release the next version
+`
+        );
+        return EXIT.failed;
+      }
       if (again !== void 0) version = again.tag.version;
       else {
         version = nextVersion({

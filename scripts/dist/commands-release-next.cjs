@@ -9168,7 +9168,7 @@ async function released(git, service) {
   return { all: sorted, versions: sorted.map((r) => r.tag.version), latest: sorted.at(-1) };
 }
 async function packageVersionAt(git, commit, dir) {
-  const [obj] = await git.readObjects([`${commit}:${dir}/package.json`]);
+  const [obj] = await git.readObjects([`${commit}:${git.prefix === "" ? "" : `${git.prefix}/`}${dir}/package.json`]);
   if (obj?.type !== "blob") return void 0;
   try {
     const json = JSON.parse(obj.content.toString("utf8"));

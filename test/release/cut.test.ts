@@ -14,7 +14,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import { run } from '../../scripts/commands/release/index.js';
 import type { PipelineConfig } from '../../scripts/core/config.js';
 import { pipelineConfig } from '../../pipeline.config.js';
-import { cleanup, commit, git, lockfile, makeRepo } from '../pipeline/affected/fixture.js';
+import { cleanup, commit, git, lockfile, makeRepo, WORKSPACE } from '../pipeline/affected/fixture.js';
 import { type RunResult, runCommand } from '../support/cli.js';
 import { type GitHubStandIn, startGitHubStandIn } from '../support/github/server.js';
 import { pushAttestedImage, type RegistryStandIn, startRegistry } from '../support/oci-registry.js';
@@ -204,6 +204,19 @@ describe('release cut', () => {
     expect(tagsOf()).toEqual([]);
     expect(releases()).toEqual([]);
     expect(registry.tagged(`${OWNER}/beta`, version)).toBeUndefined();
+  });
+
+  test('a version whose tag in this clone names another commit is refused (exit 1, as README says), before anything is done', async () => {
+    const first = commit(root, 'feat(alpha): one', { 'services/alpha/src/main.ts': 'export const a = 1;\n' });
+    const head = commit(root, 'feat(alpha): two', { 'services/alpha/src/main.ts': 'export const a = 2;\n' });
+    git(root, 'tag', 'alpha@2.0.0', first);
+    await restartGitHub();
+    publishCi('alpha', head);
+    const r = await release('cut', 'alpha', '--version', '2.0.0');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`error: alpha: tag alpha@2.0.0 names ${first.slice(0, 12)}, not ${head.slice(0, 12)}; a released version never moves: release the next version\n`);
+    expect(tagsOf()).toEqual([]);
+    expect(releases()).toEqual([]);
   });
 
   test('a version whose tag names another commit is refused before anything is done', async () => {
@@ -469,6 +482,16 @@ describe('status, next, parse, select', () => {
     commit(root, subject, { 'services/beta/src/main.ts': 'export const b = 2;\n' });
     const r = await release('next', 'beta', '--bump', bump);
     expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 0, stdout: `${expected}\n` });
+  });
+
+  test("next: a workspace in a subfolder of the repository reads a first release's version from its package.json", async () => {
+    const { root: top } = makeRepo(Object.fromEntries(Object.entries(WORKSPACE).map(([path, text]) => [`shop/${path}`, text])));
+    const atRoot = await release('next', 'alpha', '--bump', 'auto');
+    const inSub = await runCommand(run, ['next', 'alpha', '--bump', 'auto'], { cwd: join(top, 'shop'), env: env(), config });
+    expect({ code: inSub.code, stderr: inSub.stderr }).toEqual({ code: 0, stderr: '' });
+    // The same workspace, one folder down: the same first version.
+    expect(inSub.stdout).toBe(atRoot.stdout);
+    expect(inSub.stdout).toBe('1.0.0\n');
   });
 
   test('parse: the image tags are computed against the release tags in the clone', async () => {

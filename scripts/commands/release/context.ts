@@ -62,9 +62,9 @@ export async function released(git: Git, service: string): Promise<Released> {
   return { all: sorted, versions: sorted.map((r) => r.tag.version), latest: sorted.at(-1) };
 }
 
-/** The `version` of the service's package.json at `commit` (the first release's version). */
+/** The `version` of the service's package.json at `commit` (the first release's version); `dir` is in the workspace, which may be a subfolder. */
 export async function packageVersionAt(git: Git, commit: string, dir: string): Promise<string | undefined> {
-  const [obj] = await git.readObjects([`${commit}:${dir}/package.json`]);
+  const [obj] = await git.readObjects([`${commit}:${git.prefix === '' ? '' : `${git.prefix}/`}${dir}/package.json`]);
   if (obj?.type !== 'blob') return undefined;
   try {
     const json: unknown = JSON.parse(obj.content.toString('utf8'));

@@ -107,6 +107,14 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
         bump?.kind === 'version'
           ? history.all.find((r) => compareVersions(r.tag.version, bump.version) === 0 && r.commit === commit)
           : history.all.filter((r) => r.commit === commit).at(-1);
+      // The explicit version's tag names another commit: refused as a moved release (exit 1), not as a low version.
+      const taken = bump?.kind === 'version' && again === undefined ? history.all.find((r) => compareVersions(r.tag.version, bump.version) === 0) : undefined;
+      if (taken !== undefined) {
+        ctx.stderr(
+          `error: ${service}: tag ${taken.name} names ${taken.commit.slice(0, 12)}, not ${commit.slice(0, 12)}; a released version never moves: release the next version\n`,
+        );
+        return EXIT.failed;
+      }
       if (again !== undefined) version = again.tag.version;
       else {
         version = nextVersion({
