@@ -43,7 +43,7 @@ async function deployWithRollback(request, steps) {
   if (first.ok) return { kind: "healthy" };
   const why = `${request.image} did not become healthy within ${request.timeoutSeconds} s (${tail(first.detail)})`;
   if (request.previous === void 0) return { kind: "failed", reason: `${why}; there is no earlier digest to roll back to` };
-  const back = await steps.undo();
+  const back = await steps.undo(request.previous);
   return back.ok ? { kind: "rolled-back", reason: `${why}; rolled back to ${request.previous}, which is healthy again` } : { kind: "failed", reason: `${why}; the rollback to ${request.previous} failed too (${tail(back.detail)})` };
 }
 
@@ -91,7 +91,7 @@ function composeTarget(options, run) {
     commands: (request) => [up(`<a temporary override file: services.${request.service}.image = ${request.image}>`, request.service, request.timeoutSeconds)],
     deploy: (request) => deployWithRollback(request, {
       apply: (image) => apply(request, image),
-      undo: () => apply(request, request.previous ?? "")
+      undo: (previous) => apply(request, previous)
     })
   };
 }

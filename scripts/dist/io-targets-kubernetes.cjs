@@ -40,7 +40,7 @@ async function deployWithRollback(request, steps) {
   if (first.ok) return { kind: "healthy" };
   const why = `${request.image} did not become healthy within ${request.timeoutSeconds} s (${tail(first.detail)})`;
   if (request.previous === void 0) return { kind: "failed", reason: `${why}; there is no earlier digest to roll back to` };
-  const back = await steps.undo();
+  const back = await steps.undo(request.previous);
   return back.ok ? { kind: "rolled-back", reason: `${why}; rolled back to ${request.previous}, which is healthy again` } : { kind: "failed", reason: `${why}; the rollback to ${request.previous} failed too (${tail(back.detail)})` };
 }
 
@@ -49,7 +49,6 @@ function kubernetesTarget(options, run) {
   const kubectl = (...args) => ["kubectl", ...options.context === void 0 ? [] : ["--context", options.context], "--namespace", options.namespace, ...args];
   const setImage = (request, image) => kubectl("set", "image", `deployment/${request.service}`, `${request.service}=${image}`);
   const status = (request) => kubectl("rollout", "status", `deployment/${request.service}`, `--timeout=${request.timeoutSeconds}s`);
-  const undo = (request) => kubectl("rollout", "undo", `deployment/${request.service}`);
   const step = async (argvs) => {
     let detail = "";
     for (const argv of argvs) {
@@ -65,7 +64,7 @@ function kubernetesTarget(options, run) {
     commands: (request) => [setImage(request, request.image), status(request)],
     deploy: (request) => deployWithRollback(request, {
       apply: (image) => step([setImage(request, image), status(request)]),
-      undo: () => step([undo(request), status(request)])
+      undo: (previous) => step([setImage(request, previous), status(request)])
     })
   };
 }

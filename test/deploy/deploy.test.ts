@@ -37,13 +37,21 @@ const marker = join(tmpdir(), `deploy-marker-${process.pid}`);
 class KubectlStandIn {
   readonly calls: string[][] = [];
   readonly unhealthy = new Set<string>();
+  /** Images the cluster refuses to set (an admission webhook, RBAC): `set image` fails and nothing changes. */
+  readonly refused = new Set<string>();
   reachable = true;
   private image = '';
   private history: string[] = [];
+  /** The image the Deployment runs now. */
+  get running(): string {
+    return this.image;
+  }
   async run(argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     this.calls.push([...argv]);
     const verb = argv.slice(argv.indexOf('--namespace') + 2);
     if (verb[0] === 'set' && verb[1] === 'image') {
+      const wanted = (verb[3] ?? '').split('=')[1] ?? '';
+      if (this.refused.has(wanted)) return { code: 1, stdout: '', stderr: `error: admission webhook "policy.example.com" denied the request: ${wanted}\n` };
       this.history.push(this.image);
       this.image = (verb[3] ?? '').split('=')[1] ?? '';
       return { code: 0, stdout: `${verb[2]} image updated\n`, stderr: '' };
@@ -228,10 +236,25 @@ describe('deploy', () => {
     expect(r.stderr).toContain(`rolled back to ${registry.host}/${OWNER}/alpha@${good}, which is healthy again`);
     expect(deployments().map((d) => d.statuses.at(-1)?.state)).toEqual(['success', 'failure']);
     expect(registry.tagged(`${OWNER}/alpha`, 'staging')).toBe(good);
+    // Back to the digest the records name, by digest (not `rollout undo`, the Deployment's previous revision).
     expect(kubectl.calls.slice(-2)).toEqual([
-      ['kubectl', '--namespace', 'shop-staging', 'rollout', 'undo', 'deployment/alpha'],
+      ['kubectl', '--namespace', 'shop-staging', 'set', 'image', 'deployment/alpha', `alpha=${registry.host}/${OWNER}/alpha@${good}`],
       ['kubectl', '--namespace', 'shop-staging', 'rollout', 'status', 'deployment/alpha', '--timeout=60s'],
     ]);
+    expect(kubectl.running).toBe(`${registry.host}/${OWNER}/alpha@${good}`);
+  });
+
+  test('an image the cluster refuses to set (an admission webhook): the digest that ran before still runs, and the rollback says so truly', async () => {
+    const d1 = publish(commits.v1, `2.5.${Math.floor(Math.random() * 1e6)}`);
+    const d2 = publish(commits.v2, `2.6.${Math.floor(Math.random() * 1e6)}`);
+    const d3 = publish(commits.v3, `2.7.${Math.floor(Math.random() * 1e6)}`);
+    for (const d of [d1, d2]) expect((await deploy('--service', 'alpha', '--environment', 'staging', '--digest', d)).code).toBe(0);
+    kubectl.refused.add(`${registry.host}/${OWNER}/alpha@${d3}`);
+    const r = await deploy('--service', 'alpha', '--environment', 'staging', '--digest', d3);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`rolled back to ${registry.host}/${OWNER}/alpha@${d2}, which is healthy again`);
+    expect(kubectl.running).toBe(`${registry.host}/${OWNER}/alpha@${d2}`);
+    expect(registry.tagged(`${OWNER}/alpha`, 'staging')).toBe(d2);
   });
 
   test('production refuses a digest that never succeeded in staging, before anything is deployed', async () => {

@@ -56,7 +56,7 @@ export function composeTarget(options: { readonly file: string; readonly project
     deploy: (request) =>
       deployWithRollback(request, {
         apply: (image) => apply(request, image),
-        undo: () => apply(request, request.previous ?? ''),
+        undo: (previous) => apply(request, previous),
       }),
   };
 }

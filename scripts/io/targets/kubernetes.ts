@@ -1,7 +1,9 @@
 /**
  * The `kubernetes` target: `kubectl set image` by digest on the service's Deployment (its container is
- * named after the service), `kubectl rollout status` with the bound, and `kubectl rollout undo` (then
- * its status) when the rollout does not become healthy.
+ * named after the service), `kubectl rollout status` with the bound, and, when the rollout does not
+ * become healthy, `kubectl set image` back to the digest that ran before (then its status). Not `kubectl
+ * rollout undo`: that returns to the Deployment's previous revision, which is another image when `set
+ * image` was refused (an admission webhook) or an earlier deploy was interrupted.
  *
  * No cluster can run on the development machine: this target is tested on the exact commands it runs,
  * through a stand-in kubectl that records its arguments and answers as kubectl does
@@ -13,7 +15,6 @@ export function kubernetesTarget(options: { readonly namespace: string; readonly
   const kubectl = (...args: string[]) => ['kubectl', ...(options.context === undefined ? [] : ['--context', options.context]), '--namespace', options.namespace, ...args];
   const setImage = (request: DeployRequest, image: string) => kubectl('set', 'image', `deployment/${request.service}`, `${request.service}=${image}`);
   const status = (request: DeployRequest) => kubectl('rollout', 'status', `deployment/${request.service}`, `--timeout=${request.timeoutSeconds}s`);
-  const undo = (request: DeployRequest) => kubectl('rollout', 'undo', `deployment/${request.service}`);
   const step = async (argvs: string[][]) => {
     let detail = '';
     for (const argv of argvs) {
@@ -30,7 +31,7 @@ export function kubernetesTarget(options: { readonly namespace: string; readonly
     deploy: (request) =>
       deployWithRollback(request, {
         apply: (image) => step([setImage(request, image), status(request)]),
-        undo: () => step([undo(request), status(request)]),
+        undo: (previous) => step([setImage(request, previous), status(request)]),
       }),
   };
 }

@@ -49,17 +49,17 @@ const tail = (text: string) => text.trim().split('\n').slice(-3).join(' | ').sli
 
 /**
  * The one deploy-and-roll-back sequence both targets share: apply the image, wait; when it is not
- * healthy, apply the previous one (or undo), wait again.
+ * healthy, apply the previous one (the digest that ran before), wait again.
  */
 export async function deployWithRollback(
   request: DeployRequest,
-  steps: { readonly apply: (image: string) => Promise<{ ok: boolean; detail: string }>; readonly undo: () => Promise<{ ok: boolean; detail: string }> },
+  steps: { readonly apply: (image: string) => Promise<{ ok: boolean; detail: string }>; readonly undo: (previous: string) => Promise<{ ok: boolean; detail: string }> },
 ): Promise<DeployOutcome> {
   const first = await steps.apply(request.image);
   if (first.ok) return { kind: 'healthy' };
   const why = `${request.image} did not become healthy within ${request.timeoutSeconds} s (${tail(first.detail)})`;
   if (request.previous === undefined) return { kind: 'failed', reason: `${why}; there is no earlier digest to roll back to` };
-  const back = await steps.undo();
+  const back = await steps.undo(request.previous);
   return back.ok
     ? { kind: 'rolled-back', reason: `${why}; rolled back to ${request.previous}, which is healthy again` }
     : { kind: 'failed', reason: `${why}; the rollback to ${request.previous} failed too (${tail(back.detail)})` };
