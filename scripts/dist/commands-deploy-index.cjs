@@ -7711,16 +7711,13 @@ function current(records) {
   return successes(records)[0];
 }
 function rollbackCandidates(records) {
-  const [now, ...before] = successes(records);
-  if (now === void 0) return [];
-  const skip = /* @__PURE__ */ new Set([now.payload.digest]);
-  if (now.payload.rollback && now.payload.previousDigest !== null) skip.add(now.payload.previousDigest);
+  const skip = /* @__PURE__ */ new Set();
   const out = [];
-  for (const r of before) {
-    if (!skip.has(r.payload.digest)) out.push(r);
+  successes(records).forEach((r, i) => {
+    if (i > 0 && !skip.has(r.payload.digest)) out.push(r);
     skip.add(r.payload.digest);
-    if (r.payload.rollback && r.payload.previousDigest !== null) skip.add(r.payload.previousDigest);
-  }
+    if (r.payload.rollback) skip.add(r.payload.previousDigest);
+  });
   return out;
 }
 function checkPromotion(environment, requires, digest, required) {
@@ -7728,8 +7725,8 @@ function checkPromotion(environment, requires, digest, required) {
   const all = successes(required);
   const ran = all.find((r) => r.payload.digest === digest);
   if (ran === void 0) return { ok: false, detail: `${environment} accepts only a digest with a successful ${requires} deployment; ${digest} has none` };
-  const newest = required.filter((r) => r.payload?.digest === digest).sort(newestFirst)[0];
-  if (newest !== void 0 && (newest.state === "failure" || newest.state === "error")) {
+  const newest = required.filter((r) => r.payload?.digest === digest).sort(newestFirst)[0] ?? ran;
+  if (newest.state === "failure" || newest.state === "error") {
     return { ok: false, detail: `${environment} refuses ${digest}: its newest ${requires} deployment (${newest.id}, ${newest.createdAt}) ended in ${newest.state}` };
   }
   const back = all.find((r) => r.payload.rollback && r.payload.previousDigest === digest && newestFirst(r, ran) < 0);

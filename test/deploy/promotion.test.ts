@@ -162,6 +162,45 @@ describe('the promotion order', () => {
     expect(checkPromotion('production', 'staging', D1, staging)).toMatchObject({ ok: true });
   });
 
+  it.each<[string, DeploymentRecord[], string]>([
+    [
+      'a forward deploy that left it (not a rollback)',
+      [record(1, '2026-01-01T00:00:00Z', 'inactive', D1), record(2, '2026-01-02T00:00:00Z', 'success', D2, { previous: D1, rollback: false })],
+      D1,
+    ],
+    [
+      'a rollback away from another digest',
+      [
+        record(1, '2026-01-01T00:00:00Z', 'inactive', D1),
+        record(2, '2026-01-02T00:00:00Z', 'inactive', D2, { previous: D1, rollback: false }),
+        record(3, '2026-01-03T00:00:00Z', 'inactive', D3, { previous: D2, rollback: false }),
+        record(4, '2026-01-04T00:00:00Z', 'success', D2, { previous: D3, rollback: true }),
+      ],
+      D1,
+    ],
+    [
+      'deployed forward again after the rollback away from it',
+      [
+        record(1, '2026-01-01T00:00:00Z', 'inactive', D1),
+        record(2, '2026-01-02T00:00:00Z', 'inactive', D2, { previous: D1, rollback: false }),
+        record(3, '2026-01-03T00:00:00Z', 'inactive', D1, { previous: D2, rollback: true }),
+        record(4, '2026-01-04T00:00:00Z', 'success', D2, { previous: D1, rollback: false }),
+      ],
+      D2,
+    ],
+    ["GitHub's own deployment (no payload) beside it", [record(1, '2026-01-01T00:00:00Z', 'success', D1), record(2, '2026-01-02T00:00:00Z', 'failure', undefined)], D1],
+  ])('accepts a digest after %s', (_, staging, digest) => {
+    expect(checkPromotion('production', 'staging', digest, staging)).toMatchObject({ ok: true });
+  });
+
+  it('refuses a digest whose newest deployment there ended in error', () => {
+    const staging = [record(1, '2026-01-01T00:00:00Z', 'inactive', D1), record(2, '2026-01-02T00:00:00Z', 'error', D1)];
+    expect(checkPromotion('production', 'staging', D1, staging)).toEqual({
+      ok: false,
+      detail: `production refuses ${D1}: its newest staging deployment (2, 2026-01-02T00:00:00Z) ended in error`,
+    });
+  });
+
   it('refuses a digest whose newest deployment in the required environment failed, though an earlier one succeeded', () => {
     const staging = [record(1, '2026-01-01T00:00:00Z', 'inactive', D1), record(2, '2026-01-02T00:00:00Z', 'failure', D1), record(3, '2026-01-03T00:00:00Z', 'success', D2)];
     expect(checkPromotion('production', 'staging', D1, staging)).toEqual({

@@ -68,17 +68,15 @@ export function current(records: readonly DeploymentRecord[]): Success | undefin
  * a quarantined one.
  */
 export function rollbackCandidates(records: readonly DeploymentRecord[]): Success[] {
-  const [now, ...before] = successes(records);
-  if (now === undefined) return [];
-  const skip = new Set<string>([now.payload.digest]);
-  if (now.payload.rollback && now.payload.previousDigest !== null) skip.add(now.payload.previousDigest);
+  const skip = new Set<string | null>();
   const out: Success[] = [];
-  for (const r of before) {
-    if (!skip.has(r.payload.digest)) out.push(r);
+  successes(records).forEach((r, i) => {
+    // The current one (the newest) is none; each digest counts once, at its newest record.
+    if (i > 0 && !skip.has(r.payload.digest)) out.push(r);
     skip.add(r.payload.digest);
-    // Older than this rollback, the digest it went back from is not returned to.
-    if (r.payload.rollback && r.payload.previousDigest !== null) skip.add(r.payload.previousDigest);
-  }
+    // Older than a rollback, the digest it went back from is not returned to.
+    if (r.payload.rollback) skip.add(r.payload.previousDigest);
+  });
   return out;
 }
 
@@ -98,10 +96,12 @@ export function checkPromotion(environment: string, requires: string | undefined
   const all = successes(required);
   const ran = all.find((r) => r.payload.digest === digest);
   if (ran === undefined) return { ok: false, detail: `${environment} accepts only a digest with a successful ${requires} deployment; ${digest} has none` };
-  const newest = required.filter((r) => r.payload?.digest === digest).sort(newestFirst)[0];
-  if (newest !== undefined && (newest.state === 'failure' || newest.state === 'error')) {
+  // `ran` is among them, so there is a newest.
+  const newest = required.filter((r) => r.payload?.digest === digest).sort(newestFirst)[0] ?? ran;
+  if (newest.state === 'failure' || newest.state === 'error') {
     return { ok: false, detail: `${environment} refuses ${digest}: its newest ${requires} deployment (${newest.id}, ${newest.createdAt}) ended in ${newest.state}` };
   }
+  // Stryker disable next-line EqualityOperator: equivalent: a rollback record goes to another digest, so it is never `ran` and the order of two records is never 0
   const back = all.find((r) => r.payload.rollback && r.payload.previousDigest === digest && newestFirst(r, ran) < 0);
   if (back !== undefined) {
     return { ok: false, detail: `${environment} refuses ${digest}: ${requires} rolled back from it (deployment ${back.id}, ${back.createdAt}) after it succeeded there` };
