@@ -9628,6 +9628,11 @@ async function quarantine(ctx, registry, name, service, digest, reason) {
   if (reason === void 0 || reason.trim() === "") throw new import_errors20.InputError('--quarantine needs --reason "why this digest must never be promoted again"');
   const found = await registry.document(name, digest);
   if (found === void 0) throw new import_errors20.InputError(`--quarantine ${digest}: no such image of ${service}`);
+  if (found.document.kind !== "index") {
+    throw new import_errors20.InputError(
+      `--quarantine ${digest}: a platform manifest inside an image, not an image a deploy names; quarantine the image's digest (its index, as deploy plans and release records show it)`
+    );
+  }
   await registry.tagDigest(name, digest, quarantineTag(digest), "immutable");
   ctx.stdout(`${service}: ${digest} is quarantined (${reason.trim()}); no plan will promote it again
 `);

@@ -291,6 +291,21 @@ describe('deploy', () => {
     expect(deployments()).toEqual([]);
   });
 
+  test('a platform manifest inside an image is not quarantined in its place: exit 2, naming the image digest to quarantine', async () => {
+    const pushed = pushAttestedImage(
+      registry,
+      `${OWNER}/alpha`,
+      { 'org.opencontainers.image.revision': commits.v3, run: Math.random().toString(36) },
+      `4.1.${Math.floor(Math.random() * 1e6)}`,
+    );
+    const q = await deploy('--service', 'alpha', '--quarantine', pushed.manifest, '--reason', 'leaks memory');
+    expect(q.code).toBe(2);
+    expect(q.stderr).toBe(
+      `error: --quarantine ${pushed.manifest}: a platform manifest inside an image, not an image a deploy names; quarantine the image's digest (its index, as deploy plans and release records show it)\n`,
+    );
+    expect(registry.tagged(`${OWNER}/alpha`, `quarantined-${pushed.manifest.replace(':', '-')}`)).toBeUndefined();
+  });
+
   test('evidence: an image labelled with a commit this repository does not have, or whose provenance disagrees, is refused', async () => {
     const stranger = pushAttestedImage(registry, `${OWNER}/alpha`, { 'org.opencontainers.image.revision': 'f'.repeat(40) }, 'stranger').index;
     const r = await deploy('--service', 'alpha', '--environment', 'staging', '--version', 'sha-fffffff', '--dry-run');

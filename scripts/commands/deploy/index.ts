@@ -326,6 +326,13 @@ async function quarantine(ctx: CommandContext, registry: RegistryClient, name: s
   if (reason === undefined || reason.trim() === '') throw new InputError('--quarantine needs --reason "why this digest must never be promoted again"');
   const found = await registry.document(name, digest);
   if (found === undefined) throw new InputError(`--quarantine ${digest}: no such image of ${service}`);
+  // Deploys and releases name an image by its index (an attested push): a platform manifest inside it is
+  // never what a plan checks, so quarantining it would block nothing.
+  if (found.document.kind !== 'index') {
+    throw new InputError(
+      `--quarantine ${digest}: a platform manifest inside an image, not an image a deploy names; quarantine the image's digest (its index, as deploy plans and release records show it)`,
+    );
+  }
   // The tag names the digest itself: the quarantine list lives with the images, needs packages: write to
   // change, and cannot be undone by a commit. The reason is kept in the job log and the tag's name.
   await registry.tagDigest(name, digest, quarantineTag(digest), 'immutable');
