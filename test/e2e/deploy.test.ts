@@ -186,10 +186,11 @@ describe('deploys with the compose target on the lab engine', () => {
     expect(await status()).toMatchObject({ rows: expect.arrayContaining([expect.objectContaining(row('staging', digests['2.0.0'] ?? ''))]) });
   });
 
-  test('7. a rollback to a quarantined digest is refused too (the quarantine holds everywhere)', async () => {
-    // Staging's last successful digest before 2.0.0 is 1.0.0, quarantined in step 6.
+  test('7. a rollback passes over a quarantined digest (the quarantine holds everywhere): with no other, nothing to roll back to', async () => {
+    // Staging's last successful digest before 2.0.0 is 1.0.0, quarantined in step 6, and there is none before it.
     const r = await deploy('--service', SERVICE, '--environment', 'staging', '--rollback');
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('not-quarantined: quarantined');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`error: --rollback: ${SERVICE} has no earlier successful deployment in staging than the current one that is not quarantined; nothing to roll back to\n`);
+    expect(await status()).toMatchObject({ rows: expect.arrayContaining([expect.objectContaining(row('staging', digests['2.0.0'] ?? ''))]) });
   });
 });
