@@ -13414,8 +13414,23 @@ var RULES = {
 var LTS_MAJORS = [22, 24];
 var STAGES = ["base", "deps", "builder", "runtime"];
 var PACKAGE_MANAGER = /(^|[\s;&|(/])(npm|npx|pnpm|pnpx|yarn|corepack|apk|apt|apt-get|dpkg)(\s|$)/;
+var OWNERSHIP = /(^|[\s;&|(/])(chown|chmod|chgrp)(\s|$)/;
 var ROOT_FILES = /* @__PURE__ */ new Set(["pnpm-lock.yaml", "pnpm-workspace.yaml", "package.json", ".npmrc", "tsconfig.base.json", "tsconfig.package.json"]);
 var DEPLOY_DIR = "/out";
+var DRAINING_SIGNALS = /* @__PURE__ */ new Set(["SIGTERM", "TERM", "15", "SIGINT", "INT", "2"]);
+function finalEnv(stage, key) {
+  let found;
+  for (const i of stage.instructions) {
+    if (i.keyword !== "ENV") continue;
+    const [first = "", ...rest] = i.args;
+    if (!first.includes("=")) {
+      if (first === key) found = { value: rest.join(" "), line: i.line };
+      continue;
+    }
+    for (const pair of i.args) if (pair.startsWith(`${key}=`)) found = { value: pair.slice(key.length + 1), line: i.line };
+  }
+  return found;
+}
 function last(stage, keyword) {
   return stage.instructions.filter((i) => i.keyword === keyword).at(-1);
 }
@@ -13473,13 +13488,27 @@ function checkDockerfile(parsed, expect) {
       else if (sources.some((src) => src !== DEPLOY_DIR)) add("runtime-from-builder", i.line, `${i.keyword} ${i.text} copies more than the deployed folder ${DEPLOY_DIR}`);
     }
     if (i.keyword === "RUN" && PACKAGE_MANAGER.test(i.execForm ? i.args.join(" ") : i.text)) add("no-package-manager", i.line, `runs a package manager: ${i.text}`);
+    if (i.keyword === "COPY" || i.keyword === "ADD") {
+      const owner = i.flags["chown"]?.[0];
+      const ownerUser = owner?.split(":")[0];
+      if (owner !== void 0 && ownerUser !== void 0 && !isRootUserName(ownerUser)) {
+        add("non-root-user", i.line, `${i.keyword} --chown=${owner} gives the code to ${ownerUser}, which could rewrite it; leave it to root`);
+      }
+      const mode = i.flags["chmod"]?.[0];
+      if (mode !== void 0) add("non-root-user", i.line, `${i.keyword} --chmod=${mode} changes the modes of the code; leave them as the build made them`);
+    }
+    if (i.keyword === "RUN" && OWNERSHIP.test(i.execForm ? i.args.join(" ") : i.text)) {
+      add("non-root-user", i.line, `RUN ${i.text} changes who owns or may write files; leave the code to root`);
+    }
   }
-  const env = runtime.instructions.filter((i) => i.keyword === "ENV").flatMap((i) => i.args);
-  if (!env.includes("NODE_ENV=production")) add("node-env", runtime.line, "NODE_ENV=production is not set");
+  const nodeEnv = finalEnv(runtime, "NODE_ENV");
+  if (nodeEnv === void 0) add("node-env", runtime.line, "NODE_ENV=production is not set");
+  else if (nodeEnv.value !== "production") add("node-env", nodeEnv.line, `NODE_ENV is ${nodeEnv.value} at the end, not production`);
   const user = last(runtime, "USER");
   const who = user?.args[0]?.split(":")[0];
   if (!user) add("non-root-user", runtime.line, "no USER: the process would run as root");
   else if (who === void 0 || who === "") add("non-root-user", user.line, "final USER names no user");
+  else if (who.includes("$")) add("non-root-user", user.line, `final USER ${user.text} is not written out; name the user (node) so that the check can see it`);
   else if (isRootUserName(who)) add("non-root-user", user.line, `final USER is ${who}`);
   const health = last(runtime, "HEALTHCHECK");
   if (!health || /^NONE\b/i.test(health.text)) add("healthcheck", health?.line ?? runtime.line, "no HEALTHCHECK");
@@ -13490,7 +13519,7 @@ function checkDockerfile(parsed, expect) {
   }
   if (runtime.instructions.some((i) => i.keyword === "ENTRYPOINT")) add("exec-form-cmd", runtime.line, "ENTRYPOINT would wrap the CMD; start node directly");
   const stop = last(runtime, "STOPSIGNAL");
-  if (!stop || !["SIGTERM", "SIGINT"].includes(stop.args[0] ?? "")) add("stopsignal", stop?.line ?? runtime.line, stop ? `STOPSIGNAL ${stop.text}` : "no STOPSIGNAL");
+  if (!stop || !DRAINING_SIGNALS.has(stop.args[0] ?? "")) add("stopsignal", stop?.line ?? runtime.line, stop ? `STOPSIGNAL ${stop.text}` : "no STOPSIGNAL");
   return out;
 }
 function checkRepository(files, rootScripts) {

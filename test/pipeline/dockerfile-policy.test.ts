@@ -81,7 +81,8 @@ describe('checkDockerfile, edges', () => {
       edit(GOOD, 'pnpm --filter "@kodingcaravan/api-gateway" deploy --prod', 'deploy --prod --filter x pnpm'),
       [v(24, 'pnpm-deploy', 'no `pnpm ... deploy --prod` in the builder stage')],
     ],
-    ['the runtime copy from the builder may carry other flags', edit(GOOD, 'COPY --from=builder /out ./', 'COPY --from=builder --chown=1000 /out ./'), []],
+    ['the runtime copy from the builder may carry other flags', edit(GOOD, 'COPY --from=builder /out ./', 'COPY --from=builder --link /out ./'), []],
+    ['the runtime copy may give the files to root', edit(GOOD, 'COPY --from=builder /out ./', 'COPY --from=builder --chown=root:root /out ./'), []],
     ['ENTRYPOINT named only in a label', edit(GOOD, '# Owned by root', 'LABEL note="ENTRYPOINT"\n#'), []],
   ])('%s', (_, text, expected) => {
     expect(check(text)).toEqual(expected);
@@ -92,6 +93,67 @@ describe('instructions without arguments (docker build refuses them) are reporte
   test('a bare USER and a bare STOPSIGNAL', () => {
     const text = edit(edit(GOOD, 'USER node', 'USER'), 'STOPSIGNAL SIGTERM', 'STOPSIGNAL');
     expect(check(text)).toEqual([v(45, 'non-root-user', 'final USER names no user'), v(47, 'stopsignal', 'STOPSIGNAL ')]);
+  });
+});
+
+describe('the code stays owned by root (DOCKER_ARCHITECTURE.md: the process cannot rewrite its own code)', () => {
+  test.each<[string, string, string, ReturnType<typeof v>[]]>([
+    [
+      'a runtime copy given to the user',
+      'COPY --from=builder /out ./',
+      'COPY --from=builder --chown=1000 /out ./',
+      [v(44, 'non-root-user', 'COPY --chown=1000 gives the code to 1000, which could rewrite it; leave it to root')],
+    ],
+    [
+      'a runtime copy given to node by name',
+      'COPY --from=builder /out ./',
+      'COPY --from=builder --chown=node:node /out ./',
+      [v(44, 'non-root-user', 'COPY --chown=node:node gives the code to node, which could rewrite it; leave it to root')],
+    ],
+    [
+      'a runtime copy with its modes changed',
+      'COPY --from=builder /out ./',
+      'COPY --from=builder --chmod=777 /out ./',
+      [v(44, 'non-root-user', 'COPY --chmod=777 changes the modes of the code; leave them as the build made them')],
+    ],
+    [
+      'a chown in the runtime stage',
+      'USER node',
+      'RUN chown -R node /app\nUSER node',
+      [v(45, 'non-root-user', 'RUN chown -R node /app changes who owns or may write files; leave the code to root')],
+    ],
+    [
+      'a USER written with a variable (ARG RUNAS=0)',
+      'USER node',
+      'ARG RUNAS=0\nUSER ${RUNAS}',
+      [v(46, 'non-root-user', 'final USER ${RUNAS} is not written out; name the user (node) so that the check can see it')],
+    ],
+  ])('%s', (_, from, to, expected) => {
+    expect(check(edit(GOOD, from, to))).toEqual(expected);
+  });
+});
+
+describe('NODE_ENV and the stop signal as Docker reads them', () => {
+  test.each<[string, string, string, ReturnType<typeof v>[]]>([
+    [
+      'NODE_ENV set back to development after production',
+      'STOPSIGNAL SIGTERM',
+      'ENV NODE_ENV=development\nSTOPSIGNAL SIGTERM',
+      [v(47, 'node-env', 'NODE_ENV is development at the end, not production')],
+    ],
+    ['NODE_ENV in the legacy form (ENV key value), production', 'ENV NODE_ENV=production PORT=3000', 'ENV NODE_ENV production\nENV PORT=3000', []],
+    [
+      'NODE_ENV in the legacy form, development',
+      'ENV NODE_ENV=production PORT=3000',
+      'ENV NODE_ENV development\nENV PORT=3000',
+      [v(41, 'node-env', 'NODE_ENV is development at the end, not production')],
+    ],
+    ['the stop signal without SIG: TERM', 'STOPSIGNAL SIGTERM', 'STOPSIGNAL TERM', []],
+    ['the stop signal by number: 15 (SIGTERM)', 'STOPSIGNAL SIGTERM', 'STOPSIGNAL 15', []],
+    ['the stop signal by number: 2 (SIGINT)', 'STOPSIGNAL SIGTERM', 'STOPSIGNAL 2', []],
+    ['the stop signal by number: 9 (SIGKILL)', 'STOPSIGNAL SIGTERM', 'STOPSIGNAL 9', [v(47, 'stopsignal', 'STOPSIGNAL 9')]],
+  ])('%s', (_, from, to, expected) => {
+    expect(check(edit(GOOD, from, to))).toEqual(expected);
   });
 });
 

@@ -46,10 +46,33 @@ export const LTS_MAJORS = [22, 24] as const;
 const STAGES = ['base', 'deps', 'builder', 'runtime'] as const;
 /** A package manager by name or by path, Node's or the system's. */
 const PACKAGE_MANAGER = /(^|[\s;&|(/])(npm|npx|pnpm|pnpx|yarn|corepack|apk|apt|apt-get|dpkg)(\s|$)/;
+/** A command that changes owners or modes (the runtime stage leaves the code as root made it). */
+const OWNERSHIP = /(^|[\s;&|(/])(chown|chmod|chgrp)(\s|$)/;
 /** Files that always belong in a builder: the lockfile, workspace file and shared compiler settings. */
 const ROOT_FILES = new Set(['pnpm-lock.yaml', 'pnpm-workspace.yaml', 'package.json', '.npmrc', 'tsconfig.base.json', 'tsconfig.package.json']);
 /** What `pnpm deploy` writes: the only thing the runtime stage may take from the builder. */
 const DEPLOY_DIR = '/out';
+
+/** SIGTERM and SIGINT as Docker reads a STOPSIGNAL: by name, without SIG, or by number. */
+const DRAINING_SIGNALS: ReadonlySet<string> = new Set(['SIGTERM', 'TERM', '15', 'SIGINT', 'INT', '2']);
+
+/**
+ * The value an environment variable has at the end of a stage, with the line that set it: `ENV a=b c=d`,
+ * or the legacy `ENV key value...` (one variable, the rest of the line its value).
+ */
+function finalEnv(stage: Stage, key: string): { readonly value: string; readonly line: number } | undefined {
+  let found: { value: string; line: number } | undefined;
+  for (const i of stage.instructions) {
+    if (i.keyword !== 'ENV') continue;
+    const [first = '', ...rest] = i.args;
+    if (!first.includes('=')) {
+      if (first === key) found = { value: rest.join(' '), line: i.line };
+      continue;
+    }
+    for (const pair of i.args) if (pair.startsWith(`${key}=`)) found = { value: pair.slice(key.length + 1), line: i.line };
+  }
+  return found;
+}
 
 function last(stage: Stage, keyword: string): DockerInstruction | undefined {
   return stage.instructions.filter((i) => i.keyword === keyword).at(-1);
@@ -117,15 +140,30 @@ export function checkDockerfile(parsed: ParsedDockerfile, expect: ServiceExpecta
       else if (sources.some((src) => src !== DEPLOY_DIR)) add('runtime-from-builder', i.line, `${i.keyword} ${i.text} copies more than the deployed folder ${DEPLOY_DIR}`);
     }
     if (i.keyword === 'RUN' && PACKAGE_MANAGER.test(i.execForm ? i.args.join(' ') : i.text)) add('no-package-manager', i.line, `runs a package manager: ${i.text}`);
+    // The code stays root's, so that the process cannot rewrite it.
+    if (i.keyword === 'COPY' || i.keyword === 'ADD') {
+      const owner = i.flags['chown']?.[0];
+      const ownerUser = owner?.split(':')[0];
+      if (owner !== undefined && ownerUser !== undefined && !isRootUserName(ownerUser)) {
+        add('non-root-user', i.line, `${i.keyword} --chown=${owner} gives the code to ${ownerUser}, which could rewrite it; leave it to root`);
+      }
+      const mode = i.flags['chmod']?.[0];
+      if (mode !== undefined) add('non-root-user', i.line, `${i.keyword} --chmod=${mode} changes the modes of the code; leave them as the build made them`);
+    }
+    if (i.keyword === 'RUN' && OWNERSHIP.test(i.execForm ? i.args.join(' ') : i.text)) {
+      add('non-root-user', i.line, `RUN ${i.text} changes who owns or may write files; leave the code to root`);
+    }
   }
-  const env = runtime.instructions.filter((i) => i.keyword === 'ENV').flatMap((i) => i.args);
-  if (!env.includes('NODE_ENV=production')) add('node-env', runtime.line, 'NODE_ENV=production is not set');
+  const nodeEnv = finalEnv(runtime, 'NODE_ENV');
+  if (nodeEnv === undefined) add('node-env', runtime.line, 'NODE_ENV=production is not set');
+  else if (nodeEnv.value !== 'production') add('node-env', nodeEnv.line, `NODE_ENV is ${nodeEnv.value} at the end, not production`);
 
   const user = last(runtime, 'USER');
   const who = user?.args[0]?.split(':')[0];
   // A bare `USER` names nobody (docker build refuses it).
   if (!user) add('non-root-user', runtime.line, 'no USER: the process would run as root');
   else if (who === undefined || who === '') add('non-root-user', user.line, 'final USER names no user');
+  else if (who.includes('$')) add('non-root-user', user.line, `final USER ${user.text} is not written out; name the user (node) so that the check can see it`);
   else if (isRootUserName(who)) add('non-root-user', user.line, `final USER is ${who}`);
 
   const health = last(runtime, 'HEALTHCHECK');
@@ -140,7 +178,7 @@ export function checkDockerfile(parsed: ParsedDockerfile, expect: ServiceExpecta
 
   const stop = last(runtime, 'STOPSIGNAL');
   // Stryker disable next-line StringLiteral: the '' after ?? (a bare STOPSIGNAL) is equivalent: neither it nor any placeholder is SIGTERM or SIGINT; the other strings of the line are killed
-  if (!stop || !['SIGTERM', 'SIGINT'].includes(stop.args[0] ?? '')) add('stopsignal', stop?.line ?? runtime.line, stop ? `STOPSIGNAL ${stop.text}` : 'no STOPSIGNAL');
+  if (!stop || !DRAINING_SIGNALS.has(stop.args[0] ?? '')) add('stopsignal', stop?.line ?? runtime.line, stop ? `STOPSIGNAL ${stop.text}` : 'no STOPSIGNAL');
   return out;
 }
 

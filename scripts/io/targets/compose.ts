@@ -7,8 +7,9 @@
  *
  * Secrets (AUTH_SECRET, …) reach the remote host the way compose interpolates them: from the
  * environment of this process (GitHub environment secrets in the step's env), sent with the API call
- * that creates the container. They are never written to a file; the override file holds the image
- * reference only, and is removed when the deploy ends.
+ * that creates the container. This process writes them to no file (the override file holds the image
+ * reference only, and is removed when the deploy ends); the Docker host keeps a container's environment
+ * in its configuration, as for any container (README says so).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
