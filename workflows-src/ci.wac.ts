@@ -193,8 +193,10 @@ export function imageSteps(kind: ImageJobKind, config: PipelineConfig, ref?: Exp
     built,
     run({
       name: 'Verify the image',
-      env: { SERVICE: service, IMAGE: tags.output('image') },
-      run: `${PIPELINE} verify-image "$SERVICE" --image "$IMAGE"`,
+      // The revision label must name the commit built: GITHUB_SHA (a pull request's merge commit too), or
+      // the released commit in release.yml's build.
+      env: { SERVICE: service, IMAGE: tags.output('image'), ...(ref === undefined ? { REVISION: github.sha } : commitEnv) },
+      run: `${PIPELINE} verify-image "$SERVICE" --image "$IMAGE" --revision ${ref === undefined ? '"$REVISION"' : '"$COMMIT"'}`,
     }),
   ] as const;
   if (kind === 'build') return [...verified];

@@ -179,8 +179,9 @@ describe('build and publish: one step list, two tokens', () => {
     expect(built.with).toMatchObject({ tags: '${{ steps.meta.outputs.tags }}', labels: '${{ steps.meta.outputs.labels }}', load: true, push: false, context: '.' });
     expect(built.with?.['file']).toBe('${{ matrix.dockerfile }}');
     const verify = stepNamed('build', /Verify/);
-    expect(verify.run).toBe('node scripts/dist/pipeline.cjs verify-image "$SERVICE" --image "$IMAGE"');
-    expect(verify.env).toMatchObject({ IMAGE: '${{ steps.meta.outputs.image }}' });
+    // The revision label must name the commit built (GITHUB_SHA: a pull request's merge commit too).
+    expect(verify.run).toBe('node scripts/dist/pipeline.cjs verify-image "$SERVICE" --image "$IMAGE" --revision "$REVISION"');
+    expect(verify.env).toMatchObject({ IMAGE: '${{ steps.meta.outputs.image }}', REVISION: '${{ github.sha }}' });
     const names = stepsOf('publish').map((s) => s.name);
     expect(names.indexOf(verify.name)).toBeGreaterThan(names.indexOf(built.name));
     expect(names.indexOf(stepNamed('publish', /^Push/).name)).toBeGreaterThan(names.indexOf(verify.name));

@@ -110,6 +110,7 @@ describe('the build job builds the commit being released, not the run its own', 
     ['Image tags, labels and build arguments', 'tags --service "$SERVICE" --commit "$COMMIT"'],
     ['Record the pushed digest (fails unless it is the verified image)', '--commit "$COMMIT" --digest "$DIGEST"'],
     ['Tag the verified image (commit tag once, main only forward)', 'tags --service "$SERVICE" --commit "$COMMIT" --promote "$DIGEST"'],
+    ['Verify the image', 'verify-image "$SERVICE" --image "$IMAGE" --revision "$COMMIT"'],
   ])('%s: labels, tags and records the checked-out commit (--commit)', (name, call) => {
     const step = stepsOf('build').find((s) => s.name === name);
     expect(step?.env).toMatchObject({ COMMIT: '${{ steps.checkout.outputs.commit }}' });
