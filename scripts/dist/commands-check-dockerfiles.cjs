@@ -13488,15 +13488,13 @@ function checkDockerfile(parsed, expect) {
       else if (sources.some((src) => src !== DEPLOY_DIR)) add("runtime-from-builder", i.line, `${i.keyword} ${i.text} copies more than the deployed folder ${DEPLOY_DIR}`);
     }
     if (i.keyword === "RUN" && PACKAGE_MANAGER.test(i.execForm ? i.args.join(" ") : i.text)) add("no-package-manager", i.line, `runs a package manager: ${i.text}`);
-    if (i.keyword === "COPY" || i.keyword === "ADD") {
-      const owner = i.flags["chown"]?.[0];
-      const ownerUser = owner?.split(":")[0];
-      if (owner !== void 0 && ownerUser !== void 0 && !isRootUserName(ownerUser)) {
-        add("non-root-user", i.line, `${i.keyword} --chown=${owner} gives the code to ${ownerUser}, which could rewrite it; leave it to root`);
-      }
-      const mode = i.flags["chmod"]?.[0];
-      if (mode !== void 0) add("non-root-user", i.line, `${i.keyword} --chmod=${mode} changes the modes of the code; leave them as the build made them`);
+    const owner = i.flags["chown"]?.[0];
+    if (owner !== void 0) {
+      const ownerUser = owner.split(":", 1).join("");
+      if (!isRootUserName(ownerUser)) add("non-root-user", i.line, `${i.keyword} --chown=${owner} gives the code to ${ownerUser}, which could rewrite it; leave it to root`);
     }
+    const mode = i.flags["chmod"]?.[0];
+    if (mode !== void 0) add("non-root-user", i.line, `${i.keyword} --chmod=${mode} changes the modes of the code; leave them as the build made them`);
     if (i.keyword === "RUN" && OWNERSHIP.test(i.execForm ? i.args.join(" ") : i.text)) {
       add("non-root-user", i.line, `RUN ${i.text} changes who owns or may write files; leave the code to root`);
     }

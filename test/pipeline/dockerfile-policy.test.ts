@@ -123,6 +123,30 @@ describe('the code stays owned by root (DOCKER_ARCHITECTURE.md: the process cann
       [v(45, 'non-root-user', 'RUN chown -R node /app changes who owns or may write files; leave the code to root')],
     ],
     [
+      'an ADD given to the user',
+      'COPY --from=builder /out ./',
+      'ADD --chown=1000:1000 out.tar ./',
+      [
+        v(44, 'runtime-from-builder', 'ADD out.tar ./ does not come from the builder stage'),
+        v(44, 'non-root-user', 'ADD --chown=1000:1000 gives the code to 1000, which could rewrite it; leave it to root'),
+      ],
+    ],
+    [
+      'a chown after another command',
+      'USER node',
+      'RUN true && chown -R node /app\nUSER node',
+      [v(45, 'non-root-user', 'RUN true && chown -R node /app changes who owns or may write files; leave the code to root')],
+    ],
+    [
+      'a chmod by path, in exec form',
+      'USER node',
+      'RUN ["/bin/chmod", "-R", "777", "/app"]\nUSER node',
+      [v(45, 'non-root-user', 'RUN ["/bin/chmod", "-R", "777", "/app"] changes who owns or may write files; leave the code to root')],
+    ],
+    ['a chgrp with nothing after it', 'USER node', 'RUN chgrp\nUSER node', [v(45, 'non-root-user', 'RUN chgrp changes who owns or may write files; leave the code to root')]],
+    ['a command whose name only ends in chown', 'USER node', 'RUN xchown a\nUSER node', []],
+    ['chown named only in a label', 'USER node', 'LABEL note="chown -R node /app"\nUSER node', []],
+    [
       'a USER written with a variable (ARG RUNAS=0)',
       'USER node',
       'ARG RUNAS=0\nUSER ${RUNAS}',

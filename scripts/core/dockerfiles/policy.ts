@@ -141,15 +141,14 @@ export function checkDockerfile(parsed: ParsedDockerfile, expect: ServiceExpecta
     }
     if (i.keyword === 'RUN' && PACKAGE_MANAGER.test(i.execForm ? i.args.join(' ') : i.text)) add('no-package-manager', i.line, `runs a package manager: ${i.text}`);
     // The code stays root's, so that the process cannot rewrite it.
-    if (i.keyword === 'COPY' || i.keyword === 'ADD') {
-      const owner = i.flags['chown']?.[0];
-      const ownerUser = owner?.split(':')[0];
-      if (owner !== undefined && ownerUser !== undefined && !isRootUserName(ownerUser)) {
-        add('non-root-user', i.line, `${i.keyword} --chown=${owner} gives the code to ${ownerUser}, which could rewrite it; leave it to root`);
-      }
-      const mode = i.flags['chmod']?.[0];
-      if (mode !== undefined) add('non-root-user', i.line, `${i.keyword} --chmod=${mode} changes the modes of the code; leave them as the build made them`);
+    // (--chown and --chmod are COPY's and ADD's flags.)
+    const owner = i.flags['chown']?.[0];
+    if (owner !== undefined) {
+      const ownerUser = owner.split(':', 1).join('');
+      if (!isRootUserName(ownerUser)) add('non-root-user', i.line, `${i.keyword} --chown=${owner} gives the code to ${ownerUser}, which could rewrite it; leave it to root`);
     }
+    const mode = i.flags['chmod']?.[0];
+    if (mode !== undefined) add('non-root-user', i.line, `${i.keyword} --chmod=${mode} changes the modes of the code; leave them as the build made them`);
     if (i.keyword === 'RUN' && OWNERSHIP.test(i.execForm ? i.args.join(' ') : i.text)) {
       add('non-root-user', i.line, `RUN ${i.text} changes who owns or may write files; leave the code to root`);
     }
