@@ -13490,7 +13490,7 @@ function checkDockerfile(parsed, expect) {
     if (i.keyword === "RUN" && PACKAGE_MANAGER.test(i.execForm ? i.args.join(" ") : i.text)) add("no-package-manager", i.line, `runs a package manager: ${i.text}`);
     const owner = i.flags["chown"]?.[0];
     if (owner !== void 0) {
-      const ownerUser = owner.split(":", 1).join("");
+      const ownerUser = owner.replace(/:.*/s, "");
       if (!isRootUserName(ownerUser)) add("non-root-user", i.line, `${i.keyword} --chown=${owner} gives the code to ${ownerUser}, which could rewrite it; leave it to root`);
     }
     const mode = i.flags["chmod"]?.[0];

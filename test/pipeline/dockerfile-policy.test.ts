@@ -145,7 +145,7 @@ describe('the code stays owned by root (DOCKER_ARCHITECTURE.md: the process cann
     ],
     ['a chgrp with nothing after it', 'USER node', 'RUN chgrp\nUSER node', [v(45, 'non-root-user', 'RUN chgrp changes who owns or may write files; leave the code to root')]],
     ['a command whose name only ends in chown', 'USER node', 'RUN xchown a\nUSER node', []],
-    ['chown named only in a label', 'USER node', 'LABEL note="chown -R node /app"\nUSER node', []],
+    ['chown named only in a label', 'USER node', 'LABEL note="see chown -R node /app"\nUSER node', []],
     [
       'a USER written with a variable (ARG RUNAS=0)',
       'USER node',
@@ -173,6 +173,13 @@ describe('NODE_ENV and the stop signal as Docker reads them', () => {
       [v(41, 'node-env', 'NODE_ENV is development at the end, not production')],
     ],
     ['the stop signal without SIG: TERM', 'STOPSIGNAL SIGTERM', 'STOPSIGNAL TERM', []],
+    ['another variable in the legacy form after NODE_ENV', 'STOPSIGNAL SIGTERM', 'ENV PORT 3000\nSTOPSIGNAL SIGTERM', []],
+    [
+      'a legacy value with a space in it',
+      'ENV NODE_ENV=production PORT=3000',
+      'ENV NODE_ENV prod uction',
+      [v(41, 'node-env', 'NODE_ENV is prod uction at the end, not production')],
+    ],
     ['the stop signal by number: 15 (SIGTERM)', 'STOPSIGNAL SIGTERM', 'STOPSIGNAL 15', []],
     ['the stop signal by number: 2 (SIGINT)', 'STOPSIGNAL SIGTERM', 'STOPSIGNAL 2', []],
     ['the stop signal by number: 9 (SIGKILL)', 'STOPSIGNAL SIGTERM', 'STOPSIGNAL 9', [v(47, 'stopsignal', 'STOPSIGNAL 9')]],
