@@ -13456,6 +13456,13 @@ function checkDockerfile(parsed, expect) {
     if (s && nodeArg && s.image !== "${NODE_IMAGE}") add("node-image-arg", s.line, `stage ${s.name ?? "(unnamed)"} builds FROM ${s.image}; expected FROM \${NODE_IMAGE}`);
   }
   if (deps) {
+    for (const copy of deps.instructions.filter((i) => i.keyword === "COPY" || i.keyword === "ADD")) {
+      for (const src of copy.args.slice(0, -1)) {
+        if (!ROOT_FILES.has(src.replace(/\/+$/, ""))) {
+          add("builder-scope", copy.line, `the deps stage copies ${src}, which is not one of the root files (${[...ROOT_FILES].join(", ")}); the builder inherits it`);
+        }
+      }
+    }
     const fills = deps.instructions.some((i) => i.keyword === "RUN" && /\bpnpm\s+(fetch|install)\b/.test(i.text) && (i.flags["mount"] ?? []).some((m) => m.includes("type=cache")));
     if (!fills) add("pnpm-store-cache", deps.line, "no `RUN --mount=type=cache,... pnpm fetch` in the deps stage");
   }
@@ -13463,7 +13470,13 @@ function checkDockerfile(parsed, expect) {
     const allowed = /* @__PURE__ */ new Set([expect.serviceDir, ...expect.dependencyDirs]);
     const copied = /* @__PURE__ */ new Set();
     for (const copy of builder.instructions.filter((i) => i.keyword === "COPY" || i.keyword === "ADD")) {
-      if (copy.flags["from"]) continue;
+      const from = copy.flags["from"]?.[0];
+      if (from !== void 0) {
+        if (!names.includes(from) && !/^\d+$/.test(from)) {
+          add("builder-scope", copy.line, `${copy.keyword} --from=${from} ${copy.text} brings files from outside the build context into the builder`);
+        }
+        continue;
+      }
       for (const src of copy.args.slice(0, -1)) {
         const dir = src.replace(/\/+$/, "");
         if (ROOT_FILES.has(src) || ROOT_FILES.has(dir)) continue;
@@ -13495,6 +13508,10 @@ function checkDockerfile(parsed, expect) {
     }
     const mode = i.flags["chmod"]?.[0];
     if (mode !== void 0) add("non-root-user", i.line, `${i.keyword} --chmod=${mode} changes the modes of the code; leave them as the build made them`);
+    const mounted = (i.flags["mount"] ?? []).find((m) => /(^|,)from=/.test(m));
+    if (mounted !== void 0) {
+      add("runtime-from-builder", i.line, `${i.keyword} --mount=${mounted} reads another stage or image; the runtime stage takes only ${DEPLOY_DIR}, with COPY --from=builder`);
+    }
     if (i.keyword === "RUN" && OWNERSHIP.test(i.execForm ? i.args.join(" ") : i.text)) {
       add("non-root-user", i.line, `RUN ${i.text} changes who owns or may write files; leave the code to root`);
     }

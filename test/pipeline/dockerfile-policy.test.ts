@@ -58,7 +58,18 @@ describe('checkDockerfile, edges', () => {
       edit(GOOD, FETCH, 'RUN --mount=type=bind,source=.npmrc,target=/x --mount=type=cache,id=pnpm-store,target=/pnpm/store \\\n    pnpm fetch'),
       [],
     ],
-    ['only a RUN fills the store', edit(GOOD, FETCH, 'COPY --mount=type=cache,id=pnpm-store,target=/pnpm/store \\\n    pnpm fetch'), [v(18, 'pnpm-store-cache', STORE)]],
+    [
+      'only a RUN fills the store',
+      edit(GOOD, FETCH, 'COPY --mount=type=cache,id=pnpm-store,target=/pnpm/store \\\n    pnpm fetch'),
+      [
+        v(
+          21,
+          'builder-scope',
+          'the deps stage copies pnpm, which is not one of the root files (pnpm-lock.yaml, pnpm-workspace.yaml, package.json, .npmrc, tsconfig.base.json, tsconfig.package.json); the builder inherits it',
+        ),
+        v(18, 'pnpm-store-cache', STORE),
+      ],
+    ],
     ['a program that only ends in pnpm', edit(GOOD, FETCH, 'RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \\\n    mypnpm fetch'), [v(18, 'pnpm-store-cache', STORE)]],
     [
       'a pnpm command that only starts like fetch',
@@ -151,6 +162,78 @@ describe('the code stays owned by root (DOCKER_ARCHITECTURE.md: the process cann
       'USER node',
       'ARG RUNAS=0\nUSER ${RUNAS}',
       [v(46, 'non-root-user', 'final USER ${RUNAS} is not written out; name the user (node) so that the check can see it')],
+    ],
+  ])('%s', (_, from, to, expected) => {
+    expect(check(edit(GOOD, from, to))).toEqual(expected);
+  });
+});
+
+describe('no way around the scope of the builder and the runtime stage', () => {
+  test.each<[string, string, string, ReturnType<typeof v>[]]>([
+    [
+      'the whole repository copied in the deps stage (the builder inherits it)',
+      'COPY pnpm-lock.yaml pnpm-workspace.yaml ./',
+      'COPY . ./',
+      [
+        v(
+          20,
+          'builder-scope',
+          'the deps stage copies ., which is not one of the root files (pnpm-lock.yaml, pnpm-workspace.yaml, package.json, .npmrc, tsconfig.base.json, tsconfig.package.json); the builder inherits it',
+        ),
+      ],
+    ],
+    [
+      'files from another image in the builder',
+      'COPY tsconfig.base.json tsconfig.package.json ./',
+      'COPY tsconfig.base.json tsconfig.package.json ./\nCOPY --from=evil/tools:1 /opt /opt',
+      [v(26, 'builder-scope', 'COPY --from=evil/tools:1 /opt /opt brings files from outside the build context into the builder')],
+    ],
+    [
+      'a build-time mount of the builder in the runtime stage',
+      'USER node',
+      'RUN --mount=type=bind,from=builder,source=/repo,target=/src cp -r /src/services/x /app/x\nUSER node',
+      [
+        v(
+          45,
+          'runtime-from-builder',
+          'RUN --mount=type=bind,from=builder,source=/repo,target=/src reads another stage or image; the runtime stage takes only /out, with COPY --from=builder',
+        ),
+      ],
+    ],
+  ])('%s', (_, from, to, expected) => {
+    expect(check(edit(GOOD, from, to))).toEqual(expected);
+  });
+});
+
+describe('the scope rules, row by row', () => {
+  const SCOPE_ROOTS = '(pnpm-lock.yaml, pnpm-workspace.yaml, package.json, .npmrc, tsconfig.base.json, tsconfig.package.json)';
+  test.each<[string, string, string, ReturnType<typeof v>[]]>([
+    [
+      'an ADD of the repository in the deps stage',
+      'COPY pnpm-lock.yaml pnpm-workspace.yaml ./',
+      'ADD . ./',
+      [v(20, 'builder-scope', `the deps stage copies ., which is not one of the root files ${SCOPE_ROOTS}; the builder inherits it`)],
+    ],
+    [
+      'a second source that is no root file',
+      'COPY pnpm-lock.yaml pnpm-workspace.yaml ./',
+      'COPY pnpm-lock.yaml src ./',
+      [v(20, 'builder-scope', `the deps stage copies src, which is not one of the root files ${SCOPE_ROOTS}; the builder inherits it`)],
+    ],
+    ['root files written with trailing slashes', 'COPY pnpm-lock.yaml pnpm-workspace.yaml ./', 'COPY pnpm-lock.yaml// pnpm-workspace.yaml/ ./', []],
+    ['a stage by number', 'COPY tsconfig.base.json tsconfig.package.json ./', 'COPY tsconfig.base.json tsconfig.package.json ./\nCOPY --from=0 /repo/x ./x', []],
+    ['a stage by a number of two digits', 'COPY tsconfig.base.json tsconfig.package.json ./', 'COPY tsconfig.base.json tsconfig.package.json ./\nCOPY --from=12 /repo/x ./x', []],
+    [
+      'an image whose name starts with a digit',
+      'COPY tsconfig.base.json tsconfig.package.json ./',
+      'COPY tsconfig.base.json tsconfig.package.json ./\nCOPY --from=1x /repo/x ./x',
+      [v(26, 'builder-scope', 'COPY --from=1x /repo/x ./x brings files from outside the build context into the builder')],
+    ],
+    [
+      'a mount whose first key is from=',
+      'USER node',
+      'RUN --mount=from=builder,type=bind,target=/src cp -r /src /x\nUSER node',
+      [v(45, 'runtime-from-builder', 'RUN --mount=from=builder,type=bind,target=/src reads another stage or image; the runtime stage takes only /out, with COPY --from=builder')],
     ],
   ])('%s', (_, from, to, expected) => {
     expect(check(edit(GOOD, from, to))).toEqual(expected);

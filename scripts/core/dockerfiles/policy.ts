@@ -106,6 +106,15 @@ export function checkDockerfile(parsed: ParsedDockerfile, expect: ServiceExpecta
   }
 
   if (deps) {
+    // The builder starts FROM deps: anything copied here is in every builder, whatever the service needs.
+    for (const copy of deps.instructions.filter((i) => i.keyword === 'COPY' || i.keyword === 'ADD')) {
+      for (const src of copy.args.slice(0, -1)) {
+        // Stryker disable next-line Regex: equivalent: no root file holds a slash, so removing the first run of slashes instead of the trailing ones gives the same answer
+        if (!ROOT_FILES.has(src.replace(/\/+$/, ''))) {
+          add('builder-scope', copy.line, `the deps stage copies ${src}, which is not one of the root files (${[...ROOT_FILES].join(', ')}); the builder inherits it`);
+        }
+      }
+    }
     // Stryker disable next-line ArrayDeclaration: equivalent: a RUN without --mount has no cache mount, and neither has a list holding one placeholder that is no mount
     const fills = deps.instructions.some((i) => i.keyword === 'RUN' && /\bpnpm\s+(fetch|install)\b/.test(i.text) && (i.flags['mount'] ?? []).some((m) => m.includes('type=cache')));
     if (!fills) add('pnpm-store-cache', deps.line, 'no `RUN --mount=type=cache,... pnpm fetch` in the deps stage');
@@ -115,7 +124,14 @@ export function checkDockerfile(parsed: ParsedDockerfile, expect: ServiceExpecta
     const allowed = new Set([expect.serviceDir, ...expect.dependencyDirs]);
     const copied = new Set<string>();
     for (const copy of builder.instructions.filter((i) => i.keyword === 'COPY' || i.keyword === 'ADD')) {
-      if (copy.flags['from']) continue;
+      const from = copy.flags['from']?.[0];
+      if (from !== undefined) {
+        // An earlier stage of this Dockerfile (by name or number) is in scope; another image is not.
+        if (!names.includes(from) && !/^\d+$/.test(from)) {
+          add('builder-scope', copy.line, `${copy.keyword} --from=${from} ${copy.text} brings files from outside the build context into the builder`);
+        }
+        continue;
+      }
       for (const src of copy.args.slice(0, -1)) {
         const dir = src.replace(/\/+$/, '');
         if (ROOT_FILES.has(src) || ROOT_FILES.has(dir)) continue;
@@ -150,6 +166,11 @@ export function checkDockerfile(parsed: ParsedDockerfile, expect: ServiceExpecta
     }
     const mode = i.flags['chmod']?.[0];
     if (mode !== undefined) add('non-root-user', i.line, `${i.keyword} --chmod=${mode} changes the modes of the code; leave them as the build made them`);
+    // Stryker disable next-line ArrayDeclaration: equivalent: a placeholder in place of no mounts names no from=
+    const mounted = (i.flags['mount'] ?? []).find((m) => /(^|,)from=/.test(m));
+    if (mounted !== undefined) {
+      add('runtime-from-builder', i.line, `${i.keyword} --mount=${mounted} reads another stage or image; the runtime stage takes only ${DEPLOY_DIR}, with COPY --from=builder`);
+    }
     if (i.keyword === 'RUN' && OWNERSHIP.test(i.execForm ? i.args.join(' ') : i.text)) {
       add('non-root-user', i.line, `RUN ${i.text} changes who owns or may write files; leave the code to root`);
     }
