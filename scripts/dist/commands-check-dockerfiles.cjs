@@ -13500,7 +13500,8 @@ function checkDockerfile(parsed, expect) {
       if (i.flags["from"]?.[0] !== "builder") add("runtime-from-builder", i.line, `${i.keyword} ${i.text} does not come from the builder stage`);
       else if (sources.some((src) => src !== DEPLOY_DIR)) add("runtime-from-builder", i.line, `${i.keyword} ${i.text} copies more than the deployed folder ${DEPLOY_DIR}`);
     }
-    if (i.keyword === "RUN" && PACKAGE_MANAGER.test(i.execForm ? i.args.join(" ") : i.text)) add("no-package-manager", i.line, `runs a package manager: ${i.text}`);
+    const shell = i.keyword === "RUN" ? i.execForm ? i.args.join(" ") : i.text : void 0;
+    if (shell !== void 0 && PACKAGE_MANAGER.test(shell)) add("no-package-manager", i.line, `runs a package manager: ${i.text}`);
     const owner = i.flags["chown"]?.[0];
     if (owner !== void 0) {
       const ownerUser = owner.replace(/:.*/s, "");
@@ -13512,7 +13513,7 @@ function checkDockerfile(parsed, expect) {
     if (mounted !== void 0) {
       add("runtime-from-builder", i.line, `${i.keyword} --mount=${mounted} reads another stage or image; the runtime stage takes only ${DEPLOY_DIR}, with COPY --from=builder`);
     }
-    if (i.keyword === "RUN" && OWNERSHIP.test(i.execForm ? i.args.join(" ") : i.text)) {
+    if (shell !== void 0 && OWNERSHIP.test(shell)) {
       add("non-root-user", i.line, `RUN ${i.text} changes who owns or may write files; leave the code to root`);
     }
   }

@@ -7919,6 +7919,9 @@ async function readProvenance(registry, name, image) {
   }
   return void 0;
 }
+async function isQuarantined(registry, name, digest) {
+  return await registry.document(name, quarantineTag(digest)) !== void 0;
+}
 
 // scripts/core/workspace/glob.ts
 var SIMPLE_SEGMENT = /^[A-Za-z0-9._*?-]+$/;
@@ -9462,7 +9465,7 @@ var deploy = command(SPEC, async (parsed, ctx) => {
     } else if (values.rollback) {
       let back;
       for (const candidate of rollbackCandidates(records)) {
-        if (await registry.document(ref.path, quarantineTag(candidate.payload.digest)) === void 0) {
+        if (!await isQuarantined(registry, ref.path, candidate.payload.digest)) {
           back = candidate;
           break;
         }
@@ -9487,7 +9490,7 @@ var deploy = command(SPEC, async (parsed, ctx) => {
     if (image === void 0) throw new import_errors20.InputError(`digest ${digest}: no such image of ${service} in ${ref.registry ?? "docker.io"}/${ref.path}`);
     const repositoryUrl = `${(ctx.env["GITHUB_SERVER_URL"] || "https://github.com").replace(/\/+$/, "")}/${repositoryName}`;
     const provenance = await readProvenance(registry, ref.path, image);
-    const quarantined = await registry.document(ref.path, quarantineTag(digest));
+    const quarantined = await isQuarantined(registry, ref.path, digest);
     const evidence = checkEvidence({
       digest,
       manifest: image.manifest,
@@ -9495,7 +9498,7 @@ var deploy = command(SPEC, async (parsed, ctx) => {
       revisionKnown: image.revision !== void 0 && await git.resolveCommit(image.revision) === image.revision,
       provenance: provenance === void 0 ? void 0 : provenanceFacts(provenance),
       repositoryUrl,
-      quarantined: quarantined === void 0 ? void 0 : { reason: `the registry tag ${quarantineTag(digest)} names it (pipeline deploy --quarantine)` }
+      quarantined: quarantined ? { reason: `the registry tag ${quarantineTag(digest)} names it (pipeline deploy --quarantine)` } : void 0
     });
     const required = environment.requires === void 0 ? [] : await github.listDeployments(task, environment.requires);
     const promotion = values.rollback ? { ok: true, detail: "a rollback to a digest that ran here before" } : checkPromotion(environment.name, environment.requires, digest, required);

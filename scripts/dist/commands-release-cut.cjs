@@ -7631,8 +7631,65 @@ function quarantineTag(digest) {
   return `quarantined-${digest.replace(":", "-")}`;
 }
 
-// scripts/core/release/bump.ts
+// scripts/core/json.ts
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// scripts/core/images/oci.ts
+var IMAGE_MANIFEST_TYPES = /* @__PURE__ */ new Set(["application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json"]);
+var isAttestation = (d) => d.referenceType === "attestation-manifest" || d.platform?.os === "unknown" && d.platform.architecture === "unknown";
+function platformManifests(index) {
+  return index.manifests.filter((d) => IMAGE_MANIFEST_TYPES.has(d.mediaType) && !isAttestation(d));
+}
+var REVISION_LABEL = "org.opencontainers.image.revision";
+function configLabels(json) {
+  const labels = /* @__PURE__ */ new Map();
+  const config = isRecord(json) ? json["config"] : void 0;
+  const raw = isRecord(config) ? config["Labels"] : void 0;
+  if (isRecord(raw)) {
+    for (const [k, v] of Object.entries(raw)) if (typeof v === "string") labels.set(k, v);
+  }
+  return labels;
+}
+
+// scripts/io/registry.ts
 var import_errors8 = require("./core-errors.cjs");
+var RegistryError = class extends import_errors8.OutsideError {
+  name = "RegistryError";
+};
+
+// scripts/io/registry-images.ts
+async function readImage(registry, name, reference) {
+  const top = typeof reference === "string" ? await registry.document(name, reference) : reference;
+  if (top === void 0) return void 0;
+  let manifest = top.digest;
+  let doc = top.document;
+  let index;
+  if (doc.kind === "index") {
+    index = doc;
+    const platforms = platformManifests(doc);
+    const [only] = platforms;
+    if (only === void 0 || platforms.length > 1) {
+      throw new RegistryError(
+        `${name}@${top.digest}: expected one platform image in the index, found ${platforms.length} (${platforms.map((p) => p.digest).join(", ") || "only attestations"})`
+      );
+    }
+    const image = await registry.document(name, only.digest);
+    if (image === void 0 || image.document.kind !== "image") throw new RegistryError(`${name}@${only.digest}: the index lists an image manifest the registry does not have`);
+    manifest = image.digest;
+    doc = image.document;
+  }
+  if (doc.kind !== "image") throw new RegistryError(`${name}@${top.digest}: an index inside an index is not an image the pipeline builds`);
+  const revision = configLabels(await registry.blobJson(name, doc.config)).get(REVISION_LABEL);
+  return { digest: top.digest, manifest, config: doc.config, revision, index };
+}
+async function isQuarantined(registry, name, digest) {
+  return await registry.document(name, quarantineTag(digest)) !== void 0;
+}
+
+// scripts/core/release/bump.ts
+var import_errors9 = require("./core-errors.cjs");
 
 // scripts/core/release/conventional-commit.ts
 function parseCommitMessage(message) {
@@ -7672,7 +7729,7 @@ function nextVersion(input) {
     const asked = bump.version;
     const line = highestVersion(input.released.filter((r) => r.major === asked.major && r.minor === asked.minor));
     if (line !== void 0 && compareVersions(asked, line) <= 0) {
-      throw new import_errors8.InputError(
+      throw new import_errors9.InputError(
         `version ${quote(formatVersion(asked))} of ${input.service} is not greater than its highest release ${quote(formatVersion(line))} in ${asked.major}.${asked.minor}: expected a higher SemVer version`
       );
     }
@@ -7839,7 +7896,7 @@ function code(text2) {
 }
 
 // scripts/core/release/release-tag.ts
-var import_errors9 = require("./core-errors.cjs");
+var import_errors10 = require("./core-errors.cjs");
 var MAX_TAG_LENGTH = 128;
 var TAG_FORM = `<service>@${VERSION_FORM}, at most ${MAX_TAG_LENGTH} characters`;
 function read(ref) {
@@ -7860,9 +7917,9 @@ function tryParseReleaseTag(ref) {
 }
 function parseReleaseTag(ref, services) {
   const tag = read(ref);
-  if (typeof tag === "string") throw new import_errors9.InputError(`invalid release tag ${quote(ref)}: ${tag}; expected ${TAG_FORM}`);
+  if (typeof tag === "string") throw new import_errors10.InputError(`invalid release tag ${quote(ref)}: ${tag}; expected ${TAG_FORM}`);
   if (services !== void 0 && !services.has(tag.service)) {
-    throw new import_errors9.InputError(`invalid release tag ${quote(ref)}: unknown service ${quote(tag.service)}; expected one of ${[...services].sort().join(", ")}`);
+    throw new import_errors10.InputError(`invalid release tag ${quote(ref)}: unknown service ${quote(tag.service)}; expected one of ${[...services].sort().join(", ")}`);
   }
   return tag;
 }
@@ -7981,7 +8038,7 @@ function classifyFiles(paths, workspace, rules, workspaceDir = "", engine) {
 
 // scripts/core/changes/lockfile-yaml.ts
 var import_yaml = __toESM(require_dist(), 1);
-var import_errors10 = require("./core-errors.cjs");
+var import_errors11 = require("./core-errors.cjs");
 
 // scripts/core/changes/yaml-anchors.ts
 var blank = (c) => c === " " || c === "	";
@@ -8421,7 +8478,7 @@ function dict(entries = []) {
 }
 
 // scripts/core/changes/root-manifest.ts
-var import_errors11 = require("./core-errors.cjs");
+var import_errors12 = require("./core-errors.cjs");
 function canonical(value) {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
   if (typeof value === "object" && value !== null) {
@@ -8437,9 +8494,9 @@ function parseObject(file, text2) {
   try {
     json = JSON.parse(text2);
   } catch (err) {
-    throw new import_errors11.InputError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
+    throw new import_errors12.InputError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new import_errors11.InputError(`${file}: expected a JSON object`);
+  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new import_errors12.InputError(`${file}: expected a JSON object`);
   return Object.fromEntries(Object.entries(json));
 }
 function diffRootManifest(file, base, head, installFields) {
@@ -8459,7 +8516,7 @@ function diffRootManifest(file, base, head, installFields) {
 }
 
 // scripts/io/service-history.ts
-var import_errors17 = require("./core-errors.cjs");
+var import_errors18 = require("./core-errors.cjs");
 
 // scripts/core/changes/lockfile-reasons.ts
 function packageOfLockReason(reason) {
@@ -8516,7 +8573,7 @@ function commitReasons(graph, service, change) {
 var import_node_fs = require("node:fs");
 var import_node_os = require("node:os");
 var import_node_path = require("node:path");
-var import_errors16 = require("./core-errors.cjs");
+var import_errors17 = require("./core-errors.cjs");
 
 // scripts/core/from-callback.ts
 function fromCallback(start) {
@@ -8524,9 +8581,9 @@ function fromCallback(start) {
 }
 
 // scripts/core/workspace/discover.ts
-var import_errors12 = require("./core-errors.cjs");
+var import_errors13 = require("./core-errors.cjs");
 function symlinkedManifest(file) {
-  return new import_errors12.InputError(`${file} is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself`);
+  return new import_errors13.InputError(`${file} is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself`);
 }
 var SKIP = /* @__PURE__ */ new Set(["node_modules", "dist"]);
 async function packageFolders(listing, root, matcher) {
@@ -8651,17 +8708,10 @@ var KeyHash = class {
 };
 
 // scripts/core/workspace/graph.ts
+var import_errors15 = require("./core-errors.cjs");
+
+// scripts/core/workspace/manifest.ts
 var import_errors14 = require("./core-errors.cjs");
-
-// scripts/core/workspace/manifest.ts
-var import_errors13 = require("./core-errors.cjs");
-
-// scripts/core/json.ts
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-// scripts/core/workspace/manifest.ts
 var DEPENDENCY_FIELDS = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"];
 var nameOf = (file) => typeof file === "string" ? file : file();
 function parseObject2(file, text2) {
@@ -8669,18 +8719,18 @@ function parseObject2(file, text2) {
   try {
     json = JSON.parse(text2);
   } catch (err) {
-    throw new import_errors13.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
+    throw new import_errors14.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }
-  if (!isRecord(json)) throw new import_errors13.InputError(`${nameOf(file)}: expected a JSON object`);
+  if (!isRecord(json)) throw new import_errors14.InputError(`${nameOf(file)}: expected a JSON object`);
   return json;
 }
 function packageName(file, pkg) {
   const name = pkg["name"];
-  if (typeof name !== "string" || name.length === 0) throw new import_errors13.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
+  if (typeof name !== "string" || name.length === 0) throw new import_errors14.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
   return name;
 }
 function badDependencyField(file, field) {
-  return new import_errors13.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
+  return new import_errors14.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
 }
 var WORKSPACE_ALIAS = /^(@?[^@]+)@/;
 function dependencyRef(name, spec) {
@@ -8733,7 +8783,7 @@ function workspaceTargets(name, refs, lookup, names) {
     else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
       if (target === void 0) {
-        throw new import_errors14.InputError(
+        throw new import_errors15.InputError(
           `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`
         );
       }
@@ -8783,7 +8833,7 @@ function assemble(entries, make) {
     const entry = at(sorted, k);
     const existing = index.get(entry.name);
     if (existing !== void 0) {
-      throw new import_errors14.InputError(`two workspace packages are named ${entry.name}: ${at(sorted, existing).input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
+      throw new import_errors15.InputError(`two workspace packages are named ${entry.name}: ${at(sorted, existing).input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
     }
     index.set(entry.name, names.length);
     names.push(entry.name);
@@ -8841,7 +8891,7 @@ function assembleGraph(list, options) {
   let services = options.services;
   const get = (name) => {
     const pkg = packages.get(name);
-    if (!pkg) throw new import_errors14.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
+    if (!pkg) throw new import_errors15.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
     return pkg;
   };
   const graph = {
@@ -8926,7 +8976,7 @@ function topologicalOrder(names, edges, from = "name") {
       if (state[dep] === VISITING) {
         if (from === "folder") return topologicalOrder(names, edges, "name");
         const cycle = [...path.slice(path.indexOf(dep)), dep].map((n) => at(names, n));
-        throw new import_errors14.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
+        throw new import_errors15.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
       }
       state[dep] = VISITING;
       path.push(dep);
@@ -8980,7 +9030,7 @@ function graphFromSnapshot(snapshot) {
 }
 
 // scripts/core/workspace/workspace-globs.ts
-var import_errors15 = require("./core-errors.cjs");
+var import_errors16 = require("./core-errors.cjs");
 var TOP = /^([A-Za-z_][\w-]*):(?:\s+(.*))?$/;
 var ITEM = /^\s+-\s+(?:'([^']*)'|"([^"\\]*)"|([^\s'"#[\]{}!&*|>%@`,?:-](?:[^#:]|:(?=\S))*?))(?:\s+#.*)?\s*$/;
 function parseWorkspaceGlobsFast(text2) {
@@ -9019,7 +9069,7 @@ function checkWorkspaceGlobs(file, globs) {
     const body = glob.startsWith("!") ? glob.slice(1) : glob;
     const why = body === "" ? "it is empty" : body.startsWith("/") ? "it is absolute" : body.split("/").includes("..") ? "it leaves the workspace (..)" : [...body].some((c) => c === "\\" || c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) ? "it holds a backslash or a control character" : void 0;
     if (why !== void 0)
-      throw new import_errors15.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
+      throw new import_errors16.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
   }
   return globs;
 }
@@ -9181,7 +9231,7 @@ async function checkUnanswered(git, unanswered, fileName) {
     const tree = trees[i];
     const entry = manifestEntry(tree);
     const listed = tree?.type !== "tree" || entry !== void 0 && !entry.isTree && entry.mode !== "160000";
-    if (listed) throw new import_errors16.InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    if (listed) throw new import_errors17.InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
   });
 }
 async function loadWorkspaceFromGit(git, commit, options) {
@@ -9208,8 +9258,8 @@ async function load(git, commit, options, readersFor, cold) {
   const first = git.readObjects([dir === "" ? `${commit}^{tree}` : `${commit}:${dir}`, `${commit}:${dir === "" ? "" : `${dir}/`}pnpm-workspace.yaml`]);
   if (cold) readersFor();
   const [tree, yaml] = await first;
-  if (tree?.type !== "tree") throw new import_errors16.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
-  if (yaml?.type !== "blob") throw new import_errors16.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
+  if (tree?.type !== "tree") throw new import_errors17.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
+  if (yaml?.type !== "blob") throw new import_errors17.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
   const globs = await readWorkspaceGlobs(`pnpm-workspace.yaml (at ${short})`, yaml.content.toString("utf8"));
   const matcher = await globMatcher(globs);
   const shaBytes = tree.sha.length / 2;
@@ -9260,7 +9310,7 @@ async function releasedVersions(git, service) {
 }
 async function commitOf(git, rev, flag) {
   const sha = rev.startsWith("-") ? void 0 : await git.resolveCommit(rev);
-  if (sha === void 0) throw new import_errors17.InputError(`${flag} ${quote(rev)}: not a commit in this clone; expected a branch, tag or SHA that exists (git fetch it first)`);
+  if (sha === void 0) throw new import_errors18.InputError(`${flag} ${quote(rev)}: not a commit in this clone; expected a branch, tag or SHA that exists (git fetch it first)`);
   return sha;
 }
 async function workspaceAt(git, config, commit) {
@@ -9270,7 +9320,7 @@ async function serviceAt(git, config, commit, service) {
   const workspace = await workspaceAt(git, config, commit);
   const pkg = workspace.services.find((s) => s.folder === service);
   if (pkg === void 0) {
-    throw new import_errors17.InputError(`service ${quote(service)}: not a service at ${commit.slice(0, 12)}; expected one of: ${workspace.services.map((s) => s.folder).join(", ")}`);
+    throw new import_errors18.InputError(`service ${quote(service)}: not a service at ${commit.slice(0, 12)}; expected one of: ${workspace.services.map((s) => s.folder).join(", ")}`);
   }
   return { graph: workspace, service: pkg };
 }
@@ -9299,10 +9349,10 @@ async function serviceCommits(git, config, at2, base, head) {
 
 // scripts/io/github-event.ts
 var import_node_fs2 = require("node:fs");
-var import_errors19 = require("./core-errors.cjs");
+var import_errors20 = require("./core-errors.cjs");
 
 // scripts/core/changes/event.ts
-var import_errors18 = require("./core-errors.cjs");
+var import_errors19 = require("./core-errors.cjs");
 
 // scripts/io/github-event.ts
 function checkActionsFiles(env) {
@@ -9315,13 +9365,13 @@ function checkActionsFiles(env) {
       const stat2 = (0, import_node_fs2.statSync)(path);
       isFile = stat2.isFile() || stat2.isCharacterDevice();
     } catch (err) {
-      throw new import_errors19.InputError(`${name}=${quote(path, 240)}: no such file (${(0, import_errors19.errnoCode)(err) ?? String(err)}); ${fix}`);
+      throw new import_errors20.InputError(`${name}=${quote(path, 240)}: no such file (${(0, import_errors20.errnoCode)(err) ?? String(err)}); ${fix}`);
     }
-    if (!isFile) throw new import_errors19.InputError(`${name}=${quote(path, 240)}: not a file; ${fix}`);
+    if (!isFile) throw new import_errors20.InputError(`${name}=${quote(path, 240)}: not a file; ${fix}`);
     try {
       (0, import_node_fs2.accessSync)(path, import_node_fs2.constants.W_OK);
     } catch (err) {
-      throw new import_errors19.InputError(`${name}=${quote(path, 240)}: cannot be written (${(0, import_errors19.errnoCode)(err) ?? String(err)}); ${fix}`);
+      throw new import_errors20.InputError(`${name}=${quote(path, 240)}: cannot be written (${(0, import_errors20.errnoCode)(err) ?? String(err)}); ${fix}`);
     }
   }
 }
@@ -9336,55 +9386,6 @@ async function appendStepSummary(markdown) {
   checkActionsFiles(process.env);
   const core = await Promise.resolve().then(() => __toESM(require("./actions-core.cjs"), 1));
   await core.summary.addRaw(markdown, true).write();
-}
-
-// scripts/core/images/oci.ts
-var IMAGE_MANIFEST_TYPES = /* @__PURE__ */ new Set(["application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json"]);
-var isAttestation = (d) => d.referenceType === "attestation-manifest" || d.platform?.os === "unknown" && d.platform.architecture === "unknown";
-function platformManifests(index) {
-  return index.manifests.filter((d) => IMAGE_MANIFEST_TYPES.has(d.mediaType) && !isAttestation(d));
-}
-var REVISION_LABEL = "org.opencontainers.image.revision";
-function configLabels(json) {
-  const labels = /* @__PURE__ */ new Map();
-  const config = isRecord(json) ? json["config"] : void 0;
-  const raw = isRecord(config) ? config["Labels"] : void 0;
-  if (isRecord(raw)) {
-    for (const [k, v] of Object.entries(raw)) if (typeof v === "string") labels.set(k, v);
-  }
-  return labels;
-}
-
-// scripts/io/registry.ts
-var import_errors20 = require("./core-errors.cjs");
-var RegistryError = class extends import_errors20.OutsideError {
-  name = "RegistryError";
-};
-
-// scripts/io/registry-images.ts
-async function readImage(registry, name, reference) {
-  const top = typeof reference === "string" ? await registry.document(name, reference) : reference;
-  if (top === void 0) return void 0;
-  let manifest = top.digest;
-  let doc = top.document;
-  let index;
-  if (doc.kind === "index") {
-    index = doc;
-    const platforms = platformManifests(doc);
-    const [only] = platforms;
-    if (only === void 0 || platforms.length > 1) {
-      throw new RegistryError(
-        `${name}@${top.digest}: expected one platform image in the index, found ${platforms.length} (${platforms.map((p) => p.digest).join(", ") || "only attestations"})`
-      );
-    }
-    const image = await registry.document(name, only.digest);
-    if (image === void 0 || image.document.kind !== "image") throw new RegistryError(`${name}@${only.digest}: the index lists an image manifest the registry does not have`);
-    manifest = image.digest;
-    doc = image.document;
-  }
-  if (doc.kind !== "image") throw new RegistryError(`${name}@${top.digest}: an index inside an index is not an image the pipeline builds`);
-  const revision = configLabels(await registry.blobJson(name, doc.config)).get(REVISION_LABEL);
-  return { digest: top.digest, manifest, config: doc.config, revision, index };
 }
 
 // scripts/commands/release/ci-image.ts
@@ -9584,15 +9585,15 @@ var run2 = command(SPEC2, async (parsed, ctx) => {
     let version;
     if (pushed !== void 0) version = pushed.version;
     else {
-      const again = bump?.kind === "version" ? history.all.find((r) => compareVersions(r.tag.version, bump.version) === 0 && r.commit === commit) : history.all.filter((r) => r.commit === commit).at(-1);
-      const taken = bump?.kind === "version" && again === void 0 ? history.all.find((r) => compareVersions(r.tag.version, bump.version) === 0) : void 0;
-      if (taken !== void 0) {
+      const named = bump?.kind === "version" ? history.all.find((r) => compareVersions(r.tag.version, bump.version) === 0) : void 0;
+      if (named !== void 0 && named.commit !== commit) {
         ctx.stderr(
-          `error: ${service}: tag ${taken.name} names ${taken.commit.slice(0, 12)}, not ${commit.slice(0, 12)}; a released version never moves: release the next version
+          `error: ${service}: tag ${named.name} names ${named.commit.slice(0, 12)}, not ${commit.slice(0, 12)}; a released version never moves: release the next version
 `
         );
         return EXIT.failed;
       }
+      const again = bump?.kind === "version" ? named : history.all.filter((r) => r.commit === commit).at(-1);
       if (again !== void 0) version = again.tag.version;
       else {
         version = nextVersion({
@@ -9629,7 +9630,7 @@ var run2 = command(SPEC2, async (parsed, ctx) => {
       return EXIT.failed;
     }
     const { digest } = ci.image;
-    if (await registry.document(ref.path, quarantineTag(digest)) !== void 0) {
+    if (await isQuarantined(registry, ref.path, digest)) {
       ctx.stderr(
         `error: ${service}: cannot release ${tag}: its image ${repository}@${digest} is quarantined (the registry tag ${quarantineTag(digest)} names it: pipeline deploy --quarantine); fix the service and release a new commit
 `

@@ -7496,7 +7496,7 @@ function commandSpec(spec) {
 }
 
 // scripts/commands/release/select.ts
-var import_errors20 = require("./core-errors.cjs");
+var import_errors21 = require("./core-errors.cjs");
 
 // scripts/core/images/image-ref.ts
 var import_errors3 = require("./core-errors.cjs");
@@ -9127,6 +9127,9 @@ var RegistryError = class extends import_errors18.OutsideError {
   name = "RegistryError";
 };
 
+// scripts/core/deploy/version.ts
+var import_errors19 = require("./core-errors.cjs");
+
 // scripts/io/registry-images.ts
 async function readImage(registry, name, reference) {
   const top = typeof reference === "string" ? await registry.document(name, reference) : reference;
@@ -9172,11 +9175,11 @@ async function findCiImage(git, registry, name, commit, inputCommits) {
 
 // scripts/commands/release/context.ts
 var import_node_path2 = require("node:path");
-var import_errors19 = require("./core-errors.cjs");
+var import_errors20 = require("./core-errors.cjs");
 async function openRelease(ctx, cwd = ".") {
   const git = await ctx.effects.git((0, import_node_path2.resolve)(ctx.cwd, cwd));
   const repository = ctx.env["GITHUB_REPOSITORY"] || ctx.config.publishRepository;
-  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors19.InputError(`GITHUB_REPOSITORY ${quote(repository)}: expected <owner>/<repo>`);
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors20.InputError(`GITHUB_REPOSITORY ${quote(repository)}: expected <owner>/<repo>`);
   const owner = repository.slice(0, repository.indexOf("/"));
   const branch = ctx.config.defaultBranch;
   const defaultRef = async () => {
@@ -9237,7 +9240,7 @@ var run = command(SPEC, async (parsed, ctx) => {
   const { values } = parsed;
   const tagRef = values.tag?.startsWith("refs/tags/") ? values.tag : void 0;
   if (tagRef === void 0 && values.service === void 0)
-    throw new import_errors20.InputError("pnpm pipeline release select: give --service <name|changed>, or --tag refs/tags/<service>@<version>");
+    throw new import_errors21.InputError("pnpm pipeline release select: give --service <name|changed>, or --tag refs/tags/<service>@<version>");
   const release = await openRelease(ctx, values.cwd);
   try {
     let ref = await release.refCommit(values.ref, "--ref");
@@ -9267,7 +9270,7 @@ var run = command(SPEC, async (parsed, ctx) => {
       }
     } else {
       const service = values.service ?? "";
-      if (!known.has(service)) throw new import_errors20.InputError(`--service ${JSON.stringify(service).slice(0, 80)}: not a service; expected changed or one of: ${[...known].join(", ")}`);
+      if (!known.has(service)) throw new import_errors21.InputError(`--service ${JSON.stringify(service).slice(0, 80)}: not a service; expected changed or one of: ${[...known].join(", ")}`);
       services = [service];
     }
     const build = [];

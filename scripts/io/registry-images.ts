@@ -6,6 +6,7 @@
 import { attestationManifests, configLabels, platformManifests, type RegistryDocument, REVISION_LABEL } from '../core/images/oci.js';
 import type { PushedImage } from '../core/images/publish.js';
 import { type FetchedDocument, type RegistryClient, RegistryError } from './registry.js';
+import { quarantineTag } from '../core/deploy/version.js';
 
 type IndexDocument = Extract<RegistryDocument, { readonly kind: 'index' }>;
 
@@ -69,4 +70,9 @@ export async function readProvenance(registry: RegistryClient, name: string, ima
     }
   }
   return undefined;
+}
+
+/** Whether `pipeline deploy --quarantine` tagged the digest (its registry tag names it): never promoted again. */
+export async function isQuarantined(registry: RegistryClient, name: string, digest: string): Promise<boolean> {
+  return (await registry.document(name, quarantineTag(digest))) !== undefined;
 }

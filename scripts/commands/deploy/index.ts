@@ -30,7 +30,7 @@ import type { Git } from '../../io/git.js';
 import type { GitHubApi } from '../../io/github-api.js';
 import type { FetchedDocument, RegistryClient } from '../../io/registry.js';
 import type { DeployOutcome, DeployRequest, Target } from '../../io/targets/target.js';
-import { readImage, readProvenance } from '../../io/registry-images.js';
+import { isQuarantined, readImage, readProvenance } from '../../io/registry-images.js';
 import { type ServiceGraph, serviceAt, serviceCommits } from '../../io/service-history.js';
 import { appendStepSummary, writeStepOutputs } from '../../io/step-outputs.js';
 import type { Command, CommandContext } from '../types.js';
@@ -124,7 +124,7 @@ const deploy = command(SPEC, async (parsed, ctx) => {
       // The newest candidate that is not quarantined (a quarantined digest is never deployed again).
       let back: Success | undefined;
       for (const candidate of rollbackCandidates(records)) {
-        if ((await registry.document(ref.path, quarantineTag(candidate.payload.digest))) === undefined) {
+        if (!(await isQuarantined(registry, ref.path, candidate.payload.digest))) {
           back = candidate;
           break;
         }
@@ -150,7 +150,7 @@ const deploy = command(SPEC, async (parsed, ctx) => {
     if (image === undefined) throw new InputError(`digest ${digest}: no such image of ${service} in ${ref.registry ?? 'docker.io'}/${ref.path}`);
     const repositoryUrl = `${(ctx.env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '')}/${repositoryName}`;
     const provenance = await readProvenance(registry, ref.path, image);
-    const quarantined = await registry.document(ref.path, quarantineTag(digest));
+    const quarantined = await isQuarantined(registry, ref.path, digest);
     const evidence = checkEvidence({
       digest,
       manifest: image.manifest,
@@ -158,7 +158,7 @@ const deploy = command(SPEC, async (parsed, ctx) => {
       revisionKnown: image.revision !== undefined && (await git.resolveCommit(image.revision)) === image.revision,
       provenance: provenance === undefined ? undefined : provenanceFacts(provenance),
       repositoryUrl,
-      quarantined: quarantined === undefined ? undefined : { reason: `the registry tag ${quarantineTag(digest)} names it (pipeline deploy --quarantine)` },
+      quarantined: quarantined ? { reason: `the registry tag ${quarantineTag(digest)} names it (pipeline deploy --quarantine)` } : undefined,
     });
     const required = environment.requires === undefined ? [] : await github.listDeployments(task, environment.requires);
     const promotion = values.rollback

@@ -15,6 +15,7 @@ import { commandSpec } from '../../core/args.js';
 import { EXIT } from '../../core/exit-codes.js';
 import { InputError } from '../../core/errors.js';
 import { quarantineTag } from '../../core/deploy/version.js';
+import { isQuarantined } from '../../io/registry-images.js';
 import { parseImageRef } from '../../core/images/index.js';
 import { nextVersion } from '../../core/release/bump.js';
 import { planCut } from '../../core/release/cut-plan.js';
@@ -103,18 +104,15 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
     let version: Version;
     if (pushed !== undefined) version = pushed.version;
     else {
-      const again =
-        bump?.kind === 'version'
-          ? history.all.find((r) => compareVersions(r.tag.version, bump.version) === 0 && r.commit === commit)
-          : history.all.filter((r) => r.commit === commit).at(-1);
+      const named = bump?.kind === 'version' ? history.all.find((r) => compareVersions(r.tag.version, bump.version) === 0) : undefined;
       // The explicit version's tag names another commit: refused as a moved release (exit 1), not as a low version.
-      const taken = bump?.kind === 'version' && again === undefined ? history.all.find((r) => compareVersions(r.tag.version, bump.version) === 0) : undefined;
-      if (taken !== undefined) {
+      if (named !== undefined && named.commit !== commit) {
         ctx.stderr(
-          `error: ${service}: tag ${taken.name} names ${taken.commit.slice(0, 12)}, not ${commit.slice(0, 12)}; a released version never moves: release the next version\n`,
+          `error: ${service}: tag ${named.name} names ${named.commit.slice(0, 12)}, not ${commit.slice(0, 12)}; a released version never moves: release the next version\n`,
         );
         return EXIT.failed;
       }
+      const again = bump?.kind === 'version' ? named : history.all.filter((r) => r.commit === commit).at(-1);
       if (again !== undefined) version = again.tag.version;
       else {
         version = nextVersion({
@@ -154,7 +152,7 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
     }
     const { digest } = ci.image;
     // A digest a deploy quarantined (pipeline deploy --quarantine) is never promoted again, by a release either.
-    if ((await registry.document(ref.path, quarantineTag(digest))) !== undefined) {
+    if (await isQuarantined(registry, ref.path, digest)) {
       ctx.stderr(
         `error: ${service}: cannot release ${tag}: its image ${repository}@${digest} is quarantined (the registry tag ${quarantineTag(digest)} names it: pipeline deploy --quarantine); fix the service and release a new commit\n`,
       );

@@ -156,7 +156,8 @@ export function checkDockerfile(parsed: ParsedDockerfile, expect: ServiceExpecta
       if (i.flags['from']?.[0] !== 'builder') add('runtime-from-builder', i.line, `${i.keyword} ${i.text} does not come from the builder stage`);
       else if (sources.some((src) => src !== DEPLOY_DIR)) add('runtime-from-builder', i.line, `${i.keyword} ${i.text} copies more than the deployed folder ${DEPLOY_DIR}`);
     }
-    if (i.keyword === 'RUN' && PACKAGE_MANAGER.test(i.execForm ? i.args.join(' ') : i.text)) add('no-package-manager', i.line, `runs a package manager: ${i.text}`);
+    const shell = i.keyword === 'RUN' ? (i.execForm ? i.args.join(' ') : i.text) : undefined;
+    if (shell !== undefined && PACKAGE_MANAGER.test(shell)) add('no-package-manager', i.line, `runs a package manager: ${i.text}`);
     // The code stays root's, so that the process cannot rewrite it.
     // (--chown and --chmod are COPY's and ADD's flags.)
     const owner = i.flags['chown']?.[0];
@@ -171,7 +172,7 @@ export function checkDockerfile(parsed: ParsedDockerfile, expect: ServiceExpecta
     if (mounted !== undefined) {
       add('runtime-from-builder', i.line, `${i.keyword} --mount=${mounted} reads another stage or image; the runtime stage takes only ${DEPLOY_DIR}, with COPY --from=builder`);
     }
-    if (i.keyword === 'RUN' && OWNERSHIP.test(i.execForm ? i.args.join(' ') : i.text)) {
+    if (shell !== undefined && OWNERSHIP.test(shell)) {
       add('non-root-user', i.line, `RUN ${i.text} changes who owns or may write files; leave the code to root`);
     }
   }
