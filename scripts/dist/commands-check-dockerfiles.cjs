@@ -13348,6 +13348,8 @@ var GENERATOR = "scripts/generate-dockerfiles.ts";
 
 // scripts/core/dockerfiles/parse.ts
 var import_dockerfile_ast = __toESM(require_main(), 1);
+var HEREDOC_START = /^<<-?(["']?)[A-Za-z_]\w*\1$/;
+var HEREDOC_KEYWORDS = /* @__PURE__ */ new Set(["RUN", "COPY", "ADD"]);
 function toModel(instruction) {
   const flags = dict();
   if (instruction instanceof import_dockerfile_ast.ModifiableInstruction) {
@@ -13367,8 +13369,22 @@ function toModel(instruction) {
     } catch {
     }
   }
+  const keyword = instruction.getKeyword().toUpperCase();
+  let text = withoutFlags.trim();
+  let heredocs = [];
+  let heredocLines = [];
+  if (!execForm && HEREDOC_KEYWORDS.has(keyword)) {
+    const words = instruction.getArguments();
+    const starts = words.filter((a) => HEREDOC_START.test(a.getValue()));
+    if (starts.length > 0) {
+      const lastLine = Math.max(...starts.map((a) => a.getRange().start.line));
+      args = words.filter((a) => a.getRange().start.line <= lastLine).map((a) => a.getValue());
+      heredocs = starts.map((a) => a.getValue());
+      [text = "", ...heredocLines] = text.split("\n");
+    }
+  }
   if (!execForm) args = args.filter((a) => !a.startsWith("--"));
-  return { keyword: instruction.getKeyword().toUpperCase(), line: instruction.getRange().start.line + 1, flags, args, execForm, text: withoutFlags.trim() };
+  return { keyword, line: instruction.getRange().start.line + 1, flags, args, execForm, text, heredocs, heredocLines };
 }
 function parseDockerfile(text) {
   const dockerfile = import_dockerfile_ast.DockerfileParser.parse(text);
@@ -13405,7 +13421,7 @@ var RULES = {
   "no-package-manager": "the runtime stage runs no package manager (npm, pnpm, yarn, corepack)",
   "node-env": "the runtime stage sets NODE_ENV=production",
   "non-root-user": "the runtime stage ends as a non-root USER",
-  healthcheck: "the runtime stage has a HEALTHCHECK that calls the service's /health",
+  healthcheck: "the runtime stage has a HEALTHCHECK that calls the service's /health with node",
   "exec-form-cmd": 'the runtime stage starts with an exec-form CMD ["node", ...]',
   stopsignal: "the runtime stage declares STOPSIGNAL SIGTERM or SIGINT, which the service drains on",
   "no-root-dockerfile": "no Dockerfile at the repository root (one service = one image)",
@@ -13430,6 +13446,23 @@ function finalEnv(stage, key) {
     for (const pair of i.args) if (pair.startsWith(`${key}=`)) found = { value: pair.slice(key.length + 1), line: i.line };
   }
   return found;
+}
+function copySources(i) {
+  return i.args.slice(0, -1).filter((a) => !i.heredocs.includes(a));
+}
+function shownCommand(i) {
+  return [i.text, ...i.heredocLines].join("; ");
+}
+function healthProgram(text) {
+  const command2 = text.replace(/^CMD\s+/i, "");
+  if (command2.startsWith("[")) {
+    try {
+      const items = JSON.parse(command2);
+      if (Array.isArray(items) && typeof items[0] === "string") return items[0];
+    } catch {
+    }
+  }
+  return command2.split(/\s/)[0] ?? "";
 }
 function last(stage, keyword) {
   return stage.instructions.filter((i) => i.keyword === keyword).at(-1);
@@ -13457,13 +13490,15 @@ function checkDockerfile(parsed, expect) {
   }
   if (deps) {
     for (const copy of deps.instructions.filter((i) => i.keyword === "COPY" || i.keyword === "ADD")) {
-      for (const src of copy.args.slice(0, -1)) {
+      for (const src of copySources(copy)) {
         if (!ROOT_FILES.has(src.replace(/\/+$/, ""))) {
           add("builder-scope", copy.line, `the deps stage copies ${src}, which is not one of the root files (${[...ROOT_FILES].join(", ")}); the builder inherits it`);
         }
       }
     }
-    const fills = deps.instructions.some((i) => i.keyword === "RUN" && /\bpnpm\s+(fetch|install)\b/.test(i.text) && (i.flags["mount"] ?? []).some((m) => m.includes("type=cache")));
+    const fills = deps.instructions.some(
+      (i) => i.keyword === "RUN" && /\bpnpm\s+(fetch|install)\b/.test(shownCommand(i)) && (i.flags["mount"] ?? []).some((m) => m.includes("type=cache"))
+    );
     if (!fills) add("pnpm-store-cache", deps.line, "no `RUN --mount=type=cache,... pnpm fetch` in the deps stage");
   }
   if (builder) {
@@ -13477,7 +13512,7 @@ function checkDockerfile(parsed, expect) {
         }
         continue;
       }
-      for (const src of copy.args.slice(0, -1)) {
+      for (const src of copySources(copy)) {
         const dir = src.replace(/\/+$/, "");
         if (ROOT_FILES.has(src) || ROOT_FILES.has(dir)) continue;
         if (allowed.has(dir)) copied.add(dir);
@@ -13490,7 +13525,7 @@ function checkDockerfile(parsed, expect) {
       }
     }
     for (const dir of allowed) if (!copied.has(dir)) add("builder-scope", builder.line, `does not copy ${dir}/, which ${expect.serviceDir} needs to build`);
-    if (!builder.instructions.some((i) => i.keyword === "RUN" && /\bpnpm\b.*\bdeploy\b.*--prod\b/.test(i.text)))
+    if (!builder.instructions.some((i) => i.keyword === "RUN" && /\bpnpm\b.*\bdeploy\b.*--prod\b/.test(shownCommand(i))))
       add("pnpm-deploy", builder.line, "no `pnpm ... deploy --prod` in the builder stage");
   }
   if (!runtime) return out;
@@ -13500,8 +13535,9 @@ function checkDockerfile(parsed, expect) {
       if (i.flags["from"]?.[0] !== "builder") add("runtime-from-builder", i.line, `${i.keyword} ${i.text} does not come from the builder stage`);
       else if (sources.some((src) => src !== DEPLOY_DIR)) add("runtime-from-builder", i.line, `${i.keyword} ${i.text} copies more than the deployed folder ${DEPLOY_DIR}`);
     }
-    const shell = i.keyword === "RUN" ? i.execForm ? i.args.join(" ") : i.text : void 0;
-    if (shell !== void 0 && PACKAGE_MANAGER.test(shell)) add("no-package-manager", i.line, `runs a package manager: ${i.text}`);
+    const shown = shownCommand(i);
+    const shell = i.keyword === "RUN" ? i.execForm ? i.args.join(" ") : shown : void 0;
+    if (shell !== void 0 && PACKAGE_MANAGER.test(shell)) add("no-package-manager", i.line, `runs a package manager: ${shown}`);
     const owner = i.flags["chown"]?.[0];
     if (owner !== void 0) {
       const ownerUser = owner.replace(/:.*/s, "");
@@ -13514,7 +13550,7 @@ function checkDockerfile(parsed, expect) {
       add("runtime-from-builder", i.line, `${i.keyword} --mount=${mounted} reads another stage or image; the runtime stage takes only ${DEPLOY_DIR}, with COPY --from=builder`);
     }
     if (shell !== void 0 && OWNERSHIP.test(shell)) {
-      add("non-root-user", i.line, `RUN ${i.text} changes who owns or may write files; leave the code to root`);
+      add("non-root-user", i.line, `RUN ${shown} changes who owns or may write files; leave the code to root`);
     }
   }
   const nodeEnv = finalEnv(runtime, "NODE_ENV");
@@ -13529,6 +13565,13 @@ function checkDockerfile(parsed, expect) {
   const health = last(runtime, "HEALTHCHECK");
   if (!health || /^NONE\b/i.test(health.text)) add("healthcheck", health?.line ?? runtime.line, "no HEALTHCHECK");
   else if (!health.text.includes("/health")) add("healthcheck", health.line, "the HEALTHCHECK does not call /health");
+  else if (!/(^|\/)node$/.test(healthProgram(health.text))) {
+    add(
+      "healthcheck",
+      health.line,
+      `the HEALTHCHECK runs ${healthProgram(health.text)}, which a Node image need not have (alpine has no curl, slim neither curl nor wget) and the runtime stage may not install; make the request with node, as the generated HEALTHCHECK does`
+    );
+  }
   const cmd = last(runtime, "CMD");
   if (!cmd?.execForm || cmd.args[0] !== "node") {
     add("exec-form-cmd", cmd?.line ?? runtime.line, cmd ? `CMD ${cmd.text} is not exec form starting with "node"` : "no CMD");

@@ -234,7 +234,7 @@ describe('violations, exactly', () => {
       edit(/HEALTHCHECK [^\n]*\\\n[^\n]*\n/, 'HEALTHCHECK CMD wget -q http://127.0.0.1:3000/ready\n#\n'),
       [v(48, 'healthcheck', 'the HEALTHCHECK does not call /health')],
     ],
-    ['a HEALTHCHECK that only mentions NONE', edit(/HEALTHCHECK [^\n]*\\\n[^\n]*\n/, 'HEALTHCHECK CMD echo NONE http://127.0.0.1:3000/health\n#\n'), []],
+    ['a HEALTHCHECK that only mentions NONE', edit(/HEALTHCHECK [^\n]*\\\n[^\n]*\n/, 'HEALTHCHECK CMD node NONE.js http://127.0.0.1:3000/health\n#\n'), []],
     [
       'CMD in shell form',
       edit('CMD ["node", "dist/index.js"]', 'CMD node dist/index.js'),

@@ -18,6 +18,18 @@ describe('parseDockerfile, edges', () => {
     ['CMD {"a": 1}', { execForm: false, text: '{"a": 1}' }],
     ['CMD ["a", ["b"]]', { execForm: false }],
     ['CMD ["--inspect", "x"]', { args: ['--inspect', 'x'], execForm: true }],
+    // Here-documents: the instruction's own words, then the bodies' lines apart (BuildKit reads them in RUN, COPY and ADD).
+    [
+      'COPY \\\n  <<A <<-"B" /dst/\na\nA\n\tb\n\tB',
+      { line: 2, args: ['<<A', '<<-"B"', '/dst/'], text: '<<A <<-"B" /dst/', heredocs: ['<<A', '<<-"B"'], heredocLines: ['a', 'A', '\tb', '\tB'] },
+    ],
+    ["ADD <<'X' /x\n$HOME\nX", { args: ["<<'X'", '/x'], heredocs: ["<<'X'"], heredocLines: ['$HOME', 'X'] }],
+    ['RUN --mount=type=cache,target=/c <<EOF\npnpm fetch\nEOF', { flags: { mount: ['type=cache,target=/c'] }, args: ['<<EOF'], text: '<<EOF', heredocLines: ['pnpm fetch', 'EOF'] }],
+    ['RUN cat <<EOF > /x\nhi\nEOF', { args: ['cat', '<<EOF', '>', '/x'], heredocs: ['<<EOF'], heredocLines: ['hi', 'EOF'] }],
+    ['RUN echo <<1x', { args: ['echo', '<<1x'], heredocs: [], heredocLines: [] }],
+    ['RUN echo <<"EOF\'', { heredocs: [], heredocLines: [] }],
+    ['CMD <<EOF', { args: ['<<EOF'], heredocs: [], heredocLines: [] }],
+    ['RUN ["<<EOF"]', { args: ['<<EOF'], execForm: true, heredocs: [] }],
   ])('%j', (text, model) => {
     expect(only(text)).toMatchObject(model);
   });

@@ -289,3 +289,65 @@ describe('the final USER is root however it is written', () => {
     expect(check(edit(GOOD, 'USER node', line))).toEqual(expected);
   });
 });
+
+describe('here-documents (`<<EOF`) are inline text, not files of the repository', () => {
+  const ROOT_COPY = 'COPY tsconfig.base.json tsconfig.package.json ./';
+  test.each<[string, string, string, ReturnType<typeof v>[]]>([
+    ['an inline .npmrc in the builder', ROOT_COPY, `${ROOT_COPY}\nCOPY <<EOF /repo/.npmrc\nauto-install-peers=false\nEOF`, []],
+    [
+      'an inline file in the deps stage, quoted and indented',
+      'COPY pnpm-lock.yaml pnpm-workspace.yaml ./',
+      'COPY pnpm-lock.yaml pnpm-workspace.yaml ./\nCOPY <<-"EOT" /repo/.npmrc\n\tx=y\n\tEOT',
+      [],
+    ],
+    ['an inline file added in the builder', ROOT_COPY, `${ROOT_COPY}\nADD <<EOF /repo/x\ny\nEOF`, []],
+    ['a body line that looks like a folder of another service', ROOT_COPY, `${ROOT_COPY}\nCOPY <<EOF /repo/notes\nservices/other/\nEOF`, []],
+    [
+      'a here-document beside a folder the service does not need',
+      ROOT_COPY,
+      `${ROOT_COPY}\nCOPY <<A services/other/ /repo/\nx\nA`,
+      [v(26, 'builder-scope', 'copies services/other/, which is neither services/api-gateway nor one of its workspace dependencies (packages/shared, packages/auth)')],
+    ],
+    [
+      'an inline file in the runtime stage, reported on one line',
+      'USER node',
+      'COPY <<EOF /app/extra.json\n{"a": 1}\nEOF\nUSER node',
+      [v(45, 'runtime-from-builder', 'COPY <<EOF /app/extra.json does not come from the builder stage')],
+    ],
+    [
+      'a package manager inside a RUN here-document, reported on one line',
+      'USER node',
+      'RUN <<EOF\nset -e\nnpm ci --omit=dev\nEOF\nUSER node',
+      [v(45, 'no-package-manager', 'runs a package manager: <<EOF; set -e; npm ci --omit=dev; EOF')],
+    ],
+    [
+      'a chown inside a RUN here-document, reported on one line',
+      'USER node',
+      'RUN <<EOF\nchown -R node /app\nEOF\nUSER node',
+      [v(45, 'non-root-user', 'RUN <<EOF; chown -R node /app; EOF changes who owns or may write files; leave the code to root')],
+    ],
+    ['the store filled by a here-document', FETCH, 'RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store <<EOF\npnpm fetch --frozen-lockfile\nEOF', []],
+  ])('%s', (_, from, to, expected) => {
+    expect(check(edit(GOOD, from, to))).toEqual(expected);
+  });
+});
+
+describe('the health check runs with node (the runtime stage installs nothing, and Node images differ in curl and wget)', () => {
+  const CMD_LINE = / {2}CMD \["node", "-e", .*\]/;
+  const health = (to: string) => {
+    const out = GOOD.replace(CMD_LINE, to);
+    if (out === GOOD) throw new Error('test setup: the HEALTHCHECK command was not found');
+    return out;
+  };
+  const NOT_NODE = (program: string) =>
+    `the HEALTHCHECK runs ${program}, which a Node image need not have (alpine has no curl, slim neither curl nor wget) and the runtime stage may not install; make the request with node, as the generated HEALTHCHECK does`;
+  test.each<[string, string, ReturnType<typeof v>[]]>([
+    ['curl in shell form', '  CMD curl -fsS http://127.0.0.1:3000/health || exit 1', [v(48, 'healthcheck', NOT_NODE('curl'))]],
+    ['wget in exec form', '  CMD ["wget", "-q", "-O-", "http://127.0.0.1:3000/health"]', [v(48, 'healthcheck', NOT_NODE('wget'))]],
+    ['curl by its path', '  CMD ["/usr/bin/curl", "-f", "http://127.0.0.1:3000/health"]', [v(48, 'healthcheck', NOT_NODE('/usr/bin/curl'))]],
+    ['node by its path, in exec form', `  CMD ["/usr/local/bin/node", "-e", "require('http').get('http://127.0.0.1:3000/health')"]`, []],
+    ['node in shell form', `  CMD node -e "require('http').get('http://127.0.0.1:3000/health')"`, []],
+  ])('%s', (_, to, expected) => {
+    expect(check(health(to))).toEqual(expected);
+  });
+});

@@ -14,8 +14,12 @@ export interface DockerInstruction {
   /** Arguments after the flags, as written (shell form) or the array items (exec form). */
   readonly args: readonly string[];
   readonly execForm: boolean;
-  /** Everything after the keyword and flags, as one string. */
+  /** Everything after the keyword and flags, as one string (a here-document's lines left out: see below). */
   readonly text: string;
+  /** The start words of a RUN's, COPY's or ADD's here-documents as written (`<<EOF`, `<<-"EOT"`); none usually. */
+  readonly heredocs: readonly string[];
+  /** The lines after the instruction's own: the here-documents' bodies and their end words. */
+  readonly heredocLines: readonly string[];
 }
 
 export interface Stage {
@@ -31,6 +35,10 @@ export interface ParsedDockerfile {
   readonly stages: readonly Stage[];
   readonly firstLine: string;
 }
+
+/** A here-document's start word as BuildKit reads it in RUN, COPY and ADD: `<<EOF`, `<<-EOF`, `<<"EOF"`, `<<'EOF'`. */
+const HEREDOC_START = /^<<-?(["']?)[A-Za-z_]\w*\1$/;
+const HEREDOC_KEYWORDS: ReadonlySet<string> = new Set(['RUN', 'COPY', 'ADD']);
 
 function toModel(instruction: Instruction): DockerInstruction {
   const flags: Record<string, string[]> = dict();
@@ -54,8 +62,24 @@ function toModel(instruction: Instruction): DockerInstruction {
       // Not valid JSON: Docker runs it in shell form, and so do we.
     }
   }
+  const keyword = instruction.getKeyword().toUpperCase();
+  let text = withoutFlags.trim();
+  let heredocs: string[] = [];
+  let heredocLines: string[] = [];
+  if (!execForm && HEREDOC_KEYWORDS.has(keyword)) {
+    // dockerfile-ast gives a here-document's lines as more arguments: the instruction's own end on the
+    // line of its last start word, and the bodies follow it.
+    const words = instruction.getArguments();
+    const starts = words.filter((a) => HEREDOC_START.test(a.getValue()));
+    if (starts.length > 0) {
+      const lastLine = Math.max(...starts.map((a) => a.getRange().start.line));
+      args = words.filter((a) => a.getRange().start.line <= lastLine).map((a) => a.getValue());
+      heredocs = starts.map((a) => a.getValue());
+      [text = '', ...heredocLines] = text.split('\n');
+    }
+  }
   if (!execForm) args = args.filter((a) => !a.startsWith('--'));
-  return { keyword: instruction.getKeyword().toUpperCase(), line: instruction.getRange().start.line + 1, flags, args, execForm, text: withoutFlags.trim() };
+  return { keyword, line: instruction.getRange().start.line + 1, flags, args, execForm, text, heredocs, heredocLines };
 }
 
 export function parseDockerfile(text: string): ParsedDockerfile {

@@ -17,7 +17,7 @@ export const RULES = {
   'no-package-manager': 'the runtime stage runs no package manager (npm, pnpm, yarn, corepack)',
   'node-env': 'the runtime stage sets NODE_ENV=production',
   'non-root-user': 'the runtime stage ends as a non-root USER',
-  healthcheck: "the runtime stage has a HEALTHCHECK that calls the service's /health",
+  healthcheck: "the runtime stage has a HEALTHCHECK that calls the service's /health with node",
   'exec-form-cmd': 'the runtime stage starts with an exec-form CMD ["node", ...]',
   stopsignal: 'the runtime stage declares STOPSIGNAL SIGTERM or SIGINT, which the service drains on',
   'no-root-dockerfile': 'no Dockerfile at the repository root (one service = one image)',
@@ -75,6 +75,30 @@ function finalEnv(stage: Stage, key: string): { readonly value: string; readonly
   return found;
 }
 
+/** A COPY's or ADD's sources: its arguments before the destination, its here-documents (inline text) left out. */
+function copySources(i: DockerInstruction): string[] {
+  return i.args.slice(0, -1).filter((a) => !i.heredocs.includes(a));
+}
+
+/** A RUN's command on one line: the instruction's own text, then its here-documents' lines after `; `. */
+function shownCommand(i: DockerInstruction): string {
+  return [i.text, ...i.heredocLines].join('; ');
+}
+
+/** The program a HEALTHCHECK runs: the first item (exec form) or word (shell form) after `CMD`. */
+function healthProgram(text: string): string {
+  const command = text.replace(/^CMD\s+/i, '');
+  if (command.startsWith('[')) {
+    try {
+      const items: unknown = JSON.parse(command);
+      if (Array.isArray(items) && typeof items[0] === 'string') return items[0];
+    } catch {
+      // Not JSON: Docker runs it in shell form, and so do we.
+    }
+  }
+  return command.split(/\s/)[0] ?? '';
+}
+
 function last(stage: Stage, keyword: string): DockerInstruction | undefined {
   return stage.instructions.filter((i) => i.keyword === keyword).at(-1);
 }
@@ -108,7 +132,7 @@ export function checkDockerfile(parsed: ParsedDockerfile, expect: ServiceExpecta
   if (deps) {
     // The builder starts FROM deps: anything copied here is in every builder, whatever the service needs.
     for (const copy of deps.instructions.filter((i) => i.keyword === 'COPY' || i.keyword === 'ADD')) {
-      for (const src of copy.args.slice(0, -1)) {
+      for (const src of copySources(copy)) {
         // Stryker disable next-line Regex: equivalent: no root file holds a slash, so removing the first run of slashes instead of the trailing ones gives the same answer
         if (!ROOT_FILES.has(src.replace(/\/+$/, ''))) {
           add('builder-scope', copy.line, `the deps stage copies ${src}, which is not one of the root files (${[...ROOT_FILES].join(', ')}); the builder inherits it`);
@@ -116,7 +140,9 @@ export function checkDockerfile(parsed: ParsedDockerfile, expect: ServiceExpecta
       }
     }
     // Stryker disable next-line ArrayDeclaration: equivalent: a RUN without --mount has no cache mount, and neither has a list holding one placeholder that is no mount
-    const fills = deps.instructions.some((i) => i.keyword === 'RUN' && /\bpnpm\s+(fetch|install)\b/.test(i.text) && (i.flags['mount'] ?? []).some((m) => m.includes('type=cache')));
+    const fills = deps.instructions.some(
+      (i) => i.keyword === 'RUN' && /\bpnpm\s+(fetch|install)\b/.test(shownCommand(i)) && (i.flags['mount'] ?? []).some((m) => m.includes('type=cache')),
+    );
     if (!fills) add('pnpm-store-cache', deps.line, 'no `RUN --mount=type=cache,... pnpm fetch` in the deps stage');
   }
 
@@ -132,7 +158,7 @@ export function checkDockerfile(parsed: ParsedDockerfile, expect: ServiceExpecta
         }
         continue;
       }
-      for (const src of copy.args.slice(0, -1)) {
+      for (const src of copySources(copy)) {
         const dir = src.replace(/\/+$/, '');
         if (ROOT_FILES.has(src) || ROOT_FILES.has(dir)) continue;
         if (allowed.has(dir)) copied.add(dir);
@@ -145,7 +171,7 @@ export function checkDockerfile(parsed: ParsedDockerfile, expect: ServiceExpecta
       }
     }
     for (const dir of allowed) if (!copied.has(dir)) add('builder-scope', builder.line, `does not copy ${dir}/, which ${expect.serviceDir} needs to build`);
-    if (!builder.instructions.some((i) => i.keyword === 'RUN' && /\bpnpm\b.*\bdeploy\b.*--prod\b/.test(i.text)))
+    if (!builder.instructions.some((i) => i.keyword === 'RUN' && /\bpnpm\b.*\bdeploy\b.*--prod\b/.test(shownCommand(i))))
       add('pnpm-deploy', builder.line, 'no `pnpm ... deploy --prod` in the builder stage');
   }
 
@@ -156,8 +182,9 @@ export function checkDockerfile(parsed: ParsedDockerfile, expect: ServiceExpecta
       if (i.flags['from']?.[0] !== 'builder') add('runtime-from-builder', i.line, `${i.keyword} ${i.text} does not come from the builder stage`);
       else if (sources.some((src) => src !== DEPLOY_DIR)) add('runtime-from-builder', i.line, `${i.keyword} ${i.text} copies more than the deployed folder ${DEPLOY_DIR}`);
     }
-    const shell = i.keyword === 'RUN' ? (i.execForm ? i.args.join(' ') : i.text) : undefined;
-    if (shell !== undefined && PACKAGE_MANAGER.test(shell)) add('no-package-manager', i.line, `runs a package manager: ${i.text}`);
+    const shown = shownCommand(i);
+    const shell = i.keyword === 'RUN' ? (i.execForm ? i.args.join(' ') : shown) : undefined;
+    if (shell !== undefined && PACKAGE_MANAGER.test(shell)) add('no-package-manager', i.line, `runs a package manager: ${shown}`);
     // The code stays root's, so that the process cannot rewrite it.
     // (--chown and --chmod are COPY's and ADD's flags.)
     const owner = i.flags['chown']?.[0];
@@ -173,7 +200,7 @@ export function checkDockerfile(parsed: ParsedDockerfile, expect: ServiceExpecta
       add('runtime-from-builder', i.line, `${i.keyword} --mount=${mounted} reads another stage or image; the runtime stage takes only ${DEPLOY_DIR}, with COPY --from=builder`);
     }
     if (shell !== undefined && OWNERSHIP.test(shell)) {
-      add('non-root-user', i.line, `RUN ${i.text} changes who owns or may write files; leave the code to root`);
+      add('non-root-user', i.line, `RUN ${shown} changes who owns or may write files; leave the code to root`);
     }
   }
   const nodeEnv = finalEnv(runtime, 'NODE_ENV');
@@ -191,6 +218,13 @@ export function checkDockerfile(parsed: ParsedDockerfile, expect: ServiceExpecta
   const health = last(runtime, 'HEALTHCHECK');
   if (!health || /^NONE\b/i.test(health.text)) add('healthcheck', health?.line ?? runtime.line, 'no HEALTHCHECK');
   else if (!health.text.includes('/health')) add('healthcheck', health.line, 'the HEALTHCHECK does not call /health');
+  else if (!/(^|\/)node$/.test(healthProgram(health.text))) {
+    add(
+      'healthcheck',
+      health.line,
+      `the HEALTHCHECK runs ${healthProgram(health.text)}, which a Node image need not have (alpine has no curl, slim neither curl nor wget) and the runtime stage may not install; make the request with node, as the generated HEALTHCHECK does`,
+    );
+  }
 
   const cmd = last(runtime, 'CMD');
   if (!cmd?.execForm || cmd.args[0] !== 'node') {
