@@ -24,10 +24,19 @@ describe('parseDockerfile, edges', () => {
       { line: 2, args: ['<<A', '<<-"B"', '/dst/'], text: '<<A <<-"B" /dst/', heredocs: ['<<A', '<<-"B"'], heredocLines: ['a', 'A', '\tb', '\tB'] },
     ],
     ["ADD <<'X' /x\n$HOME\nX", { args: ["<<'X'", '/x'], heredocs: ["<<'X'"], heredocLines: ['$HOME', 'X'] }],
-    ['RUN --mount=type=cache,target=/c <<EOF\npnpm fetch\nEOF', { flags: { mount: ['type=cache,target=/c'] }, args: ['<<EOF'], text: '<<EOF', heredocLines: ['pnpm fetch', 'EOF'] }],
+    [
+      'RUN --mount=type=cache,target=/c <<EOF\npnpm fetch\nEOF',
+      { flags: { mount: ['type=cache,target=/c'] }, args: ['<<EOF'], text: '<<EOF', heredocLines: ['pnpm fetch', 'EOF'] },
+    ],
     ['RUN cat <<EOF > /x\nhi\nEOF', { args: ['cat', '<<EOF', '>', '/x'], heredocs: ['<<EOF'], heredocLines: ['hi', 'EOF'] }],
-    ['RUN echo <<1x', { args: ['echo', '<<1x'], heredocs: [], heredocLines: [] }],
-    ['RUN echo <<"EOF\'', { heredocs: [], heredocLines: [] }],
+    // Start words BuildKit reads and dockerfile-ast does not (a file descriptor before, a name starting with a
+    // digit): the words count, and the lines after them stay instructions of their own, checked as such.
+    ['RUN cat 0<<EOF', { args: ['cat', '0<<EOF'], heredocs: ['0<<EOF'], heredocLines: [] }],
+    ['RUN cat <<1x', { args: ['cat', '<<1x'], heredocs: ['<<1x'], heredocLines: [] }],
+    ['RUN cat x<<EOF', { args: ['cat', 'x<<EOF'], heredocs: [], heredocLines: [] }],
+    ['RUN cat <<EOF<', { heredocs: [], heredocLines: [] }],
+    ['RUN cat <<', { args: ['cat', '<<'], heredocs: [], heredocLines: [] }],
+    ['COPY <<A \\\n  <<B /dst/\na\nA\nb\nB', { args: ['<<A', '<<B', '/dst/'], text: '<<A   <<B /dst/', heredocs: ['<<A', '<<B'], heredocLines: ['a', 'A', 'b', 'B'] }],
     ['CMD <<EOF', { args: ['<<EOF'], heredocs: [], heredocLines: [] }],
     ['RUN ["<<EOF"]', { args: ['<<EOF'], execForm: true, heredocs: [] }],
   ])('%j', (text, model) => {

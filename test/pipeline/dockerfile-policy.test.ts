@@ -156,6 +156,7 @@ describe('the code stays owned by root (DOCKER_ARCHITECTURE.md: the process cann
     ],
     ['a chgrp with nothing after it', 'USER node', 'RUN chgrp\nUSER node', [v(45, 'non-root-user', 'RUN chgrp changes who owns or may write files; leave the code to root')]],
     ['a command whose name only ends in chown', 'USER node', 'RUN xchown a\nUSER node', []],
+    ['a package manager named only in a label', 'USER node', 'LABEL note="see: npm ci"\nUSER node', []],
     ['chown named only in a label', 'USER node', 'LABEL note="see chown -R node /app"\nUSER node', []],
     [
       'a USER written with a variable (ARG RUNAS=0)',
@@ -347,6 +348,10 @@ describe('the health check runs with node (the runtime stage installs nothing, a
     ['curl by its path', '  CMD ["/usr/bin/curl", "-f", "http://127.0.0.1:3000/health"]', [v(48, 'healthcheck', NOT_NODE('/usr/bin/curl'))]],
     ['node by its path, in exec form', `  CMD ["/usr/local/bin/node", "-e", "require('http').get('http://127.0.0.1:3000/health')"]`, []],
     ['node in shell form', `  CMD node -e "require('http').get('http://127.0.0.1:3000/health')"`, []],
+    ['node in exec form after more than one space', `  CMD   ["node", "-e", "require('http').get('http://127.0.0.1:3000/health')"]`, []],
+    ['a program whose name only starts with node', '  CMD ["nodemon", "/health"]', [v(48, 'healthcheck', NOT_NODE('nodemon'))]],
+    ['an empty exec form (Docker runs it as a shell command)', '  CMD [] /health', [v(48, 'healthcheck', NOT_NODE('[]'))]],
+    ['an exec form whose first item is no text', '  CMD [1, "/health"]', [v(48, 'healthcheck', NOT_NODE('[1,'))]],
   ])('%s', (_, to, expected) => {
     expect(check(health(to))).toEqual(expected);
   });
