@@ -184,6 +184,7 @@ export function checkDockerfile(parsed: ParsedDockerfile, expect: ServiceExpecta
     }
     const shown = shownCommand(i);
     const shell = i.keyword === 'RUN' ? (i.execForm ? i.args.join(' ') : shown) : undefined;
+    // Stryker disable next-line ConditionalExpression: equivalent (true): RegExp#test reads undefined as "undefined", which names no package manager
     if (shell !== undefined && PACKAGE_MANAGER.test(shell)) add('no-package-manager', i.line, `runs a package manager: ${shown}`);
     // The code stays root's, so that the process cannot rewrite it.
     // (--chown and --chmod are COPY's and ADD's flags.)
