@@ -40,37 +40,36 @@ async function mustAnswer(run, argv, what) {
 var tail = (text) => text.trim().split("\n").slice(-3).join(" | ").slice(0, 400);
 async function deployWithRollback(request, steps) {
   const first = await steps.apply(request.image);
-  if (first.ok) return { kind: "healthy" };
+  if (first.kind === "healthy") return first;
+  if (first.kind === "not-applied") {
+    const still = request.previous === void 0 ? "" : `: ${request.previous} still runs`;
+    return { kind: "not-applied", reason: `the target did not take ${request.image} (${tail(first.detail)}); nothing changed${still}` };
+  }
   const why = `${request.image} did not become healthy within ${request.timeoutSeconds} s (${tail(first.detail)})`;
   if (request.previous === void 0) return { kind: "failed", reason: `${why}; there is no earlier digest to roll back to` };
   const back = await steps.undo(request.previous);
-  return back.ok ? { kind: "rolled-back", reason: `${why}; rolled back to ${request.previous}, which is healthy again` } : { kind: "failed", reason: `${why}; the rollback to ${request.previous} failed too (${tail(back.detail)})` };
+  return back.kind === "healthy" ? { kind: "rolled-back", reason: `${why}; rolled back to ${request.previous}, which is healthy again` } : { kind: "failed", reason: `${why}; the rollback to ${request.previous} failed too (${tail(back.detail)})` };
+}
+async function attempt(run, argvs, changing) {
+  let detail = "";
+  for (const [i, argv] of argvs.entries()) {
+    const r = await run(argv);
+    detail += `${r.stderr}${r.stdout}`;
+    if (r.code !== 0) return { kind: i < changing ? "not-applied" : "unhealthy", detail };
+  }
+  return { kind: "healthy" };
 }
 
 // scripts/io/targets/compose.ts
 function composeTarget(options, run) {
-  const up = (overrideFile, service, timeoutSeconds) => [
-    "docker",
-    "compose",
-    "--project-name",
-    options.project,
-    "--project-directory",
-    options.cwd,
-    "--file",
-    (0, import_node_path.join)(options.cwd, options.file),
-    "--file",
-    overrideFile,
-    "up",
-    "--detach",
-    "--no-deps",
-    "--no-build",
-    "--pull",
-    "always",
-    "--wait",
-    "--wait-timeout",
-    String(timeoutSeconds),
-    service
-  ];
+  const sequence = (overrideFile, service, timeoutSeconds) => {
+    const compose = ["docker", "compose", "--project-name", options.project, "--project-directory", options.cwd, "--file", (0, import_node_path.join)(options.cwd, options.file), "--file", overrideFile];
+    return [
+      [...compose, "config", "--quiet", service],
+      [...compose, "pull", "--quiet", service],
+      [...compose, "up", "--detach", "--no-deps", "--no-build", "--pull", "never", "--wait", "--wait-timeout", String(timeoutSeconds), service]
+    ];
+  };
   const apply = async (request, image) => {
     const dir = (0, import_node_fs.mkdtempSync)((0, import_node_path.join)((0, import_node_os.tmpdir)(), "pipeline-deploy-"));
     try {
@@ -79,8 +78,7 @@ function composeTarget(options, run) {
   ${request.service}:
     image: ${JSON.stringify(image)}
 `, { mode: 384 });
-      const r = await run(up(override, request.service, request.timeoutSeconds));
-      return { ok: r.code === 0, detail: `${r.stderr}${r.stdout}` };
+      return await attempt(run, sequence(override, request.service, request.timeoutSeconds), 2);
     } finally {
       (0, import_node_fs.rmSync)(dir, { recursive: true, force: true });
     }
@@ -88,7 +86,7 @@ function composeTarget(options, run) {
   return {
     kind: "compose",
     preflight: () => mustAnswer(run, ["docker", "version", "--format", "{{.Server.Version}}"], `the Docker host ${process.env["DOCKER_HOST"] || "(the local engine)"}`),
-    commands: (request) => [up(`<a temporary override file: services.${request.service}.image = ${request.image}>`, request.service, request.timeoutSeconds)],
+    commands: (request) => sequence(`<a temporary override file: services.${request.service}.image = ${request.image}>`, request.service, request.timeoutSeconds),
     deploy: (request) => deployWithRollback(request, {
       apply: (image) => apply(request, image),
       undo: (previous) => apply(request, previous)

@@ -37,11 +37,24 @@ async function mustAnswer(run, argv, what) {
 var tail = (text) => text.trim().split("\n").slice(-3).join(" | ").slice(0, 400);
 async function deployWithRollback(request, steps) {
   const first = await steps.apply(request.image);
-  if (first.ok) return { kind: "healthy" };
+  if (first.kind === "healthy") return first;
+  if (first.kind === "not-applied") {
+    const still = request.previous === void 0 ? "" : `: ${request.previous} still runs`;
+    return { kind: "not-applied", reason: `the target did not take ${request.image} (${tail(first.detail)}); nothing changed${still}` };
+  }
   const why = `${request.image} did not become healthy within ${request.timeoutSeconds} s (${tail(first.detail)})`;
   if (request.previous === void 0) return { kind: "failed", reason: `${why}; there is no earlier digest to roll back to` };
   const back = await steps.undo(request.previous);
-  return back.ok ? { kind: "rolled-back", reason: `${why}; rolled back to ${request.previous}, which is healthy again` } : { kind: "failed", reason: `${why}; the rollback to ${request.previous} failed too (${tail(back.detail)})` };
+  return back.kind === "healthy" ? { kind: "rolled-back", reason: `${why}; rolled back to ${request.previous}, which is healthy again` } : { kind: "failed", reason: `${why}; the rollback to ${request.previous} failed too (${tail(back.detail)})` };
+}
+async function attempt(run, argvs, changing) {
+  let detail = "";
+  for (const [i, argv] of argvs.entries()) {
+    const r = await run(argv);
+    detail += `${r.stderr}${r.stdout}`;
+    if (r.code !== 0) return { kind: i < changing ? "not-applied" : "unhealthy", detail };
+  }
+  return { kind: "healthy" };
 }
 
 // scripts/io/targets/kubernetes.ts
@@ -49,22 +62,14 @@ function kubernetesTarget(options, run) {
   const kubectl = (...args) => ["kubectl", ...options.context === void 0 ? [] : ["--context", options.context], "--namespace", options.namespace, ...args];
   const setImage = (request, image) => kubectl("set", "image", `deployment/${request.service}`, `${request.service}=${image}`);
   const status = (request) => kubectl("rollout", "status", `deployment/${request.service}`, `--timeout=${request.timeoutSeconds}s`);
-  const step = async (argvs) => {
-    let detail = "";
-    for (const argv of argvs) {
-      const r = await run(argv);
-      detail += `${r.stderr}${r.stdout}`;
-      if (r.code !== 0) return { ok: false, detail };
-    }
-    return { ok: true, detail };
-  };
+  const step = (request, image) => attempt(run, [setImage(request, image), status(request)], 1);
   return {
     kind: "kubernetes",
     preflight: () => mustAnswer(run, kubectl("get", "deployment", "--request-timeout=20s", "--output=name"), `the cluster (namespace ${options.namespace})`),
     commands: (request) => [setImage(request, request.image), status(request)],
     deploy: (request) => deployWithRollback(request, {
-      apply: (image) => step([setImage(request, image), status(request)]),
-      undo: (previous) => step([setImage(request, previous), status(request)])
+      apply: (image) => step(request, image),
+      undo: (previous) => step(request, previous)
     })
   };
 }

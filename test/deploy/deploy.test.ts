@@ -244,17 +244,33 @@ describe('deploy', () => {
     expect(kubectl.running).toBe(`${registry.host}/${OWNER}/alpha@${good}`);
   });
 
-  test('an image the cluster refuses to set (an admission webhook): the digest that ran before still runs, and the rollback says so truly', async () => {
+  test('an image the cluster refuses to set (an admission webhook): nothing changed, so nothing is rolled back; exit 3, the record ends in error', async () => {
     const d1 = publish(commits.v1, `2.5.${Math.floor(Math.random() * 1e6)}`);
     const d2 = publish(commits.v2, `2.6.${Math.floor(Math.random() * 1e6)}`);
     const d3 = publish(commits.v3, `2.7.${Math.floor(Math.random() * 1e6)}`);
     for (const d of [d1, d2]) expect((await deploy('--service', 'alpha', '--environment', 'staging', '--digest', d)).code).toBe(0);
     kubectl.refused.add(`${registry.host}/${OWNER}/alpha@${d3}`);
+    const before = kubectl.calls.length;
     const r = await deploy('--service', 'alpha', '--environment', 'staging', '--digest', d3);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`rolled back to ${registry.host}/${OWNER}/alpha@${d2}, which is healthy again`);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe(
+      `error: alpha to staging: the target did not take ${registry.host}/${OWNER}/alpha@${d3} (error: admission webhook "policy.example.com" denied the request: ${registry.host}/${OWNER}/alpha@${d3}); nothing changed: ${registry.host}/${OWNER}/alpha@${d2} still runs\n`,
+    );
+    // The preflight and the refused `set image`: no rollout status, no rollback.
+    expect(kubectl.calls.slice(before).map((c) => c.slice(3, 5))).toEqual([
+      ['get', 'deployment'],
+      ['set', 'image'],
+    ]);
     expect(kubectl.running).toBe(`${registry.host}/${OWNER}/alpha@${d2}`);
     expect(registry.tagged(`${OWNER}/alpha`, 'staging')).toBe(d2);
+    expect(
+      deployments()
+        .at(-1)
+        ?.statuses.map((s) => [s.state, s.description]),
+    ).toEqual([
+      ['in_progress', `deploying ${d3.slice(0, 19)}`],
+      ['error', 'the target did not take the image; nothing changed'],
+    ]);
   });
 
   test('production refuses a digest that never succeeded in staging, before anything is deployed', async () => {

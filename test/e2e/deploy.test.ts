@@ -193,4 +193,27 @@ describe('deploys with the compose target on the lab engine', () => {
     expect(r.stderr).toBe(`error: --rollback: ${SERVICE} has no earlier successful deployment in staging than the current one that is not quarantined; nothing to roll back to\n`);
     expect(await status()).toMatchObject({ rows: expect.arrayContaining([expect.objectContaining(row('staging', digests['2.0.0'] ?? ''))]) });
   });
+
+  test('8. a secret the environment lacks: compose refuses the file before anything is pulled or started; exit 3, version 2 runs on in the same container', async () => {
+    const container = async () =>
+      (await exec('docker', ['compose', '--project-name', `${PROJECT}-staging`, '--file', join(ROOT, 'docker-compose.yml'), 'ps', '--quiet', SERVICE])).stdout.trim();
+    const before = await container();
+    expect(before).not.toBe('');
+    const secret = process.env['AUTH_SECRET'];
+    delete process.env['AUTH_SECRET'];
+    try {
+      const r = await deploy('--service', SERVICE, '--environment', 'staging', '--digest', digests['2.1.0'] ?? '');
+      expect(r.code).toBe(3);
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain(`the target did not take ${repository}@${digests['2.1.0']} (`);
+      expect(r.stderr).toContain('AUTH_SECRET');
+      expect(r.stderr).toContain(`nothing changed: ${repository}@${digests['2.0.0']} still runs`);
+    } finally {
+      process.env['AUTH_SECRET'] = secret;
+    }
+    expect(await container()).toBe(before);
+    expect(await answers(`${PROJECT}-staging`)).toBe(true);
+    expect([...github.state.deployments.values()].at(-1)?.statuses.map((x) => x.state)).toEqual(['in_progress', 'error']);
+    expect(await status()).toMatchObject({ rows: expect.arrayContaining([expect.objectContaining(row('staging', digests['2.0.0'] ?? ''))]) });
+  });
 });

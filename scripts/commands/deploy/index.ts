@@ -301,6 +301,13 @@ async function apply(ctx: CommandContext, a: Apply): Promise<number> {
       `| ${plan.service} | ${environment.name} | ${plan.target.version} | \`${plan.target.digest}\` | ${plan.current === null ? '' : `\`${plan.current.digest}\``} | ${result} | ${seconds} s |`,
       '',
     ].join('\n');
+  if (outcome.kind === 'not-applied') {
+    // Nothing changed: the record ends in error (it could not be deployed), not failure (it ran and failed).
+    await github.createDeploymentStatus(id, { state: 'error', description: 'the target did not take the image; nothing changed', ...urls });
+    if (ctx.env['GITHUB_STEP_SUMMARY']) await appendStepSummary(summary('not deployed: nothing changed'));
+    ctx.stderr(`error: ${plan.service} to ${environment.name}: ${outcome.reason}\n`);
+    return EXIT.outside;
+  }
   if (outcome.kind !== 'healthy') {
     await github.createDeploymentStatus(id, { state: 'failure', description: outcome.kind === 'rolled-back' ? 'unhealthy: rolled back' : 'unhealthy', ...urls });
     if (ctx.env['GITHUB_STEP_SUMMARY']) await appendStepSummary(summary(outcome.kind));

@@ -20,7 +20,15 @@ export type DeployOutcome =
   /** It did not become healthy; the previous digest runs (and is healthy) again. */
   | { readonly kind: 'rolled-back'; readonly reason: string }
   /** It did not become healthy, and there was nothing to roll back to, or the rollback failed too. */
-  | { readonly kind: 'failed'; readonly reason: string };
+  | { readonly kind: 'failed'; readonly reason: string }
+  /** The target refused it before changing anything (a variable missing, a pull failed, an admission webhook): what ran before still runs. */
+  | { readonly kind: 'not-applied'; readonly reason: string };
+
+/**
+ * One attempt at running an image: healthy; started but not healthy (what ran before was replaced, so
+ * it must come back); or refused before anything changed (nothing to undo).
+ */
+export type Attempt = { readonly kind: 'healthy' } | { readonly kind: 'unhealthy'; readonly detail: string } | { readonly kind: 'not-applied'; readonly detail: string };
 
 export interface Target {
   readonly kind: 'compose' | 'kubernetes';
@@ -48,19 +56,38 @@ export type CommandRunner = (argv: readonly string[]) => Promise<{ readonly code
 const tail = (text: string) => text.trim().split('\n').slice(-3).join(' | ').slice(0, 400);
 
 /**
- * The one deploy-and-roll-back sequence both targets share: apply the image, wait; when it is not
- * healthy, apply the previous one (the digest that ran before), wait again.
+ * The one deploy-and-roll-back sequence both targets share: apply the image, wait; when it started but
+ * is not healthy, apply the previous one (the digest that ran before), wait again. A target that refused
+ * the image before changing anything has nothing to roll back.
  */
 export async function deployWithRollback(
   request: DeployRequest,
-  steps: { readonly apply: (image: string) => Promise<{ ok: boolean; detail: string }>; readonly undo: (previous: string) => Promise<{ ok: boolean; detail: string }> },
+  steps: { readonly apply: (image: string) => Promise<Attempt>; readonly undo: (previous: string) => Promise<Attempt> },
 ): Promise<DeployOutcome> {
   const first = await steps.apply(request.image);
-  if (first.ok) return { kind: 'healthy' };
+  if (first.kind === 'healthy') return first;
+  if (first.kind === 'not-applied') {
+    const still = request.previous === undefined ? '' : `: ${request.previous} still runs`;
+    return { kind: 'not-applied', reason: `the target did not take ${request.image} (${tail(first.detail)}); nothing changed${still}` };
+  }
   const why = `${request.image} did not become healthy within ${request.timeoutSeconds} s (${tail(first.detail)})`;
   if (request.previous === undefined) return { kind: 'failed', reason: `${why}; there is no earlier digest to roll back to` };
   const back = await steps.undo(request.previous);
-  return back.ok
+  return back.kind === 'healthy'
     ? { kind: 'rolled-back', reason: `${why}; rolled back to ${request.previous}, which is healthy again` }
     : { kind: 'failed', reason: `${why}; the rollback to ${request.previous} failed too (${tail(back.detail)})` };
+}
+
+/**
+ * Runs a target's commands in order and says how far it got: `changing` is the index of the first
+ * command that changes what runs (the ones before it only check); a failure before it changed nothing.
+ */
+export async function attempt(run: CommandRunner, argvs: readonly (readonly string[])[], changing: number): Promise<Attempt> {
+  let detail = '';
+  for (const [i, argv] of argvs.entries()) {
+    const r = await run(argv);
+    detail += `${r.stderr}${r.stdout}`;
+    if (r.code !== 0) return { kind: i < changing ? 'not-applied' : 'unhealthy', detail };
+  }
+  return { kind: 'healthy' };
 }
