@@ -1236,7 +1236,7 @@ async function commitOf(git, rev, what) {
     const fetched = await git.resolveCommit(rev);
     if (fetched) return fetched;
   }
-  throw new Unavailable(`${what} ${rev} is not in this clone and \`git fetch --depth=1 origin ${rev}\` could not get it`);
+  throw new Unavailable(`${what} ${rev} is not in this clone and \`git fetch ${git.shallow ? "--depth=1 " : ""}origin ${rev}\` could not get it`);
 }
 async function branchCommit(git, branch) {
   for (const ref of [`refs/remotes/origin/${branch}`, `refs/heads/${branch}`, branch]) {

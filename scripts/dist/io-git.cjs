@@ -769,7 +769,8 @@ async function openGit(cwd) {
         "--no-tags",
         "--no-write-fetch-head",
         "--no-recurse-submodules",
-        `--depth=${depth}`,
+        // Only a shallow clone (CI's checkout) is fetched by depth: a developer's complete clone stays complete.
+        ...shallow ? [`--depth=${depth}`] : [],
         "origin",
         ...refs
       ]);

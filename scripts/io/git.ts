@@ -25,7 +25,10 @@ export interface Git {
   readonly shallow: boolean;
   /** The commit `rev` names, or undefined when it is not in the local object database. */
   resolveCommit(rev: string): Promise<string | undefined>;
-  /** `git fetch --depth=N origin <refs...>`; false when the remote refused or is not there. */
+  /**
+   * `git fetch --depth=N origin <refs...>` in a shallow clone, `git fetch origin <refs...>` in a complete one
+   * (a depth would make it shallow and cut its history); false when the remote refused or is not there.
+   */
   fetch(refs: readonly string[], depth: number): Promise<boolean>;
   mergeBase(a: string, b: string): Promise<string | undefined>;
   /** undefined when git cannot tell (history missing in a shallow clone). */
@@ -176,7 +179,8 @@ export async function openGit(cwd: string): Promise<Git> {
         '--no-tags',
         '--no-write-fetch-head',
         '--no-recurse-submodules',
-        `--depth=${depth}`,
+        // Only a shallow clone (CI's checkout) is fetched by depth: a developer's complete clone stays complete.
+        ...(shallow ? [`--depth=${depth}`] : []),
         'origin',
         ...refs,
       ]);

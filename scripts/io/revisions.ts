@@ -1,7 +1,7 @@
 /**
  * Carries out a comparison plan (core/changes/revisions.ts) against the repository: resolves the
  * revisions, fetches the single commits a shallow checkout lacks (`git fetch --depth=1 origin <sha>`:
- * a tree diff needs no history), checks ancestry, finds merge bases. When a revision cannot be had,
+ * a tree diff needs no history; a complete clone fetches them with their history and stays complete), checks ancestry, finds merge bases. When a revision cannot be had,
  * the result is "every service", with the reason, never a silent guess.
  */
 import { InputError } from '../core/errors.js';
@@ -34,7 +34,7 @@ async function commitOf(git: Git, rev: string, what: string): Promise<string> {
     const fetched = await git.resolveCommit(rev);
     if (fetched) return fetched;
   }
-  throw new Unavailable(`${what} ${rev} is not in this clone and \`git fetch --depth=1 origin ${rev}\` could not get it`);
+  throw new Unavailable(`${what} ${rev} is not in this clone and \`git fetch ${git.shallow ? '--depth=1 ' : ''}origin ${rev}\` could not get it`);
 }
 
 /** A branch name as a commit: the remote-tracking branch first, then a local one, fetched if need be. */

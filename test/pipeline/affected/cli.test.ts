@@ -2,6 +2,7 @@
  * The committed bundle (`node scripts/dist/pipeline.cjs affected`), as CI runs it: shallow clones,
  * GitHub step outputs and job summary, exit code 2 with one line on bad input.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -89,6 +90,50 @@ describe('shallow clones', () => {
     const json = parseJson(bundled(clone, ['--json', '--event', eventFile({ ref: 'refs/heads/feature', before: '0'.repeat(40), after })]));
     expect(json).toMatchObject({ base: first, strategy: 'new-branch' });
     expect(services(json)).toEqual(['alpha', 'beta']);
+  });
+});
+
+describe('full clones stay full (a fetch with --depth would make a developer\'s clone shallow and cut its history)', () => {
+  test('a head only origin has: fetched with its history, and the clone is still complete', () => {
+    const { root: origin, first } = makeRepo();
+    const dir = tempDir('clone-');
+    git(dir, 'clone', '-q', `file://${origin}`, 'repo');
+    const clone = join(dir, 'repo');
+    const middle = commit(origin, 'one', { 'services/gamma/src/main.ts': 'export const g = 1;\n' });
+    const head = commit(origin, 'two', { 'services/beta/src/main.ts': 'export const b = 1;\n' });
+    git(origin, 'config', 'uploadpack.allowAnySHA1InWant', 'true');
+    const json = parseJson(bundled(clone, ['--json', '--base', first, '--head', head]));
+    expect(services(json)).toEqual(['beta', 'gamma']);
+    expect(git(clone, 'rev-parse', '--is-shallow-repository')).toBe('false');
+    expect(git(clone, 'rev-list', '--count', head)).toBe(git(origin, 'rev-list', '--count', head));
+    expect(git(clone, 'cat-file', '-t', middle)).toBe('commit');
+    // A later pull still fast-forwards: the history is whole.
+    git(clone, 'pull', '-q', '--ff-only');
+    expect(git(clone, 'rev-parse', 'HEAD')).toBe(head);
+  });
+
+  test('a new branch in a single-branch clone: the default branch is fetched whole, not 200 commits deep', () => {
+    const { root: origin, first } = makeRepo();
+    // More commits on main than the 200 a shallow clone's merge-base search fetches: one fast-import.
+    const tip = git(origin, 'rev-parse', 'main');
+    const stream = Array.from({ length: 210 }, (_, i) =>
+      ['commit refs/heads/main', `mark :${i + 1}`, 'committer T <t@example.com> 1700000000 +0000', 'data 1', 'm', i === 0 ? `from ${tip}` : `from :${i}`, ''].join('\n'),
+    ).join('\n');
+    execFileSync('git', ['fast-import', '--quiet'], { cwd: origin, input: `${stream}\n` });
+    git(origin, 'reset', '-q', '--hard', 'main');
+    git(origin, 'checkout', '-q', '-b', 'feature');
+    const after = commit(origin, 'f', { 'packages/core/src/index.ts': 'export const c = 5;\n' });
+    git(origin, 'checkout', '-q', 'main');
+    const dir = tempDir('clone-');
+    git(dir, 'clone', '-q', '--single-branch', '--branch', 'feature', `file://${origin}`, 'repo');
+    const clone = join(dir, 'repo');
+    git(clone, 'config', 'remote.origin.fetch', '+refs/heads/feature:refs/remotes/origin/feature');
+    const json = parseJson(bundled(clone, ['--json', '--event', eventFile({ ref: 'refs/heads/feature', before: '0'.repeat(40), after })]));
+    expect(json).toMatchObject({ strategy: 'new-branch' });
+    expect(json.base).not.toBe(first);
+    expect(services(json)).toEqual(['alpha', 'beta']);
+    expect(git(clone, 'rev-parse', '--is-shallow-repository')).toBe('false');
+    expect(git(clone, 'rev-list', '--count', 'refs/remotes/origin/main')).toBe(git(origin, 'rev-list', '--count', 'main'));
   });
 });
 
