@@ -330,6 +330,8 @@ export function buildCiWorkflow(config: PipelineConfig): Workflow {
       run({ name: 'Typecheck', run: 'pnpm run typecheck' }),
       run({ name: 'Lint', run: 'pnpm run lint' }),
       run({ name: 'Pipeline unit tests', run: 'pnpm exec vitest run --project pipeline' }),
+      // test/platform belongs to the `services` project, which no package's own `test` script runs.
+      run({ name: 'Platform tests (import walls, services started from dist, generated files)', run: 'pnpm exec vitest run --project services test/platform' }),
       run({ name: 'Workflows are generated from workflows-src', run: 'pnpm run workflows:check' }),
       run({ name: 'The committed CLI bundle is in sync', run: 'pnpm exec tsx scripts/bundle.ts --check' }),
       run({ name: 'Dockerfiles and compose are generated', run: 'pnpm run generate:check' }),

@@ -295,6 +295,13 @@ describe('libraries and checks', () => {
       expect(runs).toContain(command);
     }
   });
+  test('the platform suites (import walls, services started from dist, generated files, the pnpm store) run in CI, after the build they test', () => {
+    // vitest.config.ts puts test/platform in the `services` project, which no package's own `test` script runs.
+    const runs = stepsOf('checks').map((s) => s.run);
+    const platform = runs.indexOf('pnpm exec vitest run --project services test/platform');
+    expect(platform).toBeGreaterThan(runs.indexOf('pnpm run build'));
+    expect(runs.indexOf('pnpm run build')).toBeGreaterThan(-1);
+  });
   test('one libraries leg per affected library, only when there is one', () => {
     const lib = jobOf('libraries');
     expect(evaluate(String(lib.if), { needs: { changes: { outputs: { libraries: '[]' } } } })).toBe(false);
