@@ -33,7 +33,7 @@ import {
   toJSON,
 } from './dsl/expr.js';
 import { type Job, job, type Permissions } from './dsl/job.js';
-import { type BuiltStep, buildPush, checkout, dockerLogin, restoreCache, run, saveCache, setupBuildx, setupNode, uploadArtifact } from './dsl/steps.js';
+import { type BuiltStep, buildPush, checkout, dockerLogin, downloadArtifact, restoreCache, run, saveCache, setupBuildx, setupNode, uploadArtifact } from './dsl/steps.js';
 import { pnpmVersion } from './package-manager.js';
 import { pipelineConfig } from './config.js';
 
@@ -218,16 +218,24 @@ export function imageSteps(kind: ImageJobKind, config: PipelineConfig, ref?: Exp
     run: `${PIPELINE} tags --service "$SERVICE"${commitFlag} --digest "$DIGEST" --verified-image-id "$VERIFIED_IMAGE_ID" --record "$RUNNER_TEMP/image-$SERVICE.json"`,
     outputs: ['digest'],
   });
+  // CI's tags move in its own `promote` job, once the checks and libraries passed too; a release build
+  // (release.yml, a ref) tags its commit here: release's own jobs gate what it promotes.
+  const promoteHere =
+    ref === undefined
+      ? []
+      : [
+          run({
+            name: 'Tag the verified image (commit tag once, main only forward)',
+            env: { SERVICE: service, ...commitEnv, DIGEST: record.output('digest'), GITHUB_TOKEN: github.token },
+            run: `${PIPELINE} tags --service "$SERVICE"${commitFlag} --promote "$DIGEST"`,
+          }),
+        ];
   return [
     ...verified,
     registryLogin(config.registry),
     pushed,
     record,
-    run({
-      name: 'Tag the verified image (commit tag once, main only forward)',
-      env: { SERVICE: service, ...commitEnv, DIGEST: record.output('digest'), GITHUB_TOKEN: github.token },
-      run: `${PIPELINE} tags --service "$SERVICE"${commitFlag} --promote "$DIGEST"`,
-    }),
+    ...promoteHere,
     // Job outputs of matrix legs overwrite each other: each leg leaves its record as its own artifact.
     uploadArtifact({
       name: 'Upload the image record',
@@ -340,9 +348,45 @@ export function buildCiWorkflow(config: PipelineConfig): Workflow {
     ],
   });
 
-  // 5. The single required status check.
+  // 5. The tags, once the whole run passed: `main` is what an empty-version deploy ships, so it never moves
+  // onto an image of a commit whose library tests, generated-file checks or pipeline tests failed. Each
+  // leg promotes the record its publish leg uploaded (a failed leg left none; the others still go).
+  const promote = job('promote', {
+    name: format('promote ({0})', matrix('service')),
+    needs: [changes, publish, libraries, checks],
+    if: and(
+      not(fn('cancelled')),
+      shouldPush,
+      or(eq(publish.result, lit('success')), eq(publish.result, lit('failure'))),
+      ne(libraries.result, lit('failure')),
+      ne(checks.result, lit('failure')),
+    ),
+    runsOn: RUNS_ON,
+    timeoutMinutes: 10,
+    permissions: publishPermissions(config.registry),
+    strategy: { failFast: false, matrix: fromJSON(changes.output('matrix')) },
+    steps: [
+      repoCheckout(1),
+      registryLogin(config.registry),
+      run({
+        name: 'Image tags, labels and build arguments',
+        id: 'meta',
+        env: { SERVICE: matrix('service') },
+        run: `${PIPELINE} tags --service "$SERVICE"`,
+        outputs: ['tags', 'labels', 'build-args', 'image', 'repository'],
+      }),
+      downloadArtifact({ name: 'Download the image record', with: { name: format('image-{0}', matrix('service')), path: runner.temp } }),
+      run({
+        name: 'Tag the verified image (commit tag once, main only forward)',
+        env: { SERVICE: matrix('service'), RECORD: format('{0}/image-{1}.json', runner.temp, matrix('service')), GITHUB_TOKEN: github.token },
+        run: `DIGEST="$(jq -r .digest "$RECORD")"\n${PIPELINE} tags --service "$SERVICE" --promote "$DIGEST"`,
+      }),
+    ],
+  });
+
+  // 6. The single required status check.
   const gate = job('ci-ok', {
-    needs: [changes, build, publish, libraries, checks],
+    needs: [changes, build, publish, libraries, checks, promote],
     if: fn('always'),
     runsOn: RUNS_ON,
     timeoutMinutes: 5,
@@ -363,7 +407,7 @@ export function buildCiWorkflow(config: PipelineConfig): Workflow {
     },
     permissions: { contents: 'read' },
     concurrency: { group: concurrency.group.wrap(), 'cancel-in-progress': concurrency.cancelInProgress.wrap() },
-  }).addJobs([changes.job, build.job, publish.job, libraries.job, checks.job, gate.job]);
+  }).addJobs([changes.job, build.job, publish.job, libraries.job, checks.job, promote.job, gate.job]);
 }
 
 export const ciWorkflow = buildCiWorkflow(pipelineConfig);

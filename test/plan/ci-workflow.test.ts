@@ -92,7 +92,11 @@ describe('pipeline plan on the generated CI workflow', () => {
     const record = step(publish, 0, /^Record/);
     expect(record).toMatchObject({ if: true, env: { SERVICE: 'chat-service' } });
     expect(record.executed).toBeUndefined();
-    const tag = step(publish, 0, /^Tag the verified image/);
+    // The tags move in promote, after the checks (and the libraries, when any) passed: one leg per published service.
+    const promote = jobOf(plan, 'promote');
+    expect(promote.status).toBe('run');
+    expect(services(promote)).toEqual(['chat-service']);
+    const tag = step(promote, 0, /^Tag the verified image/);
     expect(tag).toMatchObject({ if: true, env: { SERVICE: 'chat-service' } });
     expect(tag.executed).toBeUndefined();
     // The generated files' checks run for a service change too.

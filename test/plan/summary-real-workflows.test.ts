@@ -31,7 +31,7 @@ describe('pipeline plan on a change to packages/shared (the real workflows)', ()
     const lines = summary.stdout.trimEnd().split('\n');
     expect(lines.length).toBeLessThanOrEqual(50);
     const ci = plan.workflows.find((w) => w.file === '.github/workflows/ci.yml');
-    expect(ci?.jobs.map((j) => j.id)).toEqual(['changes', 'build', 'publish', 'libraries', 'checks', 'ci-ok']);
+    expect(ci?.jobs.map((j) => j.id)).toEqual(['changes', 'build', 'publish', 'libraries', 'checks', 'promote', 'ci-ok']);
     for (const j of ci?.jobs ?? []) expect(summary.stdout).toMatch(new RegExp(`^  [●○✗] ${j.id} +${j.status}`, 'm'));
     const publish = ci?.jobs.find((j) => j.id === 'publish');
     expect(publish?.legs).toHaveLength(12);
@@ -50,8 +50,8 @@ describe('pipeline plan on a change to packages/shared (the real workflows)', ()
   test('progress on stderr when it is a terminal, one line per job, cleared at the end', async () => {
     const r = await runCommand(run, ['--event', 'push', '--workflow', 'ci.yml'], { cwd: repo.dir, stderrIsTTY: true });
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain('planning ci.yml: job changes (1/6)…');
-    expect(r.stderr).toContain('planning ci.yml: job ci-ok (6/6)…');
+    expect(r.stderr).toContain('planning ci.yml: job changes (1/7)…');
+    expect(r.stderr).toContain('planning ci.yml: job ci-ok (7/7)…');
     expect(r.stderr.endsWith('\r\x1b[K')).toBe(true);
   }, 180_000);
 });

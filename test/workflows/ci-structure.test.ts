@@ -49,10 +49,11 @@ describe('triggers and workflow-level settings', () => {
 });
 
 describe('jobs', () => {
-  test('changes -> build / publish / libraries / checks -> ci-ok', () => {
-    expect(Object.keys(wf.jobs ?? {})).toEqual(['changes', 'build', 'publish', 'libraries', 'checks', 'ci-ok']);
+  test('changes -> build / publish / libraries / checks -> promote -> ci-ok', () => {
+    expect(Object.keys(wf.jobs ?? {})).toEqual(['changes', 'build', 'publish', 'libraries', 'checks', 'promote', 'ci-ok']);
     expect(jobOf('changes').needs).toBeUndefined();
     for (const id of ['build', 'publish', 'libraries', 'checks']) expect(jobOf(id).needs).toEqual(['changes']);
+    expect(jobOf('promote').needs).toEqual(['changes', 'publish', 'libraries', 'checks']);
   });
 
   test.each([
@@ -61,16 +62,18 @@ describe('jobs', () => {
     ['publish', { contents: 'read', packages: 'write' }],
     ['libraries', { contents: 'read' }],
     ['checks', { contents: 'read' }],
+    ['promote', { contents: 'read', packages: 'write' }],
     ['ci-ok', {}],
   ])('%s has exactly the permissions it needs', (id, permissions) => {
     expect(jobOf(id).permissions).toEqual(permissions);
   });
 
-  test('write scopes only where an image is pushed; no id-token or attestations scope', () => {
+  test('write scopes only where an image is pushed or tagged; no id-token or attestations scope', () => {
     for (const [id, j] of Object.entries(jobs)) {
       const writes = Object.entries(typeof j.permissions === 'object' ? j.permissions : {}).filter(([, level]) => level === 'write');
       const pushes = (j.steps ?? []).some((s) => s.with !== undefined && typeof s.with === 'object' && (s.with['push'] === true || /push=true/.test(String(s.with['outputs']))));
-      expect({ id, writes: writes.map(([k]) => k) }).toEqual({ id, writes: pushes ? ['packages'] : [] });
+      const tags = (j.steps ?? []).some((s) => / --promote /.test(String(s.run ?? '')));
+      expect({ id, writes: writes.map(([k]) => k) }).toEqual({ id, writes: pushes || tags ? ['packages'] : [] });
     }
   });
 
@@ -150,13 +153,7 @@ describe('build and publish: one step list, two tokens', () => {
       stepsOf('publish')
         .slice(common.length)
         .map((s) => s.name),
-    ).toEqual([
-      expect.stringMatching(/^Log in/),
-      expect.stringMatching(/^Push/),
-      expect.stringMatching(/^Record the pushed digest/),
-      expect.stringMatching(/^Tag the verified image/),
-      'Upload the image record',
-    ]);
+    ).toEqual([expect.stringMatching(/^Log in/), expect.stringMatching(/^Push/), expect.stringMatching(/^Record the pushed digest/), 'Upload the image record']);
   });
   test('build: never logs in, never pushes, reads no secret, has no conditional step', () => {
     for (const step of stepsOf('build')) {
@@ -227,19 +224,9 @@ describe('build and publish: one step list, two tokens', () => {
     const outputs = evaluate(unwrap(pushed.with?.['outputs']), { steps: { meta: { outputs: { repository: 'ghcr.io/acme/api-gateway' } } } });
     expect(outputs).toBe('type=image,name=ghcr.io/acme/api-gateway,push-by-digest=true,name-canonical=true,push=true');
   });
-  test('the tags move onto the pushed digest only after the record step proved it the verified image', () => {
-    const names = stepsOf('publish').map((s) => s.name);
-    const tag = stepNamed('publish', /^Tag the verified image/);
-    expect(names.indexOf(tag.name)).toBe(names.indexOf(stepNamed('publish', /^Record/).name) + 1);
-    expect(tag.run).toBe('node scripts/dist/pipeline.cjs tags --service "$SERVICE" --promote "$DIGEST"');
-    const env = typeof tag.env === 'object' ? tag.env : {};
-    // The digest the record step settled on (a re-run keeps the one its commit was published as), not the push's.
-    expect(evaluate(unwrap(env['DIGEST']), { steps: { push: { outputs: { digest: 'sha256:pushed' } }, record: { outputs: { digest: 'sha256:recorded' } } } })).toBe(
-      'sha256:recorded',
-    );
-    // The job's token, for GitHub's compare API (is this commit ahead of the one `main` names?).
-    expect(env['GITHUB_TOKEN']).toBe('${{ github.token }}');
-    // No step but this one names a tag after the verified build: the push carries none.
+  test('publish pushes and records but tags nothing: no step of it promotes', () => {
+    for (const step of stepsOf('publish')) expect(String(step.run ?? '')).not.toContain('--promote');
+    // No step names a tag after the verified build: the push carries none.
     const tagging = stepsOf('publish').filter((s) => s.with !== undefined && typeof s.with === 'object' && s.with['tags'] !== undefined);
     expect(tagging.map((s) => s.name)).toEqual(['Build the image']);
   });
@@ -260,8 +247,8 @@ describe('build and publish: one step list, two tokens', () => {
     expect(stepsOf('publish').find((s) => s.id === 'build')?.with).toMatchObject({ load: true, push: false });
     expect(String(stepsOf('publish').find((s) => s.id === 'push')?.with?.['outputs'])).toContain('push=true');
   });
-  test('secrets are read only in publish, which runs only when pushing', () => {
-    expect(secretReaders()).toEqual([expect.stringMatching(/^publish: Log in/)]);
+  test('secrets are read only by the logins of publish and promote, which run only when pushing', () => {
+    expect(secretReaders()).toEqual([expect.stringMatching(/^publish: Log in/), expect.stringMatching(/^promote: Log in/)]);
   });
   test('the pushed digest goes to a per-service artifact', () => {
     const upload = stepNamed('publish', /Upload/);
@@ -311,6 +298,58 @@ describe('libraries and checks', () => {
   });
 });
 
+describe('promote: the tags move only once the whole run passed (an empty-version deploy ships what `main` names)', () => {
+  const promote = jobOf('promote');
+  const results = (publish: string, libraries: string, checks: string) => ({
+    changes: { result: 'success' },
+    publish: { result: publish },
+    libraries: { result: libraries },
+    checks: { result: checks },
+  });
+  test.each([
+    ['everything passed', results('success', 'success', 'success'), true],
+    ['no library or tooling change: those jobs skipped', results('success', 'skipped', 'skipped'), true],
+    ['a library failed', results('success', 'failure', 'success'), false],
+    ['the checks failed (a stale generated file, the Dockerfile policy, the pipeline tests)', results('success', 'skipped', 'failure'), false],
+    ['one publish leg failed: the others are promoted (each leg has its own record)', results('failure', 'success', 'success'), true],
+    ['nothing published (not a push to main)', results('skipped', 'success', 'success'), false],
+  ])('%s: promotes = %s', (_, needs, runs) => {
+    const status = { success: !Object.values(needs).some((n) => n.result === 'failure'), failure: false, cancelled: false };
+    expect(evaluate(String(promote.if), { needs, github: contexts['push to main'] }, status)).toBe(runs);
+  });
+  test('a cancelled run promotes nothing', () => {
+    expect(
+      evaluate(String(promote.if), { needs: results('success', 'success', 'success'), github: contexts['push to main'] }, { success: false, failure: false, cancelled: true }),
+    ).toBe(false);
+  });
+  test.each(Object.keys(contexts) as ContextName[])('%s: promotes only where publish pushes', (name) => {
+    expect(evaluate(String(promote.if), { needs: results('success', 'success', 'success'), github: contexts[name] })).toBe(publishes[name]);
+  });
+  test("one leg per affected service: the leg's record from publish, then the tags (commit tag once, main only forward)", () => {
+    expect(evaluate(unwrap(promote.strategy?.matrix), { needs: { changes: { outputs: { matrix: '{"include":[{"service":"a"}]}' } } } })).toEqual({ include: [{ service: 'a' }] });
+    expect(promote.strategy?.['fail-fast']).toBe(false);
+    const steps = stepsOf('promote');
+    expect(steps.map((s) => s.name)).toEqual([
+      'Check out',
+      expect.stringMatching(/^Log in to ghcr.io/),
+      'Image tags, labels and build arguments',
+      'Download the image record',
+      'Tag the verified image (commit tag once, main only forward)',
+    ]);
+    const download = stepNamed('promote', /^Download/);
+    expect(download.uses).toMatch(/^actions\/download-artifact@[0-9a-f]{40}$/);
+    expect(evaluate(unwrap(download.with?.['name']), { matrix: { service: 'api-gateway' } })).toBe('image-api-gateway');
+    expect(evaluate(unwrap(download.with?.['path']), { runner: { temp: '/t' } })).toBe('/t');
+    const tag = stepNamed('promote', /^Tag the verified image/);
+    expect(tag.run).toBe('DIGEST="$(jq -r .digest "$RECORD")"\nnode scripts/dist/pipeline.cjs tags --service "$SERVICE" --promote "$DIGEST"');
+    const env = typeof tag.env === 'object' ? tag.env : {};
+    // The record the publish leg uploaded: the digest its record step settled on (a re-run keeps the one its commit was published as).
+    expect(evaluate(unwrap(env['RECORD']), { matrix: { service: 'api-gateway' }, runner: { temp: '/t' } })).toBe('/t/image-api-gateway.json');
+    // The job's token, for GitHub's compare API (is this commit ahead of the one `main` names?).
+    expect(evaluate(unwrap(env['GITHUB_TOKEN']), { github: { token: 'ghs_x' } })).toBe('ghs_x');
+  });
+});
+
 describe('ci-ok, the one required check', () => {
   const gate = jobOf('ci-ok');
   const failStep = stepNamed('ci-ok', /^Fail/);
@@ -322,12 +361,13 @@ describe('ci-ok, the one required check', () => {
         .sort(),
     );
   });
-  const r = (changes: string, build: string, publish: string, libraries: string, checks: string) => ({
+  const r = (changes: string, build: string, publish: string, libraries: string, checks: string, promote = 'skipped') => ({
     changes: { result: changes },
     build: { result: build },
     publish: { result: publish },
     libraries: { result: libraries },
     checks: { result: checks },
+    promote: { result: promote },
   });
   test.each([
     ['a pull request passed', r('success', 'success', 'skipped', 'success', 'success'), false],
@@ -339,6 +379,7 @@ describe('ci-ok, the one required check', () => {
     ['a publish leg was cancelled', r('success', 'skipped', 'cancelled', 'skipped', 'skipped'), true],
     ['checks were cancelled', r('success', 'success', 'skipped', 'skipped', 'cancelled'), true],
     ['a library failed', r('success', 'skipped', 'skipped', 'failure', 'success'), true],
+    ['a tag could not be moved', r('success', 'skipped', 'success', 'skipped', 'success', 'failure'), true],
     ['changes failed, so everything else was skipped', r('failure', 'skipped', 'skipped', 'skipped', 'skipped'), true],
   ])('%s: fails = %s', (_, needs, fails) => {
     expect(evaluate(String(failStep.if), { needs })).toBe(fails);

@@ -43,9 +43,9 @@ describe('the login', () => {
     });
   });
   test('the secrets are read by that step only, and GITHUB_TOKEN is not used to log in', () => {
-    expect(secretReaders()).toEqual(['publish: Log in to registry.example.com']);
+    expect(secretReaders()).toEqual(['publish: Log in to registry.example.com', 'promote: Log in to registry.example.com']);
     expect(text).not.toContain('secrets.GITHUB_TOKEN');
-    expect(text.match(/secrets\.REGISTRY_(USERNAME|PASSWORD)/g)).toHaveLength(2);
+    expect(text.match(/secrets\.REGISTRY_(USERNAME|PASSWORD)/g)).toHaveLength(4);
   });
   test.each(Object.entries(publishes))('%s: the job that reads them runs = %s', (name, pushes) => {
     const github = contexts[name as ContextName];
@@ -57,6 +57,7 @@ describe('the login', () => {
   });
   test('no job has a write scope: the registry is not GitHub Packages', () => {
     expect(jobOf('publish').permissions).toEqual({ contents: 'read' });
+    expect(jobOf('promote').permissions).toEqual({ contents: 'read' });
     expect(jobOf('build').permissions).toEqual({ contents: 'read' });
   });
 });

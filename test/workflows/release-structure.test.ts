@@ -152,8 +152,11 @@ describe("the check of the ref's bundle, run by bash as the runner runs it", () 
   });
 });
 
-test("the build job runs CI's very publish steps (tested, verified, recorded, commit tag only), after the check of the ref's bundle", () => {
+test("the build job runs CI's very publish steps (tested, verified, recorded), after the check of the ref's bundle, then tags its commit (CI tags in its promote job)", () => {
   const ci = inspect(ciWorkflow);
   const names = stepsOf('build').map((s) => s.name);
-  expect(names.filter((n) => n !== "Check that the ref's pipeline can build it here")).toEqual(ci.stepsOf('publish').map((s) => s.name));
+  const publish = ci.stepsOf('publish').map((s) => s.name);
+  const tag = 'Tag the verified image (commit tag once, main only forward)';
+  expect(names.filter((n) => n !== "Check that the ref's pipeline can build it here" && n !== tag)).toEqual(publish);
+  expect(names.indexOf(tag)).toBe(names.indexOf('Upload the image record') - 1);
 });

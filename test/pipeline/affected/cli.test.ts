@@ -93,7 +93,7 @@ describe('shallow clones', () => {
   });
 });
 
-describe('full clones stay full (a fetch with --depth would make a developer\'s clone shallow and cut its history)', () => {
+describe("full clones stay full (a fetch with --depth would make a developer's clone shallow and cut its history)", () => {
   test('a head only origin has: fetched with its history, and the clone is still complete', () => {
     const { root: origin, first } = makeRepo();
     const dir = tempDir('clone-');
