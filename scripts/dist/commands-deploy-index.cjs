@@ -8488,7 +8488,7 @@ function canonical(value) {
 function parseObject(file, text2) {
   let json;
   try {
-    json = JSON.parse(text2);
+    json = JSON.parse(text2.charCodeAt(0) === 65279 ? text2.slice(1) : text2);
   } catch (err) {
     throw new import_errors10.InputError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }
@@ -8718,7 +8718,7 @@ var nameOf = (file) => typeof file === "string" ? file : file();
 function parseObject2(file, text2) {
   let json;
   try {
-    json = JSON.parse(text2);
+    json = JSON.parse(text2.charCodeAt(0) === 65279 ? text2.slice(1) : text2);
   } catch (err) {
     throw new import_errors13.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }

@@ -8246,7 +8246,7 @@ function canonical(value) {
 function parseObject(file, text2) {
   let json;
   try {
-    json = JSON.parse(text2);
+    json = JSON.parse(text2.charCodeAt(0) === 65279 ? text2.slice(1) : text2);
   } catch (err) {
     throw new import_errors6.InputError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }
@@ -8478,7 +8478,7 @@ var nameOf = (file) => typeof file === "string" ? file : file();
 function parseObject2(file, text2) {
   let json;
   try {
-    json = JSON.parse(text2);
+    json = JSON.parse(text2.charCodeAt(0) === 65279 ? text2.slice(1) : text2);
   } catch (err) {
     throw new import_errors8.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }

@@ -7842,7 +7842,7 @@ var nameOf = (file) => typeof file === "string" ? file : file();
 function parseObject(file, text) {
   let json;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(text.charCodeAt(0) === 65279 ? text.slice(1) : text);
   } catch (err) {
     throw new import_errors8.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }

@@ -47,7 +47,7 @@ function canonical(value) {
 function parseObject(file, text) {
   let json;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(text.charCodeAt(0) === 65279 ? text.slice(1) : text);
   } catch (err) {
     throw new import_errors.InputError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }

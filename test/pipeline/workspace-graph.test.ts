@@ -358,6 +358,15 @@ describe('dependency specifiers as graph edges (pnpm: workspace:, file:, link:)'
     expect(() => readManifestEdges('{"name":"a","optionalDependencies":{"b":null}}', fileName)).toThrow(/^x\/package.json: "optionalDependencies" must be an object/);
     expect(named).toBe(1);
   });
+
+  test('a UTF-8 byte order mark before the JSON is read as pnpm reads it (strip-bom), by both readers', () => {
+    const text = '\uFEFF{"name":"@x/b","dependencies":{"@x/a":"workspace:*"}}';
+    expect(readManifestEdges(text, () => 'x/package.json')).toEqual({ name: '@x/b', refs: [['@x/a', '@x/a']] });
+    expect(parseManifest('x/package.json', text)).toMatchObject({ name: '@x/b' });
+    // Only at the start: anywhere else it is the JSON error it is.
+    expect(() => readManifestEdges('{"name":"a"}\uFEFF', () => 'x/package.json')).toThrow(/^x\/package.json: not valid JSON/);
+    expect(() => readManifestEdges('\uFEFF\uFEFF{"name":"a"}', () => 'x/package.json')).toThrow(/^x\/package.json: not valid JSON/);
+  });
 });
 
 describe('orders that do not come for free', () => {

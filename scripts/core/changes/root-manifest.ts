@@ -28,7 +28,8 @@ function canonical(value: unknown): string {
 function parseObject(file: string, text: string): Record<string, unknown> {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // A UTF-8 byte order mark before the JSON: pnpm strips it (strip-bom), so a file pnpm installs is read here too.
+    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (err) {
     throw new InputError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }

@@ -40,7 +40,8 @@ const nameOf = (file: FileName): string => (typeof file === 'string' ? file : fi
 function parseObject(file: FileName, text: string): Record<string, unknown> {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // A UTF-8 byte order mark before the JSON: pnpm strips it (strip-bom), so a file pnpm installs is read here too.
+    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (err) {
     throw new InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }

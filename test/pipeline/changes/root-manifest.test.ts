@@ -36,6 +36,11 @@ describe('diffRootManifest: fields compared by value', () => {
 });
 
 describe('diffRootManifest: errors and edge values', () => {
+  test('a byte order mark before the JSON (pnpm strips it) is no change and no error', () => {
+    expect(diff('{"packageManager":"pnpm@10.0.0"}', '\uFEFF{"packageManager":"pnpm@10.0.0"}')).toEqual({ kind: 'unchanged' });
+    expect(diff('\uFEFF{"packageManager":"pnpm@10.0.0"}', '\uFEFF{"packageManager":"pnpm@10.1.0"}')).toEqual({ kind: 'install', fields: ['packageManager'] });
+  });
+
   test('a head that is not JSON is an input error naming the file and the parser message', () => {
     expect(() => diff('{}', '{"a":')).toThrow(/^package\.json \(head\): not valid JSON \(.+\); fix the file$/);
   });
