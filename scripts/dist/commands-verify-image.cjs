@@ -8203,6 +8203,18 @@ function assemble(entries, make) {
     packages.push(make(entry, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps));
     edges.push(targets);
   }
+  const serviceFolders = /* @__PURE__ */ new Map();
+  for (let k = 0; k < packages.length; k++) {
+    const p = at(packages, k);
+    if (!p.isService) continue;
+    const other = serviceFolders.get(p.folder);
+    if (other !== void 0) {
+      throw new import_errors11.InputError(
+        `two services are in folders named ${p.folder} (${other} and ${p.dir}): the folder name names the service's image, its matrix leg and its compose service; rename one`
+      );
+    }
+    serviceFolders.set(p.folder, p.dir);
+  }
   topologicalOrder(names, edges, "folder");
   return assembleGraph(packages, { edges });
 }

@@ -88,6 +88,18 @@ describe('workspace graph', () => {
   });
 });
 
+describe('a service is named by its folder: two services in folders of one name would share an image and a matrix key', () => {
+  test('refused, naming both folders, by the one graph both listings build', () => {
+    expect(() => buildWorkspace([pkg('apps/a', '@x/app-a', {}, 'dependencies', true), pkg('services/a', '@x/a', {}, 'dependencies', true)])).toThrow(
+      /^two services are in folders named a \(apps\/a and services\/a\): the folder name names the service's image, its matrix leg and its compose service; rename one$/,
+    );
+  });
+  test('a library may share a service folder name: it has no image', () => {
+    const ws = buildWorkspace([pkg('packages/a', '@x/lib-a'), pkg('services/a', '@x/a', {}, 'dependencies', true)]);
+    expect(ws.services.map((p) => p.dir)).toEqual(['services/a']);
+  });
+});
+
 describe('manifest and workspace file parsing', () => {
   test.each([
     ['{', /^x\/package.json: not valid JSON/],

@@ -224,6 +224,19 @@ function assemble<I extends { readonly dir: string }, P extends GraphPackage>(
     packages.push(make(entry, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps));
     edges.push(targets);
   }
+  // A service's folder name is its image name, its matrix leg and its compose service: one per service.
+  const serviceFolders = new Map<string, string>();
+  for (let k = 0; k < packages.length; k++) {
+    const p = at(packages, k);
+    if (!p.isService) continue;
+    const other = serviceFolders.get(p.folder);
+    if (other !== undefined) {
+      throw new InputError(
+        `two services are in folders named ${p.folder} (${other} and ${p.dir}): the folder name names the service's image, its matrix leg and its compose service; rename one`,
+      );
+    }
+    serviceFolders.set(p.folder, p.dir);
+  }
   // A cycle is an error now; the order itself is worked out when asked for (change detection never does).
   topologicalOrder(names, edges, 'folder');
   return assembleGraph(packages, { edges });
