@@ -8240,7 +8240,7 @@ var import_errors8 = require("./core-errors.cjs");
 function symlinkedManifest(file) {
   return new import_errors8.InputError(`${file} is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself`);
 }
-var SKIP = /* @__PURE__ */ new Set(["node_modules", "dist"]);
+var SKIP = /* @__PURE__ */ new Set(["node_modules", "bower_components"]);
 async function packageFolders(listing, root, matcher) {
   const candidates = [];
   let frontier = [{ path: "", handle: root }];
@@ -8395,9 +8395,12 @@ function badDependencyField(file, field) {
   return new import_errors9.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
 }
 var WORKSPACE_ALIAS = /^(@?[^@]+)@/;
+var NPM_ALIAS = /^npm:(@?[^@]+)/;
 function dependencyRef(name, spec) {
   if (spec.startsWith("file:") || spec.startsWith("link:")) return { name, path: spec.slice(5) };
+  if (spec.startsWith("npm:")) return NPM_ALIAS.exec(spec)?.[1] ?? name;
   if (!spec.startsWith("workspace:")) return name;
+  if (spec.startsWith("./", 10) || spec.startsWith("../", 10)) return { name, path: spec.slice(10), workspace: true };
   const alias = spec.includes("@", 11) ? WORKSPACE_ALIAS.exec(spec.slice(10))?.[1] : void 0;
   return [alias ?? name, name];
 }
@@ -8440,9 +8443,17 @@ function workspaceTargets(name, refs, lookup, names) {
     else if (
       // Stryker disable next-line LogicalOperator: equivalent: an array has no `path`, so `'path' in ref` alone decides
       !Array.isArray(ref) && "path" in ref
-    )
-      target = lookup.dirs.get(joinPosix(lookup.dir, ref.path)) ?? index.get(ref.name);
-    else {
+    ) {
+      const folder = joinPosix(lookup.dir, ref.path);
+      if (ref.workspace) {
+        target = lookup.dirs.get(folder);
+        if (target === void 0) {
+          throw new import_errors10.InputError(
+            `package ${name} depends on "${ref.name}" with workspace:${ref.path}, but no workspace package is in ${folder || "(a folder outside the repository)"}; restore that package or change the specifier`
+          );
+        }
+      } else target = lookup.dirs.get(folder) ?? index.get(ref.name);
+    } else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
       if (target === void 0) {
         throw new import_errors10.InputError(

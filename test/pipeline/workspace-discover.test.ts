@@ -44,12 +44,22 @@ describe('discoverPackages', () => {
       ],
     ],
     [
-      'node_modules, dist and dot-folders are never searched, even when a glob names them',
+      // pnpm's own workspace search ignores **/node_modules/** and **/bower_components/** (and, as fast-glob does, dot-folders).
+      'node_modules, bower_components and dot-folders are never searched, even when a glob names them; dist is (pnpm finds it)',
       ['**', '.tools/*'],
-      ['a/package.json', 'node_modules/x/package.json', 'dist/y/package.json', '.tools/z/package.json', 'a/.git/w/package.json', 'b./package.json'],
+      [
+        'a/package.json',
+        'node_modules/x/package.json',
+        'bower_components/v/package.json',
+        'dist/y/package.json',
+        '.tools/z/package.json',
+        'a/.git/w/package.json',
+        'b./package.json',
+      ],
       [
         ['a', false],
         ['b.', false],
+        ['dist/y', false],
       ],
     ],
     ['an exclusion', ['apps/*', '!apps/old'], ['apps/new/package.json', 'apps/old/package.json'], [['apps/new', false]]],

@@ -151,6 +151,19 @@ describe('workspace: specifiers must name a workspace package', () => {
     const ws = buildWorkspace([pkg('packages/real', '@x/real'), pkg('services/a', '@x/a', { shortname: 'workspace:@x/real@*' }, 'dependencies', true)]);
     expect(ws.get('@x/a').workspaceDeps).toEqual(['@x/real']);
   });
+  test('a relative path names the package in that folder, whatever the key (pnpm links it)', () => {
+    const ws = buildWorkspace([pkg('packages/lib', '@x/lib'), pkg('services/b', '@x/b', { mylib: 'workspace:../../packages/lib' }, 'dependencies', true)]);
+    expect(ws.get('@x/b').workspaceDeps).toEqual(['@x/lib']);
+  });
+  test('a relative path to a folder with no workspace package is an error, as for a name', () => {
+    expect(() => buildWorkspace([pkg('packages/lib', '@x/lib'), pkg('services/b', '@x/b', { mylib: 'workspace:../../packages/gone' }, 'dependencies', true)])).toThrow(
+      /^package @x\/b depends on "mylib" with workspace:\.\.\/\.\.\/packages\/gone, but no workspace package is in packages\/gone; restore that package or change the specifier$/,
+    );
+  });
+  test('an npm: alias of a workspace package is an edge to it, not to a workspace package named like the key', () => {
+    const ws = buildWorkspace([pkg('packages/lib', '@x/lib'), pkg('packages/other', 'lib'), pkg('services/b', '@x/b', { lib: 'npm:@x/lib@^1.0.0' }, 'dependencies', true)]);
+    expect(ws.get('@x/b').workspaceDeps).toEqual(['@x/lib']);
+  });
 });
 
 describe('joinPosix: where a file:/link: path points, from the dependent folder', () => {
@@ -344,7 +357,11 @@ describe('package.json as the generators read it', () => {
 describe('dependency specifiers as graph edges (pnpm: workspace:, file:, link:)', () => {
   test.each<[string, string, unknown]>([
     ['lodash', '^4.0.0', 'lodash'],
-    ['@x/a', 'npm:@x/b@1', '@x/a'],
+    // npm: installs the aliased package under the key: an edge when it is a workspace package (link-workspace-packages).
+    ['@x/a', 'npm:@x/b@1', '@x/b'],
+    ['lib', 'npm:@x/lib@^1.0.0', '@x/lib'],
+    ['lo', 'npm:lodash', 'lodash'],
+    ['lo', 'npm:lodash@4', 'lodash'],
     ['@x/a', 'workspace:*', ['@x/a', '@x/a']],
     ['@x/a', 'workspace:^1.0.0', ['@x/a', '@x/a']],
     ['short', 'workspace:@x/real@*', ['@x/real', 'short']],
@@ -353,6 +370,9 @@ describe('dependency specifiers as graph edges (pnpm: workspace:, file:, link:)'
     ['@x/a', 'workspace:@@x', ['@x/a', '@x/a']],
     ['dep', 'file:../lib', { name: 'dep', path: '../lib' }],
     ['dep', 'link:./vendor/x', { name: 'dep', path: './vendor/x' }],
+    // pnpm's `workspace:<relative path>`: the folder names the package, which must be a workspace package.
+    ['mylib', 'workspace:../../packages/lib', { name: 'mylib', path: '../../packages/lib', workspace: true }],
+    ['mylib', 'workspace:./lib', { name: 'mylib', path: './lib', workspace: true }],
   ])('%s: %s', (name, spec, ref) => {
     const manifest = parseManifest('x/package.json', JSON.stringify({ name: 'p', dependencies: { [name]: spec } }));
     expect(readManifestEdges(JSON.stringify({ name: 'p', dependencies: { [name]: spec } }), () => 'x').refs).toEqual([ref]);

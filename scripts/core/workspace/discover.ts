@@ -55,8 +55,11 @@ export interface FoundPackage {
   readonly isService: boolean;
 }
 
-/** Folders never searched for packages (pnpm skips them too; dot-folders as well). */
-const SKIP = new Set(['node_modules', 'dist']);
+/**
+ * Folders never searched for packages: pnpm's workspace search ignores every node_modules and
+ * bower_components folder (its find-packages ignore list), and its glob library skips dot-folders.
+ */
+const SKIP = new Set(['node_modules', 'bower_components']);
 
 /** The package folder candidates below `root`: every folder the globs name, found level by level. */
 async function packageFolders<H>(listing: FolderListing<H>, root: H, matcher: GlobMatcher): Promise<Array<Folder<H>>> {

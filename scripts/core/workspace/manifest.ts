@@ -110,14 +110,23 @@ function dependencyField(file: string, field: DependencyField, value: unknown): 
 export type DependencyRef =
   | string
   | readonly [alias: string, name: string]
-  /** A `file:` or `link:` specifier: the folder it points at (relative to the dependent's folder) names the package, whatever the key. */
-  | { readonly name: string; readonly path: string };
+  /**
+   * A `file:`, `link:` or `workspace:<relative path>` specifier: the folder it points at (relative to the
+   * dependent's folder) names the package, whatever the key; `workspace` when it must be a workspace package.
+   */
+  | { readonly name: string; readonly path: string; readonly workspace?: true };
 
 const WORKSPACE_ALIAS = /^(@?[^@]+)@/;
+/** `npm:lodash`, `npm:lodash@4`, `npm:@scope/pkg@^1`: the package name after `npm:`. */
+const NPM_ALIAS = /^npm:(@?[^@]+)/;
 
 export function dependencyRef(name: string, spec: string): DependencyRef {
   if (spec.startsWith('file:') || spec.startsWith('link:')) return { name, path: spec.slice(5) };
+  // `npm:<package>[@<range>]` installs that package under the key: it is the edge when it is in the workspace.
+  if (spec.startsWith('npm:')) return NPM_ALIAS.exec(spec)?.[1] ?? name;
   if (!spec.startsWith('workspace:')) return name;
+  // pnpm's `workspace:./x` and `workspace:../x`: the package in that folder.
+  if (spec.startsWith('./', 10) || spec.startsWith('../', 10)) return { name, path: spec.slice(10), workspace: true };
   // Stryker disable next-line StringLiteral: equivalent: includes('') is true, and then the alias pattern (which needs an '@') decides alone
   const alias = spec.includes('@', 11) ? WORKSPACE_ALIAS.exec(spec.slice(10))?.[1] : undefined;
   return [alias ?? name, name];

@@ -28,7 +28,7 @@ interface Case {
 
 const CASES: ReadonlyArray<readonly [string, Case]> = [
   [
-    'a deep glob with an exclusion; node_modules, dist and dot-folders skipped',
+    "a deep glob with an exclusion; node_modules, bower_components and dot-folders skipped, dist not (pnpm's own list)",
     {
       files: {
         ...workspace('apps/**', '!apps/legacy'),
@@ -40,11 +40,13 @@ const CASES: ReadonlyArray<readonly [string, Case]> = [
         ...pkg('apps/tools/cli', 'cli'),
         ...pkg('apps/node_modules/dep', 'dep'),
         ...pkg('apps/dist/built', 'built'),
+        ...pkg('apps/bower_components/old', 'old'),
         ...pkg('apps/.cache/tmp', 'tmp'),
         ...file('apps/empty/Dockerfile'),
       },
       marker: 'Dockerfile',
       expected: [
+        ['apps/dist/built', 'built', false],
         ['apps/tools/cli', 'cli', false],
         ['apps/web', 'web', true],
         ['apps/web/admin', 'admin', false],
