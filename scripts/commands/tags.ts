@@ -163,18 +163,23 @@ export const run: Command = async (argv, ctx) => {
       return EXIT.failed;
     }
     const [commitTag = ''] = tags;
-    const before = existing(await readImage(registry, ref.path, parseImageRef(commitTag).tag ?? ''));
-    const chosen = recordDigest(pushed.digest, commitTag, before, context.sha);
+    const tagged = await readImage(registry, ref.path, parseImageRef(commitTag).tag ?? '');
+    const chosen = recordDigest(pushed.digest, commitTag, existing(tagged), context.sha);
     if (chosen.kind === 'conflict') {
       ctx.stderr(`error: ${service}: ${chosen.message}\n`);
       return EXIT.failed;
     }
+    // The record pairs its digest with that image's own config: a re-run keeps the earlier digest, whose
+    // build may differ from this run's (the base image moved in between).
+    let imageId = request.verifiedImageId;
     if (chosen.kind === 'published-before') {
+      imageId = tagged?.config ?? imageId;
+      const differs = imageId === request.verifiedImageId ? '' : `; its image is ${imageId}, not this run's verified build ${request.verifiedImageId}`;
       ctx.stderr(
-        `${service}: this commit was published before as ${chosen.digest}; the record and its tags keep that digest, and this run's push ${chosen.untagged} stays untagged\n`,
+        `${service}: this commit was published before as ${chosen.digest}; the record and its tags keep that digest, and this run's push ${chosen.untagged} stays untagged${differs}\n`,
       );
     }
-    const record = imageRecord(context, service, repository, tags, chosen.digest, request.verifiedImageId);
+    const record = imageRecord(context, service, repository, tags, chosen.digest, imageId);
     writeFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`, '--record');
     if (ctx.env['GITHUB_OUTPUT']) await writeStepOutputs({ digest: record.digest });
     if (ctx.env['GITHUB_STEP_SUMMARY']) await appendStepSummary(recordSummary(record));

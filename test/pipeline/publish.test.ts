@@ -207,6 +207,21 @@ describe('--record reads the pushed image back and compares configs', () => {
     expect(JSON.parse(readFileSync(join(dir, 'image-api-gateway.json'), 'utf8'))).toMatchObject({ digest: first.index });
     expect(registry.tagged(NAME, `sha-${sha.slice(0, 7)}`)).toBe(first.index);
   });
+
+  test("a re-run whose build differs (the base image moved between the runs): the record pairs the kept digest with that image's own config, and says the new build is not it", async () => {
+    const sha = 'e'.repeat(40);
+    const first = pushAttestedImage(registry, NAME, { ...labels(sha), base: 'before' }, `sha-${sha.slice(0, 7)}`);
+    const second = pushAttestedImage(registry, NAME, { ...labels(sha), base: 'moved' });
+    expect(first.config).not.toBe(second.config);
+    const r = await record(sha, second.index, second.config);
+    expect(r.code).toBe(0);
+    const written = JSON.parse(readFileSync(join(dir, 'image-api-gateway.json'), 'utf8'));
+    expect(written).toMatchObject({ digest: first.index, imageId: first.config });
+    expect(r.stderr).toContain(`published before as ${first.index}`);
+    expect(r.stderr).toContain(`its image is ${first.config}, not this run's verified build ${second.config}`);
+    expect(readFileSync(SUMMARY, 'utf8')).toContain(first.config);
+    expect(readFileSync(SUMMARY, 'utf8')).not.toContain(second.config);
+  });
 });
 
 describe("--commit: release.yml's build of a manual run's ref records and tags the checked-out commit", () => {
