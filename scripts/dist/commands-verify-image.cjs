@@ -7649,7 +7649,7 @@ function expectationsFor(workspace, rootManifest, folder, labels = {}) {
   return {
     service: service.folder,
     packageName: service.name,
-    otherServices: workspace.services.filter((s) => s.name !== service.name).map((s) => ({ folder: s.folder, packageName: s.name })),
+    otherServices: workspace.services.filter((s) => s.name !== service.name).map((s) => ({ folder: s.folder, dir: s.dir, packageName: s.name })),
     devDependencies: forbiddenDevDependencies([rootManifest, service.manifest, ...libraries.map((l) => l.manifest)]),
     ...labels
   };
@@ -7664,12 +7664,16 @@ function isRootUserName(name) {
 var RULES = {
   healthy: "a container of the image starts and its HEALTHCHECK reports healthy",
   "non-root": "the image sets a non-root USER and every process of the container runs with a non-zero uid",
-  "only-this-service": "/app holds this service (its package.json) and nothing of any other service",
+  "only-this-service": "/app holds this service (its package.json), and the image holds nothing of any other service, in /app or elsewhere",
   "no-dev-dependencies": "no devDependency of the service, its workspace libraries or the workspace root is installed",
   "no-pnpm": "no pnpm in the runtime image (no pnpm package, no pnpm/pnpx executable on PATH)",
   "oci-labels": "org.opencontainers.image.source, .revision and .title are set (title = the service, revision = the commit built)"
 };
 var APP_DIR = "/app";
+var NODE_IMAGE_TOOLS = ["/usr/local/lib/node_modules/", "/opt/yarn-"];
+function elsewhere(files) {
+  return files.filter((f) => f !== APP_DIR && !f.startsWith(`${APP_DIR}/`) && !NODE_IMAGE_TOOLS.some((d) => f.startsWith(d)));
+}
 var LABEL = {
   source: "org.opencontainers.image.source",
   revision: "org.opencontainers.image.revision",
@@ -7761,21 +7765,22 @@ function checkOnlyThisService(e, x) {
   const name = manifestName(e.appManifest);
   if (name !== x.packageName) return fail("only-this-service", `${APP_DIR}/package.json names ${JSON.stringify(name ?? "(no name)")}, expected ${JSON.stringify(x.packageName)}`);
   const appFiles = e.files.filter((f) => f.startsWith(`${APP_DIR}/`));
-  const installed = installedPackages(e.files, APP_DIR);
+  const rest = elsewhere(e.files);
+  const installed = new Map([...installedPackages(rest, ""), ...installedPackages(e.files, APP_DIR)]);
   const found = [];
   for (const other of x.otherServices) {
     const byPackage = installed.get(other.packageName);
-    if (byPackage !== void 0) found.push(`${other.folder} (${byPackage})`);
-    const byFolder = appFiles.find((f) => f.split("/").includes(other.folder));
-    if (byPackage === void 0 && byFolder !== void 0) found.push(`${other.folder} (${byFolder})`);
+    const byFolder = appFiles.find((f) => f.split("/").includes(other.folder)) ?? rest.find((f) => f.includes(`/${other.dir}/`) || f.endsWith(`/${other.dir}`));
+    const shown = byPackage ?? byFolder;
+    if (shown !== void 0) found.push(`${other.folder} (${shown})`);
   }
-  if (found.length > 0) return fail("only-this-service", `${APP_DIR} holds code of other services: ${listSome(found)}`);
-  return pass("only-this-service", `${APP_DIR}/package.json is ${x.packageName}; none of the ${x.otherServices.length} other services found in ${appFiles.length} paths`);
+  if (found.length > 0) return fail("only-this-service", `the image holds code of other services: ${listSome(found)}`);
+  return pass("only-this-service", `${APP_DIR}/package.json is ${x.packageName}; none of the ${x.otherServices.length} other services found in ${e.files.length} paths of the image`);
 }
 function checkNoDevDependencies(e, x) {
-  const installed = installedPackages(e.files, APP_DIR);
+  const installed = new Map([...installedPackages(elsewhere(e.files), ""), ...installedPackages(e.files, APP_DIR)]);
   const found = x.devDependencies.filter((d) => installed.has(d)).map((d) => `${d} (${installed.get(d)})`);
-  if (found.length > 0) return fail("no-dev-dependencies", `devDependencies installed in ${APP_DIR}: ${listSome(found)}; deploy with \`pnpm deploy --prod\``);
+  if (found.length > 0) return fail("no-dev-dependencies", `devDependencies installed: ${listSome(found)}; deploy with \`pnpm deploy --prod\` and copy only its folder`);
   return pass("no-dev-dependencies", `${installed.size} packages installed, none of the ${x.devDependencies.length} devDependencies`);
 }
 function pathDirs(env) {

@@ -45,6 +45,13 @@ const VARIANTS: readonly Variant[] = [
     dockerfile: (d) => mistake(d, /^(COPY --from=builder \/out \.\/\n)/m, `$1COPY services/${OTHER}/ ./${OTHER}/\n`),
   },
   {
+    // Outside /app: the builder's workspace (its node_modules holds the build's devDependencies).
+    name: "the builder's workspace copied beside /app",
+    rule: 'no-dev-dependencies',
+    evidence: /\(\/repo\/node_modules\//,
+    dockerfile: (d) => mistake(d, /^(COPY --from=builder \/out \.\/\n)/m, `$1COPY --from=builder /repo /repo\n`),
+  },
+  {
     name: 'no HEALTHCHECK',
     rule: 'healthy',
     evidence: /defines no HEALTHCHECK/,

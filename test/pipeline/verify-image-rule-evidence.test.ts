@@ -29,8 +29,8 @@ const x: Expectations = {
   service: 'orders',
   packageName: '@acme/orders',
   otherServices: [
-    { folder: 'billing', packageName: '@acme/billing' },
-    { folder: 'search', packageName: '@acme/search' },
+    { folder: 'billing', dir: 'services/billing', packageName: '@acme/billing' },
+    { folder: 'search', dir: 'services/search', packageName: '@acme/search' },
   ],
   devDependencies: ['typescript', 'vitest'],
   revision: SHA,
@@ -157,11 +157,11 @@ describe('non-root', () => {
 });
 
 describe('only-this-service', () => {
-  test('a pass names the package and counts the other services and the paths below /app', () => {
+  test('a pass names the package and counts the other services and the paths of the image', () => {
     expect(checkOnlyThisService(evidence(), x)).toEqual({
       rule: 'only-this-service',
       ok: true,
-      evidence: '/app/package.json is @acme/orders; none of the 2 other services found in 2 paths',
+      evidence: '/app/package.json is @acme/orders; none of the 2 other services found in 3 paths of the image',
     });
   });
 
@@ -186,17 +186,23 @@ describe('only-this-service', () => {
 
   test('a service installed as a package is shown by that path, once, not again by its folder', () => {
     const files = ['/app/package.json', '/app/node_modules/@acme/billing/package.json'];
-    expect(checkOnlyThisService(evidence({ files }), x).evidence).toBe('/app holds code of other services: billing (/app/node_modules/@acme/billing/package.json)');
+    expect(checkOnlyThisService(evidence({ files }), x).evidence).toBe('the image holds code of other services: billing (/app/node_modules/@acme/billing/package.json)');
   });
 
-  test('a folder named after another service is found only as a whole path segment, and only below /app', () => {
-    const r = checkOnlyThisService(evidence({ files: ['/app/package.json', '/app/billing-client/x.js', '/srv/search/index.js', '/app/lib/search/index.js'] }), x);
-    expect(r.evidence).toBe('/app holds code of other services: search (/app/lib/search/index.js)');
+  test('a folder named after another service is found as a whole path segment below /app, and elsewhere only as its workspace folder', () => {
+    const files = ['/app/package.json', '/app/billing-client/x.js', '/srv/search/index.js', '/app/lib/search/index.js', '/repo/services/billing-old/x.js', '/repo/services/billing/src/x.ts'];
+    const r = checkOnlyThisService(evidence({ files }), x);
+    expect(r.evidence).toBe('the image holds code of other services: billing (/repo/services/billing/src/x.ts), search (/app/lib/search/index.js)');
+  });
+
+  test('a workspace folder that is the last path segment counts too', () => {
+    const r = checkOnlyThisService(evidence({ files: ['/app/package.json', '/work/services/search'] }), x);
+    expect(r.evidence).toBe('the image holds code of other services: search (/work/services/search)');
   });
 
   test('/app itself and a sibling like /application are not below /app', () => {
     const r = checkOnlyThisService(evidence({ files: ['/app', '/app/package.json', '/application/billing/x.js'] }), x);
-    expect(r).toEqual({ rule: 'only-this-service', ok: true, evidence: '/app/package.json is @acme/orders; none of the 2 other services found in 1 paths' });
+    expect(r).toEqual({ rule: 'only-this-service', ok: true, evidence: '/app/package.json is @acme/orders; none of the 2 other services found in 3 paths of the image' });
   });
 });
 
@@ -216,7 +222,7 @@ describe('no-dev-dependencies', () => {
       rule: 'no-dev-dependencies',
       ok: false,
       evidence:
-        'devDependencies installed in /app: typescript (/app/node_modules/typescript/lib/tsc.js), vitest (/app/node_modules/vitest/package.json); deploy with `pnpm deploy --prod`',
+        'devDependencies installed: typescript (/app/node_modules/typescript/lib/tsc.js), vitest (/app/node_modules/vitest/package.json); deploy with `pnpm deploy --prod` and copy only its folder',
     });
   });
 
@@ -225,7 +231,7 @@ describe('no-dev-dependencies', () => {
     const files = many.map((n) => `/app/node_modules/${n}/index.js`);
     const r = checkNoDevDependencies(evidence({ files }), { ...x, devDependencies: many });
     expect(r.evidence).toBe(
-      'devDependencies installed in /app: a (/app/node_modules/a/index.js), b (/app/node_modules/b/index.js), c (/app/node_modules/c/index.js), d (/app/node_modules/d/index.js), e (/app/node_modules/e/index.js) (and 2 more); deploy with `pnpm deploy --prod`',
+      'devDependencies installed: a (/app/node_modules/a/index.js), b (/app/node_modules/b/index.js), c (/app/node_modules/c/index.js), d (/app/node_modules/d/index.js), e (/app/node_modules/e/index.js) (and 2 more); deploy with `pnpm deploy --prod` and copy only its folder',
     );
   });
 
@@ -233,7 +239,7 @@ describe('no-dev-dependencies', () => {
     const five = ['a', 'b', 'c', 'd', 'e'];
     const r = checkNoDevDependencies(evidence({ files: five.map((n) => `/app/node_modules/${n}/x`) }), { ...x, devDependencies: five });
     expect(r.evidence).toBe(
-      'devDependencies installed in /app: a (/app/node_modules/a/x), b (/app/node_modules/b/x), c (/app/node_modules/c/x), d (/app/node_modules/d/x), e (/app/node_modules/e/x); deploy with `pnpm deploy --prod`',
+      'devDependencies installed: a (/app/node_modules/a/x), b (/app/node_modules/b/x), c (/app/node_modules/c/x), d (/app/node_modules/d/x), e (/app/node_modules/e/x); deploy with `pnpm deploy --prod` and copy only its folder',
     );
   });
 });
@@ -379,7 +385,7 @@ describe('expectationsFor', () => {
     expect(expectationsFor(workspace, root, 'orders', { revision: SHA })).toEqual({
       service: 'orders',
       packageName: '@acme/orders',
-      otherServices: [{ folder: 'billing', packageName: '@acme/billing' }],
+      otherServices: [{ folder: 'billing', dir: 'services/billing', packageName: '@acme/billing' }],
       devDependencies: ['tsup', 'typescript', 'vitest'],
       revision: SHA,
     });

@@ -12,7 +12,7 @@ const SERVICES = ['student-auth-service', 'student-service', 'api-gateway'] as c
 const expectations: Expectations = {
   service: 'student-auth-service',
   packageName: '@kodingcaravan/student-auth-service',
-  otherServices: SERVICES.filter((s) => s !== 'student-auth-service').map((s) => ({ folder: s, packageName: `@kodingcaravan/${s}` })),
+  otherServices: SERVICES.filter((s) => s !== 'student-auth-service').map((s) => ({ folder: s, dir: `services/${s}`, packageName: `@kodingcaravan/${s}` })),
   devDependencies: ['@types/node', 'typescript', 'vitest'],
   revision: '8e21e23aa1b2c3d4e5f60718293a4b5c6d7e8f90',
   source: 'https://github.com/acme/kodingcaravan',
@@ -65,6 +65,20 @@ const withLabels = (patch: Record<string, string | undefined>): ImageEvidence =>
 };
 const withFiles = (...extra: string[]): ImageEvidence => ({ ...good, files: [...good.files, ...extra] });
 
+test("the Node image's own tools (npm's bundled packages, corepack, yarn) are not the service's: a devDependency of the same name there passes", () => {
+  const e = withFiles(
+    '/usr/local/lib/node_modules/npm/node_modules/typescript/package.json',
+    '/usr/local/lib/node_modules/corepack/node_modules/vitest/package.json',
+    '/opt/yarn-v1.22.22/node_modules/@types/node/package.json',
+  );
+  expect(checkImage(e, expectations).filter((r) => !r.ok)).toEqual([]);
+});
+
+test("a folder that only shares a service's name, outside the repository layout, is not that service", () => {
+  const e = withFiles('/usr/share/doc/student-service/README', '/etc/services');
+  expect(checkImage(e, expectations).filter((r) => !r.ok)).toEqual([]);
+});
+
 test('a compliant image passes every rule, one result per rule in RULES order', () => {
   const results = checkImage(good, expectations);
   expect(results.map((r) => r.rule)).toEqual(RULE_IDS);
@@ -95,6 +109,25 @@ describe('each broken image fails exactly its rule, naming the evidence', () => 
     ['the wrong service in /app', { ...good, appManifest: '{"name":"@kodingcaravan/student-service"}' }, 'only-this-service', 'names "@kodingcaravan/student-service"'],
     ['no /app/package.json', { ...good, appManifest: undefined }, 'only-this-service', '/app/package.json is missing'],
     ['typescript installed', withFiles('/app/node_modules/.pnpm/typescript@7.0.2/node_modules/typescript/package.json'), 'no-dev-dependencies', 'typescript'],
+    // The whole image, not only /app: the builder's tree copied elsewhere carries other services and dev tools.
+    [
+      "another service's folder outside /app (the builder's tree at /repo)",
+      withFiles('/repo/services/student-service/dist/index.js'),
+      'only-this-service',
+      'student-service (/repo/services/student-service/dist/index.js)',
+    ],
+    [
+      'another service installed as a package outside /app',
+      withFiles('/srv/node_modules/@kodingcaravan/api-gateway/package.json'),
+      'only-this-service',
+      'api-gateway (/srv/node_modules/@kodingcaravan/api-gateway/package.json)',
+    ],
+    [
+      'a devDependency outside /app (the workspace root installed at /repo)',
+      withFiles('/repo/node_modules/.pnpm/vitest@3.2.0/node_modules/vitest/package.json'),
+      'no-dev-dependencies',
+      'vitest (/repo/node_modules/.pnpm/vitest@3.2.0/node_modules/vitest/package.json)',
+    ],
     ['vitest hoisted', withFiles('/app/node_modules/vitest/package.json'), 'no-dev-dependencies', 'vitest (/app/node_modules/vitest/package.json)'],
     ['scoped devDependency', withFiles('/app/node_modules/@types/node/index.d.ts'), 'no-dev-dependencies', '@types/node'],
     ['pnpm installed globally', withFiles('/usr/local/lib/node_modules/pnpm/package.json', '/usr/local/bin/pnpm'), 'no-pnpm', '/usr/local/bin/pnpm'],

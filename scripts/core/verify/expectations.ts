@@ -30,7 +30,7 @@ export function expectationsFor(workspace: Workspace, rootManifest: Manifest, fo
   return {
     service: service.folder,
     packageName: service.name,
-    otherServices: workspace.services.filter((s) => s.name !== service.name).map((s) => ({ folder: s.folder, packageName: s.name })),
+    otherServices: workspace.services.filter((s) => s.name !== service.name).map((s) => ({ folder: s.folder, dir: s.dir, packageName: s.name })),
     devDependencies: forbiddenDevDependencies([rootManifest, service.manifest, ...libraries.map((l) => l.manifest)]),
     ...labels,
   };

@@ -12,7 +12,7 @@ export type RuleId = (typeof RULE_IDS)[number];
 export const RULES: Readonly<Record<RuleId, string>> = {
   healthy: 'a container of the image starts and its HEALTHCHECK reports healthy',
   'non-root': 'the image sets a non-root USER and every process of the container runs with a non-zero uid',
-  'only-this-service': '/app holds this service (its package.json) and nothing of any other service',
+  'only-this-service': '/app holds this service (its package.json), and the image holds nothing of any other service, in /app or elsewhere',
   'no-dev-dependencies': 'no devDependency of the service, its workspace libraries or the workspace root is installed',
   'no-pnpm': 'no pnpm in the runtime image (no pnpm package, no pnpm/pnpx executable on PATH)',
   'oci-labels': 'org.opencontainers.image.source, .revision and .title are set (title = the service, revision = the commit built)',
@@ -30,7 +30,8 @@ export interface Expectations {
   readonly service: string;
   /** Its package name (`@kodingcaravan/student-auth-service`): the name /app/package.json must carry. */
   readonly packageName: string;
-  readonly otherServices: readonly { readonly folder: string; readonly packageName: string }[];
+  /** `folder` the folder name, `dir` its path in the workspace (`services/student-service`). */
+  readonly otherServices: readonly { readonly folder: string; readonly dir: string; readonly packageName: string }[];
   /** Package names that must not be installed (devDependencies that are not also production dependencies). */
   readonly devDependencies: readonly string[];
   /** When given, the revision and source labels must equal these. */
@@ -39,6 +40,16 @@ export interface Expectations {
 }
 
 export const APP_DIR = '/app';
+/**
+ * Where a Node base image keeps its own tools (npm and corepack with their bundled packages, yarn): not
+ * the service's, so a package of a devDependency's name there is not one installed for it.
+ */
+const NODE_IMAGE_TOOLS = ['/usr/local/lib/node_modules/', '/opt/yarn-'];
+
+/** Paths of the image outside /app and outside the Node image's own tools: what the build put anywhere else. */
+function elsewhere(files: readonly string[]): string[] {
+  return files.filter((f) => f !== APP_DIR && !f.startsWith(`${APP_DIR}/`) && !NODE_IMAGE_TOOLS.some((d) => f.startsWith(d)));
+}
 export const LABEL = {
   source: 'org.opencontainers.image.source',
   revision: 'org.opencontainers.image.revision',
@@ -151,22 +162,24 @@ export function checkOnlyThisService(e: ImageEvidence, x: Expectations): RuleRes
   const name = manifestName(e.appManifest);
   if (name !== x.packageName) return fail('only-this-service', `${APP_DIR}/package.json names ${JSON.stringify(name ?? '(no name)')}, expected ${JSON.stringify(x.packageName)}`);
   const appFiles = e.files.filter((f) => f.startsWith(`${APP_DIR}/`));
-  const installed = installedPackages(e.files, APP_DIR);
+  const rest = elsewhere(e.files);
+  // Installed as a package anywhere, a folder of that name inside /app, or its workspace folder anywhere else.
+  const installed = new Map([...installedPackages(rest, ''), ...installedPackages(e.files, APP_DIR)]);
   const found: string[] = [];
   for (const other of x.otherServices) {
     const byPackage = installed.get(other.packageName);
-    if (byPackage !== undefined) found.push(`${other.folder} (${byPackage})`);
-    const byFolder = appFiles.find((f) => f.split('/').includes(other.folder));
-    if (byPackage === undefined && byFolder !== undefined) found.push(`${other.folder} (${byFolder})`);
+    const byFolder = appFiles.find((f) => f.split('/').includes(other.folder)) ?? rest.find((f) => f.includes(`/${other.dir}/`) || f.endsWith(`/${other.dir}`));
+    const shown = byPackage ?? byFolder;
+    if (shown !== undefined) found.push(`${other.folder} (${shown})`);
   }
-  if (found.length > 0) return fail('only-this-service', `${APP_DIR} holds code of other services: ${listSome(found)}`);
-  return pass('only-this-service', `${APP_DIR}/package.json is ${x.packageName}; none of the ${x.otherServices.length} other services found in ${appFiles.length} paths`);
+  if (found.length > 0) return fail('only-this-service', `the image holds code of other services: ${listSome(found)}`);
+  return pass('only-this-service', `${APP_DIR}/package.json is ${x.packageName}; none of the ${x.otherServices.length} other services found in ${e.files.length} paths of the image`);
 }
 
 export function checkNoDevDependencies(e: ImageEvidence, x: Expectations): RuleResult {
-  const installed = installedPackages(e.files, APP_DIR);
+  const installed = new Map([...installedPackages(elsewhere(e.files), ''), ...installedPackages(e.files, APP_DIR)]);
   const found = x.devDependencies.filter((d) => installed.has(d)).map((d) => `${d} (${installed.get(d)})`);
-  if (found.length > 0) return fail('no-dev-dependencies', `devDependencies installed in ${APP_DIR}: ${listSome(found)}; deploy with \`pnpm deploy --prod\``);
+  if (found.length > 0) return fail('no-dev-dependencies', `devDependencies installed: ${listSome(found)}; deploy with \`pnpm deploy --prod\` and copy only its folder`);
   return pass('no-dev-dependencies', `${installed.size} packages installed, none of the ${x.devDependencies.length} devDependencies`);
 }
 
