@@ -7582,11 +7582,37 @@ var KEEPS_CREDENTIALS = /* @__PURE__ */ new Map([
   // Stryker disable next-line StringLiteral: equivalent: the reason documents the exception here; the audit reads only the key
   ["ci.yml:changes", "pipeline affected fetches the single commits a shallow checkout lacks; contents: read, no install"]
 ]);
-var UNTRUSTED = /\bgithub\s*\.\s*(?:event\b|head_ref\b)|\bgithub\s*\[|\binputs\s*\.|\btoJSON\s*\(\s*github\s*\)/i;
-var EXPRESSION = /\$\{\{([\s\S]*?)\}\}/g;
+var UNTRUSTED = /\bgithub\s*\.\s*(?:event\b|head_ref\b)|\bgithub\s*\[|\binputs\s*[.[]|\btoJSON\s*\(\s*github\s*\)/i;
+var FIXED_VALUE = /^(?:github\s*\.\s*(?:sha|run_id|run_number|run_attempt|repository|repository_id|repository_owner|event_name|workflow_sha|server_url|api_url|job)|runner\s*\.\s*(?:os|arch|temp|tool_cache|name)|strategy\s*\.\s*(?:job-index|job-total)|job\s*\.\s*status)$/i;
 var PINNED = /^[^@\s]+@[0-9a-f]{40}$/;
+var DIGEST_PINNED = /@sha256:[0-9a-f]{64}$/;
 var HEAD_CODE = /github\s*\.\s*(?:event\s*\.\s*pull_request\s*\.\s*head|head_ref|event\s*\.\s*workflow_run\s*\.\s*head)|refs\/pull\/|merge_commit_sha/i;
-var SECRET = /\$\{\{(?:(?!\}\})[\s\S])*?\bsecrets\s*\.|"secrets":"inherit"/i;
+var PULL_FETCH = /\bpull\/[^/\s]+\/(?:head|merge)\b|refs\/pull\//;
+var OWN_COMMIT = /^github\s*\.\s*(?:sha|ref)$/i;
+var SECRET = /\$\{\{(?:(?!\}\})[\s\S])*?\bsecrets\s*[.[)]|"secrets":"inherit"/i;
+var PRIVILEGED = ["pull_request_target", "workflow_run", "issue_comment"];
+var ALWAYS = /^\s*(?:\$\{\{\s*)?always\s*\(\s*\)\s*(?:\}\}\s*)?$/i;
+function dotted(expression) {
+  return expression.replace(/\[\s*(['"])([A-Za-z0-9_-]+)\1\s*\]/g, ".$2");
+}
+function expressionsOf(text) {
+  const out = [];
+  for (let start = text.indexOf("${{"); start !== -1; start = text.indexOf("${{", start + 3)) {
+    let quoted = false;
+    let end = -1;
+    for (let i = start + 3; i < text.length; i++) {
+      if (text[i] === "'") quoted = !quoted;
+      else if (!quoted && text.startsWith("}}", i)) {
+        end = i;
+        break;
+      }
+    }
+    out.push(text.slice(start + 3, end === -1 ? text.length : end));
+    if (end === -1) break;
+    start = end - 1;
+  }
+  return out;
+}
 function finding(workflow, job, step, rule, message) {
   return {
     file: workflow.file,
@@ -7606,10 +7632,55 @@ function scriptOf(step) {
 function injection(workflow, job, step) {
   const script = scriptOf(step);
   if (script === void 0) return [];
-  return [...script.matchAll(EXPRESSION)].filter(
-    // Stryker disable next-line StringLiteral: group 1 always participates when EXPRESSION matches, so the fallback '' is never used
-    (m) => UNTRUSTED.test(m[1] ?? "")
-  ).map((m) => finding(workflow, job, step, "untrusted-expression", `\${{${m[1]}}} puts outside data into the script; pass it through env: and use "$NAME"`));
+  const out = [];
+  for (const inner of expressionsOf(script)) {
+    const plain = dotted(inner).trim();
+    if (UNTRUSTED.test(plain))
+      out.push(finding(workflow, job, step, "untrusted-expression", `\${{${inner}}} puts outside data into the script; pass it through env: and use "$NAME"`));
+    else if (!FIXED_VALUE.test(plain)) {
+      out.push(
+        finding(
+          workflow,
+          job,
+          step,
+          "untrusted-expression",
+          `\${{${inner}}} is expanded into the script before the shell reads it, and its value is not fixed by the run (it can carry outside data, or show a secret); pass it through env: and use "$NAME"`
+        )
+      );
+    }
+  }
+  return out;
+}
+function envFile(workflow, job, step) {
+  const env = step.fields["env"];
+  if (step.run === void 0 || !/\bGITHUB_(?:ENV|PATH)\b/.test(step.run) || typeof env !== "object" || env === null) return [];
+  const untrusted = Object.values(env).some((v) => expressionsOf(String(v)).some((inner) => UNTRUSTED.test(dotted(inner))));
+  return untrusted ? [
+    finding(
+      workflow,
+      job,
+      step,
+      "untrusted-env-file",
+      "writes outside data to $GITHUB_ENV or $GITHUB_PATH: a line break in it sets any variable (BASH_ENV, NODE_OPTIONS) for the later steps; pass it as a step output or check it first"
+    )
+  ] : [];
+}
+function imagePinning(workflow, job) {
+  const images = [];
+  const imageOf = (value) => typeof value === "string" ? value : typeof value === "object" && value !== null && "image" in value ? String(value.image) : void 0;
+  const container = imageOf(job.fields["container"]);
+  if (container !== void 0) images.push(container);
+  const services = job.fields["services"];
+  if (typeof services === "object" && services !== null) for (const service of Object.values(services)) images.push(imageOf(service) ?? "");
+  return images.filter((image) => !DIGEST_PINNED.test(image)).map(
+    (image) => finding(
+      workflow,
+      job,
+      void 0,
+      "unpinned-image",
+      `${image || "(no image)"} is not pinned to an image digest (@sha256:...); every step of the job runs in it, with its token`
+    )
+  );
 }
 function pinning(workflow, job, step, pins) {
   const uses = step.uses;
@@ -7626,20 +7697,18 @@ function pinning(workflow, job, step, pins) {
   return recorded === sha ? [] : [finding(workflow, job, step, "pin-mismatch", `${action}@${sha} is not the SHA workflows-src/actions.pins.ts records (${recorded})`)];
 }
 function untrustedCheckout(workflow, job) {
-  const privileged = ["pull_request_target", "workflow_run"].filter((e) => workflow.on.has(e));
+  const privileged = PRIVILEGED.filter((e) => workflow.on.has(e));
   if (privileged.length === 0) return [];
-  return job.steps.filter(
-    // Stryker disable next-line StringLiteral: an absent ref or repository, read as '' or as any text without a head reference, never matches HEAD_CODE (the other literals here are pinned by the tests)
-    (s) => s.uses !== void 0 && actionOf(s.uses) === "actions/checkout" && HEAD_CODE.test(`${String(s.with["ref"] ?? "")} ${String(s.with["repository"] ?? "")}`)
-  ).map(
-    (s) => finding(
-      workflow,
-      job,
-      s,
-      "untrusted-checkout",
-      `checks out pull-request code in a ${privileged.join("/")} workflow, which runs with the base repository's secrets and token`
-    )
-  );
+  const message = (what) => `${what} pull-request code in a ${privileged.join("/")} workflow, which runs with the base repository's secrets and token`;
+  const out = [];
+  for (const s of job.steps) {
+    if (s.uses !== void 0 && actionOf(s.uses) === "actions/checkout") {
+      const target = `${String(s.with["ref"] ?? "")} ${String(s.with["repository"] ?? "")}`;
+      if (HEAD_CODE.test(dotted(target)) || expressionsOf(target).some((inner) => !OWN_COMMIT.test(dotted(inner).trim())))
+        out.push(finding(workflow, job, s, "untrusted-checkout", message("checks out")));
+    } else if (s.run !== void 0 && PULL_FETCH.test(s.run)) out.push(finding(workflow, job, s, "untrusted-checkout", message("fetches")));
+  }
+  return out;
 }
 function permissionsOf(job) {
   const p = job.fields["permissions"];
@@ -7659,6 +7728,7 @@ function permissions(workflow, job) {
   if (granted === void 0)
     return [finding(workflow, job, void 0, "missing-permissions", "the job sets no permissions: it gets the workflow or repository default; set the least it needs")];
   if (granted === "write-all") return [finding(workflow, job, void 0, "unneeded-write", "permissions: write-all; grant only the scopes the steps need")];
+  if (job.fields["uses"] !== void 0) return [];
   if (granted === "read-all") return [];
   const needs = jobNeeds(job);
   return [...granted].filter(([scope, access]) => access === "write" && needs.get(scope) !== "write").map(
@@ -7713,7 +7783,7 @@ function deployEnvironment(workflow, job) {
     )
   ];
 }
-var STATUS_FUNCTION = /\b(?:success|failure|always|cancelled)\s*\(/i;
+var STATUS_FUNCTION = /\b(?:failure|always|cancelled)\s*\(/i;
 var RESULT_TEST = /\bneeds\s*\.\s*[A-Za-z_][A-Za-z0-9_-]*\s*\.\s*result\s*(?:[!=]=\s*'(?:skipped|failure|cancelled)'|!=\s*'success')/i;
 function needsOf(job) {
   const needs = job.fields["needs"];
@@ -7733,7 +7803,8 @@ function skippedAncestor(workflow, job, byId) {
     seen.add(id);
     const ancestor = byId.get(id);
     if (ancestor === void 0) continue;
-    if (!direct.has(id) && ancestor.fields["if"] !== void 0) skippable.push(id);
+    const condition = ancestor.fields["if"];
+    if (!direct.has(id) && condition !== void 0 && !ALWAYS.test(String(condition))) skippable.push(id);
     stack.push(...needsOf(ancestor));
   }
   if (skippable.length > 0) {
@@ -7749,16 +7820,28 @@ function skippedAncestor(workflow, job, byId) {
 }
 function auditWorkflow(workflow, options) {
   const byId = new Map(workflow.jobs.map((j) => [j.id, j]));
-  return workflow.jobs.flatMap((job) => [
-    ...job.steps.flatMap((step) => [...injection(workflow, job, step), ...pinning(workflow, job, step, options.pins)]),
-    ...job.fields["uses"] !== void 0 ? pinning(workflow, job, { label: "uses", line: job.line, uses: String(job.fields["uses"]), run: void 0, with: {}, fields: {} }, options.pins) : [],
-    ...untrustedCheckout(workflow, job),
-    ...permissions(workflow, job),
-    ...persistedCredentials(workflow, job, options.keepsCredentials),
-    ...secretsForPullRequests(workflow, job, options.canRunFor),
-    ...deployEnvironment(workflow, job),
-    ...skippedAncestor(workflow, job, byId)
-  ]);
+  const forbidden = workflow.on.has("pull_request_target") ? [
+    finding(
+      workflow,
+      void 0,
+      void 0,
+      "forbidden-trigger",
+      "on: pull_request_target runs a fork's pull request with the base repository's secrets and a write token; use pull_request (a workflow_run for what needs secrets, without its code)"
+    )
+  ] : [];
+  return forbidden.concat(
+    workflow.jobs.flatMap((job) => [
+      ...job.steps.flatMap((step) => [...injection(workflow, job, step), ...envFile(workflow, job, step), ...pinning(workflow, job, step, options.pins)]),
+      ...imagePinning(workflow, job),
+      ...job.fields["uses"] !== void 0 ? pinning(workflow, job, { label: "uses", line: job.line, uses: String(job.fields["uses"]), run: void 0, with: {}, fields: {} }, options.pins) : [],
+      ...untrustedCheckout(workflow, job),
+      ...permissions(workflow, job),
+      ...persistedCredentials(workflow, job, options.keepsCredentials),
+      ...secretsForPullRequests(workflow, job, options.canRunFor),
+      ...deployEnvironment(workflow, job),
+      ...skippedAncestor(workflow, job, byId)
+    ])
+  );
 }
 function formatFinding(f) {
   const where = [f.job !== void 0 ? `job ${f.job}` : "", f.step !== void 0 ? `step ${JSON.stringify(f.step)}` : ""].filter(Boolean).join(" ");

@@ -290,7 +290,9 @@ describe('untrusted-expression', () => {
     ['myinputs.x', false],
   ])('${{ %s }} in run: is outside data: %s', (expression, untrusted) => {
     const found = audit('push', `    permissions: {}\n    steps:\n      - run: echo "\${{ ${expression} }}"\n`);
-    expect(rules(found).includes('untrusted-expression')).toBe(untrusted);
+    // Not outside data is not safe either, unless it is a value of the run itself (below: github.sha only).
+    expect(found.some((f) => f.rule === 'untrusted-expression' && f.message.includes('puts outside data into the script'))).toBe(untrusted);
+    expect(found.length).toBe(expression === 'github.sha' ? 0 : 1);
   });
 
   test('each expression is its own finding, quoted as written, on the step line', () => {
@@ -404,9 +406,14 @@ describe('pins', () => {
   });
 });
 
+/** The findings but the one pull_request_target always gets (forbidden-trigger), for the rules' own edges. */
+const besidesTrigger = (found: readonly Finding[]) => found.filter((f) => f.rule !== 'forbidden-trigger');
+
 describe('untrusted-checkout', () => {
   const checkout = (on: string, withLines: string) =>
-    audit(on, `    permissions: {}\n    steps:\n      - name: Out\n        uses: actions/checkout@${SHA}\n        with:\n          persist-credentials: false\n${withLines}`);
+    besidesTrigger(
+      audit(on, `    permissions: {}\n    steps:\n      - name: Out\n        uses: actions/checkout@${SHA}\n        with:\n          persist-credentials: false\n${withLines}`),
+    );
   test.each([
     ['pull_request_target', '          ref: ${{ github.event.pull_request.head.sha }}\n', 'pull_request_target'],
     ['pull_request_target', '          repository: ${{ github.event.pull_request.head.repo.full_name }}\n', 'pull_request_target'],
@@ -440,9 +447,8 @@ describe('untrusted-checkout', () => {
   });
 
   test('on pull_request_target, another action given the head ref is no checkout', () => {
-    const found = audit(
-      'pull_request_target',
-      `    permissions: {}\n    steps:\n      - uses: docker/login-action@${SHA}\n        with:\n          ref: \${{ github.head_ref }}\n`,
+    const found = besidesTrigger(
+      audit('pull_request_target', `    permissions: {}\n    steps:\n      - uses: docker/login-action@${SHA}\n        with:\n          ref: \${{ github.head_ref }}\n`),
     );
     expect(rules(found)).toEqual([]);
   });
@@ -563,15 +569,17 @@ describe('secret-in-pull-request-job', () => {
 
   test('the finding names the pull-request events the job can run for, asked per event', () => {
     const asked: string[] = [];
-    const found = audit(
-      '[pull_request, pull_request_target, push]',
-      secretJob,
-      options({
-        canRunFor: (job, event) => {
-          asked.push(`${job.id}:${event}`);
-          return true;
-        },
-      }),
+    const found = besidesTrigger(
+      audit(
+        '[pull_request, pull_request_target, push]',
+        secretJob,
+        options({
+          canRunFor: (job, event) => {
+            asked.push(`${job.id}:${event}`);
+            return true;
+          },
+        }),
+      ),
     );
     expect(asked).toEqual(['j:pull_request', 'j:pull_request_target']);
     expect(found).toEqual([
@@ -586,7 +594,7 @@ describe('secret-in-pull-request-job', () => {
   });
 
   test('only the events the job can run for are named', () => {
-    const found = audit('[pull_request, pull_request_target]', secretJob, options({ canRunFor: (_job, event) => event === 'pull_request_target' }));
+    const found = besidesTrigger(audit('[pull_request, pull_request_target]', secretJob, options({ canRunFor: (_job, event) => event === 'pull_request_target' })));
     expect(found[0]?.message).toBe("references a secret and its if: lets it run for pull_request_target; exclude pull requests in the job's if:");
   });
 });
@@ -669,8 +677,13 @@ describe('skipped-ancestor', () => {
     ],
     ['a skippable job among its own needs: skipped with it, as written', { a: "    if: github.ref == 'refs/heads/main'\n", b: '    needs: a\n' }, []],
     [
-      'always(), success() and failure() are status functions too',
+      'always() and failure() are status functions; success() written out is the one GitHub adds',
       { a: '    if: github.ref == 1\n', b: '    needs: a\n    if: always()\n', c: '    needs: b\n    if: success()\n', d: '    needs: b\n    if: failure()\n' },
+      ['c: skippable up the chain (a)'],
+    ],
+    [
+      'a job whose if: is always() is never skipped: no skippable job up the chain',
+      { test: '', report: '    needs: test\n    if: always()\n', notify: '    needs: report\n', archive: '    needs: notify\n' },
       [],
     ],
     ['a chain with no if: anywhere', { a: '', b: '    needs: a\n', c: '    needs: [b]\n' }, []],
@@ -774,5 +787,97 @@ describe('the pins file', () => {
     expect(() => parsePins('workflows-src/actions.pins.ts', text)).toThrow(
       new InputError("workflows-src/actions.pins.ts: no pins found; expected entries like 'actions/checkout': { version: 'v7.0.1', sha: '<40 hex>', ... }"),
     );
+  });
+});
+
+describe('ways around the rules (a helper hunted them; each passed the audit before)', () => {
+  const run = (expression: string, on = 'push') => audit(on, `    permissions: {}\n    steps:\n      - run: echo "\${{ ${expression} }}"\n`);
+  test.each([
+    // Outside data by another way in: an env, a matrix value or a step output can carry an event field.
+    ['env.TITLE', 'is expanded into the script'],
+    ['matrix.title', 'is expanded into the script'],
+    ['steps.t.outputs.title', 'is expanded into the script'],
+    ['needs.a.outputs.b', 'is expanded into the script'],
+    ['secrets.TOKEN', 'is expanded into the script'],
+    ["inputs['name']", 'puts outside data into the script'],
+  ])('${{ %s }} in run: is a finding that %s', (expression, says) => {
+    const found = run(expression);
+    expect(rules(found)).toEqual(['untrusted-expression']);
+    expect(found[0]?.message).toContain(says);
+  });
+  test.each(['github.sha', 'github.run_id', 'github.run_attempt', 'github.repository', 'runner.temp', 'strategy.job-index'])(
+    '${{ %s }} is a value of the run itself: no finding',
+    (expression) => {
+      expect(run(expression)).toEqual([]);
+    },
+  );
+  test("a }} inside a quoted string does not end the expression's check", () => {
+    const found = audit('push', `    permissions: {}\n    steps:\n      - run: echo "\${{ format('{0}{1}', '}}', inputs.name) }}"\n`);
+    expect(rules(found)).toContain('untrusted-expression');
+  });
+
+  test('pull_request_target is refused outright, once per workflow', () => {
+    const found = audit('pull_request_target', '    permissions: {}\n    steps:\n      - run: echo\n');
+    expect(found).toEqual([
+      {
+        file: '.github/workflows/t.yml',
+        line: 1,
+        rule: 'forbidden-trigger',
+        message:
+          "on: pull_request_target runs a fork's pull request with the base repository's secrets and a write token; use pull_request (a workflow_run for what needs secrets, without its code)",
+      },
+    ]);
+  });
+
+  test.each([
+    ["secrets['NPM_TOKEN']", true],
+    ['toJSON(secrets)', true],
+    ['secrets . X', true],
+    ['mysecrets.X', false],
+  ])('on pull_request, ${{ %s }} in a job is a secret: %s', (expression, found) => {
+    const job = `    permissions: {}\n    env:\n      T: \${{ ${expression} }}\n    steps:\n      - run: echo\n`;
+    expect(rules(audit('pull_request', job)).includes('secret-in-pull-request-job')).toBe(found);
+  });
+
+  const checkout = (on: string, ref: string) =>
+    rules(audit(on, `    permissions: {}\n    steps:\n      - uses: actions/checkout@${SHA}\n        with:\n          persist-credentials: false\n          ref: ${ref}\n`));
+  test.each([
+    ['workflow_run', "${{ github.event['workflow_run']['head_sha'] }}"],
+    ['workflow_run', '${{ env.SHA }}'],
+    ['issue_comment', 'refs/pull/${{ github.event.issue.number }}/head'],
+  ])('on %s, a checkout of %j is pull-request code', (on, ref) => {
+    expect(checkout(on, ref)).toEqual(['untrusted-checkout']);
+  });
+  test.each([
+    ['workflow_run', '${{ github.sha }}'],
+    ['issue_comment', 'main'],
+  ])('on %s, a checkout of %j is not', (on, ref) => {
+    expect(checkout(on, ref)).toEqual([]);
+  });
+  test('on workflow_run, a script that fetches a pull request head is pull-request code too', () => {
+    const found = audit('workflow_run', '    permissions: {}\n    steps:\n      - run: git fetch origin "pull/$PR/head:pr" && git checkout pr\n');
+    expect(rules(found)).toEqual(['untrusted-checkout']);
+  });
+
+  test.each([
+    ['container: node:latest', ['unpinned-image']],
+    ['container:\n      image: node:24', ['unpinned-image']],
+    [`container:\n      image: node@sha256:${'c'.repeat(64)}`, []],
+    ['services:\n      db:\n        image: someone/postgres:latest', ['unpinned-image']],
+    [`services:\n      db:\n        image: postgres@sha256:${'c'.repeat(64)}`, []],
+  ])('a job %j', (fields, expected) => {
+    expect(rules(audit('push', `    permissions: {}\n    ${fields}\n    steps:\n      - run: echo\n`))).toEqual(expected);
+  });
+
+  test('outside data written to GITHUB_ENV or GITHUB_PATH (a line break in it adds any variable to later steps)', () => {
+    const step = (env: string, script: string) => rules(audit('push', `    permissions: {}\n    steps:\n      - env:\n          T: ${env}\n        run: ${script}\n`));
+    expect(step('${{ github.event.pull_request.title }}', 'echo "TITLE=$T" >> "$GITHUB_ENV"')).toEqual(['untrusted-env-file']);
+    expect(step('${{ github.head_ref }}', 'echo "$T" >> $GITHUB_PATH')).toEqual(['untrusted-env-file']);
+    expect(step('${{ github.sha }}', 'echo "SHA=$T" >> "$GITHUB_ENV"')).toEqual([]);
+    expect(step('${{ github.head_ref }}', 'echo "$T"')).toEqual([]);
+  });
+
+  test('a reusable workflow call may grant what the called workflow needs (its own jobs are audited in their file)', () => {
+    expect(rules(audit('push', '    permissions:\n      contents: write\n    uses: ./.github/workflows/x.yml\n'))).toEqual([]);
   });
 });

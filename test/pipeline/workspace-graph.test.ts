@@ -160,6 +160,11 @@ describe('workspace: specifiers must name a workspace package', () => {
       /^package @x\/b depends on "mylib" with workspace:\.\.\/\.\.\/packages\/gone, but no workspace package is in packages\/gone; restore that package or change the specifier$/,
     );
   });
+  test('a relative path above the repository names no folder there', () => {
+    expect(() => buildWorkspace([pkg('services/b', '@x/b', { up: 'workspace:../../../elsewhere' }, 'dependencies', true)])).toThrow(
+      'package @x/b depends on "up" with workspace:../../../elsewhere, but no workspace package is in (a folder outside the repository); restore that package or change the specifier',
+    );
+  });
   test('an npm: alias of a workspace package is an edge to it, not to a workspace package named like the key', () => {
     const ws = buildWorkspace([pkg('packages/lib', '@x/lib'), pkg('packages/other', 'lib'), pkg('services/b', '@x/b', { lib: 'npm:@x/lib@^1.0.0' }, 'dependencies', true)]);
     expect(ws.get('@x/b').workspaceDeps).toEqual(['@x/lib']);
@@ -362,6 +367,7 @@ describe('dependency specifiers as graph edges (pnpm: workspace:, file:, link:)'
     ['lib', 'npm:@x/lib@^1.0.0', '@x/lib'],
     ['lo', 'npm:lodash', 'lodash'],
     ['lo', 'npm:lodash@4', 'lodash'],
+    ['x', 'npm:', 'x'],
     ['@x/a', 'workspace:*', ['@x/a', '@x/a']],
     ['@x/a', 'workspace:^1.0.0', ['@x/a', '@x/a']],
     ['short', 'workspace:@x/real@*', ['@x/real', 'short']],

@@ -7,7 +7,10 @@ import { actionOf, type Needs, stepNeeds } from './permissions.js';
 import type { AuditJob, AuditStep, AuditWorkflow, Fields } from './workflow.js';
 
 export type Rule =
+  | 'forbidden-trigger'
   | 'untrusted-expression'
+  | 'untrusted-env-file'
+  | 'unpinned-image'
   | 'unpinned-action'
   | 'pin-mismatch'
   | 'untrusted-checkout'
@@ -49,13 +52,58 @@ export const KEEPS_CREDENTIALS: ReadonlyMap<string, string> = new Map([
 ]);
 
 /** Data an outsider controls: event fields (titles, bodies, branch names, commit messages), head_ref, inputs. */
-const UNTRUSTED = /\bgithub\s*\.\s*(?:event\b|head_ref\b)|\bgithub\s*\[|\binputs\s*\.|\btoJSON\s*\(\s*github\s*\)/i;
-const EXPRESSION = /\$\{\{([\s\S]*?)\}\}/g;
+const UNTRUSTED = /\bgithub\s*\.\s*(?:event\b|head_ref\b)|\bgithub\s*\[|\binputs\s*[.[]|\btoJSON\s*\(\s*github\s*\)/i;
+/**
+ * Values of the run itself, which no outsider sets (a repository or owner name is `[A-Za-z0-9._-]`): the
+ * only expressions a script may hold. Anything else (an env, a matrix value, a step or job output, a
+ * secret) can carry outside data into the script, or show a secret in the log.
+ */
+const FIXED_VALUE =
+  /^(?:github\s*\.\s*(?:sha|run_id|run_number|run_attempt|repository|repository_id|repository_owner|event_name|workflow_sha|server_url|api_url|job)|runner\s*\.\s*(?:os|arch|temp|tool_cache|name)|strategy\s*\.\s*(?:job-index|job-total)|job\s*\.\s*status)$/i;
 const PINNED = /^[^@\s]+@[0-9a-f]{40}$/;
+const DIGEST_PINNED = /@sha256:[0-9a-f]{64}$/;
 const HEAD_CODE = /github\s*\.\s*(?:event\s*\.\s*pull_request\s*\.\s*head|head_ref|event\s*\.\s*workflow_run\s*\.\s*head)|refs\/pull\/|merge_commit_sha/i;
+/** A script fetching a pull request's head or merge commit (`git fetch origin pull/7/head`). */
+const PULL_FETCH = /\bpull\/[^/\s]+\/(?:head|merge)\b|refs\/pull\//;
+/** The only expressions a checkout's ref may hold in a privileged workflow: the run's own commit or ref. */
+const OWN_COMMIT = /^github\s*\.\s*(?:sha|ref)$/i;
 // Matched against the job's fields as JSON (jobText): `secrets: inherit` reads `"secrets":"inherit"` there.
 // Inside one ${{ }}, up to its }}: a single } of a format string (format('{0}', secrets.X)) does not end it.
-const SECRET = /\$\{\{(?:(?!\}\})[\s\S])*?\bsecrets\s*\.|"secrets":"inherit"/i;
+// `secrets.X`, `secrets['X']` and `toJSON(secrets)` alike.
+const SECRET = /\$\{\{(?:(?!\}\})[\s\S])*?\bsecrets\s*[.[)]|"secrets":"inherit"/i;
+/** Triggers that run with the base repository's secrets and token for what an outsider sends. */
+const PRIVILEGED = ['pull_request_target', 'workflow_run', 'issue_comment'];
+/** A job whose `if:` is only `always()` runs whatever happened before it: it is never skipped. */
+const ALWAYS = /^\s*(?:\$\{\{\s*)?always\s*\(\s*\)\s*(?:\}\}\s*)?$/i;
+
+/** `a['b']` and `a["b"]` read as `a.b`, so that one pattern covers both ways of writing a property. */
+function dotted(expression: string): string {
+  return expression.replace(/\[\s*(['"])([A-Za-z0-9_-]+)\1\s*\]/g, '.$2');
+}
+
+/**
+ * The expressions of a text, as GitHub reads them: each `${{` up to the first `}}` outside a quoted
+ * string (`format('{0}}', x)` holds one that does not end it).
+ */
+function expressionsOf(text: string): string[] {
+  const out: string[] = [];
+  for (let start = text.indexOf('${{'); start !== -1; start = text.indexOf('${{', start + 3)) {
+    let quoted = false;
+    let end = -1;
+    for (let i = start + 3; i < text.length; i++) {
+      if (text[i] === "'") quoted = !quoted;
+      else if (!quoted && text.startsWith('}}', i)) {
+        end = i;
+        break;
+      }
+    }
+    // An expression that never ends is all the rest of the text (GitHub refuses the file; actionlint says so).
+    out.push(text.slice(start + 3, end === -1 ? text.length : end));
+    if (end === -1) break;
+    start = end - 1;
+  }
+  return out;
+}
 
 function finding(workflow: AuditWorkflow, job: AuditJob | undefined, step: AuditStep | undefined, rule: Rule, message: string): Finding {
   return {
@@ -79,12 +127,63 @@ function scriptOf(step: AuditStep): string | undefined {
 function injection(workflow: AuditWorkflow, job: AuditJob, step: AuditStep): Finding[] {
   const script = scriptOf(step);
   if (script === undefined) return [];
-  return [...script.matchAll(EXPRESSION)]
-    .filter(
-      // Stryker disable next-line StringLiteral: group 1 always participates when EXPRESSION matches, so the fallback '' is never used
-      (m) => UNTRUSTED.test(m[1] ?? ''),
-    )
-    .map((m) => finding(workflow, job, step, 'untrusted-expression', `\${{${m[1]}}} puts outside data into the script; pass it through env: and use "$NAME"`));
+  const out: Finding[] = [];
+  for (const inner of expressionsOf(script)) {
+    const plain = dotted(inner).trim();
+    if (UNTRUSTED.test(plain))
+      out.push(finding(workflow, job, step, 'untrusted-expression', `\${{${inner}}} puts outside data into the script; pass it through env: and use "$NAME"`));
+    else if (!FIXED_VALUE.test(plain)) {
+      out.push(
+        finding(
+          workflow,
+          job,
+          step,
+          'untrusted-expression',
+          `\${{${inner}}} is expanded into the script before the shell reads it, and its value is not fixed by the run (it can carry outside data, or show a secret); pass it through env: and use "$NAME"`,
+        ),
+      );
+    }
+  }
+  return out;
+}
+
+/** Outside data written to the files that set later steps' environment or PATH: a line break in it adds any variable. */
+function envFile(workflow: AuditWorkflow, job: AuditJob, step: AuditStep): Finding[] {
+  const env = step.fields['env'];
+  if (step.run === undefined || !/\bGITHUB_(?:ENV|PATH)\b/.test(step.run) || typeof env !== 'object' || env === null) return [];
+  const untrusted = Object.values(env).some((v) => expressionsOf(String(v)).some((inner) => UNTRUSTED.test(dotted(inner))));
+  return untrusted
+    ? [
+        finding(
+          workflow,
+          job,
+          step,
+          'untrusted-env-file',
+          'writes outside data to $GITHUB_ENV or $GITHUB_PATH: a line break in it sets any variable (BASH_ENV, NODE_OPTIONS) for the later steps; pass it as a step output or check it first',
+        ),
+      ]
+    : [];
+}
+
+/** A job's `container:` and `services:` images: pinned by digest, as a `docker://` step is. */
+function imagePinning(workflow: AuditWorkflow, job: AuditJob): Finding[] {
+  const images: string[] = [];
+  const imageOf = (value: unknown) => (typeof value === 'string' ? value : typeof value === 'object' && value !== null && 'image' in value ? String(value.image) : undefined);
+  const container = imageOf(job.fields['container']);
+  if (container !== undefined) images.push(container);
+  const services = job.fields['services'];
+  if (typeof services === 'object' && services !== null) for (const service of Object.values(services)) images.push(imageOf(service) ?? '');
+  return images
+    .filter((image) => !DIGEST_PINNED.test(image))
+    .map((image) =>
+      finding(
+        workflow,
+        job,
+        undefined,
+        'unpinned-image',
+        `${image || '(no image)'} is not pinned to an image digest (@sha256:...); every step of the job runs in it, with its token`,
+      ),
+    );
 }
 
 function pinning(workflow: AuditWorkflow, job: AuditJob, step: AuditStep, pins: ReadonlyMap<string, string>): Finding[] {
@@ -103,22 +202,20 @@ function pinning(workflow: AuditWorkflow, job: AuditJob, step: AuditStep, pins: 
 }
 
 function untrustedCheckout(workflow: AuditWorkflow, job: AuditJob): Finding[] {
-  const privileged = ['pull_request_target', 'workflow_run'].filter((e) => workflow.on.has(e));
+  const privileged = PRIVILEGED.filter((e) => workflow.on.has(e));
   if (privileged.length === 0) return [];
-  return job.steps
-    .filter(
+  const message = (what: string) => `${what} pull-request code in a ${privileged.join('/')} workflow, which runs with the base repository's secrets and token`;
+  const out: Finding[] = [];
+  for (const s of job.steps) {
+    if (s.uses !== undefined && actionOf(s.uses) === 'actions/checkout') {
       // Stryker disable next-line StringLiteral: an absent ref or repository, read as '' or as any text without a head reference, never matches HEAD_CODE (the other literals here are pinned by the tests)
-      (s) => s.uses !== undefined && actionOf(s.uses) === 'actions/checkout' && HEAD_CODE.test(`${String(s.with['ref'] ?? '')} ${String(s.with['repository'] ?? '')}`),
-    )
-    .map((s) =>
-      finding(
-        workflow,
-        job,
-        s,
-        'untrusted-checkout',
-        `checks out pull-request code in a ${privileged.join('/')} workflow, which runs with the base repository's secrets and token`,
-      ),
-    );
+      const target = `${String(s.with['ref'] ?? '')} ${String(s.with['repository'] ?? '')}`;
+      // The head by name, or any expression but the run's own commit (an env or an output may hold the head).
+      if (HEAD_CODE.test(dotted(target)) || expressionsOf(target).some((inner) => !OWN_COMMIT.test(dotted(inner).trim())))
+        out.push(finding(workflow, job, s, 'untrusted-checkout', message('checks out')));
+    } else if (s.run !== undefined && PULL_FETCH.test(s.run)) out.push(finding(workflow, job, s, 'untrusted-checkout', message('fetches')));
+  }
+  return out;
 }
 
 /** The job's permissions as scope -> access; undefined when the job sets none. */
@@ -144,6 +241,8 @@ function permissions(workflow: AuditWorkflow, job: AuditJob): Finding[] {
   if (granted === undefined)
     return [finding(workflow, job, undefined, 'missing-permissions', 'the job sets no permissions: it gets the workflow or repository default; set the least it needs')];
   if (granted === 'write-all') return [finding(workflow, job, undefined, 'unneeded-write', 'permissions: write-all; grant only the scopes the steps need')];
+  // A call of a reusable workflow must grant what the called jobs need; they are audited in their own file.
+  if (job.fields['uses'] !== undefined) return [];
   // Stryker disable next-line ConditionalExpression,StringLiteral: read-all read as scope pairs gives its characters, none with a write access, so no finding either way (the early return itself is pinned by the tests)
   if (granted === 'read-all') return [];
   const needs = jobNeeds(job);
@@ -215,8 +314,8 @@ function deployEnvironment(workflow: AuditWorkflow, job: AuditJob): Finding[] {
   ];
 }
 
-/** A status function in an `if:`; without one, GitHub adds `success()`. */
-const STATUS_FUNCTION = /\b(?:success|failure|always|cancelled)\s*\(/i;
+/** A status function in an `if:` other than `success()`: without one, GitHub adds `success()`, and one written out is the same. */
+const STATUS_FUNCTION = /\b(?:failure|always|cancelled)\s*\(/i;
 /** `needs.<job>.result` compared with a result other than success (or `!= 'success'`) in an `if:`. */
 const RESULT_TEST = /\bneeds\s*\.\s*[A-Za-z_][A-Za-z0-9_-]*\s*\.\s*result\s*(?:[!=]=\s*'(?:skipped|failure|cancelled)'|!=\s*'success')/i;
 
@@ -247,7 +346,8 @@ function skippedAncestor(workflow: AuditWorkflow, job: AuditJob, byId: ReadonlyM
     seen.add(id);
     const ancestor = byId.get(id);
     if (ancestor === undefined) continue;
-    if (!direct.has(id) && ancestor.fields['if'] !== undefined) skippable.push(id);
+    const condition = ancestor.fields['if'];
+    if (!direct.has(id) && condition !== undefined && !ALWAYS.test(String(condition))) skippable.push(id);
     stack.push(...needsOf(ancestor));
   }
   if (skippable.length > 0) {
@@ -264,18 +364,32 @@ function skippedAncestor(workflow: AuditWorkflow, job: AuditJob, byId: ReadonlyM
 
 export function auditWorkflow(workflow: AuditWorkflow, options: AuditOptions): Finding[] {
   const byId = new Map(workflow.jobs.map((j) => [j.id, j]));
-  return workflow.jobs.flatMap((job) => [
-    ...job.steps.flatMap((step) => [...injection(workflow, job, step), ...pinning(workflow, job, step, options.pins)]),
-    ...(job.fields['uses'] !== undefined
-      ? pinning(workflow, job, { label: 'uses', line: job.line, uses: String(job.fields['uses']), run: undefined, with: {}, fields: {} }, options.pins)
-      : []),
-    ...untrustedCheckout(workflow, job),
-    ...permissions(workflow, job),
-    ...persistedCredentials(workflow, job, options.keepsCredentials),
-    ...secretsForPullRequests(workflow, job, options.canRunFor),
-    ...deployEnvironment(workflow, job),
-    ...skippedAncestor(workflow, job, byId),
-  ]);
+  const forbidden = workflow.on.has('pull_request_target')
+    ? [
+        finding(
+          workflow,
+          undefined,
+          undefined,
+          'forbidden-trigger',
+          "on: pull_request_target runs a fork's pull request with the base repository's secrets and a write token; use pull_request (a workflow_run for what needs secrets, without its code)",
+        ),
+      ]
+    : [];
+  return forbidden.concat(
+    workflow.jobs.flatMap((job) => [
+      ...job.steps.flatMap((step) => [...injection(workflow, job, step), ...envFile(workflow, job, step), ...pinning(workflow, job, step, options.pins)]),
+      ...imagePinning(workflow, job),
+      ...(job.fields['uses'] !== undefined
+        ? pinning(workflow, job, { label: 'uses', line: job.line, uses: String(job.fields['uses']), run: undefined, with: {}, fields: {} }, options.pins)
+        : []),
+      ...untrustedCheckout(workflow, job),
+      ...permissions(workflow, job),
+      ...persistedCredentials(workflow, job, options.keepsCredentials),
+      ...secretsForPullRequests(workflow, job, options.canRunFor),
+      ...deployEnvironment(workflow, job),
+      ...skippedAncestor(workflow, job, byId),
+    ]),
+  );
 }
 
 /** `file:line: job J step S: [rule] message`, the one format every finding is printed in. */

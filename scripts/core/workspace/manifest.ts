@@ -118,6 +118,7 @@ export type DependencyRef =
 
 const WORKSPACE_ALIAS = /^(@?[^@]+)@/;
 /** `npm:lodash`, `npm:lodash@4`, `npm:@scope/pkg@^1`: the package name after `npm:`. */
+// Stryker disable next-line Regex: equivalent without ^ (dependencyRef tests it only on a spec that starts with npm:)
 const NPM_ALIAS = /^npm:(@?[^@]+)/;
 
 export function dependencyRef(name: string, spec: string): DependencyRef {
