@@ -7671,8 +7671,8 @@ var RULES = {
 };
 var APP_DIR = "/app";
 var NODE_IMAGE_TOOLS = ["/usr/local/lib/node_modules/", "/opt/yarn-"];
-function elsewhere(files) {
-  return files.filter((f) => f !== APP_DIR && !f.startsWith(`${APP_DIR}/`) && !NODE_IMAGE_TOOLS.some((d) => f.startsWith(d)));
+function ownFiles(files) {
+  return files.filter((f) => !NODE_IMAGE_TOOLS.some((d) => f.startsWith(d)));
 }
 var LABEL = {
   source: "org.opencontainers.image.source",
@@ -7765,12 +7765,12 @@ function checkOnlyThisService(e, x) {
   const name = manifestName(e.appManifest);
   if (name !== x.packageName) return fail("only-this-service", `${APP_DIR}/package.json names ${JSON.stringify(name ?? "(no name)")}, expected ${JSON.stringify(x.packageName)}`);
   const appFiles = e.files.filter((f) => f.startsWith(`${APP_DIR}/`));
-  const rest = elsewhere(e.files);
-  const installed = new Map([...installedPackages(rest, ""), ...installedPackages(e.files, APP_DIR)]);
+  const own = ownFiles(e.files);
+  const installed = installedPackages(own, "");
   const found = [];
   for (const other of x.otherServices) {
     const byPackage = installed.get(other.packageName);
-    const byFolder = appFiles.find((f) => f.split("/").includes(other.folder)) ?? rest.find((f) => f.includes(`/${other.dir}/`) || f.endsWith(`/${other.dir}`));
+    const byFolder = appFiles.find((f) => f.split("/").includes(other.folder)) ?? own.find((f) => f.includes(`/${other.dir}/`) || f.endsWith(`/${other.dir}`));
     const shown = byPackage ?? byFolder;
     if (shown !== void 0) found.push(`${other.folder} (${shown})`);
   }
@@ -7778,7 +7778,7 @@ function checkOnlyThisService(e, x) {
   return pass("only-this-service", `${APP_DIR}/package.json is ${x.packageName}; none of the ${x.otherServices.length} other services found in ${e.files.length} paths of the image`);
 }
 function checkNoDevDependencies(e, x) {
-  const installed = new Map([...installedPackages(elsewhere(e.files), ""), ...installedPackages(e.files, APP_DIR)]);
+  const installed = installedPackages(ownFiles(e.files), "");
   const found = x.devDependencies.filter((d) => installed.has(d)).map((d) => `${d} (${installed.get(d)})`);
   if (found.length > 0) return fail("no-dev-dependencies", `devDependencies installed: ${listSome(found)}; deploy with \`pnpm deploy --prod\` and copy only its folder`);
   return pass("no-dev-dependencies", `${installed.size} packages installed, none of the ${x.devDependencies.length} devDependencies`);

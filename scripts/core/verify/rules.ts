@@ -46,9 +46,9 @@ export const APP_DIR = '/app';
  */
 const NODE_IMAGE_TOOLS = ['/usr/local/lib/node_modules/', '/opt/yarn-'];
 
-/** Paths of the image outside /app and outside the Node image's own tools: what the build put anywhere else. */
-function elsewhere(files: readonly string[]): string[] {
-  return files.filter((f) => f !== APP_DIR && !f.startsWith(`${APP_DIR}/`) && !NODE_IMAGE_TOOLS.some((d) => f.startsWith(d)));
+/** Paths of the image outside the Node image's own tools: what the build put there, in /app or anywhere else. */
+function ownFiles(files: readonly string[]): string[] {
+  return files.filter((f) => !NODE_IMAGE_TOOLS.some((d) => f.startsWith(d)));
 }
 export const LABEL = {
   source: 'org.opencontainers.image.source',
@@ -162,13 +162,13 @@ export function checkOnlyThisService(e: ImageEvidence, x: Expectations): RuleRes
   const name = manifestName(e.appManifest);
   if (name !== x.packageName) return fail('only-this-service', `${APP_DIR}/package.json names ${JSON.stringify(name ?? '(no name)')}, expected ${JSON.stringify(x.packageName)}`);
   const appFiles = e.files.filter((f) => f.startsWith(`${APP_DIR}/`));
-  const rest = elsewhere(e.files);
-  // Installed as a package anywhere, a folder of that name inside /app, or its workspace folder anywhere else.
-  const installed = new Map([...installedPackages(rest, ''), ...installedPackages(e.files, APP_DIR)]);
+  const own = ownFiles(e.files);
+  // Installed as a package anywhere, a folder of that name inside /app, or its workspace folder anywhere.
+  const installed = installedPackages(own, '');
   const found: string[] = [];
   for (const other of x.otherServices) {
     const byPackage = installed.get(other.packageName);
-    const byFolder = appFiles.find((f) => f.split('/').includes(other.folder)) ?? rest.find((f) => f.includes(`/${other.dir}/`) || f.endsWith(`/${other.dir}`));
+    const byFolder = appFiles.find((f) => f.split('/').includes(other.folder)) ?? own.find((f) => f.includes(`/${other.dir}/`) || f.endsWith(`/${other.dir}`));
     const shown = byPackage ?? byFolder;
     if (shown !== undefined) found.push(`${other.folder} (${shown})`);
   }
@@ -177,7 +177,7 @@ export function checkOnlyThisService(e: ImageEvidence, x: Expectations): RuleRes
 }
 
 export function checkNoDevDependencies(e: ImageEvidence, x: Expectations): RuleResult {
-  const installed = new Map([...installedPackages(elsewhere(e.files), ''), ...installedPackages(e.files, APP_DIR)]);
+  const installed = installedPackages(ownFiles(e.files), '');
   const found = x.devDependencies.filter((d) => installed.has(d)).map((d) => `${d} (${installed.get(d)})`);
   if (found.length > 0) return fail('no-dev-dependencies', `devDependencies installed: ${listSome(found)}; deploy with \`pnpm deploy --prod\` and copy only its folder`);
   return pass('no-dev-dependencies', `${installed.size} packages installed, none of the ${x.devDependencies.length} devDependencies`);
