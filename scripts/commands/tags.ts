@@ -189,12 +189,23 @@ export const run: Command = async (argv, ctx) => {
   return promote(ctx, registry, ref.path, service, tags, request.digest, context.sha);
 };
 
-async function promote(ctx: CommandContext, registry: RegistryClient, name: string, service: string, tags: readonly string[], digest: string, sha: string): Promise<number> {
+async function promote(ctx: CommandContext, registry: RegistryClient, name: string, service: string, tags: readonly string[], recorded: string, sha: string): Promise<number> {
   const [commitTag, ...branchTags] = tags.map((t) => parseImageRef(t).tag ?? '');
+  let digest = recorded;
   try {
     if (commitTag !== undefined) {
-      const outcome = await registry.tagDigest(name, digest, commitTag, 'immutable');
-      ctx.stdout(`${service}: ${commitTag} ${outcome.kind === 'unchanged' ? 'names' : 'now names'} ${digest}\n`);
+      // CI promotes once every leg and the checks are done: a release of this commit may have built and
+      // tagged its own image meanwhile. One commit keeps one digest: the branch tags follow that image.
+      const before = existing(await readImage(registry, name, commitTag));
+      if (before !== undefined && before.digest !== digest && before.revision === sha) {
+        ctx.stdout(
+          `${service}: ${commitTag} names ${before.digest}, an image of this commit published before (a release build); it stays, and the branch tags follow it, not ${digest}\n`,
+        );
+        digest = before.digest;
+      } else {
+        const outcome = await registry.tagDigest(name, digest, commitTag, 'immutable');
+        ctx.stdout(`${service}: ${commitTag} ${outcome.kind === 'unchanged' ? 'names' : 'now names'} ${digest}\n`);
+      }
     }
     for (const tag of branchTags) {
       const current = existing(await readImage(registry, name, tag));

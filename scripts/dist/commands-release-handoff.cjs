@@ -7878,7 +7878,7 @@ function dependencyRef(name, spec) {
   if (spec.startsWith("file:") || spec.startsWith("link:")) return { name, path: spec.slice(5) };
   if (spec.startsWith("npm:")) return NPM_ALIAS.exec(spec)?.[1] ?? name;
   if (!spec.startsWith("workspace:")) return name;
-  if (spec.startsWith("./", 10) || spec.startsWith("../", 10)) return { name, path: spec.slice(10), workspace: true };
+  if (spec.startsWith("./", 10) || spec.startsWith("../", 10)) return { name, path: spec.slice(10) };
   const alias = spec.includes("@", 11) ? WORKSPACE_ALIAS.exec(spec.slice(10))?.[1] : void 0;
   return [alias ?? name, name];
 }
@@ -7921,17 +7921,9 @@ function workspaceTargets(name, refs, lookup, names) {
     else if (
       // Stryker disable next-line LogicalOperator: equivalent: an array has no `path`, so `'path' in ref` alone decides
       !Array.isArray(ref) && "path" in ref
-    ) {
-      const folder = joinPosix(lookup.dir, ref.path);
-      if (ref.workspace) {
-        target = lookup.dirs.get(folder);
-        if (target === void 0) {
-          throw new import_errors12.InputError(
-            `package ${name} depends on "${ref.name}" with workspace:${ref.path}, but no workspace package is in ${folder || "(a folder outside the repository)"}; restore that package or change the specifier`
-          );
-        }
-      } else target = lookup.dirs.get(folder) ?? index.get(ref.name);
-    } else {
+    )
+      target = lookup.dirs.get(joinPosix(lookup.dir, ref.path)) ?? index.get(ref.name);
+    else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
       if (target === void 0) {
         throw new import_errors12.InputError(

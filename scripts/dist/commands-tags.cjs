@@ -8131,7 +8131,7 @@ function dependencyRef(name, spec) {
   if (spec.startsWith("file:") || spec.startsWith("link:")) return { name, path: spec.slice(5) };
   if (spec.startsWith("npm:")) return NPM_ALIAS.exec(spec)?.[1] ?? name;
   if (!spec.startsWith("workspace:")) return name;
-  if (spec.startsWith("./", 10) || spec.startsWith("../", 10)) return { name, path: spec.slice(10), workspace: true };
+  if (spec.startsWith("./", 10) || spec.startsWith("../", 10)) return { name, path: spec.slice(10) };
   const alias = spec.includes("@", 11) ? WORKSPACE_ALIAS.exec(spec.slice(10))?.[1] : void 0;
   return [alias ?? name, name];
 }
@@ -8160,17 +8160,9 @@ function workspaceTargets(name, refs, lookup, names) {
     else if (
       // Stryker disable next-line LogicalOperator: equivalent: an array has no `path`, so `'path' in ref` alone decides
       !Array.isArray(ref) && "path" in ref
-    ) {
-      const folder = joinPosix(lookup.dir, ref.path);
-      if (ref.workspace) {
-        target = lookup.dirs.get(folder);
-        if (target === void 0) {
-          throw new import_errors15.InputError(
-            `package ${name} depends on "${ref.name}" with workspace:${ref.path}, but no workspace package is in ${folder || "(a folder outside the repository)"}; restore that package or change the specifier`
-          );
-        }
-      } else target = lookup.dirs.get(folder) ?? index.get(ref.name);
-    } else {
+    )
+      target = lookup.dirs.get(joinPosix(lookup.dir, ref.path)) ?? index.get(ref.name);
+    else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
       if (target === void 0) {
         throw new import_errors15.InputError(
@@ -8599,13 +8591,23 @@ var run = async (argv, ctx) => {
   }
   return promote(ctx, registry, ref.path, service, tags, request.digest, context.sha);
 };
-async function promote(ctx, registry, name, service, tags, digest, sha) {
+async function promote(ctx, registry, name, service, tags, recorded, sha) {
   const [commitTag, ...branchTags] = tags.map((t) => parseImageRef(t).tag ?? "");
+  let digest = recorded;
   try {
     if (commitTag !== void 0) {
-      const outcome = await registry.tagDigest(name, digest, commitTag, "immutable");
-      ctx.stdout(`${service}: ${commitTag} ${outcome.kind === "unchanged" ? "names" : "now names"} ${digest}
+      const before = existing(await readImage(registry, name, commitTag));
+      if (before !== void 0 && before.digest !== digest && before.revision === sha) {
+        ctx.stdout(
+          `${service}: ${commitTag} names ${before.digest}, an image of this commit published before (a release build); it stays, and the branch tags follow it, not ${digest}
+`
+        );
+        digest = before.digest;
+      } else {
+        const outcome = await registry.tagDigest(name, digest, commitTag, "immutable");
+        ctx.stdout(`${service}: ${commitTag} ${outcome.kind === "unchanged" ? "names" : "now names"} ${digest}
 `);
+      }
     }
     for (const tag of branchTags) {
       const current = existing(await readImage(registry, name, tag));

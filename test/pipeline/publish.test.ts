@@ -315,14 +315,30 @@ describe('--promote: the one tag operation, and a branch tag that only moves for
     expect(registry.tagged(NAME, 'main')).toBe(now.index);
   });
 
-  test('a commit tag that names another digest is never moved: exit 1, one line', async () => {
+  test("a commit tag set meanwhile to another image of this commit (release.yml's own build) is kept, and main follows it", async () => {
     const { repo, c1 } = history();
-    const a = pushAttestedImage(registry, NAME, { ...labels(c1), run: '1' });
+    const released = pushAttestedImage(registry, NAME, { ...labels(c1), run: 'release' });
+    const ci = pushAttestedImage(registry, NAME, { ...labels(c1), run: 'ci' });
+    // The release tagged the commit first (CI's promote waits for every leg and the checks).
+    expect((await tags(['--promote', released.index], c1, compareFrom(repo))).code).toBe(0);
+    const r = await tags(['--promote', ci.index], c1, compareFrom(repo));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      `api-gateway: sha-${c1.slice(0, 7)} names ${released.index}, an image of this commit published before (a release build); it stays, and the branch tags follow it, not ${ci.index}`,
+    );
+    expect(registry.tagged(NAME, `sha-${c1.slice(0, 7)}`)).toBe(released.index);
+    expect(registry.tagged(NAME, 'main')).toBe(released.index);
+  });
+
+  test('a commit tag that names an image of another commit is never moved: exit 1, one line', async () => {
+    const { repo, c1, c2 } = history();
+    // An image of another commit under this commit's tag (a short SHA shared, or a tag set by hand).
+    const other = pushAttestedImage(registry, NAME, { ...labels(c2), run: 'x' }, `sha-${c1.slice(0, 7)}`);
     const b = pushAttestedImage(registry, NAME, { ...labels(c1), run: '2' });
-    await tags(['--promote', a.index], c1, compareFrom(repo));
     const r = await tags(['--promote', b.index], c1, compareFrom(repo));
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`error: api-gateway: tag ${NAME}:sha-${c1.slice(0, 7)} already names ${a.index}, not ${b.index}; a version or commit tag never moves\n`);
-    expect(registry.tagged(NAME, `sha-${c1.slice(0, 7)}`)).toBe(a.index);
+    expect(r.stderr).toBe(`error: api-gateway: tag ${NAME}:sha-${c1.slice(0, 7)} already names ${other.index}, not ${b.index}; a version or commit tag never moves\n`);
+    expect(registry.tagged(NAME, `sha-${c1.slice(0, 7)}`)).toBe(other.index);
   });
 });

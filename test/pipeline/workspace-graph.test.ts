@@ -155,15 +155,12 @@ describe('workspace: specifiers must name a workspace package', () => {
     const ws = buildWorkspace([pkg('packages/lib', '@x/lib'), pkg('services/b', '@x/b', { mylib: 'workspace:../../packages/lib' }, 'dependencies', true)]);
     expect(ws.get('@x/b').workspaceDeps).toEqual(['@x/lib']);
   });
-  test('a relative path to a folder with no workspace package is an error, as for a name', () => {
-    expect(() => buildWorkspace([pkg('packages/lib', '@x/lib'), pkg('services/b', '@x/b', { mylib: 'workspace:../../packages/gone' }, 'dependencies', true)])).toThrow(
-      /^package @x\/b depends on "mylib" with workspace:\.\.\/\.\.\/packages\/gone, but no workspace package is in packages\/gone; restore that package or change the specifier$/,
-    );
-  });
-  test('a relative path above the repository names no folder there', () => {
-    expect(() => buildWorkspace([pkg('services/b', '@x/b', { up: 'workspace:../../../elsewhere' }, 'dependencies', true)])).toThrow(
-      'package @x/b depends on "up" with workspace:../../../elsewhere, but no workspace package is in (a folder outside the repository); restore that package or change the specifier',
-    );
+  test('a relative path to a folder outside the workspace is no edge and no error: pnpm links it, as link:', () => {
+    const ws = buildWorkspace([
+      pkg('packages/lib', '@x/lib'),
+      pkg('services/b', '@x/b', { vendored: 'workspace:../../vendor/b', up: 'workspace:../../../elsewhere' }, 'dependencies', true),
+    ]);
+    expect(ws.get('@x/b').workspaceDeps).toEqual([]);
   });
   test('an npm: alias of a workspace package is an edge to it, not to a workspace package named like the key', () => {
     const ws = buildWorkspace([pkg('packages/lib', '@x/lib'), pkg('packages/other', 'lib'), pkg('services/b', '@x/b', { lib: 'npm:@x/lib@^1.0.0' }, 'dependencies', true)]);
@@ -377,8 +374,8 @@ describe('dependency specifiers as graph edges (pnpm: workspace:, file:, link:)'
     ['dep', 'file:../lib', { name: 'dep', path: '../lib' }],
     ['dep', 'link:./vendor/x', { name: 'dep', path: './vendor/x' }],
     // pnpm's `workspace:<relative path>`: the folder names the package, which must be a workspace package.
-    ['mylib', 'workspace:../../packages/lib', { name: 'mylib', path: '../../packages/lib', workspace: true }],
-    ['mylib', 'workspace:./lib', { name: 'mylib', path: './lib', workspace: true }],
+    ['mylib', 'workspace:../../packages/lib', { name: 'mylib', path: '../../packages/lib' }],
+    ['mylib', 'workspace:./lib', { name: 'mylib', path: './lib' }],
   ])('%s: %s', (name, spec, ref) => {
     const manifest = parseManifest('x/package.json', JSON.stringify({ name: 'p', dependencies: { [name]: spec } }));
     expect(readManifestEdges(JSON.stringify({ name: 'p', dependencies: { [name]: spec } }), () => 'x').refs).toEqual([ref]);

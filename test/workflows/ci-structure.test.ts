@@ -310,6 +310,8 @@ describe('promote: the tags move only once the whole run passed (an empty-versio
     ['everything passed', results('success', 'success', 'success'), true],
     ['no library or tooling change: those jobs skipped', results('success', 'skipped', 'skipped'), true],
     ['a library failed', results('success', 'failure', 'success'), false],
+    ['a library leg was cancelled (a lost runner): not passed', results('success', 'cancelled', 'success'), false],
+    ['the checks were cancelled: not passed', results('success', 'skipped', 'cancelled'), false],
     ['the checks failed (a stale generated file, the Dockerfile policy, the pipeline tests)', results('success', 'skipped', 'failure'), false],
     ['one publish leg failed: the others are promoted (each leg has its own record)', results('failure', 'success', 'success'), true],
     ['nothing published (not a push to main)', results('skipped', 'success', 'success'), false],

@@ -102,18 +102,9 @@ function workspaceTargets(
       // Stryker disable next-line LogicalOperator: equivalent: an array has no `path`, so `'path' in ref` alone decides
       !Array.isArray(ref) &&
       'path' in ref
-    ) {
-      const folder = joinPosix(lookup.dir, ref.path);
-      if (ref.workspace) {
-        // `workspace:<path>` must name a workspace package, as a `workspace:` name must.
-        target = lookup.dirs.get(folder);
-        if (target === undefined) {
-          throw new InputError(
-            `package ${name} depends on "${ref.name}" with workspace:${ref.path}, but no workspace package is in ${folder || '(a folder outside the repository)'}; restore that package or change the specifier`,
-          );
-        }
-      } else target = lookup.dirs.get(folder) ?? index.get(ref.name);
-    } else {
+    )
+      target = lookup.dirs.get(joinPosix(lookup.dir, ref.path)) ?? index.get(ref.name);
+    else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
       // A `workspace:` specifier must name a package of the workspace: pnpm refuses to install otherwise, and
       // dropping the edge would hide its dependents from change detection (a deleted library, say).

@@ -112,9 +112,9 @@ export type DependencyRef =
   | readonly [alias: string, name: string]
   /**
    * A `file:`, `link:` or `workspace:<relative path>` specifier: the folder it points at (relative to the
-   * dependent's folder) names the package, whatever the key; `workspace` when it must be a workspace package.
+   * dependent's folder) names the package, whatever the key (pnpm links a folder outside the workspace too).
    */
-  | { readonly name: string; readonly path: string; readonly workspace?: true };
+  | { readonly name: string; readonly path: string };
 
 const WORKSPACE_ALIAS = /^(@?[^@]+)@/;
 /** `npm:lodash`, `npm:lodash@4`, `npm:@scope/pkg@^1`: the package name after `npm:`. */
@@ -126,8 +126,8 @@ export function dependencyRef(name: string, spec: string): DependencyRef {
   // `npm:<package>[@<range>]` installs that package under the key: it is the edge when it is in the workspace.
   if (spec.startsWith('npm:')) return NPM_ALIAS.exec(spec)?.[1] ?? name;
   if (!spec.startsWith('workspace:')) return name;
-  // pnpm's `workspace:./x` and `workspace:../x`: the package in that folder.
-  if (spec.startsWith('./', 10) || spec.startsWith('../', 10)) return { name, path: spec.slice(10), workspace: true };
+  // pnpm's `workspace:./x` and `workspace:../x`: the folder, as `link:` (pnpm links it, in the workspace or not).
+  if (spec.startsWith('./', 10) || spec.startsWith('../', 10)) return { name, path: spec.slice(10) };
   // Stryker disable next-line StringLiteral: equivalent: includes('') is true, and then the alias pattern (which needs an '@') decides alone
   const alias = spec.includes('@', 11) ? WORKSPACE_ALIAS.exec(spec.slice(10))?.[1] : undefined;
   return [alias ?? name, name];
