@@ -13453,14 +13453,20 @@ function copySources(i) {
 function shownCommand(i) {
   return [i.text, ...i.heredocLines].join("; ");
 }
+function shellProgram(script) {
+  const words = script.trim().split(/\s+/);
+  return (words[0] === "exec" ? words[1] : words[0]) ?? "";
+}
 function healthProgram(text) {
   const command2 = text.replace(/^CMD\s+/i, "");
   try {
-    const items = JSON.parse(command2);
-    if (Array.isArray(items) && typeof items[0] === "string") return items[0];
+    const parsed = JSON.parse(command2);
+    const items = Array.isArray(parsed) ? parsed : [];
+    const [program, flag, script] = items;
+    if (typeof program === "string") return /(^|\/)(?:ba)?sh$/.test(program) && flag === "-c" && typeof script === "string" ? shellProgram(script) : program;
   } catch {
   }
-  return command2.split(/\s/)[0] ?? "";
+  return shellProgram(command2);
 }
 function last(stage, keyword) {
   return stage.instructions.filter((i) => i.keyword === keyword).at(-1);

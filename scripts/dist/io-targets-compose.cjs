@@ -50,12 +50,12 @@ async function deployWithRollback(request, steps) {
   const back = await steps.undo(request.previous);
   return back.kind === "healthy" ? { kind: "rolled-back", reason: `${why}; rolled back to ${request.previous}, which is healthy again` } : { kind: "failed", reason: `${why}; the rollback to ${request.previous} failed too (${tail(back.detail)})` };
 }
-async function attempt(run, argvs, changing) {
+async function attempt(run, argvs, changing, refused) {
   let detail = "";
   for (const [i, argv] of argvs.entries()) {
     const r = await run(argv);
     detail += `${r.stderr}${r.stdout}`;
-    if (r.code !== 0) return { kind: i < changing ? "not-applied" : "unhealthy", detail };
+    if (r.code !== 0) return { kind: i < changing || i === changing && refused?.(`${r.stderr}${r.stdout}`) === true ? "not-applied" : "unhealthy", detail };
   }
   return { kind: "healthy" };
 }

@@ -47,22 +47,23 @@ async function deployWithRollback(request, steps) {
   const back = await steps.undo(request.previous);
   return back.kind === "healthy" ? { kind: "rolled-back", reason: `${why}; rolled back to ${request.previous}, which is healthy again` } : { kind: "failed", reason: `${why}; the rollback to ${request.previous} failed too (${tail(back.detail)})` };
 }
-async function attempt(run, argvs, changing) {
+async function attempt(run, argvs, changing, refused) {
   let detail = "";
   for (const [i, argv] of argvs.entries()) {
     const r = await run(argv);
     detail += `${r.stderr}${r.stdout}`;
-    if (r.code !== 0) return { kind: i < changing ? "not-applied" : "unhealthy", detail };
+    if (r.code !== 0) return { kind: i < changing || i === changing && refused?.(`${r.stderr}${r.stdout}`) === true ? "not-applied" : "unhealthy", detail };
   }
   return { kind: "healthy" };
 }
 
 // scripts/io/targets/kubernetes.ts
+var API_REFUSAL = /denied the request|\bis forbidden\b|\bForbidden\b|\bis invalid\b|\bNotFound\b|\bnot found\b/;
 function kubernetesTarget(options, run) {
   const kubectl = (...args) => ["kubectl", ...options.context === void 0 ? [] : ["--context", options.context], "--namespace", options.namespace, ...args];
   const setImage = (request, image) => kubectl("set", "image", `deployment/${request.service}`, `${request.service}=${image}`);
   const status = (request) => kubectl("rollout", "status", `deployment/${request.service}`, `--timeout=${request.timeoutSeconds}s`);
-  const step = (request, image) => attempt(run, [setImage(request, image), status(request)], 1);
+  const step = (request, image) => attempt(run, [setImage(request, image), status(request)], 0, (detail) => API_REFUSAL.test(detail));
   return {
     kind: "kubernetes",
     preflight: () => mustAnswer(run, kubectl("get", "deployment", "--request-timeout=20s", "--output=name"), `the cluster (namespace ${options.namespace})`),

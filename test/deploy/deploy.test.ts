@@ -39,6 +39,8 @@ class KubectlStandIn {
   readonly unhealthy = new Set<string>();
   /** Images the cluster refuses to set (an admission webhook, RBAC): `set image` fails and nothing changes. */
   readonly refused = new Set<string>();
+  /** Images whose `set image` the API server accepted, but whose answer was lost (a timeout): kubectl fails, the image is set. */
+  readonly lostAnswer = new Set<string>();
   reachable = true;
   private image = '';
   private history: string[] = [];
@@ -54,6 +56,7 @@ class KubectlStandIn {
       if (this.refused.has(wanted)) return { code: 1, stdout: '', stderr: `error: admission webhook "policy.example.com" denied the request: ${wanted}\n` };
       this.history.push(this.image);
       this.image = (verb[3] ?? '').split('=')[1] ?? '';
+      if (this.lostAnswer.has(wanted)) return { code: 1, stdout: '', stderr: 'Unable to connect to the server: net/http: TLS handshake timeout\n' };
       return { code: 0, stdout: `${verb[2]} image updated\n`, stderr: '' };
     }
     if (verb[0] === 'rollout' && verb[1] === 'undo') {
@@ -271,6 +274,18 @@ describe('deploy', () => {
       ['in_progress', `deploying ${d3.slice(0, 19)}`],
       ['error', 'the target did not take the image; nothing changed'],
     ]);
+  });
+
+  test('a set image whose answer was lost (a timeout) may have changed the Deployment: it is not taken for a refusal, and the previous digest is set back', async () => {
+    const d1 = publish(commits.v1, `2.8.${Math.floor(Math.random() * 1e6)}`);
+    const d2 = publish(commits.v2, `2.9.${Math.floor(Math.random() * 1e6)}`);
+    expect((await deploy('--service', 'alpha', '--environment', 'staging', '--digest', d1)).code).toBe(0);
+    kubectl.lostAnswer.add(`${registry.host}/${OWNER}/alpha@${d2}`);
+    const r = await deploy('--service', 'alpha', '--environment', 'staging', '--digest', d2);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`rolled back to ${registry.host}/${OWNER}/alpha@${d1}, which is healthy again`);
+    expect(kubectl.running).toBe(`${registry.host}/${OWNER}/alpha@${d1}`);
+    expect(deployments().at(-1)?.statuses.at(-1)?.state).toBe('failure');
   });
 
   test('production refuses a digest that never succeeded in staging, before anything is deployed', async () => {

@@ -350,6 +350,9 @@ describe('the health check runs with node (the runtime stage installs nothing, a
     ['node in shell form', `  CMD node -e "require('http').get('http://127.0.0.1:3000/health')"`, []],
     ['node in exec form after more than one space', `  CMD   ["node", "-e", "require('http').get('http://127.0.0.1:3000/health')"]`, []],
     ['a program whose name only starts with node', '  CMD ["nodemon", "/health"]', [v(48, 'healthcheck', NOT_NODE('nodemon'))]],
+    ['node started by exec in shell form', `  CMD exec node -e "require('http').get('http://127.0.0.1:3000/health')"`, []],
+    ['node through sh -c in exec form', `  CMD ["/bin/sh", "-c", "node -e \\"require('http').get('http://127.0.0.1:3000/health')\\""]`, []],
+    ['curl through sh -c in exec form', '  CMD ["sh", "-c", "curl -f http://127.0.0.1:3000/health"]', [v(48, 'healthcheck', NOT_NODE('curl'))]],
     ['an empty exec form (Docker runs it as a shell command)', '  CMD [] /health', [v(48, 'healthcheck', NOT_NODE('[]'))]],
     ['an exec form whose first item is no text', '  CMD [1, "/health"]', [v(48, 'healthcheck', NOT_NODE('[1,'))]],
   ])('%s', (_, to, expected) => {

@@ -190,7 +190,14 @@ describe('only-this-service', () => {
   });
 
   test('a folder named after another service is found as a whole path segment below /app, and elsewhere only as its workspace folder', () => {
-    const files = ['/app/package.json', '/app/billing-client/x.js', '/srv/search/index.js', '/app/lib/search/index.js', '/repo/services/billing-old/x.js', '/repo/services/billing/src/x.ts'];
+    const files = [
+      '/app/package.json',
+      '/app/billing-client/x.js',
+      '/srv/search/index.js',
+      '/app/lib/search/index.js',
+      '/repo/services/billing-old/x.js',
+      '/repo/services/billing/src/x.ts',
+    ];
     const r = checkOnlyThisService(evidence({ files }), x);
     expect(r.evidence).toBe('the image holds code of other services: billing (/repo/services/billing/src/x.ts), search (/app/lib/search/index.js)');
   });

@@ -85,18 +85,28 @@ function shownCommand(i: DockerInstruction): string {
   return [i.text, ...i.heredocLines].join('; ');
 }
 
-/** The program a HEALTHCHECK runs: the first item (exec form) or word (shell form) after `CMD`. */
+/** The first word of a shell command, past an `exec`. */
+function shellProgram(script: string): string {
+  const words = script.trim().split(/\s+/);
+  return (words[0] === 'exec' ? words[1] : words[0]) ?? '';
+}
+
+/**
+ * The program a HEALTHCHECK runs: the first item (exec form) or word (shell form) after `CMD`, past an
+ * `exec`, and inside a `sh -c` (`/bin/sh`, `bash`) the script's own first program.
+ */
 function healthProgram(text: string): string {
   // Stryker disable next-line Regex: equivalent without ^ (the text after the flags starts with CMD)
   const command = text.replace(/^CMD\s+/i, '');
   try {
-    const items: unknown = JSON.parse(command);
-    if (Array.isArray(items) && typeof items[0] === 'string') return items[0];
+    const parsed: unknown = JSON.parse(command);
+    const items: unknown[] = Array.isArray(parsed) ? parsed : [];
+    const [program, flag, script] = items;
+    if (typeof program === 'string') return /(^|\/)(?:ba)?sh$/.test(program) && flag === '-c' && typeof script === 'string' ? shellProgram(script) : program;
   } catch {
     // Not JSON: Docker runs it in shell form, and so do we.
   }
-  // Stryker disable next-line StringLiteral: equivalent: String#split returns at least one part
-  return command.split(/\s/)[0] ?? '';
+  return shellProgram(command);
 }
 
 function last(stage: Stage, keyword: string): DockerInstruction | undefined {

@@ -173,7 +173,10 @@ export function checkOnlyThisService(e: ImageEvidence, x: Expectations): RuleRes
     if (shown !== undefined) found.push(`${other.folder} (${shown})`);
   }
   if (found.length > 0) return fail('only-this-service', `the image holds code of other services: ${listSome(found)}`);
-  return pass('only-this-service', `${APP_DIR}/package.json is ${x.packageName}; none of the ${x.otherServices.length} other services found in ${e.files.length} paths of the image`);
+  return pass(
+    'only-this-service',
+    `${APP_DIR}/package.json is ${x.packageName}; none of the ${x.otherServices.length} other services found in ${e.files.length} paths of the image`,
+  );
 }
 
 export function checkNoDevDependencies(e: ImageEvidence, x: Expectations): RuleResult {

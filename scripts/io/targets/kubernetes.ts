@@ -3,8 +3,9 @@
  * named after the service), `kubectl rollout status` with the bound, and, when the rollout does not
  * become healthy, `kubectl set image` back to the digest that ran before (then its status). Not `kubectl
  * rollout undo`: that returns to the Deployment's previous revision, which is another image when `set
- * image` was refused (an admission webhook) or an earlier deploy was interrupted. A refused `set image`
- * changed nothing: it is not rolled back, and the deploy ends in error (exit 3) with what ran before.
+ * image` was refused (an admission webhook) or an earlier deploy was interrupted. A `set image` the API
+ * server refused changed nothing: it is not rolled back, and the deploy ends in error (exit 3) with what
+ * ran before; one whose answer was lost may have changed the Deployment, so the previous digest is set back.
  *
  * No cluster can run on the development machine: this target is tested on the exact commands it runs,
  * through a stand-in kubectl that records its arguments and answers as kubectl does
@@ -12,12 +13,16 @@
  */
 import { attempt, type CommandRunner, type DeployRequest, deployWithRollback, mustAnswer, type Target } from './target.js';
 
+/** kubectl's words for a request the API server answered with a refusal (HTTP 400/403/404/422, an admission denial). */
+const API_REFUSAL = /denied the request|\bis forbidden\b|\bForbidden\b|\bis invalid\b|\bNotFound\b|\bnot found\b/;
+
 export function kubernetesTarget(options: { readonly namespace: string; readonly context?: string }, run: CommandRunner): Target {
   const kubectl = (...args: string[]) => ['kubectl', ...(options.context === undefined ? [] : ['--context', options.context]), '--namespace', options.namespace, ...args];
   const setImage = (request: DeployRequest, image: string) => kubectl('set', 'image', `deployment/${request.service}`, `${request.service}=${image}`);
   const status = (request: DeployRequest) => kubectl('rollout', 'status', `deployment/${request.service}`, `--timeout=${request.timeoutSeconds}s`);
-  // A `set image` that fails (an admission webhook, RBAC) changed nothing; a rollout that fails did.
-  const step = (request: DeployRequest, image: string) => attempt(run, [setImage(request, image), status(request)], 1);
+  // A `set image` the API server refused (an admission webhook, RBAC, an invalid or missing object) changed
+  // nothing; any other failure of it (a lost answer, a timeout) may have, and a rollout that fails did.
+  const step = (request: DeployRequest, image: string) => attempt(run, [setImage(request, image), status(request)], 0, (detail) => API_REFUSAL.test(detail));
   return {
     kind: 'kubernetes',
     preflight: () => mustAnswer(run, kubectl('get', 'deployment', '--request-timeout=20s', '--output=name'), `the cluster (namespace ${options.namespace})`),

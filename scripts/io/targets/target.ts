@@ -81,13 +81,15 @@ export async function deployWithRollback(
 /**
  * Runs a target's commands in order and says how far it got: `changing` is the index of the first
  * command that changes what runs (the ones before it only check); a failure before it changed nothing.
+ * `refused` (when given) says whether the changing command's own failure is a refusal, which changed
+ * nothing too (an admission webhook); any other failure of it (a lost answer) may have changed it.
  */
-export async function attempt(run: CommandRunner, argvs: readonly (readonly string[])[], changing: number): Promise<Attempt> {
+export async function attempt(run: CommandRunner, argvs: readonly (readonly string[])[], changing: number, refused?: (detail: string) => boolean): Promise<Attempt> {
   let detail = '';
   for (const [i, argv] of argvs.entries()) {
     const r = await run(argv);
     detail += `${r.stderr}${r.stdout}`;
-    if (r.code !== 0) return { kind: i < changing ? 'not-applied' : 'unhealthy', detail };
+    if (r.code !== 0) return { kind: i < changing || (i === changing && refused?.(`${r.stderr}${r.stdout}`) === true) ? 'not-applied' : 'unhealthy', detail };
   }
   return { kind: 'healthy' };
 }
