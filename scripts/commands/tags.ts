@@ -196,12 +196,16 @@ async function promote(ctx: CommandContext, registry: RegistryClient, name: stri
     if (commitTag !== undefined) {
       // CI promotes once every leg and the checks are done: a release of this commit may have built and
       // tagged its own image meanwhile. One commit keeps one digest: the branch tags follow that image.
-      const before = existing(await readImage(registry, name, commitTag));
-      if (before !== undefined && before.digest !== digest && before.revision === sha) {
+      const chosen = recordDigest(digest, commitTag, existing(await readImage(registry, name, commitTag)), sha);
+      if (chosen.kind === 'conflict') {
+        ctx.stderr(`error: ${service}: ${chosen.message}\n`);
+        return EXIT.failed;
+      }
+      if (chosen.kind === 'published-before') {
         ctx.stdout(
-          `${service}: ${commitTag} names ${before.digest}, an image of this commit published before (a release build); it stays, and the branch tags follow it, not ${digest}\n`,
+          `${service}: ${commitTag} names ${chosen.digest}, an image of this commit published before (a release build); it stays, and the branch tags follow it, not ${digest}\n`,
         );
-        digest = before.digest;
+        digest = chosen.digest;
       } else {
         const outcome = await registry.tagDigest(name, digest, commitTag, 'immutable');
         ctx.stdout(`${service}: ${commitTag} ${outcome.kind === 'unchanged' ? 'names' : 'now names'} ${digest}\n`);

@@ -8596,13 +8596,18 @@ async function promote(ctx, registry, name, service, tags, recorded, sha) {
   let digest = recorded;
   try {
     if (commitTag !== void 0) {
-      const before = existing(await readImage(registry, name, commitTag));
-      if (before !== void 0 && before.digest !== digest && before.revision === sha) {
+      const chosen = recordDigest(digest, commitTag, existing(await readImage(registry, name, commitTag)), sha);
+      if (chosen.kind === "conflict") {
+        ctx.stderr(`error: ${service}: ${chosen.message}
+`);
+        return EXIT.failed;
+      }
+      if (chosen.kind === "published-before") {
         ctx.stdout(
-          `${service}: ${commitTag} names ${before.digest}, an image of this commit published before (a release build); it stays, and the branch tags follow it, not ${digest}
+          `${service}: ${commitTag} names ${chosen.digest}, an image of this commit published before (a release build); it stays, and the branch tags follow it, not ${digest}
 `
         );
-        digest = before.digest;
+        digest = chosen.digest;
       } else {
         const outcome = await registry.tagDigest(name, digest, commitTag, "immutable");
         ctx.stdout(`${service}: ${commitTag} ${outcome.kind === "unchanged" ? "names" : "now names"} ${digest}

@@ -7775,7 +7775,10 @@ function checkOnlyThisService(e, x) {
     if (shown !== void 0) found.push(`${other.folder} (${shown})`);
   }
   if (found.length > 0) return fail("only-this-service", `the image holds code of other services: ${listSome(found)}`);
-  return pass("only-this-service", `${APP_DIR}/package.json is ${x.packageName}; none of the ${x.otherServices.length} other services found in ${e.files.length} paths of the image`);
+  return pass(
+    "only-this-service",
+    `${APP_DIR}/package.json is ${x.packageName}; none of the ${x.otherServices.length} other services found in ${e.files.length} paths of the image`
+  );
 }
 function checkNoDevDependencies(e, x) {
   const installed = installedPackages(ownFiles(e.files), "");

@@ -338,7 +338,9 @@ describe('--promote: the one tag operation, and a branch tag that only moves for
     const b = pushAttestedImage(registry, NAME, { ...labels(c1), run: '2' });
     const r = await tags(['--promote', b.index], c1, compareFrom(repo));
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`error: api-gateway: tag ${NAME}:sha-${c1.slice(0, 7)} already names ${other.index}, not ${b.index}; a version or commit tag never moves\n`);
+    expect(r.stderr).toBe(
+      `error: api-gateway: sha-${c1.slice(0, 7)} already names ${other.index}, an image of revision ${JSON.stringify(c2)}, not of this commit ${c1}; a commit tag never moves: delete the wrong tag by hand if it is one\n`,
+    );
     expect(registry.tagged(NAME, `sha-${c1.slice(0, 7)}`)).toBe(other.index);
   });
 });
