@@ -7583,33 +7583,47 @@ var KEEPS_CREDENTIALS = /* @__PURE__ */ new Map([
   ["ci.yml:changes", "pipeline affected fetches the single commits a shallow checkout lacks; contents: read, no install"]
 ]);
 var UNTRUSTED = /\bgithub\s*\.\s*(?:event\b|head_ref\b)|\bgithub\s*\[|\binputs\s*[.[]|\btoJSON\s*\(\s*github\s*\)/i;
-var FIXED_VALUE = /^(?:github\s*\.\s*(?:sha|run_id|run_number|run_attempt|repository|repository_id|repository_owner|event_name|workflow_sha|server_url|api_url|job)|runner\s*\.\s*(?:os|arch|temp|tool_cache|name)|strategy\s*\.\s*(?:job-index|job-total)|job\s*\.\s*status)$/i;
+var FIXED_VALUES = /* @__PURE__ */ new Set([
+  "github.sha",
+  "github.run_id",
+  "github.run_number",
+  "github.run_attempt",
+  "github.repository",
+  "github.repository_id",
+  "github.repository_owner",
+  "github.event_name",
+  "github.workflow_sha",
+  "github.server_url",
+  "github.api_url",
+  "github.job",
+  "runner.os",
+  "runner.arch",
+  "runner.temp",
+  "runner.tool_cache",
+  "runner.name",
+  "strategy.job-index",
+  "strategy.job-total",
+  "job.status"
+]);
+var OWN_COMMIT = /* @__PURE__ */ new Set(["github.sha", "github.ref"]);
 var PINNED = /^[^@\s]+@[0-9a-f]{40}$/;
 var DIGEST_PINNED = /@sha256:[0-9a-f]{64}$/;
-var HEAD_CODE = /github\s*\.\s*(?:event\s*\.\s*pull_request\s*\.\s*head|head_ref|event\s*\.\s*workflow_run\s*\.\s*head)|refs\/pull\/|merge_commit_sha/i;
-var PULL_FETCH = /\bpull\/[^/\s]+\/(?:head|merge)\b|refs\/pull\//;
-var OWN_COMMIT = /^github\s*\.\s*(?:sha|ref)$/i;
+var PULL_REF = /\bpull\/[^/\s]+\/(?:head|merge)\b|refs\/pull\//;
 var SECRET = /\$\{\{(?:(?!\}\})[\s\S])*?\bsecrets\s*[.[)]|"secrets":"inherit"/i;
 var PRIVILEGED = ["pull_request_target", "workflow_run", "issue_comment"];
-var ALWAYS = /^\s*(?:\$\{\{\s*)?always\s*\(\s*\)\s*(?:\}\}\s*)?$/i;
-function dotted(expression) {
-  return expression.replace(/\[\s*(['"])([A-Za-z0-9_-]+)\1\s*\]/g, ".$2");
-}
+var compact = (expression) => expression.replace(/\s+/g, "").toLowerCase();
 function expressionsOf(text) {
   const out = [];
-  for (let start = text.indexOf("${{"); start !== -1; start = text.indexOf("${{", start + 3)) {
+  let at = text.indexOf("${{");
+  while (at !== -1) {
     let quoted = false;
-    let end = -1;
-    for (let i = start + 3; i < text.length; i++) {
+    let i = at + 3;
+    while (i < text.length && (quoted || !text.startsWith("}}", i))) {
       if (text[i] === "'") quoted = !quoted;
-      else if (!quoted && text.startsWith("}}", i)) {
-        end = i;
-        break;
-      }
+      i++;
     }
-    out.push(text.slice(start + 3, end === -1 ? text.length : end));
-    if (end === -1) break;
-    start = end - 1;
+    out.push(text.slice(at + 3, i));
+    at = text.indexOf("${{", i + 2);
   }
   return out;
 }
@@ -7634,10 +7648,9 @@ function injection(workflow, job, step) {
   if (script === void 0) return [];
   const out = [];
   for (const inner of expressionsOf(script)) {
-    const plain = dotted(inner).trim();
-    if (UNTRUSTED.test(plain))
+    if (UNTRUSTED.test(inner))
       out.push(finding(workflow, job, step, "untrusted-expression", `\${{${inner}}} puts outside data into the script; pass it through env: and use "$NAME"`));
-    else if (!FIXED_VALUE.test(plain)) {
+    else if (!FIXED_VALUES.has(compact(inner))) {
       out.push(
         finding(
           workflow,
@@ -7654,7 +7667,7 @@ function injection(workflow, job, step) {
 function envFile(workflow, job, step) {
   const env = step.fields["env"];
   if (step.run === void 0 || !/\bGITHUB_(?:ENV|PATH)\b/.test(step.run) || typeof env !== "object" || env === null) return [];
-  const untrusted = Object.values(env).some((v) => expressionsOf(String(v)).some((inner) => UNTRUSTED.test(dotted(inner))));
+  const untrusted = Object.values(env).some((v) => expressionsOf(String(v)).some((inner) => UNTRUSTED.test(inner)));
   return untrusted ? [
     finding(
       workflow,
@@ -7668,8 +7681,7 @@ function envFile(workflow, job, step) {
 function imagePinning(workflow, job) {
   const images = [];
   const imageOf = (value) => typeof value === "string" ? value : typeof value === "object" && value !== null && "image" in value ? String(value.image) : void 0;
-  const container = imageOf(job.fields["container"]);
-  if (container !== void 0) images.push(container);
+  if (job.fields["container"] !== void 0) images.push(imageOf(job.fields["container"]) ?? "");
   const services = job.fields["services"];
   if (typeof services === "object" && services !== null) for (const service of Object.values(services)) images.push(imageOf(service) ?? "");
   return images.filter((image) => !DIGEST_PINNED.test(image)).map(
@@ -7704,9 +7716,9 @@ function untrustedCheckout(workflow, job) {
   for (const s of job.steps) {
     if (s.uses !== void 0 && actionOf(s.uses) === "actions/checkout") {
       const target = `${String(s.with["ref"] ?? "")} ${String(s.with["repository"] ?? "")}`;
-      if (HEAD_CODE.test(dotted(target)) || expressionsOf(target).some((inner) => !OWN_COMMIT.test(dotted(inner).trim())))
+      if (PULL_REF.test(target) || expressionsOf(target).some((inner) => !OWN_COMMIT.has(compact(inner))))
         out.push(finding(workflow, job, s, "untrusted-checkout", message("checks out")));
-    } else if (s.run !== void 0 && PULL_FETCH.test(s.run)) out.push(finding(workflow, job, s, "untrusted-checkout", message("fetches")));
+    } else if (s.run !== void 0 && PULL_REF.test(s.run)) out.push(finding(workflow, job, s, "untrusted-checkout", message("fetches")));
   }
   return out;
 }
@@ -7804,7 +7816,7 @@ function skippedAncestor(workflow, job, byId) {
     const ancestor = byId.get(id);
     if (ancestor === void 0) continue;
     const condition = ancestor.fields["if"];
-    if (!direct.has(id) && condition !== void 0 && !ALWAYS.test(String(condition))) skippable.push(id);
+    if (!direct.has(id) && condition !== void 0 && compact(String(condition)).replace(/^\$\{\{(.*)\}\}$/, "$1") !== "always()") skippable.push(id);
     stack.push(...needsOf(ancestor));
   }
   if (skippable.length > 0) {

@@ -881,3 +881,113 @@ describe('ways around the rules (a helper hunted them; each passed the audit bef
     expect(rules(audit('push', '    permissions:\n      contents: write\n    uses: ./.github/workflows/x.yml\n'))).toEqual([]);
   });
 });
+
+describe('the edges of the rules added against the bypasses', () => {
+  const run = (expression: string) => audit('push', `    permissions: {}\n    steps:\n      - run: echo "\${{ ${expression} }}"\n`);
+  test.each([
+    'github.sha',
+    'github.run_id',
+    'github.run_number',
+    'github.run_attempt',
+    'github.repository',
+    'github.repository_id',
+    'github.repository_owner',
+    'github.event_name',
+    'github.workflow_sha',
+    'github.server_url',
+    'github.api_url',
+    'github.job',
+    'runner.os',
+    'runner.arch',
+    'runner.temp',
+    'runner.tool_cache',
+    'runner.name',
+    'strategy.job-index',
+    'strategy.job-total',
+    'job.status',
+    // Context names are case-blind, and spaces around '.' are the expression syntax's.
+    'GitHub . SHA',
+  ])('${{ %s }} is a fixed value of the run', (expression) => {
+    expect(run(expression)).toEqual([]);
+  });
+  test.each(['github.ref', 'github.sha2', "github['sha']", 'runner.temp || inputs', 'job'])('${{ %s }} is not', (expression) => {
+    expect(rules(run(expression))).toEqual(['untrusted-expression']);
+  });
+  test('a quoted }} is read past: the outside data after it is named as such', () => {
+    const found = audit('push', `    permissions: {}\n    steps:\n      - run: echo "\${{ format('}}{0}', inputs.name) }}" "\${{ github.sha }}"\n`);
+    expect(found.map((f) => f.message)).toEqual([`\${{ format('}}{0}', inputs.name) }} puts outside data into the script; pass it through env: and use "$NAME"`]);
+  });
+  test('an expression that never ends is the rest of the script', () => {
+    const found = audit('push', '    permissions: {}\n    steps:\n      - run: echo "${{ inputs.name"\n');
+    expect(found.map((f) => f.message)).toEqual(['${{ inputs.name"}} puts outside data into the script; pass it through env: and use "$NAME"']);
+  });
+
+  test.each([
+    ['a checkout of a pull ref written out', 'workflow_run', '          ref: refs/pull/7/head\n', ['untrusted-checkout']],
+    ["the run's own ref", 'workflow_run', '          ref: ${{ github.ref }}\n', []],
+    ["the run's own commit in capitals", 'workflow_run', '          ref: ${{ GITHUB.SHA }}\n', []],
+    ['a head ref in the repository input', 'issue_comment', '          repository: ${{ github.event.comment.body }}\n', ['untrusted-checkout']],
+  ])('%s', (_, on, withLines, expected) => {
+    const found = audit(on, `    permissions: {}\n    steps:\n      - uses: actions/checkout@${SHA}\n        with:\n          persist-credentials: false\n${withLines}`);
+    expect(rules(found)).toEqual(expected);
+  });
+  test.each([
+    ['git fetch origin pull/7/merge', ['untrusted-checkout']],
+    ['git fetch origin refs/pull/7/head', ['untrusted-checkout']],
+    ['git pull origin main', []],
+  ])('on workflow_run, the script %j', (script, expected) => {
+    expect(rules(audit('workflow_run', `    permissions: {}\n    steps:\n      - run: ${script}\n`))).toEqual(expected);
+  });
+  test('the finding of a fetch says so, naming the privileged trigger', () => {
+    const [found] = audit('workflow_run', '    permissions: {}\n    steps:\n      - run: git fetch origin pull/7/head\n');
+    expect(found?.message).toBe("fetches pull-request code in a workflow_run workflow, which runs with the base repository's secrets and token");
+  });
+
+  test.each([
+    ['an env that is not a mapping', '        env: x\n        run: echo "$T" >> "$GITHUB_ENV"\n', []],
+    ['no env at all', '        run: echo x >> "$GITHUB_ENV"\n', []],
+    [
+      'a second env value is the outside one',
+      '        env:\n          A: fixed\n          T: ${{ github.head_ref }}\n        run: echo "T=$T" >> "$GITHUB_ENV"\n',
+      ['untrusted-env-file'],
+    ],
+    ['GITHUB_ENVIRONMENT is another name', '        env:\n          T: ${{ github.head_ref }}\n        run: echo "$T" >> "$GITHUB_ENVIRONMENT"\n', []],
+  ])('GITHUB_ENV: %s', (_, stepLines, expected) => {
+    expect(rules(audit('push', `    permissions: {}\n    steps:\n      - name: s\n${stepLines}`))).toEqual(expected);
+  });
+  test('the GITHUB_ENV finding says what a line break does', () => {
+    const [found] = audit('push', '    permissions: {}\n    steps:\n      - env:\n          T: ${{ inputs.x }}\n        run: echo "T=$T" >> $GITHUB_ENV\n');
+    expect(found?.message).toBe(
+      'writes outside data to $GITHUB_ENV or $GITHUB_PATH: a line break in it sets any variable (BASH_ENV, NODE_OPTIONS) for the later steps; pass it as a step output or check it first',
+    );
+  });
+
+  test.each([
+    ['a container mapping without an image', 'container:\n      options: --cpus 1', ['(no image) is not pinned']],
+    ['a service without an image', 'services:\n      db:\n        ports: [5432]', ['(no image) is not pinned']],
+    ['a digest that is not the last part', `container: node@sha256:${'c'.repeat(64)}-x`, [`node@sha256:${'c'.repeat(64)}-x is not pinned`]],
+    ['services that are not a mapping', 'services: x', []],
+  ])('images: %s', (_, fields, starts) => {
+    const found = audit('push', `    permissions: {}\n    ${fields}\n    steps:\n      - run: echo\n`).filter((f) => f.rule === 'unpinned-image');
+    expect(found.map((f) => f.message.slice(0, starts[0]?.length ?? 0))).toEqual(starts);
+    for (const f of found) expect(f.message).toMatch(/is not pinned to an image digest \(@sha256:\.\.\.\); every step of the job runs in it, with its token$/);
+  });
+
+  test.each([
+    ['${{ always() }}', []],
+    [' always ( ) ', []],
+    ['always() && true', ['d: skippable up the chain (a)']],
+    ['${{ always() }} || x', ['d: skippable up the chain (a)']],
+  ])('an ancestor whose if: is %j', (condition, expected) => {
+    const found = auditWorkflow(
+      parseAuditWorkflow(
+        '.github/workflows/t.yml',
+        `on: push\njobs:\n  a:\n    permissions: {}\n    if: ${JSON.stringify(condition)}\n    steps:\n      - run: echo\n  b:\n    needs: a\n    permissions: {}\n    if: always()\n    steps:\n      - run: echo\n  d:\n    needs: b\n    permissions: {}\n    steps:\n      - run: echo\n`,
+      ),
+      options(),
+    );
+    expect(found.map((f) => `${f.job}: ${f.rule === 'skipped-ancestor' && f.message.includes('(a) ') ? 'skippable up the chain (a)' : f.message}`)).toEqual(
+      expected.length === 0 ? [] : [expect.stringMatching(/^d: /)],
+    );
+  });
+});

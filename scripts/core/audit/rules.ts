@@ -55,52 +55,65 @@ export const KEEPS_CREDENTIALS: ReadonlyMap<string, string> = new Map([
 const UNTRUSTED = /\bgithub\s*\.\s*(?:event\b|head_ref\b)|\bgithub\s*\[|\binputs\s*[.[]|\btoJSON\s*\(\s*github\s*\)/i;
 /**
  * Values of the run itself, which no outsider sets (a repository or owner name is `[A-Za-z0-9._-]`): the
- * only expressions a script may hold. Anything else (an env, a matrix value, a step or job output, a
- * secret) can carry outside data into the script, or show a secret in the log.
+ * only expressions a script may hold, written plainly (`github.sha`; context names are case-blind).
+ * Anything else (an env, a matrix value, a step or job output, a secret, a bracketed property) can carry
+ * outside data into the script, or show a secret in the log.
  */
-const FIXED_VALUE =
-  /^(?:github\s*\.\s*(?:sha|run_id|run_number|run_attempt|repository|repository_id|repository_owner|event_name|workflow_sha|server_url|api_url|job)|runner\s*\.\s*(?:os|arch|temp|tool_cache|name)|strategy\s*\.\s*(?:job-index|job-total)|job\s*\.\s*status)$/i;
+const FIXED_VALUES: ReadonlySet<string> = new Set([
+  'github.sha',
+  'github.run_id',
+  'github.run_number',
+  'github.run_attempt',
+  'github.repository',
+  'github.repository_id',
+  'github.repository_owner',
+  'github.event_name',
+  'github.workflow_sha',
+  'github.server_url',
+  'github.api_url',
+  'github.job',
+  'runner.os',
+  'runner.arch',
+  'runner.temp',
+  'runner.tool_cache',
+  'runner.name',
+  'strategy.job-index',
+  'strategy.job-total',
+  'job.status',
+]);
+/** The only expressions a checkout's ref may hold in a privileged workflow: the run's own commit or ref. */
+const OWN_COMMIT: ReadonlySet<string> = new Set(['github.sha', 'github.ref']);
 const PINNED = /^[^@\s]+@[0-9a-f]{40}$/;
 const DIGEST_PINNED = /@sha256:[0-9a-f]{64}$/;
-const HEAD_CODE = /github\s*\.\s*(?:event\s*\.\s*pull_request\s*\.\s*head|head_ref|event\s*\.\s*workflow_run\s*\.\s*head)|refs\/pull\/|merge_commit_sha/i;
-/** A script fetching a pull request's head or merge commit (`git fetch origin pull/7/head`). */
-const PULL_FETCH = /\bpull\/[^/\s]+\/(?:head|merge)\b|refs\/pull\//;
-/** The only expressions a checkout's ref may hold in a privileged workflow: the run's own commit or ref. */
-const OWN_COMMIT = /^github\s*\.\s*(?:sha|ref)$/i;
+/** A pull request's head or merge ref written out, in a checkout's ref or a script (`git fetch origin pull/7/head`). */
+const PULL_REF = /\bpull\/[^/\s]+\/(?:head|merge)\b|refs\/pull\//;
 // Matched against the job's fields as JSON (jobText): `secrets: inherit` reads `"secrets":"inherit"` there.
 // Inside one ${{ }}, up to its }}: a single } of a format string (format('{0}', secrets.X)) does not end it.
 // `secrets.X`, `secrets['X']` and `toJSON(secrets)` alike.
 const SECRET = /\$\{\{(?:(?!\}\})[\s\S])*?\bsecrets\s*[.[)]|"secrets":"inherit"/i;
 /** Triggers that run with the base repository's secrets and token for what an outsider sends. */
 const PRIVILEGED = ['pull_request_target', 'workflow_run', 'issue_comment'];
-/** A job whose `if:` is only `always()` runs whatever happened before it: it is never skipped. */
-const ALWAYS = /^\s*(?:\$\{\{\s*)?always\s*\(\s*\)\s*(?:\}\}\s*)?$/i;
 
-/** `a['b']` and `a["b"]` read as `a.b`, so that one pattern covers both ways of writing a property. */
-function dotted(expression: string): string {
-  return expression.replace(/\[\s*(['"])([A-Za-z0-9_-]+)\1\s*\]/g, '.$2');
-}
+/** An expression as written without its spaces, in lower case: `GitHub . SHA ` is `github.sha`. */
+const compact = (expression: string) => expression.replace(/\s+/g, '').toLowerCase();
 
 /**
  * The expressions of a text, as GitHub reads them: each `${{` up to the first `}}` outside a quoted
- * string (`format('{0}}', x)` holds one that does not end it).
+ * string (`format('{0}}', x)` holds one that does not end it); one that never ends is the rest of the text.
  */
 function expressionsOf(text: string): string[] {
   const out: string[] = [];
-  for (let start = text.indexOf('${{'); start !== -1; start = text.indexOf('${{', start + 3)) {
+  let at = text.indexOf('${{');
+  while (at !== -1) {
     let quoted = false;
-    let end = -1;
-    for (let i = start + 3; i < text.length; i++) {
+    let i = at + 3;
+    while (i < text.length && (quoted || !text.startsWith('}}', i))) {
       if (text[i] === "'") quoted = !quoted;
-      else if (!quoted && text.startsWith('}}', i)) {
-        end = i;
-        break;
-      }
+      i++;
     }
-    // An expression that never ends is all the rest of the text (GitHub refuses the file; actionlint says so).
-    out.push(text.slice(start + 3, end === -1 ? text.length : end));
-    if (end === -1) break;
-    start = end - 1;
+    out.push(text.slice(at + 3, i));
+    // Stryker disable next-line ArithmeticOperator: equivalent: from i - 2 the next ${{ found is the same (none starts inside the }} or the expression just read)
+    at = text.indexOf('${{', i + 2);
   }
   return out;
 }
@@ -129,10 +142,9 @@ function injection(workflow: AuditWorkflow, job: AuditJob, step: AuditStep): Fin
   if (script === undefined) return [];
   const out: Finding[] = [];
   for (const inner of expressionsOf(script)) {
-    const plain = dotted(inner).trim();
-    if (UNTRUSTED.test(plain))
+    if (UNTRUSTED.test(inner))
       out.push(finding(workflow, job, step, 'untrusted-expression', `\${{${inner}}} puts outside data into the script; pass it through env: and use "$NAME"`));
-    else if (!FIXED_VALUE.test(plain)) {
+    else if (!FIXED_VALUES.has(compact(inner))) {
       out.push(
         finding(
           workflow,
@@ -151,7 +163,7 @@ function injection(workflow: AuditWorkflow, job: AuditJob, step: AuditStep): Fin
 function envFile(workflow: AuditWorkflow, job: AuditJob, step: AuditStep): Finding[] {
   const env = step.fields['env'];
   if (step.run === undefined || !/\bGITHUB_(?:ENV|PATH)\b/.test(step.run) || typeof env !== 'object' || env === null) return [];
-  const untrusted = Object.values(env).some((v) => expressionsOf(String(v)).some((inner) => UNTRUSTED.test(dotted(inner))));
+  const untrusted = Object.values(env).some((v) => expressionsOf(String(v)).some((inner) => UNTRUSTED.test(inner)));
   return untrusted
     ? [
         finding(
@@ -169,8 +181,7 @@ function envFile(workflow: AuditWorkflow, job: AuditJob, step: AuditStep): Findi
 function imagePinning(workflow: AuditWorkflow, job: AuditJob): Finding[] {
   const images: string[] = [];
   const imageOf = (value: unknown) => (typeof value === 'string' ? value : typeof value === 'object' && value !== null && 'image' in value ? String(value.image) : undefined);
-  const container = imageOf(job.fields['container']);
-  if (container !== undefined) images.push(container);
+  if (job.fields['container'] !== undefined) images.push(imageOf(job.fields['container']) ?? '');
   const services = job.fields['services'];
   if (typeof services === 'object' && services !== null) for (const service of Object.values(services)) images.push(imageOf(service) ?? '');
   return images
@@ -208,12 +219,13 @@ function untrustedCheckout(workflow: AuditWorkflow, job: AuditJob): Finding[] {
   const out: Finding[] = [];
   for (const s of job.steps) {
     if (s.uses !== undefined && actionOf(s.uses) === 'actions/checkout') {
-      // Stryker disable next-line StringLiteral: an absent ref or repository, read as '' or as any text without a head reference, never matches HEAD_CODE (the other literals here are pinned by the tests)
+      // Stryker disable next-line StringLiteral: an absent ref or repository, read as '' or as any text without a pull ref or an expression, is no finding (the other literals here are pinned by the tests)
       const target = `${String(s.with['ref'] ?? '')} ${String(s.with['repository'] ?? '')}`;
-      // The head by name, or any expression but the run's own commit (an env or an output may hold the head).
-      if (HEAD_CODE.test(dotted(target)) || expressionsOf(target).some((inner) => !OWN_COMMIT.test(dotted(inner).trim())))
+      // A pull ref written out, or any expression but the run's own commit (the head by name, or an env or
+      // an output that may hold it).
+      if (PULL_REF.test(target) || expressionsOf(target).some((inner) => !OWN_COMMIT.has(compact(inner))))
         out.push(finding(workflow, job, s, 'untrusted-checkout', message('checks out')));
-    } else if (s.run !== undefined && PULL_FETCH.test(s.run)) out.push(finding(workflow, job, s, 'untrusted-checkout', message('fetches')));
+    } else if (s.run !== undefined && PULL_REF.test(s.run)) out.push(finding(workflow, job, s, 'untrusted-checkout', message('fetches')));
   }
   return out;
 }
@@ -347,7 +359,8 @@ function skippedAncestor(workflow: AuditWorkflow, job: AuditJob, byId: ReadonlyM
     const ancestor = byId.get(id);
     if (ancestor === undefined) continue;
     const condition = ancestor.fields['if'];
-    if (!direct.has(id) && condition !== undefined && !ALWAYS.test(String(condition))) skippable.push(id);
+    // A job whose `if:` is only `always()` runs whatever happened before it: it is never skipped.
+    if (!direct.has(id) && condition !== undefined && compact(String(condition)).replace(/^\$\{\{(.*)\}\}$/, '$1') !== 'always()') skippable.push(id);
     stack.push(...needsOf(ancestor));
   }
   if (skippable.length > 0) {
