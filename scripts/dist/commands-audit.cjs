@@ -7577,6 +7577,11 @@ function stepNeeds(step) {
   return out;
 }
 
+// scripts/core/json.ts
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 // scripts/core/audit/rules.ts
 var KEEPS_CREDENTIALS = /* @__PURE__ */ new Map([
   // Stryker disable next-line StringLiteral: equivalent: the reason documents the exception here; the audit reads only the key
@@ -7666,7 +7671,7 @@ function injection(workflow, job, step) {
 }
 function envFile(workflow, job, step) {
   const env = step.fields["env"];
-  if (step.run === void 0 || !/\bGITHUB_(?:ENV|PATH)\b/.test(step.run) || typeof env !== "object" || env === null) return [];
+  if (!/\bGITHUB_(?:ENV|PATH)\b/.test(step.run ?? "") || !isRecord(env)) return [];
   const untrusted = Object.values(env).some((v) => expressionsOf(String(v)).some((inner) => UNTRUSTED.test(inner)));
   return untrusted ? [
     finding(
@@ -7680,10 +7685,10 @@ function envFile(workflow, job, step) {
 }
 function imagePinning(workflow, job) {
   const images = [];
-  const imageOf = (value) => typeof value === "string" ? value : typeof value === "object" && value !== null && "image" in value ? String(value.image) : void 0;
-  if (job.fields["container"] !== void 0) images.push(imageOf(job.fields["container"]) ?? "");
+  const imageOf = (value) => typeof value === "string" ? value : isRecord(value) && typeof value["image"] === "string" ? value["image"] : "";
+  if (job.fields["container"] !== void 0) images.push(imageOf(job.fields["container"]));
   const services = job.fields["services"];
-  if (typeof services === "object" && services !== null) for (const service of Object.values(services)) images.push(imageOf(service) ?? "");
+  if (isRecord(services)) for (const service of Object.values(services)) images.push(imageOf(service));
   return images.filter((image) => !DIGEST_PINNED.test(image)).map(
     (image) => finding(
       workflow,
@@ -7718,7 +7723,7 @@ function untrustedCheckout(workflow, job) {
       const target = `${String(s.with["ref"] ?? "")} ${String(s.with["repository"] ?? "")}`;
       if (PULL_REF.test(target) || expressionsOf(target).some((inner) => !OWN_COMMIT.has(compact(inner))))
         out.push(finding(workflow, job, s, "untrusted-checkout", message("checks out")));
-    } else if (s.run !== void 0 && PULL_REF.test(s.run)) out.push(finding(workflow, job, s, "untrusted-checkout", message("fetches")));
+    } else if (PULL_REF.test(s.run ?? "")) out.push(finding(workflow, job, s, "untrusted-checkout", message("fetches")));
   }
   return out;
 }
@@ -7872,13 +7877,6 @@ function dict(entries = []) {
 
 // scripts/core/audit/workflow.ts
 var import_errors4 = require("./core-errors.cjs");
-
-// scripts/core/json.ts
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-// scripts/core/audit/workflow.ts
 var str = (v) => typeof v === "string" ? v : void 0;
 var fields = (v) => isRecord(v) ? dict(Object.entries(v)) : dict();
 function triggers(on) {

@@ -946,6 +946,12 @@ describe('the edges of the rules added against the bypasses', () => {
   test.each([
     ['an env that is not a mapping', '        env: x\n        run: echo "$T" >> "$GITHUB_ENV"\n', []],
     ['no env at all', '        run: echo x >> "$GITHUB_ENV"\n', []],
+    ['an empty env:', '        env:\n        run: echo x >> "$GITHUB_ENV"\n', []],
+    [
+      'one value holding a fixed and an outside expression',
+      '        env:\n          T: ${{ github.sha }}-${{ github.head_ref }}\n        run: echo "T=$T" >> "$GITHUB_ENV"\n',
+      ['untrusted-env-file'],
+    ],
     [
       'a second env value is the outside one',
       '        env:\n          A: fixed\n          T: ${{ github.head_ref }}\n        run: echo "T=$T" >> "$GITHUB_ENV"\n',
@@ -967,6 +973,10 @@ describe('the edges of the rules added against the bypasses', () => {
     ['a service without an image', 'services:\n      db:\n        ports: [5432]', ['(no image) is not pinned']],
     ['a digest that is not the last part', `container: node@sha256:${'c'.repeat(64)}-x`, [`node@sha256:${'c'.repeat(64)}-x is not pinned`]],
     ['services that are not a mapping', 'services: x', []],
+    ['a container that is a number', 'container: 5', ['(no image) is not pinned']],
+    ['an empty container:', 'container:', ['(no image) is not pinned']],
+    ['a service that is a string', 'services:\n      db: postgres:16', ['postgres:16 is not pinned']],
+    ['an image that is not text', 'container:\n      image: 5', ['(no image) is not pinned']],
   ])('images: %s', (_, fields, starts) => {
     const found = audit('push', `    permissions: {}\n    ${fields}\n    steps:\n      - run: echo\n`).filter((f) => f.rule === 'unpinned-image');
     expect(found.map((f) => f.message.slice(0, starts[0]?.length ?? 0))).toEqual(starts);

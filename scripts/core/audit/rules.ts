@@ -5,6 +5,7 @@
  */
 import { actionOf, type Needs, stepNeeds } from './permissions.js';
 import type { AuditJob, AuditStep, AuditWorkflow, Fields } from './workflow.js';
+import { isRecord } from '../json.js';
 
 export type Rule =
   | 'forbidden-trigger'
@@ -95,6 +96,7 @@ const SECRET = /\$\{\{(?:(?!\}\})[\s\S])*?\bsecrets\s*[.[)]|"secrets":"inherit"/
 const PRIVILEGED = ['pull_request_target', 'workflow_run', 'issue_comment'];
 
 /** An expression as written without its spaces, in lower case: `GitHub . SHA ` is `github.sha`. */
+// Stryker disable next-line Regex: equivalent: a global replace of each space and of each run of spaces leaves the same text
 const compact = (expression: string) => expression.replace(/\s+/g, '').toLowerCase();
 
 /**
@@ -107,6 +109,7 @@ function expressionsOf(text: string): string[] {
   while (at !== -1) {
     let quoted = false;
     let i = at + 3;
+    // Stryker disable next-line EqualityOperator: equivalent (<=): one step past the end reads nothing more, and the slice stops at the end
     while (i < text.length && (quoted || !text.startsWith('}}', i))) {
       if (text[i] === "'") quoted = !quoted;
       i++;
@@ -162,7 +165,7 @@ function injection(workflow: AuditWorkflow, job: AuditJob, step: AuditStep): Fin
 /** Outside data written to the files that set later steps' environment or PATH: a line break in it adds any variable. */
 function envFile(workflow: AuditWorkflow, job: AuditJob, step: AuditStep): Finding[] {
   const env = step.fields['env'];
-  if (step.run === undefined || !/\bGITHUB_(?:ENV|PATH)\b/.test(step.run) || typeof env !== 'object' || env === null) return [];
+  if (!/\bGITHUB_(?:ENV|PATH)\b/.test(step.run ?? '') || !isRecord(env)) return [];
   const untrusted = Object.values(env).some((v) => expressionsOf(String(v)).some((inner) => UNTRUSTED.test(inner)));
   return untrusted
     ? [
@@ -180,10 +183,11 @@ function envFile(workflow: AuditWorkflow, job: AuditJob, step: AuditStep): Findi
 /** A job's `container:` and `services:` images: pinned by digest, as a `docker://` step is. */
 function imagePinning(workflow: AuditWorkflow, job: AuditJob): Finding[] {
   const images: string[] = [];
-  const imageOf = (value: unknown) => (typeof value === 'string' ? value : typeof value === 'object' && value !== null && 'image' in value ? String(value.image) : undefined);
-  if (job.fields['container'] !== undefined) images.push(imageOf(job.fields['container']) ?? '');
+  // `container: node:24` or `container: {image: node:24}`; anything else names no image.
+  const imageOf = (value: unknown) => (typeof value === 'string' ? value : isRecord(value) && typeof value['image'] === 'string' ? value['image'] : '');
+  if (job.fields['container'] !== undefined) images.push(imageOf(job.fields['container']));
   const services = job.fields['services'];
-  if (typeof services === 'object' && services !== null) for (const service of Object.values(services)) images.push(imageOf(service) ?? '');
+  if (isRecord(services)) for (const service of Object.values(services)) images.push(imageOf(service));
   return images
     .filter((image) => !DIGEST_PINNED.test(image))
     .map((image) =>
@@ -225,7 +229,7 @@ function untrustedCheckout(workflow: AuditWorkflow, job: AuditJob): Finding[] {
       // an output that may hold it).
       if (PULL_REF.test(target) || expressionsOf(target).some((inner) => !OWN_COMMIT.has(compact(inner))))
         out.push(finding(workflow, job, s, 'untrusted-checkout', message('checks out')));
-    } else if (s.run !== undefined && PULL_REF.test(s.run)) out.push(finding(workflow, job, s, 'untrusted-checkout', message('fetches')));
+    } else if (PULL_REF.test(s.run ?? '')) out.push(finding(workflow, job, s, 'untrusted-checkout', message('fetches')));
   }
   return out;
 }
@@ -360,6 +364,7 @@ function skippedAncestor(workflow: AuditWorkflow, job: AuditJob, byId: ReadonlyM
     if (ancestor === undefined) continue;
     const condition = ancestor.fields['if'];
     // A job whose `if:` is only `always()` runs whatever happened before it: it is never skipped.
+    // Stryker disable next-line Regex: equivalent without ^ or $: text before ${{ or after }} leaves it unequal to always() either way
     if (!direct.has(id) && condition !== undefined && compact(String(condition)).replace(/^\$\{\{(.*)\}\}$/, '$1') !== 'always()') skippable.push(id);
     stack.push(...needsOf(ancestor));
   }
