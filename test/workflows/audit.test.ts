@@ -199,3 +199,44 @@ test('a workflow that is not YAML: exit 2, one line', async () => {
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(/^error: "\.github\/workflows\/x\.yml": not valid YAML .*\n$/);
 });
+
+describe('actions of the repository (a composite action is steps the workflows run)', () => {
+  async function auditWithAction(workflow: string, actionPath: string, action: string): Promise<{ code: number; lines: string[] }> {
+    const dir = mkdtempSync(join(tmpdir(), 'audit-'));
+    dirs.push(dir);
+    mkdirSync(join(dir, '.github/workflows'), { recursive: true });
+    mkdirSync(join(dir, 'workflows-src'));
+    mkdirSync(join(dir, actionPath), { recursive: true });
+    cpSync(join(ROOT, 'workflows-src/actions.pins.ts'), join(dir, 'workflows-src/actions.pins.ts'));
+    writeFileSync(join(dir, '.github/workflows/ok.yml'), workflow);
+    writeFileSync(join(dir, actionPath, 'action.yml'), action);
+    const r = await runCommand(run, ['--cwd', dir]);
+    expect(r.stderr).toBe('');
+    return { code: r.code, lines: r.stdout.trimEnd().split('\n') };
+  }
+  const greet = (uses: string) =>
+    wf('pull_request', `    permissions: {}\n    steps:\n      - name: Greet\n        uses: ${uses}\n        with:\n          title: \${{ github.event.pull_request.title }}\n`);
+  const COMPOSITE = `name: greet\ninputs:\n  title: {required: true}\nruns:\n  using: composite\n  steps:\n    - uses: actions/checkout@v4\n    - name: Say\n      shell: bash\n      run: echo "\${{ inputs.title }}"\n`;
+
+  test('a composite action under .github/actions: its run: expressions and its uses: pins are audited', async () => {
+    const r = await auditWithAction(greet('./.github/actions/greet'), '.github/actions/greet', COMPOSITE);
+    expect(r.code).toBe(1);
+    expect(r.lines).toEqual([
+      '.github/actions/greet/action.yml:7: job (composite action) step "#1": [unpinned-action] actions/checkout@v4 is not pinned to a 40-hex commit SHA',
+      '.github/actions/greet/action.yml:8: job (composite action) step "Say": [untrusted-expression] ${{ inputs.title }} puts outside data into the script; pass it through env: and use "$NAME"',
+      'audit: 2 finding(s)',
+    ]);
+  });
+
+  test('an action elsewhere that a workflow uses by path is audited too', async () => {
+    const r = await auditWithAction(greet('./tools/greet'), 'tools/greet', COMPOSITE);
+    expect(r.lines.at(-1)).toBe('audit: 2 finding(s)');
+    expect(r.lines[0]).toMatch(/^tools\/greet\/action\.yml:7: /);
+  });
+
+  test('a clean composite action: the count names it', async () => {
+    const clean = 'name: ok\nruns:\n  using: composite\n  steps:\n    - shell: bash\n      run: echo "$TITLE"\n      env:\n        TITLE: ${{ inputs.title }}\n';
+    const r = await auditWithAction(greet('./.github/actions/ok'), '.github/actions/ok', clean);
+    expect(r).toEqual({ code: 0, lines: ['audit: 1 workflow file(s) and 1 action(s), no finding'] });
+  });
+});

@@ -410,6 +410,11 @@ export function auditWorkflow(workflow: AuditWorkflow, options: AuditOptions): F
   );
 }
 
+/** An action of the repository (parseAuditAction): its steps' expressions, environment files and pins. */
+export function auditAction(action: AuditWorkflow, options: Pick<AuditOptions, 'pins'>): Finding[] {
+  return action.jobs.flatMap((job) => job.steps.flatMap((step) => [...injection(action, job, step), ...envFile(action, job, step), ...pinning(action, job, step, options.pins)]));
+}
+
 /** `file:line: job J step S: [rule] message`, the one format every finding is printed in. */
 export function formatFinding(f: Finding): string {
   const where = [f.job !== undefined ? `job ${f.job}` : '', f.step !== undefined ? `step ${JSON.stringify(f.step)}` : ''].filter(Boolean).join(' ');

@@ -111,6 +111,56 @@ export function parseAuditWorkflow(file: string, text: string): AuditWorkflow {
   };
 }
 
+/** The job id an action's steps are shown under: a composite action's steps run inside the job that uses it. */
+export const COMPOSITE_JOB = '(composite action)';
+
+/**
+ * An action of the repository (`action.yml`) as the audit reads it: a composite action's `runs.steps`, as
+ * the steps of one job (COMPOSITE_JOB), so that the step rules (expressions, pins) read them as they read a
+ * workflow's. Any other kind of action (node, docker) has no steps here.
+ */
+export function parseAuditAction(file: string, text: string): AuditWorkflow {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter });
+  const [error] = doc.errors;
+  if (error) throw new InputError(`${quote(file, 200)}: not valid YAML (${error.message.split('\n')[0]}); fix the action`);
+  let root: unknown;
+  try {
+    root = doc.toJS();
+  } catch (err) {
+    throw new InputError(`${quote(file, 200)}: cannot be read (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); fix the action`);
+  }
+  if (!isRecord(root)) throw new InputError(`${quote(file, 200)}: expected an action (a YAML mapping with runs:)`);
+  const runs = fields(root['runs']);
+  const rawSteps = runs['using'] === 'composite' && Array.isArray(runs['steps']) ? runs['steps'] : [];
+  const stepsNode = doc.getIn(['runs', 'steps'], true);
+  // Stryker disable next-line OptionalChaining: a node the parser made always has its range (the ?. is for the types)
+  const stepLines = isSeq(stepsNode) ? stepsNode.items.map((item) => (isMap(item) && item.range ? counter.linePos(item.range[0]).line : 0)) : [];
+  return {
+    file,
+    on: new Set(),
+    permissions: undefined,
+    jobs: [
+      {
+        id: COMPOSITE_JOB,
+        line: 1,
+        fields: dict(),
+        steps: rawSteps.map((s: unknown, i) => {
+          const step = fields(s);
+          return {
+            label: str(step['name']) ?? str(step['id']) ?? `#${i + 1}`,
+            line: stepLines[i] ?? 0,
+            uses: str(step['uses']),
+            run: str(step['run']),
+            with: fields(step['with']),
+            fields: step,
+          };
+        }),
+      },
+    ],
+  };
+}
+
 /** The job and step at a line of the file (the last ones starting at or before it). */
 export function locate(workflow: AuditWorkflow, line: number): { job?: string; step?: string } {
   const job = workflow.jobs.filter((j) => j.line > 0 && j.line <= line).at(-1);
