@@ -53,6 +53,8 @@ function actionFiles(root: string, workflows: readonly AuditWorkflow[]): string[
       for (const step of job.steps) {
         if (step.uses === undefined || !step.uses.startsWith('./')) continue;
         const folder = step.uses.slice(2).replace(/\/+$/, '');
+        // Only inside the repository (GitHub resolves ./ against the checkout; the audit reads nothing above it).
+        if (folder.split('/').includes('..')) continue;
         const file = ['action.yml', 'action.yaml'].map((n) => `${folder}/${n}`).find((f) => existsSync(join(root, f)));
         if (file !== undefined) found.add(file);
       }

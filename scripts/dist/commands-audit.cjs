@@ -9731,6 +9731,7 @@ function actionFiles(root, workflows) {
       for (const step of job.steps) {
         if (step.uses === void 0 || !step.uses.startsWith("./")) continue;
         const folder = step.uses.slice(2).replace(/\/+$/, "");
+        if (folder.split("/").includes("..")) continue;
         const file = ["action.yml", "action.yaml"].map((n) => `${folder}/${n}`).find((f) => (0, import_node_fs2.existsSync)((0, import_node_path.join)(root, f)));
         if (file !== void 0) found.add(file);
       }
