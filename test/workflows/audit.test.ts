@@ -240,3 +240,17 @@ describe('actions of the repository (a composite action is steps the workflows r
     expect(r).toEqual({ code: 0, lines: ['audit: 1 workflow file(s) and 1 action(s), no finding'] });
   });
 });
+
+test('a uses: ./path that climbs above the repository is not followed', async () => {
+  const top = mkdtempSync(join(tmpdir(), 'audit-'));
+  dirs.push(top);
+  const dir = join(top, 'repo');
+  mkdirSync(join(dir, '.github/workflows'), { recursive: true });
+  mkdirSync(join(dir, 'workflows-src'));
+  mkdirSync(join(top, 'outside'));
+  cpSync(join(ROOT, 'workflows-src/actions.pins.ts'), join(dir, 'workflows-src/actions.pins.ts'));
+  writeFileSync(join(top, 'outside/action.yml'), 'runs:\n  using: composite\n  steps:\n    - uses: actions/checkout@v4\n');
+  writeFileSync(join(dir, '.github/workflows/ok.yml'), wf('push', '    permissions: {}\n    steps:\n      - uses: ./../outside\n'));
+  const r = await runCommand(run, ['--cwd', dir]);
+  expect(r.stdout).not.toContain('outside/action.yml');
+});
