@@ -7723,7 +7723,9 @@ function untrustedCheckout(workflow, job) {
       const target = `${String(s.with["ref"] ?? "")} ${String(s.with["repository"] ?? "")}`;
       if (PULL_REF.test(target) || expressionsOf(target).some((inner) => !OWN_COMMIT.has(compact(inner))))
         out.push(finding(workflow, job, s, "untrusted-checkout", message("checks out")));
-    } else if (PULL_REF.test(s.run ?? "")) out.push(finding(workflow, job, s, "untrusted-checkout", message("fetches")));
+      continue;
+    }
+    if (PULL_REF.test(s.run ?? "")) out.push(finding(workflow, job, s, "untrusted-checkout", message("fetches")));
   }
   return out;
 }
