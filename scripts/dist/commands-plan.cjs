@@ -9036,7 +9036,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/.pnpm/picomatch@4.0.7/node_modules/picomatch/lib/parse.js"(exports2, module2) {
     "use strict";
-    var constants = require_constants();
+    var constants2 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH: MAX_LENGTH2,
@@ -9044,7 +9044,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants;
+    } = constants2;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -9253,7 +9253,7 @@ var require_parse = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -9299,8 +9299,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants2.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -9996,7 +9996,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants.globChars(opts.windows);
+      } = constants2.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -10054,7 +10054,7 @@ var require_picomatch = __commonJS({
     var scan = require_scan();
     var parse = require_parse();
     var utils = require_utils();
-    var constants = require_constants();
+    var constants2 = require_constants();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -10182,7 +10182,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants;
+    picomatch2.constants = constants2;
     module2.exports = picomatch2;
   }
 });
@@ -17335,11 +17335,25 @@ function hashFiles(workspace, patterns) {
   const matched = files.filter((f) => isIncluded(f) && !isExcluded(f)).sort();
   if (matched.length === 0) return "";
   const all = (0, import_node_crypto.createHash)("sha256");
-  for (const f of matched)
-    all.update(
-      (0, import_node_crypto.createHash)("sha256").update((0, import_node_fs4.readFileSync)((0, import_node_path4.join)(workspace, f))).digest()
-    );
+  const chunk = Buffer.alloc(1 << 20);
+  for (const f of matched) {
+    const path = (0, import_node_path4.join)(workspace, f);
+    const stat = (0, import_node_fs4.lstatSync)(path, { throwIfNoEntry: false });
+    const one = (0, import_node_crypto.createHash)("sha256");
+    if (stat?.isSymbolicLink()) one.update((0, import_node_fs4.readlinkSync)(path));
+    else if (stat?.isFile()) hashContent(one, path, chunk);
+    else continue;
+    all.update(one.digest());
+  }
   return all.digest("hex");
+}
+function hashContent(hash, path, chunk) {
+  const fd = (0, import_node_fs4.openSync)(path, import_node_fs4.constants.O_RDONLY | import_node_fs4.constants.O_NOFOLLOW);
+  try {
+    for (let n = (0, import_node_fs4.readSync)(fd, chunk); n > 0; n = (0, import_node_fs4.readSync)(fd, chunk)) hash.update(chunk.subarray(0, n));
+  } finally {
+    (0, import_node_fs4.closeSync)(fd);
+  }
 }
 
 // scripts/io/plan/step-runner.ts

@@ -2,7 +2,7 @@
 // defaults of a push on a repository with a single commit (no HEAD~1: `before` is all zeros), and the
 // commit a plan evaluates: its workflow files and its tree, whatever the working tree holds.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { Plan } from '../../scripts/plan/plan-types.js';
@@ -27,6 +27,32 @@ describe('hashFiles', () => {
     expect(hashFiles(repo.dir, ['*/package.json'])).toBe(expected);
     expect(hashFiles(repo.dir, ['**/package.json', '!b/**'])).not.toBe(expected);
     expect(hashFiles(repo.dir, ['**/*.lock'])).toBe('');
+  });
+});
+
+describe('hashFiles over a branch someone else wrote: no link is followed, memory stays bounded', () => {
+  test('a tracked link to /dev/zero, to a folder, and to a file outside the repository is hashed by its target path, never read', () => {
+    const repo = new TempRepo();
+    repos.push(repo);
+    repo.commit('files', { 'a.lock': 'a' });
+    symlinkSync('/dev/zero', join(repo.dir, 'zero.lock'));
+    symlinkSync('/etc', join(repo.dir, 'dir.lock'));
+    symlinkSync('/etc/hostname', join(repo.dir, 'outside.lock'));
+    git(repo.dir, 'add', '-A');
+    git(repo.dir, 'commit', '-qm', 'links');
+    const expected = createHash('sha256')
+      .update(Buffer.concat([sha256('a'), sha256('/etc'), sha256('/etc/hostname'), sha256('/dev/zero')]))
+      .digest('hex');
+    // (Before: /dev/zero was read until the machine ran out of memory, the folder failed with EISDIR.)
+    expect(hashFiles(repo.dir, ['*.lock'])).toBe(expected);
+  });
+
+  test('a large tracked file is read in pieces, with the same digest as a whole read', () => {
+    const repo = new TempRepo();
+    repos.push(repo);
+    const big = 'x'.repeat(3 * 1024 * 1024 + 7);
+    repo.commit('big', { 'big.lock': big });
+    expect(hashFiles(repo.dir, ['big.lock'])).toBe(createHash('sha256').update(sha256(big)).digest('hex'));
   });
 });
 
