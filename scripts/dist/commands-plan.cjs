@@ -16343,6 +16343,17 @@ function evaluateStrings(token, contexts, fns) {
   for (const [k, v] of Object.entries(value2)) out[k] = asString(v);
   return out;
 }
+function templateText(token) {
+  const written = (t) => {
+    if (isSequence(t)) return [...t].map(written);
+    if (!isMapping(t)) return t.toString();
+    const out = dict();
+    for (const { key, value: value3 } of t) out[key.toString()] = written(value3);
+    return out;
+  };
+  const value2 = written(token);
+  return typeof value2 === "string" ? value2 : JSON.stringify(value2);
+}
 function child(token, key) {
   return token && isMapping(token) ? token.find(key) : void 0;
 }
@@ -18127,7 +18138,7 @@ var PlanEngine = class {
       try {
         return asString(evaluateToken(token, jobContexts, this.fns(ALWAYS_OK)));
       } catch {
-        return token.toString();
+        return templateText(token);
       }
     };
     const base = {

@@ -29,7 +29,7 @@ import { expandMatrix } from './matrix.js';
 import type { JobPlan, JobResult, LegPlan, StepExecution, StepPlan, WorkflowPlan } from './plan-types.js';
 import { splitTop, userCondition } from './condition.js';
 import { classifyRun, expandWord, type RunStepKind } from './pipeline-steps.js';
-import { child, childMapping, evaluateStrings, evaluateToken, item, literalString } from './tokens.js';
+import { child, childMapping, evaluateStrings, evaluateToken, item, literalString, templateText } from './tokens.js';
 import { type ChangedFiles, decideTrigger, type EventFacts } from './triggers.js';
 import type { InputDefinitionToken, LoadedWorkflow } from './workflow-files.js';
 
@@ -215,7 +215,8 @@ export class PlanEngine {
       try {
         return asString(evaluateToken(token, jobContexts, this.fns(ALWAYS_OK)));
       } catch {
-        return token.toString();
+        // Not evaluable here (a leg's matrix, which GitHub has per leg): as written, a mapping key by key.
+        return templateText(token);
       }
     };
     const base = {

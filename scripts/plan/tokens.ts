@@ -34,6 +34,20 @@ export function evaluateStrings(token: TemplateToken | undefined, contexts: Cont
   return out;
 }
 
+/** A token as written: a scalar or expression its text, a mapping or sequence as JSON of its parts' texts. */
+export function templateText(token: TemplateToken): string {
+  const written = (t: TemplateToken): Json => {
+    if (isSequence(t)) return [...t].map(written);
+    if (!isMapping(t)) return t.toString();
+    // Keys of the planned commit's workflow: a table without a prototype.
+    const out: Record<string, Json> = dict();
+    for (const { key, value } of t) out[key.toString()] = written(value);
+    return out;
+  };
+  const value = written(token);
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
 export function child(token: TemplateToken | undefined, key: string): TemplateToken | undefined {
   return token && isMapping(token) ? token.find(key) : undefined;
 }

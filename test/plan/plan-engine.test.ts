@@ -269,6 +269,10 @@ describe('jobs: order, needs, names, conditions', () => {
     ['concurrency: deploy-${{ github.ref }}', null, 'deploy-refs/heads/main'],
     // An expression that cannot be evaluated is shown as written.
     ["concurrency: ${{ fromJSON('{') }}", null, "${{ fromJSON('{') }}"],
+    // A mapping that needs a leg's matrix (GitHub evaluates it per leg): shown as written, key by key, not as [object Object].
+    // (GitHub's parser holds `r-${{ x }}` as a format() expression, and shows it so.)
+    ['concurrency: { group: "r-${{ matrix.service }}", cancel-in-progress: false }', null, `{"group":"\${{ format('r-{0}', matrix.service) }}","cancel-in-progress":"false"}`],
+    ['environment: { name: "${{ matrix.env }}", url: "https://x.example" }', '{"name":"${{ matrix.env }}","url":"https://x.example"}', null],
     ['timeout-minutes: 5', null, null],
   ])('a job with %s shows environment %j and concurrency %j, even when skipped', async (line, environment, concurrency) => {
     for (const condition of ['true', 'false']) {
