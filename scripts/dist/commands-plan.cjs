@@ -18651,7 +18651,15 @@ function parseRepository(repo, fromGit, fallbackName, defaultBranch) {
   }
   return { ...fromGit ?? { owner: fallbackName, name: fallbackName }, defaultBranch };
 }
+var LOGIN = /^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*(?:\[bot\])?$/;
+function checkActor(actor) {
+  if (actor === void 0) return;
+  if (!LOGIN.test(actor) || actor.replace(/\[bot\]$/, "").length > 39) {
+    throw new import_errors16.InputError(`--actor ${JSON.stringify(actor)}: expected a GitHub login (letters, digits and -, e.g. octocat or dependabot[bot])`);
+  }
+}
 async function resolveEvent(git2, flags, repository) {
+  checkActor(flags.actor);
   const name = parseEventName(flags.event);
   const head = await resolveFlag(git2, "--head", flags.head ?? "HEAD");
   const explicitBase = flags.base !== void 0 ? await resolveFlag(git2, "--base", flags.base) : void 0;

@@ -109,7 +109,18 @@ export function parseRepository(repo: string | undefined, fromGit: { owner: stri
   return { ...(fromGit ?? { owner: fallbackName, name: fallbackName }), defaultBranch };
 }
 
+/** A GitHub login: letters and digits in runs joined by single hyphens, 39 at most; an app's ends in `[bot]`. */
+const LOGIN = /^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*(?:\[bot\])?$/;
+
+function checkActor(actor: string | undefined): void {
+  if (actor === undefined) return;
+  if (!LOGIN.test(actor) || actor.replace(/\[bot\]$/, '').length > 39) {
+    throw new InputError(`--actor ${JSON.stringify(actor)}: expected a GitHub login (letters, digits and -, e.g. octocat or dependabot[bot])`);
+  }
+}
+
 export async function resolveEvent(git: EventGit, flags: EventFlags, repository: Repository): Promise<ResolvedEvent> {
+  checkActor(flags.actor);
   const name = parseEventName(flags.event);
   const head = await resolveFlag(git, '--head', flags.head ?? 'HEAD');
   const explicitBase = flags.base !== undefined ? await resolveFlag(git, '--base', flags.base) : undefined;

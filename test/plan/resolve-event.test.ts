@@ -181,6 +181,14 @@ describe('pull_request', () => {
     [{ head: 'feat', pr: '7x' }, '--pr "7x": expected a pull request number (a positive integer)'],
     [{ head: 'feat', pr: '07' }, '--pr "07": expected a pull request number (a positive integer)'],
     [{ head: 'feat', pr: '-7' }, '--pr "-7": expected a pull request number (a positive integer)'],
+    // A GitHub login: letters, digits and single hyphens, 39 at most; an app's ends in [bot].
+    [
+      { head: 'feat', actor: 'evil\n::set-output name=x::y' },
+      '--actor "evil\\n::set-output name=x::y": expected a GitHub login (letters, digits and -, e.g. octocat or dependabot[bot])',
+    ],
+    [{ head: 'feat', actor: '' }, '--actor "": expected a GitHub login (letters, digits and -, e.g. octocat or dependabot[bot])'],
+    [{ head: 'feat', actor: '-lead' }, '--actor "-lead": expected a GitHub login (letters, digits and -, e.g. octocat or dependabot[bot])'],
+    [{ head: 'feat', actor: 'a'.repeat(40) }, `--actor "${'a'.repeat(40)}": expected a GitHub login (letters, digits and -, e.g. octocat or dependabot[bot])`],
   ])('%j is an input error', async (over, message) => {
     git(repo.dir, 'checkout', '-q', 'clash');
     try {
@@ -190,6 +198,10 @@ describe('pull_request', () => {
     } finally {
       git(repo.dir, 'checkout', '-q', 'main');
     }
+  });
+
+  test.each(['octocat', 'dependabot[bot]', 'a-b-1', 'a'.repeat(39)])('--actor %s is a login', async (actor) => {
+    expect((await resolve({ event: 'pull_request', head: 'feat', actor })).envelope.actor).toBe(actor);
   });
 
   test('the largest accepted number has nine digits', async () => {
