@@ -7906,6 +7906,17 @@ function lines(text) {
   }
   return { jobs, steps };
 }
+function auditStep(raw, index, stepLines) {
+  const step = fields(raw);
+  return {
+    label: str(step["name"]) ?? str(step["id"]) ?? `#${index + 1}`,
+    line: stepLines[index] ?? 0,
+    uses: str(step["uses"]),
+    run: str(step["run"]),
+    with: fields(step["with"]),
+    fields: step
+  };
+}
 function parseAuditWorkflow(file, text) {
   const doc = (0, import_yaml.parseDocument)(text);
   const [error] = doc.errors;
@@ -7931,17 +7942,7 @@ function parseAuditWorkflow(file, text) {
         id,
         line: at.jobs.get(id) ?? 0,
         fields: job,
-        steps: rawSteps.map((s, i) => {
-          const step = fields(s);
-          return {
-            label: str(step["name"]) ?? str(step["id"]) ?? `#${i + 1}`,
-            line: stepLines[i] ?? 0,
-            uses: str(step["uses"]),
-            run: str(step["run"]),
-            with: fields(step["with"]),
-            fields: step
-          };
-        })
+        steps: rawSteps.map((s, i) => auditStep(s, i, stepLines))
       };
     })
   };
@@ -7972,17 +7973,7 @@ function parseAuditAction(file, text) {
         id: COMPOSITE_JOB,
         line: 1,
         fields: dict(),
-        steps: rawSteps.map((s, i) => {
-          const step = fields(s);
-          return {
-            label: str(step["name"]) ?? str(step["id"]) ?? `#${i + 1}`,
-            line: stepLines[i] ?? 0,
-            uses: str(step["uses"]),
-            run: str(step["run"]),
-            with: fields(step["with"]),
-            fields: step
-          };
-        })
+        steps: rawSteps.map((s, i) => auditStep(s, i, stepLines))
       }
     ]
   };

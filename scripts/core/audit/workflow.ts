@@ -69,6 +69,19 @@ function lines(text: string): { jobs: Map<string, number>; steps: Map<string, nu
   return { jobs, steps };
 }
 
+/** One step of a job's or a composite action's `steps:`, with the line it starts on. */
+function auditStep(raw: unknown, index: number, stepLines: readonly number[]): AuditStep {
+  const step = fields(raw);
+  return {
+    label: str(step['name']) ?? str(step['id']) ?? `#${index + 1}`,
+    line: stepLines[index] ?? 0,
+    uses: str(step['uses']),
+    run: str(step['run']),
+    with: fields(step['with']),
+    fields: step,
+  };
+}
+
 export function parseAuditWorkflow(file: string, text: string): AuditWorkflow {
   const doc = parseDocument(text);
   const [error] = doc.errors;
@@ -95,17 +108,7 @@ export function parseAuditWorkflow(file: string, text: string): AuditWorkflow {
         id,
         line: at.jobs.get(id) ?? 0,
         fields: job,
-        steps: rawSteps.map((s: unknown, i) => {
-          const step = fields(s);
-          return {
-            label: str(step['name']) ?? str(step['id']) ?? `#${i + 1}`,
-            line: stepLines[i] ?? 0,
-            uses: str(step['uses']),
-            run: str(step['run']),
-            with: fields(step['with']),
-            fields: step,
-          };
-        }),
+        steps: rawSteps.map((s: unknown, i) => auditStep(s, i, stepLines)),
       };
     }),
   };
@@ -145,17 +148,7 @@ export function parseAuditAction(file: string, text: string): AuditWorkflow {
         id: COMPOSITE_JOB,
         line: 1,
         fields: dict(),
-        steps: rawSteps.map((s: unknown, i) => {
-          const step = fields(s);
-          return {
-            label: str(step['name']) ?? str(step['id']) ?? `#${i + 1}`,
-            line: stepLines[i] ?? 0,
-            uses: str(step['uses']),
-            run: str(step['run']),
-            with: fields(step['with']),
-            fields: step,
-          };
-        }),
+        steps: rawSteps.map((s: unknown, i) => auditStep(s, i, stepLines)),
       },
     ],
   };
