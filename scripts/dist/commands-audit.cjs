@@ -7917,17 +7917,20 @@ function auditStep(raw, index, stepLines) {
     fields: step
   };
 }
-function parseAuditWorkflow(file, text) {
-  const doc = (0, import_yaml.parseDocument)(text);
+function yamlMapping(file, doc, what, expected) {
   const [error] = doc.errors;
-  if (error) throw new import_errors4.InputError(`${quote(file, 200)}: not valid YAML (${error.message.split("\n")[0]}); fix the workflow`);
+  if (error) throw new import_errors4.InputError(`${quote(file, 200)}: not valid YAML (${error.message.split("\n")[0]}); fix the ${what}`);
   let root;
   try {
     root = doc.toJS();
   } catch (err) {
-    throw new import_errors4.InputError(`${quote(file, 200)}: cannot be read (${err instanceof Error ? err.message.split("\n")[0] : String(err)}); fix the workflow`);
+    throw new import_errors4.InputError(`${quote(file, 200)}: cannot be read (${err instanceof Error ? err.message.split("\n")[0] : String(err)}); fix the ${what}`);
   }
-  if (!isRecord(root)) throw new import_errors4.InputError(`${quote(file, 200)}: expected a workflow (a YAML mapping with on: and jobs:)`);
+  if (!isRecord(root)) throw new import_errors4.InputError(`${quote(file, 200)}: expected ${expected}`);
+  return root;
+}
+function parseAuditWorkflow(file, text) {
+  const root = yamlMapping(file, (0, import_yaml.parseDocument)(text), "workflow", "a workflow (a YAML mapping with on: and jobs:)");
   const at = lines(text);
   const jobs = isRecord(root["jobs"]) ? Object.entries(root["jobs"]) : [];
   return {
@@ -7951,15 +7954,7 @@ var COMPOSITE_JOB = "(composite action)";
 function parseAuditAction(file, text) {
   const counter = new import_yaml.LineCounter();
   const doc = (0, import_yaml.parseDocument)(text, { lineCounter: counter });
-  const [error] = doc.errors;
-  if (error) throw new import_errors4.InputError(`${quote(file, 200)}: not valid YAML (${error.message.split("\n")[0]}); fix the action`);
-  let root;
-  try {
-    root = doc.toJS();
-  } catch (err) {
-    throw new import_errors4.InputError(`${quote(file, 200)}: cannot be read (${err instanceof Error ? err.message.split("\n")[0] : String(err)}); fix the action`);
-  }
-  if (!isRecord(root)) throw new import_errors4.InputError(`${quote(file, 200)}: expected an action (a YAML mapping with runs:)`);
+  const root = yamlMapping(file, doc, "action", "an action (a YAML mapping with runs:)");
   const runs = fields(root["runs"]);
   const rawSteps = runs["using"] === "composite" && Array.isArray(runs["steps"]) ? runs["steps"] : [];
   const stepsNode = doc.getIn(["runs", "steps"], true);

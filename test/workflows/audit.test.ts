@@ -254,3 +254,20 @@ test('a uses: ./path that climbs above the repository is not followed', async ()
   const r = await runCommand(run, ['--cwd', dir]);
   expect(r.stdout).not.toContain('outside/action.yml');
 });
+
+test.each([
+  ['not YAML', 'runs: [', /^error: "\.github\/actions\/bad\/action\.yml": not valid YAML \(.+\); fix the action\n$/],
+  ['not a mapping', '- a\n- b\n', /^error: "\.github\/actions\/bad\/action\.yml": expected an action \(a YAML mapping with runs:\)\n$/],
+])('an action file that is %s: one line, exit 2', async (_, text, message) => {
+  const dir = mkdtempSync(join(tmpdir(), 'audit-'));
+  dirs.push(dir);
+  mkdirSync(join(dir, '.github/workflows'), { recursive: true });
+  mkdirSync(join(dir, '.github/actions/bad'), { recursive: true });
+  mkdirSync(join(dir, 'workflows-src'));
+  cpSync(join(ROOT, 'workflows-src/actions.pins.ts'), join(dir, 'workflows-src/actions.pins.ts'));
+  writeFileSync(join(dir, '.github/workflows/ok.yml'), wf('push', '    permissions: {}\n    steps:\n      - run: echo\n'));
+  writeFileSync(join(dir, '.github/actions/bad/action.yml'), text);
+  const r = await runCommand(run, ['--cwd', dir]);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(message);
+});

@@ -82,18 +82,23 @@ function auditStep(raw: unknown, index: number, stepLines: readonly number[]): A
   };
 }
 
-export function parseAuditWorkflow(file: string, text: string): AuditWorkflow {
-  const doc = parseDocument(text);
+/** The mapping a YAML file holds, or one line naming the file and what is wrong with it (`what`: workflow, action). */
+function yamlMapping(file: string, doc: ReturnType<typeof parseDocument>, what: string, expected: string): Record<string, unknown> {
   const [error] = doc.errors;
-  if (error) throw new InputError(`${quote(file, 200)}: not valid YAML (${error.message.split('\n')[0]}); fix the workflow`);
+  if (error) throw new InputError(`${quote(file, 200)}: not valid YAML (${error.message.split('\n')[0]}); fix the ${what}`);
   let root: unknown;
   try {
     root = doc.toJS();
   } catch (err) {
     // The yaml library refuses to expand too many aliases (a billion-laughs guard): bad input too.
-    throw new InputError(`${quote(file, 200)}: cannot be read (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); fix the workflow`);
+    throw new InputError(`${quote(file, 200)}: cannot be read (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); fix the ${what}`);
   }
-  if (!isRecord(root)) throw new InputError(`${quote(file, 200)}: expected a workflow (a YAML mapping with on: and jobs:)`);
+  if (!isRecord(root)) throw new InputError(`${quote(file, 200)}: expected ${expected}`);
+  return root;
+}
+
+export function parseAuditWorkflow(file: string, text: string): AuditWorkflow {
+  const root = yamlMapping(file, parseDocument(text), 'workflow', 'a workflow (a YAML mapping with on: and jobs:)');
   const at = lines(text);
   const jobs = isRecord(root['jobs']) ? Object.entries(root['jobs']) : [];
   return {
@@ -125,15 +130,7 @@ export const COMPOSITE_JOB = '(composite action)';
 export function parseAuditAction(file: string, text: string): AuditWorkflow {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter });
-  const [error] = doc.errors;
-  if (error) throw new InputError(`${quote(file, 200)}: not valid YAML (${error.message.split('\n')[0]}); fix the action`);
-  let root: unknown;
-  try {
-    root = doc.toJS();
-  } catch (err) {
-    throw new InputError(`${quote(file, 200)}: cannot be read (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); fix the action`);
-  }
-  if (!isRecord(root)) throw new InputError(`${quote(file, 200)}: expected an action (a YAML mapping with runs:)`);
+  const root = yamlMapping(file, doc, 'action', 'an action (a YAML mapping with runs:)');
   const runs = fields(root['runs']);
   const rawSteps = runs['using'] === 'composite' && Array.isArray(runs['steps']) ? runs['steps'] : [];
   const stepsNode = doc.getIn(['runs', 'steps'], true);
