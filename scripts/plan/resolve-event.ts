@@ -114,6 +114,7 @@ const LOGIN = /^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*(?:\[bot\])?$/;
 
 function checkActor(actor: string | undefined): void {
   if (actor === undefined) return;
+  // Stryker disable next-line Regex: equivalent without $ (LOGIN allows [bot] only at the end)
   if (!LOGIN.test(actor) || actor.replace(/\[bot\]$/, '').length > 39) {
     throw new InputError(`--actor ${JSON.stringify(actor)}: expected a GitHub login (letters, digits and -, e.g. octocat or dependabot[bot])`);
   }

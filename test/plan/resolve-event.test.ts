@@ -200,7 +200,7 @@ describe('pull_request', () => {
     }
   });
 
-  test.each(['octocat', 'dependabot[bot]', 'a-b-1', 'a'.repeat(39)])('--actor %s is a login', async (actor) => {
+  test.each(['octocat', 'dependabot[bot]', 'a-b-1', 'octo-cat-99', 'a'.repeat(39), `${'a'.repeat(39)}[bot]`])('--actor %s is a login', async (actor) => {
     expect((await resolve({ event: 'pull_request', head: 'feat', actor })).envelope.actor).toBe(actor);
   });
 

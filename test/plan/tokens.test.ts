@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { MappingToken } from '@actions/workflow-parser/templates/tokens/mapping-token';
 import { EvaluationError } from '../../scripts/plan/expressions.js';
-import { child, childMapping, evaluateStrings, evaluateToken, item, literalString } from '../../scripts/plan/tokens.js';
+import { child, childMapping, evaluateStrings, evaluateToken, item, literalString, templateText } from '../../scripts/plan/tokens.js';
 import { parseWorkflowText } from '../../scripts/plan/workflow-files.js';
 
 const FNS = { status: { success: true, failure: false, cancelled: false } };
@@ -44,6 +44,17 @@ beforeAll(async () => {
 
 const jobs = () => childMapping(root, 'jobs');
 const matrix = () => childMapping(childMapping(childMapping(jobs(), 'build'), 'strategy'), 'matrix');
+
+describe('templateText: a token as written', () => {
+  test('a scalar as its text, an expression as the parser holds it, a mapping and a sequence as JSON of their parts', () => {
+    const env = childMapping(root, 'env');
+    expect(templateText(child(env, 'TEXT') ?? root)).toBe('plain');
+    expect(templateText(child(env, 'SHA') ?? root)).toBe('${{ github.sha }}');
+    const api = item(child(matrix(), 'include'), 0);
+    expect(templateText(api ?? root)).toBe('{"service":"api","port":"8080","tags":["a","b"],"nothing":"","nested":{"deep":"${{ github.sha }}"}}');
+    expect(templateText(child(api, 'tags') ?? root)).toBe('["a","b"]');
+  });
+});
 
 describe('evaluateToken', () => {
   test('strings, numbers and booleans as they are; expressions evaluated', () => {
