@@ -121,6 +121,16 @@ type AffectedOutput = (typeof AFFECTED_OUTPUTS)[number];
 
 type ImageJobKind = 'build' | 'publish';
 
+/** The leg's image tags, labels and build arguments (`pipeline tags`), for the commit built when it is not GITHUB_SHA. */
+const tagsStep = (commitEnv: Record<string, Expr>, commitFlag: string) =>
+  run({
+    name: 'Image tags, labels and build arguments',
+    id: 'meta',
+    env: { SERVICE: matrix('service'), ...commitEnv },
+    run: `${PIPELINE} tags --service "$SERVICE"${commitFlag}`,
+    outputs: ['tags', 'labels', 'build-args', 'image', 'repository'],
+  });
+
 /**
  * The steps of one service leg. `build` and `publish` run the same list up to verification, so what a
  * pull request proves is what the default branch pushes; `publish` adds the login, the push, the
@@ -148,13 +158,7 @@ export function imageSteps(kind: ImageJobKind, config: PipelineConfig, ref?: Exp
   // The commit built, for `pipeline tags`: none when it is GITHUB_SHA.
   const commitEnv: Record<string, Expr> = ref === undefined ? {} : { COMMIT: checkedOut.output('commit') };
   const commitFlag = ref === undefined ? '' : ' --commit "$COMMIT"';
-  const tags = run({
-    name: 'Image tags, labels and build arguments',
-    id: 'meta',
-    env: { SERVICE: service, ...commitEnv },
-    run: `${PIPELINE} tags --service "$SERVICE"${commitFlag}`,
-    outputs: ['tags', 'labels', 'build-args', 'image', 'repository'],
-  });
+  const tags = tagsStep(commitEnv, commitFlag);
   const image = {
     context: '.',
     file: matrix('dockerfile'),
@@ -370,13 +374,7 @@ export function buildCiWorkflow(config: PipelineConfig): Workflow {
     steps: [
       repoCheckout(1),
       registryLogin(config.registry),
-      run({
-        name: 'Image tags, labels and build arguments',
-        id: 'meta',
-        env: { SERVICE: matrix('service') },
-        run: `${PIPELINE} tags --service "$SERVICE"`,
-        outputs: ['tags', 'labels', 'build-args', 'image', 'repository'],
-      }),
+      tagsStep({}, ''),
       downloadArtifact({ name: 'Download the image record', with: { name: format('image-{0}', matrix('service')), path: runner.temp } }),
       run({
         name: 'Tag the verified image (commit tag once, main only forward)',

@@ -13612,6 +13612,9 @@ var import_errors7 = require("./core-errors.cjs");
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+function parseJsonText(text) {
+  return JSON.parse(text.charCodeAt(0) === 65279 ? text.slice(1) : text);
+}
 
 // scripts/core/workspace/manifest.ts
 var DEPENDENCY_FIELDS = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"];
@@ -13627,7 +13630,7 @@ var nameOf = (file) => typeof file === "string" ? file : file();
 function parseObject(file, text) {
   let json;
   try {
-    json = JSON.parse(text.charCodeAt(0) === 65279 ? text.slice(1) : text);
+    json = parseJsonText(text);
   } catch (err) {
     throw new import_errors7.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }

@@ -7499,6 +7499,9 @@ function commandSpec(spec) {
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+function parseJsonText(text2) {
+  return JSON.parse(text2.charCodeAt(0) === 65279 ? text2.slice(1) : text2);
+}
 
 // scripts/core/deploy/evidence.ts
 function provenanceFacts(statement) {
@@ -8488,7 +8491,7 @@ function canonical(value) {
 function parseObject(file, text2) {
   let json;
   try {
-    json = JSON.parse(text2.charCodeAt(0) === 65279 ? text2.slice(1) : text2);
+    json = parseJsonText(text2);
   } catch (err) {
     throw new import_errors10.InputError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }
@@ -8718,7 +8721,7 @@ var nameOf = (file) => typeof file === "string" ? file : file();
 function parseObject2(file, text2) {
   let json;
   try {
-    json = JSON.parse(text2.charCodeAt(0) === 65279 ? text2.slice(1) : text2);
+    json = parseJsonText(text2);
   } catch (err) {
     throw new import_errors13.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }

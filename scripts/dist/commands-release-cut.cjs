@@ -7635,6 +7635,9 @@ function quarantineTag(digest) {
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+function parseJsonText(text2) {
+  return JSON.parse(text2.charCodeAt(0) === 65279 ? text2.slice(1) : text2);
+}
 
 // scripts/core/images/oci.ts
 var IMAGE_MANIFEST_TYPES = /* @__PURE__ */ new Set(["application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json"]);
@@ -8492,7 +8495,7 @@ function canonical(value) {
 function parseObject(file, text2) {
   let json;
   try {
-    json = JSON.parse(text2.charCodeAt(0) === 65279 ? text2.slice(1) : text2);
+    json = parseJsonText(text2);
   } catch (err) {
     throw new import_errors12.InputError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }
@@ -8717,7 +8720,7 @@ var nameOf = (file) => typeof file === "string" ? file : file();
 function parseObject2(file, text2) {
   let json;
   try {
-    json = JSON.parse(text2.charCodeAt(0) === 65279 ? text2.slice(1) : text2);
+    json = parseJsonText(text2);
   } catch (err) {
     throw new import_errors14.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }

@@ -8233,6 +8233,16 @@ function dict(entries = []) {
 
 // scripts/core/changes/root-manifest.ts
 var import_errors6 = require("./core-errors.cjs");
+
+// scripts/core/json.ts
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function parseJsonText(text2) {
+  return JSON.parse(text2.charCodeAt(0) === 65279 ? text2.slice(1) : text2);
+}
+
+// scripts/core/changes/root-manifest.ts
 function canonical(value) {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
   if (typeof value === "object" && value !== null) {
@@ -8246,7 +8256,7 @@ function canonical(value) {
 function parseObject(file, text2) {
   let json;
   try {
-    json = JSON.parse(text2.charCodeAt(0) === 65279 ? text2.slice(1) : text2);
+    json = parseJsonText(text2);
   } catch (err) {
     throw new import_errors6.InputError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }
@@ -8466,19 +8476,12 @@ var import_errors9 = require("./core-errors.cjs");
 
 // scripts/core/workspace/manifest.ts
 var import_errors8 = require("./core-errors.cjs");
-
-// scripts/core/json.ts
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-// scripts/core/workspace/manifest.ts
 var DEPENDENCY_FIELDS = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"];
 var nameOf = (file) => typeof file === "string" ? file : file();
 function parseObject2(file, text2) {
   let json;
   try {
-    json = JSON.parse(text2.charCodeAt(0) === 65279 ? text2.slice(1) : text2);
+    json = parseJsonText(text2);
   } catch (err) {
     throw new import_errors8.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }

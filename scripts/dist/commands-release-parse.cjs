@@ -7720,6 +7720,14 @@ var import_errors8 = require("./core-errors.cjs");
 // scripts/core/changes/root-manifest.ts
 var import_errors9 = require("./core-errors.cjs");
 
+// scripts/core/json.ts
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function parseJsonText(text) {
+  return JSON.parse(text.charCodeAt(0) === 65279 ? text.slice(1) : text);
+}
+
 // scripts/io/service-history.ts
 var import_errors15 = require("./core-errors.cjs");
 
@@ -7866,19 +7874,12 @@ var import_errors12 = require("./core-errors.cjs");
 
 // scripts/core/workspace/manifest.ts
 var import_errors11 = require("./core-errors.cjs");
-
-// scripts/core/json.ts
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-// scripts/core/workspace/manifest.ts
 var DEPENDENCY_FIELDS = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"];
 var nameOf = (file) => typeof file === "string" ? file : file();
 function parseObject(file, text) {
   let json;
   try {
-    json = JSON.parse(text.charCodeAt(0) === 65279 ? text.slice(1) : text);
+    json = parseJsonText(text);
   } catch (err) {
     throw new import_errors11.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }

@@ -7687,6 +7687,9 @@ function imageTags(repository, sha, trigger) {
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+function parseJsonText(text) {
+  return JSON.parse(text.charCodeAt(0) === 65279 ? text.slice(1) : text);
+}
 
 // scripts/core/images/oci.ts
 var SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
@@ -8074,7 +8077,7 @@ var nameOf = (file) => typeof file === "string" ? file : file();
 function parseObject(file, text) {
   let json;
   try {
-    json = JSON.parse(text.charCodeAt(0) === 65279 ? text.slice(1) : text);
+    json = parseJsonText(text);
   } catch (err) {
     throw new import_errors14.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }

@@ -7581,6 +7581,9 @@ var import_errors6 = require("./core-errors.cjs");
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+function parseJsonText(text) {
+  return JSON.parse(text.charCodeAt(0) === 65279 ? text.slice(1) : text);
+}
 
 // scripts/core/verify/compose-env.ts
 var refuse = (name, message) => {
@@ -7850,7 +7853,7 @@ var nameOf = (file) => typeof file === "string" ? file : file();
 function parseObject(file, text) {
   let json;
   try {
-    json = JSON.parse(text.charCodeAt(0) === 65279 ? text.slice(1) : text);
+    json = parseJsonText(text);
   } catch (err) {
     throw new import_errors8.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }

@@ -34,6 +34,13 @@ function dict(entries = []) {
 
 // scripts/core/changes/root-manifest.ts
 var import_errors = require("./core-errors.cjs");
+
+// scripts/core/json.ts
+function parseJsonText(text) {
+  return JSON.parse(text.charCodeAt(0) === 65279 ? text.slice(1) : text);
+}
+
+// scripts/core/changes/root-manifest.ts
 function canonical(value) {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
   if (typeof value === "object" && value !== null) {
@@ -47,7 +54,7 @@ function canonical(value) {
 function parseObject(file, text) {
   let json;
   try {
-    json = JSON.parse(text.charCodeAt(0) === 65279 ? text.slice(1) : text);
+    json = parseJsonText(text);
   } catch (err) {
     throw new import_errors.InputError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }

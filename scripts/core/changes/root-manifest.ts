@@ -5,6 +5,7 @@
  */
 import { dict } from '../dict.js';
 import { InputError } from '../errors.js';
+import { parseJsonText } from '../json.js';
 
 export type RootManifestDiff =
   | { readonly kind: 'install'; readonly fields: readonly string[] }
@@ -28,8 +29,7 @@ function canonical(value: unknown): string {
 function parseObject(file: string, text: string): Record<string, unknown> {
   let json: unknown;
   try {
-    // A UTF-8 byte order mark before the JSON: pnpm strips it (strip-bom), so a file pnpm installs is read here too.
-    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    json = parseJsonText(text);
   } catch (err) {
     throw new InputError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }

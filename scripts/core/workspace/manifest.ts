@@ -1,6 +1,6 @@
 /** package.json as untrusted JSON: a type guard that names the file and the field that is wrong. */
 import { InputError } from '../errors.js';
-import { isRecord } from '../json.js';
+import { isRecord, parseJsonText } from '../json.js';
 
 export const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const;
 export type DependencyField = (typeof DEPENDENCY_FIELDS)[number];
@@ -40,8 +40,7 @@ const nameOf = (file: FileName): string => (typeof file === 'string' ? file : fi
 function parseObject(file: FileName, text: string): Record<string, unknown> {
   let json: unknown;
   try {
-    // A UTF-8 byte order mark before the JSON: pnpm strips it (strip-bom), so a file pnpm installs is read here too.
-    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    json = parseJsonText(text);
   } catch (err) {
     throw new InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }
