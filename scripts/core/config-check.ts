@@ -8,6 +8,7 @@
  */
 import type { DeployTarget, Environment, PipelineConfig, Registry } from './config.js';
 import { InputError } from './errors.js';
+import { isGitBranchName } from './git/ref-name.js';
 import { COMPONENT, REGISTRY_HOST, TAG } from './images/image-ref.js';
 import { isRecord } from './json.js';
 import { quote } from './quote.js';
@@ -67,10 +68,8 @@ function list<T>(path: string, value: unknown, item: (path: string, value: unkno
  * `$ { }`: the name is written into workflow expressions and environment values.
  */
 export function isBranchName(name: string): boolean {
-  // '' is caught by the empty-component rule below.
-  if (name === '@' || name === 'HEAD' || name.startsWith('-') || name.endsWith('.')) return false;
-  if (name.startsWith('!') || name.includes('..') || name.includes('@{') || hasControl(name) || /[ ~^:?*[\\+${}]/.test(name)) return false;
-  return name.split('/').every((part) => part !== '' && !part.startsWith('.') && !part.endsWith('.lock'));
+  // '@' is a name git takes, but also its short form of HEAD in a revision.
+  return isGitBranchName(name) && name !== '@' && !name.startsWith('!') && !hasControl(name) && !/[+${}]/.test(name);
 }
 
 const BRANCH = 'a branch name (git check-ref-format --branch) without + or a leading !, which GitHub\'s branch filters read as patterns, or $ { }, e.g. "main"';

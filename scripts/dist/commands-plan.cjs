@@ -18598,6 +18598,21 @@ function renderSummary(plan) {
 
 // scripts/plan/resolve-event.ts
 var import_errors16 = require("./core-errors.cjs");
+
+// scripts/core/git/ref-name.ts
+function isGitRefName(ref) {
+  if (ref === "@" || ref.endsWith(".") || ref.includes("..") || ref.includes("@{")) return false;
+  for (const c of ref) {
+    const code = c.charCodeAt(0);
+    if (code < 32 || code === 127 || " ~^:?*[\\".includes(c)) return false;
+  }
+  return ref.split("/").every((part) => part !== "" && !part.startsWith(".") && !part.endsWith(".lock"));
+}
+function isGitBranchName(name) {
+  return name !== "HEAD" && !name.startsWith("-") && isGitRefName(`refs/heads/${name}`);
+}
+
+// scripts/plan/resolve-event.ts
 async function resolveFlag(git2, flag, rev) {
   const sha = await git2.resolveCommit(rev);
   if (!sha) throw new import_errors16.InputError(`${flag} ${rev}: not a commit in this repository; pass a branch, tag or SHA that exists (git fetch it first)`);
@@ -18627,13 +18642,14 @@ function parseEventName(name) {
   return known;
 }
 function parsePushRef(ref) {
-  if (/^refs\/(heads|tags)\/[^\s~^:?*[\\]+$/.test(ref)) return ref;
-  if (!ref.startsWith("refs/") && /^[^\s~^:?*[\\]+$/.test(ref) && !ref.startsWith("-")) return `refs/heads/${ref}`;
+  const full = ref.startsWith("refs/") ? ref : `refs/heads/${ref}`;
+  const name = /^refs\/(?:heads|tags)\/(.*)$/s.exec(full)?.[1];
+  if (name !== void 0 && isGitBranchName(name)) return full;
   throw new import_errors16.InputError(`--ref ${JSON.stringify(ref)}: expected refs/heads/BRANCH, refs/tags/TAG or a branch name`);
 }
 function parseBranch(ref) {
   const name = ref.replace(/^refs\/heads\//, "");
-  if (name.startsWith("refs/") || !/^[^\s~^:?*[\\]+$/.test(name) || name.startsWith("-")) {
+  if (name.startsWith("refs/") || !isGitBranchName(name)) {
     throw new import_errors16.InputError(`--ref ${JSON.stringify(ref)}: a pull_request or merge_group targets a branch; expected a branch name or refs/heads/BRANCH`);
   }
   return name;

@@ -66,6 +66,19 @@ var pipelineConfig = {
 // scripts/core/config-check.ts
 var import_errors2 = require("./core-errors.cjs");
 
+// scripts/core/git/ref-name.ts
+function isGitRefName(ref) {
+  if (ref === "@" || ref.endsWith(".") || ref.includes("..") || ref.includes("@{")) return false;
+  for (const c of ref) {
+    const code = c.charCodeAt(0);
+    if (code < 32 || code === 127 || " ~^:?*[\\".includes(c)) return false;
+  }
+  return ref.split("/").every((part) => part !== "" && !part.startsWith(".") && !part.endsWith(".lock"));
+}
+function isGitBranchName(name) {
+  return name !== "HEAD" && !name.startsWith("-") && isGitRefName(`refs/heads/${name}`);
+}
+
 // scripts/core/images/image-ref.ts
 var import_errors = require("./core-errors.cjs");
 var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
@@ -121,9 +134,7 @@ function list(path, value, item) {
   return out;
 }
 function isBranchName(name) {
-  if (name === "@" || name === "HEAD" || name.startsWith("-") || name.endsWith(".")) return false;
-  if (name.startsWith("!") || name.includes("..") || name.includes("@{") || hasControl(name) || /[ ~^:?*[\\+${}]/.test(name)) return false;
-  return name.split("/").every((part) => part !== "" && !part.startsWith(".") && !part.endsWith(".lock"));
+  return isGitBranchName(name) && name !== "@" && !name.startsWith("!") && !hasControl(name) && !/[+${}]/.test(name);
 }
 var BRANCH = `a branch name (git check-ref-format --branch) without + or a leading !, which GitHub's branch filters read as patterns, or $ { }, e.g. "main"`;
 function isRelativePath(path) {

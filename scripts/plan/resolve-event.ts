@@ -4,6 +4,7 @@
  * HEAD~1 when it exists (a first commit has no base: `before` is all zeros, as for a new branch).
  */
 import { InputError } from '../core/errors.js';
+import { isGitBranchName } from '../core/git/ref-name.js';
 import { EVENT_NAMES, type EventEnvelope, type EventName, type PlanEvent, type Repository } from './event.js';
 import type { ChangedFiles } from './triggers.js';
 
@@ -78,17 +79,18 @@ export function parseEventName(name: string): EventName {
   return known;
 }
 
-/** A pushed ref: `refs/heads/x`, `refs/tags/x`, or a bare branch name. */
+/** A pushed ref: `refs/heads/x`, `refs/tags/x`, or a bare branch name; a name git would refuse is an input error. */
 export function parsePushRef(ref: string): string {
-  if (/^refs\/(heads|tags)\/[^\s~^:?*[\\]+$/.test(ref)) return ref;
-  if (!ref.startsWith('refs/') && /^[^\s~^:?*[\\]+$/.test(ref) && !ref.startsWith('-')) return `refs/heads/${ref}`;
+  const full = ref.startsWith('refs/') ? ref : `refs/heads/${ref}`;
+  const name = /^refs\/(?:heads|tags)\/(.*)$/s.exec(full)?.[1];
+  if (name !== undefined && isGitBranchName(name)) return full;
   throw new InputError(`--ref ${JSON.stringify(ref)}: expected refs/heads/BRANCH, refs/tags/TAG or a branch name`);
 }
 
 /** The target branch of a pull request or merge queue: a branch name (refs/heads/ is accepted). */
 export function parseBranch(ref: string): string {
   const name = ref.replace(/^refs\/heads\//, '');
-  if (name.startsWith('refs/') || !/^[^\s~^:?*[\\]+$/.test(name) || name.startsWith('-')) {
+  if (name.startsWith('refs/') || !isGitBranchName(name)) {
     throw new InputError(`--ref ${JSON.stringify(ref)}: a pull_request or merge_group targets a branch; expected a branch name or refs/heads/BRANCH`);
   }
   return name;

@@ -260,11 +260,31 @@ describe('plan flags', () => {
     ['feature/x', 'refs/heads/feature/x'],
     ['x-', 'refs/heads/x-'],
     ['xrefs/heads/a', 'refs/heads/xrefs/heads/a'],
+    ['refs/tags/v1.0.0+build.5', 'refs/tags/v1.0.0+build.5'],
   ])('parsePushRef(%j) = %j', (ref, expected) => {
     expect(parsePushRef(ref)).toBe(expected);
   });
 
-  test.each([['refs/pull/1/head'], ['-x'], ['a b'], ['a~1'], ['refs/heads/a:b'], ['']])('parsePushRef(%j) is an input error', (ref) => {
+  test.each([
+    ['refs/pull/1/head'],
+    ['-x'],
+    ['a b'],
+    ['a~1'],
+    ['refs/heads/a:b'],
+    [''],
+    // names git refuses (git check-ref-format): they would be planned as a push no repository can receive
+    ['refs/heads/a..b'],
+    ['x.lock'],
+    ['refs/tags/a/.b'],
+    ['a//b'],
+    ['a/'],
+    ['a@{1}'],
+    ['a.'],
+    ['a\u0001b'],
+    ['refs/heads/'],
+    ['refs/tags/-x'],
+    ['HEAD'],
+  ])('parsePushRef(%j) is an input error', (ref) => {
     expect(() => parsePushRef(ref)).toThrow(`--ref ${JSON.stringify(ref)}: expected refs/heads/BRANCH, refs/tags/TAG or a branch name`);
   });
 
@@ -277,7 +297,22 @@ describe('plan flags', () => {
     expect(parseBranch(ref)).toBe(expected);
   });
 
-  test.each([['refs/tags/v1'], ['-main'], ['a b'], ['a?'], ['refs/heads/-x'], ['refs/heads/a b'], ['b~1']])('parseBranch(%j) is an input error', (ref) => {
+  test.each([
+    ['refs/tags/v1'],
+    ['-main'],
+    ['a b'],
+    ['a?'],
+    ['refs/heads/-x'],
+    ['refs/heads/a b'],
+    ['b~1'],
+    ['a..b'],
+    ['x.lock'],
+    ['a/.b'],
+    ['a//b'],
+    ['HEAD'],
+    ['a@{1}'],
+    ['refs/heads/'],
+  ])('parseBranch(%j) is an input error', (ref) => {
     expect(() => parseBranch(ref)).toThrow(`--ref ${JSON.stringify(ref)}: a pull_request or merge_group targets a branch; expected a branch name or refs/heads/BRANCH`);
   });
 
