@@ -17821,12 +17821,19 @@ function shortPath(path) {
   const parts = path.split(".");
   return parts[0] === "needs" && parts.length === 3 && parts[2] === "result" ? parts[1] ?? path : parts.at(-1) ?? path;
 }
+function conditionTerms(expr) {
+  const ands = splitTop(stripParens(expr), "&&");
+  return ands.length > 1 ? ands.map(compactTerm) : [compactCondition(expr)];
+}
+function compactTerm(term) {
+  return splitTop(term, "||").length > 1 ? `(${compactCondition(term)})` : compactCondition(term);
+}
 function compactCondition(expr) {
   const e = stripParens(expr);
   const ors = splitTop(e, "||");
   if (ors.length > 1) return ors.map((t) => compactCondition(t)).join(" or ");
   const ands = splitTop(e, "&&");
-  if (ands.length > 1) return ands.map((t) => splitTop(t, "||").length > 1 ? `(${compactCondition(t)})` : compactCondition(t)).join(", ");
+  if (ands.length > 1) return ands.map(compactTerm).join(", ");
   if (e.startsWith("!") && wrapsWhole(e.slice(1).trim())) return `not (${compactCondition(e.slice(1))})`;
   const m = COMPARISON.exec(e);
   if (m) return `${shortPath(m[1] ?? "")}${m[2] === "==" ? "=" : "\u2260"}${m[3] !== void 0 ? m[3].replaceAll("''", "'") : m[4]}`;
@@ -18488,8 +18495,17 @@ function jobReason(j) {
   if (fails?.[1] !== void 0) return `FAILS: ${cut(fails[1], REASON_WIDTH)}`;
   if (j.result === "failure") return `FAILS: ${cut(j.reason, REASON_WIDTH)}`;
   if (!j.reason.startsWith("if: ")) return cut(j.reason, REASON_WIDTH);
-  const condition = compactCondition(j.decisive ?? userCondition(j.ifExpr));
-  return cut(j.status === "skipped" ? `${condition} is false` : condition, REASON_WIDTH);
+  if (j.status === "skipped") return cut(`${compactCondition(j.decisive ?? userCondition(j.ifExpr))} is false`, REASON_WIDTH);
+  return j.decisive === void 0 ? cutTerms(conditionTerms(userCondition(j.ifExpr)), REASON_WIDTH) : cut(compactCondition(j.decisive), REASON_WIDTH);
+}
+function cutTerms(terms, width) {
+  const all = terms.join(", ");
+  if (all.length <= width) return all;
+  let kept = 1;
+  while (kept < terms.length && `${terms.slice(0, kept + 1).join(", ")} and ${terms.length - kept - 1} more`.length <= width) kept++;
+  const head = terms.slice(0, kept).join(", ");
+  const more = ` and ${terms.length - kept} more`;
+  return head.length + more.length <= width ? `${head}${more}` : cut(all, width);
 }
 function legName(l) {
   const m = l.matrix;

@@ -66,12 +66,23 @@ function shortPath(path: string): string {
 }
 
 /** A short reading of a condition: `a.b.c == 'v'` → `c=v`, `!=` → `≠`, `&&` → `, `, `||` → ` or `, `!(x)` → `not (x)`. */
+/** The terms of a conjunction in short form (`a && (b || c)` -> `a`, `(b or c)`); one term for anything else. */
+export function conditionTerms(expr: string): string[] {
+  const ands = splitTop(stripParens(expr), '&&');
+  return ands.length > 1 ? ands.map(compactTerm) : [compactCondition(expr)];
+}
+
+/** One term of a conjunction in short form: a disjunction in parentheses. */
+function compactTerm(term: string): string {
+  return splitTop(term, '||').length > 1 ? `(${compactCondition(term)})` : compactCondition(term);
+}
+
 export function compactCondition(expr: string): string {
   const e = stripParens(expr);
   const ors = splitTop(e, '||');
   if (ors.length > 1) return ors.map((t) => compactCondition(t)).join(' or ');
   const ands = splitTop(e, '&&');
-  if (ands.length > 1) return ands.map((t) => (splitTop(t, '||').length > 1 ? `(${compactCondition(t)})` : compactCondition(t))).join(', ');
+  if (ands.length > 1) return ands.map(compactTerm).join(', ');
   if (e.startsWith('!') && wrapsWhole(e.slice(1).trim())) return `not (${compactCondition(e.slice(1))})`;
   const m = COMPARISON.exec(e);
   // Stryker disable next-line StringLiteral: group 1 is not optional, so the default is never used

@@ -4,7 +4,7 @@
  * matrix legs on one line, then what the run would change: images pushed, tags moved, releases cut,
  * deploys, with the digest where the plan knows it. Pure.
  */
-import { compactCondition, userCondition } from './condition.js';
+import { compactCondition, conditionTerms, userCondition } from './condition.js';
 import type { JobPlan, LegPlan, Plan, StepPlan } from './plan-types.js';
 
 const REASON_WIDTH = 100;
@@ -25,8 +25,19 @@ export function jobReason(j: JobPlan): string {
   if (fails?.[1] !== undefined) return `FAILS: ${cut(fails[1], REASON_WIDTH)}`;
   if (j.result === 'failure') return `FAILS: ${cut(j.reason, REASON_WIDTH)}`;
   if (!j.reason.startsWith('if: ')) return cut(j.reason, REASON_WIDTH);
-  const condition = compactCondition(j.decisive ?? userCondition(j.ifExpr));
-  return cut(j.status === 'skipped' ? `${condition} is false` : condition, REASON_WIDTH);
+  if (j.status === 'skipped') return cut(`${compactCondition(j.decisive ?? userCondition(j.ifExpr))} is false`, REASON_WIDTH);
+  return j.decisive === undefined ? cutTerms(conditionTerms(userCondition(j.ifExpr)), REASON_WIDTH) : cut(compactCondition(j.decisive), REASON_WIDTH);
+}
+
+/** Terms joined by ', ' within `width`, cut between terms (`a, b and 3 more`); a first term too long is cut inside. */
+function cutTerms(terms: readonly string[], width: number): string {
+  const all = terms.join(', ');
+  if (all.length <= width) return all;
+  let kept = 1;
+  while (kept < terms.length && `${terms.slice(0, kept + 1).join(', ')} and ${terms.length - kept - 1} more`.length <= width) kept++;
+  const head = terms.slice(0, kept).join(', ');
+  const more = ` and ${terms.length - kept} more`;
+  return head.length + more.length <= width ? `${head}${more}` : cut(all, width);
 }
 
 /** A leg's name: its `service` or `library` (or its first value). */

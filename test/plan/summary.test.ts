@@ -85,6 +85,16 @@ describe('the summary of a plan', () => {
     expect(jobReason(job({ id: 'z', result: 'failure', reason: `if: ${'x'.repeat(300)}` })).length).toBeLessThanOrEqual(108);
   });
 
+  test('a long reason of a job that runs is cut between its terms, saying how many are left out', () => {
+    const ifExpr =
+      "!cancelled() && github.event_name == 'push' && github.ref == 'refs/heads/main' && github.repository == 'kodingcaravan/kodingcaravan' && (needs.publish.result == 'success' || needs.publish.result == 'failure') && (needs.libraries.result == 'success' || needs.libraries.result == 'skipped')";
+    expect(jobReason(job({ id: 'promote', ifExpr, reason: `if: ${ifExpr} is true` }))).toBe('!cancelled(), event_name=push, ref=refs/heads/main and 3 more');
+    // a reason that fits is whole; one term longer than the width is cut inside it, as any other text
+    expect(jobReason(job({ id: 'a', ifExpr: "a == 'x' && b == 'y'", reason: "if: a == 'x' && b == 'y' is true" }))).toBe('a=x, b=y');
+    const one = `a == '${'x'.repeat(120)}'`;
+    expect(jobReason(job({ id: 'b', ifExpr: `${one} && b == 'y'`, reason: `if: ${one} && b == 'y' is true` }))).toBe(`a=${'x'.repeat(97)}…`);
+  });
+
   test('jobs with their legs on one line, a deploy by its digest, the workflows that do not trigger', () => {
     const plan = planOf([
       job({
