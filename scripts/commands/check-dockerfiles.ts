@@ -44,7 +44,11 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
     );
   }
   const rootManifest = parseManifest('package.json', readFileSync(join(root, 'package.json'), 'utf8'));
-  violations.push(...checkRepository(listFiles(root), rootManifest.scripts));
+  const manifests = [
+    { file: 'package.json', scripts: rootManifest.scripts },
+    ...[...workspace.packages.values()].map((p) => ({ file: `${p.dir}/package.json`, scripts: p.manifest.scripts })),
+  ];
+  violations.push(...checkRepository(listFiles(root), manifests));
 
   if (values.json) {
     ctx.stdout(`${JSON.stringify({ ok: violations.length === 0, services: workspace.services.length, violations })}\n`);

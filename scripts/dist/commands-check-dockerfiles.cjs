@@ -13412,7 +13412,7 @@ function isRootUserName(name) {
 // scripts/core/dockerfiles/policy.ts
 var RULES = {
   "generated-header": "the file starts with the DO-NOT-EDIT line naming its source",
-  "node-image-arg": "a global `ARG NODE_IMAGE=<current Node LTS image>` that the base and runtime stages build FROM",
+  "node-image-arg": "a global `ARG NODE_IMAGE=<current Node LTS Alpine image>` that the base and runtime stages build FROM",
   "four-stages": "exactly four stages, named base, deps, builder, runtime, in this order",
   "pnpm-store-cache": "the deps stage fills the pnpm store from the lockfile with a BuildKit cache mount",
   "builder-scope": "the builder copies only this service's folder and the workspace packages it depends on",
@@ -13481,6 +13481,12 @@ function checkDockerfile(parsed, expect) {
   if (!nodeArg) add("node-image-arg", 1, "missing global `ARG NODE_IMAGE=node:<LTS>-alpine` before the first FROM");
   else if (!LTS_MAJORS.includes(major)) {
     add("node-image-arg", nodeArg.line, `default NODE_IMAGE ${JSON.stringify(defaultImage ?? "")} is not a current Node LTS (${LTS_MAJORS.map((m) => `node:${m}`).join(", ")})`);
+  } else if (!/^(?:.*\/)?node:[^@/]*-alpine[0-9.]*(?:@sha256:[0-9a-f]{64})?$/.test(defaultImage ?? "")) {
+    add(
+      "node-image-arg",
+      nodeArg.line,
+      `default NODE_IMAGE ${JSON.stringify(defaultImage)} is not an Alpine image (node:<LTS>-alpine, e.g. node:24-alpine); a build may pass another with --build-arg NODE_IMAGE`
+    );
   }
   const names = parsed.stages.map((s) => s.name ?? "(unnamed)");
   if (names.join(",") !== STAGES.join(",")) {
@@ -13586,7 +13592,7 @@ function checkDockerfile(parsed, expect) {
   if (!stop || !DRAINING_SIGNALS.has(stop.args[0] ?? "")) add("stopsignal", stop?.line ?? runtime.line, stop ? `STOPSIGNAL ${stop.text}` : "no STOPSIGNAL");
   return out;
 }
-function checkRepository(files, rootScripts) {
+function checkRepository(files, manifests) {
   const out = [];
   for (const f of files) {
     if (/^(Dockerfile|Containerfile)(\..+)?$/i.test(f) && !f.endsWith(".dockerignore"))
@@ -13594,9 +13600,11 @@ function checkRepository(files, rootScripts) {
     if (/(^|\/)start-service[^/]*$/i.test(f) && !f.startsWith("test/"))
       out.push({ file: f, line: 1, rule: "no-start-service-script", message: "picks a service at run time; each image starts its own service with CMD" });
   }
-  for (const [name, command2] of Object.entries(rootScripts)) {
-    if (/start-service/i.test(`${name} ${command2}`)) {
-      out.push({ file: "package.json", line: 1, rule: "no-start-service-script", message: `script ${JSON.stringify(name)} starts a service chosen at run time` });
+  for (const { file, scripts } of manifests) {
+    for (const [name, command2] of Object.entries(scripts)) {
+      if (/start-service/i.test(`${name} ${command2}`)) {
+        out.push({ file, line: 1, rule: "no-start-service-script", message: `script ${JSON.stringify(name)} starts a service chosen at run time` });
+      }
     }
   }
   return out;
@@ -14233,7 +14241,11 @@ var run = command(SPEC, async (parsed, ctx) => {
     );
   }
   const rootManifest = parseManifest("package.json", (0, import_node_fs4.readFileSync)((0, import_node_path3.join)(root, "package.json"), "utf8"));
-  violations.push(...checkRepository(listFiles(root), rootManifest.scripts));
+  const manifests = [
+    { file: "package.json", scripts: rootManifest.scripts },
+    ...[...workspace.packages.values()].map((p) => ({ file: `${p.dir}/package.json`, scripts: p.manifest.scripts }))
+  ];
+  violations.push(...checkRepository(listFiles(root), manifests));
   if (values.json) {
     ctx.stdout(`${JSON.stringify({ ok: violations.length === 0, services: workspace.services.length, violations })}
 `);

@@ -57,6 +57,8 @@ const REPOSITORY_CASES: [string[], Record<string, string>, RuleId][] = [
   [['scripts/start-service.sh'], {}, 'no-start-service-script'],
   [[], { 'start:service': 'node scripts/start-service.js $SERVICE' }, 'no-start-service-script'],
 ];
+/** The root manifest's scripts, as checkRepository takes every manifest's. */
+const root = (scripts: Record<string, string>) => [{ file: 'package.json', scripts }];
 
 describe('check-dockerfiles policy', () => {
   test('the generated Dockerfile passes every rule', () => {
@@ -77,7 +79,7 @@ describe('check-dockerfiles policy', () => {
   });
 
   test.each(REPOSITORY_CASES)('repository rule: %j %j -> %s', (files, scripts, rule) => {
-    expect(checkRepository(files, scripts).map((v) => v.rule)).toEqual([rule]);
+    expect(checkRepository(files, root(scripts)).map((v) => v.rule)).toEqual([rule]);
   });
 
   test('every rule has a failing case above', () => {
@@ -99,10 +101,14 @@ describe('pnpm pipeline check-dockerfiles (the committed bundle)', () => {
       const file = join(copy.dir, 'services/booking-service/Dockerfile');
       writeFileSync(file, readFileSync(file, 'utf8').replace('USER node', 'USER 0:0'));
       writeFileSync(join(copy.dir, 'Dockerfile'), 'FROM scratch\n');
+      const manifest = join(copy.dir, 'services/chat-service/package.json');
+      const pkg = JSON.parse(readFileSync(manifest, 'utf8'));
+      writeFileSync(manifest, JSON.stringify({ ...pkg, scripts: { ...pkg.scripts, start: 'node ../../scripts/start-service.mjs chat' } }));
       const res = spawnSync(process.execPath, [bundle, 'check-dockerfiles', '--cwd', copy.dir], { encoding: 'utf8' });
       expect(res.status).toBe(1);
       expect(res.stdout).toMatch(/^services\/booking-service\/Dockerfile:\d+: \[non-root-user\] final USER is 0/m);
       expect(res.stdout).toMatch(/^Dockerfile:1: \[no-root-dockerfile\]/m);
+      expect(res.stdout).toMatch(/^services\/chat-service\/package.json:1: \[no-start-service-script\] script "start" starts a service chosen at run time/m);
     } finally {
       copy.cleanup();
     }
@@ -136,6 +142,29 @@ describe('violations, exactly', () => {
       edit('ARG NODE_IMAGE=node:24-alpine', 'ARG NODE_IMAGE=node:18-alpine'),
       [v(8, 'node-image-arg', 'default NODE_IMAGE "node:18-alpine" is not a current Node LTS (node:22, node:24)')],
     ],
+    [
+      'a Debian-based Node image',
+      edit('ARG NODE_IMAGE=node:24-alpine', 'ARG NODE_IMAGE=node:24-bookworm-slim'),
+      [
+        v(
+          8,
+          'node-image-arg',
+          'default NODE_IMAGE "node:24-bookworm-slim" is not an Alpine image (node:<LTS>-alpine, e.g. node:24-alpine); a build may pass another with --build-arg NODE_IMAGE',
+        ),
+      ],
+    ],
+    [
+      'a bare Node tag',
+      edit('ARG NODE_IMAGE=node:24-alpine', 'ARG NODE_IMAGE=node:22'),
+      [
+        v(
+          8,
+          'node-image-arg',
+          'default NODE_IMAGE "node:22" is not an Alpine image (node:<LTS>-alpine, e.g. node:24-alpine); a build may pass another with --build-arg NODE_IMAGE',
+        ),
+      ],
+    ],
+    ['an Alpine release and a digest', edit('ARG NODE_IMAGE=node:24-alpine', `ARG NODE_IMAGE=node:22.11.0-alpine3.20@sha256:${'0'.repeat(64)}`), []],
     ['a Node image of a mirror', edit('ARG NODE_IMAGE=node:24-alpine', 'ARG NODE_IMAGE=mirror.local/library/node:22-alpine'), []],
     [
       'an image that only ends in node',
@@ -288,7 +317,18 @@ describe('repository rules, exactly', () => {
     ],
     [[], { dev: 'bash scripts/start-service.sh' }, [{ file: 'package.json', rule: 'no-start-service-script', message: 'script "dev" starts a service chosen at run time' }]],
   ])('%j %j', (files, scripts, expected) => {
-    expect(checkRepository(files, scripts)).toEqual(expected.map((x) => ({ ...x, line: 1 })));
+    expect(checkRepository(files, root(scripts))).toEqual(expected.map((x) => ({ ...x, line: 1 })));
+  });
+
+  test("a workspace package's own scripts too: a service started through a start-service script", () => {
+    const manifests = [
+      { file: 'package.json', scripts: { build: 'pnpm -r build' } },
+      { file: 'services/api/package.json', scripts: { start: 'node ../../scripts/start-service.mjs $SERVICE', test: 'vitest run' } },
+      { file: 'packages/shared/package.json', scripts: { build: 'tsc' } },
+    ];
+    expect(checkRepository([], manifests)).toEqual([
+      { file: 'services/api/package.json', line: 1, rule: 'no-start-service-script', message: 'script "start" starts a service chosen at run time' },
+    ]);
   });
 });
 

@@ -8,7 +8,7 @@ import { isRootUserName } from '../root-user.js';
 
 export const RULES = {
   'generated-header': 'the file starts with the DO-NOT-EDIT line naming its source',
-  'node-image-arg': 'a global `ARG NODE_IMAGE=<current Node LTS image>` that the base and runtime stages build FROM',
+  'node-image-arg': 'a global `ARG NODE_IMAGE=<current Node LTS Alpine image>` that the base and runtime stages build FROM',
   'four-stages': 'exactly four stages, named base, deps, builder, runtime, in this order',
   'pnpm-store-cache': 'the deps stage fills the pnpm store from the lockfile with a BuildKit cache mount',
   'builder-scope': "the builder copies only this service's folder and the workspace packages it depends on",
@@ -127,6 +127,13 @@ export function checkDockerfile(parsed: ParsedDockerfile, expect: ServiceExpecta
   if (!nodeArg) add('node-image-arg', 1, 'missing global `ARG NODE_IMAGE=node:<LTS>-alpine` before the first FROM');
   else if (!(LTS_MAJORS as readonly number[]).includes(major)) {
     add('node-image-arg', nodeArg.line, `default NODE_IMAGE ${JSON.stringify(defaultImage ?? '')} is not a current Node LTS (${LTS_MAJORS.map((m) => `node:${m}`).join(', ')})`);
+  } else if (!/^(?:.*\/)?node:[^@/]*-alpine[0-9.]*(?:@sha256:[0-9a-f]{64})?$/.test(defaultImage ?? '')) {
+    // The minimal runtime of the brief: Alpine by default; CI and the lab pass their own base with --build-arg.
+    add(
+      'node-image-arg',
+      nodeArg.line,
+      `default NODE_IMAGE ${JSON.stringify(defaultImage)} is not an Alpine image (node:<LTS>-alpine, e.g. node:24-alpine); a build may pass another with --build-arg NODE_IMAGE`,
+    );
   }
 
   const names = parsed.stages.map((s) => s.name ?? '(unnamed)');
@@ -250,8 +257,18 @@ export function checkDockerfile(parsed: ParsedDockerfile, expect: ServiceExpecta
   return out;
 }
 
-/** Repository-level rules: no root Dockerfile, no start-service scripts. `files` are tracked paths. */
-export function checkRepository(files: readonly string[], rootScripts: Readonly<Record<string, string>>): Violation[] {
+/** A manifest's scripts, by the manifest's path. */
+export interface ManifestScripts {
+  readonly file: string;
+  readonly scripts: Readonly<Record<string, string>>;
+}
+
+/**
+ * Repository-level rules: no root Dockerfile, no start-service scripts. `files` are tracked paths;
+ * `manifests` the scripts of the root manifest and of every workspace package (a service started
+ * through its own `start` script that picks a service is the same pattern as a root one).
+ */
+export function checkRepository(files: readonly string[], manifests: readonly ManifestScripts[]): Violation[] {
   const out: Violation[] = [];
   for (const f of files) {
     if (/^(Dockerfile|Containerfile)(\..+)?$/i.test(f) && !f.endsWith('.dockerignore'))
@@ -259,9 +276,11 @@ export function checkRepository(files: readonly string[], rootScripts: Readonly<
     if (/(^|\/)start-service[^/]*$/i.test(f) && !f.startsWith('test/'))
       out.push({ file: f, line: 1, rule: 'no-start-service-script', message: 'picks a service at run time; each image starts its own service with CMD' });
   }
-  for (const [name, command] of Object.entries(rootScripts)) {
-    if (/start-service/i.test(`${name} ${command}`)) {
-      out.push({ file: 'package.json', line: 1, rule: 'no-start-service-script', message: `script ${JSON.stringify(name)} starts a service chosen at run time` });
+  for (const { file, scripts } of manifests) {
+    for (const [name, command] of Object.entries(scripts)) {
+      if (/start-service/i.test(`${name} ${command}`)) {
+        out.push({ file, line: 1, rule: 'no-start-service-script', message: `script ${JSON.stringify(name)} starts a service chosen at run time` });
+      }
     }
   }
   return out;
