@@ -239,6 +239,23 @@ function checkPromotionOrder(environments: readonly Environment[]): void {
   }
 }
 
+/**
+ * An environment's name is the registry tag each deploy moves (commands/deploy): it must be none of the
+ * tags CI and releases set, or a deploy would move `main`, `latest` or a version, and CI's or a release's
+ * next tag operation would meet a digest it did not set.
+ */
+function checkEnvironmentTags(environments: readonly Environment[], defaultBranch: string): void {
+  for (const [i, { name }] of environments.entries()) {
+    if (name === 'latest' || name === defaultBranch || /^sha-[0-9a-f]+$/.test(name) || /^[0-9]/.test(name) || /^(?:quarantined-|sha256-)/.test(name)) {
+      throw bad(
+        `environments[${i}].name`,
+        name,
+        `a name no image tag of the pipeline uses (the environment's tag moves with each deploy): not latest, the default branch ${quote(defaultBranch)}, sha-<hex>, a version (starting with a digit), quarantined-… or sha256-…; e.g. "staging"`,
+      );
+    }
+  }
+}
+
 /** The config, checked: the same settings, typed from what was read. */
 export function checkConfig(value: unknown): PipelineConfig {
   const get = settings('', value, ['defaultBranch', 'registry', 'publishRepository', 'services', 'affected', 'versions', 'runners', 'environments', 'release']);
@@ -250,10 +267,12 @@ export function checkConfig(value: unknown): PipelineConfig {
   const release = settings('release', get('release'), ['makeLatest']);
   const makeLatest = release('makeLatest');
   if (makeLatest !== 'true' && makeLatest !== 'false' && makeLatest !== 'legacy') throw bad('release.makeLatest', makeLatest, '"true", "false" or "legacy"');
+  const defaultBranch = text('defaultBranch', get('defaultBranch'), BRANCH, isBranchName);
   const environments = list('environments', get('environments'), environment);
+  checkEnvironmentTags(environments, defaultBranch);
   checkPromotionOrder(environments);
   return {
-    defaultBranch: text('defaultBranch', get('defaultBranch'), BRANCH, isBranchName),
+    defaultBranch,
     registry: registry(get('registry')),
     publishRepository: text(
       'publishRepository',

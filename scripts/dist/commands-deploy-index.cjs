@@ -9468,7 +9468,7 @@ var deploy = command(SPEC, async (parsed, ctx) => {
     const repository = imageRepository(ctx.config.registry, owner, service);
     const ref = parseImageRef(repository);
     const registry = await ctx.effects.registry(ref.registry ?? "docker.io");
-    if (values.quarantine !== void 0) return await quarantine(ctx, registry, ref.path, service, values.quarantine, values.reason);
+    if (values.quarantine !== void 0) return await quarantine(ctx, registry, ref.path, service, values.quarantine, values.reason, values["dry-run"] === true);
     const environment = environmentOf(ctx, values.environment);
     const github = await ctx.effects.github();
     const task = `deploy:${service}`;
@@ -9555,7 +9555,19 @@ var deploy = command(SPEC, async (parsed, ctx) => {
 ` : markdown);
       return EXIT.ok;
     }
-    return await apply(ctx, { github, registry, target, name: ref.path, plan, environment, request, commit: image.revision ?? head, task, rollback: values.rollback === true });
+    return await apply(ctx, {
+      github,
+      registry,
+      target,
+      name: ref.path,
+      plan,
+      environment,
+      request,
+      commit: image.revision ?? head,
+      task,
+      rollback: values.rollback === true,
+      json: values.json === true
+    });
   } finally {
     git.close();
   }
@@ -9617,19 +9629,24 @@ async function apply(ctx, a) {
     throw err;
   }
   const seconds = Math.round((Date.now() - started) / 1e3);
-  const summary = (result) => [
-    `### ${plan.service} \u2192 ${environment.name}: ${result}`,
+  const summary = (result2) => [
+    `### ${plan.service} \u2192 ${environment.name}: ${result2}`,
     "",
     "| service | environment | version | digest | previous digest | result | duration |",
     "|---|---|---|---|---|---|---|",
-    `| ${plan.service} | ${environment.name} | ${plan.target.version} | \`${plan.target.digest}\` | ${plan.current === null ? "" : `\`${plan.current.digest}\``} | ${result} | ${seconds} s |`,
+    `| ${plan.service} | ${environment.name} | ${plan.target.version} | \`${plan.target.digest}\` | ${plan.current === null ? "" : `\`${plan.current.digest}\``} | ${result2} | ${seconds} s |`,
     ""
   ].join("\n");
+  const result = (fields) => {
+    if (a.json) ctx.stdout(`${JSON.stringify({ plan, result: { ...fields, deployment: id, seconds } })}
+`);
+  };
   if (outcome.kind === "not-applied") {
     await github.createDeploymentStatus(id, { state: "error", description: "the target did not take the image; nothing changed", ...urls });
     if (ctx.env["GITHUB_STEP_SUMMARY"]) await appendStepSummary(summary("not deployed: nothing changed"));
     ctx.stderr(`error: ${plan.service} to ${environment.name}: ${outcome.reason}
 `);
+    result({ outcome: outcome.kind, reason: outcome.reason });
     return EXIT.outside;
   }
   if (outcome.kind !== "healthy") {
@@ -9637,6 +9654,7 @@ async function apply(ctx, a) {
     if (ctx.env["GITHUB_STEP_SUMMARY"]) await appendStepSummary(summary(outcome.kind));
     ctx.stderr(`error: ${plan.service} to ${environment.name}: ${outcome.reason}
 `);
+    result({ outcome: outcome.kind, reason: outcome.reason });
     return EXIT.failed;
   }
   try {
@@ -9647,11 +9665,12 @@ async function apply(ctx, a) {
   }
   await github.createDeploymentStatus(id, { state: "success", description: `${plan.target.version} is healthy`, ...urls });
   if (ctx.env["GITHUB_STEP_SUMMARY"]) await appendStepSummary(summary("success"));
-  ctx.stdout(`${plan.service} ${plan.target.version} (${plan.target.digest}) runs in ${environment.name} and is healthy (${seconds} s)
+  if (a.json) result({ outcome: "healthy", environmentTag: environment.name });
+  else ctx.stdout(`${plan.service} ${plan.target.version} (${plan.target.digest}) runs in ${environment.name} and is healthy (${seconds} s)
 `);
   return EXIT.ok;
 }
-async function quarantine(ctx, registry, name, service, digest, reason) {
+async function quarantine(ctx, registry, name, service, digest, reason, dryRun) {
   if (!SHA256_DIGEST.test(digest)) throw new import_errors20.InputError(`--quarantine ${quote(digest)}: expected sha256:<64 hex>`);
   if (reason === void 0 || reason.trim() === "") throw new import_errors20.InputError('--quarantine needs --reason "why this digest must never be promoted again"');
   const found = await registry.document(name, digest);
@@ -9660,6 +9679,11 @@ async function quarantine(ctx, registry, name, service, digest, reason) {
     throw new import_errors20.InputError(
       `--quarantine ${digest}: a platform manifest inside an image, not an image a deploy names; quarantine the image's digest (its index, as deploy plans and release records show it)`
     );
+  }
+  if (dryRun) {
+    ctx.stdout(`${service}: ${digest} would be quarantined (${reason.trim()}) by the registry tag ${quarantineTag(digest)}; dry run: nothing changed
+`);
+    return EXIT.ok;
   }
   await registry.tagDigest(name, digest, quarantineTag(digest), "immutable");
   ctx.stdout(`${service}: ${digest} is quarantined (${reason.trim()}); no plan will promote it again

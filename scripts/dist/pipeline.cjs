@@ -266,6 +266,17 @@ function checkPromotionOrder(environments) {
     }
   }
 }
+function checkEnvironmentTags(environments, defaultBranch) {
+  for (const [i, { name }] of environments.entries()) {
+    if (name === "latest" || name === defaultBranch || /^sha-[0-9a-f]+$/.test(name) || /^[0-9]/.test(name) || /^(?:quarantined-|sha256-)/.test(name)) {
+      throw bad(
+        `environments[${i}].name`,
+        name,
+        `a name no image tag of the pipeline uses (the environment's tag moves with each deploy): not latest, the default branch ${quote(defaultBranch)}, sha-<hex>, a version (starting with a digit), quarantined-\u2026 or sha256-\u2026; e.g. "staging"`
+      );
+    }
+  }
+}
 function checkConfig(value) {
   const get = settings("", value, ["defaultBranch", "registry", "publishRepository", "services", "affected", "versions", "runners", "environments", "release"]);
   const services = settings("services", get("services"), ["marker", "dockerfileTargets", "dockerfileTemplate"]);
@@ -276,10 +287,12 @@ function checkConfig(value) {
   const release = settings("release", get("release"), ["makeLatest"]);
   const makeLatest = release("makeLatest");
   if (makeLatest !== "true" && makeLatest !== "false" && makeLatest !== "legacy") throw bad("release.makeLatest", makeLatest, '"true", "false" or "legacy"');
+  const defaultBranch = text("defaultBranch", get("defaultBranch"), BRANCH, isBranchName);
   const environments = list("environments", get("environments"), environment);
+  checkEnvironmentTags(environments, defaultBranch);
   checkPromotionOrder(environments);
   return {
-    defaultBranch: text("defaultBranch", get("defaultBranch"), BRANCH, isBranchName),
+    defaultBranch,
     registry: registry(get("registry")),
     publishRepository: text(
       "publishRepository",

@@ -322,6 +322,26 @@ describe('deploy', () => {
     expect(deployments()).toEqual([]);
   });
 
+  test('--quarantine with --dry-run says what it would do and writes no tag (a quarantine cannot be undone)', async () => {
+    const digest = publish(commits.v3, `4.2.${Math.floor(Math.random() * 1e6)}`);
+    const q = await deploy('--service', 'alpha', '--quarantine', digest, '--reason', 'leaks memory', '--dry-run');
+    expect({ code: q.code, stderr: q.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(q.stdout).toBe(`alpha: ${digest} would be quarantined (leaks memory) by the registry tag quarantined-${digest.replace(':', '-')}; dry run: nothing changed\n`);
+    expect(registry.tagged(`${OWNER}/alpha`, `quarantined-${digest.replace(':', '-')}`)).toBeUndefined();
+    const r = await deploy('--service', 'alpha', '--environment', 'staging', '--digest', digest, '--dry-run');
+    expect(r.code, r.stderr).toBe(0);
+  });
+
+  test('--json on a deploy that runs: one JSON object with the plan and the result', async () => {
+    const v = `1.3.${Math.floor(Math.random() * 1e6)}`;
+    const digest = publish(commits.v1, v, `https://github.com/${OWNER}/${REPO}.git`);
+    const r = await deploy('--service', 'alpha', '--environment', 'staging', '--version', v, '--json');
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    const out: unknown = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ plan: { service: 'alpha', environment: 'staging', target: { version: v, digest } }, result: { outcome: 'healthy', environmentTag: 'staging' } });
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
+  });
+
   test('a platform manifest inside an image is not quarantined in its place: exit 2, naming the image digest to quarantine', async () => {
     const pushed = pushAttestedImage(
       registry,

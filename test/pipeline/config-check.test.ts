@@ -217,6 +217,41 @@ describe('checkConfig', () => {
       's'.repeat(256),
       `${F}: environments[0].name is "${'s'.repeat(80)}…"; expected an environment name that is also an image tag (letters, digits, _ . -, up to 128, not starting with . or -), e.g. "staging"`,
     ],
+    [
+      'environments[0].name',
+      'latest',
+      `${F}: environments[0].name is "latest"; expected a name no image tag of the pipeline uses (the environment's tag moves with each deploy): not latest, the default branch "main", sha-<hex>, a version (starting with a digit), quarantined-… or sha256-…; e.g. "staging"`,
+    ],
+    [
+      'environments[0].name',
+      'main',
+      `${F}: environments[0].name is "main"; expected a name no image tag of the pipeline uses (the environment's tag moves with each deploy): not latest, the default branch "main", sha-<hex>, a version (starting with a digit), quarantined-… or sha256-…; e.g. "staging"`,
+    ],
+    [
+      'environments[0].name',
+      '1.0.0',
+      `${F}: environments[0].name is "1.0.0"; expected a name no image tag of the pipeline uses (the environment's tag moves with each deploy): not latest, the default branch "main", sha-<hex>, a version (starting with a digit), quarantined-… or sha256-…; e.g. "staging"`,
+    ],
+    [
+      'environments[0].name',
+      '2',
+      `${F}: environments[0].name is "2"; expected a name no image tag of the pipeline uses (the environment's tag moves with each deploy): not latest, the default branch "main", sha-<hex>, a version (starting with a digit), quarantined-… or sha256-…; e.g. "staging"`,
+    ],
+    [
+      'environments[0].name',
+      'sha-abcdef0',
+      `${F}: environments[0].name is "sha-abcdef0"; expected a name no image tag of the pipeline uses (the environment's tag moves with each deploy): not latest, the default branch "main", sha-<hex>, a version (starting with a digit), quarantined-… or sha256-…; e.g. "staging"`,
+    ],
+    [
+      'environments[0].name',
+      'quarantined-sha256-00',
+      `${F}: environments[0].name is "quarantined-sha256-00"; expected a name no image tag of the pipeline uses (the environment's tag moves with each deploy): not latest, the default branch "main", sha-<hex>, a version (starting with a digit), quarantined-… or sha256-…; e.g. "staging"`,
+    ],
+    [
+      'environments[0].name',
+      'sha256-abc',
+      `${F}: environments[0].name is "sha256-abc"; expected a name no image tag of the pipeline uses (the environment's tag moves with each deploy): not latest, the default branch "main", sha-<hex>, a version (starting with a digit), quarantined-… or sha256-…; e.g. "staging"`,
+    ],
     ['environments[1].name', 'Staging', `${F}: environments[1].name is "Staging"; expected a name no other environment has (GitHub's are not case sensitive; "staging" is taken)`],
     ['environments[0].url', 'staging.example.com', `${F}: environments[0].url is "staging.example.com"; expected an http(s) URL, e.g. "https://staging.example.com"`],
     ['environments[0].url', 'javascript:alert(1)', `${F}: environments[0].url is "javascript:alert(1)"; expected an http(s) URL, e.g. "https://staging.example.com"`],

@@ -104,7 +104,7 @@ const deploy = command(SPEC, async (parsed, ctx) => {
     const ref = parseImageRef(repository);
     const registry = await ctx.effects.registry(ref.registry ?? 'docker.io');
 
-    if (values.quarantine !== undefined) return await quarantine(ctx, registry, ref.path, service, values.quarantine, values.reason);
+    if (values.quarantine !== undefined) return await quarantine(ctx, registry, ref.path, service, values.quarantine, values.reason, values['dry-run'] === true);
 
     const environment = environmentOf(ctx, values.environment);
     const github = await ctx.effects.github();
@@ -197,7 +197,19 @@ const deploy = command(SPEC, async (parsed, ctx) => {
       ctx.stdout(values.json ? `${JSON.stringify({ dryRun: true, plan })}\n` : markdown);
       return EXIT.ok;
     }
-    return await apply(ctx, { github, registry, target, name: ref.path, plan, environment, request, commit: image.revision ?? head, task, rollback: values.rollback === true });
+    return await apply(ctx, {
+      github,
+      registry,
+      target,
+      name: ref.path,
+      plan,
+      environment,
+      request,
+      commit: image.revision ?? head,
+      task,
+      rollback: values.rollback === true,
+      json: values.json === true,
+    });
   } finally {
     git.close();
   }
@@ -256,6 +268,8 @@ interface Apply {
   readonly task: string;
   /** A `--rollback`: its record says so, and later rollbacks do not return to what it left. */
   readonly rollback: boolean;
+  /** `--json`: the plan and the result as one object on stdout (the error line still goes to stderr). */
+  readonly json: boolean;
 }
 
 async function apply(ctx: CommandContext, a: Apply): Promise<number> {
@@ -301,17 +315,22 @@ async function apply(ctx: CommandContext, a: Apply): Promise<number> {
       `| ${plan.service} | ${environment.name} | ${plan.target.version} | \`${plan.target.digest}\` | ${plan.current === null ? '' : `\`${plan.current.digest}\``} | ${result} | ${seconds} s |`,
       '',
     ].join('\n');
+  const result = (fields: Readonly<Record<string, unknown>>) => {
+    if (a.json) ctx.stdout(`${JSON.stringify({ plan, result: { ...fields, deployment: id, seconds } })}\n`);
+  };
   if (outcome.kind === 'not-applied') {
     // Nothing changed: the record ends in error (it could not be deployed), not failure (it ran and failed).
     await github.createDeploymentStatus(id, { state: 'error', description: 'the target did not take the image; nothing changed', ...urls });
     if (ctx.env['GITHUB_STEP_SUMMARY']) await appendStepSummary(summary('not deployed: nothing changed'));
     ctx.stderr(`error: ${plan.service} to ${environment.name}: ${outcome.reason}\n`);
+    result({ outcome: outcome.kind, reason: outcome.reason });
     return EXIT.outside;
   }
   if (outcome.kind !== 'healthy') {
     await github.createDeploymentStatus(id, { state: 'failure', description: outcome.kind === 'rolled-back' ? 'unhealthy: rolled back' : 'unhealthy', ...urls });
     if (ctx.env['GITHUB_STEP_SUMMARY']) await appendStepSummary(summary(outcome.kind));
     ctx.stderr(`error: ${plan.service} to ${environment.name}: ${outcome.reason}\n`);
+    result({ outcome: outcome.kind, reason: outcome.reason });
     return EXIT.failed;
   }
   // Only now does the environment's tag move (the one registry tag operation): a failed deploy leaves it.
@@ -324,11 +343,20 @@ async function apply(ctx: CommandContext, a: Apply): Promise<number> {
   }
   await github.createDeploymentStatus(id, { state: 'success', description: `${plan.target.version} is healthy`, ...urls });
   if (ctx.env['GITHUB_STEP_SUMMARY']) await appendStepSummary(summary('success'));
-  ctx.stdout(`${plan.service} ${plan.target.version} (${plan.target.digest}) runs in ${environment.name} and is healthy (${seconds} s)\n`);
+  if (a.json) result({ outcome: 'healthy', environmentTag: environment.name });
+  else ctx.stdout(`${plan.service} ${plan.target.version} (${plan.target.digest}) runs in ${environment.name} and is healthy (${seconds} s)\n`);
   return EXIT.ok;
 }
 
-async function quarantine(ctx: CommandContext, registry: RegistryClient, name: string, service: string, digest: string, reason: string | undefined): Promise<number> {
+async function quarantine(
+  ctx: CommandContext,
+  registry: RegistryClient,
+  name: string,
+  service: string,
+  digest: string,
+  reason: string | undefined,
+  dryRun: boolean,
+): Promise<number> {
   if (!SHA256_DIGEST.test(digest)) throw new InputError(`--quarantine ${quote(digest)}: expected sha256:<64 hex>`);
   if (reason === undefined || reason.trim() === '') throw new InputError('--quarantine needs --reason "why this digest must never be promoted again"');
   const found = await registry.document(name, digest);
@@ -342,6 +370,10 @@ async function quarantine(ctx: CommandContext, registry: RegistryClient, name: s
   }
   // The tag names the digest itself: the quarantine list lives with the images, needs packages: write to
   // change, and cannot be undone by a commit. The reason is kept in the job log and the tag's name.
+  if (dryRun) {
+    ctx.stdout(`${service}: ${digest} would be quarantined (${reason.trim()}) by the registry tag ${quarantineTag(digest)}; dry run: nothing changed\n`);
+    return EXIT.ok;
+  }
   await registry.tagDigest(name, digest, quarantineTag(digest), 'immutable');
   ctx.stdout(`${service}: ${digest} is quarantined (${reason.trim()}); no plan will promote it again\n`);
   return EXIT.ok;
