@@ -58,15 +58,15 @@ export function buildReleaseWorkflow(config: PipelineConfig, services: readonly 
   const selectStep = run({
     name: 'Services to release',
     id: 'select',
-    env: { ...eventEnv, SERVICE: inputs.service },
-    run: `${PIPELINE} release select --tag "$TAG" --service "$SERVICE" --ref HEAD`,
+    env: { ...eventEnv, SERVICE: inputs.service, VERSION: inputs.version },
+    run: `${PIPELINE} release select --tag "$TAG" --service "$SERVICE" --version "$VERSION" --ref HEAD`,
     outputs: ['services', 'any'],
   });
   const imagesStep = run({
     name: 'Which of them have no CI image to promote',
     id: 'images',
-    env: { ...eventEnv, SERVICE: inputs.service },
-    run: `${PIPELINE} release select --tag "$TAG" --service "$SERVICE" --ref HEAD --images`,
+    env: { ...eventEnv, SERVICE: inputs.service, VERSION: inputs.version },
+    run: `${PIPELINE} release select --tag "$TAG" --service "$SERVICE" --version "$VERSION" --ref HEAD --images`,
     outputs: ['build', 'any-build'],
   });
   const select = job<'services' | 'any' | 'build' | 'any-build' | 'commit'>('select', {

@@ -7572,21 +7572,358 @@ function compileGlobs(globs, options, engine) {
   return re ? (path) => re.test(path) || other(path) : other;
 }
 
+// scripts/core/workspace/graph.ts
+var import_errors4 = require("./core-errors.cjs");
+
+// scripts/core/workspace/manifest.ts
+var import_errors3 = require("./core-errors.cjs");
+var DEPENDENCY_FIELDS = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"];
+var nameOf = (file) => typeof file === "string" ? file : file();
+function parseObject(file, text) {
+  let json;
+  try {
+    json = parseJsonText(text);
+  } catch (err) {
+    throw new import_errors3.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
+  }
+  if (!isRecord(json)) throw new import_errors3.InputError(`${nameOf(file)}: expected a JSON object`);
+  return json;
+}
+function packageName(file, pkg) {
+  const name = pkg["name"];
+  if (typeof name !== "string" || name.length === 0) throw new import_errors3.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
+  return name;
+}
+function badDependencyField(file, field) {
+  return new import_errors3.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
+}
+var WORKSPACE_ALIAS = /^(@?[^@]+)@/;
+var NPM_ALIAS = /^npm:(@?[^@]+)/;
+function dependencyRef(name, spec) {
+  if (spec.startsWith("file:") || spec.startsWith("link:")) return { name, path: spec.slice(5) };
+  if (spec.startsWith("npm:")) return NPM_ALIAS.exec(spec)?.[1] ?? name;
+  if (!spec.startsWith("workspace:")) return name;
+  if (spec.startsWith("./", 10) || spec.startsWith("../", 10)) return { name, path: spec.slice(10) };
+  const alias = spec.includes("@", 11) ? WORKSPACE_ALIAS.exec(spec.slice(10))?.[1] : void 0;
+  return [alias ?? name, name];
+}
+function readManifestEdges(text, fileName) {
+  const pkg = parseObject(fileName, text);
+  const name = packageName(fileName, pkg);
+  const refs = [];
+  for (let f = 0; f < DEPENDENCY_FIELDS.length; f++) {
+    const field = DEPENDENCY_FIELDS[f] ?? "dependencies";
+    const deps = pkg[field];
+    if (deps === void 0 || deps === null) continue;
+    if (!isRecord(deps)) throw badDependencyField(fileName, field);
+    for (const key in deps) {
+      const spec = deps[key];
+      if (typeof spec !== "string") throw badDependencyField(fileName, field);
+      refs.push(dependencyRef(key, spec));
+    }
+  }
+  return { name, refs };
+}
+
+// scripts/core/workspace/graph.ts
+function at(list, i) {
+  const value = list[i];
+  if (value === void 0) throw new Error(`workspace graph: index ${i} is not one of its ${list.length} entries`);
+  return value;
+}
+function indexOf(index, name) {
+  const i = index.get(name);
+  if (i === void 0) throw new Error(`workspace graph: package ${name} has no index`);
+  return i;
+}
+function workspaceTargets(name, refs, lookup, names) {
+  const { index } = lookup;
+  const out = [];
+  for (let k = 0; k < refs.length; k++) {
+    const ref = at(refs, k);
+    let target;
+    if (typeof ref === "string") target = index.get(ref);
+    else if (
+      // Stryker disable next-line LogicalOperator: equivalent: an array has no `path`, so `'path' in ref` alone decides
+      !Array.isArray(ref) && "path" in ref
+    )
+      target = lookup.dirs.get(joinPosix(lookup.dir, ref.path)) ?? index.get(ref.name);
+    else {
+      target = index.get(ref[0]) ?? index.get(ref[1]);
+      if (target === void 0) {
+        throw new import_errors4.InputError(
+          `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`
+        );
+      }
+    }
+    if (target !== void 0 && at(names, target) !== name && !out.includes(target)) out.push(target);
+  }
+  return out.length > 1 ? out.sort((x, y) => byCodeUnit(at(names, x), at(names, y))) : out;
+}
+function joinPosix(dir, path) {
+  const parts = path.startsWith("/") ? [] : dir.split("/").filter((p) => p !== "" && p !== ".");
+  for (const segment of path.split("/")) {
+    if (segment === "" || segment === ".") continue;
+    if (segment === "..") {
+      if (parts.pop() === void 0) return "";
+    } else parts.push(segment);
+  }
+  return `${path.startsWith("/") ? "/" : ""}${parts.join("/")}`;
+}
+function byCodeUnit(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function sortByKey(items, key) {
+  const byKey = /* @__PURE__ */ new Map();
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (item !== void 0) byKey.set(key(item), item);
+  }
+  if (byKey.size !== items.length) return [...items].sort((a, b) => byCodeUnit(key(a), key(b)));
+  const out = [];
+  for (const k of [...byKey.keys()].sort()) {
+    const item = byKey.get(k);
+    if (item !== void 0) out.push(item);
+  }
+  return out;
+}
+function buildGraph(sources) {
+  return assemble(
+    sources.map((source) => ({ input: source, name: source.name, refs: source.refs })),
+    ({ input, name }, folder, workspaceDeps) => ({ name, dir: input.dir, folder, isService: input.isService, workspaceDeps })
+  );
+}
+function assemble(entries, make) {
+  const sorted = sortByKey(entries, (e) => e.input.dir);
+  const names = [];
+  const index = /* @__PURE__ */ new Map();
+  for (let k = 0; k < sorted.length; k++) {
+    const entry = at(sorted, k);
+    const existing = index.get(entry.name);
+    if (existing !== void 0) {
+      throw new import_errors4.InputError(`two workspace packages are named ${entry.name}: ${at(sorted, existing).input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
+    }
+    index.set(entry.name, names.length);
+    names.push(entry.name);
+  }
+  const dirs = /* @__PURE__ */ new Map();
+  for (let k = 0; k < sorted.length; k++) dirs.set(at(sorted, k).input.dir, k);
+  const packages = [];
+  const edges = [];
+  for (let k = 0; k < sorted.length; k++) {
+    const entry = at(sorted, k);
+    const { name, input } = entry;
+    const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir }, names);
+    const deps = [];
+    for (let t = 0; t < targets.length; t++) deps.push(at(names, at(targets, t)));
+    const slash = input.dir.lastIndexOf("/");
+    packages.push(make(entry, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps));
+    edges.push(targets);
+  }
+  const serviceFolders = /* @__PURE__ */ new Map();
+  for (let k = 0; k < packages.length; k++) {
+    const p = at(packages, k);
+    if (!p.isService) continue;
+    const other = serviceFolders.get(p.folder);
+    if (other !== void 0) {
+      throw new import_errors4.InputError(
+        `two services are in folders named ${p.folder} (${other} and ${p.dir}): the folder name names the service's image, its matrix leg and its compose service; rename one`
+      );
+    }
+    serviceFolders.set(p.folder, p.dir);
+  }
+  topologicalOrder(names, edges, "folder");
+  return assembleGraph(packages, { edges });
+}
+function assembleGraph(list, options) {
+  const { edges } = options;
+  const packages = /* @__PURE__ */ new Map();
+  const dirs = /* @__PURE__ */ new Map();
+  for (let k = 0; k < list.length; k++) {
+    const pkg = at(list, k);
+    packages.set(pkg.name, pkg);
+    dirs.set(pkg.dir, pkg);
+  }
+  let order = options.order;
+  const topological = () => {
+    if (order === void 0) {
+      const names = list.map((p) => p.name);
+      order = topologicalOrder(names, edges).map((i) => at(names, i));
+    }
+    return order;
+  };
+  let reverse;
+  let index;
+  const dependentsOf = (name) => {
+    if (!reverse || !index) {
+      const built = list.map(() => []);
+      index = /* @__PURE__ */ new Map();
+      for (let i2 = 0; i2 < list.length; i2++) {
+        index.set(at(list, i2).name, i2);
+        const deps = at(edges, i2);
+        for (let d = 0; d < deps.length; d++) at(built, at(deps, d)).push(i2);
+      }
+      reverse = built;
+    }
+    const i = index.get(name);
+    return i === void 0 ? [] : at(reverse, i).map((d) => at(list, d).name);
+  };
+  let services = options.services;
+  const get = (name) => {
+    const pkg = packages.get(name);
+    if (!pkg) throw new import_errors4.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
+    return pkg;
+  };
+  const graph = {
+    packages,
+    edges,
+    get order() {
+      return topological();
+    },
+    get services() {
+      services ??= sortByKey(
+        list.filter((p) => p.isService),
+        (p) => p.folder
+      );
+      return services;
+    },
+    get,
+    withDependents(start) {
+      const seen = /* @__PURE__ */ new Set();
+      const stack = [...start];
+      for (let name = stack.pop(); name !== void 0; name = stack.pop()) {
+        if (seen.has(name)) continue;
+        seen.add(name);
+        stack.push(...dependentsOf(name));
+      }
+      return seen;
+    },
+    dependentsOf,
+    dependenciesOf(name) {
+      const need = /* @__PURE__ */ new Set();
+      const stack = [...get(name).workspaceDeps];
+      for (let dep = stack.pop(); dep !== void 0; dep = stack.pop()) {
+        if (need.has(dep)) continue;
+        need.add(dep);
+        stack.push(...get(dep).workspaceDeps);
+      }
+      return topological().filter((n) => need.has(n)).map(get);
+    },
+    ownerOf(path) {
+      for (let end = path.lastIndexOf("/"); end > 0; end = path.lastIndexOf("/", end - 1)) {
+        const pkg = dirs.get(path.slice(0, end));
+        if (pkg) return pkg;
+      }
+      return void 0;
+    }
+  };
+  return graph;
+}
+function topologicalOrder(names, edges, from = "name") {
+  const order = [];
+  const VISITING = 1;
+  const DONE = 2;
+  const state = new Uint8Array(names.length);
+  const roots = (
+    // Stryker disable next-line ConditionalExpression: equivalent: the cycle check from sorted names finds the same cycles, more slowly
+    from === "name" ? sortByKey(
+      names.map((_, i) => i),
+      (i) => at(names, i)
+    ) : names.map((_, i) => i)
+  );
+  const path = [];
+  const next = [];
+  for (const root of roots) {
+    if (state[root] !== 0) continue;
+    state[root] = VISITING;
+    path.push(root);
+    next.push(0);
+    while (path.length > 0) {
+      const top = path.length - 1;
+      const node = at(path, top);
+      const i = at(next, top);
+      const deps = at(edges, node);
+      if (i >= deps.length) {
+        state[node] = DONE;
+        order.push(node);
+        path.pop();
+        next.pop();
+        continue;
+      }
+      next[top] = i + 1;
+      const dep = at(deps, i);
+      if (state[dep] === DONE) continue;
+      if (state[dep] === VISITING) {
+        if (from === "folder") return topologicalOrder(names, edges, "name");
+        const cycle = [...path.slice(path.indexOf(dep)), dep].map((n) => at(names, n));
+        throw new import_errors4.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
+      }
+      state[dep] = VISITING;
+      path.push(dep);
+      next.push(0);
+    }
+  }
+  return order;
+}
+function snapshotGraph(graph) {
+  const list = [...graph.packages.values()];
+  const index = /* @__PURE__ */ new Map();
+  for (let i = 0; i < list.length; i++) index.set(at(list, i).name, i);
+  return {
+    packages: list.map((p, i) => [p.dir, p.name, p.isService, at(graph.edges, i)]),
+    services: graph.services.map((s) => indexOf(index, s.name))
+  };
+}
+function isIndexList(value, size) {
+  if (!Array.isArray(value)) return false;
+  for (let k = 0; k < value.length; k++) {
+    const i = value[k];
+    if (typeof i !== "number" || !Number.isInteger(i) || i < 0 || i >= size) return false;
+  }
+  return true;
+}
+function isGraphSnapshot(value) {
+  if (typeof value !== "object" || value === null || !("packages" in value) || !("services" in value)) return false;
+  const { packages, services } = value;
+  if (!Array.isArray(packages)) return false;
+  const size = packages.length;
+  for (let k = 0; k < size; k++) {
+    const p = packages[k];
+    if (!Array.isArray(p) || p.length !== 4 || typeof p[0] !== "string" || typeof p[1] !== "string" || typeof p[2] !== "boolean" || !isIndexList(p[3], size)) return false;
+  }
+  return isIndexList(services, size);
+}
+function graphFromSnapshot(snapshot) {
+  const entries = snapshot.packages;
+  const list = [];
+  for (let k = 0; k < entries.length; k++) {
+    const entry = at(entries, k);
+    const dir = entry[0];
+    const deps = entry[3];
+    const workspaceDeps = [];
+    for (let d = 0; d < deps.length; d++) workspaceDeps.push(at(entries, at(deps, d))[1]);
+    const slash = dir.lastIndexOf("/");
+    list.push({ name: entry[1], dir, folder: slash < 0 ? dir : dir.slice(slash + 1), isService: entry[2], workspaceDeps });
+  }
+  const services = snapshot.services.map((i) => at(list, i));
+  return assembleGraph(list, { edges: entries.map((e) => e[3]), services });
+}
+
 // scripts/core/changes/lockfile-yaml.ts
 var import_yaml = __toESM(require_dist(), 1);
-var import_errors3 = require("./core-errors.cjs");
+var import_errors5 = require("./core-errors.cjs");
 
 // scripts/core/changes/root-manifest.ts
-var import_errors4 = require("./core-errors.cjs");
+var import_errors6 = require("./core-errors.cjs");
 
 // scripts/io/service-history.ts
 var import_errors12 = require("./core-errors.cjs");
 
 // scripts/core/release/release-tag.ts
-var import_errors6 = require("./core-errors.cjs");
+var import_errors8 = require("./core-errors.cjs");
 
 // scripts/core/release/version.ts
-var import_errors5 = require("./core-errors.cjs");
+var import_errors7 = require("./core-errors.cjs");
 var NUMBER = "(0|[1-9][0-9]*)";
 var IDENTIFIER = "(?:0|[1-9][0-9]*|[0-9]*[a-z-][0-9a-z-]*)";
 var VERSION = new RegExp(`^${NUMBER}\\.${NUMBER}\\.${NUMBER}(?:-(${IDENTIFIER}(?:\\.${IDENTIFIER})*))?$`);
@@ -7608,9 +7945,9 @@ function fromCallback(start) {
 }
 
 // scripts/core/workspace/discover.ts
-var import_errors7 = require("./core-errors.cjs");
+var import_errors9 = require("./core-errors.cjs");
 function symlinkedManifest(file) {
-  return new import_errors7.InputError(`${file} is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself`);
+  return new import_errors9.InputError(`${file} is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself`);
 }
 var SKIP = /* @__PURE__ */ new Set(["node_modules", "bower_components"]);
 async function packageFolders(listing, root, matcher) {
@@ -7733,343 +8070,6 @@ var KeyHash = class {
     return `${this.a.toString(16).padStart(8, "0")}${this.b.toString(16).padStart(8, "0")}`;
   }
 };
-
-// scripts/core/workspace/graph.ts
-var import_errors9 = require("./core-errors.cjs");
-
-// scripts/core/workspace/manifest.ts
-var import_errors8 = require("./core-errors.cjs");
-var DEPENDENCY_FIELDS = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"];
-var nameOf = (file) => typeof file === "string" ? file : file();
-function parseObject(file, text) {
-  let json;
-  try {
-    json = parseJsonText(text);
-  } catch (err) {
-    throw new import_errors8.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
-  }
-  if (!isRecord(json)) throw new import_errors8.InputError(`${nameOf(file)}: expected a JSON object`);
-  return json;
-}
-function packageName(file, pkg) {
-  const name = pkg["name"];
-  if (typeof name !== "string" || name.length === 0) throw new import_errors8.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
-  return name;
-}
-function badDependencyField(file, field) {
-  return new import_errors8.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
-}
-var WORKSPACE_ALIAS = /^(@?[^@]+)@/;
-var NPM_ALIAS = /^npm:(@?[^@]+)/;
-function dependencyRef(name, spec) {
-  if (spec.startsWith("file:") || spec.startsWith("link:")) return { name, path: spec.slice(5) };
-  if (spec.startsWith("npm:")) return NPM_ALIAS.exec(spec)?.[1] ?? name;
-  if (!spec.startsWith("workspace:")) return name;
-  if (spec.startsWith("./", 10) || spec.startsWith("../", 10)) return { name, path: spec.slice(10) };
-  const alias = spec.includes("@", 11) ? WORKSPACE_ALIAS.exec(spec.slice(10))?.[1] : void 0;
-  return [alias ?? name, name];
-}
-function readManifestEdges(text, fileName) {
-  const pkg = parseObject(fileName, text);
-  const name = packageName(fileName, pkg);
-  const refs = [];
-  for (let f = 0; f < DEPENDENCY_FIELDS.length; f++) {
-    const field = DEPENDENCY_FIELDS[f] ?? "dependencies";
-    const deps = pkg[field];
-    if (deps === void 0 || deps === null) continue;
-    if (!isRecord(deps)) throw badDependencyField(fileName, field);
-    for (const key in deps) {
-      const spec = deps[key];
-      if (typeof spec !== "string") throw badDependencyField(fileName, field);
-      refs.push(dependencyRef(key, spec));
-    }
-  }
-  return { name, refs };
-}
-
-// scripts/core/workspace/graph.ts
-function at(list, i) {
-  const value = list[i];
-  if (value === void 0) throw new Error(`workspace graph: index ${i} is not one of its ${list.length} entries`);
-  return value;
-}
-function indexOf(index, name) {
-  const i = index.get(name);
-  if (i === void 0) throw new Error(`workspace graph: package ${name} has no index`);
-  return i;
-}
-function workspaceTargets(name, refs, lookup, names) {
-  const { index } = lookup;
-  const out = [];
-  for (let k = 0; k < refs.length; k++) {
-    const ref = at(refs, k);
-    let target;
-    if (typeof ref === "string") target = index.get(ref);
-    else if (
-      // Stryker disable next-line LogicalOperator: equivalent: an array has no `path`, so `'path' in ref` alone decides
-      !Array.isArray(ref) && "path" in ref
-    )
-      target = lookup.dirs.get(joinPosix(lookup.dir, ref.path)) ?? index.get(ref.name);
-    else {
-      target = index.get(ref[0]) ?? index.get(ref[1]);
-      if (target === void 0) {
-        throw new import_errors9.InputError(
-          `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`
-        );
-      }
-    }
-    if (target !== void 0 && at(names, target) !== name && !out.includes(target)) out.push(target);
-  }
-  return out.length > 1 ? out.sort((x, y) => byCodeUnit(at(names, x), at(names, y))) : out;
-}
-function joinPosix(dir, path) {
-  const parts = path.startsWith("/") ? [] : dir.split("/").filter((p) => p !== "" && p !== ".");
-  for (const segment of path.split("/")) {
-    if (segment === "" || segment === ".") continue;
-    if (segment === "..") {
-      if (parts.pop() === void 0) return "";
-    } else parts.push(segment);
-  }
-  return `${path.startsWith("/") ? "/" : ""}${parts.join("/")}`;
-}
-function byCodeUnit(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-function sortByKey(items, key) {
-  const byKey = /* @__PURE__ */ new Map();
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i];
-    if (item !== void 0) byKey.set(key(item), item);
-  }
-  if (byKey.size !== items.length) return [...items].sort((a, b) => byCodeUnit(key(a), key(b)));
-  const out = [];
-  for (const k of [...byKey.keys()].sort()) {
-    const item = byKey.get(k);
-    if (item !== void 0) out.push(item);
-  }
-  return out;
-}
-function buildGraph(sources) {
-  return assemble(
-    sources.map((source) => ({ input: source, name: source.name, refs: source.refs })),
-    ({ input, name }, folder, workspaceDeps) => ({ name, dir: input.dir, folder, isService: input.isService, workspaceDeps })
-  );
-}
-function assemble(entries, make) {
-  const sorted = sortByKey(entries, (e) => e.input.dir);
-  const names = [];
-  const index = /* @__PURE__ */ new Map();
-  for (let k = 0; k < sorted.length; k++) {
-    const entry = at(sorted, k);
-    const existing = index.get(entry.name);
-    if (existing !== void 0) {
-      throw new import_errors9.InputError(`two workspace packages are named ${entry.name}: ${at(sorted, existing).input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
-    }
-    index.set(entry.name, names.length);
-    names.push(entry.name);
-  }
-  const dirs = /* @__PURE__ */ new Map();
-  for (let k = 0; k < sorted.length; k++) dirs.set(at(sorted, k).input.dir, k);
-  const packages = [];
-  const edges = [];
-  for (let k = 0; k < sorted.length; k++) {
-    const entry = at(sorted, k);
-    const { name, input } = entry;
-    const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir }, names);
-    const deps = [];
-    for (let t = 0; t < targets.length; t++) deps.push(at(names, at(targets, t)));
-    const slash = input.dir.lastIndexOf("/");
-    packages.push(make(entry, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps));
-    edges.push(targets);
-  }
-  const serviceFolders = /* @__PURE__ */ new Map();
-  for (let k = 0; k < packages.length; k++) {
-    const p = at(packages, k);
-    if (!p.isService) continue;
-    const other = serviceFolders.get(p.folder);
-    if (other !== void 0) {
-      throw new import_errors9.InputError(
-        `two services are in folders named ${p.folder} (${other} and ${p.dir}): the folder name names the service's image, its matrix leg and its compose service; rename one`
-      );
-    }
-    serviceFolders.set(p.folder, p.dir);
-  }
-  topologicalOrder(names, edges, "folder");
-  return assembleGraph(packages, { edges });
-}
-function assembleGraph(list, options) {
-  const { edges } = options;
-  const packages = /* @__PURE__ */ new Map();
-  const dirs = /* @__PURE__ */ new Map();
-  for (let k = 0; k < list.length; k++) {
-    const pkg = at(list, k);
-    packages.set(pkg.name, pkg);
-    dirs.set(pkg.dir, pkg);
-  }
-  let order = options.order;
-  const topological = () => {
-    if (order === void 0) {
-      const names = list.map((p) => p.name);
-      order = topologicalOrder(names, edges).map((i) => at(names, i));
-    }
-    return order;
-  };
-  let reverse;
-  let index;
-  const dependentsOf = (name) => {
-    if (!reverse || !index) {
-      const built = list.map(() => []);
-      index = /* @__PURE__ */ new Map();
-      for (let i2 = 0; i2 < list.length; i2++) {
-        index.set(at(list, i2).name, i2);
-        const deps = at(edges, i2);
-        for (let d = 0; d < deps.length; d++) at(built, at(deps, d)).push(i2);
-      }
-      reverse = built;
-    }
-    const i = index.get(name);
-    return i === void 0 ? [] : at(reverse, i).map((d) => at(list, d).name);
-  };
-  let services = options.services;
-  const get = (name) => {
-    const pkg = packages.get(name);
-    if (!pkg) throw new import_errors9.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
-    return pkg;
-  };
-  const graph = {
-    packages,
-    edges,
-    get order() {
-      return topological();
-    },
-    get services() {
-      services ??= sortByKey(
-        list.filter((p) => p.isService),
-        (p) => p.folder
-      );
-      return services;
-    },
-    get,
-    withDependents(start) {
-      const seen = /* @__PURE__ */ new Set();
-      const stack = [...start];
-      for (let name = stack.pop(); name !== void 0; name = stack.pop()) {
-        if (seen.has(name)) continue;
-        seen.add(name);
-        stack.push(...dependentsOf(name));
-      }
-      return seen;
-    },
-    dependentsOf,
-    dependenciesOf(name) {
-      const need = /* @__PURE__ */ new Set();
-      const stack = [...get(name).workspaceDeps];
-      for (let dep = stack.pop(); dep !== void 0; dep = stack.pop()) {
-        if (need.has(dep)) continue;
-        need.add(dep);
-        stack.push(...get(dep).workspaceDeps);
-      }
-      return topological().filter((n) => need.has(n)).map(get);
-    },
-    ownerOf(path) {
-      for (let end = path.lastIndexOf("/"); end > 0; end = path.lastIndexOf("/", end - 1)) {
-        const pkg = dirs.get(path.slice(0, end));
-        if (pkg) return pkg;
-      }
-      return void 0;
-    }
-  };
-  return graph;
-}
-function topologicalOrder(names, edges, from = "name") {
-  const order = [];
-  const VISITING = 1;
-  const DONE = 2;
-  const state = new Uint8Array(names.length);
-  const roots = (
-    // Stryker disable next-line ConditionalExpression: equivalent: the cycle check from sorted names finds the same cycles, more slowly
-    from === "name" ? sortByKey(
-      names.map((_, i) => i),
-      (i) => at(names, i)
-    ) : names.map((_, i) => i)
-  );
-  const path = [];
-  const next = [];
-  for (const root of roots) {
-    if (state[root] !== 0) continue;
-    state[root] = VISITING;
-    path.push(root);
-    next.push(0);
-    while (path.length > 0) {
-      const top = path.length - 1;
-      const node = at(path, top);
-      const i = at(next, top);
-      const deps = at(edges, node);
-      if (i >= deps.length) {
-        state[node] = DONE;
-        order.push(node);
-        path.pop();
-        next.pop();
-        continue;
-      }
-      next[top] = i + 1;
-      const dep = at(deps, i);
-      if (state[dep] === DONE) continue;
-      if (state[dep] === VISITING) {
-        if (from === "folder") return topologicalOrder(names, edges, "name");
-        const cycle = [...path.slice(path.indexOf(dep)), dep].map((n) => at(names, n));
-        throw new import_errors9.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
-      }
-      state[dep] = VISITING;
-      path.push(dep);
-      next.push(0);
-    }
-  }
-  return order;
-}
-function snapshotGraph(graph) {
-  const list = [...graph.packages.values()];
-  const index = /* @__PURE__ */ new Map();
-  for (let i = 0; i < list.length; i++) index.set(at(list, i).name, i);
-  return {
-    packages: list.map((p, i) => [p.dir, p.name, p.isService, at(graph.edges, i)]),
-    services: graph.services.map((s) => indexOf(index, s.name))
-  };
-}
-function isIndexList(value, size) {
-  if (!Array.isArray(value)) return false;
-  for (let k = 0; k < value.length; k++) {
-    const i = value[k];
-    if (typeof i !== "number" || !Number.isInteger(i) || i < 0 || i >= size) return false;
-  }
-  return true;
-}
-function isGraphSnapshot(value) {
-  if (typeof value !== "object" || value === null || !("packages" in value) || !("services" in value)) return false;
-  const { packages, services } = value;
-  if (!Array.isArray(packages)) return false;
-  const size = packages.length;
-  for (let k = 0; k < size; k++) {
-    const p = packages[k];
-    if (!Array.isArray(p) || p.length !== 4 || typeof p[0] !== "string" || typeof p[1] !== "string" || typeof p[2] !== "boolean" || !isIndexList(p[3], size)) return false;
-  }
-  return isIndexList(services, size);
-}
-function graphFromSnapshot(snapshot) {
-  const entries = snapshot.packages;
-  const list = [];
-  for (let k = 0; k < entries.length; k++) {
-    const entry = at(entries, k);
-    const dir = entry[0];
-    const deps = entry[3];
-    const workspaceDeps = [];
-    for (let d = 0; d < deps.length; d++) workspaceDeps.push(at(entries, at(deps, d))[1]);
-    const slash = dir.lastIndexOf("/");
-    list.push({ name: entry[1], dir, folder: slash < 0 ? dir : dir.slice(slash + 1), isService: entry[2], workspaceDeps });
-  }
-  const services = snapshot.services.map((i) => at(list, i));
-  return assembleGraph(list, { edges: entries.map((e) => e[3]), services });
-}
 
 // scripts/core/workspace/workspace-globs.ts
 var import_errors10 = require("./core-errors.cjs");

@@ -17236,8 +17236,9 @@ async function openGit(cwd) {
       if (objects.isEnded) throw new Error("git bulk read started after the command ended");
       return bulkRead(top, objects);
     },
-    async tags(pattern) {
-      const r = await runGit(top, ["tag", "--list", pattern, "--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)"]);
+    async tags(pattern, options = {}) {
+      const merged = options.mergedInto === void 0 ? [] : ["--merged", options.mergedInto];
+      const r = await runGit(top, ["tag", "--list", pattern, ...merged, "--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)"]);
       if (r.code !== 0) throw new import_errors12.OutsideError(`git tag --list ${pattern} failed: ${r.stderr.trim()}`);
       return parseTagList(r.stdout);
     },
@@ -17845,7 +17846,7 @@ var COMPUTING_FLAGS = {
   affected: { "--base": "value", "--head": "value", "--event": "value", "--cwd": "value", "--json": "boolean" },
   tags: { "--service": "value", "--commit": "value", "--cwd": "value", "--json": "boolean" },
   // Which services a release run releases (git only; `--images` asks the registry and is only shown).
-  "release select": { "--service": "value", "--tag": "value", "--ref": "value", "--cwd": "value", "--json": "boolean" }
+  "release select": { "--service": "value", "--tag": "value", "--ref": "value", "--version": "value", "--cwd": "value", "--json": "boolean" }
 };
 var ENTRY = /^(?:node\s+(?:\.\/)?scripts\/dist\/pipeline\.cjs|pnpm\s+(?:(?:-s|--silent)\s+)?(?:run\s+)?pipeline)\s+([a-z][a-z-]*)(?:\s+|$)/;
 var SHELL_CONTROL = /[;&|<>`]|\$\(/;

@@ -805,8 +805,9 @@ async function openGit(cwd) {
       if (objects.isEnded) throw new Error("git bulk read started after the command ended");
       return bulkRead(top, objects);
     },
-    async tags(pattern) {
-      const r = await runGit(top, ["tag", "--list", pattern, "--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)"]);
+    async tags(pattern, options = {}) {
+      const merged = options.mergedInto === void 0 ? [] : ["--merged", options.mergedInto];
+      const r = await runGit(top, ["tag", "--list", pattern, ...merged, "--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)"]);
       if (r.code !== 0) throw new import_errors3.OutsideError(`git tag --list ${pattern} failed: ${r.stderr.trim()}`);
       return parseTagList(r.stdout);
     },

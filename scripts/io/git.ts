@@ -47,8 +47,11 @@ export interface Git {
   bulkRead(): BulkRead;
   /** The URL of a remote, or undefined. */
   remoteUrl(name: string): Promise<string | undefined>;
-  /** Tags matching a `git tag -l` pattern, each with the commit it names (annotated tags peeled). */
-  tags(pattern: string): Promise<Array<{ readonly name: string; readonly commit: string }>>;
+  /**
+   * Tags matching a `git tag -l` pattern, each with the commit it names (annotated tags peeled); with
+   * `mergedInto`, only those whose commit that commit contains (`git tag --merged`).
+   */
+  tags(pattern: string, options?: { readonly mergedInto?: string }): Promise<Array<{ readonly name: string; readonly commit: string }>>;
   /** Commits reachable from `head` and not from `base` (all of `head`'s history without one), newest first; at most `max` when given. */
   log(base: string | undefined, head: string, options?: { readonly firstParent?: boolean; readonly max?: number }): Promise<LogEntry[]>;
   /** Ends the object reader; call when done. */
@@ -218,8 +221,9 @@ export async function openGit(cwd: string): Promise<Git> {
       if (objects.isEnded) throw new Error('git bulk read started after the command ended');
       return bulkRead(top, objects);
     },
-    async tags(pattern) {
-      const r = await runGit(top, ['tag', '--list', pattern, '--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)']);
+    async tags(pattern, options = {}) {
+      const merged = options.mergedInto === undefined ? [] : ['--merged', options.mergedInto];
+      const r = await runGit(top, ['tag', '--list', pattern, ...merged, '--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)']);
       if (r.code !== 0) throw new OutsideError(`git tag --list ${pattern} failed: ${r.stderr.trim()}`);
       return parseTagList(r.stdout);
     },

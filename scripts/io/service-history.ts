@@ -5,6 +5,7 @@
  * the workspace graph at the later revision). Shared by `pipeline release` and `pipeline deploy`.
  */
 import { classifyFiles } from '../core/affected/classify.js';
+import { inWorkspace } from '../core/affected/report.js';
 import type { LockfileDiff } from '../core/changes/lockfile.js';
 import { diffLockfilesAnyLayout } from '../core/changes/lockfile-yaml.js';
 import { diffRootManifest, type RootManifestDiff } from '../core/changes/root-manifest.js';
@@ -28,10 +29,13 @@ export interface ReleasedVersion {
   readonly commit: string;
 }
 
-/** The service's release tags in the clone (tags that do not parse as release tags are left out). */
-export async function releasedVersions(git: Git, service: string): Promise<ReleasedVersion[]> {
+/**
+ * The service's release tags in the clone (tags that do not parse as release tags are left out); with
+ * `containedIn`, only those whose commit that commit contains.
+ */
+export async function releasedVersions(git: Git, service: string, containedIn?: string): Promise<ReleasedVersion[]> {
   const out: ReleasedVersion[] = [];
-  for (const { name, commit } of await git.tags(`${service}@*`)) {
+  for (const { name, commit } of await git.tags(`${service}@*`, containedIn === undefined ? {} : { mergedInto: containedIn })) {
     const tag = tryParseReleaseTag(name);
     if (tag !== undefined && tag.service === service) out.push({ tag, name, commit });
   }
@@ -72,23 +76,45 @@ async function text(git: Git, spec: string): Promise<string | undefined> {
 
 /**
  * The commits in `base..head` (all of `head`'s history when base is undefined) that touched the
- * service's inputs, newest first, each with its reasons. A merge is judged by its first-parent change.
+ * service's inputs, newest first, each with its reasons. A merge counts only when it changed the inputs
+ * against every parent, as git's own history simplification reads it: a merge that took one side's inputs
+ * as they were (a catch-up merge of main into a branch, a pull request's merge) brought changes counted as
+ * that side's commits, or released before; its reasons are those of its first-parent change.
  */
 export async function serviceCommits(git: Git, config: PipelineConfig, at: ServiceGraph, base: string | undefined, head: string): Promise<NotesCommit[]> {
   const engine = await globEngineFor([...config.affected.ignore, ...config.affected.globalInputs]);
-  const out: NotesCommit[] = [];
-  for (const entry of await git.log(base, head)) {
-    const parent = entry.parents[0] ?? EMPTY_TREE;
-    const paths = (await git.diffNames(parent, entry.sha)).split('\0').filter((p) => p !== '');
+  // The root files, in the workspace (which may be a subfolder of the repository).
+  const lockfilePath = inWorkspace(git.prefix, 'pnpm-lock.yaml');
+  const manifestPath = inWorkspace(git.prefix, 'package.json');
+  const reasonsOf = async (parent: string, commit: string) => {
+    const paths = (await git.diffNames(parent, commit)).split('\0').filter((p) => p !== '');
     const classified = classifyFiles(paths, at.graph, config.affected, git.prefix, engine);
     let lockfile: LockfileDiff | undefined;
     let rootManifest: RootManifestDiff | undefined;
-    if (classified.lockfile) lockfile = diffLockfilesAnyLayout(await text(git, `${parent}:pnpm-lock.yaml`), await text(git, `${entry.sha}:pnpm-lock.yaml`));
+    if (classified.lockfile) lockfile = diffLockfilesAnyLayout(await text(git, `${parent}:${lockfilePath}`), await text(git, `${commit}:${lockfilePath}`));
     if (classified.rootManifest) {
-      rootManifest = diffRootManifest('package.json', await text(git, `${parent}:package.json`), await text(git, `${entry.sha}:package.json`), config.affected.rootManifestFields);
+      rootManifest = diffRootManifest(
+        'package.json',
+        await text(git, `${parent}:${manifestPath}`),
+        await text(git, `${commit}:${manifestPath}`),
+        config.affected.rootManifestFields,
+      );
     }
-    const reasons = commitReasons(at.graph, at.service, { classified, ...(lockfile ? { lockfile } : {}), ...(rootManifest ? { rootManifest } : {}) });
-    if (reasons.length > 0) out.push({ sha: entry.sha, subject: entry.subject, body: entry.body, reasons });
+    return commitReasons(at.graph, at.service, { classified, ...(lockfile ? { lockfile } : {}), ...(rootManifest ? { rootManifest } : {}) });
+  };
+  const out: NotesCommit[] = [];
+  for (const entry of await git.log(base, head)) {
+    const [first = EMPTY_TREE, ...others] = entry.parents;
+    const reasons = await reasonsOf(first, entry.sha);
+    if (reasons.length === 0) continue;
+    let sameAsASide = false;
+    for (const parent of others) {
+      if ((await reasonsOf(parent, entry.sha)).length === 0) {
+        sameAsASide = true;
+        break;
+      }
+    }
+    if (!sameAsASide) out.push({ sha: entry.sha, subject: entry.subject, body: entry.body, reasons });
   }
   return out;
 }

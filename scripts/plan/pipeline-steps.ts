@@ -14,7 +14,7 @@ const COMPUTING_FLAGS = {
   affected: { '--base': 'value', '--head': 'value', '--event': 'value', '--cwd': 'value', '--json': 'boolean' },
   tags: { '--service': 'value', '--commit': 'value', '--cwd': 'value', '--json': 'boolean' },
   // Which services a release run releases (git only; `--images` asks the registry and is only shown).
-  'release select': { '--service': 'value', '--tag': 'value', '--ref': 'value', '--cwd': 'value', '--json': 'boolean' },
+  'release select': { '--service': 'value', '--tag': 'value', '--ref': 'value', '--version': 'value', '--cwd': 'value', '--json': 'boolean' },
 } as const satisfies Record<string, Record<string, 'value' | 'boolean'>>;
 
 export type OutputCommand = keyof typeof COMPUTING_FLAGS;

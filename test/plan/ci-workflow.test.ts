@@ -252,6 +252,13 @@ describe('pipeline plan on the generated release workflow', () => {
     expect(releaseJob(plan, 'release').legs.map((l) => l.matrix?.['service'])).toEqual(['payment-service']);
   });
 
+  test('a manual release of `changed` with one explicit version fails in select, before any release leg is planned', async () => {
+    const r = await runPlan(repo.dir, ['--event', 'workflow_dispatch', '--workflow', 'release.yml', '--input', 'service=changed', '--input', 'version=2.0.0'], process.env, BUNDLE);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/✗ select +run: FAILS: step "Services to release" exited with 2: error: --version "2\.0\.0" with --service changed/);
+    expect(r.stdout).not.toMatch(/release +run/);
+  });
+
   test('a manual release without deploy_to hands nothing off', async () => {
     const plan = await planJson(repo.dir, ['--event', 'workflow_dispatch', '--workflow', 'release.yml', '--input', 'service=payment-service'], BUNDLE);
     expect(releaseJob(plan, 'handoff').status).toBe('skipped');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { autoBump, type Bump, firstVersion, nextVersion } from '../../scripts/core/release/bump.js';
+import { autoBump, type Bump, firstVersion, highestVersion, nextVersion, previousRelease } from '../../scripts/core/release/bump.js';
 import { parseCommitMessage } from '../../scripts/core/release/conventional-commit.js';
 import { formatVersion, parseVersion } from '../../scripts/core/release/version.js';
 import { InputError } from '../../scripts/core/errors.js';
@@ -77,7 +77,15 @@ describe('next version', () => {
     ['a maintenance release of an older line', ['1.3.4', '1.4.0'], { kind: 'version', version: v('1.3.5') }, [], '1.3.5'],
     ['a maintenance release of an older major (2.0.0 is another line)', ['1.0.0', '2.0.0'], { kind: 'version', version: v('1.0.1') }, [], '1.0.1'],
   ])('%s', (_name, released, bump, subjects, expected) => {
-    const next = nextVersion({ service: 'api-gateway', released: released.map(v), bump, commits: subjects.map((s) => msg(s)), packageVersion: '1.0.0' });
+    // A ref that contains every release: the bump starts from the highest.
+    const next = nextVersion({
+      service: 'api-gateway',
+      released: released.map(v),
+      from: highestVersion(released.map(v)),
+      bump,
+      commits: subjects.map((s) => msg(s)),
+      packageVersion: '1.0.0',
+    });
     expect(formatVersion(next)).toBe(expected);
   });
 
@@ -88,7 +96,14 @@ describe('next version', () => {
     ['2.0.0-rc.1', '2.0.0-rc.2', '2.0'],
   ])('refuses explicit %s when %s is released (its line %s)', (asked, released, line) => {
     const call = () =>
-      nextVersion({ service: 'api-gateway', released: [v(released), v('0.9.0')], bump: { kind: 'version', version: v(asked) }, commits: [], packageVersion: undefined });
+      nextVersion({
+        service: 'api-gateway',
+        released: [v(released), v('0.9.0')],
+        from: v(released),
+        bump: { kind: 'version', version: v(asked) },
+        commits: [],
+        packageVersion: undefined,
+      });
     expect(call).toThrow(InputError);
     expect(call).toThrow(`version "${asked}" of api-gateway is not greater than its highest release "${released}" in ${line}: expected a higher SemVer version`);
   });
@@ -110,6 +125,71 @@ describe('first release', () => {
   });
 
   it.each<Bump>([{ kind: 'auto' }, { kind: 'major' }, { kind: 'minor' }, { kind: 'patch' }])('bump %j is not applied to the first release', (bump) => {
-    expect(formatVersion(nextVersion({ service: 's', released: [], bump, commits: [msg('feat!: x')], packageVersion: '1.0.0' }))).toBe('1.0.0');
+    expect(formatVersion(nextVersion({ service: 's', released: [], from: undefined, bump, commits: [msg('feat!: x')], packageVersion: '1.0.0' }))).toBe('1.0.0');
+  });
+});
+
+describe('a ref that does not contain every release (a maintenance branch, an older commit)', () => {
+  const v = parseVersion;
+  it.each<[string, string[], string | undefined, Bump, string]>([
+    ['a patch of the 1.3 line beside 2.0.0', ['1.3.0', '2.0.0'], '1.3.0', { kind: 'patch' }, '1.3.1'],
+    ['a minor of the 1.3 line beside 2.0.0', ['1.3.0', '2.0.0'], '1.3.0', { kind: 'minor' }, '1.4.0'],
+    ['auto with a fix', ['1.0.0', '1.1.0'], '1.0.0', { kind: 'auto' }, '1.0.1'],
+    ['nothing contained, nothing released in the first line', ['2.0.0'], undefined, { kind: 'patch' }, '1.0.0'],
+  ])('%s', (_name, released, from, bump, expected) => {
+    const next = nextVersion({
+      service: 'api',
+      released: released.map(v),
+      from: from === undefined ? undefined : v(from),
+      bump,
+      commits: [{ subject: 'fix: x', body: '' }],
+      packageVersion: '1.0.0',
+    });
+    expect(formatVersion(next)).toBe(expected);
+  });
+
+  it.each<[string[], string | undefined, Bump, string]>([
+    [
+      ['1.3.0', '1.3.1'],
+      '1.3.0',
+      { kind: 'patch' },
+      'api: a patch bump from 1.3.0 (the newest release that --ref contains) gives 1.3.1, which is not greater than 1.3.1, released already in 1.3; release a ref that contains api@1.3.1, or give --version',
+    ],
+    [
+      ['1.3.0', '1.4.2'],
+      '1.3.0',
+      { kind: 'auto' },
+      'api: a minor (auto) bump from 1.3.0 (the newest release that --ref contains) gives 1.4.0, which is not greater than 1.4.2, released already in 1.4; release a ref that contains api@1.4.2, or give --version',
+    ],
+    [
+      ['1.0.0'],
+      undefined,
+      { kind: 'major' },
+      'api: the first version (no release that --ref contains) gives 1.0.0, which is not greater than 1.0.0, released already in 1.0; release a ref that contains api@1.0.0, or give --version',
+    ],
+  ])('refuses a version its line released already: %j from %j', (released, from, bump, message) => {
+    const call = () =>
+      nextVersion({
+        service: 'api',
+        released: released.map(v),
+        from: from === undefined ? undefined : v(from),
+        bump,
+        commits: [{ subject: 'feat: y', body: '' }],
+        packageVersion: '1.0.0',
+      });
+    expect(call).toThrow(InputError);
+    expect(call).toThrow(message);
+  });
+
+  it.each<[string[], string, string | undefined]>([
+    [['1.0.0', '1.1.0', '2.0.0'], '1.1.1', '1.1.0'],
+    [['2.0.0', '1.0.0', '1.1.0'], '1.1.0', '1.0.0'],
+    [['1.0.0'], '1.0.0', undefined],
+    [[], '1.0.0', undefined],
+    [['1.0.0-rc.1', '0.9.0'], '1.0.0', '1.0.0-rc.1'],
+  ])('previousRelease(%j, below %s) is %s', (contained, version, expected) => {
+    const releases = contained.map((c) => ({ tag: { version: v(c) } }));
+    const found = previousRelease(releases, v(version));
+    expect(found === undefined ? undefined : formatVersion(found.tag.version)).toBe(expected);
   });
 });

@@ -509,3 +509,127 @@ describe('status, next, parse, select', () => {
     expect(JSON.parse(r.stdout)).toEqual({ services: ['alpha', 'beta'] });
   });
 });
+
+// Found by a hunt of the release flow: a release of a ref that does not contain the highest release (a
+// maintenance branch, an older commit), a pushed tag on a commit CI did not build, `changed` with one
+// version, merges that bring already-released changes back, a service only on the tag's branch, and a
+// workspace in a subfolder.
+describe('release lines, merges and pushed tags', () => {
+  const edit = (n: number) => ({ 'services/alpha/src/main.ts': `export const a = ${n};\n` });
+
+  test('a bump on a maintenance branch starts from the newest release the branch contains, and moves no tag of a newer line', async () => {
+    const c130 = commit(root, 'feat(alpha): 1.3', edit(1));
+    git(root, 'tag', 'alpha@1.3.0', c130);
+    const c200 = commit(root, 'feat(alpha)!: 2.0', edit(2));
+    git(root, 'tag', 'alpha@2.0.0', c200);
+    git(root, 'checkout', '-q', '-b', 'release-1.3', c130);
+    const backport = commit(root, 'fix(alpha): a backport', edit(3));
+    git(root, 'checkout', '-q', 'main');
+    await restartGitHub();
+    const digest = publishCi('alpha', backport);
+    const next = await release('next', 'alpha', '--bump', 'patch', '--ref', 'release-1.3');
+    expect({ code: next.code, stdout: next.stdout, stderr: next.stderr }).toEqual({ code: 0, stdout: '1.3.1\n', stderr: '' });
+    const r = await release('cut', 'alpha', '--bump', 'patch', '--ref', 'release-1.3', '--dry-run', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ version: '1.3.1', tag: 'alpha@1.3.1', commit: backport, digest });
+    expect(out.imageTags).toEqual(['1.3.1', '1.3', '1']);
+  });
+
+  test('a bump whose version the line released already elsewhere is refused (exit 2), naming it and the way out', async () => {
+    const c130 = commit(root, 'feat(alpha): 1.3', edit(1));
+    git(root, 'tag', 'alpha@1.3.0', c130);
+    const c131 = commit(root, 'fix(alpha): 1.3.1 on main', edit(2));
+    git(root, 'tag', 'alpha@1.3.1', c131);
+    git(root, 'checkout', '-q', '-b', 'release-1.3', c130);
+    commit(root, 'fix(alpha): another fix', edit(3));
+    git(root, 'checkout', '-q', 'main');
+    const r = await release('cut', 'alpha', '--bump', 'patch', '--ref', 'release-1.3', '--dry-run');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'error: alpha: a patch bump from 1.3.0 (the newest release that --ref contains) gives 1.3.1, which is not greater than 1.3.1, released already in 1.3; release a ref that contains alpha@1.3.1, or give --version\n',
+    );
+  });
+
+  test("an older commit than the latest release: its own line's bump, and no image older than its change is promoted", async () => {
+    const w = commit(root, 'feat(alpha): w', edit(1));
+    git(root, 'tag', 'alpha@1.0.0', w);
+    publishCi('alpha', w);
+    const x = commit(root, 'fix(alpha): x, never built', edit(2));
+    const y = commit(root, 'feat(alpha): y', edit(3));
+    git(root, 'tag', 'alpha@1.1.0', y);
+    await restartGitHub();
+    const r = await release('cut', 'alpha', '--bump', 'patch', '--ref', x, '--dry-run', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ version: '1.0.1', commit: x, digest: null, needsBuild: true });
+  });
+
+  test('a pushed tag on a commit CI has not built: select --images asks for the build (counted from the release before the tag)', async () => {
+    const c1 = commit(root, 'feat(alpha): one', edit(1));
+    git(root, 'tag', 'alpha@1.0.0', c1);
+    publishCi('alpha', c1);
+    const c2 = commit(root, 'fix(alpha): two', edit(2));
+    git(root, 'tag', 'alpha@1.0.1', c2);
+    const r = await release('select', '--tag', 'refs/tags/alpha@1.0.1', '--ref', c2, '--images', '--json');
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(JSON.parse(r.stdout)).toEqual({ services: ['alpha'], build: ['alpha'] });
+  });
+
+  test('select: `changed` with one explicit version is refused (it would give every changed service that version)', async () => {
+    const r = await release('select', '--service', 'changed', '--version', '2.0.0');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'error: --version "2.0.0" with --service changed: one version for every changed service; release one service with a version, or use a bump for changed\n',
+    );
+    const one = await release('select', '--service', 'alpha', '--version', '2.0.0', '--json');
+    expect({ code: one.code, stdout: one.stdout }).toEqual({ code: 0, stdout: '{"services":["alpha"]}\n' });
+  });
+
+  test("merges: a catch-up merge of main into a branch does not count main's released changes again, and a merge is no commit of the notes", async () => {
+    const base = commit(root, 'chore: base', {});
+    git(root, 'checkout', '-q', '-b', 'feature');
+    commit(root, 'feat(gamma): a gamma feature', { 'services/gamma/src/main.ts': 'export const g = 1;\n' });
+    git(root, 'checkout', '-q', 'main');
+    const a = commit(root, 'fix(alpha): released', edit(1));
+    git(root, 'tag', 'alpha@1.0.0', a);
+    git(root, 'tag', 'gamma@1.0.0', base);
+    git(root, 'tag', 'beta@1.0.0', base);
+    git(root, 'checkout', '-q', 'feature');
+    git(root, 'merge', '-q', '--no-ff', '-m', "Merge branch 'main' into feature", 'main');
+    git(root, 'checkout', '-q', 'main');
+    git(root, 'merge', '-q', '--no-ff', '-m', 'Merge pull request #7 from acme/feature', 'feature');
+    expect(git(root, 'diff', 'alpha@1.0.0', 'HEAD', '--', 'services/alpha', 'packages')).toBe('');
+    const changed = await release('select', '--service', 'changed', '--json');
+    expect(JSON.parse(changed.stdout)).toEqual({ services: ['gamma'] });
+    const notes = await release('notes', 'gamma', '--json');
+    expect(notes.code, notes.stderr).toBe(0);
+    const text = JSON.stringify(JSON.parse(notes.stdout));
+    expect(text).toContain('a gamma feature');
+    expect(text).not.toContain('Merge');
+  });
+
+  test('a pushed tag of a service that is only on its own branch (not on the default branch) is released from that commit', async () => {
+    git(root, 'checkout', '-q', '-b', 'new-service');
+    const d = commit(root, 'feat(delta): a new service', {
+      'services/delta/package.json': `${JSON.stringify({ name: '@kc/delta', version: '0.1.0', dependencies: {} }, null, 2)}\n`,
+      'services/delta/Dockerfile': 'FROM scratch\n',
+    });
+    git(root, 'tag', 'delta@0.1.0-rc.1', d);
+    git(root, 'checkout', '-q', 'main');
+    await restartGitHub();
+    const digest = pushAttestedImage(registry, `${OWNER}/delta`, { 'org.opencontainers.image.revision': d, run: Math.random().toString(36) }, `sha-${d.slice(0, 7)}`).index;
+    const r = await release('cut', '--tag', 'refs/tags/delta@0.1.0-rc.1', '--dry-run', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ service: 'delta', version: '0.1.0-rc.1', commit: d, digest });
+  });
+
+  test('a workspace in a subfolder: a lockfile change to one importer counts for that service only', async () => {
+    const { root: top } = makeRepo(Object.fromEntries(Object.entries(WORKSPACE).map(([path, text]) => [`shop/${path}`, text])));
+    const first = git(top, 'rev-parse', 'HEAD');
+    for (const s of ['alpha', 'beta', 'gamma']) git(top, 'tag', `${s}@1.0.0`, first);
+    commit(top, 'chore(deps): left-pad 1.3.1', { 'shop/pnpm-lock.yaml': lockfile('1.3.1') });
+    const r = await runCommand(run, ['select', '--service', 'changed', '--json'], { cwd: join(top, 'shop'), env: env(), config });
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(JSON.parse(r.stdout)).toEqual({ services: ['beta'] });
+  });
+});

@@ -54,12 +54,23 @@ export interface Released {
   readonly versions: readonly Version[];
   /** The highest version, if any. */
   readonly latest: ReleasedVersion | undefined;
+  /** The releases whose commit the revision asked about contains, sorted by version. */
+  readonly contained: readonly ReleasedVersion[];
+  /**
+   * The highest of them: where a bump of that revision starts and what changed is counted from. On the
+   * default branch it is `latest`; on a maintenance branch or an older commit, the newest release of its line.
+   */
+  readonly base: ReleasedVersion | undefined;
 }
 
-export async function released(git: Git, service: string): Promise<Released> {
-  const all = await releasedVersions(git, service);
-  const sorted = [...all].sort((a, b) => compareVersions(a.tag.version, b.tag.version));
-  return { all: sorted, versions: sorted.map((r) => r.tag.version), latest: sorted.at(-1) };
+const byVersion = (a: ReleasedVersion, b: ReleasedVersion) => compareVersions(a.tag.version, b.tag.version);
+
+/** The service's releases, and those that `at` contains. */
+export async function released(git: Git, service: string, at: string): Promise<Released> {
+  const [all, contained] = await Promise.all([releasedVersions(git, service), releasedVersions(git, service, at)]);
+  const sorted = all.toSorted(byVersion);
+  const inAt = contained.toSorted(byVersion);
+  return { all: sorted, versions: sorted.map((r) => r.tag.version), latest: sorted.at(-1), contained: inAt, base: inAt.at(-1) };
 }
 
 /** The `version` of the service's package.json at `commit` (the first release's version); `dir` is in the workspace, which may be a subfolder. */

@@ -17,7 +17,7 @@ import { InputError } from '../../core/errors.js';
 import { quarantineTag } from '../../core/deploy/version.js';
 import { isQuarantined } from '../../io/registry-images.js';
 import { parseImageRef } from '../../core/images/index.js';
-import { nextVersion } from '../../core/release/bump.js';
+import { nextVersion, previousRelease } from '../../core/release/bump.js';
 import { planCut } from '../../core/release/cut-plan.js';
 import { releaseImageTags } from '../../core/release/image-tags.js';
 import { type NotesCommit, releaseNotes, renderNotesMarkdown } from '../../core/release/notes.js';
@@ -79,13 +79,15 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
   const release = await openRelease(ctx, values.cwd);
   const { git } = release;
   try {
-    // A pushed tag names a service of the workspace (checked before its commit is looked up).
-    if (pushed !== undefined) await knownService(git, ctx, await release.defaultRef(), pushed.service);
+    // A pushed tag's service is looked up at the tag's commit: it may exist only on the tag's branch. A tag
+    // not in the clone names no commit: its service is checked on the default branch first, so that an
+    // unknown service is said as such.
     const tagRef = pushed === undefined ? undefined : `refs/tags/${formatReleaseTag(pushed)}`;
+    if (pushed !== undefined && tagRef !== undefined && (await git.resolveCommit(tagRef)) === undefined) await knownService(git, ctx, await release.defaultRef(), pushed.service);
     const commit = tagRef === undefined ? await release.refCommit(values.ref, '--ref') : await commitOf(git, tagRef, '--tag');
     const at = await knownService(git, ctx, commit, pushed?.service ?? positionals[0]);
     const service = at.service.folder;
-    const history = await released(git, service);
+    const history = await released(git, service, commit);
     // The service's history from a release tag's commit (or from the start): read once per base, since
     // the bump and the notes usually start at the same release.
     const since = new Map<string | undefined, Promise<NotesCommit[]>>();
@@ -118,14 +120,17 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
         version = nextVersion({
           service,
           released: history.versions,
+          from: history.base?.tag.version,
           bump: bump ?? { kind: 'auto' },
-          commits: await commitsSince(history.latest?.commit),
+          commits: await commitsSince(history.base?.commit),
           packageVersion: await packageVersionAt(git, commit, at.service.dir),
         });
       }
     }
     const tag = formatReleaseTag({ service, version });
-    const previous = history.all.filter((r) => compareVersions(r.tag.version, version) < 0).at(-1);
+    // The release before this one on its own line: the commits since it are this release's (its notes, and
+    // the changes no promoted image may lack). A release the commit does not contain is no such start.
+    const previous = previousRelease(history.contained, version);
     const commits = await commitsSince(previous?.commit);
 
     // The image CI tested: build once, promote by digest.

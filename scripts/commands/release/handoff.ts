@@ -35,8 +35,9 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
     throw new InputError(`--environment ${quote(values.environment ?? '')}: expected one of: ${ctx.config.environments.map((e) => e.name).join(', ')}`);
   const release = await openRelease(ctx, values.cwd);
   try {
-    const at = await knownService(release.git, ctx, await release.defaultRef(), positionals[0]);
-    const { all, latest } = await released(release.git, at.service.folder);
+    const defaultRef = await release.defaultRef();
+    const at = await knownService(release.git, ctx, defaultRef, positionals[0]);
+    const { all, latest } = await released(release.git, at.service.folder, defaultRef);
     const head = await release.git.resolveCommit('HEAD');
     // `all` is sorted by version: the last one at HEAD is the highest there.
     const chosen = all.filter((r) => r.commit === head).at(-1) ?? latest;

@@ -51,13 +51,14 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
   try {
     const ref = await release.refCommit(values.ref, '--ref');
     const at = await knownService(release.git, ctx, ref, positionals[0]);
-    const { versions, latest } = await released(release.git, at.service.folder);
-    const commits = latest === undefined && bump.kind !== 'auto' ? [] : await serviceCommits(release.git, ctx.config, at, latest?.commit, ref);
+    // The bump starts from the newest release the ref contains (on a maintenance branch, that of its line).
+    const { versions, base } = await released(release.git, at.service.folder, ref);
+    const commits = base === undefined && bump.kind !== 'auto' ? [] : await serviceCommits(release.git, ctx.config, at, base?.commit, ref);
     const packageVersion = await packageVersionAt(release.git, ref, at.service.dir);
-    const next = nextVersion({ service: at.service.folder, released: versions, bump, commits, packageVersion });
+    const next = nextVersion({ service: at.service.folder, released: versions, from: base?.tag.version, bump, commits, packageVersion });
     const out = {
       service: at.service.folder,
-      current: latest === undefined ? null : formatVersion(latest.tag.version),
+      current: base === undefined ? null : formatVersion(base.tag.version),
       next: formatVersion(next),
       bump: bump.kind === 'auto' ? autoBump(commits) : bump.kind,
       commits: commits.length,

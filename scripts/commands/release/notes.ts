@@ -39,8 +39,9 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
       if (tag.service !== service) throw new InputError(`--from ${quote(values.from)}: a release tag of ${tag.service}, not of ${service}`);
       from = { name: values.from.replace(/^refs\/tags\//, ''), commit: await commitOf(release.git, `refs/tags/${values.from.replace(/^refs\/tags\//, '')}`, '--from') };
     } else {
-      const { latest } = await released(release.git, service);
-      from = latest === undefined ? undefined : { name: latest.name, commit: latest.commit };
+      // The newest release that --to contains: a maintenance branch's notes start at its own line's release.
+      const { base } = await released(release.git, service, to);
+      from = base === undefined ? undefined : { name: base.name, commit: base.commit };
     }
     const commits = await serviceCommits(release.git, ctx.config, at, from?.commit, to);
     const notes = releaseNotes({

@@ -8,7 +8,10 @@ import { commandSpec } from '../../core/args.js';
 import { EXIT } from '../../core/exit-codes.js';
 import { InputError } from '../../core/errors.js';
 import { parseImageRef } from '../../core/images/index.js';
+import { previousRelease } from '../../core/release/bump.js';
 import { formatReleaseTag, parseReleaseTag } from '../../core/release/release-tag.js';
+import { parseVersion, type Version } from '../../core/release/version.js';
+import { quote } from '../../core/quote.js';
 import { serviceCommits, workspaceAt } from '../../io/service-history.js';
 import { writeStepOutputs } from '../../io/step-outputs.js';
 import type { Command } from '../types.js';
@@ -20,11 +23,20 @@ const SPEC = commandSpec({
   program: 'pnpm pipeline release select',
   summary:
     'The services one release run releases (the matrix of release.yml): the service of a pushed release tag, a chosen service, or every service changed since its latest release.',
-  options: { service: { type: 'string' }, tag: { type: 'string' }, ref: { type: 'string' }, images: { type: 'boolean' }, json: { type: 'boolean' }, cwd: { type: 'string' } },
+  options: {
+    service: { type: 'string' },
+    tag: { type: 'string' },
+    ref: { type: 'string' },
+    version: { type: 'string' },
+    images: { type: 'boolean' },
+    json: { type: 'boolean' },
+    cwd: { type: 'string' },
+  },
   help: {
     service: { value: 'NAME', description: 'a service folder, or `changed`' },
     tag: { value: 'REF', description: "the run's ref: a release tag (refs/tags/<service>@<version>) releases that service; a branch is ignored" },
     ref: { value: 'REV', description: 'the revision to release (default: the default branch; with --tag, the tag)' },
+    version: { value: 'X.Y.Z', description: "the run's explicit version (empty: none): one service only; --images counts the changes since the release before it" },
     images: { description: 'also ask the registry which of them have no CI image to promote: the output `build`, a matrix to build first' },
     json: { description: 'print the services as one JSON object even inside Actions' },
     cwd: { value: 'DIR', description: 'the repository (default: the current folder)' },
@@ -43,9 +55,19 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
   const tagRef = values.tag?.startsWith('refs/tags/') ? values.tag : undefined;
   if (tagRef === undefined && values.service === undefined)
     throw new InputError('pnpm pipeline release select: give --service <name|changed>, or --tag refs/tags/<service>@<version>');
+  // One explicit version is one release: for `changed` it would give every changed service that version.
+  const explicit = values.version === undefined || values.version === '' ? undefined : parseVersion(values.version);
+  if (explicit !== undefined && tagRef === undefined && values.service === 'changed') {
+    throw new InputError(
+      `--version ${quote(values.version ?? '')} with --service changed: one version for every changed service; release one service with a version, or use a bump for changed`,
+    );
+  }
   const release = await openRelease(ctx, values.cwd);
   try {
     let ref = await release.refCommit(values.ref, '--ref');
+    // The version being released, when known (a pushed tag's, an explicit one): the changes are counted
+    // from the release before it that the commit contains; otherwise from the newest one it contains.
+    let version: Version | undefined = explicit;
     let graph = await workspaceAt(release.git, ctx.config, ref);
     const known = new Set(graph.services.map((s) => s.folder));
     // What changed of a service since its latest release: asked once, whether for `changed` or for --images.
@@ -53,9 +75,10 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
     const changedSinceRelease = (service: (typeof graph.services)[number]): Promise<readonly string[]> => {
       let known = inputsOf.get(service.folder);
       if (known === undefined) {
-        known = released(release.git, service.folder).then(async ({ latest }) =>
-          (await serviceCommits(release.git, ctx.config, { graph, service }, latest?.commit, ref)).map((c) => c.sha),
-        );
+        known = released(release.git, service.folder, ref).then(async ({ contained, base }) => {
+          const from = version === undefined ? base : previousRelease(contained, version);
+          return (await serviceCommits(release.git, ctx.config, { graph, service }, from?.commit, ref)).map((c) => c.sha);
+        });
         inputsOf.set(service.folder, known);
       }
       return known;
@@ -64,6 +87,7 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
     if (tagRef !== undefined) {
       const tag = parseReleaseTag(tagRef, known);
       services = [tag.service];
+      version = tag.version;
       // Not in the clone (a plan of a tag not pushed yet): the checked-out commit is the release.
       ref = (await release.git.resolveCommit(`refs/tags/${formatReleaseTag(tag)}`)) ?? ref;
       graph = await workspaceAt(release.git, ctx.config, ref);

@@ -40,15 +40,15 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
     const rows: ServiceStatus[] = [];
     const tags: string[] = [];
     for (const service of graph.services) {
-      const { all, latest } = await released(release.git, service.folder);
+      const { all, base } = await released(release.git, service.folder, ref);
       tags.push(...all.map((r) => r.name));
-      const commits = await serviceCommits(release.git, ctx.config, { graph, service }, latest?.commit, ref);
+      const commits = await serviceCommits(release.git, ctx.config, { graph, service }, base?.commit, ref);
       rows.push({
         service: service.folder,
-        version: latest === undefined ? null : formatVersion(latest.tag.version),
-        tag: latest?.name ?? null,
+        version: base === undefined ? null : formatVersion(base.tag.version),
+        tag: base?.name ?? null,
         commits: commits.length,
-        bump: latest === undefined ? 'first release' : commits.length === 0 ? 'none' : autoBump(commits),
+        bump: base === undefined ? 'first release' : commits.length === 0 ? 'none' : autoBump(commits),
       });
     }
     // Release tags without a published GitHub Release (a push of more than three tags triggers nothing): asked of the API when a token is there.

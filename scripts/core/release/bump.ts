@@ -50,6 +50,12 @@ export interface NextVersionInput {
   readonly service: string;
   /** Every released version of the service (any order); empty before its first release. */
   readonly released: readonly Version[];
+  /**
+   * The highest release the released commit contains: what a bump starts from. On the default branch it
+   * is the highest release of all; on a maintenance branch (or an older commit) the highest of its own
+   * line, so that `release-1.3` with a patch bump gives 1.3.1 and not the next patch of 2.x.
+   */
+  readonly from: Version | undefined;
   readonly bump: Bump;
   /** Commits to the service's inputs since its last release (for `auto`). */
   readonly commits: readonly CommitMessage[];
@@ -58,8 +64,7 @@ export interface NextVersionInput {
 }
 
 export function nextVersion(input: NextVersionInput): Version {
-  const current = highestVersion(input.released);
-  const { bump } = input;
+  const { bump, from } = input;
   if (bump.kind === 'version') {
     const asked = bump.version;
     const line = highestVersion(input.released.filter((r) => r.major === asked.major && r.minor === asked.minor));
@@ -70,8 +75,28 @@ export function nextVersion(input: NextVersionInput): Version {
     }
     return asked;
   }
-  if (current === undefined) return firstVersion(input.packageVersion);
-  return bumpVersion(current, bump.kind === 'auto' ? autoBump(input.commits) : bump.kind);
+  const kind = bump.kind === 'auto' ? autoBump(input.commits) : bump.kind;
+  const next = from === undefined ? firstVersion(input.packageVersion) : bumpVersion(from, kind);
+  // A release the ref does not contain may hold that version, or a higher one of its line: never reused.
+  const line = highestVersion(input.released.filter((r) => r.major === next.major && r.minor === next.minor));
+  if (line !== undefined && compareVersions(next, line) <= 0) {
+    const how =
+      from === undefined
+        ? 'the first version (no release that --ref contains)'
+        : `a ${bump.kind === 'auto' ? `${kind} (auto)` : kind} bump from ${formatVersion(from)} (the newest release that --ref contains)`;
+    throw new InputError(
+      `${input.service}: ${how} gives ${formatVersion(next)}, which is not greater than ${formatVersion(line)}, released already in ${next.major}.${next.minor}; release a ref that contains ${input.service}@${formatVersion(line)}, or give --version`,
+    );
+  }
+  return next;
+}
+
+/** The release a new version follows: the highest of `contained` (releases its commit contains) below `version`. */
+export function previousRelease<T extends { readonly tag: { readonly version: Version } }>(contained: readonly T[], version: Version): T | undefined {
+  return contained
+    .filter((r) => compareVersions(r.tag.version, version) < 0)
+    .toSorted((a, b) => compareVersions(a.tag.version, b.tag.version))
+    .at(-1);
 }
 
 export function bumpVersion(v: Version, kind: BumpKind): Version {
