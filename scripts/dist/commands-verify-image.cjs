@@ -7654,6 +7654,7 @@ function expectationsFor(workspace, rootManifest, folder, labels = {}) {
     packageName: service.name,
     otherServices: workspace.services.filter((s) => s.name !== service.name).map((s) => ({ folder: s.folder, dir: s.dir, packageName: s.name })),
     devDependencies: forbiddenDevDependencies([rootManifest, service.manifest, ...libraries.map((l) => l.manifest)]),
+    libraries: libraries.map((l) => l.name),
     ...labels
   };
 }
@@ -7669,6 +7670,7 @@ var RULES = {
   "non-root": "the image sets a non-root USER and every process of the container runs with a non-zero uid",
   "only-this-service": "/app holds this service (its package.json), and the image holds nothing of any other service, in /app or elsewhere",
   "no-dev-dependencies": "no devDependency of the service, its workspace libraries or the workspace root is installed",
+  "compiled-only": `no TypeScript source or compiler settings in /app: the service and its workspace libraries ship compiled JavaScript (each package's "files": ["dist"])`,
   "no-pnpm": "no pnpm in the runtime image (no pnpm package, no pnpm/pnpx executable on PATH)",
   "oci-labels": "org.opencontainers.image.source, .revision and .title are set (title = the service, revision = the commit built)"
 };
@@ -7789,6 +7791,33 @@ function checkNoDevDependencies(e, x) {
   if (found.length > 0) return fail("no-dev-dependencies", `devDependencies installed: ${listSome(found)}; deploy with \`pnpm deploy --prod\` and copy only its folder`);
   return pass("no-dev-dependencies", `${installed.size} packages installed, none of the ${x.devDependencies.length} devDependencies`);
 }
+var isSourceFile = (path) => {
+  const base = path.slice(path.lastIndexOf("/") + 1);
+  return /\.[cm]?tsx?$/.test(base) && !/\.d\.[cm]?ts$/.test(base) || /^tsconfig.*\.json$/.test(base);
+};
+function ownPackagePath(path, libraries) {
+  const parts = path.slice(APP_DIR.length + 1).split("/");
+  const last = parts.lastIndexOf("node_modules");
+  if (last === -1) return parts.join("/");
+  const rest = parts.slice(last + 1);
+  const name = rest[0]?.startsWith("@") ? rest.slice(0, 2).join("/") : rest[0] ?? "";
+  return libraries.includes(name) ? rest.slice(name.split("/").length).join("/") : void 0;
+}
+function checkCompiledOnly(e, x) {
+  const others = new Set(x.otherServices.map((o) => o.folder));
+  const found = e.files.filter((f) => {
+    if (!f.startsWith(`${APP_DIR}/`) || f.split("/").some((part) => others.has(part))) return false;
+    const own = ownPackagePath(f, x.libraries);
+    return own !== void 0 && isSourceFile(own);
+  });
+  if (found.length > 0) {
+    return fail(
+      "compiled-only",
+      `TypeScript sources or compiler settings in ${APP_DIR}: ${listSome(found)}; each workspace package ships "files": ["dist"], which \`pnpm deploy --prod\` copies, and the runtime stage takes only its /out`
+    );
+  }
+  return pass("compiled-only", `no TypeScript source or tsconfig in ${APP_DIR} (the service and ${x.libraries.length} workspace libraries)`);
+}
 function pathDirs(env) {
   const path = env.find((v) => v.startsWith("PATH="))?.slice("PATH=".length) ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   return path.split(":").filter((d) => d !== "");
@@ -7835,7 +7864,7 @@ function checkLabels(e, x) {
   );
 }
 function checkImage(e, x) {
-  return [checkHealthy(e), checkNonRoot(e), checkOnlyThisService(e, x), checkNoDevDependencies(e, x), checkNoPnpm(e), checkLabels(e, x)];
+  return [checkHealthy(e), checkNonRoot(e), checkOnlyThisService(e, x), checkNoDevDependencies(e, x), checkCompiledOnly(e, x), checkNoPnpm(e), checkLabels(e, x)];
 }
 
 // scripts/core/workspace/manifest.ts

@@ -52,6 +52,13 @@ const VARIANTS: readonly Variant[] = [
     dockerfile: (d) => mistake(d, /^(COPY --from=builder \/out \.\/\n)/m, `$1COPY --from=builder /repo /repo\n`),
   },
   {
+    // The brief's "compiled JavaScript (dist/)": what a manifest without "files": ["dist"] would let pnpm deploy copy.
+    name: "the service's TypeScript sources copied in",
+    rule: 'compiled-only',
+    evidence: /\/app\/src\/[a-z-]+\.ts/,
+    dockerfile: (d) => mistake(d, /^(COPY --from=builder \/out \.\/\n)/m, `$1COPY --from=builder /repo/services/${SERVICE}/src ./src\n`),
+  },
+  {
     name: 'no HEALTHCHECK',
     rule: 'healthy',
     evidence: /defines no HEALTHCHECK/,

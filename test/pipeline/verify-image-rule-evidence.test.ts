@@ -7,6 +7,7 @@ import { describe, expect, test } from 'vitest';
 import type { ImageEvidence } from '../../scripts/core/verify/evidence.js';
 import { expectationsFor, serviceByFolder } from '../../scripts/core/verify/expectations.js';
 import {
+  checkCompiledOnly,
   checkHealthy,
   checkImage,
   checkLabels,
@@ -33,6 +34,7 @@ const x: Expectations = {
     { folder: 'search', dir: 'services/search', packageName: '@acme/search' },
   ],
   devDependencies: ['typescript', 'vitest'],
+  libraries: ['@acme/shared'],
   revision: SHA,
   source: 'https://github.com/acme/shop',
 };
@@ -316,6 +318,54 @@ describe('no-pnpm', () => {
   });
 });
 
+describe('compiled-only', () => {
+  const SOURCES = 'each workspace package ships "files": ["dist"], which `pnpm deploy --prod` copies, and the runtime stage takes only its /out';
+  test('a pass counts the libraries looked into', () => {
+    expect(checkCompiledOnly(evidence(), x)).toEqual({
+      rule: 'compiled-only',
+      ok: true,
+      evidence: 'no TypeScript source or tsconfig in /app (the service and 1 workspace libraries)',
+    });
+  });
+
+  test.each([
+    ['a .ts source of the service', ['/app/src/index.ts'], '/app/src/index.ts'],
+    ['a .tsx, a .mts and a .cts', ['/app/a.tsx', '/app/b.mts', '/app/c.cts'], '/app/a.tsx, /app/b.mts, /app/c.cts'],
+    ['tsconfig.json and tsconfig.build.json', ['/app/tsconfig.json', '/app/tsconfig.build.json'], '/app/tsconfig.json, /app/tsconfig.build.json'],
+    ['a library hoisted', ['/app/node_modules/@acme/shared/src/x.ts'], '/app/node_modules/@acme/shared/src/x.ts'],
+    [
+      'a library in the store, inside a third-party folder name',
+      ['/app/node_modules/.pnpm/zod@3/node_modules/@acme/shared/src/y.ts'],
+      '/app/node_modules/.pnpm/zod@3/node_modules/@acme/shared/src/y.ts',
+    ],
+    [
+      'six sources: five shown',
+      ['/app/1.ts', '/app/2.ts', '/app/3.ts', '/app/4.ts', '/app/5.ts', '/app/6.ts'],
+      '/app/1.ts, /app/2.ts, /app/3.ts, /app/4.ts, /app/5.ts (and 1 more)',
+    ],
+  ])('%s is found', (_name, files, shown) => {
+    expect(checkCompiledOnly(evidence({ files: ['/app/package.json', ...files] }), x)).toEqual({
+      rule: 'compiled-only',
+      ok: false,
+      evidence: `TypeScript sources or compiler settings in /app: ${shown}; ${SOURCES}`,
+    });
+  });
+
+  test.each([
+    ['declaration files', ['/app/index.d.ts', '/app/x.d.mts', '/app/y.d.cts']],
+    [
+      'a third-party package, scoped or not, hoisted or in the store',
+      ['/app/node_modules/zod/src/a.ts', '/app/node_modules/@types/node/tsconfig.json', '/app/node_modules/.pnpm/@acme+other@1/node_modules/@acme/other/b.ts'],
+    ],
+    ['outside /app', ['/srv/src/index.ts', '/tsconfig.json', '/apps/x.ts']],
+    ["another service's folder (only-this-service's finding)", ['/app/billing/src/index.ts']],
+    ['a name that only contains ts or tsconfig', ['/app/dist/tsconfig.js', '/app/dist/a.ts.map', '/app/dist/ts', '/app/mytsconfig.json']],
+    ['the node_modules folder itself', ['/app/node_modules']],
+  ])('%s: not a source of this workspace', (_name, files) => {
+    expect(checkCompiledOnly(evidence({ files: ['/app/package.json', ...files] }), x).ok).toBe(true);
+  });
+});
+
 describe('oci-labels', () => {
   test('a pass shows the source, revision and title labels', () => {
     expect(checkLabels(evidence(), x)).toEqual({
@@ -364,6 +414,7 @@ test('checkImage judges every rule over the same evidence', () => {
     ['non-root', false],
     ['only-this-service', true],
     ['no-dev-dependencies', true],
+    ['compiled-only', true],
     ['no-pnpm', true],
     ['oci-labels', true],
   ]);
@@ -394,6 +445,7 @@ describe('expectationsFor', () => {
       packageName: '@acme/orders',
       otherServices: [{ folder: 'billing', dir: 'services/billing', packageName: '@acme/billing' }],
       devDependencies: ['tsup', 'typescript', 'vitest'],
+      libraries: ['@acme/shared'],
       revision: SHA,
     });
   });

@@ -14,6 +14,7 @@ const expectations: Expectations = {
   packageName: '@kodingcaravan/student-auth-service',
   otherServices: SERVICES.filter((s) => s !== 'student-auth-service').map((s) => ({ folder: s, dir: `services/${s}`, packageName: `@kodingcaravan/${s}` })),
   devDependencies: ['@types/node', 'typescript', 'vitest'],
+  libraries: ['@kodingcaravan/auth', '@kodingcaravan/shared'],
   revision: '8e21e23aa1b2c3d4e5f60718293a4b5c6d7e8f90',
   source: 'https://github.com/acme/kodingcaravan',
 };
@@ -70,6 +71,17 @@ test("the Node image's own tools (npm's bundled packages, corepack, yarn) are no
     '/usr/local/lib/node_modules/npm/node_modules/typescript/package.json',
     '/usr/local/lib/node_modules/corepack/node_modules/vitest/package.json',
     '/opt/yarn-v1.22.22/node_modules/@types/node/package.json',
+  );
+  expect(checkImage(e, expectations).filter((r) => !r.ok)).toEqual([]);
+});
+
+test('type declarations, and the TypeScript files third-party packages ship, are not sources of this workspace', () => {
+  const e = withFiles(
+    '/app/dist/index.d.ts',
+    '/app/node_modules/@kodingcaravan/shared/dist/index.d.mts',
+    '/app/node_modules/.pnpm/zod@3.25.0/node_modules/zod/src/index.ts',
+    '/app/node_modules/.pnpm/zod@3.25.0/node_modules/zod/tsconfig.json',
+    '/usr/local/lib/node_modules/npm/node_modules/x/index.ts',
   );
   expect(checkImage(e, expectations).filter((r) => !r.ok)).toEqual([]);
 });
@@ -133,6 +145,25 @@ describe('each broken image fails exactly its rule, naming the evidence', () => 
     ['pnpm installed globally', withFiles('/usr/local/lib/node_modules/pnpm/package.json', '/usr/local/bin/pnpm'), 'no-pnpm', '/usr/local/bin/pnpm'],
     ['pnpx on PATH', withFiles('/usr/bin/pnpx'), 'no-pnpm', '/usr/bin/pnpx'],
     ['pnpm in /app', withFiles('/app/node_modules/.pnpm/pnpm@10.34.9/node_modules/pnpm/package.json'), 'no-pnpm', 'pnpm@10.34.9'],
+    // The brief's "compiled JavaScript (dist/)": a package whose manifest lost `"files": ["dist"]` ships its sources.
+    [
+      'the service sources in /app',
+      withFiles('/app/src/index.ts', '/app/src/service.ts', '/app/tsconfig.json'),
+      'compiled-only',
+      '/app/src/index.ts, /app/src/service.ts, /app/tsconfig.json',
+    ],
+    [
+      "a workspace library's sources",
+      withFiles('/app/node_modules/.pnpm/@kodingcaravan+shared@file++++repo+packages+shared/node_modules/@kodingcaravan/shared/src/index.mts'),
+      'compiled-only',
+      '@kodingcaravan/shared/src/index.mts',
+    ],
+    [
+      'a tsconfig of a workspace library',
+      withFiles('/app/node_modules/@kodingcaravan/auth/tsconfig.build.json'),
+      'compiled-only',
+      '/app/node_modules/@kodingcaravan/auth/tsconfig.build.json',
+    ],
     ['no revision label', withLabels({ 'org.opencontainers.image.revision': undefined }), 'oci-labels', 'org.opencontainers.image.revision is missing'],
     ['source left at the ARG default', withLabels({ 'org.opencontainers.image.source': 'unknown' }), 'oci-labels', '--build-arg SOURCE'],
     ['wrong title', withLabels({ 'org.opencontainers.image.title': 'student-service' }), 'oci-labels', 'expected "student-auth-service"'],

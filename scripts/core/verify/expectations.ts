@@ -32,6 +32,7 @@ export function expectationsFor(workspace: Workspace, rootManifest: Manifest, fo
     packageName: service.name,
     otherServices: workspace.services.filter((s) => s.name !== service.name).map((s) => ({ folder: s.folder, dir: s.dir, packageName: s.name })),
     devDependencies: forbiddenDevDependencies([rootManifest, service.manifest, ...libraries.map((l) => l.manifest)]),
+    libraries: libraries.map((l) => l.name),
     ...labels,
   };
 }

@@ -6,7 +6,7 @@
 import type { ImageEvidence } from './evidence.js';
 import { isRootUserName } from '../root-user.js';
 
-export const RULE_IDS = ['healthy', 'non-root', 'only-this-service', 'no-dev-dependencies', 'no-pnpm', 'oci-labels'] as const;
+export const RULE_IDS = ['healthy', 'non-root', 'only-this-service', 'no-dev-dependencies', 'compiled-only', 'no-pnpm', 'oci-labels'] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
 export const RULES: Readonly<Record<RuleId, string>> = {
@@ -14,6 +14,7 @@ export const RULES: Readonly<Record<RuleId, string>> = {
   'non-root': 'the image sets a non-root USER and every process of the container runs with a non-zero uid',
   'only-this-service': '/app holds this service (its package.json), and the image holds nothing of any other service, in /app or elsewhere',
   'no-dev-dependencies': 'no devDependency of the service, its workspace libraries or the workspace root is installed',
+  'compiled-only': 'no TypeScript source or compiler settings in /app: the service and its workspace libraries ship compiled JavaScript (each package\'s "files": ["dist"])',
   'no-pnpm': 'no pnpm in the runtime image (no pnpm package, no pnpm/pnpx executable on PATH)',
   'oci-labels': 'org.opencontainers.image.source, .revision and .title are set (title = the service, revision = the commit built)',
 };
@@ -34,6 +35,8 @@ export interface Expectations {
   readonly otherServices: readonly { readonly folder: string; readonly dir: string; readonly packageName: string }[];
   /** Package names that must not be installed (devDependencies that are not also production dependencies). */
   readonly devDependencies: readonly string[];
+  /** The workspace libraries the service uses (package names): their folders in /app hold compiled code only, as the service's own. */
+  readonly libraries: readonly string[];
   /** When given, the revision and source labels must equal these. */
   readonly revision?: string;
   readonly source?: string;
@@ -186,6 +189,43 @@ export function checkNoDevDependencies(e: ImageEvidence, x: Expectations): RuleR
   return pass('no-dev-dependencies', `${installed.size} packages installed, none of the ${x.devDependencies.length} devDependencies`);
 }
 
+/** A TypeScript source (not a declaration file) or a compiler settings file. */
+const isSourceFile = (path: string) => {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  return (/\.[cm]?tsx?$/.test(base) && !/\.d\.[cm]?ts$/.test(base)) || /^tsconfig.*\.json$/.test(base);
+};
+
+/**
+ * The path inside the package that owns `path` below /app: the service's own, or a workspace library's
+ * (at any depth of node_modules, pnpm's store included); undefined for a third-party package, whose
+ * published files are its own business.
+ */
+function ownPackagePath(path: string, libraries: readonly string[]): string | undefined {
+  const parts = path.slice(APP_DIR.length + 1).split('/');
+  const last = parts.lastIndexOf('node_modules');
+  if (last === -1) return parts.join('/');
+  const rest = parts.slice(last + 1);
+  const name = rest[0]?.startsWith('@') ? rest.slice(0, 2).join('/') : (rest[0] ?? '');
+  return libraries.includes(name) ? rest.slice(name.split('/').length).join('/') : undefined;
+}
+
+export function checkCompiledOnly(e: ImageEvidence, x: Expectations): RuleResult {
+  // Another service's folder copied in is only-this-service's finding (one failure, one rule).
+  const others = new Set(x.otherServices.map((o) => o.folder));
+  const found = e.files.filter((f) => {
+    if (!f.startsWith(`${APP_DIR}/`) || f.split('/').some((part) => others.has(part))) return false;
+    const own = ownPackagePath(f, x.libraries);
+    return own !== undefined && isSourceFile(own);
+  });
+  if (found.length > 0) {
+    return fail(
+      'compiled-only',
+      `TypeScript sources or compiler settings in ${APP_DIR}: ${listSome(found)}; each workspace package ships "files": ["dist"], which \`pnpm deploy --prod\` copies, and the runtime stage takes only its /out`,
+    );
+  }
+  return pass('compiled-only', `no TypeScript source or tsconfig in ${APP_DIR} (the service and ${x.libraries.length} workspace libraries)`);
+}
+
 /** PATH of the image (its ENV), or the usual default when it sets none. */
 function pathDirs(env: readonly string[]): string[] {
   const path = env.find((v) => v.startsWith('PATH='))?.slice('PATH='.length) ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -241,5 +281,5 @@ export function checkLabels(e: ImageEvidence, x: Expectations): RuleResult {
 
 /** Every rule, in the order of RULES. */
 export function checkImage(e: ImageEvidence, x: Expectations): RuleResult[] {
-  return [checkHealthy(e), checkNonRoot(e), checkOnlyThisService(e, x), checkNoDevDependencies(e, x), checkNoPnpm(e), checkLabels(e, x)];
+  return [checkHealthy(e), checkNonRoot(e), checkOnlyThisService(e, x), checkNoDevDependencies(e, x), checkCompiledOnly(e, x), checkNoPnpm(e), checkLabels(e, x)];
 }
