@@ -144,3 +144,26 @@ test('register, log in and read the account through the gateway', async () => {
   expect(await call('GET', '/api/student-auth-service/me', undefined, token)).toMatchObject({ status: 200, json: { email, name: 'E2E Student' } });
   expect((await call('GET', '/api/student-auth-service/me')).status).toBe(401);
 });
+
+test('one service scales on its own: two course-service containers, both healthy and reached through the gateway, the other 11 untouched', async () => {
+  await setup();
+  // Each other service's container, by its ID: not recreated, still healthy.
+  const others = (entries: readonly PsEntry[]) =>
+    entries.filter((p) => p.Service !== 'course-service').map((p) => [p.Service, 'ID' in p && typeof p.ID === 'string' ? p.ID : '', p.State, p.Health]);
+  const before = others(parsePs((await compose('ps', '--format', 'json')).stdout));
+  expect(before).toHaveLength(11);
+  const up = await compose('up', '--detach', '--no-deps', '--no-build', '--scale', 'course-service=2', '--wait', '--wait-timeout', '120', 'course-service');
+  expect(up.code, up.stderr.slice(-3000)).toBe(0);
+  const ps = parsePs((await compose('ps', '--format', 'json')).stdout);
+  expect(ps.filter((p) => p.Service === 'course-service').map((p) => [p.State, p.Health])).toEqual([
+    ['running', 'healthy'],
+    ['running', 'healthy'],
+  ]);
+  expect(others(ps)).toEqual(before);
+  // Docker's DNS answers the service name with both containers; the gateway reaches the service either way.
+  const email = `scale-${PROJECT}@example.com`;
+  expect((await call('POST', '/api/student-auth-service/register', { email, name: 'Scale', password: 'correct horse battery' })).status).toBe(201);
+  const login = await call('POST', '/api/student-auth-service/login', { email, password: 'correct horse battery' });
+  const token = typeof login.json === 'object' && login.json !== null && 'token' in login.json && typeof login.json.token === 'string' ? login.json.token : '';
+  for (let i = 0; i < 4; i++) expect(await call('GET', '/api/course-service/courses', undefined, token)).toEqual({ status: 200, json: [] });
+});
