@@ -19,7 +19,7 @@ import { loadWorkspace } from '../scripts/io/workspace-fs.js';
 import { pipelineConfig } from './config.js';
 import { InputError } from '../scripts/core/errors.js';
 import { PIPELINE, registryLogin } from './ci.wac.js';
-import { and, Expr, eq, format, github, input, lit, ne, secret } from './dsl/expr.js';
+import { and, Expr, eq, fn, format, github, input, lit, ne, secret } from './dsl/expr.js';
 import { job } from './dsl/job.js';
 import { checkout, run } from './dsl/steps.js';
 
@@ -57,6 +57,40 @@ export function buildDeployWorkflow(config: PipelineConfig, services: readonly s
     ],
   });
 
+  // The target's credentials, from environment secrets, for the deploy step only: an SSH key for a
+  // Docker host reached as DOCKER_HOST=ssh://… goes into an ssh-agent (never to disk) with the host's
+  // public key in known_hosts (ssh checks it); a kubeconfig goes to a 0600 file in the job's temporary
+  // folder (the runner empties it after the job). The deploy step gets the agent's socket and the file's
+  // path, never the secrets. None set: nothing is done (a local engine, a runner with its own kubeconfig).
+  const credentials = run({
+    name: 'Target credentials (environment secrets DEPLOY_SSH_KEY and DEPLOY_SSH_KNOWN_HOSTS, KUBECONFIG_DATA)',
+    env: { DEPLOY_SSH_KEY: secret('DEPLOY_SSH_KEY'), DEPLOY_SSH_KNOWN_HOSTS: secret('DEPLOY_SSH_KNOWN_HOSTS'), KUBECONFIG_DATA: secret('KUBECONFIG_DATA') },
+    run: [
+      'umask 077',
+      'if [ -n "$DEPLOY_SSH_KEY" ]; then',
+      '  if [ -z "$DEPLOY_SSH_KNOWN_HOSTS" ]; then',
+      '    echo "::error::DEPLOY_SSH_KEY is set but DEPLOY_SSH_KNOWN_HOSTS is not: add the Docker host\'s public key as an environment secret (ssh-keyscan -t ed25519 HOST)"',
+      '    exit 1',
+      '  fi',
+      '  eval "$(ssh-agent -s)" > /dev/null',
+      '  printf \'%s\\n\' "$DEPLOY_SSH_KEY" | ssh-add -q -',
+      '  mkdir -p "$HOME/.ssh"',
+      '  printf \'%s\\n\' "$DEPLOY_SSH_KNOWN_HOSTS" >> "$HOME/.ssh/known_hosts"',
+      '  { echo "SSH_AUTH_SOCK=$SSH_AUTH_SOCK"; echo "SSH_AGENT_PID=$SSH_AGENT_PID"; } >> "$GITHUB_ENV"',
+      'fi',
+      'if [ -n "$KUBECONFIG_DATA" ]; then',
+      '  printf \'%s\' "$KUBECONFIG_DATA" > "$RUNNER_TEMP/kubeconfig"',
+      '  echo "KUBECONFIG=$RUNNER_TEMP/kubeconfig" >> "$GITHUB_ENV"',
+      'fi',
+    ].join('\n'),
+  });
+  // Whatever happened (a failed or cancelled deploy too): the agent stops, the kubeconfig goes.
+  const forget = run({
+    name: 'Forget the target credentials',
+    if: fn('always'),
+    run: ['if [ -n "${SSH_AGENT_PID:-}" ]; then ssh-agent -k > /dev/null; fi', 'if [ -n "${KUBECONFIG:-}" ]; then rm -f "$KUBECONFIG"; fi'].join('\n'),
+  });
+
   const deploy = job('deploy', {
     name: format('deploy {0} to {1}', inputs.service, inputs.environment),
     needs: [plan],
@@ -71,6 +105,7 @@ export function buildDeployWorkflow(config: PipelineConfig, services: readonly s
     steps: [
       history,
       registryLogin(config.registry),
+      credentials,
       run({
         name: 'Deploy the approved digest (rolled back when it is not healthy)',
         env: {
@@ -85,6 +120,7 @@ export function buildDeployWorkflow(config: PipelineConfig, services: readonly s
         },
         run: `${PIPELINE} deploy --service "$SERVICE" --environment "$ENVIRONMENT" --digest "$DIGEST" --version "$VERSION"`,
       }),
+      forget,
     ],
   });
 

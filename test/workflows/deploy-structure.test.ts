@@ -46,10 +46,11 @@ test('the deploy job deploys the digest the plan resolved (never the version aga
   expect([runs('true', false), runs('false', false), runs('true', true)]).toEqual([true, false, false]);
 });
 
-test('secrets reach only the deploy step and the logins', () => {
+test("secrets reach only the deploy step, the target's credentials and the logins", () => {
   expect(secretReaders()).toEqual([
     expect.stringMatching(/^plan: Log in/),
     expect.stringMatching(/^deploy: Log in/),
+    'deploy: Target credentials (environment secrets DEPLOY_SSH_KEY and DEPLOY_SSH_KNOWN_HOSTS, KUBECONFIG_DATA)',
     'deploy: Deploy the approved digest (rolled back when it is not healthy)',
   ]);
 });
