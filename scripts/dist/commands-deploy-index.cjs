@@ -9648,7 +9648,7 @@ async function apply(ctx, a) {
   try {
     outcome = await a.target.deploy(a.request);
   } catch (err) {
-    await github.createDeploymentStatus(id, { state: "error", description: "the deploy target failed", ...urls });
+    await github.createDeploymentStatus(id, { state: "error", description: "stopped by a bug after the target began: it may run either digest; check it", ...urls });
     throw err;
   }
   const seconds = Math.round((Date.now() - started) / 1e3);

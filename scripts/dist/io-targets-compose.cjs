@@ -53,7 +53,14 @@ async function deployWithRollback(request, steps) {
 async function attempt(run, argvs, changing, refused) {
   let detail = "";
   for (const [i, argv] of argvs.entries()) {
-    const r = await run(argv);
+    let r;
+    try {
+      r = await run(argv);
+    } catch (err) {
+      if (!(err instanceof import_errors.OutsideError)) throw err;
+      detail += err.message;
+      return { kind: i < changing ? "not-applied" : "unhealthy", detail };
+    }
     detail += `${r.stderr}${r.stdout}`;
     if (r.code !== 0) return { kind: i < changing || i === changing && refused?.(`${r.stderr}${r.stdout}`) === true ? "not-applied" : "unhealthy", detail };
   }

@@ -50,7 +50,14 @@ async function deployWithRollback(request, steps) {
 async function attempt(run, argvs, changing, refused) {
   let detail = "";
   for (const [i, argv] of argvs.entries()) {
-    const r = await run(argv);
+    let r;
+    try {
+      r = await run(argv);
+    } catch (err) {
+      if (!(err instanceof import_errors.OutsideError)) throw err;
+      detail += err.message;
+      return { kind: i < changing ? "not-applied" : "unhealthy", detail };
+    }
     detail += `${r.stderr}${r.stdout}`;
     if (r.code !== 0) return { kind: i < changing || i === changing && refused?.(`${r.stderr}${r.stdout}`) === true ? "not-applied" : "unhealthy", detail };
   }
@@ -58,15 +65,16 @@ async function attempt(run, argvs, changing, refused) {
 }
 
 // scripts/io/targets/kubernetes.ts
+var REQUEST_TIMEOUT = "20s";
 var API_REFUSAL = /denied the request|\bis forbidden\b|\bForbidden\b|\bis invalid\b|\bNotFound\b|\bnot found\b/;
 function kubernetesTarget(options, run) {
   const kubectl = (...args) => ["kubectl", ...options.context === void 0 ? [] : ["--context", options.context], "--namespace", options.namespace, ...args];
-  const setImage = (request, image) => kubectl("set", "image", `deployment/${request.service}`, `${request.service}=${image}`);
+  const setImage = (request, image) => kubectl("set", "image", `deployment/${request.service}`, `${request.service}=${image}`, `--request-timeout=${REQUEST_TIMEOUT}`);
   const status = (request) => kubectl("rollout", "status", `deployment/${request.service}`, `--timeout=${request.timeoutSeconds}s`);
   const step = (request, image) => attempt(run, [setImage(request, image), status(request)], 0, (detail) => API_REFUSAL.test(detail));
   return {
     kind: "kubernetes",
-    preflight: () => mustAnswer(run, kubectl("get", "deployment", "--request-timeout=20s", "--output=name"), `the cluster (namespace ${options.namespace})`),
+    preflight: () => mustAnswer(run, kubectl("get", "deployment", `--request-timeout=${REQUEST_TIMEOUT}`, "--output=name"), `the cluster (namespace ${options.namespace})`),
     commands: (request) => [setImage(request, request.image), status(request)],
     deploy: (request) => deployWithRollback(request, {
       apply: (image) => step(request, image),

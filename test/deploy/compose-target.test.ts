@@ -7,6 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
+import { exec } from '../../scripts/io/container-engine.js';
 import { composeTarget } from '../../scripts/io/targets/compose.js';
 import type { DeployRequest } from '../../scripts/io/targets/target.js';
 
@@ -17,8 +18,18 @@ const request = (previous: string | undefined): DeployRequest => ({ service: 'al
 /** The verb after the global flags: `config`, `pull` or `up`. */
 const verbOf = (argv: readonly string[]) => argv[argv.indexOf('--file', argv.indexOf('--file') + 1) + 2] ?? '';
 
-/** Answers each compose verb from `fail` (verb → the image for which it fails, or '*'), recording what ran with which image. */
-function standIn(fail: Readonly<Record<string, string>>) {
+/**
+ * A command that never answers, ended as the wiring's runner ends one (scripts/wiring.ts: exec's bound
+ * kills it, and exec throws the timeout, an OutsideError with timedOut): here a 0.2 s bound on a sleep.
+ */
+const NO_ANSWER = '`sleep 5`: no answer within 0.2 s';
+const hang = () => exec('sleep', ['5'], undefined, 200);
+
+/**
+ * Answers each compose verb from `fail` (verb → the image for which it fails, or '*') and `hangs` (the
+ * same, for a command that never answers), recording what ran with which image.
+ */
+function standIn(fail: Readonly<Record<string, string>>, hangs: Readonly<Record<string, string>> = {}) {
   const ran: string[] = [];
   const run = async (argv: readonly string[]) => {
     const override = argv[argv.indexOf('--file', argv.indexOf('--file') + 1) + 1] ?? '';
@@ -26,6 +37,7 @@ function standIn(fail: Readonly<Record<string, string>>) {
     const image = /image: "(.*)"/.exec(text)?.[1] ?? '(none)';
     const verb = verbOf(argv);
     ran.push(`${verb} ${image === NEW ? 'new' : image === OLD ? 'old' : image}`);
+    if (hangs[verb] === '*' || hangs[verb] === image) return hang();
     if (fail[verb] === '*' || fail[verb] === image) {
       const stderr = {
         config: 'error while interpolating services.alpha.environment.AUTH_SECRET: required variable AUTH_SECRET is missing a value: set it in the deploy environment\n',
@@ -92,6 +104,33 @@ describe('the compose target changes nothing until the file and the image are kn
   ])('%s', async (_, fail, previous, ran, outcome) => {
     const s = standIn(fail);
     expect(await s.target.deploy(request(previous))).toEqual(outcome);
+    expect(s.ran).toEqual(ran);
+  });
+
+  // The runner throws when a command never answers (its bound): before `up` nothing changed; `up` itself
+  // may have replaced the container before it stopped answering, so the previous digest comes back.
+  test.each<[string, Record<string, string>, string[], object]>([
+    [
+      'the pull never answers: nothing changed, nothing rolled back',
+      { pull: NEW },
+      ['config new', 'pull new'],
+      { kind: 'not-applied', reason: `the target did not take ${NEW} (${NO_ANSWER}); nothing changed: ${OLD} still runs` },
+    ],
+    [
+      'up never answers: it may have replaced the container, so the previous digest is started again',
+      { up: NEW },
+      ['config new', 'pull new', 'up new', 'config old', 'pull old', 'up old'],
+      { kind: 'rolled-back', reason: `${NEW} did not become healthy within 40 s (${NO_ANSWER}); rolled back to ${OLD}, which is healthy again` },
+    ],
+    [
+      "the rollback's up never answers either: failed, naming both",
+      { up: '*' },
+      ['config new', 'pull new', 'up new', 'config old', 'pull old', 'up old'],
+      { kind: 'failed', reason: `${NEW} did not become healthy within 40 s (${NO_ANSWER}); the rollback to ${OLD} failed too (${NO_ANSWER})` },
+    ],
+  ])('a command that never answers: %s', async (_, hangs, ran, outcome) => {
+    const s = standIn({}, hangs);
+    expect(await s.target.deploy(request(OLD))).toEqual(outcome);
     expect(s.ran).toEqual(ran);
   });
 

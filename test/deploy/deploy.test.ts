@@ -13,6 +13,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi 
 import { run } from '../../scripts/commands/deploy/index.js';
 import type { PipelineConfig } from '../../scripts/core/config.js';
 import { isRemote } from '../../scripts/core/deploy/evidence.js';
+import { exec } from '../../scripts/io/container-engine.js';
 import { kubernetesTarget } from '../../scripts/io/targets/kubernetes.js';
 import { parseCommandFile } from '../../scripts/plan/command-files.js';
 import { pipelineConfig } from '../../pipeline.config.js';
@@ -41,6 +42,11 @@ class KubectlStandIn {
   readonly refused = new Set<string>();
   /** Images whose `set image` the API server accepted, but whose answer was lost (a timeout): kubectl fails, the image is set. */
   readonly lostAnswer = new Set<string>();
+  /**
+   * Images whose `set image` the API server took, but whose answer never comes: the runner's bound ends
+   * the command as the wiring's runner does (exec kills it and throws its timeout; here after 0.2 s).
+   */
+  readonly hangs = new Set<string>();
   reachable = true;
   private image = '';
   private history: string[] = [];
@@ -57,6 +63,7 @@ class KubectlStandIn {
       this.history.push(this.image);
       this.image = (verb[3] ?? '').split('=')[1] ?? '';
       if (this.lostAnswer.has(wanted)) return { code: 1, stdout: '', stderr: 'Unable to connect to the server: net/http: TLS handshake timeout\n' };
+      if (this.hangs.has(wanted)) return exec('sleep', ['5'], undefined, 200);
       return { code: 0, stdout: `${verb[2]} image updated\n`, stderr: '' };
     }
     if (verb[0] === 'rollout' && verb[1] === 'undo') {
@@ -154,7 +161,7 @@ describe('deploy', () => {
     expect(registry.tagged(`${OWNER}/alpha`, 'staging')).toBe(digest);
     expect(kubectl.calls).toEqual([
       ['kubectl', '--namespace', 'shop-staging', 'get', 'deployment', '--request-timeout=20s', '--output=name'],
-      ['kubectl', '--namespace', 'shop-staging', 'set', 'image', 'deployment/alpha', `alpha=${registry.host}/${OWNER}/alpha@${digest}`],
+      ['kubectl', '--namespace', 'shop-staging', 'set', 'image', 'deployment/alpha', `alpha=${registry.host}/${OWNER}/alpha@${digest}`, '--request-timeout=20s'],
       ['kubectl', '--namespace', 'shop-staging', 'rollout', 'status', 'deployment/alpha', '--timeout=60s'],
     ]);
   });
@@ -241,7 +248,7 @@ describe('deploy', () => {
     expect(registry.tagged(`${OWNER}/alpha`, 'staging')).toBe(good);
     // Back to the digest the records name, by digest (not `rollout undo`, the Deployment's previous revision).
     expect(kubectl.calls.slice(-2)).toEqual([
-      ['kubectl', '--namespace', 'shop-staging', 'set', 'image', 'deployment/alpha', `alpha=${registry.host}/${OWNER}/alpha@${good}`],
+      ['kubectl', '--namespace', 'shop-staging', 'set', 'image', 'deployment/alpha', `alpha=${registry.host}/${OWNER}/alpha@${good}`, '--request-timeout=20s'],
       ['kubectl', '--namespace', 'shop-staging', 'rollout', 'status', 'deployment/alpha', '--timeout=60s'],
     ]);
     expect(kubectl.running).toBe(`${registry.host}/${OWNER}/alpha@${good}`);
@@ -288,6 +295,55 @@ describe('deploy', () => {
     expect(deployments().at(-1)?.statuses.at(-1)?.state).toBe('failure');
   });
 
+  test('a set image that never answers (the runner bound ends it) may have changed the Deployment: the previous digest is set back, the record ends in failure, exit 1', async () => {
+    const d1 = publish(commits.v1, `2.10.${Math.floor(Math.random() * 1e6)}`);
+    const d2 = publish(commits.v2, `2.11.${Math.floor(Math.random() * 1e6)}`);
+    expect((await deploy('--service', 'alpha', '--environment', 'staging', '--digest', d1)).code).toBe(0);
+    kubectl.hangs.add(`${registry.host}/${OWNER}/alpha@${d2}`);
+    const r = await deploy('--service', 'alpha', '--environment', 'staging', '--digest', d2);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `error: alpha to staging: ${registry.host}/${OWNER}/alpha@${d2} did not become healthy within 60 s (\`sleep 5\`: no answer within 0.2 s); rolled back to ${registry.host}/${OWNER}/alpha@${d1}, which is healthy again\n`,
+    );
+    expect(kubectl.running).toBe(`${registry.host}/${OWNER}/alpha@${d1}`);
+    expect(
+      deployments()
+        .at(-1)
+        ?.statuses.map((s) => [s.state, s.description]),
+    ).toEqual([
+      ['in_progress', `deploying ${d2.slice(0, 19)}`],
+      ['failure', 'unhealthy: rolled back'],
+    ]);
+    expect(registry.tagged(`${OWNER}/alpha`, 'staging')).toBe(d1);
+  });
+
+  test('a bug in the target midway (a throw that is no outside failure): exit 70, and the record ends in error without claiming nothing changed', async () => {
+    const d1 = publish(commits.v1, `2.12.${Math.floor(Math.random() * 1e6)}`);
+    expect((await deploy('--service', 'alpha', '--environment', 'staging', '--digest', d1)).code).toBe(0);
+    const d2 = publish(commits.v2, `2.13.${Math.floor(Math.random() * 1e6)}`);
+    const r = await runCommand(run, ['--service', 'alpha', '--environment', 'staging', '--digest', d2], {
+      cwd: root,
+      env: env(),
+      config,
+      effects: {
+        target: async () =>
+          kubernetesTarget({ namespace: 'shop-staging' }, async (a) => {
+            if (a.includes('rollout')) throw new TypeError('kubectl output: cannot read properties of undefined');
+            return kubectl.run(a);
+          }),
+      },
+    });
+    expect(r.code).toBe(70);
+    expect(
+      deployments()
+        .at(-1)
+        ?.statuses.map((s) => [s.state, s.description]),
+    ).toEqual([
+      ['in_progress', `deploying ${d2.slice(0, 19)}`],
+      ['error', 'stopped by a bug after the target began: it may run either digest; check it'],
+    ]);
+  });
+
   test('production refuses a digest that never succeeded in staging, before anything is deployed', async () => {
     const digest = publish(commits.v2, `3.0.${Math.floor(Math.random() * 1e6)}`);
     const r = await deploy('--service', 'alpha', '--environment', 'production', '--digest', digest);
@@ -309,6 +365,7 @@ describe('deploy', () => {
       'image',
       'deployment/alpha',
       `alpha=${registry.host}/${OWNER}/alpha@${digest}`,
+      '--request-timeout=20s',
     ]);
   });
 
@@ -396,7 +453,7 @@ describe('deploy', () => {
     expect(out).toMatchObject({
       plan: {
         commands: [
-          ['kubectl', '--namespace', 'shop-staging', 'set', 'image', 'deployment/alpha', `alpha=${registry.host}/${OWNER}/alpha@${d3}`],
+          ['kubectl', '--namespace', 'shop-staging', 'set', 'image', 'deployment/alpha', `alpha=${registry.host}/${OWNER}/alpha@${d3}`, '--request-timeout=20s'],
           ['kubectl', '--namespace', 'shop-staging', 'rollout', 'status', 'deployment/alpha', '--timeout=60s'],
         ],
       },

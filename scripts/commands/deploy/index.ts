@@ -302,7 +302,9 @@ async function apply(ctx: CommandContext, a: Apply): Promise<number> {
   try {
     outcome = await a.target.deploy(a.request);
   } catch (err) {
-    await github.createDeploymentStatus(id, { state: 'error', description: 'the deploy target failed', ...urls });
+    // Targets turn every outside failure into an outcome; what reaches here is a bug, which may have
+    // struck after the target began changing what runs: the record must not say nothing changed.
+    await github.createDeploymentStatus(id, { state: 'error', description: 'stopped by a bug after the target began: it may run either digest; check it', ...urls });
     throw err;
   }
   const seconds = Math.round((Date.now() - started) / 1000);

@@ -9,23 +9,29 @@
  *
  * No cluster can run on the development machine: this target is tested on the exact commands it runs,
  * through a stand-in kubectl that records its arguments and answers as kubectl does
- * (test/pipeline/deploy-targets.test.ts). It has not been run against a real cluster.
+ * (test/deploy/deploy.test.ts). It has not been run against a real cluster.
  */
 import { attempt, type CommandRunner, type DeployRequest, deployWithRollback, mustAnswer, type Target } from './target.js';
+
+/** kubectl's bound on one API request (`get`, `set image`); `rollout status` has the environment's own. */
+const REQUEST_TIMEOUT = '20s';
 
 /** kubectl's words for a request the API server answered with a refusal (HTTP 400/403/404/422, an admission denial). */
 const API_REFUSAL = /denied the request|\bis forbidden\b|\bForbidden\b|\bis invalid\b|\bNotFound\b|\bnot found\b/;
 
 export function kubernetesTarget(options: { readonly namespace: string; readonly context?: string }, run: CommandRunner): Target {
   const kubectl = (...args: string[]) => ['kubectl', ...(options.context === undefined ? [] : ['--context', options.context]), '--namespace', options.namespace, ...args];
-  const setImage = (request: DeployRequest, image: string) => kubectl('set', 'image', `deployment/${request.service}`, `${request.service}=${image}`);
+  // `set image` is one API request: bounded like `get` (kubectl's default is to wait forever), so a
+  // server that never answers ends it here instead of at the runner's much longer bound.
+  const setImage = (request: DeployRequest, image: string) =>
+    kubectl('set', 'image', `deployment/${request.service}`, `${request.service}=${image}`, `--request-timeout=${REQUEST_TIMEOUT}`);
   const status = (request: DeployRequest) => kubectl('rollout', 'status', `deployment/${request.service}`, `--timeout=${request.timeoutSeconds}s`);
   // A `set image` the API server refused (an admission webhook, RBAC, an invalid or missing object) changed
   // nothing; any other failure of it (a lost answer, a timeout) may have, and a rollout that fails did.
   const step = (request: DeployRequest, image: string) => attempt(run, [setImage(request, image), status(request)], 0, (detail) => API_REFUSAL.test(detail));
   return {
     kind: 'kubernetes',
-    preflight: () => mustAnswer(run, kubectl('get', 'deployment', '--request-timeout=20s', '--output=name'), `the cluster (namespace ${options.namespace})`),
+    preflight: () => mustAnswer(run, kubectl('get', 'deployment', `--request-timeout=${REQUEST_TIMEOUT}`, '--output=name'), `the cluster (namespace ${options.namespace})`),
     commands: (request) => [setImage(request, request.image), status(request)],
     deploy: (request) =>
       deployWithRollback(request, {

@@ -83,11 +83,22 @@ export async function deployWithRollback(
  * command that changes what runs (the ones before it only check); a failure before it changed nothing.
  * `refused` (when given) says whether the changing command's own failure is a refusal, which changed
  * nothing too (an admission webhook); any other failure of it (a lost answer) may have changed it.
+ * A command the runner could not finish (it threw an outside failure: no answer within its bound) is a
+ * failure like a non-zero exit: before `changing` nothing changed; at or after it, it may have, so it
+ * is unhealthy and the caller rolls back (it never escapes as "the target failed, nothing changed").
  */
 export async function attempt(run: CommandRunner, argvs: readonly (readonly string[])[], changing: number, refused?: (detail: string) => boolean): Promise<Attempt> {
   let detail = '';
   for (const [i, argv] of argvs.entries()) {
-    const r = await run(argv);
+    let r: Awaited<ReturnType<CommandRunner>>;
+    try {
+      r = await run(argv);
+    } catch (err) {
+      // A bug (not an outside failure) still ends the command: the deploy records that it stopped midway.
+      if (!(err instanceof OutsideError)) throw err;
+      detail += err.message;
+      return { kind: i < changing ? 'not-applied' : 'unhealthy', detail };
+    }
     detail += `${r.stderr}${r.stdout}`;
     if (r.code !== 0) return { kind: i < changing || (i === changing && refused?.(`${r.stderr}${r.stdout}`) === true) ? 'not-applied' : 'unhealthy', detail };
   }
