@@ -9686,7 +9686,23 @@ async function apply(ctx, a) {
     await github.createDeploymentStatus(id, { state: "error", description: `healthy, but the ${environment.name} tag did not move; re-run`, ...urls });
     throw err;
   }
-  await github.createDeploymentStatus(id, { state: "success", description: `${plan.target.version} is healthy`, ...urls });
+  try {
+    await github.createDeploymentStatus(id, { state: "success", description: `${plan.target.version} is healthy`, ...urls });
+  } catch {
+    try {
+      await github.createDeploymentStatus(id, { state: "success", description: `${plan.target.version} is healthy`, ...urls });
+    } catch (err) {
+      const description = `healthy and the ${environment.name} tag moved, but the success status failed to post: re-run to record it`;
+      await github.createDeploymentStatus(id, { state: "error", description, ...urls }).catch(() => void 0);
+      if (ctx.env["GITHUB_STEP_SUMMARY"]) await appendStepSummary(summary("healthy, but not recorded as success: re-run"));
+      ctx.stderr(
+        `error: ${plan.service} to ${environment.name}: ${plan.image} is healthy and the ${environment.name} tag names it, but deployment ${id} could not be marked success (${(0, import_errors20.describeError)(err)}); re-run the deploy to record it
+`
+      );
+      result({ outcome: "healthy", environmentTag: environment.name, recorded: false });
+      return err instanceof import_errors20.OutsideError && err.timedOut ? EXIT.timeout : EXIT.outside;
+    }
+  }
   if (ctx.env["GITHUB_STEP_SUMMARY"]) await appendStepSummary(summary("success"));
   if (a.json) result({ outcome: "healthy", environmentTag: environment.name });
   else ctx.stdout(`${plan.service} ${plan.target.version} (${plan.target.digest}) runs in ${environment.name} and is healthy (${seconds} s)

@@ -15,6 +15,7 @@ import type { PipelineConfig } from '../../scripts/core/config.js';
 import { isRemote } from '../../scripts/core/deploy/evidence.js';
 import { exec } from '../../scripts/io/container-engine.js';
 import { kubernetesTarget } from '../../scripts/io/targets/kubernetes.js';
+import { type GitHubApi, githubApi, githubApiOptionsFromEnv } from '../../scripts/io/github-api.js';
 import { parseCommandFile } from '../../scripts/plan/command-files.js';
 import { pipelineConfig } from '../../pipeline.config.js';
 import { cleanup, commit, makeRepo } from '../pipeline/affected/fixture.js';
@@ -220,6 +221,56 @@ describe('deploy', () => {
     expect({ code: again.code, stderr: again.stderr }).toEqual({ code: 0, stderr: '' });
     expect(registry.tagged(`${OWNER}/alpha`, 'staging')).toBe(digest);
     expect(deployments().map((d) => d.statuses.at(-1)?.state)).toEqual(['error', 'success']);
+  });
+
+  // The GitHub API answers 500 to the `success` status (the stand-in's failure armed just before it is
+  // posted): once, or twice (every retry fails too).
+  const failingSuccess = (times: number) => async (): Promise<GitHubApi> => {
+    const real = githubApi(githubApiOptionsFromEnv(env(), 10_000));
+    return {
+      ...real,
+      async createDeploymentStatus(id, status) {
+        if (status.state === 'success' && times-- > 0) github.fail({ mode: 'status-500', operation: 'repos/create-deployment-status' });
+        return real.createDeploymentStatus(id, status);
+      },
+    };
+  };
+  const deployWith = (github: () => Promise<GitHubApi>, ...argv: string[]) =>
+    runCommand(run, argv, {
+      cwd: root,
+      env: env(),
+      config,
+      effects: { github, target: async (e) => kubernetesTarget(e.target.kind === 'kubernetes' ? e.target : { namespace: 'x' }, (a) => kubectl.run(a)) },
+    });
+
+  test('the success status fails once after the tag moved: it is posted again, and the record ends success', async () => {
+    const digest = publish(commits.v1, `4.5.${Math.floor(Math.random() * 1e6)}`);
+    const r = await deployWith(failingSuccess(1), '--service', 'alpha', '--environment', 'staging', '--digest', digest);
+    github.takeViolations();
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(deployments().map((d) => d.statuses.map((x) => x.state))).toEqual([['in_progress', 'success']]);
+  });
+
+  test('the success status cannot be posted after the tag moved: the record ends in error saying the deploy is healthy, not in_progress; one line, exit 3', async () => {
+    const digest = publish(commits.v1, `4.6.${Math.floor(Math.random() * 1e6)}`);
+    const r = await deployWith(failingSuccess(2), '--service', 'alpha', '--environment', 'staging', '--digest', digest);
+    github.takeViolations();
+    expect(r.code).toBe(3);
+    const [d] = deployments();
+    expect(r.stderr).toBe(
+      `error: alpha to staging: ${registry.host}/${OWNER}/alpha@${digest} is healthy and the staging tag names it, but deployment ${d?.id} could not be marked success (GitHub API POST deployments/${d?.id}/statuses (success): HTTP 500: Server Error); re-run the deploy to record it\n`,
+    );
+    expect(d?.statuses.map((x) => [x.state, x.description])).toEqual([
+      ['in_progress', `deploying ${digest.slice(0, 19)}`],
+      ['error', 'healthy and the staging tag moved, but the success status failed to post: re-run to record it'],
+    ]);
+    expect(registry.tagged(`${OWNER}/alpha`, 'staging')).toBe(digest);
+    expect(kubectl.running).toBe(`${registry.host}/${OWNER}/alpha@${digest}`);
+    // Production refuses it until a re-run records the success.
+    expect((await deploy('--service', 'alpha', '--environment', 'production', '--digest', digest, '--dry-run')).code).toBe(1);
+    const again = await deploy('--service', 'alpha', '--environment', 'staging', '--digest', digest);
+    expect({ code: again.code, stderr: again.stderr }).toEqual({ code: 0, stderr: '' });
+    expect((await deploy('--service', 'alpha', '--environment', 'production', '--digest', digest, '--dry-run')).code).toBe(0);
   });
 
   test('an unreachable cluster: one line, exit 3, and no deployment record, no status, no tag', async () => {

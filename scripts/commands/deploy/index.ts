@@ -20,7 +20,7 @@ import { checkEvidence, provenanceFacts } from '../../core/deploy/evidence.js';
 import { type DeployPlan, renderDeployPlan } from '../../core/deploy/plan.js';
 import { checkPromotion, current, type DeploymentRecord, rollbackCandidates, type Success } from '../../core/deploy/promotion.js';
 import { parseDeployVersion, quarantineTag } from '../../core/deploy/version.js';
-import { InputError } from '../../core/errors.js';
+import { describeError, InputError, OutsideError } from '../../core/errors.js';
 import { EXIT } from '../../core/exit-codes.js';
 import { imageRepository, parseImageRef } from '../../core/images/index.js';
 import { SHA256_DIGEST } from '../../core/images/oci.js';
@@ -343,7 +343,26 @@ async function apply(ctx: CommandContext, a: Apply): Promise<number> {
     await github.createDeploymentStatus(id, { state: 'error', description: `healthy, but the ${environment.name} tag did not move; re-run`, ...urls });
     throw err;
   }
-  await github.createDeploymentStatus(id, { state: 'success', description: `${plan.target.version} is healthy`, ...urls });
+  // The tag moved: the record must not stay in_progress (it would count as a deploy still running, and
+  // production would never accept the digest). The success is posted again once; when that fails too,
+  // an error status says the deploy is healthy (a re-run records the success), and so does the command.
+  try {
+    await github.createDeploymentStatus(id, { state: 'success', description: `${plan.target.version} is healthy`, ...urls });
+  } catch {
+    try {
+      await github.createDeploymentStatus(id, { state: 'success', description: `${plan.target.version} is healthy`, ...urls });
+    } catch (err) {
+      const description = `healthy and the ${environment.name} tag moved, but the success status failed to post: re-run to record it`;
+      // When this fails too the line below still says what is true; the record may stay in_progress.
+      await github.createDeploymentStatus(id, { state: 'error', description, ...urls }).catch(() => undefined);
+      if (ctx.env['GITHUB_STEP_SUMMARY']) await appendStepSummary(summary('healthy, but not recorded as success: re-run'));
+      ctx.stderr(
+        `error: ${plan.service} to ${environment.name}: ${plan.image} is healthy and the ${environment.name} tag names it, but deployment ${id} could not be marked success (${describeError(err)}); re-run the deploy to record it\n`,
+      );
+      result({ outcome: 'healthy', environmentTag: environment.name, recorded: false });
+      return err instanceof OutsideError && err.timedOut ? EXIT.timeout : EXIT.outside;
+    }
+  }
   if (ctx.env['GITHUB_STEP_SUMMARY']) await appendStepSummary(summary('success'));
   if (a.json) result({ outcome: 'healthy', environmentTag: environment.name });
   else ctx.stdout(`${plan.service} ${plan.target.version} (${plan.target.digest}) runs in ${environment.name} and is healthy (${seconds} s)\n`);
