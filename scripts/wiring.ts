@@ -23,7 +23,7 @@ export function realEffects(env: Env): Effects {
     },
     async target(environment, cwd) {
       const { exec } = await import('./io/container-engine.js');
-      const run = (argv: readonly string[]) => exec(argv[0] ?? '', argv.slice(1), undefined, (environment.healthTimeoutSeconds + 120) * 1000);
+      const run = (argv: readonly string[], stop?: AbortSignal) => exec(argv[0] ?? '', argv.slice(1), undefined, (environment.healthTimeoutSeconds + 120) * 1000, stop);
       const { target } = environment;
       if (target.kind === 'kubernetes') return (await import('./io/targets/kubernetes.js')).kubernetesTarget(target, run);
       return (await import('./io/targets/compose.js')).composeTarget({ file: target.file, project: target.project, cwd }, run);

@@ -16,6 +16,13 @@ export const EXIT = {
   internal: 70,
 } as const;
 
+/**
+ * A command stopped by a signal it handled (a cancelled job: SIGINT then SIGTERM; Ctrl-C) exits as a shell
+ * reports a process the signal ended: 128 + its number. `plan` and `deploy` do, after cleaning up.
+ */
+export const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+export type HandledSignal = keyof typeof SIGNAL_EXIT;
+
 /** Longest error line: a hostile value cannot flood the terminal or a CI log. */
 const MAX_LINE = 1000;
 

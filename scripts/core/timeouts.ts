@@ -13,4 +13,9 @@ export const TIMEOUTS = {
   gitMs: 120_000,
   /** One container-engine command: a whole image build is one, so the bound is generous. */
   engineMs: 1_800_000,
+  /**
+   * A deploy interrupted after it began changing what runs (a cancelled job) rolls back to the digest that
+   * ran before within this bound (a second signal ends it sooner), then records how it ended and exits.
+   */
+  interruptedRollbackMs: 30_000,
 } as const;

@@ -7392,6 +7392,7 @@ var EXIT = {
   /** A bug in the pipeline: `internal error: …` (PIPELINE_DEBUG=1 adds the stack). */
   internal: 70
 };
+var SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 };
 
 // scripts/core/quote.ts
 function quote(value, max = 80) {
@@ -7875,6 +7876,25 @@ function configLabels(json) {
   }
   return labels;
 }
+
+// scripts/core/timeouts.ts
+var TIMEOUTS = {
+  /** One registry request (a manifest, a blob, a token), body included. */
+  registryMs: 3e4,
+  /** One GitHub API request. */
+  githubMs: 3e4,
+  /** A Docker credential helper's answer. */
+  credentialsMs: 1e4,
+  /** One git command (a fetch of single commits included). */
+  gitMs: 12e4,
+  /** One container-engine command: a whole image build is one, so the bound is generous. */
+  engineMs: 18e5,
+  /**
+   * A deploy interrupted after it began changing what runs (a cancelled job) rolls back to the digest that
+   * ran before within this bound (a second signal ends it sooner), then records how it ended and exits.
+   */
+  interruptedRollbackMs: 3e4
+};
 
 // scripts/io/registry.ts
 var import_errors8 = require("./core-errors.cjs");
@@ -9464,7 +9484,7 @@ var SPEC = commandSpec({
     "pnpm pipeline deploy status"
   ],
   notes: [
-    "exit codes: 0 deployed (or planned), 1 refused by a check or unhealthy (rolled back), 2 bad input, 3 the registry, the GitHub API or the target failed, 4 no answer in time",
+    "exit codes: 0 deployed (or planned), 1 refused by a check or unhealthy (rolled back), 2 bad input, 3 the registry, the GitHub API or the target failed, 4 no answer in time, 130/143 interrupted by SIGINT/SIGTERM (rolled back when the target had begun; the record says so)",
     "No Kubernetes cluster has run the kubernetes target: it is tested on the exact commands it runs."
   ]
 });
@@ -9622,10 +9642,37 @@ async function changes(git, ctx, at2, now, targetCommit, repository, service, la
   return { direction: "back", notes: notes(await serviceCommits(git, ctx.config, at2, targetCommit, nowCommit), targetCommit, nowCommit) };
 }
 async function apply(ctx, a) {
+  await a.target.preflight();
+  const interrupt = new AbortController();
+  const rollback = new AbortController();
+  let received;
+  let bound;
+  const onSignal = (signal) => {
+    if (received === void 0) {
+      received = signal;
+      interrupt.abort(new Error(`interrupted by ${signal}`));
+      bound = setTimeout(
+        () => rollback.abort(new Error(`the rollback did not finish within ${TIMEOUTS.interruptedRollbackMs / 1e3} s of the interrupt`)),
+        TIMEOUTS.interruptedRollbackMs
+      );
+    } else rollback.abort(new Error(`a second signal (${signal}) stopped the rollback`));
+  };
+  const onInt = () => onSignal("SIGINT");
+  const onTerm = () => onSignal("SIGTERM");
+  process.on("SIGINT", onInt);
+  process.on("SIGTERM", onTerm);
+  try {
+    return await applyTo(ctx, a, { interrupt: interrupt.signal, rollback: rollback.signal }, () => received);
+  } finally {
+    process.off("SIGINT", onInt);
+    process.off("SIGTERM", onTerm);
+    clearTimeout(bound);
+  }
+}
+async function applyTo(ctx, a, stop, received) {
   const started = Date.now();
   const { plan, github, environment } = a;
   const actor = ctx.env["GITHUB_ACTOR"] || ctx.env["USER"] || "unknown";
-  await a.target.preflight();
   const runUrl = ctx.env["GITHUB_RUN_ID"] ? `${(ctx.env["GITHUB_SERVER_URL"] || "https://github.com").replace(/\/+$/, "")}/${ctx.env["GITHUB_REPOSITORY"] ?? ""}/actions/runs/${ctx.env["GITHUB_RUN_ID"]}` : void 0;
   const id = await github.createDeployment({
     ref: a.commit,
@@ -9646,7 +9693,7 @@ async function apply(ctx, a) {
   await github.createDeploymentStatus(id, { state: "in_progress", description: `deploying ${plan.target.digest.slice(0, 19)}`, ...urls });
   let outcome;
   try {
-    outcome = await a.target.deploy(a.request);
+    outcome = await a.target.deploy(a.request, stop);
   } catch (err) {
     await github.createDeploymentStatus(id, { state: "error", description: "stopped by a bug after the target began: it may run either digest; check it", ...urls });
     throw err;
@@ -9664,21 +9711,25 @@ async function apply(ctx, a) {
     if (a.json) ctx.stdout(`${JSON.stringify({ plan, result: { ...fields, deployment: id, seconds } })}
 `);
   };
+  const signal = outcome.kind === "healthy" ? void 0 : received();
+  const interrupted = signal === void 0 ? "" : `interrupted (${signal}): `;
   if (outcome.kind === "not-applied") {
-    await github.createDeploymentStatus(id, { state: "error", description: "the target did not take the image; nothing changed", ...urls });
-    if (ctx.env["GITHUB_STEP_SUMMARY"]) await appendStepSummary(summary("not deployed: nothing changed"));
-    ctx.stderr(`error: ${plan.service} to ${environment.name}: ${outcome.reason}
+    const description = signal === void 0 ? "the target did not take the image; nothing changed" : `interrupted (${signal}) before anything changed`;
+    await github.createDeploymentStatus(id, { state: "error", description, ...urls });
+    if (ctx.env["GITHUB_STEP_SUMMARY"]) await appendStepSummary(summary(`${interrupted}not deployed: nothing changed`));
+    ctx.stderr(`error: ${plan.service} to ${environment.name}: ${interrupted}${outcome.reason}
 `);
-    result({ outcome: outcome.kind, reason: outcome.reason });
-    return EXIT.outside;
+    result({ outcome: outcome.kind, reason: outcome.reason, ...signal === void 0 ? {} : { interrupted: signal } });
+    return signal === void 0 ? EXIT.outside : SIGNAL_EXIT[signal];
   }
   if (outcome.kind !== "healthy") {
-    await github.createDeploymentStatus(id, { state: "failure", description: outcome.kind === "rolled-back" ? "unhealthy: rolled back" : "unhealthy", ...urls });
-    if (ctx.env["GITHUB_STEP_SUMMARY"]) await appendStepSummary(summary(outcome.kind));
-    ctx.stderr(`error: ${plan.service} to ${environment.name}: ${outcome.reason}
+    const description = signal === void 0 ? outcome.kind === "rolled-back" ? "unhealthy: rolled back" : "unhealthy" : outcome.kind === "rolled-back" ? `interrupted (${signal}): rolled back` : a.request.previous === void 0 ? `interrupted (${signal}) after the target began; nothing to roll back to: check what runs` : `interrupted (${signal}) after the target began; the rollback did not finish: check what runs`;
+    await github.createDeploymentStatus(id, { state: "failure", description, ...urls });
+    if (ctx.env["GITHUB_STEP_SUMMARY"]) await appendStepSummary(summary(`${interrupted}${outcome.kind}`));
+    ctx.stderr(`error: ${plan.service} to ${environment.name}: ${interrupted}${outcome.reason}
 `);
-    result({ outcome: outcome.kind, reason: outcome.reason });
-    return EXIT.failed;
+    result({ outcome: outcome.kind, reason: outcome.reason, ...signal === void 0 ? {} : { interrupted: signal } });
+    return signal === void 0 ? EXIT.failed : SIGNAL_EXIT[signal];
   }
   try {
     await a.registry.tagDigest(a.name, plan.target.digest, environment.name, "move");

@@ -40,7 +40,12 @@ var TIMEOUTS = {
   /** One git command (a fetch of single commits included). */
   gitMs: 12e4,
   /** One container-engine command: a whole image build is one, so the bound is generous. */
-  engineMs: 18e5
+  engineMs: 18e5,
+  /**
+   * A deploy interrupted after it began changing what runs (a cancelled job) rolls back to the digest that
+   * ran before within this bound (a second signal ends it sooner), then records how it ended and exits.
+   */
+  interruptedRollbackMs: 3e4
 };
 
 // scripts/io/container-engine.ts
@@ -139,16 +144,26 @@ var EngineError = class extends import_errors.OutsideError {
   name = "EngineError";
 };
 var tail = (text, lines = 25) => text.trimEnd().split("\n").slice(-lines).join("\n");
-function exec(bin, args, env, timeoutMs = TIMEOUTS.engineMs) {
+function exec(bin, args, env, timeoutMs = TIMEOUTS.engineMs, stop) {
+  const what = `\`${bin} ${args.slice(0, 2).join(" ")}\``;
+  const stopped = () => new EngineError(`${what}: stopped: ${stop?.reason instanceof Error ? stop.reason.message : "interrupted"}`);
   return new Promise((resolve, reject) => {
+    if (stop?.aborted) {
+      reject(stopped());
+      return;
+    }
     const child = (0, import_node_child_process.spawn)(bin, [...args], { stdio: ["ignore", "pipe", "pipe"], env: env ? { ...process.env, ...env } : process.env, timeout: timeoutMs, killSignal: "SIGKILL" });
+    const kill = () => child.kill("SIGKILL");
+    stop?.addEventListener("abort", kill, { once: true });
     const out = [];
     const err = [];
     child.stdout.on("data", (b) => out.push(b));
     child.stderr.on("data", (b) => err.push(b));
     child.on("error", (e) => reject(new EngineError(`cannot run ${bin}: ${e.message}; is the docker CLI installed and on PATH?`)));
     child.on("close", (code, signal) => {
-      if (signal === "SIGKILL" && code === null) reject(new EngineError(`\`${bin} ${args.slice(0, 2).join(" ")}\`: no answer within ${timeoutMs / 1e3} s`, { timedOut: true }));
+      stop?.removeEventListener("abort", kill);
+      if (signal === "SIGKILL" && code === null && stop?.aborted) reject(stopped());
+      else if (signal === "SIGKILL" && code === null) reject(new EngineError(`${what}: no answer within ${timeoutMs / 1e3} s`, { timedOut: true }));
       else resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") });
     });
   });

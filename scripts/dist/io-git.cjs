@@ -41,7 +41,12 @@ var TIMEOUTS = {
   /** One git command (a fetch of single commits included). */
   gitMs: 12e4,
   /** One container-engine command: a whole image build is one, so the bound is generous. */
-  engineMs: 18e5
+  engineMs: 18e5,
+  /**
+   * A deploy interrupted after it began changing what runs (a cancelled job) rolls back to the digest that
+   * ran before within this bound (a second signal ends it sooner), then records how it ended and exits.
+   */
+  interruptedRollbackMs: 3e4
 };
 
 // scripts/io/cat-file.ts

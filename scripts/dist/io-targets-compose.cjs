@@ -38,24 +38,30 @@ async function mustAnswer(run, argv, what) {
   if (r.code !== 0) throw new TargetError(`${what} does not answer (\`${argv.join(" ")}\` exited ${r.code}: ${tail(`${r.stderr}${r.stdout}`)})`);
 }
 var tail = (text) => text.trim().split("\n").slice(-3).join(" | ").slice(0, 400);
-async function deployWithRollback(request, steps) {
-  const first = await steps.apply(request.image);
+async function deployWithRollback(request, steps, stop) {
+  const first = await steps.apply(request.image, stop?.interrupt);
   if (first.kind === "healthy") return first;
+  const interrupted = stop?.interrupt.aborted === true;
   if (first.kind === "not-applied") {
+    if (interrupted) {
+      const still2 = request.previous === void 0 ? "" : `; ${request.previous} still runs`;
+      return { kind: "not-applied", reason: `the deploy of ${request.image} was interrupted before anything changed (${tail(first.detail)})${still2}` };
+    }
     const still = request.previous === void 0 ? "" : `: ${request.previous} still runs`;
     return { kind: "not-applied", reason: `the target did not take ${request.image} (${tail(first.detail)}); nothing changed${still}` };
   }
-  const why = `${request.image} did not become healthy within ${request.timeoutSeconds} s (${tail(first.detail)})`;
+  const why = interrupted ? `the deploy of ${request.image} was interrupted after it began (${tail(first.detail)})` : `${request.image} did not become healthy within ${request.timeoutSeconds} s (${tail(first.detail)})`;
   if (request.previous === void 0) return { kind: "failed", reason: `${why}; there is no earlier digest to roll back to` };
-  const back = await steps.undo(request.previous);
+  const back = await steps.undo(request.previous, stop?.rollback);
   return back.kind === "healthy" ? { kind: "rolled-back", reason: `${why}; rolled back to ${request.previous}, which is healthy again` } : { kind: "failed", reason: `${why}; the rollback to ${request.previous} failed too (${tail(back.detail)})` };
 }
-async function attempt(run, argvs, changing, refused) {
+async function attempt(run, argvs, changing, refused, stop) {
   let detail = "";
   for (const [i, argv] of argvs.entries()) {
+    if (stop?.aborted) return { kind: i <= changing ? "not-applied" : "unhealthy", detail: `${detail}stopped before \`${argv.slice(0, 3).join(" ")}\`` };
     let r;
     try {
-      r = await run(argv);
+      r = await run(argv, stop);
     } catch (err) {
       if (!(err instanceof import_errors.OutsideError)) throw err;
       detail += err.message;
@@ -77,7 +83,7 @@ function composeTarget(options, run) {
       [...compose, "up", "--detach", "--no-deps", "--no-build", "--pull", "never", "--wait", "--wait-timeout", String(timeoutSeconds), service]
     ];
   };
-  const apply = async (request, image) => {
+  const apply = async (request, image, stop) => {
     const dir = (0, import_node_fs.mkdtempSync)((0, import_node_path.join)((0, import_node_os.tmpdir)(), "pipeline-deploy-"));
     try {
       const override = (0, import_node_path.join)(dir, "image.override.yml");
@@ -85,7 +91,7 @@ function composeTarget(options, run) {
   ${request.service}:
     image: ${JSON.stringify(image)}
 `, { mode: 384 });
-      return await attempt(run, sequence(override, request.service, request.timeoutSeconds), 2);
+      return await attempt(run, sequence(override, request.service, request.timeoutSeconds), 2, void 0, stop);
     } finally {
       (0, import_node_fs.rmSync)(dir, { recursive: true, force: true });
     }
@@ -94,10 +100,14 @@ function composeTarget(options, run) {
     kind: "compose",
     preflight: () => mustAnswer(run, ["docker", "version", "--format", "{{.Server.Version}}"], `the Docker host ${process.env["DOCKER_HOST"] || "(the local engine)"}`),
     commands: (request) => sequence(`<a temporary override file: services.${request.service}.image = ${request.image}>`, request.service, request.timeoutSeconds),
-    deploy: (request) => deployWithRollback(request, {
-      apply: (image) => apply(request, image),
-      undo: (previous) => apply(request, previous)
-    })
+    deploy: (request, stop) => deployWithRollback(
+      request,
+      {
+        apply: (image, signal) => apply(request, image, signal),
+        undo: (previous, signal) => apply(request, previous, signal)
+      },
+      stop
+    )
   };
 }
 // Annotate the CommonJS export names for ESM import in node:

@@ -35,24 +35,30 @@ async function mustAnswer(run, argv, what) {
   if (r.code !== 0) throw new TargetError(`${what} does not answer (\`${argv.join(" ")}\` exited ${r.code}: ${tail(`${r.stderr}${r.stdout}`)})`);
 }
 var tail = (text) => text.trim().split("\n").slice(-3).join(" | ").slice(0, 400);
-async function deployWithRollback(request, steps) {
-  const first = await steps.apply(request.image);
+async function deployWithRollback(request, steps, stop) {
+  const first = await steps.apply(request.image, stop?.interrupt);
   if (first.kind === "healthy") return first;
+  const interrupted = stop?.interrupt.aborted === true;
   if (first.kind === "not-applied") {
+    if (interrupted) {
+      const still2 = request.previous === void 0 ? "" : `; ${request.previous} still runs`;
+      return { kind: "not-applied", reason: `the deploy of ${request.image} was interrupted before anything changed (${tail(first.detail)})${still2}` };
+    }
     const still = request.previous === void 0 ? "" : `: ${request.previous} still runs`;
     return { kind: "not-applied", reason: `the target did not take ${request.image} (${tail(first.detail)}); nothing changed${still}` };
   }
-  const why = `${request.image} did not become healthy within ${request.timeoutSeconds} s (${tail(first.detail)})`;
+  const why = interrupted ? `the deploy of ${request.image} was interrupted after it began (${tail(first.detail)})` : `${request.image} did not become healthy within ${request.timeoutSeconds} s (${tail(first.detail)})`;
   if (request.previous === void 0) return { kind: "failed", reason: `${why}; there is no earlier digest to roll back to` };
-  const back = await steps.undo(request.previous);
+  const back = await steps.undo(request.previous, stop?.rollback);
   return back.kind === "healthy" ? { kind: "rolled-back", reason: `${why}; rolled back to ${request.previous}, which is healthy again` } : { kind: "failed", reason: `${why}; the rollback to ${request.previous} failed too (${tail(back.detail)})` };
 }
-async function attempt(run, argvs, changing, refused) {
+async function attempt(run, argvs, changing, refused, stop) {
   let detail = "";
   for (const [i, argv] of argvs.entries()) {
+    if (stop?.aborted) return { kind: i <= changing ? "not-applied" : "unhealthy", detail: `${detail}stopped before \`${argv.slice(0, 3).join(" ")}\`` };
     let r;
     try {
-      r = await run(argv);
+      r = await run(argv, stop);
     } catch (err) {
       if (!(err instanceof import_errors.OutsideError)) throw err;
       detail += err.message;
@@ -71,15 +77,19 @@ function kubernetesTarget(options, run) {
   const kubectl = (...args) => ["kubectl", ...options.context === void 0 ? [] : ["--context", options.context], "--namespace", options.namespace, ...args];
   const setImage = (request, image) => kubectl("set", "image", `deployment/${request.service}`, `${request.service}=${image}`, `--request-timeout=${REQUEST_TIMEOUT}`);
   const status = (request) => kubectl("rollout", "status", `deployment/${request.service}`, `--timeout=${request.timeoutSeconds}s`);
-  const step = (request, image) => attempt(run, [setImage(request, image), status(request)], 0, (detail) => API_REFUSAL.test(detail));
+  const step = (request, image, stop) => attempt(run, [setImage(request, image), status(request)], 0, (detail) => API_REFUSAL.test(detail), stop);
   return {
     kind: "kubernetes",
     preflight: () => mustAnswer(run, kubectl("get", "deployment", `--request-timeout=${REQUEST_TIMEOUT}`, "--output=name"), `the cluster (namespace ${options.namespace})`),
     commands: (request) => [setImage(request, request.image), status(request)],
-    deploy: (request) => deployWithRollback(request, {
-      apply: (image) => step(request, image),
-      undo: (previous) => step(request, previous)
-    })
+    deploy: (request, stop) => deployWithRollback(
+      request,
+      {
+        apply: (image, signal) => step(request, image, signal),
+        undo: (previous, signal) => step(request, previous, signal)
+      },
+      stop
+    )
   };
 }
 // Annotate the CommonJS export names for ESM import in node:

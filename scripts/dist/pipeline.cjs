@@ -387,7 +387,12 @@ var TIMEOUTS = {
   /** One git command (a fetch of single commits included). */
   gitMs: 12e4,
   /** One container-engine command: a whole image build is one, so the bound is generous. */
-  engineMs: 18e5
+  engineMs: 18e5,
+  /**
+   * A deploy interrupted after it began changing what runs (a cancelled job) rolls back to the digest that
+   * ran before within this bound (a second signal ends it sooner), then records how it ended and exits.
+   */
+  interruptedRollbackMs: 3e4
 };
 
 // scripts/wiring.ts
@@ -407,7 +412,7 @@ function realEffects(env) {
     },
     async target(environment2, cwd) {
       const { exec } = await Promise.resolve().then(() => __toESM(require("./io-container-engine.cjs"), 1));
-      const run = (argv) => exec(argv[0] ?? "", argv.slice(1), void 0, (environment2.healthTimeoutSeconds + 120) * 1e3);
+      const run = (argv, stop) => exec(argv[0] ?? "", argv.slice(1), void 0, (environment2.healthTimeoutSeconds + 120) * 1e3, stop);
       const { target: target2 } = environment2;
       if (target2.kind === "kubernetes") return (await Promise.resolve().then(() => __toESM(require("./io-targets-kubernetes.cjs"), 1))).kubernetesTarget(target2, run);
       return (await Promise.resolve().then(() => __toESM(require("./io-targets-compose.cjs"), 1))).composeTarget({ file: target2.file, project: target2.project, cwd }, run);

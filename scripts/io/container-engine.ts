@@ -102,17 +102,32 @@ export interface Engine extends ImageBuilder, ContainerRunner {
 
 const tail = (text: string, lines = 25) => text.trimEnd().split('\n').slice(-lines).join('\n');
 
-/** Runs `bin args`; stdin closed (never waits for input); resolves with the exit code, never rejects on a non-zero one. */
-export function exec(bin: string, args: readonly string[], env?: Readonly<Record<string, string>>, timeoutMs: number = TIMEOUTS.engineMs): Promise<ExecResult> {
+/**
+ * Runs `bin args`; stdin closed (never waits for input); resolves with the exit code, never rejects on a
+ * non-zero one. `stop` (an interrupted deploy) kills it at once and rejects naming the abort's reason:
+ * nothing waits for a command nobody wants the answer of.
+ */
+export function exec(bin: string, args: readonly string[], env?: Readonly<Record<string, string>>, timeoutMs: number = TIMEOUTS.engineMs, stop?: AbortSignal): Promise<ExecResult> {
+  const what = `\`${bin} ${args.slice(0, 2).join(' ')}\``;
+  const stopped = () => new EngineError(`${what}: stopped: ${stop?.reason instanceof Error ? stop.reason.message : 'interrupted'}`);
   return new Promise((resolve, reject) => {
+    if (stop?.aborted) {
+      reject(stopped());
+      return;
+    }
     const child = spawn(bin, [...args], { stdio: ['ignore', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : process.env, timeout: timeoutMs, killSignal: 'SIGKILL' });
+    // SIGKILL, as the bound kills it: a command that ignored SIGTERM would keep the interrupted deploy waiting.
+    const kill = () => child.kill('SIGKILL');
+    stop?.addEventListener('abort', kill, { once: true });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', (e) => reject(new EngineError(`cannot run ${bin}: ${e.message}; is the docker CLI installed and on PATH?`)));
     child.on('close', (code, signal) => {
-      if (signal === 'SIGKILL' && code === null) reject(new EngineError(`\`${bin} ${args.slice(0, 2).join(' ')}\`: no answer within ${timeoutMs / 1000} s`, { timedOut: true }));
+      stop?.removeEventListener('abort', kill);
+      if (signal === 'SIGKILL' && code === null && stop?.aborted) reject(stopped());
+      else if (signal === 'SIGKILL' && code === null) reject(new EngineError(`${what}: no answer within ${timeoutMs / 1000} s`, { timedOut: true }));
       else resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
     });
   });

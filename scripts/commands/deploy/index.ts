@@ -21,15 +21,16 @@ import { type DeployPlan, renderDeployPlan } from '../../core/deploy/plan.js';
 import { checkPromotion, current, type DeploymentRecord, rollbackCandidates, type Success } from '../../core/deploy/promotion.js';
 import { parseDeployVersion, quarantineTag } from '../../core/deploy/version.js';
 import { describeError, InputError, OutsideError } from '../../core/errors.js';
-import { EXIT } from '../../core/exit-codes.js';
+import { EXIT, type HandledSignal, SIGNAL_EXIT } from '../../core/exit-codes.js';
 import { imageRepository, parseImageRef } from '../../core/images/index.js';
 import { SHA256_DIGEST } from '../../core/images/oci.js';
 import { quote } from '../../core/quote.js';
 import { releaseNotes } from '../../core/release/notes.js';
+import { TIMEOUTS } from '../../core/timeouts.js';
 import type { Git } from '../../io/git.js';
 import type { GitHubApi } from '../../io/github-api.js';
 import type { FetchedDocument, RegistryClient } from '../../io/registry.js';
-import type { DeployOutcome, DeployRequest, Target } from '../../io/targets/target.js';
+import type { DeployOutcome, DeployRequest, Stop, Target } from '../../io/targets/target.js';
 import { isQuarantined, readImage, readProvenance } from '../../io/registry-images.js';
 import { type ServiceGraph, serviceAt, serviceCommits } from '../../io/service-history.js';
 import { appendStepSummary, writeStepOutputs } from '../../io/step-outputs.js';
@@ -72,7 +73,7 @@ const SPEC = commandSpec({
     'pnpm pipeline deploy status',
   ],
   notes: [
-    'exit codes: 0 deployed (or planned), 1 refused by a check or unhealthy (rolled back), 2 bad input, 3 the registry, the GitHub API or the target failed, 4 no answer in time',
+    'exit codes: 0 deployed (or planned), 1 refused by a check or unhealthy (rolled back), 2 bad input, 3 the registry, the GitHub API or the target failed, 4 no answer in time, 130/143 interrupted by SIGINT/SIGTERM (rolled back when the target had begun; the record says so)',
     'No Kubernetes cluster has run the kubernetes target: it is tested on the exact commands it runs.',
   ],
 });
@@ -273,11 +274,44 @@ interface Apply {
 }
 
 async function apply(ctx: CommandContext, a: Apply): Promise<number> {
+  // An unreachable target fails here, before a record exists or anything changed.
+  await a.target.preflight();
+  // From here a record exists (or is being made) and the target may change what runs: a cancelled job
+  // (GitHub sends SIGINT, then SIGTERM seconds later) or Ctrl-C must not leave the record in_progress, the
+  // target half-changed and the override file behind. The first signal stops the target's commands and
+  // rolls back to what ran before (within a bound; a second signal stops that too); the deploy then ends
+  // as any other, its record saying it was interrupted, and exits as plan.ts does (130/143).
+  const interrupt = new AbortController();
+  const rollback = new AbortController();
+  let received: HandledSignal | undefined;
+  let bound: NodeJS.Timeout | undefined;
+  const onSignal = (signal: HandledSignal): void => {
+    if (received === undefined) {
+      received = signal;
+      interrupt.abort(new Error(`interrupted by ${signal}`));
+      bound = setTimeout(
+        () => rollback.abort(new Error(`the rollback did not finish within ${TIMEOUTS.interruptedRollbackMs / 1000} s of the interrupt`)),
+        TIMEOUTS.interruptedRollbackMs,
+      );
+    } else rollback.abort(new Error(`a second signal (${signal}) stopped the rollback`));
+  };
+  const onInt = () => onSignal('SIGINT');
+  const onTerm = () => onSignal('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  try {
+    return await applyTo(ctx, a, { interrupt: interrupt.signal, rollback: rollback.signal }, () => received);
+  } finally {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+    clearTimeout(bound);
+  }
+}
+
+async function applyTo(ctx: CommandContext, a: Apply, stop: Stop, received: () => HandledSignal | undefined): Promise<number> {
   const started = Date.now();
   const { plan, github, environment } = a;
   const actor = ctx.env['GITHUB_ACTOR'] || ctx.env['USER'] || 'unknown';
-  // An unreachable target fails here, before a record exists or anything changed.
-  await a.target.preflight();
   const runUrl = ctx.env['GITHUB_RUN_ID']
     ? `${(ctx.env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '')}/${ctx.env['GITHUB_REPOSITORY'] ?? ''}/actions/runs/${ctx.env['GITHUB_RUN_ID']}`
     : undefined;
@@ -300,7 +334,7 @@ async function apply(ctx: CommandContext, a: Apply): Promise<number> {
   await github.createDeploymentStatus(id, { state: 'in_progress', description: `deploying ${plan.target.digest.slice(0, 19)}`, ...urls });
   let outcome: DeployOutcome;
   try {
-    outcome = await a.target.deploy(a.request);
+    outcome = await a.target.deploy(a.request, stop);
   } catch (err) {
     // Targets turn every outside failure into an outcome; what reaches here is a bug, which may have
     // struck after the target began changing what runs: the record must not say nothing changed.
@@ -320,20 +354,35 @@ async function apply(ctx: CommandContext, a: Apply): Promise<number> {
   const result = (fields: Readonly<Record<string, unknown>>) => {
     if (a.json) ctx.stdout(`${JSON.stringify({ plan, result: { ...fields, deployment: id, seconds } })}\n`);
   };
+  // A signal that stopped the target: the record and the line say so, and the exit is the signal's. One
+  // that came after the target finished changes nothing: the deploy ends as it would have.
+  const signal = outcome.kind === 'healthy' ? undefined : received();
+  const interrupted = signal === undefined ? '' : `interrupted (${signal}): `;
   if (outcome.kind === 'not-applied') {
     // Nothing changed: the record ends in error (it could not be deployed), not failure (it ran and failed).
-    await github.createDeploymentStatus(id, { state: 'error', description: 'the target did not take the image; nothing changed', ...urls });
-    if (ctx.env['GITHUB_STEP_SUMMARY']) await appendStepSummary(summary('not deployed: nothing changed'));
-    ctx.stderr(`error: ${plan.service} to ${environment.name}: ${outcome.reason}\n`);
-    result({ outcome: outcome.kind, reason: outcome.reason });
-    return EXIT.outside;
+    const description = signal === undefined ? 'the target did not take the image; nothing changed' : `interrupted (${signal}) before anything changed`;
+    await github.createDeploymentStatus(id, { state: 'error', description, ...urls });
+    if (ctx.env['GITHUB_STEP_SUMMARY']) await appendStepSummary(summary(`${interrupted}not deployed: nothing changed`));
+    ctx.stderr(`error: ${plan.service} to ${environment.name}: ${interrupted}${outcome.reason}\n`);
+    result({ outcome: outcome.kind, reason: outcome.reason, ...(signal === undefined ? {} : { interrupted: signal }) });
+    return signal === undefined ? EXIT.outside : SIGNAL_EXIT[signal];
   }
   if (outcome.kind !== 'healthy') {
-    await github.createDeploymentStatus(id, { state: 'failure', description: outcome.kind === 'rolled-back' ? 'unhealthy: rolled back' : 'unhealthy', ...urls });
-    if (ctx.env['GITHUB_STEP_SUMMARY']) await appendStepSummary(summary(outcome.kind));
-    ctx.stderr(`error: ${plan.service} to ${environment.name}: ${outcome.reason}\n`);
-    result({ outcome: outcome.kind, reason: outcome.reason });
-    return EXIT.failed;
+    const description =
+      signal === undefined
+        ? outcome.kind === 'rolled-back'
+          ? 'unhealthy: rolled back'
+          : 'unhealthy'
+        : outcome.kind === 'rolled-back'
+          ? `interrupted (${signal}): rolled back`
+          : a.request.previous === undefined
+            ? `interrupted (${signal}) after the target began; nothing to roll back to: check what runs`
+            : `interrupted (${signal}) after the target began; the rollback did not finish: check what runs`;
+    await github.createDeploymentStatus(id, { state: 'failure', description, ...urls });
+    if (ctx.env['GITHUB_STEP_SUMMARY']) await appendStepSummary(summary(`${interrupted}${outcome.kind}`));
+    ctx.stderr(`error: ${plan.service} to ${environment.name}: ${interrupted}${outcome.reason}\n`);
+    result({ outcome: outcome.kind, reason: outcome.reason, ...(signal === undefined ? {} : { interrupted: signal }) });
+    return signal === undefined ? EXIT.failed : SIGNAL_EXIT[signal];
   }
   // Only now does the environment's tag move (the one registry tag operation): a failed deploy leaves it.
   // The record never stays in_progress: a failure here ends it in error (a re-run finishes the deploy).

@@ -31,13 +31,14 @@ export function composeTarget(options: { readonly file: string; readonly project
       [...compose, 'up', '--detach', '--no-deps', '--no-build', '--pull', 'never', '--wait', '--wait-timeout', String(timeoutSeconds), service],
     ];
   };
-  const apply = async (request: DeployRequest, image: string) => {
+  const apply = async (request: DeployRequest, image: string, stop?: AbortSignal) => {
     const dir = mkdtempSync(join(tmpdir(), 'pipeline-deploy-'));
     try {
       const override = join(dir, 'image.override.yml');
       writeFileSync(override, `services:\n  ${request.service}:\n    image: ${JSON.stringify(image)}\n`, { mode: 0o600 });
-      return await attempt(run, sequence(override, request.service, request.timeoutSeconds), 2);
+      return await attempt(run, sequence(override, request.service, request.timeoutSeconds), 2, undefined, stop);
     } finally {
+      // An interrupted deploy gets here too (its command is killed, not the process): no override file is left.
       rmSync(dir, { recursive: true, force: true });
     }
   };
@@ -45,10 +46,14 @@ export function composeTarget(options: { readonly file: string; readonly project
     kind: 'compose',
     preflight: () => mustAnswer(run, ['docker', 'version', '--format', '{{.Server.Version}}'], `the Docker host ${process.env['DOCKER_HOST'] || '(the local engine)'}`),
     commands: (request) => sequence(`<a temporary override file: services.${request.service}.image = ${request.image}>`, request.service, request.timeoutSeconds),
-    deploy: (request) =>
-      deployWithRollback(request, {
-        apply: (image) => apply(request, image),
-        undo: (previous) => apply(request, previous),
-      }),
+    deploy: (request, stop) =>
+      deployWithRollback(
+        request,
+        {
+          apply: (image, signal) => apply(request, image, signal),
+          undo: (previous, signal) => apply(request, previous, signal),
+        },
+        stop,
+      ),
   };
 }

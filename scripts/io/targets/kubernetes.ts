@@ -28,15 +28,20 @@ export function kubernetesTarget(options: { readonly namespace: string; readonly
   const status = (request: DeployRequest) => kubectl('rollout', 'status', `deployment/${request.service}`, `--timeout=${request.timeoutSeconds}s`);
   // A `set image` the API server refused (an admission webhook, RBAC, an invalid or missing object) changed
   // nothing; any other failure of it (a lost answer, a timeout) may have, and a rollout that fails did.
-  const step = (request: DeployRequest, image: string) => attempt(run, [setImage(request, image), status(request)], 0, (detail) => API_REFUSAL.test(detail));
+  const step = (request: DeployRequest, image: string, stop?: AbortSignal) =>
+    attempt(run, [setImage(request, image), status(request)], 0, (detail) => API_REFUSAL.test(detail), stop);
   return {
     kind: 'kubernetes',
     preflight: () => mustAnswer(run, kubectl('get', 'deployment', `--request-timeout=${REQUEST_TIMEOUT}`, '--output=name'), `the cluster (namespace ${options.namespace})`),
     commands: (request) => [setImage(request, request.image), status(request)],
-    deploy: (request) =>
-      deployWithRollback(request, {
-        apply: (image) => step(request, image),
-        undo: (previous) => step(request, previous),
-      }),
+    deploy: (request, stop) =>
+      deployWithRollback(
+        request,
+        {
+          apply: (image, signal) => step(request, image, signal),
+          undo: (previous, signal) => step(request, previous, signal),
+        },
+        stop,
+      ),
   };
 }

@@ -30,13 +30,23 @@ export type DeployOutcome =
  */
 export type Attempt = { readonly kind: 'healthy' } | { readonly kind: 'unhealthy'; readonly detail: string } | { readonly kind: 'not-applied'; readonly detail: string };
 
+/**
+ * How an interrupted deploy (SIGINT/SIGTERM: a cancelled job) stops. `interrupt` stops the commands that
+ * deploy the new image; a rollback runs under `rollback`, which is aborted later (a bound after the
+ * interrupt, or a second signal): what ran before comes back when it can, and the deploy still ends in time.
+ */
+export interface Stop {
+  readonly interrupt: AbortSignal;
+  readonly rollback: AbortSignal;
+}
+
 export interface Target {
   readonly kind: 'compose' | 'kubernetes';
   /** Whether the target answers at all (the Docker host, the cluster); throws a TargetError before anything is recorded or changed. */
   preflight(): Promise<void>;
   /** The commands `deploy` runs (argv each), with the image in place: for the plan. */
   commands(request: DeployRequest): string[][];
-  deploy(request: DeployRequest): Promise<DeployOutcome>;
+  deploy(request: DeployRequest, stop?: Stop): Promise<DeployOutcome>;
 }
 
 /** The target could not be reached: an outside failure (exit 3), before anything was changed. */
@@ -50,8 +60,12 @@ export async function mustAnswer(run: CommandRunner, argv: readonly string[], wh
   if (r.code !== 0) throw new TargetError(`${what} does not answer (\`${argv.join(' ')}\` exited ${r.code}: ${tail(`${r.stderr}${r.stdout}`)})`);
 }
 
-/** Runs a command of a target (docker compose, kubectl): exit code and output, never throwing on a non-zero exit. */
-export type CommandRunner = (argv: readonly string[]) => Promise<{ readonly code: number; readonly stdout: string; readonly stderr: string }>;
+/**
+ * Runs a command of a target (docker compose, kubectl): exit code and output, never throwing on a non-zero
+ * exit. It throws an outside failure when the command does not answer within its bound, or when `stop` is
+ * aborted (it kills the command).
+ */
+export type CommandRunner = (argv: readonly string[], stop?: AbortSignal) => Promise<{ readonly code: number; readonly stdout: string; readonly stderr: string }>;
 
 const tail = (text: string) => text.trim().split('\n').slice(-3).join(' | ').slice(0, 400);
 
@@ -62,17 +76,26 @@ const tail = (text: string) => text.trim().split('\n').slice(-3).join(' | ').sli
  */
 export async function deployWithRollback(
   request: DeployRequest,
-  steps: { readonly apply: (image: string) => Promise<Attempt>; readonly undo: (previous: string) => Promise<Attempt> },
+  steps: { readonly apply: (image: string, stop?: AbortSignal) => Promise<Attempt>; readonly undo: (previous: string, stop?: AbortSignal) => Promise<Attempt> },
+  stop?: Stop,
 ): Promise<DeployOutcome> {
-  const first = await steps.apply(request.image);
+  const first = await steps.apply(request.image, stop?.interrupt);
   if (first.kind === 'healthy') return first;
+  // An interrupt stopped it: the same outcomes (nothing changed, or rolled back), worded as what happened.
+  const interrupted = stop?.interrupt.aborted === true;
   if (first.kind === 'not-applied') {
+    if (interrupted) {
+      const still = request.previous === undefined ? '' : `; ${request.previous} still runs`;
+      return { kind: 'not-applied', reason: `the deploy of ${request.image} was interrupted before anything changed (${tail(first.detail)})${still}` };
+    }
     const still = request.previous === undefined ? '' : `: ${request.previous} still runs`;
     return { kind: 'not-applied', reason: `the target did not take ${request.image} (${tail(first.detail)}); nothing changed${still}` };
   }
-  const why = `${request.image} did not become healthy within ${request.timeoutSeconds} s (${tail(first.detail)})`;
+  const why = interrupted
+    ? `the deploy of ${request.image} was interrupted after it began (${tail(first.detail)})`
+    : `${request.image} did not become healthy within ${request.timeoutSeconds} s (${tail(first.detail)})`;
   if (request.previous === undefined) return { kind: 'failed', reason: `${why}; there is no earlier digest to roll back to` };
-  const back = await steps.undo(request.previous);
+  const back = await steps.undo(request.previous, stop?.rollback);
   return back.kind === 'healthy'
     ? { kind: 'rolled-back', reason: `${why}; rolled back to ${request.previous}, which is healthy again` }
     : { kind: 'failed', reason: `${why}; the rollback to ${request.previous} failed too (${tail(back.detail)})` };
@@ -86,13 +109,22 @@ export async function deployWithRollback(
  * A command the runner could not finish (it threw an outside failure: no answer within its bound) is a
  * failure like a non-zero exit: before `changing` nothing changed; at or after it, it may have, so it
  * is unhealthy and the caller rolls back (it never escapes as "the target failed, nothing changed").
+ * `stop` aborted (an interrupted deploy) stops the running command (the runner kills it) and runs no other.
  */
-export async function attempt(run: CommandRunner, argvs: readonly (readonly string[])[], changing: number, refused?: (detail: string) => boolean): Promise<Attempt> {
+export async function attempt(
+  run: CommandRunner,
+  argvs: readonly (readonly string[])[],
+  changing: number,
+  refused?: (detail: string) => boolean,
+  stop?: AbortSignal,
+): Promise<Attempt> {
   let detail = '';
   for (const [i, argv] of argvs.entries()) {
+    // Stopped between two commands: the next one never ran, so up to the changing one nothing changed.
+    if (stop?.aborted) return { kind: i <= changing ? 'not-applied' : 'unhealthy', detail: `${detail}stopped before \`${argv.slice(0, 3).join(' ')}\`` };
     let r: Awaited<ReturnType<CommandRunner>>;
     try {
-      r = await run(argv);
+      r = await run(argv, stop);
     } catch (err) {
       // A bug (not an outside failure) still ends the command: the deploy records that it stopped midway.
       if (!(err instanceof OutsideError)) throw err;
