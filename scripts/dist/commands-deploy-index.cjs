@@ -7942,8 +7942,18 @@ async function readProvenance(registry, name, image) {
   }
   return void 0;
 }
-async function isQuarantined(registry, name, digest) {
-  return await registry.document(name, quarantineTag(digest)) !== void 0;
+async function quarantineOf(registry, name, image) {
+  if (await registry.document(name, quarantineTag(image.digest)) !== void 0) return { tag: quarantineTag(image.digest), digest: image.digest, of: "image" };
+  if (image.manifest !== image.digest && await registry.document(name, quarantineTag(image.manifest)) !== void 0)
+    return { tag: quarantineTag(image.manifest), digest: image.manifest, of: "platform-manifest" };
+  return void 0;
+}
+async function quarantineOfDigest(registry, name, digest) {
+  const image = await readImage(registry, name, digest);
+  return quarantineOf(registry, name, image ?? { digest, manifest: digest });
+}
+function describeQuarantine(q) {
+  return q.of === "image" ? `the registry tag ${q.tag} names it` : `the registry tag ${q.tag} names its platform manifest ${q.digest}, the same image as a quarantined index`;
 }
 
 // scripts/core/workspace/glob.ts
@@ -9526,7 +9536,7 @@ var deploy = command(SPEC, async (parsed, ctx) => {
     } else if (values.rollback) {
       let back;
       for (const candidate of rollbackCandidates(records)) {
-        if (!await isQuarantined(registry, ref.path, candidate.payload.digest)) {
+        if (await quarantineOfDigest(registry, ref.path, candidate.payload.digest) === void 0) {
           back = candidate;
           break;
         }
@@ -9551,7 +9561,7 @@ var deploy = command(SPEC, async (parsed, ctx) => {
     if (image === void 0) throw new import_errors20.InputError(`digest ${digest}: no such image of ${service} in ${ref.registry ?? "docker.io"}/${ref.path}`);
     const repositoryUrl = `${(ctx.env["GITHUB_SERVER_URL"] || "https://github.com").replace(/\/+$/, "")}/${repositoryName}`;
     const provenance = await readProvenance(registry, ref.path, image);
-    const quarantined = await isQuarantined(registry, ref.path, digest);
+    const quarantined = await quarantineOf(registry, ref.path, image);
     const evidence = checkEvidence({
       digest,
       manifest: image.manifest,
@@ -9559,7 +9569,7 @@ var deploy = command(SPEC, async (parsed, ctx) => {
       revisionKnown: image.revision !== void 0 && await git.resolveCommit(image.revision) === image.revision,
       provenance: provenance === void 0 ? void 0 : provenanceFacts(provenance),
       repositoryUrl,
-      quarantined: quarantined ? { reason: `the registry tag ${quarantineTag(digest)} names it (pipeline deploy --quarantine)` } : void 0
+      quarantined: quarantined === void 0 ? void 0 : { reason: `${describeQuarantine(quarantined)} (pipeline deploy --quarantine)` }
     });
     const required = environment.requires === void 0 ? [] : await github.listDeployments(task, environment.requires);
     const promotion = values.rollback ? { ok: true, detail: "a rollback to a digest that ran here before" } : checkPromotion(environment.name, environment.requires, digest, required);
@@ -9770,13 +9780,17 @@ async function quarantine(ctx, registry, name, service, digest, reason, dryRun) 
       `--quarantine ${digest}: a platform manifest inside an image, not an image a deploy names; quarantine the image's digest (its index, as deploy plans and release records show it)`
     );
   }
+  const image = await readImage(registry, name, found);
+  if (image === void 0) throw new import_errors20.InputError(`--quarantine ${digest}: no such image of ${service}`);
+  const tags = `the registry tags ${quarantineTag(digest)} and ${quarantineTag(image.manifest)} (its platform manifest)`;
   if (dryRun) {
-    ctx.stdout(`${service}: ${digest} would be quarantined (${reason.trim()}) by the registry tag ${quarantineTag(digest)}; dry run: nothing changed
+    ctx.stdout(`${service}: ${digest} would be quarantined (${reason.trim()}) by ${tags}; dry run: nothing changed
 `);
     return EXIT.ok;
   }
   await registry.tagDigest(name, digest, quarantineTag(digest), "immutable");
-  ctx.stdout(`${service}: ${digest} is quarantined (${reason.trim()}); no plan will promote it again
+  await registry.tagDigest(name, image.manifest, quarantineTag(image.manifest), "immutable");
+  ctx.stdout(`${service}: ${digest} is quarantined (${reason.trim()}) by ${tags}; no plan will promote it again, nor the same image pushed under another index
 `);
   return EXIT.ok;
 }

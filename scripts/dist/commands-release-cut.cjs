@@ -7498,14 +7498,45 @@ function commandSpec(spec) {
 // scripts/commands/release/cut.ts
 var import_errors23 = require("./core-errors.cjs");
 
+// scripts/core/json.ts
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function parseJsonText(text2) {
+  return JSON.parse(text2.charCodeAt(0) === 65279 ? text2.slice(1) : text2);
+}
+
+// scripts/core/images/oci.ts
+var IMAGE_MANIFEST_TYPES = /* @__PURE__ */ new Set(["application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json"]);
+var isAttestation = (d) => d.referenceType === "attestation-manifest" || d.platform?.os === "unknown" && d.platform.architecture === "unknown";
+function platformManifests(index) {
+  return index.manifests.filter((d) => IMAGE_MANIFEST_TYPES.has(d.mediaType) && !isAttestation(d));
+}
+var REVISION_LABEL = "org.opencontainers.image.revision";
+function configLabels(json) {
+  const labels = /* @__PURE__ */ new Map();
+  const config = isRecord(json) ? json["config"] : void 0;
+  const raw = isRecord(config) ? config["Labels"] : void 0;
+  if (isRecord(raw)) {
+    for (const [k, v] of Object.entries(raw)) if (typeof v === "string") labels.set(k, v);
+  }
+  return labels;
+}
+
+// scripts/io/registry.ts
+var import_errors3 = require("./core-errors.cjs");
+var RegistryError = class extends import_errors3.OutsideError {
+  name = "RegistryError";
+};
+
 // scripts/core/deploy/version.ts
-var import_errors7 = require("./core-errors.cjs");
+var import_errors8 = require("./core-errors.cjs");
 
 // scripts/core/images/tags.ts
-var import_errors5 = require("./core-errors.cjs");
+var import_errors6 = require("./core-errors.cjs");
 
 // scripts/core/git/commit-sha.ts
-var import_errors3 = require("./core-errors.cjs");
+var import_errors4 = require("./core-errors.cjs");
 var FULL = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 var COMMIT_SHA_FORM = "a full commit SHA (40 or 64 lowercase hex characters)";
 function isCommitSha(value) {
@@ -7513,12 +7544,12 @@ function isCommitSha(value) {
 }
 function parseCommitSha(value, what) {
   if (isCommitSha(value)) return value;
-  throw new import_errors3.InputError(`${what} ${quote(value)}: expected ${COMMIT_SHA_FORM}`);
+  throw new import_errors4.InputError(`${what} ${quote(value)}: expected ${COMMIT_SHA_FORM}`);
 }
 var ZERO_SHA = parseCommitSha("0".repeat(40), "the zero SHA");
 
 // scripts/core/images/image-ref.ts
-var import_errors4 = require("./core-errors.cjs");
+var import_errors5 = require("./core-errors.cjs");
 var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 var TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 var DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-f0-9]{32,}$/;
@@ -7526,7 +7557,7 @@ var REGISTRY_HOST = /^(?:localhost|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+|\[[0-9a-fA-
 var EXPECTED = "expected [registry/]name[:tag][@sha256:<hex>], e.g. ghcr.io/acme/api-gateway:sha-1a2b3c4";
 function parseImageRef(text2) {
   const fail = (why) => {
-    throw new import_errors4.InputError(`invalid image reference ${JSON.stringify(text2)}: ${why}; ${EXPECTED}`);
+    throw new import_errors5.InputError(`invalid image reference ${JSON.stringify(text2)}: ${why}; ${EXPECTED}`);
   };
   let rest = text2;
   let digest;
@@ -7568,7 +7599,7 @@ function imageRepositories(registry, owner) {
   const base = checked.slice(0, -"/service".length);
   return (service) => {
     if (!COMPONENT.test(service)) {
-      throw new import_errors5.InputError(
+      throw new import_errors6.InputError(
         `invalid image name ${JSON.stringify(`${base}/${service}`)}: the service folder name ${JSON.stringify(service)} must be lowercase letters, digits and separators (. _ __ -); rename the folder`
       );
     }
@@ -7576,12 +7607,12 @@ function imageRepositories(registry, owner) {
   };
 }
 function shortSha(sha) {
-  if (!isCommitSha(sha)) throw new import_errors5.InputError(`invalid commit SHA ${JSON.stringify(sha)}: expected ${COMMIT_SHA_FORM}`);
+  if (!isCommitSha(sha)) throw new import_errors6.InputError(`invalid commit SHA ${JSON.stringify(sha)}: expected ${COMMIT_SHA_FORM}`);
   return sha.slice(0, 7);
 }
 
 // scripts/core/release/version.ts
-var import_errors6 = require("./core-errors.cjs");
+var import_errors7 = require("./core-errors.cjs");
 var NUMBER = "(0|[1-9][0-9]*)";
 var IDENTIFIER = "(?:0|[1-9][0-9]*|[0-9]*[a-z-][0-9a-z-]*)";
 var VERSION = new RegExp(`^${NUMBER}\\.${NUMBER}\\.${NUMBER}(?:-(${IDENTIFIER}(?:\\.${IDENTIFIER})*))?$`);
@@ -7597,7 +7628,7 @@ function tryParseVersion(text2) {
 }
 function parseVersion(text2) {
   const version = tryParseVersion(text2);
-  if (version === void 0) throw new import_errors6.InputError(`invalid version ${quote(text2)}: expected ${VERSION_FORM}`);
+  if (version === void 0) throw new import_errors7.InputError(`invalid version ${quote(text2)}: expected ${VERSION_FORM}`);
   return version;
 }
 function formatVersion(v) {
@@ -7631,37 +7662,6 @@ function quarantineTag(digest) {
   return `quarantined-${digest.replace(":", "-")}`;
 }
 
-// scripts/core/json.ts
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function parseJsonText(text2) {
-  return JSON.parse(text2.charCodeAt(0) === 65279 ? text2.slice(1) : text2);
-}
-
-// scripts/core/images/oci.ts
-var IMAGE_MANIFEST_TYPES = /* @__PURE__ */ new Set(["application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json"]);
-var isAttestation = (d) => d.referenceType === "attestation-manifest" || d.platform?.os === "unknown" && d.platform.architecture === "unknown";
-function platformManifests(index) {
-  return index.manifests.filter((d) => IMAGE_MANIFEST_TYPES.has(d.mediaType) && !isAttestation(d));
-}
-var REVISION_LABEL = "org.opencontainers.image.revision";
-function configLabels(json) {
-  const labels = /* @__PURE__ */ new Map();
-  const config = isRecord(json) ? json["config"] : void 0;
-  const raw = isRecord(config) ? config["Labels"] : void 0;
-  if (isRecord(raw)) {
-    for (const [k, v] of Object.entries(raw)) if (typeof v === "string") labels.set(k, v);
-  }
-  return labels;
-}
-
-// scripts/io/registry.ts
-var import_errors8 = require("./core-errors.cjs");
-var RegistryError = class extends import_errors8.OutsideError {
-  name = "RegistryError";
-};
-
 // scripts/io/registry-images.ts
 async function readImage(registry, name, reference) {
   const top = typeof reference === "string" ? await registry.document(name, reference) : reference;
@@ -7687,8 +7687,14 @@ async function readImage(registry, name, reference) {
   const revision = configLabels(await registry.blobJson(name, doc.config)).get(REVISION_LABEL);
   return { digest: top.digest, manifest, config: doc.config, revision, index };
 }
-async function isQuarantined(registry, name, digest) {
-  return await registry.document(name, quarantineTag(digest)) !== void 0;
+async function quarantineOf(registry, name, image) {
+  if (await registry.document(name, quarantineTag(image.digest)) !== void 0) return { tag: quarantineTag(image.digest), digest: image.digest, of: "image" };
+  if (image.manifest !== image.digest && await registry.document(name, quarantineTag(image.manifest)) !== void 0)
+    return { tag: quarantineTag(image.manifest), digest: image.manifest, of: "platform-manifest" };
+  return void 0;
+}
+function describeQuarantine(q) {
+  return q.of === "image" ? `the registry tag ${q.tag} names it` : `the registry tag ${q.tag} names its platform manifest ${q.digest}, the same image as a quarantined index`;
 }
 
 // scripts/core/release/bump.ts
@@ -9684,9 +9690,10 @@ var run2 = command(SPEC2, async (parsed, ctx) => {
       return EXIT.failed;
     }
     const { digest } = ci.image;
-    if (await isQuarantined(registry, ref.path, digest)) {
+    const quarantined = await quarantineOf(registry, ref.path, ci.image);
+    if (quarantined !== void 0) {
       ctx.stderr(
-        `error: ${service}: cannot release ${tag}: its image ${repository}@${digest} is quarantined (the registry tag ${quarantineTag(digest)} names it: pipeline deploy --quarantine); fix the service and release a new commit
+        `error: ${service}: cannot release ${tag}: its image ${repository}@${digest} is quarantined (${describeQuarantine(quarantined)}: pipeline deploy --quarantine); fix the service and release a new commit
 `
       );
       return EXIT.failed;

@@ -72,7 +72,35 @@ export async function readProvenance(registry: RegistryClient, name: string, ima
   return undefined;
 }
 
-/** Whether `pipeline deploy --quarantine` tagged the digest (its registry tag names it): never promoted again. */
-export async function isQuarantined(registry: RegistryClient, name: string, digest: string): Promise<boolean> {
-  return (await registry.document(name, quarantineTag(digest))) !== undefined;
+/** The registry tag `pipeline deploy --quarantine` wrote that holds an image: on its index, or on its platform manifest. */
+export interface Quarantine {
+  readonly tag: string;
+  /** The digest the tag is for: the image's own (its index), or its platform manifest's. */
+  readonly digest: string;
+  readonly of: 'image' | 'platform-manifest';
+}
+
+/**
+ * Whether `pipeline deploy --quarantine` tagged the image: its index (the digest plans and records name),
+ * or its platform manifest, the image the evidence reads. A re-run that pushes the same image again makes
+ * a new index (new provenance) around the same platform manifest: that image is quarantined still, so
+ * every check (a deploy's plan, a rollback's candidates, `release cut`) asks for both tags.
+ */
+export async function quarantineOf(registry: RegistryClient, name: string, image: { readonly digest: string; readonly manifest: string }): Promise<Quarantine | undefined> {
+  if ((await registry.document(name, quarantineTag(image.digest))) !== undefined) return { tag: quarantineTag(image.digest), digest: image.digest, of: 'image' };
+  if (image.manifest !== image.digest && (await registry.document(name, quarantineTag(image.manifest))) !== undefined)
+    return { tag: quarantineTag(image.manifest), digest: image.manifest, of: 'platform-manifest' };
+  return undefined;
+}
+
+/** quarantineOf for a digest alone (a rollback's candidate, what ran before): its platform manifest is read from the registry. */
+export async function quarantineOfDigest(registry: RegistryClient, name: string, digest: string): Promise<Quarantine | undefined> {
+  const image = await readImage(registry, name, digest);
+  // An image the registry no longer has: only its own tag can say (a deploy of it fails on its own).
+  return quarantineOf(registry, name, image ?? { digest, manifest: digest });
+}
+
+/** Which tag holds it, for a plan's evidence and a refusal: `the registry tag … names it`, or names its platform manifest. */
+export function describeQuarantine(q: Quarantine): string {
+  return q.of === 'image' ? `the registry tag ${q.tag} names it` : `the registry tag ${q.tag} names its platform manifest ${q.digest}, the same image as a quarantined index`;
 }

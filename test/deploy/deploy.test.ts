@@ -176,14 +176,15 @@ describe('deploy', () => {
     const asked = registry.requests.slice(from);
     const firstWrite = asked.findIndex((q) => q.startsWith('PUT '));
     // Before it: the version's tag (asked twice: the first answer is the Bearer challenge), the platform
-    // manifest, its config, the attestation manifest, its statement, the quarantine tag; the tag operation
-    // then reads the index by digest (its exact bytes) and the environment's tag.
+    // manifest, its config, the attestation manifest, its statement, the quarantine tags of the index and
+    // of its platform manifest; the tag operation then reads the index by digest (its exact bytes) and the
+    // environment's tag.
     const reads = asked.slice(0, firstWrite).filter((q) => q.startsWith('GET /v2/'));
     const counts = new Map<string, number>();
     for (const q of reads) counts.set(q, (counts.get(q) ?? 0) + 1);
     expect([...counts].filter(([, n]) => n > 1)).toEqual([[`GET /v2/${OWNER}/alpha/manifests/${v}`, 2]]);
     expect(reads.filter((q) => q.endsWith(`/manifests/${digest}`))).toHaveLength(1);
-    expect(reads).toHaveLength(9);
+    expect(reads).toHaveLength(10);
   });
 
   test("deploy.yml with the version left empty: the plan's outputs (version main) are what the deploy job passes, and it deploys", async () => {
@@ -431,13 +432,43 @@ describe('deploy', () => {
   });
 
   test('--quarantine with --dry-run says what it would do and writes no tag (a quarantine cannot be undone)', async () => {
-    const digest = publish(commits.v3, `4.2.${Math.floor(Math.random() * 1e6)}`);
+    const pushed = pushAttestedImage(
+      registry,
+      `${OWNER}/alpha`,
+      { 'org.opencontainers.image.revision': commits.v3, run: Math.random().toString(36) },
+      `4.2.${Math.floor(Math.random() * 1e6)}`,
+    );
+    const [digest, platform] = [pushed.index, pushed.manifest];
     const q = await deploy('--service', 'alpha', '--quarantine', digest, '--reason', 'leaks memory', '--dry-run');
     expect({ code: q.code, stderr: q.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(q.stdout).toBe(`alpha: ${digest} would be quarantined (leaks memory) by the registry tag quarantined-${digest.replace(':', '-')}; dry run: nothing changed\n`);
+    expect(q.stdout).toBe(
+      `alpha: ${digest} would be quarantined (leaks memory) by the registry tags quarantined-${digest.replace(':', '-')} and quarantined-${platform.replace(':', '-')} (its platform manifest); dry run: nothing changed\n`,
+    );
     expect(registry.tagged(`${OWNER}/alpha`, `quarantined-${digest.replace(':', '-')}`)).toBeUndefined();
+    expect(registry.tagged(`${OWNER}/alpha`, `quarantined-${platform.replace(':', '-')}`)).toBeUndefined();
     const r = await deploy('--service', 'alpha', '--environment', 'staging', '--digest', digest, '--dry-run');
     expect(r.code, r.stderr).toBe(0);
+  });
+
+  test('a quarantine holds for the same image pushed again under a new index (a re-run: the same platform manifest, new provenance): the plan refuses it', async () => {
+    const labels = { 'org.opencontainers.image.revision': commits.v1, run: Math.random().toString(36) };
+    const first = pushAttestedImage(registry, `${OWNER}/alpha`, labels, `4.3.${Math.floor(Math.random() * 1e6)}`);
+    const q = await deploy('--service', 'alpha', '--quarantine', first.index, '--reason', 'leaks memory');
+    expect({ code: q.code, stderr: q.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(q.stdout).toBe(
+      `alpha: ${first.index} is quarantined (leaks memory) by the registry tags quarantined-${first.index.replace(':', '-')} and quarantined-${first.manifest.replace(':', '-')} (its platform manifest); no plan will promote it again, nor the same image pushed under another index\n`,
+    );
+    expect(registry.tagged(`${OWNER}/alpha`, `quarantined-${first.manifest.replace(':', '-')}`)).toBe(first.manifest);
+    const again = pushAttestedImage(registry, `${OWNER}/alpha`, labels, `sha-${commits.v1.slice(0, 7)}`);
+    expect({ sameImage: again.manifest === first.manifest, newIndex: again.index !== first.index }).toEqual({ sameImage: true, newIndex: true });
+    const r = await deploy('--service', 'alpha', '--environment', 'staging', '--version', `sha-${commits.v1.slice(0, 7)}`);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      `not-quarantined: quarantined: the registry tag quarantined-${first.manifest.replace(':', '-')} names its platform manifest ${first.manifest}, the same image as a quarantined index (pipeline deploy --quarantine)`,
+    );
+    expect(deployments()).toEqual([]);
+    // Quarantining it again is no error (a quarantine made before the platform manifest was tagged gets its tag so).
+    expect((await deploy('--service', 'alpha', '--quarantine', first.index, '--reason', 'leaks memory')).code).toBe(0);
   });
 
   test('--json on a deploy that runs: one JSON object with the plan and the result', async () => {
@@ -541,7 +572,8 @@ describe('deploy', () => {
   test('a second --rollback goes further back (d0, d1, d2, back to d1, back to d0), skipping a quarantined digest; production refuses what staging rolled back from', async () => {
     const d0 = publish(commits.v1, `8.0.${Math.floor(Math.random() * 1e6)}`);
     const d1 = publish(commits.v2, `8.1.${Math.floor(Math.random() * 1e6)}`);
-    const dq = publish(commits.v2, `8.2.${Math.floor(Math.random() * 1e6)}`);
+    const dqLabels = { 'org.opencontainers.image.revision': commits.v2, run: Math.random().toString(36) };
+    const dq = pushAttestedImage(registry, `${OWNER}/alpha`, dqLabels, `8.2.${Math.floor(Math.random() * 1e6)}`).index;
     const d2 = publish(commits.v3, `8.3.${Math.floor(Math.random() * 1e6)}`);
     for (const d of [d0, dq, d1, d2]) expect((await deploy('--service', 'alpha', '--environment', 'staging', '--digest', d)).code).toBe(0);
     expect((await deploy('--service', 'alpha', '--environment', 'staging', '--rollback')).code).toBe(0);
@@ -551,8 +583,12 @@ describe('deploy', () => {
     const refused = await deploy('--service', 'alpha', '--environment', 'production', '--digest', d2);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`production refuses ${d2}: staging rolled back from it`);
-    // dq is quarantined: the second rollback passes over it to d0.
-    expect((await deploy('--service', 'alpha', '--quarantine', dq, '--reason', 'leaks memory')).code).toBe(0);
+    // dq is quarantined (through the same image pushed again under another index: its platform manifest):
+    // the second rollback passes over it to d0.
+    const dqAgain = pushAttestedImage(registry, `${OWNER}/alpha`, dqLabels, `8.4.${Math.floor(Math.random() * 1e6)}`).index;
+    expect(dqAgain).not.toBe(dq);
+    expect((await deploy('--service', 'alpha', '--quarantine', dqAgain, '--reason', 'leaks memory')).code).toBe(0);
+    expect(registry.tagged(`${OWNER}/alpha`, `quarantined-${dq.replace(':', '-')}`)).toBeUndefined();
     const again = await deploy('--service', 'alpha', '--environment', 'staging', '--rollback');
     expect({ code: again.code, stderr: again.stderr }).toEqual({ code: 0, stderr: '' });
     expect(registry.tagged(`${OWNER}/alpha`, 'staging')).toBe(d0);

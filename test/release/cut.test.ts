@@ -206,6 +206,23 @@ describe('release cut', () => {
     expect(registry.tagged(`${OWNER}/beta`, version)).toBeUndefined();
   });
 
+  test('an image whose platform manifest is quarantined (the same image pushed again under a new index) is never released either', async () => {
+    const head = commit(root, 'feat(beta): q2', { 'services/beta/src/main.ts': 'export const q = 2;\n' });
+    await restartGitHub();
+    const pushed = pushAttestedImage(registry, `${OWNER}/beta`, { 'org.opencontainers.image.revision': head, run: Math.random().toString(36) }, `sha-${head.slice(0, 7)}`);
+    // What `pipeline deploy --quarantine` of another index of the same image leaves: a tag on its platform manifest.
+    const tag = `quarantined-${pushed.manifest.replace(':', '-')}`;
+    registry.putManifest(`${OWNER}/beta`, { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [] }, tag);
+    const version = `62.${Math.floor(Math.random() * 1e6)}.0`;
+    const r = await release('cut', 'beta', '--version', version);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `error: beta: cannot release beta@${version}: its image ${registry.host}/${OWNER}/beta@${pushed.index} is quarantined (the registry tag ${tag} names its platform manifest ${pushed.manifest}, the same image as a quarantined index: pipeline deploy --quarantine); fix the service and release a new commit\n`,
+    );
+    expect(tagsOf()).toEqual([]);
+    expect(releases()).toEqual([]);
+  });
+
   test('a version whose tag in this clone names another commit is refused (exit 1, as README says), before anything is done', async () => {
     const first = commit(root, 'feat(alpha): one', { 'services/alpha/src/main.ts': 'export const a = 1;\n' });
     const head = commit(root, 'feat(alpha): two', { 'services/alpha/src/main.ts': 'export const a = 2;\n' });

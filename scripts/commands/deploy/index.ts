@@ -31,7 +31,7 @@ import type { Git } from '../../io/git.js';
 import type { GitHubApi } from '../../io/github-api.js';
 import type { FetchedDocument, RegistryClient } from '../../io/registry.js';
 import type { DeployOutcome, DeployRequest, Stop, Target } from '../../io/targets/target.js';
-import { isQuarantined, readImage, readProvenance } from '../../io/registry-images.js';
+import { describeQuarantine, quarantineOf, quarantineOfDigest, readImage, readProvenance } from '../../io/registry-images.js';
 import { type ServiceGraph, serviceAt, serviceCommits } from '../../io/service-history.js';
 import { appendStepSummary, writeStepOutputs } from '../../io/step-outputs.js';
 import type { Command, CommandContext } from '../types.js';
@@ -125,7 +125,7 @@ const deploy = command(SPEC, async (parsed, ctx) => {
       // The newest candidate that is not quarantined (a quarantined digest is never deployed again).
       let back: Success | undefined;
       for (const candidate of rollbackCandidates(records)) {
-        if (!(await isQuarantined(registry, ref.path, candidate.payload.digest))) {
+        if ((await quarantineOfDigest(registry, ref.path, candidate.payload.digest)) === undefined) {
           back = candidate;
           break;
         }
@@ -151,7 +151,7 @@ const deploy = command(SPEC, async (parsed, ctx) => {
     if (image === undefined) throw new InputError(`digest ${digest}: no such image of ${service} in ${ref.registry ?? 'docker.io'}/${ref.path}`);
     const repositoryUrl = `${(ctx.env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '')}/${repositoryName}`;
     const provenance = await readProvenance(registry, ref.path, image);
-    const quarantined = await isQuarantined(registry, ref.path, digest);
+    const quarantined = await quarantineOf(registry, ref.path, image);
     const evidence = checkEvidence({
       digest,
       manifest: image.manifest,
@@ -159,7 +159,7 @@ const deploy = command(SPEC, async (parsed, ctx) => {
       revisionKnown: image.revision !== undefined && (await git.resolveCommit(image.revision)) === image.revision,
       provenance: provenance === undefined ? undefined : provenanceFacts(provenance),
       repositoryUrl,
-      quarantined: quarantined ? { reason: `the registry tag ${quarantineTag(digest)} names it (pipeline deploy --quarantine)` } : undefined,
+      quarantined: quarantined === undefined ? undefined : { reason: `${describeQuarantine(quarantined)} (pipeline deploy --quarantine)` },
     });
     const required = environment.requires === undefined ? [] : await github.listDeployments(task, environment.requires);
     const promotion = values.rollback
@@ -431,20 +431,28 @@ async function quarantine(
   if (reason === undefined || reason.trim() === '') throw new InputError('--quarantine needs --reason "why this digest must never be promoted again"');
   const found = await registry.document(name, digest);
   if (found === undefined) throw new InputError(`--quarantine ${digest}: no such image of ${service}`);
-  // Deploys and releases name an image by its index (an attested push): a platform manifest inside it is
-  // never what a plan checks, so quarantining it would block nothing.
+  // Deploys and releases name an image by its index (an attested push): quarantining a platform manifest
+  // alone would leave the index it came from deployable; the index's quarantine tags its manifest too.
   if (found.document.kind !== 'index') {
     throw new InputError(
       `--quarantine ${digest}: a platform manifest inside an image, not an image a deploy names; quarantine the image's digest (its index, as deploy plans and release records show it)`,
     );
   }
-  // The tag names the digest itself: the quarantine list lives with the images, needs packages: write to
-  // change, and cannot be undone by a commit. The reason is kept in the job log and the tag's name.
+  const image = await readImage(registry, name, found);
+  if (image === undefined) throw new InputError(`--quarantine ${digest}: no such image of ${service}`);
+  // The tags name the digests themselves: the quarantine list lives with the images, needs packages: write
+  // to change, and cannot be undone by a commit. The reason is kept in the job log. The index's tag holds
+  // what plans name; the platform manifest's holds the same image pushed again under a new index (a
+  // re-run: new provenance, so a new index digest), which the checks look for too (quarantineOf).
+  const tags = `the registry tags ${quarantineTag(digest)} and ${quarantineTag(image.manifest)} (its platform manifest)`;
   if (dryRun) {
-    ctx.stdout(`${service}: ${digest} would be quarantined (${reason.trim()}) by the registry tag ${quarantineTag(digest)}; dry run: nothing changed\n`);
+    ctx.stdout(`${service}: ${digest} would be quarantined (${reason.trim()}) by ${tags}; dry run: nothing changed\n`);
     return EXIT.ok;
   }
+  // Again for a quarantined digest is no error (`immutable` leaves a tag that names it): a quarantine made
+  // before the platform manifest was tagged gets that tag so.
   await registry.tagDigest(name, digest, quarantineTag(digest), 'immutable');
-  ctx.stdout(`${service}: ${digest} is quarantined (${reason.trim()}); no plan will promote it again\n`);
+  await registry.tagDigest(name, image.manifest, quarantineTag(image.manifest), 'immutable');
+  ctx.stdout(`${service}: ${digest} is quarantined (${reason.trim()}) by ${tags}; no plan will promote it again, nor the same image pushed under another index\n`);
   return EXIT.ok;
 }

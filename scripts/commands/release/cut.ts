@@ -14,8 +14,7 @@
 import { commandSpec } from '../../core/args.js';
 import { EXIT } from '../../core/exit-codes.js';
 import { InputError } from '../../core/errors.js';
-import { quarantineTag } from '../../core/deploy/version.js';
-import { isQuarantined } from '../../io/registry-images.js';
+import { describeQuarantine, quarantineOf } from '../../io/registry-images.js';
 import { parseImageRef } from '../../core/images/index.js';
 import { nextVersion, previousRelease } from '../../core/release/bump.js';
 import { planCut } from '../../core/release/cut-plan.js';
@@ -156,10 +155,12 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
       return EXIT.failed;
     }
     const { digest } = ci.image;
-    // A digest a deploy quarantined (pipeline deploy --quarantine) is never promoted again, by a release either.
-    if (await isQuarantined(registry, ref.path, digest)) {
+    // A digest a deploy quarantined (pipeline deploy --quarantine) is never promoted again, by a release
+    // either; nor is the same image pushed again under a new index (its platform manifest is tagged too).
+    const quarantined = await quarantineOf(registry, ref.path, ci.image);
+    if (quarantined !== undefined) {
       ctx.stderr(
-        `error: ${service}: cannot release ${tag}: its image ${repository}@${digest} is quarantined (the registry tag ${quarantineTag(digest)} names it: pipeline deploy --quarantine); fix the service and release a new commit\n`,
+        `error: ${service}: cannot release ${tag}: its image ${repository}@${digest} is quarantined (${describeQuarantine(quarantined)}: pipeline deploy --quarantine); fix the service and release a new commit\n`,
       );
       return EXIT.failed;
     }
