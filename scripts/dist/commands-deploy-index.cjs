@@ -9619,6 +9619,9 @@ var deploy = command(SPEC, async (parsed, ctx) => {
       commit: image.revision ?? head,
       task,
       rollback: values.rollback === true,
+      // An unhealthy image is rolled back to what ran before even when that is quarantined (it was running,
+      // and is the one known to start), but the line and the record must say so: someone deploys a fixed one.
+      previousQuarantine: request.previous === void 0 || now === void 0 ? void 0 : await quarantineOfDigest(registry, ref.path, now.payload.digest),
       json: values.json === true
     });
   } finally {
@@ -9733,12 +9736,15 @@ async function applyTo(ctx, a, stop, received) {
     return signal === void 0 ? EXIT.outside : SIGNAL_EXIT[signal];
   }
   if (outcome.kind !== "healthy") {
-    const description = signal === void 0 ? outcome.kind === "rolled-back" ? "unhealthy: rolled back" : "unhealthy" : outcome.kind === "rolled-back" ? `interrupted (${signal}): rolled back` : a.request.previous === void 0 ? `interrupted (${signal}) after the target began; nothing to roll back to: check what runs` : `interrupted (${signal}) after the target began; the rollback did not finish: check what runs`;
+    const quarantined = outcome.kind === "rolled-back" ? a.previousQuarantine : void 0;
+    const back = quarantined === void 0 ? "rolled back" : "rolled back to a quarantined digest; deploy a fixed one";
+    const description = signal === void 0 ? outcome.kind === "rolled-back" ? `unhealthy: ${back}` : "unhealthy" : outcome.kind === "rolled-back" ? `interrupted (${signal}): ${back}` : a.request.previous === void 0 ? `interrupted (${signal}) after the target began; nothing to roll back to: check what runs` : `interrupted (${signal}) after the target began; the rollback did not finish: check what runs`;
+    const reason = quarantined === void 0 ? outcome.reason : `${outcome.reason}, but is quarantined (${describeQuarantine(quarantined)}): deploy a fixed digest`;
     await github.createDeploymentStatus(id, { state: "failure", description, ...urls });
-    if (ctx.env["GITHUB_STEP_SUMMARY"]) await appendStepSummary(summary(`${interrupted}${outcome.kind}`));
-    ctx.stderr(`error: ${plan.service} to ${environment.name}: ${interrupted}${outcome.reason}
+    if (ctx.env["GITHUB_STEP_SUMMARY"]) await appendStepSummary(summary(`${interrupted}${outcome.kind}${quarantined === void 0 ? "" : " (to a quarantined digest)"}`));
+    ctx.stderr(`error: ${plan.service} to ${environment.name}: ${interrupted}${reason}
 `);
-    result({ outcome: outcome.kind, reason: outcome.reason, ...signal === void 0 ? {} : { interrupted: signal } });
+    result({ outcome: outcome.kind, reason, ...signal === void 0 ? {} : { interrupted: signal } });
     return signal === void 0 ? EXIT.failed : SIGNAL_EXIT[signal];
   }
   try {

@@ -306,6 +306,21 @@ describe('deploy', () => {
     expect(kubectl.running).toBe(`${registry.host}/${OWNER}/alpha@${good}`);
   });
 
+  test('an unhealthy image is rolled back to the digest that ran before even when it is quarantined (it was running), and the line and the record say it is quarantined', async () => {
+    const d1 = publish(commits.v1, `2.14.${Math.floor(Math.random() * 1e6)}`);
+    expect((await deploy('--service', 'alpha', '--environment', 'staging', '--digest', d1)).code).toBe(0);
+    expect((await deploy('--service', 'alpha', '--quarantine', d1, '--reason', 'leaks customer data')).code).toBe(0);
+    const d2 = publish(commits.v2, `2.15.${Math.floor(Math.random() * 1e6)}`);
+    kubectl.unhealthy.add(`${registry.host}/${OWNER}/alpha@${d2}`);
+    const r = await deploy('--service', 'alpha', '--environment', 'staging', '--digest', d2);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `error: alpha to staging: ${registry.host}/${OWNER}/alpha@${d2} did not become healthy within 60 s (deployment/alpha image updated | error: timed out waiting for the condition | Waiting for deployment rollout to finish: 0 of 1 updated replicas are available...); rolled back to ${registry.host}/${OWNER}/alpha@${d1}, which is healthy again, but is quarantined (the registry tag quarantined-${d1.replace(':', '-')} names it): deploy a fixed digest\n`,
+    );
+    expect(kubectl.running).toBe(`${registry.host}/${OWNER}/alpha@${d1}`);
+    expect(deployments().at(-1)?.statuses.at(-1)).toMatchObject({ state: 'failure', description: 'unhealthy: rolled back to a quarantined digest; deploy a fixed one' });
+  });
+
   test('an image the cluster refuses to set (an admission webhook): nothing changed, so nothing is rolled back; exit 3, the record ends in error', async () => {
     const d1 = publish(commits.v1, `2.5.${Math.floor(Math.random() * 1e6)}`);
     const d2 = publish(commits.v2, `2.6.${Math.floor(Math.random() * 1e6)}`);

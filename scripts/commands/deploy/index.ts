@@ -31,7 +31,7 @@ import type { Git } from '../../io/git.js';
 import type { GitHubApi } from '../../io/github-api.js';
 import type { FetchedDocument, RegistryClient } from '../../io/registry.js';
 import type { DeployOutcome, DeployRequest, Stop, Target } from '../../io/targets/target.js';
-import { describeQuarantine, quarantineOf, quarantineOfDigest, readImage, readProvenance } from '../../io/registry-images.js';
+import { describeQuarantine, type Quarantine, quarantineOf, quarantineOfDigest, readImage, readProvenance } from '../../io/registry-images.js';
 import { type ServiceGraph, serviceAt, serviceCommits } from '../../io/service-history.js';
 import { appendStepSummary, writeStepOutputs } from '../../io/step-outputs.js';
 import type { Command, CommandContext } from '../types.js';
@@ -209,6 +209,9 @@ const deploy = command(SPEC, async (parsed, ctx) => {
       commit: image.revision ?? head,
       task,
       rollback: values.rollback === true,
+      // An unhealthy image is rolled back to what ran before even when that is quarantined (it was running,
+      // and is the one known to start), but the line and the record must say so: someone deploys a fixed one.
+      previousQuarantine: request.previous === undefined || now === undefined ? undefined : await quarantineOfDigest(registry, ref.path, now.payload.digest),
       json: values.json === true,
     });
   } finally {
@@ -269,6 +272,8 @@ interface Apply {
   readonly task: string;
   /** A `--rollback`: its record says so, and later rollbacks do not return to what it left. */
   readonly rollback: boolean;
+  /** The quarantine of the digest that ran before (what an unhealthy deploy rolls back to), if any. */
+  readonly previousQuarantine: Quarantine | undefined;
   /** `--json`: the plan and the result as one object on stdout (the error line still goes to stderr). */
   readonly json: boolean;
 }
@@ -368,20 +373,24 @@ async function applyTo(ctx: CommandContext, a: Apply, stop: Stop, received: () =
     return signal === undefined ? EXIT.outside : SIGNAL_EXIT[signal];
   }
   if (outcome.kind !== 'healthy') {
+    // Back on a quarantined digest: it runs again, so the record and the line say it must be replaced.
+    const quarantined = outcome.kind === 'rolled-back' ? a.previousQuarantine : undefined;
+    const back = quarantined === undefined ? 'rolled back' : 'rolled back to a quarantined digest; deploy a fixed one';
     const description =
       signal === undefined
         ? outcome.kind === 'rolled-back'
-          ? 'unhealthy: rolled back'
+          ? `unhealthy: ${back}`
           : 'unhealthy'
         : outcome.kind === 'rolled-back'
-          ? `interrupted (${signal}): rolled back`
+          ? `interrupted (${signal}): ${back}`
           : a.request.previous === undefined
             ? `interrupted (${signal}) after the target began; nothing to roll back to: check what runs`
             : `interrupted (${signal}) after the target began; the rollback did not finish: check what runs`;
+    const reason = quarantined === undefined ? outcome.reason : `${outcome.reason}, but is quarantined (${describeQuarantine(quarantined)}): deploy a fixed digest`;
     await github.createDeploymentStatus(id, { state: 'failure', description, ...urls });
-    if (ctx.env['GITHUB_STEP_SUMMARY']) await appendStepSummary(summary(`${interrupted}${outcome.kind}`));
-    ctx.stderr(`error: ${plan.service} to ${environment.name}: ${interrupted}${outcome.reason}\n`);
-    result({ outcome: outcome.kind, reason: outcome.reason, ...(signal === undefined ? {} : { interrupted: signal }) });
+    if (ctx.env['GITHUB_STEP_SUMMARY']) await appendStepSummary(summary(`${interrupted}${outcome.kind}${quarantined === undefined ? '' : ' (to a quarantined digest)'}`));
+    ctx.stderr(`error: ${plan.service} to ${environment.name}: ${interrupted}${reason}\n`);
+    result({ outcome: outcome.kind, reason, ...(signal === undefined ? {} : { interrupted: signal }) });
     return signal === undefined ? EXIT.failed : SIGNAL_EXIT[signal];
   }
   // Only now does the environment's tag move (the one registry tag operation): a failed deploy leaves it.
