@@ -44,7 +44,13 @@ function runStep(name: RegExp, r: ReturnType<typeof runner>, secrets: Record<str
   return spawnSync('bash', ['-e', '-c', String(step.run)], { env, encoding: 'utf8', timeout: 20_000 });
 }
 
-const envFile = (path: string) => Object.fromEntries(readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+const envFile = (path: string) =>
+  Object.fromEntries(
+    readFileSync(path, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
 
 test('the deploy job: credentials before the deploy, forgotten after it whatever happened', () => {
   const names = stepsOf('deploy').map((s) => String(s.name));
@@ -78,7 +84,12 @@ test('an SSH key goes into an ssh-agent (not to disk), the host key into known_h
     // The key is in no file the step wrote.
     expect(spawnSync('grep', ['-rl', 'OPENSSH PRIVATE KEY', r.home, r.temp], { encoding: 'utf8' }).stdout).toBe('');
   } finally {
-    const forget = runStep(/^Forget the target credentials/, r, {}, { SSH_AGENT_PID: written['SSH_AGENT_PID'] ?? '', SSH_AUTH_SOCK: written['SSH_AUTH_SOCK'] ?? '', KUBECONFIG: written['KUBECONFIG'] ?? '' });
+    const forget = runStep(
+      /^Forget the target credentials/,
+      r,
+      {},
+      { SSH_AGENT_PID: written['SSH_AGENT_PID'] ?? '', SSH_AUTH_SOCK: written['SSH_AUTH_SOCK'] ?? '', KUBECONFIG: written['KUBECONFIG'] ?? '' },
+    );
     expect({ status: forget.status, stderr: forget.stderr }).toEqual({ status: 0, stderr: '' });
   }
   // The agent answers no more (its process may linger as a zombie where nothing reaps it, so its socket is asked).
@@ -101,7 +112,7 @@ test('an SSH key without the host key is refused before any deploy (ssh would tr
   const set = runStep(/^Target credentials/, r, { DEPLOY_SSH_KEY: 'not read' });
   expect(set.status).toBe(1);
   expect(set.stdout).toBe(
-    '::error::DEPLOY_SSH_KEY is set but DEPLOY_SSH_KNOWN_HOSTS is not: add the Docker host\'s public key as an environment secret (ssh-keyscan -t ed25519 HOST)\n',
+    "::error::DEPLOY_SSH_KEY is set but DEPLOY_SSH_KNOWN_HOSTS is not: add the Docker host's public key as an environment secret (ssh-keyscan -t ed25519 HOST)\n",
   );
   expect(readFileSync(r.githubEnv, 'utf8')).toBe('');
 });
