@@ -18623,7 +18623,7 @@ var import_errors16 = require("./core-errors.cjs");
 
 // scripts/core/git/ref-name.ts
 function isGitRefName(ref) {
-  if (ref === "@" || ref.endsWith(".") || ref.includes("..") || ref.includes("@{")) return false;
+  if (!ref.includes("/") || ref.endsWith(".") || ref.includes("..") || ref.includes("@{")) return false;
   for (const c of ref) {
     const code = c.charCodeAt(0);
     if (code < 32 || code === 127 || " ~^:?*[\\".includes(c)) return false;

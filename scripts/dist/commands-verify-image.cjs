@@ -7795,20 +7795,18 @@ var isSourceFile = (path) => {
   const base = path.slice(path.lastIndexOf("/") + 1);
   return /\.[cm]?tsx?$/.test(base) && !/\.d\.[cm]?ts$/.test(base) || /^tsconfig.*\.json$/.test(base);
 };
-function ownPackagePath(path, libraries) {
-  const parts = path.slice(APP_DIR.length + 1).split("/");
+function isOwnFile(path, libraries) {
+  const parts = path.split("/");
   const last = parts.lastIndexOf("node_modules");
-  if (last === -1) return parts.join("/");
-  const rest = parts.slice(last + 1);
-  const name = rest[0]?.startsWith("@") ? rest.slice(0, 2).join("/") : rest[0] ?? "";
-  return libraries.includes(name) ? rest.slice(name.split("/").length).join("/") : void 0;
+  if (last === -1) return true;
+  const [first = "", second] = parts.slice(last + 1);
+  return libraries.includes(first.startsWith("@") ? `${first}/${second}` : first);
 }
 function checkCompiledOnly(e, x) {
   const others = new Set(x.otherServices.map((o) => o.folder));
   const found = e.files.filter((f) => {
     if (!f.startsWith(`${APP_DIR}/`) || f.split("/").some((part) => others.has(part))) return false;
-    const own = ownPackagePath(f, x.libraries);
-    return own !== void 0 && isSourceFile(own);
+    return isOwnFile(f, x.libraries) && isSourceFile(f);
   });
   if (found.length > 0) {
     return fail(

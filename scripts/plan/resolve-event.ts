@@ -82,6 +82,7 @@ export function parseEventName(name: string): EventName {
 /** A pushed ref: `refs/heads/x`, `refs/tags/x`, or a bare branch name; a name git would refuse is an input error. */
 export function parsePushRef(ref: string): string {
   const full = ref.startsWith('refs/') ? ref : `refs/heads/${ref}`;
+  // Stryker disable next-line Regex: equivalent without $: (.*) with /s reaches the end anyway
   const name = /^refs\/(?:heads|tags)\/(.*)$/s.exec(full)?.[1];
   if (name !== undefined && isGitBranchName(name)) return full;
   throw new InputError(`--ref ${JSON.stringify(ref)}: expected refs/heads/BRANCH, refs/tags/TAG or a branch name`);

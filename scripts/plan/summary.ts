@@ -30,10 +30,11 @@ export function jobReason(j: JobPlan): string {
 }
 
 /** Terms joined by ', ' within `width`, cut between terms (`a, b and 3 more`); a first term too long is cut inside. */
-function cutTerms(terms: readonly string[], width: number): string {
+export function cutTerms(terms: readonly string[], width: number): string {
   const all = terms.join(', ');
   if (all.length <= width) return all;
   let kept = 1;
+  // Stryker disable next-line EqualityOperator,ConditionalExpression: equivalent: at kept = length - 1 the test below fails anyway (every term and a suffix is longer than all of them, which is over the width)
   while (kept < terms.length && `${terms.slice(0, kept + 1).join(', ')} and ${terms.length - kept - 1} more`.length <= width) kept++;
   const head = terms.slice(0, kept).join(', ');
   const more = ` and ${terms.length - kept} more`;

@@ -164,6 +164,17 @@ describe('violations, exactly', () => {
         ),
       ],
     ],
+    [
+      'an Alpine tag with a digest that is not one',
+      edit('ARG NODE_IMAGE=node:24-alpine', 'ARG NODE_IMAGE=node:24-alpine@sha256:abc'),
+      [
+        v(
+          8,
+          'node-image-arg',
+          'default NODE_IMAGE "node:24-alpine@sha256:abc" is not an Alpine image (node:<LTS>-alpine, e.g. node:24-alpine); a build may pass another with --build-arg NODE_IMAGE',
+        ),
+      ],
+    ],
     ['an Alpine release and a digest', edit('ARG NODE_IMAGE=node:24-alpine', `ARG NODE_IMAGE=node:22.11.0-alpine3.20@sha256:${'0'.repeat(64)}`), []],
     ['a Node image of a mirror', edit('ARG NODE_IMAGE=node:24-alpine', 'ARG NODE_IMAGE=mirror.local/library/node:22-alpine'), []],
     [

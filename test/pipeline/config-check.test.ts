@@ -494,6 +494,13 @@ describe('checkConfig', () => {
     expect(messageOf({ ...valid(), toString: 'x' })).toMatch(/^pipeline\.config\.ts: toString is not a setting;/);
   });
 
+  test('environment names that only contain what a tag of the pipeline starts with are names like any other', () => {
+    for (const name of ['sha-feature', 'pre-sha-abc', 'not-sha256-x', 'pre-quarantined-x', 'mainline', 'latest-staging']) {
+      const config = checkConfig({ ...valid(), environments: [{ name, target: { kind: 'kubernetes', namespace: 'x' }, healthTimeoutSeconds: 60 }] });
+      expect(config.environments[0]?.name).toBe(name);
+    }
+  });
+
   test('an environment without url, requires or context reads back without them (no undefined settings)', () => {
     const config = checkConfig({ ...valid(), environments: [{ name: 'dev', target: { kind: 'kubernetes', namespace: 'dev' }, healthTimeoutSeconds: 60 }] });
     expect(Object.keys(config.environments[0] ?? {})).toEqual(['name', 'target', 'healthTimeoutSeconds']);

@@ -62,6 +62,10 @@ describe('git ref names, against git check-ref-format', () => {
   test.each(NAMES.map((n) => [n]))('--branch %j', (name) => {
     expect(isGitBranchName(name)).toBe(name !== '' && gitAccepts(['--branch', name]));
   });
+  test.each([['main'], ['@'], ['refs'], ['refs/heads/x'], ['a/b']])('a full ref %j as git reads it (one level is refused)', (ref) => {
+    expect(isGitRefName(ref)).toBe(gitAccepts([ref]));
+  });
+
   test('the table holds names git accepts and names it refuses', () => {
     const accepted = NAMES.filter((n) => gitAccepts([`refs/heads/${n}`]));
     expect(accepted.length).toBeGreaterThan(8);

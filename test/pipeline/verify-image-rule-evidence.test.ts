@@ -332,6 +332,8 @@ describe('compiled-only', () => {
     ['a .ts source of the service', ['/app/src/index.ts'], '/app/src/index.ts'],
     ['a .tsx, a .mts and a .cts', ['/app/a.tsx', '/app/b.mts', '/app/c.cts'], '/app/a.tsx, /app/b.mts, /app/c.cts'],
     ['tsconfig.json and tsconfig.build.json', ['/app/tsconfig.json', '/app/tsconfig.build.json'], '/app/tsconfig.json, /app/tsconfig.build.json'],
+    ['a tsconfig in a folder', ['/app/config/tsconfig.json'], '/app/config/tsconfig.json'],
+    ['a .d.tsx (no declaration file: a source)', ['/app/x.d.tsx'], '/app/x.d.tsx'],
     ['a library hoisted', ['/app/node_modules/@acme/shared/src/x.ts'], '/app/node_modules/@acme/shared/src/x.ts'],
     [
       'a library in the store, inside a third-party folder name',
@@ -359,7 +361,7 @@ describe('compiled-only', () => {
     ],
     ['outside /app', ['/srv/src/index.ts', '/tsconfig.json', '/apps/x.ts']],
     ["another service's folder (only-this-service's finding)", ['/app/billing/src/index.ts']],
-    ['a name that only contains ts or tsconfig', ['/app/dist/tsconfig.js', '/app/dist/a.ts.map', '/app/dist/ts', '/app/mytsconfig.json']],
+    ['a name that only contains ts or tsconfig', ['/app/dist/tsconfig.js', '/app/dist/a.ts.map', '/app/dist/ts', '/app/mytsconfig.json', '/app/tsconfig.json.bak']],
     ['the node_modules folder itself', ['/app/node_modules']],
   ])('%s: not a source of this workspace', (_name, files) => {
     expect(checkCompiledOnly(evidence({ files: ['/app/package.json', ...files] }), x).ok).toBe(true);

@@ -283,6 +283,7 @@ describe('plan flags', () => {
     ['a\u0001b'],
     ['refs/heads/'],
     ['refs/tags/-x'],
+    ['refs/pull/1/refs/heads/x'],
     ['HEAD'],
   ])('parsePushRef(%j) is an input error', (ref) => {
     expect(() => parsePushRef(ref)).toThrow(`--ref ${JSON.stringify(ref)}: expected refs/heads/BRANCH, refs/tags/TAG or a branch name`);

@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import { compactCondition, splitTop, userCondition } from '../../scripts/plan/condition.js';
 import type { JobPlan, LegPlan, Plan, StepPlan } from '../../scripts/plan/plan-types.js';
-import { jobReason, renderSummary } from '../../scripts/plan/summary.js';
+import { cutTerms, jobReason, renderSummary } from '../../scripts/plan/summary.js';
 
 describe('conditions in parts and in short', () => {
   test.each([
@@ -83,6 +83,20 @@ describe('the summary of a plan', () => {
       'FAILS: step "Affected" exited with 2: error: bad',
     );
     expect(jobReason(job({ id: 'z', result: 'failure', reason: `if: ${'x'.repeat(300)}` })).length).toBeLessThanOrEqual(108);
+  });
+
+  test.each<[string, string[], string]>([
+    ['exactly the width: whole', ['a'.repeat(50), 'b'.repeat(48)], `${'a'.repeat(50)}, ${'b'.repeat(48)}`],
+    // 85 + 2 + 2 + ' and 9 more' is exactly 100: the second term is kept (a two-digit count would not fit)
+    ['a suffix that fits exactly', ['a'.repeat(85), 'bb', ...Array.from({ length: 9 }, (_, i) => `c${i}`)], `${'a'.repeat(85)}, bb and 9 more`],
+    ['a first term with its suffix over the width: cut inside', ['a'.repeat(95), 'b', 'c'], `${'a'.repeat(95)}, b,…`],
+    ['a first term over the width', ['a'.repeat(120), 'b'], `${'a'.repeat(99)}…`],
+  ])('cutTerms: %s', (_name, terms, expected) => {
+    expect(cutTerms(terms, 100)).toBe(expected);
+  });
+
+  test('a job that runs on a disjunction: its terms as written, without parentheses', () => {
+    expect(jobReason(job({ id: 'j', ifExpr: "a == 'x' || b == 'y'", reason: "if: a == 'x' || b == 'y' is true" }))).toBe('a=x or b=y');
   });
 
   test('a long reason of a job that runs is cut between its terms, saying how many are left out', () => {

@@ -196,17 +196,15 @@ const isSourceFile = (path: string) => {
 };
 
 /**
- * The path inside the package that owns `path` below /app: the service's own, or a workspace library's
- * (at any depth of node_modules, pnpm's store included); undefined for a third-party package, whose
- * published files are its own business.
+ * Whether a path below /app is the service's own or a workspace library's (at any depth of node_modules,
+ * pnpm's store included): a third-party package's published files are its own business.
  */
-function ownPackagePath(path: string, libraries: readonly string[]): string | undefined {
-  const parts = path.slice(APP_DIR.length + 1).split('/');
+function isOwnFile(path: string, libraries: readonly string[]): boolean {
+  const parts = path.split('/');
   const last = parts.lastIndexOf('node_modules');
-  if (last === -1) return parts.join('/');
-  const rest = parts.slice(last + 1);
-  const name = rest[0]?.startsWith('@') ? rest.slice(0, 2).join('/') : (rest[0] ?? '');
-  return libraries.includes(name) ? rest.slice(name.split('/').length).join('/') : undefined;
+  if (last === -1) return true;
+  const [first = '', second] = parts.slice(last + 1);
+  return libraries.includes(first.startsWith('@') ? `${first}/${second}` : first);
 }
 
 export function checkCompiledOnly(e: ImageEvidence, x: Expectations): RuleResult {
@@ -214,8 +212,7 @@ export function checkCompiledOnly(e: ImageEvidence, x: Expectations): RuleResult
   const others = new Set(x.otherServices.map((o) => o.folder));
   const found = e.files.filter((f) => {
     if (!f.startsWith(`${APP_DIR}/`) || f.split('/').some((part) => others.has(part))) return false;
-    const own = ownPackagePath(f, x.libraries);
-    return own !== undefined && isSourceFile(own);
+    return isOwnFile(f, x.libraries) && isSourceFile(f);
   });
   if (found.length > 0) {
     return fail(
