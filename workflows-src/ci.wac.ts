@@ -2,11 +2,12 @@
  * ci.yml: on every push to the default branch, pull request and merge-queue run. `changes` asks the
  * bundled CLI what the change affects (the service catalog comes from the workspace at run time, so
  * this file names no service). Each affected service gets one leg of either `build` (pull requests,
- * forks: built, tested and verified, never pushed, no login, no secret, a read-only token) or
- * `publish` (the default branch and the merge queue of this repository: the same steps, then the
- * verified image is pushed with its attestations), made from one step list. `libraries` tests each
- * affected shared package; `checks` runs the pipeline's own checks (and the generated files' for any
- * affected service); `ci-ok` is the one required check.
+ * merge-queue candidates, forks: built, tested and verified, never pushed, no login, no secret, a
+ * read-only token) or `publish` (a push to the default branch of the publishing repository: the same
+ * steps, then the verified image is pushed by digest with its attestations and recorded), made from one
+ * step list. `libraries` tests each affected shared package; `checks` runs the pipeline's own checks (and
+ * the generated files' for any affected service); `promote` tags each recorded digest once those passed;
+ * `ci-ok` is the one required check.
  */
 import { Workflow } from '@github-actions-workflow-ts/lib';
 import type { PipelineConfig, Registry } from '../scripts/core/config.js';

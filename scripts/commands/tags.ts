@@ -30,7 +30,7 @@ import { InputError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { imageRepository, imageTags, parseImageRef } from '../core/images/index.js';
 import { SHA256_DIGEST } from '../core/images/oci.js';
-import { branchTagMove, checkPushedImage, type ExistingImage, type PushedImage, recordDigest } from '../core/images/publish.js';
+import { branchTagMove, checkPushedImage, type ExistingImage, type OnBranch, onBranchOf, type PushedImage, recordDigest } from '../core/images/publish.js';
 import { checkWritable, writeFileAtomic } from '../io/atomic-file.js';
 import { type RegistryClient, RegistryError, TagConflict } from '../io/registry.js';
 import { readImage } from '../io/registry-images.js';
@@ -186,12 +186,29 @@ export const run: Command = async (argv, ctx) => {
     ctx.stdout(`${service}: ${repository}@${record.digest} (the verified image ${record.imageId}) recorded in ${request.file}\n`);
     return EXIT.ok;
   }
-  return promote(ctx, registry, ref.path, service, tags, request.digest, context.sha);
+  return promote(ctx, registry, ref.path, service, tags, request.digest, context.sha, context.trigger.kind === 'branch' ? context.trigger.branch : undefined);
 };
 
-async function promote(ctx: CommandContext, registry: RegistryClient, name: string, service: string, tags: readonly string[], recorded: string, sha: string): Promise<number> {
+async function promote(
+  ctx: CommandContext,
+  registry: RegistryClient,
+  name: string,
+  service: string,
+  tags: readonly string[],
+  recorded: string,
+  sha: string,
+  branch: string | undefined,
+): Promise<number> {
   const [commitTag, ...branchTags] = tags.map((t) => parseImageRef(t).tag ?? '');
   let digest = recorded;
+  // The digest must be an image of this commit (its revision label): a record of another commit, or another
+  // GITHUB_SHA, would put this commit's tag, which never moves, on another commit's image.
+  const promoted = await readImage(registry, name, recorded);
+  if (promoted?.revision !== sha) {
+    const what = promoted === undefined ? 'is no image in the registry' : `is an image of revision ${JSON.stringify(promoted.revision ?? '')}`;
+    ctx.stderr(`error: ${service}: --promote ${recorded} ${what}, not of this commit ${sha}; promote the digest of this commit's record (image-${service})\n`);
+    return EXIT.failed;
+  }
   try {
     if (commitTag !== undefined) {
       // CI promotes once every leg and the checks are done: a release of this commit may have built and
@@ -213,9 +230,14 @@ async function promote(ctx: CommandContext, registry: RegistryClient, name: stri
     }
     for (const tag of branchTags) {
       const current = existing(await readImage(registry, name, tag));
-      const ancestry =
-        current === undefined || current.digest === digest || current.revision === undefined ? 'unknown' : await (await ctx.effects.github()).compare(current.revision, sha);
-      const move = branchTagMove(tag, current, digest, sha, ancestry);
+      const github = await ctx.effects.github();
+      // Whether the branch contains a commit now, as GitHub sees the branch (a force push may have moved it since this run started).
+      const onBranch = async (commit: string | undefined): Promise<OnBranch> =>
+        branch === undefined || commit === undefined ? 'unknown' : onBranchOf(await github.compare(commit, branch));
+      const run = await onBranch(sha);
+      const unchanged = current === undefined || current.digest === digest;
+      const ancestry = unchanged || run === 'no' || current.revision === undefined ? 'unknown' : await github.compare(current.revision, sha);
+      const move = branchTagMove(tag, current, digest, sha, ancestry, { run, current: unchanged || run === 'no' ? 'unknown' : await onBranch(current.revision) });
       if (move.kind === 'keep') {
         ctx.stdout(`${service}: ${tag} stays: ${move.reason}\n`);
         continue;

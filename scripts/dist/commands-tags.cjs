@@ -7730,14 +7730,21 @@ function recordDigest(pushedDigest, commitTag, existing2, revision) {
     message: `${commitTag} already names ${existing2.digest}, an image of revision ${JSON.stringify(existing2.revision ?? "")}, not of this commit ${revision}; a commit tag never moves: delete the wrong tag by hand if it is one`
   };
 }
-function branchTagMove(tag, current, digest, revision, ancestry) {
+function onBranchOf(ancestry) {
+  return ancestry === "ahead" || ancestry === "identical" ? "yes" : ancestry === "unknown" ? "unknown" : "no";
+}
+function branchTagMove(tag, current, digest, revision, ancestry, onBranch) {
+  if (onBranch.run === "no") return { kind: "keep", reason: `${revision.slice(0, 12)} is no longer on ${tag} (a force push replaced it)` };
   if (current === void 0) return { kind: "move", reason: `${tag} does not exist yet` };
   if (current.digest === digest) return { kind: "keep", reason: `${tag} names ${digest} already` };
   const then = current.revision?.slice(0, 12) ?? "an unlabelled image";
+  if (onBranch.current === "no") return { kind: "move", reason: `${then}, which ${tag} names now, is no longer on ${tag} (a force push dropped it)` };
   switch (ancestry) {
     case "ahead":
       return { kind: "move", reason: `${revision.slice(0, 12)} descends from ${then}, which ${tag} names now` };
     case "diverged":
+      if (onBranch.current === "yes")
+        return { kind: "keep", reason: `${tag} names the image of ${then}, on the branch beside this commit (neither descends from the other): it stays` };
       return { kind: "move", reason: `${then}, which ${tag} names now, is no longer in this branch's history (a force push)` };
     case "unknown":
       return { kind: "move", reason: `the commit of the image ${tag} names now (${then}) is unknown to GitHub` };
@@ -8592,11 +8599,18 @@ var run = async (argv, ctx) => {
 `);
     return EXIT.ok;
   }
-  return promote(ctx, registry, ref.path, service, tags, request.digest, context.sha);
+  return promote(ctx, registry, ref.path, service, tags, request.digest, context.sha, context.trigger.kind === "branch" ? context.trigger.branch : void 0);
 };
-async function promote(ctx, registry, name, service, tags, recorded, sha) {
+async function promote(ctx, registry, name, service, tags, recorded, sha, branch) {
   const [commitTag, ...branchTags] = tags.map((t) => parseImageRef(t).tag ?? "");
   let digest = recorded;
+  const promoted = await readImage(registry, name, recorded);
+  if (promoted?.revision !== sha) {
+    const what = promoted === void 0 ? "is no image in the registry" : `is an image of revision ${JSON.stringify(promoted.revision ?? "")}`;
+    ctx.stderr(`error: ${service}: --promote ${recorded} ${what}, not of this commit ${sha}; promote the digest of this commit's record (image-${service})
+`);
+    return EXIT.failed;
+  }
   try {
     if (commitTag !== void 0) {
       const chosen = recordDigest(digest, commitTag, existing(await readImage(registry, name, commitTag)), sha);
@@ -8619,8 +8633,12 @@ async function promote(ctx, registry, name, service, tags, recorded, sha) {
     }
     for (const tag of branchTags) {
       const current = existing(await readImage(registry, name, tag));
-      const ancestry = current === void 0 || current.digest === digest || current.revision === void 0 ? "unknown" : await (await ctx.effects.github()).compare(current.revision, sha);
-      const move = branchTagMove(tag, current, digest, sha, ancestry);
+      const github = await ctx.effects.github();
+      const onBranch = async (commit) => branch === void 0 || commit === void 0 ? "unknown" : onBranchOf(await github.compare(commit, branch));
+      const run2 = await onBranch(sha);
+      const unchanged = current === void 0 || current.digest === digest;
+      const ancestry = unchanged || run2 === "no" || current.revision === void 0 ? "unknown" : await github.compare(current.revision, sha);
+      const move = branchTagMove(tag, current, digest, sha, ancestry, { run: run2, current: unchanged || run2 === "no" ? "unknown" : await onBranch(current.revision) });
       if (move.kind === "keep") {
         ctx.stdout(`${service}: ${tag} stays: ${move.reason}
 `);

@@ -98,7 +98,7 @@ function parseChallenge(header) {
     params.set((p[1] ?? "").toLowerCase(), (p[2] ?? p[3] ?? "").replace(/\\(.)/g, "$1"));
   }
   const realm = params.get("realm");
-  if (realm === void 0 || !/^https?:\/\//.test(realm)) return void 0;
+  if (realm === void 0 || !/^https?:\/\//.test(realm) || !URL.canParse(realm)) return void 0;
   const service = params.get("service");
   const scope = params.get("scope");
   return { scheme: "bearer", realm, ...service !== void 0 ? { service } : {}, ...scope !== void 0 ? { scope } : {} };

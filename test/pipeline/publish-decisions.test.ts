@@ -3,7 +3,7 @@
  * the verified one, which digest a commit's record names, and whether a branch tag moves.
  */
 import { describe, expect, test } from 'vitest';
-import { type Ancestry, type BranchTagMove, branchTagMove, checkPushedImage, type RecordDigest, recordDigest } from '../../scripts/core/images/publish.js';
+import { type Ancestry, type BranchTagMove, branchTagMove, checkPushedImage, onBranchOf, type RecordDigest, recordDigest } from '../../scripts/core/images/publish.js';
 
 const d = (c: string) => `sha256:${c.repeat(64)}`;
 const REV = '1111111111111111111111111111111111111111';
@@ -65,13 +65,15 @@ describe('recordDigest', () => {
 describe('branchTagMove: a branch tag only moves forward', () => {
   const current = { digest: d('b'), revision: OTHER };
   const ALL: Ancestry[] = ['ahead', 'behind', 'identical', 'diverged', 'unknown'];
+  // This commit on the branch; the one the tag names not known to be (the rules of ancestry alone).
+  const ON = { run: 'yes', current: 'unknown' } as const;
 
   test.each(ALL)('a tag that does not exist yet is created whatever the ancestry (%s)', (ancestry) => {
-    expect(branchTagMove('main', undefined, d('a'), REV, ancestry)).toEqual({ kind: 'move', reason: 'main does not exist yet' });
+    expect(branchTagMove('main', undefined, d('a'), REV, ancestry, ON)).toEqual({ kind: 'move', reason: 'main does not exist yet' });
   });
 
   test.each(ALL)('a tag on this very image stays (%s)', (ancestry) => {
-    expect(branchTagMove('main', { digest: d('a'), revision: OTHER }, d('a'), REV, ancestry)).toEqual({ kind: 'keep', reason: `main names ${d('a')} already` });
+    expect(branchTagMove('main', { digest: d('a'), revision: OTHER }, d('a'), REV, ancestry, ON)).toEqual({ kind: 'keep', reason: `main names ${d('a')} already` });
   });
 
   test.each<[Ancestry, BranchTagMove]>([
@@ -81,11 +83,42 @@ describe('branchTagMove: a branch tag only moves forward', () => {
     ['behind', { kind: 'keep', reason: 'main names the image of 222222222222, a newer commit: a branch tag never moves back' }],
     ['identical', { kind: 'keep', reason: 'main names another image of this very commit (published before): it stays' }],
   ])('another image, this commit %s: %j', (ancestry, expected) => {
-    expect(branchTagMove('main', current, d('a'), REV, ancestry)).toEqual(expected);
+    expect(branchTagMove('main', current, d('a'), REV, ancestry, ON)).toEqual(expected);
+  });
+
+  test.each(ALL)('the run of a commit a force push replaced moves nothing, whatever the ancestry (%s)', (ancestry) => {
+    const reason = '111111111111 is no longer on main (a force push replaced it)';
+    expect(branchTagMove('main', current, d('a'), REV, ancestry, { run: 'no', current: 'yes' })).toEqual({ kind: 'keep', reason });
+    expect(branchTagMove('main', undefined, d('a'), REV, ancestry, { run: 'no', current: 'unknown' })).toEqual({ kind: 'keep', reason });
+  });
+
+  test.each(ALL)('a tag on a commit the branch no longer contains moves to this one, whatever the ancestry (%s)', (ancestry) => {
+    expect(branchTagMove('main', current, d('a'), REV, ancestry, { run: 'yes', current: 'no' })).toEqual({
+      kind: 'move',
+      reason: '222222222222, which main names now, is no longer on main (a force push dropped it)',
+    });
+  });
+
+  test('both on the branch and neither descends from the other (the two sides of a merge): the tag stays', () => {
+    expect(branchTagMove('main', current, d('a'), REV, 'diverged', { run: 'yes', current: 'yes' })).toEqual({
+      kind: 'keep',
+      reason: 'main names the image of 222222222222, on the branch beside this commit (neither descends from the other): it stays',
+    });
+    expect(branchTagMove('main', current, d('a'), REV, 'ahead', { run: 'unknown', current: 'yes' }).kind).toBe('move');
+  });
+
+  test.each<[Ancestry, string]>([
+    ['ahead', 'yes'],
+    ['identical', 'yes'],
+    ['behind', 'no'],
+    ['diverged', 'no'],
+    ['unknown', 'unknown'],
+  ])('GitHub compares a commit with the branch as %s: on the branch %s', (ancestry, expected) => {
+    expect(onBranchOf(ancestry)).toBe(expected);
   });
 
   test('an unlabelled image under the tag is named as such', () => {
-    expect(branchTagMove('main', { digest: d('b'), revision: undefined }, d('a'), REV, 'unknown')).toEqual({
+    expect(branchTagMove('main', { digest: d('b'), revision: undefined }, d('a'), REV, 'unknown', ON)).toEqual({
       kind: 'move',
       reason: 'the commit of the image main names now (an unlabelled image) is unknown to GitHub',
     });

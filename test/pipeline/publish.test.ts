@@ -307,12 +307,57 @@ describe('--promote: the one tag operation, and a branch tag that only moves for
 
   test('after a force push dropped the commit main names, main moves to the new history', async () => {
     const { repo, c2, dropped } = history();
-    const gone = pushAttestedImage(registry, NAME, { ...labels(dropped), order: 'force' });
+    // main names the image of a commit the branch held before the force push.
+    pushAttestedImage(registry, NAME, { ...labels(dropped), order: 'force' }, 'main');
     const now = pushAttestedImage(registry, NAME, { ...labels(c2), order: 'force' });
-    await tags(['--promote', gone.index], dropped, compareFrom(repo));
     const r = await tags(['--promote', now.index], c2, compareFrom(repo));
-    expect(r.stdout).toContain('no longer in this branch');
+    expect(r.stdout).toContain(`main now names ${now.index} (${dropped.slice(0, 12)}, which main names now, is no longer on main (a force push dropped it))`);
     expect(registry.tagged(NAME, 'main')).toBe(now.index);
+  });
+
+  test("a digest that is not an image of this commit is not promoted: exit 1, no tag moves (a hand-run promote with another commit's record)", async () => {
+    const { repo, c1, c2 } = history();
+    const other = pushAttestedImage(registry, NAME, { ...labels(c1), order: 'wrong-record' });
+    const mainBefore = registry.tagged(NAME, 'main');
+    const r = await tags(['--promote', other.index], c2, compareFrom(repo));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `error: api-gateway: --promote ${other.index} is an image of revision "${c1}", not of this commit ${c2}; promote the digest of this commit's record (image-api-gateway)\n`,
+    );
+    expect(registry.tagged(NAME, `sha-${c2.slice(0, 7)}`)).toBeUndefined();
+    expect(registry.tagged(NAME, 'main')).toBe(mainBefore);
+  });
+
+  test("a run of a commit a force push replaced, finishing last, leaves main on the branch's new commit", async () => {
+    const { repo, c1 } = history();
+    git(repo, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', `a ${randomBytes(4).toString('hex')}`);
+    const a = git(repo, 'rev-parse', 'HEAD');
+    git(repo, 'reset', '-q', '--hard', c1);
+    git(repo, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', `a amended ${randomBytes(4).toString('hex')}`);
+    const amended = git(repo, 'rev-parse', 'HEAD');
+    const replaced = pushAttestedImage(registry, NAME, { ...labels(a), order: 'amend' });
+    const now = pushAttestedImage(registry, NAME, { ...labels(amended), order: 'amend' });
+    expect((await tags(['--promote', now.index], amended, compareFrom(repo))).code).toBe(0);
+    const late = await tags(['--promote', replaced.index], a, compareFrom(repo));
+    expect({ code: late.code, stderr: late.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(late.stdout).toContain(`api-gateway: main stays: ${a.slice(0, 12)} is no longer on main (a force push replaced it)`);
+    expect(registry.tagged(NAME, 'main')).toBe(now.index);
+    expect(registry.tagged(NAME, `sha-${a.slice(0, 7)}`)).toBe(replaced.index);
+  });
+
+  test('main reset to an older commit (a bad commit undone by a force push): its next publish moves main back onto the branch', async () => {
+    const { repo, c1, c2 } = history();
+    const good = pushAttestedImage(registry, NAME, { ...labels(c1), order: 'reset' });
+    const bad = pushAttestedImage(registry, NAME, { ...labels(c2), order: 'reset' });
+    await tags(['--promote', good.index], c1, compareFrom(repo));
+    await tags(['--promote', bad.index], c2, compareFrom(repo));
+    expect(registry.tagged(NAME, 'main')).toBe(bad.index);
+    git(repo, 'reset', '-q', '--hard', c1);
+    const again = pushAttestedImage(registry, NAME, { ...labels(c1), order: 'reset-again' });
+    const r = await tags(['--promote', again.index], c1, compareFrom(repo));
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(r.stdout).toContain(`main now names ${good.index} (${c2.slice(0, 12)}, which main names now, is no longer on main (a force push dropped it))`);
+    expect(registry.tagged(NAME, 'main')).toBe(good.index);
   });
 
   test("a commit tag set meanwhile to another image of this commit (release.yml's own build) is kept, and main follows it", async () => {

@@ -29,6 +29,10 @@ describe('parseChallenge', () => {
     ['Bearer realm="ftp://x/token"', undefined],
     ['Bearer realm="/token"', undefined],
     ['Bearer realm="evil:https://x/token"', undefined],
+    // A realm no URL can be made of: no challenge (it was an internal error when the token was asked for).
+    ['Bearer realm="http://[bad/token"', undefined],
+    ['Bearer realm="http://:99999/t"', undefined],
+    ['Bearer realm="https://"', undefined],
     [', Bearer realm="https://x/token"', undefined],
     ['Digest realm="https://x", nonce="1"', undefined],
     ['Bearerrealm="https://x"', undefined],

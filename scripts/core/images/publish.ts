@@ -70,18 +70,41 @@ export type Ancestry = 'ahead' | 'behind' | 'identical' | 'diverged' | 'unknown'
 
 export type BranchTagMove = { readonly kind: 'move'; readonly reason: string } | { readonly kind: 'keep'; readonly reason: string };
 
+/** Whether the branch contains a commit now (GitHub's compare of the commit with the branch): unknown to GitHub, or no label. */
+export type OnBranch = 'yes' | 'no' | 'unknown';
+
+/** How GitHub's compare of `<commit>...<branch>` says whether the branch contains the commit now. */
+export function onBranchOf(ancestry: Ancestry): OnBranch {
+  return ancestry === 'ahead' || ancestry === 'identical' ? 'yes' : ancestry === 'unknown' ? 'unknown' : 'no';
+}
+
 /**
- * A branch tag only moves forward. Publish runs of consecutive commits overlap (each push has its own
- * concurrency group), so the run of an older commit may finish last; it must not move the tag back.
+ * A branch tag only moves forward, and only onto a commit the branch contains now. Publish runs of
+ * consecutive commits overlap (each push has its own concurrency group), so the run of an older commit may
+ * finish last; it must not move the tag back. A force push changes which commits the branch contains: the
+ * run of a commit it replaced moves nothing (however it compares with the commit the tag names), and a tag
+ * that names a commit it dropped moves to this one (a reset to an older commit undoes a bad one).
  */
-export function branchTagMove(tag: string, current: ExistingImage | undefined, digest: string, revision: string, ancestry: Ancestry): BranchTagMove {
+export function branchTagMove(
+  tag: string,
+  current: ExistingImage | undefined,
+  digest: string,
+  revision: string,
+  ancestry: Ancestry,
+  onBranch: { readonly run: OnBranch; readonly current: OnBranch },
+): BranchTagMove {
+  if (onBranch.run === 'no') return { kind: 'keep', reason: `${revision.slice(0, 12)} is no longer on ${tag} (a force push replaced it)` };
   if (current === undefined) return { kind: 'move', reason: `${tag} does not exist yet` };
   if (current.digest === digest) return { kind: 'keep', reason: `${tag} names ${digest} already` };
   const then = current.revision?.slice(0, 12) ?? 'an unlabelled image';
+  if (onBranch.current === 'no') return { kind: 'move', reason: `${then}, which ${tag} names now, is no longer on ${tag} (a force push dropped it)` };
   switch (ancestry) {
     case 'ahead':
       return { kind: 'move', reason: `${revision.slice(0, 12)} descends from ${then}, which ${tag} names now` };
     case 'diverged':
+      // Both on the branch (a merge's two sides): neither is newer, so the tag stays where it is.
+      if (onBranch.current === 'yes')
+        return { kind: 'keep', reason: `${tag} names the image of ${then}, on the branch beside this commit (neither descends from the other): it stays` };
       return { kind: 'move', reason: `${then}, which ${tag} names now, is no longer in this branch's history (a force push)` };
     case 'unknown':
       return { kind: 'move', reason: `the commit of the image ${tag} names now (${then}) is unknown to GitHub` };

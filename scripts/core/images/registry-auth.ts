@@ -28,7 +28,7 @@ export function parseChallenge(header: string | null): Challenge | undefined {
   }
   const realm = params.get('realm');
   // Stryker disable next-line ConditionalExpression: realm === undefined -> false is equivalent (test(undefined) reads "undefined", no URL); the other variants are killed
-  if (realm === undefined || !/^https?:\/\//.test(realm)) return undefined;
+  if (realm === undefined || !/^https?:\/\//.test(realm) || !URL.canParse(realm)) return undefined;
   const service = params.get('service');
   const scope = params.get('scope');
   return { scheme: 'bearer', realm, ...(service !== undefined ? { service } : {}), ...(scope !== undefined ? { scope } : {}) };
