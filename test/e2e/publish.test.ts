@@ -20,6 +20,7 @@ import type { PipelineConfig } from '../../scripts/core/config.js';
 import { imageRepository } from '../../scripts/core/images/index.js';
 import { pipelineConfig } from '../../pipeline.config.js';
 import { runCommand } from '../support/cli.js';
+import { compareFrom } from '../support/github-compare.js';
 import { pipeline } from './support/cli.js';
 import { lab, REGISTRY_HOST, ROOT, SOURCE } from './support/lab.js';
 import { type BuildOutput, buildx } from './support/publish.js';
@@ -37,8 +38,8 @@ function githubEnv(sha: string): Record<string, string> {
   return { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main', GITHUB_SHA: sha, GITHUB_REPOSITORY: 'kodingcaravan/kodingcaravan', GITHUB_SERVER_URL: 'https://github.com' };
 }
 
-/** GitHub's compare API is not needed here (the repository is new: `main` does not exist yet); asking for it fails the test. */
-const noGitHub = { github: async () => Promise.reject(new Error('the GitHub API was asked for, but main did not exist yet')) };
+/** The record step never asks GitHub; asking fails the test. */
+const noGitHub = { github: async () => Promise.reject(new Error('the GitHub API was asked for by a step that needs none')) };
 
 describe('the publish leg against the real builder and registry, with provenance', () => {
   let verified: BuildOutput;
@@ -88,7 +89,25 @@ describe('the publish leg against the real builder and registry, with provenance
 
   test('promote: the commit tag and main name exactly the pushed digest', async () => {
     const l = await lab();
-    const r = await runCommand(tags, ['--service', SERVICE, '--promote', pushed.digest ?? ''], { env: githubEnv(l.revision), config, effects: noGitHub });
+    // GitHub is asked only whether main holds this commit (main does not exist in the registry yet), answered
+    // by git in this checkout, which stands for main.
+    const asked: string[] = [];
+    const github = compareFrom(ROOT, { main: 'HEAD' });
+    const compare = github.compare;
+    const r = await runCommand(tags, ['--service', SERVICE, '--promote', pushed.digest ?? ''], {
+      env: githubEnv(l.revision),
+      config,
+      effects: {
+        github: async () => ({
+          ...github,
+          compare: (base, head) => {
+            asked.push(`${base}...${head}`);
+            return compare(base, head);
+          },
+        }),
+      },
+    });
+    expect(asked).toEqual([`${l.revision}...main`]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(await l.registry.manifestDigest(name, `sha-${l.revision.slice(0, 7)}`)).toBe(pushed.digest);

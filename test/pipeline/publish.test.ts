@@ -14,10 +14,10 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import { run } from '../../scripts/commands/tags.js';
 import type { PipelineConfig } from '../../scripts/core/config.js';
-import type { Ancestry } from '../../scripts/core/images/publish.js';
 import type { GitHubApi } from '../../scripts/io/github-api.js';
 import { pipelineConfig } from '../../pipeline.config.js';
 import { runCommand } from '../support/cli.js';
+import { compareFrom } from '../support/github-compare.js';
 import { pushAttestedImage, type RegistryStandIn, startRegistry } from '../support/oci-registry.js';
 
 const NAME = 'acme/api-gateway';
@@ -67,38 +67,6 @@ function history(): { repo: string; c1: string; c2: string; dropped: string } {
   git(repo, 'checkout', '-q', 'main');
   const c2 = commit('two');
   return { repo, c1, c2, dropped };
-}
-
-/** Stands in for GitHub's compare API (`<base>...<head>`), answered by git in a real repository. */
-function compareFrom(repo: string): GitHubApi {
-  const isAncestor = (a: string, b: string) => {
-    try {
-      execFileSync('git', ['merge-base', '--is-ancestor', a, b], { cwd: repo, stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  const unused = (name: string) => () => Promise.reject(new Error(`${name} is not used by the publish leg`));
-  return {
-    tagCommit: unused('tagCommit'),
-    createTag: unused('createTag'),
-    findRelease: unused('findRelease'),
-    listReleases: unused('listReleases'),
-    listDeployments: unused('listDeployments'),
-    createDeployment: unused('createDeployment'),
-    createDeploymentStatus: unused('createDeploymentStatus'),
-    dispatchWorkflow: unused('dispatchWorkflow'),
-    createDraftRelease: unused('createDraftRelease'),
-    updateReleaseBody: unused('updateReleaseBody'),
-    publishRelease: unused('publishRelease'),
-    async compare(base, head): Promise<Ancestry> {
-      if (base === head) return 'identical';
-      if (isAncestor(base, head)) return 'ahead';
-      if (isAncestor(head, base)) return 'behind';
-      return 'diverged';
-    },
-  };
 }
 
 function env(sha: string): Record<string, string> {
