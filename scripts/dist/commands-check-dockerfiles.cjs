@@ -13478,10 +13478,11 @@ function checkDockerfile(parsed, expect) {
   const nodeArg = parsed.globalArgs.find((a) => a.args[0]?.startsWith("NODE_IMAGE"));
   const defaultImage = nodeArg?.args[0]?.split("=")[1];
   const major = Number(defaultImage?.match(/^(?:.*\/)?node:(\d+)/)?.[1]);
+  const alpine = /^(?:.*\/)?node:[^@/]*-alpine[0-9.]*(?:@sha256:[0-9a-f]{64})?$/.test(defaultImage ?? "");
   if (!nodeArg) add("node-image-arg", 1, "missing global `ARG NODE_IMAGE=node:<LTS>-alpine` before the first FROM");
   else if (!LTS_MAJORS.includes(major)) {
     add("node-image-arg", nodeArg.line, `default NODE_IMAGE ${JSON.stringify(defaultImage ?? "")} is not a current Node LTS (${LTS_MAJORS.map((m) => `node:${m}`).join(", ")})`);
-  } else if (!/^(?:.*\/)?node:[^@/]*-alpine[0-9.]*(?:@sha256:[0-9a-f]{64})?$/.test(defaultImage ?? "")) {
+  } else if (!alpine) {
     add(
       "node-image-arg",
       nodeArg.line,

@@ -353,6 +353,12 @@ describe('compiled-only', () => {
     });
   });
 
+  test('a workspace library without a scope is looked into as one with', () => {
+    const files = ['/app/package.json', '/app/node_modules/plainlib/src/a.ts'];
+    expect(checkCompiledOnly(evidence({ files }), { ...x, libraries: ['plainlib'] }).ok).toBe(false);
+    expect(checkCompiledOnly(evidence({ files }), x).ok).toBe(true);
+  });
+
   test.each([
     ['declaration files', ['/app/index.d.ts', '/app/x.d.mts', '/app/y.d.cts']],
     [

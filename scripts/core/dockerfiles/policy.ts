@@ -124,12 +124,13 @@ export function checkDockerfile(parsed: ParsedDockerfile, expect: ServiceExpecta
   // Stryker disable next-line OptionalChaining: args[0]?. is equivalent (nodeArg was found by its args[0]); the nodeArg?. variant is killed by the no-NODE_IMAGE test
   const defaultImage = nodeArg?.args[0]?.split('=')[1];
   const major = Number(defaultImage?.match(/^(?:.*\/)?node:(\d+)/)?.[1]);
+  // The minimal runtime of the brief: Alpine by default; CI and the lab pass their own base with --build-arg.
+  // Stryker disable next-line Regex,StringLiteral: equivalent: without ^ the LTS test below refuses first a name that does not start so, and it refuses an undefined default too (the $ variant is killed)
+  const alpine = /^(?:.*\/)?node:[^@/]*-alpine[0-9.]*(?:@sha256:[0-9a-f]{64})?$/.test(defaultImage ?? '');
   if (!nodeArg) add('node-image-arg', 1, 'missing global `ARG NODE_IMAGE=node:<LTS>-alpine` before the first FROM');
   else if (!(LTS_MAJORS as readonly number[]).includes(major)) {
     add('node-image-arg', nodeArg.line, `default NODE_IMAGE ${JSON.stringify(defaultImage ?? '')} is not a current Node LTS (${LTS_MAJORS.map((m) => `node:${m}`).join(', ')})`);
-    // Stryker disable next-line Regex,StringLiteral: equivalent: without ^ the LTS test above already refused a name that does not start so; defaultImage is defined past it
-  } else if (!/^(?:.*\/)?node:[^@/]*-alpine[0-9.]*(?:@sha256:[0-9a-f]{64})?$/.test(defaultImage ?? '')) {
-    // The minimal runtime of the brief: Alpine by default; CI and the lab pass their own base with --build-arg.
+  } else if (!alpine) {
     add(
       'node-image-arg',
       nodeArg.line,
