@@ -7725,6 +7725,12 @@ function checkPushedImage(verifiedConfig, pushed, revision) {
 function recordDigest(pushedDigest, commitTag, existing2, revision) {
   if (existing2 === void 0 || existing2.digest === pushedDigest) return { kind: "new", digest: pushedDigest };
   if (existing2.revision === revision) return { kind: "published-before", digest: existing2.digest, untagged: pushedDigest };
+  if (existing2.revision !== void 0 && existing2.revision.slice(0, 7) === revision.slice(0, 7)) {
+    return {
+      kind: "conflict",
+      message: `${commitTag} already names ${existing2.digest}, an image of ${existing2.revision}, another commit whose SHA starts as this one's (${revision}): the short commit tag is ambiguous, so this commit cannot be published under it; nothing is wrong with that tag (leave it), and this commit's changes publish with the next commit that touches the service`
+    };
+  }
   return {
     kind: "conflict",
     message: `${commitTag} already names ${existing2.digest}, an image of revision ${JSON.stringify(existing2.revision ?? "")}, not of this commit ${revision}; a commit tag never moves: delete the wrong tag by hand if it is one`

@@ -50,6 +50,15 @@ describe('recordDigest', () => {
       },
     ],
     [
+      // Two commits whose SHAs share the first 7 characters: `sha-<7>` cannot name both.
+      'the tag names an image of another commit with the same short SHA',
+      { digest: d('b'), revision: `${REV.slice(0, 7)}${'9'.repeat(33)}` },
+      {
+        kind: 'conflict',
+        message: `sha-1111111 already names ${d('b')}, an image of ${REV.slice(0, 7)}${'9'.repeat(33)}, another commit whose SHA starts as this one's (${REV}): the short commit tag is ambiguous, so this commit cannot be published under it; nothing is wrong with that tag (leave it), and this commit's changes publish with the next commit that touches the service`,
+      },
+    ],
+    [
       'the tag names an unlabelled image',
       { digest: d('b'), revision: undefined },
       {

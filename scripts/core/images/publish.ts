@@ -55,6 +55,13 @@ export type RecordDigest =
 export function recordDigest(pushedDigest: string, commitTag: string, existing: ExistingImage | undefined, revision: string): RecordDigest {
   if (existing === undefined || existing.digest === pushedDigest) return { kind: 'new', digest: pushedDigest };
   if (existing.revision === revision) return { kind: 'published-before', digest: existing.digest, untagged: pushedDigest };
+  // `sha-<7>` is the commit's short SHA (docker/metadata-action's form); two commits can share it.
+  if (existing.revision !== undefined && existing.revision.slice(0, 7) === revision.slice(0, 7)) {
+    return {
+      kind: 'conflict',
+      message: `${commitTag} already names ${existing.digest}, an image of ${existing.revision}, another commit whose SHA starts as this one's (${revision}): the short commit tag is ambiguous, so this commit cannot be published under it; nothing is wrong with that tag (leave it), and this commit's changes publish with the next commit that touches the service`,
+    };
+  }
   return {
     kind: 'conflict',
     message: `${commitTag} already names ${existing.digest}, an image of revision ${JSON.stringify(existing.revision ?? '')}, not of this commit ${revision}; a commit tag never moves: delete the wrong tag by hand if it is one`,
