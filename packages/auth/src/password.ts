@@ -1,4 +1,4 @@
-/** Password hashing with scrypt (node:crypto); the stored form carries its own salt and parameters. */
+/** Password hashing with scrypt (node:crypto, its default cost: N=16384, r=8, p=1); the stored form carries its own salt. */
 import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 

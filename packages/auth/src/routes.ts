@@ -2,6 +2,7 @@
  * The register/login/me routes shared by the student and trainer auth services: one implementation,
  * configured by role, instead of two copies.
  */
+import { randomBytes } from 'node:crypto';
 import { Collection, HttpError, parseBody, type Request, type Route } from '@kodingcaravan/shared';
 import { hashPassword, verifyPassword } from './password.js';
 import { bearerToken, type Claims, type Role, signToken, verifyToken } from './token.js';
@@ -25,6 +26,13 @@ export function authenticate(req: Request, secret: string, allowed?: readonly Ro
   return result.claims;
 }
 
+let noAccount: Promise<string> | undefined;
+/** A real scrypt hash of a random password, made once: what a login for an unknown e-mail is checked against. */
+const noAccountHash = () => {
+  noAccount ??= hashPassword(randomBytes(24).toString('hex'));
+  return noAccount;
+};
+
 export function createAuthRoutes(role: Role, secret: string, ttlSeconds = 3600): Route[] {
   const accounts = new Collection<Account>(`${role} account`);
   const byEmail = (email: string) => accounts.list((a) => a.email === email)[0];
@@ -45,8 +53,10 @@ export function createAuthRoutes(role: Role, secret: string, ttlSeconds = 3600):
       handler: async (req) => {
         const input = parseBody(LOGIN, req.body);
         const account = byEmail(input.email);
-        // Same answer for unknown e-mail and wrong password: do not reveal which accounts exist.
-        if (!account || !(await verifyPassword(input.password, account.passwordHash))) throw new HttpError(401, 'wrong e-mail or password');
+        // Same answer for unknown e-mail and wrong password, after the same scrypt work (a hash made once for
+        // no account): neither the answer nor its time tells which accounts exist.
+        const checked = await verifyPassword(input.password, account?.passwordHash ?? (await noAccountHash()));
+        if (!account || !checked) throw new HttpError(401, 'wrong e-mail or password');
         return { status: 200, body: { token: signToken(account.id, role, secret, { ttlSeconds }), role, expiresIn: ttlSeconds } };
       },
     },

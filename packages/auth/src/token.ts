@@ -3,7 +3,7 @@
  * and a closed set of failure reasons instead of exceptions.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { isRecord } from '@kodingcaravan/shared';
+import { type ConfigSpec, isRecord } from '@kodingcaravan/shared';
 
 export type Role = 'student' | 'trainer' | 'admin';
 export const ROLES: readonly Role[] = ['student', 'trainer', 'admin'];
@@ -23,8 +23,14 @@ function sign(input: string, secret: string): string {
   return createHmac('sha256', secret).update(input).digest('base64url');
 }
 
+/** HS256 with a shorter key is guessable; every service that signs or checks tokens refuses one at start-up. */
+export const MIN_SECRET_LENGTH = 16;
+
+/** The AUTH_SECRET setting of every service that signs or checks tokens (the gateway, the auth services, admin). */
+export const AUTH_SECRET_CONFIG = { kind: 'string', secret: true, minLength: MIN_SECRET_LENGTH } as const satisfies ConfigSpec;
+
 export function signToken(subject: string, role: Role, secret: string, options: { ttlSeconds?: number; now?: number } = {}): string {
-  if (secret.length < 16) throw new Error('token secret must be at least 16 characters');
+  if (secret.length < MIN_SECRET_LENGTH) throw new Error(`token secret must be at least ${MIN_SECRET_LENGTH} characters`);
   const iat = Math.floor((options.now ?? Date.now()) / 1000);
   const claims: Claims = { sub: subject, role, iat, exp: iat + (options.ttlSeconds ?? 3600) };
   const body = `${HEADER}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;

@@ -56,3 +56,17 @@ describe('passwords', () => {
     expect(await verifyPassword('correct horse', 'md5$x$y')).toBe(false);
   });
 });
+
+describe('the AUTH_SECRET every service that signs or checks tokens reads', () => {
+  test('a secret shorter than tokens need stops the service at start-up (it started, and every login failed with 500)', async () => {
+    const { AUTH_SECRET_CONFIG, MIN_SECRET_LENGTH } = await import('../src/token.js');
+    const { loadConfig } = await import('@kodingcaravan/shared');
+    expect(MIN_SECRET_LENGTH).toBe(16);
+    expect(() => loadConfig({ AUTH_SECRET: AUTH_SECRET_CONFIG }, { AUTH_SECRET: 'abc' })).toThrow(
+      'invalid environment variable AUTH_SECRET=<redacted>: expected a string of at least 16 characters',
+    );
+    const secret = 's'.repeat(MIN_SECRET_LENGTH);
+    expect(loadConfig({ AUTH_SECRET: AUTH_SECRET_CONFIG }, { AUTH_SECRET: secret })).toEqual({ AUTH_SECRET: secret });
+    expect(verifyToken(signToken('u1', 'student', secret), secret).ok).toBe(true);
+  });
+});

@@ -7,7 +7,7 @@
 export type ConfigSpec =
   | { readonly kind: 'port'; readonly default?: number }
   | { readonly kind: 'int'; readonly default?: number; readonly min?: number; readonly max?: number }
-  | { readonly kind: 'string'; readonly default?: string; readonly secret?: boolean }
+  | { readonly kind: 'string'; readonly default?: string; readonly secret?: boolean; readonly minLength?: number }
   | { readonly kind: 'url'; readonly default?: string }
   | { readonly kind: 'enum'; readonly values: readonly string[]; readonly default?: string };
 
@@ -32,7 +32,7 @@ function describe(spec: ConfigSpec): string {
     case 'int':
       return `an integer${spec.min !== undefined ? ` >= ${spec.min}` : ''}${spec.max !== undefined ? ` <= ${spec.max}` : ''}`;
     case 'string':
-      return 'a non-empty string';
+      return spec.minLength === undefined ? 'a non-empty string' : `a string of at least ${spec.minLength} characters`;
     case 'url':
       return 'an absolute http(s) URL, e.g. http://host:3000';
     case 'enum':
@@ -54,7 +54,7 @@ function parseOne(spec: ConfigSpec, raw: string): number | string | undefined {
       return n;
     }
     case 'string':
-      return raw.length > 0 ? raw : undefined;
+      return raw.length > 0 && raw.length >= (spec.minLength ?? 0) ? raw : undefined;
     case 'url': {
       try {
         const u = new URL(raw);

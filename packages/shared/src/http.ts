@@ -44,6 +44,15 @@ export class HttpError extends Error {
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/** A path segment decoded; malformed percent-encoding is the client's error (400), not the service's. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, `malformed percent-encoding in the path: ${JSON.stringify(segment.slice(0, 200))}`);
+  }
+}
+
 export function matchPath(pattern: string, path: string): Record<string, string> | undefined {
   const want = pattern.split('/').filter(Boolean);
   const got = path.split('/').filter(Boolean);
@@ -55,7 +64,7 @@ export function matchPath(pattern: string, path: string): Record<string, string>
     }
     const g = got[i];
     if (g === undefined) return undefined;
-    if (w.startsWith(':')) params[w.slice(1)] = decodeURIComponent(g);
+    if (w.startsWith(':')) params[w.slice(1)] = decodeSegment(g);
     else if (w !== g) return undefined;
   }
   return got.length === want.length ? params : undefined;
@@ -101,6 +110,7 @@ export interface AppOptions {
 
 /** Dispatches one request; exported so that handlers can be tested without sockets too. */
 export async function dispatch(options: AppOptions, method: string, url: string, headers: IncomingMessage['headers'], body: () => Promise<unknown>): Promise<Reply> {
+  if (!URL.canParse(url, 'http://localhost')) return { status: 400, body: { error: `malformed request target: ${JSON.stringify(url.slice(0, 200))}` } };
   const { pathname, searchParams } = new URL(url, 'http://localhost');
   if (method === 'GET' && pathname === '/health') return { status: 200, body: { status: 'ok', service: options.service } };
   if (method === 'GET' && pathname === '/ready') {
@@ -109,7 +119,13 @@ export async function dispatch(options: AppOptions, method: string, url: string,
   if (!METHODS.includes(method)) return { status: 405, body: { error: `method ${method} not allowed` } };
   let pathMatched = false;
   for (const route of options.routes) {
-    const params = matchPath(route.path, pathname);
+    let params: Record<string, string> | undefined;
+    try {
+      params = matchPath(route.path, pathname);
+    } catch (err) {
+      if (err instanceof HttpError) return { status: err.status, body: { error: err.message } };
+      throw err;
+    }
     if (!params) continue;
     pathMatched = true;
     if (route.method !== method) continue;

@@ -35,6 +35,16 @@ describe('loadConfig', () => {
     expect(run).toThrow(message);
   });
 
+  test('a string with a minimum length (a secret too short to be one): refused at start-up, its value not shown', () => {
+    const specs = { AUTH_SECRET: { kind: 'string', secret: true, minLength: 16 } } as const satisfies Record<string, ConfigSpec>;
+    const run = () => loadConfig(specs, { AUTH_SECRET: 'abc' });
+    expect(run).toThrow(ConfigError);
+    expect(run).toThrow('invalid environment variable AUTH_SECRET=<redacted>: expected a string of at least 16 characters');
+    expect(() => loadConfig(specs, {})).toThrow('missing environment variable AUTH_SECRET: set it to a string of at least 16 characters');
+    expect(loadConfig(specs, { AUTH_SECRET: 'x'.repeat(16) })).toEqual({ AUTH_SECRET: 'x'.repeat(16) });
+    expect(() => loadConfig(specs, { AUTH_SECRET: 'x'.repeat(15) })).toThrow(ConfigError);
+  });
+
   test('a required variable that is missing is named', () => {
     expect(() => loadConfig({ AUTH_SECRET: { kind: 'string' } }, {})).toThrow('missing environment variable AUTH_SECRET: set it to a non-empty string');
   });

@@ -61,6 +61,9 @@ describe('dispatch', () => {
     ['GET', '/fail', undefined, 418, { error: 'teapot', details: { why: 'test' } }],
     ['GET', '/bug', undefined, 500, { error: 'internal error' }],
     ['TRACE', '/items', undefined, 405, { error: 'method TRACE not allowed' }],
+    // A malformed request target is the client's error (it was a 500 "internal error").
+    ['GET', '/items/%E0%A4', undefined, 400, { error: 'malformed percent-encoding in the path: "%E0%A4"' }],
+    ['GET', 'http://a%zz/health', undefined, 400, { error: 'malformed request target: "http://a%zz/health"' }],
   ])('%s %s -> %i', async (method, url, body, status, want) => {
     expect(await call(method, url, body)).toEqual({ status, body: want });
   });

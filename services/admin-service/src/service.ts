@@ -1,7 +1,7 @@
-import { authenticate } from '@kodingcaravan/auth';
+import { AUTH_SECRET_CONFIG, authenticate } from '@kodingcaravan/auth';
 import { Collection, parseBody, type ServiceDefinition } from '@kodingcaravan/shared';
 
-const config = { AUTH_SECRET: { kind: 'string', secret: true } } as const;
+const config = { AUTH_SECRET: AUTH_SECRET_CONFIG } as const;
 const ANNOUNCEMENT = { title: { kind: 'string', max: 200 }, body: { kind: 'string', max: 5000 } } as const;
 
 export const definition: ServiceDefinition<typeof config> = {

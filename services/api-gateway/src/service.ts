@@ -1,9 +1,9 @@
-import { authenticate } from '@kodingcaravan/auth';
+import { AUTH_SECRET_CONFIG, authenticate } from '@kodingcaravan/auth';
 import { HttpError, type Method, type Request, type Route, type ServiceDefinition } from '@kodingcaravan/shared';
 import { parseUpstreams } from './upstreams.js';
 
 const config = {
-  AUTH_SECRET: { kind: 'string', secret: true },
+  AUTH_SECRET: AUTH_SECRET_CONFIG,
   UPSTREAMS: { kind: 'string' },
   UPSTREAM_TIMEOUT_MS: { kind: 'int', default: 5000, min: 100, max: 60_000 },
 } as const;
