@@ -25,6 +25,8 @@ function serializeError(value: unknown): unknown {
   return value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value;
 }
 
+const OWN_KEYS = new Set(['time', 'level', 'service', 'msg']);
+
 export function createLogger(service: string, options: LoggerOptions = {}, bound: Record<string, unknown> = {}): Logger {
   const min = LOG_LEVELS.indexOf(options.level ?? 'info');
   const write = options.write ?? ((line: string) => process.stdout.write(line));
@@ -33,8 +35,10 @@ export function createLogger(service: string, options: LoggerOptions = {}, bound
     (level: LogLevel) =>
     (msg: string, fields: Record<string, unknown> = {}) => {
       if (LOG_LEVELS.indexOf(level) < min) return;
-      const record: Record<string, unknown> = { time: now().toISOString(), level, service, msg, ...bound };
-      for (const [k, v] of Object.entries(fields)) record[k] = serializeError(v);
+      const record: Record<string, unknown> = { time: now().toISOString(), level, service, msg };
+      // The record's own keys are never replaced by a field of the same name (a warning about an upstream
+      // once logged itself as that service): such a field is kept as `field.<name>`.
+      for (const [k, v] of [...Object.entries(bound), ...Object.entries(fields)]) record[OWN_KEYS.has(k) ? `field.${k}` : k] = serializeError(v);
       write(`${JSON.stringify(record)}\n`);
     };
   return {

@@ -50,7 +50,7 @@ export function parseBody<S extends Shape>(shape: S, body: unknown): Parsed<S> {
   const input = body;
   const out: Record<string, string | number> = {};
   for (const key of Object.keys(input)) {
-    if (!(key in shape)) throw new HttpError(400, `unknown field "${key}"; expected fields: ${Object.keys(shape).join(', ')}`);
+    if (!Object.hasOwn(shape, key)) throw new HttpError(400, `unknown field "${key}"; expected fields: ${Object.keys(shape).join(', ')}`);
   }
   for (const [name, field] of Object.entries(shape)) {
     if (input[name] === undefined && field.optional) continue;

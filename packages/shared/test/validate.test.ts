@@ -26,6 +26,10 @@ describe('parseBody', () => {
     [null, 'request body must be a JSON object'],
     [[1], 'request body must be a JSON object'],
     [{ ...ok, extra: 1 }, 'unknown field "extra"'],
+    // Names every object has through its prototype are fields like any other: unknown.
+    [{ ...ok, constructor: 1 }, 'unknown field "constructor"'],
+    [{ ...ok, toString: 'x' }, 'unknown field "toString"'],
+    [JSON.parse(`{"name":"ab","email":"a@b.io","level":"a","__proto__":{"x":1}}`), 'unknown field "__proto__"'],
     [{ ...ok, name: '' }, 'field "name" must be a string of 1 to 5 characters'],
     [{ ...ok, name: 'toolong' }, 'field "name"'],
     [{ ...ok, email: 'nope' }, 'field "email" must be an e-mail address'],

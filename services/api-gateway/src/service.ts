@@ -8,6 +8,9 @@ const config = {
   UPSTREAM_TIMEOUT_MS: { kind: 'int', default: 5000, min: 100, max: 60_000 },
 } as const;
 
+/** The upstream call's bound ran out (AbortSignal.timeout's reason), as opposed to a refused or broken connection. */
+const isTimeout = (err: unknown) => err instanceof DOMException && err.name === 'TimeoutError';
+
 /** Paths a caller may reach without a token: how one gets a token in the first place. */
 const PUBLIC = /^(student|trainer)-auth-service\/(login|register)$/;
 const METHODS: readonly Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -32,6 +35,7 @@ export const definition: ServiceDefinition<typeof config> = {
         const value = req.headers[name];
         if (typeof value === 'string') headers[name] = value;
       }
+      if (req.body !== undefined && req.method === 'GET') throw new HttpError(400, 'a GET request carries no body');
       if (req.body !== undefined) headers['content-type'] = 'application/json';
       const search = req.query.size > 0 ? `?${req.query}` : '';
       let res: Response;
@@ -43,10 +47,19 @@ export const definition: ServiceDefinition<typeof config> = {
           signal: AbortSignal.timeout(c.UPSTREAM_TIMEOUT_MS),
         });
       } catch (err) {
-        logger.warn('upstream unreachable', { service, err });
+        if (isTimeout(err)) throw new HttpError(504, `${service} did not answer within ${c.UPSTREAM_TIMEOUT_MS} ms`);
+        logger.warn('upstream unreachable', { upstream: service, err });
         throw new HttpError(502, `${service} is unreachable`);
       }
-      const text = await res.text();
+      let text: string;
+      try {
+        text = await res.text();
+      } catch (err) {
+        // The answer began and broke off: within the same bound as its start (the signal covers the body).
+        if (isTimeout(err)) throw new HttpError(504, `${service} did not finish its answer within ${c.UPSTREAM_TIMEOUT_MS} ms`);
+        logger.warn('upstream answer broke off', { upstream: service, err });
+        throw new HttpError(502, `${service}'s answer broke off`);
+      }
       let body: unknown;
       try {
         body = text ? (JSON.parse(text) as unknown) : undefined;

@@ -1,5 +1,7 @@
 import { createAuthRoutes, signToken } from '@kodingcaravan/auth';
 import { startForTest, type TestService } from '@kodingcaravan/shared/testing';
+import { request } from 'node:http';
+import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { definition } from '../src/service.js';
 import { parseUpstreams } from '../src/upstreams.js';
@@ -57,6 +59,73 @@ test('unknown and unreachable services', async () => {
   expect((await gateway.call('GET', '/api/nope/x', undefined, headers)).status).toBe(404);
   expect(await gateway.call('GET', '/api/down-service/x', undefined, headers)).toEqual({ status: 502, body: { error: 'down-service is unreachable' } });
   expect(((await gateway.call('GET', '/routes')).body as Record<string, string>)['echo-service']).toBe(echo.url);
+});
+
+describe('upstreams that fail in the middle, and a request fetch cannot send', () => {
+  // Raw sockets: one upstream accepts and never answers, one sends its headers and never its body.
+  let silent: Server;
+  let stalling: Server;
+  let slowGateway: TestService;
+  const sockets = new Set<Socket>();
+  const listen = (server: Server) =>
+    new Promise<number>((resolve) =>
+      server.listen(0, '127.0.0.1', () => {
+        const address = server.address();
+        resolve(typeof address === 'object' && address !== null ? address.port : 0);
+      }),
+    );
+  beforeAll(async () => {
+    silent = createServer((socket) => sockets.add(socket));
+    stalling = createServer((socket) => {
+      sockets.add(socket);
+      socket.once('data', () => socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"partial":'));
+    });
+    const [a, b] = await Promise.all([listen(silent), listen(stalling)]);
+    slowGateway = await startForTest(definition, {
+      AUTH_SECRET: SECRET,
+      UPSTREAMS: `silent-service=http://127.0.0.1:${a},stalling-service=http://127.0.0.1:${b},echo-service=${echo.url}`,
+      UPSTREAM_TIMEOUT_MS: '300',
+    });
+  });
+  afterAll(async () => {
+    await slowGateway.stop();
+    for (const socket of sockets) socket.destroy();
+    for (const s of [silent, stalling]) s.close();
+  });
+  const headers = () => ({ authorization: `Bearer ${signToken('u', 'student', SECRET)}` });
+
+  test('an upstream that does not answer within the bound: 504 naming it (502 is for one that cannot be reached)', async () => {
+    expect(await slowGateway.call('GET', '/api/silent-service/x', undefined, headers())).toEqual({ status: 504, body: { error: 'silent-service did not answer within 300 ms' } });
+  });
+
+  test('an upstream that stops in the middle of its answer: 504 too (it was a 500 "internal error")', async () => {
+    expect(await slowGateway.call('GET', '/api/stalling-service/x', undefined, headers())).toEqual({
+      status: 504,
+      body: { error: 'stalling-service did not finish its answer within 300 ms' },
+    });
+  });
+
+  test("a GET with a body is the caller's mistake: 400 (it was 502 'unreachable')", async () => {
+    // Sent with node:http: fetch itself refuses a GET with a body.
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        `${slowGateway.url}/api/echo-service/things/1`,
+        { method: 'GET', headers: { ...headers(), 'content-type': 'application/json', 'content-length': '7' } },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            body += chunk;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      req.end('{"x":1}');
+    });
+    expect(answer.status, answer.body).toBe(400);
+    expect({ status: answer.status, body: JSON.parse(answer.body) }).toEqual({ status: 400, body: { error: 'a GET request carries no body' } });
+  });
 });
 
 describe('parseUpstreams', () => {

@@ -12,6 +12,8 @@ interface Payment {
   currency: string;
   status: 'captured' | 'refunded';
   idempotencyKey?: string;
+  /** Who paid (the gateway's x-user-id): an idempotency key is one caller's. */
+  payer?: string;
 }
 
 export const definition: ServiceDefinition<Record<never, never>> = {
@@ -26,15 +28,18 @@ export const definition: ServiceDefinition<Record<never, never>> = {
           const input = parseBody(PAYMENT, req.body);
           const key = req.headers['idempotency-key'];
           const idempotencyKey = typeof key === 'string' && key.length > 0 ? key : undefined;
-          // A retried request with the same key returns the first result instead of charging twice.
-          const previous = idempotencyKey ? payments.list((p) => p.idempotencyKey === idempotencyKey)[0] : undefined;
+          const user = req.headers['x-user-id'];
+          const payer = typeof user === 'string' && user.length > 0 ? user : undefined;
+          // A retried request with the same key, from the same caller, returns the first result instead of
+          // charging twice; a key is never another caller's (their payment is not given back).
+          const previous = idempotencyKey ? payments.list((p) => p.idempotencyKey === idempotencyKey && p.payer === payer)[0] : undefined;
           if (previous) {
-            if (previous.amountCents !== input.amountCents || previous.bookingId !== input.bookingId) {
+            if (previous.amountCents !== input.amountCents || previous.bookingId !== input.bookingId || previous.currency !== input.currency) {
               throw new HttpError(422, `idempotency key ${idempotencyKey} was used for a different payment`);
             }
             return { status: 200, body: previous };
           }
-          return { status: 201, body: payments.add({ ...input, status: 'captured', ...(idempotencyKey ? { idempotencyKey } : {}) }) };
+          return { status: 201, body: payments.add({ ...input, status: 'captured', ...(idempotencyKey ? { idempotencyKey } : {}), ...(payer ? { payer } : {}) }) };
         },
       },
       { method: 'GET', path: '/payments/:id', handler: (req) => ({ status: 200, body: payments.get(req.params['id'] ?? '') }) },

@@ -30,3 +30,22 @@ test('refunds once; invalid amounts are rejected', async () => {
     await svc.stop();
   }
 });
+
+test('an idempotency key belongs to one caller and one payment: another currency is refused, another caller gets a payment of its own', async () => {
+  const svc = await startForTest(definition);
+  try {
+    const body = { bookingId: 'b3', amountCents: 10_000, currency: 'USD' };
+    const first = await svc.call('POST', '/payments', body, { 'idempotency-key': 'k9', 'x-user-id': 'u1' });
+    expect(first.status).toBe(201);
+    expect(await svc.call('POST', '/payments', { ...body, currency: 'INR' }, { 'idempotency-key': 'k9', 'x-user-id': 'u1' })).toEqual({
+      status: 422,
+      body: { error: 'idempotency key k9 was used for a different payment' },
+    });
+    // The same key from another caller (the gateway's x-user-id) is not the first caller's payment.
+    const other = await svc.call('POST', '/payments', body, { 'idempotency-key': 'k9', 'x-user-id': 'u2' });
+    expect(other.status).toBe(201);
+    expect((other.body as { id: string }).id).not.toBe((first.body as { id: string }).id);
+  } finally {
+    await svc.stop();
+  }
+});
