@@ -68,7 +68,9 @@ export const definition: ServiceDefinition<typeof config> = {
       }
       return { status: res.status, body };
     };
-    const routes: Route[] = [{ method: 'GET', path: '/routes', handler: () => ({ status: 200, body: Object.fromEntries(upstreams) }) }];
+    // The services reachable through the gateway, by their public path: the internal addresses stay inside.
+    const table = Object.fromEntries([...upstreams.keys()].map((name) => [name, `/api/${name}/`]));
+    const routes: Route[] = [{ method: 'GET', path: '/routes', handler: () => ({ status: 200, body: table }) }];
     for (const method of METHODS) routes.push({ method, path: '/api/:service/*', handler: proxy });
     return routes;
   },

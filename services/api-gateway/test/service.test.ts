@@ -58,7 +58,9 @@ test('unknown and unreachable services', async () => {
   const headers = { authorization: `Bearer ${token}` };
   expect((await gateway.call('GET', '/api/nope/x', undefined, headers)).status).toBe(404);
   expect(await gateway.call('GET', '/api/down-service/x', undefined, headers)).toEqual({ status: 502, body: { error: 'down-service is unreachable' } });
-  expect(((await gateway.call('GET', '/routes')).body as Record<string, string>)['echo-service']).toBe(echo.url);
+  // The routing table names the public path of each service, never its internal address.
+  const routes = (await gateway.call('GET', '/routes')).body;
+  expect(routes).toEqual({ 'student-auth-service': '/api/student-auth-service/', 'echo-service': '/api/echo-service/', 'down-service': '/api/down-service/' });
 });
 
 describe('upstreams that fail in the middle, and a request fetch cannot send', () => {
@@ -135,7 +137,19 @@ describe('parseUpstreams', () => {
       ['b-2', 'https://b.example:443'],
     ]);
   });
-  test.each(['a', '=http://a:1', 'A=http://a:1', 'a=ftp://a', 'a=http://a:1/path'])('rejects %j naming UPSTREAMS', (raw) => {
+  test.each([
+    'a',
+    '=http://a:1',
+    'A=http://a:1',
+    'a=ftp://a',
+    'a=http://a:1/path',
+    // A query, a fragment, user info or a port that is no number: every request would go elsewhere than meant.
+    'a=http://host#',
+    'a=http://host?q=',
+    'a=http://host:port',
+    'a=http://user:pw@host:1',
+    'a=http://host:99999',
+  ])('rejects %j naming UPSTREAMS', (raw) => {
     expect(() => parseUpstreams(raw)).toThrow(/^invalid UPSTREAMS entry/);
   });
 });
