@@ -11,6 +11,7 @@ import type { Command } from './commands/types.js';
 import { checkConfig } from './core/config-check.js';
 import { InputError } from './core/errors.js';
 import { endingOf } from './core/exit-codes.js';
+import { outputGuard } from './core/output-guard.js';
 import { realEffects } from './wiring.js';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Command }> }> = {
@@ -39,12 +40,15 @@ function trustedCli(): string {
   return typeof __filename === 'string' ? __filename : join(dirname(fileURLToPath(import.meta.url)), 'dist', 'pipeline.cjs');
 }
 
+const guarded = (guard: (text: string) => string, write: (text: string) => void) => (text: string) => write(guard(text));
+
 async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h') {
+  if (name === '--help' || name === '-h') {
     process.stdout.write(usage());
-    return name === undefined ? 2 : 0;
+    return 0;
   }
+  if (name === undefined) throw new InputError(`expected a command, one of: ${Object.keys(COMMANDS).join(', ')} (pnpm pipeline --help says what each does)`);
   // Own keys only: `toString` or `__proto__` is no command (the table is an object literal).
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) throw new InputError(`unknown command ${JSON.stringify(name)}; expected one of: ${Object.keys(COMMANDS).join(', ')}`);
@@ -57,8 +61,11 @@ async function main(argv: readonly string[]): Promise<number> {
     env: process.env,
     config,
     effects: realEffects(process.env),
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
+    // Outside data is printed by every command: the one guard (core/output-guard.ts) keeps it from starting
+    // a workflow command or acting on a terminal, and keeps error lines readable.
+    stdout: guarded(outputGuard(), (text) => process.stdout.write(text)),
+    stderr: guarded(outputGuard({ maxLine: 1000, progress: process.stderr.isTTY === true }), (text) => process.stderr.write(text)),
+    annotate: (command) => process.stderr.write(command),
     stderrIsTTY: process.stderr.isTTY === true,
   });
 }

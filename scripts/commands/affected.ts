@@ -258,7 +258,7 @@ async function detect(
       marker,
       image,
     });
-    for (const w of report.warnings) warn(ctx.env, ctx.stderr, 'pipeline affected', w);
+    for (const w of report.warnings) warn(ctx.env, ctx, 'pipeline affected', w);
     // Inside Actions only (the outputs of 1,000 services are not free to make), and before stdout: a step
     // output that cannot be written must fail the command before it has printed a result.
     if (ctx.env['GITHUB_OUTPUT'] || ctx.env['GITHUB_STEP_SUMMARY']) await writeActionsOutputs(ctx.env, stepOutputs(report), () => renderSummary(report, affected));

@@ -1,5 +1,5 @@
 /** `pipeline check-dockerfiles [--cwd DIR] [--json]`: the Dockerfile policy over every service. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { commandSpec } from '../core/args.js';
 import { GENERATOR } from '../core/dockerfiles/generate.js';
@@ -43,7 +43,7 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
       ...checkDockerfile(parsed, { file, serviceDir: service.dir, dependencyDirs: workspace.dependenciesOf(service.name).map((d) => d.dir), headerMarker: `by ${GENERATOR}` }),
     );
   }
-  const rootManifest = parseManifest('package.json', readFileSync(join(root, 'package.json'), 'utf8'));
+  const rootManifest = parseManifest('package.json', readTextFile(join(root, 'package.json'), 'package.json'));
   const manifests = [
     { file: 'package.json', scripts: rootManifest.scripts },
     ...[...workspace.packages.values()].map((p) => ({ file: `${p.dir}/package.json`, scripts: p.manifest.scripts })),

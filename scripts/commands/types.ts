@@ -34,6 +34,11 @@ export interface CommandContext {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /**
+   * One workflow command the pipeline itself made (`::warning title=…::…`, its values escaped as the
+   * runner reads them), written to stderr past the output guard that keeps outside data from starting one.
+   */
+  readonly annotate: (command: string) => void;
   /** Whether stderr is a terminal (progress is shown only then); absent = not a terminal. */
   readonly stderrIsTTY?: boolean;
   readonly config: PipelineConfig;

@@ -11,7 +11,8 @@
 import { dict } from '../core/dict.js';
 import { isAbbreviatedSha } from '../core/git/commit-sha.js';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readTextFile } from '../io/read-text-file.js';
 import { join, resolve } from 'node:path';
 import { commandSpec, usageLine } from '../core/args.js';
 import { InputError } from '../core/errors.js';
@@ -79,7 +80,7 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
   const root = resolve(ctx.cwd, values.cwd ?? '.');
   if (!existsSync(join(root, 'pnpm-workspace.yaml'))) throw new InputError(`--cwd ${root}: no pnpm-workspace.yaml there; point it at the workspace root`);
   const workspace = await loadWorkspace(root, { serviceMarker: ctx.config.services.marker, serviceGlobs: ctx.config.services.dockerfileTargets });
-  const rootManifest = parseManifest('package.json', readFileSync(join(root, 'package.json'), 'utf8'));
+  const rootManifest = parseManifest('package.json', readTextFile(join(root, 'package.json'), 'package.json'));
   const expectations = expectationsFor(workspace, rootManifest, service, {
     ...(values.revision === undefined ? {} : { revision: values.revision }),
     ...(values.source === undefined ? {} : { source: values.source }),
@@ -88,7 +89,9 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
   const env = {
     // A required secret (`${AUTH_SECRET:?...}`) gets a throw-away random value: the probe container
     // only has to start and answer its health check, it never sees real traffic.
-    ...(existsSync(composeFile) ? composeEnvironment('docker-compose.yml', readFileSync(composeFile, 'utf8'), service, {}, () => randomBytes(24).toString('hex')) : {}),
+    ...(existsSync(composeFile)
+      ? composeEnvironment('docker-compose.yml', readTextFile(composeFile, 'docker-compose.yml'), service, {}, () => randomBytes(24).toString('hex'))
+      : {}),
     ...extraEnv,
   };
 

@@ -1206,10 +1206,10 @@ function escapeData(text) {
 function escapeProperty(text) {
   return escapeData(text).replaceAll(":", "%3A").replaceAll(",", "%2C");
 }
-function warn(env, stderr, title, message) {
-  if (env["GITHUB_ACTIONS"] === "true") stderr(`::warning title=${escapeProperty(title)}::${escapeData(message)}
+function warn(env, out, title, message) {
+  if (env["GITHUB_ACTIONS"] === "true") out.annotate(`::warning title=${escapeProperty(title)}::${escapeData(message)}
 `);
-  else stderr(`warning: ${message}
+  else out.stderr(`warning: ${message}
 `);
 }
 function checkActionsFiles(env) {
@@ -1607,6 +1607,7 @@ async function pruneCache(dir) {
 function readCache(file) {
   let text;
   try {
+    if (!(0, import_node_fs2.statSync)(file).isFile()) return void 0;
     text = (0, import_node_fs2.readFileSync)(file, "utf8");
   } catch {
     return void 0;
@@ -1967,7 +1968,7 @@ async function detect(git, values, ctx, trace) {
       marker,
       image
     });
-    for (const w of report.warnings) warn(ctx.env, ctx.stderr, "pipeline affected", w);
+    for (const w of report.warnings) warn(ctx.env, ctx, "pipeline affected", w);
     if (ctx.env["GITHUB_OUTPUT"] || ctx.env["GITHUB_STEP_SUMMARY"]) await writeActionsOutputs(ctx.env, stepOutputs(report), () => renderSummary(report, affected2));
     if (values.json) ctx.stdout(`${JSON.stringify(report)}
 `);

@@ -14241,7 +14241,7 @@ var run = command(SPEC, async (parsed, ctx) => {
       ...checkDockerfile(parsed2, { file, serviceDir: service.dir, dependencyDirs: workspace.dependenciesOf(service.name).map((d) => d.dir), headerMarker: `by ${GENERATOR}` })
     );
   }
-  const rootManifest = parseManifest("package.json", (0, import_node_fs4.readFileSync)((0, import_node_path3.join)(root, "package.json"), "utf8"));
+  const rootManifest = parseManifest("package.json", readTextFile((0, import_node_path3.join)(root, "package.json"), "package.json"));
   const manifests = [
     { file: "package.json", scripts: rootManifest.scripts },
     ...[...workspace.packages.values()].map((p) => ({ file: `${p.dir}/package.json`, scripts: p.manifest.scripts }))

@@ -8171,6 +8171,7 @@ async function pruneCache(dir) {
 function readCache(file) {
   let text;
   try {
+    if (!(0, import_node_fs.statSync)(file).isFile()) return void 0;
     text = (0, import_node_fs.readFileSync)(file, "utf8");
   } catch {
     return void 0;

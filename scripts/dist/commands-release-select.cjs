@@ -8892,6 +8892,7 @@ async function pruneCache(dir) {
 function readCache(file) {
   let text2;
   try {
+    if (!(0, import_node_fs.statSync)(file).isFile()) return void 0;
     text2 = (0, import_node_fs.readFileSync)(file, "utf8");
   } catch {
     return void 0;

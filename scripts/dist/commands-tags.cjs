@@ -7769,8 +7769,11 @@ var code = (err) => (0, import_errors7.errnoCode)(err) ?? "";
 function checkWritable(path, what) {
   let isDir = false;
   try {
-    isDir = (0, import_node_fs.statSync)(path).isDirectory();
+    const stat = (0, import_node_fs.statSync)(path);
+    isDir = stat.isDirectory();
+    if (!isDir && !stat.isFile()) throw new import_errors7.InputError(`${what} ${quote(path, 240)}: is not a regular file (a pipe, a device or a socket); expected a file path`);
   } catch (err) {
+    if (err instanceof import_errors7.InputError) throw err;
     if (code(err) !== "ENOENT" && code(err) !== "ENOTDIR")
       throw new import_errors7.InputError(`${what} ${quote(path, 240)}: cannot be written (${code(err) || String(err)}); expected a file path`);
     if (code(err) === "ENOTDIR") throw new import_errors7.InputError(`${what} ${quote(path, 240)}: a part of the path is a file, not a folder; expected a file path`);

@@ -7406,14 +7406,30 @@ var ZERO_SHA = parseCommitSha("0".repeat(40), "the zero SHA");
 // scripts/commands/verify-image.ts
 var import_node_crypto2 = require("node:crypto");
 var import_node_fs3 = require("node:fs");
+
+// scripts/io/read-text-file.ts
+var import_node_fs = require("node:fs");
+var import_errors2 = require("./core-errors.cjs");
+function readTextFile(path, shown) {
+  let isFile2;
+  try {
+    isFile2 = (0, import_node_fs.statSync)(path).isFile();
+  } catch (err) {
+    throw new import_errors2.InputError(`${quote(shown, 240)}: cannot be read (${(0, import_errors2.errnoCode)(err) ?? String(err)}); expected a file`);
+  }
+  if (!isFile2) throw new import_errors2.InputError(`${quote(shown, 240)}: not a file (a folder, a pipe or a device); expected a file`);
+  return (0, import_node_fs.readFileSync)(path, "utf8");
+}
+
+// scripts/commands/verify-image.ts
 var import_node_path2 = require("node:path");
 
 // scripts/core/args.ts
 var import_node_util = require("node:util");
-var import_errors3 = require("./core-errors.cjs");
+var import_errors4 = require("./core-errors.cjs");
 
 // scripts/core/exit-codes.ts
-var import_errors2 = require("./core-errors.cjs");
+var import_errors3 = require("./core-errors.cjs");
 var EXIT = {
   /** Done: what was asked is true. */
   ok: 0,
@@ -7479,7 +7495,7 @@ function parseCli(spec, argv) {
   if (argv.some((a) => a === "--help" || a === "-h")) return { help: true };
   const expected = `expected: ${usageLine(spec)} (see --help)`;
   const fail2 = (what) => {
-    throw new import_errors3.InputError(`${spec.program}: ${what}; ${expected}`);
+    throw new import_errors4.InputError(`${spec.program}: ${what}; ${expected}`);
   };
   const shorts = /* @__PURE__ */ new Map();
   for (const [name, option] of Object.entries(spec.options)) if (option.short !== void 0) shorts.set(`-${option.short}`, name);
@@ -7530,7 +7546,7 @@ function commandSpec(spec) {
 var import_errors16 = require("./core-errors.cjs");
 
 // scripts/core/images/image-ref.ts
-var import_errors4 = require("./core-errors.cjs");
+var import_errors5 = require("./core-errors.cjs");
 var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 var TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 var DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-f0-9]{32,}$/;
@@ -7538,7 +7554,7 @@ var REGISTRY_HOST = /^(?:localhost|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+|\[[0-9a-fA-
 var EXPECTED = "expected [registry/]name[:tag][@sha256:<hex>], e.g. ghcr.io/acme/api-gateway:sha-1a2b3c4";
 function parseImageRef(text) {
   const fail2 = (why) => {
-    throw new import_errors4.InputError(`invalid image reference ${JSON.stringify(text)}: ${why}; ${EXPECTED}`);
+    throw new import_errors5.InputError(`invalid image reference ${JSON.stringify(text)}: ${why}; ${EXPECTED}`);
   };
   let rest = text;
   let digest;
@@ -7571,11 +7587,11 @@ function formatImageRef(ref) {
 }
 
 // scripts/core/images/tags.ts
-var import_errors5 = require("./core-errors.cjs");
+var import_errors6 = require("./core-errors.cjs");
 
 // scripts/core/verify/compose-env.ts
 var import_yaml = __toESM(require_dist(), 1);
-var import_errors6 = require("./core-errors.cjs");
+var import_errors7 = require("./core-errors.cjs");
 
 // scripts/core/json.ts
 function isRecord(value) {
@@ -7587,7 +7603,7 @@ function parseJsonText(text) {
 
 // scripts/core/verify/compose-env.ts
 var refuse = (name, message) => {
-  throw new import_errors6.InputError(`compose variable ${name} is required: ${message}`);
+  throw new import_errors7.InputError(`compose variable ${name} is required: ${message}`);
 };
 function interpolate(text, vars, onRequired = refuse) {
   return text.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, braced, op, arg, bare) => {
@@ -7605,7 +7621,7 @@ function composeEnvironment(file, text, service, vars = {}, onRequired = refuse)
   try {
     doc = (0, import_yaml.parse)(text);
   } catch (err) {
-    throw new import_errors6.InputError(`${file}: not valid YAML (${err instanceof Error ? err.message.split("\n")[0] : String(err)}); run \`pnpm generate\``);
+    throw new import_errors7.InputError(`${file}: not valid YAML (${err instanceof Error ? err.message.split("\n")[0] : String(err)}); run \`pnpm generate\``);
   }
   const services = isRecord(doc) ? doc["services"] : void 0;
   const entry = isRecord(services) ? services[service] : void 0;
@@ -7614,27 +7630,27 @@ function composeEnvironment(file, text, service, vars = {}, onRequired = refuse)
   if (env === void 0 || env === null) return out;
   if (Array.isArray(env)) {
     for (const item of env) {
-      if (typeof item !== "string") throw new import_errors6.InputError(`${file}: services.${service}.environment items must be strings KEY=VALUE`);
+      if (typeof item !== "string") throw new import_errors7.InputError(`${file}: services.${service}.environment items must be strings KEY=VALUE`);
       const eq = item.indexOf("=");
       if (eq > 0) out[item.slice(0, eq)] = interpolate(item.slice(eq + 1), vars, onRequired);
     }
     return out;
   }
-  if (!isRecord(env)) throw new import_errors6.InputError(`${file}: services.${service}.environment must be a mapping or a list`);
+  if (!isRecord(env)) throw new import_errors7.InputError(`${file}: services.${service}.environment must be a mapping or a list`);
   for (const [key, value] of Object.entries(env)) {
     if (value === null) continue;
     if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean")
-      throw new import_errors6.InputError(`${file}: services.${service}.environment.${key} must be a scalar`);
+      throw new import_errors7.InputError(`${file}: services.${service}.environment.${key} must be a scalar`);
     out[key] = interpolate(String(value), vars, onRequired);
   }
   return out;
 }
 
 // scripts/core/verify/expectations.ts
-var import_errors7 = require("./core-errors.cjs");
+var import_errors8 = require("./core-errors.cjs");
 function serviceByFolder(workspace, folder) {
   const service = workspace.services.find((s) => s.folder === folder);
-  if (!service) throw new import_errors7.InputError(`unknown service ${JSON.stringify(folder)}; expected one of: ${workspace.services.map((s) => s.folder).join(", ")}`);
+  if (!service) throw new import_errors8.InputError(`unknown service ${JSON.stringify(folder)}; expected one of: ${workspace.services.map((s) => s.folder).join(", ")}`);
   return service;
 }
 function forbiddenDevDependencies(manifests) {
@@ -7866,7 +7882,7 @@ function checkImage(e, x) {
 }
 
 // scripts/core/workspace/manifest.ts
-var import_errors8 = require("./core-errors.cjs");
+var import_errors9 = require("./core-errors.cjs");
 var DEPENDENCY_FIELDS = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"];
 function isStringRecord(value) {
   if (!isRecord(value)) return false;
@@ -7882,14 +7898,14 @@ function parseObject(file, text) {
   try {
     json = parseJsonText(text);
   } catch (err) {
-    throw new import_errors8.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
+    throw new import_errors9.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }
-  if (!isRecord(json)) throw new import_errors8.InputError(`${nameOf(file)}: expected a JSON object`);
+  if (!isRecord(json)) throw new import_errors9.InputError(`${nameOf(file)}: expected a JSON object`);
   return json;
 }
 function packageName(file, pkg) {
   const name = pkg["name"];
-  if (typeof name !== "string" || name.length === 0) throw new import_errors8.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
+  if (typeof name !== "string" || name.length === 0) throw new import_errors9.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
   return name;
 }
 function parseManifest(file, text) {
@@ -7900,16 +7916,16 @@ function parseManifest(file, text) {
   const optionalDependencies = dependencyField(file, "optionalDependencies", pkg["optionalDependencies"]);
   const peerDependencies = dependencyField(file, "peerDependencies", pkg["peerDependencies"]);
   const scripts = pkg["scripts"] ?? {};
-  if (!isStringRecord(scripts)) throw new import_errors8.InputError(`${file}: "scripts" must be an object of name -> command`);
+  if (!isStringRecord(scripts)) throw new import_errors9.InputError(`${file}: "scripts" must be an object of name -> command`);
   const meta = pkg["kodingcaravan"];
   let service = {};
   if (meta !== void 0 && meta !== null) {
-    if (!isRecord(meta)) throw new import_errors8.InputError(`${file}: "kodingcaravan" must be an object`);
+    if (!isRecord(meta)) throw new import_errors9.InputError(`${file}: "kodingcaravan" must be an object`);
     const { port, upstreams } = meta;
     if (port !== void 0 && (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535)) {
-      throw new import_errors8.InputError(`${file}: "kodingcaravan.port" must be an integer from 1 to 65535, got ${JSON.stringify(port)}`);
+      throw new import_errors9.InputError(`${file}: "kodingcaravan.port" must be an integer from 1 to 65535, got ${JSON.stringify(port)}`);
     }
-    if (upstreams !== void 0 && !isStringArray(upstreams)) throw new import_errors8.InputError(`${file}: "kodingcaravan.upstreams" must be an array of service names`);
+    if (upstreams !== void 0 && !isStringArray(upstreams)) throw new import_errors9.InputError(`${file}: "kodingcaravan.upstreams" must be an array of service names`);
     service = { ...port === void 0 ? {} : { port }, ...upstreams === void 0 ? {} : { upstreams } };
   }
   const manifest = {
@@ -7924,7 +7940,7 @@ function parseManifest(file, text) {
   return manifest;
 }
 function badDependencyField(file, field) {
-  return new import_errors8.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
+  return new import_errors9.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
 }
 function dependencyField(file, field, value) {
   if (value === void 0 || value === null) return {};
@@ -7943,7 +7959,7 @@ function dependencyRef(name, spec) {
 }
 
 // scripts/io/container-engine.ts
-var import_errors9 = require("./core-errors.cjs");
+var import_errors10 = require("./core-errors.cjs");
 var import_node_crypto = require("node:crypto");
 
 // scripts/core/verify/evidence.ts
@@ -7957,7 +7973,7 @@ function classifyContainer(state, elapsedSeconds, timeoutSeconds) {
 }
 
 // scripts/io/container-engine.ts
-var EngineError = class extends import_errors9.OutsideError {
+var EngineError = class extends import_errors10.OutsideError {
   name = "EngineError";
 };
 var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -7993,9 +8009,9 @@ var import_node_path = require("node:path");
 var import_errors15 = require("./core-errors.cjs");
 
 // scripts/core/workspace/discover.ts
-var import_errors10 = require("./core-errors.cjs");
+var import_errors11 = require("./core-errors.cjs");
 function symlinkedManifest(file) {
-  return new import_errors10.InputError(`${file} is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself`);
+  return new import_errors11.InputError(`${file} is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself`);
 }
 var SKIP = /* @__PURE__ */ new Set(["node_modules", "bower_components"]);
 async function packageFolders(listing, root, matcher) {
@@ -8146,7 +8162,7 @@ async function folderTest(globs) {
 }
 
 // scripts/core/workspace/graph.ts
-var import_errors11 = require("./core-errors.cjs");
+var import_errors12 = require("./core-errors.cjs");
 function at(list, i) {
   const value = list[i];
   if (value === void 0) throw new Error(`workspace graph: index ${i} is not one of its ${list.length} entries`);
@@ -8175,7 +8191,7 @@ function workspaceTargets(name, refs, lookup, names) {
     else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
       if (target === void 0) {
-        throw new import_errors11.InputError(
+        throw new import_errors12.InputError(
           `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`
         );
       }
@@ -8225,7 +8241,7 @@ function assemble(entries, make) {
     const entry = at(sorted, k);
     const existing = index.get(entry.name);
     if (existing !== void 0) {
-      throw new import_errors11.InputError(`two workspace packages are named ${entry.name}: ${at(sorted, existing).input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
+      throw new import_errors12.InputError(`two workspace packages are named ${entry.name}: ${at(sorted, existing).input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
     }
     index.set(entry.name, names.length);
     names.push(entry.name);
@@ -8250,7 +8266,7 @@ function assemble(entries, make) {
     if (!p.isService) continue;
     const other = serviceFolders.get(p.folder);
     if (other !== void 0) {
-      throw new import_errors11.InputError(
+      throw new import_errors12.InputError(
         `two services are in folders named ${p.folder} (${other} and ${p.dir}): the folder name names the service's image, its matrix leg and its compose service; rename one`
       );
     }
@@ -8295,7 +8311,7 @@ function assembleGraph(list, options) {
   let services = options.services;
   const get = (name) => {
     const pkg = packages.get(name);
-    if (!pkg) throw new import_errors11.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
+    if (!pkg) throw new import_errors12.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
     return pkg;
   };
   const graph = {
@@ -8380,7 +8396,7 @@ function topologicalOrder(names, edges, from = "name") {
       if (state[dep] === VISITING) {
         if (from === "folder") return topologicalOrder(names, edges, "name");
         const cycle = [...path.slice(path.indexOf(dep)), dep].map((n) => at(names, n));
-        throw new import_errors11.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
+        throw new import_errors12.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
       }
       state[dep] = VISITING;
       path.push(dep);
@@ -8391,46 +8407,32 @@ function topologicalOrder(names, edges, from = "name") {
 }
 
 // scripts/core/workspace/workspace-globs.ts
-var import_errors12 = require("./core-errors.cjs");
+var import_errors13 = require("./core-errors.cjs");
 function checkWorkspaceGlobs(file, globs) {
   for (const glob of globs) {
     const body = glob.startsWith("!") ? glob.slice(1) : glob;
     const why = body === "" ? "it is empty" : body.startsWith("/") ? "it is absolute" : body.split("/").includes("..") ? "it leaves the workspace (..)" : [...body].some((c) => c === "\\" || c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) ? "it holds a backslash or a control character" : void 0;
     if (why !== void 0)
-      throw new import_errors12.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
+      throw new import_errors13.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
   }
   return globs;
 }
 
 // scripts/core/workspace/workspace-yaml.ts
 var import_yaml2 = __toESM(require_dist(), 1);
-var import_errors13 = require("./core-errors.cjs");
+var import_errors14 = require("./core-errors.cjs");
 function parseWorkspaceYaml(file, text) {
   let doc;
   try {
     doc = (0, import_yaml2.parse)(text);
   } catch (err) {
-    throw new import_errors13.InputError(`${file}: not valid YAML (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`);
+    throw new import_errors14.InputError(`${file}: not valid YAML (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`);
   }
   const packages = isRecord(doc) ? doc["packages"] : void 0;
   if (!Array.isArray(packages) || packages.length === 0 || !packages.every((p) => typeof p === "string" && p.length > 0)) {
-    throw new import_errors13.InputError(`${file}: expected "packages:" with a list of folder globs, e.g. - services/*`);
+    throw new import_errors14.InputError(`${file}: expected "packages:" with a list of folder globs, e.g. - services/*`);
   }
   return { packages };
-}
-
-// scripts/io/read-text-file.ts
-var import_node_fs = require("node:fs");
-var import_errors14 = require("./core-errors.cjs");
-function readTextFile(path, shown) {
-  let isFile2;
-  try {
-    isFile2 = (0, import_node_fs.statSync)(path).isFile();
-  } catch (err) {
-    throw new import_errors14.InputError(`${quote(shown, 240)}: cannot be read (${(0, import_errors14.errnoCode)(err) ?? String(err)}); expected a file`);
-  }
-  if (!isFile2) throw new import_errors14.InputError(`${quote(shown, 240)}: not a file (a folder, a pipe or a device); expected a file`);
-  return (0, import_node_fs.readFileSync)(path, "utf8");
 }
 
 // scripts/io/workspace-fs.ts
@@ -8535,7 +8537,7 @@ var run = command(SPEC, async (parsed, ctx) => {
   const root = (0, import_node_path2.resolve)(ctx.cwd, values.cwd ?? ".");
   if (!(0, import_node_fs3.existsSync)((0, import_node_path2.join)(root, "pnpm-workspace.yaml"))) throw new import_errors16.InputError(`--cwd ${root}: no pnpm-workspace.yaml there; point it at the workspace root`);
   const workspace = await loadWorkspace(root, { serviceMarker: ctx.config.services.marker, serviceGlobs: ctx.config.services.dockerfileTargets });
-  const rootManifest = parseManifest("package.json", (0, import_node_fs3.readFileSync)((0, import_node_path2.join)(root, "package.json"), "utf8"));
+  const rootManifest = parseManifest("package.json", readTextFile((0, import_node_path2.join)(root, "package.json"), "package.json"));
   const expectations = expectationsFor(workspace, rootManifest, service, {
     ...values.revision === void 0 ? {} : { revision: values.revision },
     ...values.source === void 0 ? {} : { source: values.source }
@@ -8544,7 +8546,7 @@ var run = command(SPEC, async (parsed, ctx) => {
   const env = {
     // A required secret (`${AUTH_SECRET:?...}`) gets a throw-away random value: the probe container
     // only has to start and answer its health check, it never sees real traffic.
-    ...(0, import_node_fs3.existsSync)(composeFile) ? composeEnvironment("docker-compose.yml", (0, import_node_fs3.readFileSync)(composeFile, "utf8"), service, {}, () => (0, import_node_crypto2.randomBytes)(24).toString("hex")) : {},
+    ...(0, import_node_fs3.existsSync)(composeFile) ? composeEnvironment("docker-compose.yml", readTextFile(composeFile, "docker-compose.yml"), service, {}, () => (0, import_node_crypto2.randomBytes)(24).toString("hex")) : {},
     ...extraEnv
   };
   const engine = await ctx.effects.engine();

@@ -110,9 +110,14 @@ async function dockerCredentials(env, host, timeoutMs = 1e4) {
   const file = dockerConfigPath(env);
   let text;
   try {
+    if (!(await (0, import_promises.stat)(file)).isFile())
+      throw new RegistryError(
+        `the Docker config file ${file} is not a file (a folder, a pipe or a device); run \`docker login ${host}\` or point DOCKER_CONFIG at a folder holding config.json`
+      );
     text = await (0, import_promises.readFile)(file, { encoding: "utf8", signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
     if ((0, import_errors2.errnoCode)(err) === "ENOENT") return { kind: "none" };
+    if (err instanceof RegistryError) throw err;
     throw new RegistryError(`cannot read the Docker config file ${file}: ${err instanceof Error ? err.message : String(err)}`);
   }
   let json;

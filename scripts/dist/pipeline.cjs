@@ -354,16 +354,16 @@ var EXIT = {
 };
 var MAX_LINE = 1e3;
 function oneLine(message) {
-  let escaped = "";
+  let escaped2 = "";
   for (const c of message) {
     const code = c.charCodeAt(0);
-    if (c === "\n") escaped += "\\n";
-    else if (c === "\r") escaped += "\\r";
-    else if (c === "	") escaped += "\\t";
-    else if (code < 32 || code >= 127 && code <= 159 || code === 8232 || code === 8233) escaped += `\\u${code.toString(16).padStart(4, "0")}`;
-    else escaped += c;
+    if (c === "\n") escaped2 += "\\n";
+    else if (c === "\r") escaped2 += "\\r";
+    else if (c === "	") escaped2 += "\\t";
+    else if (code < 32 || code >= 127 && code <= 159 || code === 8232 || code === 8233) escaped2 += `\\u${code.toString(16).padStart(4, "0")}`;
+    else escaped2 += c;
   }
-  return escaped.length > MAX_LINE ? `${escaped.slice(0, MAX_LINE)}\u2026 (${escaped.length - MAX_LINE} more characters)` : escaped;
+  return escaped2.length > MAX_LINE ? `${escaped2.slice(0, MAX_LINE)}\u2026 (${escaped2.length - MAX_LINE} more characters)` : escaped2;
 }
 function endingOf(err, debug) {
   if (err instanceof import_errors3.InputError) return { code: EXIT.input, line: `error: ${oneLine(err.message)}
@@ -374,6 +374,58 @@ function endingOf(err, debug) {
 ` : "";
   return { code: EXIT.internal, line: `internal error: ${oneLine((0, import_errors3.describeError)(err))}
 ${stack}` };
+}
+
+// scripts/core/output-guard.ts
+var ERASE_LINE = "\r\x1B[K";
+function escaped(c) {
+  const code = c.charCodeAt(0);
+  if (c === "	") return c;
+  if (c === "\r") return "\\r";
+  return code < 32 || code >= 127 && code <= 159 || code === 8232 || code === 8233 ? `\\u${code.toString(16).padStart(4, "0")}` : c;
+}
+function outputGuard(options = {}) {
+  let atLineStart = true;
+  let length = 0;
+  let dropped = 0;
+  const endLine = () => {
+    const note = dropped > 0 ? `\u2026 (${dropped} more characters)` : "";
+    atLineStart = true;
+    length = 0;
+    dropped = 0;
+    return note;
+  };
+  return (text2) => {
+    let out = "";
+    let rest = text2;
+    if (options.progress === true && rest.startsWith(ERASE_LINE)) {
+      out += ERASE_LINE;
+      rest = rest.slice(ERASE_LINE.length);
+      atLineStart = true;
+      length = 0;
+    }
+    for (let i = 0; i < rest.length; ) {
+      const c = rest[i] ?? "";
+      if (c === "\n") {
+        out += `${endLine()}
+`;
+        i++;
+        continue;
+      }
+      if (atLineStart && c !== " " && c !== "	") {
+        if (rest.startsWith("::", i) || rest.startsWith("##[", i)) out += "\\";
+        atLineStart = false;
+      }
+      const piece = escaped(c);
+      if (options.maxLine !== void 0 && length + piece.length > options.maxLine) dropped += 1;
+      else {
+        out += piece;
+        length += piece.length;
+      }
+      i++;
+    }
+    return out;
+  };
 }
 
 // scripts/core/timeouts.ts
@@ -447,12 +499,14 @@ ${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summ
 function trustedCli() {
   return typeof __filename === "string" ? __filename : (0, import_node_path.join)((0, import_node_path.dirname)((0, import_node_url.fileURLToPath)(import_meta.url)), "dist", "pipeline.cjs");
 }
+var guarded = (guard, write) => (text2) => write(guard(text2));
 async function main(argv) {
   const [name, ...rest] = argv;
-  if (name === void 0 || name === "--help" || name === "-h") {
+  if (name === "--help" || name === "-h") {
     process.stdout.write(usage());
-    return name === void 0 ? 2 : 0;
+    return 0;
   }
+  if (name === void 0) throw new import_errors4.InputError(`expected a command, one of: ${Object.keys(COMMANDS).join(", ")} (pnpm pipeline --help says what each does)`);
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : void 0;
   if (!command) throw new import_errors4.InputError(`unknown command ${JSON.stringify(name)}; expected one of: ${Object.keys(COMMANDS).join(", ")}`);
   const config = checkConfig(pipelineConfig);
@@ -463,8 +517,11 @@ async function main(argv) {
     env: process.env,
     config,
     effects: realEffects(process.env),
-    stdout: (text2) => process.stdout.write(text2),
-    stderr: (text2) => process.stderr.write(text2),
+    // Outside data is printed by every command: the one guard (core/output-guard.ts) keeps it from starting
+    // a workflow command or acting on a terminal, and keeps error lines readable.
+    stdout: guarded(outputGuard(), (text2) => process.stdout.write(text2)),
+    stderr: guarded(outputGuard({ maxLine: 1e3, progress: process.stderr.isTTY === true }), (text2) => process.stderr.write(text2)),
+    annotate: (command2) => process.stderr.write(command2),
     stderrIsTTY: process.stderr.isTTY === true
   });
 }

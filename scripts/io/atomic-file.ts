@@ -15,8 +15,12 @@ const code = (err: unknown): string => errnoCode(err) ?? '';
 export function checkWritable(path: string, what: string): void {
   let isDir = false;
   try {
-    isDir = statSync(path).isDirectory();
+    const stat = statSync(path);
+    isDir = stat.isDirectory();
+    // A pipe, a device or a socket: the rename would replace it with a regular file (as root, /dev/null too).
+    if (!isDir && !stat.isFile()) throw new InputError(`${what} ${quote(path, 240)}: is not a regular file (a pipe, a device or a socket); expected a file path`);
   } catch (err) {
+    if (err instanceof InputError) throw err;
     if (code(err) !== 'ENOENT' && code(err) !== 'ENOTDIR')
       throw new InputError(`${what} ${quote(path, 240)}: cannot be written (${code(err) || String(err)}); expected a file path`);
     if (code(err) === 'ENOTDIR') throw new InputError(`${what} ${quote(path, 240)}: a part of the path is a file, not a folder; expected a file path`);

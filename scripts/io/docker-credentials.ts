@@ -4,7 +4,7 @@
  * and nothing is printed.
  */
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { type Credentials, credentialsFor, helperCredentials } from '../core/images/registry-auth.js';
@@ -48,9 +48,15 @@ export async function dockerCredentials(env: Env, host: string, timeoutMs = 10_0
   const file = dockerConfigPath(env);
   let text: string;
   try {
+    // A pipe or a device would hold the read open past any signal: only a regular file is read.
+    if (!(await stat(file)).isFile())
+      throw new RegistryError(
+        `the Docker config file ${file} is not a file (a folder, a pipe or a device); run \`docker login ${host}\` or point DOCKER_CONFIG at a folder holding config.json`,
+      );
     text = await readFile(file, { encoding: 'utf8', signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') return { kind: 'none' };
+    if (err instanceof RegistryError) throw err;
     throw new RegistryError(`cannot read the Docker config file ${file}: ${err instanceof Error ? err.message : String(err)}`);
   }
   let json: unknown;

@@ -46,10 +46,13 @@ function escapeProperty(text: string): string {
   return escapeData(text).replaceAll(':', '%3A').replaceAll(',', '%2C');
 }
 
-/** A warning: an annotation inside Actions (the runner reads workflow commands on stderr too), a line elsewhere. */
-export function warn(env: Env, stderr: (text: string) => void, title: string, message: string): void {
-  if (env['GITHUB_ACTIONS'] === 'true') stderr(`::warning title=${escapeProperty(title)}::${escapeData(message)}\n`);
-  else stderr(`warning: ${message}\n`);
+/**
+ * A warning: an annotation inside Actions (the runner reads workflow commands on stderr too; the one
+ * writer that may start one, its values escaped), a line elsewhere (through the output guard).
+ */
+export function warn(env: Env, out: { readonly annotate: (command: string) => void; readonly stderr: (text: string) => void }, title: string, message: string): void {
+  if (env['GITHUB_ACTIONS'] === 'true') out.annotate(`::warning title=${escapeProperty(title)}::${escapeData(message)}\n`);
+  else out.stderr(`warning: ${message}\n`);
 }
 
 /**

@@ -9,7 +9,7 @@
  * (`services` and `packages`, not each package), the workspace file and the marker: a run on the
  * same trees reads one tree and one small file, and no manifest.
  */
-import { existsSync, mkdir, readdir, readFileSync, rename, rm, type Stats, stat, writeFile } from 'node:fs';
+import { existsSync, mkdir, readdir, readFileSync, rename, rm, type Stats, stat, statSync, writeFile } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
@@ -56,6 +56,8 @@ async function pruneCache(dir: string): Promise<void> {
 function readCache(file: string): WorkspaceGraph | undefined {
   let text: string;
   try {
+    // Only a regular file is a cache (a FIFO put there would make the read wait forever): ~10 µs.
+    if (!statSync(file).isFile()) return undefined;
     text = readFileSync(file, 'utf8');
   } catch {
     return undefined; // no cache yet

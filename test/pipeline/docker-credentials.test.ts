@@ -3,11 +3,13 @@
  * on PATH: a helper that exits without reading the host on its stdin made the write fail with EPIPE,
  * an unhandled 'error' event (a stack trace) in most runs; its exit is the answer.
  */
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { dockerCredentials } from '../../scripts/io/docker-credentials.js';
+import { RegistryError } from '../../scripts/io/registry.js';
 
 let dir = '';
 let path = '';
@@ -40,4 +42,16 @@ test('a helper that exits without reading its input: no credentials, and no unha
 
 test('a helper that answers: its user and secret, for the host it was given', async () => {
   expect(await dockerCredentials(config('ok'), 'registry.example')).toEqual({ kind: 'basic', username: 'u', password: 's-registry.example' });
+});
+
+test('a FIFO or a folder where config.json should be: one registry error naming it, at once (a FIFO held the read past the bound)', async () => {
+  for (const make of [(p: string) => execFileSync('mkfifo', [p]), (p: string) => mkdirSync(p)]) {
+    const home = mkdtempSync(join(dir, 'home-'));
+    make(join(home, 'config.json'));
+    const asked = dockerCredentials({ DOCKER_CONFIG: home }, 'ghcr.io', 60_000);
+    await expect(asked).rejects.toThrow(RegistryError);
+    await expect(asked).rejects.toThrow(
+      `the Docker config file ${join(home, 'config.json')} is not a file (a folder, a pipe or a device); run \`docker login ghcr.io\` or point DOCKER_CONFIG at a folder holding config.json`,
+    );
+  }
 });

@@ -57,3 +57,34 @@ test('a folder where pnpm-workspace.yaml should be', () => {
   mkdirSync(join(dir, 'pnpm-workspace.yaml'));
   expectOneLine(checkDockerfiles(dir), /^error: "pnpm-workspace\.yaml": not a file/m);
 });
+
+test('a folder or a FIFO where the root package.json should be (check-dockerfiles read it with a plain read: EISDIR as exit 70, or a hang)', () => {
+  const dir = copy();
+  rmSync(join(dir, 'package.json'));
+  mkdirSync(join(dir, 'package.json'));
+  expectOneLine(checkDockerfiles(dir), /^error: "package\.json": not a file/m);
+  rmSync(join(dir, 'package.json'), { recursive: true });
+  execFileSync('mkfifo', [join(dir, 'package.json')]);
+  expectOneLine(checkDockerfiles(dir), /^error: "package\.json": not a file/m);
+});
+
+test('verify-image: a folder where package.json or docker-compose.yml should be is bad input before any engine is asked', () => {
+  const dir = copy();
+  mkdirSync(join(dir, 'docker-compose.yml'));
+  const run = () =>
+    spawnSync(process.execPath, [join(REPO_ROOT, 'scripts/dist/pipeline.cjs'), 'verify-image', 'api-gateway', '--image', 'x', '--cwd', dir], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      killSignal: 'SIGKILL',
+      env: { PATH: process.env['PATH'] ?? '', DOCKER_HOST: 'unix:///nonexistent.sock' },
+    });
+  const compose = run();
+  expect({ code: compose.status, stderr: compose.stderr }).toEqual({
+    code: 2,
+    stderr: 'error: "docker-compose.yml": not a file (a folder, a pipe or a device); expected a file\n',
+  });
+  rmSync(join(dir, 'package.json'));
+  mkdirSync(join(dir, 'package.json'));
+  const manifest = run();
+  expect({ code: manifest.status, stderr: manifest.stderr }).toEqual({ code: 2, stderr: 'error: "package.json": not a file (a folder, a pipe or a device); expected a file\n' });
+});

@@ -8,7 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
@@ -146,6 +146,16 @@ describe('--record reads the pushed image back and compares configs', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`error: --record ${JSON.stringify(dir)}: is a folder; expected a file path, e.g. ${join(dir, 'out.json')}\n`);
     expect(registry.requests.length).toBe(before);
+  });
+
+  test('--record onto a pipe: exit 2, and the pipe stays (the rename replaced it with a regular file)', async () => {
+    const fifo = join(dir, `record-fifo-${randomBytes(3).toString('hex')}`);
+    execFileSync('mkfifo', [fifo]);
+    const r = await record(SHA, `sha256:${'0'.repeat(64)}`, `sha256:${'1'.repeat(64)}`, fifo);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`error: --record ${JSON.stringify(fifo)}: is not a regular file (a pipe, a device or a socket); expected a file path\n`);
+    expect(statSync(fifo).isFIFO()).toBe(true);
+    rmSync(fifo);
   });
 
   test.each([

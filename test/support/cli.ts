@@ -10,6 +10,7 @@ import { pipelineConfig } from '../../pipeline.config.js';
 import type { Command, CommandContext, Effects } from '../../scripts/commands/types.js';
 import type { PipelineConfig } from '../../scripts/core/config.js';
 import { endingOf } from '../../scripts/core/exit-codes.js';
+import { outputGuard } from '../../scripts/core/output-guard.js';
 import { realEffects } from '../../scripts/wiring.js';
 
 export const ROOT = join(import.meta.dirname, '../..');
@@ -34,6 +35,8 @@ export interface RunOptions {
 
 export function context(options: RunOptions, out: { stdout: string; stderr: string }): CommandContext {
   const env = options.env ?? {};
+  const stdoutGuard = outputGuard();
+  const stderrGuard = outputGuard({ maxLine: 1000, progress: options.stderrIsTTY === true });
   return {
     cwd: options.cwd ?? ROOT,
     cli: options.cli ?? BUNDLE,
@@ -41,11 +44,15 @@ export function context(options: RunOptions, out: { stdout: string; stderr: stri
     config: options.config ?? pipelineConfig,
     ...(options.stderrIsTTY ? { stderrIsTTY: true } : {}),
     effects: { ...realEffects(env), ...options.effects },
+    // As scripts/pipeline.ts writes: through the output guard.
     stdout: (t) => {
-      out.stdout += t;
+      out.stdout += stdoutGuard(t);
     },
     stderr: (t) => {
-      out.stderr += t;
+      out.stderr += stderrGuard(t);
+    },
+    annotate: (command) => {
+      out.stderr += command;
     },
   };
 }

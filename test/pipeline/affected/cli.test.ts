@@ -3,7 +3,7 @@
  * GitHub step outputs and job summary, exit code 2 with one line on bad input.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { bundled, cleanup, commit, eventFile, git, lockfile, makeRepo, parseJson, pathWithOldGit, tempDir, WORKSPACE } from './fixture.js';
@@ -203,6 +203,24 @@ describe('git versions and the cache', () => {
     expect(parseJson(old)).toEqual(usual);
     expect(services(usual)).toEqual(['beta']);
     expect(old.stderr).toBe('');
+  });
+
+  test('a FIFO where the cached graph should be is no cache: the same answer, read from the objects (the read waited forever)', () => {
+    const { root, first } = makeRepo();
+    const head = commit(root, 'core', { 'packages/core/src/index.ts': 'x\n' });
+    const args = ['--base', first, '--head', head, '--json'];
+    const cold = bundled(root, args);
+    const cacheDir = join(root, '.git/pipeline-affected');
+    const cached = readdirSync(cacheDir).filter((f) => f.startsWith('graph-'));
+    expect(cached.length).toBeGreaterThan(0);
+    for (const f of cached) {
+      rmSync(join(cacheDir, f));
+      execFileSync('mkfifo', [join(cacheDir, f)]);
+    }
+    const again = bundled(root, args, { PIPELINE_TIMING: '1' });
+    expect(again.code).toBe(0);
+    expect(parseJson(again)).toEqual(parseJson(cold));
+    expect(again.stderr).toMatch(/not cached: reading the package folders/);
   });
 
   test('a second run reads the graph from the cache and answers the same', () => {

@@ -1,0 +1,72 @@
+// What reaches stdout and stderr from outside data (a revision label, a deployment payload, a commit
+// subject, a file name of a pull request) cannot act on the runner or the terminal: no line may start a
+// GitHub workflow command (`::error::`, `::add-mask::`, the old `##[…]` form), no control character reaches
+// the terminal (escape sequences, carriage returns), and stderr lines stay within 1,000 characters.
+// Pure tables over core/output-guard.ts; the CLI's own writers go through it (scripts/pipeline.ts).
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { outputGuard } from '../../scripts/core/output-guard.js';
+import { REPO_ROOT } from '../support/repo-copy.js';
+import { commit, makeRepo } from './affected/fixture.js';
+
+const through = (chunks: readonly string[], options?: Parameters<typeof outputGuard>[0]) => {
+  const guard = outputGuard(options);
+  return chunks.map(guard).join('');
+};
+
+describe('outputGuard', () => {
+  test.each<[string, readonly string[], string]>([
+    ['plain lines pass as they are', ['a line\n', 'two\tcolumns\n'], 'a line\ntwo\tcolumns\n'],
+    ['a workflow command injected after a line break', ['label: x\n::error::pwned\n'], 'label: x\n\\::error::pwned\n'],
+    ['one at the start of the output, after spaces', ['  ::add-mask::x\n'], '  \\::add-mask::x\n'],
+    ["the runner's old command form", ['##[set-output name=a;]b\n'], '\\##[set-output name=a;]b\n'],
+    ['a command split from its line start by two writes', ['first\n', '::warning::x\n'], 'first\n\\::warning::x\n'],
+    ['"::" inside a line is text', ['a ::b:: c\n'], 'a ::b:: c\n'],
+    ['a line continued by the next write is not a line start', ['value: ', '::x\n'], 'value: ::x\n'],
+    ['an escape sequence and a bell', ['\u001b]0;owned\u0007\u001b[2J\n'], '\\u001b]0;owned\\u0007\\u001b[2J\n'],
+    ['a carriage return (it would hide the text before it)', ['ok\rFAIL\n'], 'ok\\rFAIL\n'],
+    ['C1 controls, DEL and the Unicode line separators', ['\u009b\u007f\u2028\u2029\n'], '\\u009b\\u007f\\u2028\\u2029\n'],
+    ['text beyond ASCII is text', ['ünï ✓ 日本\n'], 'ünï ✓ 日本\n'],
+  ])('%s', (_name, chunks, expected) => {
+    expect(through(chunks)).toBe(expected);
+  });
+
+  test('stderr: lines cut at 1,000 characters, saying how many were left out; the next line is whole', () => {
+    const out = through([`error: ${'x'.repeat(1200)}\n`, 'next\n'], { maxLine: 1000 });
+    expect(out).toBe(`error: ${'x'.repeat(993)}… (207 more characters)\nnext\n`);
+  });
+
+  test('a long line written in pieces is cut once', () => {
+    const out = through(['a'.repeat(600), 'b'.repeat(600), '\n'], { maxLine: 1000 });
+    expect(out).toBe(`${'a'.repeat(600)}${'b'.repeat(400)}… (200 more characters)\n`);
+  });
+
+  test("a progress write may start with the terminal's erase-line sequence; the rest of it is guarded", () => {
+    expect(through(['\r\u001b[Kplanning ci.yml: job \u001b[31mx (1/7)…', '\r\u001b[K'], { progress: true })).toBe('\r\u001b[Kplanning ci.yml: job \\u001b[31mx (1/7)…\r\u001b[K');
+    expect(through(['\r\u001b[Kx'])).toBe('\\r\\u001b[Kx');
+  });
+});
+
+describe('the CLI writes through it (the committed bundle)', () => {
+  const bundle = join(REPO_ROOT, 'scripts/dist/pipeline.cjs');
+
+  test('a commit subject with a terminal escape and a body that starts a workflow command: the notes print them as text', () => {
+    const { root } = makeRepo();
+    commit(root, 'fix(alpha): \u001b]0;owned\u0007 a title\n\n::error::pwned\nmore', { 'services/alpha/src/main.ts': 'export const a = 2;\n' });
+    const r = spawnSync(process.execPath, [bundle, 'release', 'notes', 'alpha', '--to', 'HEAD'], { cwd: root, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
+    expect(r.status, r.stderr).toBe(0);
+    // (Markdown escapes the bracket.)
+    expect(r.stdout).toContain('\\u001b\\]0;owned\\u0007 a title');
+    expect(r.stdout).not.toMatch(/[\u001b\u0007]/);
+    expect(r.stdout).not.toMatch(/^\s*::/m);
+  });
+
+  test('no command: one line on stderr naming the commands, exit 2 (it printed the usage on stdout)', () => {
+    const r = spawnSync(process.execPath, [bundle], { encoding: 'utf8' });
+    expect({ code: r.status, stdout: r.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(r.stderr).toBe(
+      'error: expected a command, one of: affected, plan, verify-image, check-dockerfiles, tags, release, deploy, audit (pnpm pipeline --help says what each does)\n',
+    );
+  });
+});
