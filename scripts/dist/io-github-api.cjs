@@ -4109,6 +4109,7 @@ function octokit(options) {
     request: { retries: 0 }
   });
 }
+var PER_PAGE = 100;
 var ANCESTRY = /* @__PURE__ */ new Map([
   ["ahead", "ahead"],
   ["behind", "behind"],
@@ -4133,6 +4134,14 @@ function githubApi(options) {
       throw describeApiError(what, err, options.timeoutMs);
     }
   };
+  async function* pages(what, fetchPage) {
+    for (let page = 1; ; page++) {
+      const { data } = await fetchPage(page);
+      if (!Array.isArray(data)) throw new GitHubApiError(`GitHub API ${what}: the answer is not a list`);
+      yield data;
+      if (data.length < PER_PAGE) return;
+    }
+  }
   const shape = (what, data, guard) => {
     if (!guard(data)) throw new GitHubApiError(`GitHub API ${what}: the answer is not the JSON GitHub documents: ${JSON.stringify(data).slice(0, 120)}`);
     return data;
@@ -4142,9 +4151,7 @@ function githubApi(options) {
     const what = "GET releases";
     return call(what, async () => {
       const out = [];
-      for await (const page of client.paginate.iterator(client.rest.repos.listReleases, { owner, repo, per_page: 100, request: { signal: signal() } })) {
-        const list = page.data;
-        if (!Array.isArray(list)) throw new GitHubApiError(`GitHub API ${what}: the answer is not a list`);
+      for await (const list of pages(what, (page) => client.rest.repos.listReleases({ owner, repo, per_page: PER_PAGE, page, request: { signal: signal() } }))) {
         for (const item of list) out.push(toRelease(shape(what, item, isRelease)));
       }
       return out;
@@ -4194,10 +4201,8 @@ function githubApi(options) {
       const what = `GET deployments?task=${task}`;
       return call(what, async () => {
         const out = [];
-        const query = { owner, repo, task, ...environment === void 0 ? {} : { environment }, per_page: 100, request: { signal: signal() } };
-        for await (const page of client.paginate.iterator(client.rest.repos.listDeployments, query)) {
-          const list = page.data;
-          if (!Array.isArray(list)) throw new GitHubApiError(`GitHub API ${what}: the answer is not a list`);
+        const query = { owner, repo, task, ...environment === void 0 ? {} : { environment }, per_page: PER_PAGE };
+        for await (const list of pages(what, (page) => client.rest.repos.listDeployments({ ...query, page, request: { signal: signal() } }))) {
           for (const item of list) {
             if (!isObject(item) || typeof item["id"] !== "number" || typeof item["sha"] !== "string" || typeof item["environment"] !== "string" || typeof item["created_at"] !== "string") {
               throw new GitHubApiError(`GitHub API ${what}: a deployment without id, sha, environment or created_at`);

@@ -135,6 +135,9 @@ export function octokit(options: GitHubApiOptions): OctokitClient {
   });
 }
 
+/** The largest page GitHub serves for a list. */
+const PER_PAGE = 100;
+
 const ANCESTRY: ReadonlyMap<string, Ancestry> = new Map([
   ['ahead', 'ahead'],
   ['behind', 'behind'],
@@ -172,6 +175,19 @@ export function githubApi(options: GitHubApiOptions): GitHubApi {
       throw describeApiError(what, err, options.timeoutMs);
     }
   };
+  /**
+   * A list endpoint page by page (`page=1, 2, …` until a page has fewer than PER_PAGE items), each page a
+   * request of its own with its own bound: Octokit's paginate does not pass the abort signal on, so a
+   * server that never answered held the command past every bound.
+   */
+  async function* pages(what: string, fetchPage: (page: number) => Promise<{ readonly data: unknown }>): AsyncGenerator<unknown[]> {
+    for (let page = 1; ; page++) {
+      const { data } = await fetchPage(page);
+      if (!Array.isArray(data)) throw new GitHubApiError(`GitHub API ${what}: the answer is not a list`);
+      yield data;
+      if (data.length < PER_PAGE) return;
+    }
+  }
   const shape = <T>(what: string, data: unknown, guard: (v: unknown) => v is T): T => {
     if (!guard(data)) throw new GitHubApiError(`GitHub API ${what}: the answer is not the JSON GitHub documents: ${JSON.stringify(data).slice(0, 120)}`);
     return data;
@@ -182,9 +198,7 @@ export function githubApi(options: GitHubApiOptions): GitHubApi {
     const what = 'GET releases';
     return call(what, async () => {
       const out: GitHubRelease[] = [];
-      for await (const page of client.paginate.iterator(client.rest.repos.listReleases, { owner, repo, per_page: 100, request: { signal: signal() } })) {
-        const list: unknown = page.data;
-        if (!Array.isArray(list)) throw new GitHubApiError(`GitHub API ${what}: the answer is not a list`);
+      for await (const list of pages(what, (page) => client.rest.repos.listReleases({ owner, repo, per_page: PER_PAGE, page, request: { signal: signal() } }))) {
         for (const item of list) out.push(toRelease(shape(what, item, isRelease)));
       }
       return out;
@@ -234,10 +248,8 @@ export function githubApi(options: GitHubApiOptions): GitHubApi {
       const what = `GET deployments?task=${task}`;
       return call(what, async () => {
         const out: DeploymentRecord[] = [];
-        const query = { owner, repo, task, ...(environment === undefined ? {} : { environment }), per_page: 100, request: { signal: signal() } };
-        for await (const page of client.paginate.iterator(client.rest.repos.listDeployments, query)) {
-          const list: unknown = page.data;
-          if (!Array.isArray(list)) throw new GitHubApiError(`GitHub API ${what}: the answer is not a list`);
+        const query = { owner, repo, task, ...(environment === undefined ? {} : { environment }), per_page: PER_PAGE };
+        for await (const list of pages(what, (page) => client.rest.repos.listDeployments({ ...query, page, request: { signal: signal() } }))) {
           for (const item of list) {
             if (
               !isObject(item) ||
