@@ -7854,7 +7854,7 @@ function quarantineTag(digest) {
 }
 
 // scripts/commands/deploy/index.ts
-var import_errors20 = require("./core-errors.cjs");
+var import_errors21 = require("./core-errors.cjs");
 
 // scripts/core/images/oci.ts
 var SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
@@ -9407,6 +9407,9 @@ async function serviceCommits(git, config, at2, base, head) {
   return out;
 }
 
+// scripts/io/step-outputs.ts
+var import_errors20 = require("./core-errors.cjs");
+
 // scripts/io/github-event.ts
 var import_node_fs2 = require("node:fs");
 var import_errors19 = require("./core-errors.cjs");
@@ -9437,15 +9440,28 @@ function checkActionsFiles(env) {
 }
 
 // scripts/io/step-outputs.ts
+async function writing(name, write) {
+  try {
+    await write();
+  } catch (err) {
+    const code3 = (0, import_errors20.errnoCode)(err);
+    if (code3 === void 0) throw err;
+    throw new import_errors20.OutsideError(`could not write ${name}=${quote(process.env[name] ?? "", 240)}: ${code3}; the step's outputs or summary are incomplete (the runner's disk, or the file)`);
+  }
+}
 async function writeStepOutputs(outputs) {
   checkActionsFiles(process.env);
   const core = await Promise.resolve().then(() => __toESM(require("./actions-core.cjs"), 1));
-  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+  await writing("GITHUB_OUTPUT", async () => {
+    for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+  });
 }
 async function appendStepSummary(markdown) {
   checkActionsFiles(process.env);
   const core = await Promise.resolve().then(() => __toESM(require("./actions-core.cjs"), 1));
-  await core.summary.addRaw(markdown, true).write();
+  await writing("GITHUB_STEP_SUMMARY", async () => {
+    await core.summary.addRaw(markdown, true).write();
+  });
 }
 
 // scripts/commands/command.ts
@@ -9504,13 +9520,13 @@ var deploy = command(SPEC, async (parsed, ctx) => {
   const { values } = parsed;
   const serviceName = values.service;
   if (serviceName === void 0 || serviceName === "")
-    throw new import_errors20.InputError("pnpm pipeline deploy: --service is required; expected a service folder, e.g. api-gateway (or `deploy status`)");
+    throw new import_errors21.InputError("pnpm pipeline deploy: --service is required; expected a service folder, e.g. api-gateway (or `deploy status`)");
   const modes = [values.digest !== void 0, values.rollback === true, values.quarantine !== void 0].filter(Boolean).length;
   if (modes > 1 || (values.rollback === true || values.quarantine !== void 0) && values.version !== void 0) {
-    throw new import_errors20.InputError("pnpm pipeline deploy: give at most one of --version, --digest, --rollback and --quarantine (--version may label a --digest)");
+    throw new import_errors21.InputError("pnpm pipeline deploy: give at most one of --version, --digest, --rollback and --quarantine (--version may label a --digest)");
   }
   if (values.digest !== void 0 && !SHA256_DIGEST.test(values.digest))
-    throw new import_errors20.InputError(`--digest ${quote(values.digest)}: expected sha256:<64 hex>, the digest of an approved plan`);
+    throw new import_errors21.InputError(`--digest ${quote(values.digest)}: expected sha256:<64 hex>, the digest of an approved plan`);
   const version = parseDeployVersion(values.version, ctx.config.defaultBranch);
   const git = await ctx.effects.git(ctx.cwd);
   try {
@@ -9543,7 +9559,7 @@ var deploy = command(SPEC, async (parsed, ctx) => {
         }
       }
       if (back === void 0)
-        throw new import_errors20.InputError(
+        throw new import_errors21.InputError(
           `--rollback: ${service} has no earlier successful deployment in ${environment.name} than the current one that is not quarantined; nothing to roll back to`
         );
       digest = back.payload.digest;
@@ -9551,7 +9567,7 @@ var deploy = command(SPEC, async (parsed, ctx) => {
     } else {
       const found = await registry.document(ref.path, version.tag);
       if (found === void 0)
-        throw new import_errors20.InputError(
+        throw new import_errors21.InputError(
           `--version ${quote(values.version ?? "")}: ${service} has no image tagged ${quote(version.tag)} in ${ref.registry ?? "docker.io"}/${ref.path}; expected a released version or sha-<7> CI published`
         );
       digest = found.digest;
@@ -9559,7 +9575,7 @@ var deploy = command(SPEC, async (parsed, ctx) => {
       resolved = found;
     }
     const image = await readImage(registry, ref.path, resolved ?? digest);
-    if (image === void 0) throw new import_errors20.InputError(`digest ${digest}: no such image of ${service} in ${ref.registry ?? "docker.io"}/${ref.path}`);
+    if (image === void 0) throw new import_errors21.InputError(`digest ${digest}: no such image of ${service} in ${ref.registry ?? "docker.io"}/${ref.path}`);
     const repositoryUrl = `${(ctx.env["GITHUB_SERVER_URL"] || "https://github.com").replace(/\/+$/, "")}/${repositoryName}`;
     const provenance = await readProvenance(registry, ref.path, image);
     const quarantined = await quarantineOf(registry, ref.path, image);
@@ -9633,7 +9649,7 @@ var run = async (argv, ctx) => argv[0] === "status" ? (await Promise.resolve().t
 function environmentOf(ctx, name) {
   const known = ctx.config.environments.map((e) => e.name);
   const env = ctx.config.environments.find((e) => e.name === name);
-  if (env === void 0) throw new import_errors20.InputError(`--environment ${quote(name ?? "")}: expected one of: ${known.join(", ")}`);
+  if (env === void 0) throw new import_errors21.InputError(`--environment ${quote(name ?? "")}: expected one of: ${known.join(", ")}`);
   return env;
 }
 async function changes(git, ctx, at2, now, targetCommit, repository, service, label) {
@@ -9764,11 +9780,11 @@ async function applyTo(ctx, a, stop, received) {
       await github.createDeploymentStatus(id, { state: "error", description, ...urls }).catch(() => void 0);
       if (ctx.env["GITHUB_STEP_SUMMARY"]) await appendStepSummary(summary("healthy, but not recorded as success: re-run"));
       ctx.stderr(
-        `error: ${plan.service} to ${environment.name}: ${plan.image} is healthy and the ${environment.name} tag names it, but deployment ${id} could not be marked success (${(0, import_errors20.describeError)(err)}); re-run the deploy to record it
+        `error: ${plan.service} to ${environment.name}: ${plan.image} is healthy and the ${environment.name} tag names it, but deployment ${id} could not be marked success (${(0, import_errors21.describeError)(err)}); re-run the deploy to record it
 `
       );
       result({ outcome: "healthy", environmentTag: environment.name, recorded: false });
-      return err instanceof import_errors20.OutsideError && err.timedOut ? EXIT.timeout : EXIT.outside;
+      return err instanceof import_errors21.OutsideError && err.timedOut ? EXIT.timeout : EXIT.outside;
     }
   }
   if (ctx.env["GITHUB_STEP_SUMMARY"]) await appendStepSummary(summary("success"));
@@ -9778,17 +9794,17 @@ async function applyTo(ctx, a, stop, received) {
   return EXIT.ok;
 }
 async function quarantine(ctx, registry, name, service, digest, reason, dryRun) {
-  if (!SHA256_DIGEST.test(digest)) throw new import_errors20.InputError(`--quarantine ${quote(digest)}: expected sha256:<64 hex>`);
-  if (reason === void 0 || reason.trim() === "") throw new import_errors20.InputError('--quarantine needs --reason "why this digest must never be promoted again"');
+  if (!SHA256_DIGEST.test(digest)) throw new import_errors21.InputError(`--quarantine ${quote(digest)}: expected sha256:<64 hex>`);
+  if (reason === void 0 || reason.trim() === "") throw new import_errors21.InputError('--quarantine needs --reason "why this digest must never be promoted again"');
   const found = await registry.document(name, digest);
-  if (found === void 0) throw new import_errors20.InputError(`--quarantine ${digest}: no such image of ${service}`);
+  if (found === void 0) throw new import_errors21.InputError(`--quarantine ${digest}: no such image of ${service}`);
   if (found.document.kind !== "index") {
-    throw new import_errors20.InputError(
+    throw new import_errors21.InputError(
       `--quarantine ${digest}: a platform manifest inside an image, not an image a deploy names; quarantine the image's digest (its index, as deploy plans and release records show it)`
     );
   }
   const image = await readImage(registry, name, found);
-  if (image === void 0) throw new import_errors20.InputError(`--quarantine ${digest}: no such image of ${service}`);
+  if (image === void 0) throw new import_errors21.InputError(`--quarantine ${digest}: no such image of ${service}`);
   const tags = `the registry tags ${quarantineTag(digest)} and ${quarantineTag(image.manifest)} (its platform manifest)`;
   if (dryRun) {
     ctx.stdout(`${service}: ${digest} would be quarantined (${reason.trim()}) by ${tags}; dry run: nothing changed

@@ -7516,7 +7516,7 @@ function current(records) {
 }
 
 // scripts/commands/deploy/status.ts
-var import_errors16 = require("./core-errors.cjs");
+var import_errors17 = require("./core-errors.cjs");
 
 // scripts/core/workspace/glob.ts
 var SIMPLE_SEGMENT = /^[A-Za-z0-9._*?-]+$/;
@@ -8346,6 +8346,9 @@ async function workspaceAt(git, config, commit) {
   return (await loadWorkspaceFromGit(git, commit, { dir: git.prefix, marker: config.services.marker, serviceGlobs: config.services.dockerfileTargets })).workspace;
 }
 
+// scripts/io/step-outputs.ts
+var import_errors16 = require("./core-errors.cjs");
+
 // scripts/io/github-event.ts
 var import_node_fs2 = require("node:fs");
 var import_errors15 = require("./core-errors.cjs");
@@ -8389,10 +8392,21 @@ function checkActionsFiles(env) {
 }
 
 // scripts/io/step-outputs.ts
+async function writing(name, write) {
+  try {
+    await write();
+  } catch (err) {
+    const code = (0, import_errors16.errnoCode)(err);
+    if (code === void 0) throw err;
+    throw new import_errors16.OutsideError(`could not write ${name}=${quote(process.env[name] ?? "", 240)}: ${code}; the step's outputs or summary are incomplete (the runner's disk, or the file)`);
+  }
+}
 async function appendStepSummary(markdown) {
   checkActionsFiles(process.env);
   const core = await Promise.resolve().then(() => __toESM(require("./actions-core.cjs"), 1));
-  await core.summary.addRaw(markdown, true).write();
+  await writing("GITHUB_STEP_SUMMARY", async () => {
+    await core.summary.addRaw(markdown, true).write();
+  });
 }
 
 // scripts/commands/command.ts
@@ -8424,7 +8438,7 @@ var run = command(SPEC, async (parsed, ctx) => {
   const { values } = parsed;
   const environments = ctx.config.environments.filter((e) => values.environment === void 0 || e.name === values.environment);
   if (environments.length === 0)
-    throw new import_errors16.InputError(`--environment ${quote(values.environment ?? "")}: expected one of: ${ctx.config.environments.map((e) => e.name).join(", ")}`);
+    throw new import_errors17.InputError(`--environment ${quote(values.environment ?? "")}: expected one of: ${ctx.config.environments.map((e) => e.name).join(", ")}`);
   const git = await ctx.effects.git(ctx.cwd);
   try {
     const graph = await workspaceAt(git, ctx.config, await git.resolveCommit("HEAD") ?? "HEAD");

@@ -7496,7 +7496,7 @@ function commandSpec(spec) {
 }
 
 // scripts/commands/release/cut.ts
-var import_errors23 = require("./core-errors.cjs");
+var import_errors24 = require("./core-errors.cjs");
 
 // scripts/core/json.ts
 function isRecord(value) {
@@ -9405,6 +9405,9 @@ async function serviceCommits(git, config, at2, base, head) {
   return out;
 }
 
+// scripts/io/step-outputs.ts
+var import_errors21 = require("./core-errors.cjs");
+
 // scripts/io/github-event.ts
 var import_node_fs2 = require("node:fs");
 var import_errors20 = require("./core-errors.cjs");
@@ -9435,15 +9438,28 @@ function checkActionsFiles(env) {
 }
 
 // scripts/io/step-outputs.ts
+async function writing(name, write) {
+  try {
+    await write();
+  } catch (err) {
+    const code2 = (0, import_errors21.errnoCode)(err);
+    if (code2 === void 0) throw err;
+    throw new import_errors21.OutsideError(`could not write ${name}=${quote(process.env[name] ?? "", 240)}: ${code2}; the step's outputs or summary are incomplete (the runner's disk, or the file)`);
+  }
+}
 async function writeStepOutputs(outputs) {
   checkActionsFiles(process.env);
   const core = await Promise.resolve().then(() => __toESM(require("./actions-core.cjs"), 1));
-  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+  await writing("GITHUB_OUTPUT", async () => {
+    for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+  });
 }
 async function appendStepSummary(markdown) {
   checkActionsFiles(process.env);
   const core = await Promise.resolve().then(() => __toESM(require("./actions-core.cjs"), 1));
-  await core.summary.addRaw(markdown, true).write();
+  await writing("GITHUB_STEP_SUMMARY", async () => {
+    await core.summary.addRaw(markdown, true).write();
+  });
 }
 
 // scripts/commands/release/ci-image.ts
@@ -9465,11 +9481,11 @@ async function findCiImage(git, registry, name, commit, inputCommits) {
 
 // scripts/commands/release/context.ts
 var import_node_path2 = require("node:path");
-var import_errors21 = require("./core-errors.cjs");
+var import_errors22 = require("./core-errors.cjs");
 async function openRelease(ctx, cwd = ".") {
   const git = await ctx.effects.git((0, import_node_path2.resolve)(ctx.cwd, cwd));
   const repository = ctx.env["GITHUB_REPOSITORY"] || ctx.config.publishRepository;
-  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors21.InputError(`GITHUB_REPOSITORY ${quote(repository)}: expected <owner>/<repo>`);
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors22.InputError(`GITHUB_REPOSITORY ${quote(repository)}: expected <owner>/<repo>`);
   const owner = repository.slice(0, repository.indexOf("/"));
   const branch = ctx.config.defaultBranch;
   const defaultRef = async () => {
@@ -9489,7 +9505,7 @@ async function openRelease(ctx, cwd = ".") {
   };
 }
 async function knownService(git, ctx, commit, service) {
-  if (service === void 0 || service === "") throw new import_errors21.InputError("a service is required; expected a service folder name, e.g. api-gateway");
+  if (service === void 0 || service === "") throw new import_errors22.InputError("a service is required; expected a service folder name, e.g. api-gateway");
   return serviceAt(git, ctx.config, commit, service);
 }
 var byVersion = (a, b) => compareVersions(a.tag.version, b.tag.version);
@@ -9511,7 +9527,7 @@ async function packageVersionAt(git, commit, dir) {
 }
 
 // scripts/commands/release/next.ts
-var import_errors22 = require("./core-errors.cjs");
+var import_errors23 = require("./core-errors.cjs");
 
 // scripts/commands/command.ts
 function command(spec, body) {
@@ -9528,7 +9544,7 @@ function command(spec, body) {
 // scripts/commands/release/next.ts
 var BUMP_KINDS = ["auto", "patch", "minor", "major"];
 function bumpOf(bump, version) {
-  if (bump === void 0 === (version === void 0)) throw new import_errors22.InputError("give exactly one of --bump auto|patch|minor|major and --version X.Y.Z");
+  if (bump === void 0 === (version === void 0)) throw new import_errors23.InputError("give exactly one of --bump auto|patch|minor|major and --version X.Y.Z");
   if (version !== void 0) return { kind: "version", version: parseVersion(version) };
   switch (bump) {
     case "auto":
@@ -9537,7 +9553,7 @@ function bumpOf(bump, version) {
     case "major":
       return { kind: bump };
     default:
-      throw new import_errors22.InputError(`--bump ${quote(bump ?? "")}: expected one of ${BUMP_KINDS.join(", ")}`);
+      throw new import_errors23.InputError(`--bump ${quote(bump ?? "")}: expected one of ${BUMP_KINDS.join(", ")}`);
   }
 }
 var SPEC = commandSpec({
@@ -9619,9 +9635,9 @@ var run2 = command(SPEC2, async (parsed, ctx) => {
   checkActionsFiles(ctx.env);
   const { values, positionals } = parsed;
   if (values.tag !== void 0 && (positionals.length > 0 || values.bump !== void 0 || values.version !== void 0 || values.ref !== void 0)) {
-    throw new import_errors23.InputError("pnpm pipeline release cut: --tag goes alone (its service, version and commit come from the tag)");
+    throw new import_errors24.InputError("pnpm pipeline release cut: --tag goes alone (its service, version and commit come from the tag)");
   }
-  if (values.tag === void 0 && positionals.length !== 1) throw new import_errors23.InputError(`pnpm pipeline release cut: expected one service (or --tag), got ${positionals.length}`);
+  if (values.tag === void 0 && positionals.length !== 1) throw new import_errors24.InputError(`pnpm pipeline release cut: expected one service (or --tag), got ${positionals.length}`);
   const pushed = values.tag === void 0 ? void 0 : parseReleaseTag(values.tag);
   const bump = pushed === void 0 ? bumpOf(values.bump, values.version) : void 0;
   const release = await openRelease(ctx, values.cwd);

@@ -7496,7 +7496,7 @@ function commandSpec(spec) {
 }
 
 // scripts/commands/release/select.ts
-var import_errors22 = require("./core-errors.cjs");
+var import_errors23 = require("./core-errors.cjs");
 
 // scripts/core/images/image-ref.ts
 var import_errors3 = require("./core-errors.cjs");
@@ -9121,6 +9121,9 @@ async function serviceCommits(git, config, at2, base, head) {
   return out;
 }
 
+// scripts/io/step-outputs.ts
+var import_errors19 = require("./core-errors.cjs");
+
 // scripts/io/github-event.ts
 var import_node_fs2 = require("node:fs");
 var import_errors18 = require("./core-errors.cjs");
@@ -9151,10 +9154,21 @@ function checkActionsFiles(env) {
 }
 
 // scripts/io/step-outputs.ts
+async function writing(name, write) {
+  try {
+    await write();
+  } catch (err) {
+    const code = (0, import_errors19.errnoCode)(err);
+    if (code === void 0) throw err;
+    throw new import_errors19.OutsideError(`could not write ${name}=${quote(process.env[name] ?? "", 240)}: ${code}; the step's outputs or summary are incomplete (the runner's disk, or the file)`);
+  }
+}
 async function writeStepOutputs(outputs) {
   checkActionsFiles(process.env);
   const core = await Promise.resolve().then(() => __toESM(require("./actions-core.cjs"), 1));
-  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+  await writing("GITHUB_OUTPUT", async () => {
+    for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+  });
 }
 
 // scripts/core/images/oci.ts
@@ -9175,13 +9189,13 @@ function configLabels(json) {
 }
 
 // scripts/io/registry.ts
-var import_errors19 = require("./core-errors.cjs");
-var RegistryError = class extends import_errors19.OutsideError {
+var import_errors20 = require("./core-errors.cjs");
+var RegistryError = class extends import_errors20.OutsideError {
   name = "RegistryError";
 };
 
 // scripts/core/deploy/version.ts
-var import_errors20 = require("./core-errors.cjs");
+var import_errors21 = require("./core-errors.cjs");
 
 // scripts/io/registry-images.ts
 async function readImage(registry, name, reference) {
@@ -9228,11 +9242,11 @@ async function findCiImage(git, registry, name, commit, inputCommits) {
 
 // scripts/commands/release/context.ts
 var import_node_path2 = require("node:path");
-var import_errors21 = require("./core-errors.cjs");
+var import_errors22 = require("./core-errors.cjs");
 async function openRelease(ctx, cwd = ".") {
   const git = await ctx.effects.git((0, import_node_path2.resolve)(ctx.cwd, cwd));
   const repository = ctx.env["GITHUB_REPOSITORY"] || ctx.config.publishRepository;
-  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors21.InputError(`GITHUB_REPOSITORY ${quote(repository)}: expected <owner>/<repo>`);
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors22.InputError(`GITHUB_REPOSITORY ${quote(repository)}: expected <owner>/<repo>`);
   const owner = repository.slice(0, repository.indexOf("/"));
   const branch = ctx.config.defaultBranch;
   const defaultRef = async () => {
@@ -9304,10 +9318,10 @@ var run = command(SPEC, async (parsed, ctx) => {
   const { values } = parsed;
   const tagRef = values.tag?.startsWith("refs/tags/") ? values.tag : void 0;
   if (tagRef === void 0 && values.service === void 0)
-    throw new import_errors22.InputError("pnpm pipeline release select: give --service <name|changed>, or --tag refs/tags/<service>@<version>");
+    throw new import_errors23.InputError("pnpm pipeline release select: give --service <name|changed>, or --tag refs/tags/<service>@<version>");
   const explicit = values.version === void 0 || values.version === "" ? void 0 : parseVersion(values.version);
   if (explicit !== void 0 && tagRef === void 0 && values.service === "changed") {
-    throw new import_errors22.InputError(
+    throw new import_errors23.InputError(
       `--version ${quote(values.version ?? "")} with --service changed: one version for every changed service; release one service with a version, or use a bump for changed`
     );
   }
@@ -9343,7 +9357,7 @@ var run = command(SPEC, async (parsed, ctx) => {
       }
     } else {
       const service = values.service ?? "";
-      if (!known.has(service)) throw new import_errors22.InputError(`--service ${JSON.stringify(service).slice(0, 80)}: not a service; expected changed or one of: ${[...known].join(", ")}`);
+      if (!known.has(service)) throw new import_errors23.InputError(`--service ${JSON.stringify(service).slice(0, 80)}: not a service; expected changed or one of: ${[...known].join(", ")}`);
       services = [service];
     }
     const build = [];

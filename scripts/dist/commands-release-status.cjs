@@ -9043,6 +9043,9 @@ async function serviceCommits(git, config, at2, base, head) {
   return out;
 }
 
+// scripts/io/step-outputs.ts
+var import_errors17 = require("./core-errors.cjs");
+
 // scripts/io/github-event.ts
 var import_node_fs2 = require("node:fs");
 var import_errors16 = require("./core-errors.cjs");
@@ -9086,17 +9089,28 @@ function checkActionsFiles(env) {
 }
 
 // scripts/io/step-outputs.ts
+async function writing(name, write) {
+  try {
+    await write();
+  } catch (err) {
+    const code = (0, import_errors17.errnoCode)(err);
+    if (code === void 0) throw err;
+    throw new import_errors17.OutsideError(`could not write ${name}=${quote(process.env[name] ?? "", 240)}: ${code}; the step's outputs or summary are incomplete (the runner's disk, or the file)`);
+  }
+}
 async function appendStepSummary(markdown) {
   checkActionsFiles(process.env);
   const core = await Promise.resolve().then(() => __toESM(require("./actions-core.cjs"), 1));
-  await core.summary.addRaw(markdown, true).write();
+  await writing("GITHUB_STEP_SUMMARY", async () => {
+    await core.summary.addRaw(markdown, true).write();
+  });
 }
 
 // scripts/commands/release/context.ts
 var import_node_path2 = require("node:path");
 
 // scripts/core/images/image-ref.ts
-var import_errors17 = require("./core-errors.cjs");
+var import_errors18 = require("./core-errors.cjs");
 var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 var TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 var DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-f0-9]{32,}$/;
@@ -9104,7 +9118,7 @@ var REGISTRY_HOST = /^(?:localhost|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+|\[[0-9a-fA-
 var EXPECTED = "expected [registry/]name[:tag][@sha256:<hex>], e.g. ghcr.io/acme/api-gateway:sha-1a2b3c4";
 function parseImageRef(text2) {
   const fail = (why) => {
-    throw new import_errors17.InputError(`invalid image reference ${JSON.stringify(text2)}: ${why}; ${EXPECTED}`);
+    throw new import_errors18.InputError(`invalid image reference ${JSON.stringify(text2)}: ${why}; ${EXPECTED}`);
   };
   let rest = text2;
   let digest;
@@ -9137,7 +9151,7 @@ function formatImageRef(ref) {
 }
 
 // scripts/core/images/tags.ts
-var import_errors18 = require("./core-errors.cjs");
+var import_errors19 = require("./core-errors.cjs");
 function imageRepository(registry, owner, service) {
   return imageRepositories(registry, owner)(service);
 }
@@ -9147,7 +9161,7 @@ function imageRepositories(registry, owner) {
   const base = checked.slice(0, -"/service".length);
   return (service) => {
     if (!COMPONENT.test(service)) {
-      throw new import_errors18.InputError(
+      throw new import_errors19.InputError(
         `invalid image name ${JSON.stringify(`${base}/${service}`)}: the service folder name ${JSON.stringify(service)} must be lowercase letters, digits and separators (. _ __ -); rename the folder`
       );
     }
@@ -9156,11 +9170,11 @@ function imageRepositories(registry, owner) {
 }
 
 // scripts/commands/release/context.ts
-var import_errors19 = require("./core-errors.cjs");
+var import_errors20 = require("./core-errors.cjs");
 async function openRelease(ctx, cwd = ".") {
   const git = await ctx.effects.git((0, import_node_path2.resolve)(ctx.cwd, cwd));
   const repository = ctx.env["GITHUB_REPOSITORY"] || ctx.config.publishRepository;
-  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors19.InputError(`GITHUB_REPOSITORY ${quote(repository)}: expected <owner>/<repo>`);
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors20.InputError(`GITHUB_REPOSITORY ${quote(repository)}: expected <owner>/<repo>`);
   const owner = repository.slice(0, repository.indexOf("/"));
   const branch = ctx.config.defaultBranch;
   const defaultRef = async () => {

@@ -7586,7 +7586,7 @@ function recordSummary(record) {
 }
 
 // scripts/commands/tags.ts
-var import_errors20 = require("./core-errors.cjs");
+var import_errors21 = require("./core-errors.cjs");
 
 // scripts/core/images/image-ref.ts
 var import_errors5 = require("./core-errors.cjs");
@@ -7876,6 +7876,9 @@ async function readImage(registry, name, reference) {
   return { digest: top.digest, manifest, config: doc.config, revision, index };
 }
 
+// scripts/io/step-outputs.ts
+var import_errors13 = require("./core-errors.cjs");
+
 // scripts/io/github-event.ts
 var import_node_fs2 = require("node:fs");
 var import_errors12 = require("./core-errors.cjs");
@@ -7906,26 +7909,39 @@ function checkActionsFiles(env) {
 }
 
 // scripts/io/step-outputs.ts
+async function writing(name, write) {
+  try {
+    await write();
+  } catch (err) {
+    const code2 = (0, import_errors13.errnoCode)(err);
+    if (code2 === void 0) throw err;
+    throw new import_errors13.OutsideError(`could not write ${name}=${quote(process.env[name] ?? "", 240)}: ${code2}; the step's outputs or summary are incomplete (the runner's disk, or the file)`);
+  }
+}
 async function writeStepOutputs(outputs) {
   checkActionsFiles(process.env);
   const core = await Promise.resolve().then(() => __toESM(require("./actions-core.cjs"), 1));
-  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+  await writing("GITHUB_OUTPUT", async () => {
+    for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+  });
 }
 async function appendStepSummary(markdown) {
   checkActionsFiles(process.env);
   const core = await Promise.resolve().then(() => __toESM(require("./actions-core.cjs"), 1));
-  await core.summary.addRaw(markdown, true).write();
+  await writing("GITHUB_STEP_SUMMARY", async () => {
+    await core.summary.addRaw(markdown, true).write();
+  });
 }
 
 // scripts/io/workspace-fs.ts
 var import_node_fs4 = require("node:fs");
 var import_node_path2 = require("node:path");
-var import_errors19 = require("./core-errors.cjs");
+var import_errors20 = require("./core-errors.cjs");
 
 // scripts/core/workspace/discover.ts
-var import_errors13 = require("./core-errors.cjs");
+var import_errors14 = require("./core-errors.cjs");
 function symlinkedManifest(file) {
-  return new import_errors13.InputError(`${file} is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself`);
+  return new import_errors14.InputError(`${file} is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself`);
 }
 var SKIP = /* @__PURE__ */ new Set(["node_modules", "bower_components"]);
 async function packageFolders(listing, root, matcher) {
@@ -8076,10 +8092,10 @@ async function folderTest(globs) {
 }
 
 // scripts/core/workspace/graph.ts
-var import_errors15 = require("./core-errors.cjs");
+var import_errors16 = require("./core-errors.cjs");
 
 // scripts/core/workspace/manifest.ts
-var import_errors14 = require("./core-errors.cjs");
+var import_errors15 = require("./core-errors.cjs");
 var DEPENDENCY_FIELDS = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"];
 function isStringRecord(value) {
   if (!isRecord(value)) return false;
@@ -8095,14 +8111,14 @@ function parseObject(file, text) {
   try {
     json = parseJsonText(text);
   } catch (err) {
-    throw new import_errors14.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
+    throw new import_errors15.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }
-  if (!isRecord(json)) throw new import_errors14.InputError(`${nameOf(file)}: expected a JSON object`);
+  if (!isRecord(json)) throw new import_errors15.InputError(`${nameOf(file)}: expected a JSON object`);
   return json;
 }
 function packageName(file, pkg) {
   const name = pkg["name"];
-  if (typeof name !== "string" || name.length === 0) throw new import_errors14.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
+  if (typeof name !== "string" || name.length === 0) throw new import_errors15.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
   return name;
 }
 function parseManifest(file, text) {
@@ -8113,16 +8129,16 @@ function parseManifest(file, text) {
   const optionalDependencies = dependencyField(file, "optionalDependencies", pkg["optionalDependencies"]);
   const peerDependencies = dependencyField(file, "peerDependencies", pkg["peerDependencies"]);
   const scripts = pkg["scripts"] ?? {};
-  if (!isStringRecord(scripts)) throw new import_errors14.InputError(`${file}: "scripts" must be an object of name -> command`);
+  if (!isStringRecord(scripts)) throw new import_errors15.InputError(`${file}: "scripts" must be an object of name -> command`);
   const meta = pkg["kodingcaravan"];
   let service = {};
   if (meta !== void 0 && meta !== null) {
-    if (!isRecord(meta)) throw new import_errors14.InputError(`${file}: "kodingcaravan" must be an object`);
+    if (!isRecord(meta)) throw new import_errors15.InputError(`${file}: "kodingcaravan" must be an object`);
     const { port, upstreams } = meta;
     if (port !== void 0 && (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535)) {
-      throw new import_errors14.InputError(`${file}: "kodingcaravan.port" must be an integer from 1 to 65535, got ${JSON.stringify(port)}`);
+      throw new import_errors15.InputError(`${file}: "kodingcaravan.port" must be an integer from 1 to 65535, got ${JSON.stringify(port)}`);
     }
-    if (upstreams !== void 0 && !isStringArray(upstreams)) throw new import_errors14.InputError(`${file}: "kodingcaravan.upstreams" must be an array of service names`);
+    if (upstreams !== void 0 && !isStringArray(upstreams)) throw new import_errors15.InputError(`${file}: "kodingcaravan.upstreams" must be an array of service names`);
     service = { ...port === void 0 ? {} : { port }, ...upstreams === void 0 ? {} : { upstreams } };
   }
   const manifest = {
@@ -8137,7 +8153,7 @@ function parseManifest(file, text) {
   return manifest;
 }
 function badDependencyField(file, field) {
-  return new import_errors14.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
+  return new import_errors15.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
 }
 function dependencyField(file, field, value) {
   if (value === void 0 || value === null) return {};
@@ -8184,7 +8200,7 @@ function workspaceTargets(name, refs, lookup, names) {
     else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
       if (target === void 0) {
-        throw new import_errors15.InputError(
+        throw new import_errors16.InputError(
           `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`
         );
       }
@@ -8234,7 +8250,7 @@ function assemble(entries, make) {
     const entry = at(sorted, k);
     const existing2 = index.get(entry.name);
     if (existing2 !== void 0) {
-      throw new import_errors15.InputError(`two workspace packages are named ${entry.name}: ${at(sorted, existing2).input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
+      throw new import_errors16.InputError(`two workspace packages are named ${entry.name}: ${at(sorted, existing2).input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
     }
     index.set(entry.name, names.length);
     names.push(entry.name);
@@ -8259,7 +8275,7 @@ function assemble(entries, make) {
     if (!p.isService) continue;
     const other = serviceFolders.get(p.folder);
     if (other !== void 0) {
-      throw new import_errors15.InputError(
+      throw new import_errors16.InputError(
         `two services are in folders named ${p.folder} (${other} and ${p.dir}): the folder name names the service's image, its matrix leg and its compose service; rename one`
       );
     }
@@ -8304,7 +8320,7 @@ function assembleGraph(list, options) {
   let services = options.services;
   const get = (name) => {
     const pkg = packages.get(name);
-    if (!pkg) throw new import_errors15.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
+    if (!pkg) throw new import_errors16.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
     return pkg;
   };
   const graph = {
@@ -8389,7 +8405,7 @@ function topologicalOrder(names, edges, from = "name") {
       if (state[dep] === VISITING) {
         if (from === "folder") return topologicalOrder(names, edges, "name");
         const cycle = [...path.slice(path.indexOf(dep)), dep].map((n) => at(names, n));
-        throw new import_errors15.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
+        throw new import_errors16.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
       }
       state[dep] = VISITING;
       path.push(dep);
@@ -8400,45 +8416,45 @@ function topologicalOrder(names, edges, from = "name") {
 }
 
 // scripts/core/workspace/workspace-globs.ts
-var import_errors16 = require("./core-errors.cjs");
+var import_errors17 = require("./core-errors.cjs");
 function checkWorkspaceGlobs(file, globs) {
   for (const glob of globs) {
     const body = glob.startsWith("!") ? glob.slice(1) : glob;
     const why = body === "" ? "it is empty" : body.startsWith("/") ? "it is absolute" : body.split("/").includes("..") ? "it leaves the workspace (..)" : [...body].some((c) => c === "\\" || c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) ? "it holds a backslash or a control character" : void 0;
     if (why !== void 0)
-      throw new import_errors16.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
+      throw new import_errors17.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
   }
   return globs;
 }
 
 // scripts/core/workspace/workspace-yaml.ts
 var import_yaml = __toESM(require_dist(), 1);
-var import_errors17 = require("./core-errors.cjs");
+var import_errors18 = require("./core-errors.cjs");
 function parseWorkspaceYaml(file, text) {
   let doc;
   try {
     doc = (0, import_yaml.parse)(text);
   } catch (err) {
-    throw new import_errors17.InputError(`${file}: not valid YAML (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`);
+    throw new import_errors18.InputError(`${file}: not valid YAML (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`);
   }
   const packages = isRecord(doc) ? doc["packages"] : void 0;
   if (!Array.isArray(packages) || packages.length === 0 || !packages.every((p) => typeof p === "string" && p.length > 0)) {
-    throw new import_errors17.InputError(`${file}: expected "packages:" with a list of folder globs, e.g. - services/*`);
+    throw new import_errors18.InputError(`${file}: expected "packages:" with a list of folder globs, e.g. - services/*`);
   }
   return { packages };
 }
 
 // scripts/io/read-text-file.ts
 var import_node_fs3 = require("node:fs");
-var import_errors18 = require("./core-errors.cjs");
+var import_errors19 = require("./core-errors.cjs");
 function readTextFile(path, shown) {
   let isFile2;
   try {
     isFile2 = (0, import_node_fs3.statSync)(path).isFile();
   } catch (err) {
-    throw new import_errors18.InputError(`${quote(shown, 240)}: cannot be read (${(0, import_errors18.errnoCode)(err) ?? String(err)}); expected a file`);
+    throw new import_errors19.InputError(`${quote(shown, 240)}: cannot be read (${(0, import_errors19.errnoCode)(err) ?? String(err)}); expected a file`);
   }
-  if (!isFile2) throw new import_errors18.InputError(`${quote(shown, 240)}: not a file (a folder, a pipe or a device); expected a file`);
+  if (!isFile2) throw new import_errors19.InputError(`${quote(shown, 240)}: not a file (a folder, a pipe or a device); expected a file`);
   return (0, import_node_fs3.readFileSync)(path, "utf8");
 }
 
@@ -8475,7 +8491,7 @@ function diskListing() {
 }
 async function loadWorkspace(root, options = {}) {
   const yamlPath = (0, import_node_path2.join)(root, "pnpm-workspace.yaml");
-  if (!(0, import_node_fs4.existsSync)(yamlPath)) throw new import_errors19.InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
+  if (!(0, import_node_fs4.existsSync)(yamlPath)) throw new import_errors20.InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
   const globs = checkWorkspaceGlobs("pnpm-workspace.yaml", parseWorkspaceYaml("pnpm-workspace.yaml", readTextFile(yamlPath, "pnpm-workspace.yaml")).packages);
   const rule = { marker: options.serviceMarker ?? "Dockerfile", isServiceDir: await folderTest(options.serviceGlobs ?? []) };
   const found = await discoverPackages(diskListing(), root, await globMatcher(globs), rule);
@@ -8486,7 +8502,7 @@ async function loadWorkspace(root, options = {}) {
 var PROMOTE_USAGE = "pipeline tags --service S --promote sha256:<hex>";
 var RECORD_USAGE = "pipeline tags --service S --digest sha256:<hex> --verified-image-id sha256:<hex> --record FILE";
 function sha256(flag, value, what) {
-  if (!SHA256_DIGEST.test(value)) throw new import_errors20.InputError(`${flag} ${JSON.stringify(value)}: expected sha256:<64 hex>, ${what}`);
+  if (!SHA256_DIGEST.test(value)) throw new import_errors21.InputError(`${flag} ${JSON.stringify(value)}: expected sha256:<64 hex>, ${what}`);
   return value;
 }
 var SPEC = commandSpec({
@@ -8527,19 +8543,19 @@ function parseRequest(argv) {
   if (parsed.help) return "help";
   const { values } = parsed;
   const service = values.service;
-  if (service === void 0) throw new import_errors20.InputError("pipeline tags: --service is required; expected: pipeline tags --service <service folder, e.g. api-gateway>");
+  if (service === void 0) throw new import_errors21.InputError("pipeline tags: --service is required; expected: pipeline tags --service <service folder, e.g. api-gateway>");
   const cwd = values.cwd ?? ".";
   const { commit } = values;
   const { digest, record: file } = values;
   const verifiedImageId = values["verified-image-id"];
   const recordFlags = [digest, verifiedImageId, file];
   if (values.promote !== void 0) {
-    if (recordFlags.some((v) => v !== void 0) || values.json) throw new import_errors20.InputError(`pipeline tags: --promote goes alone; expected: ${PROMOTE_USAGE}`);
+    if (recordFlags.some((v) => v !== void 0) || values.json) throw new import_errors21.InputError(`pipeline tags: --promote goes alone; expected: ${PROMOTE_USAGE}`);
     return { kind: "promote", service, cwd, commit, digest: sha256("--promote", values.promote, "the digest output of the record step") };
   }
   if (recordFlags.every((v) => v === void 0)) return { kind: "compute", service, cwd, commit, json: values.json ?? false };
   if (digest === void 0 || verifiedImageId === void 0 || file === void 0) {
-    throw new import_errors20.InputError(`pipeline tags: --digest, --verified-image-id and --record go together; expected: ${RECORD_USAGE}`);
+    throw new import_errors21.InputError(`pipeline tags: --digest, --verified-image-id and --record go together; expected: ${RECORD_USAGE}`);
   }
   return {
     kind: "record",
@@ -8564,7 +8580,7 @@ var run = async (argv, ctx) => {
   const root = (0, import_node_path3.resolve)(ctx.cwd, request.cwd);
   const { marker, dockerfileTargets } = ctx.config.services;
   const known = (await loadWorkspace(root, { serviceMarker: marker, serviceGlobs: dockerfileTargets })).services.map((s) => s.folder);
-  if (!known.includes(service)) throw new import_errors20.InputError(`--service ${JSON.stringify(service)}: not a service of this workspace; known: ${known.join(", ")}`);
+  if (!known.includes(service)) throw new import_errors21.InputError(`--service ${JSON.stringify(service)}: not a service of this workspace; known: ${known.join(", ")}`);
   const context = buildContextFromEnv(ctx.env, ctx.config.defaultBranch, request.commit);
   const repository = imageRepository(ctx.config.registry, context.owner, service);
   const tags = imageTags(repository, context.sha, context.trigger);

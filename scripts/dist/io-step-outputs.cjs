@@ -35,6 +35,12 @@ __export(step_outputs_exports, {
   writeStepOutputs: () => writeStepOutputs
 });
 module.exports = __toCommonJS(step_outputs_exports);
+var import_errors4 = require("./core-errors.cjs");
+
+// scripts/core/quote.ts
+function quote(value, max = 80) {
+  return JSON.stringify(value.length > max ? `${value.slice(0, max)}\u2026` : value);
+}
 
 // scripts/io/github-event.ts
 var import_node_fs = require("node:fs");
@@ -45,13 +51,6 @@ var import_errors2 = require("./core-errors.cjs");
 
 // scripts/core/git/commit-sha.ts
 var import_errors = require("./core-errors.cjs");
-
-// scripts/core/quote.ts
-function quote(value, max = 80) {
-  return JSON.stringify(value.length > max ? `${value.slice(0, max)}\u2026` : value);
-}
-
-// scripts/core/git/commit-sha.ts
 var FULL = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 var COMMIT_SHA_FORM = "a full commit SHA (40 or 64 lowercase hex characters)";
 function isCommitSha(value) {
@@ -86,15 +85,28 @@ function checkActionsFiles(env) {
 }
 
 // scripts/io/step-outputs.ts
+async function writing(name, write) {
+  try {
+    await write();
+  } catch (err) {
+    const code = (0, import_errors4.errnoCode)(err);
+    if (code === void 0) throw err;
+    throw new import_errors4.OutsideError(`could not write ${name}=${quote(process.env[name] ?? "", 240)}: ${code}; the step's outputs or summary are incomplete (the runner's disk, or the file)`);
+  }
+}
 async function writeStepOutputs(outputs) {
   checkActionsFiles(process.env);
   const core = await Promise.resolve().then(() => __toESM(require("./actions-core.cjs"), 1));
-  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+  await writing("GITHUB_OUTPUT", async () => {
+    for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+  });
 }
 async function appendStepSummary(markdown) {
   checkActionsFiles(process.env);
   const core = await Promise.resolve().then(() => __toESM(require("./actions-core.cjs"), 1));
-  await core.summary.addRaw(markdown, true).write();
+  await writing("GITHUB_STEP_SUMMARY", async () => {
+    await core.summary.addRaw(markdown, true).write();
+  });
 }
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {

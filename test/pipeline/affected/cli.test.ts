@@ -192,6 +192,19 @@ describe('inside GitHub Actions', () => {
   });
 });
 
+describe('step files that cannot take the write', () => {
+  test.each(['GITHUB_OUTPUT', 'GITHUB_STEP_SUMMARY'])('%s=/dev/full: one line naming the file, exit 3 (it was an internal error, exit 70)', (name) => {
+    const { root, first } = makeRepo();
+    const head = commit(root, 'gamma', { 'services/gamma/src/main.ts': 'x\n' });
+    const other = name === 'GITHUB_OUTPUT' ? 'GITHUB_STEP_SUMMARY' : 'GITHUB_OUTPUT';
+    const otherFile = join(tempDir(), 'file');
+    writeFileSync(otherFile, '');
+    const r = bundled(root, ['--base', first, '--head', head], { [name]: '/dev/full', [other]: otherFile });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(new RegExp(`^error: could not write ${name}="/dev/full": ENOSPC[^\n]*\n$`));
+  });
+});
+
 describe('git versions and the cache', () => {
   test('git older than 2.36 (no cat-file --batch-command): the same answer, through plain --batch', () => {
     const { root, first } = makeRepo();
