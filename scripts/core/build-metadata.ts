@@ -4,6 +4,7 @@
  * commit, the trigger that decides the tags, and the OCI labels and build arguments of the image.
  */
 import { InputError } from './errors.js';
+import { repositoryOwner } from './github-repository.js';
 import { COMMIT_SHA_FORM, isCommitSha } from './git/commit-sha.js';
 import { quote } from './quote.js';
 import type { BuildTrigger } from './images/index.js';
@@ -67,8 +68,9 @@ export function buildContextFromEnv(env: Env, defaultBranch: string, commit?: st
   const sha = commit ?? required(env, 'GITHUB_SHA', 'the full SHA of the commit being built');
   if (!isCommitSha(sha)) throw new InputError(`${commit === undefined ? 'GITHUB_SHA' : '--commit'} ${JSON.stringify(sha)}: expected ${COMMIT_SHA_FORM}`);
   const repository = required(env, 'GITHUB_REPOSITORY', '<owner>/<repo>');
-  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new InputError(`GITHUB_REPOSITORY ${JSON.stringify(repository)}: expected <owner>/<repo>`);
-  const owner = env['GITHUB_REPOSITORY_OWNER'] || repository.slice(0, repository.indexOf('/'));
+  // Checked even when GITHUB_REPOSITORY_OWNER is set: the repository goes into the labels.
+  const fromRepository = repositoryOwner(repository);
+  const owner = env['GITHUB_REPOSITORY_OWNER'] || fromRepository;
   if (!OWNER.test(owner)) throw new InputError(`GITHUB_REPOSITORY_OWNER ${quote(owner)}: expected a GitHub account name (letters, digits, -, _, .)`);
   const server = (env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '');
   if (!SERVER_URL.test(server)) throw new InputError(`GITHUB_SERVER_URL ${quote(server)}: expected an http(s) URL without spaces or control characters, e.g. https://github.com`);

@@ -7371,6 +7371,7 @@ __export(deploy_exports, {
   run: () => run
 });
 module.exports = __toCommonJS(deploy_exports);
+var import_node_path2 = require("node:path");
 
 // scripts/core/args.ts
 var import_node_util = require("node:util");
@@ -7704,6 +7705,27 @@ function renderDeployPlan(plan) {
 `;
 }
 
+// scripts/core/images/oci.ts
+var SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
+var IMAGE_MANIFEST_TYPES = /* @__PURE__ */ new Set(["application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json"]);
+var isAttestation = (d) => d.referenceType === "attestation-manifest" || d.platform?.os === "unknown" && d.platform.architecture === "unknown";
+function platformManifests(index) {
+  return index.manifests.filter((d) => IMAGE_MANIFEST_TYPES.has(d.mediaType) && !isAttestation(d));
+}
+function attestationManifests(index) {
+  return index.manifests.filter(isAttestation);
+}
+var REVISION_LABEL = "org.opencontainers.image.revision";
+function configLabels(json) {
+  const labels = /* @__PURE__ */ new Map();
+  const config = isRecord(json) ? json["config"] : void 0;
+  const raw = isRecord(config) ? config["Labels"] : void 0;
+  if (isRecord(raw)) {
+    for (const [k, v] of Object.entries(raw)) if (typeof v === "string") labels.set(k, v);
+  }
+  return labels;
+}
+
 // scripts/core/deploy/promotion.ts
 function successes(records) {
   return records.filter((r) => (r.state === "success" || r.state === "inactive") && r.payload !== void 0).sort(newestFirst);
@@ -7854,27 +7876,13 @@ function quarantineTag(digest) {
 }
 
 // scripts/commands/deploy/index.ts
-var import_errors21 = require("./core-errors.cjs");
+var import_errors22 = require("./core-errors.cjs");
 
-// scripts/core/images/oci.ts
-var SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
-var IMAGE_MANIFEST_TYPES = /* @__PURE__ */ new Set(["application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json"]);
-var isAttestation = (d) => d.referenceType === "attestation-manifest" || d.platform?.os === "unknown" && d.platform.architecture === "unknown";
-function platformManifests(index) {
-  return index.manifests.filter((d) => IMAGE_MANIFEST_TYPES.has(d.mediaType) && !isAttestation(d));
-}
-function attestationManifests(index) {
-  return index.manifests.filter(isAttestation);
-}
-var REVISION_LABEL = "org.opencontainers.image.revision";
-function configLabels(json) {
-  const labels = /* @__PURE__ */ new Map();
-  const config = isRecord(json) ? json["config"] : void 0;
-  const raw = isRecord(config) ? config["Labels"] : void 0;
-  if (isRecord(raw)) {
-    for (const [k, v] of Object.entries(raw)) if (typeof v === "string") labels.set(k, v);
-  }
-  return labels;
+// scripts/core/github-repository.ts
+var import_errors8 = require("./core-errors.cjs");
+function repositoryOwner(repository) {
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors8.InputError(`GITHUB_REPOSITORY ${quote(repository, 100)}: expected <owner>/<repo>`);
+  return repository.slice(0, repository.indexOf("/"));
 }
 
 // scripts/core/timeouts.ts
@@ -7897,8 +7905,8 @@ var TIMEOUTS = {
 };
 
 // scripts/io/registry.ts
-var import_errors8 = require("./core-errors.cjs");
-var RegistryError = class extends import_errors8.OutsideError {
+var import_errors9 = require("./core-errors.cjs");
+var RegistryError = class extends import_errors9.OutsideError {
   name = "RegistryError";
 };
 
@@ -8066,10 +8074,10 @@ function classifyFiles(paths, workspace, rules, workspaceDir = "", engine) {
 }
 
 // scripts/core/workspace/graph.ts
-var import_errors10 = require("./core-errors.cjs");
+var import_errors11 = require("./core-errors.cjs");
 
 // scripts/core/workspace/manifest.ts
-var import_errors9 = require("./core-errors.cjs");
+var import_errors10 = require("./core-errors.cjs");
 var DEPENDENCY_FIELDS = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"];
 var nameOf = (file) => typeof file === "string" ? file : file();
 function parseObject(file, text2) {
@@ -8077,18 +8085,18 @@ function parseObject(file, text2) {
   try {
     json = parseJsonText(text2);
   } catch (err) {
-    throw new import_errors9.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
+    throw new import_errors10.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }
-  if (!isRecord(json)) throw new import_errors9.InputError(`${nameOf(file)}: expected a JSON object`);
+  if (!isRecord(json)) throw new import_errors10.InputError(`${nameOf(file)}: expected a JSON object`);
   return json;
 }
 function packageName(file, pkg) {
   const name = pkg["name"];
-  if (typeof name !== "string" || name.length === 0) throw new import_errors9.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
+  if (typeof name !== "string" || name.length === 0) throw new import_errors10.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
   return name;
 }
 function badDependencyField(file, field) {
-  return new import_errors9.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
+  return new import_errors10.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
 }
 var WORKSPACE_ALIAS = /^(@?[^@]+)@/;
 var NPM_ALIAS = /^npm:(@?[^@]+)/;
@@ -8144,7 +8152,7 @@ function workspaceTargets(name, refs, lookup, names) {
     else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
       if (target === void 0) {
-        throw new import_errors10.InputError(
+        throw new import_errors11.InputError(
           `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`
         );
       }
@@ -8194,7 +8202,7 @@ function assemble(entries, make) {
     const entry = at(sorted, k);
     const existing = index.get(entry.name);
     if (existing !== void 0) {
-      throw new import_errors10.InputError(`two workspace packages are named ${entry.name}: ${at(sorted, existing).input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
+      throw new import_errors11.InputError(`two workspace packages are named ${entry.name}: ${at(sorted, existing).input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
     }
     index.set(entry.name, names.length);
     names.push(entry.name);
@@ -8219,7 +8227,7 @@ function assemble(entries, make) {
     if (!p.isService) continue;
     const other = serviceFolders.get(p.folder);
     if (other !== void 0) {
-      throw new import_errors10.InputError(
+      throw new import_errors11.InputError(
         `two services are in folders named ${p.folder} (${other} and ${p.dir}): the folder name names the service's image, its matrix leg and its compose service; rename one`
       );
     }
@@ -8264,7 +8272,7 @@ function assembleGraph(list, options) {
   let services = options.services;
   const get = (name) => {
     const pkg = packages.get(name);
-    if (!pkg) throw new import_errors10.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
+    if (!pkg) throw new import_errors11.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
     return pkg;
   };
   const graph = {
@@ -8349,7 +8357,7 @@ function topologicalOrder(names, edges, from = "name") {
       if (state[dep] === VISITING) {
         if (from === "folder") return topologicalOrder(names, edges, "name");
         const cycle = [...path.slice(path.indexOf(dep)), dep].map((n) => at(names, n));
-        throw new import_errors10.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
+        throw new import_errors11.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
       }
       state[dep] = VISITING;
       path.push(dep);
@@ -8430,7 +8438,7 @@ function inWorkspace(workspaceDir, path) {
 
 // scripts/core/changes/lockfile-yaml.ts
 var import_yaml = __toESM(require_dist(), 1);
-var import_errors11 = require("./core-errors.cjs");
+var import_errors12 = require("./core-errors.cjs");
 
 // scripts/core/changes/yaml-anchors.ts
 var blank = (c) => c === " " || c === "	";
@@ -8870,7 +8878,7 @@ function dict(entries = []) {
 }
 
 // scripts/core/changes/root-manifest.ts
-var import_errors12 = require("./core-errors.cjs");
+var import_errors13 = require("./core-errors.cjs");
 function canonical(value) {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
   if (typeof value === "object" && value !== null) {
@@ -8886,9 +8894,9 @@ function parseObject2(file, text2) {
   try {
     json = parseJsonText(text2);
   } catch (err) {
-    throw new import_errors12.InputError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
+    throw new import_errors13.InputError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new import_errors12.InputError(`${file}: expected a JSON object`);
+  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new import_errors13.InputError(`${file}: expected a JSON object`);
   return Object.fromEntries(Object.entries(json));
 }
 function diffRootManifest(file, base, head, installFields) {
@@ -8908,7 +8916,7 @@ function diffRootManifest(file, base, head, installFields) {
 }
 
 // scripts/io/service-history.ts
-var import_errors17 = require("./core-errors.cjs");
+var import_errors18 = require("./core-errors.cjs");
 
 // scripts/core/release/commit-reasons.ts
 function commitReasons(graph, service, change) {
@@ -8941,7 +8949,7 @@ function commitReasons(graph, service, change) {
 }
 
 // scripts/core/release/release-tag.ts
-var import_errors13 = require("./core-errors.cjs");
+var import_errors14 = require("./core-errors.cjs");
 var MAX_TAG_LENGTH = 128;
 var TAG_FORM = `<service>@${VERSION_FORM}, at most ${MAX_TAG_LENGTH} characters`;
 
@@ -8949,17 +8957,17 @@ var TAG_FORM = `<service>@${VERSION_FORM}, at most ${MAX_TAG_LENGTH} characters`
 var import_node_fs = require("node:fs");
 var import_node_os = require("node:os");
 var import_node_path = require("node:path");
-var import_errors16 = require("./core-errors.cjs");
+var import_errors17 = require("./core-errors.cjs");
 
 // scripts/core/from-callback.ts
 function fromCallback(start) {
-  return new Promise((resolve, reject) => start((err, value) => err ? reject(err) : resolve(value)));
+  return new Promise((resolve2, reject) => start((err, value) => err ? reject(err) : resolve2(value)));
 }
 
 // scripts/core/workspace/discover.ts
-var import_errors14 = require("./core-errors.cjs");
+var import_errors15 = require("./core-errors.cjs");
 function symlinkedManifest(file) {
-  return new import_errors14.InputError(`${file} is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself`);
+  return new import_errors15.InputError(`${file} is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself`);
 }
 var SKIP = /* @__PURE__ */ new Set(["node_modules", "bower_components"]);
 async function packageFolders(listing, root, matcher) {
@@ -9084,7 +9092,7 @@ var KeyHash = class {
 };
 
 // scripts/core/workspace/workspace-globs.ts
-var import_errors15 = require("./core-errors.cjs");
+var import_errors16 = require("./core-errors.cjs");
 var TOP = /^([A-Za-z_][\w-]*):(?:\s+(.*))?$/;
 var ITEM = /^\s+-\s+(?:'([^']*)'|"([^"\\]*)"|([^\s'"#[\]{}!&*|>%@`,?:-](?:[^#:]|:(?=\S))*?))(?:\s+#.*)?\s*$/;
 function parseWorkspaceGlobsFast(text2) {
@@ -9123,7 +9131,7 @@ function checkWorkspaceGlobs(file, globs) {
     const body = glob.startsWith("!") ? glob.slice(1) : glob;
     const why = body === "" ? "it is empty" : body.startsWith("/") ? "it is absolute" : body.split("/").includes("..") ? "it leaves the workspace (..)" : [...body].some((c) => c === "\\" || c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) ? "it holds a backslash or a control character" : void 0;
     if (why !== void 0)
-      throw new import_errors15.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
+      throw new import_errors16.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
   }
   return globs;
 }
@@ -9286,7 +9294,7 @@ async function checkUnanswered(git, unanswered, fileName) {
     const tree = trees[i];
     const entry = manifestEntry(tree);
     const listed = tree?.type !== "tree" || entry !== void 0 && !entry.isTree && entry.mode !== "160000";
-    if (listed) throw new import_errors16.InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    if (listed) throw new import_errors17.InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
   });
 }
 async function loadWorkspaceFromGit(git, commit, options) {
@@ -9313,8 +9321,8 @@ async function load(git, commit, options, readersFor, cold) {
   const first = git.readObjects([dir === "" ? `${commit}^{tree}` : `${commit}:${dir}`, `${commit}:${dir === "" ? "" : `${dir}/`}pnpm-workspace.yaml`]);
   if (cold) readersFor();
   const [tree, yaml] = await first;
-  if (tree?.type !== "tree") throw new import_errors16.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
-  if (yaml?.type !== "blob") throw new import_errors16.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
+  if (tree?.type !== "tree") throw new import_errors17.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
+  if (yaml?.type !== "blob") throw new import_errors17.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
   const globs = await readWorkspaceGlobs(`pnpm-workspace.yaml (at ${short})`, yaml.content.toString("utf8"));
   const matcher = await globMatcher(globs);
   const shaBytes = tree.sha.length / 2;
@@ -9362,7 +9370,7 @@ async function serviceAt(git, config, commit, service) {
   const workspace = await workspaceAt(git, config, commit);
   const pkg = workspace.services.find((s) => s.folder === service);
   if (pkg === void 0) {
-    throw new import_errors17.InputError(`service ${quote(service)}: not a service at ${commit.slice(0, 12)}; expected one of: ${workspace.services.map((s) => s.folder).join(", ")}`);
+    throw new import_errors18.InputError(`service ${quote(service)}: not a service at ${commit.slice(0, 12)}; expected one of: ${workspace.services.map((s) => s.folder).join(", ")}`);
   }
   return { graph: workspace, service: pkg };
 }
@@ -9408,14 +9416,14 @@ async function serviceCommits(git, config, at2, base, head) {
 }
 
 // scripts/io/step-outputs.ts
-var import_errors20 = require("./core-errors.cjs");
+var import_errors21 = require("./core-errors.cjs");
 
 // scripts/io/github-event.ts
 var import_node_fs2 = require("node:fs");
-var import_errors19 = require("./core-errors.cjs");
+var import_errors20 = require("./core-errors.cjs");
 
 // scripts/core/changes/event.ts
-var import_errors18 = require("./core-errors.cjs");
+var import_errors19 = require("./core-errors.cjs");
 
 // scripts/io/github-event.ts
 function checkActionsFiles(env) {
@@ -9428,13 +9436,13 @@ function checkActionsFiles(env) {
       const stat2 = (0, import_node_fs2.statSync)(path);
       isFile = stat2.isFile() || stat2.isCharacterDevice();
     } catch (err) {
-      throw new import_errors19.InputError(`${name}=${quote(path, 240)}: no such file (${(0, import_errors19.errnoCode)(err) ?? String(err)}); ${fix}`);
+      throw new import_errors20.InputError(`${name}=${quote(path, 240)}: no such file (${(0, import_errors20.errnoCode)(err) ?? String(err)}); ${fix}`);
     }
-    if (!isFile) throw new import_errors19.InputError(`${name}=${quote(path, 240)}: not a file; ${fix}`);
+    if (!isFile) throw new import_errors20.InputError(`${name}=${quote(path, 240)}: not a file; ${fix}`);
     try {
       (0, import_node_fs2.accessSync)(path, import_node_fs2.constants.W_OK);
     } catch (err) {
-      throw new import_errors19.InputError(`${name}=${quote(path, 240)}: cannot be written (${(0, import_errors19.errnoCode)(err) ?? String(err)}); ${fix}`);
+      throw new import_errors20.InputError(`${name}=${quote(path, 240)}: cannot be written (${(0, import_errors20.errnoCode)(err) ?? String(err)}); ${fix}`);
     }
   }
 }
@@ -9444,9 +9452,11 @@ async function writing(name, write) {
   try {
     await write();
   } catch (err) {
-    const code3 = (0, import_errors20.errnoCode)(err);
+    const code3 = (0, import_errors21.errnoCode)(err);
     if (code3 === void 0) throw err;
-    throw new import_errors20.OutsideError(`could not write ${name}=${quote(process.env[name] ?? "", 240)}: ${code3}; the step's outputs or summary are incomplete (the runner's disk, or the file)`);
+    throw new import_errors21.OutsideError(
+      `could not write ${name}=${quote(process.env[name] ?? "", 240)}: ${code3}; the step's outputs or summary are incomplete (the runner's disk, or the file)`
+    );
   }
 }
 async function writeStepOutputs(outputs) {
@@ -9520,21 +9530,21 @@ var deploy = command(SPEC, async (parsed, ctx) => {
   const { values } = parsed;
   const serviceName = values.service;
   if (serviceName === void 0 || serviceName === "")
-    throw new import_errors21.InputError("pnpm pipeline deploy: --service is required; expected a service folder, e.g. api-gateway (or `deploy status`)");
+    throw new import_errors22.InputError("pnpm pipeline deploy: --service is required; expected a service folder, e.g. api-gateway (or `deploy status`)");
   const modes = [values.digest !== void 0, values.rollback === true, values.quarantine !== void 0].filter(Boolean).length;
   if (modes > 1 || (values.rollback === true || values.quarantine !== void 0) && values.version !== void 0) {
-    throw new import_errors21.InputError("pnpm pipeline deploy: give at most one of --version, --digest, --rollback and --quarantine (--version may label a --digest)");
+    throw new import_errors22.InputError("pnpm pipeline deploy: give at most one of --version, --digest, --rollback and --quarantine (--version may label a --digest)");
   }
   if (values.digest !== void 0 && !SHA256_DIGEST.test(values.digest))
-    throw new import_errors21.InputError(`--digest ${quote(values.digest)}: expected sha256:<64 hex>, the digest of an approved plan`);
+    throw new import_errors22.InputError(`--digest ${quote(values.digest)}: expected sha256:<64 hex>, the digest of an approved plan`);
   const version = parseDeployVersion(values.version, ctx.config.defaultBranch);
-  const git = await ctx.effects.git(ctx.cwd);
+  const git = await ctx.effects.git((0, import_node_path2.resolve)(ctx.cwd, values.cwd ?? "."));
   try {
     const head = await git.resolveCommit("HEAD") ?? "";
     const at2 = await serviceAt(git, ctx.config, head, serviceName);
     const service = at2.service.folder;
     const repositoryName = ctx.env["GITHUB_REPOSITORY"] || ctx.config.publishRepository;
-    const owner = repositoryName.slice(0, repositoryName.indexOf("/"));
+    const owner = repositoryOwner(repositoryName);
     const repository = imageRepository(ctx.config.registry, owner, service);
     const ref = parseImageRef(repository);
     const registry = await ctx.effects.registry(ref.registry ?? "docker.io");
@@ -9559,7 +9569,7 @@ var deploy = command(SPEC, async (parsed, ctx) => {
         }
       }
       if (back === void 0)
-        throw new import_errors21.InputError(
+        throw new import_errors22.InputError(
           `--rollback: ${service} has no earlier successful deployment in ${environment.name} than the current one that is not quarantined; nothing to roll back to`
         );
       digest = back.payload.digest;
@@ -9567,7 +9577,7 @@ var deploy = command(SPEC, async (parsed, ctx) => {
     } else {
       const found = await registry.document(ref.path, version.tag);
       if (found === void 0)
-        throw new import_errors21.InputError(
+        throw new import_errors22.InputError(
           `--version ${quote(values.version ?? "")}: ${service} has no image tagged ${quote(version.tag)} in ${ref.registry ?? "docker.io"}/${ref.path}; expected a released version or sha-<7> CI published`
         );
       digest = found.digest;
@@ -9575,7 +9585,7 @@ var deploy = command(SPEC, async (parsed, ctx) => {
       resolved = found;
     }
     const image = await readImage(registry, ref.path, resolved ?? digest);
-    if (image === void 0) throw new import_errors21.InputError(`digest ${digest}: no such image of ${service} in ${ref.registry ?? "docker.io"}/${ref.path}`);
+    if (image === void 0) throw new import_errors22.InputError(`digest ${digest}: no such image of ${service} in ${ref.registry ?? "docker.io"}/${ref.path}`);
     const repositoryUrl = `${(ctx.env["GITHUB_SERVER_URL"] || "https://github.com").replace(/\/+$/, "")}/${repositoryName}`;
     const provenance = await readProvenance(registry, ref.path, image);
     const quarantined = await quarantineOf(registry, ref.path, image);
@@ -9649,7 +9659,7 @@ var run = async (argv, ctx) => argv[0] === "status" ? (await Promise.resolve().t
 function environmentOf(ctx, name) {
   const known = ctx.config.environments.map((e) => e.name);
   const env = ctx.config.environments.find((e) => e.name === name);
-  if (env === void 0) throw new import_errors21.InputError(`--environment ${quote(name ?? "")}: expected one of: ${known.join(", ")}`);
+  if (env === void 0) throw new import_errors22.InputError(`--environment ${quote(name ?? "")}: expected one of: ${known.join(", ")}`);
   return env;
 }
 async function changes(git, ctx, at2, now, targetCommit, repository, service, label) {
@@ -9780,11 +9790,11 @@ async function applyTo(ctx, a, stop, received) {
       await github.createDeploymentStatus(id, { state: "error", description, ...urls }).catch(() => void 0);
       if (ctx.env["GITHUB_STEP_SUMMARY"]) await appendStepSummary(summary("healthy, but not recorded as success: re-run"));
       ctx.stderr(
-        `error: ${plan.service} to ${environment.name}: ${plan.image} is healthy and the ${environment.name} tag names it, but deployment ${id} could not be marked success (${(0, import_errors21.describeError)(err)}); re-run the deploy to record it
+        `error: ${plan.service} to ${environment.name}: ${plan.image} is healthy and the ${environment.name} tag names it, but deployment ${id} could not be marked success (${(0, import_errors22.describeError)(err)}); re-run the deploy to record it
 `
       );
       result({ outcome: "healthy", environmentTag: environment.name, recorded: false });
-      return err instanceof import_errors21.OutsideError && err.timedOut ? EXIT.timeout : EXIT.outside;
+      return err instanceof import_errors22.OutsideError && err.timedOut ? EXIT.timeout : EXIT.outside;
     }
   }
   if (ctx.env["GITHUB_STEP_SUMMARY"]) await appendStepSummary(summary("success"));
@@ -9794,17 +9804,17 @@ async function applyTo(ctx, a, stop, received) {
   return EXIT.ok;
 }
 async function quarantine(ctx, registry, name, service, digest, reason, dryRun) {
-  if (!SHA256_DIGEST.test(digest)) throw new import_errors21.InputError(`--quarantine ${quote(digest)}: expected sha256:<64 hex>`);
-  if (reason === void 0 || reason.trim() === "") throw new import_errors21.InputError('--quarantine needs --reason "why this digest must never be promoted again"');
+  if (!SHA256_DIGEST.test(digest)) throw new import_errors22.InputError(`--quarantine ${quote(digest)}: expected sha256:<64 hex>`);
+  if (reason === void 0 || reason.trim() === "") throw new import_errors22.InputError('--quarantine needs --reason "why this digest must never be promoted again"');
   const found = await registry.document(name, digest);
-  if (found === void 0) throw new import_errors21.InputError(`--quarantine ${digest}: no such image of ${service}`);
+  if (found === void 0) throw new import_errors22.InputError(`--quarantine ${digest}: no such image of ${service}`);
   if (found.document.kind !== "index") {
-    throw new import_errors21.InputError(
+    throw new import_errors22.InputError(
       `--quarantine ${digest}: a platform manifest inside an image, not an image a deploy names; quarantine the image's digest (its index, as deploy plans and release records show it)`
     );
   }
   const image = await readImage(registry, name, found);
-  if (image === void 0) throw new import_errors21.InputError(`--quarantine ${digest}: no such image of ${service}`);
+  if (image === void 0) throw new import_errors22.InputError(`--quarantine ${digest}: no such image of ${service}`);
   const tags = `the registry tags ${quarantineTag(digest)} and ${quarantineTag(image.manifest)} (its platform manifest)`;
   if (dryRun) {
     ctx.stdout(`${service}: ${digest} would be quarantined (${reason.trim()}) by ${tags}; dry run: nothing changed

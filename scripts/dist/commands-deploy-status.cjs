@@ -7372,6 +7372,7 @@ __export(status_exports, {
   run: () => run
 });
 module.exports = __toCommonJS(status_exports);
+var import_node_path2 = require("node:path");
 
 // scripts/core/args.ts
 var import_node_util = require("node:util");
@@ -7941,7 +7942,7 @@ var import_errors11 = require("./core-errors.cjs");
 
 // scripts/core/from-callback.ts
 function fromCallback(start) {
-  return new Promise((resolve, reject) => start((err, value) => err ? reject(err) : resolve(value)));
+  return new Promise((resolve2, reject) => start((err, value) => err ? reject(err) : resolve2(value)));
 }
 
 // scripts/core/workspace/discover.ts
@@ -8398,7 +8399,9 @@ async function writing(name, write) {
   } catch (err) {
     const code = (0, import_errors16.errnoCode)(err);
     if (code === void 0) throw err;
-    throw new import_errors16.OutsideError(`could not write ${name}=${quote(process.env[name] ?? "", 240)}: ${code}; the step's outputs or summary are incomplete (the runner's disk, or the file)`);
+    throw new import_errors16.OutsideError(
+      `could not write ${name}=${quote(process.env[name] ?? "", 240)}: ${code}; the step's outputs or summary are incomplete (the runner's disk, or the file)`
+    );
   }
 }
 async function appendStepSummary(markdown) {
@@ -8439,7 +8442,7 @@ var run = command(SPEC, async (parsed, ctx) => {
   const environments = ctx.config.environments.filter((e) => values.environment === void 0 || e.name === values.environment);
   if (environments.length === 0)
     throw new import_errors17.InputError(`--environment ${quote(values.environment ?? "")}: expected one of: ${ctx.config.environments.map((e) => e.name).join(", ")}`);
-  const git = await ctx.effects.git(ctx.cwd);
+  const git = await ctx.effects.git((0, import_node_path2.resolve)(ctx.cwd, values.cwd ?? "."));
   try {
     const graph = await workspaceAt(git, ctx.config, await git.resolveCommit("HEAD") ?? "HEAD");
     const github = await ctx.effects.github();

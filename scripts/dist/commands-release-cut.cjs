@@ -7496,7 +7496,7 @@ function commandSpec(spec) {
 }
 
 // scripts/commands/release/cut.ts
-var import_errors24 = require("./core-errors.cjs");
+var import_errors25 = require("./core-errors.cjs");
 
 // scripts/core/json.ts
 function isRecord(value) {
@@ -9444,7 +9444,9 @@ async function writing(name, write) {
   } catch (err) {
     const code2 = (0, import_errors21.errnoCode)(err);
     if (code2 === void 0) throw err;
-    throw new import_errors21.OutsideError(`could not write ${name}=${quote(process.env[name] ?? "", 240)}: ${code2}; the step's outputs or summary are incomplete (the runner's disk, or the file)`);
+    throw new import_errors21.OutsideError(
+      `could not write ${name}=${quote(process.env[name] ?? "", 240)}: ${code2}; the step's outputs or summary are incomplete (the runner's disk, or the file)`
+    );
   }
 }
 async function writeStepOutputs(outputs) {
@@ -9481,12 +9483,20 @@ async function findCiImage(git, registry, name, commit, inputCommits) {
 
 // scripts/commands/release/context.ts
 var import_node_path2 = require("node:path");
+var import_errors23 = require("./core-errors.cjs");
+
+// scripts/core/github-repository.ts
 var import_errors22 = require("./core-errors.cjs");
+function repositoryOwner(repository) {
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors22.InputError(`GITHUB_REPOSITORY ${quote(repository, 100)}: expected <owner>/<repo>`);
+  return repository.slice(0, repository.indexOf("/"));
+}
+
+// scripts/commands/release/context.ts
 async function openRelease(ctx, cwd = ".") {
   const git = await ctx.effects.git((0, import_node_path2.resolve)(ctx.cwd, cwd));
   const repository = ctx.env["GITHUB_REPOSITORY"] || ctx.config.publishRepository;
-  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors22.InputError(`GITHUB_REPOSITORY ${quote(repository)}: expected <owner>/<repo>`);
-  const owner = repository.slice(0, repository.indexOf("/"));
+  const owner = repositoryOwner(repository);
   const branch = ctx.config.defaultBranch;
   const defaultRef = async () => {
     for (const ref of [`refs/remotes/origin/${branch}`, `refs/heads/${branch}`]) {
@@ -9505,7 +9515,7 @@ async function openRelease(ctx, cwd = ".") {
   };
 }
 async function knownService(git, ctx, commit, service) {
-  if (service === void 0 || service === "") throw new import_errors22.InputError("a service is required; expected a service folder name, e.g. api-gateway");
+  if (service === void 0 || service === "") throw new import_errors23.InputError("a service is required; expected a service folder name, e.g. api-gateway");
   return serviceAt(git, ctx.config, commit, service);
 }
 var byVersion = (a, b) => compareVersions(a.tag.version, b.tag.version);
@@ -9527,7 +9537,7 @@ async function packageVersionAt(git, commit, dir) {
 }
 
 // scripts/commands/release/next.ts
-var import_errors23 = require("./core-errors.cjs");
+var import_errors24 = require("./core-errors.cjs");
 
 // scripts/commands/command.ts
 function command(spec, body) {
@@ -9544,7 +9554,7 @@ function command(spec, body) {
 // scripts/commands/release/next.ts
 var BUMP_KINDS = ["auto", "patch", "minor", "major"];
 function bumpOf(bump, version) {
-  if (bump === void 0 === (version === void 0)) throw new import_errors23.InputError("give exactly one of --bump auto|patch|minor|major and --version X.Y.Z");
+  if (bump === void 0 === (version === void 0)) throw new import_errors24.InputError("give exactly one of --bump auto|patch|minor|major and --version X.Y.Z");
   if (version !== void 0) return { kind: "version", version: parseVersion(version) };
   switch (bump) {
     case "auto":
@@ -9553,7 +9563,7 @@ function bumpOf(bump, version) {
     case "major":
       return { kind: bump };
     default:
-      throw new import_errors23.InputError(`--bump ${quote(bump ?? "")}: expected one of ${BUMP_KINDS.join(", ")}`);
+      throw new import_errors24.InputError(`--bump ${quote(bump ?? "")}: expected one of ${BUMP_KINDS.join(", ")}`);
   }
 }
 var SPEC = commandSpec({
@@ -9635,9 +9645,9 @@ var run2 = command(SPEC2, async (parsed, ctx) => {
   checkActionsFiles(ctx.env);
   const { values, positionals } = parsed;
   if (values.tag !== void 0 && (positionals.length > 0 || values.bump !== void 0 || values.version !== void 0 || values.ref !== void 0)) {
-    throw new import_errors24.InputError("pnpm pipeline release cut: --tag goes alone (its service, version and commit come from the tag)");
+    throw new import_errors25.InputError("pnpm pipeline release cut: --tag goes alone (its service, version and commit come from the tag)");
   }
-  if (values.tag === void 0 && positionals.length !== 1) throw new import_errors24.InputError(`pnpm pipeline release cut: expected one service (or --tag), got ${positionals.length}`);
+  if (values.tag === void 0 && positionals.length !== 1) throw new import_errors25.InputError(`pnpm pipeline release cut: expected one service (or --tag), got ${positionals.length}`);
   const pushed = values.tag === void 0 ? void 0 : parseReleaseTag(values.tag);
   const bump = pushed === void 0 ? bumpOf(values.bump, values.version) : void 0;
   const release = await openRelease(ctx, values.cwd);

@@ -7496,7 +7496,7 @@ function commandSpec(spec) {
 }
 
 // scripts/commands/release/notes.ts
-var import_errors17 = require("./core-errors.cjs");
+var import_errors18 = require("./core-errors.cjs");
 
 // scripts/core/release/conventional-commit.ts
 function parseCommitMessage(message) {
@@ -9229,12 +9229,20 @@ function imageRepositories(registry, owner) {
 }
 
 // scripts/commands/release/context.ts
+var import_errors17 = require("./core-errors.cjs");
+
+// scripts/core/github-repository.ts
 var import_errors16 = require("./core-errors.cjs");
+function repositoryOwner(repository) {
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors16.InputError(`GITHUB_REPOSITORY ${quote(repository, 100)}: expected <owner>/<repo>`);
+  return repository.slice(0, repository.indexOf("/"));
+}
+
+// scripts/commands/release/context.ts
 async function openRelease(ctx, cwd = ".") {
   const git = await ctx.effects.git((0, import_node_path2.resolve)(ctx.cwd, cwd));
   const repository = ctx.env["GITHUB_REPOSITORY"] || ctx.config.publishRepository;
-  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors16.InputError(`GITHUB_REPOSITORY ${quote(repository)}: expected <owner>/<repo>`);
-  const owner = repository.slice(0, repository.indexOf("/"));
+  const owner = repositoryOwner(repository);
   const branch = ctx.config.defaultBranch;
   const defaultRef = async () => {
     for (const ref of [`refs/remotes/origin/${branch}`, `refs/heads/${branch}`]) {
@@ -9253,7 +9261,7 @@ async function openRelease(ctx, cwd = ".") {
   };
 }
 async function knownService(git, ctx, commit, service) {
-  if (service === void 0 || service === "") throw new import_errors16.InputError("a service is required; expected a service folder name, e.g. api-gateway");
+  if (service === void 0 || service === "") throw new import_errors17.InputError("a service is required; expected a service folder name, e.g. api-gateway");
   return serviceAt(git, ctx.config, commit, service);
 }
 var byVersion = (a, b) => compareVersions(a.tag.version, b.tag.version);
@@ -9301,7 +9309,7 @@ var run = command(SPEC, async (parsed, ctx) => {
     let from;
     if (values.from !== void 0) {
       const tag = parseReleaseTag(values.from);
-      if (tag.service !== service) throw new import_errors17.InputError(`--from ${quote(values.from)}: a release tag of ${tag.service}, not of ${service}`);
+      if (tag.service !== service) throw new import_errors18.InputError(`--from ${quote(values.from)}: a release tag of ${tag.service}, not of ${service}`);
       from = { name: values.from.replace(/^refs\/tags\//, ""), commit: await commitOf(release.git, `refs/tags/${values.from.replace(/^refs\/tags\//, "")}`, "--from") };
     } else {
       const { base } = await released(release.git, service, to);

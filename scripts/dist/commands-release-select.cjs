@@ -7496,7 +7496,7 @@ function commandSpec(spec) {
 }
 
 // scripts/commands/release/select.ts
-var import_errors23 = require("./core-errors.cjs");
+var import_errors24 = require("./core-errors.cjs");
 
 // scripts/core/images/image-ref.ts
 var import_errors3 = require("./core-errors.cjs");
@@ -9160,7 +9160,9 @@ async function writing(name, write) {
   } catch (err) {
     const code = (0, import_errors19.errnoCode)(err);
     if (code === void 0) throw err;
-    throw new import_errors19.OutsideError(`could not write ${name}=${quote(process.env[name] ?? "", 240)}: ${code}; the step's outputs or summary are incomplete (the runner's disk, or the file)`);
+    throw new import_errors19.OutsideError(
+      `could not write ${name}=${quote(process.env[name] ?? "", 240)}: ${code}; the step's outputs or summary are incomplete (the runner's disk, or the file)`
+    );
   }
 }
 async function writeStepOutputs(outputs) {
@@ -9242,12 +9244,20 @@ async function findCiImage(git, registry, name, commit, inputCommits) {
 
 // scripts/commands/release/context.ts
 var import_node_path2 = require("node:path");
+var import_errors23 = require("./core-errors.cjs");
+
+// scripts/core/github-repository.ts
 var import_errors22 = require("./core-errors.cjs");
+function repositoryOwner(repository) {
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors22.InputError(`GITHUB_REPOSITORY ${quote(repository, 100)}: expected <owner>/<repo>`);
+  return repository.slice(0, repository.indexOf("/"));
+}
+
+// scripts/commands/release/context.ts
 async function openRelease(ctx, cwd = ".") {
   const git = await ctx.effects.git((0, import_node_path2.resolve)(ctx.cwd, cwd));
   const repository = ctx.env["GITHUB_REPOSITORY"] || ctx.config.publishRepository;
-  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors22.InputError(`GITHUB_REPOSITORY ${quote(repository)}: expected <owner>/<repo>`);
-  const owner = repository.slice(0, repository.indexOf("/"));
+  const owner = repositoryOwner(repository);
   const branch = ctx.config.defaultBranch;
   const defaultRef = async () => {
     for (const ref of [`refs/remotes/origin/${branch}`, `refs/heads/${branch}`]) {
@@ -9318,10 +9328,10 @@ var run = command(SPEC, async (parsed, ctx) => {
   const { values } = parsed;
   const tagRef = values.tag?.startsWith("refs/tags/") ? values.tag : void 0;
   if (tagRef === void 0 && values.service === void 0)
-    throw new import_errors23.InputError("pnpm pipeline release select: give --service <name|changed>, or --tag refs/tags/<service>@<version>");
+    throw new import_errors24.InputError("pnpm pipeline release select: give --service <name|changed>, or --tag refs/tags/<service>@<version>");
   const explicit = values.version === void 0 || values.version === "" ? void 0 : parseVersion(values.version);
   if (explicit !== void 0 && tagRef === void 0 && values.service === "changed") {
-    throw new import_errors23.InputError(
+    throw new import_errors24.InputError(
       `--version ${quote(values.version ?? "")} with --service changed: one version for every changed service; release one service with a version, or use a bump for changed`
     );
   }
@@ -9357,7 +9367,7 @@ var run = command(SPEC, async (parsed, ctx) => {
       }
     } else {
       const service = values.service ?? "";
-      if (!known.has(service)) throw new import_errors23.InputError(`--service ${JSON.stringify(service).slice(0, 80)}: not a service; expected changed or one of: ${[...known].join(", ")}`);
+      if (!known.has(service)) throw new import_errors24.InputError(`--service ${JSON.stringify(service).slice(0, 80)}: not a service; expected changed or one of: ${[...known].join(", ")}`);
       services = [service];
     }
     const build = [];

@@ -9095,7 +9095,9 @@ async function writing(name, write) {
   } catch (err) {
     const code = (0, import_errors17.errnoCode)(err);
     if (code === void 0) throw err;
-    throw new import_errors17.OutsideError(`could not write ${name}=${quote(process.env[name] ?? "", 240)}: ${code}; the step's outputs or summary are incomplete (the runner's disk, or the file)`);
+    throw new import_errors17.OutsideError(
+      `could not write ${name}=${quote(process.env[name] ?? "", 240)}: ${code}; the step's outputs or summary are incomplete (the runner's disk, or the file)`
+    );
   }
 }
 async function appendStepSummary(markdown) {
@@ -9170,12 +9172,20 @@ function imageRepositories(registry, owner) {
 }
 
 // scripts/commands/release/context.ts
+var import_errors21 = require("./core-errors.cjs");
+
+// scripts/core/github-repository.ts
 var import_errors20 = require("./core-errors.cjs");
+function repositoryOwner(repository) {
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors20.InputError(`GITHUB_REPOSITORY ${quote(repository, 100)}: expected <owner>/<repo>`);
+  return repository.slice(0, repository.indexOf("/"));
+}
+
+// scripts/commands/release/context.ts
 async function openRelease(ctx, cwd = ".") {
   const git = await ctx.effects.git((0, import_node_path2.resolve)(ctx.cwd, cwd));
   const repository = ctx.env["GITHUB_REPOSITORY"] || ctx.config.publishRepository;
-  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors20.InputError(`GITHUB_REPOSITORY ${quote(repository)}: expected <owner>/<repo>`);
-  const owner = repository.slice(0, repository.indexOf("/"));
+  const owner = repositoryOwner(repository);
   const branch = ctx.config.defaultBranch;
   const defaultRef = async () => {
     for (const ref of [`refs/remotes/origin/${branch}`, `refs/heads/${branch}`]) {

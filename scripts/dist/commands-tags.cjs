@@ -7497,10 +7497,17 @@ function commandSpec(spec) {
 }
 
 // scripts/core/build-metadata.ts
-var import_errors4 = require("./core-errors.cjs");
+var import_errors5 = require("./core-errors.cjs");
+
+// scripts/core/github-repository.ts
+var import_errors3 = require("./core-errors.cjs");
+function repositoryOwner(repository) {
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors3.InputError(`GITHUB_REPOSITORY ${quote(repository, 100)}: expected <owner>/<repo>`);
+  return repository.slice(0, repository.indexOf("/"));
+}
 
 // scripts/core/git/commit-sha.ts
-var import_errors3 = require("./core-errors.cjs");
+var import_errors4 = require("./core-errors.cjs");
 var FULL = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 var COMMIT_SHA_FORM = "a full commit SHA (40 or 64 lowercase hex characters)";
 function isCommitSha(value) {
@@ -7508,7 +7515,7 @@ function isCommitSha(value) {
 }
 function parseCommitSha(value, what) {
   if (isCommitSha(value)) return value;
-  throw new import_errors3.InputError(`${what} ${quote(value)}: expected ${COMMIT_SHA_FORM}`);
+  throw new import_errors4.InputError(`${what} ${quote(value)}: expected ${COMMIT_SHA_FORM}`);
 }
 var ZERO_SHA = parseCommitSha("0".repeat(40), "the zero SHA");
 
@@ -7517,43 +7524,43 @@ var OWNER = /^[A-Za-z0-9_.-]+$/;
 var SERVER_URL = /^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:\/[A-Za-z0-9._~%/-]*)?$/;
 function required(env, name, expected) {
   const value = env[name];
-  if (value === void 0 || value === "") throw new import_errors4.InputError(`${name} is not set: expected ${expected} (GitHub Actions sets it; set it yourself to run this outside Actions)`);
+  if (value === void 0 || value === "") throw new import_errors5.InputError(`${name} is not set: expected ${expected} (GitHub Actions sets it; set it yourself to run this outside Actions)`);
   return value;
 }
 function triggerOf(eventName, ref, defaultBranch) {
   switch (eventName) {
     case "push": {
       if (ref.startsWith("refs/tags/")) return { kind: "commit" };
-      if (!ref.startsWith("refs/heads/")) throw new import_errors4.InputError(`GITHUB_REF ${JSON.stringify(ref)}: a push build expects a branch, refs/heads/<name>, or a tag`);
+      if (!ref.startsWith("refs/heads/")) throw new import_errors5.InputError(`GITHUB_REF ${JSON.stringify(ref)}: a push build expects a branch, refs/heads/<name>, or a tag`);
       return { kind: "branch", branch: ref.slice("refs/heads/".length), defaultBranch };
     }
     case "workflow_dispatch":
       return { kind: "commit" };
     case "pull_request": {
       const match = /^refs\/pull\/(\d+)\/(?:merge|head)$/.exec(ref);
-      if (!match) throw new import_errors4.InputError(`GITHUB_REF ${JSON.stringify(ref)}: a pull_request build expects refs/pull/<number>/merge`);
+      if (!match) throw new import_errors5.InputError(`GITHUB_REF ${JSON.stringify(ref)}: a pull_request build expects refs/pull/<number>/merge`);
       return { kind: "pull_request", number: Number(match[1]) };
     }
     case "merge_group":
       return { kind: "merge_group" };
     default:
-      throw new import_errors4.InputError(`GITHUB_EVENT_NAME ${JSON.stringify(eventName)}: image builds run for push, pull_request, merge_group or workflow_dispatch`);
+      throw new import_errors5.InputError(`GITHUB_EVENT_NAME ${JSON.stringify(eventName)}: image builds run for push, pull_request, merge_group or workflow_dispatch`);
   }
 }
 function buildContextFromEnv(env, defaultBranch, commit) {
   const eventName = required(env, "GITHUB_EVENT_NAME", "push, pull_request or merge_group");
   const ref = required(env, "GITHUB_REF", "refs/heads/<branch> or refs/pull/<number>/merge");
   const sha = commit ?? required(env, "GITHUB_SHA", "the full SHA of the commit being built");
-  if (!isCommitSha(sha)) throw new import_errors4.InputError(`${commit === void 0 ? "GITHUB_SHA" : "--commit"} ${JSON.stringify(sha)}: expected ${COMMIT_SHA_FORM}`);
+  if (!isCommitSha(sha)) throw new import_errors5.InputError(`${commit === void 0 ? "GITHUB_SHA" : "--commit"} ${JSON.stringify(sha)}: expected ${COMMIT_SHA_FORM}`);
   const repository = required(env, "GITHUB_REPOSITORY", "<owner>/<repo>");
-  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors4.InputError(`GITHUB_REPOSITORY ${JSON.stringify(repository)}: expected <owner>/<repo>`);
-  const owner = env["GITHUB_REPOSITORY_OWNER"] || repository.slice(0, repository.indexOf("/"));
-  if (!OWNER.test(owner)) throw new import_errors4.InputError(`GITHUB_REPOSITORY_OWNER ${quote(owner)}: expected a GitHub account name (letters, digits, -, _, .)`);
+  const fromRepository = repositoryOwner(repository);
+  const owner = env["GITHUB_REPOSITORY_OWNER"] || fromRepository;
+  if (!OWNER.test(owner)) throw new import_errors5.InputError(`GITHUB_REPOSITORY_OWNER ${quote(owner)}: expected a GitHub account name (letters, digits, -, _, .)`);
   const server = (env["GITHUB_SERVER_URL"] || "https://github.com").replace(/\/+$/, "");
-  if (!SERVER_URL.test(server)) throw new import_errors4.InputError(`GITHUB_SERVER_URL ${quote(server)}: expected an http(s) URL without spaces or control characters, e.g. https://github.com`);
+  if (!SERVER_URL.test(server)) throw new import_errors5.InputError(`GITHUB_SERVER_URL ${quote(server)}: expected an http(s) URL without spaces or control characters, e.g. https://github.com`);
   const trigger = triggerOf(eventName, ref, defaultBranch);
   if (commit !== void 0 && trigger.kind !== "commit") {
-    throw new import_errors4.InputError(`--commit ${commit}: a ${eventName} build of ${ref} labels GITHUB_SHA; --commit is for a release build (workflow_dispatch, or a pushed release tag)`);
+    throw new import_errors5.InputError(`--commit ${commit}: a ${eventName} build of ${ref} labels GITHUB_SHA; --commit is for a release build (workflow_dispatch, or a pushed release tag)`);
   }
   return { sha, trigger, owner, sourceUrl: `${server}/${repository}` };
 }
@@ -7586,10 +7593,10 @@ function recordSummary(record) {
 }
 
 // scripts/commands/tags.ts
-var import_errors21 = require("./core-errors.cjs");
+var import_errors22 = require("./core-errors.cjs");
 
 // scripts/core/images/image-ref.ts
-var import_errors5 = require("./core-errors.cjs");
+var import_errors6 = require("./core-errors.cjs");
 var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 var TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 var DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-f0-9]{32,}$/;
@@ -7597,7 +7604,7 @@ var REGISTRY_HOST = /^(?:localhost|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+|\[[0-9a-fA-
 var EXPECTED = "expected [registry/]name[:tag][@sha256:<hex>], e.g. ghcr.io/acme/api-gateway:sha-1a2b3c4";
 function parseImageRef(text) {
   const fail = (why) => {
-    throw new import_errors5.InputError(`invalid image reference ${JSON.stringify(text)}: ${why}; ${EXPECTED}`);
+    throw new import_errors6.InputError(`invalid image reference ${JSON.stringify(text)}: ${why}; ${EXPECTED}`);
   };
   let rest = text;
   let digest;
@@ -7630,7 +7637,7 @@ function formatImageRef(ref) {
 }
 
 // scripts/core/images/tags.ts
-var import_errors6 = require("./core-errors.cjs");
+var import_errors7 = require("./core-errors.cjs");
 function imageRepository(registry, owner, service) {
   return imageRepositories(registry, owner)(service);
 }
@@ -7640,7 +7647,7 @@ function imageRepositories(registry, owner) {
   const base = checked.slice(0, -"/service".length);
   return (service) => {
     if (!COMPONENT.test(service)) {
-      throw new import_errors6.InputError(
+      throw new import_errors7.InputError(
         `invalid image name ${JSON.stringify(`${base}/${service}`)}: the service folder name ${JSON.stringify(service)} must be lowercase letters, digits and separators (. _ __ -); rename the folder`
       );
     }
@@ -7649,11 +7656,11 @@ function imageRepositories(registry, owner) {
 }
 function sanitizeTag(name) {
   const tag = name.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/^[.-]+/, "").slice(0, 128).replace(/[.-]+$/, "");
-  if (!TAG.test(tag)) throw new import_errors6.InputError(`cannot make an image tag from ${JSON.stringify(name)}: it has no letter, digit or underscore`);
+  if (!TAG.test(tag)) throw new import_errors7.InputError(`cannot make an image tag from ${JSON.stringify(name)}: it has no letter, digit or underscore`);
   return tag;
 }
 function shortSha(sha) {
-  if (!isCommitSha(sha)) throw new import_errors6.InputError(`invalid commit SHA ${JSON.stringify(sha)}: expected ${COMMIT_SHA_FORM}`);
+  if (!isCommitSha(sha)) throw new import_errors7.InputError(`invalid commit SHA ${JSON.stringify(sha)}: expected ${COMMIT_SHA_FORM}`);
   return sha.slice(0, 7);
 }
 function tagsFor(sha, trigger) {
@@ -7663,7 +7670,7 @@ function tagsFor(sha, trigger) {
       if (trigger.branch === trigger.defaultBranch) tags.push(sanitizeTag(trigger.branch));
       break;
     case "pull_request":
-      if (!Number.isSafeInteger(trigger.number) || trigger.number < 1) throw new import_errors6.InputError(`invalid pull request number ${trigger.number}: expected a positive integer`);
+      if (!Number.isSafeInteger(trigger.number) || trigger.number < 1) throw new import_errors7.InputError(`invalid pull request number ${trigger.number}: expected a positive integer`);
       tags.push(`pr-${trigger.number}`);
       break;
     case "release":
@@ -7679,7 +7686,7 @@ function tagsFor(sha, trigger) {
 }
 function imageTags(repository, sha, trigger) {
   const repo = parseImageRef(repository);
-  if (repo.tag || repo.digest) throw new import_errors6.InputError(`image repository ${JSON.stringify(repository)} must not carry a tag or digest`);
+  if (repo.tag || repo.digest) throw new import_errors7.InputError(`image repository ${JSON.stringify(repository)} must not carry a tag or digest`);
   return tagsFor(sha, trigger).map((tag) => formatImageRef({ ...repo, tag }));
 }
 
@@ -7764,21 +7771,21 @@ function branchTagMove(tag, current, digest, revision, ancestry, onBranch) {
 // scripts/io/atomic-file.ts
 var import_node_fs = require("node:fs");
 var import_node_path = require("node:path");
-var import_errors7 = require("./core-errors.cjs");
-var code = (err) => (0, import_errors7.errnoCode)(err) ?? "";
+var import_errors8 = require("./core-errors.cjs");
+var code = (err) => (0, import_errors8.errnoCode)(err) ?? "";
 function checkWritable(path, what) {
   let isDir = false;
   try {
     const stat = (0, import_node_fs.statSync)(path);
     isDir = stat.isDirectory();
-    if (!isDir && !stat.isFile()) throw new import_errors7.InputError(`${what} ${quote(path, 240)}: is not a regular file (a pipe, a device or a socket); expected a file path`);
+    if (!isDir && !stat.isFile()) throw new import_errors8.InputError(`${what} ${quote(path, 240)}: is not a regular file (a pipe, a device or a socket); expected a file path`);
   } catch (err) {
-    if (err instanceof import_errors7.InputError) throw err;
+    if (err instanceof import_errors8.InputError) throw err;
     if (code(err) !== "ENOENT" && code(err) !== "ENOTDIR")
-      throw new import_errors7.InputError(`${what} ${quote(path, 240)}: cannot be written (${code(err) || String(err)}); expected a file path`);
-    if (code(err) === "ENOTDIR") throw new import_errors7.InputError(`${what} ${quote(path, 240)}: a part of the path is a file, not a folder; expected a file path`);
+      throw new import_errors8.InputError(`${what} ${quote(path, 240)}: cannot be written (${code(err) || String(err)}); expected a file path`);
+    if (code(err) === "ENOTDIR") throw new import_errors8.InputError(`${what} ${quote(path, 240)}: a part of the path is a file, not a folder; expected a file path`);
   }
-  if (isDir) throw new import_errors7.InputError(`${what} ${quote(path, 240)}: is a folder; expected a file path, e.g. ${(0, import_node_path.join)(path, "out.json")}`);
+  if (isDir) throw new import_errors8.InputError(`${what} ${quote(path, 240)}: is a folder; expected a file path, e.g. ${(0, import_node_path.join)(path, "out.json")}`);
   missingFolders((0, import_node_path.dirname)(path), what, path);
 }
 var PSEUDO_FILE_SYSTEMS = /* @__PURE__ */ new Set([40864, 1650812274, 2613483, 1667723888, 1684170528, 1953653091, 1935894131, 7377, 1650812272, 3405662737, 1634035564, 3730735588]);
@@ -7787,17 +7794,17 @@ function missingFolders(dir, what, target) {
   let existing2 = (0, import_node_path.resolve)(dir);
   for (; ; ) {
     try {
-      if (!(0, import_node_fs.statSync)(existing2).isDirectory()) throw new import_errors7.InputError(`${what} ${quote(target, 240)}: ${quote(existing2, 240)} is not a folder; expected a file path in a folder`);
+      if (!(0, import_node_fs.statSync)(existing2).isDirectory()) throw new import_errors8.InputError(`${what} ${quote(target, 240)}: ${quote(existing2, 240)} is not a folder; expected a file path in a folder`);
       break;
     } catch (err) {
-      if (err instanceof import_errors7.InputError) throw err;
-      if ((0, import_node_path.dirname)(existing2) === existing2) throw new import_errors7.InputError(`${what} ${quote(target, 240)}: no folder of it exists; expected a writable file path`);
+      if (err instanceof import_errors8.InputError) throw err;
+      if ((0, import_node_path.dirname)(existing2) === existing2) throw new import_errors8.InputError(`${what} ${quote(target, 240)}: no folder of it exists; expected a writable file path`);
       missing.unshift(existing2);
       existing2 = (0, import_node_path.dirname)(existing2);
     }
   }
   if (PSEUDO_FILE_SYSTEMS.has((0, import_node_fs.statfsSync)(existing2).type)) {
-    throw new import_errors7.InputError(`${what} ${quote(target, 240)}: ${quote(existing2, 240)} is on a kernel file system (/proc, /sys, ...); expected a file path on a normal file system`);
+    throw new import_errors8.InputError(`${what} ${quote(target, 240)}: ${quote(existing2, 240)} is on a kernel file system (/proc, /sys, ...); expected a file path on a normal file system`);
   }
   return missing;
 }
@@ -7816,16 +7823,16 @@ function writeFilesAtomic(files, what = "file") {
     }
   } catch (err) {
     for (const [temp] of temps) (0, import_node_fs.rmSync)(temp, { force: true });
-    if (err instanceof import_errors7.InputError) throw err;
+    if (err instanceof import_errors8.InputError) throw err;
     const path = temps.at(-1)?.[1] ?? "";
-    throw new import_errors7.InputError(`${what} ${quote(path, 240)}: cannot be written (${code(err) || (err instanceof Error ? err.message : String(err))}); expected a writable file path`);
+    throw new import_errors8.InputError(`${what} ${quote(path, 240)}: cannot be written (${code(err) || (err instanceof Error ? err.message : String(err))}); expected a writable file path`);
   }
   for (const [temp, path] of temps) (0, import_node_fs.renameSync)(temp, path);
 }
 
 // scripts/io/registry.ts
-var import_errors8 = require("./core-errors.cjs");
-var RegistryError = class extends import_errors8.OutsideError {
+var import_errors9 = require("./core-errors.cjs");
+var RegistryError = class extends import_errors9.OutsideError {
   name = "RegistryError";
 };
 var TagConflict = class extends Error {
@@ -7842,10 +7849,10 @@ var TagConflict = class extends Error {
 };
 
 // scripts/core/deploy/version.ts
-var import_errors10 = require("./core-errors.cjs");
+var import_errors11 = require("./core-errors.cjs");
 
 // scripts/core/release/version.ts
-var import_errors9 = require("./core-errors.cjs");
+var import_errors10 = require("./core-errors.cjs");
 var NUMBER = "(0|[1-9][0-9]*)";
 var IDENTIFIER = "(?:0|[1-9][0-9]*|[0-9]*[a-z-][0-9a-z-]*)";
 var VERSION = new RegExp(`^${NUMBER}\\.${NUMBER}\\.${NUMBER}(?:-(${IDENTIFIER}(?:\\.${IDENTIFIER})*))?$`);
@@ -7877,14 +7884,14 @@ async function readImage(registry, name, reference) {
 }
 
 // scripts/io/step-outputs.ts
-var import_errors13 = require("./core-errors.cjs");
+var import_errors14 = require("./core-errors.cjs");
 
 // scripts/io/github-event.ts
 var import_node_fs2 = require("node:fs");
-var import_errors12 = require("./core-errors.cjs");
+var import_errors13 = require("./core-errors.cjs");
 
 // scripts/core/changes/event.ts
-var import_errors11 = require("./core-errors.cjs");
+var import_errors12 = require("./core-errors.cjs");
 
 // scripts/io/github-event.ts
 function checkActionsFiles(env) {
@@ -7897,13 +7904,13 @@ function checkActionsFiles(env) {
       const stat = (0, import_node_fs2.statSync)(path);
       isFile2 = stat.isFile() || stat.isCharacterDevice();
     } catch (err) {
-      throw new import_errors12.InputError(`${name}=${quote(path, 240)}: no such file (${(0, import_errors12.errnoCode)(err) ?? String(err)}); ${fix}`);
+      throw new import_errors13.InputError(`${name}=${quote(path, 240)}: no such file (${(0, import_errors13.errnoCode)(err) ?? String(err)}); ${fix}`);
     }
-    if (!isFile2) throw new import_errors12.InputError(`${name}=${quote(path, 240)}: not a file; ${fix}`);
+    if (!isFile2) throw new import_errors13.InputError(`${name}=${quote(path, 240)}: not a file; ${fix}`);
     try {
       (0, import_node_fs2.accessSync)(path, import_node_fs2.constants.W_OK);
     } catch (err) {
-      throw new import_errors12.InputError(`${name}=${quote(path, 240)}: cannot be written (${(0, import_errors12.errnoCode)(err) ?? String(err)}); ${fix}`);
+      throw new import_errors13.InputError(`${name}=${quote(path, 240)}: cannot be written (${(0, import_errors13.errnoCode)(err) ?? String(err)}); ${fix}`);
     }
   }
 }
@@ -7913,9 +7920,11 @@ async function writing(name, write) {
   try {
     await write();
   } catch (err) {
-    const code2 = (0, import_errors13.errnoCode)(err);
+    const code2 = (0, import_errors14.errnoCode)(err);
     if (code2 === void 0) throw err;
-    throw new import_errors13.OutsideError(`could not write ${name}=${quote(process.env[name] ?? "", 240)}: ${code2}; the step's outputs or summary are incomplete (the runner's disk, or the file)`);
+    throw new import_errors14.OutsideError(
+      `could not write ${name}=${quote(process.env[name] ?? "", 240)}: ${code2}; the step's outputs or summary are incomplete (the runner's disk, or the file)`
+    );
   }
 }
 async function writeStepOutputs(outputs) {
@@ -7936,12 +7945,12 @@ async function appendStepSummary(markdown) {
 // scripts/io/workspace-fs.ts
 var import_node_fs4 = require("node:fs");
 var import_node_path2 = require("node:path");
-var import_errors20 = require("./core-errors.cjs");
+var import_errors21 = require("./core-errors.cjs");
 
 // scripts/core/workspace/discover.ts
-var import_errors14 = require("./core-errors.cjs");
+var import_errors15 = require("./core-errors.cjs");
 function symlinkedManifest(file) {
-  return new import_errors14.InputError(`${file} is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself`);
+  return new import_errors15.InputError(`${file} is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself`);
 }
 var SKIP = /* @__PURE__ */ new Set(["node_modules", "bower_components"]);
 async function packageFolders(listing, root, matcher) {
@@ -8092,10 +8101,10 @@ async function folderTest(globs) {
 }
 
 // scripts/core/workspace/graph.ts
-var import_errors16 = require("./core-errors.cjs");
+var import_errors17 = require("./core-errors.cjs");
 
 // scripts/core/workspace/manifest.ts
-var import_errors15 = require("./core-errors.cjs");
+var import_errors16 = require("./core-errors.cjs");
 var DEPENDENCY_FIELDS = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"];
 function isStringRecord(value) {
   if (!isRecord(value)) return false;
@@ -8111,14 +8120,14 @@ function parseObject(file, text) {
   try {
     json = parseJsonText(text);
   } catch (err) {
-    throw new import_errors15.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
+    throw new import_errors16.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }
-  if (!isRecord(json)) throw new import_errors15.InputError(`${nameOf(file)}: expected a JSON object`);
+  if (!isRecord(json)) throw new import_errors16.InputError(`${nameOf(file)}: expected a JSON object`);
   return json;
 }
 function packageName(file, pkg) {
   const name = pkg["name"];
-  if (typeof name !== "string" || name.length === 0) throw new import_errors15.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
+  if (typeof name !== "string" || name.length === 0) throw new import_errors16.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
   return name;
 }
 function parseManifest(file, text) {
@@ -8129,16 +8138,16 @@ function parseManifest(file, text) {
   const optionalDependencies = dependencyField(file, "optionalDependencies", pkg["optionalDependencies"]);
   const peerDependencies = dependencyField(file, "peerDependencies", pkg["peerDependencies"]);
   const scripts = pkg["scripts"] ?? {};
-  if (!isStringRecord(scripts)) throw new import_errors15.InputError(`${file}: "scripts" must be an object of name -> command`);
+  if (!isStringRecord(scripts)) throw new import_errors16.InputError(`${file}: "scripts" must be an object of name -> command`);
   const meta = pkg["kodingcaravan"];
   let service = {};
   if (meta !== void 0 && meta !== null) {
-    if (!isRecord(meta)) throw new import_errors15.InputError(`${file}: "kodingcaravan" must be an object`);
+    if (!isRecord(meta)) throw new import_errors16.InputError(`${file}: "kodingcaravan" must be an object`);
     const { port, upstreams } = meta;
     if (port !== void 0 && (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535)) {
-      throw new import_errors15.InputError(`${file}: "kodingcaravan.port" must be an integer from 1 to 65535, got ${JSON.stringify(port)}`);
+      throw new import_errors16.InputError(`${file}: "kodingcaravan.port" must be an integer from 1 to 65535, got ${JSON.stringify(port)}`);
     }
-    if (upstreams !== void 0 && !isStringArray(upstreams)) throw new import_errors15.InputError(`${file}: "kodingcaravan.upstreams" must be an array of service names`);
+    if (upstreams !== void 0 && !isStringArray(upstreams)) throw new import_errors16.InputError(`${file}: "kodingcaravan.upstreams" must be an array of service names`);
     service = { ...port === void 0 ? {} : { port }, ...upstreams === void 0 ? {} : { upstreams } };
   }
   const manifest = {
@@ -8153,7 +8162,7 @@ function parseManifest(file, text) {
   return manifest;
 }
 function badDependencyField(file, field) {
-  return new import_errors15.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
+  return new import_errors16.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
 }
 function dependencyField(file, field, value) {
   if (value === void 0 || value === null) return {};
@@ -8200,7 +8209,7 @@ function workspaceTargets(name, refs, lookup, names) {
     else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
       if (target === void 0) {
-        throw new import_errors16.InputError(
+        throw new import_errors17.InputError(
           `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`
         );
       }
@@ -8250,7 +8259,7 @@ function assemble(entries, make) {
     const entry = at(sorted, k);
     const existing2 = index.get(entry.name);
     if (existing2 !== void 0) {
-      throw new import_errors16.InputError(`two workspace packages are named ${entry.name}: ${at(sorted, existing2).input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
+      throw new import_errors17.InputError(`two workspace packages are named ${entry.name}: ${at(sorted, existing2).input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
     }
     index.set(entry.name, names.length);
     names.push(entry.name);
@@ -8275,7 +8284,7 @@ function assemble(entries, make) {
     if (!p.isService) continue;
     const other = serviceFolders.get(p.folder);
     if (other !== void 0) {
-      throw new import_errors16.InputError(
+      throw new import_errors17.InputError(
         `two services are in folders named ${p.folder} (${other} and ${p.dir}): the folder name names the service's image, its matrix leg and its compose service; rename one`
       );
     }
@@ -8320,7 +8329,7 @@ function assembleGraph(list, options) {
   let services = options.services;
   const get = (name) => {
     const pkg = packages.get(name);
-    if (!pkg) throw new import_errors16.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
+    if (!pkg) throw new import_errors17.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
     return pkg;
   };
   const graph = {
@@ -8405,7 +8414,7 @@ function topologicalOrder(names, edges, from = "name") {
       if (state[dep] === VISITING) {
         if (from === "folder") return topologicalOrder(names, edges, "name");
         const cycle = [...path.slice(path.indexOf(dep)), dep].map((n) => at(names, n));
-        throw new import_errors16.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
+        throw new import_errors17.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
       }
       state[dep] = VISITING;
       path.push(dep);
@@ -8416,45 +8425,45 @@ function topologicalOrder(names, edges, from = "name") {
 }
 
 // scripts/core/workspace/workspace-globs.ts
-var import_errors17 = require("./core-errors.cjs");
+var import_errors18 = require("./core-errors.cjs");
 function checkWorkspaceGlobs(file, globs) {
   for (const glob of globs) {
     const body = glob.startsWith("!") ? glob.slice(1) : glob;
     const why = body === "" ? "it is empty" : body.startsWith("/") ? "it is absolute" : body.split("/").includes("..") ? "it leaves the workspace (..)" : [...body].some((c) => c === "\\" || c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) ? "it holds a backslash or a control character" : void 0;
     if (why !== void 0)
-      throw new import_errors17.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
+      throw new import_errors18.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
   }
   return globs;
 }
 
 // scripts/core/workspace/workspace-yaml.ts
 var import_yaml = __toESM(require_dist(), 1);
-var import_errors18 = require("./core-errors.cjs");
+var import_errors19 = require("./core-errors.cjs");
 function parseWorkspaceYaml(file, text) {
   let doc;
   try {
     doc = (0, import_yaml.parse)(text);
   } catch (err) {
-    throw new import_errors18.InputError(`${file}: not valid YAML (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`);
+    throw new import_errors19.InputError(`${file}: not valid YAML (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`);
   }
   const packages = isRecord(doc) ? doc["packages"] : void 0;
   if (!Array.isArray(packages) || packages.length === 0 || !packages.every((p) => typeof p === "string" && p.length > 0)) {
-    throw new import_errors18.InputError(`${file}: expected "packages:" with a list of folder globs, e.g. - services/*`);
+    throw new import_errors19.InputError(`${file}: expected "packages:" with a list of folder globs, e.g. - services/*`);
   }
   return { packages };
 }
 
 // scripts/io/read-text-file.ts
 var import_node_fs3 = require("node:fs");
-var import_errors19 = require("./core-errors.cjs");
+var import_errors20 = require("./core-errors.cjs");
 function readTextFile(path, shown) {
   let isFile2;
   try {
     isFile2 = (0, import_node_fs3.statSync)(path).isFile();
   } catch (err) {
-    throw new import_errors19.InputError(`${quote(shown, 240)}: cannot be read (${(0, import_errors19.errnoCode)(err) ?? String(err)}); expected a file`);
+    throw new import_errors20.InputError(`${quote(shown, 240)}: cannot be read (${(0, import_errors20.errnoCode)(err) ?? String(err)}); expected a file`);
   }
-  if (!isFile2) throw new import_errors19.InputError(`${quote(shown, 240)}: not a file (a folder, a pipe or a device); expected a file`);
+  if (!isFile2) throw new import_errors20.InputError(`${quote(shown, 240)}: not a file (a folder, a pipe or a device); expected a file`);
   return (0, import_node_fs3.readFileSync)(path, "utf8");
 }
 
@@ -8491,7 +8500,7 @@ function diskListing() {
 }
 async function loadWorkspace(root, options = {}) {
   const yamlPath = (0, import_node_path2.join)(root, "pnpm-workspace.yaml");
-  if (!(0, import_node_fs4.existsSync)(yamlPath)) throw new import_errors20.InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
+  if (!(0, import_node_fs4.existsSync)(yamlPath)) throw new import_errors21.InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
   const globs = checkWorkspaceGlobs("pnpm-workspace.yaml", parseWorkspaceYaml("pnpm-workspace.yaml", readTextFile(yamlPath, "pnpm-workspace.yaml")).packages);
   const rule = { marker: options.serviceMarker ?? "Dockerfile", isServiceDir: await folderTest(options.serviceGlobs ?? []) };
   const found = await discoverPackages(diskListing(), root, await globMatcher(globs), rule);
@@ -8502,7 +8511,7 @@ async function loadWorkspace(root, options = {}) {
 var PROMOTE_USAGE = "pipeline tags --service S --promote sha256:<hex>";
 var RECORD_USAGE = "pipeline tags --service S --digest sha256:<hex> --verified-image-id sha256:<hex> --record FILE";
 function sha256(flag, value, what) {
-  if (!SHA256_DIGEST.test(value)) throw new import_errors21.InputError(`${flag} ${JSON.stringify(value)}: expected sha256:<64 hex>, ${what}`);
+  if (!SHA256_DIGEST.test(value)) throw new import_errors22.InputError(`${flag} ${JSON.stringify(value)}: expected sha256:<64 hex>, ${what}`);
   return value;
 }
 var SPEC = commandSpec({
@@ -8543,19 +8552,19 @@ function parseRequest(argv) {
   if (parsed.help) return "help";
   const { values } = parsed;
   const service = values.service;
-  if (service === void 0) throw new import_errors21.InputError("pipeline tags: --service is required; expected: pipeline tags --service <service folder, e.g. api-gateway>");
+  if (service === void 0) throw new import_errors22.InputError("pipeline tags: --service is required; expected: pipeline tags --service <service folder, e.g. api-gateway>");
   const cwd = values.cwd ?? ".";
   const { commit } = values;
   const { digest, record: file } = values;
   const verifiedImageId = values["verified-image-id"];
   const recordFlags = [digest, verifiedImageId, file];
   if (values.promote !== void 0) {
-    if (recordFlags.some((v) => v !== void 0) || values.json) throw new import_errors21.InputError(`pipeline tags: --promote goes alone; expected: ${PROMOTE_USAGE}`);
+    if (recordFlags.some((v) => v !== void 0) || values.json) throw new import_errors22.InputError(`pipeline tags: --promote goes alone; expected: ${PROMOTE_USAGE}`);
     return { kind: "promote", service, cwd, commit, digest: sha256("--promote", values.promote, "the digest output of the record step") };
   }
   if (recordFlags.every((v) => v === void 0)) return { kind: "compute", service, cwd, commit, json: values.json ?? false };
   if (digest === void 0 || verifiedImageId === void 0 || file === void 0) {
-    throw new import_errors21.InputError(`pipeline tags: --digest, --verified-image-id and --record go together; expected: ${RECORD_USAGE}`);
+    throw new import_errors22.InputError(`pipeline tags: --digest, --verified-image-id and --record go together; expected: ${RECORD_USAGE}`);
   }
   return {
     kind: "record",
@@ -8580,7 +8589,7 @@ var run = async (argv, ctx) => {
   const root = (0, import_node_path3.resolve)(ctx.cwd, request.cwd);
   const { marker, dockerfileTargets } = ctx.config.services;
   const known = (await loadWorkspace(root, { serviceMarker: marker, serviceGlobs: dockerfileTargets })).services.map((s) => s.folder);
-  if (!known.includes(service)) throw new import_errors21.InputError(`--service ${JSON.stringify(service)}: not a service of this workspace; known: ${known.join(", ")}`);
+  if (!known.includes(service)) throw new import_errors22.InputError(`--service ${JSON.stringify(service)}: not a service of this workspace; known: ${known.join(", ")}`);
   const context = buildContextFromEnv(ctx.env, ctx.config.defaultBranch, request.commit);
   const repository = imageRepository(ctx.config.registry, context.owner, service);
   const tags = imageTags(repository, context.sha, context.trigger);

@@ -28,11 +28,20 @@ __export(github_api_exports, {
   octokit: () => octokit
 });
 module.exports = __toCommonJS(github_api_exports);
+var import_errors2 = require("./core-errors.cjs");
+
+// scripts/core/github-repository.ts
 var import_errors = require("./core-errors.cjs");
 
 // scripts/core/quote.ts
 function quote(value, max = 80) {
   return JSON.stringify(value.length > max ? `${value.slice(0, max)}\u2026` : value);
+}
+
+// scripts/core/github-repository.ts
+function repositoryOwner(repository) {
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors.InputError(`GITHUB_REPOSITORY ${quote(repository, 100)}: expected <owner>/<repo>`);
+  return repository.slice(0, repository.indexOf("/"));
 }
 
 // node_modules/.pnpm/universal-user-agent@7.0.3/node_modules/universal-user-agent/index.js
@@ -4055,6 +4064,9 @@ function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+// scripts/core/images/oci.ts
+var SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
+
 // scripts/core/deploy/promotion.ts
 function parsePayload(value) {
   let json = value;
@@ -4068,21 +4080,22 @@ function parsePayload(value) {
   const { service, version, digest, previousDigest, actor, rollback } = json;
   if (typeof service !== "string" || typeof version !== "string" || typeof digest !== "string" || typeof actor !== "string") return void 0;
   if (previousDigest !== null && typeof previousDigest !== "string") return void 0;
+  if (!SHA256_DIGEST.test(digest) || previousDigest !== null && !SHA256_DIGEST.test(previousDigest)) return void 0;
   return { service, version, digest, previousDigest, actor, rollback: rollback === true };
 }
 
 // scripts/io/github-api.ts
 var GitHub = Octokit.plugin(restEndpointMethods, paginateRest);
-var GitHubApiError = class extends import_errors.OutsideError {
+var GitHubApiError = class extends import_errors2.OutsideError {
   name = "GitHubApiError";
 };
 function githubApiOptionsFromEnv(env, timeoutMs) {
   const token = env["GITHUB_TOKEN"] ?? "";
   const repository = env["GITHUB_REPOSITORY"] ?? "";
-  if (token === "") throw new import_errors.InputError("GITHUB_TOKEN is not set: the step needs the job token in its env (GITHUB_TOKEN: ${{ github.token }})");
+  if (token === "") throw new import_errors2.InputError("GITHUB_TOKEN is not set: the step needs the job token in its env (GITHUB_TOKEN: ${{ github.token }})");
   if (!/^[\x21-\x7e]+$/.test(token))
-    throw new import_errors.InputError("GITHUB_TOKEN holds a space, a line break or another character no token has (a secret pasted with its newline?); set the token alone");
-  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors.InputError(`GITHUB_REPOSITORY ${quote(repository, 100)}: expected <owner>/<repo>`);
+    throw new import_errors2.InputError("GITHUB_TOKEN holds a space, a line break or another character no token has (a secret pasted with its newline?); set the token alone");
+  repositoryOwner(repository);
   const baseUrl = (env["GITHUB_API_URL"] || "https://api.github.com").replace(/\/+$/, "");
   let url;
   try {
@@ -4091,7 +4104,7 @@ function githubApiOptionsFromEnv(env, timeoutMs) {
     url = void 0;
   }
   if (url === void 0 || url.protocol !== "https:" && url.protocol !== "http:" || url.username !== "" || url.password !== "")
-    throw new import_errors.InputError(`GITHUB_API_URL ${quote(baseUrl, 200)}: expected an http(s) URL without credentials, e.g. https://api.github.com`);
+    throw new import_errors2.InputError(`GITHUB_API_URL ${quote(baseUrl, 200)}: expected an http(s) URL without credentials, e.g. https://api.github.com`);
   return { baseUrl, token, repository, timeoutMs };
 }
 function describeApiError(what, err, timeoutMs) {

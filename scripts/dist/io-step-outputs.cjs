@@ -91,7 +91,9 @@ async function writing(name, write) {
   } catch (err) {
     const code = (0, import_errors4.errnoCode)(err);
     if (code === void 0) throw err;
-    throw new import_errors4.OutsideError(`could not write ${name}=${quote(process.env[name] ?? "", 240)}: ${code}; the step's outputs or summary are incomplete (the runner's disk, or the file)`);
+    throw new import_errors4.OutsideError(
+      `could not write ${name}=${quote(process.env[name] ?? "", 240)}: ${code}; the step's outputs or summary are incomplete (the runner's disk, or the file)`
+    );
   }
 }
 async function writeStepOutputs(outputs) {

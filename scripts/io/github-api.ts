@@ -9,6 +9,7 @@
  * shows both. The event is read by io/github-event.ts, with type guards.
  */
 import { InputError, OutsideError } from '../core/errors.js';
+import { repositoryOwner } from '../core/github-repository.js';
 import { quote } from '../core/quote.js';
 import { Octokit } from '@octokit/core';
 import { paginateRest } from '@octokit/plugin-paginate-rest';
@@ -104,7 +105,7 @@ export function githubApiOptionsFromEnv(env: Env, timeoutMs: number): GitHubApiO
   if (token === '') throw new InputError('GITHUB_TOKEN is not set: the step needs the job token in its env (GITHUB_TOKEN: ${{ github.token }})');
   if (!/^[\x21-\x7e]+$/.test(token))
     throw new InputError('GITHUB_TOKEN holds a space, a line break or another character no token has (a secret pasted with its newline?); set the token alone');
-  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new InputError(`GITHUB_REPOSITORY ${quote(repository, 100)}: expected <owner>/<repo>`);
+  repositoryOwner(repository);
   const baseUrl = (env['GITHUB_API_URL'] || 'https://api.github.com').replace(/\/+$/, '');
   let url: URL | undefined;
   try {

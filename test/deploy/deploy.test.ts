@@ -584,6 +584,35 @@ describe('deploy', () => {
     });
   });
 
+  test('a GITHUB_REPOSITORY that is no owner/name is bad input before anything is asked (the owner became "acm")', async () => {
+    for (const [argv, repository] of [
+      [['--service', 'alpha', '--quarantine', `sha256:${'1'.repeat(64)}`, '--reason', 'x'], 'acme'],
+      [['--service', 'alpha', '--environment', 'staging', '--dry-run'], 'acme/shop/x'],
+    ] as const) {
+      const r = await runCommand(run, argv, { cwd: root, env: { ...env(), GITHUB_REPOSITORY: repository }, config });
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 2, stderr: `error: GITHUB_REPOSITORY ${JSON.stringify(repository)}: expected <owner>/<repo>\n` });
+    }
+  });
+
+  test('--cwd names the repository, for a deploy and for status (both used the current folder)', async () => {
+    const v = `7.7.${Math.floor(Math.random() * 1e6)}`;
+    publish(commits.v1, v);
+    const elsewhere = (...argv: string[]) =>
+      runCommand(run, argv, {
+        cwd: tmpdir(),
+        env: env(),
+        config,
+        effects: { target: async (e) => kubernetesTarget(e.target.kind === 'kubernetes' ? e.target : { namespace: 'x' }, (a) => kubectl.run(a)) },
+      });
+    const plan = await elsewhere('--service', 'alpha', '--environment', 'staging', '--version', v, '--dry-run', '--json', '--cwd', root);
+    expect({ code: plan.code, stderr: plan.stderr }).toEqual({ code: 0, stderr: '' });
+    const status = await elsewhere('status', '--environment', 'staging', '--json', '--cwd', root);
+    expect({ code: status.code, stderr: status.stderr }).toEqual({ code: 0, stderr: '' });
+    const missing = await runCommand(run, ['status', '--cwd', '/nonexistent-folder'], { cwd: root, env: env(), config });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/nonexistent-folder/);
+  });
+
   test('a second --rollback goes further back (d0, d1, d2, back to d1, back to d0), skipping a quarantined digest; production refuses what staging rolled back from', async () => {
     const d0 = publish(commits.v1, `8.0.${Math.floor(Math.random() * 1e6)}`);
     const d1 = publish(commits.v2, `8.1.${Math.floor(Math.random() * 1e6)}`);

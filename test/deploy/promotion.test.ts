@@ -28,6 +28,10 @@ describe('the payload of a deployment record', () => {
     ['a record written before rollbacks were marked: not one', { service: 'alpha', version: '1.4.0', digest: D1, previousDigest: null, actor: 'octocat' }, payload],
     ['a rollback mark that is not true: not one', { ...payload, rollback: 'yes' }, payload],
     ['a string that is not JSON', '{service: alpha}', undefined],
+    // A record someone wrote by hand through the API: a digest that is no digest (a tag, which moves) is not deployed again.
+    ['a digest that is a tag', { ...payload, digest: 'sha-a1503fa' }, undefined],
+    ['a previous digest that is no digest', { ...payload, previousDigest: 'main' }, undefined],
+    ['a digest with more after it', { ...payload, digest: `${D1}\n::error::x` }, undefined],
     ['a JSON string of an array', JSON.stringify([payload]), undefined],
     ['a list holding the JSON text (only a string is read as JSON)', [JSON.stringify(payload)], undefined],
     ['null', null, undefined],

@@ -14,6 +14,7 @@
  * once it is healthy, and status success or failure. An unhealthy image is rolled back to the digest
  * that ran before, and the tag stays where it was.
  */
+import { resolve } from 'node:path';
 import { commandSpec } from '../../core/args.js';
 import type { Environment } from '../../core/config.js';
 import { checkEvidence, provenanceFacts } from '../../core/deploy/evidence.js';
@@ -21,6 +22,7 @@ import { type DeployPlan, renderDeployPlan } from '../../core/deploy/plan.js';
 import { checkPromotion, current, type DeploymentRecord, rollbackCandidates, type Success } from '../../core/deploy/promotion.js';
 import { parseDeployVersion, quarantineTag } from '../../core/deploy/version.js';
 import { describeError, InputError, OutsideError } from '../../core/errors.js';
+import { repositoryOwner } from '../../core/github-repository.js';
 import { EXIT, type HandledSignal, SIGNAL_EXIT } from '../../core/exit-codes.js';
 import { imageRepository, parseImageRef } from '../../core/images/index.js';
 import { SHA256_DIGEST } from '../../core/images/oci.js';
@@ -94,13 +96,13 @@ const deploy = command(SPEC, async (parsed, ctx) => {
     throw new InputError(`--digest ${quote(values.digest)}: expected sha256:<64 hex>, the digest of an approved plan`);
   const version = parseDeployVersion(values.version, ctx.config.defaultBranch);
 
-  const git = await ctx.effects.git(ctx.cwd);
+  const git = await ctx.effects.git(resolve(ctx.cwd, values.cwd ?? '.'));
   try {
     const head = (await git.resolveCommit('HEAD')) ?? '';
     const at = await serviceAt(git, ctx.config, head, serviceName);
     const service = at.service.folder;
     const repositoryName = ctx.env['GITHUB_REPOSITORY'] || ctx.config.publishRepository;
-    const owner = repositoryName.slice(0, repositoryName.indexOf('/'));
+    const owner = repositoryOwner(repositoryName);
     const repository = imageRepository(ctx.config.registry, owner, service);
     const ref = parseImageRef(repository);
     const registry = await ctx.effects.registry(ref.registry ?? 'docker.io');

@@ -1,4 +1,5 @@
 /** `pipeline deploy status [--environment E] [--json]`: what runs where, from the Deployments API: services × environments. */
+import { resolve } from 'node:path';
 import { commandSpec } from '../../core/args.js';
 import { current } from '../../core/deploy/promotion.js';
 import { InputError } from '../../core/errors.js';
@@ -37,7 +38,7 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
   const environments = ctx.config.environments.filter((e) => values.environment === undefined || e.name === values.environment);
   if (environments.length === 0)
     throw new InputError(`--environment ${quote(values.environment ?? '')}: expected one of: ${ctx.config.environments.map((e) => e.name).join(', ')}`);
-  const git = await ctx.effects.git(ctx.cwd);
+  const git = await ctx.effects.git(resolve(ctx.cwd, values.cwd ?? '.'));
   try {
     const graph = await workspaceAt(git, ctx.config, (await git.resolveCommit('HEAD')) ?? 'HEAD');
     const github = await ctx.effects.github();

@@ -1,8 +1,8 @@
 /** What every `pipeline release` subcommand shares: the clone, the repository's identity, a service's released versions. */
 import { resolve } from 'node:path';
 import { imageRepository } from '../../core/images/index.js';
-import { quote } from '../../core/quote.js';
 import { InputError } from '../../core/errors.js';
+import { repositoryOwner } from '../../core/github-repository.js';
 import { compareVersions, type Version } from '../../core/release/version.js';
 import type { Git } from '../../io/git.js';
 import { commitOf, type ReleasedVersion, releasedVersions, type ServiceGraph, serviceAt } from '../../io/service-history.js';
@@ -23,8 +23,7 @@ export interface ReleaseContext {
 export async function openRelease(ctx: CommandContext, cwd = '.'): Promise<ReleaseContext> {
   const git = await ctx.effects.git(resolve(ctx.cwd, cwd));
   const repository = ctx.env['GITHUB_REPOSITORY'] || ctx.config.publishRepository;
-  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new InputError(`GITHUB_REPOSITORY ${quote(repository)}: expected <owner>/<repo>`);
-  const owner = repository.slice(0, repository.indexOf('/'));
+  const owner = repositoryOwner(repository);
   const branch = ctx.config.defaultBranch;
   const defaultRef = async () => {
     for (const ref of [`refs/remotes/origin/${branch}`, `refs/heads/${branch}`]) {

@@ -5,6 +5,7 @@
  * none of it and is never read.
  */
 import { isRecord } from '../json.js';
+import { SHA256_DIGEST } from '../images/oci.js';
 
 export interface DeploymentRecord {
   readonly id: number;
@@ -40,6 +41,8 @@ export function parsePayload(value: unknown): DeployPayload | undefined {
   const { service, version, digest, previousDigest, actor, rollback } = json;
   if (typeof service !== 'string' || typeof version !== 'string' || typeof digest !== 'string' || typeof actor !== 'string') return undefined;
   if (previousDigest !== null && typeof previousDigest !== 'string') return undefined;
+  // What a rollback deploys again: only a digest (a tag would move under it).
+  if (!SHA256_DIGEST.test(digest) || (previousDigest !== null && !SHA256_DIGEST.test(previousDigest))) return undefined;
   return { service, version, digest, previousDigest, actor, rollback: rollback === true };
 }
 
