@@ -10,6 +10,7 @@ import { commandSpec, runEntry } from '../scripts/core/args.js';
 import { InputError } from '../scripts/core/errors.js';
 import { diffGenerated, type FileDiff, writeGenerated } from '../scripts/io/generated-files.js';
 import { sourceError } from '../scripts/io/source-errors.js';
+import { loadPipelineConfig } from '../scripts/io/pipeline-config.js';
 import { renderWorkflow, type WorkflowSource } from './dsl/render.js';
 
 export const WORKFLOWS_DIR = '.github/workflows';
@@ -25,6 +26,8 @@ export function renderWorkflows(workflows: readonly WorkflowSource[]): Map<strin
  * is an error of this command (one line, exit 2), not of an import before it runs.
  */
 async function loadWorkflows(root: string): Promise<readonly WorkflowSource[]> {
+  // The config first, on its own: what it throws while it runs is its own error, named as such.
+  await loadPipelineConfig(root);
   try {
     return (await import('./workflows.js')).WORKFLOWS;
   } catch (err) {

@@ -85,6 +85,18 @@ test('a pipeline.config.ts that does not compile: generate, workflows and bundle
   expectOneLine(run(dir, 'scripts/bundle.ts', '--check'), line);
 }, 300_000);
 
+test('a pipeline.config.ts that throws when it runs (an unset variable read, a getter): every entry names the file and the error, exit 2 (it was exit 70)', () => {
+  const dir = copy();
+  const file = join(dir, 'pipeline.config.ts');
+  const source = readFileSync(file, 'utf8');
+  expect(source).toContain("defaultBranch: 'main',");
+  writeFileSync(file, source.replace("defaultBranch: 'main',", "defaultBranch: (process.env['PIPELINE_TEST_UNSET'] as unknown as string).trim(),"));
+  const line = /^error: pipeline\.config\.ts: running it threw TypeError: Cannot read properties of undefined \(reading 'trim'\); fix the file and run again$/m;
+  expectOneLine(run(dir, 'scripts/generate-dockerfiles.ts', '--check'), line);
+  expectOneLine(workflows(dir, '--check'), line);
+  expectOneLine(run(dir, 'scripts/bundle.ts', '--check'), line);
+}, 300_000);
+
 test('a folder named like a workflow: exit 2, one line, and no workflow written (ci.yml stays stale)', () => {
   const dir = copy();
   mkdirSync(join(dir, '.github/workflows/extra.yml'), { recursive: true });
