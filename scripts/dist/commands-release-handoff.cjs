@@ -8566,6 +8566,7 @@ var run = command(SPEC, async (parsed, ctx) => {
     const version = formatVersion(chosen.tag.version);
     const ref = ctx.config.defaultBranch;
     const file = values.workflow ?? "deploy.yml";
+    if (!/^[A-Za-z0-9_.-]+\.ya?ml$/.test(file)) throw new import_errors18.InputError(`--workflow ${quote(file)}: expected a workflow file name of .github/workflows, e.g. deploy.yml`);
     await (await ctx.effects.github()).dispatchWorkflow(file, ref, { service: at2.service.folder, environment: environment.name, version, dry_run: "false" });
     ctx.stdout(`${file}: deploying ${at2.service.folder} ${version} to ${environment.name} (dispatched on ${ref})
 `);

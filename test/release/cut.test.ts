@@ -324,6 +324,20 @@ describe("release handoff: deploy.yml for the release just cut (release.yml's de
     expect(github.state.dispatches.map((d) => d.inputs['version'])).toEqual(['2.0.0']);
   });
 
+  test.each(['', 'deploy', '../deploy.yml', 'deploy.yml\n'])(
+    '--workflow %j is no workflow file: one line, exit 2, nothing dispatched (an empty one was an HTTP 404, exit 3)',
+    async (workflow) => {
+      const c = commit(root, 'feat(alpha): w', { 'services/alpha/src/main.ts': 'export const a = 4;\n' });
+      git(root, 'tag', 'alpha@1.2.0', c);
+      const r = await handoff('alpha', '--environment', 'staging', `--workflow=${workflow}`);
+      expect({ code: r.code, stderr: r.stderr }).toEqual({
+        code: 2,
+        stderr: `error: --workflow ${JSON.stringify(workflow)}: expected a workflow file name of .github/workflows, e.g. deploy.yml\n`,
+      });
+      expect(github.state.dispatches).toEqual([]);
+    },
+  );
+
   test('no release at HEAD (a person at another commit): the newest release, as before', async () => {
     const c = commit(root, 'feat(alpha): c', { 'services/alpha/src/main.ts': 'export const a = 3;\n' });
     git(root, 'tag', 'alpha@1.1.0', c);

@@ -47,6 +47,7 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
     // from it only, and a tag or an older branch holds an older deploy.yml.
     const ref = ctx.config.defaultBranch;
     const file = values.workflow ?? 'deploy.yml';
+    if (!/^[A-Za-z0-9_.-]+\.ya?ml$/.test(file)) throw new InputError(`--workflow ${quote(file)}: expected a workflow file name of .github/workflows, e.g. deploy.yml`);
     await (await ctx.effects.github()).dispatchWorkflow(file, ref, { service: at.service.folder, environment: environment.name, version, dry_run: 'false' });
     ctx.stdout(`${file}: deploying ${at.service.folder} ${version} to ${environment.name} (dispatched on ${ref})\n`);
     return EXIT.ok;
