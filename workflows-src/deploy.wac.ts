@@ -76,19 +76,23 @@ export function buildDeployWorkflow(config: PipelineConfig, services: readonly s
       '  printf \'%s\\n\' "$DEPLOY_SSH_KEY" | ssh-add -q -',
       '  mkdir -p "$HOME/.ssh"',
       '  printf \'%s\\n\' "$DEPLOY_SSH_KNOWN_HOSTS" >> "$HOME/.ssh/known_hosts"',
-      '  { echo "SSH_AUTH_SOCK=$SSH_AUTH_SOCK"; echo "SSH_AGENT_PID=$SSH_AGENT_PID"; } >> "$GITHUB_ENV"',
+      '  { echo "SSH_AUTH_SOCK=$SSH_AUTH_SOCK"; echo "SSH_AGENT_PID=$SSH_AGENT_PID"; echo "PIPELINE_SSH_AGENT_PID=$SSH_AGENT_PID"; } >> "$GITHUB_ENV"',
       'fi',
       'if [ -n "$KUBECONFIG_DATA" ]; then',
       '  printf \'%s\' "$KUBECONFIG_DATA" > "$RUNNER_TEMP/kubeconfig"',
-      '  echo "KUBECONFIG=$RUNNER_TEMP/kubeconfig" >> "$GITHUB_ENV"',
+      '  { echo "KUBECONFIG=$RUNNER_TEMP/kubeconfig"; echo "PIPELINE_KUBECONFIG=$RUNNER_TEMP/kubeconfig"; } >> "$GITHUB_ENV"',
       'fi',
     ].join('\n'),
   });
-  // Whatever happened (a failed or cancelled deploy too): the agent stops, the kubeconfig goes.
+  // Whatever happened (a failed or cancelled deploy too): the agent this job started stops, the kubeconfig
+  // it wrote goes; a self-hosted runner's own agent and kubeconfig (SSH_AGENT_PID, KUBECONFIG) are left alone.
   const forget = run({
     name: 'Forget the target credentials',
     if: fn('always'),
-    run: ['if [ -n "${SSH_AGENT_PID:-}" ]; then ssh-agent -k > /dev/null; fi', 'if [ -n "${KUBECONFIG:-}" ]; then rm -f "$KUBECONFIG"; fi'].join('\n'),
+    run: [
+      'if [ -n "${PIPELINE_SSH_AGENT_PID:-}" ]; then SSH_AGENT_PID="$PIPELINE_SSH_AGENT_PID" ssh-agent -k > /dev/null; fi',
+      'if [ -n "${PIPELINE_KUBECONFIG:-}" ]; then rm -f "$PIPELINE_KUBECONFIG"; fi',
+    ].join('\n'),
   });
 
   const deploy = job('deploy', {
@@ -118,7 +122,9 @@ export function buildDeployWorkflow(config: PipelineConfig, services: readonly s
           DOCKER_HOST: secret('DOCKER_HOST'),
           AUTH_SECRET: secret('AUTH_SECRET'),
         },
-        run: `${PIPELINE} deploy --service "$SERVICE" --environment "$ENVIRONMENT" --digest "$DIGEST" --version "$VERSION"`,
+        // exec: the runner signals the step's own process when the job is cancelled (SIGINT, then SIGTERM);
+        // as bash's child the deploy would never hear it, and could not roll back and record it.
+        run: `exec ${PIPELINE} deploy --service "$SERVICE" --environment "$ENVIRONMENT" --digest "$DIGEST" --version "$VERSION"`,
       }),
       forget,
     ],

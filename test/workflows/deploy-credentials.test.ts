@@ -6,8 +6,8 @@
  * a key made by ssh-keygen and a real ssh-agent; only the runner is a stand-in (a temporary HOME,
  * RUNNER_TEMP and GITHUB_ENV). No cluster and no SSH server run here: kubectl and ssh are not called.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
@@ -73,7 +73,9 @@ test('an SSH key goes into an ssh-agent (not to disk), the host key into known_h
   const set = runStep(/^Target credentials/, r, { DEPLOY_SSH_KEY: key, DEPLOY_SSH_KNOWN_HOSTS: hostKey, KUBECONFIG_DATA: kubeconfig });
   expect({ status: set.status, stderr: set.stderr }).toEqual({ status: 0, stderr: '' });
   const written = envFile(r.githubEnv);
-  expect(Object.keys(written).sort()).toEqual(['KUBECONFIG', 'SSH_AGENT_PID', 'SSH_AUTH_SOCK']);
+  expect(Object.keys(written).sort()).toEqual(['KUBECONFIG', 'PIPELINE_KUBECONFIG', 'PIPELINE_SSH_AGENT_PID', 'SSH_AGENT_PID', 'SSH_AUTH_SOCK']);
+  expect(written['PIPELINE_KUBECONFIG']).toBe(written['KUBECONFIG']);
+  expect(written['PIPELINE_SSH_AGENT_PID']).toBe(written['SSH_AGENT_PID']);
   try {
     const listed = execFileSync('ssh-add', ['-l'], { env: { PATH: process.env['PATH'] ?? '', SSH_AUTH_SOCK: written['SSH_AUTH_SOCK'] ?? '' }, encoding: 'utf8' });
     expect(listed).toContain(fingerprint);
@@ -84,12 +86,7 @@ test('an SSH key goes into an ssh-agent (not to disk), the host key into known_h
     // The key is in no file the step wrote.
     expect(spawnSync('grep', ['-rl', 'OPENSSH PRIVATE KEY', r.home, r.temp], { encoding: 'utf8' }).stdout).toBe('');
   } finally {
-    const forget = runStep(
-      /^Forget the target credentials/,
-      r,
-      {},
-      { SSH_AGENT_PID: written['SSH_AGENT_PID'] ?? '', SSH_AUTH_SOCK: written['SSH_AUTH_SOCK'] ?? '', KUBECONFIG: written['KUBECONFIG'] ?? '' },
-    );
+    const forget = runStep(/^Forget the target credentials/, r, {}, written);
     expect({ status: forget.status, stderr: forget.stderr }).toEqual({ status: 0, stderr: '' });
   }
   // The agent answers no more (its process may linger as a zombie where nothing reaps it, so its socket is asked).
@@ -97,14 +94,58 @@ test('an SSH key goes into an ssh-agent (not to disk), the host key into known_h
   expect(spawnSync('test', ['-e', join(r.temp, 'kubeconfig')]).status).not.toBe(0);
 });
 
-test('no credential secret set (a local Docker host, a runner with its own kubeconfig): nothing is written', () => {
+test("no credential secret set (a local Docker host, a runner with its own kubeconfig and agent): nothing is written, and the runner's own are left alone", () => {
   const r = runner();
   const set = runStep(/^Target credentials/, r, {});
   expect({ status: set.status, stderr: set.stderr }).toEqual({ status: 0, stderr: '' });
   expect(readFileSync(r.githubEnv, 'utf8')).toBe('');
   expect(spawnSync('test', ['-e', join(r.home, '.ssh')]).status).not.toBe(0);
-  const forget = runStep(/^Forget the target credentials/, r, {});
-  expect(forget.status).toBe(0);
+  // A self-hosted runner's own kubeconfig and ssh-agent, in the environment of every step.
+  const own = join(r.dir, 'runner-kubeconfig');
+  writeFileSync(own, 'apiVersion: v1\n');
+  const agent = spawnSync('ssh-agent', ['-s'], { encoding: 'utf8' }).stdout;
+  const pid = /SSH_AGENT_PID=(\d+)/.exec(agent)?.[1] ?? '';
+  const sock = /SSH_AUTH_SOCK=([^;]+)/.exec(agent)?.[1] ?? '';
+  try {
+    const forget = runStep(/^Forget the target credentials/, r, {}, { KUBECONFIG: own, SSH_AGENT_PID: pid, SSH_AUTH_SOCK: sock });
+    expect({ status: forget.status, stderr: forget.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(readFileSync(own, 'utf8')).toBe('apiVersion: v1\n');
+    expect(spawnSync('ssh-add', ['-l'], { env: { PATH: process.env['PATH'] ?? '', SSH_AUTH_SOCK: sock } }).status).toBe(1);
+  } finally {
+    if (/^[1-9]\d*$/.test(pid)) process.kill(Number(pid), 'SIGTERM');
+  }
+});
+
+test('the deploy step runs the CLI in place of its shell (exec): the signal of a cancelled job reaches the deploy, which rolls back and records it', async () => {
+  // The runner signals the step's own process, bash: a child it waits for never hears of it.
+  const step = stepNamed('deploy', /^Deploy the approved digest/);
+  const dir = mkdtempSync(join(tmpdir(), 'deploy-exec-'));
+  dirs.push(dir);
+  mkdirSync(join(dir, 'scripts/dist'), { recursive: true });
+  // A stand-in for the bundle: it says when it runs and which signal it got.
+  writeFileSync(
+    join(dir, 'scripts/dist/pipeline.cjs'),
+    "const fs = require('node:fs');\nprocess.on('SIGINT', () => { fs.writeFileSync('got', 'SIGINT'); process.exit(130); });\nfs.writeFileSync('ready', '');\nsetInterval(() => {}, 1000);\n",
+  );
+  // As the runner runs a step: its script in a file (bash -c would replace itself by a lone command anyway).
+  writeFileSync(join(dir, 'step.sh'), `${String(step.run)}\n`);
+  const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', join(dir, 'step.sh')], {
+    cwd: dir,
+    env: { PATH: process.env['PATH'] ?? '', SERVICE: 'a', ENVIRONMENT: 'staging', DIGEST: `sha256:${'1'.repeat(64)}`, VERSION: '1.0.0' },
+    stdio: 'ignore',
+    detached: true,
+  });
+  try {
+    const ended = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    for (let i = 0; i < 200 && !existsSync(join(dir, 'ready')); i++) await new Promise((r) => setTimeout(r, 25));
+    child.kill('SIGINT');
+    // Without exec, bash waits for its child, which never heard the signal: no answer within 10 s.
+    expect(await Promise.race([ended, new Promise((r) => setTimeout(() => r('still running'), 10_000))])).toBe(130);
+    expect(readFileSync(join(dir, 'got'), 'utf8')).toBe('SIGINT');
+  } finally {
+    // The stand-in, if it still runs (its process group: bash and what it started).
+    if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+  }
 });
 
 test('an SSH key without the host key is refused before any deploy (ssh would trust any host, or refuse all)', () => {

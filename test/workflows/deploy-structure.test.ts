@@ -39,7 +39,7 @@ test('deploy runs in the chosen environment, queued per service and environment,
 
 test('the deploy job deploys the digest the plan resolved (never the version again); a dry run or a refused plan deploys nothing', () => {
   const step = stepNamed('deploy', /^Deploy the approved digest/);
-  expect(step.run).toBe('node scripts/dist/pipeline.cjs deploy --service "$SERVICE" --environment "$ENVIRONMENT" --digest "$DIGEST" --version "$VERSION"');
+  expect(step.run).toBe('exec node scripts/dist/pipeline.cjs deploy --service "$SERVICE" --environment "$ENVIRONMENT" --digest "$DIGEST" --version "$VERSION"');
   expect(step.env).toMatchObject({ DIGEST: '${{ needs.plan.outputs.digest }}' });
   const runs = (ok: string, dryRun: boolean) =>
     evaluate(String(jobOf('deploy').if), { needs: { plan: { outputs: { ok } } }, inputs: { dry_run: dryRun } }, { success: true, failure: false, cancelled: false });
