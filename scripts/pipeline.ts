@@ -11,7 +11,7 @@ import type { Command } from './commands/types.js';
 import { checkConfig } from './core/config-check.js';
 import { InputError } from './core/errors.js';
 import { endingOf } from './core/exit-codes.js';
-import { outputGuard } from './core/output-guard.js';
+import { guardedWriters } from './core/output-guard.js';
 import { realEffects } from './wiring.js';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Command }> }> = {
@@ -40,8 +40,6 @@ function trustedCli(): string {
   return typeof __filename === 'string' ? __filename : join(dirname(fileURLToPath(import.meta.url)), 'dist', 'pipeline.cjs');
 }
 
-const guarded = (guard: (text: string) => string, write: (text: string) => void) => (text: string) => write(guard(text));
-
 async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === '--help' || name === '-h') {
@@ -63,8 +61,7 @@ async function main(argv: readonly string[]): Promise<number> {
     effects: realEffects(process.env),
     // Outside data is printed by every command: the one guard (core/output-guard.ts) keeps it from starting
     // a workflow command or acting on a terminal, and keeps error lines readable.
-    stdout: guarded(outputGuard(), (text) => process.stdout.write(text)),
-    stderr: guarded(outputGuard({ maxLine: 1000, progress: process.stderr.isTTY === true }), (text) => process.stderr.write(text)),
+    ...guardedWriters({ stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) }, process.stderr.isTTY === true),
     annotate: (command) => process.stderr.write(command),
     stderrIsTTY: process.stderr.isTTY === true,
   });

@@ -11,6 +11,7 @@
  * (plan/render.ts), `--json` the whole plan with its `schema` version. Exit 0 when CI would pass, 1 when the plan shows a failing job (an empty matrix, a
  * failed output step), 2 on bad input.
  */
+import { ERASE_LINE } from '../core/output-guard.js';
 import { commandSpec } from '../core/args.js';
 import { InputError } from '../core/errors.js';
 import { quote } from '../core/quote.js';
@@ -145,7 +146,9 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
         }),
         hashFiles: (patterns) => hashFiles(checkout.ensure(), patterns),
         // Progress only for a person at a terminal: tests, CI logs and pipes stay silent.
-        ...(ctx.stderrIsTTY ? { progress: (p) => ctx.stderr(`\r\x1b[Kplanning ${p.workflow.replace('.github/workflows/', '')}: job ${p.job} (${p.index + 1}/${p.total})…`) } : {}),
+        ...(ctx.stderrIsTTY
+          ? { progress: (p) => ctx.stderr(`${ERASE_LINE}planning ${p.workflow.replace('.github/workflows/', '')}: job ${p.job} (${p.index + 1}/${p.total})…`) }
+          : {}),
       });
       const head = {
         event: {
@@ -160,7 +163,7 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
       };
       const jobs = await engine.plan();
       trace(`planned: ${steps.count} output steps ran, ${steps.ms.toFixed(0)} ms of step time in all`);
-      if (ctx.stderrIsTTY) ctx.stderr('\r\x1b[K');
+      if (ctx.stderrIsTTY) ctx.stderr(ERASE_LINE);
       const plan: Plan = { ...head, workflows: jobs };
       ctx.stdout(values.json ? `${JSON.stringify({ schema: PLAN_SCHEMA, ...plan })}\n` : values.verbose ? renderPlan(plan) : renderSummary(plan));
       return plan.workflows.some((w) => w.jobs.some((j) => j.result === 'failure')) ? 1 : 0;

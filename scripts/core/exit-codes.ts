@@ -24,7 +24,20 @@ export const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
 export type HandledSignal = keyof typeof SIGNAL_EXIT;
 
 /** Longest error line: a hostile value cannot flood the terminal or a CI log. */
-const MAX_LINE = 1000;
+export const MAX_LINE = 1000;
+
+/**
+ * One character as safe text: a control character (C0 with the newline, CR and tab, DEL, C1) or a line or
+ * paragraph separator as its escape (`\n`, `\r`, `\t`, `\uXXXX`), any other as it is. The one escaper of
+ * `oneLine` and of the output guard (core/output-guard.ts).
+ */
+export function escapeControl(c: string): string {
+  if (c === '\n') return '\\n';
+  if (c === '\r') return '\\r';
+  if (c === '\t') return '\\t';
+  const code = c.charCodeAt(0);
+  return code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029 ? `\\u${code.toString(16).padStart(4, '0')}` : c;
+}
 
 /**
  * A message as one safe line: control characters (newline, CR, ESC, …) written as escapes, so that a
@@ -34,14 +47,7 @@ const MAX_LINE = 1000;
  */
 export function oneLine(message: string): string {
   let escaped = '';
-  for (const c of message) {
-    const code = c.charCodeAt(0);
-    if (c === '\n') escaped += '\\n';
-    else if (c === '\r') escaped += '\\r';
-    else if (c === '\t') escaped += '\\t';
-    else if (code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029) escaped += `\\u${code.toString(16).padStart(4, '0')}`;
-    else escaped += c;
-  }
+  for (const c of message) escaped += escapeControl(c);
   return escaped.length > MAX_LINE ? `${escaped.slice(0, MAX_LINE)}… (${escaped.length - MAX_LINE} more characters)` : escaped;
 }
 

@@ -1,34 +1,27 @@
 /**
  * The one guard on what the CLI writes (scripts/pipeline.ts wraps stdout and stderr with it): commands
  * print outside data (revision labels, deployment payloads, commit subjects, file names, event fields), and
- * on a GitHub runner a line of stdout or stderr that starts with `::` (or the old `##[`) is a workflow
- * command (`::add-mask::`, `::error::`, `::stop-commands::`), while control characters act on a terminal.
- * So no written line may start a command (a leading backslash makes it text), and every control character
- * but the line feed and the tab is written as its `\uXXXX` escape. Lines may be cut at `maxLine` characters
- * (stderr: one readable line per error). A `progress` writer (a terminal's stderr) may start a write with
- * the erase-line sequence `\r\x1b[K` that a progress line repaints with; nothing else passes unescaped.
- * Stateful across writes: a line continued by the next write is no line start. Pure.
+ * on a GitHub runner a line of stdout or stderr is read for workflow commands: `::name::` after any white
+ * space the runner trims (`::add-mask::`, `::error::`, `::stop-commands::`), and the old `##[name]` form
+ * anywhere in the line; control characters act on a terminal. So a line-leading `::` gets a backslash,
+ * every `##[` is written `##\[`, and every control character but the line feed and the tab is written as its
+ * escape (core/exit-codes.ts `escapeControl`). Lines may be cut at `maxLine` characters (stderr: one
+ * readable line per error): the rest of such a line is dropped whole, never half a character or half an
+ * escape. A `progress` writer (a terminal's stderr) may start a write with ERASE_LINE, which a progress
+ * line repaints with; nothing else passes unescaped. Stateful across writes: a line continued by the next
+ * write is no line start. Pure.
  */
-const ERASE_LINE = '\r\u001b[K';
+import { escapeControl, MAX_LINE } from './exit-codes.js';
 
-function escaped(c: string): string {
-  const code = c.charCodeAt(0);
-  if (c === '\t') return c;
-  if (c === '\r') return '\\r';
-  return code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029 ? `\\u${code.toString(16).padStart(4, '0')}` : c;
-}
+/** Carriage return and "erase to the end of the line": how a progress line on a terminal repaints itself. */
+export const ERASE_LINE = '\r\u001b[K';
 
 export function outputGuard(options: { readonly maxLine?: number; readonly progress?: boolean } = {}): (text: string) => string {
   let atLineStart = true;
   let length = 0;
   let dropped = 0;
-  const endLine = () => {
-    const note = dropped > 0 ? `… (${dropped} more characters)` : '';
-    atLineStart = true;
-    length = 0;
-    dropped = 0;
-    return note;
-  };
+  // The last two characters written on this line: a `##[` may be split across writes.
+  let tail = '';
   return (text) => {
     let out = '';
     let rest = text;
@@ -37,27 +30,45 @@ export function outputGuard(options: { readonly maxLine?: number; readonly progr
       rest = rest.slice(ERASE_LINE.length);
       atLineStart = true;
       length = 0;
+      tail = '';
     }
-    for (let i = 0; i < rest.length; ) {
-      const c = rest[i] ?? '';
+    let i = 0;
+    for (const c of rest) {
+      const at = i;
+      i += c.length;
       if (c === '\n') {
-        out += `${endLine()}\n`;
-        i++;
+        out += `${dropped > 0 ? `… (${dropped} more characters)` : ''}\n`;
+        atLineStart = true;
+        length = 0;
+        dropped = 0;
+        tail = '';
         continue;
       }
-      if (atLineStart && c !== ' ' && c !== '\t') {
-        // The first character after any indentation: a command's `::` or `##[` is made text.
-        if (rest.startsWith('::', i) || rest.startsWith('##[', i)) out += '\\';
+      let piece = c === '\t' ? c : escapeControl(c);
+      // The first character after any white space the runner would trim: a command's `::` is made text.
+      if (atLineStart && !/\s/.test(c)) {
+        if (rest.startsWith('::', at)) piece = `\\${piece}`;
         atLineStart = false;
       }
-      const piece = escaped(c);
-      if (options.maxLine !== undefined && length + piece.length > options.maxLine) dropped += 1;
-      else {
-        out += piece;
-        length += piece.length;
+      if (c === '[' && tail.endsWith('##')) piece = `\\${piece}`;
+      tail = `${tail}${c}`.slice(-2);
+      if (dropped > 0 || (options.maxLine !== undefined && length + piece.length > options.maxLine)) {
+        dropped += 1;
+        continue;
       }
-      i++;
+      out += piece;
+      length += piece.length;
     }
     return out;
   };
+}
+
+/** The CLI's two writers, guarded: stdout as it is, stderr cut at MAX_LINE and, on a terminal, with progress lines. */
+export function guardedWriters(
+  write: { readonly stdout: (text: string) => void; readonly stderr: (text: string) => void },
+  stderrIsTTY: boolean,
+): { readonly stdout: (text: string) => void; readonly stderr: (text: string) => void } {
+  const stdout = outputGuard();
+  const stderr = outputGuard({ maxLine: MAX_LINE, progress: stderrIsTTY });
+  return { stdout: (text) => write.stdout(stdout(text)), stderr: (text) => write.stderr(stderr(text)) };
 }

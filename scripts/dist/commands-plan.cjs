@@ -10211,10 +10211,6 @@ __export(plan_exports, {
 });
 module.exports = __toCommonJS(plan_exports);
 
-// scripts/core/args.ts
-var import_node_util = require("node:util");
-var import_errors2 = require("./core-errors.cjs");
-
 // scripts/core/exit-codes.ts
 var import_errors = require("./core-errors.cjs");
 var EXIT = {
@@ -10231,6 +10227,13 @@ var EXIT = {
   /** A bug in the pipeline: `internal error: …` (PIPELINE_DEBUG=1 adds the stack). */
   internal: 70
 };
+
+// scripts/core/output-guard.ts
+var ERASE_LINE = "\r\x1B[K";
+
+// scripts/core/args.ts
+var import_node_util = require("node:util");
+var import_errors2 = require("./core-errors.cjs");
 
 // scripts/core/quote.ts
 function quote(value2, max = 80) {
@@ -18863,7 +18866,7 @@ var run = command(SPEC, async (parsed, ctx) => {
         }),
         hashFiles: (patterns) => hashFiles(checkout.ensure(), patterns),
         // Progress only for a person at a terminal: tests, CI logs and pipes stay silent.
-        ...ctx.stderrIsTTY ? { progress: (p) => ctx.stderr(`\r\x1B[Kplanning ${p.workflow.replace(".github/workflows/", "")}: job ${p.job} (${p.index + 1}/${p.total})\u2026`) } : {}
+        ...ctx.stderrIsTTY ? { progress: (p) => ctx.stderr(`${ERASE_LINE}planning ${p.workflow.replace(".github/workflows/", "")}: job ${p.job} (${p.index + 1}/${p.total})\u2026`) } : {}
       });
       const head = {
         event: {
@@ -18878,7 +18881,7 @@ var run = command(SPEC, async (parsed, ctx) => {
       };
       const jobs = await engine.plan();
       trace(`planned: ${steps.count} output steps ran, ${steps.ms.toFixed(0)} ms of step time in all`);
-      if (ctx.stderrIsTTY) ctx.stderr("\r\x1B[K");
+      if (ctx.stderrIsTTY) ctx.stderr(ERASE_LINE);
       const plan = { ...head, workflows: jobs };
       ctx.stdout(values.json ? `${JSON.stringify({ schema: PLAN_SCHEMA, ...plan })}
 ` : values.verbose ? renderPlan(plan) : renderSummary(plan));

@@ -9266,6 +9266,11 @@ async function knownService(git, ctx, commit, service) {
 }
 var byVersion = (a, b) => compareVersions(a.tag.version, b.tag.version);
 async function released(git, service, at2) {
+  if (git.shallow) {
+    throw new import_errors17.InputError(
+      "this clone is shallow: which releases a commit contains cannot be told without its history; run git fetch --unshallow --tags (release.yml checks out with fetch-depth: 0)"
+    );
+  }
   const [all, contained] = await Promise.all([releasedVersions(git, service), releasedVersions(git, service, at2)]);
   const sorted = all.toSorted(byVersion);
   const inAt = contained.toSorted(byVersion);

@@ -353,17 +353,17 @@ var EXIT = {
   internal: 70
 };
 var MAX_LINE = 1e3;
+function escapeControl(c) {
+  if (c === "\n") return "\\n";
+  if (c === "\r") return "\\r";
+  if (c === "	") return "\\t";
+  const code = c.charCodeAt(0);
+  return code < 32 || code >= 127 && code <= 159 || code === 8232 || code === 8233 ? `\\u${code.toString(16).padStart(4, "0")}` : c;
+}
 function oneLine(message) {
-  let escaped2 = "";
-  for (const c of message) {
-    const code = c.charCodeAt(0);
-    if (c === "\n") escaped2 += "\\n";
-    else if (c === "\r") escaped2 += "\\r";
-    else if (c === "	") escaped2 += "\\t";
-    else if (code < 32 || code >= 127 && code <= 159 || code === 8232 || code === 8233) escaped2 += `\\u${code.toString(16).padStart(4, "0")}`;
-    else escaped2 += c;
-  }
-  return escaped2.length > MAX_LINE ? `${escaped2.slice(0, MAX_LINE)}\u2026 (${escaped2.length - MAX_LINE} more characters)` : escaped2;
+  let escaped = "";
+  for (const c of message) escaped += escapeControl(c);
+  return escaped.length > MAX_LINE ? `${escaped.slice(0, MAX_LINE)}\u2026 (${escaped.length - MAX_LINE} more characters)` : escaped;
 }
 function endingOf(err, debug) {
   if (err instanceof import_errors3.InputError) return { code: EXIT.input, line: `error: ${oneLine(err.message)}
@@ -378,23 +378,11 @@ ${stack}` };
 
 // scripts/core/output-guard.ts
 var ERASE_LINE = "\r\x1B[K";
-function escaped(c) {
-  const code = c.charCodeAt(0);
-  if (c === "	") return c;
-  if (c === "\r") return "\\r";
-  return code < 32 || code >= 127 && code <= 159 || code === 8232 || code === 8233 ? `\\u${code.toString(16).padStart(4, "0")}` : c;
-}
 function outputGuard(options = {}) {
   let atLineStart = true;
   let length = 0;
   let dropped = 0;
-  const endLine = () => {
-    const note = dropped > 0 ? `\u2026 (${dropped} more characters)` : "";
-    atLineStart = true;
-    length = 0;
-    dropped = 0;
-    return note;
-  };
+  let tail = "";
   return (text2) => {
     let out = "";
     let rest = text2;
@@ -403,29 +391,42 @@ function outputGuard(options = {}) {
       rest = rest.slice(ERASE_LINE.length);
       atLineStart = true;
       length = 0;
+      tail = "";
     }
-    for (let i = 0; i < rest.length; ) {
-      const c = rest[i] ?? "";
+    let i = 0;
+    for (const c of rest) {
+      const at = i;
+      i += c.length;
       if (c === "\n") {
-        out += `${endLine()}
+        out += `${dropped > 0 ? `\u2026 (${dropped} more characters)` : ""}
 `;
-        i++;
+        atLineStart = true;
+        length = 0;
+        dropped = 0;
+        tail = "";
         continue;
       }
-      if (atLineStart && c !== " " && c !== "	") {
-        if (rest.startsWith("::", i) || rest.startsWith("##[", i)) out += "\\";
+      let piece = c === "	" ? c : escapeControl(c);
+      if (atLineStart && !/\s/.test(c)) {
+        if (rest.startsWith("::", at)) piece = `\\${piece}`;
         atLineStart = false;
       }
-      const piece = escaped(c);
-      if (options.maxLine !== void 0 && length + piece.length > options.maxLine) dropped += 1;
-      else {
-        out += piece;
-        length += piece.length;
+      if (c === "[" && tail.endsWith("##")) piece = `\\${piece}`;
+      tail = `${tail}${c}`.slice(-2);
+      if (dropped > 0 || options.maxLine !== void 0 && length + piece.length > options.maxLine) {
+        dropped += 1;
+        continue;
       }
-      i++;
+      out += piece;
+      length += piece.length;
     }
     return out;
   };
+}
+function guardedWriters(write, stderrIsTTY) {
+  const stdout = outputGuard();
+  const stderr = outputGuard({ maxLine: MAX_LINE, progress: stderrIsTTY });
+  return { stdout: (text2) => write.stdout(stdout(text2)), stderr: (text2) => write.stderr(stderr(text2)) };
 }
 
 // scripts/core/timeouts.ts
@@ -499,7 +500,6 @@ ${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summ
 function trustedCli() {
   return typeof __filename === "string" ? __filename : (0, import_node_path.join)((0, import_node_path.dirname)((0, import_node_url.fileURLToPath)(import_meta.url)), "dist", "pipeline.cjs");
 }
-var guarded = (guard, write) => (text2) => write(guard(text2));
 async function main(argv) {
   const [name, ...rest] = argv;
   if (name === "--help" || name === "-h") {
@@ -519,8 +519,7 @@ async function main(argv) {
     effects: realEffects(process.env),
     // Outside data is printed by every command: the one guard (core/output-guard.ts) keeps it from starting
     // a workflow command or acting on a terminal, and keeps error lines readable.
-    stdout: guarded(outputGuard(), (text2) => process.stdout.write(text2)),
-    stderr: guarded(outputGuard({ maxLine: 1e3, progress: process.stderr.isTTY === true }), (text2) => process.stderr.write(text2)),
+    ...guardedWriters({ stdout: (text2) => process.stdout.write(text2), stderr: (text2) => process.stderr.write(text2) }, process.stderr.isTTY === true),
     annotate: (command2) => process.stderr.write(command2),
     stderrIsTTY: process.stderr.isTTY === true
   });

@@ -20,7 +20,7 @@ describe('outputGuard', () => {
     ['plain lines pass as they are', ['a line\n', 'two\tcolumns\n'], 'a line\ntwo\tcolumns\n'],
     ['a workflow command injected after a line break', ['label: x\n::error::pwned\n'], 'label: x\n\\::error::pwned\n'],
     ['one at the start of the output, after spaces', ['  ::add-mask::x\n'], '  \\::add-mask::x\n'],
-    ["the runner's old command form", ['##[set-output name=a;]b\n'], '\\##[set-output name=a;]b\n'],
+    ["the runner's old command form", ['##[set-output name=a;]b\n'], '##\\[set-output name=a;]b\n'],
     ['a command split from its line start by two writes', ['first\n', '::warning::x\n'], 'first\n\\::warning::x\n'],
     ['"::" inside a line is text', ['a ::b:: c\n'], 'a ::b:: c\n'],
     ['a line continued by the next write is not a line start', ['value: ', '::x\n'], 'value: ::x\n'],
@@ -28,6 +28,11 @@ describe('outputGuard', () => {
     ['a carriage return (it would hide the text before it)', ['ok\rFAIL\n'], 'ok\\rFAIL\n'],
     ['C1 controls, DEL and the Unicode line separators', ['\u009b\u007f\u2028\u2029\n'], '\\u009b\\u007f\\u2028\\u2029\n'],
     ['text beyond ASCII is text', ['ünï ✓ 日本\n'], 'ünï ✓ 日本\n'],
+    // The runner reads the old `##[…]` form anywhere in a line, and `::` after any white space it trims.
+    ['the old form inside a line', ['label: x ##[add-mask]hidden\n'], 'label: x ##\\[add-mask]hidden\n'],
+    ['the old form split across two writes', ['label: x #', '#[add-mask]y\n'], 'label: x ##\\[add-mask]y\n'],
+    ['a command after a no-break space', ['\u00a0::add-mask::x\n'], '\u00a0\\::add-mask::x\n'],
+    ['a command after an ideographic space', ['\u3000::error::x\n'], '\u3000\\::error::x\n'],
   ])('%s', (_name, chunks, expected) => {
     expect(through(chunks)).toBe(expected);
   });
@@ -35,6 +40,11 @@ describe('outputGuard', () => {
   test('stderr: lines cut at 1,000 characters, saying how many were left out; the next line is whole', () => {
     const out = through([`error: ${'x'.repeat(1200)}\n`, 'next\n'], { maxLine: 1000 });
     expect(out).toBe(`error: ${'x'.repeat(993)}… (207 more characters)\nnext\n`);
+  });
+
+  test('a cut drops the rest of the line, and never half a character or half an escape', () => {
+    expect(through(['abcdefghi\u001bxyz\n'], { maxLine: 10 })).toBe('abcdefghi… (4 more characters)\n');
+    expect(through(['aaaaaaaaa😀\n'], { maxLine: 10 })).toBe('aaaaaaaaa… (1 more characters)\n');
   });
 
   test('a long line written in pieces is cut once', () => {

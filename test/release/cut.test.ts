@@ -7,6 +7,7 @@
  * for GHCR (test/support/oci-registry.ts, demanding a token as GHCR does). The lab's real registry
  * runs the same release in test/e2e/release.test.ts.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -652,6 +653,24 @@ describe('release lines, merges and pushed tags', () => {
     const r = await release('cut', '--tag', 'refs/tags/delta@0.1.0-rc.1', '--dry-run', '--json');
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ service: 'delta', version: '0.1.0-rc.1', commit: d, digest });
+  });
+
+  test('a shallow clone cannot tell which releases a commit contains: one line naming the fix, exit 2 (the service read as never released)', async () => {
+    const c1 = commit(root, 'feat(alpha): one', edit(1));
+    git(root, 'tag', 'alpha@1.0.0', c1);
+    commit(root, 'fix(alpha): two', edit(2));
+    commit(root, 'fix(alpha): three', edit(3));
+    const shallow = join(mkdtempSync(join(tmpdir(), 'release-shallow-')), 'clone');
+    execFileSync('git', ['clone', '-q', '--depth', '1', '--no-single-branch', `file://${root}`, shallow]);
+    execFileSync('git', ['fetch', '-q', '--tags', '--depth', '1', 'origin'], { cwd: shallow });
+    for (const argv of [['next', 'alpha', '--bump', 'patch'], ['status'], ['notes', 'alpha']]) {
+      const r = await runCommand(run, argv, { cwd: shallow, env: env(), config });
+      expect({ code: r.code, stderr: r.stderr }).toEqual({
+        code: 2,
+        stderr:
+          'error: this clone is shallow: which releases a commit contains cannot be told without its history; run git fetch --unshallow --tags (release.yml checks out with fetch-depth: 0)\n',
+      });
+    }
   });
 
   test('a workspace in a subfolder: a lockfile change to one importer counts for that service only', async () => {

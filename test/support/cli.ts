@@ -10,7 +10,7 @@ import { pipelineConfig } from '../../pipeline.config.js';
 import type { Command, CommandContext, Effects } from '../../scripts/commands/types.js';
 import type { PipelineConfig } from '../../scripts/core/config.js';
 import { endingOf } from '../../scripts/core/exit-codes.js';
-import { outputGuard } from '../../scripts/core/output-guard.js';
+import { guardedWriters } from '../../scripts/core/output-guard.js';
 import { realEffects } from '../../scripts/wiring.js';
 
 export const ROOT = join(import.meta.dirname, '../..');
@@ -35,8 +35,18 @@ export interface RunOptions {
 
 export function context(options: RunOptions, out: { stdout: string; stderr: string }): CommandContext {
   const env = options.env ?? {};
-  const stdoutGuard = outputGuard();
-  const stderrGuard = outputGuard({ maxLine: 1000, progress: options.stderrIsTTY === true });
+  // As scripts/pipeline.ts writes: through the output guard.
+  const guarded = guardedWriters(
+    {
+      stdout: (t) => {
+        out.stdout += t;
+      },
+      stderr: (t) => {
+        out.stderr += t;
+      },
+    },
+    options.stderrIsTTY === true,
+  );
   return {
     cwd: options.cwd ?? ROOT,
     cli: options.cli ?? BUNDLE,
@@ -44,13 +54,7 @@ export function context(options: RunOptions, out: { stdout: string; stderr: stri
     config: options.config ?? pipelineConfig,
     ...(options.stderrIsTTY ? { stderrIsTTY: true } : {}),
     effects: { ...realEffects(env), ...options.effects },
-    // As scripts/pipeline.ts writes: through the output guard.
-    stdout: (t) => {
-      out.stdout += stdoutGuard(t);
-    },
-    stderr: (t) => {
-      out.stderr += stderrGuard(t);
-    },
+    ...guarded,
     annotate: (command) => {
       out.stderr += command;
     },

@@ -66,6 +66,13 @@ const byVersion = (a: ReleasedVersion, b: ReleasedVersion) => compareVersions(a.
 
 /** The service's releases, and those that `at` contains. */
 export async function released(git: Git, service: string, at: string): Promise<Released> {
+  // `git tag --merged` walks the history: past a shallow clone's edge a release looks not contained, and
+  // the service would read as never released (a first version, notes from the start).
+  if (git.shallow) {
+    throw new InputError(
+      'this clone is shallow: which releases a commit contains cannot be told without its history; run git fetch --unshallow --tags (release.yml checks out with fetch-depth: 0)',
+    );
+  }
   const [all, contained] = await Promise.all([releasedVersions(git, service), releasedVersions(git, service, at)]);
   const sorted = all.toSorted(byVersion);
   const inAt = contained.toSorted(byVersion);
