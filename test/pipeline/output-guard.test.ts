@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { outputGuard } from '../../scripts/core/output-guard.js';
+import { guardedWriters, outputGuard } from '../../scripts/core/output-guard.js';
 import { REPO_ROOT } from '../support/repo-copy.js';
 import { commit, makeRepo } from './affected/fixture.js';
 
@@ -31,6 +31,8 @@ describe('outputGuard', () => {
     // The runner reads the old `##[…]` form anywhere in a line, and `::` after any white space it trims.
     ['the old form inside a line', ['label: x ##[add-mask]hidden\n'], 'label: x ##\\[add-mask]hidden\n'],
     ['the old form split across two writes', ['label: x #', '#[add-mask]y\n'], 'label: x ##\\[add-mask]y\n'],
+    ['## without a bracket, and a bracket without ##, are text', ['a ##x [y #[z\n'], 'a ##x [y #[z\n'],
+    ['## at the end of one line and [ at the start of the next are two lines', ['a##\n[b\n'], 'a##\n[b\n'],
     ['a command after a no-break space', ['\u00a0::add-mask::x\n'], '\u00a0\\::add-mask::x\n'],
     ['a command after an ideographic space', ['\u3000::error::x\n'], '\u3000\\::error::x\n'],
   ])('%s', (_name, chunks, expected) => {
@@ -55,6 +57,39 @@ describe('outputGuard', () => {
   test("a progress write may start with the terminal's erase-line sequence; the rest of it is guarded", () => {
     expect(through(['\r\u001b[Kplanning ci.yml: job \u001b[31mx (1/7)…', '\r\u001b[K'], { progress: true })).toBe('\r\u001b[Kplanning ci.yml: job \\u001b[31mx (1/7)…\r\u001b[K');
     expect(through(['\r\u001b[Kx'])).toBe('\\r\\u001b[Kx');
+    // A repainted line starts again: a command at its start is made text.
+    expect(through(['partial', '\r\u001b[K::error::x'], { progress: true })).toBe('partial\r\u001b[K\\::error::x');
+  });
+
+  test("the CLI's writers: stdout whole, stderr cut at 1,000 characters, progress only on a terminal", () => {
+    const out = { stdout: '', stderr: '' };
+    const sink = {
+      stdout: (t: string) => {
+        out.stdout += t;
+      },
+      stderr: (t: string) => {
+        out.stderr += t;
+      },
+    };
+    const terminal = guardedWriters(sink, true);
+    terminal.stdout(`${'o'.repeat(1500)}\n::x\n`);
+    terminal.stderr(`${'e'.repeat(1500)}\n`);
+    terminal.stderr('\r\u001b[Kp');
+    expect(out.stdout).toBe(`${'o'.repeat(1500)}\n\\::x\n`);
+    expect(out.stderr).toBe(`${'e'.repeat(1000)}… (500 more characters)\n\r\u001b[Kp`);
+    const piped = { stdout: '', stderr: '' };
+    guardedWriters(
+      {
+        stdout: (t) => {
+          piped.stdout += t;
+        },
+        stderr: (t) => {
+          piped.stderr += t;
+        },
+      },
+      false,
+    ).stderr('\r\u001b[Kp');
+    expect(piped.stderr).toBe('\\r\\u001b[Kp');
   });
 });
 
