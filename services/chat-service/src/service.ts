@@ -12,8 +12,10 @@ export const definition: ServiceDefinition<Record<never, never>> = {
         method: 'POST',
         path: '/rooms/:room/messages',
         handler: (req) => {
+          // Validated first: a refused message uses up no sequence number (readers page by `after`).
+          const message = parseBody(MESSAGE, req.body);
           seq += 1;
-          return { status: 201, body: messages.add({ room: req.params['room'] ?? '', ...parseBody(MESSAGE, req.body), seq }) };
+          return { status: 201, body: messages.add({ room: req.params['room'] ?? '', ...message, seq }) };
         },
       },
       {

@@ -17,3 +17,15 @@ test('messages are kept per room and can be read after a sequence number', async
     await svc.stop();
   }
 });
+
+test('a message that is refused uses up no sequence number: the next one follows the last kept', async () => {
+  const svc = await startForTest(definition);
+  try {
+    const first = await svc.call('POST', '/rooms/r2/messages', { author: 'a', text: 'one' });
+    expect((await svc.call('POST', '/rooms/r2/messages', { author: 'a' })).status).toBe(400);
+    const second = await svc.call('POST', '/rooms/r2/messages', { author: 'a', text: 'two' });
+    expect([(first.body as { seq: number }).seq, (second.body as { seq: number }).seq]).toEqual([1, 2]);
+  } finally {
+    await svc.stop();
+  }
+});
