@@ -228,13 +228,15 @@ async function promote(
         ctx.stdout(`${service}: ${commitTag} ${outcome.kind === 'unchanged' ? 'names' : 'now names'} ${digest}\n`);
       }
     }
+    // A build without a branch tag (a release build of a commit) asks GitHub nothing.
+    if (branchTags.length === 0) return EXIT.ok;
+    const github = await ctx.effects.github();
+    // Whether the branch contains a commit now, as GitHub sees the branch (a force push may have moved it since this run started).
+    const onBranch = async (commit: string | undefined): Promise<OnBranch> =>
+      branch === undefined || commit === undefined ? 'unknown' : onBranchOf(await github.compare(commit, branch));
+    const run = await onBranch(sha);
     for (const tag of branchTags) {
       const current = existing(await readImage(registry, name, tag));
-      const github = await ctx.effects.github();
-      // Whether the branch contains a commit now, as GitHub sees the branch (a force push may have moved it since this run started).
-      const onBranch = async (commit: string | undefined): Promise<OnBranch> =>
-        branch === undefined || commit === undefined ? 'unknown' : onBranchOf(await github.compare(commit, branch));
-      const run = await onBranch(sha);
       const unchanged = current === undefined || current.digest === digest;
       const ancestry = unchanged || run === 'no' || current.revision === undefined ? 'unknown' : await github.compare(current.revision, sha);
       const move = branchTagMove(tag, current, digest, sha, ancestry, { run, current: unchanged || run === 'no' ? 'unknown' : await onBranch(current.revision) });

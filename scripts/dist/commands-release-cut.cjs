@@ -9511,6 +9511,7 @@ async function openRelease(ctx, cwd = ".") {
     serverUrl: (ctx.env["GITHUB_SERVER_URL"] || "https://github.com").replace(/\/+$/, ""),
     defaultRef,
     refCommit: (value, flag) => value === void 0 ? defaultRef() : commitOf(git, value, flag),
+    tagCommit: (tag) => git.resolveCommit(`refs/tags/${formatReleaseTag(tag)}`),
     imageRepositoryOf: (service) => imageRepository(ctx.config.registry, owner, service)
   };
 }
@@ -9658,9 +9659,13 @@ var run2 = command(SPEC2, async (parsed, ctx) => {
   const release = await openRelease(ctx, values.cwd);
   const { git } = release;
   try {
-    const tagRef = pushed === void 0 ? void 0 : `refs/tags/${formatReleaseTag(pushed)}`;
-    if (pushed !== void 0 && tagRef !== void 0 && await git.resolveCommit(tagRef) === void 0) await knownService(git, ctx, await release.defaultRef(), pushed.service);
-    const commit = tagRef === void 0 ? await release.refCommit(values.ref, "--ref") : await commitOf(git, tagRef, "--tag");
+    let commit;
+    if (pushed === void 0) commit = await release.refCommit(values.ref, "--ref");
+    else {
+      const tagged = await release.tagCommit(pushed);
+      if (tagged === void 0) await knownService(git, ctx, await release.defaultRef(), pushed.service);
+      commit = tagged ?? await commitOf(git, `refs/tags/${formatReleaseTag(pushed)}`, "--tag");
+    }
     const at2 = await knownService(git, ctx, commit, pushed?.service ?? positionals[0]);
     const service = at2.service.folder;
     const history = await released(git, service, commit);

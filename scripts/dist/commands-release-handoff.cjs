@@ -7624,6 +7624,30 @@ function repositoryOwner(repository) {
   return repository.slice(0, repository.indexOf("/"));
 }
 
+// scripts/core/release/release-tag.ts
+var import_errors8 = require("./core-errors.cjs");
+var MAX_TAG_LENGTH = 128;
+var TAG_FORM = `<service>@${VERSION_FORM}, at most ${MAX_TAG_LENGTH} characters`;
+function read(ref) {
+  const name = ref.startsWith("refs/tags/") ? ref.slice("refs/tags/".length) : ref;
+  if (name.length > MAX_TAG_LENGTH) return `it is ${name.length} characters long`;
+  const at2 = name.indexOf("@");
+  if (at2 < 0) return "it has no @";
+  const service = name.slice(0, at2);
+  const version = name.slice(at2 + 1);
+  if (!/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(service)) return `the service ${quote(service)} is not a lowercase folder name`;
+  const parsed = tryParseVersion(version);
+  if (parsed === void 0) return `the version ${quote(version)} is not SemVer`;
+  return { service, version: parsed };
+}
+function tryParseReleaseTag(ref) {
+  const tag = read(ref);
+  return typeof tag === "string" ? void 0 : tag;
+}
+function formatReleaseTag(tag) {
+  return `${tag.service}@${formatVersion(tag.version)}`;
+}
+
 // scripts/core/workspace/glob.ts
 var SIMPLE_SEGMENT = /^[A-Za-z0-9._*?-]+$/;
 function escapeRegExp(text) {
@@ -7679,10 +7703,10 @@ function compileGlobs(globs, options, engine) {
 }
 
 // scripts/core/workspace/graph.ts
-var import_errors9 = require("./core-errors.cjs");
+var import_errors10 = require("./core-errors.cjs");
 
 // scripts/core/workspace/manifest.ts
-var import_errors8 = require("./core-errors.cjs");
+var import_errors9 = require("./core-errors.cjs");
 
 // scripts/core/json.ts
 function isRecord(value) {
@@ -7700,18 +7724,18 @@ function parseObject(file, text) {
   try {
     json = parseJsonText(text);
   } catch (err) {
-    throw new import_errors8.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
+    throw new import_errors9.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }
-  if (!isRecord(json)) throw new import_errors8.InputError(`${nameOf(file)}: expected a JSON object`);
+  if (!isRecord(json)) throw new import_errors9.InputError(`${nameOf(file)}: expected a JSON object`);
   return json;
 }
 function packageName(file, pkg) {
   const name = pkg["name"];
-  if (typeof name !== "string" || name.length === 0) throw new import_errors8.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
+  if (typeof name !== "string" || name.length === 0) throw new import_errors9.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
   return name;
 }
 function badDependencyField(file, field) {
-  return new import_errors8.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
+  return new import_errors9.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
 }
 var WORKSPACE_ALIAS = /^(@?[^@]+)@/;
 var NPM_ALIAS = /^npm:(@?[^@]+)/;
@@ -7767,7 +7791,7 @@ function workspaceTargets(name, refs, lookup, names) {
     else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
       if (target === void 0) {
-        throw new import_errors9.InputError(
+        throw new import_errors10.InputError(
           `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`
         );
       }
@@ -7817,7 +7841,7 @@ function assemble(entries, make) {
     const entry = at(sorted, k);
     const existing = index.get(entry.name);
     if (existing !== void 0) {
-      throw new import_errors9.InputError(`two workspace packages are named ${entry.name}: ${at(sorted, existing).input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
+      throw new import_errors10.InputError(`two workspace packages are named ${entry.name}: ${at(sorted, existing).input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
     }
     index.set(entry.name, names.length);
     names.push(entry.name);
@@ -7842,7 +7866,7 @@ function assemble(entries, make) {
     if (!p.isService) continue;
     const other = serviceFolders.get(p.folder);
     if (other !== void 0) {
-      throw new import_errors9.InputError(
+      throw new import_errors10.InputError(
         `two services are in folders named ${p.folder} (${other} and ${p.dir}): the folder name names the service's image, its matrix leg and its compose service; rename one`
       );
     }
@@ -7887,7 +7911,7 @@ function assembleGraph(list, options) {
   let services = options.services;
   const get = (name) => {
     const pkg = packages.get(name);
-    if (!pkg) throw new import_errors9.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
+    if (!pkg) throw new import_errors10.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
     return pkg;
   };
   const graph = {
@@ -7972,7 +7996,7 @@ function topologicalOrder(names, edges, from = "name") {
       if (state[dep] === VISITING) {
         if (from === "folder") return topologicalOrder(names, edges, "name");
         const cycle = [...path.slice(path.indexOf(dep)), dep].map((n) => at(names, n));
-        throw new import_errors9.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
+        throw new import_errors10.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
       }
       state[dep] = VISITING;
       path.push(dep);
@@ -8027,34 +8051,13 @@ function graphFromSnapshot(snapshot) {
 
 // scripts/core/changes/lockfile-yaml.ts
 var import_yaml = __toESM(require_dist(), 1);
-var import_errors10 = require("./core-errors.cjs");
+var import_errors11 = require("./core-errors.cjs");
 
 // scripts/core/changes/root-manifest.ts
-var import_errors11 = require("./core-errors.cjs");
+var import_errors12 = require("./core-errors.cjs");
 
 // scripts/io/service-history.ts
 var import_errors16 = require("./core-errors.cjs");
-
-// scripts/core/release/release-tag.ts
-var import_errors12 = require("./core-errors.cjs");
-var MAX_TAG_LENGTH = 128;
-var TAG_FORM = `<service>@${VERSION_FORM}, at most ${MAX_TAG_LENGTH} characters`;
-function read(ref) {
-  const name = ref.startsWith("refs/tags/") ? ref.slice("refs/tags/".length) : ref;
-  if (name.length > MAX_TAG_LENGTH) return `it is ${name.length} characters long`;
-  const at2 = name.indexOf("@");
-  if (at2 < 0) return "it has no @";
-  const service = name.slice(0, at2);
-  const version = name.slice(at2 + 1);
-  if (!/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(service)) return `the service ${quote(service)} is not a lowercase folder name`;
-  const parsed = tryParseVersion(version);
-  if (parsed === void 0) return `the version ${quote(version)} is not SemVer`;
-  return { service, version: parsed };
-}
-function tryParseReleaseTag(ref) {
-  const tag = read(ref);
-  return typeof tag === "string" ? void 0 : tag;
-}
 
 // scripts/io/workspace-git.ts
 var import_node_fs = require("node:fs");
@@ -8509,6 +8512,7 @@ async function openRelease(ctx, cwd = ".") {
     serverUrl: (ctx.env["GITHUB_SERVER_URL"] || "https://github.com").replace(/\/+$/, ""),
     defaultRef,
     refCommit: (value, flag) => value === void 0 ? defaultRef() : commitOf(git, value, flag),
+    tagCommit: (tag) => git.resolveCommit(`refs/tags/${formatReleaseTag(tag)}`),
     imageRepositoryOf: (service) => imageRepository(ctx.config.registry, owner, service)
   };
 }

@@ -7634,6 +7634,10 @@ function tryParseVersion(text2) {
   const all = [...numbers, ...prerelease.filter((id) => typeof id === "number")];
   return all.every(Number.isSafeInteger) ? { major, minor, patch, prerelease } : void 0;
 }
+function formatVersion(v) {
+  const core = `${v.major}.${v.minor}.${v.patch}`;
+  return v.prerelease.length === 0 ? core : `${core}-${v.prerelease.join(".")}`;
+}
 function compareVersions(a, b) {
   const core = a.major - b.major || a.minor - b.minor || a.patch - b.patch;
   if (core !== 0) return Math.sign(core);
@@ -7679,6 +7683,9 @@ function parseReleaseTag(ref, services) {
     throw new import_errors4.InputError(`invalid release tag ${quote(ref)}: unknown service ${quote(tag.service)}; expected one of ${[...services].sort().join(", ")}`);
   }
   return tag;
+}
+function formatReleaseTag(tag) {
+  return `${tag.service}@${formatVersion(tag.version)}`;
 }
 
 // scripts/core/workspace/glob.ts
@@ -9257,6 +9264,7 @@ async function openRelease(ctx, cwd = ".") {
     serverUrl: (ctx.env["GITHUB_SERVER_URL"] || "https://github.com").replace(/\/+$/, ""),
     defaultRef,
     refCommit: (value, flag) => value === void 0 ? defaultRef() : commitOf(git, value, flag),
+    tagCommit: (tag) => git.resolveCommit(`refs/tags/${formatReleaseTag(tag)}`),
     imageRepositoryOf: (service) => imageRepository(ctx.config.registry, owner, service)
   };
 }

@@ -8533,6 +8533,7 @@ async function openRelease(ctx, cwd = ".") {
     serverUrl: (ctx.env["GITHUB_SERVER_URL"] || "https://github.com").replace(/\/+$/, ""),
     defaultRef,
     refCommit: (value, flag) => value === void 0 ? defaultRef() : commitOf(git, value, flag),
+    tagCommit: (tag) => git.resolveCommit(`refs/tags/${formatReleaseTag(tag)}`),
     imageRepositoryOf: (service) => imageRepository(ctx.config.registry, owner, service)
   };
 }
@@ -8582,7 +8583,7 @@ var run = command(SPEC, async (parsed, ctx) => {
   const tag = parseReleaseTag(parsed.positionals[0] ?? "");
   const release = await openRelease(ctx, parsed.values.cwd);
   try {
-    const at2 = await release.git.resolveCommit(`refs/tags/${formatReleaseTag(tag)}`) ?? await release.defaultRef();
+    const at2 = await release.tagCommit(tag) ?? await release.defaultRef();
     await knownService(release.git, ctx, at2, tag.service);
     const { versions } = await released(release.git, tag.service, at2);
     const out = { service: tag.service, version: formatVersion(tag.version), prerelease: isPrerelease(tag.version), imageTags: releaseImageTags(tag.version, versions) };

@@ -9272,6 +9272,7 @@ async function openRelease(ctx, cwd = ".") {
     serverUrl: (ctx.env["GITHUB_SERVER_URL"] || "https://github.com").replace(/\/+$/, ""),
     defaultRef,
     refCommit: (value, flag) => value === void 0 ? defaultRef() : commitOf(git, value, flag),
+    tagCommit: (tag) => git.resolveCommit(`refs/tags/${formatReleaseTag(tag)}`),
     imageRepositoryOf: (service) => imageRepository(ctx.config.registry, owner, service)
   };
 }
@@ -9363,7 +9364,7 @@ var run = command(SPEC, async (parsed, ctx) => {
       const tag = parseReleaseTag(tagRef, known);
       services = [tag.service];
       version = tag.version;
-      ref = await release.git.resolveCommit(`refs/tags/${formatReleaseTag(tag)}`) ?? ref;
+      ref = await release.tagCommit(tag) ?? ref;
       graph = await workspaceAt(release.git, ctx.config, ref);
     } else if (values.service === "changed") {
       services = [];

@@ -8575,6 +8575,9 @@ function tryParseReleaseTag(ref) {
   const tag = read(ref);
   return typeof tag === "string" ? void 0 : tag;
 }
+function formatReleaseTag(tag) {
+  return `${tag.service}@${formatVersion(tag.version)}`;
+}
 
 // scripts/io/workspace-git.ts
 var import_node_fs = require("node:fs");
@@ -9200,6 +9203,7 @@ async function openRelease(ctx, cwd = ".") {
     serverUrl: (ctx.env["GITHUB_SERVER_URL"] || "https://github.com").replace(/\/+$/, ""),
     defaultRef,
     refCommit: (value, flag) => value === void 0 ? defaultRef() : commitOf(git, value, flag),
+    tagCommit: (tag) => git.resolveCommit(`refs/tags/${formatReleaseTag(tag)}`),
     imageRepositoryOf: (service) => imageRepository(ctx.config.registry, owner, service)
   };
 }

@@ -8665,11 +8665,12 @@ async function promote(ctx, registry, name, service, tags, recorded, sha, branch
 `);
       }
     }
+    if (branchTags.length === 0) return EXIT.ok;
+    const github = await ctx.effects.github();
+    const onBranch = async (commit) => branch === void 0 || commit === void 0 ? "unknown" : onBranchOf(await github.compare(commit, branch));
+    const run2 = await onBranch(sha);
     for (const tag of branchTags) {
       const current = existing(await readImage(registry, name, tag));
-      const github = await ctx.effects.github();
-      const onBranch = async (commit) => branch === void 0 || commit === void 0 ? "unknown" : onBranchOf(await github.compare(commit, branch));
-      const run2 = await onBranch(sha);
       const unchanged = current === void 0 || current.digest === digest;
       const ancestry = unchanged || run2 === "no" || current.revision === void 0 ? "unknown" : await github.compare(current.revision, sha);
       const move = branchTagMove(tag, current, digest, sha, ancestry, { run: run2, current: unchanged || run2 === "no" ? "unknown" : await onBranch(current.revision) });

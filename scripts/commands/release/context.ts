@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { imageRepository } from '../../core/images/index.js';
 import { InputError } from '../../core/errors.js';
 import { repositoryOwner } from '../../core/github-repository.js';
+import { formatReleaseTag, type ReleaseTag } from '../../core/release/release-tag.js';
 import { compareVersions, type Version } from '../../core/release/version.js';
 import type { Git } from '../../io/git.js';
 import { commitOf, type ReleasedVersion, releasedVersions, type ServiceGraph, serviceAt } from '../../io/service-history.js';
@@ -17,6 +18,8 @@ export interface ReleaseContext {
   defaultRef(): Promise<string>;
   /** `--ref` (or `--to`) as a commit: the default branch when not given. */
   refCommit(value: string | undefined, flag: string): Promise<string>;
+  /** The commit a release tag names in this clone, or undefined when the clone has no such tag. */
+  tagCommit(tag: ReleaseTag): Promise<string | undefined>;
   imageRepositoryOf(service: string): string;
 }
 
@@ -38,6 +41,7 @@ export async function openRelease(ctx: CommandContext, cwd = '.'): Promise<Relea
     serverUrl: (ctx.env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, ''),
     defaultRef,
     refCommit: (value, flag) => (value === undefined ? defaultRef() : commitOf(git, value, flag)),
+    tagCommit: (tag) => git.resolveCommit(`refs/tags/${formatReleaseTag(tag)}`),
     imageRepositoryOf: (service) => imageRepository(ctx.config.registry, owner, service),
   };
 }

@@ -81,9 +81,14 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
     // A pushed tag's service is looked up at the tag's commit: it may exist only on the tag's branch. A tag
     // not in the clone names no commit: its service is checked on the default branch first, so that an
     // unknown service is said as such.
-    const tagRef = pushed === undefined ? undefined : `refs/tags/${formatReleaseTag(pushed)}`;
-    if (pushed !== undefined && tagRef !== undefined && (await git.resolveCommit(tagRef)) === undefined) await knownService(git, ctx, await release.defaultRef(), pushed.service);
-    const commit = tagRef === undefined ? await release.refCommit(values.ref, '--ref') : await commitOf(git, tagRef, '--tag');
+    let commit: string;
+    if (pushed === undefined) commit = await release.refCommit(values.ref, '--ref');
+    else {
+      const tagged = await release.tagCommit(pushed);
+      // A tag not in the clone: an unknown service is said as such first, then the missing tag (commitOf names it).
+      if (tagged === undefined) await knownService(git, ctx, await release.defaultRef(), pushed.service);
+      commit = tagged ?? (await commitOf(git, `refs/tags/${formatReleaseTag(pushed)}`, '--tag'));
+    }
     const at = await knownService(git, ctx, commit, pushed?.service ?? positionals[0]);
     const service = at.service.folder;
     const history = await released(git, service, commit);

@@ -2,7 +2,7 @@
 import { commandSpec } from '../../core/args.js';
 import { EXIT } from '../../core/exit-codes.js';
 import { releaseImageTags } from '../../core/release/image-tags.js';
-import { formatReleaseTag, parseReleaseTag } from '../../core/release/release-tag.js';
+import { parseReleaseTag } from '../../core/release/release-tag.js';
 import { formatVersion, isPrerelease } from '../../core/release/version.js';
 import type { Command } from '../types.js';
 import { knownService, openRelease, released } from './context.js';
@@ -27,7 +27,7 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
   const release = await openRelease(ctx, parsed.values.cwd);
   try {
     // The service at the tag's commit when the tag exists (a service only on its branch), else on the default branch.
-    const at = (await release.git.resolveCommit(`refs/tags/${formatReleaseTag(tag)}`)) ?? (await release.defaultRef());
+    const at = (await release.tagCommit(tag)) ?? (await release.defaultRef());
     await knownService(release.git, ctx, at, tag.service);
     const { versions } = await released(release.git, tag.service, at);
     const out = { service: tag.service, version: formatVersion(tag.version), prerelease: isPrerelease(tag.version), imageTags: releaseImageTags(tag.version, versions) };

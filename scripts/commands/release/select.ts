@@ -9,7 +9,7 @@ import { EXIT } from '../../core/exit-codes.js';
 import { InputError } from '../../core/errors.js';
 import { parseImageRef } from '../../core/images/index.js';
 import { previousRelease } from '../../core/release/bump.js';
-import { formatReleaseTag, parseReleaseTag } from '../../core/release/release-tag.js';
+import { parseReleaseTag } from '../../core/release/release-tag.js';
 import { parseVersion, type Version } from '../../core/release/version.js';
 import { quote } from '../../core/quote.js';
 import { serviceCommits, workspaceAt } from '../../io/service-history.js';
@@ -89,7 +89,7 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
       services = [tag.service];
       version = tag.version;
       // Not in the clone (a plan of a tag not pushed yet): the checked-out commit is the release.
-      ref = (await release.git.resolveCommit(`refs/tags/${formatReleaseTag(tag)}`)) ?? ref;
+      ref = (await release.tagCommit(tag)) ?? ref;
       graph = await workspaceAt(release.git, ctx.config, ref);
     } else if (values.service === 'changed') {
       services = [];
