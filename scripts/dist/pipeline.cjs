@@ -377,6 +377,7 @@ ${stack}` };
 }
 
 // scripts/core/output-guard.ts
+var TO_ESCAPE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
 var ERASE_LINE = "\r\x1B[K";
 function outputGuard(options = {}) {
   let atLineStart = true;
@@ -384,6 +385,14 @@ function outputGuard(options = {}) {
   let dropped = 0;
   let tail = "";
   return (text2) => {
+    if (options.maxLine === void 0 && !TO_ESCAPE.test(text2) && !text2.includes("::") && !text2.includes("##[") && !`${tail}${text2.slice(0, 2)}`.includes("##[")) {
+      const end = text2.lastIndexOf("\n");
+      const line = end === -1 ? text2 : text2.slice(end + 1);
+      if (end !== -1) atLineStart = true;
+      if (/\S/.test(line)) atLineStart = false;
+      tail = `${end === -1 ? tail : ""}${line}`.slice(-2);
+      return text2;
+    }
     let out = "";
     let rest = text2;
     if (options.progress === true && rest.startsWith(ERASE_LINE)) {
