@@ -20,7 +20,7 @@ const pkg = (dir: string, name: string, deps: string[] = [], service?: { port?: 
   ),
 });
 
-const CTX = { header: '# generated, do not edit', authPackage: '@k/auth', defaultNodeImage: 'node:22-alpine', dockerfile: 'Dockerfile' };
+const CTX = { header: '# generated, do not edit', defaultNodeImage: 'node:22-alpine', dockerfile: 'Dockerfile' };
 
 // gateway -> auth -> shared; users -> session -> auth (auth only transitively); billing -> shared.
 const WS = buildWorkspace([
@@ -31,6 +31,8 @@ const WS = buildWorkspace([
   pkg('services/users', '@k/users', ['@k/session'], { port: 3001 }),
   pkg('services/billing', '@k/billing', ['@k/shared'], { port: 3002 }),
 ]);
+
+const SECRET = '${AUTH_SECRET:?set AUTH_SECRET to a random secret of 16 or more characters}';
 
 interface ComposeFile {
   name: string;
@@ -54,7 +56,7 @@ describe('renderCompose', () => {
     expect(compose().services['billing']).toEqual({
       build: { context: '.', dockerfile: 'services/billing/Dockerfile', args: { NODE_IMAGE: '${NODE_IMAGE:-node:22-alpine}' } },
       image: '${IMAGE_PREFIX:-kodingcaravan}/billing:${IMAGE_TAG:-local}',
-      environment: { PORT: '3002', LOG_LEVEL: '${LOG_LEVEL:-info}' },
+      environment: { PORT: '3002', LOG_LEVEL: '${LOG_LEVEL:-info}', SHUTDOWN_TIMEOUT_MS: '10000', SHUTDOWN_DELAY_MS: '3000', AUTH_SECRET: SECRET },
       healthcheck: { test: ['CMD', ...healthcheckCommand(3002)], interval: '5s', timeout: '3s', start_period: '10s', retries: 5 },
       stop_grace_period: '15s',
       restart: 'unless-stopped',
@@ -69,7 +71,9 @@ describe('renderCompose', () => {
       environment: {
         PORT: '3000',
         LOG_LEVEL: '${LOG_LEVEL:-info}',
-        AUTH_SECRET: '${AUTH_SECRET:?set AUTH_SECRET to a random secret of 16 or more characters}',
+        SHUTDOWN_TIMEOUT_MS: '10000',
+        SHUTDOWN_DELAY_MS: '3000',
+        AUTH_SECRET: SECRET,
         UPSTREAMS: 'users=http://users:3001,billing=http://billing:3002',
       },
       ports: ['127.0.0.1:${GATEWAY_PORT:-3000}:3000'],
@@ -80,18 +84,29 @@ describe('renderCompose', () => {
     });
   });
 
-  test('AUTH_SECRET goes to every service that depends on the auth package, directly or through another package', () => {
+  test('AUTH_SECRET goes to every service, whatever it depends on: each checks the identity headers the gateway signs', () => {
     const env = (name: string) => Object.keys((compose().services[name]?.['environment'] as Record<string, string> | undefined) ?? {});
-    expect(env('gateway')).toContain('AUTH_SECRET');
-    expect(env('users')).toEqual(['PORT', 'LOG_LEVEL', 'AUTH_SECRET']);
-    expect(env('billing')).toEqual(['PORT', 'LOG_LEVEL']);
+    for (const name of ['gateway', 'users', 'billing']) expect(env(name)).toContain('AUTH_SECRET');
+  });
+
+  test("the shutdown bounds agree: each service's whole shutdown (not-ready window + drain) ends before the engine's SIGKILL", () => {
+    for (const [name, svc] of Object.entries(compose().services)) {
+      const env = (svc['environment'] ?? {}) as Record<string, string>;
+      const timeoutMs = Number(env['SHUTDOWN_TIMEOUT_MS']);
+      const delayMs = Number(env['SHUTDOWN_DELAY_MS']);
+      const grace = /^(\d+)s$/.exec(String(svc['stop_grace_period']));
+      expect(Number.isInteger(timeoutMs) && Number.isInteger(delayMs), `${name}: ${JSON.stringify(env)}`).toBe(true);
+      expect(delayMs, name).toBeGreaterThan(0);
+      expect(delayMs, name).toBeLessThanOrEqual(timeoutMs);
+      expect(Number(grace?.[1]) * 1000 - timeoutMs, `${name}: stop_grace_period ${String(svc['stop_grace_period'])}`).toBeGreaterThanOrEqual(5000);
+    }
   });
 
   test('an empty upstream list is the same as none', () => {
     const ws = buildWorkspace([pkg('services/solo', '@k/solo', [], { port: 4000, upstreams: [] })]);
     const solo = (parse(renderCompose(ws, CTX)) as ComposeFile).services['solo'] ?? {};
     expect(Object.keys(solo)).toEqual(['build', 'image', 'environment', 'healthcheck', 'stop_grace_period', 'restart']);
-    expect(solo['environment']).toEqual({ PORT: '4000', LOG_LEVEL: '${LOG_LEVEL:-info}' });
+    expect(solo['environment']).toEqual({ PORT: '4000', LOG_LEVEL: '${LOG_LEVEL:-info}', SHUTDOWN_TIMEOUT_MS: '10000', SHUTDOWN_DELAY_MS: '3000', AUTH_SECRET: SECRET });
   });
 
   test('long values stay on one line (no folding), so the file reads as the health command is written', () => {

@@ -3,10 +3,10 @@
  * and a closed set of failure reasons instead of exceptions.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { type ConfigSpec, isRecord } from '@kodingcaravan/shared';
+import { isRecord, isRole, MIN_SECRET_LENGTH, type Role } from '@kodingcaravan/shared';
 
-export type Role = 'student' | 'trainer' | 'admin';
-export const ROLES: readonly Role[] = ['student', 'trainer', 'admin'];
+// The roles and the secret's setting are the service kit's (one list for tokens and the per-route policy).
+export { AUTH_SECRET_CONFIG, MIN_SECRET_LENGTH, ROLES, type Role } from '@kodingcaravan/shared';
 
 export interface Claims {
   readonly sub: string;
@@ -23,22 +23,12 @@ function sign(input: string, secret: string): string {
   return createHmac('sha256', secret).update(input).digest('base64url');
 }
 
-/** HS256 with a shorter key is guessable; every service that signs or checks tokens refuses one at start-up. */
-export const MIN_SECRET_LENGTH = 16;
-
-/** The AUTH_SECRET setting of every service that signs or checks tokens (the gateway, the auth services, admin). */
-export const AUTH_SECRET_CONFIG = { kind: 'string', secret: true, minLength: MIN_SECRET_LENGTH } as const satisfies ConfigSpec;
-
 export function signToken(subject: string, role: Role, secret: string, options: { ttlSeconds?: number; now?: number } = {}): string {
   if (secret.length < MIN_SECRET_LENGTH) throw new Error(`token secret must be at least ${MIN_SECRET_LENGTH} characters`);
   const iat = Math.floor((options.now ?? Date.now()) / 1000);
   const claims: Claims = { sub: subject, role, iat, exp: iat + (options.ttlSeconds ?? 3600) };
   const body = `${HEADER}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
   return `${body}.${sign(body, secret)}`;
-}
-
-function isRole(value: unknown): value is Role {
-  return ROLES.some((role) => role === value);
 }
 
 function isClaims(value: unknown): value is Claims {

@@ -1,7 +1,7 @@
 import { startForTest, type TestService } from '@kodingcaravan/shared/testing';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createAuthRoutes } from '../src/routes.js';
-import { signToken } from '../src/token.js';
+import { signToken, verifyToken } from '../src/token.js';
 
 const SECRET = 'routes-test-secret-0123456789';
 let svc: TestService;
@@ -23,14 +23,19 @@ test('register, log in, and read your own account with the token', async () => {
   const login = await svc.call('POST', '/login', { email: 't@x.io', password: 'long-enough' });
   expect(login.status).toBe(200);
   const { token } = login.body as { token: string };
-  expect(await svc.call('GET', '/me', undefined, { authorization: `Bearer ${token}` })).toMatchObject({ status: 200, body: { email: 't@x.io', name: 'T' } });
+  const verified = verifyToken(token, SECRET);
+  if (!verified.ok) throw new Error(`the login token does not verify: ${verified.reason}`);
+  // The gateway checks the token and forwards the caller it names (signed identity headers).
+  const me = { id: verified.claims.sub, role: verified.claims.role };
+  expect(await svc.callAs(me, 'GET', '/me')).toMatchObject({ status: 200, body: { email: 't@x.io', name: 'T' } });
 });
 
-test('/me refuses missing tokens, tokens of another role and invalid tokens', async () => {
+test("/me answers only a caller the gateway signed for, of this service's role: a bearer token alone is not enough", async () => {
   expect((await svc.call('GET', '/me')).status).toBe(401);
-  const student = signToken('someone', 'student', SECRET);
-  expect(await svc.call('GET', '/me', undefined, { authorization: `Bearer ${student}` })).toEqual({ status: 403, body: { error: 'role student may not do this' } });
-  expect(await svc.call('GET', '/me', undefined, { authorization: 'Bearer a.b.c' })).toEqual({ status: 401, body: { error: 'invalid token: malformed' } });
+  const token = signToken('someone', 'trainer', SECRET);
+  expect((await svc.call('GET', '/me', undefined, { authorization: `Bearer ${token}` })).status).toBe(401);
+  expect(await svc.callAs({ id: 'someone', role: 'student' }, 'GET', '/me')).toEqual({ status: 403, body: { error: 'role student may not call GET /me; allowed: trainer' } });
+  expect(await svc.callAs({ id: 'no-such-account', role: 'trainer' }, 'GET', '/me')).toEqual({ status: 404, body: { error: 'trainer account no-such-account not found' } });
 });
 
 test('registration validates its input', async () => {

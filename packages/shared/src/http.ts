@@ -3,7 +3,12 @@
  * and the two probes every service serves (`/health` liveness, `/ready` readiness).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { HttpError } from './http-error.js';
+import { verifyIdentity } from './identity.js';
 import type { Logger } from './logger.js';
+import { admit, type Caller, type Guard } from './policy.js';
+
+export { HttpError };
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -23,24 +28,20 @@ export interface Reply {
 }
 
 export type Handler = (req: Request) => Reply | Promise<Reply>;
+/** The handler of a guarded route: the kit has checked the caller's identity and role before it runs. */
+export type GuardedHandler = (req: Request, caller: Caller) => Reply | Promise<Reply>;
 
-export interface Route {
+interface RouteBase {
   readonly method: Method;
   /** `/courses/:id` style; a trailing `/*` matches any rest of the path into `params['*']`. */
   readonly path: string;
-  readonly handler: Handler;
 }
 
-/** Thrown by handlers to answer with a status and a message; anything else is a 500. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-  }
-}
+/**
+ * Every route declares who may call it (policy.ts): `access: 'public'`, or the `roles` (and `anyRecord`)
+ * of a guarded route, whose handler gets the checked caller. A route without either does not compile.
+ */
+export type Route = (RouteBase & { readonly access: 'public'; readonly handler: Handler }) | (RouteBase & Guard & { readonly access?: never; readonly handler: GuardedHandler });
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -106,6 +107,8 @@ export interface AppOptions {
   readonly logger: Logger;
   /** Readiness: false while starting and while draining, so that load balancers stop sending traffic. */
   readonly isReady: () => boolean;
+  /** Checks the gateway's signed identity headers (identity.ts): this service's name and AUTH_SECRET. */
+  readonly identity: { readonly audience: string; readonly secret: string };
 }
 
 /** Dispatches one request; exported so that handlers can be tested without sockets too. */
@@ -130,7 +133,10 @@ export async function dispatch(options: AppOptions, method: string, url: string,
     pathMatched = true;
     if (route.method !== method) continue;
     try {
-      return await route.handler({ method: route.method, path: pathname, params, query: searchParams, headers, body: await body() });
+      // Who may call is settled before the body is read: a refused caller costs no upload.
+      if (route.access === 'public') return await route.handler({ method: route.method, path: pathname, params, query: searchParams, headers, body: await body() });
+      const caller = admit(route, verifyIdentity(headers, options.identity.audience, options.identity.secret), `${route.method} ${route.path}`);
+      return await route.handler({ method: route.method, path: pathname, params, query: searchParams, headers, body: await body() }, caller);
     } catch (err) {
       if (err instanceof HttpError) return { status: err.status, body: { error: err.message, ...(err.details === undefined ? {} : { details: err.details }) } };
       options.logger.error('unhandled error', { err, method, path: pathname });
@@ -149,9 +155,10 @@ export function createApp(options: AppOptions): Server {
       return cached;
     };
     void dispatch(options, req.method ?? 'GET', req.url ?? '/', req.headers, body)
-      .catch((err: unknown) => (err instanceof HttpError ? { status: err.status, body: { error: err.message } } : { status: 500, body: { error: 'internal error' } }))
+      .catch((err: unknown): Reply => (err instanceof HttpError ? { status: err.status, body: { error: err.message } } : { status: 500, body: { error: 'internal error' } }))
       .then((reply) => {
-        send(res, reply);
+        // While draining, a keep-alive client is told to reconnect (to another instance) after this answer.
+        send(res, options.isReady() ? reply : { ...reply, headers: { ...reply.headers, connection: 'close' } });
         if (req.url !== '/health' && req.url !== '/ready') {
           options.logger.info('request', {
             method: req.method,

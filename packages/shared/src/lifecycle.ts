@@ -1,8 +1,10 @@
 /**
- * Graceful shutdown: on SIGTERM/SIGINT stop accepting connections, report not-ready, let in-flight
- * requests finish, and force-close whatever is still open after a bounded time. Containers get
- * SIGTERM from `docker stop` and Kubernetes, then SIGKILL after their grace period: draining must
- * finish inside it.
+ * Graceful shutdown: on SIGTERM/SIGINT report not-ready (`/ready` = 503) while still serving for a
+ * window (`delayMs`), so that a load balancer polling `/ready` stops sending traffic before the
+ * listener goes; then stop accepting connections, let in-flight requests finish, and force-close
+ * whatever is still open. The window and the drain together stay within `timeoutMs`. Containers get
+ * SIGTERM from `docker stop` and Kubernetes, then SIGKILL after their grace period: the whole shutdown
+ * must finish inside it (the compose file sets both from one constant, DOCKER.md).
  */
 import type { Server } from 'node:http';
 import type { Logger } from './logger.js';
@@ -35,12 +37,26 @@ export function drain(server: Server, timeoutMs: number): Promise<DrainResult> {
   });
 }
 
+/** The not-ready window (the listener stays open), then `drain` with what is left of `timeoutMs`. */
+export async function stopServing(server: Server, delayMs: number, timeoutMs: number, wait: (ms: number) => Promise<void> = sleep): Promise<DrainResult> {
+  const window = Math.min(delayMs, timeoutMs);
+  const started = Date.now();
+  await wait(window);
+  const result = await drain(server, Math.max(0, timeoutMs - (Date.now() - started)));
+  return { forced: result.forced, ms: Date.now() - started };
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 export type Signal = 'SIGTERM' | 'SIGINT';
 
 export interface ShutdownOptions {
   readonly server: Server;
   readonly logger: Logger;
+  /** The whole shutdown: the not-ready window and the drain. */
   readonly timeoutMs: number;
+  /** The not-ready window: serving on, `/ready` answering 503. */
+  readonly delayMs: number;
   readonly onDraining: () => void;
   readonly exit?: (code: number) => void;
   readonly signals?: readonly Signal[];
@@ -59,8 +75,8 @@ export function installShutdown(options: ShutdownOptions): () => void {
     }
     draining = true;
     options.onDraining();
-    options.logger.info('shutting down', { signal, timeoutMs: options.timeoutMs });
-    void drain(options.server, options.timeoutMs).then(({ forced, ms }) => {
+    options.logger.info('shutting down', { signal, timeoutMs: options.timeoutMs, notReadyMs: Math.min(options.delayMs, options.timeoutMs) });
+    void stopServing(options.server, options.delayMs, options.timeoutMs).then(({ forced, ms }) => {
       options.logger.info('stopped', { forced, ms });
       exit(0);
     });

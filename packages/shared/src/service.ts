@@ -1,17 +1,25 @@
 /** `runService`: the whole life of a service process, so that each service only declares its routes. */
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { type ConfigOf, type ConfigSpec, loadConfig } from './config.js';
+import { ConfigError, type ConfigOf, type ConfigSpec, loadConfig } from './config.js';
 import { createApp, type Route } from './http.js';
+import { AUTH_SECRET_CONFIG } from './identity.js';
 import { isRecord } from './json.js';
 import { LOG_LEVELS, type Logger, createLogger, isLogLevel } from './logger.js';
-import { drain, installShutdown } from './lifecycle.js';
+import { installShutdown, stopServing } from './lifecycle.js';
 
 const BASE_CONFIG = {
   PORT: { kind: 'port' },
   HOST: { kind: 'string', default: '0.0.0.0' },
   LOG_LEVEL: { kind: 'enum', values: LOG_LEVELS, default: 'info' },
+  // The whole shutdown, the not-ready window included: the platform's grace period (compose's
+  // stop_grace_period, Kubernetes' terminationGracePeriodSeconds) must be longer (DOCKER.md).
   SHUTDOWN_TIMEOUT_MS: { kind: 'int', default: 10_000, min: 0, max: 120_000 },
+  // How long the service keeps serving with /ready = 503 before it closes its listener, so that a load
+  // balancer sees it leave instead of refused connections; at most SHUTDOWN_TIMEOUT_MS.
+  SHUTDOWN_DELAY_MS: { kind: 'int', default: 3_000, min: 0, max: 120_000 },
+  // Every service checks the gateway's signed identity headers with a key derived from it (identity.ts).
+  AUTH_SECRET: AUTH_SECRET_CONFIG,
 } as const satisfies Record<string, ConfigSpec>;
 
 export interface ServiceManifest {
@@ -61,9 +69,15 @@ export async function startService<C extends Record<string, ConfigSpec> = Record
   const { name, port: defaultPort } = readManifest(def.manifest);
   const specs = { ...BASE_CONFIG, PORT: { kind: 'port', default: defaultPort }, ...def.config } as const;
   const config = loadConfig(specs, env) as ConfigOf<C> & BaseConfig;
+  if (config.SHUTDOWN_DELAY_MS > config.SHUTDOWN_TIMEOUT_MS) {
+    throw new ConfigError(
+      'SHUTDOWN_DELAY_MS',
+      `invalid environment variable SHUTDOWN_DELAY_MS=${config.SHUTDOWN_DELAY_MS}: expected at most SHUTDOWN_TIMEOUT_MS (${config.SHUTDOWN_TIMEOUT_MS}), the bound of the whole shutdown it is part of`,
+    );
+  }
   const logger = createLogger(name, { level: isLogLevel(config.LOG_LEVEL) ? config.LOG_LEVEL : 'info', ...(options.write ? { write: options.write } : {}) });
   let ready = false;
-  const server = createApp({ service: name, routes: def.routes({ config, logger }), logger, isReady: () => ready });
+  const server = createApp({ service: name, routes: def.routes({ config, logger }), logger, isReady: () => ready, identity: { audience: name, secret: config.AUTH_SECRET } });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PORT, config.HOST, () => {
@@ -76,7 +90,10 @@ export async function startService<C extends Record<string, ConfigSpec> = Record
   const port = address.port;
   ready = true;
   logger.info('listening', { port, host: config.HOST });
-  const removeHandlers = options.handleSignals === false ? () => {} : installShutdown({ server, logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS, onDraining: () => (ready = false) });
+  const removeHandlers =
+    options.handleSignals === false
+      ? () => {}
+      : installShutdown({ server, logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS, delayMs: config.SHUTDOWN_DELAY_MS, onDraining: () => (ready = false) });
   return {
     server,
     port,
@@ -84,7 +101,7 @@ export async function startService<C extends Record<string, ConfigSpec> = Record
     stop: async () => {
       removeHandlers();
       ready = false;
-      await drain(server, config.SHUTDOWN_TIMEOUT_MS);
+      await stopServing(server, config.SHUTDOWN_DELAY_MS, config.SHUTDOWN_TIMEOUT_MS);
     },
   };
 }

@@ -23,12 +23,14 @@ describe('dispatch', () => {
     service: 'demo',
     logger: createLogger('demo', { write: () => {} }),
     isReady: () => ready,
+    identity: { audience: 'demo', secret: 'dispatch-test-secret-0123456789' },
     routes: [
-      { method: 'GET', path: '/items/:id', handler: (req) => ({ status: 200, body: { id: req.params['id'], q: req.query.get('q') } }) },
-      { method: 'POST', path: '/items', handler: (req) => ({ status: 201, body: req.body }) },
+      { method: 'GET', path: '/items/:id', access: 'public', handler: (req) => ({ status: 200, body: { id: req.params['id'], q: req.query.get('q') } }) },
+      { method: 'POST', path: '/items', access: 'public', handler: (req) => ({ status: 201, body: req.body }) },
       {
         method: 'GET',
         path: '/fail',
+        access: 'public',
         handler: () => {
           throw new HttpError(418, 'teapot', { why: 'test' });
         },
@@ -36,6 +38,7 @@ describe('dispatch', () => {
       {
         method: 'GET',
         path: '/bug',
+        access: 'public',
         handler: () => {
           throw new Error('secret internals');
         },

@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { afterEach, describe, expect, test } from 'vitest';
 import { drain } from '../src/lifecycle.js';
 import { type RunningService, startService } from '../src/service.js';
-import { startForTest } from '../src/testing.js';
+import { startForTest, TEST_SECRET } from '../src/testing.js';
 
 const manifest = new URL('./fixtures/demo-service/package.json', import.meta.url);
 let slowStarted: () => void = () => {};
@@ -13,11 +13,12 @@ const definition = {
   manifest,
   config: { GREETING: { kind: 'string', default: 'hello' } } as const,
   routes: ({ config }: { config: { GREETING: string } }) => [
-    { method: 'GET' as const, path: '/hello', handler: () => ({ status: 200, body: { greeting: config.GREETING } }) },
-    { method: 'POST' as const, path: '/echo', handler: (req: { body: unknown }) => ({ status: 200, body: req.body }) },
+    { method: 'GET' as const, path: '/hello', access: 'public' as const, handler: () => ({ status: 200, body: { greeting: config.GREETING } }) },
+    { method: 'POST' as const, path: '/echo', access: 'public' as const, handler: (req: { body: unknown }) => ({ status: 200, body: req.body }) },
     {
       method: 'GET' as const,
       path: '/slow',
+      access: 'public' as const,
       handler: async () => {
         slowStarted();
         await new Promise((r) => setTimeout(r, 300));
@@ -59,7 +60,7 @@ describe('the service kit over real HTTP', () => {
   });
 
   test('uses the default port from package.json when PORT is unset', async () => {
-    running = await startService(definition, { env: { HOST: '127.0.0.1' }, handleSignals: false, write: () => {} });
+    running = await startService(definition, { env: { HOST: '127.0.0.1', AUTH_SECRET: TEST_SECRET, SHUTDOWN_DELAY_MS: '0' }, handleSignals: false, write: () => {} });
     expect(running.port).toBe(39917);
   });
 
@@ -68,7 +69,7 @@ describe('the service kit over real HTTP', () => {
   });
 
   test('draining lets an in-flight request finish and refuses new connections', async () => {
-    running = await startService(definition, { env: { PORT: '0', HOST: '127.0.0.1' }, handleSignals: false, write: () => {} });
+    running = await startService(definition, { env: { PORT: '0', HOST: '127.0.0.1', AUTH_SECRET: TEST_SECRET, SHUTDOWN_DELAY_MS: '0' }, handleSignals: false, write: () => {} });
     const port = running.port;
     const inFlight = new Promise<{ status: number; body: string }>((resolve, reject) => {
       request({ host: '127.0.0.1', port, path: '/slow' }, (res) => {
@@ -90,8 +91,8 @@ describe('the service kit over real HTTP', () => {
   });
 
   test('draining is bounded: a request that never ends is cut after the timeout', async () => {
-    const hang = { manifest, routes: () => [{ method: 'GET' as const, path: '/hang', handler: () => new Promise<never>(() => {}) }] };
-    const svc = await startService(hang, { env: { PORT: '0', HOST: '127.0.0.1' }, handleSignals: false, write: () => {} });
+    const hang = { manifest, routes: () => [{ method: 'GET' as const, path: '/hang', access: 'public' as const, handler: () => new Promise<never>(() => {}) }] };
+    const svc = await startService(hang, { env: { PORT: '0', HOST: '127.0.0.1', AUTH_SECRET: TEST_SECRET, SHUTDOWN_DELAY_MS: '0' }, handleSignals: false, write: () => {} });
     const pending = fetch(`http://127.0.0.1:${svc.port}/hang`).catch((err: unknown) => err);
     await new Promise((r) => setTimeout(r, 100));
     const result = await drain(svc.server, 200);

@@ -11,12 +11,19 @@ import type { Workspace, WorkspacePackage } from '../workspace/graph.js';
 
 export interface ComposeContext {
   readonly header: string;
-  /** Services that take AUTH_SECRET: those depending on this package. */
-  readonly authPackage: string;
   readonly defaultNodeImage: string;
   /** The name of each service's Dockerfile in its folder (the config's `services.marker`). */
   readonly dockerfile: string;
 }
+
+/**
+ * Every service's shutdown, and the time the engine gives it before SIGKILL, from one place: the service
+ * answers /ready = 503 for `delayMs` while still serving, then drains; all of it within `timeoutMs`
+ * (the service kit enforces that), and `stop_grace_period` leaves `marginSeconds` more for the process
+ * to exit. Written into the file as values, not variables, so the two cannot drift apart on a host.
+ */
+export const SHUTDOWN = { timeoutMs: 10_000, delayMs: 3_000, marginSeconds: 5 } as const;
+export const STOP_GRACE_PERIOD = `${Math.ceil(SHUTDOWN.timeoutMs / 1000) + SHUTDOWN.marginSeconds}s`;
 
 const healthcheck = (port: number) => ({
   test: ['CMD', ...healthcheckCommand(port)],
@@ -41,9 +48,15 @@ export function renderCompose(workspace: Workspace, ctx: ComposeContext): string
       if (!target) throw new InputError(`${svc.dir}/package.json: upstream ${JSON.stringify(name)} is not a service; known: ${[...byFolder.keys()].join(', ')}`);
       return target;
     });
-    const usesAuth = workspace.dependenciesOf(svc.name).some((d) => d.name === ctx.authPackage);
-    const environment: Record<string, string> = { PORT: String(port), LOG_LEVEL: '${LOG_LEVEL:-info}' };
-    if (usesAuth) environment['AUTH_SECRET'] = '${AUTH_SECRET:?set AUTH_SECRET to a random secret of 16 or more characters}';
+    const environment: Record<string, string> = {
+      PORT: String(port),
+      LOG_LEVEL: '${LOG_LEVEL:-info}',
+      SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN.timeoutMs),
+      SHUTDOWN_DELAY_MS: String(SHUTDOWN.delayMs),
+      // Every service: the gateway and the auth services sign tokens with it, and each service checks the
+      // gateway's signed identity headers with a key derived from it (packages/shared/src/identity.ts).
+      AUTH_SECRET: '${AUTH_SECRET:?set AUTH_SECRET to a random secret of 16 or more characters}',
+    };
     if (upstreams.length > 0) environment['UPSTREAMS'] = upstreams.map((u) => `${u.folder}=http://${u.folder}:${portOf(u)}`).join(',');
     services[svc.folder] = {
       build: { context: '.', dockerfile: `${svc.dir}/${ctx.dockerfile}`, args: { NODE_IMAGE: `\${NODE_IMAGE:-${ctx.defaultNodeImage}}` } },
@@ -52,7 +65,7 @@ export function renderCompose(workspace: Workspace, ctx: ComposeContext): string
       // Only services called from outside are published, and only on loopback.
       ...(upstreams.length > 0 ? { ports: [`127.0.0.1:\${GATEWAY_PORT:-${port}}:${port}`] } : {}),
       healthcheck: healthcheck(port),
-      stop_grace_period: '15s',
+      stop_grace_period: STOP_GRACE_PERIOD,
       restart: 'unless-stopped',
       ...(upstreams.length > 0 ? { depends_on: Object.fromEntries(upstreams.map((u) => [u.folder, { condition: 'service_healthy' }])) } : {}),
     };

@@ -28,7 +28,6 @@ export function renderAll(workspace: Workspace, template: string, config: Pipeli
     'docker-compose.yml',
     renderCompose(workspace, {
       header: GENERATED_HEADER('the service catalog (services/*/package.json)', GENERATOR),
-      authPackage: '@kodingcaravan/auth',
       defaultNodeImage: `node:${config.versions.node}-alpine`,
       dockerfile: config.services.marker,
     }),

@@ -1,21 +1,31 @@
-import { signToken } from '@kodingcaravan/auth';
-import { startForTest } from '@kodingcaravan/shared/testing';
-import { expect, test } from 'vitest';
+import { startForTest, type TestService, USERS } from '@kodingcaravan/shared/testing';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 import { definition } from '../src/service.js';
 
-const SECRET = 'admin-test-secret-0123456789';
+const { student, trainer, admin } = USERS;
+
+let svc: TestService;
+beforeAll(async () => {
+  svc = await startForTest(definition);
+});
+afterAll(() => svc.stop());
 
 test('only admins see the overview and post announcements; everyone reads them', async () => {
-  const svc = await startForTest(definition, { AUTH_SECRET: SECRET });
-  try {
-    const admin = { authorization: `Bearer ${signToken('boss', 'admin', SECRET)}` };
-    const trainer = { authorization: `Bearer ${signToken('t', 'trainer', SECRET)}` };
-    expect((await svc.call('GET', '/admin/overview')).status).toBe(401);
-    expect((await svc.call('GET', '/admin/overview', undefined, trainer)).status).toBe(403);
-    expect((await svc.call('POST', '/admin/announcements', { title: 'Hi', body: 'All' }, admin)).body).toMatchObject({ author: 'boss' });
-    expect((await svc.call('GET', '/admin/overview', undefined, admin)).body).toMatchObject({ announcements: 1 });
-    expect((await svc.call('GET', '/announcements')).body).toHaveLength(1);
-  } finally {
-    await svc.stop();
-  }
+  expect((await svc.callAs(admin, 'POST', '/admin/announcements', { title: 'Hi', body: 'All' })).body).toMatchObject({ author: admin.id });
+  expect((await svc.callAs(admin, 'GET', '/admin/overview')).body).toMatchObject({ announcements: 1 });
+  expect((await svc.callAs(student, 'GET', '/announcements')).body).toHaveLength(1);
+});
+
+test.each([
+  ['nobody (no identity headers) reads the overview', undefined, 'GET', '/admin/overview', undefined, 401],
+  ['a trainer reads the overview', trainer, 'GET', '/admin/overview', undefined, 403],
+  ['a student reads the overview', student, 'GET', '/admin/overview', undefined, 403],
+  ['an admin reads the overview', admin, 'GET', '/admin/overview', undefined, 200],
+  ['a trainer posts an announcement', trainer, 'POST', '/admin/announcements', { title: 'T', body: 'B' }, 403],
+  ['an admin posts as someone else (author in the body)', admin, 'POST', '/admin/announcements', { title: 'T', body: 'B', author: trainer.id }, 400],
+  ['nobody reads the announcements', undefined, 'GET', '/announcements', undefined, 401],
+  ['a trainer reads the announcements', trainer, 'GET', '/announcements', undefined, 200],
+] as const)('who may do what: %s', async (_label, who, method, path, payload, status) => {
+  const answer = who === undefined ? await svc.call(method, path, payload) : await svc.callAs(who, method, path, payload);
+  expect(answer.status, JSON.stringify(answer.body)).toBe(status);
 });

@@ -11,6 +11,7 @@ export const definition: ServiceDefinition<Record<never, never>> = {
       {
         method: 'POST',
         path: '/events',
+        roles: ['student', 'trainer', 'admin'],
         handler: (req) => {
           const event = parseBody(EVENT, req.body);
           counts.set(event.type, (counts.get(event.type) ?? 0) + 1);
@@ -19,8 +20,10 @@ export const definition: ServiceDefinition<Record<never, never>> = {
         },
       },
       {
+        // Usage across all users is the operators' view.
         method: 'GET',
         path: '/stats',
+        roles: ['admin'],
         handler: () => ({
           status: 200,
           body: Object.fromEntries([...counts].sort(([a], [b]) => a.localeCompare(b)).map(([type, count]) => [type, { count, uniqueSubjects: subjects.get(type)?.size ?? 0 }])),

@@ -1,5 +1,5 @@
 import { AUTH_SECRET_CONFIG, authenticate } from '@kodingcaravan/auth';
-import { HttpError, type Method, type Request, type Route, type ServiceDefinition } from '@kodingcaravan/shared';
+import { HttpError, type Method, type Request, type Route, type ServiceDefinition, signIdentity } from '@kodingcaravan/shared';
 import { parseUpstreams } from './upstreams.js';
 
 const config = {
@@ -25,16 +25,15 @@ export const definition: ServiceDefinition<typeof config> = {
       const rest = req.params['*'] ?? '';
       const base = upstreams.get(service);
       if (!base) throw new HttpError(404, `unknown service ${service}; known: ${[...upstreams.keys()].join(', ')}`);
+      // Built from nothing: no header of the caller's passes but the idempotency key, so identity headers a
+      // caller sends are dropped, and the bearer token stays here (the service gets the signed identity instead).
       const headers: Record<string, string> = { accept: 'application/json' };
       if (!PUBLIC.test(`${service}/${rest}`)) {
         const claims = authenticate(req, c.AUTH_SECRET);
-        headers['x-user-id'] = claims.sub;
-        headers['x-user-role'] = claims.role;
+        Object.assign(headers, signIdentity({ id: claims.sub, role: claims.role }, service, c.AUTH_SECRET));
       }
-      for (const name of ['authorization', 'idempotency-key'] as const) {
-        const value = req.headers[name];
-        if (typeof value === 'string') headers[name] = value;
-      }
+      const key = req.headers['idempotency-key'];
+      if (typeof key === 'string') headers['idempotency-key'] = key;
       if (req.body !== undefined && req.method === 'GET') throw new HttpError(400, 'a GET request carries no body');
       if (req.body !== undefined) headers['content-type'] = 'application/json';
       const search = req.query.size > 0 ? `?${req.query}` : '';
@@ -70,8 +69,9 @@ export const definition: ServiceDefinition<typeof config> = {
     };
     // The services reachable through the gateway, by their public path: the internal addresses stay inside.
     const table = Object.fromEntries([...upstreams.keys()].map((name) => [name, `/api/${name}/`]));
-    const routes: Route[] = [{ method: 'GET', path: '/routes', handler: () => ({ status: 200, body: table }) }];
-    for (const method of METHODS) routes.push({ method, path: '/api/:service/*', handler: proxy });
+    // Public at the gateway's own door: the proxy checks the token itself (login and register need none).
+    const routes: Route[] = [{ method: 'GET', path: '/routes', access: 'public', handler: () => ({ status: 200, body: table }) }];
+    for (const method of METHODS) routes.push({ method, path: '/api/:service/*', access: 'public', handler: proxy });
     return routes;
   },
 };

@@ -7,7 +7,8 @@ import { definition } from '../src/service.js';
 import { parseUpstreams } from '../src/upstreams.js';
 
 const SECRET = 'gateway-test-secret-0123456789';
-const fixture = new URL('./fixtures/upstream/package.json', import.meta.url);
+// Each upstream under the name the gateway knows it by: the gateway signs the caller's identity for that name.
+const fixture = (name: string) => new URL(`./fixtures/${name}/package.json`, import.meta.url);
 
 // Real upstreams over HTTP, built from the same kit and auth library the real services use
 // (a service never imports another service's code, not even in tests).
@@ -15,20 +16,24 @@ let auth: TestService;
 let echo: TestService;
 let gateway: TestService;
 beforeAll(async () => {
-  auth = await startForTest({ manifest: fixture, routes: () => createAuthRoutes('student', SECRET) });
-  echo = await startForTest({
-    manifest: fixture,
-    routes: () => [
-      {
-        method: 'POST',
-        path: '/things/:id',
-        handler: (req) => ({
-          status: 200,
-          body: { id: req.params['id'], q: req.query.get('q'), body: req.body, user: req.headers['x-user-id'], role: req.headers['x-user-role'] },
-        }),
-      },
-    ],
-  });
+  auth = await startForTest({ manifest: fixture('student-auth-service'), routes: () => createAuthRoutes('student', SECRET) }, { AUTH_SECRET: SECRET });
+  echo = await startForTest(
+    {
+      manifest: fixture('echo-service'),
+      routes: () => [
+        {
+          method: 'POST',
+          path: '/things/:id',
+          roles: ['student', 'trainer', 'admin'],
+          handler: (req, caller) => ({
+            status: 200,
+            body: { id: req.params['id'], q: req.query.get('q'), body: req.body, user: caller.id, role: caller.role, authorization: req.headers.authorization ?? null },
+          }),
+        },
+      ],
+    },
+    { AUTH_SECRET: SECRET },
+  );
   gateway = await startForTest(definition, {
     AUTH_SECRET: SECRET,
     UPSTREAMS: `student-auth-service=${auth.url},echo-service=${echo.url},down-service=http://127.0.0.1:9`,
@@ -45,6 +50,26 @@ test('login through the gateway needs no token, and its token opens the other ro
   const res = await gateway.call('POST', '/api/echo-service/things/7?q=a%20b', { x: 1 }, { authorization: `Bearer ${token}` });
   expect(res).toMatchObject({ status: 200, body: { id: '7', q: 'a b', body: { x: 1 }, role: 'student' } });
   expect((res.body as { user: string }).user).toMatch(/^[0-9a-f-]{36}$/);
+  // The account behind the token, through the gateway's signed identity (the token itself stays at the gateway).
+  expect(await gateway.call('GET', '/api/student-auth-service/me', undefined, { authorization: `Bearer ${token}` })).toMatchObject({ status: 200, body: { email: 'g@k.io' } });
+});
+
+test("a caller's own identity headers are dropped: the upstream sees the token's user and role, and never the token", async () => {
+  const token = signToken('student-7', 'student', SECRET);
+  const forged = { 'x-user-id': 'admin-1', 'x-user-role': 'admin', 'x-user-expires': '99999999999', 'x-user-signature': 'forged' };
+  const res = await gateway.call('POST', '/api/echo-service/things/1', undefined, { authorization: `Bearer ${token}`, ...forged });
+  expect(res).toEqual({ status: 200, body: { id: '1', q: null, user: 'student-7', role: 'student', authorization: null } });
+});
+
+test('the identity the gateway signs is good only at the service it was signed for', async () => {
+  // The upstream named echo-service in the gateway's table but answering as student-auth-service: its /me refuses.
+  const crossed = await startForTest(definition, { AUTH_SECRET: SECRET, UPSTREAMS: `echo-service=${auth.url}` });
+  try {
+    const answer = await crossed.call('GET', '/api/echo-service/me', undefined, { authorization: `Bearer ${signToken('student-7', 'student', SECRET)}` });
+    expect(answer).toEqual({ status: 401, body: { error: 'caller identity headers not signed by the api-gateway: call GET /me through the api-gateway with a bearer token' } });
+  } finally {
+    await crossed.stop();
+  }
 });
 
 test('protected routes refuse missing and forged tokens', async () => {

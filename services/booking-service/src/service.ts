@@ -1,14 +1,14 @@
 import { Collection, HttpError, parseBody, type ServiceDefinition } from '@kodingcaravan/shared';
 
 const BOOKING = {
-  trainerId: { kind: 'string' },
-  studentId: { kind: 'string' },
+  trainerId: { kind: 'string', max: 200 },
   start: { kind: 'iso-date' },
   durationMinutes: { kind: 'int', min: 15, max: 480 },
 } as const;
 
 interface Booking {
   trainerId: string;
+  /** The student who booked: the caller, never a field of the body. */
   studentId: string;
   start: string;
   durationMinutes: number;
@@ -29,19 +29,25 @@ export const definition: ServiceDefinition<Record<never, never>> = {
       {
         method: 'POST',
         path: '/bookings',
-        handler: (req) => {
-          const input = parseBody(BOOKING, req.body);
+        roles: ['student'],
+        handler: (req, caller) => {
+          const input = { ...parseBody(BOOKING, req.body), studentId: caller.id };
           const clash = bookings.list((b) => (b.trainerId === input.trainerId || b.studentId === input.studentId) && overlaps(b, input))[0];
-          if (clash) throw new HttpError(409, `overlaps booking ${clash.id} (${clash.start}, ${clash.durationMinutes} min)`);
+          // Another student's booking is named by its time only: its id and student are theirs.
+          if (clash) throw new HttpError(409, `overlaps a booking of ${clash.studentId === caller.id ? 'yours' : 'this trainer'} (${clash.start}, ${clash.durationMinutes} min)`);
           return { status: 201, body: bookings.add(input) };
         },
       },
       {
+        // A student sees their bookings, a trainer the bookings with them, an admin all (`?trainerId=` narrows).
         method: 'GET',
         path: '/bookings',
-        handler: (req) => {
+        roles: ['student', 'trainer', 'admin'],
+        anyRecord: ['admin'],
+        handler: (req, caller) => {
           const trainerId = req.query.get('trainerId');
-          return { status: 200, body: bookings.list((b) => trainerId === null || b.trainerId === trainerId) };
+          const mine = (b: Booking) => caller.anyRecord || (caller.role === 'trainer' ? b.trainerId === caller.id : b.studentId === caller.id);
+          return { status: 200, body: bookings.list((b) => mine(b) && (trainerId === null || b.trainerId === trainerId)) };
         },
       },
     ];

@@ -1,6 +1,7 @@
 import { Collection, HttpError, parseBody, type ServiceDefinition } from '@kodingcaravan/shared';
 
-const MESSAGE = { author: { kind: 'string', max: 200 }, text: { kind: 'string', max: 4000 } } as const;
+const MESSAGE = { text: { kind: 'string', max: 4000 } } as const;
+const EVERYONE = ['student', 'trainer', 'admin'] as const;
 
 export const definition: ServiceDefinition<Record<never, never>> = {
   manifest: new URL('../package.json', import.meta.url),
@@ -9,18 +10,21 @@ export const definition: ServiceDefinition<Record<never, never>> = {
     let seq = 0;
     return [
       {
+        // The author is the caller, never a field of the body: nobody posts in another's name.
         method: 'POST',
         path: '/rooms/:room/messages',
-        handler: (req) => {
+        roles: EVERYONE,
+        handler: (req, caller) => {
           // Validated first: a refused message uses up no sequence number (readers page by `after`).
           const message = parseBody(MESSAGE, req.body);
           seq += 1;
-          return { status: 201, body: messages.add({ room: req.params['room'] ?? '', ...message, seq }) };
+          return { status: 201, body: messages.add({ room: req.params['room'] ?? '', author: caller.id, ...message, seq }) };
         },
       },
       {
         method: 'GET',
         path: '/rooms/:room/messages',
+        roles: EVERYONE,
         handler: (req) => {
           const raw = req.query.get('after') ?? '0';
           if (!/^\d+$/.test(raw)) throw new HttpError(400, `query "after" must be a message sequence number, got ${JSON.stringify(raw)}`);

@@ -1,19 +1,27 @@
-import { Collection, HttpError, parseBody, type ServiceDefinition } from '@kodingcaravan/shared';
+import { type Caller, Collection, type Entity, HttpError, parseBody, type ServiceDefinition } from '@kodingcaravan/shared';
 
 const COURSE = {
   title: { kind: 'string', max: 200 },
   level: { kind: 'enum', values: ['beginner', 'intermediate', 'advanced'] },
-  trainerId: { kind: 'string' },
   capacity: { kind: 'int', min: 1, max: 500 },
 } as const;
-const ENROLMENT = { studentId: { kind: 'string' } } as const;
 
 interface Course {
   title: string;
   level: string;
+  /** The trainer who created it: the caller, never a field of the body. */
   trainerId: string;
   capacity: number;
   students: readonly string[];
+}
+
+const EVERYONE = ['student', 'trainer', 'admin'] as const;
+
+/** Who is enrolled is the course's trainer's and an admin's business; everyone else sees how many places are taken. */
+function view(course: Course & Entity, caller: Caller) {
+  if (caller.mayAccess(course.trainerId)) return course;
+  const { students, ...rest } = course;
+  return { ...rest, enrolled: students.length };
 }
 
 export const definition: ServiceDefinition<Record<never, never>> = {
@@ -21,18 +29,41 @@ export const definition: ServiceDefinition<Record<never, never>> = {
   routes: () => {
     const courses = new Collection<Course>('course');
     return [
-      { method: 'GET', path: '/courses', handler: (req) => ({ status: 200, body: courses.list((c) => !req.query.has('level') || c.level === req.query.get('level')) }) },
-      { method: 'GET', path: '/courses/:id', handler: (req) => ({ status: 200, body: courses.get(req.params['id'] ?? '') }) },
-      { method: 'POST', path: '/courses', handler: (req) => ({ status: 201, body: courses.add({ ...parseBody(COURSE, req.body), students: [] }) }) },
+      {
+        method: 'GET',
+        path: '/courses',
+        roles: EVERYONE,
+        anyRecord: ['admin'],
+        handler: (req, caller) => ({
+          status: 200,
+          body: courses.list((c) => !req.query.has('level') || c.level === req.query.get('level')).map((c) => view(c, caller)),
+        }),
+      },
+      {
+        method: 'GET',
+        path: '/courses/:id',
+        roles: EVERYONE,
+        anyRecord: ['admin'],
+        handler: (req, caller) => ({ status: 200, body: view(courses.get(req.params['id'] ?? ''), caller) }),
+      },
       {
         method: 'POST',
+        path: '/courses',
+        roles: ['trainer'],
+        handler: (req, caller) => ({ status: 201, body: courses.add({ ...parseBody(COURSE, req.body), trainerId: caller.id, students: [] }) }),
+      },
+      {
+        // A student enrols themselves: the student is the caller, and the body carries nothing.
+        method: 'POST',
         path: '/courses/:id/enrolments',
-        handler: (req) => {
+        roles: ['student'],
+        handler: (req, caller) => {
           const course = courses.get(req.params['id'] ?? '');
-          const { studentId } = parseBody(ENROLMENT, req.body);
-          if (course.students.includes(studentId)) throw new HttpError(409, `student ${studentId} is already enrolled`);
+          if (req.body !== undefined) parseBody({}, req.body);
+          if (course.students.includes(caller.id)) throw new HttpError(409, `student ${caller.id} is already enrolled`);
           if (course.students.length >= course.capacity) throw new HttpError(409, `course ${course.id} is full (${course.capacity} places)`);
-          return { status: 201, body: courses.update(course.id, { students: [...course.students, studentId] }) };
+          const updated = courses.update(course.id, { students: [...course.students, caller.id] });
+          return { status: 201, body: view(updated, caller) };
         },
       },
     ];

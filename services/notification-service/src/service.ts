@@ -1,4 +1,4 @@
-import { Collection, parseBody, type ServiceDefinition } from '@kodingcaravan/shared';
+import { Collection, HttpError, parseBody, type ServiceDefinition } from '@kodingcaravan/shared';
 
 const NOTIFICATION = {
   recipient: { kind: 'string', max: 200 },
@@ -6,30 +6,58 @@ const NOTIFICATION = {
   message: { kind: 'string', max: 2000 },
 } as const;
 
+interface Notification {
+  /** The user it is for: the only one (with admins) who reads it or marks it read. */
+  recipient: string;
+  /** Who sent it: the caller, never a field of the body. */
+  sender: string;
+  channel: string;
+  message: string;
+  read: boolean;
+}
+
 export const definition: ServiceDefinition<Record<never, never>> = {
   manifest: new URL('../package.json', import.meta.url),
   routes: ({ logger }) => {
-    const notifications = new Collection<{ recipient: string; channel: string; message: string; read: boolean }>('notification');
+    const notifications = new Collection<Notification>('notification');
     return [
       {
+        // Trainers notify their students, admins anyone; a student sends none (no spam in others' inboxes).
         method: 'POST',
         path: '/notifications',
-        handler: (req) => {
-          const created = notifications.add({ ...parseBody(NOTIFICATION, req.body), read: false });
+        roles: ['trainer', 'admin'],
+        handler: (req, caller) => {
+          const created = notifications.add({ ...parseBody(NOTIFICATION, req.body), sender: caller.id, read: false });
           logger.info('notification queued', { id: created.id, channel: created.channel });
           return { status: 202, body: created };
         },
       },
       {
+        // Your own inbox; an admin may read anyone's (`?recipient=`), or all of them.
         method: 'GET',
         path: '/notifications',
-        handler: (req) => {
-          const recipient = req.query.get('recipient');
+        roles: ['student', 'trainer', 'admin'],
+        anyRecord: ['admin'],
+        handler: (req, caller) => {
+          const asked = req.query.get('recipient');
+          if (asked !== null) caller.assertAccess(asked, `the notifications of ${asked}`);
+          const recipient = asked ?? (caller.anyRecord ? null : caller.id);
           const unread = req.query.get('unread') === 'true';
           return { status: 200, body: notifications.list((n) => (recipient === null || n.recipient === recipient) && (!unread || !n.read)) };
         },
       },
-      { method: 'POST', path: '/notifications/:id/read', handler: (req) => ({ status: 200, body: notifications.update(req.params['id'] ?? '', { read: true }) }) },
+      {
+        // Only the recipient marks a notification read: an admin reading it leaves it unread for them.
+        method: 'POST',
+        path: '/notifications/:id/read',
+        roles: ['student', 'trainer', 'admin'],
+        handler: (req, caller) => {
+          const notification = notifications.get(req.params['id'] ?? '');
+          caller.assertAccess(notification.recipient, `notification ${notification.id}`);
+          if (req.body !== undefined) throw new HttpError(400, 'marking a notification read takes no body');
+          return { status: 200, body: notifications.update(notification.id, { read: true }) };
+        },
+      },
     ];
   },
 };

@@ -12,8 +12,8 @@ interface Payment {
   currency: string;
   status: 'captured' | 'refunded';
   idempotencyKey?: string;
-  /** Who paid (the gateway's x-user-id): an idempotency key is one caller's. */
-  payer?: string;
+  /** Who paid: the caller the gateway signed for, never a field of the body; an idempotency key is one payer's. */
+  payer: string;
 }
 
 export const definition: ServiceDefinition<Record<never, never>> = {
@@ -24,28 +24,40 @@ export const definition: ServiceDefinition<Record<never, never>> = {
       {
         method: 'POST',
         path: '/payments',
-        handler: (req) => {
+        roles: ['student'],
+        handler: (req, caller) => {
           const input = parseBody(PAYMENT, req.body);
           const key = req.headers['idempotency-key'];
           const idempotencyKey = typeof key === 'string' && key.length > 0 ? key : undefined;
-          const user = req.headers['x-user-id'];
-          const payer = typeof user === 'string' && user.length > 0 ? user : undefined;
           // A retried request with the same key, from the same caller, returns the first result instead of
           // charging twice; a key is never another caller's (their payment is not given back).
-          const previous = idempotencyKey ? payments.list((p) => p.idempotencyKey === idempotencyKey && p.payer === payer)[0] : undefined;
+          const previous = idempotencyKey ? payments.list((p) => p.idempotencyKey === idempotencyKey && p.payer === caller.id)[0] : undefined;
           if (previous) {
             if (previous.amountCents !== input.amountCents || previous.bookingId !== input.bookingId || previous.currency !== input.currency) {
               throw new HttpError(422, `idempotency key ${idempotencyKey} was used for a different payment`);
             }
             return { status: 200, body: previous };
           }
-          return { status: 201, body: payments.add({ ...input, status: 'captured', ...(idempotencyKey ? { idempotencyKey } : {}), ...(payer ? { payer } : {}) }) };
+          return { status: 201, body: payments.add({ ...input, status: 'captured', ...(idempotencyKey ? { idempotencyKey } : {}), payer: caller.id }) };
         },
       },
-      { method: 'GET', path: '/payments/:id', handler: (req) => ({ status: 200, body: payments.get(req.params['id'] ?? '') }) },
       {
+        method: 'GET',
+        path: '/payments/:id',
+        roles: ['student', 'admin'],
+        anyRecord: ['admin'],
+        handler: (req, caller) => {
+          const payment = payments.get(req.params['id'] ?? '');
+          caller.assertAccess(payment.payer, `payment ${payment.id}`);
+          return { status: 200, body: payment };
+        },
+      },
+      {
+        // Money goes back only by an admin's decision: a payer cannot undo a captured payment on its own.
         method: 'POST',
         path: '/payments/:id/refund',
+        roles: ['admin'],
+        anyRecord: ['admin'],
         handler: (req) => {
           const payment = payments.get(req.params['id'] ?? '');
           if (payment.status === 'refunded') throw new HttpError(409, `payment ${payment.id} is already refunded`);

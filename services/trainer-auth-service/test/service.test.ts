@@ -19,5 +19,5 @@ test('issues trainer tokens that verify with the shared secret', async () => {
 });
 
 test('refuses to start without AUTH_SECRET', async () => {
-  await expect(startForTest(definition)).rejects.toThrow('missing environment variable AUTH_SECRET');
+  await expect(startForTest(definition, { AUTH_SECRET: '' })).rejects.toThrow('missing environment variable AUTH_SECRET');
 });

@@ -1,16 +1,36 @@
-import { startForTest } from '@kodingcaravan/shared/testing';
+import { startForTest, USERS } from '@kodingcaravan/shared/testing';
 import { expect, test } from 'vitest';
 import { definition } from '../src/service.js';
+
+const { student, trainer, otherTrainer, admin } = USERS;
 
 test('filters trainers by specialty, case-insensitively', async () => {
   const svc = await startForTest(definition);
   try {
-    await svc.call('POST', '/trainers', { name: 'A', email: 'a@k.io', specialty: 'Robotics' });
-    await svc.call('POST', '/trainers', { name: 'B', email: 'b@k.io', specialty: 'Python' });
-    const robotics = (await svc.call('GET', '/trainers?specialty=robotics')).body as { name: string }[];
+    await svc.callAs(trainer, 'POST', '/trainers', { name: 'A', email: 'a@k.io', specialty: 'Robotics' });
+    await svc.callAs(otherTrainer, 'POST', '/trainers', { name: 'B', email: 'b@k.io', specialty: 'Python' });
+    const robotics = (await svc.callAs(student, 'GET', '/trainers?specialty=robotics')).body as { name: string }[];
     expect(robotics.map((t) => t.name)).toEqual(['A']);
-    expect((await svc.call('GET', '/trainers')).body).toHaveLength(2);
-    expect((await svc.call('POST', '/trainers', { name: 'C', email: 'c@k.io' })).status).toBe(400);
+    expect((await svc.callAs(student, 'GET', '/trainers')).body).toHaveLength(2);
+    expect((await svc.callAs(trainer, 'POST', '/trainers', { name: 'C', email: 'c@k.io' })).status).toBe(400);
+  } finally {
+    await svc.stop();
+  }
+});
+
+test.each([
+  ['nobody (no identity headers) lists trainers', undefined, 'GET', '/trainers', undefined, 401, undefined],
+  ['a student lists trainers', student, 'GET', '/trainers', undefined, 200, undefined],
+  ['a student makes a trainer profile', student, 'POST', '/trainers', { name: 'S', email: 's@k.io', specialty: 'x' }, 403, undefined],
+  ['an admin makes a trainer profile (it would belong to no trainer)', admin, 'POST', '/trainers', { name: 'S', email: 's@k.io', specialty: 'x' }, 403, undefined],
+  ['a trainer names the account in the body', trainer, 'POST', '/trainers', { name: 'S', email: 's@k.io', specialty: 'x', account: otherTrainer.id }, 400, undefined],
+  ['a trainer makes their profile: it is theirs', trainer, 'POST', '/trainers', { name: 'S', email: 's@k.io', specialty: 'x' }, 201, trainer.id],
+] as const)('who may do what: %s', async (_label, who, method, path, payload, status, account) => {
+  const svc = await startForTest(definition);
+  try {
+    const answer = who === undefined ? await svc.call(method, path, payload) : await svc.callAs(who, method, path, payload);
+    expect(answer.status, JSON.stringify(answer.body)).toBe(status);
+    if (account !== undefined) expect(answer.body).toMatchObject({ account });
   } finally {
     await svc.stop();
   }
