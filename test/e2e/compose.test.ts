@@ -1,7 +1,7 @@
 /**
  * The whole platform from the generated docker-compose.yml on the lab engine: build every service with
  * compose, bring all 12 up, wait until each is healthy, talk to the gateway on 127.0.0.1 (its routing
- * table, and a register + login + me through /api/student-auth-service/...), then take it all down.
+ * table, a register + login + me through /api/student-auth-service/..., and the per-route policy), then take it all down.
  * The compose project has a name of its own; only it is started and only it is removed.
  */
 import { randomBytes } from 'node:crypto';
@@ -143,6 +143,18 @@ test('register, log in and read the account through the gateway', async () => {
 
   expect(await call('GET', '/api/student-auth-service/me', undefined, token)).toMatchObject({ status: 200, json: { email, name: 'E2E Student' } });
   expect((await call('GET', '/api/student-auth-service/me')).status).toBe(401);
+
+  // The policy through the deployed topology: a student may pay, but not read the stats or refund, and
+  // identity headers of the caller's own do not make it an admin.
+  const paid = await call('POST', '/api/payment-service/payments', { bookingId: 'b-e2e', amountCents: 100, currency: 'EUR' }, token);
+  expect(paid.status).toBe(201);
+  const id = typeof paid.json === 'object' && paid.json !== null && 'id' in paid.json && typeof paid.json.id === 'string' ? paid.json.id : '';
+  expect((await call('POST', `/api/payment-service/payments/${id}/refund`, undefined, token)).status).toBe(403);
+  const forged = await fetch(`${gateway}/api/analytics-service/stats`, {
+    headers: { authorization: `Bearer ${token}`, 'x-user-role': 'admin', 'x-user-id': 'admin-1' },
+    signal: AbortSignal.timeout(10_000),
+  });
+  expect(forged.status).toBe(403);
 });
 
 test('one service scales on its own: two course-service containers, both healthy and reached through the gateway, the other 11 untouched', async () => {
