@@ -4,7 +4,7 @@
  * first), then the rules actionlint lacks (scripts/core/audit/rules.ts): outside data in scripts,
  * pins (a 40-hex SHA, the one workflows-src/actions.pins.ts records), pull-request code checked out by
  * privileged triggers, job permissions against what the steps need, checkout credentials, secrets in
- * jobs that can run for pull requests (the job's `if:` evaluated with GitHub's expression engine),
+ * jobs that can run for pull requests (the job's `if:` read with GitHub's expression engine, what a pull request does not fix unknown),
  * deploy jobs without an environment, jobs that a skipped job up their chain would skip unseen
  * (GitHub's implicit success()). Each finding names file, line, job, step and rule.
  */

@@ -117,6 +117,14 @@ describe('each rule trips on a bad workflow', () => {
       /job j: \[secret-in-pull-request-job\] references a secret and its if: lets it run for pull_request/,
     ],
     [
+      'secret-in-pull-request-job: an if: on a label, which a pull request can carry (unknown values are unknown, not null)',
+      wf(
+        'pull_request',
+        `    if: contains(github.event.pull_request.labels.*.name, 'safe to test')\n    permissions:\n      packages: write\n    steps:\n      - name: Login\n        uses: ${LOGIN}\n        with:\n          registry: ghcr.io\n          username: x\n          password: \${{ secrets.GITHUB_TOKEN }}\n`,
+      ),
+      /job j: \[secret-in-pull-request-job\] references a secret and its if: lets it run for pull_request/,
+    ],
+    [
       'deploy-without-environment: deployments: write',
       wf('push', `    permissions:\n      deployments: write\n    steps:\n      - run: node scripts/dist/pipeline.cjs deploy --service api\n`),
       /job j: \[deploy-without-environment\]/,
