@@ -24,6 +24,7 @@ import {
 } from '@actions/expressions/ast';
 import { type Token, TokenType } from '@actions/expressions/lexer';
 import { truthy } from '@actions/expressions/result';
+import { conditionOf } from '../core/audit/expression-text.js';
 import type { AuditJob } from '../core/audit/workflow.js';
 import { CONTEXT_NAMES } from './expressions.js';
 
@@ -246,7 +247,9 @@ function needsOf(job: AuditJob): string[] {
 export function canRunFor(repository: string) {
   return (job: AuditJob, event: 'pull_request' | 'pull_request_target'): boolean => {
     const raw = job.fields['if'];
-    const condition = raw === undefined ? 'success()' : typeof raw === 'string' ? raw.replace(/^\s*\$\{\{([\s\S]*)\}\}\s*$/, '$1') : String(raw);
+    const read = raw === undefined ? conditionOf('success()') : conditionOf(typeof raw === 'string' ? raw : String(raw));
+    if (read.kind === 'text') return true;
+    const condition = read.expression;
     const needs = needsOf(job);
     const status: StatusValues = needs.length > 0 ? { success: ANY, failure: ANY, cancelled: ANY } : { success: bool(true), failure: bool(false), cancelled: ANY };
     return [false, true].some((fork) => conditionTruth(condition, pullRequestContexts(repository, event, fork, needs), status) !== 'false');

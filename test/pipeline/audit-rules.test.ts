@@ -995,7 +995,8 @@ describe('the edges of the rules added against the bypasses', () => {
         `on: push\njobs:\n  a:\n    permissions: {}\n    if: ${JSON.stringify(condition)}\n    steps:\n      - run: echo\n  b:\n    needs: a\n    permissions: {}\n    if: always()\n    steps:\n      - run: echo\n  d:\n    needs: b\n    permissions: {}\n    steps:\n      - run: echo\n`,
       ),
       options(),
-    );
+      // '${{ always() }} || x' is also text to GitHub (unsound-condition, its own test): only the chain is asked here.
+    ).filter((f) => f.rule !== 'unsound-condition');
     expect(found.map((f) => `${f.job}: ${f.rule === 'skipped-ancestor' && f.message.includes('(a) ') ? 'skippable up the chain (a)' : f.message}`)).toEqual(
       expected.length === 0 ? [] : [expect.stringMatching(/^d: /)],
     );

@@ -103,3 +103,9 @@ describe('unreachable: the event makes the condition false for every pull reques
     expect(reach("github.event.pull_request.head.repo.fork && github.event.pull_request.head.repo.full_name == 'OWNER/repo'")).toBe(false);
   });
 });
+
+describe('an if: that is text around an expression is text to GitHub, true unless empty', () => {
+  test.each([["${{ github.event_name == 'push' }}\n"], [' ${{ false }}'], ['${{ false }} && ${{ false }}']])('%j', (condition) => {
+    expect(reach(condition)).toBe(true);
+  });
+});

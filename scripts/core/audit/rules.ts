@@ -3,34 +3,14 @@
  * finding names the file, the job, the step and the rule. Pure: the pins and the question "can this
  * job run for a pull request?" (GitHub's expression engine, in the command) are handed in.
  */
+import { compact, expressionsOf, UNTRUSTED } from './expression-text.js';
+import { type Finding, finding } from './finding.js';
 import { actionOf, type Needs, stepNeeds } from './permissions.js';
+import { cachePoisoning, insecureCommands, outsideEnv, privilegedTriggers, scriptCheckout, selfHostedRunner, unsoundCondition, untrustedArtifact } from './trust-rules.js';
 import type { AuditJob, AuditStep, AuditWorkflow, Fields } from './workflow.js';
 import { isRecord } from '../json.js';
 
-export type Rule =
-  | 'forbidden-trigger'
-  | 'untrusted-expression'
-  | 'untrusted-env-file'
-  | 'unpinned-image'
-  | 'unpinned-action'
-  | 'pin-mismatch'
-  | 'untrusted-checkout'
-  | 'missing-permissions'
-  | 'unneeded-write'
-  | 'persisted-credentials'
-  | 'secret-in-pull-request-job'
-  | 'deploy-without-environment'
-  | 'skipped-ancestor';
-
-export interface Finding {
-  readonly file: string;
-  readonly job?: string;
-  readonly step?: string;
-  readonly line: number;
-  /** One of Rule, or `actionlint:<kind>`. */
-  readonly rule: string;
-  readonly message: string;
-}
+export type { Finding, Rule } from './finding.js';
 
 export interface AuditOptions {
   /** Per action (`owner/repo[/path]`), the SHA the pins file records. */
@@ -52,8 +32,6 @@ export const KEEPS_CREDENTIALS: ReadonlyMap<string, string> = new Map([
   ['ci.yml:changes', 'pipeline affected fetches the single commits a shallow checkout lacks; contents: read, no install'],
 ]);
 
-/** Data an outsider controls: event fields (titles, bodies, branch names, commit messages), head_ref, inputs. */
-const UNTRUSTED = /\bgithub\s*\.\s*(?:event\b|head_ref\b)|\bgithub\s*\[|\binputs\s*[.[]|\btoJSON\s*\(\s*github\s*\)/i;
 /**
  * Values of the run itself, which no outsider sets (a repository or owner name is `[A-Za-z0-9._-]`): the
  * only expressions a script may hold, written plainly (`github.sha`; context names are case-blind).
@@ -92,46 +70,6 @@ const PULL_REF = /\bpull\/[^/\s]+\/(?:head|merge)\b|refs\/pull\//;
 // Inside one ${{ }}, up to its }}: a single } of a format string (format('{0}', secrets.X)) does not end it.
 // `secrets.X`, `secrets['X']` and `toJSON(secrets)` alike.
 const SECRET = /\$\{\{(?:(?!\}\})[\s\S])*?\bsecrets\s*[.[)]|"secrets":"inherit"/i;
-/** Triggers that run with the base repository's secrets and token for what an outsider sends. */
-const PRIVILEGED = ['pull_request_target', 'workflow_run', 'issue_comment'];
-
-/** An expression as written without its spaces, in lower case: `GitHub . SHA ` is `github.sha`. */
-// Stryker disable next-line Regex: equivalent: a global replace of each space and of each run of spaces leaves the same text
-const compact = (expression: string) => expression.replace(/\s+/g, '').toLowerCase();
-
-/**
- * The expressions of a text, as GitHub reads them: each `${{` up to the first `}}` outside a quoted
- * string (`format('{0}}', x)` holds one that does not end it); one that never ends is the rest of the text.
- */
-function expressionsOf(text: string): string[] {
-  const out: string[] = [];
-  let at = text.indexOf('${{');
-  while (at !== -1) {
-    let quoted = false;
-    let i = at + 3;
-    // Stryker disable next-line EqualityOperator: equivalent (<=): one step past the end reads nothing more, and the slice stops at the end
-    while (i < text.length && (quoted || !text.startsWith('}}', i))) {
-      if (text[i] === "'") quoted = !quoted;
-      i++;
-    }
-    out.push(text.slice(at + 3, i));
-    // Stryker disable next-line ArithmeticOperator: equivalent: from i - 2 the next ${{ found is the same (none starts inside the }} or the expression just read)
-    at = text.indexOf('${{', i + 2);
-  }
-  return out;
-}
-
-function finding(workflow: AuditWorkflow, job: AuditJob | undefined, step: AuditStep | undefined, rule: Rule, message: string): Finding {
-  return {
-    file: workflow.file,
-    ...(job ? { job: job.id } : {}),
-    ...(step ? { step: step.label } : {}),
-    // Stryker disable next-line OptionalChaining: every caller passes a job, so job?.line never meets undefined (step?.line, which does, is pinned by the tests)
-    line: step?.line || job?.line || 1,
-    rule,
-    message,
-  };
-}
 
 /** The code a step runs: its `run:` script, or an actions/github-script `script:`. */
 function scriptOf(step: AuditStep): string | undefined {
@@ -164,11 +102,9 @@ function injection(workflow: AuditWorkflow, job: AuditJob, step: AuditStep): Fin
 
 /** Outside data written to the files that set later steps' environment or PATH: a line break in it adds any variable. */
 function envFile(workflow: AuditWorkflow, job: AuditJob, step: AuditStep): Finding[] {
-  const env = step.fields['env'];
   // Stryker disable next-line StringLiteral: equivalent: no text of a step without run: names GITHUB_ENV either
-  if (!/\bGITHUB_(?:ENV|PATH)\b/.test(step.run ?? '') || !isRecord(env)) return [];
-  const untrusted = Object.values(env).some((v) => expressionsOf(String(v)).some((inner) => UNTRUSTED.test(inner)));
-  return untrusted
+  if (!/\bGITHUB_(?:ENV|PATH)\b/.test(step.run ?? '')) return [];
+  return outsideEnv(workflow, job, step)
     ? [
         finding(
           workflow,
@@ -218,7 +154,7 @@ function pinning(workflow: AuditWorkflow, job: AuditJob, step: AuditStep, pins: 
 }
 
 function untrustedCheckout(workflow: AuditWorkflow, job: AuditJob): Finding[] {
-  const privileged = PRIVILEGED.filter((e) => workflow.on.has(e));
+  const privileged = privilegedTriggers(workflow);
   if (privileged.length === 0) return [];
   const message = (what: string) => `${what} pull-request code in a ${privileged.join('/')} workflow, which runs with the base repository's secrets and token`;
   const out: Finding[] = [];
@@ -234,6 +170,7 @@ function untrustedCheckout(workflow: AuditWorkflow, job: AuditJob): Finding[] {
     }
     // Stryker disable next-line StringLiteral: equivalent: no text of a step without run: names a pull ref either
     if (PULL_REF.test(s.run ?? '')) out.push(finding(workflow, job, s, 'untrusted-checkout', message('fetches')));
+    else out.push(...scriptCheckout(workflow, job, s, message));
   }
   return out;
 }
@@ -277,22 +214,25 @@ const isCheckout = (s: AuditStep) => s.uses !== undefined && actionOf(s.uses) ==
 // Stryker disable next-line StringLiteral: an absent persist-credentials read as 'true' or as any other text but 'false' keeps them ('persist-credentials' and 'false' are pinned by the tests)
 const keepsCredentials = (s: AuditStep) => String(s.with['persist-credentials'] ?? 'true') !== 'false';
 
+/** An upload-artifact that takes hidden files too (.git/config, where checkout keeps the token). */
+const uploadsHidden = (s: AuditStep) =>
+  s.uses !== undefined && actionOf(s.uses) === 'actions/upload-artifact' && String(s.with['include-hidden-files'] ?? 'false').toLowerCase() === 'true';
+
 function persistedCredentials(workflow: AuditWorkflow, job: AuditJob, allowed: ReadonlyMap<string, string>): Finding[] {
   // Stryker disable next-line Regex: a file path is one line, so the first match of the greedy .*\/ starts at 0 and the ^ anchor changes nothing
   if (allowed.has(`${workflow.file.replace(/^.*\//, '')}:${job.id}`)) return [];
-  return job.steps.flatMap((step, i) =>
-    isCheckout(step) && keepsCredentials(step) && job.steps.slice(i + 1).some((later) => later.run !== undefined)
-      ? [
-          finding(
-            workflow,
-            job,
-            step,
-            'persisted-credentials',
-            'actions/checkout keeps the token in .git/config and a later step runs repository code; set persist-credentials: false',
-          ),
-        ]
-      : [],
-  );
+  return job.steps.flatMap((step, i) => {
+    if (!isCheckout(step) || !keepsCredentials(step)) return [];
+    const later = job.steps.slice(i + 1);
+    const what = later.some((s) => s.run !== undefined)
+      ? 'a later step runs repository code'
+      : later.some(uploadsHidden)
+        ? 'a later step uploads hidden files, .git/config with it, as an artifact anyone who can read the run downloads'
+        : undefined;
+    return what === undefined
+      ? []
+      : [finding(workflow, job, step, 'persisted-credentials', `actions/checkout keeps the token in .git/config and ${what}; set persist-credentials: false`)];
+  });
 }
 
 function jobText(fields: Fields): string {
@@ -397,9 +337,17 @@ export function auditWorkflow(workflow: AuditWorkflow, options: AuditOptions): F
         ),
       ]
     : [];
-  return forbidden.concat(
+  return [...forbidden, ...insecureCommands(workflow, undefined, undefined, workflow.env)].concat(
     workflow.jobs.flatMap((job) => [
-      ...job.steps.flatMap((step) => [...injection(workflow, job, step), ...envFile(workflow, job, step), ...pinning(workflow, job, step, options.pins)]),
+      ...unsoundCondition(workflow, job, undefined, job.fields['if']),
+      ...insecureCommands(workflow, job, undefined, job.fields['env']),
+      ...job.steps.flatMap((step) => [
+        ...injection(workflow, job, step),
+        ...envFile(workflow, job, step),
+        ...pinning(workflow, job, step, options.pins),
+        ...unsoundCondition(workflow, job, step, step.fields['if']),
+        ...insecureCommands(workflow, job, step, step.fields['env']),
+      ]),
       ...imagePinning(workflow, job),
       ...(job.fields['uses'] !== undefined
         ? pinning(workflow, job, { label: 'uses', line: job.line, uses: String(job.fields['uses']), run: undefined, with: {}, fields: {} }, options.pins)
@@ -410,6 +358,9 @@ export function auditWorkflow(workflow: AuditWorkflow, options: AuditOptions): F
       ...secretsForPullRequests(workflow, job, options.canRunFor),
       ...deployEnvironment(workflow, job),
       ...skippedAncestor(workflow, job, byId),
+      ...untrustedArtifact(workflow, job),
+      ...cachePoisoning(workflow, job),
+      ...selfHostedRunner(workflow, job, options.canRunFor),
     ]),
   );
 }

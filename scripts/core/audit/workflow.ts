@@ -33,6 +33,8 @@ export interface AuditWorkflow {
   /** The events that trigger it. */
   readonly on: ReadonlySet<string>;
   readonly permissions: unknown;
+  /** The workflow's own `env:`, which every job and step gets. */
+  readonly env: unknown;
   readonly jobs: readonly AuditJob[];
 }
 
@@ -105,6 +107,7 @@ export function parseAuditWorkflow(file: string, text: string): AuditWorkflow {
     file,
     on: triggers(root['on']),
     permissions: root['permissions'],
+    env: root['env'],
     jobs: jobs.map(([id, raw]) => {
       const job = fields(raw);
       const rawSteps = Array.isArray(job['steps']) ? job['steps'] : [];
@@ -140,6 +143,7 @@ export function parseAuditAction(file: string, text: string): AuditWorkflow {
     file,
     on: new Set(),
     permissions: undefined,
+    env: undefined,
     jobs: [
       {
         id: COMPOSITE_JOB,

@@ -1,0 +1,173 @@
+/**
+ * Rules where untrusted code or data meets privilege, beyond a workflow's own scripts (rules.ts): a
+ * privileged workflow fetching the pull request in a script, using another run's artifacts, writing
+ * the cache every later run reads; a self-hosted runner for pull requests; workflow commands turned
+ * back on; an `if:` that is text and so always true. Pure.
+ */
+import { compact, conditionOf, expressionsOf, UNTRUSTED } from './expression-text.js';
+import { type Finding, finding } from './finding.js';
+import { actionOf } from './permissions.js';
+import type { AuditJob, AuditStep, AuditWorkflow } from './workflow.js';
+import { isRecord } from '../json.js';
+
+/**
+ * Triggers that run with the base repository's secrets, token and default-branch cache for what an
+ * outsider sends (a fork's pull request, its finished run, a comment).
+ */
+export const PRIVILEGED = ['pull_request_target', 'workflow_run', 'issue_comment'];
+
+export const privilegedTriggers = (workflow: AuditWorkflow) => PRIVILEGED.filter((e) => workflow.on.has(e));
+
+/** The `env:` mappings a step's script sees: its own, its job's and the workflow's. */
+export function envsOf(workflow: AuditWorkflow, job: AuditJob, step: AuditStep): Record<string, unknown>[] {
+  return [step.fields['env'], job.fields['env'], workflow.env].filter(isRecord);
+}
+
+/** Does any variable the step's script sees hold outside data? */
+export function outsideEnv(workflow: AuditWorkflow, job: AuditJob, step: AuditStep): boolean {
+  return envsOf(workflow, job, step).some((env) => Object.values(env).some((v) => expressionsOf(String(v)).some((inner) => UNTRUSTED.test(inner))));
+}
+
+/** `gh pr checkout` always takes a pull request's code; these git commands take whatever ref they are given. */
+const GH_PR_CHECKOUT = /\bgh\s+pr\s+checkout\b/;
+const GIT_FETCH = /\bgit\s+(?:-C\s+\S+\s+)?(?:fetch|checkout|switch|pull|clone|worktree|reset|merge|rebase)\b/;
+
+/**
+ * A script of a privileged workflow that checks out the pull request: `gh pr checkout`, or a git command
+ * while a variable the script sees holds outside data (a head branch or SHA of the event).
+ */
+export function scriptCheckout(workflow: AuditWorkflow, job: AuditJob, step: AuditStep, message: (what: string) => string): Finding[] {
+  const script = step.run ?? '';
+  if (GH_PR_CHECKOUT.test(script)) return [finding(workflow, job, step, 'untrusted-checkout', message('checks out (gh pr checkout)'))];
+  if (GIT_FETCH.test(script) && outsideEnv(workflow, job, step))
+    return [finding(workflow, job, step, 'untrusted-checkout', message('fetches (a git command given an event value)'))];
+  return [];
+}
+
+/** Actions that download another run's artifacts, with the input that names that run. */
+const ARTIFACT_DOWNLOADS: ReadonlyMap<string, string | undefined> = new Map([
+  ['actions/download-artifact', 'run-id'],
+  // Third-party downloaders exist only to fetch another run's artifacts.
+  ['dawidd6/action-download-artifact', undefined],
+]);
+const IN_RUNNER_TEMP = (path: string) => compact(path).startsWith('${{runner.temp}}');
+const GH_RUN_DOWNLOAD = /\bgh\s+run\s+download\b/;
+
+/**
+ * Another run's artifacts in a privileged workflow: the run that made them ran a pull request's code,
+ * which chose their content; unpacked into the workspace they replace scripts and config that later
+ * steps run. Only as data, below `runner.temp`.
+ */
+export function untrustedArtifact(workflow: AuditWorkflow, job: AuditJob): Finding[] {
+  const privileged = privilegedTriggers(workflow);
+  if (privileged.length === 0) return [];
+  const message = `downloads another run's artifacts in a ${privileged.join('/')} workflow: a pull request's code made them, and unpacked in the workspace they replace what later steps run; download into \${{ runner.temp }} and read them as data`;
+  return job.steps.flatMap((step) => {
+    if (step.uses !== undefined) {
+      const action = actionOf(step.uses);
+      if (!ARTIFACT_DOWNLOADS.has(action)) return [];
+      const runInput = ARTIFACT_DOWNLOADS.get(action);
+      const other = runInput === undefined || step.with[runInput] !== undefined;
+      return other && !IN_RUNNER_TEMP(String(step.with['path'] ?? '')) ? [finding(workflow, job, step, 'untrusted-artifact', message)] : [];
+    }
+    const script = step.run ?? '';
+    return GH_RUN_DOWNLOAD.test(script) && !/\bRUNNER_TEMP\b/.test(script) ? [finding(workflow, job, step, 'untrusted-artifact', message)] : [];
+  });
+}
+
+const isOff = (value: unknown) => value === false || String(value).trim().toLowerCase() === 'false';
+
+/**
+ * Steps that write the Actions cache: actions/cache saves after the job, setup-node (v5 on) caches the
+ * package manager's store by default, setup-go caches by default, the other setup actions when asked,
+ * BuildKit when its cache-to names the gha cache.
+ */
+function writesCache(step: AuditStep): boolean {
+  if (step.uses === undefined) return false;
+  const w = step.with;
+  switch (actionOf(step.uses)) {
+    case 'actions/cache':
+    case 'actions/cache/save':
+      return true;
+    case 'actions/setup-node':
+      return (w['cache'] !== undefined && String(w['cache']) !== '') || !isOff(w['package-manager-cache']);
+    case 'actions/setup-go':
+      return !isOff(w['cache']);
+    case 'actions/setup-python':
+    case 'actions/setup-java':
+    case 'actions/setup-dotnet':
+      return w['cache'] !== undefined && String(w['cache']) !== '' && !isOff(w['cache']);
+    case 'docker/build-push-action':
+      return /\btype=gha\b/.test(String(w['cache-to'] ?? ''));
+    default:
+      return false;
+  }
+}
+
+/**
+ * A cache written by a privileged workflow: it runs in the default branch's cache scope, which every
+ * later run (a release build too) restores from, next to an outsider's input.
+ */
+export function cachePoisoning(workflow: AuditWorkflow, job: AuditJob): Finding[] {
+  const privileged = privilegedTriggers(workflow);
+  if (privileged.length === 0) return [];
+  const message = `writes the Actions cache in a ${privileged.join('/')} workflow, which runs in the default branch's cache scope: an entry poisoned there is restored by every later run (release builds too); write caches only from trusted pushes`;
+  return job.steps.filter(writesCache).map((step) => finding(workflow, job, step, 'cache-poisoning', message));
+}
+
+/** A runs-on that names a self-hosted runner: the label, or a runner group (groups hold self-hosted and larger runners). */
+export function selfHosted(runsOn: unknown): boolean {
+  const labels = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.map(String) : []);
+  const named = isRecord(runsOn) ? labels(runsOn['labels']) : labels(runsOn);
+  return named.some((l) => l.trim().toLowerCase() === 'self-hosted') || (isRecord(runsOn) && runsOn['group'] !== undefined);
+}
+
+/** A job that can run for a pull request, on a self-hosted runner: the outsider's code runs on a machine that outlives the job. */
+export function selfHostedRunner(workflow: AuditWorkflow, job: AuditJob, canRunFor: (job: AuditJob, event: 'pull_request' | 'pull_request_target') => boolean): Finding[] {
+  if (!selfHosted(job.fields['runs-on'])) return [];
+  const events = (['pull_request', 'pull_request_target'] as const).filter((e) => workflow.on.has(e) && canRunFor(job, e));
+  return events.length === 0
+    ? []
+    : [
+        finding(
+          workflow,
+          job,
+          undefined,
+          'self-hosted-runner',
+          `runs on a self-hosted runner and its if: lets it run for ${events.join(' and ')}: a pull request's code runs on a machine that outlives the job (and can reach what it reaches); use a GitHub-hosted runner`,
+        ),
+      ];
+}
+
+const INSECURE_COMMANDS = 'actions_allow_unsecure_commands';
+
+/** ACTIONS_ALLOW_UNSECURE_COMMANDS set (to anything but false): `::set-env` and `::add-path` work again, so any line a step prints sets a variable. */
+export function insecureCommands(workflow: AuditWorkflow, job: AuditJob | undefined, step: AuditStep | undefined, env: unknown): Finding[] {
+  if (!isRecord(env)) return [];
+  const on = Object.entries(env).some(([name, value]) => name.toLowerCase() === INSECURE_COMMANDS && !isOff(value) && String(value).trim() !== '');
+  return on
+    ? [
+        finding(
+          workflow,
+          job,
+          step,
+          'insecure-commands',
+          'ACTIONS_ALLOW_UNSECURE_COMMANDS turns ::set-env and ::add-path back on: any line a step prints (a PR title in a log) sets a variable or PATH for the later steps; remove it and use $GITHUB_ENV',
+        ),
+      ]
+    : [];
+}
+
+/** An `if:` that holds `${{ }}` among other text: GitHub makes a string of it, which is true unless empty. */
+export function unsoundCondition(workflow: AuditWorkflow, job: AuditJob, step: AuditStep | undefined, value: unknown): Finding[] {
+  if (typeof value !== 'string' || conditionOf(value).kind !== 'text') return [];
+  return [
+    finding(
+      workflow,
+      job,
+      step,
+      'unsound-condition',
+      'this if: is text around ${{ }} (a line break a block scalar keeps, or expressions joined outside them): GitHub reads it as a string, always true; write one whole ${{ }} or none',
+    ),
+  ];
+}

@@ -1,0 +1,213 @@
+/**
+ * Ways a dangerous workflow slipped past `pipeline audit` (a hunt with zizmor's and actionlint's checks
+ * beside it), each as rows that trip the rule and rows that must not: outside data reaching
+ * GITHUB_ENV from a job's or the workflow's env:, pull-request code fetched by a script in a privileged
+ * workflow, another run's artifacts, cache writes where untrusted code shares the default branch's
+ * cache, self-hosted runners for pull requests, workflow commands re-enabled, an `if:` that is text
+ * (always true), and a checkout's token uploaded with the workspace.
+ */
+import { describe, expect, test } from 'vitest';
+import { type AuditOptions, auditWorkflow, type Finding } from '../../scripts/core/audit/rules.js';
+import { parseAuditWorkflow } from '../../scripts/core/audit/workflow.js';
+
+const SHA = 'a'.repeat(40);
+const options: AuditOptions = {
+  pins: new Map(
+    [
+      'actions/checkout',
+      'actions/cache',
+      'actions/cache/save',
+      'actions/cache/restore',
+      'actions/setup-node',
+      'actions/setup-go',
+      'actions/download-artifact',
+      'actions/upload-artifact',
+      'docker/build-push-action',
+    ].map((a) => [a, SHA]),
+  ),
+  canRunFor: () => true,
+  keepsCredentials: new Map(),
+};
+
+/** The rules that fire on a workflow `on: <on>` whose job `j` holds `job` (indented under it), besides forbidden-trigger. */
+function rules(on: string, job: string, top = ''): string[] {
+  const w = parseAuditWorkflow('.github/workflows/t.yml', `on: ${on}\n${top}jobs:\n  j:\n    runs-on: ubuntu-24.04\n    permissions: {}\n${job}`);
+  return auditWorkflow(w, options)
+    .filter((f) => f.rule !== 'forbidden-trigger')
+    .map((f) => f.rule);
+}
+const findings = (on: string, job: string, top = ''): Finding[] =>
+  auditWorkflow(parseAuditWorkflow('.github/workflows/t.yml', `on: ${on}\n${top}jobs:\n  j:\n    runs-on: ubuntu-24.04\n    permissions: {}\n${job}`), options);
+
+describe('untrusted-env-file: outside data from the env: of the job or the workflow', () => {
+  test.each([
+    ['the workflow env', 'env:\n  T: ${{ github.event.pull_request.title }}\n', '    steps:\n      - run: echo "T=$T" >> "$GITHUB_ENV"\n', ['untrusted-env-file']],
+    ['the job env', '', '    env:\n      T: ${{ github.head_ref }}\n    steps:\n      - run: echo "$T" >> $GITHUB_PATH\n', ['untrusted-env-file']],
+    ['a fixed workflow env', 'env:\n  T: ${{ github.sha }}\n', '    steps:\n      - run: echo "T=$T" >> "$GITHUB_ENV"\n', []],
+    ['an outside job env, no env file', '', '    env:\n      T: ${{ github.head_ref }}\n    steps:\n      - run: echo "$T"\n', []],
+  ])('%s', (_, top, job, expected) => {
+    expect(rules('pull_request', job, top)).toEqual(expected);
+  });
+});
+
+describe('untrusted-checkout: a script of a privileged workflow that fetches the pull request', () => {
+  test.each([
+    ['issue_comment', '    steps:\n      - run: gh pr checkout "$NUMBER" && make\n        env:\n          NUMBER: ${{ github.event.issue.number }}\n', ['untrusted-checkout']],
+    [
+      'workflow_run',
+      '    steps:\n      - run: git fetch origin "$HEAD" && git checkout FETCH_HEAD\n        env:\n          HEAD: ${{ github.event.workflow_run.head_branch }}\n',
+      ['untrusted-checkout'],
+    ],
+    ['workflow_run', '    env:\n      SHA: ${{ github.event.workflow_run.head_sha }}\n    steps:\n      - run: git checkout "$SHA"\n', ['untrusted-checkout']],
+    ['workflow_run', '    steps:\n      - run: git switch -c x "$HEAD"\n        env:\n          HEAD: ${{ github.event.workflow_run.head_sha }}\n', ['untrusted-checkout']],
+    // Not privileged, or the git command names nothing from outside.
+    ['pull_request', '    steps:\n      - run: gh pr checkout "$N"\n        env:\n          N: ${{ github.event.number }}\n', []],
+    ['workflow_run', '    steps:\n      - run: git log -1\n        env:\n          HEAD: ${{ github.event.workflow_run.head_branch }}\n', []],
+    ['workflow_run', '    steps:\n      - run: git fetch origin main\n', []],
+  ])('on %s: %j', (on, job, expected) => {
+    expect(rules(on, job)).toEqual(expected);
+  });
+});
+
+describe("untrusted-artifact: another run's artifacts in a privileged workflow", () => {
+  test.each([
+    [
+      'download-artifact of the triggering run into the workspace',
+      'workflow_run',
+      `    steps:\n      - uses: actions/download-artifact@${SHA}\n        with:\n          run-id: \${{ github.event.workflow_run.id }}\n          github-token: \${{ github.token }}\n`,
+      ['untrusted-artifact'],
+    ],
+    [
+      'gh run download into the workspace',
+      'workflow_run',
+      '    steps:\n      - run: gh run download "$ID" && ./out/run.sh\n        env:\n          ID: ${{ github.event.workflow_run.id }}\n',
+      ['untrusted-artifact'],
+    ],
+    [
+      'a third-party download action',
+      'workflow_run',
+      `    steps:\n      - uses: dawidd6/action-download-artifact@${SHA}\n        with:\n          run_id: \${{ github.event.workflow_run.id }}\n`,
+      ['pin-mismatch', 'untrusted-artifact'],
+    ],
+    [
+      'into runner.temp, as data',
+      'workflow_run',
+      `    steps:\n      - uses: actions/download-artifact@${SHA}\n        with:\n          run-id: \${{ github.event.workflow_run.id }}\n          path: \${{ runner.temp }}/in\n`,
+      [],
+    ],
+    [
+      'gh run download into RUNNER_TEMP',
+      'workflow_run',
+      '    steps:\n      - run: gh run download "$ID" --dir "$RUNNER_TEMP/in"\n        env:\n          ID: ${{ github.event.workflow_run.id }}\n',
+      [],
+    ],
+    ['the same run', 'workflow_run', `    steps:\n      - uses: actions/download-artifact@${SHA}\n`, []],
+    ['not privileged', 'push', `    steps:\n      - uses: actions/download-artifact@${SHA}\n        with:\n          run-id: \${{ inputs.id }}\n`, []],
+  ])('%s', (_, on, job, expected) => {
+    expect(rules(on, job)).toEqual(expected);
+  });
+});
+
+describe('cache-poisoning: a cache written by a privileged workflow (the default branch scope every run reads)', () => {
+  test.each([
+    [
+      'actions/cache (saves after the job)',
+      'workflow_run',
+      `    steps:\n      - uses: actions/cache@${SHA}\n        with:\n          path: x\n          key: k\n`,
+      ['cache-poisoning'],
+    ],
+    ['actions/cache/save', 'issue_comment', `    steps:\n      - uses: actions/cache/save@${SHA}\n        with:\n          path: x\n          key: k\n`, ['cache-poisoning']],
+    ['setup-node with cache:', 'workflow_run', `    steps:\n      - uses: actions/setup-node@${SHA}\n        with:\n          cache: pnpm\n`, ['cache-poisoning']],
+    ['setup-node caching by default (package-manager-cache)', 'workflow_run', `    steps:\n      - uses: actions/setup-node@${SHA}\n`, ['cache-poisoning']],
+    ['setup-go caching by default', 'workflow_run', `    steps:\n      - uses: actions/setup-go@${SHA}\n`, ['cache-poisoning']],
+    [
+      'BuildKit writing the gha cache',
+      'workflow_run',
+      `    steps:\n      - uses: docker/build-push-action@${SHA}\n        with:\n          cache-to: type=gha,mode=max\n`,
+      ['cache-poisoning'],
+    ],
+    ['setup-node with caching off', 'workflow_run', `    steps:\n      - uses: actions/setup-node@${SHA}\n        with:\n          package-manager-cache: false\n`, []],
+    ['setup-go with caching off', 'workflow_run', `    steps:\n      - uses: actions/setup-go@${SHA}\n        with:\n          cache: false\n`, []],
+    ['a restore only', 'workflow_run', `    steps:\n      - uses: actions/cache/restore@${SHA}\n        with:\n          path: x\n          key: k\n`, []],
+    ['not privileged', 'push', `    steps:\n      - uses: actions/cache@${SHA}\n        with:\n          path: x\n          key: k\n`, []],
+  ])('%s', (_, on, job, expected) => {
+    expect(rules(on, job)).toEqual(expected);
+  });
+});
+
+describe('self-hosted-runner: a job that can run for a pull request on a runner that outlives it', () => {
+  const job = (runsOn: string) => `    runs-on: ${runsOn}\n    steps:\n      - run: make\n`;
+  const w = (on: string, runsOn: string) =>
+    auditWorkflow(parseAuditWorkflow('.github/workflows/t.yml', `on: ${on}\njobs:\n  j:\n    permissions: {}\n${job(runsOn)}`), options).map((f) => f.rule);
+  test.each([
+    ['pull_request', 'self-hosted', ['self-hosted-runner']],
+    ['pull_request', '[self-hosted, linux, x64]', ['self-hosted-runner']],
+    ['pull_request', '[Self-Hosted]', ['self-hosted-runner']],
+    ['pull_request', '{group: builders}', ['self-hosted-runner']],
+    ['pull_request', '{labels: [self-hosted]}', ['self-hosted-runner']],
+    ['pull_request', 'ubuntu-24.04', []],
+    ['push', 'self-hosted', []],
+  ])('on %s, runs-on: %s', (on, runsOn, expected) => {
+    expect(w(on, runsOn)).toEqual(expected);
+  });
+  test('a job whose if: keeps pull requests out passes', () => {
+    const found = auditWorkflow(parseAuditWorkflow('.github/workflows/t.yml', `on: pull_request\njobs:\n  j:\n    permissions: {}\n${job('self-hosted')}`), {
+      ...options,
+      canRunFor: () => false,
+    });
+    expect(found).toEqual([]);
+  });
+});
+
+describe('insecure-commands: ACTIONS_ALLOW_UNSECURE_COMMANDS turns set-env back on (any printed line sets a variable)', () => {
+  test.each([
+    ['the workflow env', 'env:\n  ACTIONS_ALLOW_UNSECURE_COMMANDS: true\n', '    steps:\n      - run: echo\n', ['insecure-commands']],
+    ['the job env', '', "    env:\n      ACTIONS_ALLOW_UNSECURE_COMMANDS: 'true'\n    steps:\n      - run: echo\n", ['insecure-commands']],
+    ['a step env', '', '    steps:\n      - run: echo\n        env:\n          actions_allow_unsecure_commands: yes\n', ['insecure-commands']],
+    ['set to false', '', '    steps:\n      - run: echo\n        env:\n          ACTIONS_ALLOW_UNSECURE_COMMANDS: false\n', []],
+  ])('%s', (_, top, job, expected) => {
+    expect(rules('push', job, top)).toEqual(expected);
+  });
+});
+
+describe('unsound-condition: an if: that is text around an expression is always true', () => {
+  test.each([
+    ['a block scalar keeps its line break', "    if: |\n      ${{ github.event_name == 'push' }}\n    steps:\n      - run: echo\n", ['unsound-condition']],
+    [
+      'two expressions joined outside them',
+      "    if: ${{ github.event_name == 'push' }} && ${{ github.ref == 'refs/heads/main' }}\n    steps:\n      - run: echo\n",
+      ['unsound-condition'],
+    ],
+    ['a step if:', '    steps:\n      - if: "${{ github.event_name == \'push\' }} "\n        run: echo\n', ['unsound-condition']],
+    ['one whole expression', "    if: ${{ github.event_name == 'push' }}\n    steps:\n      - run: echo\n", []],
+    ['no ${{ }} at all', "    if: github.event_name == 'push'\n    steps:\n      - run: echo\n", []],
+  ])('%s', (_, job, expected) => {
+    expect(rules('push', job)).toEqual(expected);
+  });
+});
+
+describe('persisted-credentials: the token uploaded with the workspace', () => {
+  test.each([
+    [
+      `    steps:\n      - uses: actions/checkout@${SHA}\n      - uses: actions/upload-artifact@${SHA}\n        with:\n          path: .\n          include-hidden-files: true\n`,
+      ['persisted-credentials'],
+    ],
+    // Hidden files (.git/config) are left out unless asked for.
+    [`    steps:\n      - uses: actions/checkout@${SHA}\n      - uses: actions/upload-artifact@${SHA}\n        with:\n          path: .\n`, []],
+  ])('%j', (job, expected) => {
+    expect(rules('push', job)).toEqual(expected);
+  });
+});
+
+test('each new finding names the job and the step', () => {
+  const [found] = findings('workflow_run', `    steps:\n      - name: Cache\n        uses: actions/cache@${SHA}\n        with:\n          path: x\n          key: k\n`);
+  expect(found).toEqual({
+    file: '.github/workflows/t.yml',
+    job: 'j',
+    step: 'Cache',
+    line: 7,
+    rule: 'cache-poisoning',
+    message:
+      "writes the Actions cache in a workflow_run workflow, which runs in the default branch's cache scope: an entry poisoned there is restored by every later run (release builds too); write caches only from trusted pushes",
+  });
+});
