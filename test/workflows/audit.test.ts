@@ -230,16 +230,18 @@ describe('actions of the repository (a composite action is steps the workflows r
     const r = await auditWithAction(greet('./.github/actions/greet'), '.github/actions/greet', COMPOSITE);
     expect(r.code).toBe(1);
     expect(r.lines).toEqual([
+      // The action's checkout runs inside the workflow's job and keeps its token for the action's script.
+      '.github/workflows/ok.yml:10: job j step "Greet (.github/actions/greet/action.yml #1)": [persisted-credentials] actions/checkout keeps the token in .git/config and a later step runs repository code; set persist-credentials: false',
       '.github/actions/greet/action.yml:7: job (composite action) step "#1": [unpinned-action] actions/checkout@v4 is not pinned to a 40-hex commit SHA',
       '.github/actions/greet/action.yml:8: job (composite action) step "Say": [untrusted-expression] ${{ inputs.title }} puts outside data into the script; pass it through env: and use "$NAME"',
-      'audit: 2 finding(s)',
+      'audit: 3 finding(s)',
     ]);
   });
 
   test('an action elsewhere that a workflow uses by path is audited too', async () => {
     const r = await auditWithAction(greet('./tools/greet'), 'tools/greet', COMPOSITE);
-    expect(r.lines.at(-1)).toBe('audit: 2 finding(s)');
-    expect(r.lines[0]).toMatch(/^tools\/greet\/action\.yml:7: /);
+    expect(r.lines.at(-1)).toBe('audit: 3 finding(s)');
+    expect(r.lines[1]).toMatch(/^tools\/greet\/action\.yml:7: /);
   });
 
   test('a clean composite action: the count names it', async () => {
@@ -278,4 +280,84 @@ test.each([
   const r = await runCommand(run, ['--cwd', dir]);
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(message);
+});
+
+describe('what a workflow reaches through the repository: composite actions inside its jobs, workflows it calls', () => {
+  /** A repository with these files (path -> text) and the real pins file; the audit's lines. */
+  async function auditFiles(files: Record<string, string>): Promise<{ code: number; lines: string[] }> {
+    const dir = mkdtempSync(join(tmpdir(), 'audit-'));
+    dirs.push(dir);
+    mkdirSync(join(dir, 'workflows-src'));
+    cpSync(join(ROOT, 'workflows-src/actions.pins.ts'), join(dir, 'workflows-src/actions.pins.ts'));
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(join(dir, path, '..'), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    const r = await runCommand(run, ['--cwd', dir]);
+    expect(r.stderr).toBe('');
+    return { code: r.code, lines: r.stdout.trimEnd().split('\n') };
+  }
+  const WORKFLOW_RUN = 'workflow_run:\n    workflows: [ci]\n    types: [completed]';
+
+  test('a privileged workflow checking out the pull request inside a composite action it uses', async () => {
+    const r = await auditFiles({
+      '.github/workflows/w.yml': wf(
+        `\n  ${WORKFLOW_RUN}`,
+        '    permissions:\n      contents: read\n    steps:\n      - name: Get\n        uses: ./.github/actions/co\n        with:\n          ref: ${{ github.event.workflow_run.head_sha }}\n',
+      ),
+      '.github/actions/co/action.yml': `name: co\ninputs:\n  ref: {required: true}\nruns:\n  using: composite\n  steps:\n    - uses: ${CHECKOUT}\n      with:\n        ref: \${{ inputs.ref }}\n        persist-credentials: false\n`,
+    });
+    expect(r.lines).toEqual([
+      '.github/workflows/w.yml:14: job j step "Get (.github/actions/co/action.yml #1)": [untrusted-checkout] checks out pull-request code in a workflow_run workflow, which runs with the base repository\'s secrets and token',
+      'audit: 1 finding(s)',
+    ]);
+  });
+
+  test("the same action given the run's own commit passes", async () => {
+    const r = await auditFiles({
+      '.github/workflows/w.yml': wf(
+        `\n  ${WORKFLOW_RUN}`,
+        '    permissions:\n      contents: read\n    steps:\n      - name: Get\n        uses: ./.github/actions/co\n        with:\n          ref: ${{ github.sha }}\n',
+      ),
+      '.github/actions/co/action.yml': `name: co\ninputs:\n  ref: {required: true}\nruns:\n  using: composite\n  steps:\n    - uses: ${CHECKOUT}\n      with:\n        ref: \${{ inputs.ref }}\n        persist-credentials: false\n`,
+    });
+    expect(r).toEqual({ code: 0, lines: ['audit: 1 workflow file(s) and 1 action(s), no finding'] });
+  });
+
+  test('an action that a composite action uses by path is audited too', async () => {
+    const r = await auditFiles({
+      '.github/workflows/w.yml': wf('push', '    permissions: {}\n    steps:\n      - uses: ./tools/a\n'),
+      'tools/a/action.yml': 'runs:\n  using: composite\n  steps:\n    - uses: ./tools/b\n',
+      'tools/b/action.yml': 'runs:\n  using: composite\n  steps:\n    - uses: actions/checkout@v4\n',
+    });
+    expect(r.lines).toEqual([
+      'tools/b/action.yml:4: job (composite action) step "#1": [unpinned-action] actions/checkout@v4 is not pinned to a 40-hex commit SHA',
+      'audit: 1 finding(s)',
+    ]);
+  });
+
+  test("a docker action's image is pinned by digest", async () => {
+    const r = await auditFiles({
+      '.github/workflows/w.yml': wf('push', '    permissions: {}\n    steps:\n      - run: echo\n'),
+      '.github/actions/d/action.yml': "runs:\n  using: docker\n  image: 'docker://alpine:3'\n",
+    });
+    expect(r.lines).toEqual([
+      '.github/actions/d/action.yml:3: job (docker action): [unpinned-action] docker://alpine:3 is not pinned to an image digest (@sha256:...)',
+      'audit: 1 finding(s)',
+    ]);
+  });
+
+  test('a reusable workflow runs for the events of the workflows that call it', async () => {
+    const r = await auditFiles({
+      '.github/workflows/w.yml': `name: w\non:\n  ${WORKFLOW_RUN}\npermissions: {}\njobs:\n  call:\n    permissions:\n      contents: read\n    uses: ./.github/workflows/callee.yml\n`,
+      '.github/workflows/callee.yml': wf(
+        'workflow_call',
+        `    permissions:\n      contents: read\n    steps:\n      - name: Out\n        uses: ${CHECKOUT}\n        with:\n          ref: \${{ github.event.workflow_run.head_sha }}\n          persist-credentials: false\n`,
+      ),
+    });
+    expect(r.lines).toEqual([
+      '.github/workflows/callee.yml:11: job j step "Out": [untrusted-checkout] checks out pull-request code in a workflow_run workflow, which runs with the base repository\'s secrets and token',
+      'audit: 1 finding(s)',
+    ]);
+  });
 });

@@ -6,8 +6,8 @@
 import { compact, expressionsOf, UNTRUSTED } from './expression-text.js';
 import { type Finding, finding } from './finding.js';
 import { actionOf, type Needs, stepNeeds } from './permissions.js';
-import { cachePoisoning, insecureCommands, outsideEnv, privilegedTriggers, scriptCheckout, selfHostedRunner, unsoundCondition, untrustedArtifact } from './trust-rules.js';
-import type { AuditJob, AuditStep, AuditWorkflow, Fields } from './workflow.js';
+import { cachePoisoning, insecureCommands, outsideEnv, privilegedTriggers, runsIn, scriptCheckout, selfHostedRunner, unsoundCondition, untrustedArtifact } from './trust-rules.js';
+import { type AuditJob, type AuditStep, type AuditWorkflow, COMPOSITE_JOB, type Fields } from './workflow.js';
 import { isRecord } from '../json.js';
 
 export type { Finding, Rule } from './finding.js';
@@ -19,6 +19,8 @@ export interface AuditOptions {
   readonly canRunFor: (job: AuditJob, event: 'pull_request' | 'pull_request_target') => boolean;
   /** `<file>:<job>` pairs allowed to keep checkout credentials, each with its reason. */
   readonly keepsCredentials: ReadonlyMap<string, string>;
+  /** The repository's own action a `uses: ./path` names (parseAuditAction), when there is one. */
+  readonly localAction?: (uses: string) => AuditWorkflow | undefined;
 }
 
 /**
@@ -241,7 +243,7 @@ function jobText(fields: Fields): string {
 }
 
 function secretsForPullRequests(workflow: AuditWorkflow, job: AuditJob, canRunFor: AuditOptions['canRunFor']): Finding[] {
-  const events = (['pull_request', 'pull_request_target'] as const).filter((e) => workflow.on.has(e));
+  const events = (['pull_request', 'pull_request_target'] as const).filter((e) => runsIn(workflow, e));
   // Stryker disable next-line ConditionalExpression: with no pull-request event, runsFor below is empty and gives no finding either (events.length === 0 only saves the work; the secret test is pinned by the tests)
   if (events.length === 0 || !SECRET.test(jobText(job.fields))) return [];
   const runsFor = events.filter((e) => canRunFor(job, e));
@@ -324,6 +326,46 @@ function skippedAncestor(workflow: AuditWorkflow, job: AuditJob, byId: ReadonlyM
   return [];
 }
 
+/** The rules over what a job's steps do, composite actions' steps included (withActions). */
+function jobRules(workflow: AuditWorkflow, job: AuditJob, options: AuditOptions): Finding[] {
+  return [
+    ...untrustedCheckout(workflow, job),
+    ...permissions(workflow, job),
+    ...persistedCredentials(workflow, job, options.keepsCredentials),
+    ...deployEnvironment(workflow, job),
+    ...untrustedArtifact(workflow, job),
+    ...cachePoisoning(workflow, job),
+  ];
+}
+
+/** `${{ inputs.NAME }}` in a composite action's step: what the using step passes in `with:`. */
+const INPUT = /\$\{\{\s*inputs\s*\.\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}/gi;
+
+/**
+ * The job with each step that uses one of the repository's composite actions replaced by that action's
+ * steps (and theirs, once each), its inputs put in as the step passes them: a composite action's steps
+ * run inside the job, with its token, secrets and checkout. Each is labelled `<step> (<action file> <its step>)`.
+ */
+export function withActions(job: AuditJob, localAction: AuditOptions['localAction'], seen: ReadonlySet<string> = new Set()): AuditJob {
+  if (localAction === undefined) return job;
+  const steps = job.steps.flatMap((step): AuditStep[] => {
+    const action = step.uses?.startsWith('./') ? localAction(step.uses) : undefined;
+    const inner = action?.jobs.find((j) => j.id === COMPOSITE_JOB);
+    if (action === undefined || inner === undefined || seen.has(action.file)) return [step];
+    const given = new Map(Object.entries(step.with).map(([k, v]) => [k.toLowerCase(), String(v)]));
+    const put = (text: string) => text.replace(INPUT, (whole, name: string) => given.get(name.toLowerCase()) ?? whole);
+    const nested = withActions(inner, localAction, new Set([...seen, action.file]));
+    return nested.steps.map((s) => ({
+      ...s,
+      label: `${step.label} (${action.file} ${s.label})`,
+      line: step.line,
+      run: s.run === undefined ? undefined : put(s.run),
+      with: Object.fromEntries(Object.entries(s.with).map(([k, v]) => [k, typeof v === 'string' ? put(v) : v])),
+    }));
+  });
+  return { ...job, steps };
+}
+
 export function auditWorkflow(workflow: AuditWorkflow, options: AuditOptions): Finding[] {
   const byId = new Map(workflow.jobs.map((j) => [j.id, j]));
   const forbidden = workflow.on.has('pull_request_target')
@@ -352,14 +394,9 @@ export function auditWorkflow(workflow: AuditWorkflow, options: AuditOptions): F
       ...(job.fields['uses'] !== undefined
         ? pinning(workflow, job, { label: 'uses', line: job.line, uses: String(job.fields['uses']), run: undefined, with: {}, fields: {} }, options.pins)
         : []),
-      ...untrustedCheckout(workflow, job),
-      ...permissions(workflow, job),
-      ...persistedCredentials(workflow, job, options.keepsCredentials),
+      ...jobRules(workflow, withActions(job, options.localAction), options),
       ...secretsForPullRequests(workflow, job, options.canRunFor),
-      ...deployEnvironment(workflow, job),
       ...skippedAncestor(workflow, job, byId),
-      ...untrustedArtifact(workflow, job),
-      ...cachePoisoning(workflow, job),
       ...selfHostedRunner(workflow, job, options.canRunFor),
     ]),
   );
@@ -367,7 +404,14 @@ export function auditWorkflow(workflow: AuditWorkflow, options: AuditOptions): F
 
 /** An action of the repository (parseAuditAction): its steps' expressions, environment files and pins. */
 export function auditAction(action: AuditWorkflow, options: Pick<AuditOptions, 'pins'>): Finding[] {
-  return action.jobs.flatMap((job) => job.steps.flatMap((step) => [...injection(action, job, step), ...envFile(action, job, step), ...pinning(action, job, step, options.pins)]));
+  return action.jobs.flatMap((job) => {
+    const image = job.fields['image'];
+    const unpinnedImage =
+      typeof image === 'string' && image.startsWith('docker://') && !DIGEST_PINNED.test(image)
+        ? [finding(action, job, undefined, 'unpinned-action', `${image} is not pinned to an image digest (@sha256:...)`)]
+        : [];
+    return [...unpinnedImage, ...job.steps.flatMap((step) => [...injection(action, job, step), ...envFile(action, job, step), ...pinning(action, job, step, options.pins)])];
+  });
 }
 
 /** `file:line: job J step S: [rule] message`, the one format every finding is printed in. */

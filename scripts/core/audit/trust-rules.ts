@@ -16,7 +16,10 @@ import { isRecord } from '../json.js';
  */
 export const PRIVILEGED = ['pull_request_target', 'workflow_run', 'issue_comment'];
 
-export const privilegedTriggers = (workflow: AuditWorkflow) => PRIVILEGED.filter((e) => workflow.on.has(e));
+/** The events a workflow runs in: its own triggers and, for a reusable workflow, its callers'. */
+export const runsIn = (workflow: AuditWorkflow, event: string) => workflow.on.has(event) || workflow.calledFor.has(event);
+
+export const privilegedTriggers = (workflow: AuditWorkflow) => PRIVILEGED.filter((e) => runsIn(workflow, e));
 
 /** The `env:` mappings a step's script sees: its own, its job's and the workflow's. */
 export function envsOf(workflow: AuditWorkflow, job: AuditJob, step: AuditStep): Record<string, unknown>[] {
@@ -125,7 +128,7 @@ export function selfHosted(runsOn: unknown): boolean {
 /** A job that can run for a pull request, on a self-hosted runner: the outsider's code runs on a machine that outlives the job. */
 export function selfHostedRunner(workflow: AuditWorkflow, job: AuditJob, canRunFor: (job: AuditJob, event: 'pull_request' | 'pull_request_target') => boolean): Finding[] {
   if (!selfHosted(job.fields['runs-on'])) return [];
-  const events = (['pull_request', 'pull_request_target'] as const).filter((e) => workflow.on.has(e) && canRunFor(job, e));
+  const events = (['pull_request', 'pull_request_target'] as const).filter((e) => runsIn(workflow, e) && canRunFor(job, e));
   return events.length === 0
     ? []
     : [

@@ -32,6 +32,11 @@ export interface AuditWorkflow {
   readonly file: string;
   /** The events that trigger it. */
   readonly on: ReadonlySet<string>;
+  /**
+   * The events of the workflows that call it (`uses: ./.github/workflows/<it>`, up their chain): a
+   * reusable workflow runs in its caller's event, with its secrets and token. Set by the command.
+   */
+  readonly calledFor: ReadonlySet<string>;
   readonly permissions: unknown;
   /** The workflow's own `env:`, which every job and step gets. */
   readonly env: unknown;
@@ -106,6 +111,7 @@ export function parseAuditWorkflow(file: string, text: string): AuditWorkflow {
   return {
     file,
     on: triggers(root['on']),
+    calledFor: new Set(),
     permissions: root['permissions'],
     env: root['env'],
     jobs: jobs.map(([id, raw]) => {
@@ -124,11 +130,18 @@ export function parseAuditWorkflow(file: string, text: string): AuditWorkflow {
 
 /** The job id an action's steps are shown under: a composite action's steps run inside the job that uses it. */
 export const COMPOSITE_JOB = '(composite action)';
+/** The job id a docker action's image is shown under (its `runs.image`, run in every job that uses it). */
+export const DOCKER_JOB = '(docker action)';
+
+function lineOfImage(doc: ReturnType<typeof parseDocument>, counter: LineCounter): number {
+  const node = doc.getIn(['runs', 'image'], true);
+  return isScalar(node) && node.range ? counter.linePos(node.range[0]).line : 1;
+}
 
 /**
  * An action of the repository (`action.yml`) as the audit reads it: a composite action's `runs.steps`, as
  * the steps of one job (COMPOSITE_JOB), so that the step rules (expressions, pins) read them as they read a
- * workflow's. Any other kind of action (node, docker) has no steps here.
+ * workflow's. A docker action is its image (DOCKER_JOB, `fields.image`); a node action has nothing here.
  */
 export function parseAuditAction(file: string, text: string): AuditWorkflow {
   const counter = new LineCounter();
@@ -142,15 +155,18 @@ export function parseAuditAction(file: string, text: string): AuditWorkflow {
   return {
     file,
     on: new Set(),
+    calledFor: new Set(),
     permissions: undefined,
     env: undefined,
     jobs: [
-      {
-        id: COMPOSITE_JOB,
-        line: 1,
-        fields: dict(),
-        steps: rawSteps.map((s: unknown, i) => auditStep(s, i, stepLines)),
-      },
+      runs['using'] === 'docker'
+        ? { id: DOCKER_JOB, line: lineOfImage(doc, counter), fields: dict([['image', runs['image']]]), steps: [] }
+        : {
+            id: COMPOSITE_JOB,
+            line: 1,
+            fields: dict(),
+            steps: rawSteps.map((s: unknown, i) => auditStep(s, i, stepLines)),
+          },
     ],
   };
 }
