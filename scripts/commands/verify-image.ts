@@ -1,5 +1,5 @@
 /**
- * `pnpm pipeline verify-image <service> --image <ref> [--revision SHA] [--source URL] [--env KEY=VALUE]...
+ * `pnpm pipeline verify-image <service> --image <ref> [--base-image REF] [--revision SHA] [--source URL] [--env KEY=VALUE]...
  *  [--timeout SECONDS] [--cwd DIR] [--json]`
  *
  * Starts one container of a built service image on the local engine, and checks the runtime rules
@@ -20,9 +20,11 @@ import { EXIT } from '../core/exit-codes.js';
 import { formatImageRef, parseImageRef } from '../core/images/index.js';
 import { composeEnvironment } from '../core/verify/compose-env.js';
 import { expectationsFor } from '../core/verify/expectations.js';
-import { checkImage, RULES } from '../core/verify/rules.js';
+import { baseLayerCount } from '../core/verify/layers.js';
+import { BASE_LABEL, checkImage, RULES } from '../core/verify/rules.js';
 import { parseManifest } from '../core/workspace/manifest.js';
-import { collectEvidence, EngineError } from '../io/container-engine.js';
+import type { ImageConfig } from '../core/verify/evidence.js';
+import { collectEvidence, type Engine, EngineError } from '../io/container-engine.js';
 import { loadWorkspace } from '../io/workspace-fs.js';
 import type { Command } from './types.js';
 import { command } from './command.js';
@@ -33,6 +35,7 @@ const SPEC = commandSpec({
     'Starts one container of a built service image on the local engine and checks the runtime rules: healthy, non-root, /app holds this service only, no devDependencies, no pnpm, OCI labels. Each failure names the rule and the evidence.',
   options: {
     image: { type: 'string' },
+    'base-image': { type: 'string' },
     revision: { type: 'string' },
     source: { type: 'string' },
     env: { type: 'string', multiple: true },
@@ -43,6 +46,10 @@ const SPEC = commandSpec({
   positionals: { usage: '<service>', description: 'the service folder, e.g. api-gateway', one: true },
   help: {
     image: { value: 'REF', description: 'the image on the local engine', required: true },
+    'base-image': {
+      value: 'REF',
+      description: `the image the runtime stage was built FROM (default: the image's ${BASE_LABEL} label, which the generated Dockerfiles set to NODE_IMAGE); its layers are left out of the build's rules, pulled when not on the engine`,
+    },
     revision: { value: 'SHA', description: 'the commit the revision label must name' },
     source: { value: 'URL', description: 'the repository URL the source label must name' },
     env: { value: 'KEY=VALUE', description: "an environment variable for the container (after the service's compose environment)" },
@@ -63,6 +70,37 @@ function parseEnv(entries: readonly string[]): Record<string, string> {
     out[m[1] ?? ''] = m[2] ?? '';
   }
   return out;
+}
+
+/**
+ * The base image and how many of the image's first layers are its own. The layers are compared by their
+ * content digests, so the label (or --base-image) only says where to look: a base that the image was not
+ * built on is refused, never trusted.
+ */
+async function baseOf(engine: Engine, image: string, config: ImageConfig, flag: string | undefined): Promise<{ image: string; layers: number }> {
+  const named = flag ?? config.labels[BASE_LABEL];
+  if (named === undefined || named.trim() === '') {
+    throw new InputError(
+      `pipeline verify-image: image ${image} has no ${BASE_LABEL} label (the generated Dockerfiles set it to NODE_IMAGE); pass --base-image with the image its runtime stage was built FROM`,
+    );
+  }
+  const ref = formatImageRef(parseImageRef(named));
+  let base = await engine.inspectImage(ref);
+  if (!base) {
+    // A builder of its own (buildx's docker-container driver, CI's) pulls the base into its cache, not the engine.
+    await engine.pullImage(ref).catch((err: unknown) => {
+      throw new EngineError(`the base image ${ref} is not on the engine and cannot be pulled (${err instanceof Error ? err.message : String(err)}); pull it, or pass --base-image`);
+    });
+    base = await engine.inspectImage(ref);
+    if (!base) throw new EngineError(`the base image ${ref} is still not on the engine after \`docker image pull\``);
+  }
+  const layers = baseLayerCount(config.layers, base.layers);
+  if (layers === undefined) {
+    throw new InputError(
+      `pipeline verify-image: image ${image} is not built on ${ref} (${flag === undefined ? `its ${BASE_LABEL} label` : '--base-image'}): the ${base.layers.length} layers of ${ref} are not its first ones; pass --base-image with the image its runtime stage was built FROM (a tag that moved since the build names another image)`,
+    );
+  }
+  return { image: ref, layers };
 }
 
 export const run: Command = command(SPEC, async (parsed, ctx) => {
@@ -99,7 +137,10 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
   let evidence: Awaited<ReturnType<typeof collectEvidence>>;
   try {
     await engine.serverVersion();
-    evidence = await collectEvidence(engine, image, { env, timeoutSeconds: timeout, namePrefix: `verify-${service}` });
+    const config = await engine.inspectImage(image);
+    if (!config) throw new InputError(`pipeline verify-image: image ${image} is not on the local engine; build or pull it first`);
+    const base = await baseOf(engine, image, config, values['base-image']);
+    evidence = await collectEvidence(engine, image, { env, timeoutSeconds: timeout, namePrefix: `verify-${service}`, base });
   } catch (err) {
     // The engine failing is neither bad input nor our bug: say what failed, exit 3 (an outside system).
     if (!(err instanceof EngineError)) throw err;

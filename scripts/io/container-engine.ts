@@ -22,6 +22,7 @@ import {
   parseImageInspect,
   parseTop,
 } from '../core/verify/evidence.js';
+import { addedPaths, mergeLayers, SavedImageError, savedLayerPaths } from '../core/verify/layers.js';
 import { APP_DIR } from '../core/verify/rules.js';
 
 export interface ExecResult {
@@ -84,8 +85,10 @@ export interface ContainerRunner {
   run(image: string, request: RunRequest): Promise<string>;
   inspectContainer(id: string): Promise<ContainerState>;
   processes(id: string): Promise<ProcessInfo[]>;
-  /** Every path of the container's filesystem (`docker export`, listed by tar). */
-  files(id: string): Promise<string[]>;
+  /** The paths of each layer of the image, base first (`docker image save`, each layer listed by tar); whiteouts kept. */
+  imageLayers(ref: string): Promise<string[][]>;
+  /** `docker image pull`: a base image the build's own builder pulled, which the engine may not hold. */
+  pullImage(ref: string): Promise<void>;
   /** A file's text, or undefined when it does not exist. */
   readFile(id: string, path: string): Promise<string | undefined>;
   logs(id: string, lines: number): Promise<string>;
@@ -252,10 +255,34 @@ export function dockerEngine(bin = 'docker'): Engine {
       if (r.code !== 0) return [];
       return parseTop(r.stdout);
     },
-    async files(id) {
-      const r = await pipe([bin, 'container', 'export', id], ['tar', '-t']);
-      if (r.fromCode !== 0 || r.toCode !== 0) throw new EngineError(`\`docker container export ${id} | tar -t\` failed: ${tail(r.stderr, 5)}`);
-      return normalizeTarPaths(r.stdout);
+    async imageLayers(ref) {
+      // Unpacked to a folder, each layer then listed from its file: tar recognises a compressed layer
+      // (gzip, zstd, or none, as the engine stored it) only in a file, not in a pipe.
+      const dir = mkdtempSync(join(tmpdir(), 'kc-layers-'));
+      try {
+        const saved = await pipe([bin, 'image', 'save', ref], ['tar', '-x', '-C', dir]);
+        if (saved.fromCode !== 0 || saved.toCode !== 0) throw new EngineError(`\`docker image save ${ref} | tar -x\` failed: ${tail(saved.stderr, 5)}`);
+        let layerFiles: string[];
+        try {
+          layerFiles = savedLayerPaths(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')));
+        } catch (err) {
+          throw new EngineError(
+            `\`docker image save ${ref}\` wrote no readable manifest.json: ${err instanceof SavedImageError || err instanceof Error ? err.message : String(err)}`,
+          );
+        }
+        const layers: string[][] = [];
+        for (const file of layerFiles) {
+          const listed = await exec('tar', ['-t', '-f', join(dir, file)]);
+          if (listed.code !== 0) throw new EngineError(`\`tar -t\` of layer ${file} of ${ref} failed (exit ${listed.code}): ${tail(listed.stderr, 5)}`);
+          layers.push(normalizeTarPaths(listed.stdout));
+        }
+        return layers;
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    async pullImage(ref) {
+      await docker(['image', 'pull', '--quiet', ref]);
     },
     async readFile(id, path) {
       const r = await pipe([bin, 'container', 'cp', `${id}:${path}`, '-'], ['tar', '-x', '-O']);
@@ -285,6 +312,8 @@ export interface EvidenceRequest {
   readonly timeoutSeconds: number;
   /** Prefix of the container's name; a random suffix keeps parallel runs apart. */
   readonly namePrefix: string;
+  /** The base image the build started FROM, and how many of the image's first layers are its own (core/verify/layers.ts). */
+  readonly base: { readonly image: string; readonly layers: number };
 }
 
 /**
@@ -313,8 +342,13 @@ export async function collectEvidence(engine: ContainerRunner, image: string, re
       if (outcome === 'pending') await sleep(500);
     }
     const processes = await engine.processes(id);
-    const [files, appManifest, logTail] = await Promise.all([engine.files(id), engine.readFile(id, `${APP_DIR}/package.json`), engine.logs(id, 20)]);
-    return { image, config, outcome, processes, files, appManifest, logTail };
+    // The image's layers (by ID: the tag may move meanwhile), not the container's filesystem: what the
+    // build shipped, each path with the layer that holds it.
+    const [layers, appManifest, logTail] = await Promise.all([engine.imageLayers(config.id), engine.readFile(id, `${APP_DIR}/package.json`), engine.logs(id, 20)]);
+    if (layers.length !== config.layers.length) {
+      throw new EngineError(`\`docker image save ${config.id}\` holds ${layers.length} layers, but the image lists ${config.layers.length} (RootFS.Layers)`);
+    }
+    return { image, config, outcome, processes, files: mergeLayers(layers), added: addedPaths(layers, req.base.layers), base: req.base, appManifest, logTail };
   } finally {
     await engine.removeContainer(id);
   }

@@ -1,7 +1,7 @@
 /**
  * `verify-image` catches what it claims to: deliberately broken images, each made from the real
  * generated Dockerfile of one service by one mistake, are built on the engine and must fail exactly the
- * rule that mistake breaks, with a message naming the rule. The images are removed afterwards.
+ * rules that mistake breaks, with a message naming the rule. The images are removed afterwards.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,9 +23,12 @@ function mistake(text: string, pattern: RegExp, replacement: string): string {
 
 interface Variant {
   readonly name: string;
+  /** The rule whose failure must show the evidence. */
   readonly rule: RuleId;
   /** What the failure must show. */
   readonly evidence: RegExp;
+  /** Every rule that fails, when the mistake breaks more than one (default: `rule` alone). */
+  readonly rules?: readonly RuleId[];
   readonly dockerfile: (good: string) => string;
   readonly labels?: boolean;
 }
@@ -45,11 +48,33 @@ const VARIANTS: readonly Variant[] = [
     dockerfile: (d) => mistake(d, /^(COPY --from=builder \/out \.\/\n)/m, `$1COPY services/${OTHER}/ ./${OTHER}/\n`),
   },
   {
-    // Outside /app: the builder's workspace (its node_modules holds the build's devDependencies).
+    // Outside /app: the builder's workspace (its node_modules holds the build's devDependencies, its
+    // service folder the TypeScript sources and compiler settings).
     name: "the builder's workspace copied beside /app",
     rule: 'no-dev-dependencies',
+    rules: ['no-dev-dependencies', 'compiled-only'],
     evidence: /\(\/repo\/node_modules\//,
     dockerfile: (d) => mistake(d, /^(COPY --from=builder \/out \.\/\n)/m, `$1COPY --from=builder /repo /repo\n`),
+  },
+  {
+    // Into the Node image's own folder of global packages, as `npm install -g typescript` would: the
+    // base image's layers are left out of the rule, not that folder.
+    name: 'a dev tool installed globally',
+    rule: 'no-dev-dependencies',
+    evidence: /typescript \(\/usr\/local\/lib\/node_modules\/typescript/,
+    dockerfile: (d) =>
+      mistake(
+        d,
+        /^(COPY --from=builder \/out \.\/\n)/m,
+        `$1COPY --from=builder /repo/node_modules/.pnpm/typescript@*/node_modules/typescript /usr/local/lib/node_modules/typescript/\n`,
+      ),
+  },
+  {
+    // Outside /app, and deleted by a later layer: the image still ships the layer that holds them.
+    name: 'sources copied outside /app and deleted in a later layer',
+    rule: 'compiled-only',
+    evidence: /\/srv\/src\/[a-z-]+\.ts/,
+    dockerfile: (d) => mistake(d, /^(COPY --from=builder \/out \.\/\n)/m, `$1COPY --from=builder /repo/services/${SERVICE}/src /srv/src\nRUN rm -rf /srv/src\n`),
   },
   {
     // The brief's "compiled JavaScript (dist/)": what a manifest without "files": ["dist"] would let pnpm deploy copy.
@@ -78,7 +103,7 @@ afterAll(async () => {
 });
 
 describe.each(VARIANTS.map((v, i) => [v.name, v, i] as const))('an image that %s', (_name, variant, index) => {
-  test(`fails verify-image on rule ${variant.rule} only, naming it and the evidence`, async () => {
+  test(`fails verify-image on ${(variant.rules ?? [variant.rule]).join(' and ')} only, naming the rule and the evidence`, async () => {
     const good = readFileSync(join(ROOT, 'services', SERVICE, 'Dockerfile'), 'utf8');
     const dockerfile = join(work, `Dockerfile.${index}`);
     writeFileSync(dockerfile, variant.dockerfile(good));
@@ -89,7 +114,7 @@ describe.each(VARIANTS.map((v, i) => [v.name, v, i] as const))('an image that %s
 
     const r = await pipeline(['verify-image', SERVICE, '--image', tag, '--source', SOURCE, '--cwd', ROOT]);
     expect(r.code, r.stdout + r.stderr).toBe(1);
-    expect(ruleLines(r.stdout).filter((x) => !x.ok)).toEqual([{ rule: variant.rule, ok: false }]);
+    expect(ruleLines(r.stdout).filter((x) => !x.ok)).toEqual((variant.rules ?? [variant.rule]).map((rule) => ({ rule, ok: false })));
     const message = r.stderr.split('\n').find((line) => line.includes(`rule ${variant.rule} failed`));
     expect(message, r.stderr).toMatch(variant.evidence);
   });

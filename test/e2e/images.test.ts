@@ -86,3 +86,14 @@ describe('the one registry tag operation, against the real registry', () => {
     expect(await l.registry.tags(name)).not.toContain(`never-${l.revision.slice(0, 7)}`);
   });
 });
+
+describe('verify-image and the base image', () => {
+  test('a base the image is not built on (another image named by --base-image) is refused, exit 2, before any container starts', async () => {
+    const l = await lab();
+    const [first, second] = services.map((s) => `${labRepository(s.folder)}:sha-${l.revision.slice(0, 7)}`);
+    const r = await pipeline(['verify-image', services[0]?.folder ?? '', '--image', first ?? '', '--base-image', second ?? '', '--cwd', ROOT]);
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`is not built on ${second?.replace(/[.:]/g, '\\$&')} \\(--base-image\\): the 3 layers of .* are not its first ones; pass --base-image`));
+    expect(r.stdout).toBe('');
+  });
+});

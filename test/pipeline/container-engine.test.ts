@@ -61,17 +61,18 @@ function calls(): string[][] {
 }
 
 /**
- * A tar stream of these files: the whole tree from `./` with its folders (what `docker container export`
- * writes), or only the files named (what `docker container cp <id>:<file> -` writes).
+ * A tar stream of these files: the whole tree from `./` with its folders (what a layer holds), or only
+ * the files named (what `docker container cp <id>:<file> -` writes); gzip-compressed when asked (a layer
+ * as the containerd image store keeps it). `binary` values are base64 (a layer inside a saved image).
  */
-function tarOf(files: Record<string, string>, tree = false): string {
+function tarOf(files: Record<string, string>, tree = false, compression: 'none' | 'gzip' = 'none', binary = false): string {
   const root = mkdtempSync(join(tmpdir(), 'fake-docker-tar-'));
   try {
     for (const [path, text] of Object.entries(files)) {
       mkdirSync(join(root, path, '..'), { recursive: true });
-      writeFileSync(join(root, path), text);
+      writeFileSync(join(root, path), binary && path.startsWith('blobs/') ? Buffer.from(text, 'base64') : text);
     }
-    return execFileSync('tar', ['-c', '-C', root, ...(tree ? ['.'] : Object.keys(files))]).toString('base64');
+    return execFileSync('tar', ['-c', ...(compression === 'gzip' ? ['-z'] : []), '-C', root, ...(tree ? ['.'] : Object.keys(files))]).toString('base64');
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
@@ -299,14 +300,38 @@ describe('containers', () => {
     expect(await engine.processes('f00d')).toEqual([]);
   });
 
-  test('files: every path of the exported filesystem, absolute', async () => {
-    answer({ args: ['container', 'export', 'f00d'], stdoutBase64: tarOf({ 'app/package.json': '{}', 'app/dist/index.js': '1', '.dockerenv': '' }, true) });
-    expect(await engine.files('f00d')).toEqual(['/.dockerenv', '/app', '/app/dist', '/app/dist/index.js', '/app/package.json']);
+  test('imageLayers: the paths of each layer, base first, whatever its compression; whiteouts kept', async () => {
+    const base = tarOf({ 'bin/sh': '', 'usr/local/lib/node_modules/npm/package.json': '{}' }, true, 'gzip');
+    const app = tarOf({ 'app/package.json': '{}', 'repo/.wh.src': '' }, true);
+    answer({
+      args: ['image', 'save', 'sha256:f00d'],
+      stdoutBase64: tarOf(
+        { 'manifest.json': JSON.stringify([{ Layers: ['blobs/sha256/b', 'blobs/sha256/a'] }]), 'blobs/sha256/b': base, 'blobs/sha256/a': app },
+        false,
+        'none',
+        true,
+      ),
+    });
+    expect(await engine.imageLayers('sha256:f00d')).toEqual([
+      ['/bin', '/bin/sh', '/usr', '/usr/local', '/usr/local/lib', '/usr/local/lib/node_modules', '/usr/local/lib/node_modules/npm', '/usr/local/lib/node_modules/npm/package.json'],
+      ['/app', '/app/package.json', '/repo', '/repo/.wh.src'],
+    ]);
   });
 
-  test('files of a container that is gone: an EngineError', async () => {
-    answer({ args: ['container', 'export', 'gone'], stderr: 'Error response from daemon: No such container: gone\n', code: 1 });
-    expect(await engineError(engine.files('gone'))).toMatch(/^`docker container export gone \| tar -t` failed: Error response from daemon: No such container: gone/);
+  test('imageLayers of an image that is gone: an EngineError', async () => {
+    answer({ args: ['image', 'save', 'gone'], stderr: 'Error response from daemon: No such image: gone\n', code: 1 });
+    expect(await engineError(engine.imageLayers('gone'))).toMatch(/^`docker image save gone \| tar -x` failed: Error response from daemon: No such image: gone/);
+  });
+
+  test('imageLayers of an archive without a readable manifest.json: an EngineError naming it', async () => {
+    answer({ args: ['image', 'save', 'odd'], stdoutBase64: tarOf({ 'manifest.json': '{"Layers": "x"}' }) });
+    expect(await engineError(engine.imageLayers('odd'))).toMatch(/^`docker image save odd` wrote no readable manifest.json: docker image save: manifest.json is not one image/);
+  });
+
+  test('pullImage: the command line', async () => {
+    answer({ args: ['image', 'pull', '--quiet', 'node:24-alpine'], stdout: 'docker.io/library/node:24-alpine\n' });
+    await engine.pullImage('node:24-alpine');
+    expect(calls()).toEqual([['image', 'pull', '--quiet', 'node:24-alpine']]);
   });
 
   test('readFile: the text of one file', async () => {

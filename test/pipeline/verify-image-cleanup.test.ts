@@ -22,14 +22,17 @@ test('a container that was created but failed to start is removed by its name', 
       throw new Error('not reached');
     },
     processes: async () => [],
-    files: async () => [],
+    imageLayers: async () => [],
+    pullImage: async () => undefined,
     readFile: async () => undefined,
     logs: async () => '',
     removeContainer: async (idOrName) => {
       removed.push(idOrName);
     },
   };
-  await expect(collectEvidence(engine, 'img', { env: {}, timeoutSeconds: 1, namePrefix: 'verify-x' })).rejects.toThrow('executable file not found');
+  await expect(collectEvidence(engine, 'img', { env: {}, timeoutSeconds: 1, namePrefix: 'verify-x', base: { image: 'node:24-alpine', layers: 0 } })).rejects.toThrow(
+    'executable file not found',
+  );
   expect(created).toMatch(/^verify-x-[0-9a-f]{8}$/);
   expect(removed).toEqual([created]);
 });

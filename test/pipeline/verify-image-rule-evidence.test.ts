@@ -39,7 +39,10 @@ const x: Expectations = {
   source: 'https://github.com/acme/shop',
 };
 
+/** Paths given as `files` are, unless `added` says otherwise, what the build added above the base image. */
 const evidence = (patch: Partial<ImageEvidence> = {}, config: Partial<ImageEvidence['config']> = {}): ImageEvidence => ({
+  added: patch.files ?? ['/app', '/app/package.json', '/app/index.js'],
+  base: { image: 'node:24-alpine', layers: 1 },
   image: 'registry.test/orders:1',
   config: {
     id: 'sha256:1',
@@ -49,7 +52,7 @@ const evidence = (patch: Partial<ImageEvidence> = {}, config: Partial<ImageEvide
     env: ['PATH=/usr/local/bin:/usr/bin'],
     cmd: ['node', 'index.js'],
     workingDir: '/app',
-    layers: [],
+    layers: ['sha256:b', 'sha256:a'],
     size: 1,
     ...config,
   },
@@ -159,11 +162,12 @@ describe('non-root', () => {
 });
 
 describe('only-this-service', () => {
-  test('a pass names the package and counts the other services and the paths of the image', () => {
+  test('a pass names the package, counts the other services and says where it looked: the paths above the base image', () => {
     expect(checkOnlyThisService(evidence(), x)).toEqual({
       rule: 'only-this-service',
       ok: true,
-      evidence: '/app/package.json is @acme/orders; none of the 2 other services found in 3 paths of the image',
+      evidence:
+        '/app/package.json is @acme/orders; none of the 2 other services found in the 3 paths the build added above the base image node:24-alpine (1 of 2 layers are its own)',
     });
   });
 
@@ -211,7 +215,12 @@ describe('only-this-service', () => {
 
   test('/app itself and a sibling like /application are not below /app', () => {
     const r = checkOnlyThisService(evidence({ files: ['/app', '/app/package.json', '/application/billing/x.js'] }), x);
-    expect(r).toEqual({ rule: 'only-this-service', ok: true, evidence: '/app/package.json is @acme/orders; none of the 2 other services found in 3 paths of the image' });
+    expect(r).toEqual({
+      rule: 'only-this-service',
+      ok: true,
+      evidence:
+        '/app/package.json is @acme/orders; none of the 2 other services found in the 3 paths the build added above the base image node:24-alpine (1 of 2 layers are its own)',
+    });
   });
 });
 
@@ -221,7 +230,7 @@ describe('no-dev-dependencies', () => {
     expect(checkNoDevDependencies(evidence({ files }), x)).toEqual({
       rule: 'no-dev-dependencies',
       ok: true,
-      evidence: '2 packages installed, none of the 2 devDependencies',
+      evidence: '2 packages installed in the 2 paths the build added above the base image node:24-alpine (1 of 2 layers are its own), none of the 2 devDependencies',
     });
   });
 
@@ -324,7 +333,8 @@ describe('compiled-only', () => {
     expect(checkCompiledOnly(evidence(), x)).toEqual({
       rule: 'compiled-only',
       ok: true,
-      evidence: 'no TypeScript source or tsconfig in /app (the service and 1 workspace libraries)',
+      evidence:
+        'no TypeScript source or tsconfig of the service or its 1 workspace libraries in the 3 paths the build added above the base image node:24-alpine (1 of 2 layers are its own)',
     });
   });
 
@@ -349,8 +359,24 @@ describe('compiled-only', () => {
     expect(checkCompiledOnly(evidence({ files: ['/app/package.json', ...files] }), x)).toEqual({
       rule: 'compiled-only',
       ok: false,
-      evidence: `TypeScript sources or compiler settings in /app: ${shown}; ${SOURCES}`,
+      evidence: `TypeScript sources or compiler settings in the image: ${shown}; ${SOURCES}`,
     });
+  });
+
+  test.each([
+    ['a source outside /app', ['/srv/src/index.ts'], '/srv/src/index.ts'],
+    ['compiler settings at the root and a source in a sibling of /app', ['/tsconfig.json', '/apps/x.ts'], '/apps/x.ts, /tsconfig.json'],
+  ])('%s, added by the build, is found too', (_name, files, shown) => {
+    expect(checkCompiledOnly(evidence({ files: ['/app/package.json', ...files].sort() }), x)).toEqual({
+      rule: 'compiled-only',
+      ok: false,
+      evidence: `TypeScript sources or compiler settings in the image: ${shown}; ${SOURCES}`,
+    });
+  });
+
+  test("the same paths in the base image are not the build's", () => {
+    const files = ['/app/package.json', '/srv/src/index.ts', '/tsconfig.json'];
+    expect(checkCompiledOnly(evidence({ files, added: ['/app/package.json'] }), x).ok).toBe(true);
   });
 
   test('a workspace library without a scope is looked into as one with', () => {
@@ -365,7 +391,6 @@ describe('compiled-only', () => {
       'a third-party package, scoped or not, hoisted or in the store',
       ['/app/node_modules/zod/src/a.ts', '/app/node_modules/@types/node/tsconfig.json', '/app/node_modules/.pnpm/@acme+other@1/node_modules/@acme/other/b.ts'],
     ],
-    ['outside /app', ['/srv/src/index.ts', '/tsconfig.json', '/apps/x.ts']],
     ["another service's folder (only-this-service's finding)", ['/app/billing/src/index.ts']],
     ['a name that only contains ts or tsconfig', ['/app/dist/tsconfig.js', '/app/dist/a.ts.map', '/app/dist/ts', '/app/mytsconfig.json', '/app/tsconfig.json.bak']],
     ['the node_modules folder itself', ['/app/node_modules']],

@@ -54,6 +54,9 @@ const good: ImageEvidence = {
   outcome: { kind: 'healthy' },
   processes: [{ uid: 1000, command: 'node dist/index.js' }],
   files: goodFiles,
+  // What the build added above the base image: /app; the base brought node, npm and its bundled packages.
+  added: goodFiles.filter((f) => f.startsWith('/app')),
+  base: { image: 'node:24-alpine', layers: 1 },
   appManifest: JSON.stringify({ name: '@kodingcaravan/student-auth-service', devDependencies: { typescript: '7.0.2' } }),
   logTail: '{"level":"info","msg":"listening","port":3001}',
 };
@@ -64,15 +67,46 @@ const withLabels = (patch: Record<string, string | undefined>): ImageEvidence =>
   for (const [k, v] of Object.entries({ ...good.config.labels, ...patch })) if (v !== undefined) labels[k] = v;
   return withConfig({ labels });
 };
-const withFiles = (...extra: string[]): ImageEvidence => ({ ...good, files: [...good.files, ...extra] });
+/** Paths a layer above the base adds: in the image's filesystem and among what the build added. */
+const withFiles = (...extra: string[]): ImageEvidence => ({ ...good, files: [...good.files, ...extra], added: [...good.added, ...extra] });
+/** Paths of the base image's own layers: in the image's filesystem only. */
+const inBase = (...extra: string[]): ImageEvidence => ({ ...good, files: [...good.files, ...extra] });
 
-test("the Node image's own tools (npm's bundled packages, corepack, yarn) are not the service's: a devDependency of the same name there passes", () => {
-  const e = withFiles(
-    '/usr/local/lib/node_modules/npm/node_modules/typescript/package.json',
-    '/usr/local/lib/node_modules/corepack/node_modules/vitest/package.json',
-    '/opt/yarn-v1.22.22/node_modules/@types/node/package.json',
-  );
-  expect(checkImage(e, expectations).filter((r) => !r.ok)).toEqual([]);
+const NODE_TOOLS = [
+  '/usr/local/lib/node_modules/npm/node_modules/typescript/package.json',
+  '/usr/local/lib/node_modules/corepack/node_modules/vitest/package.json',
+  '/opt/yarn-v1.22.22/node_modules/@types/node/package.json',
+  '/usr/local/lib/node_modules/npm/node_modules/x/index.ts',
+  '/usr/share/doc/student-service/README',
+];
+
+test("the base image's own files (npm's bundled packages, corepack, yarn, anything of a service's name) are not the build's: they pass", () => {
+  expect(checkImage(inBase(...NODE_TOOLS), expectations).filter((r) => !r.ok)).toEqual([]);
+});
+
+test.each([
+  [
+    'a dev tool the build installed globally (RUN npm install -g typescript)',
+    '/usr/local/lib/node_modules/typescript/package.json',
+    'no-dev-dependencies',
+    'typescript (/usr/local/lib/node_modules/typescript/package.json)',
+  ],
+  ["a devDependency the build put into npm's own folder", '/usr/local/lib/node_modules/npm/node_modules/vitest/package.json', 'no-dev-dependencies', 'vitest'],
+  ['the service sources copied outside /app', '/srv/src/service.ts', 'compiled-only', '/srv/src/service.ts'],
+  ["the builder's compiler settings at /repo", '/repo/tsconfig.base.json', 'compiled-only', '/repo/tsconfig.base.json'],
+])("the same kind of path above the base image is the build's: %s fails", (_name, path, rule, shown) => {
+  const failed = checkImage(withFiles(path), expectations).filter((r) => !r.ok);
+  expect(failed.map((r) => r.rule)).toEqual([rule]);
+  expect(failed[0]?.evidence).toContain(shown);
+});
+
+test('a path the build added and a later layer deleted still counts: the image ships the layer that holds it', () => {
+  const e: ImageEvidence = { ...good, added: [...good.added, '/repo/services/student-service/src/index.ts', '/repo/node_modules/vitest/package.json'] };
+  expect(
+    checkImage(e, expectations)
+      .filter((r) => !r.ok)
+      .map((r) => r.rule),
+  ).toEqual(['only-this-service', 'no-dev-dependencies']);
 });
 
 test('type declarations, and the TypeScript files third-party packages ship, are not sources of this workspace', () => {
@@ -81,7 +115,6 @@ test('type declarations, and the TypeScript files third-party packages ship, are
     '/app/node_modules/@kodingcaravan/shared/dist/index.d.mts',
     '/app/node_modules/.pnpm/zod@3.25.0/node_modules/zod/src/index.ts',
     '/app/node_modules/.pnpm/zod@3.25.0/node_modules/zod/tsconfig.json',
-    '/usr/local/lib/node_modules/npm/node_modules/x/index.ts',
   );
   expect(checkImage(e, expectations).filter((r) => !r.ok)).toEqual([]);
 });
@@ -144,6 +177,8 @@ describe('each broken image fails exactly its rule, naming the evidence', () => 
     ['scoped devDependency', withFiles('/app/node_modules/@types/node/index.d.ts'), 'no-dev-dependencies', '@types/node'],
     ['pnpm installed globally', withFiles('/usr/local/lib/node_modules/pnpm/package.json', '/usr/local/bin/pnpm'), 'no-pnpm', '/usr/local/bin/pnpm'],
     ['pnpx on PATH', withFiles('/usr/bin/pnpx'), 'no-pnpm', '/usr/bin/pnpx'],
+    // The base image's pnpm runs all the same: no-pnpm looks at the whole image.
+    ['pnpm in the base image', inBase('/usr/local/bin/pnpm'), 'no-pnpm', '/usr/local/bin/pnpm'],
     ['pnpm in /app', withFiles('/app/node_modules/.pnpm/pnpm@10.34.9/node_modules/pnpm/package.json'), 'no-pnpm', 'pnpm@10.34.9'],
     // The brief's "compiled JavaScript (dist/)": a package whose manifest lost `"files": ["dist"]` ships its sources.
     [
@@ -184,7 +219,7 @@ describe('what does not break a rule', () => {
     ['corepack shims off PATH', withFiles('/usr/local/lib/node_modules/corepack/shims/pnpm'), expectations],
     ['a package whose name merely contains a service name', withFiles('/app/node_modules/student-service-client/index.js'), expectations],
     ['no revision expected: any revision is accepted', withLabels({ 'org.opencontainers.image.revision': 'feedbee' }), noRevision],
-    ['typescript outside /app (the base image)', withFiles('/usr/local/lib/node_modules/typescript/package.json'), expectations],
+    ['typescript outside /app in the base image', inBase('/usr/local/lib/node_modules/typescript/package.json'), expectations],
   ];
   test.each(cases)('%s', (_name, evidence, x) => {
     expect(checkImage(evidence, x).filter((r) => !r.ok)).toEqual([]);

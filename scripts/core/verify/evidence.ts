@@ -48,8 +48,15 @@ export interface ImageEvidence {
   readonly outcome: ContainerOutcome;
   /** The container's processes while it ran (empty when it never ran or had exited). */
   readonly processes: readonly ProcessInfo[];
-  /** Every path of the container's filesystem, absolute, without a trailing slash. */
+  /** Every path of the image's filesystem (its layers merged), absolute, without a trailing slash. */
   readonly files: readonly string[];
+  /**
+   * Every path the layers above the base image add or change (core/verify/layers.ts), a path a later layer
+   * deletes included: what the build put into the image.
+   */
+  readonly added: readonly string[];
+  /** The base image the build started FROM, and how many of the image's first layers are its own. */
+  readonly base: { readonly image: string; readonly layers: number };
   /** The text of /app/package.json, undefined when there is none. */
   readonly appManifest: string | undefined;
   /** The last lines the container wrote (shown when it did not become healthy). */

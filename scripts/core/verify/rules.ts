@@ -12,9 +12,10 @@ export type RuleId = (typeof RULE_IDS)[number];
 export const RULES: Readonly<Record<RuleId, string>> = {
   healthy: 'a container of the image starts and its HEALTHCHECK reports healthy',
   'non-root': 'the image sets a non-root USER and every process of the container runs with a non-zero uid',
-  'only-this-service': '/app holds this service (its package.json), and the image holds nothing of any other service, in /app or elsewhere',
-  'no-dev-dependencies': 'no devDependency of the service, its workspace libraries or the workspace root is installed',
-  'compiled-only': 'no TypeScript source or compiler settings in /app: the service and its workspace libraries ship compiled JavaScript (each package\'s "files": ["dist"])',
+  'only-this-service': '/app holds this service (its package.json), and the layers above the base image hold nothing of any other service, in /app or elsewhere',
+  'no-dev-dependencies': 'no devDependency of the service, its workspace libraries or the workspace root is installed anywhere in the layers above the base image',
+  'compiled-only':
+    'no TypeScript source or compiler settings of the service or its workspace libraries anywhere in the layers above the base image: they ship compiled JavaScript (each package\'s "files": ["dist"])',
   'no-pnpm': 'no pnpm in the runtime image (no pnpm package, no pnpm/pnpx executable on PATH)',
   'oci-labels': 'org.opencontainers.image.source, .revision and .title are set (title = the service, revision = the commit built)',
 };
@@ -43,16 +44,8 @@ export interface Expectations {
 }
 
 export const APP_DIR = '/app';
-/**
- * Where a Node base image keeps its own tools (npm and corepack with their bundled packages, yarn): not
- * the service's, so a package of a devDependency's name there is not one installed for it.
- */
-const NODE_IMAGE_TOOLS = ['/usr/local/lib/node_modules/', '/opt/yarn-'];
-
-/** Paths of the image outside the Node image's own tools: what the build put there, in /app or anywhere else. */
-function ownFiles(files: readonly string[]): string[] {
-  return files.filter((f) => !NODE_IMAGE_TOOLS.some((d) => f.startsWith(d)));
-}
+/** The OCI annotation naming the base image, as a label: the image the runtime stage was built FROM. */
+export const BASE_LABEL = 'org.opencontainers.image.base.name';
 export const LABEL = {
   source: 'org.opencontainers.image.source',
   revision: 'org.opencontainers.image.revision',
@@ -69,6 +62,10 @@ function listSome(paths: readonly string[]): string {
   const more = paths.length > SHOWN ? ` (and ${paths.length - SHOWN} more)` : '';
   return `${paths.slice(0, SHOWN).join(', ')}${more}`;
 }
+
+/** Where the build rules looked: the paths of the layers above the base image's own. */
+const aboveBase = (e: ImageEvidence) =>
+  `the ${e.added.length} paths the build added above the base image ${e.base.image} (${e.base.layers} of ${e.config.layers.length} layers are its own)`;
 
 const oneLine = (text: string, max = 300) => {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -164,8 +161,8 @@ export function checkOnlyThisService(e: ImageEvidence, x: Expectations): RuleRes
   if (e.appManifest === undefined) return fail('only-this-service', `${APP_DIR}/package.json is missing: the image does not hold a deployed service in ${APP_DIR}`);
   const name = manifestName(e.appManifest);
   if (name !== x.packageName) return fail('only-this-service', `${APP_DIR}/package.json names ${JSON.stringify(name ?? '(no name)')}, expected ${JSON.stringify(x.packageName)}`);
-  const appFiles = e.files.filter((f) => f.startsWith(`${APP_DIR}/`));
-  const own = ownFiles(e.files);
+  const appFiles = e.added.filter((f) => f.startsWith(`${APP_DIR}/`));
+  const own = e.added;
   // Installed as a package anywhere, a folder of that name inside /app, or its workspace folder anywhere.
   const installed = installedPackages(own, '');
   const found: string[] = [];
@@ -176,17 +173,14 @@ export function checkOnlyThisService(e: ImageEvidence, x: Expectations): RuleRes
     if (shown !== undefined) found.push(`${other.folder} (${shown})`);
   }
   if (found.length > 0) return fail('only-this-service', `the image holds code of other services: ${listSome(found)}`);
-  return pass(
-    'only-this-service',
-    `${APP_DIR}/package.json is ${x.packageName}; none of the ${x.otherServices.length} other services found in ${e.files.length} paths of the image`,
-  );
+  return pass('only-this-service', `${APP_DIR}/package.json is ${x.packageName}; none of the ${x.otherServices.length} other services found in ${aboveBase(e)}`);
 }
 
 export function checkNoDevDependencies(e: ImageEvidence, x: Expectations): RuleResult {
-  const installed = installedPackages(ownFiles(e.files), '');
+  const installed = installedPackages(e.added, '');
   const found = x.devDependencies.filter((d) => installed.has(d)).map((d) => `${d} (${installed.get(d)})`);
   if (found.length > 0) return fail('no-dev-dependencies', `devDependencies installed: ${listSome(found)}; deploy with \`pnpm deploy --prod\` and copy only its folder`);
-  return pass('no-dev-dependencies', `${installed.size} packages installed, none of the ${x.devDependencies.length} devDependencies`);
+  return pass('no-dev-dependencies', `${installed.size} packages installed in ${aboveBase(e)}, none of the ${x.devDependencies.length} devDependencies`);
 }
 
 /** A TypeScript source (not a declaration file) or a compiler settings file. */
@@ -196,8 +190,8 @@ const isSourceFile = (path: string) => {
 };
 
 /**
- * Whether a path below /app is the service's own or a workspace library's (at any depth of node_modules,
- * pnpm's store included): a third-party package's published files are its own business.
+ * Whether a path is the workspace's own or a workspace library's (outside node_modules, or a library at
+ * any depth of node_modules, pnpm's store included): a third-party package's published files are its own business.
  */
 function isOwnFile(path: string, libraries: readonly string[]): boolean {
   const parts = path.split('/');
@@ -211,17 +205,17 @@ function isOwnFile(path: string, libraries: readonly string[]): boolean {
 export function checkCompiledOnly(e: ImageEvidence, x: Expectations): RuleResult {
   // Another service's folder copied in is only-this-service's finding (one failure, one rule).
   const others = new Set(x.otherServices.map((o) => o.folder));
-  const found = e.files.filter((f) => {
-    if (!f.startsWith(`${APP_DIR}/`) || f.split('/').some((part) => others.has(part))) return false;
+  const found = e.added.filter((f) => {
+    if (f.split('/').some((part) => others.has(part))) return false;
     return isOwnFile(f, x.libraries) && isSourceFile(f);
   });
   if (found.length > 0) {
     return fail(
       'compiled-only',
-      `TypeScript sources or compiler settings in ${APP_DIR}: ${listSome(found)}; each workspace package ships "files": ["dist"], which \`pnpm deploy --prod\` copies, and the runtime stage takes only its /out`,
+      `TypeScript sources or compiler settings in the image: ${listSome(found)}; each workspace package ships "files": ["dist"], which \`pnpm deploy --prod\` copies, and the runtime stage takes only its /out`,
     );
   }
-  return pass('compiled-only', `no TypeScript source or tsconfig in ${APP_DIR} (the service and ${x.libraries.length} workspace libraries)`);
+  return pass('compiled-only', `no TypeScript source or tsconfig of the service or its ${x.libraries.length} workspace libraries in ${aboveBase(e)}`);
 }
 
 /** PATH of the image (its ENV), or the usual default when it sets none. */
@@ -233,7 +227,8 @@ function pathDirs(env: readonly string[]): string[] {
 export function checkNoPnpm(e: ImageEvidence): RuleResult {
   const bins = new Set(pathDirs(e.config.env));
   const found = new Set<string>();
-  for (const f of e.files) {
+  // The whole image, its base included (pnpm there runs all the same), and what a later layer deleted.
+  for (const f of new Set([...e.files, ...e.added])) {
     const slash = f.lastIndexOf('/');
     const dir = f.slice(0, slash);
     const base = f.slice(slash + 1);
