@@ -20,7 +20,8 @@ import {
   type ProcessInfo,
   parseContainerInspect,
   parseImageInspect,
-  parseTop,
+  parseProcessList,
+  PROCESS_LIST_SCRIPT,
 } from '../core/verify/evidence.js';
 import { addedPaths, mergeLayers, SavedImageError, savedLayerPaths } from '../core/verify/layers.js';
 import { APP_DIR } from '../core/verify/rules.js';
@@ -250,10 +251,14 @@ export function dockerEngine(bin = 'docker'): Engine {
       return parseContainerInspect(JSON.parse(await docker(['container', 'inspect', id])));
     },
     async processes(id) {
-      const r = await exec(bin, ['container', 'top', id, '-eo', 'pid,uid,args']);
+      // Read inside the container, with the node its CMD runs (core/verify/evidence.ts says why not `docker top`).
+      const r = await exec(bin, ['container', 'exec', id, 'node', '-e', PROCESS_LIST_SCRIPT]);
+      if (r.code === 0) return parseProcessList(r.stdout);
       // A container that is not running has no processes to show.
-      if (r.code !== 0) return [];
-      return parseTop(r.stdout);
+      if (/is not running|no such container/i.test(r.stderr)) return [];
+      throw new EngineError(
+        `\`docker container exec ${id} node -e <process list>\` failed (exit ${r.code}): ${tail(r.stderr || r.stdout, 5)}; the image's node reads the processes`,
+      );
     },
     async imageLayers(ref) {
       // Unpacked to a folder, each layer then listed from its file: tar recognises a compressed layer

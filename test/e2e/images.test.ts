@@ -50,6 +50,12 @@ describe.each(services.map((s) => [s.folder] as const))('%s', (service) => {
       results: RULE_IDS.map((rule) => ({ rule, ok: true, evidence: expect.any(String) })),
     });
     expect(r.code).toBe(0);
+    // The processes as the container sees them (its own PID and user namespaces: under userns-remap the
+    // host sees other IDs): node is PID 1 (no shell between the engine's signal and it), as uid 1000.
+    const report: unknown = JSON.parse(r.stdout);
+    expect(report).toMatchObject({
+      results: expect.arrayContaining([{ rule: 'non-root', ok: true, evidence: expect.stringContaining('pid 1 uid 1000 "node dist/index.js"') }]),
+    });
   });
 
   test('is pushed under the tag scheme; the registry returns the tags and the digest of this image', async () => {

@@ -283,21 +283,28 @@ describe('containers', () => {
     expect(await engine.inspectContainer('f00d')).toEqual({ status: 'running', exitCode: 0, health: { status: 'unhealthy', lastOutput: 'connection refused' } });
   });
 
-  test('processes: uid and command of each', async () => {
+  test('processes: read inside the container by its node, pid, uid and command of each', async () => {
     answer({
-      args: ['container', 'top', 'f00d', '-eo', 'pid,uid,args'],
-      stdout:
-        'PID                 UID                 COMMAND\n4242                1000                node dist/index.js --port 3000\n4300                0                   /sbin/tini\n',
+      args: ['container', 'exec', 'f00d', 'node', '-e', '*'],
+      stdout: '[{"pid":1,"uids":[1000,1000,1000,1000],"command":"node dist/index.js --port 3000"},{"pid":30,"uids":[0,0,0,0],"command":"/sbin/tini"}]',
     });
     expect(await engine.processes('f00d')).toEqual([
-      { uid: 1000, command: 'node dist/index.js --port 3000' },
-      { uid: 0, command: '/sbin/tini' },
+      { pid: 1, uid: 1000, command: 'node dist/index.js --port 3000' },
+      { pid: 30, uid: 0, command: '/sbin/tini' },
     ]);
+    expect(calls()[0]?.slice(0, 5)).toEqual(['container', 'exec', 'f00d', 'node', '-e']);
   });
 
   test('processes of a container that is not running: none', async () => {
-    answer({ args: ['container', 'top', 'f00d', '-eo', 'pid,uid,args'], stderr: 'Error response from daemon: container f00d is not running\n', code: 1 });
+    answer({ args: ['container', 'exec', 'f00d', 'node', '-e', '*'], stderr: 'Error response from daemon: container f00d is not running\n', code: 1 });
     expect(await engine.processes('f00d')).toEqual([]);
+  });
+
+  test('processes of an image without node: an EngineError naming the command', async () => {
+    answer({ args: ['container', 'exec', 'f00d', 'node', '-e', '*'], stderr: 'OCI runtime exec failed: exec: "node": executable file not found in $PATH\n', code: 126 });
+    expect(await engineError(engine.processes('f00d'))).toMatch(
+      /^`docker container exec f00d node -e <process list>` failed \(exit 126\): OCI runtime exec failed: exec: "node": executable file not found/,
+    );
   });
 
   test('imageLayers: the paths of each layer, base first, whatever its compression; whiteouts kept', async () => {

@@ -15,7 +15,7 @@ import {
   normalizeTarPaths,
   parseContainerInspect,
   parseImageInspect,
-  parseTop,
+  parseProcessList,
 } from '../../scripts/core/verify/evidence.js';
 
 const IMAGE = {
@@ -137,37 +137,49 @@ describe('docker container inspect', () => {
   });
 });
 
-describe('docker top', () => {
-  test('blank lines and surrounding spaces are ignored; a header alone is no process', () => {
-    expect(parseTop('\n  PID   UID   COMMAND  \n\n   7   1000   node  a.js  \n  \n')).toEqual([{ uid: 1000, command: 'node  a.js' }]);
-    expect(parseTop('PID UID COMMAND\n')).toEqual([]);
+describe('the process list from inside the container', () => {
+  test.each([
+    ['a user', [1000, 1000, 1000, 1000], 1000],
+    ['the effective uid when they differ and none is 0', [1000, 1001, 1000, 1001], 1001],
+    ['root', [0, 0, 0, 0], 0],
+    ['a real uid 0 (it can switch back to root)', [0, 1000, 1000, 1000], 0],
+    ['a saved uid 0', [1000, 1000, 0, 1000], 0],
+    ['an fsuid 0 (it reads and writes files as root)', [1000, 1000, 1000, 0], 0],
+  ])('%s: uid %j is %s', (_name, uids, uid) => {
+    expect(parseProcessList(JSON.stringify([{ pid: 1, uids, command: 'node dist/index.js' }]))).toEqual([{ pid: 1, uid, command: 'node dist/index.js' }]);
+  });
+
+  test('no process is an empty list', () => {
+    expect(parseProcessList('[]')).toEqual([]);
   });
 
   test.each([
-    ['no output', '', 'docker top: expected columns PID UID COMMAND, got ""'],
-    ['UID first', 'UID PID CMD\n1 1 x', 'docker top: expected columns PID UID COMMAND, got "UID PID CMD"'],
-    ['PID then USER', 'PID USER CMD\n1 root x', 'docker top: expected columns PID UID COMMAND, got "PID USER CMD"'],
-    ['USER then UID', 'USER UID CMD\nroot 0 x', 'docker top: expected columns PID UID COMMAND, got "USER UID CMD"'],
-    ['a line whose first column is not a number', 'PID UID CMD\nx 12 1000 node', 'docker top: cannot read the line "x 12 1000 node"'],
-    ['a user name in the UID column', 'PID UID CMD\n1 root sh', 'docker top: cannot read the line "1 root sh"'],
-    ['a line without a command', 'PID UID CMD\n12 1000', 'docker top: cannot read the line "12 1000"'],
+    ['not JSON', 'node: not found', 'the process list from inside the container: expected a JSON list, got "node: not found"'],
+    ['an object', '{}', 'the process list from inside the container: expected a JSON list, got "{}"'],
+    [
+      'three uids',
+      '[{"pid":1,"uids":[1,1,1],"command":"x"}]',
+      'the process list from inside the container: expected {pid, uids: [real, effective, saved, fs], command}, got {"pid":1,"uids":[1,1,1],"command":"x"}',
+    ],
+    [
+      'a negative uid',
+      '[{"pid":1,"uids":[-1,1,1,1],"command":"x"}]',
+      'the process list from inside the container: expected {pid, uids: [real, effective, saved, fs], command}, got {"pid":1,"uids":[-1,1,1,1],"command":"x"}',
+    ],
+    [
+      'no pid',
+      '[{"uids":[1,1,1,1],"command":"x"}]',
+      'the process list from inside the container: expected {pid, uids: [real, effective, saved, fs], command}, got {"uids":[1,1,1,1],"command":"x"}',
+    ],
+    [
+      'a command that is not text',
+      '[{"pid":1,"uids":[1,1,1,1],"command":1}]',
+      'the process list from inside the container: expected {pid, uids: [real, effective, saved, fs], command}, got {"pid":1,"uids":[1,1,1,1],"command":1}',
+    ],
+    ['an entry that is no object', '[1]', 'the process list from inside the container: expected {pid, uids: [real, effective, saved, fs], command}, got 1'],
   ])('%s is refused, quoting what came', (_name, text, message) => {
-    expect(() => parseTop(text)).toThrow(new EngineOutputError(message));
+    expect(() => parseProcessList(text)).toThrow(new EngineOutputError(message));
   });
-});
-
-test.each([
-  ['./', []],
-  ['.', []],
-  ['', []],
-  ['././app/', ['/app']],
-  ['/abs//', ['/abs']],
-  ['//abs/x', ['/abs/x']],
-  ['.config/x\n..hidden', ['/..hidden', '/.config/x']],
-  ['b\na\nb/\n./a', ['/a', '/b']],
-  ['v1./x\nbuild/./y', ['/build/./y', '/v1./x']],
-])('tar listing %j is %j', (listing, paths) => {
-  expect(normalizeTarPaths(listing)).toEqual(paths);
 });
 
 describe('classifyContainer', () => {

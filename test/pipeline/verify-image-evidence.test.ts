@@ -3,6 +3,7 @@
  * real Docker 26 engine with the containerd image store), `docker top`, export listings, the health
  * wait, BuildKit's plain progress, the compose environment and the registry's tag list.
  */
+import { spawnSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
 import { parseBuildProgress, summarizeSteps } from '../../scripts/core/verify/build-steps.js';
 import { composeEnvironment, interpolate } from '../../scripts/core/verify/compose-env.js';
@@ -13,7 +14,8 @@ import {
   normalizeTarPaths,
   parseContainerInspect,
   parseImageInspect,
-  parseTop,
+  parseProcessList,
+  PROCESS_LIST_SCRIPT,
 } from '../../scripts/core/verify/evidence.js';
 import { forbiddenDevDependencies } from '../../scripts/core/verify/expectations.js';
 import type { Manifest } from '../../scripts/core/workspace/manifest.js';
@@ -114,14 +116,20 @@ describe('classifyContainer (one step of the health wait)', () => {
   });
 });
 
-test('docker top -eo pid,uid,args: uid and the whole command line', () => {
-  const text =
-    'PID                 UID                 COMMAND\n16976               1000                node dist/index.js --flag x\n17001               0                   sh -c sleep 1\n';
-  expect(parseTop(text)).toEqual([
-    { uid: 1000, command: 'node dist/index.js --flag x' },
-    { uid: 0, command: 'sh -c sleep 1' },
-  ]);
-  expect(() => parseTop('USER PID\nroot 1')).toThrow(EngineOutputError);
+test('the process list script, run by this node: its own process left out, every field read', () => {
+  const child = spawnSync(
+    process.execPath,
+    [
+      '-e',
+      `setTimeout(() => {}, 5000); require('child_process').execFileSync(process.execPath, ['-e', ${JSON.stringify(PROCESS_LIST_SCRIPT)}], { stdio: ['ignore', 'inherit', 'inherit'] }); process.exit(0)`,
+    ],
+    { encoding: 'utf8' },
+  );
+  const list = parseProcessList(child.stdout);
+  // The parent node is listed with its command line; the script's own node is not.
+  const parent = list.find((p) => p.command.includes('setTimeout'));
+  expect(parent?.uid).toBe(process.getuid?.());
+  expect(list.filter((p) => p.command.startsWith(`${process.execPath} -e const fs`))).toEqual([]);
 });
 
 test('tar listings of an export become absolute paths, folders without their slash, each once', () => {

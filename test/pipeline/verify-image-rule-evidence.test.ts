@@ -57,7 +57,7 @@ const evidence = (patch: Partial<ImageEvidence> = {}, config: Partial<ImageEvide
     ...config,
   },
   outcome: { kind: 'healthy' },
-  processes: [{ uid: 1000, command: 'node index.js' }],
+  processes: [{ pid: 1, uid: 1000, command: 'node index.js' }],
   files: ['/app', '/app/package.json', '/app/index.js'],
   appManifest: '{"name":"@acme/orders"}',
   logTail: '',
@@ -131,16 +131,16 @@ describe('non-root', () => {
     expect(checkNonRoot(evidence({}, { user })).ok).toBe(true);
   });
 
-  test('a pass lists every process with its uid', () => {
+  test('a pass lists every process with its pid and uid, as the container sees them', () => {
     const r = checkNonRoot(
       evidence({
         processes: [
-          { uid: 1000, command: 'node index.js' },
-          { uid: 1001, command: 'sh -c x' },
+          { pid: 2, uid: 1000, command: 'node index.js' },
+          { pid: 3, uid: 1001, command: 'sh -c x' },
         ],
       }),
     );
-    expect(r).toEqual({ rule: 'non-root', ok: true, evidence: 'USER "node"; processes: uid 1000 "node index.js", uid 1001 "sh -c x"' });
+    expect(r).toEqual({ rule: 'non-root', ok: true, evidence: 'USER "node"; processes: pid 2 uid 1000 "node index.js", pid 3 uid 1001 "sh -c x"' });
   });
 
   test('a pass without running processes says so', () => {
@@ -151,13 +151,13 @@ describe('non-root', () => {
     const r = checkNonRoot(
       evidence({
         processes: [
-          { uid: 0, command: 'tini' },
-          { uid: 1000, command: 'node index.js' },
-          { uid: 0, command: 'crond' },
+          { pid: 4, uid: 0, command: 'tini' },
+          { pid: 5, uid: 1000, command: 'node index.js' },
+          { pid: 6, uid: 0, command: 'crond' },
         ],
       }),
     );
-    expect(r).toEqual({ rule: 'non-root', ok: false, evidence: 'USER is "node" but these processes run as uid 0: "tini", "crond"' });
+    expect(r).toEqual({ rule: 'non-root', ok: false, evidence: 'USER is "node" but these processes run as uid 0: pid 4 "tini", pid 6 "crond"' });
   });
 });
 

@@ -52,7 +52,7 @@ const good: ImageEvidence = {
     size: 70060853,
   },
   outcome: { kind: 'healthy' },
-  processes: [{ uid: 1000, command: 'node dist/index.js' }],
+  processes: [{ pid: 1, uid: 1000, command: 'node dist/index.js' }],
   files: goodFiles,
   // What the build added above the base image: /app; the base brought node, npm and its bundled packages.
   added: goodFiles.filter((f) => f.startsWith('/app')),
@@ -142,7 +142,7 @@ describe('each broken image fails exactly its rule, naming the evidence', () => 
     // uid 0 however written: the engines read a numeric user with Go's strconv.Atoi.
     ['USER 000', withConfig({ user: '000' }), 'non-root', 'USER is "000"'],
     ['USER +0:1000', withConfig({ user: '+0:1000' }), 'non-root', 'USER is "+0:1000"'],
-    ['a process as uid 0', { ...good, processes: [...good.processes, { uid: 0, command: 'sshd' }] }, 'non-root', '"sshd"'],
+    ['a process as uid 0', { ...good, processes: [...good.processes, { pid: 2, uid: 0, command: 'sshd' }] }, 'non-root', '"sshd"'],
     ['a second service copied into /app', withFiles('/app/student-service/dist/index.js'), 'only-this-service', 'student-service (/app/student-service/dist/index.js)'],
     ['another service installed as a package', withFiles('/app/node_modules/@kodingcaravan/api-gateway/package.json'), 'only-this-service', 'api-gateway'],
     [

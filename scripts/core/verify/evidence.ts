@@ -38,6 +38,9 @@ export type ContainerOutcome =
   | { readonly kind: 'timeout'; readonly status: string; readonly seconds: number };
 
 export interface ProcessInfo {
+  /** As the container sees it: its CMD is PID 1. */
+  readonly pid: number;
+  /** The effective uid inside the container, or 0 when any of its uids is 0 (see parseProcessList). */
   readonly uid: number;
   readonly command: string;
 }
@@ -122,20 +125,51 @@ export function parseContainerInspect(json: unknown): ContainerState {
 }
 
 /**
- * `docker top <id> -eo pid,uid,args` output (a header line, then whitespace-separated columns; the
- * command keeps its spaces) to processes.
+ * The script `verify-image` runs with the image's own node inside the container (`docker container exec`):
+ * each process of the container from its /proc, as the container's PID and user namespaces see it. The
+ * host's view (`docker top`) gives host IDs: under userns-remap the container's root is, say, uid 100000
+ * there, and would pass for a user. Its own process is left out. Plain JavaScript for any Node version.
  */
-export function parseTop(text: string): ProcessInfo[] {
-  const lines = text.split('\n').filter((l) => l.trim() !== '');
-  // Stryker disable next-line ArrayDeclaration: no lines means no header, and any stand-in array fails the PID UID check the same way
-  const header = lines[0]?.trim().split(/\s+/) ?? [];
-  if (header[0] !== 'PID' || header[1] !== 'UID') throw new EngineOutputError(`docker top: expected columns PID UID COMMAND, got ${JSON.stringify(lines[0] ?? '')}`);
-  return lines.slice(1).map((line) => {
-    // Stryker disable next-line Regex: without $, .* still runs to the end of a trimmed line (only a CR or U+2028 inside a command, which ps prints as ?, differs); the ^ is pinned by a test
-    const m = line.trim().match(/^(\d+)\s+(\d+)\s+(.*)$/);
-    if (!m) throw new EngineOutputError(`docker top: cannot read the line ${JSON.stringify(line)}`);
-    // Stryker disable next-line StringLiteral: m[3] always matches (.*): the fallback '' is never used
-    return { uid: Number(m[2]), command: m[3] ?? '' };
+export const PROCESS_LIST_SCRIPT = [
+  "const fs = require('fs');",
+  'const out = [];',
+  "for (const d of fs.readdirSync('/proc')) {",
+  '  if (!/^[0-9]+$/.test(d) || Number(d) === process.pid) continue;',
+  '  try {',
+  "    const status = fs.readFileSync('/proc/' + d + '/status', 'utf8');",
+  '    const uid = status.match(/^Uid:\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)/m);',
+  "    const name = (status.match(/^Name:\\s*(.*)$/m) || [])[1] || '';",
+  "    const args = fs.readFileSync('/proc/' + d + '/cmdline', 'utf8').split('\\0').filter(Boolean).join(' ');",
+  "    if (uid) out.push({ pid: Number(d), uids: uid.slice(1, 5).map(Number), command: args || '[' + name + ']' });",
+  '  } catch (e) {}',
+  '}',
+  'process.stdout.write(JSON.stringify(out));',
+].join('\n');
+
+const isUidList = (v: unknown): v is number[] => Array.isArray(v) && v.length === 4 && v.every((n) => Number.isInteger(n) && n >= 0);
+
+/**
+ * PROCESS_LIST_SCRIPT's answer to processes. A process counts as uid 0 when any of its real, effective,
+ * saved or filesystem uid is 0: with a real or saved uid 0 it can become root again, with an fsuid 0 it
+ * reads and writes files as root.
+ */
+export function parseProcessList(text: string): ProcessInfo[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  if (!Array.isArray(json)) throw new EngineOutputError(`the process list from inside the container: expected a JSON list, got ${JSON.stringify(text.slice(0, 200))}`);
+  return json.map((p: unknown) => {
+    if (!isRecord(p) || typeof p['pid'] !== 'number' || !isUidList(p['uids']) || typeof p['command'] !== 'string') {
+      throw new EngineOutputError(
+        `the process list from inside the container: expected {pid, uids: [real, effective, saved, fs], command}, got ${JSON.stringify(p)?.slice(0, 200)}`,
+      );
+    }
+    const uids = p['uids'];
+    // Stryker disable next-line ArrayDeclaration: isUidList guarantees four numbers
+    return { pid: p['pid'], uid: uids.includes(0) ? 0 : (uids[1] ?? 0), command: p['command'] };
   });
 }
 

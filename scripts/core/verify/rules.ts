@@ -104,9 +104,12 @@ export function checkNonRoot(e: ImageEvidence): RuleResult {
   }
   const root = e.processes.filter((p) => p.uid === 0);
   if (root.length > 0)
-    return fail('non-root', `USER is ${JSON.stringify(e.config.user)} but these processes run as uid 0: ${root.map((p) => JSON.stringify(p.command)).join(', ')}`);
+    return fail(
+      'non-root',
+      `USER is ${JSON.stringify(e.config.user)} but these processes run as uid 0: ${root.map((p) => `pid ${p.pid} ${JSON.stringify(p.command)}`).join(', ')}`,
+    );
   if (e.processes.length === 0) return pass('non-root', `USER ${JSON.stringify(e.config.user)} (no running process to inspect)`);
-  return pass('non-root', `USER ${JSON.stringify(e.config.user)}; processes: ${e.processes.map((p) => `uid ${p.uid} ${JSON.stringify(p.command)}`).join(', ')}`);
+  return pass('non-root', `USER ${JSON.stringify(e.config.user)}; processes: ${e.processes.map((p) => `pid ${p.pid} uid ${p.uid} ${JSON.stringify(p.command)}`).join(', ')}`);
 }
 
 function manifestName(text: string): string | undefined {
