@@ -16,7 +16,7 @@ import { readTextFile } from '../io/read-text-file.js';
 import { join, resolve } from 'node:path';
 import { commandSpec, usageLine } from '../core/args.js';
 import { InputError } from '../core/errors.js';
-import { EXIT } from '../core/exit-codes.js';
+import { EXIT, type HandledSignal, SIGNAL_EXIT } from '../core/exit-codes.js';
 import { formatImageRef, parseImageRef } from '../core/images/index.js';
 import { composeEnvironment } from '../core/verify/compose-env.js';
 import { expectationsFor } from '../core/verify/expectations.js';
@@ -24,7 +24,7 @@ import { baseLayerCount } from '../core/verify/layers.js';
 import { BASE_LABEL, checkImage, RULES } from '../core/verify/rules.js';
 import { parseManifest } from '../core/workspace/manifest.js';
 import type { ImageConfig } from '../core/verify/evidence.js';
-import { collectEvidence, type Engine, EngineError } from '../io/container-engine.js';
+import { collectEvidence, type Engine, EngineError, ProbeInterrupted } from '../io/container-engine.js';
 import { loadWorkspace } from '../io/workspace-fs.js';
 import type { Command } from './types.js';
 import { command } from './command.js';
@@ -58,7 +58,7 @@ const SPEC = commandSpec({
     json: { description: 'print one JSON object with every rule' },
   },
   examples: ['pnpm pipeline verify-image api-gateway --image ghcr.io/acme/api-gateway:sha-1a2b3c4'],
-  notes: ['exit codes: 0 every rule passes, 1 a rule fails, 2 bad input, 3 the engine failed'],
+  notes: ['exit codes: 0 every rule passes, 1 a rule fails, 2 bad input, 3 the engine failed, 130/143 interrupted by SIGINT/SIGTERM (the probe container removed)'],
 });
 const USAGE = usageLine(SPEC);
 
@@ -134,18 +134,39 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
   };
 
   const engine = await ctx.effects.engine();
+  // A cancelled job (SIGINT, then SIGTERM) or Ctrl-C: the wait stops and the probe container is removed
+  // before the exit (130/143). A second signal exits at once; the container's label lets the next run
+  // remove it (io/container-engine.ts, removeStaleProbes).
+  const interrupt = new AbortController();
+  let received: HandledSignal | undefined;
+  const onSignal = (signal: HandledSignal): void => {
+    if (received !== undefined) process.exit(SIGNAL_EXIT[received]);
+    received = signal;
+    interrupt.abort(new Error(`interrupted by ${signal}`));
+  };
+  const onInt = () => onSignal('SIGINT');
+  const onTerm = () => onSignal('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
   let evidence: Awaited<ReturnType<typeof collectEvidence>>;
   try {
     await engine.serverVersion();
     const config = await engine.inspectImage(image);
     if (!config) throw new InputError(`pipeline verify-image: image ${image} is not on the local engine; build or pull it first`);
     const base = await baseOf(engine, image, config, values['base-image']);
-    evidence = await collectEvidence(engine, image, { env, timeoutSeconds: timeout, namePrefix: `verify-${service}`, base });
+    evidence = await collectEvidence(engine, image, { env, timeoutSeconds: timeout, namePrefix: `verify-${service}`, base, stop: interrupt.signal });
   } catch (err) {
+    if (err instanceof ProbeInterrupted && received !== undefined) {
+      ctx.stderr(`verify-image: ${service}: interrupted by ${received}; its probe container was removed, no rule was judged\n`);
+      return SIGNAL_EXIT[received];
+    }
     // The engine failing is neither bad input nor our bug: say what failed, exit 3 (an outside system).
     if (!(err instanceof EngineError)) throw err;
     ctx.stderr(`verify-image: ${service}: ${err.message}\n`);
     return EXIT.outside;
+  } finally {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
   }
   if (!evidence) throw new InputError(`pipeline verify-image: image ${image} is not on the local engine; build or pull it first`);
   const results = checkImage(evidence, expectations);

@@ -8,7 +8,7 @@ import { TIMEOUTS } from '../core/timeouts.js';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type ContainerOutcome,
@@ -24,6 +24,7 @@ import {
   PROCESS_LIST_SCRIPT,
 } from '../core/verify/evidence.js';
 import { addedPaths, mergeLayers, SavedImageError, savedLayerPaths } from '../core/verify/layers.js';
+import { PROBE_LABEL, probeOwner, staleProbes } from '../core/verify/probes.js';
 import { APP_DIR } from '../core/verify/rules.js';
 
 export interface ExecResult {
@@ -78,6 +79,7 @@ export interface HistoryEntry {
 export interface RunRequest {
   readonly name: string;
   readonly env: Readonly<Record<string, string>>;
+  readonly labels: Readonly<Record<string, string>>;
 }
 
 /** Running a container and looking at it: what `verify-image` needs. */
@@ -95,6 +97,8 @@ export interface ContainerRunner {
   logs(id: string, lines: number): Promise<string>;
   /** By id or name. */
   removeContainer(id: string): Promise<void>;
+  /** Every container (running or not) with this label: its id and the label's value. */
+  containersLabelled(label: string): Promise<{ id: string; value: string }[]>;
 }
 
 export interface Engine extends ImageBuilder, ContainerRunner {
@@ -244,6 +248,7 @@ export function dockerEngine(bin = 'docker'): Engine {
       // timings otherwise): a healthy service is seen in ~1 s instead of after the first 10 s interval.
       args.push('--health-start-interval', '1s');
       for (const [k, v] of Object.entries(req.env)) args.push('--env', `${k}=${v}`);
+      for (const [k, v] of Object.entries(req.labels)) args.push('--label', `${k}=${v}`);
       args.push(image);
       return (await docker(args)).trim();
     },
@@ -304,6 +309,16 @@ export function dockerEngine(bin = 'docker'): Engine {
     async removeContainer(id) {
       await docker(['container', 'rm', '--force', '--volumes', id]);
     },
+    async containersLabelled(label) {
+      const out = await docker(['container', 'ls', '--all', '--no-trunc', '--filter', `label=${label}`, '--format', `{{.ID}}\t{{.Label ${JSON.stringify(label)}}}`]);
+      return out
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => {
+          const tab = line.indexOf('\t');
+          return { id: tab < 0 ? line : line.slice(0, tab), value: tab < 0 ? '' : line.slice(tab + 1) };
+        });
+    },
     async compose(args, env) {
       return exec(bin, ['compose', ...args], env);
     },
@@ -319,6 +334,37 @@ export interface EvidenceRequest {
   readonly namePrefix: string;
   /** The base image the build started FROM, and how many of the image's first layers are its own (core/verify/layers.ts). */
   readonly base: { readonly image: string; readonly layers: number };
+  /** Aborted by a SIGINT or SIGTERM: the wait stops, the container is removed, and ProbeInterrupted is thrown. */
+  readonly stop?: AbortSignal;
+}
+
+/** collectEvidence stopped by its `stop` signal; its container was removed. */
+export class ProbeInterrupted extends Error {
+  override readonly name = 'ProbeInterrupted';
+}
+
+/** Whether a process of this host runs: signal 0 sends nothing, it only asks (EPERM: it runs as another user). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err instanceof Error && 'code' in err && err.code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the probe containers of runs on this host that are gone (killed before their own cleanup).
+ * Best effort: a container another run removes meanwhile, or an engine that refuses, stops nothing.
+ */
+async function removeStaleProbes(engine: ContainerRunner): Promise<void> {
+  const probes = await engine.containersLabelled(PROBE_LABEL).catch(() => []);
+  const stale = staleProbes(
+    probes.map((p) => ({ id: p.id, owner: p.value })),
+    hostname(),
+    isRunning,
+  );
+  for (const id of stale) await engine.removeContainer(id).catch(() => undefined);
 }
 
 /**
@@ -329,10 +375,15 @@ export interface EvidenceRequest {
 export async function collectEvidence(engine: ContainerRunner, image: string, req: EvidenceRequest): Promise<ImageEvidence | undefined> {
   const config = await engine.inspectImage(image);
   if (!config) return undefined;
+  const stopped = () => {
+    if (req.stop?.aborted) throw new ProbeInterrupted(req.stop.reason instanceof Error ? req.stop.reason.message : 'interrupted');
+  };
+  await removeStaleProbes(engine);
+  stopped();
   const name = `${req.namePrefix}-${randomBytes(4).toString('hex')}`;
   let id: string;
   try {
-    id = await engine.run(image, { name, env: req.env });
+    id = await engine.run(image, { name, env: req.env, labels: { [PROBE_LABEL]: probeOwner(process.pid, hostname()) } });
   } catch (err) {
     // `docker run --detach` can create the container and then fail to start it (a bad CMD): no id comes
     // back, so remove it by name. Failing to remove what was never created is not an error.
@@ -343,9 +394,11 @@ export async function collectEvidence(engine: ContainerRunner, image: string, re
     const started = Date.now();
     let outcome: ContainerOutcome | 'pending' = 'pending';
     while (outcome === 'pending') {
+      stopped();
       outcome = classifyContainer(await engine.inspectContainer(id), (Date.now() - started) / 1000, req.timeoutSeconds);
       if (outcome === 'pending') await sleep(500);
     }
+    stopped();
     const processes = await engine.processes(id);
     // The image's layers (by ID: the tag may move meanwhile), not the container's filesystem: what the
     // build shipped, each path with the layer that holds it.
@@ -353,6 +406,7 @@ export async function collectEvidence(engine: ContainerRunner, image: string, re
     if (layers.length !== config.layers.length) {
       throw new EngineError(`\`docker image save ${config.id}\` holds ${layers.length} layers, but the image lists ${config.layers.length} (RootFS.Layers)`);
     }
+    stopped();
     return { image, config, outcome, processes, files: mergeLayers(layers), added: addedPaths(layers, req.base.layers), base: req.base, appManifest, logTail };
   } finally {
     await engine.removeContainer(id);

@@ -4,9 +4,13 @@
  * no devDependencies, no pnpm, OCI labels), push under the project's tag scheme to 127.0.0.1:5000, and
  * read the tags and the manifest digest back through the registry's HTTP API.
  */
+import { spawn, spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { imageTags, parseImageRef } from '../../scripts/core/images/index.js';
 import { RULE_IDS } from '../../scripts/core/verify/rules.js';
+import { exec } from '../../scripts/io/container-engine.js';
 import { RegistryError } from '../../scripts/io/registry.js';
 import { buildService } from './support/build.js';
 import { pipeline } from './support/cli.js';
@@ -101,5 +105,57 @@ describe('verify-image and the base image', () => {
     expect(r.code, r.stdout + r.stderr).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`is not built on ${second?.replace(/[.:]/g, '\\$&')} \\(--base-image\\): the 3 layers of .* are not its first ones; pass --base-image`));
     expect(r.stdout).toBe('');
+  });
+});
+
+describe("verify-image's probe containers", () => {
+  const OWNER = 'io.kodingcaravan.verify-image.owner';
+  const probesOf = async (owner: string) =>
+    (await exec('docker', ['container', 'ls', '--all', '--quiet', '--filter', `label=${OWNER}=${owner}`])).stdout.split('\n').filter((id) => id !== '');
+  const imageOf = async () => `${labRepository(services[0]?.folder ?? '')}:sha-${(await lab()).revision.slice(0, 7)}`;
+
+  test('a SIGTERM while the container runs removes it, and the run exits 143 saying so', async () => {
+    const image = await imageOf();
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/pipeline.ts'), 'verify-image', services[0]?.folder ?? '', '--image', image, '--cwd', ROOT], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const stderr: Buffer[] = [];
+    child.stderr.on('data', (b: Buffer) => stderr.push(b));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const owner = `${child.pid}@${hostname()}`;
+    try {
+      let probes: string[] = [];
+      for (let i = 0; i < 300 && probes.length === 0; i++) {
+        probes = await probesOf(owner);
+        if (probes.length === 0) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(probes, `no container labelled ${OWNER}=${owner} appeared`).toHaveLength(1);
+      process.kill(child.pid ?? 0, 'SIGTERM');
+      expect(await exited, Buffer.concat(stderr).toString()).toBe(143);
+      expect(Buffer.concat(stderr).toString()).toMatch(/interrupted by SIGTERM; its probe container was removed/);
+      expect(await probesOf(owner)).toEqual([]);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      for (const id of await probesOf(owner)) await exec('docker', ['container', 'rm', '--force', id]);
+    }
+  });
+
+  test("the next run removes a probe container whose run is gone, and leaves a running run's alone", async () => {
+    const l = await lab();
+    const image = await imageOf();
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+    const leftOwner = `${gone}@${hostname()}`;
+    // This test's own process is alive: a container labelled with it stands for a run still going.
+    const liveOwner = `${process.pid}@${hostname()}`;
+    const left = (await exec('docker', ['container', 'create', '--label', `${OWNER}=${leftOwner}`, image])).stdout.trim();
+    const live = (await exec('docker', ['container', 'create', '--label', `${OWNER}=${liveOwner}`, image])).stdout.trim();
+    try {
+      const r = await pipeline(['verify-image', services[0]?.folder ?? '', '--image', image, '--revision', l.revision, '--source', SOURCE, '--cwd', ROOT]);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(await probesOf(leftOwner)).toEqual([]);
+      expect(await probesOf(liveOwner)).toEqual([live.slice(0, 12)]);
+    } finally {
+      await exec('docker', ['container', 'rm', '--force', left, live]);
+    }
   });
 });

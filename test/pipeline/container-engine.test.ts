@@ -258,9 +258,23 @@ describe('history', () => {
 });
 
 describe('containers', () => {
-  test('run: detached, named, probed every second while starting, with the environment; the id, trimmed', async () => {
-    answer({ args: ['container', 'run', '--detach', '--name', 'verify-1', '--health-start-interval', '1s', '--env', 'PORT=3000', '--env', 'A=b c', 'img'], stdout: 'f00dcafe\n' });
-    expect(await engine.run('img', { name: 'verify-1', env: { PORT: '3000', A: 'b c' } })).toBe('f00dcafe');
+  test('run: detached, named, probed every second while starting, with the environment and labels; the id, trimmed', async () => {
+    answer({
+      args: ['container', 'run', '--detach', '--name', 'verify-1', '--health-start-interval', '1s', '--env', 'PORT=3000', '--env', 'A=b c', '--label', 'owner=42@host', 'img'],
+      stdout: 'f00dcafe\n',
+    });
+    expect(await engine.run('img', { name: 'verify-1', env: { PORT: '3000', A: 'b c' }, labels: { owner: '42@host' } })).toBe('f00dcafe');
+  });
+
+  test('containersLabelled: id and value of each container with the label, running or not', async () => {
+    answer({
+      args: ['container', 'ls', '--all', '--no-trunc', '--filter', 'label=io.x.owner', '--format', '{{.ID}}\t{{.Label "io.x.owner"}}'],
+      stdout: 'aaaa\t42@host\nbbbb\t7@other host\n',
+    });
+    expect(await engine.containersLabelled('io.x.owner')).toEqual([
+      { id: 'aaaa', value: '42@host' },
+      { id: 'bbbb', value: '7@other host' },
+    ]);
   });
 
   test('run that fails: an EngineError', async () => {
@@ -269,7 +283,7 @@ describe('containers', () => {
       stderr: 'docker: Error response from daemon: Conflict. The container name "/n" is already in use.\n',
       code: 125,
     });
-    expect(await engineError(engine.run('img', { name: 'n', env: {} }))).toBe(
+    expect(await engineError(engine.run('img', { name: 'n', env: {}, labels: {} }))).toBe(
       '`docker container run --detach --name n --health-start-interval 1s img` failed (exit 125): docker: Error response from daemon: Conflict. The container name "/n" is already in use.',
     );
   });

@@ -26,6 +26,7 @@ test('a container that was created but failed to start is removed by its name', 
     pullImage: async () => undefined,
     readFile: async () => undefined,
     logs: async () => '',
+    containersLabelled: async () => [],
     removeContainer: async (idOrName) => {
       removed.push(idOrName);
     },
