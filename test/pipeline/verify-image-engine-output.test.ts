@@ -182,6 +182,20 @@ describe('the process list from inside the container', () => {
   });
 });
 
+test.each([
+  ['./', []],
+  ['.', []],
+  ['', []],
+  ['././app/', ['/app']],
+  ['/abs//', ['/abs']],
+  ['//abs/x', ['/abs/x']],
+  ['.config/x\n..hidden', ['/..hidden', '/.config/x']],
+  ['b\na\nb/\n./a', ['/a', '/b']],
+  ['v1./x\nbuild/./y', ['/build/./y', '/v1./x']],
+])('tar listing %j is %j', (listing, paths) => {
+  expect(normalizeTarPaths(listing)).toEqual(paths);
+});
+
 describe('classifyContainer', () => {
   const running = (health: string): ContainerState => ({ status: 'running', exitCode: 0, health: { status: health, lastOutput: '' } });
   test.each([
