@@ -210,7 +210,7 @@ describe('violations, exactly', () => {
     ],
     [
       'a bind mount is not a cache',
-      edit('RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \\\n    pnpm fetch', 'RUN --mount=type=bind,target=/pnpm/store \\\n    pnpm fetch'),
+      edit('RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \\\n    pnpm fetch', 'RUN --mount=type=bind,source=pnpm-lock.yaml,target=/pnpm/store \\\n    pnpm fetch'),
       [v(18, 'pnpm-store-cache', 'no `RUN --mount=type=cache,... pnpm fetch` in the deps stage')],
     ],
     [
@@ -278,9 +278,9 @@ describe('violations, exactly', () => {
     [
       'CMD in shell form',
       edit('CMD ["node", "dist/index.js"]', 'CMD node dist/index.js'),
-      [v(55, 'exec-form-cmd', 'CMD node dist/index.js is not exec form starting with "node"')],
+      [v(59, 'exec-form-cmd', 'CMD node dist/index.js is not exec form starting with "node"')],
     ],
-    ['CMD through npm', edit('CMD ["node", "dist/index.js"]', 'CMD ["npm", "start"]'), [v(55, 'exec-form-cmd', 'CMD ["npm", "start"] is not exec form starting with "node"')]],
+    ['CMD through npm', edit('CMD ["node", "dist/index.js"]', 'CMD ["npm", "start"]'), [v(59, 'exec-form-cmd', 'CMD ["npm", "start"] is not exec form starting with "node"')]],
     ['no CMD', edit('CMD ["node", "dist/index.js"]', '# CMD'), [v(40, 'exec-form-cmd', 'no CMD')]],
     ['an ENTRYPOINT', edit('# Owned by root', 'ENTRYPOINT ["/sbin/tini", "--"]\n#'), [v(40, 'exec-form-cmd', 'ENTRYPOINT would wrap the CMD; start node directly')]],
     ['STOPSIGNAL SIGKILL', edit('STOPSIGNAL SIGTERM', 'STOPSIGNAL SIGKILL'), [v(47, 'stopsignal', 'STOPSIGNAL SIGKILL')]],

@@ -368,3 +368,60 @@ describe('the health check runs with node (the runtime stage installs nothing, a
     expect(check(health(to))).toEqual(expected);
   });
 });
+
+describe('a RUN bind mount reads the build context as a COPY would (BuildKit: a --mount without type= is a bind mount)', () => {
+  const ROOT_COPY = 'COPY tsconfig.base.json tsconfig.package.json ./';
+  const LOCK_COPY = 'COPY pnpm-lock.yaml pnpm-workspace.yaml ./';
+  const DEPS = 'packages/shared, packages/auth';
+  test.each<[string, string, string, ReturnType<typeof v>[]]>([
+    [
+      "another service's folder mounted in the builder",
+      ROOT_COPY,
+      `${ROOT_COPY}\nRUN --mount=type=bind,source=services/other,target=/x cp -r /x services/other`,
+      [
+        v(
+          26,
+          'builder-scope',
+          `RUN --mount=type=bind,source=services/other,target=/x mounts services/other of the build context, which is neither services/api-gateway nor one of its workspace dependencies (${DEPS})`,
+        ),
+      ],
+    ],
+    [
+      'the whole context mounted in the builder (no type, no source)',
+      ROOT_COPY,
+      `${ROOT_COPY}\nRUN --mount=target=/ctx ls /ctx`,
+      [v(26, 'builder-scope', `RUN --mount=target=/ctx mounts the whole build context, which is neither services/api-gateway nor one of its workspace dependencies (${DEPS})`)],
+    ],
+    [
+      'a folder of the workspace mounted in the deps stage',
+      LOCK_COPY,
+      `${LOCK_COPY}\nRUN --mount=type=bind,src=packages,target=/p true`,
+      [
+        v(
+          21,
+          'builder-scope',
+          'the deps stage mounts packages of the build context (RUN --mount=type=bind,src=packages,target=/p), which is not one of the root files (pnpm-lock.yaml, pnpm-workspace.yaml, package.json, .npmrc, tsconfig.base.json, tsconfig.package.json); the builder inherits it',
+        ),
+      ],
+    ],
+    [
+      'another image mounted in the builder',
+      ROOT_COPY,
+      `${ROOT_COPY}\nRUN --mount=type=bind,from=acme/tools:1,source=/bin,target=/t true`,
+      [v(26, 'builder-scope', 'RUN --mount=type=bind,from=acme/tools:1,source=/bin,target=/t brings files from outside the build context into the builder')],
+    ],
+    [
+      'the build context mounted in the runtime stage',
+      'USER node',
+      'RUN --mount=type=bind,source=services/other,target=/x cp -r /x /app/other\nUSER node',
+      [v(45, 'runtime-from-builder', 'RUN --mount=type=bind,source=services/other,target=/x reads the build context; the runtime stage takes only /out, with COPY --from=builder')],
+    ],
+    ["the service's own folder mounted in the builder", ROOT_COPY, `${ROOT_COPY}\nRUN --mount=type=bind,source=services/api-gateway/,target=/s ls /s`, []],
+    ['a root file mounted in the deps stage', LOCK_COPY, `${LOCK_COPY}\nRUN --mount=source=.npmrc,target=/root/.npmrc true`, []],
+    ['an earlier stage mounted in the builder', ROOT_COPY, `${ROOT_COPY}\nRUN --mount=type=bind,from=deps,source=/repo,target=/d ls /d`, []],
+    ['a secret, an ssh agent and a tmpfs in the builder', ROOT_COPY, `${ROOT_COPY}\nRUN --mount=type=secret,id=npm --mount=type=ssh --mount=type=tmpfs,target=/t true`, []],
+    ['a cache mount in the runtime stage (not kept in the image)', 'USER node', 'RUN --mount=type=cache,target=/tmp/c true\nUSER node', []],
+  ])('%s', (_, from, to, expected) => {
+    expect(check(edit(GOOD, from, to))).toEqual(expected);
+  });
+});

@@ -110,6 +110,35 @@ function healthProgram(text: string): string {
   return shellProgram(command);
 }
 
+interface Mount {
+  readonly spec: string;
+  readonly type: string;
+  readonly from: string | undefined;
+  /** Relative to the build context (or to `from`): '' is its root. */
+  readonly source: string;
+}
+
+/**
+ * A RUN's `--mount` options as BuildKit reads them (`type=bind,source=x,target=/y`): the type is `bind` when
+ * none is given, and a bind mount without `from` reads the build context, from its root when no source is given.
+ */
+function mountsOf(i: DockerInstruction): Mount[] {
+  if (i.keyword !== 'RUN') return [];
+  return (i.flags['mount'] ?? []).map((spec) => {
+    const options = new Map<string, string>();
+    for (const part of spec.split(',')) {
+      const eq = part.indexOf('=');
+      options.set((eq < 0 ? part : part.slice(0, eq)).trim().toLowerCase(), eq < 0 ? '' : part.slice(eq + 1));
+    }
+    const source = (options.get('source') ?? options.get('src') ?? '').replace(/^(?:\.?\/)+/, '').replace(/\/+$/, '');
+    return { spec, type: options.get('type') ?? 'bind', from: options.get('from'), source: source === '.' ? '' : source };
+  });
+}
+
+/** A bind mount of the build context (no `from`): what it reads, as a message names it. */
+const contextMount = (m: Mount) => m.type === 'bind' && m.from === undefined;
+const mountedWhat = (m: Mount) => (m.source === '' ? 'the whole build context' : `${m.source} of the build context`);
+
 function last(stage: Stage, keyword: string): DockerInstruction | undefined {
   return stage.instructions.filter((i) => i.keyword === keyword).at(-1);
 }
@@ -159,6 +188,20 @@ export function checkDockerfile(parsed: ParsedDockerfile, expect: ServiceExpecta
         }
       }
     }
+    // A bind mount is a copy for the length of one RUN: what that RUN writes (and its cache key) depends on it.
+    for (const i of deps.instructions) {
+      for (const m of mountsOf(i)) {
+        if (contextMount(m) && !ROOT_FILES.has(m.source)) {
+          add(
+            'builder-scope',
+            i.line,
+            `the deps stage mounts ${mountedWhat(m)} (RUN --mount=${m.spec}), which is not one of the root files (${[...ROOT_FILES].join(', ')}); the builder inherits it`,
+          );
+        } else if (m.type === 'bind' && m.from !== undefined && !names.includes(m.from) && !/^\d+$/.test(m.from)) {
+          add('builder-scope', i.line, `RUN --mount=${m.spec} brings files from outside the build context into the builder`);
+        }
+      }
+    }
     const fills = deps.instructions.some(
       // Stryker disable next-line ArrayDeclaration: equivalent: a RUN without --mount has no cache mount, and neither has a list holding one placeholder that is no mount
       (i) => i.keyword === 'RUN' && /\bpnpm\s+(fetch|install)\b/.test(shownCommand(i)) && (i.flags['mount'] ?? []).some((m) => m.includes('type=cache')),
@@ -190,6 +233,22 @@ export function checkDockerfile(parsed: ParsedDockerfile, expect: ServiceExpecta
           );
       }
     }
+    for (const i of builder.instructions) {
+      for (const m of mountsOf(i)) {
+        if (contextMount(m)) {
+          const inScope = ROOT_FILES.has(m.source) || [...allowed].some((dir) => m.source === dir || m.source.startsWith(`${dir}/`));
+          if (!inScope) {
+            add(
+              'builder-scope',
+              i.line,
+              `RUN --mount=${m.spec} mounts ${mountedWhat(m)}, which is neither ${expect.serviceDir} nor one of its workspace dependencies (${expect.dependencyDirs.join(', ') || 'none'})`,
+            );
+          }
+        } else if (m.type === 'bind' && m.from !== undefined && !names.includes(m.from) && !/^\d+$/.test(m.from)) {
+          add('builder-scope', i.line, `RUN --mount=${m.spec} brings files from outside the build context into the builder`);
+        }
+      }
+    }
     for (const dir of allowed) if (!copied.has(dir)) add('builder-scope', builder.line, `does not copy ${dir}/, which ${expect.serviceDir} needs to build`);
     if (!builder.instructions.some((i) => i.keyword === 'RUN' && /\bpnpm\b.*\bdeploy\b.*--prod\b/.test(shownCommand(i))))
       add('pnpm-deploy', builder.line, 'no `pnpm ... deploy --prod` in the builder stage');
@@ -219,6 +278,10 @@ export function checkDockerfile(parsed: ParsedDockerfile, expect: ServiceExpecta
     const mounted = (i.flags['mount'] ?? []).find((m) => /(^|,)from=/.test(m));
     if (mounted !== undefined) {
       add('runtime-from-builder', i.line, `${i.keyword} --mount=${mounted} reads another stage or image; the runtime stage takes only ${DEPLOY_DIR}, with COPY --from=builder`);
+    }
+    const context = mountsOf(i).find(contextMount);
+    if (context !== undefined) {
+      add('runtime-from-builder', i.line, `RUN --mount=${context.spec} reads the build context; the runtime stage takes only ${DEPLOY_DIR}, with COPY --from=builder`);
     }
     if (shell !== undefined && OWNERSHIP.test(shell)) {
       add('non-root-user', i.line, `RUN ${shown} changes who owns or may write files; leave the code to root`);
