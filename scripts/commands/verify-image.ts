@@ -72,6 +72,16 @@ function parseEnv(entries: readonly string[]): Record<string, string> {
   return out;
 }
 
+/** An image reference, or bad input naming where it came from (a flag, a label). */
+function imageRefFrom(text: string, where: string): string {
+  try {
+    return formatImageRef(parseImageRef(text));
+  } catch (err) {
+    if (err instanceof InputError) throw new InputError(`pipeline verify-image: ${where}: ${err.message}`);
+    throw err;
+  }
+}
+
 /**
  * The base image and how many of the image's first layers are its own. The layers are compared by their
  * content digests, so the label (or --base-image) only says where to look: a base that the image was not
@@ -84,7 +94,7 @@ async function baseOf(engine: Engine, image: string, config: ImageConfig, flag: 
       `pipeline verify-image: image ${image} has no ${BASE_LABEL} label (the generated Dockerfiles set it to NODE_IMAGE); pass --base-image with the image its runtime stage was built FROM`,
     );
   }
-  const ref = formatImageRef(parseImageRef(named));
+  const ref = imageRefFrom(named, flag === undefined ? `image ${image}'s ${BASE_LABEL} label` : '--base-image');
   let base = await engine.inspectImage(ref);
   if (!base) {
     // A builder of its own (buildx's docker-container driver, CI's) pulls the base into its cache, not the engine.
@@ -108,6 +118,8 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
   const service = positionals[0] ?? '';
   if (values.image === undefined) throw new InputError(`pipeline verify-image: --image is required; usage: ${USAGE}`);
   const image = formatImageRef(parseImageRef(values.image));
+  // Checked before the engine is asked anything: a bad flag is bad input whatever the engine holds.
+  if (values['base-image'] !== undefined) imageRefFrom(values['base-image'], '--base-image');
   const timeout = values.timeout === undefined ? 90 : Number(values.timeout);
   if (!Number.isInteger(timeout) || timeout < 1 || timeout > 3600)
     throw new InputError(`pipeline verify-image: invalid --timeout ${JSON.stringify(values.timeout)}; expected whole seconds from 1 to 3600`);

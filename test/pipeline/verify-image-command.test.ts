@@ -33,6 +33,7 @@ test.each([
   ['an unknown flag', ['api-gateway', ...IMAGE, '--fast'], /pnpm pipeline verify-image: unknown option "--fast"; expected: pnpm pipeline verify-image <service> --image REF/],
   ['an unknown service', ['billing-service', ...IMAGE], /unknown service "billing-service"; expected one of: admin-service, analytics-service, api-gateway/],
   ['a folder that is not a workspace', ['api-gateway', ...IMAGE, '--cwd', '/'], /no pnpm-workspace.yaml there/],
+  ['a base image that is no image reference', ['api-gateway', ...IMAGE, '--base-image', 'Node 24'], /^pipeline verify-image: --base-image: invalid image reference "Node 24"/],
 ])('%s', async (_name, argv, message) => {
   const error = await run(argv, ctx).then(
     () => undefined,
