@@ -13470,6 +13470,20 @@ function healthProgram(text) {
   }
   return shellProgram(command2);
 }
+function mountsOf(i) {
+  if (i.keyword !== "RUN") return [];
+  return (i.flags["mount"] ?? []).map((spec) => {
+    const options = /* @__PURE__ */ new Map();
+    for (const part of spec.split(",")) {
+      const eq = part.indexOf("=");
+      options.set((eq < 0 ? part : part.slice(0, eq)).trim().toLowerCase(), eq < 0 ? "" : part.slice(eq + 1));
+    }
+    const source = (options.get("source") ?? options.get("src") ?? "").replace(/^(?:\.?\/)+/, "").replace(/\/+$/, "");
+    return { spec, type: options.get("type") ?? "bind", from: options.get("from"), source: source === "." ? "" : source };
+  });
+}
+var contextMount = (m) => m.type === "bind" && m.from === void 0;
+var mountedWhat = (m) => m.source === "" ? "the whole build context" : `${m.source} of the build context`;
 function last(stage, keyword) {
   return stage.instructions.filter((i) => i.keyword === keyword).at(-1);
 }
@@ -13509,6 +13523,19 @@ function checkDockerfile(parsed, expect) {
         }
       }
     }
+    for (const i of deps.instructions) {
+      for (const m of mountsOf(i)) {
+        if (contextMount(m) && !ROOT_FILES.has(m.source)) {
+          add(
+            "builder-scope",
+            i.line,
+            `the deps stage mounts ${mountedWhat(m)} (RUN --mount=${m.spec}), which is not one of the root files (${[...ROOT_FILES].join(", ")}); the builder inherits it`
+          );
+        } else if (m.type === "bind" && m.from !== void 0 && !names.includes(m.from) && !/^\d+$/.test(m.from)) {
+          add("builder-scope", i.line, `RUN --mount=${m.spec} brings files from outside the build context into the builder`);
+        }
+      }
+    }
     const fills = deps.instructions.some(
       // Stryker disable next-line ArrayDeclaration: equivalent: a RUN without --mount has no cache mount, and neither has a list holding one placeholder that is no mount
       (i) => i.keyword === "RUN" && /\bpnpm\s+(fetch|install)\b/.test(shownCommand(i)) && (i.flags["mount"] ?? []).some((m) => m.includes("type=cache"))
@@ -13538,6 +13565,22 @@ function checkDockerfile(parsed, expect) {
           );
       }
     }
+    for (const i of builder.instructions) {
+      for (const m of mountsOf(i)) {
+        if (contextMount(m)) {
+          const inScope = ROOT_FILES.has(m.source) || [...allowed].some((dir) => m.source === dir || m.source.startsWith(`${dir}/`));
+          if (!inScope) {
+            add(
+              "builder-scope",
+              i.line,
+              `RUN --mount=${m.spec} mounts ${mountedWhat(m)}, which is neither ${expect.serviceDir} nor one of its workspace dependencies (${expect.dependencyDirs.join(", ") || "none"})`
+            );
+          }
+        } else if (m.type === "bind" && m.from !== void 0 && !names.includes(m.from) && !/^\d+$/.test(m.from)) {
+          add("builder-scope", i.line, `RUN --mount=${m.spec} brings files from outside the build context into the builder`);
+        }
+      }
+    }
     for (const dir of allowed) if (!copied.has(dir)) add("builder-scope", builder.line, `does not copy ${dir}/, which ${expect.serviceDir} needs to build`);
     if (!builder.instructions.some((i) => i.keyword === "RUN" && /\bpnpm\b.*\bdeploy\b.*--prod\b/.test(shownCommand(i))))
       add("pnpm-deploy", builder.line, "no `pnpm ... deploy --prod` in the builder stage");
@@ -13562,6 +13605,10 @@ function checkDockerfile(parsed, expect) {
     const mounted = (i.flags["mount"] ?? []).find((m) => /(^|,)from=/.test(m));
     if (mounted !== void 0) {
       add("runtime-from-builder", i.line, `${i.keyword} --mount=${mounted} reads another stage or image; the runtime stage takes only ${DEPLOY_DIR}, with COPY --from=builder`);
+    }
+    const context = mountsOf(i).find(contextMount);
+    if (context !== void 0) {
+      add("runtime-from-builder", i.line, `RUN --mount=${context.spec} reads the build context; the runtime stage takes only ${DEPLOY_DIR}, with COPY --from=builder`);
     }
     if (shell !== void 0 && OWNERSHIP.test(shell)) {
       add("non-root-user", i.line, `RUN ${shown} changes who owns or may write files; leave the code to root`);

@@ -7444,6 +7444,7 @@ var EXIT = {
   /** A bug in the pipeline: `internal error: …` (PIPELINE_DEBUG=1 adds the stack). */
   internal: 70
 };
+var SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 };
 
 // scripts/core/args.ts
 function usageLine(spec) {
@@ -7675,6 +7676,39 @@ function expectationsFor(workspace, rootManifest, folder, labels = {}) {
   };
 }
 
+// scripts/core/verify/layers.ts
+var WHITEOUT = ".wh.";
+var OPAQUE = ".wh..wh..opq";
+var baseName = (path) => path.slice(path.lastIndexOf("/") + 1);
+var parentOf = (path) => path.slice(0, path.lastIndexOf("/"));
+var isWhiteout = (path) => baseName(path).startsWith(WHITEOUT);
+function mergeLayers(layers) {
+  const paths = /* @__PURE__ */ new Set();
+  const removeTree = (root) => {
+    for (const p of paths) if (p === root || p.startsWith(`${root}/`)) paths.delete(p);
+  };
+  for (const layer of layers) {
+    for (const entry of layer) {
+      const name = baseName(entry);
+      if (name === OPAQUE) {
+        const dir = parentOf(entry);
+        for (const p of paths) if (p.startsWith(`${dir}/`)) paths.delete(p);
+      } else if (name.startsWith(WHITEOUT)) removeTree(`${parentOf(entry)}/${name.slice(WHITEOUT.length)}`);
+    }
+    for (const entry of layer) if (!isWhiteout(entry)) paths.add(entry);
+  }
+  return [...paths].sort();
+}
+function addedPaths(layers, baseLayers) {
+  const out = /* @__PURE__ */ new Set();
+  for (const layer of layers.slice(baseLayers)) for (const entry of layer) if (!isWhiteout(entry)) out.add(entry);
+  return [...out].sort();
+}
+function baseLayerCount(imageLayers, baseLayers) {
+  if (baseLayers.length > imageLayers.length) return void 0;
+  return baseLayers.every((digest, i) => imageLayers[i] === digest) ? baseLayers.length : void 0;
+}
+
 // scripts/core/root-user.ts
 function isRootUserName(name) {
   return name === "root" || /^[+-]?0+$/.test(name);
@@ -7684,17 +7718,14 @@ function isRootUserName(name) {
 var RULES = {
   healthy: "a container of the image starts and its HEALTHCHECK reports healthy",
   "non-root": "the image sets a non-root USER and every process of the container runs with a non-zero uid",
-  "only-this-service": "/app holds this service (its package.json), and the image holds nothing of any other service, in /app or elsewhere",
-  "no-dev-dependencies": "no devDependency of the service, its workspace libraries or the workspace root is installed",
-  "compiled-only": `no TypeScript source or compiler settings in /app: the service and its workspace libraries ship compiled JavaScript (each package's "files": ["dist"])`,
+  "only-this-service": "/app holds this service (its package.json), and the layers above the base image hold nothing of any other service, in /app or elsewhere",
+  "no-dev-dependencies": "no devDependency of the service, its workspace libraries or the workspace root is installed anywhere in the layers above the base image",
+  "compiled-only": `no TypeScript source or compiler settings of the service or its workspace libraries anywhere in the layers above the base image: they ship compiled JavaScript (each package's "files": ["dist"])`,
   "no-pnpm": "no pnpm in the runtime image (no pnpm package, no pnpm/pnpx executable on PATH)",
   "oci-labels": "org.opencontainers.image.source, .revision and .title are set (title = the service, revision = the commit built)"
 };
 var APP_DIR = "/app";
-var NODE_IMAGE_TOOLS = ["/usr/local/lib/node_modules/", "/opt/yarn-"];
-function ownFiles(files) {
-  return files.filter((f) => !NODE_IMAGE_TOOLS.some((d) => f.startsWith(d)));
-}
+var BASE_LABEL = "org.opencontainers.image.base.name";
 var LABEL = {
   source: "org.opencontainers.image.source",
   revision: "org.opencontainers.image.revision",
@@ -7708,6 +7739,7 @@ function listSome(paths) {
   const more = paths.length > SHOWN ? ` (and ${paths.length - SHOWN} more)` : "";
   return `${paths.slice(0, SHOWN).join(", ")}${more}`;
 }
+var aboveBase = (e) => `the ${e.added.length} paths the build added above the base image ${e.base.image} (${e.base.layers} of ${e.config.layers.length} layers are its own)`;
 var oneLine = (text, max = 300) => {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > max ? `${flat.slice(0, max)}...` : flat;
@@ -7741,9 +7773,12 @@ function checkNonRoot(e) {
   }
   const root = e.processes.filter((p) => p.uid === 0);
   if (root.length > 0)
-    return fail("non-root", `USER is ${JSON.stringify(e.config.user)} but these processes run as uid 0: ${root.map((p) => JSON.stringify(p.command)).join(", ")}`);
+    return fail(
+      "non-root",
+      `USER is ${JSON.stringify(e.config.user)} but these processes run as uid 0: ${root.map((p) => `pid ${p.pid} ${JSON.stringify(p.command)}`).join(", ")}`
+    );
   if (e.processes.length === 0) return pass("non-root", `USER ${JSON.stringify(e.config.user)} (no running process to inspect)`);
-  return pass("non-root", `USER ${JSON.stringify(e.config.user)}; processes: ${e.processes.map((p) => `uid ${p.uid} ${JSON.stringify(p.command)}`).join(", ")}`);
+  return pass("non-root", `USER ${JSON.stringify(e.config.user)}; processes: ${e.processes.map((p) => `pid ${p.pid} uid ${p.uid} ${JSON.stringify(p.command)}`).join(", ")}`);
 }
 function manifestName(text) {
   try {
@@ -7785,8 +7820,8 @@ function checkOnlyThisService(e, x) {
   if (e.appManifest === void 0) return fail("only-this-service", `${APP_DIR}/package.json is missing: the image does not hold a deployed service in ${APP_DIR}`);
   const name = manifestName(e.appManifest);
   if (name !== x.packageName) return fail("only-this-service", `${APP_DIR}/package.json names ${JSON.stringify(name ?? "(no name)")}, expected ${JSON.stringify(x.packageName)}`);
-  const appFiles = e.files.filter((f) => f.startsWith(`${APP_DIR}/`));
-  const own = ownFiles(e.files);
+  const appFiles = e.added.filter((f) => f.startsWith(`${APP_DIR}/`));
+  const own = e.added;
   const installed = installedPackages(own, "");
   const found = [];
   for (const other of x.otherServices) {
@@ -7796,16 +7831,13 @@ function checkOnlyThisService(e, x) {
     if (shown !== void 0) found.push(`${other.folder} (${shown})`);
   }
   if (found.length > 0) return fail("only-this-service", `the image holds code of other services: ${listSome(found)}`);
-  return pass(
-    "only-this-service",
-    `${APP_DIR}/package.json is ${x.packageName}; none of the ${x.otherServices.length} other services found in ${e.files.length} paths of the image`
-  );
+  return pass("only-this-service", `${APP_DIR}/package.json is ${x.packageName}; none of the ${x.otherServices.length} other services found in ${aboveBase(e)}`);
 }
 function checkNoDevDependencies(e, x) {
-  const installed = installedPackages(ownFiles(e.files), "");
+  const installed = installedPackages(e.added, "");
   const found = x.devDependencies.filter((d) => installed.has(d)).map((d) => `${d} (${installed.get(d)})`);
   if (found.length > 0) return fail("no-dev-dependencies", `devDependencies installed: ${listSome(found)}; deploy with \`pnpm deploy --prod\` and copy only its folder`);
-  return pass("no-dev-dependencies", `${installed.size} packages installed, none of the ${x.devDependencies.length} devDependencies`);
+  return pass("no-dev-dependencies", `${installed.size} packages installed in ${aboveBase(e)}, none of the ${x.devDependencies.length} devDependencies`);
 }
 var isSourceFile = (path) => {
   const base = path.slice(path.lastIndexOf("/") + 1);
@@ -7820,17 +7852,17 @@ function isOwnFile(path, libraries) {
 }
 function checkCompiledOnly(e, x) {
   const others = new Set(x.otherServices.map((o) => o.folder));
-  const found = e.files.filter((f) => {
-    if (!f.startsWith(`${APP_DIR}/`) || f.split("/").some((part) => others.has(part))) return false;
+  const found = e.added.filter((f) => {
+    if (f.split("/").some((part) => others.has(part))) return false;
     return isOwnFile(f, x.libraries) && isSourceFile(f);
   });
   if (found.length > 0) {
     return fail(
       "compiled-only",
-      `TypeScript sources or compiler settings in ${APP_DIR}: ${listSome(found)}; each workspace package ships "files": ["dist"], which \`pnpm deploy --prod\` copies, and the runtime stage takes only its /out`
+      `TypeScript sources or compiler settings in the image: ${listSome(found)}; each workspace package ships "files": ["dist"], which \`pnpm deploy --prod\` copies, and the runtime stage takes only its /out`
     );
   }
-  return pass("compiled-only", `no TypeScript source or tsconfig in ${APP_DIR} (the service and ${x.libraries.length} workspace libraries)`);
+  return pass("compiled-only", `no TypeScript source or tsconfig of the service or its ${x.libraries.length} workspace libraries in ${aboveBase(e)}`);
 }
 function pathDirs(env) {
   const path = env.find((v) => v.startsWith("PATH="))?.slice("PATH=".length) ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -7839,7 +7871,7 @@ function pathDirs(env) {
 function checkNoPnpm(e) {
   const bins = new Set(pathDirs(e.config.env));
   const found = /* @__PURE__ */ new Set();
-  for (const f of e.files) {
+  for (const f of /* @__PURE__ */ new Set([...e.files, ...e.added])) {
     const slash = f.lastIndexOf("/");
     const dir = f.slice(0, slash);
     const base = f.slice(slash + 1);
@@ -7961,8 +7993,24 @@ function dependencyRef(name, spec) {
 // scripts/io/container-engine.ts
 var import_errors10 = require("./core-errors.cjs");
 var import_node_crypto = require("node:crypto");
+var import_node_os = require("node:os");
 
 // scripts/core/verify/evidence.ts
+var PROCESS_LIST_SCRIPT = [
+  "const fs = require('fs');",
+  "const out = [];",
+  "for (const d of fs.readdirSync('/proc')) {",
+  "  if (!/^[0-9]+$/.test(d) || Number(d) === process.pid) continue;",
+  "  try {",
+  "    const status = fs.readFileSync('/proc/' + d + '/status', 'utf8');",
+  "    const uid = status.match(/^Uid:\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)/m);",
+  "    const name = (status.match(/^Name:\\s*(.*)$/m) || [])[1] || '';",
+  "    const args = fs.readFileSync('/proc/' + d + '/cmdline', 'utf8').split('\\0').filter(Boolean).join(' ');",
+  "    if (uid) out.push({ pid: Number(d), uids: uid.slice(1, 5).map(Number), command: args || '[' + name + ']' });",
+  "  } catch (e) {}",
+  "}",
+  "process.stdout.write(JSON.stringify(out));"
+].join("\n");
 function classifyContainer(state, elapsedSeconds, timeoutSeconds) {
   if (state.status === "exited" || state.status === "dead") return { kind: "exited", exitCode: state.exitCode };
   if (!state.health) return { kind: "no-healthcheck" };
@@ -7972,18 +8020,55 @@ function classifyContainer(state, elapsedSeconds, timeoutSeconds) {
   return "pending";
 }
 
+// scripts/core/verify/probes.ts
+var PROBE_LABEL = "io.kodingcaravan.verify-image.owner";
+function probeOwner(pid, host) {
+  return `${pid}@${host}`;
+}
+function staleProbes(probes, host, isRunning2) {
+  return probes.filter((p) => {
+    const m = p.owner.match(/^([1-9]\d{0,9})@(.+)$/s);
+    return m !== null && m[2] === host && !isRunning2(Number(m[1]));
+  }).map((p) => p.id);
+}
+
 // scripts/io/container-engine.ts
 var EngineError = class extends import_errors10.OutsideError {
   name = "EngineError";
 };
 var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+var ProbeInterrupted = class extends Error {
+  name = "ProbeInterrupted";
+};
+function isRunning(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err instanceof Error && "code" in err && err.code === "EPERM";
+  }
+}
+async function removeStaleProbes(engine) {
+  const probes = await engine.containersLabelled(PROBE_LABEL).catch(() => []);
+  const stale = staleProbes(
+    probes.map((p) => ({ id: p.id, owner: p.value })),
+    (0, import_node_os.hostname)(),
+    isRunning
+  );
+  for (const id of stale) await engine.removeContainer(id).catch(() => void 0);
+}
 async function collectEvidence(engine, image, req) {
   const config = await engine.inspectImage(image);
   if (!config) return void 0;
+  const stopped = () => {
+    if (req.stop?.aborted) throw new ProbeInterrupted(req.stop.reason instanceof Error ? req.stop.reason.message : "interrupted");
+  };
+  await removeStaleProbes(engine);
+  stopped();
   const name = `${req.namePrefix}-${(0, import_node_crypto.randomBytes)(4).toString("hex")}`;
   let id;
   try {
-    id = await engine.run(image, { name, env: req.env });
+    id = await engine.run(image, { name, env: req.env, labels: { [PROBE_LABEL]: probeOwner(process.pid, (0, import_node_os.hostname)()) } });
   } catch (err) {
     await engine.removeContainer(name).catch(() => void 0);
     throw err;
@@ -7992,12 +8077,18 @@ async function collectEvidence(engine, image, req) {
     const started = Date.now();
     let outcome = "pending";
     while (outcome === "pending") {
+      stopped();
       outcome = classifyContainer(await engine.inspectContainer(id), (Date.now() - started) / 1e3, req.timeoutSeconds);
       if (outcome === "pending") await sleep(500);
     }
+    stopped();
     const processes = await engine.processes(id);
-    const [files, appManifest, logTail] = await Promise.all([engine.files(id), engine.readFile(id, `${APP_DIR}/package.json`), engine.logs(id, 20)]);
-    return { image, config, outcome, processes, files, appManifest, logTail };
+    const [layers, appManifest, logTail] = await Promise.all([engine.imageLayers(config.id), engine.readFile(id, `${APP_DIR}/package.json`), engine.logs(id, 20)]);
+    if (layers.length !== config.layers.length) {
+      throw new EngineError(`\`docker image save ${config.id}\` holds ${layers.length} layers, but the image lists ${config.layers.length} (RootFS.Layers)`);
+    }
+    stopped();
+    return { image, config, outcome, processes, files: mergeLayers(layers), added: addedPaths(layers, req.base.layers), base: req.base, appManifest, logTail };
   } finally {
     await engine.removeContainer(id);
   }
@@ -8493,6 +8584,7 @@ var SPEC = commandSpec({
   summary: "Starts one container of a built service image on the local engine and checks the runtime rules: healthy, non-root, /app holds this service only, no devDependencies, no pnpm, OCI labels. Each failure names the rule and the evidence.",
   options: {
     image: { type: "string" },
+    "base-image": { type: "string" },
     revision: { type: "string" },
     source: { type: "string" },
     env: { type: "string", multiple: true },
@@ -8503,6 +8595,10 @@ var SPEC = commandSpec({
   positionals: { usage: "<service>", description: "the service folder, e.g. api-gateway", one: true },
   help: {
     image: { value: "REF", description: "the image on the local engine", required: true },
+    "base-image": {
+      value: "REF",
+      description: `the image the runtime stage was built FROM (default: the image's ${BASE_LABEL} label, which the generated Dockerfiles set to NODE_IMAGE); its layers are left out of the build's rules, pulled when not on the engine`
+    },
     revision: { value: "SHA", description: "the commit the revision label must name" },
     source: { value: "URL", description: "the repository URL the source label must name" },
     env: { value: "KEY=VALUE", description: "an environment variable for the container (after the service's compose environment)" },
@@ -8511,7 +8607,7 @@ var SPEC = commandSpec({
     json: { description: "print one JSON object with every rule" }
   },
   examples: ["pnpm pipeline verify-image api-gateway --image ghcr.io/acme/api-gateway:sha-1a2b3c4"],
-  notes: ["exit codes: 0 every rule passes, 1 a rule fails, 2 bad input, 3 the engine failed"]
+  notes: ["exit codes: 0 every rule passes, 1 a rule fails, 2 bad input, 3 the engine failed, 130/143 interrupted by SIGINT/SIGTERM (the probe container removed)"]
 });
 var USAGE = usageLine(SPEC);
 function parseEnv(entries) {
@@ -8523,11 +8619,44 @@ function parseEnv(entries) {
   }
   return out;
 }
+function imageRefFrom(text, where) {
+  try {
+    return formatImageRef(parseImageRef(text));
+  } catch (err) {
+    if (err instanceof import_errors16.InputError) throw new import_errors16.InputError(`pipeline verify-image: ${where}: ${err.message}`);
+    throw err;
+  }
+}
+async function baseOf(engine, image, config, flag) {
+  const named = flag ?? config.labels[BASE_LABEL];
+  if (named === void 0 || named.trim() === "") {
+    throw new import_errors16.InputError(
+      `pipeline verify-image: image ${image} has no ${BASE_LABEL} label (the generated Dockerfiles set it to NODE_IMAGE); pass --base-image with the image its runtime stage was built FROM`
+    );
+  }
+  const ref = imageRefFrom(named, flag === void 0 ? `image ${image}'s ${BASE_LABEL} label` : "--base-image");
+  let base = await engine.inspectImage(ref);
+  if (!base) {
+    await engine.pullImage(ref).catch((err) => {
+      throw new EngineError(`the base image ${ref} is not on the engine and cannot be pulled (${err instanceof Error ? err.message : String(err)}); pull it, or pass --base-image`);
+    });
+    base = await engine.inspectImage(ref);
+    if (!base) throw new EngineError(`the base image ${ref} is still not on the engine after \`docker image pull\``);
+  }
+  const layers = baseLayerCount(config.layers, base.layers);
+  if (layers === void 0) {
+    throw new import_errors16.InputError(
+      `pipeline verify-image: image ${image} is not built on ${ref} (${flag === void 0 ? `its ${BASE_LABEL} label` : "--base-image"}): the ${base.layers.length} layers of ${ref} are not its first ones; pass --base-image with the image its runtime stage was built FROM (a tag that moved since the build names another image)`
+    );
+  }
+  return { image: ref, layers };
+}
 var run = command(SPEC, async (parsed, ctx) => {
   const { values, positionals } = parsed;
   const service = positionals[0] ?? "";
   if (values.image === void 0) throw new import_errors16.InputError(`pipeline verify-image: --image is required; usage: ${USAGE}`);
   const image = formatImageRef(parseImageRef(values.image));
+  if (values["base-image"] !== void 0) imageRefFrom(values["base-image"], "--base-image");
   const timeout = values.timeout === void 0 ? 90 : Number(values.timeout);
   if (!Number.isInteger(timeout) || timeout < 1 || timeout > 3600)
     throw new import_errors16.InputError(`pipeline verify-image: invalid --timeout ${JSON.stringify(values.timeout)}; expected whole seconds from 1 to 3600`);
@@ -8550,15 +8679,37 @@ var run = command(SPEC, async (parsed, ctx) => {
     ...extraEnv
   };
   const engine = await ctx.effects.engine();
+  const interrupt = new AbortController();
+  let received;
+  const onSignal = (signal) => {
+    if (received !== void 0) process.exit(SIGNAL_EXIT[received]);
+    received = signal;
+    interrupt.abort(new Error(`interrupted by ${signal}`));
+  };
+  const onInt = () => onSignal("SIGINT");
+  const onTerm = () => onSignal("SIGTERM");
+  process.on("SIGINT", onInt);
+  process.on("SIGTERM", onTerm);
   let evidence;
   try {
     await engine.serverVersion();
-    evidence = await collectEvidence(engine, image, { env, timeoutSeconds: timeout, namePrefix: `verify-${service}` });
+    const config = await engine.inspectImage(image);
+    if (!config) throw new import_errors16.InputError(`pipeline verify-image: image ${image} is not on the local engine; build or pull it first`);
+    const base = await baseOf(engine, image, config, values["base-image"]);
+    evidence = await collectEvidence(engine, image, { env, timeoutSeconds: timeout, namePrefix: `verify-${service}`, base, stop: interrupt.signal });
   } catch (err) {
+    if (err instanceof ProbeInterrupted && received !== void 0) {
+      ctx.stderr(`verify-image: ${service}: interrupted by ${received}; its probe container was removed, no rule was judged
+`);
+      return SIGNAL_EXIT[received];
+    }
     if (!(err instanceof EngineError)) throw err;
     ctx.stderr(`verify-image: ${service}: ${err.message}
 `);
     return EXIT.outside;
+  } finally {
+    process.off("SIGINT", onInt);
+    process.off("SIGTERM", onTerm);
   }
   if (!evidence) throw new import_errors16.InputError(`pipeline verify-image: image ${image} is not on the local engine; build or pull it first`);
   const results = checkImage(evidence, expectations);

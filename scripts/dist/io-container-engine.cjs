@@ -22,6 +22,7 @@ var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: tru
 var container_engine_exports = {};
 __export(container_engine_exports, {
   EngineError: () => EngineError,
+  ProbeInterrupted: () => ProbeInterrupted,
   collectEvidence: () => collectEvidence,
   dockerEngine: () => dockerEngine,
   exec: () => exec
@@ -108,14 +109,38 @@ function parseContainerInspect(json) {
   }
   return { status: state["Status"], exitCode: state["ExitCode"], health: parsedHealth };
 }
-function parseTop(text) {
-  const lines = text.split("\n").filter((l) => l.trim() !== "");
-  const header = lines[0]?.trim().split(/\s+/) ?? [];
-  if (header[0] !== "PID" || header[1] !== "UID") throw new EngineOutputError(`docker top: expected columns PID UID COMMAND, got ${JSON.stringify(lines[0] ?? "")}`);
-  return lines.slice(1).map((line) => {
-    const m = line.trim().match(/^(\d+)\s+(\d+)\s+(.*)$/);
-    if (!m) throw new EngineOutputError(`docker top: cannot read the line ${JSON.stringify(line)}`);
-    return { uid: Number(m[2]), command: m[3] ?? "" };
+var PROCESS_LIST_SCRIPT = [
+  "const fs = require('fs');",
+  "const out = [];",
+  "for (const d of fs.readdirSync('/proc')) {",
+  "  if (!/^[0-9]+$/.test(d) || Number(d) === process.pid) continue;",
+  "  try {",
+  "    const status = fs.readFileSync('/proc/' + d + '/status', 'utf8');",
+  "    const uid = status.match(/^Uid:\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)/m);",
+  "    const name = (status.match(/^Name:\\s*(.*)$/m) || [])[1] || '';",
+  "    const args = fs.readFileSync('/proc/' + d + '/cmdline', 'utf8').split('\\0').filter(Boolean).join(' ');",
+  "    if (uid) out.push({ pid: Number(d), uids: uid.slice(1, 5).map(Number), command: args || '[' + name + ']' });",
+  "  } catch (e) {}",
+  "}",
+  "process.stdout.write(JSON.stringify(out));"
+].join("\n");
+var isUidList = (v) => Array.isArray(v) && v.length === 4 && v.every((n) => Number.isInteger(n) && n >= 0);
+function parseProcessList(text) {
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = void 0;
+  }
+  if (!Array.isArray(json)) throw new EngineOutputError(`the process list from inside the container: expected a JSON list, got ${JSON.stringify(text.slice(0, 200))}`);
+  return json.map((p) => {
+    if (!isRecord(p) || typeof p["pid"] !== "number" || !isUidList(p["uids"]) || typeof p["command"] !== "string") {
+      throw new EngineOutputError(
+        `the process list from inside the container: expected {pid, uids: [real, effective, saved, fs], command}, got ${JSON.stringify(p)?.slice(0, 200)}`
+      );
+    }
+    const uids = p["uids"];
+    return { pid: p["pid"], uid: uids.includes(0) ? 0 : uids[1] ?? 0, command: p["command"] };
   });
 }
 function normalizeTarPaths(listing) {
@@ -134,6 +159,58 @@ function classifyContainer(state, elapsedSeconds, timeoutSeconds) {
   if (state.health.status === "unhealthy") return { kind: "unhealthy", probeOutput: state.health.lastOutput };
   if (elapsedSeconds >= timeoutSeconds) return { kind: "timeout", status: state.health.status, seconds: timeoutSeconds };
   return "pending";
+}
+
+// scripts/core/verify/layers.ts
+var WHITEOUT = ".wh.";
+var OPAQUE = ".wh..wh..opq";
+var baseName = (path) => path.slice(path.lastIndexOf("/") + 1);
+var parentOf = (path) => path.slice(0, path.lastIndexOf("/"));
+var isWhiteout = (path) => baseName(path).startsWith(WHITEOUT);
+function mergeLayers(layers) {
+  const paths = /* @__PURE__ */ new Set();
+  const removeTree = (root) => {
+    for (const p of paths) if (p === root || p.startsWith(`${root}/`)) paths.delete(p);
+  };
+  for (const layer of layers) {
+    for (const entry of layer) {
+      const name = baseName(entry);
+      if (name === OPAQUE) {
+        const dir = parentOf(entry);
+        for (const p of paths) if (p.startsWith(`${dir}/`)) paths.delete(p);
+      } else if (name.startsWith(WHITEOUT)) removeTree(`${parentOf(entry)}/${name.slice(WHITEOUT.length)}`);
+    }
+    for (const entry of layer) if (!isWhiteout(entry)) paths.add(entry);
+  }
+  return [...paths].sort();
+}
+function addedPaths(layers, baseLayers) {
+  const out = /* @__PURE__ */ new Set();
+  for (const layer of layers.slice(baseLayers)) for (const entry of layer) if (!isWhiteout(entry)) out.add(entry);
+  return [...out].sort();
+}
+var SavedImageError = class extends Error {
+  name = "SavedImageError";
+};
+function savedLayerPaths(json) {
+  const first = Array.isArray(json) && json.length === 1 ? json[0] : void 0;
+  const layers = isRecord(first) ? first["Layers"] : void 0;
+  if (!Array.isArray(layers) || !layers.every((l) => typeof l === "string" && /^[\w./-]+$/.test(l) && !l.split("/").includes(".."))) {
+    throw new SavedImageError(`docker image save: manifest.json is not one image with a list of layer files: ${JSON.stringify(json)?.slice(0, 200)}`);
+  }
+  return layers;
+}
+
+// scripts/core/verify/probes.ts
+var PROBE_LABEL = "io.kodingcaravan.verify-image.owner";
+function probeOwner(pid, host) {
+  return `${pid}@${host}`;
+}
+function staleProbes(probes, host, isRunning2) {
+  return probes.filter((p) => {
+    const m = p.owner.match(/^([1-9]\d{0,9})@(.+)$/s);
+    return m !== null && m[2] === host && !isRunning2(Number(m[1]));
+  }).map((p) => p.id);
 }
 
 // scripts/core/verify/rules.ts
@@ -267,6 +344,7 @@ ${tail(progress, 30)}`);
       const args = ["container", "run", "--detach", "--name", req.name];
       args.push("--health-start-interval", "1s");
       for (const [k, v] of Object.entries(req.env)) args.push("--env", `${k}=${v}`);
+      for (const [k, v] of Object.entries(req.labels)) args.push("--label", `${k}=${v}`);
       args.push(image);
       return (await docker(args)).trim();
     },
@@ -274,14 +352,39 @@ ${tail(progress, 30)}`);
       return parseContainerInspect(JSON.parse(await docker(["container", "inspect", id])));
     },
     async processes(id) {
-      const r = await exec(bin, ["container", "top", id, "-eo", "pid,uid,args"]);
-      if (r.code !== 0) return [];
-      return parseTop(r.stdout);
+      const r = await exec(bin, ["container", "exec", id, "node", "-e", PROCESS_LIST_SCRIPT]);
+      if (r.code === 0) return parseProcessList(r.stdout);
+      if (/is not running|no such container/i.test(r.stderr)) return [];
+      throw new EngineError(
+        `\`docker container exec ${id} node -e <process list>\` failed (exit ${r.code}): ${tail(r.stderr || r.stdout, 5)}; the image's node reads the processes`
+      );
     },
-    async files(id) {
-      const r = await pipe([bin, "container", "export", id], ["tar", "-t"]);
-      if (r.fromCode !== 0 || r.toCode !== 0) throw new EngineError(`\`docker container export ${id} | tar -t\` failed: ${tail(r.stderr, 5)}`);
-      return normalizeTarPaths(r.stdout);
+    async imageLayers(ref) {
+      const dir = (0, import_node_fs.mkdtempSync)((0, import_node_path.join)((0, import_node_os.tmpdir)(), "kc-layers-"));
+      try {
+        const saved = await pipe([bin, "image", "save", ref], ["tar", "-x", "-C", dir]);
+        if (saved.fromCode !== 0 || saved.toCode !== 0) throw new EngineError(`\`docker image save ${ref} | tar -x\` failed: ${tail(saved.stderr, 5)}`);
+        let layerFiles;
+        try {
+          layerFiles = savedLayerPaths(JSON.parse((0, import_node_fs.readFileSync)((0, import_node_path.join)(dir, "manifest.json"), "utf8")));
+        } catch (err) {
+          throw new EngineError(
+            `\`docker image save ${ref}\` wrote no readable manifest.json: ${err instanceof SavedImageError || err instanceof Error ? err.message : String(err)}`
+          );
+        }
+        const layers = [];
+        for (const file of layerFiles) {
+          const listed = await exec("tar", ["-t", "-f", (0, import_node_path.join)(dir, file)]);
+          if (listed.code !== 0) throw new EngineError(`\`tar -t\` of layer ${file} of ${ref} failed (exit ${listed.code}): ${tail(listed.stderr, 5)}`);
+          layers.push(normalizeTarPaths(listed.stdout));
+        }
+        return layers;
+      } finally {
+        (0, import_node_fs.rmSync)(dir, { recursive: true, force: true });
+      }
+    },
+    async pullImage(ref) {
+      await docker(["image", "pull", "--quiet", ref]);
     },
     async readFile(id, path) {
       const r = await pipe([bin, "container", "cp", `${id}:${path}`, "-"], ["tar", "-x", "-O"]);
@@ -298,19 +401,51 @@ ${tail(progress, 30)}`);
     async removeContainer(id) {
       await docker(["container", "rm", "--force", "--volumes", id]);
     },
+    async containersLabelled(label) {
+      const out = await docker(["container", "ls", "--all", "--no-trunc", "--filter", `label=${label}`, "--format", `{{.ID}}	{{.Label ${JSON.stringify(label)}}}`]);
+      return out.split("\n").filter((line) => line !== "").map((line) => {
+        const tab = line.indexOf("	");
+        return { id: tab < 0 ? line : line.slice(0, tab), value: tab < 0 ? "" : line.slice(tab + 1) };
+      });
+    },
     async compose(args, env) {
       return exec(bin, ["compose", ...args], env);
     }
   };
 }
 var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+var ProbeInterrupted = class extends Error {
+  name = "ProbeInterrupted";
+};
+function isRunning(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err instanceof Error && "code" in err && err.code === "EPERM";
+  }
+}
+async function removeStaleProbes(engine) {
+  const probes = await engine.containersLabelled(PROBE_LABEL).catch(() => []);
+  const stale = staleProbes(
+    probes.map((p) => ({ id: p.id, owner: p.value })),
+    (0, import_node_os.hostname)(),
+    isRunning
+  );
+  for (const id of stale) await engine.removeContainer(id).catch(() => void 0);
+}
 async function collectEvidence(engine, image, req) {
   const config = await engine.inspectImage(image);
   if (!config) return void 0;
+  const stopped = () => {
+    if (req.stop?.aborted) throw new ProbeInterrupted(req.stop.reason instanceof Error ? req.stop.reason.message : "interrupted");
+  };
+  await removeStaleProbes(engine);
+  stopped();
   const name = `${req.namePrefix}-${(0, import_node_crypto.randomBytes)(4).toString("hex")}`;
   let id;
   try {
-    id = await engine.run(image, { name, env: req.env });
+    id = await engine.run(image, { name, env: req.env, labels: { [PROBE_LABEL]: probeOwner(process.pid, (0, import_node_os.hostname)()) } });
   } catch (err) {
     await engine.removeContainer(name).catch(() => void 0);
     throw err;
@@ -319,12 +454,18 @@ async function collectEvidence(engine, image, req) {
     const started = Date.now();
     let outcome = "pending";
     while (outcome === "pending") {
+      stopped();
       outcome = classifyContainer(await engine.inspectContainer(id), (Date.now() - started) / 1e3, req.timeoutSeconds);
       if (outcome === "pending") await sleep(500);
     }
+    stopped();
     const processes = await engine.processes(id);
-    const [files, appManifest, logTail] = await Promise.all([engine.files(id), engine.readFile(id, `${APP_DIR}/package.json`), engine.logs(id, 20)]);
-    return { image, config, outcome, processes, files, appManifest, logTail };
+    const [layers, appManifest, logTail] = await Promise.all([engine.imageLayers(config.id), engine.readFile(id, `${APP_DIR}/package.json`), engine.logs(id, 20)]);
+    if (layers.length !== config.layers.length) {
+      throw new EngineError(`\`docker image save ${config.id}\` holds ${layers.length} layers, but the image lists ${config.layers.length} (RootFS.Layers)`);
+    }
+    stopped();
+    return { image, config, outcome, processes, files: mergeLayers(layers), added: addedPaths(layers, req.base.layers), base: req.base, appManifest, logTail };
   } finally {
     await engine.removeContainer(id);
   }
@@ -332,6 +473,7 @@ async function collectEvidence(engine, image, req) {
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   EngineError,
+  ProbeInterrupted,
   collectEvidence,
   dockerEngine,
   exec
