@@ -16,7 +16,8 @@
  *
  * `--commit SHA` (all three): the commit built when it is not GITHUB_SHA, in release.yml's build of a
  * manual run's `ref` (the checkout step's `commit` output); refused for a branch, pull request or
- * merge-queue build, whose branch or pull request tag names GITHUB_SHA.
+ * merge-queue build, whose branch or pull request tag names GITHUB_SHA, and when it is not the commit
+ * checked out in `--cwd` (`git rev-parse HEAD`).
  *
  * `pipeline tags --service S --promote sha256:...`: after the record, tags that digest through the one
  * registry tag operation (the digest never changes; read back and checked): the commit tag
@@ -82,7 +83,7 @@ const SPEC = commandSpec({
     commit: {
       value: 'SHA',
       description:
-        "the commit built, when it is not GITHUB_SHA: release.yml's build of a manual run's ref (the checkout step's commit output); a manual run or a pushed release tag only",
+        "the commit built, when it is not GITHUB_SHA: release.yml's build of a manual run's ref (the checkout step's commit output); a manual run or a pushed release tag only; it must be the commit checked out in --cwd",
     },
     cwd: { value: 'DIR', description: 'the workspace root (default: the current folder)' },
     json: { description: 'print the outputs as one JSON object even inside Actions' },
@@ -147,6 +148,7 @@ export const run: Command = async (argv, ctx) => {
   if (!known.includes(service)) throw new InputError(`--service ${JSON.stringify(service)}: not a service of this workspace; known: ${known.join(', ')}`);
 
   const context = buildContextFromEnv(ctx.env, ctx.config.defaultBranch, request.commit);
+  if (request.commit !== undefined) await checkCheckout(ctx, root, request.commit);
   const repository = imageRepository(ctx.config.registry, context.owner, service);
   const tags = imageTags(repository, context.sha, context.trigger);
   if (request.kind === 'compute') return compute(ctx, service, context, tags, repository, request.json);
@@ -188,6 +190,25 @@ export const run: Command = async (argv, ctx) => {
   }
   return promote(ctx, registry, ref.path, service, tags, request.digest, context.sha, context.trigger.kind === 'branch' ? context.trigger.branch : undefined);
 };
+
+/**
+ * `--commit` names the commit the build labels and tags (its commit tag never moves again), so it must be
+ * the one checked out where the command runs, not taken on trust: a typo or a stale step output would
+ * name the build of one commit after another. Checked before a tag is computed, a record written or a tag moved.
+ */
+async function checkCheckout(ctx: CommandContext, root: string, commit: string): Promise<void> {
+  const git = await ctx.effects.git(root);
+  try {
+    const head = await git.resolveCommit('HEAD');
+    if (head !== commit) {
+      throw new InputError(
+        `--commit ${commit}: the checkout in ${git.root} is at ${head ?? '(no commit)'}, not that commit; pass the commit checked out there (git rev-parse HEAD), or run in that commit's checkout (--cwd)`,
+      );
+    }
+  } finally {
+    git.close();
+  }
+}
 
 async function promote(
   ctx: CommandContext,

@@ -214,7 +214,8 @@ describe("--commit: release.yml's build of a manual run's ref records and tags t
   const file = () => join(dir, 'image-api-gateway.json');
 
   test('the image labelled with the checked-out commit is recorded under it, then gets its commit tag and no branch tag', async () => {
-    const built = randomBytes(20).toString('hex');
+    // The commit checked out where the command runs (this repository): `--commit` must name it.
+    const built = git(join(import.meta.dirname, '../..'), 'rev-parse', 'HEAD');
     const pushed = pushAttestedImage(registry, NAME, labels(built));
     const mainBefore = registry.tagged(NAME, 'main');
     const recorded = await dispatch(['--commit', built, '--digest', pushed.index, '--verified-image-id', pushed.config, '--record', file()]);

@@ -2,7 +2,7 @@
  * `pipeline tags`: through the command's real environment interface (GITHUB_* variables, GITHUB_OUTPUT
  * and GITHUB_STEP_SUMMARY pointing at temporary files), and once through the committed bundle.
  */
-import { context } from '../support/cli.js';
+import { context, runCommand } from '../support/cli.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -82,17 +82,38 @@ describe('tags for each trigger', () => {
 });
 
 describe("--commit: release.yml's build of a manual run's ref, whose checkout is not the run's commit", () => {
-  const OTHER = 'fedcba9876543210fedcba9876543210fedcba98';
+  // The checkout the command runs in (--cwd, here this repository) is the commit built; GITHUB_SHA is another.
+  const HEAD = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
   test.each([
     ['a manual run (workflow_dispatch) of another ref', { GITHUB_EVENT_NAME: 'workflow_dispatch', GITHUB_REF: 'refs/heads/main' }],
     ['a pushed release tag', { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/tags/api-gateway@1.4.0' }],
   ])('%s: the commit tag, labels and build arguments name the checked-out commit, not GITHUB_SHA', async (_, env) => {
-    expect(await tags(['--service', 'api-gateway', '--commit', OTHER], githubEnv(env))).toMatchObject({ code: 0 });
+    expect(HEAD).not.toBe(SHA);
+    expect(await tags(['--service', 'api-gateway', '--commit', HEAD], githubEnv(env))).toMatchObject({ code: 0 });
     const outputs = readOutputs(join(dir, 'output'));
-    expect(outputs['tags']).toBe('ghcr.io/acme/api-gateway:sha-fedcba9');
-    expect(outputs['image']).toBe('ghcr.io/acme/api-gateway:sha-fedcba9');
-    expect(outputs['labels']?.split('\n')).toContain(`org.opencontainers.image.revision=${OTHER}`);
-    expect(outputs['build-args']?.split('\n')).toContain(`REVISION=${OTHER}`);
+    expect(outputs['tags']).toBe(`ghcr.io/acme/api-gateway:sha-${HEAD.slice(0, 7)}`);
+    expect(outputs['image']).toBe(`ghcr.io/acme/api-gateway:sha-${HEAD.slice(0, 7)}`);
+    expect(outputs['labels']?.split('\n')).toContain(`org.opencontainers.image.revision=${HEAD}`);
+    expect(outputs['build-args']?.split('\n')).toContain(`REVISION=${HEAD}`);
+  });
+
+  // Taken on trust, a wrong SHA (a typo, a stale output) would label and tag the build of HEAD as another
+  // commit, whose commit tag never moves again.
+  test.each([
+    ['computing the tags', []],
+    ['recording a push', ['--digest', DIGEST, '--verified-image-id', VERIFIED, '--record', 'r.json']],
+    ['promoting a digest', ['--promote', DIGEST]],
+  ])('a --commit that is not the checkout (git rev-parse HEAD of --cwd) is refused in one line, exit 2, before anything is written: %s', async (_, extra) => {
+    const other = 'fedcba9876543210fedcba9876543210fedcba98';
+    const env = githubEnv({ GITHUB_EVENT_NAME: 'workflow_dispatch' });
+    const r = await runCommand(run, ['--service', 'api-gateway', '--commit', other, ...extra], { cwd: root, env });
+    expect(r).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `error: --commit ${other}: the checkout in ${root} is at ${HEAD}, not that commit; pass the commit checked out there (git rev-parse HEAD), or run in that commit's checkout (--cwd)\n`,
+    });
+    expect(readFileSync(join(dir, 'output'), 'utf8')).toBe('');
+    expect(existsSync(join(root, 'r.json'))).toBe(false);
   });
 });
 
