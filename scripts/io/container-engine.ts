@@ -3,6 +3,7 @@
  * plugins). Everything the pipeline does to an engine goes through here: build, push, run, inspect.
  * The engine's JSON is parsed with the guards in core/verify/evidence.ts.
  */
+import { commandName } from '../core/command-name.js';
 import { OutsideError } from '../core/errors.js';
 import { TIMEOUTS } from '../core/timeouts.js';
 import { spawn } from 'node:child_process';
@@ -116,7 +117,7 @@ const tail = (text: string, lines = 25) => text.trimEnd().split('\n').slice(-lin
  * nothing waits for a command nobody wants the answer of.
  */
 export function exec(bin: string, args: readonly string[], env?: Readonly<Record<string, string>>, timeoutMs: number = TIMEOUTS.engineMs, stop?: AbortSignal): Promise<ExecResult> {
-  const what = `\`${bin} ${args.slice(0, 2).join(' ')}\``;
+  const what = `\`${commandName([bin, ...args])}\``;
   const stopped = () => new EngineError(`${what}: stopped: ${stop?.reason instanceof Error ? stop.reason.message : 'interrupted'}`);
   return new Promise((resolve, reject) => {
     if (stop?.aborted) {

@@ -42,7 +42,8 @@ beforeEach(async () => {
   work = mkdtempSync(join(tmpdir(), 'deploy-interrupt-'));
   writeFileSync(join(work, 'config.json'), JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from('bot:pw').toString('base64') } } }));
   // The stand-in docker: `version` answers; every compose command is logged as `<verb> <image>`; the ones
-  // in HANG (`<verb>@<image>`, space-separated) never answer.
+  // in HANG (`<verb>@<image>`, space-separated) never answer (they sleep HANG_SECONDS, 30 by default), the
+  // ones in FAIL exit 1 as an unhealthy `up` does.
   writeFileSync(
     join(work, 'docker'),
     [
@@ -55,7 +56,8 @@ beforeEach(async () => {
       '  case "$a" in config|pull|up) verb=$a;; esac',
       'done',
       'echo "$verb ${image##*@}" >> "$DOCKER_LOG"',
-      'for h in $HANG; do [ "$h" = "$verb@${image##*@}" ] && exec sleep 30; done',
+      'for h in $HANG; do [ "$h" = "$verb@${image##*@}" ] && exec sleep "${HANG_SECONDS:-30}"; done',
+      'for f in $FAIL; do [ "$f" = "$verb@${image##*@}" ] && { echo "container shop-staging-alpha-1 is unhealthy" >&2; exit 1; }; done',
       'exit 0',
       '',
     ].join('\n'),
@@ -96,7 +98,11 @@ async function deployed(digest: string): Promise<void> {
 }
 
 /** The deploy of `digest` in a child process; its temporary files (the override file) go to its own TMPDIR. */
-function child(digest: string, hang: readonly string[]): { proc: ChildProcess; done: Promise<{ code: number | null; stderr: string; ms: number }>; tmp: string } {
+function child(
+  digest: string,
+  hang: readonly string[],
+  more: Readonly<Record<string, string>> = {},
+): { proc: ChildProcess; done: Promise<{ code: number | null; stderr: string; ms: number }>; tmp: string } {
   const tmp = mkdtempSync(join(work, 'tmp-'));
   const started = Date.now();
   const proc = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'interrupt-child.ts'), '--service', 'alpha', '--environment', 'staging', '--digest', digest], {
@@ -109,6 +115,7 @@ function child(digest: string, hang: readonly string[]): { proc: ChildProcess; d
       REPO: root,
       DOCKER_LOG: join(work, 'log'),
       HANG: hang.join(' '),
+      ...more,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -142,7 +149,7 @@ test('SIGTERM while the new image starts (`up` never answers): stopped, rolled b
   expect(end.ms).toBeLessThan(20_000);
   expect(log()).toEqual([`config ${d2}`, `pull ${d2}`, `up ${d2}`, `config ${d1}`, `pull ${d1}`, `up ${d1}`]);
   expect(end.stderr).toBe(
-    `error: alpha to staging: interrupted (SIGTERM): the deploy of ${registry.host}/${OWNER}/alpha@${d2} was interrupted after it began (\`docker compose --project-name\`: stopped: interrupted by SIGTERM); rolled back to ${registry.host}/${OWNER}/alpha@${d1}, which is healthy again\n`,
+    `error: alpha to staging: interrupted (SIGTERM): the deploy of ${registry.host}/${OWNER}/alpha@${d2} was interrupted after it began (\`docker compose up\`: stopped: interrupted by SIGTERM); rolled back to ${registry.host}/${OWNER}/alpha@${d1}, which is healthy again\n`,
   );
   expect(statuses().at(-1)).toEqual([
     ['in_progress', `deploying ${d2.slice(0, 19)}`],
@@ -163,7 +170,7 @@ test('SIGINT while the image is pulled: nothing changed, nothing rolled back; th
   expect(end.code).toBe(130);
   expect(log()).toEqual([`config ${d2}`, `pull ${d2}`]);
   expect(end.stderr).toBe(
-    `error: alpha to staging: interrupted (SIGINT): the deploy of ${registry.host}/${OWNER}/alpha@${d2} was interrupted before anything changed (\`docker compose --project-name\`: stopped: interrupted by SIGINT); ${registry.host}/${OWNER}/alpha@${d1} still runs\n`,
+    `error: alpha to staging: interrupted (SIGINT): the deploy of ${registry.host}/${OWNER}/alpha@${d2} was interrupted before anything changed (\`docker compose pull\`: stopped: interrupted by SIGINT); ${registry.host}/${OWNER}/alpha@${d1} still runs\n`,
   );
   expect(statuses().at(-1)).toEqual([
     ['in_progress', `deploying ${d2.slice(0, 19)}`],
@@ -185,11 +192,110 @@ test("SIGINT, then SIGTERM while the rollback's `up` does not answer either (Git
   expect(end.code).toBe(130);
   expect(end.ms).toBeLessThan(20_000);
   expect(end.stderr).toBe(
-    `error: alpha to staging: interrupted (SIGINT): the deploy of ${registry.host}/${OWNER}/alpha@${d2} was interrupted after it began (\`docker compose --project-name\`: stopped: interrupted by SIGINT); the rollback to ${registry.host}/${OWNER}/alpha@${d1} failed too (\`docker compose --project-name\`: stopped: a second signal (SIGTERM) stopped the rollback)\n`,
+    `error: alpha to staging: interrupted (SIGINT): the deploy of ${registry.host}/${OWNER}/alpha@${d2} was interrupted after it began (\`docker compose up\`: stopped: interrupted by SIGINT); the rollback to ${registry.host}/${OWNER}/alpha@${d1} failed too (\`docker compose up\`: stopped: a second signal (SIGTERM) stopped the rollback)\n`,
   );
   expect(statuses().at(-1)).toEqual([
     ['in_progress', `deploying ${d2.slice(0, 19)}`],
     ['failure', 'interrupted (SIGINT) after the target began; the rollback did not finish: check what runs'],
   ]);
   expect(leftOver(c.tmp)).toEqual([]);
+}, 60_000);
+
+test('SIGTERM during a first deploy (`up` never answers): nothing ran before, so nothing to roll back to; the record ends failure saying to check what runs, exit 143, no environment tag', async () => {
+  const d1 = publish(v1);
+  const c = child(d1, [`up@${d1}`]);
+  await until(`up ${d1}`);
+  c.proc.kill('SIGTERM');
+  const end = await c.done;
+  expect(end.code).toBe(143);
+  expect(end.ms).toBeLessThan(20_000);
+  expect(log()).toEqual([`config ${d1}`, `pull ${d1}`, `up ${d1}`]);
+  expect(end.stderr).toBe(
+    `error: alpha to staging: interrupted (SIGTERM): the deploy of ${registry.host}/${OWNER}/alpha@${d1} was interrupted after it began (\`docker compose up\`: stopped: interrupted by SIGTERM); there is no earlier digest to roll back to\n`,
+  );
+  expect(statuses().at(-1)).toEqual([
+    ['in_progress', `deploying ${d1.slice(0, 19)}`],
+    ['failure', 'interrupted (SIGTERM) after the target began; nothing to roll back to: check what runs'],
+  ]);
+  // The registry is shared by the tests of this file: the tag stays where an earlier test left it.
+  expect(registry.tagged(`${OWNER}/alpha`, 'staging')).not.toBe(d1);
+  expect(leftOver(c.tmp)).toEqual([]);
+}, 60_000);
+
+test('one SIGTERM, and the rollback never answers: the 30 s bound alone ends it (no second signal, and the stand-in would hang 120 s); the record says the rollback did not finish, exit 143', async () => {
+  const d1 = publish(v1);
+  await deployed(d1);
+  const d2 = publish(v2);
+  const c = child(d2, [`up@${d2}`, `up@${d1}`], { HANG_SECONDS: '120' });
+  await until(`up ${d2}`);
+  const signalled = Date.now();
+  c.proc.kill('SIGTERM');
+  const end = await c.done;
+  const afterSignal = Date.now() - signalled;
+  expect(end.code).toBe(143);
+  // The bound counts from the signal: not sooner, and not much later (the record is written after it).
+  expect(afterSignal).toBeGreaterThanOrEqual(30_000);
+  expect(afterSignal).toBeLessThan(40_000);
+  expect(log()).toEqual([`config ${d2}`, `pull ${d2}`, `up ${d2}`, `config ${d1}`, `pull ${d1}`, `up ${d1}`]);
+  expect(end.stderr).toBe(
+    `error: alpha to staging: interrupted (SIGTERM): the deploy of ${registry.host}/${OWNER}/alpha@${d2} was interrupted after it began (\`docker compose up\`: stopped: interrupted by SIGTERM); the rollback to ${registry.host}/${OWNER}/alpha@${d1} failed too (\`docker compose up\`: stopped: the rollback did not finish within 30 s of the interrupt)\n`,
+  );
+  expect(statuses().at(-1)).toEqual([
+    ['in_progress', `deploying ${d2.slice(0, 19)}`],
+    ['failure', 'interrupted (SIGTERM) after the target began; the rollback did not finish: check what runs'],
+  ]);
+  expect(registry.tagged(`${OWNER}/alpha`, 'staging')).toBe(d1);
+  expect(leftOver(c.tmp)).toEqual([]);
+}, 60_000);
+
+test('a signal that arrives between `pull` and `up` (no command running): `up` never starts, nothing changed; the record ends error, exit 143', async () => {
+  const d1 = publish(v1);
+  await deployed(d1);
+  const d2 = publish(v2);
+  const c = child(d2, [], { SIGNAL_AFTER: `pull@${d2}` });
+  const end = await c.done;
+  expect(end.code).toBe(143);
+  expect(log()).toEqual([`config ${d2}`, `pull ${d2}`]);
+  // It names the command that never ran.
+  expect(end.stderr).toBe(
+    `error: alpha to staging: interrupted (SIGTERM): the deploy of ${registry.host}/${OWNER}/alpha@${d2} was interrupted before anything changed (stopped before \`docker compose up\`); ${registry.host}/${OWNER}/alpha@${d1} still runs\n`,
+  );
+  expect(statuses().at(-1)).toEqual([
+    ['in_progress', `deploying ${d2.slice(0, 19)}`],
+    ['error', 'interrupted (SIGTERM) before anything changed'],
+  ]);
+  expect(registry.tagged(`${OWNER}/alpha`, 'staging')).toBe(d1);
+  expect(leftOver(c.tmp)).toEqual([]);
+}, 60_000);
+
+test('a signal that arrives after an unhealthy `up` answered and before the rollback starts: the rollback still runs (within its bound); rolled back, exit 143', async () => {
+  const d1 = publish(v1);
+  await deployed(d1);
+  const d2 = publish(v2);
+  const c = child(d2, [], { SIGNAL_AFTER: `up@${d2}`, FAIL: `up@${d2}` });
+  const end = await c.done;
+  expect(end.code).toBe(143);
+  expect(log()).toEqual([`config ${d2}`, `pull ${d2}`, `up ${d2}`, `config ${d1}`, `pull ${d1}`, `up ${d1}`]);
+  expect(end.stderr).toContain(`rolled back to ${registry.host}/${OWNER}/alpha@${d1}, which is healthy again\n`);
+  expect(statuses().at(-1)).toEqual([
+    ['in_progress', `deploying ${d2.slice(0, 19)}`],
+    ['failure', 'interrupted (SIGTERM): rolled back'],
+  ]);
+  expect(registry.tagged(`${OWNER}/alpha`, 'staging')).toBe(d1);
+}, 60_000);
+
+test('a signal that arrives after a healthy `up` answered (the target is done): the deploy ends as it would have, success and the environment tag, exit 0', async () => {
+  const d1 = publish(v1);
+  await deployed(d1);
+  const d2 = publish(v2);
+  const c = child(d2, [], { SIGNAL_AFTER: `up@${d2}` });
+  const end = await c.done;
+  expect({ code: end.code, stderr: end.stderr }).toEqual({ code: 0, stderr: '' });
+  expect(log()).toEqual([`config ${d2}`, `pull ${d2}`, `up ${d2}`]);
+  expect(
+    statuses()
+      .at(-1)
+      ?.map(([state]) => state),
+  ).toEqual(['in_progress', 'success']);
+  expect(registry.tagged(`${OWNER}/alpha`, 'staging')).toBe(d2);
 }, 60_000);

@@ -4,6 +4,7 @@
  * until it is healthy within a bound, and when it is not, rolls back to the digest that ran before and
  * waits for that one. `commands` lists exactly what it will run, for the deploy plan reviewers read.
  */
+import { commandName } from '../../core/command-name.js';
 import { OutsideError } from '../../core/errors.js';
 
 export interface DeployRequest {
@@ -121,7 +122,7 @@ export async function attempt(
   let detail = '';
   for (const [i, argv] of argvs.entries()) {
     // Stopped between two commands: the next one never ran, so up to the changing one nothing changed.
-    if (stop?.aborted) return { kind: i <= changing ? 'not-applied' : 'unhealthy', detail: `${detail}stopped before \`${argv.slice(0, 3).join(' ')}\`` };
+    if (stop?.aborted) return { kind: i <= changing ? 'not-applied' : 'unhealthy', detail: `${detail}stopped before \`${commandName(argv)}\`` };
     let r: Awaited<ReturnType<CommandRunner>>;
     try {
       r = await run(argv, stop);
