@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { exec } from '../../scripts/io/container-engine.js';
+import { INSPECT_FORMAT } from '../../scripts/core/deploy/containers.js';
 import { composeTarget } from '../../scripts/io/targets/compose.js';
 import type { DeployRequest } from '../../scripts/io/targets/target.js';
 
@@ -15,8 +16,8 @@ const NEW = `127.0.0.1:5000/acme/alpha@sha256:${'b'.repeat(64)}`;
 const OLD = `127.0.0.1:5000/acme/alpha@sha256:${'a'.repeat(64)}`;
 const request = (previous: string | undefined): DeployRequest => ({ service: 'alpha', image: NEW, previous, timeoutSeconds: 40 });
 
-/** The verb after the global flags: `config`, `pull` or `up`. */
-const verbOf = (argv: readonly string[]) => argv[argv.indexOf('--file', argv.indexOf('--file') + 1) + 2] ?? '';
+/** The verb after the global flags (`config`, `pull`, `ps` or `up`), or `inspect` for `docker inspect`. */
+const verbOf = (argv: readonly string[]) => (argv[1] === 'inspect' ? 'inspect' : (argv[argv.indexOf('--file', argv.indexOf('--file') + 1) + 2] ?? ''));
 
 /**
  * A command that never answers, ended as the wiring's runner ends one (scripts/wiring.ts: exec's bound
@@ -25,35 +26,53 @@ const verbOf = (argv: readonly string[]) => argv[argv.indexOf('--file', argv.ind
 const NO_ANSWER = '`sleep 5`: no answer within 0.2 s';
 const hang = () => exec('sleep', ['5'], undefined, 200);
 
+const CONTAINER = '0123456789ab';
+/** docker inspect's line (core/deploy/containers.ts INSPECT_FORMAT) for the one container of the service. */
+const inspected = (status: string, exitCode: number, restarts: number) =>
+  `${JSON.stringify({ id: CONTAINER, name: '/acme-staging-alpha-1', restarts, state: { Status: status, Running: status === 'running', ExitCode: exitCode, Health: { Status: status === 'running' ? 'healthy' : 'starting' } } })}\n`;
+
 /**
  * Answers each compose verb from `fail` (verb → the image for which it fails, or '*') and `hangs` (the
- * same, for a command that never answers), recording what ran with which image.
+ * same, for a command that never answers), recording what ran with which image. `up` of an image in
+ * `crashes` starts a container that exits 1 and is restarted by its policy (docker inspect says so),
+ * whatever `up` answered.
  */
-function standIn(fail: Readonly<Record<string, string>>, hangs: Readonly<Record<string, string>> = {}) {
+function standIn(fail: Readonly<Record<string, string>>, hangs: Readonly<Record<string, string>> = {}, crashes: readonly string[] = []) {
   const ran: string[] = [];
+  let running = '';
   const run = async (argv: readonly string[]) => {
     const override = argv[argv.indexOf('--file', argv.indexOf('--file') + 1) + 1] ?? '';
-    const text = existsSync(override) ? readFileSync(override, 'utf8') : '';
+    const text = argv[1] !== 'inspect' && existsSync(override) ? readFileSync(override, 'utf8') : '';
     const image = /image: "(.*)"/.exec(text)?.[1] ?? '(none)';
     const verb = verbOf(argv);
-    ran.push(`${verb} ${image === NEW ? 'new' : image === OLD ? 'old' : image}`);
+    ran.push(verb === 'inspect' ? 'inspect' : `${verb} ${image === NEW ? 'new' : image === OLD ? 'old' : image}`);
     if (hangs[verb] === '*' || hangs[verb] === image) return hang();
-    if (fail[verb] === '*' || fail[verb] === image) {
+    if (verb === 'up') running = image;
+    // `docker inspect` names no image: it fails for the image the container runs.
+    const subject = verb === 'inspect' ? running : image;
+    if (fail[verb] === '*' || fail[verb] === subject) {
       const stderr = {
         config: 'error while interpolating services.alpha.environment.AUTH_SECRET: required variable AUTH_SECRET is missing a value: set it in the deploy environment\n',
         pull: `Error response from daemon: manifest for ${image} not found: manifest unknown\n`,
+        ps: 'Cannot connect to the Docker daemon at ssh://deploy@host. Is the docker daemon running?\n',
+        inspect: 'Error: No such object: 0123456789ab\n',
         up: 'dependency failed to start: container acme-staging-alpha-1 is unhealthy\n',
       }[verb];
       return { code: 1, stdout: '', stderr: stderr ?? 'unknown verb\n' };
     }
+    if (verb === 'ps') return { code: 0, stdout: `${CONTAINER}\n`, stderr: '' };
+    if (verb === 'inspect') return { code: 0, stdout: crashes.includes(running) ? inspected('restarting', 1, 3) : inspected('running', 0, 0), stderr: '' };
     return { code: 0, stdout: '', stderr: '' };
   };
   return { ran, target: composeTarget({ file: 'docker-compose.yml', project: 'acme-staging', cwd: '/srv/acme' }, run) };
 }
 
+/** What one apply runs when every command answers: the checks, the containers read, `up`, and read again. */
+const applied = (which: string) => [`config ${which}`, `pull ${which}`, `ps ${which}`, 'inspect', `up ${which}`, `ps ${which}`, 'inspect'];
+
 describe('the compose target changes nothing until the file and the image are known good', () => {
   test.each<[string, Record<string, string>, string | undefined, string[], object]>([
-    ['healthy', {}, OLD, ['config new', 'pull new', 'up new'], { kind: 'healthy' }],
+    ['healthy', {}, OLD, applied('new'), { kind: 'healthy' }],
     [
       'a variable the file requires is missing (an environment secret not set): nothing pulled or started',
       { config: '*' },
@@ -75,7 +94,7 @@ describe('the compose target changes nothing until the file and the image are kn
       'unhealthy: the previous digest is checked, pulled and started again',
       { up: NEW },
       OLD,
-      ['config new', 'pull new', 'up new', 'config old', 'pull old', 'up old'],
+      [...applied('new'), ...applied('old')],
       {
         kind: 'rolled-back',
         reason: `${NEW} did not become healthy within 40 s (dependency failed to start: container acme-staging-alpha-1 is unhealthy); rolled back to ${OLD}, which is healthy again`,
@@ -85,7 +104,7 @@ describe('the compose target changes nothing until the file and the image are kn
       'unhealthy on a first deploy: nothing to roll back to',
       { up: NEW },
       undefined,
-      ['config new', 'pull new', 'up new'],
+      applied('new'),
       {
         kind: 'failed',
         reason: `${NEW} did not become healthy within 40 s (dependency failed to start: container acme-staging-alpha-1 is unhealthy); there is no earlier digest to roll back to`,
@@ -95,7 +114,7 @@ describe('the compose target changes nothing until the file and the image are kn
       'unhealthy, and the previous image cannot be pulled any more',
       { up: NEW, pull: OLD },
       OLD,
-      ['config new', 'pull new', 'up new', 'config old', 'pull old'],
+      [...applied('new'), 'config old', 'pull old'],
       {
         kind: 'failed',
         reason: `${NEW} did not become healthy within 40 s (dependency failed to start: container acme-staging-alpha-1 is unhealthy); the rollback to ${OLD} failed too (Error response from daemon: manifest for ${OLD} not found: manifest unknown)`,
@@ -119,13 +138,13 @@ describe('the compose target changes nothing until the file and the image are kn
     [
       'up never answers: it may have replaced the container, so the previous digest is started again',
       { up: NEW },
-      ['config new', 'pull new', 'up new', 'config old', 'pull old', 'up old'],
+      [...applied('new'), ...applied('old')],
       { kind: 'rolled-back', reason: `${NEW} did not become healthy within 40 s (${NO_ANSWER}); rolled back to ${OLD}, which is healthy again` },
     ],
     [
       "the rollback's up never answers either: failed, naming both",
       { up: '*' },
-      ['config new', 'pull new', 'up new', 'config old', 'pull old', 'up old'],
+      [...applied('new'), ...applied('old')],
       { kind: 'failed', reason: `${NEW} did not become healthy within 40 s (${NO_ANSWER}); the rollback to ${OLD} failed too (${NO_ANSWER})` },
     ],
   ])('a command that never answers: %s', async (_, hangs, ran, outcome) => {
@@ -134,15 +153,82 @@ describe('the compose target changes nothing until the file and the image are kn
     expect(s.ran).toEqual(ran);
   });
 
-  test('the plan lists the three commands it runs, in order, the up without a second pull', () => {
+  test('the plan lists the commands it runs, in order, the up without a second pull', () => {
     const { target } = standIn({});
     const commands = target.commands(request(OLD));
     const override = `<a temporary override file: services.alpha.image = ${NEW}>`;
     const head = ['docker', 'compose', '--project-name', 'acme-staging', '--project-directory', '/srv/acme', '--file', '/srv/acme/docker-compose.yml', '--file', override];
+    const inspect = ['docker', 'inspect', '--format', INSPECT_FORMAT, '<the containers ps lists>'];
     expect(commands).toEqual([
       [...head, 'config', '--quiet', 'alpha'],
       [...head, 'pull', '--quiet', 'alpha'],
+      [...head, 'ps', '--all', '--quiet', 'alpha'],
+      inspect,
       [...head, 'up', '--detach', '--no-deps', '--no-build', '--pull', 'never', '--wait', '--wait-timeout', '40', 'alpha'],
+      [...head, 'ps', '--all', '--quiet', 'alpha'],
+      inspect,
     ]);
+  });
+});
+
+describe('a container that does not keep running after `up` is not healthy, whatever `up --wait` said', () => {
+  const RESTARTING = 'container acme-staging-alpha-1 is restarting (exit code 1, restarted 3 times)';
+  test.each<[string, Record<string, string>, readonly string[], string | undefined, string[], object]>([
+    [
+      '`up` answered (no health check: compose counts a running container as ready), but it keeps exiting: rolled back',
+      {},
+      [NEW],
+      OLD,
+      [...applied('new'), ...applied('old')],
+      { kind: 'rolled-back', reason: `${NEW} did not become healthy within 40 s (${RESTARTING}); rolled back to ${OLD}, which is healthy again` },
+    ],
+    [
+      '`up` failed: the line says how the container stands',
+      { up: NEW },
+      [NEW],
+      OLD,
+      [...applied('new'), ...applied('old')],
+      {
+        kind: 'rolled-back',
+        reason: `${NEW} did not become healthy within 40 s (dependency failed to start: container acme-staging-alpha-1 is unhealthy | ${RESTARTING}); rolled back to ${OLD}, which is healthy again`,
+      },
+    ],
+    [
+      'the containers cannot be listed before `up`: nothing changed',
+      { ps: NEW },
+      [],
+      OLD,
+      ['config new', 'pull new', 'ps new'],
+      {
+        kind: 'not-applied',
+        reason: `the target did not take ${NEW} (\`docker compose ps\` exited 1: Cannot connect to the Docker daemon at ssh://deploy@host. Is the docker daemon running?); nothing changed: ${OLD} still runs`,
+      },
+    ],
+    [
+      'what runs cannot be read after `up`: not known to be healthy, so rolled back (and the rollback cannot read it before its `up` either)',
+      { inspect: NEW },
+      [],
+      OLD,
+      [...applied('new'), 'config old', 'pull old', 'ps old', 'inspect'],
+      {
+        kind: 'failed',
+        reason: `${NEW} did not become healthy within 40 s (what runs could not be read: \`docker inspect\` exited 1: Error: No such object: 0123456789ab); the rollback to ${OLD} failed too (\`docker inspect\` exited 1: Error: No such object: 0123456789ab)`,
+      },
+    ],
+    [
+      'the containers cannot be inspected before `up`: nothing changed',
+      { inspect: '' },
+      [],
+      OLD,
+      ['config new', 'pull new', 'ps new', 'inspect'],
+      {
+        kind: 'not-applied',
+        reason: `the target did not take ${NEW} (\`docker inspect\` exited 1: Error: No such object: 0123456789ab); nothing changed: ${OLD} still runs`,
+      },
+    ],
+  ])('%s', async (_, fail, crashes, previous, ran, outcome) => {
+    const s = standIn(fail, {}, crashes);
+    expect(await s.target.deploy(request(previous))).toEqual(outcome);
+    expect(s.ran).toEqual(ran);
   });
 });

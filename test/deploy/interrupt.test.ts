@@ -20,6 +20,7 @@ import { type GitHubStandIn, startGitHubStandIn } from '../support/github/server
 import { pushAttestedImage, type RegistryStandIn, startRegistry } from '../support/oci-registry.js';
 
 const OWNER = 'acme';
+const CONTAINER = '0123456789ab';
 let registry: RegistryStandIn;
 let github: GitHubStandIn;
 let root = '';
@@ -49,15 +50,18 @@ beforeEach(async () => {
     [
       '#!/bin/sh',
       'if [ "$1" = version ]; then echo 27.0.0; exit 0; fi',
+      // docker inspect: one running container that never restarted (core/deploy/containers.ts reads it).
+      `if [ "$1" = inspect ]; then echo inspect >> "$DOCKER_LOG"; echo '${JSON.stringify({ id: CONTAINER, name: '/shop-staging-alpha-1', restarts: 0, state: { Status: 'running', ExitCode: 0 } })}'; exit 0; fi`,
       'image=""; verb=""; next=""',
       'for a in "$@"; do',
       '  if [ "$next" = file ]; then case "$a" in *.override.yml) image=$(sed -n \'s/.*image: "\\(.*\\)"/\\1/p\' "$a");; esac; fi',
       '  next=""; [ "$a" = --file ] && next=file',
-      '  case "$a" in config|pull|up) verb=$a;; esac',
+      '  case "$a" in config|pull|ps|up) verb=$a;; esac',
       'done',
       'echo "$verb ${image##*@}" >> "$DOCKER_LOG"',
       'for h in $HANG; do [ "$h" = "$verb@${image##*@}" ] && exec sleep "${HANG_SECONDS:-30}"; done',
       'for f in $FAIL; do [ "$f" = "$verb@${image##*@}" ] && { echo "container shop-staging-alpha-1 is unhealthy" >&2; exit 1; }; done',
+      `[ "$verb" = ps ] && echo ${CONTAINER}`,
       'exit 0',
       '',
     ].join('\n'),
@@ -87,7 +91,17 @@ async function deployed(digest: string): Promise<void> {
     registry: { kind: 'custom', host: registry.host, namespace: OWNER, usernameSecret: 'U', passwordSecret: 'P' },
     environments: [{ name: 'staging', target: { kind: 'compose', file: 'docker-compose.yml', project: 'shop-staging' }, healthTimeoutSeconds: 60 }],
   };
-  const ok = async () => ({ code: 0, stdout: '', stderr: '' });
+  // Every command answers; `ps` lists one container, and docker inspect says it runs.
+  const ok = async (argv: readonly string[]) => ({
+    code: 0,
+    stdout:
+      argv[1] === 'inspect'
+        ? `${JSON.stringify({ id: CONTAINER, name: '/shop-staging-alpha-1', restarts: 0, state: { Status: 'running', ExitCode: 0 } })}\n`
+        : argv.includes('ps')
+          ? `${CONTAINER}\n`
+          : '',
+    stderr: '',
+  });
   const r = await runCommand(run, ['--service', 'alpha', '--environment', 'staging', '--digest', digest], {
     cwd: root,
     env: env(),
@@ -133,6 +147,11 @@ async function until(line: string): Promise<void> {
   expect(log()).toContain(line);
 }
 
+/** What an apply runs before `up`: the checks, and the containers read. */
+const before = (d: string) => [`config ${d}`, `pull ${d}`, `ps ${d}`, 'inspect'];
+/** A whole apply whose every command answered: `up`, then the containers read again. */
+const applied = (d: string) => [...before(d), `up ${d}`, `ps ${d}`, 'inspect'];
+
 /** The override files the child left in its TMPDIR (compose.ts makes `pipeline-deploy-*`). */
 const leftOver = (tmp: string) => readdirSync(tmp).filter((f) => f.startsWith('pipeline-deploy-'));
 
@@ -147,7 +166,7 @@ test('SIGTERM while the new image starts (`up` never answers): stopped, rolled b
   expect(end.code).toBe(143);
   // The hanging `up` was stopped at once (not after its 30 s), and the previous digest started again.
   expect(end.ms).toBeLessThan(20_000);
-  expect(log()).toEqual([`config ${d2}`, `pull ${d2}`, `up ${d2}`, `config ${d1}`, `pull ${d1}`, `up ${d1}`]);
+  expect(log()).toEqual([...before(d2), `up ${d2}`, ...applied(d1)]);
   expect(end.stderr).toBe(
     `error: alpha to staging: interrupted (SIGTERM): the deploy of ${registry.host}/${OWNER}/alpha@${d2} was interrupted after it began (\`docker compose up\`: stopped: interrupted by SIGTERM); rolled back to ${registry.host}/${OWNER}/alpha@${d1}, which is healthy again\n`,
   );
@@ -209,7 +228,7 @@ test('SIGTERM during a first deploy (`up` never answers): nothing ran before, so
   const end = await c.done;
   expect(end.code).toBe(143);
   expect(end.ms).toBeLessThan(20_000);
-  expect(log()).toEqual([`config ${d1}`, `pull ${d1}`, `up ${d1}`]);
+  expect(log()).toEqual([...before(d1), `up ${d1}`]);
   expect(end.stderr).toBe(
     `error: alpha to staging: interrupted (SIGTERM): the deploy of ${registry.host}/${OWNER}/alpha@${d1} was interrupted after it began (\`docker compose up\`: stopped: interrupted by SIGTERM); there is no earlier digest to roll back to\n`,
   );
@@ -236,7 +255,7 @@ test('one SIGTERM, and the rollback never answers: the 30 s bound alone ends it 
   // The bound counts from the signal: not sooner, and not much later (the record is written after it).
   expect(afterSignal).toBeGreaterThanOrEqual(30_000);
   expect(afterSignal).toBeLessThan(40_000);
-  expect(log()).toEqual([`config ${d2}`, `pull ${d2}`, `up ${d2}`, `config ${d1}`, `pull ${d1}`, `up ${d1}`]);
+  expect(log()).toEqual([...before(d2), `up ${d2}`, ...before(d1), `up ${d1}`]);
   expect(end.stderr).toBe(
     `error: alpha to staging: interrupted (SIGTERM): the deploy of ${registry.host}/${OWNER}/alpha@${d2} was interrupted after it began (\`docker compose up\`: stopped: interrupted by SIGTERM); the rollback to ${registry.host}/${OWNER}/alpha@${d1} failed too (\`docker compose up\`: stopped: the rollback did not finish within 30 s of the interrupt)\n`,
   );
@@ -252,7 +271,7 @@ test('a signal that arrives between `pull` and `up` (no command running): `up` n
   const d1 = publish(v1);
   await deployed(d1);
   const d2 = publish(v2);
-  const c = child(d2, [], { SIGNAL_AFTER: `pull@${d2}` });
+  const c = child(d2, [], { SIGNAL_AFTER: `pull ${d2}` });
   const end = await c.done;
   expect(end.code).toBe(143);
   expect(log()).toEqual([`config ${d2}`, `pull ${d2}`]);
@@ -272,10 +291,10 @@ test('a signal that arrives after an unhealthy `up` answered and before the roll
   const d1 = publish(v1);
   await deployed(d1);
   const d2 = publish(v2);
-  const c = child(d2, [], { SIGNAL_AFTER: `up@${d2}`, FAIL: `up@${d2}` });
+  const c = child(d2, [], { SIGNAL_AFTER: `up ${d2}`, FAIL: `up@${d2}` });
   const end = await c.done;
   expect(end.code).toBe(143);
-  expect(log()).toEqual([`config ${d2}`, `pull ${d2}`, `up ${d2}`, `config ${d1}`, `pull ${d1}`, `up ${d1}`]);
+  expect(log()).toEqual([...before(d2), `up ${d2}`, ...applied(d1)]);
   expect(end.stderr).toContain(`rolled back to ${registry.host}/${OWNER}/alpha@${d1}, which is healthy again\n`);
   expect(statuses().at(-1)).toEqual([
     ['in_progress', `deploying ${d2.slice(0, 19)}`],
@@ -284,14 +303,28 @@ test('a signal that arrives after an unhealthy `up` answered and before the roll
   expect(registry.tagged(`${OWNER}/alpha`, 'staging')).toBe(d1);
 }, 60_000);
 
-test('a signal that arrives after a healthy `up` answered (the target is done): the deploy ends as it would have, success and the environment tag, exit 0', async () => {
+test('a signal that arrives after `up` answered healthy but before what runs was read: not known to be healthy, so rolled back; exit 143', async () => {
   const d1 = publish(v1);
   await deployed(d1);
   const d2 = publish(v2);
-  const c = child(d2, [], { SIGNAL_AFTER: `up@${d2}` });
+  const c = child(d2, [], { SIGNAL_AFTER: `up ${d2}` });
+  const end = await c.done;
+  expect(end.code).toBe(143);
+  expect(log()).toEqual([...before(d2), `up ${d2}`, ...applied(d1)]);
+  expect(end.stderr).toBe(
+    `error: alpha to staging: interrupted (SIGTERM): the deploy of ${registry.host}/${OWNER}/alpha@${d2} was interrupted after it began (stopped before what runs was read); rolled back to ${registry.host}/${OWNER}/alpha@${d1}, which is healthy again\n`,
+  );
+  expect(registry.tagged(`${OWNER}/alpha`, 'staging')).toBe(d1);
+}, 60_000);
+
+test('a signal that arrives after the target is done (what runs was read, and runs): the deploy ends as it would have, success and the environment tag, exit 0', async () => {
+  const d1 = publish(v1);
+  await deployed(d1);
+  const d2 = publish(v2);
+  const c = child(d2, [], { SIGNAL_AFTER: 'inspect#2' });
   const end = await c.done;
   expect({ code: end.code, stderr: end.stderr }).toEqual({ code: 0, stderr: '' });
-  expect(log()).toEqual([`config ${d2}`, `pull ${d2}`, `up ${d2}`]);
+  expect(log()).toEqual(applied(d2));
   expect(
     statuses()
       .at(-1)

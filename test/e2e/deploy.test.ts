@@ -171,6 +171,25 @@ describe('deploys with the compose target on the lab engine', () => {
     expect(await status()).toMatchObject({ rows: expect.arrayContaining([expect.objectContaining(row('staging', digests['2.0.0'] ?? ''))]) });
   });
 
+  test('4b. an image whose start command exits 1 (a crash loop under the restart policy): found at once, not at the end of the bound; rolled back, the line says how the container stands', async () => {
+    const dockerfile = join(work, 'Dockerfile.crash');
+    writeFileSync(dockerfile, `FROM ${repository}@${digests['2.0.0']}\nCMD ["node", "-e", "process.exit(1)"]\n`);
+    digests['2.2.0'] = await publish('2.2.0', dockerfile);
+    const started = performance.now();
+    const r = await deploy('--service', SERVICE, '--environment', 'staging', '--version', '2.2.0');
+    const seconds = (performance.now() - started) / 1000;
+    timings.push(`crash-looping deploy detected and rolled back ${seconds.toFixed(1)} s`);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(new RegExp(`container ${PROJECT}-staging-${SERVICE}-1 (is restarting \\(exit code 1|is exited \\(exit code 1|keeps restarting \\()`));
+    expect(r.stderr).toContain(`rolled back to ${repository}@${digests['2.0.0']}, which is healthy again`);
+    // The deploy and its rollback together take less than the 40 s bound the first one would have waited out.
+    expect(seconds).toBeLessThan(40);
+    expect(await answers(`${PROJECT}-staging`)).toBe(true);
+    const l = await lab();
+    expect(await l.registry.manifestDigest(name, 'staging')).toBe(digests['2.0.0']);
+  });
+
   test('5. production refuses a digest that never succeeded in staging', async () => {
     const r = await deploy('--service', SERVICE, '--environment', 'production', '--version', '2.1.0');
     expect(r.code).toBe(1);
