@@ -321,6 +321,33 @@ describe('deploy', () => {
     expect(deployments().at(-1)?.statuses.at(-1)).toMatchObject({ state: 'failure', description: 'unhealthy: rolled back to a quarantined digest; deploy a fixed one' });
   });
 
+  test('an unhealthy image whose rollback does not become healthy either: the record says the rollback failed and what to check, not just "unhealthy"; exit 1', async () => {
+    const d1 = publish(commits.v1, `2.16.${Math.floor(Math.random() * 1e6)}`);
+    expect((await deploy('--service', 'alpha', '--environment', 'staging', '--digest', d1)).code).toBe(0);
+    const d2 = publish(commits.v2, `2.17.${Math.floor(Math.random() * 1e6)}`);
+    kubectl.unhealthy.add(`${registry.host}/${OWNER}/alpha@${d2}`);
+    kubectl.unhealthy.add(`${registry.host}/${OWNER}/alpha@${d1}`);
+    const r = await deploy('--service', 'alpha', '--environment', 'staging', '--digest', d2);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`; the rollback to ${registry.host}/${OWNER}/alpha@${d1} failed too (`);
+    expect(deployments().at(-1)?.statuses.at(-1)).toMatchObject({
+      state: 'failure',
+      description: `unhealthy; the rollback to ${d1.slice(0, 19)} did not become healthy either: check what runs`,
+    });
+    expect(registry.tagged(`${OWNER}/alpha`, 'staging')).toBe(d1);
+  });
+
+  test('an unhealthy first deploy: the record says there was nothing to roll back to; exit 1, no environment tag', async () => {
+    const d1 = publish(commits.v1, `2.18.${Math.floor(Math.random() * 1e6)}`);
+    kubectl.unhealthy.add(`${registry.host}/${OWNER}/alpha@${d1}`);
+    const before = registry.tagged(`${OWNER}/alpha`, 'staging');
+    const r = await deploy('--service', 'alpha', '--environment', 'staging', '--digest', d1);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('; there is no earlier digest to roll back to');
+    expect(deployments().at(-1)?.statuses.at(-1)).toMatchObject({ state: 'failure', description: 'unhealthy; nothing to roll back to: check what runs' });
+    expect(registry.tagged(`${OWNER}/alpha`, 'staging')).toBe(before);
+  });
+
   test('an image the cluster refuses to set (an admission webhook): nothing changed, so nothing is rolled back; exit 3, the record ends in error', async () => {
     const d1 = publish(commits.v1, `2.5.${Math.floor(Math.random() * 1e6)}`);
     const d2 = publish(commits.v2, `2.6.${Math.floor(Math.random() * 1e6)}`);

@@ -378,11 +378,14 @@ async function applyTo(ctx: CommandContext, a: Apply, stop: Stop, received: () =
     // Back on a quarantined digest: it runs again, so the record and the line say it must be replaced.
     const quarantined = outcome.kind === 'rolled-back' ? a.previousQuarantine : undefined;
     const back = quarantined === undefined ? 'rolled back' : 'rolled back to a quarantined digest; deploy a fixed one';
+    // A failed one says why nothing healthy may run now: whoever reads the record checks the target.
     const description =
       signal === undefined
         ? outcome.kind === 'rolled-back'
           ? `unhealthy: ${back}`
-          : 'unhealthy'
+          : a.request.previous === undefined
+            ? 'unhealthy; nothing to roll back to: check what runs'
+            : `unhealthy; the rollback to ${(plan.current?.digest ?? a.request.previous).slice(0, 19)} did not become healthy either: check what runs`
         : outcome.kind === 'rolled-back'
           ? `interrupted (${signal}): ${back}`
           : a.request.previous === undefined
