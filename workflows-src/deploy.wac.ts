@@ -18,6 +18,7 @@ import type { PipelineConfig } from '../scripts/core/config.js';
 import { loadWorkspace } from '../scripts/io/workspace-fs.js';
 import { pipelineConfig } from './config.js';
 import { InputError } from '../scripts/core/errors.js';
+import { TIMEOUTS } from '../scripts/core/timeouts.js';
 import { PIPELINE, registryLogin } from './ci.wac.js';
 import { and, Expr, eq, fn, format, github, input, lit, ne, secret } from './dsl/expr.js';
 import { job } from './dsl/job.js';
@@ -100,7 +101,8 @@ export function buildDeployWorkflow(config: PipelineConfig, services: readonly s
     needs: [plan],
     if: and(ne(inputs.dryRun, lit(true)), eq(plan.output('ok'), lit('true'))),
     runsOn: RUNS_ON,
-    timeoutMinutes: 30,
+    // The bound after which `pipeline deploy` takes a record still in progress for one whose job died.
+    timeoutMinutes: TIMEOUTS.deployJobMs / 60_000,
     // Deployment records (deployments), the environment's registry tag (packages), the compose file (contents).
     permissions: { contents: 'read', deployments: 'write', ...packages('write') },
     // Its URL, from pipeline.config.ts (shown on the environment page and the deployment).

@@ -18,4 +18,9 @@ export const TIMEOUTS = {
    * ran before within this bound (a second signal ends it sooner), then records how it ended and exits.
    */
   interruptedRollbackMs: 30_000,
+  /**
+   * deploy.yml's deploy job (its timeout-minutes): no deploy through it runs longer, so a deployment record
+   * still in progress after this was left by a job that died, and no longer holds later deploys.
+   */
+  deployJobMs: 30 * 60_000,
 } as const;

@@ -348,6 +348,53 @@ describe('deploy', () => {
     expect(registry.tagged(`${OWNER}/alpha`, 'staging')).toBe(before);
   });
 
+  describe("a deploy to the same environment that has not ended (another run, a developer's CLI)", () => {
+    /** Another deploy's record, as its run writes it: created, then in_progress (no final status yet). */
+    async function another(digest: string): Promise<number> {
+      const api = githubApi(githubApiOptionsFromEnv(env(), 5_000));
+      const id = await api.createDeployment({
+        ref: commits.v1,
+        task: 'deploy:alpha',
+        environment: 'staging',
+        production: false,
+        description: 'alpha by another run',
+        payload: { service: 'alpha', version: '9.9.9', digest, previousDigest: null, actor: 'hubot', rollback: false },
+      });
+      await api.createDeploymentStatus(id, { state: 'in_progress', description: `deploying ${digest.slice(0, 19)}` });
+      return id;
+    }
+
+    test('refused before anything is recorded or changed: one line naming it, exit 1', async () => {
+      const d1 = publish(commits.v1, `2.19.${Math.floor(Math.random() * 1e6)}`);
+      const running = await another(d1);
+      const d2 = publish(commits.v2, `2.20.${Math.floor(Math.random() * 1e6)}`);
+      const before = deployments().length;
+      const r = await deploy('--service', 'alpha', '--environment', 'staging', '--digest', d2);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `^error: alpha to staging: deployment ${running} \\(${d1.slice(0, 19)}…, by hubot, since \\S+\\) has not ended; deploy again once it has \\(a deploy job ends within 30 min: a record still in progress after that was left by a job that died\\)\n$`,
+        ),
+      );
+      expect(deployments()).toHaveLength(before);
+      expect(kubectl.calls).toEqual([]);
+      // The plan (--dry-run) is still written: deploy.yml plans while an earlier deploy runs, and its deploy job waits for it.
+      expect((await deploy('--service', 'alpha', '--environment', 'staging', '--digest', d2, '--dry-run')).code).toBe(0);
+    });
+
+    test('a record left in progress longer than a deploy job can run (its job died) does not hold later deploys', async () => {
+      await github.close();
+      let clock = new Date(Date.now() - 31 * 60_000);
+      github = await startGitHubStandIn({ owner: OWNER, repo: REPO, commits: [commits.v1, commits.v2, commits.v3], now: () => clock });
+      const d1 = publish(commits.v1, `2.21.${Math.floor(Math.random() * 1e6)}`);
+      await another(d1);
+      clock = new Date();
+      const d2 = publish(commits.v2, `2.22.${Math.floor(Math.random() * 1e6)}`);
+      const r = await deploy('--service', 'alpha', '--environment', 'staging', '--digest', d2);
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    });
+  });
+
   test('an image the cluster refuses to set (an admission webhook): nothing changed, so nothing is rolled back; exit 3, the record ends in error', async () => {
     const d1 = publish(commits.v1, `2.5.${Math.floor(Math.random() * 1e6)}`);
     const d2 = publish(commits.v2, `2.6.${Math.floor(Math.random() * 1e6)}`);

@@ -8,6 +8,7 @@ import {
   rollbackCandidates,
   rollbackTarget,
   successes,
+  unfinished,
 } from '../../scripts/core/deploy/promotion.js';
 
 const D1 = `sha256:${'1'.repeat(64)}`;
@@ -219,5 +220,25 @@ describe('the promotion order', () => {
       ok: false,
       detail: `production accepts only a digest with a successful staging deployment; ${D1} has none`,
     });
+  });
+});
+
+describe('a deploy that has not ended (unfinished)', () => {
+  const NOW = Date.parse('2026-01-02T12:00:00Z');
+  const BOUND = 30 * 60_000;
+  const rec = (id: number, state: string, createdAt: string): DeploymentRecord => ({ id, sha: 'a'.repeat(40), environment: 'staging', createdAt, state, payload });
+  it.each<[string, DeploymentRecord[], number | undefined]>([
+    ['none: every record ended', [rec(1, 'success', '2026-01-02T11:59:00Z'), rec(2, 'failure', '2026-01-02T11:59:30Z'), rec(3, 'error', '2026-01-02T11:59:40Z')], undefined],
+    ['in_progress, a minute old', [rec(1, 'success', '2026-01-02T11:00:00Z'), rec(2, 'in_progress', '2026-01-02T11:59:00Z')], 2],
+    ['queued and pending count too', [rec(1, 'queued', '2026-01-02T11:59:00Z'), rec(2, 'pending', '2026-01-02T11:58:00Z')], 1],
+    ['a record with no status yet (its run is between creating it and its first status)', [rec(4, '', '2026-01-02T11:59:59Z')], 4],
+    ['the newest of two', [rec(1, 'in_progress', '2026-01-02T11:50:00Z'), rec(2, 'in_progress', '2026-01-02T11:55:00Z')], 2],
+    ['an older one still running behind a newer one that ended', [rec(1, 'in_progress', '2026-01-02T11:50:00Z'), rec(2, 'error', '2026-01-02T11:55:00Z')], 1],
+    ['in_progress for just under the bound', [rec(1, 'in_progress', '2026-01-02T11:30:01Z')], 1],
+    ['in_progress for the whole bound: its job died', [rec(1, 'in_progress', '2026-01-02T11:30:00Z')], undefined],
+    ['inactive (a success a newer one replaced) has ended', [rec(1, 'inactive', '2026-01-02T11:59:00Z')], undefined],
+    ['a creation time that cannot be read: taken as not ended', [rec(1, 'in_progress', 'yesterday')], 1],
+  ])('%s', (_, records, id) => {
+    expect(unfinished(records, NOW, BOUND)?.id).toBe(id);
   });
 });

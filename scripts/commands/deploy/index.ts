@@ -19,7 +19,7 @@ import { commandSpec } from '../../core/args.js';
 import type { Environment } from '../../core/config.js';
 import { checkEvidence, provenanceFacts } from '../../core/deploy/evidence.js';
 import { type DeployPlan, renderDeployPlan } from '../../core/deploy/plan.js';
-import { checkPromotion, current, type DeploymentRecord, rollbackCandidates, type Success } from '../../core/deploy/promotion.js';
+import { checkPromotion, current, type DeploymentRecord, rollbackCandidates, type Success, unfinished } from '../../core/deploy/promotion.js';
 import { parseDeployVersion, quarantineTag } from '../../core/deploy/version.js';
 import { describeError, InputError, OutsideError } from '../../core/errors.js';
 import { repositoryOwner } from '../../core/github-repository.js';
@@ -199,6 +199,18 @@ const deploy = command(SPEC, async (parsed, ctx) => {
     if (values['dry-run']) {
       ctx.stdout(values.json ? `${JSON.stringify({ dryRun: true, plan })}\n` : markdown);
       return EXIT.ok;
+    }
+    // One deploy per service and environment at a time (deploy.yml's concurrency group does it for its
+    // runs; this holds for a CLI run beside them too). The records were read above: the window between
+    // that read and this deploy's own record is the time the plan took.
+    const other = unfinished(records, Date.now(), TIMEOUTS.deployJobMs);
+    if (other !== undefined) {
+      const what = other.payload === undefined ? '' : `${other.payload.digest.slice(0, 19)}…, by ${other.payload.actor}, `;
+      ctx.stderr(
+        `error: ${service} to ${environment.name}: deployment ${other.id} (${what}since ${other.createdAt}) has not ended; deploy again once it has (a deploy job ends within ${TIMEOUTS.deployJobMs / 60_000} min: a record still in progress after that was left by a job that died)\n`,
+      );
+      if (values.json) ctx.stdout(`${JSON.stringify({ plan, result: { outcome: 'refused', deployment: other.id } })}\n`);
+      return EXIT.failed;
     }
     return await apply(ctx, {
       github,

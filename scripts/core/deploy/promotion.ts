@@ -111,3 +111,16 @@ export function checkPromotion(environment: string, requires: string | undefined
   }
   return { ok: true, detail: `${digest} succeeded in ${requires} (deployment ${ran.id}, ${ran.createdAt})` };
 }
+
+/** The states of a deploy that has not ended: GitHub's queued, pending and in_progress, or no status yet. */
+const NOT_ENDED: ReadonlySet<string> = new Set(['', 'queued', 'pending', 'in_progress']);
+
+/**
+ * A deploy to this environment that has not ended and may still run (the newest such record): two
+ * deploys at once would change the target in turn and leave records that disagree with what runs.
+ * One made `staleAfterMs` or more before `now` is over whatever it says (its job died before it could
+ * say so). A record whose creation time cannot be read is taken as not ended.
+ */
+export function unfinished(records: readonly DeploymentRecord[], now: number, staleAfterMs: number): DeploymentRecord | undefined {
+  return records.filter((r) => NOT_ENDED.has(r.state) && !(now - Date.parse(r.createdAt) >= staleAfterMs)).sort(newestFirst)[0];
+}
