@@ -382,6 +382,16 @@ describe('deploy', () => {
       expect((await deploy('--service', 'alpha', '--environment', 'staging', '--digest', d2, '--dry-run')).code).toBe(0);
     });
 
+    test('a record whose first status failed to post (GitHub failed; the run stopped there, nothing deployed) does not hold the re-run', async () => {
+      const d1 = publish(commits.v1, `2.23.${Math.floor(Math.random() * 1e6)}`);
+      github.fail({ mode: 'status-500', operation: 'repos/create-deployment-status' });
+      const first = await deploy('--service', 'alpha', '--environment', 'staging', '--digest', d1);
+      expect(first.code).toBe(3);
+      expect(kubectl.calls.filter((c) => c.includes('set'))).toEqual([]);
+      const again = await deploy('--service', 'alpha', '--environment', 'staging', '--digest', d1);
+      expect({ code: again.code, stderr: again.stderr }).toEqual({ code: 0, stderr: '' });
+    });
+
     test('a record left in progress longer than a deploy job can run (its job died) does not hold later deploys', async () => {
       await github.close();
       let clock = new Date(Date.now() - 31 * 60_000);

@@ -112,8 +112,12 @@ export function checkPromotion(environment: string, requires: string | undefined
   return { ok: true, detail: `${digest} succeeded in ${requires} (deployment ${ran.id}, ${ran.createdAt})` };
 }
 
-/** The states of a deploy that has not ended: GitHub's queued, pending and in_progress, or no status yet. */
-const NOT_ENDED: ReadonlySet<string> = new Set(['', 'queued', 'pending', 'in_progress']);
+/**
+ * The states of a deploy that has not ended: GitHub's queued, pending and in_progress. Not a record with
+ * no status: its run posts in_progress right after creating it, and when that post failed the run ended
+ * there having changed nothing (counted, it would hold every deploy for the whole bound).
+ */
+const NOT_ENDED: ReadonlySet<string> = new Set(['queued', 'pending', 'in_progress']);
 
 /**
  * A deploy to this environment that has not ended and may still run (the newest such record): two
