@@ -83,7 +83,7 @@ export function composeTarget(options: { readonly file: string; readonly project
       const steps = sequence(override, request.service, request.timeoutSeconds);
       const checked = await attempt(run, [steps.config, steps.pull], 2, undefined, stop);
       if (checked.kind !== 'healthy') return checked;
-      const stoppedBeforeUp = { kind: 'not-applied', detail: `stopped before \`${commandName(steps.up)}\`` } as const;
+      const stoppedBeforeUp = { kind: 'not-applied', detail: `stopped before \`${commandName(steps.up)}\``, stopped: true } as const;
       if (stop?.aborted) return stoppedBeforeUp;
       // What ran before `up`: a container `up` leaves as it is (the same image again) keeps its earlier restarts.
       const before = await states(steps.ps, stop);
@@ -91,7 +91,7 @@ export function composeTarget(options: { readonly file: string; readonly project
       if (typeof before === 'string') return { kind: 'not-applied', detail: before };
       const started = await attempt(run, [steps.up], 0, undefined, stop);
       // Stopped during `up`: what runs is unknown, the caller rolls back (reading it would be stopped too).
-      if (stop?.aborted) return started.kind === 'healthy' ? { kind: 'unhealthy', detail: 'stopped before what runs was read' } : started;
+      if (stop?.aborted) return started.kind === 'healthy' ? { kind: 'unhealthy', detail: 'stopped before what runs was read', stopped: true } : started;
       // `up --wait` counts a container without a health check as ready once it runs, even one that exits
       // and is restarted by its policy: what runs is read again, and a container that is not running, is
       // unhealthy or restarted since is not healthy. When `up` failed, the same read says why.

@@ -29,7 +29,11 @@ export type DeployOutcome =
  * One attempt at running an image: healthy; started but not healthy (what ran before was replaced, so
  * it must come back); or refused before anything changed (nothing to undo).
  */
-export type Attempt = { readonly kind: 'healthy' } | { readonly kind: 'unhealthy'; readonly detail: string } | { readonly kind: 'not-applied'; readonly detail: string };
+export type Attempt =
+  | { readonly kind: 'healthy' }
+  /** `stopped`: an interrupt ended it (a command killed, or the next one never run), not the target's own answer. */
+  | { readonly kind: 'unhealthy'; readonly detail: string; readonly stopped?: true }
+  | { readonly kind: 'not-applied'; readonly detail: string; readonly stopped?: true };
 
 /**
  * How an interrupted deploy (SIGINT/SIGTERM: a cancelled job) stops. `interrupt` stops the commands that
@@ -83,7 +87,8 @@ export async function deployWithRollback(
   const first = await steps.apply(request.image, stop?.interrupt);
   if (first.kind === 'healthy') return first;
   // An interrupt stopped it: the same outcomes (nothing changed, or rolled back), worded as what happened.
-  const interrupted = stop?.interrupt.aborted === true;
+  // One that came after the target answered (an unhealthy image) stopped nothing: the reason is the target's.
+  const interrupted = first.stopped === true;
   if (first.kind === 'not-applied') {
     if (interrupted) {
       const still = request.previous === undefined ? '' : `; ${request.previous} still runs`;
@@ -122,7 +127,7 @@ export async function attempt(
   let detail = '';
   for (const [i, argv] of argvs.entries()) {
     // Stopped between two commands: the next one never ran, so up to the changing one nothing changed.
-    if (stop?.aborted) return { kind: i <= changing ? 'not-applied' : 'unhealthy', detail: `${detail}stopped before \`${commandName(argv)}\`` };
+    if (stop?.aborted) return { kind: i <= changing ? 'not-applied' : 'unhealthy', detail: `${detail}stopped before \`${commandName(argv)}\``, stopped: true };
     let r: Awaited<ReturnType<CommandRunner>>;
     try {
       r = await run(argv, stop);
@@ -130,7 +135,8 @@ export async function attempt(
       // A bug (not an outside failure) still ends the command: the deploy records that it stopped midway.
       if (!(err instanceof OutsideError)) throw err;
       detail += err.message;
-      return { kind: i < changing ? 'not-applied' : 'unhealthy', detail };
+      const kind = i < changing ? 'not-applied' : 'unhealthy';
+      return stop?.aborted ? { kind, detail, stopped: true } : { kind, detail };
     }
     detail += `${r.stderr}${r.stdout}`;
     if (r.code !== 0) return { kind: i < changing || (i === changing && refused?.(`${r.stderr}${r.stdout}`) === true) ? 'not-applied' : 'unhealthy', detail };
