@@ -335,6 +335,20 @@ describe('deploy', () => {
       description: `unhealthy; the rollback to ${d1.slice(0, 19)} did not become healthy either: check what runs`,
     });
     expect(registry.tagged(`${OWNER}/alpha`, 'staging')).toBe(d1);
+    // deploy status: the last success is what the records say runs, and the failed deploy after it is shown beside it.
+    const failed = deployments().at(-1);
+    const status = await deploy('status', '--environment', 'staging', '--json');
+    expect(JSON.parse(status.stdout).rows[0]).toEqual({
+      service: 'alpha',
+      environment: 'staging',
+      version: expect.any(String),
+      digest: d1,
+      deployedAt: expect.any(String),
+      actor: 'octocat',
+      lastDeploy: { deployment: failed?.id, state: 'failure', digest: d2, createdAt: failed?.createdAt },
+    });
+    const table = await deploy('status', '--environment', 'staging');
+    expect(table.stdout).toContain(`| failure: \`${d2.slice(0, 19)}…\` (deployment ${failed?.id}, ${failed?.createdAt}) |`);
   });
 
   test('an unhealthy first deploy: the record says there was nothing to roll back to; exit 1, no environment tag', async () => {
@@ -661,7 +675,8 @@ describe('deploy', () => {
     const status = await deploy('status', '--environment', 'staging', '--json');
     expect(JSON.parse(status.stdout)).toMatchObject({
       rows: [
-        { service: 'alpha', environment: 'staging', digest: d1, actor: 'octocat' },
+        // The newest record is the success that runs: no other deploy to show beside it.
+        { service: 'alpha', environment: 'staging', digest: d1, actor: 'octocat', lastDeploy: null },
         { service: 'beta', digest: null },
         { service: 'gamma', digest: null },
       ],

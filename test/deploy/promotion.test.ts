@@ -8,6 +8,7 @@ import {
   rollbackCandidates,
   rollbackTarget,
   successes,
+  lastDeployOtherThan,
   unfinished,
 } from '../../scripts/core/deploy/promotion.js';
 
@@ -242,5 +243,21 @@ describe('a deploy that has not ended (unfinished)', () => {
     ['a creation time that cannot be read: taken as not ended', [rec(1, 'in_progress', 'yesterday')], 1],
   ])('%s', (_, records, id) => {
     expect(unfinished(records, NOW, BOUND)?.id).toBe(id);
+  });
+});
+
+describe('the newest deploy, when it is not the success that runs (lastDeployOtherThan)', () => {
+  const rec = (id: number, state: string, createdAt: string): DeploymentRecord => ({ id, sha: 'a'.repeat(40), environment: 'staging', createdAt, state, payload });
+  it.each<[string, DeploymentRecord[], number | undefined]>([
+    ['no records', [], undefined],
+    ['the newest is the success that runs', [rec(1, 'failure', '2026-01-01T00:00:00Z'), rec(2, 'success', '2026-01-02T00:00:00Z')], undefined],
+    ['a failure after it (unhealthy: rolled back, or the rollback failed too)', [rec(1, 'success', '2026-01-01T00:00:00Z'), rec(2, 'failure', '2026-01-02T00:00:00Z')], 2],
+    ['an error after it (the target refused the image)', [rec(1, 'success', '2026-01-01T00:00:00Z'), rec(2, 'error', '2026-01-02T00:00:00Z')], 2],
+    ['a deploy in progress', [rec(1, 'success', '2026-01-01T00:00:00Z'), rec(2, 'in_progress', '2026-01-02T00:00:00Z')], 2],
+    ['a failed first deploy: nothing runs by the records', [rec(1, 'failure', '2026-01-02T00:00:00Z')], 1],
+    ['a record without a status is passed over', [rec(1, 'failure', '2026-01-01T00:00:00Z'), rec(2, '', '2026-01-02T00:00:00Z')], 1],
+    ['an inactive success (replaced by a newer one) is no deploy to show', [rec(1, 'inactive', '2026-01-02T00:00:00Z')], undefined],
+  ])('%s', (_, records, id) => {
+    expect(lastDeployOtherThan(records, current(records))?.id).toBe(id);
   });
 });

@@ -1,7 +1,7 @@
 /** `pipeline deploy status [--environment E] [--json]`: what runs where, from the Deployments API: services × environments. */
 import { resolve } from 'node:path';
 import { commandSpec } from '../../core/args.js';
-import { current } from '../../core/deploy/promotion.js';
+import { current, lastDeployOtherThan } from '../../core/deploy/promotion.js';
 import { InputError } from '../../core/errors.js';
 import { EXIT } from '../../core/exit-codes.js';
 import { quote } from '../../core/quote.js';
@@ -13,11 +13,11 @@ import { command } from '../command.js';
 const SPEC = commandSpec({
   program: 'pnpm pipeline deploy status',
   summary:
-    'What runs where: for every service and environment, the version, digest, when it was deployed and by whom, read from the deployment records of the Deployments API (task deploy:<service>).',
+    'What runs where: for every service and environment, the version, digest, when it was deployed and by whom, read from the deployment records of the Deployments API (task deploy:<service>), and the newest deploy beside it when that one failed, was refused or has not ended.',
   options: { environment: { type: 'string' }, json: { type: 'boolean' }, cwd: { type: 'string' } },
   help: {
     environment: { value: 'ENV', description: 'one environment only' },
-    json: { description: 'print one JSON object: {rows: [{service, environment, version, digest, deployedAt, actor}]}' },
+    json: { description: 'print one JSON object: {rows: [{service, environment, version, digest, deployedAt, actor, lastDeploy}]}' },
     cwd: { value: 'DIR', description: 'the repository (default: the current folder)' },
   },
   examples: ['pnpm pipeline deploy status', 'pnpm -s pipeline deploy status --environment production --json'],
@@ -31,6 +31,8 @@ export interface StatusRow {
   readonly digest: string | null;
   readonly deployedAt: string | null;
   readonly actor: string | null;
+  /** The newest deploy when it is not what runs (failed, refused, or not ended): what runs may differ. */
+  readonly lastDeploy: { readonly deployment: number; readonly state: string; readonly digest: string | null; readonly createdAt: string } | null;
 }
 
 export const run: Command = command(SPEC, async (parsed, ctx) => {
@@ -46,7 +48,9 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
     for (const service of graph.services) {
       const records = await github.listDeployments(`deploy:${service.folder}`);
       for (const env of environments) {
-        const now = current(records.filter((r) => r.environment === env.name));
+        const here = records.filter((r) => r.environment === env.name);
+        const now = current(here);
+        const last = lastDeployOtherThan(here, now);
         rows.push({
           service: service.folder,
           environment: env.name,
@@ -54,6 +58,7 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
           digest: now?.payload?.digest ?? null,
           deployedAt: now?.createdAt ?? null,
           actor: now?.payload?.actor ?? null,
+          lastDeploy: last === undefined ? null : { deployment: last.id, state: last.state, digest: last.payload?.digest ?? null, createdAt: last.createdAt },
         });
       }
     }
@@ -67,10 +72,11 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
 });
 
 export function renderStatusTable(rows: readonly StatusRow[]): string {
-  const lines = ['| service | environment | version | digest | deployed | by |', '|---|---|---|---|---|---|'];
-  for (const r of rows)
-    lines.push(
-      `| ${r.service} | ${r.environment} | ${r.version ?? '—'} | ${r.digest === null ? '—' : `\`${r.digest.slice(0, 19)}…\``} | ${r.deployedAt ?? '—'} | ${r.actor ?? '—'} |`,
-    );
+  const lines = ['| service | environment | version | digest | deployed | by | last deploy, when not this one |', '|---|---|---|---|---|---|---|'];
+  const short = (digest: string | null) => (digest === null ? '—' : `\`${digest.slice(0, 19)}…\``);
+  for (const r of rows) {
+    const last = r.lastDeploy === null ? '—' : `${r.lastDeploy.state}: ${short(r.lastDeploy.digest)} (deployment ${r.lastDeploy.deployment}, ${r.lastDeploy.createdAt})`;
+    lines.push(`| ${r.service} | ${r.environment} | ${r.version ?? '—'} | ${short(r.digest)} | ${r.deployedAt ?? '—'} | ${r.actor ?? '—'} | ${last} |`);
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -128,3 +128,14 @@ const NOT_ENDED: ReadonlySet<string> = new Set(['queued', 'pending', 'in_progres
 export function unfinished(records: readonly DeploymentRecord[], now: number, staleAfterMs: number): DeploymentRecord | undefined {
   return records.filter((r) => NOT_ENDED.has(r.state) && !(now - Date.parse(r.createdAt) >= staleAfterMs)).sort(newestFirst)[0];
 }
+
+/**
+ * The newest deploy to the environment when it is not the success that runs: one that failed or was
+ * refused by the target, or one that has not ended. What runs then may not be what the records' last
+ * success says (a rollback that failed too), so `deploy status` shows it beside it. Undefined when the
+ * newest record is that success, or has no status.
+ */
+export function lastDeployOtherThan(records: readonly DeploymentRecord[], running: DeploymentRecord | undefined): DeploymentRecord | undefined {
+  const newest = records.filter((r) => r.state !== '').sort(newestFirst)[0];
+  return newest === undefined || newest.id === running?.id || newest.state === 'success' || newest.state === 'inactive' ? undefined : newest;
+}
