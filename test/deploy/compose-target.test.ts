@@ -29,7 +29,7 @@ const hang = () => exec('sleep', ['5'], undefined, 200);
 const CONTAINER = '0123456789ab';
 /** docker inspect's line (core/deploy/containers.ts INSPECT_FORMAT) for the one container of the service. */
 const inspected = (status: string, exitCode: number, restarts: number) =>
-  `${JSON.stringify({ id: CONTAINER, name: '/acme-staging-alpha-1', restarts, state: { Status: status, Running: status === 'running', ExitCode: exitCode, Health: { Status: status === 'running' ? 'healthy' : 'starting' } } })}\n`;
+  `${JSON.stringify({ id: CONTAINER, name: '/acme-staging-alpha-1', restarts, oneoff: 'False', state: { Status: status, Running: status === 'running', ExitCode: exitCode, Health: { Status: status === 'running' ? 'healthy' : 'starting' } } })}\n`;
 
 /**
  * Answers each compose verb from `fail` (verb → the image for which it fails, or '*') and `hangs` (the

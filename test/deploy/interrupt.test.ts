@@ -51,7 +51,7 @@ beforeEach(async () => {
       '#!/bin/sh',
       'if [ "$1" = version ]; then echo 27.0.0; exit 0; fi',
       // docker inspect: one running container that never restarted (core/deploy/containers.ts reads it).
-      `if [ "$1" = inspect ]; then echo inspect >> "$DOCKER_LOG"; echo '${JSON.stringify({ id: CONTAINER, name: '/shop-staging-alpha-1', restarts: 0, state: { Status: 'running', ExitCode: 0 } })}'; exit 0; fi`,
+      `if [ "$1" = inspect ]; then echo inspect >> "$DOCKER_LOG"; echo '${JSON.stringify({ id: CONTAINER, name: '/shop-staging-alpha-1', restarts: 0, oneoff: 'False', state: { Status: 'running', ExitCode: 0 } })}'; exit 0; fi`,
       'image=""; verb=""; next=""',
       'for a in "$@"; do',
       '  if [ "$next" = file ]; then case "$a" in *.override.yml) image=$(sed -n \'s/.*image: "\\(.*\\)"/\\1/p\' "$a");; esac; fi',
@@ -96,7 +96,7 @@ async function deployed(digest: string): Promise<void> {
     code: 0,
     stdout:
       argv[1] === 'inspect'
-        ? `${JSON.stringify({ id: CONTAINER, name: '/shop-staging-alpha-1', restarts: 0, state: { Status: 'running', ExitCode: 0 } })}\n`
+        ? `${JSON.stringify({ id: CONTAINER, name: '/shop-staging-alpha-1', restarts: 0, oneoff: 'False', state: { Status: 'running', ExitCode: 0 } })}\n`
         : argv.includes('ps')
           ? `${CONTAINER}\n`
           : '',

@@ -83,3 +83,26 @@ test('an image the registry does not have: not applied, nothing rolled back, the
   const inspect = await exec('docker', ['inspect', '--format', '{{.Config.Image}} {{.State.Status}}', before]);
   expect(inspect.stdout.trim()).toBe(`${images['good']} running`);
 });
+
+test('a one-off container of the service (`docker compose run`, a migration say) that exited is no container of the deploy: the same image again is healthy', async () => {
+  // `compose run` takes the service's image from the files: the good one, through an override of its own.
+  writeFileSync(join(work, 'run.override.yml'), `services:\n  probe:\n    image: ${JSON.stringify(images['good'])}\n`);
+  const ran = await exec('docker', [
+    'compose',
+    '--project-name',
+    PROJECT,
+    '--file',
+    join(work, 'compose.yml'),
+    '--file',
+    join(work, 'run.override.yml'),
+    'run',
+    '--no-deps',
+    'probe',
+    'node',
+    '-e',
+    'process.exit(0)',
+  ]);
+  expect(ran.code, ran.stderr).toBe(0);
+  expect((await compose('ps', '--all', '--quiet', 'probe')).stdout.trim().split('\n')).toHaveLength(2);
+  expect(await target.deploy(request(images['good'] ?? '', undefined))).toEqual({ kind: 'healthy' });
+});

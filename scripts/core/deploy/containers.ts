@@ -11,8 +11,10 @@ import { isRecord } from '../json.js';
  * `docker inspect --format`: the container's id, name, restart count and state (not `{{json .}}`: its
  * configuration holds the environment, secrets included). `{{if .State.Health}}` is no way to read the
  * health: the engine's template fails on a container without a health check ("map has no entry").
+ * `oneoff` is compose's label of a `docker compose run` container (`True`), which `ps --all` lists too.
  */
-export const INSPECT_FORMAT = '{"id":{{json .Id}},"name":{{json .Name}},"restarts":{{.RestartCount}},"state":{{json .State}}}';
+export const INSPECT_FORMAT =
+  '{"id":{{json .Id}},"name":{{json .Name}},"restarts":{{.RestartCount}},"oneoff":{{json (index .Config.Labels "com.docker.compose.oneoff")}},"state":{{json .State}}}';
 
 export interface ContainerState {
   readonly id: string;
@@ -24,6 +26,8 @@ export interface ContainerState {
   readonly exitCode: number;
   /** starting, healthy, unhealthy; null without a health check. */
   readonly health: string | null;
+  /** A `docker compose run` container (a migration, a shell): not one `up` starts, so never one it must keep running. */
+  readonly oneOff: boolean;
 }
 
 /** The states `docker inspect --format INSPECT_FORMAT` printed, or a line saying what is not one. */
@@ -38,15 +42,15 @@ export function parseContainerStates(text: string): ContainerState[] | string {
       return `docker inspect printed ${JSON.stringify(line.slice(0, 200))}, not a container's state`;
     }
     if (!isRecord(json)) return `docker inspect printed ${JSON.stringify(line.slice(0, 200))}, not a container's state`;
-    const { id, name, restarts, state } = json;
+    const { id, name, restarts, state, oneoff } = json;
     const bad = `docker inspect printed ${JSON.stringify(line.slice(0, 200))}, not a container's state`;
-    if (typeof id !== 'string' || typeof name !== 'string' || typeof restarts !== 'number' || !isRecord(state)) return bad;
+    if (typeof id !== 'string' || typeof name !== 'string' || typeof restarts !== 'number' || typeof oneoff !== 'string' || !isRecord(state)) return bad;
     const { Status: status, ExitCode: exitCode, Health: healthState } = state;
     if (typeof status !== 'string' || typeof exitCode !== 'number') return bad;
     // No Health key (or null) without a health check.
     const health = isRecord(healthState) ? healthState['Status'] : null;
     if (health !== null && typeof health !== 'string') return bad;
-    states.push({ id, name: name.replace(/^\//, ''), restarts, status, exitCode, health });
+    states.push({ id, name: name.replace(/^\//, ''), restarts, status, exitCode, health, oneOff: oneoff === 'True' });
   }
   return states;
 }
@@ -66,9 +70,10 @@ export function describeContainer(c: ContainerState): string {
  * runs. `before` is what ran before `up` (a container `up` left as it was keeps its earlier restarts).
  */
 export function notRunning(before: readonly ContainerState[], after: readonly ContainerState[]): string | undefined {
-  if (after.length === 0) return 'no container of the service exists after `up`';
+  const started = after.filter((c) => !c.oneOff);
+  if (started.length === 0) return 'no container of the service exists after `up`';
   const earlier = new Map(before.map((c) => [c.id, c.restarts]));
-  for (const c of after) {
+  for (const c of started) {
     const restarted = c.restarts > (earlier.get(c.id) ?? 0);
     if (c.status !== 'running' || c.health === 'unhealthy' || restarted) return describeContainer(c);
   }
