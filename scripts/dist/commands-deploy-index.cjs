@@ -7761,6 +7761,10 @@ function checkPromotion(environment, requires, digest, required) {
   }
   return { ok: true, detail: `${digest} succeeded in ${requires} (deployment ${ran.id}, ${ran.createdAt})` };
 }
+var NOT_ENDED = /* @__PURE__ */ new Set(["queued", "pending", "in_progress"]);
+function unfinished(records, now, staleAfterMs) {
+  return records.filter((r) => NOT_ENDED.has(r.state) && !(now - Date.parse(r.createdAt) >= staleAfterMs)).sort(newestFirst)[0];
+}
 
 // scripts/core/deploy/version.ts
 var import_errors7 = require("./core-errors.cjs");
@@ -7901,7 +7905,12 @@ var TIMEOUTS = {
    * A deploy interrupted after it began changing what runs (a cancelled job) rolls back to the digest that
    * ran before within this bound (a second signal ends it sooner), then records how it ended and exits.
    */
-  interruptedRollbackMs: 3e4
+  interruptedRollbackMs: 3e4,
+  /**
+   * deploy.yml's deploy job (its timeout-minutes): no deploy through it runs longer, so a deployment record
+   * still in progress after this was left by a job that died, and no longer holds later deploys.
+   */
+  deployJobMs: 30 * 6e4
 };
 
 // scripts/io/registry.ts
@@ -9635,6 +9644,17 @@ var deploy = command(SPEC, async (parsed, ctx) => {
 ` : markdown);
       return EXIT.ok;
     }
+    const other = unfinished(records, Date.now(), TIMEOUTS.deployJobMs);
+    if (other !== void 0) {
+      const what = other.payload === void 0 ? "" : `${other.payload.digest.slice(0, 19)}\u2026, by ${other.payload.actor}, `;
+      ctx.stderr(
+        `error: ${service} to ${environment.name}: deployment ${other.id} (${what}since ${other.createdAt}) has not ended; deploy again once it has (a deploy job ends within ${TIMEOUTS.deployJobMs / 6e4} min: a record still in progress after that was left by a job that died)
+`
+      );
+      if (values.json) ctx.stdout(`${JSON.stringify({ plan, result: { outcome: "refused", deployment: other.id } })}
+`);
+      return EXIT.failed;
+    }
     return await apply(ctx, {
       github,
       registry,
@@ -9765,7 +9785,7 @@ async function applyTo(ctx, a, stop, received) {
   if (outcome.kind !== "healthy") {
     const quarantined = outcome.kind === "rolled-back" ? a.previousQuarantine : void 0;
     const back = quarantined === void 0 ? "rolled back" : "rolled back to a quarantined digest; deploy a fixed one";
-    const description = signal === void 0 ? outcome.kind === "rolled-back" ? `unhealthy: ${back}` : "unhealthy" : outcome.kind === "rolled-back" ? `interrupted (${signal}): ${back}` : a.request.previous === void 0 ? `interrupted (${signal}) after the target began; nothing to roll back to: check what runs` : `interrupted (${signal}) after the target began; the rollback did not finish: check what runs`;
+    const description = signal === void 0 ? outcome.kind === "rolled-back" ? `unhealthy: ${back}` : a.request.previous === void 0 ? "unhealthy; nothing to roll back to: check what runs" : `unhealthy; the rollback to ${(plan.current?.digest ?? a.request.previous).slice(0, 19)} did not become healthy either: check what runs` : outcome.kind === "rolled-back" ? `interrupted (${signal}): ${back}` : a.request.previous === void 0 ? `interrupted (${signal}) after the target began; nothing to roll back to: check what runs` : `interrupted (${signal}) after the target began; the rollback did not finish: check what runs`;
     const reason = quarantined === void 0 ? outcome.reason : `${outcome.reason}, but is quarantined (${describeQuarantine(quarantined)}): deploy a fixed digest`;
     await github.createDeploymentStatus(id, { state: "failure", description, ...urls });
     if (ctx.env["GITHUB_STEP_SUMMARY"]) await appendStepSummary(summary(`${interrupted}${outcome.kind}${quarantined === void 0 ? "" : " (to a quarantined digest)"}`));

@@ -7515,6 +7515,10 @@ function newestFirst(a, b) {
 function current(records) {
   return successes(records)[0];
 }
+function lastDeployOtherThan(records, running) {
+  const newest = records.filter((r) => r.state !== "").sort(newestFirst)[0];
+  return newest === void 0 || newest.id === running?.id || newest.state === "success" || newest.state === "inactive" ? void 0 : newest;
+}
 
 // scripts/commands/deploy/status.ts
 var import_errors17 = require("./core-errors.cjs");
@@ -8427,11 +8431,11 @@ function command(spec, body) {
 // scripts/commands/deploy/status.ts
 var SPEC = commandSpec({
   program: "pnpm pipeline deploy status",
-  summary: "What runs where: for every service and environment, the version, digest, when it was deployed and by whom, read from the deployment records of the Deployments API (task deploy:<service>).",
+  summary: "What runs where: for every service and environment, the version, digest, when it was deployed and by whom, read from the deployment records of the Deployments API (task deploy:<service>), and the newest deploy beside it when that one failed, was refused or has not ended.",
   options: { environment: { type: "string" }, json: { type: "boolean" }, cwd: { type: "string" } },
   help: {
     environment: { value: "ENV", description: "one environment only" },
-    json: { description: "print one JSON object: {rows: [{service, environment, version, digest, deployedAt, actor}]}" },
+    json: { description: "print one JSON object: {rows: [{service, environment, version, digest, deployedAt, actor, lastDeploy}]}" },
     cwd: { value: "DIR", description: "the repository (default: the current folder)" }
   },
   examples: ["pnpm pipeline deploy status", "pnpm -s pipeline deploy status --environment production --json"],
@@ -8450,14 +8454,17 @@ var run = command(SPEC, async (parsed, ctx) => {
     for (const service of graph.services) {
       const records = await github.listDeployments(`deploy:${service.folder}`);
       for (const env of environments) {
-        const now = current(records.filter((r) => r.environment === env.name));
+        const here = records.filter((r) => r.environment === env.name);
+        const now = current(here);
+        const last = lastDeployOtherThan(here, now);
         rows.push({
           service: service.folder,
           environment: env.name,
           version: now?.payload?.version ?? null,
           digest: now?.payload?.digest ?? null,
           deployedAt: now?.createdAt ?? null,
-          actor: now?.payload?.actor ?? null
+          actor: now?.payload?.actor ?? null,
+          lastDeploy: last === void 0 ? null : { deployment: last.id, state: last.state, digest: last.payload?.digest ?? null, createdAt: last.createdAt }
         });
       }
     }
@@ -8474,11 +8481,12 @@ ${table}
   }
 });
 function renderStatusTable(rows) {
-  const lines = ["| service | environment | version | digest | deployed | by |", "|---|---|---|---|---|---|"];
-  for (const r of rows)
-    lines.push(
-      `| ${r.service} | ${r.environment} | ${r.version ?? "\u2014"} | ${r.digest === null ? "\u2014" : `\`${r.digest.slice(0, 19)}\u2026\``} | ${r.deployedAt ?? "\u2014"} | ${r.actor ?? "\u2014"} |`
-    );
+  const lines = ["| service | environment | version | digest | deployed | by | last deploy, when not this one |", "|---|---|---|---|---|---|---|"];
+  const short = (digest) => digest === null ? "\u2014" : `\`${digest.slice(0, 19)}\u2026\``;
+  for (const r of rows) {
+    const last = r.lastDeploy === null ? "\u2014" : `${r.lastDeploy.state}: ${short(r.lastDeploy.digest)} (deployment ${r.lastDeploy.deployment}, ${r.lastDeploy.createdAt})`;
+    lines.push(`| ${r.service} | ${r.environment} | ${r.version ?? "\u2014"} | ${short(r.digest)} | ${r.deployedAt ?? "\u2014"} | ${r.actor ?? "\u2014"} | ${last} |`);
+  }
   return `${lines.join("\n")}
 `;
 }

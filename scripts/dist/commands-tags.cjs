@@ -8535,7 +8535,7 @@ var SPEC = commandSpec({
     promote: { value: "sha256:HEX", description: "tag this digest (the record step's digest output)" },
     commit: {
       value: "SHA",
-      description: "the commit built, when it is not GITHUB_SHA: release.yml's build of a manual run's ref (the checkout step's commit output); a manual run or a pushed release tag only"
+      description: "the commit built, when it is not GITHUB_SHA: release.yml's build of a manual run's ref (the checkout step's commit output); a manual run or a pushed release tag only; it must be the commit checked out in --cwd"
     },
     cwd: { value: "DIR", description: "the workspace root (default: the current folder)" },
     json: { description: "print the outputs as one JSON object even inside Actions" }
@@ -8591,6 +8591,7 @@ var run = async (argv, ctx) => {
   const known = (await loadWorkspace(root, { serviceMarker: marker, serviceGlobs: dockerfileTargets })).services.map((s) => s.folder);
   if (!known.includes(service)) throw new import_errors22.InputError(`--service ${JSON.stringify(service)}: not a service of this workspace; known: ${known.join(", ")}`);
   const context = buildContextFromEnv(ctx.env, ctx.config.defaultBranch, request.commit);
+  if (request.commit !== void 0) await checkCheckout(ctx, root, request.commit);
   const repository = imageRepository(ctx.config.registry, context.owner, service);
   const tags = imageTags(repository, context.sha, context.trigger);
   if (request.kind === "compute") return compute(ctx, service, context, tags, repository, request.json);
@@ -8635,6 +8636,19 @@ var run = async (argv, ctx) => {
   }
   return promote(ctx, registry, ref.path, service, tags, request.digest, context.sha, context.trigger.kind === "branch" ? context.trigger.branch : void 0);
 };
+async function checkCheckout(ctx, root, commit) {
+  const git = await ctx.effects.git(root);
+  try {
+    const head = await git.resolveCommit("HEAD");
+    if (head !== commit) {
+      throw new import_errors22.InputError(
+        `--commit ${commit}: the checkout in ${git.root} is at ${head ?? "(no commit)"}, not that commit; pass the commit checked out there (git rev-parse HEAD), or run in that commit's checkout (--cwd)`
+      );
+    }
+  } finally {
+    git.close();
+  }
+}
 async function promote(ctx, registry, name, service, tags, recorded, sha, branch) {
   const [commitTag, ...branchTags] = tags.map((t) => parseImageRef(t).tag ?? "");
   let digest = recorded;

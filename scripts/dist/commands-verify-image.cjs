@@ -7992,6 +7992,32 @@ function dependencyRef(name, spec) {
 
 // scripts/io/container-engine.ts
 var import_errors10 = require("./core-errors.cjs");
+
+// scripts/core/timeouts.ts
+var TIMEOUTS = {
+  /** One registry request (a manifest, a blob, a token), body included. */
+  registryMs: 3e4,
+  /** One GitHub API request. */
+  githubMs: 3e4,
+  /** A Docker credential helper's answer. */
+  credentialsMs: 1e4,
+  /** One git command (a fetch of single commits included). */
+  gitMs: 12e4,
+  /** One container-engine command: a whole image build is one, so the bound is generous. */
+  engineMs: 18e5,
+  /**
+   * A deploy interrupted after it began changing what runs (a cancelled job) rolls back to the digest that
+   * ran before within this bound (a second signal ends it sooner), then records how it ended and exits.
+   */
+  interruptedRollbackMs: 3e4,
+  /**
+   * deploy.yml's deploy job (its timeout-minutes): no deploy through it runs longer, so a deployment record
+   * still in progress after this was left by a job that died, and no longer holds later deploys.
+   */
+  deployJobMs: 30 * 6e4
+};
+
+// scripts/io/container-engine.ts
 var import_node_crypto = require("node:crypto");
 var import_node_os = require("node:os");
 

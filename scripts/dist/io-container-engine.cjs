@@ -28,6 +28,23 @@ __export(container_engine_exports, {
   exec: () => exec
 });
 module.exports = __toCommonJS(container_engine_exports);
+
+// scripts/core/command-name.ts
+function commandName(argv, words = 3) {
+  const out = [];
+  for (let i = 0; i < argv.length && out.length < words; i++) {
+    const arg = argv[i] ?? "";
+    if (!arg.startsWith("-") || i === 0) {
+      out.push(arg);
+      continue;
+    }
+    const next = argv[i + 1];
+    if (!arg.includes("=") && next !== void 0 && !next.startsWith("-")) i++;
+  }
+  return out.join(" ");
+}
+
+// scripts/io/container-engine.ts
 var import_errors = require("./core-errors.cjs");
 
 // scripts/core/timeouts.ts
@@ -46,7 +63,12 @@ var TIMEOUTS = {
    * A deploy interrupted after it began changing what runs (a cancelled job) rolls back to the digest that
    * ran before within this bound (a second signal ends it sooner), then records how it ended and exits.
    */
-  interruptedRollbackMs: 3e4
+  interruptedRollbackMs: 3e4,
+  /**
+   * deploy.yml's deploy job (its timeout-minutes): no deploy through it runs longer, so a deployment record
+   * still in progress after this was left by a job that died, and no longer holds later deploys.
+   */
+  deployJobMs: 30 * 6e4
 };
 
 // scripts/io/container-engine.ts
@@ -222,7 +244,7 @@ var EngineError = class extends import_errors.OutsideError {
 };
 var tail = (text, lines = 25) => text.trimEnd().split("\n").slice(-lines).join("\n");
 function exec(bin, args, env, timeoutMs = TIMEOUTS.engineMs, stop) {
-  const what = `\`${bin} ${args.slice(0, 2).join(" ")}\``;
+  const what = `\`${commandName([bin, ...args])}\``;
   const stopped = () => new EngineError(`${what}: stopped: ${stop?.reason instanceof Error ? stop.reason.message : "interrupted"}`);
   return new Promise((resolve, reject) => {
     if (stop?.aborted) {

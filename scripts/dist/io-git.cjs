@@ -46,7 +46,12 @@ var TIMEOUTS = {
    * A deploy interrupted after it began changing what runs (a cancelled job) rolls back to the digest that
    * ran before within this bound (a second signal ends it sooner), then records how it ended and exits.
    */
-  interruptedRollbackMs: 3e4
+  interruptedRollbackMs: 3e4,
+  /**
+   * deploy.yml's deploy job (its timeout-minutes): no deploy through it runs longer, so a deployment record
+   * still in progress after this was left by a job that died, and no longer holds later deploys.
+   */
+  deployJobMs: 30 * 6e4
 };
 
 // scripts/io/cat-file.ts

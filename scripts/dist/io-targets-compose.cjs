@@ -28,6 +28,69 @@ var import_node_fs = require("node:fs");
 var import_node_os = require("node:os");
 var import_node_path = require("node:path");
 
+// scripts/core/command-name.ts
+function commandName(argv, words = 3) {
+  const out = [];
+  for (let i = 0; i < argv.length && out.length < words; i++) {
+    const arg = argv[i] ?? "";
+    if (!arg.startsWith("-") || i === 0) {
+      out.push(arg);
+      continue;
+    }
+    const next = argv[i + 1];
+    if (!arg.includes("=") && next !== void 0 && !next.startsWith("-")) i++;
+  }
+  return out.join(" ");
+}
+
+// scripts/core/json.ts
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// scripts/core/deploy/containers.ts
+var INSPECT_FORMAT = '{"id":{{json .Id}},"name":{{json .Name}},"restarts":{{.RestartCount}},"oneoff":{{json (index .Config.Labels "com.docker.compose.oneoff")}},"state":{{json .State}}}';
+function parseContainerStates(text) {
+  const states = [];
+  for (const line of text.split("\n")) {
+    if (line.trim() === "") continue;
+    let json;
+    try {
+      json = JSON.parse(line);
+    } catch {
+      return `docker inspect printed ${JSON.stringify(line.slice(0, 200))}, not a container's state`;
+    }
+    if (!isRecord(json)) return `docker inspect printed ${JSON.stringify(line.slice(0, 200))}, not a container's state`;
+    const { id, name, restarts, state, oneoff } = json;
+    const bad = `docker inspect printed ${JSON.stringify(line.slice(0, 200))}, not a container's state`;
+    if (typeof id !== "string" || typeof name !== "string" || typeof restarts !== "number" || typeof oneoff !== "string" || !isRecord(state)) return bad;
+    const { Status: status, ExitCode: exitCode, Health: healthState } = state;
+    if (typeof status !== "string" || typeof exitCode !== "number") return bad;
+    const health = isRecord(healthState) ? healthState["Status"] : null;
+    if (health !== null && typeof health !== "string") return bad;
+    states.push({ id, name: name.replace(/^\//, ""), restarts, status, exitCode, health, oneOff: oneoff === "True" });
+  }
+  return states;
+}
+function describeContainer(c) {
+  const times = `restarted ${c.restarts} ${c.restarts === 1 ? "time" : "times"}`;
+  if (c.status !== "running") return `container ${c.name} is ${c.status} (exit code ${c.exitCode}, ${times})`;
+  return `container ${c.name} ${c.health === "unhealthy" ? "is unhealthy" : "keeps restarting"} (${times})`;
+}
+function notRunning(before, after) {
+  const started = after.filter((c) => !c.oneOff);
+  if (started.length === 0) return "no container of the service exists after `up`";
+  const earlier = new Map(before.map((c) => [c.id, c.restarts]));
+  for (const c of started) {
+    const restarted = c.restarts > (earlier.get(c.id) ?? 0);
+    if (c.status !== "running" || c.health === "unhealthy" || restarted) return describeContainer(c);
+  }
+  return void 0;
+}
+
+// scripts/io/targets/compose.ts
+var import_errors2 = require("./core-errors.cjs");
+
 // scripts/io/targets/target.ts
 var import_errors = require("./core-errors.cjs");
 var TargetError = class extends import_errors.OutsideError {
@@ -41,7 +104,7 @@ var tail = (text) => text.trim().split("\n").slice(-3).join(" | ").slice(0, 400)
 async function deployWithRollback(request, steps, stop) {
   const first = await steps.apply(request.image, stop?.interrupt);
   if (first.kind === "healthy") return first;
-  const interrupted = stop?.interrupt.aborted === true;
+  const interrupted = first.stopped === true;
   if (first.kind === "not-applied") {
     if (interrupted) {
       const still2 = request.previous === void 0 ? "" : `; ${request.previous} still runs`;
@@ -58,14 +121,15 @@ async function deployWithRollback(request, steps, stop) {
 async function attempt(run, argvs, changing, refused, stop) {
   let detail = "";
   for (const [i, argv] of argvs.entries()) {
-    if (stop?.aborted) return { kind: i <= changing ? "not-applied" : "unhealthy", detail: `${detail}stopped before \`${argv.slice(0, 3).join(" ")}\`` };
+    if (stop?.aborted) return { kind: i <= changing ? "not-applied" : "unhealthy", detail: `${detail}stopped before \`${commandName(argv)}\``, stopped: true };
     let r;
     try {
       r = await run(argv, stop);
     } catch (err) {
       if (!(err instanceof import_errors.OutsideError)) throw err;
       detail += err.message;
-      return { kind: i < changing ? "not-applied" : "unhealthy", detail };
+      const kind = i < changing ? "not-applied" : "unhealthy";
+      return stop?.aborted ? { kind, detail, stopped: true } : { kind, detail };
     }
     detail += `${r.stderr}${r.stdout}`;
     if (r.code !== 0) return { kind: i < changing || i === changing && refused?.(`${r.stderr}${r.stdout}`) === true ? "not-applied" : "unhealthy", detail };
@@ -74,14 +138,45 @@ async function attempt(run, argvs, changing, refused, stop) {
 }
 
 // scripts/io/targets/compose.ts
+var CONTAINER_ID = /^[0-9a-f]{12,64}$/;
 function composeTarget(options, run) {
+  const compose = (overrideFile) => [
+    "docker",
+    "compose",
+    "--project-name",
+    options.project,
+    "--project-directory",
+    options.cwd,
+    "--file",
+    (0, import_node_path.join)(options.cwd, options.file),
+    "--file",
+    overrideFile
+  ];
   const sequence = (overrideFile, service, timeoutSeconds) => {
-    const compose = ["docker", "compose", "--project-name", options.project, "--project-directory", options.cwd, "--file", (0, import_node_path.join)(options.cwd, options.file), "--file", overrideFile];
-    return [
-      [...compose, "config", "--quiet", service],
-      [...compose, "pull", "--quiet", service],
-      [...compose, "up", "--detach", "--no-deps", "--no-build", "--pull", "never", "--wait", "--wait-timeout", String(timeoutSeconds), service]
-    ];
+    const c = compose(overrideFile);
+    return {
+      config: [...c, "config", "--quiet", service],
+      pull: [...c, "pull", "--quiet", service],
+      ps: [...c, "ps", "--all", "--quiet", service],
+      up: [...c, "up", "--detach", "--no-deps", "--no-build", "--pull", "never", "--wait", "--wait-timeout", String(timeoutSeconds), service]
+    };
+  };
+  const inspect = (ids) => ["docker", "inspect", "--format", INSPECT_FORMAT, ...ids];
+  const states = async (ps, stop) => {
+    try {
+      const listed = await run(ps, stop);
+      if (listed.code !== 0) return `\`${commandName(ps)}\` exited ${listed.code}: ${`${listed.stderr}${listed.stdout}`.trim().slice(-300)}`;
+      const ids = listed.stdout.split("\n").map((line) => line.trim()).filter((line) => line !== "");
+      const odd = ids.find((id) => !CONTAINER_ID.test(id));
+      if (odd !== void 0) return `\`${commandName(ps)}\` printed ${JSON.stringify(odd.slice(0, 100))}, not a container id`;
+      if (ids.length === 0) return [];
+      const read = await run(inspect(ids), stop);
+      if (read.code !== 0) return `\`docker inspect\` exited ${read.code}: ${`${read.stderr}${read.stdout}`.trim().slice(-300)}`;
+      return parseContainerStates(read.stdout);
+    } catch (err) {
+      if (!(err instanceof import_errors2.OutsideError)) throw err;
+      return err.message;
+    }
   };
   const apply = async (request, image, stop) => {
     const dir = (0, import_node_fs.mkdtempSync)((0, import_node_path.join)((0, import_node_os.tmpdir)(), "pipeline-deploy-"));
@@ -91,7 +186,21 @@ function composeTarget(options, run) {
   ${request.service}:
     image: ${JSON.stringify(image)}
 `, { mode: 384 });
-      return await attempt(run, sequence(override, request.service, request.timeoutSeconds), 2, void 0, stop);
+      const steps = sequence(override, request.service, request.timeoutSeconds);
+      const checked = await attempt(run, [steps.config, steps.pull], 2, void 0, stop);
+      if (checked.kind !== "healthy") return checked;
+      const stoppedBeforeUp = { kind: "not-applied", detail: `stopped before \`${commandName(steps.up)}\``, stopped: true };
+      if (stop?.aborted) return stoppedBeforeUp;
+      const before = await states(steps.ps, stop);
+      if (stop?.aborted) return stoppedBeforeUp;
+      if (typeof before === "string") return { kind: "not-applied", detail: before };
+      const started = await attempt(run, [steps.up], 0, void 0, stop);
+      if (stop?.aborted) return started.kind === "healthy" ? { kind: "unhealthy", detail: "stopped before what runs was read", stopped: true } : started;
+      const after = await states(steps.ps, stop);
+      const verdict = typeof after === "string" ? `what runs could not be read: ${after}` : notRunning(before, after);
+      if (started.kind !== "healthy") return { kind: "unhealthy", detail: verdict === void 0 ? started.detail : `${started.detail.trimEnd()}
+${verdict}` };
+      return verdict === void 0 ? started : { kind: "unhealthy", detail: verdict };
     } finally {
       (0, import_node_fs.rmSync)(dir, { recursive: true, force: true });
     }
@@ -99,7 +208,11 @@ function composeTarget(options, run) {
   return {
     kind: "compose",
     preflight: () => mustAnswer(run, ["docker", "version", "--format", "{{.Server.Version}}"], `the Docker host ${process.env["DOCKER_HOST"] || "(the local engine)"}`),
-    commands: (request) => sequence(`<a temporary override file: services.${request.service}.image = ${request.image}>`, request.service, request.timeoutSeconds),
+    commands: (request) => {
+      const steps = sequence(`<a temporary override file: services.${request.service}.image = ${request.image}>`, request.service, request.timeoutSeconds);
+      const read = inspect(["<the containers ps lists>"]);
+      return [steps.config, steps.pull, steps.ps, read, steps.up, steps.ps, read];
+    },
     deploy: (request, stop) => deployWithRollback(
       request,
       {

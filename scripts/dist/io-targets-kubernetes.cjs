@@ -25,6 +25,21 @@ __export(kubernetes_exports, {
 });
 module.exports = __toCommonJS(kubernetes_exports);
 
+// scripts/core/command-name.ts
+function commandName(argv, words = 3) {
+  const out = [];
+  for (let i = 0; i < argv.length && out.length < words; i++) {
+    const arg = argv[i] ?? "";
+    if (!arg.startsWith("-") || i === 0) {
+      out.push(arg);
+      continue;
+    }
+    const next = argv[i + 1];
+    if (!arg.includes("=") && next !== void 0 && !next.startsWith("-")) i++;
+  }
+  return out.join(" ");
+}
+
 // scripts/io/targets/target.ts
 var import_errors = require("./core-errors.cjs");
 var TargetError = class extends import_errors.OutsideError {
@@ -38,7 +53,7 @@ var tail = (text) => text.trim().split("\n").slice(-3).join(" | ").slice(0, 400)
 async function deployWithRollback(request, steps, stop) {
   const first = await steps.apply(request.image, stop?.interrupt);
   if (first.kind === "healthy") return first;
-  const interrupted = stop?.interrupt.aborted === true;
+  const interrupted = first.stopped === true;
   if (first.kind === "not-applied") {
     if (interrupted) {
       const still2 = request.previous === void 0 ? "" : `; ${request.previous} still runs`;
@@ -55,14 +70,15 @@ async function deployWithRollback(request, steps, stop) {
 async function attempt(run, argvs, changing, refused, stop) {
   let detail = "";
   for (const [i, argv] of argvs.entries()) {
-    if (stop?.aborted) return { kind: i <= changing ? "not-applied" : "unhealthy", detail: `${detail}stopped before \`${argv.slice(0, 3).join(" ")}\`` };
+    if (stop?.aborted) return { kind: i <= changing ? "not-applied" : "unhealthy", detail: `${detail}stopped before \`${commandName(argv)}\``, stopped: true };
     let r;
     try {
       r = await run(argv, stop);
     } catch (err) {
       if (!(err instanceof import_errors.OutsideError)) throw err;
       detail += err.message;
-      return { kind: i < changing ? "not-applied" : "unhealthy", detail };
+      const kind = i < changing ? "not-applied" : "unhealthy";
+      return stop?.aborted ? { kind, detail, stopped: true } : { kind, detail };
     }
     detail += `${r.stderr}${r.stdout}`;
     if (r.code !== 0) return { kind: i < changing || i === changing && refused?.(`${r.stderr}${r.stdout}`) === true ? "not-applied" : "unhealthy", detail };
@@ -72,7 +88,7 @@ async function attempt(run, argvs, changing, refused, stop) {
 
 // scripts/io/targets/kubernetes.ts
 var REQUEST_TIMEOUT = "20s";
-var API_REFUSAL = /denied the request|\bis forbidden\b|\bForbidden\b|\bis invalid\b|\bNotFound\b|\bnot found\b/;
+var API_REFUSAL = /denied the request|\bis forbidden\b|\bForbidden\b|\bis invalid\b|\bNotFound\b|\bnot found\b|unable to find container named/;
 function kubernetesTarget(options, run) {
   const kubectl = (...args) => ["kubectl", ...options.context === void 0 ? [] : ["--context", options.context], "--namespace", options.namespace, ...args];
   const setImage = (request, image) => kubectl("set", "image", `deployment/${request.service}`, `${request.service}=${image}`, `--request-timeout=${REQUEST_TIMEOUT}`);
