@@ -9648,7 +9648,7 @@ var deploy = command(SPEC, async (parsed, ctx) => {
     if (other !== void 0) {
       const what = other.payload === void 0 ? "" : `${other.payload.digest.slice(0, 19)}\u2026, by ${other.payload.actor}, `;
       ctx.stderr(
-        `error: ${service} to ${environment.name}: deployment ${other.id} (${what}since ${other.createdAt}) has not ended; deploy again once it has (a deploy job ends within ${TIMEOUTS.deployJobMs / 6e4} min: a record still in progress after that was left by a job that died)
+        `error: ${service} to ${environment.name}: deployment ${other.id} (${what}since ${other.createdAt}) has not ended; deploy again once it has (a deploy job ends within ${TIMEOUTS.deployJobMs / 6e4} min: a record still in progress after that was left by a job that died); if no job runs it, end it: gh api -X POST repos/{owner}/{repo}/deployments/${other.id}/statuses -f state=error
 `
       );
       if (values.json) ctx.stdout(`${JSON.stringify({ plan, result: { outcome: "refused", deployment: other.id } })}

@@ -387,7 +387,7 @@ describe('deploy', () => {
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(
         new RegExp(
-          `^error: alpha to staging: deployment ${running} \\(${d1.slice(0, 19)}…, by hubot, since \\S+\\) has not ended; deploy again once it has \\(a deploy job ends within 30 min: a record still in progress after that was left by a job that died\\)\n$`,
+          `^error: alpha to staging: deployment ${running} \\(${d1.slice(0, 19)}…, by hubot, since \\S+\\) has not ended; deploy again once it has \\(a deploy job ends within 30 min: a record still in progress after that was left by a job that died\\); if no job runs it, end it: gh api -X POST repos/\\{owner\\}/\\{repo\\}/deployments/${running}/statuses -f state=error\n$`,
         ),
       );
       expect(deployments()).toHaveLength(before);

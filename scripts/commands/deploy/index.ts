@@ -207,7 +207,7 @@ const deploy = command(SPEC, async (parsed, ctx) => {
     if (other !== undefined) {
       const what = other.payload === undefined ? '' : `${other.payload.digest.slice(0, 19)}…, by ${other.payload.actor}, `;
       ctx.stderr(
-        `error: ${service} to ${environment.name}: deployment ${other.id} (${what}since ${other.createdAt}) has not ended; deploy again once it has (a deploy job ends within ${TIMEOUTS.deployJobMs / 60_000} min: a record still in progress after that was left by a job that died)\n`,
+        `error: ${service} to ${environment.name}: deployment ${other.id} (${what}since ${other.createdAt}) has not ended; deploy again once it has (a deploy job ends within ${TIMEOUTS.deployJobMs / 60_000} min: a record still in progress after that was left by a job that died); if no job runs it, end it: gh api -X POST repos/{owner}/{repo}/deployments/${other.id}/statuses -f state=error\n`,
       );
       if (values.json) ctx.stdout(`${JSON.stringify({ plan, result: { outcome: 'refused', deployment: other.id } })}\n`);
       return EXIT.failed;
