@@ -118,15 +118,15 @@ describe('pipeline plan on the generated CI workflow', () => {
     expect(jobOf(plan, 'libraries').legs.map((l) => l.matrix?.['library'])).toContain('@kodingcaravan/shared');
   });
 
-  test('push touching only packages/auth: exactly its four services', async () => {
+  test('push touching only packages/auth: exactly its three services', async () => {
     scenario('auth change', { 'packages/auth/src/planned-change.ts': 'export const planned = 1;\n' });
     const plan = await planJson(repo.dir, ['--event', 'push'], BUNDLE);
     expect(plan.code).toBe(0);
-    expect(services(jobOf(plan, 'publish'))).toEqual(['admin-service', 'api-gateway', 'student-auth-service', 'trainer-auth-service']);
+    expect(services(jobOf(plan, 'publish'))).toEqual(['api-gateway', 'student-auth-service', 'trainer-auth-service']);
     expect(jobOf(plan, 'build').status).toBe('skipped');
     const changes = jobOf(plan, 'changes');
     expect(changes.outputs['global']).toBe('false');
-    expect(json(changes.outputs['services'])).toEqual(['admin-service', 'api-gateway', 'student-auth-service', 'trainer-auth-service']);
+    expect(json(changes.outputs['services'])).toEqual(['api-gateway', 'student-auth-service', 'trainer-auth-service']);
     expect(json(changes.outputs['libraries'])).toContain('@kodingcaravan/auth');
     expect(json(changes.outputs['libraries'])).not.toContain('@kodingcaravan/shared');
     expect(gateFails(plan)).toBe(false);
