@@ -15,7 +15,8 @@ import { Octokit } from '@octokit/core';
 import { paginateRest } from '@octokit/plugin-paginate-rest';
 import { restEndpointMethods } from '@octokit/plugin-rest-endpoint-methods';
 import { RequestError } from '@octokit/request-error';
-import type { DeploymentRecord, DeployPayload } from '../core/deploy/promotion.js';
+import type { ListedDeployment } from '../core/deploy/history.js';
+import type { DeployPayload } from '../core/deploy/promotion.js';
 import { parsePayload } from '../core/deploy/promotion.js';
 import type { Ancestry } from '../core/images/publish.js';
 
@@ -75,8 +76,14 @@ export interface GitHubApi {
   /** A draft release (so immutable releases work: it is published only when complete). */
   createDraftRelease(release: NewRelease): Promise<GitHubRelease>;
   updateReleaseBody(id: number, body: string): Promise<void>;
-  /** The deployments of a task (`deploy:<service>`), in one environment or all, each with its latest status's state. */
-  listDeployments(task: string, environment?: string): Promise<DeploymentRecord[]>;
+  /**
+   * One page (`page` from 1, 100 records) of a task's (`deploy:<service>`) deployments to an environment,
+   * newest first as GitHub lists them, without their states (a request each: deploymentState); `more`
+   * when the page was full. io/deployment-history.ts reads them only as far as a question needs.
+   */
+  deploymentPage(task: string, environment: string, page: number): Promise<{ readonly deployments: ListedDeployment[]; readonly more: boolean }>;
+  /** The state of a deployment's latest status ('' when it has none): `GET deployments/{id}/statuses?per_page=1`. */
+  deploymentState(id: number): Promise<string>;
   /** A deployment record: never auto-merged, no required status checks (the image was tested by CI). */
   createDeployment(deployment: NewDeployment): Promise<number>;
   createDeploymentStatus(id: number, status: NewDeploymentStatus): Promise<void>;
@@ -245,29 +252,34 @@ export function githubApi(options: GitHubApiOptions): GitHubApi {
         return toRelease(shape(what, data, isRelease));
       });
     },
-    async listDeployments(task, environment) {
+    async deploymentPage(task, environment, page) {
       const what = `GET deployments?task=${task}`;
       return call(what, async () => {
-        const out: DeploymentRecord[] = [];
-        const query = { owner, repo, task, ...(environment === undefined ? {} : { environment }), per_page: PER_PAGE };
-        for await (const list of pages(what, (page) => client.rest.repos.listDeployments({ ...query, page, request: { signal: signal() } }))) {
-          for (const item of list) {
-            if (
-              !isObject(item) ||
-              typeof item['id'] !== 'number' ||
-              typeof item['sha'] !== 'string' ||
-              typeof item['environment'] !== 'string' ||
-              typeof item['created_at'] !== 'string'
-            ) {
-              throw new GitHubApiError(`GitHub API ${what}: a deployment without id, sha, environment or created_at`);
-            }
-            const { data: statuses } = await client.rest.repos.listDeploymentStatuses({ owner, repo, deployment_id: item['id'], per_page: 1, request: { signal: signal() } });
-            const latest: unknown = Array.isArray(statuses) ? statuses[0] : undefined;
-            const state = isObject(latest) && typeof latest['state'] === 'string' ? latest['state'] : '';
-            out.push({ id: item['id'], sha: item['sha'], environment: item['environment'], createdAt: item['created_at'], state, payload: parsePayload(item['payload']) });
+        const { data } = await client.rest.repos.listDeployments({ owner, repo, task, environment, per_page: PER_PAGE, page, request: { signal: signal() } });
+        if (!Array.isArray(data)) throw new GitHubApiError(`GitHub API ${what}: the answer is not a list`);
+        const deployments = data.map((item: unknown): ListedDeployment => {
+          if (
+            !isObject(item) ||
+            typeof item['id'] !== 'number' ||
+            typeof item['sha'] !== 'string' ||
+            typeof item['environment'] !== 'string' ||
+            typeof item['created_at'] !== 'string'
+          ) {
+            throw new GitHubApiError(`GitHub API ${what}: a deployment without id, sha, environment or created_at`);
           }
-        }
-        return out;
+          return { id: item['id'], sha: item['sha'], environment: item['environment'], createdAt: item['created_at'], payload: parsePayload(item['payload']) };
+        });
+        return { deployments, more: data.length === PER_PAGE };
+      });
+    },
+    async deploymentState(id) {
+      const what = `GET deployments/${id}/statuses`;
+      return call(what, async () => {
+        // GitHub lists a deployment's statuses newest first: the first is the latest.
+        const { data } = await client.rest.repos.listDeploymentStatuses({ owner, repo, deployment_id: id, per_page: 1, request: { signal: signal() } });
+        if (!Array.isArray(data)) throw new GitHubApiError(`GitHub API ${what}: the answer is not a list`);
+        const latest: unknown = data[0];
+        return isObject(latest) && typeof latest['state'] === 'string' ? latest['state'] : '';
       });
     },
     async createDeployment(d) {

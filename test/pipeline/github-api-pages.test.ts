@@ -34,7 +34,8 @@ test('a list longer than a page: every page is read, none twice', async () => {
 
 test.each([
   ['releases', 'repos/list-releases', (c: ReturnType<typeof api>) => c.listReleases()],
-  ['deployments', 'repos/list-deployments', (c: ReturnType<typeof api>) => c.listDeployments('deploy:alpha', 'staging')],
+  ['deployments', 'repos/list-deployments', (c: ReturnType<typeof api>) => c.deploymentPage('deploy:alpha', 'staging', 1)],
+  ["a deployment's state", 'repos/list-deployment-statuses', (c: ReturnType<typeof api>) => c.deploymentState(1)],
 ] as const)('%s: a server that never answers ends within the bound, as a time-out', async (_name, operation, list) => {
   github.fail({ mode: 'hang', operation });
   const asked = list(api(500));

@@ -19,6 +19,7 @@ import { commandSpec } from '../../core/args.js';
 import type { Environment } from '../../core/config.js';
 import { checkEvidence, provenanceFacts } from '../../core/deploy/evidence.js';
 import { type DeployPlan, renderDeployPlan } from '../../core/deploy/plan.js';
+import { deployQuestion, describeBound, READ_BOUND, promotionQuestion } from '../../core/deploy/history.js';
 import { checkPromotion, current, type DeploymentRecord, rollbackCandidates, type Success, unfinished } from '../../core/deploy/promotion.js';
 import { parseDeployVersion, quarantineTag } from '../../core/deploy/version.js';
 import { describeError, InputError, OutsideError } from '../../core/errors.js';
@@ -31,6 +32,7 @@ import { releaseNotes } from '../../core/release/notes.js';
 import { TIMEOUTS } from '../../core/timeouts.js';
 import type { Git } from '../../io/git.js';
 import type { GitHubApi } from '../../io/github-api.js';
+import { deploymentHistory, readHistory } from '../../io/deployment-history.js';
 import type { FetchedDocument, RegistryClient } from '../../io/registry.js';
 import type { DeployOutcome, DeployRequest, Stop, Target } from '../../io/targets/target.js';
 import { describeQuarantine, type Quarantine, quarantineOf, quarantineOfDigest, readImage, readProvenance } from '../../io/registry-images.js';
@@ -77,6 +79,7 @@ const SPEC = commandSpec({
   notes: [
     'exit codes: 0 deployed (or planned), 1 refused by a check or unhealthy (rolled back), 2 bad input, 3 the registry, the GitHub API or the target failed, 4 no answer in time, 130/143 interrupted by SIGINT/SIGTERM (rolled back when the target had begun; the record says so)',
     'No Kubernetes cluster has run the kubernetes target: it is tested on the exact commands it runs.',
+    `The deployment records are read newest first and only as far as the plan needs (a status request only for a record the answer depends on): at most the newest ${READ_BOUND.records} records and ${READ_BOUND.statuses} statuses per environment; past that, the plan says so.`,
   ],
 });
 
@@ -112,8 +115,17 @@ const deploy = command(SPEC, async (parsed, ctx) => {
     const environment = environmentOf(ctx, values.environment);
     const github = await ctx.effects.github();
     const task = `deploy:${service}`;
-    const records = await github.listDeployments(task, environment.name);
-    const now = current(records);
+    // The records newest first, only as far as the plan needs them (core/deploy/history.ts): what runs,
+    // and whether another deploy has not ended; a rollback reads on for its candidates.
+    const started = Date.now();
+    const history = deploymentHistory(github, task, environment.name, deployQuestion(started, TIMEOUTS.deployJobMs));
+    let read = await history.read();
+    const now = current(read.records);
+    if (now === undefined && read.stop === 'bound') {
+      ctx.stderr(
+        `warning: ${service} in ${environment.name}: none of ${describeBound(read)} is a success: the plan shows nothing running there, and an unhealthy deploy has nothing to roll back to\n`,
+      );
+    }
 
     // The digest: resolved from the version, given (an approved plan), or the rollback target.
     let digest: string;
@@ -125,16 +137,17 @@ const deploy = command(SPEC, async (parsed, ctx) => {
       label = values.version === undefined || values.version === '' ? digest.slice(0, 19) : version.tag;
     } else if (values.rollback) {
       // The newest candidate that is not quarantined (a quarantined digest is never deployed again).
+      // The records are read on one candidate at a time: a quarantined one costs the next.
       let back: Success | undefined;
-      for (const candidate of rollbackCandidates(records)) {
-        if ((await quarantineOfDigest(registry, ref.path, candidate.payload.digest)) === undefined) {
-          back = candidate;
-          break;
-        }
+      for (let wanted = 1; back === undefined; wanted++) {
+        read = await history.read(deployQuestion(started, TIMEOUTS.deployJobMs, wanted).enough);
+        const candidate = rollbackCandidates(read.records)[wanted - 1];
+        if (candidate === undefined) break;
+        if ((await quarantineOfDigest(registry, ref.path, candidate.payload.digest)) === undefined) back = candidate;
       }
       if (back === undefined)
         throw new InputError(
-          `--rollback: ${service} has no earlier successful deployment in ${environment.name} than the current one that is not quarantined; nothing to roll back to`,
+          `--rollback: ${service} has no earlier successful deployment in ${environment.name} than the current one that is not quarantined${read.stop === 'bound' ? ` among ${describeBound(read)}` : ''}; nothing to roll back to`,
         );
       digest = back.payload.digest;
       label = back.payload.version;
@@ -163,10 +176,11 @@ const deploy = command(SPEC, async (parsed, ctx) => {
       repositoryUrl,
       quarantined: quarantined === undefined ? undefined : { reason: `${describeQuarantine(quarantined)} (pipeline deploy --quarantine)` },
     });
-    const required = environment.requires === undefined ? [] : await github.listDeployments(task, environment.requires);
+    // The required environment's records of this digest only, down to its newest success there.
+    const required = environment.requires === undefined || values.rollback ? undefined : await readHistory(github, task, environment.requires, promotionQuestion(digest));
     const promotion = values.rollback
       ? ({ ok: true, detail: 'a rollback to a digest that ran here before' } as const)
-      : checkPromotion(environment.name, environment.requires, digest, required);
+      : checkPromotion(environment.name, environment.requires, digest, required?.records ?? [], required?.stop === 'bound' ? describeBound(required) : undefined);
     const target = await ctx.effects.target(environment, git.root);
     const request = {
       service,
@@ -203,7 +217,7 @@ const deploy = command(SPEC, async (parsed, ctx) => {
     // One deploy per service and environment at a time (deploy.yml's concurrency group does it for its
     // runs; this holds for a CLI run beside them too). The records were read above: the window between
     // that read and this deploy's own record is the time the plan took.
-    const other = unfinished(records, Date.now(), TIMEOUTS.deployJobMs);
+    const other = unfinished(read.records, Date.now(), TIMEOUTS.deployJobMs);
     if (other !== undefined) {
       const what = other.payload === undefined ? '' : `${other.payload.digest.slice(0, 19)}…, by ${other.payload.actor}, `;
       ctx.stderr(

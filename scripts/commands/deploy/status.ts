@@ -1,10 +1,12 @@
 /** `pipeline deploy status [--environment E] [--json]`: what runs where, from the Deployments API: services × environments. */
 import { resolve } from 'node:path';
 import { commandSpec } from '../../core/args.js';
+import { describeBound, READ_BOUND, statusQuestion } from '../../core/deploy/history.js';
 import { current, lastDeployOtherThan } from '../../core/deploy/promotion.js';
 import { InputError } from '../../core/errors.js';
 import { EXIT } from '../../core/exit-codes.js';
 import { quote } from '../../core/quote.js';
+import { readHistory } from '../../io/deployment-history.js';
 import { workspaceAt } from '../../io/service-history.js';
 import { appendStepSummary } from '../../io/step-outputs.js';
 import type { Command } from '../types.js';
@@ -21,7 +23,10 @@ const SPEC = commandSpec({
     cwd: { value: 'DIR', description: 'the repository (default: the current folder)' },
   },
   examples: ['pnpm pipeline deploy status', 'pnpm -s pipeline deploy status --environment production --json'],
-  notes: ['exit codes: 0 done, 2 bad input, 3 the GitHub API failed, 4 no answer in time'],
+  notes: [
+    'exit codes: 0 done, 2 bad input, 3 the GitHub API failed, 4 no answer in time',
+    `Each service and environment costs one request and one per status read down to what runs (at most the newest ${READ_BOUND.records} records and ${READ_BOUND.statuses} statuses; past that, a warning and none shown).`,
+  ],
 });
 
 export interface StatusRow {
@@ -46,10 +51,13 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
     const github = await ctx.effects.github();
     const rows: StatusRow[] = [];
     for (const service of graph.services) {
-      const records = await github.listDeployments(`deploy:${service.folder}`);
       for (const env of environments) {
-        const here = records.filter((r) => r.environment === env.name);
+        // Newest first, up to what runs and the newest record with a status (core/deploy/history.ts):
+        // a request a page and one a status read, not one per record of the history.
+        const read = await readHistory(github, `deploy:${service.folder}`, env.name, statusQuestion);
+        const here = read.records;
         const now = current(here);
+        if (now === undefined && read.stop === 'bound') ctx.stderr(`warning: ${service.folder} in ${env.name}: none of ${describeBound(read)} is a success; shown as none\n`);
         const last = lastDeployOtherThan(here, now);
         rows.push({
           service: service.folder,

@@ -92,13 +92,17 @@ export type PromotionCheck = { readonly ok: true; readonly detail: string } | { 
 
 /**
  * An environment that requires another accepts only a digest that succeeded there, and whose newest
- * deployment there did not fail since, nor was rolled back from.
+ * deployment there did not fail since, nor was rolled back from. `bounded` says what was looked at when
+ * the read of `required` stopped at its bound (history.ts): an older success is not counted.
  */
-export function checkPromotion(environment: string, requires: string | undefined, digest: string, required: readonly DeploymentRecord[]): PromotionCheck {
+export function checkPromotion(environment: string, requires: string | undefined, digest: string, required: readonly DeploymentRecord[], bounded?: string): PromotionCheck {
   if (requires === undefined) return { ok: true, detail: `${environment} accepts any verified digest` };
   const all = successes(required);
   const ran = all.find((r) => r.payload.digest === digest);
-  if (ran === undefined) return { ok: false, detail: `${environment} accepts only a digest with a successful ${requires} deployment; ${digest} has none` };
+  if (ran === undefined) {
+    const none = bounded === undefined ? 'has none' : `has none among ${bounded}; deploy it to ${requires} again`;
+    return { ok: false, detail: `${environment} accepts only a digest with a successful ${requires} deployment; ${digest} ${none}` };
+  }
   // `ran` is among them, so there is a newest.
   const newest = required.filter((r) => r.payload?.digest === digest).sort(newestFirst)[0] ?? ran;
   if (newest.state === 'failure' || newest.state === 'error') {
