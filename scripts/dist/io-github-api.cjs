@@ -4210,23 +4210,27 @@ function githubApi(options) {
         return toRelease(shape(what, data, isRelease));
       });
     },
-    async listDeployments(task, environment) {
+    async deploymentPage(task, environment, page) {
       const what = `GET deployments?task=${task}`;
       return call(what, async () => {
-        const out = [];
-        const query = { owner, repo, task, ...environment === void 0 ? {} : { environment }, per_page: PER_PAGE };
-        for await (const list of pages(what, (page) => client.rest.repos.listDeployments({ ...query, page, request: { signal: signal() } }))) {
-          for (const item of list) {
-            if (!isObject(item) || typeof item["id"] !== "number" || typeof item["sha"] !== "string" || typeof item["environment"] !== "string" || typeof item["created_at"] !== "string") {
-              throw new GitHubApiError(`GitHub API ${what}: a deployment without id, sha, environment or created_at`);
-            }
-            const { data: statuses } = await client.rest.repos.listDeploymentStatuses({ owner, repo, deployment_id: item["id"], per_page: 1, request: { signal: signal() } });
-            const latest = Array.isArray(statuses) ? statuses[0] : void 0;
-            const state = isObject(latest) && typeof latest["state"] === "string" ? latest["state"] : "";
-            out.push({ id: item["id"], sha: item["sha"], environment: item["environment"], createdAt: item["created_at"], state, payload: parsePayload(item["payload"]) });
+        const { data } = await client.rest.repos.listDeployments({ owner, repo, task, environment, per_page: PER_PAGE, page, request: { signal: signal() } });
+        if (!Array.isArray(data)) throw new GitHubApiError(`GitHub API ${what}: the answer is not a list`);
+        const deployments = data.map((item) => {
+          if (!isObject(item) || typeof item["id"] !== "number" || typeof item["sha"] !== "string" || typeof item["environment"] !== "string" || typeof item["created_at"] !== "string") {
+            throw new GitHubApiError(`GitHub API ${what}: a deployment without id, sha, environment or created_at`);
           }
-        }
-        return out;
+          return { id: item["id"], sha: item["sha"], environment: item["environment"], createdAt: item["created_at"], payload: parsePayload(item["payload"]) };
+        });
+        return { deployments, more: data.length === PER_PAGE };
+      });
+    },
+    async deploymentState(id) {
+      const what = `GET deployments/${id}/statuses`;
+      return call(what, async () => {
+        const { data } = await client.rest.repos.listDeploymentStatuses({ owner, repo, deployment_id: id, per_page: 1, request: { signal: signal() } });
+        if (!Array.isArray(data)) throw new GitHubApiError(`GitHub API ${what}: the answer is not a list`);
+        const latest = data[0];
+        return isObject(latest) && typeof latest["state"] === "string" ? latest["state"] : "";
       });
     },
     async createDeployment(d) {
