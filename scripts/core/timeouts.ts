@@ -23,4 +23,10 @@ export const TIMEOUTS = {
    * still in progress after this was left by a job that died, and no longer holds later deploys.
    */
   deployJobMs: 30 * 60_000,
+  /**
+   * A deploy posts in_progress right after it creates its record (one request): a record made before a
+   * deploy's own that has no status yet is waited for this long, then taken for a run that stopped before
+   * its first status (having changed nothing).
+   */
+  deployStartMs: 5_000,
 } as const;

@@ -7768,6 +7768,13 @@ var NOT_ENDED = /* @__PURE__ */ new Set(["queued", "pending", "in_progress"]);
 function unfinished(records, now, staleAfterMs) {
   return records.filter((r) => NOT_ENDED.has(r.state) && !(now - Date.parse(r.createdAt) >= staleAfterMs)).sort(newestFirst)[0];
 }
+function earlierRival(records, own, now, staleAfterMs, startMs) {
+  const before = records.filter((r) => r.id < own);
+  const rival = unfinished(before, now, staleAfterMs);
+  if (rival !== void 0) return { kind: "rival", record: rival };
+  const starting = before.find((r) => r.state === "" && !(now - Date.parse(r.createdAt) >= startMs));
+  return starting === void 0 ? { kind: "clear" } : { kind: "starting", record: starting };
+}
 
 // scripts/core/deploy/history.ts
 var READ_BOUND = { records: 1e3, statuses: 100 };
@@ -7783,6 +7790,15 @@ function deployQuestion(now, staleAfterMs, candidates = 0) {
       const oldest = records.at(-1);
       const settled = oldest !== void 0 && now - Date.parse(oldest.createdAt) >= staleAfterMs;
       return current(records) !== void 0 && settled && rollbackCandidates(records).length >= candidates;
+    }
+  };
+}
+function rivalQuestion(own, now, staleAfterMs) {
+  return {
+    wants: (r) => r.id < own,
+    enough: (records) => {
+      const oldest = records.at(-1);
+      return oldest !== void 0 && now - Date.parse(oldest.createdAt) >= staleAfterMs;
     }
   };
 }
@@ -7937,7 +7953,13 @@ var TIMEOUTS = {
    * deploy.yml's deploy job (its timeout-minutes): no deploy through it runs longer, so a deployment record
    * still in progress after this was left by a job that died, and no longer holds later deploys.
    */
-  deployJobMs: 30 * 6e4
+  deployJobMs: 30 * 6e4,
+  /**
+   * A deploy posts in_progress right after it creates its record (one request): a record made before a
+   * deploy's own that has no status yet is waited for this long, then taken for a run that stopped before
+   * its first status (having changed nothing).
+   */
+  deployStartMs: 5e3
 };
 
 // scripts/io/github-api.ts
@@ -13863,6 +13885,26 @@ async function applyTo(ctx, a, stop, received) {
   });
   const urls = { ...runUrl === void 0 ? {} : { logUrl: runUrl }, ...environment.url === void 0 ? {} : { environmentUrl: environment.url } };
   await github.createDeploymentStatus(id, { state: "in_progress", description: `deploying ${plan.target.digest.slice(0, 19)}`, ...urls });
+  for (; ; ) {
+    const now = Date.now();
+    const read = await readHistory(github, a.task, environment.name, rivalQuestion(id, now, TIMEOUTS.deployJobMs));
+    const check = earlierRival(read.records, id, now, TIMEOUTS.deployJobMs, TIMEOUTS.deployStartMs);
+    if (check.kind === "clear") break;
+    if (check.kind === "starting") {
+      await new Promise((done) => setTimeout(done, 500));
+      continue;
+    }
+    const rival = check.record;
+    await github.createDeploymentStatus(id, { state: "error", description: `refused: deployment ${rival.id} began first and has not ended`, ...urls });
+    const what = rival.payload === void 0 ? "" : ` (${rival.payload.digest.slice(0, 19)}\u2026, by ${rival.payload.actor})`;
+    ctx.stderr(
+      `error: ${plan.service} to ${environment.name}: deployment ${rival.id}${what} began before this one (${id}) and has not ended; nothing changed; deploy again once it has
+`
+    );
+    if (a.json) ctx.stdout(`${JSON.stringify({ plan, result: { outcome: "refused", deployment: rival.id } })}
+`);
+    return EXIT.failed;
+  }
   let outcome;
   try {
     outcome = await a.target.deploy(a.request, stop);

@@ -459,7 +459,13 @@ var TIMEOUTS = {
    * deploy.yml's deploy job (its timeout-minutes): no deploy through it runs longer, so a deployment record
    * still in progress after this was left by a job that died, and no longer holds later deploys.
    */
-  deployJobMs: 30 * 6e4
+  deployJobMs: 30 * 6e4,
+  /**
+   * A deploy posts in_progress right after it creates its record (one request): a record made before a
+   * deploy's own that has no status yet is waited for this long, then taken for a run that stopped before
+   * its first status (having changed nothing).
+   */
+  deployStartMs: 5e3
 };
 
 // scripts/wiring.ts

@@ -396,6 +396,89 @@ describe('deploy', () => {
       expect((await deploy('--service', 'alpha', '--environment', 'staging', '--digest', d2, '--dry-run')).code).toBe(0);
     });
 
+    /**
+     * This deploy's GitHub, with another run's deploy begun in the window between this one's plan and its
+     * own record (`before`), or right after its in_progress (`after`). `firstStatusAfterMs`: the other run
+     * posts its in_progress that long after creating its record (never, when null).
+     */
+    /** The other run's late first status, awaited by its test (a post landing in the next test's stand-in would change it). */
+    let late: Promise<unknown> = Promise.resolve();
+    const racing =
+      (digest: string, when: 'before' | 'after', firstStatusAfterMs: number | null = 0) =>
+      async (): Promise<GitHubApi> => {
+        const real = githubApi(githubApiOptionsFromEnv(env(), 10_000));
+        let done = false;
+        const rival = async () => {
+          if (done) return;
+          done = true;
+          const id = await real.createDeployment({
+            ref: commits.v1,
+            task: 'deploy:alpha',
+            environment: 'staging',
+            production: false,
+            description: 'alpha by another run',
+            payload: { service: 'alpha', version: '9.9.8', digest, previousDigest: null, actor: 'hubot', rollback: false },
+          });
+          if (firstStatusAfterMs === null) return;
+          const post = () => real.createDeploymentStatus(id, { state: 'in_progress', description: `deploying ${digest.slice(0, 19)}` });
+          if (firstStatusAfterMs === 0) await post();
+          else late = new Promise((done) => setTimeout(done, firstStatusAfterMs)).then(post);
+        };
+        return {
+          ...real,
+          async createDeployment(input) {
+            if (when === 'before') await rival();
+            return real.createDeployment(input);
+          },
+          async createDeploymentStatus(id, st) {
+            const out = await real.createDeploymentStatus(id, st);
+            if (when === 'after' && st.state === 'in_progress') await rival();
+            return out;
+          },
+        };
+      };
+
+    test('another deploy begun after this one read the records but before its own record: this one backs off, its record ends in error, nothing changed; one line, exit 1', async () => {
+      const d1 = publish(commits.v1, `2.24.${Math.floor(Math.random() * 1e6)}`);
+      const d2 = publish(commits.v2, `2.25.${Math.floor(Math.random() * 1e6)}`);
+      const r = await deployWith(racing(d1, 'before'), '--service', 'alpha', '--environment', 'staging', '--digest', d2);
+      const [rival, own] = [...deployments()].sort((a, b) => a.id - b.id);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(
+        `error: alpha to staging: deployment ${rival?.id} (${d1.slice(0, 19)}…, by hubot) began before this one (${own?.id}) and has not ended; nothing changed; deploy again once it has\n`,
+      );
+      expect(own?.statuses.map((x) => x.state)).toEqual(['in_progress', 'error']);
+      expect(own?.statuses.at(-1)?.description).toBe(`refused: deployment ${rival?.id} began first and has not ended`);
+      expect(kubectl.calls.filter((c) => c.includes('set'))).toEqual([]);
+      expect(registry.tagged(`${OWNER}/alpha`, 'staging')).not.toBe(d2);
+    });
+
+    test('another run that created its record first and posts its first status a moment later: this one waits for it, then backs off', async () => {
+      const d1 = publish(commits.v1, `2.26.${Math.floor(Math.random() * 1e6)}`);
+      const d2 = publish(commits.v2, `2.27.${Math.floor(Math.random() * 1e6)}`);
+      const r = await deployWith(racing(d1, 'before', 1_500), '--service', 'alpha', '--environment', 'staging', '--digest', d2);
+      await late;
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/began before this one \(\d+\) and has not ended; nothing changed/);
+      expect(kubectl.calls.filter((c) => c.includes('set'))).toEqual([]);
+    });
+
+    test('an earlier record that never gets a status (its run stopped before its first one): this one goes on once the start bound has passed', async () => {
+      const d1 = publish(commits.v1, `2.30.${Math.floor(Math.random() * 1e6)}`);
+      const d2 = publish(commits.v2, `2.31.${Math.floor(Math.random() * 1e6)}`);
+      const r = await deployWith(racing(d1, 'before', null), '--service', 'alpha', '--environment', 'staging', '--digest', d2);
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(registry.tagged(`${OWNER}/alpha`, 'staging')).toBe(d2);
+    });
+
+    test('another deploy begun after this one had its record: this one goes on (the later one backs off)', async () => {
+      const d1 = publish(commits.v1, `2.28.${Math.floor(Math.random() * 1e6)}`);
+      const d2 = publish(commits.v2, `2.29.${Math.floor(Math.random() * 1e6)}`);
+      const r = await deployWith(racing(d1, 'after'), '--service', 'alpha', '--environment', 'staging', '--digest', d2);
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(registry.tagged(`${OWNER}/alpha`, 'staging')).toBe(d2);
+    });
+
     test('a record whose first status failed to post (GitHub failed; the run stopped there, nothing deployed) does not hold the re-run', async () => {
       const d1 = publish(commits.v1, `2.23.${Math.floor(Math.random() * 1e6)}`);
       github.fail({ mode: 'status-500', operation: 'repos/create-deployment-status' });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   checkPromotion,
   current,
+  earlierRival,
   type DeployPayload,
   type DeploymentRecord,
   parsePayload,
@@ -243,6 +244,28 @@ describe('a deploy that has not ended (unfinished)', () => {
     ['a creation time that cannot be read: taken as not ended', [rec(1, 'in_progress', 'yesterday')], 1],
   ])('%s', (_, records, id) => {
     expect(unfinished(records, NOW, BOUND)?.id).toBe(id);
+  });
+});
+
+describe('a deploy begun before this one (earlierRival): the later of two overlapping deploys backs off', () => {
+  const NOW = Date.parse('2026-01-02T12:00:00Z');
+  const BOUND = 30 * 60_000;
+  const START = 5_000;
+  const OWN = 10;
+  const rec = (id: number, state: string, createdAt: string): DeploymentRecord => ({ id, sha: 'a'.repeat(40), environment: 'staging', createdAt, state, payload });
+  it.each<[string, DeploymentRecord[], string]>([
+    ['nothing before it', [], 'clear'],
+    ['an earlier one in progress', [rec(9, 'in_progress', '2026-01-02T11:59:58Z')], 'rival 9'],
+    ['a later one in progress (it backs off, not this one)', [rec(11, 'in_progress', '2026-01-02T11:59:59Z')], 'clear'],
+    ['its own record is no rival', [rec(OWN, 'in_progress', '2026-01-02T11:59:59Z')], 'clear'],
+    ['an earlier one that ended', [rec(9, 'success', '2026-01-02T11:59:58Z'), rec(8, 'failure', '2026-01-02T11:59:50Z')], 'clear'],
+    ['an earlier one in progress for the whole bound (its job died)', [rec(9, 'in_progress', '2026-01-02T11:30:00Z')], 'clear'],
+    ['an earlier one with no status yet, younger than the start bound: look again', [rec(9, '', '2026-01-02T11:59:56Z')], 'starting 9'],
+    ['an earlier one with no status for the start bound (its run stopped there)', [rec(9, '', '2026-01-02T11:59:55Z')], 'clear'],
+    ['a rival wins over one starting', [rec(9, '', '2026-01-02T11:59:59Z'), rec(8, 'queued', '2026-01-02T11:59:58Z')], 'rival 8'],
+  ])('%s', (_, records, expected) => {
+    const check = earlierRival(records, OWN, NOW, BOUND, START);
+    expect(check.kind === 'clear' ? 'clear' : `${check.kind} ${check.record.id}`).toBe(expected);
   });
 });
 

@@ -19,8 +19,8 @@ import { commandSpec } from '../../core/args.js';
 import type { Environment } from '../../core/config.js';
 import { checkEvidence, provenanceFacts } from '../../core/deploy/evidence.js';
 import { type DeployPlan, renderDeployPlan } from '../../core/deploy/plan.js';
-import { deployQuestion, describeBound, READ_BOUND, promotionQuestion } from '../../core/deploy/history.js';
-import { checkPromotion, current, type DeploymentRecord, rollbackCandidates, type Success, unfinished } from '../../core/deploy/promotion.js';
+import { deployQuestion, describeBound, READ_BOUND, promotionQuestion, rivalQuestion } from '../../core/deploy/history.js';
+import { checkPromotion, current, type DeploymentRecord, earlierRival, rollbackCandidates, type Success, unfinished } from '../../core/deploy/promotion.js';
 import { parseDeployVersion, quarantineTag } from '../../core/deploy/version.js';
 import { describeError, InputError, OutsideError } from '../../core/errors.js';
 import { repositoryOwner } from '../../core/github-repository.js';
@@ -365,6 +365,26 @@ async function applyTo(ctx: CommandContext, a: Apply, stop: Stop, received: () =
   });
   const urls = { ...(runUrl === undefined ? {} : { logUrl: runUrl }), ...(environment.url === undefined ? {} : { environmentUrl: environment.url }) };
   await github.createDeploymentStatus(id, { state: 'in_progress', description: `deploying ${plan.target.digest.slice(0, 19)}`, ...urls });
+  // The plan's check of the records and this record are apart by the time the plan took: a deploy begun
+  // in between (a lower id) that has not ended goes on, and this one backs off before changing anything.
+  for (;;) {
+    const now = Date.now();
+    const read = await readHistory(github, a.task, environment.name, rivalQuestion(id, now, TIMEOUTS.deployJobMs));
+    const check = earlierRival(read.records, id, now, TIMEOUTS.deployJobMs, TIMEOUTS.deployStartMs);
+    if (check.kind === 'clear') break;
+    if (check.kind === 'starting') {
+      await new Promise((done) => setTimeout(done, 500));
+      continue;
+    }
+    const rival = check.record;
+    await github.createDeploymentStatus(id, { state: 'error', description: `refused: deployment ${rival.id} began first and has not ended`, ...urls });
+    const what = rival.payload === undefined ? '' : ` (${rival.payload.digest.slice(0, 19)}…, by ${rival.payload.actor})`;
+    ctx.stderr(
+      `error: ${plan.service} to ${environment.name}: deployment ${rival.id}${what} began before this one (${id}) and has not ended; nothing changed; deploy again once it has\n`,
+    );
+    if (a.json) ctx.stdout(`${JSON.stringify({ plan, result: { outcome: 'refused', deployment: rival.id } })}\n`);
+    return EXIT.failed;
+  }
   let outcome: DeployOutcome;
   try {
     outcome = await a.target.deploy(a.request, stop);

@@ -65,6 +65,20 @@ export function deployQuestion(now: number, staleAfterMs: number, candidates = 0
 }
 
 /**
+ * What a deploy asks once its own record `own` is in progress (earlierRival): the records made before it,
+ * down to the first one older than `staleAfterMs` (the list is newest first, so the rest are older too).
+ */
+export function rivalQuestion(own: number, now: number, staleAfterMs: number): Question {
+  return {
+    wants: (r) => r.id < own,
+    enough: (records) => {
+      const oldest = records.at(-1);
+      return oldest !== undefined && now - Date.parse(oldest.createdAt) >= staleAfterMs;
+    },
+  };
+}
+
+/**
  * What the promotion check needs of the required environment's records: only those of the digest, and
  * the rollbacks from it, down to its newest success there (checkPromotion looks at nothing older).
  */

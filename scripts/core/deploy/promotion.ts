@@ -133,6 +133,30 @@ export function unfinished(records: readonly DeploymentRecord[], now: number, st
   return records.filter((r) => NOT_ENDED.has(r.state) && !(now - Date.parse(r.createdAt) >= staleAfterMs)).sort(newestFirst)[0];
 }
 
+/** What a deploy finds of the deploys begun before its own record (earlierRival). */
+export type RivalCheck =
+  | { readonly kind: 'clear' }
+  /** One that has not ended: this deploy backs off. */
+  | { readonly kind: 'rival'; readonly record: DeploymentRecord }
+  /** One with no status yet, younger than the start bound: look again shortly. */
+  | { readonly kind: 'starting'; readonly record: DeploymentRecord };
+
+/**
+ * The deploys begun before deploy `own` (lower ids were made first): the plan's read of the records and a
+ * deploy's own record are apart by the time the plan took, so two deploys can both pass the check before
+ * either has a record. Each looks again once its record is in progress, and the later one backs off: of
+ * two overlapping deploys exactly one goes on. A record with no status yet is `starting` while it is
+ * younger than `startMs` (its run is between creating it and posting in_progress); older, its run stopped
+ * there (unfinished() does not count it either).
+ */
+export function earlierRival(records: readonly DeploymentRecord[], own: number, now: number, staleAfterMs: number, startMs: number): RivalCheck {
+  const before = records.filter((r) => r.id < own);
+  const rival = unfinished(before, now, staleAfterMs);
+  if (rival !== undefined) return { kind: 'rival', record: rival };
+  const starting = before.find((r) => r.state === '' && !(now - Date.parse(r.createdAt) >= startMs));
+  return starting === undefined ? { kind: 'clear' } : { kind: 'starting', record: starting };
+}
+
 /**
  * The newest deploy to the environment when it is not the success that runs: one that failed or was
  * refused by the target, or one that has not ended. What runs then may not be what the records' last
