@@ -23,6 +23,7 @@ const options: AuditOptions = {
       'actions/download-artifact',
       'actions/upload-artifact',
       'docker/build-push-action',
+      'docker/bake-action',
     ].map((a) => [a, SHA]),
   ),
   canRunFor: () => true,
@@ -60,10 +61,30 @@ describe('untrusted-checkout: a script of a privileged workflow that fetches the
     ],
     ['workflow_run', '    env:\n      SHA: ${{ github.event.workflow_run.head_sha }}\n    steps:\n      - run: git checkout "$SHA"\n', ['untrusted-checkout']],
     ['workflow_run', '    steps:\n      - run: git switch -c x "$HEAD"\n        env:\n          HEAD: ${{ github.event.workflow_run.head_sha }}\n', ['untrusted-checkout']],
+    // git's global options before the verb (-c k=v, --git-dir, --work-tree, --no-pager, -C) hide nothing.
+    [
+      'workflow_run',
+      '    steps:\n      - run: git -c protocol.version=2 fetch origin "$H"\n        env:\n          H: ${{ github.event.workflow_run.head_sha }}\n',
+      ['untrusted-checkout'],
+    ],
+    [
+      'workflow_run',
+      '    steps:\n      - run: git --no-pager --git-dir=.git --work-tree . -C sub -c "user.name=a b" checkout "$H"\n        env:\n          H: ${{ github.event.workflow_run.head_sha }}\n',
+      ['untrusted-checkout'],
+    ],
+    // The event read from its file in the script: outside data without any env:.
+    ['workflow_run', '    steps:\n      - run: git fetch origin "$(jq -r .workflow_run.head_sha "$GITHUB_EVENT_PATH")"\n', ['untrusted-checkout']],
+    [
+      'issue_comment',
+      '    steps:\n      - run: |\n          H=$(jq -r .issue.number < "${GITHUB_EVENT_PATH}")\n          git fetch origin "pr-$H" && git checkout FETCH_HEAD\n',
+      ['untrusted-checkout'],
+    ],
     // Not privileged, or the git command names nothing from outside.
     ['pull_request', '    steps:\n      - run: gh pr checkout "$N"\n        env:\n          N: ${{ github.event.number }}\n', []],
     ['workflow_run', '    steps:\n      - run: git log -1\n        env:\n          HEAD: ${{ github.event.workflow_run.head_branch }}\n', []],
     ['workflow_run', '    steps:\n      - run: git fetch origin main\n', []],
+    ['workflow_run', '    steps:\n      - run: git -c protocol.version=2 fetch origin main\n', []],
+    ['workflow_run', '    steps:\n      - run: jq -r .workflow_run.id "$GITHUB_EVENT_PATH"\n', []],
   ])('on %s: %j', (on, job, expected) => {
     expect(rules(on, job)).toEqual(expected);
   });
@@ -101,6 +122,60 @@ describe("untrusted-artifact: another run's artifacts in a privileged workflow",
       '    steps:\n      - run: gh run download "$ID" --dir "$RUNNER_TEMP/in"\n        env:\n          ID: ${{ github.event.workflow_run.id }}\n',
       [],
     ],
+    [
+      'gh run download after RUNNER_TEMP is named elsewhere in the script',
+      'workflow_run',
+      '    steps:\n      - run: |\n          echo "$RUNNER_TEMP"\n          gh run download "$ID"\n        env:\n          ID: ${{ github.event.workflow_run.id }}\n',
+      ['untrusted-artifact'],
+    ],
+    [
+      'a second gh run download without a dir',
+      'workflow_run',
+      '    steps:\n      - run: gh run download "$ID" -D "$RUNNER_TEMP/a" && gh run download "$ID" -n x\n        env:\n          ID: ${{ github.event.workflow_run.id }}\n',
+      ['untrusted-artifact'],
+    ],
+    [
+      'gh run download into a folder that only names RUNNER_TEMP later',
+      'workflow_run',
+      '    steps:\n      - run: gh run download "$ID" --dir "./out/$RUNNER_TEMP"\n        env:\n          ID: ${{ github.event.workflow_run.id }}\n',
+      ['untrusted-artifact'],
+    ],
+    [
+      'gh run download climbing out of RUNNER_TEMP',
+      'workflow_run',
+      '    steps:\n      - run: gh run download "$ID" --dir="$RUNNER_TEMP/../../_work/repo"\n        env:\n          ID: ${{ github.event.workflow_run.id }}\n',
+      ['untrusted-artifact'],
+    ],
+    [
+      'download-artifact climbing out of runner.temp',
+      'workflow_run',
+      `    steps:\n      - uses: actions/download-artifact@${SHA}\n        with:\n          run-id: \${{ github.event.workflow_run.id }}\n          path: \${{ runner.temp }}/../../_work/repo\n`,
+      ['untrusted-artifact'],
+    ],
+    [
+      'gh run download -D ${RUNNER_TEMP}, and over two lines',
+      'workflow_run',
+      '    steps:\n      - run: |\n          gh run download "$ID" -D ${RUNNER_TEMP}/a\n          gh run download "$ID" \\\n            --name x --dir "${RUNNER_TEMP}/b"\n        env:\n          ID: ${{ github.event.workflow_run.id }}\n',
+      [],
+    ],
+    [
+      "a single-quoted '$RUNNER_TEMP' (that text, a folder of the working one)",
+      'workflow_run',
+      '    steps:\n      - run: gh run download "$ID" --dir \'$RUNNER_TEMP/a\'\n        env:\n          ID: ${{ github.event.workflow_run.id }}\n',
+      ['untrusted-artifact'],
+    ],
+    [
+      'gh run download into $runner_temp (another shell variable)',
+      'workflow_run',
+      '    steps:\n      - run: gh run download "$ID" --dir "$runner_temp/a"\n        env:\n          ID: ${{ github.event.workflow_run.id }}\n',
+      ['untrusted-artifact'],
+    ],
+    [
+      'gh run download -D${{ Runner.Temp }}',
+      'workflow_run',
+      '    steps:\n      - run: gh run download "$ID" -D${{ Runner.Temp }}/a\n        env:\n          ID: ${{ github.event.workflow_run.id }}\n',
+      [],
+    ],
     ['the same run', 'workflow_run', `    steps:\n      - uses: actions/download-artifact@${SHA}\n`, []],
     ['not privileged', 'push', `    steps:\n      - uses: actions/download-artifact@${SHA}\n        with:\n          run-id: \${{ inputs.id }}\n`, []],
   ])('%s', (_, on, job, expected) => {
@@ -126,6 +201,13 @@ describe('cache-poisoning: a cache written by a privileged workflow (the default
       `    steps:\n      - uses: docker/build-push-action@${SHA}\n        with:\n          cache-to: type=gha,mode=max\n`,
       ['cache-poisoning'],
     ],
+    [
+      'bake-action writing the gha cache through set:',
+      'workflow_run',
+      `    steps:\n      - uses: docker/bake-action@${SHA}\n        with:\n          set: |\n            *.cache-from=type=gha\n            *.cache-to=type=gha,mode=max\n`,
+      ['cache-poisoning'],
+    ],
+    ['bake-action reading the gha cache only', 'workflow_run', `    steps:\n      - uses: docker/bake-action@${SHA}\n        with:\n          set: '*.cache-from=type=gha'\n`, []],
     ['setup-node with caching off', 'workflow_run', `    steps:\n      - uses: actions/setup-node@${SHA}\n        with:\n          package-manager-cache: false\n`, []],
     ['setup-go with caching off', 'workflow_run', `    steps:\n      - uses: actions/setup-go@${SHA}\n        with:\n          cache: false\n`, []],
     ['a restore only', 'workflow_run', `    steps:\n      - uses: actions/cache/restore@${SHA}\n        with:\n          path: x\n          key: k\n`, []],

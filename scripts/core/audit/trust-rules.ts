@@ -33,16 +33,26 @@ export function outsideEnv(workflow: AuditWorkflow, job: AuditJob, step: AuditSt
 
 /** `gh pr checkout` always takes a pull request's code; these git commands take whatever ref they are given. */
 const GH_PR_CHECKOUT = /\bgh\s+pr\s+checkout\b/;
-const GIT_FETCH = /\bgit\s+(?:-C\s+\S+\s+)?(?:fetch|checkout|switch|pull|clone|worktree|reset|merge|rebase)\b/;
+/** One shell word: quoted parts and other characters up to a space. */
+const WORD = String.raw`(?:"[^"]*"|'[^']*'|[^\s"'])+`;
+/**
+ * git's global options, any number of them, before the verb: `-C dir`, `-c k=v`, those that take a value
+ * as the next word (`--git-dir dir`), any `--option` or `--option=value` (`--no-pager`, `--git-dir=.git`), `-p`/`-P`.
+ */
+const GIT_GLOBAL = String.raw`(?:-[Cc]\s+${WORD}|--(?:git-dir|work-tree|namespace|config-env|exec-path|attr-source)\s+${WORD}|--[A-Za-z-]+(?:=${WORD})?|-[pP])\s+`;
+const GIT_FETCH = new RegExp(String.raw`\bgit\s+(?:${GIT_GLOBAL})*(?:fetch|checkout|switch|pull|clone|worktree|reset|merge|rebase)\b`);
+/** The event's own file, which the script reads outside data from (`jq .workflow_run.head_sha "$GITHUB_EVENT_PATH"`). */
+const EVENT_FILE = /\bGITHUB_EVENT_PATH\b/;
 
 /**
  * A script of a privileged workflow that checks out the pull request: `gh pr checkout`, or a git command
- * while a variable the script sees holds outside data (a head branch or SHA of the event).
+ * while a variable the script sees holds outside data (a head branch or SHA of the event) or the script
+ * reads the event's file.
  */
 export function scriptCheckout(workflow: AuditWorkflow, job: AuditJob, step: AuditStep, message: (what: string) => string): Finding[] {
   const script = step.run ?? '';
   if (GH_PR_CHECKOUT.test(script)) return [finding(workflow, job, step, 'untrusted-checkout', message('checks out (gh pr checkout)'))];
-  if (GIT_FETCH.test(script) && outsideEnv(workflow, job, step))
+  if (GIT_FETCH.test(script) && (outsideEnv(workflow, job, step) || EVENT_FILE.test(script)))
     return [finding(workflow, job, step, 'untrusted-checkout', message('fetches (a git command given an event value)'))];
   return [];
 }
@@ -53,8 +63,36 @@ const ARTIFACT_DOWNLOADS: ReadonlyMap<string, string | undefined> = new Map([
   // Third-party downloaders exist only to fetch another run's artifacts.
   ['dawidd6/action-download-artifact', undefined],
 ]);
-const IN_RUNNER_TEMP = (path: string) => compact(path).startsWith('${{runner.temp}}');
-const GH_RUN_DOWNLOAD = /\bgh\s+run\s+download\b/;
+/** Below runner.temp: the prefix, then nothing or a `/` path with no `..` segment (which climbs back into the workspace). */
+function belowTemp(path: string, prefix: RegExp): boolean {
+  const m = prefix.exec(path);
+  if (m === null) return false;
+  const rest = path.slice(m[0].length);
+  return (rest === '' || rest.startsWith('/')) && !rest.split(/[/\\]/).includes('..');
+}
+const IN_RUNNER_TEMP = (path: string) => belowTemp(compact(path), /^\$\{\{runner\.temp\}\}/);
+/** `$RUNNER_TEMP`, `${RUNNER_TEMP}` or `${{ runner.temp }}` (compacted: GitHub puts in a path without spaces) at the start of a shell word, its quotes taken off. */
+const SCRIPT_TEMP = /^(?:\$RUNNER_TEMP\b|\$\{RUNNER_TEMP\}|\$\{\{runner\.temp\}\})/;
+const GH_RUN_DOWNLOAD = /\bgh\s+run\s+download\b/g;
+
+/**
+ * Does every `gh run download` of the script unpack below RUNNER_TEMP? Each one's own `-D`/`--dir`
+ * (the default is the working folder): its words up to the end of the command (a line not continued,
+ * `;`, `&`, `|`).
+ */
+function ghDownloadsBelowTemp(script: string): boolean {
+  const joined = script.replace(/\\\r?\n/g, ' ').replace(/\$\{\{[\s\S]*?\}\}/g, compact);
+  return [...joined.matchAll(GH_RUN_DOWNLOAD)].every((m) => {
+    const rest = joined.slice(m.index + m[0].length);
+    const words = (rest.split(/[\n;&|]/, 1)[0] ?? '').match(new RegExp(WORD, 'g')) ?? [];
+    // Double quotes only: a single-quoted $RUNNER_TEMP is that text, a folder of the working one.
+    const unquote = (w: string) => w.replace(/"/g, '');
+    const dirs = words.flatMap((w, i) =>
+      w === '-D' || w === '--dir' ? [words[i + 1] ?? ''] : w.startsWith('--dir=') ? [w.slice('--dir='.length)] : /^-D./.test(w) ? [w.slice(2)] : [],
+    );
+    return dirs.length > 0 && dirs.every((d) => belowTemp(unquote(d), SCRIPT_TEMP));
+  });
+}
 
 /**
  * Another run's artifacts in a privileged workflow: the run that made them ran a pull request's code,
@@ -73,8 +111,7 @@ export function untrustedArtifact(workflow: AuditWorkflow, job: AuditJob): Findi
       const other = runInput === undefined || step.with[runInput] !== undefined;
       return other && !IN_RUNNER_TEMP(String(step.with['path'] ?? '')) ? [finding(workflow, job, step, 'untrusted-artifact', message)] : [];
     }
-    const script = step.run ?? '';
-    return GH_RUN_DOWNLOAD.test(script) && !/\bRUNNER_TEMP\b/.test(script) ? [finding(workflow, job, step, 'untrusted-artifact', message)] : [];
+    return ghDownloadsBelowTemp(step.run ?? '') ? [] : [finding(workflow, job, step, 'untrusted-artifact', message)];
   });
 }
 
@@ -83,7 +120,7 @@ const isOff = (value: unknown) => value === false || String(value).trim().toLowe
 /**
  * Steps that write the Actions cache: actions/cache saves after the job, setup-node (v5 on) caches the
  * package manager's store by default, setup-go caches by default, the other setup actions when asked,
- * BuildKit when its cache-to names the gha cache.
+ * BuildKit when its cache-to (bake: a `set:` line's) names the gha cache.
  */
 function writesCache(step: AuditStep): boolean {
   if (step.uses === undefined) return false;
@@ -102,6 +139,11 @@ function writesCache(step: AuditStep): boolean {
       return w['cache'] !== undefined && String(w['cache']) !== '' && !isOff(w['cache']);
     case 'docker/build-push-action':
       return /\btype=gha\b/.test(String(w['cache-to'] ?? ''));
+    // bake sets each target's cache-to through `set:` lines (`*.cache-to=type=gha,mode=max`).
+    case 'docker/bake-action':
+      return String(w['set'] ?? '')
+        .split('\n')
+        .some((line) => /\.cache-to\s*=.*\btype=gha\b/.test(line));
     default:
       return false;
   }
