@@ -7,8 +7,8 @@
  * (always true), and a checkout's token uploaded with the workspace.
  */
 import { describe, expect, test } from 'vitest';
-import { type AuditOptions, auditWorkflow, type Finding } from '../../scripts/core/audit/rules.js';
-import { parseAuditWorkflow } from '../../scripts/core/audit/workflow.js';
+import { type AuditOptions, auditAction, auditWorkflow, type Finding, withActions } from '../../scripts/core/audit/rules.js';
+import { parseAuditAction, parseAuditWorkflow } from '../../scripts/core/audit/workflow.js';
 
 const SHA = 'a'.repeat(40);
 const options: AuditOptions = {
@@ -292,4 +292,42 @@ test('each new finding names the job and the step', () => {
     message:
       "writes the Actions cache in a workflow_run workflow, which runs in the default branch's cache scope: an entry poisoned there is restored by every later run (release builds too); write caches only from trusted pushes",
   });
+});
+
+describe("a composite action's steps: every step rule a workflow's step gets", () => {
+  const action = (steps: string) => parseAuditAction('.github/actions/x/action.yml', `runs:\n  using: composite\n  steps:\n${steps}`);
+  test.each([
+    ['ACTIONS_ALLOW_UNSECURE_COMMANDS in a step env', "    - run: echo\n      shell: bash\n      env:\n        ACTIONS_ALLOW_UNSECURE_COMMANDS: 'true'\n", ['insecure-commands']],
+    ['an if: that is text', '    - if: |\n        ${{ false }}\n      run: echo\n      shell: bash\n', ['unsound-condition']],
+    ['an expression in the script', '    - run: echo "${{ github.head_ref }}"\n      shell: bash\n', ['untrusted-expression']],
+    ['a clean step', '    - if: ${{ false }}\n      run: echo\n      shell: bash\n', []],
+  ])('%s', (_, steps, expected) => {
+    expect(auditAction(action(steps), options).map((f) => f.rule)).toEqual(expected);
+  });
+
+  test("a docker action's image by tag is an unpinned-image, as SECURITY.md names it", () => {
+    const docker = parseAuditAction('.github/actions/d/action.yml', "runs:\n  using: docker\n  image: 'docker://alpine:3.20'\n");
+    expect(auditAction(docker, options)).toEqual([
+      {
+        file: '.github/actions/d/action.yml',
+        job: '(docker action)',
+        line: 3,
+        rule: 'unpinned-image',
+        message: 'docker://alpine:3.20 is not pinned to an image digest (@sha256:...); every job that uses the action runs it',
+      },
+    ]);
+  });
+});
+
+test("withActions: the with: of an action's step stays a null-prototype table (its keys come from the workflow file)", () => {
+  const x = parseAuditAction(
+    '.github/actions/x/action.yml',
+    `runs:\n  using: composite\n  steps:\n    - uses: actions/cache@${SHA}\n      with:\n        path: \${{ inputs.p }}\n        constructor: c\n`,
+  );
+  const w = parseAuditWorkflow('.github/workflows/t.yml', 'on: push\njobs:\n  j:\n    steps:\n      - uses: ./.github/actions/x\n        with:\n          p: out\n');
+  const [job] = w.jobs;
+  if (job === undefined) throw new Error('no job');
+  const [step] = withActions(job, () => x).steps;
+  expect(step?.with).toEqual({ path: 'out', constructor: 'c' });
+  expect(step !== undefined && Object.getPrototypeOf(step.with)).toBe(null);
 });

@@ -244,6 +244,18 @@ describe('actions of the repository (a composite action is steps the workflows r
     expect(r.lines[1]).toMatch(/^tools\/greet\/action\.yml:7: /);
   });
 
+  test("a composite action's steps get every step rule: insecure-commands and unsound-condition too", async () => {
+    const risky =
+      "name: x\nruns:\n  using: composite\n  steps:\n    - name: Env\n      shell: bash\n      run: echo\n      env:\n        ACTIONS_ALLOW_UNSECURE_COMMANDS: 'true'\n    - name: Never\n      if: |\n        ${{ false }}\n      shell: bash\n      run: echo\n";
+    const r = await auditWithAction(greet('./.github/actions/x'), '.github/actions/x', risky);
+    expect(r.code).toBe(1);
+    expect(r.lines.map((l) => l.replace(/\] .*/, ']'))).toEqual([
+      '.github/actions/x/action.yml:5: job (composite action) step "Env": [insecure-commands]',
+      '.github/actions/x/action.yml:10: job (composite action) step "Never": [unsound-condition]',
+      'audit: 2 finding(s)',
+    ]);
+  });
+
   test('a clean composite action: the count names it', async () => {
     const clean = 'name: ok\nruns:\n  using: composite\n  steps:\n    - shell: bash\n      run: echo "$TITLE"\n      env:\n        TITLE: ${{ inputs.title }}\n';
     const r = await auditWithAction(greet('./.github/actions/ok'), '.github/actions/ok', clean);
@@ -342,7 +354,7 @@ describe('what a workflow reaches through the repository: composite actions insi
       '.github/actions/d/action.yml': "runs:\n  using: docker\n  image: 'docker://alpine:3'\n",
     });
     expect(r.lines).toEqual([
-      '.github/actions/d/action.yml:3: job (docker action): [unpinned-action] docker://alpine:3 is not pinned to an image digest (@sha256:...)',
+      '.github/actions/d/action.yml:3: job (docker action): [unpinned-image] docker://alpine:3 is not pinned to an image digest (@sha256:...); every job that uses the action runs it',
       'audit: 1 finding(s)',
     ]);
   });

@@ -8,6 +8,7 @@ import { type Finding, finding } from './finding.js';
 import { actionOf, type Needs, stepNeeds } from './permissions.js';
 import { cachePoisoning, insecureCommands, outsideEnv, privilegedTriggers, runsIn, scriptCheckout, selfHostedRunner, unsoundCondition, untrustedArtifact } from './trust-rules.js';
 import { type AuditJob, type AuditStep, type AuditWorkflow, COMPOSITE_JOB, type Fields } from './workflow.js';
+import { dict } from '../dict.js';
 import { isRecord } from '../json.js';
 
 export type { Finding, Rule } from './finding.js';
@@ -326,6 +327,20 @@ function skippedAncestor(workflow: AuditWorkflow, job: AuditJob, byId: ReadonlyM
   return [];
 }
 
+/**
+ * The rules over one step, the same for a workflow's steps and a composite action's (auditAction): one
+ * list, so that a new step rule reaches both.
+ */
+function stepRules(workflow: AuditWorkflow, job: AuditJob, step: AuditStep, options: Pick<AuditOptions, 'pins'>): Finding[] {
+  return [
+    ...injection(workflow, job, step),
+    ...envFile(workflow, job, step),
+    ...pinning(workflow, job, step, options.pins),
+    ...unsoundCondition(workflow, job, step, step.fields['if']),
+    ...insecureCommands(workflow, job, step, step.fields['env']),
+  ];
+}
+
 /** The rules over what a job's steps do, composite actions' steps included (withActions). */
 function jobRules(workflow: AuditWorkflow, job: AuditJob, options: AuditOptions): Finding[] {
   return [
@@ -360,7 +375,8 @@ export function withActions(job: AuditJob, localAction: AuditOptions['localActio
       label: `${step.label} (${action.file} ${s.label})`,
       line: step.line,
       run: s.run === undefined ? undefined : put(s.run),
-      with: Object.fromEntries(Object.entries(s.with).map(([k, v]) => [k, typeof v === 'string' ? put(v) : v])),
+      // Keys from the workflow file: a null-prototype table, as the parser makes (workflow.ts).
+      with: dict(Object.entries(s.with).map(([k, v]) => [k, typeof v === 'string' ? put(v) : v])),
     }));
   });
   return { ...job, steps };
@@ -383,13 +399,7 @@ export function auditWorkflow(workflow: AuditWorkflow, options: AuditOptions): F
     workflow.jobs.flatMap((job) => [
       ...unsoundCondition(workflow, job, undefined, job.fields['if']),
       ...insecureCommands(workflow, job, undefined, job.fields['env']),
-      ...job.steps.flatMap((step) => [
-        ...injection(workflow, job, step),
-        ...envFile(workflow, job, step),
-        ...pinning(workflow, job, step, options.pins),
-        ...unsoundCondition(workflow, job, step, step.fields['if']),
-        ...insecureCommands(workflow, job, step, step.fields['env']),
-      ]),
+      ...job.steps.flatMap((step) => stepRules(workflow, job, step, options)),
       ...imagePinning(workflow, job),
       ...(job.fields['uses'] !== undefined
         ? pinning(workflow, job, { label: 'uses', line: job.line, uses: String(job.fields['uses']), run: undefined, with: {}, fields: {} }, options.pins)
@@ -402,15 +412,15 @@ export function auditWorkflow(workflow: AuditWorkflow, options: AuditOptions): F
   );
 }
 
-/** An action of the repository (parseAuditAction): its steps' expressions, environment files and pins. */
+/** An action of the repository (parseAuditAction): a docker action's image, and every step rule on a composite action's steps. */
 export function auditAction(action: AuditWorkflow, options: Pick<AuditOptions, 'pins'>): Finding[] {
   return action.jobs.flatMap((job) => {
     const image = job.fields['image'];
     const unpinnedImage =
       typeof image === 'string' && image.startsWith('docker://') && !DIGEST_PINNED.test(image)
-        ? [finding(action, job, undefined, 'unpinned-action', `${image} is not pinned to an image digest (@sha256:...)`)]
+        ? [finding(action, job, undefined, 'unpinned-image', `${image} is not pinned to an image digest (@sha256:...); every job that uses the action runs it`)]
         : [];
-    return [...unpinnedImage, ...job.steps.flatMap((step) => [...injection(action, job, step), ...envFile(action, job, step), ...pinning(action, job, step, options.pins)])];
+    return [...unpinnedImage, ...job.steps.flatMap((step) => stepRules(action, job, step, options))];
   });
 }
 
