@@ -135,7 +135,9 @@ export async function dispatch(options: AppOptions, method: string, url: string,
     try {
       // Who may call is settled before the body is read: a refused caller costs no upload.
       if (route.access === 'public') return await route.handler({ method: route.method, path: pathname, params, query: searchParams, headers, body: await body() });
-      const caller = admit(route, verifyIdentity(headers, options.identity.audience, options.identity.secret), `${route.method} ${route.path}`);
+      // Signed for this very request: a header set seen for another method, path or query is refused here.
+      const { audience, secret } = options.identity;
+      const caller = admit(route, verifyIdentity(headers, { audience, method, target: url }, secret), `${route.method} ${route.path}`, audience);
       return await route.handler({ method: route.method, path: pathname, params, query: searchParams, headers, body: await body() }, caller);
     } catch (err) {
       if (err instanceof HttpError) return { status: err.status, body: { error: err.message, ...(err.details === undefined ? {} : { details: err.details }) } };

@@ -1,10 +1,11 @@
 /**
  * Who is calling: the gateway verifies the caller's token, then tells the service it forwards to in four
  * headers (`x-user-id`, `x-user-role`, `x-user-expires`, `x-user-signature`). The signature is an HMAC
- * over the identity, the service it is meant for (its audience) and a short expiry, with a key derived
- * from AUTH_SECRET: anything else that can reach a service directly (another container on the compose
- * network, the Docker host through the bridge) cannot name itself someone else, and a header set seen
- * by one service is no good at another or a minute later.
+ * over the identity, the request it is meant for (the service's name, the method and the request target:
+ * path and query as the service receives them) and a short expiry, with a key derived from AUTH_SECRET:
+ * anything else that can reach a service directly (another container on the compose network, the Docker
+ * host through the bridge) cannot name itself someone else, and a header set seen on the network is no
+ * good at another service, for another method, path or query, or a minute later.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { ConfigSpec } from './config.js';
@@ -33,35 +34,53 @@ export const IDENTITY_HEADERS = { id: 'x-user-id', role: 'x-user-role', expires:
 /** How long a signed identity is good for: one forwarded request, with room for a slow upstream. */
 export const IDENTITY_TTL_SECONDS = 60;
 
+/**
+ * How far the gateway's clock may run ahead of a service's: an expiry further ahead than the TTL and this
+ * was not signed for one request now (a key holder minting long-lived headers, or clocks that disagree).
+ */
+export const IDENTITY_CLOCK_SKEW_SECONDS = 5;
+
+/** The one request a header set is signed for: the service (audience), the method and the request target (`/path?query`). */
+export interface IdentityDestination {
+  readonly audience: string;
+  readonly method: string;
+  readonly target: string;
+}
+
 /** A key of its own (derived, not AUTH_SECRET itself), so that an identity signature can never pass as a token signature or the reverse. */
 function identityKey(secret: string): Buffer {
   return createHmac('sha256', secret).update('kodingcaravan identity headers v1').digest();
 }
 
-function mac(secret: string, audience: string, id: string, role: Role, expires: number): string {
+function mac(secret: string, to: IdentityDestination, id: string, role: Role, expires: number): string {
   // JSON keeps the fields apart: no value can shift a boundary between two others.
   return createHmac('sha256', identityKey(secret))
-    .update(JSON.stringify([audience, id, role, expires]))
+    .update(JSON.stringify([to.audience, to.method, to.target, id, role, expires]))
     .digest('base64url');
 }
 
-/** The headers the gateway adds to a request it forwards to `audience` (a service name) for `identity`. */
-export function signIdentity(identity: Identity, audience: string, secret: string, now: number = Date.now()): Record<string, string> {
+/**
+ * The headers the gateway adds to the one request it forwards `to` a service for `identity`: `to.target`
+ * must be the request target exactly as it goes out (the forwarded URL's pathname and search).
+ */
+export function signIdentity(identity: Identity, to: IdentityDestination, secret: string, now: number = Date.now()): Record<string, string> {
   const expires = Math.floor(now / 1000) + IDENTITY_TTL_SECONDS;
   return {
     [IDENTITY_HEADERS.id]: identity.id,
     [IDENTITY_HEADERS.role]: identity.role,
     [IDENTITY_HEADERS.expires]: String(expires),
-    [IDENTITY_HEADERS.signature]: mac(secret, audience, identity.id, identity.role, expires),
+    [IDENTITY_HEADERS.signature]: mac(secret, to, identity.id, identity.role, expires),
   };
 }
 
-export type IdentityResult = { readonly ok: true; readonly identity: Identity } | { readonly ok: false; readonly reason: 'missing' | 'malformed' | 'bad-signature' | 'expired' };
+export type IdentityResult =
+  | { readonly ok: true; readonly identity: Identity }
+  | { readonly ok: false; readonly reason: 'missing' | 'malformed' | 'bad-signature' | 'expired' | 'too-far-ahead' };
 
 const one = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 ? value : undefined);
 
-/** Checks the identity headers of a request that reached the service `audience`. */
-export function verifyIdentity(headers: unknown, audience: string, secret: string, now: number = Date.now()): IdentityResult {
+/** Checks the identity headers of a request that reached the service `at.audience` with `at.method` and the request target `at.target`. */
+export function verifyIdentity(headers: unknown, at: IdentityDestination, secret: string, now: number = Date.now()): IdentityResult {
   if (!isRecord(headers)) return { ok: false, reason: 'missing' };
   const id = one(headers[IDENTITY_HEADERS.id]);
   const role = one(headers[IDENTITY_HEADERS.role]);
@@ -69,9 +88,11 @@ export function verifyIdentity(headers: unknown, audience: string, secret: strin
   const signature = one(headers[IDENTITY_HEADERS.signature]);
   if (id === undefined && role === undefined && expires === undefined && signature === undefined) return { ok: false, reason: 'missing' };
   if (id === undefined || signature === undefined || !isRole(role) || expires === undefined || !/^\d{1,12}$/.test(expires)) return { ok: false, reason: 'malformed' };
-  const expected = Buffer.from(mac(secret, audience, id, role, Number(expires)));
+  const expected = Buffer.from(mac(secret, at, id, role, Number(expires)));
   const given = Buffer.from(signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: 'bad-signature' };
-  if (Number(expires) <= Math.floor(now / 1000)) return { ok: false, reason: 'expired' };
+  const seconds = Math.floor(now / 1000);
+  if (Number(expires) <= seconds) return { ok: false, reason: 'expired' };
+  if (Number(expires) > seconds + IDENTITY_TTL_SECONDS + IDENTITY_CLOCK_SKEW_SECONDS) return { ok: false, reason: 'too-far-ahead' };
   return { ok: true, identity: { id, role } };
 }

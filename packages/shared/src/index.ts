@@ -2,9 +2,11 @@ export { ConfigError, type ConfigOf, type ConfigSpec, loadConfig } from './confi
 export { createApp, dispatch, type GuardedHandler, type Handler, HttpError, type Method, matchPath, type Reply, type Request, type Route } from './http.js';
 export {
   AUTH_SECRET_CONFIG,
+  IDENTITY_CLOCK_SKEW_SECONDS,
   IDENTITY_HEADERS,
   IDENTITY_TTL_SECONDS,
   type Identity,
+  type IdentityDestination,
   type IdentityResult,
   isRole,
   MIN_SECRET_LENGTH,

@@ -7,7 +7,7 @@
  *   role is in `anyRecord` (e.g. admin).
  */
 import { HttpError } from './http-error.js';
-import type { Identity, IdentityResult, Role } from './identity.js';
+import { IDENTITY_CLOCK_SKEW_SECONDS, IDENTITY_TTL_SECONDS, type Identity, type IdentityResult, type Role } from './identity.js';
 
 export interface Guard {
   /** The roles that may call the route at all. */
@@ -25,16 +25,26 @@ export interface Caller extends Identity {
   assertAccess(owner: string, record: string): void;
 }
 
-const REASONS: Readonly<Record<Exclude<IdentityResult, { ok: true }>['reason'], string>> = {
-  missing: 'no caller identity',
-  malformed: 'malformed caller identity headers',
-  'bad-signature': 'caller identity headers not signed by the api-gateway',
-  expired: 'caller identity headers expired',
+type Refusal = Exclude<IdentityResult, { ok: true }>['reason'];
+
+/**
+ * Why a request's identity was refused, and the fix. A signature that does not match is most often a
+ * request that did come through the gateway, under another name in its UPSTREAMS or with another
+ * AUTH_SECRET: "call it through the api-gateway" would send the reader the wrong way.
+ */
+const REASONS: Readonly<Record<Refusal, (route: string, audience: string) => string>> = {
+  missing: (route) => `no caller identity: call ${route} through the api-gateway with a bearer token`,
+  malformed: (route) => `malformed caller identity headers: call ${route} through the api-gateway with a bearer token`,
+  'bad-signature': (route, audience) =>
+    `caller identity headers not signed for ${audience} and this request (${route}) with this AUTH_SECRET: the api-gateway must forward the request to this service under the name ${audience} in its UPSTREAMS, and both need the same AUTH_SECRET`,
+  expired: (route) => `caller identity headers expired: call ${route} through the api-gateway with a bearer token`,
+  'too-far-ahead': (_route, audience) =>
+    `caller identity headers expire more than ${IDENTITY_TTL_SECONDS + IDENTITY_CLOCK_SKEW_SECONDS} s ahead of this service's clock: synchronise the clocks of the api-gateway and ${audience}`,
 };
 
-/** The caller of a guarded route, or the 401/403 that refuses it; `route` names the route in the message. */
-export function admit(guard: Guard, result: IdentityResult, route: string): Caller {
-  if (!result.ok) throw new HttpError(401, `${REASONS[result.reason]}: call ${route} through the api-gateway with a bearer token`);
+/** The caller of a guarded route, or the 401/403 that refuses it; `route` names the route and `audience` this service in the message. */
+export function admit(guard: Guard, result: IdentityResult, route: string, audience: string): Caller {
+  if (!result.ok) throw new HttpError(401, REASONS[result.reason](route, audience));
   const { id, role } = result.identity;
   if (!guard.roles.includes(role)) throw new HttpError(403, `role ${role} may not call ${route}; allowed: ${guard.roles.join(', ')}`);
   const anyRecord = guard.anyRecord ?? [];

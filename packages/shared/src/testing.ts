@@ -16,7 +16,7 @@ export interface TestService {
   readonly service: RunningService;
   /** fetch + JSON: returns the status and the parsed body (undefined when empty). */
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer>;
-  /** `call` as `identity`, with the identity headers the gateway signs for this service (identity.ts). */
+  /** `call` as `identity`, with the identity headers the gateway signs for this service, method and path (identity.ts). */
   callAs(identity: Identity, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer>;
   stop(): Promise<void>;
 }
@@ -39,7 +39,11 @@ export async function startForTest<C extends Record<string, ConfigSpec>>(def: Se
     url,
     service,
     call,
-    callAs: (identity, method, path, body, headers = {}) => call(method, path, body, { ...signIdentity(identity, audience, merged.AUTH_SECRET), ...headers }),
+    callAs: (identity, method, path, body, headers = {}) => {
+      // The request target as fetch sends it (and the gateway signs it): the path and query, normalised.
+      const { pathname, search } = new URL(path, url);
+      return call(method, path, body, { ...signIdentity(identity, { audience, method, target: `${pathname}${search}` }, merged.AUTH_SECRET), ...headers });
+    },
     stop: () => service.stop(),
   };
 }

@@ -28,18 +28,20 @@ export const definition: ServiceDefinition<typeof config> = {
       // Built from nothing: no header of the caller's passes but the idempotency key, so identity headers a
       // caller sends are dropped, and the bearer token stays here (the service gets the signed identity instead).
       const headers: Record<string, string> = { accept: 'application/json' };
+      // Parsed once: the request target signed below is byte for byte the one fetch sends (the same URL object).
+      const target = new URL(`${base}/${rest}${req.query.size > 0 ? `?${req.query}` : ''}`);
       if (!PUBLIC.test(`${service}/${rest}`)) {
         const claims = authenticate(req, c.AUTH_SECRET);
-        Object.assign(headers, signIdentity({ id: claims.sub, role: claims.role }, service, c.AUTH_SECRET));
+        const to = { audience: service, method: req.method, target: `${target.pathname}${target.search}` };
+        Object.assign(headers, signIdentity({ id: claims.sub, role: claims.role }, to, c.AUTH_SECRET));
       }
       const key = req.headers['idempotency-key'];
       if (typeof key === 'string') headers['idempotency-key'] = key;
       if (req.body !== undefined && req.method === 'GET') throw new HttpError(400, 'a GET request carries no body');
       if (req.body !== undefined) headers['content-type'] = 'application/json';
-      const search = req.query.size > 0 ? `?${req.query}` : '';
       let res: Response;
       try {
-        res = await fetch(`${base}/${rest}${search}`, {
+        res = await fetch(target, {
           method: req.method,
           headers,
           ...(req.body === undefined ? {} : { body: JSON.stringify(req.body) }),

@@ -66,7 +66,14 @@ test('the identity the gateway signs is good only at the service it was signed f
   const crossed = await startForTest(definition, { AUTH_SECRET: SECRET, UPSTREAMS: `echo-service=${auth.url}` });
   try {
     const answer = await crossed.call('GET', '/api/echo-service/me', undefined, { authorization: `Bearer ${signToken('student-7', 'student', SECRET)}` });
-    expect(answer).toEqual({ status: 401, body: { error: 'caller identity headers not signed by the api-gateway: call GET /me through the api-gateway with a bearer token' } });
+    // It did come through the gateway: the refusal names the audience and the fix, not "call it through the api-gateway".
+    expect(answer).toEqual({
+      status: 401,
+      body: {
+        error:
+          'caller identity headers not signed for student-auth-service and this request (GET /me) with this AUTH_SECRET: the api-gateway must forward the request to this service under the name student-auth-service in its UPSTREAMS, and both need the same AUTH_SECRET',
+      },
+    });
   } finally {
     await crossed.stop();
   }

@@ -1,4 +1,5 @@
-import { startForTest, USERS } from '@kodingcaravan/shared/testing';
+import { signIdentity } from '@kodingcaravan/shared';
+import { startForTest, TEST_SECRET, USERS } from '@kodingcaravan/shared/testing';
 import { expect, test } from 'vitest';
 import { definition } from '../src/service.js';
 
@@ -45,6 +46,28 @@ test.each([
     expect(answer.status, JSON.stringify(answer.body)).toBe(status);
     if (author !== undefined) expect(answer.body).toMatchObject({ author });
     expect((await svc.call('GET', '/rooms/r/messages')).status).toBe(401);
+  } finally {
+    await svc.stop();
+  }
+});
+
+test('identity headers signed for one request are refused on another (401), and accepted on their own', async () => {
+  const svc = await startForTest(definition);
+  try {
+    // What the gateway signed for a student's GET of room a, as seen on the internal network.
+    const seen = signIdentity(student, { audience: 'chat-service', method: 'GET', target: '/rooms/a/messages?after=0' }, TEST_SECRET);
+    expect((await svc.call('GET', '/rooms/a/messages?after=0', undefined, seen)).status).toBe(200);
+    const replays = [
+      ['POST', '/rooms/b/messages'],
+      ['POST', '/rooms/a/messages?after=0'],
+      ['GET', '/rooms/b/messages?after=0'],
+      ['GET', '/rooms/a/messages?after=5'],
+    ] as const;
+    for (const [method, path] of replays) {
+      const answer = await svc.call(method, path, method === 'POST' ? { text: 'posted as student-1' } : undefined, seen);
+      expect(answer.status, `${method} ${path}: ${JSON.stringify(answer.body)}`).toBe(401);
+    }
+    expect((await svc.callAs(trainer, 'GET', '/rooms/b/messages')).body).toEqual([]);
   } finally {
     await svc.stop();
   }
