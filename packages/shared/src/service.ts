@@ -16,11 +16,22 @@ const BASE_CONFIG = {
   // stop_grace_period, Kubernetes' terminationGracePeriodSeconds) must be longer (DOCKER.md).
   SHUTDOWN_TIMEOUT_MS: { kind: 'int', default: 10_000, min: 0, max: 120_000 },
   // How long the service keeps serving with /ready = 503 before it closes its listener, so that a load
-  // balancer sees it leave instead of refused connections; at most SHUTDOWN_TIMEOUT_MS.
+  // balancer sees it leave instead of refused connections; at most SHUTDOWN_TIMEOUT_MS. Unset, it is
+  // DEFAULT_SHUTDOWN_DELAY_MS or half of SHUTDOWN_TIMEOUT_MS, whichever is shorter (defaultDelay).
   SHUTDOWN_DELAY_MS: { kind: 'int', default: 3_000, min: 0, max: 120_000 },
   // Every service checks the gateway's signed identity headers with a key derived from it (identity.ts).
   AUTH_SECRET: AUTH_SECRET_CONFIG,
 } as const satisfies Record<string, ConfigSpec>;
+
+export const DEFAULT_SHUTDOWN_DELAY_MS = 3_000;
+
+/**
+ * The not-ready window when SHUTDOWN_DELAY_MS is unset: a user who only shortens SHUTDOWN_TIMEOUT_MS
+ * (say to 2000) must not meet a refusal of a 3000 they never set; half leaves the other half for the drain.
+ */
+function defaultDelay(timeoutMs: number): number {
+  return Math.min(DEFAULT_SHUTDOWN_DELAY_MS, Math.floor(timeoutMs / 2));
+}
 
 export interface ServiceManifest {
   readonly name: string;
@@ -68,7 +79,10 @@ export async function startService<C extends Record<string, ConfigSpec> = Record
   const env = options.env ?? process.env;
   const { name, port: defaultPort } = readManifest(def.manifest);
   const specs = { ...BASE_CONFIG, PORT: { kind: 'port', default: defaultPort }, ...def.config } as const;
-  const config = loadConfig(specs, env) as ConfigOf<C> & BaseConfig;
+  const loaded = loadConfig(specs, env) as ConfigOf<C> & BaseConfig;
+  const delaySet = env['SHUTDOWN_DELAY_MS'] !== undefined && env['SHUTDOWN_DELAY_MS'] !== '';
+  const config = delaySet ? loaded : { ...loaded, SHUTDOWN_DELAY_MS: defaultDelay(loaded.SHUTDOWN_TIMEOUT_MS) };
+  // Only a delay the user set can exceed the bound: the default never does.
   if (config.SHUTDOWN_DELAY_MS > config.SHUTDOWN_TIMEOUT_MS) {
     throw new ConfigError(
       'SHUTDOWN_DELAY_MS',

@@ -64,6 +64,22 @@ describe('the service kit over real HTTP', () => {
     expect(running.port).toBe(39917);
   });
 
+  test('a SHUTDOWN_TIMEOUT_MS below the default delay alone starts: the default not-ready window is half of it (it was refused: SHUTDOWN_DELAY_MS=3000)', async () => {
+    const svc = await startService(definition, {
+      env: { PORT: '0', HOST: '127.0.0.1', AUTH_SECRET: TEST_SECRET, SHUTDOWN_TIMEOUT_MS: '2000' },
+      handleSignals: false,
+      write: () => {},
+    });
+    const started = Date.now();
+    const stopping = svc.stop();
+    // Inside the not-ready window the listener still answers, with /ready = 503.
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await fetch(`http://127.0.0.1:${svc.port}/ready`)).status).toBe(503);
+    await stopping;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
   test('a bad variable fails start-up with a message naming it', async () => {
     await expect(startService(definition, { env: { PORT: 'eighty' }, handleSignals: false, write: () => {} })).rejects.toThrow('invalid environment variable PORT="eighty"');
   });
