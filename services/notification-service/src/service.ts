@@ -22,7 +22,10 @@ export const definition: ServiceDefinition<Record<never, never>> = {
     const notifications = new Collection<Notification>('notification');
     return [
       {
-        // Trainers notify their students, admins anyone; a student sends none (no spam in others' inboxes).
+        // Trainers and admins notify any user; a student sends none (no spam in others' inboxes). "A trainer
+        // notifies only their students" cannot be enforced here: this service keeps no trainer–student
+        // relation (enrolments live in course-service, bookings in booking-service) and a user id does not
+        // tell a student from a trainer.
         method: 'POST',
         path: '/notifications',
         roles: ['trainer', 'admin'],
@@ -40,6 +43,8 @@ export const definition: ServiceDefinition<Record<never, never>> = {
         anyRecord: ['admin'],
         handler: (req, caller) => {
           const asked = req.query.get('recipient');
+          // Checked before the owner: an empty name is a malformed query, not someone else's inbox.
+          if (asked === '') throw new HttpError(400, 'query "recipient" must be a user id (?recipient=<user id>, or leave it out for your own inbox), got ""');
           if (asked !== null) caller.assertAccess(asked, `the notifications of ${asked}`);
           const recipient = asked ?? (caller.anyRecord ? null : caller.id);
           const unread = req.query.get('unread') === 'true';

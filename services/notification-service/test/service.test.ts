@@ -41,6 +41,8 @@ describe('who may do what: role × owner → status, over real HTTP', () => {
     ["another student marks someone's notification read", otherStudent, 'POST', () => `/notifications/${mine}/read`, undefined, 403],
     ["an admin marks someone's notification read", admin, 'POST', () => `/notifications/${mine}/read`, undefined, 403],
     ['the recipient marks it read', student, 'POST', (): string => `/notifications/${mine}/read`, undefined, 200],
+    // No trainer–student relation lives here (a user id does not tell a student from a trainer): any user.
+    ['a trainer notifies another trainer', trainer, 'POST', (): string => '/notifications', { ...note, recipient: USERS.otherTrainer.id }, 202],
   ] as const)('%s', async (_label, who, method, path, payload, status) => {
     const answer = who === undefined ? await svc.call(method, path(), payload) : await svc.callAs(who, method, path(), payload);
     expect(answer.status, JSON.stringify(answer.body)).toBe(status);
@@ -51,5 +53,15 @@ describe('who may do what: role × owner → status, over real HTTP', () => {
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.every((n) => n.recipient === otherStudent.id)).toBe(true);
     expect((await svc.callAs(trainer, 'GET', '/notifications')).body).toEqual([]);
+  });
+
+  test.each([
+    ['a student', student],
+    ['an admin', admin],
+  ] as const)('an empty ?recipient= is the caller\'s mistake: 400 naming the expected form (%s; it was 403 "the notifications of  belongs…")', async (_label, who) => {
+    expect(await svc.callAs(who, 'GET', '/notifications?recipient=')).toEqual({
+      status: 400,
+      body: { error: 'query "recipient" must be a user id (?recipient=<user id>, or leave it out for your own inbox), got ""' },
+    });
   });
 });
