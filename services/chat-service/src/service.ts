@@ -3,6 +3,10 @@ import { Collection, HttpError, parseBody, type ServiceDefinition } from '@kodin
 const MESSAGE = { text: { kind: 'string', max: 4000 } } as const;
 const EVERYONE = ['student', 'trainer', 'admin'] as const;
 
+// Rooms have no members: a room is a name, and every signed-in user may read and post in any room (a room
+// named after two users is no more private than another). A membership model (who created a room, who was
+// invited) would be the place to restrict it; until there is one, DOCKER.md's policy table says rooms are open.
+
 export const definition: ServiceDefinition<Record<never, never>> = {
   manifest: new URL('../package.json', import.meta.url),
   routes: () => {
