@@ -416,6 +416,56 @@ describe('a RUN bind mount reads the build context as a COPY would (BuildKit: a 
       'RUN --mount=type=bind,source=services/other,target=/x cp -r /x /app/other\nUSER node',
       [v(45, 'runtime-from-builder', 'RUN --mount=type=bind,source=services/other,target=/x reads the build context; the runtime stage takes only /out, with COPY --from=builder')],
     ],
+    [
+      "another service's folder reached through .. from the service's own (BuildKit cleans the path)",
+      ROOT_COPY,
+      `${ROOT_COPY}\nRUN --mount=type=bind,source=services/api-gateway/../student-service,target=/x ls /x`,
+      [
+        v(
+          26,
+          'builder-scope',
+          `RUN --mount=type=bind,source=services/api-gateway/../student-service,target=/x mounts services/student-service of the build context, which is neither services/api-gateway nor one of its workspace dependencies (${DEPS})`,
+        ),
+      ],
+    ],
+    [
+      'every service reached through .. from a dependency',
+      ROOT_COPY,
+      `${ROOT_COPY}\nRUN --mount=type=bind,source=packages/auth/../../services,target=/x ls /x`,
+      [
+        v(
+          26,
+          'builder-scope',
+          `RUN --mount=type=bind,source=packages/auth/../../services,target=/x mounts services of the build context, which is neither services/api-gateway nor one of its workspace dependencies (${DEPS})`,
+        ),
+      ],
+    ],
+    [
+      'the whole context reached by climbing above its root (BuildKit stops at the root)',
+      ROOT_COPY,
+      `${ROOT_COPY}\nRUN --mount=source=../../services/api-gateway/../..,target=/x ls /x`,
+      [
+        v(
+          26,
+          'builder-scope',
+          `RUN --mount=source=../../services/api-gateway/../..,target=/x mounts the whole build context, which is neither services/api-gateway nor one of its workspace dependencies (${DEPS})`,
+        ),
+      ],
+    ],
+    [
+      'a root file reached through .. from a folder in the deps stage',
+      LOCK_COPY,
+      `${LOCK_COPY}\nRUN --mount=source=packages/..,target=/x true`,
+      [
+        v(
+          21,
+          'builder-scope',
+          'the deps stage mounts the whole build context (RUN --mount=source=packages/..,target=/x), which is not one of the root files (pnpm-lock.yaml, pnpm-workspace.yaml, package.json, .npmrc, tsconfig.base.json, tsconfig.package.json); the builder inherits it',
+        ),
+      ],
+    ],
+    ['a dependency named through . and .. stays in scope', ROOT_COPY, `${ROOT_COPY}\nRUN --mount=source=./packages/./shared/../auth/,target=/a ls /a`, []],
+    ['a root file named through a folder and .. in the deps stage', LOCK_COPY, `${LOCK_COPY}\nRUN --mount=source=packages/../.npmrc,target=/root/.npmrc true`, []],
     ["the service's own folder mounted in the builder", ROOT_COPY, `${ROOT_COPY}\nRUN --mount=type=bind,source=services/api-gateway/,target=/s ls /s`, []],
     ['a root file mounted in the deps stage', LOCK_COPY, `${LOCK_COPY}\nRUN --mount=source=.npmrc,target=/root/.npmrc true`, []],
     ['an earlier stage mounted in the builder', ROOT_COPY, `${ROOT_COPY}\nRUN --mount=type=bind,from=deps,source=/repo,target=/d ls /d`, []],

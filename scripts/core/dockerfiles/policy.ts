@@ -3,6 +3,7 @@
  * checked on the parsed file. Pure: parsed Dockerfile + what the graph says the service needs in,
  * violations (file, line, rule, message) out.
  */
+import { posix } from 'node:path';
 import type { DockerInstruction, ParsedDockerfile, Stage } from './parse.js';
 import { isRootUserName } from '../root-user.js';
 
@@ -130,9 +131,39 @@ function mountsOf(i: DockerInstruction): Mount[] {
       const eq = part.indexOf('=');
       options.set((eq < 0 ? part : part.slice(0, eq)).trim().toLowerCase(), eq < 0 ? '' : part.slice(eq + 1));
     }
-    const source = (options.get('source') ?? options.get('src') ?? '').replace(/^(?:\.?\/)+/, '').replace(/\/+$/, '');
-    return { spec, type: options.get('type') ?? 'bind', from: options.get('from'), source: source === '.' ? '' : source };
+    return { spec, type: options.get('type') ?? 'bind', from: options.get('from'), source: contextPath(options.get('source') ?? options.get('src') ?? '') };
   });
+}
+
+/**
+ * A mount's source as BuildKit resolves it: cleaned from the context's root, `.` and `..` folded and `..` stopping
+ * at the root (`services/a/../b` is services/b, `../../x` is x), without the leading and trailing slashes.
+ */
+function contextPath(source: string): string {
+  return posix.normalize(`/${source}`).replace(/^\/+/, '').replace(/\/+$/, '');
+}
+
+/**
+ * The `builder-scope` violations of a stage's RUN mounts: a bind mount of the build context whose source is
+ * not `inScope`, and a bind mount of another image (an earlier stage of this Dockerfile, by name or number, is in scope).
+ */
+function mountScope(
+  stage: Stage,
+  stages: readonly string[],
+  inScope: (source: string) => boolean,
+  outOfScope: (m: Mount) => string,
+): { readonly line: number; readonly message: string }[] {
+  const out: { line: number; message: string }[] = [];
+  for (const i of stage.instructions) {
+    for (const m of mountsOf(i)) {
+      if (contextMount(m)) {
+        if (!inScope(m.source)) out.push({ line: i.line, message: outOfScope(m) });
+      } else if (m.type === 'bind' && m.from !== undefined && !stages.includes(m.from) && !/^\d+$/.test(m.from)) {
+        out.push({ line: i.line, message: `RUN --mount=${m.spec} brings files from outside the build context into the builder` });
+      }
+    }
+  }
+  return out;
 }
 
 /** A bind mount of the build context (no `from`): what it reads, as a message names it. */
@@ -189,19 +220,13 @@ export function checkDockerfile(parsed: ParsedDockerfile, expect: ServiceExpecta
       }
     }
     // A bind mount is a copy for the length of one RUN: what that RUN writes (and its cache key) depends on it.
-    for (const i of deps.instructions) {
-      for (const m of mountsOf(i)) {
-        if (contextMount(m) && !ROOT_FILES.has(m.source)) {
-          add(
-            'builder-scope',
-            i.line,
-            `the deps stage mounts ${mountedWhat(m)} (RUN --mount=${m.spec}), which is not one of the root files (${[...ROOT_FILES].join(', ')}); the builder inherits it`,
-          );
-        } else if (m.type === 'bind' && m.from !== undefined && !names.includes(m.from) && !/^\d+$/.test(m.from)) {
-          add('builder-scope', i.line, `RUN --mount=${m.spec} brings files from outside the build context into the builder`);
-        }
-      }
-    }
+    const mounted = mountScope(
+      deps,
+      names,
+      (source) => ROOT_FILES.has(source),
+      (m) => `the deps stage mounts ${mountedWhat(m)} (RUN --mount=${m.spec}), which is not one of the root files (${[...ROOT_FILES].join(', ')}); the builder inherits it`,
+    );
+    for (const { line, message } of mounted) add('builder-scope', line, message);
     const fills = deps.instructions.some(
       // Stryker disable next-line ArrayDeclaration: equivalent: a RUN without --mount has no cache mount, and neither has a list holding one placeholder that is no mount
       (i) => i.keyword === 'RUN' && /\bpnpm\s+(fetch|install)\b/.test(shownCommand(i)) && (i.flags['mount'] ?? []).some((m) => m.includes('type=cache')),
@@ -233,22 +258,14 @@ export function checkDockerfile(parsed: ParsedDockerfile, expect: ServiceExpecta
           );
       }
     }
-    for (const i of builder.instructions) {
-      for (const m of mountsOf(i)) {
-        if (contextMount(m)) {
-          const inScope = ROOT_FILES.has(m.source) || [...allowed].some((dir) => m.source === dir || m.source.startsWith(`${dir}/`));
-          if (!inScope) {
-            add(
-              'builder-scope',
-              i.line,
-              `RUN --mount=${m.spec} mounts ${mountedWhat(m)}, which is neither ${expect.serviceDir} nor one of its workspace dependencies (${expect.dependencyDirs.join(', ') || 'none'})`,
-            );
-          }
-        } else if (m.type === 'bind' && m.from !== undefined && !names.includes(m.from) && !/^\d+$/.test(m.from)) {
-          add('builder-scope', i.line, `RUN --mount=${m.spec} brings files from outside the build context into the builder`);
-        }
-      }
-    }
+    const mounted = mountScope(
+      builder,
+      names,
+      (source) => ROOT_FILES.has(source) || [...allowed].some((dir) => source === dir || source.startsWith(`${dir}/`)),
+      (m) =>
+        `RUN --mount=${m.spec} mounts ${mountedWhat(m)}, which is neither ${expect.serviceDir} nor one of its workspace dependencies (${expect.dependencyDirs.join(', ') || 'none'})`,
+    );
+    for (const { line, message } of mounted) add('builder-scope', line, message);
     for (const dir of allowed) if (!copied.has(dir)) add('builder-scope', builder.line, `does not copy ${dir}/, which ${expect.serviceDir} needs to build`);
     if (!builder.instructions.some((i) => i.keyword === 'RUN' && /\bpnpm\b.*\bdeploy\b.*--prod\b/.test(shownCommand(i))))
       add('pnpm-deploy', builder.line, 'no `pnpm ... deploy --prod` in the builder stage');
