@@ -84,7 +84,8 @@ describe("baseLayerCount: the base image's layers must be the image's first ones
   test.each<[string, string[], string[], number | undefined]>([
     ['built on it', ['sha256:a', 'sha256:b', 'sha256:c'], ['sha256:a'], 1],
     ['a base of two layers', ['sha256:a', 'sha256:b', 'sha256:c'], ['sha256:a', 'sha256:b'], 2],
-    ['the image is the base', ['sha256:a'], ['sha256:a'], 1],
+    ['the image is the base: no layer above it is left to judge', ['sha256:a'], ['sha256:a'], undefined],
+    ['a base of as many layers as the image', ['sha256:a', 'sha256:b'], ['sha256:a', 'sha256:b'], undefined],
     ['another base (a tag that moved)', ['sha256:a', 'sha256:b'], ['sha256:z'], undefined],
     ["the base's layers, but not first", ['sha256:z', 'sha256:a'], ['sha256:a'], undefined],
     ['the same layers in another order', ['sha256:b', 'sha256:a', 'sha256:c'], ['sha256:a', 'sha256:b'], undefined],

@@ -53,10 +53,11 @@ export function addedPaths(layers: readonly (readonly string[])[], baseLayers: n
 /**
  * How many of the image's first layers are the base image's own: all of the base's layers (uncompressed
  * digests, RootFS.Layers) when they are the image's first ones in the same order, undefined when the image
- * is not built on that base.
+ * is not built on that base. A base that covers every layer (the image itself) is refused too: it leaves
+ * no layer above it, and the rules about what the build added would pass with nothing checked.
  */
 export function baseLayerCount(imageLayers: readonly string[], baseLayers: readonly string[]): number | undefined {
-  if (baseLayers.length > imageLayers.length) return undefined;
+  if (baseLayers.length >= imageLayers.length) return undefined;
   return baseLayers.every((digest, i) => imageLayers[i] === digest) ? baseLayers.length : undefined;
 }
 
