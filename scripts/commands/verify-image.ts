@@ -19,7 +19,9 @@ import { InputError } from '../core/errors.js';
 import { EXIT, type HandledSignal, SIGNAL_EXIT } from '../core/exit-codes.js';
 import { formatImageRef, parseImageRef } from '../core/images/index.js';
 import { composeEnvironment } from '../core/verify/compose-env.js';
-import { expectationsFor } from '../core/verify/expectations.js';
+import { expectationsFor, serviceByFolder } from '../core/verify/expectations.js';
+import { declaredNodeImage } from '../core/dockerfiles/node-image.js';
+import { parseDockerfile } from '../core/dockerfiles/parse.js';
 import { baseLayerCount } from '../core/verify/layers.js';
 import { BASE_LABEL, checkImage, RULES } from '../core/verify/rules.js';
 import { parseManifest } from '../core/workspace/manifest.js';
@@ -48,7 +50,7 @@ const SPEC = commandSpec({
     image: { value: 'REF', description: 'the image on the local engine', required: true },
     'base-image': {
       value: 'REF',
-      description: `the image the runtime stage was built FROM (default: the image's ${BASE_LABEL} label, which the generated Dockerfiles set to NODE_IMAGE); its layers are left out of the build's rules, pulled when not on the engine`,
+      description: `the image the runtime stage was built FROM (default: the service Dockerfile's ARG NODE_IMAGE default; an image whose ${BASE_LABEL} label names another base is refused); its layers are left out of the build's rules, pulled when not on the engine or when the engine's copy is not the image's base`,
     },
     revision: { value: 'SHA', description: 'the commit the revision label must name' },
     source: { value: 'URL', description: 'the repository URL the source label must name' },
@@ -82,20 +84,45 @@ function imageRefFrom(text: string, where: string): string {
   }
 }
 
+/** The base the repository declares for a service: its Dockerfile's `ARG NODE_IMAGE=<default>`, and the file. */
+interface DeclaredBase {
+  readonly file: string;
+  readonly image: string | undefined;
+}
+
+/**
+ * Which base to leave out: --base-image, or else the one the service's Dockerfile declares. The image's own
+ * base.name label never chooses (an image built with `--build-arg NODE_IMAGE=<an earlier service image>` would
+ * exempt that service's layers): a label that names another base than the declared one is refused.
+ */
+function chosenBase(image: string, config: ImageConfig, flag: string | undefined, declared: () => DeclaredBase): { ref: string; from: string } {
+  if (flag !== undefined) return { ref: imageRefFrom(flag, '--base-image'), from: '--base-image' };
+  const { file, image: named } = declared();
+  if (named === undefined) {
+    throw new InputError(`pipeline verify-image: ${file} declares no global ARG NODE_IMAGE=<image>; pass --base-image with the image the runtime stage was built FROM`);
+  }
+  const ref = imageRefFrom(named, `${file}'s ARG NODE_IMAGE`);
+  const label = config.labels[BASE_LABEL];
+  if (label !== undefined && label.trim() !== '') {
+    const labelled = imageRefFrom(label, `image ${image}'s ${BASE_LABEL} label`);
+    if (labelled !== ref) {
+      throw new InputError(
+        `pipeline verify-image: image ${image} names ${labelled} as its base (its ${BASE_LABEL} label), not ${ref}, the one ${file} declares (ARG NODE_IMAGE); the image does not choose which of its layers are exempt: pass --base-image ${labelled} if it was meant to be built on that base`,
+      );
+    }
+  }
+  return { ref, from: `${file}'s ARG NODE_IMAGE` };
+}
+
 /**
  * The base image and how many of the image's first layers are its own. The layers are compared by their
- * content digests, so the label (or --base-image) only says where to look: a base that the image was not
- * built on is refused, never trusted.
+ * content digests, so the name only says where to look: a base that the image was not built on is refused,
+ * never trusted.
  */
-async function baseOf(engine: Engine, image: string, config: ImageConfig, flag: string | undefined): Promise<{ image: string; layers: number }> {
-  const named = flag ?? config.labels[BASE_LABEL];
-  if (named === undefined || named.trim() === '') {
-    throw new InputError(
-      `pipeline verify-image: image ${image} has no ${BASE_LABEL} label (the generated Dockerfiles set it to NODE_IMAGE); pass --base-image with the image its runtime stage was built FROM`,
-    );
-  }
-  const ref = imageRefFrom(named, flag === undefined ? `image ${image}'s ${BASE_LABEL} label` : '--base-image');
+async function baseOf(engine: Engine, image: string, config: ImageConfig, flag: string | undefined, declared: () => DeclaredBase): Promise<{ image: string; layers: number }> {
+  const { ref, from } = chosenBase(image, config, flag, declared);
   let base = await engine.inspectImage(ref);
+  const pulled = !base;
   if (!base) {
     // A builder of its own (buildx's docker-container driver, CI's) pulls the base into its cache, not the engine.
     await engine.pullImage(ref).catch((err: unknown) => {
@@ -104,10 +131,27 @@ async function baseOf(engine: Engine, image: string, config: ImageConfig, flag: 
     base = await engine.inspectImage(ref);
     if (!base) throw new EngineError(`the base image ${ref} is still not on the engine after \`docker image pull\``);
   }
-  const layers = baseLayerCount(config.layers, base.layers);
+  let layers = baseLayerCount(config.layers, base.layers);
+  if (layers === undefined && !pulled) {
+    // The engine's copy of the tag may be stale (the tag moved in its registry since it was pulled here, while the
+    // build's own builder pulled the new one): one pull, then compare again. A tag the registry lacks keeps the local copy.
+    const fresh = await engine.pullImage(ref).then(
+      () => engine.inspectImage(ref),
+      () => undefined,
+    );
+    if (fresh) {
+      base = fresh;
+      layers = baseLayerCount(config.layers, base.layers);
+    }
+  }
   if (layers === undefined) {
+    if (base.layers.length >= config.layers.length && base.layers.every((digest, i) => config.layers[i] === digest)) {
+      throw new InputError(
+        `pipeline verify-image: image ${image} has no layer above the ${base.layers.length} layers of its base ${ref} (${from}): the rules about what the build added would check nothing; pass --base-image with the image its runtime stage was built FROM`,
+      );
+    }
     throw new InputError(
-      `pipeline verify-image: image ${image} is not built on ${ref} (${flag === undefined ? `its ${BASE_LABEL} label` : '--base-image'}): the ${base.layers.length} layers of ${ref} are not its first ones; pass --base-image with the image its runtime stage was built FROM (a tag that moved since the build names another image)`,
+      `pipeline verify-image: image ${image} is not built on ${ref} (${from}): the ${base.layers.length} layers of ${ref} are not its first ones, even after pulling it again; pass --base-image with the image its runtime stage was built FROM (a tag that moved since the build names another image: pass it with the digest)`,
     );
   }
   return { image: ref, layers };
@@ -165,7 +209,9 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
     await engine.serverVersion();
     const config = await engine.inspectImage(image);
     if (!config) throw new InputError(`pipeline verify-image: image ${image} is not on the local engine; build or pull it first`);
-    const base = await baseOf(engine, image, config, values['base-image']);
+    const dockerfile = `${serviceByFolder(workspace, service).dir}/${ctx.config.services.marker}`;
+    const declared = () => ({ file: dockerfile, image: declaredNodeImage(parseDockerfile(readTextFile(join(root, dockerfile), dockerfile))) });
+    const base = await baseOf(engine, image, config, values['base-image'], declared);
     evidence = await collectEvidence(engine, image, { env, timeoutSeconds: timeout, namePrefix: `verify-${service}`, base, stop: interrupt.signal });
   } catch (err) {
     if (err instanceof ProbeInterrupted && received !== undefined) {

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import type { RuleId } from '../../scripts/core/verify/rules.js';
 import { buildService } from './support/build.js';
 import { pipeline, ruleLines } from './support/cli.js';
-import { lab, ROOT, SOURCE } from './support/lab.js';
+import { baseImageFlag, lab, ROOT, SOURCE } from './support/lab.js';
 
 const SERVICE = 'student-auth-service';
 const OTHER = 'student-service';
@@ -95,8 +95,25 @@ const VARIANTS: readonly Variant[] = [
 const work = mkdtempSync(join(tmpdir(), 'kc-broken-'));
 const built: string[] = [];
 
+/** Registry tags this file pushed (`<host>/<name>:<tag>`), deleted at the end. */
+const pushed: string[] = [];
+
 afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
+  for (const ref of pushed) {
+    const m = ref.match(/^([^/]+)\/(.+):([^:/]+)$/);
+    if (!m) continue;
+    const manifests = `http://${m[1]}/v2/${m[2]}/manifests`;
+    const accept = [
+      'application/vnd.oci.image.index.v1+json',
+      'application/vnd.oci.image.manifest.v1+json',
+      'application/vnd.docker.distribution.manifest.v2+json',
+      'application/vnd.docker.distribution.manifest.list.v2+json',
+    ];
+    const head = await fetch(`${manifests}/${m[3]}`, { method: 'HEAD', headers: { accept: accept.join(', ') } });
+    const digest = head.headers.get('docker-content-digest');
+    if (digest !== null) await fetch(`${manifests}/${digest}`, { method: 'DELETE' });
+  }
   if (built.length === 0) return;
   const l = await lab();
   for (const tag of built) await l.engine.removeImage(tag);
@@ -112,10 +129,56 @@ describe.each(VARIANTS.map((v, i) => [v.name, v, i] as const))('an image that %s
     await buildService(l, SERVICE, { tags: [tag], dockerfile, labels: variant.labels ?? true });
     built.push(tag);
 
-    const r = await pipeline(['verify-image', SERVICE, '--image', tag, '--source', SOURCE, '--cwd', ROOT]);
+    // Built on the lab's base, not the Dockerfile's declared one: the caller names it, the image cannot.
+    const r = await pipeline(['verify-image', SERVICE, '--image', tag, '--source', SOURCE, '--cwd', ROOT, ...baseImageFlag(l)]);
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(ruleLines(r.stdout).filter((x) => !x.ok)).toEqual((variant.rules ?? [variant.rule]).map((rule) => ({ rule, ok: false })));
     const message = r.stderr.split('\n').find((line) => line.includes(`rule ${variant.rule} failed`));
     expect(message, r.stderr).toMatch(variant.evidence);
+  });
+});
+
+describe('the base whose layers verify-image leaves out', () => {
+  /** The lab's base under a registry name of this run's own, and a good image of SERVICE built on it. */
+  const base = `127.0.0.1:5000/kc-e2e-base-${process.pid}/node:current`;
+  const good = `kc-e2e-broken/${SERVICE}:on-registry-base`;
+  const ready = (async () => {
+    const l = await lab();
+    if (l.nodeImage === undefined) throw new Error('these cases need a lab base image (lab.json nodeImage) to push to the lab registry');
+    await l.engine.tag(l.nodeImage, base);
+    await l.engine.push(base);
+    pushed.push(base);
+    built.push(base);
+    await buildService(l, SERVICE, { tags: [good], nodeImage: base });
+    built.push(good);
+    return l;
+  })();
+  // Started on first use only: describe bodies run at collection, so the promise must not reject unobserved.
+  ready.catch(() => undefined);
+
+  test("the image's own base.name label does not choose: a label naming another base than the Dockerfile's ARG NODE_IMAGE is refused, exit 2", async () => {
+    await ready;
+    // As a build with `--build-arg NODE_IMAGE=<an earlier service image>` would: the image names its own exempt layers.
+    const r = await pipeline(['verify-image', SERVICE, '--image', good, '--source', SOURCE, '--cwd', ROOT]);
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr).toContain(
+      `image ${good} names ${base} as its base (its org.opencontainers.image.base.name label), not node:24-alpine, the one services/${SERVICE}/Dockerfile declares (ARG NODE_IMAGE)`,
+    );
+  });
+
+  test('a base that leaves no layer above it is refused, exit 2: nothing the build added would be checked', async () => {
+    await ready;
+    const r = await pipeline(['verify-image', SERVICE, '--image', good, '--source', SOURCE, '--cwd', ROOT, '--base-image', good]);
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/has no layer above the \d+ layers of its base/);
+  });
+
+  test('a stale local copy of the base tag is pulled again before the image is refused', async () => {
+    const l = await ready;
+    // The engine's copy of the base tag now names another image (the tag moved since, or was never pulled here).
+    await l.engine.tag(good, base);
+    const r = await pipeline(['verify-image', SERVICE, '--image', good, '--source', SOURCE, '--cwd', ROOT, '--base-image', base]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/all \d+ rules pass/);
   });
 });

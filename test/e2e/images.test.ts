@@ -14,7 +14,7 @@ import { exec } from '../../scripts/io/container-engine.js';
 import { RegistryError } from '../../scripts/io/registry.js';
 import { buildService } from './support/build.js';
 import { pipeline } from './support/cli.js';
-import { lab, labRepository, registryName, ROOT, SOURCE, services } from './support/lab.js';
+import { baseImageFlag, lab, labRepository, registryName, ROOT, SOURCE, services } from './support/lab.js';
 
 // Every test asks for the lab itself: with no engine or registry each one fails (never skips) with the cause.
 test('the lab is reachable: engine, buildx, compose, registry', async () => {
@@ -45,7 +45,7 @@ describe.each(services.map((s) => [s.folder] as const))('%s', (service) => {
 
   test('passes pipeline verify-image', async () => {
     const l = await lab();
-    const r = await pipeline(['verify-image', service, '--image', tags[0] ?? '', '--revision', l.revision, '--source', SOURCE, '--cwd', ROOT, '--json']);
+    const r = await pipeline(['verify-image', service, '--image', tags[0] ?? '', '--revision', l.revision, '--source', SOURCE, '--cwd', ROOT, '--json', ...baseImageFlag(l)]);
     expect(JSON.parse(r.stdout), r.stderr).toEqual({
       service,
       image: tags[0],
@@ -116,9 +116,13 @@ describe("verify-image's probe containers", () => {
 
   test('a SIGTERM while the container runs removes it, and the run exits 143 saying so', async () => {
     const image = await imageOf();
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/pipeline.ts'), 'verify-image', services[0]?.folder ?? '', '--image', image, '--cwd', ROOT], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'scripts/pipeline.ts'), 'verify-image', services[0]?.folder ?? '', '--image', image, '--cwd', ROOT, ...baseImageFlag(await lab())],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const stderr: Buffer[] = [];
     child.stderr.on('data', (b: Buffer) => stderr.push(b));
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
@@ -150,7 +154,7 @@ describe("verify-image's probe containers", () => {
     const left = (await exec('docker', ['container', 'create', '--label', `${OWNER}=${leftOwner}`, image])).stdout.trim();
     const live = (await exec('docker', ['container', 'create', '--label', `${OWNER}=${liveOwner}`, image])).stdout.trim();
     try {
-      const r = await pipeline(['verify-image', services[0]?.folder ?? '', '--image', image, '--revision', l.revision, '--source', SOURCE, '--cwd', ROOT]);
+      const r = await pipeline(['verify-image', services[0]?.folder ?? '', '--image', image, '--revision', l.revision, '--source', SOURCE, '--cwd', ROOT, ...baseImageFlag(l)]);
       expect(r.code, r.stdout + r.stderr).toBe(0);
       expect(await probesOf(leftOwner)).toEqual([]);
       expect(await probesOf(liveOwner)).toEqual([live.slice(0, 12)]);

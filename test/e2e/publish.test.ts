@@ -22,7 +22,7 @@ import { pipelineConfig } from '../../pipeline.config.js';
 import { runCommand } from '../support/cli.js';
 import { compareFrom } from '../support/github-compare.js';
 import { pipeline } from './support/cli.js';
-import { lab, REGISTRY_HOST, ROOT, SOURCE } from './support/lab.js';
+import { baseImageFlag, lab, REGISTRY_HOST, ROOT, SOURCE } from './support/lab.js';
 import { type BuildOutput, buildx } from './support/publish.js';
 
 const SERVICE = 'notification-service';
@@ -49,7 +49,19 @@ describe('the publish leg against the real builder and registry, with provenance
     const l = await lab();
     verified = await buildx(work, SERVICE, `${repository}:sha-${l.revision.slice(0, 7)}`, ['--provenance', 'false', '--load'], l);
     expect(verified.iid).toMatch(/^sha256:[a-f0-9]{64}$/);
-    const r = await pipeline(['verify-image', SERVICE, '--image', `${repository}:sha-${l.revision.slice(0, 7)}`, '--revision', l.revision, '--source', SOURCE, '--cwd', ROOT]);
+    const r = await pipeline([
+      'verify-image',
+      SERVICE,
+      '--image',
+      `${repository}:sha-${l.revision.slice(0, 7)}`,
+      '--revision',
+      l.revision,
+      '--source',
+      SOURCE,
+      '--cwd',
+      ROOT,
+      ...baseImageFlag(l),
+    ]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
   });
 

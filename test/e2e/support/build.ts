@@ -13,6 +13,8 @@ export interface BuildOptions {
   readonly labels?: boolean;
   /** Write the BuildKit local cache too (reads it always when the lab has one). */
   readonly exportCache?: boolean;
+  /** The base (`--build-arg NODE_IMAGE`), default the lab's. */
+  readonly nodeImage?: string;
 }
 
 export interface ServiceBuild {
@@ -23,7 +25,8 @@ export interface ServiceBuild {
 export async function buildService(lab: Lab, service: string, options: BuildOptions): Promise<ServiceBuild> {
   const context = options.context ?? ROOT;
   const buildArgs: Record<string, string> = {};
-  if (lab.nodeImage !== undefined) buildArgs['NODE_IMAGE'] = lab.nodeImage;
+  const nodeImage = options.nodeImage ?? lab.nodeImage;
+  if (nodeImage !== undefined) buildArgs['NODE_IMAGE'] = nodeImage;
   if (options.labels ?? true) {
     buildArgs['SOURCE'] = SOURCE;
     buildArgs['REVISION'] = lab.revision;

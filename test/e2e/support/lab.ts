@@ -69,6 +69,12 @@ async function connect(): Promise<Lab> {
   return { engine, engineVersion, registry, nodeImage, cacheDir: lab?.cacheDir, revision };
 }
 
+/**
+ * `--base-image` for verify-image of an image built on the lab's base: without it verify-image takes the
+ * Dockerfile's declared base and refuses an image whose base.name label names another.
+ */
+export const baseImageFlag = (l: Lab): string[] => (l.nodeImage === undefined ? [] : ['--base-image', l.nodeImage]);
+
 /** The lab, checked once per test file; rejects (and so fails the test) when any part is missing. */
 export function lab(): Promise<Lab> {
   pending ??= connect();
