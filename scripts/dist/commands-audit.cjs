@@ -7631,11 +7631,14 @@ function outsideEnv(workflow, job, step) {
   return envsOf(workflow, job, step).some((env) => Object.values(env).some((v) => expressionsOf(String(v)).some((inner) => UNTRUSTED.test(inner))));
 }
 var GH_PR_CHECKOUT = /\bgh\s+pr\s+checkout\b/;
-var GIT_FETCH = /\bgit\s+(?:-C\s+\S+\s+)?(?:fetch|checkout|switch|pull|clone|worktree|reset|merge|rebase)\b/;
+var WORD = String.raw`(?:"[^"]*"|'[^']*'|[^\s"'])+`;
+var GIT_GLOBAL = String.raw`(?:-[Cc]\s+${WORD}|--(?:git-dir|work-tree|namespace|config-env|exec-path|attr-source)\s+${WORD}|--[A-Za-z-]+(?:=${WORD})?|-[pP])\s+`;
+var GIT_FETCH = new RegExp(String.raw`\bgit\s+(?:${GIT_GLOBAL})*(?:fetch|checkout|switch|pull|clone|worktree|reset|merge|rebase)\b`);
+var EVENT_FILE = /\bGITHUB_EVENT_PATH\b/;
 function scriptCheckout(workflow, job, step, message) {
   const script = step.run ?? "";
   if (GH_PR_CHECKOUT.test(script)) return [finding(workflow, job, step, "untrusted-checkout", message("checks out (gh pr checkout)"))];
-  if (GIT_FETCH.test(script) && outsideEnv(workflow, job, step))
+  if (GIT_FETCH.test(script) && (outsideEnv(workflow, job, step) || EVENT_FILE.test(script)))
     return [finding(workflow, job, step, "untrusted-checkout", message("fetches (a git command given an event value)"))];
   return [];
 }
@@ -7644,8 +7647,27 @@ var ARTIFACT_DOWNLOADS = /* @__PURE__ */ new Map([
   // Third-party downloaders exist only to fetch another run's artifacts.
   ["dawidd6/action-download-artifact", void 0]
 ]);
-var IN_RUNNER_TEMP = (path) => compact(path).startsWith("${{runner.temp}}");
-var GH_RUN_DOWNLOAD = /\bgh\s+run\s+download\b/;
+function belowTemp(path, prefix) {
+  const m = prefix.exec(path);
+  if (m === null) return false;
+  const rest = path.slice(m[0].length);
+  return (rest === "" || rest.startsWith("/")) && !rest.split(/[/\\]/).includes("..");
+}
+var IN_RUNNER_TEMP = (path) => belowTemp(compact(path), /^\$\{\{runner\.temp\}\}/);
+var SCRIPT_TEMP = /^(?:\$RUNNER_TEMP\b|\$\{RUNNER_TEMP\}|\$\{\{runner\.temp\}\})/;
+var GH_RUN_DOWNLOAD = /\bgh\s+run\s+download\b/g;
+function ghDownloadsBelowTemp(script) {
+  const joined = script.replace(/\\\r?\n/g, " ").replace(/\$\{\{[\s\S]*?\}\}/g, compact);
+  return [...joined.matchAll(GH_RUN_DOWNLOAD)].every((m) => {
+    const rest = joined.slice(m.index + m[0].length);
+    const words = (rest.split(/[\n;&|]/, 1)[0] ?? "").match(new RegExp(WORD, "g")) ?? [];
+    const unquote = (w) => w.replace(/"/g, "");
+    const dirs = words.flatMap(
+      (w, i) => w === "-D" || w === "--dir" ? [words[i + 1] ?? ""] : w.startsWith("--dir=") ? [w.slice("--dir=".length)] : /^-D./.test(w) ? [w.slice(2)] : []
+    );
+    return dirs.length > 0 && dirs.every((d) => belowTemp(unquote(d), SCRIPT_TEMP));
+  });
+}
 function untrustedArtifact(workflow, job) {
   const privileged = privilegedTriggers(workflow);
   if (privileged.length === 0) return [];
@@ -7658,8 +7680,7 @@ function untrustedArtifact(workflow, job) {
       const other = runInput === void 0 || step.with[runInput] !== void 0;
       return other && !IN_RUNNER_TEMP(String(step.with["path"] ?? "")) ? [finding(workflow, job, step, "untrusted-artifact", message)] : [];
     }
-    const script = step.run ?? "";
-    return GH_RUN_DOWNLOAD.test(script) && !/\bRUNNER_TEMP\b/.test(script) ? [finding(workflow, job, step, "untrusted-artifact", message)] : [];
+    return ghDownloadsBelowTemp(step.run ?? "") ? [] : [finding(workflow, job, step, "untrusted-artifact", message)];
   });
 }
 var isOff = (value) => value === false || String(value).trim().toLowerCase() === "false";
@@ -7680,6 +7701,9 @@ function writesCache(step) {
       return w["cache"] !== void 0 && String(w["cache"]) !== "" && !isOff(w["cache"]);
     case "docker/build-push-action":
       return /\btype=gha\b/.test(String(w["cache-to"] ?? ""));
+    // bake sets each target's cache-to through `set:` lines (`*.cache-to=type=gha,mode=max`).
+    case "docker/bake-action":
+      return String(w["set"] ?? "").split("\n").some((line) => /\.cache-to\s*=.*\btype=gha\b/.test(line));
     default:
       return false;
   }
@@ -8075,6 +8099,15 @@ function skippedAncestor(workflow, job, byId) {
   }
   return [];
 }
+function stepRules(workflow, job, step, options) {
+  return [
+    ...injection(workflow, job, step),
+    ...envFile(workflow, job, step),
+    ...pinning(workflow, job, step, options.pins),
+    ...unsoundCondition(workflow, job, step, step.fields["if"]),
+    ...insecureCommands(workflow, job, step, step.fields["env"])
+  ];
+}
 function jobRules(workflow, job, options) {
   return [
     ...untrustedCheckout(workflow, job),
@@ -8100,7 +8133,8 @@ function withActions(job, localAction, seen = /* @__PURE__ */ new Set()) {
       label: `${step.label} (${action.file} ${s.label})`,
       line: step.line,
       run: s.run === void 0 ? void 0 : put(s.run),
-      with: Object.fromEntries(Object.entries(s.with).map(([k, v]) => [k, typeof v === "string" ? put(v) : v]))
+      // Keys from the workflow file: a null-prototype table, as the parser makes (workflow.ts).
+      with: dict(Object.entries(s.with).map(([k, v]) => [k, typeof v === "string" ? put(v) : v]))
     }));
   });
   return { ...job, steps };
@@ -8120,13 +8154,7 @@ function auditWorkflow(workflow, options) {
     workflow.jobs.flatMap((job) => [
       ...unsoundCondition(workflow, job, void 0, job.fields["if"]),
       ...insecureCommands(workflow, job, void 0, job.fields["env"]),
-      ...job.steps.flatMap((step) => [
-        ...injection(workflow, job, step),
-        ...envFile(workflow, job, step),
-        ...pinning(workflow, job, step, options.pins),
-        ...unsoundCondition(workflow, job, step, step.fields["if"]),
-        ...insecureCommands(workflow, job, step, step.fields["env"])
-      ]),
+      ...job.steps.flatMap((step) => stepRules(workflow, job, step, options)),
       ...imagePinning(workflow, job),
       ...job.fields["uses"] !== void 0 ? pinning(workflow, job, { label: "uses", line: job.line, uses: String(job.fields["uses"]), run: void 0, with: {}, fields: {} }, options.pins) : [],
       ...jobRules(workflow, withActions(job, options.localAction), options),
@@ -8139,8 +8167,8 @@ function auditWorkflow(workflow, options) {
 function auditAction(action, options) {
   return action.jobs.flatMap((job) => {
     const image = job.fields["image"];
-    const unpinnedImage = typeof image === "string" && image.startsWith("docker://") && !DIGEST_PINNED.test(image) ? [finding(action, job, void 0, "unpinned-action", `${image} is not pinned to an image digest (@sha256:...)`)] : [];
-    return [...unpinnedImage, ...job.steps.flatMap((step) => [...injection(action, job, step), ...envFile(action, job, step), ...pinning(action, job, step, options.pins)])];
+    const unpinnedImage = typeof image === "string" && image.startsWith("docker://") && !DIGEST_PINNED.test(image) ? [finding(action, job, void 0, "unpinned-image", `${image} is not pinned to an image digest (@sha256:...); every job that uses the action runs it`)] : [];
+    return [...unpinnedImage, ...job.steps.flatMap((step) => stepRules(action, job, step, options))];
   });
 }
 function formatFinding(f) {

@@ -13196,7 +13196,7 @@ __export(check_dockerfiles_exports, {
 });
 module.exports = __toCommonJS(check_dockerfiles_exports);
 var import_node_fs4 = require("node:fs");
-var import_node_path3 = require("node:path");
+var import_node_path4 = require("node:path");
 
 // scripts/core/args.ts
 var import_node_util = require("node:util");
@@ -13406,6 +13406,9 @@ function parseDockerfile(text) {
   return { globalArgs, stages, firstLine: text.split("\n")[0] ?? "" };
 }
 
+// scripts/core/dockerfiles/policy.ts
+var import_node_path = require("node:path");
+
 // scripts/core/root-user.ts
 function isRootUserName(name) {
   return name === "root" || /^[+-]?0+$/.test(name);
@@ -13478,9 +13481,24 @@ function mountsOf(i) {
       const eq = part.indexOf("=");
       options.set((eq < 0 ? part : part.slice(0, eq)).trim().toLowerCase(), eq < 0 ? "" : part.slice(eq + 1));
     }
-    const source = (options.get("source") ?? options.get("src") ?? "").replace(/^(?:\.?\/)+/, "").replace(/\/+$/, "");
-    return { spec, type: options.get("type") ?? "bind", from: options.get("from"), source: source === "." ? "" : source };
+    return { spec, type: options.get("type") ?? "bind", from: options.get("from"), source: contextPath(options.get("source") ?? options.get("src") ?? "") };
   });
+}
+function contextPath(source) {
+  return import_node_path.posix.normalize(`/${source}`).replace(/^\/+/, "").replace(/\/+$/, "");
+}
+function mountScope(stage, stages, inScope, outOfScope) {
+  const out = [];
+  for (const i of stage.instructions) {
+    for (const m of mountsOf(i)) {
+      if (contextMount(m)) {
+        if (!inScope(m.source)) out.push({ line: i.line, message: outOfScope(m) });
+      } else if (m.type === "bind" && m.from !== void 0 && !stages.includes(m.from) && !/^\d+$/.test(m.from)) {
+        out.push({ line: i.line, message: `RUN --mount=${m.spec} brings files from outside the build context into the builder` });
+      }
+    }
+  }
+  return out;
 }
 var contextMount = (m) => m.type === "bind" && m.from === void 0;
 var mountedWhat = (m) => m.source === "" ? "the whole build context" : `${m.source} of the build context`;
@@ -13523,19 +13541,13 @@ function checkDockerfile(parsed, expect) {
         }
       }
     }
-    for (const i of deps.instructions) {
-      for (const m of mountsOf(i)) {
-        if (contextMount(m) && !ROOT_FILES.has(m.source)) {
-          add(
-            "builder-scope",
-            i.line,
-            `the deps stage mounts ${mountedWhat(m)} (RUN --mount=${m.spec}), which is not one of the root files (${[...ROOT_FILES].join(", ")}); the builder inherits it`
-          );
-        } else if (m.type === "bind" && m.from !== void 0 && !names.includes(m.from) && !/^\d+$/.test(m.from)) {
-          add("builder-scope", i.line, `RUN --mount=${m.spec} brings files from outside the build context into the builder`);
-        }
-      }
-    }
+    const mounted = mountScope(
+      deps,
+      names,
+      (source) => ROOT_FILES.has(source),
+      (m) => `the deps stage mounts ${mountedWhat(m)} (RUN --mount=${m.spec}), which is not one of the root files (${[...ROOT_FILES].join(", ")}); the builder inherits it`
+    );
+    for (const { line, message } of mounted) add("builder-scope", line, message);
     const fills = deps.instructions.some(
       // Stryker disable next-line ArrayDeclaration: equivalent: a RUN without --mount has no cache mount, and neither has a list holding one placeholder that is no mount
       (i) => i.keyword === "RUN" && /\bpnpm\s+(fetch|install)\b/.test(shownCommand(i)) && (i.flags["mount"] ?? []).some((m) => m.includes("type=cache"))
@@ -13565,22 +13577,13 @@ function checkDockerfile(parsed, expect) {
           );
       }
     }
-    for (const i of builder.instructions) {
-      for (const m of mountsOf(i)) {
-        if (contextMount(m)) {
-          const inScope = ROOT_FILES.has(m.source) || [...allowed].some((dir) => m.source === dir || m.source.startsWith(`${dir}/`));
-          if (!inScope) {
-            add(
-              "builder-scope",
-              i.line,
-              `RUN --mount=${m.spec} mounts ${mountedWhat(m)}, which is neither ${expect.serviceDir} nor one of its workspace dependencies (${expect.dependencyDirs.join(", ") || "none"})`
-            );
-          }
-        } else if (m.type === "bind" && m.from !== void 0 && !names.includes(m.from) && !/^\d+$/.test(m.from)) {
-          add("builder-scope", i.line, `RUN --mount=${m.spec} brings files from outside the build context into the builder`);
-        }
-      }
-    }
+    const mounted = mountScope(
+      builder,
+      names,
+      (source) => ROOT_FILES.has(source) || [...allowed].some((dir) => source === dir || source.startsWith(`${dir}/`)),
+      (m) => `RUN --mount=${m.spec} mounts ${mountedWhat(m)}, which is neither ${expect.serviceDir} nor one of its workspace dependencies (${expect.dependencyDirs.join(", ") || "none"})`
+    );
+    for (const { line, message } of mounted) add("builder-scope", line, message);
     for (const dir of allowed) if (!copied.has(dir)) add("builder-scope", builder.line, `does not copy ${dir}/, which ${expect.serviceDir} needs to build`);
     if (!builder.instructions.some((i) => i.keyword === "RUN" && /\bpnpm\b.*\bdeploy\b.*--prod\b/.test(shownCommand(i))))
       add("pnpm-deploy", builder.line, "no `pnpm ... deploy --prod` in the builder stage");
@@ -13752,10 +13755,10 @@ function dependencyRef(name, spec) {
 
 // scripts/io/files.ts
 var import_node_fs = require("node:fs");
-var import_node_path = require("node:path");
+var import_node_path2 = require("node:path");
 var SKIP = /* @__PURE__ */ new Set(["node_modules", ".git", "dist", "coverage", ".work"]);
 function listFiles(root, rel = "") {
-  return (0, import_node_fs.readdirSync)((0, import_node_path.join)(root, rel), { withFileTypes: true }).flatMap((entry) => {
+  return (0, import_node_fs.readdirSync)((0, import_node_path2.join)(root, rel), { withFileTypes: true }).flatMap((entry) => {
     const path = rel ? `${rel}/${entry.name}` : entry.name;
     if (entry.isDirectory()) return SKIP.has(entry.name) ? [] : listFiles(root, path);
     return [path];
@@ -13764,7 +13767,7 @@ function listFiles(root, rel = "") {
 
 // scripts/io/workspace-fs.ts
 var import_node_fs3 = require("node:fs");
-var import_node_path2 = require("node:path");
+var import_node_path3 = require("node:path");
 var import_errors13 = require("./core-errors.cjs");
 
 // scripts/core/workspace/discover.ts
@@ -14218,7 +14221,7 @@ function entryAt(path) {
   }
 }
 function readManifest(folder, name) {
-  const path = (0, import_node_path2.join)(folder, "package.json");
+  const path = (0, import_node_path3.join)(folder, "package.json");
   const entry = entryAt(path);
   if (entry === "link") throw symlinkedManifest(`${name}/package.json`);
   return entry === "file" ? (0, import_node_fs3.readFileSync)(path, "utf8") : void 0;
@@ -14231,16 +14234,16 @@ function diskListing() {
   return {
     async subfolders(folders) {
       return folders.map(
-        (f) => (0, import_node_fs3.readdirSync)(f.handle, { withFileTypes: true }).filter((e) => e.isDirectory() && !(0, import_node_fs3.existsSync)((0, import_node_path2.join)(f.handle, e.name, ".git"))).map((e) => ({ name: e.name, handle: (0, import_node_path2.join)(f.handle, e.name) }))
+        (f) => (0, import_node_fs3.readdirSync)(f.handle, { withFileTypes: true }).filter((e) => e.isDirectory() && !(0, import_node_fs3.existsSync)((0, import_node_path3.join)(f.handle, e.name, ".git"))).map((e) => ({ name: e.name, handle: (0, import_node_path3.join)(f.handle, e.name) }))
       );
     },
     async packageFiles(folders, marker) {
-      return folders.map((f) => ({ manifest: readManifest(f.handle, f.path), marker: isFile((0, import_node_path2.join)(f.handle, marker)) }));
+      return folders.map((f) => ({ manifest: readManifest(f.handle, f.path), marker: isFile((0, import_node_path3.join)(f.handle, marker)) }));
     }
   };
 }
 async function loadWorkspace(root, options = {}) {
-  const yamlPath = (0, import_node_path2.join)(root, "pnpm-workspace.yaml");
+  const yamlPath = (0, import_node_path3.join)(root, "pnpm-workspace.yaml");
   if (!(0, import_node_fs3.existsSync)(yamlPath)) throw new import_errors13.InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
   const globs = checkWorkspaceGlobs("pnpm-workspace.yaml", parseWorkspaceYaml("pnpm-workspace.yaml", readTextFile(yamlPath, "pnpm-workspace.yaml")).packages);
   const rule = { marker: options.serviceMarker ?? "Dockerfile", isServiceDir: await folderTest(options.serviceGlobs ?? []) };
@@ -14274,23 +14277,23 @@ var SPEC = commandSpec({
 });
 var run = command(SPEC, async (parsed, ctx) => {
   const { values } = parsed;
-  const root = (0, import_node_path3.resolve)(ctx.cwd, values.cwd ?? ".");
-  if (!(0, import_node_fs4.existsSync)((0, import_node_path3.join)(root, "pnpm-workspace.yaml"))) throw new import_errors14.InputError(`--cwd ${root}: no pnpm-workspace.yaml there; point it at the workspace root`);
+  const root = (0, import_node_path4.resolve)(ctx.cwd, values.cwd ?? ".");
+  if (!(0, import_node_fs4.existsSync)((0, import_node_path4.join)(root, "pnpm-workspace.yaml"))) throw new import_errors14.InputError(`--cwd ${root}: no pnpm-workspace.yaml there; point it at the workspace root`);
   const { marker, dockerfileTargets } = ctx.config.services;
   const workspace = await loadWorkspace(root, { serviceMarker: marker, serviceGlobs: dockerfileTargets });
   const violations = [];
   for (const service of workspace.services) {
     const file = `${service.dir}/${marker}`;
-    if (!(0, import_node_fs4.existsSync)((0, import_node_path3.join)(root, file))) {
+    if (!(0, import_node_fs4.existsSync)((0, import_node_path4.join)(root, file))) {
       violations.push({ file, line: 1, rule: "generated-header", message: "missing: run `pnpm generate`" });
       continue;
     }
-    const parsed2 = parseDockerfile(readTextFile((0, import_node_path3.join)(root, file), file));
+    const parsed2 = parseDockerfile(readTextFile((0, import_node_path4.join)(root, file), file));
     violations.push(
       ...checkDockerfile(parsed2, { file, serviceDir: service.dir, dependencyDirs: workspace.dependenciesOf(service.name).map((d) => d.dir), headerMarker: `by ${GENERATOR}` })
     );
   }
-  const rootManifest = parseManifest("package.json", readTextFile((0, import_node_path3.join)(root, "package.json"), "package.json"));
+  const rootManifest = parseManifest("package.json", readTextFile((0, import_node_path4.join)(root, "package.json"), "package.json"));
   const manifests = [
     { file: "package.json", scripts: rootManifest.scripts },
     ...[...workspace.packages.values()].map((p) => ({ file: `${p.dir}/package.json`, scripts: p.manifest.scripts }))
