@@ -331,3 +331,132 @@ test("withActions: the with: of an action's step stays a null-prototype table (i
   expect(step?.with).toEqual({ path: 'out', constructor: 'c' });
   expect(step !== undefined && Object.getPrototypeOf(step.with)).toBe(null);
 });
+
+describe('the edges of the rules against the bypasses', () => {
+  test.each([
+    // The spaces a shell allows between the words of a command.
+    ['issue_comment', '    steps:\n      - run: gh  pr checkout 7\n', ['untrusted-checkout']],
+    ['issue_comment', '    steps:\n      - run: gh pr  checkout 7\n', ['untrusted-checkout']],
+    ['workflow_run', '    env:\n      HEAD: ${{ github.event.workflow_run.head_sha }}\n    steps:\n      - run: git  fetch origin "$HEAD"\n', ['untrusted-checkout']],
+    // git -C <folder> before the command, spaces doubled.
+    ['workflow_run', '    env:\n      HEAD: ${{ github.event.workflow_run.head_sha }}\n    steps:\n      - run: git -C  work  fetch origin "$HEAD"\n', ['untrusted-checkout']],
+    ['workflow_run', '    env:\n      HEAD: ${{ github.event.workflow_run.head_sha }}\n    steps:\n      - run: git -C work checkout "$HEAD"\n', ['untrusted-checkout']],
+  ])('untrusted-checkout on %s: %j', (on, job, expected) => {
+    expect(rules(on, job)).toEqual(expected);
+  });
+
+  test.each([
+    ['gh  run download "$ID"', ['untrusted-artifact']],
+    ['gh run  download "$ID"', ['untrusted-artifact']],
+  ])('untrusted-artifact on workflow_run: %j', (script, expected) => {
+    expect(rules('workflow_run', `    steps:\n      - run: ${script}\n        env:\n          ID: \${{ github.event.workflow_run.id }}\n`)).toEqual(expected);
+  });
+
+  const step = (action: string, inputs: Record<string, string>) =>
+    `    steps:\n      - uses: ${action}@${SHA}\n${
+      Object.keys(inputs).length === 0
+        ? ''
+        : `        with:\n${Object.entries(inputs)
+            .map(([k, v]) => `          ${k}: ${v}\n`)
+            .join('')}`
+    }`;
+  test.each<[string, Record<string, string>, string[]]>([
+    // actions/cache saves whatever else it is given (an input it does not know is ignored).
+    ['actions/cache', { path: 'x', key: 'k', 'package-manager-cache': 'false' }, ['cache-poisoning']],
+    // setup-node: a cache: named caches even with the default cache off; an empty one does not.
+    ['actions/setup-node', { cache: 'pnpm', 'package-manager-cache': 'false' }, ['cache-poisoning']],
+    ['actions/setup-node', { cache: "''", 'package-manager-cache': 'false' }, []],
+    // "false" in any case and with spaces is off, as the boolean is.
+    ['actions/setup-node', { 'package-manager-cache': "'false'" }, []],
+    ['actions/setup-node', { 'package-manager-cache': "' False '" }, []],
+    ['actions/setup-go', { cache: 'FALSE' }, []],
+    ['actions/setup-go', { cache: 'true' }, ['cache-poisoning']],
+    // setup-python, setup-java and setup-dotnet cache only when asked.
+    ['actions/setup-python', { cache: 'pip' }, ['cache-poisoning']],
+    ['actions/setup-java', { cache: 'maven' }, ['cache-poisoning']],
+    ['actions/setup-dotnet', { cache: 'true' }, ['cache-poisoning']],
+    ['actions/setup-python', {}, []],
+    ['actions/setup-python', { cache: "''" }, []],
+    ['actions/setup-java', { cache: 'false' }, []],
+    ['actions/setup-dotnet', { cache: "'False'" }, []],
+    // BuildKit without a cache-to, or with another cache type.
+    ['docker/build-push-action', {}, []],
+    ['docker/build-push-action', { 'cache-to': 'type=registry,ref=x' }, []],
+    // Any other action writes no cache.
+    ['actions/upload-artifact', { path: 'x', cache: 'true' }, []],
+  ])('cache-poisoning on workflow_run: %s with %j', (action, inputs, expected) => {
+    expect(rules('workflow_run', step(action, inputs)).filter((r) => r !== 'pin-mismatch')).toEqual(expected);
+  });
+
+  test.each([
+    ["[' self-hosted']", ['self-hosted-runner']],
+    ['{labels: [ubuntu-24.04]}', []],
+    ['{labels: self-hosted}', ['self-hosted-runner']],
+    ['5', []],
+    ['{}', []],
+  ])('self-hosted-runner on pull_request: runs-on: %s', (runsOn, expected) => {
+    const w = parseAuditWorkflow('.github/workflows/t.yml', `on: pull_request\njobs:\n  j:\n    permissions: {}\n    runs-on: ${runsOn}\n    steps:\n      - run: make\n`);
+    expect(auditWorkflow(w, options).map((f) => f.rule)).toEqual(expected);
+  });
+
+  test.each([
+    ["''", []],
+    ["'  '", []],
+    ["' FALSE '", []],
+    ['1', ['insecure-commands']],
+  ])('insecure-commands: ACTIONS_ALLOW_UNSECURE_COMMANDS: %s', (value, expected) => {
+    expect(rules('push', `    env:\n      A: x\n      ACTIONS_ALLOW_UNSECURE_COMMANDS: ${value}\n      Z: y\n    steps:\n      - run: echo\n`)).toEqual(expected);
+  });
+
+  // Each message names what was found, where (every privileged trigger of the workflow) and the fix.
+  test.each([
+    [
+      '[workflow_run, issue_comment]',
+      '    steps:\n      - run: gh pr checkout 7\n',
+      /^checks out \(gh pr checkout\) pull-request code in a workflow_run\/issue_comment workflow, which runs with/,
+    ],
+    [
+      'workflow_run',
+      '    env:\n      HEAD: ${{ github.event.workflow_run.head_sha }}\n    steps:\n      - run: git fetch origin "$HEAD"\n',
+      /^fetches \(a git command given an event value\) pull-request code in a workflow_run workflow/,
+    ],
+    [
+      '[workflow_run, issue_comment]',
+      `    steps:\n      - uses: actions/download-artifact@${SHA}\n        with:\n          run-id: 7\n`,
+      /^downloads another run's artifacts in a workflow_run\/issue_comment workflow: .*; download into \$\{\{ runner\.temp \}\} and read them as data$/,
+    ],
+    [
+      '[workflow_run, issue_comment]',
+      `    steps:\n      - uses: actions/cache@${SHA}\n`,
+      /^writes the Actions cache in a workflow_run\/issue_comment workflow, which runs in the default branch's cache scope: .*; write caches only from trusted pushes$/,
+    ],
+    [
+      'push',
+      '    env:\n      ACTIONS_ALLOW_UNSECURE_COMMANDS: true\n    steps:\n      - run: echo\n',
+      /^ACTIONS_ALLOW_UNSECURE_COMMANDS turns ::set-env and ::add-path back on: .*; remove it and use \$GITHUB_ENV$/,
+    ],
+    [
+      'push',
+      '    if: ${{ true }} && ${{ true }}\n    steps:\n      - run: echo\n',
+      /^this if: is text around \$\{\{ \}\} .*: GitHub reads it as a string, always true; write one whole \$\{\{ \}\} or none$/,
+    ],
+  ])('the message on %s of %j', (on, job, message) => {
+    const found = findings(on, job).filter((f) => f.rule !== 'forbidden-trigger');
+    expect(found.map((f) => f.message)).toEqual([expect.stringMatching(message)]);
+  });
+  test('the self-hosted runner message names both pull-request events', () => {
+    const w = parseAuditWorkflow(
+      '.github/workflows/t.yml',
+      'on: [pull_request, pull_request_target]\njobs:\n  j:\n    permissions: {}\n    runs-on: self-hosted\n    steps:\n      - run: make\n',
+    );
+    expect(
+      auditWorkflow(w, options)
+        .filter((f) => f.rule === 'self-hosted-runner')
+        .map((f) => f.message),
+    ).toEqual([
+      expect.stringMatching(
+        /^runs on a self-hosted runner and its if: lets it run for pull_request and pull_request_target: a pull request's code runs on a machine that outlives the job .*; use a GitHub-hosted runner$/,
+      ),
+    ]);
+  });
+});
