@@ -6,9 +6,11 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { AuditJob } from '../../scripts/core/audit/workflow.js';
-import { canRunFor } from '../../scripts/plan/pull-request-reach.js';
+import { data } from '@actions/expressions';
+import { canRunFor, conditionTruth, pullRequestContexts, type StatusValues } from '../../scripts/plan/pull-request-reach.js';
 
 const REPO = 'owner/repo';
+type Event = 'pull_request' | 'pull_request_target';
 const job = (fields: Record<string, unknown>): AuditJob => ({ id: 'j', line: 1, fields, steps: [] });
 const reach = (condition: unknown, event: 'pull_request' | 'pull_request_target' = 'pull_request', needs: unknown = undefined) =>
   canRunFor(REPO)(job({ ...(condition === undefined ? {} : { if: condition }), ...(needs === undefined ? {} : { needs }) }), event);
@@ -107,5 +109,140 @@ describe('unreachable: the event makes the condition false for every pull reques
 describe('an if: that is text around an expression is text to GitHub, true unless empty', () => {
   test.each([["${{ github.event_name == 'push' }}\n"], [' ${{ false }}'], ['${{ false }} && ${{ false }}']])('%j', (condition) => {
     expect(reach(condition)).toBe(true);
+  });
+});
+
+describe('more edges of what a pull request fixes and what it leaves open', () => {
+  test.each<[string, Event, unknown, boolean]>([
+    // Only a fork's pull request makes it true: both kinds are asked.
+    ['github.event.pull_request.head.repo.fork', 'pull_request', undefined, true],
+    ['github.event.pull_request.head.repo.fork == true', 'pull_request', undefined, true],
+    // needs: as one name, or as a list whose second name is tested.
+    ["needs.a.result == 'success'", 'pull_request', 'a', true],
+    ["needs.b.result == 'success'", 'pull_request', ['a', 'b'], true],
+    ["startsWith(needs.a.outputs.x, 'a')", 'pull_request', ['a'], true],
+    // Without needs, nothing before the job failed: failure() is false. A needs: that names no job is none.
+    ['failure()', 'pull_request', undefined, false],
+    ['failure()', 'pull_request', [5], false],
+    ['failure()', 'pull_request', 5, false],
+    ["!success() && github.actor == 'alice'", 'pull_request', undefined, false],
+    // pull_request_target runs on a branch, never on a tag.
+    ["github.ref == 'refs/tags/v1'", 'pull_request_target', undefined, false],
+    ["startsWith(github.ref, 'refs/tags/')", 'pull_request_target', undefined, false],
+  ])('%s on %s (needs %j): %s', (condition, event, needs, expected) => {
+    expect(reach(condition, event, needs)).toBe(expected);
+  });
+});
+
+describe('conditionTruth: true, false, or unknown (what an outsider or a needed job chooses)', () => {
+  const STATUS: StatusValues = {
+    success: { kind: 'known', data: new data.BooleanData(true) },
+    failure: { kind: 'known', data: new data.BooleanData(false) },
+    cancelled: { kind: 'unknown', truth: 'unknown' },
+  };
+  const truth = (condition: string, event: Event = 'pull_request', fork = false) => conditionTruth(condition, pullRequestContexts(REPO, event, fork, ['a']), STATUS);
+  test.each([
+    // Known values, as GitHub's engine evaluates them.
+    ['true', 'true'],
+    ['false', 'false'],
+    ["contains('abc', 'b')", 'true'],
+    ["fromJSON('{\"a\": 1}')['a']", 'true'],
+    ["fromJSON('{\"a\": 1}')['A']", 'true'],
+    ["(github.event_name == 'push')", 'false'],
+    ["github.event_name == 'pull_request'", 'true'],
+    // An object is true; a field nobody fixed is unknown, a text with a known prefix true (it is never empty).
+    ['github.event', 'true'],
+    ["github.actor == 'alice'", 'unknown'],
+    ['needs.a.outputs.mode', 'unknown'],
+    ['github.ref', 'true'],
+    ['needs.a.result', 'true'],
+    // The engine stops on an error (a JSON that does not parse): unknown, as GitHub fails the job there.
+    ["fromJSON('{')", 'unknown'],
+    ['not an expression ((', 'unknown'],
+    // A known value on either side of == and !=.
+    ["'refs/heads/main' == github.ref", 'false'],
+    ["'refs/pull/7/merge' == github.ref", 'unknown'],
+    ["github.ref != 'refs/heads/main'", 'true'],
+    ["github.ref == 'refs/heads/main'", 'false'],
+    ["github.ref == 'REFS/PULL/7/MERGE'", 'unknown'],
+    // Only == and != are read against a known text; an order comparison is unknown.
+    ["github.ref < 'a'", 'unknown'],
+    ["github.ref > 'refs/heads/'", 'unknown'],
+    // A needed job's result: one of four, in any case.
+    ["needs.a.result == 'success'", 'unknown'],
+    ["needs.a.result == 'Failure'", 'unknown'],
+    ["needs.a.result == 'cancelled'", 'unknown'],
+    ["needs.a.result == 'skipped'", 'unknown'],
+    ["needs.a.result != 'neutral'", 'true'],
+    // && and ||: a value that stops the chain decides it; an unknown before it leaves it unknown.
+    ["github.event_name == 'push' || github.actor == 'alice'", 'unknown'],
+    ["github.event_name == 'pull_request' || github.actor == 'alice'", 'true'],
+    ["github.actor == 'alice' || github.event_name == 'pull_request'", 'true'],
+    ["github.actor == 'alice' && github.event_name == 'pull_request'", 'unknown'],
+    ["github.actor == 'alice' && github.event_name == 'push'", 'false'],
+    ["github.event_name == 'pull_request' && github.ref", 'true'],
+    // startsWith over what is known of a text: its prefix, or the values it can take.
+    ["startsWith(github.ref, 'refs/')", 'true'],
+    ["startsWith(github.ref, 'REFS/PULL/')", 'true'],
+    ["startsWith(github.ref, 'refs/pull/7/')", 'unknown'],
+    ["startsWith(github.ref, 'refs/tags/')", 'false'],
+    ["startsWith(needs.a.result, 'x')", 'false'],
+    ["startsWith(needs.a.result, '')", 'true'],
+    ["startsWith(needs.a.result, 'S')", 'unknown'],
+    ["startsWith(needs.a.result, 'f')", 'unknown'],
+    ["startsWith(needs.a.outputs.x, 'a')", 'unknown'],
+    ["startsWith(github.actor, 'a')", 'unknown'],
+    ['startsWith(github.ref, github.actor)', 'unknown'],
+    // Another function over a partly known text is unknown.
+    ["contains(github.ref, 'refs/heads/')", 'unknown'],
+    ["endsWith(github.ref, 'x')", 'unknown'],
+    // Indexes: a known one into an object or a known value; an unknown one is unknown.
+    ["github['event_name'] == 'pull_request'", 'true'],
+    ['fromJSON(\'{"a": 0}\')[github.actor]', 'unknown'],
+    ['github[github.actor]', 'unknown'],
+    ['github.event.pull_request.labels.*.name', 'unknown'],
+    ["contains(fromJSON('[\"x\"]').*, 'x')", 'true'],
+    // The status functions as given (here: nothing before failed).
+    ['success()', 'true'],
+    ['failure()', 'false'],
+    ['cancelled()', 'unknown'],
+    ['always()', 'true'],
+    ['!success()', 'false'],
+    ['!cancelled()', 'unknown'],
+    // The repository and its owner, the base repository: fixed.
+    ["github.event.repository.full_name != 'owner/repo'", 'false'],
+    ['github.event.pull_request.base.repo.full_name != github.repository', 'false'],
+    ["github.repository_owner == 'owner'", 'true'],
+  ])('%s is %s', (condition, expected) => {
+    expect(truth(condition)).toBe(expected);
+  });
+
+  test.each([
+    ['success()', 'unknown'],
+    ['failure()', 'true'],
+    ['cancelled()', 'false'],
+    ['!cancelled()', 'true'],
+    ['always()', 'true'],
+  ])('with success() unknown, failure() true and cancelled() false, %s is %s', (condition, expected) => {
+    const status: StatusValues = {
+      success: { kind: 'unknown', truth: 'unknown' },
+      failure: { kind: 'known', data: new data.BooleanData(true) },
+      cancelled: { kind: 'known', data: new data.BooleanData(false) },
+    };
+    expect(conditionTruth(condition, pullRequestContexts(REPO, 'pull_request', false, []), status)).toBe(expected);
+  });
+
+  test.each<[string, Event, boolean, string]>([
+    ["startsWith(github.ref, 'refs/heads/')", 'pull_request_target', false, 'true'],
+    ["github.ref == 'refs/tags/v1'", 'pull_request_target', false, 'false'],
+    ['github.ref', 'pull_request_target', false, 'true'],
+    // A fork's name is anything but the repository's.
+    ['github.event.pull_request.head.repo.full_name', 'pull_request', true, 'true'],
+    ["github.event.pull_request.head.repo.full_name == 'OWNER/REPO'", 'pull_request', true, 'false'],
+    ["github.event.pull_request.head.repo.full_name == 'someone/repo'", 'pull_request', true, 'unknown'],
+    ['github.event.pull_request.head.repo.fork', 'pull_request', true, 'true'],
+    ['github.event.pull_request.head.repo.fork', 'pull_request', false, 'false'],
+  ])('%s on %s (fork: %s) is %s', (condition, event, fork, expected) => {
+    expect(truth(condition, event, fork)).toBe(expected);
   });
 });
