@@ -9,8 +9,8 @@ import { parseDocument } from 'yaml';
 import { InputError } from '../../scripts/core/errors.js';
 import { actionOf, pipelineCalls, stepNeeds } from '../../scripts/core/audit/permissions.js';
 import { parsePins } from '../../scripts/core/audit/pins.js';
-import { type AuditOptions, auditWorkflow, type Finding, formatFinding, KEEPS_CREDENTIALS } from '../../scripts/core/audit/rules.js';
-import { type AuditStep, locate, parseAuditWorkflow } from '../../scripts/core/audit/workflow.js';
+import { type AuditOptions, auditAction, auditWorkflow, type Finding, formatFinding, KEEPS_CREDENTIALS, withActions } from '../../scripts/core/audit/rules.js';
+import { type AuditJob, type AuditStep, type AuditWorkflow, locate, parseAuditAction, parseAuditWorkflow } from '../../scripts/core/audit/workflow.js';
 
 const SHA = 'a'.repeat(40);
 const OTHER_SHA = 'b'.repeat(40);
@@ -1000,5 +1000,69 @@ describe('the edges of the rules added against the bypasses', () => {
     expect(found.map((f) => `${f.job}: ${f.rule === 'skipped-ancestor' && f.message.includes('(a) ') ? 'skippable up the chain (a)' : f.message}`)).toEqual(
       expected.length === 0 ? [] : [expect.stringMatching(/^d: /)],
     );
+  });
+});
+
+describe("a job's composite actions (withActions) and the actions' own checks", () => {
+  const job = (steps: AuditStep[]): AuditJob => ({ id: 'j', line: 3, fields: {}, steps });
+  const composite = (file: string, steps: string) => parseAuditAction(file, `runs:\n  using: composite\n  steps:\n${steps}`);
+  const lookup =
+    (actions: AuditWorkflow[], asked: string[] = []) =>
+    (uses: string) => {
+      asked.push(uses);
+      return actions.find((a) => `./${a.file.replace(/\/action\.yml$/, '')}` === uses);
+    };
+
+  test('only a uses: ./path is looked up', () => {
+    const asked: string[] = [];
+    withActions(job([step({ uses: `actions/checkout@${SHA}` }), step({ uses: './a' }), step({ run: 'make' }), step({ uses: 'docker://alpine' })]), lookup([], asked));
+    expect(asked).toEqual(['./a']);
+  });
+
+  test('a docker action (no steps) and a path that is no action of the repository leave the step as it is', () => {
+    const docker = parseAuditAction('d/action.yml', 'runs:\n  using: docker\n  image: Dockerfile\n');
+    const steps = [step({ label: 'D', uses: './d' }), step({ label: 'N', uses: './none' })];
+    expect(withActions(job(steps), lookup([docker])).steps).toEqual(steps);
+  });
+
+  test('an action that uses itself is read once: its own use of it stays a step', () => {
+    const a = composite('a/action.yml', '    - run: echo a\n      shell: bash\n    - uses: ./a\n');
+    const found = withActions(job([step({ label: 'Use', line: 9, uses: './a' })]), lookup([a])).steps;
+    expect(found.map((s) => [s.label, s.line, s.run, s.uses])).toEqual([
+      ['Use (a/action.yml #1)', 9, 'echo a', undefined],
+      ['Use (a/action.yml #2)', 9, undefined, './a'],
+    ]);
+  });
+
+  test('${{ inputs.NAME }} is what the step passes, however it is spaced or cased; an input not passed stays as written', () => {
+    const a = composite('a/action.yml', '    - run: echo ${{inputs.ref}} ${{ inputs . ref }} ${{ INPUTS.Ref }} ${{ inputs.other }}\n      shell: bash\n');
+    const [only] = withActions(job([step({ uses: './a', with: { REF: 'main' } })]), lookup([a])).steps;
+    expect(only?.run).toBe('echo main main main ${{ inputs.other }}');
+  });
+
+  test.each([
+    ['a step with neither uses: nor run:', '      - name: nothing\n', []],
+    ['another action given include-hidden-files', `      - uses: docker/login-action@${SHA}\n        with:\n          include-hidden-files: true\n`, []],
+    ['upload-artifact taking hidden files', `      - uses: actions/upload-artifact@${SHA}\n        with:\n          include-hidden-files: TRUE\n`, ['persisted-credentials']],
+  ])('persisted-credentials, a checkout keeping them, then %s', (_, after, expected) => {
+    const found = audit('push', `    permissions: {}\n    steps:\n      - uses: actions/checkout@${SHA}\n${after}`).filter((f) => f.rule !== 'pin-mismatch');
+    expect(rules(found)).toEqual(expected);
+    for (const f of found)
+      expect(f.message).toBe(
+        'actions/checkout keeps the token in .git/config and a later step uploads hidden files, .git/config with it, as an artifact anyone who can read the run downloads; set persist-credentials: false',
+      );
+  });
+
+  test.each([['5'], ['[a, b]'], ['{a: b}']])('an actions/github-script script: that is not text (%s) is no script', (script) => {
+    const found = audit('push', `    permissions: {}\n    steps:\n      - uses: actions/github-script@${SHA}\n        with:\n          script: ${script}\n`);
+    expect(rules(found).filter((r) => r !== 'pin-mismatch')).toEqual([]);
+  });
+
+  test.each([
+    ['image: Dockerfile', []],
+    ["image: 'docker://alpine:3'", ['unpinned-action']],
+    [`image: 'docker://alpine@sha256:${'c'.repeat(64)}'`, []],
+  ])('a docker action with %s', (image, expected) => {
+    expect(rules(auditAction(parseAuditAction('d/action.yml', `runs:\n  using: docker\n  ${image}\n`), options()))).toEqual(expected);
   });
 });
