@@ -10,7 +10,7 @@ import { InputError } from '../../scripts/core/errors.js';
 import { actionOf, pipelineCalls, stepNeeds } from '../../scripts/core/audit/permissions.js';
 import { parsePins } from '../../scripts/core/audit/pins.js';
 import { type AuditOptions, auditAction, auditWorkflow, type Finding, formatFinding, KEEPS_CREDENTIALS, withActions } from '../../scripts/core/audit/rules.js';
-import { type AuditJob, type AuditStep, type AuditWorkflow, locate, parseAuditAction, parseAuditWorkflow } from '../../scripts/core/audit/workflow.js';
+import { type AuditJob, type AuditStep, type AuditWorkflow, DOCKER_JOB, locate, parseAuditAction, parseAuditWorkflow } from '../../scripts/core/audit/workflow.js';
 
 const SHA = 'a'.repeat(40);
 const OTHER_SHA = 'b'.repeat(40);
@@ -1064,5 +1064,34 @@ describe("a job's composite actions (withActions) and the actions' own checks", 
     [`image: 'docker://alpine@sha256:${'c'.repeat(64)}'`, []],
   ])('a docker action with %s', (image, expected) => {
     expect(rules(auditAction(parseAuditAction('d/action.yml', `runs:\n  using: docker\n  ${image}\n`), options()))).toEqual(expected);
+  });
+});
+
+describe('reading an action (action.yml)', () => {
+  const read = (text: string) => parseAuditAction('a/action.yml', text);
+  const steps = (text: string) => read(text).jobs.flatMap((j) => j.steps.map((s) => [s.label, s.line, s.run]));
+
+  test('a docker action is its image, on the line it is written, with no steps', () => {
+    expect(read('name: d\nruns:\n  using: docker\n  image: docker://alpine:3\n').jobs).toEqual([{ id: DOCKER_JOB, line: 4, fields: { image: 'docker://alpine:3' }, steps: [] }]);
+  });
+  test.each([
+    ['no image', 'runs:\n  using: docker\n'],
+    ['an image that is no text', 'runs:\n  using: docker\n  image:\n    name: x\n'],
+  ])('a docker action with %s is at line 1', (_, text) => {
+    expect(read(text).jobs.map((j) => [j.id, j.line, j.steps.length])).toEqual([[DOCKER_JOB, 1, 0]]);
+  });
+  test.each([
+    ['a node action, steps: or not', 'runs:\n  using: node24\n  main: index.js\n  steps:\n    - run: echo\n'],
+    ['a composite action whose steps: is no list', 'runs:\n  using: composite\n  steps: echo\n'],
+    ['a composite action without steps:', 'runs:\n  using: composite\n'],
+  ])('%s has no steps', (_, text) => {
+    expect(steps(text)).toEqual([]);
+  });
+  test('a composite step that is no mapping, and steps given by an alias, have no line (0)', () => {
+    expect(steps('runs:\n  using: composite\n  steps:\n    - just text\n    - run: echo\n')).toEqual([
+      ['#1', 0, undefined],
+      ['#2', 5, 'echo'],
+    ]);
+    expect(steps('x: &s\n  - run: echo\nruns:\n  using: composite\n  steps: *s\n')).toEqual([['#1', 0, 'echo']]);
   });
 });

@@ -149,6 +149,7 @@ export function parseAuditAction(file: string, text: string): AuditWorkflow {
   const root = yamlMapping(file, doc, 'action', 'an action (a YAML mapping with runs:)');
   const runs = fields(root['runs']);
   const rawSteps = runs['using'] === 'composite' && Array.isArray(runs['steps']) ? runs['steps'] : [];
+  // Stryker disable next-line BooleanLiteral: keepScalar only changes what a scalar steps: gives, and a scalar is no sequence either way
   const stepsNode = doc.getIn(['runs', 'steps'], true);
   // Stryker disable next-line OptionalChaining: a node the parser made always has its range (the ?. is for the types)
   const stepLines = isSeq(stepsNode) ? stepsNode.items.map((item) => (isMap(item) && item.range ? counter.linePos(item.range[0]).line : 0)) : [];
