@@ -1060,7 +1060,7 @@ describe("a job's composite actions (withActions) and the actions' own checks", 
 
   test.each([
     ['image: Dockerfile', []],
-    ["image: 'docker://alpine:3'", ['unpinned-action']],
+    ["image: 'docker://alpine:3'", ['unpinned-image']],
     [`image: 'docker://alpine@sha256:${'c'.repeat(64)}'`, []],
   ])('a docker action with %s', (image, expected) => {
     expect(rules(auditAction(parseAuditAction('d/action.yml', `runs:\n  using: docker\n  ${image}\n`), options()))).toEqual(expected);
