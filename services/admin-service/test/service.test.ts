@@ -29,3 +29,15 @@ test.each([
   const answer = who === undefined ? await svc.call(method, path, payload) : await svc.callAs(who, method, path, payload);
   expect(answer.status, JSON.stringify(answer.body)).toBe(status);
 });
+
+test.each([
+  ['a student', student, ['body', 'createdAt', 'id', 'title']],
+  ['a trainer', trainer, ['body', 'createdAt', 'id', 'title']],
+  ['an admin', admin, ['author', 'body', 'createdAt', 'id', 'title']],
+] as const)("the announcements name their author (an admin's account id) only to admins: %s", async (_label, who, fields) => {
+  const answer = await svc.callAs(who, 'GET', '/announcements');
+  expect(answer.status).toBe(200);
+  const all = answer.body as object[];
+  expect(all.length).toBeGreaterThan(0);
+  for (const announcement of all) expect(Object.keys(announcement).sort()).toEqual(fields);
+});

@@ -1,4 +1,4 @@
-import { Collection, HttpError, parseBody, type ServiceDefinition } from '@kodingcaravan/shared';
+import { type Caller, Collection, type Entity, HttpError, parseBody, type ServiceDefinition } from '@kodingcaravan/shared';
 
 const TRAINER = { name: { kind: 'string', max: 200 }, email: { kind: 'email' }, specialty: { kind: 'string', max: 100 } } as const;
 const EVERYONE = ['student', 'trainer', 'admin'] as const;
@@ -11,6 +11,17 @@ interface Trainer {
   specialty: string;
 }
 
+/**
+ * A trainer's e-mail is theirs and an admin's: everyone else sees the directory entry. The account stays in
+ * it: it is the name bookings (`trainerId`) and courses give the trainer, so a student who finds a trainer
+ * here books them by it, and every course shows it anyway; an account id opens nothing of the trainer's.
+ */
+function view(trainer: Trainer & Entity, caller: Caller) {
+  if (caller.mayAccess(trainer.account)) return trainer;
+  const { email: _email, ...entry } = trainer;
+  return entry;
+}
+
 export const definition: ServiceDefinition<Record<never, never>> = {
   manifest: new URL('../package.json', import.meta.url),
   routes: () => {
@@ -21,12 +32,20 @@ export const definition: ServiceDefinition<Record<never, never>> = {
         method: 'GET',
         path: '/trainers',
         roles: EVERYONE,
-        handler: (req) => {
+        anyRecord: ['admin'],
+        handler: (req, caller) => {
           const specialty = req.query.get('specialty')?.toLowerCase();
-          return { status: 200, body: trainers.list((t) => specialty === undefined || t.specialty.toLowerCase() === specialty) };
+          const found = trainers.list((t) => specialty === undefined || t.specialty.toLowerCase() === specialty);
+          return { status: 200, body: found.map((t) => view(t, caller)) };
         },
       },
-      { method: 'GET', path: '/trainers/:id', roles: EVERYONE, handler: (req) => ({ status: 200, body: trainers.get(req.params['id'] ?? '') }) },
+      {
+        method: 'GET',
+        path: '/trainers/:id',
+        roles: EVERYONE,
+        anyRecord: ['admin'],
+        handler: (req, caller) => ({ status: 200, body: view(trainers.get(req.params['id'] ?? ''), caller) }),
+      },
       {
         method: 'POST',
         path: '/trainers',

@@ -1,5 +1,5 @@
-import { startForTest, USERS } from '@kodingcaravan/shared/testing';
-import { expect, test } from 'vitest';
+import { startForTest, type TestService, USERS } from '@kodingcaravan/shared/testing';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { definition } from '../src/service.js';
 
 const { student, trainer, otherTrainer, admin } = USERS;
@@ -34,4 +34,32 @@ test.each([
   } finally {
     await svc.stop();
   }
+});
+
+describe('what each caller sees of a trainer: the e-mail only for the trainer themself and admins', () => {
+  let svc: TestService;
+  let profile = '';
+  beforeAll(async () => {
+    svc = await startForTest(definition);
+    profile = ((await svc.callAs(trainer, 'POST', '/trainers', { name: 'A', email: 'a@k.io', specialty: 'Robotics' })).body as { id: string }).id;
+  });
+  afterAll(() => svc.stop());
+  // The account stays in every view: bookings and courses name a trainer by it (a student books `trainerId` = account).
+  const full = ['account', 'createdAt', 'email', 'id', 'name', 'specialty'];
+  const open = ['account', 'createdAt', 'id', 'name', 'specialty'];
+  test.each([
+    ['a student lists trainers', student, (): string => '/trainers', open],
+    ['a student reads a trainer', student, (): string => `/trainers/${profile}`, open],
+    ['another trainer lists trainers', otherTrainer, (): string => '/trainers', open],
+    ['another trainer reads a trainer', otherTrainer, (): string => `/trainers/${profile}`, open],
+    ['the trainer lists trainers', trainer, (): string => '/trainers', full],
+    ['the trainer reads their profile', trainer, (): string => `/trainers/${profile}`, full],
+    ['an admin lists trainers', admin, (): string => '/trainers', full],
+    ['an admin reads a trainer', admin, (): string => `/trainers/${profile}`, full],
+  ] as const)('%s', async (_label, who, path, fields) => {
+    const answer = await svc.callAs(who, 'GET', path());
+    expect(answer.status).toBe(200);
+    const record = Array.isArray(answer.body) ? answer.body[0] : answer.body;
+    expect(Object.keys(record as object).sort()).toEqual(fields);
+  });
 });
