@@ -63,3 +63,14 @@ describe('what each caller sees of a trainer: the e-mail only for the trainer th
     expect(Object.keys(record as object).sort()).toEqual(fields);
   });
 });
+
+test("a trainer's profile answer tells nothing about another account's e-mail: the same e-mail is no refusal", async () => {
+  const svc = await startForTest(definition);
+  try {
+    expect((await svc.callAs(trainer, 'POST', '/trainers', { name: 'A', email: 'a@k.io', specialty: 'x' })).status).toBe(201);
+    const second = await svc.callAs(otherTrainer, 'POST', '/trainers', { name: 'B', email: 'A@k.io', specialty: 'y' });
+    expect(second).toMatchObject({ status: 201, body: { account: otherTrainer.id, email: 'a@k.io' } });
+  } finally {
+    await svc.stop();
+  }
+});
