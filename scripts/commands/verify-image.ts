@@ -3,7 +3,7 @@
  *  [--timeout SECONDS] [--cwd DIR] [--json]`
  *
  * Starts one container of a built service image on the local engine, and checks the runtime rules
- * (core/verify/rules.ts): healthy, non-root, /app holds this service only, no devDependencies, no pnpm,
+ * (core/verify/rules.ts): healthy, non-root, node is PID 1 and stops on SIGTERM, /app holds this service only, no devDependencies, no pnpm,
  * OCI labels. The container runs with the service's environment from docker-compose.yml (then --env).
  * Exit 0 when every rule passes, 1 when one fails (each failure names the rule and the evidence),
  * 2 on bad input.
@@ -18,6 +18,7 @@ import { commandSpec, usageLine } from '../core/args.js';
 import { InputError } from '../core/errors.js';
 import { EXIT, type HandledSignal, SIGNAL_EXIT } from '../core/exit-codes.js';
 import { formatImageRef, parseImageRef } from '../core/images/index.js';
+import { STOP_GRACE_SECONDS } from '../core/compose/render.js';
 import { composeEnvironment } from '../core/verify/compose-env.js';
 import { expectationsFor, serviceByFolder } from '../core/verify/expectations.js';
 import { declaredNodeImage } from '../core/dockerfiles/node-image.js';
@@ -34,7 +35,7 @@ import { command } from './command.js';
 const SPEC = commandSpec({
   program: 'pnpm pipeline verify-image',
   summary:
-    'Starts one container of a built service image on the local engine and checks the runtime rules: healthy, non-root, /app holds this service only, no devDependencies, no pnpm, OCI labels. Each failure names the rule and the evidence.',
+    'Starts one container of a built service image on the local engine and checks the runtime rules: healthy, non-root, node as PID 1 stopping on SIGTERM, /app holds this service only, no devDependencies, no pnpm, OCI labels. Each failure names the rule and the evidence.',
   options: {
     image: { type: 'string' },
     'base-image': { type: 'string' },
@@ -212,7 +213,14 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
     const dockerfile = `${serviceByFolder(workspace, service).dir}/${ctx.config.services.marker}`;
     const declared = () => ({ file: dockerfile, image: declaredNodeImage(parseDockerfile(readTextFile(join(root, dockerfile), dockerfile))) });
     const base = await baseOf(engine, image, config, values['base-image'], declared);
-    evidence = await collectEvidence(engine, image, { env, timeoutSeconds: timeout, namePrefix: `verify-${service}`, base, stop: interrupt.signal });
+    evidence = await collectEvidence(engine, image, {
+      env,
+      timeoutSeconds: timeout,
+      namePrefix: `verify-${service}`,
+      base,
+      stopGraceSeconds: STOP_GRACE_SECONDS,
+      stop: interrupt.signal,
+    });
   } catch (err) {
     if (err instanceof ProbeInterrupted && received !== undefined) {
       ctx.stderr(`verify-image: ${service}: interrupted by ${received}; its probe container was removed, no rule was judged\n`);

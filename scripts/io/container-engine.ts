@@ -23,6 +23,7 @@ import {
   parseImageInspect,
   parseProcessList,
   PROCESS_LIST_SCRIPT,
+  type StopOutcome,
 } from '../core/verify/evidence.js';
 import { addedPaths, mergeLayers, SavedImageError, savedLayerPaths } from '../core/verify/layers.js';
 import { PROBE_LABEL, probeOwner, staleProbes } from '../core/verify/probes.js';
@@ -89,6 +90,8 @@ export interface ContainerRunner {
   run(image: string, request: RunRequest): Promise<string>;
   inspectContainer(id: string): Promise<ContainerState>;
   processes(id: string): Promise<ProcessInfo[]>;
+  /** `docker container stop --signal SIGTERM --time <graceSeconds>`: returns once the container is gone (SIGKILL at the end of the grace period). */
+  stop(id: string, graceSeconds: number): Promise<void>;
   /** The paths of each layer of the image, base first (`docker image save`, each layer listed by tar); whiteouts kept. */
   imageLayers(ref: string): Promise<string[][]>;
   /** `docker image pull`: a base image the build's own builder pulled, which the engine may not hold. */
@@ -266,6 +269,11 @@ export function dockerEngine(bin = 'docker'): Engine {
         `\`docker container exec ${id} node -e <process list>\` failed (exit ${r.code}): ${tail(r.stderr || r.stdout, 5)}; the image's node reads the processes`,
       );
     },
+    async stop(id, graceSeconds) {
+      // SIGTERM named, not the image's STOPSIGNAL: the claim judged is that node itself handles SIGTERM (what
+      // Kubernetes sends); the Dockerfile's STOPSIGNAL is check-dockerfiles' rule.
+      await docker(['container', 'stop', '--signal', 'SIGTERM', '--time', String(graceSeconds), id]);
+    },
     async imageLayers(ref) {
       // Unpacked to a folder, each layer then listed from its file: tar recognises a compressed layer
       // (gzip, zstd, or none, as the engine stored it) only in a file, not in a pipe.
@@ -335,6 +343,8 @@ export interface EvidenceRequest {
   readonly namePrefix: string;
   /** The base image the build started FROM, and how many of the image's first layers are its own (core/verify/layers.ts). */
   readonly base: { readonly image: string; readonly layers: number };
+  /** The grace period of the stop on SIGTERM (compose's stop_grace_period): SIGKILL after it. */
+  readonly stopGraceSeconds: number;
   /** Aborted by a SIGINT or SIGTERM: the wait stops, the container is removed, and ProbeInterrupted is thrown. */
   readonly stop?: AbortSignal;
 }
@@ -408,7 +418,16 @@ export async function collectEvidence(engine: ContainerRunner, image: string, re
       throw new EngineError(`\`docker image save ${config.id}\` holds ${layers.length} layers, but the image lists ${config.layers.length} (RootFS.Layers)`);
     }
     stopped();
-    return { image, config, outcome, processes, files: mergeLayers(layers), added: addedPaths(layers, req.base.layers), base: req.base, appManifest, logTail };
+    // Last, since it ends the container: whether it stops on SIGTERM by itself. One that had exited is not signalled.
+    let stop: StopOutcome | undefined;
+    if (outcome.kind !== 'exited') {
+      const signalled = Date.now();
+      await engine.stop(id, req.stopGraceSeconds);
+      const seconds = (Date.now() - signalled) / 1000;
+      stop = { graceSeconds: req.stopGraceSeconds, seconds, exitCode: (await engine.inspectContainer(id)).exitCode };
+    }
+    stopped();
+    return { image, config, outcome, processes, stop, files: mergeLayers(layers), added: addedPaths(layers, req.base.layers), base: req.base, appManifest, logTail };
   } finally {
     await engine.removeContainer(id);
   }

@@ -89,6 +89,15 @@ const VARIANTS: readonly Variant[] = [
     evidence: /defines no HEALTHCHECK/,
     dockerfile: (d) => mistake(d, /^HEALTHCHECK [^\n]*\\\n[^\n]*\n/m, ''),
   },
+  {
+    // A shell between the engine and node: dash (the lab's bookworm base) stays PID 1, has no SIGTERM handler, so
+    // the signal is dropped and the engine kills it when the grace period ends; busybox sh (alpine) execs node,
+    // which then stops, but PID 1 is still not the image's CMD. Either way the CMD is not node's.
+    name: 'wraps node in a shell (CMD ["sh", "-c", "node dist/index.js"])',
+    rule: 'signals',
+    evidence: /the image's CMD \["sh","-c","node dist\/index\.js"\] does not start node/,
+    dockerfile: (d) => mistake(d, /^CMD \["node", "dist\/index\.js"\]$/m, 'CMD ["sh", "-c", "node dist/index.js"]'),
+  },
   { name: 'built without SOURCE and REVISION', rule: 'oci-labels', evidence: /org\.opencontainers\.image\.source is "unknown"/, dockerfile: (d) => d, labels: false },
 ];
 

@@ -1,6 +1,6 @@
 /**
  * Every service image, end to end on a real engine and registry: build with buildx from the repository
- * root and the service's own Dockerfile, `pipeline verify-image` (healthy, non-root, only this service,
+ * root and the service's own Dockerfile, `pipeline verify-image` (healthy, non-root, node as PID 1 stopping on SIGTERM, only this service,
  * no devDependencies, no pnpm, OCI labels), push under the project's tag scheme to 127.0.0.1:5000, and
  * read the tags and the manifest digest back through the registry's HTTP API.
  */
@@ -59,6 +59,16 @@ describe.each(services.map((s) => [s.folder] as const))('%s', (service) => {
     const report: unknown = JSON.parse(r.stdout);
     expect(report).toMatchObject({
       results: expect.arrayContaining([{ rule: 'non-root', ok: true, evidence: expect.stringContaining('pid 1 uid 1000 "node dist/index.js"') }]),
+    });
+    // node itself gets the engine's SIGTERM and stops by its own handler (exit 0), not by SIGKILL at the end of the grace period.
+    expect(report).toMatchObject({
+      results: expect.arrayContaining([
+        {
+          rule: 'signals',
+          ok: true,
+          evidence: expect.stringMatching(/^PID 1 is the CMD \["node","dist\/index\.js"\]; on SIGTERM it exited 0 after \d+\.\d s \(stop_grace_period 15 s\)$/),
+        },
+      ]),
     });
   });
 

@@ -99,6 +99,7 @@ const IMAGE_INSPECT = `[
         "Config": {
             "User": "node",
             "Env": ["PATH=/usr/local/bin:/usr/bin", "NODE_ENV=production"],
+            "Entrypoint": null,
             "Cmd": ["node", "dist/index.js"],
             "Healthcheck": {"Test": ["CMD", "node", "-e", "fetch('http://127.0.0.1:3000/health')"], "Interval": 10000000000},
             "WorkingDir": "/app",
@@ -141,6 +142,7 @@ describe('inspectImage', () => {
       labels: { 'org.opencontainers.image.source': 'https://github.com/acme/repo' },
       healthcheck: ['CMD', 'node', '-e', "fetch('http://127.0.0.1:3000/health')"],
       env: ['PATH=/usr/local/bin:/usr/bin', 'NODE_ENV=production'],
+      entrypoint: [],
       cmd: ['node', 'dist/index.js'],
       workingDir: '/app',
       layers: ['sha256:aaa', 'sha256:bbb'],
@@ -300,13 +302,27 @@ describe('containers', () => {
   test('processes: read inside the container by its node, pid, uid and command of each', async () => {
     answer({
       args: ['container', 'exec', 'f00d', 'node', '-e', '*'],
-      stdout: '[{"pid":1,"uids":[1000,1000,1000,1000],"command":"node dist/index.js --port 3000"},{"pid":30,"uids":[0,0,0,0],"command":"/sbin/tini"}]',
+      stdout:
+        '[{"pid":1,"uids":[1000,1000,1000,1000],"args":["node","dist/index.js","--port","3000"],"command":"node dist/index.js --port 3000"},{"pid":30,"uids":[0,0,0,0],"args":["/sbin/tini"],"command":"/sbin/tini"}]',
     });
     expect(await engine.processes('f00d')).toEqual([
-      { pid: 1, uid: 1000, command: 'node dist/index.js --port 3000' },
-      { pid: 30, uid: 0, command: '/sbin/tini' },
+      { pid: 1, uid: 1000, command: 'node dist/index.js --port 3000', args: ['node', 'dist/index.js', '--port', '3000'] },
+      { pid: 30, uid: 0, command: '/sbin/tini', args: ['/sbin/tini'] },
     ]);
     expect(calls()[0]?.slice(0, 5)).toEqual(['container', 'exec', 'f00d', 'node', '-e']);
+  });
+
+  test('stop: SIGTERM named (not the image STOPSIGNAL), the grace period before SIGKILL, then it returns', async () => {
+    answer({ args: ['container', 'stop', '--signal', 'SIGTERM', '--time', '15', 'f00d'], stdout: 'f00d\n' });
+    await engine.stop('f00d', 15);
+    expect(calls()).toEqual([['container', 'stop', '--signal', 'SIGTERM', '--time', '15', 'f00d']]);
+  });
+
+  test('stop that the engine refuses: an EngineError with the command', async () => {
+    answer({ args: ['container', 'stop', '--signal', 'SIGTERM', '--time', '15', 'f00d'], stderr: 'Error response from daemon: No such container: f00d\n', code: 1 });
+    expect(await engineError(engine.stop('f00d', 15))).toMatch(
+      /^`docker container stop --signal SIGTERM --time 15 f00d` failed \(exit 1\): Error response from daemon: No such container/,
+    );
   });
 
   test('processes of a container that is not running: none', async () => {

@@ -7,7 +7,7 @@ import { expect, test } from 'vitest';
 import type { ImageConfig } from '../../scripts/core/verify/evidence.js';
 import { type ContainerRunner, collectEvidence } from '../../scripts/io/container-engine.js';
 
-const config: ImageConfig = { id: 'sha256:1', user: 'node', labels: {}, healthcheck: undefined, env: [], cmd: ['node'], workingDir: '/app', layers: [], size: 1 };
+const config: ImageConfig = { id: 'sha256:1', user: 'node', labels: {}, healthcheck: undefined, env: [], entrypoint: [], cmd: ['node'], workingDir: '/app', layers: [], size: 1 };
 
 test('a container that was created but failed to start is removed by its name', async () => {
   const removed: string[] = [];
@@ -22,6 +22,7 @@ test('a container that was created but failed to start is removed by its name', 
       throw new Error('not reached');
     },
     processes: async () => [],
+    stop: async () => undefined,
     imageLayers: async () => [],
     pullImage: async () => undefined,
     readFile: async () => undefined,
@@ -31,9 +32,9 @@ test('a container that was created but failed to start is removed by its name', 
       removed.push(idOrName);
     },
   };
-  await expect(collectEvidence(engine, 'img', { env: {}, timeoutSeconds: 1, namePrefix: 'verify-x', base: { image: 'node:24-alpine', layers: 0 } })).rejects.toThrow(
-    'executable file not found',
-  );
+  await expect(
+    collectEvidence(engine, 'img', { env: {}, timeoutSeconds: 1, namePrefix: 'verify-x', base: { image: 'node:24-alpine', layers: 0 }, stopGraceSeconds: 15 }),
+  ).rejects.toThrow('executable file not found');
   expect(created).toMatch(/^verify-x-[0-9a-f]{8}$/);
   expect(removed).toEqual([created]);
 });

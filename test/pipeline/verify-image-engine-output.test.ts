@@ -21,7 +21,15 @@ import {
 const IMAGE = {
   Id: 'sha256:aa',
   Size: 42,
-  Config: { User: 'node', Env: ['A=1'], Cmd: ['node', 'x.js'], WorkingDir: '/app', Labels: { a: 'b' }, Healthcheck: { Test: ['CMD-SHELL', 'true'] } },
+  Config: {
+    User: 'node',
+    Env: ['A=1'],
+    Entrypoint: ['docker-entrypoint.sh'],
+    Cmd: ['node', 'x.js'],
+    WorkingDir: '/app',
+    Labels: { a: 'b' },
+    Healthcheck: { Test: ['CMD-SHELL', 'true'] },
+  },
   RootFS: { Type: 'layers', Layers: ['sha256:l1', 'sha256:l2'] },
 };
 
@@ -33,6 +41,7 @@ describe('docker image inspect', () => {
       labels: { a: 'b' },
       healthcheck: ['CMD-SHELL', 'true'],
       env: ['A=1'],
+      entrypoint: ['docker-entrypoint.sh'],
       cmd: ['node', 'x.js'],
       workingDir: '/app',
       layers: ['sha256:l1', 'sha256:l2'],
@@ -49,11 +58,16 @@ describe('docker image inspect', () => {
       labels: {},
       healthcheck: undefined,
       env: [],
+      entrypoint: [],
       cmd: [],
       workingDir: '',
       layers: [],
       size: 0,
     });
+  });
+
+  test('an Entrypoint of null (how docker stores none) is none', () => {
+    expect(parseImageInspect([{ ...IMAGE, Config: { ...IMAGE.Config, Entrypoint: null } }]).entrypoint).toEqual([]);
   });
 
   test('a RootFS without Layers has no layers', () => {
@@ -78,6 +92,7 @@ describe('docker image inspect', () => {
       [
         ['Env', ['A', 1]],
         ['Cmd', 'node x.js'],
+        ['Entrypoint', '/bin/sh -c x'],
         ['User', 1000],
         ['WorkingDir', 7],
         ['Labels', ['a']],
@@ -85,7 +100,7 @@ describe('docker image inspect', () => {
     ).map(([field, value]): [string, unknown, string] => [
       `Config.${field} of another type`,
       [{ ...IMAGE, Config: { ...IMAGE.Config, [field]: value } }],
-      'docker image inspect: Config has an unexpected shape (Labels, Env, Cmd, User, WorkingDir)',
+      'docker image inspect: Config has an unexpected shape (Labels, Env, Entrypoint, Cmd, User, WorkingDir)',
     ]),
   ])('%s is refused, naming what is wrong', (_name, json, message) => {
     expect(() => parseImageInspect(json)).toThrow(new EngineOutputError(message));
@@ -146,7 +161,9 @@ describe('the process list from inside the container', () => {
     ['a saved uid 0', [1000, 1000, 0, 1000], 0],
     ['an fsuid 0 (it reads and writes files as root)', [1000, 1000, 1000, 0], 0],
   ])('%s: uid %j is %s', (_name, uids, uid) => {
-    expect(parseProcessList(JSON.stringify([{ pid: 1, uids, command: 'node dist/index.js' }]))).toEqual([{ pid: 1, uid, command: 'node dist/index.js' }]);
+    expect(parseProcessList(JSON.stringify([{ pid: 1, uids, args: ['node', 'dist/index.js'], command: 'node dist/index.js' }]))).toEqual([
+      { pid: 1, uid, command: 'node dist/index.js', args: ['node', 'dist/index.js'] },
+    ]);
   });
 
   test('no process is an empty list', () => {
@@ -158,25 +175,30 @@ describe('the process list from inside the container', () => {
     ['an object', '{}', 'the process list from inside the container: expected a JSON list, got "{}"'],
     [
       'three uids',
-      '[{"pid":1,"uids":[1,1,1],"command":"x"}]',
-      'the process list from inside the container: expected {pid, uids: [real, effective, saved, fs], command}, got {"pid":1,"uids":[1,1,1],"command":"x"}',
+      '[{"pid":1,"uids":[1,1,1],"args":["x"],"command":"x"}]',
+      'the process list from inside the container: expected {pid, uids: [real, effective, saved, fs], args: [...], command}, got {"pid":1,"uids":[1,1,1],"args":["x"],"command":"x"}',
     ],
     [
       'a negative uid',
-      '[{"pid":1,"uids":[-1,1,1,1],"command":"x"}]',
-      'the process list from inside the container: expected {pid, uids: [real, effective, saved, fs], command}, got {"pid":1,"uids":[-1,1,1,1],"command":"x"}',
+      '[{"pid":1,"uids":[-1,1,1,1],"args":["x"],"command":"x"}]',
+      'the process list from inside the container: expected {pid, uids: [real, effective, saved, fs], args: [...], command}, got {"pid":1,"uids":[-1,1,1,1],"args":["x"],"command":"x"}',
     ],
     [
       'no pid',
-      '[{"uids":[1,1,1,1],"command":"x"}]',
-      'the process list from inside the container: expected {pid, uids: [real, effective, saved, fs], command}, got {"uids":[1,1,1,1],"command":"x"}',
+      '[{"uids":[1,1,1,1],"args":["x"],"command":"x"}]',
+      'the process list from inside the container: expected {pid, uids: [real, effective, saved, fs], args: [...], command}, got {"uids":[1,1,1,1],"args":["x"],"command":"x"}',
     ],
     [
       'a command that is not text',
-      '[{"pid":1,"uids":[1,1,1,1],"command":1}]',
-      'the process list from inside the container: expected {pid, uids: [real, effective, saved, fs], command}, got {"pid":1,"uids":[1,1,1,1],"command":1}',
+      '[{"pid":1,"uids":[1,1,1,1],"args":["x"],"command":1}]',
+      'the process list from inside the container: expected {pid, uids: [real, effective, saved, fs], args: [...], command}, got {"pid":1,"uids":[1,1,1,1],"args":["x"],"command":1}',
     ],
-    ['an entry that is no object', '[1]', 'the process list from inside the container: expected {pid, uids: [real, effective, saved, fs], command}, got 1'],
+    [
+      'args that are not a list of text',
+      '[{"pid":1,"uids":[1,1,1,1],"args":"node x","command":"node x"}]',
+      'the process list from inside the container: expected {pid, uids: [real, effective, saved, fs], args: [...], command}, got {"pid":1,"uids":[1,1,1,1],"args":"node x","command":"node x"}',
+    ],
+    ['an entry that is no object', '[1]', 'the process list from inside the container: expected {pid, uids: [real, effective, saved, fs], args: [...], command}, got 1'],
   ])('%s is refused, quoting what came', (_name, text, message) => {
     expect(() => parseProcessList(text)).toThrow(new EngineOutputError(message));
   });

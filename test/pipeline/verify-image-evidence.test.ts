@@ -129,6 +129,10 @@ test('the process list script, run by this node: its own process left out, every
   // The parent node is listed with its command line; the script's own node is not.
   const parent = list.find((p) => p.command.includes('setTimeout'));
   expect(parent?.uid).toBe(process.getuid?.());
+  // Each argument as it was given, the one with spaces and quotes in one piece.
+  expect(parent?.args.slice(0, 2)).toEqual([process.execPath, '-e']);
+  expect(parent?.args[2]).toMatch(/^setTimeout\(\(\) => \{\}, 5000\); require\('child_process'\)/);
+  expect(parent?.args).toHaveLength(3);
   expect(list.filter((p) => p.command.startsWith(`${process.execPath} -e const fs`))).toEqual([]);
 });
 

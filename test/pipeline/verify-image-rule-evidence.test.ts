@@ -50,6 +50,7 @@ const evidence = (patch: Partial<ImageEvidence> = {}, config: Partial<ImageEvide
     labels: { [TITLE]: 'orders', [SOURCE]: 'https://github.com/acme/shop', [REVISION]: SHA },
     healthcheck: ['CMD', 'node', 'health.js'],
     env: ['PATH=/usr/local/bin:/usr/bin'],
+    entrypoint: [],
     cmd: ['node', 'index.js'],
     workingDir: '/app',
     layers: ['sha256:b', 'sha256:a'],
@@ -57,7 +58,8 @@ const evidence = (patch: Partial<ImageEvidence> = {}, config: Partial<ImageEvide
     ...config,
   },
   outcome: { kind: 'healthy' },
-  processes: [{ pid: 1, uid: 1000, command: 'node index.js' }],
+  processes: [{ pid: 1, uid: 1000, command: 'node index.js', args: ['node', 'index.js'] }],
+  stop: { graceSeconds: 15, seconds: 3.2, exitCode: 0 },
   files: ['/app', '/app/package.json', '/app/index.js'],
   appManifest: '{"name":"@acme/orders"}',
   logTail: '',
@@ -135,8 +137,8 @@ describe('non-root', () => {
     const r = checkNonRoot(
       evidence({
         processes: [
-          { pid: 2, uid: 1000, command: 'node index.js' },
-          { pid: 3, uid: 1001, command: 'sh -c x' },
+          { pid: 2, uid: 1000, command: 'node index.js', args: ['node', 'index.js'] },
+          { pid: 3, uid: 1001, command: 'sh -c x', args: ['sh', '-c', 'x'] },
         ],
       }),
     );
@@ -151,9 +153,9 @@ describe('non-root', () => {
     const r = checkNonRoot(
       evidence({
         processes: [
-          { pid: 4, uid: 0, command: 'tini' },
-          { pid: 5, uid: 1000, command: 'node index.js' },
-          { pid: 6, uid: 0, command: 'crond' },
+          { pid: 4, uid: 0, command: 'tini', args: ['tini'] },
+          { pid: 5, uid: 1000, command: 'node index.js', args: ['node', 'index.js'] },
+          { pid: 6, uid: 0, command: 'crond', args: ['crond'] },
         ],
       }),
     );
@@ -445,6 +447,8 @@ test('checkImage judges every rule over the same evidence', () => {
   expect(results.map((r) => [r.rule, r.ok])).toEqual([
     ['healthy', false],
     ['non-root', false],
+    // Running without a process list: nothing shows node is PID 1.
+    ['signals', false],
     ['only-this-service', true],
     ['no-dev-dependencies', true],
     ['compiled-only', true],

@@ -46,13 +46,15 @@ const good: ImageEvidence = {
     },
     healthcheck: ['CMD', 'node', '-e', "require('http').get('http://127.0.0.1:3001/health')"],
     env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'NODE_ENV=production'],
+    entrypoint: [],
     cmd: ['node', 'dist/index.js'],
     workingDir: '/app',
     layers: ['sha256:4247b6d19b691fe9005012d314329e9e2df968b734e14fc824862497f4c72e68'],
     size: 70060853,
   },
   outcome: { kind: 'healthy' },
-  processes: [{ pid: 1, uid: 1000, command: 'node dist/index.js' }],
+  processes: [{ pid: 1, uid: 1000, command: 'node dist/index.js', args: ['node', 'dist/index.js'] }],
+  stop: { graceSeconds: 15, seconds: 3.2, exitCode: 0 },
   files: goodFiles,
   // What the build added above the base image: /app; the base brought node, npm and its bundled packages.
   added: goodFiles.filter((f) => f.startsWith('/app')),
@@ -142,7 +144,21 @@ describe('each broken image fails exactly its rule, naming the evidence', () => 
     // uid 0 however written: the engines read a numeric user with Go's strconv.Atoi.
     ['USER 000', withConfig({ user: '000' }), 'non-root', 'USER is "000"'],
     ['USER +0:1000', withConfig({ user: '+0:1000' }), 'non-root', 'USER is "+0:1000"'],
-    ['a process as uid 0', { ...good, processes: [...good.processes, { pid: 2, uid: 0, command: 'sshd' }] }, 'non-root', '"sshd"'],
+    [
+      'a shell as PID 1 that never passes SIGTERM on',
+      {
+        ...withConfig({ cmd: ['sh', '-c', 'node dist/index.js'] }),
+        processes: [
+          { pid: 1, uid: 1000, command: 'sh -c node dist/index.js', args: ['sh', '-c', 'node dist/index.js'] },
+          { pid: 7, uid: 1000, command: 'node dist/index.js', args: ['node', 'dist/index.js'] },
+        ],
+        stop: { graceSeconds: 15, seconds: 15.2, exitCode: 137 },
+      },
+      'signals',
+      'the engine killed it (exit 137)',
+    ],
+    ['node as PID 1 that ignores SIGTERM', { ...good, stop: { graceSeconds: 15, seconds: 15.1, exitCode: 137 } }, 'signals', 'did not exit within the 15 s'],
+    ['a process as uid 0', { ...good, processes: [...good.processes, { pid: 2, uid: 0, command: 'sshd', args: ['sshd'] }] }, 'non-root', '"sshd"'],
     ['a second service copied into /app', withFiles('/app/student-service/dist/index.js'), 'only-this-service', 'student-service (/app/student-service/dist/index.js)'],
     ['another service installed as a package', withFiles('/app/node_modules/@kodingcaravan/api-gateway/package.json'), 'only-this-service', 'api-gateway'],
     [

@@ -23,7 +23,9 @@ export interface ComposeContext {
  * to exit. Written into the file as values, not variables, so the two cannot drift apart on a host.
  */
 export const SHUTDOWN = { timeoutMs: 10_000, delayMs: 3_000, marginSeconds: 5 } as const;
-export const STOP_GRACE_PERIOD = `${Math.ceil(SHUTDOWN.timeoutMs / 1000) + SHUTDOWN.marginSeconds}s`;
+/** Seconds between SIGTERM and SIGKILL; verify-image's `signals` rule stops its probe container with the same bound. */
+export const STOP_GRACE_SECONDS = Math.ceil(SHUTDOWN.timeoutMs / 1000) + SHUTDOWN.marginSeconds;
+export const STOP_GRACE_PERIOD = `${STOP_GRACE_SECONDS}s`;
 
 const healthcheck = (port: number) => ({
   test: ['CMD', ...healthcheckCommand(port)],

@@ -14,6 +14,8 @@ export interface ImageConfig {
   /** `HEALTHCHECK CMD ...` as the engine stores it (`["CMD", ...]`), undefined when there is none. */
   readonly healthcheck: readonly string[] | undefined;
   readonly env: readonly string[];
+  /** `ENTRYPOINT` in exec form (a shell form is stored as `["/bin/sh", "-c", ...]`); [] when there is none. */
+  readonly entrypoint: readonly string[];
   readonly cmd: readonly string[];
   readonly workingDir: string;
   /** Uncompressed layer digests (RootFS.Layers), base layers first. */
@@ -42,7 +44,22 @@ export interface ProcessInfo {
   readonly pid: number;
   /** The effective uid inside the container, or 0 when any of its uids is 0 (see parseProcessList). */
   readonly uid: number;
+  /** Its arguments joined by spaces, or `[name]` for a process without any (a kernel thread). */
   readonly command: string;
+  /** Its arguments as the kernel holds them (/proc/<pid>/cmdline): PID 1's must be the image's CMD. */
+  readonly args: readonly string[];
+}
+
+/**
+ * How the container stopped on `docker container stop --signal SIGTERM --time <graceSeconds>`: the engine
+ * sends SIGTERM to PID 1, waits `graceSeconds`, then sends SIGKILL.
+ */
+export interface StopOutcome {
+  readonly graceSeconds: number;
+  /** From the signal until the engine reported the container gone, measured around the stop command. */
+  readonly seconds: number;
+  /** State.ExitCode afterwards: 0 from the service's own handler, 137 (128 + 9) after SIGKILL. */
+  readonly exitCode: number;
 }
 
 export interface ImageEvidence {
@@ -51,6 +68,8 @@ export interface ImageEvidence {
   readonly outcome: ContainerOutcome;
   /** The container's processes while it ran (empty when it never ran or had exited). */
   readonly processes: readonly ProcessInfo[];
+  /** How the running container stopped on SIGTERM, last of all; undefined when it had exited before. */
+  readonly stop: StopOutcome | undefined;
   /** Every path of the image's filesystem (its layers merged), absolute, without a trailing slash. */
   readonly files: readonly string[];
   /**
@@ -98,12 +117,13 @@ export function parseImageInspect(json: unknown): ImageConfig {
   const labels = config['Labels'] ?? {};
   const env = config['Env'] ?? [];
   const cmd = config['Cmd'] ?? [];
+  const entrypoint = config['Entrypoint'] ?? [];
   const user = config['User'] ?? '';
   const workingDir = config['WorkingDir'] ?? '';
-  if (!isStringRecord(labels) || !isStringArray(env) || !isStringArray(cmd) || typeof user !== 'string' || typeof workingDir !== 'string') {
-    throw new EngineOutputError('docker image inspect: Config has an unexpected shape (Labels, Env, Cmd, User, WorkingDir)');
+  if (!isStringRecord(labels) || !isStringArray(env) || !isStringArray(cmd) || !isStringArray(entrypoint) || typeof user !== 'string' || typeof workingDir !== 'string') {
+    throw new EngineOutputError('docker image inspect: Config has an unexpected shape (Labels, Env, Entrypoint, Cmd, User, WorkingDir)');
   }
-  return { id, user, labels, healthcheck, env, cmd, workingDir, layers, size };
+  return { id, user, labels, healthcheck, env, entrypoint, cmd, workingDir, layers, size };
 }
 
 /** `docker container inspect <id>` output to the state the health wait needs. */
@@ -139,8 +159,10 @@ export const PROCESS_LIST_SCRIPT = [
   "    const status = fs.readFileSync('/proc/' + d + '/status', 'utf8');",
   '    const uid = status.match(/^Uid:\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)/m);',
   "    const name = (status.match(/^Name:\\s*(.*)$/m) || [])[1] || '';",
-  "    const args = fs.readFileSync('/proc/' + d + '/cmdline', 'utf8').split('\\0').filter(Boolean).join(' ');",
-  "    if (uid) out.push({ pid: Number(d), uids: uid.slice(1, 5).map(Number), command: args || '[' + name + ']' });",
+  // Each argument as the kernel holds it (each ends in NUL; an empty one is kept): PID 1's are compared with the CMD.
+  "    const raw = fs.readFileSync('/proc/' + d + '/cmdline', 'utf8');",
+  "    const args = raw === '' ? [] : (raw.endsWith('\\0') ? raw.slice(0, -1) : raw).split('\\0');",
+  "    if (uid) out.push({ pid: Number(d), uids: uid.slice(1, 5).map(Number), args: args, command: args.filter(Boolean).join(' ') || '[' + name + ']' });",
   '  } catch (e) {}',
   '}',
   'process.stdout.write(JSON.stringify(out));',
@@ -162,14 +184,14 @@ export function parseProcessList(text: string): ProcessInfo[] {
   }
   if (!Array.isArray(json)) throw new EngineOutputError(`the process list from inside the container: expected a JSON list, got ${JSON.stringify(text.slice(0, 200))}`);
   return json.map((p: unknown) => {
-    if (!isRecord(p) || typeof p['pid'] !== 'number' || !isUidList(p['uids']) || typeof p['command'] !== 'string') {
+    if (!isRecord(p) || typeof p['pid'] !== 'number' || !isUidList(p['uids']) || typeof p['command'] !== 'string' || !isStringArray(p['args'])) {
       throw new EngineOutputError(
-        `the process list from inside the container: expected {pid, uids: [real, effective, saved, fs], command}, got ${JSON.stringify(p)?.slice(0, 200)}`,
+        `the process list from inside the container: expected {pid, uids: [real, effective, saved, fs], args: [...], command}, got ${JSON.stringify(p)?.slice(0, 200)}`,
       );
     }
     const uids = p['uids'];
     // Stryker disable next-line ArrayDeclaration: isUidList guarantees four numbers
-    return { pid: p['pid'], uid: uids.includes(0) ? 0 : (uids[1] ?? 0), command: p['command'] };
+    return { pid: p['pid'], uid: uids.includes(0) ? 0 : (uids[1] ?? 0), command: p['command'], args: p['args'] };
   });
 }
 

@@ -6,12 +6,14 @@
 import type { ImageEvidence } from './evidence.js';
 import { isRootUserName } from '../root-user.js';
 
-export const RULE_IDS = ['healthy', 'non-root', 'only-this-service', 'no-dev-dependencies', 'compiled-only', 'no-pnpm', 'oci-labels'] as const;
+export const RULE_IDS = ['healthy', 'non-root', 'signals', 'only-this-service', 'no-dev-dependencies', 'compiled-only', 'no-pnpm', 'oci-labels'] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
 export const RULES: Readonly<Record<RuleId, string>> = {
   healthy: 'a container of the image starts and its HEALTHCHECK reports healthy',
   'non-root': 'the image sets a non-root USER and every process of the container runs with a non-zero uid',
+  signals:
+    "PID 1 of the container is the image's CMD, a node process with no shell or wrapper in between, and on SIGTERM it exits 0 by its own handler within compose's stop_grace_period",
   'only-this-service': '/app holds this service (its package.json), and the layers above the base image hold nothing of any other service, in /app or elsewhere',
   'no-dev-dependencies': 'no devDependency of the service, its workspace libraries or the workspace root is installed anywhere in the layers above the base image',
   'compiled-only':
@@ -110,6 +112,50 @@ export function checkNonRoot(e: ImageEvidence): RuleResult {
     );
   if (e.processes.length === 0) return pass('non-root', `USER ${JSON.stringify(e.config.user)} (no running process to inspect)`);
   return pass('non-root', `USER ${JSON.stringify(e.config.user)}; processes: ${e.processes.map((p) => `pid ${p.pid} uid ${p.uid} ${JSON.stringify(p.command)}`).join(', ')}`);
+}
+
+/** The SIGKILL the engine sends when the grace period ends, as an exit code (128 + 9). */
+const KILLED = 137;
+/** SIGTERM's default action (128 + 15): the process died of the signal, no handler of its own ran. */
+const TERMINATED = 143;
+
+const basename = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+const argv = (args: readonly string[]) => JSON.stringify(args);
+const sameArgs = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * DOCKER_ARCHITECTURE.md's `exec-form-cmd`, at run time: the engine signals PID 1 only, so PID 1 must be the
+ * service's node (its arguments exactly the image's CMD: an ENTRYPOINT or a shell in between would be PID 1 and,
+ * without a handler of its own, never pass SIGTERM on), and node must stop on it by itself: exit 0 before the
+ * grace period ends, not SIGKILL (137) at its end.
+ */
+export function checkSignals(e: ImageEvidence): RuleResult {
+  // Nothing ran to be judged; the healthy rule names the exit (one failure, one rule).
+  if (e.outcome.kind === 'exited') return pass('signals', `not judged: the container exited (code ${e.outcome.exitCode}) before it could be signalled`);
+  const problems: string[] = [];
+  const cmd = e.config.cmd;
+  const pid1 = e.processes.find((p) => p.pid === 1);
+  const wrapper = e.config.entrypoint.length > 0 ? ` (its ENTRYPOINT ${argv(e.config.entrypoint)} runs first)` : '';
+  if (cmd.length === 0 || basename(cmd[0] ?? '') !== 'node') problems.push(`the image's CMD ${argv(cmd)} does not start node${wrapper}`);
+  if (pid1 === undefined) problems.push('no PID 1 among the processes read inside the container');
+  else if (!sameArgs(pid1.args, cmd)) problems.push(`PID 1 runs ${argv(pid1.args)}, not the image's CMD ${argv(cmd)}${wrapper}`);
+  const stop = e.stop;
+  let stopped = '';
+  if (stop === undefined) problems.push('the container was not stopped, so nothing shows that it stops on SIGTERM');
+  else {
+    const took = `after ${stop.seconds.toFixed(1)} s`;
+    stopped = `on SIGTERM it exited 0 ${took} (stop_grace_period ${stop.graceSeconds} s)`;
+    if (stop.exitCode === KILLED || stop.seconds >= stop.graceSeconds)
+      problems.push(
+        `on SIGTERM it did not exit within the ${stop.graceSeconds} s of compose's stop_grace_period: the engine killed it (exit ${stop.exitCode}) ${took}; PID 1 ignored SIGTERM (a process that is PID 1 has no default handler)`,
+      );
+    else if (stop.exitCode === TERMINATED)
+      problems.push(`on SIGTERM it died of the signal itself (exit ${TERMINATED}) ${took}: no handler of the service ran, so it did not drain`);
+    else if (stop.exitCode !== 0) problems.push(`on SIGTERM it exited with code ${stop.exitCode} ${took}, not 0 from the service's own shutdown`);
+  }
+  if (problems.length > 0)
+    return fail('signals', `${problems.join('; ')}; start node directly: an exec-form CMD ["node", ...] and no ENTRYPOINT (or one that ends in \`exec "$@"\`)`);
+  return pass('signals', `PID 1 is the CMD ${argv(cmd)}; ${stopped}`);
 }
 
 function manifestName(text: string): string | undefined {
@@ -277,5 +323,5 @@ export function checkLabels(e: ImageEvidence, x: Expectations): RuleResult {
 
 /** Every rule, in the order of RULES. */
 export function checkImage(e: ImageEvidence, x: Expectations): RuleResult[] {
-  return [checkHealthy(e), checkNonRoot(e), checkOnlyThisService(e, x), checkNoDevDependencies(e, x), checkCompiledOnly(e, x), checkNoPnpm(e), checkLabels(e, x)];
+  return [checkHealthy(e), checkNonRoot(e), checkSignals(e), checkOnlyThisService(e, x), checkNoDevDependencies(e, x), checkCompiledOnly(e, x), checkNoPnpm(e), checkLabels(e, x)];
 }
