@@ -13335,7 +13335,8 @@ function dict(entries = []) {
 var import_yaml = __toESM(require_dist(), 1);
 var import_errors3 = require("./core-errors.cjs");
 var SHUTDOWN = { timeoutMs: 1e4, delayMs: 3e3, marginSeconds: 5 };
-var STOP_GRACE_PERIOD = `${Math.ceil(SHUTDOWN.timeoutMs / 1e3) + SHUTDOWN.marginSeconds}s`;
+var STOP_GRACE_SECONDS = Math.ceil(SHUTDOWN.timeoutMs / 1e3) + SHUTDOWN.marginSeconds;
+var STOP_GRACE_PERIOD = `${STOP_GRACE_SECONDS}s`;
 
 // scripts/core/dockerfiles/names.ts
 var import_errors4 = require("./core-errors.cjs");

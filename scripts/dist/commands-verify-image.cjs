@@ -1513,7 +1513,7 @@ var require_stringify = __commonJS({
         props.push(doc.directives.tagString(tag));
       return props.join(" ");
     }
-    function stringify(item, ctx, onComment, onChompKeep) {
+    function stringify2(item, ctx, onComment, onChompKeep) {
       if (identity.isPair(item))
         return item.toString(ctx, onComment, onChompKeep);
       if (identity.isAlias(item)) {
@@ -1542,7 +1542,7 @@ var require_stringify = __commonJS({
 ${ctx.indent}${str}`;
     }
     exports2.createStringifyContext = createStringifyContext;
-    exports2.stringify = stringify;
+    exports2.stringify = stringify2;
   }
 });
 
@@ -1552,7 +1552,7 @@ var require_stringifyPair = __commonJS({
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -1574,7 +1574,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      let str = stringify2.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx.inFlow && str.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -1626,7 +1626,7 @@ ${indent}:`;
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
-      const valueStr = stringify.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      const valueStr = stringify2.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
       let ws = " ";
       if (keyComment || vsb || vcb) {
         ws = vsb ? "\n" : "";
@@ -1767,7 +1767,7 @@ var require_addPairToJSMap = __commonJS({
     "use strict";
     var log = require_log();
     var merge = require_merge();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map, { key, value }) {
@@ -1803,7 +1803,7 @@ var require_addPairToJSMap = __commonJS({
       if (typeof jsKey !== "object")
         return String(jsKey);
       if (identity.isNode(key) && ctx?.doc) {
-        const strCtx = stringify.createStringifyContext(ctx.doc, {});
+        const strCtx = stringify2.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node of ctx.anchors.keys())
           strCtx.anchors.add(node.anchor);
@@ -1870,12 +1870,12 @@ var require_stringifyCollection = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
     "use strict";
     var identity = require_identity();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
       const flow = ctx.inFlow ?? collection.flow;
-      const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
-      return stringify2(collection, ctx, options);
+      const stringify3 = flow ? stringifyFlowCollection : stringifyBlockCollection;
+      return stringify3(collection, ctx, options);
     }
     function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
@@ -1900,7 +1900,7 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str2 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str2 = stringify2.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
           str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
@@ -1967,7 +1967,7 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str = stringify.stringify(item, itemCtx, () => comment = null);
+        let str = stringify2.stringify(item, itemCtx, () => comment = null);
         reqNewline || (reqNewline = lines.length > linesAtValue || str.includes("\n"));
         if (i < items.length - 1) {
           str += ",";
@@ -3328,7 +3328,7 @@ var require_stringifyDocument = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
     "use strict";
     var identity = require_identity();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
       const lines = [];
@@ -3343,7 +3343,7 @@ var require_stringifyDocument = __commonJS({
       }
       if (hasDirectives)
         lines.push("---");
-      const ctx = stringify.createStringifyContext(doc, options);
+      const ctx = stringify2.createStringifyContext(doc, options);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
         if (lines.length !== 1)
@@ -3365,7 +3365,7 @@ var require_stringifyDocument = __commonJS({
           contentComment = doc.contents.comment;
         }
         const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
-        let body = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        let body = stringify2.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
         if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
@@ -3373,7 +3373,7 @@ var require_stringifyDocument = __commonJS({
         } else
           lines.push(body);
       } else {
-        lines.push(stringify.stringify(doc.contents, ctx));
+        lines.push(stringify2.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
@@ -5509,7 +5509,7 @@ var require_cst_scalar = __commonJS({
 var require_cst_stringify = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
     "use strict";
-    var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
+    var stringify2 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
       switch (token.type) {
         case "block-scalar": {
@@ -5562,7 +5562,7 @@ var require_cst_stringify = __commonJS({
         res += stringifyToken(value);
       return res;
     }
-    exports2.stringify = stringify;
+    exports2.stringify = stringify2;
   }
 });
 
@@ -7292,7 +7292,7 @@ var require_public_api = __commonJS({
       }
       return doc.toJS(Object.assign({ reviver: _reviver }, options));
     }
-    function stringify(value, replacer, options) {
+    function stringify2(value, replacer, options) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
         _replacer = replacer;
@@ -7317,7 +7317,7 @@ var require_public_api = __commonJS({
     exports2.parse = parse3;
     exports2.parseAllDocuments = parseAllDocuments;
     exports2.parseDocument = parseDocument;
-    exports2.stringify = stringify;
+    exports2.stringify = stringify2;
   }
 });
 
@@ -13316,27 +13316,27 @@ function takesNextWord(arg, options, shorts) {
   }
   return void 0;
 }
-function parseCli(spec, argv) {
-  if (argv.some((a) => a === "--help" || a === "-h")) return { help: true };
+function parseCli(spec, argv2) {
+  if (argv2.some((a) => a === "--help" || a === "-h")) return { help: true };
   const expected = `expected: ${usageLine(spec)} (see --help)`;
   const fail2 = (what) => {
     throw new import_errors4.InputError(`${spec.program}: ${what}; ${expected}`);
   };
   const shorts = /* @__PURE__ */ new Map();
   for (const [name, option] of Object.entries(spec.options)) if (option.short !== void 0) shorts.set(`-${option.short}`, name);
-  for (let i = 0; i < argv.length - 1; i += 1) {
-    const arg = argv[i] ?? "";
+  for (let i = 0; i < argv2.length - 1; i += 1) {
+    const arg = argv2[i] ?? "";
     const short = takesNextWord(arg, spec.options, shorts);
     const flag = short?.flag ?? arg;
     const name = arg.startsWith("--") ? arg.includes("=") ? void 0 : arg.slice(2) : short?.name;
-    const next = argv[i + 1] ?? "";
+    const next = argv2[i + 1] ?? "";
     if (name !== void 0 && spec.options[name]?.type === "string" && next.startsWith("-")) {
       fail2(`the value of ${flag}, ${quote(next)}, starts with "-"; write it as --${name}=${next.replace(/[^\x20-\x7e]/g, "?").slice(0, 40)} if it is meant`);
     }
   }
   let parsed;
   try {
-    parsed = (0, import_node_util.parseArgs)({ args: [...argv], options: spec.options, allowPositionals: true, strict: true, tokens: true });
+    parsed = (0, import_node_util.parseArgs)({ args: [...argv2], options: spec.options, allowPositionals: true, strict: true, tokens: true });
   } catch (err) {
     const message = err instanceof Error ? err.message.split("\n")[0] ?? "" : String(err);
     const unknown = /^Unknown option '([^']*)'/.exec(message);
@@ -13368,7 +13368,7 @@ function commandSpec(spec) {
 }
 
 // scripts/commands/verify-image.ts
-var import_errors16 = require("./core-errors.cjs");
+var import_errors17 = require("./core-errors.cjs");
 
 // scripts/core/images/image-ref.ts
 var import_errors5 = require("./core-errors.cjs");
@@ -13414,9 +13414,16 @@ function formatImageRef(ref) {
 // scripts/core/images/tags.ts
 var import_errors6 = require("./core-errors.cjs");
 
-// scripts/core/verify/compose-env.ts
+// scripts/core/compose/render.ts
 var import_yaml = __toESM(require_dist(), 1);
 var import_errors7 = require("./core-errors.cjs");
+var SHUTDOWN = { timeoutMs: 1e4, delayMs: 3e3, marginSeconds: 5 };
+var STOP_GRACE_SECONDS = Math.ceil(SHUTDOWN.timeoutMs / 1e3) + SHUTDOWN.marginSeconds;
+var STOP_GRACE_PERIOD = `${STOP_GRACE_SECONDS}s`;
+
+// scripts/core/verify/compose-env.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+var import_errors8 = require("./core-errors.cjs");
 
 // scripts/core/json.ts
 function isRecord(value) {
@@ -13428,7 +13435,7 @@ function parseJsonText(text) {
 
 // scripts/core/verify/compose-env.ts
 var refuse = (name, message) => {
-  throw new import_errors7.InputError(`compose variable ${name} is required: ${message}`);
+  throw new import_errors8.InputError(`compose variable ${name} is required: ${message}`);
 };
 function interpolate(text, vars, onRequired = refuse) {
   return text.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, braced, op, arg, bare) => {
@@ -13444,9 +13451,9 @@ function interpolate(text, vars, onRequired = refuse) {
 function composeEnvironment(file, text, service, vars = {}, onRequired = refuse) {
   let doc;
   try {
-    doc = (0, import_yaml.parse)(text);
+    doc = (0, import_yaml2.parse)(text);
   } catch (err) {
-    throw new import_errors7.InputError(`${file}: not valid YAML (${err instanceof Error ? err.message.split("\n")[0] : String(err)}); run \`pnpm generate\``);
+    throw new import_errors8.InputError(`${file}: not valid YAML (${err instanceof Error ? err.message.split("\n")[0] : String(err)}); run \`pnpm generate\``);
   }
   const services = isRecord(doc) ? doc["services"] : void 0;
   const entry = isRecord(services) ? services[service] : void 0;
@@ -13455,27 +13462,27 @@ function composeEnvironment(file, text, service, vars = {}, onRequired = refuse)
   if (env === void 0 || env === null) return out;
   if (Array.isArray(env)) {
     for (const item of env) {
-      if (typeof item !== "string") throw new import_errors7.InputError(`${file}: services.${service}.environment items must be strings KEY=VALUE`);
+      if (typeof item !== "string") throw new import_errors8.InputError(`${file}: services.${service}.environment items must be strings KEY=VALUE`);
       const eq = item.indexOf("=");
       if (eq > 0) out[item.slice(0, eq)] = interpolate(item.slice(eq + 1), vars, onRequired);
     }
     return out;
   }
-  if (!isRecord(env)) throw new import_errors7.InputError(`${file}: services.${service}.environment must be a mapping or a list`);
+  if (!isRecord(env)) throw new import_errors8.InputError(`${file}: services.${service}.environment must be a mapping or a list`);
   for (const [key, value] of Object.entries(env)) {
     if (value === null) continue;
     if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean")
-      throw new import_errors7.InputError(`${file}: services.${service}.environment.${key} must be a scalar`);
+      throw new import_errors8.InputError(`${file}: services.${service}.environment.${key} must be a scalar`);
     out[key] = interpolate(String(value), vars, onRequired);
   }
   return out;
 }
 
 // scripts/core/verify/expectations.ts
-var import_errors8 = require("./core-errors.cjs");
+var import_errors9 = require("./core-errors.cjs");
 function serviceByFolder(workspace, folder) {
   const service = workspace.services.find((s) => s.folder === folder);
-  if (!service) throw new import_errors8.InputError(`unknown service ${JSON.stringify(folder)}; expected one of: ${workspace.services.map((s) => s.folder).join(", ")}`);
+  if (!service) throw new import_errors9.InputError(`unknown service ${JSON.stringify(folder)}; expected one of: ${workspace.services.map((s) => s.folder).join(", ")}`);
   return service;
 }
 function forbiddenDevDependencies(manifests) {
@@ -13613,6 +13620,7 @@ function isRootUserName(name) {
 var RULES = {
   healthy: "a container of the image starts and its HEALTHCHECK reports healthy",
   "non-root": "the image sets a non-root USER and every process of the container runs with a non-zero uid",
+  signals: "PID 1 of the container is the image's CMD, a node process with no shell or wrapper in between, and on SIGTERM it exits 0 by its own handler within compose's stop_grace_period",
   "only-this-service": "/app holds this service (its package.json), and the layers above the base image hold nothing of any other service, in /app or elsewhere",
   "no-dev-dependencies": "no devDependency of the service, its workspace libraries or the workspace root is installed anywhere in the layers above the base image",
   "compiled-only": `no TypeScript source or compiler settings of the service or its workspace libraries anywhere in the layers above the base image: they ship compiled JavaScript (each package's "files": ["dist"])`,
@@ -13674,6 +13682,38 @@ function checkNonRoot(e) {
     );
   if (e.processes.length === 0) return pass("non-root", `USER ${JSON.stringify(e.config.user)} (no running process to inspect)`);
   return pass("non-root", `USER ${JSON.stringify(e.config.user)}; processes: ${e.processes.map((p) => `pid ${p.pid} uid ${p.uid} ${JSON.stringify(p.command)}`).join(", ")}`);
+}
+var KILLED = 137;
+var TERMINATED = 143;
+var basename = (path) => path.slice(path.lastIndexOf("/") + 1);
+var argv = (args) => JSON.stringify(args);
+var sameArgs = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+function checkSignals(e) {
+  if (e.outcome.kind === "exited") return pass("signals", `not judged: the container exited (code ${e.outcome.exitCode}) before it could be signalled`);
+  const problems = [];
+  const cmd = e.config.cmd;
+  const pid1 = e.processes.find((p) => p.pid === 1);
+  const wrapper = e.config.entrypoint.length > 0 ? ` (its ENTRYPOINT ${argv(e.config.entrypoint)} runs first)` : "";
+  if (cmd.length === 0 || basename(cmd[0] ?? "") !== "node") problems.push(`the image's CMD ${argv(cmd)} does not start node${wrapper}`);
+  if (pid1 === void 0) problems.push("no PID 1 among the processes read inside the container");
+  else if (!sameArgs(pid1.args, cmd)) problems.push(`PID 1 runs ${argv(pid1.args)}, not the image's CMD ${argv(cmd)}${wrapper}`);
+  const stop = e.stop;
+  let stopped = "";
+  if (stop === void 0) problems.push("the container was not stopped, so nothing shows that it stops on SIGTERM");
+  else {
+    const took = `after ${stop.seconds.toFixed(1)} s`;
+    stopped = `on SIGTERM it exited 0 ${took} (stop_grace_period ${stop.graceSeconds} s)`;
+    if (stop.exitCode === KILLED || stop.seconds >= stop.graceSeconds)
+      problems.push(
+        `on SIGTERM it did not exit within the ${stop.graceSeconds} s of compose's stop_grace_period: the engine killed it (exit ${stop.exitCode}) ${took}; PID 1 ignored SIGTERM (a process that is PID 1 has no default handler)`
+      );
+    else if (stop.exitCode === TERMINATED)
+      problems.push(`on SIGTERM it died of the signal itself (exit ${TERMINATED}) ${took}: no handler of the service ran, so it did not drain`);
+    else if (stop.exitCode !== 0) problems.push(`on SIGTERM it exited with code ${stop.exitCode} ${took}, not 0 from the service's own shutdown`);
+  }
+  if (problems.length > 0)
+    return fail("signals", `${problems.join("; ")}; start node directly: an exec-form CMD ["node", ...] and no ENTRYPOINT (or one that ends in \`exec "$@"\`)`);
+  return pass("signals", `PID 1 is the CMD ${argv(cmd)}; ${stopped}`);
 }
 function manifestName(text) {
   try {
@@ -13805,11 +13845,11 @@ function checkLabels(e, x) {
   );
 }
 function checkImage(e, x) {
-  return [checkHealthy(e), checkNonRoot(e), checkOnlyThisService(e, x), checkNoDevDependencies(e, x), checkCompiledOnly(e, x), checkNoPnpm(e), checkLabels(e, x)];
+  return [checkHealthy(e), checkNonRoot(e), checkSignals(e), checkOnlyThisService(e, x), checkNoDevDependencies(e, x), checkCompiledOnly(e, x), checkNoPnpm(e), checkLabels(e, x)];
 }
 
 // scripts/core/workspace/manifest.ts
-var import_errors9 = require("./core-errors.cjs");
+var import_errors10 = require("./core-errors.cjs");
 var DEPENDENCY_FIELDS = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"];
 function isStringRecord(value) {
   if (!isRecord(value)) return false;
@@ -13825,14 +13865,14 @@ function parseObject(file, text) {
   try {
     json = parseJsonText(text);
   } catch (err) {
-    throw new import_errors9.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
+    throw new import_errors10.InputError(`${nameOf(file)}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }
-  if (!isRecord(json)) throw new import_errors9.InputError(`${nameOf(file)}: expected a JSON object`);
+  if (!isRecord(json)) throw new import_errors10.InputError(`${nameOf(file)}: expected a JSON object`);
   return json;
 }
 function packageName(file, pkg) {
   const name = pkg["name"];
-  if (typeof name !== "string" || name.length === 0) throw new import_errors9.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
+  if (typeof name !== "string" || name.length === 0) throw new import_errors10.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
   return name;
 }
 function parseManifest(file, text) {
@@ -13843,16 +13883,16 @@ function parseManifest(file, text) {
   const optionalDependencies = dependencyField(file, "optionalDependencies", pkg["optionalDependencies"]);
   const peerDependencies = dependencyField(file, "peerDependencies", pkg["peerDependencies"]);
   const scripts = pkg["scripts"] ?? {};
-  if (!isStringRecord(scripts)) throw new import_errors9.InputError(`${file}: "scripts" must be an object of name -> command`);
+  if (!isStringRecord(scripts)) throw new import_errors10.InputError(`${file}: "scripts" must be an object of name -> command`);
   const meta = pkg["kodingcaravan"];
   let service = {};
   if (meta !== void 0 && meta !== null) {
-    if (!isRecord(meta)) throw new import_errors9.InputError(`${file}: "kodingcaravan" must be an object`);
+    if (!isRecord(meta)) throw new import_errors10.InputError(`${file}: "kodingcaravan" must be an object`);
     const { port, upstreams } = meta;
     if (port !== void 0 && (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535)) {
-      throw new import_errors9.InputError(`${file}: "kodingcaravan.port" must be an integer from 1 to 65535, got ${JSON.stringify(port)}`);
+      throw new import_errors10.InputError(`${file}: "kodingcaravan.port" must be an integer from 1 to 65535, got ${JSON.stringify(port)}`);
     }
-    if (upstreams !== void 0 && !isStringArray(upstreams)) throw new import_errors9.InputError(`${file}: "kodingcaravan.upstreams" must be an array of service names`);
+    if (upstreams !== void 0 && !isStringArray(upstreams)) throw new import_errors10.InputError(`${file}: "kodingcaravan.upstreams" must be an array of service names`);
     service = { ...port === void 0 ? {} : { port }, ...upstreams === void 0 ? {} : { upstreams } };
   }
   const manifest = {
@@ -13867,7 +13907,7 @@ function parseManifest(file, text) {
   return manifest;
 }
 function badDependencyField(file, field) {
-  return new import_errors9.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
+  return new import_errors10.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
 }
 function dependencyField(file, field, value) {
   if (value === void 0 || value === null) return {};
@@ -13886,7 +13926,7 @@ function dependencyRef(name, spec) {
 }
 
 // scripts/io/container-engine.ts
-var import_errors10 = require("./core-errors.cjs");
+var import_errors11 = require("./core-errors.cjs");
 
 // scripts/core/timeouts.ts
 var TIMEOUTS = {
@@ -13932,8 +13972,10 @@ var PROCESS_LIST_SCRIPT = [
   "    const status = fs.readFileSync('/proc/' + d + '/status', 'utf8');",
   "    const uid = status.match(/^Uid:\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)/m);",
   "    const name = (status.match(/^Name:\\s*(.*)$/m) || [])[1] || '';",
-  "    const args = fs.readFileSync('/proc/' + d + '/cmdline', 'utf8').split('\\0').filter(Boolean).join(' ');",
-  "    if (uid) out.push({ pid: Number(d), uids: uid.slice(1, 5).map(Number), command: args || '[' + name + ']' });",
+  // Each argument as the kernel holds it (each ends in NUL; an empty one is kept): PID 1's are compared with the CMD.
+  "    const raw = fs.readFileSync('/proc/' + d + '/cmdline', 'utf8');",
+  "    const args = raw === '' ? [] : (raw.endsWith('\\0') ? raw.slice(0, -1) : raw).split('\\0');",
+  "    if (uid) out.push({ pid: Number(d), uids: uid.slice(1, 5).map(Number), args: args, command: args.filter(Boolean).join(' ') || '[' + name + ']' });",
   "  } catch (e) {}",
   "}",
   "process.stdout.write(JSON.stringify(out));"
@@ -13960,7 +14002,7 @@ function staleProbes(probes, host, isRunning2) {
 }
 
 // scripts/io/container-engine.ts
-var EngineError = class extends import_errors10.OutsideError {
+var EngineError = class extends import_errors11.OutsideError {
   name = "EngineError";
 };
 var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -14015,7 +14057,15 @@ async function collectEvidence(engine, image, req) {
       throw new EngineError(`\`docker image save ${config.id}\` holds ${layers.length} layers, but the image lists ${config.layers.length} (RootFS.Layers)`);
     }
     stopped();
-    return { image, config, outcome, processes, files: mergeLayers(layers), added: addedPaths(layers, req.base.layers), base: req.base, appManifest, logTail };
+    let stop;
+    if (outcome.kind !== "exited") {
+      const signalled = Date.now();
+      await engine.stop(id, req.stopGraceSeconds);
+      const seconds = (Date.now() - signalled) / 1e3;
+      stop = { graceSeconds: req.stopGraceSeconds, seconds, exitCode: (await engine.inspectContainer(id)).exitCode };
+    }
+    stopped();
+    return { image, config, outcome, processes, stop, files: mergeLayers(layers), added: addedPaths(layers, req.base.layers), base: req.base, appManifest, logTail };
   } finally {
     await engine.removeContainer(id);
   }
@@ -14024,12 +14074,12 @@ async function collectEvidence(engine, image, req) {
 // scripts/io/workspace-fs.ts
 var import_node_fs2 = require("node:fs");
 var import_node_path = require("node:path");
-var import_errors15 = require("./core-errors.cjs");
+var import_errors16 = require("./core-errors.cjs");
 
 // scripts/core/workspace/discover.ts
-var import_errors11 = require("./core-errors.cjs");
+var import_errors12 = require("./core-errors.cjs");
 function symlinkedManifest(file) {
-  return new import_errors11.InputError(`${file} is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself`);
+  return new import_errors12.InputError(`${file} is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself`);
 }
 var SKIP = /* @__PURE__ */ new Set(["node_modules", "bower_components"]);
 async function packageFolders(listing, root, matcher) {
@@ -14180,7 +14230,7 @@ async function folderTest(globs) {
 }
 
 // scripts/core/workspace/graph.ts
-var import_errors12 = require("./core-errors.cjs");
+var import_errors13 = require("./core-errors.cjs");
 function at(list, i) {
   const value = list[i];
   if (value === void 0) throw new Error(`workspace graph: index ${i} is not one of its ${list.length} entries`);
@@ -14209,7 +14259,7 @@ function workspaceTargets(name, refs, lookup, names) {
     else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
       if (target === void 0) {
-        throw new import_errors12.InputError(
+        throw new import_errors13.InputError(
           `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`
         );
       }
@@ -14259,7 +14309,7 @@ function assemble(entries, make) {
     const entry = at(sorted, k);
     const existing = index.get(entry.name);
     if (existing !== void 0) {
-      throw new import_errors12.InputError(`two workspace packages are named ${entry.name}: ${at(sorted, existing).input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
+      throw new import_errors13.InputError(`two workspace packages are named ${entry.name}: ${at(sorted, existing).input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
     }
     index.set(entry.name, names.length);
     names.push(entry.name);
@@ -14284,7 +14334,7 @@ function assemble(entries, make) {
     if (!p.isService) continue;
     const other = serviceFolders.get(p.folder);
     if (other !== void 0) {
-      throw new import_errors12.InputError(
+      throw new import_errors13.InputError(
         `two services are in folders named ${p.folder} (${other} and ${p.dir}): the folder name names the service's image, its matrix leg and its compose service; rename one`
       );
     }
@@ -14329,7 +14379,7 @@ function assembleGraph(list, options) {
   let services = options.services;
   const get = (name) => {
     const pkg = packages.get(name);
-    if (!pkg) throw new import_errors12.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
+    if (!pkg) throw new import_errors13.InputError(`no workspace package named ${name}; known: ${[...packages.keys()].sort().join(", ")}`);
     return pkg;
   };
   const graph = {
@@ -14414,7 +14464,7 @@ function topologicalOrder(names, edges, from = "name") {
       if (state[dep] === VISITING) {
         if (from === "folder") return topologicalOrder(names, edges, "name");
         const cycle = [...path.slice(path.indexOf(dep)), dep].map((n) => at(names, n));
-        throw new import_errors12.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
+        throw new import_errors13.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
       }
       state[dep] = VISITING;
       path.push(dep);
@@ -14425,30 +14475,30 @@ function topologicalOrder(names, edges, from = "name") {
 }
 
 // scripts/core/workspace/workspace-globs.ts
-var import_errors13 = require("./core-errors.cjs");
+var import_errors14 = require("./core-errors.cjs");
 function checkWorkspaceGlobs(file, globs) {
   for (const glob of globs) {
     const body = glob.startsWith("!") ? glob.slice(1) : glob;
     const why = body === "" ? "it is empty" : body.startsWith("/") ? "it is absolute" : body.split("/").includes("..") ? "it leaves the workspace (..)" : [...body].some((c) => c === "\\" || c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) ? "it holds a backslash or a control character" : void 0;
     if (why !== void 0)
-      throw new import_errors13.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
+      throw new import_errors14.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
   }
   return globs;
 }
 
 // scripts/core/workspace/workspace-yaml.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-var import_errors14 = require("./core-errors.cjs");
+var import_yaml3 = __toESM(require_dist(), 1);
+var import_errors15 = require("./core-errors.cjs");
 function parseWorkspaceYaml(file, text) {
   let doc;
   try {
-    doc = (0, import_yaml2.parse)(text);
+    doc = (0, import_yaml3.parse)(text);
   } catch (err) {
-    throw new import_errors14.InputError(`${file}: not valid YAML (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`);
+    throw new import_errors15.InputError(`${file}: not valid YAML (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`);
   }
   const packages = isRecord(doc) ? doc["packages"] : void 0;
   if (!Array.isArray(packages) || packages.length === 0 || !packages.every((p) => typeof p === "string" && p.length > 0)) {
-    throw new import_errors14.InputError(`${file}: expected "packages:" with a list of folder globs, e.g. - services/*`);
+    throw new import_errors15.InputError(`${file}: expected "packages:" with a list of folder globs, e.g. - services/*`);
   }
   return { packages };
 }
@@ -14486,7 +14536,7 @@ function diskListing() {
 }
 async function loadWorkspace(root, options = {}) {
   const yamlPath = (0, import_node_path.join)(root, "pnpm-workspace.yaml");
-  if (!(0, import_node_fs2.existsSync)(yamlPath)) throw new import_errors15.InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
+  if (!(0, import_node_fs2.existsSync)(yamlPath)) throw new import_errors16.InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
   const globs = checkWorkspaceGlobs("pnpm-workspace.yaml", parseWorkspaceYaml("pnpm-workspace.yaml", readTextFile(yamlPath, "pnpm-workspace.yaml")).packages);
   const rule = { marker: options.serviceMarker ?? "Dockerfile", isServiceDir: await folderTest(options.serviceGlobs ?? []) };
   const found = await discoverPackages(diskListing(), root, await globMatcher(globs), rule);
@@ -14495,8 +14545,8 @@ async function loadWorkspace(root, options = {}) {
 
 // scripts/commands/command.ts
 function command(spec, body) {
-  return async (argv, ctx) => {
-    const parsed = parseCli(spec, argv);
+  return async (argv2, ctx) => {
+    const parsed = parseCli(spec, argv2);
     if (parsed.help) {
       ctx.stdout(helpText(spec));
       return EXIT.ok;
@@ -14508,7 +14558,7 @@ function command(spec, body) {
 // scripts/commands/verify-image.ts
 var SPEC = commandSpec({
   program: "pnpm pipeline verify-image",
-  summary: "Starts one container of a built service image on the local engine and checks the runtime rules: healthy, non-root, /app holds this service only, no devDependencies, no pnpm, OCI labels. Each failure names the rule and the evidence.",
+  summary: "Starts one container of a built service image on the local engine and checks the runtime rules: healthy, non-root, node as PID 1 stopping on SIGTERM, /app holds this service only, no devDependencies, no pnpm, OCI labels. Each failure names the rule and the evidence.",
   options: {
     image: { type: "string" },
     "base-image": { type: "string" },
@@ -14541,7 +14591,7 @@ function parseEnv(entries) {
   const out = dict();
   for (const entry of entries) {
     const m = entry.match(/^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s);
-    if (!m) throw new import_errors16.InputError(`pipeline verify-image: invalid --env ${JSON.stringify(entry)}; expected KEY=VALUE`);
+    if (!m) throw new import_errors17.InputError(`pipeline verify-image: invalid --env ${JSON.stringify(entry)}; expected KEY=VALUE`);
     out[m[1] ?? ""] = m[2] ?? "";
   }
   return out;
@@ -14550,7 +14600,7 @@ function imageRefFrom(text, where) {
   try {
     return formatImageRef(parseImageRef(text));
   } catch (err) {
-    if (err instanceof import_errors16.InputError) throw new import_errors16.InputError(`pipeline verify-image: ${where}: ${err.message}`);
+    if (err instanceof import_errors17.InputError) throw new import_errors17.InputError(`pipeline verify-image: ${where}: ${err.message}`);
     throw err;
   }
 }
@@ -14558,14 +14608,14 @@ function chosenBase(image, config, flag, declared) {
   if (flag !== void 0) return { ref: imageRefFrom(flag, "--base-image"), from: "--base-image" };
   const { file, image: named } = declared();
   if (named === void 0) {
-    throw new import_errors16.InputError(`pipeline verify-image: ${file} declares no global ARG NODE_IMAGE=<image>; pass --base-image with the image the runtime stage was built FROM`);
+    throw new import_errors17.InputError(`pipeline verify-image: ${file} declares no global ARG NODE_IMAGE=<image>; pass --base-image with the image the runtime stage was built FROM`);
   }
   const ref = imageRefFrom(named, `${file}'s ARG NODE_IMAGE`);
   const label = config.labels[BASE_LABEL];
   if (label !== void 0 && label.trim() !== "") {
     const labelled = imageRefFrom(label, `image ${image}'s ${BASE_LABEL} label`);
     if (labelled !== ref) {
-      throw new import_errors16.InputError(
+      throw new import_errors17.InputError(
         `pipeline verify-image: image ${image} names ${labelled} as its base (its ${BASE_LABEL} label), not ${ref}, the one ${file} declares (ARG NODE_IMAGE); the image does not choose which of its layers are exempt: pass --base-image ${labelled} if it was meant to be built on that base`
       );
     }
@@ -14596,11 +14646,11 @@ async function baseOf(engine, image, config, flag, declared) {
   }
   if (layers === void 0) {
     if (base.layers.length >= config.layers.length && base.layers.every((digest, i) => config.layers[i] === digest)) {
-      throw new import_errors16.InputError(
+      throw new import_errors17.InputError(
         `pipeline verify-image: image ${image} has no layer above the ${base.layers.length} layers of its base ${ref} (${from}): the rules about what the build added would check nothing; pass --base-image with the image its runtime stage was built FROM`
       );
     }
-    throw new import_errors16.InputError(
+    throw new import_errors17.InputError(
       `pipeline verify-image: image ${image} is not built on ${ref} (${from}): the ${base.layers.length} layers of ${ref} are not its first ones, even after pulling it again; pass --base-image with the image its runtime stage was built FROM (a tag that moved since the build names another image: pass it with the digest)`
     );
   }
@@ -14609,17 +14659,17 @@ async function baseOf(engine, image, config, flag, declared) {
 var run = command(SPEC, async (parsed, ctx) => {
   const { values, positionals } = parsed;
   const service = positionals[0] ?? "";
-  if (values.image === void 0) throw new import_errors16.InputError(`pipeline verify-image: --image is required; usage: ${USAGE}`);
+  if (values.image === void 0) throw new import_errors17.InputError(`pipeline verify-image: --image is required; usage: ${USAGE}`);
   const image = formatImageRef(parseImageRef(values.image));
   if (values["base-image"] !== void 0) imageRefFrom(values["base-image"], "--base-image");
   const timeout = values.timeout === void 0 ? 90 : Number(values.timeout);
   if (!Number.isInteger(timeout) || timeout < 1 || timeout > 3600)
-    throw new import_errors16.InputError(`pipeline verify-image: invalid --timeout ${JSON.stringify(values.timeout)}; expected whole seconds from 1 to 3600`);
+    throw new import_errors17.InputError(`pipeline verify-image: invalid --timeout ${JSON.stringify(values.timeout)}; expected whole seconds from 1 to 3600`);
   if (values.revision !== void 0 && !isAbbreviatedSha(values.revision))
-    throw new import_errors16.InputError(`pipeline verify-image: invalid --revision ${JSON.stringify(values.revision)}; expected a commit SHA (hex)`);
+    throw new import_errors17.InputError(`pipeline verify-image: invalid --revision ${JSON.stringify(values.revision)}; expected a commit SHA (hex)`);
   const extraEnv = parseEnv(values.env ?? []);
   const root = (0, import_node_path2.resolve)(ctx.cwd, values.cwd ?? ".");
-  if (!(0, import_node_fs3.existsSync)((0, import_node_path2.join)(root, "pnpm-workspace.yaml"))) throw new import_errors16.InputError(`--cwd ${root}: no pnpm-workspace.yaml there; point it at the workspace root`);
+  if (!(0, import_node_fs3.existsSync)((0, import_node_path2.join)(root, "pnpm-workspace.yaml"))) throw new import_errors17.InputError(`--cwd ${root}: no pnpm-workspace.yaml there; point it at the workspace root`);
   const workspace = await loadWorkspace(root, { serviceMarker: ctx.config.services.marker, serviceGlobs: ctx.config.services.dockerfileTargets });
   const rootManifest = parseManifest("package.json", readTextFile((0, import_node_path2.join)(root, "package.json"), "package.json"));
   const expectations = expectationsFor(workspace, rootManifest, service, {
@@ -14649,11 +14699,18 @@ var run = command(SPEC, async (parsed, ctx) => {
   try {
     await engine.serverVersion();
     const config = await engine.inspectImage(image);
-    if (!config) throw new import_errors16.InputError(`pipeline verify-image: image ${image} is not on the local engine; build or pull it first`);
+    if (!config) throw new import_errors17.InputError(`pipeline verify-image: image ${image} is not on the local engine; build or pull it first`);
     const dockerfile = `${serviceByFolder(workspace, service).dir}/${ctx.config.services.marker}`;
     const declared = () => ({ file: dockerfile, image: declaredNodeImage(parseDockerfile(readTextFile((0, import_node_path2.join)(root, dockerfile), dockerfile))) });
     const base = await baseOf(engine, image, config, values["base-image"], declared);
-    evidence = await collectEvidence(engine, image, { env, timeoutSeconds: timeout, namePrefix: `verify-${service}`, base, stop: interrupt.signal });
+    evidence = await collectEvidence(engine, image, {
+      env,
+      timeoutSeconds: timeout,
+      namePrefix: `verify-${service}`,
+      base,
+      stopGraceSeconds: STOP_GRACE_SECONDS,
+      stop: interrupt.signal
+    });
   } catch (err) {
     if (err instanceof ProbeInterrupted && received !== void 0) {
       ctx.stderr(`verify-image: ${service}: interrupted by ${received}; its probe container was removed, no rule was judged
@@ -14668,7 +14725,7 @@ var run = command(SPEC, async (parsed, ctx) => {
     process.off("SIGINT", onInt);
     process.off("SIGTERM", onTerm);
   }
-  if (!evidence) throw new import_errors16.InputError(`pipeline verify-image: image ${image} is not on the local engine; build or pull it first`);
+  if (!evidence) throw new import_errors17.InputError(`pipeline verify-image: image ${image} is not on the local engine; build or pull it first`);
   const results = checkImage(evidence, expectations);
   const failed = results.filter((r) => !r.ok);
   if (values.json) {

@@ -115,12 +115,13 @@ function parseImageInspect(json) {
   const labels = config["Labels"] ?? {};
   const env = config["Env"] ?? [];
   const cmd = config["Cmd"] ?? [];
+  const entrypoint = config["Entrypoint"] ?? [];
   const user = config["User"] ?? "";
   const workingDir = config["WorkingDir"] ?? "";
-  if (!isStringRecord(labels) || !isStringArray(env) || !isStringArray(cmd) || typeof user !== "string" || typeof workingDir !== "string") {
-    throw new EngineOutputError("docker image inspect: Config has an unexpected shape (Labels, Env, Cmd, User, WorkingDir)");
+  if (!isStringRecord(labels) || !isStringArray(env) || !isStringArray(cmd) || !isStringArray(entrypoint) || typeof user !== "string" || typeof workingDir !== "string") {
+    throw new EngineOutputError("docker image inspect: Config has an unexpected shape (Labels, Env, Entrypoint, Cmd, User, WorkingDir)");
   }
-  return { id, user, labels, healthcheck, env, cmd, workingDir, layers, size };
+  return { id, user, labels, healthcheck, env, entrypoint, cmd, workingDir, layers, size };
 }
 function parseContainerInspect(json) {
   const c = single(json, "docker container inspect");
@@ -146,8 +147,10 @@ var PROCESS_LIST_SCRIPT = [
   "    const status = fs.readFileSync('/proc/' + d + '/status', 'utf8');",
   "    const uid = status.match(/^Uid:\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)/m);",
   "    const name = (status.match(/^Name:\\s*(.*)$/m) || [])[1] || '';",
-  "    const args = fs.readFileSync('/proc/' + d + '/cmdline', 'utf8').split('\\0').filter(Boolean).join(' ');",
-  "    if (uid) out.push({ pid: Number(d), uids: uid.slice(1, 5).map(Number), command: args || '[' + name + ']' });",
+  // Each argument as the kernel holds it (each ends in NUL; an empty one is kept): PID 1's are compared with the CMD.
+  "    const raw = fs.readFileSync('/proc/' + d + '/cmdline', 'utf8');",
+  "    const args = raw === '' ? [] : (raw.endsWith('\\0') ? raw.slice(0, -1) : raw).split('\\0');",
+  "    if (uid) out.push({ pid: Number(d), uids: uid.slice(1, 5).map(Number), args: args, command: args.filter(Boolean).join(' ') || '[' + name + ']' });",
   "  } catch (e) {}",
   "}",
   "process.stdout.write(JSON.stringify(out));"
@@ -162,13 +165,13 @@ function parseProcessList(text) {
   }
   if (!Array.isArray(json)) throw new EngineOutputError(`the process list from inside the container: expected a JSON list, got ${JSON.stringify(text.slice(0, 200))}`);
   return json.map((p) => {
-    if (!isRecord(p) || typeof p["pid"] !== "number" || !isUidList(p["uids"]) || typeof p["command"] !== "string") {
+    if (!isRecord(p) || typeof p["pid"] !== "number" || !isUidList(p["uids"]) || typeof p["command"] !== "string" || !isStringArray(p["args"])) {
       throw new EngineOutputError(
-        `the process list from inside the container: expected {pid, uids: [real, effective, saved, fs], command}, got ${JSON.stringify(p)?.slice(0, 200)}`
+        `the process list from inside the container: expected {pid, uids: [real, effective, saved, fs], args: [...], command}, got ${JSON.stringify(p)?.slice(0, 200)}`
       );
     }
     const uids = p["uids"];
-    return { pid: p["pid"], uid: uids.includes(0) ? 0 : uids[1] ?? 0, command: p["command"] };
+    return { pid: p["pid"], uid: uids.includes(0) ? 0 : uids[1] ?? 0, command: p["command"], args: p["args"] };
   });
 }
 function normalizeTarPaths(listing) {
@@ -387,6 +390,9 @@ ${tail(progress, 30)}`);
         `\`docker container exec ${id} node -e <process list>\` failed (exit ${r.code}): ${tail(r.stderr || r.stdout, 5)}; the image's node reads the processes`
       );
     },
+    async stop(id, graceSeconds) {
+      await docker(["container", "stop", "--signal", "SIGTERM", "--time", String(graceSeconds), id]);
+    },
     async imageLayers(ref) {
       const dir = (0, import_node_fs.mkdtempSync)((0, import_node_path.join)((0, import_node_os.tmpdir)(), "kc-layers-"));
       try {
@@ -493,7 +499,15 @@ async function collectEvidence(engine, image, req) {
       throw new EngineError(`\`docker image save ${config.id}\` holds ${layers.length} layers, but the image lists ${config.layers.length} (RootFS.Layers)`);
     }
     stopped();
-    return { image, config, outcome, processes, files: mergeLayers(layers), added: addedPaths(layers, req.base.layers), base: req.base, appManifest, logTail };
+    let stop;
+    if (outcome.kind !== "exited") {
+      const signalled = Date.now();
+      await engine.stop(id, req.stopGraceSeconds);
+      const seconds = (Date.now() - signalled) / 1e3;
+      stop = { graceSeconds: req.stopGraceSeconds, seconds, exitCode: (await engine.inspectContainer(id)).exitCode };
+    }
+    stopped();
+    return { image, config, outcome, processes, stop, files: mergeLayers(layers), added: addedPaths(layers, req.base.layers), base: req.base, appManifest, logTail };
   } finally {
     await engine.removeContainer(id);
   }
