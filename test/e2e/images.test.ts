@@ -113,7 +113,11 @@ describe('verify-image and the base image', () => {
     const [first, second] = services.map((s) => `${labRepository(s.folder)}:sha-${l.revision.slice(0, 7)}`);
     const r = await pipeline(['verify-image', services[0]?.folder ?? '', '--image', first ?? '', '--base-image', second ?? '', '--cwd', ROOT]);
     expect(r.code, r.stdout + r.stderr).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`is not built on ${second?.replace(/[.:]/g, '\\$&')} \\(--base-image\\): the 3 layers of .* are not its first ones, even after pulling it again; pass --base-image`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `is not built on ${second?.replace(/[.:]/g, '\\$&')} \\(--base-image\\): the 3 layers of .* are not its first ones, even after pulling it again; pass --base-image`,
+      ),
+    );
     expect(r.stdout).toBe('');
   });
 });
