@@ -7655,18 +7655,20 @@ function belowTemp(path, prefix) {
   return (rest === "" || rest.startsWith("/")) && !rest.split(/[/\\]/).includes("..");
 }
 var IN_RUNNER_TEMP = (path) => belowTemp(compact(path), /^\$\{\{runner\.temp\}\}/);
-var SCRIPT_TEMP = /^(?:\$RUNNER_TEMP\b|\$\{RUNNER_TEMP\}|\$\{\{runner\.temp\}\})/;
 var GH_RUN_DOWNLOAD = /\bgh\s+run\s+download\b/g;
 function ghDownloadsBelowTemp(script) {
   const joined = script.replace(/\\\r?\n/g, " ").replace(/\$\{\{[\s\S]*?\}\}/g, compact);
   return [...joined.matchAll(GH_RUN_DOWNLOAD)].every((m) => {
     const rest = joined.slice(m.index + m[0].length);
-    const words = (rest.split(/[\n;&|]/, 1)[0] ?? "").match(new RegExp(WORD, "g")) ?? [];
+    const command2 = rest.split(/[\n;&|]/, 1)[0] ?? "";
+    const words = command2.match(new RegExp(WORD, "g")) ?? [];
     const unquote = (w) => w.replace(/"/g, "");
-    const dirs = words.flatMap(
-      (w, i) => w === "-D" || w === "--dir" ? [words[i + 1] ?? ""] : w.startsWith("--dir=") ? [w.slice("--dir=".length)] : /^-D./.test(w) ? [w.slice(2)] : []
-    );
-    return dirs.length > 0 && dirs.every((d) => belowTemp(unquote(d), SCRIPT_TEMP));
+    const dirs = words.flatMap((w, i) => {
+      const next = words[i + 1] ?? "";
+      return w === "-D" || w === "--dir" ? [next] : w.startsWith("--dir=") ? [w.slice("--dir=".length)] : /^-D./.test(w) ? [w.slice(2)] : [];
+    });
+    const temp = /^(?:\$RUNNER_TEMP\b|\$\{RUNNER_TEMP\}|\$\{\{runner\.temp\}\})/;
+    return dirs.length > 0 && dirs.every((d) => belowTemp(unquote(d), temp));
   });
 }
 function untrustedArtifact(workflow, job) {
@@ -7682,7 +7684,8 @@ function untrustedArtifact(workflow, job) {
       const path = String(step.with["path"] ?? "");
       return other && !IN_RUNNER_TEMP(path) ? [finding(workflow, job, step, "untrusted-artifact", message)] : [];
     }
-    return ghDownloadsBelowTemp(step.run ?? "") ? [] : [finding(workflow, job, step, "untrusted-artifact", message)];
+    const script = step.run ?? "";
+    return ghDownloadsBelowTemp(script) ? [] : [finding(workflow, job, step, "untrusted-artifact", message)];
   });
 }
 var isOff = (value) => value === false || String(value).trim().toLowerCase() === "false";

@@ -332,6 +332,33 @@ test("withActions: the with: of an action's step stays a null-prototype table (i
   expect(step !== undefined && Object.getPrototypeOf(step.with)).toBe(null);
 });
 
+describe('where an artifact lands and what counts as a cache write: the edges of the folder checks', () => {
+  const gh = (script: string) => `    steps:\n      - run: ${script}\n        env:\n          ID: \${{ github.event.workflow_run.id }}\n`;
+  const download = (path: string) =>
+    `    steps:\n      - uses: actions/download-artifact@${SHA}\n        with:\n          run-id: \${{ github.event.workflow_run.id }}\n          path: ${path}\n`;
+  test.each<[string, string, string[]]>([
+    ['download-artifact into runner.temp itself', download('${{ runner.temp }}'), []],
+    ['download-artifact into a folder whose name only starts like runner.temp', download('${{ runner.temp }}x'), ['untrusted-artifact']],
+    ['download-artifact into a workspace folder that names runner.temp further on', download('out/${{ runner.temp }}'), ['untrusted-artifact']],
+    ['gh run download into RUNNER_TEMP itself', gh('gh run download "$ID" -D "$RUNNER_TEMP"'), []],
+    // As long as the prefix, then a folder naming it: the prefix must stand at the start, not be found further on.
+    ['gh run download into a workspace folder as long as $RUNNER_TEMP, then one named like it', gh('gh run download "$ID" -D abcdefghijkl/$RUNNER_TEMP'), ['untrusted-artifact']],
+    ['download-artifact into a workspace folder as long as the prefix, then one named like it', download('abcdefghijklmnop/${{ runner.temp }}'), ['untrusted-artifact']],
+    ['gh run download into a folder that names RUNNER_TEMP further on', gh('gh run download "$ID" -D out/$RUNNER_TEMP'), ['untrusted-artifact']],
+    ['gh run download --dir=RUNNER_TEMP/x', gh('gh run download "$ID" --dir="$RUNNER_TEMP/x"'), []],
+    ['gh run download -D RUNNER_TEMP, and another word holding -D later', gh('gh run download "$ID" -D "$RUNNER_TEMP/a" --pattern x-Dfoo'), []],
+    ['gh run download given two folders, one in the workspace', gh('gh run download "$ID" -D "$RUNNER_TEMP/a" -D ./out'), ['untrusted-artifact']],
+    ['gh run download continued on the next line with no space before the backslash', gh('|\n          gh run download "$ID"\\\n          -D "$RUNNER_TEMP/a"'), []],
+    [
+      'bake-action writing the gha cache, with spaces around the =',
+      `    steps:\n      - uses: docker/bake-action@${SHA}\n        with:\n          set: '*.cache-to = type=gha'\n`,
+      ['cache-poisoning'],
+    ],
+  ])('%s', (_, job, expected) => {
+    expect(rules('workflow_run', job)).toEqual(expected);
+  });
+});
+
 describe('the edges of the rules against the bypasses', () => {
   test.each([
     // The spaces a shell allows between the words of a command.
