@@ -7783,23 +7783,20 @@ function describeBound(read) {
   return `the newest ${read.lookedAt} deployment records (${why})`;
 }
 var everyRecord = () => true;
+function pastRecent(records, now, staleAfterMs) {
+  const oldest = records.at(-1);
+  return oldest !== void 0 && now - Date.parse(oldest.createdAt) >= staleAfterMs;
+}
 function deployQuestion(now, staleAfterMs, candidates = 0) {
   return {
     wants: everyRecord,
-    enough: (records) => {
-      const oldest = records.at(-1);
-      const settled = oldest !== void 0 && now - Date.parse(oldest.createdAt) >= staleAfterMs;
-      return current(records) !== void 0 && settled && rollbackCandidates(records).length >= candidates;
-    }
+    enough: (records) => current(records) !== void 0 && pastRecent(records, now, staleAfterMs) && rollbackCandidates(records).length >= candidates
   };
 }
 function rivalQuestion(own, now, staleAfterMs) {
   return {
     wants: (r) => r.id < own,
-    enough: (records) => {
-      const oldest = records.at(-1);
-      return oldest !== void 0 && now - Date.parse(oldest.createdAt) >= staleAfterMs;
-    }
+    enough: (records) => pastRecent(records, now, staleAfterMs)
   };
 }
 function promotionQuestion(digest) {
@@ -13780,7 +13777,7 @@ var deploy = command(SPEC, async (parsed, ctx) => {
     }
     const other = unfinished(read.records, Date.now(), TIMEOUTS.deployJobMs);
     if (other !== void 0) {
-      const what = other.payload === void 0 ? "" : `${other.payload.digest.slice(0, 19)}\u2026, by ${other.payload.actor}, `;
+      const what = other.payload === void 0 ? "" : `${whose(other.payload)}, `;
       ctx.stderr(
         `error: ${service} to ${environment.name}: deployment ${other.id} (${what}since ${other.createdAt}) has not ended; deploy again once it has (a deploy job ends within ${TIMEOUTS.deployJobMs / 6e4} min: a record still in progress after that was left by a job that died); if no job runs it, end it: gh api -X POST repos/{owner}/{repo}/deployments/${other.id}/statuses -f state=error
 `
@@ -13834,6 +13831,9 @@ async function changes(git, ctx, at2, now, targetCommit, repository, service, la
   const forward = await serviceCommits(git, ctx.config, at2, nowCommit, targetCommit);
   if (forward.length > 0 || await git.isAncestor(nowCommit, targetCommit) === true) return { direction: "forward", notes: notes(forward, nowCommit, targetCommit) };
   return { direction: "back", notes: notes(await serviceCommits(git, ctx.config, at2, targetCommit, nowCommit), targetCommit, nowCommit) };
+}
+function whose(payload) {
+  return `${payload.digest.slice(0, 19)}\u2026, by ${payload.actor}`;
 }
 async function apply(ctx, a) {
   await a.target.preflight();
@@ -13896,7 +13896,7 @@ async function applyTo(ctx, a, stop, received) {
     }
     const rival = check.record;
     await github.createDeploymentStatus(id, { state: "error", description: `refused: deployment ${rival.id} began first and has not ended`, ...urls });
-    const what = rival.payload === void 0 ? "" : ` (${rival.payload.digest.slice(0, 19)}\u2026, by ${rival.payload.actor})`;
+    const what = rival.payload === void 0 ? "" : ` (${whose(rival.payload)})`;
     ctx.stderr(
       `error: ${plan.service} to ${environment.name}: deployment ${rival.id}${what} began before this one (${id}) and has not ended; nothing changed; deploy again once it has
 `

@@ -20,7 +20,7 @@ import type { Environment } from '../../core/config.js';
 import { checkEvidence, provenanceFacts } from '../../core/deploy/evidence.js';
 import { type DeployPlan, renderDeployPlan } from '../../core/deploy/plan.js';
 import { deployQuestion, describeBound, READ_BOUND, promotionQuestion, rivalQuestion } from '../../core/deploy/history.js';
-import { checkPromotion, current, type DeploymentRecord, earlierRival, rollbackCandidates, type Success, unfinished } from '../../core/deploy/promotion.js';
+import { checkPromotion, current, type DeploymentRecord, type DeployPayload, earlierRival, rollbackCandidates, type Success, unfinished } from '../../core/deploy/promotion.js';
 import { parseDeployVersion, quarantineTag } from '../../core/deploy/version.js';
 import { describeError, InputError, OutsideError } from '../../core/errors.js';
 import { repositoryOwner } from '../../core/github-repository.js';
@@ -219,7 +219,7 @@ const deploy = command(SPEC, async (parsed, ctx) => {
     // that read and this deploy's own record is the time the plan took.
     const other = unfinished(read.records, Date.now(), TIMEOUTS.deployJobMs);
     if (other !== undefined) {
-      const what = other.payload === undefined ? '' : `${other.payload.digest.slice(0, 19)}…, by ${other.payload.actor}, `;
+      const what = other.payload === undefined ? '' : `${whose(other.payload)}, `;
       ctx.stderr(
         `error: ${service} to ${environment.name}: deployment ${other.id} (${what}since ${other.createdAt}) has not ended; deploy again once it has (a deploy job ends within ${TIMEOUTS.deployJobMs / 60_000} min: a record still in progress after that was left by a job that died); if no job runs it, end it: gh api -X POST repos/{owner}/{repo}/deployments/${other.id}/statuses -f state=error\n`,
       );
@@ -306,6 +306,11 @@ interface Apply {
   readonly json: boolean;
 }
 
+/** Another deploy, as the refusals that it holds this one name it: its digest, shortened, and who began it. */
+function whose(payload: DeployPayload): string {
+  return `${payload.digest.slice(0, 19)}…, by ${payload.actor}`;
+}
+
 async function apply(ctx: CommandContext, a: Apply): Promise<number> {
   // An unreachable target fails here, before a record exists or anything changed.
   await a.target.preflight();
@@ -378,7 +383,7 @@ async function applyTo(ctx: CommandContext, a: Apply, stop: Stop, received: () =
     }
     const rival = check.record;
     await github.createDeploymentStatus(id, { state: 'error', description: `refused: deployment ${rival.id} began first and has not ended`, ...urls });
-    const what = rival.payload === undefined ? '' : ` (${rival.payload.digest.slice(0, 19)}…, by ${rival.payload.actor})`;
+    const what = rival.payload === undefined ? '' : ` (${whose(rival.payload)})`;
     ctx.stderr(
       `error: ${plan.service} to ${environment.name}: deployment ${rival.id}${what} began before this one (${id}) and has not ended; nothing changed; deploy again once it has\n`,
     );

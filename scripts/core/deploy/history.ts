@@ -48,6 +48,16 @@ export function describeBound(read: HistoryRead): string {
 const everyRecord = (): boolean => true;
 
 /**
+ * Whether a read has gone past the records made within `staleAfterMs` of `now`: its oldest record is older
+ * (the list is newest first, so the rest are too). A time that cannot be read is taken as recent
+ * (unfinished() takes such a record as not ended).
+ */
+function pastRecent(records: readonly DeploymentRecord[], now: number, staleAfterMs: number): boolean {
+  const oldest = records.at(-1);
+  return oldest !== undefined && now - Date.parse(oldest.createdAt) >= staleAfterMs;
+}
+
+/**
  * What a deploy to the environment needs of its records: what runs now (the newest success), whether
  * another deploy there has not ended (the records made within `staleAfterMs` of `now`: the list is
  * newest first, so once one is older, the rest are too), and, for a rollback, `candidates` of them.
@@ -55,12 +65,7 @@ const everyRecord = (): boolean => true;
 export function deployQuestion(now: number, staleAfterMs: number, candidates = 0): Question {
   return {
     wants: everyRecord,
-    enough: (records) => {
-      const oldest = records.at(-1);
-      // A time that cannot be read is taken as recent (unfinished() takes such a record as not ended).
-      const settled = oldest !== undefined && now - Date.parse(oldest.createdAt) >= staleAfterMs;
-      return current(records) !== undefined && settled && rollbackCandidates(records).length >= candidates;
-    },
+    enough: (records) => current(records) !== undefined && pastRecent(records, now, staleAfterMs) && rollbackCandidates(records).length >= candidates,
   };
 }
 
@@ -71,10 +76,7 @@ export function deployQuestion(now: number, staleAfterMs: number, candidates = 0
 export function rivalQuestion(own: number, now: number, staleAfterMs: number): Question {
   return {
     wants: (r) => r.id < own,
-    enough: (records) => {
-      const oldest = records.at(-1);
-      return oldest !== undefined && now - Date.parse(oldest.createdAt) >= staleAfterMs;
-    },
+    enough: (records) => pastRecent(records, now, staleAfterMs),
   };
 }
 
