@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { commandSpec } from '../core/args.js';
 import { GENERATOR } from '../core/dockerfiles/generate.js';
 import { parseDockerfile } from '../core/dockerfiles/parse.js';
+import { builderInputs } from '../core/dockerfiles/render.js';
 import { checkDockerfile, checkRepository, RULES, type Violation } from '../core/dockerfiles/policy.js';
 import { InputError } from '../core/errors.js';
 import { parseManifest } from '../core/workspace/manifest.js';
@@ -39,9 +40,9 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
       continue;
     }
     const parsed = parseDockerfile(readTextFile(join(root, file), file));
-    violations.push(
-      ...checkDockerfile(parsed, { file, serviceDir: service.dir, dependencyDirs: workspace.dependenciesOf(service.name).map((d) => d.dir), headerMarker: `by ${GENERATOR}` }),
-    );
+    // The builder may copy what the generator copies: the workspace dependencies and the local inputs (vendored folders).
+    const inputs = builderInputs(workspace, service);
+    violations.push(...checkDockerfile(parsed, { file, serviceDir: service.dir, dependencyDirs: [...inputs.packages, ...inputs.local], headerMarker: `by ${GENERATOR}` }));
   }
   const rootManifest = parseManifest('package.json', readTextFile(join(root, 'package.json'), 'package.json'));
   const manifests = [

@@ -26,7 +26,8 @@ import type { Git } from './git.js';
 
 // 3: `file:`/`link:` dependencies resolved by folder (a cache of version 2 lacks those edges).
 // 4: the service folder globs count, as on disk (a cache of version 3 knew the marker only).
-const CACHE_VERSION = 4;
+// 5: the local inputs of `file:`/`link:` dependencies on folders that are no workspace package.
+const CACHE_VERSION = 5;
 /**
  * git processes that read the manifests, each a share of the folders: git answers on one core, and
  * this process waits meanwhile. Two halve the wait on a 2-core machine; more only add start-up.

@@ -40,12 +40,21 @@ function rules(on: string, job: string, top = ''): string[] {
 const findings = (on: string, job: string, top = ''): Finding[] =>
   auditWorkflow(parseAuditWorkflow('.github/workflows/t.yml', `on: ${on}\n${top}jobs:\n  j:\n    runs-on: ubuntu-24.04\n    permissions: {}\n${job}`), options);
 
-describe('untrusted-env-file: outside data from the env: of the job or the workflow', () => {
+describe("untrusted-env-file: outside data from the env: of the job or the workflow, or from the event's file", () => {
   test.each([
     ['the workflow env', 'env:\n  T: ${{ github.event.pull_request.title }}\n', '    steps:\n      - run: echo "T=$T" >> "$GITHUB_ENV"\n', ['untrusted-env-file']],
     ['the job env', '', '    env:\n      T: ${{ github.head_ref }}\n    steps:\n      - run: echo "$T" >> $GITHUB_PATH\n', ['untrusted-env-file']],
     ['a fixed workflow env', 'env:\n  T: ${{ github.sha }}\n', '    steps:\n      - run: echo "T=$T" >> "$GITHUB_ENV"\n', []],
     ['an outside job env, no env file', '', '    env:\n      T: ${{ github.head_ref }}\n    steps:\n      - run: echo "$T"\n', []],
+    [
+      "the event's file read by the script (jq)",
+      '',
+      '    steps:\n      - run: echo "TITLE=$(jq -r .pull_request.title "$GITHUB_EVENT_PATH")" >> "$GITHUB_ENV"\n',
+      ['untrusted-env-file'],
+    ],
+    ["the event's file read into PATH", '', '    steps:\n      - run: jq -r .inputs.dir "${GITHUB_EVENT_PATH}" >> $GITHUB_PATH\n', ['untrusted-env-file']],
+    ["the event's file read, no env file", '', '    steps:\n      - run: jq -r .pull_request.title "$GITHUB_EVENT_PATH"\n', []],
+    ['a name like the event path, in the env file', '', '    steps:\n      - run: echo "MY_GITHUB_EVENT_PATHS=1" >> "$GITHUB_ENV"\n', []],
   ])('%s', (_, top, job, expected) => {
     expect(rules('pull_request', job, top)).toEqual(expected);
   });

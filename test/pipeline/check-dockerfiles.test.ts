@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parseDockerfile } from '../../scripts/core/dockerfiles/parse.js';
@@ -109,6 +109,30 @@ describe('pnpm pipeline check-dockerfiles (the committed bundle)', () => {
       expect(res.stdout).toMatch(/^services\/booking-service\/Dockerfile:\d+: \[non-root-user\] final USER is 0/m);
       expect(res.stdout).toMatch(/^Dockerfile:1: \[no-root-dockerfile\]/m);
       expect(res.stdout).toMatch(/^services\/chat-service\/package.json:1: \[no-start-service-script\] script "start" starts a service chosen at run time/m);
+    } finally {
+      copy.cleanup();
+    }
+  });
+
+  test('a vendored folder a service depends on (file:) is copied by the generated Dockerfile, which passes; without that COPY it fails', () => {
+    const copy = copyRepo(
+      (p) => p.startsWith('services/') || p.startsWith('packages/') || ['package.json', 'pnpm-workspace.yaml', 'pnpm-lock.yaml', 'pipeline.config.ts'].includes(p),
+    );
+    try {
+      mkdirSync(join(copy.dir, 'vendor/pad'), { recursive: true });
+      writeFileSync(join(copy.dir, 'vendor/pad/package.json'), '{"name":"pad","version":"1.0.0"}\n');
+      const manifest = join(copy.dir, 'services/booking-service/package.json');
+      const pkg = JSON.parse(readFileSync(manifest, 'utf8'));
+      writeFileSync(manifest, JSON.stringify({ ...pkg, dependencies: { ...pkg.dependencies, pad: 'file:../../vendor/pad' } }));
+      execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), join(REPO_ROOT, 'scripts/generate-dockerfiles.ts')], { cwd: copy.dir });
+      const file = join(copy.dir, 'services/booking-service/Dockerfile');
+      const text = readFileSync(file, 'utf8');
+      expect(text).toContain('\nCOPY packages/shared/ packages/shared/\nCOPY vendor/pad vendor/pad\nCOPY services/booking-service/ services/booking-service/\n');
+      expect(execFileSync(process.execPath, [bundle, 'check-dockerfiles', '--cwd', copy.dir], { encoding: 'utf8' })).toMatch(/12 Dockerfiles pass 15 rules/);
+      writeFileSync(file, text.replace('COPY vendor/pad vendor/pad\n', ''));
+      const res = spawnSync(process.execPath, [bundle, 'check-dockerfiles', '--cwd', copy.dir], { encoding: 'utf8' });
+      expect(res.status).toBe(1);
+      expect(res.stdout).toMatch(/^services\/booking-service\/Dockerfile:\d+: \[builder-scope\] does not copy vendor\/pad\/, which services\/booking-service needs to build/m);
     } finally {
       copy.cleanup();
     }

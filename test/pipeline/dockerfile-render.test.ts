@@ -100,6 +100,28 @@ describe('renderDockerfile', () => {
     );
   });
 
+  test('local inputs (vendored folders, tarballs) of the service and its dependencies are copied after the packages, once each, at their own paths', () => {
+    const vendored = (dir: string, name: string, deps: Record<string, string>, port?: number): PackageInput => ({
+      dir,
+      isService: dir.startsWith('services/'),
+      manifest: parseManifest(`${dir}/package.json`, JSON.stringify({ name, dependencies: deps, ...(port === undefined ? {} : { kodingcaravan: { port } }) })),
+    });
+    const ws = buildWorkspace([
+      vendored('packages/shared', '@k/shared', { pad: 'file:../../vendor/pad', t: 'file:../../vendor/t-1.0.0.tgz' }),
+      vendored('services/api', '@k/api', { '@k/shared': 'workspace:*', pad: 'link:../../vendor/pad/', z: 'file:../../vendor/z' }, 3001),
+      vendored('services/lone', '@k/lone', { elsewhere: 'file:../../../outside' }, 3002),
+    ]);
+    expect(renderDockerfile(TEMPLATE, ws, ws.get('@k/api'), CTX).split('\n').slice(2, 7)).toEqual([
+      'COPY packages/shared/ packages/shared/',
+      'COPY vendor/pad vendor/pad',
+      'COPY vendor/t-1.0.0.tgz vendor/t-1.0.0.tgz',
+      'COPY vendor/z vendor/z',
+      'COPY services/api/ services/api/',
+    ]);
+    // A path outside the repository is no local input: nothing to copy.
+    expect(renderDockerfile(TEMPLATE, ws, ws.get('@k/lone'), CTX).split('\n').slice(2, 4)).toEqual(['# (no workspace dependencies)', 'COPY services/lone/ services/lone/']);
+  });
+
   test('a service without workspace dependencies gets a comment instead of COPY lines', () => {
     const text = renderDockerfile(TEMPLATE, WS, service('@k/lone'), CTX);
     expect(text.split('\n').slice(2, 4)).toEqual(['# (no workspace dependencies)', 'COPY services/lone/ services/lone/']);

@@ -237,16 +237,28 @@ describe('the graph as change detection and the generators see it', () => {
     expect(ws.get('s').workspaceDeps).toEqual(['a', 'b', 'c']);
   });
 
-  test.each<[string, Record<string, string>, string[]]>([
-    ['link: to a package folder under another key', { whatever: 'link:../../packages/core' }, ['@x/core']],
-    ['file: to a package folder under another key', { whatever: 'file:../../packages/util' }, ['@x/util']],
-    ['file: with ./ and a doubled slash', { whatever: 'file:./..//../packages/core' }, ['@x/core']],
-    ['file: to a folder holding no package, under the name of one: the name counts', { '@x/core': 'file:../../vendor/core' }, ['@x/core']],
-    ['file: to a folder holding no package, under another name: no edge', { other: 'file:../../vendor/core' }, []],
-    ['link: above the repository: no edge', { whatever: 'link:../../../elsewhere' }, []],
-  ])('%s', (_, deps, expected) => {
+  test.each<[string, Record<string, string>, string[], string[]]>([
+    ['link: to a package folder under another key', { whatever: 'link:../../packages/core' }, ['@x/core'], []],
+    ['file: to a package folder under another key', { whatever: 'file:../../packages/util' }, ['@x/util'], []],
+    ['file: with ./ and a doubled slash', { whatever: 'file:./..//../packages/core' }, ['@x/core'], []],
+    ['file: to a folder holding no package, under the name of one: the name counts', { '@x/core': 'file:../../vendor/core' }, ['@x/core'], ['vendor/core']],
+    ['file: to a folder holding no package, under another name: no edge, a local input', { other: 'file:../../vendor/core' }, [], ['vendor/core']],
+    ['link: above the repository: no edge, no local input', { whatever: 'link:../../../elsewhere' }, [], []],
+    ['link: to the repository root itself: no local input (every file is there)', { whatever: 'link:../..' }, [], []],
+    ['file: to an absolute path: no local input', { whatever: 'file:/opt/vendor/x' }, [], []],
+    ['file: to its own folder: nothing', { self: 'file:.' }, [], []],
+    ['workspace: to a relative folder of no package: a local input', { v: 'workspace:../../vendor/v' }, [], ['vendor/v']],
+    [
+      'two keys to one folder, a tarball and a folder inside a package: each once, sorted',
+      { b: 'file:../../vendor/b/', a: 'link:../../vendor/b', t: 'file:../../vendor/t-1.0.0.tgz', s: 'file:../../packages/core/sub' },
+      [],
+      ['packages/core/sub', 'vendor/b', 'vendor/t-1.0.0.tgz'],
+    ],
+  ])('%s', (_, deps, expected, localInputs) => {
     const ws = buildWorkspace([pkg('packages/core', '@x/core'), pkg('packages/util', '@x/util'), pkg('services/a', '@x/a', deps, 'dependencies', true)]);
     expect(ws.get('@x/a').workspaceDeps).toEqual(expected);
+    expect(ws.get('@x/a').localInputs).toEqual(localInputs);
+    expect(ws.get('@x/core').localInputs).toEqual([]);
   });
 
   test('a package in a top-level folder has that folder as its folder name', () => {

@@ -18,7 +18,12 @@ const graph = buildGraph([
 const alpha = graph.get('alpha');
 
 /** A commit's change: the packages and global inputs it touched (files listed do not matter here). */
-function change(packages: string[], global: Record<string, string[]> = {}, extra: { lockfile?: LockfileDiff; rootManifest?: RootManifestDiff } = {}): CommitChange {
+function change(
+  packages: string[],
+  global: Record<string, string[]> = {},
+  extra: { lockfile?: LockfileDiff; rootManifest?: RootManifestDiff } = {},
+  localInputs: Record<string, string[]> = {},
+): CommitChange {
   const classified: Classified = {
     ignored: [],
     lockfile: extra.lockfile !== undefined,
@@ -26,6 +31,7 @@ function change(packages: string[], global: Record<string, string[]> = {}, extra
     global: new Map(Object.entries(global)),
     packages: new Map(packages.map((p) => [p, ['src/index.ts']])),
     unowned: [],
+    localInputs: new Map(Object.entries(localInputs).map(([name, folders]) => [name, new Map(folders.map((f) => [f, ['index.js']]))])),
   };
   return { classified, ...extra };
 }
@@ -38,6 +44,16 @@ describe('why a commit belongs in a service history', () => {
     ['a direct workspace dependency', change(['@kc/util']), [{ kind: 'dependency', package: '@kc/util' }]],
     ['a dependency of a dependency', change(['@kc/core']), [{ kind: 'dependency', package: '@kc/core' }]],
     ['another service', change(['beta']), []],
+    [
+      'a vendored folder of the service and of a dependency (file:/link:), each once, sorted, after the dependencies',
+      change(['@kc/core'], {}, {}, { alpha: ['vendor/z', 'vendor/pad'], '@kc/util': ['vendor/pad'], beta: ['vendor/b'] }),
+      [
+        { kind: 'dependency', package: '@kc/core' },
+        { kind: 'folder', path: 'vendor/pad' },
+        { kind: 'folder', path: 'vendor/z' },
+      ],
+    ],
+    ["a vendored folder of another service's only", change([], {}, {}, { beta: ['vendor/b'] }), []],
     ['a package the service does not depend on', change(['@kc/other']), []],
     [
       'the folder and both dependencies, in that order (dependencies in build order)',

@@ -2,7 +2,9 @@
  * Each changed path, relative to the repository root, gets one kind. The order is the rule: ignored
  * first, then the lockfile and the root manifest (compared by content later), then the global
  * inputs, then the deepest package folder holding the path, and anything else is tooling (or a
- * package deleted in this change, which the shell checks against base).
+ * package deleted in this change, which the shell checks against base). A path in a folder that a
+ * `file:`/`link:` dependency points at (a vendored package) is also an input of the packages that
+ * depend on it, and no tooling.
  */
 import { compileGlobs, type GlobEngine } from '../workspace/glob.js';
 import type { GraphPackage, WorkspaceGraph } from '../workspace/graph.js';
@@ -30,6 +32,48 @@ export interface Classified {
   readonly packages: ReadonlyMap<string, readonly string[]>;
   /** Outside every package and not a global input: tooling, or a package removed by this change. */
   readonly unowned: readonly string[];
+  /**
+   * Package name -> local input folder (GraphPackage.localInputs) -> its changed files, relative to
+   * that folder (a tarball: its own name). A file there is no tooling: it is an input of those packages.
+   */
+  readonly localInputs: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
+}
+
+/** Local input folder -> the packages that depend on it, or undefined when no package has one (the usual case). */
+function localInputFolders(workspace: WorkspaceGraph): Map<string, string[]> | undefined {
+  let folders: Map<string, string[]> | undefined;
+  for (const pkg of workspace.packages.values()) {
+    for (const folder of pkg.localInputs) {
+      folders ??= new Map();
+      const dependents = folders.get(folder);
+      if (dependents) dependents.push(pkg.name);
+      else folders.set(folder, [pkg.name]);
+    }
+  }
+  return folders;
+}
+
+/** Records `rel` (workspace-relative) for every package whose local input holds it (the folder, or the file itself); true if any. */
+function recordLocalInput(rel: string, folders: ReadonlyMap<string, readonly string[]>, out: Map<string, Map<string, string[]>>): boolean {
+  let hit = false;
+  for (let end = rel.length; end > 0; end = rel.lastIndexOf('/', end - 1)) {
+    const folder = rel.slice(0, end);
+    const dependents = folders.get(folder);
+    if (dependents === undefined) continue;
+    hit = true;
+    const inside = end === rel.length ? rel.slice(rel.lastIndexOf('/') + 1) : rel.slice(end + 1);
+    for (const name of dependents) {
+      let byFolder = out.get(name);
+      if (byFolder === undefined) {
+        byFolder = new Map();
+        out.set(name, byFolder);
+      }
+      const files = byFolder.get(folder);
+      if (files) files.push(inside);
+      else byFolder.set(folder, [inside]);
+    }
+  }
+  return hit;
 }
 
 /** `engine` (picomatch) is needed only for patterns beyond literal segments, `*`, `?` and `**` (see globEngineFor). */
@@ -43,6 +87,8 @@ export function classifyFiles(paths: readonly string[], workspace: WorkspaceGrap
   const global = new Map<string, string[]>();
   const packages = new Map<string, string[]>();
   const unowned: string[] = [];
+  const localFolders = localInputFolders(workspace);
+  const localInputs = new Map<string, Map<string, string[]>>();
   let lockfile = false;
   let rootManifest = false;
   // The owner depends only on the folder a file is in, and git lists a folder's files together.
@@ -79,6 +125,7 @@ export function classifyFiles(paths: readonly string[], workspace: WorkspaceGrap
       lastOwner = workspace.ownerOf(rel);
     }
     const owner = lastOwner;
+    const local = localFolders !== undefined && recordLocalInput(rel, localFolders, localInputs);
     if (owner) {
       const files = packages.get(owner.name);
       const inside = rel.slice(owner.dir.length + 1);
@@ -86,7 +133,7 @@ export function classifyFiles(paths: readonly string[], workspace: WorkspaceGrap
       else packages.set(owner.name, [inside]);
       continue;
     }
-    unowned.push(path);
+    if (!local) unowned.push(path);
   }
-  return { ignored, lockfile, rootManifest, global, packages, unowned };
+  return { ignored, lockfile, rootManifest, global, packages, unowned, localInputs };
 }

@@ -89,6 +89,9 @@ export function computeAffected(workspace: WorkspaceGraph, selection: Selection)
   const direct = new Map<string, string[]>();
   const addDirect = (name: string, reason: string) => direct.set(name, [...(direct.get(name) ?? []), reason]);
   for (const [name, files] of c.packages) addDirect(name, describeFiles(files, workspace.get(name).dir));
+  for (const [name, byFolder] of c.localInputs) {
+    for (const [folder, files] of byFolder) addDirect(name, describeFiles(files, `${folder}, a local dependency (file:/link:)`));
+  }
   const lock = findings.lockfile;
   if (lock?.kind === 'all') global.push(lock.reason);
   if (lock?.kind === 'importers') {

@@ -6,7 +6,18 @@
 import { compact, expressionsOf, UNTRUSTED } from './expression-text.js';
 import { type Finding, finding } from './finding.js';
 import { actionOf, type Needs, stepNeeds } from './permissions.js';
-import { cachePoisoning, insecureCommands, outsideEnv, privilegedTriggers, runsIn, scriptCheckout, selfHostedRunner, unsoundCondition, untrustedArtifact } from './trust-rules.js';
+import {
+  cachePoisoning,
+  insecureCommands,
+  outsideEnv,
+  privilegedTriggers,
+  readsEventFile,
+  runsIn,
+  scriptCheckout,
+  selfHostedRunner,
+  unsoundCondition,
+  untrustedArtifact,
+} from './trust-rules.js';
 import { type AuditJob, type AuditStep, type AuditWorkflow, COMPOSITE_JOB, type Fields } from './workflow.js';
 import { dict } from '../dict.js';
 import { isRecord } from '../json.js';
@@ -103,11 +114,15 @@ function injection(workflow: AuditWorkflow, job: AuditJob, step: AuditStep): Fin
   return out;
 }
 
-/** Outside data written to the files that set later steps' environment or PATH: a line break in it adds any variable. */
+/**
+ * Outside data written to the files that set later steps' environment or PATH: a line break in it adds any
+ * variable. Outside data is an env: value from the event, or the event's own file read by the script.
+ */
 function envFile(workflow: AuditWorkflow, job: AuditJob, step: AuditStep): Finding[] {
   // Stryker disable next-line StringLiteral: equivalent: no text of a step without run: names GITHUB_ENV either
-  if (!/\bGITHUB_(?:ENV|PATH)\b/.test(step.run ?? '')) return [];
-  return outsideEnv(workflow, job, step)
+  const script = step.run ?? '';
+  if (!/\bGITHUB_(?:ENV|PATH)\b/.test(script)) return [];
+  return outsideEnv(workflow, job, step) || readsEventFile(script)
     ? [
         finding(
           workflow,

@@ -44,6 +44,11 @@ const GIT_FETCH = new RegExp(String.raw`\bgit\s+(?:${GIT_GLOBAL})*(?:fetch|check
 /** The event's own file, which the script reads outside data from (`jq .workflow_run.head_sha "$GITHUB_EVENT_PATH"`). */
 const EVENT_FILE = /\bGITHUB_EVENT_PATH\b/;
 
+/** A script that reads the event's own file (a title, a branch name: outside data, as a `${{ github.event.* }}` is). */
+export function readsEventFile(script: string): boolean {
+  return EVENT_FILE.test(script);
+}
+
 /**
  * A script of a privileged workflow that checks out the pull request: `gh pr checkout`, or a git command
  * while a variable the script sees holds outside data (a head branch or SHA of the event) or the script
@@ -53,7 +58,7 @@ export function scriptCheckout(workflow: AuditWorkflow, job: AuditJob, step: Aud
   // Stryker disable next-line StringLiteral: equivalent: no text of a step without run: names gh pr checkout or a git command either
   const script = step.run ?? '';
   if (GH_PR_CHECKOUT.test(script)) return [finding(workflow, job, step, 'untrusted-checkout', message('checks out (gh pr checkout)'))];
-  if (GIT_FETCH.test(script) && (outsideEnv(workflow, job, step) || EVENT_FILE.test(script)))
+  if (GIT_FETCH.test(script) && (outsideEnv(workflow, job, step) || readsEventFile(script)))
     return [finding(workflow, job, step, 'untrusted-checkout', message('fetches (a git command given an event value)'))];
   return [];
 }

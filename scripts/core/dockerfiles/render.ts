@@ -1,7 +1,8 @@
 /**
  * Renders a service's Dockerfile from services/Dockerfile.template. Pure: the template text and the
  * workspace graph in, the Dockerfile text out. The COPY lines of the builder stage are the service's
- * workspace dependency closure, so the image's inputs are what change detection reports.
+ * workspace dependency closure and the local inputs (vendored folders) of it, so the image's inputs
+ * are what change detection reports.
  */
 import { InputError } from '../errors.js';
 import type { Workspace, WorkspacePackage } from '../workspace/graph.js';
@@ -30,16 +31,30 @@ export function fillTemplate(template: string, values: Readonly<Record<string, s
   return out;
 }
 
+/**
+ * What the builder stage copies besides the service's own folder and the root files: the folders of its
+ * workspace dependencies in build order, then the local inputs (vendored folders and tarballs a
+ * `file:`/`link:` dependency points at) of the service and of those dependencies, sorted, once each.
+ */
+export function builderInputs(workspace: Workspace, service: WorkspacePackage): { readonly packages: string[]; readonly local: string[] } {
+  const deps = workspace.dependenciesOf(service.name);
+  const local = new Set<string>();
+  for (const pkg of [...deps, service]) for (const input of pkg.localInputs) local.add(input);
+  return { packages: deps.map((d) => d.dir), local: [...local].sort() };
+}
+
 export function renderDockerfile(template: string, workspace: Workspace, service: WorkspacePackage, ctx: DockerfileContext): string {
   const port = service.manifest.service.port;
   if (port === undefined) throw new InputError(`${service.dir}/package.json: a service needs "kodingcaravan": { "port": <number> }`);
-  const deps = workspace.dependenciesOf(service.name);
+  const inputs = builderInputs(workspace, service);
+  // Local inputs: no trailing slash, so that COPY puts a folder's contents at the same path and a tarball at its own path.
+  const copies = [...inputs.packages.map((dir) => `COPY ${dir}/ ${dir}/`), ...inputs.local.map((path) => `COPY ${path} ${path}`)];
   return fillTemplate(
     template,
     {
       HEADER: GENERATED_HEADER(ctx.templatePath, ctx.generator),
       PNPM_VERSION: ctx.pnpmVersion,
-      COPY_WORKSPACE_PACKAGES: deps.length > 0 ? deps.map((d) => `COPY ${d.dir}/ ${d.dir}/`).join('\n') : '# (no workspace dependencies)',
+      COPY_WORKSPACE_PACKAGES: copies.length > 0 ? copies.join('\n') : '# (no workspace dependencies)',
       SERVICE_DIR: service.dir,
       PACKAGE: service.name,
       SERVICE: service.folder,

@@ -4,6 +4,7 @@
  * workspace graph of the release, its lockfile diff, its root manifest diff):
  * - a file in the service's folder;
  * - a file of a workspace package the service depends on, directly or not ("via @kodingcaravan/shared");
+ * - a file of a folder that a `file:`/`link:` dependency of those points at (a vendored package);
  * - a lockfile change to the service's importer or to a dependency's importer, naming the packages;
  * - a global input (the Dockerfile template, pnpm-workspace.yaml, …) or an install field of the root manifest.
  * No reason: the commit is not an input of the service.
@@ -30,6 +31,10 @@ export function commitReasons(graph: WorkspaceGraph, service: GraphPackage, chan
   const { classified } = change;
   if (classified.packages.has(service.name)) reasons.push({ kind: 'folder', path: service.dir });
   for (const dep of deps) if (classified.packages.has(dep.name)) reasons.push({ kind: 'dependency', package: dep.name });
+  // A vendored folder that a `file:`/`link:` dependency of the service or of one of its dependencies points at.
+  const local = new Set<string>();
+  for (const pkg of inputs.values()) for (const folder of classified.localInputs.get(pkg.name)?.keys() ?? []) local.add(folder);
+  for (const folder of [...local].sort()) reasons.push({ kind: 'folder', path: folder });
   for (const files of classified.global.values()) for (const file of files) reasons.push({ kind: 'global', file });
   if (change.rootManifest?.kind === 'install') reasons.push({ kind: 'global', file: `package.json (${change.rootManifest.fields.join(', ')})` });
   const lockfile = change.lockfile;

@@ -24,6 +24,13 @@ export interface GraphPackage {
   readonly isService: boolean;
   /** Names of the workspace packages this one depends on directly (any dependency field), sorted. */
   readonly workspaceDeps: readonly string[];
+  /**
+   * Folders (or files) that a `file:`, `link:` or `workspace:<path>` dependency points at and that are no
+   * workspace package (a vendored package, a tarball): workspace-relative, sorted. pnpm copies or links
+   * them into this package, so a change there changes it. Inside the workspace only: a path above its
+   * root or an absolute one is no file of this repository's history.
+   */
+  readonly localInputs: readonly string[];
 }
 
 export interface WorkspacePackage extends PackageInput, GraphPackage {}
@@ -91,6 +98,7 @@ function workspaceTargets(
   refs: readonly DependencyRef[],
   lookup: { readonly index: ReadonlyMap<string, number>; readonly dirs: ReadonlyMap<string, number>; readonly dir: string },
   names: readonly string[],
+  localInputs: string[],
 ): number[] {
   const { index } = lookup;
   const out: number[] = [];
@@ -102,9 +110,15 @@ function workspaceTargets(
       // Stryker disable next-line LogicalOperator: equivalent: an array has no `path`, so `'path' in ref` alone decides
       !Array.isArray(ref) &&
       'path' in ref
-    )
-      target = lookup.dirs.get(joinPosix(lookup.dir, ref.path)) ?? index.get(ref.name);
-    else {
+    ) {
+      const folder = joinPosix(lookup.dir, ref.path);
+      target = lookup.dirs.get(folder);
+      if (target === undefined) {
+        // No workspace package there: the folder itself is an input of this package (see GraphPackage.localInputs).
+        if (isLocalInput(folder) && !localInputs.includes(folder)) localInputs.push(folder);
+        target = index.get(ref.name);
+      }
+    } else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
       // A `workspace:` specifier must name a package of the workspace: pnpm refuses to install otherwise, and
       // dropping the edge would hide its dependents from change detection (a deleted library, say).
@@ -119,6 +133,14 @@ function workspaceTargets(
   // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent: sorting one target or none changes nothing
   return out.length > 1 ? out.sort((x, y) => byCodeUnit(at(names, x), at(names, y))) : out;
 }
+
+/** A folder a dependency points at that is a path of this workspace: not its root, not above it, not absolute. */
+function isLocalInput(folder: string): boolean {
+  return folder !== '' && !folder.startsWith('/');
+}
+
+/** An empty list shared by every package without local inputs (almost all: no array each). */
+const NONE: readonly string[] = Object.freeze([]);
 
 /**
  * `dir` joined with a relative `path` (POSIX, `.` and `..` resolved); an absolute path stays as it is,
@@ -171,7 +193,7 @@ export function sortByKey<T>(items: readonly T[], key: (item: T) => string): T[]
 export function buildWorkspace(inputs: readonly PackageInput[]): Workspace {
   return assemble(
     inputs.map((input) => ({ input, name: input.manifest.name, refs: dependencyRefs(input.manifest) })),
-    ({ input, name }, folder, workspaceDeps) => ({ dir: input.dir, manifest: input.manifest, isService: input.isService, name, folder, workspaceDeps }),
+    ({ input, name }, folder, workspaceDeps, localInputs) => ({ dir: input.dir, manifest: input.manifest, isService: input.isService, name, folder, workspaceDeps, localInputs }),
   );
 }
 
@@ -187,14 +209,14 @@ export interface GraphSource {
 export function buildGraph(sources: readonly GraphSource[]): WorkspaceGraph {
   return assemble(
     sources.map((source) => ({ input: source, name: source.name, refs: source.refs })),
-    ({ input, name }, folder, workspaceDeps) => ({ name, dir: input.dir, folder, isService: input.isService, workspaceDeps }),
+    ({ input, name }, folder, workspaceDeps, localInputs) => ({ name, dir: input.dir, folder, isService: input.isService, workspaceDeps, localInputs }),
   );
 }
 
 /** Folder order, unique names, the edges, and no cycle; `make` builds each package. */
 function assemble<I extends { readonly dir: string }, P extends GraphPackage>(
   entries: ReadonlyArray<{ readonly input: I; readonly name: string; readonly refs: readonly DependencyRef[] }>,
-  make: (entry: { readonly input: I; readonly name: string }, folder: string, workspaceDeps: readonly string[]) => P,
+  make: (entry: { readonly input: I; readonly name: string }, folder: string, workspaceDeps: readonly string[], localInputs: readonly string[]) => P,
 ): WorkspaceGraph<P> {
   const sorted = sortByKey(entries, (e) => e.input.dir);
   // Packages by index in folder order: the edges, the cycle check and the cache all work on indexes.
@@ -213,15 +235,18 @@ function assemble<I extends { readonly dir: string }, P extends GraphPackage>(
   for (let k = 0; k < sorted.length; k++) dirs.set(at(sorted, k).input.dir, k);
   const packages: P[] = [];
   const edges: number[][] = [];
+  const localInputs: string[] = [];
   for (let k = 0; k < sorted.length; k++) {
     const entry = at(sorted, k);
     const { name, input } = entry;
-    const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir }, names);
+    // One scratch list for every package (almost none has a local input): no array each.
+    localInputs.length = 0;
+    const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir }, names, localInputs);
     const deps: string[] = [];
     for (let t = 0; t < targets.length; t++) deps.push(at(names, at(targets, t)));
     const slash = input.dir.lastIndexOf('/');
     // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent: slice(slash + 1) of a folder without a slash is the folder, and no folder starts with '/'
-    packages.push(make(entry, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps));
+    packages.push(make(entry, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps, localInputs.length === 0 ? NONE : [...localInputs].sort()));
     edges.push(targets);
   }
   // A service's folder name is its image name, its matrix leg and its compose service: one per service.
@@ -406,8 +431,13 @@ function topologicalOrder(names: readonly string[], edges: readonly (readonly nu
  * with deps as indexes, and the services' order as indexes. No manifests: change detection does
  * not read them once the edges are known.
  */
+export type SnapshotPackage =
+  | readonly [dir: string, name: string, isService: boolean, deps: readonly number[]]
+  /** A package with local inputs (see GraphPackage.localInputs): almost none, so the others stay four long. */
+  | readonly [dir: string, name: string, isService: boolean, deps: readonly number[], localInputs: readonly string[]];
+
 export interface GraphSnapshot {
-  readonly packages: ReadonlyArray<readonly [dir: string, name: string, isService: boolean, deps: readonly number[]]>;
+  readonly packages: ReadonlyArray<SnapshotPackage>;
   readonly services: readonly number[];
 }
 
@@ -416,7 +446,10 @@ export function snapshotGraph(graph: WorkspaceGraph): GraphSnapshot {
   const index = new Map<string, number>();
   for (let i = 0; i < list.length; i++) index.set(at(list, i).name, i);
   return {
-    packages: list.map((p, i) => [p.dir, p.name, p.isService, at(graph.edges, i)] as const),
+    packages: list.map((p, i): SnapshotPackage => {
+      const deps = at(graph.edges, i);
+      return p.localInputs.length === 0 ? [p.dir, p.name, p.isService, deps] : [p.dir, p.name, p.isService, deps, p.localInputs];
+    }),
     services: graph.services.map((s) => indexOf(index, s.name)),
   };
 }
@@ -431,6 +464,16 @@ function isIndexList(value: unknown, size: number): value is number[] {
   return true;
 }
 
+/** A snapshot's local inputs: a non-empty list of folders as GraphPackage.localInputs holds them. */
+function isLocalInputList(value: unknown): value is string[] {
+  if (!Array.isArray(value) || value.length === 0) return false;
+  for (let k = 0; k < value.length; k++) {
+    const folder: unknown = value[k];
+    if (typeof folder !== 'string' || !isLocalInput(folder)) return false;
+  }
+  return true;
+}
+
 /** A type guard for a snapshot read back from a file (anything else is a cache miss). */
 export function isGraphSnapshot(value: unknown): value is GraphSnapshot {
   if (typeof value !== 'object' || value === null || !('packages' in value) || !('services' in value)) return false;
@@ -439,7 +482,8 @@ export function isGraphSnapshot(value: unknown): value is GraphSnapshot {
   const size = packages.length;
   for (let k = 0; k < size; k++) {
     const p: unknown = packages[k];
-    if (!Array.isArray(p) || p.length !== 4 || typeof p[0] !== 'string' || typeof p[1] !== 'string' || typeof p[2] !== 'boolean' || !isIndexList(p[3], size)) return false;
+    if (!Array.isArray(p) || typeof p[0] !== 'string' || typeof p[1] !== 'string' || typeof p[2] !== 'boolean' || !isIndexList(p[3], size)) return false;
+    if (p.length !== 4 && (p.length !== 5 || !isLocalInputList(p[4]))) return false;
   }
   return isIndexList(services, size);
 }
@@ -458,7 +502,7 @@ export function graphFromSnapshot(snapshot: GraphSnapshot): WorkspaceGraph {
     for (let d = 0; d < deps.length; d++) workspaceDeps.push(at(entries, at(deps, d))[1]);
     const slash = dir.lastIndexOf('/');
     // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent: slice(slash + 1) of a folder without a slash is the folder, and no folder starts with '/'
-    list.push({ name: entry[1], dir, folder: slash < 0 ? dir : dir.slice(slash + 1), isService: entry[2], workspaceDeps });
+    list.push({ name: entry[1], dir, folder: slash < 0 ? dir : dir.slice(slash + 1), isService: entry[2], workspaceDeps, localInputs: entry[4] ?? NONE });
   }
   const services = snapshot.services.map((i) => at(list, i));
   // It came from a built graph, checked for cycles then; its order is worked out only if asked for.

@@ -24,13 +24,15 @@ interface Plain {
   readonly global: Readonly<Record<string, readonly string[]>>;
   readonly packages: Readonly<Record<string, readonly string[]>>;
   readonly unowned: readonly string[];
+  readonly localInputs: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
 }
 
 function plain(c: ReturnType<typeof classifyFiles>): Plain {
-  return { ...c, global: Object.fromEntries(c.global), packages: Object.fromEntries(c.packages) };
+  const localInputs = Object.fromEntries([...c.localInputs].map(([name, byFolder]) => [name, Object.fromEntries(byFolder)]));
+  return { ...c, global: Object.fromEntries(c.global), packages: Object.fromEntries(c.packages), localInputs };
 }
 
-const none: Plain = { ignored: [], lockfile: false, rootManifest: false, global: {}, packages: {}, unowned: [] };
+const none: Plain = { ignored: [], lockfile: false, rootManifest: false, global: {}, packages: {}, unowned: [], localInputs: {} };
 
 describe('classifyFiles', () => {
   test.each<[string, string[], Partial<Plain>]>([
@@ -95,6 +97,70 @@ describe('classifyFiles', () => {
       global: { 'tsconfig*.json': ['app/tsconfig.json'] },
       packages: { '@x/api': ['x.ts'] },
       unowned: ['pnpm-lock.yaml', 'application/y.ts', 'services/api/z.ts'],
+      localInputs: {},
+    });
+  });
+
+  describe('local inputs: folders and files a file:/link: dependency points at that are no workspace package', () => {
+    // api depends on vendor/pad (a folder), vendor/t.tgz (a tarball) and packages/core/sub (a folder inside core);
+    // web on vendor/pad too, and on vendor (the folder holding it).
+    const vendored = buildGraph([
+      { dir: 'packages/core', name: '@x/core', isService: false, refs: [] },
+      {
+        dir: 'services/api',
+        name: '@x/api',
+        isService: true,
+        refs: [
+          { name: 'pad', path: '../../vendor/pad' },
+          { name: 't', path: '../../vendor/t.tgz' },
+          { name: 'sub', path: '../../packages/core/sub' },
+        ],
+      },
+      {
+        dir: 'services/web',
+        name: '@x/web',
+        isService: true,
+        refs: [
+          { name: 'pad', path: '../../vendor/pad/' },
+          { name: 'all', path: '../../vendor' },
+        ],
+      },
+    ]);
+
+    test.each<[string, string[], Partial<Plain>]>([
+      [
+        'a file in the folder: an input of each package depending on it, relative to the folder, and not unowned',
+        ['vendor/pad/index.js', 'vendor/pad/lib/a.js'],
+        {
+          localInputs: {
+            '@x/api': { 'vendor/pad': ['index.js', 'lib/a.js'] },
+            '@x/web': { 'vendor/pad': ['index.js', 'lib/a.js'], vendor: ['pad/index.js', 'pad/lib/a.js'] },
+          },
+        },
+      ],
+      ['a tarball by its own path, named by its own name', ['vendor/t.tgz'], { localInputs: { '@x/api': { 'vendor/t.tgz': ['t.tgz'] }, '@x/web': { vendor: ['t.tgz'] } } }],
+      [
+        'a folder inside a package: the package owns the file, and the dependent has it as an input too',
+        ['packages/core/sub/x.ts'],
+        { packages: { '@x/core': ['sub/x.ts'] }, localInputs: { '@x/api': { 'packages/core/sub': ['x.ts'] } } },
+      ],
+      [
+        'a folder named like it but longer, or beside it: unowned',
+        ['vendor2/x.js', 'vendors/pad/x.js', 'services/x.js'],
+        { unowned: ['vendor2/x.js', 'vendors/pad/x.js', 'services/x.js'] },
+      ],
+      ['ignored files stay ignored', ['vendor/pad/README.md'], { ignored: ['vendor/pad/README.md'] }],
+      ['a global input at the root is global, not a local input', ['vendor.yaml'], { global: { '*.yaml': ['vendor.yaml'] } }],
+    ])('%s', (_, paths, expected) => {
+      expect(plain(classifyFiles(paths, vendored, rules))).toEqual({ ...none, ...expected });
+    });
+
+    test('a workspace in a subfolder: the folder is under it', () => {
+      expect(plain(classifyFiles(['app/vendor/pad/x.js', 'vendor/pad/x.js'], vendored, rules, 'app'))).toEqual({
+        ...none,
+        unowned: ['vendor/pad/x.js'],
+        localInputs: { '@x/api': { 'vendor/pad': ['x.js'] }, '@x/web': { 'vendor/pad': ['x.js'], vendor: ['pad/x.js'] } },
+      });
     });
   });
 

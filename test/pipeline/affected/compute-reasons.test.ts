@@ -22,7 +22,7 @@ const graph = buildGraph([
 const FOLDERS = ['packages/auth', 'packages/core', 'packages/util', 'services/api', 'services/edge', 'services/web', 'services/worker'];
 
 function classified(parts: Partial<Classified>): Classified {
-  return { ignored: [], lockfile: false, rootManifest: false, global: new Map(), packages: new Map(), unowned: [], ...parts };
+  return { ignored: [], lockfile: false, rootManifest: false, global: new Map(), packages: new Map(), unowned: [], localInputs: new Map(), ...parts };
 }
 
 function changes(parts: Partial<Classified>, findings: Findings = {}): Affected {
@@ -102,6 +102,34 @@ describe('changed files and findings', () => {
     expect(a.roots).toEqual(['@x/core']);
     expect(Object.fromEntries(a.via)).toEqual({ '@x/auth': '@x/core', '@x/util': '@x/core', '@x/api': '@x/auth', '@x/web': '@x/util', '@x/edge': '@x/api' });
     expect({ global: a.global, tooling: a.tooling, notes: a.notes }).toEqual({ global: [], tooling: [], notes: [] });
+  });
+
+  test('a local input (a vendored folder a file:/link: dependency points at): each folder a direct reason, after the own files; dependents reached', () => {
+    const a = changes({
+      packages: new Map([['@x/util', ['u.ts']]]),
+      localInputs: new Map([
+        [
+          '@x/util',
+          new Map([
+            ['vendor/pad', ['index.js', 'lib/a.js']],
+            ['vendor/t.tgz', ['t.tgz']],
+          ]),
+        ],
+        ['@x/worker', new Map([['vendor/pad', ['index.js', 'lib/a.js']]])],
+      ]),
+    });
+    expect(reasonsOf(a)).toEqual({
+      '@x/util': [
+        '1 file changed in packages/util: "u.ts"',
+        '2 files changed in vendor/pad, a local dependency (file:/link:): "index.js", "lib/a.js"',
+        '1 file changed in vendor/t.tgz, a local dependency (file:/link:): "t.tgz"',
+      ],
+      '@x/worker': ['2 files changed in vendor/pad, a local dependency (file:/link:): "index.js", "lib/a.js"'],
+      '@x/api': ['depends on @x/util, which changed'],
+      '@x/web': ['depends on @x/util, which changed'],
+      '@x/edge': ['depends on @x/util, which changed (through @x/api)'],
+    });
+    expect({ roots: a.roots, tooling: a.tooling }).toEqual({ roots: ['@x/util', '@x/worker'], tooling: [] });
   });
 
   test('a package changed itself and through a dependency: its own files, then the affected dependency (first by name)', () => {

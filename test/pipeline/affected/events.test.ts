@@ -329,6 +329,50 @@ describe('image names never stop change detection', () => {
   });
 });
 
+describe('file: and link: dependencies on a folder that is no workspace package (a vendored package)', () => {
+  const vendored = {
+    'vendor/left-pad/package.json': `${JSON.stringify({ name: 'left-pad', version: '1.3.0' })}\n`,
+    'vendor/left-pad/index.js': 'module.exports = 1;\n',
+    'vendor/tarballs/right-pad-1.0.0.tgz': 'not really a tarball\n',
+    'services/gamma/package.json': `${JSON.stringify({
+      name: '@kc/gamma',
+      version: '1.0.0',
+      dependencies: { 'left-pad': 'file:../../vendor/left-pad', 'right-pad': 'file:../../vendor/tarballs/right-pad-1.0.0.tgz' },
+    })}\n`,
+    'packages/core/package.json': `${JSON.stringify({ name: '@kc/core', version: '1.0.0', dependencies: { pad: 'link:../../vendor/left-pad/' } })}\n`,
+  };
+
+  test('a change in the folder reaches the packages that depend on it, their dependents, and is no tooling (also from the cache)', async () => {
+    const { root, first } = makeRepo({ ...WORKSPACE, ...vendored });
+    const after = commit(root, 'vendor', { 'vendor/left-pad/index.js': 'module.exports = 2;\n', 'vendor/left-pad/lib/more.js': 'x\n' });
+    for (const run of ['cold', 'from the cache']) {
+      const json = parseJson(await affected(root, ['--json', '--base', first, '--head', after]));
+      expect({ run, services: services(json), tooling: json.tooling }).toEqual({ run, services: ['alpha', 'beta', 'gamma'], tooling: false });
+      const reasons = Object.fromEntries(json.packages.map((p) => [p.name, p.reasons]));
+      expect(reasons['@kc/gamma']).toEqual(['2 files changed in vendor/left-pad, a local dependency (file:/link:): "index.js", "lib/more.js"']);
+      expect(reasons['@kc/core']).toEqual(['2 files changed in vendor/left-pad, a local dependency (file:/link:): "index.js", "lib/more.js"']);
+      expect(reasons['@kc/alpha']).toEqual(['depends on @kc/core, which changed (through @kc/auth)']);
+    }
+  });
+
+  test('a tarball it depends on, by its own path', async () => {
+    const { root, first } = makeRepo({ ...WORKSPACE, ...vendored });
+    const after = commit(root, 'tarball', { 'vendor/tarballs/right-pad-1.0.0.tgz': 'another tarball\n' });
+    const json = parseJson(await affected(root, ['--json', '--base', first, '--head', after]));
+    expect(services(json)).toEqual(['gamma']);
+    expect(json.services[0]?.reasons).toEqual(['1 file changed in vendor/tarballs/right-pad-1.0.0.tgz, a local dependency (file:/link:): "right-pad-1.0.0.tgz"']);
+  });
+
+  test('an ignored file there, or a file beside the folder, affects no package', async () => {
+    const { root, first } = makeRepo({ ...WORKSPACE, ...vendored });
+    const after = commit(root, 'docs', { 'vendor/left-pad/README.md': '# pad\n', 'vendor/left-padding/x.js': 'y\n', 'vendor/tarballs/other.tgz': 'z\n' });
+    const json = parseJson(await affected(root, ['--json', '--base', first, '--head', after]));
+    expect(services(json)).toEqual([]);
+    expect(json.tooling).toBe(true);
+    expect(json.reasons.tooling).toEqual(['2 files changed in no package (the pipeline and repository tooling): "vendor/left-padding/x.js", "vendor/tarballs/other.tgz"']);
+  });
+});
+
 describe('file: and link: dependencies under another name', () => {
   test("a package nested in another package's folder, depending on it by file: under another key, is affected by it", async () => {
     const nested = {

@@ -166,6 +166,7 @@ export interface Json {
   packages: Array<{ name: string; path: string; reasons: string[] }>;
   services: Array<{ name: string; path: string; reasons: string[] }>;
   matrix: { include: Array<{ service: string; package: string; path: string; dockerfile: string; image: string }> };
+  reasons: { global: string[]; tooling: string[] };
   warnings: string[];
 }
 

@@ -234,6 +234,7 @@ describe('the graph without manifests', () => {
         services: [0],
       },
     ],
+    ['a package with a local input', { packages: [['a', 'a', true, [], ['vendor/x', 'vendor/y.tgz']]], services: [0] }],
   ])('a cache file with %s is a snapshot', (_, value) => {
     expect(isGraphSnapshot(value)).toBe(true);
   });
@@ -269,8 +270,38 @@ describe('the graph without manifests', () => {
 
   test('a hand-made graph whose service is none of its packages is a bug when snapshotted', () => {
     const full = buildWorkspace(INPUTS);
-    const stranger = { name: '@x/stranger', dir: 'services/stranger', folder: 'stranger', isService: true, workspaceDeps: [] };
+    const stranger = { name: '@x/stranger', dir: 'services/stranger', folder: 'stranger', isService: true, workspaceDeps: [], localInputs: [] };
     expect(() => snapshotGraph({ ...full, services: [stranger] })).toThrow(new Error('workspace graph: package @x/stranger has no index'));
+  });
+
+  test('local inputs survive the snapshot: a package with them is five long, the others stay four long', () => {
+    const graph = buildGraph([
+      { dir: 'packages/core', name: 'core', isService: false, refs: [] },
+      {
+        dir: 'services/api',
+        name: 'api',
+        isService: true,
+        refs: [
+          { name: 'pad', path: '../../vendor/pad' },
+          { name: 'core', path: '../../packages/core' },
+        ],
+      },
+    ]);
+    const snapshot = snapshotGraph(graph);
+    expect(snapshot).toEqual({
+      packages: [
+        ['packages/core', 'core', false, []],
+        ['services/api', 'api', true, [0], ['vendor/pad']],
+      ],
+      services: [1],
+    });
+    const back: unknown = JSON.parse(JSON.stringify(snapshot));
+    if (!isGraphSnapshot(back)) throw new Error('not a snapshot');
+    const read = graphFromSnapshot(back);
+    expect([...read.packages.values()].map((p) => [p.name, p.localInputs])).toEqual([
+      ['core', []],
+      ['api', ['vendor/pad']],
+    ]);
   });
 
   test('the edges of a graph are its own, by index in folder order', () => {
@@ -329,6 +360,11 @@ describe('the graph without manifests', () => {
     ],
     ['dependencies that are not a list', { packages: [['a', 'a', false, {}]], services: [] }],
     ['a long entry', { packages: [['a', 'a', false, [], 'extra']], services: [] }],
+    ['an entry longer than five', { packages: [['a', 'a', false, [], ['vendor/x'], 'extra']], services: [] }],
+    ['empty local inputs (a package without them is four long)', { packages: [['a', 'a', false, [], []]], services: [] }],
+    ['a local input that is not a string', { packages: [['a', 'a', false, [], [1]]], services: [] }],
+    ['a local input that is the root', { packages: [['a', 'a', false, [], ['']]], services: [] }],
+    ['a local input that is an absolute path', { packages: [['a', 'a', false, [], ['/etc']]], services: [] }],
     ['an entry that is an object with numbered keys', { packages: [{ 0: 'a', 1: 'a', 2: false, 3: [], length: 4 }], services: [] }],
     ['a folder that is not a string', { packages: [[1, 'a', false, []]], services: [] }],
     ['a name that is not a string', { packages: [['a', null, false, []]], services: [] }],
