@@ -7636,10 +7636,13 @@ var WORD = String.raw`(?:"[^"]*"|'[^']*'|[^\s"'])+`;
 var GIT_GLOBAL = String.raw`(?:-[Cc]\s+${WORD}|--(?:git-dir|work-tree|namespace|config-env|exec-path|attr-source)\s+${WORD}|--[A-Za-z-]+(?:=${WORD})?|-[pP])\s+`;
 var GIT_FETCH = new RegExp(String.raw`\bgit\s+(?:${GIT_GLOBAL})*(?:fetch|checkout|switch|pull|clone|worktree|reset|merge|rebase)\b`);
 var EVENT_FILE = /\bGITHUB_EVENT_PATH\b/;
+function readsEventFile(script) {
+  return EVENT_FILE.test(script);
+}
 function scriptCheckout(workflow, job, step, message) {
   const script = step.run ?? "";
   if (GH_PR_CHECKOUT.test(script)) return [finding(workflow, job, step, "untrusted-checkout", message("checks out (gh pr checkout)"))];
-  if (GIT_FETCH.test(script) && (outsideEnv(workflow, job, step) || EVENT_FILE.test(script)))
+  if (GIT_FETCH.test(script) && (outsideEnv(workflow, job, step) || readsEventFile(script)))
     return [finding(workflow, job, step, "untrusted-checkout", message("fetches (a git command given an event value)"))];
   return [];
 }
@@ -7943,8 +7946,9 @@ function injection(workflow, job, step) {
   return out;
 }
 function envFile(workflow, job, step) {
-  if (!/\bGITHUB_(?:ENV|PATH)\b/.test(step.run ?? "")) return [];
-  return outsideEnv(workflow, job, step) ? [
+  const script = step.run ?? "";
+  if (!/\bGITHUB_(?:ENV|PATH)\b/.test(script)) return [];
+  return outsideEnv(workflow, job, step) || readsEventFile(script) ? [
     finding(
       workflow,
       job,

@@ -13345,6 +13345,12 @@ var FOLDER_FORM = `lowercase letters and digits, separated by ".", "_", "__" or 
 
 // scripts/core/dockerfiles/render.ts
 var import_errors5 = require("./core-errors.cjs");
+function builderInputs(workspace, service) {
+  const deps = workspace.dependenciesOf(service.name);
+  const local = /* @__PURE__ */ new Set();
+  for (const pkg of [...deps, service]) for (const input of pkg.localInputs) local.add(input);
+  return { packages: deps.map((d) => d.dir), local: [...local].sort() };
+}
 
 // scripts/core/dockerfiles/generate.ts
 var GENERATOR = "scripts/generate-dockerfiles.ts";
@@ -13939,7 +13945,7 @@ function dependencyRefs(manifest) {
   }
   return refs;
 }
-function workspaceTargets(name, refs, lookup, names) {
+function workspaceTargets(name, refs, lookup, names, localInputs) {
   const { index } = lookup;
   const out = [];
   for (let k = 0; k < refs.length; k++) {
@@ -13949,9 +13955,14 @@ function workspaceTargets(name, refs, lookup, names) {
     else if (
       // Stryker disable next-line LogicalOperator: equivalent: an array has no `path`, so `'path' in ref` alone decides
       !Array.isArray(ref) && "path" in ref
-    )
-      target = lookup.dirs.get(joinPosix(lookup.dir, ref.path)) ?? index.get(ref.name);
-    else {
+    ) {
+      const folder = joinPosix(lookup.dir, ref.path);
+      target = lookup.dirs.get(folder);
+      if (target === void 0) {
+        if (isLocalInput(folder) && !localInputs.includes(folder)) localInputs.push(folder);
+        target = index.get(ref.name);
+      }
+    } else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
       if (target === void 0) {
         throw new import_errors9.InputError(
@@ -13963,6 +13974,10 @@ function workspaceTargets(name, refs, lookup, names) {
   }
   return out.length > 1 ? out.sort((x, y) => byCodeUnit(at(names, x), at(names, y))) : out;
 }
+function isLocalInput(folder) {
+  return folder !== "" && !folder.startsWith("/");
+}
+var NONE = Object.freeze([]);
 function joinPosix(dir, path) {
   const parts = path.startsWith("/") ? [] : dir.split("/").filter((p) => p !== "" && p !== ".");
   for (const segment of path.split("/")) {
@@ -13993,7 +14008,7 @@ function sortByKey(items, key) {
 function buildWorkspace(inputs) {
   return assemble(
     inputs.map((input) => ({ input, name: input.manifest.name, refs: dependencyRefs(input.manifest) })),
-    ({ input, name }, folder, workspaceDeps) => ({ dir: input.dir, manifest: input.manifest, isService: input.isService, name, folder, workspaceDeps })
+    ({ input, name }, folder, workspaceDeps, localInputs) => ({ dir: input.dir, manifest: input.manifest, isService: input.isService, name, folder, workspaceDeps, localInputs })
   );
 }
 function assemble(entries, make) {
@@ -14013,14 +14028,16 @@ function assemble(entries, make) {
   for (let k = 0; k < sorted.length; k++) dirs.set(at(sorted, k).input.dir, k);
   const packages = [];
   const edges = [];
+  const localInputs = [];
   for (let k = 0; k < sorted.length; k++) {
     const entry = at(sorted, k);
     const { name, input } = entry;
-    const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir }, names);
+    localInputs.length = 0;
+    const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir }, names, localInputs);
     const deps = [];
     for (let t = 0; t < targets.length; t++) deps.push(at(names, at(targets, t)));
     const slash = input.dir.lastIndexOf("/");
-    packages.push(make(entry, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps));
+    packages.push(make(entry, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps, localInputs.length === 0 ? NONE : [...localInputs].sort()));
     edges.push(targets);
   }
   const serviceFolders = /* @__PURE__ */ new Map();
@@ -14290,9 +14307,8 @@ var run = command(SPEC, async (parsed, ctx) => {
       continue;
     }
     const parsed2 = parseDockerfile(readTextFile((0, import_node_path4.join)(root, file), file));
-    violations.push(
-      ...checkDockerfile(parsed2, { file, serviceDir: service.dir, dependencyDirs: workspace.dependenciesOf(service.name).map((d) => d.dir), headerMarker: `by ${GENERATOR}` })
-    );
+    const inputs = builderInputs(workspace, service);
+    violations.push(...checkDockerfile(parsed2, { file, serviceDir: service.dir, dependencyDirs: [...inputs.packages, ...inputs.local], headerMarker: `by ${GENERATOR}` }));
   }
   const rootManifest = parseManifest("package.json", readTextFile((0, import_node_path4.join)(root, "package.json"), "package.json"));
   const manifests = [

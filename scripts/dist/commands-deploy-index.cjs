@@ -12150,6 +12150,39 @@ function compileGlobs(globs, options, engine) {
 }
 
 // scripts/core/affected/classify.ts
+function localInputFolders(workspace) {
+  let folders;
+  for (const pkg of workspace.packages.values()) {
+    for (const folder of pkg.localInputs) {
+      folders ??= /* @__PURE__ */ new Map();
+      const dependents = folders.get(folder);
+      if (dependents) dependents.push(pkg.name);
+      else folders.set(folder, [pkg.name]);
+    }
+  }
+  return folders;
+}
+function recordLocalInput(rel, folders, out) {
+  let hit = false;
+  for (let end = rel.length; end > 0; end = rel.lastIndexOf("/", end - 1)) {
+    const folder = rel.slice(0, end);
+    const dependents = folders.get(folder);
+    if (dependents === void 0) continue;
+    hit = true;
+    const inside = end === rel.length ? rel.slice(rel.lastIndexOf("/") + 1) : rel.slice(end + 1);
+    for (const name of dependents) {
+      let byFolder = out.get(name);
+      if (byFolder === void 0) {
+        byFolder = /* @__PURE__ */ new Map();
+        out.set(name, byFolder);
+      }
+      const files = byFolder.get(folder);
+      if (files) files.push(inside);
+      else byFolder.set(folder, [inside]);
+    }
+  }
+  return hit;
+}
 function classifyFiles(paths, workspace, rules, workspaceDir = "", engine) {
   const ignore = compileGlobs(rules.ignore, { dot: true }, engine);
   const globals = rules.globalInputs.map((g) => ({ glob: g, match: compileGlobs([g], { dot: true }, engine) }));
@@ -12159,6 +12192,8 @@ function classifyFiles(paths, workspace, rules, workspaceDir = "", engine) {
   const global = /* @__PURE__ */ new Map();
   const packages = /* @__PURE__ */ new Map();
   const unowned = [];
+  const localFolders = localInputFolders(workspace);
+  const localInputs = /* @__PURE__ */ new Map();
   let lockfile = false;
   let rootManifest = false;
   let lastFolder;
@@ -12192,6 +12227,7 @@ function classifyFiles(paths, workspace, rules, workspaceDir = "", engine) {
       lastOwner = workspace.ownerOf(rel);
     }
     const owner = lastOwner;
+    const local = localFolders !== void 0 && recordLocalInput(rel, localFolders, localInputs);
     if (owner) {
       const files = packages.get(owner.name);
       const inside = rel.slice(owner.dir.length + 1);
@@ -12199,9 +12235,9 @@ function classifyFiles(paths, workspace, rules, workspaceDir = "", engine) {
       else packages.set(owner.name, [inside]);
       continue;
     }
-    unowned.push(path);
+    if (!local) unowned.push(path);
   }
-  return { ignored, lockfile, rootManifest, global, packages, unowned };
+  return { ignored, lockfile, rootManifest, global, packages, unowned, localInputs };
 }
 
 // scripts/core/workspace/graph.ts
@@ -12268,7 +12304,7 @@ function indexOf(index, name) {
   if (i === void 0) throw new Error(`workspace graph: package ${name} has no index`);
   return i;
 }
-function workspaceTargets(name, refs, lookup, names) {
+function workspaceTargets(name, refs, lookup, names, localInputs) {
   const { index } = lookup;
   const out = [];
   for (let k = 0; k < refs.length; k++) {
@@ -12278,9 +12314,14 @@ function workspaceTargets(name, refs, lookup, names) {
     else if (
       // Stryker disable next-line LogicalOperator: equivalent: an array has no `path`, so `'path' in ref` alone decides
       !Array.isArray(ref) && "path" in ref
-    )
-      target = lookup.dirs.get(joinPosix(lookup.dir, ref.path)) ?? index.get(ref.name);
-    else {
+    ) {
+      const folder = joinPosix(lookup.dir, ref.path);
+      target = lookup.dirs.get(folder);
+      if (target === void 0) {
+        if (isLocalInput(folder) && !localInputs.includes(folder)) localInputs.push(folder);
+        target = index.get(ref.name);
+      }
+    } else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
       if (target === void 0) {
         throw new import_errors12.InputError(
@@ -12292,6 +12333,10 @@ function workspaceTargets(name, refs, lookup, names) {
   }
   return out.length > 1 ? out.sort((x, y) => byCodeUnit(at(names, x), at(names, y))) : out;
 }
+function isLocalInput(folder) {
+  return folder !== "" && !folder.startsWith("/");
+}
+var NONE = Object.freeze([]);
 function joinPosix(dir, path) {
   const parts = path.startsWith("/") ? [] : dir.split("/").filter((p) => p !== "" && p !== ".");
   for (const segment of path.split("/")) {
@@ -12322,7 +12367,7 @@ function sortByKey(items, key) {
 function buildGraph(sources) {
   return assemble(
     sources.map((source) => ({ input: source, name: source.name, refs: source.refs })),
-    ({ input, name }, folder, workspaceDeps) => ({ name, dir: input.dir, folder, isService: input.isService, workspaceDeps })
+    ({ input, name }, folder, workspaceDeps, localInputs) => ({ name, dir: input.dir, folder, isService: input.isService, workspaceDeps, localInputs })
   );
 }
 function assemble(entries, make) {
@@ -12342,14 +12387,16 @@ function assemble(entries, make) {
   for (let k = 0; k < sorted.length; k++) dirs.set(at(sorted, k).input.dir, k);
   const packages = [];
   const edges = [];
+  const localInputs = [];
   for (let k = 0; k < sorted.length; k++) {
     const entry = at(sorted, k);
     const { name, input } = entry;
-    const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir }, names);
+    localInputs.length = 0;
+    const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir }, names, localInputs);
     const deps = [];
     for (let t = 0; t < targets.length; t++) deps.push(at(names, at(targets, t)));
     const slash = input.dir.lastIndexOf("/");
-    packages.push(make(entry, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps));
+    packages.push(make(entry, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps, localInputs.length === 0 ? NONE : [...localInputs].sort()));
     edges.push(targets);
   }
   const serviceFolders = /* @__PURE__ */ new Map();
@@ -12502,7 +12549,10 @@ function snapshotGraph(graph) {
   const index = /* @__PURE__ */ new Map();
   for (let i = 0; i < list.length; i++) index.set(at(list, i).name, i);
   return {
-    packages: list.map((p, i) => [p.dir, p.name, p.isService, at(graph.edges, i)]),
+    packages: list.map((p, i) => {
+      const deps = at(graph.edges, i);
+      return p.localInputs.length === 0 ? [p.dir, p.name, p.isService, deps] : [p.dir, p.name, p.isService, deps, p.localInputs];
+    }),
     services: graph.services.map((s) => indexOf(index, s.name))
   };
 }
@@ -12514,6 +12564,14 @@ function isIndexList(value, size) {
   }
   return true;
 }
+function isLocalInputList(value) {
+  if (!Array.isArray(value) || value.length === 0) return false;
+  for (let k = 0; k < value.length; k++) {
+    const folder = value[k];
+    if (typeof folder !== "string" || !isLocalInput(folder)) return false;
+  }
+  return true;
+}
 function isGraphSnapshot(value) {
   if (typeof value !== "object" || value === null || !("packages" in value) || !("services" in value)) return false;
   const { packages, services } = value;
@@ -12521,7 +12579,8 @@ function isGraphSnapshot(value) {
   const size = packages.length;
   for (let k = 0; k < size; k++) {
     const p = packages[k];
-    if (!Array.isArray(p) || p.length !== 4 || typeof p[0] !== "string" || typeof p[1] !== "string" || typeof p[2] !== "boolean" || !isIndexList(p[3], size)) return false;
+    if (!Array.isArray(p) || typeof p[0] !== "string" || typeof p[1] !== "string" || typeof p[2] !== "boolean" || !isIndexList(p[3], size)) return false;
+    if (p.length !== 4 && (p.length !== 5 || !isLocalInputList(p[4]))) return false;
   }
   return isIndexList(services, size);
 }
@@ -12535,7 +12594,7 @@ function graphFromSnapshot(snapshot) {
     const workspaceDeps = [];
     for (let d = 0; d < deps.length; d++) workspaceDeps.push(at(entries, at(deps, d))[1]);
     const slash = dir.lastIndexOf("/");
-    list.push({ name: entry[1], dir, folder: slash < 0 ? dir : dir.slice(slash + 1), isService: entry[2], workspaceDeps });
+    list.push({ name: entry[1], dir, folder: slash < 0 ? dir : dir.slice(slash + 1), isService: entry[2], workspaceDeps, localInputs: entry[4] ?? NONE });
   }
   const services = snapshot.services.map((i) => at(list, i));
   return assembleGraph(list, { edges: entries.map((e) => e[3]), services });
@@ -13057,6 +13116,9 @@ function commitReasons(graph, service, change) {
   const { classified } = change;
   if (classified.packages.has(service.name)) reasons.push({ kind: "folder", path: service.dir });
   for (const dep of deps) if (classified.packages.has(dep.name)) reasons.push({ kind: "dependency", package: dep.name });
+  const local = /* @__PURE__ */ new Set();
+  for (const pkg of inputs.values()) for (const folder of classified.localInputs.get(pkg.name)?.keys() ?? []) local.add(folder);
+  for (const folder of [...local].sort()) reasons.push({ kind: "folder", path: folder });
   for (const files of classified.global.values()) for (const file of files) reasons.push({ kind: "global", file });
   if (change.rootManifest?.kind === "install") reasons.push({ kind: "global", file: `package.json (${change.rootManifest.fields.join(", ")})` });
   const lockfile = change.lockfile;
@@ -13302,7 +13364,7 @@ function subtrees(content, shaBytes = 20) {
 }
 
 // scripts/io/workspace-git.ts
-var CACHE_VERSION = 4;
+var CACHE_VERSION = 5;
 var BULK_READERS = Math.max(1, Math.min(2, (0, import_node_os.availableParallelism)()));
 var MIN_PER_READER = 200;
 async function readWorkspaceGlobs(file, text2) {

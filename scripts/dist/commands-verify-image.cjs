@@ -14244,7 +14244,7 @@ function dependencyRefs(manifest) {
   }
   return refs;
 }
-function workspaceTargets(name, refs, lookup, names) {
+function workspaceTargets(name, refs, lookup, names, localInputs) {
   const { index } = lookup;
   const out = [];
   for (let k = 0; k < refs.length; k++) {
@@ -14254,9 +14254,14 @@ function workspaceTargets(name, refs, lookup, names) {
     else if (
       // Stryker disable next-line LogicalOperator: equivalent: an array has no `path`, so `'path' in ref` alone decides
       !Array.isArray(ref) && "path" in ref
-    )
-      target = lookup.dirs.get(joinPosix(lookup.dir, ref.path)) ?? index.get(ref.name);
-    else {
+    ) {
+      const folder = joinPosix(lookup.dir, ref.path);
+      target = lookup.dirs.get(folder);
+      if (target === void 0) {
+        if (isLocalInput(folder) && !localInputs.includes(folder)) localInputs.push(folder);
+        target = index.get(ref.name);
+      }
+    } else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
       if (target === void 0) {
         throw new import_errors13.InputError(
@@ -14268,6 +14273,10 @@ function workspaceTargets(name, refs, lookup, names) {
   }
   return out.length > 1 ? out.sort((x, y) => byCodeUnit(at(names, x), at(names, y))) : out;
 }
+function isLocalInput(folder) {
+  return folder !== "" && !folder.startsWith("/");
+}
+var NONE = Object.freeze([]);
 function joinPosix(dir, path) {
   const parts = path.startsWith("/") ? [] : dir.split("/").filter((p) => p !== "" && p !== ".");
   for (const segment of path.split("/")) {
@@ -14298,7 +14307,7 @@ function sortByKey(items, key) {
 function buildWorkspace(inputs) {
   return assemble(
     inputs.map((input) => ({ input, name: input.manifest.name, refs: dependencyRefs(input.manifest) })),
-    ({ input, name }, folder, workspaceDeps) => ({ dir: input.dir, manifest: input.manifest, isService: input.isService, name, folder, workspaceDeps })
+    ({ input, name }, folder, workspaceDeps, localInputs) => ({ dir: input.dir, manifest: input.manifest, isService: input.isService, name, folder, workspaceDeps, localInputs })
   );
 }
 function assemble(entries, make) {
@@ -14318,14 +14327,16 @@ function assemble(entries, make) {
   for (let k = 0; k < sorted.length; k++) dirs.set(at(sorted, k).input.dir, k);
   const packages = [];
   const edges = [];
+  const localInputs = [];
   for (let k = 0; k < sorted.length; k++) {
     const entry = at(sorted, k);
     const { name, input } = entry;
-    const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir }, names);
+    localInputs.length = 0;
+    const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir }, names, localInputs);
     const deps = [];
     for (let t = 0; t < targets.length; t++) deps.push(at(names, at(targets, t)));
     const slash = input.dir.lastIndexOf("/");
-    packages.push(make(entry, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps));
+    packages.push(make(entry, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps, localInputs.length === 0 ? NONE : [...localInputs].sort()));
     edges.push(targets);
   }
   const serviceFolders = /* @__PURE__ */ new Map();
