@@ -34,8 +34,15 @@ export const pipelineConfig: PipelineConfig = {
   versions: { node: '24' },
   runners: { default: 'ubuntu-24.04' },
   environments: [
-    { name: 'staging', target: { kind: 'compose', file: 'docker-compose.yml', project: 'kodingcaravan-staging' }, healthTimeoutSeconds: 120 },
-    { name: 'production', requires: 'staging', target: { kind: 'compose', file: 'docker-compose.yml', project: 'kodingcaravan-production' }, healthTimeoutSeconds: 180 },
+    // minReadySeconds: the containers must keep running that long after they are healthy, or the deploy is rolled back.
+    { name: 'staging', target: { kind: 'compose', file: 'docker-compose.yml', project: 'kodingcaravan-staging' }, healthTimeoutSeconds: 120, minReadySeconds: 10 },
+    {
+      name: 'production',
+      requires: 'staging',
+      target: { kind: 'compose', file: 'docker-compose.yml', project: 'kodingcaravan-production' },
+      healthTimeoutSeconds: 180,
+      minReadySeconds: 30,
+    },
   ],
   release: { makeLatest: 'false' },
 };

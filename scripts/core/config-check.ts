@@ -180,7 +180,7 @@ function target(path: string, value: unknown): DeployTarget {
 export const MAX_HEALTH_TIMEOUT_SECONDS = 780;
 
 function environment(path: string, value: unknown): Environment {
-  const get = settings(path, value, ['name', 'url', 'requires', 'target', 'healthTimeoutSeconds']);
+  const get = settings(path, value, ['name', 'url', 'requires', 'target', 'healthTimeoutSeconds', 'minReadySeconds']);
   // The name is also the image tag a deploy moves to the digest it deployed (commands/deploy).
   const name = text(
     `${path}.name`,
@@ -200,13 +200,37 @@ function environment(path: string, value: unknown): Environment {
   }
   const url = get('url');
   const requires = get('requires');
+  const deployTarget = target(`${path}.target`, get('target'));
+  const minReady = minReadySeconds(`${path}.minReadySeconds`, get('minReadySeconds'), timeout, deployTarget);
   return {
     name,
     ...(url === undefined ? {} : { url: text(`${path}.url`, url, 'an http(s) URL, e.g. "https://staging.example.com"', isWebUrl) }),
     ...(requires === undefined ? {} : { requires: text(`${path}.requires`, requires, 'the name of another environment', (r) => r !== '') }),
-    target: target(`${path}.target`, get('target')),
+    target: deployTarget,
     healthTimeoutSeconds: timeout,
+    ...(minReady === undefined ? {} : { minReadySeconds: minReady }),
   };
+}
+
+/**
+ * Environment.minReadySeconds: whole seconds, within what is left of the bound once the health timeout
+ * is counted (a deploy waits for both, twice with a rollback), and for a compose target only.
+ */
+function minReadySeconds(path: string, value: unknown, healthTimeoutSeconds: number, deployTarget: DeployTarget): number | undefined {
+  if (value === undefined) return undefined;
+  if (deployTarget.kind === 'kubernetes') {
+    throw bad(path, value, "no minReadySeconds for a kubernetes target: set spec.minReadySeconds on the service's Deployment (kubectl rollout status waits for it)");
+  }
+  const most = MAX_HEALTH_TIMEOUT_SECONDS - healthTimeoutSeconds;
+  // Stryker disable next-line ConditionalExpression: equivalent: Number.isInteger refuses what is not a number (the typeof is for the type)
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > most) {
+    throw bad(
+      path,
+      value,
+      `a whole number of seconds from 0 to ${most} (with healthTimeoutSeconds ${healthTimeoutSeconds}, at most ${MAX_HEALTH_TIMEOUT_SECONDS} in all: a deploy may wait twice, for the image and its rollback, within the deploy job's 30 minutes)`,
+    );
+  }
+  return value;
 }
 
 function isWebUrl(value: string): boolean {

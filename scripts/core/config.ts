@@ -28,6 +28,13 @@ export interface Environment {
   readonly target: DeployTarget;
   /** How long a deployed service may take to become healthy. */
   readonly healthTimeoutSeconds: number;
+  /**
+   * How long the new containers must then keep running (no exit, no restart, not unhealthy) before the
+   * deploy counts as healthy, as Kubernetes' `minReadySeconds`: a service that crashes a few seconds
+   * after its first good health check is rolled back, not recorded as deployed. `compose` targets only
+   * (a Deployment's own `spec.minReadySeconds` does this for `kubectl rollout status`); none when absent.
+   */
+  readonly minReadySeconds?: number;
 }
 
 export interface PipelineConfig {

@@ -14,7 +14,7 @@ import type { DeployRequest } from '../../scripts/io/targets/target.js';
 
 const NEW = `127.0.0.1:5000/acme/alpha@sha256:${'b'.repeat(64)}`;
 const OLD = `127.0.0.1:5000/acme/alpha@sha256:${'a'.repeat(64)}`;
-const request = (previous: string | undefined): DeployRequest => ({ service: 'alpha', image: NEW, previous, timeoutSeconds: 40 });
+const request = (previous: string | undefined, minReadySeconds = 0): DeployRequest => ({ service: 'alpha', image: NEW, previous, timeoutSeconds: 40, minReadySeconds });
 
 /** The verb after the global flags (`config`, `pull`, `ps` or `up`), or `inspect` for `docker inspect`. */
 const verbOf = (argv: readonly string[]) => (argv[1] === 'inspect' ? 'inspect' : (argv[argv.indexOf('--file', argv.indexOf('--file') + 1) + 2] ?? ''));
@@ -37,9 +37,11 @@ const inspected = (status: string, exitCode: number, restarts: number) =>
  * `crashes` starts a container that exits 1 and is restarted by its policy (docker inspect says so),
  * whatever `up` answered.
  */
-function standIn(fail: Readonly<Record<string, string>>, hangs: Readonly<Record<string, string>> = {}, crashes: readonly string[] = []) {
+function standIn(fail: Readonly<Record<string, string>>, hangs: Readonly<Record<string, string>> = {}, crashes: readonly string[] = [], lateCrashes: readonly string[] = []) {
   const ran: string[] = [];
   let running = '';
+  // `docker inspect`s since the last `up`: an image in `lateCrashes` runs at the first and restarts after.
+  let reads = 0;
   const run = async (argv: readonly string[]) => {
     const override = argv[argv.indexOf('--file', argv.indexOf('--file') + 1) + 1] ?? '';
     const text = argv[1] !== 'inspect' && existsSync(override) ? readFileSync(override, 'utf8') : '';
@@ -47,7 +49,10 @@ function standIn(fail: Readonly<Record<string, string>>, hangs: Readonly<Record<
     const verb = verbOf(argv);
     ran.push(verb === 'inspect' ? 'inspect' : `${verb} ${image === NEW ? 'new' : image === OLD ? 'old' : image}`);
     if (hangs[verb] === '*' || hangs[verb] === image) return hang();
-    if (verb === 'up') running = image;
+    if (verb === 'up') {
+      running = image;
+      reads = 0;
+    }
     // `docker inspect` names no image: it fails for the image the container runs.
     const subject = verb === 'inspect' ? running : image;
     if (fail[verb] === '*' || fail[verb] === subject) {
@@ -61,7 +66,11 @@ function standIn(fail: Readonly<Record<string, string>>, hangs: Readonly<Record<
       return { code: 1, stdout: '', stderr: stderr ?? 'unknown verb\n' };
     }
     if (verb === 'ps') return { code: 0, stdout: `${CONTAINER}\n`, stderr: '' };
-    if (verb === 'inspect') return { code: 0, stdout: crashes.includes(running) ? inspected('restarting', 1, 3) : inspected('running', 0, 0), stderr: '' };
+    if (verb === 'inspect') {
+      reads += 1;
+      const crashed = crashes.includes(running) || (lateCrashes.includes(running) && reads > 1);
+      return { code: 0, stdout: crashed ? inspected('restarting', 1, 3) : inspected('running', 0, 0), stderr: '' };
+    }
     return { code: 0, stdout: '', stderr: '' };
   };
   return { ran, target: composeTarget({ file: 'docker-compose.yml', project: 'acme-staging', cwd: '/srv/acme' }, run) };
@@ -168,6 +177,67 @@ describe('the compose target changes nothing until the file and the image are kn
       [...head, 'ps', '--all', '--quiet', 'alpha'],
       inspect,
     ]);
+  });
+});
+
+describe('minReadySeconds: the containers must keep running that long after they are ready', () => {
+  /** One apply that waits: the checks, `up`, the read, and the same read again after the wait. */
+  const settled = (which: string) => [...applied(which), `ps ${which}`, 'inspect'];
+
+  test('they keep running: healthy, after a second read', async () => {
+    const s = standIn({});
+    const started = performance.now();
+    expect(await s.target.deploy(request(OLD, 1))).toEqual({ kind: 'healthy' });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(990);
+    expect(s.ran).toEqual(settled('new'));
+  });
+
+  test('ready at first, restarting a moment later: rolled back (the first read alone called it healthy)', async () => {
+    const late = standIn({}, {}, [], [NEW]);
+    expect(await late.target.deploy(request(OLD, 1))).toEqual({
+      kind: 'rolled-back',
+      reason: `${NEW} did not become healthy within 40 s (container acme-staging-alpha-1 is restarting (exit code 1, restarted 3 times), within 1 s of being ready (minReadySeconds)); rolled back to ${OLD}, which is healthy again`,
+    });
+    // The rollback restores what ran as fast as it can: it is not held for minReadySeconds.
+    expect(late.ran).toEqual([...settled('new'), ...applied('old')]);
+    // Without the setting the same image is recorded healthy: what the setting is for.
+    const once = standIn({}, {}, [], [NEW]);
+    expect(await once.target.deploy(request(OLD, 0))).toEqual({ kind: 'healthy' });
+  });
+
+  test('the containers cannot be read after the wait: not healthy, rolled back', async () => {
+    let inspects = 0;
+    const s = standIn({});
+    const target = composeTarget({ file: 'docker-compose.yml', project: 'acme-staging', cwd: '/srv/acme' }, async (argv) => {
+      if (argv[1] === 'inspect' && ++inspects === 3) return { code: 1, stdout: '', stderr: 'Cannot connect to the Docker daemon\n' };
+      return { code: 0, stdout: argv[1] === 'inspect' ? inspected('running', 0, 0) : verbOf(argv) === 'ps' ? `${CONTAINER}\n` : '', stderr: '' };
+    });
+    expect(s.ran).toEqual([]);
+    expect(await target.deploy(request(OLD, 1))).toEqual({
+      kind: 'rolled-back',
+      reason: `${NEW} did not become healthy within 40 s (what runs could not be read: \`docker inspect\` exited 1: Cannot connect to the Docker daemon, within 1 s of being ready (minReadySeconds)); rolled back to ${OLD}, which is healthy again`,
+    });
+  });
+
+  test('interrupted during the wait: at once, rolled back to what ran', async () => {
+    const s = standIn({});
+    const interrupt = new AbortController();
+    setTimeout(() => interrupt.abort(), 100);
+    const started = performance.now();
+    const outcome = await s.target.deploy(request(OLD, 30), { interrupt: interrupt.signal, rollback: new AbortController().signal });
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(outcome).toEqual({
+      kind: 'rolled-back',
+      reason: `the deploy of ${NEW} was interrupted after it began (stopped within the 30 s its containers must keep running); rolled back to ${OLD}, which is healthy again`,
+    });
+    expect(s.ran).toEqual([...applied('new'), ...applied('old')]);
+  });
+
+  test('the plan lists the wait and the second read', () => {
+    const commands = standIn({}).target.commands(request(OLD, 15));
+    expect(commands).toHaveLength(10);
+    expect(commands.slice(7).map((c) => (c[1] === 'inspect' ? 'inspect' : c.length === 1 ? c[0] : verbOf(c)))).toEqual(['<wait 15 s (minReadySeconds)>', 'ps', 'inspect']);
+    expect(standIn({}).target.commands(request(OLD, 0))).toHaveLength(7);
   });
 });
 

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import { run } from '../../scripts/commands/deploy/index.js';
+import { composeTarget } from '../../scripts/io/targets/compose.js';
 import type { PipelineConfig } from '../../scripts/core/config.js';
 import { isRemote } from '../../scripts/core/deploy/evidence.js';
 import { exec } from '../../scripts/io/container-engine.js';
@@ -737,6 +738,26 @@ describe('deploy', () => {
       },
     });
     expect(deployments()).toHaveLength(1);
+  });
+
+  test("the environment's minReadySeconds reaches the target: the dry-run plan of a compose environment shows the wait and the second read", async () => {
+    const digest = publish(commits.v2, `6.2.${Math.floor(Math.random() * 1e6)}`);
+    const qa = { name: 'qa', target: { kind: 'compose', file: 'docker-compose.yml', project: 'shop-qa' }, healthTimeoutSeconds: 30, minReadySeconds: 7 } as const;
+    const r = await runCommand(run, ['--service', 'alpha', '--environment', 'qa', '--digest', digest, '--dry-run', '--json'], {
+      cwd: root,
+      env: env(),
+      config: { ...config, environments: [qa] },
+      effects: {
+        target: async (e) => composeTarget({ ...(e.target.kind === 'compose' ? e.target : qa.target), cwd: root }, async () => ({ code: 0, stdout: '26.0.0\n', stderr: '' })),
+      },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const out: unknown = JSON.parse(r.stdout);
+    const commands =
+      typeof out === 'object' && out !== null && 'plan' in out && typeof out.plan === 'object' && out.plan !== null && 'commands' in out.plan ? out.plan.commands : [];
+    // The verb after the second --file and its value; `docker inspect`; the wait, a line of its own.
+    const verb = (c: string[]) => (c[1] === 'inspect' ? 'inspect' : c.length === 1 ? c[0] : c[c.indexOf('--file', c.indexOf('--file') + 1) + 2]);
+    expect(Array.isArray(commands) ? commands.slice(4).map(verb) : []).toEqual(['up', 'ps', 'inspect', '<wait 7 s (minReadySeconds)>', 'ps', 'inspect']);
   });
 
   test('--digest with --version: the digest is deployed as it is, the version only labels it (what deploy.yml passes)', async () => {

@@ -11,7 +11,7 @@ import type { DeployRequest } from '../../scripts/io/targets/target.js';
 
 const NEW = `ghcr.io/acme/alpha@sha256:${'b'.repeat(64)}`;
 const OLD = `ghcr.io/acme/alpha@sha256:${'a'.repeat(64)}`;
-const request = (previous: string | undefined): DeployRequest => ({ service: 'alpha', image: NEW, previous, timeoutSeconds: 60 });
+const request = (previous: string | undefined): DeployRequest => ({ service: 'alpha', image: NEW, previous, timeoutSeconds: 60, minReadySeconds: 0 });
 
 /** What kubectl prints for each way a rollout does not finish (its exit code is 1 in each). */
 const ROLLOUT = {

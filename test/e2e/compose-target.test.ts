@@ -24,7 +24,7 @@ const images: Record<string, string> = {};
 const run: CommandRunner = (argv, stop) => exec(argv[0] ?? '', argv.slice(1), undefined, 120_000, stop);
 const target = composeTarget({ file: 'compose.yml', project: PROJECT, cwd: work }, run);
 const compose = (...args: string[]) => exec('docker', ['compose', '--project-name', PROJECT, '--file', join(work, 'compose.yml'), ...args]);
-const request = (image: string, previous: string | undefined): DeployRequest => ({ service: 'probe', image, previous, timeoutSeconds: 20 });
+const request = (image: string, previous: string | undefined, minReadySeconds = 0): DeployRequest => ({ service: 'probe', image, previous, timeoutSeconds: 20, minReadySeconds });
 
 /** An image of the lab's base image with its own start command, pushed: `<repository>@<digest>`. */
 async function image(name: string, cmd: string): Promise<string> {
@@ -48,6 +48,8 @@ beforeAll(async () => {
   writeFileSync(join(work, 'compose.yml'), 'services:\n  probe:\n    image: unused\n    restart: unless-stopped\n    stop_grace_period: 1s\n');
   images['good'] = await image('good', 'setInterval(() => {}, 1000)');
   images['crash'] = await image('crash', 'process.exit(1)');
+  // Runs, then fails 4 s after it started (a lost database connection, say): ready at first.
+  images['late'] = await image('late', 'setInterval(() => {}, 1000); setTimeout(() => process.exit(1), 4000)');
 });
 afterAll(async () => {
   await compose('down', '--remove-orphans', '--timeout', '1');
@@ -105,4 +107,21 @@ test('a one-off container of the service (`docker compose run`, a migration say)
   expect(ran.code, ran.stderr).toBe(0);
   expect((await compose('ps', '--all', '--quiet', 'probe')).stdout.trim().split('\n')).toHaveLength(2);
   expect(await target.deploy(request(images['good'] ?? '', undefined))).toEqual({ kind: 'healthy' });
+});
+
+test('an image that exits 4 s after it started: with minReadySeconds 8, rolled back to the image that ran; without, recorded healthy (the gap the setting closes)', async () => {
+  const started = performance.now();
+  const outcome = await target.deploy(request(images['late'] ?? '', images['good'], 8));
+  expect(outcome.kind).toBe('rolled-back');
+  expect(outcome.kind === 'rolled-back' ? outcome.reason : '').toMatch(
+    new RegExp(
+      `^${images['late']} did not become healthy within 20 s \\(.*container ${PROJECT}-probe-1 (is (restarting|exited) \\(exit code 1|keeps restarting \\().*, within 8 s of being ready \\(minReadySeconds\\)\\); rolled back to `,
+    ),
+  );
+  expect((performance.now() - started) / 1000).toBeGreaterThanOrEqual(8);
+  // The running containers only (the earlier test's `compose run` container has exited and stays listed by --all).
+  expect((await compose('ps', '--format', '{{.Image}} {{.State}}', 'probe')).stdout.trim()).toBe(`${images['good']} running`);
+  // Without the setting, the container still runs when it is read: the deploy says healthy.
+  expect(await target.deploy(request(images['late'] ?? '', images['good'], 0))).toEqual({ kind: 'healthy' });
+  expect(await target.deploy(request(images['good'] ?? '', images['late'], 0))).toEqual({ kind: 'healthy' });
 });

@@ -23,7 +23,13 @@ function valid(): Json {
     versions: { node: '24' },
     runners: { default: 'ubuntu-24.04' },
     environments: [
-      { name: 'staging', url: 'https://staging.example.com', target: { kind: 'compose', file: 'deploy/docker-compose.yml', project: 'shop-staging' }, healthTimeoutSeconds: 120 },
+      {
+        name: 'staging',
+        url: 'https://staging.example.com',
+        target: { kind: 'compose', file: 'deploy/docker-compose.yml', project: 'shop-staging' },
+        healthTimeoutSeconds: 120,
+        minReadySeconds: 10,
+      },
       { name: 'production', requires: 'staging', target: { kind: 'kubernetes', namespace: 'shop', context: 'prod-cluster' }, healthTimeoutSeconds: 780 },
     ],
     release: { makeLatest: 'false' },
@@ -65,6 +71,11 @@ describe('checkConfig', () => {
 
   test('GHCR takes no other registry setting; a compose target without optional settings', () => {
     const config = { ...valid(), registry: { kind: 'ghcr' }, environments: [{ name: 'dev', target: { kind: 'kubernetes', namespace: 'dev' }, healthTimeoutSeconds: 1 }] };
+    expect(checkConfig(config)).toEqual(config);
+  });
+
+  test.each([0, 660])('minReadySeconds %i with healthTimeoutSeconds 120 passes (at most 780 in all)', (seconds) => {
+    const config = { ...valid(), environments: [{ name: 'dev', target: { kind: 'compose', file: 'c.yml', project: 'dev' }, healthTimeoutSeconds: 120, minReadySeconds: seconds }] };
     expect(checkConfig(config)).toEqual(config);
   });
 
@@ -290,7 +301,37 @@ describe('checkConfig', () => {
       undefined,
       `${F}: environments[0].healthTimeoutSeconds is missing; expected a whole number of seconds from 1 to 780 (a deploy may wait twice, for the image and its rollback, within the deploy job's 30 minutes)`,
     ],
-    ['environments[0].owner', 'ops', `${F}: environments[0].owner is not a setting; expected one of: name, url, requires, target, healthTimeoutSeconds`],
+    ['environments[0].owner', 'ops', `${F}: environments[0].owner is not a setting; expected one of: name, url, requires, target, healthTimeoutSeconds, minReadySeconds`],
+    [
+      'environments[0].minReadySeconds',
+      -1,
+      `${F}: environments[0].minReadySeconds is -1; expected a whole number of seconds from 0 to 660 (with healthTimeoutSeconds 120, at most 780 in all: a deploy may wait twice, for the image and its rollback, within the deploy job's 30 minutes)`,
+    ],
+    [
+      'environments[0].minReadySeconds',
+      661,
+      `${F}: environments[0].minReadySeconds is 661; expected a whole number of seconds from 0 to 660 (with healthTimeoutSeconds 120, at most 780 in all: a deploy may wait twice, for the image and its rollback, within the deploy job's 30 minutes)`,
+    ],
+    [
+      'environments[0].minReadySeconds',
+      2.5,
+      `${F}: environments[0].minReadySeconds is 2.5; expected a whole number of seconds from 0 to 660 (with healthTimeoutSeconds 120, at most 780 in all: a deploy may wait twice, for the image and its rollback, within the deploy job's 30 minutes)`,
+    ],
+    [
+      'environments[0].minReadySeconds',
+      '10',
+      `${F}: environments[0].minReadySeconds is "10"; expected a whole number of seconds from 0 to 660 (with healthTimeoutSeconds 120, at most 780 in all: a deploy may wait twice, for the image and its rollback, within the deploy job's 30 minutes)`,
+    ],
+    [
+      'environments[0].minReadySeconds',
+      null,
+      `${F}: environments[0].minReadySeconds is null; expected a whole number of seconds from 0 to 660 (with healthTimeoutSeconds 120, at most 780 in all: a deploy may wait twice, for the image and its rollback, within the deploy job's 30 minutes)`,
+    ],
+    [
+      'environments[1].minReadySeconds',
+      10,
+      `${F}: environments[1].minReadySeconds is 10; expected no minReadySeconds for a kubernetes target: set spec.minReadySeconds on the service's Deployment (kubectl rollout status waits for it)`,
+    ],
     ['environments[0].target.kind', 'nomad', `${F}: environments[0].target.kind is "nomad"; expected "compose" or "kubernetes"`],
     ['environments[0].target', 'compose', `${F}: environments[0].target is "compose"; expected an object with kind "compose" or "kubernetes"`],
     [
@@ -482,7 +523,9 @@ describe('checkConfig', () => {
   test('a list with a hole (a doubled comma) is refused at the hole', () => {
     // biome-ignore lint/suspicious/noSparseArray: the hole is the case under test
     const environments = [(valid()['environments'] as unknown[])[0], ,];
-    expect(messageOf({ ...valid(), environments })).toBe(`${F}: environments[1] is missing; expected an object with name, url, requires, target, healthTimeoutSeconds`);
+    expect(messageOf({ ...valid(), environments })).toBe(
+      `${F}: environments[1] is missing; expected an object with name, url, requires, target, healthTimeoutSeconds, minReadySeconds`,
+    );
   });
 
   test('a key the prototype has is no setting, and an inherited value is none', () => {

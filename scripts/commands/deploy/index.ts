@@ -187,6 +187,7 @@ const deploy = command(SPEC, async (parsed, ctx) => {
       image: `${repository}@${digest}`,
       previous: now?.payload === undefined || now.payload.digest === digest ? undefined : `${repository}@${now.payload.digest}`,
       timeoutSeconds: environment.healthTimeoutSeconds,
+      minReadySeconds: environment.minReadySeconds ?? 0,
     };
     const plan: DeployPlan = {
       service,

@@ -7,7 +7,9 @@
  * missing secret or an image the host cannot pull ends the deploy with nothing changed (exit 3). After
  * `up`, the service's containers are read (`docker inspect`): one that exited, is restarting, is
  * unhealthy or restarted since the deploy began is not healthy, even when `up --wait` said it was (a
- * service without a health check is ready for compose once it runs), and is rolled back.
+ * service without a health check is ready for compose once it runs), and is rolled back. With the
+ * environment's `minReadySeconds`, they are read once more after that long, as Kubernetes waits before
+ * it counts a pod available: a crash in that time is a failed deploy, rolled back.
  *
  * Secrets (AUTH_SECRET, …) reach the remote host the way compose interpolates them: from the
  * environment of this process (GitHub environment secrets in the step's env), sent with the API call
@@ -21,7 +23,7 @@ import { join } from 'node:path';
 import { commandName } from '../../core/command-name.js';
 import { type ContainerState, INSPECT_FORMAT, notRunning, parseContainerStates } from '../../core/deploy/containers.js';
 import { OutsideError } from '../../core/errors.js';
-import { type Attempt, attempt, type CommandRunner, type DeployRequest, deployWithRollback, mustAnswer, type Target } from './target.js';
+import { type Attempt, attempt, type CommandRunner, type DeployRequest, deployWithRollback, mustAnswer, pause, type Target } from './target.js';
 
 /** A container id as `docker compose ps --quiet` prints it. */
 const CONTAINER_ID = /^[0-9a-f]{12,64}$/;
@@ -75,7 +77,8 @@ export function composeTarget(options: { readonly file: string; readonly project
       return err.message;
     }
   };
-  const apply = async (request: DeployRequest, image: string, stop?: AbortSignal): Promise<Attempt> => {
+  /** `minReady`: the seconds the containers must keep running once ready (0 for a rollback: see deploy below). */
+  const apply = async (request: DeployRequest, image: string, minReady: number, stop?: AbortSignal): Promise<Attempt> => {
     const dir = mkdtempSync(join(tmpdir(), 'pipeline-deploy-'));
     try {
       const override = join(dir, 'image.override.yml');
@@ -98,7 +101,14 @@ export function composeTarget(options: { readonly file: string; readonly project
       const after = await states(steps.ps, stop);
       const verdict = typeof after === 'string' ? `what runs could not be read: ${after}` : notRunning(before, after);
       if (started.kind !== 'healthy') return { kind: 'unhealthy', detail: verdict === undefined ? started.detail : `${started.detail.trimEnd()}\n${verdict}` };
-      return verdict === undefined ? started : { kind: 'unhealthy', detail: verdict };
+      if (verdict !== undefined) return { kind: 'unhealthy', detail: verdict };
+      if (minReady === 0) return started;
+      // Kubernetes' minReadySeconds: ready once is not enough; the containers must keep running that long
+      // (a service that loses its database a few seconds after its first good health check, say).
+      if (!(await pause(minReady * 1000, stop))) return { kind: 'unhealthy', detail: `stopped within the ${minReady} s its containers must keep running`, stopped: true };
+      const settled = await states(steps.ps, stop);
+      const late = typeof settled === 'string' ? `what runs could not be read: ${settled}` : notRunning(before, settled);
+      return late === undefined ? started : { kind: 'unhealthy', detail: `${late}, within ${minReady} s of being ready (minReadySeconds)` };
     } finally {
       // An interrupted deploy gets here too (its command is killed, not the process): no override file is left.
       rmSync(dir, { recursive: true, force: true });
@@ -110,14 +120,16 @@ export function composeTarget(options: { readonly file: string; readonly project
     commands: (request) => {
       const steps = sequence(`<a temporary override file: services.${request.service}.image = ${request.image}>`, request.service, request.timeoutSeconds);
       const read = inspect(['<the containers ps lists>']);
-      return [steps.config, steps.pull, steps.ps, read, steps.up, steps.ps, read];
+      const settle = request.minReadySeconds === 0 ? [] : [[`<wait ${request.minReadySeconds} s (minReadySeconds)>`], steps.ps, read];
+      return [steps.config, steps.pull, steps.ps, read, steps.up, steps.ps, read, ...settle];
     },
     deploy: (request, stop) =>
       deployWithRollback(
         request,
         {
-          apply: (image, signal) => apply(request, image, signal),
-          undo: (previous, signal) => apply(request, previous, signal),
+          apply: (image, signal) => apply(request, image, request.minReadySeconds, signal),
+          // The rollback restores what ran, as fast as it can (an interrupted deploy too): not held for minReadySeconds.
+          undo: (previous, signal) => apply(request, previous, 0, signal),
         },
         stop,
       ),

@@ -14,6 +14,23 @@ export interface DeployRequest {
   /** `<repository>@sha256:…` that ran before, for a rollback; undefined for a first deploy. */
   readonly previous: string | undefined;
   readonly timeoutSeconds: number;
+  /** How long the containers must keep running once ready (Environment.minReadySeconds; 0: not waited for). */
+  readonly minReadySeconds: number;
+}
+
+/** Waits `ms`; false when `stop` ended the wait first (or had already). */
+export function pause(ms: number, stop?: AbortSignal): Promise<boolean> {
+  if (stop?.aborted) return Promise.resolve(false);
+  return new Promise((done) => {
+    const finish = (completed: boolean) => {
+      clearTimeout(timer);
+      stop?.removeEventListener('abort', onAbort);
+      done(completed);
+    };
+    const onAbort = () => finish(false);
+    const timer = setTimeout(() => finish(true), ms);
+    stop?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 export type DeployOutcome =
