@@ -13807,7 +13807,8 @@ var deploy = command(SPEC, async (parsed, ctx) => {
       service,
       image: `${repository}@${digest}`,
       previous: now?.payload === void 0 || now.payload.digest === digest ? void 0 : `${repository}@${now.payload.digest}`,
-      timeoutSeconds: environment.healthTimeoutSeconds
+      timeoutSeconds: environment.healthTimeoutSeconds,
+      minReadySeconds: environment.minReadySeconds ?? 0
     };
     const plan = {
       service,

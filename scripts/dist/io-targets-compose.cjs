@@ -93,6 +93,19 @@ var import_errors2 = require("./core-errors.cjs");
 
 // scripts/io/targets/target.ts
 var import_errors = require("./core-errors.cjs");
+function pause(ms, stop) {
+  if (stop?.aborted) return Promise.resolve(false);
+  return new Promise((done) => {
+    const finish = (completed) => {
+      clearTimeout(timer);
+      stop?.removeEventListener("abort", onAbort);
+      done(completed);
+    };
+    const onAbort = () => finish(false);
+    const timer = setTimeout(() => finish(true), ms);
+    stop?.addEventListener("abort", onAbort, { once: true });
+  });
+}
 var TargetError = class extends import_errors.OutsideError {
   name = "TargetError";
 };
@@ -178,7 +191,7 @@ function composeTarget(options, run) {
       return err.message;
     }
   };
-  const apply = async (request, image, stop) => {
+  const apply = async (request, image, minReady, stop) => {
     const dir = (0, import_node_fs.mkdtempSync)((0, import_node_path.join)((0, import_node_os.tmpdir)(), "pipeline-deploy-"));
     try {
       const override = (0, import_node_path.join)(dir, "image.override.yml");
@@ -200,7 +213,12 @@ function composeTarget(options, run) {
       const verdict = typeof after === "string" ? `what runs could not be read: ${after}` : notRunning(before, after);
       if (started.kind !== "healthy") return { kind: "unhealthy", detail: verdict === void 0 ? started.detail : `${started.detail.trimEnd()}
 ${verdict}` };
-      return verdict === void 0 ? started : { kind: "unhealthy", detail: verdict };
+      if (verdict !== void 0) return { kind: "unhealthy", detail: verdict };
+      if (minReady === 0) return started;
+      if (!await pause(minReady * 1e3, stop)) return { kind: "unhealthy", detail: `stopped within the ${minReady} s its containers must keep running`, stopped: true };
+      const settled = await states(steps.ps, stop);
+      const late = typeof settled === "string" ? `what runs could not be read: ${settled}` : notRunning(before, settled);
+      return late === void 0 ? started : { kind: "unhealthy", detail: `${late}, within ${minReady} s of being ready (minReadySeconds)` };
     } finally {
       (0, import_node_fs.rmSync)(dir, { recursive: true, force: true });
     }
@@ -211,13 +229,15 @@ ${verdict}` };
     commands: (request) => {
       const steps = sequence(`<a temporary override file: services.${request.service}.image = ${request.image}>`, request.service, request.timeoutSeconds);
       const read = inspect(["<the containers ps lists>"]);
-      return [steps.config, steps.pull, steps.ps, read, steps.up, steps.ps, read];
+      const settle = request.minReadySeconds === 0 ? [] : [[`<wait ${request.minReadySeconds} s (minReadySeconds)>`], steps.ps, read];
+      return [steps.config, steps.pull, steps.ps, read, steps.up, steps.ps, read, ...settle];
     },
     deploy: (request, stop) => deployWithRollback(
       request,
       {
-        apply: (image, signal) => apply(request, image, signal),
-        undo: (previous, signal) => apply(request, previous, signal)
+        apply: (image, signal) => apply(request, image, request.minReadySeconds, signal),
+        // The rollback restores what ran, as fast as it can (an interrupted deploy too): not held for minReadySeconds.
+        undo: (previous, signal) => apply(request, previous, 0, signal)
       },
       stop
     )

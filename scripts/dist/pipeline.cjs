@@ -57,8 +57,15 @@ var pipelineConfig = {
   versions: { node: "24" },
   runners: { default: "ubuntu-24.04" },
   environments: [
-    { name: "staging", target: { kind: "compose", file: "docker-compose.yml", project: "kodingcaravan-staging" }, healthTimeoutSeconds: 120 },
-    { name: "production", requires: "staging", target: { kind: "compose", file: "docker-compose.yml", project: "kodingcaravan-production" }, healthTimeoutSeconds: 180 }
+    // minReadySeconds: the containers must keep running that long after they are healthy, or the deploy is rolled back.
+    { name: "staging", target: { kind: "compose", file: "docker-compose.yml", project: "kodingcaravan-staging" }, healthTimeoutSeconds: 120, minReadySeconds: 10 },
+    {
+      name: "production",
+      requires: "staging",
+      target: { kind: "compose", file: "docker-compose.yml", project: "kodingcaravan-production" },
+      healthTimeoutSeconds: 180,
+      minReadySeconds: 30
+    }
   ],
   release: { makeLatest: "false" }
 };
@@ -214,7 +221,7 @@ function target(path, value) {
 }
 var MAX_HEALTH_TIMEOUT_SECONDS = 780;
 function environment(path, value) {
-  const get = settings(path, value, ["name", "url", "requires", "target", "healthTimeoutSeconds"]);
+  const get = settings(path, value, ["name", "url", "requires", "target", "healthTimeoutSeconds", "minReadySeconds"]);
   const name = text(
     `${path}.name`,
     get("name"),
@@ -231,13 +238,31 @@ function environment(path, value) {
   }
   const url = get("url");
   const requires = get("requires");
+  const deployTarget = target(`${path}.target`, get("target"));
+  const minReady = minReadySeconds(`${path}.minReadySeconds`, get("minReadySeconds"), timeout, deployTarget);
   return {
     name,
     ...url === void 0 ? {} : { url: text(`${path}.url`, url, 'an http(s) URL, e.g. "https://staging.example.com"', isWebUrl) },
     ...requires === void 0 ? {} : { requires: text(`${path}.requires`, requires, "the name of another environment", (r) => r !== "") },
-    target: target(`${path}.target`, get("target")),
-    healthTimeoutSeconds: timeout
+    target: deployTarget,
+    healthTimeoutSeconds: timeout,
+    ...minReady === void 0 ? {} : { minReadySeconds: minReady }
   };
+}
+function minReadySeconds(path, value, healthTimeoutSeconds, deployTarget) {
+  if (value === void 0) return void 0;
+  if (deployTarget.kind === "kubernetes") {
+    throw bad(path, value, "no minReadySeconds for a kubernetes target: set spec.minReadySeconds on the service's Deployment (kubectl rollout status waits for it)");
+  }
+  const most = MAX_HEALTH_TIMEOUT_SECONDS - healthTimeoutSeconds;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > most) {
+    throw bad(
+      path,
+      value,
+      `a whole number of seconds from 0 to ${most} (with healthTimeoutSeconds ${healthTimeoutSeconds}, at most ${MAX_HEALTH_TIMEOUT_SECONDS} in all: a deploy may wait twice, for the image and its rollback, within the deploy job's 30 minutes)`
+    );
+  }
+  return value;
 }
 function isWebUrl(value) {
   if (!URL.canParse(value)) return false;
