@@ -496,3 +496,13 @@ describe('the edges of the rules against the bypasses', () => {
     ]);
   });
 });
+
+describe("untrusted-env-file: the event's file under another name", () => {
+  // `github.event_path` is the same file as $GITHUB_EVENT_PATH; UNTRUSTED's `event\b` does not match `event_path`.
+  test.each([
+    ['through a step env:', '    steps:\n      - env:\n          EV: ${{ github.event_path }}\n        run: echo "T=$(jq -r .pull_request.title "$EV")" >> "$GITHUB_ENV"\n'],
+    ['through the job env:', '    env:\n      EV: ${{ github.event_path }}\n    steps:\n      - run: jq -r .pull_request.head.ref "$EV" >> "$GITHUB_PATH"\n'],
+  ])('%s', (_, job) => {
+    expect(rules('pull_request', job)).toEqual(['untrusted-env-file']);
+  });
+});
