@@ -302,3 +302,21 @@ describe('a container that does not keep running after `up` is not healthy, what
     expect(s.ran).toEqual(ran);
   });
 });
+
+describe('minReadySeconds: an interrupt during the read after the wait', () => {
+  test('is an interrupted deploy (rolled back), not an image that did not become healthy', async () => {
+    const interrupt = new AbortController();
+    let inspects = 0;
+    const target = composeTarget({ file: 'docker-compose.yml', project: 'acme-staging', cwd: '/srv/acme' }, async (argv, stop) => {
+      // The third inspect is the read after the wait: the job is cancelled while docker answers it (the runner kills it).
+      if (argv[1] === 'inspect' && ++inspects === 3) {
+        interrupt.abort();
+        return exec('sleep', ['5'], undefined, 10_000, stop);
+      }
+      return { code: 0, stdout: argv[1] === 'inspect' ? inspected('running', 0, 0) : verbOf(argv) === 'ps' ? `${CONTAINER}\n` : '', stderr: '' };
+    });
+    const outcome = await target.deploy(request(OLD, 1), { interrupt: interrupt.signal, rollback: new AbortController().signal });
+    expect(outcome.kind).toBe('rolled-back');
+    expect(outcome.kind === 'rolled-back' ? outcome.reason : '').toMatch(new RegExp(`^the deploy of ${NEW.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} was interrupted after it began`));
+  });
+});
