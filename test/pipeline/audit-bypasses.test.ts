@@ -502,7 +502,20 @@ describe("untrusted-env-file: the event's file under another name", () => {
   test.each([
     ['through a step env:', '    steps:\n      - env:\n          EV: ${{ github.event_path }}\n        run: echo "T=$(jq -r .pull_request.title "$EV")" >> "$GITHUB_ENV"\n'],
     ['through the job env:', '    env:\n      EV: ${{ github.event_path }}\n    steps:\n      - run: jq -r .pull_request.head.ref "$EV" >> "$GITHUB_PATH"\n'],
+    ['through the job env:, indexed', '    env:\n      EV: ${{ github[\'event_path\'] }}\n    steps:\n      - run: jq -r .pull_request.head.ref "$EV" >> "$GITHUB_PATH"\n'],
   ])('%s', (_, job) => {
     expect(rules('pull_request', job)).toEqual(['untrusted-env-file']);
+  });
+
+  test.each([
+    ['another field of github', '    env:\n      EV: ${{ github.event_name }}\n    steps:\n      - run: echo "E=$EV" >> "$GITHUB_ENV"\n'],
+    ['the path, no env file', '    env:\n      EV: ${{ github.event_path }}\n    steps:\n      - run: jq -r .pull_request.title "$EV"\n'],
+  ])('not: %s', (_, job) => {
+    expect(rules('pull_request', job)).toEqual([]);
+  });
+
+  test('a workflow_run script that fetches what the event file names (through github.event_path) checks out untrusted code', () => {
+    const job = '    steps:\n      - env:\n          EV: ${{ github.event_path }}\n        run: git fetch origin "$(jq -r .workflow_run.head_sha "$EV")"\n';
+    expect(rules('workflow_run', job)).toEqual(['untrusted-checkout']);
   });
 });

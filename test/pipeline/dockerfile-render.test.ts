@@ -14,7 +14,7 @@ import { healthcheckCommand } from '../../scripts/core/dockerfiles/healthcheck.j
 import { checkFolderName, checkGeneratedNames, IMAGE_NAME_COMPONENT } from '../../scripts/core/dockerfiles/names.js';
 import { parseDockerfile } from '../../scripts/core/dockerfiles/parse.js';
 import { checkDockerfile } from '../../scripts/core/dockerfiles/policy.js';
-import { fillTemplate, GENERATED_HEADER, renderDockerfile } from '../../scripts/core/dockerfiles/render.js';
+import { builderInputs, fillTemplate, GENERATED_HEADER, renderDockerfile } from '../../scripts/core/dockerfiles/render.js';
 import { InputError } from '../../scripts/core/errors.js';
 import { buildWorkspace, type PackageInput } from '../../scripts/core/workspace/graph.js';
 import { parseManifest } from '../../scripts/core/workspace/manifest.js';
@@ -100,26 +100,57 @@ describe('renderDockerfile', () => {
     );
   });
 
-  test('local inputs (vendored folders, tarballs) of the service and its dependencies are copied after the packages, once each, at their own paths', () => {
+  describe('local inputs (vendored folders a file:/link: dependency points at)', () => {
     const vendored = (dir: string, name: string, deps: Record<string, string>, port?: number): PackageInput => ({
       dir,
       isService: dir.startsWith('services/'),
       manifest: parseManifest(`${dir}/package.json`, JSON.stringify({ name, dependencies: deps, ...(port === undefined ? {} : { kodingcaravan: { port } }) })),
     });
-    const ws = buildWorkspace([
-      vendored('packages/shared', '@k/shared', { pad: 'file:../../vendor/pad', t: 'file:../../vendor/t-1.0.0.tgz' }),
-      vendored('services/api', '@k/api', { '@k/shared': 'workspace:*', pad: 'link:../../vendor/pad/', z: 'file:../../vendor/z' }, 3001),
-      vendored('services/lone', '@k/lone', { elsewhere: 'file:../../../outside' }, 3002),
-    ]);
-    expect(renderDockerfile(TEMPLATE, ws, ws.get('@k/api'), CTX).split('\n').slice(2, 7)).toEqual([
-      'COPY packages/shared/ packages/shared/',
-      'COPY vendor/pad vendor/pad',
-      'COPY vendor/t-1.0.0.tgz vendor/t-1.0.0.tgz',
-      'COPY vendor/z vendor/z',
-      'COPY services/api/ services/api/',
-    ]);
-    // A path outside the repository is no local input: nothing to copy.
-    expect(renderDockerfile(TEMPLATE, ws, ws.get('@k/lone'), CTX).split('\n').slice(2, 4)).toEqual(['# (no workspace dependencies)', 'COPY services/lone/ services/lone/']);
+
+    test("the service's and its dependencies' are copied after the packages, once each, sorted, at their own paths", () => {
+      const ws = buildWorkspace([
+        vendored('packages/shared', '@k/shared', { pad: 'file:../../vendor/pad', sub: 'file:./vendored/sub' }),
+        // vendor/a after the dependency's folders: the lines are sorted, not in the order met. Its own
+        // ./vendor/own is inside services/api, copied whole already: no line of its own.
+        vendored(
+          'services/api',
+          '@k/api',
+          { '@k/shared': 'workspace:*', pad: 'link:../../vendor/pad/', z: 'file:../../vendor/z', a: 'file:../../vendor/a', own: 'file:./vendor/own' },
+          3001,
+        ),
+        vendored('services/lone', '@k/lone', { elsewhere: 'file:../../../outside' }, 3002),
+      ]);
+      expect(builderInputs(ws, ws.get('@k/api'))).toEqual({ packages: ['packages/shared'], local: ['vendor/a', 'vendor/pad', 'vendor/z'] });
+      expect(renderDockerfile(TEMPLATE, ws, ws.get('@k/api'), CTX).split('\n').slice(2, 7)).toEqual([
+        'COPY packages/shared/ packages/shared/',
+        'COPY vendor/a vendor/a',
+        'COPY vendor/pad vendor/pad',
+        'COPY vendor/z vendor/z',
+        'COPY services/api/ services/api/',
+      ]);
+      // A path outside the repository is no local input: nothing to copy.
+      expect(renderDockerfile(TEMPLATE, ws, ws.get('@k/lone'), CTX).split('\n').slice(2, 4)).toEqual(['# (no workspace dependencies)', 'COPY services/lone/ services/lone/']);
+    });
+
+    test.each(['vendor/t-1.0.0.tgz', 'vendor/t.tar', 'vendor/t.tar.gz'])(
+      'a tarball (%s) is refused, naming the package and the fix: pnpm fetch reads it before the build context is copied',
+      (tarball) => {
+        const ws = buildWorkspace([
+          vendored('packages/shared', '@k/shared', { t: `file:../../${tarball}` }),
+          vendored('services/api', '@k/api', { '@k/shared': 'workspace:*' }, 3001),
+        ]);
+        expect(() => renderDockerfile(TEMPLATE, ws, ws.get('@k/api'), CTX)).toThrow(
+          new InputError(
+            `packages/shared/package.json: a file: dependency on the tarball "${tarball}" cannot be built by the generated Dockerfile (its deps stage runs \`pnpm fetch\`, which reads the tarball, before anything but the root files is copied); unpack it into a folder and depend on that folder with file:`,
+          ),
+        );
+      },
+    );
+
+    test('a folder whose name only ends like a tarball is a folder', () => {
+      const ws = buildWorkspace([vendored('services/api', '@k/api', { t: 'file:../../vendor/x.tgz.d', u: 'file:../../vendor/tar' }, 3001)]);
+      expect(builderInputs(ws, ws.get('@k/api')).local).toEqual(['vendor/tar', 'vendor/x.tgz.d']);
+    });
   });
 
   test('a service without workspace dependencies gets a comment instead of COPY lines', () => {

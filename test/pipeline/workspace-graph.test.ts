@@ -241,7 +241,9 @@ describe('the graph as change detection and the generators see it', () => {
     ['link: to a package folder under another key', { whatever: 'link:../../packages/core' }, ['@x/core'], []],
     ['file: to a package folder under another key', { whatever: 'file:../../packages/util' }, ['@x/util'], []],
     ['file: with ./ and a doubled slash', { whatever: 'file:./..//../packages/core' }, ['@x/core'], []],
-    ['file: to a folder holding no package, under the name of one: the name counts', { '@x/core': 'file:../../vendor/core' }, ['@x/core'], ['vendor/core']],
+    // pnpm links the folder, not the workspace package the key names: no edge to it (the folder is a local input).
+    ['file: to a folder holding no package, under the name of one: the folder counts, not the name', { '@x/core': 'file:../../vendor/core' }, [], ['vendor/core']],
+    ['link: above the repository under the name of a workspace package: no edge', { '@x/core': 'link:../../../elsewhere' }, [], []],
     ['file: to a folder holding no package, under another name: no edge, a local input', { other: 'file:../../vendor/core' }, [], ['vendor/core']],
     ['link: above the repository: no edge, no local input', { whatever: 'link:../../../elsewhere' }, [], []],
     ['link: to the repository root itself: no local input (every file is there)', { whatever: 'link:../..' }, [], []],

@@ -56,6 +56,7 @@ function localInputFolders(workspace: WorkspaceGraph): Map<string, string[]> | u
 /** Records `rel` (workspace-relative) for every package whose local input holds it (the folder, or the file itself); true if any. */
 function recordLocalInput(rel: string, folders: ReadonlyMap<string, readonly string[]>, out: Map<string, Map<string, string[]>>): boolean {
   let hit = false;
+  // Stryker disable next-line EqualityOperator: equivalent: git's paths never start with '/', so end is never 0 (lastIndexOf gives -1 past the first segment)
   for (let end = rel.length; end > 0; end = rel.lastIndexOf('/', end - 1)) {
     const folder = rel.slice(0, end);
     const dependents = folders.get(folder);

@@ -122,7 +122,7 @@ function envFile(workflow: AuditWorkflow, job: AuditJob, step: AuditStep): Findi
   // Stryker disable next-line StringLiteral: equivalent: no text of a step without run: names GITHUB_ENV either
   const script = step.run ?? '';
   if (!/\bGITHUB_(?:ENV|PATH)\b/.test(script)) return [];
-  return outsideEnv(workflow, job, step) || readsEventFile(script)
+  return outsideEnv(workflow, job, step) || readsEventFile(workflow, job, step)
     ? [
         finding(
           workflow,

@@ -43,10 +43,17 @@ const GIT_GLOBAL = String.raw`(?:-[Cc]\s+${WORD}|--(?:git-dir|work-tree|namespac
 const GIT_FETCH = new RegExp(String.raw`\bgit\s+(?:${GIT_GLOBAL})*(?:fetch|checkout|switch|pull|clone|worktree|reset|merge|rebase)\b`);
 /** The event's own file, which the script reads outside data from (`jq .workflow_run.head_sha "$GITHUB_EVENT_PATH"`). */
 const EVENT_FILE = /\bGITHUB_EVENT_PATH\b/;
+/** The same file in an expression: `github.event_path`, `github['event_path']`. */
+const EVENT_PATH = /\bgithub\s*(?:\.\s*event_path\b|\[\s*'event_path'\s*\])/;
 
-/** A script that reads the event's own file (a title, a branch name: outside data, as a `${{ github.event.* }}` is). */
-export function readsEventFile(script: string): boolean {
-  return EVENT_FILE.test(script);
+/**
+ * A step that reads the event's own file (a title, a branch name: outside data, as a `${{ github.event.* }}`
+ * is): its script names `GITHUB_EVENT_PATH`, or a variable it sees holds `${{ github.event_path }}`.
+ */
+export function readsEventFile(workflow: AuditWorkflow, job: AuditJob, step: AuditStep): boolean {
+  // Stryker disable next-line StringLiteral: equivalent: no text of a step without run: names the event file either
+  if (EVENT_FILE.test(step.run ?? '')) return true;
+  return envsOf(workflow, job, step).some((env) => Object.values(env).some((v) => expressionsOf(String(v)).some((inner) => EVENT_PATH.test(inner))));
 }
 
 /**
@@ -58,7 +65,7 @@ export function scriptCheckout(workflow: AuditWorkflow, job: AuditJob, step: Aud
   // Stryker disable next-line StringLiteral: equivalent: no text of a step without run: names gh pr checkout or a git command either
   const script = step.run ?? '';
   if (GH_PR_CHECKOUT.test(script)) return [finding(workflow, job, step, 'untrusted-checkout', message('checks out (gh pr checkout)'))];
-  if (GIT_FETCH.test(script) && (outsideEnv(workflow, job, step) || readsEventFile(script)))
+  if (GIT_FETCH.test(script) && (outsideEnv(workflow, job, step) || readsEventFile(workflow, job, step)))
     return [finding(workflow, job, step, 'untrusted-checkout', message('fetches (a git command given an event value)'))];
   return [];
 }

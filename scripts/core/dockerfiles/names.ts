@@ -3,12 +3,14 @@
  * compose file's service keys, image names, hostnames and UPSTREAMS value) checked against its
  * strictest consumer before anything is rendered: a service folder is an OCI image name component
  * (`[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*`), a compose service name and a hostname label (63 characters
- * at most); a folder a Dockerfile copies is the same form per segment; a package name is an npm name.
+ * at most); a folder a Dockerfile copies (a package's, or a vendored one a `file:`/`link:` dependency
+ * points at) is the same form per segment; a package name is an npm name.
  * Ports are integers (manifest.ts) and upstreams must name services (compose/render.ts). Pure.
  */
 import { InputError } from '../errors.js';
 import { quote } from '../quote.js';
 import type { Workspace } from '../workspace/graph.js';
+import { builderInputs } from './render.js';
 
 /** The OCI distribution spec's path component. */
 export const IMAGE_NAME_COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
@@ -35,6 +37,8 @@ export function checkGeneratedNames(workspace: Workspace): void {
       );
     }
     for (const dep of [service, ...workspace.dependenciesOf(service.name)]) copied.add(dep.dir);
+    // The local inputs (vendored folders a file:/link: dependency points at) are copied too, by their path.
+    for (const input of builderInputs(workspace, service).local) copied.add(input);
   }
   for (const dir of copied) for (const segment of dir.split('/')) checkFolderName(segment, quote(dir, 120));
 }

@@ -5,6 +5,7 @@
  * are what change detection reports.
  */
 import { InputError } from '../errors.js';
+import { quote } from '../quote.js';
 import type { Workspace, WorkspacePackage } from '../workspace/graph.js';
 import { healthcheckCommand } from './healthcheck.js';
 
@@ -38,9 +39,26 @@ export function fillTemplate(template: string, values: Readonly<Record<string, s
  */
 export function builderInputs(workspace: Workspace, service: WorkspacePackage): { readonly packages: string[]; readonly local: string[] } {
   const deps = workspace.dependenciesOf(service.name);
+  const copied = [service.dir, ...deps.map((d) => d.dir)];
   const local = new Set<string>();
-  for (const pkg of [...deps, service]) for (const input of pkg.localInputs) local.add(input);
+  for (const pkg of [...deps, service]) {
+    for (const input of pkg.localInputs) {
+      // Inside a folder copied whole already (the service's own `file:./vendor/x`): no line of its own.
+      if (copied.some((dir) => input.startsWith(`${dir}/`))) continue;
+      if (isTarball(input)) {
+        throw new InputError(
+          `${pkg.dir}/package.json: a file: dependency on the tarball ${quote(input)} cannot be built by the generated Dockerfile (its deps stage runs \`pnpm fetch\`, which reads the tarball, before anything but the root files is copied); unpack it into a folder and depend on that folder with file:`,
+        );
+      }
+      local.add(input);
+    }
+  }
   return { packages: deps.map((d) => d.dir), local: [...local].sort() };
+}
+
+/** pnpm reads a `file:` path ending so as a tarball, anything else as a folder. */
+function isTarball(path: string): boolean {
+  return /\.(?:tgz|tar|tar\.gz)$/.test(path);
 }
 
 export function renderDockerfile(template: string, workspace: Workspace, service: WorkspacePackage, ctx: DockerfileContext): string {

@@ -27,8 +27,8 @@ export interface GraphPackage {
   /**
    * Folders (or files) that a `file:`, `link:` or `workspace:<path>` dependency points at and that are no
    * workspace package (a vendored package, a tarball): workspace-relative, sorted. pnpm copies or links
-   * them into this package, so a change there changes it. Inside the workspace only: a path above its
-   * root or an absolute one is no file of this repository's history.
+   * them into this package, so a change there changes it. Inside the workspace's folder only: a path above
+   * it (outside the repository, or above a workspace in a subfolder of it) or an absolute one is not followed.
    */
   readonly localInputs: readonly string[];
 }
@@ -111,13 +111,12 @@ function workspaceTargets(
       !Array.isArray(ref) &&
       'path' in ref
     ) {
+      // pnpm links (or copies) the folder the path names, whatever the key: the workspace package in that
+      // folder is the edge, and a key that names another workspace package does not make one.
       const folder = joinPosix(lookup.dir, ref.path);
       target = lookup.dirs.get(folder);
-      if (target === undefined) {
-        // No workspace package there: the folder itself is an input of this package (see GraphPackage.localInputs).
-        if (isLocalInput(folder) && !localInputs.includes(folder)) localInputs.push(folder);
-        target = index.get(ref.name);
-      }
+      // No workspace package there: the folder itself is an input of this package (see GraphPackage.localInputs).
+      if (target === undefined && isLocalInput(folder) && !localInputs.includes(folder)) localInputs.push(folder);
     } else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
       // A `workspace:` specifier must name a package of the workspace: pnpm refuses to install otherwise, and
@@ -239,14 +238,14 @@ function assemble<I extends { readonly dir: string }, P extends GraphPackage>(
   for (let k = 0; k < sorted.length; k++) {
     const entry = at(sorted, k);
     const { name, input } = entry;
-    // One scratch list for every package (almost none has a local input): no array each.
-    localInputs.length = 0;
     const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir }, names, localInputs);
     const deps: string[] = [];
     for (let t = 0; t < targets.length; t++) deps.push(at(names, at(targets, t)));
     const slash = input.dir.lastIndexOf('/');
     // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent: slice(slash + 1) of a folder without a slash is the folder, and no folder starts with '/'
     packages.push(make(entry, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps, localInputs.length === 0 ? NONE : [...localInputs].sort()));
+    // One scratch list for every package (almost none has a local input): no array each.
+    localInputs.length = 0;
     edges.push(targets);
   }
   // A service's folder name is its image name, its matrix leg and its compose service: one per service.

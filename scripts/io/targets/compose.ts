@@ -105,10 +105,13 @@ export function composeTarget(options: { readonly file: string; readonly project
       if (minReady === 0) return started;
       // Kubernetes' minReadySeconds: ready once is not enough; the containers must keep running that long
       // (a service that loses its database a few seconds after its first good health check, say).
-      if (!(await pause(minReady * 1000, stop))) return { kind: 'unhealthy', detail: `stopped within the ${minReady} s its containers must keep running`, stopped: true };
+      const stoppedWhileSettling = { kind: 'unhealthy', detail: `stopped within the ${minReady} s its containers must keep running`, stopped: true } as const;
+      if (!(await pause(minReady * 1000, stop))) return stoppedWhileSettling;
       const settled = await states(steps.ps, stop);
+      // Stopped during that read: its failure is the interrupt's, not the target's answer.
+      if (stop?.aborted) return stoppedWhileSettling;
       const late = typeof settled === 'string' ? `what runs could not be read: ${settled}` : notRunning(before, settled);
-      return late === undefined ? started : { kind: 'unhealthy', detail: `${late}, within ${minReady} s of being ready (minReadySeconds)` };
+      return late === undefined ? started : { kind: 'unhealthy', detail: late, late: true };
     } finally {
       // An interrupted deploy gets here too (its command is killed, not the process): no override file is left.
       rmSync(dir, { recursive: true, force: true });

@@ -48,8 +48,11 @@ export type DeployOutcome =
  */
 export type Attempt =
   | { readonly kind: 'healthy' }
-  /** `stopped`: an interrupt ended it (a command killed, or the next one never run), not the target's own answer. */
-  | { readonly kind: 'unhealthy'; readonly detail: string; readonly stopped?: true }
+  /**
+   * `stopped`: an interrupt ended it (a command killed, or the next one never run), not the target's own answer.
+   * `late`: it became healthy, then did not keep running for the request's minReadySeconds.
+   */
+  | { readonly kind: 'unhealthy'; readonly detail: string; readonly stopped?: true; readonly late?: true }
   | { readonly kind: 'not-applied'; readonly detail: string; readonly stopped?: true };
 
 /**
@@ -116,7 +119,9 @@ export async function deployWithRollback(
   }
   const why = interrupted
     ? `the deploy of ${request.image} was interrupted after it began (${tail(first.detail)})`
-    : `${request.image} did not become healthy within ${request.timeoutSeconds} s (${tail(first.detail)})`;
+    : first.late === true
+      ? `${request.image} became healthy but did not keep running for ${request.minReadySeconds} s (minReadySeconds: ${tail(first.detail)})`
+      : `${request.image} did not become healthy within ${request.timeoutSeconds} s (${tail(first.detail)})`;
   if (request.previous === undefined) return { kind: 'failed', reason: `${why}; there is no earlier digest to roll back to` };
   const back = await steps.undo(request.previous, stop?.rollback);
   return back.kind === 'healthy'
