@@ -7636,13 +7636,15 @@ var WORD = String.raw`(?:"[^"]*"|'[^']*'|[^\s"'])+`;
 var GIT_GLOBAL = String.raw`(?:-[Cc]\s+${WORD}|--(?:git-dir|work-tree|namespace|config-env|exec-path|attr-source)\s+${WORD}|--[A-Za-z-]+(?:=${WORD})?|-[pP])\s+`;
 var GIT_FETCH = new RegExp(String.raw`\bgit\s+(?:${GIT_GLOBAL})*(?:fetch|checkout|switch|pull|clone|worktree|reset|merge|rebase)\b`);
 var EVENT_FILE = /\bGITHUB_EVENT_PATH\b/;
-function readsEventFile(script) {
-  return EVENT_FILE.test(script);
+var EVENT_PATH = /\bgithub\s*(?:\.\s*event_path\b|\[\s*'event_path'\s*\])/;
+function readsEventFile(workflow, job, step) {
+  if (EVENT_FILE.test(step.run ?? "")) return true;
+  return envsOf(workflow, job, step).some((env) => Object.values(env).some((v) => expressionsOf(String(v)).some((inner) => EVENT_PATH.test(inner))));
 }
 function scriptCheckout(workflow, job, step, message) {
   const script = step.run ?? "";
   if (GH_PR_CHECKOUT.test(script)) return [finding(workflow, job, step, "untrusted-checkout", message("checks out (gh pr checkout)"))];
-  if (GIT_FETCH.test(script) && (outsideEnv(workflow, job, step) || readsEventFile(script)))
+  if (GIT_FETCH.test(script) && (outsideEnv(workflow, job, step) || readsEventFile(workflow, job, step)))
     return [finding(workflow, job, step, "untrusted-checkout", message("fetches (a git command given an event value)"))];
   return [];
 }
@@ -7948,7 +7950,7 @@ function injection(workflow, job, step) {
 function envFile(workflow, job, step) {
   const script = step.run ?? "";
   if (!/\bGITHUB_(?:ENV|PATH)\b/.test(script)) return [];
-  return outsideEnv(workflow, job, step) || readsEventFile(script) ? [
+  return outsideEnv(workflow, job, step) || readsEventFile(workflow, job, step) ? [
     finding(
       workflow,
       job,

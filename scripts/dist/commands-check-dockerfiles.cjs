@@ -13339,18 +13339,34 @@ var STOP_GRACE_SECONDS = Math.ceil(SHUTDOWN.timeoutMs / 1e3) + SHUTDOWN.marginSe
 var STOP_GRACE_PERIOD = `${STOP_GRACE_SECONDS}s`;
 
 // scripts/core/dockerfiles/names.ts
-var import_errors4 = require("./core-errors.cjs");
-var MAX_LABEL = 63;
-var FOLDER_FORM = `lowercase letters and digits, separated by ".", "_", "__" or "-", at most ${MAX_LABEL} characters (an image name component and a compose service name)`;
+var import_errors5 = require("./core-errors.cjs");
 
 // scripts/core/dockerfiles/render.ts
-var import_errors5 = require("./core-errors.cjs");
+var import_errors4 = require("./core-errors.cjs");
 function builderInputs(workspace, service) {
   const deps = workspace.dependenciesOf(service.name);
+  const copied = [service.dir, ...deps.map((d) => d.dir)];
   const local = /* @__PURE__ */ new Set();
-  for (const pkg of [...deps, service]) for (const input of pkg.localInputs) local.add(input);
+  for (const pkg of [...deps, service]) {
+    for (const input of pkg.localInputs) {
+      if (copied.some((dir) => input.startsWith(`${dir}/`))) continue;
+      if (isTarball(input)) {
+        throw new import_errors4.InputError(
+          `${pkg.dir}/package.json: a file: dependency on the tarball ${quote(input)} cannot be built by the generated Dockerfile (its deps stage runs \`pnpm fetch\`, which reads the tarball, before anything but the root files is copied); unpack it into a folder and depend on that folder with file:`
+        );
+      }
+      local.add(input);
+    }
+  }
   return { packages: deps.map((d) => d.dir), local: [...local].sort() };
 }
+function isTarball(path) {
+  return /\.(?:tgz|tar|tar\.gz)$/.test(path);
+}
+
+// scripts/core/dockerfiles/names.ts
+var MAX_LABEL = 63;
+var FOLDER_FORM = `lowercase letters and digits, separated by ".", "_", "__" or "-", at most ${MAX_LABEL} characters (an image name component and a compose service name)`;
 
 // scripts/core/dockerfiles/generate.ts
 var GENERATOR = "scripts/generate-dockerfiles.ts";
@@ -13958,10 +13974,7 @@ function workspaceTargets(name, refs, lookup, names, localInputs) {
     ) {
       const folder = joinPosix(lookup.dir, ref.path);
       target = lookup.dirs.get(folder);
-      if (target === void 0) {
-        if (isLocalInput(folder) && !localInputs.includes(folder)) localInputs.push(folder);
-        target = index.get(ref.name);
-      }
+      if (target === void 0 && isLocalInput(folder) && !localInputs.includes(folder)) localInputs.push(folder);
     } else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
       if (target === void 0) {
@@ -14032,12 +14045,12 @@ function assemble(entries, make) {
   for (let k = 0; k < sorted.length; k++) {
     const entry = at(sorted, k);
     const { name, input } = entry;
-    localInputs.length = 0;
     const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir }, names, localInputs);
     const deps = [];
     for (let t = 0; t < targets.length; t++) deps.push(at(names, at(targets, t)));
     const slash = input.dir.lastIndexOf("/");
     packages.push(make(entry, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps, localInputs.length === 0 ? NONE : [...localInputs].sort()));
+    localInputs.length = 0;
     edges.push(targets);
   }
   const serviceFolders = /* @__PURE__ */ new Map();

@@ -7920,10 +7920,7 @@ function workspaceTargets(name, refs, lookup, names, localInputs) {
     ) {
       const folder = joinPosix(lookup.dir, ref.path);
       target = lookup.dirs.get(folder);
-      if (target === void 0) {
-        if (isLocalInput(folder) && !localInputs.includes(folder)) localInputs.push(folder);
-        target = index.get(ref.name);
-      }
+      if (target === void 0 && isLocalInput(folder) && !localInputs.includes(folder)) localInputs.push(folder);
     } else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
       if (target === void 0) {
@@ -7994,12 +7991,12 @@ function assemble(entries, make) {
   for (let k = 0; k < sorted.length; k++) {
     const entry = at(sorted, k);
     const { name, input } = entry;
-    localInputs.length = 0;
     const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir }, names, localInputs);
     const deps = [];
     for (let t = 0; t < targets.length; t++) deps.push(at(names, at(targets, t)));
     const slash = input.dir.lastIndexOf("/");
     packages.push(make(entry, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps, localInputs.length === 0 ? NONE : [...localInputs].sort()));
+    localInputs.length = 0;
     edges.push(targets);
   }
   const serviceFolders = /* @__PURE__ */ new Map();

@@ -126,7 +126,7 @@ async function deployWithRollback(request, steps, stop) {
     const still = request.previous === void 0 ? "" : `: ${request.previous} still runs`;
     return { kind: "not-applied", reason: `the target did not take ${request.image} (${tail(first.detail)}); nothing changed${still}` };
   }
-  const why = interrupted ? `the deploy of ${request.image} was interrupted after it began (${tail(first.detail)})` : `${request.image} did not become healthy within ${request.timeoutSeconds} s (${tail(first.detail)})`;
+  const why = interrupted ? `the deploy of ${request.image} was interrupted after it began (${tail(first.detail)})` : first.late === true ? `${request.image} became healthy but did not keep running for ${request.minReadySeconds} s (minReadySeconds: ${tail(first.detail)})` : `${request.image} did not become healthy within ${request.timeoutSeconds} s (${tail(first.detail)})`;
   if (request.previous === void 0) return { kind: "failed", reason: `${why}; there is no earlier digest to roll back to` };
   const back = await steps.undo(request.previous, stop?.rollback);
   return back.kind === "healthy" ? { kind: "rolled-back", reason: `${why}; rolled back to ${request.previous}, which is healthy again` } : { kind: "failed", reason: `${why}; the rollback to ${request.previous} failed too (${tail(back.detail)})` };
@@ -215,10 +215,12 @@ function composeTarget(options, run) {
 ${verdict}` };
       if (verdict !== void 0) return { kind: "unhealthy", detail: verdict };
       if (minReady === 0) return started;
-      if (!await pause(minReady * 1e3, stop)) return { kind: "unhealthy", detail: `stopped within the ${minReady} s its containers must keep running`, stopped: true };
+      const stoppedWhileSettling = { kind: "unhealthy", detail: `stopped within the ${minReady} s its containers must keep running`, stopped: true };
+      if (!await pause(minReady * 1e3, stop)) return stoppedWhileSettling;
       const settled = await states(steps.ps, stop);
+      if (stop?.aborted) return stoppedWhileSettling;
       const late = typeof settled === "string" ? `what runs could not be read: ${settled}` : notRunning(before, settled);
-      return late === void 0 ? started : { kind: "unhealthy", detail: `${late}, within ${minReady} s of being ready (minReadySeconds)` };
+      return late === void 0 ? started : { kind: "unhealthy", detail: late, late: true };
     } finally {
       (0, import_node_fs.rmSync)(dir, { recursive: true, force: true });
     }

@@ -62,7 +62,7 @@ async function deployWithRollback(request, steps, stop) {
     const still = request.previous === void 0 ? "" : `: ${request.previous} still runs`;
     return { kind: "not-applied", reason: `the target did not take ${request.image} (${tail(first.detail)}); nothing changed${still}` };
   }
-  const why = interrupted ? `the deploy of ${request.image} was interrupted after it began (${tail(first.detail)})` : `${request.image} did not become healthy within ${request.timeoutSeconds} s (${tail(first.detail)})`;
+  const why = interrupted ? `the deploy of ${request.image} was interrupted after it began (${tail(first.detail)})` : first.late === true ? `${request.image} became healthy but did not keep running for ${request.minReadySeconds} s (minReadySeconds: ${tail(first.detail)})` : `${request.image} did not become healthy within ${request.timeoutSeconds} s (${tail(first.detail)})`;
   if (request.previous === void 0) return { kind: "failed", reason: `${why}; there is no earlier digest to roll back to` };
   const back = await steps.undo(request.previous, stop?.rollback);
   return back.kind === "healthy" ? { kind: "rolled-back", reason: `${why}; rolled back to ${request.previous}, which is healthy again` } : { kind: "failed", reason: `${why}; the rollback to ${request.previous} failed too (${tail(back.detail)})` };
