@@ -502,6 +502,10 @@ describe("untrusted-env-file: the event's file under another name", () => {
   test.each([
     ['through a step env:', '    steps:\n      - env:\n          EV: ${{ github.event_path }}\n        run: echo "T=$(jq -r .pull_request.title "$EV")" >> "$GITHUB_ENV"\n'],
     ['through the job env:', '    env:\n      EV: ${{ github.event_path }}\n    steps:\n      - run: jq -r .pull_request.head.ref "$EV" >> "$GITHUB_PATH"\n'],
+    [
+      'in a value with another expression',
+      '    env:\n      EV: ${{ runner.temp }}/${{ github.event_path }}\n    steps:\n      - run: jq -r .pull_request.title "${EV#*/}" >> "$GITHUB_ENV"\n',
+    ],
     ['through the job env:, indexed', '    env:\n      EV: ${{ github[\'event_path\'] }}\n    steps:\n      - run: jq -r .pull_request.head.ref "$EV" >> "$GITHUB_PATH"\n'],
   ])('%s', (_, job) => {
     expect(rules('pull_request', job)).toEqual(['untrusted-env-file']);
@@ -510,6 +514,7 @@ describe("untrusted-env-file: the event's file under another name", () => {
   test.each([
     ['another field of github', '    env:\n      EV: ${{ github.event_name }}\n    steps:\n      - run: echo "E=$EV" >> "$GITHUB_ENV"\n'],
     ['the path, no env file', '    env:\n      EV: ${{ github.event_path }}\n    steps:\n      - run: jq -r .pull_request.title "$EV"\n'],
+    ['a plain value written to the env file', '    env:\n      A: plain\n    steps:\n      - run: echo "A=$A" >> "$GITHUB_ENV"\n'],
   ])('not: %s', (_, job) => {
     expect(rules('pull_request', job)).toEqual([]);
   });
