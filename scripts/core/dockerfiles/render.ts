@@ -34,8 +34,9 @@ export function fillTemplate(template: string, values: Readonly<Record<string, s
 
 /**
  * What the builder stage copies besides the service's own folder and the root files: the folders of its
- * workspace dependencies in build order, then the local inputs (vendored folders and tarballs a
- * `file:`/`link:` dependency points at) of the service and of those dependencies, sorted, once each.
+ * workspace dependencies in build order, then the local inputs (vendored folders a `file:`/`link:`
+ * dependency points at) of the service and of those dependencies, sorted, once each, but those inside a
+ * folder copied whole; a tarball there is refused (the Dockerfile could not build it).
  */
 export function builderInputs(workspace: Workspace, service: WorkspacePackage): { readonly packages: string[]; readonly local: string[] } {
   const deps = workspace.dependenciesOf(service.name);
@@ -65,7 +66,7 @@ export function renderDockerfile(template: string, workspace: Workspace, service
   const port = service.manifest.service.port;
   if (port === undefined) throw new InputError(`${service.dir}/package.json: a service needs "kodingcaravan": { "port": <number> }`);
   const inputs = builderInputs(workspace, service);
-  // Local inputs: no trailing slash, so that COPY puts a folder's contents at the same path and a tarball at its own path.
+  // Local inputs: no trailing slash, so that COPY puts a folder's contents at the same path.
   const copies = [...inputs.packages.map((dir) => `COPY ${dir}/ ${dir}/`), ...inputs.local.map((path) => `COPY ${path} ${path}`)];
   return fillTemplate(
     template,
