@@ -50,9 +50,25 @@ test('one at a time with parallel 1; a request made twice runs once and both get
   expect(times).toHaveLength(3);
 });
 
+// For the overlap: each run ends only once both have started (or after 20 s), so that a slow start of the
+// second (a loaded machine: a Node start can take longer than a fixed wait) cannot look like running one at a time.
+const barrier = join(dir, 'barrier.cjs');
+writeFileSync(
+  barrier,
+  `const fs = require('fs'); const name = process.argv[2]; const log = process.env.PIPELINE_LOG;
+fs.appendFileSync(log, 'start ' + name + '\\n');
+const until = Date.now() + 20000;
+const poll = () => {
+  const started = fs.readFileSync(log, 'utf8').split('\\n').filter((l) => l.startsWith('start ')).length;
+  if (started < 2 && Date.now() < until) return setTimeout(poll, 20);
+  fs.appendFileSync(log, 'end ' + name + '\\n'); fs.appendFileSync(process.env.GITHUB_OUTPUT, 'name=' + name + '\\n');
+};
+poll();\n`,
+);
+
 test('with parallel 2 two steps overlap', async () => {
   rmSync(log, { force: true });
-  const runner = createStepRunner(options(2));
+  const runner = createStepRunner({ ...options(2), cli: barrier });
   await Promise.all([runner.run(request('a')), runner.run(request('b'))]);
   const lines = readFileSync(log, 'utf8').trim().split('\n');
   expect(lines.slice(0, 2).sort()).toEqual(['start a', 'start b']);
