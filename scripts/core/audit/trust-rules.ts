@@ -26,9 +26,14 @@ export function envsOf(workflow: AuditWorkflow, job: AuditJob, step: AuditStep):
   return [step.fields['env'], job.fields['env'], workflow.env].filter(isRecord);
 }
 
+/** Does any variable the step's script sees hold an expression that `pattern` matches? */
+function envHolds(workflow: AuditWorkflow, job: AuditJob, step: AuditStep, pattern: RegExp): boolean {
+  return envsOf(workflow, job, step).some((env) => Object.values(env).some((v) => expressionsOf(String(v)).some((inner) => pattern.test(inner))));
+}
+
 /** Does any variable the step's script sees hold outside data? */
 export function outsideEnv(workflow: AuditWorkflow, job: AuditJob, step: AuditStep): boolean {
-  return envsOf(workflow, job, step).some((env) => Object.values(env).some((v) => expressionsOf(String(v)).some((inner) => UNTRUSTED.test(inner))));
+  return envHolds(workflow, job, step, UNTRUSTED);
 }
 
 /** `gh pr checkout` always takes a pull request's code; these git commands take whatever ref they are given. */
@@ -43,8 +48,8 @@ const GIT_GLOBAL = String.raw`(?:-[Cc]\s+${WORD}|--(?:git-dir|work-tree|namespac
 const GIT_FETCH = new RegExp(String.raw`\bgit\s+(?:${GIT_GLOBAL})*(?:fetch|checkout|switch|pull|clone|worktree|reset|merge|rebase)\b`);
 /** The event's own file, which the script reads outside data from (`jq .workflow_run.head_sha "$GITHUB_EVENT_PATH"`). */
 const EVENT_FILE = /\bGITHUB_EVENT_PATH\b/;
-/** The same file in an expression: `github.event_path`, `github['event_path']`. */
-const EVENT_PATH = /\bgithub\s*(?:\.\s*event_path\b|\[\s*'event_path'\s*\])/;
+/** The same file in an expression: `github.event_path` (`github['event_path']`, any `github[`, is outside data already: UNTRUSTED). */
+const EVENT_PATH = /\bgithub\s*\.\s*event_path\b/;
 
 /**
  * A step that reads the event's own file (a title, a branch name: outside data, as a `${{ github.event.* }}`
@@ -53,7 +58,7 @@ const EVENT_PATH = /\bgithub\s*(?:\.\s*event_path\b|\[\s*'event_path'\s*\])/;
 export function readsEventFile(workflow: AuditWorkflow, job: AuditJob, step: AuditStep): boolean {
   // Stryker disable next-line StringLiteral: equivalent: no text of a step without run: names the event file either
   if (EVENT_FILE.test(step.run ?? '')) return true;
-  return envsOf(workflow, job, step).some((env) => Object.values(env).some((v) => expressionsOf(String(v)).some((inner) => EVENT_PATH.test(inner))));
+  return envHolds(workflow, job, step, EVENT_PATH);
 }
 
 /**

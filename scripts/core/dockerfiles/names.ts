@@ -36,9 +36,9 @@ export function checkGeneratedNames(workspace: Workspace): void {
         `${quote(service.dir, 120)}/package.json: package name ${quote(service.name)} cannot be used in generated files; expected an npm name (@scope/name, lowercase)`,
       );
     }
-    for (const dep of [service, ...workspace.dependenciesOf(service.name)]) copied.add(dep.dir);
-    // The local inputs (vendored folders a file:/link: dependency points at) are copied too, by their path.
-    for (const input of builderInputs(workspace, service).local) copied.add(input);
+    // What the Dockerfile copies: the service's folder, its dependencies' and their local inputs (vendored folders).
+    const inputs = builderInputs(workspace, service);
+    for (const dir of [service.dir, ...inputs.packages, ...inputs.local]) copied.add(dir);
   }
   for (const dir of copied) for (const segment of dir.split('/')) checkFolderName(segment, quote(dir, 120));
 }
