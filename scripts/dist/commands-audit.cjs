@@ -7628,18 +7628,21 @@ var privilegedTriggers = (workflow) => PRIVILEGED.filter((e) => runsIn(workflow,
 function envsOf(workflow, job, step) {
   return [step.fields["env"], job.fields["env"], workflow.env].filter(isRecord);
 }
+function envHolds(workflow, job, step, pattern) {
+  return envsOf(workflow, job, step).some((env) => Object.values(env).some((v) => expressionsOf(String(v)).some((inner) => pattern.test(inner))));
+}
 function outsideEnv(workflow, job, step) {
-  return envsOf(workflow, job, step).some((env) => Object.values(env).some((v) => expressionsOf(String(v)).some((inner) => UNTRUSTED.test(inner))));
+  return envHolds(workflow, job, step, UNTRUSTED);
 }
 var GH_PR_CHECKOUT = /\bgh\s+pr\s+checkout\b/;
 var WORD = String.raw`(?:"[^"]*"|'[^']*'|[^\s"'])+`;
 var GIT_GLOBAL = String.raw`(?:-[Cc]\s+${WORD}|--(?:git-dir|work-tree|namespace|config-env|exec-path|attr-source)\s+${WORD}|--[A-Za-z-]+(?:=${WORD})?|-[pP])\s+`;
 var GIT_FETCH = new RegExp(String.raw`\bgit\s+(?:${GIT_GLOBAL})*(?:fetch|checkout|switch|pull|clone|worktree|reset|merge|rebase)\b`);
 var EVENT_FILE = /\bGITHUB_EVENT_PATH\b/;
-var EVENT_PATH = /\bgithub\s*(?:\.\s*event_path\b|\[\s*'event_path'\s*\])/;
+var EVENT_PATH = /\bgithub\s*\.\s*event_path\b/;
 function readsEventFile(workflow, job, step) {
   if (EVENT_FILE.test(step.run ?? "")) return true;
-  return envsOf(workflow, job, step).some((env) => Object.values(env).some((v) => expressionsOf(String(v)).some((inner) => EVENT_PATH.test(inner))));
+  return envHolds(workflow, job, step, EVENT_PATH);
 }
 function scriptCheckout(workflow, job, step, message) {
   const script = step.run ?? "";
