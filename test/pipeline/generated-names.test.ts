@@ -42,3 +42,20 @@ describe('checkGeneratedNames: a local input (file:/link: folder) is a folder a 
     expect(() => checkGeneratedNames(buildWorkspace([dependent({ pad: 'link:../../vendor/my pad' })]))).toThrow(/cannot be used in generated files/);
   });
 });
+
+describe("checkGeneratedNames: a service's manifest is package.json", () => {
+  // pnpm reads package.yaml and package.json5 too, Node does not: the image's `node` reads package.json
+  // for "type" and "exports", and verify-image reads /app/package.json for the service's name.
+  test.each(['package.yaml', 'package.json5'] as const)('a service whose manifest is %s is refused, naming the file and the fix', (manifestFile) => {
+    const ws = buildWorkspace([{ ...svc('services/api', '@k/api'), manifestFile }]);
+    expect(() => checkGeneratedNames(ws)).toThrow(
+      new RegExp(`^"services/api"/${manifestFile.replace('.', '\\.')}: a service's manifest must be package\\.json \\(Node reads "type" and "exports" from it, and verify-image reads the image's /app/package\\.json\\); convert it \\(pnpm reads either\\)$`),
+    );
+  });
+
+  test('a library whose manifest is package.yaml is copied like any other', () => {
+    const lib: PackageInput = { dir: 'packages/util', isService: false, manifestFile: 'package.yaml', manifest: parseManifest('packages/util/package.yaml', JSON.stringify({ name: '@k/util' })) };
+    const api: PackageInput = { dir: 'services/api', isService: true, manifest: parseManifest('services/api/package.json', JSON.stringify({ name: '@k/api', dependencies: { '@k/util': 'workspace:*' } })) };
+    expect(() => checkGeneratedNames(buildWorkspace([lib, api]))).not.toThrow();
+  });
+});

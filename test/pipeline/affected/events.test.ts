@@ -373,6 +373,49 @@ describe('file: and link: dependencies on a folder that is no workspace package 
   });
 });
 
+describe("pnpm's other manifests: package.yaml and package.json5", () => {
+  // pnpm reads a package folder's package.json, else its package.json5, else its package.yaml
+  // (checked with pnpm 10: `pnpm --filter "...[base]" ls` lists the dependents through both).
+  const other = {
+    'packages/auth/package.json': null,
+    'packages/auth/package.yaml': "name: '@kc/auth'\nversion: 1.0.0\ndependencies:\n  '@kc/core': 'workspace:*'\n",
+    'services/beta/package.json': null,
+    'services/beta/package.json5': "{\n  // JSON5: comments, unquoted keys, trailing commas\n  name: '@kc/beta',\n  dependencies: { '@kc/core': 'workspace:*', },\n}\n",
+  };
+
+  test('a change to a library reaches the packages whose manifest is package.yaml or package.json5 (also from the cache)', async () => {
+    const { root } = makeRepo();
+    const first = commit(root, 'other manifests', other);
+    const after = commit(root, 'core', { 'packages/core/src/index.ts': 'export const core = 2;\n' });
+    for (const run of ['cold', 'from the cache']) {
+      const json = parseJson(await affected(root, ['--json', '--base', first, '--head', after]));
+      expect({ run, packages: json.packages.map((p) => p.name) }).toEqual({ run, packages: ['@kc/auth', '@kc/core', '@kc/alpha', '@kc/beta'] });
+      expect(json.services.map((s) => s.reasons)).toEqual([['depends on @kc/core, which changed (through @kc/auth)'], ['depends on @kc/core, which changed']]);
+    }
+  });
+
+  test('a change to such a manifest is a change to its package', async () => {
+    const { root } = makeRepo();
+    const first = commit(root, 'other manifests', other);
+    const after = commit(root, 'auth', { 'packages/auth/package.yaml': "name: '@kc/auth'\nversion: 1.0.1\ndependencies:\n  '@kc/core': 'workspace:*'\n" });
+    const json = parseJson(await affected(root, ['--json', '--base', first, '--head', after]));
+    expect(services(json)).toEqual(['alpha']);
+    expect(json.packages.find((p) => p.name === '@kc/auth')?.reasons).toEqual(['1 file changed in packages/auth: "package.yaml"']);
+  });
+
+  test('a removed package folder whose manifest was package.yaml is named as removed, not as tooling', async () => {
+    const { root } = makeRepo();
+    const first = commit(root, 'other manifests', {
+      'packages/extra/package.yaml': "name: '@kc/extra'\n",
+      'packages/extra/src/index.ts': 'export {};\n',
+    });
+    const after = commit(root, 'drop extra', { 'packages/extra': null });
+    const json = parseJson(await affected(root, ['--json', '--base', first, '--head', after]));
+    expect(json).toMatchObject({ tooling: false, services: [] });
+    expect(json.warnings).toEqual(['package packages/extra was removed (2 files); its dependents changed their manifests']);
+  });
+});
+
 describe('file: and link: dependencies under another name', () => {
   test("a package nested in another package's folder, depending on it by file: under another key, is affected by it", async () => {
     const nested = {

@@ -6,6 +6,7 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { InputError } from '../../../scripts/core/errors.js';
 import { openGit } from '../../../scripts/io/git.js';
 import { loadWorkspace } from '../../../scripts/io/workspace-fs.js';
 import { loadWorkspaceFromGit } from '../../../scripts/io/workspace-git.js';
@@ -126,6 +127,31 @@ const CASES: ReadonlyArray<readonly [string, Case]> = [
       ],
     },
   ],
+  [
+    "pnpm's other manifests: package.json5 and package.yaml, package.json first when a folder holds more than one (pnpm's order)",
+    {
+      files: {
+        ...workspace('packages/*', 'services/*'),
+        'packages/yaml/package.yaml': 'name: "@x/yaml"\nversion: 1.0.0\n',
+        'packages/json5/package.json5': "{\n  // a comment\n  name: '@x/json5',\n  version: '1.0.0',\n}\n",
+        'packages/both/package.json': `${JSON.stringify({ name: '@x/both-json' })}\n`,
+        'packages/both/package.yaml': 'name: "@x/both-yaml"\n',
+        'packages/two/package.json5': "{ name: '@x/two-json5' }\n",
+        'packages/two/package.yaml': 'name: "@x/two-yaml"\n',
+        'packages/none/package.yml': 'name: "@x/none"\n',
+        'services/api/package.yaml': 'name: api\n',
+        ...file('services/api/Dockerfile'),
+      },
+      marker: 'Dockerfile',
+      expected: [
+        ['packages/both', '@x/both-json', false],
+        ['packages/json5', '@x/json5', false],
+        ['packages/two', '@x/two-json5', false],
+        ['packages/yaml', '@x/yaml', false],
+        ['services/api', 'api', true],
+      ],
+    },
+  ],
 ];
 
 describe('workspace discovery: the working tree and the commit give the same packages', () => {
@@ -157,6 +183,51 @@ describe('what a commit cannot hold as the disk does', () => {
     const git = await openGit(root);
     try {
       await expect(loadWorkspaceFromGit(git, head, { dir: '', marker: 'Dockerfile' })).rejects.toThrow(`services/a/package.json (at ${head.slice(0, 12)}) ${fix}`);
+    } finally {
+      git.close();
+    }
+  });
+
+  test.each([
+    ['package.yaml', '../b/package.yaml'],
+    ['package.json5', '../b/package.json5'],
+  ])('a %s that is a symbolic link is refused by both, naming the file', async (name, target) => {
+    const { root } = makeRepo({ ...workspace('services/*'), [`services/b/${name}`]: 'name: b\n', ...file('services/a/index.js') });
+    symlinkSync(target, join(root, `services/a/${name}`));
+    const head = commit(root, 'a link');
+    const fix = "is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself";
+    await expect(loadWorkspace(root)).rejects.toThrow(`services/a/${name} ${fix}`);
+    const git = await openGit(root);
+    try {
+      await expect(loadWorkspaceFromGit(git, head, { dir: '', marker: 'Dockerfile' })).rejects.toThrow(`services/a/${name} (at ${head.slice(0, 12)}) ${fix}`);
+    } finally {
+      git.close();
+    }
+  });
+
+  test.each([
+    ['package.yaml', 'name: [a\n', /^services\/a\/package\.yaml( \(at [0-9a-f]{12}\))?: not valid YAML \(.+\); fix the file$/],
+    ['package.yaml', '- a list\n', /^services\/a\/package\.yaml( \(at [0-9a-f]{12}\))?: expected a mapping of fields$/],
+    ['package.yaml', 'name: a\nname: b\n', /^services\/a\/package\.yaml( \(at [0-9a-f]{12}\))?: not valid YAML \(.+\); fix the file$/],
+    ['package.json5', "{ name: 'a', }}\n", /^services\/a\/package\.json5( \(at [0-9a-f]{12}\))?: not valid JSON5 \(.+\); fix the file$/],
+    ['package.json5', '12\n', /^services\/a\/package\.json5( \(at [0-9a-f]{12}\))?: expected a JSON5 object$/],
+  ])('a %s that does not parse is bad input naming the file (%j)', async (name, text, message) => {
+    const { root } = makeRepo({ ...workspace('services/*'), [`services/a/${name}`]: text });
+    const head = runGit(root, 'rev-parse', 'HEAD');
+    const onDisk = await loadWorkspace(root).then(
+      () => 'loaded',
+      (err: unknown) => (err instanceof InputError ? err.message : String(err)),
+    );
+    expect(onDisk).toMatch(message);
+    expect(onDisk).not.toContain('(at ');
+    const git = await openGit(root);
+    try {
+      const fromGit = await loadWorkspaceFromGit(git, head, { dir: '', marker: 'Dockerfile' }).then(
+        () => 'loaded',
+        (err: unknown) => (err instanceof InputError ? err.message : String(err)),
+      );
+      expect(fromGit).toMatch(message);
+      expect(fromGit).toContain(`(at ${head.slice(0, 12)})`);
     } finally {
       git.close();
     }
