@@ -16,6 +16,7 @@ import { removedPackageCandidates } from '../core/affected/removed-dirs.js';
 import { buildReport, inWorkspace, renderSummary, renderText, stepOutputs } from '../core/affected/report.js';
 import { parseNameOnlyZ } from '../core/changes/diff.js';
 import { expectedRange, planComparison } from '../core/changes/revisions.js';
+import { MANIFEST_FILES } from '../core/workspace/discover.js';
 import { globEngineFor } from '../core/workspace/glob.js';
 import { imageRepositories } from '../core/images/tags.js';
 import type { Git } from '../io/git.js';
@@ -98,8 +99,10 @@ async function findings(input: FindingsInput): Promise<Findings> {
   }
   const candidates = removedPackageCandidates(input.unowned, prefix, (dir) => input.matcher.isPackageDir(dir));
   if (candidates.length > 0) {
-    const objects = await git.readObjects(candidates.map((d) => `${base}:${inWorkspace(prefix, d)}/package.json`));
-    out.removedPackageDirs = new Set(candidates.filter((_, i) => objects[i]?.type === 'blob').map((d) => inWorkspace(prefix, d)));
+    // A package at base: its folder held one of pnpm's manifests (package.json, package.json5 or package.yaml).
+    const files = MANIFEST_FILES.length;
+    const objects = await git.readObjects(candidates.flatMap((d) => MANIFEST_FILES.map((file) => `${base}:${inWorkspace(prefix, d)}/${file}`)));
+    out.removedPackageDirs = new Set(candidates.filter((_, i) => objects.slice(i * files, (i + 1) * files).some((o) => o?.type === 'blob')).map((d) => inWorkspace(prefix, d)));
   }
   return out;
 }

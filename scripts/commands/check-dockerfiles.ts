@@ -47,7 +47,7 @@ export const run: Command = command(SPEC, async (parsed, ctx) => {
   const rootManifest = parseManifest('package.json', readTextFile(join(root, 'package.json'), 'package.json'));
   const manifests = [
     { file: 'package.json', scripts: rootManifest.scripts },
-    ...[...workspace.packages.values()].map((p) => ({ file: `${p.dir}/package.json`, scripts: p.manifest.scripts })),
+    ...[...workspace.packages.values()].map((p) => ({ file: `${p.dir}/${p.manifestFile ?? 'package.json'}`, scripts: p.manifest.scripts })),
   ];
   violations.push(...checkRepository(listFiles(root), manifests));
 

@@ -6,9 +6,9 @@
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
-import { discoverPackages, type FolderListing, type PackageFiles, symlinkedManifest } from '../core/workspace/discover.js';
+import { discoverPackages, type FolderListing, OTHER_MANIFEST_FILES, type PackageFiles, symlinkedManifest } from '../core/workspace/discover.js';
 import { folderTest, globMatcher } from '../core/workspace/folder-globs.js';
-import { buildWorkspace, type Workspace } from '../core/workspace/graph.js';
+import { buildWorkspace, type PackageInput, type Workspace } from '../core/workspace/graph.js';
 import { parseManifest } from '../core/workspace/manifest.js';
 import { checkWorkspaceGlobs } from '../core/workspace/workspace-globs.js';
 import { parseWorkspaceYaml } from '../core/workspace/workspace-yaml.js';
@@ -24,12 +24,24 @@ function entryAt(path: string): 'file' | 'link' | 'other' | undefined {
   }
 }
 
-/** A package folder's package.json: its text, or undefined when there is none (nothing, or a folder). */
-function readManifest(folder: string, name: string): string | undefined {
+/**
+ * A package folder's manifest, as pnpm picks it (package.json, else package.json5, else package.yaml):
+ * its text and, when not package.json, which file; undefined when there is none. A package.json that
+ * is a folder makes no package, as from git.
+ */
+function readManifest(folder: string, name: string): Pick<PackageFiles, 'manifest' | 'manifestFile'> {
   const path = join(folder, 'package.json');
   const entry = entryAt(path);
   if (entry === 'link') throw symlinkedManifest(`${name}/package.json`);
-  return entry === 'file' ? readFileSync(path, 'utf8') : undefined;
+  if (entry === 'file') return { manifest: readFileSync(path, 'utf8') };
+  if (entry === 'other') return { manifest: undefined };
+  for (const file of OTHER_MANIFEST_FILES) {
+    const other = join(folder, file);
+    const kind = entryAt(other);
+    if (kind === 'link') throw symlinkedManifest(`${name}/${file}`);
+    if (kind === 'file') return { manifest: readFileSync(other, 'utf8'), manifestFile: file };
+  }
+  return { manifest: undefined };
 }
 
 /** Whether `path` is a file in git's sense (a blob: a regular file or a symbolic link), not a folder. */
@@ -53,7 +65,7 @@ function diskListing(): FolderListing<string> {
       );
     },
     async packageFiles(folders, marker): Promise<PackageFiles[]> {
-      return folders.map((f) => ({ manifest: readManifest(f.handle, f.path), marker: isFile(join(f.handle, marker)) }));
+      return folders.map((f) => ({ ...readManifest(f.handle, f.path), marker: isFile(join(f.handle, marker)) }));
     },
   };
 }
@@ -71,5 +83,14 @@ export async function loadWorkspace(root: string, options: LoadOptions = {}): Pr
   const globs = checkWorkspaceGlobs('pnpm-workspace.yaml', parseWorkspaceYaml('pnpm-workspace.yaml', readTextFile(yamlPath, 'pnpm-workspace.yaml')).packages);
   const rule = { marker: options.serviceMarker ?? 'Dockerfile', isServiceDir: await folderTest(options.serviceGlobs ?? []) };
   const found = await discoverPackages(diskListing(), root, await globMatcher(globs), rule);
-  return buildWorkspace(found.map(({ dir, manifest, isService }) => ({ dir, manifest: parseManifest(`${dir}/package.json`, manifest), isService })));
+  const inputs: PackageInput[] = [];
+  for (const { dir, manifest, manifestFile, isService } of found) {
+    if (manifestFile === undefined) inputs.push({ dir, manifest: parseManifest(`${dir}/package.json`, manifest), isService });
+    else {
+      const { manifestAsJson } = await import('../core/workspace/manifest-formats.js');
+      const file = `${dir}/${manifestFile}`;
+      inputs.push({ dir, manifest: parseManifest(file, manifestAsJson(file, manifestFile, manifest)), manifestFile, isService });
+    }
+  }
+  return buildWorkspace(inputs);
 }

@@ -1,7 +1,7 @@
 /**
  * Loads the workspace graph of a commit straight from git's object database, no checkout needed:
  * the trees along the pnpm-workspace globs (for `services/*`, the one `services` tree), then, in
- * bulk, each package folder's package.json and the type of its service marker, looked up by git
+ * bulk, each package folder's package.json (pnpm's package.json5 or package.yaml when it has none) and the type of its service marker, looked up by git
  * inside the folder's tree (by its hash). The cost follows the number of packages, never the
  * number of files.
  *
@@ -14,7 +14,16 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { fromCallback } from '../core/from-callback.js';
-import { discoverPackages, type Folder, type FolderListing, type PackageFiles, symlinkedManifest } from '../core/workspace/discover.js';
+import {
+  discoverPackages,
+  type Folder,
+  type FolderListing,
+  type ManifestFile,
+  OTHER_MANIFEST_FILES,
+  type OtherManifestFile,
+  type PackageFiles,
+  symlinkedManifest,
+} from '../core/workspace/discover.js';
 import { folderTest, type GlobMatcher, globMatcher, globRoots } from '../core/workspace/folder-globs.js';
 import { KeyHash } from '../core/workspace/cache-key.js';
 import { buildGraph, type GraphSource, graphFromSnapshot, isGraphSnapshot, snapshotGraph, type WorkspaceGraph } from '../core/workspace/graph.js';
@@ -27,7 +36,8 @@ import type { Git } from './git.js';
 // 3: `file:`/`link:` dependencies resolved by folder (a cache of version 2 lacks those edges).
 // 4: the service folder globs count, as on disk (a cache of version 3 knew the marker only).
 // 5: the local inputs of `file:`/`link:` dependencies on folders that are no workspace package.
-const CACHE_VERSION = 5;
+// 6: pnpm's package.json5 and package.yaml manifests (a cache of version 5 lacks those packages).
+const CACHE_VERSION = 6;
 /**
  * git processes that read the manifests, each a share of the folders: git answers on one core, and
  * this process waits meanwhile. Two halve the wait on a 2-core machine; more only add start-up.
@@ -131,7 +141,13 @@ class Folders {
  * are split between the bulk readers (git is single-threaded, and this process has nothing else to
  * do meanwhile), in one piece when small.
  */
-function gitListing(git: Git, trees: Folders, readers: () => BulkRead[], fileName: (path: string) => string, trace: (label: string) => void): FolderListing<string> {
+function gitListing(
+  git: Git,
+  trees: Folders,
+  readers: () => BulkRead[],
+  fileName: (path: string, file?: ManifestFile) => string,
+  trace: (label: string) => void,
+): FolderListing<string> {
   return {
     async subfolders(folders) {
       const levels = await trees.read(folders.map((f) => f.handle));
@@ -157,41 +173,71 @@ function gitListing(git: Git, trees: Folders, readers: () => BulkRead[], fileNam
       }
       trace(`${folders.length} package folders' manifests read`);
       const out: PackageFiles[] = [];
-      const unanswered: Array<Folder<string>> = [];
+      const unanswered: Unanswered[] = [];
       for (const part of parts) {
         const answers = await part.answers;
         const size = part.folders.length;
         // Each reader answers its part's manifests, then its markers.
         part.folders.forEach((folder, i) => {
           const type = answers.type(i);
-          if (type === undefined) unanswered.push(folder);
-          out.push({ manifest: type === 'blob' ? answers.text(i) : undefined, marker: answers.type(size + i) === 'blob' });
+          const marker = answers.type(size + i) === 'blob';
+          if (type === undefined) unanswered.push({ folder, at: out.length, marker });
+          out.push({ manifest: type === 'blob' ? answers.text(i) : undefined, marker });
         });
       }
-      await checkUnanswered(git, unanswered, fileName);
+      await readUnanswered(git, unanswered, out, fileName);
       return out;
     },
   };
 }
 
-/** The package.json entry of a folder's tree object (undefined when there is none, or no tree). */
-function manifestEntry(tree: GitObject | undefined): TreeEntry | undefined {
-  return tree?.type === 'tree' ? parseTree(tree.content, tree.sha.length / 2).find((e) => e.name === 'package.json') : undefined;
+/** A folder git answered `missing` for its package.json: where its answer goes in the listing's list. */
+interface Unanswered {
+  readonly folder: Folder<string>;
+  readonly at: number;
+  readonly marker: boolean;
 }
+
+/** The entry named `name` of a folder's tree object (undefined when there is none, or no tree). */
+function entryOf(tree: GitObject | undefined, name: string): TreeEntry | undefined {
+  return tree?.type === 'tree' ? parseTree(tree.content, tree.sha.length / 2).find((e) => e.name === name) : undefined;
+}
+
+/** A file git stores as a blob: neither a folder nor a submodule (a link is a blob too, refused by the caller). */
+const isBlobEntry = (entry: TreeEntry | undefined): entry is TreeEntry => entry !== undefined && !entry.isTree && entry.mode !== '160000';
 
 /**
  * git answers `missing` for a folder without package.json and for one whose package.json it cannot
  * read (a partial or damaged clone); only the first is not a package. The few folders answered so
- * are looked at by their tree, which says which it is.
+ * are looked at by their tree, which says which it is, and names pnpm's other manifests (package.json5,
+ * else package.yaml) when the folder holds one: read then, in one more round trip (rare: the bulk read
+ * asks for package.json alone).
  */
-async function checkUnanswered(git: Git, unanswered: ReadonlyArray<Folder<string>>, fileName: (path: string) => string): Promise<void> {
+async function readUnanswered(git: Git, unanswered: readonly Unanswered[], out: PackageFiles[], fileName: (path: string, file?: ManifestFile) => string): Promise<void> {
   if (unanswered.length === 0) return;
-  const trees = await git.readObjects(unanswered.map((c) => c.handle));
-  unanswered.forEach((c, i) => {
+  const trees = await git.readObjects(unanswered.map((u) => u.folder.handle));
+  const others: Array<{ readonly u: Unanswered; readonly file: OtherManifestFile; readonly sha: string }> = [];
+  unanswered.forEach((u, i) => {
     const tree = trees[i];
-    const entry = manifestEntry(tree);
-    const listed = tree?.type !== 'tree' || (entry !== undefined && !entry.isTree && entry.mode !== '160000');
-    if (listed) throw new InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    const entry = entryOf(tree, 'package.json');
+    if (tree?.type !== 'tree' || isBlobEntry(entry))
+      throw new InputError(`${fileName(u.folder.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    // A package.json that is a folder makes no package (as on disk): the other manifests are not looked for.
+    if (entry !== undefined) return;
+    for (const file of OTHER_MANIFEST_FILES) {
+      const other = entryOf(tree, file);
+      if (!isBlobEntry(other)) continue;
+      if (other.mode === '120000') throw symlinkedManifest(fileName(u.folder.path, file));
+      others.push({ u, file, sha: other.sha });
+      return;
+    }
+  });
+  if (others.length === 0) return;
+  const blobs = await git.readObjects(others.map((o) => o.sha));
+  others.forEach(({ u, file }, i) => {
+    const blob = blobs[i];
+    if (blob?.type !== 'blob') throw new InputError(`${fileName(u.folder.path, file)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    out[u.at] = { manifest: blob.content.toString('utf8'), manifestFile: file, marker: u.marker };
   });
 }
 
@@ -262,23 +308,33 @@ async function load(git: Git, commit: string, options: LoadOptions, readersFor: 
     return { workspace: fromCache, globs, matcher, cached: Promise.resolve() };
   }
   trace('workspace graph not cached: reading the package folders');
-  const manifestName = (path: string) => `${dir === '' ? '' : `${dir}/`}${path}/package.json (at ${short})`;
+  const manifestName = (path: string, file: ManifestFile = 'package.json') => `${dir === '' ? '' : `${dir}/`}${path}/${file} (at ${short})`;
   // Started now if not yet: git takes a few milliseconds to start, while the folders are walked.
   readersFor();
   const found = await discoverPackages(gitListing(git, trees, readersFor, manifestName, trace), tree.sha, matcher, { marker, isServiceDir: await folderTest(serviceGlobs) });
   // The manifest's name for an error, made only then (one function for the loop, not one per package).
   let folder = '';
-  const fileName = () => manifestName(folder);
+  let file: ManifestFile = 'package.json';
+  const fileName = () => manifestName(folder, file);
   const sources: GraphSource[] = [];
-  for (const { dir: path, manifest, isService } of found) {
+  for (const { dir: path, manifest, manifestFile, isService } of found) {
     folder = path;
+    if (manifestFile !== undefined) {
+      // pnpm's package.json5 or package.yaml (rare): turned into JSON by the parsers loaded for it alone.
+      file = manifestFile;
+      const { manifestAsJson } = await import('../core/workspace/manifest-formats.js');
+      const edges = readManifestEdges(manifestAsJson(fileName(), manifestFile, manifest), fileName);
+      sources.push({ dir: path, manifestFile, name: edges.name, isService, refs: edges.refs });
+      file = 'package.json';
+      continue;
+    }
     let edges: ReturnType<typeof readManifestEdges>;
     try {
       edges = readManifestEdges(manifest, fileName);
     } catch (err) {
       // The bulk read gives a link's text as its contents: a manifest that does not parse may be one.
       const [tree] = await git.readObjects([`${commit}:${dir === '' ? '' : `${dir}/`}${path}`]);
-      if (manifestEntry(tree)?.mode === '120000') throw symlinkedManifest(manifestName(path));
+      if (entryOf(tree, 'package.json')?.mode === '120000') throw symlinkedManifest(manifestName(path));
       throw err;
     }
     sources.push({ dir: path, name: edges.name, isService, refs: edges.refs });

@@ -49,13 +49,24 @@ describe("checkGeneratedNames: a service's manifest is package.json", () => {
   test.each(['package.yaml', 'package.json5'] as const)('a service whose manifest is %s is refused, naming the file and the fix', (manifestFile) => {
     const ws = buildWorkspace([{ ...svc('services/api', '@k/api'), manifestFile }]);
     expect(() => checkGeneratedNames(ws)).toThrow(
-      new RegExp(`^"services/api"/${manifestFile.replace('.', '\\.')}: a service's manifest must be package\\.json \\(Node reads "type" and "exports" from it, and verify-image reads the image's /app/package\\.json\\); convert it \\(pnpm reads either\\)$`),
+      new RegExp(
+        `^"services/api"/${manifestFile.replace('.', '\\.')}: a service's manifest must be package\\.json \\(Node reads "type" and "exports" from it, and verify-image reads the image's /app/package\\.json\\); convert it \\(pnpm reads either\\)$`,
+      ),
     );
   });
 
   test('a library whose manifest is package.yaml is copied like any other', () => {
-    const lib: PackageInput = { dir: 'packages/util', isService: false, manifestFile: 'package.yaml', manifest: parseManifest('packages/util/package.yaml', JSON.stringify({ name: '@k/util' })) };
-    const api: PackageInput = { dir: 'services/api', isService: true, manifest: parseManifest('services/api/package.json', JSON.stringify({ name: '@k/api', dependencies: { '@k/util': 'workspace:*' } })) };
+    const lib: PackageInput = {
+      dir: 'packages/util',
+      isService: false,
+      manifestFile: 'package.yaml',
+      manifest: parseManifest('packages/util/package.yaml', JSON.stringify({ name: '@k/util' })),
+    };
+    const api: PackageInput = {
+      dir: 'services/api',
+      isService: true,
+      manifest: parseManifest('services/api/package.json', JSON.stringify({ name: '@k/api', dependencies: { '@k/util': 'workspace:*' } })),
+    };
     expect(() => checkGeneratedNames(buildWorkspace([lib, api]))).not.toThrow();
   });
 });

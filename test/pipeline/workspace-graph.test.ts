@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { buildWorkspace, dependencyRefs, joinPosix, type PackageInput } from '../../scripts/core/workspace/graph.js';
+import { buildGraph, buildWorkspace, dependencyRefs, joinPosix, type PackageInput } from '../../scripts/core/workspace/graph.js';
 import { parseManifest, readManifestEdges } from '../../scripts/core/workspace/manifest.js';
 import { parseWorkspaceYaml } from '../../scripts/core/workspace/workspace-yaml.js';
 
@@ -85,6 +85,21 @@ describe('workspace graph', () => {
 
   test('two packages with one name is an error naming both files', () => {
     expect(() => buildWorkspace([pkg('p/one', 'dup'), pkg('p/two', 'dup')])).toThrow('two workspace packages are named dup: p/one/package.json and p/two/package.json');
+  });
+
+  test("two packages with one name: a manifest that is pnpm's package.yaml or package.json5 is named by its file", () => {
+    const ws = () =>
+      buildWorkspace([
+        { ...pkg('p/one', 'dup'), manifestFile: 'package.yaml' },
+        { ...pkg('p/two', 'dup'), manifestFile: 'package.json5' },
+      ]);
+    expect(ws).toThrow('two workspace packages are named dup: p/one/package.yaml and p/two/package.json5; rename one');
+    const graph = () =>
+      buildGraph([
+        { dir: 'p/one', name: 'dup', isService: false, refs: [] },
+        { dir: 'p/two', manifestFile: 'package.yaml', name: 'dup', isService: false, refs: [] },
+      ]);
+    expect(graph).toThrow('two workspace packages are named dup: p/one/package.json and p/two/package.yaml; rename one');
   });
 });
 

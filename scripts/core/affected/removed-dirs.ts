@@ -1,7 +1,8 @@
 /**
  * The folders that may have held a package at base and hold none at head: a changed file no package
  * at head owns (deleted, or moved away) whose folder, or one of its parents, matches the workspace
- * globs. The caller then keeps those that held a `package.json` at base (one read for all of them).
+ * globs. The caller then keeps those that held a manifest at base (package.json, or pnpm's package.json5
+ * or package.yaml; one read for all of them).
  */
 
 /**

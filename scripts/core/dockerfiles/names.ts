@@ -4,7 +4,8 @@
  * strictest consumer before anything is rendered: a service folder is an OCI image name component
  * (`[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*`), a compose service name and a hostname label (63 characters
  * at most); a folder a Dockerfile copies (a package's, or a vendored one a `file:`/`link:` dependency
- * points at) is the same form per segment; a package name is an npm name.
+ * points at) is the same form per segment; a package name is an npm name; a service's manifest is
+ * package.json (pnpm's package.json5 and package.yaml are for libraries).
  * Ports are integers (manifest.ts) and upstreams must name services (compose/render.ts). Pure.
  */
 import { InputError } from '../errors.js';
@@ -31,6 +32,13 @@ export function checkGeneratedNames(workspace: Workspace): void {
   const copied = new Set<string>();
   for (const service of workspace.services) {
     checkFolderName(service.folder, quote(service.dir, 120));
+    // pnpm reads package.json5 and package.yaml, Node does not: the service's own code is resolved by
+    // the package.json Node reads ("type", "exports"), and verify-image reads /app/package.json.
+    if (service.manifestFile !== undefined) {
+      throw new InputError(
+        `${quote(service.dir, 120)}/${service.manifestFile}: a service's manifest must be package.json (Node reads "type" and "exports" from it, and verify-image reads the image's /app/package.json); convert it (pnpm reads either)`,
+      );
+    }
     if (service.name.length > MAX_PACKAGE_NAME || !PACKAGE_NAME.test(service.name)) {
       throw new InputError(
         `${quote(service.dir, 120)}/package.json: package name ${quote(service.name)} cannot be used in generated files; expected an npm name (@scope/name, lowercase)`,

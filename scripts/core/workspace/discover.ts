@@ -18,10 +18,23 @@ export interface Folder<H> {
   readonly handle: H;
 }
 
+/**
+ * pnpm's manifest files, in the order it reads them: a package folder's manifest is the first of
+ * them it holds (checked with pnpm 10: a folder with package.json and package.yaml is the package
+ * package.json names).
+ */
+export const MANIFEST_FILES = ['package.json', 'package.json5', 'package.yaml'] as const;
+export type ManifestFile = (typeof MANIFEST_FILES)[number];
+/** The two read only for a folder without package.json (core/workspace/manifest-formats.ts turns them into JSON). */
+export type OtherManifestFile = Exclude<ManifestFile, 'package.json'>;
+export const OTHER_MANIFEST_FILES: readonly OtherManifestFile[] = ['package.json5', 'package.yaml'];
+
 /** What a package folder holds that discovery needs. */
 export interface PackageFiles {
-  /** The text of its package.json; undefined when it has none (then it is no package). */
+  /** The text of its manifest; undefined when it has none (then it is no package). */
   readonly manifest: string | undefined;
+  /** Which file `manifest` is when it is not package.json (absent for package.json: the common case). */
+  readonly manifestFile?: OtherManifestFile;
   /** Whether it holds the service marker file (a file, not a folder). */
   readonly marker: boolean;
 }
@@ -29,7 +42,7 @@ export interface PackageFiles {
 export interface FolderListing<H> {
   /** The subfolders of each folder, by name, in one call for a whole level of the walk. */
   subfolders(folders: readonly Folder<H>[]): Promise<ReadonlyArray<ReadonlyArray<{ readonly name: string; readonly handle: H }>>>;
-  /** For each folder, in order: its package.json and whether it holds `marker` (a path below the folder). */
+  /** For each folder, in order: its manifest (package.json, else package.json5, else package.yaml) and whether it holds `marker` (a path below the folder). */
   packageFiles(folders: readonly Folder<H>[], marker: string): Promise<readonly PackageFiles[]>;
 }
 
@@ -41,7 +54,7 @@ export interface ServiceRule {
 }
 
 /**
- * A package.json that is a symbolic link: git stores the link, not the file, so a commit's manifest
+ * A manifest that is a symbolic link: git stores the link, not the file, so a commit's manifest
  * would be the link's text. Refused on disk and from git alike, so both listings agree.
  */
 export function symlinkedManifest(file: string): InputError {
@@ -52,6 +65,8 @@ export interface FoundPackage {
   /** Below the workspace folder, `/`-separated, no trailing slash. */
   readonly dir: string;
   readonly manifest: string;
+  /** Which file `manifest` is when it is not package.json. */
+  readonly manifestFile?: OtherManifestFile;
   readonly isService: boolean;
 }
 
@@ -91,9 +106,14 @@ export async function discoverPackages<H>(listing: FolderListing<H>, root: H, ma
   for (const [i, folder] of candidates.entries()) {
     const read = files[i];
     if (read === undefined) throw new Error(`folder listing read ${files.length} of ${candidates.length} package folders`);
-    // A folder without a package.json file is not a package (nor is one whose package.json is a folder).
+    // A folder without a manifest file is not a package (nor is one whose package.json is a folder).
     if (read.manifest === undefined) continue;
-    found.push({ dir: folder.path, manifest: read.manifest, isService: read.marker || rule.isServiceDir(folder.path) });
+    const isService = read.marker || rule.isServiceDir(folder.path);
+    found.push(
+      read.manifestFile === undefined
+        ? { dir: folder.path, manifest: read.manifest, isService }
+        : { dir: folder.path, manifest: read.manifest, manifestFile: read.manifestFile, isService },
+    );
   }
   return found;
 }

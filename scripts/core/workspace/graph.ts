@@ -3,6 +3,7 @@
  * transitive dependents (what a change reaches) and dependencies (what an image must contain).
  */
 import { InputError } from '../errors.js';
+import type { OtherManifestFile } from './discover.js';
 import { DEPENDENCY_FIELDS, type DependencyRef, dependencyRef, type Manifest } from './manifest.js';
 
 export type { DependencyRef } from './manifest.js';
@@ -11,6 +12,8 @@ export interface PackageInput {
   /** Folder relative to the repository root, POSIX separators, no trailing slash. */
   readonly dir: string;
   readonly manifest: Manifest;
+  /** Which file the manifest was read from when not package.json (pnpm's package.json5 or package.yaml). */
+  readonly manifestFile?: OtherManifestFile;
   readonly isService: boolean;
 }
 
@@ -192,13 +195,18 @@ export function sortByKey<T>(items: readonly T[], key: (item: T) => string): T[]
 export function buildWorkspace(inputs: readonly PackageInput[]): Workspace {
   return assemble(
     inputs.map((input) => ({ input, name: input.manifest.name, refs: dependencyRefs(input.manifest) })),
-    ({ input, name }, folder, workspaceDeps, localInputs) => ({ dir: input.dir, manifest: input.manifest, isService: input.isService, name, folder, workspaceDeps, localInputs }),
+    ({ input, name }, folder, workspaceDeps, localInputs) =>
+      input.manifestFile === undefined
+        ? { dir: input.dir, manifest: input.manifest, isService: input.isService, name, folder, workspaceDeps, localInputs }
+        : { dir: input.dir, manifest: input.manifest, manifestFile: input.manifestFile, isService: input.isService, name, folder, workspaceDeps, localInputs },
   );
 }
 
 /** What the graph needs of a package, with its manifest already read (see dependencyRefs). */
 export interface GraphSource {
   readonly dir: string;
+  /** Which file the manifest was read from when not package.json (named when two packages share a name). */
+  readonly manifestFile?: OtherManifestFile;
   readonly name: string;
   readonly isService: boolean;
   readonly refs: readonly DependencyRef[];
@@ -213,7 +221,7 @@ export function buildGraph(sources: readonly GraphSource[]): WorkspaceGraph {
 }
 
 /** Folder order, unique names, the edges, and no cycle; `make` builds each package. */
-function assemble<I extends { readonly dir: string }, P extends GraphPackage>(
+function assemble<I extends { readonly dir: string; readonly manifestFile?: OtherManifestFile }, P extends GraphPackage>(
   entries: ReadonlyArray<{ readonly input: I; readonly name: string; readonly refs: readonly DependencyRef[] }>,
   make: (entry: { readonly input: I; readonly name: string }, folder: string, workspaceDeps: readonly string[], localInputs: readonly string[]) => P,
 ): WorkspaceGraph<P> {
@@ -225,7 +233,8 @@ function assemble<I extends { readonly dir: string }, P extends GraphPackage>(
     const entry = at(sorted, k);
     const existing = index.get(entry.name);
     if (existing !== undefined) {
-      throw new InputError(`two workspace packages are named ${entry.name}: ${at(sorted, existing).input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
+      const file = (input: I) => `${input.dir}/${input.manifestFile ?? 'package.json'}`;
+      throw new InputError(`two workspace packages are named ${entry.name}: ${file(at(sorted, existing).input)} and ${file(entry.input)}; rename one`);
     }
     index.set(entry.name, names.length);
     names.push(entry.name);

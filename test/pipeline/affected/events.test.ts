@@ -1,7 +1,7 @@
 /** `pipeline affected` against real temporary repositories, one event shape at a time (sources, in-process). */
 import { afterAll, describe, expect, test } from 'vitest';
 import { ZERO_SHA } from '../../../scripts/core/git/commit-sha.js';
-import { affected, cleanup, commit, eventFile, git, lockfile, makeRepo, parseJson, tempDir, WORKSPACE, write } from './fixture.js';
+import { affected, bundled, cleanup, commit, eventFile, git, lockfile, makeRepo, parseJson, tempDir, WORKSPACE, write } from './fixture.js';
 
 afterAll(cleanup);
 
@@ -392,6 +392,13 @@ describe("pnpm's other manifests: package.yaml and package.json5", () => {
       expect({ run, packages: json.packages.map((p) => p.name) }).toEqual({ run, packages: ['@kc/auth', '@kc/core', '@kc/alpha', '@kc/beta'] });
       expect(json.services.map((s) => s.reasons)).toEqual([['depends on @kc/core, which changed (through @kc/auth)'], ['depends on @kc/core, which changed']]);
     }
+  });
+
+  test('the committed bundle loads their parsers on demand and gives the same answer', async () => {
+    const { root } = makeRepo();
+    const first = commit(root, 'other manifests', other);
+    const after = commit(root, 'core', { 'packages/core/src/index.ts': 'export const core = 2;\n' });
+    expect(parseJson(bundled(root, ['--json', '--base', first, '--head', after])).packages.map((p) => p.name)).toEqual(['@kc/auth', '@kc/core', '@kc/alpha', '@kc/beta']);
   });
 
   test('a change to such a manifest is a change to its package', async () => {

@@ -1,0 +1,38 @@
+/**
+ * pnpm's two other manifest files, package.json5 and package.yaml, read as the JSON the rest of the
+ * workspace code checks (manifest.ts). Loaded only when a package folder has no package.json: the
+ * hot path of `affected` reads package.json alone and never loads the two parsers.
+ */
+import JSON5 from 'json5';
+import { parse } from 'yaml';
+import { InputError } from '../errors.js';
+import { isRecord } from '../json.js';
+import type { OtherManifestFile } from './discover.js';
+
+const firstLine = (err: unknown): string => (err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err));
+
+/**
+ * The manifest `text` of `kind` as JSON text; `file` names it in errors. Throws InputError when it does
+ * not parse or is not an object of fields (a YAML key given twice is refused, as pnpm's YAML reader does).
+ */
+export function manifestAsJson(file: string, kind: OtherManifestFile, text: string): string {
+  // A byte order mark, as package.json may have one (json.ts).
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let value: unknown;
+  if (kind === 'package.yaml') {
+    try {
+      value = parse(body);
+    } catch (err) {
+      throw new InputError(`${file}: not valid YAML (${firstLine(err)}); fix the file`);
+    }
+    if (!isRecord(value)) throw new InputError(`${file}: expected a mapping of fields`);
+  } else {
+    try {
+      value = JSON5.parse(body);
+    } catch (err) {
+      throw new InputError(`${file}: not valid JSON5 (${firstLine(err)}); fix the file`);
+    }
+    if (!isRecord(value)) throw new InputError(`${file}: expected a JSON5 object`);
+  }
+  return JSON.stringify(value);
+}
