@@ -468,7 +468,8 @@ function assemble(entries, make) {
     const entry2 = at(sorted, k);
     const existing = index.get(entry2.name);
     if (existing !== void 0) {
-      throw new import_errors5.InputError(`two workspace packages are named ${entry2.name}: ${at(sorted, existing).input.dir}/package.json and ${entry2.input.dir}/package.json; rename one`);
+      const file = (input) => `${input.dir}/${input.manifestFile ?? "package.json"}`;
+      throw new import_errors5.InputError(`two workspace packages are named ${entry2.name}: ${file(at(sorted, existing).input)} and ${file(entry2.input)}; rename one`);
     }
     index.set(entry2.name, names.length);
     names.push(entry2.name);
@@ -1049,11 +1050,55 @@ function expectedRange(plan) {
   return range && safe(range.base) && safe(range.head) ? range : void 0;
 }
 
+// scripts/core/workspace/discover.ts
+var import_errors9 = require("./core-errors.cjs");
+var MANIFEST_FILES = ["package.json", "package.json5", "package.yaml"];
+var OTHER_MANIFEST_FILES = ["package.json5", "package.yaml"];
+function symlinkedManifest(file) {
+  return new import_errors9.InputError(`${file} is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself`);
+}
+var SKIP = /* @__PURE__ */ new Set(["node_modules", "bower_components"]);
+async function packageFolders(listing, root, matcher) {
+  const candidates = [];
+  let frontier = [{ path: "", handle: root }];
+  while (frontier.length > 0) {
+    const levels = await listing.subfolders(frontier);
+    const descend = [];
+    for (const [f, parent] of frontier.entries()) {
+      const children = levels[f];
+      if (children === void 0) throw new Error(`folder listing answered ${levels.length} of ${frontier.length} folders`);
+      for (const { name, handle } of children) {
+        if (SKIP.has(name) || name.startsWith(".")) continue;
+        const path = parent.path === "" ? name : `${parent.path}/${name}`;
+        if (matcher.isPackageDir(path)) candidates.push({ path, handle });
+        if (matcher.mayContain(path)) descend.push({ path, handle });
+      }
+    }
+    frontier = descend;
+  }
+  return candidates;
+}
+async function discoverPackages(listing, root, matcher, rule) {
+  const candidates = await packageFolders(listing, root, matcher);
+  const files = await listing.packageFiles(candidates, rule.marker);
+  const found = [];
+  for (const [i, folder] of candidates.entries()) {
+    const read2 = files[i];
+    if (read2 === void 0) throw new Error(`folder listing read ${files.length} of ${candidates.length} package folders`);
+    if (read2.manifest === void 0) continue;
+    const isService = read2.marker || rule.isServiceDir(folder.path);
+    found.push(
+      read2.manifestFile === void 0 ? { dir: folder.path, manifest: read2.manifest, isService } : { dir: folder.path, manifest: read2.manifest, manifestFile: read2.manifestFile, isService }
+    );
+  }
+  return found;
+}
+
 // scripts/core/images/tags.ts
-var import_errors10 = require("./core-errors.cjs");
+var import_errors11 = require("./core-errors.cjs");
 
 // scripts/core/images/image-ref.ts
-var import_errors9 = require("./core-errors.cjs");
+var import_errors10 = require("./core-errors.cjs");
 var COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 var TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 var DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-f0-9]{32,}$/;
@@ -1061,7 +1106,7 @@ var REGISTRY_HOST = /^(?:localhost|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+|\[[0-9a-fA-
 var EXPECTED = "expected [registry/]name[:tag][@sha256:<hex>], e.g. ghcr.io/acme/api-gateway:sha-1a2b3c4";
 function parseImageRef(text) {
   const fail = (why) => {
-    throw new import_errors9.InputError(`invalid image reference ${JSON.stringify(text)}: ${why}; ${EXPECTED}`);
+    throw new import_errors10.InputError(`invalid image reference ${JSON.stringify(text)}: ${why}; ${EXPECTED}`);
   };
   let rest = text;
   let digest;
@@ -1100,7 +1145,7 @@ function imageRepositories(registry, owner) {
   const base = checked.slice(0, -"/service".length);
   return (service) => {
     if (!COMPONENT.test(service)) {
-      throw new import_errors10.InputError(
+      throw new import_errors11.InputError(
         `invalid image name ${JSON.stringify(`${base}/${service}`)}: the service folder name ${JSON.stringify(service)} must be lowercase letters, digits and separators (. _ __ -); rename the folder`
       );
     }
@@ -1111,7 +1156,7 @@ function imageRepositories(registry, owner) {
 // scripts/io/github-event.ts
 var import_node_fs = require("node:fs");
 var import_node_path = require("node:path");
-var import_errors12 = require("./core-errors.cjs");
+var import_errors13 = require("./core-errors.cjs");
 
 // scripts/core/dict.ts
 function dict(entries = []) {
@@ -1121,7 +1166,7 @@ function dict(entries = []) {
 }
 
 // scripts/core/changes/event.ts
-var import_errors11 = require("./core-errors.cjs");
+var import_errors12 = require("./core-errors.cjs");
 var EVENT_NAMES = ["push", "pull_request", "merge_group", "workflow_dispatch", "schedule", "release"];
 var isObject = isRecord;
 var Reader = class {
@@ -1132,7 +1177,7 @@ var Reader = class {
   file;
   event;
   fail(field, expected) {
-    throw new import_errors11.InputError(`${this.file}: ${this.event} event: ${field} must be ${expected}; pass the event payload GitHub wrote (GITHUB_EVENT_PATH) or fix --event`);
+    throw new import_errors12.InputError(`${this.file}: ${this.event} event: ${field} must be ${expected}; pass the event payload GitHub wrote (GITHUB_EVENT_PATH) or fix --event`);
   }
   object(parent, key, path) {
     const value = parent[key];
@@ -1177,18 +1222,18 @@ function parseEvent(file, text, name) {
   try {
     payload = JSON.parse(text);
   } catch (err) {
-    throw new import_errors11.InputError(`${file}: the event file is not valid JSON (${err instanceof Error ? err.message : String(err)}); pass the payload GitHub wrote (GITHUB_EVENT_PATH)`);
+    throw new import_errors12.InputError(`${file}: the event file is not valid JSON (${err instanceof Error ? err.message : String(err)}); pass the payload GitHub wrote (GITHUB_EVENT_PATH)`);
   }
-  if (!isObject(payload)) throw new import_errors11.InputError(`${file}: the event file must hold a JSON object (a GitHub event payload)`);
+  if (!isObject(payload)) throw new import_errors12.InputError(`${file}: the event file must hold a JSON object (a GitHub event payload)`);
   const eventName = name ?? inferEventName(payload);
   if (eventName === void 0) {
-    throw new import_errors11.InputError(`${file}: cannot tell which event this payload is; set GITHUB_EVENT_NAME to one of: ${EVENT_NAMES.join(", ")}`);
+    throw new import_errors12.InputError(`${file}: cannot tell which event this payload is; set GITHUB_EVENT_NAME to one of: ${EVENT_NAMES.join(", ")}`);
   }
   if (eventName === "pull_request_target") {
-    throw new import_errors11.InputError(`${file}: pull_request_target is not supported (it runs untrusted code with secrets); use pull_request`);
+    throw new import_errors12.InputError(`${file}: pull_request_target is not supported (it runs untrusted code with secrets); use pull_request`);
   }
   if (!isEventName(eventName)) {
-    throw new import_errors11.InputError(`unsupported event ${JSON.stringify(eventName)}; expected one of: ${EVENT_NAMES.join(", ")}, or pass --base/--head`);
+    throw new import_errors12.InputError(`unsupported event ${JSON.stringify(eventName)}; expected one of: ${EVENT_NAMES.join(", ")}, or pass --base/--head`);
   }
   const r = new Reader(file, eventName);
   switch (eventName) {
@@ -1243,12 +1288,12 @@ function readEvent(env, cwd, eventFile) {
   if (path === void 0 || path === "") return void 0;
   let text;
   try {
-    if (!(0, import_node_fs.statSync)(path).isFile()) throw new import_errors12.InputError(`event file ${quote(path, 240)}: not a regular file; pass a GitHub event payload (JSON) with --event FILE`);
+    if (!(0, import_node_fs.statSync)(path).isFile()) throw new import_errors13.InputError(`event file ${quote(path, 240)}: not a regular file; pass a GitHub event payload (JSON) with --event FILE`);
     text = (0, import_node_fs.readFileSync)(path, "utf8");
   } catch (err) {
-    if (err instanceof import_errors12.InputError) throw err;
-    const code = (0, import_errors12.errnoCode)(err) ?? "unreadable";
-    throw new import_errors12.InputError(`event file ${path}: cannot read it (${code}); pass a GitHub event payload (JSON) with --event FILE`);
+    if (err instanceof import_errors13.InputError) throw err;
+    const code = (0, import_errors13.errnoCode)(err) ?? "unreadable";
+    throw new import_errors13.InputError(`event file ${path}: cannot read it (${code}); pass a GitHub event payload (JSON) with --event FILE`);
   }
   const name = env["GITHUB_EVENT_NAME"];
   return parseEvent(path, text, name === void 0 || name === "" ? void 0 : name);
@@ -1281,13 +1326,13 @@ function checkActionsFiles(env) {
       const stat2 = (0, import_node_fs.statSync)(path);
       isFile = stat2.isFile() || stat2.isCharacterDevice();
     } catch (err) {
-      throw new import_errors12.InputError(`${name}=${quote(path, 240)}: no such file (${(0, import_errors12.errnoCode)(err) ?? String(err)}); ${fix}`);
+      throw new import_errors13.InputError(`${name}=${quote(path, 240)}: no such file (${(0, import_errors13.errnoCode)(err) ?? String(err)}); ${fix}`);
     }
-    if (!isFile) throw new import_errors12.InputError(`${name}=${quote(path, 240)}: not a file; ${fix}`);
+    if (!isFile) throw new import_errors13.InputError(`${name}=${quote(path, 240)}: not a file; ${fix}`);
     try {
       (0, import_node_fs.accessSync)(path, import_node_fs.constants.W_OK);
     } catch (err) {
-      throw new import_errors12.InputError(`${name}=${quote(path, 240)}: cannot be written (${(0, import_errors12.errnoCode)(err) ?? String(err)}); ${fix}`);
+      throw new import_errors13.InputError(`${name}=${quote(path, 240)}: cannot be written (${(0, import_errors13.errnoCode)(err) ?? String(err)}); ${fix}`);
     }
   }
 }
@@ -1302,7 +1347,7 @@ async function writeActionsOutputs(env, outputs, summary) {
 }
 
 // scripts/io/revisions.ts
-var import_errors13 = require("./core-errors.cjs");
+var import_errors14 = require("./core-errors.cjs");
 var MERGE_BASE_DEPTH = 200;
 var Unavailable = class extends Error {
 };
@@ -1334,7 +1379,7 @@ async function explicit(git, rev, flag) {
     return await commitOf(git, rev, flag);
   } catch (err) {
     if (err instanceof Unavailable) {
-      throw new import_errors13.InputError(`${flag} ${JSON.stringify(rev)}: unknown revision in ${git.root}; expected a commit SHA, branch or tag that exists here (fetch it first)`);
+      throw new import_errors14.InputError(`${flag} ${JSON.stringify(rev)}: unknown revision in ${git.root}; expected a commit SHA, branch or tag that exists here (fetch it first)`);
     }
     throw err;
   }
@@ -1352,7 +1397,7 @@ async function resolvePlan(git, plan) {
     const other = await branchCommit(git, plan.other);
     const base = other === void 0 ? void 0 : await mergeBaseOf(git, other, head2);
     if (base === void 0) {
-      throw new import_errors13.InputError(`no base to compare with: branch ${plan.other} (the default branch) is not here or shares no history with ${plan.head}; pass --base REV`);
+      throw new import_errors14.InputError(`no base to compare with: branch ${plan.other} (the default branch) is not here or shares no history with ${plan.head}; pass --base REV`);
     }
     if (base === head2) warnings.push(`${plan.head} is on ${plan.other}: nothing to compare; pass --base REV to compare with an older revision`);
     return { kind: "diff", strategy: "local", base, head: head2, warnings };
@@ -1380,7 +1425,7 @@ async function resolvePlan(git, plan) {
     head = await commitOf(git, headRev, "head commit");
   } catch (err) {
     if (!(err instanceof Unavailable)) throw err;
-    if (plan.kind !== "all" && plan.kind !== "services") throw new import_errors13.InputError(`${err.message}; check out the commit the event names (actions/checkout does)`);
+    if (plan.kind !== "all" && plan.kind !== "services") throw new import_errors14.InputError(`${err.message}; check out the commit the event names (actions/checkout does)`);
     head = await explicit(git, "HEAD", "HEAD");
   }
   try {
@@ -1437,45 +1482,6 @@ var import_errors16 = require("./core-errors.cjs");
 // scripts/core/from-callback.ts
 function fromCallback(start) {
   return new Promise((resolve3, reject) => start((err, value) => err ? reject(err) : resolve3(value)));
-}
-
-// scripts/core/workspace/discover.ts
-var import_errors14 = require("./core-errors.cjs");
-function symlinkedManifest(file) {
-  return new import_errors14.InputError(`${file} is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself`);
-}
-var SKIP = /* @__PURE__ */ new Set(["node_modules", "bower_components"]);
-async function packageFolders(listing, root, matcher) {
-  const candidates = [];
-  let frontier = [{ path: "", handle: root }];
-  while (frontier.length > 0) {
-    const levels = await listing.subfolders(frontier);
-    const descend = [];
-    for (const [f, parent] of frontier.entries()) {
-      const children = levels[f];
-      if (children === void 0) throw new Error(`folder listing answered ${levels.length} of ${frontier.length} folders`);
-      for (const { name, handle } of children) {
-        if (SKIP.has(name) || name.startsWith(".")) continue;
-        const path = parent.path === "" ? name : `${parent.path}/${name}`;
-        if (matcher.isPackageDir(path)) candidates.push({ path, handle });
-        if (matcher.mayContain(path)) descend.push({ path, handle });
-      }
-    }
-    frontier = descend;
-  }
-  return candidates;
-}
-async function discoverPackages(listing, root, matcher, rule) {
-  const candidates = await packageFolders(listing, root, matcher);
-  const files = await listing.packageFiles(candidates, rule.marker);
-  const found = [];
-  for (const [i, folder] of candidates.entries()) {
-    const read2 = files[i];
-    if (read2 === void 0) throw new Error(`folder listing read ${files.length} of ${candidates.length} package folders`);
-    if (read2.manifest === void 0) continue;
-    found.push({ dir: folder.path, manifest: read2.manifest, isService: read2.marker || rule.isServiceDir(folder.path) });
-  }
-  return found;
 }
 
 // scripts/core/workspace/folder-globs.ts
@@ -1646,7 +1652,7 @@ function subtrees(content, shaBytes = 20) {
 }
 
 // scripts/io/workspace-git.ts
-var CACHE_VERSION = 5;
+var CACHE_VERSION = 6;
 var BULK_READERS = Math.max(1, Math.min(2, (0, import_node_os.availableParallelism)()));
 var MIN_PER_READER = 200;
 async function readWorkspaceGlobs(file, text) {
@@ -1750,26 +1756,44 @@ function gitListing(git, trees, readers, fileName, trace) {
         const size = part.folders.length;
         part.folders.forEach((folder, i) => {
           const type = answers.type(i);
-          if (type === void 0) unanswered.push(folder);
-          out.push({ manifest: type === "blob" ? answers.text(i) : void 0, marker: answers.type(size + i) === "blob" });
+          const marker2 = answers.type(size + i) === "blob";
+          if (type === void 0) unanswered.push({ folder, at: out.length, marker: marker2 });
+          out.push({ manifest: type === "blob" ? answers.text(i) : void 0, marker: marker2 });
         });
       }
-      await checkUnanswered(git, unanswered, fileName);
+      await readUnanswered(git, unanswered, out, fileName);
       return out;
     }
   };
 }
-function manifestEntry(tree) {
-  return tree?.type === "tree" ? parseTree(tree.content, tree.sha.length / 2).find((e) => e.name === "package.json") : void 0;
+function entryOf(tree, name) {
+  return tree?.type === "tree" ? parseTree(tree.content, tree.sha.length / 2).find((e) => e.name === name) : void 0;
 }
-async function checkUnanswered(git, unanswered, fileName) {
+var isBlobEntry = (entry2) => entry2 !== void 0 && !entry2.isTree && entry2.mode !== "160000";
+async function readUnanswered(git, unanswered, out, fileName) {
   if (unanswered.length === 0) return;
-  const trees = await git.readObjects(unanswered.map((c) => c.handle));
-  unanswered.forEach((c, i) => {
+  const trees = await git.readObjects(unanswered.map((u) => u.folder.handle));
+  const others = [];
+  unanswered.forEach((u, i) => {
     const tree = trees[i];
-    const entry2 = manifestEntry(tree);
-    const listed = tree?.type !== "tree" || entry2 !== void 0 && !entry2.isTree && entry2.mode !== "160000";
-    if (listed) throw new import_errors16.InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    const entry2 = entryOf(tree, "package.json");
+    if (tree?.type !== "tree" || isBlobEntry(entry2))
+      throw new import_errors16.InputError(`${fileName(u.folder.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    if (entry2 !== void 0) return;
+    for (const file of OTHER_MANIFEST_FILES) {
+      const other = entryOf(tree, file);
+      if (!isBlobEntry(other)) continue;
+      if (other.mode === "120000") throw symlinkedManifest(fileName(u.folder.path, file));
+      others.push({ u, file, sha: other.sha });
+      return;
+    }
+  });
+  if (others.length === 0) return;
+  const blobs = await git.readObjects(others.map((o) => o.sha));
+  others.forEach(({ u, file }, i) => {
+    const blob = blobs[i];
+    if (blob?.type !== "blob") throw new import_errors16.InputError(`${fileName(u.folder.path, file)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    out[u.at] = { manifest: blob.content.toString("utf8"), manifestFile: file, marker: u.marker };
   });
 }
 async function loadWorkspaceFromGit(git, commit, options) {
@@ -1812,20 +1836,29 @@ async function load(git, commit, options, readersFor, cold) {
     return { workspace: fromCache, globs, matcher, cached: Promise.resolve() };
   }
   trace("workspace graph not cached: reading the package folders");
-  const manifestName = (path) => `${dir === "" ? "" : `${dir}/`}${path}/package.json (at ${short})`;
+  const manifestName = (path, file2 = "package.json") => `${dir === "" ? "" : `${dir}/`}${path}/${file2} (at ${short})`;
   readersFor();
   const found = await discoverPackages(gitListing(git, trees, readersFor, manifestName, trace), tree.sha, matcher, { marker, isServiceDir: await folderTest(serviceGlobs) });
   let folder = "";
-  const fileName = () => manifestName(folder);
+  let file = "package.json";
+  const fileName = () => manifestName(folder, file);
   const sources = [];
-  for (const { dir: path, manifest, isService } of found) {
+  for (const { dir: path, manifest, manifestFile, isService } of found) {
     folder = path;
+    if (manifestFile !== void 0) {
+      file = manifestFile;
+      const { manifestAsJson } = await Promise.resolve().then(() => __toESM(require("./core-workspace-manifest-formats.cjs"), 1));
+      const edges2 = readManifestEdges(manifestAsJson(fileName(), manifestFile, manifest), fileName);
+      sources.push({ dir: path, manifestFile, name: edges2.name, isService, refs: edges2.refs });
+      file = "package.json";
+      continue;
+    }
     let edges;
     try {
       edges = readManifestEdges(manifest, fileName);
     } catch (err) {
       const [tree2] = await git.readObjects([`${commit}:${dir === "" ? "" : `${dir}/`}${path}`]);
-      if (manifestEntry(tree2)?.mode === "120000") throw symlinkedManifest(manifestName(path));
+      if (entryOf(tree2, "package.json")?.mode === "120000") throw symlinkedManifest(manifestName(path));
       throw err;
     }
     sources.push({ dir: path, name: edges.name, isService, refs: edges.refs });
@@ -1902,8 +1935,9 @@ async function findings(input) {
   }
   const candidates = removedPackageCandidates(input.unowned, prefix, (dir) => input.matcher.isPackageDir(dir));
   if (candidates.length > 0) {
-    const objects = await git.readObjects(candidates.map((d) => `${base}:${inWorkspace(prefix, d)}/package.json`));
-    out.removedPackageDirs = new Set(candidates.filter((_, i) => objects[i]?.type === "blob").map((d) => inWorkspace(prefix, d)));
+    const files = MANIFEST_FILES.length;
+    const objects = await git.readObjects(candidates.flatMap((d) => MANIFEST_FILES.map((file) => `${base}:${inWorkspace(prefix, d)}/${file}`)));
+    out.removedPackageDirs = new Set(candidates.filter((_, i) => objects.slice(i * files, (i + 1) * files).some((o) => o?.type === "blob")).map((d) => inWorkspace(prefix, d)));
   }
   return out;
 }

@@ -8226,7 +8226,8 @@ function assemble(entries, make) {
     const entry = at(sorted, k);
     const existing = index.get(entry.name);
     if (existing !== void 0) {
-      throw new import_errors12.InputError(`two workspace packages are named ${entry.name}: ${at(sorted, existing).input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
+      const file = (input) => `${input.dir}/${input.manifestFile ?? "package.json"}`;
+      throw new import_errors12.InputError(`two workspace packages are named ${entry.name}: ${file(at(sorted, existing).input)} and ${file(entry.input)}; rename one`);
     }
     index.set(entry.name, names.length);
     names.push(entry.name);
@@ -9002,6 +9003,7 @@ function fromCallback(start) {
 
 // scripts/core/workspace/discover.ts
 var import_errors15 = require("./core-errors.cjs");
+var OTHER_MANIFEST_FILES = ["package.json5", "package.yaml"];
 function symlinkedManifest(file) {
   return new import_errors15.InputError(`${file} is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself`);
 }
@@ -9034,7 +9036,10 @@ async function discoverPackages(listing, root, matcher, rule) {
     const read2 = files[i];
     if (read2 === void 0) throw new Error(`folder listing read ${files.length} of ${candidates.length} package folders`);
     if (read2.manifest === void 0) continue;
-    found.push({ dir: folder.path, manifest: read2.manifest, isService: read2.marker || rule.isServiceDir(folder.path) });
+    const isService = read2.marker || rule.isServiceDir(folder.path);
+    found.push(
+      read2.manifestFile === void 0 ? { dir: folder.path, manifest: read2.manifest, isService } : { dir: folder.path, manifest: read2.manifest, manifestFile: read2.manifestFile, isService }
+    );
   }
   return found;
 }
@@ -9207,7 +9212,7 @@ function subtrees(content, shaBytes = 20) {
 }
 
 // scripts/io/workspace-git.ts
-var CACHE_VERSION = 5;
+var CACHE_VERSION = 6;
 var BULK_READERS = Math.max(1, Math.min(2, (0, import_node_os.availableParallelism)()));
 var MIN_PER_READER = 200;
 async function readWorkspaceGlobs(file, text2) {
@@ -9311,26 +9316,44 @@ function gitListing(git, trees, readers, fileName, trace) {
         const size = part.folders.length;
         part.folders.forEach((folder, i) => {
           const type = answers.type(i);
-          if (type === void 0) unanswered.push(folder);
-          out.push({ manifest: type === "blob" ? answers.text(i) : void 0, marker: answers.type(size + i) === "blob" });
+          const marker2 = answers.type(size + i) === "blob";
+          if (type === void 0) unanswered.push({ folder, at: out.length, marker: marker2 });
+          out.push({ manifest: type === "blob" ? answers.text(i) : void 0, marker: marker2 });
         });
       }
-      await checkUnanswered(git, unanswered, fileName);
+      await readUnanswered(git, unanswered, out, fileName);
       return out;
     }
   };
 }
-function manifestEntry(tree) {
-  return tree?.type === "tree" ? parseTree(tree.content, tree.sha.length / 2).find((e) => e.name === "package.json") : void 0;
+function entryOf(tree, name) {
+  return tree?.type === "tree" ? parseTree(tree.content, tree.sha.length / 2).find((e) => e.name === name) : void 0;
 }
-async function checkUnanswered(git, unanswered, fileName) {
+var isBlobEntry = (entry) => entry !== void 0 && !entry.isTree && entry.mode !== "160000";
+async function readUnanswered(git, unanswered, out, fileName) {
   if (unanswered.length === 0) return;
-  const trees = await git.readObjects(unanswered.map((c) => c.handle));
-  unanswered.forEach((c, i) => {
+  const trees = await git.readObjects(unanswered.map((u) => u.folder.handle));
+  const others = [];
+  unanswered.forEach((u, i) => {
     const tree = trees[i];
-    const entry = manifestEntry(tree);
-    const listed = tree?.type !== "tree" || entry !== void 0 && !entry.isTree && entry.mode !== "160000";
-    if (listed) throw new import_errors17.InputError(`${fileName(c.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    const entry = entryOf(tree, "package.json");
+    if (tree?.type !== "tree" || isBlobEntry(entry))
+      throw new import_errors17.InputError(`${fileName(u.folder.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    if (entry !== void 0) return;
+    for (const file of OTHER_MANIFEST_FILES) {
+      const other = entryOf(tree, file);
+      if (!isBlobEntry(other)) continue;
+      if (other.mode === "120000") throw symlinkedManifest(fileName(u.folder.path, file));
+      others.push({ u, file, sha: other.sha });
+      return;
+    }
+  });
+  if (others.length === 0) return;
+  const blobs = await git.readObjects(others.map((o) => o.sha));
+  others.forEach(({ u, file }, i) => {
+    const blob = blobs[i];
+    if (blob?.type !== "blob") throw new import_errors17.InputError(`${fileName(u.folder.path, file)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    out[u.at] = { manifest: blob.content.toString("utf8"), manifestFile: file, marker: u.marker };
   });
 }
 async function loadWorkspaceFromGit(git, commit, options) {
@@ -9373,20 +9396,29 @@ async function load(git, commit, options, readersFor, cold) {
     return { workspace: fromCache, globs, matcher, cached: Promise.resolve() };
   }
   trace("workspace graph not cached: reading the package folders");
-  const manifestName = (path) => `${dir === "" ? "" : `${dir}/`}${path}/package.json (at ${short})`;
+  const manifestName = (path, file2 = "package.json") => `${dir === "" ? "" : `${dir}/`}${path}/${file2} (at ${short})`;
   readersFor();
   const found = await discoverPackages(gitListing(git, trees, readersFor, manifestName, trace), tree.sha, matcher, { marker, isServiceDir: await folderTest(serviceGlobs) });
   let folder = "";
-  const fileName = () => manifestName(folder);
+  let file = "package.json";
+  const fileName = () => manifestName(folder, file);
   const sources = [];
-  for (const { dir: path, manifest, isService } of found) {
+  for (const { dir: path, manifest, manifestFile, isService } of found) {
     folder = path;
+    if (manifestFile !== void 0) {
+      file = manifestFile;
+      const { manifestAsJson } = await Promise.resolve().then(() => __toESM(require("./core-workspace-manifest-formats.cjs"), 1));
+      const edges2 = readManifestEdges(manifestAsJson(fileName(), manifestFile, manifest), fileName);
+      sources.push({ dir: path, manifestFile, name: edges2.name, isService, refs: edges2.refs });
+      file = "package.json";
+      continue;
+    }
     let edges;
     try {
       edges = readManifestEdges(manifest, fileName);
     } catch (err) {
       const [tree2] = await git.readObjects([`${commit}:${dir === "" ? "" : `${dir}/`}${path}`]);
-      if (manifestEntry(tree2)?.mode === "120000") throw symlinkedManifest(manifestName(path));
+      if (entryOf(tree2, "package.json")?.mode === "120000") throw symlinkedManifest(manifestName(path));
       throw err;
     }
     sources.push({ dir: path, name: edges.name, isService, refs: edges.refs });

@@ -7949,6 +7949,7 @@ var import_errors21 = require("./core-errors.cjs");
 
 // scripts/core/workspace/discover.ts
 var import_errors15 = require("./core-errors.cjs");
+var OTHER_MANIFEST_FILES = ["package.json5", "package.yaml"];
 function symlinkedManifest(file) {
   return new import_errors15.InputError(`${file} is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself`);
 }
@@ -7981,7 +7982,10 @@ async function discoverPackages(listing, root, matcher, rule) {
     const read = files[i];
     if (read === void 0) throw new Error(`folder listing read ${files.length} of ${candidates.length} package folders`);
     if (read.manifest === void 0) continue;
-    found.push({ dir: folder.path, manifest: read.manifest, isService: read.marker || rule.isServiceDir(folder.path) });
+    const isService = read.marker || rule.isServiceDir(folder.path);
+    found.push(
+      read.manifestFile === void 0 ? { dir: folder.path, manifest: read.manifest, isService } : { dir: folder.path, manifest: read.manifest, manifestFile: read.manifestFile, isService }
+    );
   }
   return found;
 }
@@ -8254,7 +8258,7 @@ function sortByKey(items, key) {
 function buildWorkspace(inputs) {
   return assemble(
     inputs.map((input) => ({ input, name: input.manifest.name, refs: dependencyRefs(input.manifest) })),
-    ({ input, name }, folder, workspaceDeps, localInputs) => ({ dir: input.dir, manifest: input.manifest, isService: input.isService, name, folder, workspaceDeps, localInputs })
+    ({ input, name }, folder, workspaceDeps, localInputs) => input.manifestFile === void 0 ? { dir: input.dir, manifest: input.manifest, isService: input.isService, name, folder, workspaceDeps, localInputs } : { dir: input.dir, manifest: input.manifest, manifestFile: input.manifestFile, isService: input.isService, name, folder, workspaceDeps, localInputs }
   );
 }
 function assemble(entries, make) {
@@ -8265,7 +8269,8 @@ function assemble(entries, make) {
     const entry = at(sorted, k);
     const existing2 = index.get(entry.name);
     if (existing2 !== void 0) {
-      throw new import_errors17.InputError(`two workspace packages are named ${entry.name}: ${at(sorted, existing2).input.dir}/package.json and ${entry.input.dir}/package.json; rename one`);
+      const file = (input) => `${input.dir}/${input.manifestFile ?? "package.json"}`;
+      throw new import_errors17.InputError(`two workspace packages are named ${entry.name}: ${file(at(sorted, existing2).input)} and ${file(entry.input)}; rename one`);
     }
     index.set(entry.name, names.length);
     names.push(entry.name);
@@ -8488,7 +8493,15 @@ function readManifest(folder, name) {
   const path = (0, import_node_path2.join)(folder, "package.json");
   const entry = entryAt(path);
   if (entry === "link") throw symlinkedManifest(`${name}/package.json`);
-  return entry === "file" ? (0, import_node_fs4.readFileSync)(path, "utf8") : void 0;
+  if (entry === "file") return { manifest: (0, import_node_fs4.readFileSync)(path, "utf8") };
+  if (entry === "other") return { manifest: void 0 };
+  for (const file of OTHER_MANIFEST_FILES) {
+    const other = (0, import_node_path2.join)(folder, file);
+    const kind = entryAt(other);
+    if (kind === "link") throw symlinkedManifest(`${name}/${file}`);
+    if (kind === "file") return { manifest: (0, import_node_fs4.readFileSync)(other, "utf8"), manifestFile: file };
+  }
+  return { manifest: void 0 };
 }
 function isFile(path) {
   const entry = entryAt(path);
@@ -8502,7 +8515,7 @@ function diskListing() {
       );
     },
     async packageFiles(folders, marker) {
-      return folders.map((f) => ({ manifest: readManifest(f.handle, f.path), marker: isFile((0, import_node_path2.join)(f.handle, marker)) }));
+      return folders.map((f) => ({ ...readManifest(f.handle, f.path), marker: isFile((0, import_node_path2.join)(f.handle, marker)) }));
     }
   };
 }
@@ -8512,7 +8525,16 @@ async function loadWorkspace(root, options = {}) {
   const globs = checkWorkspaceGlobs("pnpm-workspace.yaml", parseWorkspaceYaml("pnpm-workspace.yaml", readTextFile(yamlPath, "pnpm-workspace.yaml")).packages);
   const rule = { marker: options.serviceMarker ?? "Dockerfile", isServiceDir: await folderTest(options.serviceGlobs ?? []) };
   const found = await discoverPackages(diskListing(), root, await globMatcher(globs), rule);
-  return buildWorkspace(found.map(({ dir, manifest, isService }) => ({ dir, manifest: parseManifest(`${dir}/package.json`, manifest), isService })));
+  const inputs = [];
+  for (const { dir, manifest, manifestFile, isService } of found) {
+    if (manifestFile === void 0) inputs.push({ dir, manifest: parseManifest(`${dir}/package.json`, manifest), isService });
+    else {
+      const { manifestAsJson } = await Promise.resolve().then(() => __toESM(require("./core-workspace-manifest-formats.cjs"), 1));
+      const file = `${dir}/${manifestFile}`;
+      inputs.push({ dir, manifest: parseManifest(file, manifestAsJson(file, manifestFile, manifest)), manifestFile, isService });
+    }
+  }
+  return buildWorkspace(inputs);
 }
 
 // scripts/commands/tags.ts
