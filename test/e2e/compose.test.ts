@@ -127,6 +127,22 @@ test('the gateway answers: its routing table lists the 11 other services', async
   );
 });
 
+test('only the gateway has a route out of its network: the other 11 are on the internal network alone', async () => {
+  await setup();
+  // /proc/net/route inside the container (read, nothing sent): a line whose destination is 00000000 is a default route.
+  const hasDefaultRoute = async (service: string) => {
+    const r = await compose('exec', '-T', service, 'cat', '/proc/net/route');
+    expect(r.code, r.stderr).toBe(0);
+    return r.stdout
+      .split('\n')
+      .slice(1)
+      .some((line) => line.trim().split(/\s+/)[1] === '00000000');
+  };
+  const routes: Array<[string, boolean]> = [];
+  for (const s of services) routes.push([s.folder, await hasDefaultRoute(s.folder)]);
+  expect(routes).toEqual(services.map((s) => [s.folder, s.folder === 'api-gateway']));
+});
+
 test('register, log in and read the account through the gateway', async () => {
   await setup();
   const email = `e2e-${PROJECT}@example.com`;

@@ -47,7 +47,7 @@ describe('renderCompose', () => {
     expect(text.split('\n')[0]).toBe('# generated, do not edit');
     expect(text.split('\n')[1]).toBe('name: kodingcaravan');
     const file = compose();
-    expect(Object.keys(file)).toEqual(['name', 'services']);
+    expect(Object.keys(file)).toEqual(['name', 'services', 'networks']);
     expect(file.name).toBe('kodingcaravan');
     expect(Object.keys(file.services).sort()).toEqual(['billing', 'gateway', 'users']);
   });
@@ -60,6 +60,7 @@ describe('renderCompose', () => {
       healthcheck: { test: ['CMD', ...healthcheckCommand(3002)], interval: '5s', timeout: '3s', start_period: '10s', retries: 5 },
       stop_grace_period: '15s',
       restart: 'unless-stopped',
+      networks: ['backend'],
     });
   });
 
@@ -81,7 +82,20 @@ describe('renderCompose', () => {
       stop_grace_period: '15s',
       restart: 'unless-stopped',
       depends_on: { users: { condition: 'service_healthy' }, billing: { condition: 'service_healthy' } },
+      networks: ['edge', 'backend'],
     });
+  });
+
+  // A service no one outside calls is on the internal network only: no route out of the host (a
+  // compromised one cannot send data anywhere) and none in but through a service that calls it.
+  test('two networks: the services called from outside on edge and backend, the others on backend only, which is internal', () => {
+    const file = parse(render()) as ComposeFile & { networks: unknown };
+    expect(file.networks).toEqual({ edge: {}, backend: { internal: true } });
+    expect(Object.entries(file.services).map(([name, s]) => [name, s['networks']])).toEqual([
+      ['gateway', ['edge', 'backend']],
+      ['users', ['backend']],
+      ['billing', ['backend']],
+    ]);
   });
 
   test('AUTH_SECRET goes to every service, whatever it depends on: each checks the identity headers the gateway signs', () => {
