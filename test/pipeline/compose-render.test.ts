@@ -11,7 +11,7 @@ import { InputError } from '../../scripts/core/errors.js';
 import { buildWorkspace, type PackageInput } from '../../scripts/core/workspace/graph.js';
 import { parseManifest } from '../../scripts/core/workspace/manifest.js';
 
-const pkg = (dir: string, name: string, deps: string[] = [], service?: { port?: number; upstreams?: string[] }): PackageInput => ({
+const pkg = (dir: string, name: string, deps: string[] = [], service?: { port?: number; upstreams?: string[]; egress?: boolean }): PackageInput => ({
   dir,
   isService: service !== undefined,
   manifest: parseManifest(
@@ -92,9 +92,9 @@ describe('renderCompose', () => {
     const file = parse(render()) as ComposeFile & { networks: unknown };
     expect(file.networks).toEqual({ edge: {}, backend: { internal: true } });
     expect(Object.entries(file.services).map(([name, s]) => [name, s['networks']])).toEqual([
+      ['billing', ['backend']],
       ['gateway', ['edge', 'backend']],
       ['users', ['backend']],
-      ['billing', ['backend']],
     ]);
   });
 
@@ -116,10 +116,19 @@ describe('renderCompose', () => {
     }
   });
 
+  test('a service that calls something outside (`egress: true`) is on edge too, and still publishes no port', () => {
+    const ws = buildWorkspace([pkg('services/pay', '@k/pay', [], { port: 4000, egress: true }), pkg('services/solo', '@k/solo', [], { port: 4001 })]);
+    const file = parse(renderCompose(ws, CTX)) as ComposeFile;
+    expect(file.services['pay']?.['networks']).toEqual(['edge', 'backend']);
+    expect(file.services['pay']?.['ports']).toBeUndefined();
+    expect(file.services['solo']?.['networks']).toEqual(['backend']);
+  });
+
   test('an empty upstream list is the same as none', () => {
     const ws = buildWorkspace([pkg('services/solo', '@k/solo', [], { port: 4000, upstreams: [] })]);
     const solo = (parse(renderCompose(ws, CTX)) as ComposeFile).services['solo'] ?? {};
-    expect(Object.keys(solo)).toEqual(['build', 'image', 'environment', 'healthcheck', 'stop_grace_period', 'restart']);
+    expect(Object.keys(solo)).toEqual(['build', 'image', 'environment', 'healthcheck', 'stop_grace_period', 'restart', 'networks']);
+    expect(solo['networks']).toEqual(['backend']);
     expect(solo['environment']).toEqual({ PORT: '4000', LOG_LEVEL: '${LOG_LEVEL:-info}', SHUTDOWN_TIMEOUT_MS: '10000', SHUTDOWN_DELAY_MS: '3000', AUTH_SECRET: SECRET });
   });
 

@@ -348,6 +348,8 @@ describe('package.json as the generators read it', () => {
     [{ port: 1 }, { port: 1 }],
     [{ port: 65535 }, { port: 65535 }],
     [{ upstreams: [] }, { upstreams: [] }],
+    [{ egress: true }, { egress: true }],
+    [{ egress: false }, {}],
     [{}, {}],
   ])('kodingcaravan %j is read as %j', (meta, service) => {
     expect(parseManifest('x/package.json', JSON.stringify({ name: 'a', kodingcaravan: meta })).service).toStrictEqual(service);
@@ -360,6 +362,7 @@ describe('package.json as the generators read it', () => {
     ['a port as a string', { port: '80' }, /got "80"$/],
     ['upstreams as a string', { upstreams: 'auth' }, /^x\/package.json: "kodingcaravan.upstreams" must be an array of service names$/],
     ['an upstream that is not a string', { upstreams: ['auth', 1] }, /"kodingcaravan.upstreams" must be an array of service names$/],
+    ['egress as a string', { egress: 'yes' }, /^x\/package.json: "kodingcaravan.egress" must be true or false, got "yes"$/],
     ['metadata that is a list', [], /^x\/package.json: "kodingcaravan" must be an object$/],
     ['metadata that is a string', 'svc', /"kodingcaravan" must be an object$/],
   ])('rejects kodingcaravan with %s', (_, meta, message) => {
