@@ -1,7 +1,8 @@
 /**
  * Renders docker-compose.yml from the service catalog: each service built from its own Dockerfile
- * with the repository root as context, its port and health check, and `depends_on: service_healthy`
- * for the services it calls (the gateway's upstreams). Pure: graph in, YAML text out.
+ * with the repository root as context, its port and health check, `depends_on: service_healthy`
+ * for the services it calls (the gateway's upstreams), and its networks (see EDGE and BACKEND). Pure:
+ * graph in, YAML text out.
  */
 import { dict } from '../dict.js';
 import { stringify } from 'yaml';
@@ -26,6 +27,16 @@ export const SHUTDOWN = { timeoutMs: 10_000, delayMs: 3_000, marginSeconds: 5 } 
 /** Seconds between SIGTERM and SIGKILL; verify-image's `signals` rule stops its probe container with the same bound. */
 export const STOP_GRACE_SECONDS = Math.ceil(SHUTDOWN.timeoutMs / 1000) + SHUTDOWN.marginSeconds;
 export const STOP_GRACE_PERIOD = `${STOP_GRACE_SECONDS}s`;
+
+/**
+ * Two networks. `backend` is internal (no route out of the host, and nothing published from it): every
+ * service is on it, and one that no one outside calls is on it alone, so a compromised service cannot
+ * send data anywhere but to the others. `edge` is the services called from outside (those with
+ * upstreams: the gateway), whose port is published on loopback, and those that call something outside
+ * (`"kodingcaravan": { "egress": true }` in their package.json): these have a route out.
+ */
+const EDGE = 'edge';
+const BACKEND = 'backend';
 
 const healthcheck = (port: number) => ({
   test: ['CMD', ...healthcheckCommand(port)],
@@ -70,7 +81,8 @@ export function renderCompose(workspace: Workspace, ctx: ComposeContext): string
       stop_grace_period: STOP_GRACE_PERIOD,
       restart: 'unless-stopped',
       ...(upstreams.length > 0 ? { depends_on: Object.fromEntries(upstreams.map((u) => [u.folder, { condition: 'service_healthy' }])) } : {}),
+      networks: upstreams.length > 0 || svc.manifest.service.egress === true ? [EDGE, BACKEND] : [BACKEND],
     };
   }
-  return `${ctx.header}\n${stringify({ name: 'kodingcaravan', services }, { lineWidth: 0 })}`;
+  return `${ctx.header}\n${stringify({ name: 'kodingcaravan', services, networks: { [EDGE]: {}, [BACKEND]: { internal: true } } }, { lineWidth: 0 })}`;
 }

@@ -10,6 +10,8 @@ export interface ServiceMeta {
   readonly port?: number;
   /** Services this one calls at run time (compose `depends_on`, the gateway's routing table). */
   readonly upstreams?: readonly string[];
+  /** It calls something outside the host (a payment provider, say): compose puts it on the `edge` network too. */
+  readonly egress?: true;
 }
 
 export interface Manifest {
@@ -69,13 +71,14 @@ export function parseManifest(file: string, text: string): Manifest {
   let service: ServiceMeta = {};
   if (meta !== undefined && meta !== null) {
     if (!isRecord(meta)) throw new InputError(`${file}: "kodingcaravan" must be an object`);
-    const { port, upstreams } = meta;
+    const { port, upstreams, egress } = meta;
     // Stryker disable next-line ConditionalExpression: equivalent for `typeof port !== 'number'` as false: Number.isInteger rejects what is not a number
     if (port !== undefined && (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535)) {
       throw new InputError(`${file}: "kodingcaravan.port" must be an integer from 1 to 65535, got ${JSON.stringify(port)}`);
     }
     if (upstreams !== undefined && !isStringArray(upstreams)) throw new InputError(`${file}: "kodingcaravan.upstreams" must be an array of service names`);
-    service = { ...(port === undefined ? {} : { port }), ...(upstreams === undefined ? {} : { upstreams }) };
+    if (egress !== undefined && typeof egress !== 'boolean') throw new InputError(`${file}: "kodingcaravan.egress" must be true or false, got ${JSON.stringify(egress)}`);
+    service = { ...(port === undefined ? {} : { port }), ...(upstreams === undefined ? {} : { upstreams }), ...(egress === true ? { egress } : {}) };
   }
   const manifest: { -readonly [K in keyof Manifest]: Manifest[K] } = {
     name,
