@@ -13739,12 +13739,13 @@ function parseManifest(file, text) {
   let service = {};
   if (meta !== void 0 && meta !== null) {
     if (!isRecord(meta)) throw new import_errors7.InputError(`${file}: "kodingcaravan" must be an object`);
-    const { port, upstreams } = meta;
+    const { port, upstreams, egress } = meta;
     if (port !== void 0 && (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535)) {
       throw new import_errors7.InputError(`${file}: "kodingcaravan.port" must be an integer from 1 to 65535, got ${JSON.stringify(port)}`);
     }
     if (upstreams !== void 0 && !isStringArray(upstreams)) throw new import_errors7.InputError(`${file}: "kodingcaravan.upstreams" must be an array of service names`);
-    service = { ...port === void 0 ? {} : { port }, ...upstreams === void 0 ? {} : { upstreams } };
+    if (egress !== void 0 && typeof egress !== "boolean") throw new import_errors7.InputError(`${file}: "kodingcaravan.egress" must be true or false, got ${JSON.stringify(egress)}`);
+    service = { ...port === void 0 ? {} : { port }, ...upstreams === void 0 ? {} : { upstreams }, ...egress === true ? { egress } : {} };
   }
   const manifest = {
     name,
