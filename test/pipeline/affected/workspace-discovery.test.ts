@@ -256,3 +256,23 @@ describe('what a commit cannot hold as the disk does', () => {
     }
   });
 });
+
+describe("pnpm's package.yaml is read as pnpm reads it (js-yaml: merge keys, recursive aliases)", () => {
+  // pnpm 10 (`pnpm --filter "...core" ls`) lists `a` as a dependent of core: its YAML reader merges `<<: *anchor`.
+  test('a merge key (<<: *anchor) in package.yaml gives the dependencies it merges, on disk and from git', async () => {
+    const { root, first } = makeRepo({
+      ...workspace('packages/*'),
+      ...pkg('packages/core', 'core'),
+      'packages/a/package.yaml': "common: &common\n  core: 'workspace:*'\nname: a\nversion: 1.0.0\ndependencies:\n  <<: *common\n",
+    });
+    const onDisk = await loadWorkspace(root);
+    expect(onDisk.get('a').workspaceDeps).toEqual(['core']);
+    const git = await openGit(root);
+    try {
+      const fromGit = (await loadWorkspaceFromGit(git, first, { dir: '', marker: 'Dockerfile' })).workspace;
+      expect(fromGit.get('a').workspaceDeps).toEqual(['core']);
+    } finally {
+      git.close();
+    }
+  });
+});
