@@ -275,4 +275,23 @@ describe("pnpm's package.yaml is read as pnpm reads it (js-yaml: merge keys, rec
       git.close();
     }
   });
+
+  // pnpm 10 lists the package `c` of the recursive alias; a manifest that cannot become JSON is bad input
+  // (InputError, exit 2) in any case, never a TypeError/RangeError (the CLI's "internal error", exit 70).
+  test.each([
+    ['package.yaml', 'name: c\nversion: 1.0.0\nx: &a\n  self: *a\n'],
+    ['package.json5', `{ name: 'c', x: ${'['.repeat(10000)}${']'.repeat(10000)} }\n`],
+  ])('a %s that parses but cannot become JSON (a recursive alias, deep nesting) is never an internal error', async (name, text) => {
+    const { root, first } = makeRepo({ ...workspace('packages/*'), [`packages/c/${name}`]: text });
+    const kind = (err: unknown) => (err instanceof InputError ? 'InputError' : `${(err as Error).name}: ${(err as Error).message.split('\n')[0]}`);
+    const onDisk = await loadWorkspace(root).then(() => 'loaded', kind);
+    expect(['loaded', 'InputError']).toContain(onDisk);
+    const git = await openGit(root);
+    try {
+      const fromGit = await loadWorkspaceFromGit(git, first, { dir: '', marker: 'Dockerfile' }).then(() => 'loaded', kind);
+      expect(['loaded', 'InputError']).toContain(fromGit);
+    } finally {
+      git.close();
+    }
+  });
 });
