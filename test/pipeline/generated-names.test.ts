@@ -4,6 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { checkGeneratedNames } from '../../scripts/core/dockerfiles/names.js';
+import { builderInputs } from '../../scripts/core/dockerfiles/render.js';
 import { buildWorkspace, type PackageInput } from '../../scripts/core/workspace/graph.js';
 import { parseManifest } from '../../scripts/core/workspace/manifest.js';
 
@@ -68,5 +69,42 @@ describe("checkGeneratedNames: a service's manifest is package.json", () => {
       manifest: parseManifest('services/api/package.json', JSON.stringify({ name: '@k/api', dependencies: { '@k/util': 'workspace:*' } })),
     };
     expect(() => checkGeneratedNames(buildWorkspace([lib, api]))).not.toThrow();
+  });
+});
+
+describe("checkGeneratedNames: a service's workspace dependencies are resolved by Node and tsc through package.json", () => {
+  // `pnpm --filter api deploy --prod /out` (pnpm 10.34.9, injectWorkspacePackages) copies a package.yaml
+  // library as it is: /out/node_modules/@k/util holds dist/index.js and package.yaml, no package.json, so
+  // `import "@k/util"` in the image fails (ERR_MODULE_NOT_FOUND: Node ignores "main"/"exports" there),
+  // and tsc in the builder stage cannot find its types either. The generator must refuse it, naming the file.
+  test.each(['package.yaml', 'package.json5'] as const)('a library a service depends on whose manifest is %s is refused, naming the file', (manifestFile) => {
+    const lib: PackageInput = {
+      dir: 'packages/util',
+      isService: false,
+      manifestFile,
+      manifest: parseManifest(`packages/util/${manifestFile}`, JSON.stringify({ name: '@k/util', main: './dist/index.js' })),
+    };
+    const api: PackageInput = {
+      dir: 'services/api',
+      isService: true,
+      manifest: parseManifest('services/api/package.json', JSON.stringify({ name: '@k/api', kodingcaravan: { port: 1 }, dependencies: { '@k/util': 'workspace:*' } })),
+    };
+    expect(() => checkGeneratedNames(buildWorkspace([lib, api]))).toThrow(new RegExp(`packages/util"?/${manifestFile.replace('.', '\\.')}`));
+  });
+
+  // The tarball error names the dependency's manifest: a package.yaml library's is not package.json.
+  test('a file: tarball dependency of a package.yaml library is refused naming package.yaml', () => {
+    const lib: PackageInput = {
+      dir: 'packages/util',
+      isService: false,
+      manifestFile: 'package.yaml',
+      manifest: parseManifest('packages/util/package.yaml', JSON.stringify({ name: '@k/util', dependencies: { pad: 'file:../../vendor/pad.tgz' } })),
+    };
+    const api: PackageInput = {
+      dir: 'services/api',
+      isService: true,
+      manifest: parseManifest('services/api/package.json', JSON.stringify({ name: '@k/api', kodingcaravan: { port: 1 }, dependencies: { '@k/util': 'workspace:*' } })),
+    };
+    expect(() => builderInputs(buildWorkspace([lib, api]), buildWorkspace([lib, api]).get('@k/api'))).toThrow(/^packages\/util\/package\.yaml: a file: dependency on the tarball/);
   });
 });
