@@ -138,23 +138,20 @@ describe('pnpm pipeline check-dockerfiles (the committed bundle)', () => {
     }
   });
 
-  test("a library whose manifest is pnpm's package.yaml is read and named by its file; a service's is refused by the generator (one line, exit 2)", () => {
+  test("a library whose manifest is pnpm's package.yaml is read and named by its file; the generator refuses it in an image (one line, exit 2)", () => {
     const copy = copyRepo(
       (p) => p.startsWith('services/') || p.startsWith('packages/') || ['package.json', 'pnpm-workspace.yaml', 'pnpm-lock.yaml', 'pipeline.config.ts'].includes(p),
     );
     try {
-      const toYaml = (dir: string, scripts: Record<string, string>) => {
-        const file = join(copy.dir, dir, 'package.json');
-        const pkg = JSON.parse(readFileSync(file, 'utf8'));
-        rmSync(file);
-        // JSON is YAML: the same fields, as pnpm would read them from package.yaml.
-        writeFileSync(join(copy.dir, dir, 'package.yaml'), JSON.stringify({ ...pkg, scripts: { ...pkg.scripts, ...scripts } }));
-      };
-      toYaml('packages/shared', { start: 'node ../../scripts/start-service.mjs shared' });
+      const file = join(copy.dir, 'packages/shared/package.json');
+      const pkg = JSON.parse(readFileSync(file, 'utf8'));
+      rmSync(file);
+      // JSON is YAML: the same fields, as pnpm would read them from package.yaml.
+      writeFileSync(join(copy.dir, 'packages/shared/package.yaml'), JSON.stringify({ ...pkg, scripts: { ...pkg.scripts, start: 'node ../../scripts/start-service.mjs shared' } }));
       const res = spawnSync(process.execPath, [bundle, 'check-dockerfiles', '--cwd', copy.dir], { encoding: 'utf8' });
       expect(res.status).toBe(1);
       expect(res.stdout).toMatch(/^packages\/shared\/package.yaml:1: \[no-start-service-script\] script "start" starts a service chosen at run time/m);
-      toYaml('services/chat-service', {});
+      // Every service depends on packages/shared: the first in folder order is named.
       const gen = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), join(REPO_ROOT, 'scripts/generate-dockerfiles.ts'), '--check'], {
         cwd: copy.dir,
         encoding: 'utf8',
@@ -162,7 +159,7 @@ describe('pnpm pipeline check-dockerfiles (the committed bundle)', () => {
       expect({ status: gen.status, stderr: gen.stderr.trim().split('\n') }).toEqual({
         status: 2,
         stderr: [
-          `error: "services/chat-service"/package.yaml: a service's manifest must be package.json (Node reads "type" and "exports" from it, and verify-image reads the image's /app/package.json); convert it (pnpm reads either)`,
+          'error: "packages/shared"/package.yaml: "services/admin-service" depends on it, and its image resolves a workspace package through its package.json (Node reads "main" and "exports" from it, tsc its types; pnpm deploy copies package.yaml as it is); convert it to package.json (pnpm reads either)',
         ],
       });
     } finally {

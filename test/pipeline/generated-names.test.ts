@@ -56,7 +56,7 @@ describe("checkGeneratedNames: a service's manifest is package.json", () => {
     );
   });
 
-  test('a library whose manifest is package.yaml is copied like any other', () => {
+  test('a library whose manifest is package.yaml and that no service depends on is no part of any image: not refused', () => {
     const lib: PackageInput = {
       dir: 'packages/util',
       isService: false,
@@ -66,7 +66,7 @@ describe("checkGeneratedNames: a service's manifest is package.json", () => {
     const api: PackageInput = {
       dir: 'services/api',
       isService: true,
-      manifest: parseManifest('services/api/package.json', JSON.stringify({ name: '@k/api', dependencies: { '@k/util': 'workspace:*' } })),
+      manifest: parseManifest('services/api/package.json', JSON.stringify({ name: '@k/api', kodingcaravan: { port: 1 } })),
     };
     expect(() => checkGeneratedNames(buildWorkspace([lib, api]))).not.toThrow();
   });

@@ -4,8 +4,9 @@
  * strictest consumer before anything is rendered: a service folder is an OCI image name component
  * (`[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*`), a compose service name and a hostname label (63 characters
  * at most); a folder a Dockerfile copies (a package's, or a vendored one a `file:`/`link:` dependency
- * points at) is the same form per segment; a package name is an npm name; a service's manifest is
- * package.json (pnpm's package.json5 and package.yaml are for libraries).
+ * points at) is the same form per segment; a package name is an npm name; the manifest of a service and
+ * of every workspace package it depends on is package.json (pnpm's package.json5 and package.yaml only
+ * for packages no image holds).
  * Ports are integers (manifest.ts) and upstreams must name services (compose/render.ts). Pure.
  */
 import { InputError } from '../errors.js';
@@ -43,6 +44,15 @@ export function checkGeneratedNames(workspace: Workspace): void {
       throw new InputError(
         `${quote(service.dir, 120)}/package.json: package name ${quote(service.name)} cannot be used in generated files; expected an npm name (@scope/name, lowercase)`,
       );
+    }
+    // Its workspace dependencies too: `pnpm deploy` copies a package.yaml as it is, and the image's Node
+    // (like tsc in the builder stage) resolves a package only through its package.json ("main", "exports").
+    for (const dep of workspace.dependenciesOf(service.name)) {
+      if (dep.manifestFile !== undefined) {
+        throw new InputError(
+          `${quote(dep.dir, 120)}/${dep.manifestFile}: ${quote(service.dir, 120)} depends on it, and its image resolves a workspace package through its package.json (Node reads "main" and "exports" from it, tsc its types; pnpm deploy copies ${dep.manifestFile} as it is); convert it to package.json (pnpm reads either)`,
+        );
+      }
     }
     // What the Dockerfile copies: the service's folder, its dependencies' and their local inputs (vendored folders).
     const inputs = builderInputs(workspace, service);

@@ -4,7 +4,7 @@
  * hot path of `affected` reads package.json alone and never loads the two parsers.
  */
 import JSON5 from 'json5';
-import { parse } from 'yaml';
+import { parseDocument } from 'yaml';
 import { InputError } from '../errors.js';
 import { isRecord } from '../json.js';
 import type { OtherManifestFile } from './discover.js';
@@ -20,8 +20,13 @@ export function manifestAsJson(file: string, kind: OtherManifestFile, text: stri
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let value: unknown;
   if (kind === 'package.yaml') {
+    // As pnpm reads it (js-yaml): merge keys (`<<: *common`) merged, a key given twice and an unknown
+    // tag refused (the yaml library would only warn, on stderr, and keep the tag's text).
+    const doc = parseDocument(body, { merge: true, uniqueKeys: true });
+    const problem = doc.errors[0] ?? doc.warnings[0];
+    if (problem !== undefined) throw new InputError(`${file}: not valid YAML (${firstLine(problem)}); fix the file`);
     try {
-      value = parse(body);
+      value = doc.toJS();
     } catch (err) {
       throw new InputError(`${file}: not valid YAML (${firstLine(err)}); fix the file`);
     }
@@ -34,5 +39,11 @@ export function manifestAsJson(file: string, kind: OtherManifestFile, text: stri
     }
     if (!isRecord(value)) throw new InputError(`${file}: expected a JSON5 object`);
   }
-  return JSON.stringify(value);
+  // What parses may still not be JSON: an alias inside itself (a circular object), nesting deeper than
+  // the stack (JSON5's parser does not recurse, JSON.stringify does).
+  try {
+    return JSON.stringify(value);
+  } catch (err) {
+    throw new InputError(`${file}: cannot be read as JSON (${firstLine(err)}); fix the file`);
+  }
 }

@@ -208,6 +208,7 @@ describe('what a commit cannot hold as the disk does', () => {
   test.each([
     ['package.yaml', 'name: [a\n', /^services\/a\/package\.yaml( \(at [0-9a-f]{12}\))?: not valid YAML \(.+\); fix the file$/],
     ['package.yaml', '- a list\n', /^services\/a\/package\.yaml( \(at [0-9a-f]{12}\))?: expected a mapping of fields$/],
+    ['package.yaml', 'name: !foo a\n', /^services\/a\/package\.yaml( \(at [0-9a-f]{12}\))?: not valid YAML \(.+\); fix the file$/],
     ['package.yaml', 'name: a\nname: b\n', /^services\/a\/package\.yaml( \(at [0-9a-f]{12}\))?: not valid YAML \(.+\); fix the file$/],
     ['package.json5', "{ name: 'a', }}\n", /^services\/a\/package\.json5( \(at [0-9a-f]{12}\))?: not valid JSON5 \(.+\); fix the file$/],
     ['package.json5', '12\n', /^services\/a\/package\.json5( \(at [0-9a-f]{12}\))?: expected a JSON5 object$/],
