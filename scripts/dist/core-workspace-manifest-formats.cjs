@@ -81,7 +81,7 @@ var require_parse = __commonJS({
     var token;
     var key;
     var root;
-    module2.exports = function parse2(text, reviver) {
+    module2.exports = function parse(text, reviver) {
       source = String(text);
       parseState = "start";
       stack = [];
@@ -1137,10 +1137,10 @@ var require_stringify = __commonJS({
 // node_modules/.pnpm/json5@2.2.3/node_modules/json5/lib/index.js
 var require_lib = __commonJS({
   "node_modules/.pnpm/json5@2.2.3/node_modules/json5/lib/index.js"(exports2, module2) {
-    var parse2 = require_parse();
+    var parse = require_parse();
     var stringify = require_stringify();
     var JSON52 = {
-      parse: parse2,
+      parse,
       stringify
     };
     module2.exports = JSON52;
@@ -8358,7 +8358,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument(source, options = {}) {
+    function parseDocument2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -8377,14 +8377,14 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse2(src, reviver, options) {
+    function parse(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument(src, options);
+      const doc = parseDocument2(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -8418,9 +8418,9 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports2.parse = parse2;
+    exports2.parse = parse;
     exports2.parseAllDocuments = parseAllDocuments;
-    exports2.parseDocument = parseDocument;
+    exports2.parseDocument = parseDocument2;
     exports2.stringify = stringify;
   }
 });
@@ -8498,8 +8498,11 @@ function manifestAsJson(file, kind, text) {
   const body = text.charCodeAt(0) === 65279 ? text.slice(1) : text;
   let value;
   if (kind === "package.yaml") {
+    const doc = (0, import_yaml.parseDocument)(body, { merge: true, uniqueKeys: true });
+    const problem = doc.errors[0] ?? doc.warnings[0];
+    if (problem !== void 0) throw new import_errors.InputError(`${file}: not valid YAML (${firstLine(problem)}); fix the file`);
     try {
-      value = (0, import_yaml.parse)(body);
+      value = doc.toJS();
     } catch (err) {
       throw new import_errors.InputError(`${file}: not valid YAML (${firstLine(err)}); fix the file`);
     }
@@ -8512,7 +8515,11 @@ function manifestAsJson(file, kind, text) {
     }
     if (!isRecord(value)) throw new import_errors.InputError(`${file}: expected a JSON5 object`);
   }
-  return JSON.stringify(value);
+  try {
+    return JSON.stringify(value);
+  } catch (err) {
+    throw new import_errors.InputError(`${file}: cannot be read as JSON (${firstLine(err)}); fix the file`);
+  }
 }
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
