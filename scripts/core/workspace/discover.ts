@@ -66,7 +66,7 @@ export interface FoundPackage {
   readonly dir: string;
   readonly manifest: string;
   /** Which file `manifest` is when it is not package.json. */
-  readonly manifestFile?: OtherManifestFile;
+  readonly manifestFile: OtherManifestFile | undefined;
   readonly isService: boolean;
 }
 
@@ -108,12 +108,7 @@ export async function discoverPackages<H>(listing: FolderListing<H>, root: H, ma
     if (read === undefined) throw new Error(`folder listing read ${files.length} of ${candidates.length} package folders`);
     // A folder without a manifest file is not a package (nor is one whose package.json is a folder).
     if (read.manifest === undefined) continue;
-    const isService = read.marker || rule.isServiceDir(folder.path);
-    found.push(
-      read.manifestFile === undefined
-        ? { dir: folder.path, manifest: read.manifest, isService }
-        : { dir: folder.path, manifest: read.manifest, manifestFile: read.manifestFile, isService },
-    );
+    found.push({ dir: folder.path, manifest: read.manifest, manifestFile: read.manifestFile, isService: read.marker || rule.isServiceDir(folder.path) });
   }
   return found;
 }

@@ -13,7 +13,7 @@ export interface PackageInput {
   readonly dir: string;
   readonly manifest: Manifest;
   /** Which file the manifest was read from when not package.json (pnpm's package.json5 or package.yaml). */
-  readonly manifestFile?: OtherManifestFile;
+  readonly manifestFile?: OtherManifestFile | undefined;
   readonly isService: boolean;
 }
 
@@ -195,10 +195,16 @@ export function sortByKey<T>(items: readonly T[], key: (item: T) => string): T[]
 export function buildWorkspace(inputs: readonly PackageInput[]): Workspace {
   return assemble(
     inputs.map((input) => ({ input, name: input.manifest.name, refs: dependencyRefs(input.manifest) })),
-    ({ input, name }, folder, workspaceDeps, localInputs) =>
-      input.manifestFile === undefined
-        ? { dir: input.dir, manifest: input.manifest, isService: input.isService, name, folder, workspaceDeps, localInputs }
-        : { dir: input.dir, manifest: input.manifest, manifestFile: input.manifestFile, isService: input.isService, name, folder, workspaceDeps, localInputs },
+    ({ input, name }, folder, workspaceDeps, localInputs) => ({
+      dir: input.dir,
+      manifest: input.manifest,
+      manifestFile: input.manifestFile,
+      isService: input.isService,
+      name,
+      folder,
+      workspaceDeps,
+      localInputs,
+    }),
   );
 }
 
@@ -206,7 +212,7 @@ export function buildWorkspace(inputs: readonly PackageInput[]): Workspace {
 export interface GraphSource {
   readonly dir: string;
   /** Which file the manifest was read from when not package.json (named when two packages share a name). */
-  readonly manifestFile?: OtherManifestFile;
+  readonly manifestFile?: OtherManifestFile | undefined;
   readonly name: string;
   readonly isService: boolean;
   readonly refs: readonly DependencyRef[];
@@ -221,7 +227,7 @@ export function buildGraph(sources: readonly GraphSource[]): WorkspaceGraph {
 }
 
 /** Folder order, unique names, the edges, and no cycle; `make` builds each package. */
-function assemble<I extends { readonly dir: string; readonly manifestFile?: OtherManifestFile }, P extends GraphPackage>(
+function assemble<I extends { readonly dir: string; readonly manifestFile?: OtherManifestFile | undefined }, P extends GraphPackage>(
   entries: ReadonlyArray<{ readonly input: I; readonly name: string; readonly refs: readonly DependencyRef[] }>,
   make: (entry: { readonly input: I; readonly name: string }, folder: string, workspaceDeps: readonly string[], localInputs: readonly string[]) => P,
 ): WorkspaceGraph<P> {

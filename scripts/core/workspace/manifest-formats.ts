@@ -9,23 +9,30 @@ import { InputError } from '../errors.js';
 import { isRecord } from '../json.js';
 import type { OtherManifestFile } from './discover.js';
 
-const firstLine = (err: unknown): string => (err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err));
+/**
+ * An error's first line, without the colon the yaml library ends it with before a code frame. The parsers
+ * and JSON.stringify throw Errors only: `String(err)` is there for the types.
+ */
+function firstLine(err: unknown): string {
+  // Stryker disable next-line ConditionalExpression,StringLiteral: equivalent: every error here is an Error (true), and split always gives a first element
+  return ((err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '').replace(/:$/, '');
+}
 
 /**
  * The manifest `text` of `kind` as JSON text; `file` names it in errors. Throws InputError when it does
  * not parse or is not an object of fields (a YAML key given twice is refused, as pnpm's YAML reader does).
  */
 export function manifestAsJson(file: string, kind: OtherManifestFile, text: string): string {
-  // A byte order mark, as package.json may have one (json.ts).
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  // A byte order mark needs no stripping here (json.ts strips package.json's): both parsers skip it.
   let value: unknown;
   if (kind === 'package.yaml') {
     // As pnpm reads it (js-yaml): merge keys (`<<: *common`) merged, a key given twice and an unknown
     // tag refused (the yaml library would only warn, on stderr, and keep the tag's text).
-    const doc = parseDocument(body, { merge: true, uniqueKeys: true });
+    const doc = parseDocument(text, { merge: true, uniqueKeys: true });
     const problem = doc.errors[0] ?? doc.warnings[0];
     if (problem !== undefined) throw new InputError(`${file}: not valid YAML (${firstLine(problem)}); fix the file`);
     try {
+      // Throws for an alias bomb (the library's limit of aliases per document).
       value = doc.toJS();
     } catch (err) {
       throw new InputError(`${file}: not valid YAML (${firstLine(err)}); fix the file`);
@@ -33,7 +40,7 @@ export function manifestAsJson(file: string, kind: OtherManifestFile, text: stri
     if (!isRecord(value)) throw new InputError(`${file}: expected a mapping of fields`);
   } else {
     try {
-      value = JSON5.parse(body);
+      value = JSON5.parse(text);
     } catch (err) {
       throw new InputError(`${file}: not valid JSON5 (${firstLine(err)}); fix the file`);
     }
