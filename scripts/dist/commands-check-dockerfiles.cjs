@@ -13829,10 +13829,7 @@ async function discoverPackages(listing, root, matcher, rule) {
     const read = files[i];
     if (read === void 0) throw new Error(`folder listing read ${files.length} of ${candidates.length} package folders`);
     if (read.manifest === void 0) continue;
-    const isService = read.marker || rule.isServiceDir(folder.path);
-    found.push(
-      read.manifestFile === void 0 ? { dir: folder.path, manifest: read.manifest, isService } : { dir: folder.path, manifest: read.manifest, manifestFile: read.manifestFile, isService }
-    );
+    found.push({ dir: folder.path, manifest: read.manifest, manifestFile: read.manifestFile, isService: read.marker || rule.isServiceDir(folder.path) });
   }
   return found;
 }
@@ -14026,7 +14023,16 @@ function sortByKey(items, key) {
 function buildWorkspace(inputs) {
   return assemble(
     inputs.map((input) => ({ input, name: input.manifest.name, refs: dependencyRefs(input.manifest) })),
-    ({ input, name }, folder, workspaceDeps, localInputs) => input.manifestFile === void 0 ? { dir: input.dir, manifest: input.manifest, isService: input.isService, name, folder, workspaceDeps, localInputs } : { dir: input.dir, manifest: input.manifest, manifestFile: input.manifestFile, isService: input.isService, name, folder, workspaceDeps, localInputs }
+    ({ input, name }, folder, workspaceDeps, localInputs) => ({
+      dir: input.dir,
+      manifest: input.manifest,
+      manifestFile: input.manifestFile,
+      isService: input.isService,
+      name,
+      folder,
+      workspaceDeps,
+      localInputs
+    })
   );
 }
 function assemble(entries, make) {

@@ -12096,10 +12096,7 @@ async function discoverPackages(listing, root, matcher, rule) {
     const read = files[i];
     if (read === void 0) throw new Error(`folder listing read ${files.length} of ${candidates.length} package folders`);
     if (read.manifest === void 0) continue;
-    const isService = read.marker || rule.isServiceDir(folder.path);
-    found.push(
-      read.manifestFile === void 0 ? { dir: folder.path, manifest: read.manifest, isService } : { dir: folder.path, manifest: read.manifest, manifestFile: read.manifestFile, isService }
-    );
+    found.push({ dir: folder.path, manifest: read.manifest, manifestFile: read.manifestFile, isService: read.marker || rule.isServiceDir(folder.path) });
   }
   return found;
 }

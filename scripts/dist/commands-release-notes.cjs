@@ -8788,10 +8788,7 @@ async function discoverPackages(listing, root, matcher, rule) {
     const read2 = files[i];
     if (read2 === void 0) throw new Error(`folder listing read ${files.length} of ${candidates.length} package folders`);
     if (read2.manifest === void 0) continue;
-    const isService = read2.marker || rule.isServiceDir(folder.path);
-    found.push(
-      read2.manifestFile === void 0 ? { dir: folder.path, manifest: read2.manifest, isService } : { dir: folder.path, manifest: read2.manifest, manifestFile: read2.manifestFile, isService }
-    );
+    found.push({ dir: folder.path, manifest: read2.manifest, manifestFile: read2.manifestFile, isService: read2.marker || rule.isServiceDir(folder.path) });
   }
   return found;
 }

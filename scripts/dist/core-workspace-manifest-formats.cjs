@@ -8493,12 +8493,13 @@ function isRecord(value) {
 }
 
 // scripts/core/workspace/manifest-formats.ts
-var firstLine = (err) => err instanceof Error ? err.message.split("\n")[0] ?? "" : String(err);
+function firstLine(err) {
+  return ((err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "").replace(/:$/, "");
+}
 function manifestAsJson(file, kind, text) {
-  const body = text.charCodeAt(0) === 65279 ? text.slice(1) : text;
   let value;
   if (kind === "package.yaml") {
-    const doc = (0, import_yaml.parseDocument)(body, { merge: true, uniqueKeys: true });
+    const doc = (0, import_yaml.parseDocument)(text, { merge: true, uniqueKeys: true });
     const problem = doc.errors[0] ?? doc.warnings[0];
     if (problem !== void 0) throw new import_errors.InputError(`${file}: not valid YAML (${firstLine(problem)}); fix the file`);
     try {
@@ -8509,7 +8510,7 @@ function manifestAsJson(file, kind, text) {
     if (!isRecord(value)) throw new import_errors.InputError(`${file}: expected a mapping of fields`);
   } else {
     try {
-      value = import_json5.default.parse(body);
+      value = import_json5.default.parse(text);
     } catch (err) {
       throw new import_errors.InputError(`${file}: not valid JSON5 (${firstLine(err)}); fix the file`);
     }
