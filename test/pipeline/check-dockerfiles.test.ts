@@ -120,14 +120,19 @@ describe('pnpm pipeline check-dockerfiles (the committed bundle)', () => {
     );
     try {
       mkdirSync(join(copy.dir, 'vendor/pad'), { recursive: true });
-      writeFileSync(join(copy.dir, 'vendor/pad/package.json'), '{"name":"pad","version":"1.0.0"}\n');
+      // pad's own file: dependency is installed by pnpm, relative to pad's folder: the image needs it too.
+      writeFileSync(join(copy.dir, 'vendor/pad/package.json'), '{"name":"pad","version":"1.0.0","dependencies":{"core":"file:../pad-core"}}\n');
+      mkdirSync(join(copy.dir, 'vendor/pad-core'), { recursive: true });
+      writeFileSync(join(copy.dir, 'vendor/pad-core/package.json'), '{"name":"pad-core","version":"1.0.0"}\n');
       const manifest = join(copy.dir, 'services/booking-service/package.json');
       const pkg = JSON.parse(readFileSync(manifest, 'utf8'));
       writeFileSync(manifest, JSON.stringify({ ...pkg, dependencies: { ...pkg.dependencies, pad: 'file:../../vendor/pad' } }));
       execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), join(REPO_ROOT, 'scripts/generate-dockerfiles.ts')], { cwd: copy.dir });
       const file = join(copy.dir, 'services/booking-service/Dockerfile');
       const text = readFileSync(file, 'utf8');
-      expect(text).toContain('\nCOPY packages/shared/ packages/shared/\nCOPY vendor/pad vendor/pad\nCOPY services/booking-service/ services/booking-service/\n');
+      expect(text).toContain(
+        '\nCOPY packages/shared/ packages/shared/\nCOPY vendor/pad vendor/pad\nCOPY vendor/pad-core vendor/pad-core\nCOPY services/booking-service/ services/booking-service/\n',
+      );
       expect(execFileSync(process.execPath, [bundle, 'check-dockerfiles', '--cwd', copy.dir], { encoding: 'utf8' })).toMatch(/12 Dockerfiles pass 15 rules/);
       writeFileSync(file, text.replace('COPY vendor/pad vendor/pad\n', ''));
       const res = spawnSync(process.execPath, [bundle, 'check-dockerfiles', '--cwd', copy.dir], { encoding: 'utf8' });

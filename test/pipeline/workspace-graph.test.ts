@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { buildGraph, buildWorkspace, dependencyRefs, joinPosix, type PackageInput } from '../../scripts/core/workspace/graph.js';
-import { parseManifest, readManifestEdges } from '../../scripts/core/workspace/manifest.js';
+import { dependencyRef, parseManifest, readManifestEdges } from '../../scripts/core/workspace/manifest.js';
 import { parseWorkspaceYaml } from '../../scripts/core/workspace/workspace-yaml.js';
 
 const pkg = (dir: string, name: string, deps: Record<string, string> = {}, field = 'dependencies', isService = false): PackageInput => ({
@@ -276,6 +276,31 @@ describe('the graph as change detection and the generators see it', () => {
     expect(ws.get('@x/a').workspaceDeps).toEqual(expected);
     expect(ws.get('@x/a').localInputs).toEqual(localInputs);
     expect(ws.get('@x/core').localInputs).toEqual([]);
+  });
+
+  // pnpm installs a vendored package's own `file:`/`link:` dependencies, relative to its folder (loaders read
+  // those manifests and hand their path dependencies in): each folder reached is a local input, and a
+  // workspace package reached is an edge.
+  test.each<[string, Record<string, Record<string, string>>, string[], string[]]>([
+    ['no vendored manifest read: the folder alone', {}, [], ['vendor/x']],
+    ['its file: dependency is an input too', { 'vendor/x': { y: 'file:../y' } }, [], ['vendor/x', 'vendor/y']],
+    ['through any depth', { 'vendor/x': { y: 'file:../y' }, 'vendor/y': { z: 'link:./z' } }, [], ['vendor/x', 'vendor/y', 'vendor/y/z']],
+    ['a cycle between two vendored folders ends', { 'vendor/x': { y: 'file:../y' }, 'vendor/y': { x: 'file:../x' } }, [], ['vendor/x', 'vendor/y']],
+    ['a workspace package it points at is an edge', { 'vendor/x': { core: 'file:../../packages/core' } }, ['@x/core'], ['vendor/x']],
+    ['its registry and workspace: dependencies are nothing of ours', { 'vendor/x': { lodash: '^4.0.0', c: 'workspace:*' } }, [], ['vendor/x']],
+    ['a tarball it points at is an input', { 'vendor/x': { t: 'file:./t-1.0.0.tgz' } }, [], ['vendor/x', 'vendor/x/t-1.0.0.tgz']],
+    ['a path above the repository is not followed', { 'vendor/x': { up: 'file:../../../out' } }, [], ['vendor/x']],
+  ])('a vendored package: %s', (_, manifests, expected, localInputs) => {
+    const vendored = new Map(Object.entries(manifests).map(([folder, deps]) => [folder, Object.entries(deps).map(([k, v]) => dependencyRef(k, v))]));
+    const inputs = [pkg('packages/core', '@x/core'), pkg('services/a', '@x/a', { x: 'file:../../vendor/x' }, 'dependencies', true)];
+    const ws = buildWorkspace(inputs, vendored);
+    expect(ws.get('@x/a').workspaceDeps).toEqual(expected);
+    expect(ws.get('@x/a').localInputs).toEqual(localInputs);
+    const graph = buildGraph(
+      inputs.map((i) => ({ dir: i.dir, name: i.manifest.name, isService: i.isService, refs: dependencyRefs(i.manifest) })),
+      vendored,
+    );
+    expect([graph.get('@x/a').workspaceDeps, graph.get('@x/a').localInputs]).toEqual([expected, localInputs]);
   });
 
   test('a package in a top-level folder has that folder as its folder name', () => {

@@ -235,6 +235,17 @@ describe('the graph without manifests', () => {
       },
     ],
     ['a package with a local input', { packages: [['a', 'a', true, [], ['vendor/x', 'vendor/y.tgz']]], services: [0] }],
+    [
+      'the vendored manifests it was built with',
+      {
+        packages: [['a', 'a', true, [], ['vendor/x']]],
+        services: [0],
+        vendored: [
+          ['vendor/x', 'a'.repeat(40)],
+          ['vendor/y', '-'],
+        ],
+      },
+    ],
   ])('a cache file with %s is a snapshot', (_, value) => {
     expect(isGraphSnapshot(value)).toBe(true);
   });
@@ -304,6 +315,17 @@ describe('the graph without manifests', () => {
     ]);
   });
 
+  test('the vendored manifests a graph was built with go into its snapshot only when there are any', () => {
+    const graph = buildGraph([{ dir: 'services/api', name: 'api', isService: true, refs: [{ name: 'pad', path: '../../vendor/pad' }] }]);
+    expect(snapshotGraph(graph)).toEqual({ packages: [['services/api', 'api', true, [], ['vendor/pad']]], services: [0] });
+    expect('vendored' in snapshotGraph(graph, [])).toBe(false);
+    expect(snapshotGraph(graph, [['vendor/pad', 'b'.repeat(40)]])).toEqual({
+      packages: [['services/api', 'api', true, [], ['vendor/pad']]],
+      services: [0],
+      vendored: [['vendor/pad', 'b'.repeat(40)]],
+    });
+  });
+
   test('the edges of a graph are its own, by index in folder order', () => {
     // By hand, folder order: packages/auth 0, packages/core 1, packages/util 2, services/Api 3, services/_worker 4, services/web 5.
     expect(buildWorkspace(INPUTS).edges).toEqual([[1], [], [1], [0, 1], [5], [2]]);
@@ -365,6 +387,14 @@ describe('the graph without manifests', () => {
     ['a local input that is not a string', { packages: [['a', 'a', false, [], [1]]], services: [] }],
     ['a local input that is the root', { packages: [['a', 'a', false, [], ['']]], services: [] }],
     ['a local input that is an absolute path', { packages: [['a', 'a', false, [], ['/etc']]], services: [] }],
+    ['empty vendored manifests (a graph without them has no field)', { packages: [], services: [], vendored: [] }],
+    ['vendored manifests that are not a list', { packages: [], services: [], vendored: { 'vendor/x': '-' } }],
+    ['a vendored entry of one value', { packages: [], services: [], vendored: [['vendor/x']] }],
+    ['a vendored entry of three values', { packages: [], services: [], vendored: [['vendor/x', '-', '-']] }],
+    ['a vendored folder that is the root', { packages: [], services: [], vendored: [['', '-']] }],
+    ['a vendored folder that is not a string', { packages: [], services: [], vendored: [[1, '-']] }],
+    ['a vendored id that is not a string', { packages: [], services: [], vendored: [['vendor/x', null]] }],
+    ['a vendored entry that is an object', { packages: [], services: [], vendored: [{ 0: 'vendor/x', 1: '-', length: 2 }] }],
     ['an entry that is an object with numbered keys', { packages: [{ 0: 'a', 1: 'a', 2: false, 3: [], length: 4 }], services: [] }],
     ['a folder that is not a string', { packages: [[1, 'a', false, []]], services: [] }],
     ['a name that is not a string', { packages: [['a', null, false, []]], services: [] }],
