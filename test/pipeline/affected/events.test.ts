@@ -1,11 +1,27 @@
 /** `pipeline affected` against real temporary repositories, one event shape at a time (sources, in-process). */
 import { afterAll, describe, expect, test } from 'vitest';
 import { ZERO_SHA } from '../../../scripts/core/git/commit-sha.js';
-import { affected, bundled, cleanup, commit, eventFile, git, lockfile, makeRepo, parseJson, tempDir, WORKSPACE, write } from './fixture.js';
+import { affected, bundled, cleanup, commit, eventFile, git, type Json, lockfile, makeRepo, parseJson, tempDir, WORKSPACE, write } from './fixture.js';
 
 afterAll(cleanup);
 
 const services = (json: { services: Array<{ name: string }> }) => json.services.map((s) => s.name);
+
+/**
+ * The same range twice through the committed bundle, cold and then from the graph cache: a process of its
+ * own writes its cache before it exits (an in-process run writes it in the background, so a second one may
+ * not find it yet), and each run's timing lines must say which it was.
+ */
+function coldThenCached(root: string, args: string[]): Array<[string, Json]> {
+  const cold = bundled(root, args, { PIPELINE_TIMING: '1' });
+  expect(cold.stderr).toMatch(/workspace graph not cached/);
+  const warm = bundled(root, args, { PIPELINE_TIMING: '1' });
+  expect(warm.stderr).toMatch(/workspace graph from the cache/);
+  return [
+    ['cold', parseJson(cold)],
+    ['from the cache', parseJson(warm)],
+  ];
+}
 
 describe('revisions from events', () => {
   test('push: before..after', async () => {
@@ -345,14 +361,55 @@ describe('file: and link: dependencies on a folder that is no workspace package 
   test('a change in the folder reaches the packages that depend on it, their dependents, and is no tooling (also from the cache)', async () => {
     const { root, first } = makeRepo({ ...WORKSPACE, ...vendored });
     const after = commit(root, 'vendor', { 'vendor/left-pad/index.js': 'module.exports = 2;\n', 'vendor/left-pad/lib/more.js': 'x\n' });
-    for (const run of ['cold', 'from the cache']) {
-      const json = parseJson(await affected(root, ['--json', '--base', first, '--head', after]));
+    for (const [run, json] of coldThenCached(root, ['--json', '--base', first, '--head', after])) {
       expect({ run, services: services(json), tooling: json.tooling }).toEqual({ run, services: ['alpha', 'beta', 'gamma'], tooling: false });
       const reasons = Object.fromEntries(json.packages.map((p) => [p.name, p.reasons]));
       expect(reasons['@kc/gamma']).toEqual(['2 files changed in vendor/left-pad, a local dependency (file:/link:): "index.js", "lib/more.js"']);
       expect(reasons['@kc/core']).toEqual(['2 files changed in vendor/left-pad, a local dependency (file:/link:): "index.js", "lib/more.js"']);
       expect(reasons['@kc/alpha']).toEqual(['depends on @kc/core, which changed (through @kc/auth)']);
     }
+  });
+
+  // pnpm installs a vendored package's own `file:` dependencies, relative to its folder: they are inputs too.
+  const nested = {
+    'vendor/left-pad/package.json': `${JSON.stringify({ name: 'left-pad', version: '1.3.0', dependencies: { pad: 'file:../pad-core', own: 'link:./lib/own' } })}\n`,
+    'vendor/pad-core/package.json': `${JSON.stringify({ name: 'pad-core', version: '1.0.0', dependencies: { back: 'file:../left-pad' } })}\n`,
+    'vendor/pad-core/index.js': 'module.exports = 0;\n',
+  };
+
+  test("a vendored package's own file: dependencies are inputs of the packages depending on it, through any depth and a cycle (also from the cache)", async () => {
+    const { root, first } = makeRepo({ ...WORKSPACE, ...vendored, ...nested });
+    const after = commit(root, 'pad-core', { 'vendor/pad-core/index.js': 'module.exports = 1;\n' });
+    for (const [run, json] of coldThenCached(root, ['--json', '--base', first, '--head', after])) {
+      expect({ run, services: services(json) }).toEqual({ run, services: ['alpha', 'beta', 'gamma'] });
+      expect(json.packages.find((p) => p.name === '@kc/gamma')?.reasons).toEqual(['1 file changed in vendor/pad-core, a local dependency (file:/link:): "index.js"']);
+    }
+  });
+
+  test("a cached graph is not reused when a vendored package's own dependencies changed (the workspace's folders did not)", async () => {
+    const { root, first } = makeRepo({ ...WORKSPACE, ...vendored, 'vendor/pad-core/index.js': 'module.exports = 0;\n' });
+    const before = commit(root, 'gamma', { 'services/gamma/src/main.ts': 'export const g = 1;\n' });
+    // The cache now holds the graph of these folders, where left-pad depends on nothing.
+    const primed = bundled(root, ['--json', '--base', first, '--head', before], { PIPELINE_TIMING: '1' });
+    expect(services(parseJson(primed))).toEqual(['gamma']);
+    expect(primed.stderr).toMatch(/workspace graph not cached/);
+    const linked = commit(root, 'left-pad uses pad-core', { 'vendor/left-pad/package.json': nested['vendor/left-pad/package.json'] });
+    const after = commit(root, 'pad-core', { 'vendor/pad-core/index.js': 'module.exports = 1;\n' });
+    // The same folders' trees as the primed run's head: the cache's key matches, its vendored manifest does not.
+    expect(git(root, 'rev-parse', `${after}:services`, `${after}:packages`)).toBe(git(root, 'rev-parse', `${before}:services`, `${before}:packages`));
+    const r = bundled(root, ['--json', '--base', linked, '--head', after], { PIPELINE_TIMING: '1' });
+    expect(services(parseJson(r))).toEqual(['alpha', 'beta', 'gamma']);
+    expect(r.stderr).toMatch(/workspace graph not cached/);
+  });
+
+  test("a vendored package's package.json that is not valid is bad input naming it (exit 2)", async () => {
+    const { root, first } = makeRepo({ ...WORKSPACE, ...vendored, 'vendor/left-pad/package.json': '{"name": "left-pad", "dependencies": ["x"]}\n' });
+    const after = commit(root, 'gamma', { 'services/gamma/src/main.ts': 'export const g = 2;\n' });
+    const r = await affected(root, ['--json', '--base', first, '--head', after]);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({
+      code: 2,
+      stderr: `error: vendor/left-pad/package.json (at ${after.slice(0, 12)}): "dependencies" must be an object of name -> version specifier\n`,
+    });
   });
 
   test('a tarball it depends on, by its own path', async () => {
@@ -387,8 +444,7 @@ describe("pnpm's other manifests: package.yaml and package.json5", () => {
     const { root } = makeRepo();
     const first = commit(root, 'other manifests', other);
     const after = commit(root, 'core', { 'packages/core/src/index.ts': 'export const core = 2;\n' });
-    for (const run of ['cold', 'from the cache']) {
-      const json = parseJson(await affected(root, ['--json', '--base', first, '--head', after]));
+    for (const [run, json] of coldThenCached(root, ['--json', '--base', first, '--head', after])) {
       expect({ run, packages: json.packages.map((p) => p.name) }).toEqual({ run, packages: ['@kc/auth', '@kc/core', '@kc/alpha', '@kc/beta'] });
       expect(json.services.map((s) => s.reasons)).toEqual([['depends on @kc/core, which changed (through @kc/auth)'], ['depends on @kc/core, which changed']]);
     }
