@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { discoverPackages, type FolderListing, OTHER_MANIFEST_FILES, type PackageFiles, symlinkedManifest } from '../core/workspace/discover.js';
 import { folderTest, globMatcher } from '../core/workspace/folder-globs.js';
-import { buildWorkspace, type PackageInput, type Workspace } from '../core/workspace/graph.js';
+import { buildWorkspace, dependencyRefs, hasLocalInputs, type PackageInput, type Workspace } from '../core/workspace/graph.js';
+import { readVendored } from '../core/workspace/vendored.js';
 import { parseManifest } from '../core/workspace/manifest.js';
 import { checkWorkspaceGlobs } from '../core/workspace/workspace-globs.js';
 import { parseWorkspaceYaml } from '../core/workspace/workspace-yaml.js';
@@ -92,5 +93,19 @@ export async function loadWorkspace(root: string, options: LoadOptions = {}): Pr
       inputs.push({ dir, manifest: parseManifest(file, manifestAsJson(file, manifestFile, manifest)), manifestFile, isService });
     }
   }
-  return buildWorkspace(inputs);
+  const first = buildWorkspace(inputs);
+  if (!hasLocalInputs(first)) return first;
+  // A vendored package's own path dependencies (vendored.ts), read from its folder on disk.
+  const vendored = await readVendored(
+    [...first.packages.values()].map((p) => ({ dir: p.dir, refs: dependencyRefs(p.manifest) })),
+    async (folders) =>
+      folders.map((folder) => {
+        const path = join(root, folder, 'package.json');
+        const entry = entryAt(path);
+        if (entry === 'link') throw symlinkedManifest(`${folder}/package.json`);
+        return entry === 'file' ? { text: readFileSync(path, 'utf8'), id: '' } : undefined;
+      }),
+    (folder) => `${folder}/package.json`,
+  );
+  return vendored.read.length === 0 ? first : buildWorkspace(inputs, vendored.refs);
 }

@@ -26,7 +26,8 @@ import {
 } from '../core/workspace/discover.js';
 import { folderTest, type GlobMatcher, globMatcher, globRoots } from '../core/workspace/folder-globs.js';
 import { KeyHash } from '../core/workspace/cache-key.js';
-import { buildGraph, type GraphSource, graphFromSnapshot, isGraphSnapshot, snapshotGraph, type WorkspaceGraph } from '../core/workspace/graph.js';
+import { buildGraph, type GraphSource, graphFromSnapshot, hasLocalInputs, isGraphSnapshot, snapshotGraph, type WorkspaceGraph } from '../core/workspace/graph.js';
+import { readVendored, type VendoredManifest } from '../core/workspace/vendored.js';
 import { readManifestEdges } from '../core/workspace/manifest.js';
 import { checkWorkspaceGlobs, parseWorkspaceGlobsFast } from '../core/workspace/workspace-globs.js';
 import { parseTree, subtrees, type TreeEntry } from '../core/git/tree.js';
@@ -37,7 +38,8 @@ import type { Git } from './git.js';
 // 4: the service folder globs count, as on disk (a cache of version 3 knew the marker only).
 // 5: the local inputs of `file:`/`link:` dependencies on folders that are no workspace package.
 // 6: pnpm's package.json5 and package.yaml manifests (a cache of version 5 lacks those packages).
-const CACHE_VERSION = 6;
+// 7: a vendored package's own path dependencies, and the vendored manifests a graph was built with.
+const CACHE_VERSION = 7;
 /**
  * git processes that read the manifests, each a share of the folders: git answers on one core, and
  * this process waits meanwhile. Two halve the wait on a 2-core machine; more only add start-up.
@@ -64,7 +66,13 @@ async function pruneCache(dir: string): Promise<void> {
   await Promise.all(byAge.slice(CACHE_KEEP).map(({ f }) => fromCallback<void>((done) => rm(join(dir, f), { force: true }, (err) => done(err, undefined)))));
 }
 
-function readCache(file: string): WorkspaceGraph | undefined {
+interface Cached {
+  readonly graph: WorkspaceGraph;
+  /** The vendored folders' manifests the graph was built with (GraphSnapshot.vendored): to check before use. */
+  readonly vendored: ReadonlyArray<readonly [folder: string, id: string]>;
+}
+
+function readCache(file: string): Cached | undefined {
   let text: string;
   try {
     // Only a regular file is a cache (a FIFO put there would make the read wait forever): ~10 µs.
@@ -75,18 +83,42 @@ function readCache(file: string): WorkspaceGraph | undefined {
   }
   try {
     const snapshot: unknown = JSON.parse(text);
-    return isGraphSnapshot(snapshot) ? graphFromSnapshot(snapshot) : undefined;
+    return isGraphSnapshot(snapshot) ? { graph: graphFromSnapshot(snapshot), vendored: snapshot.vendored ?? [] } : undefined;
   } catch {
     return undefined; // a damaged file: load from the objects
   }
+}
+
+/** The package.json of each vendored folder at `commit`, by its blob (vendored.ts). */
+async function vendoredManifests(git: Git, commit: string, dir: string, folders: readonly string[]): Promise<Array<VendoredManifest | undefined>> {
+  const objects = await git.readObjects(folders.map((f) => `${commit}:${dir === '' ? '' : `${dir}/`}${f}/package.json`));
+  return folders.map((_, i) => {
+    const obj = objects[i];
+    return obj?.type === 'blob' ? { text: obj.content.toString('utf8'), id: obj.sha } : undefined;
+  });
+}
+
+/**
+ * Whether the vendored manifests a cached graph was built with are those of `commit`: they lie outside
+ * the folders the cache is keyed by (one round trip, and only for a graph that has any).
+ */
+async function vendoredStillHold(git: Git, commit: string, dir: string, vendored: Cached['vendored']): Promise<boolean> {
+  if (vendored.length === 0) return true;
+  const now = await vendoredManifests(
+    git,
+    commit,
+    dir,
+    vendored.map(([folder]) => folder),
+  );
+  return vendored.every(([, id], i) => (now[i]?.id ?? '-') === id);
 }
 
 /**
  * Written in the background while the command goes on (the process ends when it is done); a
  * read-only git folder only costs the next run a reload.
  */
-function writeCache(dir: string, file: string, graph: WorkspaceGraph): Promise<void> {
-  const text = JSON.stringify(snapshotGraph(graph));
+function writeCache(dir: string, file: string, graph: WorkspaceGraph, vendored: Cached['vendored']): Promise<void> {
+  const text = JSON.stringify(snapshotGraph(graph, vendored));
   const tmp = `${file}.${process.pid}.tmp`;
   return fromCallback<string | undefined>((done) => mkdir(dir, { recursive: true }, done))
     .then(() => fromCallback<void>((done) => writeFile(tmp, text, (err) => done(err, undefined))))
@@ -303,9 +335,9 @@ async function load(git: Git, commit: string, options: LoadOptions, readersFor: 
   for (const root of globRoots(globs)) hash.update(`${root}\0${(await trees.resolve(tree.sha, root)) ?? '-'}\0`);
   const cacheFile = cacheDir === undefined ? undefined : join(cacheDir, `graph-${hash.digest()}.json`);
   const fromCache = cacheFile === undefined ? undefined : readCache(cacheFile);
-  if (fromCache) {
+  if (fromCache && (await vendoredStillHold(git, commit, dir, fromCache.vendored))) {
     trace('workspace graph from the cache');
-    return { workspace: fromCache, globs, matcher, cached: Promise.resolve() };
+    return { workspace: fromCache.graph, globs, matcher, cached: Promise.resolve() };
   }
   trace('workspace graph not cached: reading the package folders');
   const manifestName = (path: string, file: ManifestFile = 'package.json') => `${dir === '' ? '' : `${dir}/`}${path}/${file} (at ${short})`;
@@ -340,7 +372,26 @@ async function load(git: Git, commit: string, options: LoadOptions, readersFor: 
     sources.push({ dir: path, name: edges.name, isService, refs: edges.refs });
   }
   trace(`${sources.length} manifests parsed`);
-  const workspace = buildGraph(sources);
+  let workspace = buildGraph(sources);
+  // A package depending on a folder of no workspace package (a vendored one, rare): that folder's own
+  // manifest's paths count too, read now and the graph built again with them.
+  let vendored: Cached['vendored'] = [];
+  if (hasLocalInputs(workspace)) {
+    const read = await readVendored(
+      sources,
+      (folders) => vendoredManifests(git, commit, dir, folders),
+      (folder) => `${dir === '' ? '' : `${dir}/`}${folder}/package.json (at ${short})`,
+    );
+    if (read.read.length > 0) {
+      workspace = buildGraph(sources, read.refs);
+      vendored = read.read;
+    }
+  }
   trace('workspace graph built');
-  return { workspace, globs, matcher, cached: cacheFile !== undefined && cacheDir !== undefined ? writeCache(cacheDir, cacheFile, workspace) : Promise.resolve() };
+  return {
+    workspace,
+    globs,
+    matcher,
+    cached: cacheFile !== undefined && cacheDir !== undefined ? writeCache(cacheDir, cacheFile, workspace, vendored) : Promise.resolve(),
+  };
 }

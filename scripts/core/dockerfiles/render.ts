@@ -7,6 +7,7 @@
 import { InputError } from '../errors.js';
 import { quote } from '../quote.js';
 import type { Workspace, WorkspacePackage } from '../workspace/graph.js';
+import { isTarball } from '../workspace/paths.js';
 import { healthcheckCommand } from './healthcheck.js';
 
 export const GENERATED_HEADER = (source: string, generator: string) =>
@@ -55,11 +56,6 @@ export function builderInputs(workspace: Workspace, service: WorkspacePackage): 
     }
   }
   return { packages: deps.map((d) => d.dir), local: [...local].sort() };
-}
-
-/** pnpm reads a `file:` path ending so as a tarball, anything else as a folder. */
-function isTarball(path: string): boolean {
-  return /\.(?:tgz|tar|tar\.gz)$/.test(path);
 }
 
 export function renderDockerfile(template: string, workspace: Workspace, service: WorkspacePackage, ctx: DockerfileContext): string {

@@ -5,6 +5,9 @@
 import { InputError } from '../errors.js';
 import type { OtherManifestFile } from './discover.js';
 import { DEPENDENCY_FIELDS, type DependencyRef, dependencyRef, type Manifest } from './manifest.js';
+import { isLocalInput, joinPosix } from './paths.js';
+
+export { joinPosix } from './paths.js';
 
 export type { DependencyRef } from './manifest.js';
 
@@ -96,15 +99,12 @@ export function dependencyRefs(manifest: Manifest): DependencyRef[] {
  * The workspace packages a package depends on, by index, sorted by name: `workspace:` specs, and
  * plain specs whose key names a workspace package.
  */
-function workspaceTargets(
-  name: string,
-  refs: readonly DependencyRef[],
-  lookup: { readonly index: ReadonlyMap<string, number>; readonly dirs: ReadonlyMap<string, number>; readonly dir: string },
-  names: readonly string[],
-  localInputs: string[],
-): number[] {
+function workspaceTargets(name: string, refs: readonly DependencyRef[], lookup: Lookup, names: readonly string[], localInputs: string[]): number[] {
   const { index } = lookup;
   const out: number[] = [];
+  const add = (target: number | undefined) => {
+    if (target !== undefined && at(names, target) !== name && !out.includes(target)) out.push(target);
+  };
   for (let k = 0; k < refs.length; k++) {
     const ref = at(refs, k);
     let target: number | undefined;
@@ -118,8 +118,9 @@ function workspaceTargets(
       // folder is the edge, and a key that names another workspace package does not make one.
       const folder = joinPosix(lookup.dir, ref.path);
       target = lookup.dirs.get(folder);
-      // No workspace package there: the folder itself is an input of this package (see GraphPackage.localInputs).
-      if (target === undefined && isLocalInput(folder) && !localInputs.includes(folder)) localInputs.push(folder);
+      // No workspace package there: the folder itself is an input of this package (see GraphPackage.localInputs),
+      // and so is what its own manifest's paths reach (a vendored package's own file: dependencies).
+      if (target === undefined) followLocal(folder, lookup, localInputs, add);
     } else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
       // A `workspace:` specifier must name a package of the workspace: pnpm refuses to install otherwise, and
@@ -130,34 +131,52 @@ function workspaceTargets(
         );
       }
     }
-    if (target !== undefined && at(names, target) !== name && !out.includes(target)) out.push(target);
+    add(target);
   }
   // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent: sorting one target or none changes nothing
   return out.length > 1 ? out.sort((x, y) => byCodeUnit(at(names, x), at(names, y))) : out;
 }
 
-/** A folder a dependency points at that is a path of this workspace: not its root, not above it, not absolute. */
-function isLocalInput(folder: string): boolean {
-  return folder !== '' && !folder.startsWith('/');
+interface Lookup {
+  readonly index: ReadonlyMap<string, number>;
+  readonly dirs: ReadonlyMap<string, number>;
+  /** The folder of the package whose dependencies are read. */
+  readonly dir: string;
+  /** The path dependencies of each vendored folder's own manifest (vendored.ts), read by the loaders. */
+  readonly vendored: ReadonlyMap<string, readonly DependencyRef[]>;
 }
+
+/**
+ * A folder a path dependency reaches that holds no workspace package: a local input, once, and then the
+ * paths of its own manifest (pnpm installs a vendored package's dependencies, resolved from its folder): a
+ * workspace package there is an edge (`add`), another folder a local input, at any depth (a cycle ends).
+ */
+function followLocal(folder: string, lookup: Lookup, localInputs: string[], add: (target: number | undefined) => void): void {
+  if (!isLocalInput(folder) || localInputs.includes(folder)) return;
+  localInputs.push(folder);
+  const refs = lookup.vendored.get(folder);
+  if (refs === undefined) return;
+  for (let k = 0; k < refs.length; k++) {
+    const ref = at(refs, k);
+    if (typeof ref !== 'object' || Array.isArray(ref) || !('path' in ref)) continue;
+    const next = joinPosix(folder, ref.path);
+    const target = lookup.dirs.get(next);
+    if (target === undefined) followLocal(next, lookup, localInputs, add);
+    else add(target);
+  }
+}
+
+/** Whether any package depends on a folder of no workspace package (then its own manifest is read: vendored.ts). */
+export function hasLocalInputs(graph: WorkspaceGraph): boolean {
+  for (const p of graph.packages.values()) if (p.localInputs.length > 0) return true;
+  return false;
+}
+
+/** No vendored manifest read (the common case). */
+const NO_VENDORED: ReadonlyMap<string, readonly DependencyRef[]> = new Map();
 
 /** An empty list shared by every package without local inputs (almost all: no array each). */
 const NONE: readonly string[] = Object.freeze([]);
-
-/**
- * `dir` joined with a relative `path` (POSIX, `.` and `..` resolved); an absolute path stays as it is,
- * and a path above the repository root gives '' (no workspace folder is there).
- */
-export function joinPosix(dir: string, path: string): string {
-  const parts = path.startsWith('/') ? [] : dir.split('/').filter((p) => p !== '' && p !== '.');
-  for (const segment of path.split('/')) {
-    if (segment === '' || segment === '.') continue;
-    if (segment === '..') {
-      if (parts.pop() === undefined) return '';
-    } else parts.push(segment);
-  }
-  return `${path.startsWith('/') ? '/' : ''}${parts.join('/')}`;
-}
 
 /**
  * The order packages and services are kept in: by UTF-16 code unit, as Array#sort orders strings.
@@ -192,9 +211,11 @@ export function sortByKey<T>(items: readonly T[], key: (item: T) => string): T[]
   return out;
 }
 
-export function buildWorkspace(inputs: readonly PackageInput[]): Workspace {
+/** `vendored`: the path dependencies of the vendored folders' own manifests (vendored.ts), when any. */
+export function buildWorkspace(inputs: readonly PackageInput[], vendored: ReadonlyMap<string, readonly DependencyRef[]> = NO_VENDORED): Workspace {
   return assemble(
     inputs.map((input) => ({ input, name: input.manifest.name, refs: dependencyRefs(input.manifest) })),
+    vendored,
     ({ input, name }, folder, workspaceDeps, localInputs) => ({
       dir: input.dir,
       manifest: input.manifest,
@@ -219,9 +240,10 @@ export interface GraphSource {
 }
 
 /** The graph without the manifests (change detection), from packages read one by one. */
-export function buildGraph(sources: readonly GraphSource[]): WorkspaceGraph {
+export function buildGraph(sources: readonly GraphSource[], vendored: ReadonlyMap<string, readonly DependencyRef[]> = NO_VENDORED): WorkspaceGraph {
   return assemble(
     sources.map((source) => ({ input: source, name: source.name, refs: source.refs })),
+    vendored,
     ({ input, name }, folder, workspaceDeps, localInputs) => ({ name, dir: input.dir, folder, isService: input.isService, workspaceDeps, localInputs }),
   );
 }
@@ -229,6 +251,7 @@ export function buildGraph(sources: readonly GraphSource[]): WorkspaceGraph {
 /** Folder order, unique names, the edges, and no cycle; `make` builds each package. */
 function assemble<I extends { readonly dir: string; readonly manifestFile?: OtherManifestFile | undefined }, P extends GraphPackage>(
   entries: ReadonlyArray<{ readonly input: I; readonly name: string; readonly refs: readonly DependencyRef[] }>,
+  vendored: ReadonlyMap<string, readonly DependencyRef[]>,
   make: (entry: { readonly input: I; readonly name: string }, folder: string, workspaceDeps: readonly string[], localInputs: readonly string[]) => P,
 ): WorkspaceGraph<P> {
   const sorted = sortByKey(entries, (e) => e.input.dir);
@@ -253,7 +276,7 @@ function assemble<I extends { readonly dir: string; readonly manifestFile?: Othe
   for (let k = 0; k < sorted.length; k++) {
     const entry = at(sorted, k);
     const { name, input } = entry;
-    const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir }, names, localInputs);
+    const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir, vendored }, names, localInputs);
     const deps: string[] = [];
     for (let t = 0; t < targets.length; t++) deps.push(at(names, at(targets, t)));
     const slash = input.dir.lastIndexOf('/');
@@ -453,19 +476,36 @@ export type SnapshotPackage =
 export interface GraphSnapshot {
   readonly packages: ReadonlyArray<SnapshotPackage>;
   readonly services: readonly number[];
+  /**
+   * The vendored folders whose own manifests the graph was built with, each with its manifest's id ('-' for
+   * none; VendoredPackages.read): outside the folders the cache is keyed by, so a reader checks them still
+   * hold. Absent when there were none (almost always).
+   */
+  readonly vendored?: ReadonlyArray<readonly [folder: string, id: string]>;
 }
 
-export function snapshotGraph(graph: WorkspaceGraph): GraphSnapshot {
+export function snapshotGraph(graph: WorkspaceGraph, vendored: ReadonlyArray<readonly [folder: string, id: string]> = []): GraphSnapshot {
   const list = [...graph.packages.values()];
   const index = new Map<string, number>();
   for (let i = 0; i < list.length; i++) index.set(at(list, i).name, i);
-  return {
+  const snapshot = {
     packages: list.map((p, i): SnapshotPackage => {
       const deps = at(graph.edges, i);
       return p.localInputs.length === 0 ? [p.dir, p.name, p.isService, deps] : [p.dir, p.name, p.isService, deps, p.localInputs];
     }),
     services: graph.services.map((s) => indexOf(index, s.name)),
   };
+  return vendored.length === 0 ? snapshot : { ...snapshot, vendored };
+}
+
+/** A snapshot's vendored folders: a non-empty list of [folder, id] pairs. */
+function isVendoredList(value: unknown): value is Array<[string, string]> {
+  if (!Array.isArray(value) || value.length === 0) return false;
+  for (let k = 0; k < value.length; k++) {
+    const pair: unknown = value[k];
+    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || !isLocalInput(pair[0]) || typeof pair[1] !== 'string') return false;
+  }
+  return true;
 }
 
 function isIndexList(value: unknown, size: number): value is number[] {
@@ -499,7 +539,7 @@ export function isGraphSnapshot(value: unknown): value is GraphSnapshot {
     if (!Array.isArray(p) || typeof p[0] !== 'string' || typeof p[1] !== 'string' || typeof p[2] !== 'boolean' || !isIndexList(p[3], size)) return false;
     if (p.length !== 4 && (p.length !== 5 || !isLocalInputList(p[4]))) return false;
   }
-  return isIndexList(services, size);
+  return isIndexList(services, size) && (!('vendored' in value) || isVendoredList(value.vendored));
 }
 
 /** The graph a snapshot was taken of (names and folders are unique in it: it came from a built graph). */

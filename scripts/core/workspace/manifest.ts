@@ -142,6 +142,27 @@ export interface ManifestEdges {
 }
 
 /**
+ * The path dependencies (`file:`, `link:`, `workspace:<path>`) of a vendored package's package.json, its
+ * dependency fields checked as a workspace package's are; no name needed (pnpm installs it by the key).
+ */
+export function readPathDependencies(text: string, fileName: () => string): DependencyRef[] {
+  const pkg = parseObject(fileName, text);
+  const refs: DependencyRef[] = [];
+  for (const field of DEPENDENCY_FIELDS) {
+    const deps = pkg[field];
+    if (deps === undefined || deps === null) continue;
+    if (!isRecord(deps)) throw badDependencyField(fileName, field);
+    for (const key in deps) {
+      const spec = deps[key];
+      if (typeof spec !== 'string') throw badDependencyField(fileName, field);
+      const ref = dependencyRef(key, spec);
+      if (typeof ref === 'object' && !Array.isArray(ref) && 'path' in ref) refs.push(ref);
+    }
+  }
+  return refs;
+}
+
+/**
  * The name and dependencies of `file`, checked as parseManifest checks them, in one pass and without
  * the rest (scripts, service metadata): change detection reads 2,000 of these on a cold run.
  */
