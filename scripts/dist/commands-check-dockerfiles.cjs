@@ -13343,6 +13343,26 @@ var import_errors5 = require("./core-errors.cjs");
 
 // scripts/core/dockerfiles/render.ts
 var import_errors4 = require("./core-errors.cjs");
+
+// scripts/core/workspace/paths.ts
+function joinPosix(dir, path) {
+  const parts = path.startsWith("/") ? [] : dir.split("/").filter((p) => p !== "" && p !== ".");
+  for (const segment of path.split("/")) {
+    if (segment === "" || segment === ".") continue;
+    if (segment === "..") {
+      if (parts.pop() === void 0) return "";
+    } else parts.push(segment);
+  }
+  return `${path.startsWith("/") ? "/" : ""}${parts.join("/")}`;
+}
+function isLocalInput(folder) {
+  return folder !== "" && !folder.startsWith("/");
+}
+function isTarball(path) {
+  return /\.(?:tgz|tar|tar\.gz)$/.test(path);
+}
+
+// scripts/core/dockerfiles/render.ts
 function builderInputs(workspace, service) {
   const deps = workspace.dependenciesOf(service.name);
   const copied = [service.dir, ...deps.map((d) => d.dir)];
@@ -13359,9 +13379,6 @@ function builderInputs(workspace, service) {
     }
   }
   return { packages: deps.map((d) => d.dir), local: [...local].sort() };
-}
-function isTarball(path) {
-  return /\.(?:tgz|tar|tar\.gz)$/.test(path);
 }
 
 // scripts/core/dockerfiles/names.ts
@@ -13776,6 +13793,22 @@ function dependencyRef(name, spec) {
   const alias = spec.includes("@", 11) ? WORKSPACE_ALIAS.exec(spec.slice(10))?.[1] : void 0;
   return [alias ?? name, name];
 }
+function readPathDependencies(text, fileName) {
+  const pkg = parseObject(fileName, text);
+  const refs = [];
+  for (const field of DEPENDENCY_FIELDS) {
+    const deps = pkg[field];
+    if (deps === void 0 || deps === null) continue;
+    if (!isRecord(deps)) throw badDependencyField(fileName, field);
+    for (const key in deps) {
+      const spec = deps[key];
+      if (typeof spec !== "string") throw badDependencyField(fileName, field);
+      const ref = dependencyRef(key, spec);
+      if (typeof ref === "object" && !Array.isArray(ref) && "path" in ref) refs.push(ref);
+    }
+  }
+  return refs;
+}
 
 // scripts/io/files.ts
 var import_node_fs = require("node:fs");
@@ -13966,6 +13999,9 @@ function dependencyRefs(manifest) {
 function workspaceTargets(name, refs, lookup, names, localInputs) {
   const { index } = lookup;
   const out = [];
+  const add = (target) => {
+    if (target !== void 0 && at(names, target) !== name && !out.includes(target)) out.push(target);
+  };
   for (let k = 0; k < refs.length; k++) {
     const ref = at(refs, k);
     let target;
@@ -13976,7 +14012,7 @@ function workspaceTargets(name, refs, lookup, names, localInputs) {
     ) {
       const folder = joinPosix(lookup.dir, ref.path);
       target = lookup.dirs.get(folder);
-      if (target === void 0 && isLocalInput(folder) && !localInputs.includes(folder)) localInputs.push(folder);
+      if (target === void 0) followLocal(folder, lookup, localInputs, add);
     } else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
       if (target === void 0) {
@@ -13985,24 +14021,30 @@ function workspaceTargets(name, refs, lookup, names, localInputs) {
         );
       }
     }
-    if (target !== void 0 && at(names, target) !== name && !out.includes(target)) out.push(target);
+    add(target);
   }
   return out.length > 1 ? out.sort((x, y) => byCodeUnit(at(names, x), at(names, y))) : out;
 }
-function isLocalInput(folder) {
-  return folder !== "" && !folder.startsWith("/");
-}
-var NONE = Object.freeze([]);
-function joinPosix(dir, path) {
-  const parts = path.startsWith("/") ? [] : dir.split("/").filter((p) => p !== "" && p !== ".");
-  for (const segment of path.split("/")) {
-    if (segment === "" || segment === ".") continue;
-    if (segment === "..") {
-      if (parts.pop() === void 0) return "";
-    } else parts.push(segment);
+function followLocal(folder, lookup, localInputs, add) {
+  if (!isLocalInput(folder) || localInputs.includes(folder)) return;
+  localInputs.push(folder);
+  const refs = lookup.vendored.get(folder);
+  if (refs === void 0) return;
+  for (let k = 0; k < refs.length; k++) {
+    const ref = at(refs, k);
+    if (typeof ref !== "object" || Array.isArray(ref) || !("path" in ref)) continue;
+    const next = joinPosix(folder, ref.path);
+    const target = lookup.dirs.get(next);
+    if (target === void 0) followLocal(next, lookup, localInputs, add);
+    else add(target);
   }
-  return `${path.startsWith("/") ? "/" : ""}${parts.join("/")}`;
 }
+function hasLocalInputs(graph) {
+  for (const p of graph.packages.values()) if (p.localInputs.length > 0) return true;
+  return false;
+}
+var NO_VENDORED = /* @__PURE__ */ new Map();
+var NONE = Object.freeze([]);
 function byCodeUnit(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -14020,9 +14062,10 @@ function sortByKey(items, key) {
   }
   return out;
 }
-function buildWorkspace(inputs) {
+function buildWorkspace(inputs, vendored = NO_VENDORED) {
   return assemble(
     inputs.map((input) => ({ input, name: input.manifest.name, refs: dependencyRefs(input.manifest) })),
+    vendored,
     ({ input, name }, folder, workspaceDeps, localInputs) => ({
       dir: input.dir,
       manifest: input.manifest,
@@ -14035,7 +14078,7 @@ function buildWorkspace(inputs) {
     })
   );
 }
-function assemble(entries, make) {
+function assemble(entries, vendored, make) {
   const sorted = sortByKey(entries, (e) => e.input.dir);
   const names = [];
   const index = /* @__PURE__ */ new Map();
@@ -14057,7 +14100,7 @@ function assemble(entries, make) {
   for (let k = 0; k < sorted.length; k++) {
     const entry = at(sorted, k);
     const { name, input } = entry;
-    const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir }, names, localInputs);
+    const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir, vendored }, names, localInputs);
     const deps = [];
     for (let t = 0; t < targets.length; t++) deps.push(at(names, at(targets, t)));
     const slash = input.dir.lastIndexOf("/");
@@ -14211,6 +14254,45 @@ function topologicalOrder(names, edges, from = "name") {
   return order;
 }
 
+// scripts/core/workspace/vendored.ts
+function pathTargets(dir, refs) {
+  const out = [];
+  for (let k = 0; k < refs.length; k++) {
+    const ref = refs[k];
+    if (typeof ref === "object" && !Array.isArray(ref) && "path" in ref) out.push(joinPosix(dir, ref.path));
+  }
+  return out;
+}
+async function readVendored(packages, read, fileName) {
+  const workspaceDirs = /* @__PURE__ */ new Set();
+  for (let k = 0; k < packages.length; k++) workspaceDirs.add(packages[k]?.dir ?? "");
+  const refs = /* @__PURE__ */ new Map();
+  const seen = [];
+  const vendored = (folder) => isLocalInput(folder) && !isTarball(folder) && !workspaceDirs.has(folder) && !refs.has(folder);
+  let level = [];
+  for (let k = 0; k < packages.length; k++) {
+    const p = packages[k];
+    if (p === void 0) continue;
+    for (const folder of pathTargets(p.dir, p.refs)) if (vendored(folder) && !level.includes(folder)) level.push(folder);
+  }
+  while (level.length > 0) {
+    const manifests = await read(level);
+    const next = [];
+    for (let k = 0; k < level.length; k++) {
+      const folder = level[k] ?? "";
+      const manifest = manifests[k];
+      const own = manifest === void 0 ? [] : readPathDependencies(manifest.text, () => fileName(folder));
+      refs.set(folder, own);
+      seen.push([folder, manifest?.id ?? "-"]);
+    }
+    for (const folder of level) {
+      for (const target of pathTargets(folder, refs.get(folder) ?? [])) if (vendored(target) && !next.includes(target)) next.push(target);
+    }
+    level = next;
+  }
+  return { refs, read: seen };
+}
+
 // scripts/core/workspace/workspace-globs.ts
 var import_errors10 = require("./core-errors.cjs");
 function checkWorkspaceGlobs(file, globs) {
@@ -14308,7 +14390,19 @@ async function loadWorkspace(root, options = {}) {
       inputs.push({ dir, manifest: parseManifest(file, manifestAsJson(file, manifestFile, manifest)), manifestFile, isService });
     }
   }
-  return buildWorkspace(inputs);
+  const first = buildWorkspace(inputs);
+  if (!hasLocalInputs(first)) return first;
+  const vendored = await readVendored(
+    [...first.packages.values()].map((p) => ({ dir: p.dir, refs: dependencyRefs(p.manifest) })),
+    async (folders) => folders.map((folder) => {
+      const path = (0, import_node_path3.join)(root, folder, "package.json");
+      const entry = entryAt(path);
+      if (entry === "link") throw symlinkedManifest(`${folder}/package.json`);
+      return entry === "file" ? { text: (0, import_node_fs3.readFileSync)(path, "utf8"), id: "" } : void 0;
+    }),
+    (folder) => `${folder}/package.json`
+  );
+  return vendored.read.length === 0 ? first : buildWorkspace(inputs, vendored.refs);
 }
 
 // scripts/commands/command.ts

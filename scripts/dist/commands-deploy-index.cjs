@@ -12275,6 +12275,22 @@ function dependencyRef(name, spec) {
   const alias = spec.includes("@", 11) ? WORKSPACE_ALIAS.exec(spec.slice(10))?.[1] : void 0;
   return [alias ?? name, name];
 }
+function readPathDependencies(text2, fileName) {
+  const pkg = parseObject(fileName, text2);
+  const refs = [];
+  for (const field of DEPENDENCY_FIELDS) {
+    const deps = pkg[field];
+    if (deps === void 0 || deps === null) continue;
+    if (!isRecord(deps)) throw badDependencyField(fileName, field);
+    for (const key in deps) {
+      const spec = deps[key];
+      if (typeof spec !== "string") throw badDependencyField(fileName, field);
+      const ref = dependencyRef(key, spec);
+      if (typeof ref === "object" && !Array.isArray(ref) && "path" in ref) refs.push(ref);
+    }
+  }
+  return refs;
+}
 function readManifestEdges(text2, fileName) {
   const pkg = parseObject(fileName, text2);
   const name = packageName(fileName, pkg);
@@ -12293,6 +12309,24 @@ function readManifestEdges(text2, fileName) {
   return { name, refs };
 }
 
+// scripts/core/workspace/paths.ts
+function joinPosix(dir, path) {
+  const parts = path.startsWith("/") ? [] : dir.split("/").filter((p) => p !== "" && p !== ".");
+  for (const segment of path.split("/")) {
+    if (segment === "" || segment === ".") continue;
+    if (segment === "..") {
+      if (parts.pop() === void 0) return "";
+    } else parts.push(segment);
+  }
+  return `${path.startsWith("/") ? "/" : ""}${parts.join("/")}`;
+}
+function isLocalInput(folder) {
+  return folder !== "" && !folder.startsWith("/");
+}
+function isTarball(path) {
+  return /\.(?:tgz|tar|tar\.gz)$/.test(path);
+}
+
 // scripts/core/workspace/graph.ts
 function at(list, i) {
   const value = list[i];
@@ -12307,6 +12341,9 @@ function indexOf(index, name) {
 function workspaceTargets(name, refs, lookup, names, localInputs) {
   const { index } = lookup;
   const out = [];
+  const add = (target) => {
+    if (target !== void 0 && at(names, target) !== name && !out.includes(target)) out.push(target);
+  };
   for (let k = 0; k < refs.length; k++) {
     const ref = at(refs, k);
     let target;
@@ -12317,7 +12354,7 @@ function workspaceTargets(name, refs, lookup, names, localInputs) {
     ) {
       const folder = joinPosix(lookup.dir, ref.path);
       target = lookup.dirs.get(folder);
-      if (target === void 0 && isLocalInput(folder) && !localInputs.includes(folder)) localInputs.push(folder);
+      if (target === void 0) followLocal(folder, lookup, localInputs, add);
     } else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
       if (target === void 0) {
@@ -12326,24 +12363,30 @@ function workspaceTargets(name, refs, lookup, names, localInputs) {
         );
       }
     }
-    if (target !== void 0 && at(names, target) !== name && !out.includes(target)) out.push(target);
+    add(target);
   }
   return out.length > 1 ? out.sort((x, y) => byCodeUnit(at(names, x), at(names, y))) : out;
 }
-function isLocalInput(folder) {
-  return folder !== "" && !folder.startsWith("/");
-}
-var NONE = Object.freeze([]);
-function joinPosix(dir, path) {
-  const parts = path.startsWith("/") ? [] : dir.split("/").filter((p) => p !== "" && p !== ".");
-  for (const segment of path.split("/")) {
-    if (segment === "" || segment === ".") continue;
-    if (segment === "..") {
-      if (parts.pop() === void 0) return "";
-    } else parts.push(segment);
+function followLocal(folder, lookup, localInputs, add) {
+  if (!isLocalInput(folder) || localInputs.includes(folder)) return;
+  localInputs.push(folder);
+  const refs = lookup.vendored.get(folder);
+  if (refs === void 0) return;
+  for (let k = 0; k < refs.length; k++) {
+    const ref = at(refs, k);
+    if (typeof ref !== "object" || Array.isArray(ref) || !("path" in ref)) continue;
+    const next = joinPosix(folder, ref.path);
+    const target = lookup.dirs.get(next);
+    if (target === void 0) followLocal(next, lookup, localInputs, add);
+    else add(target);
   }
-  return `${path.startsWith("/") ? "/" : ""}${parts.join("/")}`;
 }
+function hasLocalInputs(graph) {
+  for (const p of graph.packages.values()) if (p.localInputs.length > 0) return true;
+  return false;
+}
+var NO_VENDORED = /* @__PURE__ */ new Map();
+var NONE = Object.freeze([]);
 function byCodeUnit(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -12361,13 +12404,14 @@ function sortByKey(items, key) {
   }
   return out;
 }
-function buildGraph(sources) {
+function buildGraph(sources, vendored = NO_VENDORED) {
   return assemble(
     sources.map((source) => ({ input: source, name: source.name, refs: source.refs })),
+    vendored,
     ({ input, name }, folder, workspaceDeps, localInputs) => ({ name, dir: input.dir, folder, isService: input.isService, workspaceDeps, localInputs })
   );
 }
-function assemble(entries, make) {
+function assemble(entries, vendored, make) {
   const sorted = sortByKey(entries, (e) => e.input.dir);
   const names = [];
   const index = /* @__PURE__ */ new Map();
@@ -12389,7 +12433,7 @@ function assemble(entries, make) {
   for (let k = 0; k < sorted.length; k++) {
     const entry = at(sorted, k);
     const { name, input } = entry;
-    const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir }, names, localInputs);
+    const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir, vendored }, names, localInputs);
     const deps = [];
     for (let t = 0; t < targets.length; t++) deps.push(at(names, at(targets, t)));
     const slash = input.dir.lastIndexOf("/");
@@ -12542,17 +12586,26 @@ function topologicalOrder(names, edges, from = "name") {
   }
   return order;
 }
-function snapshotGraph(graph) {
+function snapshotGraph(graph, vendored = []) {
   const list = [...graph.packages.values()];
   const index = /* @__PURE__ */ new Map();
   for (let i = 0; i < list.length; i++) index.set(at(list, i).name, i);
-  return {
+  const snapshot = {
     packages: list.map((p, i) => {
       const deps = at(graph.edges, i);
       return p.localInputs.length === 0 ? [p.dir, p.name, p.isService, deps] : [p.dir, p.name, p.isService, deps, p.localInputs];
     }),
     services: graph.services.map((s) => indexOf(index, s.name))
   };
+  return vendored.length === 0 ? snapshot : { ...snapshot, vendored };
+}
+function isVendoredList(value) {
+  if (!Array.isArray(value) || value.length === 0) return false;
+  for (let k = 0; k < value.length; k++) {
+    const pair = value[k];
+    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== "string" || !isLocalInput(pair[0]) || typeof pair[1] !== "string") return false;
+  }
+  return true;
 }
 function isIndexList(value, size) {
   if (!Array.isArray(value)) return false;
@@ -12580,7 +12633,7 @@ function isGraphSnapshot(value) {
     if (!Array.isArray(p) || typeof p[0] !== "string" || typeof p[1] !== "string" || typeof p[2] !== "boolean" || !isIndexList(p[3], size)) return false;
     if (p.length !== 4 && (p.length !== 5 || !isLocalInputList(p[4]))) return false;
   }
-  return isIndexList(services, size);
+  return isIndexList(services, size) && (!("vendored" in value) || isVendoredList(value.vendored));
 }
 function graphFromSnapshot(snapshot) {
   const entries = snapshot.packages;
@@ -13283,6 +13336,45 @@ var KeyHash = class {
   }
 };
 
+// scripts/core/workspace/vendored.ts
+function pathTargets(dir, refs) {
+  const out = [];
+  for (let k = 0; k < refs.length; k++) {
+    const ref = refs[k];
+    if (typeof ref === "object" && !Array.isArray(ref) && "path" in ref) out.push(joinPosix(dir, ref.path));
+  }
+  return out;
+}
+async function readVendored(packages, read, fileName) {
+  const workspaceDirs = /* @__PURE__ */ new Set();
+  for (let k = 0; k < packages.length; k++) workspaceDirs.add(packages[k]?.dir ?? "");
+  const refs = /* @__PURE__ */ new Map();
+  const seen = [];
+  const vendored = (folder) => isLocalInput(folder) && !isTarball(folder) && !workspaceDirs.has(folder) && !refs.has(folder);
+  let level = [];
+  for (let k = 0; k < packages.length; k++) {
+    const p = packages[k];
+    if (p === void 0) continue;
+    for (const folder of pathTargets(p.dir, p.refs)) if (vendored(folder) && !level.includes(folder)) level.push(folder);
+  }
+  while (level.length > 0) {
+    const manifests = await read(level);
+    const next = [];
+    for (let k = 0; k < level.length; k++) {
+      const folder = level[k] ?? "";
+      const manifest = manifests[k];
+      const own = manifest === void 0 ? [] : readPathDependencies(manifest.text, () => fileName(folder));
+      refs.set(folder, own);
+      seen.push([folder, manifest?.id ?? "-"]);
+    }
+    for (const folder of level) {
+      for (const target of pathTargets(folder, refs.get(folder) ?? [])) if (vendored(target) && !next.includes(target)) next.push(target);
+    }
+    level = next;
+  }
+  return { refs, read: seen };
+}
+
 // scripts/core/workspace/workspace-globs.ts
 var import_errors17 = require("./core-errors.cjs");
 var TOP = /^([A-Za-z_][\w-]*):(?:\s+(.*))?$/;
@@ -13363,7 +13455,7 @@ function subtrees(content, shaBytes = 20) {
 }
 
 // scripts/io/workspace-git.ts
-var CACHE_VERSION = 6;
+var CACHE_VERSION = 7;
 var BULK_READERS = Math.max(1, Math.min(2, (0, import_node_os.availableParallelism)()));
 var MIN_PER_READER = 200;
 async function readWorkspaceGlobs(file, text2) {
@@ -13390,13 +13482,30 @@ function readCache(file) {
   }
   try {
     const snapshot = JSON.parse(text2);
-    return isGraphSnapshot(snapshot) ? graphFromSnapshot(snapshot) : void 0;
+    return isGraphSnapshot(snapshot) ? { graph: graphFromSnapshot(snapshot), vendored: snapshot.vendored ?? [] } : void 0;
   } catch {
     return void 0;
   }
 }
-function writeCache(dir, file, graph) {
-  const text2 = JSON.stringify(snapshotGraph(graph));
+async function vendoredManifests(git, commit, dir, folders) {
+  const objects = await git.readObjects(folders.map((f) => `${commit}:${dir === "" ? "" : `${dir}/`}${f}/package.json`));
+  return folders.map((_, i) => {
+    const obj = objects[i];
+    return obj?.type === "blob" ? { text: obj.content.toString("utf8"), id: obj.sha } : void 0;
+  });
+}
+async function vendoredStillHold(git, commit, dir, vendored) {
+  if (vendored.length === 0) return true;
+  const now = await vendoredManifests(
+    git,
+    commit,
+    dir,
+    vendored.map(([folder]) => folder)
+  );
+  return vendored.every(([, id], i) => (now[i]?.id ?? "-") === id);
+}
+function writeCache(dir, file, graph, vendored) {
+  const text2 = JSON.stringify(snapshotGraph(graph, vendored));
   const tmp = `${file}.${process.pid}.tmp`;
   return fromCallback((done) => (0, import_node_fs.mkdir)(dir, { recursive: true }, done)).then(() => fromCallback((done) => (0, import_node_fs.writeFile)(tmp, text2, (err) => done(err, void 0)))).then(() => fromCallback((done) => (0, import_node_fs.rename)(tmp, file, (err) => done(err, void 0)))).then(() => pruneCache(dir)).catch(() => {
   });
@@ -13542,9 +13651,9 @@ async function load(git, commit, options, readersFor, cold) {
   for (const root of globRoots(globs)) hash.update(`${root}\0${await trees.resolve(tree.sha, root) ?? "-"}\0`);
   const cacheFile = cacheDir === void 0 ? void 0 : (0, import_node_path.join)(cacheDir, `graph-${hash.digest()}.json`);
   const fromCache = cacheFile === void 0 ? void 0 : readCache(cacheFile);
-  if (fromCache) {
+  if (fromCache && await vendoredStillHold(git, commit, dir, fromCache.vendored)) {
     trace("workspace graph from the cache");
-    return { workspace: fromCache, globs, matcher, cached: Promise.resolve() };
+    return { workspace: fromCache.graph, globs, matcher, cached: Promise.resolve() };
   }
   trace("workspace graph not cached: reading the package folders");
   const manifestName = (path, file2 = "package.json") => `${dir === "" ? "" : `${dir}/`}${path}/${file2} (at ${short})`;
@@ -13575,9 +13684,26 @@ async function load(git, commit, options, readersFor, cold) {
     sources.push({ dir: path, name: edges.name, isService, refs: edges.refs });
   }
   trace(`${sources.length} manifests parsed`);
-  const workspace = buildGraph(sources);
+  let workspace = buildGraph(sources);
+  let vendored = [];
+  if (hasLocalInputs(workspace)) {
+    const read = await readVendored(
+      sources,
+      (folders) => vendoredManifests(git, commit, dir, folders),
+      (folder2) => `${dir === "" ? "" : `${dir}/`}${folder2}/package.json (at ${short})`
+    );
+    if (read.read.length > 0) {
+      workspace = buildGraph(sources, read.refs);
+      vendored = read.read;
+    }
+  }
   trace("workspace graph built");
-  return { workspace, globs, matcher, cached: cacheFile !== void 0 && cacheDir !== void 0 ? writeCache(cacheDir, cacheFile, workspace) : Promise.resolve() };
+  return {
+    workspace,
+    globs,
+    matcher,
+    cached: cacheFile !== void 0 && cacheDir !== void 0 ? writeCache(cacheDir, cacheFile, workspace, vendored) : Promise.resolve()
+  };
 }
 
 // scripts/io/service-history.ts
