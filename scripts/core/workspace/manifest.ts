@@ -141,34 +141,8 @@ export interface ManifestEdges {
   readonly refs: DependencyRef[];
 }
 
-/**
- * The path dependencies (`file:`, `link:`, `workspace:<path>`) of a vendored package's package.json, its
- * dependency fields checked as a workspace package's are; no name needed (pnpm installs it by the key).
- */
-export function readPathDependencies(text: string, fileName: () => string): DependencyRef[] {
-  const pkg = parseObject(fileName, text);
-  const refs: DependencyRef[] = [];
-  for (const field of DEPENDENCY_FIELDS) {
-    const deps = pkg[field];
-    if (deps === undefined || deps === null) continue;
-    if (!isRecord(deps)) throw badDependencyField(fileName, field);
-    for (const key in deps) {
-      const spec = deps[key];
-      if (typeof spec !== 'string') throw badDependencyField(fileName, field);
-      const ref = dependencyRef(key, spec);
-      if (typeof ref === 'object' && !Array.isArray(ref) && 'path' in ref) refs.push(ref);
-    }
-  }
-  return refs;
-}
-
-/**
- * The name and dependencies of `file`, checked as parseManifest checks them, in one pass and without
- * the rest (scripts, service metadata): change detection reads 2,000 of these on a cold run.
- */
-export function readManifestEdges(text: string, fileName: () => string): ManifestEdges {
-  const pkg = parseObject(fileName, text);
-  const name = packageName(fileName, pkg);
+/** The dependencies of every dependency field of `pkg`, checked as parseManifest checks them, in one pass. */
+function dependencyRefsOf(pkg: Record<string, unknown>, fileName: () => string): DependencyRef[] {
   const refs: DependencyRef[] = [];
   for (let f = 0; f < DEPENDENCY_FIELDS.length; f++) {
     // Stryker disable next-line StringLiteral: equivalent: f is an index of DEPENDENCY_FIELDS
@@ -182,5 +156,22 @@ export function readManifestEdges(text: string, fileName: () => string): Manifes
       refs.push(dependencyRef(key, spec));
     }
   }
-  return { name, refs };
+  return refs;
+}
+
+/**
+ * The path dependencies (`file:`, `link:`, `workspace:<path>`) of a vendored package's package.json, its
+ * dependency fields checked as a workspace package's are; no name needed (pnpm installs it by the key).
+ */
+export function readPathDependencies(text: string, fileName: () => string): DependencyRef[] {
+  return dependencyRefsOf(parseObject(fileName, text), fileName).filter((ref) => typeof ref === 'object' && !Array.isArray(ref) && 'path' in ref);
+}
+
+/**
+ * The name and dependencies of `file`, checked as parseManifest checks them, in one pass and without
+ * the rest (scripts, service metadata): change detection reads 2,000 of these on a cold run.
+ */
+export function readManifestEdges(text: string, fileName: () => string): ManifestEdges {
+  const pkg = parseObject(fileName, text);
+  return { name: packageName(fileName, pkg), refs: dependencyRefsOf(pkg, fileName) };
 }
