@@ -11703,25 +11703,7 @@ function dependencyRef(name, spec) {
   const alias = spec.includes("@", 11) ? WORKSPACE_ALIAS.exec(spec.slice(10))?.[1] : void 0;
   return [alias ?? name, name];
 }
-function readPathDependencies(text, fileName) {
-  const pkg = parseObject(fileName, text);
-  const refs = [];
-  for (const field of DEPENDENCY_FIELDS) {
-    const deps = pkg[field];
-    if (deps === void 0 || deps === null) continue;
-    if (!isRecord(deps)) throw badDependencyField(fileName, field);
-    for (const key in deps) {
-      const spec = deps[key];
-      if (typeof spec !== "string") throw badDependencyField(fileName, field);
-      const ref = dependencyRef(key, spec);
-      if (typeof ref === "object" && !Array.isArray(ref) && "path" in ref) refs.push(ref);
-    }
-  }
-  return refs;
-}
-function readManifestEdges(text, fileName) {
-  const pkg = parseObject(fileName, text);
-  const name = packageName(fileName, pkg);
+function dependencyRefsOf(pkg, fileName) {
   const refs = [];
   for (let f = 0; f < DEPENDENCY_FIELDS.length; f++) {
     const field = DEPENDENCY_FIELDS[f] ?? "dependencies";
@@ -11734,7 +11716,14 @@ function readManifestEdges(text, fileName) {
       refs.push(dependencyRef(key, spec));
     }
   }
-  return { name, refs };
+  return refs;
+}
+function readPathDependencies(text, fileName) {
+  return dependencyRefsOf(parseObject(fileName, text), fileName).filter((ref) => typeof ref === "object" && !Array.isArray(ref) && "path" in ref);
+}
+function readManifestEdges(text, fileName) {
+  const pkg = parseObject(fileName, text);
+  return { name: packageName(fileName, pkg), refs: dependencyRefsOf(pkg, fileName) };
 }
 
 // scripts/core/workspace/paths.ts

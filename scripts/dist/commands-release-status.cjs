@@ -7751,25 +7751,7 @@ function dependencyRef(name, spec) {
   const alias = spec.includes("@", 11) ? WORKSPACE_ALIAS.exec(spec.slice(10))?.[1] : void 0;
   return [alias ?? name, name];
 }
-function readPathDependencies(text2, fileName) {
-  const pkg = parseObject(fileName, text2);
-  const refs = [];
-  for (const field of DEPENDENCY_FIELDS) {
-    const deps = pkg[field];
-    if (deps === void 0 || deps === null) continue;
-    if (!isRecord(deps)) throw badDependencyField(fileName, field);
-    for (const key in deps) {
-      const spec = deps[key];
-      if (typeof spec !== "string") throw badDependencyField(fileName, field);
-      const ref = dependencyRef(key, spec);
-      if (typeof ref === "object" && !Array.isArray(ref) && "path" in ref) refs.push(ref);
-    }
-  }
-  return refs;
-}
-function readManifestEdges(text2, fileName) {
-  const pkg = parseObject(fileName, text2);
-  const name = packageName(fileName, pkg);
+function dependencyRefsOf(pkg, fileName) {
   const refs = [];
   for (let f = 0; f < DEPENDENCY_FIELDS.length; f++) {
     const field = DEPENDENCY_FIELDS[f] ?? "dependencies";
@@ -7782,7 +7764,14 @@ function readManifestEdges(text2, fileName) {
       refs.push(dependencyRef(key, spec));
     }
   }
-  return { name, refs };
+  return refs;
+}
+function readPathDependencies(text2, fileName) {
+  return dependencyRefsOf(parseObject(fileName, text2), fileName).filter((ref) => typeof ref === "object" && !Array.isArray(ref) && "path" in ref);
+}
+function readManifestEdges(text2, fileName) {
+  const pkg = parseObject(fileName, text2);
+  return { name: packageName(fileName, pkg), refs: dependencyRefsOf(pkg, fileName) };
 }
 
 // scripts/core/workspace/paths.ts
