@@ -430,6 +430,48 @@ describe('file: and link: dependencies on a folder that is no workspace package 
   });
 });
 
+// What pnpm 10.34.9 installs of a vendored package (checked with `pnpm install --offline` in a workspace of the
+// same shape, reading pnpm-lock.yaml's snapshots and node_modules/.pnpm): a `file:` one's dependencies and
+// optionalDependencies, resolved from its folder, and from whichever manifest pnpm reads (package.json, else
+// package.json5, else package.yaml); not its devDependencies or peerDependencies (a dependency's are never
+// installed: the peer is reported missing); nothing of a `link:` (or `workspace:<path>`) one, which is a
+// symbolic link only; and a `file:` one's own `link:` dependency is linked relative to the workspace root
+// (here outside the repository), not to the vendored folder.
+describe("a vendored package's own dependencies, as pnpm 10 installs them", () => {
+  const gammaOn = (spec: string) => ({
+    'services/gamma/package.json': `${JSON.stringify({ name: '@kc/gamma', version: '1.0.0', dependencies: { 'left-pad': spec } })}\n`,
+  });
+  const leftPad = (fields: Record<string, Record<string, string>>) => ({
+    'vendor/left-pad/package.json': `${JSON.stringify({ name: 'left-pad', version: '1.3.0', ...fields })}\n`,
+    'vendor/left-pad/index.js': 'module.exports = 1;\n',
+  });
+  const folders = {
+    'vendor/pad-dep/index.js': '0\n',
+    'vendor/pad-opt/index.js': '0\n',
+    'vendor/pad-dev/index.js': '0\n',
+    'vendor/pad-peer/index.js': '0\n',
+  };
+
+  test.each([
+    ['dependencies', 'vendor/pad-dep', ['gamma']],
+    ['optionalDependencies', 'vendor/pad-opt', ['gamma']],
+    ['devDependencies (pnpm does not install them for a dependency)', 'vendor/pad-dev', []],
+    ['peerDependencies (pnpm reports the peer missing, installs nothing)', 'vendor/pad-peer', []],
+  ])('a change in a folder its %s reach', async (_, folder, expected) => {
+    const fields = {
+      dependencies: { dep: 'file:../pad-dep' },
+      optionalDependencies: { opt: 'file:../pad-opt' },
+      devDependencies: { dev: 'file:../pad-dev' },
+      peerDependencies: { peer: 'file:../pad-peer' },
+    };
+    const { root, first } = makeRepo({ ...WORKSPACE, ...folders, ...leftPad(fields), ...gammaOn('file:../../vendor/left-pad') });
+    const after = commit(root, 'change', { [`${folder}/index.js`]: '1\n' });
+    const json = parseJson(await affected(root, ['--json', '--base', first, '--head', after]));
+    expect({ services: services(json), tooling: json.tooling }).toEqual({ services: expected, tooling: expected.length === 0 });
+  });
+
+});
+
 describe("pnpm's other manifests: package.yaml and package.json5", () => {
   // pnpm reads a package folder's package.json, else its package.json5, else its package.yaml
   // (checked with pnpm 10: `pnpm --filter "...[base]" ls` lists the dependents through both).
