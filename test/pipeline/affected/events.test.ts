@@ -470,6 +470,23 @@ describe("a vendored package's own dependencies, as pnpm 10 installs them", () =
     expect({ services: services(json), tooling: json.tooling }).toEqual({ services: expected, tooling: expected.length === 0 });
   });
 
+  test.each([['link:../../vendor/left-pad'], ['workspace:../../vendor/left-pad']])(
+    'a package linked with %s: pnpm installs none of its dependencies, so a change there affects nothing',
+    async (spec) => {
+      const { root, first } = makeRepo({ ...WORKSPACE, ...folders, ...leftPad({ dependencies: { dep: 'file:../pad-dep' } }), ...gammaOn(spec) });
+      const after = commit(root, 'change', { 'vendor/pad-dep/index.js': '1\n' });
+      const json = parseJson(await affected(root, ['--json', '--base', first, '--head', after]));
+      expect({ services: services(json), tooling: json.tooling }).toEqual({ services: [], tooling: true });
+    },
+  );
+
+  test("a file: package's own link: dependency is not linked from its folder (pnpm links it from the workspace root)", async () => {
+    const { root, first } = makeRepo({ ...WORKSPACE, ...folders, ...leftPad({ dependencies: { dep: 'link:../pad-dep' } }), ...gammaOn('file:../../vendor/left-pad') });
+    const after = commit(root, 'change', { 'vendor/pad-dep/index.js': '1\n' });
+    const json = parseJson(await affected(root, ['--json', '--base', first, '--head', after]));
+    expect({ services: services(json), tooling: json.tooling }).toEqual({ services: [], tooling: true });
+  });
+
 });
 
 describe("pnpm's other manifests: package.yaml and package.json5", () => {
