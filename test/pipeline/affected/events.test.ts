@@ -487,6 +487,15 @@ describe("a vendored package's own dependencies, as pnpm 10 installs them", () =
     expect({ services: services(json), tooling: json.tooling }).toEqual({ services: [], tooling: true });
   });
 
+  test.each([
+    ['package.yaml', 'name: left-pad\nversion: 1.3.0\ndependencies:\n  dep: file:../pad-dep\n'],
+    ['package.json5', "{ name: 'left-pad', version: '1.3.0', dependencies: { dep: 'file:../pad-dep' } }\n"],
+  ])("a vendored package whose manifest is %s: pnpm installs its file: dependencies too", async (file, text) => {
+    const { root, first } = makeRepo({ ...WORKSPACE, ...folders, [`vendor/left-pad/${file}`]: text, ...gammaOn('file:../../vendor/left-pad') });
+    const after = commit(root, 'change', { 'vendor/pad-dep/index.js': '1\n' });
+    const json = parseJson(await affected(root, ['--json', '--base', first, '--head', after]));
+    expect({ services: services(json), tooling: json.tooling }).toEqual({ services: ['gamma'], tooling: false });
+  });
 });
 
 describe("pnpm's other manifests: package.yaml and package.json5", () => {
