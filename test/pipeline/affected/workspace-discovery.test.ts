@@ -296,3 +296,29 @@ describe("pnpm's package.yaml is read as pnpm reads it (js-yaml: merge keys, rec
     }
   });
 });
+
+// A vendored package's own manifest (core/workspace/vendored.ts) is read by both loaders: through a symbolic
+// link, only the disk can follow it.
+describe("a vendored package's manifest, on disk and from git", () => {
+  const dependsOnX = { ...workspace('services/*'), 'services/a/package.json': `${JSON.stringify({ name: 'a', version: '1.0.0', dependencies: { x: 'file:../../vendor/x' } })}\n` };
+
+  // pnpm 10 follows the link and resolves x's own file:../y from vendor/x (its lockfile: `y: file:vendor/y`).
+  test('a vendored folder that is a symbolic link: both loaders give the same local inputs', async () => {
+    const { root } = makeRepo({
+      ...dependsOnX,
+      'third_party/x/package.json': `${JSON.stringify({ name: 'x', version: '1.0.0', dependencies: { y: 'file:../y' } })}\n`,
+      'vendor/y/package.json': `${JSON.stringify({ name: 'y', version: '1.0.0' })}\n`,
+    });
+    symlinkSync('../third_party/x', join(root, 'vendor/x'));
+    const head = commit(root, 'a linked vendored folder');
+    const onDisk = await loadWorkspace(root);
+    const git = await openGit(root);
+    try {
+      const fromGit = (await loadWorkspaceFromGit(git, head, { dir: '', marker: 'Dockerfile' })).workspace;
+      expect(fromGit.get('a').localInputs).toEqual(onDisk.get('a').localInputs);
+    } finally {
+      git.close();
+    }
+  });
+
+});
