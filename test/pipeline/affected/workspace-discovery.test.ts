@@ -3,8 +3,10 @@
  * and a commit's trees (io/workspace-git.ts). Each fixture is committed to a real repository, so the
  * same files are on disk and in git; both loaders must give the packages written here by hand.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
 import { InputError } from '../../../scripts/core/errors.js';
 import { openGit } from '../../../scripts/io/git.js';
@@ -320,5 +322,26 @@ describe("a vendored package's manifest, on disk and from git", () => {
       git.close();
     }
   });
+
+  // Each `file:./a` and `file:./b` reaches the same manifest again under a longer path: 2^n folders on disk
+  // (git does not follow the links). The generators must end (pnpm itself fails: ERR_PNPM_LINKED_PKG_DIR_NOT_FOUND).
+  test('links back to a vendored folder from inside it: the disk loader ends (check-dockerfiles within 20 s)', () => {
+    const { root } = makeRepo({
+      ...dependsOnX,
+      'services/a/Dockerfile': 'FROM node:24\n',
+      'vendor/x/package.json': `${JSON.stringify({ name: 'x', version: '1.0.0', dependencies: { a: 'file:./a', b: 'file:./b' } })}\n`,
+    });
+    symlinkSync('.', join(root, 'vendor/x/a'));
+    symlinkSync('.', join(root, 'vendor/x/b'));
+    // One process (tsx's loader, not its CLI, whose child would outlive a kill of the parent).
+    const loader = pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href;
+    const r = spawnSync(process.execPath, ['--import', loader, resolve('scripts/pipeline.ts'), 'check-dockerfiles', '--cwd', root], {
+      encoding: 'utf8',
+      timeout: 20_000,
+      killSignal: 'SIGKILL',
+    });
+    expect({ signal: r.signal, error: r.error?.message }).toEqual({ signal: null, error: undefined });
+    expect([0, 1, 2]).toContain(r.status);
+  }, 30_000);
 
 });
