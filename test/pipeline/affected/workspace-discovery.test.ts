@@ -344,4 +344,18 @@ describe("a vendored package's manifest, on disk and from git", () => {
     expect([0, 1, 2]).toContain(r.status);
   }, 30_000);
 
+  test('a vendored package.json that is a symbolic link is refused by both with the same message', async () => {
+    const { root } = makeRepo({ ...dependsOnX, 'real/package.json': `${JSON.stringify({ name: 'x', version: '1.0.0' })}\n` });
+    mkdirSync(join(root, 'vendor/x'), { recursive: true });
+    symlinkSync('../../real/package.json', join(root, 'vendor/x/package.json'));
+    const head = commit(root, 'a linked vendored manifest');
+    const fix = "is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself";
+    await expect(loadWorkspace(root)).rejects.toThrow(`vendor/x/package.json ${fix}`);
+    const git = await openGit(root);
+    try {
+      await expect(loadWorkspaceFromGit(git, head, { dir: '', marker: 'Dockerfile' })).rejects.toThrow(`vendor/x/package.json (at ${head.slice(0, 12)}) ${fix}`);
+    } finally {
+      git.close();
+    }
+  });
 });
