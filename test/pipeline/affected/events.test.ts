@@ -470,6 +470,19 @@ describe("a vendored package's own dependencies, as pnpm 10 installs them", () =
     expect({ services: services(json), tooling: json.tooling }).toEqual({ services: expected, tooling: expected.length === 0 });
   });
 
+  // pnpm 10 installs this workspace (x's devDependency on gamma is never installed): no cycle to refuse.
+  test("a vendored package's devDependency on a workspace package makes no edge (no false cycle, exit 0)", async () => {
+    const { root, first } = makeRepo({
+      ...WORKSPACE,
+      // core -> vendor/x, whose devDependency is beta, which depends on core.
+      'vendor/x/package.json': `${JSON.stringify({ name: 'x', version: '1.0.0', devDependencies: { beta: 'file:../../services/beta' } })}\n`,
+      'packages/core/package.json': `${JSON.stringify({ name: '@kc/core', version: '1.0.0', dependencies: { x: 'file:../../vendor/x' } })}\n`,
+    });
+    const after = commit(root, 'gamma', { 'services/gamma/src/main.ts': 'export const g = 3;\n' });
+    const r = await affected(root, ['--json', '--base', first, '--head', after]);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+  });
+
   test.each([['link:../../vendor/left-pad'], ['workspace:../../vendor/left-pad']])(
     'a package linked with %s: pnpm installs none of its dependencies, so a change there affects nothing',
     async (spec) => {
