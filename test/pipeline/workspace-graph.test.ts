@@ -284,7 +284,8 @@ describe('the graph as change detection and the generators see it', () => {
   test.each<[string, Record<string, Record<string, string>>, string[], string[]]>([
     ['no vendored manifest read: the folder alone', {}, [], ['vendor/x']],
     ['its file: dependency is an input too', { 'vendor/x': { y: 'file:../y' } }, [], ['vendor/x', 'vendor/y']],
-    ['through any depth', { 'vendor/x': { y: 'file:../y' }, 'vendor/y': { z: 'link:./z' } }, [], ['vendor/x', 'vendor/y', 'vendor/y/z']],
+    ['through any depth', { 'vendor/x': { y: 'file:../y' }, 'vendor/y': { z: 'file:./z' } }, [], ['vendor/x', 'vendor/y', 'vendor/y/z']],
+    ["its own link: is not followed (pnpm resolves it from the workspace's root)", { 'vendor/x': { y: 'link:../y' } }, [], ['vendor/x']],
     ['a cycle between two vendored folders ends', { 'vendor/x': { y: 'file:../y' }, 'vendor/y': { x: 'file:../x' } }, [], ['vendor/x', 'vendor/y']],
     ['a workspace package it points at is an edge', { 'vendor/x': { core: 'file:../../packages/core' } }, ['@x/core'], ['vendor/x']],
     ['its registry and workspace: dependencies are nothing of ours', { 'vendor/x': { lodash: '^4.0.0', c: 'workspace:*' } }, [], ['vendor/x']],
@@ -301,6 +302,15 @@ describe('the graph as change detection and the generators see it', () => {
       vendored,
     );
     expect([graph.get('@x/a').workspaceDeps, graph.get('@x/a').localInputs]).toEqual([expected, localInputs]);
+  });
+
+  test('a vendored package reached by link: is a symbolic link: nothing of its manifest is followed', () => {
+    const vendored = new Map([['vendor/x', [dependencyRef('y', 'file:../y'), dependencyRef('core', 'file:../../packages/core')]]]);
+    const ws = buildWorkspace(
+      [pkg('packages/core', '@x/core'), pkg('services/a', '@x/a', { x: 'link:../../vendor/x', w: 'workspace:../../vendor/x' }, 'dependencies', true)],
+      vendored,
+    );
+    expect([ws.get('@x/a').workspaceDeps, ws.get('@x/a').localInputs]).toEqual([[], ['vendor/x']]);
   });
 
   test('a package in a top-level folder has that folder as its folder name', () => {
@@ -428,7 +438,7 @@ describe('dependency specifiers as graph edges (pnpm: workspace:, file:, link:)'
     ['short', 'workspace:real@^1', ['real', 'short']],
     ['@x/a', 'workspace:@x/a', ['@x/a', '@x/a']],
     ['@x/a', 'workspace:@@x', ['@x/a', '@x/a']],
-    ['dep', 'file:../lib', { name: 'dep', path: '../lib' }],
+    ['dep', 'file:../lib', { name: 'dep', path: '../lib', copy: true }],
     ['dep', 'link:./vendor/x', { name: 'dep', path: './vendor/x' }],
     // pnpm's `workspace:<relative path>`: the folder names the package, which must be a workspace package.
     ['mylib', 'workspace:../../packages/lib', { name: 'mylib', path: '../../packages/lib' }],
