@@ -3,13 +3,13 @@
  * and `tags` use this): the discovery of core/workspace/discover.ts over the folders on disk, the
  * same walk and service rule as over a commit's trees (io/workspace-git.ts).
  */
-import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
-import { discoverPackages, type FolderListing, OTHER_MANIFEST_FILES, type PackageFiles, symlinkedManifest } from '../core/workspace/discover.js';
+import { discoverPackages, type FolderListing, MANIFEST_FILES, OTHER_MANIFEST_FILES, type PackageFiles, symlinkedManifest } from '../core/workspace/discover.js';
 import { folderTest, globMatcher } from '../core/workspace/folder-globs.js';
 import { buildWorkspace, dependencyRefs, hasLocalInputs, type PackageInput, type Workspace } from '../core/workspace/graph.js';
-import { readVendored } from '../core/workspace/vendored.js';
+import { readVendored, type VendoredManifest } from '../core/workspace/vendored.js';
 import { parseManifest } from '../core/workspace/manifest.js';
 import { checkWorkspaceGlobs } from '../core/workspace/workspace-globs.js';
 import { parseWorkspaceYaml } from '../core/workspace/workspace-yaml.js';
@@ -71,6 +71,33 @@ function diskListing(): FolderListing<string> {
   };
 }
 
+/**
+ * A vendored folder's manifest on disk, as pnpm picks it (package.json, else package.json5, else
+ * package.yaml), or undefined: none, or a folder reached through a symbolic link (a commit's trees cannot
+ * follow one, and links back into a folder would make the walk endless). A manifest that is a symbolic link
+ * is refused, as from git.
+ */
+async function vendoredManifest(root: string, folder: string): Promise<VendoredManifest | undefined> {
+  const path = join(root, folder);
+  try {
+    if (realpathSync(path) !== join(realpathSync(root), folder)) return undefined;
+  } catch {
+    return undefined; // no such folder
+  }
+  for (const file of MANIFEST_FILES) {
+    const name = `${folder}/${file}`;
+    const entry = entryAt(join(path, file));
+    if (entry === undefined) continue;
+    if (entry === 'link') throw symlinkedManifest(name);
+    if (entry === 'other') return undefined;
+    const text = readFileSync(join(path, file), 'utf8');
+    if (file === 'package.json') return { text, id: '', file: name };
+    const { manifestAsJson } = await import('../core/workspace/manifest-formats.js');
+    return { text: manifestAsJson(name, file, text), id: '', file: name };
+  }
+  return undefined;
+}
+
 export interface LoadOptions {
   /** A package is a service when its folder holds this file (default `Dockerfile`) ... */
   readonly serviceMarker?: string;
@@ -95,17 +122,14 @@ export async function loadWorkspace(root: string, options: LoadOptions = {}): Pr
   }
   const first = buildWorkspace(inputs);
   if (!hasLocalInputs(first)) return first;
-  // A vendored package's own path dependencies (vendored.ts), read from its folder on disk.
+  // A vendored package's own `file:` dependencies (vendored.ts), read from its folder on disk.
   const vendored = await readVendored(
     [...first.packages.values()].map((p) => ({ dir: p.dir, refs: dependencyRefs(p.manifest) })),
-    async (folders) =>
-      folders.map((folder) => {
-        const path = join(root, folder, 'package.json');
-        const entry = entryAt(path);
-        if (entry === 'link') throw symlinkedManifest(`${folder}/package.json`);
-        return entry === 'file' ? { text: readFileSync(path, 'utf8'), id: '' } : undefined;
-      }),
-    (folder) => `${folder}/package.json`,
+    async (folders) => {
+      const out: Array<VendoredManifest | undefined> = [];
+      for (const folder of folders) out.push(await vendoredManifest(root, folder));
+      return out;
+    },
   );
   return vendored.read.length === 0 ? first : buildWorkspace(inputs, vendored.refs);
 }

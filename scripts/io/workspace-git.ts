@@ -18,6 +18,7 @@ import {
   discoverPackages,
   type Folder,
   type FolderListing,
+  MANIFEST_FILES,
   type ManifestFile,
   OTHER_MANIFEST_FILES,
   type OtherManifestFile,
@@ -89,13 +90,40 @@ function readCache(file: string): Cached | undefined {
   }
 }
 
-/** The package.json of each vendored folder at `commit`, by its blob (vendored.ts). */
+/**
+ * The manifest of each vendored folder at `commit` (vendored.ts), as pnpm picks it: the folder's tree read,
+ * then the first of package.json, package.json5 and package.yaml it holds, by its blob. A folder git does not
+ * hold as a tree (a symbolic link, which a commit cannot follow: the disk loader does not follow one either)
+ * has none; a manifest that is a symbolic link is refused, as a workspace package's is.
+ */
 async function vendoredManifests(git: Git, commit: string, dir: string, folders: readonly string[]): Promise<Array<VendoredManifest | undefined>> {
-  const objects = await git.readObjects(folders.map((f) => `${commit}:${dir === '' ? '' : `${dir}/`}${f}/package.json`));
-  return folders.map((_, i) => {
-    const obj = objects[i];
-    return obj?.type === 'blob' ? { text: obj.content.toString('utf8'), id: obj.sha } : undefined;
+  const inRepo = (folder: string) => `${dir === '' ? '' : `${dir}/`}${folder}`;
+  const trees = await git.readObjects(folders.map((f) => `${commit}:${inRepo(f)}`));
+  const chosen = folders.map((folder, i) => {
+    for (const file of MANIFEST_FILES) {
+      const entry = entryOf(trees[i], file);
+      if (entry === undefined) continue;
+      if (!isBlobEntry(entry)) return undefined;
+      if (entry.mode === '120000') throw symlinkedManifest(`${inRepo(folder)}/${file} (at ${commit.slice(0, 12)})`);
+      return { file, sha: entry.sha };
+    }
+    return undefined;
   });
+  const blobs = await git.readObjects(chosen.flatMap((c) => (c === undefined ? [] : [c.sha])));
+  let b = 0;
+  const out: Array<VendoredManifest | undefined> = [];
+  for (const [i, c] of chosen.entries()) {
+    if (c === undefined) {
+      out.push(undefined);
+      continue;
+    }
+    const blob = blobs[b++];
+    const name = `${inRepo(folders[i] ?? '')}/${c.file} (at ${commit.slice(0, 12)})`;
+    if (blob?.type !== 'blob') throw new InputError(`${name}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    const text = blob.content.toString('utf8');
+    out.push({ text: c.file === 'package.json' ? text : (await import('../core/workspace/manifest-formats.js')).manifestAsJson(name, c.file, text), id: c.sha, file: name });
+  }
+  return out;
 }
 
 /**
@@ -377,11 +405,7 @@ async function load(git: Git, commit: string, options: LoadOptions, readersFor: 
   // manifest's paths count too, read now and the graph built again with them.
   let vendored: Cached['vendored'] = [];
   if (hasLocalInputs(workspace)) {
-    const read = await readVendored(
-      sources,
-      (folders) => vendoredManifests(git, commit, dir, folders),
-      (folder) => `${dir === '' ? '' : `${dir}/`}${folder}/package.json (at ${short})`,
-    );
+    const read = await readVendored(sources, (folders) => vendoredManifests(git, commit, dir, folders));
     if (read.read.length > 0) {
       workspace = buildGraph(sources, read.refs);
       vendored = read.read;

@@ -119,8 +119,8 @@ function workspaceTargets(name: string, refs: readonly DependencyRef[], lookup: 
       const folder = joinPosix(lookup.dir, ref.path);
       target = lookup.dirs.get(folder);
       // No workspace package there: the folder itself is an input of this package (see GraphPackage.localInputs),
-      // and so is what its own manifest's paths reach (a vendored package's own file: dependencies).
-      if (target === undefined) followLocal(folder, lookup, localInputs, add);
+      // and, for a copy (`file:`), so is what its own manifest's `file:` dependencies reach (vendored.ts).
+      if (target === undefined) followLocal(folder, ref.copy === true, lookup, localInputs, add);
     } else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
       // A `workspace:` specifier must name a package of the workspace: pnpm refuses to install otherwise, and
@@ -147,21 +147,21 @@ interface Lookup {
 }
 
 /**
- * A folder a path dependency reaches that holds no workspace package: a local input, once, and then the
- * paths of its own manifest (pnpm installs a vendored package's dependencies, resolved from its folder): a
- * workspace package there is an edge (`add`), another folder a local input, at any depth (a cycle ends).
+ * A folder a path dependency reaches that holds no workspace package: a local input, once, and, when it is
+ * a copy (`file:`), the `file:` dependencies of its own manifest (vendored.ts): a workspace package there
+ * is an edge (`add`), another folder a local input, at any depth (a cycle ends).
  */
-function followLocal(folder: string, lookup: Lookup, localInputs: string[], add: (target: number | undefined) => void): void {
+function followLocal(folder: string, copy: boolean, lookup: Lookup, localInputs: string[], add: (target: number | undefined) => void): void {
   if (!isLocalInput(folder) || localInputs.includes(folder)) return;
   localInputs.push(folder);
-  const refs = lookup.vendored.get(folder);
+  const refs = copy ? lookup.vendored.get(folder) : undefined;
   if (refs === undefined) return;
   for (let k = 0; k < refs.length; k++) {
     const ref = at(refs, k);
-    if (typeof ref !== 'object' || Array.isArray(ref) || !('path' in ref)) continue;
+    if (typeof ref !== 'object' || Array.isArray(ref) || !('path' in ref) || ref.copy !== true) continue;
     const next = joinPosix(folder, ref.path);
     const target = lookup.dirs.get(next);
-    if (target === undefined) followLocal(next, lookup, localInputs, add);
+    if (target === undefined) followLocal(next, true, lookup, localInputs, add);
     else add(target);
   }
 }

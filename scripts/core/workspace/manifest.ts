@@ -115,8 +115,10 @@ export type DependencyRef =
   /**
    * A `file:`, `link:` or `workspace:<relative path>` specifier: the folder it points at (relative to the
    * dependent's folder) names the package, whatever the key (pnpm links a folder outside the workspace too).
+   * `copy` for `file:`: pnpm installs a copy of the folder and, for one that is no workspace package, that
+   * package's own dependencies (vendored.ts); a `link:` is a symbolic link only, nothing of it installed.
    */
-  | { readonly name: string; readonly path: string };
+  | { readonly name: string; readonly path: string; readonly copy?: true };
 
 const WORKSPACE_ALIAS = /^(@?[^@]+)@/;
 /** `npm:lodash`, `npm:lodash@4`, `npm:@scope/pkg@^1`: the package name after `npm:`. */
@@ -124,7 +126,8 @@ const WORKSPACE_ALIAS = /^(@?[^@]+)@/;
 const NPM_ALIAS = /^npm:(@?[^@]+)/;
 
 export function dependencyRef(name: string, spec: string): DependencyRef {
-  if (spec.startsWith('file:') || spec.startsWith('link:')) return { name, path: spec.slice(5) };
+  if (spec.startsWith('file:')) return { name, path: spec.slice(5), copy: true };
+  if (spec.startsWith('link:')) return { name, path: spec.slice(5) };
   // `npm:<package>[@<range>]` installs that package under the key: it is the edge when it is in the workspace.
   if (spec.startsWith('npm:')) return NPM_ALIAS.exec(spec)?.[1] ?? name;
   if (!spec.startsWith('workspace:')) return name;
@@ -141,12 +144,12 @@ export interface ManifestEdges {
   readonly refs: DependencyRef[];
 }
 
-/** The dependencies of every dependency field of `pkg`, checked as parseManifest checks them, in one pass. */
-function dependencyRefsOf(pkg: Record<string, unknown>, fileName: () => string): DependencyRef[] {
+/** The dependencies of `fields` of `pkg`, checked as parseManifest checks them, in one pass. */
+function dependencyRefsOf(pkg: Record<string, unknown>, fileName: () => string, fields: readonly DependencyField[] = DEPENDENCY_FIELDS): DependencyRef[] {
   const refs: DependencyRef[] = [];
-  for (let f = 0; f < DEPENDENCY_FIELDS.length; f++) {
-    // Stryker disable next-line StringLiteral: equivalent: f is an index of DEPENDENCY_FIELDS
-    const field = DEPENDENCY_FIELDS[f] ?? 'dependencies';
+  for (let f = 0; f < fields.length; f++) {
+    // Stryker disable next-line StringLiteral: equivalent: f is an index of fields
+    const field = fields[f] ?? 'dependencies';
     const deps = pkg[field];
     if (deps === undefined || deps === null) continue;
     if (!isRecord(deps)) throw badDependencyField(fileName, field);
@@ -159,12 +162,19 @@ function dependencyRefsOf(pkg: Record<string, unknown>, fileName: () => string):
   return refs;
 }
 
+/** What pnpm installs of a dependency's own manifest: not its devDependencies, nor its peers (reported missing, never installed). */
+const INSTALLED_FIELDS: readonly DependencyField[] = ['dependencies', 'optionalDependencies'];
+
 /**
- * The path dependencies (`file:`, `link:`, `workspace:<path>`) of a vendored package's package.json, its
- * dependency fields checked as a workspace package's are; no name needed (pnpm installs it by the key).
+ * The `file:` dependencies of a vendored package (one a `file:` dependency reaches: pnpm installs a copy
+ * and, of its own manifest, the dependencies and optional dependencies; its own `link:` paths pnpm resolves
+ * from the workspace root, not from its folder, so they are not followed). Those fields are checked as a
+ * workspace package's are; no name needed (pnpm installs it by the key).
  */
-export function readPathDependencies(text: string, fileName: () => string): DependencyRef[] {
-  return dependencyRefsOf(parseObject(fileName, text), fileName).filter((ref) => typeof ref === 'object' && !Array.isArray(ref) && 'path' in ref);
+export function readVendoredDependencies(text: string, fileName: () => string): DependencyRef[] {
+  return dependencyRefsOf(parseObject(fileName, text), fileName, INSTALLED_FIELDS).filter(
+    (ref) => typeof ref === 'object' && !Array.isArray(ref) && 'path' in ref && ref.copy === true,
+  );
 }
 
 /**

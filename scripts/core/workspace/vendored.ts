@@ -1,72 +1,67 @@
 /**
  * Vendored packages: folders a `file:`, `link:` or `workspace:<path>` dependency points at that hold no
- * workspace package (see GraphPackage.localInputs). pnpm installs such a package's own dependencies too,
- * and resolves its own `file:`/`link:` paths from its folder: so the folders those reach are inputs of the
- * packages depending on it, at any depth. The loaders read the vendored manifests through `read` (git's
- * objects or the disk) and hand their path dependencies to the graph (graph.ts). Almost no workspace has
- * one: then nothing is read.
+ * workspace package (see GraphPackage.localInputs). Of one a `file:` dependency reaches, pnpm installs a
+ * copy and its own dependencies and optional dependencies, its `file:` paths resolved from its folder
+ * (checked with pnpm 10: the lockfile has them; a `link:` one is a symbolic link only, nothing of it
+ * installed): so the folders those reach are inputs of the packages depending on it, at any depth. The
+ * loaders read the vendored manifests through `read` (git's objects or the disk) and hand their `file:`
+ * dependencies to the graph (graph.ts). Almost no workspace has one: then nothing is read.
  */
-import { type DependencyRef, readPathDependencies } from './manifest.js';
+import { type DependencyRef, readVendoredDependencies } from './manifest.js';
 import { isLocalInput, isTarball, joinPosix } from './paths.js';
 
-/** The path dependencies of `refs` (`file:`, `link:`, `workspace:<path>`), resolved from `dir`. */
-function pathTargets(dir: string, refs: readonly DependencyRef[]): string[] {
+/** The folders of the `file:` dependencies of `refs` (those pnpm installs from), resolved from `dir`. */
+function copiedFolders(dir: string, refs: readonly DependencyRef[]): string[] {
   const out: string[] = [];
-  for (let k = 0; k < refs.length; k++) {
-    const ref = refs[k];
-    if (typeof ref === 'object' && !Array.isArray(ref) && 'path' in ref) out.push(joinPosix(dir, ref.path));
-  }
+  for (const ref of refs) if (typeof ref === 'object' && !Array.isArray(ref) && 'path' in ref && ref.copy === true) out.push(joinPosix(dir, ref.path));
   return out;
 }
 
-/** A vendored folder's manifest as read: its text and what identifies that version of it (a blob's hash on git). */
+/**
+ * A vendored folder's manifest as read (package.json, else package.json5, else package.yaml, as pnpm
+ * picks it; the other two already turned into JSON): its text and what identifies that version of it (a
+ * blob's hash in git), and its file's name for errors.
+ */
 export interface VendoredManifest {
   readonly text: string;
   readonly id: string;
+  readonly file: string;
 }
 
 export interface VendoredPackages {
-  /** The path dependencies of each vendored folder's package.json (none when it has none). */
+  /** The `file:` dependencies of each vendored folder's manifest (none when it has none). */
   readonly refs: ReadonlyMap<string, readonly DependencyRef[]>;
   /** Each vendored folder read and its manifest's id ('-' for none), in the order read: what a cached graph must still match. */
   readonly read: ReadonlyArray<readonly [folder: string, id: string]>;
 }
 
 /**
- * Every vendored folder the packages reach, through any depth (a cycle ends), with its path dependencies.
- * `read` gets each level's folders at once and answers their package.json in order (undefined: none);
- * `fileName` names a manifest in an error (a vendored package.json that is not valid is bad input).
+ * Every vendored folder the packages' `file:` dependencies reach, through any depth (each folder read
+ * once: a cycle ends), with its own `file:` dependencies. `read` gets each level's folders at once and
+ * answers their manifests in order (undefined: none, or one the loader does not follow).
  */
 export async function readVendored(
   packages: ReadonlyArray<{ readonly dir: string; readonly refs: readonly DependencyRef[] }>,
   read: (folders: readonly string[]) => Promise<ReadonlyArray<VendoredManifest | undefined>>,
-  fileName: (folder: string) => string,
 ): Promise<VendoredPackages> {
-  const workspaceDirs = new Set<string>();
-  for (let k = 0; k < packages.length; k++) workspaceDirs.add(packages[k]?.dir ?? '');
+  const workspaceDirs = new Set(packages.map((p) => p.dir));
   const refs = new Map<string, readonly DependencyRef[]>();
   const seen: Array<readonly [string, string]> = [];
-  const vendored = (folder: string) => isLocalInput(folder) && !isTarball(folder) && !workspaceDirs.has(folder) && !refs.has(folder);
-  let level: string[] = [];
-  for (let k = 0; k < packages.length; k++) {
-    const p = packages[k];
-    if (p === undefined) continue;
-    for (const folder of pathTargets(p.dir, p.refs)) if (vendored(folder) && !level.includes(folder)) level.push(folder);
-  }
-  while (level.length > 0) {
-    const manifests = await read(level);
-    const next: string[] = [];
-    for (let k = 0; k < level.length; k++) {
-      const folder = level[k] ?? '';
+  let level = new Set<string>();
+  const reach = (folder: string) => {
+    if (isLocalInput(folder) && !isTarball(folder) && !workspaceDirs.has(folder) && !refs.has(folder)) level.add(folder);
+  };
+  for (const p of packages) for (const folder of copiedFolders(p.dir, p.refs)) reach(folder);
+  while (level.size > 0) {
+    const folders = [...level];
+    level = new Set();
+    const manifests = await read(folders);
+    folders.forEach((folder, k) => {
       const manifest = manifests[k];
-      const own = manifest === undefined ? [] : readPathDependencies(manifest.text, () => fileName(folder));
-      refs.set(folder, own);
+      refs.set(folder, manifest === undefined ? [] : readVendoredDependencies(manifest.text, () => manifest.file));
       seen.push([folder, manifest?.id ?? '-']);
-    }
-    for (const folder of level) {
-      for (const target of pathTargets(folder, refs.get(folder) ?? [])) if (vendored(target) && !next.includes(target)) next.push(target);
-    }
-    level = next;
+    });
+    for (const folder of folders) for (const target of copiedFolders(folder, refs.get(folder) ?? [])) reach(target);
   }
   return { refs, read: seen };
 }
