@@ -13786,17 +13786,18 @@ function dependencyField(file, field, value) {
 var WORKSPACE_ALIAS = /^(@?[^@]+)@/;
 var NPM_ALIAS = /^npm:(@?[^@]+)/;
 function dependencyRef(name, spec) {
-  if (spec.startsWith("file:") || spec.startsWith("link:")) return { name, path: spec.slice(5) };
+  if (spec.startsWith("file:")) return { name, path: spec.slice(5), copy: true };
+  if (spec.startsWith("link:")) return { name, path: spec.slice(5) };
   if (spec.startsWith("npm:")) return NPM_ALIAS.exec(spec)?.[1] ?? name;
   if (!spec.startsWith("workspace:")) return name;
   if (spec.startsWith("./", 10) || spec.startsWith("../", 10)) return { name, path: spec.slice(10) };
   const alias = spec.includes("@", 11) ? WORKSPACE_ALIAS.exec(spec.slice(10))?.[1] : void 0;
   return [alias ?? name, name];
 }
-function dependencyRefsOf(pkg, fileName) {
+function dependencyRefsOf(pkg, fileName, fields = DEPENDENCY_FIELDS) {
   const refs = [];
-  for (let f = 0; f < DEPENDENCY_FIELDS.length; f++) {
-    const field = DEPENDENCY_FIELDS[f] ?? "dependencies";
+  for (let f = 0; f < fields.length; f++) {
+    const field = fields[f] ?? "dependencies";
     const deps = pkg[field];
     if (deps === void 0 || deps === null) continue;
     if (!isRecord(deps)) throw badDependencyField(fileName, field);
@@ -13808,8 +13809,11 @@ function dependencyRefsOf(pkg, fileName) {
   }
   return refs;
 }
-function readPathDependencies(text, fileName) {
-  return dependencyRefsOf(parseObject(fileName, text), fileName).filter((ref) => typeof ref === "object" && !Array.isArray(ref) && "path" in ref);
+var INSTALLED_FIELDS = ["dependencies", "optionalDependencies"];
+function readVendoredDependencies(text, fileName) {
+  return dependencyRefsOf(parseObject(fileName, text), fileName, INSTALLED_FIELDS).filter(
+    (ref) => typeof ref === "object" && !Array.isArray(ref) && "path" in ref && ref.copy === true
+  );
 }
 
 // scripts/io/files.ts
@@ -13831,6 +13835,7 @@ var import_errors13 = require("./core-errors.cjs");
 
 // scripts/core/workspace/discover.ts
 var import_errors8 = require("./core-errors.cjs");
+var MANIFEST_FILES = ["package.json", "package.json5", "package.yaml"];
 var OTHER_MANIFEST_FILES = ["package.json5", "package.yaml"];
 function symlinkedManifest(file) {
   return new import_errors8.InputError(`${file} is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself`);
@@ -14014,7 +14019,7 @@ function workspaceTargets(name, refs, lookup, names, localInputs) {
     ) {
       const folder = joinPosix(lookup.dir, ref.path);
       target = lookup.dirs.get(folder);
-      if (target === void 0) followLocal(folder, lookup, localInputs, add);
+      if (target === void 0) followLocal(folder, ref.copy === true, lookup, localInputs, add);
     } else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
       if (target === void 0) {
@@ -14027,17 +14032,17 @@ function workspaceTargets(name, refs, lookup, names, localInputs) {
   }
   return out.length > 1 ? out.sort((x, y) => byCodeUnit(at(names, x), at(names, y))) : out;
 }
-function followLocal(folder, lookup, localInputs, add) {
+function followLocal(folder, copy, lookup, localInputs, add) {
   if (!isLocalInput(folder) || localInputs.includes(folder)) return;
   localInputs.push(folder);
-  const refs = lookup.vendored.get(folder);
+  const refs = copy ? lookup.vendored.get(folder) : void 0;
   if (refs === void 0) return;
   for (let k = 0; k < refs.length; k++) {
     const ref = at(refs, k);
-    if (typeof ref !== "object" || Array.isArray(ref) || !("path" in ref)) continue;
+    if (typeof ref !== "object" || Array.isArray(ref) || !("path" in ref) || ref.copy !== true) continue;
     const next = joinPosix(folder, ref.path);
     const target = lookup.dirs.get(next);
-    if (target === void 0) followLocal(next, lookup, localInputs, add);
+    if (target === void 0) followLocal(next, true, lookup, localInputs, add);
     else add(target);
   }
 }
@@ -14257,40 +14262,30 @@ function topologicalOrder(names, edges, from = "name") {
 }
 
 // scripts/core/workspace/vendored.ts
-function pathTargets(dir, refs) {
+function copiedFolders(dir, refs) {
   const out = [];
-  for (let k = 0; k < refs.length; k++) {
-    const ref = refs[k];
-    if (typeof ref === "object" && !Array.isArray(ref) && "path" in ref) out.push(joinPosix(dir, ref.path));
-  }
+  for (const ref of refs) if (typeof ref === "object" && !Array.isArray(ref) && "path" in ref && ref.copy === true) out.push(joinPosix(dir, ref.path));
   return out;
 }
-async function readVendored(packages, read, fileName) {
-  const workspaceDirs = /* @__PURE__ */ new Set();
-  for (let k = 0; k < packages.length; k++) workspaceDirs.add(packages[k]?.dir ?? "");
+async function readVendored(packages, read) {
+  const workspaceDirs = new Set(packages.map((p) => p.dir));
   const refs = /* @__PURE__ */ new Map();
   const seen = [];
-  const vendored = (folder) => isLocalInput(folder) && !isTarball(folder) && !workspaceDirs.has(folder) && !refs.has(folder);
-  let level = [];
-  for (let k = 0; k < packages.length; k++) {
-    const p = packages[k];
-    if (p === void 0) continue;
-    for (const folder of pathTargets(p.dir, p.refs)) if (vendored(folder) && !level.includes(folder)) level.push(folder);
-  }
-  while (level.length > 0) {
-    const manifests = await read(level);
-    const next = [];
-    for (let k = 0; k < level.length; k++) {
-      const folder = level[k] ?? "";
+  let level = /* @__PURE__ */ new Set();
+  const reach = (folder) => {
+    if (isLocalInput(folder) && !isTarball(folder) && !workspaceDirs.has(folder) && !refs.has(folder)) level.add(folder);
+  };
+  for (const p of packages) for (const folder of copiedFolders(p.dir, p.refs)) reach(folder);
+  while (level.size > 0) {
+    const folders = [...level];
+    level = /* @__PURE__ */ new Set();
+    const manifests = await read(folders);
+    folders.forEach((folder, k) => {
       const manifest = manifests[k];
-      const own = manifest === void 0 ? [] : readPathDependencies(manifest.text, () => fileName(folder));
-      refs.set(folder, own);
+      refs.set(folder, manifest === void 0 ? [] : readVendoredDependencies(manifest.text, () => manifest.file));
       seen.push([folder, manifest?.id ?? "-"]);
-    }
-    for (const folder of level) {
-      for (const target of pathTargets(folder, refs.get(folder) ?? [])) if (vendored(target) && !next.includes(target)) next.push(target);
-    }
-    level = next;
+    });
+    for (const folder of folders) for (const target of copiedFolders(folder, refs.get(folder) ?? [])) reach(target);
   }
   return { refs, read: seen };
 }
@@ -14377,6 +14372,26 @@ function diskListing() {
     }
   };
 }
+async function vendoredManifest(root, folder) {
+  const path = (0, import_node_path3.join)(root, folder);
+  try {
+    if ((0, import_node_fs3.realpathSync)(path) !== (0, import_node_path3.join)((0, import_node_fs3.realpathSync)(root), folder)) return void 0;
+  } catch {
+    return void 0;
+  }
+  for (const file of MANIFEST_FILES) {
+    const name = `${folder}/${file}`;
+    const entry = entryAt((0, import_node_path3.join)(path, file));
+    if (entry === void 0) continue;
+    if (entry === "link") throw symlinkedManifest(name);
+    if (entry === "other") return void 0;
+    const text = (0, import_node_fs3.readFileSync)((0, import_node_path3.join)(path, file), "utf8");
+    if (file === "package.json") return { text, id: "", file: name };
+    const { manifestAsJson } = await Promise.resolve().then(() => __toESM(require("./core-workspace-manifest-formats.cjs"), 1));
+    return { text: manifestAsJson(name, file, text), id: "", file: name };
+  }
+  return void 0;
+}
 async function loadWorkspace(root, options = {}) {
   const yamlPath = (0, import_node_path3.join)(root, "pnpm-workspace.yaml");
   if (!(0, import_node_fs3.existsSync)(yamlPath)) throw new import_errors13.InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
@@ -14396,13 +14411,11 @@ async function loadWorkspace(root, options = {}) {
   if (!hasLocalInputs(first)) return first;
   const vendored = await readVendored(
     [...first.packages.values()].map((p) => ({ dir: p.dir, refs: dependencyRefs(p.manifest) })),
-    async (folders) => folders.map((folder) => {
-      const path = (0, import_node_path3.join)(root, folder, "package.json");
-      const entry = entryAt(path);
-      if (entry === "link") throw symlinkedManifest(`${folder}/package.json`);
-      return entry === "file" ? { text: (0, import_node_fs3.readFileSync)(path, "utf8"), id: "" } : void 0;
-    }),
-    (folder) => `${folder}/package.json`
+    async (folders) => {
+      const out = [];
+      for (const folder of folders) out.push(await vendoredManifest(root, folder));
+      return out;
+    }
   );
   return vendored.read.length === 0 ? first : buildWorkspace(inputs, vendored.refs);
 }

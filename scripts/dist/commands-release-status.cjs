@@ -7744,17 +7744,18 @@ function badDependencyField(file, field) {
 var WORKSPACE_ALIAS = /^(@?[^@]+)@/;
 var NPM_ALIAS = /^npm:(@?[^@]+)/;
 function dependencyRef(name, spec) {
-  if (spec.startsWith("file:") || spec.startsWith("link:")) return { name, path: spec.slice(5) };
+  if (spec.startsWith("file:")) return { name, path: spec.slice(5), copy: true };
+  if (spec.startsWith("link:")) return { name, path: spec.slice(5) };
   if (spec.startsWith("npm:")) return NPM_ALIAS.exec(spec)?.[1] ?? name;
   if (!spec.startsWith("workspace:")) return name;
   if (spec.startsWith("./", 10) || spec.startsWith("../", 10)) return { name, path: spec.slice(10) };
   const alias = spec.includes("@", 11) ? WORKSPACE_ALIAS.exec(spec.slice(10))?.[1] : void 0;
   return [alias ?? name, name];
 }
-function dependencyRefsOf(pkg, fileName) {
+function dependencyRefsOf(pkg, fileName, fields = DEPENDENCY_FIELDS) {
   const refs = [];
-  for (let f = 0; f < DEPENDENCY_FIELDS.length; f++) {
-    const field = DEPENDENCY_FIELDS[f] ?? "dependencies";
+  for (let f = 0; f < fields.length; f++) {
+    const field = fields[f] ?? "dependencies";
     const deps = pkg[field];
     if (deps === void 0 || deps === null) continue;
     if (!isRecord(deps)) throw badDependencyField(fileName, field);
@@ -7766,8 +7767,11 @@ function dependencyRefsOf(pkg, fileName) {
   }
   return refs;
 }
-function readPathDependencies(text2, fileName) {
-  return dependencyRefsOf(parseObject(fileName, text2), fileName).filter((ref) => typeof ref === "object" && !Array.isArray(ref) && "path" in ref);
+var INSTALLED_FIELDS = ["dependencies", "optionalDependencies"];
+function readVendoredDependencies(text2, fileName) {
+  return dependencyRefsOf(parseObject(fileName, text2), fileName, INSTALLED_FIELDS).filter(
+    (ref) => typeof ref === "object" && !Array.isArray(ref) && "path" in ref && ref.copy === true
+  );
 }
 function readManifestEdges(text2, fileName) {
   const pkg = parseObject(fileName, text2);
@@ -7819,7 +7823,7 @@ function workspaceTargets(name, refs, lookup, names, localInputs) {
     ) {
       const folder = joinPosix(lookup.dir, ref.path);
       target = lookup.dirs.get(folder);
-      if (target === void 0) followLocal(folder, lookup, localInputs, add);
+      if (target === void 0) followLocal(folder, ref.copy === true, lookup, localInputs, add);
     } else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
       if (target === void 0) {
@@ -7832,17 +7836,17 @@ function workspaceTargets(name, refs, lookup, names, localInputs) {
   }
   return out.length > 1 ? out.sort((x, y) => byCodeUnit(at(names, x), at(names, y))) : out;
 }
-function followLocal(folder, lookup, localInputs, add) {
+function followLocal(folder, copy, lookup, localInputs, add) {
   if (!isLocalInput(folder) || localInputs.includes(folder)) return;
   localInputs.push(folder);
-  const refs = lookup.vendored.get(folder);
+  const refs = copy ? lookup.vendored.get(folder) : void 0;
   if (refs === void 0) return;
   for (let k = 0; k < refs.length; k++) {
     const ref = at(refs, k);
-    if (typeof ref !== "object" || Array.isArray(ref) || !("path" in ref)) continue;
+    if (typeof ref !== "object" || Array.isArray(ref) || !("path" in ref) || ref.copy !== true) continue;
     const next = joinPosix(folder, ref.path);
     const target = lookup.dirs.get(next);
-    if (target === void 0) followLocal(next, lookup, localInputs, add);
+    if (target === void 0) followLocal(next, true, lookup, localInputs, add);
     else add(target);
   }
 }
@@ -8694,6 +8698,7 @@ function fromCallback(start) {
 
 // scripts/core/workspace/discover.ts
 var import_errors10 = require("./core-errors.cjs");
+var MANIFEST_FILES = ["package.json", "package.json5", "package.yaml"];
 var OTHER_MANIFEST_FILES = ["package.json5", "package.yaml"];
 function symlinkedManifest(file) {
   return new import_errors10.InputError(`${file} is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself`);
@@ -8821,40 +8826,30 @@ var KeyHash = class {
 };
 
 // scripts/core/workspace/vendored.ts
-function pathTargets(dir, refs) {
+function copiedFolders(dir, refs) {
   const out = [];
-  for (let k = 0; k < refs.length; k++) {
-    const ref = refs[k];
-    if (typeof ref === "object" && !Array.isArray(ref) && "path" in ref) out.push(joinPosix(dir, ref.path));
-  }
+  for (const ref of refs) if (typeof ref === "object" && !Array.isArray(ref) && "path" in ref && ref.copy === true) out.push(joinPosix(dir, ref.path));
   return out;
 }
-async function readVendored(packages, read2, fileName) {
-  const workspaceDirs = /* @__PURE__ */ new Set();
-  for (let k = 0; k < packages.length; k++) workspaceDirs.add(packages[k]?.dir ?? "");
+async function readVendored(packages, read2) {
+  const workspaceDirs = new Set(packages.map((p) => p.dir));
   const refs = /* @__PURE__ */ new Map();
   const seen = [];
-  const vendored = (folder) => isLocalInput(folder) && !isTarball(folder) && !workspaceDirs.has(folder) && !refs.has(folder);
-  let level = [];
-  for (let k = 0; k < packages.length; k++) {
-    const p = packages[k];
-    if (p === void 0) continue;
-    for (const folder of pathTargets(p.dir, p.refs)) if (vendored(folder) && !level.includes(folder)) level.push(folder);
-  }
-  while (level.length > 0) {
-    const manifests = await read2(level);
-    const next = [];
-    for (let k = 0; k < level.length; k++) {
-      const folder = level[k] ?? "";
+  let level = /* @__PURE__ */ new Set();
+  const reach = (folder) => {
+    if (isLocalInput(folder) && !isTarball(folder) && !workspaceDirs.has(folder) && !refs.has(folder)) level.add(folder);
+  };
+  for (const p of packages) for (const folder of copiedFolders(p.dir, p.refs)) reach(folder);
+  while (level.size > 0) {
+    const folders = [...level];
+    level = /* @__PURE__ */ new Set();
+    const manifests = await read2(folders);
+    folders.forEach((folder, k) => {
       const manifest = manifests[k];
-      const own = manifest === void 0 ? [] : readPathDependencies(manifest.text, () => fileName(folder));
-      refs.set(folder, own);
+      refs.set(folder, manifest === void 0 ? [] : readVendoredDependencies(manifest.text, () => manifest.file));
       seen.push([folder, manifest?.id ?? "-"]);
-    }
-    for (const folder of level) {
-      for (const target of pathTargets(folder, refs.get(folder) ?? [])) if (vendored(target) && !next.includes(target)) next.push(target);
-    }
-    level = next;
+    });
+    for (const folder of folders) for (const target of copiedFolders(folder, refs.get(folder) ?? [])) reach(target);
   }
   return { refs, read: seen };
 }
@@ -8972,11 +8967,33 @@ function readCache(file) {
   }
 }
 async function vendoredManifests(git, commit, dir, folders) {
-  const objects = await git.readObjects(folders.map((f) => `${commit}:${dir === "" ? "" : `${dir}/`}${f}/package.json`));
-  return folders.map((_, i) => {
-    const obj = objects[i];
-    return obj?.type === "blob" ? { text: obj.content.toString("utf8"), id: obj.sha } : void 0;
+  const inRepo = (folder) => `${dir === "" ? "" : `${dir}/`}${folder}`;
+  const trees = await git.readObjects(folders.map((f) => `${commit}:${inRepo(f)}`));
+  const chosen = folders.map((folder, i) => {
+    for (const file of MANIFEST_FILES) {
+      const entry = entryOf(trees[i], file);
+      if (entry === void 0) continue;
+      if (!isBlobEntry(entry)) return void 0;
+      if (entry.mode === "120000") throw symlinkedManifest(`${inRepo(folder)}/${file} (at ${commit.slice(0, 12)})`);
+      return { file, sha: entry.sha };
+    }
+    return void 0;
   });
+  const blobs = await git.readObjects(chosen.flatMap((c) => c === void 0 ? [] : [c.sha]));
+  let b = 0;
+  const out = [];
+  for (const [i, c] of chosen.entries()) {
+    if (c === void 0) {
+      out.push(void 0);
+      continue;
+    }
+    const blob = blobs[b++];
+    const name = `${inRepo(folders[i] ?? "")}/${c.file} (at ${commit.slice(0, 12)})`;
+    if (blob?.type !== "blob") throw new import_errors12.InputError(`${name}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    const text2 = blob.content.toString("utf8");
+    out.push({ text: c.file === "package.json" ? text2 : (await Promise.resolve().then(() => __toESM(require("./core-workspace-manifest-formats.cjs"), 1))).manifestAsJson(name, c.file, text2), id: c.sha, file: name });
+  }
+  return out;
 }
 async function vendoredStillHold(git, commit, dir, vendored) {
   if (vendored.length === 0) return true;
@@ -9171,11 +9188,7 @@ async function load(git, commit, options, readersFor, cold) {
   let workspace = buildGraph(sources);
   let vendored = [];
   if (hasLocalInputs(workspace)) {
-    const read2 = await readVendored(
-      sources,
-      (folders) => vendoredManifests(git, commit, dir, folders),
-      (folder2) => `${dir === "" ? "" : `${dir}/`}${folder2}/package.json (at ${short})`
-    );
+    const read2 = await readVendored(sources, (folders) => vendoredManifests(git, commit, dir, folders));
     if (read2.read.length > 0) {
       workspace = buildGraph(sources, read2.refs);
       vendored = read2.read;
