@@ -4,7 +4,7 @@
  */
 import { InputError } from '../errors.js';
 import type { OtherManifestFile } from './discover.js';
-import { DEPENDENCY_FIELDS, type DependencyRef, dependencyRef, type Manifest } from './manifest.js';
+import { DEPENDENCY_FIELDS, type DependencyRef, dependencyRef, isCopyRef, type Manifest } from './manifest.js';
 import { isLocalInput, joinPosix } from './paths.js';
 
 export { joinPosix } from './paths.js';
@@ -158,7 +158,7 @@ function followLocal(folder: string, copy: boolean, lookup: Lookup, localInputs:
   if (refs === undefined) return;
   for (let k = 0; k < refs.length; k++) {
     const ref = at(refs, k);
-    if (typeof ref !== 'object' || Array.isArray(ref) || !('path' in ref) || ref.copy !== true) continue;
+    if (!isCopyRef(ref)) continue;
     const next = joinPosix(folder, ref.path);
     const target = lookup.dirs.get(next);
     if (target === undefined) followLocal(next, true, lookup, localInputs, add);

@@ -162,6 +162,12 @@ function dependencyRefsOf(pkg: Record<string, unknown>, fileName: () => string, 
   return refs;
 }
 
+/** A `file:` dependency (DependencyRef's path form with `copy`): pnpm installs a copy of the folder. */
+export function isCopyRef(ref: DependencyRef): ref is { readonly name: string; readonly path: string; readonly copy: true } {
+  // Stryker disable next-line ConditionalExpression: equivalent: an array (a workspace: ref) has no `copy` either; `'path' in` is there for the types
+  return typeof ref === 'object' && 'path' in ref && ref.copy === true;
+}
+
 /** What pnpm installs of a dependency's own manifest: not its devDependencies, nor its peers (reported missing, never installed). */
 const INSTALLED_FIELDS: readonly DependencyField[] = ['dependencies', 'optionalDependencies'];
 
@@ -172,9 +178,7 @@ const INSTALLED_FIELDS: readonly DependencyField[] = ['dependencies', 'optionalD
  * workspace package's are; no name needed (pnpm installs it by the key).
  */
 export function readVendoredDependencies(text: string, fileName: () => string): DependencyRef[] {
-  return dependencyRefsOf(parseObject(fileName, text), fileName, INSTALLED_FIELDS).filter(
-    (ref) => typeof ref === 'object' && !Array.isArray(ref) && 'path' in ref && ref.copy === true,
-  );
+  return dependencyRefsOf(parseObject(fileName, text), fileName, INSTALLED_FIELDS).filter(isCopyRef);
 }
 
 /**

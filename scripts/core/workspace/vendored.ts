@@ -7,13 +7,13 @@
  * loaders read the vendored manifests through `read` (git's objects or the disk) and hand their `file:`
  * dependencies to the graph (graph.ts). Almost no workspace has one: then nothing is read.
  */
-import { type DependencyRef, readVendoredDependencies } from './manifest.js';
+import { type DependencyRef, isCopyRef, readVendoredDependencies } from './manifest.js';
 import { isLocalInput, isTarball, joinPosix } from './paths.js';
 
 /** The folders of the `file:` dependencies of `refs` (those pnpm installs from), resolved from `dir`. */
 function copiedFolders(dir: string, refs: readonly DependencyRef[]): string[] {
   const out: string[] = [];
-  for (const ref of refs) if (typeof ref === 'object' && !Array.isArray(ref) && 'path' in ref && ref.copy === true) out.push(joinPosix(dir, ref.path));
+  for (const ref of refs) if (isCopyRef(ref)) out.push(joinPosix(dir, ref.path));
   return out;
 }
 
@@ -56,12 +56,15 @@ export async function readVendored(
     const folders = [...level];
     level = new Set();
     const manifests = await read(folders);
-    folders.forEach((folder, k) => {
+    const own = folders.map((folder, k) => {
       const manifest = manifests[k];
-      refs.set(folder, manifest === undefined ? [] : readVendoredDependencies(manifest.text, () => manifest.file));
+      const deps = manifest === undefined ? [] : readVendoredDependencies(manifest.text, () => manifest.file);
+      refs.set(folder, deps);
       seen.push([folder, manifest?.id ?? '-']);
+      return { folder, deps };
     });
-    for (const folder of folders) for (const target of copiedFolders(folder, refs.get(folder) ?? [])) reach(target);
+    // Once the whole level is in `refs`: a folder of this level that another one reaches is not read again.
+    for (const { folder, deps } of own) for (const target of copiedFolders(folder, deps)) reach(target);
   }
   return { refs, read: seen };
 }
