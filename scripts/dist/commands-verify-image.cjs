@@ -13941,11 +13941,12 @@ function dependencyRefsOf(pkg, fileName, fields = DEPENDENCY_FIELDS) {
   }
   return refs;
 }
+function isCopyRef(ref) {
+  return typeof ref === "object" && "path" in ref && ref.copy === true;
+}
 var INSTALLED_FIELDS = ["dependencies", "optionalDependencies"];
 function readVendoredDependencies(text, fileName) {
-  return dependencyRefsOf(parseObject(fileName, text), fileName, INSTALLED_FIELDS).filter(
-    (ref) => typeof ref === "object" && !Array.isArray(ref) && "path" in ref && ref.copy === true
-  );
+  return dependencyRefsOf(parseObject(fileName, text), fileName, INSTALLED_FIELDS).filter(isCopyRef);
 }
 
 // scripts/io/container-engine.ts
@@ -14325,7 +14326,7 @@ function followLocal(folder, copy, lookup, localInputs, add) {
   if (refs === void 0) return;
   for (let k = 0; k < refs.length; k++) {
     const ref = at(refs, k);
-    if (typeof ref !== "object" || Array.isArray(ref) || !("path" in ref) || ref.copy !== true) continue;
+    if (!isCopyRef(ref)) continue;
     const next = joinPosix(folder, ref.path);
     const target = lookup.dirs.get(next);
     if (target === void 0) followLocal(next, true, lookup, localInputs, add);
@@ -14550,7 +14551,7 @@ function topologicalOrder(names, edges, from = "name") {
 // scripts/core/workspace/vendored.ts
 function copiedFolders(dir, refs) {
   const out = [];
-  for (const ref of refs) if (typeof ref === "object" && !Array.isArray(ref) && "path" in ref && ref.copy === true) out.push(joinPosix(dir, ref.path));
+  for (const ref of refs) if (isCopyRef(ref)) out.push(joinPosix(dir, ref.path));
   return out;
 }
 async function readVendored(packages, read) {
@@ -14566,12 +14567,14 @@ async function readVendored(packages, read) {
     const folders = [...level];
     level = /* @__PURE__ */ new Set();
     const manifests = await read(folders);
-    folders.forEach((folder, k) => {
+    const own = folders.map((folder, k) => {
       const manifest = manifests[k];
-      refs.set(folder, manifest === void 0 ? [] : readVendoredDependencies(manifest.text, () => manifest.file));
+      const deps = manifest === void 0 ? [] : readVendoredDependencies(manifest.text, () => manifest.file);
+      refs.set(folder, deps);
       seen.push([folder, manifest?.id ?? "-"]);
+      return { folder, deps };
     });
-    for (const folder of folders) for (const target of copiedFolders(folder, refs.get(folder) ?? [])) reach(target);
+    for (const { folder, deps } of own) for (const target of copiedFolders(folder, deps)) reach(target);
   }
   return { refs, read: seen };
 }
