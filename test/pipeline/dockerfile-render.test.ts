@@ -17,7 +17,7 @@ import { checkDockerfile } from '../../scripts/core/dockerfiles/policy.js';
 import { builderInputs, fillTemplate, GENERATED_HEADER, renderDockerfile } from '../../scripts/core/dockerfiles/render.js';
 import { InputError } from '../../scripts/core/errors.js';
 import { buildWorkspace, type PackageInput } from '../../scripts/core/workspace/graph.js';
-import { parseManifest } from '../../scripts/core/workspace/manifest.js';
+import { dependencyRef, parseManifest } from '../../scripts/core/workspace/manifest.js';
 import { REPO_ROOT } from '../support/repo-copy.js';
 
 const pkg = (dir: string, name: string, deps: string[] = [], port?: number): PackageInput => ({
@@ -141,11 +141,21 @@ describe('renderDockerfile', () => {
         ]);
         expect(() => renderDockerfile(TEMPLATE, ws, ws.get('@k/api'), CTX)).toThrow(
           new InputError(
-            `packages/shared/package.json: a file: dependency on the tarball "${tarball}" cannot be built by the generated Dockerfile (its deps stage runs \`pnpm fetch\`, which reads the tarball, before anything but the root files is copied); unpack it into a folder and depend on that folder with file:`,
+            `packages/shared/package.json: a file: dependency on the tarball "${tarball}" (its own, or a vendored package's it copies) cannot be built by the generated Dockerfile (its deps stage runs \`pnpm fetch\`, which reads the tarball, before anything but the root files is copied); unpack it into a folder and depend on that folder with file:`,
           ),
         );
       },
     );
+
+    test("a tarball a vendored package's own file: dependency reaches is refused the same way, naming the package that copies it", () => {
+      const ws = buildWorkspace(
+        [vendored('services/api', '@k/api', { pad: 'file:../../vendor/pad' }, 3001)],
+        new Map([['vendor/pad', [dependencyRef('t', 'file:./t-1.0.0.tgz')]]]),
+      );
+      expect(() => renderDockerfile(TEMPLATE, ws, ws.get('@k/api'), CTX)).toThrow(
+        /^services\/api\/package\.json: a file: dependency on the tarball "vendor\/pad\/t-1\.0\.0\.tgz" \(its own, or a vendored package's it copies\) cannot be built/,
+      );
+    });
 
     test('a folder whose name only ends like a tarball is a folder', () => {
       const ws = buildWorkspace([vendored('services/api', '@k/api', { t: 'file:../../vendor/x.tgz.d', u: 'file:../../vendor/tar' }, 3001)]);

@@ -49,7 +49,7 @@ export function builderInputs(workspace: Workspace, service: WorkspacePackage): 
       if (copied.some((dir) => input.startsWith(`${dir}/`))) continue;
       if (isTarball(input)) {
         throw new InputError(
-          `${pkg.dir}/${pkg.manifestFile ?? 'package.json'}: a file: dependency on the tarball ${quote(input)} cannot be built by the generated Dockerfile (its deps stage runs \`pnpm fetch\`, which reads the tarball, before anything but the root files is copied); unpack it into a folder and depend on that folder with file:`,
+          `${pkg.dir}/${pkg.manifestFile ?? 'package.json'}: a file: dependency on the tarball ${quote(input)} (its own, or a vendored package's it copies) cannot be built by the generated Dockerfile (its deps stage runs \`pnpm fetch\`, which reads the tarball, before anything but the root files is copied); unpack it into a folder and depend on that folder with file:`,
         );
       }
       local.add(input);
