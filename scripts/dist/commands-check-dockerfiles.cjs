@@ -13372,7 +13372,7 @@ function builderInputs(workspace, service) {
       if (copied.some((dir) => input.startsWith(`${dir}/`))) continue;
       if (isTarball(input)) {
         throw new import_errors4.InputError(
-          `${pkg.dir}/${pkg.manifestFile ?? "package.json"}: a file: dependency on the tarball ${quote(input)} cannot be built by the generated Dockerfile (its deps stage runs \`pnpm fetch\`, which reads the tarball, before anything but the root files is copied); unpack it into a folder and depend on that folder with file:`
+          `${pkg.dir}/${pkg.manifestFile ?? "package.json"}: a file: dependency on the tarball ${quote(input)} (its own, or a vendored package's it copies) cannot be built by the generated Dockerfile (its deps stage runs \`pnpm fetch\`, which reads the tarball, before anything but the root files is copied); unpack it into a folder and depend on that folder with file:`
         );
       }
       local.add(input);
