@@ -359,3 +359,31 @@ describe("a vendored package's manifest, on disk and from git", () => {
     }
   });
 });
+
+// Review s13c: the disk loader skips a folder holding `.git` (a submodule: a commit has a gitlink there, not
+// a tree) when it walks the workspace, but not when it reads a vendored folder's own manifest.
+describe('a vendored folder that is a submodule (review s13c)', () => {
+  test('both loaders give the same local inputs', async () => {
+    const { root } = makeRepo({
+      ...workspace('services/*'),
+      'services/a/package.json': `${JSON.stringify({ name: 'a', version: '1.0.0', dependencies: { x: 'file:../../vendor/x' } })}\n`,
+      'vendor/y/package.json': `${JSON.stringify({ name: 'y', version: '1.0.0' })}\n`,
+    });
+    const sub = join(root, 'vendor/x');
+    mkdirSync(sub, { recursive: true });
+    runGit(sub, 'init', '-q', '-b', 'main');
+    writeFileSync(join(sub, 'package.json'), `${JSON.stringify({ name: 'x', version: '1.0.0', dependencies: { y: 'file:../y' } })}\n`);
+    runGit(sub, 'add', '-A');
+    runGit(sub, '-c', 'user.name=T', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'x');
+    const head = commit(root, 'a vendored submodule');
+    expect(runGit(root, 'ls-tree', head, 'vendor/x')).toMatch(/^160000 commit /);
+    const onDisk = await loadWorkspace(root);
+    const git = await openGit(root);
+    try {
+      const fromGit = (await loadWorkspaceFromGit(git, head, { dir: '', marker: 'Dockerfile' })).workspace;
+      expect(fromGit.get('a').localInputs).toEqual(onDisk.get('a').localInputs);
+    } finally {
+      git.close();
+    }
+  });
+});
