@@ -74,7 +74,7 @@ function diskListing(): FolderListing<string> {
 /**
  * A vendored folder's manifest on disk, as pnpm picks it (package.json, else package.json5, else
  * package.yaml), or undefined: none, or a folder reached through a symbolic link (a commit's trees cannot
- * follow one, and links back into a folder would make the walk endless). A manifest that is a symbolic link
+ * follow one, and links back into a folder would make the walk endless) or inside a submodule. A manifest that is a symbolic link
  * is refused, as from git.
  */
 async function vendoredManifest(root: string, folder: string): Promise<VendoredManifest | undefined> {
@@ -84,6 +84,10 @@ async function vendoredManifest(root: string, folder: string): Promise<VendoredM
   } catch {
     return undefined; // no such folder
   }
+  // Inside a submodule (a folder holding `.git`, the folder itself or one above it): a commit holds a
+  // gitlink there, not its files, so it is not read here either (as discovery does not walk one).
+  const segments = folder.split('/');
+  for (let n = 1; n <= segments.length; n++) if (existsSync(join(root, ...segments.slice(0, n), '.git'))) return undefined;
   for (const file of MANIFEST_FILES) {
     const name = `${folder}/${file}`;
     const entry = entryAt(join(path, file));

@@ -93,8 +93,8 @@ function readCache(file: string): Cached | undefined {
 /**
  * The manifest of each vendored folder at `commit` (vendored.ts), as pnpm picks it: the folder's tree read,
  * then the first of package.json, package.json5 and package.yaml it holds, by its blob. A folder git does not
- * hold as a tree (a symbolic link, which a commit cannot follow: the disk loader does not follow one either)
- * has none; a manifest that is a symbolic link is refused, as a workspace package's is.
+ * hold as a tree (a symbolic link, which a commit cannot follow, or a submodule, whose files the commit does
+ * not hold: the disk loader skips both too) has none; a manifest that is a symbolic link is refused, as a workspace package's is.
  */
 async function vendoredManifests(git: Git, commit: string, dir: string, folders: readonly string[]): Promise<Array<VendoredManifest | undefined>> {
   const inRepo = (folder: string) => `${dir === '' ? '' : `${dir}/`}${folder}`;

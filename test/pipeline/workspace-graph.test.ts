@@ -398,6 +398,7 @@ describe('package.json as the generators read it', () => {
     ['upstreams as a string', { upstreams: 'auth' }, /^x\/package.json: "kodingcaravan.upstreams" must be an array of service names$/],
     ['an upstream that is not a string', { upstreams: ['auth', 1] }, /"kodingcaravan.upstreams" must be an array of service names$/],
     ['egress as a string', { egress: 'yes' }, /^x\/package.json: "kodingcaravan.egress" must be true or false, got "yes"$/],
+    ['a key it does not know (a typo of egress)', { port: 3000, egres: true }, /^x\/package.json: "kodingcaravan.egres" is no setting; expected port, upstreams or egress$/],
     ['metadata that is a list', [], /^x\/package.json: "kodingcaravan" must be an object$/],
     ['metadata that is a string', 'svc', /"kodingcaravan" must be an object$/],
   ])('rejects kodingcaravan with %s', (_, meta, message) => {

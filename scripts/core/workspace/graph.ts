@@ -102,6 +102,8 @@ export function dependencyRefs(manifest: Manifest): DependencyRef[] {
 function workspaceTargets(name: string, refs: readonly DependencyRef[], lookup: Lookup, names: readonly string[], localInputs: string[]): number[] {
   const { index } = lookup;
   const out: number[] = [];
+  // The copies whose own dependencies were followed, made for the first path dependency (almost none has one).
+  let followed: Set<string> | undefined;
   const add = (target: number | undefined) => {
     if (target !== undefined && at(names, target) !== name && !out.includes(target)) out.push(target);
   };
@@ -120,7 +122,7 @@ function workspaceTargets(name: string, refs: readonly DependencyRef[], lookup: 
       target = lookup.dirs.get(folder);
       // No workspace package there: the folder itself is an input of this package (see GraphPackage.localInputs),
       // and, for a copy (`file:`), so is what its own manifest's `file:` dependencies reach (vendored.ts).
-      if (target === undefined) followLocal(folder, ref.copy === true, lookup, localInputs, add);
+      if (target === undefined) followLocal(folder, ref.copy === true, lookup, { localInputs, followed: (followed ??= new Set()) }, add);
     } else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
       // A `workspace:` specifier must name a package of the workspace: pnpm refuses to install otherwise, and
@@ -148,20 +150,29 @@ interface Lookup {
 
 /**
  * A folder a path dependency reaches that holds no workspace package: a local input, once, and, when it is
- * a copy (`file:`), the `file:` dependencies of its own manifest (vendored.ts): a workspace package there
- * is an edge (`add`), another folder a local input, at any depth (a cycle ends).
+ * a copy (`file:`), the `file:` dependencies of its own manifest (vendored.ts), each copy once whatever
+ * reached the folder first (a `link:` to it follows nothing): a workspace package there is an edge (`add`),
+ * another folder a local input, at any depth (a cycle ends).
  */
-function followLocal(folder: string, copy: boolean, lookup: Lookup, localInputs: string[], add: (target: number | undefined) => void): void {
-  if (!isLocalInput(folder) || localInputs.includes(folder)) return;
-  localInputs.push(folder);
-  const refs = copy ? lookup.vendored.get(folder) : undefined;
+function followLocal(
+  folder: string,
+  copy: boolean,
+  lookup: Lookup,
+  seen: { readonly localInputs: string[]; readonly followed: Set<string> },
+  add: (target: number | undefined) => void,
+): void {
+  if (!isLocalInput(folder)) return;
+  if (!seen.localInputs.includes(folder)) seen.localInputs.push(folder);
+  if (!copy || seen.followed.has(folder)) return;
+  seen.followed.add(folder);
+  const refs = lookup.vendored.get(folder);
   if (refs === undefined) return;
   for (let k = 0; k < refs.length; k++) {
     const ref = at(refs, k);
     if (!isCopyRef(ref)) continue;
     const next = joinPosix(folder, ref.path);
     const target = lookup.dirs.get(next);
-    if (target === undefined) followLocal(next, true, lookup, localInputs, add);
+    if (target === undefined) followLocal(next, true, lookup, seen, add);
     else add(target);
   }
 }

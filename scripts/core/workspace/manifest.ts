@@ -71,6 +71,11 @@ export function parseManifest(file: string, text: string): Manifest {
   let service: ServiceMeta = {};
   if (meta !== undefined && meta !== null) {
     if (!isRecord(meta)) throw new InputError(`${file}: "kodingcaravan" must be an object`);
+    // A key of no setting (a typo of `egress`, say) would be a setting silently not applied.
+    for (const key in meta) {
+      if (key !== 'port' && key !== 'upstreams' && key !== 'egress')
+        throw new InputError(`${file}: ${JSON.stringify(`kodingcaravan.${key}`)} is no setting; expected port, upstreams or egress`);
+    }
     const { port, upstreams, egress } = meta;
     // Stryker disable next-line ConditionalExpression: equivalent for `typeof port !== 'number'` as false: Number.isInteger rejects what is not a number
     if (port !== undefined && (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535)) {
@@ -138,7 +143,7 @@ export function dependencyRef(name: string, spec: string): DependencyRef {
   return [alias ?? name, name];
 }
 
-/** What the workspace graph reads of a package.json. */
+/** What the workspace graph reads of a package's manifest. */
 export interface ManifestEdges {
   readonly name: string;
   readonly refs: DependencyRef[];
@@ -164,7 +169,7 @@ function dependencyRefsOf(pkg: Record<string, unknown>, fileName: () => string, 
 
 /** A `file:` dependency (DependencyRef's path form with `copy`): pnpm installs a copy of the folder. */
 export function isCopyRef(ref: DependencyRef): ref is { readonly name: string; readonly path: string; readonly copy: true } {
-  // Stryker disable next-line ConditionalExpression: equivalent: an array (a workspace: ref) has no `copy` either; `'path' in` is there for the types
+  // Stryker disable next-line ConditionalExpression: equivalent for `'path' in ref` as true: an array (a workspace: ref) has no `copy` either (it is there for the types); the other two conditions' mutants are killed by isCopyRef's table
   return typeof ref === 'object' && 'path' in ref && ref.copy === true;
 }
 
