@@ -86,8 +86,8 @@ describe('renderCompose', () => {
     });
   });
 
-  // A service no one outside calls is on the internal network only: no route out of the host (a
-  // compromised one cannot send data anywhere) and none in but through a service that calls it.
+  // A service no one outside calls is on the internal network only: no route out of the host, and nothing
+  // published (DOCKER.md says what it can still reach: the other services, the gateway, the Docker host).
   test('two networks: the services called from outside on edge and backend, the others on backend only, which is internal', () => {
     const file = parse(render()) as ComposeFile & { networks: unknown };
     expect(file.networks).toEqual({ edge: {}, backend: { internal: true } });

@@ -1,6 +1,9 @@
 /**
  * The environment a service runs with, taken from the generated docker-compose.yml (the platform's own
- * definition of how to run it), so that `verify-image` starts the container the way compose would.
+ * definition of how to run it), so that `verify-image` starts the container with the environment compose
+ * gives it. Not its networks: the probe runs on the engine's default bridge, which has a route out, where
+ * compose puts a service without `egress` on an internal network (a service that needs the network to start
+ * passes here and fails its health check under compose).
  */
 import { dict } from '../dict.js';
 import { parse } from 'yaml';
