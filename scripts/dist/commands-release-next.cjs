@@ -7865,6 +7865,7 @@ function indexOf(index, name) {
 function workspaceTargets(name, refs, lookup, names, localInputs) {
   const { index } = lookup;
   const out = [];
+  let followed;
   const add = (target) => {
     if (target !== void 0 && at(names, target) !== name && !out.includes(target)) out.push(target);
   };
@@ -7878,7 +7879,7 @@ function workspaceTargets(name, refs, lookup, names, localInputs) {
     ) {
       const folder = joinPosix(lookup.dir, ref.path);
       target = lookup.dirs.get(folder);
-      if (target === void 0) followLocal(folder, ref.copy === true, lookup, localInputs, add);
+      if (target === void 0) followLocal(folder, ref.copy === true, lookup, { localInputs, followed: followed ??= /* @__PURE__ */ new Set() }, add);
     } else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
       if (target === void 0) {
@@ -7891,17 +7892,19 @@ function workspaceTargets(name, refs, lookup, names, localInputs) {
   }
   return out.length > 1 ? out.sort((x, y) => byCodeUnit(at(names, x), at(names, y))) : out;
 }
-function followLocal(folder, copy, lookup, localInputs, add) {
-  if (!isLocalInput(folder) || localInputs.includes(folder)) return;
-  localInputs.push(folder);
-  const refs = copy ? lookup.vendored.get(folder) : void 0;
+function followLocal(folder, copy, lookup, seen, add) {
+  if (!isLocalInput(folder)) return;
+  if (!seen.localInputs.includes(folder)) seen.localInputs.push(folder);
+  if (!copy || seen.followed.has(folder)) return;
+  seen.followed.add(folder);
+  const refs = lookup.vendored.get(folder);
   if (refs === void 0) return;
   for (let k = 0; k < refs.length; k++) {
     const ref = at(refs, k);
     if (!isCopyRef(ref)) continue;
     const next = joinPosix(folder, ref.path);
     const target = lookup.dirs.get(next);
-    if (target === void 0) followLocal(next, true, lookup, localInputs, add);
+    if (target === void 0) followLocal(next, true, lookup, seen, add);
     else add(target);
   }
 }

@@ -8145,6 +8145,10 @@ function parseManifest(file, text) {
   let service = {};
   if (meta !== void 0 && meta !== null) {
     if (!isRecord(meta)) throw new import_errors16.InputError(`${file}: "kodingcaravan" must be an object`);
+    for (const key in meta) {
+      if (key !== "port" && key !== "upstreams" && key !== "egress")
+        throw new import_errors16.InputError(`${file}: ${JSON.stringify(`kodingcaravan.${key}`)} is no setting; expected port, upstreams or egress`);
+    }
     const { port, upstreams, egress } = meta;
     if (port !== void 0 && (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535)) {
       throw new import_errors16.InputError(`${file}: "kodingcaravan.port" must be an integer from 1 to 65535, got ${JSON.stringify(port)}`);
@@ -8241,6 +8245,7 @@ function dependencyRefs(manifest) {
 function workspaceTargets(name, refs, lookup, names, localInputs) {
   const { index } = lookup;
   const out = [];
+  let followed;
   const add = (target) => {
     if (target !== void 0 && at(names, target) !== name && !out.includes(target)) out.push(target);
   };
@@ -8254,7 +8259,7 @@ function workspaceTargets(name, refs, lookup, names, localInputs) {
     ) {
       const folder = joinPosix(lookup.dir, ref.path);
       target = lookup.dirs.get(folder);
-      if (target === void 0) followLocal(folder, ref.copy === true, lookup, localInputs, add);
+      if (target === void 0) followLocal(folder, ref.copy === true, lookup, { localInputs, followed: followed ??= /* @__PURE__ */ new Set() }, add);
     } else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
       if (target === void 0) {
@@ -8267,17 +8272,19 @@ function workspaceTargets(name, refs, lookup, names, localInputs) {
   }
   return out.length > 1 ? out.sort((x, y) => byCodeUnit(at(names, x), at(names, y))) : out;
 }
-function followLocal(folder, copy, lookup, localInputs, add) {
-  if (!isLocalInput(folder) || localInputs.includes(folder)) return;
-  localInputs.push(folder);
-  const refs = copy ? lookup.vendored.get(folder) : void 0;
+function followLocal(folder, copy, lookup, seen, add) {
+  if (!isLocalInput(folder)) return;
+  if (!seen.localInputs.includes(folder)) seen.localInputs.push(folder);
+  if (!copy || seen.followed.has(folder)) return;
+  seen.followed.add(folder);
+  const refs = lookup.vendored.get(folder);
   if (refs === void 0) return;
   for (let k = 0; k < refs.length; k++) {
     const ref = at(refs, k);
     if (!isCopyRef(ref)) continue;
     const next = joinPosix(folder, ref.path);
     const target = lookup.dirs.get(next);
-    if (target === void 0) followLocal(next, true, lookup, localInputs, add);
+    if (target === void 0) followLocal(next, true, lookup, seen, add);
     else add(target);
   }
 }
@@ -8616,6 +8623,8 @@ async function vendoredManifest(root, folder) {
   } catch {
     return void 0;
   }
+  const segments = folder.split("/");
+  for (let n = 1; n <= segments.length; n++) if ((0, import_node_fs4.existsSync)((0, import_node_path2.join)(root, ...segments.slice(0, n), ".git"))) return void 0;
   for (const file of MANIFEST_FILES) {
     const name = `${folder}/${file}`;
     const entry = entryAt((0, import_node_path2.join)(path, file));
