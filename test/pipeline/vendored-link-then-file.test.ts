@@ -23,7 +23,7 @@ test.each([
   expect(ws.get('@x/a').localInputs).toEqual(['vendor/x', 'vendor/y']);
 });
 
-test('a vendored folder first reached through a link: of the package, then by a copy\'s file: dependency, has its own dependencies followed', () => {
+test("a vendored folder first reached through a link: of the package, then by a copy's file: dependency, has its own dependencies followed", () => {
   // vendor/x (a copy) depends on file:../y; the package also links vendor/y. pnpm installs y as x's copy,
   // with y's own file: dependency vendor/z.
   const deep = new Map([

@@ -122,7 +122,10 @@ function workspaceTargets(name: string, refs: readonly DependencyRef[], lookup: 
       target = lookup.dirs.get(folder);
       // No workspace package there: the folder itself is an input of this package (see GraphPackage.localInputs),
       // and, for a copy (`file:`), so is what its own manifest's `file:` dependencies reach (vendored.ts).
-      if (target === undefined) followLocal(folder, ref.copy === true, lookup, { localInputs, followed: (followed ??= new Set()) }, add);
+      if (target === undefined) {
+        followed ??= new Set();
+        followLocal(folder, ref.copy === true, lookup, { localInputs, followed }, add);
+      }
     } else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
       // A `workspace:` specifier must name a package of the workspace: pnpm refuses to install otherwise, and
