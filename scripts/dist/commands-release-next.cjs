@@ -7879,7 +7879,10 @@ function workspaceTargets(name, refs, lookup, names, localInputs) {
     ) {
       const folder = joinPosix(lookup.dir, ref.path);
       target = lookup.dirs.get(folder);
-      if (target === void 0) followLocal(folder, ref.copy === true, lookup, { localInputs, followed: followed ??= /* @__PURE__ */ new Set() }, add);
+      if (target === void 0) {
+        followed ??= /* @__PURE__ */ new Set();
+        followLocal(folder, ref.copy === true, lookup, { localInputs, followed }, add);
+      }
     } else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
       if (target === void 0) {
