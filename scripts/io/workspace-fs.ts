@@ -13,6 +13,7 @@ import { readVendored, type VendoredManifest } from '../core/workspace/vendored.
 import { parseManifest } from '../core/workspace/manifest.js';
 import { checkWorkspaceGlobs } from '../core/workspace/workspace-globs.js';
 import { parseWorkspaceYaml } from '../core/workspace/workspace-yaml.js';
+import { manifestJson } from './manifest-json.js';
 import { readTextFile } from './read-text-file.js';
 
 /** What is at `path` as git would store it: a file, a symbolic link (a blob too), something else, or nothing. */
@@ -94,10 +95,7 @@ async function vendoredManifest(root: string, folder: string): Promise<VendoredM
     if (entry === undefined) continue;
     if (entry === 'link') throw symlinkedManifest(name);
     if (entry === 'other') return undefined;
-    const text = readFileSync(join(path, file), 'utf8');
-    if (file === 'package.json') return { text, id: '', file: name };
-    const { manifestAsJson } = await import('../core/workspace/manifest-formats.js');
-    return { text: manifestAsJson(name, file, text), id: '', file: name };
+    return { text: await manifestJson(name, file, readFileSync(join(path, file), 'utf8')), id: '', file: name };
   }
   return undefined;
 }
@@ -117,12 +115,8 @@ export async function loadWorkspace(root: string, options: LoadOptions = {}): Pr
   const found = await discoverPackages(diskListing(), root, await globMatcher(globs), rule);
   const inputs: PackageInput[] = [];
   for (const { dir, manifest, manifestFile, isService } of found) {
-    if (manifestFile === undefined) inputs.push({ dir, manifest: parseManifest(`${dir}/package.json`, manifest), isService });
-    else {
-      const { manifestAsJson } = await import('../core/workspace/manifest-formats.js');
-      const file = `${dir}/${manifestFile}`;
-      inputs.push({ dir, manifest: parseManifest(file, manifestAsJson(file, manifestFile, manifest)), manifestFile, isService });
-    }
+    const file = `${dir}/${manifestFile ?? 'package.json'}`;
+    inputs.push({ dir, manifest: parseManifest(file, await manifestJson(file, manifestFile ?? 'package.json', manifest)), manifestFile, isService });
   }
   const first = buildWorkspace(inputs);
   if (!hasLocalInputs(first)) return first;

@@ -34,6 +34,7 @@ import { checkWorkspaceGlobs, parseWorkspaceGlobsFast } from '../core/workspace/
 import { parseTree, subtrees, type TreeEntry } from '../core/git/tree.js';
 import type { BulkAnswers, BulkRead, GitObject } from './cat-file.js';
 import type { Git } from './git.js';
+import { manifestJson } from './manifest-json.js';
 
 // 3: `file:`/`link:` dependencies resolved by folder (a cache of version 2 lacks those edges).
 // 4: the service folder globs count, as on disk (a cache of version 3 knew the marker only).
@@ -120,8 +121,7 @@ async function vendoredManifests(git: Git, commit: string, dir: string, folders:
     const blob = blobs[b++];
     const name = `${inRepo(folders[i] ?? '')}/${c.file} (at ${commit.slice(0, 12)})`;
     if (blob?.type !== 'blob') throw new InputError(`${name}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
-    const text = blob.content.toString('utf8');
-    out.push({ text: c.file === 'package.json' ? text : (await import('../core/workspace/manifest-formats.js')).manifestAsJson(name, c.file, text), id: c.sha, file: name });
+    out.push({ text: await manifestJson(name, c.file, blob.content.toString('utf8')), id: c.sha, file: name });
   }
   return out;
 }
@@ -382,8 +382,7 @@ async function load(git: Git, commit: string, options: LoadOptions, readersFor: 
     if (manifestFile !== undefined) {
       // pnpm's package.json5 or package.yaml (rare): turned into JSON by the parsers loaded for it alone.
       file = manifestFile;
-      const { manifestAsJson } = await import('../core/workspace/manifest-formats.js');
-      const edges = readManifestEdges(manifestAsJson(fileName(), manifestFile, manifest), fileName);
+      const edges = readManifestEdges(await manifestJson(fileName(), manifestFile, manifest), fileName);
       sources.push({ dir: path, manifestFile, name: edges.name, isService, refs: edges.refs });
       file = 'package.json';
       continue;

@@ -30,8 +30,8 @@ export const STOP_GRACE_PERIOD = `${STOP_GRACE_SECONDS}s`;
 
 /**
  * Two networks. `backend` is internal (no route out of the host, and nothing published from it): every
- * service is on it, and one that no one outside calls is on it alone, so a compromised service cannot
- * send data anywhere but to the others. `edge` is the services called from outside (those with
+ * service is on it, and one that no one outside calls is on it alone (DOCKER.md says what it can still
+ * reach: the other services, the gateway, the Docker host's listeners on the bridge's address). `edge` is the services called from outside (those with
  * upstreams: the gateway), whose port is published on loopback, and those that call something outside
  * (`"kodingcaravan": { "egress": true }` in their package.json): these have a route out.
  */
