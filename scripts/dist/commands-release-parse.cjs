@@ -8404,6 +8404,13 @@ function subtrees(content, shaBytes = 20) {
   return out;
 }
 
+// scripts/io/manifest-json.ts
+async function manifestJson(name, file, text) {
+  if (file === "package.json") return text;
+  const { manifestAsJson } = await Promise.resolve().then(() => __toESM(require("./core-workspace-manifest-formats.cjs"), 1));
+  return manifestAsJson(name, file, text);
+}
+
 // scripts/io/workspace-git.ts
 var CACHE_VERSION = 7;
 var BULK_READERS = Math.max(1, Math.min(2, (0, import_node_os.availableParallelism)()));
@@ -8461,8 +8468,7 @@ async function vendoredManifests(git, commit, dir, folders) {
     const blob = blobs[b++];
     const name = `${inRepo(folders[i] ?? "")}/${c.file} (at ${commit.slice(0, 12)})`;
     if (blob?.type !== "blob") throw new import_errors15.InputError(`${name}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
-    const text = blob.content.toString("utf8");
-    out.push({ text: c.file === "package.json" ? text : (await Promise.resolve().then(() => __toESM(require("./core-workspace-manifest-formats.cjs"), 1))).manifestAsJson(name, c.file, text), id: c.sha, file: name });
+    out.push({ text: await manifestJson(name, c.file, blob.content.toString("utf8")), id: c.sha, file: name });
   }
   return out;
 }
@@ -8639,8 +8645,7 @@ async function load(git, commit, options, readersFor, cold) {
     folder = path;
     if (manifestFile !== void 0) {
       file = manifestFile;
-      const { manifestAsJson } = await Promise.resolve().then(() => __toESM(require("./core-workspace-manifest-formats.cjs"), 1));
-      const edges2 = readManifestEdges(manifestAsJson(fileName(), manifestFile, manifest), fileName);
+      const edges2 = readManifestEdges(await manifestJson(fileName(), manifestFile, manifest), fileName);
       sources.push({ dir: path, manifestFile, name: edges2.name, isService, refs: edges2.refs });
       file = "package.json";
       continue;

@@ -8942,6 +8942,13 @@ function subtrees(content, shaBytes = 20) {
   return out;
 }
 
+// scripts/io/manifest-json.ts
+async function manifestJson(name, file, text2) {
+  if (file === "package.json") return text2;
+  const { manifestAsJson } = await Promise.resolve().then(() => __toESM(require("./core-workspace-manifest-formats.cjs"), 1));
+  return manifestAsJson(name, file, text2);
+}
+
 // scripts/io/workspace-git.ts
 var CACHE_VERSION = 7;
 var BULK_READERS = Math.max(1, Math.min(2, (0, import_node_os.availableParallelism)()));
@@ -8999,8 +9006,7 @@ async function vendoredManifests(git, commit, dir, folders) {
     const blob = blobs[b++];
     const name = `${inRepo(folders[i] ?? "")}/${c.file} (at ${commit.slice(0, 12)})`;
     if (blob?.type !== "blob") throw new import_errors12.InputError(`${name}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
-    const text2 = blob.content.toString("utf8");
-    out.push({ text: c.file === "package.json" ? text2 : (await Promise.resolve().then(() => __toESM(require("./core-workspace-manifest-formats.cjs"), 1))).manifestAsJson(name, c.file, text2), id: c.sha, file: name });
+    out.push({ text: await manifestJson(name, c.file, blob.content.toString("utf8")), id: c.sha, file: name });
   }
   return out;
 }
@@ -9177,8 +9183,7 @@ async function load(git, commit, options, readersFor, cold) {
     folder = path;
     if (manifestFile !== void 0) {
       file = manifestFile;
-      const { manifestAsJson } = await Promise.resolve().then(() => __toESM(require("./core-workspace-manifest-formats.cjs"), 1));
-      const edges2 = readManifestEdges(manifestAsJson(fileName(), manifestFile, manifest), fileName);
+      const edges2 = readManifestEdges(await manifestJson(fileName(), manifestFile, manifest), fileName);
       sources.push({ dir: path, manifestFile, name: edges2.name, isService, refs: edges2.refs });
       file = "package.json";
       continue;

@@ -14618,6 +14618,13 @@ function parseWorkspaceYaml(file, text) {
   return { packages };
 }
 
+// scripts/io/manifest-json.ts
+async function manifestJson(name, file, text) {
+  if (file === "package.json") return text;
+  const { manifestAsJson } = await Promise.resolve().then(() => __toESM(require("./core-workspace-manifest-formats.cjs"), 1));
+  return manifestAsJson(name, file, text);
+}
+
 // scripts/io/workspace-fs.ts
 function entryAt(path) {
   try {
@@ -14672,10 +14679,7 @@ async function vendoredManifest(root, folder) {
     if (entry === void 0) continue;
     if (entry === "link") throw symlinkedManifest(name);
     if (entry === "other") return void 0;
-    const text = (0, import_node_fs2.readFileSync)((0, import_node_path.join)(path, file), "utf8");
-    if (file === "package.json") return { text, id: "", file: name };
-    const { manifestAsJson } = await Promise.resolve().then(() => __toESM(require("./core-workspace-manifest-formats.cjs"), 1));
-    return { text: manifestAsJson(name, file, text), id: "", file: name };
+    return { text: await manifestJson(name, file, (0, import_node_fs2.readFileSync)((0, import_node_path.join)(path, file), "utf8")), id: "", file: name };
   }
   return void 0;
 }
@@ -14687,12 +14691,8 @@ async function loadWorkspace(root, options = {}) {
   const found = await discoverPackages(diskListing(), root, await globMatcher(globs), rule);
   const inputs = [];
   for (const { dir, manifest, manifestFile, isService } of found) {
-    if (manifestFile === void 0) inputs.push({ dir, manifest: parseManifest(`${dir}/package.json`, manifest), isService });
-    else {
-      const { manifestAsJson } = await Promise.resolve().then(() => __toESM(require("./core-workspace-manifest-formats.cjs"), 1));
-      const file = `${dir}/${manifestFile}`;
-      inputs.push({ dir, manifest: parseManifest(file, manifestAsJson(file, manifestFile, manifest)), manifestFile, isService });
-    }
+    const file = `${dir}/${manifestFile ?? "package.json"}`;
+    inputs.push({ dir, manifest: parseManifest(file, await manifestJson(file, manifestFile ?? "package.json", manifest)), manifestFile, isService });
   }
   const first = buildWorkspace(inputs);
   if (!hasLocalInputs(first)) return first;
