@@ -6,13 +6,12 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
-import { discoverPackages, type FolderListing, MANIFEST_FILES, OTHER_MANIFEST_FILES, type PackageFiles, symlinkedManifest } from '../core/workspace/discover.js';
+import { discoverPackages, type FolderListing, MANIFEST_FILES, manifestFolder, OTHER_MANIFEST_FILES, type PackageFiles, symlinkedManifest } from '../core/workspace/discover.js';
 import { folderTest, globMatcher } from '../core/workspace/folder-globs.js';
 import { buildWorkspace, dependencyRefs, hasLocalInputs, type PackageInput, type Workspace } from '../core/workspace/graph.js';
 import { readVendored, type VendoredManifest } from '../core/workspace/vendored.js';
 import { parseManifest } from '../core/workspace/manifest.js';
-import { checkWorkspaceGlobs } from '../core/workspace/workspace-globs.js';
-import { parseWorkspaceYaml } from '../core/workspace/workspace-yaml.js';
+import { readWorkspaceGlobs } from '../core/workspace/workspace-globs.js';
 import { manifestJson } from './manifest-json.js';
 import { readTextFile } from './read-text-file.js';
 
@@ -29,19 +28,20 @@ function entryAt(path: string): 'file' | 'link' | 'other' | undefined {
 /**
  * A package folder's manifest, as pnpm picks it (package.json, else package.json5, else package.yaml):
  * its text and, when not package.json, which file; undefined when there is none. A package.json that
- * is a folder makes no package, as from git.
+ * is a folder makes no package alone, and is refused beside another manifest (manifestFolder), as from git.
  */
 function readManifest(folder: string, name: string): Pick<PackageFiles, 'manifest' | 'manifestFile'> {
   const path = join(folder, 'package.json');
   const entry = entryAt(path);
   if (entry === 'link') throw symlinkedManifest(`${name}/package.json`);
   if (entry === 'file') return { manifest: readFileSync(path, 'utf8') };
-  if (entry === 'other') return { manifest: undefined };
   for (const file of OTHER_MANIFEST_FILES) {
     const other = join(folder, file);
     const kind = entryAt(other);
     if (kind === 'link') throw symlinkedManifest(`${name}/${file}`);
-    if (kind === 'file') return { manifest: readFileSync(other, 'utf8'), manifestFile: file };
+    if (kind !== 'file') continue;
+    if (entry === 'other') throw manifestFolder(`${name}/package.json`, `${name}/${file}`);
+    return { manifest: readFileSync(other, 'utf8'), manifestFile: file };
   }
   return { manifest: undefined };
 }
@@ -110,7 +110,9 @@ export interface LoadOptions {
 export async function loadWorkspace(root: string, options: LoadOptions = {}): Promise<Workspace> {
   const yamlPath = join(root, 'pnpm-workspace.yaml');
   if (!existsSync(yamlPath)) throw new InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
-  const globs = checkWorkspaceGlobs('pnpm-workspace.yaml', parseWorkspaceYaml('pnpm-workspace.yaml', readTextFile(yamlPath, 'pnpm-workspace.yaml')).packages);
+  // Refused as from git, where a commit holds the link's text (and as a linked package manifest is).
+  if (entryAt(yamlPath) === 'link') throw symlinkedManifest('pnpm-workspace.yaml');
+  const globs = await readWorkspaceGlobs('pnpm-workspace.yaml', readTextFile(yamlPath, 'pnpm-workspace.yaml'));
   const rule = { marker: options.serviceMarker ?? 'Dockerfile', isServiceDir: await folderTest(options.serviceGlobs ?? []) };
   const found = await discoverPackages(diskListing(), root, await globMatcher(globs), rule);
   const inputs: PackageInput[] = [];

@@ -20,6 +20,7 @@ import {
   type FolderListing,
   MANIFEST_FILES,
   type ManifestFile,
+  manifestFolder,
   OTHER_MANIFEST_FILES,
   type OtherManifestFile,
   type PackageFiles,
@@ -30,7 +31,7 @@ import { KeyHash } from '../core/workspace/cache-key.js';
 import { buildGraph, type GraphSource, graphFromSnapshot, hasLocalInputs, isGraphSnapshot, snapshotGraph, type WorkspaceGraph } from '../core/workspace/graph.js';
 import { readVendored, type VendoredManifest } from '../core/workspace/vendored.js';
 import { readManifestEdges } from '../core/workspace/manifest.js';
-import { checkWorkspaceGlobs, parseWorkspaceGlobsFast } from '../core/workspace/workspace-globs.js';
+import { readWorkspaceGlobs } from '../core/workspace/workspace-globs.js';
 import { parseTree, subtrees, type TreeEntry } from '../core/git/tree.js';
 import type { BulkAnswers, BulkRead, GitObject } from './cat-file.js';
 import type { Git } from './git.js';
@@ -41,7 +42,8 @@ import { manifestJson } from './manifest-json.js';
 // 5: the local inputs of `file:`/`link:` dependencies on folders that are no workspace package.
 // 6: pnpm's package.json5 and package.yaml manifests (a cache of version 5 lacks those packages).
 // 7: a vendored package's own path dependencies, and the vendored manifests a graph was built with.
-const CACHE_VERSION = 7;
+// 8: dot-folders a glob names are packages (`.tools/*`); a package.json folder beside package.yaml is refused.
+const CACHE_VERSION = 8;
 /**
  * git processes that read the manifests, each a share of the folders: git answers on one core, and
  * this process waits meanwhile. Two halve the wait on a 2-core machine; more only add start-up.
@@ -49,13 +51,6 @@ const CACHE_VERSION = 7;
 const BULK_READERS = Math.max(1, Math.min(2, availableParallelism()));
 /** Below this many folders per reader, one reader is quicker than starting another. */
 const MIN_PER_READER = 200;
-
-async function readWorkspaceGlobs(file: string, text: string): Promise<readonly string[]> {
-  const fast = parseWorkspaceGlobsFast(text);
-  if (fast) return checkWorkspaceGlobs(file, fast);
-  const { parseWorkspaceYaml } = await import('../core/workspace/workspace-yaml.js');
-  return checkWorkspaceGlobs(file, parseWorkspaceYaml(file, text).packages);
-}
 
 /** Keeps the newest graphs only: one per recent tree state is all a CI runner or a laptop reuses. */
 const CACHE_KEEP = 16;
@@ -241,7 +236,8 @@ function gitListing(
         part.folders.forEach((folder, i) => {
           const type = answers.type(i);
           const marker = answers.type(size + i) === 'blob';
-          if (type === undefined) unanswered.push({ folder, at: out.length, marker });
+          // Missing, or a folder (or submodule) named package.json: the folder's tree says which, and what else it holds.
+          if (type !== 'blob') unanswered.push({ folder, at: out.length, marker });
           out.push({ manifest: type === 'blob' ? answers.text(i) : undefined, marker });
         });
       }
@@ -251,7 +247,7 @@ function gitListing(
   };
 }
 
-/** A folder git answered `missing` for its package.json: where its answer goes in the listing's list. */
+/** A folder git answered `missing` (or another type than a file) for its package.json: where its answer goes in the listing's list. */
 interface Unanswered {
   readonly folder: Folder<string>;
   readonly at: number;
@@ -282,12 +278,12 @@ async function readUnanswered(git: Git, unanswered: readonly Unanswered[], out: 
     const entry = entryOf(tree, 'package.json');
     if (tree?.type !== 'tree' || isBlobEntry(entry))
       throw new InputError(`${fileName(u.folder.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
-    // A package.json that is a folder makes no package (as on disk): the other manifests are not looked for.
-    if (entry !== undefined) return;
     for (const file of OTHER_MANIFEST_FILES) {
       const other = entryOf(tree, file);
       if (!isBlobEntry(other)) continue;
       if (other.mode === '120000') throw symlinkedManifest(fileName(u.folder.path, file));
+      // A package.json that is a folder (or a submodule) makes no package alone, and is refused beside another manifest, as on disk.
+      if (entry !== undefined) throw manifestFolder(fileName(u.folder.path), fileName(u.folder.path, file));
       others.push({ u, file, sha: other.sha });
       return;
     }
@@ -353,6 +349,8 @@ async function load(git: Git, commit: string, options: LoadOptions, readersFor: 
   const [tree, yaml] = await first;
   if (tree?.type !== 'tree') throw new InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
   if (yaml?.type !== 'blob') throw new InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
+  // A link's blob is its target's path: refused, as on disk (the workspace folder's tree is a few entries).
+  if (entryOf(tree, 'pnpm-workspace.yaml')?.mode === '120000') throw symlinkedManifest(`${dir === '' ? '' : `${dir}/`}pnpm-workspace.yaml (at ${short})`);
   const globs = await readWorkspaceGlobs(`pnpm-workspace.yaml (at ${short})`, yaml.content.toString('utf8'));
   const matcher = await globMatcher(globs);
   const shaBytes = tree.sha.length / 2;

@@ -45,7 +45,7 @@ describe('discoverPackages', () => {
     ],
     [
       // pnpm's own workspace search ignores **/node_modules/** and **/bower_components/** (and, as fast-glob does, dot-folders).
-      'node_modules, bower_components and dot-folders are never searched, even when a glob names them; dist is (pnpm finds it)',
+      'node_modules and bower_components are never searched; a dot-folder only where a glob names it (.tools/*, not **, as pnpm 10); dist is (pnpm finds it)',
       ['**', '.tools/*'],
       [
         'a/package.json',
@@ -59,6 +59,7 @@ describe('discoverPackages', () => {
       [
         ['a', false],
         ['b.', false],
+        ['.tools/z', false],
         ['dist/y', false],
       ],
     ],

@@ -4,14 +4,19 @@
  * The globs are then checked as pnpm reads them (relative, inside the workspace).
  */
 import { describe, expect, test } from 'vitest';
-import { checkWorkspaceGlobs, parseWorkspaceGlobsFast } from '../../scripts/core/workspace/workspace-globs.js';
+import { checkWorkspaceGlobs, normalizeLineBreaks, parseWorkspaceGlobsFast, readWorkspaceGlobs } from '../../scripts/core/workspace/workspace-globs.js';
 import { parseWorkspaceYaml } from '../../scripts/core/workspace/workspace-yaml.js';
 
 describe('parseWorkspaceGlobsFast: the block form, read as YAML reads it', () => {
   test.each<[string, string, string[]]>([
     ['plain, single- and double-quoted items', 'packages:\n  - a/*\n  - \'b/*\'\n  - "c/*"\n', ['a/*', 'b/*', 'c/*']],
     ['Windows line ends', 'packages:\r\n  - a/*\r\n  - b/*\r\n', ['a/*', 'b/*']],
-    ['a carriage return inside a line stays in the value', 'packages:\n  - a/*\r  - b/*\n', ['a/*\r  - b/*']],
+    // pnpm's js-yaml breaks a line at a lone CR (the `yaml` library alone would keep it in the value: normalizeLineBreaks).
+    ['a lone carriage return breaks the line', 'packages:\n  - a/*\r  - b/*\n', ['a/*', 'b/*']],
+    ['carriage returns only', 'packages:\r  - a/*\r  - b/*\r', ['a/*', 'b/*']],
+    ['a file ending in a lone carriage return', 'packages:\n  - a/*\r', ['a/*']],
+    ['a no-break space after a plain item is part of it (YAML white space is the space and the tab)', 'packages:\n  - a/*\u00a0\n', ['a/*\u00a0']],
+    ['a no-break space inside a plain item', 'packages:\n  - a\u00a0b\n', ['a\u00a0b']],
     ['blank and comment lines among the items', 'packages:\n\n  # the apps\n  - apps/*\n   \n# top comment\n  - libs/*\n', ['apps/*', 'libs/*']],
     ['comments after items', 'packages:\n  - a/*   # all of a\n  - \'b/*\' # b\n  - "c"  \n', ['a/*', 'b/*', 'c']],
     ['trailing spaces', 'packages:\n  - a/*   \n', ['a/*']],
@@ -24,10 +29,11 @@ describe('parseWorkspaceGlobsFast: the block form, read as YAML reads it', () =>
     ['keys with underscores, dashes and digits', 'my_key-2: 1\npackages:\n  - a/*\n', ['a/*']],
     ['no newline at the end', 'packages:\n  - a/*', ['a/*']],
     ['a document start marker before the keys', '---\npackages:\n  - a/*\n', ['a/*']],
-  ])('%s', (_, text, globs) => {
+  ])('%s', async (_, text, globs) => {
     expect(parseWorkspaceGlobsFast(text)).toEqual(globs);
-    // The YAML parser agrees.
-    expect(parseWorkspaceYaml('pnpm-workspace.yaml', text).packages).toEqual(globs);
+    // The YAML parser agrees, on the text with its line breaks made LF, as both loaders read it.
+    expect(parseWorkspaceYaml('pnpm-workspace.yaml', normalizeLineBreaks(text)).packages).toEqual(globs);
+    expect(await readWorkspaceGlobs('pnpm-workspace.yaml', text)).toEqual(globs);
   });
 
   test.each<[string, string]>([
@@ -60,6 +66,15 @@ describe('parseWorkspaceGlobsFast: the block form, read as YAML reads it', () =>
     ['a comment right after a quoted item (an error in YAML)', "packages:\n  - 'a'#c\n"],
     ['a line that is neither item nor key under packages', 'packages:\n  a/*\n'],
     ['an item without a space after the dash', 'packages:\n  -a/*\n'],
+    ['a more indented item (a plain scalar going on, in YAML)', 'packages:\n  - a/*\n    - b/*\n'],
+    ['a less indented item (a YAML error)', 'packages:\n    - a/*\n  - b/*\n'],
+    ['an indented line before the first key (a YAML error)', '  - j :\npackages:\n  - a/*\n'],
+    ['a list at the margin before the first key', '- x\npackages:\n  - a/*\n'],
+    ['a second document', 'packages:\n  - a/*\n---\nother: 1\n'],
+    ['a document end marker', 'packages:\n  - a/*\n...\n'],
+    ['a document start marker after a key', 'a: 1\n---\npackages:\n  - a/*\n'],
+    ['a no-break space after the key (no mapping indicator in YAML)', 'packages:\u00a0\n  - a/*\n'],
+    ['a no-break space after the dash', 'packages:\n  -\u00a0a/*\n'],
   ])('%s: left to the YAML parser', (_, text) => {
     expect(parseWorkspaceGlobsFast(text)).toBeUndefined();
   });

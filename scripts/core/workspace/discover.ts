@@ -6,7 +6,7 @@
  *
  * The walk goes level by level (one call to the listing per level: with git, one round trip to
  * `cat-file` each), descends only where a package-folder glob could still match, and skips
- * `node_modules`, `dist` and folders whose name starts with a dot, as pnpm's own discovery does.
+ * `node_modules` and `bower_components`, and folders whose name starts with a dot unless a glob names them, as pnpm's own discovery does.
  */
 import { InputError } from '../errors.js';
 import type { GlobMatcher } from './folder-globs.js';
@@ -61,6 +61,15 @@ export function symlinkedManifest(file: string): InputError {
   return new InputError(`${file} is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself`);
 }
 
+/**
+ * A package.json that is a folder, beside pnpm's package.json5 or package.yaml: pnpm finds the package by the
+ * other file, then reads package.json first and fails (EISDIR). Alone, such a folder makes no package (pnpm
+ * skips it), on disk and from git alike.
+ */
+export function manifestFolder(packageJson: string, other: string): InputError {
+  return new InputError(`${packageJson} is a folder beside ${other}: pnpm reads package.json first and fails (EISDIR); rename or remove the folder`);
+}
+
 export interface FoundPackage {
   /** Below the workspace folder, `/`-separated, no trailing slash. */
   readonly dir: string;
@@ -72,7 +81,8 @@ export interface FoundPackage {
 
 /**
  * Folders never searched for packages: pnpm's workspace search ignores every node_modules and
- * bower_components folder (its find-packages ignore list), and its glob library skips dot-folders.
+ * bower_components folder (its find-packages ignore list). Its glob library enters a dot-folder only where a
+ * glob names it (`.tools/*`, not `*` or `**`): the matcher's `dot: false` decides that (folder-globs.ts).
  */
 const SKIP = new Set(['node_modules', 'bower_components']);
 
@@ -87,7 +97,8 @@ async function packageFolders<H>(listing: FolderListing<H>, root: H, matcher: Gl
       const children = levels[f];
       if (children === undefined) throw new Error(`folder listing answered ${levels.length} of ${frontier.length} folders`);
       for (const { name, handle } of children) {
-        if (SKIP.has(name) || name.startsWith('.')) continue;
+        // A folder whose name starts with a dot is walked only where a glob names it (`.tools/*`): the globs' `dot: false`.
+        if (SKIP.has(name)) continue;
         const path = parent.path === '' ? name : `${parent.path}/${name}`;
         if (matcher.isPackageDir(path)) candidates.push({ path, handle });
         if (matcher.mayContain(path)) descend.push({ path, handle });

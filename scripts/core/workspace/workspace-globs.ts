@@ -7,26 +7,50 @@
 import { InputError } from '../errors.js';
 import { quote } from '../quote.js';
 
-const TOP = /^([A-Za-z_][\w-]*):(?:\s+(.*))?$/;
+// YAML's white space is the space and the tab only (a no-break space is text), and a tab goes to the full parser.
+const TOP = /^([A-Za-z_][\w-]*):(?: +(.*))?$/;
 // A plain scalar must not start with a YAML indicator ([ { ! & * | > % @ ` , ? : -); those go to the full parser.
 // Inside it, `#` starts a comment only after a space and `: ` makes a map: a `#` right after the text, or a colon
 // before a space or the end, goes to the full parser too.
-const ITEM = /^\s+-\s+(?:'([^']*)'|"([^"\\]*)"|([^\s'"#[\]{}!&*|>%@`,?:-](?:[^#:]|:(?=\S))*?))(?:\s+#.*)?\s*$/;
+const ITEM = /^( +)- +(?:'([^']*)'|"([^"\\]*)"|([^ '"#[\]{}!&*|>%@`,?:-](?:[^#:]|:(?=[^ ]))*?))(?: +#.*)? *$/;
+const BLANK_OR_COMMENT = /^ *(?:#.*)?$/;
 
-export function parseWorkspaceGlobsFast(text: string): string[] | undefined {
+/**
+ * Line breaks as YAML reads them: CRLF, and a lone CR too (pnpm's js-yaml breaks a line there; the `yaml`
+ * library would keep it in the value), both made LF before either reader sees the text.
+ */
+export function normalizeLineBreaks(text: string): string {
+  return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+}
+
+/**
+ * The globs when the file is in the plain block form, else undefined (the full parser decides). Only the
+ * `packages:` block is read item by item, each at the first item's indentation: a line more or less indented
+ * (a plain scalar going on, or a YAML error) is left to the parser, as is anything indented before the first
+ * key. The other keys' blocks are skipped unread: an error inside one is not seen (pnpm itself refuses such a
+ * file when it installs), and the packages block of a valid file is read as YAML reads it.
+ */
+export function parseWorkspaceGlobsFast(source: string): string[] | undefined {
+  const text = normalizeLineBreaks(source);
   const globs: string[] = [];
   let inPackages = false;
   let seen = false;
-  for (const raw of text.split('\n')) {
-    // Only the carriage return of a CRLF line end goes: one inside a line stays in the value, as in the YAML parser's.
-    const line = raw.replace(/\r$/, '');
-    if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
+  let keyed = false;
+  let indent: string | undefined;
+  for (const line of text.split('\n')) {
+    if (BLANK_OR_COMMENT.test(line)) continue;
     if (line.includes('\t')) return undefined;
+    // A document start marker before the first key is the one document's start; anywhere else, a second document.
+    if (line.startsWith('---') || line.startsWith('...')) {
+      if (line === '---' && !keyed) continue;
+      return undefined;
+    }
     if (!line.startsWith(' ') && !line.startsWith('-')) {
       const m = TOP.exec(line);
       if (!m) return undefined;
-      // Stryker disable next-line Regex,StringLiteral: equivalent: TOP's `\s+` takes the spaces after the colon, so the value never holds a space before '#' and this replace never matches (a key with a comment goes to the YAML parser); the `?? ''` on this line is covered by every `packages:` line
-      const value = m[2]?.replace(/\s+#.*$/, '') ?? '';
+      keyed = true;
+      // Stryker disable next-line Regex,StringLiteral: equivalent: TOP's ` +` takes the spaces after the colon, so the value never holds a space before '#' and this replace never matches (a key with a comment goes to the YAML parser); the `?? ''` on this line is covered by every `packages:` line
+      const value = m[2]?.replace(/ +#.*$/, '') ?? '';
       inPackages = m[1] === 'packages';
       if (inPackages) {
         if (seen || value !== '') return undefined;
@@ -34,11 +58,15 @@ export function parseWorkspaceGlobsFast(text: string): string[] | undefined {
       }
       continue;
     }
+    // Another key's block (a list at the margin included): skipped; indented text before any key is an error or a value.
+    if (!keyed) return undefined;
     if (!inPackages) continue;
     const m = ITEM.exec(line);
     if (!m) return undefined;
-    const plain = m[3];
-    const glob = m[1] ?? m[2] ?? plain;
+    indent ??= m[1];
+    if (m[1] !== indent) return undefined;
+    const plain = m[4];
+    const glob = m[2] ?? m[3] ?? plain;
     // Stryker disable next-line ConditionalExpression: equivalent for `glob === undefined` as false: one of ITEM's three groups always takes part (the check is for the types)
     if (glob === undefined || glob === '') return undefined;
     // A plain scalar YAML's core schema reads as no string (null, a boolean, a number): the full parser
@@ -54,8 +82,38 @@ export function parseWorkspaceGlobsFast(text: string): string[] | undefined {
 }
 
 /**
+ * The package globs of pnpm-workspace.yaml's `text`, checked: by the fast reader when it can, else by the
+ * YAML parser, loaded then (the disk and the git loaders both read the file so, and so agree).
+ */
+export async function readWorkspaceGlobs(file: string, text: string): Promise<readonly string[]> {
+  const fast = parseWorkspaceGlobsFast(text);
+  if (fast) return checkWorkspaceGlobs(file, fast);
+  const { parseWorkspaceYaml } = await import('./workspace-yaml.js');
+  return checkWorkspaceGlobs(file, parseWorkspaceYaml(file, normalizeLineBreaks(text)).packages);
+}
+
+/**
+ * Whether `glob` holds a `|` outside a group (`(...)`, `[...]`): picomatch makes `a/b|c` the expression
+ * `a\/b|c`, so pnpm's crawler lists nothing for it alone and the folder `c` beside a `**` glob (checked with
+ * pnpm 10), and the cache key (globRoots) would take `a` as the only folder it starts from. (No backslash
+ * reaches here: the check before refuses it.)
+ */
+function hasBareBar(glob: string): boolean {
+  let depth = 0;
+  let inClass = false;
+  for (const c of glob) {
+    if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')' && depth > 0) depth--;
+    else if (c === '|' && depth === 0) return true;
+  }
+  return false;
+}
+
+/**
  * Each glob must name folders inside the workspace, as pnpm reads them: relative (`services/*`), with a
- * leading `!` to exclude; never absolute, never through `..`, no backslash or control character.
+ * leading `!` to exclude; never absolute, never through `..`, no backslash or control character, no `|` outside a group.
  */
 export function checkWorkspaceGlobs(file: string, globs: readonly string[]): readonly string[] {
   for (const glob of globs) {
@@ -69,7 +127,9 @@ export function checkWorkspaceGlobs(file: string, globs: readonly string[]): rea
             ? 'it leaves the workspace (..)'
             : [...body].some((c) => c === '\\' || c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)
               ? 'it holds a backslash or a control character'
-              : undefined;
+              : hasBareBar(body)
+                ? 'it holds a | outside a group, which pnpm reads one way alone and another beside a ** glob (write a/@(b|c), or two globs)'
+                : undefined;
     if (why !== undefined)
       throw new InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
   }

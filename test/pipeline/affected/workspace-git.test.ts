@@ -57,6 +57,22 @@ describe('globMatcher', () => {
     [['apps/*', '!./apps/legacy'], 'apps/legacy', false, false],
     [['apps/*', '!apps/legacy/'], 'apps/legacy', false, false],
     [['apps/*', '!apps/legacy//'], 'apps/legacy', false, false],
+    // A folder whose name starts with a dot: entered only where a glob names it (picomatch's dot: false, as pnpm 10).
+    [['**'], '.git', false, false],
+    [['**'], 'a/.cache', false, false],
+    [['**'], 'a/b', true, true],
+    [['apps/**'], 'apps/.x', false, false],
+    [['apps/**'], 'apps/x/.y/z', false, false],
+    [['.tools/*'], '.tools', false, true],
+    [['.tools/*'], '.tools/t', true, false],
+    [['**/.config/*'], 'a/.config', false, true],
+    [['**/.config/*'], 'a/.config/x', true, true],
+    // Walked, not listed: a deep part naming a dot-folder lets the walk into every one (isPackageDir decides).
+    [['**/.config/*'], 'a/.other', false, true],
+    [['**/.config/*'], 'a/.other/x', false, true],
+    [['a/**/.b'], 'a/x/.b', true, true],
+    [['packages/{x,.y/z}'], 'packages/.y', false, true],
+    [['packages/{x,.y/z}'], 'packages/.y/z', true, true],
   ])('%j: %s is a package folder: %s, may contain one: %s', async (globs, path, isPackage, mayContain) => {
     const m = await globMatcher(globs);
     expect([m.isPackageDir(path), m.mayContain(path)]).toEqual([isPackage, mayContain]);
