@@ -7273,7 +7273,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse2(src, reviver, options) {
+    function parse(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -7314,7 +7314,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports2.parse = parse2;
+    exports2.parse = parse;
     exports2.parseAllDocuments = parseAllDocuments;
     exports2.parseDocument = parseDocument;
     exports2.stringify = stringify2;
@@ -13180,11 +13180,11 @@ var require_main = __commonJS({
     ];
     var DockerfileParser2;
     (function(DockerfileParser3) {
-      function parse2(content) {
+      function parse(content) {
         let parser = new parser_1.Parser();
         return parser.parse(content);
       }
-      DockerfileParser3.parse = parse2;
+      DockerfileParser3.parse = parse;
     })(DockerfileParser2 || (exports2.DockerfileParser = DockerfileParser2 = {}));
   }
 });
@@ -13704,7 +13704,7 @@ function checkRepository(files, manifests) {
 }
 
 // scripts/commands/check-dockerfiles.ts
-var import_errors14 = require("./core-errors.cjs");
+var import_errors13 = require("./core-errors.cjs");
 
 // scripts/core/workspace/manifest.ts
 var import_errors7 = require("./core-errors.cjs");
@@ -13836,7 +13836,7 @@ function listFiles(root, rel = "") {
 // scripts/io/workspace-fs.ts
 var import_node_fs3 = require("node:fs");
 var import_node_path3 = require("node:path");
-var import_errors13 = require("./core-errors.cjs");
+var import_errors12 = require("./core-errors.cjs");
 
 // scripts/core/workspace/discover.ts
 var import_errors8 = require("./core-errors.cjs");
@@ -13844,6 +13844,9 @@ var MANIFEST_FILES = ["package.json", "package.json5", "package.yaml"];
 var OTHER_MANIFEST_FILES = ["package.json5", "package.yaml"];
 function symlinkedManifest(file) {
   return new import_errors8.InputError(`${file} is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself`);
+}
+function manifestFolder(packageJson, other) {
+  return new import_errors8.InputError(`${packageJson} is a folder beside ${other}: pnpm reads package.json first and fails (EISDIR); rename or remove the folder`);
 }
 var SKIP2 = /* @__PURE__ */ new Set(["node_modules", "bower_components"]);
 async function packageFolders(listing, root, matcher) {
@@ -13856,7 +13859,7 @@ async function packageFolders(listing, root, matcher) {
       const children = levels[f];
       if (children === void 0) throw new Error(`folder listing answered ${levels.length} of ${frontier.length} folders`);
       for (const { name, handle } of children) {
-        if (SKIP2.has(name) || name.startsWith(".")) continue;
+        if (SKIP2.has(name)) continue;
         const path = parent.path === "" ? name : `${parent.path}/${name}`;
         if (matcher.isPackageDir(path)) candidates.push({ path, handle });
         if (matcher.mayContain(path)) descend.push({ path, handle });
@@ -13974,16 +13977,21 @@ async function globMatcher(globs) {
     const starred = segments.findIndex((s) => s.includes("**"));
     const deepAt = grouped === -1 ? starred : starred === -1 ? grouped : Math.min(grouped, starred);
     const upto = deepAt === -1 ? segments.length - 1 : deepAt;
-    return { deepAt, tests: Array.from({ length: upto }, (_, i) => compile([segments.slice(0, i + 1).join("/")])) };
+    const deep = segments.slice(upto).join("/");
+    const deepDots = /(?:^|[/{(,|])\./.test(deep);
+    return { deepAt, deepDots, tests: Array.from({ length: upto }, (_, i) => compile([segments.slice(0, i + 1).join("/")])) };
   });
   return {
     isPackageDir: (path) => isIncluded(path) && !isExcluded(path),
     mayContain(path) {
       let depth = 1;
       for (let at2 = path.indexOf("/"); at2 !== -1; at2 = path.indexOf("/", at2 + 1)) depth++;
-      return prefixes.some(({ deepAt, tests }) => {
+      return prefixes.some(({ deepAt, deepDots, tests }) => {
         if (depth <= tests.length) return tests[depth - 1]?.(path) ?? false;
-        return deepAt !== -1 && (tests.length === 0 || (tests[tests.length - 1]?.(path.split("/").slice(0, tests.length).join("/")) ?? false));
+        if (deepAt === -1) return false;
+        const segments = path.split("/");
+        if (!deepDots && segments.some((s, i) => i >= tests.length && s.startsWith("."))) return false;
+        return tests.length === 0 || (tests[tests.length - 1]?.(segments.slice(0, tests.length).join("/")) ?? false);
       });
     }
   };
@@ -14305,31 +14313,79 @@ async function readVendored(packages, read) {
 
 // scripts/core/workspace/workspace-globs.ts
 var import_errors10 = require("./core-errors.cjs");
+var TOP = /^([A-Za-z_][\w-]*):(?: +(.*))?$/;
+var ITEM = /^( +)- +(?:'([^']*)'|"([^"\\]*)"|([^ '"#[\]{}!&*|>%@`,?:-](?:[^#:]|:(?=[^ ]))*?))(?: +#.*)? *$/;
+var BLANK_OR_COMMENT = /^ *(?:#.*)?$/;
+function normalizeLineBreaks(text) {
+  return text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text;
+}
+function parseWorkspaceGlobsFast(source) {
+  const text = normalizeLineBreaks(source);
+  const globs = [];
+  let inPackages = false;
+  let seen = false;
+  let keyed = false;
+  let indent;
+  for (const line of text.split("\n")) {
+    if (BLANK_OR_COMMENT.test(line)) continue;
+    if (line.includes("	")) return void 0;
+    if (line.startsWith("---") || line.startsWith("...")) {
+      if (line === "---" && !keyed) continue;
+      return void 0;
+    }
+    if (!line.startsWith(" ") && !line.startsWith("-")) {
+      const m2 = TOP.exec(line);
+      if (!m2) return void 0;
+      keyed = true;
+      const value = m2[2]?.replace(/ +#.*$/, "") ?? "";
+      inPackages = m2[1] === "packages";
+      if (inPackages) {
+        if (seen || value !== "") return void 0;
+        seen = true;
+      }
+      continue;
+    }
+    if (!keyed) return void 0;
+    if (!inPackages) continue;
+    const m = ITEM.exec(line);
+    if (!m) return void 0;
+    indent ??= m[1];
+    if (m[1] !== indent) return void 0;
+    const plain = m[4];
+    const glob = m[2] ?? m[3] ?? plain;
+    if (glob === void 0 || glob === "") return void 0;
+    const coreNonString = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+    if (plain !== void 0 && coreNonString.test(plain)) return void 0;
+    globs.push(glob);
+  }
+  return seen && globs.length > 0 ? globs : void 0;
+}
+async function readWorkspaceGlobs(file, text) {
+  const fast = parseWorkspaceGlobsFast(text);
+  if (fast) return checkWorkspaceGlobs(file, fast);
+  const { parseWorkspaceYaml } = await Promise.resolve().then(() => __toESM(require("./core-workspace-workspace-yaml.cjs"), 1));
+  return checkWorkspaceGlobs(file, parseWorkspaceYaml(file, normalizeLineBreaks(text)).packages);
+}
+function hasBareBar(glob) {
+  let depth = 0;
+  let inClass = false;
+  for (const c of glob) {
+    if (inClass) inClass = c !== "]";
+    else if (c === "[") inClass = true;
+    else if (c === "(") depth++;
+    else if (c === ")" && depth > 0) depth--;
+    else if (c === "|" && depth === 0) return true;
+  }
+  return false;
+}
 function checkWorkspaceGlobs(file, globs) {
   for (const glob of globs) {
     const body = glob.startsWith("!") ? glob.slice(1) : glob;
-    const why = body === "" ? "it is empty" : body.startsWith("/") ? "it is absolute" : body.split("/").includes("..") ? "it leaves the workspace (..)" : [...body].some((c) => c === "\\" || c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) ? "it holds a backslash or a control character" : void 0;
+    const why = body === "" ? "it is empty" : body.startsWith("/") ? "it is absolute" : body.split("/").includes("..") ? "it leaves the workspace (..)" : [...body].some((c) => c === "\\" || c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) ? "it holds a backslash or a control character" : hasBareBar(body) ? "it holds a | outside a group, which pnpm reads one way alone and another beside a ** glob (write a/@(b|c), or two globs)" : void 0;
     if (why !== void 0)
       throw new import_errors10.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
   }
   return globs;
-}
-
-// scripts/core/workspace/workspace-yaml.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-var import_errors11 = require("./core-errors.cjs");
-function parseWorkspaceYaml(file, text) {
-  let doc;
-  try {
-    doc = (0, import_yaml2.parse)(text);
-  } catch (err) {
-    throw new import_errors11.InputError(`${file}: not valid YAML (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`);
-  }
-  const packages = isRecord(doc) ? doc["packages"] : void 0;
-  if (!Array.isArray(packages) || packages.length === 0 || !packages.every((p) => typeof p === "string" && p.length > 0)) {
-    throw new import_errors11.InputError(`${file}: expected "packages:" with a list of folder globs, e.g. - services/*`);
-  }
-  return { packages };
 }
 
 // scripts/io/manifest-json.ts
@@ -14341,15 +14397,15 @@ async function manifestJson(name, file, text) {
 
 // scripts/io/read-text-file.ts
 var import_node_fs2 = require("node:fs");
-var import_errors12 = require("./core-errors.cjs");
+var import_errors11 = require("./core-errors.cjs");
 function readTextFile(path, shown) {
   let isFile2;
   try {
     isFile2 = (0, import_node_fs2.statSync)(path).isFile();
   } catch (err) {
-    throw new import_errors12.InputError(`${quote(shown, 240)}: cannot be read (${(0, import_errors12.errnoCode)(err) ?? String(err)}); expected a file`);
+    throw new import_errors11.InputError(`${quote(shown, 240)}: cannot be read (${(0, import_errors11.errnoCode)(err) ?? String(err)}); expected a file`);
   }
-  if (!isFile2) throw new import_errors12.InputError(`${quote(shown, 240)}: not a file (a folder, a pipe or a device); expected a file`);
+  if (!isFile2) throw new import_errors11.InputError(`${quote(shown, 240)}: not a file (a folder, a pipe or a device); expected a file`);
   return (0, import_node_fs2.readFileSync)(path, "utf8");
 }
 
@@ -14367,12 +14423,13 @@ function readManifest(folder, name) {
   const entry = entryAt(path);
   if (entry === "link") throw symlinkedManifest(`${name}/package.json`);
   if (entry === "file") return { manifest: (0, import_node_fs3.readFileSync)(path, "utf8") };
-  if (entry === "other") return { manifest: void 0 };
   for (const file of OTHER_MANIFEST_FILES) {
     const other = (0, import_node_path3.join)(folder, file);
     const kind = entryAt(other);
     if (kind === "link") throw symlinkedManifest(`${name}/${file}`);
-    if (kind === "file") return { manifest: (0, import_node_fs3.readFileSync)(other, "utf8"), manifestFile: file };
+    if (kind !== "file") continue;
+    if (entry === "other") throw manifestFolder(`${name}/package.json`, `${name}/${file}`);
+    return { manifest: (0, import_node_fs3.readFileSync)(other, "utf8"), manifestFile: file };
   }
   return { manifest: void 0 };
 }
@@ -14413,8 +14470,9 @@ async function vendoredManifest(root, folder) {
 }
 async function loadWorkspace(root, options = {}) {
   const yamlPath = (0, import_node_path3.join)(root, "pnpm-workspace.yaml");
-  if (!(0, import_node_fs3.existsSync)(yamlPath)) throw new import_errors13.InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
-  const globs = checkWorkspaceGlobs("pnpm-workspace.yaml", parseWorkspaceYaml("pnpm-workspace.yaml", readTextFile(yamlPath, "pnpm-workspace.yaml")).packages);
+  if (!(0, import_node_fs3.existsSync)(yamlPath)) throw new import_errors12.InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
+  if (entryAt(yamlPath) === "link") throw symlinkedManifest("pnpm-workspace.yaml");
+  const globs = await readWorkspaceGlobs("pnpm-workspace.yaml", readTextFile(yamlPath, "pnpm-workspace.yaml"));
   const rule = { marker: options.serviceMarker ?? "Dockerfile", isServiceDir: await folderTest(options.serviceGlobs ?? []) };
   const found = await discoverPackages(diskListing(), root, await globMatcher(globs), rule);
   const inputs = [];
@@ -14462,7 +14520,7 @@ var SPEC = commandSpec({
 var run = command(SPEC, async (parsed, ctx) => {
   const { values } = parsed;
   const root = (0, import_node_path4.resolve)(ctx.cwd, values.cwd ?? ".");
-  if (!(0, import_node_fs4.existsSync)((0, import_node_path4.join)(root, "pnpm-workspace.yaml"))) throw new import_errors14.InputError(`--cwd ${root}: no pnpm-workspace.yaml there; point it at the workspace root`);
+  if (!(0, import_node_fs4.existsSync)((0, import_node_path4.join)(root, "pnpm-workspace.yaml"))) throw new import_errors13.InputError(`--cwd ${root}: no pnpm-workspace.yaml there; point it at the workspace root`);
   const { marker, dockerfileTargets } = ctx.config.services;
   const workspace = await loadWorkspace(root, { serviceMarker: marker, serviceGlobs: dockerfileTargets });
   const violations = [];

@@ -13215,6 +13215,9 @@ var OTHER_MANIFEST_FILES = ["package.json5", "package.yaml"];
 function symlinkedManifest(file) {
   return new import_errors16.InputError(`${file} is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself`);
 }
+function manifestFolder(packageJson, other) {
+  return new import_errors16.InputError(`${packageJson} is a folder beside ${other}: pnpm reads package.json first and fails (EISDIR); rename or remove the folder`);
+}
 var SKIP = /* @__PURE__ */ new Set(["node_modules", "bower_components"]);
 async function packageFolders(listing, root, matcher) {
   const candidates = [];
@@ -13226,7 +13229,7 @@ async function packageFolders(listing, root, matcher) {
       const children = levels[f];
       if (children === void 0) throw new Error(`folder listing answered ${levels.length} of ${frontier.length} folders`);
       for (const { name, handle } of children) {
-        if (SKIP.has(name) || name.startsWith(".")) continue;
+        if (SKIP.has(name)) continue;
         const path = parent.path === "" ? name : `${parent.path}/${name}`;
         if (matcher.isPackageDir(path)) candidates.push({ path, handle });
         if (matcher.mayContain(path)) descend.push({ path, handle });
@@ -13290,16 +13293,21 @@ async function globMatcher(globs) {
     const starred = segments.findIndex((s) => s.includes("**"));
     const deepAt = grouped === -1 ? starred : starred === -1 ? grouped : Math.min(grouped, starred);
     const upto = deepAt === -1 ? segments.length - 1 : deepAt;
-    return { deepAt, tests: Array.from({ length: upto }, (_, i) => compile([segments.slice(0, i + 1).join("/")])) };
+    const deep = segments.slice(upto).join("/");
+    const deepDots = /(?:^|[/{(,|])\./.test(deep);
+    return { deepAt, deepDots, tests: Array.from({ length: upto }, (_, i) => compile([segments.slice(0, i + 1).join("/")])) };
   });
   return {
     isPackageDir: (path) => isIncluded(path) && !isExcluded(path),
     mayContain(path) {
       let depth = 1;
       for (let at2 = path.indexOf("/"); at2 !== -1; at2 = path.indexOf("/", at2 + 1)) depth++;
-      return prefixes.some(({ deepAt, tests }) => {
+      return prefixes.some(({ deepAt, deepDots, tests }) => {
         if (depth <= tests.length) return tests[depth - 1]?.(path) ?? false;
-        return deepAt !== -1 && (tests.length === 0 || (tests[tests.length - 1]?.(path.split("/").slice(0, tests.length).join("/")) ?? false));
+        if (deepAt === -1) return false;
+        const segments = path.split("/");
+        if (!deepDots && segments.some((s, i) => i >= tests.length && s.startsWith("."))) return false;
+        return tests.length === 0 || (tests[tests.length - 1]?.(segments.slice(0, tests.length).join("/")) ?? false);
       });
     }
   };
@@ -13370,20 +13378,31 @@ async function readVendored(packages, read) {
 
 // scripts/core/workspace/workspace-globs.ts
 var import_errors17 = require("./core-errors.cjs");
-var TOP = /^([A-Za-z_][\w-]*):(?:\s+(.*))?$/;
-var ITEM = /^\s+-\s+(?:'([^']*)'|"([^"\\]*)"|([^\s'"#[\]{}!&*|>%@`,?:-](?:[^#:]|:(?=\S))*?))(?:\s+#.*)?\s*$/;
-function parseWorkspaceGlobsFast(text2) {
+var TOP = /^([A-Za-z_][\w-]*):(?: +(.*))?$/;
+var ITEM = /^( +)- +(?:'([^']*)'|"([^"\\]*)"|([^ '"#[\]{}!&*|>%@`,?:-](?:[^#:]|:(?=[^ ]))*?))(?: +#.*)? *$/;
+var BLANK_OR_COMMENT = /^ *(?:#.*)?$/;
+function normalizeLineBreaks(text2) {
+  return text2.includes("\r") ? text2.replace(/\r\n?/g, "\n") : text2;
+}
+function parseWorkspaceGlobsFast(source) {
+  const text2 = normalizeLineBreaks(source);
   const globs = [];
   let inPackages = false;
   let seen = false;
-  for (const raw of text2.split("\n")) {
-    const line = raw.replace(/\r$/, "");
-    if (line.trim() === "" || line.trimStart().startsWith("#")) continue;
+  let keyed = false;
+  let indent;
+  for (const line of text2.split("\n")) {
+    if (BLANK_OR_COMMENT.test(line)) continue;
     if (line.includes("	")) return void 0;
+    if (line.startsWith("---") || line.startsWith("...")) {
+      if (line === "---" && !keyed) continue;
+      return void 0;
+    }
     if (!line.startsWith(" ") && !line.startsWith("-")) {
       const m2 = TOP.exec(line);
       if (!m2) return void 0;
-      const value = m2[2]?.replace(/\s+#.*$/, "") ?? "";
+      keyed = true;
+      const value = m2[2]?.replace(/ +#.*$/, "") ?? "";
       inPackages = m2[1] === "packages";
       if (inPackages) {
         if (seen || value !== "") return void 0;
@@ -13391,11 +13410,14 @@ function parseWorkspaceGlobsFast(text2) {
       }
       continue;
     }
+    if (!keyed) return void 0;
     if (!inPackages) continue;
     const m = ITEM.exec(line);
     if (!m) return void 0;
-    const plain = m[3];
-    const glob = m[1] ?? m[2] ?? plain;
+    indent ??= m[1];
+    if (m[1] !== indent) return void 0;
+    const plain = m[4];
+    const glob = m[2] ?? m[3] ?? plain;
     if (glob === void 0 || glob === "") return void 0;
     const coreNonString = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
     if (plain !== void 0 && coreNonString.test(plain)) return void 0;
@@ -13403,10 +13425,28 @@ function parseWorkspaceGlobsFast(text2) {
   }
   return seen && globs.length > 0 ? globs : void 0;
 }
+async function readWorkspaceGlobs(file, text2) {
+  const fast = parseWorkspaceGlobsFast(text2);
+  if (fast) return checkWorkspaceGlobs(file, fast);
+  const { parseWorkspaceYaml } = await Promise.resolve().then(() => __toESM(require("./core-workspace-workspace-yaml.cjs"), 1));
+  return checkWorkspaceGlobs(file, parseWorkspaceYaml(file, normalizeLineBreaks(text2)).packages);
+}
+function hasBareBar(glob) {
+  let depth = 0;
+  let inClass = false;
+  for (const c of glob) {
+    if (inClass) inClass = c !== "]";
+    else if (c === "[") inClass = true;
+    else if (c === "(") depth++;
+    else if (c === ")" && depth > 0) depth--;
+    else if (c === "|" && depth === 0) return true;
+  }
+  return false;
+}
 function checkWorkspaceGlobs(file, globs) {
   for (const glob of globs) {
     const body = glob.startsWith("!") ? glob.slice(1) : glob;
-    const why = body === "" ? "it is empty" : body.startsWith("/") ? "it is absolute" : body.split("/").includes("..") ? "it leaves the workspace (..)" : [...body].some((c) => c === "\\" || c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) ? "it holds a backslash or a control character" : void 0;
+    const why = body === "" ? "it is empty" : body.startsWith("/") ? "it is absolute" : body.split("/").includes("..") ? "it leaves the workspace (..)" : [...body].some((c) => c === "\\" || c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) ? "it holds a backslash or a control character" : hasBareBar(body) ? "it holds a | outside a group, which pnpm reads one way alone and another beside a ** glob (write a/@(b|c), or two globs)" : void 0;
     if (why !== void 0)
       throw new import_errors17.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
   }
@@ -13455,15 +13495,9 @@ async function manifestJson(name, file, text2) {
 }
 
 // scripts/io/workspace-git.ts
-var CACHE_VERSION = 7;
+var CACHE_VERSION = 8;
 var BULK_READERS = Math.max(1, Math.min(2, (0, import_node_os.availableParallelism)()));
 var MIN_PER_READER = 200;
-async function readWorkspaceGlobs(file, text2) {
-  const fast = parseWorkspaceGlobsFast(text2);
-  if (fast) return checkWorkspaceGlobs(file, fast);
-  const { parseWorkspaceYaml } = await Promise.resolve().then(() => __toESM(require("./core-workspace-workspace-yaml.cjs"), 1));
-  return checkWorkspaceGlobs(file, parseWorkspaceYaml(file, text2).packages);
-}
 var CACHE_KEEP = 16;
 async function pruneCache(dir) {
   const files = (await fromCallback((done) => (0, import_node_fs.readdir)(dir, done))).filter((f) => f.startsWith("graph-") && f.endsWith(".json"));
@@ -13598,7 +13632,7 @@ function gitListing(git, trees, readers, fileName, trace) {
         part.folders.forEach((folder, i) => {
           const type = answers.type(i);
           const marker2 = answers.type(size + i) === "blob";
-          if (type === void 0) unanswered.push({ folder, at: out.length, marker: marker2 });
+          if (type !== "blob") unanswered.push({ folder, at: out.length, marker: marker2 });
           out.push({ manifest: type === "blob" ? answers.text(i) : void 0, marker: marker2 });
         });
       }
@@ -13620,11 +13654,11 @@ async function readUnanswered(git, unanswered, out, fileName) {
     const entry = entryOf(tree, "package.json");
     if (tree?.type !== "tree" || isBlobEntry(entry))
       throw new import_errors18.InputError(`${fileName(u.folder.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
-    if (entry !== void 0) return;
     for (const file of OTHER_MANIFEST_FILES) {
       const other = entryOf(tree, file);
       if (!isBlobEntry(other)) continue;
       if (other.mode === "120000") throw symlinkedManifest(fileName(u.folder.path, file));
+      if (entry !== void 0) throw manifestFolder(fileName(u.folder.path), fileName(u.folder.path, file));
       others.push({ u, file, sha: other.sha });
       return;
     }
@@ -13663,6 +13697,7 @@ async function load(git, commit, options, readersFor, cold) {
   const [tree, yaml] = await first;
   if (tree?.type !== "tree") throw new import_errors18.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
   if (yaml?.type !== "blob") throw new import_errors18.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
+  if (entryOf(tree, "pnpm-workspace.yaml")?.mode === "120000") throw symlinkedManifest(`${dir === "" ? "" : `${dir}/`}pnpm-workspace.yaml (at ${short})`);
   const globs = await readWorkspaceGlobs(`pnpm-workspace.yaml (at ${short})`, yaml.content.toString("utf8"));
   const matcher = await globMatcher(globs);
   const shaBytes = tree.sha.length / 2;

@@ -7273,7 +7273,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse3(src, reviver, options) {
+    function parse2(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -7314,7 +7314,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports2.parse = parse3;
+    exports2.parse = parse2;
     exports2.parseAllDocuments = parseAllDocuments;
     exports2.parseDocument = parseDocument;
     exports2.stringify = stringify2;
@@ -13180,11 +13180,11 @@ var require_main = __commonJS({
     ];
     var DockerfileParser2;
     (function(DockerfileParser3) {
-      function parse3(content) {
+      function parse2(content) {
         let parser = new parser_1.Parser();
         return parser.parse(content);
       }
-      DockerfileParser3.parse = parse3;
+      DockerfileParser3.parse = parse2;
     })(DockerfileParser2 || (exports2.DockerfileParser = DockerfileParser2 = {}));
   }
 });
@@ -13368,7 +13368,7 @@ function commandSpec(spec) {
 }
 
 // scripts/commands/verify-image.ts
-var import_errors17 = require("./core-errors.cjs");
+var import_errors16 = require("./core-errors.cjs");
 
 // scripts/core/images/image-ref.ts
 var import_errors5 = require("./core-errors.cjs");
@@ -14102,7 +14102,7 @@ async function collectEvidence(engine, image, req) {
 // scripts/io/workspace-fs.ts
 var import_node_fs2 = require("node:fs");
 var import_node_path = require("node:path");
-var import_errors16 = require("./core-errors.cjs");
+var import_errors15 = require("./core-errors.cjs");
 
 // scripts/core/workspace/discover.ts
 var import_errors12 = require("./core-errors.cjs");
@@ -14110,6 +14110,9 @@ var MANIFEST_FILES = ["package.json", "package.json5", "package.yaml"];
 var OTHER_MANIFEST_FILES = ["package.json5", "package.yaml"];
 function symlinkedManifest(file) {
   return new import_errors12.InputError(`${file} is a symbolic link; the pipeline reads manifests from git's objects, where a link is not followed: commit the file itself`);
+}
+function manifestFolder(packageJson, other) {
+  return new import_errors12.InputError(`${packageJson} is a folder beside ${other}: pnpm reads package.json first and fails (EISDIR); rename or remove the folder`);
 }
 var SKIP = /* @__PURE__ */ new Set(["node_modules", "bower_components"]);
 async function packageFolders(listing, root, matcher) {
@@ -14122,7 +14125,7 @@ async function packageFolders(listing, root, matcher) {
       const children = levels[f];
       if (children === void 0) throw new Error(`folder listing answered ${levels.length} of ${frontier.length} folders`);
       for (const { name, handle } of children) {
-        if (SKIP.has(name) || name.startsWith(".")) continue;
+        if (SKIP.has(name)) continue;
         const path = parent.path === "" ? name : `${parent.path}/${name}`;
         if (matcher.isPackageDir(path)) candidates.push({ path, handle });
         if (matcher.mayContain(path)) descend.push({ path, handle });
@@ -14240,16 +14243,21 @@ async function globMatcher(globs) {
     const starred = segments.findIndex((s) => s.includes("**"));
     const deepAt = grouped === -1 ? starred : starred === -1 ? grouped : Math.min(grouped, starred);
     const upto = deepAt === -1 ? segments.length - 1 : deepAt;
-    return { deepAt, tests: Array.from({ length: upto }, (_, i) => compile([segments.slice(0, i + 1).join("/")])) };
+    const deep = segments.slice(upto).join("/");
+    const deepDots = /(?:^|[/{(,|])\./.test(deep);
+    return { deepAt, deepDots, tests: Array.from({ length: upto }, (_, i) => compile([segments.slice(0, i + 1).join("/")])) };
   });
   return {
     isPackageDir: (path) => isIncluded(path) && !isExcluded(path),
     mayContain(path) {
       let depth = 1;
       for (let at2 = path.indexOf("/"); at2 !== -1; at2 = path.indexOf("/", at2 + 1)) depth++;
-      return prefixes.some(({ deepAt, tests }) => {
+      return prefixes.some(({ deepAt, deepDots, tests }) => {
         if (depth <= tests.length) return tests[depth - 1]?.(path) ?? false;
-        return deepAt !== -1 && (tests.length === 0 || (tests[tests.length - 1]?.(path.split("/").slice(0, tests.length).join("/")) ?? false));
+        if (deepAt === -1) return false;
+        const segments = path.split("/");
+        if (!deepDots && segments.some((s, i) => i >= tests.length && s.startsWith("."))) return false;
+        return tests.length === 0 || (tests[tests.length - 1]?.(segments.slice(0, tests.length).join("/")) ?? false);
       });
     }
   };
@@ -14591,31 +14599,79 @@ async function readVendored(packages, read) {
 
 // scripts/core/workspace/workspace-globs.ts
 var import_errors14 = require("./core-errors.cjs");
+var TOP = /^([A-Za-z_][\w-]*):(?: +(.*))?$/;
+var ITEM = /^( +)- +(?:'([^']*)'|"([^"\\]*)"|([^ '"#[\]{}!&*|>%@`,?:-](?:[^#:]|:(?=[^ ]))*?))(?: +#.*)? *$/;
+var BLANK_OR_COMMENT = /^ *(?:#.*)?$/;
+function normalizeLineBreaks(text) {
+  return text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text;
+}
+function parseWorkspaceGlobsFast(source) {
+  const text = normalizeLineBreaks(source);
+  const globs = [];
+  let inPackages = false;
+  let seen = false;
+  let keyed = false;
+  let indent;
+  for (const line of text.split("\n")) {
+    if (BLANK_OR_COMMENT.test(line)) continue;
+    if (line.includes("	")) return void 0;
+    if (line.startsWith("---") || line.startsWith("...")) {
+      if (line === "---" && !keyed) continue;
+      return void 0;
+    }
+    if (!line.startsWith(" ") && !line.startsWith("-")) {
+      const m2 = TOP.exec(line);
+      if (!m2) return void 0;
+      keyed = true;
+      const value = m2[2]?.replace(/ +#.*$/, "") ?? "";
+      inPackages = m2[1] === "packages";
+      if (inPackages) {
+        if (seen || value !== "") return void 0;
+        seen = true;
+      }
+      continue;
+    }
+    if (!keyed) return void 0;
+    if (!inPackages) continue;
+    const m = ITEM.exec(line);
+    if (!m) return void 0;
+    indent ??= m[1];
+    if (m[1] !== indent) return void 0;
+    const plain = m[4];
+    const glob = m[2] ?? m[3] ?? plain;
+    if (glob === void 0 || glob === "") return void 0;
+    const coreNonString = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+    if (plain !== void 0 && coreNonString.test(plain)) return void 0;
+    globs.push(glob);
+  }
+  return seen && globs.length > 0 ? globs : void 0;
+}
+async function readWorkspaceGlobs(file, text) {
+  const fast = parseWorkspaceGlobsFast(text);
+  if (fast) return checkWorkspaceGlobs(file, fast);
+  const { parseWorkspaceYaml } = await Promise.resolve().then(() => __toESM(require("./core-workspace-workspace-yaml.cjs"), 1));
+  return checkWorkspaceGlobs(file, parseWorkspaceYaml(file, normalizeLineBreaks(text)).packages);
+}
+function hasBareBar(glob) {
+  let depth = 0;
+  let inClass = false;
+  for (const c of glob) {
+    if (inClass) inClass = c !== "]";
+    else if (c === "[") inClass = true;
+    else if (c === "(") depth++;
+    else if (c === ")" && depth > 0) depth--;
+    else if (c === "|" && depth === 0) return true;
+  }
+  return false;
+}
 function checkWorkspaceGlobs(file, globs) {
   for (const glob of globs) {
     const body = glob.startsWith("!") ? glob.slice(1) : glob;
-    const why = body === "" ? "it is empty" : body.startsWith("/") ? "it is absolute" : body.split("/").includes("..") ? "it leaves the workspace (..)" : [...body].some((c) => c === "\\" || c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) ? "it holds a backslash or a control character" : void 0;
+    const why = body === "" ? "it is empty" : body.startsWith("/") ? "it is absolute" : body.split("/").includes("..") ? "it leaves the workspace (..)" : [...body].some((c) => c === "\\" || c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) ? "it holds a backslash or a control character" : hasBareBar(body) ? "it holds a | outside a group, which pnpm reads one way alone and another beside a ** glob (write a/@(b|c), or two globs)" : void 0;
     if (why !== void 0)
       throw new import_errors14.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
   }
   return globs;
-}
-
-// scripts/core/workspace/workspace-yaml.ts
-var import_yaml3 = __toESM(require_dist(), 1);
-var import_errors15 = require("./core-errors.cjs");
-function parseWorkspaceYaml(file, text) {
-  let doc;
-  try {
-    doc = (0, import_yaml3.parse)(text);
-  } catch (err) {
-    throw new import_errors15.InputError(`${file}: not valid YAML (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`);
-  }
-  const packages = isRecord(doc) ? doc["packages"] : void 0;
-  if (!Array.isArray(packages) || packages.length === 0 || !packages.every((p) => typeof p === "string" && p.length > 0)) {
-    throw new import_errors15.InputError(`${file}: expected "packages:" with a list of folder globs, e.g. - services/*`);
-  }
-  return { packages };
 }
 
 // scripts/io/manifest-json.ts
@@ -14639,12 +14695,13 @@ function readManifest(folder, name) {
   const entry = entryAt(path);
   if (entry === "link") throw symlinkedManifest(`${name}/package.json`);
   if (entry === "file") return { manifest: (0, import_node_fs2.readFileSync)(path, "utf8") };
-  if (entry === "other") return { manifest: void 0 };
   for (const file of OTHER_MANIFEST_FILES) {
     const other = (0, import_node_path.join)(folder, file);
     const kind = entryAt(other);
     if (kind === "link") throw symlinkedManifest(`${name}/${file}`);
-    if (kind === "file") return { manifest: (0, import_node_fs2.readFileSync)(other, "utf8"), manifestFile: file };
+    if (kind !== "file") continue;
+    if (entry === "other") throw manifestFolder(`${name}/package.json`, `${name}/${file}`);
+    return { manifest: (0, import_node_fs2.readFileSync)(other, "utf8"), manifestFile: file };
   }
   return { manifest: void 0 };
 }
@@ -14685,8 +14742,9 @@ async function vendoredManifest(root, folder) {
 }
 async function loadWorkspace(root, options = {}) {
   const yamlPath = (0, import_node_path.join)(root, "pnpm-workspace.yaml");
-  if (!(0, import_node_fs2.existsSync)(yamlPath)) throw new import_errors16.InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
-  const globs = checkWorkspaceGlobs("pnpm-workspace.yaml", parseWorkspaceYaml("pnpm-workspace.yaml", readTextFile(yamlPath, "pnpm-workspace.yaml")).packages);
+  if (!(0, import_node_fs2.existsSync)(yamlPath)) throw new import_errors15.InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
+  if (entryAt(yamlPath) === "link") throw symlinkedManifest("pnpm-workspace.yaml");
+  const globs = await readWorkspaceGlobs("pnpm-workspace.yaml", readTextFile(yamlPath, "pnpm-workspace.yaml"));
   const rule = { marker: options.serviceMarker ?? "Dockerfile", isServiceDir: await folderTest(options.serviceGlobs ?? []) };
   const found = await discoverPackages(diskListing(), root, await globMatcher(globs), rule);
   const inputs = [];
@@ -14755,7 +14813,7 @@ function parseEnv(entries) {
   const out = dict();
   for (const entry of entries) {
     const m = entry.match(/^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s);
-    if (!m) throw new import_errors17.InputError(`pipeline verify-image: invalid --env ${JSON.stringify(entry)}; expected KEY=VALUE`);
+    if (!m) throw new import_errors16.InputError(`pipeline verify-image: invalid --env ${JSON.stringify(entry)}; expected KEY=VALUE`);
     out[m[1] ?? ""] = m[2] ?? "";
   }
   return out;
@@ -14764,7 +14822,7 @@ function imageRefFrom(text, where) {
   try {
     return formatImageRef(parseImageRef(text));
   } catch (err) {
-    if (err instanceof import_errors17.InputError) throw new import_errors17.InputError(`pipeline verify-image: ${where}: ${err.message}`);
+    if (err instanceof import_errors16.InputError) throw new import_errors16.InputError(`pipeline verify-image: ${where}: ${err.message}`);
     throw err;
   }
 }
@@ -14772,14 +14830,14 @@ function chosenBase(image, config, flag, declared) {
   if (flag !== void 0) return { ref: imageRefFrom(flag, "--base-image"), from: "--base-image" };
   const { file, image: named } = declared();
   if (named === void 0) {
-    throw new import_errors17.InputError(`pipeline verify-image: ${file} declares no global ARG NODE_IMAGE=<image>; pass --base-image with the image the runtime stage was built FROM`);
+    throw new import_errors16.InputError(`pipeline verify-image: ${file} declares no global ARG NODE_IMAGE=<image>; pass --base-image with the image the runtime stage was built FROM`);
   }
   const ref = imageRefFrom(named, `${file}'s ARG NODE_IMAGE`);
   const label = config.labels[BASE_LABEL];
   if (label !== void 0 && label.trim() !== "") {
     const labelled = imageRefFrom(label, `image ${image}'s ${BASE_LABEL} label`);
     if (labelled !== ref) {
-      throw new import_errors17.InputError(
+      throw new import_errors16.InputError(
         `pipeline verify-image: image ${image} names ${labelled} as its base (its ${BASE_LABEL} label), not ${ref}, the one ${file} declares (ARG NODE_IMAGE); the image does not choose which of its layers are exempt: pass --base-image ${labelled} if it was meant to be built on that base`
       );
     }
@@ -14810,11 +14868,11 @@ async function baseOf(engine, image, config, flag, declared) {
   }
   if (layers === void 0) {
     if (base.layers.length >= config.layers.length && base.layers.every((digest, i) => config.layers[i] === digest)) {
-      throw new import_errors17.InputError(
+      throw new import_errors16.InputError(
         `pipeline verify-image: image ${image} has no layer above the ${base.layers.length} layers of its base ${ref} (${from}): the rules about what the build added would check nothing; pass --base-image with the image its runtime stage was built FROM`
       );
     }
-    throw new import_errors17.InputError(
+    throw new import_errors16.InputError(
       `pipeline verify-image: image ${image} is not built on ${ref} (${from}): the ${base.layers.length} layers of ${ref} are not its first ones, even after pulling it again; pass --base-image with the image its runtime stage was built FROM (a tag that moved since the build names another image: pass it with the digest)`
     );
   }
@@ -14823,17 +14881,17 @@ async function baseOf(engine, image, config, flag, declared) {
 var run = command(SPEC, async (parsed, ctx) => {
   const { values, positionals } = parsed;
   const service = positionals[0] ?? "";
-  if (values.image === void 0) throw new import_errors17.InputError(`pipeline verify-image: --image is required; usage: ${USAGE}`);
+  if (values.image === void 0) throw new import_errors16.InputError(`pipeline verify-image: --image is required; usage: ${USAGE}`);
   const image = formatImageRef(parseImageRef(values.image));
   if (values["base-image"] !== void 0) imageRefFrom(values["base-image"], "--base-image");
   const timeout = values.timeout === void 0 ? 90 : Number(values.timeout);
   if (!Number.isInteger(timeout) || timeout < 1 || timeout > 3600)
-    throw new import_errors17.InputError(`pipeline verify-image: invalid --timeout ${JSON.stringify(values.timeout)}; expected whole seconds from 1 to 3600`);
+    throw new import_errors16.InputError(`pipeline verify-image: invalid --timeout ${JSON.stringify(values.timeout)}; expected whole seconds from 1 to 3600`);
   if (values.revision !== void 0 && !isAbbreviatedSha(values.revision))
-    throw new import_errors17.InputError(`pipeline verify-image: invalid --revision ${JSON.stringify(values.revision)}; expected a commit SHA (hex)`);
+    throw new import_errors16.InputError(`pipeline verify-image: invalid --revision ${JSON.stringify(values.revision)}; expected a commit SHA (hex)`);
   const extraEnv = parseEnv(values.env ?? []);
   const root = (0, import_node_path2.resolve)(ctx.cwd, values.cwd ?? ".");
-  if (!(0, import_node_fs3.existsSync)((0, import_node_path2.join)(root, "pnpm-workspace.yaml"))) throw new import_errors17.InputError(`--cwd ${root}: no pnpm-workspace.yaml there; point it at the workspace root`);
+  if (!(0, import_node_fs3.existsSync)((0, import_node_path2.join)(root, "pnpm-workspace.yaml"))) throw new import_errors16.InputError(`--cwd ${root}: no pnpm-workspace.yaml there; point it at the workspace root`);
   const workspace = await loadWorkspace(root, { serviceMarker: ctx.config.services.marker, serviceGlobs: ctx.config.services.dockerfileTargets });
   const rootManifest = parseManifest("package.json", readTextFile((0, import_node_path2.join)(root, "package.json"), "package.json"));
   const expectations = expectationsFor(workspace, rootManifest, service, {
@@ -14863,7 +14921,7 @@ var run = command(SPEC, async (parsed, ctx) => {
   try {
     await engine.serverVersion();
     const config = await engine.inspectImage(image);
-    if (!config) throw new import_errors17.InputError(`pipeline verify-image: image ${image} is not on the local engine; build or pull it first`);
+    if (!config) throw new import_errors16.InputError(`pipeline verify-image: image ${image} is not on the local engine; build or pull it first`);
     const dockerfile = `${serviceByFolder(workspace, service).dir}/${ctx.config.services.marker}`;
     const declared = () => ({ file: dockerfile, image: declaredNodeImage(parseDockerfile(readTextFile((0, import_node_path2.join)(root, dockerfile), dockerfile))) });
     const base = await baseOf(engine, image, config, values["base-image"], declared);
@@ -14889,7 +14947,7 @@ var run = command(SPEC, async (parsed, ctx) => {
     process.off("SIGINT", onInt);
     process.off("SIGTERM", onTerm);
   }
-  if (!evidence) throw new import_errors17.InputError(`pipeline verify-image: image ${image} is not on the local engine; build or pull it first`);
+  if (!evidence) throw new import_errors16.InputError(`pipeline verify-image: image ${image} is not on the local engine; build or pull it first`);
   const results = checkImage(evidence, expectations);
   const failed = results.filter((r) => !r.ok);
   if (values.json) {
