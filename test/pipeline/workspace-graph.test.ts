@@ -489,3 +489,19 @@ describe('orders that do not come for free', () => {
     expect(ws.services.map((s) => s.folder)).toEqual(['alpha', 'zeta']);
   });
 });
+
+describe('dependencyRef: a workspace: spec that starts with a dot is a folder (pnpm 10 links it)', () => {
+  test.each<[string, ReturnType<typeof dependencyRef>]>([
+    ['workspace:..', { name: 'k', path: '..' }],
+    ['workspace:.', { name: 'k', path: '.' }],
+    ['workspace:../b', { name: 'k', path: '../b' }],
+    ['workspace:./in', { name: 'k', path: './in' }],
+    ['workspace:.hidden/x', { name: 'k', path: '.hidden/x' }],
+    ['workspace:*', ['k', 'k']],
+    ['workspace:^', ['k', 'k']],
+    ['workspace:other@*', ['other', 'k']],
+    ['link:..', { name: 'k', path: '..' }],
+  ])('%s', (spec, ref) => {
+    expect(dependencyRef('k', spec)).toEqual(ref);
+  });
+});

@@ -136,8 +136,9 @@ export function dependencyRef(name: string, spec: string): DependencyRef {
   // `npm:<package>[@<range>]` installs that package under the key: it is the edge when it is in the workspace.
   if (spec.startsWith('npm:')) return NPM_ALIAS.exec(spec)?.[1] ?? name;
   if (!spec.startsWith('workspace:')) return name;
-  // pnpm's `workspace:./x` and `workspace:../x`: the folder, as `link:` (pnpm links it, in the workspace or not).
-  if (spec.startsWith('./', 10) || spec.startsWith('../', 10)) return { name, path: spec.slice(10) };
+  // pnpm's `workspace:./x`, `workspace:../x`, `workspace:..`: whatever starts with a dot is a folder, as `link:` (pnpm 10's
+  // resolver takes every `workspace:.` spec as a path, and links it, in the workspace or not; it locks `workspace:..` as `link:..`).
+  if (spec.startsWith('.', 10)) return { name, path: spec.slice(10) };
   // Stryker disable next-line StringLiteral: equivalent: includes('') is true, and then the alias pattern (which needs an '@') decides alone
   const alias = spec.includes('@', 11) ? WORKSPACE_ALIAS.exec(spec.slice(10))?.[1] : undefined;
   return [alias ?? name, name];
