@@ -8123,7 +8123,7 @@ function dependencyRef(name, spec) {
   if (spec.startsWith("link:")) return { name, path: spec.slice(5) };
   if (spec.startsWith("npm:")) return NPM_ALIAS.exec(spec)?.[1] ?? name;
   if (!spec.startsWith("workspace:")) return name;
-  if (spec.startsWith("./", 10) || spec.startsWith("../", 10)) return { name, path: spec.slice(10) };
+  if (spec.startsWith(".", 10)) return { name, path: spec.slice(10) };
   const alias = spec.includes("@", 11) ? WORKSPACE_ALIAS.exec(spec.slice(10))?.[1] : void 0;
   return [alias ?? name, name];
 }
