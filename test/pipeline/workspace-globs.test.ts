@@ -29,6 +29,8 @@ describe('parseWorkspaceGlobsFast: the block form, read as YAML reads it', () =>
     ['keys with underscores, dashes and digits', 'my_key-2: 1\npackages:\n  - a/*\n', ['a/*']],
     ['no newline at the end', 'packages:\n  - a/*', ['a/*']],
     ['a document start marker before the keys', '---\npackages:\n  - a/*\n', ['a/*']],
+    ['a value that ends in three dots', 'packages:\n  - a/*\nother: b...\n', ['a/*']],
+    ['a value that ends in three dashes', 'packages:\n  - a/*\nother: b---\n', ['a/*']],
   ])('%s', async (_, text, globs) => {
     expect(parseWorkspaceGlobsFast(text)).toEqual(globs);
     // The YAML parser agrees, on the text with its line breaks made LF, as both loaders read it.
@@ -73,6 +75,7 @@ describe('parseWorkspaceGlobsFast: the block form, read as YAML reads it', () =>
     ['a second document', 'packages:\n  - a/*\n---\nother: 1\n'],
     ['a document end marker', 'packages:\n  - a/*\n...\n'],
     ['a document start marker after a key', 'a: 1\n---\npackages:\n  - a/*\n'],
+    ['three dashes and text at the margin after the keys (a plain scalar: a YAML error)', 'packages:\n  - a/*\nb: 1\n---x\n'],
     ['a no-break space after the key (no mapping indicator in YAML)', 'packages:\u00a0\n  - a/*\n'],
     ['a no-break space after the dash', 'packages:\n  -\u00a0a/*\n'],
   ])('%s: left to the YAML parser', (_, text) => {

@@ -68,23 +68,25 @@ export async function globMatcher(globs: readonly string[]): Promise<GlobMatcher
     const starred = segments.findIndex((s) => s.includes('**'));
     const deepAt = grouped === -1 ? starred : starred === -1 ? grouped : Math.min(grouped, starred);
     const upto = deepAt === -1 ? segments.length - 1 : deepAt;
-    // Below the prefix, a `**` enters no folder whose name starts with a dot (picomatch's `dot: false`, as pnpm
-    // globs): only a deep part that names one (`**/.config/*`) or whose group might (`{a,.b/c}`) walks into them.
-    const deep = segments.slice(upto).join('/');
-    const deepDots = /(?:^|[/{(,|])\./.test(deep);
-    return { deepAt, deepDots, tests: Array.from({ length: upto }, (_, i) => compile([segments.slice(0, i + 1).join('/')])) };
+    // Below the prefix, a `**` matches no folder whose name starts with a dot (picomatch's `dot: false`, as pnpm
+    // globs): such a folder can lead to a package only when a segment of the deep part matches its name
+    // (`.config` of `**/.config/*`, `[.]x`), so the walk enters no other (`.git`, `.cache`). A group holding a
+    // `/` cannot be cut into segments: there, a name the glob spells out, or any when it has a class.
+    const deep = segments.slice(upto).filter((s) => s !== '**');
+    const dotName: PathTest = grouped === -1 ? compile(deep) : (name) => glob.includes(name) || glob.includes('[');
+    return { deepAt, dotName, tests: Array.from({ length: upto }, (_, i) => compile([segments.slice(0, i + 1).join('/')])) };
   });
   return {
     isPackageDir: (path) => isIncluded(path) && !isExcluded(path),
     mayContain(path) {
       let depth = 1;
       for (let at = path.indexOf('/'); at !== -1; at = path.indexOf('/', at + 1)) depth++;
-      return prefixes.some(({ deepAt, deepDots, tests }) => {
+      return prefixes.some(({ deepAt, dotName, tests }) => {
         // Stryker disable next-line OptionalChaining,BooleanLiteral: 1 <= depth <= tests.length here, so tests[depth - 1] is always there (?. and ?? false are for the types)
         if (depth <= tests.length) return tests[depth - 1]?.(path) ?? false;
         if (deepAt === -1) return false;
         const segments = path.split('/');
-        if (!deepDots && segments.some((s, i) => i >= tests.length && s.startsWith('.'))) return false;
+        if (segments.some((s, i) => i >= tests.length && s.startsWith('.') && !dotName(s))) return false;
         // Stryker disable next-line OptionalChaining,BooleanLiteral: tests is not empty here, so its last test is always there (?. and ?? false are for the types)
         return tests.length === 0 || (tests[tests.length - 1]?.(segments.slice(0, tests.length).join('/')) ?? false);
       });

@@ -159,7 +159,7 @@ describe('a glob with a | outside a group', () => {
     const r = await bothLoaders({ 'pnpm-workspace.yaml': "packages:\n  - 'a/b|c'\n", 'a/b/package.json': pkg('ab'), 'c/package.json': pkg('c') });
     expect(r.disk).toEqual({
       error:
-        'pnpm-workspace.yaml: the package glob "a/b|c" is not usable: it holds a | outside a group, which pnpm reads one way alone and another beside a ** glob (write a/@(b|c), or two globs); expected a folder glob relative to the workspace root, e.g. services/*',
+        'pnpm-workspace.yaml: the package glob "a/b|c" is not usable: it holds a | outside a group, which pnpm reads as an alternative of the whole glob, found only when it searches from the workspace root (write a/@(b|c), or two globs); expected a folder glob relative to the workspace root, e.g. services/*',
     });
     expect(r.git).toEqual(r.disk);
   });
