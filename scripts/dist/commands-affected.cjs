@@ -1578,20 +1578,20 @@ async function globMatcher(globs) {
     const starred = segments.findIndex((s) => s.includes("**"));
     const deepAt = grouped === -1 ? starred : starred === -1 ? grouped : Math.min(grouped, starred);
     const upto = deepAt === -1 ? segments.length - 1 : deepAt;
-    const deep = segments.slice(upto).join("/");
-    const deepDots = /(?:^|[/{(,|])\./.test(deep);
-    return { deepAt, deepDots, tests: Array.from({ length: upto }, (_, i) => compile([segments.slice(0, i + 1).join("/")])) };
+    const deep = segments.slice(upto).filter((s) => s !== "**");
+    const dotName = grouped === -1 ? compile(deep) : (name) => glob.includes(name) || glob.includes("[");
+    return { deepAt, dotName, tests: Array.from({ length: upto }, (_, i) => compile([segments.slice(0, i + 1).join("/")])) };
   });
   return {
     isPackageDir: (path) => isIncluded(path) && !isExcluded(path),
     mayContain(path) {
       let depth = 1;
       for (let at2 = path.indexOf("/"); at2 !== -1; at2 = path.indexOf("/", at2 + 1)) depth++;
-      return prefixes.some(({ deepAt, deepDots, tests }) => {
+      return prefixes.some(({ deepAt, dotName, tests }) => {
         if (depth <= tests.length) return tests[depth - 1]?.(path) ?? false;
         if (deepAt === -1) return false;
         const segments = path.split("/");
-        if (!deepDots && segments.some((s, i) => i >= tests.length && s.startsWith("."))) return false;
+        if (segments.some((s, i) => i >= tests.length && s.startsWith(".") && !dotName(s))) return false;
         return tests.length === 0 || (tests[tests.length - 1]?.(segments.slice(0, tests.length).join("/")) ?? false);
       });
     }
@@ -1716,22 +1716,51 @@ async function readWorkspaceGlobs(file, text) {
   const { parseWorkspaceYaml } = await Promise.resolve().then(() => __toESM(require("./core-workspace-workspace-yaml.cjs"), 1));
   return checkWorkspaceGlobs(file, parseWorkspaceYaml(file, normalizeLineBreaks(text)).packages);
 }
+function classEnd(glob, open) {
+  let i = open + 1;
+  if (glob[i] === "!" || glob[i] === "^") i++;
+  if (glob[i] === "]") i++;
+  for (; i < glob.length; i++) {
+    if (glob[i] === "[" && glob[i + 1] === ":") {
+      const end = glob.indexOf(":]", i + 2);
+      if (end !== -1) {
+        i = end + 1;
+        continue;
+      }
+    }
+    if (glob[i] === "]") return i;
+  }
+  return -1;
+}
+function groupEnd(glob, open) {
+  const close = glob[open] === "(" ? ")" : "}";
+  let listed = false;
+  for (let i = open + 1; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === "[") {
+      const end = classEnd(glob, i);
+      if (end !== -1) i = end;
+    } else if (c === "(" || c === "{") {
+      const end = groupEnd(glob, i);
+      if (end !== -1) i = end;
+    } else if (c === close) return close === ")" || listed ? i : -1;
+    else if (c === "," || c === "." && glob[i + 1] === ".") listed = true;
+  }
+  return -1;
+}
 function hasBareBar(glob) {
-  let depth = 0;
-  let inClass = false;
-  for (const c of glob) {
-    if (inClass) inClass = c !== "]";
-    else if (c === "[") inClass = true;
-    else if (c === "(") depth++;
-    else if (c === ")" && depth > 0) depth--;
-    else if (c === "|" && depth === 0) return true;
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === "|") return true;
+    const end = c === "[" ? classEnd(glob, i) : c === "(" || c === "{" ? groupEnd(glob, i) : -1;
+    if (end !== -1) i = end;
   }
   return false;
 }
 function checkWorkspaceGlobs(file, globs) {
   for (const glob of globs) {
     const body = glob.startsWith("!") ? glob.slice(1) : glob;
-    const why = body === "" ? "it is empty" : body.startsWith("/") ? "it is absolute" : body.split("/").includes("..") ? "it leaves the workspace (..)" : [...body].some((c) => c === "\\" || c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) ? "it holds a backslash or a control character" : hasBareBar(body) ? "it holds a | outside a group, which pnpm reads one way alone and another beside a ** glob (write a/@(b|c), or two globs)" : void 0;
+    const why = body === "" ? "it is empty" : body.startsWith("/") ? "it is absolute" : body.split("/").includes("..") ? "it leaves the workspace (..)" : [...body].some((c) => c === "\\" || c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) ? "it holds a backslash or a control character" : hasBareBar(body) ? "it holds a | outside a group, which pnpm reads as an alternative of the whole glob, found only when it searches from the workspace root (write a/@(b|c), or two globs)" : void 0;
     if (why !== void 0)
       throw new import_errors15.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
   }
