@@ -10,7 +10,7 @@ import { discoverPackages, type FolderListing, MANIFEST_FILES, manifestFolder, O
 import { folderTest, globMatcher } from '../core/workspace/folder-globs.js';
 import { buildWorkspace, dependencyRefs, hasLocalInputs, type PackageInput, type Workspace } from '../core/workspace/graph.js';
 import { readVendored, type VendoredManifest } from '../core/workspace/vendored.js';
-import { parseManifest } from '../core/workspace/manifest.js';
+import { parseManifest, rootPackageName } from '../core/workspace/manifest.js';
 import { readWorkspaceGlobs } from '../core/workspace/workspace-globs.js';
 import { manifestJson } from './manifest-json.js';
 import { readTextFile } from './read-text-file.js';
@@ -120,7 +120,9 @@ export async function loadWorkspace(root: string, options: LoadOptions = {}): Pr
     const file = `${dir}/${manifestFile ?? 'package.json'}`;
     inputs.push({ dir, manifest: parseManifest(file, await manifestJson(file, manifestFile ?? 'package.json', manifest)), manifestFile, isService });
   }
-  const first = buildWorkspace(inputs);
+  // The root package's name: a dependency naming it is on the root (GraphPackage.dependsOnRoot), as from git.
+  const rootName = entryAt(join(root, 'package.json')) === 'file' ? rootPackageName(readFileSync(join(root, 'package.json'), 'utf8')) : undefined;
+  const first = buildWorkspace(inputs, { rootName });
   if (!hasLocalInputs(first)) return first;
   // A vendored package's own `file:` dependencies (vendored.ts), read from its folder on disk.
   const vendored = await readVendored(
@@ -131,5 +133,5 @@ export async function loadWorkspace(root: string, options: LoadOptions = {}): Pr
       return out;
     },
   );
-  return vendored.read.length === 0 ? first : buildWorkspace(inputs, vendored.refs);
+  return vendored.read.length === 0 ? first : buildWorkspace(inputs, { vendored: vendored.refs, rootName });
 }

@@ -30,7 +30,7 @@ import { folderTest, type GlobMatcher, globMatcher, globRoots } from '../core/wo
 import { KeyHash } from '../core/workspace/cache-key.js';
 import { buildGraph, type GraphSource, graphFromSnapshot, hasLocalInputs, isGraphSnapshot, snapshotGraph, type WorkspaceGraph } from '../core/workspace/graph.js';
 import { readVendored, type VendoredManifest } from '../core/workspace/vendored.js';
-import { readManifestEdges } from '../core/workspace/manifest.js';
+import { readManifestEdges, rootPackageName } from '../core/workspace/manifest.js';
 import { readWorkspaceGlobs } from '../core/workspace/workspace-globs.js';
 import { parseTree, subtrees, type TreeEntry } from '../core/git/tree.js';
 import type { BulkAnswers, BulkRead, GitObject } from './cat-file.js';
@@ -43,7 +43,8 @@ import { manifestJson } from './manifest-json.js';
 // 6: pnpm's package.json5 and package.yaml manifests (a cache of version 5 lacks those packages).
 // 7: a vendored package's own path dependencies, and the vendored manifests a graph was built with.
 // 8: dot-folders a glob names are packages (`.tools/*`); a package.json folder beside package.yaml is refused.
-const CACHE_VERSION = 8;
+// 9: the packages that depend on the workspace's root package (GraphSnapshot.rootDependents); the root's name in the key.
+const CACHE_VERSION = 9;
 /**
  * git processes that read the manifests, each a share of the folders: git answers on one core, and
  * this process waits meanwhile. Two halve the wait on a 2-core machine; more only add start-up.
@@ -343,10 +344,11 @@ async function load(git: Git, commit: string, options: LoadOptions, readersFor: 
   const { dir, marker, serviceGlobs = [], cacheDir, trace = () => {} } = options;
   const short = commit.slice(0, 12);
   const where = dir === '' ? 'the repository root' : dir;
-  const first = git.readObjects([dir === '' ? `${commit}^{tree}` : `${commit}:${dir}`, `${commit}:${dir === '' ? '' : `${dir}/`}pnpm-workspace.yaml`]);
+  const inDir = dir === '' ? '' : `${dir}/`;
+  const first = git.readObjects([dir === '' ? `${commit}^{tree}` : `${commit}:${dir}`, `${commit}:${inDir}pnpm-workspace.yaml`, `${commit}:${inDir}package.json`]);
   // Asked first, so that git answers while the readers start.
   if (cold) readersFor();
-  const [tree, yaml] = await first;
+  const [tree, yaml, rootManifest] = await first;
   if (tree?.type !== 'tree') throw new InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
   if (yaml?.type !== 'blob') throw new InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
   // A link's blob is its target's path: refused, as on disk (the workspace folder's tree is a few entries).
@@ -357,7 +359,9 @@ async function load(git: Git, commit: string, options: LoadOptions, readersFor: 
   const trees = new Folders(git, shaBytes);
   trees.add(tree.sha, tree.content);
 
-  const hash = new KeyHash().update(`${CACHE_VERSION}\0${marker}\0${serviceGlobs.join('\0')}\0\0${yaml.sha}\0`);
+  // The root package's name decides which dependencies are on the root (GraphPackage.dependsOnRoot): in the key.
+  const rootName = rootManifest?.type === 'blob' ? rootPackageName(rootManifest.content.toString('utf8')) : undefined;
+  const hash = new KeyHash().update(`${CACHE_VERSION}\0${marker}\0${serviceGlobs.join('\0')}\0\0${yaml.sha}\0${rootName ?? ''}\0`);
   for (const root of globRoots(globs)) hash.update(`${root}\0${(await trees.resolve(tree.sha, root)) ?? '-'}\0`);
   const cacheFile = cacheDir === undefined ? undefined : join(cacheDir, `graph-${hash.digest()}.json`);
   const fromCache = cacheFile === undefined ? undefined : readCache(cacheFile);
@@ -397,14 +401,14 @@ async function load(git: Git, commit: string, options: LoadOptions, readersFor: 
     sources.push({ dir: path, name: edges.name, isService, refs: edges.refs });
   }
   trace(`${sources.length} manifests parsed`);
-  let workspace = buildGraph(sources);
+  let workspace = buildGraph(sources, { rootName });
   // A package depending on a folder of no workspace package (a vendored one, rare): that folder's own
   // manifest's paths count too, read now and the graph built again with them.
   let vendored: Cached['vendored'] = [];
   if (hasLocalInputs(workspace)) {
     const read = await readVendored(sources, (folders) => vendoredManifests(git, commit, dir, folders));
     if (read.read.length > 0) {
-      workspace = buildGraph(sources, read.refs);
+      workspace = buildGraph(sources, { vendored: read.refs, rootName });
       vendored = read.read;
     }
   }

@@ -148,10 +148,9 @@ describe('renderDockerfile', () => {
     );
 
     test("a tarball a vendored package's own file: dependency reaches is refused the same way, naming the package that copies it", () => {
-      const ws = buildWorkspace(
-        [vendored('services/api', '@k/api', { pad: 'file:../../vendor/pad' }, 3001)],
-        new Map([['vendor/pad', [dependencyRef('t', 'file:./t-1.0.0.tgz')]]]),
-      );
+      const ws = buildWorkspace([vendored('services/api', '@k/api', { pad: 'file:../../vendor/pad' }, 3001)], {
+        vendored: new Map([['vendor/pad', [dependencyRef('t', 'file:./t-1.0.0.tgz')]]]),
+      });
       expect(() => renderDockerfile(TEMPLATE, ws, ws.get('@k/api'), CTX)).toThrow(
         /^services\/api\/package\.json: a file: dependency on the tarball "vendor\/pad\/t-1\.0\.0\.tgz" \(its own, or a vendored package's it copies\) cannot be built/,
       );

@@ -108,3 +108,31 @@ describe("checkGeneratedNames: a service's workspace dependencies are resolved b
     expect(() => builderInputs(buildWorkspace([lib, api]), buildWorkspace([lib, api]).get('@k/api'))).toThrow(/^packages\/util\/package\.yaml: a file: dependency on the tarball/);
   });
 });
+
+describe('checkGeneratedNames: a service cannot hold the workspace root package', () => {
+  // pnpm links the root folder (the whole repository) into a package depending on the root package.
+  const pkg = (dir: string, name: string, isService: boolean, deps: Record<string, string> = {}): PackageInput => ({
+    dir,
+    isService,
+    manifest: parseManifest(`${dir}/package.json`, JSON.stringify({ name, ...(isService ? { kodingcaravan: { port: 1 } } : {}), dependencies: deps })),
+  });
+
+  test.each([
+    ['the service itself', [pkg('services/api', '@k/api', true, { root: 'workspace:*' })], 'services/api'],
+    [
+      'a library it depends on',
+      [pkg('packages/util', '@k/util', false, { root: 'workspace:*' }), pkg('services/api', '@k/api', true, { '@k/util': 'workspace:*' })],
+      'packages/util',
+    ],
+  ])('%s depending on it is refused, naming the manifest and the service', (_, inputs, dir) => {
+    expect(() => checkGeneratedNames(buildWorkspace(inputs, { rootName: 'root' }))).toThrow(
+      `"${dir}"/package.json: depends on the workspace root package, which "services/api"'s image cannot hold (pnpm links the whole repository); move what it needs into a workspace package`,
+    );
+  });
+
+  test('a library no service uses may depend on it', () => {
+    const ws = buildWorkspace([pkg('packages/tools', '@k/tools', false, { root: 'workspace:*' }), pkg('services/api', '@k/api', true)], { rootName: 'root' });
+    expect(() => checkGeneratedNames(ws)).not.toThrow();
+    expect(ws.get('@k/tools').dependsOnRoot).toBe(true);
+  });
+});

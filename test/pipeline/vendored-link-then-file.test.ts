@@ -19,7 +19,7 @@ test.each([
   ['file: first', { dependencies: { x: 'file:../../vendor/x' }, devDependencies: { xl: 'link:../../vendor/x' } }],
   ['link: first', { dependencies: { xl: 'link:../../vendor/x' }, devDependencies: { x: 'file:../../vendor/x' } }],
 ])("a folder reached by link: and by file: has its copy's own file: dependencies as inputs (%s)", (_, fields) => {
-  const ws = buildWorkspace([svc(fields)], vendored);
+  const ws = buildWorkspace([svc(fields)], { vendored });
   expect(ws.get('@x/a').localInputs).toEqual(['vendor/x', 'vendor/y']);
 });
 
@@ -30,6 +30,6 @@ test("a vendored folder first reached through a link: of the package, then by a 
     ['vendor/x', [dependencyRef('y', 'file:../y')]],
     ['vendor/y', [dependencyRef('z', 'file:../z')]],
   ]);
-  const ws = buildWorkspace([svc({ dependencies: { yl: 'link:../../vendor/y', x: 'file:../../vendor/x' } })], deep);
+  const ws = buildWorkspace([svc({ dependencies: { yl: 'link:../../vendor/y', x: 'file:../../vendor/x' } })], { vendored: deep });
   expect([...ws.get('@x/a').localInputs].sort()).toEqual(['vendor/x', 'vendor/y', 'vendor/z']);
 });

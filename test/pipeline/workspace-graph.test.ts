@@ -294,22 +294,21 @@ describe('the graph as change detection and the generators see it', () => {
   ])('a vendored package: %s', (_, manifests, expected, localInputs) => {
     const vendored = new Map(Object.entries(manifests).map(([folder, deps]) => [folder, Object.entries(deps).map(([k, v]) => dependencyRef(k, v))]));
     const inputs = [pkg('packages/core', '@x/core'), pkg('services/a', '@x/a', { x: 'file:../../vendor/x' }, 'dependencies', true)];
-    const ws = buildWorkspace(inputs, vendored);
+    const ws = buildWorkspace(inputs, { vendored });
     expect(ws.get('@x/a').workspaceDeps).toEqual(expected);
     expect(ws.get('@x/a').localInputs).toEqual(localInputs);
     const graph = buildGraph(
       inputs.map((i) => ({ dir: i.dir, name: i.manifest.name, isService: i.isService, refs: dependencyRefs(i.manifest) })),
-      vendored,
+      { vendored },
     );
     expect([graph.get('@x/a').workspaceDeps, graph.get('@x/a').localInputs]).toEqual([expected, localInputs]);
   });
 
   test('a vendored package reached by link: is a symbolic link: nothing of its manifest is followed', () => {
     const vendored = new Map([['vendor/x', [dependencyRef('y', 'file:../y'), dependencyRef('core', 'file:../../packages/core')]]]);
-    const ws = buildWorkspace(
-      [pkg('packages/core', '@x/core'), pkg('services/a', '@x/a', { x: 'link:../../vendor/x', w: 'workspace:../../vendor/x' }, 'dependencies', true)],
+    const ws = buildWorkspace([pkg('packages/core', '@x/core'), pkg('services/a', '@x/a', { x: 'link:../../vendor/x', w: 'workspace:../../vendor/x' }, 'dependencies', true)], {
       vendored,
-    );
+    });
     expect([ws.get('@x/a').workspaceDeps, ws.get('@x/a').localInputs]).toEqual([[], ['vendor/x']]);
   });
 
@@ -503,5 +502,42 @@ describe('dependencyRef: a workspace: spec that starts with a dot is a folder (p
     ['link:..', { name: 'k', path: '..' }],
   ])('%s', (spec, ref) => {
     expect(dependencyRef('k', spec)).toEqual(ref);
+  });
+});
+
+describe('a dependency on the workspace root package (pnpm links the root folder)', () => {
+  const source = (dir: string, name: string, deps: Record<string, string>) => ({
+    dir,
+    name,
+    isService: false,
+    refs: Object.entries(deps).map(([k, v]) => dependencyRef(k, v)),
+  });
+  test.each<[string, Record<string, string>, string, boolean]>([
+    ['workspace:* naming it', { root: 'workspace:*' }, 'packages/a', true],
+    ['a workspace: alias of it', { r: 'workspace:root@*' }, 'packages/a', true],
+    ['a plain range naming it', { root: '^1.0.0' }, 'packages/a', true],
+    ['file: to the root folder', { r: 'file:../..' }, 'packages/a', true],
+    ['link: to the root folder, with a slash', { r: 'link:../../' }, 'packages/a', true],
+    ['workspace:.. from a folder one level down', { r: 'workspace:..' }, 'tools', true],
+    ['a path above the root (outside the workspace)', { r: 'file:../../..' }, 'packages/a', false],
+    ['a path to the package itself', { r: 'workspace:.' }, 'packages/a', false],
+    ['another package', { b: 'workspace:*' }, 'packages/a', false],
+    ['an external package', { lodash: '^4.0.0' }, 'packages/a', false],
+  ])('%s', (_, deps, dir, expected) => {
+    const graph = buildGraph([source(dir, 'a', deps), source('packages/b', 'b', {})], { rootName: 'root' });
+    expect(graph.get('a').dependsOnRoot === true).toBe(expected);
+    expect(graph.get('b').dependsOnRoot).toBeUndefined();
+    expect(graph.get('a').workspaceDeps).toEqual(deps['b'] === undefined ? [] : ['b']);
+  });
+
+  test('without the root name, workspace: naming it is refused as naming no package (a root manifest without a name)', () => {
+    expect(() => buildGraph([source('packages/a', 'a', { root: 'workspace:*' })])).toThrow(
+      'package a depends on "root" with a workspace: specifier, but no workspace package is named root; restore that package or change the specifier',
+    );
+  });
+
+  test('a workspace package of that name wins (the edge is to it)', () => {
+    const graph = buildGraph([source('packages/a', 'a', { root: 'workspace:*' }), source('packages/r', 'root', {})], { rootName: 'root' });
+    expect([graph.get('a').workspaceDeps, graph.get('a').dependsOnRoot]).toEqual([['root'], undefined]);
   });
 });

@@ -115,6 +115,12 @@ export function computeAffected(workspace: WorkspaceGraph, selection: Selection)
   }
   for (const [dir, n] of removedHit) notes.push(`package ${dir} was removed (${n} file${n === 1 ? '' : 's'}); its dependents changed their manifests`);
   if (toolingFiles.length > 0) tooling.push(describeFiles(toolingFiles, 'no package (the pipeline and repository tooling)'));
+  // The root's own files are those of no package (tooling) and its manifest: pnpm links the root package into a
+  // package that depends on it, so such a change is that package's (GraphPackage.dependsOnRoot; almost none has one).
+  if (tooling.length > 0 || c.rootManifest) {
+    const what = tooling.length > 0 ? tooling.join('; ') : 'root package.json changed';
+    for (const p of workspace.packages.values()) if (p.dependsOnRoot === true) addDirect(p.name, `depends on the workspace root package, whose own files changed: ${what}`);
+  }
 
   if (global.length > 0) {
     const packages = [...workspace.packages.values()].map((p) => entry(p, [...global, ...(direct.get(p.name) ?? [])]));

@@ -54,6 +54,14 @@ export function checkGeneratedNames(workspace: Workspace): void {
         );
       }
     }
+    // pnpm links the root folder into a package that depends on the root package: an image cannot hold the repository.
+    for (const pkg of [service, ...workspace.dependenciesOf(service.name)]) {
+      if (pkg.dependsOnRoot === true) {
+        throw new InputError(
+          `${quote(pkg.dir, 120)}/${pkg.manifestFile ?? 'package.json'}: depends on the workspace root package, which ${quote(service.dir, 120)}'s image cannot hold (pnpm links the whole repository); move what it needs into a workspace package`,
+        );
+      }
+    }
     // What the Dockerfile copies: the service's folder, its dependencies' and their local inputs (vendored folders).
     const inputs = builderInputs(workspace, service);
     for (const dir of [service.dir, ...inputs.packages, ...inputs.local]) copied.add(dir);

@@ -5,7 +5,7 @@
 import { InputError } from '../errors.js';
 import type { OtherManifestFile } from './discover.js';
 import { DEPENDENCY_FIELDS, type DependencyRef, dependencyRef, isCopyRef, type Manifest } from './manifest.js';
-import { isLocalInput, joinPosix } from './paths.js';
+import { isLocalInput, isRootFolder, joinPosix } from './paths.js';
 
 export { joinPosix } from './paths.js';
 
@@ -37,6 +37,12 @@ export interface GraphPackage {
    * it (outside the repository, or above a workspace in a subfolder of it) or an absolute one is not followed.
    */
   readonly localInputs: readonly string[];
+  /**
+   * It depends on the workspace's root package, which pnpm links like any other (by the root manifest's name, or a
+   * path to the root folder): here the root is no package, so its own files (those of no package: tooling, the
+   * root manifest) are this package's inputs (core/affected/compute.ts). Absent for almost every package.
+   */
+  readonly dependsOnRoot?: true;
 }
 
 export interface WorkspacePackage extends PackageInput, GraphPackage {}
@@ -99,7 +105,7 @@ export function dependencyRefs(manifest: Manifest): DependencyRef[] {
  * The workspace packages a package depends on, by index, sorted by name: `workspace:` specs, and
  * plain specs whose key names a workspace package.
  */
-function workspaceTargets(name: string, refs: readonly DependencyRef[], lookup: Lookup, names: readonly string[], localInputs: string[]): number[] {
+function workspaceTargets(name: string, refs: readonly DependencyRef[], lookup: Lookup, names: readonly string[], localInputs: string[], found: { root: boolean }): number[] {
   const { index } = lookup;
   const out: number[] = [];
   // The copies whose own dependencies were followed, made for the first path dependency (almost none has one).
@@ -110,8 +116,10 @@ function workspaceTargets(name: string, refs: readonly DependencyRef[], lookup: 
   for (let k = 0; k < refs.length; k++) {
     const ref = at(refs, k);
     let target: number | undefined;
-    if (typeof ref === 'string') target = index.get(ref);
-    else if (
+    if (typeof ref === 'string') {
+      target = index.get(ref);
+      if (target === undefined && ref === lookup.rootName) found.root = true;
+    } else if (
       // Stryker disable next-line LogicalOperator: equivalent: an array has no `path`, so `'path' in ref` alone decides
       !Array.isArray(ref) &&
       'path' in ref
@@ -122,15 +130,18 @@ function workspaceTargets(name: string, refs: readonly DependencyRef[], lookup: 
       target = lookup.dirs.get(folder);
       // No workspace package there: the folder itself is an input of this package (see GraphPackage.localInputs),
       // and, for a copy (`file:`), so is what its own manifest's `file:` dependencies reach (vendored.ts).
-      if (target === undefined) {
+      if (target === undefined && isRootFolder(lookup.dir, ref.path)) found.root = true;
+      else if (target === undefined) {
         followed ??= new Set();
         followLocal(folder, ref.copy === true, lookup, { localInputs, followed }, add);
       }
     } else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
+      // The root package, named: no edge (it is no package here), its files this package's inputs.
+      if (target === undefined && lookup.rootName !== undefined && ref[0] === lookup.rootName) found.root = true;
       // A `workspace:` specifier must name a package of the workspace: pnpm refuses to install otherwise, and
       // dropping the edge would hide its dependents from change detection (a deleted library, say).
-      if (target === undefined) {
+      else if (target === undefined) {
         throw new InputError(
           `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`,
         );
@@ -149,6 +160,8 @@ interface Lookup {
   readonly dir: string;
   /** The path dependencies of each vendored folder's own manifest (vendored.ts), read by the loaders. */
   readonly vendored: ReadonlyMap<string, readonly DependencyRef[]>;
+  /** The root manifest's name, when it has one (GraphOptions.rootName). */
+  readonly rootName: string | undefined;
 }
 
 /**
@@ -225,11 +238,18 @@ export function sortByKey<T>(items: readonly T[], key: (item: T) => string): T[]
   return out;
 }
 
-/** `vendored`: the path dependencies of the vendored folders' own manifests (vendored.ts), when any. */
-export function buildWorkspace(inputs: readonly PackageInput[], vendored: ReadonlyMap<string, readonly DependencyRef[]> = NO_VENDORED): Workspace {
+/** What the graph needs besides the packages: both are read by the loaders. */
+export interface GraphOptions {
+  /** The path dependencies of the vendored folders' own manifests (vendored.ts), when any. */
+  readonly vendored?: ReadonlyMap<string, readonly DependencyRef[]>;
+  /** The workspace root manifest's name, when it has one: a dependency naming it is on the root (GraphPackage.dependsOnRoot). */
+  readonly rootName?: string | undefined;
+}
+
+export function buildWorkspace(inputs: readonly PackageInput[], options: GraphOptions = {}): Workspace {
   return assemble(
     inputs.map((input) => ({ input, name: input.manifest.name, refs: dependencyRefs(input.manifest) })),
-    vendored,
+    options,
     ({ input, name }, folder, workspaceDeps, localInputs) => ({
       dir: input.dir,
       manifest: input.manifest,
@@ -254,10 +274,10 @@ export interface GraphSource {
 }
 
 /** The graph without the manifests (change detection), from packages read one by one. */
-export function buildGraph(sources: readonly GraphSource[], vendored: ReadonlyMap<string, readonly DependencyRef[]> = NO_VENDORED): WorkspaceGraph {
+export function buildGraph(sources: readonly GraphSource[], options: GraphOptions = {}): WorkspaceGraph {
   return assemble(
     sources.map((source) => ({ input: source, name: source.name, refs: source.refs })),
-    vendored,
+    options,
     ({ input, name }, folder, workspaceDeps, localInputs) => ({ name, dir: input.dir, folder, isService: input.isService, workspaceDeps, localInputs }),
   );
 }
@@ -265,9 +285,10 @@ export function buildGraph(sources: readonly GraphSource[], vendored: ReadonlyMa
 /** Folder order, unique names, the edges, and no cycle; `make` builds each package. */
 function assemble<I extends { readonly dir: string; readonly manifestFile?: OtherManifestFile | undefined }, P extends GraphPackage>(
   entries: ReadonlyArray<{ readonly input: I; readonly name: string; readonly refs: readonly DependencyRef[] }>,
-  vendored: ReadonlyMap<string, readonly DependencyRef[]>,
+  options: GraphOptions,
   make: (entry: { readonly input: I; readonly name: string }, folder: string, workspaceDeps: readonly string[], localInputs: readonly string[]) => P,
 ): WorkspaceGraph<P> {
+  const vendored = options.vendored ?? NO_VENDORED;
   const sorted = sortByKey(entries, (e) => e.input.dir);
   // Packages by index in folder order: the edges, the cycle check and the cache all work on indexes.
   const names: string[] = [];
@@ -287,15 +308,19 @@ function assemble<I extends { readonly dir: string; readonly manifestFile?: Othe
   const packages: P[] = [];
   const edges: number[][] = [];
   const localInputs: string[] = [];
+  // Whether the package being read depends on the root (one object for every package).
+  const found = { root: false };
   for (let k = 0; k < sorted.length; k++) {
     const entry = at(sorted, k);
     const { name, input } = entry;
-    const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir, vendored }, names, localInputs);
+    found.root = false;
+    const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir, vendored, rootName: options.rootName }, names, localInputs, found);
     const deps: string[] = [];
     for (let t = 0; t < targets.length; t++) deps.push(at(names, at(targets, t)));
     const slash = input.dir.lastIndexOf('/');
     // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent: slice(slash + 1) of a folder without a slash is the folder, and no folder starts with '/'
-    packages.push(make(entry, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps, localInputs.length === 0 ? NONE : [...localInputs].sort()));
+    const pkg = make(entry, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps, localInputs.length === 0 ? NONE : [...localInputs].sort());
+    packages.push(found.root ? { ...pkg, dependsOnRoot: true } : pkg);
     // One scratch list for every package (almost none has a local input): no array each.
     localInputs.length = 0;
     edges.push(targets);
@@ -496,6 +521,8 @@ export interface GraphSnapshot {
    * hold. Absent when there were none (almost always).
    */
   readonly vendored?: ReadonlyArray<readonly [folder: string, id: string]>;
+  /** The packages that depend on the workspace's root package (GraphPackage.dependsOnRoot), by index; absent when none. */
+  readonly rootDependents?: readonly number[];
 }
 
 export function snapshotGraph(graph: WorkspaceGraph, vendored: ReadonlyArray<readonly [folder: string, id: string]> = []): GraphSnapshot {
@@ -509,7 +536,9 @@ export function snapshotGraph(graph: WorkspaceGraph, vendored: ReadonlyArray<rea
     }),
     services: graph.services.map((s) => indexOf(index, s.name)),
   };
-  return vendored.length === 0 ? snapshot : { ...snapshot, vendored };
+  const rootDependents: number[] = [];
+  for (let i = 0; i < list.length; i++) if (at(list, i).dependsOnRoot === true) rootDependents.push(i);
+  return { ...snapshot, ...(vendored.length === 0 ? {} : { vendored }), ...(rootDependents.length === 0 ? {} : { rootDependents }) };
 }
 
 /** A snapshot's vendored folders: a non-empty list of [folder, id] pairs. */
@@ -553,7 +582,11 @@ export function isGraphSnapshot(value: unknown): value is GraphSnapshot {
     if (!Array.isArray(p) || typeof p[0] !== 'string' || typeof p[1] !== 'string' || typeof p[2] !== 'boolean' || !isIndexList(p[3], size)) return false;
     if (p.length !== 4 && (p.length !== 5 || !isLocalInputList(p[4]))) return false;
   }
-  return isIndexList(services, size) && (!('vendored' in value) || isVendoredList(value.vendored));
+  return (
+    isIndexList(services, size) &&
+    (!('vendored' in value) || isVendoredList(value.vendored)) &&
+    (!('rootDependents' in value) || (isIndexList(value.rootDependents, size) && value.rootDependents.length > 0))
+  );
 }
 
 /** The graph a snapshot was taken of (names and folders are unique in it: it came from a built graph). */
@@ -572,6 +605,7 @@ export function graphFromSnapshot(snapshot: GraphSnapshot): WorkspaceGraph {
     // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent: slice(slash + 1) of a folder without a slash is the folder, and no folder starts with '/'
     list.push({ name: entry[1], dir, folder: slash < 0 ? dir : dir.slice(slash + 1), isService: entry[2], workspaceDeps, localInputs: entry[4] ?? NONE });
   }
+  for (const i of snapshot.rootDependents ?? []) list[i] = { ...at(list, i), dependsOnRoot: true };
   const services = snapshot.services.map((i) => at(list, i));
   // It came from a built graph, checked for cycles then; its order is worked out only if asked for.
   return assembleGraph(list, { edges: entries.map((e) => e[3]), services });

@@ -195,3 +195,18 @@ export function readManifestEdges(text: string, fileName: () => string): Manifes
   const pkg = parseObject(fileName, text);
   return { name: packageName(fileName, pkg), refs: dependencyRefsOf(pkg, fileName) };
 }
+
+/**
+ * The workspace root manifest's name (pnpm's root package, which a package may depend on), or undefined: no
+ * name, or a root package.json that does not parse (the rules that read the root manifest report that).
+ */
+export function rootPackageName(text: string): string | undefined {
+  let json: unknown;
+  try {
+    json = parseJsonText(text);
+  } catch {
+    return undefined;
+  }
+  const name = isRecord(json) ? json['name'] : undefined;
+  return typeof name === 'string' && name !== '' ? name : undefined;
+}

@@ -15,6 +15,23 @@ export function joinPosix(dir: string, path: string): string {
   return `${path.startsWith('/') ? '/' : ''}${parts.join('/')}`;
 }
 
+/**
+ * Whether relative `path` from `dir` names the workspace's root folder itself (`..` from `tools`, `../..` from
+ * `packages/a`), not a folder above it (joinPosix gives '' for both).
+ */
+export function isRootFolder(dir: string, path: string): boolean {
+  if (path.startsWith('/')) return false;
+  let depth = dir.split('/').filter((p) => p !== '' && p !== '.').length;
+  for (const segment of path.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') {
+      if (depth === 0) return false;
+      depth--;
+    } else depth++;
+  }
+  return depth === 0;
+}
+
 /** A folder a dependency points at that is a path of this workspace: not its root, not above it, not absolute. */
 export function isLocalInput(folder: string): boolean {
   return folder !== '' && !folder.startsWith('/');

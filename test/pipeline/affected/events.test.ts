@@ -609,3 +609,47 @@ describe('file: and link: dependencies under another name', () => {
     expect(services(parseJson(await affected(root, ['--json', '--base', first, '--head', after])))).toEqual(expected);
   });
 });
+
+describe('a package that depends on the workspace root package (pnpm links the root folder into it)', () => {
+  // The fixture's root manifest is named `root`; a tooling package depends on it, and alpha on the tooling package.
+  const rooted = {
+    ...WORKSPACE,
+    'packages/tools/package.json': `${JSON.stringify({ name: '@kc/tools', version: '1.0.0', dependencies: { root: 'workspace:*' } })}\n`,
+    'services/alpha/package.json': `${JSON.stringify({ name: '@kc/alpha', version: '1.0.0', dependencies: { '@kc/auth': 'workspace:*', '@kc/tools': 'workspace:*' } })}\n`,
+  };
+
+  test("a change to the root's own files (no package's) reaches it and its dependents (also from the cache)", async () => {
+    const { root, first } = makeRepo(rooted);
+    const after = commit(root, 'tooling', { 'scripts/tool.ts': 'export const t = 2;\n' });
+    for (const [run, json] of coldThenCached(root, ['--json', '--base', first, '--head', after])) {
+      expect({ run, services: services(json), tooling: json.tooling }).toEqual({ run, services: ['alpha'], tooling: true });
+      const reasons = Object.fromEntries(json.packages.map((p) => [p.name, p.reasons]));
+      expect(reasons['@kc/tools']).toEqual([
+        'depends on the workspace root package, whose own files changed: 1 file changed in no package (the pipeline and repository tooling): "scripts/tool.ts"',
+      ]);
+      expect(reasons['@kc/alpha']).toEqual(['depends on @kc/tools, which changed']);
+      expect(Object.keys(reasons).sort()).toEqual(['@kc/alpha', '@kc/tools']);
+    }
+  });
+
+  test.each([
+    ['a field the rules count as tooling', { scripts: { test: 'vitest run' } }, 'root package.json: scripts changed'],
+    ['its layout only (no field changed)', {}, 'root package.json changed'],
+  ])('a change to the root manifest reaches it too: %s', async (_, fields, reason) => {
+    const { root, first } = makeRepo(rooted);
+    const manifest = JSON.stringify({ name: 'root', private: true, packageManager: 'pnpm@10.0.0', scripts: { test: 'vitest' }, ...fields });
+    const after = commit(root, 'root manifest', { 'package.json': manifest });
+    const json = parseJson(await affected(root, ['--json', '--base', first, '--head', after]));
+    expect(json.packages.map((p) => [p.name, p.reasons])).toEqual([
+      ['@kc/tools', [`depends on the workspace root package, whose own files changed: ${reason}`]],
+      ['@kc/alpha', ['depends on @kc/tools, which changed']],
+    ]);
+  });
+
+  test("a change inside a package is not the root's: the root's dependents are not affected by it", async () => {
+    const { root, first } = makeRepo(rooted);
+    const after = commit(root, 'gamma', { 'services/gamma/src/main.ts': 'export const g = 2;\n' });
+    const json = parseJson(await affected(root, ['--json', '--base', first, '--head', after]));
+    expect(json.packages.map((p) => p.name)).toEqual(['@kc/gamma']);
+  });
+});

@@ -18,7 +18,7 @@ import {
   sortByKey,
   type WorkspaceGraph,
 } from '../../../scripts/core/workspace/graph.js';
-import { parseManifest } from '../../../scripts/core/workspace/manifest.js';
+import { dependencyRef, parseManifest } from '../../../scripts/core/workspace/manifest.js';
 import { globRoots } from '../../../scripts/core/workspace/folder-globs.js';
 
 const PATTERNS = [
@@ -246,8 +246,41 @@ describe('the graph without manifests', () => {
         ],
       },
     ],
+    [
+      'the packages that depend on the root package',
+      {
+        packages: [
+          ['a', 'a', false, []],
+          ['b', 'b', false, [0]],
+        ],
+        services: [],
+        rootDependents: [0, 1],
+      },
+    ],
   ])('a cache file with %s is a snapshot', (_, value) => {
     expect(isGraphSnapshot(value)).toBe(true);
+  });
+
+  test('the packages that depend on the root package survive the snapshot, and only they are marked', () => {
+    const graph = buildGraph(
+      [
+        { dir: 'packages/a', name: 'a', isService: false, refs: [dependencyRef('root', 'workspace:*')] },
+        { dir: 'packages/b', name: 'b', isService: false, refs: [] },
+        { dir: 'packages/c', name: 'c', isService: false, refs: [dependencyRef('r', 'file:../..')] },
+      ],
+      { rootName: 'root' },
+    );
+    const snapshot = snapshotGraph(graph);
+    expect(snapshot.rootDependents).toEqual([0, 2]);
+    const read: unknown = JSON.parse(JSON.stringify(snapshot));
+    if (!isGraphSnapshot(read)) throw new Error('the snapshot read back is no snapshot');
+    const back = graphFromSnapshot(read);
+    expect([...back.packages.values()].map((p) => [p.name, p.dependsOnRoot])).toEqual([
+      ['a', true],
+      ['b', undefined],
+      ['c', true],
+    ]);
+    expect('rootDependents' in snapshotGraph(buildGraph([{ dir: 'packages/b', name: 'b', isService: false, refs: [] }]))).toBe(false);
   });
 
   test('a graph owns its edges: a copy of it carries them, and its snapshot has the same indexes', () => {
@@ -398,6 +431,9 @@ describe('the graph without manifests', () => {
     ['an entry that is an object with numbered keys', { packages: [{ 0: 'a', 1: 'a', 2: false, 3: [], length: 4 }], services: [] }],
     ['a folder that is not a string', { packages: [[1, 'a', false, []]], services: [] }],
     ['a name that is not a string', { packages: [['a', null, false, []]], services: [] }],
+    ['root dependents that are no list', { packages: [['a', 'a', false, []]], services: [], rootDependents: 0 }],
+    ['an empty list of root dependents (absent when none)', { packages: [['a', 'a', false, []]], services: [], rootDependents: [] }],
+    ['a root dependent out of range', { packages: [['a', 'a', false, []]], services: [], rootDependents: [1] }],
   ])('a cache file with %s is not a snapshot', (_, value) => {
     expect(isGraphSnapshot(value)).toBe(false);
   });

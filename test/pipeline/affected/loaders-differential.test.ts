@@ -14,12 +14,22 @@ import { cleanup, commit, makeRepo, git as runGit } from './fixture.js';
 
 afterAll(cleanup);
 
-type Answer = { packages: Array<[dir: string, name: string, isService: boolean, deps: string[], localInputs: string[]]> } | { error: string };
+type Answer = { packages: Array<[dir: string, name: string, isService: boolean, deps: string[], localInputs: string[], dependsOnRoot?: boolean]> } | { error: string };
 
 interface Graph {
-  readonly packages: ReadonlyMap<string, { dir: string; name: string; isService: boolean; workspaceDeps: readonly string[]; localInputs: readonly string[] }>;
+  readonly packages: ReadonlyMap<string, { dir: string; name: string; isService: boolean; workspaceDeps: readonly string[]; localInputs: readonly string[]; dependsOnRoot?: true }>;
 }
-const answer = (ws: Graph): Answer => ({ packages: [...ws.packages.values()].map((p) => [p.dir, p.name, p.isService, [...p.workspaceDeps], [...p.localInputs]]) });
+/** Each package as a row; a sixth field only where a package depends on the root package (then every row has it). */
+const answer = (ws: Graph): Answer => {
+  const list = [...ws.packages.values()];
+  const root = list.some((p) => p.dependsOnRoot === true);
+  return {
+    packages: list.map((p) => {
+      const row: [string, string, boolean, string[], string[]] = [p.dir, p.name, p.isService, [...p.workspaceDeps], [...p.localInputs]];
+      return root ? [...row, p.dependsOnRoot === true] : row;
+    }),
+  };
+};
 const failure = (err: unknown): Answer => ({ error: (err instanceof Error ? err.message : String(err)).replace(/ \(at [0-9a-f]{12}\)/g, '').replace(/ at [0-9a-f]{12}/g, '') });
 
 /** Both loaders' answers on the committed working tree (files written before the commit: `extra`, e.g. symbolic links). */
@@ -133,6 +143,24 @@ describe('both loaders as pnpm 10', () => {
         ['.tools/t', 't', false, [], []],
         ['packages/.x', 'x', false, [], []],
         ['packages/a', 'a', false, [], []],
+      ],
+    });
+  });
+
+  test('a workspace: dependency on the root package (pnpm links it): both loaders read it as on the root, no edge', async () => {
+    const r = await bothLoaders({
+      'pnpm-workspace.yaml': 'packages:\n  - packages/*\n',
+      'package.json': pkg('root'),
+      'packages/a/package.json': pkg('a', { root: 'workspace:*' }),
+      'packages/b/package.json': pkg('b', { top: 'file:../..' }),
+      'packages/c/package.json': pkg('c'),
+    });
+    expect(r.git).toEqual(r.disk);
+    expect(r.disk).toEqual({
+      packages: [
+        ['packages/a', 'a', false, [], [], true],
+        ['packages/b', 'b', false, [], [], true],
+        ['packages/c', 'c', false, [], [], false],
       ],
     });
   });
