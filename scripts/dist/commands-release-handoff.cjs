@@ -7774,6 +7774,16 @@ function readManifestEdges(text, fileName) {
   const pkg = parseObject(fileName, text);
   return { name: packageName(fileName, pkg), refs: dependencyRefsOf(pkg, fileName) };
 }
+function rootPackageName(text) {
+  let json;
+  try {
+    json = parseJsonText(text);
+  } catch {
+    return void 0;
+  }
+  const name = isRecord(json) ? json["name"] : void 0;
+  return typeof name === "string" && name !== "" ? name : void 0;
+}
 
 // scripts/core/workspace/paths.ts
 function joinPosix(dir, path) {
@@ -7785,6 +7795,18 @@ function joinPosix(dir, path) {
     } else parts.push(segment);
   }
   return `${path.startsWith("/") ? "/" : ""}${parts.join("/")}`;
+}
+function isRootFolder(dir, path) {
+  if (path.startsWith("/")) return false;
+  let depth = dir.split("/").filter((p) => p !== "" && p !== ".").length;
+  for (const segment of path.split("/")) {
+    if (segment === "" || segment === ".") continue;
+    if (segment === "..") {
+      if (depth === 0) return false;
+      depth--;
+    } else depth++;
+  }
+  return depth === 0;
 }
 function isLocalInput(folder) {
   return folder !== "" && !folder.startsWith("/");
@@ -7804,7 +7826,7 @@ function indexOf(index, name) {
   if (i === void 0) throw new Error(`workspace graph: package ${name} has no index`);
   return i;
 }
-function workspaceTargets(name, refs, lookup, names, localInputs) {
+function workspaceTargets(name, refs, lookup, names, localInputs, found) {
   const { index } = lookup;
   const out = [];
   let followed;
@@ -7814,20 +7836,24 @@ function workspaceTargets(name, refs, lookup, names, localInputs) {
   for (let k = 0; k < refs.length; k++) {
     const ref = at(refs, k);
     let target;
-    if (typeof ref === "string") target = index.get(ref);
-    else if (
+    if (typeof ref === "string") {
+      target = index.get(ref);
+      if (target === void 0 && ref === lookup.rootName) found.root = true;
+    } else if (
       // Stryker disable next-line LogicalOperator: equivalent: an array has no `path`, so `'path' in ref` alone decides
       !Array.isArray(ref) && "path" in ref
     ) {
       const folder = joinPosix(lookup.dir, ref.path);
       target = lookup.dirs.get(folder);
-      if (target === void 0) {
+      if (target === void 0 && isRootFolder(lookup.dir, ref.path)) found.root = true;
+      else if (target === void 0) {
         followed ??= /* @__PURE__ */ new Set();
         followLocal(folder, ref.copy === true, lookup, { localInputs, followed }, add);
       }
     } else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
-      if (target === void 0) {
+      if (target === void 0 && lookup.rootName !== void 0 && ref[0] === lookup.rootName) found.root = true;
+      else if (target === void 0) {
         throw new import_errors10.InputError(
           `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`
         );
@@ -7876,14 +7902,15 @@ function sortByKey(items, key) {
   }
   return out;
 }
-function buildGraph(sources, vendored = NO_VENDORED) {
+function buildGraph(sources, options = {}) {
   return assemble(
     sources.map((source) => ({ input: source, name: source.name, refs: source.refs })),
-    vendored,
+    options,
     ({ input, name }, folder, workspaceDeps, localInputs) => ({ name, dir: input.dir, folder, isService: input.isService, workspaceDeps, localInputs })
   );
 }
-function assemble(entries, vendored, make) {
+function assemble(entries, options, make) {
+  const vendored = options.vendored ?? NO_VENDORED;
   const sorted = sortByKey(entries, (e) => e.input.dir);
   const names = [];
   const index = /* @__PURE__ */ new Map();
@@ -7902,14 +7929,17 @@ function assemble(entries, vendored, make) {
   const packages = [];
   const edges = [];
   const localInputs = [];
+  const found = { root: false };
   for (let k = 0; k < sorted.length; k++) {
     const entry = at(sorted, k);
     const { name, input } = entry;
-    const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir, vendored }, names, localInputs);
+    found.root = false;
+    const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir, vendored, rootName: options.rootName }, names, localInputs, found);
     const deps = [];
     for (let t = 0; t < targets.length; t++) deps.push(at(names, at(targets, t)));
     const slash = input.dir.lastIndexOf("/");
-    packages.push(make(entry, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps, localInputs.length === 0 ? NONE : [...localInputs].sort()));
+    const pkg = make(entry, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps, localInputs.length === 0 ? NONE : [...localInputs].sort());
+    packages.push(found.root ? { ...pkg, dependsOnRoot: true } : pkg);
     localInputs.length = 0;
     edges.push(targets);
   }
@@ -8069,7 +8099,9 @@ function snapshotGraph(graph, vendored = []) {
     }),
     services: graph.services.map((s) => indexOf(index, s.name))
   };
-  return vendored.length === 0 ? snapshot : { ...snapshot, vendored };
+  const rootDependents = [];
+  for (let i = 0; i < list.length; i++) if (at(list, i).dependsOnRoot === true) rootDependents.push(i);
+  return { ...snapshot, ...vendored.length === 0 ? {} : { vendored }, ...rootDependents.length === 0 ? {} : { rootDependents } };
 }
 function isVendoredList(value) {
   if (!Array.isArray(value) || value.length === 0) return false;
@@ -8105,7 +8137,7 @@ function isGraphSnapshot(value) {
     if (!Array.isArray(p) || typeof p[0] !== "string" || typeof p[1] !== "string" || typeof p[2] !== "boolean" || !isIndexList(p[3], size)) return false;
     if (p.length !== 4 && (p.length !== 5 || !isLocalInputList(p[4]))) return false;
   }
-  return isIndexList(services, size) && (!("vendored" in value) || isVendoredList(value.vendored));
+  return isIndexList(services, size) && (!("vendored" in value) || isVendoredList(value.vendored)) && (!("rootDependents" in value) || isIndexList(value.rootDependents, size) && value.rootDependents.length > 0);
 }
 function graphFromSnapshot(snapshot) {
   const entries = snapshot.packages;
@@ -8119,6 +8151,7 @@ function graphFromSnapshot(snapshot) {
     const slash = dir.lastIndexOf("/");
     list.push({ name: entry[1], dir, folder: slash < 0 ? dir : dir.slice(slash + 1), isService: entry[2], workspaceDeps, localInputs: entry[4] ?? NONE });
   }
+  for (const i of snapshot.rootDependents ?? []) list[i] = { ...at(list, i), dependsOnRoot: true };
   const services = snapshot.services.map((i) => at(list, i));
   return assembleGraph(list, { edges: entries.map((e) => e[3]), services });
 }
@@ -8460,7 +8493,7 @@ async function manifestJson(name, file, text) {
 }
 
 // scripts/io/workspace-git.ts
-var CACHE_VERSION = 8;
+var CACHE_VERSION = 9;
 var BULK_READERS = Math.max(1, Math.min(2, (0, import_node_os.availableParallelism)()));
 var MIN_PER_READER = 200;
 var CACHE_KEEP = 16;
@@ -8657,9 +8690,10 @@ async function load(git, commit, options, readersFor, cold) {
   } } = options;
   const short = commit.slice(0, 12);
   const where = dir === "" ? "the repository root" : dir;
-  const first = git.readObjects([dir === "" ? `${commit}^{tree}` : `${commit}:${dir}`, `${commit}:${dir === "" ? "" : `${dir}/`}pnpm-workspace.yaml`]);
+  const inDir = dir === "" ? "" : `${dir}/`;
+  const first = git.readObjects([dir === "" ? `${commit}^{tree}` : `${commit}:${dir}`, `${commit}:${inDir}pnpm-workspace.yaml`, `${commit}:${inDir}package.json`]);
   if (cold) readersFor();
-  const [tree, yaml] = await first;
+  const [tree, yaml, rootManifest] = await first;
   if (tree?.type !== "tree") throw new import_errors15.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
   if (yaml?.type !== "blob") throw new import_errors15.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
   if (entryOf(tree, "pnpm-workspace.yaml")?.mode === "120000") throw symlinkedManifest(`${dir === "" ? "" : `${dir}/`}pnpm-workspace.yaml (at ${short})`);
@@ -8668,7 +8702,8 @@ async function load(git, commit, options, readersFor, cold) {
   const shaBytes = tree.sha.length / 2;
   const trees = new Folders(git, shaBytes);
   trees.add(tree.sha, tree.content);
-  const hash = new KeyHash().update(`${CACHE_VERSION}\0${marker}\0${serviceGlobs.join("\0")}\0\0${yaml.sha}\0`);
+  const rootName = rootManifest?.type === "blob" ? rootPackageName(rootManifest.content.toString("utf8")) : void 0;
+  const hash = new KeyHash().update(`${CACHE_VERSION}\0${marker}\0${serviceGlobs.join("\0")}\0\0${yaml.sha}\0${rootName ?? ""}\0`);
   for (const root of globRoots(globs)) hash.update(`${root}\0${await trees.resolve(tree.sha, root) ?? "-"}\0`);
   const cacheFile = cacheDir === void 0 ? void 0 : (0, import_node_path.join)(cacheDir, `graph-${hash.digest()}.json`);
   const fromCache = cacheFile === void 0 ? void 0 : readCache(cacheFile);
@@ -8704,12 +8739,12 @@ async function load(git, commit, options, readersFor, cold) {
     sources.push({ dir: path, name: edges.name, isService, refs: edges.refs });
   }
   trace(`${sources.length} manifests parsed`);
-  let workspace = buildGraph(sources);
+  let workspace = buildGraph(sources, { rootName });
   let vendored = [];
   if (hasLocalInputs(workspace)) {
     const read2 = await readVendored(sources, (folders) => vendoredManifests(git, commit, dir, folders));
     if (read2.read.length > 0) {
-      workspace = buildGraph(sources, read2.refs);
+      workspace = buildGraph(sources, { vendored: read2.refs, rootName });
       vendored = read2.read;
     }
   }

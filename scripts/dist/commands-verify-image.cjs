@@ -13952,6 +13952,16 @@ var INSTALLED_FIELDS = ["dependencies", "optionalDependencies"];
 function readVendoredDependencies(text, fileName) {
   return dependencyRefsOf(parseObject(fileName, text), fileName, INSTALLED_FIELDS).filter(isCopyRef);
 }
+function rootPackageName(text) {
+  let json;
+  try {
+    json = parseJsonText(text);
+  } catch {
+    return void 0;
+  }
+  const name = isRecord(json) ? json["name"] : void 0;
+  return typeof name === "string" && name !== "" ? name : void 0;
+}
 
 // scripts/io/container-engine.ts
 var import_errors11 = require("./core-errors.cjs");
@@ -14281,6 +14291,18 @@ function joinPosix(dir, path) {
   }
   return `${path.startsWith("/") ? "/" : ""}${parts.join("/")}`;
 }
+function isRootFolder(dir, path) {
+  if (path.startsWith("/")) return false;
+  let depth = dir.split("/").filter((p) => p !== "" && p !== ".").length;
+  for (const segment of path.split("/")) {
+    if (segment === "" || segment === ".") continue;
+    if (segment === "..") {
+      if (depth === 0) return false;
+      depth--;
+    } else depth++;
+  }
+  return depth === 0;
+}
 function isLocalInput(folder) {
   return folder !== "" && !folder.startsWith("/");
 }
@@ -14302,7 +14324,7 @@ function dependencyRefs(manifest) {
   }
   return refs;
 }
-function workspaceTargets(name, refs, lookup, names, localInputs) {
+function workspaceTargets(name, refs, lookup, names, localInputs, found) {
   const { index } = lookup;
   const out = [];
   let followed;
@@ -14312,20 +14334,24 @@ function workspaceTargets(name, refs, lookup, names, localInputs) {
   for (let k = 0; k < refs.length; k++) {
     const ref = at(refs, k);
     let target;
-    if (typeof ref === "string") target = index.get(ref);
-    else if (
+    if (typeof ref === "string") {
+      target = index.get(ref);
+      if (target === void 0 && ref === lookup.rootName) found.root = true;
+    } else if (
       // Stryker disable next-line LogicalOperator: equivalent: an array has no `path`, so `'path' in ref` alone decides
       !Array.isArray(ref) && "path" in ref
     ) {
       const folder = joinPosix(lookup.dir, ref.path);
       target = lookup.dirs.get(folder);
-      if (target === void 0) {
+      if (target === void 0 && isRootFolder(lookup.dir, ref.path)) found.root = true;
+      else if (target === void 0) {
         followed ??= /* @__PURE__ */ new Set();
         followLocal(folder, ref.copy === true, lookup, { localInputs, followed }, add);
       }
     } else {
       target = index.get(ref[0]) ?? index.get(ref[1]);
-      if (target === void 0) {
+      if (target === void 0 && lookup.rootName !== void 0 && ref[0] === lookup.rootName) found.root = true;
+      else if (target === void 0) {
         throw new import_errors13.InputError(
           `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`
         );
@@ -14374,10 +14400,10 @@ function sortByKey(items, key) {
   }
   return out;
 }
-function buildWorkspace(inputs, vendored = NO_VENDORED) {
+function buildWorkspace(inputs, options = {}) {
   return assemble(
     inputs.map((input) => ({ input, name: input.manifest.name, refs: dependencyRefs(input.manifest) })),
-    vendored,
+    options,
     ({ input, name }, folder, workspaceDeps, localInputs) => ({
       dir: input.dir,
       manifest: input.manifest,
@@ -14390,7 +14416,8 @@ function buildWorkspace(inputs, vendored = NO_VENDORED) {
     })
   );
 }
-function assemble(entries, vendored, make) {
+function assemble(entries, options, make) {
+  const vendored = options.vendored ?? NO_VENDORED;
   const sorted = sortByKey(entries, (e) => e.input.dir);
   const names = [];
   const index = /* @__PURE__ */ new Map();
@@ -14409,14 +14436,17 @@ function assemble(entries, vendored, make) {
   const packages = [];
   const edges = [];
   const localInputs = [];
+  const found = { root: false };
   for (let k = 0; k < sorted.length; k++) {
     const entry = at(sorted, k);
     const { name, input } = entry;
-    const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir, vendored }, names, localInputs);
+    found.root = false;
+    const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir, vendored, rootName: options.rootName }, names, localInputs, found);
     const deps = [];
     for (let t = 0; t < targets.length; t++) deps.push(at(names, at(targets, t)));
     const slash = input.dir.lastIndexOf("/");
-    packages.push(make(entry, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps, localInputs.length === 0 ? NONE : [...localInputs].sort()));
+    const pkg = make(entry, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps, localInputs.length === 0 ? NONE : [...localInputs].sort());
+    packages.push(found.root ? { ...pkg, dependsOnRoot: true } : pkg);
     localInputs.length = 0;
     edges.push(targets);
   }
@@ -14781,7 +14811,8 @@ async function loadWorkspace(root, options = {}) {
     const file = `${dir}/${manifestFile ?? "package.json"}`;
     inputs.push({ dir, manifest: parseManifest(file, await manifestJson(file, manifestFile ?? "package.json", manifest)), manifestFile, isService });
   }
-  const first = buildWorkspace(inputs);
+  const rootName = entryAt((0, import_node_path.join)(root, "package.json")) === "file" ? rootPackageName((0, import_node_fs2.readFileSync)((0, import_node_path.join)(root, "package.json"), "utf8")) : void 0;
+  const first = buildWorkspace(inputs, { rootName });
   if (!hasLocalInputs(first)) return first;
   const vendored = await readVendored(
     [...first.packages.values()].map((p) => ({ dir: p.dir, refs: dependencyRefs(p.manifest) })),
@@ -14791,7 +14822,7 @@ async function loadWorkspace(root, options = {}) {
       return out;
     }
   );
-  return vendored.read.length === 0 ? first : buildWorkspace(inputs, vendored.refs);
+  return vendored.read.length === 0 ? first : buildWorkspace(inputs, { vendored: vendored.refs, rootName });
 }
 
 // scripts/commands/command.ts
