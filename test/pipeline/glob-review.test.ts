@@ -5,27 +5,29 @@
  */
 import { describe, expect, test } from 'vitest';
 import { globMatcher } from '../../scripts/core/workspace/folder-globs.js';
-import { checkWorkspaceGlobs } from '../../scripts/core/workspace/workspace-globs.js';
+import { hasTopLevelBar, readWorkspaceGlobs } from '../../scripts/core/workspace/workspace-globs.js';
+
+const read = (glob: string) => readWorkspaceGlobs('pnpm-workspace.yaml', `packages:\n  - '${glob}'\n`);
 
 describe('the | check', () => {
   // picomatch escapes an unclosed `[` or `(` and keeps the `|` as the regexp's alternation: `packages\/\[a|b`.
   // pnpm 10: `packages/[a|b` alone lists nothing; beside `*/zzz` it lists the top-level folder b. Both loaders
   // accepted it and listed b and packages/[a, and the cache key (globRoots) starts from `packages` only.
-  test.each(['packages/[a|b', 'packages/(a|b', 'packages/@(a|b'])('%s: a | after an unclosed [ or ( is outside any group: refused', (glob) => {
-    expect(() => checkWorkspaceGlobs('pnpm-workspace.yaml', [glob])).toThrow(/holds a \| outside a group/);
+  test.each(['packages/[a|b', 'packages/(a|b', 'packages/@(a|b'])('%s: a | after an unclosed [ or ( is outside any group: refused', async (glob) => {
+    await expect(read(glob)).rejects.toThrow(/holds a \| outside a group/);
   });
 
   // picomatch reads `{a,b|c}` as the group (a|b|c): pnpm 10 lists packages/a, b and c alone and beside `**`
   // or `*/zzz` alike. It was refused ("a | outside a group"): the check knew no brace group.
   test.each(['packages/{a,b|c}', 'a/@(b|c)', 'a/[|]x', 'a/{x,@(b|c)}', '[]|]', '[[:alpha:]|]', 'a/{1..3,q|r}'])(
     "%s: a | inside a closed group or class is the group's, as pnpm reads it",
-    (glob) => {
-      expect(checkWorkspaceGlobs('pnpm-workspace.yaml', [glob])).toEqual([glob]);
+    async (glob) => {
+      expect(await read(glob)).toEqual([glob]);
     },
   );
 
-  test.each(['a/b|c', 'packages/{a|b}', 'a/(b)|c', 'a)|b', '{a..c}|d', 'packages/[]|b'])('%s: refused', (glob) => {
-    expect(() => checkWorkspaceGlobs('pnpm-workspace.yaml', [glob])).toThrow(
+  test.each(['a/b|c', 'packages/{a|b}', 'a/(b)|c', 'a)|b', '{a..c}|d', 'packages/[]|b', 'a/[!]|]x', '!a/b|c'])('%s: refused', async (glob) => {
+    await expect(read(glob)).rejects.toThrow(
       `pnpm-workspace.yaml: the package glob ${JSON.stringify(glob)} is not usable: it holds a | outside a group, which pnpm reads as an alternative of the whole glob, found only when it searches from the workspace root (write a/@(b|c), or two globs); expected a folder glob relative to the workspace root, e.g. services/*`,
     );
   });
@@ -46,5 +48,30 @@ describe('dot-folders under a ** glob', () => {
   test.each(['.git', '.git/objects', '.git/objects/ab'])('**/.config/*: %s may hold no package', async (path) => {
     const m = await globMatcher(['**/.config/*']);
     expect(m.mayContain(path)).toBe(false);
+  });
+});
+
+describe("hasTopLevelBar: a | outside every group and class of picomatch's expression", () => {
+  test.each<[string, boolean]>([
+    ['^(?:a\\/b|c)$', true],
+    ['^(?:a\\/(b|c))$', false],
+    ['^(?:a\\/(?:b|c))$', false],
+    ['^(?:[|]x)$', false],
+    ['^(?:[\\]|]x)$', false],
+    ['^(?:a\\|b)$', false],
+    ['^(?:a\\\\|b)$', true],
+    ['$^', false],
+    ['(?:x)|y', true],
+    ['^(?:(a)|b)$', true],
+    ['^(?:((a))|b)$', true],
+    ['^(?:[a](b|c))$', false],
+  ])('%s: %s', (source, bar) => {
+    expect(hasTopLevelBar(source)).toBe(bar);
+  });
+
+  test('a glob picomatch reads as matching nothing (an unclosed brace) is no alternative: accepted, and matches nothing, as pnpm lists nothing', async () => {
+    expect(await read('packages/{|')).toEqual(['packages/{|']);
+    const m = await globMatcher(['packages/{|']);
+    expect([m.isPackageDir('packages'), m.isPackageDir('packages/x'), m.isPackageDir('x')]).toEqual([false, false, false]);
   });
 });

@@ -90,74 +90,63 @@ export function parseWorkspaceGlobsFast(source: string): string[] | undefined {
  */
 export async function readWorkspaceGlobs(file: string, text: string): Promise<readonly string[]> {
   const fast = parseWorkspaceGlobsFast(text);
+  let globs: readonly string[];
   // Stryker disable next-line ConditionalExpression: equivalent: the YAML parser gives the globs the fast reader gives (the tables compare them); only slower
-  if (fast) return checkWorkspaceGlobs(file, fast);
-  const { parseWorkspaceYaml } = await import('./workspace-yaml.js');
-  return checkWorkspaceGlobs(file, parseWorkspaceYaml(file, normalizeLineBreaks(text)).packages);
-}
-
-/**
- * The index of the `]` that closes the character class opening at `open`, or -1 when none does (picomatch then
- * reads the `[` as itself). A `]` right after `[` or `[!`/`[^` is a member, as is a POSIX class `[:alpha:]`.
- */
-function classEnd(glob: string, open: number): number {
-  let i = open + 1;
-  if (glob[i] === '!' || glob[i] === '^') i++;
-  if (glob[i] === ']') i++;
-  for (; i < glob.length; i++) {
-    if (glob[i] === '[' && glob[i + 1] === ':') {
-      const end = glob.indexOf(':]', i + 2);
-      if (end !== -1) {
-        i = end + 1;
-        continue;
+  if (fast) globs = checkWorkspaceGlobs(file, fast);
+  else {
+    const { parseWorkspaceYaml } = await import('./workspace-yaml.js');
+    globs = checkWorkspaceGlobs(file, parseWorkspaceYaml(file, normalizeLineBreaks(text)).packages);
+  }
+  // A `|` is read by picomatch (pnpm's glob library and ours), loaded only then: whether it alternates whole
+  // paths is what its expression says, whatever groups, classes or unclosed brackets surround it.
+  const barred = globs.filter((g) => g.includes('|'));
+  if (barred.length > 0) {
+    const { default: picomatch } = await import('picomatch');
+    for (const glob of barred) {
+      const body = glob.startsWith('!') ? glob.slice(1) : glob;
+      let source: string;
+      try {
+        source = picomatch.makeRe(body, { dot: false }).source;
+      } catch (err) {
+        throw new InputError(`${file}: the package glob ${quote(glob)} is not usable: ${err instanceof Error ? err.message : String(err)}`);
       }
+      if (hasTopLevelBar(source)) throw bareBar(file, glob);
     }
-    if (glob[i] === ']') return i;
   }
-  return -1;
+  return globs;
 }
 
 /**
- * The index of the bracket that closes the `(` or `{` at `open` (nested pairs skipped, classes too), or -1.
- * A brace pair is a group only with a comma or a `..` range at its own level (`{a,b}`); else it is text.
+ * Whether a regular expression's source has a `|` outside every group and class: picomatch's expression of a
+ * glob is `^(?:…)$`, and such a `|` makes the glob an alternative of whole paths (`a/b|c` is `a\/b|c`).
  */
-function groupEnd(glob: string, open: number): number {
-  const close = glob[open] === '(' ? ')' : '}';
-  let listed = false;
-  for (let i = open + 1; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '[') {
-      const end = classEnd(glob, i);
-      if (end !== -1) i = end;
-    } else if (c === '(' || c === '{') {
-      const end = groupEnd(glob, i);
-      if (end !== -1) i = end;
-    } else if (c === close) return close === ')' || listed ? i : -1;
-    else if (c === ',' || (c === '.' && glob[i + 1] === '.')) listed = true;
-  }
-  return -1;
-}
-
-/**
- * Whether `glob` holds a `|` outside a group (`(...)`, `@(...)`, a brace list `{a,b}`, a class `[...]`, each
- * closed): picomatch makes `a/b|c` (or `packages/[a|b`, an unclosed class being text) the expression
- * `a\/b|c`, an alternative of the whole glob, which pnpm's crawler finds only when it searches from the root
- * (for another glob, say `*\/x`), and which the cache key (globRoots) would not cover. (No backslash reaches
- * here: the check before refuses it.)
- */
-function hasBareBar(glob: string): boolean {
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '|') return true;
-    const end = c === '[' ? classEnd(glob, i) : c === '(' || c === '{' ? groupEnd(glob, i) : -1;
-    if (end !== -1) i = end;
+export function hasTopLevelBar(source: string): boolean {
+  const body = source.startsWith('^(?:') && source.endsWith(')$') ? source.slice(4, -2) : source;
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return true;
   }
   return false;
 }
 
+/** A glob with a `|` that picomatch reads as an alternative of whole paths (see hasTopLevelBar). */
+function bareBar(file: string, glob: string): InputError {
+  return new InputError(
+    `${file}: the package glob ${quote(glob)} is not usable: it holds a | outside a group, which pnpm reads as an alternative of the whole glob, found only when it searches from the workspace root (write a/@(b|c), or two globs); expected a folder glob relative to the workspace root, e.g. services/*`,
+  );
+}
+
 /**
  * Each glob must name folders inside the workspace, as pnpm reads them: relative (`services/*`), with a
- * leading `!` to exclude; never absolute, never through `..`, no backslash or control character, no `|` outside a group.
+ * leading `!` to exclude; never absolute, never through `..`, no backslash or control character (the `|` check, which
+ * needs picomatch, is readWorkspaceGlobs').
  */
 export function checkWorkspaceGlobs(file: string, globs: readonly string[]): readonly string[] {
   for (const glob of globs) {
@@ -171,9 +160,7 @@ export function checkWorkspaceGlobs(file: string, globs: readonly string[]): rea
             ? 'it leaves the workspace (..)'
             : [...body].some((c) => c === '\\' || c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)
               ? 'it holds a backslash or a control character'
-              : hasBareBar(body)
-                ? 'it holds a | outside a group, which pnpm reads as an alternative of the whole glob, found only when it searches from the workspace root (write a/@(b|c), or two globs)'
-                : undefined;
+              : undefined;
     if (why !== undefined)
       throw new InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
   }
