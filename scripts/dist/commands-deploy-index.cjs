@@ -13460,55 +13460,52 @@ function parseWorkspaceGlobsFast(source) {
 }
 async function readWorkspaceGlobs(file, text2) {
   const fast = parseWorkspaceGlobsFast(text2);
-  if (fast) return checkWorkspaceGlobs(file, fast);
-  const { parseWorkspaceYaml } = await Promise.resolve().then(() => __toESM(require("./core-workspace-workspace-yaml.cjs"), 1));
-  return checkWorkspaceGlobs(file, parseWorkspaceYaml(file, normalizeLineBreaks(text2)).packages);
-}
-function classEnd(glob, open) {
-  let i = open + 1;
-  if (glob[i] === "!" || glob[i] === "^") i++;
-  if (glob[i] === "]") i++;
-  for (; i < glob.length; i++) {
-    if (glob[i] === "[" && glob[i + 1] === ":") {
-      const end = glob.indexOf(":]", i + 2);
-      if (end !== -1) {
-        i = end + 1;
-        continue;
+  let globs;
+  if (fast) globs = checkWorkspaceGlobs(file, fast);
+  else {
+    const { parseWorkspaceYaml } = await Promise.resolve().then(() => __toESM(require("./core-workspace-workspace-yaml.cjs"), 1));
+    globs = checkWorkspaceGlobs(file, parseWorkspaceYaml(file, normalizeLineBreaks(text2)).packages);
+  }
+  const barred = globs.filter((g) => g.includes("|"));
+  if (barred.length > 0) {
+    const { default: picomatch } = await Promise.resolve().then(() => __toESM(require("./picomatch.cjs"), 1));
+    for (const glob of barred) {
+      const body = glob.startsWith("!") ? glob.slice(1) : glob;
+      let source;
+      try {
+        source = picomatch.makeRe(body, { dot: false }).source;
+      } catch (err) {
+        throw new import_errors17.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${err instanceof Error ? err.message : String(err)}`);
       }
+      if (hasTopLevelBar(source)) throw bareBar(file, glob);
     }
-    if (glob[i] === "]") return i;
   }
-  return -1;
+  return globs;
 }
-function groupEnd(glob, open) {
-  const close = glob[open] === "(" ? ")" : "}";
-  let listed = false;
-  for (let i = open + 1; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === "[") {
-      const end = classEnd(glob, i);
-      if (end !== -1) i = end;
-    } else if (c === "(" || c === "{") {
-      const end = groupEnd(glob, i);
-      if (end !== -1) i = end;
-    } else if (c === close) return close === ")" || listed ? i : -1;
-    else if (c === "," || c === "." && glob[i + 1] === ".") listed = true;
-  }
-  return -1;
-}
-function hasBareBar(glob) {
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === "|") return true;
-    const end = c === "[" ? classEnd(glob, i) : c === "(" || c === "{" ? groupEnd(glob, i) : -1;
-    if (end !== -1) i = end;
+function hasTopLevelBar(source) {
+  const body = source.startsWith("^(?:") && source.endsWith(")$") ? source.slice(4, -2) : source;
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c === "\\") i++;
+    else if (inClass) inClass = c !== "]";
+    else if (c === "[") inClass = true;
+    else if (c === "(") depth++;
+    else if (c === ")") depth--;
+    else if (c === "|" && depth === 0) return true;
   }
   return false;
+}
+function bareBar(file, glob) {
+  return new import_errors17.InputError(
+    `${file}: the package glob ${quote(glob)} is not usable: it holds a | outside a group, which pnpm reads as an alternative of the whole glob, found only when it searches from the workspace root (write a/@(b|c), or two globs); expected a folder glob relative to the workspace root, e.g. services/*`
+  );
 }
 function checkWorkspaceGlobs(file, globs) {
   for (const glob of globs) {
     const body = glob.startsWith("!") ? glob.slice(1) : glob;
-    const why = body === "" ? "it is empty" : body.startsWith("/") ? "it is absolute" : body.split("/").includes("..") ? "it leaves the workspace (..)" : [...body].some((c) => c === "\\" || c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) ? "it holds a backslash or a control character" : hasBareBar(body) ? "it holds a | outside a group, which pnpm reads as an alternative of the whole glob, found only when it searches from the workspace root (write a/@(b|c), or two globs)" : void 0;
+    const why = body === "" ? "it is empty" : body.startsWith("/") ? "it is absolute" : body.split("/").includes("..") ? "it leaves the workspace (..)" : [...body].some((c) => c === "\\" || c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) ? "it holds a backslash or a control character" : void 0;
     if (why !== void 0)
       throw new import_errors17.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
   }
