@@ -14,23 +14,12 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { rng as random } from '../../../bench/affected/generate.js';
 import { affected, cleanup, commit, makeRepo, parseJson } from './fixture.js';
 
 afterAll(cleanup);
 
 const PNPM = resolve('node_modules/pnpm/bin/pnpm.cjs');
-
-/** mulberry32: the same workspaces on every run and machine. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The path from folder `from` to folder `to`, both workspace-relative. */
 function relative(from: string, to: string): string {
