@@ -3,16 +3,16 @@
  * and `tags` use this): the discovery of core/workspace/discover.ts over the folders on disk, the
  * same walk and service rule as over a commit's trees (io/workspace-git.ts).
  */
-import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { discoverPackages, type FolderListing, MANIFEST_FILES, manifestFolder, OTHER_MANIFEST_FILES, type PackageFiles, symlinkedManifest } from '../core/workspace/discover.js';
 import { folderTest, globMatcher } from '../core/workspace/folder-globs.js';
 import { buildWorkspace, dependencyRefs, hasLocalInputs, type PackageInput, type Workspace } from '../core/workspace/graph.js';
 import { readVendored, type VendoredManifest } from '../core/workspace/vendored.js';
-import { parseManifest, rootPackageName } from '../core/workspace/manifest.js';
+import { parseManifest } from '../core/workspace/manifest.js';
 import { readWorkspaceGlobs } from '../core/workspace/workspace-globs.js';
-import { manifestJson } from './manifest-json.js';
+import { manifestJson, readRootManifest } from './manifest-json.js';
 import { readTextFile } from './read-text-file.js';
 
 /** What is at `path` as git would store it: a file, a symbolic link (a blob too), something else, or nothing. */
@@ -121,8 +121,11 @@ export async function loadWorkspace(root: string, options: LoadOptions = {}): Pr
     inputs.push({ dir, manifest: parseManifest(file, await manifestJson(file, manifestFile ?? 'package.json', manifest)), manifestFile, isService });
   }
   // The root package's name: a dependency naming it is on the root (GraphPackage.dependsOnRoot), as from git.
-  const rootName = entryAt(join(root, 'package.json')) === 'file' ? rootPackageName(readFileSync(join(root, 'package.json'), 'utf8')) : undefined;
-  const first = buildWorkspace(inputs, { rootName });
+  // A link's text, as git holds it (so both loaders agree on an unreadable one).
+  const textOf = (path: string, entry: ReturnType<typeof entryAt>) => (entry === 'file' ? readFileSync(path, 'utf8') : entry === 'link' ? readlinkSync(path) : undefined);
+  const rootFile = await readRootManifest(MANIFEST_FILES.map((file) => [file, file, textOf(join(root, file), entryAt(join(root, file)))] as const));
+  const graphOptions = { rootName: rootFile.name, rootUnreadable: rootFile.unreadable };
+  const first = buildWorkspace(inputs, graphOptions);
   if (!hasLocalInputs(first)) return first;
   // A vendored package's own `file:` dependencies (vendored.ts), read from its folder on disk.
   const vendored = await readVendored(
@@ -133,5 +136,5 @@ export async function loadWorkspace(root: string, options: LoadOptions = {}): Pr
       return out;
     },
   );
-  return vendored.read.length === 0 ? first : buildWorkspace(inputs, { vendored: vendored.refs, rootName });
+  return vendored.read.length === 0 ? first : buildWorkspace(inputs, { ...graphOptions, vendored: vendored.refs });
 }

@@ -30,12 +30,12 @@ import { folderTest, type GlobMatcher, globMatcher, globRoots } from '../core/wo
 import { KeyHash } from '../core/workspace/cache-key.js';
 import { buildGraph, type GraphSource, graphFromSnapshot, hasLocalInputs, isGraphSnapshot, snapshotGraph, type WorkspaceGraph } from '../core/workspace/graph.js';
 import { readVendored, type VendoredManifest } from '../core/workspace/vendored.js';
-import { readManifestEdges, rootPackageName } from '../core/workspace/manifest.js';
+import { readManifestEdges } from '../core/workspace/manifest.js';
 import { readWorkspaceGlobs } from '../core/workspace/workspace-globs.js';
 import { parseTree, subtrees, type TreeEntry } from '../core/git/tree.js';
 import type { BulkAnswers, BulkRead, GitObject } from './cat-file.js';
 import type { Git } from './git.js';
-import { manifestJson } from './manifest-json.js';
+import { manifestJson, readRootManifest } from './manifest-json.js';
 
 // 3: `file:`/`link:` dependencies resolved by folder (a cache of version 2 lacks those edges).
 // 4: the service folder globs count, as on disk (a cache of version 3 knew the marker only).
@@ -345,10 +345,14 @@ async function load(git: Git, commit: string, options: LoadOptions, readersFor: 
   const short = commit.slice(0, 12);
   const where = dir === '' ? 'the repository root' : dir;
   const inDir = dir === '' ? '' : `${dir}/`;
-  const first = git.readObjects([dir === '' ? `${commit}^{tree}` : `${commit}:${dir}`, `${commit}:${inDir}pnpm-workspace.yaml`, `${commit}:${inDir}package.json`]);
+  const first = git.readObjects([
+    dir === '' ? `${commit}^{tree}` : `${commit}:${dir}`,
+    `${commit}:${inDir}pnpm-workspace.yaml`,
+    ...MANIFEST_FILES.map((file) => `${commit}:${inDir}${file}`),
+  ]);
   // Asked first, so that git answers while the readers start.
   if (cold) readersFor();
-  const [tree, yaml, rootManifest] = await first;
+  const [tree, yaml, ...rootManifests] = await first;
   if (tree?.type !== 'tree') throw new InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
   if (yaml?.type !== 'blob') throw new InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
   // A link's blob is its target's path: refused, as on disk (the workspace folder's tree is a few entries).
@@ -360,7 +364,13 @@ async function load(git: Git, commit: string, options: LoadOptions, readersFor: 
   trees.add(tree.sha, tree.content);
 
   // The root package's name decides which dependencies are on the root (GraphPackage.dependsOnRoot): in the key.
-  const rootName = rootManifest?.type === 'blob' ? rootPackageName(rootManifest.content.toString('utf8')) : undefined;
+  const root = await readRootManifest(
+    MANIFEST_FILES.map((file, i) => {
+      const blob = rootManifests[i];
+      return [`${inDir}${file} (at ${short})`, file, blob?.type === 'blob' ? blob.content.toString('utf8') : undefined] as const;
+    }),
+  );
+  const rootName = root.name;
   const hash = new KeyHash().update(`${CACHE_VERSION}\0${marker}\0${serviceGlobs.join('\0')}\0\0${yaml.sha}\0${rootName ?? ''}\0`);
   for (const root of globRoots(globs)) hash.update(`${root}\0${(await trees.resolve(tree.sha, root)) ?? '-'}\0`);
   const cacheFile = cacheDir === undefined ? undefined : join(cacheDir, `graph-${hash.digest()}.json`);
@@ -401,14 +411,14 @@ async function load(git: Git, commit: string, options: LoadOptions, readersFor: 
     sources.push({ dir: path, name: edges.name, isService, refs: edges.refs });
   }
   trace(`${sources.length} manifests parsed`);
-  let workspace = buildGraph(sources, { rootName });
+  let workspace = buildGraph(sources, { rootName, rootUnreadable: root.unreadable });
   // A package depending on a folder of no workspace package (a vendored one, rare): that folder's own
   // manifest's paths count too, read now and the graph built again with them.
   let vendored: Cached['vendored'] = [];
   if (hasLocalInputs(workspace)) {
     const read = await readVendored(sources, (folders) => vendoredManifests(git, commit, dir, folders));
     if (read.read.length > 0) {
-      workspace = buildGraph(sources, { vendored: read.refs, rootName });
+      workspace = buildGraph(sources, { vendored: read.refs, rootName, rootUnreadable: root.unreadable });
       vendored = read.read;
     }
   }

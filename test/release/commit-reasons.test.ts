@@ -32,6 +32,7 @@ function change(
     packages: new Map(packages.map((p) => [p, ['src/index.ts']])),
     unowned: [],
     localInputs: new Map(Object.entries(localInputs).map(([name, folders]) => [name, new Map(folders.map((f) => [f, ['index.js']]))])),
+    rootFiles: [],
   };
   return { classified, ...extra };
 }

@@ -37,6 +37,12 @@ export interface Classified {
    * that folder (a tarball: its own name). A file there is no tooling: it is an input of those packages.
    */
   readonly localInputs: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
+  /**
+   * The workspace root package's own files (pnpm's root project holds what no other package does): inside the
+   * workspace folder, in no package, not ignored, no global input, lockfile or root manifest (those have their
+   * own rules); local inputs too. What a package depending on the root depends on (GraphPackage.dependsOnRoot).
+   */
+  readonly rootFiles: readonly string[];
 }
 
 /** Local input folder -> the packages that depend on it, or undefined when no package has one (the usual case). */
@@ -88,6 +94,7 @@ export function classifyFiles(paths: readonly string[], workspace: WorkspaceGrap
   const global = new Map<string, string[]>();
   const packages = new Map<string, string[]>();
   const unowned: string[] = [];
+  const rootFiles: string[] = [];
   const localFolders = localInputFolders(workspace);
   const localInputs = new Map<string, Map<string, string[]>>();
   let lockfile = false;
@@ -134,7 +141,8 @@ export function classifyFiles(paths: readonly string[], workspace: WorkspaceGrap
       else packages.set(owner.name, [inside]);
       continue;
     }
+    rootFiles.push(path);
     if (!local) unowned.push(path);
   }
-  return { ignored, lockfile, rootManifest, global, packages, unowned, localInputs };
+  return { ignored, lockfile, rootManifest, global, packages, unowned, localInputs, rootFiles };
 }

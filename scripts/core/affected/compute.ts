@@ -115,11 +115,18 @@ export function computeAffected(workspace: WorkspaceGraph, selection: Selection)
   }
   for (const [dir, n] of removedHit) notes.push(`package ${dir} was removed (${n} file${n === 1 ? '' : 's'}); its dependents changed their manifests`);
   if (toolingFiles.length > 0) tooling.push(describeFiles(toolingFiles, 'no package (the pipeline and repository tooling)'));
-  // The root's own files are those of no package (tooling) and its manifest: pnpm links the root package into a
-  // package that depends on it, so such a change is that package's (GraphPackage.dependsOnRoot; almost none has one).
-  if (tooling.length > 0 || c.rootManifest) {
-    const what = tooling.length > 0 ? tooling.join('; ') : 'root package.json changed';
-    for (const p of workspace.packages.values()) if (p.dependsOnRoot === true) addDirect(p.name, `depends on the workspace root package, whose own files changed: ${what}`);
+  // pnpm links the root package into a package that depends on it: the root's own files (Classified.rootFiles,
+  // but a removed package's), its manifest and its importer's resolved dependencies are that package's inputs
+  // (GraphPackage.dependsOnRoot; almost none has one).
+  const rootChanges: string[] = [];
+  const rootFiles = c.rootFiles.filter((file) => ![...removed].some((d) => file.startsWith(`${d}/`)));
+  if (rootFiles.length > 0) rootChanges.push(describeFiles(rootFiles, 'the workspace root, in no package'));
+  if (c.rootManifest) rootChanges.push(rm?.kind === 'install' || rm?.kind === 'tooling' ? `root package.json: ${rm.fields.join(', ')} changed` : 'root package.json changed');
+  const rootImporter = lock?.kind === 'importers' ? lock.importers.get('.') : undefined;
+  if (rootImporter !== undefined) rootChanges.push(`the root importer's resolved dependencies changed (${rootImporter.join('; ')})`);
+  if (rootChanges.length > 0) {
+    const reason = `depends on the workspace root package, whose own files changed: ${rootChanges.join('; ')}`;
+    for (const p of workspace.packages.values()) if (p.dependsOnRoot === true) addDirect(p.name, reason);
   }
 
   if (global.length > 0) {

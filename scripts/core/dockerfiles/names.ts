@@ -56,7 +56,7 @@ export function checkGeneratedNames(workspace: Workspace): void {
     }
     // pnpm links the root folder into a package that depends on the root package: an image cannot hold the repository.
     for (const pkg of [service, ...workspace.dependenciesOf(service.name)]) {
-      if (pkg.dependsOnRoot === true) {
+      if (pkg.linksRoot === true) {
         throw new InputError(
           `${quote(pkg.dir, 120)}/${pkg.manifestFile ?? 'package.json'}: depends on the workspace root package, which ${quote(service.dir, 120)}'s image cannot hold (pnpm links the whole repository); move what it needs into a workspace package`,
         );

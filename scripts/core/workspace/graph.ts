@@ -43,6 +43,12 @@ export interface GraphPackage {
    * root manifest) are this package's inputs (core/affected/compute.ts). Absent for almost every package.
    */
   readonly dependsOnRoot?: true;
+  /**
+   * Of those, one pnpm always links the root into (`workspace:` naming it, or a path to the root folder), not a
+   * plain range under its name (installed from the registry unless `link-workspace-packages` is on): what the
+   * generators refuse. Not kept by the cache's snapshot: only the generators read it, from the working tree.
+   */
+  readonly linksRoot?: true;
 }
 
 export interface WorkspacePackage extends PackageInput, GraphPackage {}
@@ -105,7 +111,14 @@ export function dependencyRefs(manifest: Manifest): DependencyRef[] {
  * The workspace packages a package depends on, by index, sorted by name: `workspace:` specs, and
  * plain specs whose key names a workspace package.
  */
-function workspaceTargets(name: string, refs: readonly DependencyRef[], lookup: Lookup, names: readonly string[], localInputs: string[], found: { root: boolean }): number[] {
+function workspaceTargets(
+  name: string,
+  refs: readonly DependencyRef[],
+  lookup: Lookup,
+  names: readonly string[],
+  localInputs: string[],
+  found: { root: boolean; linked: boolean },
+): number[] {
   const { index } = lookup;
   const out: number[] = [];
   // The copies whose own dependencies were followed, made for the first path dependency (almost none has one).
@@ -130,21 +143,32 @@ function workspaceTargets(name: string, refs: readonly DependencyRef[], lookup: 
       target = lookup.dirs.get(folder);
       // No workspace package there: the folder itself is an input of this package (see GraphPackage.localInputs),
       // and, for a copy (`file:`), so is what its own manifest's `file:` dependencies reach (vendored.ts).
-      if (target === undefined && isRootFolder(lookup.dir, ref.path)) found.root = true;
-      else if (target === undefined) {
+      if (target === undefined && isRootFolder(lookup.dir, ref.path)) {
+        found.root = true;
+        found.linked = true;
+      } else if (target === undefined) {
         followed ??= new Set();
         followLocal(folder, ref.copy === true, lookup, { localInputs, followed }, add);
       }
     } else {
-      target = index.get(ref[0]) ?? index.get(ref[1]);
-      // The root package, named: no edge (it is no package here), its files this package's inputs.
-      if (target === undefined && lookup.rootName !== undefined && ref[0] === lookup.rootName) found.root = true;
-      // A `workspace:` specifier must name a package of the workspace: pnpm refuses to install otherwise, and
-      // dropping the edge would hide its dependents from change detection (a deleted library, say).
-      else if (target === undefined) {
-        throw new InputError(
-          `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`,
-        );
+      target = index.get(ref[0]);
+      // The root package, named (under any key, even one naming a workspace package: pnpm links the root there):
+      // no edge (it is no package here), its files this package's inputs.
+      if (target === undefined && lookup.rootName !== undefined && ref[0] === lookup.rootName) {
+        found.root = true;
+        found.linked = true;
+      } else {
+        target ??= index.get(ref[1]);
+        // A `workspace:` specifier must name a package of the workspace: pnpm refuses to install otherwise, and
+        // dropping the edge would hide its dependents from change detection (a deleted library, say).
+        if (target === undefined) {
+          // A root manifest that cannot be read may be the package named (GraphOptions.rootUnreadable).
+          const root =
+            lookup.rootUnreadable === undefined ? '' : ` (and the workspace's root manifest cannot be read: ${lookup.rootUnreadable}; if ${ref[0]} is its name, fix that file)`;
+          throw new InputError(
+            `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}${root}; restore that package or change the specifier`,
+          );
+        }
       }
     }
     add(target);
@@ -162,6 +186,8 @@ interface Lookup {
   readonly vendored: ReadonlyMap<string, readonly DependencyRef[]>;
   /** The root manifest's name, when it has one (GraphOptions.rootName). */
   readonly rootName: string | undefined;
+  /** Why the root manifest could not be read, when it could not (GraphOptions.rootUnreadable). */
+  readonly rootUnreadable: string | undefined;
 }
 
 /**
@@ -244,6 +270,8 @@ export interface GraphOptions {
   readonly vendored?: ReadonlyMap<string, readonly DependencyRef[]>;
   /** The workspace root manifest's name, when it has one: a dependency naming it is on the root (GraphPackage.dependsOnRoot). */
   readonly rootName?: string | undefined;
+  /** Why the root manifest could not be read (it does not parse), when it could not: named by a `workspace:` error. */
+  readonly rootUnreadable?: string | undefined;
 }
 
 export function buildWorkspace(inputs: readonly PackageInput[], options: GraphOptions = {}): Workspace {
@@ -308,19 +336,21 @@ function assemble<I extends { readonly dir: string; readonly manifestFile?: Othe
   const packages: P[] = [];
   const edges: number[][] = [];
   const localInputs: string[] = [];
-  // Whether the package being read depends on the root (one object for every package).
-  const found = { root: false };
+  // Whether the package being read depends on the root, and whether pnpm always links it (one object for every package).
+  const found = { root: false, linked: false };
   for (let k = 0; k < sorted.length; k++) {
     const entry = at(sorted, k);
     const { name, input } = entry;
     found.root = false;
-    const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir, vendored, rootName: options.rootName }, names, localInputs, found);
+    found.linked = false;
+    const lookup = { index, dirs, dir: input.dir, vendored, rootName: options.rootName, rootUnreadable: options.rootUnreadable };
+    const targets = workspaceTargets(name, entry.refs, lookup, names, localInputs, found);
     const deps: string[] = [];
     for (let t = 0; t < targets.length; t++) deps.push(at(names, at(targets, t)));
     const slash = input.dir.lastIndexOf('/');
     // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent: slice(slash + 1) of a folder without a slash is the folder, and no folder starts with '/'
     const pkg = make(entry, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps, localInputs.length === 0 ? NONE : [...localInputs].sort());
-    packages.push(found.root ? { ...pkg, dependsOnRoot: true } : pkg);
+    packages.push(found.root ? { ...pkg, dependsOnRoot: true, ...(found.linked ? { linksRoot: true } : {}) } : pkg);
     // One scratch list for every package (almost none has a local input): no array each.
     localInputs.length = 0;
     edges.push(targets);

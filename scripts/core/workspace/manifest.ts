@@ -196,17 +196,25 @@ export function readManifestEdges(text: string, fileName: () => string): Manifes
   return { name: packageName(fileName, pkg), refs: dependencyRefsOf(pkg, fileName) };
 }
 
+/** What the graph knows of the workspace's root manifest (GraphOptions): its name, or why it cannot be read. */
+export interface RootManifest {
+  readonly name?: string;
+  readonly unreadable?: string;
+}
+
 /**
- * The workspace root manifest's name (pnpm's root package, which a package may depend on), or undefined: no
- * name, or a root package.json that does not parse (the rules that read the root manifest report that).
+ * The name of the workspace's root manifest (pnpm's root package, which a package may depend on), from its
+ * text as JSON (a package.json5 or package.yaml turned into JSON first): none without a name; `unreadable`
+ * when it does not parse (named only by an error about a `workspace:` dependency it might have satisfied; the
+ * rules that read the root manifest report it themselves).
  */
-export function rootPackageName(text: string): string | undefined {
-  let json: unknown;
+export function rootManifest(file: string, json: string): RootManifest {
+  let value: unknown;
   try {
-    json = parseJsonText(text);
-  } catch {
-    return undefined;
+    value = parseJsonText(json);
+  } catch (err) {
+    return { unreadable: `${file}: not valid JSON (${err instanceof Error ? err.message : String(err)})` };
   }
-  const name = isRecord(json) ? json['name'] : undefined;
-  return typeof name === 'string' && name !== '' ? name : undefined;
+  const name = isRecord(value) ? value['name'] : undefined;
+  return typeof name === 'string' && name !== '' ? { name } : {};
 }

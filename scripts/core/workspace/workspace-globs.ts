@@ -106,7 +106,9 @@ export async function readWorkspaceGlobs(file: string, text: string): Promise<re
       const body = glob.startsWith('!') ? glob.slice(1) : glob;
       let source: string;
       try {
-        source = picomatch.makeRe(body, { dot: false }).source;
+        // Without picomatch's fast path, which escapes the | of a glob with no / ( [ { (`apps|libs`): pnpm appends
+        // `/package.{json,yaml,json5}` to each glob, so its expression is always the full parser's.
+        source = picomatch.makeRe(body, { dot: false, fastpaths: false }).source;
       } catch (err) {
         throw new InputError(`${file}: the package glob ${quote(glob)} is not usable: ${err instanceof Error ? err.message : String(err)}`);
       }

@@ -27,7 +27,8 @@ interface Plain {
   readonly localInputs: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
 }
 
-function plain(c: ReturnType<typeof classifyFiles>): Plain {
+/** The classification without rootFiles (its own table below). */
+function plain({ rootFiles: _, ...c }: ReturnType<typeof classifyFiles>): Plain {
   const localInputs = Object.fromEntries([...c.localInputs].map(([name, byFolder]) => [name, Object.fromEntries(byFolder)]));
   return { ...c, global: Object.fromEntries(c.global), packages: Object.fromEntries(c.packages), localInputs };
 }
@@ -153,6 +154,16 @@ describe('classifyFiles', () => {
       ['a global input at the root is global, not a local input', ['vendor.yaml'], { global: { '*.yaml': ['vendor.yaml'] } }],
     ])('%s', (_, paths, expected) => {
       expect(plain(classifyFiles(paths, vendored, rules))).toEqual({ ...none, ...expected });
+    });
+
+    test("the root package's own files: in no package, inside the workspace folder, local inputs too; no ignored, global, lockfile or root manifest file", () => {
+      const paths = ['vendor/pad/index.js', 'packages/core/sub/x.ts', 'scripts/x.ts', 'vendor.yaml', 'README.md', 'pnpm-lock.yaml', 'package.json', 'services/api/a.ts'];
+      expect(classifyFiles(paths, vendored, rules).rootFiles).toEqual(['vendor/pad/index.js', 'scripts/x.ts']);
+      // A workspace in a subfolder: the root is that folder; a file beside it is nobody's.
+      expect(classifyFiles(['app/vendor/pad/x.js', 'vendor/pad/x.js', 'app/tools/x.ts', 'other/y.ts'], vendored, rules, 'app').rootFiles).toEqual([
+        'app/vendor/pad/x.js',
+        'app/tools/x.ts',
+      ]);
     });
 
     test('a workspace in a subfolder: the folder is under it', () => {

@@ -22,7 +22,7 @@ const graph = buildGraph([
 const FOLDERS = ['packages/auth', 'packages/core', 'packages/util', 'services/api', 'services/edge', 'services/web', 'services/worker'];
 
 function classified(parts: Partial<Classified>): Classified {
-  return { ignored: [], lockfile: false, rootManifest: false, global: new Map(), packages: new Map(), unowned: [], localInputs: new Map(), ...parts };
+  return { ignored: [], lockfile: false, rootManifest: false, global: new Map(), packages: new Map(), unowned: [], localInputs: new Map(), rootFiles: [], ...parts };
 }
 
 function changes(parts: Partial<Classified>, findings: Findings = {}): Affected {

@@ -625,7 +625,7 @@ describe('a package that depends on the workspace root package (pnpm links the r
       expect({ run, services: services(json), tooling: json.tooling }).toEqual({ run, services: ['alpha'], tooling: true });
       const reasons = Object.fromEntries(json.packages.map((p) => [p.name, p.reasons]));
       expect(reasons['@kc/tools']).toEqual([
-        'depends on the workspace root package, whose own files changed: 1 file changed in no package (the pipeline and repository tooling): "scripts/tool.ts"',
+        'depends on the workspace root package, whose own files changed: 1 file changed in the workspace root, in no package: "scripts/tool.ts"',
       ]);
       expect(reasons['@kc/alpha']).toEqual(['depends on @kc/tools, which changed']);
       expect(Object.keys(reasons).sort()).toEqual(['@kc/alpha', '@kc/tools']);
