@@ -160,7 +160,7 @@ function commandSpec(spec) {
 }
 
 // scripts/commands/affected.ts
-var import_errors17 = require("./core-errors.cjs");
+var import_errors18 = require("./core-errors.cjs");
 
 // scripts/core/git/commit-sha.ts
 var import_errors3 = require("./core-errors.cjs");
@@ -272,10 +272,11 @@ function classifyFiles(paths, workspace, rules, workspaceDir = "", engine) {
   const global = /* @__PURE__ */ new Map();
   const packages = /* @__PURE__ */ new Map();
   const unowned = [];
+  const rootFiles = [];
   const localFolders = localInputFolders(workspace);
   const localInputs = /* @__PURE__ */ new Map();
   let lockfile = false;
-  let rootManifest = false;
+  let rootManifest2 = false;
   let lastFolder;
   let lastOwner;
   for (const path of paths) {
@@ -293,7 +294,7 @@ function classifyFiles(paths, workspace, rules, workspaceDir = "", engine) {
       continue;
     }
     if (rel === "package.json") {
-      rootManifest = true;
+      rootManifest2 = true;
       continue;
     }
     const hit = anyGlobal(rel) ? globals.find((g) => g.match(rel)) : void 0;
@@ -315,9 +316,10 @@ function classifyFiles(paths, workspace, rules, workspaceDir = "", engine) {
       else packages.set(owner.name, [inside]);
       continue;
     }
+    rootFiles.push(path);
     if (!local) unowned.push(path);
   }
-  return { ignored, lockfile, rootManifest, global, packages, unowned, localInputs };
+  return { ignored, lockfile, rootManifest: rootManifest2, global, packages, unowned, localInputs, rootFiles };
 }
 
 // scripts/core/affected/compute.ts
@@ -395,15 +397,15 @@ function readManifestEdges(text, fileName) {
   const pkg = parseObject(fileName, text);
   return { name: packageName(fileName, pkg), refs: dependencyRefsOf(pkg, fileName) };
 }
-function rootPackageName(text) {
-  let json;
+function rootManifest(file, json) {
+  let value;
   try {
-    json = parseJsonText(text);
-  } catch {
-    return void 0;
+    value = parseJsonText(json);
+  } catch (err) {
+    return { unreadable: `${file}: not valid JSON (${err instanceof Error ? err.message : String(err)})` };
   }
-  const name = isRecord(json) ? json["name"] : void 0;
-  return typeof name === "string" && name !== "" ? name : void 0;
+  const name = isRecord(value) ? value["name"] : void 0;
+  return typeof name === "string" && name !== "" ? { name } : {};
 }
 
 // scripts/core/workspace/paths.ts
@@ -466,18 +468,26 @@ function workspaceTargets(name, refs, lookup, names, localInputs, found) {
     ) {
       const folder = joinPosix(lookup.dir, ref.path);
       target = lookup.dirs.get(folder);
-      if (target === void 0 && isRootFolder(lookup.dir, ref.path)) found.root = true;
-      else if (target === void 0) {
+      if (target === void 0 && isRootFolder(lookup.dir, ref.path)) {
+        found.root = true;
+        found.linked = true;
+      } else if (target === void 0) {
         followed ??= /* @__PURE__ */ new Set();
         followLocal(folder, ref.copy === true, lookup, { localInputs, followed }, add);
       }
     } else {
-      target = index.get(ref[0]) ?? index.get(ref[1]);
-      if (target === void 0 && lookup.rootName !== void 0 && ref[0] === lookup.rootName) found.root = true;
-      else if (target === void 0) {
-        throw new import_errors5.InputError(
-          `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`
-        );
+      target = index.get(ref[0]);
+      if (target === void 0 && lookup.rootName !== void 0 && ref[0] === lookup.rootName) {
+        found.root = true;
+        found.linked = true;
+      } else {
+        target ??= index.get(ref[1]);
+        if (target === void 0) {
+          const root = lookup.rootUnreadable === void 0 ? "" : ` (and the workspace's root manifest cannot be read: ${lookup.rootUnreadable}; if ${ref[0]} is its name, fix that file)`;
+          throw new import_errors5.InputError(
+            `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}${root}; restore that package or change the specifier`
+          );
+        }
       }
     }
     add(target);
@@ -550,17 +560,19 @@ function assemble(entries, options, make) {
   const packages = [];
   const edges = [];
   const localInputs = [];
-  const found = { root: false };
+  const found = { root: false, linked: false };
   for (let k = 0; k < sorted.length; k++) {
     const entry2 = at(sorted, k);
     const { name, input } = entry2;
     found.root = false;
-    const targets = workspaceTargets(name, entry2.refs, { index, dirs, dir: input.dir, vendored, rootName: options.rootName }, names, localInputs, found);
+    found.linked = false;
+    const lookup = { index, dirs, dir: input.dir, vendored, rootName: options.rootName, rootUnreadable: options.rootUnreadable };
+    const targets = workspaceTargets(name, entry2.refs, lookup, names, localInputs, found);
     const deps = [];
     for (let t = 0; t < targets.length; t++) deps.push(at(names, at(targets, t)));
     const slash = input.dir.lastIndexOf("/");
     const pkg = make(entry2, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps, localInputs.length === 0 ? NONE : [...localInputs].sort());
-    packages.push(found.root ? { ...pkg, dependsOnRoot: true } : pkg);
+    packages.push(found.root ? { ...pkg, dependsOnRoot: true, ...found.linked ? { linksRoot: true } : {} } : pkg);
     localInputs.length = 0;
     edges.push(targets);
   }
@@ -842,9 +854,15 @@ function computeAffected(workspace, selection) {
   }
   for (const [dir, n] of removedHit) notes.push(`package ${dir} was removed (${n} file${n === 1 ? "" : "s"}); its dependents changed their manifests`);
   if (toolingFiles.length > 0) tooling.push(describeFiles(toolingFiles, "no package (the pipeline and repository tooling)"));
-  if (tooling.length > 0 || c.rootManifest) {
-    const what = tooling.length > 0 ? tooling.join("; ") : "root package.json changed";
-    for (const p of workspace.packages.values()) if (p.dependsOnRoot === true) addDirect(p.name, `depends on the workspace root package, whose own files changed: ${what}`);
+  const rootChanges = [];
+  const rootFiles = c.rootFiles.filter((file) => ![...removed].some((d) => file.startsWith(`${d}/`)));
+  if (rootFiles.length > 0) rootChanges.push(describeFiles(rootFiles, "the workspace root, in no package"));
+  if (c.rootManifest) rootChanges.push(rm2?.kind === "install" || rm2?.kind === "tooling" ? `root package.json: ${rm2.fields.join(", ")} changed` : "root package.json changed");
+  const rootImporter = lock?.kind === "importers" ? lock.importers.get(".") : void 0;
+  if (rootImporter !== void 0) rootChanges.push(`the root importer's resolved dependencies changed (${rootImporter.join("; ")})`);
+  if (rootChanges.length > 0) {
+    const reason = `depends on the workspace root package, whose own files changed: ${rootChanges.join("; ")}`;
+    for (const p of workspace.packages.values()) if (p.dependsOnRoot === true) addDirect(p.name, reason);
   }
   if (global.length > 0) {
     const packages2 = [...workspace.packages.values()].map((p) => entry(p, [...global, ...direct.get(p.name) ?? []]));
@@ -1567,7 +1585,7 @@ async function resolvePlan(git, plan) {
 var import_node_fs2 = require("node:fs");
 var import_node_os = require("node:os");
 var import_node_path2 = require("node:path");
-var import_errors16 = require("./core-errors.cjs");
+var import_errors17 = require("./core-errors.cjs");
 
 // scripts/core/from-callback.ts
 function fromCallback(start) {
@@ -1762,7 +1780,7 @@ async function readWorkspaceGlobs(file, text) {
       const body = glob.startsWith("!") ? glob.slice(1) : glob;
       let source;
       try {
-        source = picomatch.makeRe(body, { dot: false }).source;
+        source = picomatch.makeRe(body, { dot: false, fastpaths: false }).source;
       } catch (err) {
         throw new import_errors15.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${err instanceof Error ? err.message : String(err)}`);
       }
@@ -1836,10 +1854,23 @@ function subtrees(content, shaBytes = 20) {
 }
 
 // scripts/io/manifest-json.ts
+var import_errors16 = require("./core-errors.cjs");
 async function manifestJson(name, file, text) {
   if (file === "package.json") return text;
   const { manifestAsJson } = await Promise.resolve().then(() => __toESM(require("./core-workspace-manifest-formats.cjs"), 1));
   return manifestAsJson(name, file, text);
+}
+async function readRootManifest(texts) {
+  for (const [name, file, text] of texts) {
+    if (text === void 0) continue;
+    try {
+      return rootManifest(name, await manifestJson(name, file, text));
+    } catch (err) {
+      if (err instanceof import_errors16.InputError) return { unreadable: err.message };
+      throw err;
+    }
+  }
+  return {};
 }
 
 // scripts/io/workspace-git.ts
@@ -1892,7 +1923,7 @@ async function vendoredManifests(git, commit, dir, folders) {
     }
     const blob = blobs[b++];
     const name = `${inRepo(folders[i] ?? "")}/${c.file} (at ${commit.slice(0, 12)})`;
-    if (blob?.type !== "blob") throw new import_errors16.InputError(`${name}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    if (blob?.type !== "blob") throw new import_errors17.InputError(`${name}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
     out.push({ text: await manifestJson(name, c.file, blob.content.toString("utf8")), id: c.sha, file: name });
   }
   return out;
@@ -2001,7 +2032,7 @@ async function readUnanswered(git, unanswered, out, fileName) {
     const tree = trees[i];
     const entry2 = entryOf(tree, "package.json");
     if (tree?.type !== "tree" || isBlobEntry(entry2))
-      throw new import_errors16.InputError(`${fileName(u.folder.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+      throw new import_errors17.InputError(`${fileName(u.folder.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
     for (const file of OTHER_MANIFEST_FILES) {
       const other = entryOf(tree, file);
       if (!isBlobEntry(other)) continue;
@@ -2015,7 +2046,7 @@ async function readUnanswered(git, unanswered, out, fileName) {
   const blobs = await git.readObjects(others.map((o) => o.sha));
   others.forEach(({ u, file }, i) => {
     const blob = blobs[i];
-    if (blob?.type !== "blob") throw new import_errors16.InputError(`${fileName(u.folder.path, file)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    if (blob?.type !== "blob") throw new import_errors17.InputError(`${fileName(u.folder.path, file)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
     out[u.at] = { manifest: blob.content.toString("utf8"), manifestFile: file, marker: u.marker };
   });
 }
@@ -2041,20 +2072,30 @@ async function load(git, commit, options, readersFor, cold) {
   const short = commit.slice(0, 12);
   const where = dir === "" ? "the repository root" : dir;
   const inDir = dir === "" ? "" : `${dir}/`;
-  const first = git.readObjects([dir === "" ? `${commit}^{tree}` : `${commit}:${dir}`, `${commit}:${inDir}pnpm-workspace.yaml`, `${commit}:${inDir}package.json`]);
+  const first = git.readObjects([
+    dir === "" ? `${commit}^{tree}` : `${commit}:${dir}`,
+    `${commit}:${inDir}pnpm-workspace.yaml`,
+    ...MANIFEST_FILES.map((file2) => `${commit}:${inDir}${file2}`)
+  ]);
   if (cold) readersFor();
-  const [tree, yaml, rootManifest] = await first;
-  if (tree?.type !== "tree") throw new import_errors16.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
-  if (yaml?.type !== "blob") throw new import_errors16.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
+  const [tree, yaml, ...rootManifests] = await first;
+  if (tree?.type !== "tree") throw new import_errors17.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
+  if (yaml?.type !== "blob") throw new import_errors17.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
   if (entryOf(tree, "pnpm-workspace.yaml")?.mode === "120000") throw symlinkedManifest(`${dir === "" ? "" : `${dir}/`}pnpm-workspace.yaml (at ${short})`);
   const globs = await readWorkspaceGlobs(`pnpm-workspace.yaml (at ${short})`, yaml.content.toString("utf8"));
   const matcher = await globMatcher(globs);
   const shaBytes = tree.sha.length / 2;
   const trees = new Folders(git, shaBytes);
   trees.add(tree.sha, tree.content);
-  const rootName = rootManifest?.type === "blob" ? rootPackageName(rootManifest.content.toString("utf8")) : void 0;
+  const root = await readRootManifest(
+    MANIFEST_FILES.map((file2, i) => {
+      const blob = rootManifests[i];
+      return [`${inDir}${file2} (at ${short})`, file2, blob?.type === "blob" ? blob.content.toString("utf8") : void 0];
+    })
+  );
+  const rootName = root.name;
   const hash = new KeyHash().update(`${CACHE_VERSION}\0${marker}\0${serviceGlobs.join("\0")}\0\0${yaml.sha}\0${rootName ?? ""}\0`);
-  for (const root of globRoots(globs)) hash.update(`${root}\0${await trees.resolve(tree.sha, root) ?? "-"}\0`);
+  for (const root2 of globRoots(globs)) hash.update(`${root2}\0${await trees.resolve(tree.sha, root2) ?? "-"}\0`);
   const cacheFile = cacheDir === void 0 ? void 0 : (0, import_node_path2.join)(cacheDir, `graph-${hash.digest()}.json`);
   const fromCache = cacheFile === void 0 ? void 0 : readCache(cacheFile);
   if (fromCache && await vendoredStillHold(git, commit, dir, fromCache.vendored)) {
@@ -2089,12 +2130,12 @@ async function load(git, commit, options, readersFor, cold) {
     sources.push({ dir: path, name: edges.name, isService, refs: edges.refs });
   }
   trace(`${sources.length} manifests parsed`);
-  let workspace = buildGraph(sources, { rootName });
+  let workspace = buildGraph(sources, { rootName, rootUnreadable: root.unreadable });
   let vendored = [];
   if (hasLocalInputs(workspace)) {
     const read2 = await readVendored(sources, (folders) => vendoredManifests(git, commit, dir, folders));
     if (read2.read.length > 0) {
-      workspace = buildGraph(sources, { vendored: read2.refs, rootName });
+      workspace = buildGraph(sources, { vendored: read2.refs, rootName, rootUnreadable: root.unreadable });
       vendored = read2.read;
     }
   }
@@ -2155,7 +2196,7 @@ async function lockfileFinding(git, base, head, prefix) {
   const { diffLockfilesAsYaml } = await Promise.resolve().then(() => __toESM(require("./core-changes-lockfile-yaml.cjs"), 1));
   const diff = diffLockfilesAsYaml(before, after);
   if (diff.kind === "invalid-yaml" && diff.side === "head") {
-    throw new import_errors17.InputError(`${path} at ${head.slice(0, 12)}: not valid YAML (${diff.detail}); resolve it with \`pnpm install\` and commit`);
+    throw new import_errors18.InputError(`${path} at ${head.slice(0, 12)}: not valid YAML (${diff.detail}); resolve it with \`pnpm install\` and commit`);
   }
   if (diff.kind === "invalid-yaml") return { kind: "all", reason: `${path} at base ${base.slice(0, 12)} is not valid YAML (${diff.detail}); cannot attribute the change` };
   if (diff.kind === "unreadable") return { kind: "all", reason: `${path} at ${diff.side} is not a pnpm v9 lockfile (${diff.detail}); cannot attribute the change to importers` };
@@ -2281,7 +2322,7 @@ async function detect(git, values, ctx, trace) {
     try {
       image = imageRepositories(config.registry, owner);
     } catch (err) {
-      if (!(err instanceof import_errors17.InputError)) throw err;
+      if (!(err instanceof import_errors18.InputError)) throw err;
       const source = ctx.env["GITHUB_REPOSITORY_OWNER"] ? "GITHUB_REPOSITORY_OWNER" : ctx.env["GITHUB_REPOSITORY"] ? "GITHUB_REPOSITORY" : `the origin remote ${remote ?? "(none)"}`;
       warnings.push(
         `no image names in this clone: the owner ${quote(owner)} (from ${source}) is not an image-name component; set registry in pipeline.config.ts, e.g. { kind: 'custom', host, namespace }`

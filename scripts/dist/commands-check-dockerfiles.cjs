@@ -13716,7 +13716,7 @@ function checkRepository(files, manifests) {
 }
 
 // scripts/commands/check-dockerfiles.ts
-var import_errors13 = require("./core-errors.cjs");
+var import_errors14 = require("./core-errors.cjs");
 
 // scripts/core/workspace/manifest.ts
 var import_errors7 = require("./core-errors.cjs");
@@ -13832,15 +13832,15 @@ var INSTALLED_FIELDS = ["dependencies", "optionalDependencies"];
 function readVendoredDependencies(text, fileName) {
   return dependencyRefsOf(parseObject(fileName, text), fileName, INSTALLED_FIELDS).filter(isCopyRef);
 }
-function rootPackageName(text) {
-  let json;
+function rootManifest(file, json) {
+  let value;
   try {
-    json = parseJsonText(text);
-  } catch {
-    return void 0;
+    value = parseJsonText(json);
+  } catch (err) {
+    return { unreadable: `${file}: not valid JSON (${err instanceof Error ? err.message : String(err)})` };
   }
-  const name = isRecord(json) ? json["name"] : void 0;
-  return typeof name === "string" && name !== "" ? name : void 0;
+  const name = isRecord(value) ? value["name"] : void 0;
+  return typeof name === "string" && name !== "" ? { name } : {};
 }
 
 // scripts/io/files.ts
@@ -13858,7 +13858,7 @@ function listFiles(root, rel = "") {
 // scripts/io/workspace-fs.ts
 var import_node_fs3 = require("node:fs");
 var import_node_path3 = require("node:path");
-var import_errors12 = require("./core-errors.cjs");
+var import_errors13 = require("./core-errors.cjs");
 
 // scripts/core/workspace/discover.ts
 var import_errors8 = require("./core-errors.cjs");
@@ -14057,18 +14057,26 @@ function workspaceTargets(name, refs, lookup, names, localInputs, found) {
     ) {
       const folder = joinPosix(lookup.dir, ref.path);
       target = lookup.dirs.get(folder);
-      if (target === void 0 && isRootFolder(lookup.dir, ref.path)) found.root = true;
-      else if (target === void 0) {
+      if (target === void 0 && isRootFolder(lookup.dir, ref.path)) {
+        found.root = true;
+        found.linked = true;
+      } else if (target === void 0) {
         followed ??= /* @__PURE__ */ new Set();
         followLocal(folder, ref.copy === true, lookup, { localInputs, followed }, add);
       }
     } else {
-      target = index.get(ref[0]) ?? index.get(ref[1]);
-      if (target === void 0 && lookup.rootName !== void 0 && ref[0] === lookup.rootName) found.root = true;
-      else if (target === void 0) {
-        throw new import_errors9.InputError(
-          `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`
-        );
+      target = index.get(ref[0]);
+      if (target === void 0 && lookup.rootName !== void 0 && ref[0] === lookup.rootName) {
+        found.root = true;
+        found.linked = true;
+      } else {
+        target ??= index.get(ref[1]);
+        if (target === void 0) {
+          const root = lookup.rootUnreadable === void 0 ? "" : ` (and the workspace's root manifest cannot be read: ${lookup.rootUnreadable}; if ${ref[0]} is its name, fix that file)`;
+          throw new import_errors9.InputError(
+            `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}${root}; restore that package or change the specifier`
+          );
+        }
       }
     }
     add(target);
@@ -14150,17 +14158,19 @@ function assemble(entries, options, make) {
   const packages = [];
   const edges = [];
   const localInputs = [];
-  const found = { root: false };
+  const found = { root: false, linked: false };
   for (let k = 0; k < sorted.length; k++) {
     const entry = at(sorted, k);
     const { name, input } = entry;
     found.root = false;
-    const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir, vendored, rootName: options.rootName }, names, localInputs, found);
+    found.linked = false;
+    const lookup = { index, dirs, dir: input.dir, vendored, rootName: options.rootName, rootUnreadable: options.rootUnreadable };
+    const targets = workspaceTargets(name, entry.refs, lookup, names, localInputs, found);
     const deps = [];
     for (let t = 0; t < targets.length; t++) deps.push(at(names, at(targets, t)));
     const slash = input.dir.lastIndexOf("/");
     const pkg = make(entry, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps, localInputs.length === 0 ? NONE : [...localInputs].sort());
-    packages.push(found.root ? { ...pkg, dependsOnRoot: true } : pkg);
+    packages.push(found.root ? { ...pkg, dependsOnRoot: true, ...found.linked ? { linksRoot: true } : {} } : pkg);
     localInputs.length = 0;
     edges.push(targets);
   }
@@ -14405,7 +14415,7 @@ async function readWorkspaceGlobs(file, text) {
       const body = glob.startsWith("!") ? glob.slice(1) : glob;
       let source;
       try {
-        source = picomatch.makeRe(body, { dot: false }).source;
+        source = picomatch.makeRe(body, { dot: false, fastpaths: false }).source;
       } catch (err) {
         throw new import_errors10.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${err instanceof Error ? err.message : String(err)}`);
       }
@@ -14445,23 +14455,36 @@ function checkWorkspaceGlobs(file, globs) {
 }
 
 // scripts/io/manifest-json.ts
+var import_errors11 = require("./core-errors.cjs");
 async function manifestJson(name, file, text) {
   if (file === "package.json") return text;
   const { manifestAsJson } = await Promise.resolve().then(() => __toESM(require("./core-workspace-manifest-formats.cjs"), 1));
   return manifestAsJson(name, file, text);
 }
+async function readRootManifest(texts) {
+  for (const [name, file, text] of texts) {
+    if (text === void 0) continue;
+    try {
+      return rootManifest(name, await manifestJson(name, file, text));
+    } catch (err) {
+      if (err instanceof import_errors11.InputError) return { unreadable: err.message };
+      throw err;
+    }
+  }
+  return {};
+}
 
 // scripts/io/read-text-file.ts
 var import_node_fs2 = require("node:fs");
-var import_errors11 = require("./core-errors.cjs");
+var import_errors12 = require("./core-errors.cjs");
 function readTextFile(path, shown) {
   let isFile2;
   try {
     isFile2 = (0, import_node_fs2.statSync)(path).isFile();
   } catch (err) {
-    throw new import_errors11.InputError(`${quote(shown, 240)}: cannot be read (${(0, import_errors11.errnoCode)(err) ?? String(err)}); expected a file`);
+    throw new import_errors12.InputError(`${quote(shown, 240)}: cannot be read (${(0, import_errors12.errnoCode)(err) ?? String(err)}); expected a file`);
   }
-  if (!isFile2) throw new import_errors11.InputError(`${quote(shown, 240)}: not a file (a folder, a pipe or a device); expected a file`);
+  if (!isFile2) throw new import_errors12.InputError(`${quote(shown, 240)}: not a file (a folder, a pipe or a device); expected a file`);
   return (0, import_node_fs2.readFileSync)(path, "utf8");
 }
 
@@ -14526,7 +14549,7 @@ async function vendoredManifest(root, folder) {
 }
 async function loadWorkspace(root, options = {}) {
   const yamlPath = (0, import_node_path3.join)(root, "pnpm-workspace.yaml");
-  if (!(0, import_node_fs3.existsSync)(yamlPath)) throw new import_errors12.InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
+  if (!(0, import_node_fs3.existsSync)(yamlPath)) throw new import_errors13.InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
   if (entryAt(yamlPath) === "link") throw symlinkedManifest("pnpm-workspace.yaml");
   const globs = await readWorkspaceGlobs("pnpm-workspace.yaml", readTextFile(yamlPath, "pnpm-workspace.yaml"));
   const rule = { marker: options.serviceMarker ?? "Dockerfile", isServiceDir: await folderTest(options.serviceGlobs ?? []) };
@@ -14536,8 +14559,10 @@ async function loadWorkspace(root, options = {}) {
     const file = `${dir}/${manifestFile ?? "package.json"}`;
     inputs.push({ dir, manifest: parseManifest(file, await manifestJson(file, manifestFile ?? "package.json", manifest)), manifestFile, isService });
   }
-  const rootName = entryAt((0, import_node_path3.join)(root, "package.json")) === "file" ? rootPackageName((0, import_node_fs3.readFileSync)((0, import_node_path3.join)(root, "package.json"), "utf8")) : void 0;
-  const first = buildWorkspace(inputs, { rootName });
+  const textOf = (path, entry) => entry === "file" ? (0, import_node_fs3.readFileSync)(path, "utf8") : entry === "link" ? (0, import_node_fs3.readlinkSync)(path) : void 0;
+  const rootFile = await readRootManifest(MANIFEST_FILES.map((file) => [file, file, textOf((0, import_node_path3.join)(root, file), entryAt((0, import_node_path3.join)(root, file)))]));
+  const graphOptions = { rootName: rootFile.name, rootUnreadable: rootFile.unreadable };
+  const first = buildWorkspace(inputs, graphOptions);
   if (!hasLocalInputs(first)) return first;
   const vendored = await readVendored(
     [...first.packages.values()].map((p) => ({ dir: p.dir, refs: dependencyRefs(p.manifest) })),
@@ -14547,7 +14572,7 @@ async function loadWorkspace(root, options = {}) {
       return out;
     }
   );
-  return vendored.read.length === 0 ? first : buildWorkspace(inputs, { vendored: vendored.refs, rootName });
+  return vendored.read.length === 0 ? first : buildWorkspace(inputs, { ...graphOptions, vendored: vendored.refs });
 }
 
 // scripts/commands/command.ts
@@ -14577,7 +14602,7 @@ var SPEC = commandSpec({
 var run = command(SPEC, async (parsed, ctx) => {
   const { values } = parsed;
   const root = (0, import_node_path4.resolve)(ctx.cwd, values.cwd ?? ".");
-  if (!(0, import_node_fs4.existsSync)((0, import_node_path4.join)(root, "pnpm-workspace.yaml"))) throw new import_errors13.InputError(`--cwd ${root}: no pnpm-workspace.yaml there; point it at the workspace root`);
+  if (!(0, import_node_fs4.existsSync)((0, import_node_path4.join)(root, "pnpm-workspace.yaml"))) throw new import_errors14.InputError(`--cwd ${root}: no pnpm-workspace.yaml there; point it at the workspace root`);
   const { marker, dockerfileTargets } = ctx.config.services;
   const workspace = await loadWorkspace(root, { serviceMarker: marker, serviceGlobs: dockerfileTargets });
   const violations = [];
@@ -14591,9 +14616,9 @@ var run = command(SPEC, async (parsed, ctx) => {
     const inputs = builderInputs(workspace, service);
     violations.push(...checkDockerfile(parsed2, { file, serviceDir: service.dir, dependencyDirs: [...inputs.packages, ...inputs.local], headerMarker: `by ${GENERATOR}` }));
   }
-  const rootManifest = parseManifest("package.json", readTextFile((0, import_node_path4.join)(root, "package.json"), "package.json"));
+  const rootManifest2 = parseManifest("package.json", readTextFile((0, import_node_path4.join)(root, "package.json"), "package.json"));
   const manifests = [
-    { file: "package.json", scripts: rootManifest.scripts },
+    { file: "package.json", scripts: rootManifest2.scripts },
     ...[...workspace.packages.values()].map((p) => ({ file: `${p.dir}/${p.manifestFile ?? "package.json"}`, scripts: p.manifest.scripts }))
   ];
   violations.push(...checkRepository(listFiles(root), manifests));

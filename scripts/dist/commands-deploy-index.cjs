@@ -7920,7 +7920,7 @@ function quarantineTag(digest) {
 }
 
 // scripts/commands/deploy/index.ts
-var import_errors23 = require("./core-errors.cjs");
+var import_errors24 = require("./core-errors.cjs");
 
 // scripts/core/github-repository.ts
 var import_errors8 = require("./core-errors.cjs");
@@ -12192,10 +12192,11 @@ function classifyFiles(paths, workspace, rules, workspaceDir = "", engine) {
   const global = /* @__PURE__ */ new Map();
   const packages = /* @__PURE__ */ new Map();
   const unowned = [];
+  const rootFiles = [];
   const localFolders = localInputFolders(workspace);
   const localInputs = /* @__PURE__ */ new Map();
   let lockfile = false;
-  let rootManifest = false;
+  let rootManifest2 = false;
   let lastFolder;
   let lastOwner;
   for (const path of paths) {
@@ -12213,7 +12214,7 @@ function classifyFiles(paths, workspace, rules, workspaceDir = "", engine) {
       continue;
     }
     if (rel === "package.json") {
-      rootManifest = true;
+      rootManifest2 = true;
       continue;
     }
     const hit = anyGlobal(rel) ? globals.find((g) => g.match(rel)) : void 0;
@@ -12235,9 +12236,10 @@ function classifyFiles(paths, workspace, rules, workspaceDir = "", engine) {
       else packages.set(owner.name, [inside]);
       continue;
     }
+    rootFiles.push(path);
     if (!local) unowned.push(path);
   }
-  return { ignored, lockfile, rootManifest, global, packages, unowned, localInputs };
+  return { ignored, lockfile, rootManifest: rootManifest2, global, packages, unowned, localInputs, rootFiles };
 }
 
 // scripts/core/workspace/graph.ts
@@ -12302,15 +12304,15 @@ function readManifestEdges(text2, fileName) {
   const pkg = parseObject(fileName, text2);
   return { name: packageName(fileName, pkg), refs: dependencyRefsOf(pkg, fileName) };
 }
-function rootPackageName(text2) {
-  let json;
+function rootManifest(file, json) {
+  let value;
   try {
-    json = parseJsonText(text2);
-  } catch {
-    return void 0;
+    value = parseJsonText(json);
+  } catch (err) {
+    return { unreadable: `${file}: not valid JSON (${err instanceof Error ? err.message : String(err)})` };
   }
-  const name = isRecord(json) ? json["name"] : void 0;
-  return typeof name === "string" && name !== "" ? name : void 0;
+  const name = isRecord(value) ? value["name"] : void 0;
+  return typeof name === "string" && name !== "" ? { name } : {};
 }
 
 // scripts/core/workspace/paths.ts
@@ -12373,18 +12375,26 @@ function workspaceTargets(name, refs, lookup, names, localInputs, found) {
     ) {
       const folder = joinPosix(lookup.dir, ref.path);
       target = lookup.dirs.get(folder);
-      if (target === void 0 && isRootFolder(lookup.dir, ref.path)) found.root = true;
-      else if (target === void 0) {
+      if (target === void 0 && isRootFolder(lookup.dir, ref.path)) {
+        found.root = true;
+        found.linked = true;
+      } else if (target === void 0) {
         followed ??= /* @__PURE__ */ new Set();
         followLocal(folder, ref.copy === true, lookup, { localInputs, followed }, add);
       }
     } else {
-      target = index.get(ref[0]) ?? index.get(ref[1]);
-      if (target === void 0 && lookup.rootName !== void 0 && ref[0] === lookup.rootName) found.root = true;
-      else if (target === void 0) {
-        throw new import_errors12.InputError(
-          `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`
-        );
+      target = index.get(ref[0]);
+      if (target === void 0 && lookup.rootName !== void 0 && ref[0] === lookup.rootName) {
+        found.root = true;
+        found.linked = true;
+      } else {
+        target ??= index.get(ref[1]);
+        if (target === void 0) {
+          const root = lookup.rootUnreadable === void 0 ? "" : ` (and the workspace's root manifest cannot be read: ${lookup.rootUnreadable}; if ${ref[0]} is its name, fix that file)`;
+          throw new import_errors12.InputError(
+            `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}${root}; restore that package or change the specifier`
+          );
+        }
       }
     }
     add(target);
@@ -12457,17 +12467,19 @@ function assemble(entries, options, make) {
   const packages = [];
   const edges = [];
   const localInputs = [];
-  const found = { root: false };
+  const found = { root: false, linked: false };
   for (let k = 0; k < sorted.length; k++) {
     const entry = at(sorted, k);
     const { name, input } = entry;
     found.root = false;
-    const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir, vendored, rootName: options.rootName }, names, localInputs, found);
+    found.linked = false;
+    const lookup = { index, dirs, dir: input.dir, vendored, rootName: options.rootName, rootUnreadable: options.rootUnreadable };
+    const targets = workspaceTargets(name, entry.refs, lookup, names, localInputs, found);
     const deps = [];
     for (let t = 0; t < targets.length; t++) deps.push(at(names, at(targets, t)));
     const slash = input.dir.lastIndexOf("/");
     const pkg = make(entry, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps, localInputs.length === 0 ? NONE : [...localInputs].sort());
-    packages.push(found.root ? { ...pkg, dependsOnRoot: true } : pkg);
+    packages.push(found.root ? { ...pkg, dependsOnRoot: true, ...found.linked ? { linksRoot: true } : {} } : pkg);
     localInputs.length = 0;
     edges.push(targets);
   }
@@ -13190,7 +13202,7 @@ function diffRootManifest(file, base, head, installFields) {
 }
 
 // scripts/io/service-history.ts
-var import_errors19 = require("./core-errors.cjs");
+var import_errors20 = require("./core-errors.cjs");
 
 // scripts/core/release/commit-reasons.ts
 function commitReasons(graph, service, change) {
@@ -13234,7 +13246,7 @@ var TAG_FORM = `<service>@${VERSION_FORM}, at most ${MAX_TAG_LENGTH} characters`
 var import_node_fs = require("node:fs");
 var import_node_os = require("node:os");
 var import_node_path = require("node:path");
-var import_errors18 = require("./core-errors.cjs");
+var import_errors19 = require("./core-errors.cjs");
 
 // scripts/core/from-callback.ts
 function fromCallback(start) {
@@ -13473,7 +13485,7 @@ async function readWorkspaceGlobs(file, text2) {
       const body = glob.startsWith("!") ? glob.slice(1) : glob;
       let source;
       try {
-        source = picomatch.makeRe(body, { dot: false }).source;
+        source = picomatch.makeRe(body, { dot: false, fastpaths: false }).source;
       } catch (err) {
         throw new import_errors17.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${err instanceof Error ? err.message : String(err)}`);
       }
@@ -13547,10 +13559,23 @@ function subtrees(content, shaBytes = 20) {
 }
 
 // scripts/io/manifest-json.ts
+var import_errors18 = require("./core-errors.cjs");
 async function manifestJson(name, file, text2) {
   if (file === "package.json") return text2;
   const { manifestAsJson } = await Promise.resolve().then(() => __toESM(require("./core-workspace-manifest-formats.cjs"), 1));
   return manifestAsJson(name, file, text2);
+}
+async function readRootManifest(texts) {
+  for (const [name, file, text2] of texts) {
+    if (text2 === void 0) continue;
+    try {
+      return rootManifest(name, await manifestJson(name, file, text2));
+    } catch (err) {
+      if (err instanceof import_errors18.InputError) return { unreadable: err.message };
+      throw err;
+    }
+  }
+  return {};
 }
 
 // scripts/io/workspace-git.ts
@@ -13603,7 +13628,7 @@ async function vendoredManifests(git, commit, dir, folders) {
     }
     const blob = blobs[b++];
     const name = `${inRepo(folders[i] ?? "")}/${c.file} (at ${commit.slice(0, 12)})`;
-    if (blob?.type !== "blob") throw new import_errors18.InputError(`${name}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    if (blob?.type !== "blob") throw new import_errors19.InputError(`${name}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
     out.push({ text: await manifestJson(name, c.file, blob.content.toString("utf8")), id: c.sha, file: name });
   }
   return out;
@@ -13712,7 +13737,7 @@ async function readUnanswered(git, unanswered, out, fileName) {
     const tree = trees[i];
     const entry = entryOf(tree, "package.json");
     if (tree?.type !== "tree" || isBlobEntry(entry))
-      throw new import_errors18.InputError(`${fileName(u.folder.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+      throw new import_errors19.InputError(`${fileName(u.folder.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
     for (const file of OTHER_MANIFEST_FILES) {
       const other = entryOf(tree, file);
       if (!isBlobEntry(other)) continue;
@@ -13726,7 +13751,7 @@ async function readUnanswered(git, unanswered, out, fileName) {
   const blobs = await git.readObjects(others.map((o) => o.sha));
   others.forEach(({ u, file }, i) => {
     const blob = blobs[i];
-    if (blob?.type !== "blob") throw new import_errors18.InputError(`${fileName(u.folder.path, file)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    if (blob?.type !== "blob") throw new import_errors19.InputError(`${fileName(u.folder.path, file)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
     out[u.at] = { manifest: blob.content.toString("utf8"), manifestFile: file, marker: u.marker };
   });
 }
@@ -13752,20 +13777,30 @@ async function load(git, commit, options, readersFor, cold) {
   const short = commit.slice(0, 12);
   const where = dir === "" ? "the repository root" : dir;
   const inDir = dir === "" ? "" : `${dir}/`;
-  const first = git.readObjects([dir === "" ? `${commit}^{tree}` : `${commit}:${dir}`, `${commit}:${inDir}pnpm-workspace.yaml`, `${commit}:${inDir}package.json`]);
+  const first = git.readObjects([
+    dir === "" ? `${commit}^{tree}` : `${commit}:${dir}`,
+    `${commit}:${inDir}pnpm-workspace.yaml`,
+    ...MANIFEST_FILES.map((file2) => `${commit}:${inDir}${file2}`)
+  ]);
   if (cold) readersFor();
-  const [tree, yaml, rootManifest] = await first;
-  if (tree?.type !== "tree") throw new import_errors18.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
-  if (yaml?.type !== "blob") throw new import_errors18.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
+  const [tree, yaml, ...rootManifests] = await first;
+  if (tree?.type !== "tree") throw new import_errors19.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
+  if (yaml?.type !== "blob") throw new import_errors19.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
   if (entryOf(tree, "pnpm-workspace.yaml")?.mode === "120000") throw symlinkedManifest(`${dir === "" ? "" : `${dir}/`}pnpm-workspace.yaml (at ${short})`);
   const globs = await readWorkspaceGlobs(`pnpm-workspace.yaml (at ${short})`, yaml.content.toString("utf8"));
   const matcher = await globMatcher(globs);
   const shaBytes = tree.sha.length / 2;
   const trees = new Folders(git, shaBytes);
   trees.add(tree.sha, tree.content);
-  const rootName = rootManifest?.type === "blob" ? rootPackageName(rootManifest.content.toString("utf8")) : void 0;
+  const root = await readRootManifest(
+    MANIFEST_FILES.map((file2, i) => {
+      const blob = rootManifests[i];
+      return [`${inDir}${file2} (at ${short})`, file2, blob?.type === "blob" ? blob.content.toString("utf8") : void 0];
+    })
+  );
+  const rootName = root.name;
   const hash = new KeyHash().update(`${CACHE_VERSION}\0${marker}\0${serviceGlobs.join("\0")}\0\0${yaml.sha}\0${rootName ?? ""}\0`);
-  for (const root of globRoots(globs)) hash.update(`${root}\0${await trees.resolve(tree.sha, root) ?? "-"}\0`);
+  for (const root2 of globRoots(globs)) hash.update(`${root2}\0${await trees.resolve(tree.sha, root2) ?? "-"}\0`);
   const cacheFile = cacheDir === void 0 ? void 0 : (0, import_node_path.join)(cacheDir, `graph-${hash.digest()}.json`);
   const fromCache = cacheFile === void 0 ? void 0 : readCache(cacheFile);
   if (fromCache && await vendoredStillHold(git, commit, dir, fromCache.vendored)) {
@@ -13800,12 +13835,12 @@ async function load(git, commit, options, readersFor, cold) {
     sources.push({ dir: path, name: edges.name, isService, refs: edges.refs });
   }
   trace(`${sources.length} manifests parsed`);
-  let workspace = buildGraph(sources, { rootName });
+  let workspace = buildGraph(sources, { rootName, rootUnreadable: root.unreadable });
   let vendored = [];
   if (hasLocalInputs(workspace)) {
     const read = await readVendored(sources, (folders) => vendoredManifests(git, commit, dir, folders));
     if (read.read.length > 0) {
-      workspace = buildGraph(sources, { vendored: read.refs, rootName });
+      workspace = buildGraph(sources, { vendored: read.refs, rootName, rootUnreadable: root.unreadable });
       vendored = read.read;
     }
   }
@@ -13827,7 +13862,7 @@ async function serviceAt(git, config, commit, service) {
   const workspace = await workspaceAt(git, config, commit);
   const pkg = workspace.services.find((s) => s.folder === service);
   if (pkg === void 0) {
-    throw new import_errors19.InputError(`service ${quote(service)}: not a service at ${commit.slice(0, 12)}; expected one of: ${workspace.services.map((s) => s.folder).join(", ")}`);
+    throw new import_errors20.InputError(`service ${quote(service)}: not a service at ${commit.slice(0, 12)}; expected one of: ${workspace.services.map((s) => s.folder).join(", ")}`);
   }
   return { graph: workspace, service: pkg };
 }
@@ -13843,17 +13878,17 @@ async function serviceCommits(git, config, at2, base, head) {
     const paths = (await git.diffNames(parent, commit)).split("\0").filter((p) => p !== "");
     const classified = classifyFiles(paths, at2.graph, config.affected, git.prefix, engine);
     let lockfile;
-    let rootManifest;
+    let rootManifest2;
     if (classified.lockfile) lockfile = diffLockfilesAnyLayout(await text(git, `${parent}:${lockfilePath}`), await text(git, `${commit}:${lockfilePath}`));
     if (classified.rootManifest) {
-      rootManifest = diffRootManifest(
+      rootManifest2 = diffRootManifest(
         "package.json",
         await text(git, `${parent}:${manifestPath}`),
         await text(git, `${commit}:${manifestPath}`),
         config.affected.rootManifestFields
       );
     }
-    return commitReasons(at2.graph, at2.service, { classified, ...lockfile ? { lockfile } : {}, ...rootManifest ? { rootManifest } : {} });
+    return commitReasons(at2.graph, at2.service, { classified, ...lockfile ? { lockfile } : {}, ...rootManifest2 ? { rootManifest: rootManifest2 } : {} });
   };
   const out = [];
   for (const entry of await git.log(base, head)) {
@@ -13873,14 +13908,14 @@ async function serviceCommits(git, config, at2, base, head) {
 }
 
 // scripts/io/step-outputs.ts
-var import_errors22 = require("./core-errors.cjs");
+var import_errors23 = require("./core-errors.cjs");
 
 // scripts/io/github-event.ts
 var import_node_fs2 = require("node:fs");
-var import_errors21 = require("./core-errors.cjs");
+var import_errors22 = require("./core-errors.cjs");
 
 // scripts/core/changes/event.ts
-var import_errors20 = require("./core-errors.cjs");
+var import_errors21 = require("./core-errors.cjs");
 
 // scripts/io/github-event.ts
 function checkActionsFiles(env) {
@@ -13893,13 +13928,13 @@ function checkActionsFiles(env) {
       const stat2 = (0, import_node_fs2.statSync)(path);
       isFile = stat2.isFile() || stat2.isCharacterDevice();
     } catch (err) {
-      throw new import_errors21.InputError(`${name}=${quote(path, 240)}: no such file (${(0, import_errors21.errnoCode)(err) ?? String(err)}); ${fix}`);
+      throw new import_errors22.InputError(`${name}=${quote(path, 240)}: no such file (${(0, import_errors22.errnoCode)(err) ?? String(err)}); ${fix}`);
     }
-    if (!isFile) throw new import_errors21.InputError(`${name}=${quote(path, 240)}: not a file; ${fix}`);
+    if (!isFile) throw new import_errors22.InputError(`${name}=${quote(path, 240)}: not a file; ${fix}`);
     try {
       (0, import_node_fs2.accessSync)(path, import_node_fs2.constants.W_OK);
     } catch (err) {
-      throw new import_errors21.InputError(`${name}=${quote(path, 240)}: cannot be written (${(0, import_errors21.errnoCode)(err) ?? String(err)}); ${fix}`);
+      throw new import_errors22.InputError(`${name}=${quote(path, 240)}: cannot be written (${(0, import_errors22.errnoCode)(err) ?? String(err)}); ${fix}`);
     }
   }
 }
@@ -13909,9 +13944,9 @@ async function writing(name, write) {
   try {
     await write();
   } catch (err) {
-    const code3 = (0, import_errors22.errnoCode)(err);
+    const code3 = (0, import_errors23.errnoCode)(err);
     if (code3 === void 0) throw err;
-    throw new import_errors22.OutsideError(
+    throw new import_errors23.OutsideError(
       `could not write ${name}=${quote(process.env[name] ?? "", 240)}: ${code3}; the step's outputs or summary are incomplete (the runner's disk, or the file)`
     );
   }
@@ -13988,13 +14023,13 @@ var deploy = command(SPEC, async (parsed, ctx) => {
   const { values } = parsed;
   const serviceName = values.service;
   if (serviceName === void 0 || serviceName === "")
-    throw new import_errors23.InputError("pnpm pipeline deploy: --service is required; expected a service folder, e.g. api-gateway (or `deploy status`)");
+    throw new import_errors24.InputError("pnpm pipeline deploy: --service is required; expected a service folder, e.g. api-gateway (or `deploy status`)");
   const modes = [values.digest !== void 0, values.rollback === true, values.quarantine !== void 0].filter(Boolean).length;
   if (modes > 1 || (values.rollback === true || values.quarantine !== void 0) && values.version !== void 0) {
-    throw new import_errors23.InputError("pnpm pipeline deploy: give at most one of --version, --digest, --rollback and --quarantine (--version may label a --digest)");
+    throw new import_errors24.InputError("pnpm pipeline deploy: give at most one of --version, --digest, --rollback and --quarantine (--version may label a --digest)");
   }
   if (values.digest !== void 0 && !SHA256_DIGEST.test(values.digest))
-    throw new import_errors23.InputError(`--digest ${quote(values.digest)}: expected sha256:<64 hex>, the digest of an approved plan`);
+    throw new import_errors24.InputError(`--digest ${quote(values.digest)}: expected sha256:<64 hex>, the digest of an approved plan`);
   const version = parseDeployVersion(values.version, ctx.config.defaultBranch);
   const git = await ctx.effects.git((0, import_node_path2.resolve)(ctx.cwd, values.cwd ?? "."));
   try {
@@ -14035,7 +14070,7 @@ var deploy = command(SPEC, async (parsed, ctx) => {
         if (await quarantineOfDigest(registry, ref.path, candidate.payload.digest) === void 0) back = candidate;
       }
       if (back === void 0)
-        throw new import_errors23.InputError(
+        throw new import_errors24.InputError(
           `--rollback: ${service} has no earlier successful deployment in ${environment.name} than the current one that is not quarantined${read.stop === "bound" ? ` among ${describeBound(read)}` : ""}; nothing to roll back to`
         );
       digest = back.payload.digest;
@@ -14043,7 +14078,7 @@ var deploy = command(SPEC, async (parsed, ctx) => {
     } else {
       const found = await registry.document(ref.path, version.tag);
       if (found === void 0)
-        throw new import_errors23.InputError(
+        throw new import_errors24.InputError(
           `--version ${quote(values.version ?? "")}: ${service} has no image tagged ${quote(version.tag)} in ${ref.registry ?? "docker.io"}/${ref.path}; expected a released version or sha-<7> CI published`
         );
       digest = found.digest;
@@ -14051,7 +14086,7 @@ var deploy = command(SPEC, async (parsed, ctx) => {
       resolved = found;
     }
     const image = await readImage(registry, ref.path, resolved ?? digest);
-    if (image === void 0) throw new import_errors23.InputError(`digest ${digest}: no such image of ${service} in ${ref.registry ?? "docker.io"}/${ref.path}`);
+    if (image === void 0) throw new import_errors24.InputError(`digest ${digest}: no such image of ${service} in ${ref.registry ?? "docker.io"}/${ref.path}`);
     const repositoryUrl = `${(ctx.env["GITHUB_SERVER_URL"] || "https://github.com").replace(/\/+$/, "")}/${repositoryName}`;
     const provenance = await readProvenance(registry, ref.path, image);
     const quarantined = await quarantineOf(registry, ref.path, image);
@@ -14137,7 +14172,7 @@ var run = async (argv, ctx) => argv[0] === "status" ? (await Promise.resolve().t
 function environmentOf(ctx, name) {
   const known = ctx.config.environments.map((e) => e.name);
   const env = ctx.config.environments.find((e) => e.name === name);
-  if (env === void 0) throw new import_errors23.InputError(`--environment ${quote(name ?? "")}: expected one of: ${known.join(", ")}`);
+  if (env === void 0) throw new import_errors24.InputError(`--environment ${quote(name ?? "")}: expected one of: ${known.join(", ")}`);
   return env;
 }
 async function changes(git, ctx, at2, now, targetCommit, repository, service, label) {
@@ -14291,11 +14326,11 @@ async function applyTo(ctx, a, stop, received) {
       await github.createDeploymentStatus(id, { state: "error", description, ...urls }).catch(() => void 0);
       if (ctx.env["GITHUB_STEP_SUMMARY"]) await appendStepSummary(summary("healthy, but not recorded as success: re-run"));
       ctx.stderr(
-        `error: ${plan.service} to ${environment.name}: ${plan.image} is healthy and the ${environment.name} tag names it, but deployment ${id} could not be marked success (${(0, import_errors23.describeError)(err)}); re-run the deploy to record it
+        `error: ${plan.service} to ${environment.name}: ${plan.image} is healthy and the ${environment.name} tag names it, but deployment ${id} could not be marked success (${(0, import_errors24.describeError)(err)}); re-run the deploy to record it
 `
       );
       result({ outcome: "healthy", environmentTag: environment.name, recorded: false });
-      return err instanceof import_errors23.OutsideError && err.timedOut ? EXIT.timeout : EXIT.outside;
+      return err instanceof import_errors24.OutsideError && err.timedOut ? EXIT.timeout : EXIT.outside;
     }
   }
   if (ctx.env["GITHUB_STEP_SUMMARY"]) await appendStepSummary(summary("success"));
@@ -14305,17 +14340,17 @@ async function applyTo(ctx, a, stop, received) {
   return EXIT.ok;
 }
 async function quarantine(ctx, registry, name, service, digest, reason, dryRun) {
-  if (!SHA256_DIGEST.test(digest)) throw new import_errors23.InputError(`--quarantine ${quote(digest)}: expected sha256:<64 hex>`);
-  if (reason === void 0 || reason.trim() === "") throw new import_errors23.InputError('--quarantine needs --reason "why this digest must never be promoted again"');
+  if (!SHA256_DIGEST.test(digest)) throw new import_errors24.InputError(`--quarantine ${quote(digest)}: expected sha256:<64 hex>`);
+  if (reason === void 0 || reason.trim() === "") throw new import_errors24.InputError('--quarantine needs --reason "why this digest must never be promoted again"');
   const found = await registry.document(name, digest);
-  if (found === void 0) throw new import_errors23.InputError(`--quarantine ${digest}: no such image of ${service}`);
+  if (found === void 0) throw new import_errors24.InputError(`--quarantine ${digest}: no such image of ${service}`);
   if (found.document.kind !== "index") {
-    throw new import_errors23.InputError(
+    throw new import_errors24.InputError(
       `--quarantine ${digest}: a platform manifest inside an image, not an image a deploy names; quarantine the image's digest (its index, as deploy plans and release records show it)`
     );
   }
   const image = await readImage(registry, name, found);
-  if (image === void 0) throw new import_errors23.InputError(`--quarantine ${digest}: no such image of ${service}`);
+  if (image === void 0) throw new import_errors24.InputError(`--quarantine ${digest}: no such image of ${service}`);
   const tags = `the registry tags ${quarantineTag(digest)} and ${quarantineTag(image.manifest)} (its platform manifest)`;
   if (dryRun) {
     ctx.stdout(`${service}: ${digest} would be quarantined (${reason.trim()}) by ${tags}; dry run: nothing changed

@@ -7533,7 +7533,7 @@ var statusQuestion = {
 };
 
 // scripts/commands/deploy/status.ts
-var import_errors19 = require("./core-errors.cjs");
+var import_errors20 = require("./core-errors.cjs");
 
 // scripts/io/github-api.ts
 var import_errors4 = require("./core-errors.cjs");
@@ -11730,15 +11730,15 @@ function readManifestEdges(text, fileName) {
   const pkg = parseObject(fileName, text);
   return { name: packageName(fileName, pkg), refs: dependencyRefsOf(pkg, fileName) };
 }
-function rootPackageName(text) {
-  let json;
+function rootManifest(file, json) {
+  let value;
   try {
-    json = parseJsonText(text);
-  } catch {
-    return void 0;
+    value = parseJsonText(json);
+  } catch (err) {
+    return { unreadable: `${file}: not valid JSON (${err instanceof Error ? err.message : String(err)})` };
   }
-  const name = isRecord(json) ? json["name"] : void 0;
-  return typeof name === "string" && name !== "" ? name : void 0;
+  const name = isRecord(value) ? value["name"] : void 0;
+  return typeof name === "string" && name !== "" ? { name } : {};
 }
 
 // scripts/core/workspace/paths.ts
@@ -11801,18 +11801,26 @@ function workspaceTargets(name, refs, lookup, names, localInputs, found) {
     ) {
       const folder = joinPosix(lookup.dir, ref.path);
       target = lookup.dirs.get(folder);
-      if (target === void 0 && isRootFolder(lookup.dir, ref.path)) found.root = true;
-      else if (target === void 0) {
+      if (target === void 0 && isRootFolder(lookup.dir, ref.path)) {
+        found.root = true;
+        found.linked = true;
+      } else if (target === void 0) {
         followed ??= /* @__PURE__ */ new Set();
         followLocal(folder, ref.copy === true, lookup, { localInputs, followed }, add);
       }
     } else {
-      target = index.get(ref[0]) ?? index.get(ref[1]);
-      if (target === void 0 && lookup.rootName !== void 0 && ref[0] === lookup.rootName) found.root = true;
-      else if (target === void 0) {
-        throw new import_errors6.InputError(
-          `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`
-        );
+      target = index.get(ref[0]);
+      if (target === void 0 && lookup.rootName !== void 0 && ref[0] === lookup.rootName) {
+        found.root = true;
+        found.linked = true;
+      } else {
+        target ??= index.get(ref[1]);
+        if (target === void 0) {
+          const root = lookup.rootUnreadable === void 0 ? "" : ` (and the workspace's root manifest cannot be read: ${lookup.rootUnreadable}; if ${ref[0]} is its name, fix that file)`;
+          throw new import_errors6.InputError(
+            `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}${root}; restore that package or change the specifier`
+          );
+        }
       }
     }
     add(target);
@@ -11885,17 +11893,19 @@ function assemble(entries, options, make) {
   const packages = [];
   const edges = [];
   const localInputs = [];
-  const found = { root: false };
+  const found = { root: false, linked: false };
   for (let k = 0; k < sorted.length; k++) {
     const entry = at(sorted, k);
     const { name, input } = entry;
     found.root = false;
-    const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir, vendored, rootName: options.rootName }, names, localInputs, found);
+    found.linked = false;
+    const lookup = { index, dirs, dir: input.dir, vendored, rootName: options.rootName, rootUnreadable: options.rootUnreadable };
+    const targets = workspaceTargets(name, entry.refs, lookup, names, localInputs, found);
     const deps = [];
     for (let t = 0; t < targets.length; t++) deps.push(at(names, at(targets, t)));
     const slash = input.dir.lastIndexOf("/");
     const pkg = make(entry, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps, localInputs.length === 0 ? NONE : [...localInputs].sort());
-    packages.push(found.root ? { ...pkg, dependsOnRoot: true } : pkg);
+    packages.push(found.root ? { ...pkg, dependsOnRoot: true, ...found.linked ? { linksRoot: true } : {} } : pkg);
     localInputs.length = 0;
     edges.push(targets);
   }
@@ -12120,7 +12130,7 @@ var import_errors7 = require("./core-errors.cjs");
 var import_errors8 = require("./core-errors.cjs");
 
 // scripts/io/service-history.ts
-var import_errors14 = require("./core-errors.cjs");
+var import_errors15 = require("./core-errors.cjs");
 
 // scripts/core/release/release-tag.ts
 var import_errors10 = require("./core-errors.cjs");
@@ -12140,7 +12150,7 @@ var TAG_FORM = `<service>@${VERSION_FORM}, at most ${MAX_TAG_LENGTH} characters`
 var import_node_fs = require("node:fs");
 var import_node_os = require("node:os");
 var import_node_path = require("node:path");
-var import_errors13 = require("./core-errors.cjs");
+var import_errors14 = require("./core-errors.cjs");
 
 // scripts/core/from-callback.ts
 function fromCallback(start) {
@@ -12379,7 +12389,7 @@ async function readWorkspaceGlobs(file, text) {
       const body = glob.startsWith("!") ? glob.slice(1) : glob;
       let source;
       try {
-        source = picomatch.makeRe(body, { dot: false }).source;
+        source = picomatch.makeRe(body, { dot: false, fastpaths: false }).source;
       } catch (err) {
         throw new import_errors12.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${err instanceof Error ? err.message : String(err)}`);
       }
@@ -12453,10 +12463,23 @@ function subtrees(content, shaBytes = 20) {
 }
 
 // scripts/io/manifest-json.ts
+var import_errors13 = require("./core-errors.cjs");
 async function manifestJson(name, file, text) {
   if (file === "package.json") return text;
   const { manifestAsJson } = await Promise.resolve().then(() => __toESM(require("./core-workspace-manifest-formats.cjs"), 1));
   return manifestAsJson(name, file, text);
+}
+async function readRootManifest(texts) {
+  for (const [name, file, text] of texts) {
+    if (text === void 0) continue;
+    try {
+      return rootManifest(name, await manifestJson(name, file, text));
+    } catch (err) {
+      if (err instanceof import_errors13.InputError) return { unreadable: err.message };
+      throw err;
+    }
+  }
+  return {};
 }
 
 // scripts/io/workspace-git.ts
@@ -12509,7 +12532,7 @@ async function vendoredManifests(git, commit, dir, folders) {
     }
     const blob = blobs[b++];
     const name = `${inRepo(folders[i] ?? "")}/${c.file} (at ${commit.slice(0, 12)})`;
-    if (blob?.type !== "blob") throw new import_errors13.InputError(`${name}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    if (blob?.type !== "blob") throw new import_errors14.InputError(`${name}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
     out.push({ text: await manifestJson(name, c.file, blob.content.toString("utf8")), id: c.sha, file: name });
   }
   return out;
@@ -12618,7 +12641,7 @@ async function readUnanswered(git, unanswered, out, fileName) {
     const tree = trees[i];
     const entry = entryOf(tree, "package.json");
     if (tree?.type !== "tree" || isBlobEntry(entry))
-      throw new import_errors13.InputError(`${fileName(u.folder.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+      throw new import_errors14.InputError(`${fileName(u.folder.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
     for (const file of OTHER_MANIFEST_FILES) {
       const other = entryOf(tree, file);
       if (!isBlobEntry(other)) continue;
@@ -12632,7 +12655,7 @@ async function readUnanswered(git, unanswered, out, fileName) {
   const blobs = await git.readObjects(others.map((o) => o.sha));
   others.forEach(({ u, file }, i) => {
     const blob = blobs[i];
-    if (blob?.type !== "blob") throw new import_errors13.InputError(`${fileName(u.folder.path, file)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    if (blob?.type !== "blob") throw new import_errors14.InputError(`${fileName(u.folder.path, file)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
     out[u.at] = { manifest: blob.content.toString("utf8"), manifestFile: file, marker: u.marker };
   });
 }
@@ -12658,20 +12681,30 @@ async function load(git, commit, options, readersFor, cold) {
   const short = commit.slice(0, 12);
   const where = dir === "" ? "the repository root" : dir;
   const inDir = dir === "" ? "" : `${dir}/`;
-  const first = git.readObjects([dir === "" ? `${commit}^{tree}` : `${commit}:${dir}`, `${commit}:${inDir}pnpm-workspace.yaml`, `${commit}:${inDir}package.json`]);
+  const first = git.readObjects([
+    dir === "" ? `${commit}^{tree}` : `${commit}:${dir}`,
+    `${commit}:${inDir}pnpm-workspace.yaml`,
+    ...MANIFEST_FILES.map((file2) => `${commit}:${inDir}${file2}`)
+  ]);
   if (cold) readersFor();
-  const [tree, yaml, rootManifest] = await first;
-  if (tree?.type !== "tree") throw new import_errors13.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
-  if (yaml?.type !== "blob") throw new import_errors13.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
+  const [tree, yaml, ...rootManifests] = await first;
+  if (tree?.type !== "tree") throw new import_errors14.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
+  if (yaml?.type !== "blob") throw new import_errors14.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
   if (entryOf(tree, "pnpm-workspace.yaml")?.mode === "120000") throw symlinkedManifest(`${dir === "" ? "" : `${dir}/`}pnpm-workspace.yaml (at ${short})`);
   const globs = await readWorkspaceGlobs(`pnpm-workspace.yaml (at ${short})`, yaml.content.toString("utf8"));
   const matcher = await globMatcher(globs);
   const shaBytes = tree.sha.length / 2;
   const trees = new Folders(git, shaBytes);
   trees.add(tree.sha, tree.content);
-  const rootName = rootManifest?.type === "blob" ? rootPackageName(rootManifest.content.toString("utf8")) : void 0;
+  const root = await readRootManifest(
+    MANIFEST_FILES.map((file2, i) => {
+      const blob = rootManifests[i];
+      return [`${inDir}${file2} (at ${short})`, file2, blob?.type === "blob" ? blob.content.toString("utf8") : void 0];
+    })
+  );
+  const rootName = root.name;
   const hash = new KeyHash().update(`${CACHE_VERSION}\0${marker}\0${serviceGlobs.join("\0")}\0\0${yaml.sha}\0${rootName ?? ""}\0`);
-  for (const root of globRoots(globs)) hash.update(`${root}\0${await trees.resolve(tree.sha, root) ?? "-"}\0`);
+  for (const root2 of globRoots(globs)) hash.update(`${root2}\0${await trees.resolve(tree.sha, root2) ?? "-"}\0`);
   const cacheFile = cacheDir === void 0 ? void 0 : (0, import_node_path.join)(cacheDir, `graph-${hash.digest()}.json`);
   const fromCache = cacheFile === void 0 ? void 0 : readCache(cacheFile);
   if (fromCache && await vendoredStillHold(git, commit, dir, fromCache.vendored)) {
@@ -12706,12 +12739,12 @@ async function load(git, commit, options, readersFor, cold) {
     sources.push({ dir: path, name: edges.name, isService, refs: edges.refs });
   }
   trace(`${sources.length} manifests parsed`);
-  let workspace = buildGraph(sources, { rootName });
+  let workspace = buildGraph(sources, { rootName, rootUnreadable: root.unreadable });
   let vendored = [];
   if (hasLocalInputs(workspace)) {
     const read = await readVendored(sources, (folders) => vendoredManifests(git, commit, dir, folders));
     if (read.read.length > 0) {
-      workspace = buildGraph(sources, { vendored: read.refs, rootName });
+      workspace = buildGraph(sources, { vendored: read.refs, rootName, rootUnreadable: root.unreadable });
       vendored = read.read;
     }
   }
@@ -12730,17 +12763,17 @@ async function workspaceAt(git, config, commit) {
 }
 
 // scripts/io/step-outputs.ts
-var import_errors18 = require("./core-errors.cjs");
+var import_errors19 = require("./core-errors.cjs");
 
 // scripts/io/github-event.ts
 var import_node_fs2 = require("node:fs");
-var import_errors17 = require("./core-errors.cjs");
+var import_errors18 = require("./core-errors.cjs");
 
 // scripts/core/changes/event.ts
-var import_errors16 = require("./core-errors.cjs");
+var import_errors17 = require("./core-errors.cjs");
 
 // scripts/core/git/commit-sha.ts
-var import_errors15 = require("./core-errors.cjs");
+var import_errors16 = require("./core-errors.cjs");
 var FULL = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 var COMMIT_SHA_FORM = "a full commit SHA (40 or 64 lowercase hex characters)";
 function isCommitSha(value) {
@@ -12748,7 +12781,7 @@ function isCommitSha(value) {
 }
 function parseCommitSha(value, what) {
   if (isCommitSha(value)) return value;
-  throw new import_errors15.InputError(`${what} ${quote(value)}: expected ${COMMIT_SHA_FORM}`);
+  throw new import_errors16.InputError(`${what} ${quote(value)}: expected ${COMMIT_SHA_FORM}`);
 }
 var ZERO_SHA = parseCommitSha("0".repeat(40), "the zero SHA");
 
@@ -12763,13 +12796,13 @@ function checkActionsFiles(env) {
       const stat2 = (0, import_node_fs2.statSync)(path);
       isFile = stat2.isFile() || stat2.isCharacterDevice();
     } catch (err) {
-      throw new import_errors17.InputError(`${name}=${quote(path, 240)}: no such file (${(0, import_errors17.errnoCode)(err) ?? String(err)}); ${fix}`);
+      throw new import_errors18.InputError(`${name}=${quote(path, 240)}: no such file (${(0, import_errors18.errnoCode)(err) ?? String(err)}); ${fix}`);
     }
-    if (!isFile) throw new import_errors17.InputError(`${name}=${quote(path, 240)}: not a file; ${fix}`);
+    if (!isFile) throw new import_errors18.InputError(`${name}=${quote(path, 240)}: not a file; ${fix}`);
     try {
       (0, import_node_fs2.accessSync)(path, import_node_fs2.constants.W_OK);
     } catch (err) {
-      throw new import_errors17.InputError(`${name}=${quote(path, 240)}: cannot be written (${(0, import_errors17.errnoCode)(err) ?? String(err)}); ${fix}`);
+      throw new import_errors18.InputError(`${name}=${quote(path, 240)}: cannot be written (${(0, import_errors18.errnoCode)(err) ?? String(err)}); ${fix}`);
     }
   }
 }
@@ -12779,9 +12812,9 @@ async function writing(name, write) {
   try {
     await write();
   } catch (err) {
-    const code = (0, import_errors18.errnoCode)(err);
+    const code = (0, import_errors19.errnoCode)(err);
     if (code === void 0) throw err;
-    throw new import_errors18.OutsideError(
+    throw new import_errors19.OutsideError(
       `could not write ${name}=${quote(process.env[name] ?? "", 240)}: ${code}; the step's outputs or summary are incomplete (the runner's disk, or the file)`
     );
   }
@@ -12826,7 +12859,7 @@ var run = command(SPEC, async (parsed, ctx) => {
   const { values } = parsed;
   const environments = ctx.config.environments.filter((e) => values.environment === void 0 || e.name === values.environment);
   if (environments.length === 0)
-    throw new import_errors19.InputError(`--environment ${quote(values.environment ?? "")}: expected one of: ${ctx.config.environments.map((e) => e.name).join(", ")}`);
+    throw new import_errors20.InputError(`--environment ${quote(values.environment ?? "")}: expected one of: ${ctx.config.environments.map((e) => e.name).join(", ")}`);
   const git = await ctx.effects.git((0, import_node_path2.resolve)(ctx.cwd, values.cwd ?? "."));
   try {
     const graph = await workspaceAt(git, ctx.config, await git.resolveCommit("HEAD") ?? "HEAD");

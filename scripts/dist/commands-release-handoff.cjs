@@ -7496,7 +7496,7 @@ function commandSpec(spec) {
 }
 
 // scripts/commands/release/handoff.ts
-var import_errors18 = require("./core-errors.cjs");
+var import_errors19 = require("./core-errors.cjs");
 
 // scripts/core/release/version.ts
 var import_errors3 = require("./core-errors.cjs");
@@ -7615,7 +7615,7 @@ function imageRepositories(registry, owner) {
 }
 
 // scripts/commands/release/context.ts
-var import_errors17 = require("./core-errors.cjs");
+var import_errors18 = require("./core-errors.cjs");
 
 // scripts/core/github-repository.ts
 var import_errors7 = require("./core-errors.cjs");
@@ -7774,15 +7774,15 @@ function readManifestEdges(text, fileName) {
   const pkg = parseObject(fileName, text);
   return { name: packageName(fileName, pkg), refs: dependencyRefsOf(pkg, fileName) };
 }
-function rootPackageName(text) {
-  let json;
+function rootManifest(file, json) {
+  let value;
   try {
-    json = parseJsonText(text);
-  } catch {
-    return void 0;
+    value = parseJsonText(json);
+  } catch (err) {
+    return { unreadable: `${file}: not valid JSON (${err instanceof Error ? err.message : String(err)})` };
   }
-  const name = isRecord(json) ? json["name"] : void 0;
-  return typeof name === "string" && name !== "" ? name : void 0;
+  const name = isRecord(value) ? value["name"] : void 0;
+  return typeof name === "string" && name !== "" ? { name } : {};
 }
 
 // scripts/core/workspace/paths.ts
@@ -7845,18 +7845,26 @@ function workspaceTargets(name, refs, lookup, names, localInputs, found) {
     ) {
       const folder = joinPosix(lookup.dir, ref.path);
       target = lookup.dirs.get(folder);
-      if (target === void 0 && isRootFolder(lookup.dir, ref.path)) found.root = true;
-      else if (target === void 0) {
+      if (target === void 0 && isRootFolder(lookup.dir, ref.path)) {
+        found.root = true;
+        found.linked = true;
+      } else if (target === void 0) {
         followed ??= /* @__PURE__ */ new Set();
         followLocal(folder, ref.copy === true, lookup, { localInputs, followed }, add);
       }
     } else {
-      target = index.get(ref[0]) ?? index.get(ref[1]);
-      if (target === void 0 && lookup.rootName !== void 0 && ref[0] === lookup.rootName) found.root = true;
-      else if (target === void 0) {
-        throw new import_errors10.InputError(
-          `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`
-        );
+      target = index.get(ref[0]);
+      if (target === void 0 && lookup.rootName !== void 0 && ref[0] === lookup.rootName) {
+        found.root = true;
+        found.linked = true;
+      } else {
+        target ??= index.get(ref[1]);
+        if (target === void 0) {
+          const root = lookup.rootUnreadable === void 0 ? "" : ` (and the workspace's root manifest cannot be read: ${lookup.rootUnreadable}; if ${ref[0]} is its name, fix that file)`;
+          throw new import_errors10.InputError(
+            `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}${root}; restore that package or change the specifier`
+          );
+        }
       }
     }
     add(target);
@@ -7929,17 +7937,19 @@ function assemble(entries, options, make) {
   const packages = [];
   const edges = [];
   const localInputs = [];
-  const found = { root: false };
+  const found = { root: false, linked: false };
   for (let k = 0; k < sorted.length; k++) {
     const entry = at(sorted, k);
     const { name, input } = entry;
     found.root = false;
-    const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir, vendored, rootName: options.rootName }, names, localInputs, found);
+    found.linked = false;
+    const lookup = { index, dirs, dir: input.dir, vendored, rootName: options.rootName, rootUnreadable: options.rootUnreadable };
+    const targets = workspaceTargets(name, entry.refs, lookup, names, localInputs, found);
     const deps = [];
     for (let t = 0; t < targets.length; t++) deps.push(at(names, at(targets, t)));
     const slash = input.dir.lastIndexOf("/");
     const pkg = make(entry, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps, localInputs.length === 0 ? NONE : [...localInputs].sort());
-    packages.push(found.root ? { ...pkg, dependsOnRoot: true } : pkg);
+    packages.push(found.root ? { ...pkg, dependsOnRoot: true, ...found.linked ? { linksRoot: true } : {} } : pkg);
     localInputs.length = 0;
     edges.push(targets);
   }
@@ -8164,13 +8174,13 @@ var import_errors11 = require("./core-errors.cjs");
 var import_errors12 = require("./core-errors.cjs");
 
 // scripts/io/service-history.ts
-var import_errors16 = require("./core-errors.cjs");
+var import_errors17 = require("./core-errors.cjs");
 
 // scripts/io/workspace-git.ts
 var import_node_fs = require("node:fs");
 var import_node_os = require("node:os");
 var import_node_path = require("node:path");
-var import_errors15 = require("./core-errors.cjs");
+var import_errors16 = require("./core-errors.cjs");
 
 // scripts/core/from-callback.ts
 function fromCallback(start) {
@@ -8409,7 +8419,7 @@ async function readWorkspaceGlobs(file, text) {
       const body = glob.startsWith("!") ? glob.slice(1) : glob;
       let source;
       try {
-        source = picomatch.makeRe(body, { dot: false }).source;
+        source = picomatch.makeRe(body, { dot: false, fastpaths: false }).source;
       } catch (err) {
         throw new import_errors14.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${err instanceof Error ? err.message : String(err)}`);
       }
@@ -8483,10 +8493,23 @@ function subtrees(content, shaBytes = 20) {
 }
 
 // scripts/io/manifest-json.ts
+var import_errors15 = require("./core-errors.cjs");
 async function manifestJson(name, file, text) {
   if (file === "package.json") return text;
   const { manifestAsJson } = await Promise.resolve().then(() => __toESM(require("./core-workspace-manifest-formats.cjs"), 1));
   return manifestAsJson(name, file, text);
+}
+async function readRootManifest(texts) {
+  for (const [name, file, text] of texts) {
+    if (text === void 0) continue;
+    try {
+      return rootManifest(name, await manifestJson(name, file, text));
+    } catch (err) {
+      if (err instanceof import_errors15.InputError) return { unreadable: err.message };
+      throw err;
+    }
+  }
+  return {};
 }
 
 // scripts/io/workspace-git.ts
@@ -8539,7 +8562,7 @@ async function vendoredManifests(git, commit, dir, folders) {
     }
     const blob = blobs[b++];
     const name = `${inRepo(folders[i] ?? "")}/${c.file} (at ${commit.slice(0, 12)})`;
-    if (blob?.type !== "blob") throw new import_errors15.InputError(`${name}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    if (blob?.type !== "blob") throw new import_errors16.InputError(`${name}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
     out.push({ text: await manifestJson(name, c.file, blob.content.toString("utf8")), id: c.sha, file: name });
   }
   return out;
@@ -8648,7 +8671,7 @@ async function readUnanswered(git, unanswered, out, fileName) {
     const tree = trees[i];
     const entry = entryOf(tree, "package.json");
     if (tree?.type !== "tree" || isBlobEntry(entry))
-      throw new import_errors15.InputError(`${fileName(u.folder.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+      throw new import_errors16.InputError(`${fileName(u.folder.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
     for (const file of OTHER_MANIFEST_FILES) {
       const other = entryOf(tree, file);
       if (!isBlobEntry(other)) continue;
@@ -8662,7 +8685,7 @@ async function readUnanswered(git, unanswered, out, fileName) {
   const blobs = await git.readObjects(others.map((o) => o.sha));
   others.forEach(({ u, file }, i) => {
     const blob = blobs[i];
-    if (blob?.type !== "blob") throw new import_errors15.InputError(`${fileName(u.folder.path, file)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    if (blob?.type !== "blob") throw new import_errors16.InputError(`${fileName(u.folder.path, file)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
     out[u.at] = { manifest: blob.content.toString("utf8"), manifestFile: file, marker: u.marker };
   });
 }
@@ -8688,20 +8711,30 @@ async function load(git, commit, options, readersFor, cold) {
   const short = commit.slice(0, 12);
   const where = dir === "" ? "the repository root" : dir;
   const inDir = dir === "" ? "" : `${dir}/`;
-  const first = git.readObjects([dir === "" ? `${commit}^{tree}` : `${commit}:${dir}`, `${commit}:${inDir}pnpm-workspace.yaml`, `${commit}:${inDir}package.json`]);
+  const first = git.readObjects([
+    dir === "" ? `${commit}^{tree}` : `${commit}:${dir}`,
+    `${commit}:${inDir}pnpm-workspace.yaml`,
+    ...MANIFEST_FILES.map((file2) => `${commit}:${inDir}${file2}`)
+  ]);
   if (cold) readersFor();
-  const [tree, yaml, rootManifest] = await first;
-  if (tree?.type !== "tree") throw new import_errors15.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
-  if (yaml?.type !== "blob") throw new import_errors15.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
+  const [tree, yaml, ...rootManifests] = await first;
+  if (tree?.type !== "tree") throw new import_errors16.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
+  if (yaml?.type !== "blob") throw new import_errors16.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
   if (entryOf(tree, "pnpm-workspace.yaml")?.mode === "120000") throw symlinkedManifest(`${dir === "" ? "" : `${dir}/`}pnpm-workspace.yaml (at ${short})`);
   const globs = await readWorkspaceGlobs(`pnpm-workspace.yaml (at ${short})`, yaml.content.toString("utf8"));
   const matcher = await globMatcher(globs);
   const shaBytes = tree.sha.length / 2;
   const trees = new Folders(git, shaBytes);
   trees.add(tree.sha, tree.content);
-  const rootName = rootManifest?.type === "blob" ? rootPackageName(rootManifest.content.toString("utf8")) : void 0;
+  const root = await readRootManifest(
+    MANIFEST_FILES.map((file2, i) => {
+      const blob = rootManifests[i];
+      return [`${inDir}${file2} (at ${short})`, file2, blob?.type === "blob" ? blob.content.toString("utf8") : void 0];
+    })
+  );
+  const rootName = root.name;
   const hash = new KeyHash().update(`${CACHE_VERSION}\0${marker}\0${serviceGlobs.join("\0")}\0\0${yaml.sha}\0${rootName ?? ""}\0`);
-  for (const root of globRoots(globs)) hash.update(`${root}\0${await trees.resolve(tree.sha, root) ?? "-"}\0`);
+  for (const root2 of globRoots(globs)) hash.update(`${root2}\0${await trees.resolve(tree.sha, root2) ?? "-"}\0`);
   const cacheFile = cacheDir === void 0 ? void 0 : (0, import_node_path.join)(cacheDir, `graph-${hash.digest()}.json`);
   const fromCache = cacheFile === void 0 ? void 0 : readCache(cacheFile);
   if (fromCache && await vendoredStillHold(git, commit, dir, fromCache.vendored)) {
@@ -8736,12 +8769,12 @@ async function load(git, commit, options, readersFor, cold) {
     sources.push({ dir: path, name: edges.name, isService, refs: edges.refs });
   }
   trace(`${sources.length} manifests parsed`);
-  let workspace = buildGraph(sources, { rootName });
+  let workspace = buildGraph(sources, { rootName, rootUnreadable: root.unreadable });
   let vendored = [];
   if (hasLocalInputs(workspace)) {
     const read2 = await readVendored(sources, (folders) => vendoredManifests(git, commit, dir, folders));
     if (read2.read.length > 0) {
-      workspace = buildGraph(sources, { vendored: read2.refs, rootName });
+      workspace = buildGraph(sources, { vendored: read2.refs, rootName, rootUnreadable: root.unreadable });
       vendored = read2.read;
     }
   }
@@ -8765,7 +8798,7 @@ async function releasedVersions(git, service, containedIn) {
 }
 async function commitOf(git, rev, flag) {
   const sha = rev.startsWith("-") ? void 0 : await git.resolveCommit(rev);
-  if (sha === void 0) throw new import_errors16.InputError(`${flag} ${quote(rev)}: not a commit in this clone; expected a branch, tag or SHA that exists (git fetch it first)`);
+  if (sha === void 0) throw new import_errors17.InputError(`${flag} ${quote(rev)}: not a commit in this clone; expected a branch, tag or SHA that exists (git fetch it first)`);
   return sha;
 }
 async function workspaceAt(git, config, commit) {
@@ -8775,7 +8808,7 @@ async function serviceAt(git, config, commit, service) {
   const workspace = await workspaceAt(git, config, commit);
   const pkg = workspace.services.find((s) => s.folder === service);
   if (pkg === void 0) {
-    throw new import_errors16.InputError(`service ${quote(service)}: not a service at ${commit.slice(0, 12)}; expected one of: ${workspace.services.map((s) => s.folder).join(", ")}`);
+    throw new import_errors17.InputError(`service ${quote(service)}: not a service at ${commit.slice(0, 12)}; expected one of: ${workspace.services.map((s) => s.folder).join(", ")}`);
   }
   return { graph: workspace, service: pkg };
 }
@@ -8804,13 +8837,13 @@ async function openRelease(ctx, cwd = ".") {
   };
 }
 async function knownService(git, ctx, commit, service) {
-  if (service === void 0 || service === "") throw new import_errors17.InputError("a service is required; expected a service folder name, e.g. api-gateway");
+  if (service === void 0 || service === "") throw new import_errors18.InputError("a service is required; expected a service folder name, e.g. api-gateway");
   return serviceAt(git, ctx.config, commit, service);
 }
 var byVersion = (a, b) => compareVersions(a.tag.version, b.tag.version);
 async function released(git, service, at2) {
   if (git.shallow) {
-    throw new import_errors17.InputError(
+    throw new import_errors18.InputError(
       "this clone is shallow: which releases a commit contains cannot be told without its history; run git fetch --unshallow --tags (release.yml checks out with fetch-depth: 0)"
     );
   }
@@ -8850,7 +8883,7 @@ var run = command(SPEC, async (parsed, ctx) => {
   const { values, positionals } = parsed;
   const environment = ctx.config.environments.find((e) => e.name === values.environment);
   if (environment === void 0)
-    throw new import_errors18.InputError(`--environment ${quote(values.environment ?? "")}: expected one of: ${ctx.config.environments.map((e) => e.name).join(", ")}`);
+    throw new import_errors19.InputError(`--environment ${quote(values.environment ?? "")}: expected one of: ${ctx.config.environments.map((e) => e.name).join(", ")}`);
   const release = await openRelease(ctx, values.cwd);
   try {
     const defaultRef = await release.defaultRef();
@@ -8858,11 +8891,11 @@ var run = command(SPEC, async (parsed, ctx) => {
     const { all, latest } = await released(release.git, at2.service.folder, defaultRef);
     const head = await release.git.resolveCommit("HEAD");
     const chosen = all.filter((r) => r.commit === head).at(-1) ?? latest;
-    if (chosen === void 0) throw new import_errors18.InputError(`${at2.service.folder} has no release tag in this clone; release it first`);
+    if (chosen === void 0) throw new import_errors19.InputError(`${at2.service.folder} has no release tag in this clone; release it first`);
     const version = formatVersion(chosen.tag.version);
     const ref = ctx.config.defaultBranch;
     const file = values.workflow ?? "deploy.yml";
-    if (!/^[A-Za-z0-9_.-]+\.ya?ml$/.test(file)) throw new import_errors18.InputError(`--workflow ${quote(file)}: expected a workflow file name of .github/workflows, e.g. deploy.yml`);
+    if (!/^[A-Za-z0-9_.-]+\.ya?ml$/.test(file)) throw new import_errors19.InputError(`--workflow ${quote(file)}: expected a workflow file name of .github/workflows, e.g. deploy.yml`);
     await (await ctx.effects.github()).dispatchWorkflow(file, ref, { service: at2.service.folder, environment: environment.name, version, dry_run: "false" });
     ctx.stdout(`${file}: deploying ${at2.service.folder} ${version} to ${environment.name} (dispatched on ${ref})
 `);

@@ -7496,7 +7496,7 @@ function commandSpec(spec) {
 }
 
 // scripts/commands/release/select.ts
-var import_errors24 = require("./core-errors.cjs");
+var import_errors25 = require("./core-errors.cjs");
 
 // scripts/core/images/image-ref.ts
 var import_errors3 = require("./core-errors.cjs");
@@ -7757,10 +7757,11 @@ function classifyFiles(paths, workspace, rules, workspaceDir = "", engine) {
   const global = /* @__PURE__ */ new Map();
   const packages = /* @__PURE__ */ new Map();
   const unowned = [];
+  const rootFiles = [];
   const localFolders = localInputFolders(workspace);
   const localInputs = /* @__PURE__ */ new Map();
   let lockfile = false;
-  let rootManifest = false;
+  let rootManifest2 = false;
   let lastFolder;
   let lastOwner;
   for (const path of paths) {
@@ -7778,7 +7779,7 @@ function classifyFiles(paths, workspace, rules, workspaceDir = "", engine) {
       continue;
     }
     if (rel === "package.json") {
-      rootManifest = true;
+      rootManifest2 = true;
       continue;
     }
     const hit = anyGlobal(rel) ? globals.find((g) => g.match(rel)) : void 0;
@@ -7800,9 +7801,10 @@ function classifyFiles(paths, workspace, rules, workspaceDir = "", engine) {
       else packages.set(owner.name, [inside]);
       continue;
     }
+    rootFiles.push(path);
     if (!local) unowned.push(path);
   }
-  return { ignored, lockfile, rootManifest, global, packages, unowned, localInputs };
+  return { ignored, lockfile, rootManifest: rootManifest2, global, packages, unowned, localInputs, rootFiles };
 }
 
 // scripts/core/workspace/graph.ts
@@ -7877,15 +7879,15 @@ function readManifestEdges(text2, fileName) {
   const pkg = parseObject(fileName, text2);
   return { name: packageName(fileName, pkg), refs: dependencyRefsOf(pkg, fileName) };
 }
-function rootPackageName(text2) {
-  let json;
+function rootManifest(file, json) {
+  let value;
   try {
-    json = parseJsonText(text2);
-  } catch {
-    return void 0;
+    value = parseJsonText(json);
+  } catch (err) {
+    return { unreadable: `${file}: not valid JSON (${err instanceof Error ? err.message : String(err)})` };
   }
-  const name = isRecord(json) ? json["name"] : void 0;
-  return typeof name === "string" && name !== "" ? name : void 0;
+  const name = isRecord(value) ? value["name"] : void 0;
+  return typeof name === "string" && name !== "" ? { name } : {};
 }
 
 // scripts/core/workspace/paths.ts
@@ -7948,18 +7950,26 @@ function workspaceTargets(name, refs, lookup, names, localInputs, found) {
     ) {
       const folder = joinPosix(lookup.dir, ref.path);
       target = lookup.dirs.get(folder);
-      if (target === void 0 && isRootFolder(lookup.dir, ref.path)) found.root = true;
-      else if (target === void 0) {
+      if (target === void 0 && isRootFolder(lookup.dir, ref.path)) {
+        found.root = true;
+        found.linked = true;
+      } else if (target === void 0) {
         followed ??= /* @__PURE__ */ new Set();
         followLocal(folder, ref.copy === true, lookup, { localInputs, followed }, add);
       }
     } else {
-      target = index.get(ref[0]) ?? index.get(ref[1]);
-      if (target === void 0 && lookup.rootName !== void 0 && ref[0] === lookup.rootName) found.root = true;
-      else if (target === void 0) {
-        throw new import_errors10.InputError(
-          `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`
-        );
+      target = index.get(ref[0]);
+      if (target === void 0 && lookup.rootName !== void 0 && ref[0] === lookup.rootName) {
+        found.root = true;
+        found.linked = true;
+      } else {
+        target ??= index.get(ref[1]);
+        if (target === void 0) {
+          const root = lookup.rootUnreadable === void 0 ? "" : ` (and the workspace's root manifest cannot be read: ${lookup.rootUnreadable}; if ${ref[0]} is its name, fix that file)`;
+          throw new import_errors10.InputError(
+            `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}${root}; restore that package or change the specifier`
+          );
+        }
       }
     }
     add(target);
@@ -8032,17 +8042,19 @@ function assemble(entries, options, make) {
   const packages = [];
   const edges = [];
   const localInputs = [];
-  const found = { root: false };
+  const found = { root: false, linked: false };
   for (let k = 0; k < sorted.length; k++) {
     const entry = at(sorted, k);
     const { name, input } = entry;
     found.root = false;
-    const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir, vendored, rootName: options.rootName }, names, localInputs, found);
+    found.linked = false;
+    const lookup = { index, dirs, dir: input.dir, vendored, rootName: options.rootName, rootUnreadable: options.rootUnreadable };
+    const targets = workspaceTargets(name, entry.refs, lookup, names, localInputs, found);
     const deps = [];
     for (let t = 0; t < targets.length; t++) deps.push(at(names, at(targets, t)));
     const slash = input.dir.lastIndexOf("/");
     const pkg = make(entry, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps, localInputs.length === 0 ? NONE : [...localInputs].sort());
-    packages.push(found.root ? { ...pkg, dependsOnRoot: true } : pkg);
+    packages.push(found.root ? { ...pkg, dependsOnRoot: true, ...found.linked ? { linksRoot: true } : {} } : pkg);
     localInputs.length = 0;
     edges.push(targets);
   }
@@ -8765,7 +8777,7 @@ function diffRootManifest(file, base, head, installFields) {
 }
 
 // scripts/io/service-history.ts
-var import_errors16 = require("./core-errors.cjs");
+var import_errors17 = require("./core-errors.cjs");
 
 // scripts/core/release/commit-reasons.ts
 function commitReasons(graph, service, change) {
@@ -8804,7 +8816,7 @@ function commitReasons(graph, service, change) {
 var import_node_fs = require("node:fs");
 var import_node_os = require("node:os");
 var import_node_path = require("node:path");
-var import_errors15 = require("./core-errors.cjs");
+var import_errors16 = require("./core-errors.cjs");
 
 // scripts/core/from-callback.ts
 function fromCallback(start) {
@@ -9043,7 +9055,7 @@ async function readWorkspaceGlobs(file, text2) {
       const body = glob.startsWith("!") ? glob.slice(1) : glob;
       let source;
       try {
-        source = picomatch.makeRe(body, { dot: false }).source;
+        source = picomatch.makeRe(body, { dot: false, fastpaths: false }).source;
       } catch (err) {
         throw new import_errors14.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${err instanceof Error ? err.message : String(err)}`);
       }
@@ -9117,10 +9129,23 @@ function subtrees(content, shaBytes = 20) {
 }
 
 // scripts/io/manifest-json.ts
+var import_errors15 = require("./core-errors.cjs");
 async function manifestJson(name, file, text2) {
   if (file === "package.json") return text2;
   const { manifestAsJson } = await Promise.resolve().then(() => __toESM(require("./core-workspace-manifest-formats.cjs"), 1));
   return manifestAsJson(name, file, text2);
+}
+async function readRootManifest(texts) {
+  for (const [name, file, text2] of texts) {
+    if (text2 === void 0) continue;
+    try {
+      return rootManifest(name, await manifestJson(name, file, text2));
+    } catch (err) {
+      if (err instanceof import_errors15.InputError) return { unreadable: err.message };
+      throw err;
+    }
+  }
+  return {};
 }
 
 // scripts/io/workspace-git.ts
@@ -9173,7 +9198,7 @@ async function vendoredManifests(git, commit, dir, folders) {
     }
     const blob = blobs[b++];
     const name = `${inRepo(folders[i] ?? "")}/${c.file} (at ${commit.slice(0, 12)})`;
-    if (blob?.type !== "blob") throw new import_errors15.InputError(`${name}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    if (blob?.type !== "blob") throw new import_errors16.InputError(`${name}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
     out.push({ text: await manifestJson(name, c.file, blob.content.toString("utf8")), id: c.sha, file: name });
   }
   return out;
@@ -9282,7 +9307,7 @@ async function readUnanswered(git, unanswered, out, fileName) {
     const tree = trees[i];
     const entry = entryOf(tree, "package.json");
     if (tree?.type !== "tree" || isBlobEntry(entry))
-      throw new import_errors15.InputError(`${fileName(u.folder.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+      throw new import_errors16.InputError(`${fileName(u.folder.path)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
     for (const file of OTHER_MANIFEST_FILES) {
       const other = entryOf(tree, file);
       if (!isBlobEntry(other)) continue;
@@ -9296,7 +9321,7 @@ async function readUnanswered(git, unanswered, out, fileName) {
   const blobs = await git.readObjects(others.map((o) => o.sha));
   others.forEach(({ u, file }, i) => {
     const blob = blobs[i];
-    if (blob?.type !== "blob") throw new import_errors15.InputError(`${fileName(u.folder.path, file)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
+    if (blob?.type !== "blob") throw new import_errors16.InputError(`${fileName(u.folder.path, file)}: git cannot read its object; the clone is incomplete (fetch the commit again)`);
     out[u.at] = { manifest: blob.content.toString("utf8"), manifestFile: file, marker: u.marker };
   });
 }
@@ -9322,20 +9347,30 @@ async function load(git, commit, options, readersFor, cold) {
   const short = commit.slice(0, 12);
   const where = dir === "" ? "the repository root" : dir;
   const inDir = dir === "" ? "" : `${dir}/`;
-  const first = git.readObjects([dir === "" ? `${commit}^{tree}` : `${commit}:${dir}`, `${commit}:${inDir}pnpm-workspace.yaml`, `${commit}:${inDir}package.json`]);
+  const first = git.readObjects([
+    dir === "" ? `${commit}^{tree}` : `${commit}:${dir}`,
+    `${commit}:${inDir}pnpm-workspace.yaml`,
+    ...MANIFEST_FILES.map((file2) => `${commit}:${inDir}${file2}`)
+  ]);
   if (cold) readersFor();
-  const [tree, yaml, rootManifest] = await first;
-  if (tree?.type !== "tree") throw new import_errors15.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
-  if (yaml?.type !== "blob") throw new import_errors15.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
+  const [tree, yaml, ...rootManifests] = await first;
+  if (tree?.type !== "tree") throw new import_errors16.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
+  if (yaml?.type !== "blob") throw new import_errors16.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
   if (entryOf(tree, "pnpm-workspace.yaml")?.mode === "120000") throw symlinkedManifest(`${dir === "" ? "" : `${dir}/`}pnpm-workspace.yaml (at ${short})`);
   const globs = await readWorkspaceGlobs(`pnpm-workspace.yaml (at ${short})`, yaml.content.toString("utf8"));
   const matcher = await globMatcher(globs);
   const shaBytes = tree.sha.length / 2;
   const trees = new Folders(git, shaBytes);
   trees.add(tree.sha, tree.content);
-  const rootName = rootManifest?.type === "blob" ? rootPackageName(rootManifest.content.toString("utf8")) : void 0;
+  const root = await readRootManifest(
+    MANIFEST_FILES.map((file2, i) => {
+      const blob = rootManifests[i];
+      return [`${inDir}${file2} (at ${short})`, file2, blob?.type === "blob" ? blob.content.toString("utf8") : void 0];
+    })
+  );
+  const rootName = root.name;
   const hash = new KeyHash().update(`${CACHE_VERSION}\0${marker}\0${serviceGlobs.join("\0")}\0\0${yaml.sha}\0${rootName ?? ""}\0`);
-  for (const root of globRoots(globs)) hash.update(`${root}\0${await trees.resolve(tree.sha, root) ?? "-"}\0`);
+  for (const root2 of globRoots(globs)) hash.update(`${root2}\0${await trees.resolve(tree.sha, root2) ?? "-"}\0`);
   const cacheFile = cacheDir === void 0 ? void 0 : (0, import_node_path.join)(cacheDir, `graph-${hash.digest()}.json`);
   const fromCache = cacheFile === void 0 ? void 0 : readCache(cacheFile);
   if (fromCache && await vendoredStillHold(git, commit, dir, fromCache.vendored)) {
@@ -9370,12 +9405,12 @@ async function load(git, commit, options, readersFor, cold) {
     sources.push({ dir: path, name: edges.name, isService, refs: edges.refs });
   }
   trace(`${sources.length} manifests parsed`);
-  let workspace = buildGraph(sources, { rootName });
+  let workspace = buildGraph(sources, { rootName, rootUnreadable: root.unreadable });
   let vendored = [];
   if (hasLocalInputs(workspace)) {
     const read2 = await readVendored(sources, (folders) => vendoredManifests(git, commit, dir, folders));
     if (read2.read.length > 0) {
-      workspace = buildGraph(sources, { vendored: read2.refs, rootName });
+      workspace = buildGraph(sources, { vendored: read2.refs, rootName, rootUnreadable: root.unreadable });
       vendored = read2.read;
     }
   }
@@ -9400,7 +9435,7 @@ async function releasedVersions(git, service, containedIn) {
 }
 async function commitOf(git, rev, flag) {
   const sha = rev.startsWith("-") ? void 0 : await git.resolveCommit(rev);
-  if (sha === void 0) throw new import_errors16.InputError(`${flag} ${quote(rev)}: not a commit in this clone; expected a branch, tag or SHA that exists (git fetch it first)`);
+  if (sha === void 0) throw new import_errors17.InputError(`${flag} ${quote(rev)}: not a commit in this clone; expected a branch, tag or SHA that exists (git fetch it first)`);
   return sha;
 }
 async function workspaceAt(git, config, commit) {
@@ -9418,17 +9453,17 @@ async function serviceCommits(git, config, at2, base, head) {
     const paths = (await git.diffNames(parent, commit)).split("\0").filter((p) => p !== "");
     const classified = classifyFiles(paths, at2.graph, config.affected, git.prefix, engine);
     let lockfile;
-    let rootManifest;
+    let rootManifest2;
     if (classified.lockfile) lockfile = diffLockfilesAnyLayout(await text(git, `${parent}:${lockfilePath}`), await text(git, `${commit}:${lockfilePath}`));
     if (classified.rootManifest) {
-      rootManifest = diffRootManifest(
+      rootManifest2 = diffRootManifest(
         "package.json",
         await text(git, `${parent}:${manifestPath}`),
         await text(git, `${commit}:${manifestPath}`),
         config.affected.rootManifestFields
       );
     }
-    return commitReasons(at2.graph, at2.service, { classified, ...lockfile ? { lockfile } : {}, ...rootManifest ? { rootManifest } : {} });
+    return commitReasons(at2.graph, at2.service, { classified, ...lockfile ? { lockfile } : {}, ...rootManifest2 ? { rootManifest: rootManifest2 } : {} });
   };
   const out = [];
   for (const entry of await git.log(base, head)) {
@@ -9448,14 +9483,14 @@ async function serviceCommits(git, config, at2, base, head) {
 }
 
 // scripts/io/step-outputs.ts
-var import_errors19 = require("./core-errors.cjs");
+var import_errors20 = require("./core-errors.cjs");
 
 // scripts/io/github-event.ts
 var import_node_fs2 = require("node:fs");
-var import_errors18 = require("./core-errors.cjs");
+var import_errors19 = require("./core-errors.cjs");
 
 // scripts/core/changes/event.ts
-var import_errors17 = require("./core-errors.cjs");
+var import_errors18 = require("./core-errors.cjs");
 
 // scripts/io/github-event.ts
 function checkActionsFiles(env) {
@@ -9468,13 +9503,13 @@ function checkActionsFiles(env) {
       const stat2 = (0, import_node_fs2.statSync)(path);
       isFile = stat2.isFile() || stat2.isCharacterDevice();
     } catch (err) {
-      throw new import_errors18.InputError(`${name}=${quote(path, 240)}: no such file (${(0, import_errors18.errnoCode)(err) ?? String(err)}); ${fix}`);
+      throw new import_errors19.InputError(`${name}=${quote(path, 240)}: no such file (${(0, import_errors19.errnoCode)(err) ?? String(err)}); ${fix}`);
     }
-    if (!isFile) throw new import_errors18.InputError(`${name}=${quote(path, 240)}: not a file; ${fix}`);
+    if (!isFile) throw new import_errors19.InputError(`${name}=${quote(path, 240)}: not a file; ${fix}`);
     try {
       (0, import_node_fs2.accessSync)(path, import_node_fs2.constants.W_OK);
     } catch (err) {
-      throw new import_errors18.InputError(`${name}=${quote(path, 240)}: cannot be written (${(0, import_errors18.errnoCode)(err) ?? String(err)}); ${fix}`);
+      throw new import_errors19.InputError(`${name}=${quote(path, 240)}: cannot be written (${(0, import_errors19.errnoCode)(err) ?? String(err)}); ${fix}`);
     }
   }
 }
@@ -9484,9 +9519,9 @@ async function writing(name, write) {
   try {
     await write();
   } catch (err) {
-    const code = (0, import_errors19.errnoCode)(err);
+    const code = (0, import_errors20.errnoCode)(err);
     if (code === void 0) throw err;
-    throw new import_errors19.OutsideError(
+    throw new import_errors20.OutsideError(
       `could not write ${name}=${quote(process.env[name] ?? "", 240)}: ${code}; the step's outputs or summary are incomplete (the runner's disk, or the file)`
     );
   }
@@ -9517,13 +9552,13 @@ function configLabels(json) {
 }
 
 // scripts/io/registry.ts
-var import_errors20 = require("./core-errors.cjs");
-var RegistryError = class extends import_errors20.OutsideError {
+var import_errors21 = require("./core-errors.cjs");
+var RegistryError = class extends import_errors21.OutsideError {
   name = "RegistryError";
 };
 
 // scripts/core/deploy/version.ts
-var import_errors21 = require("./core-errors.cjs");
+var import_errors22 = require("./core-errors.cjs");
 
 // scripts/io/registry-images.ts
 async function readImage(registry, name, reference) {
@@ -9570,12 +9605,12 @@ async function findCiImage(git, registry, name, commit, inputCommits) {
 
 // scripts/commands/release/context.ts
 var import_node_path2 = require("node:path");
-var import_errors23 = require("./core-errors.cjs");
+var import_errors24 = require("./core-errors.cjs");
 
 // scripts/core/github-repository.ts
-var import_errors22 = require("./core-errors.cjs");
+var import_errors23 = require("./core-errors.cjs");
 function repositoryOwner(repository) {
-  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors22.InputError(`GITHUB_REPOSITORY ${quote(repository, 100)}: expected <owner>/<repo>`);
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new import_errors23.InputError(`GITHUB_REPOSITORY ${quote(repository, 100)}: expected <owner>/<repo>`);
   return repository.slice(0, repository.indexOf("/"));
 }
 
@@ -9605,7 +9640,7 @@ async function openRelease(ctx, cwd = ".") {
 var byVersion = (a, b) => compareVersions(a.tag.version, b.tag.version);
 async function released(git, service, at2) {
   if (git.shallow) {
-    throw new import_errors23.InputError(
+    throw new import_errors24.InputError(
       "this clone is shallow: which releases a commit contains cannot be told without its history; run git fetch --unshallow --tags (release.yml checks out with fetch-depth: 0)"
     );
   }
@@ -9660,10 +9695,10 @@ var run = command(SPEC, async (parsed, ctx) => {
   const { values } = parsed;
   const tagRef = values.tag?.startsWith("refs/tags/") ? values.tag : void 0;
   if (tagRef === void 0 && values.service === void 0)
-    throw new import_errors24.InputError("pnpm pipeline release select: give --service <name|changed>, or --tag refs/tags/<service>@<version>");
+    throw new import_errors25.InputError("pnpm pipeline release select: give --service <name|changed>, or --tag refs/tags/<service>@<version>");
   const explicit = values.version === void 0 || values.version === "" ? void 0 : parseVersion(values.version);
   if (explicit !== void 0 && tagRef === void 0 && values.service === "changed") {
-    throw new import_errors24.InputError(
+    throw new import_errors25.InputError(
       `--version ${quote(values.version ?? "")} with --service changed: one version for every changed service; release one service with a version, or use a bump for changed`
     );
   }
@@ -9699,7 +9734,7 @@ var run = command(SPEC, async (parsed, ctx) => {
       }
     } else {
       const service = values.service ?? "";
-      if (!known.has(service)) throw new import_errors24.InputError(`--service ${JSON.stringify(service).slice(0, 80)}: not a service; expected changed or one of: ${[...known].join(", ")}`);
+      if (!known.has(service)) throw new import_errors25.InputError(`--service ${JSON.stringify(service).slice(0, 80)}: not a service; expected changed or one of: ${[...known].join(", ")}`);
       services = [service];
     }
     const build = [];

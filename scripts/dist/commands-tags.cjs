@@ -256,7 +256,7 @@ function recordSummary(record) {
 }
 
 // scripts/commands/tags.ts
-var import_errors21 = require("./core-errors.cjs");
+var import_errors22 = require("./core-errors.cjs");
 
 // scripts/core/images/image-ref.ts
 var import_errors6 = require("./core-errors.cjs");
@@ -608,7 +608,7 @@ async function appendStepSummary(markdown) {
 // scripts/io/workspace-fs.ts
 var import_node_fs4 = require("node:fs");
 var import_node_path2 = require("node:path");
-var import_errors20 = require("./core-errors.cjs");
+var import_errors21 = require("./core-errors.cjs");
 
 // scripts/core/workspace/discover.ts
 var import_errors15 = require("./core-errors.cjs");
@@ -880,15 +880,15 @@ var INSTALLED_FIELDS = ["dependencies", "optionalDependencies"];
 function readVendoredDependencies(text, fileName) {
   return dependencyRefsOf(parseObject(fileName, text), fileName, INSTALLED_FIELDS).filter(isCopyRef);
 }
-function rootPackageName(text) {
-  let json;
+function rootManifest(file, json) {
+  let value;
   try {
-    json = parseJsonText(text);
-  } catch {
-    return void 0;
+    value = parseJsonText(json);
+  } catch (err) {
+    return { unreadable: `${file}: not valid JSON (${err instanceof Error ? err.message : String(err)})` };
   }
-  const name = isRecord(json) ? json["name"] : void 0;
-  return typeof name === "string" && name !== "" ? name : void 0;
+  const name = isRecord(value) ? value["name"] : void 0;
+  return typeof name === "string" && name !== "" ? { name } : {};
 }
 
 // scripts/core/workspace/paths.ts
@@ -954,18 +954,26 @@ function workspaceTargets(name, refs, lookup, names, localInputs, found) {
     ) {
       const folder = joinPosix(lookup.dir, ref.path);
       target = lookup.dirs.get(folder);
-      if (target === void 0 && isRootFolder(lookup.dir, ref.path)) found.root = true;
-      else if (target === void 0) {
+      if (target === void 0 && isRootFolder(lookup.dir, ref.path)) {
+        found.root = true;
+        found.linked = true;
+      } else if (target === void 0) {
         followed ??= /* @__PURE__ */ new Set();
         followLocal(folder, ref.copy === true, lookup, { localInputs, followed }, add);
       }
     } else {
-      target = index.get(ref[0]) ?? index.get(ref[1]);
-      if (target === void 0 && lookup.rootName !== void 0 && ref[0] === lookup.rootName) found.root = true;
-      else if (target === void 0) {
-        throw new import_errors17.InputError(
-          `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`
-        );
+      target = index.get(ref[0]);
+      if (target === void 0 && lookup.rootName !== void 0 && ref[0] === lookup.rootName) {
+        found.root = true;
+        found.linked = true;
+      } else {
+        target ??= index.get(ref[1]);
+        if (target === void 0) {
+          const root = lookup.rootUnreadable === void 0 ? "" : ` (and the workspace's root manifest cannot be read: ${lookup.rootUnreadable}; if ${ref[0]} is its name, fix that file)`;
+          throw new import_errors17.InputError(
+            `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}${root}; restore that package or change the specifier`
+          );
+        }
       }
     }
     add(target);
@@ -1047,17 +1055,19 @@ function assemble(entries, options, make) {
   const packages = [];
   const edges = [];
   const localInputs = [];
-  const found = { root: false };
+  const found = { root: false, linked: false };
   for (let k = 0; k < sorted.length; k++) {
     const entry = at(sorted, k);
     const { name, input } = entry;
     found.root = false;
-    const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir, vendored, rootName: options.rootName }, names, localInputs, found);
+    found.linked = false;
+    const lookup = { index, dirs, dir: input.dir, vendored, rootName: options.rootName, rootUnreadable: options.rootUnreadable };
+    const targets = workspaceTargets(name, entry.refs, lookup, names, localInputs, found);
     const deps = [];
     for (let t = 0; t < targets.length; t++) deps.push(at(names, at(targets, t)));
     const slash = input.dir.lastIndexOf("/");
     const pkg = make(entry, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps, localInputs.length === 0 ? NONE : [...localInputs].sort());
-    packages.push(found.root ? { ...pkg, dependsOnRoot: true } : pkg);
+    packages.push(found.root ? { ...pkg, dependsOnRoot: true, ...found.linked ? { linksRoot: true } : {} } : pkg);
     localInputs.length = 0;
     edges.push(targets);
   }
@@ -1302,7 +1312,7 @@ async function readWorkspaceGlobs(file, text) {
       const body = glob.startsWith("!") ? glob.slice(1) : glob;
       let source;
       try {
-        source = picomatch.makeRe(body, { dot: false }).source;
+        source = picomatch.makeRe(body, { dot: false, fastpaths: false }).source;
       } catch (err) {
         throw new import_errors18.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${err instanceof Error ? err.message : String(err)}`);
       }
@@ -1342,23 +1352,36 @@ function checkWorkspaceGlobs(file, globs) {
 }
 
 // scripts/io/manifest-json.ts
+var import_errors19 = require("./core-errors.cjs");
 async function manifestJson(name, file, text) {
   if (file === "package.json") return text;
   const { manifestAsJson } = await Promise.resolve().then(() => __toESM(require("./core-workspace-manifest-formats.cjs"), 1));
   return manifestAsJson(name, file, text);
 }
+async function readRootManifest(texts) {
+  for (const [name, file, text] of texts) {
+    if (text === void 0) continue;
+    try {
+      return rootManifest(name, await manifestJson(name, file, text));
+    } catch (err) {
+      if (err instanceof import_errors19.InputError) return { unreadable: err.message };
+      throw err;
+    }
+  }
+  return {};
+}
 
 // scripts/io/read-text-file.ts
 var import_node_fs3 = require("node:fs");
-var import_errors19 = require("./core-errors.cjs");
+var import_errors20 = require("./core-errors.cjs");
 function readTextFile(path, shown) {
   let isFile2;
   try {
     isFile2 = (0, import_node_fs3.statSync)(path).isFile();
   } catch (err) {
-    throw new import_errors19.InputError(`${quote(shown, 240)}: cannot be read (${(0, import_errors19.errnoCode)(err) ?? String(err)}); expected a file`);
+    throw new import_errors20.InputError(`${quote(shown, 240)}: cannot be read (${(0, import_errors20.errnoCode)(err) ?? String(err)}); expected a file`);
   }
-  if (!isFile2) throw new import_errors19.InputError(`${quote(shown, 240)}: not a file (a folder, a pipe or a device); expected a file`);
+  if (!isFile2) throw new import_errors20.InputError(`${quote(shown, 240)}: not a file (a folder, a pipe or a device); expected a file`);
   return (0, import_node_fs3.readFileSync)(path, "utf8");
 }
 
@@ -1423,7 +1446,7 @@ async function vendoredManifest(root, folder) {
 }
 async function loadWorkspace(root, options = {}) {
   const yamlPath = (0, import_node_path2.join)(root, "pnpm-workspace.yaml");
-  if (!(0, import_node_fs4.existsSync)(yamlPath)) throw new import_errors20.InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
+  if (!(0, import_node_fs4.existsSync)(yamlPath)) throw new import_errors21.InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
   if (entryAt(yamlPath) === "link") throw symlinkedManifest("pnpm-workspace.yaml");
   const globs = await readWorkspaceGlobs("pnpm-workspace.yaml", readTextFile(yamlPath, "pnpm-workspace.yaml"));
   const rule = { marker: options.serviceMarker ?? "Dockerfile", isServiceDir: await folderTest(options.serviceGlobs ?? []) };
@@ -1433,8 +1456,10 @@ async function loadWorkspace(root, options = {}) {
     const file = `${dir}/${manifestFile ?? "package.json"}`;
     inputs.push({ dir, manifest: parseManifest(file, await manifestJson(file, manifestFile ?? "package.json", manifest)), manifestFile, isService });
   }
-  const rootName = entryAt((0, import_node_path2.join)(root, "package.json")) === "file" ? rootPackageName((0, import_node_fs4.readFileSync)((0, import_node_path2.join)(root, "package.json"), "utf8")) : void 0;
-  const first = buildWorkspace(inputs, { rootName });
+  const textOf = (path, entry) => entry === "file" ? (0, import_node_fs4.readFileSync)(path, "utf8") : entry === "link" ? (0, import_node_fs4.readlinkSync)(path) : void 0;
+  const rootFile = await readRootManifest(MANIFEST_FILES.map((file) => [file, file, textOf((0, import_node_path2.join)(root, file), entryAt((0, import_node_path2.join)(root, file)))]));
+  const graphOptions = { rootName: rootFile.name, rootUnreadable: rootFile.unreadable };
+  const first = buildWorkspace(inputs, graphOptions);
   if (!hasLocalInputs(first)) return first;
   const vendored = await readVendored(
     [...first.packages.values()].map((p) => ({ dir: p.dir, refs: dependencyRefs(p.manifest) })),
@@ -1444,14 +1469,14 @@ async function loadWorkspace(root, options = {}) {
       return out;
     }
   );
-  return vendored.read.length === 0 ? first : buildWorkspace(inputs, { vendored: vendored.refs, rootName });
+  return vendored.read.length === 0 ? first : buildWorkspace(inputs, { ...graphOptions, vendored: vendored.refs });
 }
 
 // scripts/commands/tags.ts
 var PROMOTE_USAGE = "pipeline tags --service S --promote sha256:<hex>";
 var RECORD_USAGE = "pipeline tags --service S --digest sha256:<hex> --verified-image-id sha256:<hex> --record FILE";
 function sha256(flag, value, what) {
-  if (!SHA256_DIGEST.test(value)) throw new import_errors21.InputError(`${flag} ${JSON.stringify(value)}: expected sha256:<64 hex>, ${what}`);
+  if (!SHA256_DIGEST.test(value)) throw new import_errors22.InputError(`${flag} ${JSON.stringify(value)}: expected sha256:<64 hex>, ${what}`);
   return value;
 }
 var SPEC = commandSpec({
@@ -1492,19 +1517,19 @@ function parseRequest(argv) {
   if (parsed.help) return "help";
   const { values } = parsed;
   const service = values.service;
-  if (service === void 0) throw new import_errors21.InputError("pipeline tags: --service is required; expected: pipeline tags --service <service folder, e.g. api-gateway>");
+  if (service === void 0) throw new import_errors22.InputError("pipeline tags: --service is required; expected: pipeline tags --service <service folder, e.g. api-gateway>");
   const cwd = values.cwd ?? ".";
   const { commit } = values;
   const { digest, record: file } = values;
   const verifiedImageId = values["verified-image-id"];
   const recordFlags = [digest, verifiedImageId, file];
   if (values.promote !== void 0) {
-    if (recordFlags.some((v) => v !== void 0) || values.json) throw new import_errors21.InputError(`pipeline tags: --promote goes alone; expected: ${PROMOTE_USAGE}`);
+    if (recordFlags.some((v) => v !== void 0) || values.json) throw new import_errors22.InputError(`pipeline tags: --promote goes alone; expected: ${PROMOTE_USAGE}`);
     return { kind: "promote", service, cwd, commit, digest: sha256("--promote", values.promote, "the digest output of the record step") };
   }
   if (recordFlags.every((v) => v === void 0)) return { kind: "compute", service, cwd, commit, json: values.json ?? false };
   if (digest === void 0 || verifiedImageId === void 0 || file === void 0) {
-    throw new import_errors21.InputError(`pipeline tags: --digest, --verified-image-id and --record go together; expected: ${RECORD_USAGE}`);
+    throw new import_errors22.InputError(`pipeline tags: --digest, --verified-image-id and --record go together; expected: ${RECORD_USAGE}`);
   }
   return {
     kind: "record",
@@ -1529,7 +1554,7 @@ var run = async (argv, ctx) => {
   const root = (0, import_node_path3.resolve)(ctx.cwd, request.cwd);
   const { marker, dockerfileTargets } = ctx.config.services;
   const known = (await loadWorkspace(root, { serviceMarker: marker, serviceGlobs: dockerfileTargets })).services.map((s) => s.folder);
-  if (!known.includes(service)) throw new import_errors21.InputError(`--service ${JSON.stringify(service)}: not a service of this workspace; known: ${known.join(", ")}`);
+  if (!known.includes(service)) throw new import_errors22.InputError(`--service ${JSON.stringify(service)}: not a service of this workspace; known: ${known.join(", ")}`);
   const context = buildContextFromEnv(ctx.env, ctx.config.defaultBranch, request.commit);
   if (request.commit !== void 0) await checkCheckout(ctx, root, request.commit);
   const repository = imageRepository(ctx.config.registry, context.owner, service);
@@ -1581,7 +1606,7 @@ async function checkCheckout(ctx, root, commit) {
   try {
     const head = await git.resolveCommit("HEAD");
     if (head !== commit) {
-      throw new import_errors21.InputError(
+      throw new import_errors22.InputError(
         `--commit ${commit}: the checkout in ${git.root} is at ${head ?? "(no commit)"}, not that commit; pass the commit checked out there (git rev-parse HEAD), or run in that commit's checkout (--cwd)`
       );
     }

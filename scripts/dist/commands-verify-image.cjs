@@ -13368,7 +13368,7 @@ function commandSpec(spec) {
 }
 
 // scripts/commands/verify-image.ts
-var import_errors16 = require("./core-errors.cjs");
+var import_errors17 = require("./core-errors.cjs");
 
 // scripts/core/images/image-ref.ts
 var import_errors5 = require("./core-errors.cjs");
@@ -13494,14 +13494,14 @@ function forbiddenDevDependencies(manifests) {
   }
   return [...dev].filter((d) => !prod.has(d)).sort();
 }
-function expectationsFor(workspace, rootManifest, folder, labels = {}) {
+function expectationsFor(workspace, rootManifest2, folder, labels = {}) {
   const service = serviceByFolder(workspace, folder);
   const libraries = workspace.dependenciesOf(service.name);
   return {
     service: service.folder,
     packageName: service.name,
     otherServices: workspace.services.filter((s) => s.name !== service.name).map((s) => ({ folder: s.folder, dir: s.dir, packageName: s.name })),
-    devDependencies: forbiddenDevDependencies([rootManifest, service.manifest, ...libraries.map((l) => l.manifest)]),
+    devDependencies: forbiddenDevDependencies([rootManifest2, service.manifest, ...libraries.map((l) => l.manifest)]),
     libraries: libraries.map((l) => l.name),
     ...labels
   };
@@ -13952,15 +13952,15 @@ var INSTALLED_FIELDS = ["dependencies", "optionalDependencies"];
 function readVendoredDependencies(text, fileName) {
   return dependencyRefsOf(parseObject(fileName, text), fileName, INSTALLED_FIELDS).filter(isCopyRef);
 }
-function rootPackageName(text) {
-  let json;
+function rootManifest(file, json) {
+  let value;
   try {
-    json = parseJsonText(text);
-  } catch {
-    return void 0;
+    value = parseJsonText(json);
+  } catch (err) {
+    return { unreadable: `${file}: not valid JSON (${err instanceof Error ? err.message : String(err)})` };
   }
-  const name = isRecord(json) ? json["name"] : void 0;
-  return typeof name === "string" && name !== "" ? name : void 0;
+  const name = isRecord(value) ? value["name"] : void 0;
+  return typeof name === "string" && name !== "" ? { name } : {};
 }
 
 // scripts/io/container-engine.ts
@@ -14112,7 +14112,7 @@ async function collectEvidence(engine, image, req) {
 // scripts/io/workspace-fs.ts
 var import_node_fs2 = require("node:fs");
 var import_node_path = require("node:path");
-var import_errors15 = require("./core-errors.cjs");
+var import_errors16 = require("./core-errors.cjs");
 
 // scripts/core/workspace/discover.ts
 var import_errors12 = require("./core-errors.cjs");
@@ -14343,18 +14343,26 @@ function workspaceTargets(name, refs, lookup, names, localInputs, found) {
     ) {
       const folder = joinPosix(lookup.dir, ref.path);
       target = lookup.dirs.get(folder);
-      if (target === void 0 && isRootFolder(lookup.dir, ref.path)) found.root = true;
-      else if (target === void 0) {
+      if (target === void 0 && isRootFolder(lookup.dir, ref.path)) {
+        found.root = true;
+        found.linked = true;
+      } else if (target === void 0) {
         followed ??= /* @__PURE__ */ new Set();
         followLocal(folder, ref.copy === true, lookup, { localInputs, followed }, add);
       }
     } else {
-      target = index.get(ref[0]) ?? index.get(ref[1]);
-      if (target === void 0 && lookup.rootName !== void 0 && ref[0] === lookup.rootName) found.root = true;
-      else if (target === void 0) {
-        throw new import_errors13.InputError(
-          `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}; restore that package or change the specifier`
-        );
+      target = index.get(ref[0]);
+      if (target === void 0 && lookup.rootName !== void 0 && ref[0] === lookup.rootName) {
+        found.root = true;
+        found.linked = true;
+      } else {
+        target ??= index.get(ref[1]);
+        if (target === void 0) {
+          const root = lookup.rootUnreadable === void 0 ? "" : ` (and the workspace's root manifest cannot be read: ${lookup.rootUnreadable}; if ${ref[0]} is its name, fix that file)`;
+          throw new import_errors13.InputError(
+            `package ${name} depends on "${ref[1]}" with a workspace: specifier, but no workspace package is named ${ref[0]}${root}; restore that package or change the specifier`
+          );
+        }
       }
     }
     add(target);
@@ -14436,17 +14444,19 @@ function assemble(entries, options, make) {
   const packages = [];
   const edges = [];
   const localInputs = [];
-  const found = { root: false };
+  const found = { root: false, linked: false };
   for (let k = 0; k < sorted.length; k++) {
     const entry = at(sorted, k);
     const { name, input } = entry;
     found.root = false;
-    const targets = workspaceTargets(name, entry.refs, { index, dirs, dir: input.dir, vendored, rootName: options.rootName }, names, localInputs, found);
+    found.linked = false;
+    const lookup = { index, dirs, dir: input.dir, vendored, rootName: options.rootName, rootUnreadable: options.rootUnreadable };
+    const targets = workspaceTargets(name, entry.refs, lookup, names, localInputs, found);
     const deps = [];
     for (let t = 0; t < targets.length; t++) deps.push(at(names, at(targets, t)));
     const slash = input.dir.lastIndexOf("/");
     const pkg = make(entry, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps, localInputs.length === 0 ? NONE : [...localInputs].sort());
-    packages.push(found.root ? { ...pkg, dependsOnRoot: true } : pkg);
+    packages.push(found.root ? { ...pkg, dependsOnRoot: true, ...found.linked ? { linksRoot: true } : {} } : pkg);
     localInputs.length = 0;
     edges.push(targets);
   }
@@ -14691,7 +14701,7 @@ async function readWorkspaceGlobs(file, text) {
       const body = glob.startsWith("!") ? glob.slice(1) : glob;
       let source;
       try {
-        source = picomatch.makeRe(body, { dot: false }).source;
+        source = picomatch.makeRe(body, { dot: false, fastpaths: false }).source;
       } catch (err) {
         throw new import_errors14.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${err instanceof Error ? err.message : String(err)}`);
       }
@@ -14731,10 +14741,23 @@ function checkWorkspaceGlobs(file, globs) {
 }
 
 // scripts/io/manifest-json.ts
+var import_errors15 = require("./core-errors.cjs");
 async function manifestJson(name, file, text) {
   if (file === "package.json") return text;
   const { manifestAsJson } = await Promise.resolve().then(() => __toESM(require("./core-workspace-manifest-formats.cjs"), 1));
   return manifestAsJson(name, file, text);
+}
+async function readRootManifest(texts) {
+  for (const [name, file, text] of texts) {
+    if (text === void 0) continue;
+    try {
+      return rootManifest(name, await manifestJson(name, file, text));
+    } catch (err) {
+      if (err instanceof import_errors15.InputError) return { unreadable: err.message };
+      throw err;
+    }
+  }
+  return {};
 }
 
 // scripts/io/workspace-fs.ts
@@ -14798,7 +14821,7 @@ async function vendoredManifest(root, folder) {
 }
 async function loadWorkspace(root, options = {}) {
   const yamlPath = (0, import_node_path.join)(root, "pnpm-workspace.yaml");
-  if (!(0, import_node_fs2.existsSync)(yamlPath)) throw new import_errors15.InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
+  if (!(0, import_node_fs2.existsSync)(yamlPath)) throw new import_errors16.InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
   if (entryAt(yamlPath) === "link") throw symlinkedManifest("pnpm-workspace.yaml");
   const globs = await readWorkspaceGlobs("pnpm-workspace.yaml", readTextFile(yamlPath, "pnpm-workspace.yaml"));
   const rule = { marker: options.serviceMarker ?? "Dockerfile", isServiceDir: await folderTest(options.serviceGlobs ?? []) };
@@ -14808,8 +14831,10 @@ async function loadWorkspace(root, options = {}) {
     const file = `${dir}/${manifestFile ?? "package.json"}`;
     inputs.push({ dir, manifest: parseManifest(file, await manifestJson(file, manifestFile ?? "package.json", manifest)), manifestFile, isService });
   }
-  const rootName = entryAt((0, import_node_path.join)(root, "package.json")) === "file" ? rootPackageName((0, import_node_fs2.readFileSync)((0, import_node_path.join)(root, "package.json"), "utf8")) : void 0;
-  const first = buildWorkspace(inputs, { rootName });
+  const textOf = (path, entry) => entry === "file" ? (0, import_node_fs2.readFileSync)(path, "utf8") : entry === "link" ? (0, import_node_fs2.readlinkSync)(path) : void 0;
+  const rootFile = await readRootManifest(MANIFEST_FILES.map((file) => [file, file, textOf((0, import_node_path.join)(root, file), entryAt((0, import_node_path.join)(root, file)))]));
+  const graphOptions = { rootName: rootFile.name, rootUnreadable: rootFile.unreadable };
+  const first = buildWorkspace(inputs, graphOptions);
   if (!hasLocalInputs(first)) return first;
   const vendored = await readVendored(
     [...first.packages.values()].map((p) => ({ dir: p.dir, refs: dependencyRefs(p.manifest) })),
@@ -14819,7 +14844,7 @@ async function loadWorkspace(root, options = {}) {
       return out;
     }
   );
-  return vendored.read.length === 0 ? first : buildWorkspace(inputs, { vendored: vendored.refs, rootName });
+  return vendored.read.length === 0 ? first : buildWorkspace(inputs, { ...graphOptions, vendored: vendored.refs });
 }
 
 // scripts/commands/command.ts
@@ -14870,7 +14895,7 @@ function parseEnv(entries) {
   const out = dict();
   for (const entry of entries) {
     const m = entry.match(/^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s);
-    if (!m) throw new import_errors16.InputError(`pipeline verify-image: invalid --env ${JSON.stringify(entry)}; expected KEY=VALUE`);
+    if (!m) throw new import_errors17.InputError(`pipeline verify-image: invalid --env ${JSON.stringify(entry)}; expected KEY=VALUE`);
     out[m[1] ?? ""] = m[2] ?? "";
   }
   return out;
@@ -14879,7 +14904,7 @@ function imageRefFrom(text, where) {
   try {
     return formatImageRef(parseImageRef(text));
   } catch (err) {
-    if (err instanceof import_errors16.InputError) throw new import_errors16.InputError(`pipeline verify-image: ${where}: ${err.message}`);
+    if (err instanceof import_errors17.InputError) throw new import_errors17.InputError(`pipeline verify-image: ${where}: ${err.message}`);
     throw err;
   }
 }
@@ -14887,14 +14912,14 @@ function chosenBase(image, config, flag, declared) {
   if (flag !== void 0) return { ref: imageRefFrom(flag, "--base-image"), from: "--base-image" };
   const { file, image: named } = declared();
   if (named === void 0) {
-    throw new import_errors16.InputError(`pipeline verify-image: ${file} declares no global ARG NODE_IMAGE=<image>; pass --base-image with the image the runtime stage was built FROM`);
+    throw new import_errors17.InputError(`pipeline verify-image: ${file} declares no global ARG NODE_IMAGE=<image>; pass --base-image with the image the runtime stage was built FROM`);
   }
   const ref = imageRefFrom(named, `${file}'s ARG NODE_IMAGE`);
   const label = config.labels[BASE_LABEL];
   if (label !== void 0 && label.trim() !== "") {
     const labelled = imageRefFrom(label, `image ${image}'s ${BASE_LABEL} label`);
     if (labelled !== ref) {
-      throw new import_errors16.InputError(
+      throw new import_errors17.InputError(
         `pipeline verify-image: image ${image} names ${labelled} as its base (its ${BASE_LABEL} label), not ${ref}, the one ${file} declares (ARG NODE_IMAGE); the image does not choose which of its layers are exempt: pass --base-image ${labelled} if it was meant to be built on that base`
       );
     }
@@ -14925,11 +14950,11 @@ async function baseOf(engine, image, config, flag, declared) {
   }
   if (layers === void 0) {
     if (base.layers.length >= config.layers.length && base.layers.every((digest, i) => config.layers[i] === digest)) {
-      throw new import_errors16.InputError(
+      throw new import_errors17.InputError(
         `pipeline verify-image: image ${image} has no layer above the ${base.layers.length} layers of its base ${ref} (${from}): the rules about what the build added would check nothing; pass --base-image with the image its runtime stage was built FROM`
       );
     }
-    throw new import_errors16.InputError(
+    throw new import_errors17.InputError(
       `pipeline verify-image: image ${image} is not built on ${ref} (${from}): the ${base.layers.length} layers of ${ref} are not its first ones, even after pulling it again; pass --base-image with the image its runtime stage was built FROM (a tag that moved since the build names another image: pass it with the digest)`
     );
   }
@@ -14938,20 +14963,20 @@ async function baseOf(engine, image, config, flag, declared) {
 var run = command(SPEC, async (parsed, ctx) => {
   const { values, positionals } = parsed;
   const service = positionals[0] ?? "";
-  if (values.image === void 0) throw new import_errors16.InputError(`pipeline verify-image: --image is required; usage: ${USAGE}`);
+  if (values.image === void 0) throw new import_errors17.InputError(`pipeline verify-image: --image is required; usage: ${USAGE}`);
   const image = formatImageRef(parseImageRef(values.image));
   if (values["base-image"] !== void 0) imageRefFrom(values["base-image"], "--base-image");
   const timeout = values.timeout === void 0 ? 90 : Number(values.timeout);
   if (!Number.isInteger(timeout) || timeout < 1 || timeout > 3600)
-    throw new import_errors16.InputError(`pipeline verify-image: invalid --timeout ${JSON.stringify(values.timeout)}; expected whole seconds from 1 to 3600`);
+    throw new import_errors17.InputError(`pipeline verify-image: invalid --timeout ${JSON.stringify(values.timeout)}; expected whole seconds from 1 to 3600`);
   if (values.revision !== void 0 && !isAbbreviatedSha(values.revision))
-    throw new import_errors16.InputError(`pipeline verify-image: invalid --revision ${JSON.stringify(values.revision)}; expected a commit SHA (hex)`);
+    throw new import_errors17.InputError(`pipeline verify-image: invalid --revision ${JSON.stringify(values.revision)}; expected a commit SHA (hex)`);
   const extraEnv = parseEnv(values.env ?? []);
   const root = (0, import_node_path2.resolve)(ctx.cwd, values.cwd ?? ".");
-  if (!(0, import_node_fs3.existsSync)((0, import_node_path2.join)(root, "pnpm-workspace.yaml"))) throw new import_errors16.InputError(`--cwd ${root}: no pnpm-workspace.yaml there; point it at the workspace root`);
+  if (!(0, import_node_fs3.existsSync)((0, import_node_path2.join)(root, "pnpm-workspace.yaml"))) throw new import_errors17.InputError(`--cwd ${root}: no pnpm-workspace.yaml there; point it at the workspace root`);
   const workspace = await loadWorkspace(root, { serviceMarker: ctx.config.services.marker, serviceGlobs: ctx.config.services.dockerfileTargets });
-  const rootManifest = parseManifest("package.json", readTextFile((0, import_node_path2.join)(root, "package.json"), "package.json"));
-  const expectations = expectationsFor(workspace, rootManifest, service, {
+  const rootManifest2 = parseManifest("package.json", readTextFile((0, import_node_path2.join)(root, "package.json"), "package.json"));
+  const expectations = expectationsFor(workspace, rootManifest2, service, {
     ...values.revision === void 0 ? {} : { revision: values.revision },
     ...values.source === void 0 ? {} : { source: values.source }
   });
@@ -14978,7 +15003,7 @@ var run = command(SPEC, async (parsed, ctx) => {
   try {
     await engine.serverVersion();
     const config = await engine.inspectImage(image);
-    if (!config) throw new import_errors16.InputError(`pipeline verify-image: image ${image} is not on the local engine; build or pull it first`);
+    if (!config) throw new import_errors17.InputError(`pipeline verify-image: image ${image} is not on the local engine; build or pull it first`);
     const dockerfile = `${serviceByFolder(workspace, service).dir}/${ctx.config.services.marker}`;
     const declared = () => ({ file: dockerfile, image: declaredNodeImage(parseDockerfile(readTextFile((0, import_node_path2.join)(root, dockerfile), dockerfile))) });
     const base = await baseOf(engine, image, config, values["base-image"], declared);
@@ -15004,7 +15029,7 @@ var run = command(SPEC, async (parsed, ctx) => {
     process.off("SIGINT", onInt);
     process.off("SIGTERM", onTerm);
   }
-  if (!evidence) throw new import_errors16.InputError(`pipeline verify-image: image ${image} is not on the local engine; build or pull it first`);
+  if (!evidence) throw new import_errors17.InputError(`pipeline verify-image: image ${image} is not on the local engine; build or pull it first`);
   const results = checkImage(evidence, expectations);
   const failed = results.filter((r) => !r.ok);
   if (values.json) {
