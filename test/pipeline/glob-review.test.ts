@@ -65,6 +65,9 @@ describe("hasTopLevelBar: a | outside every group and class of picomatch's expre
     ['^(?:(a)|b)$', true],
     ['^(?:((a))|b)$', true],
     ['^(?:[a](b|c))$', false],
+    // The wrapper is taken off only whole: a source that starts like it but does not end so keeps its groups.
+    ['^(?:a)|b', true],
+    ['a|(?:b)$', true],
   ])('%s: %s', (source, bar) => {
     expect(hasTopLevelBar(source)).toBe(bar);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { buildGraph, buildWorkspace, dependencyRefs, joinPosix, type PackageInput } from '../../scripts/core/workspace/graph.js';
-import { dependencyRef, parseManifest, readManifestEdges } from '../../scripts/core/workspace/manifest.js';
+import { dependencyRef, parseManifest, readManifestEdges, rootManifest } from '../../scripts/core/workspace/manifest.js';
 import { parseWorkspaceYaml } from '../../scripts/core/workspace/workspace-yaml.js';
 
 const pkg = (dir: string, name: string, deps: Record<string, string> = {}, field = 'dependencies', isService = false): PackageInput => ({
@@ -521,13 +521,17 @@ describe('a dependency on the workspace root package (pnpm links the root folder
     ['workspace:.. from a folder one level down', { r: 'workspace:..' }, 'tools', true],
     ['a path above the root (outside the workspace)', { r: 'file:../../..' }, 'packages/a', false],
     ['a path to the package itself', { r: 'workspace:.' }, 'packages/a', false],
+    ['a path through ./ to the root folder', { r: 'file:./../..' }, 'packages/a', true],
+    ['a path with an empty segment to the root folder', { r: 'link:..//..' }, 'packages/a', true],
+    ['a path to another package', { b: 'file:../b' }, 'packages/a', false],
+    ['a workspace: spec of a version naming it', { root: 'workspace:1.0.0' }, 'packages/a', true],
     ['another package', { b: 'workspace:*' }, 'packages/a', false],
     ['an external package', { lodash: '^4.0.0' }, 'packages/a', false],
   ])('%s', (_, deps, dir, expected) => {
     const graph = buildGraph([source(dir, 'a', deps), source('packages/b', 'b', {})], { rootName: 'root' });
     expect(graph.get('a').dependsOnRoot === true).toBe(expected);
     expect(graph.get('b').dependsOnRoot).toBeUndefined();
-    expect(graph.get('a').workspaceDeps).toEqual(deps['b'] === undefined ? [] : ['b']);
+    expect(graph.get('a').workspaceDeps).toEqual(Object.values(deps).some((d) => d === 'file:../b') || deps['b'] !== undefined ? ['b'] : []);
   });
 
   test('without the root name, workspace: naming it is refused as naming no package (a root manifest without a name)', () => {
@@ -539,5 +543,18 @@ describe('a dependency on the workspace root package (pnpm links the root folder
   test('a workspace package of that name wins (the edge is to it)', () => {
     const graph = buildGraph([source('packages/a', 'a', { root: 'workspace:*' }), source('packages/r', 'root', {})], { rootName: 'root' });
     expect([graph.get('a').workspaceDeps, graph.get('a').dependsOnRoot]).toEqual([['root'], undefined]);
+  });
+});
+
+describe('rootManifest: the name of the workspace root manifest, from its JSON', () => {
+  test.each<[string, string, ReturnType<typeof rootManifest>]>([
+    ['a name', '{"name":"root"}', { name: 'root' }],
+    ['no name', '{"private":true}', {}],
+    ['an empty name', '{"name":""}', {}],
+    ['a name that is no string', '{"name":5}', {}],
+    ['not an object', '["root"]', {}],
+    ['not JSON', '{"name":"root",}', { unreadable: expect.stringMatching(/^package\.json: not valid JSON \(.+\)$/) }],
+  ])('%s', (_, text, expected) => {
+    expect(rootManifest('package.json', text)).toEqual(expected);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, test } from 'vitest';
 import { classifyFiles } from '../../../scripts/core/affected/classify.js';
-import { computeAffected } from '../../../scripts/core/affected/compute.js';
+import { computeAffected, type Findings } from '../../../scripts/core/affected/compute.js';
 import { checkGeneratedNames } from '../../../scripts/core/dockerfiles/names.js';
 import { buildGraph, buildWorkspace } from '../../../scripts/core/workspace/graph.js';
 import { dependencyRef, parseManifest } from '../../../scripts/core/workspace/manifest.js';
@@ -94,5 +94,44 @@ describe('the | check', () => {
   // pnpm 10 with `apps|libs` and `libs/*` lists the package libs/ (it was not listed; refused before 4be597e).
   test.each(['apps|libs', '|b', 'x|y_z'])('%s: a | that pnpm reads as an alternative of the whole glob is refused', async (glob) => {
     await expect(read(glob)).rejects.toThrow(/holds a \| outside a group/);
+  });
+});
+
+describe("the reasons of a package that depends on the root: the root's own changes, each named", () => {
+  const graph = buildGraph([src('packages/a', 'a', { root: 'workspace:*' }), src('packages/b', 'b', { v: 'file:../../vendor/v' })], { rootName: 'root' });
+  const reasonsOf = (paths: string[], findings: Findings) => {
+    const result = computeAffected(graph, { kind: 'changes', classified: classifyFiles(paths, graph, rules), findings });
+    return Object.fromEntries(result.packages.map((p) => [p.name, p.reasons]));
+  };
+  const root = (what: string) => [`depends on the workspace root package, whose own files changed: ${what}`];
+
+  test.each<[string, string[], Findings, Record<string, string[]>]>([
+    ['a file of no package', ['scripts/x.ts'], {}, { a: root('1 file changed in the workspace root, in no package: "scripts/x.ts"') }],
+    [
+      'a vendored file (b has it as a local input too)',
+      ['vendor/v/i.js'],
+      {},
+      { a: root('1 file changed in the workspace root, in no package: "vendor/v/i.js"'), b: ['1 file changed in vendor/v, a local dependency (file:/link:): "i.js"'] },
+    ],
+    ['the root manifest, a field the rules name', ['package.json'], { rootManifest: { kind: 'tooling', fields: ['scripts'] } }, { a: root('root package.json: scripts changed') }],
+    ['the root manifest, no field the rules name', ['package.json'], { rootManifest: { kind: 'unchanged' } }, { a: root('root package.json changed') }],
+    [
+      "the root importer's resolved dependencies",
+      ['pnpm-lock.yaml'],
+      { lockfile: { kind: 'importers', importers: new Map([['.', ['devDependencies x 1.0.1 (was 1.0.0)']]]) } },
+      { a: root("the root importer's resolved dependencies changed (devDependencies x 1.0.1 (was 1.0.0))") },
+    ],
+    [
+      'all three at once, in that order',
+      ['scripts/x.ts', 'package.json', 'pnpm-lock.yaml'],
+      { rootManifest: { kind: 'tooling', fields: ['scripts'] }, lockfile: { kind: 'importers', importers: new Map([['.', ['y']]]) } },
+      {
+        a: root('1 file changed in the workspace root, in no package: "scripts/x.ts"; root package.json: scripts changed; the root importer\'s resolved dependencies changed (y)'),
+      },
+    ],
+    ["a file of a package removed by the change is not the root's", ['packages/gone/x.ts'], { removedPackageDirs: new Set(['packages/gone']) }, {}],
+    ['another importer only', ['pnpm-lock.yaml'], { lockfile: { kind: 'importers', importers: new Map([['packages/b', ['z']]]) } }, { b: ['z'] }],
+  ])('%s', (_, paths, findings, expected) => {
+    expect(reasonsOf(paths, findings)).toEqual(expected);
   });
 });
