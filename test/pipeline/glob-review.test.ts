@@ -78,3 +78,8 @@ describe("hasTopLevelBar: a | outside every group and class of picomatch's expre
     expect([m.isPackageDir('packages'), m.isPackageDir('packages/x'), m.isPackageDir('x')]).toEqual([false, false, false]);
   });
 });
+
+test('a glob picomatch cannot compile (longer than it reads) is one line naming it', async () => {
+  const glob = `a/${'b|'.repeat(40_000)}c`;
+  await expect(read(glob)).rejects.toThrow(/^pnpm-workspace\.yaml: the package glob ".+" is not usable: Input length: \d+, exceeds maximum allowed length: \d+$/);
+});

@@ -337,6 +337,7 @@ function assemble<I extends { readonly dir: string; readonly manifestFile?: Othe
   const edges: number[][] = [];
   const localInputs: string[] = [];
   // Whether the package being read depends on the root, and whether pnpm always links it (one object for every package).
+  // Stryker disable next-line BooleanLiteral,ObjectLiteral: equivalent: both are set before each package is read
   const found = { root: false, linked: false };
   for (let k = 0; k < sorted.length; k++) {
     const entry = at(sorted, k);

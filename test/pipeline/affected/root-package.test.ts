@@ -113,13 +113,33 @@ describe("the reasons of a package that depends on the root: the root's own chan
       {},
       { a: root('1 file changed in the workspace root, in no package: "vendor/v/i.js"'), b: ['1 file changed in vendor/v, a local dependency (file:/link:): "i.js"'] },
     ],
-    ['the root manifest, a field the rules name', ['package.json'], { rootManifest: { kind: 'tooling', fields: ['scripts'] } }, { a: root('root package.json: scripts changed') }],
+    [
+      'the root manifest, fields the rules name',
+      ['package.json'],
+      { rootManifest: { kind: 'tooling', fields: ['scripts', 'description'] } },
+      { a: root('root package.json: scripts, description changed') },
+    ],
+    [
+      'the root manifest, an install field (every package, the root dependent named too)',
+      ['package.json'],
+      { rootManifest: { kind: 'install', fields: ['engines'] } },
+      {
+        a: ['root package.json: engines changed (installs change)', 'depends on the workspace root package, whose own files changed: root package.json: engines changed'],
+        b: ['root package.json: engines changed (installs change)'],
+      },
+    ],
+    [
+      'a removed package beside a root file',
+      ['packages/gone/x.ts', 'scripts/y.ts'],
+      { removedPackageDirs: new Set(['packages/gone']) },
+      { a: root('1 file changed in the workspace root, in no package: "scripts/y.ts"') },
+    ],
     ['the root manifest, no field the rules name', ['package.json'], { rootManifest: { kind: 'unchanged' } }, { a: root('root package.json changed') }],
     [
       "the root importer's resolved dependencies",
       ['pnpm-lock.yaml'],
-      { lockfile: { kind: 'importers', importers: new Map([['.', ['devDependencies x 1.0.1 (was 1.0.0)']]]) } },
-      { a: root("the root importer's resolved dependencies changed (devDependencies x 1.0.1 (was 1.0.0))") },
+      { lockfile: { kind: 'importers', importers: new Map([['.', ['devDependencies x 1.0.1 (was 1.0.0)', 'y added']]]) } },
+      { a: root("the root importer's resolved dependencies changed (devDependencies x 1.0.1 (was 1.0.0); y added)") },
     ],
     [
       'all three at once, in that order',
