@@ -48,11 +48,12 @@ const VARIANTS: readonly Variant[] = [
     dockerfile: (d) => mistake(d, /^(COPY --from=builder \/out \.\/\n)/m, `$1COPY services/${OTHER}/ ./${OTHER}/\n`),
   },
   {
-    // Outside /app: the builder's workspace (its node_modules holds the build's devDependencies, its
-    // service folder the TypeScript sources and compiler settings).
+    // Outside /app: the builder's workspace (its node_modules holds the build's devDependencies, pnpm among
+    // them since it is the root's devDependency too, the reference of test/pipeline/affected/pnpm-reference.test.ts;
+    // its service folder the TypeScript sources and compiler settings).
     name: "the builder's workspace copied beside /app",
     rule: 'no-dev-dependencies',
-    rules: ['no-dev-dependencies', 'compiled-only'],
+    rules: ['no-dev-dependencies', 'compiled-only', 'no-pnpm'],
     evidence: /\(\/repo\/node_modules\//,
     dockerfile: (d) => mistake(d, /^(COPY --from=builder \/out \.\/\n)/m, `$1COPY --from=builder /repo /repo\n`),
   },
