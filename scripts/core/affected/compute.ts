@@ -59,6 +59,11 @@ function entry(pkg: GraphPackage, reasons: readonly string[]): AffectedPackage {
 
 const EMPTY = { roots: [], via: new Map<string, string>(), notes: [] } as const;
 
+/** The lockfile's change to the root importer, in words (tooling, and an input of a package depending on the root). */
+function rootImporterChanged(reasons: readonly string[]): string {
+  return `the root importer's resolved dependencies changed (${reasons.join('; ')})`;
+}
+
 export function computeAffected(workspace: WorkspaceGraph, selection: Selection): Affected {
   if (selection.kind === 'all') {
     return { ...EMPTY, packages: sortPackages([...workspace.packages.values()].map((p) => entry(p, [selection.reason]))), global: [selection.reason], tooling: [] };
@@ -101,15 +106,17 @@ export function computeAffected(workspace: WorkspaceGraph, selection: Selection)
       if (pkg) for (const r of reasons) addDirect(pkg.name, r);
       // The root's own dependencies are the repository's tooling: no image and no package's tests install
       // them (builds and CI legs install `--filter <package>...`).
-      else if (importer === '.') tooling.push(`the root importer's resolved dependencies changed (${reasons.join('; ')})`);
+      else if (importer === '.') tooling.push(rootImporterChanged(reasons));
       else notes.push(`pnpm-lock.yaml: importer ${importer} is not a workspace package at head (${reasons.join('; ')})`);
     }
   }
-  const removed = findings.removedPackageDirs ?? new Set<string>();
+  const removed = [...(findings.removedPackageDirs ?? [])];
+  /** The removed package folder `file` was in, if any. */
+  const removedDirOf = (file: string) => removed.find((d) => file.startsWith(`${d}/`));
   const toolingFiles: string[] = [];
   const removedHit = new Map<string, number>();
   for (const file of c.unowned) {
-    const dir = [...removed].find((d) => file.startsWith(`${d}/`));
+    const dir = removedDirOf(file);
     if (dir !== undefined) removedHit.set(dir, (removedHit.get(dir) ?? 0) + 1);
     else toolingFiles.push(file);
   }
@@ -119,11 +126,11 @@ export function computeAffected(workspace: WorkspaceGraph, selection: Selection)
   // but a removed package's), its manifest and its importer's resolved dependencies are that package's inputs
   // (GraphPackage.dependsOnRoot; almost none has one).
   const rootChanges: string[] = [];
-  const rootFiles = c.rootFiles.filter((file) => ![...removed].some((d) => file.startsWith(`${d}/`)));
+  const rootFiles = c.rootFiles.filter((file) => removedDirOf(file) === undefined);
   if (rootFiles.length > 0) rootChanges.push(describeFiles(rootFiles, 'the workspace root, in no package'));
   if (c.rootManifest) rootChanges.push(rm?.kind === 'install' || rm?.kind === 'tooling' ? `root package.json: ${rm.fields.join(', ')} changed` : 'root package.json changed');
   const rootImporter = lock?.kind === 'importers' ? lock.importers.get('.') : undefined;
-  if (rootImporter !== undefined) rootChanges.push(`the root importer's resolved dependencies changed (${rootImporter.join('; ')})`);
+  if (rootImporter !== undefined) rootChanges.push(rootImporterChanged(rootImporter));
   if (rootChanges.length > 0) {
     const reason = `depends on the workspace root package, whose own files changed: ${rootChanges.join('; ')}`;
     for (const p of workspace.packages.values()) if (p.dependsOnRoot === true) addDirect(p.name, reason);

@@ -47,7 +47,8 @@ export function checkGeneratedNames(workspace: Workspace): void {
     }
     // Its workspace dependencies too: `pnpm deploy` copies a package.yaml as it is, and the image's Node
     // (like tsc in the builder stage) resolves a package only through its package.json ("main", "exports").
-    for (const dep of workspace.dependenciesOf(service.name)) {
+    const deps = workspace.dependenciesOf(service.name);
+    for (const dep of deps) {
       if (dep.manifestFile !== undefined) {
         throw new InputError(
           `${quote(dep.dir, 120)}/${dep.manifestFile}: ${quote(service.dir, 120)} depends on it, and its image resolves a workspace package through its package.json (Node reads "main" and "exports" from it, tsc its types; pnpm deploy copies ${dep.manifestFile} as it is); convert it to package.json (pnpm reads either)`,
@@ -55,7 +56,7 @@ export function checkGeneratedNames(workspace: Workspace): void {
       }
     }
     // pnpm links the root folder into a package that depends on the root package: an image cannot hold the repository.
-    for (const pkg of [service, ...workspace.dependenciesOf(service.name)]) {
+    for (const pkg of [service, ...deps]) {
       if (pkg.linksRoot === true) {
         throw new InputError(
           `${quote(pkg.dir, 120)}/${pkg.manifestFile ?? 'package.json'}: depends on the workspace root package, which ${quote(service.dir, 120)}'s image cannot hold (pnpm links the whole repository); move what it needs into a workspace package`,
