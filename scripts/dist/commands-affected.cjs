@@ -802,6 +802,9 @@ function entry(pkg, reasons) {
   return { name: pkg.name, dir: pkg.dir, folder: pkg.folder, isService: pkg.isService, reasons };
 }
 var EMPTY = { roots: [], via: /* @__PURE__ */ new Map(), notes: [] };
+function rootImporterChanged(reasons) {
+  return `the root importer's resolved dependencies changed (${reasons.join("; ")})`;
+}
 function computeAffected(workspace, selection) {
   if (selection.kind === "all") {
     return { ...EMPTY, packages: sortPackages([...workspace.packages.values()].map((p) => entry(p, [selection.reason]))), global: [selection.reason], tooling: [] };
@@ -840,26 +843,27 @@ function computeAffected(workspace, selection) {
     for (const [importer, reasons] of lock.importers) {
       const pkg = byDir.get(importer);
       if (pkg) for (const r of reasons) addDirect(pkg.name, r);
-      else if (importer === ".") tooling.push(`the root importer's resolved dependencies changed (${reasons.join("; ")})`);
+      else if (importer === ".") tooling.push(rootImporterChanged(reasons));
       else notes.push(`pnpm-lock.yaml: importer ${importer} is not a workspace package at head (${reasons.join("; ")})`);
     }
   }
-  const removed = findings2.removedPackageDirs ?? /* @__PURE__ */ new Set();
+  const removed = [...findings2.removedPackageDirs ?? []];
+  const removedDirOf = (file) => removed.find((d) => file.startsWith(`${d}/`));
   const toolingFiles = [];
   const removedHit = /* @__PURE__ */ new Map();
   for (const file of c.unowned) {
-    const dir = [...removed].find((d) => file.startsWith(`${d}/`));
+    const dir = removedDirOf(file);
     if (dir !== void 0) removedHit.set(dir, (removedHit.get(dir) ?? 0) + 1);
     else toolingFiles.push(file);
   }
   for (const [dir, n] of removedHit) notes.push(`package ${dir} was removed (${n} file${n === 1 ? "" : "s"}); its dependents changed their manifests`);
   if (toolingFiles.length > 0) tooling.push(describeFiles(toolingFiles, "no package (the pipeline and repository tooling)"));
   const rootChanges = [];
-  const rootFiles = c.rootFiles.filter((file) => ![...removed].some((d) => file.startsWith(`${d}/`)));
+  const rootFiles = c.rootFiles.filter((file) => removedDirOf(file) === void 0);
   if (rootFiles.length > 0) rootChanges.push(describeFiles(rootFiles, "the workspace root, in no package"));
   if (c.rootManifest) rootChanges.push(rm2?.kind === "install" || rm2?.kind === "tooling" ? `root package.json: ${rm2.fields.join(", ")} changed` : "root package.json changed");
   const rootImporter = lock?.kind === "importers" ? lock.importers.get(".") : void 0;
-  if (rootImporter !== void 0) rootChanges.push(`the root importer's resolved dependencies changed (${rootImporter.join("; ")})`);
+  if (rootImporter !== void 0) rootChanges.push(rootImporterChanged(rootImporter));
   if (rootChanges.length > 0) {
     const reason = `depends on the workspace root package, whose own files changed: ${rootChanges.join("; ")}`;
     for (const p of workspace.packages.values()) if (p.dependsOnRoot === true) addDirect(p.name, reason);
