@@ -44,7 +44,8 @@ import { manifestJson, readRootManifest } from './manifest-json.js';
 // 7: a vendored package's own path dependencies, and the vendored manifests a graph was built with.
 // 8: dot-folders a glob names are packages (`.tools/*`); a package.json folder beside package.yaml is refused.
 // 9: the packages that depend on the workspace's root package (GraphSnapshot.rootDependents); the root's name in the key.
-const CACHE_VERSION = 9;
+// 10: a leading `!` as pnpm reads it (`!(tools)` an extglob include, `!!x` dropped: core/workspace/folder-globs.ts).
+const CACHE_VERSION = 10;
 /**
  * git processes that read the manifests, each a share of the folders: git answers on one core, and
  * this process waits meanwhile. Two halve the wait on a 2-core machine; more only add start-up.

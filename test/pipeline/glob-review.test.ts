@@ -4,7 +4,7 @@
  * (`pnpm ls -r --depth -1 --json` on a scratch workspace, by hand).
  */
 import { describe, expect, test } from 'vitest';
-import { globMatcher } from '../../scripts/core/workspace/folder-globs.js';
+import { globMatcher, globRoots } from '../../scripts/core/workspace/folder-globs.js';
 import { hasTopLevelBar, readWorkspaceGlobs } from '../../scripts/core/workspace/workspace-globs.js';
 
 const read = (glob: string) => readWorkspaceGlobs('pnpm-workspace.yaml', `packages:\n  - '${glob}'\n`);
@@ -82,4 +82,43 @@ describe("hasTopLevelBar: a | outside every group and class of picomatch's expre
 test('a glob picomatch cannot compile (longer than it reads) is one line naming it', async () => {
   const glob = `a/${'b|'.repeat(40_000)}c`;
   await expect(read(glob)).rejects.toThrow(/^pnpm-workspace\.yaml: the package glob ".+" is not usable: Input length: \d+, exceeds maximum allowed length: \d+$/);
+});
+
+// pnpm 10 hands the globs to tinyglobby, which reads a leading `!` as an exclusion only when no `(` follows it
+// (`!(tools)` is an extglob: every folder but tools), and a second `!` as dropping the glob (`!!x`) unless a `(`
+// follows that (`!!(x)` excludes `!(x)`). Every row is what `pnpm ls -r --depth -1 --json` lists on a scratch
+// workspace holding a, tools and x (pnpm 10.34.9, by hand). Both loaders read every glob starting with `!` as
+// an exclusion of the rest: `!(tools)` excluded everything but tools, `!!x` excluded `!x`.
+describe('a leading ! as pnpm reads it', () => {
+  test.each<[readonly string[], readonly string[]]>([
+    [['!(tools)'], ['a', 'x']],
+    [
+      ['*', '!!x'],
+      ['a', 'tools', 'x'],
+    ],
+    [['*', '!!(x)'], ['x']],
+    [
+      ['*', '!(x)'],
+      ['a', 'tools', 'x'],
+    ],
+    [['!(tools)', '!a'], ['x']],
+    [
+      ['*', '!tools'],
+      ['a', 'x'],
+    ],
+  ])('%j lists %j', async (globs, listed) => {
+    const m = await globMatcher(globs);
+    expect(['a', 'tools', 'x'].filter((dir) => m.isPackageDir(dir))).toEqual(listed);
+    expect(m.mayContain('a')).toBe(false);
+  });
+
+  // A glob pnpm drops is not read, so not checked; an extglob include is checked whole (its | is inside a group).
+  test.each(['!!/abs', '!!../x', '!!a|b', '!(a|b)'])('%s is accepted as written', async (glob) => {
+    expect(await read(glob)).toEqual([glob]);
+  });
+
+  test('an extglob include starts its search at the root; a dropped !! glob starts none', () => {
+    expect(globRoots(['!(tools)', 'services/*'])).toEqual(['', 'services']);
+    expect(globRoots(['!!x', 'services/*'])).toEqual(['services']);
+  });
 });

@@ -17,12 +17,35 @@ function folderGlob(glob: string): string {
   return glob.replace(/^\.\//, '').replace(/\/+$/, '');
 }
 
+/** What a workspace glob does: adds folders, takes them away (`body` without its `!`), or nothing. */
+export type GlobRole = { readonly kind: 'include' | 'exclude'; readonly body: string } | { readonly kind: 'dropped' };
+
+/**
+ * A workspace glob's role as pnpm 10 reads it (tinyglobby's `processPatterns`): a leading `!` excludes the rest
+ * unless a `(` follows it (`!(tools)` is an extglob: every folder but tools); after a second `!` the glob is
+ * dropped (`!!x`), unless a `(` follows that (`!!(x)` excludes `!(x)`).
+ */
+export function globRole(glob: string): GlobRole {
+  if (glob[0] !== '!' || glob[1] === '(') return { kind: 'include', body: glob };
+  if (glob[1] !== '!' || glob[2] === '(') return { kind: 'exclude', body: glob.slice(1) };
+  return { kind: 'dropped' };
+}
+
+function withRole(globs: readonly string[], kind: 'include' | 'exclude'): string[] {
+  const out: string[] = [];
+  for (const glob of globs) {
+    const role = globRole(glob);
+    if (role.kind === kind) out.push(folderGlob(role.body));
+  }
+  return out;
+}
+
 function includes(globs: readonly string[]): string[] {
-  return globs.filter((g) => !g.startsWith('!')).map(folderGlob);
+  return withRole(globs, 'include');
 }
 
 function excludes(globs: readonly string[]): string[] {
-  return globs.filter((g) => g.startsWith('!')).map((g) => folderGlob(g.slice(1)));
+  return withRole(globs, 'exclude');
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { InputError } from '../errors.js';
 import { quote } from '../quote.js';
+import { globRole } from './folder-globs.js';
 
 // YAML's white space is the space and the tab only (a no-break space is text), and a tab goes to the full parser.
 const TOP = /^([A-Za-z_][\w-]*):(?: +(.*))?$/;
@@ -105,7 +106,9 @@ export async function readWorkspaceGlobs(file: string, text: string): Promise<re
   if (barred.length > 0) {
     const { default: picomatch } = await import('picomatch');
     for (const glob of barred) {
-      const body = glob.startsWith('!') ? glob.slice(1) : glob;
+      const role = globRole(glob);
+      if (role.kind === 'dropped') continue;
+      const { body } = role;
       let source: string;
       try {
         // Without picomatch's fast path, which escapes the | of a glob with no / ( [ { (`apps|libs`): pnpm appends
@@ -156,7 +159,10 @@ function bareBar(file: string, glob: string): InputError {
  */
 export function checkWorkspaceGlobs(file: string, globs: readonly string[]): readonly string[] {
   for (const glob of globs) {
-    const body = glob.startsWith('!') ? glob.slice(1) : glob;
+    const role = globRole(glob);
+    // pnpm never reads a dropped glob (`!!x`): nothing to check.
+    if (role.kind === 'dropped') continue;
+    const { body } = role;
     const why =
       body === ''
         ? 'it is empty'

@@ -128,6 +128,24 @@ describe('the disk loader reads pnpm-workspace.yaml otherwise than pnpm', () => 
 });
 
 describe('both loaders as pnpm 10', () => {
+  // pnpm 10 (tinyglobby) reads `!(…)` as an extglob include and drops `!!x`: it lists a and x here. Both loaders
+  // read every leading ! as an exclusion: `!(tools)` excluded all but tools (no package), `!!x` excluded `!x`.
+  test('!(tools) is an extglob include, !!x a glob pnpm drops: a and x listed, tools not', async () => {
+    const r = await bothLoaders({
+      'pnpm-workspace.yaml': "packages:\n  - '!(tools)'\n  - '!!x'\n",
+      'a/package.json': pkg('a'),
+      'tools/package.json': pkg('tools'),
+      'x/package.json': pkg('x'),
+    });
+    expect(r.git).toEqual(r.disk);
+    expect(r.disk).toEqual({
+      packages: [
+        ['a', 'a', false, [], []],
+        ['x', 'x', false, [], []],
+      ],
+    });
+  });
+
   test('a glob that names a dot-folder (.tools/*, packages/.x): pnpm lists them, and a wildcard enters none (packages/* skips packages/.y)', async () => {
     const r = await bothLoaders({
       'pnpm-workspace.yaml': "packages:\n  - '.tools/*'\n  - 'packages/*'\n  - 'packages/.x'\n",
