@@ -9147,11 +9147,24 @@ async function discoverPackages(listing, root, matcher, rule) {
 function folderGlob(glob) {
   return glob.replace(/^\.\//, "").replace(/\/+$/, "");
 }
+function globRole(glob) {
+  if (glob[0] !== "!" || glob[1] === "(") return { kind: "include", body: glob };
+  if (glob[1] !== "!" || glob[2] === "(") return { kind: "exclude", body: glob.slice(1) };
+  return { kind: "dropped" };
+}
+function withRole(globs, kind) {
+  const out = [];
+  for (const glob of globs) {
+    const role = globRole(glob);
+    if (role.kind === kind) out.push(folderGlob(role.body));
+  }
+  return out;
+}
 function includes(globs) {
-  return globs.filter((g) => !g.startsWith("!")).map(folderGlob);
+  return withRole(globs, "include");
 }
 function excludes(globs) {
-  return globs.filter((g) => g.startsWith("!")).map((g) => folderGlob(g.slice(1)));
+  return withRole(globs, "exclude");
 }
 function segmentOfGroupWithSlash(glob) {
   let depth = 0;
@@ -9328,7 +9341,9 @@ async function readWorkspaceGlobs(file, text2) {
   if (barred.length > 0) {
     const { default: picomatch } = await Promise.resolve().then(() => __toESM(require("./picomatch.cjs"), 1));
     for (const glob of barred) {
-      const body = glob.startsWith("!") ? glob.slice(1) : glob;
+      const role = globRole(glob);
+      if (role.kind === "dropped") continue;
+      const { body } = role;
       let source;
       try {
         source = picomatch.makeRe(body, { dot: false, fastpaths: false }).source;
@@ -9362,7 +9377,9 @@ function bareBar(file, glob) {
 }
 function checkWorkspaceGlobs(file, globs) {
   for (const glob of globs) {
-    const body = glob.startsWith("!") ? glob.slice(1) : glob;
+    const role = globRole(glob);
+    if (role.kind === "dropped") continue;
+    const { body } = role;
     const why = body === "" ? "it is empty" : body.startsWith("/") ? "it is absolute" : body.split("/").includes("..") ? "it leaves the workspace (..)" : [...body].some((c) => c === "\\" || c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) ? "it holds a backslash or a control character" : void 0;
     if (why !== void 0)
       throw new import_errors16.InputError(`${file}: the package glob ${quote(glob)} is not usable: ${why}; expected a folder glob relative to the workspace root, e.g. services/*`);
@@ -9425,7 +9442,7 @@ async function readRootManifest(texts) {
 }
 
 // scripts/io/workspace-git.ts
-var CACHE_VERSION = 9;
+var CACHE_VERSION = 10;
 var BULK_READERS = Math.max(1, Math.min(2, (0, import_node_os.availableParallelism)()));
 var MIN_PER_READER = 200;
 var CACHE_KEEP = 16;
