@@ -40,7 +40,7 @@ function readManifest(folder: string, name: string): Pick<PackageFiles, 'manifes
     const kind = entryAt(other);
     if (kind === 'link') throw symlinkedManifest(`${name}/${file}`);
     if (kind !== 'file') continue;
-    if (entry === 'other') throw manifestFolder(`${name}/package.json`, `${name}/${file}`);
+    if (entry === 'other') throw manifestFolder(`${name}/package.json`, file);
     return { manifest: readFileSync(other, 'utf8'), manifestFile: file };
   }
   return { manifest: undefined };

@@ -285,7 +285,7 @@ async function readUnanswered(git: Git, unanswered: readonly Unanswered[], out: 
       if (!isBlobEntry(other)) continue;
       if (other.mode === '120000') throw symlinkedManifest(fileName(u.folder.path, file));
       // A package.json that is a folder (or a submodule) makes no package alone, and is refused beside another manifest, as on disk.
-      if (entry !== undefined) throw manifestFolder(fileName(u.folder.path), fileName(u.folder.path, file));
+      if (entry !== undefined) throw manifestFolder(fileName(u.folder.path), file);
       others.push({ u, file, sha: other.sha });
       return;
     }

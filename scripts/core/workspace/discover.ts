@@ -64,9 +64,10 @@ export function symlinkedManifest(file: string): InputError {
 /**
  * A package.json that is a folder, beside pnpm's package.json5 or package.yaml: pnpm finds the package by the
  * other file, then reads package.json first and fails (EISDIR). Alone, such a folder makes no package (pnpm
- * skips it), on disk and from git alike.
+ * skips it), on disk and from git alike. `packageJson` is the path as the loader names files (from git, with its
+ * commit); `other` is the file beside it, by its name alone.
  */
-export function manifestFolder(packageJson: string, other: string): InputError {
+export function manifestFolder(packageJson: string, other: OtherManifestFile): InputError {
   return new InputError(`${packageJson} is a folder beside ${other}: pnpm reads package.json first and fails (EISDIR); rename or remove the folder`);
 }
 

@@ -187,8 +187,17 @@ describe('both loaders as pnpm 10', () => {
     const r = await bothLoaders({ 'pnpm-workspace.yaml': 'packages:\n  - packages/*\n', 'packages/a/package.json/x': 'x\n', 'packages/a/package.yaml': 'name: a\n' });
     expect(r.git).toEqual(r.disk);
     expect(r.disk).toEqual({
-      error: 'packages/a/package.json is a folder beside packages/a/package.yaml: pnpm reads package.json first and fails (EISDIR); rename or remove the folder',
+      error: 'packages/a/package.json is a folder beside package.yaml: pnpm reads package.json first and fails (EISDIR); rename or remove the folder',
     });
+    // The git loader names the commit once (it had named it after both files).
+    const git = await openGit(r.root);
+    try {
+      await expect(loadWorkspaceFromGit(git, r.head, { dir: '', marker: 'Dockerfile' })).rejects.toThrow(
+        new RegExp(`^packages/a/package\\.json \\(at ${r.head.slice(0, 12)}\\) is a folder beside package\\.yaml: pnpm reads`),
+      );
+    } finally {
+      git.close();
+    }
   });
 
   test('a package.json that is a folder, alone: no package, as pnpm lists none there', async () => {
