@@ -9605,7 +9605,7 @@ async function readUnanswered(git, unanswered, out, fileName) {
       const other = entryOf(tree, file);
       if (!isBlobEntry(other)) continue;
       if (other.mode === "120000") throw symlinkedManifest(fileName(u.folder.path, file));
-      if (entry !== void 0) throw manifestFolder(fileName(u.folder.path), fileName(u.folder.path, file));
+      if (entry !== void 0) throw manifestFolder(fileName(u.folder.path), file);
       others.push({ u, file, sha: other.sha });
       return;
     }

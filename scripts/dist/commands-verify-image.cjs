@@ -14796,7 +14796,7 @@ function readManifest(folder, name) {
     const kind = entryAt(other);
     if (kind === "link") throw symlinkedManifest(`${name}/${file}`);
     if (kind !== "file") continue;
-    if (entry === "other") throw manifestFolder(`${name}/package.json`, `${name}/${file}`);
+    if (entry === "other") throw manifestFolder(`${name}/package.json`, file);
     return { manifest: (0, import_node_fs2.readFileSync)(other, "utf8"), manifestFile: file };
   }
   return { manifest: void 0 };
