@@ -44,7 +44,8 @@ import { manifestJson, readRootManifest } from './manifest-json.js';
 // 7: a vendored package's own path dependencies, and the vendored manifests a graph was built with.
 // 8: dot-folders a glob names are packages (`.tools/*`); a package.json folder beside package.yaml is refused.
 // 9: the packages that depend on the workspace's root package (GraphSnapshot.rootDependents); the root's name in the key.
-// 10: a leading `!` as pnpm reads it (`!(tools)` an extglob include, `!!x` dropped: core/workspace/folder-globs.ts).
+// 10: a leading `!` as pnpm reads it (`!(tools)` an extglob include, `!!x` dropped: core/workspace/folder-globs.ts);
+//     packages without a name, or of a name several hold, known by their folders (core/workspace/graph.ts folderKey).
 const CACHE_VERSION = 10;
 /**
  * git processes that read the manifests, each a share of the folders: git answers on one core, and

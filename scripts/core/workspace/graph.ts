@@ -6,6 +6,7 @@ import { InputError } from '../errors.js';
 import type { OtherManifestFile } from './discover.js';
 import { DEPENDENCY_FIELDS, type DependencyRef, dependencyRef, isCopyRef, type Manifest } from './manifest.js';
 import { isLocalInput, isRootFolder, joinPosix } from './paths.js';
+import { quote } from '../quote.js';
 
 export { joinPosix } from './paths.js';
 
@@ -126,11 +127,20 @@ function workspaceTargets(
   const add = (target: number | undefined) => {
     if (target !== undefined && at(names, target) !== name && !out.includes(target)) out.push(target);
   };
+  // A name several packages hold: pnpm links one of them (the highest version the range allows, which the
+  // manifests alone do not settle), so each is an edge, a safe over-approximation (never a miss).
+  const addShared = (dependency: string): boolean => {
+    const list = lookup.shared.get(dependency);
+    if (list === undefined) return false;
+    for (let i = 0; i < list.length; i++) add(at(list, i));
+    return true;
+  };
   for (let k = 0; k < refs.length; k++) {
     const ref = at(refs, k);
     let target: number | undefined;
     if (typeof ref === 'string') {
       target = index.get(ref);
+      if (target === undefined && addShared(ref)) continue;
       if (target === undefined && ref === lookup.rootName) found.root = true;
     } else if (
       // Stryker disable next-line LogicalOperator: equivalent: an array has no `path`, so `'path' in ref` alone decides
@@ -157,8 +167,10 @@ function workspaceTargets(
       if (target === undefined && lookup.rootName !== undefined && ref[0] === lookup.rootName) {
         found.root = true;
         found.linked = true;
-      } else {
+      } else if (target === undefined && addShared(ref[0])) continue;
+      else {
         target ??= index.get(ref[1]);
+        if (target === undefined && addShared(ref[1])) continue;
         // A `workspace:` specifier must name a package of the workspace: pnpm refuses to install otherwise, and
         // dropping the edge would hide its dependents from change detection (a deleted library, say).
         if (target === undefined) {
@@ -178,7 +190,10 @@ function workspaceTargets(
 }
 
 interface Lookup {
+  /** The packages by name, of the names one package holds. */
   readonly index: ReadonlyMap<string, number>;
+  /** The packages of each name more than one holds (almost never: GraphSource.name). */
+  readonly shared: ReadonlyMap<string, readonly number[]>;
   readonly dirs: ReadonlyMap<string, number>;
   /** The folder of the package whose dependencies are read. */
   readonly dir: string;
@@ -277,7 +292,7 @@ export interface GraphOptions {
 export function buildWorkspace(inputs: readonly PackageInput[], options: GraphOptions = {}): Workspace {
   return assemble(
     inputs.map((input) => ({ input, name: input.manifest.name, refs: dependencyRefs(input.manifest) })),
-    options,
+    { ...options, unique: true },
     ({ input, name }, folder, workspaceDeps, localInputs) => ({
       dir: input.dir,
       manifest: input.manifest,
@@ -296,7 +311,11 @@ export interface GraphSource {
   readonly dir: string;
   /** Which file the manifest was read from when not package.json (named when two packages share a name). */
   readonly manifestFile?: OtherManifestFile | undefined;
-  readonly name: string;
+  /**
+   * Absent when the manifest has none: pnpm lists and links such a package, and so does change detection, by
+   * its folder (folderKey), as a package of a name another holds too.
+   */
+  readonly name: string | undefined;
   readonly isService: boolean;
   readonly refs: readonly DependencyRef[];
 }
@@ -310,26 +329,61 @@ export function buildGraph(sources: readonly GraphSource[], options: GraphOption
   );
 }
 
-/** Folder order, unique names, the edges, and no cycle; `make` builds each package. */
+/** How a package without a name of its own is known: its folder, as `pnpm --filter` selects it (`./packages/e`). */
+export function folderKey(dir: string): string {
+  return `./${dir}`;
+}
+
+/**
+ * Folder order, the packages' keys, the edges, and no cycle; `make` builds each package. A package is known by
+ * its name; one without a name, or of a name several hold, by its folder (folderKey), unless `unique` (the
+ * generators': an image's build selects its package by name), which refuses two of one name.
+ */
 function assemble<I extends { readonly dir: string; readonly manifestFile?: OtherManifestFile | undefined }, P extends GraphPackage>(
-  entries: ReadonlyArray<{ readonly input: I; readonly name: string; readonly refs: readonly DependencyRef[] }>,
-  options: GraphOptions,
+  entries: ReadonlyArray<{ readonly input: I; readonly name: string | undefined; readonly refs: readonly DependencyRef[] }>,
+  options: GraphOptions & { readonly unique?: true },
   make: (entry: { readonly input: I; readonly name: string }, folder: string, workspaceDeps: readonly string[], localInputs: readonly string[]) => P,
 ): WorkspaceGraph<P> {
   const vendored = options.vendored ?? NO_VENDORED;
   const sorted = sortByKey(entries, (e) => e.input.dir);
+  const file = (input: I) => `${input.dir}/${input.manifestFile ?? 'package.json'}`;
   // Packages by index in folder order: the edges, the cycle check and the cache all work on indexes.
   const names: string[] = [];
+  // By name, of the names one package holds; the packages of a name several hold (almost never) in `shared`.
   const index = new Map<string, number>();
+  const shared = new Map<string, number[]>();
   for (let k = 0; k < sorted.length; k++) {
-    const entry = at(sorted, k);
-    const existing = index.get(entry.name);
-    if (existing !== undefined) {
-      const file = (input: I) => `${input.dir}/${input.manifestFile ?? 'package.json'}`;
-      throw new InputError(`two workspace packages are named ${entry.name}: ${file(at(sorted, existing).input)} and ${file(entry.input)}; rename one`);
+    const { name, input } = at(sorted, k);
+    const existing = name === undefined ? undefined : index.get(name);
+    if (name === undefined) names.push(folderKey(input.dir));
+    else if (existing !== undefined) {
+      if (options.unique === true) throw new InputError(`two workspace packages are named ${name}: ${file(at(sorted, existing).input)} and ${file(input)}; rename one`);
+      index.delete(name);
+      names[existing] = folderKey(at(sorted, existing).input.dir);
+      shared.set(name, [existing, k]);
+      names.push(folderKey(input.dir));
+    } else {
+      const holders = shared.get(name);
+      if (holders === undefined) {
+        index.set(name, k);
+        names.push(name);
+      } else {
+        holders.push(k);
+        names.push(folderKey(input.dir));
+      }
     }
-    index.set(entry.name, names.length);
-    names.push(entry.name);
+  }
+  // A name spelled like the folder key of another package (`./packages/e`) would make two packages one.
+  if (names.length > index.size) {
+    for (let k = 0; k < sorted.length; k++) {
+      const key = at(names, k);
+      const named = index.get(key);
+      if (named !== undefined && named !== k) {
+        const other = at(sorted, k);
+        const why = other.name === undefined ? 'which has no name of its own' : `whose name ${quote(other.name)} another package holds too`;
+        throw new InputError(`${file(at(sorted, named).input)}: the name ${quote(key)} is how ${other.input.dir}, ${why}, is known; rename it`);
+      }
+    }
   }
   const dirs = new Map<string, number>();
   for (let k = 0; k < sorted.length; k++) dirs.set(at(sorted, k).input.dir, k);
@@ -340,17 +394,17 @@ function assemble<I extends { readonly dir: string; readonly manifestFile?: Othe
   // Stryker disable next-line BooleanLiteral,ObjectLiteral: equivalent: both are set before each package is read
   const found = { root: false, linked: false };
   for (let k = 0; k < sorted.length; k++) {
-    const entry = at(sorted, k);
-    const { name, input } = entry;
+    const { input, refs } = at(sorted, k);
+    const name = at(names, k);
     found.root = false;
     found.linked = false;
-    const lookup = { index, dirs, dir: input.dir, vendored, rootName: options.rootName, rootUnreadable: options.rootUnreadable };
-    const targets = workspaceTargets(name, entry.refs, lookup, names, localInputs, found);
+    const lookup = { index, shared, dirs, dir: input.dir, vendored, rootName: options.rootName, rootUnreadable: options.rootUnreadable };
+    const targets = workspaceTargets(name, refs, lookup, names, localInputs, found);
     const deps: string[] = [];
     for (let t = 0; t < targets.length; t++) deps.push(at(names, at(targets, t)));
     const slash = input.dir.lastIndexOf('/');
     // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent: slice(slash + 1) of a folder without a slash is the folder, and no folder starts with '/'
-    const pkg = make(entry, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps, localInputs.length === 0 ? NONE : [...localInputs].sort());
+    const pkg = make({ input, name }, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps, localInputs.length === 0 ? NONE : [...localInputs].sort());
     packages.push(found.root ? { ...pkg, dependsOnRoot: true, ...(found.linked ? { linksRoot: true } : {}) } : pkg);
     // One scratch list for every package (almost none has a local input): no array each.
     localInputs.length = 0;

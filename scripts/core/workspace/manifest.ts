@@ -146,7 +146,8 @@ export function dependencyRef(name: string, spec: string): DependencyRef {
 
 /** What the workspace graph reads of a package's manifest. */
 export interface ManifestEdges {
-  readonly name: string;
+  /** Absent when the manifest has none (or an empty one): pnpm lists and links such a package (GraphSource.name). */
+  readonly name: string | undefined;
   readonly refs: DependencyRef[];
 }
 
@@ -189,11 +190,16 @@ export function readVendoredDependencies(text: string, fileName: () => string): 
 
 /**
  * The name and dependencies of `file`, checked as parseManifest checks them, in one pass and without
- * the rest (scripts, service metadata): change detection reads 2,000 of these on a cold run.
+ * the rest (scripts, service metadata): change detection reads 2,000 of these on a cold run. Unlike
+ * parseManifest (the generators'), a manifest without a name is read: pnpm lists and links such a package.
  */
 export function readManifestEdges(text: string, fileName: () => string): ManifestEdges {
   const pkg = parseObject(fileName, text);
-  return { name: packageName(fileName, pkg), refs: dependencyRefsOf(pkg, fileName) };
+  const name = pkg['name'];
+  // pnpm reads an absent, null or empty name as none.
+  if (name === undefined || name === null || name === '') return { name: undefined, refs: dependencyRefsOf(pkg, fileName) };
+  if (typeof name !== 'string') throw new InputError(`${fileName()}: "name" must be a string, got ${Array.isArray(name) ? 'an array' : `a ${typeof name}`}`);
+  return { name, refs: dependencyRefsOf(pkg, fileName) };
 }
 
 /** What the graph knows of the workspace's root manifest (GraphOptions): its name, or why it cannot be read. */
