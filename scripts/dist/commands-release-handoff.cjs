@@ -7729,11 +7729,6 @@ function parseObject(file, text) {
   if (!isRecord(json)) throw new import_errors9.InputError(`${nameOf(file)}: expected a JSON object`);
   return json;
 }
-function packageName(file, pkg) {
-  const name = pkg["name"];
-  if (typeof name !== "string" || name.length === 0) throw new import_errors9.InputError(`${nameOf(file)}: missing "name"; every workspace package needs a unique name`);
-  return name;
-}
 function badDependencyField(file, field) {
   return new import_errors9.InputError(`${nameOf(file)}: "${field}" must be an object of name -> version specifier`);
 }
@@ -7772,7 +7767,10 @@ function readVendoredDependencies(text, fileName) {
 }
 function readManifestEdges(text, fileName) {
   const pkg = parseObject(fileName, text);
-  return { name: packageName(fileName, pkg), refs: dependencyRefsOf(pkg, fileName) };
+  const name = pkg["name"];
+  if (name === void 0 || name === null || name === "") return { name: void 0, refs: dependencyRefsOf(pkg, fileName) };
+  if (typeof name !== "string") throw new import_errors9.InputError(`${fileName()}: "name" must be a string, got ${Array.isArray(name) ? "an array" : `a ${typeof name}`}`);
+  return { name, refs: dependencyRefsOf(pkg, fileName) };
 }
 function rootManifest(file, json) {
   let value;
@@ -7833,11 +7831,18 @@ function workspaceTargets(name, refs, lookup, names, localInputs, found) {
   const add = (target) => {
     if (target !== void 0 && at(names, target) !== name && !out.includes(target)) out.push(target);
   };
+  const addShared = (dependency) => {
+    const list = lookup.shared.get(dependency);
+    if (list === void 0) return false;
+    for (let i = 0; i < list.length; i++) add(at(list, i));
+    return true;
+  };
   for (let k = 0; k < refs.length; k++) {
     const ref = at(refs, k);
     let target;
     if (typeof ref === "string") {
       target = index.get(ref);
+      if (target === void 0 && addShared(ref)) continue;
       if (target === void 0 && ref === lookup.rootName) found.root = true;
     } else if (
       // Stryker disable next-line LogicalOperator: equivalent: an array has no `path`, so `'path' in ref` alone decides
@@ -7857,8 +7862,10 @@ function workspaceTargets(name, refs, lookup, names, localInputs, found) {
       if (target === void 0 && lookup.rootName !== void 0 && ref[0] === lookup.rootName) {
         found.root = true;
         found.linked = true;
-      } else {
+      } else if (target === void 0 && addShared(ref[0])) continue;
+      else {
         target ??= index.get(ref[1]);
+        if (target === void 0 && addShared(ref[1])) continue;
         if (target === void 0) {
           const root = lookup.rootUnreadable === void 0 ? "" : ` (and the workspace's root manifest cannot be read: ${lookup.rootUnreadable}; if ${ref[0]} is its name, fix that file)`;
           throw new import_errors10.InputError(
@@ -7917,20 +7924,47 @@ function buildGraph(sources, options = {}) {
     ({ input, name }, folder, workspaceDeps, localInputs) => ({ name, dir: input.dir, folder, isService: input.isService, workspaceDeps, localInputs })
   );
 }
+function folderKey(dir) {
+  return `./${dir}`;
+}
 function assemble(entries, options, make) {
   const vendored = options.vendored ?? NO_VENDORED;
   const sorted = sortByKey(entries, (e) => e.input.dir);
+  const file = (input) => `${input.dir}/${input.manifestFile ?? "package.json"}`;
   const names = [];
   const index = /* @__PURE__ */ new Map();
+  const shared = /* @__PURE__ */ new Map();
   for (let k = 0; k < sorted.length; k++) {
-    const entry = at(sorted, k);
-    const existing = index.get(entry.name);
-    if (existing !== void 0) {
-      const file = (input) => `${input.dir}/${input.manifestFile ?? "package.json"}`;
-      throw new import_errors10.InputError(`two workspace packages are named ${entry.name}: ${file(at(sorted, existing).input)} and ${file(entry.input)}; rename one`);
+    const { name, input } = at(sorted, k);
+    const existing = name === void 0 ? void 0 : index.get(name);
+    if (name === void 0) names.push(folderKey(input.dir));
+    else if (existing !== void 0) {
+      if (options.unique === true) throw new import_errors10.InputError(`two workspace packages are named ${name}: ${file(at(sorted, existing).input)} and ${file(input)}; rename one`);
+      index.delete(name);
+      names[existing] = folderKey(at(sorted, existing).input.dir);
+      shared.set(name, [existing, k]);
+      names.push(folderKey(input.dir));
+    } else {
+      const holders = shared.get(name);
+      if (holders === void 0) {
+        index.set(name, k);
+        names.push(name);
+      } else {
+        holders.push(k);
+        names.push(folderKey(input.dir));
+      }
     }
-    index.set(entry.name, names.length);
-    names.push(entry.name);
+  }
+  if (names.length > index.size) {
+    for (let k = 0; k < sorted.length; k++) {
+      const key = at(names, k);
+      const named = index.get(key);
+      if (named !== void 0 && named !== k) {
+        const other = at(sorted, k);
+        const why = other.name === void 0 ? "which has no name of its own" : `whose name ${quote(other.name)} another package holds too`;
+        throw new import_errors10.InputError(`${file(at(sorted, named).input)}: the name ${quote(key)} is how ${other.input.dir}, ${why}, is known; rename it`);
+      }
+    }
   }
   const dirs = /* @__PURE__ */ new Map();
   for (let k = 0; k < sorted.length; k++) dirs.set(at(sorted, k).input.dir, k);
@@ -7939,16 +7973,16 @@ function assemble(entries, options, make) {
   const localInputs = [];
   const found = { root: false, linked: false };
   for (let k = 0; k < sorted.length; k++) {
-    const entry = at(sorted, k);
-    const { name, input } = entry;
+    const { input, refs } = at(sorted, k);
+    const name = at(names, k);
     found.root = false;
     found.linked = false;
-    const lookup = { index, dirs, dir: input.dir, vendored, rootName: options.rootName, rootUnreadable: options.rootUnreadable };
-    const targets = workspaceTargets(name, entry.refs, lookup, names, localInputs, found);
+    const lookup = { index, shared, dirs, dir: input.dir, vendored, rootName: options.rootName, rootUnreadable: options.rootUnreadable };
+    const targets = workspaceTargets(name, refs, lookup, names, localInputs, found);
     const deps = [];
     for (let t = 0; t < targets.length; t++) deps.push(at(names, at(targets, t)));
     const slash = input.dir.lastIndexOf("/");
-    const pkg = make(entry, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps, localInputs.length === 0 ? NONE : [...localInputs].sort());
+    const pkg = make({ input, name }, slash < 0 ? input.dir : input.dir.slice(slash + 1), deps, localInputs.length === 0 ? NONE : [...localInputs].sort());
     packages.push(found.root ? { ...pkg, dependsOnRoot: true, ...found.linked ? { linksRoot: true } : {} } : pkg);
     localInputs.length = 0;
     edges.push(targets);
