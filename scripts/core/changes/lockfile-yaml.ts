@@ -10,7 +10,7 @@
  */
 import { parse, stringify } from 'yaml';
 import { InputError } from '../errors.js';
-import { diffLockfiles, type LockfileDiff, LockfileShapeError, segmentLockfile } from './lockfile.js';
+import { diffLockfiles, type LockfileDiff, LockfileShapeError, lockfileDocuments, segmentLockfile, splitLockfiles } from './lockfile.js';
 
 /** A side that is not YAML at all (a conflict marker, a broken indent): the caller's to fix. */
 export interface InvalidLockfileYaml {
@@ -29,7 +29,8 @@ function isMapping(value: unknown): value is Record<string, unknown> {
 export function canonicalLockfile(text: string): Canonical {
   let value: unknown;
   try {
-    value = parse(text, { schema: 'failsafe', uniqueKeys: true, prettyErrors: false });
+    // `merge`: pnpm reads the lockfile with js-yaml, whose schema merges a `<<` key's mapping into its parent.
+    value = parse(text, { schema: 'failsafe', merge: true, uniqueKeys: true, prettyErrors: false });
   } catch (err) {
     // Stryker disable next-line LogicalOperator: split always yields a first element, and YAML's messages without prettyErrors are one line
     return { error: err instanceof Error ? (err.message.split('\n')[0] ?? err.message) : String(err), yaml: false };
@@ -44,9 +45,12 @@ export function canonicalLockfile(text: string): Canonical {
 
 /** `diffLockfiles` over both sides re-read as YAML. */
 export function diffLockfilesAsYaml(baseText: string | undefined, headText: string | undefined): LockfileDiff | InvalidLockfileYaml {
+  // The configuration document pnpm reads before the lockfile's (lockfileDocuments), compared as text.
+  const documents = splitLockfiles(baseText, headText);
+  if ('kind' in documents) return documents;
   const sides: Array<['base' | 'head', string | undefined]> = [
-    ['head', headText],
-    ['base', baseText],
+    ['head', documents.head],
+    ['base', documents.base],
   ];
   const canonical: { base?: string; head?: string } = {};
   for (const [side, text] of sides) {
@@ -77,7 +81,8 @@ export function diffLockfilesAnyLayout(baseText: string | undefined, headText: s
  * when another tool wrote it (re-indented, anchors, flow style), as `affected` does (`pnpm audit:deps`). Not YAML
  * at all, or no lockfile: an InputError.
  */
-export function lockfileInPnpmLayout(text: string): { readonly text: string; readonly aliasFree: boolean } {
+export function lockfileInPnpmLayout(whole: string): { readonly text: string; readonly aliasFree: boolean } {
+  const text = lockfileDocuments(whole).main;
   // Stryker disable BlockStatement: equivalent for the catch block emptied: segmentLockfile throws nothing but LockfileShapeError (the rethrow is for bugs)
   const readable = (t: string, aliasFree: boolean): boolean => {
     try {

@@ -54,9 +54,13 @@ const PLAIN_KEY = /^([^'"\s#][\s\S]*?):(?: (.*))?$/;
 
 /** `key: value` or `key:` at the start of `text` (indentation removed). */
 function splitKey(text: string, line: number): { key: string; value: string | undefined } {
-  const m = QUOTED_KEY.exec(text) ?? PLAIN_KEY.exec(text);
+  const quoted = QUOTED_KEY.exec(text);
+  const m = quoted ?? PLAIN_KEY.exec(text);
   // Stryker disable next-line ConditionalExpression: group 1 is not optional in either regex, so m[1] === undefined never holds once m matched
   if (!m || m[1] === undefined) throw new LockfileShapeError(`line ${line}: expected "key:" or "key: value", got ${JSON.stringify(text.slice(0, 80))}`);
+  // YAML drops the spaces before a plain key's colon (`b : 1.0.0` is the key b) and merges a `<<` key's map into
+  // its parent (pnpm reads both so, with js-yaml): pnpm writes neither, so the YAML path reads them.
+  if (!quoted && (m[1] === '<<' || /\s$/.test(m[1]))) throw new LockfileShapeError(`line ${line}: a key pnpm does not write: ${JSON.stringify(text.slice(0, 80))}`);
   // `key:` (no group 2) and `key: ` (an empty one) both have no value.
   return { key: unquote(m[1]), value: m[2] || undefined };
 }
@@ -79,6 +83,40 @@ function isOtherSpace(c: number): boolean {
   );
 }
 
+// Stryker disable next-line Regex: static (module-level), so StrykerJS runs it only with the first test that imports this module; test/pipeline/changes/lockfile-hunt.test.ts fails on each form
+const ONE_QUOTED = /^(?:'(?:[^']|'')*'|"(?:[^"\\]|\\.)*")$/;
+// Stryker disable next-line Regex: static (module-level), so StrykerJS runs it only with the first test that imports this module; test/pipeline/changes/lockfile-hunt.test.ts fails on each form
+const NOT_PLAIN = /^[{[!&*|>%@`#'"]|: | #|\s$/;
+
+/**
+ * A dependency's version or specifier as pnpm writes it: one plain or quoted scalar, and nothing else. A flow
+ * collection, a tag, a block scalar, a trailing comment or trailing spaces are YAML pnpm does not write, which
+ * this reader would take as part of the text (or skip): the YAML path reads them.
+ */
+function layoutScalar(value: string, line: number): string {
+  const first = value.charCodeAt(0);
+  if (first === 0x27 /* ' */ || first === 0x22 /* " */ ? ONE_QUOTED.test(value) : !NOT_PLAIN.test(value)) return unquote(value);
+  throw new LockfileShapeError(`line ${line}: a value pnpm does not write: ${JSON.stringify(value.slice(0, 80))}`);
+}
+
+/**
+ * The indentation of an entry's line, checked against pnpm's layout: two spaces per level, one level at a time,
+ * below the entry's key (at two). Another indentation is YAML pnpm does not write (the YAML path's).
+ */
+function entryIndent(raw: string, body: string, previous: number, line: number): number {
+  const indent = raw.length - raw.trimStart().length;
+  if (indent % 2 !== 0 || indent < 4 || indent > previous + 2) throw new LockfileShapeError(`line ${line}: indentation pnpm does not write: ${JSON.stringify(body.slice(0, 80))}`);
+  return indent;
+}
+
+/** An entry's first line (`key:`, or `key: {}` for an empty one): anything after the key is flow style pnpm does not write. */
+function checkEntryKeyLine(block: string): void {
+  const newline = block.indexOf('\n');
+  const first = (newline === -1 ? block : block.slice(0, newline)).trim();
+  const { value } = splitKey(first, 0);
+  if (value !== undefined && value !== '{}') throw new LockfileShapeError(`an entry in flow style: ${JSON.stringify(first.slice(0, 80))}`);
+}
+
 export interface ReadOptions {
   /**
    * The text was written from parsed YAML (the YAML path's own output), so it holds no anchor or alias:
@@ -95,6 +133,8 @@ export function segmentLockfile(text: string, options: ReadOptions = {}): Lockfi
   // pnpm writes no anchor or alias; a text that holds one goes to the YAML path (core/changes/yaml-anchors.ts).
   const anchorLine = options.aliasFree ? undefined : firstAnchorOrAlias(text);
   if (anchorLine !== undefined) throw new LockfileShapeError(`line ${anchorLine}: a YAML anchor or alias`);
+  // pnpm writes LF: CRLF (a checkout's conversion) would make every entry's text differ from an LF side's.
+  if (text.includes('\r')) throw new LockfileShapeError('a carriage return (CRLF line ends)');
   const other = new Map<string, string>();
   const maps: Record<EntryMap, Map<string, string>> = { importers: new Map(), packages: new Map(), snapshots: new Map() };
   const catalogs = new Map<string, string>();
@@ -105,8 +145,14 @@ export function segmentLockfile(text: string, options: ReadOptions = {}): Lockfi
   let catalog: string | undefined;
   // Where the last line with content ends (its `\n`, or the end of the text).
   let lastEnd = 0;
+  // Top-level keys and catalog names met: YAML (pnpm's reader, and ours) refuses a key twice in one mapping.
+  const seenTop = new Set<string>();
+  const seenCatalogs = new Set<string>();
   const close = () => {
-    if (entry) entry.map.set(entry.key, text.slice(entry.start, lastEnd));
+    if (entry) {
+      if (entry.map.has(entry.key)) throw new LockfileShapeError(`a key twice: ${JSON.stringify(entry.key.replace('\0', '/').slice(0, 80))}`);
+      entry.map.set(entry.key, text.slice(entry.start, lastEnd));
+    }
     entry = undefined;
   };
   let lineNo = 0;
@@ -134,6 +180,8 @@ export function segmentLockfile(text: string, options: ReadOptions = {}): Lockfi
       close();
       const line = text.slice(start, end);
       const { key, value } = splitKey(line, lineNo);
+      if (seenTop.has(key)) throw new LockfileShapeError(`line ${lineNo}: the top-level key ${JSON.stringify(key.slice(0, 80))} twice`);
+      seenTop.add(key);
       top = key;
       topMap = key === 'importers' || key === 'packages' || key === 'snapshots' ? maps[key] : undefined;
       catalog = undefined;
@@ -161,10 +209,16 @@ export function segmentLockfile(text: string, options: ReadOptions = {}): Lockfi
     } else if (top === 'catalogs') {
       if (indent === 2) {
         close();
-        catalog = splitKey(text.slice(bodyStart, end), lineNo).key;
+        const { key, value } = splitKey(text.slice(bodyStart, end), lineNo);
+        // pnpm writes a catalog and its entries as block mappings; flow style is the YAML path's.
+        if (value !== undefined || seenCatalogs.has(key)) throw new LockfileShapeError(`line ${lineNo}: catalog ${JSON.stringify(key.slice(0, 80))} twice or in flow style`);
+        seenCatalogs.add(key);
+        catalog = key;
       } else if (indent === 4 && catalog !== undefined) {
         close();
-        entry = { map: catalogs, key: `${catalog}\0${splitKey(text.slice(bodyStart, end), lineNo).key}`, start };
+        const { key, value } = splitKey(text.slice(bodyStart, end), lineNo);
+        if (value !== undefined) throw new LockfileShapeError(`line ${lineNo}: catalog entry ${JSON.stringify(key.slice(0, 80))} in flow style`);
+        entry = { map: catalogs, key: `${catalog}\0${key}`, start };
       } else if (
         // Stryker disable next-line EqualityOperator: indent 4 reaches here only without a catalog, so without an entry: both forms throw
         indent < 4 ||
@@ -203,29 +257,35 @@ export function parseImporterDeps(block: string): ResolvedDep[] {
     }
     dep = undefined;
   };
-  // Stryker disable next-line MethodExpression: the first line is the entry's key at two spaces, which no branch reads
+  checkEntryKeyLine(block);
+  let previous = 2;
+  // Stryker disable next-line MethodExpression: the first line is the entry's key at two spaces, checked above
   for (const raw of block.split('\n').slice(1)) {
     const body = raw.trim();
     if (body === '' || body.startsWith('#')) continue;
-    const indent = raw.length - raw.trimStart().length;
+    const indent = entryIndent(raw, body, previous, 0);
+    previous = indent;
     if (indent === 4) {
       flush();
-      const { key } = splitKey(body, 0);
+      // pnpm writes a field's key plain; a quoted one is the YAML path's.
+      if (body.startsWith("'") || body.startsWith('"')) throw new LockfileShapeError(`a quoted importer field: ${JSON.stringify(body.slice(0, 80))}`);
+      const { key, value } = splitKey(body, 0);
       field = key === 'dependencies' || key === 'devDependencies' || key === 'optionalDependencies' ? key : undefined;
+      if (field !== undefined && value !== undefined) throw new LockfileShapeError(`importer ${field} in flow style: ${JSON.stringify(body.slice(0, 80))}`);
     } else if (field !== undefined && indent === 6) {
       flush();
       const { key, value } = splitKey(body, 0);
       // `name: version` (a short form) or `name:` with specifier/version below.
-      dep = value === undefined ? { name: key } : { name: key, version: unquote(value) };
-    } else if (
-      // Stryker disable next-line ConditionalExpression: dep is only set while a dependency field is open (the indent and dep conditions are pinned by tests)
-      field !== undefined &&
-      indent === 8 &&
-      dep
-    ) {
+      dep = value === undefined ? { name: key } : { name: key, version: layoutScalar(value, 0) };
+    } else if (field !== undefined && indent === 8 && dep !== undefined) {
       const { key, value } = splitKey(body, 0);
-      if (value !== undefined && key === 'specifier') dep.specifier = unquote(value);
-      if (value !== undefined && key === 'version') dep.version = unquote(value);
+      if (value === undefined)
+        throw new LockfileShapeError(key === 'version' ? `importer dependency ${dep.name} has no version` : `importer dependency ${dep.name}: ${key} without a value`);
+      if (key === 'specifier') dep.specifier = layoutScalar(value, 0);
+      if (key === 'version') dep.version = layoutScalar(value, 0);
+    } else if (field !== undefined) {
+      // Below a dependency field, pnpm writes names at six spaces and their specifier and version at eight.
+      throw new LockfileShapeError(`importer ${field}: a line pnpm does not write: ${JSON.stringify(body.slice(0, 80))}`);
     }
   }
   flush();
@@ -236,6 +296,8 @@ export function parseImporterDeps(block: string): ResolvedDep[] {
 export function snapshotDeps(block: string): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   let inDeps = false;
+  checkEntryKeyLine(block);
+  let previous = 2;
   const lines = block.split('\n');
   // Stryker disable next-line EqualityOperator: lines[lines.length] is undefined, read as a blank line
   for (let i = 1; i < lines.length; i++) {
@@ -243,11 +305,20 @@ export function snapshotDeps(block: string): Array<[string, string]> {
     const raw = lines[i] ?? '';
     const body = raw.trim();
     if (body === '' || body.startsWith('#')) continue;
-    const indent = raw.length - raw.trimStart().length;
-    if (indent === 4) inDeps = body === 'dependencies:' || body === 'optionalDependencies:';
-    else if (inDeps && indent === 6) {
-      const { key, value } = splitKey(body, 0);
-      if (value !== undefined) out.push([key, unquote(value)]);
+    const indent = entryIndent(raw, body, previous, i);
+    previous = indent;
+    if (indent === 4) {
+      // pnpm writes a field's key plain; a quoted one is the YAML path's.
+      if (body.startsWith("'") || body.startsWith('"')) throw new LockfileShapeError(`a quoted snapshot field: ${JSON.stringify(body.slice(0, 80))}`);
+      const { key, value } = splitKey(body, i);
+      inDeps = key === 'dependencies' || key === 'optionalDependencies';
+      if (inDeps && value !== undefined) throw new LockfileShapeError(`snapshot ${key} in flow style: ${JSON.stringify(body.slice(0, 80))}`);
+    } else if (inDeps && indent === 6) {
+      const { key, value } = splitKey(body, i);
+      if (value === undefined) throw new LockfileShapeError(`snapshot dependency ${key} without a version`);
+      out.push([key, layoutScalar(value, i)]);
+    } else if (inDeps) {
+      throw new LockfileShapeError(`snapshot dependencies: a line pnpm does not write: ${JSON.stringify(body.slice(0, 80))}`);
     }
   }
   return out;
@@ -309,9 +380,37 @@ function catalogOf(specifier: string | undefined): string | undefined {
   return name === '' ? 'default' : name;
 }
 
+/**
+ * pnpm-lock.yaml as pnpm 10 reads it (`extractMainDocument`): a text that starts with `---\n` and holds another
+ * `\n---\n` is a document of the configuration dependencies pnpm installs first (`env`), then the lockfile.
+ */
+export function lockfileDocuments(text: string): { readonly env: string | undefined; readonly main: string } {
+  if (!text.startsWith('---\n')) return { env: undefined, main: text };
+  const sep = text.indexOf('\n---\n', 4);
+  return sep === -1 ? { env: undefined, main: text } : { env: text.slice(0, sep), main: text.slice(sep + 5) };
+}
+
+/** Both sides' lockfile documents; `all` when the configuration document changed (it can change every install). */
+export function splitLockfiles(
+  baseText: string | undefined,
+  headText: string | undefined,
+): { readonly base: string | undefined; readonly head: string | undefined } | { readonly kind: 'all'; readonly reason: string } {
+  const base = baseText === undefined ? undefined : lockfileDocuments(baseText);
+  const head = headText === undefined ? undefined : lockfileDocuments(headText);
+  if (base !== undefined && head !== undefined && base.env !== head.env)
+    return { kind: 'all', reason: 'pnpm-lock.yaml: its first document (the configuration dependencies pnpm installs first) changed, which can change every install' };
+  return { base: base?.main, head: head?.main };
+}
+
 export function diffLockfiles(baseText: string | undefined, headText: string | undefined, options: ReadOptions = {}): LockfileDiff {
   if (headText === undefined) return { kind: 'all', reason: 'pnpm-lock.yaml was deleted: installs are no longer reproducible' };
   if (baseText === undefined) return { kind: 'all', reason: 'pnpm-lock.yaml was added: no base lockfile to compare with' };
+  const documents = splitLockfiles(baseText, headText);
+  if ('kind' in documents) return documents;
+  return diffMainDocuments(documents.base ?? baseText, documents.head ?? headText, options);
+}
+
+function diffMainDocuments(baseText: string, headText: string, options: ReadOptions): LockfileDiff {
   let head: LockfileDoc;
   let base: LockfileDoc;
   try {
