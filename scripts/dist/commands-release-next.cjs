@@ -8419,8 +8419,10 @@ function unquote(text2) {
 var QUOTED_KEY = /^('(?:[^']|'')*'|"(?:[^"\\]|\\.)*"):(?: (.*))?$/;
 var PLAIN_KEY = /^([^'"\s#][\s\S]*?):(?: (.*))?$/;
 function splitKey(text2, line) {
-  const m = QUOTED_KEY.exec(text2) ?? PLAIN_KEY.exec(text2);
+  const quoted = QUOTED_KEY.exec(text2);
+  const m = quoted ?? PLAIN_KEY.exec(text2);
   if (!m || m[1] === void 0) throw new LockfileShapeError(`line ${line}: expected "key:" or "key: value", got ${JSON.stringify(text2.slice(0, 80))}`);
+  if (!quoted && (m[1] === "<<" || /\s$/.test(m[1]))) throw new LockfileShapeError(`line ${line}: a key pnpm does not write: ${JSON.stringify(text2.slice(0, 80))}`);
   return { key: unquote(m[1]), value: m[2] || void 0 };
 }
 function isOtherSpace(c) {
@@ -8430,9 +8432,28 @@ function isOtherSpace(c) {
     c >= 8192 && c <= 8202 || c === 8232 || c === 8233 || c === 8239 || c === 8287 || c === 12288 || c === 65279
   );
 }
+var ONE_QUOTED = /^(?:'(?:[^']|'')*'|"(?:[^"\\]|\\.)*")$/;
+var NOT_PLAIN = /^[{[!&*|>%@`#'"]|: | #|\s$/;
+function layoutScalar(value, line) {
+  const first = value.charCodeAt(0);
+  if (first === 39 || first === 34 ? ONE_QUOTED.test(value) : !NOT_PLAIN.test(value)) return unquote(value);
+  throw new LockfileShapeError(`line ${line}: a value pnpm does not write: ${JSON.stringify(value.slice(0, 80))}`);
+}
+function entryIndent(raw, body, previous, line) {
+  const indent = raw.length - raw.trimStart().length;
+  if (indent % 2 !== 0 || indent < 4 || indent > previous + 2) throw new LockfileShapeError(`line ${line}: indentation pnpm does not write: ${JSON.stringify(body.slice(0, 80))}`);
+  return indent;
+}
+function checkEntryKeyLine(block) {
+  const newline = block.indexOf("\n");
+  const first = (newline === -1 ? block : block.slice(0, newline)).trim();
+  const { value } = splitKey(first, 0);
+  if (value !== void 0 && value !== "{}") throw new LockfileShapeError(`an entry in flow style: ${JSON.stringify(first.slice(0, 80))}`);
+}
 function segmentLockfile(text2, options = {}) {
   const anchorLine = options.aliasFree ? void 0 : firstAnchorOrAlias(text2);
   if (anchorLine !== void 0) throw new LockfileShapeError(`line ${anchorLine}: a YAML anchor or alias`);
+  if (text2.includes("\r")) throw new LockfileShapeError("a carriage return (CRLF line ends)");
   const other = /* @__PURE__ */ new Map();
   const maps = { importers: /* @__PURE__ */ new Map(), packages: /* @__PURE__ */ new Map(), snapshots: /* @__PURE__ */ new Map() };
   const catalogs = /* @__PURE__ */ new Map();
@@ -8442,8 +8463,13 @@ function segmentLockfile(text2, options = {}) {
   let entry;
   let catalog;
   let lastEnd = 0;
+  const seenTop = /* @__PURE__ */ new Set();
+  const seenCatalogs = /* @__PURE__ */ new Set();
   const close = () => {
-    if (entry) entry.map.set(entry.key, text2.slice(entry.start, lastEnd));
+    if (entry) {
+      if (entry.map.has(entry.key)) throw new LockfileShapeError(`a key twice: ${JSON.stringify(entry.key.replace("\0", "/").slice(0, 80))}`);
+      entry.map.set(entry.key, text2.slice(entry.start, lastEnd));
+    }
     entry = void 0;
   };
   let lineNo = 0;
@@ -8467,6 +8493,8 @@ function segmentLockfile(text2, options = {}) {
       close();
       const line = text2.slice(start, end);
       const { key, value } = splitKey(line, lineNo);
+      if (seenTop.has(key)) throw new LockfileShapeError(`line ${lineNo}: the top-level key ${JSON.stringify(key.slice(0, 80))} twice`);
+      seenTop.add(key);
       top = key;
       topMap = key === "importers" || key === "packages" || key === "snapshots" ? maps[key] : void 0;
       catalog = void 0;
@@ -8493,10 +8521,15 @@ function segmentLockfile(text2, options = {}) {
     } else if (top === "catalogs") {
       if (indent === 2) {
         close();
-        catalog = splitKey(text2.slice(bodyStart, end), lineNo).key;
+        const { key, value } = splitKey(text2.slice(bodyStart, end), lineNo);
+        if (value !== void 0 || seenCatalogs.has(key)) throw new LockfileShapeError(`line ${lineNo}: catalog ${JSON.stringify(key.slice(0, 80))} twice or in flow style`);
+        seenCatalogs.add(key);
+        catalog = key;
       } else if (indent === 4 && catalog !== void 0) {
         close();
-        entry = { map: catalogs, key: `${catalog}\0${splitKey(text2.slice(bodyStart, end), lineNo).key}`, start };
+        const { key, value } = splitKey(text2.slice(bodyStart, end), lineNo);
+        if (value !== void 0) throw new LockfileShapeError(`line ${lineNo}: catalog entry ${JSON.stringify(key.slice(0, 80))} in flow style`);
+        entry = { map: catalogs, key: `${catalog}\0${key}`, start };
       } else if (
         // Stryker disable next-line EqualityOperator: indent 4 reaches here only without a catalog, so without an entry: both forms throw
         indent < 4 || !entry
@@ -8525,25 +8558,31 @@ function parseImporterDeps(block) {
     }
     dep = void 0;
   };
+  checkEntryKeyLine(block);
+  let previous = 2;
   for (const raw of block.split("\n").slice(1)) {
     const body = raw.trim();
     if (body === "" || body.startsWith("#")) continue;
-    const indent = raw.length - raw.trimStart().length;
+    const indent = entryIndent(raw, body, previous, 0);
+    previous = indent;
     if (indent === 4) {
       flush();
-      const { key } = splitKey(body, 0);
+      if (body.startsWith("'") || body.startsWith('"')) throw new LockfileShapeError(`a quoted importer field: ${JSON.stringify(body.slice(0, 80))}`);
+      const { key, value } = splitKey(body, 0);
       field = key === "dependencies" || key === "devDependencies" || key === "optionalDependencies" ? key : void 0;
+      if (field !== void 0 && value !== void 0) throw new LockfileShapeError(`importer ${field} in flow style: ${JSON.stringify(body.slice(0, 80))}`);
     } else if (field !== void 0 && indent === 6) {
       flush();
       const { key, value } = splitKey(body, 0);
-      dep = value === void 0 ? { name: key } : { name: key, version: unquote(value) };
-    } else if (
-      // Stryker disable next-line ConditionalExpression: dep is only set while a dependency field is open (the indent and dep conditions are pinned by tests)
-      field !== void 0 && indent === 8 && dep
-    ) {
+      dep = value === void 0 ? { name: key } : { name: key, version: layoutScalar(value, 0) };
+    } else if (field !== void 0 && indent === 8 && dep !== void 0) {
       const { key, value } = splitKey(body, 0);
-      if (value !== void 0 && key === "specifier") dep.specifier = unquote(value);
-      if (value !== void 0 && key === "version") dep.version = unquote(value);
+      if (value === void 0)
+        throw new LockfileShapeError(key === "version" ? `importer dependency ${dep.name} has no version` : `importer dependency ${dep.name}: ${key} without a value`);
+      if (key === "specifier") dep.specifier = layoutScalar(value, 0);
+      if (key === "version") dep.version = layoutScalar(value, 0);
+    } else if (field !== void 0) {
+      throw new LockfileShapeError(`importer ${field}: a line pnpm does not write: ${JSON.stringify(body.slice(0, 80))}`);
     }
   }
   flush();
@@ -8552,16 +8591,26 @@ function parseImporterDeps(block) {
 function snapshotDeps(block) {
   const out = [];
   let inDeps = false;
+  checkEntryKeyLine(block);
+  let previous = 2;
   const lines = block.split("\n");
   for (let i = 1; i < lines.length; i++) {
     const raw = lines[i] ?? "";
     const body = raw.trim();
     if (body === "" || body.startsWith("#")) continue;
-    const indent = raw.length - raw.trimStart().length;
-    if (indent === 4) inDeps = body === "dependencies:" || body === "optionalDependencies:";
-    else if (inDeps && indent === 6) {
-      const { key, value } = splitKey(body, 0);
-      if (value !== void 0) out.push([key, unquote(value)]);
+    const indent = entryIndent(raw, body, previous, i);
+    previous = indent;
+    if (indent === 4) {
+      if (body.startsWith("'") || body.startsWith('"')) throw new LockfileShapeError(`a quoted snapshot field: ${JSON.stringify(body.slice(0, 80))}`);
+      const { key, value } = splitKey(body, i);
+      inDeps = key === "dependencies" || key === "optionalDependencies";
+      if (inDeps && value !== void 0) throw new LockfileShapeError(`snapshot ${key} in flow style: ${JSON.stringify(body.slice(0, 80))}`);
+    } else if (inDeps && indent === 6) {
+      const { key, value } = splitKey(body, i);
+      if (value === void 0) throw new LockfileShapeError(`snapshot dependency ${key} without a version`);
+      out.push([key, layoutScalar(value, i)]);
+    } else if (inDeps) {
+      throw new LockfileShapeError(`snapshot dependencies: a line pnpm does not write: ${JSON.stringify(body.slice(0, 80))}`);
     }
   }
   return out;
@@ -8605,9 +8654,26 @@ function catalogOf(specifier) {
   const name = specifier.slice("catalog:".length);
   return name === "" ? "default" : name;
 }
+function lockfileDocuments(text2) {
+  if (!text2.startsWith("---\n")) return { env: void 0, main: text2 };
+  const sep = text2.indexOf("\n---\n", 4);
+  return sep === -1 ? { env: void 0, main: text2 } : { env: text2.slice(0, sep), main: text2.slice(sep + 5) };
+}
+function splitLockfiles(baseText, headText) {
+  const base = baseText === void 0 ? void 0 : lockfileDocuments(baseText);
+  const head = headText === void 0 ? void 0 : lockfileDocuments(headText);
+  if (base !== void 0 && head !== void 0 && base.env !== head.env)
+    return { kind: "all", reason: "pnpm-lock.yaml: its first document (the configuration dependencies pnpm installs first) changed, which can change every install" };
+  return { base: base?.main, head: head?.main };
+}
 function diffLockfiles(baseText, headText, options = {}) {
   if (headText === void 0) return { kind: "all", reason: "pnpm-lock.yaml was deleted: installs are no longer reproducible" };
   if (baseText === void 0) return { kind: "all", reason: "pnpm-lock.yaml was added: no base lockfile to compare with" };
+  const documents = splitLockfiles(baseText, headText);
+  if ("kind" in documents) return documents;
+  return diffMainDocuments(documents.base ?? baseText, documents.head ?? headText, options);
+}
+function diffMainDocuments(baseText, headText, options) {
   let head;
   let base;
   try {
@@ -8691,7 +8757,7 @@ function isMapping(value) {
 function canonicalLockfile(text2) {
   let value;
   try {
-    value = (0, import_yaml.parse)(text2, { schema: "failsafe", uniqueKeys: true, prettyErrors: false });
+    value = (0, import_yaml.parse)(text2, { schema: "failsafe", merge: true, uniqueKeys: true, prettyErrors: false });
   } catch (err) {
     return { error: err instanceof Error ? err.message.split("\n")[0] ?? err.message : String(err), yaml: false };
   }
@@ -8700,9 +8766,11 @@ function canonicalLockfile(text2) {
   return { text: out };
 }
 function diffLockfilesAsYaml(baseText, headText) {
+  const documents = splitLockfiles(baseText, headText);
+  if ("kind" in documents) return documents;
   const sides = [
-    ["head", headText],
-    ["base", baseText]
+    ["head", documents.head],
+    ["base", documents.base]
   ];
   const canonical2 = {};
   for (const [side, text2] of sides) {
