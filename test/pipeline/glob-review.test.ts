@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { globMatcher, globRoots } from '../../scripts/core/workspace/folder-globs.js';
-import { hasTopLevelBar, readWorkspaceGlobs } from '../../scripts/core/workspace/workspace-globs.js';
+import { hasTopLevelBar, parseWorkspaceGlobsFast, readWorkspaceGlobs } from '../../scripts/core/workspace/workspace-globs.js';
 
 const read = (glob: string) => readWorkspaceGlobs('pnpm-workspace.yaml', `packages:\n  - '${glob}'\n`);
 
@@ -120,5 +120,22 @@ describe('a leading ! as pnpm reads it', () => {
   test('an extglob include starts its search at the root; a dropped !! glob starts none', () => {
     expect(globRoots(['!(tools)', 'services/*'])).toEqual(['', 'services']);
     expect(globRoots(['!!x', 'services/*'])).toEqual(['services']);
+  });
+});
+
+// StrykerJS on the night's lines (reports s15) left these alive: each fails with one of its mutants.
+describe('a ** before a group holding a /', () => {
+  // The walk's prefix ends at the first of them (the **), so a folder any depth below `a` may hold a package.
+  test('a/**/x/{b,c/d}: a/q/r/s may hold one (a/q/r/s/x/c/d), and is found', async () => {
+    const m = await globMatcher(['a/**/x/{b,c/d}']);
+    expect([m.mayContain('a/q/r/s'), m.mayContain('a/q'), m.isPackageDir('a/q/r/s/x/c/d'), m.mayContain('z')]).toEqual([true, true, true, false]);
+  });
+});
+
+describe('the fast reader and document markers', () => {
+  // A `---` after the first key starts a second document, which pnpm's reader refuses: the YAML parser's case.
+  test("a document start after the packages block is not the fast reader's", () => {
+    expect(parseWorkspaceGlobsFast('packages:\n  - a\n---\nfoo: 1\n')).toBeUndefined();
+    expect(parseWorkspaceGlobsFast('---\npackages:\n  - a\n')).toEqual(['a']);
   });
 });

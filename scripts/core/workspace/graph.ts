@@ -164,6 +164,7 @@ function workspaceTargets(
       target = index.get(ref[0]);
       // The root package, named (under any key, even one naming a workspace package: pnpm links the root there):
       // no edge (it is no package here), its files this package's inputs.
+      // Stryker disable next-line ConditionalExpression: equivalent for `lookup.rootName !== undefined` as true: ref[0] is a string, never equal to an absent name
       if (target === undefined && lookup.rootName !== undefined && ref[0] === lookup.rootName) {
         found.root = true;
         found.linked = true;

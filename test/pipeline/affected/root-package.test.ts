@@ -9,6 +9,7 @@ import { computeAffected, type Findings } from '../../../scripts/core/affected/c
 import { checkGeneratedNames } from '../../../scripts/core/dockerfiles/names.js';
 import { buildGraph, buildWorkspace } from '../../../scripts/core/workspace/graph.js';
 import { dependencyRef, parseManifest } from '../../../scripts/core/workspace/manifest.js';
+import { isRootFolder } from '../../../scripts/core/workspace/paths.js';
 import { readWorkspaceGlobs } from '../../../scripts/core/workspace/workspace-globs.js';
 import { affected, cleanup, commit, makeRepo, parseJson, WORKSPACE } from './fixture.js';
 
@@ -153,5 +154,48 @@ describe("the reasons of a package that depends on the root: the root's own chan
     ['another importer only', ['pnpm-lock.yaml'], { lockfile: { kind: 'importers', importers: new Map([['packages/b', ['z']]]) } }, { b: ['z'] }],
   ])('%s', (_, paths, findings, expected) => {
     expect(reasonsOf(paths, findings)).toEqual(expected);
+  });
+});
+
+// StrykerJS on the night's lines (reports s15) left these alive: each row fails with one of its mutants.
+describe('the root checks of the graph, row by row', () => {
+  test('a plain dependency on a package outside the workspace is not on the root', () => {
+    const graph = buildGraph([src('packages/a', 'a', { lodash: '^4.0.0' })], { rootName: 'root' });
+    expect(graph.get('a').dependsOnRoot).toBeUndefined();
+  });
+
+  test('a path to a workspace package is an edge to it, not the root', () => {
+    const graph = buildGraph([src('packages/a', 'a', { b: 'file:../b' }), src('packages/b', 'b', {})], { rootName: 'root' });
+    expect([graph.get('a').dependsOnRoot, graph.get('a').workspaceDeps]).toEqual([undefined, ['b']]);
+  });
+
+  test('a path to the root folder is linked: the generators refuse it', () => {
+    const ws = buildWorkspace([{ dir: 'packages/a', isService: false, manifest: parseManifest('packages/a/package.json', '{"name":"a","dependencies":{"r":"file:../.."}}') }], {
+      rootName: 'root',
+    });
+    expect([ws.get('a').dependsOnRoot, ws.get('a').linksRoot]).toEqual([true, true]);
+  });
+
+  test('a workspace: dependency on a name no package and not the root holds is refused, with a root name known', () => {
+    expect(() => buildGraph([src('packages/a', 'a', { missing: 'workspace:*' })], { rootName: 'root' })).toThrow(
+      'package a depends on "missing" with a workspace: specifier, but no workspace package is named missing; restore that package or change the specifier',
+    );
+  });
+});
+
+describe('isRootFolder: a path from a folder that names the workspace root', () => {
+  test.each<[string, string, boolean]>([
+    ['a', '/..', false],
+    ['', '', true],
+    ['', '.', true],
+    ['', '..', false],
+    ['a/.', '..', true],
+    ['a//b', '../..', true],
+    ['./a', '..', true],
+    ['a/b', '../..', true],
+    ['a/b', '..', false],
+    ['a', '../..', false],
+  ])('from %j, %j: %s', (dir, path, root) => {
+    expect(isRootFolder(dir, path)).toBe(root);
   });
 });
