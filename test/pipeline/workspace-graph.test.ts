@@ -542,9 +542,13 @@ describe('a dependency on the workspace root package (pnpm links the root folder
     );
   });
 
-  test('a workspace package of that name wins (the edge is to it)', () => {
+  // pnpm links the highest version of the name, which may be the root's (a review reproduced it with pnpm 10.34.9):
+  // both are inputs, a safe over-approximation.
+  test('a workspace package of that name too: an edge to it, and on the root', () => {
     const graph = buildGraph([source('packages/a', 'a', { root: 'workspace:*' }), source('packages/r', 'root', {})], { rootName: 'root' });
-    expect([graph.get('a').workspaceDeps, graph.get('a').dependsOnRoot]).toEqual([['root'], undefined]);
+    expect([graph.get('a').workspaceDeps, graph.get('a').dependsOnRoot, graph.get('a').linksRoot]).toEqual([['root'], true, true]);
+    const plain = buildGraph([source('packages/a', 'a', { root: '^1.0.0' }), source('packages/r', 'root', {})], { rootName: 'root' });
+    expect([plain.get('a').workspaceDeps, plain.get('a').dependsOnRoot]).toEqual([['root'], true]);
   });
 });
 

@@ -119,29 +119,36 @@ function workspaceTargets(
   names: readonly string[],
   localInputs: string[],
   found: { root: boolean; linked: boolean },
+  loose: number[],
 ): number[] {
   const { index } = lookup;
   const out: number[] = [];
   // The copies whose own dependencies were followed, made for the first path dependency (almost none has one).
   let followed: Set<string> | undefined;
-  const add = (target: number | undefined) => {
-    if (target !== undefined && at(names, target) !== name && !out.includes(target)) out.push(target);
+  // `viaShared`: an edge to one of the packages of a shared name (`loose`: only such, which the cycle check leaves out).
+  const add = (target: number | undefined, viaShared = false) => {
+    if (target === undefined || at(names, target) === name) return;
+    if (!out.includes(target)) {
+      out.push(target);
+      if (viaShared) loose.push(target);
+    } else if (!viaShared && loose.includes(target)) loose.splice(loose.indexOf(target), 1);
   };
   // A name several packages hold: pnpm links one of them (the highest version the range allows, which the
   // manifests alone do not settle), so each is an edge, a safe over-approximation (never a miss).
   const addShared = (dependency: string): boolean => {
     const list = lookup.shared.get(dependency);
     if (list === undefined) return false;
-    for (let i = 0; i < list.length; i++) add(at(list, i));
+    for (let i = 0; i < list.length; i++) add(at(list, i), true);
     return true;
   };
   for (let k = 0; k < refs.length; k++) {
     const ref = at(refs, k);
     let target: number | undefined;
     if (typeof ref === 'string') {
+      // The root's name, even one a workspace package holds too (pnpm links the highest version: it may be the root).
+      if (ref === lookup.rootName) found.root = true;
       target = index.get(ref);
       if (target === undefined && addShared(ref)) continue;
-      if (target === undefined && ref === lookup.rootName) found.root = true;
     } else if (
       // Stryker disable next-line LogicalOperator: equivalent: an array has no `path`, so `'path' in ref` alone decides
       !Array.isArray(ref) &&
@@ -161,14 +168,17 @@ function workspaceTargets(
         followLocal(folder, ref.copy === true, lookup, { localInputs, followed }, add);
       }
     } else {
-      target = index.get(ref[0]);
-      // The root package, named (under any key, even one naming a workspace package: pnpm links the root there):
-      // no edge (it is no package here), its files this package's inputs.
+      // The root package, named (under any key, even one naming a workspace package: pnpm links the root there;
+      // and when a workspace package holds its name too, pnpm links the highest version, which may be the root's):
+      // no edge to it (it is no package here), its files this package's inputs.
       // Stryker disable next-line ConditionalExpression: equivalent for `lookup.rootName !== undefined` as true: ref[0] is a string, never equal to an absent name
-      if (target === undefined && lookup.rootName !== undefined && ref[0] === lookup.rootName) {
+      const onRoot = lookup.rootName !== undefined && ref[0] === lookup.rootName;
+      if (onRoot) {
         found.root = true;
         found.linked = true;
-      } else if (target === undefined && addShared(ref[0])) continue;
+      }
+      target = index.get(ref[0]);
+      if (target === undefined && (addShared(ref[0]) || onRoot)) continue;
       else {
         target ??= index.get(ref[1]);
         if (target === undefined && addShared(ref[1])) continue;
@@ -394,13 +404,25 @@ function assemble<I extends { readonly dir: string; readonly manifestFile?: Othe
   // Whether the package being read depends on the root, and whether pnpm always links it (one object for every package).
   // Stryker disable next-line BooleanLiteral,ObjectLiteral: equivalent: both are set before each package is read
   const found = { root: false, linked: false };
+  // The edges to a package of a shared name that no other dependency makes (workspaceTargets' `loose`): pnpm links
+  // one package of the name, so they may close a cycle pnpm does not have. The cycle check reads each package's
+  // edges without them (`checked`, by index: almost never any).
+  const loose: number[] = [];
+  const checked = new Map<number, number[]>();
   for (let k = 0; k < sorted.length; k++) {
     const { input, refs } = at(sorted, k);
     const name = at(names, k);
     found.root = false;
     found.linked = false;
     const lookup = { index, shared, dirs, dir: input.dir, vendored, rootName: options.rootName, rootUnreadable: options.rootUnreadable };
-    const targets = workspaceTargets(name, refs, lookup, names, localInputs, found);
+    loose.length = 0;
+    const targets = workspaceTargets(name, refs, lookup, names, localInputs, found, loose);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a shortcut: with no loose edge the filter keeps every target
+    if (loose.length > 0)
+      checked.set(
+        k,
+        targets.filter((t) => !loose.includes(t)),
+      );
     const deps: string[] = [];
     for (let t = 0; t < targets.length; t++) deps.push(at(names, at(targets, t)));
     const slash = input.dir.lastIndexOf('/');
@@ -425,7 +447,7 @@ function assemble<I extends { readonly dir: string; readonly manifestFile?: Othe
     serviceFolders.set(p.folder, p.dir);
   }
   // A cycle is an error now; the order itself is worked out when asked for (change detection never does).
-  topologicalOrder(names, edges, 'folder');
+  topologicalOrder(names, checked.size === 0 ? edges : edges.map((targets, k) => checked.get(k) ?? targets), 'folder');
   return assembleGraph(packages, { edges });
 }
 
@@ -451,7 +473,8 @@ function assembleGraph<P extends GraphPackage>(
     // Stryker disable next-line ConditionalExpression: equivalent: working the order out again gives the same order (a cache)
     if (order === undefined) {
       const names = list.map((p) => p.name);
-      order = topologicalOrder(names, edges).map((i) => at(names, i));
+      // A cycle here can only be one a shared name's edges close (assemble checked the rest): skipped, not refused.
+      order = topologicalOrder(names, edges, 'name', 'skip').map((i) => at(names, i));
     }
     return order;
   };
@@ -512,8 +535,8 @@ function assembleGraph<P extends GraphPackage>(
       const need = new Set<string>();
       const stack = [...get(name).workspaceDeps];
       for (let dep = stack.pop(); dep !== undefined; dep = stack.pop()) {
-        // Stryker disable next-line ConditionalExpression: equivalent: the graph has no cycle, so walking a dependency again adds nothing to the set (only slower)
-        if (need.has(dep)) continue;
+        // Not itself, which a cycle closed by a shared name's edges can reach (assemble checked every other cycle).
+        if (need.has(dep) || dep === name) continue;
         need.add(dep);
         stack.push(...get(dep).workspaceDeps);
       }
@@ -540,7 +563,7 @@ function assembleGraph<P extends GraphPackage>(
  * packages in index order instead, which finds the same cycles without sorting 2,000 names: a cycle
  * found so is reported as the name order finds it.
  */
-function topologicalOrder(names: readonly string[], edges: readonly (readonly number[])[], from: 'name' | 'folder' = 'name'): number[] {
+function topologicalOrder(names: readonly string[], edges: readonly (readonly number[])[], from: 'name' | 'folder' = 'name', cycles: 'refuse' | 'skip' = 'refuse'): number[] {
   const order: number[] = [];
   const VISITING = 1;
   const DONE = 2;
@@ -576,6 +599,7 @@ function topologicalOrder(names: readonly string[], edges: readonly (readonly nu
       const dep = at(deps, i);
       if (state[dep] === DONE) continue;
       if (state[dep] === VISITING) {
+        if (cycles === 'skip') continue;
         if (from === 'folder') return topologicalOrder(names, edges, 'name');
         const cycle = [...path.slice(path.indexOf(dep)), dep].map((n) => at(names, n));
         throw new InputError(`dependency cycle between workspace packages: ${cycle.join(' -> ')}; remove one of these dependencies`);
