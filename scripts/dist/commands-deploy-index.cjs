@@ -12354,26 +12354,30 @@ function indexOf(index, name) {
   if (i === void 0) throw new Error(`workspace graph: package ${name} has no index`);
   return i;
 }
-function workspaceTargets(name, refs, lookup, names, localInputs, found) {
+function workspaceTargets(name, refs, lookup, names, localInputs, found, loose) {
   const { index } = lookup;
   const out = [];
   let followed;
-  const add = (target) => {
-    if (target !== void 0 && at(names, target) !== name && !out.includes(target)) out.push(target);
+  const add = (target, viaShared = false) => {
+    if (target === void 0 || at(names, target) === name) return;
+    if (!out.includes(target)) {
+      out.push(target);
+      if (viaShared) loose.push(target);
+    } else if (!viaShared && loose.includes(target)) loose.splice(loose.indexOf(target), 1);
   };
   const addShared = (dependency) => {
     const list = lookup.shared.get(dependency);
     if (list === void 0) return false;
-    for (let i = 0; i < list.length; i++) add(at(list, i));
+    for (let i = 0; i < list.length; i++) add(at(list, i), true);
     return true;
   };
   for (let k = 0; k < refs.length; k++) {
     const ref = at(refs, k);
     let target;
     if (typeof ref === "string") {
+      if (ref === lookup.rootName) found.root = true;
       target = index.get(ref);
       if (target === void 0 && addShared(ref)) continue;
-      if (target === void 0 && ref === lookup.rootName) found.root = true;
     } else if (
       // Stryker disable next-line LogicalOperator: equivalent: an array has no `path`, so `'path' in ref` alone decides
       !Array.isArray(ref) && "path" in ref
@@ -12388,11 +12392,13 @@ function workspaceTargets(name, refs, lookup, names, localInputs, found) {
         followLocal(folder, ref.copy === true, lookup, { localInputs, followed }, add);
       }
     } else {
-      target = index.get(ref[0]);
-      if (target === void 0 && lookup.rootName !== void 0 && ref[0] === lookup.rootName) {
+      const onRoot = lookup.rootName !== void 0 && ref[0] === lookup.rootName;
+      if (onRoot) {
         found.root = true;
         found.linked = true;
-      } else if (target === void 0 && addShared(ref[0])) continue;
+      }
+      target = index.get(ref[0]);
+      if (target === void 0 && (addShared(ref[0]) || onRoot)) continue;
       else {
         target ??= index.get(ref[1]);
         if (target === void 0 && addShared(ref[1])) continue;
@@ -12502,13 +12508,21 @@ function assemble(entries, options, make) {
   const edges = [];
   const localInputs = [];
   const found = { root: false, linked: false };
+  const loose = [];
+  const checked = /* @__PURE__ */ new Map();
   for (let k = 0; k < sorted.length; k++) {
     const { input, refs } = at(sorted, k);
     const name = at(names, k);
     found.root = false;
     found.linked = false;
     const lookup = { index, shared, dirs, dir: input.dir, vendored, rootName: options.rootName, rootUnreadable: options.rootUnreadable };
-    const targets = workspaceTargets(name, refs, lookup, names, localInputs, found);
+    loose.length = 0;
+    const targets = workspaceTargets(name, refs, lookup, names, localInputs, found, loose);
+    if (loose.length > 0)
+      checked.set(
+        k,
+        targets.filter((t) => !loose.includes(t))
+      );
     const deps = [];
     for (let t = 0; t < targets.length; t++) deps.push(at(names, at(targets, t)));
     const slash = input.dir.lastIndexOf("/");
@@ -12529,7 +12543,7 @@ function assemble(entries, options, make) {
     }
     serviceFolders.set(p.folder, p.dir);
   }
-  topologicalOrder(names, edges, "folder");
+  topologicalOrder(names, checked.size === 0 ? edges : edges.map((targets, k) => checked.get(k) ?? targets), "folder");
   return assembleGraph(packages, { edges });
 }
 function assembleGraph(list, options) {
@@ -12545,7 +12559,7 @@ function assembleGraph(list, options) {
   const topological = () => {
     if (order === void 0) {
       const names = list.map((p) => p.name);
-      order = topologicalOrder(names, edges).map((i) => at(names, i));
+      order = topologicalOrder(names, edges, "name", "skip").map((i) => at(names, i));
     }
     return order;
   };
@@ -12600,7 +12614,7 @@ function assembleGraph(list, options) {
       const need = /* @__PURE__ */ new Set();
       const stack = [...get(name).workspaceDeps];
       for (let dep = stack.pop(); dep !== void 0; dep = stack.pop()) {
-        if (need.has(dep)) continue;
+        if (need.has(dep) || dep === name) continue;
         need.add(dep);
         stack.push(...get(dep).workspaceDeps);
       }
@@ -12616,7 +12630,7 @@ function assembleGraph(list, options) {
   };
   return graph;
 }
-function topologicalOrder(names, edges, from = "name") {
+function topologicalOrder(names, edges, from = "name", cycles = "refuse") {
   const order = [];
   const VISITING = 1;
   const DONE = 2;
@@ -12651,6 +12665,7 @@ function topologicalOrder(names, edges, from = "name") {
       const dep = at(deps, i);
       if (state[dep] === DONE) continue;
       if (state[dep] === VISITING) {
+        if (cycles === "skip") continue;
         if (from === "folder") return topologicalOrder(names, edges, "name");
         const cycle = [...path.slice(path.indexOf(dep)), dep].map((n) => at(names, n));
         throw new import_errors12.InputError(`dependency cycle between workspace packages: ${cycle.join(" -> ")}; remove one of these dependencies`);
