@@ -109,12 +109,25 @@ function entryIndent(raw: string, body: string, previous: number, line: number):
   return indent;
 }
 
-/** An entry's first line (`key:`, or `key: {}` for an empty one): anything after the key is flow style pnpm does not write. */
-function checkEntryKeyLine(block: string): void {
-  const newline = block.indexOf('\n');
-  const first = (newline === -1 ? block : block.slice(0, newline)).trim();
-  const { value } = splitKey(first, 0);
-  if (value !== undefined && value !== '{}') throw new LockfileShapeError(`an entry in flow style: ${JSON.stringify(first.slice(0, 80))}`);
+/**
+ * An entry's lines below its key, the key's line checked (`key:`, or `key: {}` for an empty one: anything else
+ * after the key is flow style pnpm does not write). A key over 1,024 characters (a snapshot with a long peer
+ * suffix) pnpm writes as YAML's explicit key, `? 'key'`, then `: ` and the value's first line (a field, or `{}`):
+ * that line is given back at a field's indentation.
+ */
+function entryBody(block: string): string[] {
+  const lines = block.split('\n');
+  const first = (lines[0] ?? '').trim();
+  if (!first.startsWith('? ')) {
+    const { value } = splitKey(first, 0);
+    if (value !== undefined && value !== '{}') throw new LockfileShapeError(`an entry in flow style: ${JSON.stringify(first.slice(0, 80))}`);
+    return lines.slice(1);
+  }
+  // segmentLockfile put the `:` line at two spaces after the key's line (blank lines or comments may sit between).
+  const at = lines.findIndex((line, i) => i > 0 && line.trimStart().startsWith(':'));
+  if (at === -1) throw new LockfileShapeError(`an explicit key without its value: ${JSON.stringify(first.slice(0, 80))}`);
+  const value = (lines[at] ?? '').trim().slice(1).trimStart();
+  return value === '' || value === '{}' ? lines.slice(at + 1) : [`    ${value}`, ...lines.slice(at + 1)];
 }
 
 export interface ReadOptions {
@@ -143,6 +156,8 @@ export function segmentLockfile(text: string, options: ReadOptions = {}): Lockfi
   let topMap: Map<string, string> | undefined;
   let entry: { map: Map<string, string>; key: string; start: number } | undefined;
   let catalog: string | undefined;
+  // An entry whose key is explicit (`? key`): before its `:` line, then after it.
+  let explicit: 'key' | 'value' | undefined;
   // Where the last line with content ends (its `\n`, or the end of the text).
   let lastEnd = 0;
   // Top-level keys and catalog names met: YAML (pnpm's reader, and ours) refuses a key twice in one mapping.
@@ -177,6 +192,8 @@ export function segmentLockfile(text: string, options: ReadOptions = {}): Lockfi
     if (text.charCodeAt(start) === 9) throw new LockfileShapeError(`line ${lineNo}: tab indentation`);
     const indent = bodyStart - start;
     if (indent === 0) {
+      if (explicit === 'key') throw new LockfileShapeError(`line ${lineNo}: an explicit key without its value`);
+      explicit = undefined;
       close();
       const line = text.slice(start, end);
       const { key, value } = splitKey(line, lineNo);
@@ -196,9 +213,19 @@ export function segmentLockfile(text: string, options: ReadOptions = {}): Lockfi
     } else if (top === undefined) {
       throw new LockfileShapeError(`line ${lineNo}: indented text before any top-level key`);
     } else if (topMap) {
-      if (indent === 2) {
+      const body = text.slice(bodyStart, end);
+      if (indent === 2 && explicit === 'key' && body.startsWith(':') && (body.length === 1 || body[1] === ' ')) {
+        // The value of an explicit key (entryBody reads it).
+        explicit = 'value';
+      } else if (indent === 2) {
         close();
-        entry = { map: topMap, key: splitKey(text.slice(bodyStart, end), lineNo).key, start };
+        if (explicit === 'key') throw new LockfileShapeError(`line ${lineNo}: an explicit key without its value`);
+        // pnpm writes a key over 1,024 characters as YAML's explicit key: `? 'key'`, then `: value` (entryBody).
+        const long = body.startsWith('? ');
+        explicit = long ? 'key' : undefined;
+        entry = { map: topMap, key: long ? layoutScalar(body.slice(2), lineNo) : splitKey(body, lineNo).key, start };
+      } else if (explicit === 'key') {
+        throw new LockfileShapeError(`line ${lineNo}: an explicit key without its value`);
       } else if (
         // Stryker disable next-line EqualityOperator: indent 2 is taken by the branch above
         indent < 2 ||
@@ -232,6 +259,7 @@ export function segmentLockfile(text: string, options: ReadOptions = {}): Lockfi
     lastEnd = rawEnd;
     start = next;
   }
+  if (explicit === 'key') throw new LockfileShapeError('an explicit key without its value at the end');
   close();
   if (version === undefined) throw new LockfileShapeError('no lockfileVersion');
   return { version, other, importers: maps.importers, packages: maps.packages, snapshots: maps.snapshots, catalogs };
@@ -257,10 +285,8 @@ export function parseImporterDeps(block: string): ResolvedDep[] {
     }
     dep = undefined;
   };
-  checkEntryKeyLine(block);
   let previous = 2;
-  // Stryker disable next-line MethodExpression: the first line is the entry's key at two spaces, checked above
-  for (const raw of block.split('\n').slice(1)) {
+  for (const raw of entryBody(block)) {
     const body = raw.trim();
     if (body === '' || body.startsWith('#')) continue;
     const indent = entryIndent(raw, body, previous, 0);
@@ -296,27 +322,26 @@ export function parseImporterDeps(block: string): ResolvedDep[] {
 export function snapshotDeps(block: string): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   let inDeps = false;
-  checkEntryKeyLine(block);
   let previous = 2;
-  const lines = block.split('\n');
+  const lines = entryBody(block);
   // Stryker disable next-line EqualityOperator: lines[lines.length] is undefined, read as a blank line
-  for (let i = 1; i < lines.length; i++) {
+  for (let i = 0; i < lines.length; i++) {
     // Stryker disable next-line StringLiteral: unreachable: i < lines.length
     const raw = lines[i] ?? '';
     const body = raw.trim();
     if (body === '' || body.startsWith('#')) continue;
-    const indent = entryIndent(raw, body, previous, i);
+    const indent = entryIndent(raw, body, previous, i + 1);
     previous = indent;
     if (indent === 4) {
       // pnpm writes a field's key plain; a quoted one is the YAML path's.
       if (body.startsWith("'") || body.startsWith('"')) throw new LockfileShapeError(`a quoted snapshot field: ${JSON.stringify(body.slice(0, 80))}`);
-      const { key, value } = splitKey(body, i);
+      const { key, value } = splitKey(body, i + 1);
       inDeps = key === 'dependencies' || key === 'optionalDependencies';
       if (inDeps && value !== undefined) throw new LockfileShapeError(`snapshot ${key} in flow style: ${JSON.stringify(body.slice(0, 80))}`);
     } else if (inDeps && indent === 6) {
-      const { key, value } = splitKey(body, i);
+      const { key, value } = splitKey(body, i + 1);
       if (value === undefined) throw new LockfileShapeError(`snapshot dependency ${key} without a version`);
-      out.push([key, layoutScalar(value, i)]);
+      out.push([key, layoutScalar(value, i + 1)]);
     } else if (inDeps) {
       throw new LockfileShapeError(`snapshot dependencies: a line pnpm does not write: ${JSON.stringify(body.slice(0, 80))}`);
     }

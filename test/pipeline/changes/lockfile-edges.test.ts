@@ -302,3 +302,55 @@ describe('fields of an importer other than its dependencies', () => {
     ]);
   });
 });
+
+// pnpm (js-yaml) and the YAML path (yaml) both write a key over 1,024 characters as an explicit key.
+describe('a snapshot key written as an explicit key', () => {
+  const KEY = `a@1.0.0(${'p'.repeat(1100)}@1.0.0)`;
+  test('with dependencies: the first field on the value line, the rest below', () => {
+    expect(snapshotDeps(`  ? '${KEY}'\n  : dependencies:\n      b: 1.0.0\n      c: 2.0.0\n    transitivePeerDependencies:\n      - d`)).toEqual([
+      ['b', '1.0.0'],
+      ['c', '2.0.0'],
+    ]);
+    expect(snapshotDeps(`  ? '${KEY}'\n  : {}`)).toEqual([]);
+  });
+
+  test('the key is the scalar after ?, and its entry the whole text', () => {
+    const text = `lockfileVersion: '9.0'\nsnapshots:\n  ? '${KEY}'\n  : dependencies:\n      b: 1.0.0\n  b@1.0.0: {}\n`;
+    const doc = segmentLockfile(text);
+    expect([...doc.snapshots.keys()]).toEqual([KEY, 'b@1.0.0']);
+    expect(doc.snapshots.get(KEY)).toBe(`  ? '${KEY}'\n  : dependencies:\n      b: 1.0.0`);
+  });
+
+  test.each([
+    ['no value line before the next entry', `  ? '${KEY}'\n  b@1.0.0: {}\n`],
+    ['no value line at the end', `  ? '${KEY}'\n`],
+    ['no value line before the next top-level key', `  ? '${KEY}'\npackages: {}\n`],
+    ['a deeper line before the value line', `  ? '${KEY}'\n    dependencies:\n  : {}\n`],
+  ])("%s: not the fast reader's", (_, snapshots) => {
+    expect(() => segmentLockfile(`lockfileVersion: '9.0'\nsnapshots:\n${snapshots}`)).toThrow(/explicit key without its value/);
+  });
+
+  test('through the YAML path (re-indented by another tool), the change is attributed exactly', () => {
+    const lock = (integrity: string) =>
+      [
+        "lockfileVersion: '9.0'",
+        'importers:',
+        '    svc:',
+        '        dependencies:',
+        '            a:',
+        '                specifier: 1.0.0',
+        `                version: 1.0.0(${'p'.repeat(1100)}@1.0.0)`,
+        'packages:',
+        '    b@1.0.0:',
+        `        resolution: {integrity: ${integrity}}`,
+        'snapshots:',
+        `    ? '${KEY}'`,
+        '    : dependencies:',
+        '          b: 1.0.0',
+        '    b@1.0.0: {}',
+        '',
+      ].join('\n');
+    const diff = diffLockfilesAnyLayout(lock('sha512-1'), lock('sha512-2'));
+    expect(diff.kind === 'importers' ? Object.fromEntries(diff.importers) : diff).toEqual({ svc: ['pnpm-lock.yaml: a depends on b@1.0.0, which changed'] });
+  });
+});
