@@ -12929,11 +12929,18 @@ function entryIndent(raw, body, previous, line) {
   if (indent % 2 !== 0 || indent < 4 || indent > previous + 2) throw new LockfileShapeError(`line ${line}: indentation pnpm does not write: ${JSON.stringify(body.slice(0, 80))}`);
   return indent;
 }
-function checkEntryKeyLine(block) {
-  const newline = block.indexOf("\n");
-  const first = (newline === -1 ? block : block.slice(0, newline)).trim();
-  const { value } = splitKey(first, 0);
-  if (value !== void 0 && value !== "{}") throw new LockfileShapeError(`an entry in flow style: ${JSON.stringify(first.slice(0, 80))}`);
+function entryBody(block) {
+  const lines = block.split("\n");
+  const first = (lines[0] ?? "").trim();
+  if (!first.startsWith("? ")) {
+    const { value: value2 } = splitKey(first, 0);
+    if (value2 !== void 0 && value2 !== "{}") throw new LockfileShapeError(`an entry in flow style: ${JSON.stringify(first.slice(0, 80))}`);
+    return lines.slice(1);
+  }
+  const at2 = lines.findIndex((line, i) => i > 0 && line.trimStart().startsWith(":"));
+  if (at2 === -1) throw new LockfileShapeError(`an explicit key without its value: ${JSON.stringify(first.slice(0, 80))}`);
+  const value = (lines[at2] ?? "").trim().slice(1).trimStart();
+  return value === "" || value === "{}" ? lines.slice(at2 + 1) : [`    ${value}`, ...lines.slice(at2 + 1)];
 }
 function segmentLockfile(text2, options = {}) {
   const anchorLine = options.aliasFree ? void 0 : firstAnchorOrAlias(text2);
@@ -12947,6 +12954,7 @@ function segmentLockfile(text2, options = {}) {
   let topMap;
   let entry;
   let catalog;
+  let explicit;
   let lastEnd = 0;
   const seenTop = /* @__PURE__ */ new Set();
   const seenCatalogs = /* @__PURE__ */ new Set();
@@ -12975,6 +12983,8 @@ function segmentLockfile(text2, options = {}) {
     if (text2.charCodeAt(start) === 9) throw new LockfileShapeError(`line ${lineNo}: tab indentation`);
     const indent = bodyStart - start;
     if (indent === 0) {
+      if (explicit === "key") throw new LockfileShapeError(`line ${lineNo}: an explicit key without its value`);
+      explicit = void 0;
       close();
       const line = text2.slice(start, end);
       const { key, value } = splitKey(line, lineNo);
@@ -12994,9 +13004,17 @@ function segmentLockfile(text2, options = {}) {
     } else if (top === void 0) {
       throw new LockfileShapeError(`line ${lineNo}: indented text before any top-level key`);
     } else if (topMap) {
-      if (indent === 2) {
+      const body = text2.slice(bodyStart, end);
+      if (indent === 2 && explicit === "key" && body.startsWith(":") && (body.length === 1 || body[1] === " ")) {
+        explicit = "value";
+      } else if (indent === 2) {
         close();
-        entry = { map: topMap, key: splitKey(text2.slice(bodyStart, end), lineNo).key, start };
+        if (explicit === "key") throw new LockfileShapeError(`line ${lineNo}: an explicit key without its value`);
+        const long = body.startsWith("? ");
+        explicit = long ? "key" : void 0;
+        entry = { map: topMap, key: long ? layoutScalar(body.slice(2), lineNo) : splitKey(body, lineNo).key, start };
+      } else if (explicit === "key") {
+        throw new LockfileShapeError(`line ${lineNo}: an explicit key without its value`);
       } else if (
         // Stryker disable next-line EqualityOperator: indent 2 is taken by the branch above
         indent < 2 || !entry
@@ -13028,6 +13046,7 @@ ${text2.slice(start, end)}`);
     lastEnd = rawEnd;
     start = next;
   }
+  if (explicit === "key") throw new LockfileShapeError("an explicit key without its value at the end");
   close();
   if (version === void 0) throw new LockfileShapeError("no lockfileVersion");
   return { version, other, importers: maps.importers, packages: maps.packages, snapshots: maps.snapshots, catalogs };
@@ -13043,9 +13062,8 @@ function parseImporterDeps(block) {
     }
     dep = void 0;
   };
-  checkEntryKeyLine(block);
   let previous = 2;
-  for (const raw of block.split("\n").slice(1)) {
+  for (const raw of entryBody(block)) {
     const body = raw.trim();
     if (body === "" || body.startsWith("#")) continue;
     const indent = entryIndent(raw, body, previous, 0);
@@ -13076,24 +13094,23 @@ function parseImporterDeps(block) {
 function snapshotDeps(block) {
   const out = [];
   let inDeps = false;
-  checkEntryKeyLine(block);
   let previous = 2;
-  const lines = block.split("\n");
-  for (let i = 1; i < lines.length; i++) {
+  const lines = entryBody(block);
+  for (let i = 0; i < lines.length; i++) {
     const raw = lines[i] ?? "";
     const body = raw.trim();
     if (body === "" || body.startsWith("#")) continue;
-    const indent = entryIndent(raw, body, previous, i);
+    const indent = entryIndent(raw, body, previous, i + 1);
     previous = indent;
     if (indent === 4) {
       if (body.startsWith("'") || body.startsWith('"')) throw new LockfileShapeError(`a quoted snapshot field: ${JSON.stringify(body.slice(0, 80))}`);
-      const { key, value } = splitKey(body, i);
+      const { key, value } = splitKey(body, i + 1);
       inDeps = key === "dependencies" || key === "optionalDependencies";
       if (inDeps && value !== void 0) throw new LockfileShapeError(`snapshot ${key} in flow style: ${JSON.stringify(body.slice(0, 80))}`);
     } else if (inDeps && indent === 6) {
-      const { key, value } = splitKey(body, i);
+      const { key, value } = splitKey(body, i + 1);
       if (value === void 0) throw new LockfileShapeError(`snapshot dependency ${key} without a version`);
-      out.push([key, layoutScalar(value, i)]);
+      out.push([key, layoutScalar(value, i + 1)]);
     } else if (inDeps) {
       throw new LockfileShapeError(`snapshot dependencies: a line pnpm does not write: ${JSON.stringify(body.slice(0, 80))}`);
     }
