@@ -119,26 +119,20 @@ function workspaceTargets(
   names: readonly string[],
   localInputs: string[],
   found: { root: boolean; linked: boolean },
-  loose: number[],
 ): number[] {
   const { index } = lookup;
   const out: number[] = [];
   // The copies whose own dependencies were followed, made for the first path dependency (almost none has one).
   let followed: Set<string> | undefined;
-  // `viaShared`: an edge to one of the packages of a shared name (`loose`: only such, which the cycle check leaves out).
-  const add = (target: number | undefined, viaShared = false) => {
-    if (target === undefined || at(names, target) === name) return;
-    if (!out.includes(target)) {
-      out.push(target);
-      if (viaShared) loose.push(target);
-    } else if (!viaShared && loose.includes(target)) loose.splice(loose.indexOf(target), 1);
+  const add = (target: number | undefined) => {
+    if (target !== undefined && at(names, target) !== name && !out.includes(target)) out.push(target);
   };
   // A name several packages hold: pnpm links one of them (the highest version the range allows, which the
   // manifests alone do not settle), so each is an edge, a safe over-approximation (never a miss).
   const addShared = (dependency: string): boolean => {
     const list = lookup.shared.get(dependency);
     if (list === undefined) return false;
-    for (let i = 0; i < list.length; i++) add(at(list, i), true);
+    for (let i = 0; i < list.length; i++) add(at(list, i));
     return true;
   };
   for (let k = 0; k < refs.length; k++) {
@@ -404,25 +398,13 @@ function assemble<I extends { readonly dir: string; readonly manifestFile?: Othe
   // Whether the package being read depends on the root, and whether pnpm always links it (one object for every package).
   // Stryker disable next-line BooleanLiteral,ObjectLiteral: equivalent: both are set before each package is read
   const found = { root: false, linked: false };
-  // The edges to a package of a shared name that no other dependency makes (workspaceTargets' `loose`): pnpm links
-  // one package of the name, so they may close a cycle pnpm does not have. The cycle check reads each package's
-  // edges without them (`checked`, by index: almost never any).
-  const loose: number[] = [];
-  const checked = new Map<number, number[]>();
   for (let k = 0; k < sorted.length; k++) {
     const { input, refs } = at(sorted, k);
     const name = at(names, k);
     found.root = false;
     found.linked = false;
     const lookup = { index, shared, dirs, dir: input.dir, vendored, rootName: options.rootName, rootUnreadable: options.rootUnreadable };
-    loose.length = 0;
-    const targets = workspaceTargets(name, refs, lookup, names, localInputs, found, loose);
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: a shortcut: with no loose edge the filter keeps every target
-    if (loose.length > 0)
-      checked.set(
-        k,
-        targets.filter((t) => !loose.includes(t)),
-      );
+    const targets = workspaceTargets(name, refs, lookup, names, localInputs, found);
     const deps: string[] = [];
     for (let t = 0; t < targets.length; t++) deps.push(at(names, at(targets, t)));
     const slash = input.dir.lastIndexOf('/');
@@ -446,8 +428,10 @@ function assemble<I extends { readonly dir: string; readonly manifestFile?: Othe
     }
     serviceFolders.set(p.folder, p.dir);
   }
-  // A cycle is an error now; the order itself is worked out when asked for (change detection never does).
-  topologicalOrder(names, checked.size === 0 ? edges : edges.map((targets, k) => checked.get(k) ?? targets), 'folder');
+  // A cycle is an error for the generators (an image's build order must be one), now; the order itself is worked
+  // out when asked for. Change detection reads one as pnpm does, which installs it with a warning (a test-utils
+  // package depending on the core that has it as a devDependency): each package of it reaches every other.
+  if (options.unique === true) topologicalOrder(names, edges, 'folder');
   return assembleGraph(packages, { edges });
 }
 
@@ -473,7 +457,7 @@ function assembleGraph<P extends GraphPackage>(
     // Stryker disable next-line ConditionalExpression: equivalent: working the order out again gives the same order (a cache)
     if (order === undefined) {
       const names = list.map((p) => p.name);
-      // A cycle here can only be one a shared name's edges close (assemble checked the rest): skipped, not refused.
+      // A cycle here is change detection's (assemble refused the generators'): the edge that closes it is skipped.
       order = topologicalOrder(names, edges, 'name', 'skip').map((i) => at(names, i));
     }
     return order;
@@ -523,7 +507,6 @@ function assembleGraph<P extends GraphPackage>(
       const seen = new Set<string>();
       const stack = [...start];
       for (let name = stack.pop(); name !== undefined; name = stack.pop()) {
-        // Stryker disable next-line ConditionalExpression: equivalent: the graph has no cycle, so walking a package again adds nothing to the set (only slower)
         if (seen.has(name)) continue;
         seen.add(name);
         stack.push(...dependentsOf(name));
@@ -535,7 +518,7 @@ function assembleGraph<P extends GraphPackage>(
       const need = new Set<string>();
       const stack = [...get(name).workspaceDeps];
       for (let dep = stack.pop(); dep !== undefined; dep = stack.pop()) {
-        // Not itself, which a cycle closed by a shared name's edges can reach (assemble checked every other cycle).
+        // Not itself, which a cycle of change detection's graph reaches.
         if (need.has(dep) || dep === name) continue;
         need.add(dep);
         stack.push(...get(dep).workspaceDeps);
@@ -717,6 +700,6 @@ export function graphFromSnapshot(snapshot: GraphSnapshot): WorkspaceGraph {
   }
   for (const i of snapshot.rootDependents ?? []) list[i] = { ...at(list, i), dependsOnRoot: true };
   const services = snapshot.services.map((i) => at(list, i));
-  // It came from a built graph, checked for cycles then; its order is worked out only if asked for.
+  // It came from a built graph (change detection's: a cycle is allowed); its order is worked out only if asked for.
   return assembleGraph(list, { edges: entries.map((e) => e[3]), services });
 }

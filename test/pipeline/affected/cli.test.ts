@@ -347,11 +347,6 @@ describe('bad input: one line, exit 2', () => {
       /^error: pnpm-lock\.yaml at [0-9a-f]{12}: not valid YAML/,
     ],
     [
-      'a dependency cycle',
-      (root, first) => broken(root, first, { 'packages/core/package.json': JSON.stringify({ name: '@kc/core', dependencies: { '@kc/auth': 'workspace:*' } }) }),
-      /^error: dependency cycle between workspace packages: @kc\/auth -> @kc\/core -> @kc\/auth/,
-    ],
-    [
       // A partial or damaged clone: git lists the manifest but cannot read it. Not "no package here".
       'a package.json whose object git cannot read',
       (root, first) => {
