@@ -7830,21 +7830,17 @@ function indexOf(index, name) {
   if (i === void 0) throw new Error(`workspace graph: package ${name} has no index`);
   return i;
 }
-function workspaceTargets(name, refs, lookup, names, localInputs, found, loose) {
+function workspaceTargets(name, refs, lookup, names, localInputs, found) {
   const { index } = lookup;
   const out = [];
   let followed;
-  const add = (target, viaShared = false) => {
-    if (target === void 0 || at(names, target) === name) return;
-    if (!out.includes(target)) {
-      out.push(target);
-      if (viaShared) loose.push(target);
-    } else if (!viaShared && loose.includes(target)) loose.splice(loose.indexOf(target), 1);
+  const add = (target) => {
+    if (target !== void 0 && at(names, target) !== name && !out.includes(target)) out.push(target);
   };
   const addShared = (dependency) => {
     const list = lookup.shared.get(dependency);
     if (list === void 0) return false;
-    for (let i = 0; i < list.length; i++) add(at(list, i), true);
+    for (let i = 0; i < list.length; i++) add(at(list, i));
     return true;
   };
   for (let k = 0; k < refs.length; k++) {
@@ -7984,21 +7980,13 @@ function assemble(entries, options, make) {
   const edges = [];
   const localInputs = [];
   const found = { root: false, linked: false };
-  const loose = [];
-  const checked = /* @__PURE__ */ new Map();
   for (let k = 0; k < sorted.length; k++) {
     const { input, refs } = at(sorted, k);
     const name = at(names, k);
     found.root = false;
     found.linked = false;
     const lookup = { index, shared, dirs, dir: input.dir, vendored, rootName: options.rootName, rootUnreadable: options.rootUnreadable };
-    loose.length = 0;
-    const targets = workspaceTargets(name, refs, lookup, names, localInputs, found, loose);
-    if (loose.length > 0)
-      checked.set(
-        k,
-        targets.filter((t) => !loose.includes(t))
-      );
+    const targets = workspaceTargets(name, refs, lookup, names, localInputs, found);
     const deps = [];
     for (let t = 0; t < targets.length; t++) deps.push(at(names, at(targets, t)));
     const slash = input.dir.lastIndexOf("/");
@@ -8019,7 +8007,7 @@ function assemble(entries, options, make) {
     }
     serviceFolders.set(p.folder, p.dir);
   }
-  topologicalOrder(names, checked.size === 0 ? edges : edges.map((targets, k) => checked.get(k) ?? targets), "folder");
+  if (options.unique === true) topologicalOrder(names, edges, "folder");
   return assembleGraph(packages, { edges });
 }
 function assembleGraph(list, options) {
