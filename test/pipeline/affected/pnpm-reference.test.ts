@@ -5,14 +5,15 @@
  * 10's filter is right (checked against what `pnpm install` links, by the differential hunt that found
  * `workspace:..` and the dot-folders): every `workspace:` form but a path, `file:` under any key, plain ranges
  * with `link-workspace-packages` on, the four dependency fields, the three manifest formats, nested packages,
- * odd folder names; changes that edit, add and delete files, add and remove dependencies, remove a package.
+ * odd folder names, cycles (a devDependency back), a package without a name (compared by folder); changes that
+ * edit, add and delete files, add and remove dependencies, remove a package.
  * Left out, each for a reason README gives: `link:` and `workspace:<path>` (pnpm 10's filter draws no edge
  * where its install links), renames (pnpm's `git diff` pairs them), Markdown, root files and the lockfile
  * (the pipeline's own rules), and plain ranges with the setting off (a safe over-approximation here).
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative as relativePath, resolve } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { rng as random } from '../../../bench/affected/generate.js';
 import { affected, cleanup, commit, makeRepo, parseJson } from './fixture.js';
@@ -32,7 +33,8 @@ function relative(from: string, to: string): string {
 
 interface Pkg {
   readonly dir: string;
-  readonly name: string;
+  /** Absent for a package without a name (pnpm lists and links one: by a path only). */
+  name: string | undefined;
   readonly version: string;
   readonly file: 'package.json' | 'package.yaml' | 'package.json5';
   readonly deps: Record<string, Record<string, string>>;
@@ -75,7 +77,7 @@ function generate(seed: number): { files: Record<string, string>; change: Record
     const file = chance(0.15) ? pick(['package.yaml', 'package.json5'] as const) : 'package.json';
     pkgs.push({ dir, name: chance(0.3) ? `@s/p${i}` : `p${i}`, version: pick(['1.0.0', '2.1.0']), file, deps: {} });
   }
-  const targets = (i: number) => pkgs.slice(0, i).filter((p) => !p.dir.includes('/test/'));
+  const targets = (i: number) => pkgs.slice(0, i).filter((p) => !p.dir.includes('/test/') && p.name !== undefined);
   for (let i = 1; i < count; i++) {
     const self = pkgs[i];
     if (self === undefined) continue;
@@ -83,21 +85,44 @@ function generate(seed: number): { files: Record<string, string>; change: Record
       const list = targets(i);
       if (list.length === 0) continue;
       const t = pick(list);
+      const name = t.name;
+      if (name === undefined) continue;
       const path = relative(self.dir, t.dir);
       const forms: Array<() => [string, string]> = [
-        () => [t.name, 'workspace:*'],
-        () => [t.name, 'workspace:^'],
-        () => [t.name, 'workspace:~'],
-        () => [t.name, `workspace:${t.version}`],
-        () => [`alias${j}`, `workspace:${t.name}@*`],
+        () => [name, 'workspace:*'],
+        () => [name, 'workspace:^'],
+        () => [name, 'workspace:~'],
+        () => [name, `workspace:${t.version}`],
+        () => [`alias${j}`, `workspace:${name}@*`],
         () => [`f${j}`, `file:${path}`],
-        () => [t.name, `file:${path}`],
-        ...(linkWorkspacePackages ? [(): [string, string] => [t.name, `^${t.version}`], (): [string, string] => [t.name, t.version]] : []),
+        () => [name, `file:${path}`],
+        ...(linkWorkspacePackages ? [(): [string, string] => [name, `^${t.version}`], (): [string, string] => [name, t.version]] : []),
       ];
       const [key, spec] = pick(forms)();
       const field = pick(FIELDS);
       self.deps[field] = { ...self.deps[field], [key]: spec };
     }
+  }
+  // From a stream of their own, so that the shapes above stay those of each seed: a cycle (pnpm installs one with
+  // a warning: a later package that depends on an earlier one by name becomes its devDependency), and a package
+  // without a name that no other depends on (pnpm lists it).
+  const extra = random(seed + 7919);
+  if (extra() < 0.4) {
+    const pairs = pkgs.flatMap((later, j) =>
+      pkgs
+        .slice(0, j)
+        .filter((earlier) => earlier.name !== undefined && Object.values(later.deps).some((deps) => deps[earlier.name ?? ''] === 'workspace:*'))
+        .map((earlier) => [earlier, later] as const),
+    );
+    const pair = pairs[Math.floor(extra() * pairs.length)];
+    if (pair !== undefined && pair[1].name !== undefined) pair[0].deps['devDependencies'] = { ...pair[0].deps['devDependencies'], [pair[1].name]: 'workspace:*' };
+  }
+  if (extra() < 0.3) {
+    const free = pkgs.filter(
+      (p) => !pkgs.some((o) => o !== p && JSON.stringify(o.deps).includes(`"${p.name}"`)) && !pkgs.some((o) => JSON.stringify(o.deps).includes(p.dir.split('/').pop() ?? '')),
+    );
+    const p = free[Math.floor(extra() * free.length)];
+    if (p !== undefined) p.name = undefined;
   }
   const files: Record<string, string> = { 'pnpm-workspace.yaml': `packages:\n${globs.map((g) => `  - '${g}'\n`).join('')}` };
   if (linkWorkspacePackages) files['.npmrc'] = 'link-workspace-packages=true\n';
@@ -116,7 +141,7 @@ function generate(seed: number): { files: Record<string, string>; change: Record
     else if (kind === 'dep-add' || kind === 'dep-remove') {
       const deps: Record<string, Record<string, string>> = JSON.parse(JSON.stringify(p.deps));
       const list = targets(i);
-      if (kind === 'dep-add' && list.length > 0) deps['dependencies'] = { ...deps['dependencies'], [pick(list).name]: 'workspace:*' };
+      if (kind === 'dep-add' && list.length > 0) deps['dependencies'] = { ...deps['dependencies'], [pick(list).name ?? '']: 'workspace:*' };
       else {
         const field = Object.keys(deps).find((f) => Object.keys(deps[f] ?? {}).length > 0);
         const key = field === undefined ? undefined : Object.keys(deps[field] ?? {})[0];
@@ -134,7 +159,7 @@ function generate(seed: number): { files: Record<string, string>; change: Record
   return { files, change };
 }
 
-/** What pnpm 10 lists for `...[base]` in the checked-out head, without the root. */
+/** The folders of what pnpm 10 lists for `...[base]` in the checked-out head, without the root. */
 function pnpmAffected(root: string, base: string): string[] {
   const env: NodeJS.ProcessEnv = { ...process.env, npm_config_update_notifier: 'false', npm_config_manage_package_manager_versions: 'false' };
   for (const key of Object.keys(env)) if (key.startsWith('GITHUB_')) delete env[key];
@@ -142,12 +167,12 @@ function pnpmAffected(root: string, base: string): string[] {
   if (r.status !== 0) throw new Error(`pnpm failed (${r.status}): ${r.stderr}${r.stdout}`);
   const listed: unknown = JSON.parse(r.stdout || '[]');
   if (!Array.isArray(listed)) throw new Error(`pnpm listed no array: ${r.stdout}`);
-  const names: string[] = [];
+  const dirs: string[] = [];
   for (const p of listed) {
-    if (typeof p !== 'object' || p === null || !('path' in p) || !('name' in p) || typeof p.name !== 'string') throw new Error(`pnpm listed ${JSON.stringify(p)}`);
-    if (p.path !== root) names.push(p.name);
+    if (typeof p !== 'object' || p === null || !('path' in p) || typeof p.path !== 'string') throw new Error(`pnpm listed ${JSON.stringify(p)}`);
+    if (p.path !== root) dirs.push(relativePath(root, p.path));
   }
-  return names.sort();
+  return dirs.sort();
 }
 
 describe('pipeline affected lists what pnpm 10 lists, on seeded random workspaces', () => {
@@ -155,8 +180,9 @@ describe('pipeline affected lists what pnpm 10 lists, on seeded random workspace
     const { files, change } = generate(seed);
     const { root, first } = makeRepo({ 'package.json': `${JSON.stringify({ name: 'reference-root', private: true })}\n`, ...files });
     const head = commit(root, 'the change', change);
+    // By folder: a package without a name is listed by pnpm with none, by `affected` by its folder.
     const ours = parseJson(await affected(root, ['--json', '--base', first, '--head', head]))
-      .packages.map((p) => p.name)
+      .packages.map((p) => p.path)
       .sort();
     const theirs = pnpmAffected(root, first);
     expect({ seed, ours }).toEqual({ seed, ours: theirs });
