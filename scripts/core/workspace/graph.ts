@@ -142,7 +142,7 @@ function workspaceTargets(
       // The root's name, even one a workspace package holds too (pnpm links the highest version: it may be the root).
       if (ref === lookup.rootName) found.root = true;
       target = index.get(ref);
-      if (target === undefined && addShared(ref)) continue;
+      if (target === undefined) addShared(ref);
     } else if (
       // Stryker disable next-line LogicalOperator: equivalent: an array has no `path`, so `'path' in ref` alone decides
       !Array.isArray(ref) &&
@@ -154,6 +154,7 @@ function workspaceTargets(
       target = lookup.dirs.get(folder);
       // No workspace package there: the folder itself is an input of this package (see GraphPackage.localInputs),
       // and, for a copy (`file:`), so is what its own manifest's `file:` dependencies reach (vendored.ts).
+      // Stryker disable next-line ConditionalExpression: equivalent for `target === undefined` as true: no workspace package is in the root folder
       if (target === undefined && isRootFolder(lookup.dir, ref.path)) {
         found.root = true;
         found.linked = true;
@@ -175,7 +176,6 @@ function workspaceTargets(
       if (target === undefined && (addShared(ref[0]) || onRoot)) continue;
       else {
         target ??= index.get(ref[1]);
-        if (target === undefined && addShared(ref[1])) continue;
         // A `workspace:` specifier must name a package of the workspace: pnpm refuses to install otherwise, and
         // dropping the edge would hide its dependents from change detection (a deleted library, say).
         if (target === undefined) {
@@ -359,6 +359,7 @@ function assemble<I extends { readonly dir: string; readonly manifestFile?: Othe
   const shared = new Map<string, number[]>();
   for (let k = 0; k < sorted.length; k++) {
     const { name, input } = at(sorted, k);
+    // Stryker disable next-line ConditionalExpression: equivalent: the index holds no undefined key, so get(undefined) is undefined too (the test is for the types)
     const existing = name === undefined ? undefined : index.get(name);
     if (name === undefined) names.push(folderKey(input.dir));
     else if (existing !== undefined) {
@@ -379,6 +380,7 @@ function assemble<I extends { readonly dir: string; readonly manifestFile?: Othe
     }
   }
   // A name spelled like the folder key of another package (`./packages/e`) would make two packages one.
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a shortcut: with every package known by its name, no key is a folder's
   if (names.length > index.size) {
     for (let k = 0; k < sorted.length; k++) {
       const key = at(names, k);

@@ -71,6 +71,17 @@ describe('the graph of change detection', () => {
     expect([...graph.withDependents(['./p/two'])].sort()).toEqual(['./p/two', 'x']);
   });
 
+  test('three packages of one name: each known by its folder, the name by none', () => {
+    const graph = buildGraph([src('p/1', 'dup'), src('p/2', 'dup'), src('p/3', 'dup'), src('p/x', 'x', { dup: '^1.0.0' })]);
+    expect([...graph.packages.keys()]).toEqual(['./p/1', './p/2', './p/3', 'x']);
+    expect(graph.get('x').workspaceDeps).toEqual(['./p/1', './p/2', './p/3']);
+  });
+
+  test('a name several hold, under an alias: an edge to each', () => {
+    const graph = buildGraph([src('p/1', 'dup'), src('p/2', 'dup'), src('p/x', 'x', { d: 'workspace:dup@*' })]);
+    expect(graph.get('x').workspaceDeps).toEqual(['./p/1', './p/2']);
+  });
+
   test('a package depending on the name it shares reaches the other package of that name, not itself', () => {
     const graph = buildGraph([src('p/one', 'dup', { dup: 'workspace:*' }), src('p/two', 'dup')]);
     expect(graph.get('./p/one').workspaceDeps).toEqual(['./p/two']);
