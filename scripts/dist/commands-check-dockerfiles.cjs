@@ -14070,7 +14070,7 @@ function workspaceTargets(name, refs, lookup, names, localInputs, found) {
     if (typeof ref === "string") {
       if (ref === lookup.rootName) found.root = true;
       target = index.get(ref);
-      if (target === void 0 && addShared(ref)) continue;
+      if (target === void 0) addShared(ref);
     } else if (
       // Stryker disable next-line LogicalOperator: equivalent: an array has no `path`, so `'path' in ref` alone decides
       !Array.isArray(ref) && "path" in ref
@@ -14094,7 +14094,6 @@ function workspaceTargets(name, refs, lookup, names, localInputs, found) {
       if (target === void 0 && (addShared(ref[0]) || onRoot)) continue;
       else {
         target ??= index.get(ref[1]);
-        if (target === void 0 && addShared(ref[1])) continue;
         if (target === void 0) {
           const root = lookup.rootUnreadable === void 0 ? "" : ` (and the workspace's root manifest cannot be read: ${lookup.rootUnreadable}; if ${ref[0]} is its name, fix that file)`;
           throw new import_errors9.InputError(
