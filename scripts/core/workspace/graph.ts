@@ -340,9 +340,10 @@ export function folderKey(dir: string): string {
 }
 
 /**
- * Folder order, the packages' keys, the edges, and no cycle; `make` builds each package. A package is known by
- * its name; one without a name, or of a name several hold, by its folder (folderKey), unless `unique` (the
- * generators': an image's build selects its package by name), which refuses two of one name.
+ * Folder order, the packages' keys and the edges; `make` builds each package. A package is known by its name;
+ * one without a name, or of a name several hold, by its folder (folderKey), unless `unique` (the generators': an
+ * image's build selects its package by name, and its build order must be one), which refuses two of one name and
+ * a cycle.
  */
 function assemble<I extends { readonly dir: string; readonly manifestFile?: OtherManifestFile | undefined }, P extends GraphPackage>(
   entries: ReadonlyArray<{ readonly input: I; readonly name: string | undefined; readonly refs: readonly DependencyRef[] }>,
@@ -359,10 +360,12 @@ function assemble<I extends { readonly dir: string; readonly manifestFile?: Othe
   const shared = new Map<string, number[]>();
   for (let k = 0; k < sorted.length; k++) {
     const { name, input } = at(sorted, k);
-    // Stryker disable next-line ConditionalExpression: equivalent: the index holds no undefined key, so get(undefined) is undefined too (the test is for the types)
-    const existing = name === undefined ? undefined : index.get(name);
-    if (name === undefined) names.push(folderKey(input.dir));
-    else if (existing !== undefined) {
+    if (name === undefined) {
+      names.push(folderKey(input.dir));
+      continue;
+    }
+    const existing = index.get(name);
+    if (existing !== undefined) {
       if (options.unique === true) throw new InputError(`two workspace packages are named ${name}: ${file(at(sorted, existing).input)} and ${file(input)}; rename one`);
       index.delete(name);
       names[existing] = folderKey(at(sorted, existing).input.dir);
