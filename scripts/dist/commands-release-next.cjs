@@ -7997,9 +7997,12 @@ function assemble(entries, options, make) {
   const shared = /* @__PURE__ */ new Map();
   for (let k = 0; k < sorted.length; k++) {
     const { name, input } = at(sorted, k);
-    const existing = name === void 0 ? void 0 : index.get(name);
-    if (name === void 0) names.push(folderKey(input.dir));
-    else if (existing !== void 0) {
+    if (name === void 0) {
+      names.push(folderKey(input.dir));
+      continue;
+    }
+    const existing = index.get(name);
+    if (existing !== void 0) {
       if (options.unique === true) throw new import_errors6.InputError(`two workspace packages are named ${name}: ${file(at(sorted, existing).input)} and ${file(input)}; rename one`);
       index.delete(name);
       names[existing] = folderKey(at(sorted, existing).input.dir);

@@ -1070,9 +1070,12 @@ function assemble(entries, options, make) {
   const shared = /* @__PURE__ */ new Map();
   for (let k = 0; k < sorted.length; k++) {
     const { name, input } = at(sorted, k);
-    const existing2 = name === void 0 ? void 0 : index.get(name);
-    if (name === void 0) names.push(folderKey(input.dir));
-    else if (existing2 !== void 0) {
+    if (name === void 0) {
+      names.push(folderKey(input.dir));
+      continue;
+    }
+    const existing2 = index.get(name);
+    if (existing2 !== void 0) {
       if (options.unique === true) throw new import_errors17.InputError(`two workspace packages are named ${name}: ${file(at(sorted, existing2).input)} and ${file(input)}; rename one`);
       index.delete(name);
       names[existing2] = folderKey(at(sorted, existing2).input.dir);
