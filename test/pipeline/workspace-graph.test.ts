@@ -552,12 +552,12 @@ describe('a dependency on the workspace root package (pnpm links the root folder
   });
 });
 
-describe('rootManifest: the name of the workspace root manifest, from its JSON', () => {
+describe('rootManifest: the name of the workspace root manifest, and the object itself (its overrides), from its JSON', () => {
   test.each<[string, string, ReturnType<typeof rootManifest>]>([
-    ['a name', '{"name":"root"}', { name: 'root' }],
-    ['no name', '{"private":true}', {}],
-    ['an empty name', '{"name":""}', {}],
-    ['a name that is no string', '{"name":5}', {}],
+    ['a name', '{"name":"root"}', { name: 'root', json: { name: 'root' } }],
+    ['no name', '{"private":true}', { json: { private: true } }],
+    ['an empty name', '{"name":""}', { json: { name: '' } }],
+    ['a name that is no string', '{"name":5}', { json: { name: 5 } }],
     ['not an object', '["root"]', {}],
     ['not JSON', '{"name":"root",}', { unreadable: expect.stringMatching(/^package\.json: not valid JSON \(.+\)$/) }],
   ])('%s', (_, text, expected) => {

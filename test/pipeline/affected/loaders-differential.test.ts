@@ -237,3 +237,29 @@ describe('a glob with a | outside a group', () => {
     });
   });
 });
+
+// pnpm 10.34.9 links `x` of a to packages/b and installs a copy of vendor/x as d's `x` for these overrides (checked by
+// hand: `pnpm install --offline`, the lockfile's importers and `node_modules/x`): both loaders see the edge and the
+// local input, so the generators copy packages/b into a's image as `affected` reaches a from it.
+describe("pnpm's overrides that point at a folder", () => {
+  test("the root's pnpm.overrides and pnpm-workspace.yaml's a>x / d>x: the same edges and local inputs from both loaders", async () => {
+    const r = await bothLoaders({
+      'package.json': `${JSON.stringify({ name: 'root', private: true, pnpm: { overrides: { y: 'link:./packages/b' } } })}\n`,
+      'pnpm-workspace.yaml': 'packages:\n  - packages/*\noverrides:\n  "a>x": link:./packages/b\n  "d>x": file:./vendor/x\n',
+      'packages/a/package.json': pkg('a', { x: '^1.0.0' }),
+      'packages/b/package.json': pkg('b'),
+      'packages/c/package.json': pkg('c', { x: '^1.0.0', y: '^2.0.0' }),
+      'packages/d/package.json': pkg('d', { x: '^1.0.0' }),
+      'vendor/x/package.json': pkg('x'),
+    });
+    expect(r.git).toEqual(r.disk);
+    expect(r.disk).toEqual({
+      packages: [
+        ['packages/a', 'a', false, ['b'], []],
+        ['packages/b', 'b', false, [], []],
+        ['packages/c', 'c', false, ['b'], []],
+        ['packages/d', 'd', false, [], ['vendor/x']],
+      ],
+    });
+  });
+});

@@ -1,0 +1,223 @@
+/**
+ * pnpm's `overrides` that point a dependency at a folder (`"x": "link:./packages/b"`): pnpm replaces the
+ * specifier of every dependency they select with that folder, so a change to `packages/b` reaches each
+ * package depending on `x`. `affected` missed them (a leftover of the differential hunt of 2026-12-07, night).
+ * Each end-to-end expectation is what pnpm 10.34.9 installs for the same shape (checked by hand on a scratch
+ * workspace: `pnpm install --offline`, then the lockfile's importers and each package's `node_modules/x`
+ * link): the root's `pnpm.overrides` links `x` for a dependency, a devDependency and a peer (which pnpm
+ * turns into a dependency); the root's `resolutions` (Yarn's field, which pnpm reads as overrides) does
+ * too with `file:`; pnpm-workspace.yaml's `a>x` replaces a's `x` and not c's, and its `d>x` to a folder that
+ * is no package installs a copy. The pure functions' rows follow pnpm's own code (its `parseOverrides`,
+ * `parsePkgAndParentSelector`, `createVersionsOverrider` and `createVersionReferencesReplacer`).
+ */
+import { afterAll, describe, expect, test } from 'vitest';
+import { type LocalOverride, localOverrides, overriddenRefs, overrideFolder, parseSelector, workspaceOverrides } from '../../../scripts/core/workspace/overrides.js';
+import { affected, bundled, cleanup, commit, makeRepo, parseJson } from './fixture.js';
+
+afterAll(cleanup);
+
+describe('parseSelector: a selector as pnpm splits it', () => {
+  test.each<[string, ReturnType<typeof parseSelector>]>([
+    ['x', { name: 'x', parent: undefined }],
+    ['x@^1.0.0', { name: 'x', parent: undefined }],
+    ['@s/x', { name: '@s/x', parent: undefined }],
+    ['@s/x@2', { name: '@s/x', parent: undefined }],
+    ['a>x', { name: 'x', parent: 'a' }],
+    ['a@1>x@2', { name: 'x', parent: 'a' }],
+    ['@s/a@1>@s/x', { name: '@s/x', parent: '@s/a' }],
+    // pnpm's delimiter is a `>` after a character that is no space, `|` or `@`: `x@>1` is a range, not a parent.
+    ['x@>1', { name: 'x', parent: undefined }],
+    ['x@1 >2', { name: 'x', parent: undefined }],
+    ['', undefined],
+    ['a>', undefined],
+  ])('%j', (selector, expected) => {
+    expect(parseSelector(selector)).toEqual(expected);
+  });
+});
+
+describe('overrideFolder: the folder a new specifier names, from the workspace root', () => {
+  test.each<[string, ReturnType<typeof overrideFolder>]>([
+    ['link:./packages/b', { folder: 'packages/b', copy: false }],
+    ['link:packages/b', { folder: 'packages/b', copy: false }],
+    ['file:./vendor/x', { folder: 'vendor/x', copy: true }],
+    ['file:vendor/x.tgz', { folder: 'vendor/x.tgz', copy: true }],
+    ['link:packages/a/../b/', { folder: 'packages/b', copy: false }],
+    // The root itself: pnpm links it.
+    ['link:.', { folder: '', copy: false }],
+    ['link:', { folder: '', copy: false }],
+    ['link:a/..', { folder: '', copy: false }],
+    // Outside the repository: not followed.
+    ['link:../elsewhere', undefined],
+    ['link:a/../../b', undefined],
+    ['link:/opt/x', undefined],
+    ['file:/opt/x', undefined],
+    // Not a folder.
+    ['^1.0.0', undefined],
+    ['npm:y@1', undefined],
+    ['workspace:*', undefined],
+    ['-', undefined],
+  ])('%j', (spec, expected) => {
+    expect(overrideFolder(spec)).toEqual(expected);
+  });
+});
+
+describe('localOverrides: the overrides that point at a folder', () => {
+  const specs = new Map([
+    ['x', 'link:./packages/b'],
+    ['y', '^1.0.0'],
+  ]);
+  test('each table in order; `$name` is the root manifest own specifier; anything else skipped', () => {
+    const tables = [
+      { x: 'link:./packages/b', 'a>y': 'file:vendor/y', z: '^2.0.0', w: 5, v: null },
+      'not a table',
+      ['link:./packages/b'],
+      null,
+      { q: '$x', r: '$y', s: '$missing', 'bad>': 'link:packages/c' },
+    ];
+    expect(localOverrides(tables, specs)).toEqual<LocalOverride[]>([
+      { name: 'x', parent: undefined, folder: 'packages/b', copy: false },
+      { name: 'y', parent: 'a', folder: 'vendor/y', copy: true },
+      { name: 'q', parent: undefined, folder: 'packages/b', copy: false },
+    ]);
+  });
+
+  test('workspaceOverrides: the root manifest resolutions, its pnpm.overrides, then pnpm-workspace.yaml overrides', () => {
+    const root = {
+      name: 'root',
+      devDependencies: { d: 'link:./dev', e: 'link:./dev-e' },
+      dependencies: { d: 'link:./prod' },
+      optionalDependencies: { e: 'link:./opt' },
+      resolutions: { r: 'file:./packages/r' },
+      pnpm: { overrides: { p: 'link:packages/p', d: '$d', e: '$e' } },
+    };
+    expect(workspaceOverrides(root, { y: 'link:./packages/y' })).toEqual<LocalOverride[]>([
+      { name: 'r', parent: undefined, folder: 'packages/r', copy: true },
+      { name: 'p', parent: undefined, folder: 'packages/p', copy: false },
+      // pnpm gathers devDependencies, then dependencies, then optionalDependencies: a later field wins.
+      { name: 'd', parent: undefined, folder: 'prod', copy: false },
+      { name: 'e', parent: undefined, folder: 'opt', copy: false },
+      { name: 'y', parent: undefined, folder: 'packages/y', copy: false },
+    ]);
+    expect(workspaceOverrides(undefined, { y: 'link:./packages/y' })).toEqual([{ name: 'y', parent: undefined, folder: 'packages/y', copy: false }]);
+    expect(workspaceOverrides({ pnpm: 'no table', resolutions: ['x'] }, undefined)).toEqual([]);
+    expect(workspaceOverrides({ pnpm: { overrides: { x: '^1' } } }, 'no table')).toEqual([]);
+  });
+});
+
+describe('overriddenRefs: the edges an override adds to a package', () => {
+  const x: LocalOverride = { name: 'x', parent: undefined, folder: 'packages/b', copy: false };
+  test.each<[string, Record<string, unknown>, string, string | undefined, LocalOverride[], unknown[]]>([
+    ['a dependency, from two folders down', { dependencies: { x: '^1.0.0' } }, 'packages/a', 'a', [x], [{ name: 'x', path: '../../packages/b' }]],
+    ['from a top-level folder', { dependencies: { x: '^1.0.0' } }, 'tool', 'a', [x], [{ name: 'x', path: '../packages/b' }]],
+    ['from the root folder', { dependencies: { x: '^1.0.0' } }, '', 'a', [x], [{ name: 'x', path: 'packages/b' }]],
+    ['a devDependency', { devDependencies: { x: '^2' } }, 'packages/c', 'c', [x], [{ name: 'x', path: '../../packages/b' }]],
+    ['an optional dependency', { optionalDependencies: { x: '^2' } }, 'packages/c', 'c', [x], [{ name: 'x', path: '../../packages/b' }]],
+    ['a peer (pnpm makes it a dependency)', { peerDependencies: { x: '^2' } }, 'packages/d', 'd', [x], [{ name: 'x', path: '../../packages/b' }]],
+    ['file: is a copy', { dependencies: { x: '1' } }, 'packages/a', 'a', [{ ...x, copy: true }], [{ name: 'x', path: '../../packages/b', copy: true }]],
+    ['the root as the target', { dependencies: { x: '1' } }, 'packages/a', 'a', [{ ...x, folder: '' }], [{ name: 'x', path: '../..' }]],
+    ['the root as the target, from the root', { dependencies: { x: '1' } }, '', 'a', [{ ...x, folder: '' }], [{ name: 'x', path: '.' }]],
+    ['another name', { dependencies: { y: '1' } }, 'packages/a', 'a', [x], []],
+    ['its parent', { dependencies: { x: '1' } }, 'packages/a', 'a', [{ ...x, parent: 'a' }], [{ name: 'x', path: '../../packages/b' }]],
+    ['another parent', { dependencies: { x: '1' } }, 'packages/c', 'c', [{ ...x, parent: 'a' }], []],
+    ['a parent, for a package without a name', { dependencies: { x: '1' } }, 'packages/u', undefined, [{ ...x, parent: 'a' }], []],
+    ['no parent, for a package without a name', { dependencies: { x: '1' } }, 'packages/u', undefined, [x], [{ name: 'x', path: '../../packages/b' }]],
+    [
+      'two that may apply: both (which one pnpm picks depends on versions)',
+      { dependencies: { x: '1' } },
+      'packages/a',
+      'a',
+      [x, { ...x, parent: 'a', folder: 'packages/c' }],
+      [
+        { name: 'x', path: '../../packages/b' },
+        { name: 'x', path: '../../packages/c' },
+      ],
+    ],
+    [
+      'in two fields: one edge each',
+      { dependencies: { x: '1' }, devDependencies: { x: '1' } },
+      'p',
+      'p',
+      [x],
+      [
+        { name: 'x', path: '../packages/b' },
+        { name: 'x', path: '../packages/b' },
+      ],
+    ],
+    ['no override', { dependencies: { x: '1' } }, 'packages/a', 'a', [], []],
+    ['a field that is no mapping', { dependencies: 'x' }, 'packages/a', 'a', [x], []],
+  ])('%s', (_, manifest, dir, name, overrides, expected) => {
+    expect(overriddenRefs(manifest, dir, name, overrides)).toEqual(expected);
+  });
+});
+
+const json = (value: object) => `${JSON.stringify(value)}\n`;
+const PACKAGES: Record<string, string> = {
+  'packages/a/package.json': json({ name: 'a', version: '1.0.0', dependencies: { x: '^1.0.0' } }),
+  'packages/b/package.json': json({ name: 'b', version: '1.0.0' }),
+  'packages/c/package.json': json({ name: 'c', version: '1.0.0', devDependencies: { x: '^2' } }),
+  'packages/d/package.json': json({ name: 'd', version: '1.0.0', peerDependencies: { x: '^2' } }),
+  'packages/e/package.json': json({ name: 'e', version: '1.0.0', dependencies: { y: '^1.0.0' } }),
+  'vendor/x/package.json': json({ name: 'x', version: '1.0.0' }),
+};
+const YAML = 'packages:\n  - "packages/*"\n';
+
+async function names(root: string, base: string, head: string): Promise<string[]> {
+  const r = await affected(root, ['--json', '--base', base, '--head', head]);
+  expect([r.code, r.stderr]).toEqual([0, '']);
+  return parseJson(r).packages.map((p) => p.name);
+}
+
+describe('affected with overrides that point at a folder', () => {
+  test("the root's pnpm.overrides: a change to the folder reaches the dependency, the devDependency and the peer", async () => {
+    const { root, first } = makeRepo({
+      ...PACKAGES,
+      'package.json': json({ name: 'root', private: true, pnpm: { overrides: { x: 'link:./packages/b' } } }),
+      'pnpm-workspace.yaml': YAML,
+    });
+    const head = commit(root, 'b', { 'packages/b/index.js': 'b\n' });
+    expect(await names(root, first, head)).toEqual(['a', 'b', 'c', 'd']);
+    const r = await affected(root, ['--json', '--base', first, '--head', head]);
+    expect(parseJson(r).packages.find((p) => p.name === 'a')?.reasons).toEqual(['depends on b, which changed']);
+  });
+
+  test("the root's resolutions, with file:", async () => {
+    const { root, first } = makeRepo({ ...PACKAGES, 'package.json': json({ name: 'root', private: true, resolutions: { x: 'file:./packages/b' } }), 'pnpm-workspace.yaml': YAML });
+    const head = commit(root, 'b', { 'packages/b/index.js': 'b\n' });
+    expect(await names(root, first, head)).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  test("pnpm-workspace.yaml's overrides, with parents: a>x reaches a only; d>x to a folder that is no package makes it d's local input", async () => {
+    const { root, first } = makeRepo({
+      ...PACKAGES,
+      'package.json': json({ name: 'root', private: true }),
+      'pnpm-workspace.yaml': `${YAML}overrides:\n  "a>x": link:./packages/b\n  "d>x": file:./vendor/x\n`,
+    });
+    const b = commit(root, 'b', { 'packages/b/index.js': 'b\n' });
+    expect(await names(root, first, b)).toEqual(['a', 'b']);
+    const vendor = commit(root, 'vendor', { 'vendor/x/index.js': 'x\n' });
+    expect(await names(root, b, vendor)).toEqual(['d']);
+  });
+
+  test('no override: the folder alone', async () => {
+    const { root, first } = makeRepo({ ...PACKAGES, 'package.json': json({ name: 'root', private: true, pnpm: { overrides: { x: '^1.0.0' } } }), 'pnpm-workspace.yaml': YAML });
+    const head = commit(root, 'b', { 'packages/b/index.js': 'b\n' });
+    expect(await names(root, first, head)).toEqual(['b']);
+  });
+
+  // The graph is cached by a key of the workspace's trees, pnpm-workspace.yaml and the root's name: a graph cached
+  // for the same packages without the root's override must not answer for a commit that has it (the bundle, whose
+  // cache the in-process runs may not share).
+  test("a cached graph of the same packages without the override is not used (the root's overrides are in the key)", () => {
+    const files = { ...PACKAGES, 'package.json': json({ name: 'root', private: true }), 'pnpm-workspace.yaml': YAML };
+    const { root, first } = makeRepo(files);
+    const change = { 'packages/b/index.js': 'b\n' };
+    const plain = commit(root, 'b', change);
+    const primed = bundled(root, ['--json', '--base', first, '--head', plain]);
+    expect(parseJson(primed).packages.map((p) => p.name)).toEqual(['b']);
+    const overridden = json({ name: 'root', private: true, pnpm: { overrides: { x: 'link:./packages/b' } } });
+    const withOverride = commit(root, 'the override', { 'packages/b/index.js': null, 'package.json': overridden });
+    const again = commit(root, 'b again', change);
+    const r = bundled(root, ['--json', '--base', withOverride, '--head', again]);
+    expect(parseJson(r).packages.map((p) => p.name)).toEqual(['a', 'b', 'c', 'd']);
+  });
+});
