@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { discoverPackages, type FolderListing, MANIFEST_FILES, manifestFolder, OTHER_MANIFEST_FILES, type PackageFiles, symlinkedManifest } from '../core/workspace/discover.js';
 import { folderTest, globMatcher } from '../core/workspace/folder-globs.js';
-import { buildWorkspace, dependencyRefs, hasLocalInputs, type PackageInput, type Workspace } from '../core/workspace/graph.js';
+import { buildWorkspace, hasLocalInputs, packageRefs, type PackageInput, type Workspace } from '../core/workspace/graph.js';
 import { readVendored, type VendoredManifest } from '../core/workspace/vendored.js';
 import { parseManifest } from '../core/workspace/manifest.js';
-import { readWorkspaceGlobs } from '../core/workspace/workspace-globs.js';
+import { workspaceOverrides } from '../core/workspace/overrides.js';
+import { readWorkspaceGlobs, readWorkspaceOverrides } from '../core/workspace/workspace-globs.js';
 import { manifestJson, readRootManifest } from './manifest-json.js';
 import { readTextFile } from './read-text-file.js';
 
@@ -112,7 +113,8 @@ export async function loadWorkspace(root: string, options: LoadOptions = {}): Pr
   if (!existsSync(yamlPath)) throw new InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
   // Refused as from git, where a commit holds the link's text (and as a linked package manifest is).
   if (entryAt(yamlPath) === 'link') throw symlinkedManifest('pnpm-workspace.yaml');
-  const globs = await readWorkspaceGlobs('pnpm-workspace.yaml', readTextFile(yamlPath, 'pnpm-workspace.yaml'));
+  const yamlText = readTextFile(yamlPath, 'pnpm-workspace.yaml');
+  const globs = await readWorkspaceGlobs('pnpm-workspace.yaml', yamlText);
   const rule = { marker: options.serviceMarker ?? 'Dockerfile', isServiceDir: await folderTest(options.serviceGlobs ?? []) };
   const found = await discoverPackages(diskListing(), root, await globMatcher(globs), rule);
   const inputs: PackageInput[] = [];
@@ -124,12 +126,13 @@ export async function loadWorkspace(root: string, options: LoadOptions = {}): Pr
   // A link's text, as git holds it (so both loaders agree on an unreadable one).
   const textOf = (path: string, entry: ReturnType<typeof entryAt>) => (entry === 'file' ? readFileSync(path, 'utf8') : entry === 'link' ? readlinkSync(path) : undefined);
   const rootFile = await readRootManifest(MANIFEST_FILES.map((file) => [file, file, textOf(join(root, file), entryAt(join(root, file)))] as const));
-  const graphOptions = { rootName: rootFile.name, rootUnreadable: rootFile.unreadable };
+  const overrides = workspaceOverrides(rootFile.json, await readWorkspaceOverrides('pnpm-workspace.yaml', yamlText));
+  const graphOptions = { rootName: rootFile.name, rootUnreadable: rootFile.unreadable, overrides };
   const first = buildWorkspace(inputs, graphOptions);
   if (!hasLocalInputs(first)) return first;
   // A vendored package's own `file:` dependencies (vendored.ts), read from its folder on disk.
   const vendored = await readVendored(
-    [...first.packages.values()].map((p) => ({ dir: p.dir, refs: dependencyRefs(p.manifest) })),
+    [...first.packages.values()].map((p) => ({ dir: p.dir, refs: packageRefs(p.manifest, p.dir, overrides) })),
     async (folders) => {
       const out: Array<VendoredManifest | undefined> = [];
       for (const folder of folders) out.push(await vendoredManifest(root, folder));

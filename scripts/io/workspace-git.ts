@@ -31,7 +31,9 @@ import { KeyHash } from '../core/workspace/cache-key.js';
 import { buildGraph, type GraphSource, graphFromSnapshot, hasLocalInputs, isGraphSnapshot, snapshotGraph, type WorkspaceGraph } from '../core/workspace/graph.js';
 import { readVendored, type VendoredManifest } from '../core/workspace/vendored.js';
 import { readManifestEdges } from '../core/workspace/manifest.js';
-import { readWorkspaceGlobs } from '../core/workspace/workspace-globs.js';
+import { type LocalOverride, overriddenRefs, workspaceOverrides } from '../core/workspace/overrides.js';
+import { readWorkspaceGlobs, readWorkspaceOverrides } from '../core/workspace/workspace-globs.js';
+import { isRecord, parseJsonText } from '../core/json.js';
 import { parseTree, subtrees, type TreeEntry } from '../core/git/tree.js';
 import type { BulkAnswers, BulkRead, GitObject } from './cat-file.js';
 import type { Git } from './git.js';
@@ -46,7 +48,8 @@ import { manifestJson, readRootManifest } from './manifest-json.js';
 // 9: the packages that depend on the workspace's root package (GraphSnapshot.rootDependents); the root's name in the key.
 // 10: a leading `!` as pnpm reads it (`!(tools)` an extglob include, `!!x` dropped: core/workspace/folder-globs.ts);
 //     packages without a name, or of a name several hold, known by their folders (core/workspace/graph.ts folderKey).
-const CACHE_VERSION = 10;
+// 11: pnpm's overrides that point a dependency at a folder (core/workspace/overrides.ts): edges, and in the key.
+const CACHE_VERSION = 11;
 /**
  * git processes that read the manifests, each a share of the folders: git answers on one core, and
  * this process waits meanwhile. Two halve the wait on a 2-core machine; more only add start-up.
@@ -338,6 +341,14 @@ export async function loadWorkspaceFromGit(git: Git, commit: string, options: Lo
   }
 }
 
+/** A package's dependency refs and those the workspace's local overrides add (its manifest parsed once more, only when there are any). */
+function withOverrides(refs: GraphSource['refs'], json: string, dir: string, name: string | undefined, overrides: readonly LocalOverride[]): GraphSource['refs'] {
+  if (overrides.length === 0) return refs;
+  // readManifestEdges has parsed and checked this text: an object whose dependency fields are mappings of text.
+  const pkg = parseJsonText(json);
+  return isRecord(pkg) ? [...refs, ...overriddenRefs(pkg, dir, name, overrides)] : refs;
+}
+
 function startReaders(git: Git): BulkRead[] {
   return Array.from({ length: BULK_READERS }, () => git.bulkRead());
 }
@@ -359,7 +370,8 @@ async function load(git: Git, commit: string, options: LoadOptions, readersFor: 
   if (yaml?.type !== 'blob') throw new InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
   // A link's blob is its target's path: refused, as on disk (the workspace folder's tree is a few entries).
   if (entryOf(tree, 'pnpm-workspace.yaml')?.mode === '120000') throw symlinkedManifest(`${dir === '' ? '' : `${dir}/`}pnpm-workspace.yaml (at ${short})`);
-  const globs = await readWorkspaceGlobs(`pnpm-workspace.yaml (at ${short})`, yaml.content.toString('utf8'));
+  const yamlText = yaml.content.toString('utf8');
+  const globs = await readWorkspaceGlobs(`pnpm-workspace.yaml (at ${short})`, yamlText);
   const matcher = await globMatcher(globs);
   const shaBytes = tree.sha.length / 2;
   const trees = new Folders(git, shaBytes);
@@ -373,7 +385,12 @@ async function load(git: Git, commit: string, options: LoadOptions, readersFor: 
     }),
   );
   const rootName = root.name;
-  const hash = new KeyHash().update(`${CACHE_VERSION}\0${marker}\0${serviceGlobs.join('\0')}\0\0${yaml.sha}\0${rootName ?? ''}\0`);
+  // pnpm's overrides that point a dependency at a folder: edges of the packages they select (rare; none costs a text search).
+  const overrides = workspaceOverrides(root.json, await readWorkspaceOverrides(`pnpm-workspace.yaml (at ${short})`, yamlText));
+  // The root manifest's overrides are in the key (pnpm-workspace.yaml's are, by its hash).
+  const hash = new KeyHash().update(
+    `${CACHE_VERSION}\0${marker}\0${serviceGlobs.join('\0')}\0\0${yaml.sha}\0${rootName ?? ''}\0${overrides.length === 0 ? '' : JSON.stringify(overrides)}\0`,
+  );
   for (const root of globRoots(globs)) hash.update(`${root}\0${(await trees.resolve(tree.sha, root)) ?? '-'}\0`);
   const cacheFile = cacheDir === undefined ? undefined : join(cacheDir, `graph-${hash.digest()}.json`);
   const fromCache = cacheFile === undefined ? undefined : readCache(cacheFile);
@@ -396,8 +413,9 @@ async function load(git: Git, commit: string, options: LoadOptions, readersFor: 
     if (manifestFile !== undefined) {
       // pnpm's package.json5 or package.yaml (rare): turned into JSON by the parsers loaded for it alone.
       file = manifestFile;
-      const edges = readManifestEdges(await manifestJson(fileName(), manifestFile, manifest), fileName);
-      sources.push({ dir: path, manifestFile, name: edges.name, isService, refs: edges.refs });
+      const json = await manifestJson(fileName(), manifestFile, manifest);
+      const edges = readManifestEdges(json, fileName);
+      sources.push({ dir: path, manifestFile, name: edges.name, isService, refs: withOverrides(edges.refs, json, path, edges.name, overrides) });
       file = 'package.json';
       continue;
     }
@@ -410,7 +428,7 @@ async function load(git: Git, commit: string, options: LoadOptions, readersFor: 
       if (entryOf(tree, 'package.json')?.mode === '120000') throw symlinkedManifest(manifestName(path));
       throw err;
     }
-    sources.push({ dir: path, name: edges.name, isService, refs: edges.refs });
+    sources.push({ dir: path, name: edges.name, isService, refs: withOverrides(edges.refs, manifest, path, edges.name, overrides) });
   }
   trace(`${sources.length} manifests parsed`);
   let workspace = buildGraph(sources, { rootName, rootUnreadable: root.unreadable });

@@ -11,6 +11,7 @@ import { quote } from '../quote.js';
 export { joinPosix } from './paths.js';
 
 export type { DependencyRef } from './manifest.js';
+import { type LocalOverride, overriddenRefs } from './overrides.js';
 
 export interface PackageInput {
   /** Folder relative to the repository root, POSIX separators, no trailing slash. */
@@ -106,6 +107,12 @@ export function dependencyRefs(manifest: Manifest): DependencyRef[] {
     for (const key in deps) refs.push(dependencyRef(key, deps[key] ?? ''));
   }
   return refs;
+}
+
+/** A package's dependencies as graph edge candidates, with those the workspace's local overrides add (overrides.ts). */
+export function packageRefs(manifest: Manifest, dir: string, overrides: readonly LocalOverride[] = []): DependencyRef[] {
+  const refs = dependencyRefs(manifest);
+  return overrides.length === 0 ? refs : [...refs, ...overriddenRefs({ ...manifest.dependencies }, dir, manifest.name, overrides)];
 }
 
 /**
@@ -292,11 +299,13 @@ export interface GraphOptions {
   readonly rootName?: string | undefined;
   /** Why the root manifest could not be read (it does not parse), when it could not: named by a `workspace:` error. */
   readonly rootUnreadable?: string | undefined;
+  /** pnpm's overrides that point a dependency at a folder (buildWorkspace: the change detection's loader adds their refs itself). */
+  readonly overrides?: readonly LocalOverride[];
 }
 
 export function buildWorkspace(inputs: readonly PackageInput[], options: GraphOptions = {}): Workspace {
   return assemble(
-    inputs.map((input) => ({ input, name: input.manifest.name, refs: dependencyRefs(input.manifest) })),
+    inputs.map((input) => ({ input, name: input.manifest.name, refs: packageRefs(input.manifest, input.dir, options.overrides) })),
     { ...options, unique: true },
     ({ input, name }, folder, workspaceDeps, localInputs) => ({
       dir: input.dir,

@@ -206,6 +206,8 @@ export function readManifestEdges(text: string, fileName: () => string): Manifes
 export interface RootManifest {
   readonly name?: string;
   readonly unreadable?: string;
+  /** The manifest as parsed, when it is an object: its `resolutions` and `pnpm.overrides` (overrides.ts). */
+  readonly json?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -221,6 +223,7 @@ export function rootManifest(file: string, json: string): RootManifest {
   } catch (err) {
     return { unreadable: `${file}: not valid JSON (${err instanceof Error ? err.message : String(err)})` };
   }
-  const name = isRecord(value) ? value['name'] : undefined;
-  return typeof name === 'string' && name !== '' ? { name } : {};
+  if (!isRecord(value)) return {};
+  const name = value['name'];
+  return typeof name === 'string' && name !== '' ? { name, json: value } : { json: value };
 }

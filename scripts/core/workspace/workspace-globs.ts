@@ -125,6 +125,16 @@ export async function readWorkspaceGlobs(file: string, text: string): Promise<re
 }
 
 /**
+ * pnpm-workspace.yaml's `overrides` (overrides.ts), undefined when it has none. The YAML parser is loaded only
+ * for a file whose text holds the word: a workspace without overrides (the common case) reads nothing more.
+ */
+export async function readWorkspaceOverrides(file: string, text: string): Promise<unknown> {
+  if (!text.includes('overrides')) return undefined;
+  const { parseWorkspaceOverrides } = await import('./workspace-yaml.js');
+  return parseWorkspaceOverrides(file, normalizeLineBreaks(text));
+}
+
+/**
  * Whether a regular expression's source has a `|` outside every group and class: picomatch's expression of a
  * glob is `^(?:…)$`, and such a `|` makes the glob an alternative of whole paths (`a/b|c` is `a\/b|c`).
  */

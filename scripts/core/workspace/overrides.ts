@@ -1,0 +1,152 @@
+/**
+ * pnpm's `overrides` that point a dependency at a folder (`"x": "link:./packages/b"`, `file:` too): pnpm
+ * replaces the specifier of every dependency they select, in each workspace package's manifest, with that
+ * folder (relative to the workspace root), so the package depending on `x` links or copies the folder, as
+ * if its manifest said so. Change detection must see that edge: a change to `packages/b` reaches the
+ * packages depending on `x` (pnpm 10's own `--filter "...[base]"` misses them).
+ *
+ * Read as pnpm 10.34 reads them (its `getOptionsFromRootManifest`, `parseOverrides` and
+ * `createVersionsOverrider`): the root manifest's `resolutions` (Yarn's field) and `pnpm.overrides`, and
+ * pnpm-workspace.yaml's `overrides`; a selector is `name`, `name@range`, `parent>name` or
+ * `parent@range>name` (scoped names too); a value `$name` is the root manifest's own specifier of `name`.
+ * pnpm replaces a dependency of `dependencies`, `devDependencies` and `optionalDependencies`, and a peer
+ * (which then becomes a dependency: a folder is no peer range). Where pnpm decides by versions (the ranges of
+ * a selector, which of several overrides is the most specific, and which source wins when
+ * pnpm-workspace.yaml and the root manifest both have `overrides`), every override that may apply makes an
+ * edge: a safe over-approximation (a dependent listed without need, never missed). An override that
+ * removes a dependency (`-`) or sets a version removes no edge, for the same reason.
+ */
+import { isRecord } from '../json.js';
+import { DEPENDENCY_FIELDS, type DependencyRef } from './manifest.js';
+import { joinPosix } from './paths.js';
+
+/** An override whose new specifier is a folder of the workspace (or the workspace root itself). */
+export interface LocalOverride {
+  /** The dependency key it replaces. */
+  readonly name: string;
+  /** A `parent>name` selector's parent: only that package's dependency is replaced. */
+  readonly parent: string | undefined;
+  /** The folder, relative to the workspace root ('' for the root itself). */
+  readonly folder: string;
+  /** `file:` (pnpm installs a copy, and of a folder that is no workspace package its own dependencies) or `link:`. */
+  readonly copy: boolean;
+}
+
+/** Where pnpm splits `parent>child` (its DELIMITER_REGEX: a `>` after a character that is no space, `|` or `@`). */
+const DELIMITER = /[^ |@]>/;
+
+/** The package name of a selector half (`name`, `name@range`, `@scope/name@range`), or undefined when it has none. */
+function selectorName(selector: string): string | undefined {
+  const at = selector.indexOf('@', 1);
+  const name = at === -1 ? selector : selector.slice(0, at);
+  return name === '' ? undefined : name;
+}
+
+/** `selector`'s dependency name and parent, as pnpm's parsePkgAndParentSelector splits it. */
+export function parseSelector(selector: string): { readonly name: string; readonly parent: string | undefined } | undefined {
+  const at = selector.search(DELIMITER);
+  if (at === -1) {
+    const name = selectorName(selector);
+    return name === undefined ? undefined : { name, parent: undefined };
+  }
+  const parent = selectorName(selector.slice(0, at + 1));
+  const name = selectorName(selector.slice(at + 2));
+  return parent === undefined || name === undefined ? undefined : { name, parent };
+}
+
+/** The folder a `link:`/`file:` specifier names, relative to the workspace root; undefined for any other specifier, an absolute path or one above the root. */
+export function overrideFolder(spec: string): { readonly folder: string; readonly copy: boolean } | undefined {
+  const copy = spec.startsWith('file:');
+  if (!copy && !spec.startsWith('link:')) return undefined;
+  const path = spec.slice(5);
+  // An absolute path is outside the repository; above the root too (joinPosix gives '' for one, as for the root: told apart here).
+  if (path.startsWith('/')) return undefined;
+  const folder = joinPosix('', path);
+  if (folder === '' && !isRootItself(path)) return undefined;
+  return { folder, copy };
+}
+
+/** Whether a relative path names the folder it is relative to (`.`, `./`, `a/..`), not one above it. */
+function isRootItself(path: string): boolean {
+  let depth = 0;
+  for (const segment of path.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    depth += segment === '..' ? -1 : 1;
+    if (depth < 0) return false;
+  }
+  return true;
+}
+
+/**
+ * The local overrides of the override tables (`resolutions`, `pnpm.overrides`, pnpm-workspace.yaml's
+ * `overrides`, each as read, so of any type: a table that is no mapping, and an entry that is no text, is
+ * skipped, as an override pnpm could not apply), in the tables' order. `rootSpecs` are the root manifest's own
+ * specifiers, for a `$name` value (pnpm fails the install when there is none: skipped here).
+ */
+export function localOverrides(tables: readonly unknown[], rootSpecs: ReadonlyMap<string, string>): LocalOverride[] {
+  const out: LocalOverride[] = [];
+  for (const table of tables) {
+    if (!isRecord(table)) continue;
+    for (const selector of Object.keys(table)) {
+      const value = table[selector];
+      if (typeof value !== 'string') continue;
+      const spec = value.startsWith('$') ? rootSpecs.get(value.slice(1)) : value;
+      const target = spec === undefined ? undefined : overrideFolder(spec);
+      const parsed = target === undefined ? undefined : parseSelector(selector);
+      if (target !== undefined && parsed !== undefined) out.push({ ...parsed, ...target });
+    }
+  }
+  return out;
+}
+
+/**
+ * The root manifest's own specifiers, for an override's `$name`, as pnpm's createVersionReferencesReplacer
+ * gathers them: `devDependencies`, then `dependencies`, then `optionalDependencies` (a later field wins).
+ */
+export function rootSpecifiers(manifest: Readonly<Record<string, unknown>>): Map<string, string> {
+  const specs = new Map<string, string>();
+  for (const field of ['devDependencies', 'dependencies', 'optionalDependencies']) {
+    const deps = manifest[field];
+    if (!isRecord(deps)) continue;
+    for (const key of Object.keys(deps)) {
+      const spec = deps[key];
+      if (typeof spec === 'string') specs.set(key, spec);
+    }
+  }
+  return specs;
+}
+
+/**
+ * The local overrides of a workspace: those of its root manifest (`root`, as parsed; undefined when it has
+ * none or it does not parse) and of pnpm-workspace.yaml (`yamlOverrides`, its `overrides` as parsed).
+ */
+export function workspaceOverrides(root: Readonly<Record<string, unknown>> | undefined, yamlOverrides: unknown): LocalOverride[] {
+  const pnpm = root?.['pnpm'];
+  const tables = [root?.['resolutions'], isRecord(pnpm) ? pnpm['overrides'] : undefined, yamlOverrides];
+  return tables.every((t) => !isRecord(t)) ? [] : localOverrides(tables, rootSpecifiers(root ?? {}));
+}
+
+/**
+ * The edges `overrides` add to the package in folder `dir` named `name` (undefined when it has none: no
+ * `parent>` selector names it), from its manifest's dependency fields (`manifest` as read: a field that is
+ * no mapping, or an entry that is no text, has been refused by the manifest's reader already): each as the
+ * folder it points at, relative to `dir`, as a `file:`/`link:` dependency of the package would name it.
+ */
+export function overriddenRefs(manifest: Readonly<Record<string, unknown>>, dir: string, name: string | undefined, overrides: readonly LocalOverride[]): DependencyRef[] {
+  const refs: DependencyRef[] = [];
+  if (overrides.length === 0) return refs;
+  const depth = dir.split('/').filter((p) => p !== '' && p !== '.').length;
+  const up = Array.from({ length: depth }, () => '..').join('/');
+  for (const field of DEPENDENCY_FIELDS) {
+    const deps = manifest[field];
+    if (!isRecord(deps)) continue;
+    for (const key of Object.keys(deps)) {
+      for (const o of overrides) {
+        if (o.name !== key || (o.parent !== undefined && o.parent !== name)) continue;
+        const path = o.folder === '' ? up || '.' : up === '' ? o.folder : `${up}/${o.folder}`;
+        refs.push(o.copy ? { name: key, path, copy: true } : { name: key, path });
+      }
+    }
+  }
+  return refs;
+}
