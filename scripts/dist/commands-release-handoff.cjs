@@ -7779,8 +7779,9 @@ function rootManifest(file, json) {
   } catch (err) {
     return { unreadable: `${file}: not valid JSON (${err instanceof Error ? err.message : String(err)})` };
   }
-  const name = isRecord(value) ? value["name"] : void 0;
-  return typeof name === "string" && name !== "" ? { name } : {};
+  if (!isRecord(value)) return {};
+  const name = value["name"];
+  return typeof name === "string" && name !== "" ? { name, json: value } : { json: value };
 }
 
 // scripts/core/workspace/paths.ts
@@ -7811,6 +7812,92 @@ function isLocalInput(folder) {
 }
 function isTarball(path) {
   return /\.(?:tgz|tar|tar\.gz)$/.test(path);
+}
+
+// scripts/core/workspace/overrides.ts
+var DELIMITER = /[^ |@]>/;
+function selectorName(selector) {
+  const at2 = selector.indexOf("@", 1);
+  const name = at2 === -1 ? selector : selector.slice(0, at2);
+  return name === "" ? void 0 : name;
+}
+function parseSelector(selector) {
+  const at2 = selector.search(DELIMITER);
+  if (at2 === -1) {
+    const name2 = selectorName(selector);
+    return name2 === void 0 ? void 0 : { name: name2, parent: void 0 };
+  }
+  const parent = selectorName(selector.slice(0, at2 + 1));
+  const name = selectorName(selector.slice(at2 + 2));
+  return parent === void 0 || name === void 0 ? void 0 : { name, parent };
+}
+function overrideFolder(spec) {
+  const copy = spec.startsWith("file:");
+  if (!copy && !spec.startsWith("link:")) return void 0;
+  const path = spec.slice(5);
+  if (path.startsWith("/")) return void 0;
+  const folder = joinPosix("", path);
+  if (folder === "" && !isRootItself(path)) return void 0;
+  return { folder, copy };
+}
+function isRootItself(path) {
+  let depth = 0;
+  for (const segment of path.split("/")) {
+    if (segment === "" || segment === ".") continue;
+    depth += segment === ".." ? -1 : 1;
+    if (depth < 0) return false;
+  }
+  return true;
+}
+function localOverrides(tables, rootSpecs) {
+  const out = [];
+  for (const table of tables) {
+    if (!isRecord(table)) continue;
+    for (const selector of Object.keys(table)) {
+      const value = table[selector];
+      if (typeof value !== "string") continue;
+      const spec = value.startsWith("$") ? rootSpecs.get(value.slice(1)) : value;
+      const target = spec === void 0 ? void 0 : overrideFolder(spec);
+      const parsed = target === void 0 ? void 0 : parseSelector(selector);
+      if (target !== void 0 && parsed !== void 0) out.push({ ...parsed, ...target });
+    }
+  }
+  return out;
+}
+function rootSpecifiers(manifest) {
+  const specs = /* @__PURE__ */ new Map();
+  for (const field of ["devDependencies", "dependencies", "optionalDependencies"]) {
+    const deps = manifest[field];
+    if (!isRecord(deps)) continue;
+    for (const key of Object.keys(deps)) {
+      const spec = deps[key];
+      if (typeof spec === "string") specs.set(key, spec);
+    }
+  }
+  return specs;
+}
+function workspaceOverrides(root, yamlOverrides) {
+  const pnpm = root?.["pnpm"];
+  const tables = [root?.["resolutions"], isRecord(pnpm) ? pnpm["overrides"] : void 0, yamlOverrides];
+  return tables.every((t) => !isRecord(t)) ? [] : localOverrides(tables, rootSpecifiers(root ?? {}));
+}
+function overriddenRefs(manifest, dir, name, overrides) {
+  const refs = [];
+  if (overrides.length === 0) return refs;
+  const depth = dir.split("/").filter((p) => p !== "" && p !== ".").length;
+  const up = Array.from({ length: depth }, () => "..").join("/");
+  for (const field of DEPENDENCY_FIELDS) {
+    const deps = manifest[field];
+    if (!isRecord(deps)) continue;
+    for (const key of Object.keys(deps)) {
+      for (const o of overrides) {
+        if (o.name !== key || o.parent !== void 0 && o.parent !== name) continue;
+        const path = o.folder === "" ? up || "." : up === "" ? o.folder : `${up}/${o.folder}`;
+        refs.push(o.copy ? { name: key, path, copy: true } : { name: key, path });
+      }
+    }
+  }
+  return refs;
 }
 
 // scripts/core/workspace/graph.ts
@@ -8482,6 +8569,11 @@ async function readWorkspaceGlobs(file, text) {
   }
   return globs;
 }
+async function readWorkspaceOverrides(file, text) {
+  if (!text.includes("overrides")) return void 0;
+  const { parseWorkspaceOverrides } = await Promise.resolve().then(() => __toESM(require("./core-workspace-workspace-yaml.cjs"), 1));
+  return parseWorkspaceOverrides(file, normalizeLineBreaks(text));
+}
 function hasTopLevelBar(source) {
   const body = source.startsWith("^(?:") && source.endsWith(")$") ? source.slice(4, -2) : source;
   let depth = 0;
@@ -8569,7 +8661,7 @@ async function readRootManifest(texts) {
 }
 
 // scripts/io/workspace-git.ts
-var CACHE_VERSION = 10;
+var CACHE_VERSION = 11;
 var BULK_READERS = Math.max(1, Math.min(2, (0, import_node_os.availableParallelism)()));
 var MIN_PER_READER = 200;
 var CACHE_KEEP = 16;
@@ -8758,6 +8850,11 @@ async function loadWorkspaceFromGit(git, commit, options) {
     for (const reader of readers ?? []) reader.close();
   }
 }
+function withOverrides(refs, json, dir, name, overrides) {
+  if (overrides.length === 0) return refs;
+  const pkg = parseJsonText(json);
+  return isRecord(pkg) ? [...refs, ...overriddenRefs(pkg, dir, name, overrides)] : refs;
+}
 function startReaders(git) {
   return Array.from({ length: BULK_READERS }, () => git.bulkRead());
 }
@@ -8777,7 +8874,8 @@ async function load(git, commit, options, readersFor, cold) {
   if (tree?.type !== "tree") throw new import_errors16.InputError(`${where} does not exist at ${short}; pass --cwd inside the workspace`);
   if (yaml?.type !== "blob") throw new import_errors16.InputError(`pnpm-workspace.yaml not found in ${where} at ${short}; run from the root of a pnpm workspace (or pass --cwd)`);
   if (entryOf(tree, "pnpm-workspace.yaml")?.mode === "120000") throw symlinkedManifest(`${dir === "" ? "" : `${dir}/`}pnpm-workspace.yaml (at ${short})`);
-  const globs = await readWorkspaceGlobs(`pnpm-workspace.yaml (at ${short})`, yaml.content.toString("utf8"));
+  const yamlText = yaml.content.toString("utf8");
+  const globs = await readWorkspaceGlobs(`pnpm-workspace.yaml (at ${short})`, yamlText);
   const matcher = await globMatcher(globs);
   const shaBytes = tree.sha.length / 2;
   const trees = new Folders(git, shaBytes);
@@ -8789,7 +8887,8 @@ async function load(git, commit, options, readersFor, cold) {
     })
   );
   const rootName = root.name;
-  const hash = new KeyHash().update(`${CACHE_VERSION}\0${marker}\0${serviceGlobs.join("\0")}\0\0${yaml.sha}\0${rootName ?? ""}\0`);
+  const overrides = workspaceOverrides(root.json, await readWorkspaceOverrides(`pnpm-workspace.yaml (at ${short})`, yamlText));
+  const hash = new KeyHash().update(`${CACHE_VERSION}\0${marker}\0${serviceGlobs.join("\0")}\0\0${yaml.sha}\0${rootName ?? ""}\0${overrides.length === 0 ? "" : JSON.stringify(overrides)}\0`);
   for (const root2 of globRoots(globs)) hash.update(`${root2}\0${await trees.resolve(tree.sha, root2) ?? "-"}\0`);
   const cacheFile = cacheDir === void 0 ? void 0 : (0, import_node_path.join)(cacheDir, `graph-${hash.digest()}.json`);
   const fromCache = cacheFile === void 0 ? void 0 : readCache(cacheFile);
@@ -8809,8 +8908,9 @@ async function load(git, commit, options, readersFor, cold) {
     folder = path;
     if (manifestFile !== void 0) {
       file = manifestFile;
-      const edges2 = readManifestEdges(await manifestJson(fileName(), manifestFile, manifest), fileName);
-      sources.push({ dir: path, manifestFile, name: edges2.name, isService, refs: edges2.refs });
+      const json = await manifestJson(fileName(), manifestFile, manifest);
+      const edges2 = readManifestEdges(json, fileName);
+      sources.push({ dir: path, manifestFile, name: edges2.name, isService, refs: withOverrides(edges2.refs, json, path, edges2.name, overrides) });
       file = "package.json";
       continue;
     }
@@ -8822,7 +8922,7 @@ async function load(git, commit, options, readersFor, cold) {
       if (entryOf(tree2, "package.json")?.mode === "120000") throw symlinkedManifest(manifestName(path));
       throw err;
     }
-    sources.push({ dir: path, name: edges.name, isService, refs: edges.refs });
+    sources.push({ dir: path, name: edges.name, isService, refs: withOverrides(edges.refs, manifest, path, edges.name, overrides) });
   }
   trace(`${sources.length} manifests parsed`);
   let workspace = buildGraph(sources, { rootName, rootUnreadable: root.unreadable });

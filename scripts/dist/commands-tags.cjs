@@ -900,8 +900,9 @@ function rootManifest(file, json) {
   } catch (err) {
     return { unreadable: `${file}: not valid JSON (${err instanceof Error ? err.message : String(err)})` };
   }
-  const name = isRecord(value) ? value["name"] : void 0;
-  return typeof name === "string" && name !== "" ? { name } : {};
+  if (!isRecord(value)) return {};
+  const name = value["name"];
+  return typeof name === "string" && name !== "" ? { name, json: value } : { json: value };
 }
 
 // scripts/core/workspace/paths.ts
@@ -934,6 +935,92 @@ function isTarball(path) {
   return /\.(?:tgz|tar|tar\.gz)$/.test(path);
 }
 
+// scripts/core/workspace/overrides.ts
+var DELIMITER = /[^ |@]>/;
+function selectorName(selector) {
+  const at2 = selector.indexOf("@", 1);
+  const name = at2 === -1 ? selector : selector.slice(0, at2);
+  return name === "" ? void 0 : name;
+}
+function parseSelector(selector) {
+  const at2 = selector.search(DELIMITER);
+  if (at2 === -1) {
+    const name2 = selectorName(selector);
+    return name2 === void 0 ? void 0 : { name: name2, parent: void 0 };
+  }
+  const parent = selectorName(selector.slice(0, at2 + 1));
+  const name = selectorName(selector.slice(at2 + 2));
+  return parent === void 0 || name === void 0 ? void 0 : { name, parent };
+}
+function overrideFolder(spec) {
+  const copy = spec.startsWith("file:");
+  if (!copy && !spec.startsWith("link:")) return void 0;
+  const path = spec.slice(5);
+  if (path.startsWith("/")) return void 0;
+  const folder = joinPosix("", path);
+  if (folder === "" && !isRootItself(path)) return void 0;
+  return { folder, copy };
+}
+function isRootItself(path) {
+  let depth = 0;
+  for (const segment of path.split("/")) {
+    if (segment === "" || segment === ".") continue;
+    depth += segment === ".." ? -1 : 1;
+    if (depth < 0) return false;
+  }
+  return true;
+}
+function localOverrides(tables, rootSpecs) {
+  const out = [];
+  for (const table of tables) {
+    if (!isRecord(table)) continue;
+    for (const selector of Object.keys(table)) {
+      const value = table[selector];
+      if (typeof value !== "string") continue;
+      const spec = value.startsWith("$") ? rootSpecs.get(value.slice(1)) : value;
+      const target = spec === void 0 ? void 0 : overrideFolder(spec);
+      const parsed = target === void 0 ? void 0 : parseSelector(selector);
+      if (target !== void 0 && parsed !== void 0) out.push({ ...parsed, ...target });
+    }
+  }
+  return out;
+}
+function rootSpecifiers(manifest) {
+  const specs = /* @__PURE__ */ new Map();
+  for (const field of ["devDependencies", "dependencies", "optionalDependencies"]) {
+    const deps = manifest[field];
+    if (!isRecord(deps)) continue;
+    for (const key of Object.keys(deps)) {
+      const spec = deps[key];
+      if (typeof spec === "string") specs.set(key, spec);
+    }
+  }
+  return specs;
+}
+function workspaceOverrides(root, yamlOverrides) {
+  const pnpm = root?.["pnpm"];
+  const tables = [root?.["resolutions"], isRecord(pnpm) ? pnpm["overrides"] : void 0, yamlOverrides];
+  return tables.every((t) => !isRecord(t)) ? [] : localOverrides(tables, rootSpecifiers(root ?? {}));
+}
+function overriddenRefs(manifest, dir, name, overrides) {
+  const refs = [];
+  if (overrides.length === 0) return refs;
+  const depth = dir.split("/").filter((p) => p !== "" && p !== ".").length;
+  const up = Array.from({ length: depth }, () => "..").join("/");
+  for (const field of DEPENDENCY_FIELDS) {
+    const deps = manifest[field];
+    if (!isRecord(deps)) continue;
+    for (const key of Object.keys(deps)) {
+      for (const o of overrides) {
+        if (o.name !== key || o.parent !== void 0 && o.parent !== name) continue;
+        const path = o.folder === "" ? up || "." : up === "" ? o.folder : `${up}/${o.folder}`;
+        refs.push(o.copy ? { name: key, path, copy: true } : { name: key, path });
+      }
+    }
+  }
+  return refs;
+}
+
 // scripts/core/workspace/graph.ts
 function at(list, i) {
   const value = list[i];
@@ -947,6 +1034,10 @@ function dependencyRefs(manifest) {
     for (const key in deps) refs.push(dependencyRef(key, deps[key] ?? ""));
   }
   return refs;
+}
+function packageRefs(manifest, dir, overrides = []) {
+  const refs = dependencyRefs(manifest);
+  return overrides.length === 0 ? refs : [...refs, ...overriddenRefs({ ...manifest.dependencies }, dir, manifest.name, overrides)];
 }
 function workspaceTargets(name, refs, lookup, names, localInputs, found) {
   const { index } = lookup;
@@ -1044,7 +1135,7 @@ function sortByKey(items, key) {
 }
 function buildWorkspace(inputs, options = {}) {
   return assemble(
-    inputs.map((input) => ({ input, name: input.manifest.name, refs: dependencyRefs(input.manifest) })),
+    inputs.map((input) => ({ input, name: input.manifest.name, refs: packageRefs(input.manifest, input.dir, options.overrides) })),
     { ...options, unique: true },
     ({ input, name }, folder, workspaceDeps, localInputs) => ({
       dir: input.dir,
@@ -1377,6 +1468,11 @@ async function readWorkspaceGlobs(file, text) {
   }
   return globs;
 }
+async function readWorkspaceOverrides(file, text) {
+  if (!text.includes("overrides")) return void 0;
+  const { parseWorkspaceOverrides } = await Promise.resolve().then(() => __toESM(require("./core-workspace-workspace-yaml.cjs"), 1));
+  return parseWorkspaceOverrides(file, normalizeLineBreaks(text));
+}
 function hasTopLevelBar(source) {
   const body = source.startsWith("^(?:") && source.endsWith(")$") ? source.slice(4, -2) : source;
   let depth = 0;
@@ -1506,7 +1602,8 @@ async function loadWorkspace(root, options = {}) {
   const yamlPath = (0, import_node_path2.join)(root, "pnpm-workspace.yaml");
   if (!(0, import_node_fs4.existsSync)(yamlPath)) throw new import_errors21.InputError(`${yamlPath}: not found; run from the root of a pnpm workspace`);
   if (entryAt(yamlPath) === "link") throw symlinkedManifest("pnpm-workspace.yaml");
-  const globs = await readWorkspaceGlobs("pnpm-workspace.yaml", readTextFile(yamlPath, "pnpm-workspace.yaml"));
+  const yamlText = readTextFile(yamlPath, "pnpm-workspace.yaml");
+  const globs = await readWorkspaceGlobs("pnpm-workspace.yaml", yamlText);
   const rule = { marker: options.serviceMarker ?? "Dockerfile", isServiceDir: await folderTest(options.serviceGlobs ?? []) };
   const found = await discoverPackages(diskListing(), root, await globMatcher(globs), rule);
   const inputs = [];
@@ -1516,11 +1613,12 @@ async function loadWorkspace(root, options = {}) {
   }
   const textOf = (path, entry) => entry === "file" ? (0, import_node_fs4.readFileSync)(path, "utf8") : entry === "link" ? (0, import_node_fs4.readlinkSync)(path) : void 0;
   const rootFile = await readRootManifest(MANIFEST_FILES.map((file) => [file, file, textOf((0, import_node_path2.join)(root, file), entryAt((0, import_node_path2.join)(root, file)))]));
-  const graphOptions = { rootName: rootFile.name, rootUnreadable: rootFile.unreadable };
+  const overrides = workspaceOverrides(rootFile.json, await readWorkspaceOverrides("pnpm-workspace.yaml", yamlText));
+  const graphOptions = { rootName: rootFile.name, rootUnreadable: rootFile.unreadable, overrides };
   const first = buildWorkspace(inputs, graphOptions);
   if (!hasLocalInputs(first)) return first;
   const vendored = await readVendored(
-    [...first.packages.values()].map((p) => ({ dir: p.dir, refs: dependencyRefs(p.manifest) })),
+    [...first.packages.values()].map((p) => ({ dir: p.dir, refs: packageRefs(p.manifest, p.dir, overrides) })),
     async (folders) => {
       const out = [];
       for (const folder of folders) out.push(await vendoredManifest(root, folder));

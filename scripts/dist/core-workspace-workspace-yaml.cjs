@@ -7246,7 +7246,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument(source, options = {}) {
+    function parseDocument2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -7272,7 +7272,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument(src, options);
+      const doc = parseDocument2(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -7308,7 +7308,7 @@ var require_public_api = __commonJS({
     }
     exports2.parse = parse2;
     exports2.parseAllDocuments = parseAllDocuments;
-    exports2.parseDocument = parseDocument;
+    exports2.parseDocument = parseDocument2;
     exports2.stringify = stringify;
   }
 });
@@ -7368,6 +7368,7 @@ var require_dist = __commonJS({
 // scripts/core/workspace/workspace-yaml.ts
 var workspace_yaml_exports = {};
 __export(workspace_yaml_exports, {
+  parseWorkspaceOverrides: () => parseWorkspaceOverrides,
   parseWorkspaceYaml: () => parseWorkspaceYaml
 });
 module.exports = __toCommonJS(workspace_yaml_exports);
@@ -7380,13 +7381,19 @@ function isRecord(value) {
 }
 
 // scripts/core/workspace/workspace-yaml.ts
-function parseWorkspaceYaml(file, text) {
-  let doc;
+function parseDocument(file, text) {
   try {
-    doc = (0, import_yaml.parse)(text);
+    return (0, import_yaml.parse)(text);
   } catch (err) {
     throw new import_errors.InputError(`${file}: not valid YAML (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`);
   }
+}
+function parseWorkspaceOverrides(file, text) {
+  const doc = parseDocument(file, text);
+  return isRecord(doc) ? doc["overrides"] : void 0;
+}
+function parseWorkspaceYaml(file, text) {
+  const doc = parseDocument(file, text);
   const packages = isRecord(doc) ? doc["packages"] : void 0;
   if (!Array.isArray(packages) || packages.length === 0 || !packages.every((p) => typeof p === "string" && p.length > 0)) {
     throw new import_errors.InputError(`${file}: expected "packages:" with a list of folder globs, e.g. - services/*`);
@@ -7395,5 +7402,6 @@ function parseWorkspaceYaml(file, text) {
 }
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
+  parseWorkspaceOverrides,
   parseWorkspaceYaml
 });
