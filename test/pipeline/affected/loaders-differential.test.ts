@@ -258,7 +258,55 @@ describe("pnpm's overrides that point at a folder", () => {
         ['packages/a', 'a', false, ['b'], []],
         ['packages/b', 'b', false, [], []],
         ['packages/c', 'c', false, ['b'], []],
-        ['packages/d', 'd', false, [], ['vendor/x']],
+        // No lockfile: the root's `y` may be overridden inside any installed package, so every package may reach
+        // packages/b (a safe over-approximation; the lockfile says which do: the next test).
+        ['packages/d', 'd', false, ['b'], ['vendor/x']],
+      ],
+    });
+  });
+
+  // a installs z from the registry, whose own `x` the override links (the lockfile's snapshot, in pnpm's layout): both
+  // loaders read the lockfile, so the generators copy packages/b into a's image too.
+  test('through a registry package: the lockfile read by both', async () => {
+    const lock = [
+      "lockfileVersion: '9.0'",
+      '',
+      'importers:',
+      '',
+      '  .: {}',
+      '',
+      '  packages/a:',
+      '    dependencies:',
+      '      z:',
+      '        specifier: ^2.0.0',
+      '        version: 2.0.0',
+      '',
+      '  packages/b: {}',
+      '',
+      'packages:',
+      '',
+      '  z@2.0.0:',
+      '    resolution: {integrity: sha512-z}',
+      '',
+      'snapshots:',
+      '',
+      '  z@2.0.0:',
+      '    dependencies:',
+      '      x: link:packages/b',
+      '',
+    ].join('\n');
+    const r = await bothLoaders({
+      'package.json': `${JSON.stringify({ name: 'root', private: true, pnpm: { overrides: { x: 'link:./packages/b' } } })}\n`,
+      'pnpm-workspace.yaml': 'packages:\n  - packages/*\n',
+      'pnpm-lock.yaml': lock,
+      'packages/a/package.json': pkg('a', { z: '^2.0.0' }),
+      'packages/b/package.json': pkg('b'),
+    });
+    expect(r.git).toEqual(r.disk);
+    expect(r.disk).toEqual({
+      packages: [
+        ['packages/a', 'a', false, ['b'], []],
+        ['packages/b', 'b', false, [], []],
       ],
     });
   });

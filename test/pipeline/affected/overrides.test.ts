@@ -11,6 +11,7 @@
  * `parsePkgAndParentSelector`, `createVersionsOverrider` and `createVersionReferencesReplacer`).
  */
 import { afterAll, describe, expect, test } from 'vitest';
+import { overrideReach, reachedRefs } from '../../../scripts/core/workspace/override-reach.js';
 import { type LocalOverride, localOverrides, overriddenRefs, overrideFolder, parseSelector, workspaceOverrides } from '../../../scripts/core/workspace/overrides.js';
 import { affected, bundled, cleanup, commit, makeRepo, parseJson } from './fixture.js';
 
@@ -160,6 +161,59 @@ const PACKAGES: Record<string, string> = {
   'vendor/x/package.json': json({ name: 'x', version: '1.0.0' }),
 };
 const YAML = 'packages:\n  - "packages/*"\n';
+/**
+ * The lockfile pnpm 10.34.9 writes for PACKAGES with the override of `x` (its importers as `pnpm install --offline`
+ * wrote them for a, c and d; e's `y` from the registry added by hand in pnpm's layout, as the registry cannot be
+ * reached here): nothing installed reaches packages/b, so only the packages naming `x` do.
+ */
+const lockOf = (spec: string) => `lockfileVersion: '9.0'
+
+settings:
+  autoInstallPeers: true
+  excludeLinksFromLockfile: false
+
+overrides:
+  x: ${spec}
+
+importers:
+
+  .: {}
+
+  packages/a:
+    dependencies:
+      x:
+        specifier: ${spec.replace('./packages/', '../')}
+        version: link:../b
+
+  packages/b: {}
+
+  packages/c:
+    devDependencies:
+      x:
+        specifier: ${spec.replace('./packages/', '../')}
+        version: link:../b
+
+  packages/d:
+    dependencies:
+      x:
+        specifier: ${spec.replace('./packages/', '../')}
+        version: link:../b
+
+  packages/e:
+    dependencies:
+      y:
+        specifier: ^1.0.0
+        version: 1.0.0
+
+packages:
+
+  y@1.0.0:
+    resolution: {integrity: sha512-y}
+
+snapshots:
+
+  y@1.0.0: {}
+`;
 
 async function names(root: string, base: string, head: string): Promise<string[]> {
   const r = await affected(root, ['--json', '--base', base, '--head', head]);
@@ -173,6 +227,7 @@ describe('affected with overrides that point at a folder', () => {
       ...PACKAGES,
       'package.json': json({ name: 'root', private: true, pnpm: { overrides: { x: 'link:./packages/b' } } }),
       'pnpm-workspace.yaml': YAML,
+      'pnpm-lock.yaml': lockOf('link:./packages/b'),
     });
     const head = commit(root, 'b', { 'packages/b/index.js': 'b\n' });
     expect(await names(root, first, head)).toEqual(['a', 'b', 'c', 'd']);
@@ -181,7 +236,12 @@ describe('affected with overrides that point at a folder', () => {
   });
 
   test("the root's resolutions, with file:", async () => {
-    const { root, first } = makeRepo({ ...PACKAGES, 'package.json': json({ name: 'root', private: true, resolutions: { x: 'file:./packages/b' } }), 'pnpm-workspace.yaml': YAML });
+    const { root, first } = makeRepo({
+      ...PACKAGES,
+      'package.json': json({ name: 'root', private: true, resolutions: { x: 'file:./packages/b' } }),
+      'pnpm-workspace.yaml': YAML,
+      'pnpm-lock.yaml': lockOf('file:./packages/b'),
+    });
     const head = commit(root, 'b', { 'packages/b/index.js': 'b\n' });
     expect(await names(root, first, head)).toEqual(['a', 'b', 'c', 'd']);
   });
@@ -208,7 +268,7 @@ describe('affected with overrides that point at a folder', () => {
   // for the same packages without the root's override must not answer for a commit that has it (the bundle, whose
   // cache the in-process runs may not share).
   test("a cached graph of the same packages without the override is not used (the root's overrides are in the key)", () => {
-    const files = { ...PACKAGES, 'package.json': json({ name: 'root', private: true }), 'pnpm-workspace.yaml': YAML };
+    const files = { ...PACKAGES, 'package.json': json({ name: 'root', private: true }), 'pnpm-workspace.yaml': YAML, 'pnpm-lock.yaml': lockOf('link:./packages/b') };
     const { root, first } = makeRepo(files);
     const change = { 'packages/b/index.js': 'b\n' };
     const plain = commit(root, 'b', change);
@@ -219,5 +279,236 @@ describe('affected with overrides that point at a folder', () => {
     const again = commit(root, 'b again', change);
     const r = bundled(root, ['--json', '--base', withOverride, '--head', again]);
     expect(parseJson(r).packages.map((p) => p.name)).toEqual(['a', 'b', 'c', 'd']);
+  });
+});
+
+// pnpm 10.34.9's lockfiles for a workspace whose a installs vendor/y (`file:`), whose own manifest depends on `x`
+// (`^1.0.0`), with the root's override of `x` to `link:./packages/b` and to `file:./packages/b` (written by
+// `pnpm install --offline`, as they are): the lockfile alone says a reaches packages/b through y.
+const LINKED_LOCK = `lockfileVersion: '9.0'
+
+settings:
+  autoInstallPeers: true
+  excludeLinksFromLockfile: false
+
+overrides:
+  x: link:./packages/b
+
+importers:
+
+  .: {}
+
+  packages/a:
+    dependencies:
+      y:
+        specifier: file:../../vendor/y
+        version: file:vendor/y
+
+  packages/b: {}
+
+  packages/c:
+    devDependencies:
+      x:
+        specifier: link:../b
+        version: link:../b
+
+packages:
+
+  y@file:vendor/y:
+    resolution: {directory: vendor/y, type: directory}
+
+snapshots:
+
+  y@file:vendor/y:
+    dependencies:
+      x: link:packages/b
+`;
+const COPIED_LOCK = LINKED_LOCK.replace('x: link:./packages/b', 'x: file:./packages/b')
+  .replace('specifier: link:../b', 'specifier: file:../b')
+  .replace('packages:\n\n  y@', 'packages:\n\n  b@file:packages/b:\n    resolution: {directory: packages/b, type: directory}\n\n  y@')
+  .replace('snapshots:\n\n', 'snapshots:\n\n  b@file:packages/b: {}\n\n')
+  .replace('x: link:packages/b', 'x: b@file:packages/b');
+// A registry chain in pnpm's layout (written by hand: the registry cannot be reached here): a installs z, z installs
+// y, whose `x` the override links; e installs w, which installs nothing linked; a peer suffix on the way.
+const REGISTRY_LOCK = `lockfileVersion: '9.0'
+
+settings:
+  autoInstallPeers: true
+  excludeLinksFromLockfile: false
+
+overrides:
+  x: link:./packages/b
+
+importers:
+
+  .: {}
+
+  packages/a:
+    dependencies:
+      z:
+        specifier: ^2.0.0
+        version: 2.0.0(react@18.0.0)
+
+  packages/b: {}
+
+  packages/e:
+    dependencies:
+      w:
+        specifier: ^1.0.0
+        version: 1.0.0
+
+packages:
+
+  react@18.0.0:
+    resolution: {integrity: sha512-r}
+
+  w@1.0.0:
+    resolution: {integrity: sha512-w}
+
+  y@1.0.0:
+    resolution: {integrity: sha512-y}
+
+  z@2.0.0:
+    resolution: {integrity: sha512-z}
+
+snapshots:
+
+  react@18.0.0: {}
+
+  w@1.0.0:
+    dependencies:
+      react: 18.0.0
+
+  y@1.0.0:
+    dependencies:
+      x: link:packages/b
+
+  z@2.0.0(react@18.0.0):
+    dependencies:
+      react: 18.0.0
+      y: 1.0.0
+`;
+
+describe('overrideReach: which importers reach an override folder through the packages they install', () => {
+  const b = new Set(['packages/b']);
+  const asRows = (reach: ReturnType<typeof overrideReach>) => (reach === undefined ? undefined : [...reach].map(([dir, folders]) => [dir, [...folders]]));
+  test.each<[string, string | undefined, Set<string>, unknown]>([
+    // c's own `x` (a link relative to its folder) and a's through y.
+    [
+      "pnpm's lockfile, link:",
+      LINKED_LOCK,
+      b,
+      [
+        ['packages/a', ['packages/b']],
+        ['packages/c', ['packages/b']],
+      ],
+    ],
+    [
+      "pnpm's lockfile, file: (a copy: the snapshot b@file:packages/b)",
+      COPIED_LOCK,
+      b,
+      [
+        ['packages/a', ['packages/b']],
+        ['packages/c', ['packages/b']],
+      ],
+    ],
+    ['a registry chain with peers: a through z and y; e not', REGISTRY_LOCK, b, [['packages/a', ['packages/b']]]],
+    ['another folder: none', LINKED_LOCK, new Set(['packages/q']), []],
+    [
+      're-indented by another tool (read as YAML)',
+      LINKED_LOCK.replaceAll('\n  ', '\n    ').replaceAll('\n    \n', '\n\n'),
+      b,
+      [
+        ['packages/a', ['packages/b']],
+        ['packages/c', ['packages/b']],
+      ],
+    ],
+    ['no lockfile: cannot say', undefined, b, undefined],
+    ['not YAML: cannot say', 'importers: [', b, undefined],
+    ['no lockfile version: cannot say', 'importers: {}\n', b, undefined],
+  ])('%s', (_, text, folders, expected) => {
+    expect(asRows(overrideReach(text, folders))).toEqual(expected);
+  });
+
+  test('reachedRefs: the folder from each package, as a link or (file:) a copy; without a lockfile, every package for an override that may act in a registry package', () => {
+    const packages = [{ dir: 'packages/a' }, { dir: 'packages/b' }, { dir: 'packages/c' }, { dir: 'tools' }];
+    const names = new Set(['a', 'b', 'c', 't']);
+    const x: LocalOverride = { name: 'x', parent: undefined, folder: 'packages/b', copy: false };
+    const rows = (m: Map<string, unknown[]>) => [...m];
+    expect(rows(reachedRefs(packages, names, [x], LINKED_LOCK))).toEqual([
+      ['packages/a', [{ name: 'packages/b', path: '../../packages/b' }]],
+      ['packages/c', [{ name: 'packages/b', path: '../../packages/b' }]],
+    ]);
+    expect(rows(reachedRefs(packages, names, [{ ...x, copy: true }], COPIED_LOCK))).toEqual([
+      ['packages/a', [{ name: 'packages/b', path: '../../packages/b', copy: true }]],
+      ['packages/c', [{ name: 'packages/b', path: '../../packages/b', copy: true }]],
+    ]);
+    expect(rows(reachedRefs(packages, names, [x], undefined))).toEqual([
+      ['packages/a', [{ name: 'packages/b', path: '../../packages/b' }]],
+      ['packages/b', [{ name: 'packages/b', path: '../../packages/b' }]],
+      ['packages/c', [{ name: 'packages/b', path: '../../packages/b' }]],
+      ['tools', [{ name: 'packages/b', path: '../packages/b' }]],
+    ]);
+    // A parent that is a workspace package: its own manifest says it all (overriddenRefs). One that is not: assumed.
+    expect(rows(reachedRefs(packages, names, [{ ...x, parent: 'a' }], undefined))).toEqual([]);
+    expect(rows(reachedRefs(packages, names, [{ ...x, parent: 'y' }], undefined)).map(([dir]) => dir)).toEqual(['packages/a', 'packages/b', 'packages/c', 'tools']);
+    // The root as the folder.
+    expect(rows(reachedRefs([{ dir: 'tools' }, { dir: '' }], names, [{ ...x, folder: '' }], undefined))).toEqual([
+      ['tools', [{ name: '', path: '..' }]],
+      ['', [{ name: '', path: '.' }]],
+    ]);
+  });
+});
+
+describe('affected with an override of a dependency of an installed package', () => {
+  const files = (lock: string | undefined, manifests: Record<string, string>) => ({
+    'package.json': json({ name: 'root', private: true, pnpm: { overrides: { x: 'link:./packages/b' } } }),
+    'pnpm-workspace.yaml': YAML,
+    ...manifests,
+    ...(lock === undefined ? {} : { 'pnpm-lock.yaml': lock }),
+  });
+  const VENDORED = {
+    'packages/a/package.json': json({ name: 'a', version: '1.0.0', dependencies: { y: 'file:../../vendor/y' } }),
+    'packages/b/package.json': json({ name: 'b', version: '1.0.0' }),
+    'packages/c/package.json': json({ name: 'c', version: '1.0.0', devDependencies: { x: '^2' } }),
+    'vendor/y/package.json': json({ name: 'y', version: '1.0.0', dependencies: { x: '^1.0.0' } }),
+  };
+  const REGISTRY = {
+    'packages/a/package.json': json({ name: 'a', version: '1.0.0', dependencies: { z: '^2.0.0' } }),
+    'packages/b/package.json': json({ name: 'b', version: '1.0.0' }),
+    'packages/e/package.json': json({ name: 'e', version: '1.0.0', dependencies: { w: '^1.0.0' } }),
+  };
+
+  test("a vendored package's x (pnpm's own lockfile): a change to packages/b reaches a through vendor/y", async () => {
+    const { root, first } = makeRepo(files(LINKED_LOCK, VENDORED));
+    const head = commit(root, 'b', { 'packages/b/index.js': 'b\n' });
+    expect(await names(root, first, head)).toEqual(['a', 'b', 'c']);
+  });
+
+  test("a registry package's x: a, which installs z, which installs y; not e", async () => {
+    const { root, first } = makeRepo(files(REGISTRY_LOCK, REGISTRY));
+    const head = commit(root, 'b', { 'packages/b/index.js': 'b\n' });
+    expect(await names(root, first, head)).toEqual(['a', 'b']);
+  });
+
+  test('no lockfile, or one pnpm cannot read: every package may reach it (a safe over-approximation)', async () => {
+    for (const lock of [undefined, 'importers: [\n']) {
+      const { root, first } = makeRepo(files(lock, REGISTRY));
+      const head = commit(root, 'b', { 'packages/b/index.js': 'b\n' });
+      expect(await names(root, first, head)).toEqual(['a', 'b', 'e']);
+    }
+  });
+
+  // The graph cache's key holds the lockfile's hash when there are such overrides: a graph cached with a lockfile in
+  // which nothing reaches the folder must not answer for one in which a does (the bundle, whose cache the runs share).
+  test('a cached graph of the same packages and overrides with another lockfile is not used', () => {
+    const unlinked = REGISTRY_LOCK.replace('    dependencies:\n      x: link:packages/b\n', '');
+    const { root, first } = makeRepo(files(unlinked, REGISTRY));
+    const change = { 'packages/b/index.js': 'b\n' };
+    const primed = bundled(root, ['--json', '--base', first, '--head', commit(root, 'b', change)]);
+    expect(parseJson(primed).packages.map((p) => p.name)).toEqual(['b']);
+    const relocked = commit(root, 'the lockfile', { 'packages/b/index.js': null, 'pnpm-lock.yaml': REGISTRY_LOCK });
+    const r = bundled(root, ['--json', '--base', relocked, '--head', commit(root, 'b again', change)]);
+    expect(parseJson(r).packages.map((p) => p.name)).toEqual(['a', 'b']);
   });
 });
