@@ -10,7 +10,7 @@ import { discoverPackages, type FolderListing, MANIFEST_FILES, manifestFolder, O
 import { folderTest, globMatcher } from '../core/workspace/folder-globs.js';
 import { buildWorkspace, hasLocalInputs, packageRefs, type PackageInput, type Workspace } from '../core/workspace/graph.js';
 import { readVendored, type VendoredManifest } from '../core/workspace/vendored.js';
-import { parseManifest } from '../core/workspace/manifest.js';
+import { type DependencyRef, parseManifest } from '../core/workspace/manifest.js';
 import { workspaceOverrides } from '../core/workspace/overrides.js';
 import { readWorkspaceGlobs, readWorkspaceOverrides } from '../core/workspace/workspace-globs.js';
 import { manifestJson, readRootManifest } from './manifest-json.js';
@@ -127,12 +127,20 @@ export async function loadWorkspace(root: string, options: LoadOptions = {}): Pr
   const textOf = (path: string, entry: ReturnType<typeof entryAt>) => (entry === 'file' ? readFileSync(path, 'utf8') : entry === 'link' ? readlinkSync(path) : undefined);
   const rootFile = await readRootManifest(MANIFEST_FILES.map((file) => [file, file, textOf(join(root, file), entryAt(join(root, file)))] as const));
   const overrides = workspaceOverrides(rootFile.json, await readWorkspaceOverrides('pnpm-workspace.yaml', yamlText));
-  const graphOptions = { rootName: rootFile.name, rootUnreadable: rootFile.unreadable, overrides };
+  // Which packages reach those overrides' folders through registry packages: the lockfile says (as from git).
+  let reached: Map<string, DependencyRef[]> | undefined;
+  if (overrides.length > 0) {
+    const { reachedRefs } = await import('../core/workspace/override-reach.js');
+    const lockPath = join(root, 'pnpm-lock.yaml');
+    const lockText = entryAt(lockPath) === 'file' ? readFileSync(lockPath, 'utf8') : undefined;
+    reached = reachedRefs(inputs, new Set(inputs.map((input) => input.manifest.name)), overrides, lockText);
+  }
+  const graphOptions = { rootName: rootFile.name, rootUnreadable: rootFile.unreadable, overrides, reached };
   const first = buildWorkspace(inputs, graphOptions);
   if (!hasLocalInputs(first)) return first;
   // A vendored package's own `file:` dependencies (vendored.ts), read from its folder on disk.
   const vendored = await readVendored(
-    [...first.packages.values()].map((p) => ({ dir: p.dir, refs: packageRefs(p.manifest, p.dir, overrides) })),
+    [...first.packages.values()].map((p) => ({ dir: p.dir, refs: packageRefs(p.manifest, p.dir, graphOptions) })),
     async (folders) => {
       const out: Array<VendoredManifest | undefined> = [];
       for (const folder of folders) out.push(await vendoredManifest(root, folder));

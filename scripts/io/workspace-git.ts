@@ -387,9 +387,13 @@ async function load(git: Git, commit: string, options: LoadOptions, readersFor: 
   const rootName = root.name;
   // pnpm's overrides that point a dependency at a folder: edges of the packages they select (rare; none costs a text search).
   const overrides = workspaceOverrides(root.json, await readWorkspaceOverrides(`pnpm-workspace.yaml (at ${short})`, yamlText));
-  // The root manifest's overrides are in the key (pnpm-workspace.yaml's are, by its hash).
+  // With such overrides, the lockfile says which packages reach their folders through registry packages (override-reach.ts):
+  // one more read, for such a workspace only.
+  const [lock] = overrides.length === 0 ? [] : await git.readObjects([`${commit}:${inDir}pnpm-lock.yaml`]);
+  const lockText = lock?.type === 'blob' ? lock.content.toString('utf8') : undefined;
+  // The root manifest's overrides are in the key (pnpm-workspace.yaml's are, by its hash), and then the lockfile.
   const hash = new KeyHash().update(
-    `${CACHE_VERSION}\0${marker}\0${serviceGlobs.join('\0')}\0\0${yaml.sha}\0${rootName ?? ''}\0${overrides.length === 0 ? '' : JSON.stringify(overrides)}\0`,
+    `${CACHE_VERSION}\0${marker}\0${serviceGlobs.join('\0')}\0\0${yaml.sha}\0${rootName ?? ''}\0${overrides.length === 0 ? '' : `${JSON.stringify(overrides)}\0${lock?.sha ?? '-'}`}\0`,
   );
   for (const root of globRoots(globs)) hash.update(`${root}\0${(await trees.resolve(tree.sha, root)) ?? '-'}\0`);
   const cacheFile = cacheDir === undefined ? undefined : join(cacheDir, `graph-${hash.digest()}.json`);
@@ -407,7 +411,7 @@ async function load(git: Git, commit: string, options: LoadOptions, readersFor: 
   let folder = '';
   let file: ManifestFile = 'package.json';
   const fileName = () => manifestName(folder, file);
-  const sources: GraphSource[] = [];
+  let sources: GraphSource[] = [];
   for (const { dir: path, manifest, manifestFile, isService } of found) {
     folder = path;
     if (manifestFile !== undefined) {
@@ -431,6 +435,15 @@ async function load(git: Git, commit: string, options: LoadOptions, readersFor: 
     sources.push({ dir: path, name: edges.name, isService, refs: withOverrides(edges.refs, manifest, path, edges.name, overrides) });
   }
   trace(`${sources.length} manifests parsed`);
+  if (overrides.length > 0) {
+    const { reachedRefs } = await import('../core/workspace/override-reach.js');
+    const names = new Set(sources.flatMap((source) => (source.name === undefined ? [] : [source.name])));
+    const reached = reachedRefs(sources, names, overrides, lockText);
+    sources = sources.map((source) => {
+      const more = reached.get(source.dir);
+      return more === undefined ? source : { ...source, refs: [...source.refs, ...more] };
+    });
+  }
   let workspace = buildGraph(sources, { rootName, rootUnreadable: root.unreadable });
   // A package depending on a folder of no workspace package (a vendored one, rare): that folder's own
   // manifest's paths count too, read now and the graph built again with them.

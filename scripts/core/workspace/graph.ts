@@ -109,10 +109,15 @@ export function dependencyRefs(manifest: Manifest): DependencyRef[] {
   return refs;
 }
 
-/** A package's dependencies as graph edge candidates, with those the workspace's local overrides add (overrides.ts). */
-export function packageRefs(manifest: Manifest, dir: string, overrides: readonly LocalOverride[] = []): DependencyRef[] {
+/**
+ * A package's dependencies as graph edge candidates, with those the workspace's local overrides add (overrides.ts),
+ * to its own dependencies and (`reached`, by folder: override-reach.ts) through the packages it installs.
+ */
+export function packageRefs(manifest: Manifest, dir: string, options: Pick<GraphOptions, 'overrides' | 'reached'> = {}): DependencyRef[] {
   const refs = dependencyRefs(manifest);
-  return overrides.length === 0 ? refs : [...refs, ...overriddenRefs({ ...manifest.dependencies }, dir, manifest.name, overrides)];
+  const { overrides = [], reached } = options;
+  if (overrides.length === 0) return refs;
+  return [...refs, ...overriddenRefs({ ...manifest.dependencies }, dir, manifest.name, overrides), ...(reached?.get(dir) ?? [])];
 }
 
 /**
@@ -301,11 +306,13 @@ export interface GraphOptions {
   readonly rootUnreadable?: string | undefined;
   /** pnpm's overrides that point a dependency at a folder (buildWorkspace: the change detection's loader adds their refs itself). */
   readonly overrides?: readonly LocalOverride[];
+  /** The refs those overrides add through the packages each package installs, by folder (override-reach.ts; buildWorkspace too). */
+  readonly reached?: ReadonlyMap<string, readonly DependencyRef[]> | undefined;
 }
 
 export function buildWorkspace(inputs: readonly PackageInput[], options: GraphOptions = {}): Workspace {
   return assemble(
-    inputs.map((input) => ({ input, name: input.manifest.name, refs: packageRefs(input.manifest, input.dir, options.overrides) })),
+    inputs.map((input) => ({ input, name: input.manifest.name, refs: packageRefs(input.manifest, input.dir, options) })),
     { ...options, unique: true },
     ({ input, name }, folder, workspaceDeps, localInputs) => ({
       dir: input.dir,

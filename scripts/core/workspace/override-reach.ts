@@ -1,0 +1,127 @@
+/**
+ * Which workspace packages reach a folder an override points at through the packages they install. pnpm
+ * applies an override to every manifest it reads, a registry package's too (`"x": "link:./packages/b"`
+ * replaces the `x` of a package `y` from the registry, and `"y>x"` that one alone), so a workspace package
+ * depending on `y` has `packages/b` in its installation though its own manifest never names `x`. The
+ * manifests cannot say which packages install `y`'s `x`: pnpm's lockfile does, as a snapshot's dependency
+ * `x: link:packages/b` (a link) or `x: b@file:packages/b` (a copy: the snapshot `b@file:packages/b`), the
+ * folder relative to the lockfile's folder (the workspace root). Checked against pnpm 10.34.9's lockfiles
+ * by hand (test/pipeline/affected/overrides.test.ts). Loaded only for a workspace with such an override
+ * (a chunk of its own with the lockfile's readers).
+ */
+import { LockfileShapeError, packageKeyOf, parseImporterDeps, refToKey, segmentLockfile, snapshotDeps } from '../changes/lockfile.js';
+import { lockfileInPnpmLayout } from '../changes/lockfile-yaml.js';
+import { InputError } from '../errors.js';
+import type { DependencyRef } from './manifest.js';
+import type { LocalOverride } from './overrides.js';
+import { joinPosix } from './paths.js';
+
+/** The folder of a `file:` snapshot key (`b@file:packages/b`, peers after it), or undefined for any other key. */
+function copiedFolder(snapshotKey: string): string | undefined {
+  const key = packageKeyOf(snapshotKey);
+  const at = key.indexOf('@', 1);
+  return at !== -1 && key.startsWith('file:', at + 1) ? joinPosix('', key.slice(at + 6)) : undefined;
+}
+
+/**
+ * Importer folder (relative to the workspace root, '' for the root) -> the `folders` it reaches through the
+ * packages it installs, from the lockfile's text; undefined when there is no lockfile or it cannot be read
+ * (the caller then assumes every package may reach them). An importer reaching none is absent.
+ */
+export function overrideReach(lockText: string | undefined, folders: ReadonlySet<string>): Map<string, Set<string>> | undefined {
+  if (lockText === undefined) return undefined;
+  try {
+    const { text, aliasFree } = lockfileInPnpmLayout(lockText);
+    return reachIn(segmentLockfile(text, { aliasFree }), folders);
+  } catch (err) {
+    if (err instanceof InputError || err instanceof LockfileShapeError) return undefined;
+    throw err;
+  }
+}
+
+function reachIn(doc: ReturnType<typeof segmentLockfile>, folders: ReadonlySet<string>): Map<string, Set<string>> {
+  // Each snapshot that holds a folder (links it, or is its copy), and who depends on each snapshot.
+  const reach = new Map<string, Set<string>>();
+  const dependents = new Map<string, string[]>();
+  const queue: Array<[key: string, folder: string]> = [];
+  const hold = (key: string, folder: string) => {
+    const held = reach.get(key) ?? new Set<string>();
+    if (held.has(folder)) return;
+    held.add(folder);
+    reach.set(key, held);
+    queue.push([key, folder]);
+  };
+  for (const [key, block] of doc.snapshots) {
+    const copy = copiedFolder(key);
+    if (copy !== undefined && folders.has(copy)) hold(key, copy);
+    for (const [name, ref] of snapshotDeps(block)) {
+      if (ref.startsWith('link:')) {
+        const folder = joinPosix('', ref.slice(5));
+        if (folders.has(folder)) hold(key, folder);
+        continue;
+      }
+      const child = refToKey(name, ref);
+      if (child === undefined) continue;
+      const list = dependents.get(child);
+      if (list === undefined) dependents.set(child, [key]);
+      else list.push(key);
+    }
+  }
+  // Up the dependents, once per snapshot and folder.
+  for (let i = 0; i < queue.length; i++) {
+    const [key, folder] = queue[i] ?? ['', ''];
+    for (const dependent of dependents.get(key) ?? []) hold(dependent, folder);
+  }
+  const out = new Map<string, Set<string>>();
+  for (const [id, block] of doc.importers) {
+    const dir = id === '.' ? '' : id;
+    const found = new Set<string>();
+    for (const dep of parseImporterDeps(block)) {
+      if (dep.version.startsWith('link:')) {
+        const folder = joinPosix(dir, dep.version.slice(5));
+        if (folders.has(folder)) found.add(folder);
+        continue;
+      }
+      const child = refToKey(dep.name, dep.version);
+      for (const folder of (child === undefined ? undefined : reach.get(child)) ?? []) found.add(folder);
+    }
+    if (found.size > 0) out.set(dir, found);
+  }
+  return out;
+}
+
+/**
+ * The refs the workspace's local overrides add to each package (by folder) through the packages it installs:
+ * to each folder the lockfile (`lockText`, the workspace root's pnpm-lock.yaml) shows it reaching. Without a
+ * lockfile pnpm can read, every package is taken to reach the folder of each override that may act in a
+ * registry package's manifest (no parent, or a parent that is no workspace package: `names`): a safe
+ * over-approximation. Each ref names the folder from the package's own, as a `file:` (a copy: of an override
+ * with `file:`) or `link:` dependency would.
+ */
+export function reachedRefs(
+  packages: ReadonlyArray<{ readonly dir: string }>,
+  names: ReadonlySet<string>,
+  overrides: readonly LocalOverride[],
+  lockText: string | undefined,
+): Map<string, DependencyRef[]> {
+  const copies = new Set(overrides.filter((o) => o.copy).map((o) => o.folder));
+  const reach = overrideReach(lockText, new Set(overrides.map((o) => o.folder)));
+  const assumed = [...new Set(overrides.filter((o) => o.parent === undefined || !names.has(o.parent)).map((o) => o.folder))];
+  const out = new Map<string, DependencyRef[]>();
+  for (const { dir } of packages) {
+    const folders = reach === undefined ? assumed : [...(reach.get(dir) ?? [])];
+    if (folders.length === 0) continue;
+    const up = dir
+      .split('/')
+      .filter((p) => p !== '' && p !== '.')
+      .map(() => '..');
+    out.set(
+      dir,
+      folders.map((folder) => {
+        const path = [...up, ...(folder === '' ? [] : [folder])].join('/') || '.';
+        return copies.has(folder) ? { name: folder, path, copy: true } : { name: folder, path };
+      }),
+    );
+  }
+  return out;
+}
