@@ -9609,7 +9609,11 @@ async function load(git, commit, options, readersFor, cold) {
   );
   const rootName = root.name;
   const overrides = workspaceOverrides(root.json, await readWorkspaceOverrides(`pnpm-workspace.yaml (at ${short})`, yamlText));
-  const hash = new KeyHash().update(`${CACHE_VERSION}\0${marker}\0${serviceGlobs.join("\0")}\0\0${yaml.sha}\0${rootName ?? ""}\0${overrides.length === 0 ? "" : JSON.stringify(overrides)}\0`);
+  const [lock] = overrides.length === 0 ? [] : await git.readObjects([`${commit}:${inDir}pnpm-lock.yaml`]);
+  const lockText = lock?.type === "blob" ? lock.content.toString("utf8") : void 0;
+  const hash = new KeyHash().update(
+    `${CACHE_VERSION}\0${marker}\0${serviceGlobs.join("\0")}\0\0${yaml.sha}\0${rootName ?? ""}\0${overrides.length === 0 ? "" : `${JSON.stringify(overrides)}\0${lock?.sha ?? "-"}`}\0`
+  );
   for (const root2 of globRoots(globs)) hash.update(`${root2}\0${await trees.resolve(tree.sha, root2) ?? "-"}\0`);
   const cacheFile = cacheDir === void 0 ? void 0 : (0, import_node_path.join)(cacheDir, `graph-${hash.digest()}.json`);
   const fromCache = cacheFile === void 0 ? void 0 : readCache(cacheFile);
@@ -9624,7 +9628,7 @@ async function load(git, commit, options, readersFor, cold) {
   let folder = "";
   let file = "package.json";
   const fileName = () => manifestName(folder, file);
-  const sources = [];
+  let sources = [];
   for (const { dir: path, manifest, manifestFile, isService } of found) {
     folder = path;
     if (manifestFile !== void 0) {
@@ -9646,6 +9650,15 @@ async function load(git, commit, options, readersFor, cold) {
     sources.push({ dir: path, name: edges.name, isService, refs: withOverrides(edges.refs, manifest, path, edges.name, overrides) });
   }
   trace(`${sources.length} manifests parsed`);
+  if (overrides.length > 0) {
+    const { reachedRefs } = await Promise.resolve().then(() => __toESM(require("./core-workspace-override-reach.cjs"), 1));
+    const names = new Set(sources.flatMap((source) => source.name === void 0 ? [] : [source.name]));
+    const reached = reachedRefs(sources, names, overrides, lockText);
+    sources = sources.map((source) => {
+      const more = reached.get(source.dir);
+      return more === void 0 ? source : { ...source, refs: [...source.refs, ...more] };
+    });
+  }
   let workspace = buildGraph(sources, { rootName, rootUnreadable: root.unreadable });
   let vendored = [];
   if (hasLocalInputs(workspace)) {

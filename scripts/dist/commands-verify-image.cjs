@@ -14424,9 +14424,11 @@ function dependencyRefs(manifest) {
   }
   return refs;
 }
-function packageRefs(manifest, dir, overrides = []) {
+function packageRefs(manifest, dir, options = {}) {
   const refs = dependencyRefs(manifest);
-  return overrides.length === 0 ? refs : [...refs, ...overriddenRefs({ ...manifest.dependencies }, dir, manifest.name, overrides)];
+  const { overrides = [], reached } = options;
+  if (overrides.length === 0) return refs;
+  return [...refs, ...overriddenRefs({ ...manifest.dependencies }, dir, manifest.name, overrides), ...reached?.get(dir) ?? []];
 }
 function workspaceTargets(name, refs, lookup, names, localInputs, found) {
   const { index } = lookup;
@@ -14524,7 +14526,7 @@ function sortByKey(items, key) {
 }
 function buildWorkspace(inputs, options = {}) {
   return assemble(
-    inputs.map((input) => ({ input, name: input.manifest.name, refs: packageRefs(input.manifest, input.dir, options.overrides) })),
+    inputs.map((input) => ({ input, name: input.manifest.name, refs: packageRefs(input.manifest, input.dir, options) })),
     { ...options, unique: true },
     ({ input, name }, folder, workspaceDeps, localInputs) => ({
       dir: input.dir,
@@ -14989,11 +14991,18 @@ async function loadWorkspace(root, options = {}) {
   const textOf = (path, entry) => entry === "file" ? (0, import_node_fs2.readFileSync)(path, "utf8") : entry === "link" ? (0, import_node_fs2.readlinkSync)(path) : void 0;
   const rootFile = await readRootManifest(MANIFEST_FILES.map((file) => [file, file, textOf((0, import_node_path.join)(root, file), entryAt((0, import_node_path.join)(root, file)))]));
   const overrides = workspaceOverrides(rootFile.json, await readWorkspaceOverrides("pnpm-workspace.yaml", yamlText));
-  const graphOptions = { rootName: rootFile.name, rootUnreadable: rootFile.unreadable, overrides };
+  let reached;
+  if (overrides.length > 0) {
+    const { reachedRefs } = await Promise.resolve().then(() => __toESM(require("./core-workspace-override-reach.cjs"), 1));
+    const lockPath = (0, import_node_path.join)(root, "pnpm-lock.yaml");
+    const lockText = entryAt(lockPath) === "file" ? (0, import_node_fs2.readFileSync)(lockPath, "utf8") : void 0;
+    reached = reachedRefs(inputs, new Set(inputs.map((input) => input.manifest.name)), overrides, lockText);
+  }
+  const graphOptions = { rootName: rootFile.name, rootUnreadable: rootFile.unreadable, overrides, reached };
   const first = buildWorkspace(inputs, graphOptions);
   if (!hasLocalInputs(first)) return first;
   const vendored = await readVendored(
-    [...first.packages.values()].map((p) => ({ dir: p.dir, refs: packageRefs(p.manifest, p.dir, overrides) })),
+    [...first.packages.values()].map((p) => ({ dir: p.dir, refs: packageRefs(p.manifest, p.dir, graphOptions) })),
     async (folders) => {
       const out = [];
       for (const folder of folders) out.push(await vendoredManifest(root, folder));
