@@ -106,6 +106,11 @@ describe('a leading ! as pnpm reads it', () => {
       ['*', '!tools'],
       ['a', 'x'],
     ],
+    // A `!` alone excludes nothing (pnpm lists every package; it refuses an empty glob, "Missing or empty package").
+    [
+      ['*', '!'],
+      ['a', 'tools', 'x'],
+    ],
   ])('%j lists %j', async (globs, listed) => {
     const m = await globMatcher(globs);
     expect(['a', 'tools', 'x'].filter((dir) => m.isPackageDir(dir))).toEqual(listed);
@@ -113,7 +118,7 @@ describe('a leading ! as pnpm reads it', () => {
   });
 
   // A glob pnpm drops is not read, so not checked; an extglob include is checked whole (its | is inside a group).
-  test.each(['!!/abs', '!!../x', '!!a|b', '!(a|b)'])('%s is accepted as written', async (glob) => {
+  test.each(['!!/abs', '!!../x', '!!a|b', '!(a|b)', '!'])('%s is accepted as written', async (glob) => {
     expect(await read(glob)).toEqual([glob]);
   });
 

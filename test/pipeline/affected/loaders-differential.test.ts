@@ -311,3 +311,13 @@ describe("pnpm's overrides that point at a folder", () => {
     });
   });
 });
+
+// pnpm 10.34.9 lists root and a for `packages/*` with a `!` alone (by hand): the `!` excludes nothing. Both loaders
+// refused it as an empty glob (exit 2 for a workspace pnpm reads).
+describe('a glob that is a ! alone', () => {
+  test('excludes nothing, in both loaders', async () => {
+    const r = await bothLoaders({ 'pnpm-workspace.yaml': "packages:\n  - packages/*\n  - '!'\n", 'packages/a/package.json': pkg('a') });
+    expect(r.git).toEqual(r.disk);
+    expect(r.disk).toEqual(A);
+  });
+});
