@@ -27,6 +27,8 @@ export type GlobRole = { readonly kind: 'include' | 'exclude'; readonly body: st
  */
 export function globRole(glob: string): GlobRole {
   if (glob[0] !== '!' || glob[1] === '(') return { kind: 'include', body: glob };
+  // A `!` alone excludes nothing (pnpm lists every package): read as not there.
+  if (glob.length === 1) return { kind: 'dropped' };
   if (glob[1] !== '!' || glob[2] === '(') return { kind: 'exclude', body: glob.slice(1) };
   return { kind: 'dropped' };
 }
