@@ -8384,6 +8384,7 @@ function folderGlob(glob) {
 }
 function globRole(glob) {
   if (glob[0] !== "!" || glob[1] === "(") return { kind: "include", body: glob };
+  if (glob.length === 1) return { kind: "dropped" };
   if (glob[1] !== "!" || glob[2] === "(") return { kind: "exclude", body: glob.slice(1) };
   return { kind: "dropped" };
 }
