@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { discoverPackages, type FolderListing, MANIFEST_FILES, manifestFolder, OTHER_MANIFEST_FILES, type PackageFiles, symlinkedManifest } from '../core/workspace/discover.js';
 import { folderTest, globMatcher } from '../core/workspace/folder-globs.js';
-import { buildWorkspace, hasLocalInputs, packageRefs, type PackageInput, type Workspace } from '../core/workspace/graph.js';
+import { buildWorkspace, type GraphOptions, hasLocalInputs, packageRefs, type PackageInput, type Workspace } from '../core/workspace/graph.js';
 import { readVendored, type VendoredManifest } from '../core/workspace/vendored.js';
-import { type DependencyRef, parseManifest } from '../core/workspace/manifest.js';
+import { parseManifest } from '../core/workspace/manifest.js';
 import { workspaceOverrides } from '../core/workspace/overrides.js';
 import { readWorkspaceGlobs, readWorkspaceOverrides } from '../core/workspace/workspace-globs.js';
 import { manifestJson, readRootManifest } from './manifest-json.js';
@@ -128,19 +128,19 @@ export async function loadWorkspace(root: string, options: LoadOptions = {}): Pr
   const rootFile = await readRootManifest(MANIFEST_FILES.map((file) => [file, file, textOf(join(root, file), entryAt(join(root, file)))] as const));
   const overrides = workspaceOverrides(rootFile.json, await readWorkspaceOverrides('pnpm-workspace.yaml', yamlText));
   // Which packages reach those overrides' folders through registry packages: the lockfile says (as from git).
-  let reached: Map<string, DependencyRef[]> | undefined;
+  let overridden: GraphOptions['overrides'];
   if (overrides.length > 0) {
     const { reachedRefs } = await import('../core/workspace/override-reach.js');
     const lockPath = join(root, 'pnpm-lock.yaml');
     const lockText = entryAt(lockPath) === 'file' ? readFileSync(lockPath, 'utf8') : undefined;
-    reached = reachedRefs(inputs, new Set(inputs.map((input) => input.manifest.name)), overrides, lockText);
+    overridden = { list: overrides, reached: reachedRefs(inputs, new Set(inputs.map((input) => input.manifest.name)), overrides, lockText) };
   }
-  const graphOptions = { rootName: rootFile.name, rootUnreadable: rootFile.unreadable, overrides, reached };
+  const graphOptions = { rootName: rootFile.name, rootUnreadable: rootFile.unreadable, overrides: overridden };
   const first = buildWorkspace(inputs, graphOptions);
   if (!hasLocalInputs(first)) return first;
   // A vendored package's own `file:` dependencies (vendored.ts), read from its folder on disk.
   const vendored = await readVendored(
-    [...first.packages.values()].map((p) => ({ dir: p.dir, refs: packageRefs(p.manifest, p.dir, graphOptions) })),
+    [...first.packages.values()].map((p) => ({ dir: p.dir, refs: packageRefs(p.manifest, p.dir, overridden) })),
     async (folders) => {
       const out: Array<VendoredManifest | undefined> = [];
       for (const folder of folders) out.push(await vendoredManifest(root, folder));

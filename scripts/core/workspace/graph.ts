@@ -111,13 +111,13 @@ export function dependencyRefs(manifest: Manifest): DependencyRef[] {
 
 /**
  * A package's dependencies as graph edge candidates, with those the workspace's local overrides add (overrides.ts),
- * to its own dependencies and (`reached`, by folder: override-reach.ts) through the packages it installs.
+ * to its own dependencies and (`reached`, by folder: override-reach.ts) through the packages it installs; none without.
  */
-export function packageRefs(manifest: Manifest, dir: string, options: Pick<GraphOptions, 'overrides' | 'reached'> = {}): DependencyRef[] {
+export function packageRefs(manifest: Manifest, dir: string, overrides: GraphOptions['overrides']): DependencyRef[] {
   const refs = dependencyRefs(manifest);
-  const { overrides = [], reached } = options;
-  if (overrides.length === 0) return refs;
-  return [...refs, ...overriddenRefs({ ...manifest.dependencies }, dir, manifest.name, overrides), ...(reached?.get(dir) ?? [])];
+  if (overrides === undefined) return refs;
+  // Stryker disable next-line ArrayDeclaration: equivalent: a text ref names a package by name, and no package is named so
+  return [...refs, ...overriddenRefs({ ...manifest.dependencies }, dir, manifest.name, overrides.list), ...(overrides.reached.get(dir) ?? [])];
 }
 
 /**
@@ -304,15 +304,16 @@ export interface GraphOptions {
   readonly rootName?: string | undefined;
   /** Why the root manifest could not be read (it does not parse), when it could not: named by a `workspace:` error. */
   readonly rootUnreadable?: string | undefined;
-  /** pnpm's overrides that point a dependency at a folder (buildWorkspace: the change detection's loader adds their refs itself). */
-  readonly overrides?: readonly LocalOverride[];
-  /** The refs those overrides add through the packages each package installs, by folder (override-reach.ts; buildWorkspace too). */
-  readonly reached?: ReadonlyMap<string, readonly DependencyRef[]> | undefined;
+  /**
+   * pnpm's overrides that point a dependency at a folder, when there are any, and the refs they add through the packages
+   * each package installs, by folder (override-reach.ts): buildWorkspace's (the change detection's loader adds them itself).
+   */
+  readonly overrides?: { readonly list: readonly LocalOverride[]; readonly reached: ReadonlyMap<string, readonly DependencyRef[]> } | undefined;
 }
 
 export function buildWorkspace(inputs: readonly PackageInput[], options: GraphOptions = {}): Workspace {
   return assemble(
-    inputs.map((input) => ({ input, name: input.manifest.name, refs: packageRefs(input.manifest, input.dir, options) })),
+    inputs.map((input) => ({ input, name: input.manifest.name, refs: packageRefs(input.manifest, input.dir, options.overrides) })),
     { ...options, unique: true },
     ({ input, name }, folder, workspaceDeps, localInputs) => ({
       dir: input.dir,

@@ -35,23 +35,19 @@ export interface LocalOverride {
 /** Where pnpm splits `parent>child` (its DELIMITER_REGEX: a `>` after a character that is no space, `|` or `@`). */
 const DELIMITER = /[^ |@]>/;
 
-/** The package name of a selector half (`name`, `name@range`, `@scope/name@range`), or undefined when it has none. */
-function selectorName(selector: string): string | undefined {
+/** The package name of a selector half (`name`, `name@range`, `@scope/name@range`): '' for none. */
+function selectorName(selector: string): string {
   const at = selector.indexOf('@', 1);
-  const name = at === -1 ? selector : selector.slice(0, at);
-  return name === '' ? undefined : name;
+  return at === -1 ? selector : selector.slice(0, at);
 }
 
-/** `selector`'s dependency name and parent, as pnpm's parsePkgAndParentSelector splits it. */
+/** `selector`'s dependency name and parent, as pnpm's parsePkgAndParentSelector splits it (undefined without a name). */
 export function parseSelector(selector: string): { readonly name: string; readonly parent: string | undefined } | undefined {
   const at = selector.search(DELIMITER);
-  if (at === -1) {
-    const name = selectorName(selector);
-    return name === undefined ? undefined : { name, parent: undefined };
-  }
-  const parent = selectorName(selector.slice(0, at + 1));
-  const name = selectorName(selector.slice(at + 2));
-  return parent === undefined || name === undefined ? undefined : { name, parent };
+  // The parent half ends with the character before the `>`, which is no `@`: it always has a name.
+  const parent = at === -1 ? undefined : selectorName(selector.slice(0, at + 1));
+  const name = selectorName(at === -1 ? selector : selector.slice(at + 2));
+  return name === '' ? undefined : { name, parent };
 }
 
 /** The folder a `link:`/`file:` specifier names, relative to the workspace root; undefined for any other specifier, an absolute path or one above the root. */
@@ -59,22 +55,19 @@ export function overrideFolder(spec: string): { readonly folder: string; readonl
   const copy = spec.startsWith('file:');
   if (!copy && !spec.startsWith('link:')) return undefined;
   const path = spec.slice(5);
-  // An absolute path is outside the repository; above the root too (joinPosix gives '' for one, as for the root: told apart here).
-  if (path.startsWith('/')) return undefined;
-  const folder = joinPosix('', path);
-  if (folder === '' && !isRootItself(path)) return undefined;
-  return { folder, copy };
+  // An absolute path, or one above the root, is outside the repository.
+  return path.startsWith('/') || leavesRoot(path) ? undefined : { folder: joinPosix('', path), copy };
 }
 
-/** Whether a relative path names the folder it is relative to (`.`, `./`, `a/..`), not one above it. */
-function isRootItself(path: string): boolean {
+/** Whether a relative path goes above the folder it is relative to at some point (`..`, `a/../..`, `./..`). */
+function leavesRoot(path: string): boolean {
   let depth = 0;
   for (const segment of path.split('/')) {
     if (segment === '' || segment === '.') continue;
     depth += segment === '..' ? -1 : 1;
-    if (depth < 0) return false;
+    if (depth < 0) return true;
   }
-  return true;
+  return false;
 }
 
 /**
@@ -91,8 +84,9 @@ export function localOverrides(tables: readonly unknown[], rootSpecs: ReadonlyMa
       const value = table[selector];
       if (typeof value !== 'string') continue;
       const spec = value.startsWith('$') ? rootSpecs.get(value.slice(1)) : value;
-      const target = spec === undefined ? undefined : overrideFolder(spec);
-      const parsed = target === undefined ? undefined : parseSelector(selector);
+      if (spec === undefined) continue;
+      const target = overrideFolder(spec);
+      const parsed = parseSelector(selector);
       if (target !== undefined && parsed !== undefined) out.push({ ...parsed, ...target });
     }
   }
@@ -122,8 +116,18 @@ export function rootSpecifiers(manifest: Readonly<Record<string, unknown>>): Map
  */
 export function workspaceOverrides(root: Readonly<Record<string, unknown>> | undefined, yamlOverrides: unknown): LocalOverride[] {
   const pnpm = root?.['pnpm'];
-  const tables = [root?.['resolutions'], isRecord(pnpm) ? pnpm['overrides'] : undefined, yamlOverrides];
-  return tables.every((t) => !isRecord(t)) ? [] : localOverrides(tables, rootSpecifiers(root ?? {}));
+  return localOverrides([root?.['resolutions'], isRecord(pnpm) ? pnpm['overrides'] : undefined, yamlOverrides], rootSpecifiers(root ?? {}));
+}
+
+/** The relative path from a package's folder (`packages/a`, '' for the root) up to the workspace root (`../..`, ''). */
+export function upTo(dir: string): string {
+  return dir.replaceAll(/[^/]+/g, '..');
+}
+
+/** The path from a package's folder to a folder of the workspace (both relative to its root), as a dependency names it. */
+export function pathFrom(dir: string, folder: string): string {
+  const up = upTo(dir);
+  return folder === '' ? up || '.' : up === '' ? folder : `${up}/${folder}`;
 }
 
 /**
@@ -134,16 +138,13 @@ export function workspaceOverrides(root: Readonly<Record<string, unknown>> | und
  */
 export function overriddenRefs(manifest: Readonly<Record<string, unknown>>, dir: string, name: string | undefined, overrides: readonly LocalOverride[]): DependencyRef[] {
   const refs: DependencyRef[] = [];
-  if (overrides.length === 0) return refs;
-  const depth = dir.split('/').filter((p) => p !== '' && p !== '.').length;
-  const up = Array.from({ length: depth }, () => '..').join('/');
   for (const field of DEPENDENCY_FIELDS) {
     const deps = manifest[field];
     if (!isRecord(deps)) continue;
     for (const key of Object.keys(deps)) {
       for (const o of overrides) {
         if (o.name !== key || (o.parent !== undefined && o.parent !== name)) continue;
-        const path = o.folder === '' ? up || '.' : up === '' ? o.folder : `${up}/${o.folder}`;
+        const path = pathFrom(dir, o.folder);
         refs.push(o.copy ? { name: key, path, copy: true } : { name: key, path });
       }
     }

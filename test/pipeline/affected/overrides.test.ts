@@ -50,6 +50,9 @@ describe('overrideFolder: the folder a new specifier names, from the workspace r
     // Outside the repository: not followed.
     ['link:../elsewhere', undefined],
     ['link:a/../../b', undefined],
+    ['link:./..', undefined],
+    ['link:a//../..', undefined],
+    ['link:a/./../..', undefined],
     ['link:/opt/x', undefined],
     ['file:/opt/x', undefined],
     // Not a folder.
@@ -85,11 +88,11 @@ describe('localOverrides: the overrides that point at a folder', () => {
   test('workspaceOverrides: the root manifest resolutions, its pnpm.overrides, then pnpm-workspace.yaml overrides', () => {
     const root = {
       name: 'root',
-      devDependencies: { d: 'link:./dev', e: 'link:./dev-e' },
+      devDependencies: { d: 'link:./dev', e: 'link:./dev-e', f: 'link:./dev-f', g: 5 },
       dependencies: { d: 'link:./prod' },
       optionalDependencies: { e: 'link:./opt' },
       resolutions: { r: 'file:./packages/r' },
-      pnpm: { overrides: { p: 'link:packages/p', d: '$d', e: '$e' } },
+      pnpm: { overrides: { p: 'link:packages/p', d: '$d', e: '$e', f: '$f', g: '$g' } },
     };
     expect(workspaceOverrides(root, { y: 'link:./packages/y' })).toEqual<LocalOverride[]>([
       { name: 'r', parent: undefined, folder: 'packages/r', copy: true },
@@ -97,6 +100,7 @@ describe('localOverrides: the overrides that point at a folder', () => {
       // pnpm gathers devDependencies, then dependencies, then optionalDependencies: a later field wins.
       { name: 'd', parent: undefined, folder: 'prod', copy: false },
       { name: 'e', parent: undefined, folder: 'opt', copy: false },
+      { name: 'f', parent: undefined, folder: 'dev-f', copy: false },
       { name: 'y', parent: undefined, folder: 'packages/y', copy: false },
     ]);
     expect(workspaceOverrides(undefined, { y: 'link:./packages/y' })).toEqual([{ name: 'y', parent: undefined, folder: 'packages/y', copy: false }]);
@@ -389,6 +393,60 @@ snapshots:
       y: 1.0.0
 `;
 
+// In pnpm's layout, by hand: the root installs p, which installs c1; c1 and c2 install each other, c2 links the folder;
+// a installs q, which installs c2 (so c2 has two dependents); c copies the scoped @s/bee from the folder.
+const CHAIN_LOCK = `lockfileVersion: '9.0'
+
+importers:
+
+  .:
+    dependencies:
+      p:
+        specifier: ^1.0.0
+        version: 1.0.0
+
+  packages/a:
+    dependencies:
+      q:
+        specifier: ^1.0.0
+        version: 1.0.0
+
+  packages/c:
+    dependencies:
+      '@s/bee':
+        specifier: file:../bee
+        version: file:packages/bee
+
+  packages/e:
+    dependencies:
+      w:
+        specifier: ^1.0.0
+        version: 1.0.0
+
+snapshots:
+
+  '@s/bee@file:packages/bee': {}
+
+  c1@1.0.0:
+    dependencies:
+      c2: 1.0.0
+
+  c2@1.0.0:
+    dependencies:
+      c1: 1.0.0
+      x: link:packages/bee
+
+  p@1.0.0:
+    dependencies:
+      c1: 1.0.0
+
+  q@1.0.0:
+    dependencies:
+      c2: 1.0.0
+
+  w@1.0.0: {}
+`;
+
 describe('overrideReach: which importers reach an override folder through the packages they install', () => {
   const b = new Set(['packages/b']);
   const asRows = (reach: ReturnType<typeof overrideReach>) => (reach === undefined ? undefined : [...reach].map(([dir, folders]) => [dir, [...folders]]));
@@ -423,6 +481,17 @@ describe('overrideReach: which importers reach an override folder through the pa
         ['packages/c', ['packages/b']],
       ],
     ],
+    [
+      'the root importer, a cycle of snapshots, a snapshot two depend on, a scoped copy',
+      CHAIN_LOCK,
+      new Set(['packages/bee']),
+      [
+        ['', ['packages/bee']],
+        ['packages/a', ['packages/bee']],
+        ['packages/c', ['packages/bee']],
+      ],
+    ],
+    ['the root folder: no registry snapshot is its copy', REGISTRY_LOCK, new Set(['']), []],
     ['no lockfile: cannot say', undefined, b, undefined],
     ['not YAML: cannot say', 'importers: [', b, undefined],
     ['no lockfile version: cannot say', 'importers: {}\n', b, undefined],
