@@ -11774,36 +11774,28 @@ function isTarball(path) {
 var DELIMITER = /[^ |@]>/;
 function selectorName(selector) {
   const at2 = selector.indexOf("@", 1);
-  const name = at2 === -1 ? selector : selector.slice(0, at2);
-  return name === "" ? void 0 : name;
+  return at2 === -1 ? selector : selector.slice(0, at2);
 }
 function parseSelector(selector) {
   const at2 = selector.search(DELIMITER);
-  if (at2 === -1) {
-    const name2 = selectorName(selector);
-    return name2 === void 0 ? void 0 : { name: name2, parent: void 0 };
-  }
-  const parent = selectorName(selector.slice(0, at2 + 1));
-  const name = selectorName(selector.slice(at2 + 2));
-  return parent === void 0 || name === void 0 ? void 0 : { name, parent };
+  const parent = at2 === -1 ? void 0 : selectorName(selector.slice(0, at2 + 1));
+  const name = selectorName(at2 === -1 ? selector : selector.slice(at2 + 2));
+  return name === "" ? void 0 : { name, parent };
 }
 function overrideFolder(spec) {
   const copy = spec.startsWith("file:");
   if (!copy && !spec.startsWith("link:")) return void 0;
   const path = spec.slice(5);
-  if (path.startsWith("/")) return void 0;
-  const folder = joinPosix("", path);
-  if (folder === "" && !isRootItself(path)) return void 0;
-  return { folder, copy };
+  return path.startsWith("/") || leavesRoot(path) ? void 0 : { folder: joinPosix("", path), copy };
 }
-function isRootItself(path) {
+function leavesRoot(path) {
   let depth = 0;
   for (const segment of path.split("/")) {
     if (segment === "" || segment === ".") continue;
     depth += segment === ".." ? -1 : 1;
-    if (depth < 0) return false;
+    if (depth < 0) return true;
   }
-  return true;
+  return false;
 }
 function localOverrides(tables, rootSpecs) {
   const out = [];
@@ -11813,8 +11805,9 @@ function localOverrides(tables, rootSpecs) {
       const value = table[selector];
       if (typeof value !== "string") continue;
       const spec = value.startsWith("$") ? rootSpecs.get(value.slice(1)) : value;
-      const target = spec === void 0 ? void 0 : overrideFolder(spec);
-      const parsed = target === void 0 ? void 0 : parseSelector(selector);
+      if (spec === void 0) continue;
+      const target = overrideFolder(spec);
+      const parsed = parseSelector(selector);
       if (target !== void 0 && parsed !== void 0) out.push({ ...parsed, ...target });
     }
   }
@@ -11834,21 +11827,24 @@ function rootSpecifiers(manifest) {
 }
 function workspaceOverrides(root, yamlOverrides) {
   const pnpm = root?.["pnpm"];
-  const tables = [root?.["resolutions"], isRecord(pnpm) ? pnpm["overrides"] : void 0, yamlOverrides];
-  return tables.every((t) => !isRecord(t)) ? [] : localOverrides(tables, rootSpecifiers(root ?? {}));
+  return localOverrides([root?.["resolutions"], isRecord(pnpm) ? pnpm["overrides"] : void 0, yamlOverrides], rootSpecifiers(root ?? {}));
+}
+function upTo(dir) {
+  return dir.replaceAll(/[^/]+/g, "..");
+}
+function pathFrom(dir, folder) {
+  const up = upTo(dir);
+  return folder === "" ? up || "." : up === "" ? folder : `${up}/${folder}`;
 }
 function overriddenRefs(manifest, dir, name, overrides) {
   const refs = [];
-  if (overrides.length === 0) return refs;
-  const depth = dir.split("/").filter((p) => p !== "" && p !== ".").length;
-  const up = Array.from({ length: depth }, () => "..").join("/");
   for (const field of DEPENDENCY_FIELDS) {
     const deps = manifest[field];
     if (!isRecord(deps)) continue;
     for (const key of Object.keys(deps)) {
       for (const o of overrides) {
         if (o.name !== key || o.parent !== void 0 && o.parent !== name) continue;
-        const path = o.folder === "" ? up || "." : up === "" ? o.folder : `${up}/${o.folder}`;
+        const path = pathFrom(dir, o.folder);
         refs.push(o.copy ? { name: key, path, copy: true } : { name: key, path });
       }
     }

@@ -7771,6 +7771,9 @@ function lockfileInPnpmLayout(whole) {
 }
 
 // scripts/core/workspace/override-reach.ts
+var import_errors3 = require("./core-errors.cjs");
+
+// scripts/core/workspace/manifest.ts
 var import_errors2 = require("./core-errors.cjs");
 
 // scripts/core/workspace/paths.ts
@@ -7785,11 +7788,19 @@ function joinPosix(dir, path) {
   return `${path.startsWith("/") ? "/" : ""}${parts.join("/")}`;
 }
 
+// scripts/core/workspace/overrides.ts
+function upTo(dir) {
+  return dir.replaceAll(/[^/]+/g, "..");
+}
+function pathFrom(dir, folder) {
+  const up = upTo(dir);
+  return folder === "" ? up || "." : up === "" ? folder : `${up}/${folder}`;
+}
+
 // scripts/core/workspace/override-reach.ts
 function copiedFolder(snapshotKey) {
-  const key = packageKeyOf(snapshotKey);
-  const at = key.indexOf("@", 1);
-  return at !== -1 && key.startsWith("file:", at + 1) ? joinPosix("", key.slice(at + 6)) : void 0;
+  const path = /^@?[^@]+@file:(.*)$/.exec(packageKeyOf(snapshotKey))?.[1];
+  return path === void 0 ? void 0 : joinPosix("", path);
 }
 function overrideReach(lockText, folders) {
   if (lockText === void 0) return void 0;
@@ -7797,7 +7808,7 @@ function overrideReach(lockText, folders) {
     const { text, aliasFree } = lockfileInPnpmLayout(lockText);
     return reachIn(segmentLockfile(text, { aliasFree }), folders);
   } catch (err) {
-    if (err instanceof import_errors2.InputError || err instanceof LockfileShapeError) return void 0;
+    if (err instanceof import_errors3.InputError || err instanceof LockfileShapeError) return void 0;
     throw err;
   }
 }
@@ -7821,16 +7832,15 @@ function reachIn(doc, folders) {
         if (folders.has(folder)) hold(key, folder);
         continue;
       }
-      const child = refToKey(name, ref);
-      if (child === void 0) continue;
+      const child = refToKey(name, ref) ?? "";
       const list = dependents.get(child);
       if (list === void 0) dependents.set(child, [key]);
       else list.push(key);
     }
   }
-  for (let i = 0; i < queue.length; i++) {
-    const [key, folder] = queue[i] ?? ["", ""];
-    for (const dependent of dependents.get(key) ?? []) hold(dependent, folder);
+  for (const [key, folder] of queue) {
+    const up = dependents.get(key);
+    if (up !== void 0) for (const dependent of up) hold(dependent, folder);
   }
   const out = /* @__PURE__ */ new Map();
   for (const [id, block] of doc.importers) {
@@ -7842,8 +7852,7 @@ function reachIn(doc, folders) {
         if (folders.has(folder)) found.add(folder);
         continue;
       }
-      const child = refToKey(dep.name, dep.version);
-      for (const folder of (child === void 0 ? void 0 : reach.get(child)) ?? []) found.add(folder);
+      for (const folder of reach.get(refToKey(dep.name, dep.version) ?? "") ?? []) found.add(folder);
     }
     if (found.size > 0) out.set(dir, found);
   }
@@ -7857,11 +7866,10 @@ function reachedRefs(packages, names, overrides, lockText) {
   for (const { dir } of packages) {
     const folders = reach === void 0 ? assumed : [...reach.get(dir) ?? []];
     if (folders.length === 0) continue;
-    const up = dir.split("/").filter((p) => p !== "" && p !== ".").map(() => "..");
     out.set(
       dir,
       folders.map((folder) => {
-        const path = [...up, ...folder === "" ? [] : [folder]].join("/") || ".";
+        const path = pathFrom(dir, folder);
         return copies.has(folder) ? { name: folder, path, copy: true } : { name: folder, path };
       })
     );
