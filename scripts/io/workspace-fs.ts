@@ -133,7 +133,14 @@ export async function loadWorkspace(root: string, options: LoadOptions = {}): Pr
     const { reachedRefs } = await import('../core/workspace/override-reach.js');
     const lockPath = join(root, 'pnpm-lock.yaml');
     const lockText = entryAt(lockPath) === 'file' ? readFileSync(lockPath, 'utf8') : undefined;
-    overridden = { list: overrides, reached: reachedRefs(inputs, new Set(inputs.map((input) => input.manifest.name)), overrides, lockText) };
+    overridden = {
+      list: overrides,
+      reached: reachedRefs(
+        inputs.map((input) => ({ dir: input.dir, name: input.manifest.name })),
+        overrides,
+        lockText,
+      ),
+    };
   }
   const graphOptions = { rootName: rootFile.name, rootUnreadable: rootFile.unreadable, overrides: overridden };
   const first = buildWorkspace(inputs, graphOptions);

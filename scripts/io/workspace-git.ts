@@ -437,8 +437,7 @@ async function load(git: Git, commit: string, options: LoadOptions, readersFor: 
   trace(`${sources.length} manifests parsed`);
   if (overrides.length > 0) {
     const { reachedRefs } = await import('../core/workspace/override-reach.js');
-    const names = new Set(sources.flatMap((source) => (source.name === undefined ? [] : [source.name])));
-    const reached = reachedRefs(sources, names, overrides, lockText);
+    const reached = reachedRefs(sources, overrides, lockText);
     sources = sources.map((source) => {
       const more = reached.get(source.dir);
       return more === undefined ? source : { ...source, refs: [...source.refs, ...more] };

@@ -5,7 +5,8 @@
  */
 import { dict } from '../dict.js';
 import { InputError } from '../errors.js';
-import { parseJsonText } from '../json.js';
+import { isRecord, parseJsonText } from '../json.js';
+import { rootSpecifiers } from '../workspace/overrides.js';
 
 export type RootManifestDiff =
   | { readonly kind: 'install'; readonly fields: readonly string[] }
@@ -37,6 +38,29 @@ function parseObject(file: string, text: string): Record<string, unknown> {
   return Object.fromEntries(Object.entries(json));
 }
 
+/** The names an override's `$name` value reads from the root's own dependencies (`resolutions`, `pnpm.overrides`). */
+function referencedNames(manifest: Readonly<Record<string, unknown>>): string[] {
+  const pnpm = manifest['pnpm'];
+  const names: string[] = [];
+  for (const table of [manifest['resolutions'], isRecord(pnpm) ? pnpm['overrides'] : undefined]) {
+    if (!isRecord(table)) continue;
+    for (const value of Object.values(table)) if (typeof value === 'string' && value.startsWith('$')) names.push(value.slice(1));
+  }
+  return names;
+}
+
+/**
+ * The root's own specifiers an override reads through `$name` that changed (pnpm then installs the new one wherever
+ * the override applies, though the override's text is the same): each as `<name> (an override's $<name>)`. The root's
+ * own dependencies are otherwise tooling: no image or package installs them.
+ */
+function referencedSpecChanges(before: Readonly<Record<string, unknown>>, after: Readonly<Record<string, unknown>>): string[] {
+  const names = [...new Set([...referencedNames(before), ...referencedNames(after)])].sort();
+  const was = rootSpecifiers(before);
+  const now = rootSpecifiers(after);
+  return names.filter((name) => was.get(name) !== now.get(name)).map((name) => `${name} (an override's $${name})`);
+}
+
 /** `base` is undefined when the file did not exist at base (every field then counts as changed). */
 export function diffRootManifest(file: string, base: string | undefined, head: string | undefined, installFields: readonly string[]): RootManifestDiff {
   const after = head === undefined ? {} : parseObject(`${file} (head)`, head);
@@ -52,7 +76,7 @@ export function diffRootManifest(file: string, base: string | undefined, head: s
     }
   }
   const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => canonical(before[k]) !== canonical(after[k])).sort();
-  const install = fields.filter((f) => installFields.includes(f));
+  const install = [...fields.filter((f) => installFields.includes(f)), ...referencedSpecChanges(before, after)];
   if (install.length > 0) return { kind: 'install', fields: install };
   return fields.length > 0 ? { kind: 'tooling', fields } : { kind: 'unchanged' };
 }

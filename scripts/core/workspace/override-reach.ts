@@ -101,22 +101,24 @@ function reachIn(doc: ReturnType<typeof segmentLockfile>, folders: ReadonlySet<s
 
 /**
  * The refs the workspace's local overrides add to each package (by folder) through the packages it installs:
- * to each folder the lockfile (`lockText`, the workspace root's pnpm-lock.yaml) shows it reaching. Without a
- * lockfile pnpm can read, every package is taken to reach the folder of each override that may act in a
- * registry package's manifest (no parent, or a parent that is no workspace package: `names`): a safe
- * over-approximation. Each ref names the folder from the package's own, as a `file:` (a copy: of an override
- * with `file:`) or `link:` dependency would.
+ * to each folder the lockfile (`lockText`, the workspace root's pnpm-lock.yaml) shows it reaching (an override's
+ * folder, or the folder of each workspace package a `workspace:` override names). Without a lockfile pnpm can
+ * read, every package is taken to reach the folders of each override that may act in a registry package's
+ * manifest (no parent, or a parent that is no workspace package): a safe over-approximation. Each ref names the
+ * folder from the package's own, as a `file:` (a copy: of an override with `file:`) or `link:` dependency would.
  */
 export function reachedRefs(
-  packages: ReadonlyArray<{ readonly dir: string }>,
-  names: ReadonlySet<string>,
+  packages: ReadonlyArray<{ readonly dir: string; readonly name: string | undefined }>,
   overrides: readonly LocalOverride[],
   lockText: string | undefined,
 ): Map<string, DependencyRef[]> {
-  const copies = new Set(overrides.filter((o) => o.copy).map((o) => o.folder));
-  const reach = overrideReach(lockText, new Set(overrides.map((o) => o.folder)));
+  const names = new Set<string>();
+  for (const p of packages) if (p.name !== undefined) names.add(p.name);
+  const foldersOf = (o: LocalOverride): string[] => ('workspacePackage' in o ? packages.filter((p) => p.name === o.workspacePackage).map((p) => p.dir) : [o.folder]);
+  const copies = new Set(overrides.flatMap((o) => ('copy' in o && o.copy ? [o.folder] : [])));
+  const reach = overrideReach(lockText, new Set(overrides.flatMap(foldersOf)));
   // Stryker disable next-line ConditionalExpression: equivalent: a set of names has no undefined
-  const assumed = [...new Set(overrides.filter((o) => o.parent === undefined || !names.has(o.parent)).map((o) => o.folder))];
+  const assumed = [...new Set(overrides.filter((o) => o.parent === undefined || !names.has(o.parent)).flatMap(foldersOf))];
   const out = new Map<string, DependencyRef[]>();
   for (const { dir } of packages) {
     const folders = reach === undefined ? assumed : [...(reach.get(dir) ?? [])];

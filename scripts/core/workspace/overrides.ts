@@ -1,5 +1,6 @@
 /**
- * pnpm's `overrides` that point a dependency at a folder (`"x": "link:./packages/b"`, `file:` too): pnpm
+ * pnpm's `overrides` that point a dependency at a folder (`"x": "link:./packages/b"`, `file:` too, or a workspace
+ * package by `workspace:`): pnpm
  * replaces the specifier of every dependency they select, in each workspace package's manifest, with that
  * folder (relative to the workspace root), so the package depending on `x` links or copies the folder, as
  * if its manifest said so. Change detection must see that edge: a change to `packages/b` reaches the
@@ -17,19 +18,27 @@
  * removes a dependency (`-`) or sets a version removes no edge, for the same reason.
  */
 import { isRecord } from '../json.js';
-import { DEPENDENCY_FIELDS, type DependencyRef } from './manifest.js';
+import { DEPENDENCY_FIELDS, type DependencyRef, dependencyRef } from './manifest.js';
 import { joinPosix } from './paths.js';
 
-/** An override whose new specifier is a folder of the workspace (or the workspace root itself). */
-export interface LocalOverride {
-  /** The dependency key it replaces. */
+/** What an override selects: the dependency key it replaces, and for a `parent>name` selector that package's only. */
+interface OverrideSelector {
   readonly name: string;
-  /** A `parent>name` selector's parent: only that package's dependency is replaced. */
   readonly parent: string | undefined;
-  /** The folder, relative to the workspace root ('' for the root itself). */
-  readonly folder: string;
-  /** `file:` (pnpm installs a copy, and of a folder that is no workspace package its own dependencies) or `link:`. */
-  readonly copy: boolean;
+}
+
+/**
+ * An override whose new specifier is in the workspace: a folder (`link:`/`file:`, relative to the workspace root,
+ * '' for the root itself; `copy` for `file:`, which pnpm installs as a copy and, of a folder that is no workspace
+ * package, with its own dependencies), or a workspace package by name (`workspace:*`, `workspace:^1`,
+ * `workspace:other@*`: pnpm links the workspace package of that name).
+ */
+export type LocalOverride = (OverrideSelector & { readonly folder: string; readonly copy: boolean }) | (OverrideSelector & { readonly workspacePackage: string });
+
+/** What a `workspace:` specifier names: the package of `name`, or of an alias (`workspace:other@*`); undefined for a path (`workspace:../b`). */
+function workspaceTarget(name: string, spec: string): string | undefined {
+  const ref = dependencyRef(name, spec);
+  return Array.isArray(ref) ? ref[0] : undefined;
 }
 
 /** Where pnpm splits `parent>child` (its DELIMITER_REGEX: a `>` after a character that is no space, `|` or `@`). */
@@ -84,10 +93,14 @@ export function localOverrides(tables: readonly unknown[], rootSpecs: ReadonlyMa
       const value = table[selector];
       if (typeof value !== 'string') continue;
       const spec = value.startsWith('$') ? rootSpecs.get(value.slice(1)) : value;
-      if (spec === undefined) continue;
-      const target = overrideFolder(spec);
       const parsed = parseSelector(selector);
-      if (target !== undefined && parsed !== undefined) out.push({ ...parsed, ...target });
+      if (spec === undefined || parsed === undefined) continue;
+      const folder = overrideFolder(spec);
+      if (folder !== undefined) out.push({ ...parsed, ...folder });
+      else if (spec.startsWith('workspace:')) {
+        const workspacePackage = workspaceTarget(parsed.name, spec);
+        if (workspacePackage !== undefined) out.push({ ...parsed, workspacePackage });
+      }
     }
   }
   return out;
@@ -144,6 +157,11 @@ export function overriddenRefs(manifest: Readonly<Record<string, unknown>>, dir:
     for (const key of Object.keys(deps)) {
       for (const o of overrides) {
         if (o.name !== key || (o.parent !== undefined && o.parent !== name)) continue;
+        if ('workspacePackage' in o) {
+          // By name, as a plain dependency on it (an edge when a workspace package holds the name; pnpm fails without one).
+          refs.push(o.workspacePackage);
+          continue;
+        }
         const path = pathFrom(dir, o.folder);
         refs.push(o.copy ? { name: key, path, copy: true } : { name: key, path });
       }

@@ -9,7 +9,8 @@ export interface WorkspaceYaml {
 
 function parseDocument(file: string, text: string): unknown {
   try {
-    return parse(text);
+    // Merge keys merged, as pnpm's reader (js-yaml) merges them (`overrides:\n  <<: *links`).
+    return parse(text, { merge: true });
   } catch (err) {
     throw new InputError(`${file}: not valid YAML (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`);
   }

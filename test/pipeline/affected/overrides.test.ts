@@ -77,11 +77,15 @@ describe('localOverrides: the overrides that point at a folder', () => {
       ['link:./packages/b'],
       null,
       { q: '$x', r: '$y', s: '$missing', 'bad>': 'link:packages/c' },
+      { w: 'workspace:*', 'a>v': 'workspace:^1.0.0', u: 'workspace:other@*', t: 'workspace:../b' },
     ];
     expect(localOverrides(tables, specs)).toEqual<LocalOverride[]>([
       { name: 'x', parent: undefined, folder: 'packages/b', copy: false },
       { name: 'y', parent: 'a', folder: 'vendor/y', copy: true },
       { name: 'q', parent: undefined, folder: 'packages/b', copy: false },
+      { name: 'w', parent: undefined, workspacePackage: 'w' },
+      { name: 'v', parent: 'a', workspacePackage: 'v' },
+      { name: 'u', parent: undefined, workspacePackage: 'other' },
     ]);
   });
 
@@ -149,6 +153,7 @@ describe('overriddenRefs: the edges an override adds to a package', () => {
       ],
     ],
     ['no override', { dependencies: { x: '1' } }, 'packages/a', 'a', [], []],
+    ['a workspace package by name', { dependencies: { x: 'file:../../vendor/x' } }, 'packages/a', 'a', [{ name: 'x', parent: undefined, workspacePackage: 'y' }], ['y']],
     ['a field that is no mapping', { dependencies: 'x' }, 'packages/a', 'a', [x], []],
   ])('%s', (_, manifest, dir, name, overrides, expected) => {
     expect(overriddenRefs(manifest, dir, name, overrides)).toEqual(expected);
@@ -500,32 +505,62 @@ describe('overrideReach: which importers reach an override folder through the pa
   });
 
   test('reachedRefs: the folder from each package, as a link or (file:) a copy; without a lockfile, every package for an override that may act in a registry package', () => {
-    const packages = [{ dir: 'packages/a' }, { dir: 'packages/b' }, { dir: 'packages/c' }, { dir: 'tools' }];
-    const names = new Set(['a', 'b', 'c', 't']);
+    const packages = [
+      { dir: 'packages/a', name: 'a' },
+      { dir: 'packages/b', name: 'b' },
+      { dir: 'packages/c', name: 'c' },
+      { dir: 'tools', name: 't' },
+    ];
     const x: LocalOverride = { name: 'x', parent: undefined, folder: 'packages/b', copy: false };
     const rows = (m: Map<string, unknown[]>) => [...m];
-    expect(rows(reachedRefs(packages, names, [x], LINKED_LOCK))).toEqual([
+    expect(rows(reachedRefs(packages, [x], LINKED_LOCK))).toEqual([
       ['packages/a', [{ name: 'packages/b', path: '../../packages/b' }]],
       ['packages/c', [{ name: 'packages/b', path: '../../packages/b' }]],
     ]);
-    expect(rows(reachedRefs(packages, names, [{ ...x, copy: true }], COPIED_LOCK))).toEqual([
+    expect(rows(reachedRefs(packages, [{ ...x, copy: true }], COPIED_LOCK))).toEqual([
       ['packages/a', [{ name: 'packages/b', path: '../../packages/b', copy: true }]],
       ['packages/c', [{ name: 'packages/b', path: '../../packages/b', copy: true }]],
     ]);
-    expect(rows(reachedRefs(packages, names, [x], undefined))).toEqual([
+    expect(rows(reachedRefs(packages, [x], undefined))).toEqual([
       ['packages/a', [{ name: 'packages/b', path: '../../packages/b' }]],
       ['packages/b', [{ name: 'packages/b', path: '../../packages/b' }]],
       ['packages/c', [{ name: 'packages/b', path: '../../packages/b' }]],
       ['tools', [{ name: 'packages/b', path: '../packages/b' }]],
     ]);
     // A parent that is a workspace package: its own manifest says it all (overriddenRefs). One that is not: assumed.
-    expect(rows(reachedRefs(packages, names, [{ ...x, parent: 'a' }], undefined))).toEqual([]);
-    expect(rows(reachedRefs(packages, names, [{ ...x, parent: 'y' }], undefined)).map(([dir]) => dir)).toEqual(['packages/a', 'packages/b', 'packages/c', 'tools']);
+    expect(rows(reachedRefs(packages, [{ ...x, parent: 'a' }], undefined))).toEqual([]);
+    expect(rows(reachedRefs(packages, [{ ...x, parent: 'y' }], undefined)).map(([dir]) => dir)).toEqual(['packages/a', 'packages/b', 'packages/c', 'tools']);
     // The root as the folder.
-    expect(rows(reachedRefs([{ dir: 'tools' }, { dir: '' }], names, [{ ...x, folder: '' }], undefined))).toEqual([
+    expect(
+      rows(
+        reachedRefs(
+          [
+            { dir: 'tools', name: 't' },
+            { dir: '', name: undefined },
+          ],
+          [{ ...x, folder: '' }],
+          undefined,
+        ),
+      ),
+    ).toEqual([
       ['tools', [{ name: '', path: '..' }]],
       ['', [{ name: '', path: '.' }]],
     ]);
+    // A workspace: override: the folder of each package of that name (two share it here), by the lockfile or assumed.
+    const shared = [...packages, { dir: 'libs/b', name: 'b' }];
+    const byName: LocalOverride = { name: 'x', parent: undefined, workspacePackage: 'b' };
+    expect(rows(reachedRefs(shared, [byName], LINKED_LOCK))).toEqual([
+      ['packages/a', [{ name: 'packages/b', path: '../../packages/b' }]],
+      ['packages/c', [{ name: 'packages/b', path: '../../packages/b' }]],
+    ]);
+    expect(rows(reachedRefs(shared, [byName], undefined)).find(([dir]) => dir === 'tools')).toEqual([
+      'tools',
+      [
+        { name: 'packages/b', path: '../packages/b' },
+        { name: 'libs/b', path: '../libs/b' },
+      ],
+    ]);
+    expect(rows(reachedRefs(shared, [{ ...byName, workspacePackage: 'none' }], undefined))).toEqual([]);
   });
 });
 

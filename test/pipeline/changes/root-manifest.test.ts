@@ -16,6 +16,37 @@ describe('diffRootManifest: fields compared by value', () => {
     ['an install field wins, alone', { scripts: {}, pnpm: { a: 1 } }, { scripts: { x: 'y' }, pnpm: { a: 2 } }, { kind: 'install', fields: ['pnpm'] }],
     ['an install field added', {}, { packageManager: 'pnpm@10.0.0', description: 'x' }, { kind: 'install', fields: ['packageManager'] }],
     ['keys sorted by code unit, not locale', { s: { B: 1, a: 2 } }, { s: { a: 2, B: 1 } }, { kind: 'unchanged' }],
+    // pnpm installs the root's own specifier wherever an override's `$x` applies: a change to it changes installs.
+    [
+      "the root's own x, read by an override's $x",
+      { devDependencies: { x: 'link:packages/c' }, pnpm: { overrides: { x: '$x' } } },
+      { devDependencies: { x: 'link:packages/b' }, pnpm: { overrides: { x: '$x' } } },
+      { kind: 'install', fields: ["x (an override's $x)"] },
+    ],
+    [
+      'through resolutions, from dependencies to optionalDependencies (a later field wins)',
+      { dependencies: { y: '1' }, optionalDependencies: { y: '1' }, resolutions: { y: '$y' } },
+      { dependencies: { y: '1' }, optionalDependencies: { y: '2' }, resolutions: { y: '$y' } },
+      { kind: 'install', fields: ["y (an override's $y)"] },
+    ],
+    [
+      'the reference added with the specifier: the install field and the reference',
+      { scripts: {} },
+      { devDependencies: { x: '1' }, pnpm: { overrides: { x: '$x' } } },
+      { kind: 'install', fields: ['pnpm', "x (an override's $x)"] },
+    ],
+    [
+      'a specifier no override reads: tooling',
+      { devDependencies: { x: '1', z: '1' }, pnpm: { overrides: { x: '$x' } } },
+      { devDependencies: { x: '1', z: '2' }, pnpm: { overrides: { x: '$x' } } },
+      { kind: 'tooling', fields: ['devDependencies'] },
+    ],
+    [
+      'a reference that is no text, or no $: nothing read',
+      { devDependencies: { x: '1' }, pnpm: { overrides: { x: 5, w: 'x' } }, resolutions: 'x' },
+      { devDependencies: { x: '2' }, pnpm: { overrides: { x: 5, w: 'x' } }, resolutions: 'x' },
+      { kind: 'tooling', fields: ['devDependencies'] },
+    ],
   ])('%s', (_, before, after, expected) => {
     expect(diff(JSON.stringify(before), JSON.stringify(after))).toEqual(expected);
   });
