@@ -14042,6 +14042,10 @@ async function folderTest(globs) {
 var import_errors9 = require("./core-errors.cjs");
 
 // scripts/core/workspace/overrides.ts
+function workspaceTarget(name, spec) {
+  const ref = dependencyRef(name, spec);
+  return Array.isArray(ref) ? ref[0] : void 0;
+}
 var DELIMITER = /[^ |@]>/;
 function selectorName(selector) {
   const at2 = selector.indexOf("@", 1);
@@ -14076,10 +14080,14 @@ function localOverrides(tables, rootSpecs) {
       const value = table[selector];
       if (typeof value !== "string") continue;
       const spec = value.startsWith("$") ? rootSpecs.get(value.slice(1)) : value;
-      if (spec === void 0) continue;
-      const target = overrideFolder(spec);
       const parsed = parseSelector(selector);
-      if (target !== void 0 && parsed !== void 0) out.push({ ...parsed, ...target });
+      if (spec === void 0 || parsed === void 0) continue;
+      const folder = overrideFolder(spec);
+      if (folder !== void 0) out.push({ ...parsed, ...folder });
+      else if (spec.startsWith("workspace:")) {
+        const workspacePackage = workspaceTarget(parsed.name, spec);
+        if (workspacePackage !== void 0) out.push({ ...parsed, workspacePackage });
+      }
     }
   }
   return out;
@@ -14115,6 +14123,10 @@ function overriddenRefs(manifest, dir, name, overrides) {
     for (const key of Object.keys(deps)) {
       for (const o of overrides) {
         if (o.name !== key || o.parent !== void 0 && o.parent !== name) continue;
+        if ("workspacePackage" in o) {
+          refs.push(o.workspacePackage);
+          continue;
+        }
         const path = pathFrom(dir, o.folder);
         refs.push(o.copy ? { name: key, path, copy: true } : { name: key, path });
       }
@@ -14722,7 +14734,14 @@ async function loadWorkspace(root, options = {}) {
     const { reachedRefs } = await Promise.resolve().then(() => __toESM(require("./core-workspace-override-reach.cjs"), 1));
     const lockPath = (0, import_node_path3.join)(root, "pnpm-lock.yaml");
     const lockText = entryAt(lockPath) === "file" ? (0, import_node_fs3.readFileSync)(lockPath, "utf8") : void 0;
-    overridden = { list: overrides, reached: reachedRefs(inputs, new Set(inputs.map((input) => input.manifest.name)), overrides, lockText) };
+    overridden = {
+      list: overrides,
+      reached: reachedRefs(
+        inputs.map((input) => ({ dir: input.dir, name: input.manifest.name })),
+        overrides,
+        lockText
+      )
+    };
   }
   const graphOptions = { rootName: rootFile.name, rootUnreadable: rootFile.unreadable, overrides: overridden };
   const first = buildWorkspace(inputs, graphOptions);

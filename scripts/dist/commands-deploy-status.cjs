@@ -11771,6 +11771,10 @@ function isTarball(path) {
 }
 
 // scripts/core/workspace/overrides.ts
+function workspaceTarget(name, spec) {
+  const ref = dependencyRef(name, spec);
+  return Array.isArray(ref) ? ref[0] : void 0;
+}
 var DELIMITER = /[^ |@]>/;
 function selectorName(selector) {
   const at2 = selector.indexOf("@", 1);
@@ -11805,10 +11809,14 @@ function localOverrides(tables, rootSpecs) {
       const value = table[selector];
       if (typeof value !== "string") continue;
       const spec = value.startsWith("$") ? rootSpecs.get(value.slice(1)) : value;
-      if (spec === void 0) continue;
-      const target = overrideFolder(spec);
       const parsed = parseSelector(selector);
-      if (target !== void 0 && parsed !== void 0) out.push({ ...parsed, ...target });
+      if (spec === void 0 || parsed === void 0) continue;
+      const folder = overrideFolder(spec);
+      if (folder !== void 0) out.push({ ...parsed, ...folder });
+      else if (spec.startsWith("workspace:")) {
+        const workspacePackage = workspaceTarget(parsed.name, spec);
+        if (workspacePackage !== void 0) out.push({ ...parsed, workspacePackage });
+      }
     }
   }
   return out;
@@ -11844,6 +11852,10 @@ function overriddenRefs(manifest, dir, name, overrides) {
     for (const key of Object.keys(deps)) {
       for (const o of overrides) {
         if (o.name !== key || o.parent !== void 0 && o.parent !== name) continue;
+        if ("workspacePackage" in o) {
+          refs.push(o.workspacePackage);
+          continue;
+        }
         const path = pathFrom(dir, o.folder);
         refs.push(o.copy ? { name: key, path, copy: true } : { name: key, path });
       }
@@ -12898,8 +12910,7 @@ async function load(git, commit, options, readersFor, cold) {
   trace(`${sources.length} manifests parsed`);
   if (overrides.length > 0) {
     const { reachedRefs } = await Promise.resolve().then(() => __toESM(require("./core-workspace-override-reach.cjs"), 1));
-    const names = new Set(sources.flatMap((source) => source.name === void 0 ? [] : [source.name]));
-    const reached = reachedRefs(sources, names, overrides, lockText);
+    const reached = reachedRefs(sources, overrides, lockText);
     sources = sources.map((source) => {
       const more = reached.get(source.dir);
       return more === void 0 ? source : { ...source, refs: [...source.refs, ...more] };

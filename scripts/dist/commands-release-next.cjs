@@ -7875,6 +7875,10 @@ function isTarball(path) {
 }
 
 // scripts/core/workspace/overrides.ts
+function workspaceTarget(name, spec) {
+  const ref = dependencyRef(name, spec);
+  return Array.isArray(ref) ? ref[0] : void 0;
+}
 var DELIMITER = /[^ |@]>/;
 function selectorName(selector) {
   const at2 = selector.indexOf("@", 1);
@@ -7909,10 +7913,14 @@ function localOverrides(tables, rootSpecs) {
       const value = table[selector];
       if (typeof value !== "string") continue;
       const spec = value.startsWith("$") ? rootSpecs.get(value.slice(1)) : value;
-      if (spec === void 0) continue;
-      const target = overrideFolder(spec);
       const parsed = parseSelector(selector);
-      if (target !== void 0 && parsed !== void 0) out.push({ ...parsed, ...target });
+      if (spec === void 0 || parsed === void 0) continue;
+      const folder = overrideFolder(spec);
+      if (folder !== void 0) out.push({ ...parsed, ...folder });
+      else if (spec.startsWith("workspace:")) {
+        const workspacePackage = workspaceTarget(parsed.name, spec);
+        if (workspacePackage !== void 0) out.push({ ...parsed, workspacePackage });
+      }
     }
   }
   return out;
@@ -7948,6 +7956,10 @@ function overriddenRefs(manifest, dir, name, overrides) {
     for (const key of Object.keys(deps)) {
       for (const o of overrides) {
         if (o.name !== key || o.parent !== void 0 && o.parent !== name) continue;
+        if ("workspacePackage" in o) {
+          refs.push(o.workspacePackage);
+          continue;
+        }
         const path = pathFrom(dir, o.folder);
         refs.push(o.copy ? { name: key, path, copy: true } : { name: key, path });
       }
@@ -8922,6 +8934,21 @@ function parseObject2(file, text2) {
   if (typeof json !== "object" || json === null || Array.isArray(json)) throw new import_errors8.InputError(`${file}: expected a JSON object`);
   return Object.fromEntries(Object.entries(json));
 }
+function referencedNames(manifest) {
+  const pnpm = manifest["pnpm"];
+  const names = [];
+  for (const table of [manifest["resolutions"], isRecord(pnpm) ? pnpm["overrides"] : void 0]) {
+    if (!isRecord(table)) continue;
+    for (const value of Object.values(table)) if (typeof value === "string" && value.startsWith("$")) names.push(value.slice(1));
+  }
+  return names;
+}
+function referencedSpecChanges(before, after) {
+  const names = [.../* @__PURE__ */ new Set([...referencedNames(before), ...referencedNames(after)])].sort();
+  const was = rootSpecifiers(before);
+  const now = rootSpecifiers(after);
+  return names.filter((name) => was.get(name) !== now.get(name)).map((name) => `${name} (an override's $${name})`);
+}
 function diffRootManifest(file, base, head, installFields) {
   const after = head === void 0 ? {} : parseObject2(`${file} (head)`, head);
   let before = dict();
@@ -8933,7 +8960,7 @@ function diffRootManifest(file, base, head, installFields) {
     }
   }
   const fields = [.../* @__PURE__ */ new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => canonical(before[k]) !== canonical(after[k])).sort();
-  const install = fields.filter((f) => installFields.includes(f));
+  const install = [...fields.filter((f) => installFields.includes(f)), ...referencedSpecChanges(before, after)];
   if (install.length > 0) return { kind: "install", fields: install };
   return fields.length > 0 ? { kind: "tooling", fields } : { kind: "unchanged" };
 }
@@ -9628,8 +9655,7 @@ async function load(git, commit, options, readersFor, cold) {
   trace(`${sources.length} manifests parsed`);
   if (overrides.length > 0) {
     const { reachedRefs } = await Promise.resolve().then(() => __toESM(require("./core-workspace-override-reach.cjs"), 1));
-    const names = new Set(sources.flatMap((source) => source.name === void 0 ? [] : [source.name]));
-    const reached = reachedRefs(sources, names, overrides, lockText);
+    const reached = reachedRefs(sources, overrides, lockText);
     sources = sources.map((source) => {
       const more = reached.get(source.dir);
       return more === void 0 ? source : { ...source, refs: [...source.refs, ...more] };

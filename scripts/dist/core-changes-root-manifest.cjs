@@ -33,11 +33,31 @@ function dict(entries = []) {
 }
 
 // scripts/core/changes/root-manifest.ts
-var import_errors = require("./core-errors.cjs");
+var import_errors2 = require("./core-errors.cjs");
 
 // scripts/core/json.ts
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
 function parseJsonText(text) {
   return JSON.parse(text.charCodeAt(0) === 65279 ? text.slice(1) : text);
+}
+
+// scripts/core/workspace/manifest.ts
+var import_errors = require("./core-errors.cjs");
+
+// scripts/core/workspace/overrides.ts
+function rootSpecifiers(manifest) {
+  const specs = /* @__PURE__ */ new Map();
+  for (const field of ["devDependencies", "dependencies", "optionalDependencies"]) {
+    const deps = manifest[field];
+    if (!isRecord(deps)) continue;
+    for (const key of Object.keys(deps)) {
+      const spec = deps[key];
+      if (typeof spec === "string") specs.set(key, spec);
+    }
+  }
+  return specs;
 }
 
 // scripts/core/changes/root-manifest.ts
@@ -56,10 +76,25 @@ function parseObject(file, text) {
   try {
     json = parseJsonText(text);
   } catch (err) {
-    throw new import_errors.InputError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
+    throw new import_errors2.InputError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file`);
   }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new import_errors.InputError(`${file}: expected a JSON object`);
+  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new import_errors2.InputError(`${file}: expected a JSON object`);
   return Object.fromEntries(Object.entries(json));
+}
+function referencedNames(manifest) {
+  const pnpm = manifest["pnpm"];
+  const names = [];
+  for (const table of [manifest["resolutions"], isRecord(pnpm) ? pnpm["overrides"] : void 0]) {
+    if (!isRecord(table)) continue;
+    for (const value of Object.values(table)) if (typeof value === "string" && value.startsWith("$")) names.push(value.slice(1));
+  }
+  return names;
+}
+function referencedSpecChanges(before, after) {
+  const names = [.../* @__PURE__ */ new Set([...referencedNames(before), ...referencedNames(after)])].sort();
+  const was = rootSpecifiers(before);
+  const now = rootSpecifiers(after);
+  return names.filter((name) => was.get(name) !== now.get(name)).map((name) => `${name} (an override's $${name})`);
 }
 function diffRootManifest(file, base, head, installFields) {
   const after = head === void 0 ? {} : parseObject(`${file} (head)`, head);
@@ -72,7 +107,7 @@ function diffRootManifest(file, base, head, installFields) {
     }
   }
   const fields = [.../* @__PURE__ */ new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => canonical(before[k]) !== canonical(after[k])).sort();
-  const install = fields.filter((f) => installFields.includes(f));
+  const install = [...fields.filter((f) => installFields.includes(f)), ...referencedSpecChanges(before, after)];
   if (install.length > 0) return { kind: "install", fields: install };
   return fields.length > 0 ? { kind: "tooling", fields } : { kind: "unchanged" };
 }

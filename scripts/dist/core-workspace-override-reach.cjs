@@ -7858,10 +7858,13 @@ function reachIn(doc, folders) {
   }
   return out;
 }
-function reachedRefs(packages, names, overrides, lockText) {
-  const copies = new Set(overrides.filter((o) => o.copy).map((o) => o.folder));
-  const reach = overrideReach(lockText, new Set(overrides.map((o) => o.folder)));
-  const assumed = [...new Set(overrides.filter((o) => o.parent === void 0 || !names.has(o.parent)).map((o) => o.folder))];
+function reachedRefs(packages, overrides, lockText) {
+  const names = /* @__PURE__ */ new Set();
+  for (const p of packages) if (p.name !== void 0) names.add(p.name);
+  const foldersOf = (o) => "workspacePackage" in o ? packages.filter((p) => p.name === o.workspacePackage).map((p) => p.dir) : [o.folder];
+  const copies = new Set(overrides.flatMap((o) => "copy" in o && o.copy ? [o.folder] : []));
+  const reach = overrideReach(lockText, new Set(overrides.flatMap(foldersOf)));
+  const assumed = [...new Set(overrides.filter((o) => o.parent === void 0 || !names.has(o.parent)).flatMap(foldersOf))];
   const out = /* @__PURE__ */ new Map();
   for (const { dir } of packages) {
     const folders = reach === void 0 ? assumed : [...reach.get(dir) ?? []];

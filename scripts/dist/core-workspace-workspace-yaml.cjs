@@ -7383,7 +7383,7 @@ function isRecord(value) {
 // scripts/core/workspace/workspace-yaml.ts
 function parseDocument(file, text) {
   try {
-    return (0, import_yaml.parse)(text);
+    return (0, import_yaml.parse)(text, { merge: true });
   } catch (err) {
     throw new import_errors.InputError(`${file}: not valid YAML (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`);
   }
