@@ -139,6 +139,7 @@ export async function loadWorkspace(root: string, options: LoadOptions = {}): Pr
         inputs.map((input) => ({ dir: input.dir, name: input.manifest.name })),
         overrides,
         lockText,
+        false,
       ),
     };
   }

@@ -437,7 +437,7 @@ async function load(git: Git, commit: string, options: LoadOptions, readersFor: 
   trace(`${sources.length} manifests parsed`);
   if (overrides.length > 0) {
     const { reachedRefs } = await import('../core/workspace/override-reach.js');
-    const reached = reachedRefs(sources, overrides, lockText);
+    const reached = reachedRefs(sources, overrides, lockText, true);
     sources = sources.map((source) => {
       const more = reached.get(source.dir);
       return more === undefined ? source : { ...source, refs: [...source.refs, ...more] };

@@ -118,7 +118,7 @@ describe('a leading ! as pnpm reads it', () => {
   });
 
   // A glob pnpm drops is not read, so not checked; an extglob include is checked whole (its | is inside a group).
-  test.each(['!!/abs', '!!../x', '!!a|b', '!(a|b)', '!'])('%s is accepted as written', async (glob) => {
+  test.each(['!!/abs', '!!../x', '!!a|b', '!(a|b)', '!', '!/', '!/services/*', './', '!./'])('%s is accepted as written', async (glob) => {
     expect(await read(glob)).toEqual([glob]);
   });
 

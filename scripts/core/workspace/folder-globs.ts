@@ -14,7 +14,8 @@ export interface GlobMatcher {
 
 /** A folder glob as folders are written here: no leading `./`, no trailing slashes. */
 function folderGlob(glob: string): string {
-  return glob.replace(/^\.\//, '').replace(/\/+$/, '');
+  // `./` alone is the root folder (`.`), as `.` is: never an empty pattern.
+  return glob.replace(/^\.\/(?=.)/, '').replace(/(?<=.)\/+$/, '');
 }
 
 /** What a workspace glob does: adds folders, takes them away (`body` without its `!`), or nothing. */
@@ -27,8 +28,8 @@ export type GlobRole = { readonly kind: 'include' | 'exclude'; readonly body: st
  */
 export function globRole(glob: string): GlobRole {
   if (glob[0] !== '!' || glob[1] === '(') return { kind: 'include', body: glob };
-  // A `!` alone excludes nothing (pnpm lists every package): read as not there.
-  if (glob.length === 1) return { kind: 'dropped' };
+  // A `!` alone, or before an absolute path, excludes nothing (pnpm lists every package): read as not there.
+  if (glob.length === 1 || glob[1] === '/') return { kind: 'dropped' };
   if (glob[1] !== '!' || glob[2] === '(') return { kind: 'exclude', body: glob.slice(1) };
   return { kind: 'dropped' };
 }

@@ -34,7 +34,9 @@ export function overrideReach(lockText: string | undefined, folders: ReadonlySet
   try {
     const { text, aliasFree } = lockfileInPnpmLayout(lockText);
     // Stryker disable next-line ObjectLiteral: equivalent: the YAML path's text holds no anchor, searched or not
-    return reachIn(segmentLockfile(text, { aliasFree }), folders);
+    const doc = segmentLockfile(text, { aliasFree });
+    // Another version's layout (6.0 has no snapshots; its packages hold the dependencies): it cannot say.
+    return doc.version.startsWith('9.') ? reachIn(doc, folders) : undefined;
   } catch (err) {
     // Stryker disable next-line ConditionalExpression: equivalent for true: these readers throw nothing else (the rethrow is for bugs)
     if (err instanceof InputError || err instanceof LockfileShapeError) return undefined;
@@ -104,13 +106,16 @@ function reachIn(doc: ReturnType<typeof segmentLockfile>, folders: ReadonlySet<s
  * to each folder the lockfile (`lockText`, the workspace root's pnpm-lock.yaml) shows it reaching (an override's
  * folder, or the folder of each workspace package a `workspace:` override names). Without a lockfile pnpm can
  * read, every package is taken to reach the folders of each override that may act in a registry package's
- * manifest (no parent, or a parent that is no workspace package): a safe over-approximation. Each ref names the
+ * manifest (no parent, or a parent that is no workspace package) when `assume` (change detection: a safe
+ * over-approximation); none otherwise (the generators: an image's build installs from the lockfile, and such
+ * assumed edges could close a cycle that is not there). Each ref names the
  * folder from the package's own, as a `file:` (a copy: of an override with `file:`) or `link:` dependency would.
  */
 export function reachedRefs(
   packages: ReadonlyArray<{ readonly dir: string; readonly name: string | undefined }>,
   overrides: readonly LocalOverride[],
   lockText: string | undefined,
+  assume: boolean,
 ): Map<string, DependencyRef[]> {
   const names = new Set<string>();
   for (const p of packages) if (p.name !== undefined) names.add(p.name);
@@ -121,7 +126,7 @@ export function reachedRefs(
   const assumed = [...new Set(overrides.filter((o) => o.parent === undefined || !names.has(o.parent)).flatMap(foldersOf))];
   const out = new Map<string, DependencyRef[]>();
   for (const { dir } of packages) {
-    const folders = reach === undefined ? assumed : [...(reach.get(dir) ?? [])];
+    const folders = reach === undefined ? (assume ? assumed : []) : [...(reach.get(dir) ?? [])];
     if (folders.length === 0) continue;
     out.set(
       dir,

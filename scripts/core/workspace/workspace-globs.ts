@@ -125,12 +125,14 @@ export async function readWorkspaceGlobs(file: string, text: string): Promise<re
 }
 
 /**
- * pnpm-workspace.yaml's `overrides` (overrides.ts), undefined when it has none. The YAML parser is loaded only
- * for a file whose text holds the word: a workspace without overrides (the common case) reads nothing more.
+ * pnpm-workspace.yaml's `overrides` (overrides.ts), undefined when it has none that may point in the workspace. The
+ * YAML parser is loaded only for a file whose text may hold such an override: the key and a `link:`, `file:`,
+ * `workspace:` or `$` value, or an escape (`"\x6Fverrides"` is the same key): a workspace without overrides, or with
+ * registry versions only (security pins), reads nothing more.
  */
 export async function readWorkspaceOverrides(file: string, text: string): Promise<unknown> {
-  // Stryker disable next-line ConditionalExpression,StringLiteral: equivalent: the YAML parser finds no overrides where the word is not (the test spares loading it)
-  if (!text.includes('overrides')) return undefined;
+  const escaped = text.includes('\\');
+  if (!escaped && !(text.includes('overrides') && /link:|file:|workspace:|\$/.test(text))) return undefined;
   const { parseWorkspaceOverrides } = await import('./workspace-yaml.js');
   return parseWorkspaceOverrides(file, normalizeLineBreaks(text));
 }

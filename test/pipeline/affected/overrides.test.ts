@@ -500,6 +500,7 @@ describe('overrideReach: which importers reach an override folder through the pa
     ['no lockfile: cannot say', undefined, b, undefined],
     ['not YAML: cannot say', 'importers: [', b, undefined],
     ['no lockfile version: cannot say', 'importers: {}\n', b, undefined],
+    ['another version (6.0: no snapshots): cannot say', LINKED_LOCK.replace("'9.0'", "'6.0'"), b, undefined],
   ])('%s', (_, text, folders, expected) => {
     expect(asRows(overrideReach(text, folders))).toEqual(expected);
   });
@@ -513,23 +514,23 @@ describe('overrideReach: which importers reach an override folder through the pa
     ];
     const x: LocalOverride = { name: 'x', parent: undefined, folder: 'packages/b', copy: false };
     const rows = (m: Map<string, unknown[]>) => [...m];
-    expect(rows(reachedRefs(packages, [x], LINKED_LOCK))).toEqual([
+    expect(rows(reachedRefs(packages, [x], LINKED_LOCK, true))).toEqual([
       ['packages/a', [{ name: 'packages/b', path: '../../packages/b' }]],
       ['packages/c', [{ name: 'packages/b', path: '../../packages/b' }]],
     ]);
-    expect(rows(reachedRefs(packages, [{ ...x, copy: true }], COPIED_LOCK))).toEqual([
+    expect(rows(reachedRefs(packages, [{ ...x, copy: true }], COPIED_LOCK, true))).toEqual([
       ['packages/a', [{ name: 'packages/b', path: '../../packages/b', copy: true }]],
       ['packages/c', [{ name: 'packages/b', path: '../../packages/b', copy: true }]],
     ]);
-    expect(rows(reachedRefs(packages, [x], undefined))).toEqual([
+    expect(rows(reachedRefs(packages, [x], undefined, true))).toEqual([
       ['packages/a', [{ name: 'packages/b', path: '../../packages/b' }]],
       ['packages/b', [{ name: 'packages/b', path: '../../packages/b' }]],
       ['packages/c', [{ name: 'packages/b', path: '../../packages/b' }]],
       ['tools', [{ name: 'packages/b', path: '../packages/b' }]],
     ]);
     // A parent that is a workspace package: its own manifest says it all (overriddenRefs). One that is not: assumed.
-    expect(rows(reachedRefs(packages, [{ ...x, parent: 'a' }], undefined))).toEqual([]);
-    expect(rows(reachedRefs(packages, [{ ...x, parent: 'y' }], undefined)).map(([dir]) => dir)).toEqual(['packages/a', 'packages/b', 'packages/c', 'tools']);
+    expect(rows(reachedRefs(packages, [{ ...x, parent: 'a' }], undefined, true))).toEqual([]);
+    expect(rows(reachedRefs(packages, [{ ...x, parent: 'y' }], undefined, true)).map(([dir]) => dir)).toEqual(['packages/a', 'packages/b', 'packages/c', 'tools']);
     // The root as the folder.
     expect(
       rows(
@@ -540,6 +541,7 @@ describe('overrideReach: which importers reach an override folder through the pa
           ],
           [{ ...x, folder: '' }],
           undefined,
+          true,
         ),
       ),
     ).toEqual([
@@ -549,18 +551,21 @@ describe('overrideReach: which importers reach an override folder through the pa
     // A workspace: override: the folder of each package of that name (two share it here), by the lockfile or assumed.
     const shared = [...packages, { dir: 'libs/b', name: 'b' }];
     const byName: LocalOverride = { name: 'x', parent: undefined, workspacePackage: 'b' };
-    expect(rows(reachedRefs(shared, [byName], LINKED_LOCK))).toEqual([
+    expect(rows(reachedRefs(shared, [byName], LINKED_LOCK, true))).toEqual([
       ['packages/a', [{ name: 'packages/b', path: '../../packages/b' }]],
       ['packages/c', [{ name: 'packages/b', path: '../../packages/b' }]],
     ]);
-    expect(rows(reachedRefs(shared, [byName], undefined)).find(([dir]) => dir === 'tools')).toEqual([
+    expect(rows(reachedRefs(shared, [byName], undefined, true)).find(([dir]) => dir === 'tools')).toEqual([
       'tools',
       [
         { name: 'packages/b', path: '../packages/b' },
         { name: 'libs/b', path: '../libs/b' },
       ],
     ]);
-    expect(rows(reachedRefs(shared, [{ ...byName, workspacePackage: 'none' }], undefined))).toEqual([]);
+    expect(rows(reachedRefs(shared, [{ ...byName, workspacePackage: 'none' }], undefined, true))).toEqual([]);
+    // Not assumed (the generators): without a lockfile, none; with one, what it says.
+    expect(rows(reachedRefs(packages, [x], undefined, false))).toEqual([]);
+    expect(rows(reachedRefs(packages, [x], LINKED_LOCK, false)).map(([dir]) => dir)).toEqual(['packages/a', 'packages/c']);
   });
 });
 

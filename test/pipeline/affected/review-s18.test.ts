@@ -123,7 +123,7 @@ packages:
     dev: false
 `;
 
-  test("lockfile 6.0: a installs vendor/y, whose x the override links to packages/b: a change there reaches a", async () => {
+  test('lockfile 6.0: a installs vendor/y, whose x the override links to packages/b: a change there reaches a', async () => {
     const { root, first } = makeRepo({
       'package.json': json({ name: 'root', private: true }),
       'pnpm-workspace.yaml': 'packages:\n  - packages/*\noverrides:\n  x: link:./packages/b\n',
