@@ -9103,11 +9103,11 @@ async function discoverPackages(listing, root, matcher, rule) {
 
 // scripts/core/workspace/folder-globs.ts
 function folderGlob(glob) {
-  return glob.replace(/^\.\//, "").replace(/\/+$/, "");
+  return glob.replace(/^\.\/(?=.)/, "").replace(/(?<=.)\/+$/, "");
 }
 function globRole(glob) {
   if (glob[0] !== "!" || glob[1] === "(") return { kind: "include", body: glob };
-  if (glob.length === 1) return { kind: "dropped" };
+  if (glob.length === 1 || glob[1] === "/") return { kind: "dropped" };
   if (glob[1] !== "!" || glob[2] === "(") return { kind: "exclude", body: glob.slice(1) };
   return { kind: "dropped" };
 }
@@ -9315,7 +9315,8 @@ async function readWorkspaceGlobs(file, text2) {
   return globs;
 }
 async function readWorkspaceOverrides(file, text2) {
-  if (!text2.includes("overrides")) return void 0;
+  const escaped = text2.includes("\\");
+  if (!escaped && !(text2.includes("overrides") && /link:|file:|workspace:|\$/.test(text2))) return void 0;
   const { parseWorkspaceOverrides } = await Promise.resolve().then(() => __toESM(require("./core-workspace-workspace-yaml.cjs"), 1));
   return parseWorkspaceOverrides(file, normalizeLineBreaks(text2));
 }
@@ -9676,7 +9677,7 @@ async function load(git, commit, options, readersFor, cold) {
   trace(`${sources.length} manifests parsed`);
   if (overrides.length > 0) {
     const { reachedRefs } = await Promise.resolve().then(() => __toESM(require("./core-workspace-override-reach.cjs"), 1));
-    const reached = reachedRefs(sources, overrides, lockText);
+    const reached = reachedRefs(sources, overrides, lockText, true);
     sources = sources.map((source) => {
       const more = reached.get(source.dir);
       return more === void 0 ? source : { ...source, refs: [...source.refs, ...more] };

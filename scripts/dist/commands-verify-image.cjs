@@ -14215,11 +14215,11 @@ function compileGlobs(globs, options, engine) {
 
 // scripts/core/workspace/folder-globs.ts
 function folderGlob(glob) {
-  return glob.replace(/^\.\//, "").replace(/\/+$/, "");
+  return glob.replace(/^\.\/(?=.)/, "").replace(/(?<=.)\/+$/, "");
 }
 function globRole(glob) {
   if (glob[0] !== "!" || glob[1] === "(") return { kind: "include", body: glob };
-  if (glob.length === 1) return { kind: "dropped" };
+  if (glob.length === 1 || glob[1] === "/") return { kind: "dropped" };
   if (glob[1] !== "!" || glob[2] === "(") return { kind: "exclude", body: glob.slice(1) };
   return { kind: "dropped" };
 }
@@ -14868,7 +14868,8 @@ async function readWorkspaceGlobs(file, text) {
   return globs;
 }
 async function readWorkspaceOverrides(file, text) {
-  if (!text.includes("overrides")) return void 0;
+  const escaped = text.includes("\\");
+  if (!escaped && !(text.includes("overrides") && /link:|file:|workspace:|\$/.test(text))) return void 0;
   const { parseWorkspaceOverrides } = await Promise.resolve().then(() => __toESM(require("./core-workspace-workspace-yaml.cjs"), 1));
   return parseWorkspaceOverrides(file, normalizeLineBreaks(text));
 }
@@ -15009,7 +15010,8 @@ async function loadWorkspace(root, options = {}) {
       reached: reachedRefs(
         inputs.map((input) => ({ dir: input.dir, name: input.manifest.name })),
         overrides,
-        lockText
+        lockText,
+        false
       )
     };
   }

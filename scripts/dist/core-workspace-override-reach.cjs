@@ -7806,7 +7806,8 @@ function overrideReach(lockText, folders) {
   if (lockText === void 0) return void 0;
   try {
     const { text, aliasFree } = lockfileInPnpmLayout(lockText);
-    return reachIn(segmentLockfile(text, { aliasFree }), folders);
+    const doc = segmentLockfile(text, { aliasFree });
+    return doc.version.startsWith("9.") ? reachIn(doc, folders) : void 0;
   } catch (err) {
     if (err instanceof import_errors3.InputError || err instanceof LockfileShapeError) return void 0;
     throw err;
@@ -7858,7 +7859,7 @@ function reachIn(doc, folders) {
   }
   return out;
 }
-function reachedRefs(packages, overrides, lockText) {
+function reachedRefs(packages, overrides, lockText, assume) {
   const names = /* @__PURE__ */ new Set();
   for (const p of packages) if (p.name !== void 0) names.add(p.name);
   const foldersOf = (o) => "workspacePackage" in o ? packages.filter((p) => p.name === o.workspacePackage).map((p) => p.dir) : [o.folder];
@@ -7867,7 +7868,7 @@ function reachedRefs(packages, overrides, lockText) {
   const assumed = [...new Set(overrides.filter((o) => o.parent === void 0 || !names.has(o.parent)).flatMap(foldersOf))];
   const out = /* @__PURE__ */ new Map();
   for (const { dir } of packages) {
-    const folders = reach === void 0 ? assumed : [...reach.get(dir) ?? []];
+    const folders = reach === void 0 ? assume ? assumed : [] : [...reach.get(dir) ?? []];
     if (folders.length === 0) continue;
     out.set(
       dir,
