@@ -117,6 +117,22 @@ describe('a leading ! as pnpm reads it', () => {
     expect(m.mayContain('a')).toBe(false);
   });
 
+  // `./x`, trailing slashes, a `./` inside a name: the folder as written.
+  test.each<[readonly string[], readonly string[]]>([
+    [['./x'], ['x']],
+    [['tools//'], ['tools']],
+    [['a./'], ['a.']],
+    [['./'], []],
+  ])('%j lists %j', async (globs, listed) => {
+    const m = await globMatcher(globs);
+    expect(['a', 'a.', 'tools', 'x'].filter((dir) => m.isPackageDir(dir))).toEqual(listed);
+  });
+
+  test('./x/* walks x: the walk sees the folder without its ./', async () => {
+    const m = await globMatcher(['./x/*']);
+    expect([m.mayContain('x'), m.mayContain('y'), m.isPackageDir('x/a')]).toEqual([true, false, true]);
+  });
+
   // A glob pnpm drops is not read, so not checked; an extglob include is checked whole (its | is inside a group).
   test.each(['!!/abs', '!!../x', '!!a|b', '!(a|b)', '!', '!/', '!/services/*', './', '!./'])('%s is accepted as written', async (glob) => {
     expect(await read(glob)).toEqual([glob]);

@@ -15,7 +15,10 @@ export interface GlobMatcher {
 /** A folder glob as folders are written here: no leading `./`, no trailing slashes. */
 function folderGlob(glob: string): string {
   // `./` alone is the root folder (`.`), as `.` is: never an empty pattern.
-  return glob.replace(/^\.\/(?=.)/, '').replace(/(?<=.)\/+$/, '');
+  let folder = glob.startsWith('./') && glob.length > 2 ? glob.slice(2) : glob;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent: a glob of only slashes is absolute, refused or dropped before (the bound keeps `/` itself from becoming '')
+  while (folder.length > 1 && folder.endsWith('/')) folder = folder.slice(0, -1);
+  return folder;
 }
 
 /** What a workspace glob does: adds folders, takes them away (`body` without its `!`), or nothing. */

@@ -35,7 +35,7 @@ interface OverrideSelector {
  */
 export type LocalOverride = (OverrideSelector & { readonly folder: string; readonly copy: boolean }) | (OverrideSelector & { readonly workspacePackage: string });
 
-/** What a `workspace:` specifier names: the package of `name`, or of an alias (`workspace:other@*`); undefined for a path (`workspace:../b`). */
+/** What a `workspace:` specifier names: the package of `name`, or of an alias (`workspace:other@*`); undefined for a path (`workspace:../b`) and any other specifier. */
 function workspaceTarget(name: string, spec: string): string | undefined {
   const ref = dependencyRef(name, spec);
   return Array.isArray(ref) ? ref[0] : undefined;
@@ -97,7 +97,8 @@ export function localOverrides(tables: readonly unknown[], rootSpecs: ReadonlyMa
       if (spec === undefined || parsed === undefined) continue;
       const folder = overrideFolder(spec);
       if (folder !== undefined) out.push({ ...parsed, ...folder });
-      else if (spec.startsWith('workspace:')) {
+      else {
+        // A `workspace:` specifier naming a package (any other specifier names none).
         const workspacePackage = workspaceTarget(parsed.name, spec);
         if (workspacePackage !== undefined) out.push({ ...parsed, workspacePackage });
       }

@@ -11,6 +11,7 @@
  * `parsePkgAndParentSelector`, `createVersionsOverrider` and `createVersionReferencesReplacer`).
  */
 import { afterAll, describe, expect, test } from 'vitest';
+import { readWorkspaceOverrides } from '../../../scripts/core/workspace/workspace-globs.js';
 import { overrideReach, reachedRefs } from '../../../scripts/core/workspace/override-reach.js';
 import { type LocalOverride, localOverrides, overriddenRefs, overrideFolder, parseSelector, workspaceOverrides } from '../../../scripts/core/workspace/overrides.js';
 import { affected, bundled, cleanup, commit, makeRepo, parseJson } from './fixture.js';
@@ -110,6 +111,21 @@ describe('localOverrides: the overrides that point at a folder', () => {
     expect(workspaceOverrides(undefined, { y: 'link:./packages/y' })).toEqual([{ name: 'y', parent: undefined, folder: 'packages/y', copy: false }]);
     expect(workspaceOverrides({ pnpm: 'no table', resolutions: ['x'] }, undefined)).toEqual([]);
     expect(workspaceOverrides({ pnpm: { overrides: { x: '^1' } } }, 'no table')).toEqual([]);
+  });
+});
+
+describe("readWorkspaceOverrides: pnpm-workspace.yaml's overrides, parsed only when one may point in the workspace", () => {
+  test.each<[string, string, unknown]>([
+    ['a link', 'packages:\n  - a/*\noverrides:\n  x: link:./b\n', { x: 'link:./b' }],
+    ['a workspace package', 'packages:\n  - a/*\noverrides:\n  x: workspace:*\n', { x: 'workspace:*' }],
+    ['a $ reference', "packages:\n  - a/*\noverrides:\n  x: '$x'\n", { x: '$x' }],
+    ['a file: copy, through a merge key', 'packages:\n  - a/*\nbase: &b\n  x: file:./b\noverrides:\n  <<: *b\n', { x: 'file:./b' }],
+    ['registry versions only (not parsed)', 'packages:\n  - a/*\noverrides:\n  x: ^1.0.0\n', undefined],
+    ['a link without overrides (not parsed)', 'packages:\n  - a/*\ncatalog:\n  x: link:./b\n', undefined],
+    ['no overrides, with an escape (parsed)', 'packages:\n  - "a\\x2F*"\n', undefined],
+    ['an escaped key', 'packages:\n  - a/*\n"\\x6Fverrides":\n  x: ^1.0.0\n', { x: '^1.0.0' }],
+  ])('%s', async (_, text, expected) => {
+    expect(await readWorkspaceOverrides('pnpm-workspace.yaml', text)).toEqual(expected);
   });
 });
 

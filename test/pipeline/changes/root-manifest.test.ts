@@ -36,6 +36,18 @@ describe('diffRootManifest: fields compared by value', () => {
       { kind: 'install', fields: ['pnpm', "x (an override's $x)"] },
     ],
     [
+      'two references, named in order',
+      { devDependencies: { b: '1', a: '1' }, pnpm: { overrides: { b: '$b', a: '$a' } } },
+      { devDependencies: { b: '2', a: '2' }, pnpm: { overrides: { b: '$b', a: '$a' } } },
+      { kind: 'install', fields: ["a (an override's $a)", "b (an override's $b)"] },
+    ],
+    [
+      'a value without $ reads nothing (xy is no reference to y)',
+      { devDependencies: { y: '1' }, pnpm: { overrides: { q: 'xy' } } },
+      { devDependencies: { y: '2' }, pnpm: { overrides: { q: 'xy' } } },
+      { kind: 'tooling', fields: ['devDependencies'] },
+    ],
+    [
       'a specifier no override reads: tooling',
       { devDependencies: { x: '1', z: '1' }, pnpm: { overrides: { x: '$x' } } },
       { devDependencies: { x: '1', z: '2' }, pnpm: { overrides: { x: '$x' } } },
