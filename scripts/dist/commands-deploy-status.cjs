@@ -11813,7 +11813,7 @@ function localOverrides(tables, rootSpecs) {
       if (spec === void 0 || parsed === void 0) continue;
       const folder = overrideFolder(spec);
       if (folder !== void 0) out.push({ ...parsed, ...folder });
-      else if (spec.startsWith("workspace:")) {
+      else {
         const workspacePackage = workspaceTarget(parsed.name, spec);
         if (workspacePackage !== void 0) out.push({ ...parsed, workspacePackage });
       }
@@ -12337,7 +12337,9 @@ async function discoverPackages(listing, root, matcher, rule) {
 
 // scripts/core/workspace/folder-globs.ts
 function folderGlob(glob) {
-  return glob.replace(/^\.\/(?=.)/, "").replace(/(?<=.)\/+$/, "");
+  let folder = glob.startsWith("./") && glob.length > 2 ? glob.slice(2) : glob;
+  while (folder.length > 1 && folder.endsWith("/")) folder = folder.slice(0, -1);
+  return folder;
 }
 function globRole(glob) {
   if (glob[0] !== "!" || glob[1] === "(") return { kind: "include", body: glob };

@@ -7860,8 +7860,7 @@ function reachIn(doc, folders) {
   return out;
 }
 function reachedRefs(packages, overrides, lockText, assume) {
-  const names = /* @__PURE__ */ new Set();
-  for (const p of packages) if (p.name !== void 0) names.add(p.name);
+  const names = new Set(packages.flatMap((p) => p.name === void 0 ? [] : [p.name]));
   const foldersOf = (o) => "workspacePackage" in o ? packages.filter((p) => p.name === o.workspacePackage).map((p) => p.dir) : [o.folder];
   const copies = new Set(overrides.flatMap((o) => "copy" in o && o.copy ? [o.folder] : []));
   const reach = overrideReach(lockText, new Set(overrides.flatMap(foldersOf)));
