@@ -108,8 +108,8 @@ function reachIn(doc: ReturnType<typeof segmentLockfile>, folders: ReadonlySet<s
  * read, every package is taken to reach the folders of each override that may act in a registry package's
  * manifest (no parent, or a parent that is no workspace package) when `assume` (change detection: a safe
  * over-approximation); none otherwise (the generators: an image's build installs from the lockfile, and such
- * assumed edges could close a cycle that is not there). Each ref names the
- * folder from the package's own, as a `file:` (a copy: of an override with `file:`) or `link:` dependency would.
+ * assumed edges could close a cycle that is not there). Each ref names the folder from the package's own, as a
+ * `file:` (a copy: of an override with `file:`) or `link:` dependency would.
  */
 export function reachedRefs(
   packages: ReadonlyArray<{ readonly dir: string; readonly name: string | undefined }>,

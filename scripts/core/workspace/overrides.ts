@@ -1,9 +1,8 @@
 /**
- * pnpm's `overrides` that point a dependency at a folder (`"x": "link:./packages/b"`, `file:` too, or a workspace
- * package by `workspace:`): pnpm
- * replaces the specifier of every dependency they select, in each workspace package's manifest, with that
- * folder (relative to the workspace root), so the package depending on `x` links or copies the folder, as
- * if its manifest said so. Change detection must see that edge: a change to `packages/b` reaches the
+ * pnpm's `overrides` that point a dependency at a folder (`"x": "link:./packages/b"`, `file:` too) or at a
+ * workspace package (`"x": "workspace:*"`): pnpm replaces the specifier of every dependency they select, in each
+ * workspace package's manifest, with that folder (relative to the workspace root) or package, so the package
+ * depending on `x` links or copies it, as if its manifest said so. Change detection must see that edge: a change to `packages/b` reaches the
  * packages depending on `x` (pnpm 10's own `--filter "...[base]"` misses them).
  *
  * Read as pnpm 10.34 reads them (its `getOptionsFromRootManifest`, `parseOverrides` and
@@ -15,7 +14,9 @@
  * a selector, which of several overrides is the most specific, and which source wins when
  * pnpm-workspace.yaml and the root manifest both have `overrides`), every override that may apply makes an
  * edge: a safe over-approximation (a dependent listed without need, never missed). An override that
- * removes a dependency (`-`) or sets a version removes no edge, for the same reason.
+ * removes a dependency (`-`) or sets a version removes no edge, nor does one that replaces a `file:`, `link:` or
+ * `workspace:` specifier remove that specifier's own edge, for the same reason. Through the packages pnpm
+ * installs (a registry or vendored package's own `x`): override-reach.ts.
  */
 import { isRecord } from '../json.js';
 import { DEPENDENCY_FIELDS, type DependencyRef, dependencyRef } from './manifest.js';
@@ -134,7 +135,7 @@ export function workspaceOverrides(root: Readonly<Record<string, unknown>> | und
 }
 
 /** The relative path from a package's folder (`packages/a`, '' for the root) up to the workspace root (`../..`, ''). */
-export function upTo(dir: string): string {
+function upTo(dir: string): string {
   return dir.replaceAll(/[^/]+/g, '..');
 }
 
