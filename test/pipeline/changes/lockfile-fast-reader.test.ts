@@ -64,6 +64,56 @@ describe('the fast reader refuses what pnpm does not write, naming it', () => {
     ],
     ['a catalog in flow style', () => segmentLockfile("lockfileVersion: '9.0'\ncatalogs:\n  default: {a: {specifier: '1'}}\n"), 'line 3: catalog "default" twice or in flow style'],
     ['a catalog entry in flow style', () => segmentLockfile("lockfileVersion: '9.0'\ncatalogs:\n  default:\n    a: {specifier: '1'}\n"), 'line 4: catalog entry "a" in flow style'],
+    ['an odd indentation one deeper', () => snapshotDeps('  a@1:\n    dependencies:\n     b: 1.0.0'), 'line 2: indentation pnpm does not write: "b: 1.0.0"'],
+    ['an explicit key whose value line is deeper', () => segmentLockfile("lockfileVersion: '9.0'\npackages:\n  ? 'a@1'\n    : {}\n"), 'line 4: an explicit key without its value'],
+    ['a field line without a colon, its line named', () => snapshotDeps('  a@1:\n    no colon here'), 'line 1: expected "key:" or "key: value", got "no colon here"'],
+    ['a value line without its explicit key', () => segmentLockfile("lockfileVersion: '9.0'\npackages:\n  a@1: {}\n  : x\n"), 'line 4: expected "key:" or "key: value", got ": x"'],
+    [
+      'an explicit key followed by a key with a space',
+      () => segmentLockfile("lockfileVersion: '9.0'\npackages:\n  ? 'a@1'\n  x y: 1\n"),
+      'line 4: an explicit key without its value',
+    ],
+    // Each message cuts a long text at 80 characters.
+    ['a long quoted importer field, cut', () => parseImporterDeps(`  svc:\n    '${LONG}':\n      a:`), `a quoted importer field: ${cut(`'${LONG}':`)}`],
+    [
+      'long importer dependencies in flow style, cut',
+      () => parseImporterDeps(`  svc:\n    dependencies: {${LONG}}`),
+      `importer dependencies in flow style: ${cut(`dependencies: {${LONG}}`)}`,
+    ],
+    [
+      "a long line below an importer dependency's fields, cut",
+      () => parseImporterDeps(`  svc:\n    dependencies:\n      a:\n        version: 1\n          ${LONG}: 2`),
+      `importer dependencies: a line pnpm does not write: ${cut(`${LONG}: 2`)}`,
+    ],
+    ['a long quoted snapshot field, cut', () => snapshotDeps(`  a@1:\n    '${LONG}':\n      b: 1.0.0`), `a quoted snapshot field: ${cut(`'${LONG}':`)}`],
+    [
+      'long snapshot dependencies in flow style, cut',
+      () => snapshotDeps(`  a@1:\n    dependencies: {${LONG}}`),
+      `snapshot dependencies in flow style: ${cut(`dependencies: {${LONG}}`)}`,
+    ],
+    [
+      'a long line below a snapshot dependency, cut',
+      () => snapshotDeps(`  a@1:\n    dependencies:\n      b: 1.0.0\n        ${LONG}: 1`),
+      `snapshot dependencies: a line pnpm does not write: ${cut(`${LONG}: 1`)}`,
+    ],
+    ['a long explicit key without its value, cut', () => snapshotDeps(`  ? '${LONG}'\n  b: 1`), `an explicit key without its value: ${cut(`? '${LONG}'`)}`],
+    ['a long key twice, cut', () => segmentLockfile(`lockfileVersion: '9.0'\npackages:\n  ${LONG}: {}\n  ${LONG}: {}\n`), `a key twice: ${cut(LONG)}`],
+    [
+      'a long catalog entry twice, cut, its catalog named',
+      () => segmentLockfile(`lockfileVersion: '9.0'\ncatalogs:\n  default:\n    ${LONG}:\n      specifier: '1'\n    ${LONG}:\n      specifier: '2'\n`),
+      `a key twice: ${cut(`default/${LONG}`)}`,
+    ],
+    ['a long top-level key twice, cut', () => segmentLockfile(`lockfileVersion: '9.0'\n${LONG}: 1\n${LONG}: 2\n`), `line 3: the top-level key ${cut(LONG)} twice`],
+    [
+      'a long catalog twice, cut',
+      () => segmentLockfile(`lockfileVersion: '9.0'\ncatalogs:\n  ${LONG}:\n    a:\n      specifier: '1'\n  ${LONG}:\n    b:\n      specifier: '1'\n`),
+      `line 6: catalog ${cut(LONG)} twice or in flow style`,
+    ],
+    [
+      'a long catalog entry in flow style, cut',
+      () => segmentLockfile(`lockfileVersion: '9.0'\ncatalogs:\n  default:\n    ${LONG}: {specifier: '1'}\n`),
+      `line 4: catalog entry ${cut(LONG)} in flow style`,
+    ],
   ])('%s', (_, read, message) => {
     expect(read).toThrow(message);
     try {
@@ -71,6 +121,15 @@ describe('the fast reader refuses what pnpm does not write, naming it', () => {
     } catch (err) {
       expect(err instanceof Error && err.message).toBe(message);
     }
+  });
+});
+
+describe("an importer's other fields", () => {
+  // pnpm writes `publishDirectory` (publishConfig.directory) and `dependenciesMeta` beside the dependency fields.
+  test('a scalar field and a block field beside the dependencies are passed over', () => {
+    const block =
+      '  svc:\n    publishDirectory: dist\n    dependenciesMeta:\n      a:\n        injected: true\n    dependencies:\n      a:\n        specifier: 1.0.0\n        version: 1.0.0';
+    expect(parseImporterDeps(block)).toEqual([{ field: 'dependencies', name: 'a', specifier: '1.0.0', version: '1.0.0' }]);
   });
 });
 
