@@ -143,6 +143,13 @@ export function affected(cwd: string, args: string[], env: Record<string, string
   return runCommand(run, args, { cwd, env });
 }
 
+/** The names of the packages `affected` lists between two commits (in-process); a run that exits non-zero or writes to stderr fails. */
+export async function affectedNames(root: string, base: string, head: string): Promise<string[]> {
+  const r = await affected(root, ['--json', '--base', base, '--head', head]);
+  if (r.code !== 0 || r.stderr !== '') throw new Error(`affected exited ${r.code}: ${r.stderr}`);
+  return parseJson(r).packages.map((p) => p.name);
+}
+
 /** Through the committed bundle, with a clean environment plus `env`. */
 export function bundled(cwd: string, args: string[], env: Record<string, string> = {}): RunResult {
   const r = spawnSync(process.execPath, [BUNDLE, 'affected', ...args], {

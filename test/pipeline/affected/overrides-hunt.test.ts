@@ -4,18 +4,12 @@
  * that shape; each fails on the code it was written against for the reason it names.
  */
 import { afterAll, describe, expect, test } from 'vitest';
-import { affected, cleanup, commit, makeRepo, parseJson } from './fixture.js';
+import { affectedNames as names, cleanup, commit, makeRepo } from './fixture.js';
 
 afterAll(cleanup);
 
 const json = (value: object) => `${JSON.stringify(value)}\n`;
 const YAML = 'packages:\n  - "packages/*"\n';
-
-async function names(root: string, base: string, head: string): Promise<string[]> {
-  const r = await affected(root, ['--json', '--base', base, '--head', head]);
-  expect([r.code, r.stderr]).toEqual([0, '']);
-  return parseJson(r).packages.map((p) => p.name);
-}
 
 describe('overrides-hunt', () => {
   // pnpm 10.34.9 with the root's `pnpm.overrides: {x: "workspace:*"}`: a's `x: file:../../vendor/x` is replaced, and

@@ -14,7 +14,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { readWorkspaceOverrides } from '../../../scripts/core/workspace/workspace-globs.js';
 import { overrideReach, reachedRefs } from '../../../scripts/core/workspace/override-reach.js';
 import { type LocalOverride, localOverrides, overriddenRefs, overrideFolder, parseSelector, workspaceOverrides } from '../../../scripts/core/workspace/overrides.js';
-import { affected, bundled, cleanup, commit, makeRepo, parseJson } from './fixture.js';
+import { affected, affectedNames as names, bundled, cleanup, commit, makeRepo, parseJson } from './fixture.js';
 
 afterAll(cleanup);
 
@@ -239,12 +239,6 @@ snapshots:
 
   y@1.0.0: {}
 `;
-
-async function names(root: string, base: string, head: string): Promise<string[]> {
-  const r = await affected(root, ['--json', '--base', base, '--head', head]);
-  expect([r.code, r.stderr]).toEqual([0, '']);
-  return parseJson(r).packages.map((p) => p.name);
-}
 
 describe('affected with overrides that point at a folder', () => {
   test("the root's pnpm.overrides: a change to the folder reaches the dependency, the devDependency and the peer", async () => {

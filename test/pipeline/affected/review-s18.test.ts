@@ -7,17 +7,11 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { readWorkspaceOverrides } from '../../../scripts/core/workspace/workspace-globs.js';
 import { loadWorkspace } from '../../../scripts/io/workspace-fs.js';
-import { affected, cleanup, commit, makeRepo, parseJson, tempDir, write } from './fixture.js';
+import { affectedNames as names, cleanup, commit, makeRepo, tempDir, write } from './fixture.js';
 
 afterAll(cleanup);
 
 const json = (value: object) => `${JSON.stringify(value)}\n`;
-
-async function names(root: string, base: string, head: string): Promise<string[]> {
-  const r = await affected(root, ['--json', '--base', base, '--head', head]);
-  expect([r.code, r.stderr]).toEqual([0, '']);
-  return parseJson(r).packages.map((p) => p.name);
-}
 
 // pnpm 10.34.9 reads an override to `workspace:` like any other: it links the workspace package into whoever
 // installs the overridden dependency. overrides.ts keeps `link:`/`file:` values only (overrideFolder), so a workspace
