@@ -13961,9 +13961,9 @@ function compileGlobs(globs, options, engine) {
 
 // scripts/core/workspace/folder-globs.ts
 function folderGlob(glob) {
-  let folder = glob.startsWith("./") && glob.length > 2 ? glob.slice(2) : glob;
+  let folder = glob;
   while (folder.length > 1 && folder.endsWith("/")) folder = folder.slice(0, -1);
-  return folder;
+  return folder.startsWith("./") ? folder.slice(2) : folder;
 }
 function globRole(glob) {
   if (glob[0] !== "!" || glob[1] === "(") return { kind: "include", body: glob };
@@ -14107,8 +14107,11 @@ function rootSpecifiers(manifest) {
   return specs;
 }
 function workspaceOverrides(root, yamlOverrides) {
-  const pnpm = root?.["pnpm"];
-  return localOverrides([root?.["resolutions"], isRecord(pnpm) ? pnpm["overrides"] : void 0, yamlOverrides], rootSpecifiers(root ?? {}));
+  return localOverrides([...rootOverrideTables(root ?? {}), yamlOverrides], rootSpecifiers(root ?? {}));
+}
+function rootOverrideTables(root) {
+  const pnpm = root["pnpm"];
+  return [root["resolutions"], isRecord(pnpm) ? pnpm["overrides"] : void 0];
 }
 function upTo(dir) {
   return dir.replaceAll(/[^/]+/g, "..");
@@ -14154,7 +14157,12 @@ function dependencyRefs(manifest) {
 function packageRefs(manifest, dir, overrides) {
   const refs = dependencyRefs(manifest);
   if (overrides === void 0) return refs;
-  return [...refs, ...overriddenRefs({ ...manifest.dependencies }, dir, manifest.name, overrides.list), ...overrides.reached.get(dir) ?? []];
+  return [
+    ...refs,
+    ...overriddenRefs({ ...manifest.dependencies }, dir, manifest.name, overrides.list),
+    // Stryker disable next-line ArrayDeclaration: equivalent: a text ref names a package by name, and no package is named so
+    ...overrides.reached.get(dir) ?? []
+  ];
 }
 function workspaceTargets(name, refs, lookup, names, localInputs, found) {
   const { index } = lookup;

@@ -7878,8 +7878,11 @@ function rootSpecifiers(manifest) {
   return specs;
 }
 function workspaceOverrides(root, yamlOverrides) {
-  const pnpm = root?.["pnpm"];
-  return localOverrides([root?.["resolutions"], isRecord(pnpm) ? pnpm["overrides"] : void 0, yamlOverrides], rootSpecifiers(root ?? {}));
+  return localOverrides([...rootOverrideTables(root ?? {}), yamlOverrides], rootSpecifiers(root ?? {}));
+}
+function rootOverrideTables(root) {
+  const pnpm = root["pnpm"];
+  return [root["resolutions"], isRecord(pnpm) ? pnpm["overrides"] : void 0];
 }
 function upTo(dir) {
   return dir.replaceAll(/[^/]+/g, "..");
@@ -8367,9 +8370,9 @@ async function discoverPackages(listing, root, matcher, rule) {
 
 // scripts/core/workspace/folder-globs.ts
 function folderGlob(glob) {
-  let folder = glob.startsWith("./") && glob.length > 2 ? glob.slice(2) : glob;
+  let folder = glob;
   while (folder.length > 1 && folder.endsWith("/")) folder = folder.slice(0, -1);
-  return folder;
+  return folder.startsWith("./") ? folder.slice(2) : folder;
 }
 function globRole(glob) {
   if (glob[0] !== "!" || glob[1] === "(") return { kind: "include", body: glob };

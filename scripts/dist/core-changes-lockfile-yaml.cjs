@@ -7514,7 +7514,7 @@ function splitKey(text, line) {
 }
 function isOtherSpace(c) {
   return (
-    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: a shortcut before trimStart: saying true for a character that is no whitespace changes nothing (trimStart removes none of it); a carriage return (13) never gets here (segmentLockfile refuses a text holding one first)
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: a shortcut before trimStart: saying true for a character that is no whitespace changes nothing (trimStart removes none of it); of the EqualityOperator mutants only `c < 13` is equivalent (a carriage return never gets here: segmentLockfile refuses a text holding one first), `c > 9`, `c < 9` and `c > 13` fail the other-whitespace rows (s17)
     c >= 9 && c <= 13 || c === 160 || c === 5760 || // Stryker disable next-line ConditionalExpression,LogicalOperator: a shortcut before trimStart: saying true for a character that is no whitespace changes nothing (trimStart removes none of it)
     c >= 8192 && c <= 8202 || c === 8232 || c === 8233 || c === 8239 || c === 8287 || c === 12288 || c === 65279
   );
@@ -7680,10 +7680,9 @@ function parseImporterDeps(block) {
       flush();
       const { key, value } = splitKey(body, 0);
       dep = value === void 0 ? { name: key } : { name: key, version: layoutScalar(value, 0) };
-    } else if (
-      // Stryker disable next-line ConditionalExpression: equivalent for the first and the last test: dep is set only under a dependency field, and an eight-space line follows a six-space one (entryIndent), which sets it
-      field !== void 0 && indent === 8 && dep !== void 0
-    ) {
+    } else if (indent === 8 && // Stryker disable next-line ConditionalExpression: equivalent for each test as true: dep is set only under a dependency field, and an eight-space line follows a six-space one (entryIndent), which sets it
+    field !== void 0 && // Stryker disable next-line ConditionalExpression: equivalent as true: see above
+    dep !== void 0) {
       const { key, value } = splitKey(body, 0);
       if (value === void 0)
         throw new LockfileShapeError(key === "version" ? `importer dependency ${dep.name} has no version` : `importer dependency ${dep.name}: ${key} without a value`);

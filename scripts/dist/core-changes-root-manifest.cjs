@@ -59,6 +59,10 @@ function rootSpecifiers(manifest) {
   }
   return specs;
 }
+function rootOverrideTables(root) {
+  const pnpm = root["pnpm"];
+  return [root["resolutions"], isRecord(pnpm) ? pnpm["overrides"] : void 0];
+}
 
 // scripts/core/changes/root-manifest.ts
 function canonical(value) {
@@ -82,9 +86,8 @@ function parseObject(file, text) {
   return Object.fromEntries(Object.entries(json));
 }
 function referencedNames(manifest) {
-  const pnpm = manifest["pnpm"];
   const names = [];
-  for (const table of [manifest["resolutions"], isRecord(pnpm) ? pnpm["overrides"] : void 0]) {
+  for (const table of rootOverrideTables(manifest)) {
     if (!isRecord(table)) continue;
     for (const value of Object.values(table)) if (typeof value === "string" && value.startsWith("$")) names.push(value.slice(1));
   }

@@ -7510,7 +7510,7 @@ function splitKey(text, line) {
 }
 function isOtherSpace(c) {
   return (
-    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: a shortcut before trimStart: saying true for a character that is no whitespace changes nothing (trimStart removes none of it); a carriage return (13) never gets here (segmentLockfile refuses a text holding one first)
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: a shortcut before trimStart: saying true for a character that is no whitespace changes nothing (trimStart removes none of it); of the EqualityOperator mutants only `c < 13` is equivalent (a carriage return never gets here: segmentLockfile refuses a text holding one first), `c > 9`, `c < 9` and `c > 13` fail the other-whitespace rows (s17)
     c >= 9 && c <= 13 || c === 160 || c === 5760 || // Stryker disable next-line ConditionalExpression,LogicalOperator: a shortcut before trimStart: saying true for a character that is no whitespace changes nothing (trimStart removes none of it)
     c >= 8192 && c <= 8202 || c === 8232 || c === 8233 || c === 8239 || c === 8287 || c === 12288 || c === 65279
   );
@@ -7676,10 +7676,9 @@ function parseImporterDeps(block) {
       flush();
       const { key, value } = splitKey(body, 0);
       dep = value === void 0 ? { name: key } : { name: key, version: layoutScalar(value, 0) };
-    } else if (
-      // Stryker disable next-line ConditionalExpression: equivalent for the first and the last test: dep is set only under a dependency field, and an eight-space line follows a six-space one (entryIndent), which sets it
-      field !== void 0 && indent === 8 && dep !== void 0
-    ) {
+    } else if (indent === 8 && // Stryker disable next-line ConditionalExpression: equivalent for each test as true: dep is set only under a dependency field, and an eight-space line follows a six-space one (entryIndent), which sets it
+    field !== void 0 && // Stryker disable next-line ConditionalExpression: equivalent as true: see above
+    dep !== void 0) {
       const { key, value } = splitKey(body, 0);
       if (value === void 0)
         throw new LockfileShapeError(key === "version" ? `importer dependency ${dep.name} has no version` : `importer dependency ${dep.name}: ${key} without a value`);
@@ -7863,9 +7862,11 @@ function reachIn(doc, folders) {
   return out;
 }
 function reachedRefs(packages, overrides, lockText, assume) {
-  const names = new Set(packages.flatMap((p) => p.name === void 0 ? [] : [p.name]));
+  const names = /* @__PURE__ */ new Set();
+  for (const p of packages) if (p.name !== void 0) names.add(p.name);
   const foldersOf = (o) => "workspacePackage" in o ? packages.filter((p) => p.name === o.workspacePackage).map((p) => p.dir) : [o.folder];
-  const copies = new Set(overrides.flatMap((o) => "copy" in o && o.copy ? [o.folder] : []));
+  const copies = /* @__PURE__ */ new Set();
+  for (const o of overrides) if ("copy" in o && o.copy) copies.add(o.folder);
   const reach = overrideReach(lockText, new Set(overrides.flatMap(foldersOf)));
   const assumed = [...new Set(overrides.filter((o) => o.parent === void 0 || !names.has(o.parent)).flatMap(foldersOf))];
   const out = /* @__PURE__ */ new Map();

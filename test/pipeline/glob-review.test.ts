@@ -123,6 +123,7 @@ describe('a leading ! as pnpm reads it', () => {
     [['tools//'], ['tools']],
     [['a./'], ['a.']],
     [['./'], []],
+    [['.//'], []],
   ])('%j lists %j', async (globs, listed) => {
     const m = await globMatcher(globs);
     expect(['a', 'a.', 'tools', 'x'].filter((dir) => m.isPackageDir(dir))).toEqual(listed);
@@ -134,7 +135,7 @@ describe('a leading ! as pnpm reads it', () => {
   });
 
   // A glob pnpm drops is not read, so not checked; an extglob include is checked whole (its | is inside a group).
-  test.each(['!!/abs', '!!../x', '!!a|b', '!(a|b)', '!', '!/', '!/services/*', './', '!./'])('%s is accepted as written', async (glob) => {
+  test.each(['!!/abs', '!!../x', '!!a|b', '!(a|b)', '!', '!/', '!/services/*', './', '!./', './/'])('%s is accepted as written', async (glob) => {
     expect(await read(glob)).toEqual([glob]);
   });
 

@@ -68,7 +68,7 @@ function splitKey(text: string, line: number): { key: string; value: string | un
 /** JavaScript's whitespace (what String#trimStart removes) other than the space, by code: a line indented with them takes the slow path. */
 function isOtherSpace(c: number): boolean {
   return (
-    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: a shortcut before trimStart: saying true for a character that is no whitespace changes nothing (trimStart removes none of it); a carriage return (13) never gets here (segmentLockfile refuses a text holding one first)
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: a shortcut before trimStart: saying true for a character that is no whitespace changes nothing (trimStart removes none of it); of the EqualityOperator mutants only `c < 13` is equivalent (a carriage return never gets here: segmentLockfile refuses a text holding one first), `c > 9`, `c < 9` and `c > 13` fail the other-whitespace rows (s17)
     (c >= 9 && c <= 13) ||
     c === 0xa0 ||
     c === 0x1680 ||
@@ -309,9 +309,10 @@ export function parseImporterDeps(block: string): ResolvedDep[] {
       // `name: version` (a short form) or `name:` with specifier/version below.
       dep = value === undefined ? { name: key } : { name: key, version: layoutScalar(value, 0) };
     } else if (
-      // Stryker disable next-line ConditionalExpression: equivalent for the first and the last test: dep is set only under a dependency field, and an eight-space line follows a six-space one (entryIndent), which sets it
-      field !== undefined &&
       indent === 8 &&
+      // Stryker disable next-line ConditionalExpression: equivalent for each test as true: dep is set only under a dependency field, and an eight-space line follows a six-space one (entryIndent), which sets it
+      field !== undefined &&
+      // Stryker disable next-line ConditionalExpression: equivalent as true: see above
       dep !== undefined
     ) {
       const { key, value } = splitKey(body, 0);

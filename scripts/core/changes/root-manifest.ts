@@ -6,7 +6,7 @@
 import { dict } from '../dict.js';
 import { InputError } from '../errors.js';
 import { isRecord, parseJsonText } from '../json.js';
-import { rootSpecifiers } from '../workspace/overrides.js';
+import { rootOverrideTables, rootSpecifiers } from '../workspace/overrides.js';
 
 export type RootManifestDiff =
   | { readonly kind: 'install'; readonly fields: readonly string[] }
@@ -40,10 +40,9 @@ function parseObject(file: string, text: string): Record<string, unknown> {
 
 /** The names an override's `$name` value reads from the root's own dependencies (`resolutions`, `pnpm.overrides`). */
 function referencedNames(manifest: Readonly<Record<string, unknown>>): string[] {
-  const pnpm = manifest['pnpm'];
   // Stryker disable next-line ArrayDeclaration: equivalent: a name the root has no specifier of compares equal (none at both)
   const names: string[] = [];
-  for (const table of [manifest['resolutions'], isRecord(pnpm) ? pnpm['overrides'] : undefined]) {
+  for (const table of rootOverrideTables(manifest)) {
     if (!isRecord(table)) continue;
     for (const value of Object.values(table)) if (typeof value === 'string' && value.startsWith('$')) names.push(value.slice(1));
   }

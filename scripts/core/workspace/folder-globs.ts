@@ -14,11 +14,11 @@ export interface GlobMatcher {
 
 /** A folder glob as folders are written here: no leading `./`, no trailing slashes. */
 function folderGlob(glob: string): string {
-  // `./` alone is the root folder (`.`), as `.` is: never an empty pattern.
-  let folder = glob.startsWith('./') && glob.length > 2 ? glob.slice(2) : glob;
+  let folder = glob;
   // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent: a glob of only slashes is absolute, refused or dropped before (the bound keeps `/` itself from becoming '')
   while (folder.length > 1 && folder.endsWith('/')) folder = folder.slice(0, -1);
-  return folder;
+  // `./` and `.//` are the root folder (`.`), as `.` is: never an empty pattern.
+  return folder.startsWith('./') ? folder.slice(2) : folder;
 }
 
 /** What a workspace glob does: adds folders, takes them away (`body` without its `!`), or nothing. */

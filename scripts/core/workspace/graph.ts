@@ -116,8 +116,12 @@ export function dependencyRefs(manifest: Manifest): DependencyRef[] {
 export function packageRefs(manifest: Manifest, dir: string, overrides: GraphOptions['overrides']): DependencyRef[] {
   const refs = dependencyRefs(manifest);
   if (overrides === undefined) return refs;
-  // Stryker disable next-line ArrayDeclaration: equivalent: a text ref names a package by name, and no package is named so
-  return [...refs, ...overriddenRefs({ ...manifest.dependencies }, dir, manifest.name, overrides.list), ...(overrides.reached.get(dir) ?? [])];
+  return [
+    ...refs,
+    ...overriddenRefs({ ...manifest.dependencies }, dir, manifest.name, overrides.list),
+    // Stryker disable next-line ArrayDeclaration: equivalent: a text ref names a package by name, and no package is named so
+    ...(overrides.reached.get(dir) ?? []),
+  ];
 }
 
 /**

@@ -42,8 +42,8 @@ export function overrideReach(lockText: string | undefined, folders: ReadonlySet
     if (err instanceof InputError || err instanceof LockfileShapeError) return undefined;
     throw err;
   }
-  // Stryker restore BlockStatement
 }
+// Stryker restore BlockStatement
 
 function reachIn(doc: ReturnType<typeof segmentLockfile>, folders: ReadonlySet<string>): Map<string, Set<string>> {
   // Each snapshot that holds a folder (links it, or is its copy), and who depends on each snapshot.
@@ -61,7 +61,7 @@ function reachIn(doc: ReturnType<typeof segmentLockfile>, folders: ReadonlySet<s
   };
   for (const [key, block] of doc.snapshots) {
     const copy = copiedFolder(key);
-    // Stryker disable next-line ConditionalExpression: equivalent: a set of texts has no undefined
+    // Stryker disable next-line ConditionalExpression: equivalent for `copy !== undefined` as true only (a set of texts has no undefined); the whole condition as true or false fails the copy rows
     if (copy !== undefined && folders.has(copy)) hold(key, copy);
     for (const [name, ref] of snapshotDeps(block)) {
       if (ref.startsWith('link:')) {
@@ -117,13 +117,15 @@ export function reachedRefs(
   lockText: string | undefined,
   assume: boolean,
 ): Map<string, DependencyRef[]> {
-  // Stryker disable next-line ConditionalExpression,ArrayDeclaration: equivalent: the set is asked only for an override's parent, a name pnpm's selector gives (never undefined, never that text)
-  const names = new Set(packages.flatMap((p) => (p.name === undefined ? [] : [p.name])));
+  const names = new Set<string>();
+  // Stryker disable next-line ConditionalExpression: equivalent for true only (an undefined added is never asked: see `assumed`); false fails the parent rows
+  for (const p of packages) if (p.name !== undefined) names.add(p.name);
   const foldersOf = (o: LocalOverride): string[] => ('workspacePackage' in o ? packages.filter((p) => p.name === o.workspacePackage).map((p) => p.dir) : [o.folder]);
-  // Stryker disable next-line ArrayDeclaration: equivalent: a text that is no folder is never looked up
-  const copies = new Set(overrides.flatMap((o) => ('copy' in o && o.copy ? [o.folder] : [])));
+  const copies = new Set<string>();
+  for (const o of overrides) if ('copy' in o && o.copy) copies.add(o.folder);
   const reach = overrideReach(lockText, new Set(overrides.flatMap(foldersOf)));
-  // Stryker disable next-line ConditionalExpression: equivalent: a set of names has no undefined
+  // An override no workspace package's name restricts (no parent, or another's) may act in an installed package.
+  // Stryker disable next-line ConditionalExpression: equivalent for `o.parent === undefined` as false only (the set holds no undefined); as true, or the whole test as true, it fails the parent rows
   const assumed = [...new Set(overrides.filter((o) => o.parent === undefined || !names.has(o.parent)).flatMap(foldersOf))];
   const out = new Map<string, DependencyRef[]>();
   for (const { dir } of packages) {

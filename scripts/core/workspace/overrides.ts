@@ -130,8 +130,13 @@ export function rootSpecifiers(manifest: Readonly<Record<string, unknown>>): Map
  * none or it does not parse) and of pnpm-workspace.yaml (`yamlOverrides`, its `overrides` as parsed).
  */
 export function workspaceOverrides(root: Readonly<Record<string, unknown>> | undefined, yamlOverrides: unknown): LocalOverride[] {
-  const pnpm = root?.['pnpm'];
-  return localOverrides([root?.['resolutions'], isRecord(pnpm) ? pnpm['overrides'] : undefined, yamlOverrides], rootSpecifiers(root ?? {}));
+  return localOverrides([...rootOverrideTables(root ?? {}), yamlOverrides], rootSpecifiers(root ?? {}));
+}
+
+/** The root manifest's override tables, as read (of any type): `resolutions`, then `pnpm.overrides` (pnpm's order: the second wins). */
+export function rootOverrideTables(root: Readonly<Record<string, unknown>>): unknown[] {
+  const pnpm = root['pnpm'];
+  return [root['resolutions'], isRecord(pnpm) ? pnpm['overrides'] : undefined];
 }
 
 /** The relative path from a package's folder (`packages/a`, '' for the root) up to the workspace root (`../..`, ''). */

@@ -14,8 +14,8 @@ const YAML = 'packages:\n  - "packages/*"\n';
 describe('overrides-hunt', () => {
   // pnpm 10.34.9 with the root's `pnpm.overrides: {x: "workspace:*"}`: a's `x: file:../../vendor/x` is replaced, and
   // packages/a/node_modules/x is a symbolic link to packages/x (the lockfile below is the one it wrote: a's x is
-  // `link:../x`). A change to packages/x must reach a; affected lists x alone (a `workspace:` override value is not
-  // read as an edge, and a's own `file:` edge goes to vendor/x).
+  // `link:../x`). A change to packages/x must reach a; at 00ae4b3 affected listed x alone (a `workspace:` override value
+  // was not read as an edge, and a's own `file:` edge goes to vendor/x).
   test('an override whose value is workspace:* links the workspace package of that name: its dependents are affected', async () => {
     const { root, first } = makeRepo({
       'package.json': json({ name: 'root', private: true, pnpm: { overrides: { x: 'workspace:*' } } }),
@@ -51,7 +51,7 @@ importers:
 
   // pnpm 10.34.9 with `x: "workspace:*"` and a vendored y (a's `file:` dependency) depending on `x: ^1.0.0`: y's copy
   // links packages/x (node_modules/.pnpm/y@file+vendor+y/node_modules/x -> packages/x; the lockfile's snapshot
-  // `y@file:vendor/y` has `x: link:packages/x`, as written below by pnpm). affected lists x alone.
+  // `y@file:vendor/y` has `x: link:packages/x`, as written below by pnpm). At 00ae4b3 affected listed x alone.
   test('an override whose value is workspace:* inside a vendored package: the package installing it is affected', async () => {
     const { root, first } = makeRepo({
       'package.json': json({ name: 'root', private: true, pnpm: { overrides: { x: 'workspace:*' } } }),
@@ -99,7 +99,8 @@ snapshots:
   // pnpm 10.34.9, no lockfile committed (pnpm-lock.yaml ignored): the root's `pnpm.overrides: {x: "$x"}` takes the root's
   // own devDependency `x`. Changing that devDependency from `link:packages/c` to `link:packages/b` changes what d (which
   // depends on `x: ^1.0.0`) installs: packages/d/node_modules/x pointed at packages/c and now at packages/b. d's
-  // installation changed: it must be affected; affected lists nothing (the root's own dependencies read as tooling).
+  // installation changed: it must be affected; at 00ae4b3 affected listed nothing (the root's own dependencies read as
+  // tooling).
   test("a $x override follows the root's own specifier: changing that specifier affects the packages depending on x", async () => {
     const rootManifest = (spec: string) => json({ name: 'root', private: true, devDependencies: { x: spec }, pnpm: { overrides: { x: '$x' } } });
     const { root, first } = makeRepo({
@@ -116,7 +117,7 @@ snapshots:
 
   // pnpm 10.34.9 reads pnpm-workspace.yaml with merge keys merged (js-yaml): with `overrides:\n  <<: {x: link:./packages/b}`
   // (or `<<: *anchor`), a's `x: ^1.0.0` is linked to packages/b (packages/a/node_modules/x -> packages/b; its lockfile's
-  // overrides say `x: link:./packages/b`). affected reads the `<<` as a key of its own and lists b alone.
+  // overrides say `x: link:./packages/b`). At 00ae4b3 affected read the `<<` as a key of its own and listed b alone.
   test("pnpm-workspace.yaml's overrides through a merge key: the package depending on x is affected", async () => {
     const { root, first } = makeRepo({
       'package.json': json({ name: 'root', private: true }),

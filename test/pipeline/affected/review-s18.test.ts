@@ -14,8 +14,8 @@ afterAll(cleanup);
 const json = (value: object) => `${JSON.stringify(value)}\n`;
 
 // pnpm 10.34.9 reads an override to `workspace:` like any other: it links the workspace package into whoever
-// installs the overridden dependency. overrides.ts keeps `link:`/`file:` values only (overrideFolder), so a workspace
-// whose only local override is `workspace:` has none: no edge, and the lockfile is not even read.
+// installs the overridden dependency. At 044c902, overrides.ts kept `link:`/`file:` values only (overrideFolder), so a
+// workspace whose only local override was `workspace:` had none: no edge, and the lockfile was not even read.
 describe('an override whose value is workspace: (pnpm links the workspace package)', () => {
   // The lockfile pnpm 10.34.9 wrote for this workspace (as written): vendor/y's `x` is `link:packages/x`.
   const LOCK = `lockfileVersion: '9.0'
@@ -80,8 +80,8 @@ snapshots:
   });
 });
 
-// overrideReach reads a lockfile of any version as pnpm 9's layout: a lockfile 6.0 has no `snapshots:` (its
-// `packages:` entries hold the dependencies), so it is read as one in which nothing reaches the folder. pnpm 10.34.9
+// At 044c902, overrideReach read a lockfile of any version as pnpm 9's layout: a lockfile 6.0 has no `snapshots:` (its
+// `packages:` entries hold the dependencies), so it was read as one in which nothing reaches the folder. pnpm 10.34.9
 // installs from it (vendor/y's x -> packages/b, and it rewrites the lockfile as 9.0); the lockfile's own diff reader
 // (compareLockfiles) treats a version other than 9.x as unknown, and without a lockfile a is listed.
 describe('a lockfile of another version', () => {
@@ -131,8 +131,9 @@ packages:
   });
 });
 
-// Without a lockfile every package is taken to reach each override's folder: an edge of c to b here, though c installs
-// no x. b depends on c, so the disk loader (generators, check-dockerfiles) refuses the workspace as a cycle (exit 2);
+// At 044c902, without a lockfile every package was taken to reach each override's folder, in both loaders: an edge of c
+// to b here, though c installs no x. b depends on c, so the disk loader (generators, check-dockerfiles) refused the
+// workspace as a cycle (exit 2);
 // pnpm 10.34.9 installs it (no cycle: only a's x is linked).
 describe('the over-approximation without a lockfile', () => {
   test('is no dependency cycle for the generators', async () => {
@@ -150,8 +151,8 @@ describe('the over-approximation without a lockfile', () => {
   });
 });
 
-// The fast path parses pnpm-workspace.yaml's overrides only when its text holds the word `overrides`: a key written
-// with a YAML escape is the same key to pnpm 10.34.9 (it links a's x to packages/b), and is not read here.
+// At 044c902, pnpm-workspace.yaml's overrides were parsed only when its text held the word `overrides`: a key written
+// with a YAML escape is the same key to pnpm 10.34.9 (it links a's x to packages/b), and was not read.
 describe("pnpm-workspace.yaml's overrides key", () => {
   test('written with an escape ("\\x6Fverrides") is still read', async () => {
     const text = 'packages:\n  - packages/*\n"\\x6Fverrides":\n  x: link:./packages/b\n';
@@ -159,9 +160,9 @@ describe("pnpm-workspace.yaml's overrides key", () => {
   });
 });
 
-// The `!` alone is now dropped; its neighbours that name the root folder still fail where pnpm 10.34.9 lists every
-// package (root, a, b): `./` and `!./` end in an internal error (exit 70, picomatch's "Expected pattern to be a
-// non-empty string"), `!/` is refused as absolute (exit 2).
+// At 044c902 the `!` alone was dropped, but its neighbours that name the root folder failed where pnpm 10.34.9 lists
+// every package (root, a, b): `./` and `!./` ended in an internal error (exit 70, picomatch's "Expected pattern to be
+// a non-empty string"), `!/` was refused as absolute (exit 2).
 describe('globs that name the workspace root folder', () => {
   test.each(['./', '!./', '!/'])('packages/* beside %j: a change to packages/a lists a', async (glob) => {
     const { root, first } = makeRepo({
